@@ -1,0 +1,420 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrAmbiguous means a phone, email or id matched more than one customer.
+var ErrAmbiguous = errors.New("matches more than one customer")
+
+// AmbiguousError lists the customers a value matched.
+type AmbiguousError struct {
+	Value      string
+	Candidates []Customer
+}
+
+func (e *AmbiguousError) Error() string {
+	var names []string
+	for _, c := range e.Candidates {
+		names = append(names, fmt.Sprintf("%d %s", c.ID, c.Name))
+	}
+	return fmt.Sprintf("%q matches more than one customer: %s", e.Value, strings.Join(names, ", "))
+}
+
+func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
+
+// Validate checks a customer's fields and says what is wrong in one sentence.
+func (c Customer) Validate() error {
+	if err := CheckName(c.Name); err != nil {
+		return err
+	}
+	if err := CheckPhone(c.Phone); err != nil {
+		return err
+	}
+	if err := CheckEmail(c.Email); err != nil {
+		return err
+	}
+	if !c.Birthday.IsZero() {
+		y := c.Birthday.Year
+		if y == 0 {
+			y = 2000
+		}
+		if !ValidDate(y, c.Birthday.Month, c.Birthday.Day) {
+			return fmt.Errorf("the birthday %s is not a real date", c.Birthday)
+		}
+	}
+	switch c.PreferredChannel {
+	case "", ChannelPhone, ChannelEmail, ChannelSMS, ChannelInPerson, ChannelPost:
+	default:
+		return fmt.Errorf("preferred channel %q is not phone, email, sms or in_person", c.PreferredChannel)
+	}
+	return nil
+}
+
+const customerCols = `id, name, phone, email, birthday_year, birthday_month, birthday_day, address, notes,
+	tags, preferred_channel, do_not_contact, customer_since, added_on, forgotten`
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanCustomer(r rowScanner) (Customer, error) {
+	var c Customer
+	var by, bm, bd sql.NullInt64
+	var tags, pref string
+	var dnc, forgotten int
+	var since, added sql.NullString
+	err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &by, &bm, &bd, &c.Address, &c.Notes,
+		&tags, &pref, &dnc, &since, &added, &forgotten)
+	if err != nil {
+		return c, err
+	}
+	if bm.Valid && bd.Valid {
+		c.Birthday = YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
+	}
+	c.Tags = splitTags(tags)
+	c.PreferredChannel = Channel(pref)
+	c.DoNotContact = dnc != 0
+	c.CustomerSince = scanDay(since)
+	c.AddedOn = scanDay(added)
+	c.Forgotten = forgotten != 0
+	return c, nil
+}
+
+func customerArgs(c Customer) []any {
+	var by, bm, bd any
+	if !c.Birthday.IsZero() {
+		bm, bd = int(c.Birthday.Month), c.Birthday.Day
+		if c.Birthday.Year != 0 {
+			by = c.Birthday.Year
+		}
+	}
+	return []any{
+		strings.TrimSpace(c.Name), strings.ToLower(strings.TrimSpace(c.Name)),
+		strings.TrimSpace(c.Phone), PhoneDigits(c.Phone),
+		strings.TrimSpace(c.Email), NormEmail(c.Email),
+		by, bm, bd, c.Address, c.Notes, strings.Join(c.Tags, ";"), string(c.PreferredChannel),
+		boolInt(c.DoNotContact), nullDay(c.CustomerSince),
+	}
+}
+
+// AddCustomer stores a new customer and returns its id. The day it was added
+// is today; duplicates are the caller's to look for (see Duplicates).
+func (s *Store) AddCustomer(ctx context.Context, c Customer) (ID, error) {
+	if err := c.Validate(); err != nil {
+		return 0, err
+	}
+	var id ID
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = insertCustomer(ctx, tx, c, s.Today())
+		return err
+	})
+	return id, err
+}
+
+func insertCustomer(ctx context.Context, tx *sql.Tx, c Customer, today Day) (ID, error) {
+	added := c.AddedOn
+	if added.IsZero() {
+		added = today
+	}
+	args := append(customerArgs(c), added.String())
+	res, err := tx.ExecContext(ctx, `INSERT INTO customers(name, name_fold, phone, phone_digits, email, email_norm,
+		birthday_year, birthday_month, birthday_day, address, notes, tags, preferred_channel,
+		do_not_contact, customer_since, added_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range c.Consents {
+		if err := upsertConsent(ctx, tx, id, k, today); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+func upsertConsent(ctx context.Context, tx *sql.Tx, id ID, k Consent, today Day) error {
+	given := k.GivenOn
+	if given.IsZero() {
+		given = today
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO consents(customer_id, channel, given_on, source) VALUES (?,?,?,?)
+		ON CONFLICT(customer_id, channel) DO UPDATE SET given_on = excluded.given_on, source = excluded.source`,
+		id, string(k.Channel), given.String(), k.Source)
+	return err
+}
+
+// UpdateCustomer saves a customer's details and consents.
+func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		args := append(customerArgs(c), c.ID)
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET name=?, name_fold=?, phone=?, phone_digits=?, email=?, email_norm=?,
+			birthday_year=?, birthday_month=?, birthday_day=?, address=?, notes=?, tags=?, preferred_channel=?,
+			do_not_contact=?, customer_since=? WHERE id=?`, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("customer %d: %w", c.ID, ErrNotFound)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM consents WHERE customer_id = ?", c.ID); err != nil {
+			return err
+		}
+		for _, k := range c.Consents {
+			if err := upsertConsent(ctx, tx, c.ID, k, s.Today()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Customer loads one customer with its consents.
+func (s *Store) Customer(ctx context.Context, id ID) (Customer, error) {
+	c, err := scanCustomer(s.reader().QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("customer %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, s.explain(err)
+	}
+	rows, err := s.reader().QueryContext(ctx, "SELECT channel, given_on, source FROM consents WHERE customer_id = ? ORDER BY channel", id)
+	if err != nil {
+		return c, s.explain(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k Consent
+		var given sql.NullString
+		if err := rows.Scan(&k.Channel, &given, &k.Source); err != nil {
+			return c, err
+		}
+		k.GivenOn = scanDay(given)
+		c.Consents = append(c.Consents, k)
+	}
+	return c, rows.Err()
+}
+
+func (s *Store) queryCustomers(ctx context.Context, q string, args ...any) ([]Customer, error) {
+	rows, err := s.reader().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Customers lists every customer in id order.
+func (s *Store) Customers(ctx context.Context) ([]Customer, error) {
+	return s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers ORDER BY id")
+}
+
+// CountCustomers returns how many customers there are.
+func (s *Store) CountCustomers(ctx context.Context) (int, error) {
+	var n int
+	err := s.reader().QueryRowContext(ctx, "SELECT count(*) FROM customers").Scan(&n)
+	return n, s.explain(err)
+}
+
+// MatchCustomer finds the one customer a phone, email or id names: phone
+// digits first, then email (case-insensitive), then id. A value matching
+// more than one customer gives an *AmbiguousError listing them.
+func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return Customer{}, fmt.Errorf("no customer given")
+	}
+	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE phone_digits = ? ORDER BY id", d)
+		if err != nil {
+			return Customer{}, err
+		}
+		if len(cs) > 1 {
+			return Customer{}, &AmbiguousError{Value: v, Candidates: cs}
+		}
+		if len(cs) == 1 {
+			return cs[0], nil
+		}
+	}
+	if strings.Contains(v, "@") {
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE email_norm = ? ORDER BY id", NormEmail(v))
+		if err != nil {
+			return Customer{}, err
+		}
+		if len(cs) > 1 {
+			return Customer{}, &AmbiguousError{Value: v, Candidates: cs}
+		}
+		if len(cs) == 1 {
+			return cs[0], nil
+		}
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+		c, err := s.Customer(ctx, id)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return Customer{}, err
+		}
+	}
+	return Customer{}, fmt.Errorf("no customer has the phone, email or id %q: %w", v, ErrNotFound)
+}
+
+// Duplicates returns the other customers that share c's phone digits or email.
+func (s *Store) Duplicates(ctx context.Context, c Customer) ([]Customer, error) {
+	d, e := PhoneDigits(c.Phone), NormEmail(c.Email)
+	if d == "" && e == "" {
+		return nil, nil
+	}
+	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
+		WHERE id <> ? AND ((? <> '' AND phone_digits = ?) OR (? <> '' AND email_norm = ?)) ORDER BY id`,
+		c.ID, d, d, e, e)
+}
+
+// SearchCustomers finds customers whose name, phone or email contains the
+// text typed, best matches (prefixes) first, at most limit of them.
+func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]Customer, error) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	if limit <= 0 {
+		limit = 50
+	}
+	if t == "" {
+		return s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers ORDER BY name_fold, id LIMIT ?", limit)
+	}
+	like := "%" + escapeLike(t) + "%"
+	prefix := escapeLike(t) + "%"
+	digits := PhoneDigits(t)
+	digitLike := "\x00" // matches nothing
+	if digits != "" && len(digits) >= 2 {
+		digitLike = "%" + digits + "%"
+	}
+	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
+		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR phone_digits LIKE ?
+		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
+		like, like, digitLike, prefix, limit)
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// MergeCustomers moves everything of drop onto keep (purchases, contacts,
+// occasions, promises, complaints, ledger rows, reminder states), fills
+// keep's empty fields from drop, and removes drop.
+func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string) error {
+	if keep == drop {
+		return fmt.Errorf("cannot merge a customer with itself")
+	}
+	k, err := s.Customer(ctx, keep)
+	if err != nil {
+		return err
+	}
+	d, err := s.Customer(ctx, drop)
+	if err != nil {
+		return err
+	}
+	merged := mergeFields(k, d)
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, table := range []string{"purchases", "contacts", "occasions", "promises", "complaints", "ledger"} {
+			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET customer_id = ? WHERE customer_id = ?", keep, drop); err != nil {
+				return err
+			}
+		}
+		// Reminder states keep their key (it names the old customer), so
+		// they move with it and stay attached to the same facts.
+		if _, err := tx.ExecContext(ctx, "UPDATE reminder_states SET customer_id = ? WHERE customer_id = ?", keep, drop); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO consents(customer_id, channel, given_on, source)
+			SELECT ?, channel, given_on, source FROM consents WHERE customer_id = ?`, keep, drop); err != nil {
+			return err
+		}
+		args := append(customerArgs(merged), keep)
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name=?, name_fold=?, phone=?, phone_digits=?, email=?, email_norm=?,
+			birthday_year=?, birthday_month=?, birthday_day=?, address=?, notes=?, tags=?, preferred_channel=?,
+			do_not_contact=?, customer_since=? WHERE id=?`, args...); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM customers WHERE id = ?", drop); err != nil {
+			return err
+		}
+		return audit(ctx, tx, s.Now(), staff, "merge customers", fmt.Sprintf("%d into %d", drop, keep), d.Name, merged.Name)
+	})
+}
+
+func mergeFields(k, d Customer) Customer {
+	m := k
+	fill := func(dst *string, src string) {
+		if strings.TrimSpace(*dst) == "" {
+			*dst = src
+		}
+	}
+	fill(&m.Phone, d.Phone)
+	fill(&m.Email, d.Email)
+	fill(&m.Address, d.Address)
+	if m.Notes == "" {
+		m.Notes = d.Notes
+	} else if d.Notes != "" && d.Notes != m.Notes {
+		m.Notes += "\n" + d.Notes
+	}
+	if m.Birthday.IsZero() || (m.Birthday.Year == 0 && d.Birthday.Year != 0 && d.Birthday.Month == m.Birthday.Month && d.Birthday.Day == m.Birthday.Day) {
+		if !d.Birthday.IsZero() {
+			m.Birthday = d.Birthday
+		}
+	}
+	if m.PreferredChannel == "" {
+		m.PreferredChannel = d.PreferredChannel
+	}
+	m.DoNotContact = k.DoNotContact || d.DoNotContact
+	if m.CustomerSince.IsZero() || (!d.CustomerSince.IsZero() && d.CustomerSince < m.CustomerSince) {
+		if !d.CustomerSince.IsZero() {
+			m.CustomerSince = d.CustomerSince
+		}
+	}
+	seen := map[string]bool{}
+	var tags []string
+	for _, t := range append(append([]string{}, k.Tags...), d.Tags...) {
+		if !seen[strings.ToLower(t)] {
+			seen[strings.ToLower(t)] = true
+			tags = append(tags, t)
+		}
+	}
+	sort.Strings(tags)
+	m.Tags = tags
+	m.Consents = nil
+	return m
+}
+
+// audit writes one row of the audit log.
+func audit(ctx context.Context, tx *sql.Tx, at time.Time, staff, action, subject, before, after string) error {
+	if staff == "" {
+		staff = OwnerName
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after) VALUES (?,?,?,?,?,?)",
+		fmtInstant(at), staff, action, subject, before, after)
+	return err
+}
+
+// OwnerName is the staff name the command line records: it acts as the owner.
+const OwnerName = "Owner"

@@ -1,0 +1,399 @@
+// Package data is the shop's memory: the SQLite store, its migrations, the
+// domain types, the reminder rules and the loyalty ledger. Nothing here knows
+// about windows or widgets; screens and the command line speak to it through
+// the Store's methods, which take and return domain values.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// ErrNewerSchema means the file was written by a newer Regulars.
+var ErrNewerSchema = errors.New("database made by a newer version of Regulars")
+
+// ErrNotDatabase means the file is not a Regulars database at all.
+var ErrNotDatabase = errors.New("not a Regulars database")
+
+// ErrNoDatabase means a read-only command was pointed at a missing file.
+var ErrNoDatabase = errors.New("no database")
+
+// ErrBusy means another program held the database for longer than the busy timeout.
+var ErrBusy = errors.New("database busy")
+
+// ErrNotFound means a row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the shop's database. One connection writes; reads share a small pool.
+type Store struct {
+	path   string
+	w      *sql.DB // the one writer connection
+	r      *sql.DB // readers
+	clock  func() time.Time
+	today  Day // when set, "today" is this day (the --date flag)
+	closed bool
+}
+
+// Options change how a database is opened.
+type Options struct {
+	// MustExist refuses a missing file instead of creating it (read-only commands).
+	MustExist bool
+	// BusyTimeout is how long a write waits for another program; default 5 s.
+	BusyTimeout time.Duration
+	// Today, when set, is the day the store treats as today (the --date flag).
+	Today Day
+	// Clock returns the current time; default time.Now.
+	Clock func() time.Time
+}
+
+// SchemaVersion is the newest schema this build understands.
+func SchemaVersion() int {
+	n, _ := migrations()
+	return len(n)
+}
+
+func migrations() ([]string, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func dsn(path string, busy time.Duration, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_txlock", "immediate")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens (and, unless MustExist, creates) the database at path and
+// brings its schema up to date.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.BusyTimeout == 0 {
+		opt.BusyTimeout = 5 * time.Second
+	}
+	if opt.Clock == nil {
+		opt.Clock = time.Now
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if opt.MustExist {
+			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("cannot create the folder for %s: %w", path, err)
+			}
+		}
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("cannot create %s: %w", path, err)
+		}
+		f.Close()
+	case err != nil:
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("%s is a folder, not a database file", path)
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, err
+	}
+	w, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, false))
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	return s, nil
+}
+
+// checkHeader refuses files that are not SQLite databases before the driver
+// gets a chance to treat them as one.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	if n == 0 {
+		return nil // a new, empty file
+	}
+	if n < 16 || string(head) != "SQLite format 3\x00" {
+		return fmt.Errorf("%s is %w (it is not an SQLite file)", path, ErrNotDatabase)
+	}
+	return nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := migrations()
+	if err != nil {
+		return err
+	}
+	var version int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return s.explain(err)
+	}
+	if version > len(names) {
+		return fmt.Errorf("%s: %w (schema %d; this version knows up to %d): update Regulars to open it", s.path, ErrNewerSchema, version, len(names))
+	}
+	if version == 0 {
+		// A fresh file must be empty; an SQLite file from another program is refused.
+		var n int
+		if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+			return s.explain(err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%s is %w (it holds tables of another program)", s.path, ErrNotDatabase)
+		}
+	}
+	for i := version; i < len(names); i++ {
+		body, err := migrationFiles.ReadFile("migrations/" + names[i])
+		if err != nil {
+			return err
+		}
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return fmt.Errorf("migration %s: %w", names[i], err)
+			}
+			if i == 0 {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES ('created_on', ?)", s.Today().String()); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return s.explain(err)
+		}
+	}
+	return nil
+}
+
+// explain turns driver errors a person can cause into one clear sentence.
+func (s *Store) explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_NOTADB:
+			return fmt.Errorf("%s is %w (the file is damaged or of another kind)", s.path, ErrNotDatabase)
+		case sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%s is damaged (%v); restore it from a backup", s.path, se)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
+		case sqlite3.SQLITE_FULL:
+			return fmt.Errorf("the disk holding %s is full; nothing was written", s.path)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+			return fmt.Errorf("cannot write to %s: check the file's permissions", s.path)
+		case sqlite3.SQLITE_IOERR:
+			return fmt.Errorf("the disk failed while using %s (%v)", s.path, se)
+		}
+	}
+	return err
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var err error
+	if s.r != nil {
+		err = s.r.Close()
+	}
+	if e := s.w.Close(); err == nil {
+		err = e
+	}
+	return err
+}
+
+// Now is the current instant; with a simulated date it is that day at the
+// current time of day, so rows written are dated that day.
+func (s *Store) Now() time.Time {
+	t := s.clock()
+	if s.today.IsZero() {
+		return t
+	}
+	y, m, d := s.today.Date()
+	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, t.Location())
+}
+
+// Today is the current day (or the simulated one).
+func (s *Store) Today() Day {
+	if !s.today.IsZero() {
+		return s.today
+	}
+	return DayOf(s.clock())
+}
+
+// SimulatedDate returns the --date day, or zero when the real date is used.
+func (s *Store) SimulatedDate() Day { return s.today }
+
+// SetToday sets the simulated date (zero returns to the real one).
+func (s *Store) SetToday(d Day) { s.today = d }
+
+// tx runs fn in one write transaction on the writer connection.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.explain(err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return s.explain(err)
+	}
+	return s.explain(tx.Commit())
+}
+
+// reader is the pool for queries; before Open finishes, the writer.
+func (s *Store) reader() *sql.DB {
+	if s.r != nil {
+		return s.r
+	}
+	return s.w
+}
+
+// Formatting of stored values.
+
+const instantLayout = "2006-01-02 15:04:05"
+
+func fmtInstant(t time.Time) string { return t.Format(instantLayout) }
+
+func parseInstant(s string) time.Time {
+	t, err := time.ParseInLocation(instantLayout, s, time.Local)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// nullDay stores the zero Day as NULL.
+func nullDay(d Day) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+func scanDay(ns sql.NullString) Day {
+	if !ns.Valid || ns.String == "" {
+		return 0
+	}
+	d, err := ParseDay(ns.String)
+	if err != nil {
+		return 0
+	}
+	return d
+}
+
+func nullID(id ID) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Setting reads one raw setting ("" when unset).
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.reader().QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, s.explain(err)
+}
+
+// SetSetting writes one raw setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
+		return err
+	})
+}
+
+// CreatedOn is the day the database was created; reports count reminders
+// due from then on so imported history does not drown them.
+func (s *Store) CreatedOn(ctx context.Context) (Day, error) {
+	v, err := s.Setting(ctx, "created_on")
+	if err != nil || v == "" {
+		return 0, err
+	}
+	return ParseDay(v)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func splitTags(s string) []string {
+	var out []string
+	for _, t := range strings.Split(s, ";") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
