@@ -1,0 +1,49 @@
+# Regulars: `make run` starts the app, `make test` runs everything CI checks.
+GO      ?= go
+BIN     ?= regulars
+DB      ?=
+TAGS    ?=
+# System libraries Fyne needs to build (cgo, OpenGL, X11, Wayland).
+APT_PKGS = gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+           libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev
+
+.PHONY: deps build run test fmt-check vet unit bench crashtest screenshots package clean
+
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    echo "Installing with sudo:$$missing"; sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Regulars needs these system packages:$$missing"; echo "Install them as root with: apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(GO) build -tags "$(TAGS)" -o $(BIN) .
+
+run: build
+	./$(BIN) $(if $(DB),--db $(DB),)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet -tags ci ./...
+
+# Everything that runs without a display; -tags ci swaps Fyne's window for its test driver.
+unit:
+	$(GO) test -race -tags ci -count=1 ./...
+
+test: deps fmt-check vet unit
+	$(GO) build -o $(BIN) .
+	./$(BIN) help >/dev/null
+
+bench: deps
+	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1x -timeout 60m ./...
+
+clean:
+	rm -f $(BIN)
