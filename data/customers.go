@@ -304,14 +304,14 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	like := "%" + escapeLike(t) + "%"
 	prefix := escapeLike(t) + "%"
 	digits := PhoneDigits(t)
-	digitLike := "\x00" // matches nothing
-	if digits != "" && len(digits) >= 2 {
+	digitLike := "" // no digits typed: phones are not searched
+	if len(digits) >= 2 {
 		digitLike = "%" + digits + "%"
 	}
 	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
-		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR phone_digits LIKE ?
+		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR (? <> '' AND phone_digits LIKE ?)
 		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
-		like, like, digitLike, prefix, limit)
+		like, like, digitLike, digitLike, prefix, limit)
 }
 
 func escapeLike(s string) string {
