@@ -1,0 +1,25 @@
+//go:build !unix
+
+package data
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// ErrInUse means another Regulars window already has the database open.
+var ErrInUse = errors.New("already open in another Regulars window")
+
+// LockWindow takes the one-window lock of a database. Without flock, an
+// exclusively opened lock file stands in; the system closes it when the
+// process ends.
+func LockWindow(dbPath string) (release func(), err error) {
+	p := dbPath + ".lock"
+	os.Remove(p) // succeeds only when no running window holds it open
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("%s is %w; use that window, or close it first", dbPath, ErrInUse)
+	}
+	return func() { f.Close(); os.Remove(p) }, nil
+}

@@ -1,0 +1,34 @@
+//go:build unix
+
+package data
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// ErrInUse means another Regulars window already has the database open.
+var ErrInUse = errors.New("already open in another Regulars window")
+
+// LockWindow takes the one-window lock of a database. The operating system
+// drops the lock when the process ends, however it ends, so a killed app
+// never leaves a stale lock behind.
+func LockWindow(dbPath string) (release func(), err error) {
+	f, err := os.OpenFile(dbPath+".lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create the lock beside %s: %w", dbPath, unwrapPath(err))
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%s is %w; use that window, or close it first", dbPath, ErrInUse)
+		}
+		return nil, fmt.Errorf("cannot lock %s: %w", dbPath, err)
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
