@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -16,6 +17,9 @@ var ErrInUse = errors.New("already open in another Regulars window")
 // drops the lock when the process ends, however it ends, so a killed app
 // never leaves a stale lock behind.
 func LockWindow(dbPath string) (release func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the folder for %s: %w", dbPath, unwrapPath(err))
+	}
 	f, err := os.OpenFile(dbPath+".lock", os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("cannot create the lock beside %s: %w", dbPath, unwrapPath(err))
