@@ -15,10 +15,10 @@ const maxCents = Cents(1_000_000_000_00) // one billion
 // String formats as 12.34 or -0.50.
 func (c Cents) String() string {
 	sign := ""
-	v := int64(c)
-	if v < 0 {
+	v := uint64(c)
+	if c < 0 {
 		sign = "-"
-		v = -v
+		v = -v // two's complement: exact even for the most negative value
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)
 }
