@@ -65,20 +65,20 @@ func ioExport(t *testing.T, s *Store, what string) string {
 // case with spaces, quoted commas and line breaks, names beyond ASCII, an
 // unknown column, empty do_not_contact fields, and a few bad rows.
 var messyCustomers = "\ufeff" + strings.Join([]string{
-	"Name , PHONE,email,birthday,customer_since,notes,tags,do_not_contact,points,favourite colour", // 1
+	"Name , PHONE,email,birthday,customer_since,notes,tags,do_not_contact,points,favourite colour",         // 1
 	`Ann Lee,0161 496 0000,ann@example.com,1980-03-14,2020-01-02,"Likes tea, not coffee",vip;tea,,10,blue`, // 2
 	`"Zoë Ñúñez",+44 7700 900123,zoe@example.com,--07-04,,"first line` + "\r\n" + // 3
 		`second line, with a comma` + "\r\n" + // 4
 		`third line",,yes,,red`, // 5
 	`李小龍,,bruce@example.com,11-27,,,,no,0,`,              // 6
-	`Bad Date,0207 946 0000,,1990-13-01,,,,false,,`,     // 7
-	`Dup Phone,(0161) 496-0000,dup@example.com,,,,,,,`,  // 8
-	`Short Row,0113 496 0000`,                           // 9
-	``,                                                  // 10
+	`Bad Date,0207 946 0000,,1990-13-01,,,,false,,`,      // 7
+	`Dup Phone,(0161) 496-0000,dup@example.com,,,,,,,`,   // 8
+	`Short Row,0113 496 0000`,                            // 9
+	``,                                                   // 10
 	`Eve Adams,07700 900999,EVE@Example.com,,,,,TRUE,5,`, // 11
-	`Dup Email,,eve@example.com,,,,,,,`,                 // 12
-	`,,,,,,,,,`,                                         // 13: an empty spreadsheet row
-	`Nia Obi,,,,,,,maybe,,`,                             // 14
+	`Dup Email,,eve@example.com,,,,,,,`,                  // 12
+	`,,,,,,,,,`,                                          // 13: an empty spreadsheet row
+	`Nia Obi,,,,,,,maybe,,`,                              // 14
 }, "\r\n") + "\r\n"
 
 var messyBadLines = []int{7, 8, 9, 12, 14}
@@ -292,23 +292,23 @@ func ioShop(t *testing.T) *Store {
 
 var messyPurchases = strings.Join([]string{
 	"id,customer,date,amount,description,reference,refund_of",
-	"1,0161 496 0000,2024-05-01,120.00,Coat,R1,",                     // 2
-	"2,ann@example.com,2024-05-02,15.50,Scarf,R2,",                   // 3
-	"3,,2024-05-03,9.99,Walk-in socks,R3,",                           // 4
-	"4,2,2024-05-04,40,\"Boots, brown\",R4,",                         // 5
-	"5,0161 496 0000,2024-05-10,-20.00,Coat partly back,R5,1",        // 6
-	"6,,2024-05-11,-100.01,Too much back,R6,1",                       // 7
-	"7,0161 496 0009,2024-05-12,5.00,Whose?,R7,",                     // 8
-	"8,nobody@example.com,2024-05-12,5.00,,R8,",                      // 9
-	"9,ann@example.com,2024-05-13,-5.00,No original,R9,",             // 10
-	"10,ann@example.com,2024-05-13,7.00,Same receipt again,R2,",      // 11
-	"11,0161 496 0001,2024-05-14,-5.00,Wrong customer,R11,1",         // 12
-	"12,ANN@example.com,2024-05-14,-100.00,Rest of the coat,R12,1",   // 13
-	"13,ann@example.com,2024-05-15,-1.00,Refund of a bad row,R13,9",  // 14
-	"14,ann@example.com,2024-04-30,-1.00,Before the sale,R14,2",      // 15
-	"15,ann@example.com,2024-05-15,0.00,Nothing,R15,",                // 16
-	"16,ann@example.com,15/05/2024,1.00,Wrong date,R16,",             // 17
-	"17,ann@example.com,2024-05-15,2.00,Not a refund,R17,2",          // 18
+	"1,0161 496 0000,2024-05-01,120.00,Coat,R1,",                    // 2
+	"2,ann@example.com,2024-05-02,15.50,Scarf,R2,",                  // 3
+	"3,,2024-05-03,9.99,Walk-in socks,R3,",                          // 4
+	"4,2,2024-05-04,40,\"Boots, brown\",R4,",                        // 5
+	"5,0161 496 0000,2024-05-10,-20.00,Coat partly back,R5,1",       // 6
+	"6,,2024-05-11,-100.01,Too much back,R6,1",                      // 7
+	"7,0161 496 0009,2024-05-12,5.00,Whose?,R7,",                    // 8
+	"8,nobody@example.com,2024-05-12,5.00,,R8,",                     // 9
+	"9,ann@example.com,2024-05-13,-5.00,No original,R9,",            // 10
+	"10,ann@example.com,2024-05-13,7.00,Same receipt again,R2,",     // 11
+	"11,0161 496 0001,2024-05-14,-5.00,Wrong customer,R11,1",        // 12
+	"12,ANN@example.com,2024-05-14,-100.00,Rest of the coat,R12,1",  // 13
+	"13,ann@example.com,2024-05-15,-1.00,Refund of a bad row,R13,9", // 14
+	"14,ann@example.com,2024-04-30,-1.00,Before the sale,R14,2",     // 15
+	"15,ann@example.com,2024-05-15,0.00,Nothing,R15,",               // 16
+	"16,ann@example.com,15/05/2024,1.00,Wrong date,R16,",            // 17
+	"17,ann@example.com,2024-05-15,2.00,Not a refund,R17,2",         // 18
 }, "\n") + "\n"
 
 func TestImportPurchasesChecksEveryRow(t *testing.T) {
