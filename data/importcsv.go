@@ -97,7 +97,10 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		}
 		return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
 	}
-	cols := make([]string, len(header))
+	if len(header) == 1 && strings.Count(header[0], ";") >= len(required) && len(required) > 0 {
+		// Spreadsheets set up for a decimal comma save "CSV" with semicolons.
+		return nil, nil, nil, fmt.Errorf("the file separates its columns with semicolons; save it as CSV with commas")
+	}
 	index := map[string]int{}
 	var unknown []string
 	for i, h := range header {
@@ -105,9 +108,12 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 			return nil, nil, nil, fmt.Errorf("the header row is not UTF-8 text; save the file as CSV in UTF-8")
 		}
 		name := strings.ToLower(strings.TrimSpace(h))
-		cols[i] = name
 		if !slices.Contains(known, name) {
-			unknown = append(unknown, strconv.Quote(strings.TrimSpace(h)))
+			if name == "" {
+				unknown = append(unknown, fmt.Sprintf("number %d (it has no name)", i+1))
+			} else {
+				unknown = append(unknown, strconv.Quote(strings.TrimSpace(h)))
+			}
 			continue
 		}
 		if _, dup := index[name]; dup {

@@ -211,6 +211,7 @@ func TestImportCustomersFileErrors(t *testing.T) {
 		{"utf-16", "\xff\xfen\x00a\x00m\x00e\x00", "UTF-16"},
 		{"header twice", "name,Name\nAnn,Ann\n", `"name" appears twice`},
 		{"broken header", "name,\"pho\"ne\nAnn,1\n", "header row cannot be read"},
+		{"semicolons", "name;phone;email\nAnn;0161 496 0000;\n", "semicolons"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := ioStore(t)
