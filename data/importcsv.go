@@ -97,7 +97,10 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		}
 		return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
 	}
-	cols := make([]string, len(header))
+	if len(header) == 1 && strings.Count(header[0], ";") >= len(required) && len(required) > 0 {
+		// Spreadsheets set up for a decimal comma save "CSV" with semicolons.
+		return nil, nil, nil, fmt.Errorf("the file separates its columns with semicolons; save it as CSV with commas")
+	}
 	index := map[string]int{}
 	var unknown []string
 	for i, h := range header {
@@ -105,9 +108,12 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 			return nil, nil, nil, fmt.Errorf("the header row is not UTF-8 text; save the file as CSV in UTF-8")
 		}
 		name := strings.ToLower(strings.TrimSpace(h))
-		cols[i] = name
 		if !slices.Contains(known, name) {
-			unknown = append(unknown, strconv.Quote(strings.TrimSpace(h)))
+			if name == "" {
+				unknown = append(unknown, fmt.Sprintf("number %d (it has no name)", i+1))
+			} else {
+				unknown = append(unknown, strconv.Quote(strings.TrimSpace(h)))
+			}
 			continue
 		}
 		if _, dup := index[name]; dup {
@@ -269,7 +275,7 @@ func customerFromRecord(rec csvRecord) (customerRow, []string) {
 		}
 		c.CustomerSince = d
 	}
-	c.Notes = rec.get("notes")
+	c.Notes = keepText(rec.fields["notes"])
 	c.Tags = splitTags(rec.get("tags"))
 	if v := rec.get("do_not_contact"); v != "" {
 		b, ok := parseYesNo(v)
@@ -291,6 +297,15 @@ func customerFromRecord(rec csvRecord) (customerRow, []string) {
 		row.points = n
 	}
 	return row, reasons
+}
+
+// keepText keeps free text as written, so an exported file imports
+// unchanged; only a field of nothing but spaces counts as empty.
+func keepText(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }
 
 func parseYesNo(s string) (bool, bool) {
@@ -387,10 +402,12 @@ func (s *Store) ImportCustomersCSV(ctx context.Context, r io.Reader, opt ImportO
 	if err != nil {
 		return ImportReport{}, err
 	}
-	return s.importCustomers(ctx, "customers CSV", rows, bad, warnings, opt)
+	return s.importCustomers(ctx, "customers CSV", "row", rows, bad, warnings, opt)
 }
 
-func (s *Store) importCustomers(ctx context.Context, source string, rows []customerRow, bad []RowError, warnings []string, opt ImportOptions) (ImportReport, error) {
+// importCustomers checks rows read from a file (each a "row" or a "card")
+// against the database and writes the good ones.
+func (s *Store) importCustomers(ctx context.Context, source, noun string, rows []customerRow, bad []RowError, warnings []string, opt ImportOptions) (ImportReport, error) {
 	rep := ImportReport{Warnings: warnings}
 	known, err := s.knownCustomers(ctx)
 	if err != nil {
@@ -399,10 +416,6 @@ func (s *Store) importCustomers(ctx context.Context, source string, rows []custo
 	kept, dups := screenCustomers(rows, known)
 	rep.Bad = append(bad, dups...)
 	sortRowErrors(rep.Bad)
-	noun := "row"
-	if source == "vCard file" {
-		noun = "card"
-	}
 	if len(rep.Bad) > 0 && !opt.SkipBad {
 		return rep, refuseBadRows(rep.Bad, noun)
 	}
@@ -499,7 +512,7 @@ func parsePurchasesCSV(r io.Reader) ([]purchaseRow, []RowError, []string, error)
 			line:        rec.line,
 			fileID:      rec.get("id"),
 			customer:    rec.get("customer"),
-			description: rec.get("description"),
+			description: keepText(rec.fields["description"]),
 			reference:   rec.get("reference"),
 			refundOf:    rec.get("refund_of"),
 		}
@@ -624,6 +637,10 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 		return nil, nil, 0, err
 	}
 
+	matcher, err := s.customerMatcher(ctx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	type match struct {
 		c   Customer
 		err error
@@ -667,7 +684,15 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
 		}
 		pp := plannedPurchase{row: p, refundIdx: -1}
-		if p.customer != "" {
+		switch id, n := matcher.match(p.customer); {
+		case p.customer == "":
+		case n == 1:
+			pp.customerID = id
+		case n == 0:
+			fail("no customer has the phone, email or id %q", p.customer)
+			continue
+		default:
+			// Several customers: MatchCustomer lists them.
 			m, ok := matches[p.customer]
 			if !ok {
 				m.c, m.err = s.MatchCustomer(ctx, p.customer)
@@ -760,6 +785,59 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 		plan = append(plan, pp)
 	}
 	return plan, bad, skipped, nil
+}
+
+// customerMatcher answers MatchCustomer's question from memory, by the same
+// rules in the same order, so a file of thousands of rows needs no query per
+// row; a value matching several customers still goes to MatchCustomer, whose
+// error lists them.
+type customerMatcher struct {
+	byPhone map[string][]ID
+	byEmail map[string][]ID
+	ids     map[ID]bool
+}
+
+func (s *Store) customerMatcher(ctx context.Context) (customerMatcher, error) {
+	m := customerMatcher{byPhone: map[string][]ID{}, byEmail: map[string][]ID{}, ids: map[ID]bool{}}
+	err := s.eachRow(ctx, "SELECT id, phone_digits, email_norm FROM customers ORDER BY id", nil, func(r *sql.Rows) error {
+		var id ID
+		var phone, email string
+		if err := r.Scan(&id, &phone, &email); err != nil {
+			return err
+		}
+		m.ids[id] = true
+		if phone != "" {
+			m.byPhone[phone] = append(m.byPhone[phone], id)
+		}
+		if email != "" {
+			m.byEmail[email] = append(m.byEmail[email], id)
+		}
+		return nil
+	})
+	return m, err
+}
+
+// match returns the customer a value names and how many it matches at the
+// first rule that matches any: 1, 0 (none at all), or more (ambiguous).
+func (m customerMatcher) match(value string) (ID, int) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return 0, 0
+	}
+	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
+		if ids := m.byPhone[d]; len(ids) > 0 {
+			return ids[0], len(ids)
+		}
+	}
+	if strings.Contains(v, "@") {
+		if ids := m.byEmail[NormEmail(v)]; len(ids) > 0 {
+			return ids[0], len(ids)
+		}
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 && m.ids[id] {
+		return id, 1
+	}
+	return 0, 0
 }
 
 func (s *Store) storedReferences(ctx context.Context) (map[string]ID, error) {

@@ -211,6 +211,7 @@ func TestImportCustomersFileErrors(t *testing.T) {
 		{"utf-16", "\xff\xfen\x00a\x00m\x00e\x00", "UTF-16"},
 		{"header twice", "name,Name\nAnn,Ann\n", `"name" appears twice`},
 		{"broken header", "name,\"pho\"ne\nAnn,1\n", "header row cannot be read"},
+		{"semicolons", "name;phone;email\nAnn;0161 496 0000;\n", "semicolons"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := ioStore(t)
@@ -539,5 +540,43 @@ func TestImportPurchasesManyRows(t *testing.T) {
 	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader(b.String()), ImportOptions{EarnPoints: true})
 	if err != nil || rep.Skipped != 10000 || rep.Added != 0 {
 		t.Fatalf("again: %+v, %v", rep, err)
+	}
+}
+
+func TestImportMatcherAgreesWithMatchCustomer(t *testing.T) {
+	s := ioShop(t)
+	ctx := context.Background()
+	// A customer whose email looks like another's id, and one whose phone
+	// digits are another's id.
+	for _, c := range []Customer{{Name: "Numbers", Phone: "00002"}, {Name: "Mail", Email: "3@example.com"}} {
+		if _, err := s.AddCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := s.customerMatcher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"0161 496 0000", "+0161-496-0000", "(0161) 4960001", " ANN@Example.com ", "ann@example.com.uk",
+		"1", "2", "4", "5", "6", "7", "99", "0", "-1", "00002", "2.0", "0161 496 0009", "3@example.com", "3", "x", "0161 496 0000 ext 2", "@"} {
+		id, n := m.match(v)
+		c, err := s.MatchCustomer(ctx, v)
+		var amb *AmbiguousError
+		switch {
+		case errors.As(err, &amb):
+			if n != len(amb.Candidates) {
+				t.Errorf("%q: matcher found %d, MatchCustomer %d", v, n, len(amb.Candidates))
+			}
+		case errors.Is(err, ErrNotFound):
+			if n != 0 {
+				t.Errorf("%q: matcher found %d (customer %d), MatchCustomer none", v, n, id)
+			}
+		case err != nil:
+			t.Fatal(err)
+		default:
+			if n != 1 || id != c.ID {
+				t.Errorf("%q: matcher found customer %d (%d), MatchCustomer %d", v, id, n, c.ID)
+			}
+		}
 	}
 }

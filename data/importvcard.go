@@ -20,7 +20,7 @@ func (s *Store) ImportVCard(ctx context.Context, r io.Reader, opt ImportOptions)
 	if err != nil {
 		return ImportReport{}, err
 	}
-	return s.importCustomers(ctx, "vCard file", rows, bad, warnings, opt)
+	return s.importCustomers(ctx, "vCard file", "card", rows, bad, warnings, opt)
 }
 
 // parseVCards reads and checks every card without a database.
