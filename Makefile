@@ -45,5 +45,9 @@ test: deps fmt-check vet unit
 bench: deps
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1x -timeout 60m ./...
 
+# The crash harness at full size: 300 sales killed at random moments.
+crashtest: deps
+	REGULARS_CRASH_SALES=300 $(GO) test -tags ci -count=1 -run TestCrashSafety -v ./cli/
+
 clean:
 	rm -f $(BIN)

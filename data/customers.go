@@ -245,7 +245,7 @@ func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, erro
 		return Customer{}, fmt.Errorf("no customer given")
 	}
 	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
-		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE phone_digits = ? ORDER BY id", d)
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE phone_digits = ? AND phone_digits <> '' ORDER BY id", d)
 		if err != nil {
 			return Customer{}, err
 		}
@@ -257,7 +257,7 @@ func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, erro
 		}
 	}
 	if strings.Contains(v, "@") {
-		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE email_norm = ? ORDER BY id", NormEmail(v))
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE email_norm = ? AND email_norm <> '' ORDER BY id", NormEmail(v))
 		if err != nil {
 			return Customer{}, err
 		}
@@ -287,8 +287,8 @@ func (s *Store) Duplicates(ctx context.Context, c Customer) ([]Customer, error) 
 		return nil, nil
 	}
 	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
-		WHERE id <> ? AND ((? <> '' AND phone_digits = ?) OR (? <> '' AND email_norm = ?)) ORDER BY id`,
-		c.ID, d, d, e, e)
+		WHERE id <> ? AND ((phone_digits = ? AND phone_digits <> '') OR (email_norm = ? AND email_norm <> '')) ORDER BY id`,
+		c.ID, d, e)
 }
 
 // SearchCustomers finds customers whose name, phone or email contains the
