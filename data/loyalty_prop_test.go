@@ -14,9 +14,9 @@ import (
 	"pgregory.net/rapid"
 )
 
-// ledgerMachine drives a shop through random sales, refunds, voids, moves,
+// lyMachine drives a shop through random sales, refunds, voids, moves,
 // redemptions, adjustments, expiry and days passing.
-type ledgerMachine struct {
+type lyMachine struct {
 	s     *Store
 	l     Loyalty
 	custs []ID
@@ -24,11 +24,11 @@ type ledgerMachine struct {
 
 var lyCtx = context.Background()
 
-func (m *ledgerMachine) customer(t *rapid.T, label string) ID {
+func (m *lyMachine) customer(t *rapid.T, label string) ID {
 	return rapid.SampledFrom(m.custs).Draw(t, label)
 }
 
-func (m *ledgerMachine) purchases(t *rapid.T) []Purchase {
+func (m *lyMachine) purchases(t *rapid.T) []Purchase {
 	ps, err := m.s.RecentPurchases(lyCtx, 100000)
 	if err != nil {
 		t.Fatalf("purchases: %v", err)
@@ -38,7 +38,7 @@ func (m *ledgerMachine) purchases(t *rapid.T) []Purchase {
 
 // sales are the lines that are not refunds and not voided, with how much of
 // each is left to refund.
-func (m *ledgerMachine) sales(t *rapid.T) ([]Purchase, map[ID]Cents) {
+func (m *lyMachine) sales(t *rapid.T) ([]Purchase, map[ID]Cents) {
 	ps := m.purchases(t)
 	left := map[ID]Cents{}
 	var out []Purchase
@@ -57,14 +57,14 @@ func (m *ledgerMachine) sales(t *rapid.T) ([]Purchase, map[ID]Cents) {
 }
 
 // balanceAfterExpiry is the balance once everything due to expire today has.
-func (m *ledgerMachine) balanceAfterExpiry(t *rapid.T, c ID) int64 {
+func (m *lyMachine) balanceAfterExpiry(t *rapid.T, c ID) int64 {
 	if _, err := m.s.ApplyExpiry(lyCtx, m.s.Today()); err != nil {
 		t.Fatalf("expiry: %v", err)
 	}
 	return lyBalance(t, m.s, c)
 }
 
-func (m *ledgerMachine) Sale(t *rapid.T) {
+func (m *lyMachine) Sale(t *rapid.T) {
 	c := rapid.SampledFrom(append([]ID{0}, m.custs...)).Draw(t, "customer (0 walk-in)")
 	amount := Cents(rapid.Int64Range(1, 20000).Draw(t, "amount"))
 	if rapid.Bool().Draw(t, "a big sale") {
@@ -116,7 +116,7 @@ func (m *ledgerMachine) Sale(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) RedeemTooMuch(t *rapid.T) {
+func (m *lyMachine) RedeemTooMuch(t *rapid.T) {
 	c := m.customer(t, "customer")
 	b := m.balanceAfterExpiry(t, c)
 	rewards := b/m.l.RewardPoints + rapid.Int64Range(1, 3).Draw(t, "rewards over")
@@ -131,7 +131,7 @@ func (m *ledgerMachine) RedeemTooMuch(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) Refund(t *rapid.T) {
+func (m *lyMachine) Refund(t *rapid.T) {
 	sales, left := m.sales(t)
 	var open []Purchase
 	for _, p := range sales {
@@ -152,7 +152,7 @@ func (m *ledgerMachine) Refund(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) Void(t *rapid.T) {
+func (m *lyMachine) Void(t *rapid.T) {
 	sales, _ := m.sales(t)
 	if len(sales) == 0 {
 		t.Skip("nothing to void")
@@ -166,7 +166,7 @@ func (m *ledgerMachine) Void(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) Move(t *rapid.T) {
+func (m *lyMachine) Move(t *rapid.T) {
 	sales, left := m.sales(t)
 	var movable []Purchase
 	for _, p := range sales {
@@ -191,7 +191,7 @@ func (m *ledgerMachine) Move(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) Adjust(t *rapid.T) {
+func (m *lyMachine) Adjust(t *rapid.T) {
 	c := m.customer(t, "customer")
 	pts := rapid.Int64Range(-300, 300).Filter(func(n int64) bool { return n != 0 }).Draw(t, "points")
 	_, err := m.s.AdjustPoints(lyCtx, c, pts, "by hand", "Sam")
@@ -203,11 +203,11 @@ func (m *ledgerMachine) Adjust(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) NextDays(t *rapid.T) {
+func (m *lyMachine) NextDays(t *rapid.T) {
 	m.s.SetToday(m.s.Today().AddDays(rapid.IntRange(1, 120).Draw(t, "days")))
 }
 
-func (m *ledgerMachine) Expire(t *rapid.T) {
+func (m *lyMachine) Expire(t *rapid.T) {
 	if _, err := m.s.ApplyExpiry(lyCtx, m.s.Today()); err != nil {
 		t.Fatalf("expiry: %v", err)
 	}
@@ -216,7 +216,7 @@ func (m *ledgerMachine) Expire(t *rapid.T) {
 	}
 }
 
-func (m *ledgerMachine) Check(t *rapid.T) {
+func (m *lyMachine) Check(t *rapid.T) {
 	all, err := m.s.Balances(lyCtx)
 	if err != nil {
 		t.Fatalf("balances: %v", err)
@@ -289,7 +289,7 @@ func TestLedgerProperties(t *testing.T) {
 			ExpiryMonths:  rapid.SampledFrom([]int{0, 1, 6}).Draw(t, "expiry months"),
 		}
 		lySetLoyalty(t, s, l)
-		m := &ledgerMachine{s: s, l: l}
+		m := &lyMachine{s: s, l: l}
 		for _, name := range []string{"Ann Lee", "Bob Ray", "Cy Oh"} {
 			m.custs = append(m.custs, lyCustomer(t, s, name))
 		}
