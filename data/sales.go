@@ -203,14 +203,12 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 			if err := customerExists(ctx, tx, p.CustomerID); err != nil {
 				return err
 			}
+			// Points due to expire go first, so the balance printed is right.
 			if _, err := applyExpiryTx(ctx, tx, l, today, p.CustomerID); err != nil {
 				return err
 			}
-		}
-		var rows []LedgerRow
-		if p.CustomerID != 0 {
-			var err error
-			if rows, err = customerLedger(ctx, tx, p.CustomerID); err != nil {
+			rows, err := customerLedger(ctx, tx, p.CustomerID)
+			if err != nil {
 				return err
 			}
 			if free := spendable(rows, today); sale.RedeemPoints > free {

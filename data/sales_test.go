@@ -12,7 +12,7 @@ import (
 
 var lyToday = lyDay(2024, time.March, 1)
 
-func ledgerSummary(t *testing.T, s *Store, customer ID) []string {
+func lyLedgerSummary(t *testing.T, s *Store, customer ID) []string {
 	t.Helper()
 	rows, err := s.Ledger(context.Background(), customer)
 	if err != nil {
@@ -90,7 +90,7 @@ func TestRecordSale(t *testing.T) {
 				t.Errorf("stored %+v, returned %+v", stored, p)
 			}
 			if cust != 0 {
-				if got := ledgerSummary(t, s, cust); !reflect.DeepEqual(got, tc.wantLedger) {
+				if got := lyLedgerSummary(t, s, cust); !reflect.DeepEqual(got, tc.wantLedger) {
 					t.Errorf("ledger %v, want %v", got, tc.wantLedger)
 				}
 				if b := lyBalance(t, s, cust); b != tc.wantBalance {
@@ -350,12 +350,12 @@ func TestVoidPurchase(t *testing.T) {
 			if tc.spend > 0 {
 				lySale(t, s, cust, 1000, tc.spend)
 			}
-			n := len(ledgerSummary(t, s, cust))
+			n := len(lyLedgerSummary(t, s, cust))
 			audits := lyCount(t, s, "audit")
 			if err := s.VoidPurchase(ctx, sale.Purchase.ID, "Sam", "wrong till"); err != nil {
 				t.Fatal(err)
 			}
-			if got := ledgerSummary(t, s, cust)[n:]; !reflect.DeepEqual(got, tc.wantVoid) {
+			if got := lyLedgerSummary(t, s, cust)[n:]; !reflect.DeepEqual(got, tc.wantVoid) {
 				t.Errorf("void rows %v, want %v", got, tc.wantVoid)
 			}
 			if b := lyBalance(t, s, cust); b != tc.wantBalance {
@@ -474,7 +474,7 @@ func TestMovePurchase(t *testing.T) {
 		rows[0].PurchaseID != np.ID || rows[0].Staff != "Kim" {
 		t.Errorf("Bob's ledger = %+v", rows)
 	}
-	if got := ledgerSummary(t, s, ann); !reflect.DeepEqual(got, []string{"adjustment 100", "redeem -100", "earn 25", "void_reversal 100", "void_reversal -25"}) {
+	if got := lyLedgerSummary(t, s, ann); !reflect.DeepEqual(got, []string{"adjustment 100", "redeem -100", "earn 25", "void_reversal 100", "void_reversal -25"}) {
 		t.Errorf("Ann's ledger = %v", got)
 	}
 	ps, _ := s.Purchases(ctx, ann)
@@ -648,7 +648,7 @@ func TestImportPurchase(t *testing.T) {
 	if !p.Imported || p.Day != lyDay(2023, time.May, 2) || p.At.Hour() != 0 || p.Staff != OwnerName || p.Reference != "A1" {
 		t.Errorf("imported purchase = %+v", p)
 	}
-	if got := ledgerSummary(t, s, ann); !reflect.DeepEqual(got, []string{"earn 40", "refund_reversal -10"}) {
+	if got := lyLedgerSummary(t, s, ann); !reflect.DeepEqual(got, []string{"earn 40", "refund_reversal -10"}) {
 		t.Errorf("ledger %v", got)
 	}
 	if np, _ := s.Purchase(ctx, noEarnID); !np.Imported {
