@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -922,23 +923,6 @@ func (s *Store) storedPurchases(ctx context.Context, ids []ID) (map[ID]dbPurchas
 	return out, nil
 }
 
-// importReversal is the points a refund takes back: the share of the points
-// its purchase earned that the refund is of the purchase, rounded down, and
-// worked out on the running total of refunds so that refunding the whole
-// purchase in parts takes back exactly what it earned.
-func importReversal(earned int64, amount, refundedBefore, refund Cents) int64 {
-	if earned <= 0 || amount <= 0 || refund <= 0 {
-		return 0
-	}
-	share := func(r Cents) int64 {
-		if r >= amount {
-			return earned
-		}
-		return earned * int64(r) / int64(amount)
-	}
-	return share(refundedBefore+refund) - share(refundedBefore)
-}
-
 func (s *Store) ledgerBalances(ctx context.Context) (map[ID]int64, error) {
 	out := map[ID]int64{}
 	rows, err := s.reader().QueryContext(ctx, "SELECT customer_id, sum(points) FROM ledger GROUP BY customer_id")
@@ -957,80 +941,32 @@ func (s *Store) ledgerBalances(ctx context.Context) (map[ID]int64, error) {
 	return out, s.explain(rows.Err())
 }
 
-// writePurchases writes the planned rows in one transaction, with their
-// points when asked for.
+// writePurchases writes the planned rows in one transaction through the
+// same ImportPurchase the rest of the store uses, so imported refunds take
+// back points exactly like refunds at the till.
 func (s *Store) writePurchases(ctx context.Context, plan []plannedPurchase, opt ImportOptions) error {
 	staff := opt.staff()
-	var loyalty Loyalty
-	var balances map[ID]int64
-	if opt.EarnPoints {
-		var err error
-		if loyalty, err = s.Loyalty(ctx); err != nil {
-			return err
-		}
-		if balances, err = s.ledgerBalances(ctx); err != nil {
-			return err
-		}
-	}
 	now := s.Now()
+	l, err := s.scheme(ctx)
+	if err != nil {
+		return err
+	}
+	today := s.Today()
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO purchases(customer_id, at, day, amount_cents, description, staff, reference, refund_of, imported)
-			VALUES (?,?,?,?,?,?,?,?,1)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		led, err := tx.PrepareContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall)
-			VALUES (?,?,?,?,?,?,?,?,?)`)
-		if err != nil {
-			return err
-		}
-		defer led.Close()
 		for i := range plan {
 			pp := &plan[i]
 			p := pp.row
-			at := p.day.String() + " 12:00:00"
+			y, m, d := p.day.Date()
 			refundOf := pp.refundDB
 			if pp.refundIdx >= 0 {
 				refundOf = plan[pp.refundIdx].newID
 			}
-			res, err := ins.ExecContext(ctx, nullID(pp.customerID), at, p.day.String(), int64(p.amount), p.description,
-				staff, nullString(p.reference), nullID(refundOf))
+			id, err := importPurchaseTx(ctx, tx, l, today, Purchase{CustomerID: pp.customerID, At: time.Date(y, m, d, 12, 0, 0, 0, time.Local),
+				Day: p.day, Amount: p.amount, Description: p.description, Staff: staff, Reference: p.reference, RefundOf: refundOf}, opt.EarnPoints)
 			if err != nil {
 				return fmt.Errorf("line %d: %w", p.line, err)
 			}
-			if pp.newID, err = res.LastInsertId(); err != nil {
-				return err
-			}
-			if !opt.EarnPoints || pp.customerID == 0 {
-				continue
-			}
-			if p.amount > 0 {
-				pp.earned = loyalty.EarnedFor(p.amount)
-				if pp.earned == 0 {
-					continue
-				}
-				if _, err := led.ExecContext(ctx, pp.customerID, at, p.day.String(), string(LedgerEarn), pp.earned,
-					pp.newID, staff, "", 0); err != nil {
-					return fmt.Errorf("line %d: %w", p.line, err)
-				}
-				balances[pp.customerID] += pp.earned
-				continue
-			}
-			earned := pp.origEarned
-			if pp.refundIdx >= 0 {
-				earned = plan[pp.refundIdx].earned
-			}
-			due := importReversal(earned, pp.origAmount, pp.origRefunded, -p.amount)
-			if due == 0 {
-				continue
-			}
-			take := min(due, max(balances[pp.customerID], 0))
-			if _, err := led.ExecContext(ctx, pp.customerID, at, p.day.String(), string(LedgerRefundReversal), -take,
-				pp.newID, staff, "refund", due-take); err != nil {
-				return fmt.Errorf("line %d: %w", p.line, err)
-			}
-			balances[pp.customerID] -= take
+			pp.newID = id
 		}
 		return audit(ctx, tx, now, staff, "import purchases", "purchases CSV", "", fmt.Sprintf("%d purchases", len(plan)))
 	})

@@ -119,7 +119,7 @@ func referenceFree(ctx context.Context, q querier, ref string) error {
 		return nil
 	}
 	var other ID
-	err := q.QueryRowContext(ctx, "SELECT id FROM purchases WHERE reference = ?", ref).Scan(&other)
+	err := q.QueryRowContext(ctx, "SELECT id FROM purchases WHERE reference = ? AND reference <> ''", ref).Scan(&other)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -262,6 +262,13 @@ func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p Purchase, earn
 	if err != nil {
 		return 0, err
 	}
+	return importPurchaseTx(ctx, tx, l, s.Today(), p, earn)
+}
+
+// importPurchaseTx is ImportPurchase with the scheme and today already known,
+// so a file of many rows reads them once.
+func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p Purchase, earn bool) (ID, error) {
+	var err error
 	switch {
 	case p.Day.IsZero() && p.At.IsZero():
 		return 0, fmt.Errorf("the purchase has no date")
@@ -325,7 +332,7 @@ func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p Purchase, earn
 			return 0, err
 		}
 	}
-	if _, err := applyExpiryTx(ctx, tx, l, s.Today(), p.CustomerID); err != nil {
+	if _, err := applyExpiryTx(ctx, tx, l, today, p.CustomerID); err != nil {
 		return 0, err
 	}
 	return id, nil
