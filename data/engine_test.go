@@ -800,3 +800,38 @@ func TestPointsExpiringStaysInHistoryAfterTheExpiry(t *testing.T) {
 		t.Fatalf("got %+v", rs)
 	}
 }
+
+// TestYearlyWindowProperty checks the yearly rule against its plain
+// statement: a birthday is on Today on d exactly when the occurrence of
+// d's year, the year before or the year after has d in its window.
+func TestYearlyWindowProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := rmCustomer()
+		c.AddedOn = rmDay("2024-01-01").AddDays(rapid.IntRange(0, 1000).Draw(t, "added"))
+		c.Birthday = YearlyDate{Year: rapid.SampledFrom([]int{0, 1990, 2025}).Draw(t, "year"),
+			Month: time.Month(rapid.IntRange(1, 12).Draw(t, "month")), Day: rapid.IntRange(1, 31).Draw(t, "day")}
+		if !ValidDate(max(c.Birthday.Year, 2000), c.Birthday.Month, c.Birthday.Day) {
+			c.Birthday.Day = 28
+		}
+		rules := rmRules(KindBirthday)
+		r := rules[KindBirthday]
+		r.BeforeDays = rapid.IntRange(0, 40).Draw(t, "before")
+		r.StayDays = rapid.IntRange(0, 40).Draw(t, "stay")
+		rules[KindBirthday] = r
+		d := rmDay("2024-01-01").AddDays(rapid.IntRange(0, 1500).Draw(t, "d"))
+		var want []string
+		for yr := d.Year() - 1; yr <= d.Year()+1; yr++ {
+			if c.Birthday.Year != 0 && yr < c.Birthday.Year {
+				continue
+			}
+			due := c.Birthday.In(yr)
+			if due.AddDays(-r.BeforeDays) <= d && d <= due.AddDays(r.StayDays) {
+				want = append(want, fmt.Sprintf("birthday:7:birthday:%s", due))
+			}
+		}
+		got := rmKeys(rmOnToday(customerFacts{Customer: c}, rules, DefaultLoyalty(), nil, d))
+		if !slices.Equal(got, want) {
+			t.Fatalf("on %s with %s: got %q, want %q", d, c.Birthday, got, want)
+		}
+	})
+}
