@@ -1,0 +1,652 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The reminder engine: pure functions from a customer's facts to the
+// reminders those facts call for. Nothing here reads the database, so the
+// rules are tested on values and the same code serves Today, the calendar,
+// the customer page and exports.
+
+// factPurchase is the part of a purchase the rules read. Keeping it small
+// matters: the whole shop's purchases are held at once.
+type factPurchase struct {
+	ID       ID
+	Day      Day
+	Amount   Cents // negative for a refund
+	RefundOf ID
+}
+
+// factLedger is the part of a loyalty ledger row the rules read.
+type factLedger struct {
+	ID     ID
+	Day    Day
+	Points int64
+	Redeem bool
+}
+
+// customerFacts is everything the rules know about one customer. Slices of
+// dated facts are in (day, id) order; voided purchases are left out.
+type customerFacts struct {
+	Customer    Customer
+	Purchases   []factPurchase // sales and refunds
+	ContactDays []Day
+	Occasions   []Occasion
+	Promises    []Promise
+	Complaints  []Complaint
+	Ledger      []factLedger
+}
+
+// cand is a reminder before it has a key, a state or words: the engine makes
+// many of them and only the few that are looked at become Reminders.
+type cand struct {
+	kind          Kind
+	subject       string // a constant, or built with tag/id/suffix
+	tag           string // "purchase", "promise", "complaint", "occasion", "expiry"
+	id            ID
+	suffix        string // "open" or "resolved" for complaints
+	due           Day
+	shownFrom     Day
+	until         Day
+	openComplaint bool
+
+	// What the words are made from.
+	event  Day    // the purchase, keeping, resolution or last touch; expiry day
+	amount Cents  // the purchase
+	points int64  // points expiring, or the balance
+	text   string // occasion label, promise, complaint
+	years  int    // anniversary years, age on a birthday (0 when unknown)
+	never  bool   // stay_in_touch of a customer never seen buying or contacted
+}
+
+func (c *cand) subjectString() string {
+	switch {
+	case c.subject != "":
+		return c.subject
+	case c.tag == "expiry":
+		return "expiry:" + c.event.String()
+	case c.suffix != "":
+		return c.tag + ":" + strconv.FormatInt(c.id, 10) + ":" + c.suffix
+	}
+	return c.tag + ":" + strconv.FormatInt(c.id, 10)
+}
+
+// key is kind:customer:subject:due, stable across recomputation.
+func (c *cand) key(customer ID) string {
+	return fmt.Sprintf("%s:%d:%s:%s", c.kind, customer, c.subjectString(), c.due)
+}
+
+// ReminderKey is the parts a reminder key is made of.
+type ReminderKey struct {
+	Kind       Kind
+	CustomerID ID
+	Subject    string
+	Due        Day
+}
+
+// String formats the key as kind:customer:subject:due.
+func (k ReminderKey) String() string {
+	return fmt.Sprintf("%s:%d:%s:%s", k.Kind, k.CustomerID, k.Subject, k.Due)
+}
+
+// ErrBadReminderKey means a reminder key is malformed.
+var ErrBadReminderKey = fmt.Errorf("not a reminder key")
+
+// ParseReminderKey splits kind:customer:subject:due; the subject may itself
+// hold colons.
+func ParseReminderKey(s string) (ReminderKey, error) {
+	bad := fmt.Errorf("%q is %w (kind:customer:subject:YYYY-MM-DD)", s, ErrBadReminderKey)
+	first := strings.Index(s, ":")
+	last := strings.LastIndex(s, ":")
+	if first < 0 || last <= first {
+		return ReminderKey{}, bad
+	}
+	kind := Kind(s[:first])
+	if !slices.Contains(Kinds, kind) {
+		return ReminderKey{}, bad
+	}
+	rest := s[first+1 : last]
+	idText, subject, ok := strings.Cut(rest, ":")
+	if !ok || subject == "" {
+		return ReminderKey{}, bad
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return ReminderKey{}, bad
+	}
+	due, err := ParseDay(s[last+1:])
+	if err != nil {
+		return ReminderKey{}, bad
+	}
+	return ReminderKey{Kind: kind, CustomerID: id, Subject: subject, Due: due}, nil
+}
+
+// PointsLot is points given in one ledger row and what is left of them after
+// the negative rows spent points oldest first.
+type PointsLot struct {
+	Earned  Day
+	Expires Day // zero when points never expire (months 0)
+	Points  int64
+	Left    int64
+}
+
+// PointsLots spends the negative rows (redeems, reversals, expiry) from the
+// positive ones, oldest first, and returns every positive row as a lot. Rows
+// may come in any order; they are taken by (day, id). A lot expires months
+// after it was earned (clamped to the month's end); months 0 means never.
+func PointsLots(rows []LedgerRow, months int) []PointsLot {
+	fl := make([]factLedger, len(rows))
+	for i, r := range rows {
+		fl[i] = factLedger{ID: r.ID, Day: r.Day, Points: r.Points, Redeem: r.Kind == LedgerRedeem}
+	}
+	sortLedgerFacts(fl)
+	lots, _ := spendLots(fl, months)
+	return lots
+}
+
+// spendLots is PointsLots on ledger facts already in (day, id) order. It also
+// returns, for each lot, what was left of it when it expired: rows dated on
+// or after the expiry day do not count against it.
+func spendLots(rows []factLedger, months int) (lots []PointsLot, leftAtExpiry []int64) {
+	head, frozen := 0, 0
+	for _, r := range rows {
+		// Lots expire in the order they were earned, since adding months
+		// never moves a later day before an earlier one.
+		for months > 0 && frozen < len(lots) && lots[frozen].Expires <= r.Day {
+			leftAtExpiry = append(leftAtExpiry, lots[frozen].Left)
+			frozen++
+		}
+		if r.Points > 0 {
+			l := PointsLot{Earned: r.Day, Points: r.Points, Left: r.Points}
+			if months > 0 {
+				l.Expires = r.Day.AddMonths(months)
+			}
+			lots = append(lots, l)
+			continue
+		}
+		for n := -r.Points; n > 0 && head < len(lots); {
+			k := min(n, lots[head].Left)
+			lots[head].Left -= k
+			n -= k
+			if lots[head].Left == 0 {
+				head++
+			}
+		}
+	}
+	for ; frozen < len(lots); frozen++ {
+		leftAtExpiry = append(leftAtExpiry, lots[frozen].Left)
+	}
+	return lots, leftAtExpiry
+}
+
+func compareLedgerFacts(a, b factLedger) int {
+	if a.Day != b.Day {
+		return int(a.Day) - int(b.Day)
+	}
+	return cmpID(a.ID, b.ID)
+}
+
+func comparePurchaseFacts(a, b factPurchase) int {
+	if a.Day != b.Day {
+		return int(a.Day) - int(b.Day)
+	}
+	return cmpID(a.ID, b.ID)
+}
+
+func cmpID(a, b ID) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func sortLedgerFacts(rows []factLedger) {
+	if !slices.IsSortedFunc(rows, compareLedgerFacts) {
+		slices.SortStableFunc(rows, compareLedgerFacts)
+	}
+}
+
+// sorted returns f with its dated facts in (day, id) order, copying only
+// what needs sorting so the caller's slices are left alone.
+func (f customerFacts) sorted() customerFacts {
+	if !slices.IsSortedFunc(f.Purchases, comparePurchaseFacts) {
+		f.Purchases = slices.Clone(f.Purchases)
+		slices.SortStableFunc(f.Purchases, comparePurchaseFacts)
+	}
+	if !slices.IsSortedFunc(f.Ledger, compareLedgerFacts) {
+		f.Ledger = slices.Clone(f.Ledger)
+		slices.SortStableFunc(f.Ledger, compareLedgerFacts)
+	}
+	return f
+}
+
+// engine holds the numbers the rules use.
+type engine struct {
+	rules   Rules
+	loyalty Loyalty
+}
+
+// on says whether kind k applies to customer cu at all.
+func (e engine) on(k Kind, cu *Customer) bool {
+	return e.rules[k].On && !(cu.DoNotContact && k.Marketing())
+}
+
+// reminder turns a candidate into a Reminder of customer cu, still open.
+func (c *cand) reminder(cu *Customer) Reminder {
+	return Reminder{
+		Key: c.key(cu.ID), Kind: c.kind, CustomerID: cu.ID, CustomerName: cu.Name,
+		Phone: cu.Phone, Email: cu.Email, Subject: c.subjectString(),
+		Due: c.due, ShownFrom: c.shownFrom, Until: c.until, State: StateOpen, OpenComplaint: c.openComplaint,
+	}
+}
+
+// candidates returns every reminder that exists as of asOf, ignoring facts
+// dated after it. Yearly kinds give every occurrence from the customer's
+// first day on the books up to the first one shown after asOf.
+func candidates(f customerFacts, rules Rules, loyalty Loyalty, asOf Day) []Reminder {
+	f = f.sorted()
+	var out []Reminder
+	engine{rules, loyalty}.each(&f, asOf, asOf, func(c *cand) {
+		out = append(out, c.reminder(&f.Customer))
+	})
+	return out
+}
+
+// each calls emit with every reminder of f as of asOf; f's dated facts must
+// be in (day, id) order. Yearly occurrences come at least up to the first
+// one shown after asOf, and all those due up to through. emit must not keep
+// c: it is reused.
+func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
+	var c cand
+	put := func() { emit(&c) }
+	e.purchases(f, asOf, &c, put)
+	e.yearly(f, asOf, through, &c, put)
+	e.promises(f, asOf, &c, put)
+	e.complaints(f, asOf, &c, put)
+	e.stayInTouch(f, asOf, &c, put)
+	e.points(f, asOf, &c, put)
+}
+
+// purchases gives thank-yous and check-ins.
+func (e engine) purchases(f *customerFacts, asOf Day, c *cand, put func()) {
+	ty, ci := e.on(KindThankYou, &f.Customer), e.on(KindCheckIn, &f.Customer)
+	if !ty && !ci {
+		return
+	}
+	ps := f.Purchases
+	// Refunds are rare: only customers who had one pay for the map.
+	var refunded map[ID]Cents
+	for _, p := range ps {
+		if p.RefundOf != 0 && p.Day <= asOf {
+			if refunded == nil {
+				refunded = map[ID]Cents{}
+			}
+			refunded[p.RefundOf] -= p.Amount
+		}
+	}
+	tr, cr := e.rules[KindThankYou], e.rules[KindCheckIn]
+	var lastThanked Day
+	thanked := false
+	for _, p := range ps {
+		if p.Amount <= 0 || p.RefundOf != 0 || p.Day > asOf {
+			continue
+		}
+		back := refunded[p.ID]
+		if back >= p.Amount {
+			continue // fully refunded: no follow-up, and it does not start a gap
+		}
+		if ty && (!thanked || p.Day.Sub(lastThanked) >= tr.GapDays) {
+			thanked, lastThanked = true, p.Day
+			due := p.Day.AddDays(tr.AfterDays)
+			*c = cand{kind: KindThankYou, tag: "purchase", id: p.ID, due: due, shownFrom: due,
+				until: due.AddDays(tr.StayDays), event: p.Day, amount: p.Amount}
+			put()
+		}
+		if ci && p.Amount-back >= cr.MinCents {
+			due := p.Day.AddDays(cr.AfterDays)
+			*c = cand{kind: KindCheckIn, tag: "purchase", id: p.ID, due: due, shownFrom: due,
+				until: due.AddDays(cr.StayDays), event: p.Day, amount: p.Amount}
+			put()
+		}
+	}
+}
+
+// yearly gives birthdays, anniversaries and occasions.
+func (e engine) yearly(f *customerFacts, asOf, through Day, c *cand, put func()) {
+	cu := &f.Customer
+	// History starts the day the customer was put on the books, or earlier
+	// when looking at an earlier day: customers always count.
+	lower := cu.AddedOn
+	if lower.IsZero() || asOf < lower {
+		lower = asOf
+	}
+	if e.on(KindBirthday, cu) && !cu.Birthday.IsZero() {
+		r := e.rules[KindBirthday]
+		b := cu.Birthday
+		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (Day, bool) {
+			return b.In(yr), b.Year == 0 || yr >= b.Year
+		}, func(due Day, yr int) {
+			age := 0
+			if b.Year != 0 {
+				age = yr - b.Year
+			}
+			*c = cand{kind: KindBirthday, subject: "birthday", due: due, shownFrom: due.AddDays(-r.BeforeDays),
+				until: due.AddDays(r.StayDays), event: due, years: age}
+			put()
+		})
+	}
+	if e.on(KindAnniversary, cu) && !cu.CustomerSince.IsZero() {
+		r := e.rules[KindAnniversary]
+		since := cu.CustomerSince
+		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (Day, bool) {
+			n := yr - since.Year()
+			return since.AddYears(n), n >= 1
+		}, func(due Day, yr int) {
+			*c = cand{kind: KindAnniversary, subject: "anniversary", due: due, shownFrom: due.AddDays(-r.BeforeDays),
+				until: due.AddDays(r.StayDays), event: since, years: yr - since.Year()}
+			put()
+		})
+	}
+	if e.on(KindOccasion, cu) {
+		r := e.rules[KindOccasion]
+		for i := range f.Occasions {
+			o := &f.Occasions[i]
+			if o.Date.IsZero() || (!o.Yearly && o.Date.Year == 0) {
+				continue
+			}
+			occurrences(lower, asOf, through, o.LeadDays, r.StayDays, func(yr int) (Day, bool) {
+				ok := (o.Date.Year == 0 || yr >= o.Date.Year) && (o.Yearly || yr == o.Date.Year)
+				return o.Date.In(yr), ok
+			}, func(due Day, yr int) {
+				years := 0
+				if o.Date.Year != 0 {
+					years = yr - o.Date.Year
+				}
+				*c = cand{kind: KindOccasion, tag: "occasion", id: o.ID, due: due, shownFrom: due.AddDays(-o.LeadDays),
+					until: due.AddDays(r.StayDays), event: due, text: o.Label, years: years}
+				put()
+			})
+		}
+	}
+}
+
+// occurrences calls fn for each yearly occurrence whose window
+// [due-before, due+stay] ends on or after lower and that is shown by asOf,
+// due by through, or the first one shown after asOf.
+func occurrences(lower, asOf, through Day, before, stay int, due func(yr int) (Day, bool), fn func(due Day, yr int)) {
+	if through < asOf {
+		through = asOf
+	}
+	// Windows can be years long when the owner sets large numbers; the
+	// margins make sure every window that reaches the range is visited.
+	first := max(1, lower.Year()-stay/365-1)
+	last := min(9999, through.Year()+before/365+2)
+	nextFound := false
+	for yr := first; yr <= last; yr++ {
+		if yr < 1 || yr > 9999 {
+			continue
+		}
+		d, ok := due(yr)
+		if !ok || d.AddDays(stay) < lower {
+			continue
+		}
+		switch {
+		case d.AddDays(-before) <= asOf, d <= through:
+		case !nextFound:
+			nextFound = true
+		default:
+			continue
+		}
+		fn(d, yr)
+	}
+}
+
+// promises gives promise reminders and the check-in after one is kept.
+func (e engine) promises(f *customerFacts, asOf Day, c *cand, put func()) {
+	pr := e.rules[KindPromise]
+	if !pr.On {
+		return
+	}
+	checkIn := e.on(KindCheckIn, &f.Customer)
+	cr := e.rules[KindCheckIn]
+	for i := range f.Promises {
+		p := &f.Promises[i]
+		if p.MadeOn > asOf || p.Due.IsZero() {
+			continue
+		}
+		if p.KeptOn.IsZero() || p.KeptOn > asOf {
+			*c = cand{kind: KindPromise, tag: "promise", id: p.ID, due: p.Due, shownFrom: p.Due.AddDays(-pr.BeforeDays),
+				text: p.What, event: p.MadeOn}
+			put()
+			continue
+		}
+		if checkIn {
+			due := p.KeptOn.AddDays(pr.ResolvedDays)
+			*c = cand{kind: KindCheckIn, tag: "promise", id: p.ID, due: due, shownFrom: due,
+				until: due.AddDays(cr.StayDays), text: p.What, event: p.KeptOn}
+			put()
+		}
+	}
+}
+
+// complaints gives the follow-up of an open complaint, then the one after
+// it is resolved.
+func (e engine) complaints(f *customerFacts, asOf Day, c *cand, put func()) {
+	r := e.rules[KindComplaintFollowup]
+	if !r.On {
+		return
+	}
+	for i := range f.Complaints {
+		k := &f.Complaints[i]
+		if k.Received.IsZero() || k.Received > asOf {
+			continue
+		}
+		if k.OpenOn(asOf) {
+			due := k.Received.AddDays(r.AfterDays)
+			*c = cand{kind: KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "open", due: due, shownFrom: due,
+				openComplaint: true, text: k.What, event: k.Received}
+			put()
+			continue
+		}
+		due := k.ResolvedOn.AddDays(r.ResolvedDays)
+		*c = cand{kind: KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "resolved", due: due, shownFrom: due,
+			text: k.What, event: k.ResolvedOn}
+		put()
+	}
+}
+
+// stayInTouch falls due a while after the latest purchase or contact; a new
+// one moves the due day, which makes a new key and lets the old one go.
+func (e engine) stayInTouch(f *customerFacts, asOf Day, c *cand, put func()) {
+	if !e.on(KindStayInTouch, &f.Customer) {
+		return
+	}
+	var last Day
+	for _, p := range f.Purchases {
+		if p.Amount > 0 && p.RefundOf == 0 && p.Day <= asOf && p.Day > last {
+			last = p.Day
+		}
+	}
+	for _, d := range f.ContactDays {
+		if d <= asOf && d > last {
+			last = d
+		}
+	}
+	never := last.IsZero()
+	if never {
+		last = f.Customer.CustomerSince
+		if last.IsZero() {
+			last = f.Customer.AddedOn
+		}
+		if last.IsZero() {
+			return
+		}
+	}
+	due := last.AddDays(e.rules[KindStayInTouch].AfterDays)
+	*c = cand{kind: KindStayInTouch, subject: "touch", due: due, shownFrom: due, event: last, never: never}
+	put()
+}
+
+// ledgerAsOf returns the prefix of rows dated on or before asOf.
+func ledgerAsOf(rows []factLedger, asOf Day) []factLedger {
+	n := sort.Search(len(rows), func(i int) bool { return rows[i].Day > asOf })
+	return rows[:n]
+}
+
+// balanceAsOf is the sum of the ledger up to asOf.
+func balanceAsOf(rows []factLedger, asOf Day) int64 {
+	var b int64
+	for _, r := range ledgerAsOf(rows, asOf) {
+		b += r.Points
+	}
+	return b
+}
+
+// points gives reward_ready and points_expiring.
+func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
+	reward := e.on(KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0
+	months := e.loyalty.ExpiryMonths
+	expiring := months > 0 && e.on(KindPointsExpiring, &f.Customer)
+	if !reward && !expiring {
+		return
+	}
+	rows := ledgerAsOf(f.Ledger, asOf)
+	if len(rows) == 0 {
+		return
+	}
+	if reward {
+		need := e.loyalty.RewardPoints
+		var bal int64
+		var crossed, lastRedeem Day
+		for _, r := range rows {
+			before := bal
+			bal += r.Points
+			if before < need && bal >= need {
+				crossed = r.Day
+			}
+			if r.Redeem && r.Points < 0 {
+				lastRedeem = r.Day
+			}
+		}
+		// An earlier crossing was followed by a drop below the reward, so
+		// only the latest can still stand; a redeem after it ends it too.
+		if bal >= need && !crossed.IsZero() && lastRedeem <= crossed {
+			*c = cand{kind: KindRewardReady, subject: "reward", due: crossed, shownFrom: crossed, points: bal, event: crossed}
+			put()
+		}
+	}
+	if expiring {
+		r := e.rules[KindPointsExpiring]
+		lots, left := spendLots(rows, months)
+		for i := 0; i < len(lots); {
+			exp := lots[i].Expires
+			var n int64
+			for ; i < len(lots) && lots[i].Expires == exp; i++ {
+				n += left[i]
+			}
+			if n <= 0 {
+				continue
+			}
+			due := exp.AddDays(-r.AfterDays)
+			// The last day to act is the day before the points go.
+			until := max(exp.AddDays(-1), due)
+			*c = cand{kind: KindPointsExpiring, tag: "expiry", due: due, shownFrom: due, until: until, event: exp, points: n}
+			put()
+		}
+	}
+}
+
+// reminderState is what people did with a reminder, as stored.
+type reminderState struct {
+	State        State
+	SnoozedUntil Day
+	Reason       string
+	Staff        string
+	ChangedOn    Day
+	ContactID    ID
+}
+
+// applyState fills r's state as seen on day d: stored changes made after d
+// are ignored, a snooze that has ended leaves it open, and one left
+// unhandled past its last day is missed.
+func applyState(r *Reminder, st reminderState, has bool, d Day) {
+	r.State = StateOpen
+	r.OverdueDays = max(0, d.Sub(r.Due))
+	if has && st.ChangedOn <= d {
+		r.Staff, r.Reason = st.Staff, st.Reason
+		switch st.State {
+		case StateDone, StateSkipped:
+			r.State, r.DoneOn = st.State, st.ChangedOn
+			return
+		case StateSnoozed:
+			r.SnoozedUntil = st.SnoozedUntil
+			if st.SnoozedUntil > d {
+				r.State = StateSnoozed
+			}
+		}
+	}
+	if r.Until != 0 && d > r.Until {
+		r.State = StateMissed
+	}
+}
+
+// onToday says whether r, with its state applied for d, is on Today on d.
+func onToday(r *Reminder, d Day) bool {
+	return r.State == StateOpen && r.ShownFrom <= d && (r.Until == 0 || d <= r.Until)
+}
+
+// changeDays returns the days in (from, to] on which any of f's facts is
+// dated, in order: between two of them what the rules see does not change.
+func (f *customerFacts) changeDays(from, to Day) []Day {
+	var days []Day
+	add := func(d Day) {
+		if d > from && d <= to {
+			days = append(days, d)
+		}
+	}
+	for _, p := range f.Purchases {
+		add(p.Day)
+	}
+	for _, d := range f.ContactDays {
+		add(d)
+	}
+	for _, r := range f.Ledger {
+		add(r.Day)
+	}
+	for i := range f.Promises {
+		add(f.Promises[i].MadeOn)
+		add(f.Promises[i].KeptOn)
+	}
+	for i := range f.Complaints {
+		add(f.Complaints[i].Received)
+		add(f.Complaints[i].ResolvedOn)
+	}
+	slices.Sort(days)
+	return slices.Compact(days)
+}
+
+// dueOn calls fn(x, c) for each reminder of f that Today(x) would list with
+// due day x, for every x in [from, to]. Rather than computing each day, it
+// computes once per stretch of days in which f's facts do not change.
+func (e engine) dueOn(f *customerFacts, from, to Day, fn func(x Day, c *cand)) {
+	starts := append([]Day{from}, f.changeDays(from, to)...)
+	for i, s := range starts {
+		end := to
+		if i+1 < len(starts) {
+			end = starts[i+1] - 1
+		}
+		e.each(f, s, end, func(c *cand) {
+			if c.due >= s && c.due <= end && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until) {
+				fn(c.due, c)
+			}
+		})
+	}
+}

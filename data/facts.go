@@ -1,0 +1,390 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The facts the reminder rules read: occasions, promises, complaints and
+// contacts. Each is stored as told; the rules work out what follows.
+
+const maxLeadDays = 60
+
+// Validate says what is wrong with an occasion.
+func (o Occasion) Validate() error {
+	if strings.TrimSpace(o.Label) == "" {
+		return fmt.Errorf("the occasion needs a label, such as \"Wedding anniversary\"")
+	}
+	if o.Date.IsZero() {
+		return fmt.Errorf("the occasion %q needs a date", o.Label)
+	}
+	y := o.Date.Year
+	if y == 0 {
+		if !o.Yearly {
+			return fmt.Errorf("the one-off occasion %q needs a year", o.Label)
+		}
+		y = 2000 // a leap year, so 29 Feb is allowed without a year
+	}
+	if !ValidDate(y, o.Date.Month, o.Date.Day) {
+		return fmt.Errorf("the date %s of occasion %q is not a real date", o.Date, o.Label)
+	}
+	if o.LeadDays < 0 || o.LeadDays > maxLeadDays {
+		return fmt.Errorf("the lead days of occasion %q must be between 0 and %d", o.Label, maxLeadDays)
+	}
+	return nil
+}
+
+// customerMustExist gives a clear error instead of a foreign key failure.
+func customerMustExist(ctx context.Context, tx *sql.Tx, id ID) error {
+	if id <= 0 {
+		return fmt.Errorf("no customer given")
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM customers WHERE id = ?", id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func occasionArgs(o Occasion) []any {
+	var year any
+	if o.Date.Year != 0 {
+		year = o.Date.Year
+	}
+	return []any{strings.TrimSpace(o.Label), year, int(o.Date.Month), o.Date.Day, boolInt(o.Yearly), o.LeadDays}
+}
+
+// AddOccasion stores a customer's occasion. Callers pass LeadDays 7 unless
+// the owner chose otherwise; 0 means "on the day".
+func (s *Store) AddOccasion(ctx context.Context, o Occasion) (ID, error) {
+	if err := o.Validate(); err != nil {
+		return 0, err
+	}
+	var id ID
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := customerMustExist(ctx, tx, o.CustomerID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO occasions(customer_id, label, year, month, day, yearly, lead_days)
+			VALUES (?,?,?,?,?,?,?)`, append([]any{o.CustomerID}, occasionArgs(o)...)...)
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// UpdateOccasion saves an occasion's label, date, repetition and lead days.
+func (s *Store) UpdateOccasion(ctx context.Context, o Occasion) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE occasions SET label=?, year=?, month=?, day=?, yearly=?, lead_days=? WHERE id=?`,
+			append(occasionArgs(o), o.ID)...)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "occasion", o.ID)
+	})
+}
+
+// DeleteOccasion removes an occasion.
+func (s *Store) DeleteOccasion(ctx context.Context, id ID) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM occasions WHERE id = ?", id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "occasion", id)
+	})
+}
+
+func mustAffect(res sql.Result, what string, id ID) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s %d: %w", what, id, ErrNotFound)
+	}
+	return nil
+}
+
+const occasionCols = "id, customer_id, label, year, month, day, yearly, lead_days"
+
+func scanOccasion(r rowScanner) (Occasion, error) {
+	var o Occasion
+	var year sql.NullInt64
+	var month, day, yearly int
+	if err := r.Scan(&o.ID, &o.CustomerID, &o.Label, &year, &month, &day, &yearly, &o.LeadDays); err != nil {
+		return o, err
+	}
+	o.Date = YearlyDate{Year: int(year.Int64), Month: time.Month(month), Day: day}
+	o.Yearly = yearly != 0
+	return o, nil
+}
+
+// Occasions lists a customer's occasions in calendar order.
+func (s *Store) Occasions(ctx context.Context, customerID ID) ([]Occasion, error) {
+	return queryFacts(ctx, s, scanOccasion,
+		"SELECT "+occasionCols+" FROM occasions WHERE customer_id = ? ORDER BY month, day, id", customerID)
+}
+
+// queryFacts runs a query and scans every row with scan.
+func queryFacts[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := s.reader().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		out = append(out, v)
+	}
+	return out, s.explain(rows.Err())
+}
+
+// AddPromise records something owed to a customer. MadeOn defaults to today.
+func (s *Store) AddPromise(ctx context.Context, p Promise) (ID, error) {
+	p.What = strings.TrimSpace(p.What)
+	switch {
+	case p.What == "":
+		return 0, fmt.Errorf("say what was promised")
+	case p.Due.IsZero():
+		return 0, fmt.Errorf("the promise %q needs a due date", p.What)
+	}
+	if p.MadeOn.IsZero() {
+		p.MadeOn = s.Today()
+	}
+	var id ID
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := customerMustExist(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO promises(customer_id, what, due, staff, made_on, kept_on) VALUES (?,?,?,?,?,?)`,
+			p.CustomerID, p.What, p.Due.String(), strings.TrimSpace(p.Staff), p.MadeOn.String(), nullDay(p.KeptOn))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// KeepPromise marks a promise kept today. Keeping it again changes nothing.
+func (s *Store) KeepPromise(ctx context.Context, id ID, staff string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := keepPromise(ctx, tx, id, s.Today(), s.Now(), staff)
+		return err
+	})
+}
+
+// keepPromise sets kept_on unless already set and reports whether it did.
+func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Time, staff string) (bool, error) {
+	var what string
+	var kept sql.NullString
+	err := tx.QueryRowContext(ctx, "SELECT what, kept_on FROM promises WHERE id = ?", id).Scan(&what, &kept)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("promise %d: %w", id, ErrNotFound)
+	}
+	if err != nil || kept.Valid {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE promises SET kept_on = ? WHERE id = ?", today.String(), id); err != nil {
+		return false, err
+	}
+	return true, audit(ctx, tx, now, staff, "keep promise", fmt.Sprintf("promise %d", id), what, today.String())
+}
+
+const promiseCols = "id, customer_id, what, due, staff, made_on, kept_on"
+
+func scanPromise(r rowScanner) (Promise, error) {
+	var p Promise
+	var due, made, kept sql.NullString
+	if err := r.Scan(&p.ID, &p.CustomerID, &p.What, &due, &p.Staff, &made, &kept); err != nil {
+		return p, err
+	}
+	p.Due, p.MadeOn, p.KeptOn = scanDay(due), scanDay(made), scanDay(kept)
+	return p, nil
+}
+
+// Promises lists a customer's promises by due date.
+func (s *Store) Promises(ctx context.Context, customerID ID) ([]Promise, error) {
+	return queryFacts(ctx, s, scanPromise,
+		"SELECT "+promiseCols+" FROM promises WHERE customer_id = ? ORDER BY due, id", customerID)
+}
+
+// AddComplaint records what went wrong. ReceivedAt defaults to now (or to
+// Received at the current time of day when only the day is given).
+func (s *Store) AddComplaint(ctx context.Context, c Complaint) (ID, error) {
+	c.What = strings.TrimSpace(c.What)
+	if c.What == "" {
+		return 0, fmt.Errorf("say what the complaint is about")
+	}
+	switch c.Severity {
+	case "":
+		c.Severity = SeverityMedium
+	case SeverityLow, SeverityMedium, SeverityHigh:
+	default:
+		return 0, fmt.Errorf("severity %q is not low, medium or high", c.Severity)
+	}
+	if c.ReceivedAt.IsZero() {
+		now := s.Now()
+		c.ReceivedAt = now
+		if !c.Received.IsZero() {
+			y, m, d := c.Received.Date()
+			c.ReceivedAt = time.Date(y, m, d, now.Hour(), now.Minute(), now.Second(), 0, now.Location())
+		}
+	}
+	c.Received = DayOf(c.ReceivedAt)
+	if !c.ResolvedOn.IsZero() && c.ResolvedOn < c.Received {
+		return 0, fmt.Errorf("a complaint cannot be resolved before it was received")
+	}
+	var id ID
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution)
+			VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, c.What, fmtInstant(c.ReceivedAt), c.Received.String(), string(c.Severity),
+			strings.TrimSpace(c.Staff), nullDay(c.ResolvedOn), strings.TrimSpace(c.Resolution))
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
+	return id, err
+}
+
+// ResolveComplaint closes a complaint today with what was done about it.
+func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff string) error {
+	resolution = strings.TrimSpace(resolution)
+	if resolution == "" {
+		return fmt.Errorf("say how the complaint was resolved")
+	}
+	today := s.Today()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var what string
+		var received string
+		var resolved sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT what, received_on, resolved_on FROM complaints WHERE id = ?", id).Scan(&what, &received, &resolved)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("complaint %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if resolved.Valid {
+			return fmt.Errorf("complaint %d was already resolved on %s", id, resolved.String)
+		}
+		if r, err := ParseDay(received); err == nil && today < r {
+			return fmt.Errorf("complaint %d was received on %s, after %s", id, r, today)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE complaints SET resolved_on = ?, resolution = ? WHERE id = ?",
+			today.String(), resolution, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, s.Now(), staff, "resolve complaint", fmt.Sprintf("complaint %d", id), what, resolution)
+	})
+}
+
+const complaintCols = "id, customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution"
+
+func scanComplaint(r rowScanner) (Complaint, error) {
+	var c Complaint
+	var at, sev string
+	var received, resolved sql.NullString
+	if err := r.Scan(&c.ID, &c.CustomerID, &c.What, &at, &received, &sev, &c.Staff, &resolved, &c.Resolution); err != nil {
+		return c, err
+	}
+	c.ReceivedAt = parseInstant(at)
+	c.Received, c.ResolvedOn = scanDay(received), scanDay(resolved)
+	c.Severity = Severity(sev)
+	return c, nil
+}
+
+// Complaints lists a customer's complaints, newest first.
+func (s *Store) Complaints(ctx context.Context, customerID ID) ([]Complaint, error) {
+	return queryFacts(ctx, s, scanComplaint,
+		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", customerID)
+}
+
+// ValidContactChannel says whether ch is a way a contact can be made.
+func ValidContactChannel(ch Channel) bool {
+	switch ch {
+	case ChannelPhone, ChannelEmail, ChannelSMS, ChannelPost, ChannelInPerson, ChannelCard:
+		return true
+	}
+	return false
+}
+
+// LogContact records a touch with a customer; At defaults to now.
+func (s *Store) LogContact(ctx context.Context, c Contact) (ID, error) {
+	var id ID
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = s.insertContact(ctx, tx, c)
+		return err
+	})
+	return id, err
+}
+
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c Contact) (ID, error) {
+	if !ValidContactChannel(c.Channel) {
+		if c.Channel == "" {
+			return 0, fmt.Errorf("say how the customer was contacted: phone, email, sms, post, in_person or card")
+		}
+		return 0, fmt.Errorf("contact channel %q is not phone, email, sms, post, in_person or card", c.Channel)
+	}
+	if c.At.IsZero() {
+		c.At = s.Now()
+	}
+	c.Day = DayOf(c.At)
+	if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key)
+		VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, fmtInstant(c.At), c.Day.String(), string(c.Channel),
+		strings.TrimSpace(c.Staff), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note), c.ReminderKey)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key"
+
+func scanContact(r rowScanner) (Contact, error) {
+	var c Contact
+	var at, ch string
+	var day sql.NullString
+	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
+		return c, err
+	}
+	c.At = parseInstant(at)
+	c.Day = scanDay(day)
+	c.Channel = Channel(ch)
+	return c, nil
+}
+
+// Contacts lists a customer's contacts, newest first.
+func (s *Store) Contacts(ctx context.Context, customerID ID) ([]Contact, error) {
+	return queryFacts(ctx, s, scanContact,
+		"SELECT "+contactCols+" FROM contacts WHERE customer_id = ? ORDER BY at DESC, id DESC", customerID)
+}
