@@ -79,6 +79,7 @@ func (s *Store) GenerateDemo(ctx context.Context, opt DemoOptions) (DemoReport, 
 		return DemoReport{}, err
 	}
 	g := newDemoShop(opt, loy, rules)
+	g.path = s.path
 	g.generate()
 	if err := s.writeDemo(ctx, g); err != nil {
 		return DemoReport{}, err
@@ -165,6 +166,7 @@ type demoComplaint struct {
 }
 
 type demoShop struct {
+	path        string
 	rng         *rand.Rand
 	n           int
 	end         Day
@@ -401,7 +403,7 @@ func (g *demoShop) customerDetails(c *demoCustomer, first, last string) {
 		given = min(given.AddDays(g.intn(30)), g.end)
 		source := pick(g, demoConsentSources)
 		for k, ch := range ConsentChannels {
-			if ch == ChannelEmail && c.Email == "" {
+			if (ch == ChannelEmail && c.Email == "") || ((ch == ChannelSMS || ch == ChannelPhone) && c.Phone == "") {
 				continue
 			}
 			if g.pct([]int{75, 60, 55, 25}[k]) {
@@ -421,6 +423,21 @@ func (g *demoShop) customerDetails(c *demoCustomer, first, last string) {
 	case r < 83:
 		c.PreferredChannel = ChannelPost
 	}
+	if c.Phone == "" && (c.PreferredChannel == ChannelPhone || c.PreferredChannel == ChannelSMS) {
+		c.PreferredChannel = ChannelInPerson
+	}
+}
+
+// callChannel is how the counter rings someone back: by phone when there
+// is a number, else by email, else in person on the next visit.
+func callChannel(c *demoCustomer) Channel {
+	switch {
+	case c.Phone != "":
+		return ChannelPhone
+	case c.Email != "" && c.HasConsent(ChannelEmail):
+		return ChannelEmail
+	}
+	return ChannelInPerson
 }
 
 // phone is a unique UK mobile in the 07700 9xxxxx range Ofcom keeps for
@@ -534,10 +551,13 @@ func (g *demoShop) showcase() {
 	for range k {
 		c := &g.customers[g.intn(g.n)]
 		c.CustomerSince = g.end.AddDays(g.intn(13) - 6).AddYears(-1 - g.intn(5))
+		for i := range c.Consents {
+			c.Consents[i].GivenOn = max(c.Consents[i].GivenOn, c.CustomerSince)
+		}
 	}
 	for range k {
 		c := &g.customers[g.intn(g.n)]
-		c.extraSales = append(c.extraSales, g.end.AddDays(-g.intn(14)))
+		c.extraSales = append(c.extraSales, max(g.end.AddDays(-g.intn(14)), c.CustomerSince))
 	}
 }
 
@@ -565,10 +585,18 @@ func (g *demoShop) segment(c *demoCustomer) {
 
 // Sales, refunds and the ledger, one customer at a time in time order.
 
+type demoEventKind int
+
+const (
+	eventSale demoEventKind = iota
+	eventRefund
+	eventAdjustment
+)
+
 type demoEvent struct {
 	day  Day
 	sec  int32
-	kind int   // 0 sale, 1 refund, 2 adjustment
+	kind demoEventKind
 	sale int   // index into the customer's sales
 	cost Cents // refund amount
 	pts  int64 // adjustment points
@@ -651,7 +679,7 @@ func (g *demoShop) makeSales(ci int32) {
 			}
 		}
 		sales[i] = sale{day: d, sec: g.openSec(d), desc: desc, amount: amt}
-		ev = append(ev, demoEvent{day: d, sec: sales[i].sec, kind: 0, sale: i})
+		ev = append(ev, demoEvent{day: d, sec: sales[i].sec, kind: eventSale, sale: i})
 		if g.pct(3) {
 			rd := d.AddDays(1 + g.intn(30))
 			if rd <= g.end {
@@ -661,13 +689,13 @@ func (g *demoShop) makeSales(ci int32) {
 				}
 				if cost > 0 {
 					sales[i].refundPlanned = true
-					ev = append(ev, demoEvent{day: rd, sec: g.openSec(rd), kind: 1, sale: i, cost: cost})
+					ev = append(ev, demoEvent{day: rd, sec: g.openSec(rd), kind: eventRefund, sale: i, cost: cost})
 				}
 			}
 		}
 	}
-	if g.intn(50) == 0 && g.schemeStart < g.end {
-		d := g.schemeStart.AddDays(g.intn(g.end.Sub(g.schemeStart)))
+	if from := max(g.schemeStart, c.CustomerSince); g.intn(50) == 0 && from < g.end {
+		d := from.AddDays(g.intn(g.end.Sub(from)))
 		adj := []struct {
 			pts int64
 			why string
@@ -678,7 +706,7 @@ func (g *demoShop) makeSales(ci int32) {
 			{-15, "Correction: sale rung up twice"},
 			{-40, "Correction: points given on a gift card"},
 		}[g.intn(5)]
-		ev = append(ev, demoEvent{day: d, sec: g.openSec(d), kind: 2, pts: adj.pts, why: adj.why})
+		ev = append(ev, demoEvent{day: d, sec: g.openSec(d), kind: eventAdjustment, pts: adj.pts, why: adj.why})
 	}
 	sort.SliceStable(ev, func(a, b int) bool {
 		if ev[a].day != ev[b].day {
@@ -690,7 +718,7 @@ func (g *demoShop) makeSales(ci int32) {
 	saleIdx := make([]int32, len(sales))
 	for _, e := range ev {
 		switch e.kind {
-		case 0:
+		case eventSale:
 			s := sales[e.sale]
 			p := demoPurchase{cust: ci, day: s.day, sec: s.sec, amount: s.amount, desc: s.desc,
 				staff: g.staffName(), hasRef: g.pct(50), refundOf: -1, imported: s.day < g.schemeStart}
@@ -717,7 +745,7 @@ func (g *demoShop) makeSales(ci int32) {
 			saleIdx[e.sale] = idx
 			c.sales = append(c.sales, idx)
 			g.purchases = append(g.purchases, p)
-		case 1:
+		case eventRefund:
 			orig := &g.purchases[saleIdx[e.sale]]
 			orig.refunded += e.cost
 			what := "Refund: "
@@ -736,7 +764,7 @@ func (g *demoShop) makeSales(ci int32) {
 				}
 			}
 			g.purchases = append(g.purchases, r)
-		case 2:
+		case eventAdjustment:
 			if e.pts < 0 && c.balance < -e.pts {
 				continue
 			}
@@ -909,8 +937,10 @@ func (g *demoShop) reminderOutcome(ci int32, kind Kind, p *demoPurchase, due Day
 			ch = ChannelSMS
 		case c.HasConsent(ChannelSMS) && g.pct(40):
 			ch = ChannelSMS
-		case c.Email != "" && c.HasConsent(ChannelEmail) && g.pct(40):
+		case c.HasConsent(ChannelEmail) && (c.Phone == "" || g.pct(40)):
 			ch = ChannelEmail
+		case c.Phone == "":
+			ch = ChannelInPerson // thanked at the counter on the next visit
 		}
 		item := strings.ToLower(strings.SplitN(p.desc, ", ", 2)[0])
 		outcome, note := "thanked", "Thanked them for the "+item
@@ -955,7 +985,8 @@ func (g *demoShop) makeContacts() {
 			if c.DoNotContact && line.channel != ChannelInPerson {
 				continue
 			}
-			if (line.channel == ChannelEmail || line.channel == ChannelSMS) && !c.HasConsent(line.channel) {
+			if (line.channel == ChannelEmail || line.channel == ChannelSMS) && !c.HasConsent(line.channel) ||
+				line.channel == ChannelPhone && c.Phone == "" {
 				continue
 			}
 			d := lo.AddDays(g.intn(hi.Sub(lo) + 1))
@@ -1030,7 +1061,7 @@ func (g *demoShop) makePromises() {
 		p := Promise{CustomerID: c.ID, What: g.promiseText(), Due: due, Staff: g.staffName(), MadeOn: made, KeptOn: keptOn}
 		g.promises = append(g.promises, p)
 		g.contacts = append(g.contacts, demoContact{cust: ci, day: keptOn, sec: g.openSec(keptOn),
-			channel: ChannelPhone, staff: p.Staff, outcome: "promise kept", note: p.What + ": done"})
+			channel: callChannel(c), staff: p.Staff, outcome: "promise kept", note: p.What + ": done"})
 	}
 	for k := range open {
 		ci := g.activeCustomer()
@@ -1087,7 +1118,7 @@ func (g *demoShop) makeComplaints() {
 			cp.ResolvedOn = min(resolved, g.end)
 			cp.Resolution = what.resolution
 			g.contacts = append(g.contacts, demoContact{cust: ci, day: cp.ResolvedOn, sec: g.openSec(cp.ResolvedOn),
-				channel: ChannelPhone, staff: cp.Staff, outcome: "resolved", note: what.resolution})
+				channel: callChannel(c), staff: cp.Staff, outcome: "resolved", note: what.resolution})
 		}
 		g.complaints = append(g.complaints, cp)
 	}
@@ -1223,6 +1254,15 @@ func (d *demoInsert) close() error {
 }
 
 func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
+	// Checked again inside the transaction: another program may have
+	// added someone since the first look.
+	var used bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM customers)").Scan(&used); err != nil {
+		return err
+	}
+	if used {
+		return fmt.Errorf("%s %w; give demo a new file", g.path, ErrHasCustomers)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('created_on', ?), ('shop_name', ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, g.createdOn.String(), DemoShopName); err != nil {
 		return err

@@ -149,6 +149,8 @@ func TestDemoNothingAfterEnd(t *testing.T) {
 		"SELECT count(*) FROM reminder_states WHERE changed_on > ?1 OR due > ?1 OR substr(changed_at, 1, 10) <> changed_on",
 		"SELECT count(*) FROM customers WHERE customer_since > ?1 OR added_on > ?1 OR added_on <> customer_since",
 		"SELECT count(*) FROM consents WHERE given_on > ?1",
+		"SELECT count(*) FROM purchases p JOIN customers c ON c.id = p.customer_id WHERE p.day < c.customer_since",
+		"SELECT count(*) FROM ledger l JOIN customers c ON c.id = l.customer_id WHERE l.day < c.customer_since",
 	}
 	for _, q := range checks {
 		if n := count(t, s, q, end); n != 0 {
@@ -296,8 +298,21 @@ func TestDemoCustomersAreValidAndUnique(t *testing.T) {
 		t.Fatalf("phones %d, emails %d, birthdays %d (%d without year), do not contact %d, accented names %d",
 			len(phones), withEmail, withBirthday, noYear, dnc, accented)
 	}
-	if n := count(t, s, "SELECT count(*) FROM consents c JOIN customers u ON u.id = c.customer_id WHERE c.channel = 'email' AND u.email = ''"); n != 0 {
-		t.Errorf("%d email consents without an email", n)
+	for _, q := range []string{
+		"SELECT count(*) FROM consents c JOIN customers u ON u.id = c.customer_id WHERE c.channel = 'email' AND u.email = ''",
+		"SELECT count(*) FROM consents c JOIN customers u ON u.id = c.customer_id WHERE c.channel IN ('sms', 'phone') AND u.phone = ''",
+		"SELECT count(*) FROM consents c JOIN customers u ON u.id = c.customer_id WHERE u.do_not_contact = 1 OR c.given_on < u.customer_since",
+		"SELECT count(*) FROM customers WHERE phone = '' AND preferred_channel IN ('sms', 'phone')",
+		// Contacts go only where they can: a number to ring, an address with consent to write to.
+		"SELECT count(*) FROM contacts c JOIN customers u ON u.id = c.customer_id WHERE c.channel IN ('sms', 'phone') AND u.phone = ''",
+		`SELECT count(*) FROM contacts c JOIN customers u ON u.id = c.customer_id WHERE c.channel IN ('sms', 'email')
+			AND NOT EXISTS (SELECT 1 FROM consents k WHERE k.customer_id = u.id AND k.channel = c.channel)`,
+		"SELECT count(*) FROM contacts c JOIN customers u ON u.id = c.customer_id WHERE u.do_not_contact = 1 AND c.channel NOT IN ('in_person', 'phone')",
+		"SELECT count(*) FROM contacts c JOIN customers u ON u.id = c.customer_id WHERE c.day < u.customer_since",
+	} {
+		if n := count(t, s, q); n != 0 {
+			t.Errorf("%d rows: %s", n, q)
+		}
 	}
 }
 
