@@ -167,7 +167,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("customer %d: %w", c.ID, ErrNotFound)
+			return notFound("there is no customer %d", c.ID)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM consents WHERE customer_id = ?", c.ID); err != nil {
 			return err
@@ -185,7 +185,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 func (s *Store) Customer(ctx context.Context, id ID) (Customer, error) {
 	c, err := scanCustomer(s.reader().QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, fmt.Errorf("customer %d: %w", id, ErrNotFound)
+		return c, notFound("there is no customer %d", id)
 	}
 	if err != nil {
 		return c, s.explain(err)
@@ -277,7 +277,7 @@ func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, erro
 			return Customer{}, err
 		}
 	}
-	return Customer{}, fmt.Errorf("no customer has the phone, email or id %q: %w", v, ErrNotFound)
+	return Customer{}, notFound("no customer has the phone, email or id %q", v)
 }
 
 // Duplicates returns the other customers that share c's phone digits or email.

@@ -1,5 +1,3 @@
-//go:build reminders
-
 package data
 
 import (

@@ -48,7 +48,7 @@ func customerMustExist(ctx context.Context, tx *sql.Tx, id ID) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+		return notFound("there is no customer %d", id)
 	}
 	return nil
 }
@@ -115,7 +115,7 @@ func mustAffect(res sql.Result, what string, id ID) error {
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("%s %d: %w", what, id, ErrNotFound)
+		return notFound("there is no %s %d", what, id)
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Tim
 	var kept sql.NullString
 	err := tx.QueryRowContext(ctx, "SELECT what, kept_on FROM promises WHERE id = ?", id).Scan(&what, &kept)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("promise %d: %w", id, ErrNotFound)
+		return false, notFound("there is no promise %d", id)
 	}
 	if err != nil || kept.Valid {
 		return false, err
@@ -285,7 +285,7 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 		var resolved sql.NullString
 		err := tx.QueryRowContext(ctx, "SELECT what, received_on, resolved_on FROM complaints WHERE id = ?", id).Scan(&what, &received, &resolved)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("complaint %d: %w", id, ErrNotFound)
+			return notFound("there is no complaint %d", id)
 		}
 		if err != nil {
 			return err

@@ -45,7 +45,7 @@ func TestAdjustPoints(t *testing.T) {
 		{"no reason", ann, 10, "  ", "Sam", "needs a reason"},
 		{"no staff", ann, 10, "typo", "", "staff member"},
 		{"absurdly many", ann, 2_000_000_000, "typo", "Sam", "too large"},
-		{"unknown customer", 42, 10, "typo", "Sam", "customer 42: not found"},
+		{"unknown customer", 42, 10, "typo", "Sam", "there is no customer 42"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -70,7 +70,7 @@ type querier interface {
 func loadPurchase(ctx context.Context, q querier, id ID) (Purchase, error) {
 	p, err := scanPurchase(q.QueryRowContext(ctx, "SELECT "+purchaseCols+" FROM purchases WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("purchase %d: %w", id, ErrNotFound)
+		return p, notFound("there is no purchase %d", id)
 	}
 	return p, err
 }
@@ -108,7 +108,7 @@ func customerExists(ctx context.Context, q querier, id ID) error {
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM customers WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("customer %d: %w", id, ErrNotFound)
+		return notFound("there is no customer %d", id)
 	}
 	return err
 }

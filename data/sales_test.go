@@ -277,7 +277,7 @@ func TestRefundRefusalsWriteNothing(t *testing.T) {
 		{"more than is left", sale.Purchase.ID, 4001, lyToday, "only 40.00 of purchase"},
 		{"a refund of a refund", refund.ID, 100, lyToday, "is itself a refund"},
 		{"a voided sale", voided.Purchase.ID, 100, lyToday, "was voided"},
-		{"an unknown purchase", 999, 100, lyToday, "purchase 999: not found"},
+		{"an unknown purchase", 999, 100, lyToday, "there is no purchase 999"},
 		{"dated before the sale", sale.Purchase.ID, 100, lyToday.AddDays(-1), "before its sale"},
 	}
 	for _, tc := range cases {
@@ -404,7 +404,7 @@ func TestVoidRefusalsWriteNothing(t *testing.T) {
 	}{
 		{"voided twice", done.Purchase.ID, lyToday, "already voided"},
 		{"a refund line", refund.ID, lyToday, "is a refund"},
-		{"an unknown purchase", 999, lyToday, "not found"},
+		{"an unknown purchase", 999, lyToday, "there is no purchase 999"},
 		{"before the sale", later.Purchase.ID, lyToday.AddDays(-1), "before the day it was made"},
 	}
 	for _, tc := range cases {
@@ -525,11 +525,11 @@ func TestMoveRefusalsWriteNothing(t *testing.T) {
 	}{
 		{"to the same customer", sale.Purchase.ID, ann, "already belongs"},
 		{"to nobody", sale.Purchase.ID, 0, "only be moved to a customer"},
-		{"to an unknown customer", sale.Purchase.ID, 99, "customer 99: not found"},
+		{"to an unknown customer", sale.Purchase.ID, 99, "there is no customer 99"},
 		{"a refund line", refund.ID, bob, "is a refund"},
 		{"a sale with refunds", refunded.Purchase.ID, bob, "has refunds"},
 		{"a voided sale", voided.Purchase.ID, bob, "is voided"},
-		{"an unknown purchase", 999, bob, "not found"},
+		{"an unknown purchase", 999, bob, "there is no purchase 999"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -664,7 +664,7 @@ func TestImportPurchase(t *testing.T) {
 		{"no date", Purchase{CustomerID: ann, Amount: 100}, "no date"},
 		{"zero amount", Purchase{CustomerID: ann, Day: lyToday}, "not a usable purchase amount"},
 		{"negative without a sale", Purchase{CustomerID: ann, Day: lyToday, Amount: -100}, "refund of an earlier purchase"},
-		{"unknown customer", Purchase{CustomerID: 77, Day: lyToday, Amount: 100}, "customer 77: not found"},
+		{"unknown customer", Purchase{CustomerID: 77, Day: lyToday, Amount: 100}, "there is no customer 77"},
 		{"reference again", Purchase{CustomerID: ann, Day: lyToday, Amount: 100, Reference: "A1"}, "already on purchase"},
 		{"refund too large", Purchase{CustomerID: ann, Day: lyToday, Amount: -3001, RefundOf: saleID}, "only 30.00"},
 		{"refund for someone else", Purchase{Day: lyToday, Amount: -100, RefundOf: saleID}, "different customer"},

@@ -41,6 +41,14 @@ var ErrBusy = errors.New("database busy")
 // ErrNotFound means a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
+// notFoundError says in one sentence what does not exist, and is ErrNotFound.
+type notFoundError struct{ msg string }
+
+func (e notFoundError) Error() string { return e.msg }
+func (e notFoundError) Unwrap() error { return ErrNotFound }
+
+func notFound(format string, a ...any) error { return notFoundError{fmt.Sprintf(format, a...)} }
+
 // Store is the shop's database. One connection writes; reads share a small pool.
 type Store struct {
 	path   string

@@ -555,7 +555,7 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 		f := &fs.customers[i]
 		fs.engine.each(f, d, end, func(c *cand) {
 			inRange := func(x Day) bool { return x > d && x <= end }
-			if !inRange(c.shownFrom) && !inRange(c.due) {
+			if !inRange(c.shownFrom) && !inRange(c.due) && !fs.snoozedInto(f, c, d, end) {
 				return
 			}
 			r := fs.reminder(f, c, d)
@@ -576,6 +576,16 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 		return nil, err
 	}
 	return rs, nil
+}
+
+// snoozedInto reports whether a reminder already shown is snoozed until a
+// day in (d, end]: it comes back then, so it belongs to Upcoming.
+func (fs *factSet) snoozedInto(f *customerFacts, c *cand, d, end Day) bool {
+	if c.shownFrom > d {
+		return false
+	}
+	r := fs.reminder(f, c, d)
+	return r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end && (r.Until == 0 || r.SnoozedUntil <= r.Until)
 }
 
 // compareByDue orders by due day, customer name, kind, then id and key.

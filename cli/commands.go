@@ -1,0 +1,385 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"regulars/data"
+)
+
+// badRowsError means the rows were already reported line by line.
+type badRowsError struct{ n int }
+
+func (e badRowsError) Error() string { return fmt.Sprintf("%d bad rows", e.n) }
+
+func runDemo(ctx context.Context, e *Env, a args) error {
+	if err := noPositional(a, "demo"); err != nil {
+		return err
+	}
+	if !a.has("db") && e.Getenv("REGULARS_DB") == "" {
+		return usageErr("demo needs --db FILE: a demo shop goes in a file of its own")
+	}
+	opt := data.DemoOptions{Customers: 2000, Seed: 1}
+	if v, ok := a.vals["customers"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return usageErr("--customers must be a whole number between 1 and 1000000")
+		}
+		opt.Customers = n
+	}
+	if v, ok := a.vals["seed"]; ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return usageErr("--seed must be a whole number")
+		}
+		opt.Seed = n
+	}
+	s, err := open(ctx, e, a, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	opt.End = s.Today()
+	r, err := s.GenerateDemo(ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "demo shop in %s: %d customers, %d purchases, %d refunds, %d contacts, %d complaints, %d promises, history up to %s\n",
+		s.Path(), r.Customers, r.Purchases, r.Refunds, r.Contacts, r.Complaints, r.Promises, opt.End)
+	return nil
+}
+
+// todayRow is one reminder in the contract's JSON and CSV shape.
+type todayRow struct {
+	CustomerID   data.ID `json:"customer_id"`
+	CustomerName string  `json:"customer_name"`
+	Kind         string  `json:"kind"`
+	Due          string  `json:"due"`
+	OverdueDays  int     `json:"overdue_days"`
+	Message      string  `json:"message"`
+}
+
+func runToday(ctx context.Context, e *Env, a args) error {
+	if err := noPositional(a, "today"); err != nil {
+		return err
+	}
+	format := a.vals["format"]
+	switch format {
+	case "", "text", "json", "csv":
+	default:
+		return usageErr("--format must be text, json or csv")
+	}
+	s, err := open(ctx, e, a, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	day := s.Today()
+	rs, err := s.TodayList(ctx, day)
+	if err != nil {
+		return err
+	}
+	rows := make([]todayRow, 0, len(rs))
+	for _, r := range rs {
+		rows = append(rows, todayRow{r.CustomerID, r.CustomerName, string(r.Kind), r.Due.String(), r.OverdueDays, r.Message})
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(e.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	case "csv":
+		w := csv.NewWriter(e.Stdout)
+		w.Write([]string{"customer_id", "customer_name", "kind", "due", "overdue_days", "message"})
+		for _, r := range rows {
+			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), r.CustomerName, r.Kind, r.Due, strconv.Itoa(r.OverdueDays), r.Message})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	return printTodayText(e.Stdout, day, rs)
+}
+
+func printTodayText(out io.Writer, day data.Day, rs []data.Reminder) error {
+	if len(rs) == 0 {
+		_, err := fmt.Fprintf(out, "Nothing to do on %s.\n", day)
+		return err
+	}
+	fmt.Fprintf(out, "Today, %s: %d to do\n\n", day, len(rs))
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "WHEN\tKIND\tCUSTOMER\tPHONE\tWHY")
+	for _, r := range rs {
+		when := "due today"
+		if r.OverdueDays > 0 {
+			when = fmt.Sprintf("%d days late", r.OverdueDays)
+			if r.OverdueDays == 1 {
+				when = "1 day late"
+			}
+		} else if r.Due > day {
+			when = "due " + r.Due.String()
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s (%d)\t%s\t%s\n", when, strings.ReplaceAll(string(r.Kind), "_", " "), r.CustomerName, r.CustomerID, r.Phone, r.Why)
+		fmt.Fprintf(w, "\t\t  %s\t\t\n", oneLine(r.Message))
+	}
+	return w.Flush()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func runSale(ctx context.Context, e *Env, a args) error {
+	if err := noPositional(a, "sale"); err != nil {
+		return err
+	}
+	who, ok := a.vals["customer"]
+	if !ok || strings.TrimSpace(who) == "" {
+		return usageErr("sale needs --customer PHONE|EMAIL|ID")
+	}
+	av, ok := a.vals["amount"]
+	if !ok {
+		return usageErr("sale needs --amount, such as --amount 12.34")
+	}
+	amount, err := data.ParseCents(av)
+	if err != nil {
+		return fmt.Errorf("--amount: %w", err)
+	}
+	if amount <= 0 {
+		return fmt.Errorf("--amount must be more than 0.00")
+	}
+	var redeem int64
+	if v, ok := a.vals["redeem"]; ok {
+		redeem, err = strconv.ParseInt(v, 10, 64)
+		if err != nil || redeem < 0 {
+			return fmt.Errorf("--redeem must be a whole number of points, such as 100")
+		}
+	}
+	staff := data.OwnerName
+	if v, ok := a.vals["staff"]; ok {
+		if err := data.CheckName(v); err != nil {
+			return fmt.Errorf("--staff: %w", err)
+		}
+		staff = strings.TrimSpace(v)
+	}
+	s, err := open(ctx, e, a, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.MatchCustomer(ctx, who)
+	if err != nil {
+		return err
+	}
+	res, err := s.RecordSale(ctx, data.Sale{CustomerID: c.ID, Amount: amount, RedeemPoints: redeem, Staff: staff})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "purchase %d customer %d points %d balance %d\n", res.Purchase.ID, c.ID, res.Earned, res.Balance)
+	return nil
+}
+
+func runImport(ctx context.Context, e *Env, a args) error {
+	if len(a.pos) != 2 {
+		return usageErr("import needs what and a file: import customers|purchases FILE.csv, or import vcard FILE.vcf")
+	}
+	what, file := a.pos[0], a.pos[1]
+	switch what {
+	case "customers", "purchases", "vcard":
+	default:
+		return usageErr("import takes customers, purchases or vcard, not %q", what)
+	}
+	if what == "vcard" && a.bools["earn-points"] {
+		return usageErr("--earn-points is for purchases")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", file, unwrapPathErr(err))
+	}
+	defer f.Close()
+	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName}
+	if v, ok := a.vals["staff"]; ok {
+		opt.Staff = v
+	}
+	s, err := open(ctx, e, a, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var rep data.ImportReport
+	switch what {
+	case "customers":
+		rep, err = s.ImportCustomersCSV(ctx, f, opt)
+	case "purchases":
+		rep, err = s.ImportPurchasesCSV(ctx, f, opt)
+	case "vcard":
+		rep, err = s.ImportVCard(ctx, f, opt)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.Stderr, "warning: %s\n", w)
+	}
+	for _, b := range rep.Bad {
+		fmt.Fprintf(e.Stderr, "line %d: %s\n", b.Line, b.Reason)
+	}
+	if errors.Is(err, data.ErrBadRows) {
+		fmt.Fprintf(e.Stderr, "regulars: %d bad rows in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), file)
+		return badRowsError{len(rep.Bad)}
+	}
+	if err != nil {
+		return err
+	}
+	noun := map[string]string{"customers": "customers", "purchases": "purchases", "vcard": "contacts"}[what]
+	verb := "imported"
+	if opt.DryRun {
+		verb = "would import"
+	}
+	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun)
+	if rep.Skipped > 0 {
+		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
+	}
+	if len(rep.Bad) > 0 {
+		fmt.Fprintf(e.Stdout, ", %d bad rows left out", len(rep.Bad))
+	}
+	fmt.Fprintln(e.Stdout)
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func runExport(ctx context.Context, e *Env, a args) error {
+	if len(a.pos) != 1 {
+		return usageErr("export needs what: customers, purchases, ledger, contacts, reminders, complaints or ics")
+	}
+	what := a.pos[0]
+	switch what {
+	case "customers", "purchases", "ledger", "contacts", "reminders", "complaints", "ics":
+	default:
+		return usageErr("export takes customers, purchases, ledger, contacts, reminders, complaints or ics, not %q", what)
+	}
+	s, err := open(ctx, e, a, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out := a.vals["out"]
+	write := func(w io.Writer) error {
+		if what == "ics" {
+			return s.ExportICS(ctx, w)
+		}
+		return s.ExportCSV(ctx, what, w)
+	}
+	if out == "" || out == "-" {
+		return write(e.Stdout)
+	}
+	return writeFileAtomic(out, write)
+}
+
+// writeFileAtomic writes through a temporary file so a failed export never
+// leaves half a file where a good one was.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".regulars-export-*")
+	if err != nil {
+		return fmt.Errorf("cannot write in %s: %w", dir, unwrapPathErr(err))
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+	}
+	return nil
+}
+
+func runBackup(ctx context.Context, e *Env, a args) error {
+	if err := noPositional(a, "backup"); err != nil {
+		return err
+	}
+	s, err := open(ctx, e, a, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	to := a.vals["to"]
+	if to == "" {
+		to = data.DefaultBackupDir(s.Path())
+	}
+	path, err := s.Backup(ctx, to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "backup written to %s\n", path)
+	return nil
+}
+
+func runRestore(ctx context.Context, e *Env, a args) error {
+	if len(a.pos) != 1 {
+		return usageErr("restore needs the backup file: regulars restore PATH")
+	}
+	path, err := dbPath(e, a)
+	if err != nil {
+		return err
+	}
+	aside, err := data.Restore(ctx, a.pos[0], path)
+	if err != nil {
+		return err
+	}
+	if aside != "" {
+		fmt.Fprintf(e.Stdout, "restored %s from %s; the previous file was kept as %s\n", path, a.pos[0], aside)
+	} else {
+		fmt.Fprintf(e.Stdout, "restored %s from %s\n", path, a.pos[0])
+	}
+	return nil
+}
+
+func runCheck(ctx context.Context, e *Env, a args) error {
+	if err := noPositional(a, "check"); err != nil {
+		return err
+	}
+	s, err := open(ctx, e, a, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	problems, err := s.Check(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(e.Stdout, "problem: %s\n", p.What)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s has %d problems", s.Path(), len(problems))
+	}
+	n, err := s.CountCustomers(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "ok: %s passes the integrity check and every ledger invariant (%d customers)\n", s.Path(), n)
+	return nil
+}

@@ -1,0 +1,344 @@
+// Package screens is Regulars' window: the shell with its navigation and one
+// file per screen. Screens ask the store for domain values and render them;
+// they hold no shop rules and never speak SQL.
+package screens
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/assets"
+	"regulars/data"
+)
+
+// Options are what the command line hands to the window.
+type Options struct {
+	DBPath string
+	Date   data.Day // simulated "today"; zero for the real date
+	Screen string   // screen to open on; "" for the last one used
+	Clock  Clock    // nil: the wall clock
+	Notify Notifier // nil: the desktop's notifications
+	// Synchronous runs background work inline; tests use it so that what a
+	// tap causes has happened when the tap returns.
+	Synchronous bool
+}
+
+// screen is one page of the app.
+type screen interface {
+	// content builds the page once.
+	content() fyne.CanvasObject
+	// reload fetches fresh data (called when the page is shown and after changes).
+	reload()
+	// focus puts the keyboard where the page's work starts.
+	focus()
+}
+
+// page describes one entry of the navigation.
+type page struct {
+	id    string
+	title string
+	icon  func() fyne.Resource // themed icons exist only once the app runs
+	make  func(*App) screen
+}
+
+// pages is filled in init: the pages' constructors refer back to it.
+var pages []page
+
+func init() {
+	pages = []page{
+		{"today", "Today", theme.HomeIcon, newToday},
+		{"customers", "Customers", theme.AccountIcon, newCustomers},
+		{"calendar", "Calendar", theme.CalendarIcon, newCalendar},
+		{"checkout", "Checkout", theme.ConfirmIcon, newCheckout},
+		{"loyalty", "Loyalty", theme.ContentAddIcon, newLoyalty},
+		{"reports", "Reports", theme.DocumentIcon, newReports},
+		{"settings", "Settings", theme.SettingsIcon, newSettings},
+	}
+}
+
+// App is the running window: the store, the shell and its screens.
+type App struct {
+	fa      fyne.App
+	win     fyne.Window
+	store   *data.Store
+	opt     Options
+	clock   Clock
+	staff   string
+	screens map[string]screen
+	objects map[string]fyne.CanvasObject
+	navBtns map[string]*widget.Button
+	current string
+	body    *fyne.Container
+	status  *widget.Label
+	popups  *popups
+	ctx     context.Context
+}
+
+// Run opens the database, shows the window and returns when it is closed.
+func Run(ctx context.Context, fa fyne.App, opt Options) error {
+	release, err := data.LockWindow(opt.DBPath)
+	if err != nil {
+		return err
+	}
+	defer release()
+	s, err := data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
+	if err != nil {
+		return err
+	}
+	a := New(ctx, fa, s, opt)
+	a.win.ShowAndRun()
+	a.saveWindow()
+	return a.store.Close()
+}
+
+// New builds the window over an open store without showing it; tests use it
+// with Fyne's test app.
+func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
+	if opt.Clock == nil {
+		opt.Clock = wallClock{}
+	}
+	if opt.Notify == nil {
+		opt.Notify = desktopNotifier{fa}
+	}
+	a := &App{fa: fa, store: s, opt: opt, clock: opt.Clock, ctx: ctx,
+		screens: map[string]screen{}, objects: map[string]fyne.CanvasObject{}, navBtns: map[string]*widget.Button{}}
+	fa.SetIcon(assets.Icon)
+	a.win = fa.NewWindow("Regulars")
+	a.win.SetIcon(assets.Icon)
+	a.staff = fa.Preferences().StringWithFallback("staff", data.OwnerName)
+	a.win.SetContent(a.shell())
+	w := fa.Preferences().FloatWithFallback("window.width", 1200)
+	h := fa.Preferences().FloatWithFallback("window.height", 760)
+	a.win.Resize(fyne.NewSize(float32(w), float32(h)))
+	a.win.SetMaster()
+	a.installShortcuts()
+	start := opt.Screen
+	if start == "" {
+		start = fa.Preferences().StringWithFallback("screen", "today")
+	}
+	a.show(start)
+	a.popups = newPopups(a)
+	a.popups.start()
+	a.firstRun()
+	return a
+}
+
+// Window is the app's window.
+func (a *App) Window() fyne.Window { return a.win }
+
+// Today is the day the app works on: the simulated date or the real one.
+func (a *App) Today() data.Day {
+	if !a.opt.Date.IsZero() {
+		return a.opt.Date
+	}
+	return data.DayOf(a.clock.Now())
+}
+
+// Staff is who is on shift at this till.
+func (a *App) Staff() string { return a.staff }
+
+func (a *App) shell() fyne.CanvasObject {
+	nav := container.NewVBox()
+	logo := canvas.NewImageFromResource(assets.Icon)
+	logo.SetMinSize(fyne.NewSize(40, 40))
+	logo.FillMode = canvas.ImageFillContain
+	title := widget.NewLabelWithStyle("Regulars", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	nav.Add(container.NewHBox(logo, title))
+	nav.Add(widget.NewSeparator())
+	for _, p := range pages {
+		p := p
+		b := widget.NewButtonWithIcon(p.title, p.icon(), func() { a.show(p.id) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		a.navBtns[p.id] = b
+		nav.Add(b)
+	}
+	nav.Add(layout.NewSpacer())
+	staffBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
+	staffBtn.OnTapped = func() { a.pickStaff(func() { staffBtn.SetText("On shift: " + a.staff) }) }
+	staffBtn.SetText("On shift: " + a.staff)
+	staffBtn.Importance = widget.LowImportance
+	nav.Add(staffBtn)
+
+	a.body = container.NewStack()
+	a.status = widget.NewLabel(filepath.Base(a.store.Path()))
+	a.status.Importance = widget.LowImportance
+	var top fyne.CanvasObject
+	if !a.opt.Date.IsZero() {
+		bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
+		msg := canvas.NewText(fmt.Sprintf("Simulated date: %s %s — reminders and new rows use this day, not the real date",
+			a.opt.Date.Weekday(), longDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
+		msg.TextStyle.Bold = true
+		msg.Alignment = fyne.TextAlignCenter
+		top = container.NewStack(bg, container.NewPadded(msg))
+	}
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewPadded(nav))
+	main := container.NewBorder(nil, a.status, nil, nil, a.body)
+	return container.NewBorder(top, nil, side, nil, main)
+}
+
+// show switches to a page, building it the first time.
+func (a *App) show(id string) {
+	var p *page
+	for i := range pages {
+		if pages[i].id == id {
+			p = &pages[i]
+		}
+	}
+	if p == nil {
+		p = &pages[0]
+	}
+	sc, ok := a.screens[p.id]
+	if !ok {
+		sc = p.make(a)
+		a.screens[p.id] = sc
+		a.objects[p.id] = sc.content()
+	}
+	for pid, b := range a.navBtns {
+		if pid == p.id {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.LowImportance
+		}
+		b.Refresh()
+	}
+	a.current = p.id
+	a.body.Objects = []fyne.CanvasObject{a.objects[p.id]}
+	a.body.Refresh()
+	a.win.SetTitle("Regulars — " + p.title)
+	a.fa.Preferences().SetString("screen", p.id)
+	sc.reload()
+	sc.focus()
+}
+
+// Current is the id of the page on show.
+func (a *App) Current() string { return a.current }
+
+// changed tells every built page that the shop's data changed.
+func (a *App) changed() {
+	for id, sc := range a.screens {
+		if id == a.current {
+			sc.reload()
+		}
+	}
+	for id, sc := range a.screens {
+		if id != a.current {
+			sc.reload()
+		}
+	}
+	if a.popups != nil {
+		a.popups.refreshCount()
+	}
+}
+
+func (a *App) saveWindow() {
+	sz := a.win.Canvas().Size()
+	if sz.Width > 200 && sz.Height > 200 {
+		a.fa.Preferences().SetFloat("window.width", float64(sz.Width))
+		a.fa.Preferences().SetFloat("window.height", float64(sz.Height))
+	}
+}
+
+// background runs work off the UI goroutine and hands its result back on it.
+func background[T any](a *App, work func(context.Context) (T, error), done func(T, error)) {
+	if a.opt.Synchronous {
+		v, err := work(a.ctx)
+		done(v, err)
+		return
+	}
+	go func() {
+		v, err := work(a.ctx)
+		fyne.Do(func() { done(v, err) })
+	}()
+}
+
+// showError tells the person what went wrong, in one sentence.
+func (a *App) showError(err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(err, a.win)
+}
+
+// say puts a short note in the status line.
+func (a *App) say(format string, v ...any) {
+	a.status.SetText(fmt.Sprintf(format, v...))
+}
+
+func (a *App) installShortcuts() {
+	for i, p := range pages {
+		p := p
+		a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { a.show(p.id) })
+	}
+	a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { a.show("customers") })
+	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeyF2:
+			a.show("checkout")
+		case fyne.KeyEscape:
+			if a.popups != nil && a.popups.dlg != nil {
+				a.popups.dlg.Hide()
+			}
+		}
+	})
+}
+
+// pickStaff asks who is on shift; the name is recorded on every sale and note.
+func (a *App) pickStaff(then func()) {
+	names := []string{data.OwnerName}
+	if list, err := a.store.StaffNames(a.ctx); err == nil && len(list) > 0 {
+		names = list
+	}
+	sel := widget.NewSelectEntry(names)
+	sel.SetText(a.staff)
+	dialog.ShowForm("Who is on shift?", "Start shift", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Name", sel),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := data.CheckName(sel.Text); err != nil {
+			a.showError(err)
+			return
+		}
+		a.staff = sel.Text
+		a.fa.Preferences().SetString("staff", a.staff)
+		a.store.AddStaff(a.ctx, a.staff)
+		if then != nil {
+			then()
+		}
+	}, a.win)
+}
+
+func longDate(d data.Day) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+func shortDate(d data.Day) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format("2 Jan 2006")
+}
+
+// wallClock is the real time.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                         { return time.Now() }
+func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -1,0 +1,166 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// loyaltyScreen shows the scheme at a glance: who has a reward waiting, the
+// best customers, and any one customer's ledger.
+type loyaltyScreen struct {
+	a       *App
+	summary *widget.Label
+	top     []data.TopCustomer
+	topT    *widget.Table
+	ready   []readyRow
+	readyL  *widget.List
+	obj     fyne.CanvasObject
+}
+
+type readyRow struct {
+	id      data.ID
+	name    string
+	phone   string
+	balance int64
+}
+
+func newLoyalty(a *App) screen {
+	l := &loyaltyScreen{a: a}
+	l.summary = widget.NewLabel("")
+	l.summary.Wrapping = fyne.TextWrapWord
+	cols := []string{"Customer", "Spent", "Visits", "Points"}
+	widths := []float32{260, 110, 70, 80}
+	l.topT = widget.NewTableWithHeaders(
+		func() (int, int) { return len(l.top), len(cols) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row >= len(l.top) {
+				return
+			}
+			t := l.top[id.Row]
+			lab := o.(*widget.Label)
+			lab.Truncation = fyne.TextTruncateEllipsis
+			switch id.Col {
+			case 0:
+				lab.SetText(t.Customer.Name)
+			case 1:
+				lab.SetText(t.Spent.String())
+			case 2:
+				lab.SetText(fmt.Sprint(t.Visits))
+			case 3:
+				lab.SetText(fmt.Sprint(t.Balance))
+			}
+		})
+	l.topT.ShowHeaderColumn = false
+	l.topT.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	l.topT.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(cols[id.Col])
+		}
+	}
+	for i, w := range widths {
+		l.topT.SetColumnWidth(i, w)
+	}
+	l.topT.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(l.top) {
+			a.openCustomer(l.top[id.Row].Customer.ID)
+		}
+	}
+	l.readyL = widget.NewList(
+		func() int { return len(l.ready) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(l.ready) {
+				r := l.ready[i]
+				o.(*widget.Label).SetText(fmt.Sprintf("%s  ☎ %s — %d points", r.name, r.phone, r.balance))
+			}
+		})
+	l.readyL.OnSelected = func(i widget.ListItemID) {
+		if i < len(l.ready) {
+			a.openCustomer(l.ready[i].id)
+		}
+	}
+	bold := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	left := container.NewBorder(bold("Top customers (last 12 months)"), nil, nil, nil, l.topT)
+	right := container.NewBorder(bold("Rewards ready to use"), widget.NewLabel("Pick a customer to see their ledger or adjust points (owner PIN)."), nil, nil, l.readyL)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.55
+	l.obj = container.NewBorder(container.NewPadded(l.summary), nil, nil, nil, split)
+	return l
+}
+
+func (l *loyaltyScreen) content() fyne.CanvasObject { return l.obj }
+
+func (l *loyaltyScreen) focus() {}
+
+type loyaltyData struct {
+	scheme      data.Loyalty
+	top         []data.TopCustomer
+	ready       []readyRow
+	outstanding int64
+	holders     int
+}
+
+func (l *loyaltyScreen) reload() {
+	background(l.a, func(ctx context.Context) (loyaltyData, error) {
+		var d loyaltyData
+		var err error
+		if d.scheme, err = l.a.store.Loyalty(ctx); err != nil {
+			return d, err
+		}
+		if d.top, err = l.a.store.TopCustomers(ctx, 100); err != nil {
+			return d, err
+		}
+		bal, err := l.a.store.Balances(ctx)
+		if err != nil {
+			return d, err
+		}
+		for id, b := range bal {
+			d.outstanding += b
+			if b > 0 {
+				d.holders++
+			}
+			if b >= d.scheme.RewardPoints {
+				c, err := l.a.store.Customer(ctx, id)
+				if err != nil {
+					continue
+				}
+				d.ready = append(d.ready, readyRow{id: id, name: c.Name, phone: c.Phone, balance: b})
+			}
+		}
+		sort.Slice(d.ready, func(i, j int) bool {
+			if d.ready[i].balance != d.ready[j].balance {
+				return d.ready[i].balance > d.ready[j].balance
+			}
+			return d.ready[i].id < d.ready[j].id
+		})
+		return d, nil
+	}, func(d loyaltyData, err error) {
+		if err != nil {
+			l.a.showError(err)
+			return
+		}
+		l.top, l.ready = d.top, d.ready
+		l.topT.Refresh()
+		l.readyL.Refresh()
+		sc := d.scheme
+		expiry := "points never expire"
+		if sc.ExpiryMonths > 0 {
+			expiry = fmt.Sprintf("points expire %d months after they are earned", sc.ExpiryMonths)
+		}
+		liability := data.Cents(d.outstanding / sc.RewardPoints * int64(sc.RewardValue))
+		l.summary.SetText(fmt.Sprintf("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready.",
+			sc.CentsPerPoint, sc.RewardPoints, sc.RewardValue, expiry, d.outstanding, d.holders, liability, len(d.ready)))
+	})
+}

@@ -1,0 +1,238 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// Clock tells the time and wakes the pop-up checks; tests drive a fake one.
+type Clock interface {
+	Now() time.Time
+	After(time.Duration) <-chan time.Time
+}
+
+// Notifier sends a desktop notification.
+type Notifier interface {
+	Notify(title, body string)
+}
+
+type desktopNotifier struct{ fa fyne.App }
+
+func (n desktopNotifier) Notify(title, body string) {
+	n.fa.SendNotification(fyne.NewNotification(title, body))
+}
+
+// checkEvery is how often the pop-up looks for newly due reminders.
+const checkEvery = 15 * time.Minute
+
+// popups shows what has fallen due: at start, every 15 minutes and at
+// midnight. A reminder is popped at most once a day.
+type popups struct {
+	a      *App
+	popped map[string]data.Day // reminder key -> day it was popped
+	count  int
+	dlg    dialog.Dialog
+	tray   bool
+	// shown counts the pop-up dialogs shown and last is the text of the
+	// latest; tests read them while the timer goroutine may write.
+	shown atomic.Int32
+	mu    sync.Mutex
+	last  string
+}
+
+// Shown is how many pop-ups have been shown.
+func (p *popups) Shown() int { return int(p.shown.Load()) }
+
+// Last is the text of the latest pop-up.
+func (p *popups) Last() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+func newPopups(a *App) *popups {
+	p := &popups{a: a, popped: map[string]data.Day{}}
+	day := a.Today()
+	for _, k := range a.fa.Preferences().StringList("popped." + day.String()) {
+		p.popped[k] = day
+	}
+	_, p.tray = a.fa.(desktop.App)
+	return p
+}
+
+// start runs the first check and the timer loop.
+func (p *popups) start() {
+	p.check()
+	go p.loop(p.a.ctx)
+}
+
+// untilNextCheck is 15 minutes, or less when midnight comes sooner.
+func untilNextCheck(now time.Time) time.Duration {
+	y, m, d := now.Date()
+	midnight := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
+	if w := midnight.Sub(now); w < checkEvery {
+		return w
+	}
+	return checkEvery
+}
+
+func (p *popups) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.a.clock.After(untilNextCheck(p.a.clock.Now())):
+			fyne.Do(p.check)
+		}
+	}
+}
+
+// check looks for reminders due today that have not been popped yet.
+func (p *popups) check() {
+	day := p.a.Today()
+	background(p.a, func(ctx context.Context) ([]data.Reminder, error) {
+		return p.a.store.TodayList(ctx, day)
+	}, func(rs []data.Reminder, err error) {
+		if err != nil {
+			p.a.say("Could not check reminders: %v", err)
+			return
+		}
+		p.setCount(len(rs))
+		var fresh []data.Reminder
+		for _, r := range rs {
+			if d, ok := p.popped[r.Key]; ok && d == day {
+				continue
+			}
+			fresh = append(fresh, r)
+		}
+		if len(fresh) == 0 {
+			return
+		}
+		var keys []string
+		for _, r := range fresh {
+			p.popped[r.Key] = day
+		}
+		for k, d := range p.popped {
+			if d == day {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		p.a.fa.Preferences().SetStringList("popped."+day.String(), keys)
+		p.show(fresh)
+	})
+}
+
+// summary is the pop-up text: counts per kind, overdue first.
+func summary(rs []data.Reminder) string {
+	overdue := 0
+	counts := map[data.Kind]int{}
+	for _, r := range rs {
+		if r.OverdueDays > 0 {
+			overdue++
+		}
+		counts[r.Kind]++
+	}
+	var b strings.Builder
+	if overdue > 0 {
+		fmt.Fprintf(&b, "%d overdue\n", overdue)
+	}
+	for _, k := range data.Kinds {
+		if n := counts[k]; n > 0 {
+			fmt.Fprintf(&b, "%d %s\n", n, kindLabel(k, n))
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func (p *popups) show(rs []data.Reminder) {
+	text := summary(rs)
+	p.mu.Lock()
+	p.last = text
+	p.mu.Unlock()
+	title := fmt.Sprintf("%d to do for your customers", len(rs))
+	p.a.opt.Notify.Notify("Regulars: "+title, strings.ReplaceAll(text, "\n", ", "))
+	if p.dlg != nil {
+		p.dlg.Hide()
+	}
+	body := widget.NewLabel(text)
+	open := widget.NewButton("Open Today", nil)
+	open.Importance = widget.HighImportance
+	later := widget.NewButton("Later", nil)
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
+	open.OnTapped = func() { d.Hide(); p.a.show("today") }
+	later.OnTapped = d.Hide
+	p.dlg = d
+	d.Show()
+	p.shown.Add(1)
+}
+
+// setCount updates the tray menu with the number due.
+func (p *popups) setCount(n int) {
+	p.count = n
+	if b, ok := p.a.navBtns["today"]; ok {
+		if n > 0 {
+			b.SetText(fmt.Sprintf("Today (%d)", n))
+		} else {
+			b.SetText("Today")
+		}
+	}
+	desk, ok := p.a.fa.(desktop.App)
+	if !ok {
+		return
+	}
+	label := fmt.Sprintf("%d to do today", n)
+	desk.SetSystemTrayMenu(fyne.NewMenu("Regulars",
+		fyne.NewMenuItem(label, func() { p.a.win.Show(); p.a.show("today") }),
+		fyne.NewMenuItem("Open Regulars", func() { p.a.win.Show(); p.a.win.RequestFocus() }),
+	))
+}
+
+// refreshCount recounts after a change, without popping anything.
+func (p *popups) refreshCount() {
+	day := p.a.Today()
+	background(p.a, func(ctx context.Context) (int, error) {
+		rs, err := p.a.store.TodayList(ctx, day)
+		return len(rs), err
+	}, func(n int, err error) {
+		if err == nil {
+			p.setCount(n)
+		}
+	})
+}
+
+// kindLabel names a kind for people.
+func kindLabel(k data.Kind, n int) string {
+	one := map[data.Kind][2]string{
+		data.KindThankYou:          {"thank-you", "thank-yous"},
+		data.KindCheckIn:           {"check-in call", "check-in calls"},
+		data.KindBirthday:          {"birthday", "birthdays"},
+		data.KindAnniversary:       {"customer anniversary", "customer anniversaries"},
+		data.KindOccasion:          {"occasion", "occasions"},
+		data.KindPromise:           {"promise", "promises"},
+		data.KindComplaintFollowup: {"complaint follow-up", "complaint follow-ups"},
+		data.KindStayInTouch:       {"stay-in-touch", "stay-in-touch"},
+		data.KindRewardReady:       {"reward ready", "rewards ready"},
+		data.KindPointsExpiring:    {"points expiring", "points expiring"},
+	}[k]
+	if one[0] == "" {
+		return string(k)
+	}
+	if n == 1 {
+		return one[0]
+	}
+	return one[1]
+}

@@ -1,0 +1,532 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// reminderRow is one line of a reminder list: a group heading or a reminder.
+type reminderRow struct {
+	heading  string
+	reminder *data.Reminder
+}
+
+// reminderPane is a list of reminders with a detail panel and the actions
+// Done, Snooze, Skip, Copy, Email and Open customer. Today and the calendar
+// share it so the same work is done the same way everywhere.
+type reminderPane struct {
+	a        *App
+	rows     []reminderRow
+	list     *keyList
+	selected *data.Reminder
+	empty    string
+
+	title   *widget.Label
+	who     *widget.Label
+	why     *widget.Label
+	message *widget.Entry
+	actions *fyne.Container
+	detail  *fyne.Container
+	done    *widget.Button
+	// readOnly hides the actions (for rows already done).
+	readOnly bool
+	obj      fyne.CanvasObject
+}
+
+func newReminderPane(a *App, empty string) *reminderPane {
+	p := &reminderPane{a: a, empty: empty}
+	p.list = newKeyList(
+		func() int { return len(p.rows) },
+		func() fyne.CanvasObject {
+			head := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			tag := widget.NewLabel("")
+			tag.Importance = widget.DangerImportance
+			kind := widget.NewLabel("")
+			kind.Importance = widget.LowImportance
+			row := container.NewBorder(nil, nil, kind, tag, name)
+			return container.NewStack(head, row)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			st := o.(*fyne.Container)
+			head := st.Objects[0].(*widget.Label)
+			row := st.Objects[1].(*fyne.Container)
+			if i >= len(p.rows) {
+				return
+			}
+			r := p.rows[i]
+			if r.reminder == nil {
+				head.SetText(r.heading)
+				head.Show()
+				row.Hide()
+				return
+			}
+			head.Hide()
+			row.Show()
+			name := row.Objects[0].(*widget.Label)
+			kind := row.Objects[1].(*widget.Label)
+			tag := row.Objects[2].(*widget.Label)
+			name.SetText(r.reminder.CustomerName + " — " + r.reminder.Why)
+			kind.SetText(kindIcon(r.reminder.Kind))
+			tag.SetText(dueTag(r.reminder, p.a.Today()))
+		},
+	)
+	last := -1
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.rows) && p.rows[i].reminder == nil {
+			// Headings are not selectable: go on in the direction of travel.
+			next := i + 1
+			if i < last && i > 0 {
+				next = i - 1
+			}
+			if next < len(p.rows) {
+				p.list.Select(next)
+			}
+			return
+		}
+		last = i
+		if i < len(p.rows) {
+			p.selected = p.rows[i].reminder
+		}
+		p.showDetail()
+	}
+	p.list.onRune = p.keyAction
+	p.list.onEnter = p.doneDialog
+
+	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.who = widget.NewLabel("")
+	p.who.Wrapping = fyne.TextWrapWord
+	p.why = widget.NewLabel("")
+	p.why.Wrapping = fyne.TextWrapWord
+	p.message = widget.NewMultiLineEntry()
+	p.message.Wrapping = fyne.TextWrapWord
+	p.message.SetMinRowsVisible(5)
+	p.done = widget.NewButtonWithIcon("Done (D)", theme.ConfirmIcon(), p.doneDialog)
+	p.done.Importance = widget.HighImportance
+	snooze := widget.NewButtonWithIcon("Snooze (S)", theme.HistoryIcon(), p.snoozeDialog)
+	skip := widget.NewButtonWithIcon("Skip (K)", theme.CancelIcon(), p.skipDialog)
+	cp := widget.NewButtonWithIcon("Copy (C)", theme.ContentCopyIcon(), p.copyMessage)
+	mail := widget.NewButtonWithIcon("Email (E)", theme.MailComposeIcon(), p.email)
+	openC := widget.NewButtonWithIcon("Customer (O)", theme.AccountIcon(), p.openCustomer)
+	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, openC)
+	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel("Message"), p.message, p.actions)
+	p.detail.Hide()
+	hint := widget.NewLabel("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, O customer.")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
+	split := container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
+	split.Offset = 0.55
+	p.obj = split
+	return p
+}
+
+// set replaces the rows; the selection follows the same reminder if it is still there.
+func (p *reminderPane) set(rows []reminderRow) {
+	var keep string
+	if p.selected != nil {
+		keep = p.selected.Key
+	}
+	p.rows = rows
+	p.list.UnselectAll()
+	p.selected = nil
+	p.list.Refresh()
+	for i, r := range rows {
+		if r.reminder != nil && r.reminder.Key == keep {
+			p.list.Select(i)
+			return
+		}
+	}
+	p.showDetail()
+}
+
+// selectFirst selects the first reminder of the list.
+func (p *reminderPane) selectFirst() {
+	for i, r := range p.rows {
+		if r.reminder != nil {
+			p.list.Select(i)
+			return
+		}
+	}
+}
+
+func (p *reminderPane) showDetail() {
+	r := p.selected
+	if r == nil {
+		p.detail.Hide()
+		return
+	}
+	p.title.SetText(fmt.Sprintf("%s %s — %s", kindIcon(r.Kind), kindTitle(r.Kind), r.CustomerName))
+	contact := []string{}
+	if r.Phone != "" {
+		contact = append(contact, "☎ "+r.Phone)
+	}
+	if r.Email != "" {
+		contact = append(contact, "✉ "+r.Email)
+	}
+	p.who.SetText(strings.Join(contact, "    "))
+	due := "Due " + longDate(r.Due)
+	if r.OverdueDays > 0 {
+		due += fmt.Sprintf(" (%d days overdue)", r.OverdueDays)
+	}
+	if r.Until != 0 {
+		due += ", on the list until " + longDate(r.Until)
+	}
+	p.why.SetText(r.Why + "\n" + due + stateNote(r))
+	p.message.SetText(r.Message)
+	if p.readOnly || r.State == data.StateDone || r.State == data.StateSkipped {
+		p.actions.Hide()
+	} else {
+		p.actions.Show()
+	}
+	p.detail.Show()
+}
+
+func stateNote(r *data.Reminder) string {
+	switch r.State {
+	case data.StateDone:
+		return fmt.Sprintf("\nDone on %s by %s", longDate(r.DoneOn), r.Staff)
+	case data.StateSkipped:
+		return fmt.Sprintf("\nSkipped on %s by %s: %s", longDate(r.DoneOn), r.Staff, r.Reason)
+	case data.StateSnoozed:
+		return "\nSnoozed until " + longDate(r.SnoozedUntil)
+	case data.StateMissed:
+		return "\nMissed: it left the list unhandled"
+	}
+	return ""
+}
+
+func (p *reminderPane) keyAction(r rune) {
+	switch r {
+	case 'd', 'D':
+		p.doneDialog()
+	case 's', 'S':
+		p.snoozeDialog()
+	case 'k', 'K':
+		p.skipDialog()
+	case 'c', 'C':
+		p.copyMessage()
+	case 'e', 'E':
+		p.email()
+	case 'o', 'O':
+		p.openCustomer()
+	}
+}
+
+// act runs a store action off the UI goroutine and reloads every screen after it.
+func (p *reminderPane) act(what string, fn func(context.Context) error) {
+	background(p.a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, fn(ctx)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		p.a.say("%s", what)
+		p.a.changed()
+		p.a.win.Canvas().Focus(p.list)
+	})
+}
+
+var outcomes = []string{"happy", "no answer", "left a message", "sent", "will come back", "unhappy"}
+
+func (p *reminderPane) doneDialog() {
+	r := p.selected
+	if r == nil || p.readOnly || r.State == data.StateDone {
+		return
+	}
+	channel := widget.NewSelect(channelLabels(), nil)
+	channel.SetSelected(channelLabel(defaultChannel(r)))
+	outcome := widget.NewSelectEntry(outcomes)
+	outcome.SetText("happy")
+	if r.Kind == data.KindThankYou || r.Kind == data.KindBirthday || r.Kind == data.KindAnniversary || r.Kind == data.KindOccasion {
+		outcome.SetText("sent")
+	}
+	note := widget.NewEntry()
+	note.SetPlaceHolder("What was said (optional)")
+	items := []*widget.FormItem{
+		widget.NewFormItem("How", channel),
+		widget.NewFormItem("Outcome", outcome),
+		widget.NewFormItem("Note", note),
+	}
+	d := dialog.NewForm("Done: "+kindTitle(r.Kind)+" for "+r.CustomerName, "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		key := r.Key
+		c := data.Contact{Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
+		p.act(fmt.Sprintf("Done: %s for %s", kindTitle(r.Kind), r.CustomerName), func(ctx context.Context) error {
+			_, err := p.a.store.CompleteReminder(ctx, key, c)
+			return err
+		})
+	}, p.a.win)
+	d.Resize(fyne.NewSize(460, 260))
+	d.Show()
+	p.a.win.Canvas().Focus(note)
+}
+
+func (p *reminderPane) snoozeDialog() {
+	r := p.selected
+	if r == nil || p.readOnly {
+		return
+	}
+	today := p.a.Today()
+	key, name := r.Key, r.CustomerName
+	var d dialog.Dialog
+	snooze := func(until data.Day) {
+		d.Hide()
+		p.act(fmt.Sprintf("Snoozed %s until %s", name, longDate(until)), func(ctx context.Context) error {
+			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
+		})
+	}
+	date := widget.NewDateEntry()
+	errLabel := widget.NewLabel("")
+	errLabel.Importance = widget.DangerImportance
+	pick := widget.NewButton("Snooze until that date", func() {
+		if date.Date == nil {
+			errLabel.SetText("Pick a date first.")
+			return
+		}
+		until := data.DayOf(*date.Date)
+		if until <= today {
+			errLabel.SetText("Pick a day after today.")
+			return
+		}
+		snooze(until)
+	})
+	box := container.NewVBox(
+		widget.NewButton("1 day (until "+shortDate(today.AddDays(1))+")", func() { snooze(today.AddDays(1)) }),
+		widget.NewButton("1 week (until "+shortDate(today.AddDays(7))+")", func() { snooze(today.AddDays(7)) }),
+		widget.NewSeparator(), date, pick, errLabel,
+	)
+	d = dialog.NewCustom("Snooze "+kindTitle(r.Kind)+" for "+name, "Cancel", box, p.a.win)
+	d.Resize(fyne.NewSize(380, 280))
+	d.Show()
+}
+
+func (p *reminderPane) skipDialog() {
+	r := p.selected
+	if r == nil || p.readOnly {
+		return
+	}
+	reason := widget.NewSelectEntry([]string{"already spoke to them", "not appropriate now", "customer asked not to", "wrong details"})
+	reason.SetPlaceHolder("Why skip it?")
+	reason.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("say why it is skipped")
+		}
+		return nil
+	}
+	key, name := r.Key, r.CustomerName
+	d := dialog.NewForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			text := reason.Text
+			p.act("Skipped "+kindTitle(r.Kind)+" for "+name, func(ctx context.Context) error {
+				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
+			})
+		}, p.a.win)
+	d.Resize(fyne.NewSize(420, 180))
+	d.Show()
+}
+
+func (p *reminderPane) copyMessage() {
+	if p.selected == nil {
+		return
+	}
+	p.a.fa.Clipboard().SetContent(p.message.Text)
+	p.a.say("Message for %s copied", p.selected.CustomerName)
+}
+
+func (p *reminderPane) email() {
+	r := p.selected
+	if r == nil {
+		return
+	}
+	if r.Email == "" {
+		p.a.showError(fmt.Errorf("%s has no email address", r.CustomerName))
+		return
+	}
+	u := mailtoURL(r.Email, kindTitle(r.Kind), p.message.Text)
+	if err := p.a.fa.OpenURL(u); err != nil {
+		p.a.showError(fmt.Errorf("could not open the mail program: %v", err))
+	}
+}
+
+// mailtoURL builds a mailto: link with subject and body.
+func mailtoURL(to, subject, body string) *url.URL {
+	q := url.Values{}
+	q.Set("subject", subject)
+	q.Set("body", body)
+	return &url.URL{Scheme: "mailto", Opaque: to, RawQuery: strings.ReplaceAll(q.Encode(), "+", "%20")}
+}
+
+func (p *reminderPane) openCustomer() {
+	if p.selected == nil {
+		return
+	}
+	p.a.openCustomer(p.selected.CustomerID)
+}
+
+func defaultChannel(r *data.Reminder) data.Channel {
+	if r.Phone != "" {
+		return data.ChannelPhone
+	}
+	if r.Email != "" {
+		return data.ChannelEmail
+	}
+	return data.ChannelInPerson
+}
+
+var channelNames = []struct {
+	c     data.Channel
+	label string
+}{
+	{data.ChannelPhone, "Phone call"}, {data.ChannelEmail, "Email"}, {data.ChannelSMS, "Text message"},
+	{data.ChannelInPerson, "In person"}, {data.ChannelCard, "Card"}, {data.ChannelPost, "Post"},
+}
+
+func channelLabels() []string {
+	var out []string
+	for _, c := range channelNames {
+		out = append(out, c.label)
+	}
+	return out
+}
+
+func channelLabel(c data.Channel) string {
+	for _, x := range channelNames {
+		if x.c == c {
+			return x.label
+		}
+	}
+	return string(c)
+}
+
+func channelFromLabel(l string) data.Channel {
+	for _, x := range channelNames {
+		if x.label == l {
+			return x.c
+		}
+	}
+	return data.ChannelPhone
+}
+
+// dueTag is the short note at the end of a row: overdue, due today, or the day.
+func dueTag(r *data.Reminder, today data.Day) string {
+	switch {
+	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
+		return "reply by " + shortDate(r.Due)
+	case r.OverdueDays == 1:
+		return "1 day overdue"
+	case r.OverdueDays > 1:
+		return fmt.Sprintf("%d days overdue", r.OverdueDays)
+	case r.Due > today:
+		return shortDate(r.Due)
+	}
+	return ""
+}
+
+func kindIcon(k data.Kind) string {
+	switch k {
+	case data.KindThankYou:
+		return "♥"
+	case data.KindCheckIn:
+		return "☎"
+	case data.KindBirthday:
+		return "🎂"
+	case data.KindAnniversary:
+		return "★"
+	case data.KindOccasion:
+		return "✿"
+	case data.KindPromise:
+		return "✓"
+	case data.KindComplaintFollowup:
+		return "!"
+	case data.KindStayInTouch:
+		return "↻"
+	case data.KindRewardReady:
+		return "🎁"
+	case data.KindPointsExpiring:
+		return "⌛"
+	}
+	return "•"
+}
+
+func kindTitle(k data.Kind) string {
+	switch k {
+	case data.KindThankYou:
+		return "Thank-you"
+	case data.KindCheckIn:
+		return "Check-in call"
+	case data.KindBirthday:
+		return "Birthday"
+	case data.KindAnniversary:
+		return "Customer anniversary"
+	case data.KindOccasion:
+		return "Occasion"
+	case data.KindPromise:
+		return "Promise"
+	case data.KindComplaintFollowup:
+		return "Complaint follow-up"
+	case data.KindStayInTouch:
+		return "Stay in touch"
+	case data.KindRewardReady:
+		return "Reward ready"
+	case data.KindPointsExpiring:
+		return "Points expiring"
+	}
+	return string(k)
+}
+
+// keyList is a List that also answers letter keys and Enter, so the Today
+// list can be worked from the keyboard alone.
+type keyList struct {
+	widget.List
+	onRune  func(rune)
+	onEnter func()
+}
+
+func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
+	l := &keyList{}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedKey adds Enter to the list's own arrow keys; moving the keyboard
+// focus also selects, so the detail follows the arrows.
+func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if l.onEnter != nil {
+			l.onEnter()
+		}
+		return
+	}
+	l.List.TypedKey(ev)
+	if ev.Name == fyne.KeyUp || ev.Name == fyne.KeyDown {
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+	}
+}
+
+// TypedRune sends letters to the screen's shortcuts.
+func (l *keyList) TypedRune(r rune) {
+	if l.onRune != nil {
+		l.onRune(r)
+	}
+}
