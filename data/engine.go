@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -95,33 +96,34 @@ func (k ReminderKey) String() string {
 }
 
 // ErrBadReminderKey means a reminder key is malformed.
-var ErrBadReminderKey = fmt.Errorf("not a reminder key")
+var ErrBadReminderKey = errors.New("not a reminder key")
 
 // ParseReminderKey splits kind:customer:subject:due; the subject may itself
 // hold colons.
 func ParseReminderKey(s string) (ReminderKey, error) {
-	bad := fmt.Errorf("%q is %w (kind:customer:subject:YYYY-MM-DD)", s, ErrBadReminderKey)
+	bad := func() (ReminderKey, error) {
+		return ReminderKey{}, fmt.Errorf("%q is %w (kind:customer:subject:YYYY-MM-DD)", s, ErrBadReminderKey)
+	}
 	first := strings.Index(s, ":")
 	last := strings.LastIndex(s, ":")
 	if first < 0 || last <= first {
-		return ReminderKey{}, bad
+		return bad()
 	}
 	kind := Kind(s[:first])
 	if !slices.Contains(Kinds, kind) {
-		return ReminderKey{}, bad
+		return bad()
 	}
-	rest := s[first+1 : last]
-	idText, subject, ok := strings.Cut(rest, ":")
+	idText, subject, ok := strings.Cut(s[first+1:last], ":")
 	if !ok || subject == "" {
-		return ReminderKey{}, bad
+		return bad()
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
-		return ReminderKey{}, bad
+		return bad()
 	}
 	due, err := ParseDay(s[last+1:])
 	if err != nil {
-		return ReminderKey{}, bad
+		return bad()
 	}
 	return ReminderKey{Kind: kind, CustomerID: id, Subject: subject, Due: due}, nil
 }

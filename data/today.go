@@ -296,8 +296,8 @@ func (fs *factSet) reminder(f *customerFacts, c *cand, d Day) Reminder {
 	return r
 }
 
-// words holds what is needed to describe reminders: the raw candidate
-// details, kept beside each reminder until the messages are rendered.
+// words is what a reminder's Why and Message are made from, kept beside it
+// until the list is sorted, so only the reminders returned get words.
 type words struct {
 	c     cand
 	f     *customerFacts
@@ -409,16 +409,9 @@ func (fs *factSet) fields(w *words, desc map[ID]string) MessageFields {
 	case KindPointsExpiring:
 		f.ExpiringPoints = c.points
 		f.ExpiresOn = dayWords(c.event)
-	case KindStayInTouch, KindAnniversary:
-		if c.never {
-			f.Years = 0
-		}
 	}
 	if c.event != 0 && c.event <= w.shown {
 		f.Days = w.shown.Sub(c.event)
-	}
-	if f.Years < 0 {
-		f.Years = 0
 	}
 	return f
 }
@@ -477,7 +470,7 @@ func why(c *cand, d Day, f MessageFields) string {
 		return fmt.Sprintf("complaint resolved on %s: %s", dayWords(c.event), c.text)
 	case KindStayInTouch:
 		if c.never {
-			return "no purchase or contact since " + c.event.String()
+			return fmt.Sprintf("no purchase or contact since %s %d", dayWords(c.event), c.event.Year())
 		}
 		return "last seen " + agoWords(d.Sub(c.event))
 	case KindRewardReady:

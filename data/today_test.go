@@ -340,6 +340,14 @@ func TestCustomerRemindersAndAllReminders(t *testing.T) {
 	}) {
 		t.Errorf("Ann on 1 August: %q", rmLines(hist))
 	}
+	bob, _ := h.s.CustomerReminders(ctx, h.bob, rmDay("2026-07-30"))
+	if len(bob) == 0 || bob[0].Kind != KindStayInTouch || bob[0].Why != "no purchase or contact since 1 May 2026" {
+		t.Errorf("Bob's stay_in_touch: %+v", bob)
+	}
+	ann, _ := h.s.TodayList(ctx, rmDay("2026-08-29"))
+	if i := slices.IndexFunc(ann, func(r Reminder) bool { return r.CustomerID == h.ann && r.Kind == KindStayInTouch }); i < 0 || ann[i].Why != "last seen 90 days ago" {
+		t.Errorf("Ann's stay_in_touch: %q", rmLines(ann))
+	}
 	if _, err := h.s.CustomerReminders(ctx, 999, rmDay("2026-06-01")); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing customer: %v", err)
 	}
