@@ -210,10 +210,10 @@ func newDemoShop(opt DemoOptions, loy Loyalty, rules Rules) *demoShop {
 	monthW := [13]int{0, 55, 60, 80, 90, 100, 110, 125, 125, 90, 95, 120, 190}
 	weekW := [7]int{45, 80, 85, 90, 95, 110, 140}
 	for d := g.histStart; d <= g.end; d++ {
-		_, m, dd := d.Date()
+		_, m, _ := d.Date()
 		w := monthW[m] * weekW[d.Weekday()]
-		if (m == time.December && (dd == 25 || dd == 26)) || (m == time.January && dd == 1) {
-			w = 0 // closed
+		if shut(d) {
+			w = 0
 		}
 		g.dayWeight = append(g.dayWeight, w)
 		g.maxWeight = max(g.maxWeight, w)
@@ -268,6 +268,26 @@ func (g *demoShop) shopDay(lo, hi Day) Day {
 		if w := g.dayWeight[d-g.histStart]; w > 0 && g.rng.IntN(g.maxWeight) < w {
 			return d
 		}
+	}
+	return d
+}
+
+// shut reports whether the shop is closed on d: Christmas, Boxing Day, New Year's Day.
+func shut(d Day) bool {
+	_, m, dd := d.Date()
+	return (m == time.December && (dd == 25 || dd == 26)) || (m == time.January && dd == 1)
+}
+
+// open moves a day the shop is closed to the next day it opens, or to the
+// one before when that would pass the end of the history.
+func (g *demoShop) open(d Day) Day {
+	for n := d; n <= g.end; n++ {
+		if !shut(n) {
+			return n
+		}
+	}
+	for shut(d) {
+		d--
 	}
 	return d
 }
@@ -345,7 +365,7 @@ func (g *demoShop) makeCustomers() {
 		if g.pct(30) {
 			c.CustomerSince = g.histStart.AddDays(-1 - g.intn(7*365))
 		} else {
-			c.CustomerSince = g.histStart.AddDays(g.intn(g.end.Sub(g.histStart) + 1))
+			c.CustomerSince = g.open(g.histStart.AddDays(g.intn(g.end.Sub(g.histStart) + 1)))
 		}
 		g.customerDetails(c, first, last)
 	}
@@ -553,14 +573,14 @@ func (g *demoShop) showcase() {
 	}
 	for range k {
 		c := &g.customers[g.intn(g.n)]
-		c.CustomerSince = g.end.AddDays(g.intn(13) - 6).AddYears(-1 - g.intn(5))
+		c.CustomerSince = g.open(g.end.AddDays(g.intn(13) - 6).AddYears(-1 - g.intn(5)))
 		for i := range c.Consents {
 			c.Consents[i].GivenOn = max(c.Consents[i].GivenOn, c.CustomerSince)
 		}
 	}
 	for range k {
 		c := &g.customers[g.intn(g.n)]
-		c.extraSales = append(c.extraSales, max(g.end.AddDays(-g.intn(14)), c.CustomerSince))
+		c.extraSales = append(c.extraSales, g.open(max(g.end.AddDays(-g.intn(14)), c.CustomerSince)))
 	}
 }
 
@@ -684,8 +704,8 @@ func (g *demoShop) makeSales(ci int32) {
 		sales[i] = sale{day: d, sec: g.openSec(d), desc: desc, amount: amt}
 		ev = append(ev, demoEvent{day: d, sec: sales[i].sec, kind: eventSale, sale: i})
 		if g.pct(3) {
-			rd := d.AddDays(1 + g.intn(30))
-			if rd <= g.end {
+			rd := g.open(d.AddDays(1 + g.intn(30)))
+			if rd <= g.end && rd > d {
 				cost := amt
 				if g.pct(40) {
 					cost = amt * Cents(20+g.intn(50)) / 100 / 100 * 100
@@ -698,7 +718,7 @@ func (g *demoShop) makeSales(ci int32) {
 		}
 	}
 	if from := max(g.schemeStart, c.CustomerSince); g.intn(50) == 0 && from < g.end {
-		d := from.AddDays(g.intn(g.end.Sub(from)))
+		d := g.open(from.AddDays(g.intn(g.end.Sub(from))))
 		adj := []struct {
 			pts int64
 			why string
@@ -937,6 +957,7 @@ func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 		}
 	}
 	c := &g.customers[ci]
+	st.day = g.open(st.day)
 	if st.day > g.end || st.day < c.CustomerSince {
 		return 0
 	}
@@ -1037,7 +1058,10 @@ func (g *demoShop) makeContacts() {
 				line.channel == ChannelPhone && c.Phone == "" {
 				continue
 			}
-			d := lo.AddDays(g.intn(hi.Sub(lo) + 1))
+			d := g.open(lo.AddDays(g.intn(hi.Sub(lo) + 1)))
+			if d > hi {
+				continue
+			}
 			g.contacts = append(g.contacts, demoContact{cust: int32(i), day: d, sec: g.openSec(d),
 				channel: line.channel, staff: g.staffName(), outcome: pick(g, line.outcomes), note: pick(g, line.notes)})
 		}
@@ -1102,13 +1126,17 @@ func (g *demoShop) promiseText() string {
 func (g *demoShop) makePromises() {
 	kept := max(10, g.n*3/100)
 	open := min(max(5, g.n*3/400), 25)
-	for range kept {
+	for n, tries := 0, 0; n < kept && tries < 20*kept; tries++ {
 		ci := g.activeCustomer()
 		c := &g.customers[ci]
 		lo := max(c.CustomerSince, g.end.AddDays(-730))
+		if lo > g.end.AddDays(-25) {
+			continue // too new a customer for a promise long kept
+		}
+		n++
 		made := g.shopDay(lo, g.end.AddDays(-25))
 		due := made.AddDays(3 + g.intn(19))
-		keptOn := min(max(due.AddDays(g.intn(7)-4), made), g.end)
+		keptOn := g.open(min(max(due.AddDays(g.intn(7)-4), made), g.end))
 		p := Promise{CustomerID: c.ID, What: g.promiseText(), Due: due, Staff: g.staffName(), MadeOn: made, KeptOn: keptOn}
 		g.promises = append(g.promises, p)
 		g.contacts = append(g.contacts, demoContact{cust: ci, day: keptOn, sec: g.openSec(keptOn),
@@ -1161,6 +1189,7 @@ func (g *demoShop) makeComplaints() {
 			received = max(received, sale.day)
 		}
 		c := &g.customers[ci]
+		received = g.open(received)
 		what := pick(g, demoComplaints)
 		cp := demoComplaint{Complaint: Complaint{CustomerID: c.ID, What: what.what, Received: received,
 			Severity: pick(g, sev), Staff: g.staffName()}, sec: g.openSec(received)}
@@ -1169,7 +1198,7 @@ func (g *demoShop) makeComplaints() {
 			if g.pct(15) {
 				resolved = received.AddDays(6 + g.intn(15))
 			}
-			cp.ResolvedOn = min(resolved, g.end)
+			cp.ResolvedOn = max(g.open(min(resolved, g.end)), received)
 			cp.Resolution = what.resolution
 			g.contacts = append(g.contacts, demoContact{cust: ci, day: cp.ResolvedOn, sec: g.openSec(cp.ResolvedOn),
 				channel: callChannel(c), staff: cp.Staff, outcome: "resolved", note: what.resolution})
