@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -374,6 +375,9 @@ func (g *demoShop) makeCustomers() {
 		c := &g.customers[i]
 		c.AddedOn = c.CustomerSince
 		g.segment(c)
+		if c.seg == segRegular && !slices.Contains(c.Tags, "vip") && g.pct(40) {
+			c.Tags = append([]string{"vip"}, c.Tags...)
+		}
 	}
 	// Ids follow the order in which people became customers.
 	sort.SliceStable(g.customers, func(a, b int) bool {
