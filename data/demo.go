@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,10 +211,10 @@ func newDemoShop(opt DemoOptions, loy Loyalty, rules Rules) *demoShop {
 	monthW := [13]int{0, 55, 60, 80, 90, 100, 110, 125, 125, 90, 95, 120, 190}
 	weekW := [7]int{45, 80, 85, 90, 95, 110, 140}
 	for d := g.histStart; d <= g.end; d++ {
-		_, m, dd := d.Date()
+		_, m, _ := d.Date()
 		w := monthW[m] * weekW[d.Weekday()]
-		if (m == time.December && (dd == 25 || dd == 26)) || (m == time.January && dd == 1) {
-			w = 0 // closed
+		if shut(d) {
+			w = 0
 		}
 		g.dayWeight = append(g.dayWeight, w)
 		g.maxWeight = max(g.maxWeight, w)
@@ -272,6 +273,26 @@ func (g *demoShop) shopDay(lo, hi Day) Day {
 	return d
 }
 
+// shut reports whether the shop is closed on d: Christmas, Boxing Day, New Year's Day.
+func shut(d Day) bool {
+	_, m, dd := d.Date()
+	return (m == time.December && (dd == 25 || dd == 26)) || (m == time.January && dd == 1)
+}
+
+// open moves a day the shop is closed to the next day it opens, or to the
+// one before when that would pass the end of the history.
+func (g *demoShop) open(d Day) Day {
+	for n := d; n <= g.end; n++ {
+		if !shut(n) {
+			return n
+		}
+	}
+	for shut(d) {
+		d--
+	}
+	return d
+}
+
 // openSec is a second of the day during opening hours: 9:00–17:30, Sundays 10:00–16:00.
 func (g *demoShop) openSec(d Day) int32 {
 	open, shut := 9*3600, 17*3600+1800
@@ -298,6 +319,9 @@ func (g *demoShop) generate() {
 	g.makeOccasions()
 	g.makePromises()
 	g.makeComplaints()
+	g.makeFollowUps()
+	g.makeRewardHistory()
+	g.makeStayInTouchHistory()
 	g.assignContactIDs()
 }
 
@@ -342,7 +366,7 @@ func (g *demoShop) makeCustomers() {
 		if g.pct(30) {
 			c.CustomerSince = g.histStart.AddDays(-1 - g.intn(7*365))
 		} else {
-			c.CustomerSince = g.histStart.AddDays(g.intn(g.end.Sub(g.histStart) + 1))
+			c.CustomerSince = g.open(g.histStart.AddDays(g.intn(g.end.Sub(g.histStart) + 1)))
 		}
 		g.customerDetails(c, first, last)
 	}
@@ -351,6 +375,9 @@ func (g *demoShop) makeCustomers() {
 		c := &g.customers[i]
 		c.AddedOn = c.CustomerSince
 		g.segment(c)
+		if c.seg == segRegular && !slices.Contains(c.Tags, "vip") && g.pct(40) {
+			c.Tags = append([]string{"vip"}, c.Tags...)
+		}
 	}
 	// Ids follow the order in which people became customers.
 	sort.SliceStable(g.customers, func(a, b int) bool {
@@ -550,14 +577,14 @@ func (g *demoShop) showcase() {
 	}
 	for range k {
 		c := &g.customers[g.intn(g.n)]
-		c.CustomerSince = g.end.AddDays(g.intn(13) - 6).AddYears(-1 - g.intn(5))
+		c.CustomerSince = g.open(g.end.AddDays(g.intn(13) - 6).AddYears(-1 - g.intn(5)))
 		for i := range c.Consents {
 			c.Consents[i].GivenOn = max(c.Consents[i].GivenOn, c.CustomerSince)
 		}
 	}
 	for range k {
 		c := &g.customers[g.intn(g.n)]
-		c.extraSales = append(c.extraSales, max(g.end.AddDays(-g.intn(14)), c.CustomerSince))
+		c.extraSales = append(c.extraSales, g.open(max(g.end.AddDays(-g.intn(14)), c.CustomerSince)))
 	}
 }
 
@@ -681,8 +708,8 @@ func (g *demoShop) makeSales(ci int32) {
 		sales[i] = sale{day: d, sec: g.openSec(d), desc: desc, amount: amt}
 		ev = append(ev, demoEvent{day: d, sec: sales[i].sec, kind: eventSale, sale: i})
 		if g.pct(3) {
-			rd := d.AddDays(1 + g.intn(30))
-			if rd <= g.end {
+			rd := g.open(d.AddDays(1 + g.intn(30)))
+			if rd <= g.end && rd > d {
 				cost := amt
 				if g.pct(40) {
 					cost = amt * Cents(20+g.intn(50)) / 100 / 100 * 100
@@ -695,7 +722,7 @@ func (g *demoShop) makeSales(ci int32) {
 		}
 	}
 	if from := max(g.schemeStart, c.CustomerSince); g.intn(50) == 0 && from < g.end {
-		d := from.AddDays(g.intn(g.end.Sub(from)))
+		d := g.open(from.AddDays(g.intn(g.end.Sub(from))))
 		adj := []struct {
 			pts int64
 			why string
@@ -890,69 +917,115 @@ func (g *demoShop) makeReminderHistory() {
 		for k, pi := range c.sales {
 			p := &g.purchases[pi]
 			if ty.On && thanks[k] {
-				g.reminderOutcome(int32(i), KindThankYou, p, p.day.AddDays(ty.AfterDays))
+				g.purchaseFollowUp(int32(i), KindThankYou, p, p.day.AddDays(ty.AfterDays))
 			}
 			if ci.On && p.refunded < p.amount && p.amount-p.refunded >= ci.MinCents {
-				g.reminderOutcome(int32(i), KindCheckIn, p, p.day.AddDays(ci.AfterDays))
+				g.purchaseFollowUp(int32(i), KindCheckIn, p, p.day.AddDays(ci.AfterDays))
 			}
 		}
 	}
 }
 
-// reminderOutcome records what the counter did with one past reminder:
-// mostly done (on the day or a few days late, with a contact), sometimes
-// skipped, otherwise left alone so reports count it as missed.
-func (g *demoShop) reminderOutcome(ci int32, kind Kind, p *demoPurchase, due Day) {
-	if due < g.createdOn || due > g.end {
-		return
-	}
-	c := &g.customers[ci]
-	key := fmt.Sprintf("%s:%d:purchase:%d:%s", kind, c.ID, p.id, due)
+// demoFollowUp is one past reminder and what the counter may have done with it.
+type demoFollowUp struct {
+	kind          Kind
+	key           string
+	due           Day
+	early, late   int // done from this many days before due to this many after
+	done, skipped int // percent of reminders done, and skipped
+	channel       Channel
+	outcome, note string
+}
+
+// followUp records what the counter did with one past reminder: done (with
+// a contact), skipped with a reason, or left alone so reports count it as
+// missed. It returns the day it was done, or zero.
+func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 	r := g.intn(100)
-	if r >= 80 {
-		return
+	if r >= f.done+f.skipped {
+		return 0
 	}
-	st := demoState{key: key, kind: kind, cust: ci, due: due, staff: g.staffName(), contact: -1}
-	if r < 70 {
+	st := demoState{key: f.key, kind: f.kind, cust: ci, due: f.due, staff: g.staffName(), contact: -1}
+	if r < f.done {
 		st.state = StateDone
-		st.day = due
+		st.day = f.due
 		if g.pct(45) {
-			st.day = due.AddDays(1 + g.intn(4))
+			st.day = f.due.AddDays(g.intn(f.early+f.late+1) - f.early)
 		}
 	} else {
 		st.state = StateSkipped
-		st.day = due.AddDays(g.intn(3))
+		st.day = f.due.AddDays(g.intn(f.late + 1))
 		st.reason = pick(g, demoSkipReasons)
+		if f.kind == KindStayInTouch {
+			st.reason = pick(g, demoLapsedReasons)
+		}
 	}
-	if st.day > g.end {
-		return
+	c := &g.customers[ci]
+	st.day = g.open(st.day)
+	if st.day > g.end || st.day < c.CustomerSince {
+		return 0
 	}
 	st.sec = g.openSec(st.day)
 	if st.state == StateDone {
-		ch := ChannelPhone
-		switch {
-		case c.PreferredChannel == ChannelEmail && c.HasConsent(ChannelEmail):
-			ch = ChannelEmail
-		case c.PreferredChannel == ChannelSMS && c.HasConsent(ChannelSMS):
-			ch = ChannelSMS
-		case c.HasConsent(ChannelSMS) && g.pct(40):
-			ch = ChannelSMS
-		case c.HasConsent(ChannelEmail) && (c.Phone == "" || g.pct(40)):
-			ch = ChannelEmail
-		case c.Phone == "":
-			ch = ChannelInPerson // thanked at the counter on the next visit
+		ch := f.channel
+		if ch == "" {
+			ch = g.messageChannel(c)
 		}
-		item := strings.ToLower(strings.SplitN(p.desc, ", ", 2)[0])
-		outcome, note := "thanked", "Thanked them for the "+item
-		if kind == KindCheckIn {
-			outcome = pick(g, []string{"happy", "happy", "happy", "minor issue"})
-			note = "Asked how the " + item + " is doing"
+		outcome := f.outcome
+		if outcome == "" {
+			switch ch {
+			case ChannelPhone:
+				outcome = pick(g, []string{"spoke", "left voicemail"})
+			case ChannelInPerson:
+				outcome = "spoke in shop"
+			default:
+				outcome = "sent"
+			}
 		}
 		st.contact = int32(len(g.contacts))
 		g.contacts = append(g.contacts, demoContact{cust: ci, day: st.day, sec: st.sec, channel: ch,
-			staff: st.staff, outcome: outcome, note: note, key: key})
+			staff: st.staff, outcome: outcome, note: f.note, key: f.key})
 	}
 	g.states = append(g.states, st)
+	if st.state == StateDone {
+		return st.day
+	}
+	return 0
+}
+
+// messageChannel is how the counter sends a short message: the customer's
+// preferred way where consent allows, else a call, else in person.
+func (g *demoShop) messageChannel(c *demoCustomer) Channel {
+	switch {
+	case c.PreferredChannel == ChannelEmail && c.HasConsent(ChannelEmail):
+		return ChannelEmail
+	case c.PreferredChannel == ChannelSMS && c.HasConsent(ChannelSMS):
+		return ChannelSMS
+	case c.HasConsent(ChannelSMS) && g.pct(40):
+		return ChannelSMS
+	case c.HasConsent(ChannelEmail) && (c.Phone == "" || g.pct(40)):
+		return ChannelEmail
+	}
+	return callChannel(c)
+}
+
+func firstItem(desc string) string {
+	return strings.ToLower(strings.SplitN(desc, ", ", 2)[0])
+}
+
+// purchaseFollowUp handles one thank_you or check_in of a sale, for
+// reminders due since the database was created.
+func (g *demoShop) purchaseFollowUp(ci int32, kind Kind, p *demoPurchase, due Day) {
+	if due < g.createdOn || due > g.end {
+		return
+	}
+	f := demoFollowUp{kind: kind, key: fmt.Sprintf("%s:%d:purchase:%d:%s", kind, g.customers[ci].ID, p.id, due),
+		due: due, late: 4, done: 70, skipped: 10, outcome: "thanked", note: "Thanked them for the " + firstItem(p.desc)}
+	if kind == KindCheckIn {
+		f.outcome = pick(g, []string{"happy", "happy", "happy", "minor issue"})
+		f.note = "Asked how the " + firstItem(p.desc) + " is doing"
+	}
+	g.followUp(ci, f)
 }
 
 // makeContacts spreads calls, messages and visits over each customer's
@@ -989,7 +1062,10 @@ func (g *demoShop) makeContacts() {
 				line.channel == ChannelPhone && c.Phone == "" {
 				continue
 			}
-			d := lo.AddDays(g.intn(hi.Sub(lo) + 1))
+			d := g.open(lo.AddDays(g.intn(hi.Sub(lo) + 1)))
+			if d > hi {
+				continue
+			}
 			g.contacts = append(g.contacts, demoContact{cust: int32(i), day: d, sec: g.openSec(d),
 				channel: line.channel, staff: g.staffName(), outcome: pick(g, line.outcomes), note: pick(g, line.notes)})
 		}
@@ -1027,6 +1103,9 @@ func (g *demoShop) makeOccasions() {
 		g.occasions = append(g.occasions, oc)
 	}
 	sort.SliceStable(g.occasions, func(a, b int) bool { return g.occasions[a].CustomerID < g.occasions[b].CustomerID })
+	for k := range g.occasions {
+		g.occasions[k].ID = ID(k + 1)
+	}
 }
 
 // activeCustomer picks a customer still buying, for promises and complaints.
@@ -1051,13 +1130,17 @@ func (g *demoShop) promiseText() string {
 func (g *demoShop) makePromises() {
 	kept := max(10, g.n*3/100)
 	open := min(max(5, g.n*3/400), 25)
-	for range kept {
+	for n, tries := 0, 0; n < kept && tries < 20*kept; tries++ {
 		ci := g.activeCustomer()
 		c := &g.customers[ci]
 		lo := max(c.CustomerSince, g.end.AddDays(-730))
+		if lo > g.end.AddDays(-25) {
+			continue // too new a customer for a promise long kept
+		}
+		n++
 		made := g.shopDay(lo, g.end.AddDays(-25))
 		due := made.AddDays(3 + g.intn(19))
-		keptOn := min(max(due.AddDays(g.intn(7)-4), made), g.end)
+		keptOn := g.open(min(max(due.AddDays(g.intn(7)-4), made), g.end))
 		p := Promise{CustomerID: c.ID, What: g.promiseText(), Due: due, Staff: g.staffName(), MadeOn: made, KeptOn: keptOn}
 		g.promises = append(g.promises, p)
 		g.contacts = append(g.contacts, demoContact{cust: ci, day: keptOn, sec: g.openSec(keptOn),
@@ -1077,6 +1160,9 @@ func (g *demoShop) makePromises() {
 			Staff: g.staffName(), MadeOn: made})
 	}
 	sort.SliceStable(g.promises, func(a, b int) bool { return g.promises[a].MadeOn < g.promises[b].MadeOn })
+	for k := range g.promises {
+		g.promises[k].ID = ID(k + 1)
+	}
 }
 
 func (g *demoShop) makeComplaints() {
@@ -1107,6 +1193,7 @@ func (g *demoShop) makeComplaints() {
 			received = max(received, sale.day)
 		}
 		c := &g.customers[ci]
+		received = g.open(received)
 		what := pick(g, demoComplaints)
 		cp := demoComplaint{Complaint: Complaint{CustomerID: c.ID, What: what.what, Received: received,
 			Severity: pick(g, sev), Staff: g.staffName()}, sec: g.openSec(received)}
@@ -1115,7 +1202,7 @@ func (g *demoShop) makeComplaints() {
 			if g.pct(15) {
 				resolved = received.AddDays(6 + g.intn(15))
 			}
-			cp.ResolvedOn = min(resolved, g.end)
+			cp.ResolvedOn = max(g.open(min(resolved, g.end)), received)
 			cp.Resolution = what.resolution
 			g.contacts = append(g.contacts, demoContact{cust: ci, day: cp.ResolvedOn, sec: g.openSec(cp.ResolvedOn),
 				channel: callChannel(c), staff: cp.Staff, outcome: "resolved", note: what.resolution})
@@ -1128,6 +1215,160 @@ func (g *demoShop) makeComplaints() {
 		}
 		return g.complaints[a].sec < g.complaints[b].sec
 	})
+	for k := range g.complaints {
+		g.complaints[k].ID = ID(k + 1)
+	}
+}
+
+// makeFollowUps handles the reminders that promises, complaints and
+// yearly dates made since the database was created.
+func (g *demoShop) makeFollowUps() {
+	checkIn := g.rules[KindCheckIn]
+	for _, p := range g.promises {
+		ci := int32(p.CustomerID - 1)
+		if p.KeptOn.IsZero() || !checkIn.On || g.customers[ci].DoNotContact {
+			continue
+		}
+		due := p.KeptOn.AddDays(g.rules[KindPromise].ResolvedDays)
+		if due < g.createdOn || due > g.end {
+			continue
+		}
+		g.followUp(ci, demoFollowUp{kind: KindCheckIn, key: fmt.Sprintf("check_in:%d:promise:%d:%s", p.CustomerID, p.ID, due),
+			due: due, late: 4, done: 70, skipped: 10, outcome: "happy", note: "Checked all is well after: " + p.What})
+	}
+	// A resolved complaint's follow-up stays until done, so nearly all get done.
+	for _, k := range g.complaints {
+		ci := int32(k.CustomerID - 1)
+		if k.ResolvedOn.IsZero() || !g.rules[KindComplaintFollowup].On {
+			continue
+		}
+		due := k.ResolvedOn.AddDays(g.rules[KindComplaintFollowup].ResolvedDays)
+		if due > g.end.AddDays(-2) {
+			continue
+		}
+		g.followUp(ci, demoFollowUp{kind: KindComplaintFollowup,
+			key: fmt.Sprintf("complaint_followup:%d:complaint:%d:resolved:%s", k.CustomerID, k.ID, due),
+			due: due, late: 3, done: 95, skipped: 5, channel: callChannel(&g.customers[ci]),
+			outcome: "happy", note: "Called to check the fix held: " + k.Resolution})
+	}
+	occasions := g.occasions
+	for i := range g.customers {
+		c := &g.customers[i]
+		if c.DoNotContact {
+			continue
+		}
+		for yr := g.createdOn.Year(); yr <= g.end.Year(); yr++ {
+			if b := c.Birthday; g.rules[KindBirthday].On && !b.IsZero() && (b.Year == 0 || yr >= b.Year) {
+				g.yearlyFollowUp(int32(i), KindBirthday, "birthday", b.In(yr), "sent wishes", "Happy birthday")
+			}
+			if n := yr - c.CustomerSince.Year(); g.rules[KindAnniversary].On && n >= 1 {
+				g.yearlyFollowUp(int32(i), KindAnniversary, "anniversary", c.CustomerSince.AddYears(n), "sent wishes",
+					fmt.Sprintf("%d years with us: thank you", n))
+			}
+			for len(occasions) > 0 && occasions[0].CustomerID < c.ID {
+				occasions = occasions[1:]
+			}
+			for _, o := range occasions {
+				if o.CustomerID != c.ID {
+					break
+				}
+				if g.rules[KindOccasion].On && (o.Date.Year == 0 || yr >= o.Date.Year) && (o.Yearly || yr == o.Date.Year) {
+					g.yearlyFollowUp(int32(i), KindOccasion, fmt.Sprintf("occasion:%d", o.ID), o.Date.In(yr), "sent wishes",
+						"Card for: "+o.Label)
+				}
+			}
+		}
+	}
+}
+
+// yearlyFollowUp handles a birthday, anniversary or occasion due since the
+// database was created (and since the customer was added): cards go out a
+// few days early as often as late.
+func (g *demoShop) yearlyFollowUp(ci int32, kind Kind, subject string, due Day, outcome, note string) {
+	c := &g.customers[ci]
+	if due < g.createdOn || due < c.AddedOn || due > g.end {
+		return
+	}
+	g.followUp(ci, demoFollowUp{kind: kind, key: fmt.Sprintf("%s:%d:%s:%s", kind, c.ID, subject, due), due: due,
+		early: 3, late: 3, done: 65, skipped: 10, outcome: outcome, note: note})
+}
+
+// makeRewardHistory deals with each customer's standing reward: one that
+// became ready more than a few days ago was mostly mentioned at the till
+// already; fresh ones are left for Today.
+func (g *demoShop) makeRewardHistory() {
+	if !g.rules[KindRewardReady].On {
+		return
+	}
+	crossed := make([]Day, len(g.customers))
+	lastRedeem := make([]Day, len(g.customers))
+	bal := make([]int64, len(g.customers))
+	need := g.loy.RewardPoints
+	for _, l := range g.ledger {
+		before := bal[l.cust]
+		bal[l.cust] += l.points
+		if before < need && bal[l.cust] >= need {
+			crossed[l.cust] = l.day
+		}
+		if l.kind == LedgerRedeem {
+			lastRedeem[l.cust] = l.day
+		}
+	}
+	for i := range g.customers {
+		c := &g.customers[i]
+		d := crossed[i]
+		if c.DoNotContact || bal[i] < need || d.IsZero() || lastRedeem[i] > d || d > g.end.AddDays(-5) {
+			continue
+		}
+		g.followUp(int32(i), demoFollowUp{kind: KindRewardReady, key: fmt.Sprintf("reward_ready:%d:reward:%s", c.ID, d),
+			due: d, late: 10, done: 75, skipped: 20, channel: ChannelInPerson, outcome: "told about reward",
+			note: pick(g, []string{"Told them at the till; saving up", "Mentioned the reward; will use it next time",
+				"Saving points for a tent"})})
+	}
+}
+
+// makeStayInTouchHistory works each customer's "stay in touch" reminders
+// through the history: a call resets the clock, a skip closes it until the
+// customer comes back. Lapses of the last few days are left for Today.
+func (g *demoShop) makeStayInTouchHistory() {
+	r := g.rules[KindStayInTouch]
+	if !r.On {
+		return
+	}
+	last := make([]Day, len(g.customers))
+	for i := range g.purchases {
+		if p := &g.purchases[i]; p.cust >= 0 && p.refundOf < 0 {
+			last[p.cust] = max(last[p.cust], p.day)
+		}
+	}
+	for i := range g.contacts {
+		c := &g.contacts[i]
+		last[c.cust] = max(last[c.cust], c.day)
+	}
+	for i := range g.customers {
+		c := &g.customers[i]
+		if c.DoNotContact {
+			continue
+		}
+		from := last[i]
+		if from.IsZero() {
+			from = c.CustomerSince
+		}
+		for round := 0; ; round++ {
+			due := from.AddDays(r.AfterDays)
+			if due > g.end.AddDays(-5) {
+				break
+			}
+			done := []int{60, 35, 15}[min(round, 2)]
+			f := demoFollowUp{kind: KindStayInTouch, key: fmt.Sprintf("stay_in_touch:%d:touch:%s", c.ID, due), due: due,
+				late: 10, done: done, skipped: 96 - done, note: "Haven't seen you for a while: new season stock is in"}
+			day := g.followUp(int32(i), f)
+			if day.IsZero() {
+				break
+			}
+			from = day
+		}
+	}
 }
 
 func (g *demoShop) assignContactIDs() {
@@ -1382,21 +1623,21 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 	}
 
 	occ := newDemoInsert(ctx, tx, "occasions", "id, customer_id, label, year, month, day, yearly, lead_days")
-	for k, o := range g.occasions {
+	for _, o := range g.occasions {
 		var year any
 		if o.Date.Year != 0 {
 			year = o.Date.Year
 		}
-		occ.add(k+1, o.CustomerID, o.Label, year, int(o.Date.Month), o.Date.Day, boolInt(o.Yearly), o.LeadDays)
+		occ.add(o.ID, o.CustomerID, o.Label, year, int(o.Date.Month), o.Date.Day, boolInt(o.Yearly), o.LeadDays)
 	}
 	prom := newDemoInsert(ctx, tx, "promises", "id, customer_id, what, due, staff, made_on, kept_on")
-	for k, p := range g.promises {
-		prom.add(k+1, p.CustomerID, p.What, p.Due.String(), p.Staff, p.MadeOn.String(), nullDay(p.KeptOn))
+	for _, p := range g.promises {
+		prom.add(p.ID, p.CustomerID, p.What, p.Due.String(), p.Staff, p.MadeOn.String(), nullDay(p.KeptOn))
 	}
 	comp := newDemoInsert(ctx, tx, "complaints", `id, customer_id, what, received_at, received_on, severity, staff,
 		resolved_on, resolution`)
-	for k, c := range g.complaints {
-		comp.add(k+1, c.CustomerID, c.What, demoInstant(c.Received, c.sec), c.Received.String(), string(c.Severity),
+	for _, c := range g.complaints {
+		comp.add(c.ID, c.CustomerID, c.What, demoInstant(c.Received, c.sec), c.Received.String(), string(c.Severity),
 			c.Staff, nullDay(c.ResolvedOn), c.Resolution)
 	}
 	return errors.Join(occ.close(), prom.close(), comp.close())

@@ -221,6 +221,14 @@ var demoSkipReasons = []string{
 	"Customer asked not to be called this week",
 }
 
+var demoLapsedReasons = []string{
+	"Moved away",
+	"Shops online now",
+	"Only comes in before Christmas",
+	"Not interested any more",
+	"Will come back in the spring",
+}
+
 var demoContactLines = []struct {
 	channel  Channel
 	outcomes []string

@@ -118,7 +118,7 @@ func TestDemoSameOptionsSameBytes(t *testing.T) {
 	if !strings.Contains(da, "== purchases") || len(da) < 10000 {
 		t.Fatalf("the dump looks empty: %d bytes", len(da))
 	}
-	c, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 8, End: demoEnd})
+	c, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
 	if dumpTables(t, c) == da {
 		t.Fatal("a different seed made the same demo")
 	}
@@ -160,6 +160,9 @@ func TestDemoNothingAfterEnd(t *testing.T) {
 	if n := count(t, s, "SELECT count(*) FROM purchases WHERE day < ?", demoEnd.AddYears(-3).String()); n != 0 {
 		t.Errorf("%d purchases more than three years before the end", n)
 	}
+	if n := count(t, s, "SELECT count(*) FROM purchases WHERE substr(day, 6) IN ('12-25', '12-26', '01-01')"); n != 0 {
+		t.Errorf("%d sales on days the shop is shut", n)
+	}
 	// Times are during opening hours.
 	if n := count(t, s, "SELECT count(*) FROM purchases WHERE substr(at, 12) < '09:00:00' OR substr(at, 12) >= '17:30:00'"); n != 0 {
 		t.Errorf("%d purchases outside opening hours", n)
@@ -170,8 +173,8 @@ func TestDemoSettingsAndStaff(t *testing.T) {
 	s, _ := demoStore(t, DemoOptions{Customers: 100, End: demoEnd})
 	ctx := context.Background()
 	created, err := s.CreatedOn(ctx)
-	if err != nil || created != NewDay(2024, time.June, 15) {
-		t.Fatalf("created_on = %s, %v; want 2024-06-15", created, err)
+	if err != nil || created != demoEnd.AddYears(-1) {
+		t.Fatalf("created_on = %s, %v; want a year before %s", created, err, demoEnd)
 	}
 	if name, _ := s.ShopName(ctx); name != DemoShopName {
 		t.Fatalf("shop name %q", name)
@@ -221,7 +224,7 @@ func TestDemoRefusesBadSizes(t *testing.T) {
 }
 
 func TestDemoReportMatchesTables(t *testing.T) {
-	s, r := demoStore(t, DemoOptions{Customers: 300, Seed: 3, End: demoEnd})
+	s, r := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
 	got := DemoReport{
 		Customers:  count(t, s, "SELECT count(*) FROM customers"),
 		Purchases:  count(t, s, "SELECT count(*) FROM purchases WHERE amount_cents > 0"),
@@ -257,7 +260,7 @@ func TestDemoReportMatchesTables(t *testing.T) {
 }
 
 func TestDemoCustomersAreValidAndUnique(t *testing.T) {
-	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 5, End: demoEnd})
+	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
 	cs, err := s.Customers(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -461,60 +464,115 @@ func TestDemoThankYous(t *testing.T) {
 	}
 }
 
+// demoFacts is what the reminder checks need to know of one customer.
+type demoFacts struct {
+	dnc      bool
+	since    Day
+	birthday YearlyDate
+	sales    []demoSaleFacts
+	saleIDs  []int64
+	activity map[Day]bool // days with a sale or a contact
+	crossing Day          // the standing reward crossing, if any
+}
+
+func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := s.Customers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := map[int64]*demoFacts{}
+	for _, c := range cs {
+		facts[c.ID] = &demoFacts{dnc: c.DoNotContact, since: c.CustomerSince, birthday: c.Birthday, activity: map[Day]bool{}}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.day, p.amount_cents,
+		COALESCE((SELECT -SUM(r.amount_cents) FROM purchases r WHERE r.refund_of = p.id), 0)
+		FROM purchases p WHERE p.amount_cents > 0 AND p.customer_id IS NOT NULL ORDER BY p.customer_id, p.day, p.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, cust int64
+		var day string
+		var f demoSaleFacts
+		if err := rows.Scan(&id, &cust, &day, &f.amount, &f.refunded); err != nil {
+			t.Fatal(err)
+		}
+		f.day, _ = ParseDay(day)
+		facts[cust].sales = append(facts[cust].sales, f)
+		facts[cust].saleIDs = append(facts[cust].saleIDs, id)
+		facts[cust].activity[f.day] = true
+	}
+	rows.Close()
+	rows, err = s.r.QueryContext(ctx, "SELECT customer_id, day FROM contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var cust int64
+		var day string
+		if err := rows.Scan(&cust, &day); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := ParseDay(day)
+		facts[cust].activity[d] = true
+	}
+	rows.Close()
+	rows, err = s.r.QueryContext(ctx, "SELECT customer_id, day, kind, points FROM ledger ORDER BY customer_id, day, id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bal, redeemed := map[int64]int64{}, map[int64]Day{}
+	for rows.Next() {
+		var cust, pts int64
+		var day, kind string
+		if err := rows.Scan(&cust, &day, &kind, &pts); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := ParseDay(day)
+		before := bal[cust]
+		bal[cust] += pts
+		if before < 100 && bal[cust] >= 100 {
+			facts[cust].crossing = d
+		}
+		if kind == "redeem" {
+			redeemed[cust] = d
+		}
+	}
+	rows.Close()
+	for id, f := range facts {
+		if bal[id] < 100 || redeemed[id] > f.crossing {
+			f.crossing = 0
+		}
+	}
+	return facts
+}
+
 func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
 	ctx := context.Background()
 	created := demoEnd.AddYears(-1)
+	facts := loadDemoFacts(t, s)
 
-	// Recompute which sales produce reminders from the stored facts.
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.day, p.amount_cents,
-		COALESCE((SELECT -SUM(r.amount_cents) FROM purchases r WHERE r.refund_of = p.id), 0), c.do_not_contact
-		FROM purchases p JOIN customers c ON c.id = p.customer_id
-		WHERE p.amount_cents > 0 ORDER BY p.customer_id, p.day, p.id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type sale struct {
-		id, customer int64
-		facts        demoSaleFacts
-		dnc          bool
-	}
-	var sales []sale
-	for rows.Next() {
-		var x sale
-		var day string
-		if err := rows.Scan(&x.id, &x.customer, &day, &x.facts.amount, &x.facts.refunded, &x.dnc); err != nil {
-			t.Fatal(err)
-		}
-		x.facts.day, _ = ParseDay(day)
-		sales = append(sales, x)
-	}
-	rows.Close()
+	// The reminders the rules make from sales, worked out again from the stored facts.
 	valid := map[string]bool{}
-	for i := 0; i < len(sales); {
-		j := i
-		var facts []demoSaleFacts
-		for j < len(sales) && sales[j].customer == sales[i].customer {
-			facts = append(facts, sales[j].facts)
-			j++
+	for id, f := range facts {
+		if f.dnc {
+			continue
 		}
-		thanks := demoThankYous(facts, 30)
-		for k := i; k < j; k++ {
-			x := sales[k]
-			if x.dnc {
-				continue
+		thanks := demoThankYous(f.sales, 30)
+		for k, x := range f.sales {
+			if thanks[k] {
+				valid[fmt.Sprintf("thank_you:%d:purchase:%d:%s", id, f.saleIDs[k], x.day.AddDays(1))] = true
 			}
-			if thanks[k-i] {
-				valid[fmt.Sprintf("thank_you:%d:purchase:%d:%s", x.customer, x.id, x.facts.day.AddDays(1))] = true
-			}
-			if x.facts.amount-x.facts.refunded >= 5000 && x.facts.refunded < x.facts.amount {
-				valid[fmt.Sprintf("check_in:%d:purchase:%d:%s", x.customer, x.id, x.facts.day.AddDays(7))] = true
+			if x.amount-x.refunded >= 5000 && x.refunded < x.amount {
+				valid[fmt.Sprintf("check_in:%d:purchase:%d:%s", id, f.saleIDs[k], x.day.AddDays(7))] = true
 			}
 		}
-		i = j
 	}
 
-	rows, err = s.r.QueryContext(ctx, `SELECT s.key, s.kind, s.customer_id, s.due, s.state, s.reason, s.staff, s.changed_on,
+	rows, err := s.r.QueryContext(ctx, `SELECT s.key, s.kind, s.customer_id, s.due, s.state, s.reason, s.staff, s.changed_on,
 		c.id, c.day, c.customer_id, c.reminder_key, c.outcome
 		FROM reminder_states s LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.key`)
 	if err != nil {
@@ -531,21 +589,77 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		states[kind+" "+state]++
-		if !valid[key] {
-			t.Errorf("state %s is for no reminder the rules produce", key)
-			continue
-		}
-		if !strings.HasPrefix(key, fmt.Sprintf("%s:%d:", kind, customer)) || !strings.HasSuffix(key, ":"+due) {
-			t.Errorf("state %s does not match its kind %s, customer %d, due %s", key, kind, customer, due)
-		}
+		f := facts[customer]
 		dueDay, _ := ParseDay(due)
 		changedDay, _ := ParseDay(changed)
-		if dueDay < created || changedDay < dueDay || changedDay > dueDay.AddDays(4) || staff == "" {
+		parts := strings.Split(key, ":")
+		if parts[0] != kind || parts[1] != fmt.Sprint(customer) || parts[len(parts)-1] != due {
+			t.Errorf("state %s does not match its kind %s, customer %d, due %s", key, kind, customer, due)
+			continue
+		}
+		if f.dnc && Kind(kind).Marketing() {
+			t.Errorf("state %s for a do-not-contact customer", key)
+		}
+		subject := strings.Join(parts[2:len(parts)-1], ":")
+		switch {
+		case strings.HasPrefix(subject, "purchase:"):
+			if !valid[key] {
+				t.Errorf("state %s is for no reminder the rules make", key)
+			}
+		case kind == "stay_in_touch":
+			// Due 90 days after the last sale or contact, with none since.
+			from := dueDay.AddDays(-90)
+			if !f.activity[from] && from != f.since {
+				t.Errorf("state %s: nothing happened on %s", key, from)
+			}
+			for d := from + 1; d < dueDay; d++ {
+				if f.activity[d] {
+					t.Errorf("state %s: the customer was seen on %s, which moves the due day", key, d)
+					break
+				}
+			}
+		case kind == "reward_ready":
+			if dueDay != f.crossing {
+				t.Errorf("state %s: the standing reward was reached on %s", key, f.crossing)
+			}
+		case kind == "birthday":
+			if f.birthday.IsZero() || f.birthday.In(dueDay.Year()) != dueDay {
+				t.Errorf("state %s: birthday is %s", key, f.birthday)
+			}
+		case kind == "anniversary":
+			if n := dueDay.Year() - f.since.Year(); n < 1 || f.since.AddYears(n) != dueDay {
+				t.Errorf("state %s: customer since %s", key, f.since)
+			}
+		case kind == "occasion", kind == "complaint_followup", kind == "check_in" && strings.HasPrefix(subject, "promise:"):
+			var n int
+			switch kind {
+			case "occasion":
+				n = count(t, s, `SELECT count(*) FROM occasions WHERE 'occasion:' || id = ? AND customer_id = ? AND month = ?
+					AND (day = ? OR (month = 2 AND day = 29))`, subject, customer, int(dueDay.Time().Month()), dueDay.Time().Day())
+			case "complaint_followup":
+				n = count(t, s, `SELECT count(*) FROM complaints WHERE 'complaint:' || id || ':resolved' = ? AND customer_id = ?
+					AND date(resolved_on, '+3 days') = ?`, subject, customer, due)
+			default:
+				n = count(t, s, `SELECT count(*) FROM promises WHERE 'promise:' || id = ? AND customer_id = ?
+					AND date(kept_on, '+3 days') = ?`, subject, customer, due)
+			}
+			if n != 1 {
+				t.Errorf("state %s names nothing the customer has", key)
+			}
+		default:
+			t.Errorf("state %s is of an unexpected kind", key)
+		}
+		// Reminders that stay until done are worked whenever they fell due.
+		if kind != "stay_in_touch" && kind != "reward_ready" && kind != "complaint_followup" && dueDay < created {
+			t.Errorf("state %s is due before the database was created", key)
+		}
+		// Up to ten days late, and two more when the shop was shut for Christmas.
+		if changedDay < dueDay.AddDays(-3) || changedDay > dueDay.AddDays(12) || changedDay > demoEnd || staff == "" {
 			t.Errorf("state %s changed on %s by %q", key, changed, staff)
 		}
 		switch state {
 		case "done":
-			if !cid.Valid || cday.String != changed || ccust.Int64 != customer || ckey.String != key {
+			if !cid.Valid || cday.String != changed || ccust.Int64 != customer || ckey.String != key || outcome.String == "" {
 				t.Errorf("done state %s has contact %v on %s with key %q", key, cid, cday.String, ckey.String)
 			}
 			if kind == "thank_you" && outcome.String != "thanked" {
@@ -559,7 +673,9 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 			t.Errorf("state %s is %s", key, state)
 		}
 	}
-	for _, k := range []string{"thank_you done", "thank_you skipped", "check_in done", "check_in skipped"} {
+	for _, k := range []string{"thank_you done", "thank_you skipped", "check_in done", "check_in skipped",
+		"birthday done", "anniversary done", "stay_in_touch done", "stay_in_touch skipped", "reward_ready done",
+		"complaint_followup done"} {
 		if states[k] == 0 {
 			t.Errorf("no %s reminders: %v", k, states)
 		}
@@ -615,5 +731,19 @@ func TestDemoTodayHasSomethingOfEveryKind(t *testing.T) {
 	}
 	if n := count(t, s, "SELECT count(*) FROM complaints WHERE resolved_on IS NULL"); n > count(t, s, "SELECT count(*) FROM complaints")/2 {
 		t.Errorf("%d complaints open: most should be resolved", n)
+	}
+}
+
+func TestDemoTinyShops(t *testing.T) {
+	for _, n := range []int{1, 2, 7} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s, r := demoStore(t, DemoOptions{Customers: n, Seed: int64(n), End: demoEnd})
+			if r.Customers != n || count(t, s, "SELECT count(*) FROM customers") != n {
+				t.Fatalf("report %+v", r)
+			}
+			if n := count(t, s, "SELECT count(*) FROM ledger l WHERE (SELECT sum(points) FROM ledger m WHERE m.customer_id = l.customer_id AND (m.day < l.day OR (m.day = l.day AND m.id <= l.id))) < 0"); n != 0 {
+				t.Fatalf("%d ledger rows leave a negative balance", n)
+			}
+		})
 	}
 }
