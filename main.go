@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"regulars/cli"
+	_ "regulars/locale" // before the toolkit reads the locale
 	"regulars/screens"
 )
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"regulars/data"
@@ -76,6 +77,9 @@ func Run(ctx context.Context, argv []string, e *Env) (status int) {
 		// Nothing may reach a person as a stack trace.
 		if r := recover(); r != nil {
 			fmt.Fprintf(e.Stderr, "regulars: an internal error stopped the command (%v); nothing more was written\n", r)
+			if e.Getenv("REGULARS_DEBUG") != "" {
+				e.Stderr.Write(debug.Stack())
+			}
 			status = 1
 		}
 	}()

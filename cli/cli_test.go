@@ -313,6 +313,19 @@ func TestErrorsAreOneSentence(t *testing.T) {
 	}
 }
 
+// Under the common C.UTF-8 locale the toolkit must not print anything.
+func TestQuietUnderCLocale(t *testing.T) {
+	for _, loc := range []string{"C.UTF-8", "C", "POSIX", "en_GB.UTF-8"} {
+		cmd := exec.Command(binary, "help")
+		cmd.Env = []string{"HOME=" + t.TempDir(), "LANG=" + loc, "PATH=" + os.Getenv("PATH")}
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Run(); err != nil || errb.Len() != 0 {
+			t.Errorf("LANG=%s: %v, stderr %q", loc, err, errb.String())
+		}
+	}
+}
+
 func TestDatabaseFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "env.db")

@@ -3,6 +3,8 @@ package screens
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -191,7 +193,7 @@ func (p *popups) setCount(n int) {
 		}
 	}
 	desk, ok := p.a.fa.(desktop.App)
-	if !ok {
+	if !ok || !trayAvailable() {
 		return
 	}
 	label := fmt.Sprintf("%d to do today", n)
@@ -199,6 +201,16 @@ func (p *popups) setCount(n int) {
 		fyne.NewMenuItem(label, func() { p.a.win.Show(); p.a.show("today") }),
 		fyne.NewMenuItem("Open Regulars", func() { p.a.win.Show(); p.a.win.RequestFocus() }),
 	))
+}
+
+// trayAvailable reports whether the desktop can show a tray: on Linux the
+// tray speaks D-Bus, and without a session bus the toolkit's tray crashes
+// when the app quits.
+func trayAvailable() bool {
+	if runtime.GOOS == "linux" || strings.HasSuffix(runtime.GOOS, "bsd") {
+		return os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
+	}
+	return true
 }
 
 // refreshCount recounts after a change, without popping anything.
