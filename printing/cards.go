@@ -151,7 +151,7 @@ func withoutGreeting(msg, first string) string {
 			continue
 		}
 		if first != "" {
-			if r, ok := cutPrefixFold(strings.TrimLeft(rest, " "), first); ok && r != strings.TrimLeft(rest, " ") {
+			if r, ok := cutPrefixFold(strings.TrimLeft(rest, " "), first); ok {
 				rest = r
 			}
 		}
