@@ -70,6 +70,10 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 		add(0, 0, 0, "the loyalty scheme is not usable (%v); points were checked against the default scheme", err)
 		l = DefaultLoyalty()
 	}
+	history, err := s.loyaltyHistory(ctx)
+	if err != nil {
+		add(0, 0, 0, "%v", err)
+	}
 
 	all, err := queryPurchases(ctx, db, "SELECT "+purchaseCols+" FROM purchases ORDER BY id")
 	if err != nil {
@@ -166,7 +170,7 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 				at("purchase %d is a refund, which earns nothing", p.ID)
 				break
 			}
-			if want := l.EarnedFor(p.Paid()); r.Points != want {
+			if want := history.on(p.Day, l).EarnedFor(p.Paid()); r.Points != want {
 				at("purchase %d paid %s, which earns %d points", p.ID, p.Paid(), want)
 			}
 			if first := byPurchase[p.ID][LedgerEarn][0]; first.ID != r.ID {
@@ -178,7 +182,7 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 				break
 			}
 			n := -r.Points
-			if n <= 0 || n%l.RewardPoints != 0 || rewardValue(n/l.RewardPoints, l) != p.Discount {
+			if pl := history.on(p.Day, l); n <= 0 || n%pl.RewardPoints != 0 || rewardValue(n/pl.RewardPoints, pl) != p.Discount {
 				at("purchase %d took %s off, which is not what %d points are worth", p.ID, p.Discount, n)
 			}
 			if first := byPurchase[p.ID][LedgerRedeem][0]; first.ID != r.ID {

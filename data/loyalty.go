@@ -21,6 +21,11 @@ func (s *Store) scheme(ctx context.Context) (Loyalty, error) {
 	if err != nil {
 		return l, err
 	}
+	h, err := s.loyaltyHistory(ctx)
+	if err != nil {
+		return l, err
+	}
+	l = h.on(s.Today(), l) // a sale dated before a change uses the scheme of its day
 	if err := l.Validate(); err != nil {
 		return l, fmt.Errorf("the loyalty scheme in Settings is not usable: %v", err)
 	}
