@@ -31,3 +31,21 @@ func TestHandledOnListsOnlyThatDaysWork(t *testing.T) {
 		t.Errorf("nothing was handled the day before, got %d", len(prev))
 	}
 }
+
+func TestHoldersFrom(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-01")
+	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy"})
+	s.AddCustomer(ctx, Customer{Name: "Cy Nil"})
+	s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 15000})
+	s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 9900})
+	got, err := s.HoldersFrom(ctx, 100)
+	if err != nil || len(got) != 1 || got[0].Customer.Name != "Ann Lee" || got[0].Balance != 150 {
+		t.Fatalf("holders from 100 = %+v, %v", got, err)
+	}
+	got, _ = s.HoldersFrom(ctx, 1)
+	if len(got) != 2 || got[1].Customer.ID != bob || got[1].Balance != 99 {
+		t.Errorf("holders from 1 = %+v", got)
+	}
+}
