@@ -294,6 +294,12 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 		start = end
 	}
 
+	derived, err := s.checkDerived(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found = append(found, derived...)
+
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
 		if a.part != b.part {

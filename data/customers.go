@@ -320,17 +320,29 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	if t == "" {
 		return s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers ORDER BY name_fold, id LIMIT ?", limit)
 	}
-	like := "%" + escapeLike(t) + "%"
-	prefix := escapeLike(t) + "%"
-	digits := PhoneDigits(t)
-	digitLike := "" // no digits typed: phones are not searched
-	if len(digits) >= 2 {
-		digitLike = "%" + digits + "%"
+	ids, err := s.searchIDs(ctx, t, limit)
+	if err != nil || len(ids) == 0 {
+		return nil, err
 	}
-	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
-		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR (? <> '' AND phone_digits LIKE ?)
-		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
-		like, like, digitLike, digitLike, prefix, limit)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN (?"+strings.Repeat(",?", len(ids)-1)+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[ID]Customer, len(found))
+	for _, c := range found {
+		byID[c.ID] = c
+	}
+	out := make([]Customer, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok { // gone since the index was read: left out
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func escapeLike(s string) string {

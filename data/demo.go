@@ -1433,6 +1433,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	s.syncDerived(ctx, tx)
 	return s.explain(tx.Commit())
 }
 

@@ -57,6 +57,12 @@ type Store struct {
 	clock  func() time.Time
 	today  Day // when set, "today" is this day (the --date flag)
 	closed bool
+
+	// keepDerived: the derived reminder rows are kept in step with each
+	// write (reminder_cache.go); skipDerived: reads ignore them (tests
+	// compare both ways).
+	keepDerived, skipDerived bool
+	search                   customerIndex // see search.go
 }
 
 // Options change how a database is opened.
@@ -144,6 +150,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.startDerived(ctx, !opt.MustExist); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -301,6 +311,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	s.syncDerived(ctx, tx)
 	return s.explain(tx.Commit())
 }
 
