@@ -51,7 +51,7 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	}
 	for _, m := range msgs {
 		if m != "ok" {
-			add(0, 0, 0, "the database file is damaged: %s", m)
+			add(0, 0, 0, "the database file is damaged: %s", oneLine(m))
 		}
 	}
 	if !full && len(found) > 0 {

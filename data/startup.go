@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 )
 
 // ErrDamaged means the database file is damaged or breaks the ledger's rules.
@@ -74,4 +75,11 @@ func NewestGoodBackup(ctx context.Context, dirs ...string) (BackupFile, error) {
 		}
 	}
 	return BackupFile{}, notFound("there is no good backup to restore from")
+}
+
+// oneLine folds SQLite's multi-line integrity messages into one line,
+// without the banner naming the schema.
+func oneLine(m string) string {
+	m = strings.ReplaceAll(m, "*** in database main ***", "")
+	return strings.Join(strings.Fields(m), " ")
 }

@@ -121,8 +121,8 @@ func TestOpenWithQuickCheckRefusesDamagedFile(t *testing.T) {
 	damagePage(t, path)
 	before, _ := os.ReadFile(path)
 	_, err := Open(context.Background(), path, Options{QuickCheck: true})
-	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "restore it from a backup") {
-		t.Fatalf("err = %v", err)
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "restore it from a backup") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %q, want one line saying to restore", err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Error("the damaged file was changed")

@@ -296,6 +296,9 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 	if len(msgs) == 1 && msgs[0] == "ok" {
 		return nil
 	}
+	for i, m := range msgs {
+		msgs[i] = oneLine(m)
+	}
 	return fmt.Errorf("%s is %w (%s); restore it from a backup", path, ErrDamaged, strings.Join(msgs, "; "))
 }
 
@@ -362,7 +365,7 @@ func (s *Store) explain(err error) error {
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%s is %w (the file is damaged or of another kind)", s.path, ErrNotDatabase)
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%s is %w (%v); restore it from a backup", s.path, ErrDamaged, se)
+			return fmt.Errorf("%s is %w (%s); restore it from a backup", s.path, ErrDamaged, oneLine(se.Error()))
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
 		case sqlite3.SQLITE_FULL:
