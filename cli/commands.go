@@ -340,7 +340,7 @@ func runBackup(ctx context.Context, e *Env, a args) error {
 	defer s.Close()
 	to := a.vals["to"]
 	if to == "" {
-		to = data.DefaultBackupDir(s.Path())
+		to = data.DefaultBackupDir(s.Path()) + string(os.PathSeparator)
 	}
 	path, err := s.Backup(ctx, to)
 	if err != nil {
@@ -374,7 +374,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := openStore(ctx, e, a, true, false) // the full check lists the damage itself
 	if err != nil {
 		return err
 	}

@@ -1394,7 +1394,11 @@ func (g *demoShop) assignContactIDs() {
 // Writing.
 
 func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
-	conn, err := s.w.Conn(ctx)
+	w, err := s.writer()
+	if err != nil {
+		return err
+	}
+	conn, err := w.Conn(ctx)
 	if err != nil {
 		return s.explain(err)
 	}
