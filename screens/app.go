@@ -5,8 +5,11 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -86,20 +89,33 @@ type App struct {
 }
 
 // Run opens the database, shows the window and returns when it is closed.
-func Run(ctx context.Context, fa fyne.App, opt Options) error {
+// The app is made by newApp only once the database is known to be free and
+// a display is there.
+func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	release, err := data.LockWindow(opt.DBPath)
 	if err != nil {
 		return err
 	}
 	defer release()
+	if noDisplay() {
+		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
+	}
 	s, err := data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
 	if err != nil {
 		return err
 	}
-	a := New(ctx, fa, s, opt)
+	a := New(ctx, newApp(), s, opt)
 	a.win.ShowAndRun()
 	a.saveWindow()
 	return a.store.Close()
+}
+
+// noDisplay reports a Linux or BSD session without X11 or Wayland.
+func noDisplay() bool {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return false
+	}
+	return os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == ""
 }
 
 // New builds the window over an open store without showing it; tests use it
