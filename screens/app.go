@@ -92,13 +92,12 @@ func Run(ctx context.Context, fa fyne.App, opt Options) error {
 		return err
 	}
 	defer release()
-	s, err := data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
+	a, err := launch(ctx, fa, opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
 	}
-	a := New(ctx, fa, s, opt)
-	a.win.ShowAndRun()
 	a.saveWindow()
+	a.backupOnExit()
 	return a.store.Close()
 }
 
