@@ -40,7 +40,7 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
-		target = filepath.Join(path, backupName(s.Now()))
+		target = filepath.Join(path, backupName(s.path, s.Now()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
 	}
@@ -97,17 +97,61 @@ func diskFull(err error) bool {
 	return errors.Is(err, syscall.ENOSPC)
 }
 
-// Backup files are named by the time they were taken, so that a folder
-// listing sorts them and rotation needs nothing but the names.
-const backupLayout = "regulars-2006-01-02-150405.db"
+// Backup files are named after their database and the time they were
+// taken ("regulars-2026-06-15-090000.db"), so that rotation needs nothing
+// but the names and the backups of two databases sharing a folder (the
+// shop and its demo) never mix.
+const backupStamp = "2006-01-02-150405"
 
-func backupName(t time.Time) string { return t.Format(backupLayout) }
+func backupName(dbPath string, t time.Time) string {
+	return backupShop(dbPath) + "-" + t.Format(backupStamp) + ".db"
+}
+
+// backupShop is the name a database's backups start with: its file name
+// without the extension.
+func backupShop(dbPath string) string {
+	base := filepath.Base(dbPath)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
 
 // BackupFile is one backup in a folder.
 type BackupFile struct {
 	Path  string
+	Shop  string    // the database it is a backup of, by file name without extension
 	Taken time.Time // from its name, local time
 	Size  int64
+}
+
+// parseBackupName reads "<shop>-YYYY-MM-DD-HHMMSS.db".
+func parseBackupName(name string) (shop string, taken time.Time, ok bool) {
+	n := len(backupStamp) + len(".db")
+	if len(name) <= n+1 || !strings.HasSuffix(name, ".db") || name[len(name)-n-1] != '-' {
+		return "", time.Time{}, false
+	}
+	t, err := time.ParseInLocation(backupStamp, name[len(name)-n:len(name)-3], time.Local)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return name[:len(name)-n-1], t, true
+}
+
+// Backups lists the backups of the database at dbPath found in dirs,
+// newest first; folders that cannot be read are passed over.
+func Backups(dbPath string, dirs ...string) []BackupFile {
+	var out []BackupFile
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		bs, _ := ListBackups(d)
+		for _, b := range bs {
+			if b.Shop == backupShop(dbPath) {
+				out = append(out, b)
+			}
+		}
+	}
+	sortBackups(out)
+	return out
 }
 
 // ListBackups lists the backups in dir, newest first. Files not named like
@@ -122,15 +166,15 @@ func ListBackups(dir string) ([]BackupFile, error) {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		t, err := time.ParseInLocation(backupLayout, e.Name(), time.Local)
-		if err != nil {
+		shop, t, ok := parseBackupName(e.Name())
+		if !ok {
 			continue
 		}
 		info, err := e.Info()
 		if err != nil {
 			continue
 		}
-		out = append(out, BackupFile{Path: filepath.Join(dir, e.Name()), Taken: t, Size: info.Size()})
+		out = append(out, BackupFile{Path: filepath.Join(dir, e.Name()), Shop: shop, Taken: t, Size: info.Size()})
 	}
 	sortBackups(out)
 	return out, nil
@@ -188,13 +232,13 @@ func KeepBackups(taken []time.Time) []bool {
 	return keep
 }
 
-// PruneBackups removes the backups in dir that rotation does not keep and
-// returns how many went.
-func PruneBackups(dir string) (int, error) {
-	bs, err := ListBackups(dir)
-	if err != nil {
+// PruneBackups removes the backups of the database at dbPath in dir that
+// rotation does not keep and returns how many went.
+func PruneBackups(dir, dbPath string) (int, error) {
+	if _, err := ListBackups(dir); err != nil {
 		return 0, err
 	}
+	bs := Backups(dbPath, dir)
 	taken := make([]time.Time, len(bs))
 	for i, b := range bs {
 		taken[i] = b.Taken
@@ -212,14 +256,10 @@ func PruneBackups(dir string) (int, error) {
 	return n, nil
 }
 
-// BackupDue reports whether dir holds no backup taken on day: the first
-// start of each day makes one.
-func BackupDue(dir string, day Day) bool {
-	bs, err := ListBackups(dir)
-	if err != nil {
-		return true
-	}
-	for _, b := range bs {
+// BackupDue reports whether the backups folder of the database at dbPath
+// holds no backup of it taken on day: the first start of each day makes one.
+func BackupDue(dbPath string, day Day) bool {
+	for _, b := range Backups(dbPath, DefaultBackupDir(dbPath)) {
 		if DayOf(b.Taken) == day {
 			return false
 		}
@@ -248,7 +288,7 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 		return rep, err
 	}
 	rep.Path = path
-	n, err := PruneBackups(dir)
+	n, err := PruneBackups(dir, s.path)
 	rep.Pruned += n
 	if err != nil {
 		return rep, err
@@ -259,7 +299,7 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 	}
 	rep.Second, rep.SecondErr = copyBackup(ctx, path, second, copyFile)
 	if rep.SecondErr == nil {
-		n, err := PruneBackups(second)
+		n, err := PruneBackups(second, s.path)
 		rep.Pruned += n
 		rep.SecondErr = err
 	}
@@ -319,20 +359,20 @@ func (s *Store) SetSecondBackupDir(ctx context.Context, dir string) error {
 // the app warns.
 const secondCopyMaxAge = 7 * 24 * time.Hour
 
-// SecondCopyWarning says, in one sentence, what is wrong with the copies
-// in the second backup folder dir at the time now, or "" when the newest
-// one is at most 7 days old.
-func SecondCopyWarning(dir string, now time.Time) string {
+// SecondCopyWarning says, in one sentence, what is wrong with the copies of
+// the database at dbPath in the second backup folder dir at the time now,
+// or "" when the newest one is at most 7 days old.
+func SecondCopyWarning(dbPath, dir string, now time.Time) string {
 	if dir == "" {
 		return "Backups are kept on this PC only: choose a second backup folder (a USB stick or a cloud-synced folder) in Settings."
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Sprintf("The second backup folder %s is missing: plug in the stick or drive, or choose another folder in Settings.", dir)
 	}
-	bs, err := ListBackups(dir)
-	if err != nil {
+	if _, err := ListBackups(dir); err != nil {
 		return fmt.Sprintf("The second backup folder %s cannot be read.", dir)
 	}
+	bs := Backups(dbPath, dir)
 	if len(bs) == 0 {
 		return fmt.Sprintf("There is no backup in the second backup folder %s yet.", dir)
 	}

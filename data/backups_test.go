@@ -83,9 +83,12 @@ func TestKeepBackups(t *testing.T) {
 	}
 }
 
+// shopDB is the database the backups in these tests are of.
+const shopDB = "/shop/regulars.db"
+
 func touchBackup(t *testing.T, dir string, when time.Time) string {
 	t.Helper()
-	p := filepath.Join(dir, backupName(when))
+	p := filepath.Join(dir, backupName(shopDB, when))
 	if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -99,11 +102,14 @@ func TestPruneBackupsLeavesOtherFilesAlone(t *testing.T) {
 	}
 	other := filepath.Join(dir, "my-copy.db")
 	os.WriteFile(other, []byte("mine"), 0o600)
-	n, err := PruneBackups(dir)
+	// The demo shop's backups share the folder but are rotated on their own.
+	demo := filepath.Join(dir, backupName("/shop/regulars-demo.db", at("2026-05-01 09:00")))
+	os.WriteFile(demo, []byte("demo"), 0o600)
+	n, err := PruneBackups(dir, shopDB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, _ := ListBackups(dir)
+	bs := Backups(shopDB, dir)
 	// 4-10 June are the 7 days; the newest of weeks 23 and 24 and of June
 	// are among them, so 1-3 June go.
 	if n != 3 || len(bs) != 7 {
@@ -115,23 +121,59 @@ func TestPruneBackupsLeavesOtherFilesAlone(t *testing.T) {
 	if _, err := os.Stat(other); err != nil {
 		t.Error("a file not named like a backup was removed")
 	}
+	if _, err := os.Stat(demo); err != nil {
+		t.Error("another database's backup was removed")
+	}
+	all, _ := ListBackups(dir)
+	if len(all) != 8 || all[7].Shop != "regulars-demo" || all[0].Shop != "regulars" {
+		t.Errorf("ListBackups = %+v", all)
+	}
+}
+
+func TestParseBackupName(t *testing.T) {
+	for _, c := range []struct {
+		name, shop string
+		ok         bool
+	}{
+		{"regulars-2026-06-15-090000.db", "regulars", true},
+		{"regulars-demo-2026-06-15-090000.db", "regulars-demo", true},
+		{"my shop-2026-06-15-090000.db", "my shop", true},
+		{"regulars-2026-06-15-090000.db.part", "", false},
+		{"regulars-2026-02-30-090000.db", "", false},
+		{"-2026-06-15-090000.db", "", false},
+		{"2026-06-15-090000.db", "", false},
+		{"regulars.db", "", false},
+		{"regulars_2026-06-15-090000.db", "", false},
+	} {
+		shop, _, ok := parseBackupName(c.name)
+		if ok != c.ok || shop != c.shop {
+			t.Errorf("%q: %q %v, want %q %v", c.name, shop, ok, c.shop, c.ok)
+		}
+	}
 }
 
 func TestBackupDue(t *testing.T) {
-	dir := t.TempDir()
-	if !BackupDue(dir, NewDay(2026, 6, 15)) {
+	db := filepath.Join(t.TempDir(), "regulars.db")
+	today := NewDay(2026, 6, 15)
+	if !BackupDue(db, today) {
+		t.Error("a missing folder should want a backup")
+	}
+	dir := DefaultBackupDir(db)
+	os.Mkdir(dir, 0o700)
+	if !BackupDue(db, today) {
 		t.Error("an empty folder should want a backup")
 	}
-	touchBackup(t, dir, at("2026-06-14 18:00"))
-	if !BackupDue(dir, NewDay(2026, 6, 15)) {
+	os.WriteFile(filepath.Join(dir, backupName("regulars-demo.db", at("2026-06-15 08:00"))), nil, 0o600)
+	if !BackupDue(db, today) {
+		t.Error("the demo's backup should not count for the shop")
+	}
+	os.WriteFile(filepath.Join(dir, backupName(db, at("2026-06-14 18:00"))), nil, 0o600)
+	if !BackupDue(db, today) {
 		t.Error("yesterday's backup should not count for today")
 	}
-	touchBackup(t, dir, at("2026-06-15 08:59"))
-	if BackupDue(dir, NewDay(2026, 6, 15)) {
+	os.WriteFile(filepath.Join(dir, backupName(db, at("2026-06-15 08:59"))), nil, 0o600)
+	if BackupDue(db, today) {
 		t.Error("a backup taken today should do for today")
-	}
-	if !BackupDue(filepath.Join(dir, "missing"), NewDay(2026, 6, 15)) {
-		t.Error("a missing folder should want a backup")
 	}
 }
 
@@ -290,10 +332,7 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 		}
 	}
 	for _, dir := range []string{DefaultBackupDir(s.Path()), second} {
-		bs, err := ListBackups(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
+		bs := Backups(s.Path(), dir)
 		// 14-20 June as days (the later of each day's two), and 7 June as
 		// the newest of ISO week 23; weeks 24 and 25 and June are days already.
 		var got []string
@@ -335,21 +374,25 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 func TestSecondCopyWarning(t *testing.T) {
 	dir := t.TempDir()
 	now := at("2026-06-15 09:00")
-	if w := SecondCopyWarning("", now); !strings.Contains(w, "this PC only") {
+	if w := SecondCopyWarning(shopDB, "", now); !strings.Contains(w, "this PC only") {
 		t.Errorf("unset: %q", w)
 	}
-	if w := SecondCopyWarning(filepath.Join(dir, "gone"), now); !strings.Contains(w, "missing") {
+	if w := SecondCopyWarning(shopDB, filepath.Join(dir, "gone"), now); !strings.Contains(w, "missing") {
 		t.Errorf("missing: %q", w)
 	}
-	if w := SecondCopyWarning(dir, now); !strings.Contains(w, "no backup") {
+	if w := SecondCopyWarning(shopDB, dir, now); !strings.Contains(w, "no backup") {
 		t.Errorf("empty: %q", w)
 	}
 	touchBackup(t, dir, at("2026-06-07 18:00"))
-	if w := SecondCopyWarning(dir, now); !strings.Contains(w, "7 Jun 2026, more than 7 days ago") {
+	if w := SecondCopyWarning(shopDB, dir, now); !strings.Contains(w, "7 Jun 2026, more than 7 days ago") {
 		t.Errorf("old: %q", w)
 	}
+	os.WriteFile(filepath.Join(dir, backupName("/shop/regulars-demo.db", at("2026-06-14 09:00"))), nil, 0o600)
+	if w := SecondCopyWarning(shopDB, dir, now); w == "" {
+		t.Error("a fresh backup of the demo does not make the shop's copy fresh")
+	}
 	touchBackup(t, dir, at("2026-06-08 09:00"))
-	if w := SecondCopyWarning(dir, now); w != "" {
+	if w := SecondCopyWarning(shopDB, dir, now); w != "" {
 		t.Errorf("7 days old exactly should do: %q", w)
 	}
 }

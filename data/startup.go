@@ -50,23 +50,11 @@ func StartupCheck(ctx context.Context, path string) error {
 	return nil
 }
 
-// NewestGoodBackup finds the newest backup in dirs that verifies (a whole
-// database of a known schema, passing the integrity check). It is
-// ErrNotFound when there is none.
-func NewestGoodBackup(ctx context.Context, dirs ...string) (BackupFile, error) {
-	var all []BackupFile
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		bs, err := ListBackups(d)
-		if err != nil {
-			continue // a missing stick is no reason to stop looking
-		}
-		all = append(all, bs...)
-	}
-	sortBackups(all)
-	for _, b := range all {
+// NewestGoodBackup finds the newest backup of the database at dbPath in
+// dirs that verifies (a whole database of a known schema, passing the
+// integrity check). It is ErrNotFound when there is none.
+func NewestGoodBackup(ctx context.Context, dbPath string, dirs ...string) (BackupFile, error) {
+	for _, b := range Backups(dbPath, dirs...) {
 		if err := ctx.Err(); err != nil {
 			return BackupFile{}, err
 		}

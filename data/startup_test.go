@@ -17,15 +17,20 @@ func closedShop(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	s := lyOpenIn(t, t.TempDir(), lyDay(2024, 3, 1))
+	var cs, ps strings.Builder
+	cs.WriteString("name,phone,notes\n")
+	ps.WriteString("customer,date,amount\n")
 	for i := 0; i < 300; i++ {
-		id, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("Customer %d", i), Phone: fmt.Sprintf("07700 9%05d", i),
-			Notes: strings.Repeat("likes blue scarves and green hats; ", 8)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		fmt.Fprintf(&cs, "Customer %d,07700 9%05d,%s\n", i, i, strings.Repeat("likes blue scarves and green hats; ", 8))
 		if i%3 == 0 {
-			lySale(t, s, id, 4200, 0)
+			fmt.Fprintf(&ps, "07700 9%05d,2024-02-%02d,42.00\n", i, i%28+1)
 		}
+	}
+	if _, err := s.ImportCustomersCSV(ctx, strings.NewReader(cs.String()), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportPurchasesCSV(ctx, strings.NewReader(ps.String()), ImportOptions{EarnPoints: true}); err != nil {
+		t.Fatal(err)
 	}
 	path := s.Path()
 	if err := s.Close(); err != nil {
@@ -195,27 +200,28 @@ func TestNewestGoodBackupSkipsDamagedOnes(t *testing.T) {
 	s := lyOpen(t, lyDay(2024, 3, 1))
 	lyCustomer(t, s, "Ann Lee")
 	dir, stick := t.TempDir(), t.TempDir()
-	older := filepath.Join(stick, backupName(at("2026-06-10 09:00")))
+	older := filepath.Join(stick, backupName(s.Path(), at("2026-06-10 09:00")))
 	if _, err := s.Backup(ctx, older); err != nil {
 		t.Fatal(err)
 	}
-	newer := filepath.Join(dir, backupName(at("2026-06-12 09:00")))
+	newer := filepath.Join(dir, backupName(s.Path(), at("2026-06-12 09:00")))
 	if _, err := s.Backup(ctx, newer); err != nil {
 		t.Fatal(err)
 	}
-	got, err := NewestGoodBackup(ctx, dir, stick, filepath.Join(dir, "missing"))
+	os.WriteFile(filepath.Join(dir, backupName("other.db", at("2026-06-13 09:00"))), []byte("x"), 0o600)
+	got, err := NewestGoodBackup(ctx, s.Path(), dir, stick, filepath.Join(dir, "missing"))
 	if err != nil || got.Path != newer {
 		t.Fatalf("newest good = %v, %v; want %s", got.Path, err, newer)
 	}
 	os.WriteFile(newer, []byte("\xff\xd8\xff\xe0 a photo"), 0o600)
-	got, err = NewestGoodBackup(ctx, dir, stick)
+	got, err = NewestGoodBackup(ctx, s.Path(), dir, stick)
 	if err != nil || got.Path != older {
 		t.Fatalf("newest good = %v, %v; want %s", got.Path, err, older)
 	}
 	if got.Size == 0 || !got.Taken.Equal(at("2026-06-10 09:00")) {
 		t.Errorf("backup file %+v", got)
 	}
-	if _, err := NewestGoodBackup(ctx, t.TempDir()); !errors.Is(err, ErrNotFound) {
+	if _, err := NewestGoodBackup(ctx, s.Path(), t.TempDir()); !errors.Is(err, ErrNotFound) {
 		t.Errorf("no backups: %v", err)
 	}
 }

@@ -100,13 +100,12 @@ func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	if noDisplay() {
 		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
 	}
-	s, err := data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
+	a, err := launch(ctx, newApp(), opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
 	}
-	a := New(ctx, newApp(), s, opt)
-	a.win.ShowAndRun()
 	a.saveWindow()
+	a.backupOnExit()
 	return a.store.Close()
 }
 

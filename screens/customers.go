@@ -265,7 +265,7 @@ func newCustomerPage(a *App) *customerPage {
 	actions := container.NewGridWithColumns(5, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem("Timeline", p.tlList),
-		container.NewTabItem("Details", container.NewVScroll(p.details)),
+		container.NewTabItem("Details", container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
 		container.NewTabItem("Points", container.NewBorder(container.NewHBox(p.balance, adjustBtn), nil, nil, nil, p.ldList)),
 	)
 	p.body = container.NewBorder(container.NewVBox(p.header, p.sub, actions), nil, nil, nil, p.tabs)

@@ -27,6 +27,7 @@ type settingsScreen struct {
 	names    []string
 	loyalty  map[string]*widget.Entry
 	rules    map[data.Kind]*ruleRow
+	safety   *safetySettings // backups and the audit log (backups.go)
 	obj      fyne.CanvasObject
 }
 
@@ -113,7 +114,8 @@ func newSettings(a *App) screen {
 	path.Wrapping = fyne.TextWrapBreak
 	dataCard := widget.NewCard("Data", "", container.NewVBox(path, pin))
 
-	s.body = container.NewVBox(shop, staff, loyalty, rules, dataCard)
+	s.safety = newSafetySettings(a)
+	s.body = container.NewVBox(append([]fyne.CanvasObject{shop, staff, loyalty, rules, dataCard}, s.safety.cards()...)...)
 	s.obj = container.NewStack(s.lock, container.NewVScroll(s.body))
 	s.body.Hide()
 	return s
@@ -144,9 +146,11 @@ func ruleFields(k data.Kind) []ruleField {
 func (s *settingsScreen) content() fyne.CanvasObject { return s.obj }
 
 func (s *settingsScreen) focus() {
-	if !s.unlocked {
-		s.unlockDialog()
-	}
+	// Coming back to Settings asks again: the counter PC is shared.
+	s.unlocked = false
+	s.body.Hide()
+	s.lock.Show()
+	s.unlockDialog()
 }
 
 func (s *settingsScreen) unlockDialog() {
@@ -191,6 +195,7 @@ func (s *settingsScreen) reload() {
 	if !s.unlocked {
 		return
 	}
+	s.safety.reload()
 	type settingsData struct {
 		shop  string
 		staff []string
