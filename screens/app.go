@@ -128,6 +128,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	}
 	a := &App{fa: fa, store: s, opt: opt, clock: opt.Clock, ctx: ctx,
 		screens: map[string]screen{}, objects: map[string]fyne.CanvasObject{}, navBtns: map[string]*widget.Button{}}
+	loadCurrency(ctx, s)
 	fa.SetIcon(assets.Icon)
 	a.win = fa.NewWindow("Regulars")
 	a.win.SetIcon(assets.Icon)

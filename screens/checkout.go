@@ -39,6 +39,10 @@ type checkoutScreen struct {
 	recentL   *widget.List
 	recentSel int
 	cashier   *widget.Button
+	// promise records something promised at the counter to the customer
+	// of the last sale ("order floor mats — due Friday — Sam").
+	promise   *widget.Button
+	lastSold  data.Customer
 	obj       fyne.CanvasObject
 	searchSeq int
 }
@@ -61,6 +65,9 @@ func newCheckout(a *App) screen {
 			return true
 		case fyne.KeyF6:
 			c.newCustomer()
+			return true
+		case fyne.KeyF7:
+			c.promiseToLast()
 			return true
 		}
 		return false
@@ -122,6 +129,8 @@ func newCheckout(a *App) screen {
 	c.result = widget.NewLabel("")
 	c.result.Wrapping = fyne.TextWrapWord
 	c.result.Importance = widget.SuccessImportance
+	c.promise = widget.NewButtonWithIcon("Promise…", theme.ConfirmIcon(), c.promiseToLast)
+	c.promise.Hide()
 
 	walkIn := widget.NewButtonWithIcon("Walk-in (F5)", theme.AccountIcon(), c.setWalkIn)
 	newC := widget.NewButtonWithIcon("New customer (F6)", theme.ContentAddIcon(), c.newCustomer)
@@ -141,7 +150,7 @@ func newCheckout(a *App) screen {
 		widget.NewSeparator(),
 		c.card, c.reward,
 		widget.NewLabelWithStyle("Amount", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.amount, c.amountErr, c.desc, recordBtn, c.result,
+		c.amount, c.amountErr, c.desc, recordBtn, c.result, container.NewHBox(c.promise),
 	)
 	left := container.NewVBox(form, matches, sale)
 
@@ -214,7 +223,7 @@ func (c *checkoutScreen) describe(p data.Purchase) string {
 	if p.CustomerID != 0 {
 		who = c.names[p.CustomerID]
 	}
-	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, p.At.Format("02 Jan 15:04"), p.Amount, who)
+	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, p.At.Format("02 Jan 15:04"), money(p.Amount), who)
 	if p.Description != "" {
 		s += " — " + p.Description
 	}
@@ -321,8 +330,8 @@ func (c *checkoutScreen) updateCard() {
 	}
 	text += fmt.Sprintf("\nPoints: %d", c.balance)
 	if c.loyalty.RewardPoints > 0 && c.balance >= c.loyalty.RewardPoints {
-		text += fmt.Sprintf(" — a reward is available: %d points for %s off", c.loyalty.RewardPoints, c.loyalty.RewardValue)
-		c.reward.SetText(fmt.Sprintf("Redeem %d points for %s off (F4)", c.loyalty.RewardPoints, c.loyalty.RewardValue))
+		text += fmt.Sprintf(" — a reward is available: %d points for %s off", c.loyalty.RewardPoints, money(c.loyalty.RewardValue))
+		c.reward.SetText(fmt.Sprintf("Redeem %d points for %s off (F4)", c.loyalty.RewardPoints, money(c.loyalty.RewardValue)))
 		c.reward.Show()
 	} else {
 		c.reward.Hide()
@@ -358,6 +367,7 @@ func (c *checkoutScreen) record() {
 			sale.RedeemPoints = c.loyalty.RewardPoints
 		}
 	}
+	sold := c.customer
 	background(c.a, func(ctx context.Context) (data.SaleResult, error) {
 		return c.a.store.RecordSale(ctx, sale)
 	}, func(r data.SaleResult, err error) {
@@ -365,11 +375,11 @@ func (c *checkoutScreen) record() {
 			c.amountErr.SetText(sentenceCase(err.Error()))
 			return
 		}
-		msg := fmt.Sprintf("Sale #%d recorded for %s: %s", r.Purchase.ID, name, r.Purchase.Paid())
+		msg := fmt.Sprintf("Sale #%d recorded for %s: %s", r.Purchase.ID, name, money(r.Purchase.Paid()))
 		if sale.CustomerID != 0 {
 			msg += fmt.Sprintf(", %d points earned, balance %d", r.Earned, r.Balance)
 			if r.Redeemed > 0 {
-				msg += fmt.Sprintf(" (%d points redeemed for %s off)", r.Redeemed, r.Purchase.Discount)
+				msg += fmt.Sprintf(" (%d points redeemed for %s off)", r.Redeemed, money(r.Purchase.Discount))
 			}
 			if r.RewardReady {
 				msg += ". A reward is ready for next time."
@@ -377,6 +387,13 @@ func (c *checkoutScreen) record() {
 		}
 		c.result.SetText(msg)
 		c.a.say("%s", msg)
+		if sold != nil {
+			c.lastSold = *sold
+			c.promise.SetText("Promise to " + sold.Name + "… (F7)")
+			c.promise.Show()
+		} else {
+			c.promise.Hide()
+		}
 		c.amount.SetText("")
 		c.desc.SetText("")
 		c.find.SetText("")
@@ -503,7 +520,7 @@ func (c *checkoutScreen) voidDialog() {
 		}
 		return nil
 	}
-	dialog.ShowForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, p.Amount), "Void", "Cancel", []*widget.FormItem{
+	dialog.ShowForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -561,4 +578,12 @@ func sentenceCase(s string) string {
 		s += "."
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// promiseToLast records a promise made to the customer just served.
+func (c *checkoutScreen) promiseToLast() {
+	if c.lastSold.ID == 0 {
+		return
+	}
+	c.a.promiseForm(c.lastSold, func() { c.a.win.Canvas().Focus(c.find) })
 }

@@ -217,6 +217,11 @@ type timelineEvent struct {
 	icon string
 	text string
 	open bool // open complaints and promises sort first
+	// The promise or complaint the line is about: picking an open one keeps
+	// or resolves it.
+	promise   *data.Promise
+	complaint *data.Complaint
+	late      bool // an overdue promise: shown in red
 }
 
 func newCustomerPage(a *App) *customerPage {
@@ -240,13 +245,14 @@ func newCustomerPage(a *App) *customerPage {
 			e := p.timeline[i]
 			l := o.(*widget.Label)
 			l.SetText(fmt.Sprintf("%s  %s  %s", shortDate(e.day), e.icon, e.text))
-			if e.open {
+			if e.open && (e.promise == nil || e.late) {
 				l.Importance = widget.DangerImportance
 			} else {
 				l.Importance = widget.MediumImportance
 			}
 			l.Refresh()
 		})
+	p.tlList.OnSelected = p.timelineAction
 	p.balance = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.ldList = widget.NewList(
 		func() int { return len(p.ledger) },
@@ -362,7 +368,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 			}
 		}
 	}
-	bits = append(bits, fmt.Sprintf("%d visits, %s spent", visits, spent))
+	bits = append(bits, fmt.Sprintf("%d visits, %s spent", visits, money(spent)))
 	p.sub.SetText(strings.Join(bits, "    "))
 	p.details.SetText(customerDetails(c))
 	p.timeline = buildTimeline(d, day)
@@ -411,9 +417,9 @@ func customerDetails(c data.Customer) string {
 func buildTimeline(d pageData, day data.Day) []timelineEvent {
 	var ev []timelineEvent
 	for _, pu := range d.purchases {
-		t := fmt.Sprintf("Bought %s", pu.Amount)
+		t := fmt.Sprintf("Bought %s", money(pu.Amount))
 		if pu.Amount < 0 {
-			t = fmt.Sprintf("Refund %s of #%d", -pu.Amount, pu.RefundOf)
+			t = fmt.Sprintf("Refund %s of #%d", money(-pu.Amount), pu.RefundOf)
 		}
 		if pu.Description != "" {
 			t += " — " + pu.Description
@@ -437,21 +443,24 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		open := c.OpenOn(day)
 		t := fmt.Sprintf("Complaint (%s): %s", c.Severity, c.What)
 		if open {
-			t = "OPEN " + t
+			t = "OPEN " + t + " — pick to resolve"
 		} else {
 			t += fmt.Sprintf(" — resolved %s: %s", shortDate(c.ResolvedOn), c.Resolution)
 		}
-		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open})
+		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open, complaint: &c})
 	}
 	for _, pr := range d.promises {
 		open := pr.KeptOn.IsZero() || pr.KeptOn > day
 		t := fmt.Sprintf("Promise due %s (%s): %s", shortDate(pr.Due), pr.Staff, pr.What)
 		if !open {
 			t += " — kept " + shortDate(pr.KeptOn)
-		} else if pr.Due < day {
-			t = "OVERDUE " + t
+		} else {
+			if pr.Due < day {
+				t = fmt.Sprintf("OVERDUE %d d — %s", day.Sub(pr.Due), t)
+			}
+			t += " — pick when kept"
 		}
-		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open})
+		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open, promise: &pr, late: open && pr.Due < day})
 	}
 	for _, o := range d.occasions {
 		kind := "one-off"

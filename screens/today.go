@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -37,7 +38,8 @@ func newToday(a *App) screen {
 		container.NewTabItem("Done today", t.doneList.obj),
 	)
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.obj = container.NewBorder(t.heading, nil, nil, nil, t.tabs)
+	printCalls := widget.NewButtonWithIcon("Print today's calls", theme.DocumentPrintIcon(), a.printCalls)
+	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
 
