@@ -114,6 +114,7 @@ func newSettings(a *App) screen {
 	dataCard := widget.NewCard("Data", "", container.NewVBox(path, pin))
 
 	s.body = container.NewVBox(shop, staff, loyalty, rules, dataCard)
+	s.body.Add(a.appearanceCard())
 	s.obj = container.NewStack(s.lock, container.NewVScroll(s.body))
 	s.body.Hide()
 	return s
