@@ -260,3 +260,27 @@ func WriteMailingList(w io.Writer, cs []Customer, ch Channel) (int, error) {
 func GroupMessage(text string, c Customer, shop string) (string, error) {
 	return RenderMessage(text, MessageFields{FirstName: FirstName(c.Name), Name: c.Name, ShopName: shop})
 }
+
+// Tags lists the tags customers carry, each once whatever its case (the
+// first spelling met wins), in alphabetical order.
+func (s *Store) Tags(ctx context.Context) ([]string, error) {
+	seen := map[string]string{}
+	err := s.eachRow(ctx, "SELECT tags FROM customers WHERE tags <> '' AND forgotten = 0 ORDER BY id", nil, func(r *sql.Rows) error {
+		var tags string
+		if err := r.Scan(&tags); err != nil {
+			return err
+		}
+		for _, t := range splitTags(tags) {
+			if _, ok := seen[strings.ToLower(t)]; !ok {
+				seen[strings.ToLower(t)] = t
+			}
+		}
+		return nil
+	})
+	out := make([]string, 0, len(seen))
+	for _, t := range seen {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out, err
+}

@@ -112,6 +112,14 @@ func TestSegment(t *testing.T) {
 	}
 }
 
+func TestTags(t *testing.T) {
+	r, _ := segmentShop(t)
+	tags, err := r.s.Tags(r.ctx)
+	if err != nil || !slices.Equal(tags, []string{"vip", "walker"}) {
+		t.Errorf("Tags = %v, %v", tags, err)
+	}
+}
+
 func TestMailingListOnlyThoseWithConsent(t *testing.T) {
 	r, _ := segmentShop(t)
 	all, err := r.s.Segment(r.ctx, SegmentQuery{IncludeDoNotContact: true})

@@ -133,6 +133,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	a.win = fa.NewWindow("Regulars")
 	a.win.SetIcon(assets.Icon)
 	a.staff = fa.Preferences().StringWithFallback("staff", data.OwnerName)
+	a.applyAppearance()
 	a.win.SetContent(a.shell())
 	w := fa.Preferences().FloatWithFallback("window.width", 1200)
 	h := fa.Preferences().FloatWithFallback("window.height", 760)
@@ -181,6 +182,7 @@ func (a *App) shell() fyne.CanvasObject {
 		nav.Add(b)
 	}
 	nav.Add(layout.NewSpacer())
+	nav.Add(a.helpButton())
 	staffBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
 	staffBtn.OnTapped = func() { a.pickStaff(func() { staffBtn.SetText("On shift: " + a.staff) }) }
 	staffBtn.SetText("On shift: " + a.staff)
@@ -300,8 +302,11 @@ func (a *App) installShortcuts() {
 	}
 	a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { a.show("customers") })
+	a.win.Canvas().AddShortcut(&fyneShortcutNew, a.newCustomerKey)
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		switch ev.Name {
+		case fyne.KeyF1:
+			a.showHelp()
 		case fyne.KeyF2:
 			a.show("checkout")
 		case fyne.KeyEscape:

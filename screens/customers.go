@@ -80,7 +80,8 @@ func newCustomers(a *App) screen {
 	s.page = newCustomerPage(a)
 	addBtn := widget.NewButtonWithIcon("New customer", theme.ContentAddIcon(), func() { s.page.edit(data.Customer{CustomerSince: a.Today()}) })
 	mergeBtn := widget.NewButtonWithIcon("Merge duplicates…", theme.ContentCopyIcon(), s.mergeDialog)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(addBtn, mergeBtn), s.search)
+	importBtn := widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), a.importContacts)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(addBtn, mergeBtn, importBtn), s.search)
 	left := container.NewBorder(nil, s.count, nil, nil, s.list)
 	split := container.NewHSplit(left, s.page.obj)
 	split.Offset = 0.38

@@ -175,7 +175,7 @@ func newSettings(a *App) screen {
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
 	s.safety = newSafetySettings(a)
-	s.body = container.NewVBox(append([]fyne.CanvasObject{shop, staff, loyalty, rules, messages, popups, dataCard}, s.safety.cards()...)...)
+	s.body = container.NewVBox(append([]fyne.CanvasObject{shop, staff, loyalty, rules, messages, popups, a.appearanceCard(), dataCard}, s.safety.cards()...)...)
 	s.obj = container.NewStack(s.lock, container.NewVScroll(s.body))
 	s.body.Hide()
 	return s
