@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -49,7 +48,7 @@ type checkoutScreen struct {
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
-	c.find = newKeyEntry("Phone or name — type, then Enter")
+	c.find = a.keyEntry("Phone or name — type, then Enter")
 	c.find.OnChanged = func(string) { c.search() }
 	c.find.OnSubmitted = func(string) { c.pickMatch() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
@@ -105,7 +104,7 @@ func newCheckout(a *App) screen {
 	c.card.Wrapping = fyne.TextWrapWord
 	c.reward = widget.NewCheck("Redeem a reward (F4)", func(bool) { c.updateCard() })
 	c.reward.Hide()
-	c.amount = newKeyEntry("Amount, such as 12.50 — Enter records the sale")
+	c.amount = a.keyEntry("Amount, such as 12.50 — Enter records the sale")
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) { c.amountErr.SetText("") }
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
@@ -426,7 +425,7 @@ func (c *checkoutScreen) newCustomer() {
 	}
 	name.Validator = data.CheckName
 	phone.Validator = data.CheckPhone
-	d := dialog.NewForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
+	d := c.a.newForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Phone", phone),
 	}, func(ok bool) {
 		if !ok {
@@ -454,7 +453,7 @@ func (c *checkoutScreen) newCustomer() {
 			c.choose(&got)
 			c.a.changed()
 		})
-	}, c.a.win)
+	})
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 	if name.Text == "" {
@@ -493,7 +492,7 @@ func (c *checkoutScreen) refundDialog() {
 	}
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("Why (optional)")
-	dialog.ShowForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Amount", amount), widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -504,7 +503,7 @@ func (c *checkoutScreen) refundDialog() {
 			_, err := c.a.store.Refund(ctx, p.ID, v, c.a.staff, reason.Text)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) voidDialog() {
@@ -520,7 +519,7 @@ func (c *checkoutScreen) voidDialog() {
 		}
 		return nil
 	}
-	dialog.ShowForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -529,7 +528,7 @@ func (c *checkoutScreen) voidDialog() {
 		c.run(fmt.Sprintf("Voided sale #%d; its points were taken back", p.ID), func(ctx context.Context) error {
 			return c.a.store.VoidPurchase(ctx, p.ID, c.a.staff, reason.Text)
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) moveDialog() {
@@ -539,7 +538,7 @@ func (c *checkoutScreen) moveDialog() {
 	}
 	who := widget.NewEntry()
 	who.SetPlaceHolder("Phone, email or customer number")
-	dialog.ShowForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Customer", who),
 	}, func(ok bool) {
 		if !ok {
@@ -553,7 +552,7 @@ func (c *checkoutScreen) moveDialog() {
 			_, err = c.a.store.MovePurchase(ctx, p.ID, to.ID, c.a.staff)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) run(what string, fn func(context.Context) error) {

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,7 +31,7 @@ type customersScreen struct {
 
 func newCustomers(a *App) screen {
 	s := &customersScreen{a: a}
-	s.search = newKeyEntry("Search by name, phone or email")
+	s.search = a.keyEntry("Search by name, phone or email")
 	s.search.OnChanged = func(string) { s.runSearch() }
 	s.search.OnSubmitted = func(string) {
 		if len(s.results) > 0 {
@@ -86,10 +85,6 @@ func newCustomers(a *App) screen {
 	split := container.NewHSplit(left, s.page.obj)
 	split.Offset = 0.38
 	s.obj = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
-	a.win.Canvas().AddShortcut(&fyneShortcutNew, func(fyne.Shortcut) {
-		a.show("customers")
-		s.page.edit(data.Customer{CustomerSince: a.Today()})
-	})
 	return s
 }
 
@@ -147,6 +142,14 @@ func (s *customersScreen) runSearch() {
 	})
 }
 
+// newCustomer opens the form for a new customer (Ctrl+N anywhere).
+func (a *App) newCustomer() {
+	a.show("customers")
+	if s, ok := a.screens["customers"].(*customersScreen); ok {
+		s.page.edit(data.Customer{CustomerSince: a.Today()})
+	}
+}
+
 // openCustomer shows one customer's page.
 func (a *App) openCustomer(id data.ID) {
 	a.show("customers")
@@ -163,7 +166,7 @@ func (s *customersScreen) mergeDialog() {
 	if s.page.id != 0 {
 		keep.SetText(strconv.FormatInt(s.page.id, 10))
 	}
-	dialog.ShowForm("Merge two customers", "Merge", "Cancel", []*widget.FormItem{
+	s.a.newForm("Merge two customers", "Merge", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Keep", keep), widget.NewFormItem("Merge in", drop),
 	}, func(ok bool) {
 		if !ok {
@@ -190,7 +193,7 @@ func (s *customersScreen) mergeDialog() {
 				s.page.load(id)
 			})
 		})
-	}, s.a.win)
+	}).Show()
 }
 
 // customerPage is one customer: details, timeline, points.

@@ -426,7 +426,7 @@ func (p *reminderPane) doneDialog() {
 		title, what = "Promise kept for "+r.CustomerName+": "+strings.TrimPrefix(r.Why, "promised: "), "Kept"
 	}
 	rem := *r
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -439,7 +439,7 @@ func (p *reminderPane) doneDialog() {
 			_, err := p.a.store.CompleteReminder(ctx, rem.Key, c)
 			return err
 		}, then)
-	}, p.a.win)
+	})
 	d.Resize(fyne.NewSize(460, 260))
 	d.Show()
 	p.a.win.Canvas().Focus(note)
@@ -513,7 +513,7 @@ func (p *reminderPane) skipDialog() {
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := dialog.NewForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
+	d := p.a.newForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
 			if !ok {
 				return
@@ -522,7 +522,7 @@ func (p *reminderPane) skipDialog() {
 			p.act("Skipped "+kindTitle(r.Kind)+" for "+name, func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
 			}, nil)
-		}, p.a.win)
+		})
 	d.Resize(fyne.NewSize(420, 180))
 	d.Show()
 }

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -222,7 +221,7 @@ func (s *settingsScreen) unlockDialog() {
 	pin := widget.NewPasswordEntry()
 	if !set {
 		again := widget.NewPasswordEntry()
-		d := dialog.NewForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
+		d := s.a.newForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
 			widget.NewFormItem("New PIN (4–12 digits)", pin), widget.NewFormItem("Again", again),
 		}, func(ok bool) {
 			if !ok {
@@ -237,7 +236,7 @@ func (s *settingsScreen) unlockDialog() {
 				return
 			}
 			s.open()
-		}, s.a.win)
+		})
 		again.OnSubmitted = func(string) { d.Submit() }
 		d.Show()
 		s.a.win.Canvas().Focus(pin)
@@ -467,7 +466,7 @@ func (s *settingsScreen) saveRules() {
 func (s *settingsScreen) changePIN() {
 	pin := widget.NewPasswordEntry()
 	again := widget.NewPasswordEntry()
-	dialog.ShowForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
+	s.a.newForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("New PIN", pin), widget.NewFormItem("Again", again),
 	}, func(ok bool) {
 		if !ok {
@@ -478,7 +477,7 @@ func (s *settingsScreen) changePIN() {
 			return
 		}
 		s.save("Owner PIN changed", func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
-	}, s.a.win)
+	}).Show()
 }
 
 func (s *settingsScreen) save(what string, fn func(context.Context) error) {
