@@ -248,12 +248,12 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
-	noun := map[string]string{"customers": "customers", "purchases": "purchases", "vcard": "contacts"}[what]
+	noun := map[string][2]string{"customers": {"customer", "customers"}, "purchases": {"purchase", "purchases"}, "vcard": {"contact", "contacts"}}[what]
 	verb := "imported"
 	if opt.DryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun)
+	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[min(rep.Added, 2)/2])
 	if rep.Skipped > 0 {
 		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
 	}

@@ -44,7 +44,12 @@ type checkoutScreen struct {
 	lastSold  data.Customer
 	obj       fyne.CanvasObject
 	searchSeq int
+	// confirmedLarge is set once a large amount was pointed out; Enter again records it.
+	confirmedLarge bool
 }
+
+// largeSale is the amount from which the till asks before recording.
+const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
@@ -106,7 +111,7 @@ func newCheckout(a *App) screen {
 	c.reward.Hide()
 	c.amount = a.keyEntry("Amount, such as 12.50 — Enter records the sale")
 	c.amount.OnSubmitted = func(string) { c.record() }
-	c.amount.OnChanged = func(string) { c.amountErr.SetText("") }
+	c.amount.OnChanged = func(string) { c.amountErr.SetText(""); c.confirmedLarge = false }
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
 		switch ev.Name {
 		case fyne.KeyF4:
@@ -357,6 +362,13 @@ func (c *checkoutScreen) record() {
 		c.amountErr.SetText("The amount must be more than 0.00.")
 		return
 	}
+	if amount >= largeSale && !c.confirmedLarge {
+		// A slip of the finger (an extra zero) is easy at a till: ask once.
+		c.amountErr.SetText(fmt.Sprintf("%s is a large amount: press Enter again to record it, or correct it.", money(amount)))
+		c.confirmedLarge = true
+		return
+	}
+	c.confirmedLarge = false
 	sale := data.Sale{Amount: amount, Description: strings.TrimSpace(c.desc.Text), Staff: c.a.staff}
 	name := "walk-in"
 	if c.customer != nil {

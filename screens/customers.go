@@ -133,11 +133,15 @@ func (s *customersScreen) runSearch() {
 		s.list.Refresh()
 		switch {
 		case strings.TrimSpace(text) == "":
-			s.count.SetText(fmt.Sprintf("%d customers (first %d by name)", f.total, len(f.cs)))
+			if f.total <= len(f.cs) {
+				s.count.SetText(plural(f.total, "customer", "customers"))
+			} else {
+				s.count.SetText(fmt.Sprintf("%s (the first %d by name)", plural(f.total, "customer", "customers"), len(f.cs)))
+			}
 		case len(f.cs) == searchLimit:
 			s.count.SetText(fmt.Sprintf("First %d matches — type more to narrow", searchLimit))
 		default:
-			s.count.SetText(fmt.Sprintf("%d matches", len(f.cs)))
+			s.count.SetText(plural(len(f.cs), "match", "matches"))
 		}
 	})
 }
@@ -372,7 +376,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 			}
 		}
 	}
-	bits = append(bits, fmt.Sprintf("%d visits, %s spent", visits, money(spent)))
+	bits = append(bits, fmt.Sprintf("%s, %s spent", plural(visits, "visit", "visits"), money(spent)))
 	p.sub.SetText(strings.Join(bits, "    "))
 	p.details.SetText(customerDetails(c))
 	p.timeline = buildTimeline(d, day)

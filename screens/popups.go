@@ -237,6 +237,12 @@ func (p *popups) refreshCount() {
 	})
 }
 
+// kindPlural names a kind for a group heading: "Thank-yous", "Customer anniversaries".
+func kindPlural(k data.Kind) string {
+	p := kindLabel(k, 2)
+	return strings.ToUpper(p[:1]) + p[1:]
+}
+
 // kindLabel names a kind for people.
 func kindLabel(k data.Kind, n int) string {
 	one := map[data.Kind][2]string{

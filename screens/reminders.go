@@ -194,6 +194,12 @@ func (p *reminderPane) loadObligations() {
 func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
 	today := p.a.Today()
 	o := p.obligations[r.Key]
+	switch r.State {
+	case data.StateDone:
+		return "done", widget.SuccessImportance
+	case data.StateSkipped:
+		return "skipped", widget.LowImportance
+	}
 	switch {
 	case r.OpenComplaint && o.Complaint != nil && r.State != data.StateDone && r.State != data.StateSkipped:
 		text, late := complaintClock(o.Complaint.ReceivedAt, p.a.now())

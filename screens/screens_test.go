@@ -376,3 +376,24 @@ func TestEnterSubmitsADialogWithTheFirstFieldFocused(t *testing.T) {
 		t.Fatalf("Enter did not skip the reminder: %+v", td.loaded)
 	}
 }
+
+func TestCheckoutAsksBeforeALargeAmount(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("checkout")
+	c := f.app.screens["checkout"].(*checkoutScreen)
+	test.Type(c.find, "07700")
+	c.find.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(c.amount, "99999999")
+	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if bal, _ := f.store.Balance(context.Background(), f.ann); bal != 80 {
+		t.Fatalf("a huge amount was recorded at once: balance %d", bal)
+	}
+	if !strings.Contains(c.amountErr.Text, "large amount") {
+		t.Errorf("no warning: %q", c.amountErr.Text)
+	}
+	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if bal, _ := f.store.Balance(context.Background(), f.ann); bal != 80+99999999 {
+		t.Errorf("Enter again should record it: balance %d", bal)
+	}
+}

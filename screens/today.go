@@ -121,7 +121,7 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 	add("Open complaints", complaints)
 	add("Overdue", overdue)
 	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindTitle(k)+"s", byKind[k])
+		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
 	return rows
 }
@@ -137,7 +137,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		if len(list) == 0 {
 			continue
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %ss (%d)", kindIcon(k), kindTitle(k), len(list))})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}
