@@ -188,6 +188,12 @@ func (p *popups) show(rs []data.Reminder) {
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
 	open.OnTapped = func() { d.Hide(); p.a.show("today") }
 	later.OnTapped = d.Hide
+	d.SetOnClosed(func() {
+		// Back to work: the keyboard goes to the list on show.
+		if sc, ok := p.a.screens[p.a.current]; ok {
+			sc.focus()
+		}
+	})
 	p.dlg = d
 	d.Show()
 	p.shown.Add(1)
