@@ -358,6 +358,12 @@ func runRestore(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
+	// A window open on the file would go on writing to the copy moved aside.
+	release, err := data.LockWindow(path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	aside, err := data.Restore(ctx, a.pos[0], path)
 	if err != nil {
 		return err

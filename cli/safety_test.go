@@ -165,6 +165,19 @@ func TestSecondWindowIsRefusedBeforeAnyWindowOpens(t *testing.T) {
 	if r := run(t, "today", "--db", db); r.code != 0 {
 		t.Errorf("today beside an open window: %s", r.stderr)
 	}
+	// But a restore would pull the file from under it.
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if r := run(t, "backup", "--db", db, "--to", backup); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	before, _ := os.ReadFile(db)
+	r = run(t, "restore", backup, "--db", db)
+	if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "close it first") {
+		t.Errorf("restore under an open window: exit %d %q", r.code, r.stderr)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Error("the refused restore changed the file")
+	}
 }
 
 func TestWriteWaitsForBusyDatabaseThenFailsClearly(t *testing.T) {

@@ -225,3 +225,36 @@ func TestNewestGoodBackupSkipsDamagedOnes(t *testing.T) {
 		t.Errorf("no backups: %v", err)
 	}
 }
+
+// Writes tried while the store opens for writing either wait their turn
+// or are refused as read-only; none is half done.
+func TestAllowWritesWhileWritesAreTried(t *testing.T) {
+	ctx := context.Background()
+	path := closedShop(t)
+	s, err := Open(ctx, path, Options{ReadOnly: true, Today: lyDay(2024, 3, 2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan int)
+	go func() {
+		added := 0
+		for i := 0; i < 40; i++ {
+			_, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("Late %d", i)})
+			switch {
+			case err == nil:
+				added++
+			case !errors.Is(err, ErrReadOnly):
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		done <- added
+	}()
+	if err := s.AllowWrites(ctx); err != nil {
+		t.Fatal(err)
+	}
+	added := <-done
+	if n, _ := s.CountCustomers(ctx); n != 300+added {
+		t.Errorf("%d customers, want %d", n, 300+added)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -107,7 +108,7 @@ func (a *App) startupFailed(cause error) {
 		if s != a.store {
 			return
 		}
-		text := widget.NewLabel(sentenceCase(cause.Error()) + "\n\n" +
+		text := widget.NewLabel(plainSentence(cause.Error()) + "\n\n" +
 			"The shop's data is shown read-only: nothing can be changed, so the file cannot get worse.")
 		text.Wrapping = fyne.TextWrapWord
 		var d dialog.Dialog
@@ -115,7 +116,9 @@ func (a *App) startupFailed(cause error) {
 		buttons := container.NewHBox(layout.NewSpacer(), keep)
 		body := container.NewVBox(text)
 		if berr == nil {
-			body.Add(widget.NewLabel(backupOffer(b)))
+			offer := widget.NewLabel(backupOffer(b))
+			offer.Wrapping = fyne.TextWrapWord
+			body.Add(offer)
 			restore := widget.NewButton("Restore this backup…", func() {
 				d.Hide()
 				a.restoreFrom(b.Path)
@@ -129,7 +132,7 @@ func (a *App) startupFailed(cause error) {
 			body.Add(none)
 		}
 		body.Add(buttons)
-		d = dialog.NewCustomWithoutButtons("The database needs attention", container.NewGridWrap(fyne.NewSize(560, body.MinSize().Height+80), body), a.win)
+		d = dialog.NewCustomWithoutButtons("The database needs attention", fixedWidth(580, body), a.win)
 		d.Show()
 	})
 }
@@ -137,7 +140,7 @@ func (a *App) startupFailed(cause error) {
 // backupOffer describes the backup a restore would use.
 func backupOffer(b data.BackupFile) string {
 	return fmt.Sprintf("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
-		"Restoring it keeps the current file beside it, so nothing is thrown away;\nwhat was entered after the backup is not in it.",
+		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it.",
 		b.Taken.Format("Monday 2 January 2006"), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
 }
 
@@ -196,18 +199,18 @@ func (a *App) backupOnExit() {
 // store; closing the window without restoring ends the app.
 func newRescue(ctx context.Context, fa fyne.App, opt Options, cause error, b data.BackupFile, opened func(*data.Store)) fyne.Window {
 	w := fa.NewWindow("Regulars — the database cannot be opened")
-	text := widget.NewLabel(sentenceCase(cause.Error()) + "\n\n" + backupOffer(b))
+	title := widget.NewLabelWithStyle("The shop's database cannot be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text := widget.NewLabel(plainSentence(cause.Error()) + "\n\n" + backupOffer(b))
 	text.Wrapping = fyne.TextWrapWord
-	status := widget.NewLabel("")
-	status.Wrapping = fyne.TextWrapWord
 	var restore *widget.Button
 	restore = widget.NewButton("Restore this backup", func() {
 		restore.Disable()
-		status.SetText("Restoring…")
+		restore.SetText("Restoring…")
 		done := func(s *data.Store, err error) {
 			if err != nil {
-				status.SetText(sentenceCase(err.Error()))
+				restore.SetText("Restore this backup")
 				restore.Enable()
+				dialog.ShowError(errors.New(plainSentence(err.Error())), w)
 				return
 			}
 			opened(s)
@@ -230,10 +233,33 @@ func newRescue(ctx context.Context, fa fyne.App, opt Options, cause error, b dat
 	})
 	restore.Importance = widget.HighImportance
 	quit := widget.NewButton("Quit", w.Close)
-	w.SetContent(container.NewPadded(container.NewBorder(nil, container.NewVBox(status, container.NewHBox(layout.NewSpacer(), quit, restore)), nil, nil, text)))
-	w.Resize(fyne.NewSize(640, 360))
+	w.SetContent(container.NewCenter(fixedWidth(620, container.NewVBox(title, text, container.NewHBox(layout.NewSpacer(), quit, restore)))))
+	w.Resize(fyne.NewSize(700, 420))
 	w.Canvas().Focus(restore)
 	return w
+}
+
+// fixedWidth lays body out at width w, its wrapped labels included, so the
+// box is exactly as tall as its text.
+func fixedWidth(w float32, body *fyne.Container) fyne.CanvasObject {
+	for _, o := range body.Objects {
+		if l, ok := o.(*widget.Label); ok && l.Wrapping != fyne.TextWrapOff {
+			l.Resize(fyne.NewSize(w, l.MinSize().Height))
+		}
+	}
+	return container.NewGridWrap(fyne.NewSize(w, body.MinSize().Height), body)
+}
+
+// plainSentence ends a message with a full stop and starts it with a
+// capital, unless it starts with a file name.
+func plainSentence(s string) string {
+	if first, _, _ := strings.Cut(s, " "); strings.ContainsAny(first, "./\\") {
+		if !strings.HasSuffix(s, ".") {
+			s += "."
+		}
+		return s
+	}
+	return sentenceCase(s)
 }
 
 // fileSize is a size for people: 980 KB, 12.4 MB.

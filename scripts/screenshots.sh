@@ -46,6 +46,16 @@ for s in customers calendar checkout loyalty reports settings; do
 done
 shoot customers customer-page Escape "type:Mar" Down Return
 shoot checkout checkout-sale Escape Escape "type:07700" Return "type:42.50" Return
+# A shop file overwritten by a photo: the window offers the newest good backup.
+shop=$db
+db="$work/bad/regulars.db"
+mkdir -p "$work/bad"
+"$out/regulars" demo --db "$db" --date "$date" --customers 200 >/dev/null
+"$out/regulars" backup --db "$db" >/dev/null
+rm -f "$db" "$db-wal" "$db-shm"
+printf '\xff\xd8\xff\xe0 JFIF a holiday photo' > "$db"
+shoot today rescue
+db=$shop
 rm -f "$out/regulars"
 echo "screenshots in $out/"
 ls "$out"
