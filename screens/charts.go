@@ -366,9 +366,7 @@ func (r *gaugeRenderer) Layout(size fyne.Size) {
 	r.fill.Resize(fyne.NewSize(size.Width*float32(r.g.share), h))
 	mx := size.Width * float32(r.g.mark)
 	r.mark.Position1, r.mark.Position2 = fyne.NewPos(mx, y-3), fyne.NewPos(mx, y+h+3)
-	vw := fyne.MeasureText(r.value.Text, r.value.TextSize, r.value.TextStyle).Width
-	vx := min(max(size.Width*float32(r.g.share)-vw/2, 0), size.Width-vw)
-	r.value.Move(fyne.NewPos(vx, y-th-pad/2-2))
+	r.value.Move(fyne.NewPos(0, y-th-pad/2-2))
 	lw := fyne.MeasureText(r.label.Text, r.label.TextSize, r.label.TextStyle).Width
 	r.label.Move(fyne.NewPos(min(max(mx-lw/2, 0), size.Width-lw), y+h+pad/2))
 	r.zero.Move(fyne.NewPos(0, y+h+pad/2))
@@ -391,5 +389,59 @@ func (r *gaugeRenderer) Refresh() {
 	r.Layout(r.g.Size())
 	for _, o := range r.Objects() {
 		o.Refresh()
+	}
+}
+
+// tableLayout sets objects out in rows of cols cells, each column as wide
+// as its widest cell, like a printed table; the stretch column takes what
+// width is left over.
+type tableLayout struct {
+	cols    int
+	stretch int
+}
+
+func (t *tableLayout) sizes(objects []fyne.CanvasObject) ([]float32, []float32) {
+	widths := make([]float32, t.cols)
+	var heights []float32
+	for i, o := range objects {
+		ms := o.MinSize()
+		widths[i%t.cols] = max(widths[i%t.cols], ms.Width)
+		if i%t.cols == 0 {
+			heights = append(heights, 0)
+		}
+		heights[len(heights)-1] = max(heights[len(heights)-1], ms.Height)
+	}
+	return widths, heights
+}
+
+func (t *tableLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	widths, heights := t.sizes(objects)
+	var w, h float32
+	for _, x := range widths {
+		w += x
+	}
+	for _, y := range heights {
+		h += y
+	}
+	return fyne.NewSize(w+theme.Padding()*float32(t.cols-1), h)
+}
+
+func (t *tableLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	widths, heights := t.sizes(objects)
+	if extra := size.Width - t.MinSize(objects).Width; extra > 0 {
+		widths[t.stretch] += extra
+	}
+	var y float32
+	for i, o := range objects {
+		row, col := i/t.cols, i%t.cols
+		if col == 0 && row > 0 {
+			y += heights[row-1]
+		}
+		var x float32
+		for c := range col {
+			x += widths[c] + theme.Padding()
+		}
+		o.Move(fyne.NewPos(x, y))
+		o.Resize(fyne.NewSize(widths[col], heights[row]))
 	}
 }

@@ -40,9 +40,9 @@ func shortcuts() []shortcut {
 
 // showHelp lists the keyboard shortcuts, with a way to the About box.
 func (a *App) showHelp() {
-	grid := container.New(&twoColumns{})
+	grid := container.New(&tableLayout{cols: 2, stretch: 1})
 	for _, s := range shortcuts() {
-		k := widget.NewLabelWithStyle(s.keys, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
+		k := widget.NewLabelWithStyle(s.keys, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		grid.Add(k)
 		grid.Add(widget.NewLabel(s.what))
 	}
@@ -53,7 +53,7 @@ func (a *App) showHelp() {
 	})
 	body := container.NewBorder(nil, container.NewHBox(about), nil, nil, container.NewVScroll(grid))
 	d = dialog.NewCustom("Keyboard shortcuts", "Close", body, a.win)
-	d.Resize(fyne.NewSize(620, 620))
+	d.Resize(fyne.NewSize(640, 700))
 	d.Show()
 }
 
@@ -101,52 +101,5 @@ func (a *App) newCustomerKey(fyne.Shortcut) {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
 		s.page.edit(data.Customer{CustomerSince: a.Today()})
-	}
-}
-
-// twoColumns lays out pairs of objects: the first column as wide as its
-// widest cell, the second taking the rest.
-type twoColumns struct{}
-
-func (twoColumns) widths(objects []fyne.CanvasObject) (float32, float32) {
-	var left, right float32
-	for i, o := range objects {
-		if i%2 == 0 {
-			left = max(left, o.MinSize().Width)
-		} else {
-			right = max(right, o.MinSize().Width)
-		}
-	}
-	return left, right
-}
-
-func (t twoColumns) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	left, right := t.widths(objects)
-	var h float32
-	for i := 0; i < len(objects); i += 2 {
-		rh := objects[i].MinSize().Height
-		if i+1 < len(objects) {
-			rh = max(rh, objects[i+1].MinSize().Height)
-		}
-		h += rh
-	}
-	return fyne.NewSize(left+theme.Padding()+right, h)
-}
-
-func (t twoColumns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	left, _ := t.widths(objects)
-	var y float32
-	for i := 0; i < len(objects); i += 2 {
-		rh := objects[i].MinSize().Height
-		if i+1 < len(objects) {
-			rh = max(rh, objects[i+1].MinSize().Height)
-		}
-		objects[i].Move(fyne.NewPos(0, y))
-		objects[i].Resize(fyne.NewSize(left, rh))
-		if i+1 < len(objects) {
-			objects[i+1].Move(fyne.NewPos(left+theme.Padding(), y))
-			objects[i+1].Resize(fyne.NewSize(size.Width-left-theme.Padding(), rh))
-		}
-		y += rh
 	}
 }

@@ -126,6 +126,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 	im.progress.Hide()
 	im.status = widget.NewLabel("")
 	im.status.Wrapping = fyne.TextWrapWord
+	im.status.Hide()
 	im.run = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), im.start)
 	im.run.Importance = widget.HighImportance
 	im.run.Disable()
@@ -281,13 +282,14 @@ func (im *importer) check() {
 // showReport says what the import will do.
 func (im *importer) showReport() {
 	rep := im.preview.Report
-	noun := "rows"
+	one, many := "row", "rows"
 	if im.vcard {
-		noun = "contacts"
+		one, many = "contact", "contacts"
 	}
 	text := plural(rep.Added, "new customer", "new customers") + " will be added."
 	if n := len(rep.Bad); n > 0 {
-		text += fmt.Sprintf(" %d %s cannot be imported: bad values, or the same phone or email as a customer already here or an earlier row (merge such customers on the Customers page).", n, noun)
+		text += fmt.Sprintf(" %s cannot be imported: bad values, or the same phone or email as a customer already here or an earlier %s (merge such customers on the Customers page).",
+			plural(n, one, many), one)
 	}
 	im.summary.SetText(text)
 	var lines []string
@@ -380,6 +382,7 @@ func (im *importer) start() {
 	im.progress.SetValue(0)
 	im.progress.Show()
 	im.status.SetText("Reading " + im.name + "…")
+	im.status.Show()
 	cr := &countingReader{r: bytes.NewReader(im.content), total: int64(len(im.content))}
 	cr.report = func(share float64) {
 		im.a.onUI(func() {
@@ -437,12 +440,12 @@ func (im *importer) contentView() fyne.CanvasObject {
 	top := container.NewVBox(intro)
 	if !im.vcard && len(im.selects) > 0 {
 		mapping := container.NewVScroll(im.mappingView())
-		mapping.SetMinSize(fyne.NewSize(0, 170))
+		mapping.SetMinSize(fyne.NewSize(0, 160))
 		top.Add(widget.NewCard("", "Columns", mapping))
 	}
 	top.Add(im.summary)
 	problems := container.NewVScroll(im.problems)
-	problems.SetMinSize(fyne.NewSize(0, 90))
+	problems.SetMinSize(fyne.NewSize(0, 64))
 	bottom := container.NewVBox(problems, im.skipBad, im.progress, im.status,
 		container.NewHBox(layout.NewSpacer(), im.cancel, im.run))
 	return container.NewBorder(top, bottom, nil, nil, im.table)

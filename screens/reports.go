@@ -83,10 +83,10 @@ func newReports(a *App) screen {
 	r.points, r.pointsNote = big(), small()
 	r.months = newBarChart(activitySeries, false)
 	r.kinds = newBarChart(followUpSeries, true)
-	r.staff = container.NewGridWithColumns(7)
-	r.top = container.NewGridWithColumns(5)
-	r.note = small()
-	r.note.Importance = widget.LowImportance
+	r.staff = container.New(&tableLayout{cols: 7, stretch: 0})
+	r.top = container.New(&tableLayout{cols: 5, stretch: 1})
+	r.note = widget.NewLabel("")
+	r.note.Wrapping = fyne.TextWrapWord
 
 	headline := container.NewGridWithColumns(4,
 		widget.NewCard("", "Customers active now", container.NewVBox(r.people, r.peopleNote)),
@@ -94,11 +94,11 @@ func newReports(a *App) screen {
 		widget.NewCard("", "Complaints, last 12 months", container.NewVBox(r.complaints, r.complaintsNote)),
 		widget.NewCard("", "Loyalty points held", container.NewVBox(r.points, r.pointsNote)),
 	)
-	monthsCard := widget.NewCard("Customers by month-end", "How recently each customer last bought, at the end of each of the last 12 months", r.months)
-	kindsCard := widget.NewCard("Follow-up by kind", "Reminders due since the database was created", r.kinds)
-	staffCard := widget.NewCard("Follow-up by staff member", "Who last handled each reminder", r.staff)
-	topCard := widget.NewCard("Top customers", "By what they paid, less refunds", r.top)
-	figures := container.NewVBox(headline, monthsCard, container.NewGridWithColumns(2, kindsCard, staffCard), topCard, r.note)
+	monthsCard := section("Customers by month-end", "How recently each customer last bought, at the end of each of the last 12 months", r.months)
+	kindsCard := section("Follow-up by kind", "Reminders due since the database was created, and how they were handled", r.kinds)
+	staffCard := section("Follow-up by staff member", "Who last handled each reminder; “Nobody” are those left unhandled", r.staff)
+	topCard := section("Top customers", "By what they paid, less refunds", r.top)
+	figures := container.NewVBox(headline, monthsCard, kindsCard, container.NewGridWithColumns(2, staffCard, topCard), r.note)
 
 	r.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), r.exportMenu)
 	printBtn := widget.NewButtonWithIcon("Print to PDF…", theme.DocumentPrintIcon(), r.printPDF)
@@ -117,6 +117,16 @@ func newReports(a *App) screen {
 	}
 	r.obj = r.tabs
 	return r
+}
+
+// section is a card with a modest heading, so a page of them reads as one.
+func section(title, subtitle string, body fyne.CanvasObject) *widget.Card {
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameSubHeadingText
+	sub := widget.NewLabel(subtitle)
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("", "", container.NewBorder(container.NewVBox(t, sub), nil, nil, nil, body))
 }
 
 func (r *reportsScreen) content() fyne.CanvasObject { return container.NewPadded(r.obj) }
@@ -187,8 +197,8 @@ func (r *reportsScreen) show(rep data.Report) {
 
 	p := rep.Points
 	r.points.SetText(fmt.Sprintf("%d points", p.Outstanding))
-	r.pointsNote.SetText(fmt.Sprintf("Held by %d customers: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off.",
-		p.Holders, p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
+	r.pointsNote.SetText(fmt.Sprintf("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off.",
+		plural(p.Holders, "customer", "customers"), p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
 
 	var months []chartRow
 	for _, m := range rep.Months {
@@ -216,12 +226,12 @@ func (r *reportsScreen) show(rep data.Report) {
 	}
 	for _, s := range rep.FollowUp.ByStaff {
 		name := s.Staff
+		onTime := share(s.OnTime, s.OnTime+s.Late+s.Skipped+s.Missed)
 		if name == "" {
-			name = "Nobody"
+			name, onTime = "Nobody", "—"
 		}
-		done := s.OnTime + s.Late + s.Skipped + s.Missed
 		for _, v := range []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
-			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), share(s.OnTime, done)} {
+			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), onTime} {
 			r.staff.Add(widget.NewLabel(v))
 		}
 	}

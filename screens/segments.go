@@ -25,6 +25,7 @@ import (
 type segmentsPane struct {
 	a        *App
 	tag      *widget.SelectEntry
+	tags     []string // the tags customers carry, offered in tag
 	band     *widget.Select
 	birthday *widget.Select
 	top      *widget.Select
@@ -69,7 +70,7 @@ var topChoices = []struct {
 	{"Everyone picked", 0}, {"Top 10 spenders", 10}, {"Top 25 spenders", 25}, {"Top 50 spenders", 50}, {"Top 100 spenders", 100},
 }
 
-const defaultGroupMessage = "Dear {{.FirstName}},\n\n\n\nBest wishes,\n{{.ShopName}}"
+const defaultGroupMessage = "Dear {{.FirstName}},\n\n\nBest wishes,\n{{.ShopName}}"
 
 func newSegmentsPane(a *App) *segmentsPane {
 	p := &segmentsPane{a: a}
@@ -130,7 +131,7 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.subject.SetPlaceHolder("Subject of the email")
 	p.message = widget.NewMultiLineEntry()
 	p.message.SetText(defaultGroupMessage)
-	p.message.SetMinRowsVisible(5)
+	p.message.SetMinRowsVisible(6)
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon("Email the next one", theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance
@@ -139,11 +140,11 @@ func newSegmentsPane(a *App) *segmentsPane {
 	labelsBtn := widget.NewButtonWithIcon("Address labels (PDF)…", theme.DocumentPrintIcon(), p.printLabels)
 	hint := widget.NewLabel("{{.FirstName}}, {{.Name}} and {{.ShopName}} are filled in for each customer.")
 	hint.Importance = widget.LowImportance
-	msgCard := widget.NewCard("Message", "", container.NewBorder(
+	msgCard := section("Message", "One email each through the mail program, or a list for a mailing or SMS service", container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel("Subject"), nil, p.subject),
 		container.NewVBox(hint, container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn)), nil, nil, p.message))
 
-	left := container.NewVBox(widget.NewCard("Pick customers", "", container.NewVBox(form, dnc)), p.count)
+	left := container.NewVBox(section("Pick customers", "Each choice narrows the group", container.NewVBox(form, dnc)), p.count)
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(380, 0))
 	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
@@ -216,6 +217,7 @@ func (p *segmentsPane) run() {
 			return
 		}
 		p.found, p.shop, p.mailIdx = f.cs, f.shop, 0
+		p.tags = f.tags
 		p.tag.SetOptions(f.tags)
 		p.list.Refresh()
 		email, sms, post := 0, 0, 0
@@ -230,7 +232,8 @@ func (p *segmentsPane) run() {
 				post++
 			}
 		}
-		p.count.SetText(fmt.Sprintf("%d customers: %d can be emailed, %d texted, %d have an address for labels.", len(f.cs), email, sms, post))
+		p.count.SetText(fmt.Sprintf("%s: %d can be emailed, %d texted, %d with an address for labels.",
+			plural(len(f.cs), "customer", "customers"), email, sms, post))
 		p.updateNext()
 	})
 }
@@ -253,7 +256,7 @@ func (p *segmentsPane) updateNext() {
 		p.next.SetText("No one to email")
 		p.next.Disable()
 	case p.mailIdx >= len(m):
-		p.next.SetText(fmt.Sprintf("All %d emails opened", len(m)))
+		p.next.SetText("All " + plural(len(m), "email", "emails") + " opened")
 		p.next.Disable()
 	default:
 		p.next.SetText(fmt.Sprintf("Email %s (%d of %d)", m[p.mailIdx].Name, p.mailIdx+1, len(m)))

@@ -31,6 +31,8 @@ shoot() { # screen name, file, keys...
   for k in "$@"; do
     case $k in
       type:*) xdotool type --delay 60 "${k#type:}" ;;
+      click:*) xdotool mousemove ${k#click:} click 1 ;;
+      scroll:*) xdotool mousemove 700 450 click --repeat "${k#scroll:}" --delay 30 5 ;;
       *) xdotool key "$k" ;;
     esac
     sleep 0.8
@@ -46,6 +48,16 @@ for s in customers calendar checkout loyalty reports settings; do
 done
 shoot customers customer-page Escape "type:Mar" Down Return
 shoot checkout checkout-sale Escape Escape "type:07700" Return "type:42.50" Return
+# Reports in both variants (REGULARS_THEME overrides the saved choice), and its groups tab.
+export REGULARS_THEME=light
+shoot reports reports-light Escape
+shoot reports reports-light-lower Escape scroll:15
+shoot reports segments-light Escape "click:370 58"
+export REGULARS_THEME=dark
+shoot reports reports-dark Escape
+shoot reports reports-dark-lower Escape scroll:15
+shoot reports segments-dark Escape "click:370 58"
+unset REGULARS_THEME
 # A shop file overwritten by a photo: the window offers the newest good backup.
 shop=$db
 db="$work/bad/regulars.db"
