@@ -265,6 +265,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 			return err
 		}, then)
 	}, a.win)
+	submitOnEnter(d, what, due)
 	d.Resize(fyne.NewSize(480, 260))
 	d.Show()
 	a.win.Canvas().Focus(what)
@@ -312,6 +313,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 			return err
 		}, then)
 	}, a.win)
+	submitOnEnter(d, received)
 	d.Resize(fyne.NewSize(520, 340))
 	d.Show()
 	a.win.Canvas().Focus(what)
@@ -397,9 +399,18 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 			return err
 		}, then)
 	}, a.win)
+	submitOnEnter(d, label, date, lead)
 	d.Resize(fyne.NewSize(480, 300))
 	d.Show()
 	a.win.Canvas().Focus(label)
+}
+
+// submitOnEnter lets Enter in a one-line entry save the form, as the
+// keyboard-only counter expects.
+func submitOnEnter(d *dialog.FormDialog, entries ...*widget.Entry) {
+	for _, e := range entries {
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
 }
 
 // pickCustomer finds a customer by name, phone or email and hands them on.
@@ -567,6 +578,8 @@ func (a *App) requireOwner(what string, then func()) {
 		}
 		then()
 	}, a.win)
+	submitOnEnter(d, pin)
+	d.Resize(fyne.NewSize(440, 190))
 	d.Show()
 	a.win.Canvas().Focus(pin)
 }

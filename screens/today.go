@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -121,7 +122,7 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 	add("Open complaints", complaints)
 	add("Overdue", overdue)
 	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindTitle(k)+"s", byKind[k])
+		add(kindIcon(k)+" "+kindHeading(k, len(byKind[k])), byKind[k])
 	}
 	return rows
 }
@@ -137,7 +138,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		if len(list) == 0 {
 			continue
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %ss (%d)", kindIcon(k), kindTitle(k), len(list))})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindHeading(k, len(list)), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}
@@ -158,4 +159,13 @@ func groupByDay(rs []data.Reminder) []reminderRow {
 		rows = append(rows, reminderRow{reminder: &sorted[i]})
 	}
 	return rows
+}
+
+// kindHeading names a group of n reminders of kind k: "Check-in calls".
+func kindHeading(k data.Kind, n int) string {
+	l := kindLabel(k, n)
+	if l == "" {
+		return kindTitle(k)
+	}
+	return strings.ToUpper(l[:1]) + l[1:]
 }
