@@ -21,6 +21,11 @@ func (s *Store) scheme(ctx context.Context) (Loyalty, error) {
 	if err != nil {
 		return l, err
 	}
+	h, err := s.loyaltyHistory(ctx)
+	if err != nil {
+		return l, err
+	}
+	l = h.on(s.Today(), l) // a sale dated before a change uses the scheme of its day
 	if err := l.Validate(); err != nil {
 		return l, fmt.Errorf("the loyalty scheme in Settings is not usable: %v", err)
 	}
@@ -146,6 +151,36 @@ func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
 			return nil, err
 		}
 		out[id] = b
+	}
+	return out, rows.Err()
+}
+
+// PointsHolder is a customer with a points balance.
+type PointsHolder struct {
+	Customer Customer
+	Balance  int64
+}
+
+// HoldersFrom lists the customers holding at least min points up to today,
+// most points first: with the reward size, who has a reward ready.
+func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
+	rows, err := s.reader().QueryContext(ctx, `SELECT b.balance, `+prefixed("c", customerCols)+` FROM
+		(SELECT customer_id, SUM(points) AS balance FROM ledger WHERE day <= ? GROUP BY customer_id HAVING SUM(points) >= ?) b
+		JOIN customers c ON c.id = b.customer_id ORDER BY b.balance DESC, c.id`, s.Today().String(), min)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []PointsHolder
+	for rows.Next() {
+		var h PointsHolder
+		var bal int64
+		c, err := scanCustomer(scanWith(rows, &bal))
+		if err != nil {
+			return nil, err
+		}
+		h.Customer, h.Balance = c, bal
+		out = append(out, h)
 	}
 	return out, rows.Err()
 }

@@ -171,16 +171,76 @@ func (s *Store) Loyalty(ctx context.Context) (Loyalty, error) {
 	return l, nil
 }
 
-// SetLoyalty stores the points scheme.
+// SetLoyalty stores the points scheme from today on. Earlier schemes are
+// kept with the day they started, so points earned under them still check.
 func (s *Store) SetLoyalty(ctx context.Context, l Loyalty) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(l)
+	prev, err := s.Loyalty(ctx)
+	if err != nil {
+		prev = DefaultLoyalty()
+	}
+	h, err := s.loyaltyHistory(ctx)
 	if err != nil {
 		return err
 	}
-	return s.SetSetting(ctx, "loyalty", string(b))
+	if len(h) == 0 {
+		h = append(h, datedLoyalty{Scheme: prev}) // in force from the start
+	}
+	today := s.Today()
+	if last := &h[len(h)-1]; last.From == today.String() {
+		last.Scheme = l
+	} else {
+		h = append(h, datedLoyalty{From: today.String(), Scheme: l})
+	}
+	cur, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	hist, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	if err := s.SetSetting(ctx, "loyalty", string(cur)); err != nil {
+		return err
+	}
+	return s.SetSetting(ctx, "loyalty_history", string(hist))
+}
+
+// datedLoyalty is a scheme and the day it came into force ("" for the start).
+type datedLoyalty struct {
+	From   string  `json:"from"`
+	Scheme Loyalty `json:"scheme"`
+}
+
+// loyaltyHistory lists the schemes in force over time, oldest first.
+type loyaltyHistory []datedLoyalty
+
+func (s *Store) loyaltyHistory(ctx context.Context) (loyaltyHistory, error) {
+	v, err := s.Setting(ctx, "loyalty_history")
+	if err != nil || v == "" {
+		return nil, err
+	}
+	var h loyaltyHistory
+	if err := json.Unmarshal([]byte(v), &h); err != nil {
+		return nil, fmt.Errorf("the stored history of loyalty schemes is damaged (%v)", err)
+	}
+	return h, nil
+}
+
+// on is the scheme in force on day d; fallback when there is no history.
+func (h loyaltyHistory) on(d Day, fallback Loyalty) Loyalty {
+	if len(h) == 0 {
+		return fallback
+	}
+	l := h[0].Scheme
+	for _, e := range h[1:] {
+		if e.From <= d.String() {
+			l = e.Scheme
+		}
+	}
+	return l
 }
 
 // ShopName is how messages sign off.

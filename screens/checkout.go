@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -45,11 +44,16 @@ type checkoutScreen struct {
 	lastSold  data.Customer
 	obj       fyne.CanvasObject
 	searchSeq int
+	// confirmedLarge is set once a large amount was pointed out; Enter again records it.
+	confirmedLarge bool
 }
+
+// largeSale is the amount from which the till asks before recording.
+const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
-	c.find = newKeyEntry("Phone or name — type, then Enter")
+	c.find = a.keyEntry("Phone or name — type, then Enter")
 	c.find.OnChanged = func(string) { c.search() }
 	c.find.OnSubmitted = func(string) { c.pickMatch() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
@@ -105,9 +109,9 @@ func newCheckout(a *App) screen {
 	c.card.Wrapping = fyne.TextWrapWord
 	c.reward = widget.NewCheck("Redeem a reward (F4)", func(bool) { c.updateCard() })
 	c.reward.Hide()
-	c.amount = newKeyEntry("Amount, such as 12.50 — Enter records the sale")
+	c.amount = a.keyEntry("Amount, such as 12.50 — Enter records the sale")
 	c.amount.OnSubmitted = func(string) { c.record() }
-	c.amount.OnChanged = func(string) { c.amountErr.SetText("") }
+	c.amount.OnChanged = func(string) { c.amountErr.SetText(""); c.confirmedLarge = false }
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
 		switch ev.Name {
 		case fyne.KeyF4:
@@ -358,6 +362,13 @@ func (c *checkoutScreen) record() {
 		c.amountErr.SetText("The amount must be more than 0.00.")
 		return
 	}
+	if amount >= largeSale && !c.confirmedLarge {
+		// A slip of the finger (an extra zero) is easy at a till: ask once.
+		c.amountErr.SetText(fmt.Sprintf("%s is a large amount: press Enter again to record it, or correct it.", money(amount)))
+		c.confirmedLarge = true
+		return
+	}
+	c.confirmedLarge = false
 	sale := data.Sale{Amount: amount, Description: strings.TrimSpace(c.desc.Text), Staff: c.a.staff}
 	name := "walk-in"
 	if c.customer != nil {
@@ -426,7 +437,7 @@ func (c *checkoutScreen) newCustomer() {
 	}
 	name.Validator = data.CheckName
 	phone.Validator = data.CheckPhone
-	d := dialog.NewForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
+	d := c.a.newForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Phone", phone),
 	}, func(ok bool) {
 		if !ok {
@@ -454,7 +465,7 @@ func (c *checkoutScreen) newCustomer() {
 			c.choose(&got)
 			c.a.changed()
 		})
-	}, c.a.win)
+	})
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 	if name.Text == "" {
@@ -493,7 +504,7 @@ func (c *checkoutScreen) refundDialog() {
 	}
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("Why (optional)")
-	dialog.ShowForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Amount", amount), widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -504,7 +515,7 @@ func (c *checkoutScreen) refundDialog() {
 			_, err := c.a.store.Refund(ctx, p.ID, v, c.a.staff, reason.Text)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) voidDialog() {
@@ -520,7 +531,7 @@ func (c *checkoutScreen) voidDialog() {
 		}
 		return nil
 	}
-	dialog.ShowForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -529,7 +540,7 @@ func (c *checkoutScreen) voidDialog() {
 		c.run(fmt.Sprintf("Voided sale #%d; its points were taken back", p.ID), func(ctx context.Context) error {
 			return c.a.store.VoidPurchase(ctx, p.ID, c.a.staff, reason.Text)
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) moveDialog() {
@@ -539,7 +550,7 @@ func (c *checkoutScreen) moveDialog() {
 	}
 	who := widget.NewEntry()
 	who.SetPlaceHolder("Phone, email or customer number")
-	dialog.ShowForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Customer", who),
 	}, func(ok bool) {
 		if !ok {
@@ -553,7 +564,7 @@ func (c *checkoutScreen) moveDialog() {
 			_, err = c.a.store.MovePurchase(ctx, p.ID, to.ID, c.a.staff)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) run(what string, fn func(context.Context) error) {

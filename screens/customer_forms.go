@@ -11,13 +11,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
 )
-
-var fyneShortcutNew = desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 
 func optionalDay(s string) error {
 	if strings.TrimSpace(s) == "" {
@@ -99,7 +96,7 @@ func (p *customerPage) edit(c data.Customer) {
 	if c.ID == 0 {
 		title = "New customer"
 	}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -137,7 +134,7 @@ func (p *customerPage) edit(c data.Customer) {
 			}
 		}
 		p.save(out)
-	}, p.a.win)
+	})
 	d.Resize(fyne.NewSize(620, 720))
 	d.Show()
 	p.a.win.Canvas().Focus(name)
@@ -180,7 +177,7 @@ func (p *customerPage) logContact() {
 	outcome := widget.NewSelectEntry(outcomes)
 	note := widget.NewEntry()
 	id := p.id
-	dialog.ShowForm("Log a contact with "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
+	p.a.newForm("Log a contact with "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("How", channel), widget.NewFormItem("Outcome", outcome), widget.NewFormItem("Note", note),
 	}, func(ok bool) {
 		if !ok {
@@ -191,7 +188,7 @@ func (p *customerPage) logContact() {
 			_, err := p.a.store.LogContact(ctx, c)
 			return err
 		})
-	}, p.a.win)
+	}).Show()
 }
 
 func (p *customerPage) addPromise() {
@@ -252,7 +249,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 	staff := widget.NewSelectEntry(a.staffNames())
 	staff.SetText(a.staff)
 	staff.Validator = required("say who answers for it")
-	d := dialog.NewForm("Promise to "+c.Name, "Save", "Cancel", []*widget.FormItem{
+	d := a.newForm("Promise to "+c.Name, "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("What", what), widget.NewFormItem("Due (YYYY-MM-DD)", due), widget.NewFormItem("Who answers for it", staff),
 	}, func(ok bool) {
 		if !ok {
@@ -264,8 +261,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 			_, err := a.store.AddPromise(ctx, pr)
 			return err
 		}, then)
-	}, a.win)
-	submitOnEnter(d, what, due)
+	})
 	d.Resize(fyne.NewSize(480, 260))
 	d.Show()
 	a.win.Canvas().Focus(what)
@@ -298,7 +294,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 		}
 		return nil
 	}
-	d := dialog.NewForm(title, confirm, "Cancel", []*widget.FormItem{
+	d := a.newForm(title, confirm, "Cancel", []*widget.FormItem{
 		widget.NewFormItem("What happened", what), widget.NewFormItem("Severity", sev),
 		widget.NewFormItem("Received", received),
 	}, func(ok bool) {
@@ -312,8 +308,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 			_, err := a.store.AddComplaint(ctx, k)
 			return err
 		}, then)
-	}, a.win)
-	submitOnEnter(d, received)
+	})
 	d.Resize(fyne.NewSize(520, 340))
 	d.Show()
 	a.win.Canvas().Focus(what)
@@ -328,7 +323,7 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 	done.Validator = required("say what was done about it")
 	what := widget.NewLabel(fmt.Sprintf("%s (%s, received %s)", k.What, k.Severity, k.ReceivedAt.Format("2 Jan 15:04")))
 	what.Wrapping = fyne.TextWrapWord
-	d := dialog.NewForm("Resolve the complaint from "+name, "Resolve", "Cancel", []*widget.FormItem{
+	d := a.newForm("Resolve the complaint from "+name, "Resolve", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Complaint", what), widget.NewFormItem("What was done", done),
 	}, func(ok bool) {
 		if !ok {
@@ -338,7 +333,7 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 		a.run(fmt.Sprintf("Complaint from %s resolved: a follow-up call is on the calendar", name), func(ctx context.Context) error {
 			return a.store.ResolveComplaint(ctx, k.ID, text, a.staff)
 		}, then)
-	}, a.win)
+	})
 	d.Resize(fyne.NewSize(520, 300))
 	d.Show()
 	a.win.Canvas().Focus(done)
@@ -384,7 +379,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 		}
 		return nil
 	}
-	d := dialog.NewForm("Occasion for "+c.Name, "Save", "Cancel", []*widget.FormItem{
+	d := a.newForm("Occasion for "+c.Name, "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Occasion", label), widget.NewFormItem("Date", date),
 		widget.NewFormItem("", yearly), widget.NewFormItem("Remind days ahead", lead),
 	}, func(ok bool) {
@@ -398,19 +393,10 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 			_, err := a.store.AddOccasion(ctx, o)
 			return err
 		}, then)
-	}, a.win)
-	submitOnEnter(d, label, date, lead)
+	})
 	d.Resize(fyne.NewSize(480, 300))
 	d.Show()
 	a.win.Canvas().Focus(label)
-}
-
-// submitOnEnter lets Enter in a one-line entry save the form, as the
-// keyboard-only counter expects.
-func submitOnEnter(d *dialog.FormDialog, entries ...*widget.Entry) {
-	for _, e := range entries {
-		e.OnSubmitted = func(string) { d.Submit() }
-	}
 }
 
 // pickCustomer finds a customer by name, phone or email and hands them on.
@@ -515,7 +501,7 @@ func (p *customerPage) adjustPoints() {
 	reason := widget.NewEntry()
 	reason.Validator = required("a reason is required")
 	id := p.id
-	dialog.ShowForm("Adjust points for "+p.cust.Name, "Adjust", "Cancel", []*widget.FormItem{
+	p.a.newForm("Adjust points for "+p.cust.Name, "Adjust", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Points", pts), widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -529,7 +515,7 @@ func (p *customerPage) adjustPoints() {
 				return err
 			})
 		})
-	}, p.a.win)
+	}).Show()
 }
 
 func (p *customerPage) run(what string, fn func(context.Context) error) {
@@ -568,7 +554,7 @@ func (a *App) requireOwner(what string, then func()) {
 		return
 	}
 	pin := widget.NewPasswordEntry()
-	d := dialog.NewForm("Owner PIN needed to "+what, "OK", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", pin)}, func(ok bool) {
+	d := a.newForm("Owner PIN needed to "+what, "OK", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", pin)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -577,9 +563,7 @@ func (a *App) requireOwner(what string, then func()) {
 			return
 		}
 		then()
-	}, a.win)
-	submitOnEnter(d, pin)
-	d.Resize(fyne.NewSize(440, 190))
+	})
 	d.Show()
 	a.win.Canvas().Focus(pin)
 }

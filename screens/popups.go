@@ -188,6 +188,12 @@ func (p *popups) show(rs []data.Reminder) {
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
 	open.OnTapped = func() { d.Hide(); p.a.show("today") }
 	later.OnTapped = d.Hide
+	d.SetOnClosed(func() {
+		// Back to work: the keyboard goes to the list on show.
+		if sc, ok := p.a.screens[p.a.current]; ok {
+			sc.focus()
+		}
+	})
 	p.dlg = d
 	d.Show()
 	p.shown.Add(1)
@@ -235,6 +241,12 @@ func (p *popups) refreshCount() {
 			p.setCount(n)
 		}
 	})
+}
+
+// kindPlural names a kind for a group heading: "Thank-yous", "Customer anniversaries".
+func kindPlural(k data.Kind) string {
+	p := kindLabel(k, 2)
+	return strings.ToUpper(p[:1]) + p[1:]
 }
 
 // kindLabel names a kind for people.

@@ -155,8 +155,14 @@ func (p *reminderPane) stacked() {
 // set replaces the rows; the selection follows the same reminder if it is still there.
 func (p *reminderPane) set(rows []reminderRow) {
 	var keep string
+	at := -1
 	if p.selected != nil {
 		keep = p.selected.Key
+		for i, r := range p.rows {
+			if r.reminder != nil && r.reminder.Key == keep {
+				at = i
+			}
+		}
 	}
 	p.rows = rows
 	p.list.UnselectAll()
@@ -167,6 +173,17 @@ func (p *reminderPane) set(rows []reminderRow) {
 			p.list.Select(i)
 			p.loadObligations()
 			return
+		}
+	}
+	// The row just handled has gone: the next one takes its place, so the
+	// work goes on down the list.
+	if at >= 0 && keep != "" {
+		for i := min(at, len(rows)-1); i >= 0 && i < len(rows); i++ {
+			if rows[i].reminder != nil {
+				p.list.Select(i)
+				p.loadObligations()
+				return
+			}
 		}
 	}
 	p.showDetail()
@@ -204,6 +221,12 @@ func (p *reminderPane) loadObligations() {
 func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
 	today := p.a.Today()
 	o := p.obligations[r.Key]
+	switch r.State {
+	case data.StateDone:
+		return "done", widget.SuccessImportance
+	case data.StateSkipped:
+		return "skipped", widget.LowImportance
+	}
 	switch {
 	case r.OpenComplaint && o.Complaint != nil && r.State != data.StateDone && r.State != data.StateSkipped:
 		text, late := complaintClock(o.Complaint.ReceivedAt, p.a.now())
@@ -436,7 +459,7 @@ func (p *reminderPane) doneDialog() {
 		title, what = "Promise kept for "+r.CustomerName+": "+strings.TrimPrefix(r.Why, "promised: "), "Kept"
 	}
 	rem := *r
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -449,7 +472,7 @@ func (p *reminderPane) doneDialog() {
 			_, err := p.a.store.CompleteReminder(ctx, rem.Key, c)
 			return err
 		}, then)
-	}, p.a.win)
+	})
 	d.Resize(fyne.NewSize(460, 260))
 	d.Show()
 	p.a.win.Canvas().Focus(note)
@@ -523,7 +546,7 @@ func (p *reminderPane) skipDialog() {
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := dialog.NewForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
+	d := p.a.newForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
 			if !ok {
 				return
@@ -532,7 +555,7 @@ func (p *reminderPane) skipDialog() {
 			p.act("Skipped "+kindTitle(r.Kind)+" for "+name, func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
 			}, nil)
-		}, p.a.win)
+		})
 	d.Resize(fyne.NewSize(420, 180))
 	d.Show()
 }
@@ -554,10 +577,36 @@ func (p *reminderPane) email() {
 		p.a.showError(fmt.Errorf("%s has no email address", r.CustomerName))
 		return
 	}
-	u := mailtoURL(r.Email, kindTitle(r.Kind), p.message.Text)
-	if err := p.a.fa.OpenURL(u); err != nil {
-		p.a.showError(fmt.Errorf("could not open the mail program: %v", err))
+	id, name, email, subject, body := r.CustomerID, r.CustomerName, r.Email, kindTitle(r.Kind), p.message.Text
+	background(p.a, func(ctx context.Context) (data.Customer, error) {
+		return p.a.store.Customer(ctx, id)
+	}, func(c data.Customer, err error) {
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		// Email is offered only where the customer agreed to it.
+		if !c.HasConsent(data.ChannelEmail) {
+			why := "has not agreed to emails"
+			if c.DoNotContact {
+				why = "asked not to be contacted"
+			}
+			p.a.showError(fmt.Errorf("%s %s: copy the message for a call or a card instead, or record their consent on the customer page", name, why))
+			return
+		}
+		if err := p.a.fa.OpenURL(mailtoURL(email, subject, body)); err != nil {
+			p.a.showError(fmt.Errorf("could not open the mail program (%v); copy the message instead", unwrapExec(err)))
+		}
+	})
+}
+
+// unwrapExec keeps the last, plainest part of an error from starting a program.
+func unwrapExec(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
 	}
+	return msg
 }
 
 // mailtoURL builds a mailto: link with subject and body.

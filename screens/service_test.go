@@ -33,8 +33,8 @@ func findButtonWithIcon(t *testing.T, o fyne.CanvasObject, icon fyne.Resource) *
 	return found
 }
 
-// findButton finds the button whose text starts with text under o.
-func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+// findButtonUnder finds the button whose text starts with text under o.
+func findButtonUnder(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
 	walk(o, func(x fyne.CanvasObject) {
@@ -107,7 +107,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	f.dismissPopup()
 	f.app.openCustomer(f.bob)
 	page := f.app.screens["customers"].(*customersScreen).page
-	test.Tap(findButton(t, page.obj, "Promise"))
+	test.Tap(findButtonUnder(t, page.obj, "Promise"))
 	e := overlayEntries(t, f.app.win)
 	test.Type(e[0], "order floor mats")
 	e[1].SetText("2026-06-03")
@@ -194,7 +194,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 	f.dismissPopup()
 	f.app.openCustomer(f.ann)
 	page := f.app.screens["customers"].(*customersScreen).page
-	test.Tap(findButton(t, page.obj, "Complaint"))
+	test.Tap(findButtonUnder(t, page.obj, "Complaint"))
 	e := overlayEntries(t, f.app.win)
 	test.Type(e[0], "zip broke on the coat")
 	e[1].SetText("2026-06-01 16:00")
@@ -335,7 +335,7 @@ func TestBrokenTemplateShowsErrorAndKeepsThePreviousOne(t *testing.T) {
 	if !ed.problem.Visible() || !strings.Contains(ed.problem.Text, "cannot be used") || ed.preview.Text != "" {
 		t.Errorf("a broken template: problem %q (visible %v), preview %q", ed.problem.Text, ed.problem.Visible(), ed.preview.Text)
 	}
-	test.Tap(findButton(t, ed.obj, "Save message"))
+	test.Tap(findButtonUnder(t, ed.obj, "Save message"))
 	if !strings.Contains(overlayText(f.app.win), "not saved, the one in use stays") {
 		t.Errorf("saving should say it was refused: %q", overlayText(f.app.win))
 	}
@@ -349,7 +349,7 @@ func TestBrokenTemplateShowsErrorAndKeepsThePreviousOne(t *testing.T) {
 	if ed.problem.Visible() || ed.preview.Text != "Thanks Ann, from our shop" {
 		t.Errorf("a good template: problem %q, preview %q", ed.problem.Text, ed.preview.Text)
 	}
-	test.Tap(findButton(t, ed.obj, "Save message"))
+	test.Tap(findButtonUnder(t, ed.obj, "Save message"))
 	if got := must(f.store.Templates(context.Background()))[data.KindThankYou]; got != "Thanks {{.FirstName}}, from {{.ShopName}}" {
 		t.Errorf("saved template = %q", got)
 	}
@@ -384,7 +384,7 @@ func TestRulePreviewCountsWhatTodayWouldList(t *testing.T) {
 	if n := len(must(f.store.TodayList(ctx, mustDay("2026-06-02")))); n != 2 {
 		t.Errorf("the preview changed Today: %d", n)
 	}
-	test.Tap(findButton(t, s.body, "Save rules"))
+	test.Tap(findButtonUnder(t, s.body, "Save rules"))
 	if n := len(must(f.store.TodayList(ctx, mustDay("2026-06-02")))); n != 1 {
 		t.Errorf("after saving, Today lists %d", n)
 	}
@@ -398,7 +398,7 @@ func TestShopDetailsAndCurrencySign(t *testing.T) {
 	s.shopName.SetText("Harbour Lane Outfitters")
 	test.Type(s.address, "1 Harbour Lane")
 	test.Type(s.currency, "£")
-	test.Tap(findButton(t, s.body, "Save shop details"))
+	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
 	got := must(f.store.Shop(context.Background()))
 	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£"}) {
 		t.Fatalf("shop = %+v", got)
@@ -412,7 +412,7 @@ func TestShopDetailsAndCurrencySign(t *testing.T) {
 		t.Errorf("customer page: %q", page.sub.Text)
 	}
 	s.currency.SetText("12")
-	test.Tap(findButton(t, s.body, "Save shop details"))
+	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
 	if got := must(f.store.Shop(context.Background())); got.Currency != "£" {
 		t.Errorf("a bad sign was saved: %q", got.Currency)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,6 +36,7 @@ type settingsScreen struct {
 	names    []string
 	loyalty  map[string]*widget.Entry
 	rules    map[data.Kind]*ruleRow
+	safety   *safetySettings // backups and the audit log (backups.go)
 	preview  *widget.Label
 	popEvery *widget.Select
 	editor   *templateEditor
@@ -174,13 +174,15 @@ func newSettings(a *App) screen {
 	dataCard := widget.NewCard("Data", "Everything lives in this one file on this computer",
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
+	s.safety = newSafetySettings(a)
 	// One section at a time, picked from a list that the keyboard reaches.
 	sections := []struct {
 		title string
 		obj   fyne.CanvasObject
 	}{
 		{"Shop", shop}, {"Staff", staff}, {"Loyalty scheme", loyalty}, {"Reminder rules", rules},
-		{"Messages", messages}, {"Pop-ups and data", container.NewVBox(popups, dataCard)},
+		{"Messages", messages}, {"Pop-ups and look", container.NewVBox(popups, a.appearanceCard())},
+		{"Data and backups", container.NewVBox(dataCard, s.safety.backups.card)}, {"Audit log", s.safety.audit.card},
 	}
 	pages := container.NewStack()
 	for _, sec := range sections {
@@ -203,7 +205,7 @@ func newSettings(a *App) screen {
 		}
 	}
 	s.sections.Select(0)
-	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(180, 6*40), s.sections))
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(180, float32(len(sections))*40), s.sections))
 	s.body = container.NewBorder(nil, nil, side, nil, pages)
 	s.obj = container.NewStack(s.lock, s.body)
 	s.body.Hide()
@@ -235,11 +237,11 @@ func ruleFields(k data.Kind) []ruleField {
 func (s *settingsScreen) content() fyne.CanvasObject { return s.obj }
 
 func (s *settingsScreen) focus() {
-	if !s.unlocked {
-		s.unlockDialog()
-		return
-	}
-	s.a.win.Canvas().Focus(s.sections)
+	// Coming back to Settings asks again: the counter PC is shared.
+	s.unlocked = false
+	s.body.Hide()
+	s.lock.Show()
+	s.unlockDialog()
 }
 
 func (s *settingsScreen) unlockDialog() {
@@ -251,7 +253,7 @@ func (s *settingsScreen) unlockDialog() {
 	pin := widget.NewPasswordEntry()
 	if !set {
 		again := widget.NewPasswordEntry()
-		d := dialog.NewForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
+		d := s.a.newForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
 			widget.NewFormItem("New PIN (4–12 digits)", pin), widget.NewFormItem("Again", again),
 		}, func(ok bool) {
 			if !ok {
@@ -266,7 +268,7 @@ func (s *settingsScreen) unlockDialog() {
 				return
 			}
 			s.open()
-		}, s.a.win)
+		})
 		again.OnSubmitted = func(string) { d.Submit() }
 		d.Resize(fyne.NewSize(440, 230))
 		d.Show()
@@ -296,6 +298,7 @@ func (s *settingsScreen) reload() {
 	if !s.unlocked {
 		return
 	}
+	s.safety.reload()
 	background(s.a, func(ctx context.Context) (settingsData, error) {
 		var d settingsData
 		var err error
@@ -497,7 +500,7 @@ func (s *settingsScreen) saveRules() {
 func (s *settingsScreen) changePIN() {
 	pin := widget.NewPasswordEntry()
 	again := widget.NewPasswordEntry()
-	dialog.ShowForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
+	s.a.newForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("New PIN", pin), widget.NewFormItem("Again", again),
 	}, func(ok bool) {
 		if !ok {
@@ -508,7 +511,7 @@ func (s *settingsScreen) changePIN() {
 			return
 		}
 		s.save("Owner PIN changed", func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
-	}, s.a.win)
+	}).Show()
 }
 
 func (s *settingsScreen) save(what string, fn func(context.Context) error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -122,7 +121,7 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 	add("Open complaints", complaints)
 	add("Overdue", overdue)
 	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindHeading(k, len(byKind[k])), byKind[k])
+		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
 	return rows
 }
@@ -138,7 +137,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		if len(list) == 0 {
 			continue
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindHeading(k, len(list)), len(list))})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}
@@ -159,13 +158,4 @@ func groupByDay(rs []data.Reminder) []reminderRow {
 		rows = append(rows, reminderRow{reminder: &sorted[i]})
 	}
 	return rows
-}
-
-// kindHeading names a group of n reminders of kind k: "Check-in calls".
-func kindHeading(k data.Kind, n int) string {
-	l := kindLabel(k, n)
-	if l == "" {
-		return kindTitle(k)
-	}
-	return strings.ToUpper(l[:1]) + l[1:]
 }

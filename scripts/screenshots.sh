@@ -34,6 +34,7 @@ shoot() { # screen name, file, keys...
       type:*) xdotool type --delay 60 "${k#type:}" ;;
       click:*) xdotool mousemove ${k#click:} click 1 ;;
       wait:*) sleep "${k#wait:}" ;;
+      scroll:*) xdotool mousemove 700 450 click --repeat "${k#scroll:}" --delay 30 5 ;;
       *) xdotool key "$k" ;;
     esac
     sleep 0.8
@@ -74,6 +75,26 @@ for pdf in "$HOME"/*.pdf; do
   [ -e "$pdf" ] || continue
   pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$pdf" "$out/pdf-$(basename "$pdf" .pdf)"
 done
+# Reports in both variants (REGULARS_THEME overrides the saved choice), and its groups tab.
+export REGULARS_THEME=light
+shoot reports reports-light Escape
+shoot reports reports-light-lower Escape scroll:15
+shoot reports segments-light Escape "click:370 58"
+export REGULARS_THEME=dark
+shoot reports reports-dark Escape
+shoot reports reports-dark-lower Escape scroll:15
+shoot reports segments-dark Escape "click:370 58"
+unset REGULARS_THEME
+# A shop file overwritten by a photo: the window offers the newest good backup.
+shop=$db
+db="$work/bad/regulars.db"
+mkdir -p "$work/bad"
+"$out/regulars" demo --db "$db" --date "$date" --customers 200 >/dev/null
+"$out/regulars" backup --db "$db" >/dev/null
+rm -f "$db" "$db-wal" "$db-shm"
+printf '\xff\xd8\xff\xe0 JFIF a holiday photo' > "$db"
+shoot today rescue
+db=$shop
 rm -f "$out/regulars"
 echo "screenshots in $out/"
 ls "$out"
