@@ -81,13 +81,14 @@ func newCalendar(a *App) screen {
 	}
 	c.grid = newMonthGrid(cells, c.gridKey, c.gridRune)
 	c.pane = newReminderPane(a, "Nothing due that day.")
+	c.pane.stacked()
 	c.dayHead = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	keys := widget.NewLabel("Keys: arrows move the day, Page Up/Down the month, T today, W week, Enter the day's list, N add an occasion.")
 	keys.Wrapping = fyne.TextWrapWord
 	keys.Importance = widget.LowImportance
 	left := container.NewBorder(names, container.NewVBox(calendarLegend(), keys), nil, nil, c.grid)
 	split := container.NewHSplit(left, container.NewBorder(c.dayHead, nil, nil, nil, c.pane.obj))
-	split.Offset = 0.52
+	split.Offset = 0.55
 	c.monthV = split
 
 	// Week: seven days, one after the other, each with its reminders.
@@ -245,6 +246,9 @@ func (c *calendarScreen) renderWeek() {
 		}
 	}
 	c.weekPane.set(rows)
+	if c.weekPane.selected == nil {
+		c.weekPane.selectFirst()
+	}
 }
 
 func (c *calendarScreen) gridKey(ev *fyne.KeyEvent) {
@@ -294,27 +298,33 @@ func (c *calendarScreen) addOccasion() {
 func kindColor(k data.Kind) color.Color {
 	switch k {
 	case data.KindThankYou:
-		return color.NRGBA{0xD8, 0x1B, 0x60, 0xFF}
+		return color.NRGBA{0xF4, 0x8F, 0xB1, 0xFF} // light pink
 	case data.KindCheckIn:
-		return color.NRGBA{0x1E, 0x88, 0xE5, 0xFF}
+		return color.NRGBA{0x1E, 0x88, 0xE5, 0xFF} // blue
 	case data.KindBirthday:
-		return color.NRGBA{0xF5, 0x7C, 0x00, 0xFF}
+		return color.NRGBA{0xFB, 0x8C, 0x00, 0xFF} // orange
 	case data.KindAnniversary:
-		return color.NRGBA{0x8E, 0x24, 0xAA, 0xFF}
+		return color.NRGBA{0x9C, 0x27, 0xB0, 0xFF} // purple
 	case data.KindOccasion:
-		return color.NRGBA{0x00, 0x89, 0x7B, 0xFF}
+		return color.NRGBA{0x00, 0xAC, 0xC1, 0xFF} // cyan
 	case data.KindPromise:
-		return color.NRGBA{0x43, 0xA0, 0x47, 0xFF}
+		return color.NRGBA{0x43, 0xA0, 0x47, 0xFF} // green
 	case data.KindComplaintFollowup:
-		return color.NRGBA{0xC6, 0x28, 0x28, 0xFF}
+		return color.NRGBA{0xE5, 0x39, 0x35, 0xFF} // red
 	case data.KindStayInTouch:
-		return color.NRGBA{0x79, 0x55, 0x48, 0xFF}
+		return color.NRGBA{0x8D, 0x6E, 0x63, 0xFF} // brown
 	case data.KindRewardReady:
-		return color.NRGBA{0xFF, 0xB3, 0x00, 0xFF}
+		return color.NRGBA{0xFD, 0xD8, 0x35, 0xFF} // yellow
 	case data.KindPointsExpiring:
-		return color.NRGBA{0x54, 0x6E, 0x7A, 0xFF}
+		return color.NRGBA{0x90, 0xA4, 0xAE, 0xFF} // grey
 	}
 	return theme.Color(theme.ColorNameForeground)
+}
+
+// faded is a colour for days outside the month on show.
+func faded(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x60}
 }
 
 const dotSize = 9
@@ -428,6 +438,10 @@ func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminde
 		on := slices.ContainsFunc(rs, func(r data.Reminder) bool { return r.Kind == k })
 		if on {
 			c.kinds = append(c.kinds, k)
+			c.dots[k].FillColor = kindColor(k)
+			if !inMonth {
+				c.dots[k].FillColor = faded(kindColor(k))
+			}
 			c.dots[k].Show()
 		} else {
 			c.dots[k].Hide()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -46,6 +47,16 @@ func (a *App) callsPDF(ctx context.Context, day data.Day) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	// Open complaints first, as on Today: they are the calls that cannot wait.
+	slices.SortStableFunc(rs, func(x, y data.Reminder) int {
+		switch {
+		case x.OpenComplaint == y.OpenComplaint:
+			return 0
+		case x.OpenComplaint:
+			return -1
+		}
+		return 1
+	})
 	var b bytes.Buffer
 	err = printing.CallSheet(&b, shop, day, rs)
 	return b.Bytes(), len(rs), err
@@ -111,6 +122,7 @@ func (a *App) savePDF(name string, pdf []byte) {
 	}, a.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.SetTitleText("Save the PDF; it then opens, ready to print")
 	d.SetConfirmText("Save and open")
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()

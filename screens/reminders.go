@@ -46,6 +46,7 @@ type reminderPane struct {
 	obligations map[string]data.Obligation
 	// readOnly hides the actions (for rows already done).
 	readOnly bool
+	split    *container.Split
 	obj      fyne.CanvasObject
 }
 
@@ -60,7 +61,9 @@ func newReminderPane(a *App, empty string) *reminderPane {
 			tag := widget.NewLabel("")
 			kind := widget.NewLabel("")
 			kind.Importance = widget.LowImportance
-			row := container.NewBorder(nil, nil, kind, tag, name)
+			kind.Alignment = fyne.TextAlignCenter
+			// A fixed width keeps the names lined up whatever the icon's width.
+			row := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, kind.MinSize().Height), kind), tag, name)
 			return container.NewStack(head, row)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -80,7 +83,7 @@ func newReminderPane(a *App, empty string) *reminderPane {
 			head.Hide()
 			row.Show()
 			name := row.Objects[0].(*widget.Label)
-			kind := row.Objects[1].(*widget.Label)
+			kind := row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
 			tag := row.Objects[2].(*widget.Label)
 			name.SetText(r.reminder.CustomerName + " — " + r.reminder.Why)
 			kind.SetText(kindIcon(r.reminder.Kind))
@@ -136,10 +139,17 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
-	split := container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
-	split.Offset = 0.55
-	p.obj = split
+	p.split = container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
+	p.split.Offset = 0.55
+	p.obj = p.split
 	return p
+}
+
+// stacked puts the detail under the list, for a narrow pane.
+func (p *reminderPane) stacked() {
+	p.split.Horizontal = false
+	p.split.Offset = 0.42
+	p.split.Refresh()
 }
 
 // set replaces the rows; the selection follows the same reminder if it is still there.
@@ -612,6 +622,12 @@ func (p *reminderPane) openCustomer() {
 		return
 	}
 	p.a.openCustomer(p.selected.CustomerID)
+	// The keyboard goes to the customer's timeline, where an open promise or
+	// complaint is picked, rather than to the search box, which would catch
+	// the letter O as well.
+	if cs, ok := p.a.screens["customers"].(*customersScreen); ok {
+		p.a.win.Canvas().Focus(cs.page.tlList)
+	}
 }
 
 func defaultChannel(r *data.Reminder) data.Channel {

@@ -463,3 +463,19 @@ func TestPrintMakesPDFs(t *testing.T) {
 		t.Errorf("file name %q", got)
 	}
 }
+
+func TestOOpensTheCustomerWithTheKeyboardOnTheTimeline(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("today")
+	td := f.app.screens["today"].(*todayScreen)
+	td.due.selectFirst()
+	td.due.list.TypedRune('o')
+	cs := f.app.screens["customers"].(*customersScreen)
+	if f.app.Current() != "customers" || cs.page.cust.ID != f.ann {
+		t.Fatalf("on %q showing %q", f.app.Current(), cs.page.cust.Name)
+	}
+	if f.app.win.Canvas().Focused() != cs.page.tlList || cs.search.Text != "" {
+		t.Errorf("focus %T, search %q", f.app.win.Canvas().Focused(), cs.search.Text)
+	}
+}

@@ -27,6 +27,7 @@ type settingsScreen struct {
 	unlocked bool
 	lock     *fyne.Container
 	body     *fyne.Container
+	sections *keyList
 
 	shopName *widget.Entry
 	address  *widget.Entry
@@ -67,7 +68,7 @@ func newSettings(a *App) screen {
 	s.shopName.Validator = data.CheckName
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
-	s.address.SetPlaceHolder("1 Harbour Lane\nPortree IV51 9XX")
+	s.address.SetPlaceHolder("Street, town and postcode, one per line: printed on cards")
 	s.currency = widget.NewEntry()
 	s.currency.SetPlaceHolder("£, €, $ or empty")
 	shopForm := widget.NewForm(
@@ -174,8 +175,39 @@ func newSettings(a *App) screen {
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
 	s.safety = newSafetySettings(a)
-	s.body = container.NewVBox(append([]fyne.CanvasObject{shop, staff, loyalty, rules, messages, popups, a.appearanceCard(), dataCard}, s.safety.cards()...)...)
-	s.obj = container.NewStack(s.lock, container.NewVScroll(s.body))
+	// One section at a time, picked from a list that the keyboard reaches.
+	sections := []struct {
+		title string
+		obj   fyne.CanvasObject
+	}{
+		{"Shop", shop}, {"Staff", staff}, {"Loyalty scheme", loyalty}, {"Reminder rules", rules},
+		{"Messages", messages}, {"Pop-ups and look", container.NewVBox(popups, a.appearanceCard())},
+		{"Data and backups", container.NewVBox(dataCard, s.safety.backups.card)}, {"Audit log", s.safety.audit.card},
+	}
+	pages := container.NewStack()
+	for _, sec := range sections {
+		pages.Add(container.NewVScroll(sec.obj))
+	}
+	s.sections = newKeyList(func() int { return len(sections) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(sections) {
+				o.(*widget.Label).SetText(sections[i].title)
+			}
+		})
+	s.sections.OnSelected = func(i widget.ListItemID) {
+		for j, pg := range pages.Objects {
+			if j == i {
+				pg.Show()
+			} else {
+				pg.Hide()
+			}
+		}
+	}
+	s.sections.Select(0)
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(180, float32(len(sections))*40), s.sections))
+	s.body = container.NewBorder(nil, nil, side, nil, pages)
+	s.obj = container.NewStack(s.lock, s.body)
 	s.body.Hide()
 	return s
 }
@@ -238,6 +270,7 @@ func (s *settingsScreen) unlockDialog() {
 			s.open()
 		})
 		again.OnSubmitted = func(string) { d.Submit() }
+		d.Resize(fyne.NewSize(440, 230))
 		d.Show()
 		s.a.win.Canvas().Focus(pin)
 		return
@@ -250,6 +283,7 @@ func (s *settingsScreen) open() {
 	s.lock.Hide()
 	s.body.Show()
 	s.reload()
+	s.a.win.Canvas().Focus(s.sections)
 }
 
 type settingsData struct {

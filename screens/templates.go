@@ -24,6 +24,7 @@ type templateEditor struct {
 	pick    *widget.Select
 	text    *widget.Entry
 	preview *widget.Label
+	head    *widget.Label
 	problem *widget.Label
 	state   *widget.Label
 	obj     fyne.CanvasObject
@@ -61,10 +62,10 @@ func newTemplateEditor(a *App) *templateEditor {
 	fields := widget.NewLabel("Fields: " + fieldNames() + `. Example: {{if .Points}}You have {{.Points}} points.{{end}}`)
 	fields.Wrapping = fyne.TextWrapWord
 	fields.Importance = widget.LowImportance
-	previewHead := widget.NewLabelWithStyle("As Ann Lee would read it:", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	e.head = widget.NewLabelWithStyle("As Ann Lee would read it:", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	e.obj = container.NewVBox(
 		container.NewHBox(widget.NewLabel("Message for"), e.pick, e.state),
-		e.text, fields, e.problem, previewHead, e.preview,
+		e.text, fields, e.problem, e.head, e.preview,
 		container.NewHBox(save, reset),
 	)
 	e.pick.SetSelected(kindTitle(e.kind))
@@ -129,11 +130,13 @@ func (e *templateEditor) tryIt() {
 	if err != nil {
 		e.problem.SetText(templateProblem(err))
 		e.problem.Show()
+		e.head.Hide()
 		e.preview.SetText("")
 		return
 	}
 	e.problem.SetText("")
 	e.problem.Hide()
+	e.head.Show()
 	e.preview.SetText(msg)
 }
 
