@@ -152,12 +152,26 @@ func (p *customerPage) save(c data.Customer) {
 				return 0, err
 			}
 			if len(dups) > 0 {
-				return dups[0].ID, fmt.Errorf("%s (customer %d) already has this phone or email; open them, or merge later", dups[0].Name, dups[0].ID)
+				return dups[0].ID, &duplicateError{dups[0]}
 			}
 			return p.a.store.AddCustomer(ctx, c)
 		}
 		return c.ID, p.a.store.UpdateCustomer(ctx, c)
 	}, func(id data.ID, err error) {
+		var dup *duplicateError
+		if errors.As(err, &dup) {
+			// Nothing typed is lost: open the one on file, or go back to the form.
+			dialog.ShowConfirm("Already a customer",
+				fmt.Sprintf("%s (customer %d) already has this phone or email.\nOpen %s instead? Choose No to change what you typed.", dup.c.Name, dup.c.ID, dup.c.Name),
+				func(open bool) {
+					if open {
+						p.load(dup.c.ID)
+					} else {
+						p.edit(c)
+					}
+				}, p.a.win)
+			return
+		}
 		if err != nil {
 			p.a.showError(err)
 			return
@@ -166,6 +180,13 @@ func (p *customerPage) save(c data.Customer) {
 		p.a.changed()
 		p.load(id)
 	})
+}
+
+// duplicateError names the customer already on file with a phone or email.
+type duplicateError struct{ c data.Customer }
+
+func (e *duplicateError) Error() string {
+	return fmt.Sprintf("%s (customer %d) already has this phone or email", e.c.Name, e.c.ID)
 }
 
 func (p *customerPage) logContact() {

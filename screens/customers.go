@@ -158,6 +158,7 @@ func (a *App) newCustomer() {
 func (a *App) openCustomer(id data.ID) {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
+		s.search.SetText("") // an old search would hide who was asked for
 		s.page.load(id)
 	}
 }
