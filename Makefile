@@ -49,5 +49,19 @@ bench: deps
 crashtest: deps
 	REGULARS_CRASH_SALES=300 $(GO) test -tags ci -count=1 -run TestCrashSafety -v ./cli/
 
+# A Linux desktop bundle (the program, its icon and a .desktop entry, from
+# FyneApp.toml) in $(DIST)/, then checked. Slow, so not part of test. fyne
+# package counts the build up in FyneApp.toml; that is put back, so the
+# source stays as committed.
+FYNE ?= $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+DIST ?= dist
+package: deps
+	@mkdir -p $(DIST)
+	@cp FyneApp.toml $(DIST)/.FyneApp.toml.keep
+	$(FYNE) package -os linux -release; status=$$?; \
+	  cp $(DIST)/.FyneApp.toml.keep FyneApp.toml; rm -f $(DIST)/.FyneApp.toml.keep; exit $$status
+	mv -f Regulars.tar.xz $(DIST)/Regulars.tar.xz
+	scripts/package.sh $(DIST)/Regulars.tar.xz
+
 clean:
 	rm -f $(BIN)

@@ -248,12 +248,12 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
-	noun := map[string]string{"customers": "customers", "purchases": "purchases", "vcard": "contacts"}[what]
+	noun := map[string][2]string{"customers": {"customer", "customers"}, "purchases": {"purchase", "purchases"}, "vcard": {"contact", "contacts"}}[what]
 	verb := "imported"
 	if opt.DryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun)
+	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[min(rep.Added, 2)/2])
 	if rep.Skipped > 0 {
 		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
 	}
@@ -340,7 +340,7 @@ func runBackup(ctx context.Context, e *Env, a args) error {
 	defer s.Close()
 	to := a.vals["to"]
 	if to == "" {
-		to = data.DefaultBackupDir(s.Path())
+		to = data.DefaultBackupDir(s.Path()) + string(os.PathSeparator)
 	}
 	path, err := s.Backup(ctx, to)
 	if err != nil {
@@ -358,6 +358,12 @@ func runRestore(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
+	// A window open on the file would go on writing to the copy moved aside.
+	release, err := data.LockWindow(path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	aside, err := data.Restore(ctx, a.pos[0], path)
 	if err != nil {
 		return err
@@ -374,7 +380,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := openStore(ctx, e, a, true, false) // the full check lists the damage itself
 	if err != nil {
 		return err
 	}

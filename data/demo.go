@@ -163,7 +163,8 @@ type demoState struct {
 
 type demoComplaint struct {
 	Complaint
-	sec int32
+	sec         int32
+	resolvedSec int32 // second of ResolvedOn the fix was reported, as its contact
 }
 
 type demoShop struct {
@@ -1204,7 +1205,11 @@ func (g *demoShop) makeComplaints() {
 			}
 			cp.ResolvedOn = max(g.open(min(resolved, g.end)), received)
 			cp.Resolution = what.resolution
-			g.contacts = append(g.contacts, demoContact{cust: ci, day: cp.ResolvedOn, sec: g.openSec(cp.ResolvedOn),
+			cp.resolvedSec = g.openSec(cp.ResolvedOn)
+			if cp.ResolvedOn == received {
+				cp.resolvedSec = max(cp.resolvedSec, cp.sec)
+			}
+			g.contacts = append(g.contacts, demoContact{cust: ci, day: cp.ResolvedOn, sec: cp.resolvedSec,
 				channel: callChannel(c), staff: cp.Staff, outcome: "resolved", note: what.resolution})
 		}
 		g.complaints = append(g.complaints, cp)
@@ -1394,7 +1399,11 @@ func (g *demoShop) assignContactIDs() {
 // Writing.
 
 func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
-	conn, err := s.w.Conn(ctx)
+	w, err := s.writer()
+	if err != nil {
+		return err
+	}
+	conn, err := w.Conn(ctx)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -1636,10 +1645,14 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		prom.add(p.ID, p.CustomerID, p.What, p.Due.String(), p.Staff, p.MadeOn.String(), nullDay(p.KeptOn))
 	}
 	comp := newDemoInsert(ctx, tx, "complaints", `id, customer_id, what, received_at, received_on, severity, staff,
-		resolved_on, resolution`)
+		resolved_on, resolved_at, resolution`)
 	for _, c := range g.complaints {
+		var resolvedAt any
+		if !c.ResolvedOn.IsZero() {
+			resolvedAt = demoInstant(c.ResolvedOn, c.resolvedSec)
+		}
 		comp.add(c.ID, c.CustomerID, c.What, demoInstant(c.Received, c.sec), c.Received.String(), string(c.Severity),
-			c.Staff, nullDay(c.ResolvedOn), c.Resolution)
+			c.Staff, nullDay(c.ResolvedOn), resolvedAt, c.Resolution)
 	}
 	return errors.Join(occ.close(), prom.close(), comp.close())
 }

@@ -127,16 +127,21 @@ func (s *Store) exportContacts(ctx context.Context, cw *csv.Writer) error {
 }
 
 func (s *Store) exportComplaints(ctx context.Context, cw *csv.Writer) error {
-	if err := cw.Write([]string{"id", "customer", "received", "severity", "status", "resolved", "what", "resolution", "staff"}); err != nil {
+	// received_at and resolved_at (to the second; resolved_at is empty
+	// where only the day is known) come last so reports can be checked
+	// in hours.
+	if err := cw.Write([]string{"id", "customer", "received", "severity", "status", "resolved", "what", "resolution", "staff",
+		"received_at", "resolved_at"}); err != nil {
 		return err
 	}
 	today := s.Today()
-	return s.eachRow(ctx, `SELECT id, customer_id, received_on, severity, resolved_on, what, resolution, staff
+	return s.eachRow(ctx, `SELECT id, customer_id, received_on, severity, resolved_on, what, resolution, staff,
+		received_at, coalesce(resolved_at, '')
 		FROM complaints WHERE received_on <= ? ORDER BY id`, []any{today.String()}, func(r *sql.Rows) error {
 		var id, customer int64
-		var received, severity, what, resolution, staff string
+		var received, severity, what, resolution, staff, receivedAt, resolvedAt string
 		var resolvedOn sql.NullString
-		if err := r.Scan(&id, &customer, &received, &severity, &resolvedOn, &what, &resolution, &staff); err != nil {
+		if err := r.Scan(&id, &customer, &received, &severity, &resolvedOn, &what, &resolution, &staff, &receivedAt, &resolvedAt); err != nil {
 			return err
 		}
 		status, resolved := "open", scanDay(resolvedOn)
@@ -144,9 +149,10 @@ func (s *Store) exportComplaints(ctx context.Context, cw *csv.Writer) error {
 			status = "resolved"
 		} else {
 			// Resolved after the day being looked at: still open then.
-			resolved, resolution = 0, ""
+			resolved, resolution, resolvedAt = 0, "", ""
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), received, severity, status, resolved.String(), what, resolution, staff})
+		return cw.Write([]string{itoa(id), itoa(customer), received, severity, status, resolved.String(), what, resolution, staff,
+			receivedAt, resolvedAt})
 	})
 }
 

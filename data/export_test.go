@@ -124,11 +124,11 @@ func TestExportTablesAsOfToday(t *testing.T) {
 		(2, '2024-05-22 09:00:00', '2024-05-22', 'email', 'Raj', '', 'line one
 line two'),
 		(2, '2024-06-03 09:00:00', '2024-06-03', 'phone', 'Raj', '', 'tomorrow')`)
-	ioExec(t, s, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution) VALUES
-		(1, 'Zip broke', '2024-05-22 12:00:00', '2024-05-22', 'high', 'Maya', '2024-05-24', 'Replaced'),
-		(2, 'Late order', '2024-05-25 12:00:00', '2024-05-25', 'low', 'Raj', NULL, ''),
-		(2, 'Wrong size', '2024-05-26 12:00:00', '2024-05-26', 'medium', 'Raj', '2024-06-05', 'Exchanged'),
-		(1, 'Not yet', '2024-06-02 12:00:00', '2024-06-02', 'low', 'Raj', NULL, '')`)
+	ioExec(t, s, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution, resolved_at) VALUES
+		(1, 'Zip broke', '2024-05-22 12:00:00', '2024-05-22', 'high', 'Maya', '2024-05-24', 'Replaced', '2024-05-24 09:30:00'),
+		(2, 'Late order', '2024-05-25 12:00:00', '2024-05-25', 'low', 'Raj', NULL, '', NULL),
+		(2, 'Wrong size', '2024-05-26 12:00:00', '2024-05-26', 'medium', 'Raj', '2024-06-05', 'Exchanged', '2024-06-05 10:00:00'),
+		(1, 'Not yet', '2024-06-02 12:00:00', '2024-06-02', 'low', 'Raj', NULL, '', NULL)`)
 	for _, tc := range []struct{ what, want string }{
 		{"ledger", "id,customer,date,kind,points,purchase,staff,reason\n" +
 			"1,1,2024-05-20,earn,25,1,Maya,\n" +
@@ -136,10 +136,10 @@ line two'),
 		{"contacts", "id,customer,date,channel,staff,outcome,note\n" +
 			"1,1,2024-05-21,phone,Maya,answered,happy with the coat\n" +
 			"2,2,2024-05-22,email,Raj,,\"line one\nline two\"\n"},
-		{"complaints", "id,customer,received,severity,status,resolved,what,resolution,staff\n" +
-			"1,1,2024-05-22,high,resolved,2024-05-24,Zip broke,Replaced,Maya\n" +
-			"2,2,2024-05-25,low,open,,Late order,,Raj\n" +
-			"3,2,2024-05-26,medium,open,,Wrong size,,Raj\n"},
+		{"complaints", "id,customer,received,severity,status,resolved,what,resolution,staff,received_at,resolved_at\n" +
+			"1,1,2024-05-22,high,resolved,2024-05-24,Zip broke,Replaced,Maya,2024-05-22 12:00:00,2024-05-24 09:30:00\n" +
+			"2,2,2024-05-25,low,open,,Late order,,Raj,2024-05-25 12:00:00,\n" +
+			"3,2,2024-05-26,medium,open,,Wrong size,,Raj,2024-05-26 12:00:00,\n"},
 		{"purchases", "id,customer,date,amount,description,reference,refund_of\n" +
 			"1,1,2024-05-20,25.00,,,\n"},
 		{"customers", "id,name,phone,email,birthday,customer_since,notes,tags,do_not_contact,points\n" +

@@ -296,8 +296,8 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 		if r, err := ParseDay(received); err == nil && today < r {
 			return fmt.Errorf("complaint %d was received on %s, after %s", id, r, today)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE complaints SET resolved_on = ?, resolution = ? WHERE id = ?",
-			today.String(), resolution, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE complaints SET resolved_on = ?, resolved_at = ?, resolution = ? WHERE id = ?",
+			today.String(), fmtInstant(s.Now()), resolution, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, s.Now(), staff, "resolve complaint", fmt.Sprintf("complaint %d", id), what, resolution)

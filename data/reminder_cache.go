@@ -38,6 +38,9 @@ import (
 // worked out change: rows of another version are worked out again.
 const derivedVersion = "derived 2"
 
+// derivedSchema is the first schema with derived rows (002_derived.sql).
+const derivedSchema = 2
+
 // derivedHorizon is the first day the calendar rows cover when all rows are
 // worked out on today: three months back, so that paging back through the
 // last two months (whose grids start a few days before the 1st) stays
@@ -303,7 +306,7 @@ func (w *rowWriter) due(id ID, due Day, data []byte) { w.dueRows.add(id, int64(d
 // fails the write: on any trouble it leaves the rows as they were and the
 // customers marked, and readers work those out from the facts.
 func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) {
-	if !s.keepDerived {
+	if !s.keepDerived.Load() {
 		return
 	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT derived"); err != nil {
@@ -406,7 +409,7 @@ func idList(ctx context.Context, q querier, query string, args ...any) ([]ID, er
 // reads (write false) leaves out-of-date rows alone unless they were never
 // worked out: readers work them out from the facts instead.
 func (s *Store) startDerived(ctx context.Context, write bool) error {
-	s.keepDerived = true
+	s.keepDerived.Store(true)
 	var fingerprint string
 	var dirty int
 	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty) FROM reminder_cache").Scan(&fingerprint, &dirty)
@@ -447,7 +450,7 @@ func (v *derivedView) slowIDs() []ID {
 // view reads which customers must be worked out from their facts; with
 // lateAfter set, also those with facts dated after it.
 func (s *Store) view(ctx context.Context, set shopSettings, lateAfter Day) (*derivedView, error) {
-	if !s.keepDerived || s.skipDerived {
+	if !s.keepDerived.Load() || s.skipDerived {
 		return nil, nil
 	}
 	db := s.reader()
@@ -755,7 +758,7 @@ func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, 
 // checkDerived compares the derived rows of every customer worked out
 // since its last change with what its facts give now.
 func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
-	if !s.keepDerived {
+	if !s.keepDerived.Load() {
 		return nil, nil
 	}
 	db := s.reader()

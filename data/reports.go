@@ -3,6 +3,12 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Activity counts customers by how recently they bought.
@@ -58,49 +64,98 @@ type FollowUpRow struct {
 	Open    int // still on the list
 }
 
-// FollowUp counts how reminders due from the day the database was created
-// up to day were handled, per kind. It returns the day counting starts.
-func (s *Store) FollowUp(ctx context.Context, day Day) ([]FollowUpRow, Day, error) {
+// StaffFollowUpRow is how the reminders one person last touched were
+// handled. Staff is "" for reminders nobody touched: most missed ones.
+type StaffFollowUpRow struct {
+	Staff   string
+	OnTime  int
+	Late    int
+	Skipped int
+	Missed  int
+	Open    int
+}
+
+// FollowUpReport counts reminders due from Since (the day the database was
+// created) up to the report's day, by kind and by the staff member on the
+// reminder's stored state.
+type FollowUpReport struct {
+	Since   Day
+	ByKind  []FollowUpRow      // every kind, in the rules table's order
+	ByStaff []StaffFollowUpRow // by name; "" (nobody) last
+}
+
+// tally adds one reminder's outcome to the counters.
+func tally(r Reminder, onTime, late, skipped, missed, open *int) {
+	switch r.State {
+	case StateDone:
+		if r.DoneOn <= r.Due {
+			*onTime++
+		} else {
+			*late++
+		}
+	case StateSkipped:
+		*skipped++
+	case StateMissed:
+		*missed++
+	default:
+		*open++
+	}
+}
+
+// FollowUpReport counts how reminders due from the day the database was
+// created up to day were handled, per kind and per staff member.
+func (s *Store) FollowUpReport(ctx context.Context, day Day) (FollowUpReport, error) {
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
-		return nil, 0, err
+		return FollowUpReport{}, err
 	}
+	rep := FollowUpReport{Since: since}
 	all, err := s.AllReminders(ctx, day)
 	if err != nil {
-		return nil, since, err
+		return rep, err
 	}
 	byKind := map[Kind]*FollowUpRow{}
 	for _, k := range Kinds {
 		byKind[k] = &FollowUpRow{Kind: k}
 	}
+	byStaff := map[string]*StaffFollowUpRow{}
 	for _, r := range all {
 		if r.Due < since || r.Due > day {
 			continue
 		}
-		row := byKind[r.Kind]
-		if row == nil {
-			continue
+		if row := byKind[r.Kind]; row != nil {
+			tally(r, &row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
 		}
-		switch r.State {
-		case StateDone:
-			if r.DoneOn <= r.Due {
-				row.OnTime++
-			} else {
-				row.Late++
-			}
-		case StateSkipped:
-			row.Skipped++
-		case StateMissed:
-			row.Missed++
-		default:
-			row.Open++
+		st := byStaff[r.Staff]
+		if st == nil {
+			st = &StaffFollowUpRow{Staff: r.Staff}
+			byStaff[r.Staff] = st
 		}
+		tally(r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
 	}
-	out := make([]FollowUpRow, 0, len(Kinds))
 	for _, k := range Kinds {
-		out = append(out, *byKind[k])
+		rep.ByKind = append(rep.ByKind, *byKind[k])
 	}
-	return out, since, nil
+	for _, st := range byStaff {
+		rep.ByStaff = append(rep.ByStaff, *st)
+	}
+	slices.SortFunc(rep.ByStaff, func(a, b StaffFollowUpRow) int {
+		if (a.Staff == "") != (b.Staff == "") {
+			return boolInt(a.Staff == "") - boolInt(b.Staff == "")
+		}
+		return strings.Compare(strings.ToLower(a.Staff), strings.ToLower(b.Staff))
+	})
+	return rep, nil
+}
+
+// FollowUp counts how reminders due from the day the database was created
+// up to day were handled, per kind. It returns the day counting starts.
+func (s *Store) FollowUp(ctx context.Context, day Day) ([]FollowUpRow, Day, error) {
+	rep, err := s.FollowUpReport(ctx, day)
+	if err != nil {
+		return nil, rep.Since, err
+	}
+	return rep.ByKind, rep.Since, nil
 }
 
 // HandledOn lists the reminders done or skipped on day d. Only the customers
@@ -138,4 +193,410 @@ func (s *Store) HandledOn(ctx context.Context, d Day) ([]Reminder, error) {
 		}
 	}
 	return out, nil
+}
+
+// MonthActivity is the customer activity as it stood at the end of a month.
+type MonthActivity struct {
+	MonthEnd Day
+	Activity
+}
+
+// MonthEnds lists the last n month-ends on or before day, oldest first;
+// day itself counts when it is the last day of its month.
+func MonthEnds(day Day, n int) []Day {
+	y, m, _ := day.Date()
+	end := NewDay(y, m, 1).AddDays(-1)
+	if _, _, next := day.AddDays(1).Date(); next == 1 {
+		end = day
+	}
+	out := make([]Day, n)
+	for i := n - 1; i >= 0; i-- {
+		out[i] = end
+		ey, em, _ := end.Date()
+		end = NewDay(ey, em, 1).AddDays(-1)
+	}
+	return out
+}
+
+// saleDays loads, per customer, the days of their sales up to day in
+// ascending order. Refunds and voided lines are not visits.
+func (s *Store) saleDays(ctx context.Context, day Day) (map[ID][]Day, error) {
+	out := map[ID][]Day{}
+	err := s.eachRow(ctx, `SELECT customer_id, day FROM purchases WHERE customer_id IS NOT NULL
+		AND amount_cents > 0 AND voided = 0 AND day <= ? ORDER BY customer_id, day`, []any{day.String()},
+		func(r *sql.Rows) error {
+			var id ID
+			var d string
+			if err := r.Scan(&id, &d); err != nil {
+				return err
+			}
+			pd, err := ParseDay(d)
+			if err != nil {
+				return err
+			}
+			out[id] = append(out[id], pd)
+			return nil
+		})
+	return out, err
+}
+
+// lastOnOrBefore is the latest of the ascending days on or before d, or zero.
+func lastOnOrBefore(days []Day, d Day) Day {
+	i, _ := slices.BinarySearch(days, d+1)
+	if i == 0 {
+		return 0
+	}
+	return days[i-1]
+}
+
+// anyBetween reports a day in from..to (inclusive) among the ascending days.
+func anyBetween(days []Day, from, to Day) bool {
+	i, _ := slices.BinarySearch(days, from)
+	return i < len(days) && days[i] <= to
+}
+
+// ActivityByMonth is CustomerActivity at each of the last n month-ends on
+// or before day, oldest first: the trend of active, lapsing, drifting and
+// lost customers.
+func (s *Store) ActivityByMonth(ctx context.Context, day Day, n int) ([]MonthActivity, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	total, err := s.CountCustomers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sales, err := s.saleDays(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	var out []MonthActivity
+	for _, end := range MonthEnds(day, n) {
+		a := Activity{Total: total}
+		for _, days := range sales {
+			last := lastOnOrBefore(days, end)
+			switch age := end.Sub(last); {
+			case last.IsZero():
+				continue
+			case age < 90:
+				a.Active++
+			case age < 180:
+				a.Lapsing++
+			case age < 365:
+				a.Drifting++
+			default:
+				a.Lost++
+			}
+		}
+		a.Never = total - a.Active - a.Lapsing - a.Drifting - a.Lost
+		out = append(out, MonthActivity{MonthEnd: end, Activity: a})
+	}
+	return out, nil
+}
+
+// RetentionBenchmark is the share of its customers an average shop keeps
+// from one year to the next: it loses about a fifth.
+const RetentionBenchmark = 0.80
+
+// Retention is the yearly retention rate: of the customers who bought in
+// the year before From, how many bought again from From to To.
+type Retention struct {
+	From, To Day // the last twelve months, both days included
+	Base     int // customers who bought in the twelve months before From
+	Kept     int // of those, customers who bought again from From to To
+}
+
+// Rate is Kept as a share of Base, 0 when there is no base.
+func (r Retention) Rate() float64 {
+	if r.Base == 0 {
+		return 0
+	}
+	return float64(r.Kept) / float64(r.Base)
+}
+
+// Retention works out the yearly retention rate as of day.
+func (s *Store) Retention(ctx context.Context, day Day) (Retention, error) {
+	sales, err := s.saleDays(ctx, day)
+	if err != nil {
+		return Retention{}, err
+	}
+	return retentionOf(sales, day), nil
+}
+
+func retentionOf(sales map[ID][]Day, day Day) Retention {
+	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
+	prevFrom := day.AddMonths(-24).AddDays(1)
+	for _, days := range sales {
+		if anyBetween(days, prevFrom, r.From.AddDays(-1)) {
+			r.Base++
+			if anyBetween(days, r.From, r.To) {
+				r.Kept++
+			}
+		}
+	}
+	return r
+}
+
+// ComplaintReport is how complaints received in the last twelve months
+// were handled.
+type ComplaintReport struct {
+	From, To  Day // complaints received on these days and between count
+	Received  int
+	Resolved  int // of those, resolved by To
+	Within24h int // resolved no more than 24 hours after being received
+	// MedianHours is the median time from receiving to resolving, over the
+	// resolved ones; 0 when none is resolved. A complaint whose resolution
+	// has only a day (resolved before times were kept, or entered after the
+	// event) counts whole days from the time it was received.
+	MedianHours float64
+	Customers   int // customers who complained
+	BoughtAgain int // of those, customers who bought on a day after their first complaint
+}
+
+// ResolvedShare is the share of complaints received that were resolved
+// within 24 hours.
+func (c ComplaintReport) ResolvedShare() float64 {
+	if c.Received == 0 {
+		return 0
+	}
+	return float64(c.Within24h) / float64(c.Received)
+}
+
+// ComplaintReport reports on the complaints received in the twelve months up to day.
+func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, error) {
+	rep := ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
+	first := map[ID]Day{}
+	var hours []float64
+	err := s.eachRow(ctx, `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
+		FROM complaints WHERE received_on >= ? AND received_on <= ? ORDER BY id`, []any{rep.From.String(), day.String()},
+		func(r *sql.Rows) error {
+			var id ID
+			var receivedAt, receivedOn, resolvedAt string
+			var resolvedOn sql.NullString
+			if err := r.Scan(&id, &receivedAt, &receivedOn, &resolvedOn, &resolvedAt); err != nil {
+				return err
+			}
+			rep.Received++
+			received, err := ParseDay(receivedOn)
+			if err != nil {
+				return err
+			}
+			if f, ok := first[id]; !ok || received < f {
+				first[id] = received
+			}
+			resolved := scanDay(resolvedOn)
+			if resolved.IsZero() || resolved > day {
+				return nil
+			}
+			rep.Resolved++
+			from := parseInstant(receivedAt)
+			to := parseInstant(resolvedAt)
+			if to.IsZero() {
+				to = from.AddDate(0, 0, resolved.Sub(received))
+			}
+			h := to.Sub(from).Hours()
+			hours = append(hours, h)
+			if h <= 24 {
+				rep.Within24h++
+			}
+			return nil
+		})
+	if err != nil {
+		return rep, err
+	}
+	rep.MedianHours = median(hours)
+	rep.Customers = len(first)
+	if len(first) == 0 {
+		return rep, nil
+	}
+	sales, err := s.saleDays(ctx, day)
+	if err != nil {
+		return rep, err
+	}
+	for id, d := range first {
+		if anyBetween(sales[id], d.AddDays(1), day) {
+			rep.BoughtAgain++
+		}
+	}
+	return rep, nil
+}
+
+// median of v (sorted in place); the mean of the middle two for an even count.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// PointsReport is the loyalty scheme's standing as of To.
+type PointsReport struct {
+	From, To    Day
+	Outstanding int64 // points customers hold
+	Holders     int   // customers holding any
+	// Liability is what the points held would cost if spent: whole rewards
+	// per customer at the current scheme. A part of a reward (150 points at
+	// 100 per reward is one reward) counts nothing, since it cannot be
+	// redeemed.
+	Liability     Cents
+	Redeemed      int64 // points redeemed on sales from From to To, voided sales not counted
+	RedeemedValue Cents // the money off those sales
+	Scheme        Loyalty
+}
+
+// PointsReport reports the points held on day and redeemed in the twelve
+// months up to it.
+func (s *Store) PointsReport(ctx context.Context, day Day) (PointsReport, error) {
+	rep := PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
+	l, err := s.scheme(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Scheme = l
+	err = s.eachRow(ctx, `SELECT sum(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()},
+		func(r *sql.Rows) error {
+			var b int64
+			if err := r.Scan(&b); err != nil {
+				return err
+			}
+			if b > 0 {
+				rep.Outstanding += b
+				rep.Holders++
+				rep.Liability += Cents(b/l.RewardPoints) * l.RewardValue
+			}
+			return nil
+		})
+	if err != nil {
+		return rep, err
+	}
+	err = s.reader().QueryRowContext(ctx, `SELECT coalesce(-sum(l.points), 0) FROM ledger l JOIN purchases p ON p.id = l.purchase_id
+		WHERE l.kind = 'redeem' AND p.voided = 0 AND l.day >= ? AND l.day <= ?`, rep.From.String(), day.String()).Scan(&rep.Redeemed)
+	if err != nil {
+		return rep, s.explain(err)
+	}
+	err = s.reader().QueryRowContext(ctx, `SELECT coalesce(sum(discount_cents), 0) FROM purchases
+		WHERE voided = 0 AND discount_cents > 0 AND day >= ? AND day <= ?`, rep.From.String(), day.String()).Scan(&rep.RedeemedValue)
+	return rep, s.explain(err)
+}
+
+// Report is every figure of the Reports page as of Day.
+type Report struct {
+	Day        Day
+	Now        Activity
+	Months     []MonthActivity // the last twelve month-ends
+	Retention  Retention
+	FollowUp   FollowUpReport
+	Complaints ComplaintReport
+	Points     PointsReport
+	Top        []TopCustomer
+}
+
+// ReportMonths is how many month-ends the activity trend shows.
+const ReportMonths = 12
+
+// Report gathers every report as of day (normally today), with the top
+// customers by what they spent.
+func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
+	r := Report{Day: day}
+	var err error
+	if r.Now, err = s.CustomerActivity(ctx, day); err != nil {
+		return r, err
+	}
+	if r.Months, err = s.ActivityByMonth(ctx, day, ReportMonths); err != nil {
+		return r, err
+	}
+	if r.Retention, err = s.Retention(ctx, day); err != nil {
+		return r, err
+	}
+	if r.FollowUp, err = s.FollowUpReport(ctx, day); err != nil {
+		return r, err
+	}
+	if r.Complaints, err = s.ComplaintReport(ctx, day); err != nil {
+		return r, err
+	}
+	if r.Points, err = s.PointsReport(ctx, day); err != nil {
+		return r, err
+	}
+	r.Top, err = s.TopCustomers(ctx, top)
+	return r, err
+}
+
+// ReportPart names one report that exports on its own as CSV.
+type ReportPart struct {
+	ID    string // as WriteCSV takes it, and a file name's stem
+	Title string
+}
+
+// ReportParts are the reports of the Reports page, in the page's order.
+var ReportParts = []ReportPart{
+	{"activity", "Active, lapsing and lost customers by month"},
+	{"retention", "Yearly retention"},
+	{"followup_kinds", "Follow-up by kind of reminder"},
+	{"followup_staff", "Follow-up by staff member"},
+	{"complaints", "Complaints"},
+	{"points", "Loyalty points"},
+	{"top_customers", "Top customers"},
+}
+
+func percent(share float64) string { return strconv.FormatFloat(share*100, 'f', 1, 64) }
+
+// WriteCSV writes one part of the report (see ReportParts) as CSV with a
+// header row. Money is written as 12.34 and shares as percentages.
+func (r Report) WriteCSV(w io.Writer, part string) error {
+	cw := csv.NewWriter(w)
+	n := strconv.Itoa
+	var rows [][]string
+	switch part {
+	case "activity":
+		rows = append(rows, []string{"month_end", "customers", "active", "lapsing", "drifting", "lost", "never_bought"})
+		for _, m := range r.Months {
+			rows = append(rows, []string{m.MonthEnd.String(), n(m.Total), n(m.Active), n(m.Lapsing), n(m.Drifting), n(m.Lost), n(m.Never)})
+		}
+	case "retention":
+		x := r.Retention
+		rows = append(rows, []string{"from", "to", "bought_year_before", "bought_again", "rate_percent", "benchmark_percent"},
+			[]string{x.From.String(), x.To.String(), n(x.Base), n(x.Kept), percent(x.Rate()), percent(RetentionBenchmark)})
+	case "followup_kinds":
+		rows = append(rows, []string{"kind", "on_time", "late", "skipped", "missed", "open", "since"})
+		for _, f := range r.FollowUp.ByKind {
+			rows = append(rows, []string{string(f.Kind), n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
+		}
+	case "followup_staff":
+		rows = append(rows, []string{"staff", "on_time", "late", "skipped", "missed", "open", "since"})
+		for _, f := range r.FollowUp.ByStaff {
+			rows = append(rows, []string{f.Staff, n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
+		}
+	case "complaints":
+		c := r.Complaints
+		rows = append(rows, []string{"from", "to", "received", "resolved", "resolved_within_24h", "resolved_within_24h_percent",
+			"median_hours_to_resolve", "customers", "bought_again"},
+			[]string{c.From.String(), c.To.String(), n(c.Received), n(c.Resolved), n(c.Within24h), percent(c.ResolvedShare()),
+				strconv.FormatFloat(c.MedianHours, 'f', 1, 64), n(c.Customers), n(c.BoughtAgain)})
+	case "points":
+		p := r.Points
+		rows = append(rows, []string{"date", "points_outstanding", "customers_holding_points", "liability", "redeemed_from",
+			"points_redeemed", "redeemed_value", "points_per_reward", "reward_value"},
+			[]string{p.To.String(), itoa(p.Outstanding), n(p.Holders), p.Liability.String(), p.From.String(),
+				itoa(p.Redeemed), p.RedeemedValue.String(), itoa(p.Scheme.RewardPoints), p.Scheme.RewardValue.String()})
+	case "top_customers":
+		rows = append(rows, []string{"rank", "id", "name", "spent", "visits", "points"})
+		for i, t := range r.Top {
+			rows = append(rows, []string{n(i + 1), itoa(t.Customer.ID), t.Customer.Name, t.Spent.String(), n(t.Visits), itoa(t.Balance)})
+		}
+	default:
+		var ids []string
+		for _, p := range ReportParts {
+			ids = append(ids, p.ID)
+		}
+		return fmt.Errorf("there is no report %q: choose one of %s", part, strings.Join(ids, ", "))
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("cannot write the report: %w", err)
+	}
+	return nil
 }

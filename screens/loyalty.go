@@ -91,7 +91,7 @@ func newLoyalty(a *App) screen {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	left := container.NewBorder(bold("Top customers (last 12 months)"), nil, nil, nil, l.topT)
+	left := container.NewBorder(bold("Top customers (all time)"), nil, nil, nil, l.topT)
 	right := container.NewBorder(bold("Rewards ready to use"), widget.NewLabel("Pick a customer to see their ledger or adjust points (owner PIN)."), nil, nil, l.readyL)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55

@@ -3,119 +3,361 @@ package screens
 import (
 	"context"
 	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/printing"
 )
 
-// reportsScreen shows whether the follow-up is working.
+// reportsScreen shows whether the follow-up is working: customers by how
+// recently they bought, retention against the average shop, reminders
+// handled per kind and per person, complaints, points and the best
+// customers; each exports as CSV and the page prints to PDF. Its second
+// tab picks groups of customers for a message (segments.go).
 type reportsScreen struct {
 	a      *App
-	people *widget.Label
-	follow *widget.Table
-	rows   []data.FollowUpRow
-	note   *widget.Label
-	obj    fyne.CanvasObject
+	rep    data.Report
+	loaded bool
+
+	asOf                       *widget.Label
+	people, peopleNote         *widget.Label
+	retention                  *gauge
+	retentionNote              *widget.Label
+	complaints, complaintsNote *widget.Label
+	points, pointsNote         *widget.Label
+	months                     *barChart
+	kinds                      *barChart
+	staff                      *fyne.Container
+	top                        *fyne.Container
+	note                       *widget.Label
+	exportBtn                  *widget.Button
+
+	segments *segmentsPane
+	tabs     *container.AppTabs
+	obj      fyne.CanvasObject
 }
+
+// The colours of the charts: green is good, red is bad, on screen and on paper.
+var (
+	activitySeries = []chartSeries{
+		{"Active (bought in 90 days)", themed(theme.ColorNameSuccess)},
+		{"Lapsing (90–180 days)", themed(theme.ColorNameWarning)},
+		{"Drifting (180–365 days)", blend(theme.ColorNameWarning, theme.ColorNameError)},
+		{"Lost (over a year)", themed(theme.ColorNameError)},
+	}
+	followUpSeries = []chartSeries{
+		{"Done on time", themed(theme.ColorNameSuccess)},
+		{"Done late", themed(theme.ColorNameWarning)},
+		{"Skipped", themed(theme.ColorNamePlaceHolder)},
+		{"Missed", themed(theme.ColorNameError)},
+	}
+)
 
 func newReports(a *App) screen {
 	r := &reportsScreen{a: a}
-	r.people = widget.NewLabel("")
-	r.people.Wrapping = fyne.TextWrapWord
-	r.note = widget.NewLabel("")
-	r.note.Importance = widget.LowImportance
-	r.note.Wrapping = fyne.TextWrapWord
-	cols := []string{"Reminder", "Done on time", "Done late", "Skipped", "Missed", "Share on time"}
-	r.follow = widget.NewTableWithHeaders(
-		func() (int, int) { return len(r.rows), len(cols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row >= len(r.rows) {
-				return
-			}
-			row := r.rows[id.Row]
-			l := o.(*widget.Label)
-			switch id.Col {
-			case 0:
-				l.SetText(kindTitle(row.Kind))
-			case 1:
-				l.SetText(fmt.Sprint(row.OnTime))
-			case 2:
-				l.SetText(fmt.Sprint(row.Late))
-			case 3:
-				l.SetText(fmt.Sprint(row.Skipped))
-			case 4:
-				l.SetText(fmt.Sprint(row.Missed))
-			case 5:
-				if t := row.OnTime + row.Late + row.Skipped + row.Missed; t > 0 {
-					l.SetText(fmt.Sprintf("%d%%", row.OnTime*100/t))
-				} else {
-					l.SetText("—")
-				}
-			}
-		})
-	r.follow.ShowHeaderColumn = false
-	r.follow.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.asOf = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	big := func() *widget.Label {
+		l := widget.NewLabelWithStyle("—", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.SizeName = theme.SizeNameHeadingText
+		return l
 	}
-	r.follow.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(cols[id.Col])
+	small := func() *widget.Label {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		l.SizeName = theme.SizeNameCaptionText
+		return l
+	}
+	r.people, r.peopleNote = big(), small()
+	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf("%.0f%% average shop", data.RetentionBenchmark*100))
+	r.retentionNote = small()
+	r.complaints, r.complaintsNote = big(), small()
+	r.points, r.pointsNote = big(), small()
+	r.months = newBarChart(activitySeries, false)
+	r.kinds = newBarChart(followUpSeries, true)
+	r.staff = container.New(&tableLayout{cols: 7, stretch: 0})
+	r.top = container.New(&tableLayout{cols: 5, stretch: 1})
+	r.note = widget.NewLabel("")
+	r.note.Wrapping = fyne.TextWrapWord
+
+	headline := container.NewGridWithColumns(4,
+		widget.NewCard("", "Customers active now", container.NewVBox(r.people, r.peopleNote)),
+		widget.NewCard("", "Yearly retention", container.NewVBox(r.retention, r.retentionNote)),
+		widget.NewCard("", "Complaints, last 12 months", container.NewVBox(r.complaints, r.complaintsNote)),
+		widget.NewCard("", "Loyalty points held", container.NewVBox(r.points, r.pointsNote)),
+	)
+	monthsCard := section("Customers by month-end", "How recently each customer last bought, at the end of each of the last 12 months", r.months)
+	kindsCard := section("Follow-up by kind", "Reminders due since the database was created, and how they were handled", r.kinds)
+	staffCard := section("Follow-up by staff member", "Who last handled each reminder; “Nobody” are those left unhandled", r.staff)
+	topCard := section("Top customers", "By what they paid, less refunds", r.top)
+	figures := container.NewVBox(headline, monthsCard, kindsCard, container.NewGridWithColumns(2, staffCard, topCard), r.note)
+
+	r.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), r.exportMenu)
+	printBtn := widget.NewButtonWithIcon("Print to PDF…", theme.DocumentPrintIcon(), r.printPDF)
+	icsBtn := widget.NewButtonWithIcon("Export calendar (.ics)…", theme.CalendarIcon(), r.exportICS)
+	bar := container.NewBorder(nil, nil, r.asOf, container.NewHBox(r.exportBtn, printBtn, icsBtn))
+
+	r.segments = newSegmentsPane(a)
+	r.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Figures", theme.DocumentIcon(), container.NewBorder(bar, nil, nil, nil, container.NewVScroll(figures))),
+		container.NewTabItemWithIcon("Groups & messages", theme.MailComposeIcon(), r.segments.obj),
+	)
+	r.tabs.OnSelected = func(t *container.TabItem) {
+		if t == r.tabs.Items[1] {
+			r.segments.run()
 		}
 	}
-	for i, w := range []float32{200, 120, 100, 90, 90, 120} {
-		r.follow.SetColumnWidth(i, w)
-	}
-	bold := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	r.obj = container.NewBorder(container.NewVBox(bold("Customers"), r.people, bold("Follow-up")), r.note, nil, nil, r.follow)
+	r.obj = r.tabs
 	return r
+}
+
+// section is a card with a modest heading, so a page of them reads as one.
+func section(title, subtitle string, body fyne.CanvasObject) *widget.Card {
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.SizeName = theme.SizeNameSubHeadingText
+	sub := widget.NewLabel(subtitle)
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Wrapping = fyne.TextWrapWord
+	return widget.NewCard("", "", container.NewBorder(container.NewVBox(t, sub), nil, nil, nil, body))
 }
 
 func (r *reportsScreen) content() fyne.CanvasObject { return container.NewPadded(r.obj) }
 
 func (r *reportsScreen) focus() {}
 
+// topCustomers is how many best customers the report lists.
+const topCustomers = 10
+
 func (r *reportsScreen) reload() {
 	day := r.a.Today()
-	type reportData struct {
-		act    data.Activity
-		follow []data.FollowUpRow
-		since  data.Day
-	}
-	background(r.a, func(ctx context.Context) (reportData, error) {
-		var d reportData
-		var err error
-		if d.act, err = r.a.store.CustomerActivity(ctx, day); err != nil {
-			return d, err
-		}
-		d.follow, d.since, err = r.a.store.FollowUp(ctx, day)
-		return d, err
-	}, func(d reportData, err error) {
+	background(r.a, func(ctx context.Context) (data.Report, error) {
+		return r.a.store.Report(ctx, day, topCustomers)
+	}, func(rep data.Report, err error) {
 		if err != nil {
 			r.a.showError(err)
 			return
 		}
-		a := d.act
-		r.people.SetText(fmt.Sprintf("%d customers: %d active (bought in the last 90 days), %d lapsing (90–180 days), %d drifting (180–365 days), %d lost (over a year), %d never bought.",
-			a.Total, a.Active, a.Lapsing, a.Drifting, a.Lost, a.Never))
-		r.rows = d.follow
-		r.follow.Refresh()
-		var missed []string
-		for _, row := range d.follow {
-			if row.Missed > 0 {
-				missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
+		r.show(rep)
+	})
+	if r.tabs.Selected() == r.tabs.Items[1] {
+		r.segments.run()
+	}
+}
+
+func share(part, whole int) string {
+	if whole == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%d%%", part*100/whole)
+}
+
+// show fills the page with a report.
+func (r *reportsScreen) show(rep data.Report) {
+	r.rep, r.loaded = rep, true
+	r.asOf.SetText("As of " + longDate(rep.Day))
+	a := rep.Now
+	r.people.SetText(fmt.Sprintf("%d of %d", a.Active, a.Total))
+	r.peopleNote.SetText(fmt.Sprintf("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought.",
+		a.Lapsing, a.Drifting, a.Lost, a.Never))
+
+	ret := rep.Retention
+	r.retention.set(ret.Rate())
+	if ret.Base == 0 {
+		r.retentionNote.SetText("No customers bought in the year before last year began: nothing to compare yet.")
+	} else {
+		verdict := "above"
+		if ret.Rate() < data.RetentionBenchmark {
+			verdict = "below"
+		}
+		r.retentionNote.SetText(fmt.Sprintf("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps.",
+			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
+			verdict, data.RetentionBenchmark*100))
+	}
+
+	c := rep.Complaints
+	r.complaints.SetText(fmt.Sprintf("%d received", c.Received))
+	if c.Received == 0 {
+		r.complaintsNote.SetText("None in the last 12 months.")
+	} else {
+		median := "none resolved yet"
+		if c.Resolved > 0 {
+			median = fmt.Sprintf("median %.1f hours to resolve", c.MedianHours)
+		}
+		r.complaintsNote.SetText(fmt.Sprintf("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards.",
+			c.Resolved, median, share(c.Within24h, c.Received), c.BoughtAgain, c.Customers))
+	}
+
+	p := rep.Points
+	r.points.SetText(fmt.Sprintf("%d points", p.Outstanding))
+	r.pointsNote.SetText(fmt.Sprintf("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off.",
+		plural(p.Holders, "customer", "customers"), p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
+
+	var months []chartRow
+	for _, m := range rep.Months {
+		months = append(months, chartRow{m.MonthEnd.Time().Format("Jan '06"), []int{m.Active, m.Lapsing, m.Drifting, m.Lost}})
+	}
+	r.months.set(months)
+
+	var kinds []chartRow
+	for _, k := range rep.FollowUp.ByKind {
+		done := k.OnTime + k.Late + k.Skipped + k.Missed
+		label := kindTitle(k.Kind)
+		if done > 0 {
+			label += fmt.Sprintf(" (%s on time)", share(k.OnTime, done))
+		}
+		kinds = append(kinds, chartRow{label, []int{k.OnTime, k.Late, k.Skipped, k.Missed}})
+	}
+	r.kinds.set(kinds)
+
+	r.staff.Objects = nil
+	head := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	for _, h := range []string{"Staff", "On time", "Late", "Skipped", "Missed", "Open", "On time %"} {
+		r.staff.Add(head(h))
+	}
+	for _, s := range rep.FollowUp.ByStaff {
+		name := s.Staff
+		onTime := share(s.OnTime, s.OnTime+s.Late+s.Skipped+s.Missed)
+		if name == "" {
+			name, onTime = "Nobody", "—"
+		}
+		for _, v := range []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
+			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), onTime} {
+			r.staff.Add(widget.NewLabel(v))
+		}
+	}
+	r.staff.Refresh()
+
+	r.top.Objects = nil
+	for _, h := range []string{"#", "Customer", "Spent", "Visits", "Points"} {
+		r.top.Add(head(h))
+	}
+	for i, t := range rep.Top {
+		id := t.Customer.ID
+		name := widget.NewButton(t.Customer.Name, func() { r.a.openCustomer(id) })
+		name.Alignment = widget.ButtonAlignLeading
+		name.Importance = widget.LowImportance
+		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
+		r.top.Add(name)
+		r.top.Add(widget.NewLabel(t.Spent.String()))
+		r.top.Add(widget.NewLabel(fmt.Sprint(t.Visits)))
+		r.top.Add(widget.NewLabel(fmt.Sprint(t.Balance)))
+	}
+	r.top.Refresh()
+
+	var missed []string
+	for _, row := range rep.FollowUp.ByKind {
+		if row.Missed > 0 {
+			missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
+		}
+	}
+	note := fmt.Sprintf("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures.", longDate(rep.FollowUp.Since))
+	if len(missed) > 0 {
+		note += " Missed: " + strings.Join(missed, ", ") + "."
+	}
+	r.note.SetText(note)
+}
+
+// exportMenu offers each report as its own CSV file.
+func (r *reportsScreen) exportMenu() {
+	var items []*fyne.MenuItem
+	for _, part := range data.ReportParts {
+		items = append(items, fyne.NewMenuItem(part.Title, func() { r.exportCSV(part.ID) }))
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.exportBtn).Add(fyne.NewPos(0, r.exportBtn.Size().Height))
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), r.a.win.Canvas(), pos)
+}
+
+// exportCSV saves one report as CSV, after the owner PIN.
+func (r *reportsScreen) exportCSV(part string) {
+	if !r.loaded {
+		return
+	}
+	rep := r.rep
+	r.a.requireOwner("export reports", func() {
+		r.a.saveAs(fmt.Sprintf("%s-%s.csv", part, rep.Day), func(_ context.Context, w io.Writer) error {
+			return rep.WriteCSV(w, part)
+		})
+	})
+}
+
+// printPDF saves the whole page as a PDF to print, after the owner PIN.
+func (r *reportsScreen) printPDF() {
+	if !r.loaded {
+		return
+	}
+	rep := r.rep
+	r.a.requireOwner("print reports", func() {
+		r.a.saveAs(fmt.Sprintf("reports-%s.pdf", rep.Day), func(ctx context.Context, w io.Writer) error {
+			shop, err := r.a.store.ShopName(ctx)
+			if err != nil {
+				return err
 			}
+			return printing.Report(w, printing.Shop{Name: shop}, rep)
+		})
+	})
+}
+
+// exportICS saves birthdays, occasions and promises for a phone's
+// calendar, after the owner PIN.
+func (r *reportsScreen) exportICS() {
+	r.a.requireOwner("export the calendar", func() {
+		r.a.saveAs("regulars-calendar.ics", func(ctx context.Context, w io.Writer) error {
+			return r.a.store.ExportICS(ctx, w)
+		})
+	})
+}
+
+// saveDialog asks where to save a file called name and hands back a
+// writer, or nil when the person cancels. Tests replace it.
+var saveDialog = func(a *App, name string, then func(w io.WriteCloser, where string, err error)) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if wc == nil {
+			then(nil, "", err)
+			return
 		}
-		note := fmt.Sprintf("Counted from %s, the day this database was created, so imported history does not drown the figures.", longDate(d.since))
-		if len(missed) > 0 {
-			note += " Missed: " + strings.Join(missed, ", ") + "."
+		then(wc, wc.URI().Path(), err)
+	}, a.win)
+	d.SetFileName(name)
+	if ext := filepath.Ext(name); ext != "" {
+		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	}
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// saveAs asks where to save, then writes the file off the UI goroutine
+// and says where it went.
+func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) {
+	saveDialog(a, name, func(w io.WriteCloser, where string, err error) {
+		if err != nil {
+			a.showError(err)
+			return
 		}
-		r.note.SetText(note)
+		if w == nil {
+			return
+		}
+		background(a, func(ctx context.Context) (struct{}, error) {
+			err := write(ctx, w)
+			if cerr := w.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("could not finish writing %s: %w", where, cerr)
+			}
+			return struct{}{}, err
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				a.showError(err)
+				return
+			}
+			a.say("Saved %s", where)
+		})
 	})
 }

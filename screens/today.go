@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -37,7 +38,8 @@ func newToday(a *App) screen {
 		container.NewTabItem("Done today", t.doneList.obj),
 	)
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.obj = container.NewBorder(t.heading, nil, nil, nil, t.tabs)
+	printCalls := widget.NewButtonWithIcon("Print today's calls", theme.DocumentPrintIcon(), a.printCalls)
+	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
 
@@ -119,7 +121,7 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 	add("Open complaints", complaints)
 	add("Overdue", overdue)
 	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindTitle(k)+"s", byKind[k])
+		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
 	return rows
 }
@@ -135,7 +137,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		if len(list) == 0 {
 			continue
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %ss (%d)", kindIcon(k), kindTitle(k), len(list))})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}

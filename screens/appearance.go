@@ -1,0 +1,102 @@
+package screens
+
+import (
+	"image/color"
+	"os"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The app follows the desktop's light or dark setting unless the owner picks
+// one in Settings. REGULARS_THEME (light, dark or system) overrides the
+// saved choice for one run, so screenshots can show both.
+
+const themePref = "appearance.theme"
+
+// Theme choices as saved in the preferences.
+const (
+	themeSystem = "system"
+	themeLight  = "light"
+	themeDark   = "dark"
+)
+
+var themeLabels = []string{"Follow the system", "Light", "Dark"}
+var themeChoices = []string{themeSystem, themeLight, themeDark}
+
+// forcedVariant draws a theme in one variant whatever the desktop asks for.
+type forcedVariant struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t forcedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+// themeChoice is the saved choice, or REGULARS_THEME when set.
+func themeChoice(fa fyne.App) string {
+	if env := strings.ToLower(strings.TrimSpace(os.Getenv("REGULARS_THEME"))); env != "" {
+		for _, c := range themeChoices {
+			if env == c {
+				return c
+			}
+		}
+	}
+	return fa.Preferences().StringWithFallback(themePref, themeSystem)
+}
+
+// applyTheme sets the app's theme for a choice. Following the system keeps
+// the theme the app started with, which already does.
+func applyTheme(fa fyne.App, choice string) {
+	base := fa.Settings().Theme()
+	if f, ok := base.(forcedVariant); ok {
+		base = f.Theme
+	}
+	if base == nil {
+		base = theme.DefaultTheme()
+	}
+	var next fyne.Theme
+	switch choice {
+	case themeLight:
+		next = forcedVariant{base, theme.VariantLight}
+	case themeDark:
+		next = forcedVariant{base, theme.VariantDark}
+	default:
+		if _, forced := fa.Settings().Theme().(forcedVariant); !forced {
+			return
+		}
+		next = base
+	}
+	fa.Settings().SetTheme(next)
+}
+
+// applyAppearance puts the saved (or REGULARS_THEME) choice into effect;
+// the window calls it once before it is built.
+func (a *App) applyAppearance() { applyTheme(a.fa, themeChoice(a.fa)) }
+
+// appearanceCard lets the owner choose light, dark or the desktop's
+// setting; the choice is saved and applies at once.
+func (a *App) appearanceCard() *widget.Card {
+	radio := widget.NewRadioGroup(themeLabels, nil)
+	radio.Horizontal = true
+	current := themeChoice(a.fa)
+	for i, c := range themeChoices {
+		if c == current {
+			radio.SetSelected(themeLabels[i])
+		}
+	}
+	radio.OnChanged = func(label string) {
+		for i, l := range themeLabels {
+			if l == label {
+				a.fa.Preferences().SetString(themePref, themeChoices[i])
+				applyTheme(a.fa, themeChoices[i])
+				a.say("Appearance: %s", strings.ToLower(label))
+			}
+		}
+	}
+	radio.Required = true
+	return widget.NewCard("Appearance", "Light or dark; the desktop's choice unless you pick one", radio)
+}

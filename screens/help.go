@@ -1,0 +1,105 @@
+package screens
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// shortcut is one line of the Help dialog.
+type shortcut struct{ keys, what string }
+
+// shortcuts lists every key the window answers to, in the order a new
+// cashier needs them.
+func shortcuts() []shortcut {
+	out := []shortcut{
+		{"F1", "This list of keys"},
+		{"Ctrl+F", "Find a customer"},
+		{"Ctrl+N", "New customer"},
+		{"F2", "Checkout"},
+	}
+	for i, p := range pages {
+		out = append(out, shortcut{fmt.Sprintf("Ctrl+%d", i+1), p.title})
+	}
+	return append(out,
+		shortcut{"Escape", "Close the reminders pop-up; at checkout, start again"},
+		shortcut{"↓ then Enter", "In a search: move into the results and open one"},
+		shortcut{"D  S  K", "On a reminder: done, snooze, skip"},
+		shortcut{"C  E  O", "On a reminder: copy the message, email it, open the customer"},
+		shortcut{"F4", "Checkout: redeem a reward"},
+		shortcut{"F5", "Checkout: walk-in sale without a customer"},
+		shortcut{"F6", "Checkout: new customer"},
+	)
+}
+
+// showHelp lists the keyboard shortcuts, with a way to the About box.
+func (a *App) showHelp() {
+	grid := container.New(&tableLayout{cols: 2, stretch: 1})
+	for _, s := range shortcuts() {
+		k := widget.NewLabelWithStyle(s.keys, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		grid.Add(k)
+		grid.Add(widget.NewLabel(s.what))
+	}
+	var d dialog.Dialog
+	about := widget.NewButtonWithIcon("About Regulars", theme.InfoIcon(), func() {
+		d.Hide()
+		a.showAbout()
+	})
+	body := container.NewBorder(nil, container.NewHBox(about), nil, nil, container.NewVScroll(grid))
+	d = dialog.NewCustom("Keyboard shortcuts", "Close", body, a.win)
+	d.Resize(fyne.NewSize(640, 700))
+	d.Show()
+}
+
+// version is the version in FyneApp.toml, as `fyne package` builds it in
+// (and `go run` finds it beside the sources).
+func version() string {
+	if app := fyne.CurrentApp(); app != nil {
+		if v := app.Metadata().Version; v != "" {
+			return v
+		}
+	}
+	return "development build"
+}
+
+// aboutText is what the About box says.
+func aboutText() string {
+	return fmt.Sprintf("Regulars %s\n\nRemembers every customer of one shop, tells the counter what to do for them today, "+
+		"and runs the loyalty scheme at checkout.\n\nEverything stays in one file on this computer (schema %d).",
+		version(), data.SchemaVersion())
+}
+
+// showAbout says which Regulars this is.
+func (a *App) showAbout() {
+	text := widget.NewLabel(aboutText())
+	text.Wrapping = fyne.TextWrapWord
+	path := widget.NewLabel("Database: " + a.store.Path())
+	path.Wrapping = fyne.TextWrapBreak
+	path.Importance = widget.LowImportance
+	d := dialog.NewCustom("About Regulars", "Close", container.NewVBox(text, path), a.win)
+	d.Resize(fyne.NewSize(480, 300))
+	d.Show()
+}
+
+// helpButton sits at the foot of the navigation.
+func (a *App) helpButton() fyne.CanvasObject {
+	b := widget.NewButtonWithIcon("Help (F1)", theme.HelpIcon(), a.showHelp)
+	b.Alignment = widget.ButtonAlignLeading
+	b.Importance = widget.LowImportance
+	return b
+}
+
+// newCustomerKey opens a new customer form from anywhere (Ctrl+N), even
+// before the Customers page has been built.
+func (a *App) newCustomerKey(fyne.Shortcut) {
+	a.show("customers")
+	if s, ok := a.screens["customers"].(*customersScreen); ok {
+		s.page.edit(data.Customer{CustomerSince: a.Today()})
+	}
+}

@@ -1,0 +1,458 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// Contacts in: a vCard file from a phone or mail program, or a CSV file
+// from a spreadsheet. The file is read and checked before anything is
+// written: the first rows as they would become customers, duplicates and
+// bad rows with their line, and for CSV which column goes to which field.
+// Import is all or nothing unless the person chooses to skip the bad rows.
+
+// openDialog asks for a file and hands back its name and bytes; tests
+// replace it.
+var openDialog = func(a *App, then func(name string, content []byte, err error)) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			then("", nil, err)
+			return
+		}
+		name := rc.URI().Name()
+		background(a, func(context.Context) ([]byte, error) {
+			defer rc.Close()
+			return io.ReadAll(rc)
+		}, func(b []byte, err error) {
+			if err != nil {
+				err = fmt.Errorf("could not read %s: %w", name, err)
+			}
+			then(name, b, err)
+		})
+	}, a.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".vcf", ".vcard", ".csv", ".VCF", ".CSV"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// importContacts asks for a contacts file and opens the import preview.
+func (a *App) importContacts() {
+	openDialog(a, func(name string, content []byte, err error) {
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		if name == "" {
+			return
+		}
+		newImporter(a, name, content).show()
+	})
+}
+
+// fieldLabels name the customer fields in the column mapping.
+var fieldLabels = map[string]string{
+	"name": "Name", "first_name": "First name", "last_name": "Last name", "phone": "Phone", "email": "Email",
+	"birthday": "Birthday", "customer_since": "Customer since", "notes": "Notes", "tags": "Tags",
+	"do_not_contact": "Do not contact", "points": "Opening points",
+}
+
+const leaveOut = "Leave out"
+
+// previewRows is how many rows of the file the preview lists.
+const previewRows = 50
+
+type importer struct {
+	a       *App
+	name    string
+	content []byte
+	vcard   bool
+
+	sample   data.CSVSample
+	mapping  []string
+	selects  []*widget.Select
+	preview  data.ImportPreview
+	checked  bool // the preview matches the mapping on show
+	table    *widget.Table
+	summary  *widget.Label
+	problems *widget.Label
+	skipBad  *widget.Check
+	run      *widget.Button
+	cancel   *widget.Button
+	progress *widget.ProgressBar
+	status   *widget.Label
+	dlg      dialog.Dialog
+	seq      int
+	result   data.ImportReport
+	finished bool
+}
+
+// isVCard tells a vCard file by its name or its first line.
+func isVCard(name string, content []byte) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".vcf", ".vcard":
+		return true
+	case ".csv":
+		return false
+	}
+	head := bytes.TrimLeft(bytes.TrimPrefix(content, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(head) >= 11 && strings.EqualFold(string(head[:11]), "BEGIN:VCARD")
+}
+
+func newImporter(a *App, name string, content []byte) *importer {
+	im := &importer{a: a, name: name, content: content, vcard: isVCard(name, content)}
+	im.summary = widget.NewLabelWithStyle("Reading the file…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	im.summary.Wrapping = fyne.TextWrapWord
+	im.problems = widget.NewLabel("")
+	im.problems.Wrapping = fyne.TextWrapWord
+	im.problems.Importance = widget.DangerImportance
+	im.skipBad = widget.NewCheck("Skip the rows that cannot be imported and import the rest", func(bool) { im.updateButton() })
+	im.progress = widget.NewProgressBar()
+	im.progress.Hide()
+	im.status = widget.NewLabel("")
+	im.status.Wrapping = fyne.TextWrapWord
+	im.status.Hide()
+	im.run = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), im.start)
+	im.run.Importance = widget.HighImportance
+	im.run.Disable()
+	im.cancel = widget.NewButton("Cancel", func() { im.dlg.Hide() })
+
+	cols := []string{"Line", "Name", "Phone", "Email", "Birthday", "Can it be imported?"}
+	im.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(im.preview.Rows), len(cols) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row >= len(im.preview.Rows) {
+				return
+			}
+			row := im.preview.Rows[id.Row]
+			l := o.(*widget.Label)
+			l.Importance = widget.MediumImportance
+			switch id.Col {
+			case 0:
+				l.SetText(fmt.Sprint(row.Line))
+			case 1:
+				l.SetText(row.Customer.Name)
+			case 2:
+				l.SetText(row.Customer.Phone)
+			case 3:
+				l.SetText(row.Customer.Email)
+			case 4:
+				l.SetText(row.Customer.Birthday.String())
+			case 5:
+				if row.Problem == "" {
+					l.SetText("Yes")
+				} else {
+					l.Importance = widget.DangerImportance
+					l.SetText(row.Problem)
+				}
+			}
+			l.Refresh()
+		})
+	im.table.ShowHeaderColumn = false
+	im.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	im.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(cols[id.Col])
+		}
+	}
+	for i, w := range []float32{60, 190, 140, 210, 110, 460} {
+		im.table.SetColumnWidth(i, w)
+	}
+	if !im.vcard {
+		im.readSample()
+	}
+	im.check()
+	return im
+}
+
+// readSample guesses the column mapping from the CSV's header.
+func (im *importer) readSample() {
+	s, err := data.SampleCSV(bytes.NewReader(im.content), 3)
+	if err != nil {
+		im.summary.SetText(err.Error())
+		return
+	}
+	im.sample = s
+	im.mapping = append([]string(nil), s.Guess...)
+	options := []string{leaveOut}
+	for _, f := range data.CustomerFields {
+		options = append(options, fieldLabels[f])
+	}
+	for i := range s.Header {
+		sel := widget.NewSelect(options, nil)
+		if f := im.mapping[i]; f != "" {
+			sel.SetSelected(fieldLabels[f])
+		} else {
+			sel.SetSelected(leaveOut)
+		}
+		sel.OnChanged = func(label string) {
+			im.mapping[i] = ""
+			for f, l := range fieldLabels {
+				if l == label {
+					im.mapping[i] = f
+				}
+			}
+			im.check()
+		}
+		im.selects = append(im.selects, sel)
+	}
+}
+
+// mappingView lists the file's columns with an example and a field each.
+func (im *importer) mappingView() fyne.CanvasObject {
+	grid := container.NewGridWithColumns(3,
+		widget.NewLabelWithStyle("Column in the file", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("First rows", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle("Goes to", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for i, h := range im.sample.Header {
+		var ex []string
+		for _, r := range im.sample.Rows {
+			if i < len(r) && strings.TrimSpace(r[i]) != "" {
+				ex = append(ex, strings.Join(strings.Fields(r[i]), " "))
+			}
+		}
+		name := widget.NewLabel(h)
+		name.Truncation = fyne.TextTruncateEllipsis
+		example := widget.NewLabel(strings.Join(ex, " · "))
+		example.Truncation = fyne.TextTruncateEllipsis
+		example.Importance = widget.LowImportance
+		grid.Add(name)
+		grid.Add(example)
+		grid.Add(im.selects[i])
+	}
+	return grid
+}
+
+// check previews the import with the current mapping; an older answer
+// arriving late is dropped.
+func (im *importer) check() {
+	if !im.vcard && im.sample.Header == nil {
+		return
+	}
+	im.seq++
+	seq := im.seq
+	im.checked = false
+	im.updateButton()
+	mapping := append([]string(nil), im.mapping...)
+	background(im.a, func(ctx context.Context) (data.ImportPreview, error) {
+		if im.vcard {
+			return im.a.store.PreviewVCard(ctx, bytes.NewReader(im.content), previewRows)
+		}
+		return im.a.store.PreviewCustomersMapped(ctx, bytes.NewReader(im.content), mapping, previewRows)
+	}, func(p data.ImportPreview, err error) {
+		if seq != im.seq {
+			return
+		}
+		if err != nil {
+			im.preview = data.ImportPreview{}
+			im.table.Refresh()
+			im.summary.SetText(err.Error())
+			im.problems.SetText("")
+			return
+		}
+		im.preview, im.checked = p, true
+		im.table.Refresh()
+		im.showReport()
+		im.updateButton()
+	})
+}
+
+// showReport says what the import will do.
+func (im *importer) showReport() {
+	rep := im.preview.Report
+	one, many := "row", "rows"
+	if im.vcard {
+		one, many = "contact", "contacts"
+	}
+	text := plural(rep.Added, "new customer", "new customers") + " will be added."
+	if n := len(rep.Bad); n > 0 {
+		text += fmt.Sprintf(" %s cannot be imported: bad values, or the same phone or email as a customer already here or an earlier %s (merge such customers on the Customers page).",
+			plural(n, one, many), one)
+	}
+	im.summary.SetText(text)
+	var lines []string
+	for i, b := range rep.Bad {
+		if i == 200 {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(rep.Bad)-i))
+			break
+		}
+		lines = append(lines, b.Error())
+	}
+	for _, w := range rep.Warnings {
+		lines = append(lines, "Note: "+w)
+	}
+	im.problems.SetText(strings.Join(lines, "\n"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// updateButton allows the import only when it would do what it says.
+func (im *importer) updateButton() {
+	rep := im.preview.Report
+	bad := len(rep.Bad) > 0
+	if bad {
+		im.skipBad.Enable()
+	} else {
+		im.skipBad.Disable()
+	}
+	switch {
+	case im.finished:
+		im.run.Disable()
+	case !im.checked:
+		im.run.SetText("Import")
+		im.run.Disable()
+	case bad && !im.skipBad.Checked:
+		im.run.SetText("Nothing is imported while rows are bad")
+		im.run.Disable()
+	case rep.Added == 0:
+		im.run.SetText("Nothing to import")
+		im.run.Disable()
+	default:
+		im.run.SetText("Import " + plural(rep.Added, "customer", "customers"))
+		im.run.Enable()
+	}
+}
+
+// countingReader tells how far through the file the import has read.
+type countingReader struct {
+	r      io.Reader
+	n      atomic.Int64
+	total  int64
+	report func(share float64)
+	last   int64 // percent last reported
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	done := c.n.Add(int64(n))
+	if c.total > 0 && c.report != nil {
+		if pc := done * 100 / c.total; pc > c.last {
+			c.last = pc
+			c.report(float64(done) / float64(c.total))
+		}
+	}
+	return n, err
+}
+
+// onUI runs fn on the UI goroutine (at once when the app runs synchronously).
+func (a *App) onUI(fn func()) {
+	if a.opt.Synchronous {
+		fn()
+		return
+	}
+	fyne.Do(fn)
+}
+
+// start imports the file off the UI goroutine with a progress bar.
+func (im *importer) start() {
+	opt := data.ImportOptions{SkipBad: im.skipBad.Checked, Staff: im.a.staff}
+	mapping := append([]string(nil), im.mapping...)
+	im.run.Disable()
+	im.skipBad.Disable()
+	for _, s := range im.selects {
+		s.Disable()
+	}
+	im.progress.SetValue(0)
+	im.progress.Show()
+	im.status.SetText("Reading " + im.name + "…")
+	im.status.Show()
+	cr := &countingReader{r: bytes.NewReader(im.content), total: int64(len(im.content))}
+	cr.report = func(share float64) {
+		im.a.onUI(func() {
+			im.progress.SetValue(share)
+			if share >= 1 {
+				im.status.SetText("Saving the new customers…")
+			}
+		})
+	}
+	background(im.a, func(ctx context.Context) (data.ImportReport, error) {
+		if im.vcard {
+			return im.a.store.ImportVCard(ctx, cr, opt)
+		}
+		return im.a.store.ImportCustomersMapped(ctx, cr, mapping, opt)
+	}, func(rep data.ImportReport, err error) {
+		im.progress.SetValue(1)
+		im.result = rep
+		if err != nil {
+			if errors.Is(err, data.ErrBadRows) {
+				// The file or the database changed since the preview.
+				im.status.SetText(err.Error())
+				im.check()
+			} else {
+				im.a.showError(err)
+				im.status.SetText("Nothing was imported.")
+			}
+			for _, s := range im.selects {
+				s.Enable()
+			}
+			im.progress.Hide()
+			im.updateButton()
+			return
+		}
+		im.finished = true
+		msg := fmt.Sprintf("Imported %s from %s.", plural(rep.Added, "customer", "customers"), im.name)
+		if n := len(rep.Bad); n > 0 {
+			msg += fmt.Sprintf(" %s skipped.", plural(n, "bad row was", "bad rows were"))
+		}
+		im.status.SetText(msg)
+		im.cancel.SetText("Close")
+		im.updateButton()
+		im.a.say("%s", msg)
+		im.a.changed()
+	})
+}
+
+// contentView is the import window's body.
+func (im *importer) contentView() fyne.CanvasObject {
+	kind := "CSV file: choose which column goes to which field."
+	if im.vcard {
+		kind = "vCard file (contacts from a phone or mail program)."
+	}
+	intro := widget.NewLabel(kind + " Nothing is written until you press Import.")
+	intro.Wrapping = fyne.TextWrapWord
+	top := container.NewVBox(intro)
+	if !im.vcard && len(im.selects) > 0 {
+		mapping := container.NewVScroll(im.mappingView())
+		mapping.SetMinSize(fyne.NewSize(0, 160))
+		top.Add(widget.NewCard("", "Columns", mapping))
+	}
+	top.Add(im.summary)
+	problems := container.NewVScroll(im.problems)
+	problems.SetMinSize(fyne.NewSize(0, 64))
+	bottom := container.NewVBox(problems, im.skipBad, im.progress, im.status,
+		container.NewHBox(layout.NewSpacer(), im.cancel, im.run))
+	return container.NewBorder(top, bottom, nil, nil, im.table)
+}
+
+func (im *importer) show() {
+	im.dlg = dialog.NewCustomWithoutButtons("Import contacts from "+im.name, im.contentView(), im.a.win)
+	im.dlg.Resize(fyne.NewSize(1180, 720))
+	im.dlg.Show()
+}

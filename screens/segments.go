@@ -1,0 +1,319 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+	"regulars/printing"
+)
+
+// segmentsPane picks a group of customers (by tag, how recently they
+// bought, birthdays this week or month, top spenders; never those marked
+// do not contact) and reaches them: one email each through the mail
+// program, a CSV for a mailing or SMS service listing only those who
+// consented to it, or address labels to print.
+type segmentsPane struct {
+	a        *App
+	tag      *widget.SelectEntry
+	tags     []string // the tags customers carry, offered in tag
+	band     *widget.Select
+	birthday *widget.Select
+	top      *widget.Select
+	count    *widget.Label
+	list     *widget.List
+	found    []data.Customer
+	shop     string
+	subject  *widget.Entry
+	message  *widget.Entry
+	next     *widget.Button
+	mailIdx  int
+	seq      int
+	obj      fyne.CanvasObject
+}
+
+var bandChoices = []struct {
+	label string
+	bands []data.Band
+}{
+	{"Anyone", nil},
+	{"Active (bought in 90 days)", []data.Band{data.BandActive}},
+	{"Lapsing (90–180 days)", []data.Band{data.BandLapsing}},
+	{"Drifting (180–365 days)", []data.Band{data.BandDrifting}},
+	{"Lost (over a year)", []data.Band{data.BandLost}},
+	{"Lapsing, drifting or lost", []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
+	{"Never bought", []data.Band{data.BandNever}},
+}
+
+var birthdayChoices = []struct {
+	label string
+	w     data.BirthdayWindow
+}{
+	{"Any day", ""},
+	{"This week", data.BirthdaysThisWeek},
+	{"This month", data.BirthdaysThisMonth},
+}
+
+var topChoices = []struct {
+	label string
+	n     int
+}{
+	{"Everyone picked", 0}, {"Top 10 spenders", 10}, {"Top 25 spenders", 25}, {"Top 50 spenders", 50}, {"Top 100 spenders", 100},
+}
+
+const defaultGroupMessage = "Dear {{.FirstName}},\n\n\nBest wishes,\n{{.ShopName}}"
+
+func newSegmentsPane(a *App) *segmentsPane {
+	p := &segmentsPane{a: a}
+	labels := func(n int, label func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = label(i)
+		}
+		return out
+	}
+	p.tag = widget.NewSelectEntry(nil)
+	p.tag.SetPlaceHolder("Any tag")
+	p.tag.OnChanged = func(string) { p.run() }
+	p.band = widget.NewSelect(labels(len(bandChoices), func(i int) string { return bandChoices[i].label }), func(string) { p.run() })
+	p.birthday = widget.NewSelect(labels(len(birthdayChoices), func(i int) string { return birthdayChoices[i].label }), func(string) { p.run() })
+	p.top = widget.NewSelect(labels(len(topChoices), func(i int) string { return topChoices[i].label }), func(string) { p.run() })
+	p.band.SetSelectedIndex(0)
+	p.birthday.SetSelectedIndex(0)
+	p.top.SetSelectedIndex(0)
+	form := widget.NewForm(
+		widget.NewFormItem("Tag", p.tag),
+		widget.NewFormItem("Last bought", p.band),
+		widget.NewFormItem("Birthday", p.birthday),
+		widget.NewFormItem("Spending", p.top),
+	)
+	dnc := widget.NewLabel("Customers marked “do not contact” are always left out; lists for a mailing or SMS service hold only those who agreed to it.")
+	dnc.Wrapping = fyne.TextWrapWord
+	dnc.Importance = widget.LowImportance
+	p.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.count.Wrapping = fyne.TextWrapWord
+
+	p.list = widget.NewList(func() int { return len(p.found) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabel("")
+			name.Truncation = fyne.TextTruncateEllipsis
+			detail := widget.NewLabel("")
+			detail.Truncation = fyne.TextTruncateEllipsis
+			detail.Importance = widget.LowImportance
+			return container.NewGridWithColumns(2, name, detail)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(p.found) {
+				return
+			}
+			c := p.found[i]
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Label).SetText(c.Name)
+			row.Objects[1].(*widget.Label).SetText(reachWords(c))
+		})
+	p.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(p.found) {
+			p.a.openCustomer(p.found[i].ID)
+		}
+		p.list.UnselectAll()
+	}
+
+	p.subject = widget.NewEntry()
+	p.subject.SetPlaceHolder("Subject of the email")
+	p.message = widget.NewMultiLineEntry()
+	p.message.SetText(defaultGroupMessage)
+	p.message.SetMinRowsVisible(6)
+	p.message.Wrapping = fyne.TextWrapWord
+	p.next = widget.NewButtonWithIcon("Email the next one", theme.MailSendIcon(), p.emailNext)
+	p.next.Importance = widget.HighImportance
+	emailCSV := widget.NewButtonWithIcon("Email list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
+	smsCSV := widget.NewButtonWithIcon("SMS list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
+	labelsBtn := widget.NewButtonWithIcon("Address labels (PDF)…", theme.DocumentPrintIcon(), p.printLabels)
+	hint := widget.NewLabel("{{.FirstName}}, {{.Name}} and {{.ShopName}} are filled in for each customer.")
+	hint.Importance = widget.LowImportance
+	msgCard := section("Message", "One email each through the mail program, or a list for a mailing or SMS service", container.NewBorder(
+		container.NewBorder(nil, nil, widget.NewLabel("Subject"), nil, p.subject),
+		container.NewVBox(hint, container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn)), nil, nil, p.message))
+
+	left := container.NewVBox(section("Pick customers", "Each choice narrows the group", container.NewVBox(form, dnc)), p.count)
+	width := canvas.NewRectangle(color.Transparent)
+	width.SetMinSize(fyne.NewSize(380, 0))
+	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
+	return p
+}
+
+// reachWords says how a customer can be reached by a group message.
+func reachWords(c data.Customer) string {
+	var ways []string
+	if c.Reachable(data.ChannelEmail) {
+		ways = append(ways, "✉ "+c.Email)
+	}
+	if c.Reachable(data.ChannelSMS) {
+		ways = append(ways, "SMS "+c.Phone)
+	}
+	if c.Reachable(data.ChannelPost) {
+		ways = append(ways, "post")
+	}
+	if len(ways) == 0 {
+		return "no consent to email or text; no address"
+	}
+	return strings.Join(ways, " · ")
+}
+
+// query is what the pickers say.
+func (p *segmentsPane) query() data.SegmentQuery {
+	q := data.SegmentQuery{Day: p.a.Today(), Tag: p.tag.Text}
+	if i := p.band.SelectedIndex(); i > 0 {
+		q.Bands = bandChoices[i].bands
+	}
+	if i := p.birthday.SelectedIndex(); i > 0 {
+		q.Birthdays = birthdayChoices[i].w
+	}
+	if i := p.top.SelectedIndex(); i > 0 {
+		q.Top = topChoices[i].n
+	}
+	return q
+}
+
+// run looks the group up again; an older answer arriving late is dropped.
+func (p *segmentsPane) run() {
+	if p.list == nil || p.top == nil {
+		return // still being built
+	}
+	q := p.query()
+	p.seq++
+	seq := p.seq
+	type found struct {
+		cs   []data.Customer
+		tags []string
+		shop string
+	}
+	background(p.a, func(ctx context.Context) (found, error) {
+		var f found
+		var err error
+		if f.cs, err = p.a.store.Segment(ctx, q); err != nil {
+			return f, err
+		}
+		if f.tags, err = p.a.store.Tags(ctx); err != nil {
+			return f, err
+		}
+		f.shop, err = p.a.store.ShopName(ctx)
+		return f, err
+	}, func(f found, err error) {
+		if seq != p.seq {
+			return
+		}
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		p.found, p.shop, p.mailIdx = f.cs, f.shop, 0
+		p.tags = f.tags
+		p.tag.SetOptions(f.tags)
+		p.list.Refresh()
+		email, sms, post := 0, 0, 0
+		for _, c := range f.cs {
+			if c.Reachable(data.ChannelEmail) {
+				email++
+			}
+			if c.Reachable(data.ChannelSMS) {
+				sms++
+			}
+			if c.Reachable(data.ChannelPost) {
+				post++
+			}
+		}
+		p.count.SetText(fmt.Sprintf("%s: %d can be emailed, %d texted, %d with an address for labels.",
+			plural(len(f.cs), "customer", "customers"), email, sms, post))
+		p.updateNext()
+	})
+}
+
+// mailable are the picked customers who agreed to email.
+func (p *segmentsPane) mailable() []data.Customer {
+	var out []data.Customer
+	for _, c := range p.found {
+		if c.Reachable(data.ChannelEmail) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (p *segmentsPane) updateNext() {
+	m := p.mailable()
+	switch {
+	case len(m) == 0:
+		p.next.SetText("No one to email")
+		p.next.Disable()
+	case p.mailIdx >= len(m):
+		p.next.SetText("All " + plural(len(m), "email", "emails") + " opened")
+		p.next.Disable()
+	default:
+		p.next.SetText(fmt.Sprintf("Email %s (%d of %d)", m[p.mailIdx].Name, p.mailIdx+1, len(m)))
+		p.next.Enable()
+	}
+}
+
+// emailNext opens the mail program on one message to the next customer:
+// one email each, so no one sees the others' addresses.
+func (p *segmentsPane) emailNext() {
+	m := p.mailable()
+	if p.mailIdx >= len(m) {
+		return
+	}
+	c := m[p.mailIdx]
+	body, err := data.GroupMessage(p.message.Text, c, p.shop)
+	if err != nil {
+		p.a.showError(err)
+		return
+	}
+	subject, err := data.GroupMessage(p.subject.Text, c, p.shop)
+	if err != nil {
+		p.a.showError(err)
+		return
+	}
+	if err := p.a.fa.OpenURL(mailtoURL(c.Email, subject, body)); err != nil {
+		p.a.showError(fmt.Errorf("could not open the mail program: %v", err))
+		return
+	}
+	p.mailIdx++
+	p.a.say("Email to %s opened in the mail program", c.Name)
+	p.updateNext()
+}
+
+// saveList writes a CSV for a mailing or SMS service, after the owner PIN.
+func (p *segmentsPane) saveList(ch data.Channel) {
+	cs := p.found
+	p.a.requireOwner("export a mailing list", func() {
+		p.a.saveAs(fmt.Sprintf("%s-list-%s.csv", ch, p.a.Today()), func(_ context.Context, w io.Writer) error {
+			_, err := data.WriteMailingList(w, cs, ch)
+			return err
+		})
+	})
+}
+
+// printLabels writes address labels for those with an address who may be
+// written to, after the owner PIN.
+func (p *segmentsPane) printLabels() {
+	var cs []data.Customer
+	for _, c := range p.found {
+		if c.Reachable(data.ChannelPost) {
+			cs = append(cs, c)
+		}
+	}
+	p.a.requireOwner("print address labels", func() {
+		p.a.saveAs(fmt.Sprintf("labels-%s.pdf", p.a.Today()), func(_ context.Context, w io.Writer) error {
+			return printing.AddressLabels(w, cs)
+		})
+	})
+}
