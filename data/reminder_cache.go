@@ -157,15 +157,43 @@ func (sc *storedCand) pack() []byte {
 	return p.b
 }
 
+// word reads a string that is nearly always one of a few: those come
+// without an allocation.
+func (u *unpacker) word() string {
+	n, k := binary.Uvarint(u.b)
+	if k <= 0 || uint64(len(u.b)-k) < n {
+		u.err, u.b = errBadDerived, nil
+		return ""
+	}
+	b := u.b[k : k+int(n)]
+	u.b = u.b[k+int(n):]
+	if w, ok := commonWords[string(b)]; ok {
+		return w
+	}
+	return string(b)
+}
+
+var commonWords = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{"", "purchase", "promise", "complaint", "occasion", "expiry", "open", "resolved",
+		"touch", "reward", "birthday", "anniversary", "done", "snoozed", "skipped"} {
+		m[w] = w
+	}
+	for _, k := range Kinds {
+		m[string(k)] = string(k)
+	}
+	return m
+}()
+
 func unpackCand(b []byte) (storedCand, error) {
 	u := unpacker{b: b}
 	var sc storedCand
 	c := &sc.c
-	c.kind = Kind(u.str())
-	c.subject = u.str()
-	c.tag = u.str()
+	c.kind = Kind(u.word())
+	c.subject = u.word()
+	c.tag = u.word()
 	c.id = u.int()
-	c.suffix = u.str()
+	c.suffix = u.word()
 	c.due = u.day()
 	c.shownFrom = u.day()
 	c.until = u.day()
@@ -180,7 +208,7 @@ func unpackCand(b []byte) (storedCand, error) {
 	sc.phone = u.str()
 	sc.email = u.str()
 	sc.has = u.bool()
-	sc.st.State = State(u.str())
+	sc.st.State = State(u.word())
 	sc.st.SnoozedUntil = u.day()
 	sc.st.Reason = u.str()
 	sc.st.Staff = u.str()
@@ -739,6 +767,11 @@ func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, 
 				if err != nil {
 					rows.Close()
 					return fmt.Errorf("customer %d: %w", id, err)
+				}
+				// Occurrences over before asOf are of no use to any
+				// caller; starting there saves going through the years.
+				if y.f.Customer.AddedOn < asOf {
+					y.f.Customer.AddedOn = asOf
 				}
 				e.yearlyOnly(&y.f, asOf, through, func(c *cand) {
 					if !after || c.due > y.last {

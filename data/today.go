@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +42,7 @@ type shopSettings struct {
 	// fingerprint names the rules and scheme; derived rows worked out
 	// under another are out of date.
 	fingerprint string
+	rewardValue string // the scheme's, for messages
 }
 
 // readSettings reads the rules, the loyalty scheme and the shop's name.
@@ -74,7 +76,7 @@ func (s *Store) readSettings(ctx context.Context, q querier) (shopSettings, erro
 	if shop == "" {
 		shop = "our shop"
 	}
-	return shopSettings{engine: engine{rules, loyalty}, shop: shop,
+	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: loyalty.RewardValue.String(),
 		fingerprint: derivedVersion + "\n" + v["rules"] + "\n" + v["loyalty"]}, nil
 }
 
@@ -493,7 +495,7 @@ func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
 }
 
 // finish fills Why and Message of every reminder.
-func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []words) error {
+func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*words) error {
 	tpl, err := s.messageTemplates(ctx)
 	if err != nil {
 		return err
@@ -502,15 +504,15 @@ func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws 
 	// check-ins are about; a message about anything else names the latest
 	// purchase only when it is one of those.
 	named := map[ID]bool{}
-	for i := range ws {
-		if ws[i].c.tag == "purchase" {
-			named[ws[i].c.id] = true
+	for _, w := range ws {
+		if w.c.tag == "purchase" {
+			named[w.c.id] = true
 		}
 	}
 	var ids []ID
-	for i := range ws {
-		if !ws[i].known && named[ws[i].last.ID] {
-			ids = append(ids, ws[i].last.ID)
+	for _, w := range ws {
+		if !w.known && named[w.last.ID] {
+			ids = append(ids, w.last.ID)
 		}
 	}
 	desc, err := s.purchaseDescriptions(ctx, ids)
@@ -519,7 +521,7 @@ func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws 
 	}
 	word := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			w := &ws[i]
+			w := ws[i]
 			d := ""
 			if named[w.last.ID] {
 				if w.known {
@@ -588,12 +590,11 @@ func (s *Store) purchaseDescriptions(ctx context.Context, ids []ID) (map[ID]stri
 // fields are the template fields of one reminder; desc is what was
 // bought, when it is to be named.
 func (set shopSettings) fields(w *words, desc string) MessageFields {
-	l := set.engine.loyalty
 	c := &w.c
 	f := MessageFields{
 		FirstName: FirstName(w.name), Name: w.name, ShopName: set.shop,
 		Points:      w.points,
-		RewardValue: l.RewardValue.String(),
+		RewardValue: set.rewardValue,
 		Due:         dayWords(c.due),
 		Years:       c.years,
 	}
@@ -634,7 +635,7 @@ func dayWords(d Day) string {
 		return ""
 	}
 	_, m, dd := d.Date()
-	return fmt.Sprintf("%d %s", dd, m)
+	return strconv.Itoa(dd) + " " + m.String()
 }
 
 func agoWords(n int) string {
@@ -694,22 +695,21 @@ func why(c *cand, d Day, f MessageFields) string {
 }
 
 // sortToday orders reminders as the today command's contract says.
-func sortToday(rs []Reminder, ws []words) { sortBoth(rs, ws, compareToday) }
+func sortToday(rs []Reminder, ws []words) ([]Reminder, []*words) { return sortBoth(rs, ws, compareToday) }
 
-// sortBoth sorts reminders and keeps their words beside them.
-func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) {
+// sortBoth sorts reminders and returns their words in the same order.
+func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Reminder, []*words) {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
 	r2 := make([]Reminder, len(rs))
-	w2 := make([]words, len(ws))
+	w2 := make([]*words, len(ws))
 	for to, from := range idx {
-		r2[to], w2[to] = rs[from], ws[from]
+		r2[to], w2[to] = rs[from], &ws[from]
 	}
-	copy(rs, r2)
-	copy(ws, w2)
+	return r2, w2
 }
 
 // TodayList lists what is on Today on d, in the order of the today command:
@@ -773,8 +773,8 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 			return nil, err
 		}
 	}
-	sortToday(rs, ws)
-	if err := s.finish(ctx, set, rs, ws); err != nil {
+	rs, wp := sortToday(rs, ws)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	return rs, nil
@@ -852,8 +852,8 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 			return nil, err
 		}
 	}
-	sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, set, rs, ws); err != nil {
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	return rs, nil
@@ -941,8 +941,8 @@ func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, er
 			return nil, err
 		}
 	}
-	sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, set, rs, ws); err != nil {
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	out := map[Day][]Reminder{}
@@ -1018,8 +1018,8 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 			ws = append(ws, factWords(f, c, d, d))
 		})
 	}
-	sortBoth(rs, ws, cmp)
-	if err := s.finish(ctx, set, rs, ws); err != nil {
+	rs, wp := sortBoth(rs, ws, cmp)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	return rs, nil
