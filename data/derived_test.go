@@ -313,6 +313,25 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 		st.do()
 		dvSame(t, st.name, s, slow, days...)
 	}
+	// Done today reads all its customers at once; it must give what
+	// asking customer by customer gives.
+	handled, err := s.HandledOn(ctx, end)
+	must(err)
+	ids, err := idList(ctx, s.reader(), "SELECT DISTINCT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped') ORDER BY customer_id", end.String())
+	must(err)
+	var want []Reminder
+	for _, id := range ids {
+		rs, err := s.CustomerReminders(ctx, id, end)
+		must(err)
+		for _, r := range rs {
+			if (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == end {
+				want = append(want, r)
+			}
+		}
+	}
+	if len(want) == 0 || !reflect.DeepEqual(handled, want) {
+		t.Errorf("HandledOn:\n%s\nwant\n%s", dvBrief(handled), dvBrief(want))
+	}
 	if n := dvFastCustomers(t, s, end.AddDays(5)); n < 60 {
 		t.Errorf("only %d customers are read from derived rows at the end", n)
 	}

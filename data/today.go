@@ -497,18 +497,28 @@ func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
 
 // finish fills Why and Message of every reminder.
 func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*words) error {
-	tpl, err := s.messageTemplates(ctx)
-	if err != nil {
-		return err
-	}
-	// What was bought is named for the purchases the list's thank-yous and
-	// check-ins are about; a message about anything else names the latest
-	// purchase only when it is one of those.
+	return s.finishNamed(ctx, set, rs, ws, namedPurchases(ws))
+}
+
+// namedPurchases are the purchases whose description messages name: what
+// was bought is named for the purchases the list's thank-yous and
+// check-ins are about; a message about anything else names the latest
+// purchase only when it is one of those.
+func namedPurchases(ws []*words) map[ID]bool {
 	named := map[ID]bool{}
 	for _, w := range ws {
 		if w.c.tag == "purchase" {
 			named[w.c.id] = true
 		}
+	}
+	return named
+}
+
+// finishNamed is finish with the purchases to name given.
+func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*words, named map[ID]bool) error {
+	tpl, err := s.messageTemplates(ctx)
+	if err != nil {
+		return err
 	}
 	var ids []ID
 	for _, w := range ws {
@@ -1102,13 +1112,20 @@ func (s *Store) AllReminders(ctx context.Context, d Day) ([]Reminder, error) {
 }
 
 func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, b *Reminder) int) ([]Reminder, error) {
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return nil, err
-	}
 	var ids []ID
 	if only != 0 {
 		ids = []ID{only}
+	}
+	return s.historyOf(ctx, d, dueBy, ids, cmp, nil)
+}
+
+// historyOf is history for the customers in ids (nil: everyone). With keep
+// set, only the reminders it keeps get words and are returned; the words
+// are those the whole list would give them.
+func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
 	}
 	fs, err := s.readFacts(ctx, s.reader(), set, d, ids, false)
 	if err != nil {
@@ -1127,10 +1144,38 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 		})
 	}
 	rs, wp := sortBoth(rs, ws, cmp)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
+	named := namedPurchases(wp)
+	if keep != nil {
+		var kr []Reminder
+		var kw []*words
+		for i := range rs {
+			if keep(&rs[i]) {
+				kr, kw = append(kr, rs[i]), append(kw, wp[i])
+			}
+		}
+		rs, wp = kr, kw
+	}
+	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
 		return nil, err
 	}
 	return rs, nil
+}
+
+// handledBy lists, customer by customer in the order of ids, the reminders
+// of CustomerReminders(id, d) that were done or skipped on d.
+func (s *Store) handledBy(ctx context.Context, d Day, ids []ID) ([]Reminder, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byCustomer := func(a, b *Reminder) int {
+		if a.CustomerID != b.CustomerID {
+			return cmpID(a.CustomerID, b.CustomerID)
+		}
+		return -compareByDue(a, b)
+	}
+	return s.historyOf(ctx, d, d.AddDays(30), ids, byCustomer, func(r *Reminder) bool {
+		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
+	})
 }
 
 // ErrUnknownReminder means a key names no reminder the rules give.

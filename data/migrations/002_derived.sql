@@ -79,6 +79,8 @@ CREATE TABLE reminder_yearly (
 CREATE INDEX reminder_yearly_customer ON reminder_yearly(customer_id);
 CREATE INDEX reminder_yearly_md ON reminder_yearly(kind, md, customer_id, data);
 CREATE INDEX occasions_lead ON occasions(lead_days);
+-- Done today: the states changed on a day.
+CREATE INDEX reminder_states_changed ON reminder_states(changed_on);
 
 -- The customer search keeps the searchable columns in memory; this counts
 -- changes to them so it knows when to read them again.
