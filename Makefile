@@ -42,8 +42,11 @@ test: deps fmt-check vet unit
 	$(GO) build -o $(BIN) .
 	./$(BIN) help >/dev/null
 
+# Benchmarks on demo shops of 5,000 and 50,000 customers (docs/PERFORMANCE.md);
+# the shops are made once under $TMPDIR/regulars-bench. REGULARS_BENCH_SIZES=2000
+# picks other sizes. Memory under Xvfb: docs/perf/rss.sh SHOP.db.
 bench: deps
-	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1x -timeout 60m ./...
+	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime=1s -timeout 60m ./data/ ./screens/
 
 # The crash harness at full size: 300 sales killed at random moments.
 crashtest: deps

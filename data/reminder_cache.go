@@ -41,7 +41,7 @@ const derivedVersion = "derived 2"
 // yearlyAhead is how far past a customer's latest fact (or the horizon,
 // when later) the calendar rows hold birthdays, anniversaries and
 // occasions; further on they are worked out when asked for.
-const yearlyAhead = 800
+const yearlyAhead = 400
 
 func yearlyKeptTo(last, horizon Day) Day { return max(last, horizon).AddDays(yearlyAhead) }
 
@@ -340,19 +340,18 @@ func (w *rowWriter) due(id ID, due Day, kind Kind, data []byte) {
 
 // syncDerived works out again, inside tx, the customers whose facts tx
 // changed (or everyone, when the rules or the scheme changed). It never
-// fails the write: on any trouble it leaves the rows as they were and the
-// customers marked, and readers work those out from the facts.
+// fails the write: on any trouble it sets the rows aside (readers then work
+// everything out from the facts, and the next write works the rows out
+// afresh). A savepoint would undo the trouble more neatly, but it makes
+// SQLite journal every page the rows touch, which for a whole shop costs
+// far more than working them out.
 func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) {
 	if !s.keepDerived.Load() {
 		return
 	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT derived"); err != nil {
-		return
-	}
 	if err := s.refreshDerived(ctx, tx); err != nil {
-		tx.ExecContext(ctx, "ROLLBACK TO derived")
+		tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''")
 	}
-	tx.ExecContext(ctx, "RELEASE derived")
 }
 
 func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
@@ -461,6 +460,49 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 		return nil // damaged settings are reported by whatever reads them
 	}
 	return s.tx(ctx, func(*sql.Tx) error { return nil })
+}
+
+// bulkWrite runs fn, which writes a whole shop's worth of rows in tx,
+// without the triggers that note changed customers and names: firing them
+// for every row would cost more than the rows. Every derived row is worked
+// out afresh when tx commits instead, and the search reads the names again.
+func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, fn func() error) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
+		AND (name LIKE '%\_dirty\_%' ESCAPE '\' OR name LIKE 'customers\_search\_%' ESCAPE '\') ORDER BY name`)
+	if err != nil {
+		return err
+	}
+	var names, defs []string
+	for rows.Next() {
+		var n, d string
+		if err := rows.Scan(&n, &d); err != nil {
+			rows.Close()
+			return err
+		}
+		names, defs = append(names, n), append(defs, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER "`+n+`"`); err != nil {
+			return err
+		}
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	for _, d := range defs {
+		if _, err := tx.ExecContext(ctx, d); err != nil {
+			return err
+		}
+	}
+	if len(names) == 0 {
+		return nil // a schema without derived rows
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''; UPDATE customer_search SET generation = generation + 1")
+	return err
 }
 
 // derivedView says which customers a read can take from the derived rows:

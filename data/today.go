@@ -96,9 +96,10 @@ func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, err
 	return s.readFacts(ctx, s.reader(), set, asOf, ids, false)
 }
 
-// inListLimit is how many customers are read through the customer indexes;
-// for more, reading whole tables in storage order is quicker.
-const inListLimit = 5000
+// inListShare: up to this share of the shop's customers are read through
+// the customer indexes; for more, reading whole tables in storage order is
+// quicker.
+const inListShare = 2
 
 // readFacts reads, through q, the facts dated up to asOf of the customers
 // in ids (in increasing order; nil means every customer, and an empty list
@@ -111,7 +112,15 @@ func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf
 	if ids != nil && len(ids) == 0 {
 		return fs, nil
 	}
-	if ids == nil || len(ids) > inListLimit {
+	whole := ids == nil
+	if !whole && len(ids) > 500 {
+		var n int
+		if err := q.QueryRowContext(ctx, "SELECT count(*) FROM customers").Scan(&n); err != nil {
+			return nil, s.explain(err)
+		}
+		whole = len(ids) > n/inListShare
+	}
+	if whole {
 		var keep map[ID]bool
 		if ids != nil {
 			keep = make(map[ID]bool, len(ids))

@@ -54,7 +54,7 @@ CREATE INDEX reminder_now_snoozed ON reminder_now(customer_id) WHERE snoozed <> 
 
 -- Each reminder that Today listed (or will list) on its due day, as the
 -- facts stood that day, from the horizon on: what the calendar reads.
--- Birthdays, anniversaries and occasions are kept up to 800 days past the
+-- Birthdays, anniversaries and occasions are kept up to 400 days past the
 -- customer's latest fact (or the horizon); later ones are worked out when
 -- asked for.
 CREATE TABLE reminder_due (
