@@ -695,7 +695,9 @@ func why(c *cand, d Day, f MessageFields) string {
 }
 
 // sortToday orders reminders as the today command's contract says.
-func sortToday(rs []Reminder, ws []words) ([]Reminder, []*words) { return sortBoth(rs, ws, compareToday) }
+func sortToday(rs []Reminder, ws []words) ([]Reminder, []*words) {
+	return sortBoth(rs, ws, compareToday)
+}
 
 // sortBoth sorts reminders and returns their words in the same order.
 func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Reminder, []*words) {
