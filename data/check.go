@@ -310,11 +310,14 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 		start = end
 	}
 
-	derived, err := s.checkDerived(ctx)
-	if err != nil {
-		return nil, err
+	if full {
+		// The kept reminder rows are derived: not worth holding the start up.
+		derived, err := s.checkDerived(ctx)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, derived...)
 	}
-	found = append(found, derived...)
 
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]

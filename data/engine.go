@@ -704,18 +704,25 @@ var lastDay = NewDay(9999, time.December, 31)
 // dueHistory calls fn(x, c) for each reminder that Today(x) would list with
 // due day x, states aside, for every x from from on: dueOn up to last, the
 // day of f's latest fact, and past it the dated reminders as the facts
-// stand. Yearly ones past last are left out: they go on for ever, and need
-// nothing but the customer to be worked out when asked for.
-func (e engine) dueHistory(f *customerFacts, from, last Day, fn func(x Day, c *cand)) {
+// stand and the yearly ones due up to yearlyTo (they go on for ever).
+func (e engine) dueHistory(f *customerFacts, from, last, yearlyTo Day, fn func(x Day, c *cand)) {
 	if last >= from {
 		e.dueOn(f, from, last, fn)
 	}
 	after := max(from, last+1)
+	keep := func(c *cand) bool { return c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until) }
 	e.dated(f, lastDay, func(c *cand) {
-		if c.due >= after && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until) {
+		if c.due >= after && keep(c) {
 			fn(c.due, c)
 		}
 	})
+	if yearlyTo >= after {
+		e.yearlyOnly(f, after, yearlyTo, func(c *cand) {
+			if c.due >= after && c.due <= yearlyTo && keep(c) {
+				fn(c.due, c)
+			}
+		})
+	}
 }
 
 // lastFactDay is the day of f's latest dated fact, zero when it has none:

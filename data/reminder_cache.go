@@ -38,6 +38,13 @@ import (
 // worked out change: rows of another version are worked out again.
 const derivedVersion = "derived 2"
 
+// yearlyAhead is how far past a customer's latest fact (or the horizon,
+// when later) the calendar rows hold birthdays, anniversaries and
+// occasions; further on they are worked out when asked for.
+const yearlyAhead = 800
+
+func yearlyKeptTo(last, horizon Day) Day { return max(last, horizon).AddDays(yearlyAhead) }
+
 // derivedSchema is the first schema with derived rows (003_derived.sql).
 const derivedSchema = 3
 
@@ -255,7 +262,7 @@ func (sc *storedCand) words(asOf, shown Day) words {
 type derivedSink interface {
 	customer(id ID, last Day, merged bool, data []byte)
 	now(id ID, due, shownFrom, until Day, snoozed bool, data []byte)
-	due(id ID, due Day, data []byte)
+	due(id ID, due Day, kind Kind, data []byte)
 	yearly(id ID, kind Kind, md int, data []byte)
 }
 
@@ -298,14 +305,14 @@ func derive(fs *factSet, horizon Day, sink derivedSink) {
 			}
 			sink.now(id, c.due, c.shownFrom, c.until, has && st.State == StateSnoozed, stored(c, st, has, w))
 		})
-		e.dueHistory(f, horizon, last, func(x Day, c *cand) {
+		e.dueHistory(f, horizon, last, yearlyKeptTo(last, horizon), func(x Day, c *cand) {
 			r := c.reminder(&f.Customer)
 			st, has := fs.states[r.Key]
 			applyState(&r, st, has, x)
 			if !onToday(&r, x) {
 				return
 			}
-			sink.due(id, x, stored(c, st, has, factWords(f, c, x, x)))
+			sink.due(id, x, c.kind, stored(c, st, has, factWords(f, c, x, x)))
 		})
 	}
 }
@@ -327,7 +334,9 @@ func (w *rowWriter) now(id ID, due, shownFrom, until Day, snoozed bool, data []b
 	w.nowRows.add(id, int64(due), int64(shownFrom), int64(until), boolInt(snoozed), data)
 }
 
-func (w *rowWriter) due(id ID, due Day, data []byte) { w.dueRows.add(id, int64(due), data) }
+func (w *rowWriter) due(id ID, due Day, kind Kind, data []byte) {
+	w.dueRows.add(id, int64(due), string(kind), data)
+}
 
 // syncDerived works out again, inside tx, the customers whose facts tx
 // changed (or everyone, when the rules or the scheme changed). It never
@@ -382,7 +391,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	w := rowWriter{
 		custRows:   newDemoInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
 		nowRows:    newDemoInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
-		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, data"),
+		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, data"),
 		yearlyRows: newDemoInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data"),
 	}
 	derive(fs, horizon, &w)
@@ -721,10 +730,19 @@ func (s *Store) maxOccasionLead(ctx context.Context) (int, error) {
 	return int(max(n.Int64, 0)), s.explain(err)
 }
 
+// eachYearlyAfter is eachYearly for the calendar, which keeps the yearly
+// reminders up to yearlyKeptTo: only those due later come.
+func (s *Store) eachYearlyAfter(ctx context.Context, v *derivedView, e engine, from, to Day, fn func(y *yearlyRow, c *cand)) error {
+	if to <= v.horizon.AddDays(yearlyAhead) {
+		return nil // kept for everyone
+	}
+	return s.eachYearly(ctx, v, e, from, to, true, fn)
+}
+
 // eachYearly calls fn with the yearly reminders that each(f, asOf, through)
 // gives, for customers not in v.slow, among those shown, due or within
 // their stay on some day of asOf..through; with after set, only those due
-// after the customer's latest fact (the calendar keeps the others).
+// after the calendar rows keep them (yearlyKeptTo).
 func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, through Day, after bool, fn func(y *yearlyRow, c *cand)) error {
 	lead, err := s.maxOccasionLead(ctx)
 	if err != nil {
@@ -774,7 +792,7 @@ func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, 
 					y.f.Customer.AddedOn = asOf
 				}
 				e.yearlyOnly(&y.f, asOf, through, func(c *cand) {
-					if !after || c.due > y.last {
+					if !after || c.due > yearlyKeptTo(y.last, v.horizon) {
 						fn(&y, c)
 					}
 				})
@@ -825,7 +843,7 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 	for _, t := range []struct{ table, cols string }{
 		{"reminder_customers", "customer_id, 'customer', last_fact, merged, 0, 0, data"},
 		{"reminder_now", "customer_id, 'now', due, shown_from, until, snoozed, data"},
-		{"reminder_due", "customer_id, 'due', due, 0, 0, 0, data"},
+		{"reminder_due", "customer_id, 'due', due, kind, 0, 0, data"},
 		{"reminder_yearly", "customer_id, 'yearly ' || kind, md, 0, 0, 0, data"},
 	} {
 		rows, err := db.QueryContext(ctx, "SELECT "+t.cols+" FROM "+t.table)
@@ -835,13 +853,17 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 		for rows.Next() {
 			var id ID
 			var what string
-			var a, b, c, d int64
+			var a, c, d int64
+			var b any
 			var data []byte
 			if err := rows.Scan(&id, &what, &a, &b, &c, &d, &data); err != nil {
 				rows.Close()
 				return nil, s.explain(err)
 			}
-			have.add(id, fmt.Sprintf("%s %d %d %d %d %x", what, a, b, c, d, data))
+			if bs, ok := b.([]byte); ok {
+				b = string(bs)
+			}
+			have.add(id, fmt.Sprintf("%s %d %v %d %d %x", what, a, b, c, d, data))
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -876,8 +898,8 @@ func (d derivedRows) now(id ID, due, shownFrom, until Day, snoozed bool, data []
 	d.add(id, fmt.Sprintf("now %d %d %d %d %x", int64(due), int64(shownFrom), int64(until), boolInt(snoozed), data))
 }
 
-func (d derivedRows) due(id ID, due Day, data []byte) {
-	d.add(id, fmt.Sprintf("due %d 0 0 0 %x", int64(due), data))
+func (d derivedRows) due(id ID, due Day, kind Kind, data []byte) {
+	d.add(id, fmt.Sprintf("due %d %s 0 0 %x", int64(due), kind, data))
 }
 
 func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte) {

@@ -180,19 +180,7 @@ func (s *Store) HandledOn(ctx context.Context, d Day) ([]Reminder, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	var out []Reminder
-	for _, id := range ids {
-		rs, err := s.CustomerReminders(ctx, id, d)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			if (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d {
-				out = append(out, r)
-			}
-		}
-	}
-	return out, nil
+	return s.handledBy(ctx, d, ids)
 }
 
 // MonthActivity is the customer activity as it stood at the end of a month.

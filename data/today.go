@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -496,18 +497,28 @@ func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
 
 // finish fills Why and Message of every reminder.
 func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*words) error {
-	tpl, err := s.messageTemplates(ctx)
-	if err != nil {
-		return err
-	}
-	// What was bought is named for the purchases the list's thank-yous and
-	// check-ins are about; a message about anything else names the latest
-	// purchase only when it is one of those.
+	return s.finishNamed(ctx, set, rs, ws, namedPurchases(ws))
+}
+
+// namedPurchases are the purchases whose description messages name: what
+// was bought is named for the purchases the list's thank-yous and
+// check-ins are about; a message about anything else names the latest
+// purchase only when it is one of those.
+func namedPurchases(ws []*words) map[ID]bool {
 	named := map[ID]bool{}
 	for _, w := range ws {
 		if w.c.tag == "purchase" {
 			named[w.c.id] = true
 		}
+	}
+	return named
+}
+
+// finishNamed is finish with the purchases to name given.
+func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*words, named map[ID]bool) error {
+	tpl, err := s.messageTemplates(ctx)
+	if err != nil {
+		return err
 	}
 	var ids []ID
 	for _, w := range ws {
@@ -876,30 +887,36 @@ func compareByDue(a, b *Reminder) int {
 	return strings.Compare(a.Key, b.Key)
 }
 
-// DueOn gives, for each day X in [from, to], the reminders Today(X) lists
-// that are due on X: what a calendar shows. It reads the database once and
-// works out each day from the facts as they stood on it.
-func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+// calendarView checks a calendar's days and reads what it is worked out
+// with; the view is nil when the kept rows do not cover the days.
+func (s *Store) calendarView(ctx context.Context, from, to Day) (shopSettings, *derivedView, error) {
 	if to < from {
-		return nil, fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
+		return shopSettings{}, nil, fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
 	}
 	if to.Sub(from) > 3660 {
-		return nil, fmt.Errorf("a calendar covers at most ten years")
+		return shopSettings{}, nil, fmt.Errorf("a calendar covers at most ten years")
 	}
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
-		return nil, err
+		return set, nil, err
 	}
 	v, err := s.view(ctx, set, 0)
 	if err != nil {
-		return nil, err
+		return set, nil, err
 	}
 	if v != nil && from < v.horizon {
 		v = nil // the kept rows start later
 	}
+	return set, v, nil
+}
+
+// dueCollect gathers what DueOn lists, unsorted: the customers v cannot
+// take from the kept rows (everyone without v) from their facts, and, with
+// kept set, the others from the kept rows.
+func (s *Store) dueCollect(ctx context.Context, set shopSettings, v *derivedView, from, to Day, kept bool) ([]Reminder, []words, error) {
 	fs, err := s.readFacts(ctx, s.reader(), set, to, v.slowIDs(), false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var rs []Reminder
 	var ws []words
@@ -913,49 +930,148 @@ func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, er
 			}
 		})
 	}
-	if v != nil {
-		err := s.eachStored(ctx, v, "SELECT customer_id, data FROM reminder_due WHERE due BETWEEN ? AND ?",
-			[]any{int64(from), int64(to)}, func(id ID, sc *storedCand) {
-				x := sc.c.due
-				r := sc.reminder(id, x)
-				if onToday(&r, x) {
-					rs = append(rs, r)
-					ws = append(ws, sc.words(x, x))
-				}
-			})
-		if err != nil {
-			return nil, err
-		}
-		// Yearly reminders due after a customer's latest fact are not kept:
-		// their words read the facts as they stand.
-		err = s.eachYearly(ctx, v, fs.engine, from, to, true, func(y *yearlyRow, c *cand) {
-			x := c.due
-			if x < from || x > to || c.shownFrom > x || (c.until != 0 && x > c.until) {
-				return
-			}
-			r := y.reminder(c, x)
+	if v == nil || !kept {
+		return rs, ws, nil
+	}
+	err = s.eachStored(ctx, v, "SELECT customer_id, data FROM reminder_due WHERE due BETWEEN ? AND ?",
+		[]any{int64(from), int64(to)}, func(id ID, sc *storedCand) {
+			x := sc.c.due
+			r := sc.reminder(id, x)
 			if onToday(&r, x) {
 				rs = append(rs, r)
-				ws = append(ws, y.words(c, x, x))
+				ws = append(ws, sc.words(x, x))
 			}
 		})
-		if err != nil {
+	if err != nil {
+		return nil, nil, err
+	}
+	err = s.eachYearlyDue(ctx, v, fs.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) {
+		rs = append(rs, *r)
+		ws = append(ws, y.words(c, c.due, c.due))
+	})
+	return rs, ws, err
+}
+
+// eachYearlyDue calls fn with the yearly reminders due in from..to that
+// the kept rows leave out (those far ahead), as DueOn lists them.
+func (s *Store) eachYearlyDue(ctx context.Context, v *derivedView, e engine, from, to Day, fn func(y *yearlyRow, c *cand, r *Reminder)) error {
+	return s.eachYearlyAfter(ctx, v, e, from, to, func(y *yearlyRow, c *cand) {
+		x := c.due
+		if x < from || x > to || c.shownFrom > x || (c.until != 0 && x > c.until) {
+			return
+		}
+		r := y.reminder(c, x)
+		if onToday(&r, x) {
+			fn(y, c, &r)
+		}
+	})
+}
+
+// DueCounts counts, for each day in [from, to], the reminders DueOn lists
+// that day, by kind: what a month's grid shows, without reading them.
+func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]map[Kind]int, error) {
+	set, v, err := s.calendarView(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Day]map[Kind]int{}
+	add := func(d Day, k Kind, n int) {
+		m := out[d]
+		if m == nil {
+			m = map[Kind]int{}
+			out[d] = m
+		}
+		m[k] += n
+	}
+	rs, _, err := s.dueCollect(ctx, set, v, from, to, false)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		add(rs[i].Due, rs[i].Kind, 1)
+	}
+	if v == nil {
+		return out, nil
+	}
+	// Every kept row is listed on its day: rows are kept only when they are.
+	q := "SELECT due, kind, count(*) FROM reminder_due WHERE due BETWEEN ? AND ?"
+	args := []any{int64(from), int64(to)}
+	if ids := v.slowIDs(); len(ids) > 0 {
+		q += " AND customer_id NOT IN (SELECT value FROM json_each(?))"
+		list, _ := json.Marshal(ids)
+		args = append(args, string(list))
+	}
+	rows, err := s.reader().QueryContext(ctx, q+" GROUP BY due, kind", args...)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	for rows.Next() {
+		var d int64
+		var k string
+		var n int
+		if err := rows.Scan(&d, &k, &n); err != nil {
+			rows.Close()
+			return nil, s.explain(err)
+		}
+		add(Day(d), Kind(k), n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.explain(err)
+	}
+	err = s.eachYearlyDue(ctx, v, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, r.Kind, 1) })
+	return out, err
+}
+
+// DueOn gives, for each day X in [from, to], the reminders Today(X) lists
+// that are due on X: what a calendar shows. It reads the database once and
+// works out each day from the facts as they stood on it.
+func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+	return s.dueOn(ctx, from, to, true)
+}
+
+// DueMarks is DueOn without the words (Why and Message are empty): what a
+// month's grid marks, at a fraction of the cost. DueOn of the day chosen
+// gives its words.
+func (s *Store) DueMarks(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+	return s.dueOn(ctx, from, to, false)
+}
+
+func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][]Reminder, error) {
+	set, v, err := s.calendarView(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rs, ws, err := s.dueCollect(ctx, set, v, from, to, true)
+	if err != nil {
+		return nil, err
+	}
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if worded {
+		if err := s.finish(ctx, set, rs, wp); err != nil {
 			return nil, err
 		}
 	}
-	rs, wp := sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
-		return nil, err
-	}
+	// rs is by due day, so each day's list is a run of it.
 	out := map[Day][]Reminder{}
-	for _, r := range rs {
-		out[r.Due] = append(out[r.Due], r)
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j].Due == rs[i].Due {
+			j++
+		}
+		out[rs[i].Due] = rs[i:j:j]
+		i = j
 	}
 	// Each day's list is in Today's order; all are due that day, so that
 	// is by name, kind and customer.
-	for day := range out {
-		list := out[day]
-		slices.SortStableFunc(list, func(a, b Reminder) int { return compareToday(&a, &b) })
+	for _, list := range out {
+		sorted := true
+		for i := 1; i < len(list) && sorted; i++ {
+			sorted = compareToday(&list[i-1], &list[i]) <= 0
+		}
+		if !sorted {
+			slices.SortStableFunc(list, func(a, b Reminder) int { return compareToday(&a, &b) })
+		}
 	}
 	return out, nil
 }
@@ -996,13 +1112,20 @@ func (s *Store) AllReminders(ctx context.Context, d Day) ([]Reminder, error) {
 }
 
 func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, b *Reminder) int) ([]Reminder, error) {
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return nil, err
-	}
 	var ids []ID
 	if only != 0 {
 		ids = []ID{only}
+	}
+	return s.historyOf(ctx, d, dueBy, ids, cmp, nil)
+}
+
+// historyOf is history for the customers in ids (nil: everyone). With keep
+// set, only the reminders it keeps get words and are returned; the words
+// are those the whole list would give them.
+func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
 	}
 	fs, err := s.readFacts(ctx, s.reader(), set, d, ids, false)
 	if err != nil {
@@ -1021,10 +1144,38 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 		})
 	}
 	rs, wp := sortBoth(rs, ws, cmp)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
+	named := namedPurchases(wp)
+	if keep != nil {
+		var kr []Reminder
+		var kw []*words
+		for i := range rs {
+			if keep(&rs[i]) {
+				kr, kw = append(kr, rs[i]), append(kw, wp[i])
+			}
+		}
+		rs, wp = kr, kw
+	}
+	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
 		return nil, err
 	}
 	return rs, nil
+}
+
+// handledBy lists, customer by customer in the order of ids, the reminders
+// of CustomerReminders(id, d) that were done or skipped on d.
+func (s *Store) handledBy(ctx context.Context, d Day, ids []ID) ([]Reminder, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byCustomer := func(a, b *Reminder) int {
+		if a.CustomerID != b.CustomerID {
+			return cmpID(a.CustomerID, b.CustomerID)
+		}
+		return -compareByDue(a, b)
+	}
+	return s.historyOf(ctx, d, d.AddDays(30), ids, byCustomer, func(r *Reminder) bool {
+		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
+	})
 }
 
 // ErrUnknownReminder means a key names no reminder the rules give.

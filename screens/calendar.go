@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -23,8 +22,12 @@ type calendarScreen struct {
 	week     bool     // the week agenda rather than the month grid
 	month    data.Day // first day of the month on show
 	chosen   data.Day
-	from, to data.Day // the days loaded into byDay
+	from, to data.Day // the days loaded
 	byDay    map[data.Day][]data.Reminder
+	// counts are the month grid's marks: in a large shop a month holds
+	// tens of thousands of reminders, so the grid reads counts and only
+	// the chosen day's reminders are read.
+	counts map[data.Day]map[data.Kind]int
 
 	title    *widget.Label
 	mode     *widget.RadioGroup
@@ -171,25 +174,68 @@ func (c *calendarScreen) goTo(d data.Day) {
 		c.reload()
 		return
 	}
+	if _, ok := c.byDay[d]; !ok && !c.week {
+		c.loadDay(d)
+		return
+	}
 	c.render()
 }
 
-func (c *calendarScreen) reload() {
-	from, to := c.span()
+// loadDay reads the reminders of day d of the month on show.
+func (c *calendarScreen) loadDay(d data.Day) {
 	background(c.a, func(ctx context.Context) (map[data.Day][]data.Reminder, error) {
-		return c.a.store.DueOn(ctx, from, to)
+		return c.a.store.DueOn(ctx, d, d)
 	}, func(m map[data.Day][]data.Reminder, err error) {
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
-		c.from, c.to, c.byDay = from, to, m
+		c.byDay[d] = m[d]
+		if d == c.chosen {
+			c.render()
+		}
+	})
+}
+
+func (c *calendarScreen) reload() {
+	from, to := c.span()
+	type loaded struct {
+		byDay  map[data.Day][]data.Reminder
+		counts map[data.Day]map[data.Kind]int
+	}
+	week, chosen := c.week, c.chosen
+	background(c.a, func(ctx context.Context) (loaded, error) {
+		if week {
+			m, err := c.a.store.DueOn(ctx, from, to)
+			return loaded{byDay: m}, err
+		}
+		n, err := c.a.store.DueCounts(ctx, from, to)
+		if err != nil {
+			return loaded{}, err
+		}
+		m, err := c.a.store.DueOn(ctx, chosen, chosen)
+		if m[chosen] == nil {
+			m[chosen] = nil // read, and empty
+		}
+		return loaded{byDay: m, counts: n}, err
+	}, func(l loaded, err error) {
+		if err != nil {
+			c.a.showError(err)
+			return
+		}
+		c.from, c.to, c.byDay, c.counts = from, to, l.byDay, l.counts
 		c.render()
 	})
 }
 
 // Marked returns the reminders marked on a day; tests read it.
-func (c *calendarScreen) Marked(d data.Day) []data.Reminder { return c.byDay[d] }
+func (c *calendarScreen) Marked(d data.Day) []data.Reminder {
+	if rs, ok := c.byDay[d]; ok || c.week {
+		return rs
+	}
+	m, _ := c.a.store.DueOn(c.a.ctx, d, d)
+	return m[d]
+}
 
 // cellOf is the grid cell of day d, or nil when d is not on the grid.
 func (c *calendarScreen) cellOf(d data.Day) *dayCell {
@@ -210,7 +256,7 @@ func (c *calendarScreen) render() {
 	today := c.a.Today()
 	for i, cell := range c.cells {
 		d := from.AddDays(i)
-		cell.set(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.byDay[d])
+		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.counts[d])
 	}
 	rs := c.byDay[c.chosen]
 	due := "nothing due"
@@ -422,6 +468,15 @@ func (c *dayCell) Tapped(*fyne.PointEvent) {
 }
 
 func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminder) {
+	kinds := map[data.Kind]int{}
+	for _, r := range rs {
+		kinds[r.Kind]++
+	}
+	c.setMarks(d, inMonth, today, chosen, kinds)
+}
+
+// setMarks shows day d with the number of reminders of each kind due.
+func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds map[data.Kind]int) {
 	c.day, c.inMonth, c.today = d, inMonth, today
 	_, _, dd := d.Date()
 	c.number.Text = fmt.Sprint(dd)
@@ -435,8 +490,7 @@ func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminde
 	}
 	c.kinds = c.kinds[:0]
 	for _, k := range data.Kinds {
-		on := slices.ContainsFunc(rs, func(r data.Reminder) bool { return r.Kind == k })
-		if on {
+		if kinds[k] > 0 {
 			c.kinds = append(c.kinds, k)
 			c.dots[k].FillColor = kindColor(k)
 			if !inMonth {
@@ -447,9 +501,13 @@ func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminde
 			c.dots[k].Hide()
 		}
 	}
+	total := 0
+	for _, n := range kinds {
+		total += n
+	}
 	c.count.Text = ""
-	if len(rs) > 0 {
-		c.count.Text = fmt.Sprint(len(rs))
+	if total > 0 {
+		c.count.Text = fmt.Sprint(total)
 	}
 	c.count.Color = theme.Color(theme.ColorNamePrimary)
 	if !inMonth {

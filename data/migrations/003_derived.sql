@@ -54,15 +54,18 @@ CREATE INDEX reminder_now_snoozed ON reminder_now(customer_id) WHERE snoozed <> 
 
 -- Each reminder that Today listed (or will list) on its due day, as the
 -- facts stood that day, from the horizon on: what the calendar reads.
--- Birthdays, anniversaries and occasions are kept here only when due on or
--- before the customer's latest fact.
+-- Birthdays, anniversaries and occasions are kept up to 800 days past the
+-- customer's latest fact (or the horizon); later ones are worked out when
+-- asked for.
 CREATE TABLE reminder_due (
     customer_id INTEGER NOT NULL,
     due         INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
     data        BLOB NOT NULL
 );
 CREATE INDEX reminder_due_customer ON reminder_due(customer_id);
 CREATE INDEX reminder_due_due ON reminder_due(due, customer_id, data);
+CREATE INDEX reminder_due_kind ON reminder_due(due, kind);
 
 -- Birthdays, customer-since days and occasions by month and day
 -- (month*100+day), with the customer and the states of their reminders:
@@ -76,6 +79,8 @@ CREATE TABLE reminder_yearly (
 CREATE INDEX reminder_yearly_customer ON reminder_yearly(customer_id);
 CREATE INDEX reminder_yearly_md ON reminder_yearly(kind, md, customer_id, data);
 CREATE INDEX occasions_lead ON occasions(lead_days);
+-- Done today: the states changed on a day.
+CREATE INDEX reminder_states_changed ON reminder_states(changed_on);
 
 -- The customer search keeps the searchable columns in memory; this counts
 -- changes to them so it knows when to read them again.
