@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"regulars/cli"
@@ -23,6 +24,6 @@ func main() {
 func window(ctx context.Context, opt cli.WindowOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	fa := app.NewWithID("app.regulars.counter")
-	return screens.Run(ctx, fa, screens.Options{DBPath: opt.DBPath, Date: opt.Date, Screen: opt.Screen})
+	newApp := func() fyne.App { return app.NewWithID("app.regulars.counter") }
+	return screens.Run(ctx, newApp, screens.Options{DBPath: opt.DBPath, Date: opt.Date, Screen: opt.Screen})
 }

@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 
 	"regulars/data"
 )
@@ -49,6 +51,10 @@ const usage = `usage:
   regulars backup  [--db FILE] [--to PATH]
   regulars restore PATH [--db FILE]
   regulars check   [--db FILE]
+
+environment:
+  REGULARS_DB                the database when --db is not given
+  REGULARS_BUSY_TIMEOUT_MS   how long a write waits for another program holding the database (default 5000)
 `
 
 type command struct {
@@ -151,6 +157,9 @@ func sentence(s string) string {
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
+	if first, _, _ := strings.Cut(s, " "); strings.ContainsAny(first, "./\\") {
+		return s // a file name keeps its case
+	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
@@ -205,6 +214,11 @@ func dateFlag(a args) (data.Day, error) {
 
 // open opens the database for a command; readOnly commands refuse a missing file.
 func open(ctx context.Context, e *Env, a args, readOnly bool) (*data.Store, error) {
+	return openStore(ctx, e, a, readOnly, true)
+}
+
+// openStore opens the database; quick runs SQLite's quick check first.
+func openStore(ctx context.Context, e *Env, a args, readOnly, quick bool) (*data.Store, error) {
 	path, err := dbPath(e, a)
 	if err != nil {
 		return nil, err
@@ -213,11 +227,31 @@ func open(ctx context.Context, e *Env, a args, readOnly bool) (*data.Store, erro
 	if err != nil {
 		return nil, err
 	}
-	s, err := data.Open(ctx, path, data.Options{MustExist: readOnly, Today: day})
+	busy, err := busyTimeout(e)
+	if err != nil {
+		return nil, err
+	}
+	// Commands first run SQLite's quick check, so a damaged file is refused
+	// in one sentence before anything reads half of it or writes to it.
+	s, err := data.Open(ctx, path, data.Options{MustExist: readOnly, Today: day, BusyTimeout: busy, QuickCheck: quick})
 	if errors.Is(err, data.ErrNoDatabase) {
 		return nil, fmt.Errorf("there is no database at %s; create one with 'regulars demo --db %s' or by importing customers", path, path)
 	}
 	return s, err
+}
+
+// busyTimeout is how long a write waits for another program holding the
+// database: REGULARS_BUSY_TIMEOUT_MS, else 5 seconds.
+func busyTimeout(e *Env) (time.Duration, error) {
+	v := strings.TrimSpace(e.Getenv("REGULARS_BUSY_TIMEOUT_MS"))
+	if v == "" {
+		return 5 * time.Second, nil
+	}
+	ms, err := strconv.Atoi(v)
+	if err != nil || ms < 1 || ms > 600000 {
+		return 0, fmt.Errorf("REGULARS_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000, not %q", v)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
 }
 
 func noPositional(a args, cmd string) error {

@@ -295,6 +295,7 @@ func TestErrorsAreOneSentence(t *testing.T) {
 		{"missing import file", []string{"import", "customers", filepath.Join(dir, "nope.csv"), "--db", filepath.Join(dir, "x.db")}, 1},
 		{"unknown export", []string{"export", "socks", "--db", jpeg}, 2},
 		{"bad screen", []string{"--screen", "kitchen", "--db", missing}, 2},
+		{"window without a display", []string{"--db", missing, "--date", "2026-06-15", "--screen", "today"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"regulars/data"
 )
@@ -111,27 +110,41 @@ func runToday(ctx context.Context, e *Env, a args) error {
 }
 
 func printTodayText(out io.Writer, day data.Day, rs []data.Reminder) error {
+	date := day.Time().Format("Monday 2 January 2006")
 	if len(rs) == 0 {
-		_, err := fmt.Fprintf(out, "Nothing to do on %s.\n", day)
+		_, err := fmt.Fprintf(out, "Nothing to do on %s.\n", date)
 		return err
 	}
-	fmt.Fprintf(out, "Today, %s: %d to do\n\n", day, len(rs))
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "WHEN\tKIND\tCUSTOMER\tPHONE\tWHY")
+	overdue := 0
+	for _, r := range rs {
+		if r.OverdueDays > 0 {
+			overdue++
+		}
+	}
+	fmt.Fprintf(out, "%s: %d to do, %d overdue\n", date, len(rs), overdue)
 	for _, r := range rs {
 		when := "due today"
-		if r.OverdueDays > 0 {
+		switch {
+		case r.OverdueDays == 1:
+			when = "1 day late"
+		case r.OverdueDays > 1:
 			when = fmt.Sprintf("%d days late", r.OverdueDays)
-			if r.OverdueDays == 1 {
-				when = "1 day late"
-			}
-		} else if r.Due > day {
+		case r.Due > day:
 			when = "due " + r.Due.String()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s (%d)\t%s\t%s\n", when, strings.ReplaceAll(string(r.Kind), "_", " "), r.CustomerName, r.CustomerID, r.Phone, r.Why)
-		fmt.Fprintf(w, "\t\t  %s\t\t\n", oneLine(r.Message))
+		who := fmt.Sprintf("%s (%d)", r.CustomerName, r.CustomerID)
+		if r.Phone != "" {
+			who += "  " + r.Phone
+		} else if r.Email != "" {
+			who += "  " + r.Email
+		}
+		fmt.Fprintf(out, "\n%-13s %-19s %s\n", when, strings.ReplaceAll(string(r.Kind), "_", " "), who)
+		if r.Why != "" {
+			fmt.Fprintf(out, "%34s%s\n", "", r.Why)
+		}
+		fmt.Fprintf(out, "%34s%s\n", "", oneLine(r.Message))
 	}
-	return w.Flush()
+	return nil
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -235,12 +248,12 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
-	noun := map[string]string{"customers": "customers", "purchases": "purchases", "vcard": "contacts"}[what]
+	noun := map[string][2]string{"customers": {"customer", "customers"}, "purchases": {"purchase", "purchases"}, "vcard": {"contact", "contacts"}}[what]
 	verb := "imported"
 	if opt.DryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun)
+	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[min(rep.Added, 2)/2])
 	if rep.Skipped > 0 {
 		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
 	}
@@ -327,7 +340,7 @@ func runBackup(ctx context.Context, e *Env, a args) error {
 	defer s.Close()
 	to := a.vals["to"]
 	if to == "" {
-		to = data.DefaultBackupDir(s.Path())
+		to = data.DefaultBackupDir(s.Path()) + string(os.PathSeparator)
 	}
 	path, err := s.Backup(ctx, to)
 	if err != nil {
@@ -345,6 +358,12 @@ func runRestore(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
+	// A window open on the file would go on writing to the copy moved aside.
+	release, err := data.LockWindow(path)
+	if err != nil {
+		return err
+	}
+	defer release()
 	aside, err := data.Restore(ctx, a.pos[0], path)
 	if err != nil {
 		return err
@@ -361,7 +380,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := openStore(ctx, e, a, true, false) // the full check lists the damage itself
 	if err != nil {
 		return err
 	}

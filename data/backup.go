@@ -6,10 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"syscall"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DefaultBackupDir is the "backups" folder beside the database.
@@ -22,36 +28,377 @@ func DefaultBackupDir(dbPath string) string {
 // name. The copy is written beside its final name, verified, and only then
 // renamed into place, so a failed backup never leaves a broken file behind.
 func (s *Store) Backup(ctx context.Context, path string) (string, error) {
+	return s.backup(ctx, path, vacuumInto)
+}
+
+// copyFunc writes a consistent copy of the database src into the new file dst.
+type copyFunc func(ctx context.Context, src, dst string) error
+
+func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string, error) {
 	target := path
 	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
-		target = filepath.Join(path, "regulars-"+s.Now().Format("2006-01-02-150405")+".db")
+		target = filepath.Join(path, backupName(s.path, s.Now()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
 	}
+	err := putVerified(ctx, target, func(ctx context.Context, tmp string) error { return write(ctx, s.path, tmp) })
+	if err != nil {
+		return "", err
+	}
+	return target, nil
+}
+
+// vacuumInto copies the database with VACUUM INTO on a connection of its
+// own: it reads one snapshot, so the shop's writes go on meanwhile.
+func vacuumInto(ctx context.Context, src, dst string) error {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: src}).EscapedPath()+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	_, err = db.ExecContext(ctx, "VACUUM INTO ?", dst)
+	return err
+}
+
+// putVerified has write fill target's .part file, checks it and renames it
+// into place. Whatever fails, the .part is removed and target is untouched.
+func putVerified(ctx context.Context, target string, write func(ctx context.Context, tmp string) error) error {
 	tmp := target + ".part"
 	os.Remove(tmp)
 	defer os.Remove(tmp)
-	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
-		err = s.explain(err)
-		if strings.Contains(err.Error(), "full") {
-			return "", fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
+	if err := write(ctx, tmp); err != nil {
+		if diskFull(err) {
+			return fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
 		}
-		return "", fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, (&Store{path: target}).explain(unwrapPath(err)))
 	}
 	if err := os.Chmod(tmp, 0o600); err != nil {
-		return "", err
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, unwrapPath(err))
 	}
 	if err := VerifyDatabaseFile(ctx, tmp); err != nil {
-		return "", fmt.Errorf("the backup written to %s did not verify (%v); the database itself is untouched", target, err)
+		return fmt.Errorf("the backup written to %s did not verify (%v); the database itself is untouched", target, err)
 	}
 	if err := os.Rename(tmp, target); err != nil {
-		return "", fmt.Errorf("cannot put the backup at %s: %w", target, unwrapPath(err))
+		return fmt.Errorf("cannot put the backup at %s: %w", target, unwrapPath(err))
 	}
 	syncDir(filepath.Dir(target))
+	return nil
+}
+
+func diskFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		return true
+	}
+	return errors.Is(err, syscall.ENOSPC)
+}
+
+// Backup files are named after their database and the time they were
+// taken ("regulars-2026-06-15-090000.db"), so that rotation needs nothing
+// but the names and the backups of two databases sharing a folder (the
+// shop and its demo) never mix.
+const backupStamp = "2006-01-02-150405"
+
+func backupName(dbPath string, t time.Time) string {
+	return backupShop(dbPath) + "-" + t.Format(backupStamp) + ".db"
+}
+
+// backupShop is the name a database's backups start with: its file name
+// without the extension.
+func backupShop(dbPath string) string {
+	base := filepath.Base(dbPath)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// BackupFile is one backup in a folder.
+type BackupFile struct {
+	Path  string
+	Shop  string    // the database it is a backup of, by file name without extension
+	Taken time.Time // from its name, local time
+	Size  int64
+}
+
+// parseBackupName reads "<shop>-YYYY-MM-DD-HHMMSS.db".
+func parseBackupName(name string) (shop string, taken time.Time, ok bool) {
+	n := len(backupStamp) + len(".db")
+	if len(name) <= n+1 || !strings.HasSuffix(name, ".db") || name[len(name)-n-1] != '-' {
+		return "", time.Time{}, false
+	}
+	t, err := time.ParseInLocation(backupStamp, name[len(name)-n:len(name)-3], time.Local)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return name[:len(name)-n-1], t, true
+}
+
+// Backups lists the backups of the database at dbPath found in dirs,
+// newest first; folders that cannot be read are passed over.
+func Backups(dbPath string, dirs ...string) []BackupFile {
+	var out []BackupFile
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		bs, _ := ListBackups(d)
+		for _, b := range bs {
+			if b.Shop == backupShop(dbPath) {
+				out = append(out, b)
+			}
+		}
+	}
+	sortBackups(out)
+	return out
+}
+
+// ListBackups lists the backups in dir, newest first. Files not named like
+// backups are left out (and never removed by rotation).
+func ListBackups(dir string) ([]BackupFile, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the backup folder %s: %w", dir, unwrapPath(err))
+	}
+	var out []BackupFile
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		shop, t, ok := parseBackupName(e.Name())
+		if !ok {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		out = append(out, BackupFile{Path: filepath.Join(dir, e.Name()), Shop: shop, Taken: t, Size: info.Size()})
+	}
+	sortBackups(out)
+	return out, nil
+}
+
+func sortBackups(bs []BackupFile) {
+	sort.SliceStable(bs, func(i, j int) bool {
+		if !bs[i].Taken.Equal(bs[j].Taken) {
+			return bs[i].Taken.After(bs[j].Taken)
+		}
+		return bs[i].Path > bs[j].Path
+	})
+}
+
+// How many backups rotation keeps: the newest of each of the latest 7 days,
+// 4 weeks and 12 months that have one.
+const (
+	keepDaily   = 7
+	keepWeekly  = 4
+	keepMonthly = 12
+)
+
+// KeepBackups decides what rotation keeps. For each of the last 7 days that
+// have a backup, the newest backup of that day stays; likewise for the last
+// 4 ISO weeks and the last 12 months. A backup any rule keeps stays. The
+// result is in the order of taken, whatever that order is.
+func KeepBackups(taken []time.Time) []bool {
+	order := make([]int, len(taken))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return taken[order[a]].After(taken[order[b]]) })
+	keep := make([]bool, len(taken))
+	rules := []struct {
+		n      int
+		bucket func(time.Time) int
+	}{
+		{keepDaily, func(t time.Time) int { y, m, d := t.Date(); return y*10000 + int(m)*100 + d }},
+		{keepWeekly, func(t time.Time) int { y, w := t.ISOWeek(); return y*100 + w }},
+		{keepMonthly, func(t time.Time) int { return t.Year()*100 + int(t.Month()) }},
+	}
+	for _, r := range rules {
+		last, kept := -1, 0
+		for _, i := range order {
+			if kept == r.n {
+				break
+			}
+			if b := r.bucket(taken[i]); b != last {
+				keep[i] = true
+				last = b
+				kept++
+			}
+		}
+	}
+	return keep
+}
+
+// PruneBackups removes the backups of the database at dbPath in dir that
+// rotation does not keep and returns how many went.
+func PruneBackups(dir, dbPath string) (int, error) {
+	if _, err := ListBackups(dir); err != nil {
+		return 0, err
+	}
+	bs := Backups(dbPath, dir)
+	taken := make([]time.Time, len(bs))
+	for i, b := range bs {
+		taken[i] = b.Taken
+	}
+	n := 0
+	for i, k := range KeepBackups(taken) {
+		if k {
+			continue
+		}
+		if err := os.Remove(bs[i].Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return n, fmt.Errorf("cannot remove the old backup %s: %w", bs[i].Path, unwrapPath(err))
+		}
+		n++
+	}
+	return n, nil
+}
+
+// BackupDue reports whether the backups folder of the database at dbPath
+// holds no backup of it taken on day: the first start of each day makes one.
+func BackupDue(dbPath string, day Day) bool {
+	for _, b := range Backups(dbPath, DefaultBackupDir(dbPath)) {
+		if DayOf(b.Taken) == day {
+			return false
+		}
+	}
+	return true
+}
+
+// BackupReport says what an automatic backup did.
+type BackupReport struct {
+	Path      string // the new backup beside the database
+	Pruned    int    // old backups rotation removed, in both folders
+	Second    string // the copy in the second folder; "" when none was made
+	SecondErr error  // why the second copy failed, when it did
+}
+
+// AutoBackup backs the database up into DefaultBackupDir, rotates the
+// backups there, then copies the new backup (verified again) into the
+// owner's second backup folder, when one is set, and rotates that too. A
+// failure to reach the second folder does not fail the backup; it is
+// reported in SecondErr.
+func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
+	var rep BackupReport
+	dir := DefaultBackupDir(s.path)
+	removeStaleParts(dir, s.path)
+	path, err := s.Backup(ctx, dir+string(os.PathSeparator))
+	if err != nil {
+		return rep, err
+	}
+	rep.Path = path
+	n, err := PruneBackups(dir, s.path)
+	rep.Pruned += n
+	if err != nil {
+		return rep, err
+	}
+	second, err := s.SecondBackupDir(ctx)
+	if err != nil || second == "" {
+		return rep, err
+	}
+	removeStaleParts(second, s.path)
+	rep.Second, rep.SecondErr = copyBackup(ctx, path, second, copyFile)
+	if rep.SecondErr == nil {
+		n, err := PruneBackups(second, s.path)
+		rep.Pruned += n
+		rep.SecondErr = err
+	}
+	return rep, nil
+}
+
+// staleAfter is how old a .part file must be before it counts as left
+// behind by a backup that was cut off (the app killed, the PC switched off).
+const staleAfter = time.Hour
+
+// removeStaleParts removes the half-written backups of the database at
+// dbPath that a cut-off backup left in dir; fresh ones may belong to a
+// backup still running in another process.
+func removeStaleParts(dir, dbPath string) {
+	parts, _ := filepath.Glob(filepath.Join(dir, "*.db.part"))
+	for _, p := range parts {
+		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
+		if st, err := os.Stat(p); ok && shop == backupShop(dbPath) && err == nil && time.Since(st.ModTime()) > staleAfter {
+			os.Remove(p)
+		}
+	}
+}
+
+// copyBackup copies the backup file src into the folder dir under the
+// same name, verified before it takes that name.
+func copyBackup(ctx context.Context, src, dir string, copy func(src, dst string) error) (string, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return "", fmt.Errorf("the second backup folder %s is missing (is the stick or drive plugged in?)", dir)
+	}
+	target := filepath.Join(dir, filepath.Base(src))
+	err := putVerified(ctx, target, func(_ context.Context, tmp string) error { return copy(src, tmp) })
+	if err != nil {
+		return "", err
+	}
 	return target, nil
+}
+
+// secondDirKey is the setting naming the second backup folder.
+const secondDirKey = "backup.second_dir"
+
+// SecondBackupDir is the owner's second backup folder (a USB stick, a
+// cloud-synced folder), "" when none is set.
+func (s *Store) SecondBackupDir(ctx context.Context) (string, error) {
+	return s.Setting(ctx, secondDirKey)
+}
+
+// SetSecondBackupDir sets the second backup folder; "" sets none. The
+// folder must exist now and take files.
+func (s *Store) SetSecondBackupDir(ctx context.Context, dir string) error {
+	dir = strings.TrimSpace(dir)
+	if dir != "" {
+		if !filepath.IsAbs(dir) {
+			return fmt.Errorf("the second backup folder must be a full path, such as /media/stick/regulars")
+		}
+		dir = filepath.Clean(dir)
+		st, err := os.Stat(dir)
+		if err != nil || !st.IsDir() {
+			return fmt.Errorf("there is no folder %s", dir)
+		}
+		if dir == filepath.Clean(DefaultBackupDir(s.path)) || dir == filepath.Dir(s.path) {
+			return fmt.Errorf("the second backup folder must be somewhere else than the database, ideally off this PC")
+		}
+		f, err := os.CreateTemp(dir, ".regulars-write-test-*")
+		if err != nil {
+			return fmt.Errorf("cannot write into %s: %w", dir, unwrapPath(err))
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return s.SetSetting(ctx, secondDirKey, dir)
+}
+
+// secondCopyMaxAge is how old the newest copy off the PC may get before
+// the app warns.
+const secondCopyMaxAge = 7 * 24 * time.Hour
+
+// SecondCopyWarning says, in one sentence, what is wrong with the copies of
+// the database at dbPath in the second backup folder dir at the time now,
+// or "" when the newest one is at most 7 days old.
+func SecondCopyWarning(dbPath, dir string, now time.Time) string {
+	if dir == "" {
+		return "Backups are kept on this PC only: choose a second backup folder (a USB stick or a cloud-synced folder) in Settings."
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Sprintf("The second backup folder %s is missing: plug in the stick or drive, or choose another folder in Settings.", dir)
+	}
+	if _, err := ListBackups(dir); err != nil {
+		return fmt.Sprintf("The second backup folder %s cannot be read.", dir)
+	}
+	bs := Backups(dbPath, dir)
+	if len(bs) == 0 {
+		return fmt.Sprintf("There is no backup in the second backup folder %s yet.", dir)
+	}
+	if now.Sub(bs[0].Taken) > secondCopyMaxAge {
+		return fmt.Sprintf("The newest backup in %s is from %s, more than 7 days ago.", dir, bs[0].Taken.Format("2 Jan 2006"))
+	}
+	return ""
 }
 
 // VerifyDatabaseFile opens a file read-only and checks that it is a whole
@@ -128,7 +475,16 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 		return aside, fmt.Errorf("cannot put the restored file in place: %w; the previous database is at %s", unwrapPath(err), aside)
 	}
 	syncDir(filepath.Dir(dbPath))
-	return aside, nil
+	// The restored file says itself that it was restored, and from what.
+	s, err := Open(ctx, dbPath, Options{MustExist: true})
+	if err != nil {
+		return aside, err
+	}
+	defer s.Close()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		return audit(ctx, tx, s.Now(), OwnerName, "restore from backup", src, aside, dbPath)
+	})
+	return aside, err
 }
 
 func copyFile(src, dst string) error {

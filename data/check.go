@@ -29,37 +29,53 @@ type finding struct {
 // every row names a staff member. Dates are not limited to today: the
 // whole file is checked.
 func (s *Store) Check(ctx context.Context) ([]Problem, error) {
+	return s.check(ctx, true)
+}
+
+// check runs the file check (the full integrity_check and the foreign keys,
+// or at start-up the cheaper quick_check alone) and the ledger invariants.
+func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	var found []finding
 	add := func(part int, cust, row ID, format string, args ...any) {
 		found = append(found, finding{part, cust, row, fmt.Sprintf(format, args...)})
 	}
 	db := s.reader()
 
-	msgs, err := pragmaLines(ctx, db, "PRAGMA integrity_check")
+	pragma := "PRAGMA quick_check"
+	if full {
+		pragma = "PRAGMA integrity_check"
+	}
+	msgs, err := pragmaLines(ctx, db, pragma)
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	for _, m := range msgs {
 		if m != "ok" {
-			add(0, 0, 0, "the database file is damaged: %s", m)
+			add(0, 0, 0, "the database file is damaged: %s", oneLine(m))
 		}
 	}
-	fk, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
-	if err != nil {
-		return nil, s.explain(err)
+	if !full && len(found) > 0 {
+		// The rows of a damaged file cannot be trusted; say so alone.
+		return []Problem{{What: found[0].what}}, nil
 	}
-	for fk.Next() {
-		var table, parent string
-		var rowid, fkid any
-		if err := fk.Scan(&table, &rowid, &parent, &fkid); err != nil {
-			fk.Close()
-			return nil, err
+	if full {
+		fk, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return nil, s.explain(err)
 		}
-		add(0, 0, 0, "%s row %v refers to a %s row that does not exist", table, rowid, parent)
-	}
-	fk.Close()
-	if err := fk.Err(); err != nil {
-		return nil, s.explain(err)
+		for fk.Next() {
+			var table, parent string
+			var rowid, fkid any
+			if err := fk.Scan(&table, &rowid, &parent, &fkid); err != nil {
+				fk.Close()
+				return nil, err
+			}
+			add(0, 0, 0, "%s row %v refers to a %s row that does not exist", table, rowid, parent)
+		}
+		fk.Close()
+		if err := fk.Err(); err != nil {
+			return nil, s.explain(err)
+		}
 	}
 
 	l, err := s.Loyalty(ctx)
@@ -292,6 +308,15 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 			}
 		}
 		start = end
+	}
+
+	if full {
+		// The kept reminder rows are derived: not worth holding the start up.
+		derived, err := s.checkDerived(ctx)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, derived...)
 	}
 
 	sort.SliceStable(found, func(i, j int) bool {

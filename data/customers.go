@@ -63,6 +63,26 @@ const customerCols = `id, name, phone, email, birthday_year, birthday_month, bir
 
 type rowScanner interface{ Scan(...any) error }
 
+// scanWith scans leading columns into first, then hands the rest on: for
+// queries that put a value before a customer's columns.
+func scanWith(r rowScanner, first ...any) rowScanner { return leadScanner{r, first} }
+
+type leadScanner struct {
+	r     rowScanner
+	first []any
+}
+
+func (l leadScanner) Scan(dest ...any) error { return l.r.Scan(append(l.first, dest...)...) }
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func scanCustomer(r rowScanner) (Customer, error) {
 	var c Customer
 	var by, bm, bd sql.NullInt64
@@ -244,28 +264,27 @@ func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, erro
 	if v == "" {
 		return Customer{}, fmt.Errorf("no customer given")
 	}
+	// one finds the customers a column names: none, one, or too many.
+	one := func(where, arg string) (Customer, bool, error) {
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE "+where+" ORDER BY id", arg)
+		switch {
+		case err != nil:
+			return Customer{}, false, err
+		case len(cs) > 1:
+			return Customer{}, false, &AmbiguousError{Value: v, Candidates: cs}
+		case len(cs) == 1:
+			return cs[0], true, nil
+		}
+		return Customer{}, false, nil
+	}
 	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
-		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE phone_digits = ? AND phone_digits <> '' ORDER BY id", d)
-		if err != nil {
-			return Customer{}, err
-		}
-		if len(cs) > 1 {
-			return Customer{}, &AmbiguousError{Value: v, Candidates: cs}
-		}
-		if len(cs) == 1 {
-			return cs[0], nil
+		if c, ok, err := one("phone_digits = ? AND phone_digits <> ''", d); ok || err != nil {
+			return c, err
 		}
 	}
 	if strings.Contains(v, "@") {
-		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE email_norm = ? AND email_norm <> '' ORDER BY id", NormEmail(v))
-		if err != nil {
-			return Customer{}, err
-		}
-		if len(cs) > 1 {
-			return Customer{}, &AmbiguousError{Value: v, Candidates: cs}
-		}
-		if len(cs) == 1 {
-			return cs[0], nil
+		if c, ok, err := one("email_norm = ? AND email_norm <> ''", NormEmail(v)); ok || err != nil {
+			return c, err
 		}
 	}
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
@@ -301,17 +320,29 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	if t == "" {
 		return s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers ORDER BY name_fold, id LIMIT ?", limit)
 	}
-	like := "%" + escapeLike(t) + "%"
-	prefix := escapeLike(t) + "%"
-	digits := PhoneDigits(t)
-	digitLike := "" // no digits typed: phones are not searched
-	if len(digits) >= 2 {
-		digitLike = "%" + digits + "%"
+	ids, err := s.searchIDs(ctx, t, limit)
+	if err != nil || len(ids) == 0 {
+		return nil, err
 	}
-	return s.queryCustomers(ctx, "SELECT "+customerCols+` FROM customers
-		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR (? <> '' AND phone_digits LIKE ?)
-		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
-		like, like, digitLike, digitLike, prefix, limit)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN (?"+strings.Repeat(",?", len(ids)-1)+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[ID]Customer, len(found))
+	for _, c := range found {
+		byID[c.ID] = c
+	}
+	out := make([]Customer, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok { // gone since the index was read: left out
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func escapeLike(s string) string {

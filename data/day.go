@@ -179,6 +179,9 @@ func ParseYearlyDate(s string) (YearlyDate, error) {
 	}
 	d, err := ParseDay(s)
 	if err != nil {
+		if parts := strings.Split(s, "-"); len(parts) == 3 && len(parts[0]) == 4 && len(parts[1]) == 2 && len(parts[2]) == 2 {
+			return YearlyDate{}, err // the right form, but no such day
+		}
 		return YearlyDate{}, fmt.Errorf("%q is not a date in the form YYYY-MM-DD, MM-DD or --MM-DD", s)
 	}
 	yy, m, dd := d.Date()

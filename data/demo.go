@@ -1399,7 +1399,11 @@ func (g *demoShop) assignContactIDs() {
 // Writing.
 
 func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
-	conn, err := s.w.Conn(ctx)
+	w, err := s.writer()
+	if err != nil {
+		return err
+	}
+	conn, err := w.Conn(ctx)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -1438,6 +1442,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	s.syncDerived(ctx, tx)
 	return s.explain(tx.Commit())
 }
 

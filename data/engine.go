@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The reminder engine: pure functions from a customer's facts to the
@@ -79,7 +80,30 @@ func (c *cand) subjectString() string {
 
 // key is kind:customer:subject:due, stable across recomputation.
 func (c *cand) key(customer ID) string {
-	return fmt.Sprintf("%s:%d:%s:%s", c.kind, customer, c.subjectString(), c.due)
+	// Built by hand: Today makes thousands of keys.
+	b := make([]byte, 0, 64)
+	b = append(b, c.kind...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, customer, 10)
+	b = append(b, ':')
+	b = append(b, c.subjectString()...)
+	b = append(b, ':')
+	b = appendDay(b, c.due)
+	return string(b)
+}
+
+// appendDay appends d as YYYY-MM-DD, as Day.String does.
+func appendDay(b []byte, d Day) []byte {
+	if d.IsZero() {
+		return b
+	}
+	y, m, dd := d.Date()
+	if y < 1000 {
+		return append(b, d.String()...)
+	}
+	b = strconv.AppendInt(b, int64(y), 10)
+	b = append(b, '-', byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+dd/10), byte('0'+dd%10))
+	return b
 }
 
 // ReminderKey is the parts a reminder key is made of.
@@ -275,6 +299,26 @@ func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
 	e.complaints(f, asOf, &c, put)
 	e.stayInTouch(f, asOf, &c, put)
 	e.points(f, asOf, &c, put)
+}
+
+// dated is each without the yearly kinds: the reminders that come from
+// f's dated facts as of asOf. They change only when a fact does, so they can
+// be worked out once and kept; the yearly ones need only the customer and
+// the occasions, and are worked out for the days asked.
+func (e engine) dated(f *customerFacts, asOf Day, emit func(c *cand)) {
+	var c cand
+	put := func() { emit(&c) }
+	e.purchases(f, asOf, &c, put)
+	e.promises(f, asOf, &c, put)
+	e.complaints(f, asOf, &c, put)
+	e.stayInTouch(f, asOf, &c, put)
+	e.points(f, asOf, &c, put)
+}
+
+// yearlyOnly is each for the yearly kinds alone.
+func (e engine) yearlyOnly(f *customerFacts, asOf, through Day, emit func(c *cand)) {
+	var c cand
+	e.yearly(f, asOf, through, &c, func() { emit(&c) })
 }
 
 // purchases gives thank-yous and check-ins.
@@ -651,4 +695,61 @@ func (e engine) dueOn(f *customerFacts, from, to Day, fn func(x Day, c *cand)) {
 			}
 		})
 	}
+}
+
+// lastDay is the latest day a Day can hold: "as of lastDay" is as the facts
+// stand, whatever their dates.
+var lastDay = NewDay(9999, time.December, 31)
+
+// dueHistory calls fn(x, c) for each reminder that Today(x) would list with
+// due day x, states aside, for every x from from on: dueOn up to last, the
+// day of f's latest fact, and past it the dated reminders as the facts
+// stand and the yearly ones due up to yearlyTo (they go on for ever).
+func (e engine) dueHistory(f *customerFacts, from, last, yearlyTo Day, fn func(x Day, c *cand)) {
+	if last >= from {
+		e.dueOn(f, from, last, fn)
+	}
+	after := max(from, last+1)
+	keep := func(c *cand) bool { return c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until) }
+	e.dated(f, lastDay, func(c *cand) {
+		if c.due >= after && keep(c) {
+			fn(c.due, c)
+		}
+	})
+	if yearlyTo >= after {
+		e.yearlyOnly(f, after, yearlyTo, func(c *cand) {
+			if c.due >= after && c.due <= yearlyTo && keep(c) {
+				fn(c.due, c)
+			}
+		})
+	}
+}
+
+// lastFactDay is the day of f's latest dated fact, zero when it has none:
+// as of that day or any later one the dated reminders are those of lastDay.
+func (f *customerFacts) lastFactDay() Day {
+	var last Day
+	see := func(d Day) {
+		if d > last {
+			last = d
+		}
+	}
+	for _, p := range f.Purchases {
+		see(p.Day)
+	}
+	for _, d := range f.ContactDays {
+		see(d)
+	}
+	for _, r := range f.Ledger {
+		see(r.Day)
+	}
+	for i := range f.Promises {
+		see(f.Promises[i].MadeOn)
+		see(f.Promises[i].KeptOn)
+	}
+	for i := range f.Complaints {
+		see(f.Complaints[i].Received)
+		see(f.Complaints[i].ResolvedOn)
+	}
+	return last
 }

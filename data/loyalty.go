@@ -155,6 +155,36 @@ func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
 	return out, rows.Err()
 }
 
+// PointsHolder is a customer with a points balance.
+type PointsHolder struct {
+	Customer Customer
+	Balance  int64
+}
+
+// HoldersFrom lists the customers holding at least min points up to today,
+// most points first: with the reward size, who has a reward ready.
+func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
+	rows, err := s.reader().QueryContext(ctx, `SELECT b.balance, `+prefixed("c", customerCols)+` FROM
+		(SELECT customer_id, SUM(points) AS balance FROM ledger WHERE day <= ? GROUP BY customer_id HAVING SUM(points) >= ?) b
+		JOIN customers c ON c.id = b.customer_id ORDER BY b.balance DESC, c.id`, s.Today().String(), min)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []PointsHolder
+	for rows.Next() {
+		var h PointsHolder
+		var bal int64
+		c, err := scanCustomer(scanWith(rows, &bal))
+		if err != nil {
+			return nil, err
+		}
+		h.Customer, h.Balance = c, bal
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
 // Ledger lists a customer's loyalty rows up to today, oldest first.
 func (s *Store) Ledger(ctx context.Context, customerID ID) ([]LedgerRow, error) {
 	rows, err := queryLedger(ctx, s.reader(), "SELECT "+ledgerCols+` FROM ledger

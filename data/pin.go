@@ -69,8 +69,7 @@ func (s *Store) CheckOwnerPIN(ctx context.Context, pin string, now time.Time) er
 	if hash == "" {
 		return nil
 	}
-	fails, _ := strconv.Atoi(mustSetting(s, ctx, "pin_failures"))
-	until, _ := strconv.ParseInt(mustSetting(s, ctx, "pin_locked_until"), 10, 64)
+	fails, until := s.pinState(ctx)
 	if until > now.Unix() {
 		wait := time.Unix(until, 0).Sub(now).Round(time.Second)
 		return fmt.Errorf("%w: try again in %s", ErrPINLocked, wait)
@@ -82,17 +81,57 @@ func (s *Store) CheckOwnerPIN(ctx context.Context, pin string, now time.Time) er
 			lock = now.Add(pinLock).Unix()
 			fails = 0
 		}
-		s.SetSetting(ctx, "pin_failures", strconv.Itoa(fails))
-		s.SetSetting(ctx, "pin_locked_until", strconv.FormatInt(lock, 10))
+		s.savePINState(ctx, fails, lock, now)
 		if lock > 0 {
 			return fmt.Errorf("%w: the PIN is locked for a minute", ErrPINLocked)
 		}
 		return fmt.Errorf("%w (%d tries left before a one-minute lock)", ErrWrongPIN, pinTries-fails)
 	}
 	if fails != 0 {
-		s.SetSetting(ctx, "pin_failures", "0")
+		s.savePINState(ctx, 0, 0, now)
 	}
 	return nil
+}
+
+// pinState is the count of wrong tries and the end of any lock. A store
+// that cannot be written (read-only while checked or waiting for a
+// restore) keeps them in memory, so the lock holds there too.
+func (s *Store) pinState(ctx context.Context) (fails int, until int64) {
+	s.mu.Lock()
+	mem := s.pinMem
+	s.mu.Unlock()
+	if mem != nil {
+		return mem.fails, mem.until
+	}
+	fails, _ = strconv.Atoi(mustSetting(s, ctx, "pin_failures"))
+	until, _ = strconv.ParseInt(mustSetting(s, ctx, "pin_locked_until"), 10, 64)
+	return fails, until
+}
+
+func (s *Store) savePINState(ctx context.Context, fails int, until int64, now time.Time) {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for k, v := range map[string]string{"pin_failures": strconv.Itoa(fails), "pin_locked_until": strconv.FormatInt(until, 10)} {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v); err != nil {
+				return err
+			}
+		}
+		if until > 0 {
+			return audit(ctx, tx, now, OwnerName, "lock owner PIN", fmt.Sprintf("%d wrong PINs", pinTries), "", time.Unix(until, 0).Format(instantLayout))
+		}
+		return nil
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.pinMem = &pinCounters{fails, until}
+	} else {
+		s.pinMem = nil
+	}
+}
+
+type pinCounters struct {
+	fails int
+	until int64
 }
 
 func mustSetting(s *Store, ctx context.Context, key string) string {

@@ -631,7 +631,7 @@ func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]Purchase, err
 		limit = 20
 	}
 	ps, err := queryPurchases(ctx, s.reader(), "SELECT "+purchaseCols+` FROM purchases
-		WHERE day <= ? ORDER BY day DESC, at DESC, id DESC LIMIT ?`, s.Today().String(), limit)
+		WHERE day <= ? ORDER BY day DESC, id DESC LIMIT ?`, s.Today().String(), limit)
 	return ps, s.explain(err)
 }
 

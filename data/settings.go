@@ -129,10 +129,18 @@ func (r Rules) Validate() error {
 
 // Rules returns the reminder rules, defaults filled in for anything unset.
 func (s *Store) Rules(ctx context.Context) (Rules, error) {
-	r := DefaultRules()
 	v, err := s.Setting(ctx, "rules")
-	if err != nil || v == "" {
-		return r, err
+	if err != nil {
+		return DefaultRules(), err
+	}
+	return rulesFrom(v)
+}
+
+// rulesFrom reads the stored rules setting; "" gives the defaults.
+func rulesFrom(v string) (Rules, error) {
+	r := DefaultRules()
+	if v == "" {
+		return r, nil
 	}
 	var stored Rules
 	if err := json.Unmarshal([]byte(v), &stored); err != nil {
@@ -160,10 +168,18 @@ func (s *Store) SetRules(ctx context.Context, r Rules) error {
 
 // Loyalty returns the points scheme.
 func (s *Store) Loyalty(ctx context.Context) (Loyalty, error) {
-	l := DefaultLoyalty()
 	v, err := s.Setting(ctx, "loyalty")
-	if err != nil || v == "" {
-		return l, err
+	if err != nil {
+		return DefaultLoyalty(), err
+	}
+	return loyaltyFrom(v)
+}
+
+// loyaltyFrom reads the stored loyalty setting; "" gives the default scheme.
+func loyaltyFrom(v string) (Loyalty, error) {
+	l := DefaultLoyalty()
+	if v == "" {
+		return l, nil
 	}
 	if err := json.Unmarshal([]byte(v), &l); err != nil {
 		return DefaultLoyalty(), fmt.Errorf("the stored loyalty scheme is damaged (%v); save it again in Settings", err)

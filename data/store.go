@@ -17,6 +17,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -38,6 +40,10 @@ var ErrNoDatabase = errors.New("no database")
 // ErrBusy means another program held the database for longer than the busy timeout.
 var ErrBusy = errors.New("database busy")
 
+// ErrReadOnly means the database is open for reading only: it is being
+// checked, or it failed its check and waits to be restored.
+var ErrReadOnly = errors.New("the database is open read-only")
+
 // ErrNotFound means a row asked for does not exist.
 var ErrNotFound = errors.New("not found")
 
@@ -52,11 +58,21 @@ func notFound(format string, a ...any) error { return notFoundError{fmt.Sprintf(
 // Store is the shop's database. One connection writes; reads share a small pool.
 type Store struct {
 	path   string
-	w      *sql.DB // the one writer connection
+	w      *sql.DB // the one writer connection; nil while read-only
 	r      *sql.DB // readers
 	clock  func() time.Time
 	today  Day // when set, "today" is this day (the --date flag)
 	closed bool
+	mu     sync.Mutex   // guards w and hold, which change after Open on a read-only store
+	hold   error        // when set, writes are refused with it
+	pinMem *pinCounters // wrong PIN tries, when they cannot be written
+
+	// keepDerived: the derived reminder rows are kept in step with each
+	// write (reminder_cache.go); skipDerived: reads ignore them (tests
+	// compare both ways).
+	keepDerived atomic.Bool
+	skipDerived bool
+	search      customerIndex // see search.go
 }
 
 // Options change how a database is opened.
@@ -69,6 +85,14 @@ type Options struct {
 	Today Day
 	// Clock returns the current time; default time.Now.
 	Clock func() time.Time
+	// ReadOnly opens an existing file without writing to it at all (no
+	// schema upgrade, no journal change); writes fail with ErrReadOnly
+	// until AllowWrites. The window opens this way while the start-up
+	// check runs.
+	ReadOnly bool
+	// QuickCheck runs PRAGMA quick_check before anything is written, so
+	// a damaged file is refused with one sentence instead of half-used.
+	QuickCheck bool
 }
 
 // SchemaVersion is the newest schema this build understands.
@@ -115,7 +139,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if opt.MustExist {
+		if opt.MustExist || opt.ReadOnly {
 			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
 		}
 		if dir := filepath.Dir(path); dir != "" {
@@ -136,6 +160,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
+	if opt.ReadOnly {
+		return openReadOnly(ctx, path, opt)
+	}
 	w, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, false))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
@@ -143,7 +170,17 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
+	if opt.QuickCheck {
+		if err := quickCheck(ctx, w, path); err != nil {
+			w.Close()
+			return nil, err
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.startDerived(ctx, !opt.MustExist); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -155,6 +192,133 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	s.r = r
 	return s, nil
+}
+
+// openReadOnly opens readers only, with mode=ro so that not even a
+// checkpoint touches the file.
+func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error) {
+	q := url.Values{}
+	q.Add("mode", "ro")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "query_only(1)")
+	r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{path: path, r: r, clock: opt.Clock, today: opt.Today, hold: ErrReadOnly}
+	version, err := s.schemaVersion(ctx, r)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	s.keepDerived.Store(version >= derivedSchema)
+	return s, nil
+}
+
+// schemaVersion reads the file's schema version and refuses files of a
+// newer Regulars or of another program.
+func (s *Store) schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, s.explain(err)
+	}
+	if n := SchemaVersion(); version > n {
+		return 0, fmt.Errorf("%s: %w (schema %d; this version knows up to %d): update Regulars to open it", s.path, ErrNewerSchema, version, n)
+	}
+	if version == 0 {
+		// A fresh file must be empty; an SQLite file from another program is refused.
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+			return 0, s.explain(err)
+		}
+		if n > 0 {
+			return 0, fmt.Errorf("%s is %w (it holds tables of another program)", s.path, ErrNotDatabase)
+		}
+	}
+	return version, nil
+}
+
+// AllowWrites opens a read-only store for writing (bringing its schema up
+// to date) once it has passed its check.
+func (s *Store) AllowWrites(ctx context.Context) error {
+	s.mu.Lock()
+	if s.w != nil {
+		s.hold = nil
+		s.mu.Unlock()
+		return nil
+	}
+	s.mu.Unlock()
+	w, err := sql.Open("sqlite", dsn(s.path, 5*time.Second, false))
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", s.path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	m := &Store{path: s.path, w: w, clock: s.clock, today: s.today}
+	if err := m.migrate(ctx); err != nil {
+		w.Close()
+		return err
+	}
+	if err := m.startDerived(ctx, true); err != nil {
+		w.Close()
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		w.Close()
+		return fmt.Errorf("%s was closed", s.path)
+	}
+	s.w, s.hold = w, nil
+	s.keepDerived.Store(true)
+	return nil
+}
+
+// HoldWrites refuses every write with reason (ErrReadOnly when nil) until
+// AllowWrites.
+func (s *Store) HoldWrites(reason error) {
+	if reason == nil {
+		reason = ErrReadOnly
+	}
+	s.mu.Lock()
+	s.hold = reason
+	s.mu.Unlock()
+}
+
+// Writable says why writes are refused, or nil when they are not.
+func (s *Store) Writable() error {
+	_, err := s.writer()
+	return err
+}
+
+func (s *Store) writer() (*sql.DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hold != nil {
+		return nil, s.hold
+	}
+	if s.w == nil {
+		return nil, ErrReadOnly
+	}
+	return s.w, nil
+}
+
+// quickCheck runs SQLite's cheaper integrity check.
+func quickCheck(ctx context.Context, db *sql.DB, path string) error {
+	tmp := &Store{path: path}
+	msgs, err := pragmaLines(ctx, db, "PRAGMA quick_check(5)")
+	if err != nil {
+		return tmp.explain(err)
+	}
+	if len(msgs) == 1 && msgs[0] == "ok" {
+		return nil
+	}
+	for i, m := range msgs {
+		msgs[i] = oneLine(m)
+	}
+	return fmt.Errorf("%s is %w (%s); restore it from a backup", path, ErrDamaged, strings.Join(msgs, "; "))
 }
 
 // checkHeader refuses files that are not SQLite databases before the driver
@@ -181,22 +345,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var version int
-	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return s.explain(err)
-	}
-	if version > len(names) {
-		return fmt.Errorf("%s: %w (schema %d; this version knows up to %d): update Regulars to open it", s.path, ErrNewerSchema, version, len(names))
-	}
-	if version == 0 {
-		// A fresh file must be empty; an SQLite file from another program is refused.
-		var n int
-		if err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
-			return s.explain(err)
-		}
-		if n > 0 {
-			return fmt.Errorf("%s is %w (it holds tables of another program)", s.path, ErrNotDatabase)
-		}
+	version, err := s.schemaVersion(ctx, s.w)
+	if err != nil {
+		return err
 	}
 	for i := version; i < len(names); i++ {
 		body, err := migrationFiles.ReadFile("migrations/" + names[i])
@@ -233,7 +384,7 @@ func (s *Store) explain(err error) error {
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%s is %w (the file is damaged or of another kind)", s.path, ErrNotDatabase)
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%s is damaged (%v); restore it from a backup", s.path, se)
+			return fmt.Errorf("%s is %w (%s); restore it from a backup", s.path, ErrDamaged, oneLine(se.Error()))
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
 		case sqlite3.SQLITE_FULL:
@@ -252,6 +403,8 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
 		return nil
 	}
@@ -260,8 +413,10 @@ func (s *Store) Close() error {
 	if s.r != nil {
 		err = s.r.Close()
 	}
-	if e := s.w.Close(); err == nil {
-		err = e
+	if s.w != nil {
+		if e := s.w.Close(); err == nil {
+			err = e
+		}
 	}
 	return err
 }
@@ -293,7 +448,11 @@ func (s *Store) SetToday(d Day) { s.today = d }
 
 // tx runs fn in one write transaction on the writer connection.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	w, err := s.writer()
+	if err != nil {
+		return err
+	}
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -301,6 +460,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	s.syncDerived(ctx, tx)
 	return s.explain(tx.Commit())
 }
 
@@ -376,11 +536,23 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	return v, s.explain(err)
 }
 
-// SetSetting writes one raw setting.
+// SetSetting writes one raw setting. Changes to the owner's settings
+// (shop name, rules, loyalty scheme, templates, backup folder) are audited
+// with the value before and after.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		var before string
+		action := settingAction(key)
+		if action != "" {
+			if err := tx.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&before); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
 		_, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
-		return err
+		if err != nil || action == "" || before == value {
+			return err
+		}
+		return audit(ctx, tx, s.Now(), OwnerName, action, key, before, value)
 	})
 }
 

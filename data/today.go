@@ -3,123 +3,257 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // What the reminder rules make of the database: Today, the calendar, a
 // customer's history, and what people do with reminders.
 
-// factSet is the whole shop's facts as of a day, grouped per customer.
+// factSet is the facts as of a day of the customers read, grouped per
+// customer.
 type factSet struct {
 	customers []customerFacts // in id order
 	index     map[ID]int
 	states    map[string]reminderState
 	engine    engine
 	shop      string
+
+	// Only filled when asked for: every purchase's description, the latest
+	// day a customer's reminder state changed, and the customers holding
+	// states moved to them by a merge.
+	desc      map[ID]string
+	stateLast map[ID]Day
+	stateKeys map[ID][]string
+	merged    map[ID]bool
+}
+
+// shopSettings are what reminders are worked out and worded with.
+type shopSettings struct {
+	engine engine
+	shop   string
+	// fingerprint names the rules and scheme; derived rows worked out
+	// under another are out of date.
+	fingerprint string
+	rewardValue string // the scheme's, for messages
+}
+
+// readSettings reads the rules, the loyalty scheme and the shop's name.
+func (s *Store) readSettings(ctx context.Context, q querier) (shopSettings, error) {
+	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key IN ('rules', 'loyalty', 'shop_name')")
+	if err != nil {
+		return shopSettings{}, s.explain(err)
+	}
+	v := map[string]string{}
+	for rows.Next() {
+		var k, x string
+		if err := rows.Scan(&k, &x); err != nil {
+			rows.Close()
+			return shopSettings{}, s.explain(err)
+		}
+		v[k] = x
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return shopSettings{}, s.explain(err)
+	}
+	rules, err := rulesFrom(v["rules"])
+	if err != nil {
+		return shopSettings{}, err
+	}
+	loyalty, err := loyaltyFrom(v["loyalty"])
+	if err != nil {
+		return shopSettings{}, err
+	}
+	shop := v["shop_name"]
+	if shop == "" {
+		shop = "our shop"
+	}
+	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: loyalty.RewardValue.String(),
+		fingerprint: derivedVersion + "\n" + v["rules"] + "\n" + v["loyalty"]}, nil
 }
 
 // loadFacts reads every fact dated up to asOf in a few bulk queries (one per
 // table, grouped in Go) so that the cost does not grow with one query per
 // customer. With only set, just that customer is read.
 func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, error) {
-	rules, err := s.Rules(ctx)
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
 	}
-	loyalty, err := s.Loyalty(ctx)
-	if err != nil {
-		return nil, err
+	var ids []ID
+	if only != 0 {
+		ids = []ID{only}
 	}
-	shop, err := s.ShopName(ctx)
-	if err != nil {
-		return nil, err
+	return s.readFacts(ctx, s.reader(), set, asOf, ids, false)
+}
+
+// inListLimit is how many customers are read through the customer indexes;
+// for more, reading whole tables in storage order is quicker.
+const inListLimit = 5000
+
+// readFacts reads, through q, the facts dated up to asOf of the customers
+// in ids (in increasing order; nil means every customer, and an empty list
+// none). With all set it also fills desc, stateLast and merged.
+func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf Day, ids []ID, all bool) (*factSet, error) {
+	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
+	if all {
+		fs.desc, fs.stateLast, fs.stateKeys, fs.merged = map[ID]string{}, map[ID]Day{}, map[ID][]string{}, map[ID]bool{}
 	}
-	fs := &factSet{engine: engine{rules, loyalty}, shop: shop, index: map[ID]int{}, states: map[string]reminderState{}}
-	db := s.reader()
-	where := func(col string) (string, []any) {
-		if only != 0 {
-			return " AND " + col + " = ?", []any{only}
+	if ids != nil && len(ids) == 0 {
+		return fs, nil
+	}
+	if ids == nil || len(ids) > inListLimit {
+		var keep map[ID]bool
+		if ids != nil {
+			keep = make(map[ID]bool, len(ids))
+			for _, id := range ids {
+				keep[id] = true
+			}
 		}
-		return "", nil
+		return fs, s.readFactsPart(ctx, q, fs, asOf, "", nil, keep, " ORDER BY rowid")
 	}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		if err := s.readFactsPart(ctx, q, fs, asOf, in, args, nil, ""); err != nil {
+			return nil, err
+		}
+	}
+	return fs, nil
+}
+
+// readFactsPart adds to fs the customers whose id is in (in, args), or
+// every customer (in "") kept by keep (nil keeps all). Dated tables are
+// read in order, which for a whole table is storage order: far quicker
+// than following the customer index and looking each row up; Go sorts
+// after. The customers come in increasing id order after those in fs.
+func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf Day, in string, args []any, keep map[ID]bool, order string) error {
+	where := func(col string) string {
+		if in == "" {
+			return ""
+		}
+		return " AND " + col + in
+	}
+	first := len(fs.customers)
 
 	// Customers. Forgotten customers have been erased and are never reminded.
-	w, a := where("id")
-	rows, err := db.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0"+w+" ORDER BY id", a...)
+	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0"+where("id")+" ORDER BY id", args...)
 	if err != nil {
-		return nil, s.explain(err)
+		return s.explain(err)
 	}
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
 			rows.Close()
-			return nil, s.explain(err)
+			return s.explain(err)
+		}
+		if keep != nil && !keep[c.ID] {
+			continue
 		}
 		fs.index[c.ID] = len(fs.customers)
 		fs.customers = append(fs.customers, customerFacts{Customer: c})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
+		return s.explain(err)
+	}
+	if len(fs.customers) == first {
+		return nil
+	}
+	group := func(owner ID) *customerFacts {
+		if k, ok := fs.index[owner]; ok && k >= first {
+			return &fs.customers[k]
+		}
+		return nil
 	}
 
 	asOfText := asOf.String()
+	dated := append([]any{asOfText}, args...)
 	// Each dated table is read into one shared slice, sorted by (customer,
 	// day, id), and each customer gets a window of it: few allocations for
 	// hundreds of thousands of rows.
-	w, a = where("customer_id")
 	var purchases []factPurchase
 	var purchaseOwner []ID
-	err = s.scanEach(ctx, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
-		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?`+w+tableOrder(only),
-		append([]any{asOfText}, a...), func(r *sql.Rows, day *sql.RawBytes) error {
+	descCol := ""
+	if fs.desc != nil {
+		descCol = ", description"
+	}
+	err = s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0)`+descCol+` FROM purchases
+		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?`+where("customer_id")+order,
+		dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			var p factPurchase
-			if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
+			var desc string
+			dest := []any{&cust, &p.ID, day, &p.Amount, &p.RefundOf}
+			if fs.desc != nil {
+				dest = append(dest, &desc)
+			}
+			if err := r.Scan(dest...); err != nil {
 				return err
+			}
+			if group(cust) == nil {
+				return nil
 			}
 			p.Day = dayFromBytes(*day)
 			purchases = append(purchases, p)
 			purchaseOwner = append(purchaseOwner, cust)
+			if desc != "" {
+				fs.desc[p.ID] = desc
+			}
 			return nil
 		})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sortByOwner(purchaseOwner, purchases, comparePurchaseFacts)
-	groupInto(fs, purchaseOwner, purchases, func(f *customerFacts, v []factPurchase) { f.Purchases = v })
+	groupRows(group, purchaseOwner, purchases, func(f *customerFacts, v []factPurchase) { f.Purchases = v })
 
 	var contactDays []Day
 	var contactOwner []ID
-	err = s.scanEach(ctx, `SELECT customer_id, day FROM contacts WHERE day <= ?`+w+tableOrder(only),
-		append([]any{asOfText}, a...), func(r *sql.Rows, day *sql.RawBytes) error {
+	err = s.scanEachOn(ctx, q, `SELECT customer_id, day FROM contacts WHERE day <= ?`+where("customer_id")+order,
+		dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			if err := r.Scan(&cust, day); err != nil {
 				return err
+			}
+			if group(cust) == nil {
+				return nil
 			}
 			contactDays = append(contactDays, dayFromBytes(*day))
 			contactOwner = append(contactOwner, cust)
 			return nil
 		})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sortByOwner(contactOwner, contactDays, func(a, b Day) int { return int(a) - int(b) })
-	groupInto(fs, contactOwner, contactDays, func(f *customerFacts, v []Day) { f.ContactDays = v })
+	groupRows(group, contactOwner, contactDays, func(f *customerFacts, v []Day) { f.ContactDays = v })
 
 	var ledger []factLedger
 	var ledgerOwner []ID
-	err = s.scanEach(ctx, `SELECT customer_id, id, day, points, kind = 'redeem' FROM ledger WHERE day <= ?`+w+tableOrder(only),
-		append([]any{asOfText}, a...), func(r *sql.Rows, day *sql.RawBytes) error {
+	err = s.scanEachOn(ctx, q, `SELECT customer_id, id, day, points, kind = 'redeem' FROM ledger WHERE day <= ?`+where("customer_id")+order,
+		dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			var l factLedger
 			if err := r.Scan(&cust, &l.ID, day, &l.Points, &l.Redeem); err != nil {
 				return err
+			}
+			if group(cust) == nil {
+				return nil
 			}
 			l.Day = dayFromBytes(*day)
 			ledger = append(ledger, l)
@@ -127,41 +261,45 @@ func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, err
 			return nil
 		})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sortByOwner(ledgerOwner, ledger, compareLedgerFacts)
-	groupInto(fs, ledgerOwner, ledger, func(f *customerFacts, v []factLedger) { f.Ledger = v })
+	groupRows(group, ledgerOwner, ledger, func(f *customerFacts, v []factLedger) { f.Ledger = v })
 
-	occasions, err := queryFacts(ctx, s, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1=1"+w+" ORDER BY customer_id, id", a...)
+	occasions, err := queryFactsOn(ctx, s, q, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1=1"+where("customer_id")+" ORDER BY customer_id, id", args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	groupInto(fs, ownersOf(occasions, func(o Occasion) ID { return o.CustomerID }), occasions,
+	groupRows(group, ownersOf(occasions, func(o Occasion) ID { return o.CustomerID }), occasions,
 		func(f *customerFacts, v []Occasion) { f.Occasions = v })
 
-	promises, err := queryFacts(ctx, s, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+w+" ORDER BY customer_id, id",
-		append([]any{asOfText}, a...)...)
+	promises, err := queryFactsOn(ctx, s, q, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+where("customer_id")+" ORDER BY customer_id, id",
+		dated...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	groupInto(fs, ownersOf(promises, func(p Promise) ID { return p.CustomerID }), promises,
+	groupRows(group, ownersOf(promises, func(p Promise) ID { return p.CustomerID }), promises,
 		func(f *customerFacts, v []Promise) { f.Promises = v })
 
-	complaints, err := queryFacts(ctx, s, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+w+" ORDER BY customer_id, id",
-		append([]any{asOfText}, a...)...)
+	complaints, err := queryFactsOn(ctx, s, q, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+where("customer_id")+" ORDER BY customer_id, id",
+		dated...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	groupInto(fs, ownersOf(complaints, func(c Complaint) ID { return c.CustomerID }), complaints,
+	groupRows(group, ownersOf(complaints, func(c Complaint) ID { return c.CustomerID }), complaints,
 		func(f *customerFacts, v []Complaint) { f.Complaints = v })
 
 	// A merge moves state rows to the surviving customer but keeps their
 	// keys, which name the customer merged away; they are found under the
 	// key the survivor's reminder has now. A row keyed for the survivor
 	// itself wins.
+	stateOrder := ""
+	if in != "" {
+		stateOrder = " ORDER BY customer_id, rowid"
+	}
 	moved := map[string]bool{}
-	err = s.scanEach(ctx, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-		FROM reminder_states WHERE changed_on <= ?`+w, append([]any{asOfText}, a...),
+	return s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
+		FROM reminder_states WHERE changed_on <= ?`+where("customer_id")+stateOrder, dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var key, state string
 			var cust ID
@@ -170,8 +308,17 @@ func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, err
 			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
 				return err
 			}
+			if keep != nil && group(cust) == nil {
+				return nil
+			}
 			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
+			if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
+				fs.stateLast[cust] = st.ChangedOn
+			}
 			if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
+				if fs.merged != nil {
+					fs.merged[cust] = true
+				}
 				k.CustomerID = cust
 				key = k.String()
 				if _, taken := fs.states[key]; taken && !moved[key] {
@@ -181,19 +328,25 @@ func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, err
 			} else {
 				delete(moved, key)
 			}
+			if fs.stateKeys != nil {
+				if _, seen := fs.states[key]; !seen {
+					fs.stateKeys[cust] = append(fs.stateKeys[cust], key)
+				}
+			}
 			fs.states[key] = st
 			return nil
 		})
-	if err != nil {
-		return nil, err
-	}
-	return fs, nil
 }
 
 // scanEach runs q and calls fn for every row, with a reusable buffer for a
 // day column so that reading days allocates nothing.
 func (s *Store) scanEach(ctx context.Context, q string, args []any, fn func(r *sql.Rows, day *sql.RawBytes) error) error {
-	rows, err := s.reader().QueryContext(ctx, q, args...)
+	return s.scanEachOn(ctx, s.reader(), q, args, fn)
+}
+
+// scanEachOn is scanEach through db.
+func (s *Store) scanEachOn(ctx context.Context, db querier, q string, args []any, fn func(r *sql.Rows, day *sql.RawBytes) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -205,6 +358,24 @@ func (s *Store) scanEach(ctx context.Context, q string, args []any, fn func(r *s
 		}
 	}
 	return s.explain(rows.Err())
+}
+
+// queryFactsOn runs a query through q and scans every row with scan.
+func queryFactsOn[T any](ctx context.Context, s *Store, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		out = append(out, v)
+	}
+	return out, s.explain(rows.Err())
 }
 
 // dayFromBytes reads YYYY-MM-DD without allocating; anything else is no day.
@@ -227,16 +398,6 @@ func dayFromBytes(b []byte) Day {
 		return 0
 	}
 	return NewDay(y, time.Month(m), d)
-}
-
-// tableOrder reads a whole table in storage order, which is far quicker
-// than following the customer index and looking each row up; Go sorts
-// after. For one customer the index is the quick way.
-func tableOrder(only ID) string {
-	if only != 0 {
-		return ""
-	}
-	return " ORDER BY rowid"
 }
 
 // byOwner sorts rows and their owners together.
@@ -274,15 +435,16 @@ func ownersOf[T any](v []T, owner func(T) ID) []ID {
 	return out
 }
 
-// groupInto hands each customer its run of rows; rows come grouped by owner.
-func groupInto[T any](fs *factSet, owners []ID, rows []T, set func(*customerFacts, []T)) {
+// groupRows hands each customer its run of rows; rows come grouped by
+// owner, and owners group does not know are left out.
+func groupRows[T any](group func(ID) *customerFacts, owners []ID, rows []T, set func(*customerFacts, []T)) {
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && owners[j] == owners[i] {
 			j++
 		}
-		if k, ok := fs.index[owners[i]]; ok {
-			set(&fs.customers[k], rows[i:j:j])
+		if f := group(owners[i]); f != nil {
+			set(f, rows[i:j:j])
 		}
 		i = j
 	}
@@ -299,34 +461,107 @@ func (fs *factSet) reminder(f *customerFacts, c *cand, d Day) Reminder {
 // words is what a reminder's Why and Message are made from, kept beside it
 // until the list is sorted, so only the reminders returned get words.
 type words struct {
-	c     cand
-	f     *customerFacts
-	asOf  Day
-	shown Day // the day the words are for
+	c      cand
+	name   string // the customer's
+	asOf   Day
+	shown  Day   // the day the words are for
+	points int64 // the balance as of asOf
+	// last is what was bought last as of asOf; for a purchase's own
+	// reminder, that purchase.
+	last factPurchase
+	// desc is last's description when it came with the reminder (known);
+	// otherwise it is read when the words are made.
+	desc  string
+	known bool
+}
+
+// factWords is what words need from the facts of f.
+func factWords(f *customerFacts, c *cand, asOf, shown Day) words {
+	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: balanceAsOf(f.Ledger, asOf), last: lastPurchase(f.Purchases, asOf)}
+	if c.tag == "purchase" {
+		w.last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
+	}
+	return w
+}
+
+// lastPurchase is the latest sale (not refund) dated up to asOf.
+func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
+	var last factPurchase
+	for _, p := range ps {
+		if p.Amount > 0 && p.RefundOf == 0 && p.Day <= asOf {
+			last = p
+		}
+	}
+	return last
 }
 
 // finish fills Why and Message of every reminder.
-func (s *Store) finish(ctx context.Context, fs *factSet, rs []Reminder, ws []words) error {
+func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*words) error {
+	return s.finishNamed(ctx, set, rs, ws, namedPurchases(ws))
+}
+
+// namedPurchases are the purchases whose description messages name: what
+// was bought is named for the purchases the list's thank-yous and
+// check-ins are about; a message about anything else names the latest
+// purchase only when it is one of those.
+func namedPurchases(ws []*words) map[ID]bool {
+	named := map[ID]bool{}
+	for _, w := range ws {
+		if w.c.tag == "purchase" {
+			named[w.c.id] = true
+		}
+	}
+	return named
+}
+
+// finishNamed is finish with the purchases to name given.
+func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*words, named map[ID]bool) error {
 	tpl, err := s.messageTemplates(ctx)
 	if err != nil {
 		return err
 	}
 	var ids []ID
-	for i := range ws {
-		if ws[i].c.tag == "purchase" {
-			ids = append(ids, ws[i].c.id)
+	for _, w := range ws {
+		if !w.known && named[w.last.ID] {
+			ids = append(ids, w.last.ID)
 		}
 	}
 	desc, err := s.purchaseDescriptions(ctx, ids)
 	if err != nil {
 		return err
 	}
-	for i := range rs {
-		w := &ws[i]
-		fields := fs.fields(w, desc)
-		rs[i].Why = why(&w.c, w.shown, fields)
-		rs[i].Message = tpl.render(rs[i].Kind, fields)
+	word := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			w := ws[i]
+			d := ""
+			if named[w.last.ID] {
+				if w.known {
+					d = w.desc
+				} else {
+					d = desc[w.last.ID]
+				}
+			}
+			fields := set.fields(w, d)
+			rs[i].Why = why(&w.c, w.shown, fields)
+			rs[i].Message = tpl.render(rs[i].Kind, fields)
+		}
 	}
+	// Templates are the bulk of a long list's cost; they share nothing.
+	parts := runtime.GOMAXPROCS(0)
+	if len(rs) < 512 || parts < 2 {
+		word(0, len(rs))
+		return nil
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := len(rs)*p/parts, len(rs)*(p+1)/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			word(lo, hi)
+		}()
+	}
+	wg.Wait()
 	return nil
 }
 
@@ -363,35 +598,24 @@ func (s *Store) purchaseDescriptions(ctx context.Context, ids []ID) (map[ID]stri
 	return out, nil
 }
 
-// fields are the template fields of one reminder.
-func (fs *factSet) fields(w *words, desc map[ID]string) MessageFields {
-	cu := &w.f.Customer
-	l := fs.engine.loyalty
+// fields are the template fields of one reminder; desc is what was
+// bought, when it is to be named.
+func (set shopSettings) fields(w *words, desc string) MessageFields {
 	c := &w.c
 	f := MessageFields{
-		FirstName: FirstName(cu.Name), Name: cu.Name, ShopName: fs.shop,
-		Points:      balanceAsOf(w.f.Ledger, w.asOf),
-		RewardValue: l.RewardValue.String(),
+		FirstName: FirstName(w.name), Name: w.name, ShopName: set.shop,
+		Points:      w.points,
+		RewardValue: set.rewardValue,
 		Due:         dayWords(c.due),
 		Years:       c.years,
 	}
 	if f.FirstName == "" {
 		f.FirstName = "there"
 	}
-	// What was bought last, for any kind: messages may mention it.
-	var last factPurchase
-	for _, p := range w.f.Purchases {
-		if p.Amount > 0 && p.RefundOf == 0 && p.Day <= w.asOf {
-			last = p
-		}
-	}
-	if c.tag == "purchase" {
-		last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
-	}
 	f.LastPurchase = "purchase"
-	if last.ID != 0 {
-		f.Amount = last.Amount.String()
-		if d := strings.TrimSpace(desc[last.ID]); d != "" {
+	if w.last.ID != 0 {
+		f.Amount = w.last.Amount.String()
+		if d := strings.TrimSpace(desc); d != "" {
 			f.LastPurchase = d
 		}
 	}
@@ -422,7 +646,7 @@ func dayWords(d Day) string {
 		return ""
 	}
 	_, m, dd := d.Date()
-	return fmt.Sprintf("%d %s", dd, m)
+	return strconv.Itoa(dd) + " " + m.String()
 }
 
 func agoWords(n int) string {
@@ -482,22 +706,23 @@ func why(c *cand, d Day, f MessageFields) string {
 }
 
 // sortToday orders reminders as the today command's contract says.
-func sortToday(rs []Reminder, ws []words) { sortBoth(rs, ws, compareToday) }
+func sortToday(rs []Reminder, ws []words) ([]Reminder, []*words) {
+	return sortBoth(rs, ws, compareToday)
+}
 
-// sortBoth sorts reminders and keeps their words beside them.
-func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) {
+// sortBoth sorts reminders and returns their words in the same order.
+func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Reminder, []*words) {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
 	r2 := make([]Reminder, len(rs))
-	w2 := make([]words, len(ws))
+	w2 := make([]*words, len(ws))
 	for to, from := range idx {
-		r2[to], w2[to] = rs[from], ws[from]
+		r2[to], w2[to] = rs[from], &ws[from]
 	}
-	copy(rs, r2)
-	copy(ws, w2)
+	return r2, w2
 }
 
 // TodayList lists what is on Today on d, in the order of the today command:
@@ -505,7 +730,15 @@ func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) {
 // nothing; facts dated after d and actions taken after d are ignored. (It
 // is not called Today because Store.Today is the current day.)
 func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
-	fs, err := s.loadFacts(ctx, d, 0)
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.view(ctx, set, d)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -520,12 +753,41 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 			r := fs.reminder(f, c, d)
 			if onToday(&r, d) {
 				rs = append(rs, r)
-				ws = append(ws, words{c: *c, f: f, asOf: d, shown: d})
+				ws = append(ws, factWords(f, c, d, d))
 			}
 		})
 	}
-	sortToday(rs, ws)
-	if err := s.finish(ctx, fs, rs, ws); err != nil {
+	if v != nil {
+		// The derived rows of everyone else: their facts all lie on or
+		// before d, so the rows hold their facts as of d.
+		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
+			UNION ALL SELECT customer_id, data FROM reminder_now WHERE until >= ?1 AND shown_from <= ?1`,
+			[]any{int64(d)}, func(id ID, sc *storedCand) {
+				r := sc.reminder(id, d)
+				if onToday(&r, d) {
+					rs = append(rs, r)
+					ws = append(ws, sc.words(d, d))
+				}
+			})
+		if err != nil {
+			return nil, err
+		}
+		err = s.eachYearly(ctx, v, fs.engine, d, d, false, func(y *yearlyRow, c *cand) {
+			if c.shownFrom > d || (c.until != 0 && d > c.until) {
+				return
+			}
+			r := y.reminder(c, d)
+			if onToday(&r, d) {
+				rs = append(rs, r)
+				ws = append(ws, y.words(c, d, d))
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	rs, wp := sortToday(rs, ws)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	return rs, nil
@@ -538,47 +800,76 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 		return nil, fmt.Errorf("the number of days ahead must not be negative")
 	}
 	end := d.AddDays(days)
-	fs, err := s.loadFacts(ctx, d, 0)
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.view(ctx, set, d)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
 	if err != nil {
 		return nil, err
 	}
 	var rs []Reminder
 	var ws []words
+	inRange := func(x Day) bool { return x > d && x <= end }
+	// keep applies Upcoming's test to r, c's reminder with its state as
+	// seen on d.
+	keep := func(c *cand, r *Reminder) bool {
+		snoozedInto := c.shownFrom <= d && r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end &&
+			(r.Until == 0 || r.SnoozedUntil <= r.Until)
+		if !inRange(c.shownFrom) && !inRange(c.due) && !snoozedInto {
+			return false
+		}
+		if onToday(r, d) || r.State == StateDone || r.State == StateSkipped || r.State == StateMissed {
+			return false
+		}
+		r.OverdueDays = 0
+		return true
+	}
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, end, func(c *cand) {
-			inRange := func(x Day) bool { return x > d && x <= end }
-			if !inRange(c.shownFrom) && !inRange(c.due) && !fs.snoozedInto(f, c, d, end) {
-				return
-			}
 			r := fs.reminder(f, c, d)
-			if onToday(&r, d) || r.State == StateDone || r.State == StateSkipped {
-				return
+			if keep(c, &r) {
+				rs = append(rs, r)
+				ws = append(ws, factWords(f, c, d, max(c.shownFrom, d)))
 			}
-			if r.State == StateMissed {
-				return
-			}
-			r.OverdueDays = 0
-			shown := max(c.shownFrom, d)
-			rs = append(rs, r)
-			ws = append(ws, words{c: *c, f: f, asOf: d, shown: shown})
 		})
 	}
-	sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, fs, rs, ws); err != nil {
+	if v != nil {
+		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE rowid IN (
+			SELECT rowid FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
+			UNION SELECT rowid FROM reminder_now WHERE due > ?1 AND due <= ?2
+			UNION SELECT rowid FROM reminder_now WHERE snoozed <> 0)`,
+			[]any{int64(d), int64(end)}, func(id ID, sc *storedCand) {
+				r := sc.reminder(id, d)
+				if keep(&sc.c, &r) {
+					rs = append(rs, r)
+					ws = append(ws, sc.words(d, max(sc.c.shownFrom, d)))
+				}
+			})
+		if err != nil {
+			return nil, err
+		}
+		err = s.eachYearly(ctx, v, fs.engine, d, end, false, func(y *yearlyRow, c *cand) {
+			r := y.reminder(c, d)
+			if keep(c, &r) {
+				rs = append(rs, r)
+				ws = append(ws, y.words(c, d, max(c.shownFrom, d)))
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
 	}
 	return rs, nil
-}
-
-// snoozedInto reports whether a reminder already shown is snoozed until a
-// day in (d, end]: it comes back then, so it belongs to Upcoming.
-func (fs *factSet) snoozedInto(f *customerFacts, c *cand, d, end Day) bool {
-	if c.shownFrom > d {
-		return false
-	}
-	r := fs.reminder(f, c, d)
-	return r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end && (r.Until == 0 || r.SnoozedUntil <= r.Until)
 }
 
 // compareByDue orders by due day, customer name, kind, then id and key.
@@ -596,19 +887,36 @@ func compareByDue(a, b *Reminder) int {
 	return strings.Compare(a.Key, b.Key)
 }
 
-// DueOn gives, for each day X in [from, to], the reminders Today(X) lists
-// that are due on X: what a calendar shows. It reads the database once and
-// works out each day from the facts as they stood on it.
-func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+// calendarView checks a calendar's days and reads what it is worked out
+// with; the view is nil when the kept rows do not cover the days.
+func (s *Store) calendarView(ctx context.Context, from, to Day) (shopSettings, *derivedView, error) {
 	if to < from {
-		return nil, fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
+		return shopSettings{}, nil, fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
 	}
 	if to.Sub(from) > 3660 {
-		return nil, fmt.Errorf("a calendar covers at most ten years")
+		return shopSettings{}, nil, fmt.Errorf("a calendar covers at most ten years")
 	}
-	fs, err := s.loadFacts(ctx, to, 0)
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
-		return nil, err
+		return set, nil, err
+	}
+	v, err := s.view(ctx, set, 0)
+	if err != nil {
+		return set, nil, err
+	}
+	if v != nil && from < v.horizon {
+		v = nil // the kept rows start later
+	}
+	return set, v, nil
+}
+
+// dueCollect gathers what DueOn lists, unsorted: the customers v cannot
+// take from the kept rows (everyone without v) from their facts, and, with
+// kept set, the others from the kept rows.
+func (s *Store) dueCollect(ctx context.Context, set shopSettings, v *derivedView, from, to Day, kept bool) ([]Reminder, []words, error) {
+	fs, err := s.readFacts(ctx, s.reader(), set, to, v.slowIDs(), false)
+	if err != nil {
+		return nil, nil, err
 	}
 	var rs []Reminder
 	var ws []words
@@ -618,23 +926,152 @@ func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, er
 			r := fs.reminder(f, c, x)
 			if onToday(&r, x) {
 				rs = append(rs, r)
-				ws = append(ws, words{c: *c, f: f, asOf: x, shown: x})
+				ws = append(ws, factWords(f, c, x, x))
 			}
 		})
 	}
-	sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, fs, rs, ws); err != nil {
+	if v == nil || !kept {
+		return rs, ws, nil
+	}
+	err = s.eachStored(ctx, v, "SELECT customer_id, data FROM reminder_due WHERE due BETWEEN ? AND ?",
+		[]any{int64(from), int64(to)}, func(id ID, sc *storedCand) {
+			x := sc.c.due
+			r := sc.reminder(id, x)
+			if onToday(&r, x) {
+				rs = append(rs, r)
+				ws = append(ws, sc.words(x, x))
+			}
+		})
+	if err != nil {
+		return nil, nil, err
+	}
+	err = s.eachYearlyDue(ctx, v, fs.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) {
+		rs = append(rs, *r)
+		ws = append(ws, y.words(c, c.due, c.due))
+	})
+	return rs, ws, err
+}
+
+// eachYearlyDue calls fn with the yearly reminders due in from..to that
+// the kept rows leave out (those far ahead), as DueOn lists them.
+func (s *Store) eachYearlyDue(ctx context.Context, v *derivedView, e engine, from, to Day, fn func(y *yearlyRow, c *cand, r *Reminder)) error {
+	return s.eachYearlyAfter(ctx, v, e, from, to, func(y *yearlyRow, c *cand) {
+		x := c.due
+		if x < from || x > to || c.shownFrom > x || (c.until != 0 && x > c.until) {
+			return
+		}
+		r := y.reminder(c, x)
+		if onToday(&r, x) {
+			fn(y, c, &r)
+		}
+	})
+}
+
+// DueCounts counts, for each day in [from, to], the reminders DueOn lists
+// that day, by kind: what a month's grid shows, without reading them.
+func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]map[Kind]int, error) {
+	set, v, err := s.calendarView(ctx, from, to)
+	if err != nil {
 		return nil, err
 	}
+	out := map[Day]map[Kind]int{}
+	add := func(d Day, k Kind, n int) {
+		m := out[d]
+		if m == nil {
+			m = map[Kind]int{}
+			out[d] = m
+		}
+		m[k] += n
+	}
+	rs, _, err := s.dueCollect(ctx, set, v, from, to, false)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rs {
+		add(rs[i].Due, rs[i].Kind, 1)
+	}
+	if v == nil {
+		return out, nil
+	}
+	// Every kept row is listed on its day: rows are kept only when they are.
+	q := "SELECT due, kind, count(*) FROM reminder_due WHERE due BETWEEN ? AND ?"
+	args := []any{int64(from), int64(to)}
+	if ids := v.slowIDs(); len(ids) > 0 {
+		q += " AND customer_id NOT IN (SELECT value FROM json_each(?))"
+		list, _ := json.Marshal(ids)
+		args = append(args, string(list))
+	}
+	rows, err := s.reader().QueryContext(ctx, q+" GROUP BY due, kind", args...)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	for rows.Next() {
+		var d int64
+		var k string
+		var n int
+		if err := rows.Scan(&d, &k, &n); err != nil {
+			rows.Close()
+			return nil, s.explain(err)
+		}
+		add(Day(d), Kind(k), n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.explain(err)
+	}
+	err = s.eachYearlyDue(ctx, v, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, r.Kind, 1) })
+	return out, err
+}
+
+// DueOn gives, for each day X in [from, to], the reminders Today(X) lists
+// that are due on X: what a calendar shows. It reads the database once and
+// works out each day from the facts as they stood on it.
+func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+	return s.dueOn(ctx, from, to, true)
+}
+
+// DueMarks is DueOn without the words (Why and Message are empty): what a
+// month's grid marks, at a fraction of the cost. DueOn of the day chosen
+// gives its words.
+func (s *Store) DueMarks(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+	return s.dueOn(ctx, from, to, false)
+}
+
+func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][]Reminder, error) {
+	set, v, err := s.calendarView(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rs, ws, err := s.dueCollect(ctx, set, v, from, to, true)
+	if err != nil {
+		return nil, err
+	}
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if worded {
+		if err := s.finish(ctx, set, rs, wp); err != nil {
+			return nil, err
+		}
+	}
+	// rs is by due day, so each day's list is a run of it.
 	out := map[Day][]Reminder{}
-	for _, r := range rs {
-		out[r.Due] = append(out[r.Due], r)
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j].Due == rs[i].Due {
+			j++
+		}
+		out[rs[i].Due] = rs[i:j:j]
+		i = j
 	}
 	// Each day's list is in Today's order; all are due that day, so that
 	// is by name, kind and customer.
-	for day := range out {
-		list := out[day]
-		slices.SortStableFunc(list, func(a, b Reminder) int { return compareToday(&a, &b) })
+	for _, list := range out {
+		sorted := true
+		for i := 1; i < len(list) && sorted; i++ {
+			sorted = compareToday(&list[i-1], &list[i]) <= 0
+		}
+		if !sorted {
+			slices.SortStableFunc(list, func(a, b Reminder) int { return compareToday(&a, &b) })
+		}
 	}
 	return out, nil
 }
@@ -675,7 +1112,22 @@ func (s *Store) AllReminders(ctx context.Context, d Day) ([]Reminder, error) {
 }
 
 func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, b *Reminder) int) ([]Reminder, error) {
-	fs, err := s.loadFacts(ctx, d, only)
+	var ids []ID
+	if only != 0 {
+		ids = []ID{only}
+	}
+	return s.historyOf(ctx, d, dueBy, ids, cmp, nil)
+}
+
+// historyOf is history for the customers in ids (nil: everyone). With keep
+// set, only the reminders it keeps get words and are returned; the words
+// are those the whole list would give them.
+func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
+	}
+	fs, err := s.readFacts(ctx, s.reader(), set, d, ids, false)
 	if err != nil {
 		return nil, err
 	}
@@ -688,14 +1140,42 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 				return
 			}
 			rs = append(rs, fs.reminder(f, c, d))
-			ws = append(ws, words{c: *c, f: f, asOf: d, shown: d})
+			ws = append(ws, factWords(f, c, d, d))
 		})
 	}
-	sortBoth(rs, ws, cmp)
-	if err := s.finish(ctx, fs, rs, ws); err != nil {
+	rs, wp := sortBoth(rs, ws, cmp)
+	named := namedPurchases(wp)
+	if keep != nil {
+		var kr []Reminder
+		var kw []*words
+		for i := range rs {
+			if keep(&rs[i]) {
+				kr, kw = append(kr, rs[i]), append(kw, wp[i])
+			}
+		}
+		rs, wp = kr, kw
+	}
+	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
 		return nil, err
 	}
 	return rs, nil
+}
+
+// handledBy lists, customer by customer in the order of ids, the reminders
+// of CustomerReminders(id, d) that were done or skipped on d.
+func (s *Store) handledBy(ctx context.Context, d Day, ids []ID) ([]Reminder, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byCustomer := func(a, b *Reminder) int {
+		if a.CustomerID != b.CustomerID {
+			return cmpID(a.CustomerID, b.CustomerID)
+		}
+		return -compareByDue(a, b)
+	}
+	return s.historyOf(ctx, d, d.AddDays(30), ids, byCustomer, func(r *Reminder) bool {
+		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
+	})
 }
 
 // ErrUnknownReminder means a key names no reminder the rules give.

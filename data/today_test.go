@@ -2,12 +2,9 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -490,100 +487,4 @@ func TestDueOnMatchesTodayEveryDay(t *testing.T) {
 	if _, err := s.DueOn(ctx, to, from); err == nil {
 		t.Error("a calendar that ends before it starts must be refused")
 	}
-}
-
-// rmBigShop fills a database with n customers, ten purchases and ten ledger
-// rows each over three years up to 2026-06-30, and a few contacts.
-func rmBigShop(b *testing.B, n int) *Store {
-	b.Helper()
-	ctx := context.Background()
-	s, err := Open(ctx, b.TempDir()+"/big.db", Options{Today: rmDay("2026-06-30")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		start := rmDay("2023-07-01")
-		seed := uint32(1)
-		rnd := func(m int) int { seed = seed*1664525 + 1013904223; return int(seed>>8) % m }
-		for c := 1; c <= n; c++ {
-			if _, err := tx.Exec(`INSERT INTO customers(id, name, birthday_month, birthday_day, added_on) VALUES (?,?,?,?,?)`,
-				c, fmt.Sprintf("Customer %05d", c), 1+rnd(12), 1+rnd(28), "2023-07-01"); err != nil {
-				return err
-			}
-			var bal int64
-			for i := 0; i < 10; i++ {
-				day := start.AddDays(rnd(1095)).String()
-				amount := 500 + rnd(20000)
-				res, err := tx.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (?,?,?,?,?)`,
-					c, day+" 10:00:00", day, amount, "goods")
-				if err != nil {
-					return err
-				}
-				pid, _ := res.LastInsertId()
-				pts := int64(amount / 100)
-				bal += pts
-				if _, err := tx.Exec(`INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff) VALUES (?,?,?,?,?,?,?)`,
-					c, day+" 10:00:00", day, "earn", pts, pid, "Bea"); err != nil {
-					return err
-				}
-			}
-			if rnd(3) == 0 {
-				day := start.AddDays(rnd(1095)).String()
-				if _, err := tx.Exec(`INSERT INTO contacts(customer_id, at, day, channel) VALUES (?,?,?,?)`, c, day+" 11:00:00", day, "phone"); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
-}
-
-// BenchmarkTodayList measures the Today list of a shop; set
-// REGULARS_BENCH_CUSTOMERS=50000 for the size the app must handle.
-func BenchmarkTodayList(b *testing.B) {
-	n := 2000
-	if v, err := strconv.Atoi(os.Getenv("REGULARS_BENCH_CUSTOMERS")); err == nil && v > 0 {
-		n = v
-	}
-	s := rmBigShop(b, n)
-	ctx := context.Background()
-	b.ResetTimer()
-	var listed int
-	for b.Loop() {
-		rs, err := s.TodayList(ctx, rmDay("2026-06-30"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		listed = len(rs)
-	}
-	b.ReportMetric(float64(listed), "reminders")
-	b.ReportMetric(float64(n), "customers")
-}
-
-// BenchmarkDueOnMonth measures a month of the calendar.
-func BenchmarkDueOnMonth(b *testing.B) {
-	n := 2000
-	if v, err := strconv.Atoi(os.Getenv("REGULARS_BENCH_CUSTOMERS")); err == nil && v > 0 {
-		n = v
-	}
-	s := rmBigShop(b, n)
-	ctx := context.Background()
-	b.ResetTimer()
-	var listed int
-	for b.Loop() {
-		cal, err := s.DueOn(ctx, rmDay("2026-06-01"), rmDay("2026-06-30"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		listed = 0
-		for _, rs := range cal {
-			listed += len(rs)
-		}
-	}
-	b.ReportMetric(float64(listed), "reminders")
 }

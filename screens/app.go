@@ -5,8 +5,11 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -83,23 +86,39 @@ type App struct {
 	status  *widget.Label
 	popups  *popups
 	ctx     context.Context
+	// shortcuts and keys are the window's own, by name, so that text
+	// fields can pass them on (keyentry.go).
+	shortcuts map[string]func()
+	keys      map[fyne.KeyName]func()
 }
 
 // Run opens the database, shows the window and returns when it is closed.
-func Run(ctx context.Context, fa fyne.App, opt Options) error {
+// The app is made by newApp only once the database is known to be free and
+// a display is there.
+func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	release, err := data.LockWindow(opt.DBPath)
 	if err != nil {
 		return err
 	}
 	defer release()
-	s, err := data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
+	if noDisplay() {
+		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
+	}
+	a, err := launch(ctx, newApp(), opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
 	}
-	a := New(ctx, fa, s, opt)
-	a.win.ShowAndRun()
 	a.saveWindow()
+	a.backupOnExit()
 	return a.store.Close()
+}
+
+// noDisplay reports a Linux or BSD session without X11 or Wayland.
+func noDisplay() bool {
+	if runtime.GOOS == "windows" || runtime.GOOS == "darwin" {
+		return false
+	}
+	return os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == ""
 }
 
 // New builds the window over an open store without showing it; tests use it
@@ -113,6 +132,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	}
 	a := &App{fa: fa, store: s, opt: opt, clock: opt.Clock, ctx: ctx,
 		screens: map[string]screen{}, objects: map[string]fyne.CanvasObject{}, navBtns: map[string]*widget.Button{}}
+	loadCurrency(ctx, s)
 	fa.SetIcon(assets.Icon)
 	a.win = fa.NewWindow("Regulars")
 	a.win.SetIcon(assets.Icon)
@@ -279,26 +299,63 @@ func (a *App) say(format string, v ...any) {
 }
 
 func (a *App) installShortcuts() {
+	a.shortcuts = map[string]func(){}
+	add := func(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
+		sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
+		a.shortcuts[sc.ShortcutName()] = fn
+		a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { fn() })
+	}
 	for i, p := range pages {
 		p := p
-		a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { a.show(p.id) })
+		add(fyne.KeyName(fmt.Sprint(i+1)), fyne.KeyModifierShortcutDefault, func() { a.show(p.id) })
 	}
-	a.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.show("customers") })
-	a.win.Canvas().AddShortcut(&fyneShortcutNew, a.newCustomerKey)
+	add(fyne.KeyF, fyne.KeyModifierShortcutDefault, func() { a.show("customers") })
+	add(fyne.KeyN, fyne.KeyModifierShortcutDefault, a.newCustomer)
+	a.onKey(fyne.KeyF1, a.showHelp)
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		switch ev.Name {
-		case fyne.KeyF1:
-			a.showHelp()
-		case fyne.KeyF2:
-			a.show("checkout")
-		case fyne.KeyEscape:
-			if a.popups != nil && a.popups.dlg != nil {
-				a.popups.dlg.Hide()
-			}
+		if !a.windowKey(ev) && ev.Name == fyne.KeyEscape && a.popups != nil && a.popups.dlg != nil {
+			a.popups.dlg.Hide()
 		}
 	})
+}
+
+// windowShortcut runs one of the window's shortcuts; text fields pass them
+// on so a cashier can leave Checkout from the keyboard.
+func (a *App) windowShortcut(s fyne.Shortcut) bool {
+	if fn, ok := a.shortcuts[s.ShortcutName()]; ok {
+		fn()
+		return true
+	}
+	return false
+}
+
+// windowKey handles the function keys that work everywhere.
+func (a *App) windowKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyF2:
+		a.show("checkout")
+		return true
+	}
+	if fn, ok := a.keys[ev.Name]; ok {
+		fn()
+		return true
+	}
+	return false
+}
+
+// onKey adds a function key that works on every screen.
+func (a *App) onKey(k fyne.KeyName, fn func()) {
+	if a.keys == nil {
+		a.keys = map[fyne.KeyName]func(){}
+	}
+	a.keys[k] = fn
+}
+
+// keyEntry makes a text field that lets the window's shortcuts through.
+func (a *App) keyEntry(placeholder string) *keyEntry {
+	e := newKeyEntry(placeholder)
+	e.app = a
+	return e
 }
 
 // pickStaff asks who is on shift; the name is recorded on every sale and note.
@@ -309,7 +366,7 @@ func (a *App) pickStaff(then func()) {
 	}
 	sel := widget.NewSelectEntry(names)
 	sel.SetText(a.staff)
-	dialog.ShowForm("Who is on shift?", "Start shift", "Cancel", []*widget.FormItem{
+	a.newForm("Who is on shift?", "Start shift", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Name", sel),
 	}, func(ok bool) {
 		if !ok {
@@ -325,7 +382,7 @@ func (a *App) pickStaff(then func()) {
 		if then != nil {
 			then()
 		}
-	}, a.win)
+	}).Show()
 }
 
 func longDate(d data.Day) string {

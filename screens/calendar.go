@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image/color"
-	"sort"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,159 +14,451 @@ import (
 	"regulars/data"
 )
 
-// calendarScreen is the month ahead: a grid with a marker per reminder kind
-// on each due day, and the chosen day's reminders with the Today actions.
+// calendarScreen is the time ahead: a month grid with a coloured dot per
+// reminder kind on each due day, or a week agenda; the chosen day's
+// reminders come with the same actions as Today.
 type calendarScreen struct {
-	a       *App
-	month   data.Day // first day of the month on show
-	chosen  data.Day
-	byDay   map[data.Day][]data.Reminder
-	title   *widget.Label
-	grid    *fyne.Container
-	cells   []*dayCell
-	pane    *reminderPane
-	dayHead *widget.Label
-	obj     fyne.CanvasObject
+	a        *App
+	week     bool     // the week agenda rather than the month grid
+	month    data.Day // first day of the month on show
+	chosen   data.Day
+	from, to data.Day // the days loaded
+	byDay    map[data.Day][]data.Reminder
+	// counts are the month grid's marks: in a large shop a month holds
+	// tens of thousands of reminders, so the grid reads counts and only
+	// the chosen day's reminders are read.
+	counts map[data.Day]map[data.Kind]int
+
+	title    *widget.Label
+	mode     *widget.RadioGroup
+	grid     *monthGrid
+	cells    []*dayCell
+	pane     *reminderPane
+	dayHead  *widget.Label
+	weekPane *reminderPane
+	body     *fyne.Container
+	monthV   fyne.CanvasObject
+	weekV    fyne.CanvasObject
+	obj      fyne.CanvasObject
 }
+
+const (
+	modeMonth = "Month"
+	modeWeek  = "Week"
+)
 
 func newCalendar(a *App) screen {
 	c := &calendarScreen{a: a, byDay: map[data.Day][]data.Reminder{}}
 	today := a.Today()
-	y, m, _ := today.Date()
-	c.month = data.NewDay(y, m, 1)
 	c.chosen = today
+	c.month = firstOfMonth(today)
 	c.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.setMonth(c.month.AddMonths(-1)) })
-	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.setMonth(c.month.AddMonths(1)) })
-	todayBtn := widget.NewButton("Today", func() {
-		t := a.Today()
-		c.chosen = t
-		yy, mm, _ := t.Date()
-		c.setMonth(data.NewDay(yy, mm, 1))
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.step(-1) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.step(1) })
+	todayBtn := widget.NewButton("Today", func() { c.goTo(c.a.Today()) })
+	c.mode = widget.NewRadioGroup([]string{modeMonth, modeWeek}, func(m string) {
+		if week := m == modeWeek; week != c.week {
+			c.week = week
+			c.showMode()
+		}
 	})
-	head := container.NewBorder(nil, nil, container.NewHBox(prev, todayBtn), next, c.title)
-	week := container.NewGridWithColumns(7)
+	c.mode.Horizontal = true
+	c.mode.Required = true
+	c.mode.SetSelected(modeMonth)
+	addOcc := widget.NewButtonWithIcon("Add occasion…", theme.ContentAddIcon(), c.addOccasion)
+	head := container.NewBorder(nil, nil, container.NewHBox(prev, todayBtn, next), container.NewHBox(c.mode, addOcc), c.title)
+
+	// Month: the grid on the left, the chosen day on the right.
+	names := container.NewGridWithColumns(7)
 	for _, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
-		week.Add(widget.NewLabelWithStyle(d, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+		names.Add(widget.NewLabelWithStyle(d, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
-	c.grid = container.NewGridWithColumns(7)
-	for i := 0; i < 42; i++ {
-		cell := newDayCell(func(d data.Day) { c.choose(d) })
+	cells := container.NewGridWithColumns(7)
+	for range 42 {
+		cell := newDayCell(func(d data.Day) {
+			c.goTo(d)
+			c.a.win.Canvas().Focus(c.grid)
+		})
 		c.cells = append(c.cells, cell)
-		c.grid.Add(cell)
+		cells.Add(cell)
 	}
-	legend := widget.NewLabel(calendarLegend())
-	legend.Wrapping = fyne.TextWrapWord
-	legend.Importance = widget.LowImportance
+	c.grid = newMonthGrid(cells, c.gridKey, c.gridRune)
 	c.pane = newReminderPane(a, "Nothing due that day.")
+	c.pane.stacked()
 	c.dayHead = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewBorder(container.NewVBox(head, week), legend, nil, nil, c.grid)
-	right := container.NewBorder(c.dayHead, nil, nil, nil, c.pane.obj)
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.5
-	c.obj = split
+	keys := widget.NewLabel("Keys: arrows move the day, Page Up/Down the month, T today, W week, Enter the day's list, N add an occasion.")
+	keys.Wrapping = fyne.TextWrapWord
+	keys.Importance = widget.LowImportance
+	left := container.NewBorder(names, container.NewVBox(calendarLegend(), keys), nil, nil, c.grid)
+	split := container.NewHSplit(left, container.NewBorder(c.dayHead, nil, nil, nil, c.pane.obj))
+	split.Offset = 0.55
+	c.monthV = split
+
+	// Week: seven days, one after the other, each with its reminders.
+	c.weekPane = newReminderPane(a, "Nothing due this week.")
+	c.weekV = c.weekPane.obj
+
+	c.body = container.NewStack(c.monthV)
+	c.obj = container.NewBorder(container.NewPadded(head), nil, nil, nil, c.body)
 	return c
 }
 
 func (c *calendarScreen) content() fyne.CanvasObject { return c.obj }
 
-func (c *calendarScreen) focus() {}
-
-func (c *calendarScreen) setMonth(first data.Day) {
-	c.month = first
-	if c.chosen < first || c.chosen > first.AddMonths(1).AddDays(-1) {
-		c.chosen = first
+func (c *calendarScreen) focus() {
+	if c.week {
+		c.a.win.Canvas().Focus(c.weekPane.list)
+		return
 	}
-	c.reload()
+	c.a.win.Canvas().Focus(c.grid)
+}
+
+func firstOfMonth(d data.Day) data.Day {
+	y, m, _ := d.Date()
+	return data.NewDay(y, m, 1)
+}
+
+// weekStart is the Monday on or before d.
+func weekStart(d data.Day) data.Day {
+	return d.AddDays(-(int(d.Weekday()+6) % 7))
 }
 
 // gridStart is the Monday on or before the first of the month.
-func (c *calendarScreen) gridStart() data.Day {
-	wd := int(c.month.Weekday()+6) % 7 // Monday = 0
-	return c.month.AddDays(-wd)
+func (c *calendarScreen) gridStart() data.Day { return weekStart(c.month) }
+
+// span is the days the current view shows.
+func (c *calendarScreen) span() (from, to data.Day) {
+	if c.week {
+		from = weekStart(c.chosen)
+		return from, from.AddDays(6)
+	}
+	from = c.gridStart()
+	return from, from.AddDays(41)
 }
 
-func (c *calendarScreen) reload() {
-	from := c.gridStart()
-	to := from.AddDays(41)
+func (c *calendarScreen) showMode() {
+	if c.week {
+		c.body.Objects = []fyne.CanvasObject{c.weekV}
+	} else {
+		c.month = firstOfMonth(c.chosen)
+		c.body.Objects = []fyne.CanvasObject{c.monthV}
+	}
+	c.body.Refresh()
+	c.reload()
+	c.focus()
+}
+
+// step moves a month (or a week) back or on.
+func (c *calendarScreen) step(n int) {
+	if c.week {
+		c.goTo(c.chosen.AddDays(7 * n))
+		return
+	}
+	first := c.month.AddMonths(n)
+	_, _, day := c.chosen.Date()
+	// Keep the day of the month where the new month has it.
+	d := first.AddDays(day - 1)
+	if firstOfMonth(d) != first {
+		d = first.AddMonths(1).AddDays(-1)
+	}
+	c.goTo(d)
+}
+
+// goTo chooses a day, loading its month (or week) when it is not on show.
+func (c *calendarScreen) goTo(d data.Day) {
+	c.chosen = d
+	if !c.week && firstOfMonth(d) != c.month {
+		c.month = firstOfMonth(d)
+	}
+	if from, to := c.span(); from != c.from || to != c.to {
+		c.reload()
+		return
+	}
+	if _, ok := c.byDay[d]; !ok && !c.week {
+		c.loadDay(d)
+		return
+	}
+	c.render()
+}
+
+// loadDay reads the reminders of day d of the month on show.
+func (c *calendarScreen) loadDay(d data.Day) {
 	background(c.a, func(ctx context.Context) (map[data.Day][]data.Reminder, error) {
-		return c.a.store.DueOn(ctx, from, to)
+		return c.a.store.DueOn(ctx, d, d)
 	}, func(m map[data.Day][]data.Reminder, err error) {
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
-		c.byDay = m
+		c.byDay[d] = m[d]
+		if d == c.chosen {
+			c.render()
+		}
+	})
+}
+
+func (c *calendarScreen) reload() {
+	from, to := c.span()
+	type loaded struct {
+		byDay  map[data.Day][]data.Reminder
+		counts map[data.Day]map[data.Kind]int
+	}
+	week, chosen := c.week, c.chosen
+	background(c.a, func(ctx context.Context) (loaded, error) {
+		if week {
+			m, err := c.a.store.DueOn(ctx, from, to)
+			return loaded{byDay: m}, err
+		}
+		n, err := c.a.store.DueCounts(ctx, from, to)
+		if err != nil {
+			return loaded{}, err
+		}
+		m, err := c.a.store.DueOn(ctx, chosen, chosen)
+		if m[chosen] == nil {
+			m[chosen] = nil // read, and empty
+		}
+		return loaded{byDay: m, counts: n}, err
+	}, func(l loaded, err error) {
+		if err != nil {
+			c.a.showError(err)
+			return
+		}
+		c.from, c.to, c.byDay, c.counts = from, to, l.byDay, l.counts
 		c.render()
 	})
 }
 
 // Marked returns the reminders marked on a day; tests read it.
-func (c *calendarScreen) Marked(d data.Day) []data.Reminder { return c.byDay[d] }
+func (c *calendarScreen) Marked(d data.Day) []data.Reminder {
+	if rs, ok := c.byDay[d]; ok || c.week {
+		return rs
+	}
+	m, _ := c.a.store.DueOn(c.a.ctx, d, d)
+	return m[d]
+}
+
+// cellOf is the grid cell of day d, or nil when d is not on the grid.
+func (c *calendarScreen) cellOf(d data.Day) *dayCell {
+	i := d.Sub(c.gridStart())
+	if c.week || i < 0 || i >= len(c.cells) {
+		return nil
+	}
+	return c.cells[i]
+}
 
 func (c *calendarScreen) render() {
+	if c.week {
+		c.renderWeek()
+		return
+	}
 	c.title.SetText(c.month.Time().Format("January 2006"))
 	from := c.gridStart()
 	today := c.a.Today()
 	for i, cell := range c.cells {
 		d := from.AddDays(i)
-		_, m, _ := d.Date()
-		_, mm, _ := c.month.Date()
-		cell.set(d, m == mm, d == today, d == c.chosen, c.byDay[d])
+		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.counts[d])
 	}
-	c.choose(c.chosen)
-}
-
-func (c *calendarScreen) choose(d data.Day) {
-	c.chosen = d
-	rs := c.byDay[d]
-	c.dayHead.SetText(fmt.Sprintf("%s %s — %d due", d.Weekday(), longDate(d), len(rs)))
+	rs := c.byDay[c.chosen]
+	due := "nothing due"
+	if len(rs) > 0 {
+		due = fmt.Sprintf("%d due", len(rs))
+	}
+	c.dayHead.SetText(fmt.Sprintf("%s %s — %s", c.chosen.Weekday(), longDate(c.chosen), due))
 	c.pane.set(groupByKind(rs))
-	from := c.gridStart()
-	for i, cell := range c.cells {
-		cell.setChosen(from.AddDays(i) == d)
+}
+
+func (c *calendarScreen) renderWeek() {
+	from, to := c.span()
+	c.title.SetText(fmt.Sprintf("Week of %s – %s", from.Time().Format("2 January"), longDate(to)))
+	today := c.a.Today()
+	var rows []reminderRow
+	for d := from; d <= to; d = d.AddDays(1) {
+		rs := c.byDay[d]
+		head := fmt.Sprintf("%s %s", d.Weekday(), longDate(d))
+		if d == today {
+			head += " (today)"
+		}
+		switch len(rs) {
+		case 0:
+			head += " — nothing due"
+		case 1:
+			head += " — 1 due"
+		default:
+			head += fmt.Sprintf(" — %d due", len(rs))
+		}
+		rows = append(rows, reminderRow{heading: head})
+		for i := range rs {
+			rows = append(rows, reminderRow{reminder: &rs[i]})
+		}
+	}
+	c.weekPane.set(rows)
+	if c.weekPane.selected == nil {
+		c.weekPane.selectFirst()
 	}
 }
 
-func calendarLegend() string {
-	var parts []string
+func (c *calendarScreen) gridKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyLeft:
+		c.goTo(c.chosen.AddDays(-1))
+	case fyne.KeyRight:
+		c.goTo(c.chosen.AddDays(1))
+	case fyne.KeyUp:
+		c.goTo(c.chosen.AddDays(-7))
+	case fyne.KeyDown:
+		c.goTo(c.chosen.AddDays(7))
+	case fyne.KeyPageUp:
+		c.step(-1)
+	case fyne.KeyPageDown:
+		c.step(1)
+	case fyne.KeyHome:
+		c.goTo(c.a.Today())
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.a.win.Canvas().Focus(c.pane.list)
+		c.pane.selectFirst()
+	}
+}
+
+func (c *calendarScreen) gridRune(r rune) {
+	switch r {
+	case 't', 'T':
+		c.goTo(c.a.Today())
+	case 'w', 'W':
+		c.mode.SetSelected(modeWeek)
+	case 'm', 'M':
+		c.mode.SetSelected(modeMonth)
+	case 'n', 'N':
+		c.addOccasion()
+	}
+}
+
+// addOccasion finds the customer, then adds an occasion on the chosen day.
+func (c *calendarScreen) addOccasion() {
+	on := c.chosen
+	c.a.pickCustomer("Add an occasion on "+longDate(on)+" for…", func(cu data.Customer) {
+		c.a.occasionForm(cu, on, nil)
+	})
+}
+
+// kindColor tells the kinds apart on the grid; the legend names them.
+func kindColor(k data.Kind) color.Color {
+	switch k {
+	case data.KindThankYou:
+		return color.NRGBA{0xF4, 0x8F, 0xB1, 0xFF} // light pink
+	case data.KindCheckIn:
+		return color.NRGBA{0x1E, 0x88, 0xE5, 0xFF} // blue
+	case data.KindBirthday:
+		return color.NRGBA{0xFB, 0x8C, 0x00, 0xFF} // orange
+	case data.KindAnniversary:
+		return color.NRGBA{0x9C, 0x27, 0xB0, 0xFF} // purple
+	case data.KindOccasion:
+		return color.NRGBA{0x00, 0xAC, 0xC1, 0xFF} // cyan
+	case data.KindPromise:
+		return color.NRGBA{0x43, 0xA0, 0x47, 0xFF} // green
+	case data.KindComplaintFollowup:
+		return color.NRGBA{0xE5, 0x39, 0x35, 0xFF} // red
+	case data.KindStayInTouch:
+		return color.NRGBA{0x8D, 0x6E, 0x63, 0xFF} // brown
+	case data.KindRewardReady:
+		return color.NRGBA{0xFD, 0xD8, 0x35, 0xFF} // yellow
+	case data.KindPointsExpiring:
+		return color.NRGBA{0x90, 0xA4, 0xAE, 0xFF} // grey
+	}
+	return theme.Color(theme.ColorNameForeground)
+}
+
+// faded is a colour for days outside the month on show.
+func faded(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x60}
+}
+
+const dotSize = 9
+
+func newDot(k data.Kind) *canvas.Circle {
+	d := canvas.NewCircle(kindColor(k))
+	d.Resize(fyne.NewSize(dotSize, dotSize))
+	return d
+}
+
+func calendarLegend() fyne.CanvasObject {
+	var items []fyne.CanvasObject
 	for _, k := range data.Kinds {
-		parts = append(parts, kindIcon(k)+" "+kindTitle(k))
+		dot := container.New(&dotsLayout{}, newDot(k))
+		label := canvas.NewText(kindTitle(k), theme.Color(theme.ColorNameForeground))
+		label.TextSize = theme.TextSize() - 1
+		items = append(items, container.NewBorder(nil, nil, container.NewCenter(dot), nil, label))
 	}
-	return strings.Join(parts, "   ")
+	return container.NewGridWrap(fyne.NewSize(168, 20), items...)
 }
 
-// dayCell is one square of the month grid.
+// dotsLayout sets dots in rows that wrap at the cell's width, so a busy day
+// never spills out of its square.
+type dotsLayout struct{}
+
+const dotGap = 3
+
+func (dotsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var x, y float32
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		if x > 0 && x+dotSize > size.Width {
+			x, y = 0, y+dotSize+dotGap
+		}
+		o.Resize(fyne.NewSize(dotSize, dotSize))
+		o.Move(fyne.NewPos(x, y))
+		x += dotSize + dotGap
+	}
+}
+
+func (dotsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(dotSize, dotSize) }
+
+// dayCell is one square of the month grid: the day, how many are due, and
+// a dot per kind due.
 type dayCell struct {
 	widget.BaseWidget
 	day     data.Day
 	onTap   func(data.Day)
 	bg      *canvas.Rectangle
 	number  *canvas.Text
-	marks   *canvas.Text
 	count   *canvas.Text
+	dots    map[data.Kind]*canvas.Circle
+	dotBox  *fyne.Container
 	inMonth bool
+	today   bool
+	// kinds are the kinds marked, in the legend's order; tests read them.
+	kinds []data.Kind
 }
 
 func newDayCell(onTap func(data.Day)) *dayCell {
-	c := &dayCell{onTap: onTap}
+	c := &dayCell{onTap: onTap, dots: map[data.Kind]*canvas.Circle{}}
 	c.bg = canvas.NewRectangle(color.Transparent)
 	c.bg.CornerRadius = 4
 	c.number = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.number.TextStyle.Bold = true
-	c.marks = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.count = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
-	c.count.TextSize = theme.TextSize() - 2
+	c.count.TextStyle.Bold = true
+	c.count.TextSize = theme.TextSize() - 1
+	c.dotBox = container.New(dotsLayout{})
+	for _, k := range data.Kinds {
+		d := newDot(k)
+		d.Hide()
+		c.dots[k] = d
+		c.dotBox.Add(d)
+	}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *dayCell) CreateRenderer() fyne.WidgetRenderer {
 	top := container.NewBorder(nil, nil, c.number, c.count)
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(container.NewBorder(top, nil, nil, nil, c.marks))))
+	inner := container.NewBorder(top, nil, nil, nil, c.dotBox)
+	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(inner)))
 }
 
-func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(64, 62) }
+func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(64, 60) }
 
 // Tapped picks the day.
 func (c *dayCell) Tapped(*fyne.PointEvent) {
@@ -178,37 +468,53 @@ func (c *dayCell) Tapped(*fyne.PointEvent) {
 }
 
 func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminder) {
-	c.day = d
-	c.inMonth = inMonth
+	kinds := map[data.Kind]int{}
+	for _, r := range rs {
+		kinds[r.Kind]++
+	}
+	c.setMarks(d, inMonth, today, chosen, kinds)
+}
+
+// setMarks shows day d with the number of reminders of each kind due.
+func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds map[data.Kind]int) {
+	c.day, c.inMonth, c.today = d, inMonth, today
 	_, _, dd := d.Date()
 	c.number.Text = fmt.Sprint(dd)
-	if inMonth {
+	switch {
+	case today:
+		c.number.Color = theme.Color(theme.ColorNamePrimary)
+	case inMonth:
 		c.number.Color = theme.Color(theme.ColorNameForeground)
-	} else {
+	default:
 		c.number.Color = theme.Color(theme.ColorNameDisabled)
 	}
-	if today {
-		c.number.Color = theme.Color(theme.ColorNamePrimary)
+	c.kinds = c.kinds[:0]
+	for _, k := range data.Kinds {
+		if kinds[k] > 0 {
+			c.kinds = append(c.kinds, k)
+			c.dots[k].FillColor = kindColor(k)
+			if !inMonth {
+				c.dots[k].FillColor = faded(kindColor(k))
+			}
+			c.dots[k].Show()
+		} else {
+			c.dots[k].Hide()
+		}
 	}
-	kinds := map[data.Kind]bool{}
-	for _, r := range rs {
-		kinds[r.Kind] = true
+	total := 0
+	for _, n := range kinds {
+		total += n
 	}
-	var ks []data.Kind
-	for k := range kinds {
-		ks = append(ks, k)
-	}
-	sort.Slice(ks, func(i, j int) bool { return kindOrder(ks[i]) < kindOrder(ks[j]) })
-	var b strings.Builder
-	for _, k := range ks {
-		b.WriteString(kindIcon(k))
-	}
-	c.marks.Text = b.String()
 	c.count.Text = ""
-	if len(rs) > 0 {
-		c.count.Text = fmt.Sprint(len(rs))
+	if total > 0 {
+		c.count.Text = fmt.Sprint(total)
+	}
+	c.count.Color = theme.Color(theme.ColorNamePrimary)
+	if !inMonth {
+		c.count.Color = theme.Color(theme.ColorNameDisabled)
 	}
 	c.setChosen(chosen)
+	c.dotBox.Refresh()
 	c.Refresh()
 }
 
@@ -221,14 +527,53 @@ func (c *dayCell) setChosen(chosen bool) {
 	default:
 		c.bg.FillColor = color.Transparent
 	}
+	c.bg.StrokeWidth = 0
+	if c.today {
+		c.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		c.bg.StrokeWidth = 2
+	}
 	c.bg.Refresh()
 }
 
-func kindOrder(k data.Kind) int {
-	for i, x := range data.Kinds {
-		if x == k {
-			return i
-		}
-	}
-	return len(data.Kinds)
+// monthGrid holds the day cells and takes the keyboard: arrows move the
+// chosen day, so the calendar works without a mouse.
+type monthGrid struct {
+	widget.BaseWidget
+	cells  *fyne.Container
+	frame  *canvas.Rectangle
+	onKey  func(*fyne.KeyEvent)
+	onRune func(rune)
 }
+
+func newMonthGrid(cells *fyne.Container, onKey func(*fyne.KeyEvent), onRune func(rune)) *monthGrid {
+	g := &monthGrid{cells: cells, onKey: onKey, onRune: onRune}
+	g.frame = canvas.NewRectangle(color.Transparent)
+	g.frame.CornerRadius = 4
+	g.ExtendBaseWidget(g)
+	return g
+}
+
+func (g *monthGrid) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(g.frame, container.NewPadded(g.cells)))
+}
+
+// FocusGained shows where the keyboard is.
+func (g *monthGrid) FocusGained() {
+	g.frame.StrokeColor = theme.Color(theme.ColorNameFocus)
+	g.frame.StrokeWidth = 2
+	g.frame.Refresh()
+}
+
+// FocusLost hides the focus frame.
+func (g *monthGrid) FocusLost() {
+	g.frame.StrokeWidth = 0
+	g.frame.Refresh()
+}
+
+// TypedRune passes letters to the calendar's shortcuts.
+func (g *monthGrid) TypedRune(r rune) { g.onRune(r) }
+
+// TypedKey passes arrows and Enter to the calendar.
+func (g *monthGrid) TypedKey(ev *fyne.KeyEvent) { g.onKey(ev) }
+
+var _ fyne.Focusable = (*monthGrid)(nil)

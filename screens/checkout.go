@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,13 +38,22 @@ type checkoutScreen struct {
 	recentL   *widget.List
 	recentSel int
 	cashier   *widget.Button
+	// promise records something promised at the counter to the customer
+	// of the last sale ("order floor mats — due Friday — Sam").
+	promise   *widget.Button
+	lastSold  data.Customer
 	obj       fyne.CanvasObject
 	searchSeq int
+	// confirmedLarge is set once a large amount was pointed out; Enter again records it.
+	confirmedLarge bool
 }
+
+// largeSale is the amount from which the till asks before recording.
+const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
-	c.find = newKeyEntry("Phone or name — type, then Enter")
+	c.find = a.keyEntry("Phone or name — type, then Enter")
 	c.find.OnChanged = func(string) { c.search() }
 	c.find.OnSubmitted = func(string) { c.pickMatch() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
@@ -61,6 +69,9 @@ func newCheckout(a *App) screen {
 			return true
 		case fyne.KeyF6:
 			c.newCustomer()
+			return true
+		case fyne.KeyF7:
+			c.promiseToLast()
 			return true
 		}
 		return false
@@ -98,9 +109,9 @@ func newCheckout(a *App) screen {
 	c.card.Wrapping = fyne.TextWrapWord
 	c.reward = widget.NewCheck("Redeem a reward (F4)", func(bool) { c.updateCard() })
 	c.reward.Hide()
-	c.amount = newKeyEntry("Amount, such as 12.50 — Enter records the sale")
+	c.amount = a.keyEntry("Amount, such as 12.50 — Enter records the sale")
 	c.amount.OnSubmitted = func(string) { c.record() }
-	c.amount.OnChanged = func(string) { c.amountErr.SetText("") }
+	c.amount.OnChanged = func(string) { c.amountErr.SetText(""); c.confirmedLarge = false }
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
 		switch ev.Name {
 		case fyne.KeyF4:
@@ -122,6 +133,8 @@ func newCheckout(a *App) screen {
 	c.result = widget.NewLabel("")
 	c.result.Wrapping = fyne.TextWrapWord
 	c.result.Importance = widget.SuccessImportance
+	c.promise = widget.NewButtonWithIcon("Promise…", theme.ConfirmIcon(), c.promiseToLast)
+	c.promise.Hide()
 
 	walkIn := widget.NewButtonWithIcon("Walk-in (F5)", theme.AccountIcon(), c.setWalkIn)
 	newC := widget.NewButtonWithIcon("New customer (F6)", theme.ContentAddIcon(), c.newCustomer)
@@ -141,7 +154,7 @@ func newCheckout(a *App) screen {
 		widget.NewSeparator(),
 		c.card, c.reward,
 		widget.NewLabelWithStyle("Amount", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.amount, c.amountErr, c.desc, recordBtn, c.result,
+		c.amount, c.amountErr, c.desc, recordBtn, c.result, container.NewHBox(c.promise),
 	)
 	left := container.NewVBox(form, matches, sale)
 
@@ -214,7 +227,7 @@ func (c *checkoutScreen) describe(p data.Purchase) string {
 	if p.CustomerID != 0 {
 		who = c.names[p.CustomerID]
 	}
-	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, p.At.Format("02 Jan 15:04"), p.Amount, who)
+	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, p.At.Format("02 Jan 15:04"), money(p.Amount), who)
 	if p.Description != "" {
 		s += " — " + p.Description
 	}
@@ -321,8 +334,8 @@ func (c *checkoutScreen) updateCard() {
 	}
 	text += fmt.Sprintf("\nPoints: %d", c.balance)
 	if c.loyalty.RewardPoints > 0 && c.balance >= c.loyalty.RewardPoints {
-		text += fmt.Sprintf(" — a reward is available: %d points for %s off", c.loyalty.RewardPoints, c.loyalty.RewardValue)
-		c.reward.SetText(fmt.Sprintf("Redeem %d points for %s off (F4)", c.loyalty.RewardPoints, c.loyalty.RewardValue))
+		text += fmt.Sprintf(" — a reward is available: %d points for %s off", c.loyalty.RewardPoints, money(c.loyalty.RewardValue))
+		c.reward.SetText(fmt.Sprintf("Redeem %d points for %s off (F4)", c.loyalty.RewardPoints, money(c.loyalty.RewardValue)))
 		c.reward.Show()
 	} else {
 		c.reward.Hide()
@@ -349,6 +362,13 @@ func (c *checkoutScreen) record() {
 		c.amountErr.SetText("The amount must be more than 0.00.")
 		return
 	}
+	if amount >= largeSale && !c.confirmedLarge {
+		// A slip of the finger (an extra zero) is easy at a till: ask once.
+		c.amountErr.SetText(fmt.Sprintf("%s is a large amount: press Enter again to record it, or correct it.", money(amount)))
+		c.confirmedLarge = true
+		return
+	}
+	c.confirmedLarge = false
 	sale := data.Sale{Amount: amount, Description: strings.TrimSpace(c.desc.Text), Staff: c.a.staff}
 	name := "walk-in"
 	if c.customer != nil {
@@ -358,6 +378,7 @@ func (c *checkoutScreen) record() {
 			sale.RedeemPoints = c.loyalty.RewardPoints
 		}
 	}
+	sold := c.customer
 	background(c.a, func(ctx context.Context) (data.SaleResult, error) {
 		return c.a.store.RecordSale(ctx, sale)
 	}, func(r data.SaleResult, err error) {
@@ -365,11 +386,11 @@ func (c *checkoutScreen) record() {
 			c.amountErr.SetText(sentenceCase(err.Error()))
 			return
 		}
-		msg := fmt.Sprintf("Sale #%d recorded for %s: %s", r.Purchase.ID, name, r.Purchase.Paid())
+		msg := fmt.Sprintf("Sale #%d recorded for %s: %s", r.Purchase.ID, name, money(r.Purchase.Paid()))
 		if sale.CustomerID != 0 {
 			msg += fmt.Sprintf(", %d points earned, balance %d", r.Earned, r.Balance)
 			if r.Redeemed > 0 {
-				msg += fmt.Sprintf(" (%d points redeemed for %s off)", r.Redeemed, r.Purchase.Discount)
+				msg += fmt.Sprintf(" (%d points redeemed for %s off)", r.Redeemed, money(r.Purchase.Discount))
 			}
 			if r.RewardReady {
 				msg += ". A reward is ready for next time."
@@ -377,6 +398,13 @@ func (c *checkoutScreen) record() {
 		}
 		c.result.SetText(msg)
 		c.a.say("%s", msg)
+		if sold != nil {
+			c.lastSold = *sold
+			c.promise.SetText("Promise to " + sold.Name + "… (F7)")
+			c.promise.Show()
+		} else {
+			c.promise.Hide()
+		}
 		c.amount.SetText("")
 		c.desc.SetText("")
 		c.find.SetText("")
@@ -409,7 +437,7 @@ func (c *checkoutScreen) newCustomer() {
 	}
 	name.Validator = data.CheckName
 	phone.Validator = data.CheckPhone
-	d := dialog.NewForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
+	d := c.a.newForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Phone", phone),
 	}, func(ok bool) {
 		if !ok {
@@ -437,7 +465,7 @@ func (c *checkoutScreen) newCustomer() {
 			c.choose(&got)
 			c.a.changed()
 		})
-	}, c.a.win)
+	})
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 	if name.Text == "" {
@@ -476,7 +504,7 @@ func (c *checkoutScreen) refundDialog() {
 	}
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("Why (optional)")
-	dialog.ShowForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Amount", amount), widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -487,7 +515,7 @@ func (c *checkoutScreen) refundDialog() {
 			_, err := c.a.store.Refund(ctx, p.ID, v, c.a.staff, reason.Text)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) voidDialog() {
@@ -503,7 +531,7 @@ func (c *checkoutScreen) voidDialog() {
 		}
 		return nil
 	}
-	dialog.ShowForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, p.Amount), "Void", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -512,7 +540,7 @@ func (c *checkoutScreen) voidDialog() {
 		c.run(fmt.Sprintf("Voided sale #%d; its points were taken back", p.ID), func(ctx context.Context) error {
 			return c.a.store.VoidPurchase(ctx, p.ID, c.a.staff, reason.Text)
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) moveDialog() {
@@ -522,7 +550,7 @@ func (c *checkoutScreen) moveDialog() {
 	}
 	who := widget.NewEntry()
 	who.SetPlaceHolder("Phone, email or customer number")
-	dialog.ShowForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
+	c.a.newForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Customer", who),
 	}, func(ok bool) {
 		if !ok {
@@ -536,7 +564,7 @@ func (c *checkoutScreen) moveDialog() {
 			_, err = c.a.store.MovePurchase(ctx, p.ID, to.ID, c.a.staff)
 			return err
 		})
-	}, c.a.win)
+	}).Show()
 }
 
 func (c *checkoutScreen) run(what string, fn func(context.Context) error) {
@@ -561,4 +589,12 @@ func sentenceCase(s string) string {
 		s += "."
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// promiseToLast records a promise made to the customer just served.
+func (c *checkoutScreen) promiseToLast() {
+	if c.lastSold.ID == 0 {
+		return
+	}
+	c.a.promiseForm(c.lastSold, func() { c.a.win.Canvas().Focus(c.find) })
 }

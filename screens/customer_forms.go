@@ -11,13 +11,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
 )
-
-var fyneShortcutNew = desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 
 func optionalDay(s string) error {
 	if strings.TrimSpace(s) == "" {
@@ -99,7 +96,7 @@ func (p *customerPage) edit(c data.Customer) {
 	if c.ID == 0 {
 		title = "New customer"
 	}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -137,7 +134,7 @@ func (p *customerPage) edit(c data.Customer) {
 			}
 		}
 		p.save(out)
-	}, p.a.win)
+	})
 	d.Resize(fyne.NewSize(620, 720))
 	d.Show()
 	p.a.win.Canvas().Focus(name)
@@ -155,12 +152,26 @@ func (p *customerPage) save(c data.Customer) {
 				return 0, err
 			}
 			if len(dups) > 0 {
-				return dups[0].ID, fmt.Errorf("%s (customer %d) already has this phone or email; open them, or merge later", dups[0].Name, dups[0].ID)
+				return dups[0].ID, &duplicateError{dups[0]}
 			}
 			return p.a.store.AddCustomer(ctx, c)
 		}
 		return c.ID, p.a.store.UpdateCustomer(ctx, c)
 	}, func(id data.ID, err error) {
+		var dup *duplicateError
+		if errors.As(err, &dup) {
+			// Nothing typed is lost: open the one on file, or go back to the form.
+			dialog.ShowConfirm("Already a customer",
+				fmt.Sprintf("%s (customer %d) already has this phone or email.\nOpen %s instead? Choose No to change what you typed.", dup.c.Name, dup.c.ID, dup.c.Name),
+				func(open bool) {
+					if open {
+						p.load(dup.c.ID)
+					} else {
+						p.edit(c)
+					}
+				}, p.a.win)
+			return
+		}
 		if err != nil {
 			p.a.showError(err)
 			return
@@ -169,6 +180,13 @@ func (p *customerPage) save(c data.Customer) {
 		p.a.changed()
 		p.load(id)
 	})
+}
+
+// duplicateError names the customer already on file with a phone or email.
+type duplicateError struct{ c data.Customer }
+
+func (e *duplicateError) Error() string {
+	return fmt.Sprintf("%s (customer %d) already has this phone or email", e.c.Name, e.c.ID)
 }
 
 func (p *customerPage) logContact() {
@@ -180,7 +198,7 @@ func (p *customerPage) logContact() {
 	outcome := widget.NewSelectEntry(outcomes)
 	note := widget.NewEntry()
 	id := p.id
-	dialog.ShowForm("Log a contact with "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
+	p.a.newForm("Log a contact with "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("How", channel), widget.NewFormItem("Outcome", outcome), widget.NewFormItem("Note", note),
 	}, func(ok bool) {
 		if !ok {
@@ -191,71 +209,180 @@ func (p *customerPage) logContact() {
 			_, err := p.a.store.LogContact(ctx, c)
 			return err
 		})
-	}, p.a.win)
+	}).Show()
 }
 
 func (p *customerPage) addPromise() {
 	if p.id == 0 {
 		return
 	}
-	what := widget.NewEntry()
-	what.SetPlaceHolder("Order floor mats")
-	what.Validator = required("say what was promised")
-	due := widget.NewEntry()
-	due.SetText(p.a.Today().AddDays(7).String())
-	due.Validator = func(s string) error { _, err := data.ParseDay(s); return err }
-	staff := widget.NewSelectEntry(p.staffNames())
-	staff.SetText(p.a.staff)
-	id := p.id
-	dialog.ShowForm("Promise to "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("What", what), widget.NewFormItem("Due", due), widget.NewFormItem("Who", staff),
-	}, func(ok bool) {
-		if !ok {
-			return
-		}
-		d, _ := data.ParseDay(due.Text)
-		pr := data.Promise{CustomerID: id, What: strings.TrimSpace(what.Text), Due: d, Staff: strings.TrimSpace(staff.Text)}
-		p.run("Promise recorded", func(ctx context.Context) error {
-			_, err := p.a.store.AddPromise(ctx, pr)
-			return err
-		})
-	}, p.a.win)
+	p.a.promiseForm(p.cust, func() { p.load(p.cust.ID) })
 }
 
 func (p *customerPage) addComplaint() {
 	if p.id == 0 {
 		return
 	}
-	what := widget.NewMultiLineEntry()
-	what.SetPlaceHolder("What went wrong")
-	what.Validator = required("say what went wrong")
-	sev := widget.NewRadioGroup([]string{"low", "medium", "high"}, nil)
-	sev.Horizontal = true
-	sev.SetSelected("medium")
-	id := p.id
-	dialog.ShowForm("Complaint from "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("What", what), widget.NewFormItem("Severity", sev),
-	}, func(ok bool) {
-		if !ok {
-			return
-		}
-		c := data.Complaint{CustomerID: id, What: strings.TrimSpace(what.Text), Severity: data.Severity(sev.Selected), Staff: p.a.staff}
-		p.run("Complaint recorded: follow up within 24 hours", func(ctx context.Context) error {
-			_, err := p.a.store.AddComplaint(ctx, c)
-			return err
-		})
-	}, p.a.win)
+	p.a.complaintForm(p.cust, "Complaint from "+p.cust.Name, "Save", "", func() { p.load(p.cust.ID) })
 }
 
 func (p *customerPage) addOccasion() {
 	if p.id == 0 {
 		return
 	}
+	p.a.occasionForm(p.cust, 0, func() { p.load(p.cust.ID) })
+}
+
+// timelineAction offers what can be done with an open promise or complaint
+// picked on the customer's timeline: keep it, or resolve it.
+func (p *customerPage) timelineAction(i widget.ListItemID) {
+	if i < 0 || i >= len(p.timeline) {
+		return
+	}
+	e := p.timeline[i]
+	p.tlList.UnselectAll()
+	reload := func() { p.load(p.cust.ID) }
+	switch {
+	case e.promise != nil && e.open:
+		p.a.keepPromiseDialog(*e.promise, p.cust.Name, reload)
+	case e.complaint != nil && e.open:
+		p.a.resolveDialog(*e.complaint, p.cust.Name, reload)
+	}
+}
+
+// promiseForm records something promised to a customer.
+func (a *App) promiseForm(c data.Customer, then func()) {
+	what := widget.NewEntry()
+	what.SetPlaceHolder("Order floor mats")
+	what.Validator = required("say what was promised")
+	due := widget.NewEntry()
+	due.SetText(a.Today().AddDays(7).String())
+	due.Validator = func(s string) error {
+		d, err := data.ParseDay(s)
+		if err != nil {
+			return err
+		}
+		if d < a.Today() {
+			return errors.New("the due day has passed already")
+		}
+		return nil
+	}
+	staff := widget.NewSelectEntry(a.staffNames())
+	staff.SetText(a.staff)
+	staff.Validator = required("say who answers for it")
+	d := a.newForm("Promise to "+c.Name, "Save", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("What", what), widget.NewFormItem("Due (YYYY-MM-DD)", due), widget.NewFormItem("Who answers for it", staff),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		day, _ := data.ParseDay(due.Text)
+		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
+		a.run(fmt.Sprintf("Promise to %s recorded: due %s, %s answers for it", c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
+			_, err := a.store.AddPromise(ctx, pr)
+			return err
+		}, then)
+	})
+	d.Resize(fyne.NewSize(480, 260))
+	d.Show()
+	a.win.Canvas().Focus(what)
+}
+
+// receivedLayout is how the complaint form shows and reads the time it came in.
+const receivedLayout = "2006-01-02 15:04"
+
+// complaintForm records a complaint; prefill is what went wrong when known
+// (a check-in that ended unhappy).
+func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, then func()) {
+	what := widget.NewMultiLineEntry()
+	what.SetPlaceHolder("What went wrong")
+	what.SetText(prefill)
+	what.SetMinRowsVisible(3)
+	what.Validator = required("say what went wrong")
+	sev := widget.NewRadioGroup([]string{string(data.SeverityLow), string(data.SeverityMedium), string(data.SeverityHigh)}, nil)
+	sev.Horizontal = true
+	sev.SetSelected(string(data.SeverityMedium))
+	now := a.now()
+	received := widget.NewEntry()
+	received.SetText(now.Format(receivedLayout))
+	received.Validator = func(s string) error {
+		t, err := time.ParseInLocation(receivedLayout, strings.TrimSpace(s), time.Local)
+		if err != nil {
+			return errors.New("give the time as YYYY-MM-DD HH:MM")
+		}
+		if t.After(a.now().Add(time.Minute)) {
+			return errors.New("the complaint cannot come in later than now")
+		}
+		return nil
+	}
+	d := a.newForm(title, confirm, "Cancel", []*widget.FormItem{
+		widget.NewFormItem("What happened", what), widget.NewFormItem("Severity", sev),
+		widget.NewFormItem("Received", received),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		at, _ := time.ParseInLocation(receivedLayout, strings.TrimSpace(received.Text), time.Local)
+		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: data.Severity(sev.Selected),
+			ReceivedAt: at, Staff: a.staff}
+		a.run(fmt.Sprintf("Complaint from %s recorded: reply within 24 hours", c.Name), func(ctx context.Context) error {
+			_, err := a.store.AddComplaint(ctx, k)
+			return err
+		}, then)
+	})
+	d.Resize(fyne.NewSize(520, 340))
+	d.Show()
+	a.win.Canvas().Focus(what)
+}
+
+// resolveDialog closes a complaint with what was done about it; the
+// follow-up call comes a few days later.
+func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
+	done := widget.NewMultiLineEntry()
+	done.SetPlaceHolder("Replaced the zip free of charge")
+	done.SetMinRowsVisible(3)
+	done.Validator = required("say what was done about it")
+	what := widget.NewLabel(fmt.Sprintf("%s (%s, received %s)", k.What, k.Severity, k.ReceivedAt.Format("2 Jan 15:04")))
+	what.Wrapping = fyne.TextWrapWord
+	d := a.newForm("Resolve the complaint from "+name, "Resolve", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Complaint", what), widget.NewFormItem("What was done", done),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		text := strings.TrimSpace(done.Text)
+		a.run(fmt.Sprintf("Complaint from %s resolved: a follow-up call is on the calendar", name), func(ctx context.Context) error {
+			return a.store.ResolveComplaint(ctx, k.ID, text, a.staff)
+		}, then)
+	})
+	d.Resize(fyne.NewSize(520, 300))
+	d.Show()
+	a.win.Canvas().Focus(done)
+}
+
+// keepPromiseDialog marks a promise kept; a check-in call follows.
+func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
+	msg := fmt.Sprintf("Mark \"%s\" for %s kept today?\nA check-in call follows a few days later.", pr.What, name)
+	dialog.ShowConfirm("Promise kept", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		a.run(fmt.Sprintf("Promise to %s kept", name), func(ctx context.Context) error {
+			return a.store.KeepPromise(ctx, pr.ID, a.staff)
+		}, then)
+	}, a.win)
+}
+
+// occasionForm adds a customer's occasion; on, when set, fills in the date.
+func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	label := widget.NewEntry()
 	label.SetPlaceHolder("Wedding anniversary")
 	label.Validator = required("name the occasion")
 	date := widget.NewEntry()
 	date.SetPlaceHolder("YYYY-MM-DD, or --MM-DD every year")
+	if on != 0 {
+		date.SetText(on.String())
+	}
 	date.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errors.New("give the date")
@@ -273,8 +400,7 @@ func (p *customerPage) addOccasion() {
 		}
 		return nil
 	}
-	id := p.id
-	dialog.ShowForm("Occasion for "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
+	d := a.newForm("Occasion for "+c.Name, "Save", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Occasion", label), widget.NewFormItem("Date", date),
 		widget.NewFormItem("", yearly), widget.NewFormItem("Remind days ahead", lead),
 	}, func(ok bool) {
@@ -283,12 +409,101 @@ func (p *customerPage) addOccasion() {
 		}
 		yd, _ := data.ParseYearlyDate(date.Text)
 		n, _ := strconv.Atoi(strings.TrimSpace(lead.Text))
-		o := data.Occasion{CustomerID: id, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
-		p.run("Occasion saved", func(ctx context.Context) error {
-			_, err := p.a.store.AddOccasion(ctx, o)
+		o := data.Occasion{CustomerID: c.ID, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
+		a.run(fmt.Sprintf("Occasion saved for %s", c.Name), func(ctx context.Context) error {
+			_, err := a.store.AddOccasion(ctx, o)
 			return err
+		}, then)
+	})
+	d.Resize(fyne.NewSize(480, 300))
+	d.Show()
+	a.win.Canvas().Focus(label)
+}
+
+// pickCustomer finds a customer by name, phone or email and hands them on.
+func (a *App) pickCustomer(title string, then func(data.Customer)) {
+	var found []data.Customer
+	var d dialog.Dialog
+	seq := 0
+	list := widget.NewList(func() int { return len(found) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(found) {
+				o.(*widget.Label).SetText(strings.TrimSpace(found[i].Name + "   " + found[i].Phone + "  " + found[i].Email))
+			}
 		})
-	}, p.a.win)
+	pick := func(i int) {
+		if i < 0 || i >= len(found) {
+			return
+		}
+		c := found[i]
+		d.Hide()
+		then(c)
+	}
+	list.OnSelected = func(i widget.ListItemID) { pick(i) }
+	search := newKeyEntry("Name, phone or email — Enter picks the first")
+	search.OnChanged = func(text string) {
+		seq++
+		mine := seq
+		background(a, func(ctx context.Context) ([]data.Customer, error) {
+			if strings.TrimSpace(text) == "" {
+				return nil, nil
+			}
+			return a.store.SearchCustomers(ctx, text, 20)
+		}, func(cs []data.Customer, err error) {
+			if mine != seq {
+				return
+			}
+			if err != nil {
+				a.say("Search failed: %v", err)
+				return
+			}
+			found = cs
+			list.UnselectAll()
+			list.Refresh()
+		})
+	}
+	search.OnSubmitted = func(string) { pick(0) }
+	d = dialog.NewCustom(title, "Cancel", container.NewBorder(search, nil, nil, nil, list), a.win)
+	d.Resize(fyne.NewSize(520, 380))
+	d.Show()
+	a.win.Canvas().Focus(search)
+}
+
+// run does a store action off the UI goroutine, then reloads every screen.
+func (a *App) run(what string, fn func(context.Context) error, then func()) {
+	background(a, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) },
+		func(_ struct{}, err error) {
+			if err != nil {
+				a.showError(err)
+				return
+			}
+			a.say("%s", what)
+			a.changed()
+			if then != nil {
+				then()
+			}
+		})
+}
+
+func (a *App) staffNames() []string {
+	names, _ := a.store.StaffNames(a.ctx)
+	return names
+}
+
+// now is the current time on the app's day: the simulated date keeps the
+// clock's time of day.
+func (a *App) now() time.Time {
+	t := a.clock.Now()
+	if a.opt.Date.IsZero() {
+		return t
+	}
+	y, m, d := a.opt.Date.Date()
+	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), 0, t.Location())
 }
 
 func (p *customerPage) adjustPoints() {
@@ -307,7 +522,7 @@ func (p *customerPage) adjustPoints() {
 	reason := widget.NewEntry()
 	reason.Validator = required("a reason is required")
 	id := p.id
-	dialog.ShowForm("Adjust points for "+p.cust.Name, "Adjust", "Cancel", []*widget.FormItem{
+	p.a.newForm("Adjust points for "+p.cust.Name, "Adjust", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Points", pts), widget.NewFormItem("Reason", reason),
 	}, func(ok bool) {
 		if !ok {
@@ -321,12 +536,7 @@ func (p *customerPage) adjustPoints() {
 				return err
 			})
 		})
-	}, p.a.win)
-}
-
-func (p *customerPage) staffNames() []string {
-	names, _ := p.a.store.StaffNames(p.a.ctx)
-	return names
+	}).Show()
 }
 
 func (p *customerPage) run(what string, fn func(context.Context) error) {
@@ -365,7 +575,7 @@ func (a *App) requireOwner(what string, then func()) {
 		return
 	}
 	pin := widget.NewPasswordEntry()
-	d := dialog.NewForm("Owner PIN needed to "+what, "OK", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", pin)}, func(ok bool) {
+	d := a.newForm("Owner PIN needed to "+what, "OK", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", pin)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -374,7 +584,7 @@ func (a *App) requireOwner(what string, then func()) {
 			return
 		}
 		then()
-	}, a.win)
+	})
 	d.Show()
 	a.win.Canvas().Focus(pin)
 }

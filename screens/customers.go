@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,7 +31,7 @@ type customersScreen struct {
 
 func newCustomers(a *App) screen {
 	s := &customersScreen{a: a}
-	s.search = newKeyEntry("Search by name, phone or email")
+	s.search = a.keyEntry("Search by name, phone or email")
 	s.search.OnChanged = func(string) { s.runSearch() }
 	s.search.OnSubmitted = func(string) {
 		if len(s.results) > 0 {
@@ -86,10 +85,6 @@ func newCustomers(a *App) screen {
 	split := container.NewHSplit(left, s.page.obj)
 	split.Offset = 0.38
 	s.obj = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
-	a.win.Canvas().AddShortcut(&fyneShortcutNew, func(fyne.Shortcut) {
-		a.show("customers")
-		s.page.edit(data.Customer{CustomerSince: a.Today()})
-	})
 	return s
 }
 
@@ -138,19 +133,32 @@ func (s *customersScreen) runSearch() {
 		s.list.Refresh()
 		switch {
 		case strings.TrimSpace(text) == "":
-			s.count.SetText(fmt.Sprintf("%d customers (first %d by name)", f.total, len(f.cs)))
+			if f.total <= len(f.cs) {
+				s.count.SetText(plural(f.total, "customer", "customers"))
+			} else {
+				s.count.SetText(fmt.Sprintf("%s (the first %d by name)", plural(f.total, "customer", "customers"), len(f.cs)))
+			}
 		case len(f.cs) == searchLimit:
 			s.count.SetText(fmt.Sprintf("First %d matches — type more to narrow", searchLimit))
 		default:
-			s.count.SetText(fmt.Sprintf("%d matches", len(f.cs)))
+			s.count.SetText(plural(len(f.cs), "match", "matches"))
 		}
 	})
+}
+
+// newCustomer opens the form for a new customer (Ctrl+N anywhere).
+func (a *App) newCustomer() {
+	a.show("customers")
+	if s, ok := a.screens["customers"].(*customersScreen); ok {
+		s.page.edit(data.Customer{CustomerSince: a.Today()})
+	}
 }
 
 // openCustomer shows one customer's page.
 func (a *App) openCustomer(id data.ID) {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
+		s.search.SetText("") // an old search would hide who was asked for
 		s.page.load(id)
 	}
 }
@@ -163,7 +171,7 @@ func (s *customersScreen) mergeDialog() {
 	if s.page.id != 0 {
 		keep.SetText(strconv.FormatInt(s.page.id, 10))
 	}
-	dialog.ShowForm("Merge two customers", "Merge", "Cancel", []*widget.FormItem{
+	s.a.newForm("Merge two customers", "Merge", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Keep", keep), widget.NewFormItem("Merge in", drop),
 	}, func(ok bool) {
 		if !ok {
@@ -190,7 +198,7 @@ func (s *customersScreen) mergeDialog() {
 				s.page.load(id)
 			})
 		})
-	}, s.a.win)
+	}).Show()
 }
 
 // customerPage is one customer: details, timeline, points.
@@ -218,6 +226,11 @@ type timelineEvent struct {
 	icon string
 	text string
 	open bool // open complaints and promises sort first
+	// The promise or complaint the line is about: picking an open one keeps
+	// or resolves it.
+	promise   *data.Promise
+	complaint *data.Complaint
+	late      bool // an overdue promise: shown in red
 }
 
 func newCustomerPage(a *App) *customerPage {
@@ -241,13 +254,14 @@ func newCustomerPage(a *App) *customerPage {
 			e := p.timeline[i]
 			l := o.(*widget.Label)
 			l.SetText(fmt.Sprintf("%s  %s  %s", shortDate(e.day), e.icon, e.text))
-			if e.open {
+			if e.open && (e.promise == nil || e.late) {
 				l.Importance = widget.DangerImportance
 			} else {
 				l.Importance = widget.MediumImportance
 			}
 			l.Refresh()
 		})
+	p.tlList.OnSelected = p.timelineAction
 	p.balance = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.ldList = widget.NewList(
 		func() int { return len(p.ledger) },
@@ -266,7 +280,7 @@ func newCustomerPage(a *App) *customerPage {
 	actions := container.NewGridWithColumns(5, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem("Timeline", p.tlList),
-		container.NewTabItem("Details", container.NewVScroll(p.details)),
+		container.NewTabItem("Details", container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
 		container.NewTabItem("Points", container.NewBorder(container.NewHBox(p.balance, adjustBtn), nil, nil, nil, p.ldList)),
 	)
 	p.body = container.NewBorder(container.NewVBox(p.header, p.sub, actions), nil, nil, nil, p.tabs)
@@ -363,7 +377,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 			}
 		}
 	}
-	bits = append(bits, fmt.Sprintf("%d visits, %s spent", visits, spent))
+	bits = append(bits, fmt.Sprintf("%s, %s spent", plural(visits, "visit", "visits"), money(spent)))
 	p.sub.SetText(strings.Join(bits, "    "))
 	p.details.SetText(customerDetails(c))
 	p.timeline = buildTimeline(d, day)
@@ -412,9 +426,9 @@ func customerDetails(c data.Customer) string {
 func buildTimeline(d pageData, day data.Day) []timelineEvent {
 	var ev []timelineEvent
 	for _, pu := range d.purchases {
-		t := fmt.Sprintf("Bought %s", pu.Amount)
+		t := fmt.Sprintf("Bought %s", money(pu.Amount))
 		if pu.Amount < 0 {
-			t = fmt.Sprintf("Refund %s of #%d", -pu.Amount, pu.RefundOf)
+			t = fmt.Sprintf("Refund %s of #%d", money(-pu.Amount), pu.RefundOf)
 		}
 		if pu.Description != "" {
 			t += " — " + pu.Description
@@ -438,21 +452,24 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		open := c.OpenOn(day)
 		t := fmt.Sprintf("Complaint (%s): %s", c.Severity, c.What)
 		if open {
-			t = "OPEN " + t
+			t = "OPEN " + t + " — pick to resolve"
 		} else {
 			t += fmt.Sprintf(" — resolved %s: %s", shortDate(c.ResolvedOn), c.Resolution)
 		}
-		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open})
+		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open, complaint: &c})
 	}
 	for _, pr := range d.promises {
 		open := pr.KeptOn.IsZero() || pr.KeptOn > day
 		t := fmt.Sprintf("Promise due %s (%s): %s", shortDate(pr.Due), pr.Staff, pr.What)
 		if !open {
 			t += " — kept " + shortDate(pr.KeptOn)
-		} else if pr.Due < day {
-			t = "OVERDUE " + t
+		} else {
+			if pr.Due < day {
+				t = fmt.Sprintf("OVERDUE %d d — %s", day.Sub(pr.Due), t)
+			}
+			t += " — pick when kept"
 		}
-		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open})
+		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open, promise: &pr, late: open && pr.Due < day})
 	}
 	for _, o := range d.occasions {
 		kind := "one-off"

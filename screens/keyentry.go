@@ -10,6 +10,9 @@ import (
 type keyEntry struct {
 	widget.Entry
 	onKey func(*fyne.KeyEvent) bool // true: handled, the entry does not see it
+	// app, when set, gets the window's shortcuts (Ctrl+1..7, F1, F2, ...)
+	// that a text field would otherwise swallow.
+	app *App
 }
 
 func newKeyEntry(placeholder string) *keyEntry {
@@ -24,5 +27,16 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 	if e.onKey != nil && e.onKey(ev) {
 		return
 	}
+	if e.app != nil && e.app.windowKey(ev) {
+		return
+	}
 	e.Entry.TypedKey(ev)
+}
+
+// TypedShortcut lets the window's own shortcuts through before the entry's.
+func (e *keyEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.app != nil && e.app.windowShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }

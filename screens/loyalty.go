@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -92,7 +91,7 @@ func newLoyalty(a *App) screen {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	left := container.NewBorder(bold("Top customers (last 12 months)"), nil, nil, nil, l.topT)
+	left := container.NewBorder(bold("Top customers (all time)"), nil, nil, nil, l.topT)
 	right := container.NewBorder(bold("Rewards ready to use"), widget.NewLabel("Pick a customer to see their ledger or adjust points (owner PIN)."), nil, nil, l.readyL)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55
@@ -126,25 +125,19 @@ func (l *loyaltyScreen) reload() {
 		if err != nil {
 			return d, err
 		}
-		for id, b := range bal {
+		for _, b := range bal {
 			d.outstanding += b
 			if b > 0 {
 				d.holders++
 			}
-			if b >= d.scheme.RewardPoints {
-				c, err := l.a.store.Customer(ctx, id)
-				if err != nil {
-					continue
-				}
-				d.ready = append(d.ready, readyRow{id: id, name: c.Name, phone: c.Phone, balance: b})
-			}
 		}
-		sort.Slice(d.ready, func(i, j int) bool {
-			if d.ready[i].balance != d.ready[j].balance {
-				return d.ready[i].balance > d.ready[j].balance
-			}
-			return d.ready[i].id < d.ready[j].id
-		})
+		ready, err := l.a.store.HoldersFrom(ctx, d.scheme.RewardPoints)
+		if err != nil {
+			return d, err
+		}
+		for _, h := range ready {
+			d.ready = append(d.ready, readyRow{id: h.Customer.ID, name: h.Customer.Name, phone: h.Customer.Phone, balance: h.Balance})
+		}
 		return d, nil
 	}, func(d loyaltyData, err error) {
 		if err != nil {

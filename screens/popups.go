@@ -82,11 +82,22 @@ func (p *popups) start() {
 }
 
 // untilNextCheck is 15 minutes, or less when midnight comes sooner.
-func untilNextCheck(now time.Time) time.Duration {
+func untilNextCheck(now time.Time) time.Duration { return untilNext(now, checkEvery) }
+
+// untilNext is every, or less when midnight comes sooner.
+func untilNext(now time.Time, every time.Duration) time.Duration {
 	y, m, d := now.Date()
 	midnight := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
-	if w := midnight.Sub(now); w < checkEvery {
+	if w := midnight.Sub(now); w < every {
 		return w
+	}
+	return every
+}
+
+// every is how often the owner wants the pop-up to look (Settings).
+func (p *popups) every() time.Duration {
+	if d, err := p.a.store.PopupEvery(p.a.ctx); err == nil {
+		return d
 	}
 	return checkEvery
 }
@@ -96,7 +107,7 @@ func (p *popups) loop(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-p.a.clock.After(untilNextCheck(p.a.clock.Now())):
+		case <-p.a.clock.After(untilNext(p.a.clock.Now(), p.every())):
 			fyne.Do(p.check)
 		}
 	}
@@ -177,6 +188,12 @@ func (p *popups) show(rs []data.Reminder) {
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
 	open.OnTapped = func() { d.Hide(); p.a.show("today") }
 	later.OnTapped = d.Hide
+	d.SetOnClosed(func() {
+		// Back to work: the keyboard goes to the list on show.
+		if sc, ok := p.a.screens[p.a.current]; ok {
+			sc.focus()
+		}
+	})
 	p.dlg = d
 	d.Show()
 	p.shown.Add(1)
@@ -224,6 +241,12 @@ func (p *popups) refreshCount() {
 			p.setCount(n)
 		}
 	})
+}
+
+// kindPlural names a kind for a group heading: "Thank-yous", "Customer anniversaries".
+func kindPlural(k data.Kind) string {
+	p := kindLabel(k, 2)
+	return strings.ToUpper(p[:1]) + p[1:]
 }
 
 // kindLabel names a kind for people.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,8 +40,13 @@ type reminderPane struct {
 	actions *fyne.Container
 	detail  *fyne.Container
 	done    *widget.Button
+	resolve *widget.Button
+	// obligations holds the promise or complaint behind the rows that have
+	// one, by reminder key: who answers for a promise, when a complaint came in.
+	obligations map[string]data.Obligation
 	// readOnly hides the actions (for rows already done).
 	readOnly bool
+	split    *container.Split
 	obj      fyne.CanvasObject
 }
 
@@ -53,10 +59,11 @@ func newReminderPane(a *App, empty string) *reminderPane {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			tag := widget.NewLabel("")
-			tag.Importance = widget.DangerImportance
 			kind := widget.NewLabel("")
 			kind.Importance = widget.LowImportance
-			row := container.NewBorder(nil, nil, kind, tag, name)
+			kind.Alignment = fyne.TextAlignCenter
+			// A fixed width keeps the names lined up whatever the icon's width.
+			row := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, kind.MinSize().Height), kind), tag, name)
 			return container.NewStack(head, row)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -76,11 +83,13 @@ func newReminderPane(a *App, empty string) *reminderPane {
 			head.Hide()
 			row.Show()
 			name := row.Objects[0].(*widget.Label)
-			kind := row.Objects[1].(*widget.Label)
+			kind := row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
 			tag := row.Objects[2].(*widget.Label)
 			name.SetText(r.reminder.CustomerName + " — " + r.reminder.Why)
 			kind.SetText(kindIcon(r.reminder.Kind))
-			tag.SetText(dueTag(r.reminder, p.a.Today()))
+			text, imp := p.rowTag(r.reminder)
+			tag.Importance = imp
+			tag.SetText(text)
 		},
 	)
 	last := -1
@@ -119,25 +128,41 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	skip := widget.NewButtonWithIcon("Skip (K)", theme.CancelIcon(), p.skipDialog)
 	cp := widget.NewButtonWithIcon("Copy (C)", theme.ContentCopyIcon(), p.copyMessage)
 	mail := widget.NewButtonWithIcon("Email (E)", theme.MailComposeIcon(), p.email)
+	printBtn := widget.NewButtonWithIcon("Print card (P)", theme.DocumentPrintIcon(), p.printCard)
 	openC := widget.NewButtonWithIcon("Customer (O)", theme.AccountIcon(), p.openCustomer)
-	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, openC)
+	p.resolve = widget.NewButtonWithIcon("Resolve… (R)", theme.WarningIcon(), p.resolveComplaint)
+	p.resolve.Importance = widget.DangerImportance
+	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, printBtn, openC, p.resolve)
 	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel("Message"), p.message, p.actions)
 	p.detail.Hide()
-	hint := widget.NewLabel("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, O customer.")
+	hint := widget.NewLabel("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, P print, O customer, R resolve a complaint.")
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
-	split := container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
-	split.Offset = 0.55
-	p.obj = split
+	p.split = container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
+	p.split.Offset = 0.55
+	p.obj = p.split
 	return p
+}
+
+// stacked puts the detail under the list, for a narrow pane.
+func (p *reminderPane) stacked() {
+	p.split.Horizontal = false
+	p.split.Offset = 0.42
+	p.split.Refresh()
 }
 
 // set replaces the rows; the selection follows the same reminder if it is still there.
 func (p *reminderPane) set(rows []reminderRow) {
 	var keep string
+	at := -1
 	if p.selected != nil {
 		keep = p.selected.Key
+		for i, r := range p.rows {
+			if r.reminder != nil && r.reminder.Key == keep {
+				at = i
+			}
+		}
 	}
 	p.rows = rows
 	p.list.UnselectAll()
@@ -146,10 +171,120 @@ func (p *reminderPane) set(rows []reminderRow) {
 	for i, r := range rows {
 		if r.reminder != nil && r.reminder.Key == keep {
 			p.list.Select(i)
+			p.loadObligations()
 			return
 		}
 	}
+	// The row just handled has gone: the next one takes its place, so the
+	// work goes on down the list.
+	if at >= 0 && keep != "" {
+		for i := min(at, len(rows)-1); i >= 0 && i < len(rows); i++ {
+			if rows[i].reminder != nil {
+				p.list.Select(i)
+				p.loadObligations()
+				return
+			}
+		}
+	}
 	p.showDetail()
+	p.loadObligations()
+}
+
+// loadObligations fetches the promises and complaints behind the rows.
+func (p *reminderPane) loadObligations() {
+	var rs []data.Reminder
+	for _, r := range p.rows {
+		if r.reminder != nil && (r.reminder.Kind == data.KindPromise || r.reminder.Kind == data.KindComplaintFollowup ||
+			r.reminder.Kind == data.KindCheckIn) {
+			rs = append(rs, *r.reminder)
+		}
+	}
+	if len(rs) == 0 {
+		p.obligations = nil
+		return
+	}
+	background(p.a, func(ctx context.Context) (map[string]data.Obligation, error) {
+		return p.a.store.Obligations(ctx, rs)
+	}, func(m map[string]data.Obligation, err error) {
+		if err != nil {
+			p.a.say("Could not read the promises and complaints: %v", err)
+			return
+		}
+		p.obligations = m
+		p.list.Refresh()
+		p.showDetail()
+	})
+}
+
+// rowTag is the note at the end of a row and how loud it is: the reply
+// clock of an open complaint, who answers for a promise, or how overdue.
+func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
+	today := p.a.Today()
+	o := p.obligations[r.Key]
+	switch r.State {
+	case data.StateDone:
+		return "done", widget.SuccessImportance
+	case data.StateSkipped:
+		return "skipped", widget.LowImportance
+	}
+	switch {
+	case r.OpenComplaint && o.Complaint != nil && r.State != data.StateDone && r.State != data.StateSkipped:
+		text, late := complaintClock(o.Complaint.ReceivedAt, p.a.now())
+		if late {
+			return text, widget.DangerImportance
+		}
+		return text, widget.WarningImportance
+	case r.Kind == data.KindPromise && o.Promise != nil:
+		text := o.Promise.Staff
+		if tag := dueTag(r, today); tag != "" {
+			text = tag + " · " + o.Promise.Staff
+		}
+		if r.OverdueDays > 0 {
+			return text, widget.DangerImportance
+		}
+		return text, widget.MediumImportance
+	}
+	if r.OverdueDays > 0 || r.OpenComplaint {
+		return dueTag(r, today), widget.DangerImportance
+	}
+	return dueTag(r, today), widget.LowImportance
+}
+
+// complaintAnswerTime is how soon a complaint should have its answer: most
+// complainers come back when the problem is solved quickly.
+const complaintAnswerTime = 24 * time.Hour
+
+// complaintClock says how long is left to answer a complaint received at
+// received, or by how much the answer is late.
+func complaintClock(received, now time.Time) (text string, late bool) {
+	left := received.Add(complaintAnswerTime).Sub(now)
+	if left > 0 {
+		return "reply within " + spanWords(left, true), false
+	}
+	return "overdue by " + spanWords(-left, false), true
+}
+
+// spanWords is a span for the reply clock: "2 d 3 h", "5 h", "40 min".
+// Time left rounds up (an hour and a bit left is "2 h"), time late rounds down.
+func spanWords(d time.Duration, up bool) string {
+	if d < time.Hour {
+		m := int(d / time.Minute)
+		if up && d%time.Minute != 0 {
+			m++
+		}
+		return fmt.Sprintf("%d min", max(m, 1))
+	}
+	h := int(d / time.Hour)
+	if up && d%time.Hour != 0 {
+		h++
+	}
+	if h <= 24 {
+		return fmt.Sprintf("%d h", h)
+	}
+	if h%24 == 0 {
+		return fmt.Sprintf("%d d", h/24)
+	}
+	return fmt.Sprintf("%d d %d h", h/24, h%24)
 }
 
 // selectFirst selects the first reminder of the list.
@@ -184,14 +319,63 @@ func (p *reminderPane) showDetail() {
 	if r.Until != 0 {
 		due += ", on the list until " + longDate(r.Until)
 	}
-	p.why.SetText(r.Why + "\n" + due + stateNote(r))
+	p.why.SetText(r.Why + "\n" + due + p.obligationNote(r) + stateNote(r))
 	p.message.SetText(r.Message)
 	if p.readOnly || r.State == data.StateDone || r.State == data.StateSkipped {
 		p.actions.Hide()
 	} else {
 		p.actions.Show()
 	}
+	if r.Kind == data.KindPromise {
+		p.done.SetText("Kept (D)")
+	} else {
+		p.done.SetText("Done (D)")
+	}
+	if p.openComplaint(r) != nil {
+		p.resolve.Show()
+	} else {
+		p.resolve.Hide()
+	}
 	p.detail.Show()
+}
+
+// obligationNote says who answers for a promise and when a complaint came in.
+func (p *reminderPane) obligationNote(r *data.Reminder) string {
+	o := p.obligations[r.Key]
+	switch {
+	case o.Promise != nil && r.Kind == data.KindPromise:
+		return fmt.Sprintf("\n%s answers for this promise (made %s)", o.Promise.Staff, longDate(o.Promise.MadeOn))
+	case o.Complaint != nil:
+		k := o.Complaint
+		note := fmt.Sprintf("\nReceived %s, severity %s", k.ReceivedAt.Format("Mon 2 January 15:04"), k.Severity)
+		if k.OpenOn(p.a.Today()) {
+			clock, _ := complaintClock(k.ReceivedAt, p.a.now())
+			return note + " — " + clock
+		}
+		return note + "\nResolved " + longDate(k.ResolvedOn) + ": " + k.Resolution
+	}
+	return ""
+}
+
+// openComplaint is the open complaint behind r, or nil.
+func (p *reminderPane) openComplaint(r *data.Reminder) *data.Complaint {
+	if r == nil {
+		return nil
+	}
+	o := p.obligations[r.Key]
+	if o.Complaint == nil || !o.Complaint.OpenOn(p.a.Today()) {
+		return nil
+	}
+	return o.Complaint
+}
+
+func (p *reminderPane) resolveComplaint() {
+	r := p.selected
+	k := p.openComplaint(r)
+	if k == nil || p.readOnly {
+		return
+	}
+	p.a.resolveDialog(*k, r.CustomerName, func() { p.a.win.Canvas().Focus(p.list) })
 }
 
 func stateNote(r *data.Reminder) string {
@@ -222,11 +406,16 @@ func (p *reminderPane) keyAction(r rune) {
 		p.email()
 	case 'o', 'O':
 		p.openCustomer()
+	case 'p', 'P':
+		p.printCard()
+	case 'r', 'R':
+		p.resolveComplaint()
 	}
 }
 
-// act runs a store action off the UI goroutine and reloads every screen after it.
-func (p *reminderPane) act(what string, fn func(context.Context) error) {
+// act runs a store action off the UI goroutine and reloads every screen
+// after it; then, when set, runs last.
+func (p *reminderPane) act(what string, fn func(context.Context) error, then func()) {
 	background(p.a, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, fn(ctx)
 	}, func(_ struct{}, err error) {
@@ -237,6 +426,9 @@ func (p *reminderPane) act(what string, fn func(context.Context) error) {
 		p.a.say("%s", what)
 		p.a.changed()
 		p.a.win.Canvas().Focus(p.list)
+		if then != nil {
+			then()
+		}
 	})
 }
 
@@ -261,20 +453,44 @@ func (p *reminderPane) doneDialog() {
 		widget.NewFormItem("Outcome", outcome),
 		widget.NewFormItem("Note", note),
 	}
-	d := dialog.NewForm("Done: "+kindTitle(r.Kind)+" for "+r.CustomerName, "Save", "Cancel", items, func(ok bool) {
+	title, what := "Done: "+kindTitle(r.Kind)+" for "+r.CustomerName, "Done"
+	if r.Kind == data.KindPromise {
+		// Doing a promise's reminder keeps the promise; a check-in follows.
+		title, what = "Promise kept for "+r.CustomerName+": "+strings.TrimPrefix(r.Why, "promised: "), "Kept"
+	}
+	rem := *r
+	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		key := r.Key
 		c := data.Contact{Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
-		p.act(fmt.Sprintf("Done: %s for %s", kindTitle(r.Kind), r.CustomerName), func(ctx context.Context) error {
-			_, err := p.a.store.CompleteReminder(ctx, key, c)
+		var then func()
+		if unhappy(outcome.Text) && rem.Kind != data.KindComplaintFollowup {
+			then = func() { p.offerComplaint(rem, note.Text) }
+		}
+		p.act(fmt.Sprintf("%s: %s for %s", what, kindTitle(rem.Kind), rem.CustomerName), func(ctx context.Context) error {
+			_, err := p.a.store.CompleteReminder(ctx, rem.Key, c)
 			return err
-		})
-	}, p.a.win)
+		}, then)
+	})
 	d.Resize(fyne.NewSize(460, 260))
 	d.Show()
 	p.a.win.Canvas().Focus(note)
+}
+
+func unhappy(outcome string) bool {
+	return strings.Contains(strings.ToLower(outcome), "unhappy")
+}
+
+// offerComplaint follows a contact that ended unhappy: one click opens a
+// complaint, filled in from what was said.
+func (p *reminderPane) offerComplaint(r data.Reminder, note string) {
+	what := strings.TrimSpace(note)
+	if what == "" {
+		what = fmt.Sprintf("Unhappy at the %s (%s)", strings.ToLower(kindTitle(r.Kind)), r.Why)
+	}
+	c := data.Customer{ID: r.CustomerID, Name: r.CustomerName}
+	p.a.complaintForm(c, r.CustomerName+" was unhappy: open a complaint?", "Open a complaint", what, nil)
 }
 
 func (p *reminderPane) snoozeDialog() {
@@ -289,7 +505,7 @@ func (p *reminderPane) snoozeDialog() {
 		d.Hide()
 		p.act(fmt.Sprintf("Snoozed %s until %s", name, longDate(until)), func(ctx context.Context) error {
 			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
-		})
+		}, nil)
 	}
 	date := widget.NewDateEntry()
 	errLabel := widget.NewLabel("")
@@ -330,7 +546,7 @@ func (p *reminderPane) skipDialog() {
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := dialog.NewForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
+	d := p.a.newForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
 		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
 			if !ok {
 				return
@@ -338,8 +554,8 @@ func (p *reminderPane) skipDialog() {
 			text := reason.Text
 			p.act("Skipped "+kindTitle(r.Kind)+" for "+name, func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
-			})
-		}, p.a.win)
+			}, nil)
+		})
 	d.Resize(fyne.NewSize(420, 180))
 	d.Show()
 }
@@ -361,10 +577,36 @@ func (p *reminderPane) email() {
 		p.a.showError(fmt.Errorf("%s has no email address", r.CustomerName))
 		return
 	}
-	u := mailtoURL(r.Email, kindTitle(r.Kind), p.message.Text)
-	if err := p.a.fa.OpenURL(u); err != nil {
-		p.a.showError(fmt.Errorf("could not open the mail program: %v", err))
+	id, name, email, subject, body := r.CustomerID, r.CustomerName, r.Email, kindTitle(r.Kind), p.message.Text
+	background(p.a, func(ctx context.Context) (data.Customer, error) {
+		return p.a.store.Customer(ctx, id)
+	}, func(c data.Customer, err error) {
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		// Email is offered only where the customer agreed to it.
+		if !c.HasConsent(data.ChannelEmail) {
+			why := "has not agreed to emails"
+			if c.DoNotContact {
+				why = "asked not to be contacted"
+			}
+			p.a.showError(fmt.Errorf("%s %s: copy the message for a call or a card instead, or record their consent on the customer page", name, why))
+			return
+		}
+		if err := p.a.fa.OpenURL(mailtoURL(email, subject, body)); err != nil {
+			p.a.showError(fmt.Errorf("could not open the mail program (%v); copy the message instead", unwrapExec(err)))
+		}
+	})
+}
+
+// unwrapExec keeps the last, plainest part of an error from starting a program.
+func unwrapExec(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
 	}
+	return msg
 }
 
 // mailtoURL builds a mailto: link with subject and body.
@@ -380,6 +622,12 @@ func (p *reminderPane) openCustomer() {
 		return
 	}
 	p.a.openCustomer(p.selected.CustomerID)
+	// The keyboard goes to the customer's timeline, where an open promise or
+	// complaint is picked, rather than to the search box, which would catch
+	// the letter O as well.
+	if cs, ok := p.a.screens["customers"].(*customersScreen); ok {
+		p.a.win.Canvas().Focus(cs.page.tlList)
+	}
 }
 
 func defaultChannel(r *data.Reminder) data.Channel {

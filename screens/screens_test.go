@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -333,5 +334,66 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		for _, c := range r.Objects() {
 			walk(c, fn)
 		}
+	}
+}
+
+func TestWindowShortcutsWorkFromTextFields(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("checkout")
+	c := f.app.screens["checkout"].(*checkoutScreen)
+	c.find.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault})
+	if f.app.Current() != "customers" {
+		t.Fatalf("Ctrl+2 in the checkout field went to %q", f.app.Current())
+	}
+	s := f.app.screens["customers"].(*customersScreen)
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	if f.app.Current() != "checkout" {
+		t.Fatalf("F2 in the search field went to %q", f.app.Current())
+	}
+	// Ordinary editing keys still reach the field.
+	test.Type(c.find, "Ann")
+	c.find.TypedShortcut(&fyne.ShortcutSelectAll{})
+	if c.find.SelectedText() != "Ann" {
+		t.Errorf("select all in the field selected %q", c.find.SelectedText())
+	}
+}
+
+func TestEnterSubmitsADialogWithTheFirstFieldFocused(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("today")
+	td := f.app.screens["today"].(*todayScreen)
+	td.due.selectFirst()
+	td.due.list.TypedRune('k')
+	focused := f.app.win.Canvas().Focused()
+	if focused == nil {
+		t.Fatal("the Skip dialog opened with nothing focused")
+	}
+	test.Type(focused, "spoke to her yesterday")
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(td.loaded) != 0 {
+		t.Fatalf("Enter did not skip the reminder: %+v", td.loaded)
+	}
+}
+
+func TestCheckoutAsksBeforeALargeAmount(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("checkout")
+	c := f.app.screens["checkout"].(*checkoutScreen)
+	test.Type(c.find, "07700")
+	c.find.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(c.amount, "99999999")
+	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if bal, _ := f.store.Balance(context.Background(), f.ann); bal != 80 {
+		t.Fatalf("a huge amount was recorded at once: balance %d", bal)
+	}
+	if !strings.Contains(c.amountErr.Text, "large amount") {
+		t.Errorf("no warning: %q", c.amountErr.Text)
+	}
+	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if bal, _ := f.store.Balance(context.Background(), f.ann); bal != 80+99999999 {
+		t.Errorf("Enter again should record it: balance %d", bal)
 	}
 }

@@ -4,30 +4,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
 )
 
-// settingsScreen is the owner's: shop, staff, loyalty scheme and reminder
-// rules. It opens only after the owner PIN (set on the first visit).
+// settingsScreen is the owner's: shop, staff, loyalty scheme, reminder
+// rules and messages, pop-ups and data. It opens only after the owner PIN
+// (set on the first visit).
 type settingsScreen struct {
 	a        *App
 	unlocked bool
 	lock     *fyne.Container
 	body     *fyne.Container
+	sections *keyList
+
 	shopName *widget.Entry
+	address  *widget.Entry
+	currency *widget.Entry
 	staff    *widget.List
 	names    []string
 	loyalty  map[string]*widget.Entry
 	rules    map[data.Kind]*ruleRow
+	safety   *safetySettings // backups and the audit log (backups.go)
+	preview  *widget.Label
+	popEvery *widget.Select
+	editor   *templateEditor
 	obj      fyne.CanvasObject
+
+	// filling is set while reload writes the fields, so the rule preview is
+	// worked out once rather than on every field filled in.
+	filling bool
+	// previewBusy and previewAgain keep one preview count running at a time.
+	previewBusy, previewAgain bool
+	// Previewed is the count of the latest preview; tests read it.
+	previewed int
 }
 
 type ruleRow struct {
@@ -36,24 +57,30 @@ type ruleRow struct {
 }
 
 func newSettings(a *App) screen {
-	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[data.Kind]*ruleRow{}}
+	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[data.Kind]*ruleRow{}, previewed: -1}
 	unlock := widget.NewButton("Unlock settings", s.unlockDialog)
 	unlock.Importance = widget.HighImportance
 	s.lock = container.NewCenter(container.NewVBox(
 		widget.NewLabel("Settings belong to the owner: the PIN is asked for first."), unlock))
 
+	// Shop.
 	s.shopName = widget.NewEntry()
 	s.shopName.Validator = data.CheckName
-	saveShop := widget.NewButton("Save", func() {
-		name := strings.TrimSpace(s.shopName.Text)
-		if err := data.CheckName(name); err != nil {
-			a.showError(err)
-			return
-		}
-		s.save("Shop name saved", func(ctx context.Context) error { return a.store.SetSetting(ctx, "shop_name", name) })
-	})
-	shop := widget.NewCard("Shop", "The name messages are signed with", container.NewBorder(nil, nil, nil, saveShop, s.shopName))
+	s.address = widget.NewMultiLineEntry()
+	s.address.SetMinRowsVisible(3)
+	s.address.SetPlaceHolder("Street, town and postcode, one per line: printed on cards")
+	s.currency = widget.NewEntry()
+	s.currency.SetPlaceHolder("£, €, $ or empty")
+	shopForm := widget.NewForm(
+		widget.NewFormItem("Shop name", s.shopName),
+		widget.NewFormItem("Address", s.address),
+		widget.NewFormItem("Currency sign", container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
+	)
+	saveShop := widget.NewButton("Save shop details", s.saveShop)
+	shop := widget.NewCard("Shop", "Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen",
+		container.NewVBox(shopForm, container.NewHBox(saveShop)))
 
+	// Staff.
 	s.staff = widget.NewList(func() int { return len(s.names) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -70,6 +97,7 @@ func newSettings(a *App) screen {
 		s.save("Added "+n, func(ctx context.Context) error { return a.store.AddStaff(ctx, n) })
 		newName.SetText("")
 	})
+	newName.OnSubmitted = func(string) { add.OnTapped() }
 	remove := widget.NewButton("Remove selected", func() {
 		if selected < 0 || selected >= len(s.names) {
 			return
@@ -79,43 +107,107 @@ func newSettings(a *App) screen {
 	})
 	staffBox := container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(add, remove), newName), nil, nil,
 		container.NewGridWrap(fyne.NewSize(380, 150), s.staff))
-	staff := widget.NewCard("Staff", "Names picked at the start of a shift", staffBox)
+	staff := widget.NewCard("Staff", "Names picked at the start of a shift and named on promises", staffBox)
 
+	// Loyalty.
 	loyaltyForm := widget.NewForm()
 	for _, f := range []struct{ key, label string }{
 		{"per", "Amount per point"}, {"points", "Points per reward"}, {"value", "Reward value"}, {"expiry", "Points expire after (months, 0 = never)"},
 	} {
 		e := widget.NewEntry()
 		s.loyalty[f.key] = e
-		loyaltyForm.Append(f.label, e)
+		loyaltyForm.Append(f.label, container.NewGridWrap(fyne.NewSize(120, 36), e))
 	}
 	saveLoyalty := widget.NewButton("Save scheme", s.saveLoyalty)
-	loyalty := widget.NewCard("Loyalty scheme", "", container.NewVBox(loyaltyForm, saveLoyalty))
+	loyalty := widget.NewCard("Loyalty scheme", "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
 
+	// Rules, with what they would do to Today.
 	rulesBox := container.NewVBox()
 	for _, k := range data.Kinds {
-		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), nil), fields: map[string]*widget.Entry{}}
-		line := container.NewHBox(row.on)
+		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), func(bool) { s.updatePreview() }), fields: map[string]*widget.Entry{}}
+		line := container.NewHBox(container.NewGridWrap(fyne.NewSize(230, 36), row.on))
 		for _, f := range ruleFields(k) {
 			e := widget.NewEntry()
+			e.OnChanged = func(string) { s.updatePreview() }
 			row.fields[f.key] = e
 			line.Add(widget.NewLabel(f.label))
-			line.Add(container.NewGridWrap(fyne.NewSize(70, 36), e))
+			line.Add(container.NewGridWrap(fyne.NewSize(76, 36), e))
 		}
 		s.rules[k] = row
 		rulesBox.Add(line)
 	}
+	s.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.preview.Wrapping = fyne.TextWrapWord
 	saveRules := widget.NewButton("Save rules", s.saveRules)
-	rules := widget.NewCard("Reminder rules", "Switch kinds off or change their numbers (days, amounts)", container.NewVBox(rulesBox, saveRules))
+	defaults := widget.NewButton("Back to the defaults", s.fillRules(data.DefaultRules()))
+	rules := widget.NewCard("Reminder rules", "Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list",
+		container.NewVBox(rulesBox, s.preview, container.NewHBox(saveRules, defaults)))
 
-	pin := widget.NewButton("Change owner PIN…", s.changePIN)
+	// Messages.
+	s.editor = newTemplateEditor(a)
+	messages := widget.NewCard("Messages", "What each kind of reminder says; tried on a made-up customer as you type", s.editor.obj)
+
+	// Pop-ups.
+	s.popEvery = widget.NewSelect([]string{"every 5 minutes", "every 10 minutes", "every 15 minutes"}, nil)
+	s.popEvery.OnChanged = func(v string) {
+		if s.filling {
+			return
+		}
+		n, _ := strconv.Atoi(strings.Fields(v)[1])
+		s.save("Pop-ups now look "+v, func(ctx context.Context) error {
+			return a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
+		})
+	}
+	popups := widget.NewCard("Pop-ups", "How often the window looks for newly due reminders (and always at midnight)",
+		container.NewHBox(widget.NewLabel("Look"), s.popEvery))
+
+	// Data.
 	path := widget.NewLabel("Database: " + a.store.Path())
 	path.Wrapping = fyne.TextWrapBreak
-	dataCard := widget.NewCard("Data", "", container.NewVBox(path, pin))
+	openDir := widget.NewButtonWithIcon("Open the data folder", theme.FolderOpenIcon(), func() {
+		u := &url.URL{Scheme: "file", Path: filepath.Dir(a.store.Path())}
+		if err := a.fa.OpenURL(u); err != nil {
+			a.showError(fmt.Errorf("could not open the folder: %v", err))
+		}
+	})
+	pin := widget.NewButton("Change owner PIN…", s.changePIN)
+	dataCard := widget.NewCard("Data", "Everything lives in this one file on this computer",
+		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
-	s.body = container.NewVBox(shop, staff, loyalty, rules, dataCard)
-	s.body.Add(a.appearanceCard())
-	s.obj = container.NewStack(s.lock, container.NewVScroll(s.body))
+	s.safety = newSafetySettings(a)
+	// One section at a time, picked from a list that the keyboard reaches.
+	sections := []struct {
+		title string
+		obj   fyne.CanvasObject
+	}{
+		{"Shop", shop}, {"Staff", staff}, {"Loyalty scheme", loyalty}, {"Reminder rules", rules},
+		{"Messages", messages}, {"Pop-ups and look", container.NewVBox(popups, a.appearanceCard())},
+		{"Data and backups", container.NewVBox(dataCard, s.safety.backups.card)}, {"Audit log", s.safety.audit.card},
+	}
+	pages := container.NewStack()
+	for _, sec := range sections {
+		pages.Add(container.NewVScroll(sec.obj))
+	}
+	s.sections = newKeyList(func() int { return len(sections) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(sections) {
+				o.(*widget.Label).SetText(sections[i].title)
+			}
+		})
+	s.sections.OnSelected = func(i widget.ListItemID) {
+		for j, pg := range pages.Objects {
+			if j == i {
+				pg.Show()
+			} else {
+				pg.Hide()
+			}
+		}
+	}
+	s.sections.Select(0)
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(180, float32(len(sections))*40), s.sections))
+	s.body = container.NewBorder(nil, nil, side, nil, pages)
+	s.obj = container.NewStack(s.lock, s.body)
 	s.body.Hide()
 	return s
 }
@@ -145,9 +237,11 @@ func ruleFields(k data.Kind) []ruleField {
 func (s *settingsScreen) content() fyne.CanvasObject { return s.obj }
 
 func (s *settingsScreen) focus() {
-	if !s.unlocked {
-		s.unlockDialog()
-	}
+	// Coming back to Settings asks again: the counter PC is shared.
+	s.unlocked = false
+	s.body.Hide()
+	s.lock.Show()
+	s.unlockDialog()
 }
 
 func (s *settingsScreen) unlockDialog() {
@@ -159,7 +253,7 @@ func (s *settingsScreen) unlockDialog() {
 	pin := widget.NewPasswordEntry()
 	if !set {
 		again := widget.NewPasswordEntry()
-		dialog.ShowForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
+		d := s.a.newForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
 			widget.NewFormItem("New PIN (4–12 digits)", pin), widget.NewFormItem("Again", again),
 		}, func(ok bool) {
 			if !ok {
@@ -174,7 +268,10 @@ func (s *settingsScreen) unlockDialog() {
 				return
 			}
 			s.open()
-		}, s.a.win)
+		})
+		again.OnSubmitted = func(string) { d.Submit() }
+		d.Resize(fyne.NewSize(440, 230))
+		d.Show()
 		s.a.win.Canvas().Focus(pin)
 		return
 	}
@@ -186,22 +283,26 @@ func (s *settingsScreen) open() {
 	s.lock.Hide()
 	s.body.Show()
 	s.reload()
+	s.a.win.Canvas().Focus(s.sections)
+}
+
+type settingsData struct {
+	shop  data.ShopDetails
+	staff []string
+	loy   data.Loyalty
+	rules data.Rules
+	every time.Duration
 }
 
 func (s *settingsScreen) reload() {
 	if !s.unlocked {
 		return
 	}
-	type settingsData struct {
-		shop  string
-		staff []string
-		loy   data.Loyalty
-		rules data.Rules
-	}
+	s.safety.reload()
 	background(s.a, func(ctx context.Context) (settingsData, error) {
 		var d settingsData
 		var err error
-		if d.shop, err = s.a.store.ShopName(ctx); err != nil {
+		if d.shop, err = s.a.store.Shop(ctx); err != nil {
 			return d, err
 		}
 		if d.staff, err = s.a.store.StaffNames(ctx); err != nil {
@@ -210,39 +311,75 @@ func (s *settingsScreen) reload() {
 		if d.loy, err = s.a.store.Loyalty(ctx); err != nil {
 			return d, err
 		}
+		if d.every, err = s.a.store.PopupEvery(ctx); err != nil {
+			return d, err
+		}
 		d.rules, err = s.a.store.Rules(ctx)
 		return d, err
 	}, func(d settingsData, err error) {
 		if err != nil {
 			s.a.showError(err)
 		}
-		s.shopName.SetText(d.shop)
+		s.filling = true
+		s.shopName.SetText(d.shop.Name)
+		s.address.SetText(d.shop.Address)
+		s.currency.SetText(d.shop.Currency)
+		setCurrency(d.shop.Currency)
 		s.names = d.staff
 		s.staff.Refresh()
 		s.loyalty["per"].SetText(d.loy.CentsPerPoint.String())
 		s.loyalty["points"].SetText(fmt.Sprint(d.loy.RewardPoints))
 		s.loyalty["value"].SetText(d.loy.RewardValue.String())
 		s.loyalty["expiry"].SetText(fmt.Sprint(d.loy.ExpiryMonths))
+		s.popEvery.SetSelected(fmt.Sprintf("every %d minutes", int(d.every/time.Minute)))
+		s.filling = false
+		s.fillRules(d.rules)()
+	})
+	s.editor.reload()
+}
+
+// fillRules returns a function that puts r into the rule fields and
+// previews it.
+func (s *settingsScreen) fillRules(r data.Rules) func() {
+	return func() {
+		s.filling = true
 		for k, row := range s.rules {
-			r := d.rules[k]
-			row.on.SetChecked(r.On)
+			x := r[k]
+			row.on.SetChecked(x.On)
 			for key, e := range row.fields {
 				switch key {
 				case "after":
-					e.SetText(fmt.Sprint(r.AfterDays))
+					e.SetText(fmt.Sprint(x.AfterDays))
 				case "before":
-					e.SetText(fmt.Sprint(r.BeforeDays))
+					e.SetText(fmt.Sprint(x.BeforeDays))
 				case "stay":
-					e.SetText(fmt.Sprint(r.StayDays))
+					e.SetText(fmt.Sprint(x.StayDays))
 				case "gap":
-					e.SetText(fmt.Sprint(r.GapDays))
+					e.SetText(fmt.Sprint(x.GapDays))
 				case "resolved":
-					e.SetText(fmt.Sprint(r.ResolvedDays))
+					e.SetText(fmt.Sprint(x.ResolvedDays))
 				case "min":
-					e.SetText(r.MinCents.String())
+					e.SetText(x.MinCents.String())
 				}
 			}
 		}
+		s.filling = false
+		s.updatePreview()
+	}
+}
+
+func (s *settingsScreen) saveShop() {
+	d := data.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
+	if err := d.Validate(); err != nil {
+		s.a.showError(err)
+		return
+	}
+	s.save("Shop details saved", func(ctx context.Context) error {
+		if err := s.a.store.SetShop(ctx, d); err != nil {
+			return err
+		}
+		setCurrency(strings.TrimSpace(d.Currency))
+		return nil
 	})
 }
 
@@ -268,27 +405,28 @@ func (s *settingsScreen) saveLoyalty() {
 	s.save("Loyalty scheme saved", func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
 }
 
-func (s *settingsScreen) saveRules() {
+// rulesFromForm reads the rule fields; the error names the field to fix.
+func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 	rules := data.DefaultRules()
-	for k, row := range s.rules {
+	for _, k := range data.Kinds {
+		row := s.rules[k]
 		r := rules[k]
 		r.On = row.on.Checked
-		for key, e := range row.fields {
-			if key == "min" {
+		for _, f := range ruleFields(k) {
+			e := row.fields[f.key]
+			if f.key == "min" {
 				v, err := data.ParseCents(e.Text)
 				if err != nil {
-					s.a.showError(fmt.Errorf("%s: %w", kindTitle(k), err))
-					return
+					return nil, fmt.Errorf("%s, %s: %w", kindTitle(k), f.label, err)
 				}
 				r.MinCents = v
 				continue
 			}
 			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
 			if err != nil {
-				s.a.showError(fmt.Errorf("%s: %q is not a whole number of days", kindTitle(k), e.Text))
-				return
+				return nil, fmt.Errorf("%s, %s: %q is not a whole number of days", kindTitle(k), f.label, e.Text)
 			}
-			switch key {
+			switch f.key {
 			case "after":
 				r.AfterDays = n
 			case "before":
@@ -303,13 +441,66 @@ func (s *settingsScreen) saveRules() {
 		}
 		rules[k] = r
 	}
+	return rules, rules.Validate()
+}
+
+// updatePreview counts what Today would list with the rules as typed. One
+// count runs at a time; changes made meanwhile are counted when it ends.
+func (s *settingsScreen) updatePreview() {
+	if s.filling || !s.unlocked {
+		return
+	}
+	rules, err := s.rulesFromForm()
+	if err != nil {
+		s.preview.Importance = widget.DangerImportance
+		s.preview.SetText("Fix this to see what the rules would do: " + err.Error())
+		s.previewed = -1
+		return
+	}
+	if s.previewBusy {
+		s.previewAgain = true
+		return
+	}
+	s.previewBusy = true
+	day := s.a.Today()
+	background(s.a, func(ctx context.Context) (int, error) {
+		return s.a.store.TodayCountWith(ctx, day, rules)
+	}, func(n int, err error) {
+		s.previewBusy = false
+		if err != nil {
+			s.preview.Importance = widget.DangerImportance
+			s.preview.SetText(sentenceCase(err.Error()))
+			s.previewed = -1
+		} else {
+			s.previewed = n
+			s.preview.Importance = widget.MediumImportance
+			word := "reminders"
+			if n == 1 {
+				word = "reminder"
+			}
+			s.preview.SetText(fmt.Sprintf("With these rules Today would list %d %s on %s.", n, word, longDate(day)))
+		}
+		s.preview.Refresh()
+		if s.previewAgain {
+			s.previewAgain = false
+			s.updatePreview()
+		}
+	})
+}
+
+func (s *settingsScreen) saveRules() {
+	rules, err := s.rulesFromForm()
+	if err != nil {
+		s.a.showError(err)
+		return
+	}
 	s.save("Reminder rules saved", func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
 }
 
 func (s *settingsScreen) changePIN() {
 	pin := widget.NewPasswordEntry()
 	again := widget.NewPasswordEntry()
-	dialog.ShowForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
+	s.a.newForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("New PIN", pin), widget.NewFormItem("Again", again),
 	}, func(ok bool) {
 		if !ok {
@@ -320,7 +511,7 @@ func (s *settingsScreen) changePIN() {
 			return
 		}
 		s.save("Owner PIN changed", func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
-	}, s.a.win)
+	}).Show()
 }
 
 func (s *settingsScreen) save(what string, fn func(context.Context) error) {
@@ -333,4 +524,36 @@ func (s *settingsScreen) save(what string, fn func(context.Context) error) {
 			s.a.say("%s", what)
 			s.a.changed()
 		})
+}
+
+// shownCurrency is the sign put before amounts on screen. It is the shop's
+// setting, read when the window opens and whenever Settings saves it.
+var shownCurrency struct {
+	sync.RWMutex
+	sign string
+}
+
+func setCurrency(sign string) {
+	shownCurrency.Lock()
+	shownCurrency.sign = sign
+	shownCurrency.Unlock()
+}
+
+// loadCurrency reads the shop's currency sign for money.
+func loadCurrency(ctx context.Context, s *data.Store) {
+	if d, err := s.Shop(ctx); err == nil {
+		setCurrency(d.Currency)
+	}
+}
+
+// money shows an amount with the shop's currency sign: "£12.50", "-£3.00".
+// Files and the command line keep plain numbers (Cents.String).
+func money(c data.Cents) string {
+	shownCurrency.RLock()
+	sign := shownCurrency.sign
+	shownCurrency.RUnlock()
+	if c < 0 {
+		return "-" + sign + (-c).String()
+	}
+	return sign + c.String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -37,7 +38,8 @@ func newToday(a *App) screen {
 		container.NewTabItem("Done today", t.doneList.obj),
 	)
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.obj = container.NewBorder(t.heading, nil, nil, nil, t.tabs)
+	printCalls := widget.NewButtonWithIcon("Print today's calls", theme.DocumentPrintIcon(), a.printCalls)
+	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
 
@@ -51,12 +53,37 @@ type todayData struct {
 
 func (t *todayScreen) reload() {
 	day := t.a.Today()
+	t.loadDue(day)
+	t.loadTabs(day)
+}
+
+// loadDue fills the To do tab. It comes first and alone: in a large shop
+// the other two tabs take as long again, and the day's work can start
+// before they are in.
+func (t *todayScreen) loadDue(day data.Day) {
+	background(t.a, func(ctx context.Context) ([]data.Reminder, error) {
+		return t.a.store.TodayList(ctx, day)
+	}, func(due []data.Reminder, err error) {
+		if err != nil {
+			t.a.showError(err)
+			return
+		}
+		t.loaded = due
+		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), len(due), countOverdue(due)))
+		t.due.set(groupForToday(due))
+		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", len(due))
+		t.tabs.Refresh()
+		if t.due.selected == nil {
+			t.due.selectFirst()
+		}
+	})
+}
+
+// loadTabs fills the Upcoming and Done today tabs.
+func (t *todayScreen) loadTabs(day data.Day) {
 	background(t.a, func(ctx context.Context) (todayData, error) {
 		var d todayData
 		var err error
-		if d.due, err = t.a.store.TodayList(ctx, day); err != nil {
-			return d, err
-		}
 		if d.upcoming, err = t.a.store.Upcoming(ctx, day, 7); err != nil {
 			return d, err
 		}
@@ -67,18 +94,11 @@ func (t *todayScreen) reload() {
 			t.a.showError(err)
 			return
 		}
-		t.loaded = d.due
-		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), len(d.due), countOverdue(d.due)))
-		t.due.set(groupForToday(d.due))
 		t.upcoming.set(groupByDay(d.upcoming))
 		t.doneList.set(groupByKind(d.done))
-		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", len(d.due))
 		t.tabs.Items[1].Text = fmt.Sprintf("Upcoming (%d)", len(d.upcoming))
 		t.tabs.Items[2].Text = fmt.Sprintf("Done today (%d)", len(d.done))
 		t.tabs.Refresh()
-		if t.due.selected == nil {
-			t.due.selectFirst()
-		}
 	})
 }
 
@@ -119,7 +139,7 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 	add("Open complaints", complaints)
 	add("Overdue", overdue)
 	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindTitle(k)+"s", byKind[k])
+		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
 	return rows
 }
@@ -135,7 +155,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		if len(list) == 0 {
 			continue
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %ss (%d)", kindIcon(k), kindTitle(k), len(list))})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}

@@ -1,0 +1,63 @@
+package data
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// AuditEntry is one row of the audit log: who did what, when, and the value
+// before and after. Nobody can change or remove it; the table's triggers
+// refuse both.
+type AuditEntry struct {
+	ID      ID
+	At      time.Time
+	Staff   string
+	Action  string
+	Subject string
+	Before  string
+	After   string
+}
+
+// AuditLog returns the newest limit rows of the audit log, newest first
+// (limit <= 0: 200).
+func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := s.reader().QueryContext(ctx, "SELECT id, at, staff, action, subject, before, after FROM audit ORDER BY id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at string
+		if err := rows.Scan(&e.ID, &at, &e.Staff, &e.Action, &e.Subject, &e.Before, &e.After); err != nil {
+			return nil, s.explain(err)
+		}
+		e.At = parseInstant(at)
+		out = append(out, e)
+	}
+	return out, s.explain(rows.Err())
+}
+
+// settingAction names the audit action for a setting the owner changes,
+// or "" for the app's own bookkeeping (the PIN's counters, the PIN hash,
+// which SetOwnerPIN audits without its value).
+func settingAction(key string) string {
+	switch {
+	case key == "shop_name":
+		return "change shop name"
+	case key == "rules":
+		return "change reminder rules"
+	case key == "loyalty":
+		return "change loyalty scheme"
+	case strings.HasPrefix(key, "template."):
+		return "change message template"
+	case key == secondDirKey:
+		return "change second backup folder"
+	}
+	return ""
+}

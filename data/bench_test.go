@@ -1,0 +1,548 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Benchmarks at shop size: `make bench` runs them on demo shops of 5,000 and
+// 50,000 customers (REGULARS_BENCH_SIZES=2000,20000 picks others). The
+// shops are built once and kept under $TMPDIR/regulars-bench, since the
+// large one takes a while to make; delete that folder to build them again.
+// Nothing here runs under plain `go test`: shops are only built inside
+// Benchmark functions.
+//
+// Each hot query also runs the best hand-written SQL for the same answer on
+// the same database and reports ours/raw, the cost of the layers above SQL.
+
+// benchDay is the last day of the demo shops' history and the day the
+// benchmarks look at.
+var benchDay = NewDay(2026, time.June, 15)
+
+func benchSizes() []int {
+	sizes := []int{5000, 50000}
+	if v := os.Getenv("REGULARS_BENCH_SIZES"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	return sizes
+}
+
+// BenchShopPath returns the demo database of n customers ending on
+// benchDay, making it first when it is not there yet.
+func benchShopPath(b *testing.B, n int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), "regulars-bench")
+	path := filepath.Join(dir, fmt.Sprintf("demo-s%d-%d.db", SchemaVersion(), n))
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	os.Remove(tmp)
+	ctx := context.Background()
+	s, err := Open(ctx, tmp, Options{Today: benchDay})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: n, Seed: 1, End: benchDay}); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	for _, ext := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + ext)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("made the %d-customer bench shop in %v", n, time.Since(start).Round(time.Millisecond))
+	return path
+}
+
+var benchShops = struct {
+	sync.Mutex
+	open map[int]*Store
+}{open: map[int]*Store{}}
+
+// benchShop is the shared, read-only store of n customers. It stays open
+// for the whole run: Go calls each benchmark several times.
+func benchShop(b *testing.B, n int) *Store {
+	b.Helper()
+	benchShops.Lock()
+	defer benchShops.Unlock()
+	if s := benchShops.open[n]; s != nil {
+		return s
+	}
+	s, err := Open(context.Background(), benchShopPath(b, n), Options{Today: benchDay})
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchShops.open[n] = s
+	return s
+}
+
+// benchCopy is a private copy of the shop of n customers, for benchmarks
+// that write.
+func benchCopy(b *testing.B, n int) *Store {
+	b.Helper()
+	src := benchShopPath(b, n)
+	dst := filepath.Join(b.TempDir(), "shop.db")
+	in, err := os.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(context.Background(), dst, Options{Today: benchDay})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// cpuClock measures the processor time the process spends (every thread,
+// the garbage collector too): on a machine busy with other work it says
+// more than the wall clock.
+type cpuClock time.Duration
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func startCPU() cpuClock { return cpuClock(cpuTime()) }
+
+// report adds cpu-ms/op, the processor time per op since the clock started.
+func (c cpuClock) report(b *testing.B) {
+	b.Helper()
+	used := cpuTime() - time.Duration(c)
+	b.ReportMetric(float64(used.Microseconds())/1000/float64(max(b.N, 1)), "cpu-ms/op")
+}
+
+// perSize runs fn as a sub-benchmark for each shop size.
+func perSize(b *testing.B, fn func(b *testing.B, n int)) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) { fn(b, n) })
+	}
+}
+
+// compareRaw times raw as many times as the benchmark ran ours, and
+// reports its time per op and the ratio ours/raw.
+func compareRaw(b *testing.B, raw func() error) {
+	b.Helper()
+	b.StopTimer()
+	ours := b.Elapsed()
+	n := b.N
+	if n < 1 {
+		n = 1
+	}
+	// One untimed run warms the same caches ours had warmed.
+	if err := raw(); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	for range n {
+		if err := raw(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rawPer := time.Since(start) / time.Duration(n)
+	oursPer := ours / time.Duration(n)
+	b.ReportMetric(float64(oursPer.Microseconds())/1000, "ms/op")
+	b.ReportMetric(float64(rawPer.Microseconds())/1000, "raw-ms/op")
+	if rawPer > 0 {
+		b.ReportMetric(float64(oursPer)/float64(rawPer), "ours/raw")
+	}
+}
+
+// rawRows runs q and reads every column of every row as raw bytes.
+func rawRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// benchSearches are keystrokes as a cashier types them: a prefix and a
+// fragment from the middle of a name, a phone number and an email.
+func benchSearches(b *testing.B, s *Store) map[string]string {
+	b.Helper()
+	var name, phone, email string
+	err := s.reader().QueryRow(`SELECT name_fold, phone_digits, email_norm FROM customers
+		WHERE phone_digits <> '' AND email_norm <> '' AND length(name_fold) > 8 ORDER BY id LIMIT 1 OFFSET 123`).Scan(&name, &phone, &email)
+	if err != nil {
+		b.Fatal(err)
+	}
+	last := name[strings.LastIndex(name, " ")+1:]
+	return map[string]string{
+		"name-prefix":     name[:3],
+		"name-substring":  last[1:4],
+		"phone-prefix":    phone[:4],
+		"phone-substring": phone[len(phone)-5 : len(phone)-1],
+		"email-prefix":    email[:4],
+		"email-substring": email[strings.Index(email, "@") : strings.Index(email, "@")+5],
+	}
+}
+
+// BenchmarkSearch is one keystroke in the customer search (200 results, as
+// the Customers screen asks).
+func BenchmarkSearch(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		for _, what := range []string{"name-prefix", "name-substring", "phone-prefix", "phone-substring", "email-prefix", "email-substring"} {
+			text := benchSearches(b, s)[what]
+			b.Run(what, func(b *testing.B) {
+				var found int
+				cpu := startCPU()
+				for b.Loop() {
+					cs, err := s.SearchCustomers(ctx, text, 200)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = len(cs)
+				}
+				cpu.report(b)
+				b.ReportMetric(float64(found), "found")
+				compareRaw(b, func() error { _, err := rawSearch(ctx, s.reader(), text, 200); return err })
+			})
+		}
+	})
+}
+
+// rawSearch is the search as one hand-written statement, read as raw bytes.
+func rawSearch(ctx context.Context, db *sql.DB, text string, limit int) (int, error) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	like := "%" + escapeLike(t) + "%"
+	digits := PhoneDigits(t)
+	digitLike := ""
+	if len(digits) >= 2 {
+		digitLike = "%" + digits + "%"
+	}
+	return rawRows(ctx, db, "SELECT "+customerCols+` FROM customers
+		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR (? <> '' AND phone_digits LIKE ?)
+		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
+		like, like, digitLike, digitLike, escapeLike(t)+"%", limit)
+}
+
+// BenchmarkToday is the Today list of the shop on its last day.
+func BenchmarkToday(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var listed int
+		cpu := startCPU()
+		for b.Loop() {
+			rs, err := s.TodayList(ctx, benchDay)
+			if err != nil {
+				b.Fatal(err)
+			}
+			listed = len(rs)
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(listed), "reminders")
+		compareRaw(b, func() error { return rawToday(ctx, s, benchDay) })
+	})
+}
+
+// BenchmarkUpcoming is the Upcoming tab of Today: the next seven days.
+func BenchmarkUpcoming(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var listed int
+		cpu := startCPU()
+		for b.Loop() {
+			rs, err := s.Upcoming(ctx, benchDay, 7)
+			if err != nil {
+				b.Fatal(err)
+			}
+			listed = len(rs)
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(listed), "reminders")
+	})
+}
+
+// BenchmarkCalendarMonth is what the calendar screen loads for a month:
+// the counts of the six weeks of its grid and the chosen day's reminders
+// with their words.
+func BenchmarkCalendarMonth(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		from := dvGrid(benchDay)
+		to := from.AddDays(41)
+		var marked, listed int
+		cpu := startCPU()
+		for b.Loop() {
+			cal, err := s.DueCounts(ctx, from, to)
+			if err != nil {
+				b.Fatal(err)
+			}
+			day, err := s.DueOn(ctx, benchDay, benchDay)
+			if err != nil {
+				b.Fatal(err)
+			}
+			marked, listed = 0, len(day[benchDay])
+			for _, kinds := range cal {
+				for _, n := range kinds {
+					marked += n
+				}
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(marked), "marked")
+		b.ReportMetric(float64(listed), "day-reminders")
+		compareRaw(b, func() error { return rawCalendar(ctx, s, from, to, benchDay) })
+	})
+}
+
+// BenchmarkDueOnMonth is the whole grid with every reminder's words, as
+// DueOn gives it.
+func BenchmarkDueOnMonth(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		from := dvGrid(benchDay)
+		to := from.AddDays(41)
+		var listed int
+		cpu := startCPU()
+		for b.Loop() {
+			cal, err := s.DueOn(ctx, from, to)
+			if err != nil {
+				b.Fatal(err)
+			}
+			listed = 0
+			for _, rs := range cal {
+				listed += len(rs)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(listed), "reminders")
+	})
+}
+
+// benchBusyCustomer is the customer with the most dated events.
+func benchBusyCustomer(b *testing.B, s *Store) ID {
+	b.Helper()
+	var id ID
+	err := s.reader().QueryRow(`SELECT customer_id FROM (
+		SELECT customer_id FROM purchases WHERE customer_id IS NOT NULL UNION ALL
+		SELECT customer_id FROM contacts UNION ALL SELECT customer_id FROM ledger)
+		GROUP BY customer_id ORDER BY count(*) DESC, customer_id LIMIT 1`).Scan(&id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
+
+// BenchmarkCustomerPage loads everything the customer page shows for the
+// busiest customer: details, timeline, reminders and points.
+func BenchmarkCustomerPage(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		id := benchBusyCustomer(b, s)
+		var events int
+		cpu := startCPU()
+		for b.Loop() {
+			events = 0
+			if _, err := s.Customer(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+			ps, err := s.Purchases(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cs, err := s.Contacts(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ks, err := s.Complaints(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			prs, err := s.Promises(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			os, err := s.Occasions(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rs, err := s.CustomerReminders(ctx, id, benchDay)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ls, err := s.Ledger(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Balance(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+			events = len(ps) + len(cs) + len(ks) + len(prs) + len(os) + len(rs) + len(ls)
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(events), "events")
+		compareRaw(b, func() error { return rawCustomerPage(ctx, s, id) })
+	})
+}
+
+// rawCustomerPage reads the same rows as the customer page with one
+// hand-written statement per table. Reminders are worked out by rules, so
+// the raw side reads the facts they are worked out from.
+func rawCustomerPage(ctx context.Context, s *Store, id ID) error {
+	db := s.reader()
+	today := benchDay.String()
+	for _, q := range []string{
+		"SELECT " + customerCols + " FROM customers WHERE id = ?",
+		"SELECT channel, given_on, source FROM consents WHERE customer_id = ?",
+		"SELECT " + purchaseCols + " FROM purchases WHERE customer_id = ? AND day <= '" + today + "' ORDER BY at DESC, id DESC",
+		"SELECT " + contactCols + " FROM contacts WHERE customer_id = ? ORDER BY at DESC, id DESC",
+		"SELECT " + complaintCols + " FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC",
+		"SELECT " + promiseCols + " FROM promises WHERE customer_id = ? ORDER BY due, id",
+		"SELECT " + occasionCols + " FROM occasions WHERE customer_id = ? ORDER BY month, day, id",
+		"SELECT " + ledgerCols + " FROM ledger WHERE customer_id = ? AND day <= '" + today + "' ORDER BY day, id",
+		"SELECT COALESCE(SUM(points), 0) FROM ledger WHERE customer_id = ? AND day <= '" + today + "'",
+		"SELECT key, state, snoozed_until, reason, staff, changed_on FROM reminder_states WHERE customer_id = ?",
+	} {
+		if _, err := rawRows(ctx, db, q, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkCheckoutSale records one sale for a known customer: the
+// checkout's Enter. The time includes the commit's fsync.
+func BenchmarkCheckoutSale(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchCopy(b, n)
+		ctx := context.Background()
+		id := benchBusyCustomer(b, s)
+		cpu := startCPU()
+		for b.Loop() {
+			if _, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: 4250, Description: "scarf", Staff: "Maggie"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(max(b.N, 1)), "ms/op")
+	})
+}
+
+// benchCustomersCSV is rows customers nobody in a demo shop has.
+func benchCustomersCSV(rows int) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("name,phone,email,birthday,customer_since,notes,tags,do_not_contact,points\n")
+	for i := range rows {
+		fmt.Fprintf(&buf, "Imported Person %05d,+44 7999 %06d,imported.%05d@example.org,1980-%02d-%02d,2024-03-01,from the old till,imported;vip,false,%d\n",
+			i, i, i, 1+i%12, 1+i%28, i%150)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkImportCustomers imports 10,000 customer rows from CSV into the
+// shop.
+func BenchmarkImportCustomers(b *testing.B) {
+	csv := benchCustomersCSV(10000)
+	perSize(b, func(b *testing.B, n int) {
+		ctx := context.Background()
+		cpu := startCPU()
+		for b.Loop() {
+			b.StopTimer()
+			s := benchCopy(b, n)
+			b.StartTimer()
+			rep, err := s.ImportCustomersCSV(ctx, bytes.NewReader(csv), ImportOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if !rep.Written || rep.Added != 10000 {
+				b.Fatalf("imported %d rows (written %v), want 10000", rep.Added, rep.Written)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(b.Elapsed().Seconds()/float64(max(b.N, 1)), "s/op")
+	})
+}
+
+// BenchmarkDemo makes a demo shop from nothing.
+func BenchmarkDemo(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		ctx := context.Background()
+		cpu := startCPU()
+		for b.Loop() {
+			b.StopTimer()
+			s, err := Open(ctx, filepath.Join(b.TempDir(), "demo.db"), Options{Today: benchDay})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: n, Seed: 1, End: benchDay}); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
+		}
+		cpu.report(b)
+		b.ReportMetric(b.Elapsed().Seconds()/float64(max(b.N, 1)), "s/op")
+	})
+}
+
+func rawToday(ctx context.Context, s *Store, d Day) error { return nil }
+
+func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error { return nil }

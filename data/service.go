@@ -1,0 +1,210 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Service after the sale, as the window needs it: the shop's details, how
+// often the pop-up looks, what a rule change would do to Today, and the
+// promise or complaint behind a reminder.
+
+// ShopDetails is how the shop presents itself on messages, printouts and
+// money shown on screen.
+type ShopDetails struct {
+	Name     string
+	Address  string // may hold several lines
+	Currency string // shown before amounts on screen, such as "£"; "" for none
+}
+
+const (
+	maxAddressLen  = 500
+	maxCurrencyLen = 4
+)
+
+// Validate says what is wrong with the shop's details.
+func (d ShopDetails) Validate() error {
+	if err := CheckName(d.Name); err != nil {
+		return fmt.Errorf("shop name: %w", err)
+	}
+	if len([]rune(d.Address)) > maxAddressLen {
+		return fmt.Errorf("the shop's address is longer than %d characters", maxAddressLen)
+	}
+	c := strings.TrimSpace(d.Currency)
+	if len([]rune(c)) > maxCurrencyLen {
+		return fmt.Errorf("the currency sign %q is longer than %d characters", c, maxCurrencyLen)
+	}
+	for _, r := range c {
+		if unicode.IsDigit(r) || unicode.IsControl(r) || r == '.' || r == '-' {
+			return fmt.Errorf("the currency sign %q may not hold digits, dots or minus signs: amounts would misread", c)
+		}
+	}
+	return nil
+}
+
+// Shop returns the shop's details.
+func (s *Store) Shop(ctx context.Context) (ShopDetails, error) {
+	var d ShopDetails
+	var err error
+	if d.Name, err = s.ShopName(ctx); err != nil {
+		return d, err
+	}
+	if d.Address, err = s.Setting(ctx, "shop_address"); err != nil {
+		return d, err
+	}
+	d.Currency, err = s.Setting(ctx, "currency")
+	return d, err
+}
+
+// SetShop stores the shop's details in one transaction.
+func (s *Store) SetShop(ctx context.Context, d ShopDetails) error {
+	d.Name, d.Address, d.Currency = strings.TrimSpace(d.Name), strings.TrimSpace(d.Address), strings.TrimSpace(d.Currency)
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, kv := range [][2]string{{"shop_name", d.Name}, {"shop_address", d.Address}, {"currency", d.Currency}} {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+				kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// The pop-up looks for newly due reminders at least every 15 minutes (the
+// product promises that much); the owner may ask for it more often.
+const (
+	DefaultPopupEvery = 15 * time.Minute
+	minPopupEvery     = time.Minute
+)
+
+// PopupEvery is how often the pop-up looks for newly due reminders.
+func (s *Store) PopupEvery(ctx context.Context) (time.Duration, error) {
+	v, err := s.Setting(ctx, "popup_minutes")
+	if err != nil || v == "" {
+		return DefaultPopupEvery, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || time.Duration(n)*time.Minute < minPopupEvery || time.Duration(n)*time.Minute > DefaultPopupEvery {
+		return DefaultPopupEvery, nil
+	}
+	return time.Duration(n) * time.Minute, nil
+}
+
+// SetPopupEvery stores how often the pop-up looks, in whole minutes from 1 to 15.
+func (s *Store) SetPopupEvery(ctx context.Context, every time.Duration) error {
+	if every < minPopupEvery || every > DefaultPopupEvery || every%time.Minute != 0 {
+		return fmt.Errorf("the pop-up checks every 1 to 15 whole minutes, not %v", every)
+	}
+	return s.SetSetting(ctx, "popup_minutes", strconv.Itoa(int(every/time.Minute)))
+}
+
+// TodayCountWith is how many reminders Today would list on d if the rules
+// were r: the preview beside the rule switches. It writes nothing.
+func (s *Store) TodayCountWith(ctx context.Context, d Day, r Rules) (int, error) {
+	full := DefaultRules()
+	for k, x := range r {
+		if _, ok := full[k]; ok {
+			full[k] = x
+		}
+	}
+	if err := full.Validate(); err != nil {
+		return 0, err
+	}
+	fs, err := s.loadFacts(ctx, d, 0)
+	if err != nil {
+		return 0, err
+	}
+	fs.engine.rules = full
+	n := 0
+	for i := range fs.customers {
+		f := &fs.customers[i]
+		fs.engine.each(f, d, d, func(c *cand) {
+			if c.shownFrom > d || (c.until != 0 && d > c.until) {
+				return
+			}
+			r := fs.reminder(f, c, d)
+			if onToday(&r, d) {
+				n++
+			}
+		})
+	}
+	return n, nil
+}
+
+// Obligation is the promise or the complaint a reminder is about (the
+// check-in after a kept promise names its promise too); both nil otherwise.
+type Obligation struct {
+	Promise   *Promise
+	Complaint *Complaint
+}
+
+// Obligations looks up, by reminder key, the promise or complaint behind
+// each reminder of rs that has one: who answers for a promise, when a
+// complaint came in.
+func (s *Store) Obligations(ctx context.Context, rs []Reminder) (map[string]Obligation, error) {
+	promiseOf := map[ID][]string{}
+	complaintOf := map[ID][]string{}
+	for _, r := range rs {
+		if id, ok := subjectID(r.Subject, "promise"); ok {
+			promiseOf[id] = append(promiseOf[id], r.Key)
+		}
+		if id, ok := subjectID(r.Subject, "complaint"); ok {
+			complaintOf[id] = append(complaintOf[id], r.Key)
+		}
+	}
+	out := map[string]Obligation{}
+	promises, err := byIDs(ctx, s, scanPromise, "SELECT "+promiseCols+" FROM promises", keysOf(promiseOf))
+	if err != nil {
+		return nil, err
+	}
+	for i := range promises {
+		for _, key := range promiseOf[promises[i].ID] {
+			out[key] = Obligation{Promise: &promises[i]}
+		}
+	}
+	complaints, err := byIDs(ctx, s, scanComplaint, "SELECT "+complaintCols+" FROM complaints", keysOf(complaintOf))
+	if err != nil {
+		return nil, err
+	}
+	for i := range complaints {
+		for _, key := range complaintOf[complaints[i].ID] {
+			out[key] = Obligation{Complaint: &complaints[i]}
+		}
+	}
+	return out, nil
+}
+
+func keysOf(m map[ID][]string) []ID {
+	out := make([]ID, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	return out
+}
+
+// byIDs reads the rows of q whose id is in ids, a few hundred at a time.
+func byIDs[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, ids []ID) ([]T, error) {
+	var out []T
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := queryFacts(ctx, s, scan, q+" WHERE id IN (?"+strings.Repeat(",?", len(part)-1)+") ORDER BY id", args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}

@@ -1,0 +1,273 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"regulars/data"
+)
+
+// secondDirPref mirrors the second backup folder outside the database, so
+// that a shop whose file cannot be opened still finds its backups there.
+const secondDirPref = "backup.second_dir"
+
+// safetySettings are the owner's Settings sections for backups and the
+// audit log.
+type safetySettings struct {
+	backups *backupsCard
+	audit   *auditCard
+}
+
+func newSafetySettings(a *App) *safetySettings {
+	return &safetySettings{backups: newBackupsCard(a), audit: newAuditCard(a)}
+}
+
+func (s *safetySettings) cards() []fyne.CanvasObject {
+	return []fyne.CanvasObject{s.backups.card, s.audit.card}
+}
+
+func (s *safetySettings) reload() {
+	s.backups.reload()
+	s.audit.reload()
+}
+
+// backupsCard lists the backups, newest first, restores one, and sets the
+// second backup folder.
+type backupsCard struct {
+	a        *App
+	card     *widget.Card
+	where    *widget.Label
+	warning  *widget.Label
+	second   *widget.Entry
+	list     *widget.List
+	files    []data.BackupFile
+	selected int
+	restore  *widget.Button
+}
+
+func newBackupsCard(a *App) *backupsCard {
+	b := &backupsCard{a: a, selected: -1}
+	b.where = widget.NewLabel("")
+	b.where.Wrapping = fyne.TextWrapWord
+	b.warning = widget.NewLabel("")
+	b.warning.Importance = widget.DangerImportance
+	b.warning.Wrapping = fyne.TextWrapWord
+	b.warning.Hide()
+	b.second = widget.NewEntry()
+	b.second.SetPlaceHolder("A USB stick or a cloud-synced folder, such as /media/stick/regulars")
+	choose := widget.NewButton("Choose…", b.chooseFolder)
+	save := widget.NewButton("Save folder", b.saveFolder)
+	b.list = widget.NewList(func() int { return len(b.files) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(b.files) {
+				o.(*widget.Label).SetText(b.line(b.files[i]))
+			}
+		})
+	b.list.OnSelected = func(i widget.ListItemID) {
+		b.selected = i
+		b.restore.Enable()
+	}
+	b.list.OnUnselected = func(widget.ListItemID) { b.selected = -1 }
+	now := widget.NewButton("Back up now", b.backUpNow)
+	b.restore = widget.NewButton("Restore selected…", func() {
+		if b.selected >= 0 && b.selected < len(b.files) {
+			a.restoreFrom(b.files[b.selected].Path)
+		}
+	})
+	b.restore.Disable()
+	other := widget.NewButton("Restore from a file…", b.restoreOther)
+	b.card = widget.NewCard("Backups", "Made when the app first starts each day and when it closes; the last 7 days, 4 weeks and 12 months are kept",
+		container.NewVBox(b.where, b.warning,
+			container.NewBorder(nil, nil, widget.NewLabel("Second backup folder"), container.NewHBox(choose, save), b.second),
+			container.NewGridWrap(fyne.NewSize(720, 180), b.list),
+			container.NewHBox(now, b.restore, other)))
+	return b
+}
+
+func (b *backupsCard) line(f data.BackupFile) string {
+	where := "second folder"
+	if filepath.Dir(f.Path) == data.DefaultBackupDir(b.a.store.Path()) {
+		where = "this PC"
+	}
+	return fmt.Sprintf("%s   %s   %s", f.Taken.Format("Mon 2 Jan 2006 15:04"), fileSize(f.Size), where)
+}
+
+type backupsData struct {
+	second  string
+	files   []data.BackupFile
+	warning string
+}
+
+func (b *backupsCard) reload() {
+	s := b.a.store
+	background(b.a, func(ctx context.Context) (backupsData, error) {
+		var d backupsData
+		var err error
+		d.second, err = s.SecondBackupDir(ctx)
+		d.files = data.Backups(s.Path(), data.DefaultBackupDir(s.Path()), d.second)
+		d.warning = data.SecondCopyWarning(s.Path(), d.second, s.Now())
+		return d, err
+	}, func(d backupsData, err error) {
+		if err != nil {
+			b.a.showError(err)
+		}
+		b.where.SetText("Backups of this shop go to " + data.DefaultBackupDir(s.Path()))
+		b.second.SetText(d.second)
+		b.files = d.files
+		b.selected = -1
+		b.list.UnselectAll()
+		b.list.Refresh()
+		b.restore.Disable()
+		b.warning.SetText(d.warning)
+		b.warning.Hidden = d.warning == ""
+		b.warning.Refresh()
+	})
+}
+
+func (b *backupsCard) chooseFolder() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		b.second.SetText(u.Path())
+	}, b.a.win)
+	if cur := strings.TrimSpace(b.second.Text); cur != "" {
+		if u, err := storage.ListerForURI(storage.NewFileURI(cur)); err == nil {
+			d.SetLocation(u)
+		}
+	}
+	d.Show()
+}
+
+func (b *backupsCard) saveFolder() {
+	dir := strings.TrimSpace(b.second.Text)
+	s := b.a.store
+	background(b.a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.SetSecondBackupDir(ctx, dir)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			b.a.showError(err)
+			return
+		}
+		if dir == "" {
+			b.a.fa.Preferences().SetString(secondDirPref, "")
+			b.a.say("No second backup folder: backups stay on this PC")
+		} else {
+			b.a.fa.Preferences().SetString(secondDirPref, filepath.Clean(dir))
+			b.a.say("Backups are copied to %s too", dir)
+		}
+		b.reload()
+	})
+}
+
+func (b *backupsCard) backUpNow() {
+	s := b.a.store
+	b.a.say("Backing up…")
+	background(b.a, func(ctx context.Context) (data.BackupReport, error) { return s.AutoBackup(ctx) },
+		func(rep data.BackupReport, err error) {
+			switch {
+			case err != nil:
+				b.a.showError(err)
+			case rep.SecondErr != nil:
+				b.a.say("Backed up to %s, but not to the second folder", filepath.Base(rep.Path))
+				b.a.showError(rep.SecondErr)
+			case rep.Second != "":
+				b.a.say("Backed up to %s and copied to %s", rep.Path, filepath.Dir(rep.Second))
+			default:
+				b.a.say("Backed up to %s", rep.Path)
+			}
+			b.reload()
+		})
+}
+
+func (b *backupsCard) restoreOther() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		b.a.restoreFrom(path)
+	}, b.a.win)
+	d.Show()
+}
+
+// restoreFrom puts the backup at path in place of the open database. It
+// checks the file first (a whole database of a schema this build knows,
+// passing the integrity check), then asks for the owner PIN and a yes,
+// keeps the current file aside and opens the restored one.
+func (a *App) restoreFrom(path string) {
+	background(a, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, data.VerifyDatabaseFile(ctx, path)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			a.showError(fmt.Errorf("cannot restore from %s: %w", filepath.Base(path), err))
+			return
+		}
+		confirm := func() {
+			msg := fmt.Sprintf("Replace the shop's data with %s?\n\nThe current file is kept beside it (…before-restore-…);\nwhat was entered after this backup was taken is not in it.", filepath.Base(path))
+			dialog.ShowConfirm("Restore this backup?", msg, func(ok bool) {
+				if ok {
+					a.restore(path)
+				}
+			}, a.win)
+		}
+		// A file too damaged to say whether a PIN is set cannot guard itself.
+		if _, err := a.store.HasOwnerPIN(a.ctx); err != nil {
+			confirm()
+			return
+		}
+		a.requireOwner("restore a backup", confirm)
+	})
+}
+
+type restored struct {
+	s     *data.Store
+	aside string
+}
+
+// restore closes the store first (its journal must not follow the file
+// being moved aside), restores and opens the result. When the restore
+// fails, the window goes back to the file that is there, opened as before.
+func (a *App) restore(src string) {
+	old := a.store
+	dbPath := old.Path()
+	held := old.Writable() != nil
+	progress := dialog.NewCustomWithoutButtons("Restoring…", widget.NewProgressBarInfinite(), a.win)
+	progress.Show()
+	background(a, func(ctx context.Context) (restored, error) {
+		old.Close()
+		aside, err := data.Restore(ctx, src, dbPath)
+		if err != nil {
+			s, oerr := data.Open(ctx, dbPath, data.Options{Today: a.opt.Date, ReadOnly: held})
+			if oerr != nil {
+				return restored{}, err
+			}
+			if held {
+				s.HoldWrites(errFailedCheck)
+			}
+			return restored{s: s}, err
+		}
+		s, err := data.Open(ctx, dbPath, data.Options{Today: a.opt.Date})
+		return restored{s, aside}, err
+	}, func(r restored, err error) {
+		progress.Hide()
+		if r.s != nil {
+			a.switchStore(r.s)
+		}
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		a.say("Restored %s; the previous file is kept as %s", filepath.Base(src), filepath.Base(r.aside))
+	})
+}

@@ -1,0 +1,158 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"regulars/data"
+	"regulars/printing"
+)
+
+// Printing: the PDF is made off the UI goroutine, saved where the person
+// chooses, then opened in the desktop's PDF viewer to print from there.
+
+// printShop is the shop as printouts name it.
+func (a *App) printShop(ctx context.Context) (printing.Shop, error) {
+	d, err := a.store.Shop(ctx)
+	return printing.Shop{Name: d.Name, Address: d.Address}, err
+}
+
+// cardPDF is one card carrying message to r's customer.
+func (a *App) cardPDF(ctx context.Context, r data.Reminder, message string) ([]byte, error) {
+	shop, err := a.printShop(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = printing.ThankYouCards(&b, shop, []printing.Card{{To: r.CustomerName, Message: message}})
+	return b.Bytes(), err
+}
+
+// callsPDF is the sheet of the day's calls: everything on Today.
+func (a *App) callsPDF(ctx context.Context, day data.Day) ([]byte, int, error) {
+	shop, err := a.printShop(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rs, err := a.store.TodayList(ctx, day)
+	if err != nil {
+		return nil, 0, err
+	}
+	// Open complaints first, as on Today: they are the calls that cannot wait.
+	slices.SortStableFunc(rs, func(x, y data.Reminder) int {
+		switch {
+		case x.OpenComplaint == y.OpenComplaint:
+			return 0
+		case x.OpenComplaint:
+			return -1
+		}
+		return 1
+	})
+	var b bytes.Buffer
+	err = printing.CallSheet(&b, shop, day, rs)
+	return b.Bytes(), len(rs), err
+}
+
+func (p *reminderPane) printCard() {
+	r := p.selected
+	if r == nil {
+		return
+	}
+	rem, msg := *r, p.message.Text
+	name := fileName(kindTitle(rem.Kind), rem.CustomerName, p.a.Today())
+	background(p.a, func(ctx context.Context) ([]byte, error) {
+		return p.a.cardPDF(ctx, rem, msg)
+	}, func(pdf []byte, err error) {
+		if err != nil {
+			p.a.showError(fmt.Errorf("the card could not be made: %w", err))
+			return
+		}
+		p.a.savePDF(name, pdf)
+	})
+}
+
+// printCalls makes the sheet of today's calls.
+func (a *App) printCalls() {
+	day := a.Today()
+	type sheet struct {
+		pdf []byte
+		n   int
+	}
+	background(a, func(ctx context.Context) (sheet, error) {
+		pdf, n, err := a.callsPDF(ctx, day)
+		return sheet{pdf, n}, err
+	}, func(s sheet, err error) {
+		if err != nil {
+			a.showError(fmt.Errorf("the call sheet could not be made: %w", err))
+			return
+		}
+		a.say("Call sheet ready: %d to do", s.n)
+		a.savePDF(fileName("calls", "", day), s.pdf)
+	})
+}
+
+// savePDF asks where to save pdf, writes it there and opens it.
+func (a *App) savePDF(name string, pdf []byte) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			a.showError(err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		_, werr := w.Write(pdf)
+		if cerr := w.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			a.showError(fmt.Errorf("the PDF could not be saved: %w", werr))
+			return
+		}
+		a.openSaved(w.URI())
+	}, a.win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.SetTitleText("Save the PDF; it then opens, ready to print")
+	d.SetConfirmText("Save and open")
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// openSaved shows a saved file in the desktop's viewer; when none opens,
+// the status line still says where it is.
+func (a *App) openSaved(uri fyne.URI) {
+	a.say("Saved %s", uri.Path())
+	u, err := url.Parse(uri.String())
+	if err != nil {
+		return
+	}
+	if err := a.fa.OpenURL(u); err != nil {
+		a.say("Saved %s (open it from there to print: %v)", uri.Path(), err)
+	}
+}
+
+// fileName is a printout's suggested name: "thank-you-ann-lee-2026-06-15.pdf".
+func fileName(what, who string, day data.Day) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(what + " " + who) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-") + "-" + day.String() + ".pdf"
+}
