@@ -543,6 +543,41 @@ func BenchmarkDemo(b *testing.B) {
 	})
 }
 
-func rawToday(ctx context.Context, s *Store, d Day) error { return nil }
+// rawToday reads, with hand-written statements, the rows Today is made of:
+// the kept dated reminders shown on d and the birthdays, customer-since
+// days and occasions near it (the default rules: a week either side, the
+// longest lead for occasions). The rules, states and words are Go's work
+// on top: SQL cannot say them.
+func rawToday(ctx context.Context, s *Store, d Day) error {
+	db := s.reader()
+	if _, err := rawRows(ctx, db, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
+		UNION ALL SELECT customer_id, data FROM reminder_now WHERE until >= ?1 AND shown_from <= ?1`, int64(d)); err != nil {
+		return err
+	}
+	var lead int
+	if err := db.QueryRowContext(ctx, "SELECT COALESCE(max(lead_days), 0) FROM occasions").Scan(&lead); err != nil {
+		return err
+	}
+	for _, k := range []struct {
+		kind   string
+		lo, hi Day
+	}{{"birthday", d.AddDays(-7), d.AddDays(7)}, {"anniversary", d.AddDays(-7), d.AddDays(7)}, {"occasion", d.AddDays(-7), d.AddDays(lead)}} {
+		for _, r := range monthDays(k.lo, k.hi) {
+			if _, err := rawRows(ctx, db, "SELECT customer_id, data FROM reminder_yearly WHERE kind = ? AND md BETWEEN ? AND ?", k.kind, r.lo, r.hi); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
-func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error { return nil }
+// rawCalendar counts the kept calendar rows of the grid by day and kind and
+// reads the chosen day's.
+func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error {
+	db := s.reader()
+	if _, err := rawRows(ctx, db, "SELECT due, kind, count(*) FROM reminder_due WHERE due BETWEEN ? AND ? GROUP BY due, kind", int64(from), int64(to)); err != nil {
+		return err
+	}
+	_, err := rawRows(ctx, db, "SELECT customer_id, data FROM reminder_due WHERE due = ?", int64(day))
+	return err
+}
