@@ -283,6 +283,7 @@ type BackupReport struct {
 func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 	var rep BackupReport
 	dir := DefaultBackupDir(s.path)
+	removeStaleParts(dir, s.path)
 	path, err := s.Backup(ctx, dir+string(os.PathSeparator))
 	if err != nil {
 		return rep, err
@@ -297,6 +298,7 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 	if err != nil || second == "" {
 		return rep, err
 	}
+	removeStaleParts(second, s.path)
 	rep.Second, rep.SecondErr = copyBackup(ctx, path, second, copyFile)
 	if rep.SecondErr == nil {
 		n, err := PruneBackups(second, s.path)
@@ -304,6 +306,23 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 		rep.SecondErr = err
 	}
 	return rep, nil
+}
+
+// staleAfter is how old a .part file must be before it counts as left
+// behind by a backup that was cut off (the app killed, the PC switched off).
+const staleAfter = time.Hour
+
+// removeStaleParts removes the half-written backups of the database at
+// dbPath that a cut-off backup left in dir; fresh ones may belong to a
+// backup still running in another process.
+func removeStaleParts(dir, dbPath string) {
+	parts, _ := filepath.Glob(filepath.Join(dir, "*.db.part"))
+	for _, p := range parts {
+		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
+		if st, err := os.Stat(p); ok && shop == backupShop(dbPath) && err == nil && time.Since(st.ModTime()) > staleAfter {
+			os.Remove(p)
+		}
+	}
 }
 
 // copyBackup copies the backup file src into the folder dir under the

@@ -355,6 +355,25 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 	if st.Mode().Perm() != 0o700 {
 		t.Errorf("backup folder mode %v, want 0700", st.Mode().Perm())
 	}
+	// A backup cut off long ago left a .part behind; one running now has a fresh one.
+	dir := DefaultBackupDir(s.Path())
+	stale := filepath.Join(dir, backupName(s.Path(), at("2026-06-03 09:00"))+".part")
+	fresh := filepath.Join(dir, backupName(s.Path(), at("2026-06-20 20:00"))+".part")
+	other := filepath.Join(dir, backupName("/shop/other.db", at("2026-06-03 09:00"))+".part")
+	for _, p := range []string{stale, fresh, other} {
+		os.WriteFile(p, []byte("half"), 0o600)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(stale, old, old)
+	os.Chtimes(other, old, old)
+	if _, err := s.AutoBackup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]bool{stale: false, fresh: true, other: true} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("%s kept = %v, want %v", filepath.Base(p), err == nil, want)
+		}
+	}
 	// The stick is pulled out: the backup still happens, the copy says why not.
 	os.Rename(second, second+"-away")
 	rep, err := s.AutoBackup(ctx)

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Derived reminder rows (schema 2, migrations/002_derived.sql).
+// Derived reminder rows (schema 3, migrations/003_derived.sql).
 //
 // Working out Today from every fact of a large shop takes seconds, while a
 // day's changes touch a handful of customers. So what the rules make of
@@ -45,8 +45,8 @@ const yearlyAhead = 400
 
 func yearlyKeptTo(last, horizon Day) Day { return max(last, horizon).AddDays(yearlyAhead) }
 
-// derivedSchema is the first schema with derived rows (002_derived.sql).
-const derivedSchema = 2
+// derivedSchema is the first schema with derived rows (003_derived.sql).
+const derivedSchema = 3
 
 // derivedHorizon is the first day the calendar rows cover when all rows are
 // worked out on today: three months back, so that paging back through the

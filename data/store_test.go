@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,5 +184,19 @@ func TestSettingsRoundTripAndDefaults(t *testing.T) {
 	created, err := s.CreatedOn(ctx)
 	if err != nil || created.String() != "2026-06-01" {
 		t.Errorf("created_on = %v, %v", created, err)
+	}
+}
+
+// Schema versions are the migrations' positions: a gap or a duplicate number
+// would make two builds disagree about what version N means.
+func TestMigrationsAreNumberedInOrder(t *testing.T) {
+	names, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range names {
+		if want := fmt.Sprintf("%03d_", i+1); !strings.HasPrefix(n, want) {
+			t.Errorf("migration %d is %s, want a name starting %s", i+1, n, want)
+		}
 	}
 }

@@ -70,7 +70,7 @@ var topChoices = []struct {
 	{"Everyone picked", 0}, {"Top 10 spenders", 10}, {"Top 25 spenders", 25}, {"Top 50 spenders", 50}, {"Top 100 spenders", 100},
 }
 
-const defaultGroupMessage = "Dear {{.FirstName}},\n\n\nBest wishes,\n{{.ShopName}}"
+const defaultGroupMessage = "Dear {{.FirstName}},\n\nBest wishes,\n{{.ShopName}}"
 
 func newSegmentsPane(a *App) *segmentsPane {
 	p := &segmentsPane{a: a}
@@ -131,18 +131,17 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.subject.SetPlaceHolder("Subject of the email")
 	p.message = widget.NewMultiLineEntry()
 	p.message.SetText(defaultGroupMessage)
-	p.message.SetMinRowsVisible(6)
+	p.message.SetMinRowsVisible(4)
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon("Email the next one", theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance
 	emailCSV := widget.NewButtonWithIcon("Email list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
 	smsCSV := widget.NewButtonWithIcon("SMS list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
 	labelsBtn := widget.NewButtonWithIcon("Address labels (PDF)…", theme.DocumentPrintIcon(), p.printLabels)
-	hint := widget.NewLabel("{{.FirstName}}, {{.Name}} and {{.ShopName}} are filled in for each customer.")
-	hint.Importance = widget.LowImportance
-	msgCard := section("Message", "One email each through the mail program, or a list for a mailing or SMS service", container.NewBorder(
+	msgCard := section("Message", "One email each through the mail program, or a list for a mailing or SMS service; "+
+		"{{.FirstName}}, {{.Name}} and {{.ShopName}} are filled in for each customer", container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel("Subject"), nil, p.subject),
-		container.NewVBox(hint, container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn)), nil, nil, p.message))
+		container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
 
 	left := container.NewVBox(section("Pick customers", "Each choice narrows the group", container.NewVBox(form, dnc)), p.count)
 	width := canvas.NewRectangle(color.Transparent)

@@ -155,6 +155,7 @@ func (a *App) afterCheck() {
 		a.warnSecondCopy()
 		return
 	}
+	a.say("Making the day's backup…")
 	background(a, func(ctx context.Context) (data.BackupReport, error) { return s.AutoBackup(ctx) },
 		func(rep data.BackupReport, err error) {
 			switch {
