@@ -734,20 +734,27 @@ func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Remind
 	return r2, w2
 }
 
+// dayFacts reads what a list for day d needs: the settings, the kept rows'
+// view as of d, and the facts of the customers that view cannot answer for.
+func (s *Store) dayFacts(ctx context.Context, d Day) (shopSettings, *derivedView, *factSet, error) {
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return set, nil, nil, err
+	}
+	v, err := s.view(ctx, set, d)
+	if err != nil {
+		return set, nil, nil, err
+	}
+	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
+	return set, v, fs, err
+}
+
 // TodayList lists what is on Today on d, in the order of the today command:
 // most overdue first, then by due day, customer name and kind. It writes
 // nothing; facts dated after d and actions taken after d are ignored. (It
 // is not called Today because Store.Today is the current day.)
 func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.view(ctx, set, d)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
+	set, v, fs, err := s.dayFacts(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -813,15 +820,7 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 		return nil, fmt.Errorf("the number of days ahead must not be negative")
 	}
 	end := d.AddDays(days)
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.view(ctx, set, d)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
+	set, v, fs, err := s.dayFacts(ctx, d)
 	if err != nil {
 		return nil, err
 	}
