@@ -36,7 +36,7 @@ import (
 
 // derivedVersion changes whenever the rows' contents or the way they are
 // worked out change: rows of another version are worked out again.
-const derivedVersion = "derived 3"
+const derivedVersion = "derived 4"
 
 // yearlyAhead is how far past a customer's latest fact (or the horizon,
 // when later) the calendar rows hold birthdays, anniversaries and

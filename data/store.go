@@ -73,6 +73,7 @@ type Store struct {
 	keepDerived atomic.Bool
 	skipDerived bool
 	search      customerIndex // see search.go
+	todaySize   atomic.Int64  // the length of the last Today list, to size the next
 }
 
 // Options change how a database is opened.

@@ -758,8 +758,11 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rs []Reminder
-	var ws []words
+	// Thousands of reminders in a large shop: growing the lists step by
+	// step would copy them over and over.
+	size := int(s.todaySize.Load()) + 64
+	rs := make([]Reminder, 0, size)
+	ws := make([]words, 0, size)
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, d, func(c *cand) {
@@ -802,6 +805,7 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 			return nil, err
 		}
 	}
+	s.todaySize.Store(int64(len(rs)))
 	rs, wp := sortToday(rs, ws)
 	if err := s.finish(ctx, set, rs, wp); err != nil {
 		return nil, err
@@ -848,10 +852,12 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 		})
 	}
 	if v != nil {
-		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE rowid IN (
-			SELECT rowid FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
-			UNION SELECT rowid FROM reminder_now WHERE due > ?1 AND due <= ?2
-			UNION SELECT rowid FROM reminder_now WHERE snoozed <> 0)`,
+		// Three sweeps that do not overlap, each along an index that
+		// carries the rows.
+		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
+			UNION ALL SELECT customer_id, data FROM reminder_now WHERE due > ?1 AND due <= ?2 AND NOT (shown_from > ?1 AND shown_from <= ?2)
+			UNION ALL SELECT customer_id, data FROM reminder_now WHERE snoozed <> 0
+				AND NOT (shown_from > ?1 AND shown_from <= ?2) AND NOT (due > ?1 AND due <= ?2)`,
 			[]any{int64(d), int64(end)}, func(id ID, sc *storedCand) {
 				r := sc.reminder(id, d)
 				if keep(&sc.c, &r) {

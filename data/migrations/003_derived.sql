@@ -48,8 +48,8 @@ CREATE TABLE reminder_now (
 );
 CREATE INDEX reminder_now_customer ON reminder_now(customer_id);
 CREATE INDEX reminder_now_until ON reminder_now(until, shown_from, customer_id, data);
-CREATE INDEX reminder_now_shown ON reminder_now(shown_from);
-CREATE INDEX reminder_now_due ON reminder_now(due);
+CREATE INDEX reminder_now_shown ON reminder_now(shown_from, customer_id, data);
+CREATE INDEX reminder_now_due ON reminder_now(due, shown_from, customer_id, data);
 CREATE INDEX reminder_now_snoozed ON reminder_now(customer_id) WHERE snoozed <> 0;
 
 -- Each reminder that Today listed (or will list) on its due day, as the
@@ -64,7 +64,7 @@ CREATE TABLE reminder_due (
     data        BLOB NOT NULL
 );
 CREATE INDEX reminder_due_customer ON reminder_due(customer_id);
-CREATE INDEX reminder_due_due ON reminder_due(due, customer_id, data);
+CREATE INDEX reminder_due_due ON reminder_due(due);
 CREATE INDEX reminder_due_kind ON reminder_due(due, kind);
 
 -- Birthdays, customer-since days and occasions by month and day
