@@ -315,6 +315,69 @@ func BenchmarkUpcoming(b *testing.B) {
 	})
 }
 
+// benchPage is how many rows the Today screen asks for at once.
+const benchPage = 50
+
+// BenchmarkTodayPage is what the Today screen reads first: the counts of
+// the whole list and its first page, in the screen's order.
+func BenchmarkTodayPage(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var p ReminderPage
+		cpu := startCPU()
+		for b.Loop() {
+			var err error
+			if p, err = s.TodayGroupedPage(ctx, benchDay, 0, benchPage); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(p.Total), "reminders")
+		b.ReportMetric(float64(len(p.Rows)), "rows")
+		compareRaw(b, func() error { return rawListPage(ctx, s, listToday, true) })
+	})
+}
+
+// BenchmarkUpcomingPage is the first page of Upcoming with its counts.
+func BenchmarkUpcomingPage(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var p ReminderPage
+		cpu := startCPU()
+		for b.Loop() {
+			var err error
+			if p, err = s.UpcomingPage(ctx, benchDay, 7, 0, benchPage); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(p.Total), "reminders")
+		b.ReportMetric(float64(len(p.Rows)), "rows")
+		compareRaw(b, func() error { return rawListPage(ctx, s, listUpcoming, false) })
+	})
+}
+
+// rawListPage reads, with hand-written statements, what a first page is
+// made of: the kept list's counts and its first rows in order. Unpacking
+// the rows and rendering their messages is Go's work on top.
+func rawListPage(ctx context.Context, s *Store, list int, grouped bool) error {
+	db := s.reader()
+	if _, err := rawRows(ctx, db, "SELECT grp, kind, n FROM reminder_list_counts WHERE list = ?", list); err != nil {
+		return err
+	}
+	order := "due, name, kind, customer_id, key"
+	if grouped {
+		order = "grp, " + order
+	}
+	n, err := rawRows(ctx, db, "SELECT data FROM reminder_lists WHERE list = ? ORDER BY list, "+order+" LIMIT ?", list, benchPage)
+	if err == nil && n == 0 {
+		err = fmt.Errorf("the kept list %d is empty", list)
+	}
+	return err
+}
+
 // BenchmarkCalendarMonth is what the calendar screen loads for a month:
 // the counts of the six weeks of its grid and the chosen day's reminders
 // with their words.

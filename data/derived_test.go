@@ -66,6 +66,17 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 		nb, errB := slow.DueCounts(ctx, from, from.AddDays(41))
 		check("DueCounts "+from.String(), na, nb, errA, errB)
 		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), nil, nil)
+		lsSamePages(t, step, fast, slow, d)
+	}
+	// Unless a raw write left customers to work out, the lists of the last
+	// day written on are kept.
+	var dirty int
+	var listDay Day
+	if err := fast.reader().QueryRow("SELECT (SELECT count(*) FROM reminder_dirty), list_day FROM reminder_cache").Scan(&dirty, &listDay); err != nil {
+		t.Fatal(err)
+	}
+	if dirty == 0 && (listDay == 0 || !lsKept(t, fast, listDay)) {
+		t.Fatalf("%s: the lists of %s are not kept", step, listDay)
 	}
 }
 
@@ -446,6 +457,10 @@ func TestDerivedRowsProperty(t *testing.T) {
 		}
 		defer slow.Close()
 		slow.skipDerived = true
+		if !lsKept(t, s, today) {
+			rt.Fatalf("the lists of %s are not kept", today)
+		}
+		lsSamePages(rt, "property", s, slow, today)
 		for range 3 {
 			d := day("asked")
 			switch rapid.IntRange(0, 3).Draw(rt, "when") {
@@ -468,6 +483,7 @@ func TestDerivedRowsProperty(t *testing.T) {
 					rt.Fatalf("on %s (today %s):\nderived %s\nfacts   %s", d, today, dvBrief(a), dvBrief(b))
 				}
 			}
+			lsSamePages(rt, "property", s, slow, d)
 		}
 	})
 }

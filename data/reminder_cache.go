@@ -366,8 +366,11 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	var ids []ID // nil: everyone
 	if fingerprint == set.fingerprint {
-		if ids, err = idList(ctx, tx, "SELECT customer_id FROM reminder_dirty ORDER BY customer_id"); err != nil || len(ids) == 0 {
+		if ids, err = idList(ctx, tx, "SELECT customer_id FROM reminder_dirty ORDER BY customer_id"); err != nil {
 			return err
+		}
+		if len(ids) == 0 {
+			return s.syncLists(ctx, tx, set, nil, false)
 		}
 		if err := deleteDerived(ctx, tx, ids); err != nil {
 			return err
@@ -399,8 +402,18 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty")
-	return err
+	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
+		return err
+	}
+	return s.syncLists(ctx, tx, set, ids, ids == nil)
+}
+
+// syncLists is refreshLists where the schema keeps the lists.
+func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
+	if !s.keepLists.Load() {
+		return nil
+	}
+	return s.refreshLists(ctx, tx, set, ids, all)
 }
 
 // deleteDerived removes the rows of the customers in ids.
@@ -446,9 +459,11 @@ func idList(ctx context.Context, q querier, query string, args ...any) ([]ID, er
 // worked out: readers work them out from the facts instead.
 func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepDerived.Store(true)
+	s.keepLists.Store(true)
 	var fingerprint string
 	var dirty int
-	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty) FROM reminder_cache").Scan(&fingerprint, &dirty)
+	var listDay Day
+	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty), list_day FROM reminder_cache").Scan(&fingerprint, &dirty, &listDay)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -456,7 +471,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 		return nil
 	}
 	set, err := s.readSettings(ctx, s.w)
-	if err != nil || (set.fingerprint == fingerprint && dirty == 0) {
+	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today()) {
 		return nil // damaged settings are reported by whatever reads them
 	}
 	return s.tx(ctx, func(*sql.Tx) error { return nil })
@@ -529,10 +544,14 @@ func (v *derivedView) slowIDs() []ID {
 // view reads which customers must be worked out from their facts; with
 // lateAfter set, also those with facts dated after it.
 func (s *Store) view(ctx context.Context, set shopSettings, lateAfter Day) (*derivedView, error) {
+	return s.viewOn(ctx, s.reader(), set, lateAfter)
+}
+
+// viewOn is view through db.
+func (s *Store) viewOn(ctx context.Context, db querier, set shopSettings, lateAfter Day) (*derivedView, error) {
 	if !s.keepDerived.Load() || s.skipDerived {
 		return nil, nil
 	}
-	db := s.reader()
 	var fingerprint string
 	var horizon Day
 	if err := db.QueryRowContext(ctx, "SELECT fingerprint, horizon FROM reminder_cache").Scan(&fingerprint, &horizon); err != nil {
@@ -561,7 +580,12 @@ func (s *Store) view(ctx context.Context, set shopSettings, lateAfter Day) (*der
 // eachStored calls fn with each stored candidate of a customer not in
 // v.slow that q finds; q selects customer_id and data.
 func (s *Store) eachStored(ctx context.Context, v *derivedView, q string, args []any, fn func(id ID, sc *storedCand)) error {
-	rows, err := s.reader().QueryContext(ctx, q, args...)
+	return s.eachStoredOn(ctx, s.reader(), v, q, args, fn)
+}
+
+// eachStoredOn is eachStored through db.
+func (s *Store) eachStoredOn(ctx context.Context, db querier, v *derivedView, q string, args []any, fn func(id ID, sc *storedCand)) error {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -766,9 +790,9 @@ func monthDays(lo, hi Day) []mdRange {
 }
 
 // maxOccasionLead reads the longest lead of any occasion.
-func (s *Store) maxOccasionLead(ctx context.Context) (int, error) {
+func (s *Store) maxOccasionLead(ctx context.Context, q querier) (int, error) {
 	var n sql.NullInt64
-	err := s.reader().QueryRowContext(ctx, "SELECT max(lead_days) FROM occasions").Scan(&n)
+	err := q.QueryRowContext(ctx, "SELECT max(lead_days) FROM occasions").Scan(&n)
 	return int(max(n.Int64, 0)), s.explain(err)
 }
 
@@ -786,7 +810,12 @@ func (s *Store) eachYearlyAfter(ctx context.Context, v *derivedView, e engine, f
 // their stay on some day of asOf..through; with after set, only those due
 // after the calendar rows keep them (yearlyKeptTo).
 func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, through Day, after bool, fn func(y *yearlyRow, c *cand)) error {
-	lead, err := s.maxOccasionLead(ctx)
+	return s.eachYearlyOn(ctx, s.reader(), v, e, asOf, through, after, fn)
+}
+
+// eachYearlyOn is eachYearly through q.
+func (s *Store) eachYearlyOn(ctx context.Context, q querier, v *derivedView, e engine, asOf, through Day, after bool, fn func(y *yearlyRow, c *cand)) error {
+	lead, err := s.maxOccasionLead(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -808,7 +837,7 @@ func (s *Store) eachYearly(ctx context.Context, v *derivedView, e engine, asOf, 
 			continue
 		}
 		for _, r := range monthDays(w[0], w[1]) {
-			rows, err := s.reader().QueryContext(ctx, "SELECT customer_id, data FROM reminder_yearly WHERE kind = ? AND md BETWEEN ? AND ?",
+			rows, err := q.QueryContext(ctx, "SELECT customer_id, data FROM reminder_yearly WHERE kind = ? AND md BETWEEN ? AND ?",
 				string(k), r.lo, r.hi)
 			if err != nil {
 				return s.explain(err)

@@ -71,6 +71,7 @@ type Store struct {
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
 	// compare both ways).
 	keepDerived atomic.Bool
+	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
 	skipDerived bool
 	search      customerIndex // see search.go
 	todaySize   atomic.Int64  // the length of the last Today list, to size the next
@@ -215,6 +216,7 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 		return nil, err
 	}
 	s.keepDerived.Store(version >= derivedSchema)
+	s.keepLists.Store(version >= listsSchema)
 	return s, nil
 }
 
@@ -274,6 +276,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	}
 	s.w, s.hold = w, nil
 	s.keepDerived.Store(true)
+	s.keepLists.Store(true)
 	return nil
 }
 

@@ -577,6 +577,11 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 // purchaseDescriptions reads what was bought, only for the purchases named:
 // descriptions are the bulk of the purchases table and rarely needed.
 func (s *Store) purchaseDescriptions(ctx context.Context, ids []ID) (map[ID]string, error) {
+	return s.purchaseDescriptionsOn(ctx, s.reader(), ids)
+}
+
+// purchaseDescriptionsOn is purchaseDescriptions through db.
+func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ID) (map[ID]string, error) {
 	out := map[ID]string{}
 	if len(ids) == 0 {
 		return out, nil
@@ -591,7 +596,7 @@ func (s *Store) purchaseDescriptions(ctx context.Context, ids []ID) (map[ID]stri
 			args[i] = id
 		}
 		q := "SELECT id, description FROM purchases WHERE id IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		err := s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
+		err := s.scanEachOn(ctx, db, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
 			var id ID
 			var d string
 			if err := r.Scan(&id, &d); err != nil {
@@ -758,9 +763,27 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
+	rs, ws, err := s.collectToday(ctx, s.reader(), v, fs, d)
+	if err != nil {
+		return nil, err
+	}
+	rs, wp := sortToday(rs, ws)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// collectToday gathers, unsorted and without words, what is on Today on
+// d: the customers of fs from their facts and, with v, everyone else from
+// the kept rows, read through q.
+func (s *Store) collectToday(ctx context.Context, q querier, v *derivedView, fs *factSet, d Day) ([]Reminder, []words, error) {
 	// Thousands of reminders in a large shop: growing the lists step by
 	// step would copy them over and over.
-	size := int(s.todaySize.Load()) + 64
+	size := 64
+	if v != nil {
+		size += int(s.todaySize.Load())
+	}
 	rs := make([]Reminder, 0, size)
 	ws := make([]words, 0, size)
 	for i := range fs.customers {
@@ -779,7 +802,7 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 	if v != nil {
 		// The derived rows of everyone else: their facts all lie on or
 		// before d, so the rows hold their facts as of d.
-		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
+		err := s.eachStoredOn(ctx, q, v, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
 			UNION ALL SELECT customer_id, data FROM reminder_now WHERE until >= ?1 AND shown_from <= ?1`,
 			[]any{int64(d)}, func(id ID, sc *storedCand) {
 				r := sc.reminder(id, d)
@@ -789,9 +812,9 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 				}
 			})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		err = s.eachYearly(ctx, v, fs.engine, d, d, false, func(y *yearlyRow, c *cand) {
+		err = s.eachYearlyOn(ctx, q, v, fs.engine, d, d, false, func(y *yearlyRow, c *cand) {
 			if c.shownFrom > d || (c.until != 0 && d > c.until) {
 				return
 			}
@@ -802,15 +825,11 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		s.todaySize.Store(int64(len(rs)))
 	}
-	s.todaySize.Store(int64(len(rs)))
-	rs, wp := sortToday(rs, ws)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
-		return nil, err
-	}
-	return rs, nil
+	return rs, ws, nil
 }
 
 // Upcoming lists reminders not on Today on d that are shown or due in the
@@ -819,11 +838,24 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 	if days < 0 {
 		return nil, fmt.Errorf("the number of days ahead must not be negative")
 	}
-	end := d.AddDays(days)
 	set, v, fs, err := s.dayFacts(ctx, d)
 	if err != nil {
 		return nil, err
 	}
+	rs, ws, err := s.collectUpcoming(ctx, s.reader(), v, fs, d, d.AddDays(days))
+	if err != nil {
+		return nil, err
+	}
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+// collectUpcoming gathers, unsorted and without words, what Upcoming on d
+// lists up to end, as collectToday does for Today.
+func (s *Store) collectUpcoming(ctx context.Context, q querier, v *derivedView, fs *factSet, d, end Day) ([]Reminder, []words, error) {
 	var rs []Reminder
 	var ws []words
 	inRange := func(x Day) bool { return x > d && x <= end }
@@ -854,7 +886,7 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 	if v != nil {
 		// Three sweeps that do not overlap, each along an index that
 		// carries the rows.
-		err := s.eachStored(ctx, v, `SELECT customer_id, data FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
+		err := s.eachStoredOn(ctx, q, v, `SELECT customer_id, data FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
 			UNION ALL SELECT customer_id, data FROM reminder_now WHERE due > ?1 AND due <= ?2 AND NOT (shown_from > ?1 AND shown_from <= ?2)
 			UNION ALL SELECT customer_id, data FROM reminder_now WHERE snoozed <> 0
 				AND NOT (shown_from > ?1 AND shown_from <= ?2) AND NOT (due > ?1 AND due <= ?2)`,
@@ -866,9 +898,9 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 				}
 			})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		err = s.eachYearly(ctx, v, fs.engine, d, end, false, func(y *yearlyRow, c *cand) {
+		err = s.eachYearlyOn(ctx, q, v, fs.engine, d, end, false, func(y *yearlyRow, c *cand) {
 			r := y.reminder(c, d)
 			if keep(c, &r) {
 				rs = append(rs, r)
@@ -876,14 +908,10 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 			}
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	rs, wp := sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
-		return nil, err
-	}
-	return rs, nil
+	return rs, ws, nil
 }
 
 // compareByDue orders by due day, customer name, kind, then id and key.

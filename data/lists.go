@@ -1,0 +1,554 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Today and Upcoming a page at a time (schema 4, migrations/004_lists.sql).
+//
+// A large shop has thousands of reminders on Today; a screen shows a few
+// dozen at once. So the Today and Upcoming lists of the current day are
+// kept in their order beside their counts, and a screen reads the counts
+// and the page it shows: the cost no longer grows with the list. Every
+// write transaction works the lists of the customers it touched out again
+// (a customer's reminders, their words included, depend on nothing but the
+// customer's own facts, the rules and the scheme); a new day, new rules or
+// a new scheme work the whole lists out again. Only the messages are
+// rendered when read, so that templates and the shop's name can change
+// without touching the rows. For any other day, or while customers wait to
+// be worked out again, a page is cut from the whole list.
+
+// The lists kept, in reminder_lists.list.
+const (
+	listToday    = 0
+	listUpcoming = 1
+)
+
+// listsSchema is the first schema with kept lists (004_lists.sql).
+const listsSchema = 4
+
+// upcomingDays is how far ahead the kept Upcoming list looks: the Today
+// screen's seven days.
+const upcomingDays = 7
+
+// ReminderGroup is one group of a list as the Today screen shows it: for
+// Today, the open complaints, the overdue, then each kind; for Upcoming,
+// each day.
+type ReminderGroup struct {
+	OpenComplaints bool // Today: follow-ups of complaints still open
+	Overdue        bool // Today: overdue, but not an open complaint
+	Kind           Kind // Today: the kind of every other group
+	Day            Day  // Upcoming: the day they are due
+	Count          int
+}
+
+// ReminderPage is a stretch of a reminder list with the counts of the
+// whole list.
+type ReminderPage struct {
+	Total          int
+	Counts         map[Kind]int
+	Overdue        int // Today: reminders overdue, open complaints among them
+	OpenComplaints int // Today: follow-ups of complaints still open
+	// Groups are the list's groups in the screen's order, with their sizes.
+	Groups []ReminderGroup
+	Offset int
+	Rows   []Reminder
+}
+
+// TodayPage is TodayList(d) from offset on, at most limit reminders, with
+// the counts of the whole list.
+func (s *Store) TodayPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+	return s.listPage(ctx, listToday, d, 0, false, offset, limit)
+}
+
+// TodayGroupedPage is TodayPage in the Today screen's order: its groups
+// one after the other (Groups), each in TodayList's order.
+func (s *Store) TodayGroupedPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+	return s.listPage(ctx, listToday, d, 0, true, offset, limit)
+}
+
+// UpcomingPage is Upcoming(d, days) from offset on, at most limit
+// reminders, with the counts of the whole list; Groups are its days.
+func (s *Store) UpcomingPage(ctx context.Context, d Day, days, offset, limit int) (ReminderPage, error) {
+	if days < 0 {
+		return ReminderPage{}, fmt.Errorf("the number of days ahead must not be negative")
+	}
+	return s.listPage(ctx, listUpcoming, d, days, true, offset, limit)
+}
+
+// listClass is the group of r in list: for Today 0 for overdue open
+// complaints, 1 for the other open complaints, 2 for the other overdue and
+// 3 on for the kinds in their order; for Upcoming its due day. Ordering
+// by class and then by the list's order gives the screen's order.
+func listClass(list int, r *Reminder) int {
+	if list == listUpcoming {
+		return int(r.Due)
+	}
+	switch {
+	case r.OpenComplaint && r.OverdueDays > 0:
+		return 0
+	case r.OpenComplaint:
+		return 1
+	case r.OverdueDays > 0:
+		return 2
+	}
+	if i := slices.Index(Kinds, r.Kind); i >= 0 {
+		return 3 + i
+	}
+	return 3 + len(Kinds)
+}
+
+// listCounts adds up the counts of a list from its (class, kind) counts.
+type listCounts struct {
+	list int
+	n    map[listCount]int
+}
+
+type listCount struct {
+	class int
+	kind  Kind
+}
+
+func compareListCounts(a, b listCount) int {
+	if a.class != b.class {
+		return a.class - b.class
+	}
+	return strings.Compare(string(a.kind), string(b.kind))
+}
+
+func (c listCounts) add(r *Reminder, n int) {
+	c.n[listCount{listClass(c.list, r), r.Kind}] += n
+}
+
+// fill puts the counts into p.
+func (c listCounts) fill(p *ReminderPage) {
+	p.Counts = map[Kind]int{}
+	keys := make([]listCount, 0, len(c.n))
+	for k, n := range c.n {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareListCounts)
+	for _, k := range keys {
+		n := c.n[k]
+		p.Total += n
+		p.Counts[k.kind] += n
+		g := ReminderGroup{Count: n}
+		if c.list == listUpcoming {
+			g.Day = Day(k.class)
+		} else {
+			switch k.class {
+			case 0:
+				p.Overdue += n
+				p.OpenComplaints += n
+				g.OpenComplaints = true
+			case 1:
+				p.OpenComplaints += n
+				g.OpenComplaints = true
+			case 2:
+				p.Overdue += n
+				g.Overdue = true
+			default:
+				g.Kind = k.kind
+			}
+		}
+		if last := len(p.Groups) - 1; last >= 0 && sameGroup(p.Groups[last], g) {
+			p.Groups[last].Count += n
+			continue
+		}
+		p.Groups = append(p.Groups, g)
+	}
+}
+
+func sameGroup(a, b ReminderGroup) bool {
+	a.Count, b.Count = 0, 0
+	return a == b
+}
+
+// listPage reads a page of list on d: from the kept lists when they are
+// for d, otherwise cut from the whole list.
+func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped bool, offset, limit int) (ReminderPage, error) {
+	offset, limit = max(offset, 0), max(limit, 0)
+	if list == listToday || days == upcomingDays {
+		p, ok, err := s.keptPage(ctx, list, d, grouped, offset, limit)
+		if err != nil || ok {
+			return p, err
+		}
+	}
+	set, v, fs, err := s.dayFacts(ctx, d)
+	if err != nil {
+		return ReminderPage{}, err
+	}
+	var rs []Reminder
+	var ws []words
+	cmp := compareToday
+	if list == listToday {
+		rs, ws, err = s.collectToday(ctx, s.reader(), v, fs, d)
+	} else {
+		rs, ws, err = s.collectUpcoming(ctx, s.reader(), v, fs, d, d.AddDays(days))
+		cmp = compareByDue
+	}
+	if err != nil {
+		return ReminderPage{}, err
+	}
+	if grouped {
+		order := cmp
+		cmp = func(a, b *Reminder) int {
+			if x, y := listClass(list, a), listClass(list, b); x != y {
+				return x - y
+			}
+			return order(a, b)
+		}
+	}
+	rs, wp := sortBoth(rs, ws, cmp)
+	p := ReminderPage{Offset: offset}
+	counts := listCounts{list, map[listCount]int{}}
+	for i := range rs {
+		counts.add(&rs[i], 1)
+	}
+	counts.fill(&p)
+	named := namedPurchases(wp)
+	lo, hi := min(offset, len(rs)), min(offset+limit, len(rs))
+	rs, wp = rs[lo:hi:hi], wp[lo:hi:hi]
+	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
+		return ReminderPage{}, err
+	}
+	p.Rows = rs
+	return p, nil
+}
+
+// keptPage reads a page from the kept lists, in one snapshot; ok is false
+// when they are not those of d.
+func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, offset, limit int) (p ReminderPage, ok bool, err error) {
+	if !s.keepLists.Load() || s.skipDerived {
+		return p, false, nil
+	}
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return p, false, s.explain(err)
+	}
+	defer tx.Rollback()
+	set, err := s.readSettings(ctx, tx)
+	if err != nil {
+		return p, false, err
+	}
+	var fingerprint string
+	var day Day
+	var dirty bool
+	err = tx.QueryRowContext(ctx, "SELECT fingerprint, list_day, EXISTS (SELECT 1 FROM reminder_dirty) FROM reminder_cache").Scan(&fingerprint, &day, &dirty)
+	if err != nil {
+		return p, false, s.explain(err)
+	}
+	if fingerprint != set.fingerprint || day != d || dirty {
+		return p, false, nil
+	}
+	counts := listCounts{list, map[listCount]int{}}
+	err = s.scanEachOn(ctx, tx, "SELECT grp, kind, n FROM reminder_list_counts WHERE list = ?", []any{list},
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			var k listCount
+			var n int
+			if err := r.Scan(&k.class, &k.kind, &n); err != nil {
+				return err
+			}
+			counts.n[k] += n
+			return nil
+		})
+	if err != nil {
+		return p, false, err
+	}
+	p.Offset = offset
+	counts.fill(&p)
+	if limit == 0 || offset >= p.Total {
+		return p, true, nil
+	}
+	order := "due, name, kind, customer_id, key"
+	if grouped {
+		order = "grp, " + order
+	}
+	var ws []words
+	var descs []string
+	err = s.scanEachOn(ctx, tx, "SELECT data FROM reminder_lists WHERE list = ? ORDER BY list, "+order+" LIMIT ? OFFSET ?",
+		[]any{list, limit, offset}, func(r *sql.Rows, data *sql.RawBytes) error {
+			if err := r.Scan(data); err != nil {
+				return err
+			}
+			rem, w, desc, err := unpackListRow(*data)
+			if err != nil {
+				return err
+			}
+			p.Rows, ws, descs = append(p.Rows, rem), append(ws, w), append(descs, desc)
+			return nil
+		})
+	if err != nil {
+		return p, false, err
+	}
+	tpl, err := s.messageTemplates(ctx)
+	if err != nil {
+		return p, false, err
+	}
+	for i := range p.Rows {
+		set.word(tpl, &p.Rows[i], &ws[i], descs[i])
+	}
+	return p, true, nil
+}
+
+// word fills Why and Message of r from its words w; desc is what was
+// bought, when it is named.
+func (set shopSettings) word(tpl messageTemplates, r *Reminder, w *words, desc string) {
+	fields := set.fields(w, desc)
+	r.Why = why(&w.c, w.shown, fields)
+	r.Message = tpl.render(r.Kind, fields)
+}
+
+// refreshLists works the kept lists out again inside tx, after the other
+// derived rows: the whole lists when all is set or they are of another
+// day, otherwise those of the customers in ids.
+func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
+	var day Day
+	if err := tx.QueryRowContext(ctx, "SELECT list_day FROM reminder_cache").Scan(&day); err != nil {
+		return err
+	}
+	d := s.Today()
+	all = all || day != d
+	if !all && len(ids) == 0 {
+		return nil
+	}
+	counts := map[int]listCounts{
+		listToday:    {listToday, map[listCount]int{}},
+		listUpcoming: {listUpcoming, map[listCount]int{}},
+	}
+	var v *derivedView
+	if all {
+		for _, q := range []string{"UPDATE reminder_cache SET list_day = 0", "DELETE FROM reminder_lists", "DELETE FROM reminder_list_counts"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		var err error
+		if v, err = s.viewOn(ctx, tx, set, d); err != nil || v == nil {
+			return err // no view: the lists are not kept
+		}
+		ids = v.slowIDs()
+	} else {
+		if err := s.dropListRows(ctx, tx, ids, counts); err != nil {
+			return err
+		}
+	}
+	fs, err := s.readFacts(ctx, tx, set, d, ids, false)
+	if err != nil {
+		return err
+	}
+	rows := newDemoInsert(ctx, tx, "reminder_lists", "list, grp, due, name, kind, customer_id, key, data")
+	for _, list := range []int{listToday, listUpcoming} {
+		var rs []Reminder
+		var ws []words
+		if list == listToday {
+			rs, ws, err = s.collectToday(ctx, tx, v, fs, d)
+		} else {
+			rs, ws, err = s.collectUpcoming(ctx, tx, v, fs, d, d.AddDays(upcomingDays))
+		}
+		if err != nil {
+			return err
+		}
+		wp := make([]*words, len(ws))
+		for i := range ws {
+			wp[i] = &ws[i]
+		}
+		descs, err := s.namedDescriptions(ctx, tx, wp, namedPurchases(wp))
+		if err != nil {
+			return err
+		}
+		for i := range rs {
+			r := &rs[i]
+			counts[list].add(r, 1)
+			rows.add(list, listClass(list, r), int64(r.Due), r.CustomerName, string(r.Kind), r.CustomerID, r.Key, packListRow(r, wp[i], descs[i]))
+		}
+	}
+	if err := rows.close(); err != nil {
+		return err
+	}
+	for _, list := range []int{listToday, listUpcoming} {
+		c := counts[list]
+		// In order, so that the same shop gives the same bytes.
+		keys := slices.SortedFunc(maps.Keys(c.n), compareListCounts)
+		for _, k := range keys {
+			n := c.n[k]
+			if n == 0 {
+				continue
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO reminder_list_counts(list, grp, kind, n) VALUES (?, ?, ?, ?)
+				ON CONFLICT(list, grp, kind) DO UPDATE SET n = n + excluded.n`, c.list, k.class, string(k.kind), n)
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM reminder_list_counts WHERE n = 0"); err != nil {
+		return err
+	}
+	if all {
+		_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET list_day = ?", int64(d))
+	}
+	return err
+}
+
+// dropListRows removes the list rows of the customers in ids and takes
+// them off counts.
+func (s *Store) dropListRows(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int]listCounts) error {
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		err := s.scanEachOn(ctx, tx, "SELECT list, grp, kind, count(*) FROM reminder_lists WHERE customer_id"+in+" GROUP BY list, grp, kind", args,
+			func(r *sql.Rows, _ *sql.RawBytes) error {
+				var list, n int
+				var k listCount
+				if err := r.Scan(&list, &k.class, &k.kind, &n); err != nil {
+					return err
+				}
+				if c, ok := counts[list]; ok {
+					c.n[k] -= n
+				}
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reminder_lists WHERE customer_id"+in, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// namedDescriptions is, for each of ws, what was bought as its message
+// names it (finishNamed's choice), read through q.
+func (s *Store) namedDescriptions(ctx context.Context, q querier, ws []*words, named map[ID]bool) ([]string, error) {
+	var ids []ID
+	for _, w := range ws {
+		if !w.known && named[w.last.ID] {
+			ids = append(ids, w.last.ID)
+		}
+	}
+	desc, err := s.purchaseDescriptionsOn(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		if !named[w.last.ID] {
+			continue
+		}
+		if w.known {
+			out[i] = w.desc
+		} else {
+			out[i] = desc[w.last.ID]
+		}
+	}
+	return out, nil
+}
+
+// packListRow packs a listed reminder (without Why and Message), its
+// words and what was bought as its message names it.
+func packListRow(r *Reminder, w *words, desc string) []byte {
+	p := packer{b: make([]byte, 0, 192)}
+	p.str(r.Key)
+	p.str(string(r.Kind))
+	p.int(r.CustomerID)
+	p.str(r.CustomerName)
+	p.str(r.Phone)
+	p.str(r.Email)
+	p.str(r.Subject)
+	p.day(r.Due)
+	p.day(r.ShownFrom)
+	p.day(r.Until)
+	p.str(string(r.State))
+	p.day(r.SnoozedUntil)
+	p.day(r.DoneOn)
+	p.str(r.Staff)
+	p.str(r.Reason)
+	p.int(int64(r.OverdueDays))
+	p.bool(r.OpenComplaint)
+	c := &w.c
+	p.str(string(c.kind))
+	p.str(c.subject)
+	p.str(c.tag)
+	p.int(c.id)
+	p.str(c.suffix)
+	p.day(c.due)
+	p.day(c.shownFrom)
+	p.day(c.until)
+	p.bool(c.openComplaint)
+	p.day(c.event)
+	p.int(int64(c.amount))
+	p.int(c.points)
+	p.str(c.text)
+	p.int(int64(c.years))
+	p.bool(c.never)
+	p.str(w.name)
+	p.day(w.asOf)
+	p.day(w.shown)
+	p.int(w.points)
+	p.purchase(w.last)
+	p.str(desc)
+	return p.b
+}
+
+func unpackListRow(b []byte) (Reminder, words, string, error) {
+	u := unpacker{b: b}
+	var r Reminder
+	var w words
+	r.Key = u.str()
+	r.Kind = Kind(u.word())
+	r.CustomerID = u.int()
+	r.CustomerName = u.str()
+	r.Phone = u.str()
+	r.Email = u.str()
+	r.Subject = u.str()
+	r.Due = u.day()
+	r.ShownFrom = u.day()
+	r.Until = u.day()
+	r.State = State(u.word())
+	r.SnoozedUntil = u.day()
+	r.DoneOn = u.day()
+	r.Staff = u.str()
+	r.Reason = u.str()
+	r.OverdueDays = int(u.int())
+	r.OpenComplaint = u.bool()
+	c := &w.c
+	c.kind = Kind(u.word())
+	c.subject = u.word()
+	c.tag = u.word()
+	c.id = u.int()
+	c.suffix = u.word()
+	c.due = u.day()
+	c.shownFrom = u.day()
+	c.until = u.day()
+	c.openComplaint = u.bool()
+	c.event = u.day()
+	c.amount = Cents(u.int())
+	c.points = u.int()
+	c.text = u.str()
+	c.years = int(u.int())
+	c.never = u.bool()
+	w.name = u.str()
+	w.asOf = u.day()
+	w.shown = u.day()
+	w.points = u.int()
+	w.last = u.purchase()
+	desc := u.str()
+	if u.err == nil && len(u.b) != 0 {
+		u.err = errBadDerived
+	}
+	return r, w, desc, u.err
+}
