@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -223,79 +224,116 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 	return p, nil
 }
 
-// keptPage reads a page from the kept lists, in one snapshot; ok is false
-// when they are not those of d.
+// keptPage reads a page from the kept lists; ok is false when they are not
+// those of d. One statement reads the settings, the lists' day, the counts
+// and the page, so that all come from the same commit.
 func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, offset, limit int) (p ReminderPage, ok bool, err error) {
 	if !s.keepLists.Load() || s.skipDerived {
 		return p, false, nil
-	}
-	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return p, false, s.explain(err)
-	}
-	defer tx.Rollback()
-	set, err := s.readSettings(ctx, tx)
-	if err != nil {
-		return p, false, err
-	}
-	var fingerprint string
-	var day Day
-	var dirty bool
-	err = tx.QueryRowContext(ctx, "SELECT fingerprint, list_day, EXISTS (SELECT 1 FROM reminder_dirty) FROM reminder_cache").Scan(&fingerprint, &day, &dirty)
-	if err != nil {
-		return p, false, s.explain(err)
-	}
-	if fingerprint != set.fingerprint || day != d || dirty {
-		return p, false, nil
-	}
-	counts := listCounts{list, map[listCount]int{}}
-	err = s.scanEachOn(ctx, tx, "SELECT grp, kind, n FROM reminder_list_counts WHERE list = ?", []any{list},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			var k listCount
-			var n int
-			if err := r.Scan(&k.class, &k.kind, &n); err != nil {
-				return err
-			}
-			counts.n[k] += n
-			return nil
-		})
-	if err != nil {
-		return p, false, err
-	}
-	p.Offset = offset
-	counts.fill(&p)
-	if limit == 0 || offset >= p.Total {
-		return p, true, nil
 	}
 	order := "due, name, kind, customer_id, key"
 	if grouped {
 		order = "grp, " + order
 	}
+	args := []any{list, limit, offset, "rules", "loyalty", "shop_name"}
+	for _, k := range Kinds {
+		args = append(args, templateKey(k))
+	}
+	q := `SELECT 0, key, value, NULL FROM settings WHERE key IN (?4` + strings.Repeat(",?", len(args)-4) + `)
+		UNION ALL SELECT 1, fingerprint, list_day, EXISTS (SELECT 1 FROM reminder_dirty) FROM reminder_cache
+		UNION ALL SELECT 2, grp, kind, n FROM reminder_list_counts WHERE list = ?1
+		UNION ALL SELECT * FROM (SELECT 3, NULL, NULL, data FROM reminder_lists WHERE list = ?1 ORDER BY list, ` + order + ` LIMIT ?2 OFFSET ?3)`
+	settings := map[string]string{}
+	var fingerprint string
+	var day Day
+	var dirty bool
+	counts := listCounts{list, map[listCount]int{}}
 	var ws []words
 	var descs []string
-	err = s.scanEachOn(ctx, tx, "SELECT data FROM reminder_lists WHERE list = ? ORDER BY list, "+order+" LIMIT ? OFFSET ?",
-		[]any{list, limit, offset}, func(r *sql.Rows, data *sql.RawBytes) error {
-			if err := r.Scan(data); err != nil {
-				return err
-			}
-			rem, w, desc, err := unpackListRow(*data)
+	var a, b, c sql.RawBytes
+	stmt, err := s.pageStatement(ctx, grouped, q)
+	if err != nil {
+		return p, false, err
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return p, false, s.explain(err)
+	}
+	defer rows.Close()
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var part int
+		if err := r.Scan(&part, &a, &b, &c); err != nil {
+			return err
+		}
+		switch part {
+		case 0:
+			settings[string(a)] = string(b)
+		case 1:
+			fingerprint = string(a)
+			n, _ := strconv.Atoi(string(b))
+			day, dirty = Day(n), string(c) != "0"
+		case 2:
+			class, _ := strconv.Atoi(string(a))
+			n, _ := strconv.Atoi(string(c))
+			counts.n[listCount{class, Kind(b)}] += n
+		case 3:
+			rem, w, desc, err := unpackListRow(c)
 			if err != nil {
 				return err
 			}
 			p.Rows, ws, descs = append(p.Rows, rem), append(ws, w), append(descs, desc)
-			return nil
-		})
+		}
+		return nil
+	})
+	if err != nil {
+		return p, false, s.explain(err)
+	}
+	set, err := settingsFrom(settings)
 	if err != nil {
 		return p, false, err
 	}
-	tpl, err := s.messageTemplates(ctx)
-	if err != nil {
-		return p, false, err
+	if fingerprint != set.fingerprint || day != d || dirty {
+		return ReminderPage{}, false, nil
 	}
+	p.Offset = offset
+	counts.fill(&p)
+	tpl := templatesFrom(templateTexts(settings))
 	for i := range p.Rows {
 		set.word(tpl, &p.Rows[i], &ws[i], descs[i])
 	}
 	return p, true, nil
+}
+
+// pageStatement is q, the statement of keptPage, prepared once: a page is
+// read often and quickly, and preparing it costs as much as running it.
+func (s *Store) pageStatement(ctx context.Context, grouped bool, q string) (*sql.Stmt, error) {
+	i := 0
+	if grouped {
+		i = 1
+	}
+	if st := s.pageStmts[i].Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.reader().PrepareContext(ctx, q)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	if !s.pageStmts[i].CompareAndSwap(nil, st) {
+		st.Close()
+		return s.pageStmts[i].Load(), nil
+	}
+	return st, nil
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // word fills Why and Message of r from its words w; desc is what was

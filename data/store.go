@@ -73,8 +73,9 @@ type Store struct {
 	keepDerived atomic.Bool
 	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
 	skipDerived bool
-	search      customerIndex // see search.go
-	todaySize   atomic.Int64  // the length of the last Today list, to size the next
+	search      customerIndex               // see search.go
+	todaySize   atomic.Int64                // the length of the last Today list, to size the next
+	pageStmts   [2]atomic.Pointer[sql.Stmt] // a page of the kept lists, in each order (lists.go)
 }
 
 // Options change how a database is opened.

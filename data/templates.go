@@ -3,12 +3,14 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"text/template/parse"
 )
@@ -57,18 +59,38 @@ func templateKey(k Kind) string { return "template." + string(k) }
 // Templates returns the message template of every kind: the owner's where
 // set, else the default.
 func (s *Store) Templates(ctx context.Context) (map[Kind]string, error) {
+	keys := make([]any, len(Kinds))
+	for i, k := range Kinds {
+		keys[i] = templateKey(k)
+	}
+	set := make(map[string]string, len(Kinds))
+	err := s.scanEach(ctx, "SELECT key, value FROM settings WHERE key IN (?"+strings.Repeat(",?", len(keys)-1)+")", keys,
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			var k, v string
+			if err := r.Scan(&k, &v); err != nil {
+				return err
+			}
+			set[k] = v
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return templateTexts(set), nil
+}
+
+// templateTexts are the templates of each kind from the stored settings
+// (by key): the owner's where set, else the default.
+func templateTexts(set map[string]string) map[Kind]string {
 	out := make(map[Kind]string, len(Kinds))
 	for _, k := range Kinds {
-		v, err := s.Setting(ctx, templateKey(k))
-		if err != nil {
-			return nil, err
-		}
+		v := set[templateKey(k)]
 		if strings.TrimSpace(v) == "" {
 			v = DefaultTemplate(k)
 		}
 		out[k] = v
 	}
-	return out, nil
+	return out
 }
 
 // SetTemplate stores the owner's template for a kind after trying it on a
@@ -232,16 +254,49 @@ func (s *Store) messageTemplates(ctx context.Context) (messageTemplates, error) 
 	if err != nil {
 		return messageTemplates{}, err
 	}
+	return templatesFrom(texts), nil
+}
+
+// templatesFrom parses the templates of each kind (texts).
+func templatesFrom(texts map[Kind]string) messageTemplates {
 	m := messageTemplates{t: map[Kind]*template.Template{}, err: map[Kind]error{}}
 	for k, text := range texts {
-		t, err := parseMessage(text)
+		t, err := parsedMessage(text)
 		if err != nil {
 			m.err[k] = err
 			continue
 		}
 		m.t[k] = t
 	}
-	return m, nil
+	return m
+}
+
+// parsedMessages keeps the templates parsed, by text: every list renders
+// with them, and parsing costs more than rendering a page. A parsed
+// template is only read, so it may be shared.
+var parsedMessages = struct {
+	sync.Mutex
+	m map[string]parsedTemplate
+}{m: map[string]parsedTemplate{}}
+
+type parsedTemplate struct {
+	t   *template.Template
+	err error
+}
+
+// parsedMessage is parseMessage, once for each text.
+func parsedMessage(text string) (*template.Template, error) {
+	parsedMessages.Lock()
+	defer parsedMessages.Unlock()
+	if p, ok := parsedMessages.m[text]; ok {
+		return p.t, p.err
+	}
+	t, err := parseMessage(text)
+	if len(parsedMessages.m) >= 256 {
+		clear(parsedMessages.m) // templates edited over and over
+	}
+	parsedMessages.m[text] = parsedTemplate{t, err}
+	return t, err
 }
 
 // render never fails: a broken template gives "(template error: …)".

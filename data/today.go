@@ -65,6 +65,11 @@ func (s *Store) readSettings(ctx context.Context, q querier) (shopSettings, erro
 	if err := rows.Err(); err != nil {
 		return shopSettings{}, s.explain(err)
 	}
+	return settingsFrom(v)
+}
+
+// settingsFrom works the settings out from their stored values.
+func settingsFrom(v map[string]string) (shopSettings, error) {
 	rules, err := rulesFrom(v["rules"])
 	if err != nil {
 		return shopSettings{}, err
