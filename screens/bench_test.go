@@ -142,7 +142,7 @@ func BenchmarkTodayScreen(b *testing.B) {
 		n := float64(max(b.N, 1))
 		b.ReportMetric(float64(load.Microseconds())/1000/n, "load-ms/op")
 		b.ReportMetric(float64(draw.Microseconds())/1000/n, "draw-ms/op")
-		b.ReportMetric(float64(len(t.loaded)), "reminders")
+		b.ReportMetric(float64(len(t.loaded)), "rows")
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(max(b.N, 1)), "ms/op")
 	})
 }

@@ -234,8 +234,8 @@ func trayAvailable() bool {
 func (p *popups) refreshCount() {
 	day := p.a.Today()
 	background(p.a, func(ctx context.Context) (int, error) {
-		rs, err := p.a.store.TodayList(ctx, day)
-		return len(rs), err
+		page, err := p.a.store.TodayPage(ctx, day, 0, 0)
+		return page.Total, err
 	}, func(n int, err error) {
 		if err == nil {
 			p.setCount(n)

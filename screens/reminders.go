@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -21,6 +22,19 @@ import (
 type reminderRow struct {
 	heading  string
 	reminder *data.Reminder
+	pending  bool // a reminder of a paged list not read yet
+}
+
+// pageSize is how many reminders a paged list reads at once.
+const pageSize = 50
+
+// pager reads the reminders of a long list a page at a time, as its
+// pending rows come into view.
+type pager struct {
+	slots []int // the row of each reminder, in the list's order
+	next  int   // how many have been read
+	busy  bool
+	read  func(ctx context.Context, offset, limit int) (data.ReminderPage, error)
 }
 
 // reminderPane is a list of reminders with a detail panel and the actions
@@ -46,6 +60,8 @@ type reminderPane struct {
 	obligations map[string]data.Obligation
 	// readOnly hides the actions (for rows already done).
 	readOnly bool
+	pages    *pager // for a paged list
+	at       int    // the row selected
 	split    *container.Split
 	obj      fyne.CanvasObject
 }
@@ -74,6 +90,9 @@ func newReminderPane(a *App, empty string) *reminderPane {
 				return
 			}
 			r := p.rows[i]
+			if r.pending {
+				p.more(i)
+			}
 			if r.reminder == nil {
 				head.SetText(r.heading)
 				head.Show()
@@ -94,6 +113,15 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	)
 	last := -1
 	p.list.OnSelected = func(i widget.ListItemID) {
+		p.at = i
+		if i < len(p.rows) && p.rows[i].pending {
+			// Not read yet: its details come with its page.
+			last = i
+			p.selected = nil
+			p.showDetail()
+			p.more(i)
+			return
+		}
 		if i < len(p.rows) && p.rows[i].reminder == nil {
 			// Headings are not selectable: go on in the direction of travel.
 			next := i + 1
@@ -188,6 +216,65 @@ func (p *reminderPane) set(rows []reminderRow) {
 	}
 	p.showDetail()
 	p.loadObligations()
+}
+
+// setPaged replaces the rows with those of a paged list: first holds the
+// first page, read reads the others.
+func (p *reminderPane) setPaged(rows []reminderRow, first data.ReminderPage, read func(ctx context.Context, offset, limit int) (data.ReminderPage, error)) {
+	pg := &pager{read: read}
+	for i, r := range rows {
+		if r.pending {
+			pg.slots = append(pg.slots, i)
+		}
+	}
+	pg.fill(rows, first)
+	p.pages = pg
+	p.set(rows)
+}
+
+// fill puts the reminders of page into their rows.
+func (pg *pager) fill(rows []reminderRow, page data.ReminderPage) {
+	for i := range page.Rows {
+		k := page.Offset + i
+		if k < len(pg.slots) {
+			rows[pg.slots[k]] = reminderRow{reminder: &page.Rows[i]}
+		}
+	}
+	pg.next = max(pg.next, page.Offset+len(page.Rows))
+}
+
+// more reads the reminders of a paged list up to row and a page beyond,
+// unless a read is on its way.
+func (p *reminderPane) more(row int) {
+	pg := p.pages
+	if pg == nil || pg.busy || pg.next >= len(pg.slots) {
+		return
+	}
+	pg.busy = true
+	offset := pg.next
+	limit := sort.SearchInts(pg.slots, row) - offset + pageSize
+	background(p.a, func(ctx context.Context) (data.ReminderPage, error) {
+		return pg.read(ctx, offset, limit)
+	}, func(page data.ReminderPage, err error) {
+		pg.busy = false
+		if p.pages != pg {
+			return // the list was read again meanwhile
+		}
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		if page.Total != len(pg.slots) || len(page.Rows) == 0 {
+			return // it changed: the reload that follows every change reads it again
+		}
+		pg.fill(p.rows, page)
+		p.list.Refresh()
+		if p.selected == nil && p.at >= 0 && p.at < len(p.rows) && p.rows[p.at].reminder != nil {
+			p.selected = p.rows[p.at].reminder
+			p.showDetail()
+		}
+		p.loadObligations()
+	})
 }
 
 // loadObligations fetches the promises and complaints behind the rows.

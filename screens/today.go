@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -48,7 +47,8 @@ func (t *todayScreen) content() fyne.CanvasObject { return t.obj }
 func (t *todayScreen) focus() { t.a.win.Canvas().Focus(t.due.list) }
 
 type todayData struct {
-	due, upcoming, done []data.Reminder
+	upcoming data.ReminderPage
+	done     []data.Reminder
 }
 
 func (t *todayScreen) reload() {
@@ -60,18 +60,23 @@ func (t *todayScreen) reload() {
 // loadDue fills the To do tab. It comes first and alone: in a large shop
 // the other two tabs take as long again, and the day's work can start
 // before they are in.
+// In a large shop the lists run to thousands: only their counts and first
+// page are read, and the rest a page at a time as the list scrolls.
 func (t *todayScreen) loadDue(day data.Day) {
-	background(t.a, func(ctx context.Context) ([]data.Reminder, error) {
-		return t.a.store.TodayList(ctx, day)
-	}, func(due []data.Reminder, err error) {
+	read := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+		return t.a.store.TodayGroupedPage(ctx, day, offset, limit)
+	}
+	background(t.a, func(ctx context.Context) (data.ReminderPage, error) {
+		return read(ctx, 0, pageSize)
+	}, func(due data.ReminderPage, err error) {
 		if err != nil {
 			t.a.showError(err)
 			return
 		}
-		t.loaded = due
-		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), len(due), countOverdue(due)))
-		t.due.set(groupForToday(due))
-		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", len(due))
+		t.loaded = due.Rows
+		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), due.Total, due.Overdue))
+		t.due.setPaged(groupForToday(due), due, read)
+		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", due.Total)
 		t.tabs.Refresh()
 		if t.due.selected == nil {
 			t.due.selectFirst()
@@ -81,10 +86,13 @@ func (t *todayScreen) loadDue(day data.Day) {
 
 // loadTabs fills the Upcoming and Done today tabs.
 func (t *todayScreen) loadTabs(day data.Day) {
+	read := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+		return t.a.store.UpcomingPage(ctx, day, 7, offset, limit)
+	}
 	background(t.a, func(ctx context.Context) (todayData, error) {
 		var d todayData
 		var err error
-		if d.upcoming, err = t.a.store.Upcoming(ctx, day, 7); err != nil {
+		if d.upcoming, err = read(ctx, 0, pageSize); err != nil {
 			return d, err
 		}
 		d.done, err = t.a.store.HandledOn(ctx, day)
@@ -94,46 +102,37 @@ func (t *todayScreen) loadTabs(day data.Day) {
 			t.a.showError(err)
 			return
 		}
-		t.upcoming.set(groupByDay(d.upcoming))
+		t.upcoming.setPaged(groupByDay(d.upcoming), d.upcoming, read)
 		t.doneList.set(groupByKind(d.done))
-		t.tabs.Items[1].Text = fmt.Sprintf("Upcoming (%d)", len(d.upcoming))
+		t.tabs.Items[1].Text = fmt.Sprintf("Upcoming (%d)", d.upcoming.Total)
 		t.tabs.Items[2].Text = fmt.Sprintf("Done today (%d)", len(d.done))
 		t.tabs.Refresh()
 	})
 }
 
-func countOverdue(rs []data.Reminder) int {
-	n := 0
-	for _, r := range rs {
-		if r.OverdueDays > 0 {
-			n++
-		}
-	}
-	return n
-}
-
-// groupForToday puts open complaints first, then overdue, then the rest by kind.
-func groupForToday(rs []data.Reminder) []reminderRow {
-	var complaints, overdue []data.Reminder
-	byKind := map[data.Kind][]data.Reminder{}
-	for _, r := range rs {
+// groupForToday puts open complaints first, then overdue, then the rest by
+// kind: the list's groups with their counts, their reminders still to read.
+func groupForToday(p data.ReminderPage) []reminderRow {
+	var complaints, overdue int
+	byKind := map[data.Kind]int{}
+	for _, g := range p.Groups {
 		switch {
-		case r.OpenComplaint:
-			complaints = append(complaints, r)
-		case r.OverdueDays > 0:
-			overdue = append(overdue, r)
+		case g.OpenComplaints:
+			complaints += g.Count
+		case g.Overdue:
+			overdue += g.Count
 		default:
-			byKind[r.Kind] = append(byKind[r.Kind], r)
+			byKind[g.Kind] += g.Count
 		}
 	}
 	var rows []reminderRow
-	add := func(title string, list []data.Reminder) {
-		if len(list) == 0 {
+	add := func(title string, n int) {
+		if n == 0 {
 			return
 		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s (%d)", title, len(list))})
-		for i := range list {
-			rows = append(rows, reminderRow{reminder: &list[i]})
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s (%d)", title, n)})
+		for range n {
+			rows = append(rows, reminderRow{pending: true})
 		}
 	}
 	add("Open complaints", complaints)
@@ -163,17 +162,14 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 	return rows
 }
 
-func groupByDay(rs []data.Reminder) []reminderRow {
-	sorted := append([]data.Reminder(nil), rs...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Due < sorted[j].Due })
+func groupByDay(p data.ReminderPage) []reminderRow {
 	var rows []reminderRow
-	var cur data.Day
-	for i := range sorted {
-		if sorted[i].Due != cur {
-			cur = sorted[i].Due
-			rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s", cur.Weekday(), longDate(cur))})
+	for _, g := range p.Groups {
+		cur := g.Day
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s", cur.Weekday(), longDate(cur))})
+		for range g.Count {
+			rows = append(rows, reminderRow{pending: true})
 		}
-		rows = append(rows, reminderRow{reminder: &sorted[i]})
 	}
 	return rows
 }

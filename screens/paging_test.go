@@ -1,0 +1,111 @@
+package screens
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"regulars/data"
+)
+
+// TestTodayListReadsPagesAsItScrolls: a long To do list reads its counts and
+// first page, and the rest as it scrolls; the rows end up those of the
+// whole list, grouped as ever.
+func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	day := mustDay("2026-06-15")
+	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.GenerateDemo(ctx, data.DemoOptions{Customers: 600, Seed: 2, End: day}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.TodayList(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 2*pageSize {
+		t.Fatalf("only %d reminders on Today: too few to page", len(all))
+	}
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetBool("shift.chosen", true)
+	fa.Preferences().SetBool("firstrun.done", true)
+	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "today",
+		Clock: &fakeClock{now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
+	t.Cleanup(func() { a.win.Close() })
+	a.win.Resize(fyne.NewSize(1280, 800))
+	td := a.screens["today"].(*todayScreen)
+	if len(td.loaded) != pageSize {
+		t.Fatalf("the first read brought %d reminders, want %d", len(td.loaded), pageSize)
+	}
+	want := groupedToday(all)
+	got := remindersOf(td.due.rows)
+	if len(got) != len(want) || slices.Index(got, "(pending)") != pageSize || !slices.Equal(got[:pageSize], want[:pageSize]) {
+		t.Fatalf("%d reminder rows (first pending at %d), want %d with the first %d read", len(got), slices.Index(got, "(pending)"), len(want), pageSize)
+	}
+	if !strings.Contains(td.tabs.Items[0].Text, strconv.Itoa(len(all))) {
+		t.Errorf("tab %q for %d reminders", td.tabs.Items[0].Text, len(all))
+	}
+	// Down the keyboard past the first page: the reminder there comes with
+	// its details.
+	td.due.selectFirst()
+	for range pageSize + 5 {
+		td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	}
+	if r := td.due.selected; r == nil || td.due.rows[td.due.at].reminder != r {
+		t.Fatalf("after moving down past the first page: selected %v at row %d", r, td.due.at)
+	}
+	// Scrolling to the end reads what is in between.
+	td.due.list.ScrollToBottom()
+	td.due.list.Refresh()
+	a.win.Canvas().Capture()
+	td.due.more(len(td.due.rows) - 1)
+	if got := remindersOf(td.due.rows); !slices.Equal(got, want) {
+		t.Fatalf("after scrolling the rows differ from the whole list's:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
+	}
+}
+
+// groupedToday is a whole To do list in the screen's order: open
+// complaints, overdue, then by kind, each in the list's order.
+func groupedToday(rs []data.Reminder) []string {
+	rank := func(r data.Reminder) int {
+		switch {
+		case r.OpenComplaint:
+			return 0
+		case r.OverdueDays > 0:
+			return 1
+		}
+		return 2 + slices.Index(data.Kinds, r.Kind)
+	}
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b data.Reminder) int { return rank(a) - rank(b) })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Key + " " + r.Message
+	}
+	return out
+}
+
+// remindersOf lists the reminders of rows, "(pending)" for those not read.
+func remindersOf(rows []reminderRow) []string {
+	var out []string
+	for _, r := range rows {
+		switch {
+		case r.pending:
+			out = append(out, "(pending)")
+		case r.reminder != nil:
+			out = append(out, r.reminder.Key+" "+r.reminder.Message)
+		}
+	}
+	return out
+}
