@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
@@ -18,11 +19,10 @@ import (
 // and the page it shows: the cost no longer grows with the list. Every
 // write transaction works the lists of the customers it touched out again
 // (a customer's reminders, their words included, depend on nothing but the
-// customer's own facts, the rules and the scheme); a new day, new rules or
-// a new scheme work the whole lists out again. Only the messages are
-// rendered when read, so that templates and the shop's name can change
-// without touching the rows. For any other day, or while customers wait to
-// be worked out again, a page is cut from the whole list.
+// customer's own facts, the rules, the scheme, the templates and the
+// shop's name); a new day or a change to any of the others works the whole
+// lists out again. For any other day, or while customers wait to be worked
+// out again, a page is cut from the whole list.
 
 // The lists kept, in reminder_lists.list.
 const (
@@ -225,8 +225,9 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 }
 
 // keptPage reads a page from the kept lists; ok is false when they are not
-// those of d. One statement reads the settings, the lists' day, the counts
-// and the page, so that all come from the same commit.
+// those of d. One statement checks that they are of d and were worked out
+// under the settings there are now, and reads the counts and the page, so
+// that all come from the same commit.
 func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, offset, limit int) (p ReminderPage, ok bool, err error) {
 	if !s.keepLists.Load() || s.skipDerived {
 		return p, false, nil
@@ -235,74 +236,72 @@ func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, off
 	if grouped {
 		order = "grp, " + order
 	}
-	args := []any{list, limit, offset, "rules", "loyalty", "shop_name"}
-	for _, k := range Kinds {
-		args = append(args, templateKey(k))
-	}
-	q := `SELECT 0, key, value, NULL FROM settings WHERE key IN (?4` + strings.Repeat(",?", len(args)-4) + `)
-		UNION ALL SELECT 1, fingerprint, list_day, EXISTS (SELECT 1 FROM reminder_dirty) FROM reminder_cache
+	q := `SELECT 1, list_day, fingerprint <> '' AND NOT EXISTS (SELECT 1 FROM reminder_dirty) AND list_settings IS ?4 || ` + listSettingsSQL + `, NULL
+		FROM reminder_cache
 		UNION ALL SELECT 2, grp, kind, n FROM reminder_list_counts WHERE list = ?1
 		UNION ALL SELECT * FROM (SELECT 3, NULL, NULL, data FROM reminder_lists WHERE list = ?1 ORDER BY list, ` + order + ` LIMIT ?2 OFFSET ?3)`
-	settings := map[string]string{}
-	var fingerprint string
-	var day Day
-	var dirty bool
-	counts := listCounts{list, map[listCount]int{}}
-	var ws []words
-	var descs []string
-	var a, b, c sql.RawBytes
 	stmt, err := s.pageStatement(ctx, grouped, q)
 	if err != nil {
 		return p, false, err
 	}
-	rows, err := stmt.QueryContext(ctx, args...)
+	rows, err := stmt.QueryContext(ctx, list, limit, offset, listsVersion)
 	if err != nil {
 		return p, false, s.explain(err)
 	}
-	defer rows.Close()
+	p.Rows = make([]Reminder, 0, min(limit, 200))
+	var day Day
+	var usable bool
+	counts := listCounts{list, map[listCount]int{}}
+	var a, b, c sql.RawBytes
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var part int
 		if err := r.Scan(&part, &a, &b, &c); err != nil {
 			return err
 		}
 		switch part {
-		case 0:
-			settings[string(a)] = string(b)
 		case 1:
-			fingerprint = string(a)
-			n, _ := strconv.Atoi(string(b))
-			day, dirty = Day(n), string(c) != "0"
+			n, _ := strconv.Atoi(string(a))
+			day, usable = Day(n), string(b) == "1"
 		case 2:
 			class, _ := strconv.Atoi(string(a))
 			n, _ := strconv.Atoi(string(c))
 			counts.n[listCount{class, Kind(b)}] += n
 		case 3:
-			rem, w, desc, err := unpackListRow(c)
+			rem, err := unpackListRow(c)
 			if err != nil {
 				return err
 			}
-			p.Rows, ws, descs = append(p.Rows, rem), append(ws, w), append(descs, desc)
+			p.Rows = append(p.Rows, rem)
 		}
 		return nil
 	})
 	if err != nil {
 		return p, false, s.explain(err)
 	}
-	set, err := settingsFrom(settings)
-	if err != nil {
-		return p, false, err
-	}
-	if fingerprint != set.fingerprint || day != d || dirty {
+	if !usable || day != d {
 		return ReminderPage{}, false, nil
 	}
 	p.Offset = offset
 	counts.fill(&p)
-	tpl := templatesFrom(templateTexts(settings))
-	for i := range p.Rows {
-		set.word(tpl, &p.Rows[i], &ws[i], descs[i])
-	}
 	return p, true, nil
 }
+
+// listsVersion changes whenever what the kept lists hold or how it is
+// worked out changes: lists of another version are worked out again.
+const listsVersion = derivedVersion + ", lists 1\n"
+
+// listSettingsSQL is, in SQL, every setting the kept lists are worked out
+// from: the rules, the scheme, the shop's name and the templates. The lists
+// keep it with listsVersion before it (reminder_cache.list_settings), and
+// are used only while the settings are the same.
+var listSettingsSQL = func() string {
+	keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
+	for _, k := range Kinds {
+		keys = append(keys, "'"+templateKey(k)+"'")
+	}
+	return "(SELECT COALESCE(group_concat(key || char(1) || value, char(0) ORDER BY key), '') FROM settings WHERE key IN (" +
+		strings.Join(keys, ", ") + "))"
+}()
 
 // pageStatement is q, the statement of keptPage, prepared once: a page is
 // read often and quickly, and preparing it costs as much as running it.
@@ -345,15 +344,22 @@ func (set shopSettings) word(tpl messageTemplates, r *Reminder, w *words, desc s
 }
 
 // refreshLists works the kept lists out again inside tx, after the other
-// derived rows: the whole lists when all is set or they are of another
-// day, otherwise those of the customers in ids.
+// derived rows: the whole lists when all is set, they are of another day
+// or their words were rendered with another shop name or other templates;
+// otherwise those of the customers in ids.
 func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
 	var day Day
-	if err := tx.QueryRowContext(ctx, "SELECT list_day FROM reminder_cache").Scan(&day); err != nil {
+	var same bool
+	err := tx.QueryRowContext(ctx, "SELECT list_day, list_settings IS ? || "+listSettingsSQL+" FROM reminder_cache", listsVersion).Scan(&day, &same)
+	if err != nil {
+		return err
+	}
+	texts, err := s.templatesOn(ctx, tx)
+	if err != nil {
 		return err
 	}
 	d := s.Today()
-	all = all || day != d
+	all = all || day != d || !same
 	if !all && len(ids) == 0 {
 		return nil
 	}
@@ -368,7 +374,6 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 				return err
 			}
 		}
-		var err error
 		if v, err = s.viewOn(ctx, tx, set, d); err != nil || v == nil {
 			return err // no view: the lists are not kept
 		}
@@ -382,6 +387,7 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 	if err != nil {
 		return err
 	}
+	tpl := templatesFrom(texts)
 	rows := newDemoInsert(ctx, tx, "reminder_lists", "list, grp, due, name, kind, customer_id, key, data")
 	for _, list := range []int{listToday, listUpcoming} {
 		var rs []Reminder
@@ -404,8 +410,9 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 		}
 		for i := range rs {
 			r := &rs[i]
+			set.word(tpl, r, wp[i], descs[i])
 			counts[list].add(r, 1)
-			rows.add(list, listClass(list, r), int64(r.Due), r.CustomerName, string(r.Kind), r.CustomerID, r.Key, packListRow(r, wp[i], descs[i]))
+			rows.add(list, listClass(list, r), int64(r.Due), r.CustomerName, string(r.Kind), r.CustomerID, r.Key, packListRow(r))
 		}
 	}
 	if err := rows.close(); err != nil {
@@ -431,7 +438,7 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 		return err
 	}
 	if all {
-		_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET list_day = ?", int64(d))
+		_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET list_day = ?, list_settings = ? || "+listSettingsSQL, int64(d), listsVersion)
 	}
 	return err
 }
@@ -496,10 +503,9 @@ func (s *Store) namedDescriptions(ctx context.Context, q querier, ws []*words, n
 	return out, nil
 }
 
-// packListRow packs a listed reminder (without Why and Message), its
-// words and what was bought as its message names it.
-func packListRow(r *Reminder, w *words, desc string) []byte {
-	p := packer{b: make([]byte, 0, 192)}
+// packListRow packs a listed reminder, words and all.
+func packListRow(r *Reminder) []byte {
+	p := packer{b: make([]byte, 0, 320)}
 	p.str(r.Key)
 	p.str(string(r.Kind))
 	p.int(r.CustomerID)
@@ -516,36 +522,16 @@ func packListRow(r *Reminder, w *words, desc string) []byte {
 	p.str(r.Staff)
 	p.str(r.Reason)
 	p.int(int64(r.OverdueDays))
+	p.str(r.Why)
+	p.str(r.Message)
 	p.bool(r.OpenComplaint)
-	c := &w.c
-	p.str(string(c.kind))
-	p.str(c.subject)
-	p.str(c.tag)
-	p.int(c.id)
-	p.str(c.suffix)
-	p.day(c.due)
-	p.day(c.shownFrom)
-	p.day(c.until)
-	p.bool(c.openComplaint)
-	p.day(c.event)
-	p.int(int64(c.amount))
-	p.int(c.points)
-	p.str(c.text)
-	p.int(int64(c.years))
-	p.bool(c.never)
-	p.str(w.name)
-	p.day(w.asOf)
-	p.day(w.shown)
-	p.int(w.points)
-	p.purchase(w.last)
-	p.str(desc)
 	return p.b
 }
 
-func unpackListRow(b []byte) (Reminder, words, string, error) {
-	u := unpacker{b: b}
+func unpackListRow(b []byte) (Reminder, error) {
+	// One string holds every text of the row: one allocation, not ten.
+	u := rowUnpacker{unpacker: unpacker{b: b}, s: string(b)}
 	var r Reminder
-	var w words
 	r.Key = u.str()
 	r.Kind = Kind(u.word())
 	r.CustomerID = u.int()
@@ -562,31 +548,28 @@ func unpackListRow(b []byte) (Reminder, words, string, error) {
 	r.Staff = u.str()
 	r.Reason = u.str()
 	r.OverdueDays = int(u.int())
+	r.Why = u.str()
+	r.Message = u.str()
 	r.OpenComplaint = u.bool()
-	c := &w.c
-	c.kind = Kind(u.word())
-	c.subject = u.word()
-	c.tag = u.word()
-	c.id = u.int()
-	c.suffix = u.word()
-	c.due = u.day()
-	c.shownFrom = u.day()
-	c.until = u.day()
-	c.openComplaint = u.bool()
-	c.event = u.day()
-	c.amount = Cents(u.int())
-	c.points = u.int()
-	c.text = u.str()
-	c.years = int(u.int())
-	c.never = u.bool()
-	w.name = u.str()
-	w.asOf = u.day()
-	w.shown = u.day()
-	w.points = u.int()
-	w.last = u.purchase()
-	desc := u.str()
 	if u.err == nil && len(u.b) != 0 {
 		u.err = errBadDerived
 	}
-	return r, w, desc, u.err
+	return r, u.err
+}
+
+// rowUnpacker takes the strings of a row from s, the row as one string.
+type rowUnpacker struct {
+	unpacker
+	s string
+}
+
+func (u *rowUnpacker) str() string {
+	n, k := binary.Uvarint(u.b)
+	if k <= 0 || uint64(len(u.b)-k) < n {
+		u.err, u.b = errBadDerived, nil
+		return ""
+	}
+	at := len(u.s) - len(u.b) + k
+	u.b = u.b[k+int(n):]
+	return u.s[at : at+int(n)]
 }

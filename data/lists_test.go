@@ -197,6 +197,27 @@ func TestListPagesOfADemoShop(t *testing.T) {
 		lsSamePages(t, "demo", s, slow, d)
 		lsSamePages(t, "demo", s, s, d)
 	}
+	// A new template or shop name renders the kept lists again.
+	if err := s.SetTemplate(ctx, KindThankYou, "Thanks {{.FirstName}}, from {{.ShopName}}"); err != nil {
+		t.Fatal(err)
+	}
+	if !lsKept(t, s, end) {
+		t.Fatal("a new template dropped the kept lists")
+	}
+	lsSamePages(t, "template", s, slow, end)
+	if err := s.SetSetting(ctx, "shop_name", "Maggie's"); err != nil {
+		t.Fatal(err)
+	}
+	lsSamePages(t, "shop name", s, slow, end)
+	// A change made behind the store's back (another program's write, say)
+	// is not used: the page is cut from the whole list.
+	if _, err := s.w.Exec("UPDATE settings SET value = 'Hi {{.Name}}' WHERE key = ?", templateKey(KindThankYou)); err != nil {
+		t.Fatal(err)
+	}
+	if lsKept(t, s, end) {
+		t.Fatal("the kept lists answer with words of a template since changed")
+	}
+	lsSamePages(t, "raw template", s, slow, end)
 	// Another day of the same shop: the first write keeps its lists.
 	other, err := Open(ctx, s.Path(), Options{Today: NewDay(2025, 12, 30)})
 	if err != nil {

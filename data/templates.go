@@ -59,12 +59,17 @@ func templateKey(k Kind) string { return "template." + string(k) }
 // Templates returns the message template of every kind: the owner's where
 // set, else the default.
 func (s *Store) Templates(ctx context.Context) (map[Kind]string, error) {
+	return s.templatesOn(ctx, s.reader())
+}
+
+// templatesOn is Templates read through q.
+func (s *Store) templatesOn(ctx context.Context, q querier) (map[Kind]string, error) {
 	keys := make([]any, len(Kinds))
 	for i, k := range Kinds {
 		keys[i] = templateKey(k)
 	}
 	set := make(map[string]string, len(Kinds))
-	err := s.scanEach(ctx, "SELECT key, value FROM settings WHERE key IN (?"+strings.Repeat(",?", len(keys)-1)+")", keys,
+	err := s.scanEachOn(ctx, q, "SELECT key, value FROM settings WHERE key IN (?"+strings.Repeat(",?", len(keys)-1)+")", keys,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var k, v string
 			if err := r.Scan(&k, &v); err != nil {

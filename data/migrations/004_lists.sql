@@ -6,10 +6,13 @@
 -- rows of the customers it touched out again (see lists.go), as it does
 -- for the other derived rows; a day of 0 means the lists are not kept.
 ALTER TABLE reminder_cache ADD COLUMN list_day INTEGER NOT NULL DEFAULT 0;
+-- The code's version and the settings the lists were worked out under
+-- (the rules, the scheme, the shop's name, the templates): lists.go.
+ALTER TABLE reminder_cache ADD COLUMN list_settings TEXT NOT NULL DEFAULT '';
 
 -- list: 0 Today, 1 Upcoming (the next 7 days). grp is the screen's group:
 -- for Today 0 open complaints, 1 overdue, 2 and on the kinds in their
--- order; for Upcoming the due day. data holds the reminder and its words.
+-- order; for Upcoming the due day. data holds the reminder, words and all.
 CREATE TABLE reminder_lists (
     list        INTEGER NOT NULL,
     grp         INTEGER NOT NULL,
