@@ -359,6 +359,30 @@ func BenchmarkUpcomingPage(b *testing.B) {
 	})
 }
 
+// BenchmarkListsNewDay works out the kept Today and Upcoming lists of a
+// new day: what the first write (or the window's opening for writes) of a
+// day costs.
+func BenchmarkListsNewDay(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchCopy(b, n)
+		ctx := context.Background()
+		i := 0
+		cpu := startCPU()
+		for b.Loop() {
+			i++
+			s.SetToday(benchDay.AddDays(i % 2))
+			if err := s.tx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		if _, ok, err := s.keptPage(ctx, listToday, s.Today(), false, 0, 1); err != nil || !ok {
+			b.Fatalf("the lists of %s are not kept (%v)", s.Today(), err)
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(max(b.N, 1)), "ms/op")
+	})
+}
+
 // rawListPage reads, with hand-written statements, what a first page is
 // made of: the kept list's counts and its first rows in order. Unpacking
 // the rows and rendering their messages is Go's work on top.
