@@ -385,20 +385,6 @@ func (a *App) pickStaff(then func()) {
 	}).Show()
 }
 
-func longDate(d data.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 January 2006")
-}
-
-func shortDate(d data.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 Jan 2006")
-}
-
 // wallClock is the real time.
 type wallClock struct{}
 

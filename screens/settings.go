@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -526,34 +525,10 @@ func (s *settingsScreen) save(what string, fn func(context.Context) error) {
 		})
 }
 
-// shownCurrency is the sign put before amounts on screen. It is the shop's
-// setting, read when the window opens and whenever Settings saves it.
-var shownCurrency struct {
-	sync.RWMutex
-	sign string
-}
-
-func setCurrency(sign string) {
-	shownCurrency.Lock()
-	shownCurrency.sign = sign
-	shownCurrency.Unlock()
-}
-
-// loadCurrency reads the shop's currency sign for money.
+// loadCurrency reads the shop's currency sign and date and number format.
 func loadCurrency(ctx context.Context, s *data.Store) {
 	if d, err := s.Shop(ctx); err == nil {
 		setCurrency(d.Currency)
+		setLocale(d.Locale)
 	}
-}
-
-// money shows an amount with the shop's currency sign: "£12.50", "-£3.00".
-// Files and the command line keep plain numbers (Cents.String).
-func money(c data.Cents) string {
-	shownCurrency.RLock()
-	sign := shownCurrency.sign
-	shownCurrency.RUnlock()
-	if c < 0 {
-		return "-" + sign + (-c).String()
-	}
-	return sign + c.String()
 }
