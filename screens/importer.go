@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -41,7 +42,7 @@ var openDialog = func(a *App, then func(name string, content []byte, err error))
 			return io.ReadAll(rc)
 		}, func(b []byte, err error) {
 			if err != nil {
-				err = fmt.Errorf("could not read %s: %w", name, err)
+				err = fmt.Errorf(lang.L("could not read %s: %w"), name, err)
 			}
 			then(name, b, err)
 		})
@@ -116,21 +117,21 @@ func isVCard(name string, content []byte) bool {
 
 func newImporter(a *App, name string, content []byte) *importer {
 	im := &importer{a: a, name: name, content: content, vcard: isVCard(name, content)}
-	im.summary = widget.NewLabelWithStyle("Reading the file…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	im.summary = widget.NewLabelWithStyle(lang.L("Reading the file…"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	im.summary.Wrapping = fyne.TextWrapWord
 	im.problems = widget.NewLabel("")
 	im.problems.Wrapping = fyne.TextWrapWord
 	im.problems.Importance = widget.DangerImportance
-	im.skipBad = widget.NewCheck("Skip the rows that cannot be imported and import the rest", func(bool) { im.updateButton() })
+	im.skipBad = widget.NewCheck(lang.L("Skip the rows that cannot be imported and import the rest"), func(bool) { im.updateButton() })
 	im.progress = widget.NewProgressBar()
 	im.progress.Hide()
 	im.status = widget.NewLabel("")
 	im.status.Wrapping = fyne.TextWrapWord
 	im.status.Hide()
-	im.run = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), im.start)
+	im.run = widget.NewButtonWithIcon(lang.L("Import"), theme.DownloadIcon(), im.start)
 	im.run.Importance = widget.HighImportance
 	im.run.Disable()
-	im.cancel = widget.NewButton("Cancel", func() { im.dlg.Hide() })
+	im.cancel = widget.NewButton(lang.L("Cancel"), func() { im.dlg.Hide() })
 
 	cols := []string{"Line", "Name", "Phone", "Email", "Birthday", "Can it be imported?"}
 	im.table = widget.NewTableWithHeaders(
@@ -160,7 +161,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 				l.SetText(row.Customer.Birthday.String())
 			case 5:
 				if row.Problem == "" {
-					l.SetText("Yes")
+					l.SetText(lang.L("Yes"))
 				} else {
 					l.Importance = widget.DangerImportance
 					l.SetText(row.Problem)
@@ -223,9 +224,9 @@ func (im *importer) readSample() {
 // mappingView lists the file's columns with an example and a field each.
 func (im *importer) mappingView() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(3,
-		widget.NewLabelWithStyle("Column in the file", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("First rows", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("Goes to", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		widget.NewLabelWithStyle(lang.L("Column in the file"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("First rows"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Goes to"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for i, h := range im.sample.Header {
 		var ex []string
 		for _, r := range im.sample.Rows {
@@ -326,16 +327,16 @@ func (im *importer) updateButton() {
 	case im.finished:
 		im.run.Disable()
 	case !im.checked:
-		im.run.SetText("Import")
+		im.run.SetText(lang.L("Import"))
 		im.run.Disable()
 	case bad && !im.skipBad.Checked:
-		im.run.SetText("Nothing is imported while rows are bad")
+		im.run.SetText(lang.L("Nothing is imported while rows are bad"))
 		im.run.Disable()
 	case rep.Added == 0:
-		im.run.SetText("Nothing to import")
+		im.run.SetText(lang.L("Nothing to import"))
 		im.run.Disable()
 	default:
-		im.run.SetText("Import " + plural(rep.Added, "customer", "customers"))
+		im.run.SetText(fmt.Sprintf(lang.L("Import %s"), plural(rep.Added, "customer", "customers")))
 		im.run.Enable()
 	}
 }
@@ -381,14 +382,14 @@ func (im *importer) start() {
 	}
 	im.progress.SetValue(0)
 	im.progress.Show()
-	im.status.SetText("Reading " + im.name + "…")
+	im.status.SetText(fmt.Sprintf(lang.L("Reading %s…"), im.name))
 	im.status.Show()
 	cr := &countingReader{r: bytes.NewReader(im.content), total: int64(len(im.content))}
 	cr.report = func(share float64) {
 		im.a.onUI(func() {
 			im.progress.SetValue(share)
 			if share >= 1 {
-				im.status.SetText("Saving the new customers…")
+				im.status.SetText(lang.L("Saving the new customers…"))
 			}
 		})
 	}
@@ -407,7 +408,7 @@ func (im *importer) start() {
 				im.check()
 			} else {
 				im.a.showError(err)
-				im.status.SetText("Nothing was imported.")
+				im.status.SetText(lang.L("Nothing was imported."))
 			}
 			for _, s := range im.selects {
 				s.Enable()
@@ -422,7 +423,7 @@ func (im *importer) start() {
 			msg += fmt.Sprintf(" %s skipped.", plural(n, "bad row was", "bad rows were"))
 		}
 		im.status.SetText(msg)
-		im.cancel.SetText("Close")
+		im.cancel.SetText(lang.L("Close"))
 		im.updateButton()
 		im.a.say("%s", msg)
 		im.a.changed()
@@ -435,13 +436,13 @@ func (im *importer) contentView() fyne.CanvasObject {
 	if im.vcard {
 		kind = "vCard file (contacts from a phone or mail program)."
 	}
-	intro := widget.NewLabel(kind + " Nothing is written until you press Import.")
+	intro := widget.NewLabel(fmt.Sprintf(lang.L("%s Nothing is written until you press Import."), kind))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro)
 	if !im.vcard && len(im.selects) > 0 {
 		mapping := container.NewVScroll(im.mappingView())
 		mapping.SetMinSize(fyne.NewSize(0, 160))
-		top.Add(widget.NewCard("", "Columns", mapping))
+		top.Add(widget.NewCard("", lang.L("Columns"), mapping))
 	}
 	top.Add(im.summary)
 	problems := container.NewVScroll(im.problems)
@@ -452,7 +453,7 @@ func (im *importer) contentView() fyne.CanvasObject {
 }
 
 func (im *importer) show() {
-	im.dlg = dialog.NewCustomWithoutButtons("Import contacts from "+im.name, im.contentView(), im.a.win)
+	im.dlg = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.L("Import contacts from %s"), im.name), im.contentView(), im.a.win)
 	im.dlg.Resize(fyne.NewSize(1180, 720))
 	im.dlg.Show()
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -120,7 +121,7 @@ func (p *popups) check() {
 		return p.a.store.TodayList(ctx, day)
 	}, func(rs []data.Reminder, err error) {
 		if err != nil {
-			p.a.say("Could not check reminders: %v", err)
+			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return
 		}
 		p.setCount(len(rs))
@@ -177,14 +178,14 @@ func (p *popups) show(rs []data.Reminder) {
 	p.last = text
 	p.mu.Unlock()
 	title := fmt.Sprintf("%d to do for your customers", len(rs))
-	p.a.opt.Notify.Notify("Regulars: "+title, strings.ReplaceAll(text, "\n", ", "))
+	p.a.opt.Notify.Notify(fmt.Sprintf(lang.L("Regulars: %s"), title), strings.ReplaceAll(text, "\n", ", "))
 	if p.dlg != nil {
 		p.dlg.Hide()
 	}
 	body := widget.NewLabel(text)
-	open := widget.NewButton("Open Today", nil)
+	open := widget.NewButton(lang.L("Open Today"), nil)
 	open.Importance = widget.HighImportance
-	later := widget.NewButton("Later", nil)
+	later := widget.NewButton(lang.L("Later"), nil)
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
 	open.OnTapped = func() { d.Hide(); p.a.show("today") }
 	later.OnTapped = d.Hide
@@ -204,9 +205,9 @@ func (p *popups) setCount(n int) {
 	p.count = n
 	if b, ok := p.a.navBtns["today"]; ok {
 		if n > 0 {
-			b.SetText(fmt.Sprintf("Today (%d)", n))
+			b.SetText(fmt.Sprintf(lang.L("Today (%d)"), n))
 		} else {
-			b.SetText("Today")
+			b.SetText(lang.L("Today"))
 		}
 	}
 	desk, ok := p.a.fa.(desktop.App)
@@ -214,9 +215,9 @@ func (p *popups) setCount(n int) {
 		return
 	}
 	label := fmt.Sprintf("%d to do today", n)
-	desk.SetSystemTrayMenu(fyne.NewMenu("Regulars",
+	desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("Regulars"),
 		fyne.NewMenuItem(label, func() { p.a.win.Show(); p.a.show("today") }),
-		fyne.NewMenuItem("Open Regulars", func() { p.a.win.Show(); p.a.win.RequestFocus() }),
+		fyne.NewMenuItem(lang.L("Open Regulars"), func() { p.a.win.Show(); p.a.win.RequestFocus() }),
 	))
 }
 

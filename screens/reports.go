@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -89,26 +90,26 @@ func newReports(a *App) screen {
 	r.note.Wrapping = fyne.TextWrapWord
 
 	headline := container.NewGridWithColumns(4,
-		widget.NewCard("", "Customers active now", container.NewVBox(r.people, r.peopleNote)),
-		widget.NewCard("", "Yearly retention", container.NewVBox(r.retention, r.retentionNote)),
-		widget.NewCard("", "Complaints, last 12 months", container.NewVBox(r.complaints, r.complaintsNote)),
-		widget.NewCard("", "Loyalty points held", container.NewVBox(r.points, r.pointsNote)),
+		widget.NewCard("", lang.L("Customers active now"), container.NewVBox(r.people, r.peopleNote)),
+		widget.NewCard("", lang.L("Yearly retention"), container.NewVBox(r.retention, r.retentionNote)),
+		widget.NewCard("", lang.L("Complaints, last 12 months"), container.NewVBox(r.complaints, r.complaintsNote)),
+		widget.NewCard("", lang.L("Loyalty points held"), container.NewVBox(r.points, r.pointsNote)),
 	)
-	monthsCard := section("Customers by month-end", "How recently each customer last bought, at the end of each of the last 12 months", r.months)
-	kindsCard := section("Follow-up by kind", "Reminders due since the database was created, and how they were handled", r.kinds)
-	staffCard := section("Follow-up by staff member", "Who last handled each reminder; “Nobody” are those left unhandled", r.staff)
-	topCard := section("Top customers", "By what they paid, less refunds", r.top)
+	monthsCard := section(lang.L("Customers by month-end"), lang.L("How recently each customer last bought, at the end of each of the last 12 months"), r.months)
+	kindsCard := section(lang.L("Follow-up by kind"), lang.L("Reminders due since the database was created, and how they were handled"), r.kinds)
+	staffCard := section(lang.L("Follow-up by staff member"), lang.L("Who last handled each reminder; “Nobody” are those left unhandled"), r.staff)
+	topCard := section(lang.L("Top customers"), lang.L("By what they paid, less refunds"), r.top)
 	figures := container.NewVBox(headline, monthsCard, kindsCard, container.NewGridWithColumns(2, staffCard, topCard), r.note)
 
-	r.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), r.exportMenu)
-	printBtn := widget.NewButtonWithIcon("Print to PDF…", theme.DocumentPrintIcon(), r.printPDF)
-	icsBtn := widget.NewButtonWithIcon("Export calendar (.ics)…", theme.CalendarIcon(), r.exportICS)
+	r.exportBtn = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), r.exportMenu)
+	printBtn := widget.NewButtonWithIcon(lang.L("Print to PDF…"), theme.DocumentPrintIcon(), r.printPDF)
+	icsBtn := widget.NewButtonWithIcon(lang.L("Export calendar (.ics)…"), theme.CalendarIcon(), r.exportICS)
 	bar := container.NewBorder(nil, nil, r.asOf, container.NewHBox(r.exportBtn, printBtn, icsBtn))
 
 	r.segments = newSegmentsPane(a)
 	r.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Figures", theme.DocumentIcon(), container.NewBorder(bar, nil, nil, nil, container.NewVScroll(figures))),
-		container.NewTabItemWithIcon("Groups & messages", theme.MailComposeIcon(), r.segments.obj),
+		container.NewTabItemWithIcon(lang.L("Figures"), theme.DocumentIcon(), container.NewBorder(bar, nil, nil, nil, container.NewVScroll(figures))),
+		container.NewTabItemWithIcon(lang.L("Groups & messages"), theme.MailComposeIcon(), r.segments.obj),
 	)
 	r.tabs.OnSelected = func(t *container.TabItem) {
 		if t == r.tabs.Items[1] {
@@ -162,42 +163,42 @@ func share(part, whole int) string {
 // show fills the page with a report.
 func (r *reportsScreen) show(rep data.Report) {
 	r.rep, r.loaded = rep, true
-	r.asOf.SetText("As of " + longDate(rep.Day))
+	r.asOf.SetText(fmt.Sprintf(lang.L("As of %s"), longDate(rep.Day)))
 	a := rep.Now
-	r.people.SetText(fmt.Sprintf("%d of %d", a.Active, a.Total))
-	r.peopleNote.SetText(fmt.Sprintf("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought.",
+	r.people.SetText(fmt.Sprintf(lang.L("%d of %d"), a.Active, a.Total))
+	r.peopleNote.SetText(fmt.Sprintf(lang.L("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought."),
 		a.Lapsing, a.Drifting, a.Lost, a.Never))
 
 	ret := rep.Retention
 	r.retention.set(ret.Rate())
 	if ret.Base == 0 {
-		r.retentionNote.SetText("No customers bought in the year before last year began: nothing to compare yet.")
+		r.retentionNote.SetText(lang.L("No customers bought in the year before last year began: nothing to compare yet."))
 	} else {
 		verdict := "above"
 		if ret.Rate() < data.RetentionBenchmark {
 			verdict = "below"
 		}
-		r.retentionNote.SetText(fmt.Sprintf("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps.",
+		r.retentionNote.SetText(fmt.Sprintf(lang.L("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
 			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
 			verdict, data.RetentionBenchmark*100))
 	}
 
 	c := rep.Complaints
-	r.complaints.SetText(fmt.Sprintf("%d received", c.Received))
+	r.complaints.SetText(fmt.Sprintf(lang.L("%d received"), c.Received))
 	if c.Received == 0 {
-		r.complaintsNote.SetText("None in the last 12 months.")
+		r.complaintsNote.SetText(lang.L("None in the last 12 months."))
 	} else {
 		median := "none resolved yet"
 		if c.Resolved > 0 {
 			median = fmt.Sprintf("median %.1f hours to resolve", c.MedianHours)
 		}
-		r.complaintsNote.SetText(fmt.Sprintf("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards.",
+		r.complaintsNote.SetText(fmt.Sprintf(lang.L("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards."),
 			c.Resolved, median, share(c.Within24h, c.Received), c.BoughtAgain, c.Customers))
 	}
 
 	p := rep.Points
-	r.points.SetText(fmt.Sprintf("%d points", p.Outstanding))
-	r.pointsNote.SetText(fmt.Sprintf("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off.",
+	r.points.SetText(fmt.Sprintf(lang.L("%d points"), p.Outstanding))
+	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off."),
 		plural(p.Holders, "customer", "customers"), p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
 
 	var months []chartRow
@@ -283,7 +284,7 @@ func (r *reportsScreen) exportCSV(part string) {
 		return
 	}
 	rep := r.rep
-	r.a.requireOwner("export reports", func() {
+	r.a.requireOwner(lang.L("export reports"), func() {
 		r.a.saveAs(fmt.Sprintf("%s-%s.csv", part, rep.Day), func(_ context.Context, w io.Writer) error {
 			return rep.WriteCSV(w, part)
 		})
@@ -296,7 +297,7 @@ func (r *reportsScreen) printPDF() {
 		return
 	}
 	rep := r.rep
-	r.a.requireOwner("print reports", func() {
+	r.a.requireOwner(lang.L("print reports"), func() {
 		r.a.saveAs(fmt.Sprintf("reports-%s.pdf", rep.Day), func(ctx context.Context, w io.Writer) error {
 			shop, err := r.a.store.ShopName(ctx)
 			if err != nil {
@@ -310,7 +311,7 @@ func (r *reportsScreen) printPDF() {
 // exportICS saves birthdays, occasions and promises for a phone's
 // calendar, after the owner PIN.
 func (r *reportsScreen) exportICS() {
-	r.a.requireOwner("export the calendar", func() {
+	r.a.requireOwner(lang.L("export the calendar"), func() {
 		r.a.saveAs("regulars-calendar.ics", func(ctx context.Context, w io.Writer) error {
 			return r.a.store.ExportICS(ctx, w)
 		})
@@ -349,7 +350,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 		background(a, func(ctx context.Context) (struct{}, error) {
 			err := write(ctx, w)
 			if cerr := w.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("could not finish writing %s: %w", where, cerr)
+				err = fmt.Errorf(lang.L("could not finish writing %s: %w"), where, cerr)
 			}
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {
@@ -357,7 +358,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 				a.showError(err)
 				return
 			}
-			a.say("Saved %s", where)
+			a.say(lang.L("Saved %s"), where)
 		})
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,26 +58,26 @@ type ruleRow struct {
 
 func newSettings(a *App) screen {
 	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[data.Kind]*ruleRow{}, previewed: -1}
-	unlock := widget.NewButton("Unlock settings", s.unlockDialog)
+	unlock := widget.NewButton(lang.L("Unlock settings"), s.unlockDialog)
 	unlock.Importance = widget.HighImportance
 	s.lock = container.NewCenter(container.NewVBox(
-		widget.NewLabel("Settings belong to the owner: the PIN is asked for first."), unlock))
+		widget.NewLabel(lang.L("Settings belong to the owner: the PIN is asked for first.")), unlock))
 
 	// Shop.
 	s.shopName = widget.NewEntry()
 	s.shopName.Validator = data.CheckName
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
-	s.address.SetPlaceHolder("Street, town and postcode, one per line: printed on cards")
+	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))
 	s.currency = widget.NewEntry()
-	s.currency.SetPlaceHolder("£, €, $ or empty")
+	s.currency.SetPlaceHolder(lang.L("£, €, $ or empty"))
 	shopForm := widget.NewForm(
-		widget.NewFormItem("Shop name", s.shopName),
-		widget.NewFormItem("Address", s.address),
-		widget.NewFormItem("Currency sign", container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
+		widget.NewFormItem(lang.L("Shop name"), s.shopName),
+		widget.NewFormItem(lang.L("Address"), s.address),
+		widget.NewFormItem(lang.L("Currency sign"), container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
 	)
-	saveShop := widget.NewButton("Save shop details", s.saveShop)
-	shop := widget.NewCard("Shop", "Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen",
+	saveShop := widget.NewButton(lang.L("Save shop details"), s.saveShop)
+	shop := widget.NewCard(lang.L("Shop"), lang.L("Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen"),
 		container.NewVBox(shopForm, container.NewHBox(saveShop)))
 
 	// Staff.
@@ -90,23 +91,23 @@ func newSettings(a *App) screen {
 	selected := -1
 	s.staff.OnSelected = func(i widget.ListItemID) { selected = i }
 	newName := widget.NewEntry()
-	newName.SetPlaceHolder("Name of a new staff member")
-	add := widget.NewButton("Add", func() {
+	newName.SetPlaceHolder(lang.L("Name of a new staff member"))
+	add := widget.NewButton(lang.L("Add"), func() {
 		n := strings.TrimSpace(newName.Text)
-		s.save("Added "+n, func(ctx context.Context) error { return a.store.AddStaff(ctx, n) })
+		s.save(fmt.Sprintf(lang.L("Added %s"), n), func(ctx context.Context) error { return a.store.AddStaff(ctx, n) })
 		newName.SetText("")
 	})
 	newName.OnSubmitted = func(string) { add.OnTapped() }
-	remove := widget.NewButton("Remove selected", func() {
+	remove := widget.NewButton(lang.L("Remove selected"), func() {
 		if selected < 0 || selected >= len(s.names) {
 			return
 		}
 		n := s.names[selected]
-		s.save("Removed "+n, func(ctx context.Context) error { return a.store.RemoveStaff(ctx, n) })
+		s.save(fmt.Sprintf(lang.L("Removed %s"), n), func(ctx context.Context) error { return a.store.RemoveStaff(ctx, n) })
 	})
 	staffBox := container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(add, remove), newName), nil, nil,
 		container.NewGridWrap(fyne.NewSize(380, 150), s.staff))
-	staff := widget.NewCard("Staff", "Names picked at the start of a shift and named on promises", staffBox)
+	staff := widget.NewCard(lang.L("Staff"), lang.L("Names picked at the start of a shift and named on promises"), staffBox)
 
 	// Loyalty.
 	loyaltyForm := widget.NewForm()
@@ -117,8 +118,8 @@ func newSettings(a *App) screen {
 		s.loyalty[f.key] = e
 		loyaltyForm.Append(f.label, container.NewGridWrap(fyne.NewSize(120, 36), e))
 	}
-	saveLoyalty := widget.NewButton("Save scheme", s.saveLoyalty)
-	loyalty := widget.NewCard("Loyalty scheme", "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
+	saveLoyalty := widget.NewButton(lang.L("Save scheme"), s.saveLoyalty)
+	loyalty := widget.NewCard(lang.L("Loyalty scheme"), "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
 
 	// Rules, with what they would do to Today.
 	rulesBox := container.NewVBox()
@@ -137,40 +138,40 @@ func newSettings(a *App) screen {
 	}
 	s.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.preview.Wrapping = fyne.TextWrapWord
-	saveRules := widget.NewButton("Save rules", s.saveRules)
-	defaults := widget.NewButton("Back to the defaults", s.fillRules(data.DefaultRules()))
-	rules := widget.NewCard("Reminder rules", "Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list",
+	saveRules := widget.NewButton(lang.L("Save rules"), s.saveRules)
+	defaults := widget.NewButton(lang.L("Back to the defaults"), s.fillRules(data.DefaultRules()))
+	rules := widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
 		container.NewVBox(rulesBox, s.preview, container.NewHBox(saveRules, defaults)))
 
 	// Messages.
 	s.editor = newTemplateEditor(a)
-	messages := widget.NewCard("Messages", "What each kind of reminder says; tried on a made-up customer as you type", s.editor.obj)
+	messages := widget.NewCard(lang.L("Messages"), lang.L("What each kind of reminder says; tried on a made-up customer as you type"), s.editor.obj)
 
 	// Pop-ups.
-	s.popEvery = widget.NewSelect([]string{"every 5 minutes", "every 10 minutes", "every 15 minutes"}, nil)
+	s.popEvery = widget.NewSelect([]string{lang.L("every 5 minutes"), lang.L("every 10 minutes"), lang.L("every 15 minutes")}, nil)
 	s.popEvery.OnChanged = func(v string) {
 		if s.filling {
 			return
 		}
 		n, _ := strconv.Atoi(strings.Fields(v)[1])
-		s.save("Pop-ups now look "+v, func(ctx context.Context) error {
+		s.save(fmt.Sprintf(lang.L("Pop-ups now look %s"), v), func(ctx context.Context) error {
 			return a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
 		})
 	}
-	popups := widget.NewCard("Pop-ups", "How often the window looks for newly due reminders (and always at midnight)",
-		container.NewHBox(widget.NewLabel("Look"), s.popEvery))
+	popups := widget.NewCard(lang.L("Pop-ups"), lang.L("How often the window looks for newly due reminders (and always at midnight)"),
+		container.NewHBox(widget.NewLabel(lang.L("Look")), s.popEvery))
 
 	// Data.
-	path := widget.NewLabel("Database: " + a.store.Path())
+	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak
-	openDir := widget.NewButtonWithIcon("Open the data folder", theme.FolderOpenIcon(), func() {
+	openDir := widget.NewButtonWithIcon(lang.L("Open the data folder"), theme.FolderOpenIcon(), func() {
 		u := &url.URL{Scheme: "file", Path: filepath.Dir(a.store.Path())}
 		if err := a.fa.OpenURL(u); err != nil {
-			a.showError(fmt.Errorf("could not open the folder: %v", err))
+			a.showError(fmt.Errorf(lang.L("could not open the folder: %v"), err))
 		}
 	})
-	pin := widget.NewButton("Change owner PIN…", s.changePIN)
-	dataCard := widget.NewCard("Data", "Everything lives in this one file on this computer",
+	pin := widget.NewButton(lang.L("Change owner PIN…"), s.changePIN)
+	dataCard := widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
 	s.safety = newSafetySettings(a)
@@ -252,14 +253,14 @@ func (s *settingsScreen) unlockDialog() {
 	pin := widget.NewPasswordEntry()
 	if !set {
 		again := widget.NewPasswordEntry()
-		d := s.a.newForm("Set the owner PIN", "Set PIN", "Cancel", []*widget.FormItem{
-			widget.NewFormItem("New PIN (4–12 digits)", pin), widget.NewFormItem("Again", again),
+		d := s.a.newForm(lang.L("Set the owner PIN"), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
+			widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
 		}, func(ok bool) {
 			if !ok {
 				return
 			}
 			if pin.Text != again.Text {
-				s.a.showError(errors.New("the two PINs differ; nothing was set"))
+				s.a.showError(errors.New(lang.L("the two PINs differ; nothing was set")))
 				return
 			}
 			if err := s.a.store.SetOwnerPIN(s.a.ctx, pin.Text); err != nil {
@@ -274,7 +275,7 @@ func (s *settingsScreen) unlockDialog() {
 		s.a.win.Canvas().Focus(pin)
 		return
 	}
-	s.a.requireOwner("open Settings", s.open)
+	s.a.requireOwner(lang.L("open Settings"), s.open)
 }
 
 func (s *settingsScreen) open() {
@@ -373,7 +374,7 @@ func (s *settingsScreen) saveShop() {
 		s.a.showError(err)
 		return
 	}
-	s.save("Shop details saved", func(ctx context.Context) error {
+	s.save(lang.L("Shop details saved"), func(ctx context.Context) error {
 		if err := s.a.store.SetShop(ctx, d); err != nil {
 			return err
 		}
@@ -386,22 +387,22 @@ func (s *settingsScreen) saveLoyalty() {
 	var l data.Loyalty
 	var err error
 	if l.CentsPerPoint, err = data.ParseCents(s.loyalty["per"].Text); err != nil {
-		s.a.showError(fmt.Errorf("amount per point: %w", err))
+		s.a.showError(fmt.Errorf(lang.L("amount per point: %w"), err))
 		return
 	}
 	if l.RewardPoints, err = strconv.ParseInt(strings.TrimSpace(s.loyalty["points"].Text), 10, 64); err != nil {
-		s.a.showError(errors.New("points per reward must be a whole number"))
+		s.a.showError(errors.New(lang.L("points per reward must be a whole number")))
 		return
 	}
 	if l.RewardValue, err = data.ParseCents(s.loyalty["value"].Text); err != nil {
-		s.a.showError(fmt.Errorf("reward value: %w", err))
+		s.a.showError(fmt.Errorf(lang.L("reward value: %w"), err))
 		return
 	}
 	if l.ExpiryMonths, err = strconv.Atoi(strings.TrimSpace(s.loyalty["expiry"].Text)); err != nil {
-		s.a.showError(errors.New("expiry must be a whole number of months"))
+		s.a.showError(errors.New(lang.L("expiry must be a whole number of months")))
 		return
 	}
-	s.save("Loyalty scheme saved", func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
+	s.save(lang.L("Loyalty scheme saved"), func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
 }
 
 // rulesFromForm reads the rule fields; the error names the field to fix.
@@ -423,7 +424,7 @@ func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 			}
 			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
 			if err != nil {
-				return nil, fmt.Errorf("%s, %s: %q is not a whole number of days", kindTitle(k), f.label, e.Text)
+				return nil, fmt.Errorf(lang.L("%s, %s: %q is not a whole number of days"), kindTitle(k), f.label, e.Text)
 			}
 			switch f.key {
 			case "after":
@@ -452,7 +453,7 @@ func (s *settingsScreen) updatePreview() {
 	rules, err := s.rulesFromForm()
 	if err != nil {
 		s.preview.Importance = widget.DangerImportance
-		s.preview.SetText("Fix this to see what the rules would do: " + err.Error())
+		s.preview.SetText(fmt.Sprintf(lang.L("Fix this to see what the rules would do: %s"), err.Error()))
 		s.previewed = -1
 		return
 	}
@@ -477,7 +478,7 @@ func (s *settingsScreen) updatePreview() {
 			if n == 1 {
 				word = "reminder"
 			}
-			s.preview.SetText(fmt.Sprintf("With these rules Today would list %d %s on %s.", n, word, longDate(day)))
+			s.preview.SetText(fmt.Sprintf(lang.L("With these rules Today would list %d %s on %s."), n, word, longDate(day)))
 		}
 		s.preview.Refresh()
 		if s.previewAgain {
@@ -493,23 +494,23 @@ func (s *settingsScreen) saveRules() {
 		s.a.showError(err)
 		return
 	}
-	s.save("Reminder rules saved", func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
+	s.save(lang.L("Reminder rules saved"), func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
 }
 
 func (s *settingsScreen) changePIN() {
 	pin := widget.NewPasswordEntry()
 	again := widget.NewPasswordEntry()
-	s.a.newForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("New PIN", pin), widget.NewFormItem("Again", again),
+	s.a.newForm(lang.L("Change the owner PIN"), lang.L("Change"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("New PIN"), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
 		if pin.Text != again.Text {
-			s.a.showError(errors.New("the two PINs differ; the PIN was not changed"))
+			s.a.showError(errors.New(lang.L("the two PINs differ; the PIN was not changed")))
 			return
 		}
-		s.save("Owner PIN changed", func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
+		s.save(lang.L("Owner PIN changed"), func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
 	}).Show()
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,17 +29,17 @@ type todayScreen struct {
 
 func newToday(a *App) screen {
 	t := &todayScreen{a: a}
-	t.due = newReminderPane(a, "Nothing to do today.")
-	t.upcoming = newReminderPane(a, "Nothing in the next 7 days.")
-	t.doneList = newReminderPane(a, "Nothing done yet today.")
+	t.due = newReminderPane(a, lang.L("Nothing to do today."))
+	t.upcoming = newReminderPane(a, lang.L("Nothing in the next 7 days."))
+	t.doneList = newReminderPane(a, lang.L("Nothing done yet today."))
 	t.doneList.readOnly = true
 	t.tabs = container.NewAppTabs(
-		container.NewTabItem("To do", t.due.obj),
-		container.NewTabItem("Upcoming (7 days)", t.upcoming.obj),
-		container.NewTabItem("Done today", t.doneList.obj),
+		container.NewTabItem(lang.L("To do"), t.due.obj),
+		container.NewTabItem(lang.L("Upcoming (7 days)"), t.upcoming.obj),
+		container.NewTabItem(lang.L("Done today"), t.doneList.obj),
 	)
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	printCalls := widget.NewButtonWithIcon("Print today's calls", theme.DocumentPrintIcon(), a.printCalls)
+	printCalls := widget.NewButtonWithIcon(lang.L("Print today's calls"), theme.DocumentPrintIcon(), a.printCalls)
 	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
@@ -69,7 +70,7 @@ func (t *todayScreen) loadDue(day data.Day) {
 			return
 		}
 		t.loaded = due
-		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), len(due), countOverdue(due)))
+		t.heading.SetText(fmt.Sprintf(lang.L("%s %s — %d to do, %d overdue"), day.Weekday(), longDate(day), len(due), countOverdue(due)))
 		t.due.set(groupForToday(due))
 		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", len(due))
 		t.tabs.Refresh()
@@ -136,8 +137,8 @@ func groupForToday(rs []data.Reminder) []reminderRow {
 			rows = append(rows, reminderRow{reminder: &list[i]})
 		}
 	}
-	add("Open complaints", complaints)
-	add("Overdue", overdue)
+	add(lang.L("Open complaints"), complaints)
+	add(lang.L("Overdue"), overdue)
 	for _, k := range data.Kinds {
 		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
