@@ -221,8 +221,8 @@ func (a *App) shell() fyne.CanvasObject {
 	var top fyne.CanvasObject
 	if !a.opt.Date.IsZero() {
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
-		msg := canvas.NewText(fmt.Sprintf(lang.L("Simulated date: %s %s — reminders and new rows use this day, not the real date"),
-			a.opt.Date.Weekday(), longDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
+		msg := canvas.NewText(fmt.Sprintf(lang.L("Simulated date: %s — reminders and new rows use this day, not the real date"),
+			weekdayDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
 		msg.TextStyle.Bold = true
 		msg.Alignment = fyne.TextAlignCenter
 		top = container.NewStack(bg, container.NewPadded(msg))

@@ -354,13 +354,13 @@ func (c *checkoutScreen) record() {
 		c.a.win.Canvas().Focus(c.find)
 		return
 	}
-	amount, err := data.ParseCents(c.amount.Text)
+	amount, err := parseAmount(c.amount.Text)
 	if err != nil {
 		c.amountErr.SetText(sentenceCase(err.Error()))
 		return
 	}
 	if amount <= 0 {
-		c.amountErr.SetText(lang.L("The amount must be more than 0.00."))
+		c.amountErr.SetText(fmt.Sprintf(lang.L("The amount must be more than %s."), amountText(0)))
 		return
 	}
 	if amount >= largeSale && !c.confirmedLarge {
@@ -492,14 +492,14 @@ func (c *checkoutScreen) refundDialog() {
 		return
 	}
 	amount := widget.NewEntry()
-	amount.SetText(p.Amount.String())
+	amount.SetText(amountText(p.Amount))
 	amount.Validator = func(s string) error {
-		v, err := data.ParseCents(s)
+		v, err := parseAmount(s)
 		if err != nil {
 			return err
 		}
 		if v <= 0 {
-			return errors.New(lang.L("the refund must be more than 0.00"))
+			return fmt.Errorf(lang.L("the refund must be more than %s"), amountText(0))
 		}
 		return nil
 	}
@@ -511,8 +511,8 @@ func (c *checkoutScreen) refundDialog() {
 		if !ok {
 			return
 		}
-		v, _ := data.ParseCents(amount.Text)
-		c.run(fmt.Sprintf(lang.L("Refunded %s of sale #%d"), v, p.ID), func(ctx context.Context) error {
+		v, _ := parseAmount(amount.Text)
+		c.run(fmt.Sprintf(lang.L("Refunded %s of sale #%d"), money(v), p.ID), func(ctx context.Context) error {
 			_, err := c.a.store.Refund(ctx, p.ID, v, c.a.staff, reason.Text)
 			return err
 		})

@@ -17,19 +17,6 @@ import (
 	"regulars/data"
 )
 
-func optionalDay(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	_, err := data.ParseDay(s)
-	return err
-}
-
-func optionalYearly(s string) error {
-	_, err := data.ParseYearlyDate(s)
-	return err
-}
-
 // edit opens the customer form; a zero ID adds a new customer.
 func (p *customerPage) edit(c data.Customer) {
 	name := widget.NewEntry()
@@ -42,13 +29,13 @@ func (p *customerPage) edit(c data.Customer) {
 	email.SetText(c.Email)
 	email.Validator = data.CheckEmail
 	birthday := widget.NewEntry()
-	birthday.SetText(c.Birthday.String())
-	birthday.SetPlaceHolder(lang.L("YYYY-MM-DD, or --MM-DD without the year"))
-	birthday.Validator = optionalYearly
+	birthday.SetText(yearlyText(c.Birthday))
+	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
+	birthday.Validator = optionalYearlyDate
 	since := widget.NewEntry()
-	since.SetText(c.CustomerSince.String())
-	since.SetPlaceHolder(lang.L("YYYY-MM-DD"))
-	since.Validator = optionalDay
+	since.SetText(dateText(c.CustomerSince))
+	since.SetPlaceHolder(dateExample())
+	since.Validator = optionalDate
 	address := widget.NewMultiLineEntry()
 	address.SetText(c.Address)
 	address.SetMinRowsVisible(2)
@@ -105,10 +92,10 @@ func (p *customerPage) edit(c data.Customer) {
 		out.Name = strings.TrimSpace(name.Text)
 		out.Phone = strings.TrimSpace(phone.Text)
 		out.Email = strings.TrimSpace(email.Text)
-		out.Birthday, _ = data.ParseYearlyDate(birthday.Text)
+		out.Birthday, _ = parseYearly(birthday.Text)
 		out.CustomerSince = 0
 		if strings.TrimSpace(since.Text) != "" {
-			out.CustomerSince, _ = data.ParseDay(since.Text)
+			out.CustomerSince, _ = parseDate(since.Text)
 		}
 		out.Address = address.Text
 		out.Notes = notes.Text
@@ -257,9 +244,9 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 	what.SetPlaceHolder(lang.L("Order floor mats"))
 	what.Validator = required(lang.L("say what was promised"))
 	due := widget.NewEntry()
-	due.SetText(a.Today().AddDays(7).String())
+	due.SetText(dateText(a.Today().AddDays(7)))
 	due.Validator = func(s string) error {
-		d, err := data.ParseDay(s)
+		d, err := parseDate(s)
 		if err != nil {
 			return err
 		}
@@ -272,12 +259,12 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 	staff.SetText(a.staff)
 	staff.Validator = required(lang.L("say who answers for it"))
 	d := a.newForm(fmt.Sprintf(lang.L("Promise to %s"), c.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(lang.L("What"), what), widget.NewFormItem(lang.L("Due (YYYY-MM-DD)"), due), widget.NewFormItem(lang.L("Who answers for it"), staff),
+		widget.NewFormItem(lang.L("What"), what), widget.NewFormItem(lang.L("Due"), due), widget.NewFormItem(lang.L("Who answers for it"), staff),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		day, _ := data.ParseDay(due.Text)
+		day, _ := parseDate(due.Text)
 		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
 		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
 			_, err := a.store.AddPromise(ctx, pr)
@@ -288,9 +275,6 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 	d.Show()
 	a.win.Canvas().Focus(what)
 }
-
-// receivedLayout is how the complaint form shows and reads the time it came in.
-const receivedLayout = "2006-01-02 15:04"
 
 // complaintForm records a complaint; prefill is what went wrong when known
 // (a check-in that ended unhappy).
@@ -305,11 +289,11 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	sev.SetSelected(string(data.SeverityMedium))
 	now := a.now()
 	received := widget.NewEntry()
-	received.SetText(now.Format(receivedLayout))
+	received.SetText(stamp(now))
 	received.Validator = func(s string) error {
-		t, err := time.ParseInLocation(receivedLayout, strings.TrimSpace(s), time.Local)
+		t, err := parseStamp(s)
 		if err != nil {
-			return errors.New(lang.L("give the time as YYYY-MM-DD HH:MM"))
+			return err
 		}
 		if t.After(a.now().Add(time.Minute)) {
 			return errors.New(lang.L("the complaint cannot come in later than now"))
@@ -323,7 +307,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 		if !ok {
 			return
 		}
-		at, _ := time.ParseInLocation(receivedLayout, strings.TrimSpace(received.Text), time.Local)
+		at, _ := parseStamp(received.Text)
 		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: data.Severity(sev.Selected),
 			ReceivedAt: at, Staff: a.staff}
 		a.run(fmt.Sprintf(lang.L("Complaint from %s recorded: reply within 24 hours"), c.Name), func(ctx context.Context) error {
@@ -380,15 +364,15 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	label.SetPlaceHolder(lang.L("Wedding anniversary"))
 	label.Validator = required(lang.L("name the occasion"))
 	date := widget.NewEntry()
-	date.SetPlaceHolder(lang.L("YYYY-MM-DD, or --MM-DD every year"))
+	date.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s every year"), dateExample(), yearlyExample()))
 	if on != 0 {
-		date.SetText(on.String())
+		date.SetText(dateText(on))
 	}
 	date.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return errors.New(lang.L("give the date"))
 		}
-		return optionalYearly(s)
+		return optionalYearlyDate(s)
 	}
 	yearly := widget.NewCheck(lang.L("Every year"), nil)
 	yearly.SetChecked(true)
@@ -408,7 +392,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 		if !ok {
 			return
 		}
-		yd, _ := data.ParseYearlyDate(date.Text)
+		yd, _ := parseYearly(date.Text)
 		n, _ := strconv.Atoi(strings.TrimSpace(lead.Text))
 		o := data.Occasion{CustomerID: c.ID, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
 		a.run(fmt.Sprintf(lang.L("Occasion saved for %s"), c.Name), func(ctx context.Context) error {

@@ -67,13 +67,16 @@ func (a *App) importContacts() {
 }
 
 // fieldLabels name the customer fields in the column mapping.
-var fieldLabels = map[string]string{
-	"name": "Name", "first_name": "First name", "last_name": "Last name", "phone": "Phone", "email": "Email",
-	"birthday": "Birthday", "customer_since": "Customer since", "notes": "Notes", "tags": "Tags",
-	"do_not_contact": "Do not contact", "points": "Opening points",
+func fieldLabels() map[string]string {
+	return map[string]string{
+		"name": lang.L("Name"), "first_name": lang.L("First name"), "last_name": lang.L("Last name"), "phone": lang.L("Phone"), "email": lang.L("Email"),
+		"birthday": lang.L("Birthday"), "customer_since": lang.L("Customer since"), "notes": lang.L("Notes"), "tags": lang.L("Tags"),
+		"do_not_contact": lang.L("Do not contact"), "points": lang.L("Opening points"),
+	}
 }
 
-const leaveOut = "Leave out"
+// leaveOut is the mapping's choice for a column not imported.
+func leaveOut() string { return lang.L("Leave out") }
 
 // previewRows is how many rows of the file the preview lists.
 const previewRows = 50
@@ -133,7 +136,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 	im.run.Disable()
 	im.cancel = widget.NewButton(lang.L("Cancel"), func() { im.dlg.Hide() })
 
-	cols := []string{"Line", "Name", "Phone", "Email", "Birthday", "Can it be imported?"}
+	cols := []string{lang.L("Line"), lang.L("Name"), lang.L("Phone"), lang.L("Email"), lang.L("Birthday"), lang.L("Can it be imported?")}
 	im.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(im.preview.Rows), len(cols) },
 		func() fyne.CanvasObject {
@@ -158,7 +161,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 			case 3:
 				l.SetText(row.Customer.Email)
 			case 4:
-				l.SetText(row.Customer.Birthday.String())
+				l.SetText(yearlyText(row.Customer.Birthday))
 			case 5:
 				if row.Problem == "" {
 					l.SetText(lang.L("Yes"))
@@ -197,20 +200,21 @@ func (im *importer) readSample() {
 	}
 	im.sample = s
 	im.mapping = append([]string(nil), s.Guess...)
-	options := []string{leaveOut}
+	labels := fieldLabels()
+	options := []string{leaveOut()}
 	for _, f := range data.CustomerFields {
-		options = append(options, fieldLabels[f])
+		options = append(options, labels[f])
 	}
 	for i := range s.Header {
 		sel := widget.NewSelect(options, nil)
 		if f := im.mapping[i]; f != "" {
-			sel.SetSelected(fieldLabels[f])
+			sel.SetSelected(labels[f])
 		} else {
-			sel.SetSelected(leaveOut)
+			sel.SetSelected(leaveOut())
 		}
 		sel.OnChanged = func(label string) {
 			im.mapping[i] = ""
-			for f, l := range fieldLabels {
+			for f, l := range labels {
 				if l == label {
 					im.mapping[i] = f
 				}
@@ -283,36 +287,27 @@ func (im *importer) check() {
 // showReport says what the import will do.
 func (im *importer) showReport() {
 	rep := im.preview.Report
-	one, many := "row", "rows"
-	if im.vcard {
-		one, many = "contact", "contacts"
-	}
-	text := plural(rep.Added, "new customer", "new customers") + " will be added."
-	if n := len(rep.Bad); n > 0 {
-		text += fmt.Sprintf(" %s cannot be imported: bad values, or the same phone or email as a customer already here or an earlier %s (merge such customers on the Customers page).",
-			plural(n, one, many), one)
+	text := fmt.Sprintf(lang.N("%d new customers will be added.", rep.Added), rep.Added)
+	if n := len(rep.Bad); n > 0 && im.vcard {
+		text += " " + fmt.Sprintf(lang.N("%d contacts cannot be imported: bad values, or the same phone or email as a customer already here or an earlier contact (merge such customers on the Customers page).", n), n)
+	} else if n > 0 {
+		text += " " + fmt.Sprintf(lang.N("%d rows cannot be imported: bad values, or the same phone or email as a customer already here or an earlier row (merge such customers on the Customers page).", n), n)
 	}
 	im.summary.SetText(text)
 	var lines []string
 	for i, b := range rep.Bad {
 		if i == 200 {
-			lines = append(lines, fmt.Sprintf("… and %d more", len(rep.Bad)-i))
+			lines = append(lines, fmt.Sprintf(lang.L("… and %d more"), len(rep.Bad)-i))
 			break
 		}
 		lines = append(lines, b.Error())
 	}
 	for _, w := range rep.Warnings {
-		lines = append(lines, "Note: "+w)
+		lines = append(lines, fmt.Sprintf(lang.L("Note: %s"), w))
 	}
 	im.problems.SetText(strings.Join(lines, "\n"))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
 
 // updateButton allows the import only when it would do what it says.
 func (im *importer) updateButton() {
@@ -336,7 +331,7 @@ func (im *importer) updateButton() {
 		im.run.SetText(lang.L("Nothing to import"))
 		im.run.Disable()
 	default:
-		im.run.SetText(fmt.Sprintf(lang.L("Import %s"), plural(rep.Added, "customer", "customers")))
+		im.run.SetText(fmt.Sprintf(lang.N("Import %d customers", rep.Added), rep.Added))
 		im.run.Enable()
 	}
 }
@@ -418,9 +413,9 @@ func (im *importer) start() {
 			return
 		}
 		im.finished = true
-		msg := fmt.Sprintf("Imported %s from %s.", plural(rep.Added, "customer", "customers"), im.name)
+		msg := fmt.Sprintf(lang.N("Imported %d customers from %s.", rep.Added), rep.Added, im.name)
 		if n := len(rep.Bad); n > 0 {
-			msg += fmt.Sprintf(" %s skipped.", plural(n, "bad row was", "bad rows were"))
+			msg += " " + fmt.Sprintf(lang.N("%d bad rows were skipped.", n), n)
 		}
 		im.status.SetText(msg)
 		im.cancel.SetText(lang.L("Close"))
@@ -432,9 +427,9 @@ func (im *importer) start() {
 
 // contentView is the import window's body.
 func (im *importer) contentView() fyne.CanvasObject {
-	kind := "CSV file: choose which column goes to which field."
+	kind := lang.L("CSV file: choose which column goes to which field.")
 	if im.vcard {
-		kind = "vCard file (contacts from a phone or mail program)."
+		kind = lang.L("vCard file (contacts from a phone or mail program).")
 	}
 	intro := widget.NewLabel(fmt.Sprintf(lang.L("%s Nothing is written until you press Import."), kind))
 	intro.Wrapping = fyne.TextWrapWord

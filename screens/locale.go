@@ -235,6 +235,15 @@ func (f *formatState) signNow() string {
 	return f.sign
 }
 
+// decimalText puts the locale's decimal separator into a number written
+// with a point: "1.5 MB" becomes "1,5 MB" in Germany.
+func decimalText(s string) string {
+	if l := currentLocale(); l.decimal != '.' {
+		return strings.Replace(s, ".", string(l.decimal), 1)
+	}
+	return s
+}
+
 // shortDate writes a date in numbers, the locale's way: 23/11/2026,
 // 11/23/2026, 23.11.2026.
 func shortDate(d data.Day) string {
@@ -295,6 +304,27 @@ func monthYear(d data.Day) string {
 // stamp writes a moment: the numeric date and the time, "23/11/2026 14:05".
 func stamp(t time.Time) string {
 	return shortDate(data.DayOf(t)) + " " + t.Format("15:04")
+}
+
+// parseStamp reads a moment typed in a field: a date as parseDate reads
+// it, a space and the time as 14:05.
+func parseStamp(s string) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	bad := fmt.Errorf(lang.L("give the time like %s"), stamp(time.Date(2026, time.November, 23, 14, 5, 0, 0, time.Local)))
+	i := strings.LastIndex(t, " ")
+	if i < 0 {
+		return time.Time{}, bad
+	}
+	d, err := parseDate(t[:i])
+	if err != nil {
+		return time.Time{}, bad
+	}
+	clock, err := time.Parse("15:04", strings.TrimSpace(t[i+1:]))
+	if err != nil {
+		return time.Time{}, bad
+	}
+	y, m, dd := d.Date()
+	return time.Date(y, m, dd, clock.Hour(), clock.Minute(), 0, 0, time.Local), nil
 }
 
 // dateExample shows how to type a date in the locale: 23/11/2026.

@@ -35,7 +35,7 @@ func newLoyalty(a *App) screen {
 	l := &loyaltyScreen{a: a}
 	l.summary = widget.NewLabel("")
 	l.summary.Wrapping = fyne.TextWrapWord
-	cols := []string{"Customer", "Spent", "Visits", "Points"}
+	cols := []string{lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")}
 	widths := []float32{260, 110, 70, 80}
 	l.topT = widget.NewTableWithHeaders(
 		func() (int, int) { return len(l.top), len(cols) },
@@ -51,7 +51,7 @@ func newLoyalty(a *App) screen {
 			case 0:
 				lab.SetText(t.Customer.Name)
 			case 1:
-				lab.SetText(t.Spent.String())
+				lab.SetText(money(t.Spent))
 			case 2:
 				lab.SetText(fmt.Sprint(t.Visits))
 			case 3:
@@ -149,9 +149,9 @@ func (l *loyaltyScreen) reload() {
 		l.topT.Refresh()
 		l.readyL.Refresh()
 		sc := d.scheme
-		expiry := "points never expire"
+		expiry := lang.L("points never expire")
 		if sc.ExpiryMonths > 0 {
-			expiry = fmt.Sprintf("points expire %d months after they are earned", sc.ExpiryMonths)
+			expiry = fmt.Sprintf(lang.L("points expire %d months after they are earned"), sc.ExpiryMonths)
 		}
 		liability := data.Cents(d.outstanding / sc.RewardPoints * int64(sc.RewardValue))
 		l.summary.SetText(fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready."),

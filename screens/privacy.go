@@ -82,11 +82,11 @@ func (p *customerPage) forget() {
 	}
 	id, name := p.id, p.cust.Name
 	p.a.requireOwner(lang.L("forget a customer"), func() {
-		msg := fmt.Sprintf("Forget %s for good?\n\n"+
+		msg := fmt.Sprintf(lang.L("Forget %s for good?\n\n"+
 			"Their name, phone, email, address, notes, birthday, tags, consents and occasions are erased,\n"+
 			"and the notes on their contacts, promises and complaints are blanked.\n"+
 			"Their purchases and points stay, without their name, so the shop's totals do not change.\n\n"+
-			"This cannot be undone.", name)
+			"This cannot be undone."), name)
 		d := dialog.NewConfirm(lang.L("Forget this customer?"), msg, func(ok bool) {
 			if !ok {
 				return
@@ -144,18 +144,18 @@ func (c *auditCard) reload() {
 }
 
 func auditLine(e data.AuditEntry) string {
-	s := fmt.Sprintf("%s   %s   %s", e.At.Format("2 Jan 2006 15:04"), e.Staff, e.Action)
+	s := fmt.Sprintf("%s   %s   %s", stamp(e.At), e.Staff, e.Action)
 	if e.Subject != "" {
 		s += " — " + e.Subject
 	}
 	before, after := oneLine(e.Before), oneLine(e.After)
 	switch {
 	case before != "" && after != "":
-		s += fmt.Sprintf("   (%s → %s)", before, after)
+		s += "   " + fmt.Sprintf(lang.L("(%s → %s)"), before, after)
 	case after != "":
 		s += "   (" + after + ")"
 	case before != "":
-		s += "   (was " + before + ")"
+		s += "   " + fmt.Sprintf(lang.L("(was %s)"), before)
 	}
 	return s
 }

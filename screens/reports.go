@@ -48,20 +48,23 @@ type reportsScreen struct {
 }
 
 // The colours of the charts: green is good, red is bad, on screen and on paper.
-var (
-	activitySeries = []chartSeries{
-		{"Active (bought in 90 days)", themed(theme.ColorNameSuccess)},
-		{"Lapsing (90–180 days)", themed(theme.ColorNameWarning)},
-		{"Drifting (180–365 days)", blend(theme.ColorNameWarning, theme.ColorNameError)},
-		{"Lost (over a year)", themed(theme.ColorNameError)},
+func activitySeries() []chartSeries {
+	return []chartSeries{
+		{lang.L("Active (bought in 90 days)"), themed(theme.ColorNameSuccess)},
+		{lang.L("Lapsing (90–180 days)"), themed(theme.ColorNameWarning)},
+		{lang.L("Drifting (180–365 days)"), blend(theme.ColorNameWarning, theme.ColorNameError)},
+		{lang.L("Lost (over a year)"), themed(theme.ColorNameError)},
 	}
-	followUpSeries = []chartSeries{
-		{"Done on time", themed(theme.ColorNameSuccess)},
-		{"Done late", themed(theme.ColorNameWarning)},
-		{"Skipped", themed(theme.ColorNamePlaceHolder)},
-		{"Missed", themed(theme.ColorNameError)},
+}
+
+func followUpSeries() []chartSeries {
+	return []chartSeries{
+		{lang.L("Done on time"), themed(theme.ColorNameSuccess)},
+		{lang.L("Done late"), themed(theme.ColorNameWarning)},
+		{lang.L("Skipped"), themed(theme.ColorNamePlaceHolder)},
+		{lang.L("Missed"), themed(theme.ColorNameError)},
 	}
-)
+}
 
 func newReports(a *App) screen {
 	r := &reportsScreen{a: a}
@@ -78,12 +81,12 @@ func newReports(a *App) screen {
 		return l
 	}
 	r.people, r.peopleNote = big(), small()
-	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf("%.0f%% average shop", data.RetentionBenchmark*100))
+	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf(lang.L("%.0f%% average shop"), data.RetentionBenchmark*100))
 	r.retentionNote = small()
 	r.complaints, r.complaintsNote = big(), small()
 	r.points, r.pointsNote = big(), small()
-	r.months = newBarChart(activitySeries, false)
-	r.kinds = newBarChart(followUpSeries, true)
+	r.months = newBarChart(activitySeries(), false)
+	r.kinds = newBarChart(followUpSeries(), true)
 	r.staff = container.New(&tableLayout{cols: 7, stretch: 0})
 	r.top = container.New(&tableLayout{cols: 5, stretch: 1})
 	r.note = widget.NewLabel("")
@@ -174,9 +177,9 @@ func (r *reportsScreen) show(rep data.Report) {
 	if ret.Base == 0 {
 		r.retentionNote.SetText(lang.L("No customers bought in the year before last year began: nothing to compare yet."))
 	} else {
-		verdict := "above"
+		verdict := lang.L("above")
 		if ret.Rate() < data.RetentionBenchmark {
-			verdict = "below"
+			verdict = lang.L("below")
 		}
 		r.retentionNote.SetText(fmt.Sprintf(lang.L("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
 			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
@@ -188,9 +191,9 @@ func (r *reportsScreen) show(rep data.Report) {
 	if c.Received == 0 {
 		r.complaintsNote.SetText(lang.L("None in the last 12 months."))
 	} else {
-		median := "none resolved yet"
+		median := lang.L("none resolved yet")
 		if c.Resolved > 0 {
-			median = fmt.Sprintf("median %.1f hours to resolve", c.MedianHours)
+			median = fmt.Sprintf(lang.L("median %.1f hours to resolve"), c.MedianHours)
 		}
 		r.complaintsNote.SetText(fmt.Sprintf(lang.L("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards."),
 			c.Resolved, median, share(c.Within24h, c.Received), c.BoughtAgain, c.Customers))
@@ -199,11 +202,11 @@ func (r *reportsScreen) show(rep data.Report) {
 	p := rep.Points
 	r.points.SetText(fmt.Sprintf(lang.L("%d points"), p.Outstanding))
 	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off."),
-		plural(p.Holders, "customer", "customers"), p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
+		fmt.Sprintf(lang.N("%d customers", p.Holders), p.Holders), money(p.Liability), p.Scheme.RewardPoints, p.Redeemed, money(p.RedeemedValue)))
 
 	var months []chartRow
 	for _, m := range rep.Months {
-		months = append(months, chartRow{m.MonthEnd.Time().Format("Jan '06"), []int{m.Active, m.Lapsing, m.Drifting, m.Lost}})
+		months = append(months, chartRow{fmt.Sprintf("%s '%02d", shortMonth(m.MonthEnd.Time().Month()), m.MonthEnd.Year()%100), []int{m.Active, m.Lapsing, m.Drifting, m.Lost}})
 	}
 	r.months.set(months)
 
@@ -212,7 +215,7 @@ func (r *reportsScreen) show(rep data.Report) {
 		done := k.OnTime + k.Late + k.Skipped + k.Missed
 		label := kindTitle(k.Kind)
 		if done > 0 {
-			label += fmt.Sprintf(" (%s on time)", share(k.OnTime, done))
+			label += fmt.Sprintf(lang.L(" (%s on time)"), share(k.OnTime, done))
 		}
 		kinds = append(kinds, chartRow{label, []int{k.OnTime, k.Late, k.Skipped, k.Missed}})
 	}
@@ -222,14 +225,14 @@ func (r *reportsScreen) show(rep data.Report) {
 	head := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	for _, h := range []string{"Staff", "On time", "Late", "Skipped", "Missed", "Open", "On time %"} {
+	for _, h := range []string{lang.L("Staff"), lang.L("On time"), lang.L("Late"), lang.L("Skipped"), lang.L("Missed"), lang.L("Open"), lang.L("On time %")} {
 		r.staff.Add(head(h))
 	}
 	for _, s := range rep.FollowUp.ByStaff {
 		name := s.Staff
 		onTime := share(s.OnTime, s.OnTime+s.Late+s.Skipped+s.Missed)
 		if name == "" {
-			name, onTime = "Nobody", "—"
+			name, onTime = lang.L("Nobody"), "—"
 		}
 		for _, v := range []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
 			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), onTime} {
@@ -239,7 +242,7 @@ func (r *reportsScreen) show(rep data.Report) {
 	r.staff.Refresh()
 
 	r.top.Objects = nil
-	for _, h := range []string{"#", "Customer", "Spent", "Visits", "Points"} {
+	for _, h := range []string{"#", lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")} {
 		r.top.Add(head(h))
 	}
 	for i, t := range rep.Top {
@@ -249,7 +252,7 @@ func (r *reportsScreen) show(rep data.Report) {
 		name.Importance = widget.LowImportance
 		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
 		r.top.Add(name)
-		r.top.Add(widget.NewLabel(t.Spent.String()))
+		r.top.Add(widget.NewLabel(money(t.Spent)))
 		r.top.Add(widget.NewLabel(fmt.Sprint(t.Visits)))
 		r.top.Add(widget.NewLabel(fmt.Sprint(t.Balance)))
 	}
@@ -261,9 +264,9 @@ func (r *reportsScreen) show(rep data.Report) {
 			missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
 		}
 	}
-	note := fmt.Sprintf("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures.", longDate(rep.FollowUp.Since))
+	note := fmt.Sprintf(lang.L("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures."), longDate(rep.FollowUp.Since))
 	if len(missed) > 0 {
-		note += " Missed: " + strings.Join(missed, ", ") + "."
+		note += " " + fmt.Sprintf(lang.L("Missed: %s."), strings.Join(missed, ", "))
 	}
 	r.note.SetText(note)
 }

@@ -42,36 +42,54 @@ type segmentsPane struct {
 	obj      fyne.CanvasObject
 }
 
-var bandChoices = []struct {
+func bandChoices() []struct {
 	label string
 	bands []data.Band
-}{
-	{"Anyone", nil},
-	{"Active (bought in 90 days)", []data.Band{data.BandActive}},
-	{"Lapsing (90–180 days)", []data.Band{data.BandLapsing}},
-	{"Drifting (180–365 days)", []data.Band{data.BandDrifting}},
-	{"Lost (over a year)", []data.Band{data.BandLost}},
-	{"Lapsing, drifting or lost", []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
-	{"Never bought", []data.Band{data.BandNever}},
+} {
+	return []struct {
+		label string
+		bands []data.Band
+	}{
+		{lang.L("Anyone"), nil},
+		{lang.L("Active (bought in 90 days)"), []data.Band{data.BandActive}},
+		{lang.L("Lapsing (90–180 days)"), []data.Band{data.BandLapsing}},
+		{lang.L("Drifting (180–365 days)"), []data.Band{data.BandDrifting}},
+		{lang.L("Lost (over a year)"), []data.Band{data.BandLost}},
+		{lang.L("Lapsing, drifting or lost"), []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
+		{lang.L("Never bought"), []data.Band{data.BandNever}},
+	}
 }
 
-var birthdayChoices = []struct {
+func birthdayChoices() []struct {
 	label string
 	w     data.BirthdayWindow
-}{
-	{"Any day", ""},
-	{"This week", data.BirthdaysThisWeek},
-	{"This month", data.BirthdaysThisMonth},
+} {
+	return []struct {
+		label string
+		w     data.BirthdayWindow
+	}{
+		{lang.L("Any day"), ""},
+		{lang.L("This week"), data.BirthdaysThisWeek},
+		{lang.L("This month"), data.BirthdaysThisMonth},
+	}
 }
 
-var topChoices = []struct {
+func topChoices() []struct {
 	label string
 	n     int
-}{
-	{"Everyone picked", 0}, {"Top 10 spenders", 10}, {"Top 25 spenders", 25}, {"Top 50 spenders", 50}, {"Top 100 spenders", 100},
+} {
+	return []struct {
+		label string
+		n     int
+	}{
+		{lang.L("Everyone picked"), 0}, {lang.L("Top 10 spenders"), 10}, {lang.L("Top 25 spenders"), 25}, {lang.L("Top 50 spenders"), 50}, {lang.L("Top 100 spenders"), 100},
+	}
 }
 
-const defaultGroupMessage = "Dear {{.FirstName}},\n\nBest wishes,\n{{.ShopName}}"
+// defaultGroupMessage is the message a group mailing starts from.
+func defaultGroupMessage() string {
+	return fmt.Sprintf(lang.L("Dear %s,\n\nBest wishes,\n%s"), "{{.FirstName}}", "{{.ShopName}}")
+}
 
 func newSegmentsPane(a *App) *segmentsPane {
 	p := &segmentsPane{a: a}
@@ -85,9 +103,9 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.tag = widget.NewSelectEntry(nil)
 	p.tag.SetPlaceHolder(lang.L("Any tag"))
 	p.tag.OnChanged = func(string) { p.run() }
-	p.band = widget.NewSelect(labels(len(bandChoices), func(i int) string { return bandChoices[i].label }), func(string) { p.run() })
-	p.birthday = widget.NewSelect(labels(len(birthdayChoices), func(i int) string { return birthdayChoices[i].label }), func(string) { p.run() })
-	p.top = widget.NewSelect(labels(len(topChoices), func(i int) string { return topChoices[i].label }), func(string) { p.run() })
+	p.band = widget.NewSelect(labels(len(bandChoices()), func(i int) string { return bandChoices()[i].label }), func(string) { p.run() })
+	p.birthday = widget.NewSelect(labels(len(birthdayChoices()), func(i int) string { return birthdayChoices()[i].label }), func(string) { p.run() })
+	p.top = widget.NewSelect(labels(len(topChoices()), func(i int) string { return topChoices()[i].label }), func(string) { p.run() })
 	p.band.SetSelectedIndex(0)
 	p.birthday.SetSelectedIndex(0)
 	p.top.SetSelectedIndex(0)
@@ -131,7 +149,7 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.subject = widget.NewEntry()
 	p.subject.SetPlaceHolder(lang.L("Subject of the email"))
 	p.message = widget.NewMultiLineEntry()
-	p.message.SetText(defaultGroupMessage)
+	p.message.SetText(defaultGroupMessage())
 	p.message.SetMinRowsVisible(4)
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon(lang.L("Email the next one"), theme.MailSendIcon(), p.emailNext)
@@ -157,13 +175,13 @@ func reachWords(c data.Customer) string {
 		ways = append(ways, "✉ "+c.Email)
 	}
 	if c.Reachable(data.ChannelSMS) {
-		ways = append(ways, "SMS "+c.Phone)
+		ways = append(ways, fmt.Sprintf(lang.L("SMS %s"), c.Phone))
 	}
 	if c.Reachable(data.ChannelPost) {
-		ways = append(ways, "post")
+		ways = append(ways, lang.L("post"))
 	}
 	if len(ways) == 0 {
-		return "no consent to email or text; no address"
+		return lang.L("no consent to email or text; no address")
 	}
 	return strings.Join(ways, " · ")
 }
@@ -172,13 +190,13 @@ func reachWords(c data.Customer) string {
 func (p *segmentsPane) query() data.SegmentQuery {
 	q := data.SegmentQuery{Day: p.a.Today(), Tag: p.tag.Text}
 	if i := p.band.SelectedIndex(); i > 0 {
-		q.Bands = bandChoices[i].bands
+		q.Bands = bandChoices()[i].bands
 	}
 	if i := p.birthday.SelectedIndex(); i > 0 {
-		q.Birthdays = birthdayChoices[i].w
+		q.Birthdays = birthdayChoices()[i].w
 	}
 	if i := p.top.SelectedIndex(); i > 0 {
-		q.Top = topChoices[i].n
+		q.Top = topChoices()[i].n
 	}
 	return q
 }
@@ -232,7 +250,7 @@ func (p *segmentsPane) run() {
 			}
 		}
 		p.count.SetText(fmt.Sprintf(lang.L("%s: %d can be emailed, %d texted, %d with an address for labels."),
-			plural(len(f.cs), "customer", "customers"), email, sms, post))
+			fmt.Sprintf(lang.N("%d customers", len(f.cs)), len(f.cs)), email, sms, post))
 		p.updateNext()
 	})
 }
@@ -255,7 +273,7 @@ func (p *segmentsPane) updateNext() {
 		p.next.SetText(lang.L("No one to email"))
 		p.next.Disable()
 	case p.mailIdx >= len(m):
-		p.next.SetText(fmt.Sprintf(lang.L("All %s opened"), plural(len(m), "email", "emails")))
+		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", len(m)), len(m)))
 		p.next.Disable()
 	default:
 		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, len(m)))

@@ -32,6 +32,7 @@ type settingsScreen struct {
 	shopName *widget.Entry
 	address  *widget.Entry
 	currency *widget.Entry
+	locale   *widget.Select // the shop's date and number format, one of data.Locales
 	staff    *widget.List
 	names    []string
 	loyalty  map[string]*widget.Entry
@@ -71,10 +72,16 @@ func newSettings(a *App) screen {
 	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))
 	s.currency = widget.NewEntry()
 	s.currency.SetPlaceHolder(lang.L("£, €, $ or empty"))
+	var localeLabels []string
+	for _, tag := range data.Locales {
+		localeLabels = append(localeLabels, localeLabel(tag))
+	}
+	s.locale = widget.NewSelect(localeLabels, nil)
 	shopForm := widget.NewForm(
 		widget.NewFormItem(lang.L("Shop name"), s.shopName),
 		widget.NewFormItem(lang.L("Address"), s.address),
 		widget.NewFormItem(lang.L("Currency sign"), container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
+		widget.NewFormItem(lang.L("Date and number format"), s.locale),
 	)
 	saveShop := widget.NewButton(lang.L("Save shop details"), s.saveShop)
 	shop := widget.NewCard(lang.L("Shop"), lang.L("Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen"),
@@ -112,7 +119,7 @@ func newSettings(a *App) screen {
 	// Loyalty.
 	loyaltyForm := widget.NewForm()
 	for _, f := range []struct{ key, label string }{
-		{"per", "Amount per point"}, {"points", "Points per reward"}, {"value", "Reward value"}, {"expiry", "Points expire after (months, 0 = never)"},
+		{"per", lang.L("Amount per point")}, {"points", lang.L("Points per reward")}, {"value", lang.L("Reward value")}, {"expiry", lang.L("Points expire after (months, 0 = never)")},
 	} {
 		e := widget.NewEntry()
 		s.loyalty[f.key] = e
@@ -148,12 +155,18 @@ func newSettings(a *App) screen {
 	messages := widget.NewCard(lang.L("Messages"), lang.L("What each kind of reminder says; tried on a made-up customer as you type"), s.editor.obj)
 
 	// Pop-ups.
-	s.popEvery = widget.NewSelect([]string{lang.L("every 5 minutes"), lang.L("every 10 minutes"), lang.L("every 15 minutes")}, nil)
+	popMinutes := []int{5, 10, 15}
+	var popLabels []string
+	for _, n := range popMinutes {
+		popLabels = append(popLabels, fmt.Sprintf(lang.L("every %d minutes"), n))
+	}
+	s.popEvery = widget.NewSelect(popLabels, nil)
 	s.popEvery.OnChanged = func(v string) {
-		if s.filling {
+		i := s.popEvery.SelectedIndex()
+		if s.filling || i < 0 {
 			return
 		}
-		n, _ := strconv.Atoi(strings.Fields(v)[1])
+		n := popMinutes[i]
 		s.save(fmt.Sprintf(lang.L("Pop-ups now look %s"), v), func(ctx context.Context) error {
 			return a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
 		})
@@ -180,9 +193,9 @@ func newSettings(a *App) screen {
 		title string
 		obj   fyne.CanvasObject
 	}{
-		{"Shop", shop}, {"Staff", staff}, {"Loyalty scheme", loyalty}, {"Reminder rules", rules},
-		{"Messages", messages}, {"Pop-ups and look", container.NewVBox(popups, a.appearanceCard())},
-		{"Data and backups", container.NewVBox(dataCard, s.safety.backups.card)}, {"Audit log", s.safety.audit.card},
+		{lang.L("Shop"), shop}, {lang.L("Staff"), staff}, {lang.L("Loyalty scheme"), loyalty}, {lang.L("Reminder rules"), rules},
+		{lang.L("Messages"), messages}, {lang.L("Pop-ups and look"), container.NewVBox(popups, a.appearanceCard())},
+		{lang.L("Data and backups"), container.NewVBox(dataCard, s.safety.backups.card)}, {lang.L("Audit log"), s.safety.audit.card},
 	}
 	pages := container.NewStack()
 	for _, sec := range sections {
@@ -217,19 +230,19 @@ type ruleField struct{ key, label string }
 func ruleFields(k data.Kind) []ruleField {
 	switch k {
 	case data.KindThankYou:
-		return []ruleField{{"after", "days after sale"}, {"stay", "stays days"}, {"gap", "at most one per days"}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"gap", lang.L("at most one per days")}}
 	case data.KindCheckIn:
-		return []ruleField{{"after", "days after sale"}, {"stay", "stays days"}, {"min", "from amount"}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"min", lang.L("from amount")}}
 	case data.KindBirthday, data.KindAnniversary, data.KindOccasion:
-		return []ruleField{{"before", "shown days before"}, {"stay", "stays days"}}
+		return []ruleField{{"before", lang.L("shown days before")}, {"stay", lang.L("stays days")}}
 	case data.KindPromise:
-		return []ruleField{{"before", "shown days before"}, {"resolved", "check-in days after kept"}}
+		return []ruleField{{"before", lang.L("shown days before")}, {"resolved", lang.L("check-in days after kept")}}
 	case data.KindComplaintFollowup:
-		return []ruleField{{"after", "days after received"}, {"resolved", "days after resolved"}}
+		return []ruleField{{"after", lang.L("days after received")}, {"resolved", lang.L("days after resolved")}}
 	case data.KindStayInTouch:
-		return []ruleField{{"after", "days without a visit"}}
+		return []ruleField{{"after", lang.L("days without a visit")}}
 	case data.KindPointsExpiring:
-		return []ruleField{{"after", "days before expiry"}}
+		return []ruleField{{"after", lang.L("days before expiry")}}
 	}
 	return nil
 }
@@ -325,13 +338,19 @@ func (s *settingsScreen) reload() {
 		s.address.SetText(d.shop.Address)
 		s.currency.SetText(d.shop.Currency)
 		setCurrency(d.shop.Currency)
+		setLocale(d.shop.Locale)
+		shown := d.shop.Locale
+		if shown == "" {
+			shown = systemLocale()
+		}
+		s.locale.SetSelected(localeLabel(shown))
 		s.names = d.staff
 		s.staff.Refresh()
-		s.loyalty["per"].SetText(d.loy.CentsPerPoint.String())
+		s.loyalty["per"].SetText(amountText(d.loy.CentsPerPoint))
 		s.loyalty["points"].SetText(fmt.Sprint(d.loy.RewardPoints))
-		s.loyalty["value"].SetText(d.loy.RewardValue.String())
+		s.loyalty["value"].SetText(amountText(d.loy.RewardValue))
 		s.loyalty["expiry"].SetText(fmt.Sprint(d.loy.ExpiryMonths))
-		s.popEvery.SetSelected(fmt.Sprintf("every %d minutes", int(d.every/time.Minute)))
+		s.popEvery.SetSelected(fmt.Sprintf(lang.L("every %d minutes"), int(d.every/time.Minute)))
 		s.filling = false
 		s.fillRules(d.rules)()
 	})
@@ -359,7 +378,7 @@ func (s *settingsScreen) fillRules(r data.Rules) func() {
 				case "resolved":
 					e.SetText(fmt.Sprint(x.ResolvedDays))
 				case "min":
-					e.SetText(x.MinCents.String())
+					e.SetText(amountText(x.MinCents))
 				}
 			}
 		}
@@ -370,6 +389,9 @@ func (s *settingsScreen) fillRules(r data.Rules) func() {
 
 func (s *settingsScreen) saveShop() {
 	d := data.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
+	if i := s.locale.SelectedIndex(); i >= 0 && i < len(data.Locales) {
+		d.Locale = data.Locales[i]
+	}
 	if err := d.Validate(); err != nil {
 		s.a.showError(err)
 		return
@@ -379,6 +401,7 @@ func (s *settingsScreen) saveShop() {
 			return err
 		}
 		setCurrency(strings.TrimSpace(d.Currency))
+		setLocale(d.Locale)
 		return nil
 	})
 }
@@ -386,7 +409,7 @@ func (s *settingsScreen) saveShop() {
 func (s *settingsScreen) saveLoyalty() {
 	var l data.Loyalty
 	var err error
-	if l.CentsPerPoint, err = data.ParseCents(s.loyalty["per"].Text); err != nil {
+	if l.CentsPerPoint, err = parseAmount(s.loyalty["per"].Text); err != nil {
 		s.a.showError(fmt.Errorf(lang.L("amount per point: %w"), err))
 		return
 	}
@@ -394,7 +417,7 @@ func (s *settingsScreen) saveLoyalty() {
 		s.a.showError(errors.New(lang.L("points per reward must be a whole number")))
 		return
 	}
-	if l.RewardValue, err = data.ParseCents(s.loyalty["value"].Text); err != nil {
+	if l.RewardValue, err = parseAmount(s.loyalty["value"].Text); err != nil {
 		s.a.showError(fmt.Errorf(lang.L("reward value: %w"), err))
 		return
 	}
@@ -415,7 +438,7 @@ func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 		for _, f := range ruleFields(k) {
 			e := row.fields[f.key]
 			if f.key == "min" {
-				v, err := data.ParseCents(e.Text)
+				v, err := parseAmount(e.Text)
 				if err != nil {
 					return nil, fmt.Errorf("%s, %s: %w", kindTitle(k), f.label, err)
 				}
@@ -474,11 +497,7 @@ func (s *settingsScreen) updatePreview() {
 		} else {
 			s.previewed = n
 			s.preview.Importance = widget.MediumImportance
-			word := "reminders"
-			if n == 1 {
-				word = "reminder"
-			}
-			s.preview.SetText(fmt.Sprintf(lang.L("With these rules Today would list %d %s on %s."), n, word, longDate(day)))
+			s.preview.SetText(fmt.Sprintf(lang.N("With these rules Today would list %d reminders on %s.", n), n, longDate(day)))
 		}
 		s.preview.Refresh()
 		if s.previewAgain {

@@ -138,9 +138,9 @@ func (a *App) startupFailed(cause error) {
 
 // backupOffer describes the backup a restore would use.
 func backupOffer(b data.BackupFile) string {
-	return fmt.Sprintf("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
-		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it.",
-		b.Taken.Format("Monday 2 January 2006"), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
+	return fmt.Sprintf(lang.L("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
+		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it."),
+		weekdayDate(data.DayOf(b.Taken)), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
 }
 
 // afterCheck makes the day's first backup of the shop (never of the demo)
@@ -266,11 +266,11 @@ func plainSentence(s string) string {
 func fileSize(n int64) string {
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d bytes", n)
+		return fmt.Sprintf(lang.L("%d bytes"), n)
 	case n < 1000*1000:
 		return fmt.Sprintf("%d KB", (n+500)/1000)
 	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		return decimalText(fmt.Sprintf("%.1f MB", float64(n)/1e6))
 	}
-	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	return decimalText(fmt.Sprintf("%.2f GB", float64(n)/1e9))
 }

@@ -143,7 +143,7 @@ func (e *templateEditor) tryIt() {
 
 // templateProblem is the template error as a sentence for the owner.
 func templateProblem(err error) string {
-	return "This message cannot be used: " + templateReason(err)
+	return fmt.Sprintf(lang.L("This message cannot be used: %s"), templateReason(err))
 }
 
 // templateReason is what is wrong with a template, without the wrapping.

@@ -70,9 +70,9 @@ func (t *todayScreen) loadDue(day data.Day) {
 			return
 		}
 		t.loaded = due
-		t.heading.SetText(fmt.Sprintf(lang.L("%s %s — %d to do, %d overdue"), day.Weekday(), longDate(day), len(due), countOverdue(due)))
+		t.heading.SetText(fmt.Sprintf(lang.L("%s — %d to do, %d overdue"), weekdayDate(day), len(due), countOverdue(due)))
 		t.due.set(groupForToday(due))
-		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", len(due))
+		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%d)"), len(due))
 		t.tabs.Refresh()
 		if t.due.selected == nil {
 			t.due.selectFirst()
@@ -97,8 +97,8 @@ func (t *todayScreen) loadTabs(day data.Day) {
 		}
 		t.upcoming.set(groupByDay(d.upcoming))
 		t.doneList.set(groupByKind(d.done))
-		t.tabs.Items[1].Text = fmt.Sprintf("Upcoming (%d)", len(d.upcoming))
-		t.tabs.Items[2].Text = fmt.Sprintf("Done today (%d)", len(d.done))
+		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%d)"), len(d.upcoming))
+		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), len(d.done))
 		t.tabs.Refresh()
 	})
 }
@@ -172,7 +172,7 @@ func groupByDay(rs []data.Reminder) []reminderRow {
 	for i := range sorted {
 		if sorted[i].Due != cur {
 			cur = sorted[i].Due
-			rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s", cur.Weekday(), longDate(cur))})
+			rows = append(rows, reminderRow{heading: weekdayDate(cur)})
 		}
 		rows = append(rows, reminderRow{reminder: &sorted[i]})
 	}
