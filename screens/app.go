@@ -124,8 +124,10 @@ func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	}
 	defer release()
 	if noDisplay() {
-		return errors.New(lang.L("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help"))
+		// This goes to the command line, which stays in English (PRODUCT.md).
+		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
 	}
+	loadTranslations()
 	a, err := launch(ctx, newApp(), opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
@@ -146,6 +148,7 @@ func noDisplay() bool {
 // New builds the window over an open store without showing it; tests use it
 // with Fyne's test app.
 func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
+	loadTranslations()
 	if opt.Clock == nil {
 		opt.Clock = wallClock{}
 	}

@@ -28,6 +28,7 @@ const (
 func themeLabels() []string {
 	return []string{lang.L("Follow the system"), lang.L("Light"), lang.L("Dark")}
 }
+
 var themeChoices = []string{themeSystem, themeLight, themeDark}
 
 // forcedVariant draws a theme in one variant whatever the desktop asks for.

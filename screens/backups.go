@@ -254,7 +254,7 @@ func (a *App) restore(src string) {
 				return restored{}, err
 			}
 			if held {
-				s.HoldWrites(errFailedCheck)
+				s.HoldWrites(errFailedCheck())
 			}
 			return restored{s: s}, err
 		}

@@ -255,7 +255,7 @@ func TestCalendarAddsAnOccasionForACustomerFoundBySearch(t *testing.T) {
 	search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	entries := overlayEntries(t, f.app.win)
 	test.Type(entries[0], "Shop's tenth birthday party")
-	if entries[1].Text != "2026-06-20" {
+	if entries[1].Text != "20/06/2026" {
 		t.Errorf("the occasion's date should be the chosen day, got %q", entries[1].Text)
 	}
 	saveFormDialog(t, f.app.win)

@@ -308,7 +308,6 @@ func (im *importer) showReport() {
 	im.problems.SetText(strings.Join(lines, "\n"))
 }
 
-
 // updateButton allows the import only when it would do what it says.
 func (im *importer) updateButton() {
 	rep := im.preview.Report

@@ -400,7 +400,7 @@ func TestShopDetailsAndCurrencySign(t *testing.T) {
 	test.Type(s.currency, "£")
 	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
 	got := must(f.store.Shop(context.Background()))
-	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£"}) {
+	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£", Locale: "en-GB"}) {
 		t.Fatalf("shop = %+v", got)
 	}
 	if money(1250) != "£12.50" || money(-300) != "-£3.00" {

@@ -19,10 +19,14 @@ import (
 )
 
 // errChecking is why a write waits while the start-up check runs.
-var errChecking = fmt.Errorf(lang.L("%w while it is checked at start; try again in a moment"), data.ErrReadOnly)
+func errChecking() error {
+	return fmt.Errorf(lang.L("%w while it is checked at start; try again in a moment"), data.ErrReadOnly)
+}
 
 // errFailedCheck is why writes are refused after a failed start-up check.
-var errFailedCheck = fmt.Errorf(lang.L("%w: it did not pass its start-up check; restore a backup (Settings, Backups)"), data.ErrReadOnly)
+func errFailedCheck() error {
+	return fmt.Errorf(lang.L("%w: it did not pass its start-up check; restore a backup (Settings, Backups)"), data.ErrReadOnly)
+}
 
 // launch opens the database and runs the window until it closes. A file
 // that exists opens read-only while the start-up check runs off the UI
@@ -76,7 +80,7 @@ func (a *App) checkAtStart() {
 		a.afterCheck()
 		return
 	}
-	s.HoldWrites(errChecking)
+	s.HoldWrites(errChecking())
 	a.say("%s", lang.L("Checking the database…"))
 	background(a, func(ctx context.Context) (struct{}, error) {
 		if err := data.StartupCheck(ctx, s.Path()); err != nil {
@@ -100,7 +104,7 @@ func (a *App) checkAtStart() {
 // newest backup that verifies.
 func (a *App) startupFailed(cause error) {
 	s := a.store
-	s.HoldWrites(errFailedCheck)
+	s.HoldWrites(errFailedCheck())
 	a.say("%s", lang.L("Read-only: the database did not pass its start-up check"))
 	background(a, func(ctx context.Context) (data.BackupFile, error) {
 		second, _ := s.SecondBackupDir(ctx)

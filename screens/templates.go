@@ -60,7 +60,7 @@ func newTemplateEditor(a *App) *templateEditor {
 	save := widget.NewButton(lang.L("Save message"), e.save)
 	save.Importance = widget.HighImportance
 	reset := widget.NewButton(lang.L("Back to the suggested message"), e.reset)
-	fields := widget.NewLabel(fmt.Sprintf(lang.L("Fields: %s. Example: %s"), fieldNames(), "{{if .Points}}You have {{.Points}} points.{{end}}"))
+	fields := widget.NewLabel(fmt.Sprintf(lang.L("Fields: %s. Example: %s"), fieldNames(), fmt.Sprintf("{{if .Points}}%s{{end}}", fmt.Sprintf(lang.L("You have %s points."), "{{.Points}}"))))
 	fields.Wrapping = fyne.TextWrapWord
 	fields.Importance = widget.LowImportance
 	e.head = widget.NewLabelWithStyle(lang.L("As Ann Lee would read it:"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
