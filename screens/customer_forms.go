@@ -284,9 +284,14 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	what.SetText(prefill)
 	what.SetMinRowsVisible(3)
 	what.Validator = required(lang.L("say what went wrong"))
-	sev := widget.NewRadioGroup([]string{string(data.SeverityLow), string(data.SeverityMedium), string(data.SeverityHigh)}, nil)
+	severities := []data.Severity{data.SeverityLow, data.SeverityMedium, data.SeverityHigh}
+	var sevLabels []string
+	for _, v := range severities {
+		sevLabels = append(sevLabels, severityName(v))
+	}
+	sev := widget.NewRadioGroup(sevLabels, nil)
 	sev.Horizontal = true
-	sev.SetSelected(string(data.SeverityMedium))
+	sev.SetSelected(severityName(data.SeverityMedium))
 	now := a.now()
 	received := widget.NewEntry()
 	received.SetText(stamp(now))
@@ -308,7 +313,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 			return
 		}
 		at, _ := parseStamp(received.Text)
-		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: data.Severity(sev.Selected),
+		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: severityFrom(sev.Selected),
 			ReceivedAt: at, Staff: a.staff}
 		a.run(fmt.Sprintf(lang.L("Complaint from %s recorded: reply within 24 hours"), c.Name), func(ctx context.Context) error {
 			_, err := a.store.AddComplaint(ctx, k)
@@ -327,7 +332,7 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 	done.SetPlaceHolder(lang.L("Replaced the zip free of charge"))
 	done.SetMinRowsVisible(3)
 	done.Validator = required(lang.L("say what was done about it"))
-	what := widget.NewLabel(fmt.Sprintf(lang.L("%s (%s, received %s)"), k.What, k.Severity, stamp(k.ReceivedAt)))
+	what := widget.NewLabel(fmt.Sprintf(lang.L("%s (%s, received %s)"), k.What, severityName(k.Severity), stamp(k.ReceivedAt)))
 	what.Wrapping = fyne.TextWrapWord
 	d := a.newForm(fmt.Sprintf(lang.L("Resolve the complaint from %s"), name), lang.L("Resolve"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Complaint"), what), widget.NewFormItem(lang.L("What was done"), done),

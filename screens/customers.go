@@ -451,7 +451,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 	}
 	for _, c := range d.complaints {
 		open := c.OpenOn(day)
-		t := fmt.Sprintf(lang.L("Complaint (%s): %s"), c.Severity, c.What)
+		t := fmt.Sprintf(lang.L("Complaint (%s): %s"), severityName(c.Severity), c.What)
 		if open {
 			t = lang.L("OPEN ") + t + lang.L(" — pick to resolve")
 		} else {
@@ -480,7 +480,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		ev = append(ev, timelineEvent{day: o.Date.In(day.Year()), icon: "✿", text: fmt.Sprintf("%s (%s)", o.Label, kind)})
 	}
 	for _, r := range d.reminders {
-		t := fmt.Sprintf("%s: %s", kindTitle(r.Kind), r.State)
+		t := fmt.Sprintf("%s: %s", kindTitle(r.Kind), stateName(r.State))
 		if r.Why != "" {
 			t += " — " + r.Why
 		}
@@ -496,7 +496,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 }
 
 func ledgerLine(r data.LedgerRow) string {
-	s := fmt.Sprintf("%s  %-16s %+6d  %s", shortDate(r.Day), strings.ReplaceAll(string(r.Kind), "_", " "), r.Points, r.Staff)
+	s := fmt.Sprintf("%s  %-16s %+6d  %s", shortDate(r.Day), ledgerKindName(r.Kind), r.Points, r.Staff)
 	if r.PurchaseID != 0 {
 		s += fmt.Sprintf(lang.L("  sale #%d"), r.PurchaseID)
 	}

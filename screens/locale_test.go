@@ -1,9 +1,13 @@
 package screens
 
 import (
+	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
 )
@@ -202,5 +206,45 @@ func TestTheComputersLanguagePicksTheDefault(t *testing.T) {
 	t.Setenv("LANG", "de_DE.UTF-8")
 	if l := localeFor(""); l.tag != "de-DE" {
 		t.Errorf("unset locale with LANG=de_DE follows %s", l.tag)
+	}
+}
+
+func TestSwitchingTheLocaleInSettingsChangesDatesAndAmounts(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	t.Cleanup(func() { setLocale(""); setCurrency("") })
+	f.app.openCustomer(f.ann)
+	page := f.app.screens["customers"].(*customersScreen).page
+	if !strings.Contains(page.sub.Text, "80.00 spent") || !strings.Contains(page.details.Text, "Customer since: 1 June 2026") {
+		t.Fatalf("before: %q / %q", page.sub.Text, page.details.Text)
+	}
+	f.app.show("checkout")
+	co := f.app.screens["checkout"].(*checkoutScreen)
+	if len(co.recent) == 0 || !strings.Contains(co.describe(co.recent[0]), "01/06/2026") {
+		t.Fatalf("checkout before: %v", co.recent)
+	}
+
+	s := unlockSettings(t, f.app)
+	if s.locale.Selected != localeLabel("en-GB") {
+		t.Errorf("an unset format shows the computer's: %q", s.locale.Selected)
+	}
+	s.locale.SetSelected(localeLabel("de-DE"))
+	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
+	if got := must(f.store.Shop(context.Background())).Locale; got != "de-DE" {
+		t.Fatalf("saved locale %q", got)
+	}
+	if got := s.loyalty["value"].Text; got != "5,00" {
+		t.Errorf("the reward value field shows %q, want 5,00", got)
+	}
+
+	f.app.openCustomer(f.ann)
+	if !strings.Contains(page.sub.Text, "80,00 spent") {
+		t.Errorf("amount after the switch: %q", page.sub.Text)
+	}
+	if !strings.Contains(page.details.Text, "Customer since: 1. June 2026") {
+		t.Errorf("long date after the switch: %q", page.details.Text)
+	}
+	if got := co.describe(co.recent[0]); !strings.Contains(got, "01.06.2026") || !strings.Contains(got, "80,00") {
+		t.Errorf("checkout after the switch: %q", got)
 	}
 }

@@ -349,7 +349,7 @@ func (p *reminderPane) obligationNote(r *data.Reminder) string {
 		return fmt.Sprintf(lang.L("\n%s answers for this promise (made %s)"), o.Promise.Staff, longDate(o.Promise.MadeOn))
 	case o.Complaint != nil:
 		k := o.Complaint
-		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), weekdayDate(data.DayOf(k.ReceivedAt))+" "+k.ReceivedAt.Format("15:04"), k.Severity)
+		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), weekdayDate(data.DayOf(k.ReceivedAt))+" "+k.ReceivedAt.Format("15:04"), severityName(k.Severity))
 		if k.OpenOn(p.a.Today()) {
 			clock, _ := complaintClock(k.ReceivedAt, p.a.now())
 			return note + " — " + clock
