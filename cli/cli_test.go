@@ -361,3 +361,23 @@ func TestParseArgs(t *testing.T) {
 		t.Errorf("help: %d %q", code, out.String())
 	}
 }
+
+func TestImportCountsSpeakPlainEnglish(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	empty := filepath.Join(dir, "empty.csv")
+	one := filepath.Join(dir, "one-bad.csv")
+	os.WriteFile(empty, []byte("name,phone\n"), 0o600)
+	os.WriteFile(one, []byte("name,phone\nAnn Lee,0123 456 789\n,0999 888 777\n"), 0o600)
+	if r := run(t, "import", "customers", empty, "--db", db); r.code != 0 || r.stdout != "imported 0 customers\n" {
+		t.Errorf("empty file: exit %d, %q %s", r.code, r.stdout, r.stderr)
+	}
+	r := run(t, "import", "customers", one, "--db", db)
+	if r.code != 1 || !strings.Contains(r.stderr, "regulars: 1 bad row in ") {
+		t.Errorf("one bad row: exit %d, %q", r.code, r.stderr)
+	}
+	r = run(t, "import", "customers", one, "--db", db, "--skip-bad")
+	if r.code != 0 || r.stdout != "imported 1 customer, 1 bad row left out\n" {
+		t.Errorf("--skip-bad: exit %d, %q", r.code, r.stdout)
+	}
+}

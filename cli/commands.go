@@ -242,7 +242,7 @@ func runImport(ctx context.Context, e *Env, a args) error {
 		fmt.Fprintf(e.Stderr, "line %d: %s\n", b.Line, b.Reason)
 	}
 	if errors.Is(err, data.ErrBadRows) {
-		fmt.Fprintf(e.Stderr, "regulars: %d bad rows in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), file)
+		fmt.Fprintf(e.Stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
 		return badRowsError{len(rep.Bad)}
 	}
 	if err != nil {
@@ -253,12 +253,12 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if opt.DryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[min(rep.Added, 2)/2])
+	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[plural(rep.Added)])
 	if rep.Skipped > 0 {
 		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
 	}
 	if len(rep.Bad) > 0 {
-		fmt.Fprintf(e.Stdout, ", %d bad rows left out", len(rep.Bad))
+		fmt.Fprintf(e.Stdout, ", %d bad %s left out", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))])
 	}
 	fmt.Fprintln(e.Stdout)
 	return nil
@@ -401,4 +401,12 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	}
 	fmt.Fprintf(e.Stdout, "ok: %s passes the integrity check and every ledger invariant (%d customers)\n", s.Path(), n)
 	return nil
+}
+
+// plural picks the word form for n: 0 for one, 1 for any other number.
+func plural(n int) int {
+	if n == 1 {
+		return 0
+	}
+	return 1
 }

@@ -552,8 +552,8 @@ func required(msg string) func(string) error {
 	}
 }
 
-// requireOwner asks for the owner PIN before a sensitive action. Until a PIN
-// is set, the action goes ahead (the owner sets one in Settings).
+// requireOwner asks for the owner PIN before a sensitive action. On a shop
+// without one, the owner sets it first.
 func (a *App) requireOwner(what string, then func()) {
 	set, err := a.store.HasOwnerPIN(a.ctx)
 	if err != nil {
@@ -561,7 +561,13 @@ func (a *App) requireOwner(what string, then func()) {
 		return
 	}
 	if !set {
-		then()
+		if a.store.Writable() != nil {
+			// A file that failed its start-up check takes no new PIN; it
+			// never had one, so restoring a backup is all there is to do.
+			then()
+			return
+		}
+		a.setOwnerPIN(what, then)
 		return
 	}
 	pin := widget.NewPasswordEntry()
@@ -575,6 +581,37 @@ func (a *App) requireOwner(what string, then func()) {
 		}
 		then()
 	})
+	d.Show()
+	a.win.Canvas().Focus(pin)
+}
+
+// setOwnerPIN asks for a new owner PIN, twice, before the first sensitive
+// action: nothing guarded goes ahead on a shop without one.
+func (a *App) setOwnerPIN(what string, then func()) {
+	pin := widget.NewPasswordEntry()
+	again := widget.NewPasswordEntry()
+	d := a.newForm(fmt.Sprintf(lang.L("Set the owner PIN to %s"), what), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := data.CheckPIN(pin.Text); err != nil {
+			a.showError(err)
+			return
+		}
+		if pin.Text != again.Text {
+			a.showError(errors.New(lang.L("the two PINs differ; nothing was set")))
+			return
+		}
+		if err := a.store.SetOwnerPIN(a.ctx, pin.Text); err != nil {
+			a.showError(err)
+			return
+		}
+		then()
+	})
+	again.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(440, 230))
 	d.Show()
 	a.win.Canvas().Focus(pin)
 }

@@ -439,6 +439,10 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		}
 		ev = append(ev, timelineEvent{day: pu.Day, icon: "🛒", text: fmt.Sprintf("#%d %s", pu.ID, t)})
 	}
+	listed := map[string]bool{}
+	for _, r := range d.reminders {
+		listed[r.Key] = true
+	}
 	for _, c := range d.contacts {
 		t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff)
 		if c.Outcome != "" {
@@ -446,6 +450,9 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		}
 		if c.Note != "" {
 			t += " — " + c.Note
+		}
+		if k, err := data.ParseReminderKey(c.ReminderKey); err == nil && !listed[c.ReminderKey] {
+			t = handledText(k, d) + " — " + t
 		}
 		ev = append(ev, timelineEvent{day: c.Day, icon: "☎", text: t})
 	}
@@ -493,6 +500,32 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		return ev[i].day > ev[j].day
 	})
 	return ev
+}
+
+// handledText names the reminder a contact completed when the rules no
+// longer give it (a promise once kept, the first call on a complaint once
+// resolved, a stay-in-touch call that started its own clock again), so the
+// customer's history still shows what was done.
+func handledText(k data.ReminderKey, d pageData) string {
+	t := fmt.Sprintf("%s: %s", kindTitle(k.Kind), stateName(data.StateDone))
+	tag, rest, _ := strings.Cut(k.Subject, ":")
+	idText, _, _ := strings.Cut(rest, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	switch tag {
+	case "promise":
+		for _, p := range d.promises {
+			if p.ID == id {
+				t += " — " + p.What
+			}
+		}
+	case "complaint":
+		for _, c := range d.complaints {
+			if c.ID == id {
+				t += " — " + c.What
+			}
+		}
+	}
+	return t
 }
 
 func ledgerLine(r data.LedgerRow) string {

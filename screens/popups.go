@@ -47,6 +47,7 @@ const checkEvery = 15 * time.Minute
 type popups struct {
 	a      *App
 	popped map[string]data.Day // reminder key -> day it was popped
+	day    data.Day            // the day of the latest check
 	count  int
 	dlg    dialog.Dialog
 	tray   bool
@@ -118,6 +119,15 @@ func (p *popups) loop(ctx context.Context) {
 // check looks for reminders due today that have not been popped yet.
 func (p *popups) check() {
 	day := p.a.Today()
+	if !p.day.IsZero() && day != p.day {
+		// A new day on a PC left on overnight: every screen shows the new
+		// day's work, and the day's backup is made.
+		p.a.changed()
+		if p.a.store.Writable() == nil {
+			p.a.afterCheck()
+		}
+	}
+	p.day = day
 	background(p.a, func(ctx context.Context) ([]data.Reminder, error) {
 		return p.a.store.TodayList(ctx, day)
 	}, func(rs []data.Reminder, err error) {

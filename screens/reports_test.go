@@ -164,8 +164,9 @@ func TestExportMenuOffersEveryReport(t *testing.T) {
 	if menu == nil || len(menu.Items) != len(data.ReportParts) {
 		t.Fatalf("export menu %v", menu)
 	}
-	// Without a PIN set, choosing one saves it straight away.
+	f.store.SetOwnerPIN(context.Background(), ownerPIN)
 	test.Tap(menu.Items[1].(fyne.Tappable))
+	enterPIN(t, f.app.win, ownerPIN)
 	if saved.name != "retention-2026-06-02.csv" || !strings.HasPrefix(saved.buf.String(), "from,to,bought_year_before") {
 		t.Errorf("saved %q:\n%s", saved.name, saved.buf.String())
 	}
@@ -212,15 +213,19 @@ func TestGroupsPickCustomersAndReachThem(t *testing.T) {
 
 	var saved savedFile
 	saved.install(t)
+	f.store.SetOwnerPIN(ctx, ownerPIN)
 	p.saveList(data.ChannelEmail)
+	enterPIN(t, f.app.win, ownerPIN)
 	if saved.buf.String() != "name,first_name,email\nAnn Lee,Ann,ann@example.com\n" {
 		t.Errorf("email list:\n%s", saved.buf.String())
 	}
 	p.saveList(data.ChannelSMS)
+	enterPIN(t, f.app.win, ownerPIN)
 	if saved.buf.String() != "name,first_name,phone\n" {
 		t.Errorf("SMS list without consent:\n%s", saved.buf.String())
 	}
 	p.printLabels()
+	enterPIN(t, f.app.win, ownerPIN)
 	if !bytes.HasPrefix(saved.buf.Bytes(), []byte("%PDF-")) || saved.name != "labels-2026-06-02.pdf" {
 		t.Errorf("labels %q", saved.name)
 	}

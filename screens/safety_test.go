@@ -522,3 +522,64 @@ func labelText(o fyne.CanvasObject) string {
 	})
 	return b.String()
 }
+
+// focusedPIN is the PIN entry the dialog on top focused.
+func focusedPIN(t *testing.T, w fyne.Window) *widget.Entry {
+	t.Helper()
+	e, ok := w.Canvas().Focused().(*widget.Entry)
+	if !ok || !e.Password {
+		t.Fatalf("no PIN entry has the focus (%T)", w.Canvas().Focused())
+	}
+	return e
+}
+
+func TestGuardedActionOnAShopWithoutAPINSetsOneFirst(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.openCustomer(f.ann)
+	p := f.app.screens["customers"].(*customersScreen).page
+	p.tabs.SelectIndex(1) // Details
+	forget := findButton(t, f.app.win, "Forget customer…")
+
+	// Cancel: nothing set, nothing forgotten.
+	test.Tap(forget)
+	if !strings.Contains(dialogText(f.app.win), "Set the owner PIN to forget a customer") {
+		t.Fatalf("no PIN to set first:\n%s", dialogText(f.app.win))
+	}
+	focusedPIN(t, f.app.win)
+	test.Tap(findButton(t, f.app.win, "Cancel"))
+	if set, _ := f.store.HasOwnerPIN(ctx); set {
+		t.Fatal("a cancelled dialog set a PIN")
+	}
+	if c, _ := f.store.Customer(ctx, f.ann); c.Forgotten {
+		t.Fatal("the customer was forgotten without a PIN")
+	}
+
+	// Two different PINs: refused, nothing set.
+	test.Tap(forget)
+	test.Type(focusedPIN(t, f.app.win), "2468")
+	f.app.win.Canvas().FocusNext()
+	test.Type(focusedPIN(t, f.app.win), "8642")
+	saveFormDialog(t, f.app.win)
+	if set, _ := f.store.HasOwnerPIN(ctx); set {
+		t.Fatal("two different PINs set one")
+	}
+	if !strings.Contains(dialogText(f.app.win), "The two PINs differ; nothing was set") {
+		t.Errorf("no message for different PINs:\n%s", dialogText(f.app.win))
+	}
+	f.app.win.Canvas().Overlays().Top().Hide()
+
+	// The same PIN twice: set, then the action asks to confirm as usual.
+	test.Tap(forget)
+	test.Type(focusedPIN(t, f.app.win), ownerPIN)
+	f.app.win.Canvas().FocusNext()
+	test.Type(focusedPIN(t, f.app.win), ownerPIN)
+	saveFormDialog(t, f.app.win)
+	if err := f.store.CheckOwnerPIN(ctx, ownerPIN, time.Now()); err != nil {
+		t.Fatalf("the PIN was not set: %v", err)
+	}
+	if !strings.Contains(dialogText(f.app.win), "Forget Ann Lee for good?") {
+		t.Fatalf("the action did not go on after setting the PIN:\n%s", dialogText(f.app.win))
+	}
+}

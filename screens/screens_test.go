@@ -397,3 +397,21 @@ func TestCheckoutAsksBeforeALargeAmount(t *testing.T) {
 		t.Errorf("Enter again should record it: balance %d", bal)
 	}
 }
+
+func TestANewDayReloadsTheScreens(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	td := f.app.screens["today"].(*todayScreen)
+	if !strings.Contains(td.heading.Text, "2 June") {
+		t.Fatalf("heading %q", td.heading.Text)
+	}
+	// Left on overnight: at midnight the screens move to the new day
+	// without anyone touching them.
+	waitFor(t, "the timer", func() bool { return f.clock.pending() == 1 })
+	f.store.SetToday(mustDay("2026-06-03"))
+	f.clock.Advance(15 * time.Hour)
+	waitFor(t, "the midnight check", func() bool { return f.clock.pending() == 1 })
+	if !strings.Contains(td.heading.Text, "3 June") {
+		t.Errorf("after midnight the heading still reads %q", td.heading.Text)
+	}
+}

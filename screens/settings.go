@@ -258,36 +258,6 @@ func (s *settingsScreen) focus() {
 }
 
 func (s *settingsScreen) unlockDialog() {
-	set, err := s.a.store.HasOwnerPIN(s.a.ctx)
-	if err != nil {
-		s.a.showError(err)
-		return
-	}
-	pin := widget.NewPasswordEntry()
-	if !set {
-		again := widget.NewPasswordEntry()
-		d := s.a.newForm(lang.L("Set the owner PIN"), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
-			widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
-		}, func(ok bool) {
-			if !ok {
-				return
-			}
-			if pin.Text != again.Text {
-				s.a.showError(errors.New(lang.L("the two PINs differ; nothing was set")))
-				return
-			}
-			if err := s.a.store.SetOwnerPIN(s.a.ctx, pin.Text); err != nil {
-				s.a.showError(err)
-				return
-			}
-			s.open()
-		})
-		again.OnSubmitted = func(string) { d.Submit() }
-		d.Resize(fyne.NewSize(440, 230))
-		d.Show()
-		s.a.win.Canvas().Focus(pin)
-		return
-	}
 	s.a.requireOwner(lang.L("open Settings"), s.open)
 }
 
