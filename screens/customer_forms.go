@@ -80,7 +80,7 @@ func (p *customerPage) edit(c data.Customer) {
 		widget.NewFormItem("", dnc),
 		widget.NewFormItem(lang.L("Notes"), notes),
 	}
-	title := lang.L("Edit ") + c.Name
+	title := fmt.Sprintf(lang.L("Edit %s"), c.Name)
 	if c.ID == 0 {
 		title = lang.L("New customer")
 	}

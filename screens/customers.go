@@ -460,7 +460,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		open := c.OpenOn(day)
 		t := fmt.Sprintf(lang.L("Complaint (%s): %s"), severityName(c.Severity), c.What)
 		if open {
-			t = lang.L("OPEN ") + t + lang.L(" — pick to resolve")
+			t = fmt.Sprintf(lang.L("OPEN %s — pick to resolve"), t)
 		} else {
 			t += fmt.Sprintf(lang.L(" — resolved %s: %s"), shortDate(c.ResolvedOn), c.Resolution)
 		}
@@ -470,7 +470,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		open := pr.KeptOn.IsZero() || pr.KeptOn > day
 		t := fmt.Sprintf(lang.L("Promise due %s (%s): %s"), shortDate(pr.Due), pr.Staff, pr.What)
 		if !open {
-			t += lang.L(" — kept ") + shortDate(pr.KeptOn)
+			t += fmt.Sprintf(lang.L(" — kept %s"), shortDate(pr.KeptOn))
 		} else {
 			if pr.Due < day {
 				t = fmt.Sprintf(lang.L("OVERDUE %d d — %s"), day.Sub(pr.Due), t)

@@ -261,9 +261,9 @@ const complaintAnswerTime = 24 * time.Hour
 func complaintClock(received, now time.Time) (text string, late bool) {
 	left := received.Add(complaintAnswerTime).Sub(now)
 	if left > 0 {
-		return lang.L("reply within ") + spanWords(left, true), false
+		return fmt.Sprintf(lang.L("reply within %s"), spanWords(left, true)), false
 	}
-	return lang.L("overdue by ") + spanWords(-left, false), true
+	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
 }
 
 // spanWords is a span for the reply clock: "2 d 3 h", "5 h", "40 min".
@@ -314,12 +314,12 @@ func (p *reminderPane) showDetail() {
 		contact = append(contact, "✉ "+r.Email)
 	}
 	p.who.SetText(strings.Join(contact, "    "))
-	due := lang.L("Due ") + longDate(r.Due)
+	due := fmt.Sprintf(lang.L("Due %s"), longDate(r.Due))
 	if r.OverdueDays > 0 {
 		due = fmt.Sprintf("%s (%s)", due, fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays))
 	}
 	if r.Until != 0 {
-		due += lang.L(", on the list until ") + longDate(r.Until)
+		due += fmt.Sprintf(lang.L(", on the list until %s"), longDate(r.Until))
 	}
 	p.why.SetText(r.Why + "\n" + due + p.obligationNote(r) + stateNote(r))
 	p.message.SetText(r.Message)
@@ -689,7 +689,7 @@ func channelFromLabel(l string) data.Channel {
 func dueTag(r *data.Reminder, today data.Day) string {
 	switch {
 	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
-		return lang.L("reply by ") + shortDate(r.Due)
+		return fmt.Sprintf(lang.L("reply by %s"), shortDate(r.Due))
 	case r.OverdueDays > 0:
 		return fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays)
 	case r.Due > today:
