@@ -357,6 +357,8 @@ func (a *App) windowShortcut(s fyne.Shortcut) bool {
 // windowKey handles the function keys that work everywhere.
 func (a *App) windowKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
+	case fyne.KeyEscape:
+		return dismissTop(a.win.Canvas())
 	case fyne.KeyF2:
 		a.show("checkout")
 		return true
@@ -389,7 +391,7 @@ func (a *App) pickStaff(then func()) {
 	if list, err := a.store.StaffNames(a.ctx); err == nil && len(list) > 0 {
 		names = list
 	}
-	sel := widget.NewSelectEntry(names)
+	sel := newSelectEntry(names)
 	sel.SetText(a.staff)
 	a.newForm(lang.L("Who is on shift?"), lang.L("Start shift"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), sel),

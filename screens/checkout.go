@@ -429,8 +429,8 @@ func (c *checkoutScreen) reset() {
 // newCustomer adds a customer in one step (name and phone) and picks them.
 func (c *checkoutScreen) newCustomer() {
 	typed := strings.TrimSpace(c.find.Text)
-	name := widget.NewEntry()
-	phone := widget.NewEntry()
+	name := newEntry()
+	phone := newEntry()
 	if data.PhoneDigits(typed) != "" && data.CheckPhone(typed) == nil {
 		phone.SetText(typed)
 	} else {
@@ -491,7 +491,7 @@ func (c *checkoutScreen) refundDialog() {
 	if !ok {
 		return
 	}
-	amount := widget.NewEntry()
+	amount := newEntry()
 	amount.SetText(amountText(p.Amount))
 	amount.Validator = func(s string) error {
 		v, err := parseAmount(s)
@@ -503,7 +503,7 @@ func (c *checkoutScreen) refundDialog() {
 		}
 		return nil
 	}
-	reason := widget.NewEntry()
+	reason := newEntry()
 	reason.SetPlaceHolder(lang.L("Why (optional)"))
 	c.a.newForm(fmt.Sprintf(lang.L("Refund sale #%d"), p.ID), lang.L("Refund"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Amount"), amount), widget.NewFormItem(lang.L("Reason"), reason),
@@ -524,7 +524,7 @@ func (c *checkoutScreen) voidDialog() {
 	if !ok {
 		return
 	}
-	reason := widget.NewEntry()
+	reason := newEntry()
 	reason.SetPlaceHolder(lang.L("What went wrong at the till"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -549,7 +549,7 @@ func (c *checkoutScreen) moveDialog() {
 	if !ok {
 		return
 	}
-	who := widget.NewEntry()
+	who := newEntry()
 	who.SetPlaceHolder(lang.L("Phone, email or customer number"))
 	c.a.newForm(fmt.Sprintf(lang.L("Move sale #%d to…"), p.ID), lang.L("Move"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Customer"), who),

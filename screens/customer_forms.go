@@ -19,30 +19,30 @@ import (
 
 // edit opens the customer form; a zero ID adds a new customer.
 func (p *customerPage) edit(c data.Customer) {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(c.Name)
 	name.Validator = data.CheckName
-	phone := widget.NewEntry()
+	phone := newEntry()
 	phone.SetText(c.Phone)
 	phone.Validator = data.CheckPhone
-	email := widget.NewEntry()
+	email := newEntry()
 	email.SetText(c.Email)
 	email.Validator = data.CheckEmail
-	birthday := widget.NewEntry()
+	birthday := newEntry()
 	birthday.SetText(yearlyText(c.Birthday))
 	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
 	birthday.Validator = optionalYearlyDate
-	since := widget.NewEntry()
+	since := newEntry()
 	since.SetText(dateText(c.CustomerSince))
 	since.SetPlaceHolder(dateExample())
 	since.Validator = optionalDate
-	address := widget.NewMultiLineEntry()
+	address := newMultiLineEntry()
 	address.SetText(c.Address)
 	address.SetMinRowsVisible(2)
-	notes := widget.NewMultiLineEntry()
+	notes := newMultiLineEntry()
 	notes.SetText(c.Notes)
 	notes.SetMinRowsVisible(2)
-	tags := widget.NewEntry()
+	tags := newEntry()
 	tags.SetText(strings.Join(c.Tags, "; "))
 	tags.SetPlaceHolder(lang.L("vip; trade"))
 	prefer := widget.NewSelect([]string{lang.L("Phone call"), lang.L("Email"), lang.L("Text message"), lang.L("In person"), lang.L("Post")}, nil)
@@ -64,7 +64,7 @@ func (p *customerPage) edit(c data.Customer) {
 		consent[ch] = chk
 		consentChecks = append(consentChecks, chk)
 	}
-	source := widget.NewSelectEntry([]string{lang.L("in person"), lang.L("signed form"), lang.L("by email"), lang.L("by phone")})
+	source := newSelectEntry([]string{lang.L("in person"), lang.L("signed form"), lang.L("by email"), lang.L("by phone")})
 	source.SetText(lang.L("in person"))
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), name),
@@ -183,8 +183,8 @@ func (p *customerPage) logContact() {
 	}
 	channel := widget.NewSelect(channelLabels(), nil)
 	channel.SetSelected(lang.L("Phone call"))
-	outcome := widget.NewSelectEntry(outcomes())
-	note := widget.NewEntry()
+	outcome := newSelectEntry(outcomes())
+	note := newEntry()
 	id := p.id
 	p.a.newForm(fmt.Sprintf(lang.L("Log a contact with %s"), p.cust.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("How"), channel), widget.NewFormItem(lang.L("Outcome"), outcome), widget.NewFormItem(lang.L("Note"), note),
@@ -240,10 +240,10 @@ func (p *customerPage) timelineAction(i widget.ListItemID) {
 
 // promiseForm records something promised to a customer.
 func (a *App) promiseForm(c data.Customer, then func()) {
-	what := widget.NewEntry()
+	what := newEntry()
 	what.SetPlaceHolder(lang.L("Order floor mats"))
 	what.Validator = required(lang.L("say what was promised"))
-	due := widget.NewEntry()
+	due := newEntry()
 	due.SetText(dateText(a.Today().AddDays(7)))
 	due.Validator = func(s string) error {
 		d, err := parseDate(s)
@@ -255,7 +255,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 		}
 		return nil
 	}
-	staff := widget.NewSelectEntry(a.staffNames())
+	staff := newSelectEntry(a.staffNames())
 	staff.SetText(a.staff)
 	staff.Validator = required(lang.L("say who answers for it"))
 	d := a.newForm(fmt.Sprintf(lang.L("Promise to %s"), c.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
@@ -279,7 +279,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 // complaintForm records a complaint; prefill is what went wrong when known
 // (a check-in that ended unhappy).
 func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, then func()) {
-	what := widget.NewMultiLineEntry()
+	what := newMultiLineEntry()
 	what.SetPlaceHolder(lang.L("What went wrong"))
 	what.SetText(prefill)
 	what.SetMinRowsVisible(3)
@@ -293,7 +293,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	sev.Horizontal = true
 	sev.SetSelected(severityName(data.SeverityMedium))
 	now := a.now()
-	received := widget.NewEntry()
+	received := newEntry()
 	received.SetText(stamp(now))
 	received.Validator = func(s string) error {
 		t, err := parseStamp(s)
@@ -328,7 +328,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 // resolveDialog closes a complaint with what was done about it; the
 // follow-up call comes a few days later.
 func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
-	done := widget.NewMultiLineEntry()
+	done := newMultiLineEntry()
 	done.SetPlaceHolder(lang.L("Replaced the zip free of charge"))
 	done.SetMinRowsVisible(3)
 	done.Validator = required(lang.L("say what was done about it"))
@@ -365,10 +365,10 @@ func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
 
 // occasionForm adds a customer's occasion; on, when set, fills in the date.
 func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
-	label := widget.NewEntry()
+	label := newEntry()
 	label.SetPlaceHolder(lang.L("Wedding anniversary"))
 	label.Validator = required(lang.L("name the occasion"))
-	date := widget.NewEntry()
+	date := newEntry()
 	date.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s every year"), dateExample(), yearlyExample()))
 	if on != 0 {
 		date.SetText(dateText(on))
@@ -381,7 +381,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	}
 	yearly := widget.NewCheck(lang.L("Every year"), nil)
 	yearly.SetChecked(true)
-	lead := widget.NewEntry()
+	lead := newEntry()
 	lead.SetText("7")
 	lead.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -500,7 +500,7 @@ func (p *customerPage) adjustPoints() {
 	if p.id == 0 {
 		return
 	}
-	pts := widget.NewEntry()
+	pts := newEntry()
 	pts.SetPlaceHolder(lang.L("+50 or -20"))
 	pts.Validator = func(s string) error {
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 64)
@@ -509,7 +509,7 @@ func (p *customerPage) adjustPoints() {
 		}
 		return nil
 	}
-	reason := widget.NewEntry()
+	reason := newEntry()
 	reason.Validator = required(lang.L("a reason is required"))
 	id := p.id
 	p.a.newForm(fmt.Sprintf(lang.L("Adjust points for %s"), p.cust.Name), lang.L("Adjust"), lang.L("Cancel"), []*widget.FormItem{
@@ -570,7 +570,7 @@ func (a *App) requireOwner(what string, then func()) {
 		a.setOwnerPIN(what, then)
 		return
 	}
-	pin := widget.NewPasswordEntry()
+	pin := newPasswordEntry()
 	d := a.newForm(fmt.Sprintf(lang.L("Owner PIN needed to %s"), what), lang.L("OK"), lang.L("Cancel"), []*widget.FormItem{widget.NewFormItem(lang.L("PIN"), pin)}, func(ok bool) {
 		if !ok {
 			return
@@ -588,8 +588,8 @@ func (a *App) requireOwner(what string, then func()) {
 // setOwnerPIN asks for a new owner PIN, twice, before the first sensitive
 // action: nothing guarded goes ahead on a shop without one.
 func (a *App) setOwnerPIN(what string, then func()) {
-	pin := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
+	pin := newPasswordEntry()
+	again := newPasswordEntry()
 	d := a.newForm(fmt.Sprintf(lang.L("Set the owner PIN to %s"), what), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {

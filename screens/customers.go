@@ -165,9 +165,9 @@ func (a *App) openCustomer(id data.ID) {
 }
 
 func (s *customersScreen) mergeDialog() {
-	keep := widget.NewEntry()
+	keep := newEntry()
 	keep.SetPlaceHolder(lang.L("Customer to keep: number, phone or email"))
-	drop := widget.NewEntry()
+	drop := newEntry()
 	drop.SetPlaceHolder(lang.L("Duplicate to merge into it"))
 	if s.page.id != 0 {
 		keep.SetText(strconv.FormatInt(s.page.id, 10))

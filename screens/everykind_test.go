@@ -226,7 +226,7 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 		test.Tap(pane.done)
 		formField(t, w, "How").(*widget.Select).SetSelected(c.how)
 		retype(t, w, formField(t, w, "Outcome"), c.outcome)
-		test.Type(formField(t, w, "Note").(*widget.Entry), "worked from the window")
+		test.Type(formField(t, w, "Note").(*escEntry), "worked from the window")
 		saveFormDialog(t, w)
 	case "skip":
 		test.Tap(findButtonUnder(t, pane.obj, "Skip"))

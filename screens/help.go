@@ -29,7 +29,7 @@ func shortcuts() []shortcut {
 		out = append(out, shortcut{fmt.Sprintf(lang.L("Ctrl+%s"), fmt.Sprint(i+1)), p.title()})
 	}
 	return append(out,
-		shortcut{lang.L("Escape"), lang.L("Close the reminders pop-up; at checkout, start again")},
+		shortcut{lang.L("Escape"), lang.L("Close the dialog on top (Cancel); at checkout, start again")},
 		shortcut{lang.L("↓ then Enter"), lang.L("In a search: move into the results and open one")},
 		shortcut{"D  S  K", lang.L("On a reminder: done, snooze, skip")},
 		shortcut{"C  E  O", lang.L("On a reminder: copy the message, email it, open the customer")},

@@ -446,12 +446,12 @@ func (p *reminderPane) doneDialog() {
 	}
 	channel := widget.NewSelect(channelLabels(), nil)
 	channel.SetSelected(channelLabel(defaultChannel(r)))
-	outcome := widget.NewSelectEntry(outcomes())
+	outcome := newSelectEntry(outcomes())
 	outcome.SetText(lang.L("happy"))
 	if r.Kind == data.KindThankYou || r.Kind == data.KindBirthday || r.Kind == data.KindAnniversary || r.Kind == data.KindOccasion {
 		outcome.SetText(lang.L("sent"))
 	}
-	note := widget.NewEntry()
+	note := newEntry()
 	note.SetPlaceHolder(lang.L("What was said (optional)"))
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("How"), channel),
@@ -543,7 +543,7 @@ func (p *reminderPane) skipDialog() {
 	if r == nil || p.readOnly {
 		return
 	}
-	reason := widget.NewSelectEntry([]string{lang.L("already spoke to them"), lang.L("not appropriate now"), lang.L("customer asked not to"), lang.L("wrong details")})
+	reason := newSelectEntry([]string{lang.L("already spoke to them"), lang.L("not appropriate now"), lang.L("customer asked not to"), lang.L("wrong details")})
 	reason.SetPlaceHolder(lang.L("Why skip it?"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {

@@ -97,7 +97,7 @@ func newSettings(a *App) screen {
 		})
 	selected := -1
 	s.staff.OnSelected = func(i widget.ListItemID) { selected = i }
-	newName := widget.NewEntry()
+	newName := newEntry()
 	newName.SetPlaceHolder(lang.L("Name of a new staff member"))
 	add := widget.NewButton(lang.L("Add"), func() {
 		n := strings.TrimSpace(newName.Text)
@@ -487,8 +487,8 @@ func (s *settingsScreen) saveRules() {
 }
 
 func (s *settingsScreen) changePIN() {
-	pin := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
+	pin := newPasswordEntry()
+	again := newPasswordEntry()
 	s.a.newForm(lang.L("Change the owner PIN"), lang.L("Change"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("New PIN"), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
