@@ -549,3 +549,20 @@ func shortWeekday(w time.Weekday) string {
 	}
 	return w.String()
 }
+
+// wholeNumber writes n with the locale's grouping: 411,078 or 411.078.
+func wholeNumber(n int64) string {
+	if n < 0 {
+		return "-" + wholeNumber(-n)
+	}
+	s := strconv.FormatInt(n, 10)
+	group := currentLocale().group
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -248,3 +248,17 @@ func TestSwitchingTheLocaleInSettingsChangesDatesAndAmounts(t *testing.T) {
 		t.Errorf("checkout after the switch: %q", got)
 	}
 }
+
+func TestWholeNumbersAreGroupedForTheLocale(t *testing.T) {
+	defer setLocale(currentLocale().tag)
+	for _, c := range []struct {
+		tag  string
+		n    int64
+		want string
+	}{{"en-GB", 411078, "411,078"}, {"de-DE", 1234567, "1.234.567"}, {"en-US", 999, "999"}, {"en-GB", -1000, "-1,000"}, {"en-GB", 0, "0"}} {
+		setLocale(c.tag)
+		if got := wholeNumber(c.n); got != c.want {
+			t.Errorf("%s %d = %q, want %q", c.tag, c.n, got, c.want)
+		}
+	}
+}

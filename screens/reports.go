@@ -200,7 +200,7 @@ func (r *reportsScreen) show(rep data.Report) {
 	}
 
 	p := rep.Points
-	r.points.SetText(fmt.Sprintf(lang.L("%d points"), p.Outstanding))
+	r.points.SetText(fmt.Sprintf(lang.L("%s points"), wholeNumber(p.Outstanding)))
 	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off."),
 		fmt.Sprintf(lang.N("%d customers", p.Holders), p.Holders), money(p.Liability), p.Scheme.RewardPoints, p.Redeemed, money(p.RedeemedValue)))
 
