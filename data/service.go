@@ -20,6 +20,9 @@ type ShopDetails struct {
 	Name     string
 	Address  string // may hold several lines
 	Currency string // shown before amounts on screen, such as "£"; "" for none
+	// Locale is how the window writes dates and amounts, one of Locales;
+	// "" follows the computer's language setting.
+	Locale string
 }
 
 const (
@@ -44,7 +47,7 @@ func (d ShopDetails) Validate() error {
 			return fmt.Errorf("the currency sign %q may not hold digits, dots or minus signs: amounts would misread", c)
 		}
 	}
-	return nil
+	return CheckLocale(strings.TrimSpace(d.Locale))
 }
 
 // Shop returns the shop's details.
@@ -57,18 +60,22 @@ func (s *Store) Shop(ctx context.Context) (ShopDetails, error) {
 	if d.Address, err = s.Setting(ctx, "shop_address"); err != nil {
 		return d, err
 	}
-	d.Currency, err = s.Setting(ctx, "currency")
+	if d.Currency, err = s.Setting(ctx, "currency"); err != nil {
+		return d, err
+	}
+	d.Locale, err = s.Setting(ctx, "locale")
 	return d, err
 }
 
 // SetShop stores the shop's details in one transaction.
 func (s *Store) SetShop(ctx context.Context, d ShopDetails) error {
 	d.Name, d.Address, d.Currency = strings.TrimSpace(d.Name), strings.TrimSpace(d.Address), strings.TrimSpace(d.Currency)
+	d.Locale = strings.TrimSpace(d.Locale)
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, kv := range [][2]string{{"shop_name", d.Name}, {"shop_address", d.Address}, {"currency", d.Currency}} {
+		for _, kv := range [][2]string{{"shop_name", d.Name}, {"shop_address", d.Address}, {"currency", d.Currency}, {"locale", d.Locale}} {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 				kv[0], kv[1]); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Kind is the kind of a reminder.
@@ -266,4 +267,24 @@ func (s *Store) ShopName(ctx context.Context) (string, error) {
 		v = "our shop"
 	}
 	return v, err
+}
+
+// Locales are the ways of writing dates and amounts the window offers, as
+// language tags: en-GB 23/11/2026 and 1,234.50; en-US 11/23/2026 and
+// 1,234.50; de-DE 23.11.2026 and 1.234,50; fr-FR 23/11/2026 and 1 234,50.
+// Files and the command line keep YYYY-MM-DD and 1234.50 whatever is chosen.
+var Locales = []string{"en-GB", "en-US", "de-DE", "fr-FR"}
+
+// CheckLocale says what is wrong with a locale setting; "" (follow the
+// computer) is fine.
+func CheckLocale(tag string) error {
+	if tag == "" {
+		return nil
+	}
+	for _, l := range Locales {
+		if l == tag {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not a date and number format this app knows (%s)", tag, strings.Join(Locales, ", "))
 }

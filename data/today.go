@@ -1190,6 +1190,7 @@ func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(
 			ws = append(ws, factWords(f, c, d, d))
 		})
 	}
+	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
 	rs, wp := sortBoth(rs, ws, cmp)
 	named := namedPurchases(wp)
 	if keep != nil {

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -49,10 +50,31 @@ type screen interface {
 
 // page describes one entry of the navigation.
 type page struct {
-	id    string
-	title string
-	icon  func() fyne.Resource // themed icons exist only once the app runs
-	make  func(*App) screen
+	id   string
+	icon func() fyne.Resource // themed icons exist only once the app runs
+	make func(*App) screen
+}
+
+// title is the page's name in the navigation, read when shown so that it
+// is in the translation in use.
+func (p page) title() string {
+	switch p.id {
+	case "today":
+		return lang.L("Today")
+	case "customers":
+		return lang.L("Customers")
+	case "calendar":
+		return lang.L("Calendar")
+	case "checkout":
+		return lang.L("Checkout")
+	case "loyalty":
+		return lang.L("Loyalty")
+	case "reports":
+		return lang.L("Reports")
+	case "settings":
+		return lang.L("Settings")
+	}
+	return p.id
 }
 
 // pages is filled in init: the pages' constructors refer back to it.
@@ -60,13 +82,13 @@ var pages []page
 
 func init() {
 	pages = []page{
-		{"today", "Today", theme.HomeIcon, newToday},
-		{"customers", "Customers", theme.AccountIcon, newCustomers},
-		{"calendar", "Calendar", theme.CalendarIcon, newCalendar},
-		{"checkout", "Checkout", theme.ConfirmIcon, newCheckout},
-		{"loyalty", "Loyalty", theme.ContentAddIcon, newLoyalty},
-		{"reports", "Reports", theme.DocumentIcon, newReports},
-		{"settings", "Settings", theme.SettingsIcon, newSettings},
+		{"today", theme.HomeIcon, newToday},
+		{"customers", theme.AccountIcon, newCustomers},
+		{"calendar", theme.CalendarIcon, newCalendar},
+		{"checkout", theme.ConfirmIcon, newCheckout},
+		{"loyalty", theme.ContentAddIcon, newLoyalty},
+		{"reports", theme.DocumentIcon, newReports},
+		{"settings", theme.SettingsIcon, newSettings},
 	}
 }
 
@@ -102,8 +124,10 @@ func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	}
 	defer release()
 	if noDisplay() {
+		// This goes to the command line, which stays in English (PRODUCT.md).
 		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
 	}
+	loadTranslations()
 	a, err := launch(ctx, newApp(), opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
@@ -124,6 +148,7 @@ func noDisplay() bool {
 // New builds the window over an open store without showing it; tests use it
 // with Fyne's test app.
 func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
+	loadTranslations()
 	if opt.Clock == nil {
 		opt.Clock = wallClock{}
 	}
@@ -134,7 +159,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 		screens: map[string]screen{}, objects: map[string]fyne.CanvasObject{}, navBtns: map[string]*widget.Button{}}
 	loadCurrency(ctx, s)
 	fa.SetIcon(assets.Icon)
-	a.win = fa.NewWindow("Regulars")
+	a.win = fa.NewWindow(lang.L("Regulars"))
 	a.win.SetIcon(assets.Icon)
 	a.staff = fa.Preferences().StringWithFallback("staff", data.OwnerName)
 	a.applyAppearance()
@@ -174,12 +199,12 @@ func (a *App) shell() fyne.CanvasObject {
 	logo := canvas.NewImageFromResource(assets.Icon)
 	logo.SetMinSize(fyne.NewSize(40, 40))
 	logo.FillMode = canvas.ImageFillContain
-	title := widget.NewLabelWithStyle("Regulars", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(lang.L("Regulars"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	nav.Add(container.NewHBox(logo, title))
 	nav.Add(widget.NewSeparator())
 	for _, p := range pages {
 		p := p
-		b := widget.NewButtonWithIcon(p.title, p.icon(), func() { a.show(p.id) })
+		b := widget.NewButtonWithIcon(p.title(), p.icon(), func() { a.show(p.id) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		a.navBtns[p.id] = b
@@ -188,8 +213,8 @@ func (a *App) shell() fyne.CanvasObject {
 	nav.Add(layout.NewSpacer())
 	nav.Add(a.helpButton())
 	staffBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
-	staffBtn.OnTapped = func() { a.pickStaff(func() { staffBtn.SetText("On shift: " + a.staff) }) }
-	staffBtn.SetText("On shift: " + a.staff)
+	staffBtn.OnTapped = func() { a.pickStaff(func() { staffBtn.SetText(fmt.Sprintf(lang.L("On shift: %s"), a.staff)) }) }
+	staffBtn.SetText(fmt.Sprintf(lang.L("On shift: %s"), a.staff))
 	staffBtn.Importance = widget.LowImportance
 	nav.Add(staffBtn)
 
@@ -199,8 +224,8 @@ func (a *App) shell() fyne.CanvasObject {
 	var top fyne.CanvasObject
 	if !a.opt.Date.IsZero() {
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
-		msg := canvas.NewText(fmt.Sprintf("Simulated date: %s %s — reminders and new rows use this day, not the real date",
-			a.opt.Date.Weekday(), longDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
+		msg := canvas.NewText(fmt.Sprintf(lang.L("Simulated date: %s — reminders and new rows use this day, not the real date"),
+			weekdayDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
 		msg.TextStyle.Bold = true
 		msg.Alignment = fyne.TextAlignCenter
 		top = container.NewStack(bg, container.NewPadded(msg))
@@ -238,7 +263,7 @@ func (a *App) show(id string) {
 	a.current = p.id
 	a.body.Objects = []fyne.CanvasObject{a.objects[p.id]}
 	a.body.Refresh()
-	a.win.SetTitle("Regulars — " + p.title)
+	a.win.SetTitle(fmt.Sprintf(lang.L("Regulars — %s"), p.title()))
 	a.fa.Preferences().SetString("screen", p.id)
 	sc.reload()
 	sc.focus()
@@ -332,6 +357,8 @@ func (a *App) windowShortcut(s fyne.Shortcut) bool {
 // windowKey handles the function keys that work everywhere.
 func (a *App) windowKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
+	case fyne.KeyEscape:
+		return dismissTop(a.win.Canvas())
 	case fyne.KeyF2:
 		a.show("checkout")
 		return true
@@ -364,10 +391,10 @@ func (a *App) pickStaff(then func()) {
 	if list, err := a.store.StaffNames(a.ctx); err == nil && len(list) > 0 {
 		names = list
 	}
-	sel := widget.NewSelectEntry(names)
+	sel := newSelectEntry(names)
 	sel.SetText(a.staff)
-	a.newForm("Who is on shift?", "Start shift", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Name", sel),
+	a.newForm(lang.L("Who is on shift?"), lang.L("Start shift"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Name"), sel),
 	}, func(ok bool) {
 		if !ok {
 			return
@@ -383,20 +410,6 @@ func (a *App) pickStaff(then func()) {
 			then()
 		}
 	}).Show()
-}
-
-func longDate(d data.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 January 2006")
-}
-
-func shortDate(d data.Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Time().Format("2 Jan 2006")
 }
 
 // wallClock is the real time.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -23,7 +24,11 @@ const (
 	themeDark   = "dark"
 )
 
-var themeLabels = []string{"Follow the system", "Light", "Dark"}
+// themeLabels name themeChoices in the translation in use.
+func themeLabels() []string {
+	return []string{lang.L("Follow the system"), lang.L("Light"), lang.L("Dark")}
+}
+
 var themeChoices = []string{themeSystem, themeLight, themeDark}
 
 // forcedVariant draws a theme in one variant whatever the desktop asks for.
@@ -80,23 +85,23 @@ func (a *App) applyAppearance() { applyTheme(a.fa, themeChoice(a.fa)) }
 // appearanceCard lets the owner choose light, dark or the desktop's
 // setting; the choice is saved and applies at once.
 func (a *App) appearanceCard() *widget.Card {
-	radio := widget.NewRadioGroup(themeLabels, nil)
+	radio := widget.NewRadioGroup(themeLabels(), nil)
 	radio.Horizontal = true
 	current := themeChoice(a.fa)
 	for i, c := range themeChoices {
 		if c == current {
-			radio.SetSelected(themeLabels[i])
+			radio.SetSelected(themeLabels()[i])
 		}
 	}
 	radio.OnChanged = func(label string) {
-		for i, l := range themeLabels {
+		for i, l := range themeLabels() {
 			if l == label {
 				a.fa.Preferences().SetString(themePref, themeChoices[i])
 				applyTheme(a.fa, themeChoices[i])
-				a.say("Appearance: %s", strings.ToLower(label))
+				a.say(lang.L("Appearance: %s"), strings.ToLower(label))
 			}
 		}
 	}
 	radio.Required = true
-	return widget.NewCard("Appearance", "Light or dark; the desktop's choice unless you pick one", radio)
+	return widget.NewCard(lang.L("Appearance"), lang.L("Light or dark; the desktop's choice unless you pick one"), radio)
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -62,9 +63,9 @@ func newBackupsCard(a *App) *backupsCard {
 	b.warning.Wrapping = fyne.TextWrapWord
 	b.warning.Hide()
 	b.second = widget.NewEntry()
-	b.second.SetPlaceHolder("A USB stick or a cloud-synced folder, such as /media/stick/regulars")
-	choose := widget.NewButton("Choose…", b.chooseFolder)
-	save := widget.NewButton("Save folder", b.saveFolder)
+	b.second.SetPlaceHolder(lang.L("A USB stick or a cloud-synced folder, such as /media/stick/regulars"))
+	choose := widget.NewButton(lang.L("Choose…"), b.chooseFolder)
+	save := widget.NewButton(lang.L("Save folder"), b.saveFolder)
 	b.list = widget.NewList(func() int { return len(b.files) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -77,28 +78,28 @@ func newBackupsCard(a *App) *backupsCard {
 		b.restore.Enable()
 	}
 	b.list.OnUnselected = func(widget.ListItemID) { b.selected = -1 }
-	now := widget.NewButton("Back up now", b.backUpNow)
-	b.restore = widget.NewButton("Restore selected…", func() {
+	now := widget.NewButton(lang.L("Back up now"), b.backUpNow)
+	b.restore = widget.NewButton(lang.L("Restore selected…"), func() {
 		if b.selected >= 0 && b.selected < len(b.files) {
 			a.restoreFrom(b.files[b.selected].Path)
 		}
 	})
 	b.restore.Disable()
-	other := widget.NewButton("Restore from a file…", b.restoreOther)
-	b.card = widget.NewCard("Backups", "Made when the app first starts each day and when it closes; the last 7 days, 4 weeks and 12 months are kept",
+	other := widget.NewButton(lang.L("Restore from a file…"), b.restoreOther)
+	b.card = widget.NewCard(lang.L("Backups"), lang.L("Made when the app first starts each day and when it closes; the last 7 days, 4 weeks and 12 months are kept"),
 		container.NewVBox(b.where, b.warning,
-			container.NewBorder(nil, nil, widget.NewLabel("Second backup folder"), container.NewHBox(choose, save), b.second),
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Second backup folder")), container.NewHBox(choose, save), b.second),
 			container.NewGridWrap(fyne.NewSize(720, 180), b.list),
 			container.NewHBox(now, b.restore, other)))
 	return b
 }
 
 func (b *backupsCard) line(f data.BackupFile) string {
-	where := "second folder"
+	where := lang.L("second folder")
 	if filepath.Dir(f.Path) == data.DefaultBackupDir(b.a.store.Path()) {
-		where = "this PC"
+		where = lang.L("this PC")
 	}
-	return fmt.Sprintf("%s   %s   %s", f.Taken.Format("Mon 2 Jan 2006 15:04"), fileSize(f.Size), where)
+	return fmt.Sprintf("%s %s   %s   %s", shortWeekday(f.Taken.Weekday()), stamp(f.Taken), fileSize(f.Size), where)
 }
 
 type backupsData struct {
@@ -120,7 +121,7 @@ func (b *backupsCard) reload() {
 		if err != nil {
 			b.a.showError(err)
 		}
-		b.where.SetText("Backups of this shop go to " + data.DefaultBackupDir(s.Path()))
+		b.where.SetText(fmt.Sprintf(lang.L("Backups of this shop go to %s"), data.DefaultBackupDir(s.Path())))
 		b.second.SetText(d.second)
 		b.files = d.files
 		b.selected = -1
@@ -160,10 +161,10 @@ func (b *backupsCard) saveFolder() {
 		}
 		if dir == "" {
 			b.a.fa.Preferences().SetString(secondDirPref, "")
-			b.a.say("No second backup folder: backups stay on this PC")
+			b.a.say("%s", lang.L("No second backup folder: backups stay on this PC"))
 		} else {
 			b.a.fa.Preferences().SetString(secondDirPref, filepath.Clean(dir))
-			b.a.say("Backups are copied to %s too", dir)
+			b.a.say(lang.L("Backups are copied to %s too"), dir)
 		}
 		b.reload()
 	})
@@ -171,19 +172,19 @@ func (b *backupsCard) saveFolder() {
 
 func (b *backupsCard) backUpNow() {
 	s := b.a.store
-	b.a.say("Backing up…")
+	b.a.say("%s", lang.L("Backing up…"))
 	background(b.a, func(ctx context.Context) (data.BackupReport, error) { return s.AutoBackup(ctx) },
 		func(rep data.BackupReport, err error) {
 			switch {
 			case err != nil:
 				b.a.showError(err)
 			case rep.SecondErr != nil:
-				b.a.say("Backed up to %s, but not to the second folder", filepath.Base(rep.Path))
+				b.a.say(lang.L("Backed up to %s, but not to the second folder"), filepath.Base(rep.Path))
 				b.a.showError(rep.SecondErr)
 			case rep.Second != "":
-				b.a.say("Backed up to %s and copied to %s", rep.Path, filepath.Dir(rep.Second))
+				b.a.say(lang.L("Backed up to %s and copied to %s"), rep.Path, filepath.Dir(rep.Second))
 			default:
-				b.a.say("Backed up to %s", rep.Path)
+				b.a.say(lang.L("Backed up to %s"), rep.Path)
 			}
 			b.reload()
 		})
@@ -210,12 +211,12 @@ func (a *App) restoreFrom(path string) {
 		return struct{}{}, data.VerifyDatabaseFile(ctx, path)
 	}, func(_ struct{}, err error) {
 		if err != nil {
-			a.showError(fmt.Errorf("cannot restore from %s: %w", filepath.Base(path), err))
+			a.showError(fmt.Errorf(lang.L("cannot restore from %s: %w"), filepath.Base(path), err))
 			return
 		}
 		confirm := func() {
-			msg := fmt.Sprintf("Replace the shop's data with %s?\n\nThe current file is kept beside it (…before-restore-…);\nwhat was entered after this backup was taken is not in it.", filepath.Base(path))
-			dialog.ShowConfirm("Restore this backup?", msg, func(ok bool) {
+			msg := fmt.Sprintf(lang.L("Replace the shop's data with %s?\n\nThe current file is kept beside it (…before-restore-…);\nwhat was entered after this backup was taken is not in it."), filepath.Base(path))
+			dialog.ShowConfirm(lang.L("Restore this backup?"), msg, func(ok bool) {
 				if ok {
 					a.restore(path)
 				}
@@ -226,7 +227,7 @@ func (a *App) restoreFrom(path string) {
 			confirm()
 			return
 		}
-		a.requireOwner("restore a backup", confirm)
+		a.requireOwner(lang.L("restore a backup"), confirm)
 	})
 }
 
@@ -242,7 +243,7 @@ func (a *App) restore(src string) {
 	old := a.store
 	dbPath := old.Path()
 	held := old.Writable() != nil
-	progress := dialog.NewCustomWithoutButtons("Restoring…", widget.NewProgressBarInfinite(), a.win)
+	progress := dialog.NewCustomWithoutButtons(lang.L("Restoring…"), widget.NewProgressBarInfinite(), a.win)
 	progress.Show()
 	background(a, func(ctx context.Context) (restored, error) {
 		old.Close()
@@ -253,7 +254,7 @@ func (a *App) restore(src string) {
 				return restored{}, err
 			}
 			if held {
-				s.HoldWrites(errFailedCheck)
+				s.HoldWrites(errFailedCheck())
 			}
 			return restored{s: s}, err
 		}
@@ -268,6 +269,6 @@ func (a *App) restore(src string) {
 			a.showError(err)
 			return
 		}
-		a.say("Restored %s; the previous file is kept as %s", filepath.Base(src), filepath.Base(r.aside))
+		a.say(lang.L("Restored %s; the previous file is kept as %s"), filepath.Base(src), filepath.Base(r.aside))
 	})
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,10 +44,9 @@ type calendarScreen struct {
 	obj      fyne.CanvasObject
 }
 
-const (
-	modeMonth = "Month"
-	modeWeek  = "Week"
-)
+// The calendar's two views, as the choice names them.
+func modeMonth() string { return lang.L("Month") }
+func modeWeek() string  { return lang.L("Week") }
 
 func newCalendar(a *App) screen {
 	c := &calendarScreen{a: a, byDay: map[data.Day][]data.Reminder{}}
@@ -55,22 +56,23 @@ func newCalendar(a *App) screen {
 	c.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.step(-1) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.step(1) })
-	todayBtn := widget.NewButton("Today", func() { c.goTo(c.a.Today()) })
-	c.mode = widget.NewRadioGroup([]string{modeMonth, modeWeek}, func(m string) {
-		if week := m == modeWeek; week != c.week {
+	todayBtn := widget.NewButton(lang.L("Today"), func() { c.goTo(c.a.Today()) })
+	c.mode = widget.NewRadioGroup([]string{modeMonth(), modeWeek()}, func(m string) {
+		if week := m == modeWeek(); week != c.week {
 			c.week = week
 			c.showMode()
 		}
 	})
 	c.mode.Horizontal = true
 	c.mode.Required = true
-	c.mode.SetSelected(modeMonth)
-	addOcc := widget.NewButtonWithIcon("Add occasion…", theme.ContentAddIcon(), c.addOccasion)
+	c.mode.SetSelected(modeMonth())
+	addOcc := widget.NewButtonWithIcon(lang.L("Add occasion…"), theme.ContentAddIcon(), c.addOccasion)
 	head := container.NewBorder(nil, nil, container.NewHBox(prev, todayBtn, next), container.NewHBox(c.mode, addOcc), c.title)
 
 	// Month: the grid on the left, the chosen day on the right.
 	names := container.NewGridWithColumns(7)
-	for _, d := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
+	for i := range 7 {
+		d := shortWeekday(time.Weekday((i + 1) % 7))
 		names.Add(widget.NewLabelWithStyle(d, fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
 	cells := container.NewGridWithColumns(7)
@@ -83,10 +85,10 @@ func newCalendar(a *App) screen {
 		cells.Add(cell)
 	}
 	c.grid = newMonthGrid(cells, c.gridKey, c.gridRune)
-	c.pane = newReminderPane(a, "Nothing due that day.")
+	c.pane = newReminderPane(a, lang.L("Nothing due that day."))
 	c.pane.stacked()
 	c.dayHead = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	keys := widget.NewLabel("Keys: arrows move the day, Page Up/Down the month, T today, W week, Enter the day's list, N add an occasion.")
+	keys := widget.NewLabel(lang.L("Keys: arrows move the day, Page Up/Down the month, T today, W week, Enter the day's list, N add an occasion."))
 	keys.Wrapping = fyne.TextWrapWord
 	keys.Importance = widget.LowImportance
 	left := container.NewBorder(names, container.NewVBox(calendarLegend(), keys), nil, nil, c.grid)
@@ -95,7 +97,7 @@ func newCalendar(a *App) screen {
 	c.monthV = split
 
 	// Week: seven days, one after the other, each with its reminders.
-	c.weekPane = newReminderPane(a, "Nothing due this week.")
+	c.weekPane = newReminderPane(a, lang.L("Nothing due this week."))
 	c.weekV = c.weekPane.obj
 
 	c.body = container.NewStack(c.monthV)
@@ -251,7 +253,7 @@ func (c *calendarScreen) render() {
 		c.renderWeek()
 		return
 	}
-	c.title.SetText(c.month.Time().Format("January 2006"))
+	c.title.SetText(monthYear(c.month))
 	from := c.gridStart()
 	today := c.a.Today()
 	for i, cell := range c.cells {
@@ -259,32 +261,29 @@ func (c *calendarScreen) render() {
 		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.counts[d])
 	}
 	rs := c.byDay[c.chosen]
-	due := "nothing due"
+	due := lang.L("nothing due")
 	if len(rs) > 0 {
-		due = fmt.Sprintf("%d due", len(rs))
+		due = fmt.Sprintf(lang.N("%d due", len(rs)), len(rs))
 	}
-	c.dayHead.SetText(fmt.Sprintf("%s %s — %s", c.chosen.Weekday(), longDate(c.chosen), due))
+	c.dayHead.SetText(fmt.Sprintf("%s — %s", weekdayDate(c.chosen), due))
 	c.pane.set(groupByKind(rs))
 }
 
 func (c *calendarScreen) renderWeek() {
 	from, to := c.span()
-	c.title.SetText(fmt.Sprintf("Week of %s – %s", from.Time().Format("2 January"), longDate(to)))
+	c.title.SetText(fmt.Sprintf(lang.L("Week of %s – %s"), dayMonth(from.Time().Month(), from.Time().Day()), longDate(to)))
 	today := c.a.Today()
 	var rows []reminderRow
 	for d := from; d <= to; d = d.AddDays(1) {
 		rs := c.byDay[d]
-		head := fmt.Sprintf("%s %s", d.Weekday(), longDate(d))
+		head := weekdayDate(d)
 		if d == today {
-			head += " (today)"
+			head = fmt.Sprintf(lang.L("%s (today)"), head)
 		}
-		switch len(rs) {
-		case 0:
-			head += " — nothing due"
-		case 1:
-			head += " — 1 due"
-		default:
-			head += fmt.Sprintf(" — %d due", len(rs))
+		if len(rs) == 0 {
+			head = fmt.Sprintf("%s — %s", head, lang.L("nothing due"))
+		} else {
+			head = fmt.Sprintf("%s — %s", head, fmt.Sprintf(lang.N("%d due", len(rs)), len(rs)))
 		}
 		rows = append(rows, reminderRow{heading: head})
 		for i := range rs {
@@ -324,9 +323,9 @@ func (c *calendarScreen) gridRune(r rune) {
 	case 't', 'T':
 		c.goTo(c.a.Today())
 	case 'w', 'W':
-		c.mode.SetSelected(modeWeek)
+		c.mode.SetSelected(modeWeek())
 	case 'm', 'M':
-		c.mode.SetSelected(modeMonth)
+		c.mode.SetSelected(modeMonth())
 	case 'n', 'N':
 		c.addOccasion()
 	}
@@ -335,7 +334,7 @@ func (c *calendarScreen) gridRune(r rune) {
 // addOccasion finds the customer, then adds an occasion on the chosen day.
 func (c *calendarScreen) addOccasion() {
 	on := c.chosen
-	c.a.pickCustomer("Add an occasion on "+longDate(on)+" for…", func(cu data.Customer) {
+	c.a.pickCustomer(fmt.Sprintf(lang.L("Add an occasion on %s for…"), longDate(on)), func(cu data.Customer) {
 		c.a.occasionForm(cu, on, nil)
 	})
 }

@@ -203,7 +203,7 @@ func TestCalendarWeekAgenda(t *testing.T) {
 	f.app.show("calendar")
 	c := f.app.screens["calendar"].(*calendarScreen)
 	c.grid.TypedRune('w')
-	if !c.week || c.mode.Selected != modeWeek {
+	if !c.week || c.mode.Selected != modeWeek() {
 		t.Fatal("W should switch to the week")
 	}
 	var heads []string
@@ -237,7 +237,7 @@ func TestCalendarWeekAgenda(t *testing.T) {
 	if c.chosen != mustDay("2026-06-09") || c.weekPane.rows[0].heading != "Monday 8 June 2026 — 1 due" || c.weekPane.rows[1].reminder.Kind != data.KindCheckIn {
 		t.Errorf("next week: chosen %s, first row %q", c.chosen, c.weekPane.rows[0].heading)
 	}
-	c.mode.SetSelected(modeMonth)
+	c.mode.SetSelected(modeMonth())
 	if c.week || c.title.Text != "June 2026" {
 		t.Errorf("back to the month: week %v, title %q", c.week, c.title.Text)
 	}
@@ -255,7 +255,7 @@ func TestCalendarAddsAnOccasionForACustomerFoundBySearch(t *testing.T) {
 	search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	entries := overlayEntries(t, f.app.win)
 	test.Type(entries[0], "Shop's tenth birthday party")
-	if entries[1].Text != "2026-06-20" {
+	if entries[1].Text != "20/06/2026" {
 		t.Errorf("the occasion's date should be the chosen day, got %q", entries[1].Text)
 	}
 	saveFormDialog(t, f.app.win)

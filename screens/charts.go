@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -146,7 +147,7 @@ func (r *barRenderer) rebuild() {
 	}
 	r.axis = canvas.NewLine(theme.Color(theme.ColorNameForeground))
 	r.axis.StrokeWidth = 1
-	r.empty = chartText("Nothing to show yet")
+	r.empty = chartText(lang.L("Nothing to show yet"))
 	r.empty.TextSize = theme.TextSize()
 	r.objects = append(r.objects, r.axis, r.empty)
 	r.built = len(c.rows)

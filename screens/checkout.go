@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,7 +54,7 @@ const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
-	c.find = a.keyEntry("Phone or name — type, then Enter")
+	c.find = a.keyEntry(lang.L("Phone or name — type, then Enter"))
 	c.find.OnChanged = func(string) { c.search() }
 	c.find.OnSubmitted = func(string) { c.pickMatch() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
@@ -105,11 +106,11 @@ func newCheckout(a *App) screen {
 		c.pickMatch()
 		c.matchList.UnselectAll()
 	}
-	c.card = widget.NewLabel("No customer yet: find one, or F5 for a walk-in sale.")
+	c.card = widget.NewLabel(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
 	c.card.Wrapping = fyne.TextWrapWord
-	c.reward = widget.NewCheck("Redeem a reward (F4)", func(bool) { c.updateCard() })
+	c.reward = widget.NewCheck(lang.L("Redeem a reward (F4)"), func(bool) { c.updateCard() })
 	c.reward.Hide()
-	c.amount = a.keyEntry("Amount, such as 12.50 — Enter records the sale")
+	c.amount = a.keyEntry(lang.L("Amount, such as 12.50 — Enter records the sale"))
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) { c.amountErr.SetText(""); c.confirmedLarge = false }
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
@@ -128,24 +129,24 @@ func newCheckout(a *App) screen {
 	c.amountErr = widget.NewLabel("")
 	c.amountErr.Importance = widget.DangerImportance
 	c.desc = widget.NewEntry()
-	c.desc.SetPlaceHolder("What was bought (optional)")
+	c.desc.SetPlaceHolder(lang.L("What was bought (optional)"))
 	c.desc.OnSubmitted = func(string) { c.record() }
 	c.result = widget.NewLabel("")
 	c.result.Wrapping = fyne.TextWrapWord
 	c.result.Importance = widget.SuccessImportance
-	c.promise = widget.NewButtonWithIcon("Promise…", theme.ConfirmIcon(), c.promiseToLast)
+	c.promise = widget.NewButtonWithIcon(lang.L("Promise…"), theme.ConfirmIcon(), c.promiseToLast)
 	c.promise.Hide()
 
-	walkIn := widget.NewButtonWithIcon("Walk-in (F5)", theme.AccountIcon(), c.setWalkIn)
-	newC := widget.NewButtonWithIcon("New customer (F6)", theme.ContentAddIcon(), c.newCustomer)
-	recordBtn := widget.NewButtonWithIcon("Record sale (Enter)", theme.ConfirmIcon(), c.record)
+	walkIn := widget.NewButtonWithIcon(lang.L("Walk-in (F5)"), theme.AccountIcon(), c.setWalkIn)
+	newC := widget.NewButtonWithIcon(lang.L("New customer (F6)"), theme.ContentAddIcon(), c.newCustomer)
+	recordBtn := widget.NewButtonWithIcon(lang.L("Record sale (Enter)"), theme.ConfirmIcon(), c.record)
 	recordBtn.Importance = widget.HighImportance
-	c.cashier = widget.NewButtonWithIcon("Cashier: "+a.staff, theme.AccountIcon(), func() {
-		a.pickStaff(func() { c.cashier.SetText("Cashier: " + a.staff) })
+	c.cashier = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Cashier: %s"), a.staff), theme.AccountIcon(), func() {
+		a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), a.staff)) })
 	})
 
 	form := container.NewVBox(
-		widget.NewLabelWithStyle("Customer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Customer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.find,
 		container.NewHBox(walkIn, newC),
 	)
@@ -153,7 +154,7 @@ func newCheckout(a *App) screen {
 	sale := container.NewVBox(
 		widget.NewSeparator(),
 		c.card, c.reward,
-		widget.NewLabelWithStyle("Amount", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.amount, c.amountErr, c.desc, recordBtn, c.result, container.NewHBox(c.promise),
 	)
 	left := container.NewVBox(form, matches, sale)
@@ -167,11 +168,11 @@ func newCheckout(a *App) screen {
 			}
 		})
 	c.recentL.OnSelected = func(i widget.ListItemID) { c.recentSel = i }
-	refund := widget.NewButton("Refund…", c.refundDialog)
-	void := widget.NewButton("Void…", c.voidDialog)
-	move := widget.NewButton("Move to customer…", c.moveDialog)
+	refund := widget.NewButton(lang.L("Refund…"), c.refundDialog)
+	void := widget.NewButton(lang.L("Void…"), c.voidDialog)
+	move := widget.NewButton(lang.L("Move to customer…"), c.moveDialog)
 	right := container.NewBorder(
-		container.NewVBox(container.NewHBox(widget.NewLabelWithStyle("Recent sales", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), widget.NewLabel("Pick a sale to refund it, void a mistake, or move it to the right customer.")),
+		container.NewVBox(container.NewHBox(widget.NewLabelWithStyle(lang.L("Recent sales"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), widget.NewLabel(lang.L("Pick a sale to refund it, void a mistake, or move it to the right customer."))),
 		container.NewHBox(refund, void, move), nil, nil, c.recentL)
 	split := container.NewHSplit(container.NewPadded(container.NewVScroll(left)), container.NewPadded(right))
 	split.Offset = 0.55
@@ -185,7 +186,7 @@ func (c *checkoutScreen) focus() {
 	c.a.win.Canvas().Focus(c.find)
 	if !c.a.fa.Preferences().Bool("shift.chosen") {
 		c.a.fa.Preferences().SetBool("shift.chosen", true)
-		c.a.pickStaff(func() { c.cashier.SetText("Cashier: " + c.a.staff) })
+		c.a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), c.a.staff)) })
 	}
 }
 
@@ -223,19 +224,19 @@ func (c *checkoutScreen) reload() {
 }
 
 func (c *checkoutScreen) describe(p data.Purchase) string {
-	who := "walk-in"
+	who := lang.L("walk-in")
 	if p.CustomerID != 0 {
 		who = c.names[p.CustomerID]
 	}
-	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, p.At.Format("02 Jan 15:04"), money(p.Amount), who)
+	s := fmt.Sprintf("#%d  %s  %s  %s", p.ID, stamp(p.At), money(p.Amount), who)
 	if p.Description != "" {
 		s += " — " + p.Description
 	}
 	if p.RefundOf != 0 {
-		s += fmt.Sprintf(" (refund of #%d)", p.RefundOf)
+		s += fmt.Sprintf(lang.L(" (refund of #%d)"), p.RefundOf)
 	}
 	if p.Voided {
-		s += " [voided]"
+		s += lang.L(" [voided]")
 	}
 	return s
 }
@@ -256,7 +257,7 @@ func (c *checkoutScreen) search() {
 			return // a later keystroke already asked again
 		}
 		if err != nil {
-			c.a.say("Search failed: %v", err)
+			c.a.say(lang.L("Search failed: %v"), err)
 			return
 		}
 		c.matches = cs
@@ -319,11 +320,11 @@ func (c *checkoutScreen) setWalkIn() {
 func (c *checkoutScreen) updateCard() {
 	switch {
 	case c.customer == nil && c.walkIn:
-		c.card.SetText("Walk-in sale: no customer, no points.")
+		c.card.SetText(lang.L("Walk-in sale: no customer, no points."))
 		c.reward.Hide()
 		return
 	case c.customer == nil:
-		c.card.SetText("No customer yet: find one, or F5 for a walk-in sale.")
+		c.card.SetText(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
 		c.reward.Hide()
 		return
 	}
@@ -332,15 +333,15 @@ func (c *checkoutScreen) updateCard() {
 	if cu.Phone != "" {
 		text += "  ☎ " + cu.Phone
 	}
-	text += fmt.Sprintf("\nPoints: %d", c.balance)
+	text += fmt.Sprintf(lang.L("\nPoints: %d"), c.balance)
 	if c.loyalty.RewardPoints > 0 && c.balance >= c.loyalty.RewardPoints {
-		text += fmt.Sprintf(" — a reward is available: %d points for %s off", c.loyalty.RewardPoints, money(c.loyalty.RewardValue))
-		c.reward.SetText(fmt.Sprintf("Redeem %d points for %s off (F4)", c.loyalty.RewardPoints, money(c.loyalty.RewardValue)))
+		text += fmt.Sprintf(lang.L(" — a reward is available: %d points for %s off"), c.loyalty.RewardPoints, money(c.loyalty.RewardValue))
+		c.reward.SetText(fmt.Sprintf(lang.L("Redeem %d points for %s off (F4)"), c.loyalty.RewardPoints, money(c.loyalty.RewardValue)))
 		c.reward.Show()
 	} else {
 		c.reward.Hide()
 		if c.loyalty.RewardPoints > 0 {
-			text += fmt.Sprintf(" — %d more to the next reward", c.loyalty.RewardPoints-c.balance%c.loyalty.RewardPoints)
+			text += fmt.Sprintf(lang.L(" — %d more to the next reward"), c.loyalty.RewardPoints-c.balance%c.loyalty.RewardPoints)
 		}
 	}
 	c.card.SetText(text)
@@ -349,28 +350,28 @@ func (c *checkoutScreen) updateCard() {
 // record checks the amount and records the sale.
 func (c *checkoutScreen) record() {
 	if c.customer == nil && !c.walkIn {
-		c.amountErr.SetText("Pick a customer first (or F5 for a walk-in).")
+		c.amountErr.SetText(lang.L("Pick a customer first (or F5 for a walk-in)."))
 		c.a.win.Canvas().Focus(c.find)
 		return
 	}
-	amount, err := data.ParseCents(c.amount.Text)
+	amount, err := parseAmount(c.amount.Text)
 	if err != nil {
 		c.amountErr.SetText(sentenceCase(err.Error()))
 		return
 	}
 	if amount <= 0 {
-		c.amountErr.SetText("The amount must be more than 0.00.")
+		c.amountErr.SetText(fmt.Sprintf(lang.L("The amount must be more than %s."), amountText(0)))
 		return
 	}
 	if amount >= largeSale && !c.confirmedLarge {
 		// A slip of the finger (an extra zero) is easy at a till: ask once.
-		c.amountErr.SetText(fmt.Sprintf("%s is a large amount: press Enter again to record it, or correct it.", money(amount)))
+		c.amountErr.SetText(fmt.Sprintf(lang.L("%s is a large amount: press Enter again to record it, or correct it."), money(amount)))
 		c.confirmedLarge = true
 		return
 	}
 	c.confirmedLarge = false
 	sale := data.Sale{Amount: amount, Description: strings.TrimSpace(c.desc.Text), Staff: c.a.staff}
-	name := "walk-in"
+	name := lang.L("walk-in")
 	if c.customer != nil {
 		sale.CustomerID = c.customer.ID
 		name = c.customer.Name
@@ -386,21 +387,21 @@ func (c *checkoutScreen) record() {
 			c.amountErr.SetText(sentenceCase(err.Error()))
 			return
 		}
-		msg := fmt.Sprintf("Sale #%d recorded for %s: %s", r.Purchase.ID, name, money(r.Purchase.Paid()))
+		msg := fmt.Sprintf(lang.L("Sale #%d recorded for %s: %s"), r.Purchase.ID, name, money(r.Purchase.Paid()))
 		if sale.CustomerID != 0 {
-			msg += fmt.Sprintf(", %d points earned, balance %d", r.Earned, r.Balance)
+			msg += fmt.Sprintf(lang.L(", %d points earned, balance %d"), r.Earned, r.Balance)
 			if r.Redeemed > 0 {
-				msg += fmt.Sprintf(" (%d points redeemed for %s off)", r.Redeemed, money(r.Purchase.Discount))
+				msg += fmt.Sprintf(lang.L(" (%d points redeemed for %s off)"), r.Redeemed, money(r.Purchase.Discount))
 			}
 			if r.RewardReady {
-				msg += ". A reward is ready for next time."
+				msg += lang.L(". A reward is ready for next time.")
 			}
 		}
 		c.result.SetText(msg)
 		c.a.say("%s", msg)
 		if sold != nil {
 			c.lastSold = *sold
-			c.promise.SetText("Promise to " + sold.Name + "… (F7)")
+			c.promise.SetText(fmt.Sprintf(lang.L("Promise to %s… (F7)"), sold.Name))
 			c.promise.Show()
 		} else {
 			c.promise.Hide()
@@ -428,8 +429,8 @@ func (c *checkoutScreen) reset() {
 // newCustomer adds a customer in one step (name and phone) and picks them.
 func (c *checkoutScreen) newCustomer() {
 	typed := strings.TrimSpace(c.find.Text)
-	name := widget.NewEntry()
-	phone := widget.NewEntry()
+	name := newEntry()
+	phone := newEntry()
 	if data.PhoneDigits(typed) != "" && data.CheckPhone(typed) == nil {
 		phone.SetText(typed)
 	} else {
@@ -437,8 +438,8 @@ func (c *checkoutScreen) newCustomer() {
 	}
 	name.Validator = data.CheckName
 	phone.Validator = data.CheckPhone
-	d := c.a.newForm("New customer", "Add and pick", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Name", name), widget.NewFormItem("Phone", phone),
+	d := c.a.newForm(lang.L("New customer"), lang.L("Add and pick"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("Phone"), phone),
 	}, func(ok bool) {
 		if !ok {
 			return
@@ -453,7 +454,7 @@ func (c *checkoutScreen) newCustomer() {
 			return cu, err
 		}, func(got data.Customer, err error) {
 			if errors.Is(err, errDuplicate) {
-				c.a.say("%s already has that phone: picked them instead", got.Name)
+				c.a.say(lang.L("%s already has that phone: picked them instead"), got.Name)
 				c.choose(&got)
 				return
 			}
@@ -475,11 +476,11 @@ func (c *checkoutScreen) newCustomer() {
 	}
 }
 
-var errDuplicate = errors.New("a customer with that phone already exists")
+var errDuplicate = errors.New(lang.L("a customer with that phone already exists"))
 
 func (c *checkoutScreen) selectedSale() (data.Purchase, bool) {
 	if c.recentSel < 0 || c.recentSel >= len(c.recent) {
-		c.a.showError(errors.New("pick a sale in the list first"))
+		c.a.showError(errors.New(lang.L("pick a sale in the list first")))
 		return data.Purchase{}, false
 	}
 	return c.recent[c.recentSel], true
@@ -490,28 +491,28 @@ func (c *checkoutScreen) refundDialog() {
 	if !ok {
 		return
 	}
-	amount := widget.NewEntry()
-	amount.SetText(p.Amount.String())
+	amount := newEntry()
+	amount.SetText(amountText(p.Amount))
 	amount.Validator = func(s string) error {
-		v, err := data.ParseCents(s)
+		v, err := parseAmount(s)
 		if err != nil {
 			return err
 		}
 		if v <= 0 {
-			return errors.New("the refund must be more than 0.00")
+			return fmt.Errorf(lang.L("the refund must be more than %s"), amountText(0))
 		}
 		return nil
 	}
-	reason := widget.NewEntry()
-	reason.SetPlaceHolder("Why (optional)")
-	c.a.newForm(fmt.Sprintf("Refund sale #%d", p.ID), "Refund", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Amount", amount), widget.NewFormItem("Reason", reason),
+	reason := newEntry()
+	reason.SetPlaceHolder(lang.L("Why (optional)"))
+	c.a.newForm(fmt.Sprintf(lang.L("Refund sale #%d"), p.ID), lang.L("Refund"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Amount"), amount), widget.NewFormItem(lang.L("Reason"), reason),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		v, _ := data.ParseCents(amount.Text)
-		c.run(fmt.Sprintf("Refunded %s of sale #%d", v, p.ID), func(ctx context.Context) error {
+		v, _ := parseAmount(amount.Text)
+		c.run(fmt.Sprintf(lang.L("Refunded %s of sale #%d"), money(v), p.ID), func(ctx context.Context) error {
 			_, err := c.a.store.Refund(ctx, p.ID, v, c.a.staff, reason.Text)
 			return err
 		})
@@ -523,21 +524,21 @@ func (c *checkoutScreen) voidDialog() {
 	if !ok {
 		return
 	}
-	reason := widget.NewEntry()
-	reason.SetPlaceHolder("What went wrong at the till")
+	reason := newEntry()
+	reason.SetPlaceHolder(lang.L("What went wrong at the till"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("say why the sale is voided")
+			return errors.New(lang.L("say why the sale is voided"))
 		}
 		return nil
 	}
-	c.a.newForm(fmt.Sprintf("Void sale #%d (%s)?", p.ID, money(p.Amount)), "Void", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Reason", reason),
+	c.a.newForm(fmt.Sprintf(lang.L("Void sale #%d (%s)?"), p.ID, money(p.Amount)), lang.L("Void"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Reason"), reason),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		c.run(fmt.Sprintf("Voided sale #%d; its points were taken back", p.ID), func(ctx context.Context) error {
+		c.run(fmt.Sprintf(lang.L("Voided sale #%d; its points were taken back"), p.ID), func(ctx context.Context) error {
 			return c.a.store.VoidPurchase(ctx, p.ID, c.a.staff, reason.Text)
 		})
 	}).Show()
@@ -548,15 +549,15 @@ func (c *checkoutScreen) moveDialog() {
 	if !ok {
 		return
 	}
-	who := widget.NewEntry()
-	who.SetPlaceHolder("Phone, email or customer number")
-	c.a.newForm(fmt.Sprintf("Move sale #%d to…", p.ID), "Move", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Customer", who),
+	who := newEntry()
+	who.SetPlaceHolder(lang.L("Phone, email or customer number"))
+	c.a.newForm(fmt.Sprintf(lang.L("Move sale #%d to…"), p.ID), lang.L("Move"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Customer"), who),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		c.run(fmt.Sprintf("Moved sale #%d; points follow it", p.ID), func(ctx context.Context) error {
+		c.run(fmt.Sprintf(lang.L("Moved sale #%d; points follow it"), p.ID), func(ctx context.Context) error {
 			to, err := c.a.store.MatchCustomer(ctx, who.Text)
 			if err != nil {
 				return err

@@ -11,57 +11,45 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
 )
 
-func optionalDay(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	_, err := data.ParseDay(s)
-	return err
-}
-
-func optionalYearly(s string) error {
-	_, err := data.ParseYearlyDate(s)
-	return err
-}
-
 // edit opens the customer form; a zero ID adds a new customer.
 func (p *customerPage) edit(c data.Customer) {
-	name := widget.NewEntry()
+	name := newEntry()
 	name.SetText(c.Name)
 	name.Validator = data.CheckName
-	phone := widget.NewEntry()
+	phone := newEntry()
 	phone.SetText(c.Phone)
 	phone.Validator = data.CheckPhone
-	email := widget.NewEntry()
+	email := newEntry()
 	email.SetText(c.Email)
 	email.Validator = data.CheckEmail
-	birthday := widget.NewEntry()
-	birthday.SetText(c.Birthday.String())
-	birthday.SetPlaceHolder("YYYY-MM-DD, or --MM-DD without the year")
-	birthday.Validator = optionalYearly
-	since := widget.NewEntry()
-	since.SetText(c.CustomerSince.String())
-	since.SetPlaceHolder("YYYY-MM-DD")
-	since.Validator = optionalDay
-	address := widget.NewMultiLineEntry()
+	birthday := newEntry()
+	birthday.SetText(yearlyText(c.Birthday))
+	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
+	birthday.Validator = optionalYearlyDate
+	since := newEntry()
+	since.SetText(dateText(c.CustomerSince))
+	since.SetPlaceHolder(dateExample())
+	since.Validator = optionalDate
+	address := newMultiLineEntry()
 	address.SetText(c.Address)
 	address.SetMinRowsVisible(2)
-	notes := widget.NewMultiLineEntry()
+	notes := newMultiLineEntry()
 	notes.SetText(c.Notes)
 	notes.SetMinRowsVisible(2)
-	tags := widget.NewEntry()
+	tags := newEntry()
 	tags.SetText(strings.Join(c.Tags, "; "))
-	tags.SetPlaceHolder("vip; trade")
-	prefer := widget.NewSelect([]string{"Phone call", "Email", "Text message", "In person", "Post"}, nil)
+	tags.SetPlaceHolder(lang.L("vip; trade"))
+	prefer := widget.NewSelect([]string{lang.L("Phone call"), lang.L("Email"), lang.L("Text message"), lang.L("In person"), lang.L("Post")}, nil)
 	if c.PreferredChannel != "" {
 		prefer.SetSelected(channelLabel(c.PreferredChannel))
 	}
-	dnc := widget.NewCheck("Do not contact (overrides all consent)", nil)
+	dnc := widget.NewCheck(lang.L("Do not contact (overrides all consent)"), nil)
 	dnc.SetChecked(c.DoNotContact)
 	consent := map[data.Channel]*widget.Check{}
 	var consentChecks []fyne.CanvasObject
@@ -76,27 +64,27 @@ func (p *customerPage) edit(c data.Customer) {
 		consent[ch] = chk
 		consentChecks = append(consentChecks, chk)
 	}
-	source := widget.NewSelectEntry([]string{"in person", "signed form", "by email", "by phone"})
-	source.SetText("in person")
+	source := newSelectEntry([]string{lang.L("in person"), lang.L("signed form"), lang.L("by email"), lang.L("by phone")})
+	source.SetText(lang.L("in person"))
 	items := []*widget.FormItem{
-		widget.NewFormItem("Name", name),
-		widget.NewFormItem("Phone", phone),
-		widget.NewFormItem("Email", email),
-		widget.NewFormItem("Birthday", birthday),
-		widget.NewFormItem("Customer since", since),
-		widget.NewFormItem("Address", address),
-		widget.NewFormItem("Tags", tags),
-		widget.NewFormItem("Prefers", prefer),
-		widget.NewFormItem("Consent", wrapChecks(consentChecks)),
-		widget.NewFormItem("Consent given", source),
+		widget.NewFormItem(lang.L("Name"), name),
+		widget.NewFormItem(lang.L("Phone"), phone),
+		widget.NewFormItem(lang.L("Email"), email),
+		widget.NewFormItem(lang.L("Birthday"), birthday),
+		widget.NewFormItem(lang.L("Customer since"), since),
+		widget.NewFormItem(lang.L("Address"), address),
+		widget.NewFormItem(lang.L("Tags"), tags),
+		widget.NewFormItem(lang.L("Prefers"), prefer),
+		widget.NewFormItem(lang.L("Consent"), wrapChecks(consentChecks)),
+		widget.NewFormItem(lang.L("Consent given"), source),
 		widget.NewFormItem("", dnc),
-		widget.NewFormItem("Notes", notes),
+		widget.NewFormItem(lang.L("Notes"), notes),
 	}
-	title := "Edit " + c.Name
+	title := fmt.Sprintf(lang.L("Edit %s"), c.Name)
 	if c.ID == 0 {
-		title = "New customer"
+		title = lang.L("New customer")
 	}
-	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -104,10 +92,10 @@ func (p *customerPage) edit(c data.Customer) {
 		out.Name = strings.TrimSpace(name.Text)
 		out.Phone = strings.TrimSpace(phone.Text)
 		out.Email = strings.TrimSpace(email.Text)
-		out.Birthday, _ = data.ParseYearlyDate(birthday.Text)
+		out.Birthday, _ = parseYearly(birthday.Text)
 		out.CustomerSince = 0
 		if strings.TrimSpace(since.Text) != "" {
-			out.CustomerSince, _ = data.ParseDay(since.Text)
+			out.CustomerSince, _ = parseDate(since.Text)
 		}
 		out.Address = address.Text
 		out.Notes = notes.Text
@@ -161,8 +149,8 @@ func (p *customerPage) save(c data.Customer) {
 		var dup *duplicateError
 		if errors.As(err, &dup) {
 			// Nothing typed is lost: open the one on file, or go back to the form.
-			dialog.ShowConfirm("Already a customer",
-				fmt.Sprintf("%s (customer %d) already has this phone or email.\nOpen %s instead? Choose No to change what you typed.", dup.c.Name, dup.c.ID, dup.c.Name),
+			dialog.ShowConfirm(lang.L("Already a customer"),
+				fmt.Sprintf(lang.L("%s (customer %d) already has this phone or email.\nOpen %s instead? Choose No to change what you typed."), dup.c.Name, dup.c.ID, dup.c.Name),
 				func(open bool) {
 					if open {
 						p.load(dup.c.ID)
@@ -176,7 +164,7 @@ func (p *customerPage) save(c data.Customer) {
 			p.a.showError(err)
 			return
 		}
-		p.a.say("Saved %s", c.Name)
+		p.a.say(lang.L("Saved %s"), c.Name)
 		p.a.changed()
 		p.load(id)
 	})
@@ -186,7 +174,7 @@ func (p *customerPage) save(c data.Customer) {
 type duplicateError struct{ c data.Customer }
 
 func (e *duplicateError) Error() string {
-	return fmt.Sprintf("%s (customer %d) already has this phone or email", e.c.Name, e.c.ID)
+	return fmt.Sprintf(lang.L("%s (customer %d) already has this phone or email"), e.c.Name, e.c.ID)
 }
 
 func (p *customerPage) logContact() {
@@ -194,18 +182,18 @@ func (p *customerPage) logContact() {
 		return
 	}
 	channel := widget.NewSelect(channelLabels(), nil)
-	channel.SetSelected("Phone call")
-	outcome := widget.NewSelectEntry(outcomes)
-	note := widget.NewEntry()
+	channel.SetSelected(lang.L("Phone call"))
+	outcome := newSelectEntry(outcomes())
+	note := newEntry()
 	id := p.id
-	p.a.newForm("Log a contact with "+p.cust.Name, "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("How", channel), widget.NewFormItem("Outcome", outcome), widget.NewFormItem("Note", note),
+	p.a.newForm(fmt.Sprintf(lang.L("Log a contact with %s"), p.cust.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("How"), channel), widget.NewFormItem(lang.L("Outcome"), outcome), widget.NewFormItem(lang.L("Note"), note),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
 		c := data.Contact{CustomerID: id, Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
-		p.run("Contact logged", func(ctx context.Context) error {
+		p.run(lang.L("Contact logged"), func(ctx context.Context) error {
 			_, err := p.a.store.LogContact(ctx, c)
 			return err
 		})
@@ -223,7 +211,7 @@ func (p *customerPage) addComplaint() {
 	if p.id == 0 {
 		return
 	}
-	p.a.complaintForm(p.cust, "Complaint from "+p.cust.Name, "Save", "", func() { p.load(p.cust.ID) })
+	p.a.complaintForm(p.cust, fmt.Sprintf(lang.L("Complaint from %s"), p.cust.Name), lang.L("Save"), "", func() { p.load(p.cust.ID) })
 }
 
 func (p *customerPage) addOccasion() {
@@ -252,33 +240,33 @@ func (p *customerPage) timelineAction(i widget.ListItemID) {
 
 // promiseForm records something promised to a customer.
 func (a *App) promiseForm(c data.Customer, then func()) {
-	what := widget.NewEntry()
-	what.SetPlaceHolder("Order floor mats")
-	what.Validator = required("say what was promised")
-	due := widget.NewEntry()
-	due.SetText(a.Today().AddDays(7).String())
+	what := newEntry()
+	what.SetPlaceHolder(lang.L("Order floor mats"))
+	what.Validator = required(lang.L("say what was promised"))
+	due := newEntry()
+	due.SetText(dateText(a.Today().AddDays(7)))
 	due.Validator = func(s string) error {
-		d, err := data.ParseDay(s)
+		d, err := parseDate(s)
 		if err != nil {
 			return err
 		}
 		if d < a.Today() {
-			return errors.New("the due day has passed already")
+			return errors.New(lang.L("the due day has passed already"))
 		}
 		return nil
 	}
-	staff := widget.NewSelectEntry(a.staffNames())
+	staff := newSelectEntry(a.staffNames())
 	staff.SetText(a.staff)
-	staff.Validator = required("say who answers for it")
-	d := a.newForm("Promise to "+c.Name, "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("What", what), widget.NewFormItem("Due (YYYY-MM-DD)", due), widget.NewFormItem("Who answers for it", staff),
+	staff.Validator = required(lang.L("say who answers for it"))
+	d := a.newForm(fmt.Sprintf(lang.L("Promise to %s"), c.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("What"), what), widget.NewFormItem(lang.L("Due"), due), widget.NewFormItem(lang.L("Who answers for it"), staff),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		day, _ := data.ParseDay(due.Text)
+		day, _ := parseDate(due.Text)
 		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
-		a.run(fmt.Sprintf("Promise to %s recorded: due %s, %s answers for it", c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
 			_, err := a.store.AddPromise(ctx, pr)
 			return err
 		}, then)
@@ -288,44 +276,46 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 	a.win.Canvas().Focus(what)
 }
 
-// receivedLayout is how the complaint form shows and reads the time it came in.
-const receivedLayout = "2006-01-02 15:04"
-
 // complaintForm records a complaint; prefill is what went wrong when known
 // (a check-in that ended unhappy).
 func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, then func()) {
-	what := widget.NewMultiLineEntry()
-	what.SetPlaceHolder("What went wrong")
+	what := newMultiLineEntry()
+	what.SetPlaceHolder(lang.L("What went wrong"))
 	what.SetText(prefill)
 	what.SetMinRowsVisible(3)
-	what.Validator = required("say what went wrong")
-	sev := widget.NewRadioGroup([]string{string(data.SeverityLow), string(data.SeverityMedium), string(data.SeverityHigh)}, nil)
+	what.Validator = required(lang.L("say what went wrong"))
+	severities := []data.Severity{data.SeverityLow, data.SeverityMedium, data.SeverityHigh}
+	var sevLabels []string
+	for _, v := range severities {
+		sevLabels = append(sevLabels, severityName(v))
+	}
+	sev := widget.NewRadioGroup(sevLabels, nil)
 	sev.Horizontal = true
-	sev.SetSelected(string(data.SeverityMedium))
+	sev.SetSelected(severityName(data.SeverityMedium))
 	now := a.now()
-	received := widget.NewEntry()
-	received.SetText(now.Format(receivedLayout))
+	received := newEntry()
+	received.SetText(stamp(now))
 	received.Validator = func(s string) error {
-		t, err := time.ParseInLocation(receivedLayout, strings.TrimSpace(s), time.Local)
+		t, err := parseStamp(s)
 		if err != nil {
-			return errors.New("give the time as YYYY-MM-DD HH:MM")
+			return err
 		}
 		if t.After(a.now().Add(time.Minute)) {
-			return errors.New("the complaint cannot come in later than now")
+			return errors.New(lang.L("the complaint cannot come in later than now"))
 		}
 		return nil
 	}
-	d := a.newForm(title, confirm, "Cancel", []*widget.FormItem{
-		widget.NewFormItem("What happened", what), widget.NewFormItem("Severity", sev),
-		widget.NewFormItem("Received", received),
+	d := a.newForm(title, confirm, lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("What happened"), what), widget.NewFormItem(lang.L("Severity"), sev),
+		widget.NewFormItem(lang.L("Received"), received),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		at, _ := time.ParseInLocation(receivedLayout, strings.TrimSpace(received.Text), time.Local)
-		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: data.Severity(sev.Selected),
+		at, _ := parseStamp(received.Text)
+		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: severityFrom(sev.Selected),
 			ReceivedAt: at, Staff: a.staff}
-		a.run(fmt.Sprintf("Complaint from %s recorded: reply within 24 hours", c.Name), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Complaint from %s recorded: reply within 24 hours"), c.Name), func(ctx context.Context) error {
 			_, err := a.store.AddComplaint(ctx, k)
 			return err
 		}, then)
@@ -338,20 +328,20 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 // resolveDialog closes a complaint with what was done about it; the
 // follow-up call comes a few days later.
 func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
-	done := widget.NewMultiLineEntry()
-	done.SetPlaceHolder("Replaced the zip free of charge")
+	done := newMultiLineEntry()
+	done.SetPlaceHolder(lang.L("Replaced the zip free of charge"))
 	done.SetMinRowsVisible(3)
-	done.Validator = required("say what was done about it")
-	what := widget.NewLabel(fmt.Sprintf("%s (%s, received %s)", k.What, k.Severity, k.ReceivedAt.Format("2 Jan 15:04")))
+	done.Validator = required(lang.L("say what was done about it"))
+	what := widget.NewLabel(fmt.Sprintf(lang.L("%s (%s, received %s)"), k.What, severityName(k.Severity), stamp(k.ReceivedAt)))
 	what.Wrapping = fyne.TextWrapWord
-	d := a.newForm("Resolve the complaint from "+name, "Resolve", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Complaint", what), widget.NewFormItem("What was done", done),
+	d := a.newForm(fmt.Sprintf(lang.L("Resolve the complaint from %s"), name), lang.L("Resolve"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Complaint"), what), widget.NewFormItem(lang.L("What was done"), done),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
 		text := strings.TrimSpace(done.Text)
-		a.run(fmt.Sprintf("Complaint from %s resolved: a follow-up call is on the calendar", name), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Complaint from %s resolved: a follow-up call is on the calendar"), name), func(ctx context.Context) error {
 			return a.store.ResolveComplaint(ctx, k.ID, text, a.staff)
 		}, then)
 	})
@@ -362,12 +352,12 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 
 // keepPromiseDialog marks a promise kept; a check-in call follows.
 func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
-	msg := fmt.Sprintf("Mark \"%s\" for %s kept today?\nA check-in call follows a few days later.", pr.What, name)
-	dialog.ShowConfirm("Promise kept", msg, func(ok bool) {
+	msg := fmt.Sprintf(lang.L("Mark \"%s\" for %s kept today?\nA check-in call follows a few days later."), pr.What, name)
+	dialog.ShowConfirm(lang.L("Promise kept"), msg, func(ok bool) {
 		if !ok {
 			return
 		}
-		a.run(fmt.Sprintf("Promise to %s kept", name), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Promise to %s kept"), name), func(ctx context.Context) error {
 			return a.store.KeepPromise(ctx, pr.ID, a.staff)
 		}, then)
 	}, a.win)
@@ -375,42 +365,42 @@ func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
 
 // occasionForm adds a customer's occasion; on, when set, fills in the date.
 func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
-	label := widget.NewEntry()
-	label.SetPlaceHolder("Wedding anniversary")
-	label.Validator = required("name the occasion")
-	date := widget.NewEntry()
-	date.SetPlaceHolder("YYYY-MM-DD, or --MM-DD every year")
+	label := newEntry()
+	label.SetPlaceHolder(lang.L("Wedding anniversary"))
+	label.Validator = required(lang.L("name the occasion"))
+	date := newEntry()
+	date.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s every year"), dateExample(), yearlyExample()))
 	if on != 0 {
-		date.SetText(on.String())
+		date.SetText(dateText(on))
 	}
 	date.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("give the date")
+			return errors.New(lang.L("give the date"))
 		}
-		return optionalYearly(s)
+		return optionalYearlyDate(s)
 	}
-	yearly := widget.NewCheck("Every year", nil)
+	yearly := widget.NewCheck(lang.L("Every year"), nil)
 	yearly.SetChecked(true)
-	lead := widget.NewEntry()
+	lead := newEntry()
 	lead.SetText("7")
 	lead.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 || n > 60 {
-			return errors.New("days ahead must be 0 to 60")
+			return errors.New(lang.L("days ahead must be 0 to 60"))
 		}
 		return nil
 	}
-	d := a.newForm("Occasion for "+c.Name, "Save", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Occasion", label), widget.NewFormItem("Date", date),
-		widget.NewFormItem("", yearly), widget.NewFormItem("Remind days ahead", lead),
+	d := a.newForm(fmt.Sprintf(lang.L("Occasion for %s"), c.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Occasion"), label), widget.NewFormItem(lang.L("Date"), date),
+		widget.NewFormItem("", yearly), widget.NewFormItem(lang.L("Remind days ahead"), lead),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		yd, _ := data.ParseYearlyDate(date.Text)
+		yd, _ := parseYearly(date.Text)
 		n, _ := strconv.Atoi(strings.TrimSpace(lead.Text))
 		o := data.Occasion{CustomerID: c.ID, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
-		a.run(fmt.Sprintf("Occasion saved for %s", c.Name), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Occasion saved for %s"), c.Name), func(ctx context.Context) error {
 			_, err := a.store.AddOccasion(ctx, o)
 			return err
 		}, then)
@@ -445,7 +435,7 @@ func (a *App) pickCustomer(title string, then func(data.Customer)) {
 		then(c)
 	}
 	list.OnSelected = func(i widget.ListItemID) { pick(i) }
-	search := newKeyEntry("Name, phone or email — Enter picks the first")
+	search := newKeyEntry(lang.L("Name, phone or email — Enter picks the first"))
 	search.OnChanged = func(text string) {
 		seq++
 		mine := seq
@@ -459,7 +449,7 @@ func (a *App) pickCustomer(title string, then func(data.Customer)) {
 				return
 			}
 			if err != nil {
-				a.say("Search failed: %v", err)
+				a.say(lang.L("Search failed: %v"), err)
 				return
 			}
 			found = cs
@@ -468,7 +458,7 @@ func (a *App) pickCustomer(title string, then func(data.Customer)) {
 		})
 	}
 	search.OnSubmitted = func(string) { pick(0) }
-	d = dialog.NewCustom(title, "Cancel", container.NewBorder(search, nil, nil, nil, list), a.win)
+	d = dialog.NewCustom(title, lang.L("Cancel"), container.NewBorder(search, nil, nil, nil, list), a.win)
 	d.Resize(fyne.NewSize(520, 380))
 	d.Show()
 	a.win.Canvas().Focus(search)
@@ -510,28 +500,28 @@ func (p *customerPage) adjustPoints() {
 	if p.id == 0 {
 		return
 	}
-	pts := widget.NewEntry()
-	pts.SetPlaceHolder("+50 or -20")
+	pts := newEntry()
+	pts.SetPlaceHolder(lang.L("+50 or -20"))
 	pts.Validator = func(s string) error {
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 64)
 		if err != nil || n == 0 {
-			return errors.New("give a whole number of points, not 0")
+			return errors.New(lang.L("give a whole number of points, not 0"))
 		}
 		return nil
 	}
-	reason := widget.NewEntry()
-	reason.Validator = required("a reason is required")
+	reason := newEntry()
+	reason.Validator = required(lang.L("a reason is required"))
 	id := p.id
-	p.a.newForm("Adjust points for "+p.cust.Name, "Adjust", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Points", pts), widget.NewFormItem("Reason", reason),
+	p.a.newForm(fmt.Sprintf(lang.L("Adjust points for %s"), p.cust.Name), lang.L("Adjust"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Points"), pts), widget.NewFormItem(lang.L("Reason"), reason),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
 		n, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(pts.Text), "+"), 10, 64)
 		r := strings.TrimSpace(reason.Text)
-		p.a.requireOwner("adjust points", func() {
-			p.run("Points adjusted", func(ctx context.Context) error {
+		p.a.requireOwner(lang.L("adjust points"), func() {
+			p.run(lang.L("Points adjusted"), func(ctx context.Context) error {
 				_, err := p.a.store.AdjustPoints(ctx, id, n, r, p.a.staff)
 				return err
 			})
@@ -580,8 +570,8 @@ func (a *App) requireOwner(what string, then func()) {
 		a.setOwnerPIN(what, then)
 		return
 	}
-	pin := widget.NewPasswordEntry()
-	d := a.newForm("Owner PIN needed to "+what, "OK", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", pin)}, func(ok bool) {
+	pin := newPasswordEntry()
+	d := a.newForm(fmt.Sprintf(lang.L("Owner PIN needed to %s"), what), lang.L("OK"), lang.L("Cancel"), []*widget.FormItem{widget.NewFormItem(lang.L("PIN"), pin)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -598,10 +588,10 @@ func (a *App) requireOwner(what string, then func()) {
 // setOwnerPIN asks for a new owner PIN, twice, before the first sensitive
 // action: nothing guarded goes ahead on a shop without one.
 func (a *App) setOwnerPIN(what string, then func()) {
-	pin := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
-	d := a.newForm("Set the owner PIN to "+what, "Set PIN", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("New PIN (4–12 digits)", pin), widget.NewFormItem("Again", again),
+	pin := newPasswordEntry()
+	again := newPasswordEntry()
+	d := a.newForm(fmt.Sprintf(lang.L("Set the owner PIN to %s"), what), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return
@@ -611,7 +601,7 @@ func (a *App) setOwnerPIN(what string, then func()) {
 			return
 		}
 		if pin.Text != again.Text {
-			a.showError(errors.New("the two PINs differ; nothing was set"))
+			a.showError(errors.New(lang.L("the two PINs differ; nothing was set")))
 			return
 		}
 		if err := a.store.SetOwnerPIN(a.ctx, pin.Text); err != nil {

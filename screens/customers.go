@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,7 +32,7 @@ type customersScreen struct {
 
 func newCustomers(a *App) screen {
 	s := &customersScreen{a: a}
-	s.search = a.keyEntry("Search by name, phone or email")
+	s.search = a.keyEntry(lang.L("Search by name, phone or email"))
 	s.search.OnChanged = func(string) { s.runSearch() }
 	s.search.OnSubmitted = func(string) {
 		if len(s.results) > 0 {
@@ -77,9 +78,9 @@ func newCustomers(a *App) screen {
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
 	s.page = newCustomerPage(a)
-	addBtn := widget.NewButtonWithIcon("New customer", theme.ContentAddIcon(), func() { s.page.edit(data.Customer{CustomerSince: a.Today()}) })
-	mergeBtn := widget.NewButtonWithIcon("Merge duplicates…", theme.ContentCopyIcon(), s.mergeDialog)
-	importBtn := widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), a.importContacts)
+	addBtn := widget.NewButtonWithIcon(lang.L("New customer"), theme.ContentAddIcon(), func() { s.page.edit(data.Customer{CustomerSince: a.Today()}) })
+	mergeBtn := widget.NewButtonWithIcon(lang.L("Merge duplicates…"), theme.ContentCopyIcon(), s.mergeDialog)
+	importBtn := widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), a.importContacts)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(addBtn, mergeBtn, importBtn), s.search)
 	left := container.NewBorder(nil, s.count, nil, nil, s.list)
 	split := container.NewHSplit(left, s.page.obj)
@@ -124,7 +125,7 @@ func (s *customersScreen) runSearch() {
 			return
 		}
 		if err != nil {
-			s.a.say("Search failed: %v", err)
+			s.a.say(lang.L("Search failed: %v"), err)
 			return
 		}
 		s.total = f.total
@@ -134,14 +135,14 @@ func (s *customersScreen) runSearch() {
 		switch {
 		case strings.TrimSpace(text) == "":
 			if f.total <= len(f.cs) {
-				s.count.SetText(plural(f.total, "customer", "customers"))
+				s.count.SetText(fmt.Sprintf(lang.N("%d customers", f.total), f.total))
 			} else {
-				s.count.SetText(fmt.Sprintf("%s (the first %d by name)", plural(f.total, "customer", "customers"), len(f.cs)))
+				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%d customers", f.total), f.total), len(f.cs)))
 			}
 		case len(f.cs) == searchLimit:
-			s.count.SetText(fmt.Sprintf("First %d matches — type more to narrow", searchLimit))
+			s.count.SetText(fmt.Sprintf(lang.L("First %d matches — type more to narrow"), searchLimit))
 		default:
-			s.count.SetText(plural(len(f.cs), "match", "matches"))
+			s.count.SetText(fmt.Sprintf(lang.N("%d matches", len(f.cs)), len(f.cs)))
 		}
 	})
 }
@@ -164,20 +165,20 @@ func (a *App) openCustomer(id data.ID) {
 }
 
 func (s *customersScreen) mergeDialog() {
-	keep := widget.NewEntry()
-	keep.SetPlaceHolder("Customer to keep: number, phone or email")
-	drop := widget.NewEntry()
-	drop.SetPlaceHolder("Duplicate to merge into it")
+	keep := newEntry()
+	keep.SetPlaceHolder(lang.L("Customer to keep: number, phone or email"))
+	drop := newEntry()
+	drop.SetPlaceHolder(lang.L("Duplicate to merge into it"))
 	if s.page.id != 0 {
 		keep.SetText(strconv.FormatInt(s.page.id, 10))
 	}
-	s.a.newForm("Merge two customers", "Merge", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("Keep", keep), widget.NewFormItem("Merge in", drop),
+	s.a.newForm(lang.L("Merge two customers"), lang.L("Merge"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("Keep"), keep), widget.NewFormItem(lang.L("Merge in"), drop),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		s.a.requireOwner("merge customers", func() {
+		s.a.requireOwner(lang.L("merge customers"), func() {
 			background(s.a, func(ctx context.Context) (data.ID, error) {
 				k, err := s.a.store.MatchCustomer(ctx, keep.Text)
 				if err != nil {
@@ -193,7 +194,7 @@ func (s *customersScreen) mergeDialog() {
 					s.a.showError(err)
 					return
 				}
-				s.a.say("Merged: all history now belongs to customer %d", id)
+				s.a.say(lang.L("Merged: all history now belongs to customer %d"), id)
 				s.a.changed()
 				s.page.load(id)
 			})
@@ -271,21 +272,21 @@ func newCustomerPage(a *App) *customerPage {
 				o.(*widget.Label).SetText(ledgerLine(p.ledger[len(p.ledger)-1-i]))
 			}
 		})
-	editBtn := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { p.edit(p.cust) })
-	contactBtn := widget.NewButtonWithIcon("Log contact", theme.MailSendIcon(), p.logContact)
-	promiseBtn := widget.NewButtonWithIcon("Promise", theme.ConfirmIcon(), p.addPromise)
-	complaintBtn := widget.NewButtonWithIcon("Complaint", theme.WarningIcon(), p.addComplaint)
-	occasionBtn := widget.NewButtonWithIcon("Occasion", theme.CalendarIcon(), p.addOccasion)
-	adjustBtn := widget.NewButtonWithIcon("Adjust points…", theme.ContentAddIcon(), p.adjustPoints)
+	editBtn := widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { p.edit(p.cust) })
+	contactBtn := widget.NewButtonWithIcon(lang.L("Log contact"), theme.MailSendIcon(), p.logContact)
+	promiseBtn := widget.NewButtonWithIcon(lang.L("Promise"), theme.ConfirmIcon(), p.addPromise)
+	complaintBtn := widget.NewButtonWithIcon(lang.L("Complaint"), theme.WarningIcon(), p.addComplaint)
+	occasionBtn := widget.NewButtonWithIcon(lang.L("Occasion"), theme.CalendarIcon(), p.addOccasion)
+	adjustBtn := widget.NewButtonWithIcon(lang.L("Adjust points…"), theme.ContentAddIcon(), p.adjustPoints)
 	actions := container.NewGridWithColumns(5, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
 	p.tabs = container.NewAppTabs(
-		container.NewTabItem("Timeline", p.tlList),
-		container.NewTabItem("Details", container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
-		container.NewTabItem("Points", container.NewBorder(container.NewHBox(p.balance, adjustBtn), nil, nil, nil, p.ldList)),
+		container.NewTabItem(lang.L("Timeline"), p.tlList),
+		container.NewTabItem(lang.L("Details"), container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
+		container.NewTabItem(lang.L("Points"), container.NewBorder(container.NewHBox(p.balance, adjustBtn), nil, nil, nil, p.ldList)),
 	)
 	p.body = container.NewBorder(container.NewVBox(p.header, p.sub, actions), nil, nil, nil, p.tabs)
 	p.body.Hide()
-	p.empty = widget.NewLabel("Pick a customer on the left, or add a new one.")
+	p.empty = widget.NewLabel(lang.L("Pick a customer on the left, or add a new one."))
 	p.empty.Importance = widget.LowImportance
 	p.obj = container.NewPadded(container.NewStack(p.empty, p.body))
 	return p
@@ -356,7 +357,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	p.cust = c
 	title := c.Name
 	if c.DoNotContact {
-		title += "  ⛔ do not contact"
+		title += lang.L("  ⛔ do not contact")
 	}
 	p.header.SetText(title)
 	var bits []string
@@ -366,7 +367,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	if c.Email != "" {
 		bits = append(bits, "✉ "+c.Email)
 	}
-	bits = append(bits, fmt.Sprintf("%d points", d.balance))
+	bits = append(bits, fmt.Sprintf(lang.L("%d points"), d.balance))
 	var spent data.Cents
 	visits := 0
 	for _, pu := range d.purchases {
@@ -377,13 +378,13 @@ func (p *customerPage) show(d pageData, day data.Day) {
 			}
 		}
 	}
-	bits = append(bits, fmt.Sprintf("%s, %s spent", plural(visits, "visit", "visits"), money(spent)))
+	bits = append(bits, fmt.Sprintf(lang.L("%s, %s spent"), fmt.Sprintf(lang.N("%d visits", visits), visits), money(spent)))
 	p.sub.SetText(strings.Join(bits, "    "))
 	p.details.SetText(customerDetails(c))
 	p.timeline = buildTimeline(d, day)
 	p.tlList.Refresh()
 	p.ledger = d.ledger
-	p.balance.SetText(fmt.Sprintf("Balance: %d points", d.balance))
+	p.balance.SetText(fmt.Sprintf(lang.L("Balance: %d points"), d.balance))
 	p.ldList.Refresh()
 	p.empty.Hide()
 	p.body.Show()
@@ -396,90 +397,97 @@ func customerDetails(c data.Customer) string {
 			fmt.Fprintf(&b, "%s: %s\n", k, v)
 		}
 	}
-	line("Customer number", strconv.FormatInt(c.ID, 10))
-	line("Phone", c.Phone)
-	line("Email", c.Email)
+	line(lang.L("Customer number"), strconv.FormatInt(c.ID, 10))
+	line(lang.L("Phone"), c.Phone)
+	line(lang.L("Email"), c.Email)
 	if !c.Birthday.IsZero() {
-		bd := c.Birthday.In(2000).Time().Format("2 January")
+		bd := dayMonth(c.Birthday.Month, c.Birthday.Day)
 		if c.Birthday.Year != 0 {
-			bd += fmt.Sprintf(" %d", c.Birthday.Year)
+			bd = longDate(data.NewDay(c.Birthday.Year, c.Birthday.Month, c.Birthday.Day))
 		}
-		line("Birthday", bd)
+		line(lang.L("Birthday"), bd)
 	}
-	line("Address", c.Address)
-	line("Customer since", longDate(c.CustomerSince))
-	line("Added", longDate(c.AddedOn))
-	line("Prefers", channelLabel(c.PreferredChannel))
-	line("Tags", strings.Join(c.Tags, ", "))
+	line(lang.L("Address"), c.Address)
+	line(lang.L("Customer since"), longDate(c.CustomerSince))
+	line(lang.L("Added"), longDate(c.AddedOn))
+	line(lang.L("Prefers"), channelLabel(c.PreferredChannel))
+	line(lang.L("Tags"), strings.Join(c.Tags, ", "))
 	var consents []string
 	for _, k := range c.Consents {
-		consents = append(consents, fmt.Sprintf("%s (since %s, %s)", channelLabel(k.Channel), shortDate(k.GivenOn), k.Source))
+		consents = append(consents, fmt.Sprintf(lang.L("%s (since %s, %s)"), channelLabel(k.Channel), shortDate(k.GivenOn), k.Source))
 	}
-	line("Consent", strings.Join(consents, "; "))
+	line(lang.L("Consent"), strings.Join(consents, "; "))
 	if c.DoNotContact {
-		line("Do not contact", "yes — only promises and complaint follow-ups are reminded")
+		line(lang.L("Do not contact"), lang.L("yes — only promises and complaint follow-ups are reminded"))
 	}
-	line("Notes", c.Notes)
+	line(lang.L("Notes"), c.Notes)
 	return b.String()
 }
 
 func buildTimeline(d pageData, day data.Day) []timelineEvent {
 	var ev []timelineEvent
 	for _, pu := range d.purchases {
-		t := fmt.Sprintf("Bought %s", money(pu.Amount))
+		t := fmt.Sprintf(lang.L("Bought %s"), money(pu.Amount))
 		if pu.Amount < 0 {
-			t = fmt.Sprintf("Refund %s of #%d", money(-pu.Amount), pu.RefundOf)
+			t = fmt.Sprintf(lang.L("Refund %s of #%d"), money(-pu.Amount), pu.RefundOf)
 		}
 		if pu.Description != "" {
 			t += " — " + pu.Description
 		}
 		if pu.Voided {
-			t += " (voided)"
+			t += lang.L(" (voided)")
 		}
 		ev = append(ev, timelineEvent{day: pu.Day, icon: "🛒", text: fmt.Sprintf("#%d %s", pu.ID, t)})
 	}
+	listed := map[string]bool{}
+	for _, r := range d.reminders {
+		listed[r.Key] = true
+	}
 	for _, c := range d.contacts {
-		t := fmt.Sprintf("%s by %s", channelLabel(c.Channel), c.Staff)
+		t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff)
 		if c.Outcome != "" {
 			t += ": " + c.Outcome
 		}
 		if c.Note != "" {
 			t += " — " + c.Note
 		}
+		if k, err := data.ParseReminderKey(c.ReminderKey); err == nil && !listed[c.ReminderKey] {
+			t = handledText(k, d) + " — " + t
+		}
 		ev = append(ev, timelineEvent{day: c.Day, icon: "☎", text: t})
 	}
 	for _, c := range d.complaints {
 		open := c.OpenOn(day)
-		t := fmt.Sprintf("Complaint (%s): %s", c.Severity, c.What)
+		t := fmt.Sprintf(lang.L("Complaint (%s): %s"), severityName(c.Severity), c.What)
 		if open {
-			t = "OPEN " + t + " — pick to resolve"
+			t = fmt.Sprintf(lang.L("OPEN %s — pick to resolve"), t)
 		} else {
-			t += fmt.Sprintf(" — resolved %s: %s", shortDate(c.ResolvedOn), c.Resolution)
+			t += fmt.Sprintf(lang.L(" — resolved %s: %s"), shortDate(c.ResolvedOn), c.Resolution)
 		}
 		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open, complaint: &c})
 	}
 	for _, pr := range d.promises {
 		open := pr.KeptOn.IsZero() || pr.KeptOn > day
-		t := fmt.Sprintf("Promise due %s (%s): %s", shortDate(pr.Due), pr.Staff, pr.What)
+		t := fmt.Sprintf(lang.L("Promise due %s (%s): %s"), shortDate(pr.Due), pr.Staff, pr.What)
 		if !open {
-			t += " — kept " + shortDate(pr.KeptOn)
+			t += fmt.Sprintf(lang.L(" — kept %s"), shortDate(pr.KeptOn))
 		} else {
 			if pr.Due < day {
-				t = fmt.Sprintf("OVERDUE %d d — %s", day.Sub(pr.Due), t)
+				t = fmt.Sprintf(lang.L("OVERDUE %d d — %s"), day.Sub(pr.Due), t)
 			}
-			t += " — pick when kept"
+			t += lang.L(" — pick when kept")
 		}
 		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open, promise: &pr, late: open && pr.Due < day})
 	}
 	for _, o := range d.occasions {
-		kind := "one-off"
+		kind := lang.L("one-off")
 		if o.Yearly {
-			kind = "every year"
+			kind = lang.L("every year")
 		}
 		ev = append(ev, timelineEvent{day: o.Date.In(day.Year()), icon: "✿", text: fmt.Sprintf("%s (%s)", o.Label, kind)})
 	}
 	for _, r := range d.reminders {
-		t := fmt.Sprintf("%s: %s", kindTitle(r.Kind), r.State)
+		t := fmt.Sprintf("%s: %s", kindTitle(r.Kind), stateName(r.State))
 		if r.Why != "" {
 			t += " — " + r.Why
 		}
@@ -494,16 +502,42 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 	return ev
 }
 
+// handledText names the reminder a contact completed when the rules no
+// longer give it (a promise once kept, the first call on a complaint once
+// resolved, a stay-in-touch call that started its own clock again), so the
+// customer's history still shows what was done.
+func handledText(k data.ReminderKey, d pageData) string {
+	t := fmt.Sprintf("%s: %s", kindTitle(k.Kind), stateName(data.StateDone))
+	tag, rest, _ := strings.Cut(k.Subject, ":")
+	idText, _, _ := strings.Cut(rest, ":")
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	switch tag {
+	case "promise":
+		for _, p := range d.promises {
+			if p.ID == id {
+				t += " — " + p.What
+			}
+		}
+	case "complaint":
+		for _, c := range d.complaints {
+			if c.ID == id {
+				t += " — " + c.What
+			}
+		}
+	}
+	return t
+}
+
 func ledgerLine(r data.LedgerRow) string {
-	s := fmt.Sprintf("%s  %-16s %+6d  %s", shortDate(r.Day), strings.ReplaceAll(string(r.Kind), "_", " "), r.Points, r.Staff)
+	s := fmt.Sprintf("%s  %-16s %+6d  %s", shortDate(r.Day), ledgerKindName(r.Kind), r.Points, r.Staff)
 	if r.PurchaseID != 0 {
-		s += fmt.Sprintf("  sale #%d", r.PurchaseID)
+		s += fmt.Sprintf(lang.L("  sale #%d"), r.PurchaseID)
 	}
 	if r.Reason != "" {
 		s += "  — " + r.Reason
 	}
 	if r.Shortfall != 0 {
-		s += fmt.Sprintf("  (shortfall %d: already spent)", r.Shortfall)
+		s += fmt.Sprintf(lang.L("  (shortfall %d: already spent)"), r.Shortfall)
 	}
 	return s
 }

@@ -2,11 +2,13 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -20,18 +22,18 @@ func (a *App) firstRun() {
 		return
 	}
 	var d dialog.Dialog
-	empty := widget.NewButton("Start empty", func() {
+	empty := widget.NewButton(lang.L("Start empty"), func() {
 		a.fa.Preferences().SetBool("firstrun.done", true)
 		d.Hide()
 		a.show("customers")
 	})
-	demo := widget.NewButton("Open a demo shop (separate file)", func() {
+	demo := widget.NewButton(lang.L("Open a demo shop (separate file)"), func() {
 		d.Hide()
 		a.openDemo()
 	})
 	demo.Importance = widget.HighImportance
-	text := widget.NewLabel("This shop has no customers yet.\n\nStart empty to add customers or import them (CSV or phone contacts),\nor look around a demo shop first: it lives in its own file and never mixes with yours.")
-	d = dialog.NewCustomWithoutButtons("Welcome to Regulars", container.NewVBox(text, container.NewHBox(empty, demo)), a.win)
+	text := widget.NewLabel(lang.L("This shop has no customers yet.\n\nStart empty to add customers or import them (CSV or phone contacts),\nor look around a demo shop first: it lives in its own file and never mixes with yours."))
+	d = dialog.NewCustomWithoutButtons(lang.L("Welcome to Regulars"), container.NewVBox(text, container.NewHBox(empty, demo)), a.win)
 	d.Show()
 }
 
@@ -42,7 +44,7 @@ func DemoPath(dbPath string) string {
 
 func (a *App) openDemo() {
 	path := DemoPath(a.store.Path())
-	progress := dialog.NewCustomWithoutButtons("Making a demo shop…", widget.NewProgressBarInfinite(), a.win)
+	progress := dialog.NewCustomWithoutButtons(lang.L("Making a demo shop…"), widget.NewProgressBarInfinite(), a.win)
 	progress.Show()
 	day := a.Today()
 	background(a, func(ctx context.Context) (*data.Store, error) {
@@ -77,7 +79,7 @@ func (a *App) switchStore(s *data.Store) {
 	a.objects = map[string]fyne.CanvasObject{}
 	a.navBtns = map[string]*widget.Button{}
 	a.win.SetContent(a.shell())
-	a.status.SetText("Demo shop: " + s.Path())
+	a.status.SetText(fmt.Sprintf(lang.L("Demo shop: %s"), s.Path()))
 	a.popups = newPopups(a)
 	a.show("today")
 	a.popups.check()

@@ -26,16 +26,21 @@ func (f *formDialog) Resize(size fyne.Size) {
 // newForm makes a keyboard-friendly form dialog on the app's window.
 func (a *App) newForm(title, confirm, dismiss string, items []*widget.FormItem, done func(bool)) *formDialog {
 	d := dialog.NewForm(title, confirm, dismiss, items, done, a.win)
+	submit := func(e *widget.Entry) {
+		if !e.MultiLine && e.OnSubmitted == nil {
+			e.OnSubmitted = func(string) { d.Submit() }
+		}
+	}
 	for _, it := range items {
 		switch e := it.Widget.(type) {
 		case *widget.Entry:
-			if !e.MultiLine && e.OnSubmitted == nil {
-				e.OnSubmitted = func(string) { d.Submit() }
-			}
+			submit(e)
+		case *escEntry:
+			submit(&e.Entry)
 		case *widget.SelectEntry:
-			if e.OnSubmitted == nil {
-				e.OnSubmitted = func(string) { d.Submit() }
-			}
+			submit(&e.Entry)
+		case *escSelectEntry:
+			submit(&e.Entry)
 		}
 	}
 	return &formDialog{FormDialog: d, a: a, items: items}

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,22 +20,22 @@ type shortcut struct{ keys, what string }
 // cashier needs them.
 func shortcuts() []shortcut {
 	out := []shortcut{
-		{"F1", "This list of keys"},
-		{"Ctrl+F", "Find a customer"},
-		{"Ctrl+N", "New customer"},
-		{"F2", "Checkout"},
+		{"F1", lang.L("This list of keys")},
+		{fmt.Sprintf(lang.L("Ctrl+%s"), "F"), lang.L("Find a customer")},
+		{fmt.Sprintf(lang.L("Ctrl+%s"), "N"), lang.L("New customer")},
+		{"F2", lang.L("Checkout")},
 	}
 	for i, p := range pages {
-		out = append(out, shortcut{fmt.Sprintf("Ctrl+%d", i+1), p.title})
+		out = append(out, shortcut{fmt.Sprintf(lang.L("Ctrl+%s"), fmt.Sprint(i+1)), p.title()})
 	}
 	return append(out,
-		shortcut{"Escape", "Close the reminders pop-up; at checkout, start again"},
-		shortcut{"↓ then Enter", "In a search: move into the results and open one"},
-		shortcut{"D  S  K", "On a reminder: done, snooze, skip"},
-		shortcut{"C  E  O", "On a reminder: copy the message, email it, open the customer"},
-		shortcut{"F4", "Checkout: redeem a reward"},
-		shortcut{"F5", "Checkout: walk-in sale without a customer"},
-		shortcut{"F6", "Checkout: new customer"},
+		shortcut{lang.L("Escape"), lang.L("Close the dialog on top (Cancel); at checkout, start again")},
+		shortcut{lang.L("↓ then Enter"), lang.L("In a search: move into the results and open one")},
+		shortcut{"D  S  K", lang.L("On a reminder: done, snooze, skip")},
+		shortcut{"C  E  O", lang.L("On a reminder: copy the message, email it, open the customer")},
+		shortcut{"F4", lang.L("Checkout: redeem a reward")},
+		shortcut{"F5", lang.L("Checkout: walk-in sale without a customer")},
+		shortcut{"F6", lang.L("Checkout: new customer")},
 	)
 }
 
@@ -47,12 +48,12 @@ func (a *App) showHelp() {
 		grid.Add(widget.NewLabel(s.what))
 	}
 	var d dialog.Dialog
-	about := widget.NewButtonWithIcon("About Regulars", theme.InfoIcon(), func() {
+	about := widget.NewButtonWithIcon(lang.L("About Regulars"), theme.InfoIcon(), func() {
 		d.Hide()
 		a.showAbout()
 	})
 	body := container.NewBorder(nil, container.NewHBox(about), nil, nil, container.NewVScroll(grid))
-	d = dialog.NewCustom("Keyboard shortcuts", "Close", body, a.win)
+	d = dialog.NewCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), body, a.win)
 	d.Resize(fyne.NewSize(640, 700))
 	d.Show()
 }
@@ -65,13 +66,13 @@ func version() string {
 			return v
 		}
 	}
-	return "development build"
+	return lang.L("development build")
 }
 
 // aboutText is what the About box says.
 func aboutText() string {
-	return fmt.Sprintf("Regulars %s\n\nRemembers every customer of one shop, tells the counter what to do for them today, "+
-		"and runs the loyalty scheme at checkout.\n\nEverything stays in one file on this computer (schema %d).",
+	return fmt.Sprintf(lang.L("Regulars %s\n\nRemembers every customer of one shop, tells the counter what to do for them today, "+
+		"and runs the loyalty scheme at checkout.\n\nEverything stays in one file on this computer (schema %d)."),
 		version(), data.SchemaVersion())
 }
 
@@ -79,17 +80,17 @@ func aboutText() string {
 func (a *App) showAbout() {
 	text := widget.NewLabel(aboutText())
 	text.Wrapping = fyne.TextWrapWord
-	path := widget.NewLabel("Database: " + a.store.Path())
+	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak
 	path.Importance = widget.LowImportance
-	d := dialog.NewCustom("About Regulars", "Close", container.NewVBox(text, path), a.win)
+	d := dialog.NewCustom(lang.L("About Regulars"), lang.L("Close"), container.NewVBox(text, path), a.win)
 	d.Resize(fyne.NewSize(480, 300))
 	d.Show()
 }
 
 // helpButton sits at the foot of the navigation.
 func (a *App) helpButton() fyne.CanvasObject {
-	b := widget.NewButtonWithIcon("Help (F1)", theme.HelpIcon(), a.showHelp)
+	b := widget.NewButtonWithIcon(lang.L("Help (F1)"), theme.HelpIcon(), a.showHelp)
 	b.Alignment = widget.ButtonAlignLeading
 	b.Importance = widget.LowImportance
 	return b

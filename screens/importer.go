@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
@@ -41,7 +42,7 @@ var openDialog = func(a *App, then func(name string, content []byte, err error))
 			return io.ReadAll(rc)
 		}, func(b []byte, err error) {
 			if err != nil {
-				err = fmt.Errorf("could not read %s: %w", name, err)
+				err = fmt.Errorf(lang.L("could not read %s: %w"), name, err)
 			}
 			then(name, b, err)
 		})
@@ -66,13 +67,16 @@ func (a *App) importContacts() {
 }
 
 // fieldLabels name the customer fields in the column mapping.
-var fieldLabels = map[string]string{
-	"name": "Name", "first_name": "First name", "last_name": "Last name", "phone": "Phone", "email": "Email",
-	"birthday": "Birthday", "customer_since": "Customer since", "notes": "Notes", "tags": "Tags",
-	"do_not_contact": "Do not contact", "points": "Opening points",
+func fieldLabels() map[string]string {
+	return map[string]string{
+		"name": lang.L("Name"), "first_name": lang.L("First name"), "last_name": lang.L("Last name"), "phone": lang.L("Phone"), "email": lang.L("Email"),
+		"birthday": lang.L("Birthday"), "customer_since": lang.L("Customer since"), "notes": lang.L("Notes"), "tags": lang.L("Tags"),
+		"do_not_contact": lang.L("Do not contact"), "points": lang.L("Opening points"),
+	}
 }
 
-const leaveOut = "Leave out"
+// leaveOut is the mapping's choice for a column not imported.
+func leaveOut() string { return lang.L("Leave out") }
 
 // previewRows is how many rows of the file the preview lists.
 const previewRows = 50
@@ -116,23 +120,23 @@ func isVCard(name string, content []byte) bool {
 
 func newImporter(a *App, name string, content []byte) *importer {
 	im := &importer{a: a, name: name, content: content, vcard: isVCard(name, content)}
-	im.summary = widget.NewLabelWithStyle("Reading the file…", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	im.summary = widget.NewLabelWithStyle(lang.L("Reading the file…"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	im.summary.Wrapping = fyne.TextWrapWord
 	im.problems = widget.NewLabel("")
 	im.problems.Wrapping = fyne.TextWrapWord
 	im.problems.Importance = widget.DangerImportance
-	im.skipBad = widget.NewCheck("Skip the rows that cannot be imported and import the rest", func(bool) { im.updateButton() })
+	im.skipBad = widget.NewCheck(lang.L("Skip the rows that cannot be imported and import the rest"), func(bool) { im.updateButton() })
 	im.progress = widget.NewProgressBar()
 	im.progress.Hide()
 	im.status = widget.NewLabel("")
 	im.status.Wrapping = fyne.TextWrapWord
 	im.status.Hide()
-	im.run = widget.NewButtonWithIcon("Import", theme.DownloadIcon(), im.start)
+	im.run = widget.NewButtonWithIcon(lang.L("Import"), theme.DownloadIcon(), im.start)
 	im.run.Importance = widget.HighImportance
 	im.run.Disable()
-	im.cancel = widget.NewButton("Cancel", func() { im.dlg.Hide() })
+	im.cancel = widget.NewButton(lang.L("Cancel"), func() { im.dlg.Hide() })
 
-	cols := []string{"Line", "Name", "Phone", "Email", "Birthday", "Can it be imported?"}
+	cols := []string{lang.L("Line"), lang.L("Name"), lang.L("Phone"), lang.L("Email"), lang.L("Birthday"), lang.L("Can it be imported?")}
 	im.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(im.preview.Rows), len(cols) },
 		func() fyne.CanvasObject {
@@ -157,10 +161,10 @@ func newImporter(a *App, name string, content []byte) *importer {
 			case 3:
 				l.SetText(row.Customer.Email)
 			case 4:
-				l.SetText(row.Customer.Birthday.String())
+				l.SetText(yearlyText(row.Customer.Birthday))
 			case 5:
 				if row.Problem == "" {
-					l.SetText("Yes")
+					l.SetText(lang.L("Yes"))
 				} else {
 					l.Importance = widget.DangerImportance
 					l.SetText(row.Problem)
@@ -196,20 +200,21 @@ func (im *importer) readSample() {
 	}
 	im.sample = s
 	im.mapping = append([]string(nil), s.Guess...)
-	options := []string{leaveOut}
+	labels := fieldLabels()
+	options := []string{leaveOut()}
 	for _, f := range data.CustomerFields {
-		options = append(options, fieldLabels[f])
+		options = append(options, labels[f])
 	}
 	for i := range s.Header {
 		sel := widget.NewSelect(options, nil)
 		if f := im.mapping[i]; f != "" {
-			sel.SetSelected(fieldLabels[f])
+			sel.SetSelected(labels[f])
 		} else {
-			sel.SetSelected(leaveOut)
+			sel.SetSelected(leaveOut())
 		}
 		sel.OnChanged = func(label string) {
 			im.mapping[i] = ""
-			for f, l := range fieldLabels {
+			for f, l := range labels {
 				if l == label {
 					im.mapping[i] = f
 				}
@@ -223,9 +228,9 @@ func (im *importer) readSample() {
 // mappingView lists the file's columns with an example and a field each.
 func (im *importer) mappingView() fyne.CanvasObject {
 	grid := container.NewGridWithColumns(3,
-		widget.NewLabelWithStyle("Column in the file", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("First rows", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabelWithStyle("Goes to", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		widget.NewLabelWithStyle(lang.L("Column in the file"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("First rows"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewLabelWithStyle(lang.L("Goes to"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for i, h := range im.sample.Header {
 		var ex []string
 		for _, r := range im.sample.Rows {
@@ -282,35 +287,25 @@ func (im *importer) check() {
 // showReport says what the import will do.
 func (im *importer) showReport() {
 	rep := im.preview.Report
-	one, many := "row", "rows"
-	if im.vcard {
-		one, many = "contact", "contacts"
-	}
-	text := plural(rep.Added, "new customer", "new customers") + " will be added."
-	if n := len(rep.Bad); n > 0 {
-		text += fmt.Sprintf(" %s cannot be imported: bad values, or the same phone or email as a customer already here or an earlier %s (merge such customers on the Customers page).",
-			plural(n, one, many), one)
+	text := fmt.Sprintf(lang.N("%d new customers will be added.", rep.Added), rep.Added)
+	if n := len(rep.Bad); n > 0 && im.vcard {
+		text += " " + fmt.Sprintf(lang.N("%d contacts cannot be imported: bad values, or the same phone or email as a customer already here or an earlier contact (merge such customers on the Customers page).", n), n)
+	} else if n > 0 {
+		text += " " + fmt.Sprintf(lang.N("%d rows cannot be imported: bad values, or the same phone or email as a customer already here or an earlier row (merge such customers on the Customers page).", n), n)
 	}
 	im.summary.SetText(text)
 	var lines []string
 	for i, b := range rep.Bad {
 		if i == 200 {
-			lines = append(lines, fmt.Sprintf("… and %d more", len(rep.Bad)-i))
+			lines = append(lines, fmt.Sprintf(lang.L("… and %d more"), len(rep.Bad)-i))
 			break
 		}
 		lines = append(lines, b.Error())
 	}
 	for _, w := range rep.Warnings {
-		lines = append(lines, "Note: "+w)
+		lines = append(lines, fmt.Sprintf(lang.L("Note: %s"), w))
 	}
 	im.problems.SetText(strings.Join(lines, "\n"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // updateButton allows the import only when it would do what it says.
@@ -326,16 +321,16 @@ func (im *importer) updateButton() {
 	case im.finished:
 		im.run.Disable()
 	case !im.checked:
-		im.run.SetText("Import")
+		im.run.SetText(lang.L("Import"))
 		im.run.Disable()
 	case bad && !im.skipBad.Checked:
-		im.run.SetText("Nothing is imported while rows are bad")
+		im.run.SetText(lang.L("Nothing is imported while rows are bad"))
 		im.run.Disable()
 	case rep.Added == 0:
-		im.run.SetText("Nothing to import")
+		im.run.SetText(lang.L("Nothing to import"))
 		im.run.Disable()
 	default:
-		im.run.SetText("Import " + plural(rep.Added, "customer", "customers"))
+		im.run.SetText(fmt.Sprintf(lang.N("Import %d customers", rep.Added), rep.Added))
 		im.run.Enable()
 	}
 }
@@ -381,14 +376,14 @@ func (im *importer) start() {
 	}
 	im.progress.SetValue(0)
 	im.progress.Show()
-	im.status.SetText("Reading " + im.name + "…")
+	im.status.SetText(fmt.Sprintf(lang.L("Reading %s…"), im.name))
 	im.status.Show()
 	cr := &countingReader{r: bytes.NewReader(im.content), total: int64(len(im.content))}
 	cr.report = func(share float64) {
 		im.a.onUI(func() {
 			im.progress.SetValue(share)
 			if share >= 1 {
-				im.status.SetText("Saving the new customers…")
+				im.status.SetText(lang.L("Saving the new customers…"))
 			}
 		})
 	}
@@ -407,7 +402,7 @@ func (im *importer) start() {
 				im.check()
 			} else {
 				im.a.showError(err)
-				im.status.SetText("Nothing was imported.")
+				im.status.SetText(lang.L("Nothing was imported."))
 			}
 			for _, s := range im.selects {
 				s.Enable()
@@ -417,12 +412,12 @@ func (im *importer) start() {
 			return
 		}
 		im.finished = true
-		msg := fmt.Sprintf("Imported %s from %s.", plural(rep.Added, "customer", "customers"), im.name)
+		msg := fmt.Sprintf(lang.N("Imported %d customers from %s.", rep.Added), rep.Added, im.name)
 		if n := len(rep.Bad); n > 0 {
-			msg += fmt.Sprintf(" %s skipped.", plural(n, "bad row was", "bad rows were"))
+			msg += " " + fmt.Sprintf(lang.N("%d bad rows were skipped.", n), n)
 		}
 		im.status.SetText(msg)
-		im.cancel.SetText("Close")
+		im.cancel.SetText(lang.L("Close"))
 		im.updateButton()
 		im.a.say("%s", msg)
 		im.a.changed()
@@ -431,17 +426,17 @@ func (im *importer) start() {
 
 // contentView is the import window's body.
 func (im *importer) contentView() fyne.CanvasObject {
-	kind := "CSV file: choose which column goes to which field."
+	kind := lang.L("CSV file: choose which column goes to which field.")
 	if im.vcard {
-		kind = "vCard file (contacts from a phone or mail program)."
+		kind = lang.L("vCard file (contacts from a phone or mail program).")
 	}
-	intro := widget.NewLabel(kind + " Nothing is written until you press Import.")
+	intro := widget.NewLabel(fmt.Sprintf(lang.L("%s Nothing is written until you press Import."), kind))
 	intro.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(intro)
 	if !im.vcard && len(im.selects) > 0 {
 		mapping := container.NewVScroll(im.mappingView())
 		mapping.SetMinSize(fyne.NewSize(0, 160))
-		top.Add(widget.NewCard("", "Columns", mapping))
+		top.Add(widget.NewCard("", lang.L("Columns"), mapping))
 	}
 	top.Add(im.summary)
 	problems := container.NewVScroll(im.problems)
@@ -452,7 +447,7 @@ func (im *importer) contentView() fyne.CanvasObject {
 }
 
 func (im *importer) show() {
-	im.dlg = dialog.NewCustomWithoutButtons("Import contacts from "+im.name, im.contentView(), im.a.win)
+	im.dlg = dialog.NewCustomWithoutButtons(fmt.Sprintf(lang.L("Import contacts from %s"), im.name), im.contentView(), im.a.win)
 	im.dlg.Resize(fyne.NewSize(1180, 720))
 	im.dlg.Show()
 }

@@ -72,7 +72,7 @@ func TestImportCSVShowsMappingDuplicatesAndSkipsOnRequest(t *testing.T) {
 func TestImportMappingChangeRechecksTheFile(t *testing.T) {
 	f := newFixture(t)
 	im := newImporter(f.app, "contacts.csv", []byte(spreadsheetCSV))
-	im.selects[1].SetSelected(leaveOut) // no phones: Ann's is no longer a duplicate
+	im.selects[1].SetSelected(leaveOut()) // no phones: Ann's is no longer a duplicate
 	if len(im.preview.Report.Bad) != 0 || im.run.Text != "Import 3 customers" || im.run.Disabled() {
 		t.Errorf("without phones: %+v, button %q", im.preview.Report, im.run.Text)
 	}
@@ -81,8 +81,8 @@ func TestImportMappingChangeRechecksTheFile(t *testing.T) {
 	if im.checked || !im.run.Disabled() || !strings.Contains(im.summary.Text, "two columns go to phone") {
 		t.Errorf("two phone columns: %q", im.summary.Text)
 	}
-	im.selects[2].SetSelected(leaveOut)
-	im.selects[0].SetSelected(leaveOut)
+	im.selects[2].SetSelected(leaveOut())
+	im.selects[0].SetSelected(leaveOut())
 	if !strings.Contains(im.summary.Text, "choose the column that holds the name") || !im.run.Disabled() {
 		t.Errorf("no name: %q", im.summary.Text)
 	}

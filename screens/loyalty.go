@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -34,7 +35,7 @@ func newLoyalty(a *App) screen {
 	l := &loyaltyScreen{a: a}
 	l.summary = widget.NewLabel("")
 	l.summary.Wrapping = fyne.TextWrapWord
-	cols := []string{"Customer", "Spent", "Visits", "Points"}
+	cols := []string{lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")}
 	widths := []float32{260, 110, 70, 80}
 	l.topT = widget.NewTableWithHeaders(
 		func() (int, int) { return len(l.top), len(cols) },
@@ -50,7 +51,7 @@ func newLoyalty(a *App) screen {
 			case 0:
 				lab.SetText(t.Customer.Name)
 			case 1:
-				lab.SetText(t.Spent.String())
+				lab.SetText(money(t.Spent))
 			case 2:
 				lab.SetText(fmt.Sprint(t.Visits))
 			case 3:
@@ -80,7 +81,7 @@ func newLoyalty(a *App) screen {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.ready) {
 				r := l.ready[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s  ☎ %s — %d points", r.name, r.phone, r.balance))
+				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s  ☎ %s — %d points"), r.name, r.phone, r.balance))
 			}
 		})
 	l.readyL.OnSelected = func(i widget.ListItemID) {
@@ -91,8 +92,8 @@ func newLoyalty(a *App) screen {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	left := container.NewBorder(bold("Top customers (all time)"), nil, nil, nil, l.topT)
-	right := container.NewBorder(bold("Rewards ready to use"), widget.NewLabel("Pick a customer to see their ledger or adjust points (owner PIN)."), nil, nil, l.readyL)
+	left := container.NewBorder(bold(lang.L("Top customers (all time)")), nil, nil, nil, l.topT)
+	right := container.NewBorder(bold(lang.L("Rewards ready to use")), widget.NewLabel(lang.L("Pick a customer to see their ledger or adjust points (owner PIN).")), nil, nil, l.readyL)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.55
 	l.obj = container.NewBorder(container.NewPadded(l.summary), nil, nil, nil, split)
@@ -148,12 +149,12 @@ func (l *loyaltyScreen) reload() {
 		l.topT.Refresh()
 		l.readyL.Refresh()
 		sc := d.scheme
-		expiry := "points never expire"
+		expiry := lang.L("points never expire")
 		if sc.ExpiryMonths > 0 {
-			expiry = fmt.Sprintf("points expire %d months after they are earned", sc.ExpiryMonths)
+			expiry = fmt.Sprintf(lang.L("points expire %d months after they are earned"), sc.ExpiryMonths)
 		}
 		liability := data.Cents(d.outstanding / sc.RewardPoints * int64(sc.RewardValue))
-		l.summary.SetText(fmt.Sprintf("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready.",
+		l.summary.SetText(fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready."),
 			sc.CentsPerPoint, sc.RewardPoints, sc.RewardValue, expiry, d.outstanding, d.holders, liability, len(d.ready)))
 	})
 }

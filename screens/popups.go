@@ -10,11 +10,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -45,6 +47,7 @@ const checkEvery = 15 * time.Minute
 type popups struct {
 	a      *App
 	popped map[string]data.Day // reminder key -> day it was popped
+	day    data.Day            // the day of the latest check
 	count  int
 	dlg    dialog.Dialog
 	tray   bool
@@ -116,11 +119,20 @@ func (p *popups) loop(ctx context.Context) {
 // check looks for reminders due today that have not been popped yet.
 func (p *popups) check() {
 	day := p.a.Today()
+	if !p.day.IsZero() && day != p.day {
+		// A new day on a PC left on overnight: every screen shows the new
+		// day's work, and the day's backup is made.
+		p.a.changed()
+		if p.a.store.Writable() == nil {
+			p.a.afterCheck()
+		}
+	}
+	p.day = day
 	background(p.a, func(ctx context.Context) ([]data.Reminder, error) {
 		return p.a.store.TodayList(ctx, day)
 	}, func(rs []data.Reminder, err error) {
 		if err != nil {
-			p.a.say("Could not check reminders: %v", err)
+			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return
 		}
 		p.setCount(len(rs))
@@ -161,7 +173,7 @@ func summary(rs []data.Reminder) string {
 	}
 	var b strings.Builder
 	if overdue > 0 {
-		fmt.Fprintf(&b, "%d overdue\n", overdue)
+		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.L("%d overdue"), overdue))
 	}
 	for _, k := range data.Kinds {
 		if n := counts[k]; n > 0 {
@@ -176,15 +188,15 @@ func (p *popups) show(rs []data.Reminder) {
 	p.mu.Lock()
 	p.last = text
 	p.mu.Unlock()
-	title := fmt.Sprintf("%d to do for your customers", len(rs))
-	p.a.opt.Notify.Notify("Regulars: "+title, strings.ReplaceAll(text, "\n", ", "))
+	title := fmt.Sprintf(lang.L("%d to do for your customers"), len(rs))
+	p.a.opt.Notify.Notify(fmt.Sprintf(lang.L("Regulars: %s"), title), strings.ReplaceAll(text, "\n", ", "))
 	if p.dlg != nil {
 		p.dlg.Hide()
 	}
 	body := widget.NewLabel(text)
-	open := widget.NewButton("Open Today", nil)
+	open := widget.NewButton(lang.L("Open Today"), nil)
 	open.Importance = widget.HighImportance
-	later := widget.NewButton("Later", nil)
+	later := widget.NewButton(lang.L("Later"), nil)
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(body, container.NewHBox(later, open)), p.a.win)
 	open.OnTapped = func() { d.Hide(); p.a.show("today") }
 	later.OnTapped = d.Hide
@@ -204,19 +216,19 @@ func (p *popups) setCount(n int) {
 	p.count = n
 	if b, ok := p.a.navBtns["today"]; ok {
 		if n > 0 {
-			b.SetText(fmt.Sprintf("Today (%d)", n))
+			b.SetText(fmt.Sprintf(lang.L("Today (%d)"), n))
 		} else {
-			b.SetText("Today")
+			b.SetText(lang.L("Today"))
 		}
 	}
 	desk, ok := p.a.fa.(desktop.App)
 	if !ok || !trayAvailable() {
 		return
 	}
-	label := fmt.Sprintf("%d to do today", n)
-	desk.SetSystemTrayMenu(fyne.NewMenu("Regulars",
+	label := fmt.Sprintf(lang.L("%d to do today"), n)
+	desk.SetSystemTrayMenu(fyne.NewMenu(lang.L("Regulars"),
 		fyne.NewMenuItem(label, func() { p.a.win.Show(); p.a.show("today") }),
-		fyne.NewMenuItem("Open Regulars", func() { p.a.win.Show(); p.a.win.RequestFocus() }),
+		fyne.NewMenuItem(lang.L("Open Regulars"), func() { p.a.win.Show(); p.a.win.RequestFocus() }),
 	))
 }
 
@@ -245,29 +257,36 @@ func (p *popups) refreshCount() {
 
 // kindPlural names a kind for a group heading: "Thank-yous", "Customer anniversaries".
 func kindPlural(k data.Kind) string {
-	p := kindLabel(k, 2)
-	return strings.ToUpper(p[:1]) + p[1:]
+	p := []rune(kindLabel(k, 2))
+	if len(p) == 0 {
+		return ""
+	}
+	return string(unicode.ToUpper(p[0])) + string(p[1:])
 }
 
 // kindLabel names a kind for people.
 func kindLabel(k data.Kind, n int) string {
-	one := map[data.Kind][2]string{
-		data.KindThankYou:          {"thank-you", "thank-yous"},
-		data.KindCheckIn:           {"check-in call", "check-in calls"},
-		data.KindBirthday:          {"birthday", "birthdays"},
-		data.KindAnniversary:       {"customer anniversary", "customer anniversaries"},
-		data.KindOccasion:          {"occasion", "occasions"},
-		data.KindPromise:           {"promise", "promises"},
-		data.KindComplaintFollowup: {"complaint follow-up", "complaint follow-ups"},
-		data.KindStayInTouch:       {"stay-in-touch", "stay-in-touch"},
-		data.KindRewardReady:       {"reward ready", "rewards ready"},
-		data.KindPointsExpiring:    {"points expiring", "points expiring"},
-	}[k]
-	if one[0] == "" {
-		return string(k)
+	switch k {
+	case data.KindThankYou:
+		return lang.XN("kind.thank_you", "thank-yous", n)
+	case data.KindCheckIn:
+		return lang.XN("kind.check_in", "check-in calls", n)
+	case data.KindBirthday:
+		return lang.XN("kind.birthday", "birthdays", n)
+	case data.KindAnniversary:
+		return lang.XN("kind.anniversary", "customer anniversaries", n)
+	case data.KindOccasion:
+		return lang.XN("kind.occasion", "occasions", n)
+	case data.KindPromise:
+		return lang.XN("kind.promise", "promises", n)
+	case data.KindComplaintFollowup:
+		return lang.XN("kind.complaint_followup", "complaint follow-ups", n)
+	case data.KindStayInTouch:
+		return lang.XN("kind.stay_in_touch", "stay-in-touch", n)
+	case data.KindRewardReady:
+		return lang.XN("kind.reward_ready", "rewards ready", n)
+	case data.KindPointsExpiring:
+		return lang.XN("kind.points_expiring", "points expiring", n)
 	}
-	if n == 1 {
-		return one[0]
-	}
-	return one[1]
+	return string(k)
 }

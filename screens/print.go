@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
 	"regulars/data"
@@ -73,7 +74,7 @@ func (p *reminderPane) printCard() {
 		return p.a.cardPDF(ctx, rem, msg)
 	}, func(pdf []byte, err error) {
 		if err != nil {
-			p.a.showError(fmt.Errorf("the card could not be made: %w", err))
+			p.a.showError(fmt.Errorf(lang.L("the card could not be made: %w"), err))
 			return
 		}
 		p.a.savePDF(name, pdf)
@@ -92,10 +93,10 @@ func (a *App) printCalls() {
 		return sheet{pdf, n}, err
 	}, func(s sheet, err error) {
 		if err != nil {
-			a.showError(fmt.Errorf("the call sheet could not be made: %w", err))
+			a.showError(fmt.Errorf(lang.L("the call sheet could not be made: %w"), err))
 			return
 		}
-		a.say("Call sheet ready: %d to do", s.n)
+		a.say(lang.L("Call sheet ready: %d to do"), s.n)
 		a.savePDF(fileName("calls", "", day), s.pdf)
 	})
 }
@@ -115,15 +116,15 @@ func (a *App) savePDF(name string, pdf []byte) {
 			werr = cerr
 		}
 		if werr != nil {
-			a.showError(fmt.Errorf("the PDF could not be saved: %w", werr))
+			a.showError(fmt.Errorf(lang.L("the PDF could not be saved: %w"), werr))
 			return
 		}
 		a.openSaved(w.URI())
 	}, a.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.SetTitleText("Save the PDF; it then opens, ready to print")
-	d.SetConfirmText("Save and open")
+	d.SetTitleText(lang.L("Save the PDF; it then opens, ready to print"))
+	d.SetConfirmText(lang.L("Save and open"))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
@@ -131,13 +132,13 @@ func (a *App) savePDF(name string, pdf []byte) {
 // openSaved shows a saved file in the desktop's viewer; when none opens,
 // the status line still says where it is.
 func (a *App) openSaved(uri fyne.URI) {
-	a.say("Saved %s", uri.Path())
+	a.say(lang.L("Saved %s"), uri.Path())
 	u, err := url.Parse(uri.String())
 	if err != nil {
 		return
 	}
 	if err := a.fa.OpenURL(u); err != nil {
-		a.say("Saved %s (open it from there to print: %v)", uri.Path(), err)
+		a.say(lang.L("Saved %s (open it from there to print: %v)"), uri.Path(), err)
 	}
 }
 

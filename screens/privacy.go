@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,8 +20,8 @@ import (
 // privacyBar holds the owner's buttons on a customer's Details: hand them
 // everything kept about them, or forget them.
 func (p *customerPage) privacyBar() fyne.CanvasObject {
-	export := widget.NewButtonWithIcon("Export their data…", theme.DownloadIcon(), p.exportData)
-	forget := widget.NewButtonWithIcon("Forget customer…", theme.DeleteIcon(), p.forget)
+	export := widget.NewButtonWithIcon(lang.L("Export their data…"), theme.DownloadIcon(), p.exportData)
+	forget := widget.NewButtonWithIcon(lang.L("Forget customer…"), theme.DeleteIcon(), p.forget)
 	forget.Importance = widget.DangerImportance
 	return container.NewHBox(export, forget)
 }
@@ -32,7 +33,7 @@ func (p *customerPage) exportData() {
 		return
 	}
 	id := p.id
-	p.a.requireOwner("export a customer's data", func() {
+	p.a.requireOwner(lang.L("export a customer's data"), func() {
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil {
 				p.a.showError(err)
@@ -69,7 +70,7 @@ func (p *customerPage) writeExport(id data.ID, w io.WriteCloser, path string) {
 			p.a.showError(err)
 			return
 		}
-		p.a.say("Saved everything about customer %d to %s", id, path)
+		p.a.say(lang.L("Saved everything about customer %d to %s"), id, path)
 	})
 }
 
@@ -80,21 +81,21 @@ func (p *customerPage) forget() {
 		return
 	}
 	id, name := p.id, p.cust.Name
-	p.a.requireOwner("forget a customer", func() {
-		msg := fmt.Sprintf("Forget %s for good?\n\n"+
+	p.a.requireOwner(lang.L("forget a customer"), func() {
+		msg := fmt.Sprintf(lang.L("Forget %s for good?\n\n"+
 			"Their name, phone, email, address, notes, birthday, tags, consents and occasions are erased,\n"+
 			"and the notes on their contacts, promises and complaints are blanked.\n"+
 			"Their purchases and points stay, without their name, so the shop's totals do not change.\n\n"+
-			"This cannot be undone.", name)
-		d := dialog.NewConfirm("Forget this customer?", msg, func(ok bool) {
+			"This cannot be undone."), name)
+		d := dialog.NewConfirm(lang.L("Forget this customer?"), msg, func(ok bool) {
 			if !ok {
 				return
 			}
-			p.run(fmt.Sprintf("Forgot customer %d: now %q", id, data.ForgottenName(id)), func(ctx context.Context) error {
+			p.run(fmt.Sprintf(lang.L("Forgot customer %d: now %q"), id, data.ForgottenName(id)), func(ctx context.Context) error {
 				return p.a.store.ForgetCustomer(ctx, id, p.a.staff)
 			})
 		}, p.a.win)
-		d.SetConfirmText("Forget for good")
+		d.SetConfirmText(lang.L("Forget for good"))
 		d.SetConfirmImportance(widget.DangerImportance)
 		d.Show()
 	})
@@ -124,7 +125,7 @@ func newAuditCard(a *App) *auditCard {
 				o.(*widget.Label).SetText(auditLine(c.rows[i]))
 			}
 		})
-	c.card = widget.NewCard("Audit log", "Who did what and when: merges, point adjustments, voids, moves, imports, restores, exports, forgotten customers, PIN and settings changes. Nobody can change it.",
+	c.card = widget.NewCard(lang.L("Audit log"), lang.L("Who did what and when: merges, point adjustments, voids, moves, imports, restores, exports, forgotten customers, PIN and settings changes. Nobody can change it."),
 		container.NewGridWrap(fyne.NewSize(900, 240), c.list))
 	return c
 }
@@ -143,18 +144,18 @@ func (c *auditCard) reload() {
 }
 
 func auditLine(e data.AuditEntry) string {
-	s := fmt.Sprintf("%s   %s   %s", e.At.Format("2 Jan 2006 15:04"), e.Staff, e.Action)
+	s := fmt.Sprintf("%s   %s   %s", stamp(e.At), e.Staff, e.Action)
 	if e.Subject != "" {
 		s += " — " + e.Subject
 	}
 	before, after := oneLine(e.Before), oneLine(e.After)
 	switch {
 	case before != "" && after != "":
-		s += fmt.Sprintf("   (%s → %s)", before, after)
+		s += "   " + fmt.Sprintf(lang.L("(%s → %s)"), before, after)
 	case after != "":
 		s += "   (" + after + ")"
 	case before != "":
-		s += "   (was " + before + ")"
+		s += "   " + fmt.Sprintf(lang.L("(was %s)"), before)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -150,20 +152,20 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	p.message = widget.NewMultiLineEntry()
 	p.message.Wrapping = fyne.TextWrapWord
 	p.message.SetMinRowsVisible(5)
-	p.done = widget.NewButtonWithIcon("Done (D)", theme.ConfirmIcon(), p.doneDialog)
+	p.done = widget.NewButtonWithIcon(lang.L("Done (D)"), theme.ConfirmIcon(), p.doneDialog)
 	p.done.Importance = widget.HighImportance
-	snooze := widget.NewButtonWithIcon("Snooze (S)", theme.HistoryIcon(), p.snoozeDialog)
-	skip := widget.NewButtonWithIcon("Skip (K)", theme.CancelIcon(), p.skipDialog)
-	cp := widget.NewButtonWithIcon("Copy (C)", theme.ContentCopyIcon(), p.copyMessage)
-	mail := widget.NewButtonWithIcon("Email (E)", theme.MailComposeIcon(), p.email)
-	printBtn := widget.NewButtonWithIcon("Print card (P)", theme.DocumentPrintIcon(), p.printCard)
-	openC := widget.NewButtonWithIcon("Customer (O)", theme.AccountIcon(), p.openCustomer)
-	p.resolve = widget.NewButtonWithIcon("Resolve… (R)", theme.WarningIcon(), p.resolveComplaint)
+	snooze := widget.NewButtonWithIcon(lang.L("Snooze (S)"), theme.HistoryIcon(), p.snoozeDialog)
+	skip := widget.NewButtonWithIcon(lang.L("Skip (K)"), theme.CancelIcon(), p.skipDialog)
+	cp := widget.NewButtonWithIcon(lang.L("Copy (C)"), theme.ContentCopyIcon(), p.copyMessage)
+	mail := widget.NewButtonWithIcon(lang.L("Email (E)"), theme.MailComposeIcon(), p.email)
+	printBtn := widget.NewButtonWithIcon(lang.L("Print card (P)"), theme.DocumentPrintIcon(), p.printCard)
+	openC := widget.NewButtonWithIcon(lang.L("Customer (O)"), theme.AccountIcon(), p.openCustomer)
+	p.resolve = widget.NewButtonWithIcon(lang.L("Resolve… (R)"), theme.WarningIcon(), p.resolveComplaint)
 	p.resolve.Importance = widget.DangerImportance
 	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, printBtn, openC, p.resolve)
-	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel("Message"), p.message, p.actions)
+	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel(lang.L("Message")), p.message, p.actions)
 	p.detail.Hide()
-	hint := widget.NewLabel("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, P print, O customer, R resolve a complaint.")
+	hint := widget.NewLabel(lang.L("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, P print, O customer, R resolve a complaint."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
@@ -294,7 +296,7 @@ func (p *reminderPane) loadObligations() {
 		return p.a.store.Obligations(ctx, rs)
 	}, func(m map[string]data.Obligation, err error) {
 		if err != nil {
-			p.a.say("Could not read the promises and complaints: %v", err)
+			p.a.say(lang.L("Could not read the promises and complaints: %v"), err)
 			return
 		}
 		p.obligations = m
@@ -310,9 +312,9 @@ func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
 	o := p.obligations[r.Key]
 	switch r.State {
 	case data.StateDone:
-		return "done", widget.SuccessImportance
+		return lang.L("done"), widget.SuccessImportance
 	case data.StateSkipped:
-		return "skipped", widget.LowImportance
+		return lang.L("skipped"), widget.LowImportance
 	}
 	switch {
 	case r.OpenComplaint && o.Complaint != nil && r.State != data.StateDone && r.State != data.StateSkipped:
@@ -346,9 +348,9 @@ const complaintAnswerTime = 24 * time.Hour
 func complaintClock(received, now time.Time) (text string, late bool) {
 	left := received.Add(complaintAnswerTime).Sub(now)
 	if left > 0 {
-		return "reply within " + spanWords(left, true), false
+		return fmt.Sprintf(lang.L("reply within %s"), spanWords(left, true)), false
 	}
-	return "overdue by " + spanWords(-left, false), true
+	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
 }
 
 // spanWords is a span for the reply clock: "2 d 3 h", "5 h", "40 min".
@@ -359,19 +361,19 @@ func spanWords(d time.Duration, up bool) string {
 		if up && d%time.Minute != 0 {
 			m++
 		}
-		return fmt.Sprintf("%d min", max(m, 1))
+		return fmt.Sprintf(lang.L("%d min"), max(m, 1))
 	}
 	h := int(d / time.Hour)
 	if up && d%time.Hour != 0 {
 		h++
 	}
 	if h <= 24 {
-		return fmt.Sprintf("%d h", h)
+		return fmt.Sprintf(lang.L("%d h"), h)
 	}
 	if h%24 == 0 {
-		return fmt.Sprintf("%d d", h/24)
+		return fmt.Sprintf(lang.L("%d d"), h/24)
 	}
-	return fmt.Sprintf("%d d %d h", h/24, h%24)
+	return fmt.Sprintf(lang.L("%d d %d h"), h/24, h%24)
 }
 
 // selectFirst selects the first reminder of the list.
@@ -399,12 +401,12 @@ func (p *reminderPane) showDetail() {
 		contact = append(contact, "✉ "+r.Email)
 	}
 	p.who.SetText(strings.Join(contact, "    "))
-	due := "Due " + longDate(r.Due)
+	due := fmt.Sprintf(lang.L("Due %s"), longDate(r.Due))
 	if r.OverdueDays > 0 {
-		due += fmt.Sprintf(" (%d days overdue)", r.OverdueDays)
+		due = fmt.Sprintf("%s (%s)", due, fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays))
 	}
 	if r.Until != 0 {
-		due += ", on the list until " + longDate(r.Until)
+		due += fmt.Sprintf(lang.L(", on the list until %s"), longDate(r.Until))
 	}
 	p.why.SetText(r.Why + "\n" + due + p.obligationNote(r) + stateNote(r))
 	p.message.SetText(r.Message)
@@ -414,9 +416,9 @@ func (p *reminderPane) showDetail() {
 		p.actions.Show()
 	}
 	if r.Kind == data.KindPromise {
-		p.done.SetText("Kept (D)")
+		p.done.SetText(lang.L("Kept (D)"))
 	} else {
-		p.done.SetText("Done (D)")
+		p.done.SetText(lang.L("Done (D)"))
 	}
 	if p.openComplaint(r) != nil {
 		p.resolve.Show()
@@ -431,15 +433,15 @@ func (p *reminderPane) obligationNote(r *data.Reminder) string {
 	o := p.obligations[r.Key]
 	switch {
 	case o.Promise != nil && r.Kind == data.KindPromise:
-		return fmt.Sprintf("\n%s answers for this promise (made %s)", o.Promise.Staff, longDate(o.Promise.MadeOn))
+		return fmt.Sprintf(lang.L("\n%s answers for this promise (made %s)"), o.Promise.Staff, longDate(o.Promise.MadeOn))
 	case o.Complaint != nil:
 		k := o.Complaint
-		note := fmt.Sprintf("\nReceived %s, severity %s", k.ReceivedAt.Format("Mon 2 January 15:04"), k.Severity)
+		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), weekdayDate(data.DayOf(k.ReceivedAt))+" "+k.ReceivedAt.Format("15:04"), severityName(k.Severity))
 		if k.OpenOn(p.a.Today()) {
 			clock, _ := complaintClock(k.ReceivedAt, p.a.now())
 			return note + " — " + clock
 		}
-		return note + "\nResolved " + longDate(k.ResolvedOn) + ": " + k.Resolution
+		return note + fmt.Sprintf(lang.L("\nResolved %s: %s"), longDate(k.ResolvedOn), k.Resolution)
 	}
 	return ""
 }
@@ -468,13 +470,13 @@ func (p *reminderPane) resolveComplaint() {
 func stateNote(r *data.Reminder) string {
 	switch r.State {
 	case data.StateDone:
-		return fmt.Sprintf("\nDone on %s by %s", longDate(r.DoneOn), r.Staff)
+		return fmt.Sprintf(lang.L("\nDone on %s by %s"), longDate(r.DoneOn), r.Staff)
 	case data.StateSkipped:
-		return fmt.Sprintf("\nSkipped on %s by %s: %s", longDate(r.DoneOn), r.Staff, r.Reason)
+		return fmt.Sprintf(lang.L("\nSkipped on %s by %s: %s"), longDate(r.DoneOn), r.Staff, r.Reason)
 	case data.StateSnoozed:
-		return "\nSnoozed until " + longDate(r.SnoozedUntil)
+		return fmt.Sprintf(lang.L("\nSnoozed until %s"), longDate(r.SnoozedUntil))
 	case data.StateMissed:
-		return "\nMissed: it left the list unhandled"
+		return lang.L("\nMissed: it left the list unhandled")
 	}
 	return ""
 }
@@ -519,7 +521,10 @@ func (p *reminderPane) act(what string, fn func(context.Context) error, then fun
 	})
 }
 
-var outcomes = []string{"happy", "no answer", "left a message", "sent", "will come back", "unhappy"}
+// outcomes are the suggested outcomes of a contact, in the translation in use.
+func outcomes() []string {
+	return []string{lang.L("happy"), lang.L("no answer"), lang.L("left a message"), lang.L("sent"), lang.L("will come back"), lang.L("unhappy")}
+}
 
 func (p *reminderPane) doneDialog() {
 	r := p.selected
@@ -528,25 +533,25 @@ func (p *reminderPane) doneDialog() {
 	}
 	channel := widget.NewSelect(channelLabels(), nil)
 	channel.SetSelected(channelLabel(defaultChannel(r)))
-	outcome := widget.NewSelectEntry(outcomes)
-	outcome.SetText("happy")
+	outcome := newSelectEntry(outcomes())
+	outcome.SetText(lang.L("happy"))
 	if r.Kind == data.KindThankYou || r.Kind == data.KindBirthday || r.Kind == data.KindAnniversary || r.Kind == data.KindOccasion {
-		outcome.SetText("sent")
+		outcome.SetText(lang.L("sent"))
 	}
-	note := widget.NewEntry()
-	note.SetPlaceHolder("What was said (optional)")
+	note := newEntry()
+	note.SetPlaceHolder(lang.L("What was said (optional)"))
 	items := []*widget.FormItem{
-		widget.NewFormItem("How", channel),
-		widget.NewFormItem("Outcome", outcome),
-		widget.NewFormItem("Note", note),
+		widget.NewFormItem(lang.L("How"), channel),
+		widget.NewFormItem(lang.L("Outcome"), outcome),
+		widget.NewFormItem(lang.L("Note"), note),
 	}
-	title, what := "Done: "+kindTitle(r.Kind)+" for "+r.CustomerName, "Done"
+	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindTitle(r.Kind), r.CustomerName), lang.L("Done")
 	if r.Kind == data.KindPromise {
 		// Doing a promise's reminder keeps the promise; a check-in follows.
-		title, what = "Promise kept for "+r.CustomerName+": "+strings.TrimPrefix(r.Why, "promised: "), "Kept"
+		title, what = fmt.Sprintf(lang.L("Promise kept for %s: %s"), r.CustomerName, strings.TrimPrefix(r.Why, "promised: ")), lang.L("Kept")
 	}
 	rem := *r
-	d := p.a.newForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := p.a.newForm(title, lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -555,7 +560,7 @@ func (p *reminderPane) doneDialog() {
 		if unhappy(outcome.Text) && rem.Kind != data.KindComplaintFollowup {
 			then = func() { p.offerComplaint(rem, note.Text) }
 		}
-		p.act(fmt.Sprintf("%s: %s for %s", what, kindTitle(rem.Kind), rem.CustomerName), func(ctx context.Context) error {
+		p.act(fmt.Sprintf(lang.L("%s: %s for %s"), what, kindTitle(rem.Kind), rem.CustomerName), func(ctx context.Context) error {
 			_, err := p.a.store.CompleteReminder(ctx, rem.Key, c)
 			return err
 		}, then)
@@ -566,7 +571,8 @@ func (p *reminderPane) doneDialog() {
 }
 
 func unhappy(outcome string) bool {
-	return strings.Contains(strings.ToLower(outcome), "unhappy")
+	o := strings.ToLower(outcome)
+	return strings.Contains(o, "unhappy") || strings.Contains(o, strings.ToLower(lang.L("unhappy")))
 }
 
 // offerComplaint follows a contact that ended unhappy: one click opens a
@@ -574,10 +580,10 @@ func unhappy(outcome string) bool {
 func (p *reminderPane) offerComplaint(r data.Reminder, note string) {
 	what := strings.TrimSpace(note)
 	if what == "" {
-		what = fmt.Sprintf("Unhappy at the %s (%s)", strings.ToLower(kindTitle(r.Kind)), r.Why)
+		what = fmt.Sprintf(lang.L("Unhappy at the %s (%s)"), strings.ToLower(kindTitle(r.Kind)), r.Why)
 	}
 	c := data.Customer{ID: r.CustomerID, Name: r.CustomerName}
-	p.a.complaintForm(c, r.CustomerName+" was unhappy: open a complaint?", "Open a complaint", what, nil)
+	p.a.complaintForm(c, fmt.Sprintf(lang.L("%s was unhappy: open a complaint?"), r.CustomerName), lang.L("Open a complaint"), what, nil)
 }
 
 func (p *reminderPane) snoozeDialog() {
@@ -590,31 +596,31 @@ func (p *reminderPane) snoozeDialog() {
 	var d dialog.Dialog
 	snooze := func(until data.Day) {
 		d.Hide()
-		p.act(fmt.Sprintf("Snoozed %s until %s", name, longDate(until)), func(ctx context.Context) error {
+		p.act(fmt.Sprintf(lang.L("Snoozed %s until %s"), name, longDate(until)), func(ctx context.Context) error {
 			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
 		}, nil)
 	}
 	date := widget.NewDateEntry()
 	errLabel := widget.NewLabel("")
 	errLabel.Importance = widget.DangerImportance
-	pick := widget.NewButton("Snooze until that date", func() {
+	pick := widget.NewButton(lang.L("Snooze until that date"), func() {
 		if date.Date == nil {
-			errLabel.SetText("Pick a date first.")
+			errLabel.SetText(lang.L("Pick a date first."))
 			return
 		}
 		until := data.DayOf(*date.Date)
 		if until <= today {
-			errLabel.SetText("Pick a day after today.")
+			errLabel.SetText(lang.L("Pick a day after today."))
 			return
 		}
 		snooze(until)
 	})
 	box := container.NewVBox(
-		widget.NewButton("1 day (until "+shortDate(today.AddDays(1))+")", func() { snooze(today.AddDays(1)) }),
-		widget.NewButton("1 week (until "+shortDate(today.AddDays(7))+")", func() { snooze(today.AddDays(7)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), shortDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), shortDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
 		widget.NewSeparator(), date, pick, errLabel,
 	)
-	d = dialog.NewCustom("Snooze "+kindTitle(r.Kind)+" for "+name, "Cancel", box, p.a.win)
+	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindTitle(r.Kind), name), lang.L("Cancel"), box, p.a.win)
 	d.Resize(fyne.NewSize(380, 280))
 	d.Show()
 }
@@ -624,22 +630,22 @@ func (p *reminderPane) skipDialog() {
 	if r == nil || p.readOnly {
 		return
 	}
-	reason := widget.NewSelectEntry([]string{"already spoke to them", "not appropriate now", "customer asked not to", "wrong details"})
-	reason.SetPlaceHolder("Why skip it?")
+	reason := newSelectEntry([]string{lang.L("already spoke to them"), lang.L("not appropriate now"), lang.L("customer asked not to"), lang.L("wrong details")})
+	reason.SetPlaceHolder(lang.L("Why skip it?"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("say why it is skipped")
+			return errors.New(lang.L("say why it is skipped"))
 		}
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := p.a.newForm("Skip "+kindTitle(r.Kind)+" for "+name, "Skip it", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Reason", reason)}, func(ok bool) {
+	d := p.a.newForm(fmt.Sprintf(lang.L("Skip %s for %s"), kindTitle(r.Kind), name), lang.L("Skip it"), lang.L("Cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("Reason"), reason)}, func(ok bool) {
 			if !ok {
 				return
 			}
 			text := reason.Text
-			p.act("Skipped "+kindTitle(r.Kind)+" for "+name, func(ctx context.Context) error {
+			p.act(fmt.Sprintf(lang.L("Skipped %s for %s"), kindTitle(r.Kind), name), func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
 			}, nil)
 		})
@@ -652,7 +658,7 @@ func (p *reminderPane) copyMessage() {
 		return
 	}
 	p.a.fa.Clipboard().SetContent(p.message.Text)
-	p.a.say("Message for %s copied", p.selected.CustomerName)
+	p.a.say(lang.L("Message for %s copied"), p.selected.CustomerName)
 }
 
 func (p *reminderPane) email() {
@@ -661,7 +667,7 @@ func (p *reminderPane) email() {
 		return
 	}
 	if r.Email == "" {
-		p.a.showError(fmt.Errorf("%s has no email address", r.CustomerName))
+		p.a.showError(fmt.Errorf(lang.L("%s has no email address"), r.CustomerName))
 		return
 	}
 	id, name, email, subject, body := r.CustomerID, r.CustomerName, r.Email, kindTitle(r.Kind), p.message.Text
@@ -674,15 +680,15 @@ func (p *reminderPane) email() {
 		}
 		// Email is offered only where the customer agreed to it.
 		if !c.HasConsent(data.ChannelEmail) {
-			why := "has not agreed to emails"
+			why := lang.L("has not agreed to emails")
 			if c.DoNotContact {
-				why = "asked not to be contacted"
+				why = lang.L("asked not to be contacted")
 			}
-			p.a.showError(fmt.Errorf("%s %s: copy the message for a call or a card instead, or record their consent on the customer page", name, why))
+			p.a.showError(fmt.Errorf(lang.L("%s %s: copy the message for a call or a card instead, or record their consent on the customer page"), name, why))
 			return
 		}
 		if err := p.a.fa.OpenURL(mailtoURL(email, subject, body)); err != nil {
-			p.a.showError(fmt.Errorf("could not open the mail program (%v); copy the message instead", unwrapExec(err)))
+			p.a.showError(fmt.Errorf(lang.L("could not open the mail program (%v); copy the message instead"), unwrapExec(err)))
 		}
 	})
 }
@@ -727,24 +733,29 @@ func defaultChannel(r *data.Reminder) data.Channel {
 	return data.ChannelInPerson
 }
 
-var channelNames = []struct {
+type channelName struct {
 	c     data.Channel
 	label string
-}{
-	{data.ChannelPhone, "Phone call"}, {data.ChannelEmail, "Email"}, {data.ChannelSMS, "Text message"},
-	{data.ChannelInPerson, "In person"}, {data.ChannelCard, "Card"}, {data.ChannelPost, "Post"},
+}
+
+// channelNames name the channels in the translation in use.
+func channelNames() []channelName {
+	return []channelName{
+		{data.ChannelPhone, lang.L("Phone call")}, {data.ChannelEmail, lang.L("Email")}, {data.ChannelSMS, lang.L("Text message")},
+		{data.ChannelInPerson, lang.L("In person")}, {data.ChannelCard, lang.L("Card")}, {data.ChannelPost, lang.L("Post")},
+	}
 }
 
 func channelLabels() []string {
 	var out []string
-	for _, c := range channelNames {
+	for _, c := range channelNames() {
 		out = append(out, c.label)
 	}
 	return out
 }
 
 func channelLabel(c data.Channel) string {
-	for _, x := range channelNames {
+	for _, x := range channelNames() {
 		if x.c == c {
 			return x.label
 		}
@@ -753,7 +764,7 @@ func channelLabel(c data.Channel) string {
 }
 
 func channelFromLabel(l string) data.Channel {
-	for _, x := range channelNames {
+	for _, x := range channelNames() {
 		if x.label == l {
 			return x.c
 		}
@@ -765,11 +776,9 @@ func channelFromLabel(l string) data.Channel {
 func dueTag(r *data.Reminder, today data.Day) string {
 	switch {
 	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
-		return "reply by " + shortDate(r.Due)
-	case r.OverdueDays == 1:
-		return "1 day overdue"
-	case r.OverdueDays > 1:
-		return fmt.Sprintf("%d days overdue", r.OverdueDays)
+		return fmt.Sprintf(lang.L("reply by %s"), shortDate(r.Due))
+	case r.OverdueDays > 0:
+		return fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays)
 	case r.Due > today:
 		return shortDate(r.Due)
 	}
@@ -805,25 +814,25 @@ func kindIcon(k data.Kind) string {
 func kindTitle(k data.Kind) string {
 	switch k {
 	case data.KindThankYou:
-		return "Thank-you"
+		return lang.L("Thank-you")
 	case data.KindCheckIn:
-		return "Check-in call"
+		return lang.L("Check-in call")
 	case data.KindBirthday:
-		return "Birthday"
+		return lang.L("Birthday")
 	case data.KindAnniversary:
-		return "Customer anniversary"
+		return lang.L("Customer anniversary")
 	case data.KindOccasion:
-		return "Occasion"
+		return lang.L("Occasion")
 	case data.KindPromise:
-		return "Promise"
+		return lang.L("Promise")
 	case data.KindComplaintFollowup:
-		return "Complaint follow-up"
+		return lang.L("Complaint follow-up")
 	case data.KindStayInTouch:
-		return "Stay in touch"
+		return lang.L("Stay in touch")
 	case data.KindRewardReady:
-		return "Reward ready"
+		return lang.L("Reward ready")
 	case data.KindPointsExpiring:
-		return "Points expiring"
+		return lang.L("Points expiring")
 	}
 	return string(k)
 }

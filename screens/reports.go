@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -47,20 +48,23 @@ type reportsScreen struct {
 }
 
 // The colours of the charts: green is good, red is bad, on screen and on paper.
-var (
-	activitySeries = []chartSeries{
-		{"Active (bought in 90 days)", themed(theme.ColorNameSuccess)},
-		{"Lapsing (90–180 days)", themed(theme.ColorNameWarning)},
-		{"Drifting (180–365 days)", blend(theme.ColorNameWarning, theme.ColorNameError)},
-		{"Lost (over a year)", themed(theme.ColorNameError)},
+func activitySeries() []chartSeries {
+	return []chartSeries{
+		{lang.L("Active (bought in 90 days)"), themed(theme.ColorNameSuccess)},
+		{lang.L("Lapsing (90–180 days)"), themed(theme.ColorNameWarning)},
+		{lang.L("Drifting (180–365 days)"), blend(theme.ColorNameWarning, theme.ColorNameError)},
+		{lang.L("Lost (over a year)"), themed(theme.ColorNameError)},
 	}
-	followUpSeries = []chartSeries{
-		{"Done on time", themed(theme.ColorNameSuccess)},
-		{"Done late", themed(theme.ColorNameWarning)},
-		{"Skipped", themed(theme.ColorNamePlaceHolder)},
-		{"Missed", themed(theme.ColorNameError)},
+}
+
+func followUpSeries() []chartSeries {
+	return []chartSeries{
+		{lang.L("Done on time"), themed(theme.ColorNameSuccess)},
+		{lang.L("Done late"), themed(theme.ColorNameWarning)},
+		{lang.L("Skipped"), themed(theme.ColorNamePlaceHolder)},
+		{lang.L("Missed"), themed(theme.ColorNameError)},
 	}
-)
+}
 
 func newReports(a *App) screen {
 	r := &reportsScreen{a: a}
@@ -77,38 +81,38 @@ func newReports(a *App) screen {
 		return l
 	}
 	r.people, r.peopleNote = big(), small()
-	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf("%.0f%% average shop", data.RetentionBenchmark*100))
+	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf(lang.L("%.0f%% average shop"), data.RetentionBenchmark*100))
 	r.retentionNote = small()
 	r.complaints, r.complaintsNote = big(), small()
 	r.points, r.pointsNote = big(), small()
-	r.months = newBarChart(activitySeries, false)
-	r.kinds = newBarChart(followUpSeries, true)
+	r.months = newBarChart(activitySeries(), false)
+	r.kinds = newBarChart(followUpSeries(), true)
 	r.staff = container.New(&tableLayout{cols: 7, stretch: 0})
 	r.top = container.New(&tableLayout{cols: 5, stretch: 1})
 	r.note = widget.NewLabel("")
 	r.note.Wrapping = fyne.TextWrapWord
 
 	headline := container.NewGridWithColumns(4,
-		widget.NewCard("", "Customers active now", container.NewVBox(r.people, r.peopleNote)),
-		widget.NewCard("", "Yearly retention", container.NewVBox(r.retention, r.retentionNote)),
-		widget.NewCard("", "Complaints, last 12 months", container.NewVBox(r.complaints, r.complaintsNote)),
-		widget.NewCard("", "Loyalty points held", container.NewVBox(r.points, r.pointsNote)),
+		widget.NewCard("", lang.L("Customers active now"), container.NewVBox(r.people, r.peopleNote)),
+		widget.NewCard("", lang.L("Yearly retention"), container.NewVBox(r.retention, r.retentionNote)),
+		widget.NewCard("", lang.L("Complaints, last 12 months"), container.NewVBox(r.complaints, r.complaintsNote)),
+		widget.NewCard("", lang.L("Loyalty points held"), container.NewVBox(r.points, r.pointsNote)),
 	)
-	monthsCard := section("Customers by month-end", "How recently each customer last bought, at the end of each of the last 12 months", r.months)
-	kindsCard := section("Follow-up by kind", "Reminders due since the database was created, and how they were handled", r.kinds)
-	staffCard := section("Follow-up by staff member", "Who last handled each reminder; “Nobody” are those left unhandled", r.staff)
-	topCard := section("Top customers", "By what they paid, less refunds", r.top)
+	monthsCard := section(lang.L("Customers by month-end"), lang.L("How recently each customer last bought, at the end of each of the last 12 months"), r.months)
+	kindsCard := section(lang.L("Follow-up by kind"), lang.L("Reminders due since the database was created, and how they were handled"), r.kinds)
+	staffCard := section(lang.L("Follow-up by staff member"), lang.L("Who last handled each reminder; “Nobody” are those left unhandled"), r.staff)
+	topCard := section(lang.L("Top customers"), lang.L("By what they paid, less refunds"), r.top)
 	figures := container.NewVBox(headline, monthsCard, kindsCard, container.NewGridWithColumns(2, staffCard, topCard), r.note)
 
-	r.exportBtn = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), r.exportMenu)
-	printBtn := widget.NewButtonWithIcon("Print to PDF…", theme.DocumentPrintIcon(), r.printPDF)
-	icsBtn := widget.NewButtonWithIcon("Export calendar (.ics)…", theme.CalendarIcon(), r.exportICS)
+	r.exportBtn = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), r.exportMenu)
+	printBtn := widget.NewButtonWithIcon(lang.L("Print to PDF…"), theme.DocumentPrintIcon(), r.printPDF)
+	icsBtn := widget.NewButtonWithIcon(lang.L("Export calendar (.ics)…"), theme.CalendarIcon(), r.exportICS)
 	bar := container.NewBorder(nil, nil, r.asOf, container.NewHBox(r.exportBtn, printBtn, icsBtn))
 
 	r.segments = newSegmentsPane(a)
 	r.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon("Figures", theme.DocumentIcon(), container.NewBorder(bar, nil, nil, nil, container.NewVScroll(figures))),
-		container.NewTabItemWithIcon("Groups & messages", theme.MailComposeIcon(), r.segments.obj),
+		container.NewTabItemWithIcon(lang.L("Figures"), theme.DocumentIcon(), container.NewBorder(bar, nil, nil, nil, container.NewVScroll(figures))),
+		container.NewTabItemWithIcon(lang.L("Groups & messages"), theme.MailComposeIcon(), r.segments.obj),
 	)
 	r.tabs.OnSelected = func(t *container.TabItem) {
 		if t == r.tabs.Items[1] {
@@ -162,47 +166,47 @@ func share(part, whole int) string {
 // show fills the page with a report.
 func (r *reportsScreen) show(rep data.Report) {
 	r.rep, r.loaded = rep, true
-	r.asOf.SetText("As of " + longDate(rep.Day))
+	r.asOf.SetText(fmt.Sprintf(lang.L("As of %s"), longDate(rep.Day)))
 	a := rep.Now
-	r.people.SetText(fmt.Sprintf("%d of %d", a.Active, a.Total))
-	r.peopleNote.SetText(fmt.Sprintf("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought.",
+	r.people.SetText(fmt.Sprintf(lang.L("%d of %d"), a.Active, a.Total))
+	r.peopleNote.SetText(fmt.Sprintf(lang.L("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought."),
 		a.Lapsing, a.Drifting, a.Lost, a.Never))
 
 	ret := rep.Retention
 	r.retention.set(ret.Rate())
 	if ret.Base == 0 {
-		r.retentionNote.SetText("No customers bought in the year before last year began: nothing to compare yet.")
+		r.retentionNote.SetText(lang.L("No customers bought in the year before last year began: nothing to compare yet."))
 	} else {
-		verdict := "above"
+		verdict := lang.L("above")
 		if ret.Rate() < data.RetentionBenchmark {
-			verdict = "below"
+			verdict = lang.L("below")
 		}
-		r.retentionNote.SetText(fmt.Sprintf("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps.",
+		r.retentionNote.SetText(fmt.Sprintf(lang.L("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
 			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
 			verdict, data.RetentionBenchmark*100))
 	}
 
 	c := rep.Complaints
-	r.complaints.SetText(fmt.Sprintf("%d received", c.Received))
+	r.complaints.SetText(fmt.Sprintf(lang.L("%d received"), c.Received))
 	if c.Received == 0 {
-		r.complaintsNote.SetText("None in the last 12 months.")
+		r.complaintsNote.SetText(lang.L("None in the last 12 months."))
 	} else {
-		median := "none resolved yet"
+		median := lang.L("none resolved yet")
 		if c.Resolved > 0 {
-			median = fmt.Sprintf("median %.1f hours to resolve", c.MedianHours)
+			median = fmt.Sprintf(lang.L("median %.1f hours to resolve"), c.MedianHours)
 		}
-		r.complaintsNote.SetText(fmt.Sprintf("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards.",
+		r.complaintsNote.SetText(fmt.Sprintf(lang.L("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards."),
 			c.Resolved, median, share(c.Within24h, c.Received), c.BoughtAgain, c.Customers))
 	}
 
 	p := rep.Points
-	r.points.SetText(fmt.Sprintf("%d points", p.Outstanding))
-	r.pointsNote.SetText(fmt.Sprintf("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off.",
-		plural(p.Holders, "customer", "customers"), p.Liability, p.Scheme.RewardPoints, p.Redeemed, p.RedeemedValue))
+	r.points.SetText(fmt.Sprintf(lang.L("%s points"), wholeNumber(p.Outstanding)))
+	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off."),
+		fmt.Sprintf(lang.N("%d customers", p.Holders), p.Holders), money(p.Liability), p.Scheme.RewardPoints, p.Redeemed, money(p.RedeemedValue)))
 
 	var months []chartRow
 	for _, m := range rep.Months {
-		months = append(months, chartRow{m.MonthEnd.Time().Format("Jan '06"), []int{m.Active, m.Lapsing, m.Drifting, m.Lost}})
+		months = append(months, chartRow{fmt.Sprintf("%s '%02d", shortMonth(m.MonthEnd.Time().Month()), m.MonthEnd.Year()%100), []int{m.Active, m.Lapsing, m.Drifting, m.Lost}})
 	}
 	r.months.set(months)
 
@@ -211,7 +215,7 @@ func (r *reportsScreen) show(rep data.Report) {
 		done := k.OnTime + k.Late + k.Skipped + k.Missed
 		label := kindTitle(k.Kind)
 		if done > 0 {
-			label += fmt.Sprintf(" (%s on time)", share(k.OnTime, done))
+			label += fmt.Sprintf(lang.L(" (%s on time)"), share(k.OnTime, done))
 		}
 		kinds = append(kinds, chartRow{label, []int{k.OnTime, k.Late, k.Skipped, k.Missed}})
 	}
@@ -221,14 +225,14 @@ func (r *reportsScreen) show(rep data.Report) {
 	head := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	for _, h := range []string{"Staff", "On time", "Late", "Skipped", "Missed", "Open", "On time %"} {
+	for _, h := range []string{lang.L("Staff"), lang.L("On time"), lang.L("Late"), lang.L("Skipped"), lang.L("Missed"), lang.L("Open"), lang.L("On time %")} {
 		r.staff.Add(head(h))
 	}
 	for _, s := range rep.FollowUp.ByStaff {
 		name := s.Staff
 		onTime := share(s.OnTime, s.OnTime+s.Late+s.Skipped+s.Missed)
 		if name == "" {
-			name, onTime = "Nobody", "—"
+			name, onTime = lang.L("Nobody"), "—"
 		}
 		for _, v := range []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
 			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), onTime} {
@@ -238,7 +242,7 @@ func (r *reportsScreen) show(rep data.Report) {
 	r.staff.Refresh()
 
 	r.top.Objects = nil
-	for _, h := range []string{"#", "Customer", "Spent", "Visits", "Points"} {
+	for _, h := range []string{"#", lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")} {
 		r.top.Add(head(h))
 	}
 	for i, t := range rep.Top {
@@ -248,7 +252,7 @@ func (r *reportsScreen) show(rep data.Report) {
 		name.Importance = widget.LowImportance
 		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
 		r.top.Add(name)
-		r.top.Add(widget.NewLabel(t.Spent.String()))
+		r.top.Add(widget.NewLabel(money(t.Spent)))
 		r.top.Add(widget.NewLabel(fmt.Sprint(t.Visits)))
 		r.top.Add(widget.NewLabel(fmt.Sprint(t.Balance)))
 	}
@@ -260,9 +264,9 @@ func (r *reportsScreen) show(rep data.Report) {
 			missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
 		}
 	}
-	note := fmt.Sprintf("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures.", longDate(rep.FollowUp.Since))
+	note := fmt.Sprintf(lang.L("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures."), longDate(rep.FollowUp.Since))
 	if len(missed) > 0 {
-		note += " Missed: " + strings.Join(missed, ", ") + "."
+		note += " " + fmt.Sprintf(lang.L("Missed: %s."), strings.Join(missed, ", "))
 	}
 	r.note.SetText(note)
 }
@@ -283,7 +287,7 @@ func (r *reportsScreen) exportCSV(part string) {
 		return
 	}
 	rep := r.rep
-	r.a.requireOwner("export reports", func() {
+	r.a.requireOwner(lang.L("export reports"), func() {
 		r.a.saveAs(fmt.Sprintf("%s-%s.csv", part, rep.Day), func(_ context.Context, w io.Writer) error {
 			return rep.WriteCSV(w, part)
 		})
@@ -296,7 +300,7 @@ func (r *reportsScreen) printPDF() {
 		return
 	}
 	rep := r.rep
-	r.a.requireOwner("print reports", func() {
+	r.a.requireOwner(lang.L("print reports"), func() {
 		r.a.saveAs(fmt.Sprintf("reports-%s.pdf", rep.Day), func(ctx context.Context, w io.Writer) error {
 			shop, err := r.a.store.ShopName(ctx)
 			if err != nil {
@@ -310,7 +314,7 @@ func (r *reportsScreen) printPDF() {
 // exportICS saves birthdays, occasions and promises for a phone's
 // calendar, after the owner PIN.
 func (r *reportsScreen) exportICS() {
-	r.a.requireOwner("export the calendar", func() {
+	r.a.requireOwner(lang.L("export the calendar"), func() {
 		r.a.saveAs("regulars-calendar.ics", func(ctx context.Context, w io.Writer) error {
 			return r.a.store.ExportICS(ctx, w)
 		})
@@ -349,7 +353,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 		background(a, func(ctx context.Context) (struct{}, error) {
 			err := write(ctx, w)
 			if cerr := w.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("could not finish writing %s: %w", where, cerr)
+				err = fmt.Errorf(lang.L("could not finish writing %s: %w"), where, cerr)
 			}
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {
@@ -357,7 +361,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 				a.showError(err)
 				return
 			}
-			a.say("Saved %s", where)
+			a.say(lang.L("Saved %s"), where)
 		})
 	})
 }

@@ -247,7 +247,7 @@ func TestAppearanceChoiceIsSavedAndForcesTheVariant(t *testing.T) {
 	if radio.Selected != "Follow the system" {
 		t.Errorf("default choice %q", radio.Selected)
 	}
-	chart := newBarChart(activitySeries, false)
+	chart := newBarChart(activitySeries(), false)
 	chart.set([]chartRow{{"Jun", []int{3, 2, 1, 1}}})
 	w := test.NewWindow(chart)
 	defer w.Close()

@@ -59,7 +59,7 @@ func dialogText(w fyne.Window) string {
 // enterPIN types into the PIN dialog that requireOwner focused and confirms.
 func enterPIN(t *testing.T, w fyne.Window, pin string) {
 	t.Helper()
-	e, ok := w.Canvas().Focused().(*widget.Entry)
+	e, ok := focusedEntry(w)
 	if !ok || !e.Password {
 		t.Fatalf("no PIN entry has the focus (%T)", w.Canvas().Focused())
 	}
@@ -325,7 +325,7 @@ func TestSettingsRestoreListsBackupsAndNeedsPIN(t *testing.T) {
 	if len(b.files) != 2 || b.files[0].Path != newer || b.files[1].Path != older {
 		t.Fatalf("backups listed %+v", b.files)
 	}
-	if line := b.line(b.files[0]); !strings.Contains(line, "Mon 1 Jun 2026 18:00") || !strings.Contains(line, "KB") || !strings.Contains(line, "this PC") {
+	if line := b.line(b.files[0]); !strings.Contains(line, "Mon 01/06/2026 18:00") || !strings.Contains(line, "KB") || !strings.Contains(line, "this PC") {
 		t.Errorf("list line %q", line)
 	}
 	if !b.warning.Visible() || !strings.Contains(b.warning.Text, "this PC only") {
@@ -526,7 +526,7 @@ func labelText(o fyne.CanvasObject) string {
 // focusedPIN is the PIN entry the dialog on top focused.
 func focusedPIN(t *testing.T, w fyne.Window) *widget.Entry {
 	t.Helper()
-	e, ok := w.Canvas().Focused().(*widget.Entry)
+	e, ok := focusedEntry(w)
 	if !ok || !e.Password {
 		t.Fatalf("no PIN entry has the focus (%T)", w.Canvas().Focused())
 	}
@@ -582,4 +582,17 @@ func TestGuardedActionOnAShopWithoutAPINSetsOneFirst(t *testing.T) {
 	if !strings.Contains(dialogText(f.app.win), "Forget Ann Lee for good?") {
 		t.Fatalf("the action did not go on after setting the PIN:\n%s", dialogText(f.app.win))
 	}
+}
+
+// focusedEntry is the text field with the keyboard.
+func focusedEntry(w fyne.Window) (*widget.Entry, bool) {
+	switch e := w.Canvas().Focused().(type) {
+	case *widget.Entry:
+		return e, true
+	case *escEntry:
+		return &e.Entry, true
+	case *escSelectEntry:
+		return &e.Entry, true
+	}
+	return nil, false
 }

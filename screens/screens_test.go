@@ -324,6 +324,14 @@ func saveFormDialog(t *testing.T, w fyne.Window) {
 
 func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	fn(o)
+	// The screens' own text fields are seen as the entries they are made of.
+	switch x := o.(type) {
+	case *escEntry:
+		fn(&x.Entry)
+	case *escSelectEntry:
+		fn(&x.SelectEntry)
+		fn(&x.Entry)
+	}
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {
@@ -395,5 +403,69 @@ func TestCheckoutAsksBeforeALargeAmount(t *testing.T) {
 	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if bal, _ := f.store.Balance(context.Background(), f.ann); bal != 80+99999999 {
 		t.Errorf("Enter again should record it: balance %d", bal)
+	}
+}
+
+func TestANewDayReloadsTheScreens(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	td := f.app.screens["today"].(*todayScreen)
+	if !strings.Contains(td.heading.Text, "2 June") {
+		t.Fatalf("heading %q", td.heading.Text)
+	}
+	// Left on overnight: at midnight the screens move to the new day
+	// without anyone touching them.
+	waitFor(t, "the timer", func() bool { return f.clock.pending() == 1 })
+	f.store.SetToday(mustDay("2026-06-03"))
+	f.clock.Advance(15 * time.Hour)
+	waitFor(t, "the midnight check", func() bool { return f.clock.pending() == 1 })
+	if !strings.Contains(td.heading.Text, "3 June") {
+		t.Errorf("after midnight the heading still reads %q", td.heading.Text)
+	}
+}
+
+func TestEscapeClosesTheDialogOnTop(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	f.app.show("today")
+	td := f.app.screens["today"].(*todayScreen)
+	c := f.app.win.Canvas()
+	overlays := func() int { return len(c.Overlays().List()) }
+
+	// The Done form, its first field focused: Escape cancels, nothing logged.
+	td.due.selectFirst()
+	td.due.list.TypedRune('d')
+	if overlays() != 1 || c.Focused() == nil {
+		t.Fatalf("Done form: %d overlays, focus %T", overlays(), c.Focused())
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays() != 0 {
+		t.Fatal("Escape in the Done form's field left it open")
+	}
+	if cs, _ := f.store.Contacts(context.Background(), f.ann); len(cs) != 0 {
+		t.Errorf("a cancelled Done logged %+v", cs)
+	}
+	if len(td.loaded) != 1 {
+		t.Errorf("the row went: %+v", td.loaded)
+	}
+
+	// The Snooze choices, nothing focused: the window takes Escape.
+	td.due.selectFirst()
+	td.due.list.TypedRune('s')
+	if overlays() != 1 {
+		t.Fatalf("no snooze dialog: %d overlays", overlays())
+	}
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays() != 0 {
+		t.Fatal("Escape left the snooze dialog open")
+	}
+	if len(td.loaded) != 1 {
+		t.Errorf("a cancelled snooze moved the row: %+v", td.loaded)
+	}
+	// With no dialog, Escape does nothing.
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if f.app.Current() != "today" {
+		t.Errorf("Escape left Today for %q", f.app.Current())
 	}
 }

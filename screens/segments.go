@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -41,36 +42,54 @@ type segmentsPane struct {
 	obj      fyne.CanvasObject
 }
 
-var bandChoices = []struct {
+func bandChoices() []struct {
 	label string
 	bands []data.Band
-}{
-	{"Anyone", nil},
-	{"Active (bought in 90 days)", []data.Band{data.BandActive}},
-	{"Lapsing (90–180 days)", []data.Band{data.BandLapsing}},
-	{"Drifting (180–365 days)", []data.Band{data.BandDrifting}},
-	{"Lost (over a year)", []data.Band{data.BandLost}},
-	{"Lapsing, drifting or lost", []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
-	{"Never bought", []data.Band{data.BandNever}},
+} {
+	return []struct {
+		label string
+		bands []data.Band
+	}{
+		{lang.L("Anyone"), nil},
+		{lang.L("Active (bought in 90 days)"), []data.Band{data.BandActive}},
+		{lang.L("Lapsing (90–180 days)"), []data.Band{data.BandLapsing}},
+		{lang.L("Drifting (180–365 days)"), []data.Band{data.BandDrifting}},
+		{lang.L("Lost (over a year)"), []data.Band{data.BandLost}},
+		{lang.L("Lapsing, drifting or lost"), []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
+		{lang.L("Never bought"), []data.Band{data.BandNever}},
+	}
 }
 
-var birthdayChoices = []struct {
+func birthdayChoices() []struct {
 	label string
 	w     data.BirthdayWindow
-}{
-	{"Any day", ""},
-	{"This week", data.BirthdaysThisWeek},
-	{"This month", data.BirthdaysThisMonth},
+} {
+	return []struct {
+		label string
+		w     data.BirthdayWindow
+	}{
+		{lang.L("Any day"), ""},
+		{lang.L("This week"), data.BirthdaysThisWeek},
+		{lang.L("This month"), data.BirthdaysThisMonth},
+	}
 }
 
-var topChoices = []struct {
+func topChoices() []struct {
 	label string
 	n     int
-}{
-	{"Everyone picked", 0}, {"Top 10 spenders", 10}, {"Top 25 spenders", 25}, {"Top 50 spenders", 50}, {"Top 100 spenders", 100},
+} {
+	return []struct {
+		label string
+		n     int
+	}{
+		{lang.L("Everyone picked"), 0}, {lang.L("Top 10 spenders"), 10}, {lang.L("Top 25 spenders"), 25}, {lang.L("Top 50 spenders"), 50}, {lang.L("Top 100 spenders"), 100},
+	}
 }
 
-const defaultGroupMessage = "Dear {{.FirstName}},\n\nBest wishes,\n{{.ShopName}}"
+// defaultGroupMessage is the message a group mailing starts from.
+func defaultGroupMessage() string {
+	return fmt.Sprintf(lang.L("Dear %s,\n\nBest wishes,\n%s"), "{{.FirstName}}", "{{.ShopName}}")
+}
 
 func newSegmentsPane(a *App) *segmentsPane {
 	p := &segmentsPane{a: a}
@@ -82,21 +101,21 @@ func newSegmentsPane(a *App) *segmentsPane {
 		return out
 	}
 	p.tag = widget.NewSelectEntry(nil)
-	p.tag.SetPlaceHolder("Any tag")
+	p.tag.SetPlaceHolder(lang.L("Any tag"))
 	p.tag.OnChanged = func(string) { p.run() }
-	p.band = widget.NewSelect(labels(len(bandChoices), func(i int) string { return bandChoices[i].label }), func(string) { p.run() })
-	p.birthday = widget.NewSelect(labels(len(birthdayChoices), func(i int) string { return birthdayChoices[i].label }), func(string) { p.run() })
-	p.top = widget.NewSelect(labels(len(topChoices), func(i int) string { return topChoices[i].label }), func(string) { p.run() })
+	p.band = widget.NewSelect(labels(len(bandChoices()), func(i int) string { return bandChoices()[i].label }), func(string) { p.run() })
+	p.birthday = widget.NewSelect(labels(len(birthdayChoices()), func(i int) string { return birthdayChoices()[i].label }), func(string) { p.run() })
+	p.top = widget.NewSelect(labels(len(topChoices()), func(i int) string { return topChoices()[i].label }), func(string) { p.run() })
 	p.band.SetSelectedIndex(0)
 	p.birthday.SetSelectedIndex(0)
 	p.top.SetSelectedIndex(0)
 	form := widget.NewForm(
-		widget.NewFormItem("Tag", p.tag),
-		widget.NewFormItem("Last bought", p.band),
-		widget.NewFormItem("Birthday", p.birthday),
-		widget.NewFormItem("Spending", p.top),
+		widget.NewFormItem(lang.L("Tag"), p.tag),
+		widget.NewFormItem(lang.L("Last bought"), p.band),
+		widget.NewFormItem(lang.L("Birthday"), p.birthday),
+		widget.NewFormItem(lang.L("Spending"), p.top),
 	)
-	dnc := widget.NewLabel("Customers marked “do not contact” are always left out; lists for a mailing or SMS service hold only those who agreed to it.")
+	dnc := widget.NewLabel(lang.L("Customers marked “do not contact” are always left out; lists for a mailing or SMS service hold only those who agreed to it."))
 	dnc.Wrapping = fyne.TextWrapWord
 	dnc.Importance = widget.LowImportance
 	p.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -128,22 +147,21 @@ func newSegmentsPane(a *App) *segmentsPane {
 	}
 
 	p.subject = widget.NewEntry()
-	p.subject.SetPlaceHolder("Subject of the email")
+	p.subject.SetPlaceHolder(lang.L("Subject of the email"))
 	p.message = widget.NewMultiLineEntry()
-	p.message.SetText(defaultGroupMessage)
+	p.message.SetText(defaultGroupMessage())
 	p.message.SetMinRowsVisible(4)
 	p.message.Wrapping = fyne.TextWrapWord
-	p.next = widget.NewButtonWithIcon("Email the next one", theme.MailSendIcon(), p.emailNext)
+	p.next = widget.NewButtonWithIcon(lang.L("Email the next one"), theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance
-	emailCSV := widget.NewButtonWithIcon("Email list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
-	smsCSV := widget.NewButtonWithIcon("SMS list (CSV)…", theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
-	labelsBtn := widget.NewButtonWithIcon("Address labels (PDF)…", theme.DocumentPrintIcon(), p.printLabels)
-	msgCard := section("Message", "One email each through the mail program, or a list for a mailing or SMS service; "+
-		"{{.FirstName}}, {{.Name}} and {{.ShopName}} are filled in for each customer", container.NewBorder(
-		container.NewBorder(nil, nil, widget.NewLabel("Subject"), nil, p.subject),
+	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
+	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
+	labelsBtn := widget.NewButtonWithIcon(lang.L("Address labels (PDF)…"), theme.DocumentPrintIcon(), p.printLabels)
+	msgCard := section(lang.L("Message"), fmt.Sprintf(lang.L("One email each through the mail program, or a list for a mailing or SMS service; %s, %s and %s are filled in for each customer"), "{{.FirstName}}", "{{.Name}}", "{{.ShopName}}"), container.NewBorder(
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Subject")), nil, p.subject),
 		container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
 
-	left := container.NewVBox(section("Pick customers", "Each choice narrows the group", container.NewVBox(form, dnc)), p.count)
+	left := container.NewVBox(section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc)), p.count)
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(380, 0))
 	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
@@ -157,13 +175,13 @@ func reachWords(c data.Customer) string {
 		ways = append(ways, "✉ "+c.Email)
 	}
 	if c.Reachable(data.ChannelSMS) {
-		ways = append(ways, "SMS "+c.Phone)
+		ways = append(ways, fmt.Sprintf(lang.L("SMS %s"), c.Phone))
 	}
 	if c.Reachable(data.ChannelPost) {
-		ways = append(ways, "post")
+		ways = append(ways, lang.L("post"))
 	}
 	if len(ways) == 0 {
-		return "no consent to email or text; no address"
+		return lang.L("no consent to email or text; no address")
 	}
 	return strings.Join(ways, " · ")
 }
@@ -172,13 +190,13 @@ func reachWords(c data.Customer) string {
 func (p *segmentsPane) query() data.SegmentQuery {
 	q := data.SegmentQuery{Day: p.a.Today(), Tag: p.tag.Text}
 	if i := p.band.SelectedIndex(); i > 0 {
-		q.Bands = bandChoices[i].bands
+		q.Bands = bandChoices()[i].bands
 	}
 	if i := p.birthday.SelectedIndex(); i > 0 {
-		q.Birthdays = birthdayChoices[i].w
+		q.Birthdays = birthdayChoices()[i].w
 	}
 	if i := p.top.SelectedIndex(); i > 0 {
-		q.Top = topChoices[i].n
+		q.Top = topChoices()[i].n
 	}
 	return q
 }
@@ -231,8 +249,8 @@ func (p *segmentsPane) run() {
 				post++
 			}
 		}
-		p.count.SetText(fmt.Sprintf("%s: %d can be emailed, %d texted, %d with an address for labels.",
-			plural(len(f.cs), "customer", "customers"), email, sms, post))
+		p.count.SetText(fmt.Sprintf(lang.L("%s: %d can be emailed, %d texted, %d with an address for labels."),
+			fmt.Sprintf(lang.N("%d customers", len(f.cs)), len(f.cs)), email, sms, post))
 		p.updateNext()
 	})
 }
@@ -252,13 +270,13 @@ func (p *segmentsPane) updateNext() {
 	m := p.mailable()
 	switch {
 	case len(m) == 0:
-		p.next.SetText("No one to email")
+		p.next.SetText(lang.L("No one to email"))
 		p.next.Disable()
 	case p.mailIdx >= len(m):
-		p.next.SetText("All " + plural(len(m), "email", "emails") + " opened")
+		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", len(m)), len(m)))
 		p.next.Disable()
 	default:
-		p.next.SetText(fmt.Sprintf("Email %s (%d of %d)", m[p.mailIdx].Name, p.mailIdx+1, len(m)))
+		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, len(m)))
 		p.next.Enable()
 	}
 }
@@ -282,18 +300,18 @@ func (p *segmentsPane) emailNext() {
 		return
 	}
 	if err := p.a.fa.OpenURL(mailtoURL(c.Email, subject, body)); err != nil {
-		p.a.showError(fmt.Errorf("could not open the mail program: %v", err))
+		p.a.showError(fmt.Errorf(lang.L("could not open the mail program: %v"), err))
 		return
 	}
 	p.mailIdx++
-	p.a.say("Email to %s opened in the mail program", c.Name)
+	p.a.say(lang.L("Email to %s opened in the mail program"), c.Name)
 	p.updateNext()
 }
 
 // saveList writes a CSV for a mailing or SMS service, after the owner PIN.
 func (p *segmentsPane) saveList(ch data.Channel) {
 	cs := p.found
-	p.a.requireOwner("export a mailing list", func() {
+	p.a.requireOwner(lang.L("export a mailing list"), func() {
 		p.a.saveAs(fmt.Sprintf("%s-list-%s.csv", ch, p.a.Today()), func(_ context.Context, w io.Writer) error {
 			_, err := data.WriteMailingList(w, cs, ch)
 			return err
@@ -310,7 +328,7 @@ func (p *segmentsPane) printLabels() {
 			cs = append(cs, c)
 		}
 	}
-	p.a.requireOwner("print address labels", func() {
+	p.a.requireOwner(lang.L("print address labels"), func() {
 		p.a.saveAs(fmt.Sprintf("labels-%s.pdf", p.a.Today()), func(_ context.Context, w io.Writer) error {
 			return printing.AddressLabels(w, cs)
 		})

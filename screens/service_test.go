@@ -129,7 +129,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	if r == nil {
 		t.Fatalf("the promise is not on Today: %+v", td.loaded)
 	}
-	if tag, imp := td.due.rowTag(r); tag != "3 Jun 2026 · "+data.OwnerName || imp == widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "03/06/2026 · "+data.OwnerName || imp == widget.DangerImportance {
 		t.Errorf("a promise not yet due: tag %q importance %v", tag, imp)
 	}
 
@@ -400,7 +400,7 @@ func TestShopDetailsAndCurrencySign(t *testing.T) {
 	test.Type(s.currency, "£")
 	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
 	got := must(f.store.Shop(context.Background()))
-	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£"}) {
+	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£", Locale: "en-GB"}) {
 		t.Fatalf("shop = %+v", got)
 	}
 	if money(1250) != "£12.50" || money(-300) != "-£3.00" {

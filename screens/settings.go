@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,6 +32,7 @@ type settingsScreen struct {
 	shopName *widget.Entry
 	address  *widget.Entry
 	currency *widget.Entry
+	locale   *widget.Select // the shop's date and number format, one of data.Locales
 	staff    *widget.List
 	names    []string
 	loyalty  map[string]*widget.Entry
@@ -58,26 +59,32 @@ type ruleRow struct {
 
 func newSettings(a *App) screen {
 	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[data.Kind]*ruleRow{}, previewed: -1}
-	unlock := widget.NewButton("Unlock settings", s.unlockDialog)
+	unlock := widget.NewButton(lang.L("Unlock settings"), s.unlockDialog)
 	unlock.Importance = widget.HighImportance
 	s.lock = container.NewCenter(container.NewVBox(
-		widget.NewLabel("Settings belong to the owner: the PIN is asked for first."), unlock))
+		widget.NewLabel(lang.L("Settings belong to the owner: the PIN is asked for first.")), unlock))
 
 	// Shop.
 	s.shopName = widget.NewEntry()
 	s.shopName.Validator = data.CheckName
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
-	s.address.SetPlaceHolder("Street, town and postcode, one per line: printed on cards")
+	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))
 	s.currency = widget.NewEntry()
-	s.currency.SetPlaceHolder("£, €, $ or empty")
+	s.currency.SetPlaceHolder(lang.L("£, €, $ or empty"))
+	var localeLabels []string
+	for _, tag := range data.Locales {
+		localeLabels = append(localeLabels, localeLabel(tag))
+	}
+	s.locale = widget.NewSelect(localeLabels, nil)
 	shopForm := widget.NewForm(
-		widget.NewFormItem("Shop name", s.shopName),
-		widget.NewFormItem("Address", s.address),
-		widget.NewFormItem("Currency sign", container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
+		widget.NewFormItem(lang.L("Shop name"), s.shopName),
+		widget.NewFormItem(lang.L("Address"), s.address),
+		widget.NewFormItem(lang.L("Currency sign"), container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
+		widget.NewFormItem(lang.L("Date and number format"), s.locale),
 	)
-	saveShop := widget.NewButton("Save shop details", s.saveShop)
-	shop := widget.NewCard("Shop", "Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen",
+	saveShop := widget.NewButton(lang.L("Save shop details"), s.saveShop)
+	shop := widget.NewCard(lang.L("Shop"), lang.L("Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen"),
 		container.NewVBox(shopForm, container.NewHBox(saveShop)))
 
 	// Staff.
@@ -90,36 +97,36 @@ func newSettings(a *App) screen {
 		})
 	selected := -1
 	s.staff.OnSelected = func(i widget.ListItemID) { selected = i }
-	newName := widget.NewEntry()
-	newName.SetPlaceHolder("Name of a new staff member")
-	add := widget.NewButton("Add", func() {
+	newName := newEntry()
+	newName.SetPlaceHolder(lang.L("Name of a new staff member"))
+	add := widget.NewButton(lang.L("Add"), func() {
 		n := strings.TrimSpace(newName.Text)
-		s.save("Added "+n, func(ctx context.Context) error { return a.store.AddStaff(ctx, n) })
+		s.save(fmt.Sprintf(lang.L("Added %s"), n), func(ctx context.Context) error { return a.store.AddStaff(ctx, n) })
 		newName.SetText("")
 	})
 	newName.OnSubmitted = func(string) { add.OnTapped() }
-	remove := widget.NewButton("Remove selected", func() {
+	remove := widget.NewButton(lang.L("Remove selected"), func() {
 		if selected < 0 || selected >= len(s.names) {
 			return
 		}
 		n := s.names[selected]
-		s.save("Removed "+n, func(ctx context.Context) error { return a.store.RemoveStaff(ctx, n) })
+		s.save(fmt.Sprintf(lang.L("Removed %s"), n), func(ctx context.Context) error { return a.store.RemoveStaff(ctx, n) })
 	})
 	staffBox := container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(add, remove), newName), nil, nil,
 		container.NewGridWrap(fyne.NewSize(380, 150), s.staff))
-	staff := widget.NewCard("Staff", "Names picked at the start of a shift and named on promises", staffBox)
+	staff := widget.NewCard(lang.L("Staff"), lang.L("Names picked at the start of a shift and named on promises"), staffBox)
 
 	// Loyalty.
 	loyaltyForm := widget.NewForm()
 	for _, f := range []struct{ key, label string }{
-		{"per", "Amount per point"}, {"points", "Points per reward"}, {"value", "Reward value"}, {"expiry", "Points expire after (months, 0 = never)"},
+		{"per", lang.L("Amount per point")}, {"points", lang.L("Points per reward")}, {"value", lang.L("Reward value")}, {"expiry", lang.L("Points expire after (months, 0 = never)")},
 	} {
 		e := widget.NewEntry()
 		s.loyalty[f.key] = e
 		loyaltyForm.Append(f.label, container.NewGridWrap(fyne.NewSize(120, 36), e))
 	}
-	saveLoyalty := widget.NewButton("Save scheme", s.saveLoyalty)
-	loyalty := widget.NewCard("Loyalty scheme", "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
+	saveLoyalty := widget.NewButton(lang.L("Save scheme"), s.saveLoyalty)
+	loyalty := widget.NewCard(lang.L("Loyalty scheme"), "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
 
 	// Rules, with what they would do to Today.
 	rulesBox := container.NewVBox()
@@ -138,40 +145,46 @@ func newSettings(a *App) screen {
 	}
 	s.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.preview.Wrapping = fyne.TextWrapWord
-	saveRules := widget.NewButton("Save rules", s.saveRules)
-	defaults := widget.NewButton("Back to the defaults", s.fillRules(data.DefaultRules()))
-	rules := widget.NewCard("Reminder rules", "Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list",
+	saveRules := widget.NewButton(lang.L("Save rules"), s.saveRules)
+	defaults := widget.NewButton(lang.L("Back to the defaults"), s.fillRules(data.DefaultRules()))
+	rules := widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
 		container.NewVBox(rulesBox, s.preview, container.NewHBox(saveRules, defaults)))
 
 	// Messages.
 	s.editor = newTemplateEditor(a)
-	messages := widget.NewCard("Messages", "What each kind of reminder says; tried on a made-up customer as you type", s.editor.obj)
+	messages := widget.NewCard(lang.L("Messages"), lang.L("What each kind of reminder says; tried on a made-up customer as you type"), s.editor.obj)
 
 	// Pop-ups.
-	s.popEvery = widget.NewSelect([]string{"every 5 minutes", "every 10 minutes", "every 15 minutes"}, nil)
+	popMinutes := []int{5, 10, 15}
+	var popLabels []string
+	for _, n := range popMinutes {
+		popLabels = append(popLabels, fmt.Sprintf(lang.L("every %d minutes"), n))
+	}
+	s.popEvery = widget.NewSelect(popLabels, nil)
 	s.popEvery.OnChanged = func(v string) {
-		if s.filling {
+		i := s.popEvery.SelectedIndex()
+		if s.filling || i < 0 {
 			return
 		}
-		n, _ := strconv.Atoi(strings.Fields(v)[1])
-		s.save("Pop-ups now look "+v, func(ctx context.Context) error {
+		n := popMinutes[i]
+		s.save(fmt.Sprintf(lang.L("Pop-ups now look %s"), v), func(ctx context.Context) error {
 			return a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
 		})
 	}
-	popups := widget.NewCard("Pop-ups", "How often the window looks for newly due reminders (and always at midnight)",
-		container.NewHBox(widget.NewLabel("Look"), s.popEvery))
+	popups := widget.NewCard(lang.L("Pop-ups"), lang.L("How often the window looks for newly due reminders (and always at midnight)"),
+		container.NewHBox(widget.NewLabel(lang.L("Look")), s.popEvery))
 
 	// Data.
-	path := widget.NewLabel("Database: " + a.store.Path())
+	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak
-	openDir := widget.NewButtonWithIcon("Open the data folder", theme.FolderOpenIcon(), func() {
+	openDir := widget.NewButtonWithIcon(lang.L("Open the data folder"), theme.FolderOpenIcon(), func() {
 		u := &url.URL{Scheme: "file", Path: filepath.Dir(a.store.Path())}
 		if err := a.fa.OpenURL(u); err != nil {
-			a.showError(fmt.Errorf("could not open the folder: %v", err))
+			a.showError(fmt.Errorf(lang.L("could not open the folder: %v"), err))
 		}
 	})
-	pin := widget.NewButton("Change owner PIN…", s.changePIN)
-	dataCard := widget.NewCard("Data", "Everything lives in this one file on this computer",
+	pin := widget.NewButton(lang.L("Change owner PIN…"), s.changePIN)
+	dataCard := widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
 
 	s.safety = newSafetySettings(a)
@@ -180,9 +193,9 @@ func newSettings(a *App) screen {
 		title string
 		obj   fyne.CanvasObject
 	}{
-		{"Shop", shop}, {"Staff", staff}, {"Loyalty scheme", loyalty}, {"Reminder rules", rules},
-		{"Messages", messages}, {"Pop-ups and look", container.NewVBox(popups, a.appearanceCard())},
-		{"Data and backups", container.NewVBox(dataCard, s.safety.backups.card)}, {"Audit log", s.safety.audit.card},
+		{lang.L("Shop"), shop}, {lang.L("Staff"), staff}, {lang.L("Loyalty scheme"), loyalty}, {lang.L("Reminder rules"), rules},
+		{lang.L("Messages"), messages}, {lang.L("Pop-ups and look"), container.NewVBox(popups, a.appearanceCard())},
+		{lang.L("Data and backups"), container.NewVBox(dataCard, s.safety.backups.card)}, {lang.L("Audit log"), s.safety.audit.card},
 	}
 	pages := container.NewStack()
 	for _, sec := range sections {
@@ -217,19 +230,19 @@ type ruleField struct{ key, label string }
 func ruleFields(k data.Kind) []ruleField {
 	switch k {
 	case data.KindThankYou:
-		return []ruleField{{"after", "days after sale"}, {"stay", "stays days"}, {"gap", "at most one per days"}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"gap", lang.L("at most one per days")}}
 	case data.KindCheckIn:
-		return []ruleField{{"after", "days after sale"}, {"stay", "stays days"}, {"min", "from amount"}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"min", lang.L("from amount")}}
 	case data.KindBirthday, data.KindAnniversary, data.KindOccasion:
-		return []ruleField{{"before", "shown days before"}, {"stay", "stays days"}}
+		return []ruleField{{"before", lang.L("shown days before")}, {"stay", lang.L("stays days")}}
 	case data.KindPromise:
-		return []ruleField{{"before", "shown days before"}, {"resolved", "check-in days after kept"}}
+		return []ruleField{{"before", lang.L("shown days before")}, {"resolved", lang.L("check-in days after kept")}}
 	case data.KindComplaintFollowup:
-		return []ruleField{{"after", "days after received"}, {"resolved", "days after resolved"}}
+		return []ruleField{{"after", lang.L("days after received")}, {"resolved", lang.L("days after resolved")}}
 	case data.KindStayInTouch:
-		return []ruleField{{"after", "days without a visit"}}
+		return []ruleField{{"after", lang.L("days without a visit")}}
 	case data.KindPointsExpiring:
-		return []ruleField{{"after", "days before expiry"}}
+		return []ruleField{{"after", lang.L("days before expiry")}}
 	}
 	return nil
 }
@@ -245,7 +258,7 @@ func (s *settingsScreen) focus() {
 }
 
 func (s *settingsScreen) unlockDialog() {
-	s.a.requireOwner("open Settings", s.open)
+	s.a.requireOwner(lang.L("open Settings"), s.open)
 }
 
 func (s *settingsScreen) open() {
@@ -295,13 +308,19 @@ func (s *settingsScreen) reload() {
 		s.address.SetText(d.shop.Address)
 		s.currency.SetText(d.shop.Currency)
 		setCurrency(d.shop.Currency)
+		setLocale(d.shop.Locale)
+		shown := d.shop.Locale
+		if shown == "" {
+			shown = systemLocale()
+		}
+		s.locale.SetSelected(localeLabel(shown))
 		s.names = d.staff
 		s.staff.Refresh()
-		s.loyalty["per"].SetText(d.loy.CentsPerPoint.String())
+		s.loyalty["per"].SetText(amountText(d.loy.CentsPerPoint))
 		s.loyalty["points"].SetText(fmt.Sprint(d.loy.RewardPoints))
-		s.loyalty["value"].SetText(d.loy.RewardValue.String())
+		s.loyalty["value"].SetText(amountText(d.loy.RewardValue))
 		s.loyalty["expiry"].SetText(fmt.Sprint(d.loy.ExpiryMonths))
-		s.popEvery.SetSelected(fmt.Sprintf("every %d minutes", int(d.every/time.Minute)))
+		s.popEvery.SetSelected(fmt.Sprintf(lang.L("every %d minutes"), int(d.every/time.Minute)))
 		s.filling = false
 		s.fillRules(d.rules)()
 	})
@@ -329,7 +348,7 @@ func (s *settingsScreen) fillRules(r data.Rules) func() {
 				case "resolved":
 					e.SetText(fmt.Sprint(x.ResolvedDays))
 				case "min":
-					e.SetText(x.MinCents.String())
+					e.SetText(amountText(x.MinCents))
 				}
 			}
 		}
@@ -340,15 +359,19 @@ func (s *settingsScreen) fillRules(r data.Rules) func() {
 
 func (s *settingsScreen) saveShop() {
 	d := data.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
+	if i := s.locale.SelectedIndex(); i >= 0 && i < len(data.Locales) {
+		d.Locale = data.Locales[i]
+	}
 	if err := d.Validate(); err != nil {
 		s.a.showError(err)
 		return
 	}
-	s.save("Shop details saved", func(ctx context.Context) error {
+	s.save(lang.L("Shop details saved"), func(ctx context.Context) error {
 		if err := s.a.store.SetShop(ctx, d); err != nil {
 			return err
 		}
 		setCurrency(strings.TrimSpace(d.Currency))
+		setLocale(d.Locale)
 		return nil
 	})
 }
@@ -356,23 +379,23 @@ func (s *settingsScreen) saveShop() {
 func (s *settingsScreen) saveLoyalty() {
 	var l data.Loyalty
 	var err error
-	if l.CentsPerPoint, err = data.ParseCents(s.loyalty["per"].Text); err != nil {
-		s.a.showError(fmt.Errorf("amount per point: %w", err))
+	if l.CentsPerPoint, err = parseAmount(s.loyalty["per"].Text); err != nil {
+		s.a.showError(fmt.Errorf(lang.L("amount per point: %w"), err))
 		return
 	}
 	if l.RewardPoints, err = strconv.ParseInt(strings.TrimSpace(s.loyalty["points"].Text), 10, 64); err != nil {
-		s.a.showError(errors.New("points per reward must be a whole number"))
+		s.a.showError(errors.New(lang.L("points per reward must be a whole number")))
 		return
 	}
-	if l.RewardValue, err = data.ParseCents(s.loyalty["value"].Text); err != nil {
-		s.a.showError(fmt.Errorf("reward value: %w", err))
+	if l.RewardValue, err = parseAmount(s.loyalty["value"].Text); err != nil {
+		s.a.showError(fmt.Errorf(lang.L("reward value: %w"), err))
 		return
 	}
 	if l.ExpiryMonths, err = strconv.Atoi(strings.TrimSpace(s.loyalty["expiry"].Text)); err != nil {
-		s.a.showError(errors.New("expiry must be a whole number of months"))
+		s.a.showError(errors.New(lang.L("expiry must be a whole number of months")))
 		return
 	}
-	s.save("Loyalty scheme saved", func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
+	s.save(lang.L("Loyalty scheme saved"), func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
 }
 
 // rulesFromForm reads the rule fields; the error names the field to fix.
@@ -385,7 +408,7 @@ func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 		for _, f := range ruleFields(k) {
 			e := row.fields[f.key]
 			if f.key == "min" {
-				v, err := data.ParseCents(e.Text)
+				v, err := parseAmount(e.Text)
 				if err != nil {
 					return nil, fmt.Errorf("%s, %s: %w", kindTitle(k), f.label, err)
 				}
@@ -394,7 +417,7 @@ func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 			}
 			n, err := strconv.Atoi(strings.TrimSpace(e.Text))
 			if err != nil {
-				return nil, fmt.Errorf("%s, %s: %q is not a whole number of days", kindTitle(k), f.label, e.Text)
+				return nil, fmt.Errorf(lang.L("%s, %s: %q is not a whole number of days"), kindTitle(k), f.label, e.Text)
 			}
 			switch f.key {
 			case "after":
@@ -423,7 +446,7 @@ func (s *settingsScreen) updatePreview() {
 	rules, err := s.rulesFromForm()
 	if err != nil {
 		s.preview.Importance = widget.DangerImportance
-		s.preview.SetText("Fix this to see what the rules would do: " + err.Error())
+		s.preview.SetText(fmt.Sprintf(lang.L("Fix this to see what the rules would do: %s"), err.Error()))
 		s.previewed = -1
 		return
 	}
@@ -444,11 +467,7 @@ func (s *settingsScreen) updatePreview() {
 		} else {
 			s.previewed = n
 			s.preview.Importance = widget.MediumImportance
-			word := "reminders"
-			if n == 1 {
-				word = "reminder"
-			}
-			s.preview.SetText(fmt.Sprintf("With these rules Today would list %d %s on %s.", n, word, longDate(day)))
+			s.preview.SetText(fmt.Sprintf(lang.N("With these rules Today would list %d reminders on %s.", n), n, longDate(day)))
 		}
 		s.preview.Refresh()
 		if s.previewAgain {
@@ -464,23 +483,23 @@ func (s *settingsScreen) saveRules() {
 		s.a.showError(err)
 		return
 	}
-	s.save("Reminder rules saved", func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
+	s.save(lang.L("Reminder rules saved"), func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
 }
 
 func (s *settingsScreen) changePIN() {
-	pin := widget.NewPasswordEntry()
-	again := widget.NewPasswordEntry()
-	s.a.newForm("Change the owner PIN", "Change", "Cancel", []*widget.FormItem{
-		widget.NewFormItem("New PIN", pin), widget.NewFormItem("Again", again),
+	pin := newPasswordEntry()
+	again := newPasswordEntry()
+	s.a.newForm(lang.L("Change the owner PIN"), lang.L("Change"), lang.L("Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.L("New PIN"), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
 		if pin.Text != again.Text {
-			s.a.showError(errors.New("the two PINs differ; the PIN was not changed"))
+			s.a.showError(errors.New(lang.L("the two PINs differ; the PIN was not changed")))
 			return
 		}
-		s.save("Owner PIN changed", func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
+		s.save(lang.L("Owner PIN changed"), func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })
 	}).Show()
 }
 
@@ -496,34 +515,10 @@ func (s *settingsScreen) save(what string, fn func(context.Context) error) {
 		})
 }
 
-// shownCurrency is the sign put before amounts on screen. It is the shop's
-// setting, read when the window opens and whenever Settings saves it.
-var shownCurrency struct {
-	sync.RWMutex
-	sign string
-}
-
-func setCurrency(sign string) {
-	shownCurrency.Lock()
-	shownCurrency.sign = sign
-	shownCurrency.Unlock()
-}
-
-// loadCurrency reads the shop's currency sign for money.
+// loadCurrency reads the shop's currency sign and date and number format.
 func loadCurrency(ctx context.Context, s *data.Store) {
 	if d, err := s.Shop(ctx); err == nil {
 		setCurrency(d.Currency)
+		setLocale(d.Locale)
 	}
-}
-
-// money shows an amount with the shop's currency sign: "£12.50", "-£3.00".
-// Files and the command line keep plain numbers (Cents.String).
-func money(c data.Cents) string {
-	shownCurrency.RLock()
-	sign := shownCurrency.sign
-	shownCurrency.RUnlock()
-	if c < 0 {
-		return "-" + sign + (-c).String()
-	}
-	return sign + c.String()
 }

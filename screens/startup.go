@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,10 +19,14 @@ import (
 )
 
 // errChecking is why a write waits while the start-up check runs.
-var errChecking = fmt.Errorf("%w while it is checked at start; try again in a moment", data.ErrReadOnly)
+func errChecking() error {
+	return fmt.Errorf(lang.L("%w while it is checked at start; try again in a moment"), data.ErrReadOnly)
+}
 
 // errFailedCheck is why writes are refused after a failed start-up check.
-var errFailedCheck = fmt.Errorf("%w: it did not pass its start-up check; restore a backup (Settings, Backups)", data.ErrReadOnly)
+func errFailedCheck() error {
+	return fmt.Errorf(lang.L("%w: it did not pass its start-up check; restore a backup (Settings, Backups)"), data.ErrReadOnly)
+}
 
 // launch opens the database and runs the window until it closes. A file
 // that exists opens read-only while the start-up check runs off the UI
@@ -75,8 +80,8 @@ func (a *App) checkAtStart() {
 		a.afterCheck()
 		return
 	}
-	s.HoldWrites(errChecking)
-	a.say("Checking the database…")
+	s.HoldWrites(errChecking())
+	a.say("%s", lang.L("Checking the database…"))
 	background(a, func(ctx context.Context) (struct{}, error) {
 		if err := data.StartupCheck(ctx, s.Path()); err != nil {
 			return struct{}{}, err
@@ -90,7 +95,7 @@ func (a *App) checkAtStart() {
 			a.startupFailed(err)
 			return
 		}
-		a.say("The database passed its start-up check")
+		a.say("%s", lang.L("The database passed its start-up check"))
 		a.afterCheck()
 	})
 }
@@ -99,8 +104,8 @@ func (a *App) checkAtStart() {
 // newest backup that verifies.
 func (a *App) startupFailed(cause error) {
 	s := a.store
-	s.HoldWrites(errFailedCheck)
-	a.say("Read-only: the database did not pass its start-up check")
+	s.HoldWrites(errFailedCheck())
+	a.say("%s", lang.L("Read-only: the database did not pass its start-up check"))
 	background(a, func(ctx context.Context) (data.BackupFile, error) {
 		second, _ := s.SecondBackupDir(ctx)
 		return data.NewestGoodBackup(ctx, s.Path(), data.DefaultBackupDir(s.Path()), second, a.fa.Preferences().String(secondDirPref))
@@ -108,40 +113,38 @@ func (a *App) startupFailed(cause error) {
 		if s != a.store {
 			return
 		}
-		text := widget.NewLabel(plainSentence(cause.Error()) + "\n\n" +
-			"The shop's data is shown read-only: nothing can be changed, so the file cannot get worse.")
+		text := widget.NewLabel(fmt.Sprintf(lang.L("%s\n\nThe shop's data is shown read-only: nothing can be changed, so the file cannot get worse."), plainSentence(cause.Error())))
 		text.Wrapping = fyne.TextWrapWord
 		var d dialog.Dialog
-		keep := widget.NewButton("Keep it read-only", func() { d.Hide() })
+		keep := widget.NewButton(lang.L("Keep it read-only"), func() { d.Hide() })
 		buttons := container.NewHBox(layout.NewSpacer(), keep)
 		body := container.NewVBox(text)
 		if berr == nil {
 			offer := widget.NewLabel(backupOffer(b))
 			offer.Wrapping = fyne.TextWrapWord
 			body.Add(offer)
-			restore := widget.NewButton("Restore this backup…", func() {
+			restore := widget.NewButton(lang.L("Restore this backup…"), func() {
 				d.Hide()
 				a.restoreFrom(b.Path)
 			})
 			restore.Importance = widget.HighImportance
 			buttons.Add(restore)
 		} else {
-			none := widget.NewLabel("There is no good backup to restore from. Copy the file somewhere safe and ask for help; " +
-				"the command 'regulars check' lists what is wrong.")
+			none := widget.NewLabel(lang.L("There is no good backup to restore from. Copy the file somewhere safe and ask for help; the command 'regulars check' lists what is wrong."))
 			none.Wrapping = fyne.TextWrapWord
 			body.Add(none)
 		}
 		body.Add(buttons)
-		d = dialog.NewCustomWithoutButtons("The database needs attention", fixedWidth(580, body), a.win)
+		d = dialog.NewCustomWithoutButtons(lang.L("The database needs attention"), fixedWidth(580, body), a.win)
 		d.Show()
 	})
 }
 
 // backupOffer describes the backup a restore would use.
 func backupOffer(b data.BackupFile) string {
-	return fmt.Sprintf("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
-		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it.",
-		b.Taken.Format("Monday 2 January 2006"), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
+	return fmt.Sprintf(lang.L("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
+		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it."),
+		weekdayDate(data.DayOf(b.Taken)), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
 }
 
 // afterCheck makes the day's first backup of the shop (never of the demo)
@@ -155,16 +158,16 @@ func (a *App) afterCheck() {
 		a.warnSecondCopy()
 		return
 	}
-	a.say("Making the day's backup…")
+	a.say("%s", lang.L("Making the day's backup…"))
 	background(a, func(ctx context.Context) (data.BackupReport, error) { return s.AutoBackup(ctx) },
 		func(rep data.BackupReport, err error) {
 			switch {
 			case err != nil:
-				a.say("The day's backup failed: %v", err)
+				a.say(lang.L("The day's backup failed: %v"), err)
 			case rep.SecondErr != nil:
-				a.say("Backed up on this PC, but not to the second folder: %v", rep.SecondErr)
+				a.say(lang.L("Backed up on this PC, but not to the second folder: %v"), rep.SecondErr)
 			default:
-				a.say("Backed up to %s", filepath.Base(rep.Path))
+				a.say(lang.L("Backed up to %s"), filepath.Base(rep.Path))
 				a.warnSecondCopy()
 			}
 		})
@@ -199,17 +202,17 @@ func (a *App) backupOnExit() {
 // it says why and offers the newest good backup. opened gets the restored
 // store; closing the window without restoring ends the app.
 func newRescue(ctx context.Context, fa fyne.App, opt Options, cause error, b data.BackupFile, opened func(*data.Store)) fyne.Window {
-	w := fa.NewWindow("Regulars — the database cannot be opened")
-	title := widget.NewLabelWithStyle("The shop's database cannot be opened", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w := fa.NewWindow(lang.L("Regulars — the database cannot be opened"))
+	title := widget.NewLabelWithStyle(lang.L("The shop's database cannot be opened"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	text := widget.NewLabel(plainSentence(cause.Error()) + "\n\n" + backupOffer(b))
 	text.Wrapping = fyne.TextWrapWord
 	var restore *widget.Button
-	restore = widget.NewButton("Restore this backup", func() {
+	restore = widget.NewButton(lang.L("Restore this backup"), func() {
 		restore.Disable()
-		restore.SetText("Restoring…")
+		restore.SetText(lang.L("Restoring…"))
 		done := func(s *data.Store, err error) {
 			if err != nil {
-				restore.SetText("Restore this backup")
+				restore.SetText(lang.L("Restore this backup"))
 				restore.Enable()
 				dialog.ShowError(errors.New(plainSentence(err.Error())), w)
 				return
@@ -233,7 +236,7 @@ func newRescue(ctx context.Context, fa fyne.App, opt Options, cause error, b dat
 		}()
 	})
 	restore.Importance = widget.HighImportance
-	quit := widget.NewButton("Quit", w.Close)
+	quit := widget.NewButton(lang.L("Quit"), w.Close)
 	w.SetContent(container.NewCenter(fixedWidth(620, container.NewVBox(title, text, container.NewHBox(layout.NewSpacer(), quit, restore)))))
 	w.Resize(fyne.NewSize(700, 420))
 	w.Canvas().Focus(restore)
@@ -267,11 +270,11 @@ func plainSentence(s string) string {
 func fileSize(n int64) string {
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d bytes", n)
+		return fmt.Sprintf(lang.L("%d bytes"), n)
 	case n < 1000*1000:
 		return fmt.Sprintf("%d KB", (n+500)/1000)
 	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		return decimalText(fmt.Sprintf("%.1f MB", float64(n)/1e6))
 	}
-	return fmt.Sprintf("%.2f GB", float64(n)/1e9)
+	return decimalText(fmt.Sprintf("%.2f GB", float64(n)/1e9))
 }

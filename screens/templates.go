@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -56,15 +57,15 @@ func newTemplateEditor(a *App) *templateEditor {
 	e.problem.TextStyle.Bold = true
 	e.state = widget.NewLabel("")
 	e.state.Importance = widget.LowImportance
-	save := widget.NewButton("Save message", e.save)
+	save := widget.NewButton(lang.L("Save message"), e.save)
 	save.Importance = widget.HighImportance
-	reset := widget.NewButton("Back to the suggested message", e.reset)
-	fields := widget.NewLabel("Fields: " + fieldNames() + `. Example: {{if .Points}}You have {{.Points}} points.{{end}}`)
+	reset := widget.NewButton(lang.L("Back to the suggested message"), e.reset)
+	fields := widget.NewLabel(fmt.Sprintf(lang.L("Fields: %s. Example: %s"), fieldNames(), fmt.Sprintf("{{if .Points}}%s{{end}}", fmt.Sprintf(lang.L("You have %s points."), "{{.Points}}"))))
 	fields.Wrapping = fyne.TextWrapWord
 	fields.Importance = widget.LowImportance
-	e.head = widget.NewLabelWithStyle("As Ann Lee would read it:", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	e.head = widget.NewLabelWithStyle(lang.L("As Ann Lee would read it:"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	e.obj = container.NewVBox(
-		container.NewHBox(widget.NewLabel("Message for"), e.pick, e.state),
+		container.NewHBox(widget.NewLabel(lang.L("Message for")), e.pick, e.state),
 		e.text, fields, e.problem, e.head, e.preview,
 		container.NewHBox(save, reset),
 	)
@@ -120,11 +121,11 @@ func (e *templateEditor) sample() data.MessageFields {
 func (e *templateEditor) tryIt() {
 	switch {
 	case e.text.Text == e.saved[e.kind] && e.text.Text == data.DefaultTemplate(e.kind):
-		e.state.SetText("(the suggested message)")
+		e.state.SetText(lang.L("(the suggested message)"))
 	case e.text.Text == e.saved[e.kind]:
-		e.state.SetText("(your message, saved)")
+		e.state.SetText(lang.L("(your message, saved)"))
 	default:
-		e.state.SetText("(changed, not saved yet)")
+		e.state.SetText(lang.L("(changed, not saved yet)"))
 	}
 	msg, err := data.RenderMessage(e.text.Text, e.sample())
 	if err != nil {
@@ -142,7 +143,7 @@ func (e *templateEditor) tryIt() {
 
 // templateProblem is the template error as a sentence for the owner.
 func templateProblem(err error) string {
-	return "This message cannot be used: " + templateReason(err)
+	return fmt.Sprintf(lang.L("This message cannot be used: %s"), templateReason(err))
 }
 
 // templateReason is what is wrong with a template, without the wrapping.
@@ -162,10 +163,10 @@ func (e *templateEditor) save() {
 		if err != nil {
 			e.problem.SetText(templateProblem(err))
 			e.problem.Show()
-			e.a.showError(fmt.Errorf("the message for %s was not saved, the one in use stays: %s", kindTitle(k), templateReason(err)))
+			e.a.showError(fmt.Errorf(lang.L("the message for %s was not saved, the one in use stays: %s"), kindTitle(k), templateReason(err)))
 			return
 		}
-		e.a.say("Message for %s saved", kindTitle(k))
+		e.a.say(lang.L("Message for %s saved"), kindTitle(k))
 		e.a.changed()
 	})
 }
@@ -179,7 +180,7 @@ func (e *templateEditor) reset() {
 			e.a.showError(err)
 			return
 		}
-		e.a.say("Message for %s is the suggested one again", kindTitle(k))
+		e.a.say(lang.L("Message for %s is the suggested one again"), kindTitle(k))
 		e.a.changed()
 	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,17 +28,17 @@ type todayScreen struct {
 
 func newToday(a *App) screen {
 	t := &todayScreen{a: a}
-	t.due = newReminderPane(a, "Nothing to do today.")
-	t.upcoming = newReminderPane(a, "Nothing in the next 7 days.")
-	t.doneList = newReminderPane(a, "Nothing done yet today.")
+	t.due = newReminderPane(a, lang.L("Nothing to do today."))
+	t.upcoming = newReminderPane(a, lang.L("Nothing in the next 7 days."))
+	t.doneList = newReminderPane(a, lang.L("Nothing done yet today."))
 	t.doneList.readOnly = true
 	t.tabs = container.NewAppTabs(
-		container.NewTabItem("To do", t.due.obj),
-		container.NewTabItem("Upcoming (7 days)", t.upcoming.obj),
-		container.NewTabItem("Done today", t.doneList.obj),
+		container.NewTabItem(lang.L("To do"), t.due.obj),
+		container.NewTabItem(lang.L("Upcoming (7 days)"), t.upcoming.obj),
+		container.NewTabItem(lang.L("Done today"), t.doneList.obj),
 	)
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	printCalls := widget.NewButtonWithIcon("Print today's calls", theme.DocumentPrintIcon(), a.printCalls)
+	printCalls := widget.NewButtonWithIcon(lang.L("Print today's calls"), theme.DocumentPrintIcon(), a.printCalls)
 	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
@@ -74,9 +75,9 @@ func (t *todayScreen) loadDue(day data.Day) {
 			return
 		}
 		t.loaded = due.Rows
-		t.heading.SetText(fmt.Sprintf("%s %s — %d to do, %d overdue", day.Weekday(), longDate(day), due.Total, due.Overdue))
+		t.heading.SetText(fmt.Sprintf(lang.L("%s — %d to do, %d overdue"), weekdayDate(day), due.Total, due.Overdue))
 		t.due.setPaged(groupForToday(due), due, read)
-		t.tabs.Items[0].Text = fmt.Sprintf("To do (%d)", due.Total)
+		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%d)"), due.Total)
 		t.tabs.Refresh()
 		if t.due.selected == nil {
 			t.due.selectFirst()
@@ -104,8 +105,8 @@ func (t *todayScreen) loadTabs(day data.Day) {
 		}
 		t.upcoming.setPaged(groupByDay(d.upcoming), d.upcoming, read)
 		t.doneList.set(groupByKind(d.done))
-		t.tabs.Items[1].Text = fmt.Sprintf("Upcoming (%d)", d.upcoming.Total)
-		t.tabs.Items[2].Text = fmt.Sprintf("Done today (%d)", len(d.done))
+		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%d)"), d.upcoming.Total)
+		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), len(d.done))
 		t.tabs.Refresh()
 	})
 }
@@ -135,8 +136,8 @@ func groupForToday(p data.ReminderPage) []reminderRow {
 			rows = append(rows, reminderRow{pending: true})
 		}
 	}
-	add("Open complaints", complaints)
-	add("Overdue", overdue)
+	add(lang.L("Open complaints"), complaints)
+	add(lang.L("Overdue"), overdue)
 	for _, k := range data.Kinds {
 		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
 	}
@@ -165,8 +166,7 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 func groupByDay(p data.ReminderPage) []reminderRow {
 	var rows []reminderRow
 	for _, g := range p.Groups {
-		cur := g.Day
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s", cur.Weekday(), longDate(cur))})
+		rows = append(rows, reminderRow{heading: weekdayDate(g.Day)})
 		for range g.Count {
 			rows = append(rows, reminderRow{pending: true})
 		}

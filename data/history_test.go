@@ -1,0 +1,156 @@
+package data
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// findKind is the reminder of kind k in rs, or nil.
+func findKind(rs []Reminder, k Kind, subject string) *Reminder {
+	for i := range rs {
+		if rs[i].Kind == k && strings.HasPrefix(rs[i].Subject, subject) {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// Doing a reminder can change the facts it came from (a call resets
+// stay-in-touch, keeping a promise ends it, resolving a complaint ends the
+// open follow-up); it stays in the customer's history all the same.
+func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-03-01")
+	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123", CustomerSince: rmDay("2025-11-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Phone: "07700 900456", CustomerSince: rmDay("2025-11-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.AddPromise(ctx, Promise{CustomerID: ann, What: "order floor mats", Due: rmDay("2026-03-02"), Staff: "Sam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke", Severity: "low", Staff: "Sam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	day := rmDay("2026-03-02")
+	s.SetToday(day)
+	today, err := s.TodayList(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	touch := findKind(today, KindStayInTouch, "touch")
+	open := findKind(today, KindComplaintFollowup, "complaint:")
+	promise := findKind(today, KindPromise, "promise:")
+	bobTouch := -1
+	for i := range today {
+		if today[i].CustomerID == bob && today[i].Kind == KindStayInTouch {
+			bobTouch = i
+		}
+	}
+	if touch == nil || open == nil || promise == nil || bobTouch < 0 {
+		t.Fatalf("the day's list lacks a kind: %+v", today)
+	}
+	done := map[string]State{}
+	for _, r := range []*Reminder{touch, open} {
+		if _, err := s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelPhone, Staff: "Sam", Outcome: "happy"}); err != nil {
+			t.Fatal(err)
+		}
+		done[r.Key] = StateDone
+	}
+	// Done on a promise keeps it.
+	if _, err := s.CompleteReminder(ctx, promise.Key, Contact{Channel: ChannelInPerson, Staff: "Sam", Outcome: "collected"}); err != nil {
+		t.Fatal(err)
+	}
+	done[promise.Key] = StateDone
+	if err := s.ResolveComplaint(ctx, comp, "replaced the zip", "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	// Bob's is skipped, then he buys: the rules no longer call for it.
+	bobKey := today[bobTouch].Key
+	if err := s.SkipReminder(ctx, bobKey, "already spoke to them", "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	done[bobKey] = StateSkipped
+	if _, err := s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 2500, Staff: "Sam"}); err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(where string, rs []Reminder) {
+		t.Helper()
+		for key, want := range done {
+			found := false
+			for _, r := range rs {
+				if r.Key == key {
+					found = true
+					if r.State != want || r.DoneOn != day || r.Staff != "Sam" || r.Why == "" || r.CustomerName == "" {
+						t.Errorf("%s: %s is %+v", where, key, r)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s lacks %s", where, key)
+			}
+		}
+	}
+	annHist, err := s.CustomerReminders(ctx, ann, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobHist, err := s.CustomerReminders(ctx, bob, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("the customer pages", append(annHist, bobHist...))
+	handled, err := s.HandledOn(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("done today", handled)
+	all, err := s.AllReminders(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("every reminder", all)
+	for _, r := range annHist {
+		if r.Kind == KindPromise && !strings.Contains(r.Why, "order floor mats") {
+			t.Errorf("the kept promise reads %q", r.Why)
+		}
+		if r.Key == open.Key && !strings.Contains(r.Why, "zip broke") {
+			t.Errorf("the open complaint's follow-up reads %q", r.Why)
+		}
+	}
+	// Still no duplicates, and Today does not bring them back.
+	seen := map[string]bool{}
+	for _, r := range all {
+		if seen[r.Key] {
+			t.Errorf("%s twice", r.Key)
+		}
+		seen[r.Key] = true
+	}
+	after, err := s.TodayList(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range after {
+		if _, ok := done[r.Key]; ok {
+			t.Errorf("%s is back on Today", r.Key)
+		}
+	}
+	// Seen from the day before, none of it has happened yet.
+	before, err := s.AllReminders(ctx, day.AddDays(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range before {
+		if r.State == StateDone || r.State == StateSkipped {
+			t.Errorf("done before it was done: %+v", r)
+		}
+	}
+}
