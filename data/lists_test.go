@@ -110,6 +110,12 @@ type lsT interface {
 // lists.
 func lsSamePages(t lsT, step string, s, truth *Store, d Day) {
 	t.Helper()
+	lsSamePagesBy(t, step, s, truth, d, 1, 7, 50)
+}
+
+// lsSamePagesBy is lsSamePages reading pages of the sizes given.
+func lsSamePagesBy(t lsT, step string, s, truth *Store, d Day, sizes ...int) {
+	t.Helper()
 	ctx := context.Background()
 	fail := func(what string, err error) {
 		t.Helper()
@@ -133,7 +139,7 @@ func lsSamePages(t lsT, step string, s, truth *Store, d Day) {
 		{"TodayGroupedPage", func(o, l int) (ReminderPage, error) { return s.TodayGroupedPage(ctx, d, o, l) }, lsGrouped(today), listToday},
 		{"UpcomingPage", func(o, l int) (ReminderPage, error) { return s.UpcomingPage(ctx, d, 7, o, l) }, upcoming, listUpcoming},
 	} {
-		for _, per := range []int{1, 7, 50} {
+		for _, per := range sizes {
 			p, rows, err := lsPages(c.read, per)
 			if err != nil {
 				fail(c.what, err)
