@@ -63,12 +63,12 @@ type Store struct {
 	clock  func() time.Time
 	today  Day // when set, "today" is this day (the --date flag)
 	closed bool
-	mu     sync.Mutex   // guards w and hold, which change after Open on a read-only store
-	hold   error        // when set, writes are refused with it
+	mu     sync.Mutex // guards w and hold, which change after Open on a read-only store
+	hold   error      // when set, writes are refused with it
 	// pending, while set, is closed when a hold set by HoldWritesAwhile
 	// ends: writes wait for it instead of failing.
 	pending chan struct{}
-	pinMem *pinCounters // wrong PIN tries, when they cannot be written
+	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
 
 	// keepDerived: the derived reminder rows are kept in step with each
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
