@@ -63,9 +63,12 @@ type Store struct {
 	clock  func() time.Time
 	today  Day // when set, "today" is this day (the --date flag)
 	closed bool
-	mu     sync.Mutex   // guards w and hold, which change after Open on a read-only store
-	hold   error        // when set, writes are refused with it
-	pinMem *pinCounters // wrong PIN tries, when they cannot be written
+	mu     sync.Mutex // guards w and hold, which change after Open on a read-only store
+	hold   error      // when set, writes are refused with it
+	// pending, while set, is closed when a hold set by HoldWritesAwhile
+	// ends: writes wait for it instead of failing.
+	pending chan struct{}
+	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
 
 	// keepDerived: the derived reminder rows are kept in step with each
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
@@ -250,6 +253,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.mu.Lock()
 	if s.w != nil {
 		s.hold = nil
+		s.release()
 		s.mu.Unlock()
 		return nil
 	}
@@ -276,9 +280,34 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		return fmt.Errorf("%s was closed", s.path)
 	}
 	s.w, s.hold = w, nil
+	s.release()
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
 	return nil
+}
+
+// release wakes the writes waiting for a hold to end; s.mu is held.
+func (s *Store) release() {
+	if s.pending != nil {
+		close(s.pending)
+		s.pending = nil
+	}
+}
+
+// HoldWritesAwhile holds writes back until AllowWrites (or HoldWrites, or
+// Close): they wait for it, up to their context, instead of failing with
+// reason at once. A sale made while the file is checked at start is
+// recorded as soon as the check passes. Writable still reports reason.
+func (s *Store) HoldWritesAwhile(reason error) {
+	if reason == nil {
+		reason = ErrReadOnly
+	}
+	s.mu.Lock()
+	s.hold = reason
+	if s.pending == nil {
+		s.pending = make(chan struct{})
+	}
+	s.mu.Unlock()
 }
 
 // HoldWrites refuses every write with reason (ErrReadOnly when nil) until
@@ -289,6 +318,7 @@ func (s *Store) HoldWrites(reason error) {
 	}
 	s.mu.Lock()
 	s.hold = reason
+	s.release()
 	s.mu.Unlock()
 }
 
@@ -414,6 +444,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.release()
 	var err error
 	if s.r != nil {
 		err = s.r.Close()
@@ -451,9 +482,26 @@ func (s *Store) SimulatedDate() Day { return s.today }
 // SetToday sets the simulated date (zero returns to the real one).
 func (s *Store) SetToday(d Day) { s.today = d }
 
+// waitWriter is writer, once a hold set by HoldWritesAwhile has ended.
+func (s *Store) waitWriter(ctx context.Context) (*sql.DB, error) {
+	for {
+		s.mu.Lock()
+		wait := s.pending
+		s.mu.Unlock()
+		if wait == nil {
+			return s.writer()
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // tx runs fn in one write transaction on the writer connection.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	w, err := s.writer()
+	w, err := s.waitWriter(ctx)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,9 @@ import (
 // type the amount, Enter.
 type checkoutScreen struct {
 	a *App
+	// recording is set while a sale is on its way to the disk: a second
+	// Enter does not record it twice.
+	recording bool
 
 	find      *keyEntry
 	matches   []data.Customer
@@ -349,6 +352,9 @@ func (c *checkoutScreen) updateCard() {
 
 // record checks the amount and records the sale.
 func (c *checkoutScreen) record() {
+	if c.recording {
+		return
+	}
 	if c.customer == nil && !c.walkIn {
 		c.amountErr.SetText(lang.L("Pick a customer first (or F5 for a walk-in)."))
 		c.a.win.Canvas().Focus(c.find)
@@ -380,10 +386,15 @@ func (c *checkoutScreen) record() {
 		}
 	}
 	sold := c.customer
+	c.recording = true
+	c.amountErr.SetText("")
+	c.result.SetText(lang.L("Recording the sale…"))
 	background(c.a, func(ctx context.Context) (data.SaleResult, error) {
 		return c.a.store.RecordSale(ctx, sale)
 	}, func(r data.SaleResult, err error) {
+		c.recording = false
 		if err != nil {
+			c.result.SetText("")
 			c.amountErr.SetText(sentenceCase(err.Error()))
 			return
 		}

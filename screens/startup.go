@@ -80,7 +80,7 @@ func (a *App) checkAtStart() {
 		a.afterCheck()
 		return
 	}
-	s.HoldWrites(errChecking())
+	s.HoldWritesAwhile(errChecking())
 	a.say("%s", lang.L("Checking the database…"))
 	background(a, func(ctx context.Context) (struct{}, error) {
 		if err := data.StartupCheck(ctx, s.Path()); err != nil {
