@@ -344,17 +344,14 @@ func (set shopSettings) word(tpl messageTemplates, r *Reminder, w *words, desc s
 }
 
 // refreshLists works the kept lists out again inside tx, after the other
-// derived rows: the whole lists when all is set, they are of another day
+// derived rows (facts, when set, holds the facts of the customers in ids
+// as the other rows were worked out from): the whole lists when all is set, they are of another day
 // or their words were rendered with another shop name or other templates;
 // otherwise those of the customers in ids.
-func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
+func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, facts *factSet, all bool) error {
 	var day Day
 	var same bool
 	err := tx.QueryRowContext(ctx, "SELECT list_day, list_settings IS ? || "+listSettingsSQL+" FROM reminder_cache", listsVersion).Scan(&day, &same)
-	if err != nil {
-		return err
-	}
-	texts, err := s.templatesOn(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -362,6 +359,10 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 	all = all || day != d || !same
 	if !all && len(ids) == 0 {
 		return nil
+	}
+	texts, err := s.templatesOn(ctx, tx)
+	if err != nil {
+		return err
 	}
 	counts := map[int]listCounts{
 		listToday:    {listToday, map[listCount]int{}},
@@ -383,9 +384,11 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 			return err
 		}
 	}
-	fs, err := s.readFacts(ctx, tx, set, d, ids, false)
-	if err != nil {
-		return err
+	fs := facts
+	if all || !factsBy(facts, d) {
+		if fs, err = s.readFacts(ctx, tx, set, d, ids, false); err != nil {
+			return err
+		}
 	}
 	tpl := templatesFrom(texts)
 	rows := newDemoInsert(ctx, tx, "reminder_lists", "list, grp, due, name, kind, customer_id, key, data")
@@ -418,6 +421,7 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 	if err := rows.close(); err != nil {
 		return err
 	}
+	drop := false
 	for _, list := range []int{listToday, listUpcoming} {
 		c := counts[list]
 		// In order, so that the same shop gives the same bytes.
@@ -427,6 +431,7 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 			if n == 0 {
 				continue
 			}
+			drop = drop || n < 0
 			_, err := tx.ExecContext(ctx, `INSERT INTO reminder_list_counts(list, grp, kind, n) VALUES (?, ?, ?, ?)
 				ON CONFLICT(list, grp, kind) DO UPDATE SET n = n + excluded.n`, c.list, k.class, string(k.kind), n)
 			if err != nil {
@@ -434,13 +439,32 @@ func (s *Store) refreshLists(ctx context.Context, tx *sql.Tx, set shopSettings, 
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM reminder_list_counts WHERE n = 0"); err != nil {
-		return err
+	if drop {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reminder_list_counts WHERE n <= 0"); err != nil {
+			return err
+		}
 	}
-	if all {
-		_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET list_day = ?, list_settings = ? || "+listSettingsSQL, int64(d), listsVersion)
+	if !all {
+		return nil
 	}
+	_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET list_day = ?, list_settings = ? || "+listSettingsSQL, int64(d), listsVersion)
 	return err
+}
+
+// factsBy says whether fs (the facts of the customers in hand, read
+// whatever their day) holds nothing dated after d: then they are the facts
+// as of d too.
+func factsBy(fs *factSet, d Day) bool {
+	if fs == nil || fs.stateLast == nil {
+		return false
+	}
+	for i := range fs.customers {
+		f := &fs.customers[i]
+		if max(f.lastFactDay(), fs.stateLast[f.Customer.ID]) > d {
+			return false
+		}
+	}
+	return true
 }
 
 // dropListRows removes the list rows of the customers in ids and takes

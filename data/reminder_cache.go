@@ -370,7 +370,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		if len(ids) == 0 {
-			return s.syncLists(ctx, tx, set, nil, false)
+			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
 		if err := deleteDerived(ctx, tx, ids); err != nil {
 			return err
@@ -405,15 +405,15 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
 	}
-	return s.syncLists(ctx, tx, set, ids, ids == nil)
+	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
 }
 
 // syncLists is refreshLists where the schema keeps the lists.
-func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
+func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, facts *factSet, all bool) error {
 	if !s.keepLists.Load() {
 		return nil
 	}
-	return s.refreshLists(ctx, tx, set, ids, all)
+	return s.refreshLists(ctx, tx, set, ids, facts, all)
 }
 
 // deleteDerived removes the rows of the customers in ids.
