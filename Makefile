@@ -36,7 +36,7 @@ vet:
 
 # Everything that runs without a display; -tags ci swaps Fyne's window for its test driver.
 unit:
-	$(GO) test -race -tags ci -count=1 ./...
+	$(GO) test -race -tags ci -count=1 -timeout 45m ./...
 
 test: deps fmt-check vet unit
 	$(GO) build -o $(BIN) .

@@ -199,9 +199,13 @@ func TestListPagesOfADemoShop(t *testing.T) {
 	slow := dvSlowTwin(t, s)
 	// Days with birthdays near the year's end, a past --date and days
 	// ahead are cut from the whole list; the store's day is kept.
-	for _, d := range []Day{end, NewDay(2026, 6, 1), NewDay(2025, 12, 30), NewDay(2026, 1, 2), end.AddDays(1), NewDay(2026, 12, 31)} {
-		lsSamePages(t, "demo", s, slow, d)
-		lsSamePages(t, "demo", s, s, d)
+	// Pages of one row only on the kept day: elsewhere every page is cut
+	// from the whole list, and a page a row costs the list once a row.
+	lsSamePages(t, "demo", s, slow, end)
+	lsSamePages(t, "demo", s, s, end)
+	for _, d := range []Day{NewDay(2026, 6, 1), NewDay(2025, 12, 30), NewDay(2026, 1, 2), end.AddDays(1), NewDay(2026, 12, 31)} {
+		lsSamePagesBy(t, "demo", s, slow, d, 7, 50)
+		lsSamePagesBy(t, "demo", s, s, d, 7, 50)
 	}
 	// A new template or shop name renders the kept lists again.
 	if err := s.SetTemplate(ctx, KindThankYou, "Thanks {{.FirstName}}, from {{.ShopName}}"); err != nil {
