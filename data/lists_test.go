@@ -250,3 +250,27 @@ func TestListPagesOfADemoShop(t *testing.T) {
 		}
 	}
 }
+
+// A window left open past midnight catches up without waiting for a write.
+func TestCatchUpKeepsANewDaysLists(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-01")
+	if _, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123"}); err != nil {
+		t.Fatal(err)
+	}
+	if !lsKept(t, s, rmDay("2026-06-01")) {
+		t.Fatal("the first day's lists are not kept")
+	}
+	next := rmDay("2026-06-02")
+	s.SetToday(next)
+	if lsKept(t, s, next) {
+		t.Fatal("the next day's lists were kept before anything happened")
+	}
+	if err := s.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !lsKept(t, s, next) {
+		t.Error("CatchUp did not keep the new day's lists")
+	}
+	lsSamePages(t, "caught up", s, dvSlowTwin(t, s), next)
+}

@@ -499,6 +499,13 @@ func (s *Store) waitWriter(ctx context.Context) (*sql.DB, error) {
 	}
 }
 
+// CatchUp brings the kept reminder rows and the day's lists up to today,
+// as the first write of a day does: a window left open past midnight calls
+// it so the new day reads as fast as the old one.
+func (s *Store) CatchUp(ctx context.Context) error {
+	return s.tx(ctx, func(*sql.Tx) error { return nil })
+}
+
 // tx runs fn in one write transaction on the writer connection.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	w, err := s.waitWriter(ctx)

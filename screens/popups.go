@@ -120,12 +120,21 @@ func (p *popups) loop(ctx context.Context) {
 func (p *popups) check() {
 	day := p.a.Today()
 	if !p.day.IsZero() && day != p.day {
-		// A new day on a PC left on overnight: every screen shows the new
-		// day's work, and the day's backup is made.
-		p.a.changed()
-		if p.a.store.Writable() == nil {
-			p.a.afterCheck()
-		}
+		// A new day on a PC left on overnight: the day's lists are kept,
+		// every screen shows the new day's work, and the day's backup is
+		// made.
+		s := p.a.store
+		background(p.a, func(ctx context.Context) (struct{}, error) {
+			if s.Writable() != nil {
+				return struct{}{}, nil
+			}
+			return struct{}{}, s.CatchUp(ctx)
+		}, func(struct{}, error) {
+			p.a.changed()
+			if s.Writable() == nil {
+				p.a.afterCheck()
+			}
+		})
 	}
 	p.day = day
 	background(p.a, func(ctx context.Context) ([]data.Reminder, error) {
