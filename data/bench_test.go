@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -337,6 +338,60 @@ func BenchmarkTodayPage(b *testing.B) {
 		b.ReportMetric(float64(len(p.Rows)), "rows")
 		compareRaw(b, func() error { return rawListPage(ctx, s, listToday, true) })
 	})
+}
+
+// BenchmarkDoneTodayPage is the first page of Done today with its counts:
+// the reminders done or skipped on the shop's last day.
+func BenchmarkDoneTodayPage(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var p ReminderPage
+		cpu := startCPU()
+		for b.Loop() {
+			var err error
+			if p, err = s.HandledPage(ctx, benchDay, 0, benchPage); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(p.Total), "reminders")
+		b.ReportMetric(float64(len(p.Rows)), "rows")
+		compareRaw(b, func() error { return rawDonePage(ctx, s, benchDay) })
+	})
+}
+
+// rawDonePage reads the counts and the first page's keys of Done today, and
+// the facts of the page's customers that their reminders are worked out
+// from, one hand-written statement per table.
+func rawDonePage(ctx context.Context, s *Store, d Day) error {
+	db := s.reader()
+	if _, err := rawRows(ctx, db, `SELECT kind, count(*) FROM reminder_states
+		WHERE changed_on = ? AND state IN ('done', 'skipped') GROUP BY kind`, d.String()); err != nil {
+		return err
+	}
+	ids, err := idList(ctx, db, `SELECT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped')
+		ORDER BY kind, customer_id, due DESC, key DESC LIMIT ?`, d.String(), benchPage)
+	if err != nil {
+		return err
+	}
+	list, _ := json.Marshal(ids)
+	in := " IN (SELECT value FROM json_each(?))"
+	for _, q := range []string{
+		"SELECT " + customerCols + " FROM customers WHERE id" + in,
+		"SELECT " + purchaseCols + " FROM purchases WHERE customer_id" + in,
+		"SELECT " + contactCols + " FROM contacts WHERE customer_id" + in,
+		"SELECT " + complaintCols + " FROM complaints WHERE customer_id" + in,
+		"SELECT " + promiseCols + " FROM promises WHERE customer_id" + in,
+		"SELECT " + occasionCols + " FROM occasions WHERE customer_id" + in,
+		"SELECT " + ledgerCols + " FROM ledger WHERE customer_id" + in,
+		"SELECT key, state, snoozed_until, reason, staff, changed_on FROM reminder_states WHERE customer_id" + in,
+	} {
+		if _, err := rawRows(ctx, db, q, string(list)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BenchmarkUpcomingPage is the first page of Upcoming with its counts.

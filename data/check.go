@@ -317,6 +317,11 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 			return nil, err
 		}
 		found = append(found, derived...)
+		lists, err := s.checkLists(ctx)
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, lists...)
 	}
 
 	sort.SliceStable(found, func(i, j int) bool {

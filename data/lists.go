@@ -182,6 +182,11 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 			return p, err
 		}
 	}
+	return s.cutPage(ctx, list, d, days, grouped, offset, limit)
+}
+
+// cutPage is listPage cut from the whole list, worked out for the page.
+func (s *Store) cutPage(ctx context.Context, list int, d Day, days int, grouped bool, offset, limit int) (ReminderPage, error) {
 	set, v, fs, err := s.dayFacts(ctx, d)
 	if err != nil {
 		return ReminderPage{}, err

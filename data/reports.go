@@ -158,29 +158,20 @@ func (s *Store) FollowUp(ctx context.Context, day Day) ([]FollowUpRow, Day, erro
 	return rep.ByKind, rep.Since, nil
 }
 
-// HandledOn lists the reminders done or skipped on day d. Only the customers
-// with a state changed that day are worked out, so it stays quick however
-// large the shop.
+// HandledOn lists the reminders done or skipped on day d, customer by
+// customer, the latest due first: HandledPage's rows in another order.
 func (s *Store) HandledOn(ctx context.Context, d Day) ([]Reminder, error) {
-	rows, err := s.reader().QueryContext(ctx, `SELECT DISTINCT customer_id FROM reminder_states
-		WHERE changed_on = ? AND state IN ('done', 'skipped') ORDER BY customer_id`, d.String())
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	var ids []ID
-	for rows.Next() {
-		var id ID
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	p, err := s.HandledPage(ctx, d, 0, -1)
+	if err != nil || len(p.Rows) == 0 {
 		return nil, err
 	}
-	return s.handledBy(ctx, d, ids)
+	slices.SortStableFunc(p.Rows, func(a, b Reminder) int {
+		if a.CustomerID != b.CustomerID {
+			return cmpID(a.CustomerID, b.CustomerID)
+		}
+		return -compareByDue(&a, &b)
+	})
+	return p.Rows, nil
 }
 
 // MonthActivity is the customer activity as it stood at the end of a month.

@@ -1209,23 +1209,6 @@ func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(
 	return rs, nil
 }
 
-// handledBy lists, customer by customer in the order of ids, the reminders
-// of CustomerReminders(id, d) that were done or skipped on d.
-func (s *Store) handledBy(ctx context.Context, d Day, ids []ID) ([]Reminder, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	byCustomer := func(a, b *Reminder) int {
-		if a.CustomerID != b.CustomerID {
-			return cmpID(a.CustomerID, b.CustomerID)
-		}
-		return -compareByDue(a, b)
-	}
-	return s.historyOf(ctx, d, d.AddDays(30), ids, byCustomer, func(r *Reminder) bool {
-		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
-	})
-}
-
 // ErrUnknownReminder means a key names no reminder the rules give.
 var ErrUnknownReminder = errors.New("no such reminder")
 

@@ -109,3 +109,69 @@ func remindersOf(rows []reminderRow) []string {
 	}
 	return out
 }
+
+// TestDoneTodayReadsPagesAsItScrolls: on a busy day the Done today tab reads
+// its counts and first page, and the rest as it scrolls, grouped by kind.
+func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	day := mustDay("2026-06-15")
+	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.GenerateDemo(ctx, data.DemoOptions{Customers: 600, Seed: 2, End: day}); err != nil {
+		t.Fatal(err)
+	}
+	todo, err := s.TodayList(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range todo[:min(len(todo), 2*pageSize)] {
+		if i%3 == 0 {
+			err = s.SkipReminder(ctx, r.Key, "spoke at the till", "Sam")
+		} else {
+			_, err = s.CompleteReminder(ctx, r.Key, data.Contact{Channel: data.ChannelPhone, Staff: "Sam"})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	handled, err := s.HandledOn(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(handled) < 2*pageSize {
+		t.Fatalf("only %d reminders done today: too few to page", len(handled))
+	}
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetBool("shift.chosen", true)
+	fa.Preferences().SetBool("firstrun.done", true)
+	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "today",
+		Clock: &fakeClock{now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
+	t.Cleanup(func() { a.win.Close() })
+	a.win.Resize(fyne.NewSize(1280, 800))
+	td := a.screens["today"].(*todayScreen)
+	if !strings.Contains(td.tabs.Items[2].Text, strconv.Itoa(len(handled))) {
+		t.Errorf("tab %q for %d reminders done", td.tabs.Items[2].Text, len(handled))
+	}
+	rank := func(r data.Reminder) int { return slices.Index(data.Kinds, r.Kind) }
+	byKind := slices.Clone(handled)
+	slices.SortStableFunc(byKind, func(a, b data.Reminder) int { return rank(a) - rank(b) })
+	var want []string
+	for _, r := range byKind {
+		want = append(want, r.Key+" "+r.Message)
+	}
+	got := remindersOf(td.doneList.rows)
+	if len(got) != len(want) || slices.Index(got, "(pending)") != pageSize || !slices.Equal(got[:pageSize], want[:pageSize]) {
+		t.Fatalf("%d done rows (first pending at %d), want %d with the first %d read", len(got), slices.Index(got, "(pending)"), len(want), pageSize)
+	}
+	td.tabs.SelectIndex(2)
+	td.doneList.list.ScrollToBottom()
+	a.win.Canvas().Capture()
+	td.doneList.more(len(td.doneList.rows) - 1)
+	if got := remindersOf(td.doneList.rows); !slices.Equal(got, want) {
+		t.Fatalf("after scrolling the done rows differ from Done today:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
+	}
+}

@@ -48,8 +48,7 @@ func (t *todayScreen) content() fyne.CanvasObject { return t.obj }
 func (t *todayScreen) focus() { t.a.win.Canvas().Focus(t.due.list) }
 
 type todayData struct {
-	upcoming data.ReminderPage
-	done     []data.Reminder
+	upcoming, done data.ReminderPage
 }
 
 func (t *todayScreen) reload() {
@@ -90,13 +89,16 @@ func (t *todayScreen) loadTabs(day data.Day) {
 	read := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 		return t.a.store.UpcomingPage(ctx, day, 7, offset, limit)
 	}
+	readDone := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+		return t.a.store.HandledPage(ctx, day, offset, limit)
+	}
 	background(t.a, func(ctx context.Context) (todayData, error) {
 		var d todayData
 		var err error
 		if d.upcoming, err = read(ctx, 0, pageSize); err != nil {
 			return d, err
 		}
-		d.done, err = t.a.store.HandledOn(ctx, day)
+		d.done, err = readDone(ctx, 0, pageSize)
 		return d, err
 	}, func(d todayData, err error) {
 		if err != nil {
@@ -104,9 +106,9 @@ func (t *todayScreen) loadTabs(day data.Day) {
 			return
 		}
 		t.upcoming.setPaged(groupByDay(d.upcoming), d.upcoming, read)
-		t.doneList.set(groupByKind(d.done))
+		t.doneList.setPaged(groupByKindPage(d.done), d.done, readDone)
 		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%d)"), d.upcoming.Total)
-		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), len(d.done))
+		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), d.done.Total)
 		t.tabs.Refresh()
 	})
 }
@@ -158,6 +160,18 @@ func groupByKind(rs []data.Reminder) []reminderRow {
 		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
 		for i := range list {
 			rows = append(rows, reminderRow{reminder: &list[i]})
+		}
+	}
+	return rows
+}
+
+// groupByKindPage is groupByKind for a paged list whose groups are kinds.
+func groupByKindPage(p data.ReminderPage) []reminderRow {
+	var rows []reminderRow
+	for _, g := range p.Groups {
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(g.Kind), kindPlural(g.Kind), g.Count)})
+		for range g.Count {
+			rows = append(rows, reminderRow{pending: true})
 		}
 	}
 	return rows

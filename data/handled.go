@@ -1,0 +1,118 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+)
+
+// handledKindOrder ranks kinds as Kinds lists them, for SQL's instr().
+var handledKindOrder = "," + strings.Join(func() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = string(k)
+	}
+	return out
+}(), ",") + ","
+
+// HandledPage is HandledOn(d) as the Today screen's Done tab shows it:
+// grouped by kind in the order of Kinds (Groups), each group by customer
+// and latest due first; from offset on, at most limit reminders (all of
+// them when limit < 0), with the counts of the whole list. The counts and
+// the page's keys come from the reminder states in one statement; only the
+// page's customers are worked out, so a busy day's thousand reminders cost
+// no more than a page of them.
+func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+	if limit < 0 {
+		limit = -1
+	}
+	p := ReminderPage{Offset: offset, Counts: map[Kind]int{}}
+	type handled struct {
+		text     string
+		key      ReminderKey
+		customer ID
+		state    reminderState
+		name     string
+	}
+	var page []handled
+	rows, err := s.reader().QueryContext(ctx, `WITH h AS (
+			SELECT key, kind, customer_id, due, state, reason, staff FROM reminder_states
+			WHERE changed_on = ?1 AND state IN ('done', 'skipped'))
+		SELECT 0, kind, count(*), '', 0, '', '', '', '' FROM h GROUP BY kind
+		UNION ALL
+		SELECT 1, kind, 0, key, customer_id, state, reason, staff, name FROM (
+			SELECT h.*, COALESCE(c.name, '') AS name FROM h LEFT JOIN customers c ON c.id = h.customer_id
+			ORDER BY instr(?2, ',' || h.kind || ','), h.customer_id, h.due DESC, h.key DESC LIMIT ?3 OFFSET ?4)`,
+		d.String(), handledKindOrder, limit, max(offset, 0))
+	if err != nil {
+		return p, s.explain(err)
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var part, n int
+		var customer ID
+		var kind, key, state, reason, staff, name string
+		if err := r.Scan(&part, &kind, &n, &key, &customer, &state, &reason, &staff, &name); err != nil {
+			return err
+		}
+		if part == 0 {
+			p.Counts[Kind(kind)] = n
+			p.Total += n
+			return nil
+		}
+		k, err := ParseReminderKey(key)
+		if err != nil {
+			return err
+		}
+		page = append(page, handled{key, k, customer, reminderState{State: State(state), Reason: reason, Staff: staff, ChangedOn: d}, name})
+		return nil
+	})
+	if err != nil {
+		return p, s.explain(err)
+	}
+	for _, k := range Kinds {
+		if n := p.Counts[k]; n > 0 {
+			p.Groups = append(p.Groups, ReminderGroup{Kind: k, Count: n})
+		}
+	}
+	if len(page) == 0 {
+		return p, nil
+	}
+	// Reminders may be handled ahead of their day: work the customers out
+	// as far as the latest of the page's.
+	dueBy := d.AddDays(30)
+	var ids []ID
+	for _, h := range page {
+		dueBy = max(dueBy, h.key.Due)
+		ids = append(ids, h.customer)
+	}
+	slices.SortFunc(ids, cmpID)
+	ids = slices.Compact(ids)
+	worked, err := s.historyOf(ctx, d, dueBy, ids, compareByDue, func(r *Reminder) bool {
+		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
+	})
+	if err != nil {
+		return p, err
+	}
+	byKey := make(map[string]*Reminder, len(worked))
+	for i := range worked {
+		byKey[worked[i].Key] = &worked[i]
+	}
+	for _, h := range page {
+		// States moved by a merge keep the key of the customer merged away;
+		// the reminder they apply to carries the key of the one kept.
+		own := h.key
+		own.CustomerID = h.customer
+		if r := byKey[own.String()]; r != nil {
+			p.Rows = append(p.Rows, *r)
+			delete(byKey, own.String())
+			continue
+		}
+		// A key the rules cannot make again: it was still done that day,
+		// so it is listed as its state tells it.
+		p.Rows = append(p.Rows, Reminder{Key: h.text, Kind: h.key.Kind, CustomerID: h.customer,
+			CustomerName: h.name, Subject: h.key.Subject, Due: h.key.Due, ShownFrom: h.key.Due,
+			State: h.state.State, DoneOn: d, Staff: h.state.Staff, Reason: h.state.Reason})
+	}
+	return p, nil
+}

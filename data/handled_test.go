@@ -1,0 +1,184 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// hdWant is Done today worked out customer by customer, as the customer
+// page lists it, in the Done tab's order: by kind as Kinds lists them, then
+// by customer, the latest due first.
+func hdWant(t *testing.T, s *Store, d Day) []Reminder {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := idList(ctx, s.reader(), "SELECT DISTINCT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped') ORDER BY customer_id", d.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Reminder
+	for _, id := range ids {
+		rs, err := s.CustomerReminders(ctx, id, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d {
+				want = append(want, r)
+			}
+		}
+	}
+	rank := func(k Kind) int { return slices.Index(Kinds, k) }
+	slices.SortStableFunc(want, func(a, b Reminder) int {
+		if a.Kind != b.Kind {
+			return rank(a.Kind) - rank(b.Kind)
+		}
+		if a.CustomerID != b.CustomerID {
+			return cmpID(a.CustomerID, b.CustomerID)
+		}
+		return -compareByDue(&a, &b)
+	})
+	return want
+}
+
+func TestHandledPagesPutEndToEndAreDoneToday(t *testing.T) {
+	s, _ := demoStore(t, DemoOptions{Customers: 500, Seed: 3, End: demoEnd})
+	ctx := context.Background()
+	for _, d := range []Day{demoEnd, demoEnd.AddDays(-1), demoEnd.AddDays(-6)} {
+		want := hdWant(t, s, d)
+		if len(want) < 3 {
+			t.Fatalf("%s: only %d reminders handled in the demo; the test needs more", d, len(want))
+		}
+		for _, per := range []int{1, 2, 7, 500} {
+			first, all, err := lsPages(func(offset, limit int) (ReminderPage, error) {
+				return s.HandledPage(ctx, d, offset, limit)
+			}, per)
+			if err != nil {
+				t.Fatalf("%s, %d a page: %v", d, per, err)
+			}
+			if !reflect.DeepEqual(all, want) {
+				t.Fatalf("%s, %d a page:\n%s\nwant\n%s", d, per, dvBrief(all), dvBrief(want))
+			}
+			counts := map[Kind]int{}
+			for _, r := range want {
+				counts[r.Kind]++
+			}
+			var groups []ReminderGroup
+			for _, k := range Kinds {
+				if counts[k] > 0 {
+					groups = append(groups, ReminderGroup{Kind: k, Count: counts[k]})
+				}
+			}
+			if first.Total != len(want) || !reflect.DeepEqual(first.Counts, counts) || !reflect.DeepEqual(first.Groups, groups) {
+				t.Fatalf("%s: counts %d %v %v, want %d %v %v", d, first.Total, first.Counts, first.Groups, len(want), counts, groups)
+			}
+		}
+		whole, err := s.HandledOn(ctx, d)
+		if err != nil || len(whole) != len(want) {
+			t.Fatalf("%s: HandledOn gives %d reminders (%v), the pages %d", d, len(whole), err, len(want))
+		}
+	}
+	// Past the end of the list, a page is empty but still counts.
+	p, err := s.HandledPage(ctx, demoEnd, 10000, 50)
+	if err != nil || len(p.Rows) != 0 || p.Total == 0 {
+		t.Errorf("a page past the end: %d rows of %d, %v", len(p.Rows), p.Total, err)
+	}
+}
+
+func TestDoneTodayKeepsRemindersHandledEarlyOrMergedAway(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-01")
+	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Birthday: YearlyDate{Month: 8, Day: 20}})
+	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy"})
+	if _, err := s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 4000}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetToday(mustParse(t, "2026-06-02"))
+	// Ann's birthday message is written eighty days ahead, from the calendar.
+	marks, err := s.DueOn(ctx, mustParse(t, "2026-08-20"), mustParse(t, "2026-08-20"))
+	if err != nil || len(marks[mustParse(t, "2026-08-20")]) != 1 {
+		t.Fatalf("birthday on the calendar: %v, %v", marks, err)
+	}
+	early := marks[mustParse(t, "2026-08-20")][0]
+	if _, err := s.CompleteReminder(ctx, early.Key, Contact{Channel: ChannelEmail, Staff: "Sam"}); err != nil {
+		t.Fatal(err)
+	}
+	today, err := s.TodayList(ctx, s.Today())
+	if err != nil || len(today) != 1 {
+		t.Fatalf("today: %d, %v", len(today), err)
+	}
+	if err := s.SkipReminder(ctx, today[0].Key, "spoke at the till", "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	// Bob turns out to be Ann under another name.
+	if err := s.MergeCustomers(ctx, ann, bob, "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.HandledPage(ctx, s.Today(), 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 2 || len(p.Rows) != 2 {
+		t.Fatalf("Done today: %d of %d: %s", len(p.Rows), p.Total, dvBrief(p.Rows))
+	}
+	for _, r := range p.Rows {
+		if r.CustomerID != ann || r.CustomerName != "Ann Lee" || r.DoneOn != s.Today() || r.Why == "" {
+			t.Errorf("handled row %+v: want Ann's, done today, with its words", r)
+		}
+	}
+	if p.Rows[0].Kind != KindThankYou || p.Rows[0].State != StateSkipped || p.Rows[1].Kind != KindBirthday || p.Rows[1].State != StateDone {
+		t.Errorf("Done today in the wrong order or states: %s", dvBrief(p.Rows))
+	}
+}
+
+// TestCheckComparesTheKeptLists: `check` finds a kept Today or Upcoming row
+// or count that the facts do not give, and nothing on a sound shop.
+func TestCheckComparesTheKeptLists(t *testing.T) {
+	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
+	ctx := context.Background()
+	if err := s.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var kept int
+	if err := s.reader().QueryRow("SELECT count(*) FROM reminder_lists WHERE list = 0").Scan(&kept); err != nil || kept < 5 {
+		t.Fatalf("%d rows kept for Today (%v): the test needs some", kept, err)
+	}
+	problems, err := s.Check(ctx)
+	if err != nil || len(problems) != 0 {
+		t.Fatalf("a sound shop: %v, %v", problems, err)
+	}
+	// A row lost from Today, a count of Upcoming changed by hand.
+	var lost ID
+	if err := s.w.QueryRow("SELECT customer_id FROM reminder_lists WHERE list = 0 ORDER BY key LIMIT 1").Scan(&lost); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec("DELETE FROM reminder_lists WHERE rowid = (SELECT rowid FROM reminder_lists WHERE list = 0 ORDER BY key LIMIT 1)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec("UPDATE reminder_list_counts SET n = n + 1 WHERE rowid = (SELECT min(rowid) FROM reminder_list_counts WHERE list = 1)"); err != nil {
+		t.Fatal(err)
+	}
+	problems, err = s.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text []string
+	for _, p := range problems {
+		text = append(text, p.What)
+	}
+	want := []string{
+		fmt.Sprintf("customer %d: the Today list kept for %s does not match the facts", lost, demoEnd),
+		fmt.Sprintf("the counts of the Upcoming list kept for %s do not match its reminders", demoEnd),
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(text, func(s string) bool { return strings.HasPrefix(s, w) }) {
+			t.Errorf("check gave %q, want a problem starting %q", text, w)
+		}
+	}
+	if len(problems) != len(want) {
+		t.Errorf("check gave %d problems, want %d: %q", len(problems), len(want), text)
+	}
+}
