@@ -65,6 +65,26 @@ func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
 	if r := td.due.selected; r == nil || td.due.rows[td.due.at].reminder != r {
 		t.Fatalf("after moving down past the first page: selected %v at row %d", r, td.due.at)
 	}
+	// Page Down moves a screenful; End reaches the last reminder, read with
+	// its page; Home goes back to the first.
+	was := td.due.at
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
+	if step := td.due.at - was; step < 5 || step > 20 {
+		t.Errorf("Page Down moved %d rows in an 800-pixel window", step)
+	}
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	if last := len(td.due.rows) - 1; td.due.at != last || td.due.selected == nil || td.due.rows[last].reminder != td.due.selected {
+		t.Fatalf("End: at row %d of %d, selected %v", td.due.at, len(td.due.rows), td.due.selected)
+	}
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
+	if td.due.at != 1 || td.due.selected == nil || td.due.selected.Key != td.loaded[0].Key {
+		t.Fatalf("Home: at row %d, selected %v", td.due.at, td.due.selected)
+	}
+	// The heading was passed over: the next arrow goes on from the first reminder.
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if td.due.at != 2 {
+		t.Fatalf("Down after Home: at row %d, want 2", td.due.at)
+	}
 	// Scrolling to the end reads what is in between.
 	td.due.list.ScrollToBottom()
 	td.due.list.Refresh()

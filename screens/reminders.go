@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -131,6 +133,7 @@ func newReminderPane(a *App, empty string) *reminderPane {
 				next = i - 1
 			}
 			if next < len(p.rows) {
+				p.list.moveFocus(next)
 				p.list.Select(next)
 			}
 			return
@@ -852,8 +855,8 @@ func newKeyList(length func() int, create func() fyne.CanvasObject, update func(
 	return l
 }
 
-// TypedKey adds Enter to the list's own arrow keys; moving the keyboard
-// focus also selects, so the detail follows the arrows.
+// TypedKey adds Enter, Page Up and Down, Home and End to the list's own
+// arrow keys; moving the keyboard focus also selects, so the detail follows.
 func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
@@ -862,10 +865,66 @@ func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
 		}
 		return
 	}
+	n := l.Length()
+	to := -1
+	switch ev.Name {
+	case fyne.KeyPageDown:
+		to = min(l.at()+l.visibleRows(), n-1)
+	case fyne.KeyPageUp:
+		to = max(l.at()-l.visibleRows(), 0)
+	case fyne.KeyHome:
+		to = 0
+	case fyne.KeyEnd:
+		to = n - 1
+	}
+	if to >= 0 && n > 0 && l.moveFocus(to) {
+		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+		return
+	}
 	l.List.TypedKey(ev)
 	if ev.Name == fyne.KeyUp || ev.Name == fyne.KeyDown {
 		l.List.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
 	}
+}
+
+// focusField is the List's keyboard position, which it keeps to itself and
+// moves one row per arrow key: a long list's Home or End would otherwise
+// take thousands of steps.
+func (l *keyList) focusField() reflect.Value {
+	f := reflect.ValueOf(&l.List).Elem().FieldByName("currentFocus")
+	if !f.IsValid() || !f.CanInt() {
+		return reflect.Value{}
+	}
+	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+}
+
+// at is the row with the keyboard focus.
+func (l *keyList) at() int {
+	if f := l.focusField(); f.IsValid() {
+		return int(f.Int())
+	}
+	return 0
+}
+
+// moveFocus puts the keyboard focus on row to and scrolls it into sight.
+func (l *keyList) moveFocus(to int) bool {
+	f := l.focusField()
+	if !f.IsValid() {
+		return false
+	}
+	from := int(f.Int())
+	f.SetInt(int64(to))
+	l.RefreshItem(from)
+	l.ScrollTo(to)
+	l.RefreshItem(to)
+	return true
+}
+
+// visibleRows is how many rows a page of the list holds, less one so that
+// a row stays in sight across Page Down.
+func (l *keyList) visibleRows() int {
+	row := l.CreateItem().MinSize().Height + theme.Padding()
+	return max(1, int(l.Size().Height/row)-1)
 }
 
 // TypedRune sends letters to the screen's shortcuts.
