@@ -202,12 +202,13 @@ func (ix *customerIndex) find(t string, limit int) []ID {
 		ix.grams = newGramIndex(entries)
 	}
 	// Every match holds each gram of t in its name or email, or each gram
-	// of the digits in its phone: walking the shortest list of each, in
-	// order, meets every match, and holds throws out what only shares grams.
-	text := ix.grams.text.rarest(t, textBucket)
-	phone := postingIter{}
+	// of the digits in its phone: walking the entries in the lists of all
+	// of t's grams or all of the digits', in order, meets every match, and
+	// holds throws out those that only hold the grams.
+	text := ix.grams.text.walk(t, textBucket)
+	phone := gramWalk{}
 	if digits != "" {
-		phone = ix.grams.phone.rarest(digits, phoneBucket)
+		phone = ix.grams.phone.walk(digits, phoneBucket)
 	}
 	a, aok := text.next()
 	b, bok := phone.next()
@@ -379,22 +380,58 @@ func uvarintLen(v uint32) int {
 	return n
 }
 
-// rarest is the shortest of the lists of s's grams.
-func (p *postings) rarest(s string, bucket func(string) int) postingIter {
-	best := -1
+// walk gives the entries in the shortest list of s's grams that its other
+// lists hold too, leaving out those too long to be worth reading: a list
+// read costs a byte or two an entry, where a candidate costs a comparison
+// of three strings.
+func (p *postings) walk(s string, bucket func(string) int) gramWalk {
+	var buckets []int
 	for k := 0; k+gramLen <= len(s); k++ {
 		b := bucket(s[k : k+gramLen])
 		if b < 0 {
-			return postingIter{} // held by no entry
+			return gramWalk{} // held by no entry
 		}
-		if best < 0 || p.start[b+1]-p.start[b] < p.start[best+1]-p.start[best] {
-			best = b
+		buckets = append(buckets, b)
+	}
+	if len(buckets) == 0 {
+		return gramWalk{}
+	}
+	slices.Sort(buckets)
+	buckets = slices.Compact(buckets) // a gram typed twice has one list
+	size := func(b int) uint32 { return p.start[b+1] - p.start[b] }
+	slices.SortFunc(buckets, func(a, b int) int { return cmp.Compare(size(a), size(b)) })
+	list := func(b int) postingIter { return postingIter{data: p.data[p.start[b]:p.start[b+1]]} }
+	w := gramWalk{lead: list(buckets[0])}
+	for _, b := range buckets[1:] {
+		if size(b) > 8*size(buckets[0]) {
+			break
 		}
+		w.also = append(w.also, list(b))
 	}
-	if best < 0 {
-		return postingIter{}
+	return w
+}
+
+// gramWalk walks the lead list, giving the entries that every list in also
+// holds, in order.
+type gramWalk struct {
+	lead postingIter
+	also []postingIter
+}
+
+func (w *gramWalk) next() (int, bool) {
+next:
+	for {
+		i, ok := w.lead.next()
+		if !ok {
+			return 0, false
+		}
+		for k := range w.also {
+			if !w.also[k].seek(i) {
+				continue next
+			}
+		}
+		return i, true
 	}
-	return postingIter{data: p.data[p.start[best]:p.start[best+1]]}
 }
 
 // size is the memory the lists take, in bytes.
@@ -419,4 +456,14 @@ func (it *postingIter) next() (int, bool) {
 		it.at += uint32(d)
 	}
 	return int(it.at - 1), true
+}
+
+// seek moves on to entry i, or past it, and says whether the list holds i.
+func (it *postingIter) seek(i int) bool {
+	for int(it.at)-1 < i {
+		if _, ok := it.next(); !ok {
+			return false
+		}
+	}
+	return int(it.at)-1 == i
 }
