@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -96,23 +97,29 @@ func (s *Store) searchIDs(ctx context.Context, t string, limit int) ([]ID, error
 // on its own, twice as long in a large shop. Read after the generation: the
 // entries are at least that new.
 func (s *Store) readSearchEntries(ctx context.Context, capacity int) ([]searchEntry, error) {
-	rows, err := s.reader().QueryContext(ctx, "SELECT id, name_fold, email_norm, phone_digits, typeof(name_fold) = 'blob' FROM customers")
+	rows, err := s.reader().QueryContext(ctx, "SELECT id, name_fold, email_norm, phone_digits FROM customers")
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	// SQLite puts blobs after every text, whatever their bytes.
+	// SQLite puts blobs after every text, whatever their bytes. The column
+	// is text, and the only other value it can hold is a blob.
 	entries, blobs := make([]searchEntry, 0, capacity), []searchEntry(nil)
 	for rows.Next() {
 		var e searchEntry
-		var blob bool
-		if err := rows.Scan(&e.id, &e.name, &e.email, &e.phone, &blob); err != nil {
+		var name any
+		if err := rows.Scan(&e.id, &name, &e.email, &e.phone); err != nil {
 			return nil, s.explain(err)
 		}
-		if blob {
-			blobs = append(blobs, e)
-		} else {
+		switch v := name.(type) {
+		case string:
+			e.name = v
 			entries = append(entries, e)
+		case []byte:
+			e.name = string(v)
+			blobs = append(blobs, e)
+		default:
+			return nil, fmt.Errorf("customer %d has a name_fold of %T, which a search cannot sort", e.id, v)
 		}
 	}
 	if err := rows.Err(); err != nil {
