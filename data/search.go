@@ -33,8 +33,8 @@ type customerIndex struct {
 	// entry is scanned.
 	sorted bool
 	// grams is made at the first search that needs it after a reload, not
-	// at the reload: a shop that is only browsed by name prefix never pays
-	// for it.
+	// at the reload: texts shorter than a gram, and those whose name
+	// prefixes fill the list, do without it.
 	grams *gramIndex
 }
 
