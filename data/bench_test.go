@@ -9,12 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Benchmarks at shop size: `make bench` runs them on demo shops of 5,000 and
@@ -216,7 +218,8 @@ func rawRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, error
 }
 
 // benchSearches are keystrokes as a cashier types them: a prefix and a
-// fragment from the middle of a name, a phone number and an email.
+// fragment from the middle of a name, a phone number and an email, and a
+// longer fragment that few customers hold.
 func benchSearches(b *testing.B, s *Store) map[string]string {
 	b.Helper()
 	var name, phone, email string
@@ -226,6 +229,13 @@ func benchSearches(b *testing.B, s *Store) map[string]string {
 		b.Fatal(err)
 	}
 	last := name[strings.LastIndex(name, " ")+1:]
+	// The letters of the email's name part after the first: few customers
+	// hold them, and no name starts with them. Digits would also search the
+	// phones.
+	rare := email[1:strings.Index(email, "@")]
+	if i := strings.IndexAny(rare, "0123456789"); i >= 0 {
+		rare = rare[:i]
+	}
 	return map[string]string{
 		"name-prefix":     name[:3],
 		"name-substring":  last[1:4],
@@ -233,6 +243,7 @@ func benchSearches(b *testing.B, s *Store) map[string]string {
 		"phone-substring": phone[len(phone)-5 : len(phone)-1],
 		"email-prefix":    email[:4],
 		"email-substring": email[strings.Index(email, "@") : strings.Index(email, "@")+5],
+		"rare-fragment":   rare,
 	}
 }
 
@@ -242,9 +253,14 @@ func BenchmarkSearch(b *testing.B) {
 	perSize(b, func(b *testing.B, n int) {
 		s := benchShop(b, n)
 		ctx := context.Background()
-		for _, what := range []string{"name-prefix", "name-substring", "phone-prefix", "phone-substring", "email-prefix", "email-substring"} {
+		for _, what := range []string{"name-prefix", "name-substring", "phone-prefix", "phone-substring", "email-prefix", "email-substring", "rare-fragment"} {
 			text := benchSearches(b, s)[what]
 			b.Run(what, func(b *testing.B) {
+				// The names and grams are in memory: they are read at the
+				// first keystroke after a change (BenchmarkSearchAfterEdit).
+				if _, err := s.SearchCustomers(ctx, text, 200); err != nil {
+					b.Fatal(err)
+				}
 				var found int
 				cpu := startCPU()
 				for b.Loop() {
@@ -257,9 +273,83 @@ func BenchmarkSearch(b *testing.B) {
 				cpu.report(b)
 				b.ReportMetric(float64(found), "found")
 				compareRaw(b, func() error { _, err := rawSearch(ctx, s.reader(), text, 200); return err })
+				// The search alone, without reading the customers found:
+				// that part grows with how many are found.
+				t := strings.ToLower(strings.TrimSpace(text))
+				start := time.Now()
+				for range b.N {
+					if _, err := s.searchIDs(ctx, t, 200); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(time.Since(start))/float64(b.N)/1e6, "ids-ms/op")
 			})
 		}
 	})
+}
+
+// BenchmarkSearchAfterEdit is the first keystroke after a customer's name,
+// email or phone changed: the names are read again and, for a fragment, the
+// grams listed again.
+func BenchmarkSearchAfterEdit(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchCopy(b, n)
+		ctx := context.Background()
+		text := benchSearches(b, s)["name-substring"]
+		for range b.N {
+			b.StopTimer()
+			// What the triggers do on every change to those columns.
+			if _, err := s.w.Exec("UPDATE customer_search SET generation = generation + 1"); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.SearchCustomers(ctx, text, 200); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSearchIndex is the making of the gram lists alone, from the
+// names in memory, and reports the memory they hold (index-MB, measured as
+// the heap grows, and the lists' own count, lists-MB) next to the names
+// (names-MB).
+func BenchmarkSearchIndex(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		if _, err := s.SearchCustomers(ctx, "zzzz", 1); err != nil {
+			b.Fatal(err)
+		}
+		ix := &s.search
+		ix.mu.Lock()
+		defer ix.mu.Unlock()
+		names := 0
+		for _, e := range ix.entries {
+			names += int(unsafe.Sizeof(e)) + len(e.name) + len(e.email) + len(e.phone)
+		}
+		var g *gramIndex
+		for b.Loop() {
+			g = newGramIndex(ix.entries)
+		}
+		b.StopTimer()
+		g = nil
+		before := heapInUse()
+		g = newGramIndex(ix.entries)
+		after := heapInUse()
+		b.ReportMetric(float64(after-before)/1e6, "index-MB")
+		b.ReportMetric(float64(g.text.size()+g.phone.size())/1e6, "lists-MB")
+		b.ReportMetric(float64(names)/1e6, "names-MB")
+		runtime.KeepAlive(g)
+	})
+}
+
+// heapInUse is the memory the live values hold, after a collection.
+func heapInUse() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 // rawSearch is the search as one hand-written statement, read as raw bytes.

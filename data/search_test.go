@@ -1,9 +1,11 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,6 +105,412 @@ func TestSearchProperty(t *testing.T) {
 			}
 			if want := searchBySQL(t, s, text, limit); !reflect.DeepEqual(got, want) {
 				rt.Fatalf("search %q limit %d: got %v, want %v", text, limit, searchNames(got), searchNames(want))
+			}
+		}
+	})
+}
+
+// checkSearches compares the search with the statement for every text and
+// limit given.
+func checkSearches(t *testing.T, s *Store, texts []string, limits ...int) {
+	t.Helper()
+	ctx := context.Background()
+	for _, text := range texts {
+		for _, limit := range limits {
+			got, err := s.SearchCustomers(ctx, text, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := searchBySQL(t, s, text, limit); !reflect.DeepEqual(got, want) {
+				t.Errorf("search %q limit %d: got %v, want %v", text, limit, searchNames(got), searchNames(want))
+			}
+		}
+	}
+}
+
+func addCustomers(t *testing.T, s *Store, cs ...Customer) []ID {
+	t.Helper()
+	var ids []ID
+	for _, c := range cs {
+		id, err := s.AddCustomer(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func TestSearchNamePrefixRun(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	// Names around the run of "ann": just below it ("anm", "an"), in it
+	// (equal, longer, twice the same name), just above ("ano"), and others
+	// holding it elsewhere.
+	var cs []Customer
+	for _, n := range []string{"an", "anm zed", "ann", "Ann", "ann lee", "anna", "anna", "annz", "ano", "b ann", "joanne", "zz ann", "aaa", "zzz"} {
+		cs = append(cs, Customer{Name: n})
+	}
+	addCustomers(t, s, cs...)
+	texts := []string{"ann", "an", "a", "anna", "annz", "annzz", "ano", "aaa", "aa", "zzz", "zz", "z", "ann lee", "b", "anm zed", "0"}
+	checkSearches(t, s, texts, 1, 2, 3, 5, 6, 7, 50)
+	got, err := s.SearchCustomers(context.Background(), "ann", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ann", "Ann", "ann lee", "anna", "anna", "annz", "b ann", "joanne", "zz ann"}
+	if names := searchNames(got); !reflect.DeepEqual(names, want) {
+		t.Errorf("search ann: %v, want %v", names, want)
+	}
+}
+
+func TestSearchFragmentsDoNotSpanFields(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	addCustomers(t, s,
+		Customer{Name: "Abc", Email: "def@ghi.org", Phone: "0161 496 0000"},
+		Customer{Name: "Xyz", Email: "uvw@rst.org", Phone: "0113 496 0999"},
+	)
+	// The end of one column and the start of the next (with fewer than two
+	// digits: those would be looked for in the phones).
+	for _, text := range []string{"bcdef", "bc de", "orgxyz", "org0", "rg0", "c d", "z uvw", "0xyz", "0abc", "ndefg"} {
+		got, err := s.SearchCustomers(context.Background(), text, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 0 {
+			t.Errorf("search %q found %v", text, searchNames(got))
+		}
+	}
+	checkSearches(t, s, []string{"abc", "bc", "def@", "@ghi", "ghi.org", "org", "0161", "496", "4960", "0999", "1 4", "c", "de"}, 1, 10)
+}
+
+func TestSearchShortTextsAndDigits(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	addCustomers(t, s,
+		Customer{Name: "Al", Phone: "0161 496 0012", Email: "al12@example.org"},
+		Customer{Name: "Bo 12", Phone: "0113 496 0345"},
+		Customer{Name: "Cy", Phone: "+44 20 7946 0123", Email: "cy@b12.example"},
+		Customer{Name: "Di a12", Phone: "07700 900 456"},
+		Customer{Name: "Ed", Email: "ed@example.org"},
+		Customer{Name: "12 Fay"},
+		// In both lists of "0161496": found once.
+		Customer{Name: "Gus", Phone: "0161 496 0000", Email: "g0161496@example.org"},
+	)
+	texts := []string{
+		"a", "l", "1", "12", "a1", "a12", "l12", "0", "01", "012", "0123",
+		"00 9", "7700 9", "496", "496 0", "9460", "+44", "(0161)", "0161-496", "2 f", "12 f", "b1", "345", "4560", "0161496", "161 49", "g016",
+	}
+	checkSearches(t, s, texts, 1, 2, 50)
+}
+
+func TestSearchNonASCIINames(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	addCustomers(t, s,
+		Customer{Name: "Élodie Brun", Email: "élodie@exämple.fr"},
+		Customer{Name: "Zoë Ødegård"},
+		Customer{Name: "ÉLISE"},
+		Customer{Name: "王小明", Email: "wang@example.cn"},
+		Customer{Name: "İlker"},
+		Customer{Name: "Łukasz Żółć"},
+		Customer{Name: "eloise"},
+	)
+	texts := []string{"é", "élo", "ÉLO", "éli", "elo", "lod", "ë", "zoë", "ø", "ødeg", "gård", "ä", "exä", "xämp",
+		"王", "小明", "王小", "明", "i̇l", "İl", "ilk", "łuk", "żół", "ółć", "ć"}
+	checkSearches(t, s, texts, 1, 2, 50)
+}
+
+func TestSearchFollowsEdits(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-15")
+	ids := addCustomers(t, s,
+		Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
+		Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
+		Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
+		Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
+	)
+	texts := []string{"lee", "ann", "marsh", "quinn", "496 0001", "9999", "example", "xq@"}
+	checkSearches(t, s, texts, 2, 50) // the lists are made here...
+	edit := func(id ID, change func(*Customer)) {
+		t.Helper()
+		c, err := s.Customer(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(&c)
+		if err := s.UpdateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// ...and must follow each change after.
+	edit(ids[1], func(c *Customer) { c.Name = "Bob Quinn" })
+	checkSearches(t, s, texts, 2, 50)
+	edit(ids[2], func(c *Customer) { c.Phone = "0161 999 9999" })
+	checkSearches(t, s, texts, 2, 50)
+	edit(ids[3], func(c *Customer) { c.Email = "xq@example.net" })
+	checkSearches(t, s, texts, 2, 50)
+	if err := s.MergeCustomers(ctx, ids[0], ids[2], "test"); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, texts, 2, 50)
+	if err := s.ForgetCustomer(ctx, ids[3], "test"); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, texts, 2, 50)
+	addCustomers(t, s, Customer{Name: "Leela Quinn", Phone: "0161 496 0001"})
+	checkSearches(t, s, texts, 2, 50)
+	// Behind the store's back, through the triggers only.
+	if _, err := s.w.Exec("DELETE FROM customers WHERE name_fold = 'leela quinn'"); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, texts, 2, 50)
+	if _, err := s.w.Exec("UPDATE customers SET email_norm = 'quinn@x.org', phone_digits = '99990001' WHERE id = ?", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, texts, 2, 50)
+}
+
+func TestSearchNamesWrittenOutOfOrder(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	ids := addCustomers(t, s,
+		Customer{Name: "ann"}, Customer{Name: "anne"}, Customer{Name: "bob ann"}, Customer{Name: "carl"}, Customer{Name: "dora"},
+	)
+	texts := []string{"ann", "anne", "an", "carl", "car", "blob", "b", "la a", "dora"}
+	// Capitals in name_fold, written around the store: SQLite sorts them
+	// by their bytes while LIKE folds them, so the names starting with
+	// "ann" are no longer one run.
+	for _, q := range []struct {
+		id   ID
+		fold string
+	}{{ids[1], "ANNE"}, {ids[3], "Carla Ann"}} {
+		if _, err := s.w.Exec("UPDATE customers SET name_fold = ? WHERE id = ?", q.fold, q.id); err != nil {
+			t.Fatal(err)
+		}
+		checkSearches(t, s, texts, 1, 2, 50)
+	}
+	// And in an email.
+	if _, err := s.w.Exec("UPDATE customers SET email_norm = 'Dora.Ann@Example.ORG' WHERE id = ?", ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	checkSearches(t, s, append(texts, "dora.a", "@exa", "e.org", "a.ann"), 1, 2, 50)
+}
+
+func TestSearchNameInABlob(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-15")
+	ids := addCustomers(t, s, Customer{Name: "ann"}, Customer{Name: "anne"}, Customer{Name: "bob ann"}, Customer{Name: "carl"})
+	// A blob, written around the store: SQLite sorts it after every text.
+	// Its bytes are searched as they always were, where LIKE would not
+	// look into a blob.
+	if _, err := s.w.Exec("UPDATE customers SET name_fold = CAST('ann blob' AS BLOB) WHERE id = ?", ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"ann", "an", "blob", "b", "anne", "carl"} {
+		for _, limit := range []int{1, 2, 50} {
+			got, err := s.searchIDs(ctx, text, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := searchAsBefore(t, s, text, limit); !slices.Equal(got, want) {
+				t.Errorf("search %q limit %d: got %v, want %v", text, limit, got, want)
+			}
+		}
+	}
+	if got, _ := s.searchIDs(ctx, "ann", 10); !slices.Equal(got, []ID{ids[0], ids[1], ids[3], ids[2]}) {
+		t.Errorf("search ann: %v, want the blob after the other names", got)
+	}
+}
+
+// searchAsBefore is the search as it was when every keystroke read every
+// name in memory, in the order SQLite sorts them.
+func searchAsBefore(t *testing.T, s *Store, text string, limit int) []ID {
+	t.Helper()
+	rows, err := s.reader().Query("SELECT id, name_fold, email_norm, phone_digits FROM customers ORDER BY name_fold, id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	digits := PhoneDigits(text)
+	if len(digits) < 2 {
+		digits = ""
+	}
+	var first, rest []ID
+	for rows.Next() {
+		var e searchEntry
+		if err := rows.Scan(&e.id, &e.name, &e.email, &e.phone); err != nil {
+			t.Fatal(err)
+		}
+		name, email := lowerASCII(e.name), lowerASCII(e.email)
+		switch {
+		case strings.HasPrefix(name, text):
+			first = append(first, e.id)
+		case strings.Contains(name, text) || strings.Contains(email, text) || (digits != "" && strings.Contains(e.phone, digits)):
+			rest = append(rest, e.id)
+		}
+	}
+	return append(first, rest...)[:min(limit, len(first)+len(rest))]
+}
+
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func TestSearchSharedGramLists(t *testing.T) {
+	// Two grams in the same list: each search meets the other's customer
+	// and must leave it out.
+	seen := map[int]string{}
+	var a, b string
+	for g := 0; g < 26*26*26 && a == ""; g++ {
+		gram := string([]byte{'a' + byte(g/676), 'a' + byte(g/26%26), 'a' + byte(g%26)})
+		if other, ok := seen[textBucket(gram)]; ok {
+			a, b = other, gram
+		}
+		seen[textBucket(gram)] = gram
+	}
+	if a == "" {
+		t.Fatal("no two grams of letters share a list")
+	}
+	s := newTestStore(t, "2026-06-15")
+	addCustomers(t, s, Customer{Name: "x" + a}, Customer{Name: "y" + b}, Customer{Name: "z" + a + b})
+	for _, text := range []string{a, b} {
+		got, err := s.SearchCustomers(context.Background(), text, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"x" + a, "z" + a + b}; text == b {
+			want = []string{"y" + b, "z" + a + b}
+			if !reflect.DeepEqual(searchNames(got), want) {
+				t.Errorf("search %q: %v, want %v", text, searchNames(got), want)
+			}
+		} else if !reflect.DeepEqual(searchNames(got), want) {
+			t.Errorf("search %q: %v, want %v", text, searchNames(got), want)
+		}
+	}
+}
+
+// TestSearchFindProperty compares the search through the sorted names and
+// the gram lists with a reading of every entry, on many small made-up
+// shops: names, emails and phones of few letters, so that grams are shared
+// and fragments are found everywhere.
+func TestSearchFindProperty(t *testing.T) {
+	lyRapidChecks(t, 1000, 100)
+	rapid.Check(t, func(rt *rapid.T) {
+		letters := rapid.SampledFrom([]byte("abé01 .@-"))
+		field := func(name string, max int) string {
+			return string(rapid.SliceOfN(letters, 0, max).Draw(rt, name))
+		}
+		digits := rapid.SampledFrom([]byte("012"))
+		var entries []searchEntry
+		for i := range rapid.IntRange(0, 80).Draw(rt, "n") {
+			entries = append(entries, searchEntry{
+				id:    ID(i + 1),
+				name:  field("name", 7),
+				email: field("email", 7),
+				phone: string(rapid.SliceOfN(digits, 0, 7).Draw(rt, "phone")),
+			})
+		}
+		slices.SortFunc(entries, func(a, b searchEntry) int {
+			return cmp.Or(strings.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
+		})
+		ix := &customerIndex{entries: entries, sorted: true}
+		for range 10 {
+			var text string
+			if len(entries) > 0 && rapid.Bool().Draw(rt, "taken") {
+				// A piece of one entry, or of two side by side.
+				e := entries[rapid.IntRange(0, len(entries)-1).Draw(rt, "entry")]
+				all := e.name + e.email + e.phone
+				from := rapid.IntRange(0, len(all)).Draw(rt, "from")
+				text = all[from:rapid.IntRange(from, len(all)).Draw(rt, "to")]
+			} else {
+				text = field("text", 5)
+			}
+			if text == "" {
+				continue
+			}
+			limit := rapid.IntRange(1, 12).Draw(rt, "limit")
+			d := PhoneDigits(text)
+			if len(d) < 2 {
+				d = ""
+			}
+			if got, want := ix.find(text, limit), ix.scanAll(text, d, limit); !slices.Equal(got, want) {
+				rt.Fatalf("find %q limit %d: got %v, want %v", text, limit, got, want)
+			}
+		}
+	})
+}
+
+// TestSearchPropertyWithEdits searches a shop as it changes, through the
+// store and around it.
+func TestSearchPropertyWithEdits(t *testing.T) {
+	lyRapidChecks(t, 20, 4)
+	rapid.Check(t, func(rt *rapid.T) {
+		ctx := context.Background()
+		s, err := Open(ctx, t.TempDir()+"/s.db", Options{})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer s.Close()
+		word := rapid.StringOfN(rapid.SampledFrom([]rune("abAé ly1")), 1, 7, -1)
+		phone := rapid.SampledFrom([]string{"", "0161 496 0000", "0161 496 0101", "07700 900 123", "0113 496 0011"})
+		customer := func() Customer {
+			name := strings.TrimSpace(word.Draw(rt, "name"))
+			if name == "" {
+				name = "x"
+			}
+			c := Customer{Name: name, Phone: phone.Draw(rt, "phone")}
+			if rapid.Bool().Draw(rt, "email") {
+				c.Email = "p" + strings.ReplaceAll(word.Draw(rt, "email"), " ", "") + "@x.org"
+			}
+			return c
+		}
+		var ids []ID
+		for range rapid.IntRange(0, 8).Draw(rt, "n") {
+			id, err := s.AddCustomer(ctx, customer())
+			if err != nil {
+				rt.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for range 12 {
+			switch rapid.IntRange(0, 4).Draw(rt, "action") {
+			case 0:
+				id, err := s.AddCustomer(ctx, customer())
+				if err != nil {
+					rt.Fatal(err)
+				}
+				ids = append(ids, id)
+			case 1:
+				if len(ids) == 0 {
+					continue
+				}
+				c := customer()
+				c.ID = rapid.SampledFrom(ids).Draw(rt, "edited")
+				if err := s.UpdateCustomer(ctx, c); err != nil {
+					rt.Fatal(err)
+				}
+			case 2:
+				if len(ids) == 0 {
+					continue
+				}
+				i := rapid.IntRange(0, len(ids)-1).Draw(rt, "deleted")
+				if _, err := s.w.Exec("DELETE FROM customers WHERE id = ?", ids[i]); err != nil {
+					rt.Fatal(err)
+				}
+				ids = slices.Delete(ids, i, i+1)
+			default:
+				text := word.Draw(rt, "text")
+				limit := rapid.IntRange(1, 5).Draw(rt, "limit")
+				got, err := s.SearchCustomers(ctx, text, limit)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				if want := searchBySQL(t, s, text, limit); !reflect.DeepEqual(got, want) {
+					rt.Fatalf("search %q limit %d: got %v, want %v", text, limit, searchNames(got), searchNames(want))
+				}
 			}
 		}
 	})
