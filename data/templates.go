@@ -319,6 +319,7 @@ func (m messageTemplates) render(k Kind, f MessageFields) (msg string) {
 		}
 	}()
 	var b limitedBuffer
+	b.Grow(256) // most messages fit: cheaper than growing as the template writes
 	if err := t.Execute(&b, f); err != nil {
 		return "(template error: " + cleanTemplateError(err) + ")"
 	}

@@ -1,0 +1,263 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cpSeparate is what the customer page read before CustomerPage: one call
+// for each thing it shows.
+func cpSeparate(ctx context.Context, s *Store, id ID, d Day) (CustomerPage, error) {
+	var p CustomerPage
+	var err error
+	if p.Customer, err = s.Customer(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Purchases, err = s.Purchases(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Contacts, err = s.Contacts(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Complaints, err = s.Complaints(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Promises, err = s.Promises(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Occasions, err = s.Occasions(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Reminders, err = s.CustomerReminders(ctx, id, d); err != nil {
+		return p, err
+	}
+	if p.Ledger, err = s.Ledger(ctx, id); err != nil {
+		return p, err
+	}
+	p.Balance, err = s.Balance(ctx, id)
+	return p, err
+}
+
+// cpSame fails when CustomerPage and the separate calls disagree about
+// customer id on day d, and returns the page.
+func cpSame(t *testing.T, s *Store, id ID, d Day) CustomerPage {
+	t.Helper()
+	ctx := context.Background()
+	got, errGot := s.CustomerPage(ctx, id, d)
+	want, errWant := cpSeparate(ctx, s, id, d)
+	if errGot != nil || errWant != nil {
+		if errGot == nil || errWant == nil || errGot.Error() != errWant.Error() {
+			t.Fatalf("customer %d on %s: CustomerPage error %v, separate calls %v", id, d, errGot, errWant)
+		}
+		return got
+	}
+	if !reflect.DeepEqual(got, want) {
+		v, w := reflect.ValueOf(got), reflect.ValueOf(want)
+		for i := range v.NumField() {
+			if !reflect.DeepEqual(v.Field(i).Interface(), w.Field(i).Interface()) {
+				name := v.Type().Field(i).Name
+				if name == "Reminders" {
+					t.Fatalf("customer %d on %s: Reminders differ:\npage     %s\nseparate %s", id, d, dvBrief(got.Reminders), dvBrief(want.Reminders))
+				}
+				t.Fatalf("customer %d on %s: %s differ:\npage     %+v\nseparate %+v", id, d, name, v.Field(i).Interface(), w.Field(i).Interface())
+			}
+		}
+	}
+	return got
+}
+
+// cpFind is the first reminder of customer id on d of kind k.
+func cpFind(t *testing.T, s *Store, id ID, d Day, k Kind) Reminder {
+	t.Helper()
+	rs, err := s.CustomerReminders(context.Background(), id, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Kind == k && r.State == StateOpen {
+			return r
+		}
+	}
+	t.Fatalf("customer %d has no open %s reminder on %s", id, k, d)
+	return Reminder{}
+}
+
+func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
+	ctx := context.Background()
+	end := NewDay(2026, time.June, 15)
+	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
+		Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: 60, Seed: 3, End: end}); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.SetTemplate(ctx, KindThankYou, "Thank you for the {{.LastPurchase}}, {{.FirstName}}!"))
+
+	// Reminders handled, then the facts moved on: a promise kept, a
+	// complaint resolved, a thank-you whose sale was moved to someone else
+	// and one whose sale was voided, a stay-in-touch call made.
+	promiseID, err := s.AddPromise(ctx, Promise{CustomerID: 4, What: "order the green scarf", Due: end.AddDays(-1), MadeOn: end.AddDays(-5)})
+	must(err)
+	r := cpFind(t, s, 4, end, KindPromise)
+	_, err = s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelPhone, Staff: "Priya", Outcome: "ordered"})
+	must(err)
+	must(s.KeepPromise(ctx, promiseID, "Priya"))
+	promiseKey := r.Key
+
+	complaintID, err := s.AddComplaint(ctx, Complaint{CustomerID: 6, What: "zip broke", Received: end.AddDays(-4)})
+	must(err)
+	r = cpFind(t, s, 6, end, KindComplaintFollowup)
+	_, err = s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelPhone, Staff: "Priya"})
+	must(err)
+	must(s.ResolveComplaint(ctx, complaintID, "new zip", "Priya"))
+
+	// New customers: no earlier sale holds their thank-yous back.
+	s.SetToday(end.AddDays(-10))
+	mover, err := s.AddCustomer(ctx, Customer{Name: "Mo Mover"})
+	must(err)
+	voider, err := s.AddCustomer(ctx, Customer{Name: "Vi Voider"})
+	must(err)
+	moved, err := s.RecordSale(ctx, Sale{CustomerID: mover, Amount: 8900, Description: "tartan scarf", Staff: "Maggie"})
+	must(err)
+	voided, err := s.RecordSale(ctx, Sale{CustomerID: voider, Amount: 4100, Description: "gloves", Staff: "Maggie"})
+	must(err)
+	s.SetToday(end)
+	thanks := func(id ID, p ID) string {
+		rs, err := s.CustomerReminders(ctx, id, end)
+		must(err)
+		for _, r := range rs {
+			if r.Kind == KindThankYou && r.Subject == fmt.Sprintf("purchase:%d", p) {
+				_, err = s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelEmail, Staff: "Maggie"})
+				must(err)
+				return r.Key
+			}
+		}
+		t.Fatalf("no thank-you for purchase %d", p)
+		return ""
+	}
+	movedKey := thanks(mover, moved.Purchase.ID)
+	_, err = s.MovePurchase(ctx, moved.Purchase.ID, 10, "Maggie")
+	must(err)
+	voidedKey := thanks(voider, voided.Purchase.ID)
+	must(s.VoidPurchase(ctx, voided.Purchase.ID, "Maggie", "wrong customer"))
+
+	today, err := s.TodayList(ctx, end)
+	must(err)
+	touched := false
+	for _, r := range today {
+		if r.Kind == KindStayInTouch {
+			_, err = s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelPhone, Staff: "Priya"})
+			must(err)
+			touched = true
+			break
+		}
+	}
+	if !touched {
+		t.Fatal("no stay-in-touch reminder on Today")
+	}
+
+	// Reminders done, skipped and snoozed; then a customer holding some is
+	// merged into another, and one is forgotten.
+	today, err = s.TodayList(ctx, end)
+	must(err)
+	if len(today) < 8 {
+		t.Fatalf("only %d reminders on Today", len(today))
+	}
+	_, err = s.CompleteReminder(ctx, today[0].Key, Contact{Channel: ChannelPhone, Staff: "Priya"})
+	must(err)
+	must(s.SkipReminder(ctx, today[1].Key, "away", "Priya"))
+	must(s.SnoozeReminder(ctx, today[2].Key, end.AddDays(3), "Priya"))
+	drop := today[3].CustomerID
+	must(s.SkipReminder(ctx, today[3].Key, "merged", "Owner"))
+	for _, r := range today[4:] {
+		if r.CustomerID == drop {
+			must(s.SnoozeReminder(ctx, r.Key, end.AddDays(2), "Owner"))
+			break
+		}
+	}
+	keep := ID(2)
+	if drop == keep {
+		keep = 3
+	}
+	must(s.MergeCustomers(ctx, keep, drop, "Owner"))
+	forgot := ID(12)
+	if forgot == drop || forgot == keep {
+		forgot = 13
+	}
+	must(s.ForgetCustomer(ctx, forgot, "Owner"))
+
+	// Facts dated after today, and one customer asks not to be contacted.
+	s.SetToday(end.AddDays(5))
+	_, err = s.RecordSale(ctx, Sale{CustomerID: 14, Amount: 15000, Description: "wool coat", Staff: "Maggie"})
+	must(err)
+	_, err = s.LogContact(ctx, Contact{CustomerID: 15, Channel: ChannelEmail, Staff: "Priya"})
+	must(err)
+	_, err = s.AdjustPoints(ctx, 14, 40, "goodwill", "Owner")
+	must(err)
+	s.SetToday(end)
+	c, err := s.Customer(ctx, 16)
+	must(err)
+	c.DoNotContact = true
+	must(s.UpdateCustomer(ctx, c))
+
+	var maxID ID
+	must(s.reader().QueryRow("SELECT max(id) FROM customers").Scan(&maxID))
+	days := []Day{NewDay(2025, 11, 2), end.AddDays(-30), end.AddDays(-1), end, end.AddDays(1), end.AddDays(5),
+		end.AddDays(30), NewDay(2026, 12, 30), NewDay(2027, 7, 1)}
+	states := map[State]int{}
+	for id := ID(1); id <= maxID+1; id++ {
+		for _, d := range days {
+			p := cpSame(t, s, id, d)
+			for _, r := range p.Reminders {
+				states[r.State]++
+			}
+		}
+	}
+	for _, st := range []State{StateOpen, StateDone, StateSkipped, StateSnoozed, StateMissed} {
+		if states[st] == 0 {
+			t.Errorf("no page showed a %s reminder", st)
+		}
+	}
+
+	// The tests above looked at what they meant to.
+	has := func(id ID, key string, text string) {
+		t.Helper()
+		p, err := s.CustomerPage(ctx, id, end)
+		must(err)
+		for _, r := range p.Reminders {
+			if r.Key == key && r.State == StateDone && strings.Contains(r.Why+r.Message, text) {
+				return
+			}
+		}
+		t.Errorf("customer %d: no done %s mentioning %q:\n%s", id, key, text, dvBrief(p.Reminders))
+	}
+	has(4, promiseKey, "green scarf")
+	has(mover, movedKey, "tartan scarf")
+	has(voider, voidedKey, "gloves")
+	if p, err := s.CustomerPage(ctx, forgot, end); err != nil || !p.Customer.Forgotten || len(p.Reminders) != 0 || len(p.Purchases) == 0 {
+		t.Errorf("forgotten customer %d: %v, %d reminders, %d purchases", forgot, err, len(p.Reminders), len(p.Purchases))
+	}
+	if p, err := s.CustomerPage(ctx, keep, end); err != nil || !slices.ContainsFunc(p.Reminders, func(r Reminder) bool {
+		return r.State == StateSkipped && r.Reason == "merged"
+	}) {
+		t.Errorf("merged customer %d: %v, no reminder skipped before the merge:\n%s", keep, err, dvBrief(p.Reminders))
+	}
+	if _, err := s.CustomerPage(ctx, maxID+1, end); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a customer that is not there: %v", err)
+	}
+}
