@@ -111,26 +111,32 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	// bounds what is read.
 	today := s.Today()
 	upTo := max(today, d).String()
+	// The two longest lists are put in order here rather than by SQLite's
+	// sorter, which costs more than the rows: they come along the customer
+	// indexes oldest first, so reversed they are almost always in order.
 	var purchases []Purchase
-	err = s.scanEachOn(ctx, q, "SELECT "+purchaseCols+` FROM purchases
-		WHERE customer_id = ? AND day <= ? ORDER BY day DESC, at DESC, id DESC`, []any{id, upTo},
-		func(r *sql.Rows, day *sql.RawBytes) error {
-			x, err := scanPurchaseRow(r, day)
-			purchases = append(purchases, x)
+	var keys []rowKey
+	err = s.scanEachOn(ctx, q, "SELECT "+purchaseCols+" FROM purchases WHERE customer_id = ? AND day <= ?", []any{id, upTo},
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			x, k, err := scanPurchaseRow(r)
+			purchases, keys = append(purchases, x), append(keys, k)
 			return err
 		})
 	if err != nil {
 		return p, err
 	}
-	err = s.scanEachOn(ctx, q, "SELECT "+contactCols+" FROM contacts WHERE customer_id = ? ORDER BY at DESC, id DESC", []any{id},
-		func(r *sql.Rows, day *sql.RawBytes) error {
-			x, err := scanContactRow(r, day)
-			p.Contacts = append(p.Contacts, x)
+	newestFirst(purchases, keys) // ORDER BY day DESC, at DESC, id DESC
+	keys = keys[:0]
+	err = s.scanEachOn(ctx, q, "SELECT "+contactCols+" FROM contacts WHERE customer_id = ?", []any{id},
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			x, k, err := scanContactRow(r)
+			p.Contacts, keys = append(p.Contacts, x), append(keys, k)
 			return err
 		})
 	if err != nil {
 		return p, err
 	}
+	newestFirst(p.Contacts, keys) // ORDER BY at DESC, id DESC
 	if p.Complaints, err = queryFactsOn(ctx, s, q, scanComplaint,
 		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", id); err != nil {
 		return p, err
@@ -146,8 +152,8 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	var ledger []LedgerRow
 	err = s.scanEachOn(ctx, q, "SELECT "+ledgerCols+` FROM ledger
 		WHERE customer_id = ? AND day <= ? ORDER BY day, id`, []any{id, upTo},
-		func(r *sql.Rows, day *sql.RawBytes) error {
-			x, err := scanLedgerRow(r, day)
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			x, err := scanLedgerRow(r)
 			ledger = append(ledger, x)
 			return err
 		})
@@ -158,15 +164,15 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	moved := map[string]bool{}
 	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`, []any{d.String(), id},
-		func(r *sql.Rows, changed *sql.RawBytes) error {
+		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var key, state string
 			var cust ID
-			var until sql.RawBytes
+			var until, changed sql.NullString
 			var st reminderState
-			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, changed, &st.ContactID); err != nil {
+			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
 				return err
 			}
-			st.State, st.SnoozedUntil, st.ChangedOn = State(state), dayOf(until), dayOf(*changed)
+			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDayText(until), scanDayText(changed)
 			fs.addState(key, cust, st, moved)
 			return nil
 		})
@@ -297,70 +303,116 @@ func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day)
 // conversions (days and instants parsed from text, integers through
 // reflection): on the page they cost more than the rows.
 
-func scanPurchaseRow(r *sql.Rows, day *sql.RawBytes) (Purchase, error) {
+func scanPurchaseRow(r *sql.Rows) (Purchase, rowKey, error) {
 	var p Purchase
 	var cust, refundOf sql.NullInt64
 	var ref sql.NullString
-	var at sql.RawBytes
+	var at string
+	var day sql.NullString
 	var amount, discount, voided, imported int64
-	err := r.Scan(&p.ID, &cust, &at, day, &amount, &discount, &p.Description, &p.Staff,
+	err := r.Scan(&p.ID, &cust, &at, &day, &amount, &discount, &p.Description, &p.Staff,
 		&ref, &refundOf, &voided, &imported)
 	if err != nil {
-		return p, err
+		return p, rowKey{}, err
 	}
 	p.CustomerID = cust.Int64
 	p.At = instantOf(at)
-	p.Day = dayOf(*day)
+	p.Day = scanDayText(day)
 	p.Amount, p.Discount = Cents(amount), Cents(discount)
 	p.Reference = ref.String
 	p.RefundOf = refundOf.Int64
 	p.Voided = voided != 0
 	p.Imported = imported != 0
-	return p, nil
+	return p, rowKey{day.String, at, p.ID}, nil
 }
 
-func scanContactRow(r *sql.Rows, day *sql.RawBytes) (Contact, error) {
+func scanContactRow(r *sql.Rows) (Contact, rowKey, error) {
 	var c Contact
-	var at sql.RawBytes
-	var ch string
-	if err := r.Scan(&c.ID, &c.CustomerID, &at, day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
-		return c, err
+	var at, ch string
+	var day sql.NullString
+	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
+		return c, rowKey{}, err
 	}
 	c.At = instantOf(at)
-	c.Day = dayOf(*day)
+	c.Day = scanDayText(day)
 	c.Channel = Channel(ch)
-	return c, nil
+	return c, rowKey{at, "", c.ID}, nil
 }
 
-func scanLedgerRow(r *sql.Rows, day *sql.RawBytes) (LedgerRow, error) {
+// rowKey is what a list is ordered by: two texts, compared as SQLite
+// compares them, and the row's id.
+type rowKey struct {
+	a, b string
+	id   ID
+}
+
+func compareNewestFirst(x, y rowKey) int {
+	if c := strings.Compare(y.a, x.a); c != 0 {
+		return c
+	}
+	if c := strings.Compare(y.b, x.b); c != 0 {
+		return c
+	}
+	return cmpID(y.id, x.id)
+}
+
+// newestFirst puts rows, read in any order with their keys, in descending
+// order of their keys.
+func newestFirst[T any](rows []T, keys []rowKey) {
+	slices.Reverse(rows)
+	slices.Reverse(keys)
+	if slices.IsSortedFunc(keys, compareNewestFirst) {
+		return
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return compareNewestFirst(keys[i], keys[j]) })
+	sorted := make([]T, len(rows))
+	for to, from := range idx {
+		sorted[to] = rows[from]
+	}
+	copy(rows, sorted)
+}
+
+func scanLedgerRow(r *sql.Rows) (LedgerRow, error) {
 	var l LedgerRow
-	var at sql.RawBytes
-	var kind string
+	var at, kind string
+	var day sql.NullString
 	var purchase sql.NullInt64
-	err := r.Scan(&l.ID, &l.CustomerID, &at, day, &kind, &l.Points, &purchase, &l.Staff, &l.Reason, &l.Shortfall)
+	err := r.Scan(&l.ID, &l.CustomerID, &at, &day, &kind, &l.Points, &purchase, &l.Staff, &l.Reason, &l.Shortfall)
 	l.At = instantOf(at)
-	l.Day = dayOf(*day)
+	l.Day = scanDayText(day)
 	l.Kind = LedgerKind(kind)
 	l.PurchaseID = purchase.Int64
 	return l, err
 }
 
-// dayOf is scanDay of a column read as bytes; a well-formed day is read
-// without allocating.
-func dayOf(b []byte) Day {
-	if d := dayFromBytes(b); d != 0 || len(b) == 0 {
-		return d
+// scanDayText is scanDay, through dayOf.
+func scanDayText(ns sql.NullString) Day {
+	if !ns.Valid {
+		return 0
 	}
-	return scanDay(sql.NullString{String: string(b), Valid: true})
+	return dayOf(ns.String)
 }
 
-// instantOf is parseInstant of a column read as bytes; a well-formed
-// instant is read without going through time.Parse.
-func instantOf(b []byte) time.Time {
-	if len(b) == len(instantLayout) && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' && b[16] == ':' {
-		num := func(p []byte) int {
+// dayOf is scanDay of a day read as text, without ParseDay's allocations
+// for a well-formed day.
+func dayOf(s string) Day {
+	if d := dayFromBytes([]byte(s)); d != 0 || s == "" {
+		return d
+	}
+	return scanDay(sql.NullString{String: s, Valid: true})
+}
+
+// instantOf is parseInstant, without time.Parse for a well-formed
+// instant.
+func instantOf(s string) time.Time {
+	if len(s) == len(instantLayout) && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' && s[16] == ':' {
+		num := func(p string) int {
 			n := 0
-			for _, c := range p {
+			for _, c := range []byte(p) {
 				if c < '0' || c > '9' {
 					return -1
 				}
@@ -368,11 +420,11 @@ func instantOf(b []byte) time.Time {
 			}
 			return n
 		}
-		y, mo, d := num(b[:4]), num(b[5:7]), num(b[8:10])
-		h, mi, sec := num(b[11:13]), num(b[14:16]), num(b[17:])
+		y, mo, d := num(s[:4]), num(s[5:7]), num(s[8:10])
+		h, mi, sec := num(s[11:13]), num(s[14:16]), num(s[17:])
 		if ValidDate(y, time.Month(mo), d) && h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60 {
 			return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.Local)
 		}
 	}
-	return parseInstant(string(b))
+	return parseInstant(s)
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -215,6 +216,20 @@ func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
 	c.DoNotContact = true
 	must(s.UpdateCustomer(ctx, c))
 
+	// Rows written out of order: the lists' order is not the order they
+	// were written in.
+	for _, q := range []string{
+		`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (5, '2026-06-13 15:00:00', '2026-06-13', 2500, 'late')`,
+		`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (5, '2026-06-13 09:00:00', '2026-06-13', 1500, 'early')`,
+		`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (5, '2026-06-13 09:00:00', '2026-06-13', 1700, 'same time')`,
+		`INSERT INTO contacts(customer_id, at, day, channel) VALUES (5, '2026-06-13 16:00:00', '2026-06-13', 'phone')`,
+		`INSERT INTO contacts(customer_id, at, day, channel) VALUES (5, '2026-06-12 08:00:00', '2026-06-13', 'email')`,
+	} {
+		_, err := s.w.Exec(q)
+		must(err)
+	}
+	must(s.CatchUp(ctx))
+
 	var maxID ID
 	must(s.reader().QueryRow("SELECT max(id) FROM customers").Scan(&maxID))
 	days := []Day{NewDay(2025, 11, 2), end.AddDays(-30), end.AddDays(-1), end, end.AddDays(1), end.AddDays(5),
@@ -259,5 +274,23 @@ func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
 	}
 	if _, err := s.CustomerPage(ctx, maxID+1, end); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a customer that is not there: %v", err)
+	}
+}
+
+// The page's own readers of days and instants give what scanDay and
+// parseInstant give, for any text.
+func TestCustomerPageTextReaders(t *testing.T) {
+	for _, s := range []string{"", "2026-06-15", "2026-02-29", "2028-02-29", "2026-13-01", "2026-6-15", " 2026-06-15",
+		"2026-06-15 ", "0000-01-01", "9999-12-31", "abcd-ef-gh", "2026-06-15 10:00:00"} {
+		if got, want := dayOf(s), scanDay(sql.NullString{String: s, Valid: true}); got != want {
+			t.Errorf("dayOf(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "2026-06-15 10:00:00", "2026-06-15 23:59:59", "2026-06-15 24:00:00", "2026-06-15 10:60:00",
+		"2026-06-15 10:00:60", "2026-02-30 10:00:00", "2026-06-15T10:00:00", "2026-06-15 10:00:00.5", "0000-01-01 00:00:00",
+		"0001-01-01 00:00:00", "2026-06-15 1:00:00", "2026-06-15 -1:00:00", "2026-03-29 01:30:00", "2026-10-25 01:30:00"} {
+		if got, want := instantOf(s), parseInstant(s); !reflect.DeepEqual(got, want) {
+			t.Errorf("instantOf(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
