@@ -5,7 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"text/template"
+	"text/template/parse"
 	"time"
 )
 
@@ -114,29 +118,31 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	// The two longest lists are put in order here rather than by SQLite's
 	// sorter, which costs more than the rows: they come along the customer
 	// indexes oldest first, so reversed they are almost always in order.
-	var purchases []Purchase
-	var keys []rowKey
+	sc := pageScratches.Get().(*pageScratch)
+	defer sc.release()
 	err = s.scanEachOn(ctx, q, "SELECT "+purchaseCols+" FROM purchases WHERE customer_id = ? AND day <= ?", []any{id, upTo},
 		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, k, err := scanPurchaseRow(r)
-			purchases, keys = append(purchases, x), append(keys, k)
+			x, k, err := sc.ps.scan(r)
+			sc.purchases, sc.keys = append(sc.purchases, x), append(sc.keys, k)
 			return err
 		})
 	if err != nil {
 		return p, err
 	}
-	newestFirst(purchases, keys) // ORDER BY day DESC, at DESC, id DESC
-	keys = keys[:0]
+	newestFirst(sc.purchases, sc.keys) // ORDER BY day DESC, at DESC, id DESC
+	purchases := exactly(sc.purchases)
+	sc.keys = sc.keys[:0]
 	err = s.scanEachOn(ctx, q, "SELECT "+contactCols+" FROM contacts WHERE customer_id = ?", []any{id},
 		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, k, err := scanContactRow(r)
-			p.Contacts, keys = append(p.Contacts, x), append(keys, k)
+			x, k, err := sc.cs.scan(r)
+			sc.contacts, sc.keys = append(sc.contacts, x), append(sc.keys, k)
 			return err
 		})
 	if err != nil {
 		return p, err
 	}
-	newestFirst(p.Contacts, keys) // ORDER BY at DESC, id DESC
+	newestFirst(sc.contacts, sc.keys) // ORDER BY at DESC, id DESC
+	p.Contacts = exactly(sc.contacts)
 	if p.Complaints, err = queryFactsOn(ctx, s, q, scanComplaint,
 		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", id); err != nil {
 		return p, err
@@ -149,30 +155,26 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 		"SELECT "+occasionCols+" FROM occasions WHERE customer_id = ? ORDER BY month, day, id", id); err != nil {
 		return p, err
 	}
-	var ledger []LedgerRow
 	err = s.scanEachOn(ctx, q, "SELECT "+ledgerCols+` FROM ledger
 		WHERE customer_id = ? AND day <= ? ORDER BY day, id`, []any{id, upTo},
 		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, err := scanLedgerRow(r)
-			ledger = append(ledger, x)
+			x, err := sc.ls.scan(r)
+			sc.ledger = append(sc.ledger, x)
 			return err
 		})
 	if err != nil {
 		return p, err
 	}
+	ledger := exactly(sc.ledger)
 	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
 	moved := map[string]bool{}
 	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`, []any{d.String(), id},
 		func(r *sql.Rows, _ *sql.RawBytes) error {
-			var key, state string
-			var cust ID
-			var until, changed sql.NullString
-			var st reminderState
-			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
+			key, cust, st, err := sc.ss.scan(r)
+			if err != nil {
 				return err
 			}
-			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDayText(until), scanDayText(changed)
 			fs.addState(key, cust, st, moved)
 			return nil
 		})
@@ -226,7 +228,7 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 			desc[pid] = text
 		}
 	}
-	set.wordAll(tpl, rs, ws, named, desc)
+	set.wordAll(pageRender(tpl), rs, ws, named, desc)
 	p.Reminders = rs
 	return p, nil
 }
@@ -261,7 +263,8 @@ func customerOn(ctx context.Context, q querier, id ID) (Customer, error) {
 // gives them, taken from the rows the page read (purchases and ledger up
 // to the later of today and d).
 func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day) customerFacts {
-	f := customerFacts{Customer: p.Customer}
+	f := customerFacts{Customer: p.Customer, Purchases: make([]factPurchase, 0, len(purchases)),
+		ContactDays: make([]Day, 0, len(p.Contacts)), Ledger: make([]factLedger, 0, len(ledger))}
 	f.Customer.Consents = nil
 	for i := len(purchases) - 1; i >= 0; i-- {
 		x := &purchases[i]
@@ -298,45 +301,124 @@ func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day)
 	return f
 }
 
-// The page's longest lists are read with scanners that give what
-// scanPurchase, scanContact and scanLedger give, without their costlier
-// conversions (days and instants parsed from text, integers through
-// reflection): on the page they cost more than the rows.
-
-func scanPurchaseRow(r *sql.Rows) (Purchase, rowKey, error) {
-	var p Purchase
-	var cust, refundOf sql.NullInt64
-	var ref sql.NullString
-	var at string
-	var day sql.NullString
-	var amount, discount, voided, imported int64
-	err := r.Scan(&p.ID, &cust, &at, &day, &amount, &discount, &p.Description, &p.Staff,
-		&ref, &refundOf, &voided, &imported)
-	if err != nil {
-		return p, rowKey{}, err
-	}
-	p.CustomerID = cust.Int64
-	p.At = instantOf(at)
-	p.Day = scanDayText(day)
-	p.Amount, p.Discount = Cents(amount), Cents(discount)
-	p.Reference = ref.String
-	p.RefundOf = refundOf.Int64
-	p.Voided = voided != 0
-	p.Imported = imported != 0
-	return p, rowKey{day.String, at, p.ID}, nil
+// pageScratch is what a page's longest lists are read into, to be copied
+// out at their length: growing them row by row cost more than the copy.
+// It is kept from page to page.
+type pageScratch struct {
+	purchases []Purchase
+	contacts  []Contact
+	ledger    []LedgerRow
+	keys      []rowKey
+	ps        purchaseScan
+	cs        contactScan
+	ls        ledgerScan
+	ss        stateScan
 }
 
-func scanContactRow(r *sql.Rows) (Contact, rowKey, error) {
-	var c Contact
-	var at, ch string
-	var day sql.NullString
-	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
-		return c, rowKey{}, err
+var pageScratches = sync.Pool{New: func() any { return new(pageScratch) }}
+
+// release empties sc, so that it holds on to no page's texts, and gives it
+// back.
+func (sc *pageScratch) release() {
+	clear(sc.purchases)
+	clear(sc.contacts)
+	clear(sc.ledger)
+	clear(sc.keys)
+	sc.purchases, sc.contacts, sc.ledger, sc.keys = sc.purchases[:0], sc.contacts[:0], sc.ledger[:0], sc.keys[:0]
+	pageScratches.Put(sc)
+}
+
+// exactly is a copy of rows at their length; none is nil, as the rows a
+// query did not find.
+func exactly[T any](rows []T) []T {
+	if len(rows) == 0 {
+		return nil
 	}
-	c.At = instantOf(at)
-	c.Day = scanDayText(day)
-	c.Channel = Channel(ch)
-	return c, rowKey{at, "", c.ID}, nil
+	return slices.Clone(rows)
+}
+
+// The page's longest lists are read with scanners that give what
+// scanPurchase, scanContact and scanLedger give, with less work: days and
+// instants are not read through time.Parse, integers not through
+// reflection, and the values are scanned into destinations made once per
+// statement (a local variable handed to Scan escapes, one allocation a
+// column). On the page these cost more than the rows.
+
+type purchaseScan struct {
+	id, amount, discount, voided, imported int64
+	cust, refundOf                         sql.NullInt64
+	at, desc, staff                        string
+	day, ref                               sql.NullString
+	dest                                   []any
+}
+
+func (x *purchaseScan) scan(r *sql.Rows) (Purchase, rowKey, error) {
+	if x.dest == nil {
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.amount, &x.discount, &x.desc, &x.staff, &x.ref, &x.refundOf, &x.voided, &x.imported}
+	}
+	if err := r.Scan(x.dest...); err != nil {
+		return Purchase{}, rowKey{}, err
+	}
+	p := Purchase{ID: x.id, CustomerID: x.cust.Int64, At: instantOf(x.at), Day: scanDayText(x.day),
+		Amount: Cents(x.amount), Discount: Cents(x.discount), Description: x.desc, Staff: x.staff,
+		Reference: x.ref.String, RefundOf: x.refundOf.Int64, Voided: x.voided != 0, Imported: x.imported != 0}
+	return p, rowKey{x.day.String, x.at, x.id}, nil
+}
+
+type contactScan struct {
+	id, cust                          int64
+	at, ch, staff, outcome, note, key string
+	day                               sql.NullString
+	dest                              []any
+}
+
+func (x *contactScan) scan(r *sql.Rows) (Contact, rowKey, error) {
+	if x.dest == nil {
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.ch, &x.staff, &x.outcome, &x.note, &x.key}
+	}
+	if err := r.Scan(x.dest...); err != nil {
+		return Contact{}, rowKey{}, err
+	}
+	c := Contact{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Channel: Channel(x.ch),
+		Staff: x.staff, Outcome: x.outcome, Note: x.note, ReminderKey: x.key}
+	return c, rowKey{x.at, "", x.id}, nil
+}
+
+type ledgerScan struct {
+	id, cust, points, shortfall int64
+	at, kind, staff, reason     string
+	day                         sql.NullString
+	purchase                    sql.NullInt64
+	dest                        []any
+}
+
+func (x *ledgerScan) scan(r *sql.Rows) (LedgerRow, error) {
+	if x.dest == nil {
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.kind, &x.points, &x.purchase, &x.staff, &x.reason, &x.shortfall}
+	}
+	if err := r.Scan(x.dest...); err != nil {
+		return LedgerRow{}, err
+	}
+	return LedgerRow{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Kind: LedgerKind(x.kind),
+		Points: x.points, PurchaseID: x.purchase.Int64, Staff: x.staff, Reason: x.reason, Shortfall: x.shortfall}, nil
+}
+
+type stateScan struct {
+	key, state, reason, staff string
+	cust, contact             int64
+	until, changed            sql.NullString
+	dest                      []any
+}
+
+func (x *stateScan) scan(r *sql.Rows) (string, ID, reminderState, error) {
+	if x.dest == nil {
+		x.dest = []any{&x.key, &x.cust, &x.state, &x.until, &x.reason, &x.staff, &x.changed, &x.contact}
+	}
+	if err := r.Scan(x.dest...); err != nil {
+		return "", 0, reminderState{}, err
+	}
+	return x.key, x.cust, reminderState{State: State(x.state), SnoozedUntil: scanDayText(x.until), Reason: x.reason,
+		Staff: x.staff, ChangedOn: scanDayText(x.changed), ContactID: x.contact}, nil
 }
 
 // rowKey is what a list is ordered by: two texts, compared as SQLite
@@ -374,19 +456,6 @@ func newestFirst[T any](rows []T, keys []rowKey) {
 		sorted[to] = rows[from]
 	}
 	copy(rows, sorted)
-}
-
-func scanLedgerRow(r *sql.Rows) (LedgerRow, error) {
-	var l LedgerRow
-	var at, kind string
-	var day sql.NullString
-	var purchase sql.NullInt64
-	err := r.Scan(&l.ID, &l.CustomerID, &at, &day, &kind, &l.Points, &purchase, &l.Staff, &l.Reason, &l.Shortfall)
-	l.At = instantOf(at)
-	l.Day = scanDayText(day)
-	l.Kind = LedgerKind(kind)
-	l.PurchaseID = purchase.Int64
-	return l, err
 }
 
 // scanDayText is scanDay, through dayOf.
@@ -427,4 +496,144 @@ func instantOf(s string) time.Time {
 		}
 	}
 	return parseInstant(s)
+}
+
+// Messages are most of the page's work after its rows. Most templates are
+// text and plain fields ({{.FirstName}}); those are filled here without
+// text/template's reflection, with exactly what it would write. Any other
+// template, and any message that would be too long, is rendered by
+// text/template as everywhere else.
+
+// plainMessage is a template of text and plain fields: each part is text,
+// or a field's name when field is set.
+type plainMessage []struct {
+	text  string
+	field bool
+}
+
+// pageRender renders like tpl.render, through plain messages where the
+// template is one.
+func pageRender(tpl messageTemplates) func(Kind, MessageFields) string {
+	plain := make(map[Kind]plainMessage, len(tpl.t))
+	for k, t := range tpl.t {
+		if pm := plainMessageOf(t); pm != nil {
+			plain[k] = pm
+		}
+	}
+	return func(k Kind, f MessageFields) string {
+		if pm := plain[k]; pm != nil {
+			if msg, ok := pm.fill(&f); ok {
+				return msg
+			}
+		}
+		return tpl.render(k, f)
+	}
+}
+
+// plainMessages keeps what plainMessageOf found for each parsed template
+// (nil: not plain); parsed templates are kept by text, so the same one
+// comes back while its text is the same.
+var plainMessages = struct {
+	sync.Mutex
+	m map[*template.Template]plainMessage
+}{m: map[*template.Template]plainMessage{}}
+
+// plainMessageOf is t as a plain message, or nil when it is anything more.
+func plainMessageOf(t *template.Template) plainMessage {
+	plainMessages.Lock()
+	defer plainMessages.Unlock()
+	if pm, ok := plainMessages.m[t]; ok {
+		return pm
+	}
+	var pm plainMessage
+	if t.Tree != nil && t.Tree.Root != nil {
+		pm = plainMessage{}
+		var blank MessageFields
+		for _, n := range t.Tree.Root.Nodes {
+			switch n := n.(type) {
+			case *parse.TextNode:
+				pm = append(pm, struct {
+					text  string
+					field bool
+				}{string(n.Text), false})
+				continue
+			case *parse.ActionNode:
+				if p := n.Pipe; len(p.Decl) == 0 && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
+					if fn, ok := p.Cmds[0].Args[0].(*parse.FieldNode); ok && len(fn.Ident) == 1 {
+						if _, known := blank.text(fn.Ident[0]); known {
+							pm = append(pm, struct {
+								text  string
+								field bool
+							}{fn.Ident[0], true})
+							continue
+						}
+					}
+				}
+			}
+			pm = nil
+			break
+		}
+	}
+	if len(plainMessages.m) >= 256 {
+		clear(plainMessages.m) // templates edited over and over
+	}
+	plainMessages.m[t] = pm
+	return pm
+}
+
+// fill writes the message as text/template writes it: text as it is and
+// each field as fmt.Fprint prints it, trimmed. It is not ok when the
+// message would be longer than a message may be.
+func (pm plainMessage) fill(f *MessageFields) (string, bool) {
+	var b strings.Builder
+	b.Grow(256)
+	for _, part := range pm {
+		s := part.text
+		if part.field {
+			s, _ = f.text(s)
+		}
+		if b.Len()+len(s) > maxMessageLen {
+			return "", false
+		}
+		b.WriteString(s)
+	}
+	return strings.TrimSpace(b.String()), true
+}
+
+// text is field name of f as fmt.Fprint prints it; not known for a field
+// that is not there.
+func (f *MessageFields) text(name string) (string, bool) {
+	switch name {
+	case "FirstName":
+		return f.FirstName, true
+	case "Name":
+		return f.Name, true
+	case "ShopName":
+		return f.ShopName, true
+	case "LastPurchase":
+		return f.LastPurchase, true
+	case "Amount":
+		return f.Amount, true
+	case "Points":
+		return strconv.FormatInt(f.Points, 10), true
+	case "RewardValue":
+		return f.RewardValue, true
+	case "Due":
+		return f.Due, true
+	case "Occasion":
+		return f.Occasion, true
+	case "Promise":
+		return f.Promise, true
+	case "Complaint":
+		return f.Complaint, true
+	case "ExpiringPoints":
+		return strconv.FormatInt(f.ExpiringPoints, 10), true
+	case "ExpiresOn":
+		return f.ExpiresOn, true
+	case "Days":
+		return strconv.Itoa(f.Days), true
+	case "Years":
+		return strconv.Itoa(f.Years), true
+	}
+	return "", false
 }

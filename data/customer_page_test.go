@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pgregory.net/rapid"
 )
 
 // cpSeparate is what the customer page read before CustomerPage: one call
@@ -293,4 +295,101 @@ func TestCustomerPageTextReaders(t *testing.T) {
 			t.Errorf("instantOf(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// Plain messages are filled exactly as text/template fills them, and any
+// other template is left to it.
+func TestCustomerPagePlainMessages(t *testing.T) {
+	long := strings.Repeat("x", maxMessageLen-40)
+	fields := []MessageFields{
+		SampleFields(),
+		{},
+		{FirstName: "  Ann ", Name: "Ann O'Neil <ann>", ShopName: "Shop & Co", LastPurchase: "{{.Name}}", Amount: "-3.50",
+			Points: -12, ExpiringPoints: 1 << 40, Days: -3, Years: 99, Due: "1 June", Complaint: long},
+		{Occasion: long, Promise: long},
+	}
+	texts := []string{
+		"Hello {{.FirstName}}!",
+		"  {{- .Name -}}  and {{ .ShopName }} ",
+		"{{.Points}} {{.ExpiringPoints}} {{.Days}} {{.Years}} {{.Amount}} {{.RewardValue}} {{.Due}} {{.ExpiresOn}}",
+		"{{.Occasion}}{{.Promise}}{{.Complaint}}{{.LastPurchase}}",
+		"no fields at all",
+		"",
+		"   ",
+		"{{.Nope}}",
+		"{{.}}",
+		"{{.Name | printf \"%q\"}}",
+		"{{printf \"%d\" .Points}}",
+		"{{$x := .Name}}{{$x}}",
+		"{{$x := .Name}}hi {{.FirstName}}",
+		"{{if gt .Years 1}}{{.Years}} years{{else}}a year{{end}}",
+		"{{with .Promise}}{{.}}{{end}}",
+		"{{/* a note */}}Hi {{.FirstName}}",
+		"{{.Name.Length}}",
+		strings.Repeat("{{.Complaint}}", 3),
+	}
+	for k := range Kinds {
+		texts = append(texts, DefaultTemplate(Kinds[k]))
+	}
+	plainSeen := 0
+	for _, text := range texts {
+		tpl := templatesFrom(map[Kind]string{KindThankYou: text})
+		if tpl.t[KindThankYou] != nil && plainMessageOf(tpl.t[KindThankYou]) != nil {
+			plainSeen++
+		}
+		render := pageRender(tpl)
+		for i, f := range fields {
+			if got, want := render(KindThankYou, f), tpl.render(KindThankYou, f); got != want {
+				t.Errorf("template %q, fields %d:\ngot  %q\nwant %q", text, i, got, want)
+			}
+		}
+	}
+	if plainSeen < 8 {
+		t.Errorf("only %d templates were filled as plain messages", plainSeen)
+	}
+	// Every field is known, as fmt prints it.
+	f := fields[2]
+	v := reflect.ValueOf(f)
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		got, ok := f.text(name)
+		if want := fmt.Sprint(v.Field(i).Interface()); !ok || got != want {
+			t.Errorf("field %s: %q (%v), want %q", name, got, ok, want)
+		}
+	}
+}
+
+// Random templates of text and fields, random values: a plain message is
+// what text/template writes.
+func TestCustomerPagePlainMessagesProperty(t *testing.T) {
+	names := []string{"FirstName", "Name", "ShopName", "LastPurchase", "Amount", "Points", "RewardValue", "Due",
+		"Occasion", "Promise", "Complaint", "ExpiringPoints", "ExpiresOn", "Days", "Years", "Missing"}
+	rapid.Check(t, func(rt *rapid.T) {
+		var b strings.Builder
+		for range rapid.IntRange(0, 8).Draw(rt, "parts") {
+			switch rapid.IntRange(0, 3).Draw(rt, "part") {
+			case 0:
+				b.WriteString(rapid.StringMatching(`[ a-zA-Z,.!\n\t<&'"]{0,12}`).Draw(rt, "text"))
+			case 1:
+				fmt.Fprintf(&b, "{{.%s}}", rapid.SampledFrom(names).Draw(rt, "field"))
+			case 2:
+				fmt.Fprintf(&b, "{{- .%s -}}", rapid.SampledFrom(names).Draw(rt, "field"))
+			case 3:
+				fmt.Fprintf(&b, "{{ .%s}}", rapid.SampledFrom(names).Draw(rt, "field"))
+			}
+		}
+		text := b.String()
+		str := func(label string) string {
+			return rapid.StringMatching(`[ a-zA-Z0-9{}.\-]{0,10}`).Draw(rt, label)
+		}
+		f := MessageFields{FirstName: str("first"), Name: str("name"), ShopName: str("shop"), LastPurchase: str("last"),
+			Amount: str("amount"), Points: rapid.Int64().Draw(rt, "points"), RewardValue: str("reward"), Due: str("due"),
+			Occasion: str("occasion"), Promise: str("promise"), Complaint: str("complaint"),
+			ExpiringPoints: rapid.Int64().Draw(rt, "expiring"), ExpiresOn: str("expires"), Days: rapid.Int().Draw(rt, "days"),
+			Years: rapid.Int().Draw(rt, "years")}
+		tpl := templatesFrom(map[Kind]string{KindCheckIn: text})
+		if got, want := pageRender(tpl)(KindCheckIn, f), tpl.render(KindCheckIn, f); got != want {
+			rt.Fatalf("template %q:\ngot  %q\nwant %q", text, got, want)
+		}
+	})
 }

@@ -48,7 +48,7 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 		})
 	}
 	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
-	rs, wp := sortBoth(rs, ws, cmp)
+	wp := sortInPlace(rs, ws, cmp)
 	named := namedPurchases(wp)
 	if keep != nil {
 		var kr []Reminder
@@ -61,6 +61,40 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 		rs, wp = kr, kw
 	}
 	return rs, wp, named
+}
+
+// sortInPlace is sortBoth moving the reminders within rs rather than into
+// a copy: they are large, and the order they were made in is not needed.
+func sortInPlace(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) []*words {
+	idx := make([]int, len(rs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
+	wp := make([]*words, len(ws))
+	for to, from := range idx {
+		wp[to] = &ws[from]
+	}
+	// rs[to] takes rs[idx[to]], one cycle of the permutation at a time;
+	// idx[j] = j marks a place filled.
+	for i := range idx {
+		if idx[i] == i {
+			continue
+		}
+		first := rs[i]
+		j := i
+		for {
+			k := idx[j]
+			idx[j] = j
+			if k == i {
+				rs[j] = first
+				break
+			}
+			rs[j] = rs[k]
+			j = k
+		}
+	}
+	return wp
 }
 
 // addState files a stored reminder state of customer cust under key. A

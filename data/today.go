@@ -517,7 +517,7 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 	if err != nil {
 		return err
 	}
-	set.wordAll(tpl, rs, ws, named, desc)
+	set.wordAll(tpl.render, rs, ws, named, desc)
 	return nil
 }
 
@@ -533,9 +533,9 @@ func unknownNamed(ws []*words, named map[ID]bool) []ID {
 	return ids
 }
 
-// wordAll fills Why and Message of every reminder from its words, with the
-// descriptions (desc) of the named purchases.
-func (set shopSettings) wordAll(tpl messageTemplates, rs []Reminder, ws []*words, named map[ID]bool, desc map[ID]string) {
+// wordAll fills Why and Message (by render) of every reminder from its
+// words, with the descriptions (desc) of the named purchases.
+func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Reminder, ws []*words, named map[ID]bool, desc map[ID]string) {
 	word := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			w := ws[i]
@@ -549,7 +549,7 @@ func (set shopSettings) wordAll(tpl messageTemplates, rs []Reminder, ws []*words
 			}
 			fields := set.fields(w, d)
 			rs[i].Why = why(&w.c, w.shown, fields)
-			rs[i].Message = tpl.render(rs[i].Kind, fields)
+			rs[i].Message = render(rs[i].Kind, fields)
 		}
 	}
 	// Templates are the bulk of a long list's cost; they share nothing.
