@@ -31,6 +31,11 @@ type CustomerPage struct {
 // once: the reminders are worked out from the rows the page lists, where
 // CustomerReminders would read them all again.
 func (s *Store) CustomerPage(ctx context.Context, id ID, d Day) (CustomerPage, error) {
+	// Prepared before the transaction holds a connection: preparing takes
+	// one of its own.
+	if err := s.preparePage(ctx); err != nil {
+		return CustomerPage{}, err
+	}
 	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return CustomerPage{}, s.explain(err)
@@ -39,54 +44,71 @@ func (s *Store) CustomerPage(ctx context.Context, id ID, d Day) (CustomerPage, e
 	return s.customerPage(ctx, preparedTx{s, tx}, id, d)
 }
 
-// preparedTx runs queries in tx through statements prepared once on the
-// readers: the page runs ten short statements, and preparing one costs
-// about as much as running it. Only the page's fixed texts come here.
+// The page's statements.
+var (
+	customerSQL  = "SELECT " + customerCols + " FROM customers WHERE id = ?"
+	consentsSQL  = "SELECT channel, given_on, source FROM consents WHERE customer_id = ? ORDER BY channel"
+	purchasesSQL = "SELECT " + purchaseCols + " FROM purchases WHERE customer_id = ? AND day <= ?"
+	contactsSQL  = "SELECT " + contactCols + " FROM contacts WHERE customer_id = ?"
+	complaintSQL = "SELECT " + complaintCols + " FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC"
+	promisesSQL  = "SELECT " + promiseCols + " FROM promises WHERE customer_id = ? ORDER BY due, id"
+	occasionsSQL = "SELECT " + occasionCols + " FROM occasions WHERE customer_id = ? ORDER BY month, day, id"
+	ledgerSQL    = "SELECT " + ledgerCols + " FROM ledger WHERE customer_id = ? AND day <= ? ORDER BY day, id"
+	statesSQL    = `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
+		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`
+	// The settings reminders are worked out and worded with: the rules,
+	// the scheme, the shop's name and the templates.
+	pageSettingsSQL = func() string {
+		keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
+		for _, k := range Kinds {
+			keys = append(keys, "'"+templateKey(k)+"'")
+		}
+		return "SELECT key, value FROM settings WHERE key IN (" + strings.Join(keys, ", ") + ")"
+	}()
+	pageSQL = []string{customerSQL, consentsSQL, pageSettingsSQL, purchasesSQL, contactsSQL, complaintSQL,
+		promisesSQL, occasionsSQL, ledgerSQL, statesSQL}
+)
+
+// preparePage prepares the page's statements on the readers, once: the
+// page runs ten short statements, and preparing one costs about as much as
+// running it.
+func (s *Store) preparePage(ctx context.Context) error {
+	for _, q := range pageSQL {
+		if _, ok := s.readStmts.Load(q); ok {
+			continue
+		}
+		st, err := s.reader().PrepareContext(ctx, q)
+		if err != nil {
+			return s.explain(err)
+		}
+		if _, loaded := s.readStmts.LoadOrStore(q, st); loaded {
+			st.Close()
+		}
+	}
+	return nil
+}
+
+// preparedTx runs the page's statements in tx, as prepared by preparePage
+// (on tx's connection too, the first time it runs them); any other text
+// runs unprepared.
 type preparedTx struct {
 	s  *Store
 	tx *sql.Tx
 }
 
-func (p preparedTx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	if st, ok := p.s.readStmts.Load(q); ok {
-		return p.tx.StmtContext(ctx, st.(*sql.Stmt)), nil
-	}
-	st, err := p.s.reader().PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if prev, loaded := p.s.readStmts.LoadOrStore(q, st); loaded {
-		st.Close()
-		st = prev.(*sql.Stmt)
-	}
-	return p.tx.StmtContext(ctx, st), nil
-}
-
 func (p preparedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := p.stmt(ctx, q)
-	if err != nil {
-		return nil, err
+	if st, ok := p.s.readStmts.Load(q); ok {
+		return p.tx.StmtContext(ctx, st.(*sql.Stmt)).QueryContext(ctx, args...)
 	}
-	return st.QueryContext(ctx, args...)
+	return p.tx.QueryContext(ctx, q, args...)
 }
 
 func (p preparedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	st, err := p.stmt(ctx, q)
-	if err != nil {
-		return p.tx.QueryRowContext(ctx, q, args...) // which fails the same way
+	if st, ok := p.s.readStmts.Load(q); ok {
+		return p.tx.StmtContext(ctx, st.(*sql.Stmt)).QueryRowContext(ctx, args...)
 	}
-	return st.QueryRowContext(ctx, args...)
+	return p.tx.QueryRowContext(ctx, q, args...)
 }
-
-// pageSettingsSQL reads the settings reminders are worked out and worded
-// with: the rules, the scheme, the shop's name and the templates.
-var pageSettingsSQL = func() string {
-	keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
-	for _, k := range Kinds {
-		keys = append(keys, "'"+templateKey(k)+"'")
-	}
-	return "SELECT key, value FROM settings WHERE key IN (" + strings.Join(keys, ", ") + ")"
-}()
 
 func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (CustomerPage, error) {
 	var p CustomerPage
@@ -115,69 +137,59 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	// bounds what is read.
 	today := s.Today()
 	upTo := max(today, d).String()
+	sc := pageScratches.Get().(*pageScratch)
+	defer sc.release()
 	// The two longest lists are put in order here rather than by SQLite's
 	// sorter, which costs more than the rows: they come along the customer
 	// indexes oldest first, so reversed they are almost always in order.
-	sc := pageScratches.Get().(*pageScratch)
-	defer sc.release()
-	err = s.scanEachOn(ctx, q, "SELECT "+purchaseCols+" FROM purchases WHERE customer_id = ? AND day <= ?", []any{id, upTo},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, k, err := sc.ps.scan(r)
-			sc.purchases, sc.keys = append(sc.purchases, x), append(sc.keys, k)
-			return err
-		})
+	err = s.scanEachOn(ctx, q, purchasesSQL, []any{id, upTo}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		x, k, err := sc.ps.scan(r)
+		sc.purchases, sc.keys = append(sc.purchases, x), append(sc.keys, k)
+		return err
+	})
 	if err != nil {
 		return p, err
 	}
 	newestFirst(sc.purchases, sc.keys) // ORDER BY day DESC, at DESC, id DESC
 	purchases := exactly(sc.purchases)
 	sc.keys = sc.keys[:0]
-	err = s.scanEachOn(ctx, q, "SELECT "+contactCols+" FROM contacts WHERE customer_id = ?", []any{id},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, k, err := sc.cs.scan(r)
-			sc.contacts, sc.keys = append(sc.contacts, x), append(sc.keys, k)
-			return err
-		})
+	err = s.scanEachOn(ctx, q, contactsSQL, []any{id}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		x, k, err := sc.cs.scan(r)
+		sc.contacts, sc.keys = append(sc.contacts, x), append(sc.keys, k)
+		return err
+	})
 	if err != nil {
 		return p, err
 	}
 	newestFirst(sc.contacts, sc.keys) // ORDER BY at DESC, id DESC
 	p.Contacts = exactly(sc.contacts)
-	if p.Complaints, err = queryFactsOn(ctx, s, q, scanComplaint,
-		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", id); err != nil {
+	if p.Complaints, err = queryFactsOn(ctx, s, q, scanComplaint, complaintSQL, id); err != nil {
 		return p, err
 	}
-	if p.Promises, err = queryFactsOn(ctx, s, q, scanPromise,
-		"SELECT "+promiseCols+" FROM promises WHERE customer_id = ? ORDER BY due, id", id); err != nil {
+	if p.Promises, err = queryFactsOn(ctx, s, q, scanPromise, promisesSQL, id); err != nil {
 		return p, err
 	}
-	if p.Occasions, err = queryFactsOn(ctx, s, q, scanOccasion,
-		"SELECT "+occasionCols+" FROM occasions WHERE customer_id = ? ORDER BY month, day, id", id); err != nil {
+	if p.Occasions, err = queryFactsOn(ctx, s, q, scanOccasion, occasionsSQL, id); err != nil {
 		return p, err
 	}
-	err = s.scanEachOn(ctx, q, "SELECT "+ledgerCols+` FROM ledger
-		WHERE customer_id = ? AND day <= ? ORDER BY day, id`, []any{id, upTo},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			x, err := sc.ls.scan(r)
-			sc.ledger = append(sc.ledger, x)
-			return err
-		})
+	err = s.scanEachOn(ctx, q, ledgerSQL, []any{id, upTo}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		x, err := sc.ls.scan(r)
+		sc.ledger = append(sc.ledger, x)
+		return err
+	})
 	if err != nil {
 		return p, err
 	}
 	ledger := exactly(sc.ledger)
 	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
 	moved := map[string]bool{}
-	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`, []any{d.String(), id},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			key, cust, st, err := sc.ss.scan(r)
-			if err != nil {
-				return err
-			}
+	err = s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		key, cust, st, err := sc.ss.scan(r)
+		if err == nil {
 			fs.addState(key, cust, st, moved)
-			return nil
-		})
+		}
+		return err
+	})
 	if err != nil {
 		return p, err
 	}
@@ -208,41 +220,49 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 		fs.customers = []customerFacts{pageFacts(&p, purchases, ledger, d)}
 	}
 	rs, ws, named := fs.history(d, d.AddDays(historyAhead), newestDueFirst, nil)
-	tpl := templatesFrom(templateTexts(values))
-	desc := make(map[ID]string, len(purchases))
-	for _, x := range purchases {
-		desc[x.ID] = x.Description
+	desc, err := s.pageDescriptions(ctx, q.tx, purchases, unknownNamed(ws, named))
+	if err != nil {
+		return p, err
 	}
-	var others []ID
-	for _, pid := range unknownNamed(ws, named) {
-		if _, ok := desc[pid]; !ok {
-			others = append(others, pid) // moved to another customer since, or dated after d
-		}
-	}
-	if len(others) > 0 {
-		more, err := s.purchaseDescriptionsOn(ctx, q.tx, others)
-		if err != nil {
-			return p, err
-		}
-		for pid, text := range more {
-			desc[pid] = text
-		}
-	}
-	set.wordAll(pageRender(tpl), rs, ws, named, desc)
+	set.wordAll(pageRender(templatesFrom(templateTexts(values))), rs, ws, named, desc)
 	p.Reminders = rs
 	return p, nil
 }
 
-// customerOn is Customer read through q.
+// pageDescriptions are the descriptions of the purchases in ids: of those
+// the page read, and read through q for the others (moved to another
+// customer since they were named by a reminder, or dated after the day).
+func (s *Store) pageDescriptions(ctx context.Context, q querier, purchases []Purchase, ids []ID) (map[ID]string, error) {
+	desc := make(map[ID]string, len(purchases))
+	for i := range purchases {
+		desc[purchases[i].ID] = purchases[i].Description
+	}
+	var others []ID
+	for _, id := range ids {
+		if _, ok := desc[id]; !ok {
+			others = append(others, id)
+		}
+	}
+	if len(others) == 0 {
+		return desc, nil
+	}
+	more, err := s.purchaseDescriptionsOn(ctx, q, others)
+	for id, text := range more {
+		desc[id] = text
+	}
+	return desc, err
+}
+
+// customerOn is Customer read through q: the customer with its consents.
 func customerOn(ctx context.Context, q querier, id ID) (Customer, error) {
-	c, err := scanCustomer(q.QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id = ?", id))
+	c, err := scanCustomer(q.QueryRowContext(ctx, customerSQL, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("there is no customer %d", id)
 	}
 	if err != nil {
 		return c, err
 	}
-	rows, err := q.QueryContext(ctx, "SELECT channel, given_on, source FROM consents WHERE customer_id = ? ORDER BY channel", id)
+	rows, err := q.QueryContext(ctx, consentsSQL, id)
 	if err != nil {
 		return c, err
 	}
@@ -328,8 +348,8 @@ func (sc *pageScratch) release() {
 	pageScratches.Put(sc)
 }
 
-// exactly is a copy of rows at their length; none is nil, as the rows a
-// query did not find.
+// exactly is a copy of rows at their length, and nil for no rows, as a
+// query that found none gives.
 func exactly[T any](rows []T) []T {
 	if len(rows) == 0 {
 		return nil

@@ -393,3 +393,72 @@ func TestCustomerPagePlainMessagesProperty(t *testing.T) {
 		}
 	})
 }
+
+// Pages read while sales are written each come from one moment: a sale's
+// purchase and its points are both on the page or neither is. Many pages
+// at once, more than there are reader connections, all finish.
+func TestCustomerPageOneSnapshot(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	day := NewDay(2026, time.June, 15)
+	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	id, err := s.AddCustomer(ctx, Customer{Name: "Sam Snapshot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sales, readers = 40, 8
+	done := make(chan error, 1)
+	go func() {
+		for i := range sales {
+			if _, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: Cents(1000 + i), Staff: "Maggie"}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	errs := make(chan error, readers)
+	for range readers {
+		go func() {
+			for {
+				p, err := s.CustomerPage(ctx, id, day)
+				if err != nil {
+					errs <- err
+					return
+				}
+				earned := map[ID]bool{}
+				for _, l := range p.Ledger {
+					if l.Kind == LedgerEarn {
+						earned[l.PurchaseID] = true
+					}
+				}
+				if len(earned) != len(p.Purchases) {
+					errs <- fmt.Errorf("a page shows %d purchases and points for %d", len(p.Purchases), len(earned))
+					return
+				}
+				for _, x := range p.Purchases {
+					if !earned[x.ID] {
+						errs <- fmt.Errorf("a page shows purchase %d without its points", x.ID)
+						return
+					}
+				}
+				if len(p.Purchases) == sales {
+					errs <- nil
+					return
+				}
+			}
+		}()
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for range readers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
