@@ -519,16 +519,23 @@ func instantOf(s string) time.Time {
 }
 
 // Messages are most of the page's work after its rows. Most templates are
-// text and plain fields ({{.FirstName}}); those are filled here without
-// text/template's reflection, with exactly what it would write. Any other
-// template, and any message that would be too long, is rendered by
-// text/template as everywhere else.
+// text, plain fields ({{.FirstName}}) and comparisons of a number with a
+// whole number ({{if gt .Years 1}}…{{else}}…{{end}}); those are filled here
+// without text/template's reflection, with exactly what it would write.
+// Any other template, and any message that would be too long, is rendered
+// by text/template as everywhere else.
 
-// plainMessage is a template of text and plain fields: each part is text,
-// or a field's name when field is set.
-type plainMessage []struct {
-	text  string
-	field bool
+// plainMessage is a template of such parts.
+type plainMessage []plainPart
+
+// plainPart is text; a field (text names it); or, when op is set, the
+// comparison {{if op .text n}}then{{else}}otherwise{{end}}.
+type plainPart struct {
+	text            string
+	field           bool
+	op              string
+	n               int64
+	then, otherwise plainMessage
 }
 
 // pageRender renders like tpl.render, through plain messages where the
@@ -542,8 +549,10 @@ func pageRender(tpl messageTemplates) func(Kind, MessageFields) string {
 	}
 	return func(k Kind, f MessageFields) string {
 		if pm := plain[k]; pm != nil {
-			if msg, ok := pm.fill(&f); ok {
-				return msg
+			var b strings.Builder
+			b.Grow(256)
+			if pm.fill(&b, &f) {
+				return strings.TrimSpace(b.String())
 			}
 		}
 		return tpl.render(k, f)
@@ -566,33 +575,8 @@ func plainMessageOf(t *template.Template) plainMessage {
 		return pm
 	}
 	var pm plainMessage
-	if t.Tree != nil && t.Tree.Root != nil {
-		pm = plainMessage{}
-		var blank MessageFields
-		for _, n := range t.Tree.Root.Nodes {
-			switch n := n.(type) {
-			case *parse.TextNode:
-				pm = append(pm, struct {
-					text  string
-					field bool
-				}{string(n.Text), false})
-				continue
-			case *parse.ActionNode:
-				if p := n.Pipe; len(p.Decl) == 0 && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
-					if fn, ok := p.Cmds[0].Args[0].(*parse.FieldNode); ok && len(fn.Ident) == 1 {
-						if _, known := blank.text(fn.Ident[0]); known {
-							pm = append(pm, struct {
-								text  string
-								field bool
-							}{fn.Ident[0], true})
-							continue
-						}
-					}
-				}
-			}
-			pm = nil
-			break
-		}
+	if t.Tree != nil {
+		pm, _ = plainList(t.Tree.Root)
 	}
 	if len(plainMessages.m) >= 256 {
 		clear(plainMessages.m) // templates edited over and over
@@ -601,23 +585,164 @@ func plainMessageOf(t *template.Template) plainMessage {
 	return pm
 }
 
-// fill writes the message as text/template writes it: text as it is and
-// each field as fmt.Fprint prints it, trimmed. It is not ok when the
-// message would be longer than a message may be.
-func (pm plainMessage) fill(f *MessageFields) (string, bool) {
-	var b strings.Builder
-	b.Grow(256)
-	for _, part := range pm {
+// plainList is the nodes of l as a plain message (not nil), or not ok.
+func plainList(l *parse.ListNode) (plainMessage, bool) {
+	pm := plainMessage{}
+	if l == nil {
+		return pm, true
+	}
+	var blank MessageFields
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			pm = append(pm, plainPart{text: string(n.Text)})
+		case *parse.ActionNode:
+			name, ok := plainField(n.Pipe)
+			if _, known := blank.text(name); !ok || !known {
+				return nil, false
+			}
+			pm = append(pm, plainPart{text: name, field: true})
+		case *parse.IfNode:
+			part, ok := plainIf(n)
+			if !ok {
+				return nil, false
+			}
+			pm = append(pm, part)
+		default:
+			return nil, false
+		}
+	}
+	return pm, true
+}
+
+// plainField is the field a pipeline prints when it is nothing but that
+// field.
+func plainField(p *parse.PipeNode) (string, bool) {
+	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return "", false
+	}
+	fn, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	if !ok || len(fn.Ident) != 1 {
+		return "", false
+	}
+	return fn.Ident[0], true
+}
+
+// plainIf is {{if op .Field n}}…{{else}}…{{end}} with a number field and a
+// whole number written in decimal digits: text/template compares the two
+// as integers.
+func plainIf(n *parse.IfNode) (plainPart, bool) {
+	var part plainPart
+	p := n.Pipe
+	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 3 {
+		return part, false
+	}
+	args := p.Cmds[0].Args
+	op, ok := args[0].(*parse.IdentifierNode)
+	if !ok {
+		return part, false
+	}
+	switch op.Ident {
+	case "eq", "ne", "lt", "le", "gt", "ge":
+	default:
+		return part, false
+	}
+	field, ok := args[1].(*parse.FieldNode)
+	if !ok || len(field.Ident) != 1 {
+		return part, false
+	}
+	var blank MessageFields
+	if _, isNumber := blank.number(field.Ident[0]); !isNumber {
+		return part, false
+	}
+	num, ok := args[2].(*parse.NumberNode)
+	if !ok || !num.IsInt || !wholeNumber(num.Text) {
+		return part, false
+	}
+	then, ok := plainList(n.List)
+	if !ok {
+		return part, false
+	}
+	otherwise, ok := plainList(n.ElseList)
+	if !ok {
+		return part, false
+	}
+	return plainPart{text: field.Ident[0], op: op.Ident, n: num.Int64, then: then, otherwise: otherwise}, true
+}
+
+// wholeNumber says whether s is an optionally signed run of decimal
+// digits: other spellings text/template may read as floats or runes.
+func wholeNumber(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// fill writes the message into b as text/template writes it: text as it
+// is and each field as fmt.Fprint prints it. It is not ok when the message
+// would be longer than a message may be.
+func (pm plainMessage) fill(b *strings.Builder, f *MessageFields) bool {
+	for i := range pm {
+		part := &pm[i]
+		if part.op != "" {
+			branch := part.otherwise
+			if v, _ := f.number(part.text); part.holds(v) {
+				branch = part.then
+			}
+			if !branch.fill(b, f) {
+				return false
+			}
+			continue
+		}
 		s := part.text
 		if part.field {
 			s, _ = f.text(s)
 		}
 		if b.Len()+len(s) > maxMessageLen {
-			return "", false
+			return false
 		}
 		b.WriteString(s)
 	}
-	return strings.TrimSpace(b.String()), true
+	return true
+}
+
+// holds says whether v op n.
+func (part *plainPart) holds(v int64) bool {
+	switch part.op {
+	case "eq":
+		return v == part.n
+	case "ne":
+		return v != part.n
+	case "lt":
+		return v < part.n
+	case "le":
+		return v <= part.n
+	case "gt":
+		return v > part.n
+	}
+	return v >= part.n
+}
+
+// number is the number field name of f.
+func (f *MessageFields) number(name string) (int64, bool) {
+	switch name {
+	case "Points":
+		return f.Points, true
+	case "ExpiringPoints":
+		return f.ExpiringPoints, true
+	case "Days":
+		return int64(f.Days), true
+	case "Years":
+		return int64(f.Years), true
+	}
+	return 0, false
 }
 
 // text is field name of f as fmt.Fprint prints it; not known for a field

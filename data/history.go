@@ -39,12 +39,13 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 			}
 		})
 		rs, ws = slices.Grow(rs, n), slices.Grow(ws, n)
+		points, last := balanceAsOf(f.Ledger, d), lastPurchase(f.Purchases, d)
 		fs.engine.each(f, d, dueBy, func(c *cand) {
 			if c.due > dueBy {
 				return
 			}
 			rs = append(rs, fs.reminder(f, c, d))
-			ws = append(ws, factWords(f, c, d, d))
+			ws = append(ws, factWordsWith(f, c, d, d, points, last))
 		})
 	}
 	rs, ws = fs.goneHandled(d, dueBy, rs, ws)

@@ -470,7 +470,13 @@ type words struct {
 
 // factWords is what words need from the facts of f.
 func factWords(f *customerFacts, c *cand, asOf, shown Day) words {
-	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: balanceAsOf(f.Ledger, asOf), last: lastPurchase(f.Purchases, asOf)}
+	return factWordsWith(f, c, asOf, shown, balanceAsOf(f.Ledger, asOf), lastPurchase(f.Purchases, asOf))
+}
+
+// factWordsWith is factWords with f's balance and latest sale as of asOf
+// already worked out, for the many words of one customer and day.
+func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, last factPurchase) words {
+	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: points, last: last}
 	if c.tag == "purchase" {
 		w.last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
 	}
