@@ -110,6 +110,7 @@ func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
 		}
 	}
 	must(s.SetTemplate(ctx, KindThankYou, "Thank you for the {{.LastPurchase}}, {{.FirstName}}!"))
+	must(s.SetTemplate(ctx, KindCheckIn, `{{with .LastPurchase}}{{.}}{{end}}: {{.FirstName | printf "%q"}}`)) // not plain
 
 	// Reminders handled, then the facts moved on: a promise kept, a
 	// complaint resolved, a thank-you whose sale was moved to someone else
@@ -266,7 +267,7 @@ func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
 	has(4, promiseKey, "green scarf")
 	has(mover, movedKey, "tartan scarf")
 	has(voider, voidedKey, "gloves")
-	if p, err := s.CustomerPage(ctx, forgot, end); err != nil || !p.Customer.Forgotten || len(p.Reminders) != 0 || len(p.Purchases) == 0 {
+	if p, err := s.CustomerPage(ctx, forgot, end); err != nil || !p.Customer.Forgotten || p.Reminders == nil || len(p.Reminders) != 0 || len(p.Purchases) == 0 {
 		t.Errorf("forgotten customer %d: %v, %d reminders, %d purchases", forgot, err, len(p.Reminders), len(p.Purchases))
 	}
 	if p, err := s.CustomerPage(ctx, keep, end); err != nil || !slices.ContainsFunc(p.Reminders, func(r Reminder) bool {

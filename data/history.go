@@ -50,6 +50,9 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 	}
 	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
 	wp := sortInPlace(rs, ws, cmp)
+	if rs == nil {
+		rs = []Reminder{} // a history with nothing in it is an empty list, as it always was
+	}
 	named := namedPurchases(wp)
 	if keep != nil {
 		var kr []Reminder
