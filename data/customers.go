@@ -203,28 +203,8 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 
 // Customer loads one customer with its consents.
 func (s *Store) Customer(ctx context.Context, id ID) (Customer, error) {
-	c, err := scanCustomer(s.reader().QueryRowContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id = ?", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, notFound("there is no customer %d", id)
-	}
-	if err != nil {
-		return c, s.explain(err)
-	}
-	rows, err := s.reader().QueryContext(ctx, "SELECT channel, given_on, source FROM consents WHERE customer_id = ? ORDER BY channel", id)
-	if err != nil {
-		return c, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k Consent
-		var given sql.NullString
-		if err := rows.Scan(&k.Channel, &given, &k.Source); err != nil {
-			return c, err
-		}
-		k.GivenOn = scanDay(given)
-		c.Consents = append(c.Consents, k)
-	}
-	return c, rows.Err()
+	c, err := customerOn(ctx, s.reader(), id)
+	return c, s.explain(err)
 }
 
 func (s *Store) queryCustomers(ctx context.Context, q string, args ...any) ([]Customer, error) {

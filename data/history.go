@@ -13,6 +13,125 @@ import (
 // thank-you. The reminder that was done or skipped is still part of the
 // customer's history, so it is rebuilt from its stored state and key.
 
+// historyAhead is how many days past the day asked a customer's history
+// reaches: what is coming up soon.
+const historyAhead = 30
+
+// newestDueFirst is the order of a customer's history.
+func newestDueFirst(a, b *Reminder) int { return -compareByDue(a, b) }
+
+// history is every reminder of the customers of fs as of d due up to
+// dueBy, in every state, with the ones done or skipped that the facts no
+// longer give, sorted by cmp; with keep set, only those it keeps. Their
+// words come beside them, and named are the purchases their messages name
+// (those of the whole list, kept or not).
+func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, []*words, map[ID]bool) {
+	var rs []Reminder
+	var ws []words
+	for i := range fs.customers {
+		f := &fs.customers[i]
+		// Counting first is cheaper than growing the slices: a reminder
+		// and its words are large.
+		n := 0
+		fs.engine.each(f, d, dueBy, func(c *cand) {
+			if c.due <= dueBy {
+				n++
+			}
+		})
+		rs, ws = slices.Grow(rs, n), slices.Grow(ws, n)
+		points, last := balanceAsOf(f.Ledger, d), lastPurchase(f.Purchases, d)
+		fs.engine.each(f, d, dueBy, func(c *cand) {
+			if c.due > dueBy {
+				return
+			}
+			rs = append(rs, fs.reminder(f, c, d))
+			ws = append(ws, factWordsWith(f, c, d, d, points, last))
+		})
+	}
+	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
+	wp := sortInPlace(rs, ws, cmp)
+	if rs == nil {
+		rs = []Reminder{} // a history with nothing in it is an empty list, as it always was
+	}
+	named := namedPurchases(wp)
+	if keep != nil {
+		var kr []Reminder
+		var kw []*words
+		for i := range rs {
+			if keep(&rs[i]) {
+				kr, kw = append(kr, rs[i]), append(kw, wp[i])
+			}
+		}
+		rs, wp = kr, kw
+	}
+	return rs, wp, named
+}
+
+// sortInPlace is sortBoth moving the reminders within rs rather than into
+// a copy: they are large, and the order they were made in is not needed.
+func sortInPlace(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) []*words {
+	idx := make([]int, len(rs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
+	wp := make([]*words, len(ws))
+	for to, from := range idx {
+		wp[to] = &ws[from]
+	}
+	// rs[to] takes rs[idx[to]], one cycle of the permutation at a time;
+	// idx[j] = j marks a place filled.
+	for i := range idx {
+		if idx[i] == i {
+			continue
+		}
+		first := rs[i]
+		j := i
+		for {
+			k := idx[j]
+			idx[j] = j
+			if k == i {
+				rs[j] = first
+				break
+			}
+			rs[j] = rs[k]
+			j = k
+		}
+	}
+	return wp
+}
+
+// addState files a stored reminder state of customer cust under key. A
+// merge moves state rows to the surviving customer but keeps their keys,
+// which name the customer merged away; they are filed under the key the
+// survivor's reminder has now, and a row keyed for the survivor itself
+// wins. moved holds the keys filed that way so far; rows must come in
+// (customer, rowid) order.
+func (fs *factSet) addState(key string, cust ID, st reminderState, moved map[string]bool) {
+	if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
+		fs.stateLast[cust] = st.ChangedOn
+	}
+	if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
+		if fs.merged != nil {
+			fs.merged[cust] = true
+		}
+		k.CustomerID = cust
+		key = k.String()
+		if _, taken := fs.states[key]; taken && !moved[key] {
+			return
+		}
+		moved[key] = true
+	} else {
+		delete(moved, key)
+	}
+	if fs.stateKeys != nil {
+		if _, seen := fs.states[key]; !seen {
+			fs.stateKeys[cust] = append(fs.stateKeys[cust], key)
+		}
+	}
+	fs.states[key] = st
+}
+
 // goneHandled appends to rs and ws, for the customers of fs, every reminder
 // done or skipped by d, due by dueBy, that the rules no longer give.
 func (fs *factSet) goneHandled(d, dueBy Day, rs []Reminder, ws []words) ([]Reminder, []words) {

@@ -79,6 +79,7 @@ type Store struct {
 	search      customerIndex               // see search.go
 	todaySize   atomic.Int64                // the length of the last Today list, to size the next
 	pageStmts   [2]atomic.Pointer[sql.Stmt] // a page of the kept lists, in each order (lists.go)
+	readStmts   sync.Map                    // the customer page's statements, by text (customer_page.go)
 }
 
 // Options change how a database is opened.

@@ -318,9 +318,15 @@ func (m messageTemplates) render(k Kind, f MessageFields) (msg string) {
 			msg = fmt.Sprintf("(template error: %v)", r)
 		}
 	}()
-	var b limitedBuffer
-	if err := t.Execute(&b, f); err != nil {
+	b := renderBuffers.Get().(*limitedBuffer)
+	defer renderBuffers.Put(b)
+	b.Reset()
+	if err := t.Execute(b, f); err != nil {
 		return "(template error: " + cleanTemplateError(err) + ")"
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// renderBuffers are reused from message to message: a list renders many,
+// and growing a new buffer for each cost more than the copy out of it.
+var renderBuffers = sync.Pool{New: func() any { return new(limitedBuffer) }}

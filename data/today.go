@@ -326,28 +326,7 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 				return nil
 			}
 			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
-			if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
-				fs.stateLast[cust] = st.ChangedOn
-			}
-			if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
-				if fs.merged != nil {
-					fs.merged[cust] = true
-				}
-				k.CustomerID = cust
-				key = k.String()
-				if _, taken := fs.states[key]; taken && !moved[key] {
-					return nil
-				}
-				moved[key] = true
-			} else {
-				delete(moved, key)
-			}
-			if fs.stateKeys != nil {
-				if _, seen := fs.states[key]; !seen {
-					fs.stateKeys[cust] = append(fs.stateKeys[cust], key)
-				}
-			}
-			fs.states[key] = st
+			fs.addState(key, cust, st, moved)
 			return nil
 		})
 }
@@ -491,7 +470,13 @@ type words struct {
 
 // factWords is what words need from the facts of f.
 func factWords(f *customerFacts, c *cand, asOf, shown Day) words {
-	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: balanceAsOf(f.Ledger, asOf), last: lastPurchase(f.Purchases, asOf)}
+	return factWordsWith(f, c, asOf, shown, balanceAsOf(f.Ledger, asOf), lastPurchase(f.Purchases, asOf))
+}
+
+// factWordsWith is factWords with f's balance and latest sale as of asOf
+// already worked out, for the many words of one customer and day.
+func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, last factPurchase) words {
+	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: points, last: last}
 	if c.tag == "purchase" {
 		w.last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
 	}
@@ -534,16 +519,29 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 	if err != nil {
 		return err
 	}
+	desc, err := s.purchaseDescriptions(ctx, unknownNamed(ws, named))
+	if err != nil {
+		return err
+	}
+	set.wordAll(tpl.render, rs, ws, named, desc)
+	return nil
+}
+
+// unknownNamed are the named purchases whose descriptions did not come
+// with the words.
+func unknownNamed(ws []*words, named map[ID]bool) []ID {
 	var ids []ID
 	for _, w := range ws {
 		if !w.known && named[w.last.ID] {
 			ids = append(ids, w.last.ID)
 		}
 	}
-	desc, err := s.purchaseDescriptions(ctx, ids)
-	if err != nil {
-		return err
-	}
+	return ids
+}
+
+// wordAll fills Why and Message (by render) of every reminder from its
+// words, with the descriptions (desc) of the named purchases.
+func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Reminder, ws []*words, named map[ID]bool, desc map[ID]string) {
 	word := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			w := ws[i]
@@ -557,14 +555,14 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 			}
 			fields := set.fields(w, d)
 			rs[i].Why = why(&w.c, w.shown, fields)
-			rs[i].Message = tpl.render(rs[i].Kind, fields)
+			rs[i].Message = render(rs[i].Kind, fields)
 		}
 	}
 	// Templates are the bulk of a long list's cost; they share nothing.
 	parts := runtime.GOMAXPROCS(0)
 	if len(rs) < 512 || parts < 2 {
 		word(0, len(rs))
-		return nil
+		return
 	}
 	var wg sync.WaitGroup
 	for p := range parts {
@@ -576,7 +574,6 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 		}()
 	}
 	wg.Wait()
-	return nil
 }
 
 // purchaseDescriptions reads what was bought, only for the purchases named:
@@ -1139,7 +1136,7 @@ func (s *Store) CustomerReminders(ctx context.Context, id ID, d Day) ([]Reminder
 	if _, err := s.Customer(ctx, id); err != nil {
 		return nil, err
 	}
-	return s.history(ctx, d, d.AddDays(30), id, func(a, b *Reminder) int { return -compareByDue(a, b) })
+	return s.history(ctx, d, d.AddDays(historyAhead), id, newestDueFirst)
 }
 
 // AllReminders is every reminder of every customer due on or before d, in
@@ -1178,31 +1175,7 @@ func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(
 	if err != nil {
 		return nil, err
 	}
-	var rs []Reminder
-	var ws []words
-	for i := range fs.customers {
-		f := &fs.customers[i]
-		fs.engine.each(f, d, dueBy, func(c *cand) {
-			if c.due > dueBy {
-				return
-			}
-			rs = append(rs, fs.reminder(f, c, d))
-			ws = append(ws, factWords(f, c, d, d))
-		})
-	}
-	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
-	rs, wp := sortBoth(rs, ws, cmp)
-	named := namedPurchases(wp)
-	if keep != nil {
-		var kr []Reminder
-		var kw []*words
-		for i := range rs {
-			if keep(&rs[i]) {
-				kr, kw = append(kr, rs[i]), append(kw, wp[i])
-			}
-		}
-		rs, wp = kr, kw
-	}
+	rs, wp, named := fs.history(d, dueBy, cmp, keep)
 	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
 		return nil, err
 	}

@@ -304,39 +304,14 @@ type pageData struct {
 	balance    int64
 }
 
-// load fetches one customer and everything about them.
+// load fetches one customer and everything about them, from one snapshot.
 func (p *customerPage) load(id data.ID) {
 	p.id = id
 	day := p.a.Today()
 	background(p.a, func(ctx context.Context) (pageData, error) {
-		var d pageData
-		var err error
-		if d.c, err = p.a.store.Customer(ctx, id); err != nil {
-			return d, err
-		}
-		if d.purchases, err = p.a.store.Purchases(ctx, id); err != nil {
-			return d, err
-		}
-		if d.contacts, err = p.a.store.Contacts(ctx, id); err != nil {
-			return d, err
-		}
-		if d.complaints, err = p.a.store.Complaints(ctx, id); err != nil {
-			return d, err
-		}
-		if d.promises, err = p.a.store.Promises(ctx, id); err != nil {
-			return d, err
-		}
-		if d.occasions, err = p.a.store.Occasions(ctx, id); err != nil {
-			return d, err
-		}
-		if d.reminders, err = p.a.store.CustomerReminders(ctx, id, day); err != nil {
-			return d, err
-		}
-		if d.ledger, err = p.a.store.Ledger(ctx, id); err != nil {
-			return d, err
-		}
-		d.balance, err = p.a.store.Balance(ctx, id)
-		return d, err
+		cp, err := p.a.store.CustomerPage(ctx, id, day)
+		return pageData{c: cp.Customer, purchases: cp.Purchases, contacts: cp.Contacts, complaints: cp.Complaints,
+			promises: cp.Promises, occasions: cp.Occasions, reminders: cp.Reminders, ledger: cp.Ledger, balance: cp.Balance}, err
 	}, func(d pageData, err error) {
 		if errors.Is(err, data.ErrNotFound) {
 			p.id = 0
