@@ -224,7 +224,7 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	if err != nil {
 		return p, err
 	}
-	set.wordAll(pageRender(templatesFrom(templateTexts(values))), rs, ws, named, desc)
+	set.wordAll(templatesFrom(templateTexts(values)).render, rs, ws, named, desc)
 	p.Reminders = rs
 	return p, nil
 }
@@ -518,12 +518,12 @@ func instantOf(s string) time.Time {
 	return parseInstant(s)
 }
 
-// Messages are most of the page's work after its rows. Most templates are
+// Messages are most of a list's work after its rows. Most templates are
 // text, plain fields ({{.FirstName}}) and comparisons of a number with a
-// whole number ({{if gt .Years 1}}…{{else}}…{{end}}); those are filled here
-// without text/template's reflection, with exactly what it would write.
-// Any other template, and any message that would be too long, is rendered
-// by text/template as everywhere else.
+// whole number ({{if gt .Years 1}}…{{else}}…{{end}}); messageTemplates.render
+// fills those without text/template's reflection, with exactly what it
+// would write. Any other template, and any message that would be too long,
+// is rendered by text/template.
 
 // plainMessage is a template of such parts.
 type plainMessage []plainPart
@@ -536,27 +536,6 @@ type plainPart struct {
 	op              string
 	n               int64
 	then, otherwise plainMessage
-}
-
-// pageRender renders like tpl.render, through plain messages where the
-// template is one.
-func pageRender(tpl messageTemplates) func(Kind, MessageFields) string {
-	plain := make(map[Kind]plainMessage, len(tpl.t))
-	for k, t := range tpl.t {
-		if pm := plainMessageOf(t); pm != nil {
-			plain[k] = pm
-		}
-	}
-	return func(k Kind, f MessageFields) string {
-		if pm := plain[k]; pm != nil {
-			var b strings.Builder
-			b.Grow(256)
-			if pm.fill(&b, &f) {
-				return strings.TrimSpace(b.String())
-			}
-		}
-		return tpl.render(k, f)
-	}
 }
 
 // plainMessages keeps what plainMessageOf found for each parsed template

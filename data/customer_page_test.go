@@ -354,9 +354,9 @@ func TestCustomerPagePlainMessages(t *testing.T) {
 		if tpl.t[KindThankYou] != nil && plainMessageOf(tpl.t[KindThankYou]) != nil {
 			plainSeen++
 		}
-		render := pageRender(tpl)
+		render := tpl.render
 		for i, f := range fields {
-			if got, want := render(KindThankYou, f), tpl.render(KindThankYou, f); got != want {
+			if got, want := render(KindThankYou, f), tpl.execute(KindThankYou, f); got != want {
 				t.Errorf("template %q, fields %d:\ngot  %q\nwant %q", text, i, got, want)
 			}
 		}
@@ -415,7 +415,7 @@ func TestCustomerPagePlainMessagesProperty(t *testing.T) {
 			Occasion: str("occasion"), Promise: str("promise"), Complaint: str("complaint"),
 			ExpiringPoints: num("expiring"), ExpiresOn: str("expires"), Days: int(num("days")), Years: int(num("years"))}
 		tpl := templatesFrom(map[Kind]string{KindCheckIn: text})
-		if got, want := pageRender(tpl)(KindCheckIn, f), tpl.render(KindCheckIn, f); got != want {
+		if got, want := tpl.render(KindCheckIn, f), tpl.execute(KindCheckIn, f); got != want {
 			rt.Fatalf("template %q:\ngot  %q\nwant %q", text, got, want)
 		}
 	})

@@ -252,6 +252,9 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 type messageTemplates struct {
 	t   map[Kind]*template.Template
 	err map[Kind]error
+	// plain holds the templates simple enough to fill without
+	// text/template (customer_page.go), with the same result.
+	plain map[Kind]plainMessage
 }
 
 func (s *Store) messageTemplates(ctx context.Context) (messageTemplates, error) {
@@ -264,7 +267,7 @@ func (s *Store) messageTemplates(ctx context.Context) (messageTemplates, error) 
 
 // templatesFrom parses the templates of each kind (texts).
 func templatesFrom(texts map[Kind]string) messageTemplates {
-	m := messageTemplates{t: map[Kind]*template.Template{}, err: map[Kind]error{}}
+	m := messageTemplates{t: map[Kind]*template.Template{}, err: map[Kind]error{}, plain: map[Kind]plainMessage{}}
 	for k, text := range texts {
 		t, err := parsedMessage(text)
 		if err != nil {
@@ -272,6 +275,9 @@ func templatesFrom(texts map[Kind]string) messageTemplates {
 			continue
 		}
 		m.t[k] = t
+		if pm := plainMessageOf(t); pm != nil {
+			m.plain[k] = pm
+		}
 	}
 	return m
 }
@@ -305,7 +311,19 @@ func parsedMessage(text string) (*template.Template, error) {
 }
 
 // render never fails: a broken template gives "(template error: …)".
-func (m messageTemplates) render(k Kind, f MessageFields) (msg string) {
+func (m messageTemplates) render(k Kind, f MessageFields) string {
+	if pm := m.plain[k]; pm != nil {
+		var b strings.Builder
+		b.Grow(256)
+		if pm.fill(&b, &f) {
+			return strings.TrimSpace(b.String())
+		}
+	}
+	return m.execute(k, f)
+}
+
+// execute renders the message of kind k through text/template.
+func (m messageTemplates) execute(k Kind, f MessageFields) (msg string) {
 	if err := m.err[k]; err != nil {
 		return "(template error: " + strings.TrimPrefix(err.Error(), ErrBadTemplate.Error()+": ") + ")"
 	}
