@@ -36,14 +36,17 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 		name     string
 	}
 	var page []handled
+	// The page is cut from the day's keys alone; only its rows are looked
+	// up for their state's details and their customer's name.
 	rows, err := s.reader().QueryContext(ctx, `WITH h AS (
-			SELECT key, kind, customer_id, due, state, reason, staff FROM reminder_states
+			SELECT key, kind, customer_id, due FROM reminder_states
 			WHERE changed_on = ?1 AND state IN ('done', 'skipped'))
 		SELECT 0, kind, count(*), '', 0, '', '', '', '' FROM h GROUP BY kind
 		UNION ALL
-		SELECT 1, kind, 0, key, customer_id, state, reason, staff, name FROM (
-			SELECT h.*, COALESCE(c.name, '') AS name FROM h LEFT JOIN customers c ON c.id = h.customer_id
-			ORDER BY instr(?2, ',' || h.kind || ','), h.customer_id, h.due DESC, h.key DESC LIMIT ?3 OFFSET ?4)`,
+		SELECT 1, p.kind, 0, p.key, p.customer_id, st.state, st.reason, st.staff, COALESCE(c.name, '') FROM (
+			SELECT * FROM h ORDER BY instr(?2, ',' || kind || ','), customer_id, due DESC, key DESC LIMIT ?3 OFFSET ?4) p
+			JOIN reminder_states st ON st.key = p.key
+			LEFT JOIN customers c ON c.id = p.customer_id`,
 		d.String(), handledKindOrder, limit, max(offset, 0))
 	if err != nil {
 		return p, s.explain(err)
@@ -70,6 +73,18 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 	if err != nil {
 		return p, s.explain(err)
 	}
+	// In the order the page was cut in, which the joins need not keep.
+	slices.SortFunc(page, func(a, b handled) int {
+		switch {
+		case a.key.Kind != b.key.Kind:
+			return slices.Index(Kinds, a.key.Kind) - slices.Index(Kinds, b.key.Kind)
+		case a.customer != b.customer:
+			return cmpID(a.customer, b.customer)
+		case a.key.Due != b.key.Due:
+			return int(b.key.Due) - int(a.key.Due)
+		}
+		return strings.Compare(b.text, a.text)
+	})
 	for _, k := range Kinds {
 		if n := p.Counts[k]; n > 0 {
 			p.Groups = append(p.Groups, ReminderGroup{Kind: k, Count: n})
