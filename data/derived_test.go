@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,11 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 		check("DueCounts "+from.String(), na, nb, errA, errB)
 		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), nil, nil)
 		lsSamePagesBy(t, step, fast, slow, d, 7)
+		for _, x := range dvPageDays(t, fast, d, cb) {
+			cdSameDay(t, step, fast, slow, x, 3, 50)
+		}
 	}
+	cdCountsKept(t, step, fast)
 	// Unless a raw write left customers to work out, the lists of the last
 	// day written on are kept.
 	var dirty int
@@ -78,6 +83,30 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 	if dirty == 0 && (listDay == 0 || !lsKept(t, fast, listDay)) {
 		t.Fatalf("%s: the lists of %s are not kept", step, listDay)
 	}
+}
+
+// dvPageDays are the days of d's grid whose pages are checked: d, the
+// grid's ends, and the days holding reminders of customers worked out
+// from their facts (cal is the grid's DueOn).
+func dvPageDays(t *testing.T, s *Store, d Day, cal map[Day][]Reminder) []Day {
+	t.Helper()
+	from := dvGrid(d)
+	days := []Day{d, from, from.AddDays(41)}
+	k, err := s.readKeptDays(context.Background(), false, from, from, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.view == nil {
+		return days
+	}
+	for x, rs := range cal {
+		for _, r := range rs {
+			if k.view.slow[r.CustomerID] && !slices.Contains(days, x) && len(days) < 8 {
+				days = append(days, x)
+			}
+		}
+	}
+	return days
 }
 
 // dvUnworded is a calendar without Why and Message.
@@ -461,6 +490,8 @@ func TestDerivedRowsProperty(t *testing.T) {
 			rt.Fatalf("the lists of %s are not kept", today)
 		}
 		lsSamePages(rt, "property", s, slow, today)
+		cdSameDay(rt, "property", s, slow, today, 1, 3, 50)
+		cdCountsKept(rt, "property", s)
 		for range 3 {
 			d := day("asked")
 			switch rapid.IntRange(0, 3).Draw(rt, "when") {
@@ -484,6 +515,10 @@ func TestDerivedRowsProperty(t *testing.T) {
 				}
 			}
 			lsSamePages(rt, "property", s, slow, d)
+			cdSameDay(rt, "property", s, slow, d, 1, 3, 50)
+			if a, b := must(s.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))), must(slow.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))); !reflect.DeepEqual(a, b) {
+				rt.Fatalf("DueCounts on %s (today %s):\nderived %v\nfacts   %v", d, today, a, b)
+			}
 		}
 	})
 }
