@@ -37,7 +37,7 @@ func kindPlace(k Kind) int {
 
 // dueSlot is the row of reminder_due_counts for day d and the kind in
 // place grp.
-func dueSlot(d Day, grp int) int64 { return int64(d)*16 + int64(grp) }
+func dueSlot(d Day, grp int) int64 { return int64(d)*kindSlots + int64(grp) }
 
 // slotDay is the day and kind of a slot; ok is false for a slot no kind
 // has.
@@ -89,51 +89,144 @@ func addDueCounts(ctx context.Context, tx *sql.Tx, counts map[int64]int, fresh b
 	return nil
 }
 
+// dueWordsVersion changes whenever the words kept in reminder_due.worded
+// or the way they are worded change. The version and the settings they
+// were worded under are kept in reminder_cache.due_words.
+const dueWordsVersion = derivedVersion + ", calendar words 1\n"
+
+// dueWording is what reminder_due.worded is worded with: the settings and
+// the templates.
+type dueWording struct {
+	set   shopSettings
+	words pageWords
+}
+
+// dueWordingOn reads, through q, what reminder_due.worded is to be worded
+// with now, and whether the words kept are.
+func (s *Store) dueWordingOn(ctx context.Context, q querier, set shopSettings) (*dueWording, bool, error) {
+	texts, err := s.templatesOn(ctx, q)
+	if err != nil {
+		return nil, false, err
+	}
+	var current bool
+	err = q.QueryRowContext(ctx, "SELECT due_words IS ? || "+listSettingsSQL+" FROM reminder_cache", dueWordsVersion).Scan(&current)
+	if err != nil {
+		return nil, false, err
+	}
+	return &dueWording{set: set, words: newPageWords(texts)}, current, nil
+}
+
+// worded is the reminder of kept row sc of customer id as DueOn lists it
+// on its day d, words and all; named says whether its message names what
+// was bought.
+func (dw *dueWording) worded(id ID, sc *storedCand, named bool, d Day) Reminder {
+	r := sc.reminder(id, d)
+	w := sc.words(d, d)
+	desc := ""
+	if named {
+		desc = sc.desc
+	}
+	dw.words.word(dw.set, &r, &w, desc)
+	return r
+}
+
+// rewordDue words every row of reminder_due again inside tx, after the
+// templates, the shop's name or the version of the words changed.
+func (s *Store) rewordDue(ctx context.Context, tx *sql.Tx, dw *dueWording) error {
+	update, err := tx.PrepareContext(ctx, "UPDATE reminder_due SET worded = ? WHERE rowid = ?")
+	if err != nil {
+		return err
+	}
+	defer update.Close()
+	type reworded struct {
+		rowid  int64
+		worded []byte
+	}
+	var after int64
+	for {
+		var batch []reworded
+		err := s.scanEachOn(ctx, tx, "SELECT rowid, customer_id, due, named, data FROM reminder_due WHERE rowid > ? ORDER BY rowid LIMIT 2000",
+			[]any{after}, func(r *sql.Rows, _ *sql.RawBytes) error {
+				var rowid int64
+				var id ID
+				var due Day
+				var named bool
+				var data sql.RawBytes
+				if err := r.Scan(&rowid, &id, &due, &named, &data); err != nil {
+					return err
+				}
+				sc, err := unpackCand(data)
+				if err != nil {
+					return fmt.Errorf("customer %d: %w", id, err)
+				}
+				rem := dw.worded(id, &sc, named, due)
+				batch = append(batch, reworded{rowid, packListRow(&rem)})
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, b := range batch {
+			if _, err := update.ExecContext(ctx, b.worded, b.rowid); err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].rowid
+	}
+	return s.markDueWorded(ctx, tx)
+}
+
+// markDueWorded notes that reminder_due.worded is worded under the
+// settings there are now.
+func (s *Store) markDueWorded(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "UPDATE reminder_cache SET due_words = ? || "+listSettingsSQL, dueWordsVersion)
+	return err
+}
+
 // keptDays is what one statement reads of the kept calendar rows for a
 // stretch of days.
 type keptDays struct {
-	set   shopSettings
-	texts map[Kind]string // the templates
 	// view is nil when the kept rows cannot be used for the days asked.
 	view   *derivedView
-	dirty  []ID          // customers whose kept rows are out of date, in order
-	counts map[int64]int // rows of reminder_due by slot
-	rows   []keptDueRow  // a day's page, when asked for
+	dirty  []ID        // customers whose kept rows are out of date, in order
+	counts []slotCount // rows of reminder_due by slot, in order
+	// A day's: whether the words kept are of the settings there are now,
+	// and the page, words and all.
+	worded bool
+	rows   []Reminder
 }
 
-// keptDueRow is a row of reminder_due as a day's page reads it.
-type keptDueRow struct {
-	id    ID
-	named bool
-	sc    storedCand
+// slotCount is a row of reminder_due_counts.
+type slotCount struct {
+	slot int64
+	n    int
 }
-
-// calSettingKeys are the settings the calendar is worked out and worded
-// with, in SQL.
-var calSettingKeys = func() string {
-	keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
-	for _, k := range Kinds {
-		keys = append(keys, "'"+templateKey(k)+"'")
-	}
-	return strings.Join(keys, ", ")
-}()
 
 // calendarSQL reads in one statement, so that all comes from one commit,
-// the settings, what says whether the kept rows can be used, the customers
-// they cannot answer for and the counts of the slots ?1..?2; the day's
-// statement also reads the page of day ?3 from ?5 on, at most ?4 rows.
-var calendarSQL = [2]string{
-	`SELECT 0, key, value, NULL FROM settings WHERE key IN (` + calSettingKeys + `)
-	UNION ALL SELECT 1, fingerprint, horizon, NULL FROM reminder_cache
-	UNION ALL SELECT 2, customer_id, 1, NULL FROM reminder_dirty
-	UNION ALL SELECT 2, customer_id, 0, NULL FROM reminder_customers WHERE merged <> 0
-	UNION ALL SELECT 3, slot, n, NULL FROM reminder_due_counts WHERE slot BETWEEN ?1 AND ?2`,
-}
+// whether the kept rows were worked out under the rules and scheme there
+// are now (?3 is derivedVersion) and from which day they hold, the
+// customers they cannot answer for and the counts of the slots ?1..?2.
+// The day's statement also reads whether the words kept are of the
+// settings there are now (?7 is dueWordsVersion) and the page of day ?4
+// from ?6 on, at most ?5 rows, words and all. Each row is two columns, the
+// first saying what the row is (see readKeptDays): the driver's cost grows
+// with the columns read.
+var calendarSQL = [2]string{}
 
 func init() {
-	calendarSQL[1] = calendarSQL[0] + `
-	UNION ALL SELECT * FROM (SELECT 4, customer_id, named, data FROM reminder_due WHERE due = ?3
-		ORDER BY due, grp, name, customer_id, key LIMIT ?4 OFFSET ?5)`
+	usable := `fingerprint = ?3 || char(10) || COALESCE((SELECT value FROM settings WHERE key = 'rules'), '')
+			|| char(10) || COALESCE((SELECT value FROM settings WHERE key = 'loyalty'), '')`
+	rest := `
+	UNION ALL SELECT -3, customer_id FROM reminder_dirty
+	UNION ALL SELECT -4, customer_id FROM reminder_customers WHERE merged <> 0
+	UNION ALL SELECT slot, n FROM reminder_due_counts WHERE slot BETWEEN ?1 AND ?2`
+	calendarSQL[0] = `SELECT -1, horizon * 4 + (` + usable + `) FROM reminder_cache` + rest
+	calendarSQL[1] = `SELECT -1, horizon * 4 + (` + usable + `) + 2 * (due_words IS ?7 || ` + listSettingsSQL + `) FROM reminder_cache` + rest + `
+	UNION ALL SELECT * FROM (SELECT -16, worded FROM reminder_due WHERE due = ?4
+		ORDER BY due, grp, name, customer_id, key LIMIT ?5 OFFSET ?6)`
 }
 
 // calendarStatement is calendarSQL[i], prepared once: the calendar reads
@@ -170,19 +263,18 @@ func rawInt(b []byte) int64 {
 }
 
 // readKeptDays reads what the kept rows say about from..to; with page set,
-// also the page of day from (offset, limit) in the calendar's order.
-func (s *Store) readKeptDays(ctx context.Context, page bool, from, to Day, offset, limit int) (keptDays, error) {
+// also the page of day (offset, limit) in the calendar's order.
+func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day Day, offset, limit int) (keptDays, error) {
 	var k keptDays
 	if !s.keepDays.Load() || s.skipDerived {
-		set, err := s.readSettings(ctx, s.reader())
-		k.set = set
-		return k, err
+		return k, nil
 	}
 	i := 0
-	args := []any{dueSlot(from, 0), dueSlot(to, 15)}
+	args := []any{dueSlot(from, 0), dueSlot(to, 15), derivedVersion}
 	if page {
 		i = 1
-		args = append(args, int64(from), limit, offset)
+		args = append(args, int64(day), limit, offset, dueWordsVersion)
+		k.rows = make([]Reminder, 0, min(limit, 200))
 	}
 	stmt, err := s.calendarStatement(ctx, i)
 	if err != nil {
@@ -192,48 +284,42 @@ func (s *Store) readKeptDays(ctx context.Context, page bool, from, to Day, offse
 	if err != nil {
 		return k, s.explain(err)
 	}
-	values := map[string]string{}
-	var fingerprint string
 	var horizon Day
+	var usable bool
 	slow := map[ID]bool{}
-	k.counts = map[int64]int{}
-	var a, b, c sql.RawBytes
+	k.counts = make([]slotCount, 0, 64)
+	var b sql.RawBytes
 	err = eachRow(rows, func(r *sql.Rows) error {
-		var part int
-		if err := r.Scan(&part, &a, &b, &c); err != nil {
+		var what int64
+		if err := r.Scan(&what, &b); err != nil {
 			return err
 		}
-		switch part {
-		case 0:
-			values[string(a)] = string(b)
-		case 1:
-			fingerprint, horizon = string(a), Day(rawInt(b))
-		case 2:
-			id := rawInt(a)
+		switch what {
+		case -1: // the horizon, four times, whether the rows are usable, and twice whether their words are
+			n := rawInt(b)
+			horizon, usable, k.worded = Day(n/4), n&1 != 0, n&2 != 0
+		case -3, -4: // a customer waiting to be worked out, or merged into
+			id := rawInt(b)
 			slow[id] = true
-			if rawInt(b) != 0 {
+			if what == -3 {
 				k.dirty = append(k.dirty, id)
 			}
-		case 3:
-			k.counts[rawInt(a)] += int(rawInt(b))
-		case 4:
-			sc, err := unpackCand(c)
+		case -16: // a reminder of the page
+			rem, err := unpackListRow(b)
 			if err != nil {
-				return fmt.Errorf("customer %d: %w", rawInt(a), err)
+				return err
 			}
-			k.rows = append(k.rows, keptDueRow{id: rawInt(a), named: rawInt(b) != 0, sc: sc})
+			k.rows = append(k.rows, rem)
+		default: // a count: the slot, then how many
+			k.counts = append(k.counts, slotCount{what, int(rawInt(b))})
 		}
 		return nil
 	})
 	if err != nil {
 		return k, s.explain(err)
 	}
-	if k.set, err = settingsFrom(values); err != nil {
-		return k, err
-	}
-	k.texts = templateTexts(values)
 	slices.Sort(k.dirty)
-	if fingerprint == k.set.fingerprint && from >= horizon {
+	if usable && from >= horizon {
 		k.view = &derivedView{horizon: horizon, slow: slow}
 	}
 	return k, nil
@@ -279,50 +365,17 @@ func calendarDays(from, to Day) error {
 }
 
 // DueCounts counts, for each day in [from, to], the reminders DueOn lists
-// that day, by kind: what a month's grid shows, without reading them.
-func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]map[Kind]int, error) {
+// that day, by kind: what a month's grid shows, without reading them. Days
+// with none are left out.
+func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]DayCounts, error) {
 	if err := calendarDays(from, to); err != nil {
 		return nil, err
 	}
-	k, err := s.readKeptDays(ctx, false, from, to, 0, 0)
+	k, err := s.readKeptDays(ctx, from, to, false, 0, 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	out := map[Day]map[Kind]int{}
-	add := func(d Day, kind Kind, n int) {
-		m := out[d]
-		if m == nil {
-			m = map[Kind]int{}
-			out[d] = m
-		}
-		m[kind] += n
-	}
-	// The customers the kept rows cannot answer for (everyone without
-	// them), from their facts.
-	rs, _, err := s.dueCollect(ctx, k.set, k.view, from, to, false)
-	if err != nil {
-		return nil, err
-	}
-	for i := range rs {
-		add(rs[i].Due, rs[i].Kind, 1)
-	}
-	if k.view == nil {
-		return out, nil
-	}
-	if err := s.dropDirtyCounts(ctx, k.counts, k.dirty, from, to); err != nil {
-		return nil, err
-	}
-	for slot, n := range k.counts {
-		d, kind, ok := slotDay(slot)
-		if !ok {
-			return nil, errBadDerived
-		}
-		if n > 0 {
-			add(d, kind, n)
-		}
-	}
-	err = s.eachYearlyDue(ctx, k.view, k.set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, r.Kind, 1) })
-	return out, err
+	return s.dueCounts(ctx, &k, from, to)
 }
 
 // DueDayPage is the list DueOn(d, d) gives for d in the calendar's order
@@ -334,105 +387,210 @@ func (s *Store) DueDayPage(ctx context.Context, d Day, offset, limit int) (Remin
 	if err := calendarDays(d, d); err != nil {
 		return ReminderPage{}, err
 	}
-	k, err := s.readKeptDays(ctx, true, d, d, offset, limit)
+	k, err := s.readKeptDays(ctx, d, d, true, d, offset, limit)
 	if err != nil {
 		return ReminderPage{}, err
 	}
-	v := k.view
-	if v == nil || d > v.horizon.AddDays(yearlyAhead) {
-		// Not all of the day is in reminder_due.
-		return s.workedOutDayPage(ctx, k.set, v, d, offset, limit)
-	}
-	tpl := templatesFrom(k.texts)
-	byKind := map[Kind]int{}
-	for slot, n := range k.counts {
-		_, kind, ok := slotDay(slot)
-		if !ok {
-			return ReminderPage{}, errBadDerived
-		}
-		byKind[kind] += n
-	}
-	p := ReminderPage{Offset: offset}
-	var slowRs []Reminder
-	var slowWs []words
-	if len(v.slow) > 0 {
-		if slowRs, slowWs, err = s.dueCollect(ctx, k.set, v, d, d, false); err != nil {
-			return p, err
-		}
-	}
-	if len(slowRs) == 0 && len(k.dirty) == 0 {
-		p.Rows = make([]Reminder, len(k.rows))
-		for i := range k.rows {
-			k.set.wordKept(tpl, &p.Rows[i], &k.rows[i], d)
-		}
-		fillDayCounts(&p, byKind)
-		return p, nil
-	}
-	return s.mergedDayPage(ctx, &k, tpl, d, offset, limit, byKind, slowRs, slowWs)
+	return s.dueDayPage(ctx, &k, d, offset, limit)
 }
 
-// wordKept makes r, with its words, of the kept row kr of day d.
-func (set shopSettings) wordKept(tpl messageTemplates, r *Reminder, kr *keptDueRow, d Day) {
-	*r = kr.sc.reminder(kr.id, d)
-	w := kr.sc.words(d, d)
-	desc := ""
-	if kr.named {
-		desc = kr.sc.desc
+// DueMonth is DueCounts(from, to) and DueDayPage(d, offset, limit) of a
+// day d among them, read together: what the calendar shows of a month,
+// the day's list agreeing with its count on the grid.
+func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int) (map[Day]DayCounts, ReminderPage, error) {
+	offset, limit = max(offset, 0), max(limit, 0)
+	if err := calendarDays(from, to); err != nil {
+		return nil, ReminderPage{}, err
 	}
-	set.word(tpl, r, &w, desc)
+	if d < from || d > to {
+		return nil, ReminderPage{}, fmt.Errorf("the day chosen (%s) is not among the calendar's days (%s to %s)", d, from, to)
+	}
+	k, err := s.readKeptDays(ctx, from, to, true, d, offset, limit)
+	if err != nil {
+		return nil, ReminderPage{}, err
+	}
+	counts, err := s.dueCounts(ctx, &k, from, to)
+	if err != nil {
+		return nil, ReminderPage{}, err
+	}
+	p, err := s.dueDayPage(ctx, &k, d, offset, limit)
+	return counts, p, err
+}
+
+// dueCounts is DueCounts from k, read for from..to.
+func (s *Store) dueCounts(ctx context.Context, k *keptDays, from, to Day) (map[Day]DayCounts, error) {
+	var err error
+	var set shopSettings
+	if k.view == nil || len(k.view.slow) > 0 || to > k.view.horizon.AddDays(yearlyAhead) {
+		if set, err = s.readSettings(ctx, s.reader()); err != nil {
+			return nil, err
+		}
+	}
+	days := make([]DayCounts, to.Sub(from)+1)
+	add := func(d Day, grp int, n int) {
+		if d >= from && d <= to && grp < kindSlots {
+			days[d.Sub(from)][grp] += n
+		}
+	}
+	// The customers the kept rows cannot answer for (everyone without
+	// them), from their facts.
+	if k.view == nil || len(k.view.slow) > 0 {
+		rs, _, err := s.dueCollect(ctx, set, k.view, from, to, false)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rs {
+			add(rs[i].Due, kindPlace(rs[i].Kind), 1)
+		}
+	}
+	if k.view != nil {
+		for _, c := range k.counts {
+			d, _, ok := slotDay(c.slot)
+			if !ok {
+				return nil, errBadDerived
+			}
+			add(d, int(c.slot&15), c.n)
+		}
+		// The kept rows of customers waiting to be worked out are out of
+		// date: off the counts.
+		dirty := map[int64]int{}
+		if err := s.dropDirtyCounts(ctx, dirty, k.dirty, from, to); err != nil {
+			return nil, err
+		}
+		for slot, n := range dirty {
+			add(Day(slot>>4), int(slot&15), n)
+		}
+		err = s.eachYearlyDue(ctx, k.view, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, kindPlace(r.Kind), 1) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[Day]DayCounts, len(days))
+	for i, c := range days {
+		if c.Total() > 0 {
+			out[from.AddDays(i)] = c
+		}
+	}
+	return out, nil
+}
+
+// kindSlots is how many kinds a DayCounts, and a day's slots of
+// reminder_due_counts, have room for.
+const kindSlots = 16
+
+// DayCounts counts a day's reminders by kind: DayCounts[i] is of Kinds[i].
+type DayCounts [kindSlots]int
+
+// Of is how many reminders of kind k the day holds.
+func (c DayCounts) Of(k Kind) int {
+	if i := kindPlace(k); i < kindSlots {
+		return c[i]
+	}
+	return 0
+}
+
+// Total is how many reminders the day holds.
+func (c DayCounts) Total() int {
+	n := 0
+	for _, x := range c {
+		n += x
+	}
+	return n
+}
+
+// dueDayPage is DueDayPage from k, read with the page of d.
+func (s *Store) dueDayPage(ctx context.Context, k *keptDays, d Day, offset, limit int) (ReminderPage, error) {
+	v := k.view
+	if v != nil && len(v.slow) == 0 && k.worded && d <= v.horizon.AddDays(yearlyAhead) {
+		p := ReminderPage{Offset: offset, Rows: k.rows}
+		fillDayCounts(&p, countsByKind(k.counts, d, nil))
+		return p, nil
+	}
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return ReminderPage{}, err
+	}
+	if v == nil || d > v.horizon.AddDays(yearlyAhead) {
+		// Not all of the day is in reminder_due.
+		return s.workedOutDayPage(ctx, set, v, d, offset, limit)
+	}
+	return s.mergedDayPage(ctx, k, set, d, offset, limit)
+}
+
+// countsByKind adds up the counts (rows by slot) of day d by kind, less
+// drop (rows by slot, out of date).
+func countsByKind(counts []slotCount, d Day, drop map[int64]int) map[Kind]int {
+	byKind := make(map[Kind]int, len(Kinds))
+	add := func(slot int64, n int) {
+		if day, kind, ok := slotDay(slot); ok && day == d {
+			byKind[kind] += n
+		}
+	}
+	for _, c := range counts {
+		add(c.slot, c.n)
+	}
+	for slot, n := range drop {
+		add(slot, n)
+	}
+	return byKind
 }
 
 // mergedDayPage is a page of day d when some customers (k.view.slow) are
-// worked out from their facts (slowRs and slowWs, their reminders of d):
-// the kept rows of everyone else and theirs, merged in order.
-func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, tpl messageTemplates, d Day, offset, limit int,
-	byKind map[Kind]int, slowRs []Reminder, slowWs []words) (ReminderPage, error) {
+// worked out from their facts, or the words kept are of other settings:
+// the kept rows of everyone else and the reminders of those customers,
+// merged in order.
+func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, set shopSettings, d Day, offset, limit int) (ReminderPage, error) {
 	p := ReminderPage{Offset: offset}
+	slowRs, slowWs, err := s.dueCollect(ctx, set, k.view, d, d, false)
+	if err != nil {
+		return p, err
+	}
 	slowRs, slowWp := sortBoth(slowRs, slowWs, compareDay)
 	// A message names what was bought when the day's list holds that
 	// purchase's thank-you or check-in: the customer's own reminders.
-	if err := s.finishNamed(ctx, k.set, slowRs, slowWp, namedPurchases(slowWp)); err != nil {
+	if err := s.finishNamed(ctx, set, slowRs, slowWp, namedPurchases(slowWp)); err != nil {
 		return p, err
+	}
+	var wording *dueWording
+	if !k.worded {
+		if wording, _, err = s.dueWordingOn(ctx, s.reader(), set); err != nil {
+			return p, err
+		}
 	}
 	// The kept rows that may be on the page: each of the slow reminders
 	// before one of them moves it one place on.
 	lo, hi := max(0, offset-len(slowRs)), offset+limit
 	var kept []Reminder
-	err := s.scanEach(ctx, `SELECT customer_id, named, data FROM reminder_due
+	err = s.scanEach(ctx, `SELECT customer_id, named, data, worded FROM reminder_due
 		WHERE due = ? AND customer_id NOT IN (SELECT value FROM json_each(?))
 		ORDER BY due, grp, name, customer_id, key LIMIT ? OFFSET ?`,
 		[]any{int64(d), idsJSON(k.dirty), hi - lo, lo}, func(r *sql.Rows, _ *sql.RawBytes) error {
-			var kr keptDueRow
-			var data sql.RawBytes
-			if err := r.Scan(&kr.id, &kr.named, &data); err != nil {
+			var id ID
+			var named bool
+			var data, worded sql.RawBytes
+			if err := r.Scan(&id, &named, &data, &worded); err != nil {
+				return err
+			}
+			if wording == nil {
+				rem, err := unpackListRow(worded)
+				kept = append(kept, rem)
 				return err
 			}
 			sc, err := unpackCand(data)
 			if err != nil {
-				return fmt.Errorf("customer %d: %w", kr.id, err)
+				return fmt.Errorf("customer %d: %w", id, err)
 			}
-			kr.sc = sc
-			var rem Reminder
-			k.set.wordKept(tpl, &rem, &kr, d)
-			kept = append(kept, rem)
+			kept = append(kept, wording.worded(id, &sc, named, d))
 			return nil
 		})
 	if err != nil {
 		return p, err
 	}
-	if len(k.dirty) > 0 {
-		dirty := map[int64]int{}
-		if err := s.dropDirtyCounts(ctx, dirty, k.dirty, d, d); err != nil {
-			return p, err
-		}
-		for slot, n := range dirty {
-			_, kind, ok := slotDay(slot)
-			if !ok {
-				return p, errBadDerived
-			}
-			byKind[kind] += n
-		}
+	drop := map[int64]int{}
+	if err := s.dropDirtyCounts(ctx, drop, k.dirty, d, d); err != nil {
+		return p, err
 	}
+	byKind := countsByKind(k.counts, d, drop)
 	for i := range slowRs {
 		byKind[slowRs[i].Kind]++
 	}

@@ -149,7 +149,7 @@ func TestDueDayPageReadsTheDayInPages(t *testing.T) {
 	ctx := context.Background()
 	s, day := cdShop(t)
 	slow := dvSlowTwin(t, s)
-	k, err := s.readKeptDays(ctx, true, day, day, 0, 5)
+	k, err := s.readKeptDays(ctx, day, day, true, day, 0, 5)
 	if err != nil || k.view == nil || len(k.view.slow) != 0 || len(k.rows) != 5 {
 		t.Fatalf("the kept rows should answer for %s alone: view %v, %d rows (%v)", day, k.view, len(k.rows), err)
 	}
@@ -218,7 +218,7 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	slow := dvSlowTwin(t, s)
 	kept := func(d Day) keptDays {
 		t.Helper()
-		k, err := s.readKeptDays(ctx, true, d, d, 0, 1)
+		k, err := s.readKeptDays(ctx, d, d, true, d, 0, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +249,11 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	if k.view == nil || len(k.view.slow) != 2 || len(k.dirty) != 0 {
 		t.Fatalf("after the merges: view %v, dirty %v", k.view, k.dirty)
 	}
-	slowRs, _, err := s.dueCollect(ctx, k.set, k.view, day, day, false)
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	slowRs, _, err := s.dueCollect(ctx, set, k.view, day, day, false)
 	if err != nil || len(slowRs) < 3 {
 		t.Fatalf("the merged customers should have reminders on %s: %d (%v)", day, len(slowRs), err)
 	}
@@ -288,6 +292,37 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	}
 	cdSameDay(t, "before the horizon", s, slow, past, 1, 50)
 
+	// Words kept under other templates are not used: the rows are worded
+	// when read, until the next write words them all again.
+	if _, err := s.w.Exec("UPDATE reminder_cache SET due_words = 'other templates'"); err != nil {
+		t.Fatal(err)
+	}
+	if k := kept(day); k.view == nil || k.worded {
+		t.Fatal("the words of other templates are used")
+	}
+	cdSameDay(t, "other words", s, slow, day, 1, 7, 50)
+	if err := s.SetTemplate(ctx, KindPromise, "{{.FirstName}}: {{.Promise}} is in."); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetShop(ctx, ShopDetails{Name: "Corner Shop"}); err != nil {
+		t.Fatal(err)
+	}
+	if k := kept(day); k.view == nil || !k.worded {
+		t.Fatal("the words are not kept after the templates changed")
+	}
+	cdSameDay(t, "new templates", s, slow, day, 1, 7, 50)
+	p := must(s.DueDayPage(ctx, day, 0, 100))
+	for _, r := range p.Rows {
+		if r.Kind == KindPromise && !strings.HasSuffix(r.Message, " is in.") {
+			t.Fatalf("a promise's message after the template changed: %q", r.Message)
+		}
+	}
+	cdCountsKept(t, "new templates", s)
+	found, err := s.checkDerived(ctx)
+	if err != nil || len(found) != 0 {
+		t.Fatalf("check after the templates changed: %v %v", found, err)
+	}
+
 	// Rows kept under other rules are not used at all.
 	if _, err := s.w.Exec("UPDATE reminder_cache SET fingerprint = 'other rules'"); err != nil {
 		t.Fatal(err)
@@ -302,6 +337,22 @@ func TestDueDayPageFallsBack(t *testing.T) {
 
 	// A store that ignores the kept rows reads the same.
 	cdSameDay(t, "ignoring the kept rows", slow, slow, day, 1, 50)
+}
+
+func TestEveryKindHasItsSlot(t *testing.T) {
+	if len(Kinds) >= kindSlots {
+		t.Fatalf("%d kinds, room for %d in a day's counts", len(Kinds), kindSlots-1)
+	}
+	var c DayCounts
+	for i, k := range Kinds {
+		c[i] = i + 1
+		if c.Of(k) != i+1 {
+			t.Errorf("%s counts %d", k, c.Of(k))
+		}
+	}
+	if c.Of("no such kind") != 0 || c.Total() != len(Kinds)*(len(Kinds)+1)/2 {
+		t.Errorf("counts %v: total %d", c, c.Total())
+	}
 }
 
 // TestDueCountsKeptThroughWrites: the kept counts follow reminder_due
@@ -328,7 +379,7 @@ func TestDueCountsKeptThroughWrites(t *testing.T) {
 	}
 	cdCountsKept(t, "no birthday", s)
 	cal := must(s.DueCounts(ctx, day, day))
-	if cal[day][KindBirthday] != 22 {
+	if cal[day].Of(KindBirthday) != 22 {
 		t.Fatalf("birthdays on %s: %v", day, cal[day])
 	}
 	r := DefaultRules()
@@ -337,7 +388,7 @@ func TestDueCountsKeptThroughWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	cdCountsKept(t, "rules", s)
-	if cal := must(s.DueCounts(ctx, day, day)); cal[day][KindBirthday] != 0 {
+	if cal := must(s.DueCounts(ctx, day, day)); cal[day].Of(KindBirthday) != 0 {
 		t.Fatalf("birthdays off, yet %v", cal[day])
 	}
 	var zero int

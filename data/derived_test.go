@@ -67,6 +67,10 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 		nb, errB := slow.DueCounts(ctx, from, from.AddDays(41))
 		check("DueCounts "+from.String(), na, nb, errA, errB)
 		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), nil, nil)
+		mc, mp, errA := fast.DueMonth(ctx, from, from.AddDays(41), d, 2, 7)
+		check("DueMonth's counts "+from.String(), mc, nb, errA, nil)
+		pb, errB := slow.DueDayPage(ctx, d, 2, 7)
+		check("DueMonth's page "+d.String(), mp, pb, errA, errB)
 		lsSamePagesBy(t, step, fast, slow, d, 7)
 		for _, x := range dvPageDays(t, fast, d, cb) {
 			cdSameDay(t, step, fast, slow, x, 3, 50)
@@ -92,7 +96,7 @@ func dvPageDays(t *testing.T, s *Store, d Day, cal map[Day][]Reminder) []Day {
 	t.Helper()
 	from := dvGrid(d)
 	days := []Day{d, from, from.AddDays(41)}
-	k, err := s.readKeptDays(context.Background(), false, from, from, 0, 0)
+	k, err := s.readKeptDays(context.Background(), from, from, false, 0, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +126,14 @@ func dvUnworded(cal map[Day][]Reminder) map[Day][]Reminder {
 }
 
 // dvCount counts a calendar's reminders by day and kind.
-func dvCount(cal map[Day][]Reminder) map[Day]map[Kind]int {
-	out := map[Day]map[Kind]int{}
+func dvCount(cal map[Day][]Reminder) map[Day]DayCounts {
+	out := map[Day]DayCounts{}
 	for d, rs := range cal {
-		out[d] = map[Kind]int{}
+		var c DayCounts
 		for _, r := range rs {
-			out[d][r.Kind]++
+			c[kindPlace(r.Kind)]++
 		}
+		out[d] = c
 	}
 	return out
 }

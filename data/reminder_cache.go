@@ -276,14 +276,18 @@ type dueRow struct {
 	key   string
 	named bool
 	data  []byte
+	// worded is the reminder as DueOn lists it on its day, words and
+	// all, when worded (else empty).
+	worded []byte
 }
 
 // derive works out the rows of every customer of fs (read as of lastDay,
 // with descriptions, state days and merges) for calendar rows from horizon.
-func derive(fs *factSet, horizon Day, sink derivedSink) {
+func derive(fs *factSet, horizon Day, sink derivedSink, wording *dueWording) {
 	e := fs.engine
 	var rows []dueRow
-	var lasts []ID
+	var rems []Reminder
+	var ws []words
 	bought := map[dayPurchase]bool{}
 	for i := range fs.customers {
 		f := &fs.customers[i]
@@ -323,8 +327,7 @@ func derive(fs *factSet, horizon Day, sink derivedSink) {
 		// A message names what was bought only when the day's list holds
 		// a thank-you or check-in of that purchase (namedPurchases), and
 		// those are the customer's own: so it is known here, day by day.
-		rows = rows[:0]
-		lasts = lasts[:0]
+		rows, rems, ws = rows[:0], rems[:0], ws[:0]
 		clear(bought)
 		e.dueHistory(f, horizon, last, yearlyKeptTo(last, horizon), func(x Day, c *cand) {
 			r := c.reminder(&f.Customer)
@@ -338,10 +341,19 @@ func derive(fs *factSet, horizon Day, sink derivedSink) {
 				bought[dayPurchase{x, c.id}] = true
 			}
 			rows = append(rows, dueRow{due: x, kind: c.kind, name: r.CustomerName, key: r.Key, data: stored(c, st, has, w)})
-			lasts = append(lasts, w.last.ID)
+			rems, ws = append(rems, r), append(ws, w)
 		})
 		for i := range rows {
-			rows[i].named = lasts[i] != 0 && bought[dayPurchase{rows[i].due, lasts[i]}]
+			last := ws[i].last.ID
+			rows[i].named = last != 0 && bought[dayPurchase{rows[i].due, last}]
+			if wording != nil {
+				desc := ""
+				if rows[i].named {
+					desc = fs.desc[last]
+				}
+				wording.words.word(wording.set, &rems[i], &ws[i], desc)
+				rows[i].worded = packListRow(&rems[i])
+			}
 			sink.due(id, &rows[i])
 		}
 	}
@@ -374,7 +386,7 @@ func (w *rowWriter) now(id ID, due, shownFrom, until Day, snoozed bool, data []b
 
 func (w *rowWriter) due(id ID, r *dueRow) {
 	grp := kindPlace(r.kind)
-	w.dueRows.add(id, int64(r.due), string(r.kind), grp, r.name, r.key, boolInt(r.named), r.data)
+	w.dueRows.add(id, int64(r.due), string(r.kind), grp, r.name, r.key, boolInt(r.named), r.data, r.worded)
 	if w.counts != nil {
 		w.counts[dueSlot(r.due, grp)]++
 	}
@@ -406,6 +418,12 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, "SELECT fingerprint, horizon FROM reminder_cache").Scan(&fingerprint, &horizon); err != nil {
 		return err
 	}
+	// The calendar's rows are worded under the settings there are now;
+	// when those changed, every row is worded again.
+	wording, worded, err := s.dueWordingOn(ctx, tx, set)
+	if err != nil {
+		return err
+	}
 	var ids []ID              // nil: everyone
 	counts := map[int64]int{} // what the write changes in reminder_due_counts
 	if fingerprint == set.fingerprint {
@@ -413,6 +431,11 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		if len(ids) == 0 {
+			if !worded {
+				if err := s.rewordDue(ctx, tx, wording); err != nil {
+					return err
+				}
+			}
 			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
 		if err := deleteDerived(ctx, tx, ids, counts); err != nil {
@@ -437,11 +460,11 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	w := rowWriter{
 		custRows:   newDemoInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
 		nowRows:    newDemoInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
-		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data"),
+		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
 		yearlyRows: newDemoInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data"),
 		counts:     counts,
 	}
-	derive(fs, horizon, &w)
+	derive(fs, horizon, &w, wording)
 	for _, ins := range []*demoInsert{w.custRows, w.nowRows, w.dueRows, w.yearlyRows} {
 		if err := ins.close(); err != nil {
 			return err
@@ -449,6 +472,16 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	}
 	if err := addDueCounts(ctx, tx, counts, ids == nil); err != nil {
 		return err
+	}
+	if !worded {
+		// The rows of the customers not written were worded otherwise.
+		reword := s.markDueWorded
+		if ids != nil {
+			reword = func(ctx context.Context, tx *sql.Tx) error { return s.rewordDue(ctx, tx, wording) }
+		}
+		if err := reword(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
@@ -974,13 +1007,26 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The calendar's words are compared when they are of the settings
+	// there are now; otherwise the next write words them again.
+	var wording *dueWording
+	worded := "x''"
+	if s.keepDays.Load() {
+		w, current, err := s.dueWordingOn(ctx, db, set)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		if current {
+			wording, worded = w, "worded"
+		}
+	}
 	want := derivedRows{}
-	derive(fs, horizon, want)
+	derive(fs, horizon, want, wording)
 	have := derivedRows{}
 	for _, t := range []struct{ table, cols string }{
 		{"reminder_customers", "customer_id, 'customer', last_fact, merged, 0, 0, data"},
 		{"reminder_now", "customer_id, 'now', due, shown_from, until, snoozed, data"},
-		{"reminder_due", "customer_id, 'due', due, kind || ' ' || grp || ' ' || named || ' ' || key || ' ' || name, 0, 0, data"},
+		{"reminder_due", "customer_id, 'due', due, kind || ' ' || grp || ' ' || named || ' ' || key || ' ' || name || ' ' || lower(hex(" + worded + ")), 0, 0, data"},
 		{"reminder_yearly", "customer_id, 'yearly ' || kind, md, 0, 0, 0, data"},
 	} {
 		rows, err := db.QueryContext(ctx, "SELECT "+t.cols+" FROM "+t.table)
@@ -1040,7 +1086,7 @@ func (d derivedRows) now(id ID, due, shownFrom, until Day, snoozed bool, data []
 }
 
 func (d derivedRows) due(id ID, r *dueRow) {
-	d.add(id, fmt.Sprintf("due %d %s %d %d %s %s 0 0 %x", int64(r.due), r.kind, kindPlace(r.kind), boolInt(r.named), r.key, r.name, r.data))
+	d.add(id, fmt.Sprintf("due %d %s %d %d %s %s %x 0 0 %x", int64(r.due), r.kind, kindPlace(r.kind), boolInt(r.named), r.key, r.name, r.worded, r.data))
 }
 
 func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte) {
