@@ -25,7 +25,7 @@ type calendarScreen struct {
 	week     bool     // the week agenda rather than the month grid
 	month    data.Day // first day of the month on show
 	chosen   data.Day
-	from, to data.Day // the days loaded
+	from, to data.Day                     // the days loaded
 	byDay    map[data.Day][]data.Reminder // the week's
 	// counts are the month grid's marks, and days holds the first page of
 	// the days chosen: in a large shop a month holds tens of thousands of
