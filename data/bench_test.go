@@ -665,7 +665,7 @@ func rawToday(ctx context.Context, s *Store, d Day) error {
 // checking that the kept rows answer for the days.
 func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error {
 	db := s.reader()
-	if _, err := rawRows(ctx, db, "SELECT slot, n FROM reminder_due_counts WHERE slot BETWEEN ? AND ?", dueSlot(from, 0), dueSlot(to, 15)); err != nil {
+	if _, err := rawRows(ctx, db, "SELECT slot, n FROM reminder_due_counts WHERE slot BETWEEN ? AND ?", dueSlot(from, 0), dueSlot(to, kindSlots-1)); err != nil {
 		return err
 	}
 	n, err := rawRows(ctx, db, "SELECT worded FROM reminder_due WHERE due = ? ORDER BY due, grp, name, customer_id, key LIMIT ?", int64(day), benchPage)

@@ -36,17 +36,17 @@ func kindPlace(k Kind) int {
 }
 
 // dueSlot is the row of reminder_due_counts for day d and the kind in
-// place grp.
+// place grp (the SQL says due * 16 + grp: kindSlots).
 func dueSlot(d Day, grp int) int64 { return int64(d)*kindSlots + int64(grp) }
 
 // slotDay is the day and kind of a slot; ok is false for a slot no kind
 // has.
 func slotDay(slot int64) (d Day, k Kind, ok bool) {
-	grp := int(slot & 15)
+	d, grp := Day(slot/kindSlots), int(slot%kindSlots)
 	if grp >= len(Kinds) {
-		return 0, "", false
+		return d, "", false
 	}
-	return Day(slot >> 4), Kinds[grp], true
+	return d, Kinds[grp], true
 }
 
 // compareDay is a calendar day's order: by kind in the order of Kinds,
@@ -72,15 +72,24 @@ func addDueCounts(ctx context.Context, tx *sql.Tx, counts map[int64]int, fresh b
 		}
 		return ins.close()
 	}
-	for _, slot := range slots {
-		n := counts[slot]
-		if n == 0 {
-			continue
+	// A write changes a few dozen slots: one statement for them all, and
+	// one to drop those left at nothing.
+	changed := slices.DeleteFunc(slots, func(slot int64) bool { return counts[slot] == 0 })
+	const batch = 250
+	for start := 0; start < len(changed); start += batch {
+		part := changed[start:min(start+batch, len(changed))]
+		args := make([]any, 0, 2*len(part))
+		var gone []any
+		for _, slot := range part {
+			args = append(args, slot, counts[slot])
+			if counts[slot] < 0 {
+				gone = append(gone, slot)
+			}
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO reminder_due_counts(slot, n) VALUES (?, ?)
-			ON CONFLICT(slot) DO UPDATE SET n = n + excluded.n`, slot, n)
-		if err == nil && n < 0 {
-			_, err = tx.ExecContext(ctx, "DELETE FROM reminder_due_counts WHERE slot = ? AND n <= 0", slot)
+		_, err := tx.ExecContext(ctx, "INSERT INTO reminder_due_counts(slot, n) VALUES (?, ?)"+strings.Repeat(", (?, ?)", len(part)-1)+
+			" ON CONFLICT(slot) DO UPDATE SET n = n + excluded.n", args...)
+		if err == nil && len(gone) > 0 {
+			_, err = tx.ExecContext(ctx, "DELETE FROM reminder_due_counts WHERE n <= 0 AND slot IN (?"+strings.Repeat(", ?", len(gone)-1)+")", gone...)
 		}
 		if err != nil {
 			return err
@@ -102,18 +111,19 @@ type dueWording struct {
 }
 
 // dueWordingOn reads, through q, what reminder_due.worded is to be worded
-// with now, and whether the words kept are.
-func (s *Store) dueWordingOn(ctx context.Context, q querier, set shopSettings) (*dueWording, bool, error) {
+// with now, whether the words kept are, and the day of the kept lists.
+func (s *Store) dueWordingOn(ctx context.Context, q querier, set shopSettings) (*dueWording, bool, Day, error) {
 	texts, err := s.templatesOn(ctx, q)
 	if err != nil {
-		return nil, false, err
+		return nil, false, 0, err
 	}
 	var current bool
-	err = q.QueryRowContext(ctx, "SELECT due_words IS ? || "+listSettingsSQL+" FROM reminder_cache", dueWordsVersion).Scan(&current)
+	var listDay Day
+	err = q.QueryRowContext(ctx, "SELECT due_words IS ? || "+listSettingsSQL+", list_day FROM reminder_cache", dueWordsVersion).Scan(&current, &listDay)
 	if err != nil {
-		return nil, false, err
+		return nil, false, 0, err
 	}
-	return &dueWording{set: set, words: newPageWords(texts)}, current, nil
+	return &dueWording{set: set, words: newPageWords(texts)}, current, listDay, nil
 }
 
 // worded is the reminder of kept row sc of customer id as DueOn lists it
@@ -133,7 +143,11 @@ func (dw *dueWording) worded(id ID, sc *storedCand, named bool, d Day) Reminder 
 // rewordDue words every row of reminder_due again inside tx, after the
 // templates, the shop's name or the version of the words changed.
 func (s *Store) rewordDue(ctx context.Context, tx *sql.Tx, dw *dueWording) error {
-	update, err := tx.PrepareContext(ctx, "UPDATE reminder_due SET worded = ? WHERE rowid = ?")
+	// Rows are written a few hundred to a statement: a large shop has
+	// hundreds of thousands.
+	const per = 200
+	update, err := tx.PrepareContext(ctx, "UPDATE reminder_due SET worded = v.column2 FROM (VALUES (?, ?)"+
+		strings.Repeat(", (?, ?)", per-1)+") AS v WHERE reminder_due.rowid = v.column1")
 	if err != nil {
 		return err
 	}
@@ -169,9 +183,20 @@ func (s *Store) rewordDue(ctx context.Context, tx *sql.Tx, dw *dueWording) error
 		if len(batch) == 0 {
 			break
 		}
-		for _, b := range batch {
-			if _, err := update.ExecContext(ctx, b.worded, b.rowid); err != nil {
-				return err
+		args := make([]any, 0, 2*per)
+		for i, b := range batch {
+			args = append(args, b.rowid, b.worded)
+			if i == len(batch)-1 {
+				// The last few: the statement's other places name no row.
+				for len(args) < 2*per {
+					args = append(args, nil, nil)
+				}
+			}
+			if len(args) == 2*per {
+				if _, err := update.ExecContext(ctx, args...); err != nil {
+					return err
+				}
+				args = args[:0]
 			}
 		}
 		after = batch[len(batch)-1].rowid
@@ -270,7 +295,7 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 		return k, nil
 	}
 	i := 0
-	args := []any{dueSlot(from, 0), dueSlot(to, 15), derivedVersion}
+	args := []any{dueSlot(from, 0), dueSlot(to, kindSlots-1), derivedVersion}
 	if page {
 		i = 1
 		args = append(args, int64(day), limit, offset, dueWordsVersion)
@@ -449,7 +474,7 @@ func (s *Store) dueCounts(ctx context.Context, k *keptDays, from, to Day) (map[D
 			if !ok {
 				return nil, errBadDerived
 			}
-			add(d, int(c.slot&15), c.n)
+			add(d, int(c.slot%kindSlots), c.n)
 		}
 		// The kept rows of customers waiting to be worked out are out of
 		// date: off the counts.
@@ -458,7 +483,7 @@ func (s *Store) dueCounts(ctx context.Context, k *keptDays, from, to Day) (map[D
 			return nil, err
 		}
 		for slot, n := range dirty {
-			add(Day(slot>>4), int(slot&15), n)
+			add(Day(slot/kindSlots), int(slot%kindSlots), n)
 		}
 		err = s.eachYearlyDue(ctx, k.view, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, kindPlace(r.Kind), 1) })
 		if err != nil {
@@ -553,7 +578,7 @@ func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, set shopSettings
 	}
 	var wording *dueWording
 	if !k.worded {
-		if wording, _, err = s.dueWordingOn(ctx, s.reader(), set); err != nil {
+		if wording, _, _, err = s.dueWordingOn(ctx, s.reader(), set); err != nil {
 			return p, err
 		}
 	}
@@ -697,7 +722,7 @@ func (s *Store) checkDueCounts(ctx context.Context, db querier) ([]finding, erro
 		d, kind, ok := slotDay(slot)
 		name := string(kind)
 		if !ok {
-			d, name = Day(slot>>4), "no kind"
+			name = "no kind"
 		}
 		if days[d] == nil {
 			days[d] = &diff{}

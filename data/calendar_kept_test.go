@@ -293,7 +293,8 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	cdSameDay(t, "before the horizon", s, slow, past, 1, 50)
 
 	// Words kept under other templates are not used: the rows are worded
-	// when read, until the next write words them all again.
+	// when read. A change of templates or of the shop's name leaves them
+	// so until the next day's lists, which word them all again.
 	if _, err := s.w.Exec("UPDATE reminder_cache SET due_words = 'other templates'"); err != nil {
 		t.Fatal(err)
 	}
@@ -307,19 +308,36 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	if err := s.SetShop(ctx, ShopDetails{Name: "Corner Shop"}); err != nil {
 		t.Fatal(err)
 	}
-	if k := kept(day); k.view == nil || !k.worded {
-		t.Fatal("the words are not kept after the templates changed")
-	}
-	cdSameDay(t, "new templates", s, slow, day, 1, 7, 50)
-	p := must(s.DueDayPage(ctx, day, 0, 100))
-	for _, r := range p.Rows {
-		if r.Kind == KindPromise && !strings.HasSuffix(r.Message, " is in.") {
-			t.Fatalf("a promise's message after the template changed: %q", r.Message)
+	promises := func(step string) {
+		t.Helper()
+		cdSameDay(t, step, s, slow, day, 1, 7, 50)
+		n := 0
+		for _, r := range must(s.DueDayPage(ctx, day, 0, 100)).Rows {
+			if r.Kind == KindPromise {
+				n++
+				if !strings.HasSuffix(r.Message, " is in.") {
+					t.Fatalf("%s: a promise's message: %q", step, r.Message)
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("%s: no promises on %s", step, day)
 		}
 	}
-	cdCountsKept(t, "new templates", s)
-	found, err := s.checkDerived(ctx)
-	if err != nil || len(found) != 0 {
+	if k := kept(day); k.view == nil || k.worded {
+		t.Fatal("the words are worded again at once")
+	}
+	promises("new templates")
+	s.SetToday(s.Today().AddDays(1))
+	if _, err := s.LogContact(ctx, Contact{CustomerID: ids[5], Channel: ChannelPhone}); err != nil {
+		t.Fatal(err)
+	}
+	if k := kept(day); k.view == nil || !k.worded {
+		t.Fatal("the words are not worded again on the next day")
+	}
+	promises("the next day")
+	cdCountsKept(t, "the next day", s)
+	if found, err := s.checkDerived(ctx); err != nil || len(found) != 0 {
 		t.Fatalf("check after the templates changed: %v %v", found, err)
 	}
 

@@ -323,7 +323,13 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			_, err = s.w.Exec(`INSERT INTO contacts(customer_id, at, day, channel) VALUES (31, '2026-06-15 09:00:00', '2026-06-15', 'phone')`)
 			must(err)
 		}},
+		{"templates and the shop's name", func() {
+			must(s.SetTemplate(ctx, KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
+			must(s.SetTemplate(ctx, KindAnniversary, ""))
+			must(s.SetShop(ctx, ShopDetails{Name: "Thread & Needle"}))
+		}},
 		{"a later day", func() {
+			// Its first write also words the calendar's rows again.
 			s.SetToday(end.AddDays(5))
 			_, err := s.RecordSale(ctx, Sale{CustomerID: 32, Amount: 15000, Staff: "Maggie"})
 			must(err)

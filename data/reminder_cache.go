@@ -418,12 +418,15 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, "SELECT fingerprint, horizon FROM reminder_cache").Scan(&fingerprint, &horizon); err != nil {
 		return err
 	}
-	// The calendar's rows are worded under the settings there are now;
-	// when those changed, every row is worded again.
-	wording, worded, err := s.dueWordingOn(ctx, tx, set)
+	// The calendar's rows are worded under the settings there are now.
+	// When the templates or the shop's name change, the rows of a large
+	// shop take seconds to word again: that waits for the next day's
+	// lists, and meanwhile the calendar words its rows when it reads them.
+	wording, worded, listDay, err := s.dueWordingOn(ctx, tx, set)
 	if err != nil {
 		return err
 	}
+	reword := !worded && listDay != s.Today()
 	var ids []ID              // nil: everyone
 	counts := map[int64]int{} // what the write changes in reminder_due_counts
 	if fingerprint == set.fingerprint {
@@ -431,7 +434,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		if len(ids) == 0 {
-			if !worded {
+			if reword {
 				if err := s.rewordDue(ctx, tx, wording); err != nil {
 					return err
 				}
@@ -473,15 +476,14 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := addDueCounts(ctx, tx, counts, ids == nil); err != nil {
 		return err
 	}
-	if !worded {
-		// The rows of the customers not written were worded otherwise.
-		reword := s.markDueWorded
-		if ids != nil {
-			reword = func(ctx context.Context, tx *sql.Tx) error { return s.rewordDue(ctx, tx, wording) }
-		}
-		if err := reword(ctx, tx); err != nil {
-			return err
-		}
+	switch {
+	case ids == nil && !worded:
+		err = s.markDueWorded(ctx, tx) // every row was worded just now
+	case reword:
+		err = s.rewordDue(ctx, tx, wording)
+	}
+	if err != nil {
+		return err
 	}
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
@@ -1012,7 +1014,7 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 	var wording *dueWording
 	worded := "x''"
 	if s.keepDays.Load() {
-		w, current, err := s.dueWordingOn(ctx, db, set)
+		w, current, _, err := s.dueWordingOn(ctx, db, set)
 		if err != nil {
 			return nil, s.explain(err)
 		}
