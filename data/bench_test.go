@@ -433,6 +433,33 @@ func BenchmarkCalendarMonth(b *testing.B) {
 	})
 }
 
+// BenchmarkCalendarMonthAhead is BenchmarkCalendarMonth fourteen months
+// ahead, past the yearly reminders reminder_due keeps: those come from
+// reminder_yearly.
+func BenchmarkCalendarMonthAhead(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		day := benchDay.AddMonths(14)
+		from := dvGrid(day)
+		var marked, listed int
+		cpu := startCPU()
+		for b.Loop() {
+			cal, p, err := s.DueMonth(ctx, from, from.AddDays(41), day, 0, benchPage)
+			if err != nil {
+				b.Fatal(err)
+			}
+			marked, listed = 0, p.Total
+			for _, c := range cal {
+				marked += c.Total()
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(marked), "marked")
+		b.ReportMetric(float64(listed), "day-reminders")
+	})
+}
+
 // BenchmarkDueOnMonth is the whole grid with every reminder's words, as
 // DueOn gives it.
 func BenchmarkDueOnMonth(b *testing.B) {

@@ -311,8 +311,8 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 	}
 	var horizon Day
 	var usable bool
-	slow := map[ID]bool{}
-	k.counts = make([]slotCount, 0, 64)
+	var slow map[ID]bool // read only when there are some
+	k.counts = make([]slotCount, 0, (to.Sub(from)+1)*8)
 	var b sql.RawBytes
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var what int64
@@ -325,6 +325,9 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 			horizon, usable, k.worded = Day(n/4), n&1 != 0, n&2 != 0
 		case -3, -4: // a customer waiting to be worked out, or merged into
 			id := rawInt(b)
+			if slow == nil {
+				slow = map[ID]bool{}
+			}
 			slow[id] = true
 			if what == -3 {
 				k.dirty = append(k.dirty, id)
