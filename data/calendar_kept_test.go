@@ -195,7 +195,7 @@ func TestDueDayPageReadsTheDayInPages(t *testing.T) {
 	if named != 3 {
 		t.Errorf("%d birthday messages name what was bought, want 3", named)
 	}
-	if g := must(s.DueDayPage(ctx, NewDay(2026, 6, 19), 0, 1)).Groups; len(g) != 1 || g[0].Kind != KindThankYou || g[0].Count != 8 {
+	if g := cdMust(s.DueDayPage(ctx, NewDay(2026, 6, 19), 0, 1)).Groups; len(g) != 1 || g[0].Kind != KindThankYou || g[0].Count != 8 {
 		t.Fatalf("groups of 19 June: %+v", g)
 	}
 	if _, err := s.DueDayPage(ctx, day, 0, 10); err != nil {
@@ -203,7 +203,8 @@ func TestDueDayPageReadsTheDayInPages(t *testing.T) {
 	}
 }
 
-func must[T any](v T, err error) T {
+// cdMust is for setting up: a failure there is a broken test.
+func cdMust[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
 	}
@@ -231,7 +232,7 @@ func TestDueDayPageFallsBack(t *testing.T) {
 	if err != nil || len(ids) < 3 {
 		t.Fatalf("customers %v (%v)", ids, err)
 	}
-	rs := must(s.DueDayPage(ctx, day, 0, 100)).Rows
+	rs := cdMust(s.DueDayPage(ctx, day, 0, 100)).Rows
 	for _, r := range rs {
 		if (r.CustomerID == ids[1] || r.CustomerID == ids[3]) && r.Kind == KindBirthday {
 			if err := s.SkipReminder(ctx, r.Key, "twice on the books", "Owner"); err != nil {
@@ -312,7 +313,7 @@ func TestDueDayPageFallsBack(t *testing.T) {
 		t.Helper()
 		cdSameDay(t, step, s, slow, day, 1, 7, 50)
 		n := 0
-		for _, r := range must(s.DueDayPage(ctx, day, 0, 100)).Rows {
+		for _, r := range cdMust(s.DueDayPage(ctx, day, 0, 100)).Rows {
 			if r.Kind == KindPromise {
 				n++
 				if !strings.HasSuffix(r.Message, " is in.") {
@@ -349,7 +350,7 @@ func TestDueDayPageFallsBack(t *testing.T) {
 		t.Fatal("the kept rows of other rules are used")
 	}
 	cdSameDay(t, "other rules", s, slow, day, 1, 50)
-	if n, err := s.DueCounts(ctx, dvGrid(day), dvGrid(day).AddDays(41)); err != nil || !reflect.DeepEqual(n, must(slow.DueCounts(ctx, dvGrid(day), dvGrid(day).AddDays(41)))) {
+	if n, err := s.DueCounts(ctx, dvGrid(day), dvGrid(day).AddDays(41)); err != nil || !reflect.DeepEqual(n, cdMust(slow.DueCounts(ctx, dvGrid(day), dvGrid(day).AddDays(41)))) {
 		t.Fatalf("counts under other rules: %v", err)
 	}
 
@@ -396,7 +397,7 @@ func TestDueCountsKeptThroughWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	cdCountsKept(t, "no birthday", s)
-	cal := must(s.DueCounts(ctx, day, day))
+	cal := cdMust(s.DueCounts(ctx, day, day))
 	if cal[day].Of(KindBirthday) != 22 {
 		t.Fatalf("birthdays on %s: %v", day, cal[day])
 	}
@@ -406,7 +407,7 @@ func TestDueCountsKeptThroughWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	cdCountsKept(t, "rules", s)
-	if cal := must(s.DueCounts(ctx, day, day)); cal[day].Of(KindBirthday) != 0 {
+	if cal := cdMust(s.DueCounts(ctx, day, day)); cal[day].Of(KindBirthday) != 0 {
 		t.Fatalf("birthdays off, yet %v", cal[day])
 	}
 	var zero int

@@ -277,7 +277,7 @@ type dueRow struct {
 	named bool
 	data  []byte
 	// worded is the reminder as DueOn lists it on its day, words and
-	// all, when worded (else empty).
+	// all, when derive is given what to word it with (else empty).
 	worded []byte
 }
 
@@ -344,12 +344,12 @@ func derive(fs *factSet, horizon Day, sink derivedSink, wording *dueWording) {
 			rems, ws = append(rems, r), append(ws, w)
 		})
 		for i := range rows {
-			last := ws[i].last.ID
-			rows[i].named = last != 0 && bought[dayPurchase{rows[i].due, last}]
+			lastID := ws[i].last.ID
+			rows[i].named = lastID != 0 && bought[dayPurchase{rows[i].due, lastID}]
 			if wording != nil {
 				desc := ""
 				if rows[i].named {
-					desc = fs.desc[last]
+					desc = fs.desc[lastID]
 				}
 				wording.words.word(wording.set, &rems[i], &ws[i], desc)
 				rows[i].worded = packListRow(&rems[i])
@@ -1010,7 +1010,7 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 		return nil, err
 	}
 	// The calendar's words are compared when they are of the settings
-	// there are now; otherwise the next write words them again.
+	// there are now; otherwise the next day's lists word them again.
 	var wording *dueWording
 	worded := "x''"
 	if s.keepDays.Load() {
