@@ -198,8 +198,19 @@ func TestDueDayPageReadsTheDayInPages(t *testing.T) {
 	if g := cdMust(s.DueDayPage(ctx, NewDay(2026, 6, 19), 0, 1)).Groups; len(g) != 1 || g[0].Kind != KindThankYou || g[0].Count != 8 {
 		t.Fatalf("groups of 19 June: %+v", g)
 	}
-	if _, err := s.DueDayPage(ctx, day, 0, 10); err != nil {
-		t.Fatal(err)
+	// A month and its chosen day read together agree with both read apart;
+	// the day must be among the month's.
+	from := dvGrid(day)
+	cal, p, err := s.DueMonth(ctx, from, from.AddDays(41), day, 5, 10)
+	if err != nil || !reflect.DeepEqual(cal, cdMust(s.DueCounts(ctx, from, from.AddDays(41)))) ||
+		!reflect.DeepEqual(p, cdMust(s.DueDayPage(ctx, day, 5, 10))) || cal[day].Total() != p.Total {
+		t.Fatalf("DueMonth: %v, %d of %d on %s (%v)", cal[day], len(p.Rows), p.Total, day, err)
+	}
+	if _, _, err := s.DueMonth(ctx, from, from.AddDays(41), from.AddDays(42), 0, 10); err == nil {
+		t.Error("DueMonth of a day past the month's")
+	}
+	if _, _, err := s.DueMonth(ctx, from, from.AddDays(-1), from, 0, 10); err == nil {
+		t.Error("DueMonth of a month that ends before it starts")
 	}
 }
 
