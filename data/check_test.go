@@ -186,3 +186,45 @@ func TestCheckOrdersProblemsByCustomerThenRow(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestCheckFindsDamagedCalendarRows: check compares the calendar's kept
+// counts with the rows they count, and each row, words and all, with what
+// the facts give.
+func TestCheckFindsDamagedCalendarRows(t *testing.T) {
+	ctx := context.Background()
+	const first = "(SELECT min(slot) FROM reminder_due_counts)"
+	const row = "(SELECT min(rowid) FROM reminder_due WHERE customer_id = 5 AND kind = 'birthday')"
+	for _, tc := range []struct {
+		name   string
+		tamper string
+		want   string
+	}{
+		{"a count one too many", "UPDATE reminder_due_counts SET n = n + 1 WHERE slot = " + first,
+			"the calendar's counts for 2026-06-19 do not match the reminders kept for that day (thank_you 9 counted, 8 kept); changing the reminder rules works them out again"},
+		{"a count missing", "DELETE FROM reminder_due_counts WHERE slot = " + first,
+			"the calendar's counts for 2026-06-19 do not match the reminders kept for that day (thank_you 0 counted, 8 kept)"},
+		{"a count of a day with nothing", "INSERT INTO reminder_due_counts(slot, n) VALUES (" + strings.Repeat("9", 8) + ", 2)",
+			"(no kind 2 counted, 0 kept)"},
+		{"a row's words", "UPDATE reminder_due SET worded = x'00' WHERE rowid = " + row,
+			"customer 5: the reminders kept for Today and the calendar do not match the facts"},
+		{"a row's naming", "UPDATE reminder_due SET named = 1 - named WHERE rowid = " + row,
+			"customer 5: the reminders kept for Today and the calendar do not match the facts"},
+		{"a row's place", "UPDATE reminder_due SET name = 'Aaron' WHERE rowid = " + row,
+			"customer 5: the reminders kept for Today and the calendar do not match the facts"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := cdShop(t)
+			if probs, err := s.Check(ctx); err != nil || len(probs) != 0 {
+				t.Fatalf("the shop is not clean: %q (%v)", probs, err)
+			}
+			lyExec(t, s, tc.tamper)
+			probs, err := s.Check(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(probs) != 1 || !strings.Contains(probs[0].What, tc.want) {
+				t.Errorf("want one problem saying %q; got %q", tc.want, probs)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,18 +67,55 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 		nb, errB := slow.DueCounts(ctx, from, from.AddDays(41))
 		check("DueCounts "+from.String(), na, nb, errA, errB)
 		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), nil, nil)
+		mc, mp, errA := fast.DueMonth(ctx, from, from.AddDays(41), d, 2, 7)
+		check("DueMonth's counts "+from.String(), mc, nb, errA, nil)
+		pb, errB := slow.DueDayPage(ctx, d, 2, 7)
+		check("DueMonth's page "+d.String(), mp, pb, errA, errB)
 		lsSamePagesBy(t, step, fast, slow, d, 7)
+		for _, x := range dvPageDays(t, fast, d, cb) {
+			cdSameDay(t, step, fast, slow, x, 3, 50)
+		}
 	}
+	cdCountsKept(t, step, fast)
 	// Unless a raw write left customers to work out, the lists of the last
-	// day written on are kept.
+	// day written on are kept; and no write failed to keep the rows (that
+	// sets them all aside, and the lists would still agree).
 	var dirty int
 	var listDay Day
-	if err := fast.reader().QueryRow("SELECT (SELECT count(*) FROM reminder_dirty), list_day FROM reminder_cache").Scan(&dirty, &listDay); err != nil {
+	var fingerprint string
+	if err := fast.reader().QueryRow("SELECT (SELECT count(*) FROM reminder_dirty), list_day, fingerprint FROM reminder_cache").Scan(&dirty, &listDay, &fingerprint); err != nil {
 		t.Fatal(err)
+	}
+	if fingerprint == "" {
+		t.Fatalf("%s: the kept rows were set aside: a write failed to work them out", step)
 	}
 	if dirty == 0 && (listDay == 0 || !lsKept(t, fast, listDay)) {
 		t.Fatalf("%s: the lists of %s are not kept", step, listDay)
 	}
+}
+
+// dvPageDays are the days of d's grid whose pages are checked: d, the
+// grid's ends, and the days holding reminders of customers worked out
+// from their facts (cal is the grid's DueOn).
+func dvPageDays(t *testing.T, s *Store, d Day, cal map[Day][]Reminder) []Day {
+	t.Helper()
+	from := dvGrid(d)
+	days := []Day{d, from, from.AddDays(41)}
+	k, err := s.readKeptDays(context.Background(), from, from, false, 0, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.view == nil {
+		return days
+	}
+	for x, rs := range cal {
+		for _, r := range rs {
+			if k.view.slow[r.CustomerID] && !slices.Contains(days, x) && len(days) < 8 {
+				days = append(days, x)
+			}
+		}
+	}
+	return days
 }
 
 // dvUnworded is a calendar without Why and Message.
@@ -93,13 +131,14 @@ func dvUnworded(cal map[Day][]Reminder) map[Day][]Reminder {
 }
 
 // dvCount counts a calendar's reminders by day and kind.
-func dvCount(cal map[Day][]Reminder) map[Day]map[Kind]int {
-	out := map[Day]map[Kind]int{}
+func dvCount(cal map[Day][]Reminder) map[Day]DayCounts {
+	out := map[Day]DayCounts{}
 	for d, rs := range cal {
-		out[d] = map[Kind]int{}
+		var c DayCounts
 		for _, r := range rs {
-			out[d][r.Kind]++
+			c[kindPlace(r.Kind)]++
 		}
+		out[d] = c
 	}
 	return out
 }
@@ -289,7 +328,13 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			_, err = s.w.Exec(`INSERT INTO contacts(customer_id, at, day, channel) VALUES (31, '2026-06-15 09:00:00', '2026-06-15', 'phone')`)
 			must(err)
 		}},
+		{"templates and the shop's name", func() {
+			must(s.SetTemplate(ctx, KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
+			must(s.SetTemplate(ctx, KindAnniversary, ""))
+			must(s.SetShop(ctx, ShopDetails{Name: "Thread & Needle"}))
+		}},
 		{"a later day", func() {
+			// Its first write also words the calendar's rows again.
 			s.SetToday(end.AddDays(5))
 			_, err := s.RecordSale(ctx, Sale{CustomerID: 32, Amount: 15000, Staff: "Maggie"})
 			must(err)
@@ -461,6 +506,8 @@ func TestDerivedRowsProperty(t *testing.T) {
 			rt.Fatalf("the lists of %s are not kept", today)
 		}
 		lsSamePages(rt, "property", s, slow, today)
+		cdSameDay(rt, "property", s, slow, today, 1, 3, 50)
+		cdCountsKept(rt, "property", s)
 		for range 3 {
 			d := day("asked")
 			switch rapid.IntRange(0, 3).Draw(rt, "when") {
@@ -484,6 +531,10 @@ func TestDerivedRowsProperty(t *testing.T) {
 				}
 			}
 			lsSamePages(rt, "property", s, slow, d)
+			cdSameDay(rt, "property", s, slow, d, 1, 3, 50)
+			if a, b := cdMust(s.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))), cdMust(slow.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))); !reflect.DeepEqual(a, b) {
+				rt.Fatalf("DueCounts on %s (today %s):\nderived %v\nfacts   %v", d, today, a, b)
+			}
 		}
 	})
 }

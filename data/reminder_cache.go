@@ -36,7 +36,7 @@ import (
 
 // derivedVersion changes whenever the rows' contents or the way they are
 // worked out change: rows of another version are worked out again.
-const derivedVersion = "derived 4"
+const derivedVersion = "derived 5"
 
 // yearlyAhead is how far past a customer's latest fact (or the horizon,
 // when later) the calendar rows hold birthdays, anniversaries and
@@ -262,14 +262,33 @@ func (sc *storedCand) words(asOf, shown Day) words {
 type derivedSink interface {
 	customer(id ID, last Day, merged bool, data []byte)
 	now(id ID, due, shownFrom, until Day, snoozed bool, data []byte)
-	due(id ID, due Day, kind Kind, data []byte)
+	due(id ID, row *dueRow)
 	yearly(id ID, kind Kind, md int, data []byte)
+}
+
+// dueRow is one row of reminder_due: a reminder listed on its due day,
+// with what the day's list is ordered by and whether its message names
+// the purchase it speaks of.
+type dueRow struct {
+	due   Day
+	kind  Kind
+	name  string
+	key   string
+	named bool
+	data  []byte
+	// worded is the reminder as DueOn lists it on its day, words and
+	// all, when derive is given what to word it with (else empty).
+	worded []byte
 }
 
 // derive works out the rows of every customer of fs (read as of lastDay,
 // with descriptions, state days and merges) for calendar rows from horizon.
-func derive(fs *factSet, horizon Day, sink derivedSink) {
+func derive(fs *factSet, horizon Day, sink derivedSink, wording *dueWording) {
 	e := fs.engine
+	var rows []dueRow
+	var rems []Reminder
+	var ws []words
+	bought := map[dayPurchase]bool{}
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		id := f.Customer.ID
@@ -305,6 +324,11 @@ func derive(fs *factSet, horizon Day, sink derivedSink) {
 			}
 			sink.now(id, c.due, c.shownFrom, c.until, has && st.State == StateSnoozed, stored(c, st, has, w))
 		})
+		// A message names what was bought only when the day's list holds
+		// a thank-you or check-in of that purchase (namedPurchases), and
+		// those are the customer's own: so it is known here, day by day.
+		rows, rems, ws = rows[:0], rems[:0], ws[:0]
+		clear(bought)
 		e.dueHistory(f, horizon, last, yearlyKeptTo(last, horizon), func(x Day, c *cand) {
 			r := c.reminder(&f.Customer)
 			st, has := fs.states[r.Key]
@@ -312,14 +336,40 @@ func derive(fs *factSet, horizon Day, sink derivedSink) {
 			if !onToday(&r, x) {
 				return
 			}
-			sink.due(id, x, c.kind, stored(c, st, has, factWords(f, c, x, x)))
+			w := factWords(f, c, x, x)
+			if c.tag == "purchase" {
+				bought[dayPurchase{x, c.id}] = true
+			}
+			rows = append(rows, dueRow{due: x, kind: c.kind, name: r.CustomerName, key: r.Key, data: stored(c, st, has, w)})
+			rems, ws = append(rems, r), append(ws, w)
 		})
+		for i := range rows {
+			lastID := ws[i].last.ID
+			rows[i].named = lastID != 0 && bought[dayPurchase{rows[i].due, lastID}]
+			if wording != nil {
+				desc := ""
+				if rows[i].named {
+					desc = fs.desc[lastID]
+				}
+				wording.words.word(wording.set, &rems[i], &ws[i], desc)
+				rows[i].worded = packListRow(&rems[i])
+			}
+			sink.due(id, &rows[i])
+		}
 	}
 }
 
-// rowWriter puts derived rows into their tables.
+// dayPurchase is a purchase a reminder due on a day speaks of.
+type dayPurchase struct {
+	day Day
+	id  ID
+}
+
+// rowWriter puts derived rows into their tables, and adds the rows of
+// reminder_due it writes to counts (by slot).
 type rowWriter struct {
 	custRows, nowRows, dueRows, yearlyRows *demoInsert
+	counts                                 map[int64]int
 }
 
 func (w *rowWriter) yearly(id ID, kind Kind, md int, data []byte) {
@@ -334,8 +384,12 @@ func (w *rowWriter) now(id ID, due, shownFrom, until Day, snoozed bool, data []b
 	w.nowRows.add(id, int64(due), int64(shownFrom), int64(until), boolInt(snoozed), data)
 }
 
-func (w *rowWriter) due(id ID, due Day, kind Kind, data []byte) {
-	w.dueRows.add(id, int64(due), string(kind), data)
+func (w *rowWriter) due(id ID, r *dueRow) {
+	grp := kindPlace(r.kind)
+	w.dueRows.add(id, int64(r.due), string(r.kind), grp, r.name, r.key, boolInt(r.named), r.data, r.worded)
+	if w.counts != nil {
+		w.counts[dueSlot(r.due, grp)]++
+	}
 }
 
 // syncDerived works out again, inside tx, the customers whose facts tx
@@ -364,20 +418,36 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := tx.QueryRowContext(ctx, "SELECT fingerprint, horizon FROM reminder_cache").Scan(&fingerprint, &horizon); err != nil {
 		return err
 	}
-	var ids []ID // nil: everyone
+	// The calendar's rows are worded under the settings there are now.
+	// When the templates or the shop's name change, the rows of a large
+	// shop take seconds to word again: that waits for the next day's
+	// lists, and meanwhile the calendar words its rows when it reads them.
+	wording, worded, listDay, err := s.dueWordingOn(ctx, tx, set)
+	if err != nil {
+		return err
+	}
+	reword := !worded && listDay != s.Today()
+	var ids []ID              // nil: everyone
+	counts := map[int64]int{} // what the write changes in reminder_due_counts
 	if fingerprint == set.fingerprint {
 		if ids, err = idList(ctx, tx, "SELECT customer_id FROM reminder_dirty ORDER BY customer_id"); err != nil {
 			return err
 		}
 		if len(ids) == 0 {
+			if reword {
+				if err := s.rewordDue(ctx, tx, wording); err != nil {
+					return err
+				}
+			}
 			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
-		if err := deleteDerived(ctx, tx, ids); err != nil {
+		if err := deleteDerived(ctx, tx, ids, counts); err != nil {
 			return err
 		}
 	} else {
 		horizon = derivedHorizon(s.Today())
-		for _, q := range []string{"DELETE FROM reminder_now", "DELETE FROM reminder_due", "DELETE FROM reminder_yearly", "DELETE FROM reminder_customers"} {
+		for _, q := range []string{"DELETE FROM reminder_now", "DELETE FROM reminder_due", "DELETE FROM reminder_due_counts",
+			"DELETE FROM reminder_yearly", "DELETE FROM reminder_customers"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -393,14 +463,27 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	w := rowWriter{
 		custRows:   newDemoInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
 		nowRows:    newDemoInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
-		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, data"),
+		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
 		yearlyRows: newDemoInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data"),
+		counts:     counts,
 	}
-	derive(fs, horizon, &w)
+	derive(fs, horizon, &w, wording)
 	for _, ins := range []*demoInsert{w.custRows, w.nowRows, w.dueRows, w.yearlyRows} {
 		if err := ins.close(); err != nil {
 			return err
 		}
+	}
+	if err := addDueCounts(ctx, tx, counts, ids == nil); err != nil {
+		return err
+	}
+	switch {
+	case ids == nil && !worded:
+		err = s.markDueWorded(ctx, tx) // every row was worded just now
+	case reword:
+		err = s.rewordDue(ctx, tx, wording)
+	}
+	if err != nil {
+		return err
 	}
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
@@ -416,8 +499,9 @@ func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids
 	return s.refreshLists(ctx, tx, set, ids, facts, all)
 }
 
-// deleteDerived removes the rows of the customers in ids.
-func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID) error {
+// deleteDerived removes the rows of the customers in ids, taking their
+// rows of reminder_due off counts.
+func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int64]int) error {
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
@@ -426,6 +510,22 @@ func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID) error {
 			args[i] = id
 		}
 		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		rows, err := tx.QueryContext(ctx, "SELECT due * 16 + grp, count(*) FROM reminder_due WHERE customer_id"+in+" GROUP BY 1", args...)
+		if err != nil {
+			return err
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var slot int64
+			var n int
+			if err := r.Scan(&slot, &n); err != nil {
+				return err
+			}
+			counts[slot] -= n
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		for _, table := range []string{"reminder_now", "reminder_due", "reminder_yearly", "reminder_customers"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE customer_id"+in, args...); err != nil {
 				return err
@@ -460,6 +560,7 @@ func idList(ctx context.Context, q querier, query string, args ...any) ([]ID, er
 func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
+	s.keepDays.Store(true)
 	var fingerprint string
 	var dirty int
 	var listDay Day
@@ -908,13 +1009,26 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The calendar's words are compared when they are of the settings
+	// there are now; otherwise the next day's lists word them again.
+	var wording *dueWording
+	worded := "x''"
+	if s.keepDays.Load() {
+		w, current, _, err := s.dueWordingOn(ctx, db, set)
+		if err != nil {
+			return nil, s.explain(err)
+		}
+		if current {
+			wording, worded = w, "worded"
+		}
+	}
 	want := derivedRows{}
-	derive(fs, horizon, want)
+	derive(fs, horizon, want, wording)
 	have := derivedRows{}
 	for _, t := range []struct{ table, cols string }{
 		{"reminder_customers", "customer_id, 'customer', last_fact, merged, 0, 0, data"},
 		{"reminder_now", "customer_id, 'now', due, shown_from, until, snoozed, data"},
-		{"reminder_due", "customer_id, 'due', due, kind, 0, 0, data"},
+		{"reminder_due", "customer_id, 'due', due, kind || ' ' || grp || ' ' || named || ' ' || key || ' ' || name || ' ' || lower(hex(" + worded + ")), 0, 0, data"},
 		{"reminder_yearly", "customer_id, 'yearly ' || kind, md, 0, 0, 0, data"},
 	} {
 		rows, err := db.QueryContext(ctx, "SELECT "+t.cols+" FROM "+t.table)
@@ -953,7 +1067,11 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 			found = append(found, finding{3, id, 0, fmt.Sprintf("customer %d: the reminders kept for Today and the calendar do not match the facts (%d rows kept, %d expected); any change to the customer works them out again", id, len(h), len(w))})
 		}
 	}
-	return found, nil
+	if !s.keepDays.Load() {
+		return found, nil
+	}
+	counts, err := s.checkDueCounts(ctx, db)
+	return append(found, counts...), err
 }
 
 // derivedRows collects rows per customer as text, for comparing.
@@ -969,8 +1087,8 @@ func (d derivedRows) now(id ID, due, shownFrom, until Day, snoozed bool, data []
 	d.add(id, fmt.Sprintf("now %d %d %d %d %x", int64(due), int64(shownFrom), int64(until), boolInt(snoozed), data))
 }
 
-func (d derivedRows) due(id ID, due Day, kind Kind, data []byte) {
-	d.add(id, fmt.Sprintf("due %d %s 0 0 %x", int64(due), kind, data))
+func (d derivedRows) due(id ID, r *dueRow) {
+	d.add(id, fmt.Sprintf("due %d %s %d %d %s %s %x 0 0 %x", int64(r.due), r.kind, kindPlace(r.kind), boolInt(r.named), r.key, r.name, r.worded, r.data))
 }
 
 func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte) {

@@ -75,11 +75,13 @@ type Store struct {
 	// compare both ways).
 	keepDerived atomic.Bool
 	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
+	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
 	skipDerived bool
 	search      customerIndex               // see search.go
 	todaySize   atomic.Int64                // the length of the last Today list, to size the next
 	pageStmts   [2]atomic.Pointer[sql.Stmt] // a page of the kept lists, in each order (lists.go)
 	readStmts   sync.Map                    // the customer page's statements, by text (customer_page.go)
+	calStmts    [2]atomic.Pointer[sql.Stmt] // the calendar's grid and day (calendar_kept.go)
 }
 
 // Options change how a database is opened.
@@ -222,6 +224,7 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	}
 	s.keepDerived.Store(version >= derivedSchema)
 	s.keepLists.Store(version >= listsSchema)
+	s.keepDays.Store(version >= daysSchema)
 	return s, nil
 }
 
@@ -284,6 +287,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.release()
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
+	s.keepDays.Store(true)
 	return nil
 }
 

@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -934,11 +933,8 @@ func compareByDue(a, b *Reminder) int {
 // calendarView checks a calendar's days and reads what it is worked out
 // with; the view is nil when the kept rows do not cover the days.
 func (s *Store) calendarView(ctx context.Context, from, to Day) (shopSettings, *derivedView, error) {
-	if to < from {
-		return shopSettings{}, nil, fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
-	}
-	if to.Sub(from) > 3660 {
-		return shopSettings{}, nil, fmt.Errorf("a calendar covers at most ten years")
+	if err := calendarDays(from, to); err != nil {
+		return shopSettings{}, nil, err
 	}
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
@@ -1009,62 +1005,6 @@ func (s *Store) eachYearlyDue(ctx context.Context, v *derivedView, e engine, fro
 			fn(y, c, &r)
 		}
 	})
-}
-
-// DueCounts counts, for each day in [from, to], the reminders DueOn lists
-// that day, by kind: what a month's grid shows, without reading them.
-func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]map[Kind]int, error) {
-	set, v, err := s.calendarView(ctx, from, to)
-	if err != nil {
-		return nil, err
-	}
-	out := map[Day]map[Kind]int{}
-	add := func(d Day, k Kind, n int) {
-		m := out[d]
-		if m == nil {
-			m = map[Kind]int{}
-			out[d] = m
-		}
-		m[k] += n
-	}
-	rs, _, err := s.dueCollect(ctx, set, v, from, to, false)
-	if err != nil {
-		return nil, err
-	}
-	for i := range rs {
-		add(rs[i].Due, rs[i].Kind, 1)
-	}
-	if v == nil {
-		return out, nil
-	}
-	// Every kept row is listed on its day: rows are kept only when they are.
-	q := "SELECT due, kind, count(*) FROM reminder_due WHERE due BETWEEN ? AND ?"
-	args := []any{int64(from), int64(to)}
-	if ids := v.slowIDs(); len(ids) > 0 {
-		q += " AND customer_id NOT IN (SELECT value FROM json_each(?))"
-		list, _ := json.Marshal(ids)
-		args = append(args, string(list))
-	}
-	rows, err := s.reader().QueryContext(ctx, q+" GROUP BY due, kind", args...)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	for rows.Next() {
-		var d int64
-		var k string
-		var n int
-		if err := rows.Scan(&d, &k, &n); err != nil {
-			rows.Close()
-			return nil, s.explain(err)
-		}
-		add(Day(d), Kind(k), n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
-	}
-	err = s.eachYearlyDue(ctx, v, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, r.Kind, 1) })
-	return out, err
 }
 
 // DueOn gives, for each day X in [from, to], the reminders Today(X) lists

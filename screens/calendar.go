@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,12 +25,14 @@ type calendarScreen struct {
 	week     bool     // the week agenda rather than the month grid
 	month    data.Day // first day of the month on show
 	chosen   data.Day
-	from, to data.Day // the days loaded
-	byDay    map[data.Day][]data.Reminder
-	// counts are the month grid's marks: in a large shop a month holds
-	// tens of thousands of reminders, so the grid reads counts and only
-	// the chosen day's reminders are read.
-	counts map[data.Day]map[data.Kind]int
+	from, to data.Day                     // the days loaded
+	byDay    map[data.Day][]data.Reminder // the week's
+	// counts are the month grid's marks, and days holds the first page of
+	// the days chosen: in a large shop a month holds tens of thousands of
+	// reminders and a day hundreds, so the grid reads counts and the
+	// chosen day's list the rows it shows, and more as it scrolls.
+	counts map[data.Day]data.DayCounts
+	days   map[data.Day]data.ReminderPage
 
 	title    *widget.Label
 	mode     *widget.RadioGroup
@@ -49,7 +52,7 @@ func modeMonth() string { return lang.L("Month") }
 func modeWeek() string  { return lang.L("Week") }
 
 func newCalendar(a *App) screen {
-	c := &calendarScreen{a: a, byDay: map[data.Day][]data.Reminder{}}
+	c := &calendarScreen{a: a, byDay: map[data.Day][]data.Reminder{}, days: map[data.Day]data.ReminderPage{}}
 	today := a.Today()
 	c.chosen = today
 	c.month = firstOfMonth(today)
@@ -176,23 +179,30 @@ func (c *calendarScreen) goTo(d data.Day) {
 		c.reload()
 		return
 	}
-	if _, ok := c.byDay[d]; !ok && !c.week {
+	if _, ok := c.days[d]; !ok && !c.week {
 		c.loadDay(d)
 		return
 	}
 	c.render()
 }
 
-// loadDay reads the reminders of day d of the month on show.
+// readDay reads a page of day d's list.
+func (c *calendarScreen) readDay(d data.Day) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+	return func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+		return c.a.store.DueDayPage(ctx, d, offset, limit)
+	}
+}
+
+// loadDay reads the counts and first page of day d of the month on show.
 func (c *calendarScreen) loadDay(d data.Day) {
-	background(c.a, func(ctx context.Context) (map[data.Day][]data.Reminder, error) {
-		return c.a.store.DueOn(ctx, d, d)
-	}, func(m map[data.Day][]data.Reminder, err error) {
+	background(c.a, func(ctx context.Context) (data.ReminderPage, error) {
+		return c.readDay(d)(ctx, 0, pageSize)
+	}, func(p data.ReminderPage, err error) {
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
-		c.byDay[d] = m[d]
+		c.days[d] = p
 		if d == c.chosen {
 			c.render()
 		}
@@ -203,7 +213,8 @@ func (c *calendarScreen) reload() {
 	from, to := c.span()
 	type loaded struct {
 		byDay  map[data.Day][]data.Reminder
-		counts map[data.Day]map[data.Kind]int
+		counts map[data.Day]data.DayCounts
+		day    data.ReminderPage
 	}
 	week, chosen := c.week, c.chosen
 	background(c.a, func(ctx context.Context) (loaded, error) {
@@ -211,29 +222,28 @@ func (c *calendarScreen) reload() {
 			m, err := c.a.store.DueOn(ctx, from, to)
 			return loaded{byDay: m}, err
 		}
-		n, err := c.a.store.DueCounts(ctx, from, to)
-		if err != nil {
-			return loaded{}, err
-		}
-		m, err := c.a.store.DueOn(ctx, chosen, chosen)
-		if m[chosen] == nil {
-			m[chosen] = nil // read, and empty
-		}
-		return loaded{byDay: m, counts: n}, err
+		n, p, err := c.a.store.DueMonth(ctx, from, to, chosen, 0, pageSize)
+		return loaded{counts: n, day: p}, err
 	}, func(l loaded, err error) {
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
-		c.from, c.to, c.byDay, c.counts = from, to, l.byDay, l.counts
+		c.from, c.to = from, to
+		if week {
+			c.byDay = l.byDay
+		} else {
+			c.counts = l.counts
+			c.days = map[data.Day]data.ReminderPage{chosen: l.day}
+		}
 		c.render()
 	})
 }
 
 // Marked returns the reminders marked on a day; tests read it.
 func (c *calendarScreen) Marked(d data.Day) []data.Reminder {
-	if rs, ok := c.byDay[d]; ok || c.week {
-		return rs
+	if c.week {
+		return c.byDay[d]
 	}
 	m, _ := c.a.store.DueOn(c.a.ctx, d, d)
 	return m[d]
@@ -260,13 +270,26 @@ func (c *calendarScreen) render() {
 		d := from.AddDays(i)
 		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.counts[d])
 	}
-	rs := c.byDay[c.chosen]
+	p := c.days[c.chosen]
 	due := lang.L("nothing due")
-	if len(rs) > 0 {
-		due = fmt.Sprintf(lang.N("%d due", len(rs)), len(rs))
+	if p.Total > 0 {
+		due = fmt.Sprintf(lang.N("%d due", p.Total), p.Total)
 	}
 	c.dayHead.SetText(fmt.Sprintf("%s — %s", weekdayDate(c.chosen), due))
-	c.pane.set(groupByKind(rs))
+	c.pane.setPaged(kindGroups(p), p, c.readDay(c.chosen))
+}
+
+// kindGroups are the rows of a day's list: each kind's heading and its
+// reminders, those not read yet pending.
+func kindGroups(p data.ReminderPage) []reminderRow {
+	var rows []reminderRow
+	for _, g := range p.Groups {
+		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(g.Kind), kindPlural(g.Kind), g.Count)})
+		for range g.Count {
+			rows = append(rows, reminderRow{pending: true})
+		}
+	}
+	return rows
 }
 
 func (c *calendarScreen) renderWeek() {
@@ -467,15 +490,17 @@ func (c *dayCell) Tapped(*fyne.PointEvent) {
 }
 
 func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminder) {
-	kinds := map[data.Kind]int{}
+	var kinds data.DayCounts
 	for _, r := range rs {
-		kinds[r.Kind]++
+		if i := slices.Index(data.Kinds, r.Kind); i >= 0 {
+			kinds[i]++
+		}
 	}
 	c.setMarks(d, inMonth, today, chosen, kinds)
 }
 
 // setMarks shows day d with the number of reminders of each kind due.
-func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds map[data.Kind]int) {
+func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.DayCounts) {
 	c.day, c.inMonth, c.today = d, inMonth, today
 	_, _, dd := d.Date()
 	c.number.Text = fmt.Sprint(dd)
@@ -489,7 +514,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds map[da
 	}
 	c.kinds = c.kinds[:0]
 	for _, k := range data.Kinds {
-		if kinds[k] > 0 {
+		if kinds.Of(k) > 0 {
 			c.kinds = append(c.kinds, k)
 			c.dots[k].FillColor = kindColor(k)
 			if !inMonth {
@@ -500,10 +525,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds map[da
 			c.dots[k].Hide()
 		}
 	}
-	total := 0
-	for _, n := range kinds {
-		total += n
-	}
+	total := kinds.Total()
 	c.count.Text = ""
 	if total > 0 {
 		c.count.Text = fmt.Sprint(total)

@@ -2,8 +2,10 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -306,5 +308,77 @@ func TestCalendarAgreesWithTodayOnTheDemo(t *testing.T) {
 	}
 	if total < 30 {
 		t.Errorf("the demo's June should be busy: %d due in all", total)
+	}
+}
+
+// TestCalendarDayReadsPagesAsItScrolls: a busy day's list reads its counts
+// and first page, and the rest as it scrolls; the rows end up those of the
+// whole day, grouped by kind.
+func TestCalendarDayReadsPagesAsItScrolls(t *testing.T) {
+	ctx := context.Background()
+	today := mustDay("2026-06-15")
+	busy := mustDay("2026-06-20")
+	s := openStore(t, today)
+	for i := range 2*pageSize + 7 {
+		id := must(s.AddCustomer(ctx, data.Customer{Name: fmt.Sprintf("Guest %03d", 200-i), Birthday: data.YearlyDate{Year: 1990, Month: 6, Day: 20}}))
+		if i%9 == 0 {
+			must(s.AddPromise(ctx, data.Promise{CustomerID: id, What: fmt.Sprintf("ring about order %d", i), Due: busy, Staff: "Sam"}))
+		}
+	}
+	a := openShop(t, s, today)
+	a.show("calendar")
+	c := a.screens["calendar"].(*calendarScreen)
+	test.Tap(c.cellOf(busy))
+	var want []string
+	var whole []data.Reminder
+	for _, k := range data.Kinds {
+		for _, r := range must(s.DueOn(ctx, busy, busy))[busy] {
+			if r.Kind == k {
+				want = append(want, r.Key+" "+r.Message)
+				whole = append(whole, r)
+			}
+		}
+	}
+	if len(want) < 2*pageSize {
+		t.Fatalf("only %d due on %s: too few to page", len(want), busy)
+	}
+	got := remindersOf(c.pane.rows)
+	if len(got) != len(want) || slices.Index(got, "(pending)") != pageSize || !slices.Equal(got[:pageSize], want[:pageSize]) {
+		t.Fatalf("%d reminder rows (first pending at %d), want %d with the first %d read", len(got), slices.Index(got, "(pending)"), len(want), pageSize)
+	}
+	if c.dayHead.Text != "Saturday 20 June 2026 — "+itoa(len(want))+" due" || c.cellOf(busy).count.Text != itoa(len(want)) {
+		t.Errorf("day heading %q, cell %q, for %d due", c.dayHead.Text, c.cellOf(busy).count.Text, len(want))
+	}
+	var heads []string
+	for _, r := range c.pane.rows {
+		if r.heading != "" {
+			heads = append(heads, r.heading)
+		}
+	}
+	if len(heads) != 2 || !strings.HasSuffix(heads[0], "("+itoa(2*pageSize+7)+")") || !strings.HasSuffix(heads[1], "(12)") {
+		t.Errorf("headings %q", heads)
+	}
+	// Down the keyboard past the first page: the reminder there comes with
+	// its details.
+	c.pane.selectFirst()
+	for range pageSize + 5 {
+		c.pane.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	}
+	if r := c.pane.selected; r == nil || c.pane.rows[c.pane.at].reminder != r || r.Key != whole[pageSize+4].Key {
+		t.Fatalf("after moving down past the first page: selected %v at row %d", r, c.pane.at)
+	}
+	// Scrolling to the end reads what is in between.
+	c.pane.more(len(c.pane.rows) - 1)
+	if got := remindersOf(c.pane.rows); !slices.Equal(got, want) {
+		t.Fatalf("after scrolling the rows differ from the whole day's:\n%v\nwant\n%v", got[:min(len(got), 10)], want[:min(len(want), 10)])
+	}
+	// Another day, and back: the busy day reads its first page again.
+	c.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if c.chosen != busy.AddDays(1) || len(c.pane.rows) != 0 || c.dayHead.Text != "Sunday 21 June 2026 — nothing due" {
+		t.Fatalf("the next day: %s, %d rows, %q", c.chosen, len(c.pane.rows), c.dayHead.Text)
+	}
+	c.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
+	if got := remindersOf(c.pane.rows); len(got) != len(want) || !slices.Equal(got[:pageSize], want[:pageSize]) {
+		t.Fatalf("back on %s: %d rows", busy, len(got))
 	}
 }
