@@ -1,0 +1,8 @@
+-- Regulars schema 6: Done today a page at a time.
+--
+-- The Today screen's Done tab counts the reminders done or skipped on a day
+-- by kind and cuts a page of them in order (kind, customer, latest due
+-- first): with these columns in the index it does both without visiting
+-- the table, however many were handled that day (handled.go).
+DROP INDEX reminder_states_changed;
+CREATE INDEX reminder_states_changed ON reminder_states(changed_on, state, kind, customer_id, due, key);
