@@ -97,13 +97,20 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 	// as far as the latest of the page's.
 	dueBy := d.AddDays(30)
 	var ids []ID
+	only := map[ID]map[Day]bool{}
 	for _, h := range page {
 		dueBy = max(dueBy, h.key.Due)
 		ids = append(ids, h.customer)
+		if only[h.customer] == nil {
+			only[h.customer] = map[Day]bool{}
+		}
+		only[h.customer][h.key.Due] = true
 	}
 	slices.SortFunc(ids, cmpID)
 	ids = slices.Compact(ids)
-	worked, err := s.historyOf(ctx, d, dueBy, ids, compareByDue, func(r *Reminder) bool {
+	// Only the page's reminders are worked out: those of its customers due
+	// on the days of its keys.
+	worked, err := s.historyOnly(ctx, d, dueBy, ids, only, compareByDue, func(r *Reminder) bool {
 		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
 	})
 	if err != nil {

@@ -32,16 +32,20 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 		f := &fs.customers[i]
 		// Counting first is cheaper than growing the slices: a reminder
 		// and its words are large.
+		only := fs.only[f.Customer.ID]
+		if fs.only != nil && only == nil {
+			continue
+		}
 		n := 0
 		fs.engine.each(f, d, dueBy, func(c *cand) {
-			if c.due <= dueBy {
+			if c.due <= dueBy && (only == nil || only[c.due]) {
 				n++
 			}
 		})
 		rs, ws = slices.Grow(rs, n), slices.Grow(ws, n)
 		points, last := balanceAsOf(f.Ledger, d), lastPurchase(f.Purchases, d)
 		fs.engine.each(f, d, dueBy, func(c *cand) {
-			if c.due > dueBy {
+			if c.due > dueBy || (only != nil && !only[c.due]) {
 				return
 			}
 			rs = append(rs, fs.reminder(f, c, d))
@@ -148,7 +152,7 @@ func (fs *factSet) goneHandled(d, dueBy Day, rs []Reminder, ws []words) ([]Remin
 	slices.Sort(keys)
 	for _, key := range keys {
 		k, err := ParseReminderKey(key)
-		if err != nil || k.Due > dueBy {
+		if err != nil || k.Due > dueBy || (fs.only != nil && !fs.only[k.CustomerID][k.Due]) {
 			continue
 		}
 		i, ok := fs.index[k.CustomerID]

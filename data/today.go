@@ -33,6 +33,10 @@ type factSet struct {
 	stateLast map[ID]Day
 	stateKeys map[ID][]string
 	merged    map[ID]bool
+
+	// only, when set, limits a history to the reminders of these customers
+	// due on these days: a page of Done today needs no more.
+	only map[ID]map[Day]bool
 }
 
 // shopSettings are what reminders are worked out and worded with.
@@ -1107,6 +1111,11 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 // set, only the reminders it keeps get words and are returned; the words
 // are those the whole list would give them.
 func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+	return s.historyOnly(ctx, d, dueBy, ids, nil, cmp, keep)
+}
+
+// historyOnly is historyOf limited to the reminders of only (see factSet).
+func (s *Store) historyOnly(ctx context.Context, d, dueBy Day, ids []ID, only map[ID]map[Day]bool, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
@@ -1115,6 +1124,7 @@ func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(
 	if err != nil {
 		return nil, err
 	}
+	fs.only = only
 	rs, wp, named := fs.history(d, dueBy, cmp, keep)
 	if err := s.finishNamed(ctx, set, rs, wp, named); err != nil {
 		return nil, err
