@@ -137,22 +137,23 @@ func (s *Store) Balance(ctx context.Context, customerID ID) (int64, error) {
 
 // Balances is every customer's points up to today.
 func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
-	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, COALESCE(SUM(l.points), 0) FROM customers c
-		LEFT JOIN ledger l ON l.customer_id = c.id AND l.day <= ? GROUP BY c.id`, s.Today().String())
+	var sums map[ID]int64
+	var ids []ID
+	err := parallel(func() (err error) {
+		sums, err = s.balancesAsOf(ctx, s.Today())
+		return err
+	}, func() (err error) {
+		ids, err = s.customerIDs(ctx)
+		return err
+	})
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := map[ID]int64{}
-	for rows.Next() {
-		var id ID
-		var b int64
-		if err := rows.Scan(&id, &b); err != nil {
-			return nil, err
-		}
-		out[id] = b
+	out := make(map[ID]int64, len(ids))
+	for _, id := range ids {
+		out[id] = sums[id]
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PointsHolder is a customer with a points balance.
@@ -164,25 +165,28 @@ type PointsHolder struct {
 // HoldersFrom lists the customers holding at least min points up to today,
 // most points first: with the reward size, who has a reward ready.
 func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
-	rows, err := s.reader().QueryContext(ctx, `SELECT b.balance, `+prefixed("c", customerCols)+` FROM
-		(SELECT customer_id, SUM(points) AS balance FROM ledger WHERE day <= ? GROUP BY customer_id HAVING SUM(points) >= ?) b
-		JOIN customers c ON c.id = b.customer_id ORDER BY b.balance DESC, c.id`, s.Today().String(), min)
+	var sums map[ID]int64
+	var cs []Customer
+	err := parallel(func() (err error) {
+		sums, err = s.balancesAsOf(ctx, s.Today())
+		return err
+	}, func() (err error) {
+		cs, err = s.packedCustomers(ctx, "", nil, nil)
+		return err
+	})
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
-	defer rows.Close()
 	var out []PointsHolder
-	for rows.Next() {
-		var h PointsHolder
-		var bal int64
-		c, err := scanCustomer(scanWith(rows, &bal))
-		if err != nil {
-			return nil, err
+	for _, c := range cs {
+		// Only customers with ledger rows hold anything, even for a
+		// minimum of zero or less.
+		if b, ok := sums[c.ID]; ok && b >= min {
+			out = append(out, PointsHolder{Customer: c, Balance: b})
 		}
-		h.Customer, h.Balance = c, bal
-		out = append(out, h)
 	}
-	return out, rows.Err()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Balance > out[j].Balance })
+	return out, nil
 }
 
 // Ledger lists a customer's loyalty rows up to today, oldest first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -135,9 +136,73 @@ type reportFacts struct {
 	balance []int64
 	hasLine []bool // the customer has a purchase line (a sale or refund) up to day
 
-	// redeemedValue is the money off sales from redeemFrom to day.
+	// The points redeemed on sales not voided from redeemFrom to day, and
+	// the money off those sales.
 	redeemFrom    Day
+	redeemed      int64
 	redeemedValue Cents
+}
+
+// redeemRow is a redeem ledger row and the sale it belongs to.
+type redeemRow struct {
+	purchase ID
+	points   int64
+}
+
+// countRedeemed adds up the redeem rows whose sale is not voided: those
+// among ps (the sales up to day not voided, in id order) and, asked of the
+// database, any other.
+func (s *Store) countRedeemed(ctx context.Context, rf *reportFacts, ps []factPurchase, redeems []redeemRow) error {
+	ids := make([]ID, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	if !slices.IsSorted(ids) {
+		slices.Sort(ids)
+	}
+	var others []redeemRow
+	for _, r := range redeems {
+		if _, ok := slices.BinarySearch(ids, r.purchase); ok {
+			rf.redeemed -= r.points
+		} else {
+			others = append(others, r)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	var asked []ID
+	for _, r := range others {
+		asked = append(asked, r.purchase)
+	}
+	slices.Sort(asked)
+	asked = slices.Compact(asked)
+	live := map[ID]bool{}
+	const batch = 500
+	for start := 0; start < len(asked); start += batch {
+		part := asked[start:min(start+batch, len(asked))]
+		found, err := idList(ctx, s.reader(), "SELECT id FROM purchases WHERE voided = 0 AND id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)...)
+		if err != nil {
+			return s.explain(err)
+		}
+		for _, id := range found {
+			live[id] = true
+		}
+	}
+	for _, r := range others {
+		if live[r.purchase] {
+			rf.redeemed -= r.points
+		}
+	}
+	return nil
+}
+
+func idArgs(ids []ID) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }
 
 // factsWanted says what readReportFacts reads: the sales alone, or
@@ -146,18 +211,6 @@ type factsWanted struct {
 	rules      bool // everything the reminder rules read
 	ledger     bool // balances
 	redeemFrom Day  // money off from this day on (zero: not needed)
-}
-
-// saleDays are the days of a customer's sales in order; refunds and voided
-// lines are not visits.
-func (f *customerFacts) saleDays() []Day {
-	var out []Day
-	for _, p := range f.Purchases {
-		if p.Amount > 0 {
-			out = append(out, p.Day)
-		}
-	}
-	return out
 }
 
 // readReportFacts reads the shop as of day.
@@ -173,6 +226,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	var ps []factPurchase
 	var disc []Cents
 	var ls []factLedger
+	var redeems []redeemRow
 	contactLast := map[ID]Day{}
 	var occasions []Occasion
 	var promises []Promise
@@ -183,7 +237,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		if want.rules {
 			fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
 		}
-		return s.eachPacked(ctx, packedQuery{table: "customers", fields: fields}, func(f [][]byte) error {
+		return s.eachPacked(ctx, packedQuery{table: "customers", fields: fields}, func(f []string) error {
 			var c Customer
 			var gone int64
 			var err error
@@ -209,8 +263,8 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 				c.Birthday = YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
 			}
 			c.DoNotContact = n[3] != 0
-			c.CustomerSince = scanDay(sql.NullString{String: string(f[6]), Valid: true})
-			c.AddedOn = scanDay(sql.NullString{String: string(f[7]), Valid: true})
+			c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
+			c.AddedOn = scanDay(sql.NullString{String: f[7], Valid: true})
 			custs = append(custs, c)
 			return nil
 		})
@@ -220,20 +274,20 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	// index would look every row up.
 	readPurchases := func() error {
 		q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
-			where: "voided = 0 AND +day <= ?", args: []any{text}}
+			where: "voided = 0 AND day <= ?", args: []any{text}}
 		if !want.rules && want.redeemFrom.IsZero() {
 			q = packedQuery{table: "purchases", fields: []string{"customer_id", "0", "day", "amount_cents", "0", "NULL"},
-				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND +day <= ?", args: []any{text}}
+				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text}}
 		}
 		var n [5]int64
-		return s.eachPacked(ctx, q, func(f [][]byte) error {
+		return s.eachPacked(ctx, q, func(f []string) error {
 			for i, k := range [5]int{0, 1, 3, 4, 5} {
 				var err error
 				if n[i], err = packedInt(f[k]); err != nil {
 					return err
 				}
 			}
-			p := factPurchase{ID: n[1], Day: dayFromBytes(f[2]), Amount: Cents(n[2]), RefundOf: n[4]}
+			p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: Cents(n[2]), RefundOf: n[4]}
 			discount := Cents(n[3])
 			if discount > 0 && !want.redeemFrom.IsZero() && p.Day >= want.redeemFrom {
 				rf.redeemedValue += discount
@@ -248,21 +302,29 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		})
 	}
 
+	// Ledger rows come in id order, which the running balance keeps for
+	// rows of one day; their position stands in for the id. The last field
+	// is the sale a redeem row belongs to (0 for none), empty for other
+	// rows.
 	readLedger := func() error {
 		if !want.rules && !want.ledger {
 			return nil
 		}
-		var n [4]int64
-		return s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "id", "day", "points", "kind = 'redeem'"},
-			where: "+day <= ?", args: []any{text}}, func(f [][]byte) error {
-			for i, k := range [4]int{0, 1, 3, 4} {
+		var n [3]int64
+		return s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
+			where: "day <= ?", args: []any{text}}, func(f []string) error {
+			for i, k := range [3]int{0, 2, 3} {
 				var err error
 				if n[i], err = packedInt(f[k]); err != nil {
 					return err
 				}
 			}
+			l := factLedger{ID: ID(len(ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
+			if l.Redeem && n[2] != 0 && !want.redeemFrom.IsZero() && l.Day >= want.redeemFrom {
+				redeems = append(redeems, redeemRow{purchase: n[2], points: l.Points})
+			}
 			lOwner = append(lOwner, n[0])
-			ls = append(ls, factLedger{ID: n[1], Day: dayFromBytes(f[2]), Points: n[2], Redeem: n[3] != 0})
+			ls = append(ls, l)
 			return nil
 		})
 	}
@@ -297,6 +359,12 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 
 	if err := parallel(readPurchases, readLedger, readCustomers, readSmall); err != nil {
 		return nil, err
+	}
+
+	if !want.redeemFrom.IsZero() {
+		if err := s.countRedeemed(ctx, rf, ps, redeems); err != nil {
+			return nil, err
+		}
 	}
 
 	rf.slots = newSlotIndex(custIDs)

@@ -44,30 +44,20 @@ type followStates struct {
 // the customer merged away: they are taken under the key the survivor's
 // reminder has now (see byCustomer).
 func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followStates, error) {
-	where := "+changed_on <= ? AND due <= ?"
+	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
 	if !since.IsZero() {
 		where += " AND due >= ?"
 		args = append(args, since.String())
 	}
 	fs := &followStates{}
-	// Few names and states recur thousands of times: each is made once.
-	words := map[string]string{}
-	word := func(b []byte) string {
-		if w, ok := words[string(b)]; ok {
-			return w
-		}
-		w := string(b)
-		words[w] = w
-		return w
-	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args}, func(f [][]byte) error {
+		where: where, args: args}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
 		}
-		st := followState{key: string(f[0]), state: State(word(f[2])), staff: word(f[3]), changed: dayFromBytes(f[4]), pos: len(fs.rows)}
+		st := followState{key: f[0], state: State(f[2]), staff: f[3], changed: packedDay(f[4]), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
 			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust

@@ -445,10 +445,10 @@ func (s *Store) PointsReport(ctx context.Context, day Day) (PointsReport, error)
 	rep.Scheme = l
 	var sums map[ID]int64
 	err = parallel(func() (err error) {
-		sums, err = s.ledgerSums(ctx, day)
+		sums, err = s.balancesAsOf(ctx, day)
 		return err
 	}, func() error {
-		return s.redeemed(ctx, &rep, true)
+		return s.redeemed(ctx, &rep)
 	})
 	if err != nil {
 		return rep, err
@@ -468,34 +468,17 @@ func (p *PointsReport) hold(b int64) {
 	}
 }
 
-// redeemed reads the points redeemed from From to To on sales not voided,
-// and with value set the money off those sales.
-func (s *Store) redeemed(ctx context.Context, p *PointsReport, value bool) error {
+// redeemed reads the points redeemed from From to To on sales not voided
+// and the money off those sales.
+func (s *Store) redeemed(ctx context.Context, p *PointsReport) error {
 	err := s.reader().QueryRowContext(ctx, `SELECT coalesce(-sum(l.points), 0) FROM ledger l JOIN purchases p ON p.id = l.purchase_id
 		WHERE l.kind = 'redeem' AND p.voided = 0 AND l.day >= ? AND l.day <= ?`, p.From.String(), p.To.String()).Scan(&p.Redeemed)
-	if err != nil || !value {
+	if err != nil {
 		return s.explain(err)
 	}
 	err = s.reader().QueryRowContext(ctx, `SELECT coalesce(sum(discount_cents), 0) FROM purchases
 		WHERE voided = 0 AND discount_cents > 0 AND day >= ? AND day <= ?`, p.From.String(), p.To.String()).Scan(&p.RedeemedValue)
 	return s.explain(err)
-}
-
-// ledgerSums is every customer's points up to day, for the customers with
-// ledger rows.
-func (s *Store) ledgerSums(ctx context.Context, day Day) (map[ID]int64, error) {
-	out := map[ID]int64{}
-	err := s.scanEach(ctx, `SELECT customer_id, points FROM ledger WHERE +day <= ?`, []any{day.String()},
-		func(r *sql.Rows, _ *sql.RawBytes) error {
-			var id ID
-			var p int64
-			if err := r.Scan(&id, &p); err != nil {
-				return err
-			}
-			out[id] += p
-			return nil
-		})
-	return out, err
 }
 
 // Report is every figure of the Reports page as of Day.
@@ -543,8 +526,6 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	}, func() (err error) {
 		r.Complaints, first, err = s.complaintCounts(ctx, day)
 		return err
-	}, func() error {
-		return s.redeemed(ctx, &r.Points, false)
 	}, func() (err error) {
 		if !topHere {
 			r.Top, err = s.TopCustomers(ctx, top)
@@ -567,7 +548,7 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	for _, b := range rf.balance {
 		r.Points.hold(b)
 	}
-	r.Points.RedeemedValue = rf.redeemedValue
+	r.Points.Redeemed, r.Points.RedeemedValue = rf.redeemed, rf.redeemedValue
 	if topHere {
 		r.Top, err = s.topFrom(ctx, rf, top)
 	}

@@ -116,7 +116,7 @@ func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error)
 	var rf *reportFacts
 	var spent map[ID]Cents
 	err := parallel(func() (err error) {
-		all, err = s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0 ORDER BY id")
+		all, err = s.packedCustomers(ctx, "forgotten = 0", nil, nil)
 		return err
 	}, func() (err error) {
 		if len(q.Bands) > 0 {
@@ -195,23 +195,8 @@ func (rf *reportFacts) lastSaleOf(id ID, d Day) Day {
 // spentBy is what each customer paid up to day, less refunds; voided lines
 // do not count (as in TopCustomers).
 func (s *Store) spentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
-	out := map[ID]Cents{}
-	from := "purchases NOT INDEXED"
-	if s.hasIndex(ctx, spendIndex) {
-		from = "purchases"
-	}
-	err := s.eachRow(ctx, `SELECT customer_id, sum(amount_cents - discount_cents) FROM `+from+`
-		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()},
-		func(r *sql.Rows) error {
-			var id ID
-			var c Cents
-			if err := r.Scan(&id, &c); err != nil {
-				return err
-			}
-			out[id] = c
-			return nil
-		})
-	return out, err
+	spent, _, err := s.spendAsOf(ctx, day)
+	return spent, err
 }
 
 // fillConsents loads the consents of many customers in one query.
