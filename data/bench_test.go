@@ -775,3 +775,27 @@ func BenchmarkLoyaltyScreen(b *testing.B) {
 		b.ReportMetric(float64(ready), "ready")
 	})
 }
+
+// BenchmarkSegment is the Segments screen's group: everyone who may be
+// contacted, by name, and the customers lapsing as of the shop's last day.
+func BenchmarkSegment(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		for name, q := range map[string]SegmentQuery{"everyone": {}, "lapsing": {Bands: []Band{BandLapsing}}} {
+			b.Run(name, func(b *testing.B) {
+				var found int
+				cpu := startCPU()
+				for b.Loop() {
+					cs, err := s.Segment(ctx, q)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = len(cs)
+				}
+				cpu.report(b)
+				b.ReportMetric(float64(found), "customers")
+			})
+		}
+	})
+}

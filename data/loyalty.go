@@ -137,15 +137,19 @@ func (s *Store) Balance(ctx context.Context, customerID ID) (int64, error) {
 
 // Balances is every customer's points up to today.
 func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
-	var sums map[ID]int64
+	var kept map[ID]int64
 	var ids []ID
 	err := parallel(func() (err error) {
-		sums, err = s.balancesAsOf(ctx, s.Today())
+		kept, err = s.keptBalances(ctx, s.Today())
 		return err
 	}, func() (err error) {
 		ids, err = s.customerIDs(ctx)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	sums, err := s.balancesFor(ctx, ids, kept, s.Today())
 	if err != nil {
 		return nil, err
 	}
@@ -165,10 +169,14 @@ type PointsHolder struct {
 // HoldersFrom lists the customers holding at least min points up to today,
 // most points first: with the reward size, who has a reward ready.
 func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
-	var sums map[ID]int64
+	var kept map[ID]int64
 	var cs []Customer
 	err := parallel(func() (err error) {
-		sums, err = s.balancesAsOf(ctx, s.Today())
+		// Only customers with ledger rows hold anything, even for a
+		// minimum of zero or less, which kept rows cannot tell.
+		if min > 0 {
+			kept, err = s.keptBalances(ctx, s.Today())
+		}
 		return err
 	}, func() (err error) {
 		cs, err = s.packedCustomers(ctx, "", nil, nil)
@@ -177,10 +185,16 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]ID, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	sums, err := s.balancesFor(ctx, ids, kept, s.Today())
+	if err != nil {
+		return nil, err
+	}
 	var out []PointsHolder
 	for _, c := range cs {
-		// Only customers with ledger rows hold anything, even for a
-		// minimum of zero or less.
 		if b, ok := sums[c.ID]; ok && b >= min {
 			out = append(out, PointsHolder{Customer: c, Balance: b})
 		}

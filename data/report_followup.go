@@ -51,13 +51,24 @@ func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followSt
 		args = append(args, since.String())
 	}
 	fs := &followStates{}
+	// The few staff names recur thousands of times; each is copied once,
+	// so the report keeps no slice of the packed text.
+	names := map[string]string{}
+	name := func(b string) string {
+		n, ok := names[b]
+		if !ok {
+			n = strings.Clone(b)
+			names[n] = n
+		}
+		return n
+	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
 		where: where, args: args}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
 		}
-		st := followState{key: f[0], state: State(f[2]), staff: f[3], changed: packedDay(f[4]), pos: len(fs.rows)}
+		st := followState{key: f[0], state: State(name(f[2])), staff: name(f[3]), changed: packedDay(f[4]), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
 			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust

@@ -59,20 +59,40 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 	from := " FROM " + q.table + " NOT INDEXED WHERE " + where
 	packed := "SELECT group_concat(" + strings.Join(exprs, " || char(31) || ") + ", char(30))" + from
 	plain := "SELECT " + strings.Join(exprs, ", ") + from + " ORDER BY rowid"
-	fields := make([]string, len(q.fields))
-	for from := lo.Int64; from <= hi.Int64; from += packedStretch {
-		args := append([]any{from, from + packedStretch}, q.args...)
-		// A string, not RawBytes: the driver's copy is handed over as it
-		// is, and fields are slices of it.
-		var text sql.NullString
-		err := s.scanEach(ctx, packed, args, func(r *sql.Rows, _ *sql.RawBytes) error {
-			if err := r.Scan(&text); err != nil {
-				return err
+	// SQLite packs the next stretch while Go splits this one.
+	type stretch struct {
+		args []any
+		text string
+		err  error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan stretch, 1)
+	go func() {
+		defer close(next)
+		for from := lo.Int64; from <= hi.Int64; from += packedStretch {
+			st := stretch{args: append([]any{from, from + packedStretch}, q.args...)}
+			var text sql.NullString
+			st.err = db.QueryRowContext(ctx, packed, st.args...).Scan(&text)
+			st.text = text.String
+			select {
+			case next <- st:
+			case <-ctx.Done():
+				return
 			}
-			return splitPacked(text.String, fields, row)
-		})
+			if st.err != nil {
+				return
+			}
+		}
+	}()
+	fields := make([]string, len(q.fields))
+	for st := range next {
+		if st.err != nil {
+			return s.explain(st.err)
+		}
+		err := splitPacked(st.text, fields, row)
 		if errors.Is(err, errNotPacked) {
-			err = s.scanEach(ctx, plain, args, func(r *sql.Rows, _ *sql.RawBytes) error {
+			err = s.scanEach(ctx, plain, st.args, func(r *sql.Rows, _ *sql.RawBytes) error {
 				dest := make([]any, len(fields))
 				raw := make([]sql.RawBytes, len(fields))
 				for i := range dest {

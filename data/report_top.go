@@ -15,15 +15,14 @@ func (s *Store) topCustomers(ctx context.Context, n int) ([]TopCustomer, error) 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]ID, 0, len(visits))
-	for id := range visits {
-		ids = append(ids, id)
+	all := make([]TopCustomer, 0, len(visits))
+	for id, v := range visits {
+		all = append(all, TopCustomer{Customer: Customer{ID: id}, Spent: spent[id], Visits: v})
 	}
-	slices.SortFunc(ids, func(a, b ID) int { return cmp.Or(cmp.Compare(spent[b], spent[a]), cmpID(a, b)) })
-	var out []TopCustomer
-	for _, id := range ids[:min(n, len(ids))] {
-		out = append(out, TopCustomer{Customer: Customer{ID: id}, Spent: spent[id], Visits: visits[id]})
-	}
+	slices.SortFunc(all, func(a, b TopCustomer) int {
+		return cmp.Or(cmp.Compare(b.Spent, a.Spent), cmpID(a.Customer.ID, b.Customer.ID))
+	})
+	out := all[:min(n, len(all)):min(n, len(all))]
 	return out, s.fillTop(ctx, out, nil)
 }
 

@@ -219,16 +219,30 @@ func (s *Store) ActivityByMonth(ctx context.Context, day Day, n int) ([]MonthAct
 // activityByMonth counts, at each month-end, every customer with a sale
 // by then (whoever the sale names) against all the customers there are.
 func (rf *reportFacts) activityByMonth(day Day, n int) []MonthActivity {
-	var out []MonthActivity
-	for _, end := range MonthEnds(day, n) {
-		a := Activity{Total: rf.known}
-		for sl := range rf.facts {
-			if last := lastSale(rf.facts[sl].Purchases, end); !last.IsZero() {
-				a.count(last, end)
+	ends := MonthEnds(day, n)
+	out := make([]MonthActivity, len(ends))
+	for i, end := range ends {
+		out[i] = MonthActivity{MonthEnd: end, Activity: Activity{Total: rf.known}}
+	}
+	for sl := range rf.facts {
+		// One walk through the customer's purchases serves every month-end.
+		ps := rf.facts[sl].Purchases
+		var last Day
+		j := 0
+		for i, end := range ends {
+			for ; j < len(ps) && ps[j].Day <= end; j++ {
+				if ps[j].Amount > 0 {
+					last = ps[j].Day
+				}
+			}
+			if !last.IsZero() {
+				out[i].count(last, end)
 			}
 		}
+	}
+	for i := range out {
+		a := &out[i].Activity
 		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
-		out = append(out, MonthActivity{MonthEnd: end, Activity: a})
 	}
 	return out
 }

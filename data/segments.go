@@ -199,7 +199,7 @@ func (s *Store) spentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
 	return spent, err
 }
 
-// fillConsents loads the consents of many customers in one query.
+// fillConsents loads the consents of many customers in one read.
 func (s *Store) fillConsents(ctx context.Context, cs []Customer) error {
 	if len(cs) == 0 {
 		return nil
@@ -208,20 +208,24 @@ func (s *Store) fillConsents(ctx context.Context, cs []Customer) error {
 	for i, c := range cs {
 		at[c.ID] = i
 	}
-	return s.eachRow(ctx, "SELECT customer_id, channel, given_on, source FROM consents ORDER BY customer_id, channel", nil,
-		func(r *sql.Rows) error {
-			var id ID
-			var k Consent
-			var given sql.NullString
-			if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+	err := s.eachPacked(ctx, packedQuery{table: "consents", fields: []string{"customer_id", "channel", "given_on", "source"}},
+		func(f []string) error {
+			id, err := packedInt(f[0])
+			if err != nil {
 				return err
 			}
 			if i, ok := at[id]; ok {
-				k.GivenOn = scanDay(given)
+				k := Consent{Channel: Channel(strings.Clone(f[1])), GivenOn: scanDay(sql.NullString{String: f[2], Valid: true}), Source: strings.Clone(f[3])}
 				cs[i].Consents = append(cs[i].Consents, k)
 			}
 			return nil
 		})
+	for i := range cs {
+		if len(cs[i].Consents) > 1 {
+			slices.SortFunc(cs[i].Consents, func(a, b Consent) int { return strings.Compare(string(a.Channel), string(b.Channel)) })
+		}
+	}
+	return err
 }
 
 // MailingChannels are the channels a mailing or SMS service sends on.
