@@ -117,7 +117,6 @@ func parallel(fns ...func() error) error {
 
 // reportFacts is the shop as of a day, grouped by customer.
 type reportFacts struct {
-	day   Day
 	slots slotIndex
 	// The first known slots are the rows of the customers table, in id
 	// order; later ones are ids only other tables name.
@@ -215,7 +214,7 @@ type factsWanted struct {
 
 // readReportFacts reads the shop as of day.
 func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) (*reportFacts, error) {
-	rf := &reportFacts{day: day, redeemFrom: want.redeemFrom}
+	rf := &reportFacts{redeemFrom: want.redeemFrom}
 	text := day.String()
 	db := s.reader()
 
@@ -276,7 +275,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
 			where: "voided = 0 AND day <= ?", args: []any{text}}
 		if !want.rules && want.redeemFrom.IsZero() {
-			q = packedQuery{table: "purchases", fields: []string{"customer_id", "0", "day", "amount_cents", "0", "NULL"},
+			q = packedQuery{table: "purchases", fields: []string{"customer_id", "0", "day", "1", "0", "NULL"},
 				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text}}
 		}
 		var n [5]int64
