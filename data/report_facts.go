@@ -272,14 +272,23 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	// Purchases and ledger rows in storage order: following the customer
 	// index would look every row up.
 	readPurchases := func() error {
-		q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
-			where: "voided = 0 AND day <= ?", args: []any{text}}
 		if !want.rules && want.redeemFrom.IsZero() {
-			q = packedQuery{table: "purchases", fields: []string{"customer_id", "0", "day", "1", "0", "NULL"},
-				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text}}
+			return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
+				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text}},
+				func(f []string) error {
+					owner, err := packedInt(f[0])
+					if err != nil {
+						return err
+					}
+					pOwner = append(pOwner, owner)
+					ps = append(ps, factPurchase{Day: packedDay(f[1]), Amount: 1})
+					disc = append(disc, 0)
+					return nil
+				})
 		}
 		var n [5]int64
-		return s.eachPacked(ctx, q, func(f []string) error {
+		return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
+			where: "voided = 0 AND day <= ?", args: []any{text}}, func(f []string) error {
 			for i, k := range [5]int{0, 1, 3, 4, 5} {
 				var err error
 				if n[i], err = packedInt(f[k]); err != nil {

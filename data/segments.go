@@ -113,14 +113,14 @@ func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error)
 		}
 	}
 	var all []Customer
-	var rf *reportFacts
+	var last map[ID]Day
 	var spent map[ID]Cents
 	err := parallel(func() (err error) {
 		all, err = s.packedCustomers(ctx, "forgotten = 0", nil, nil)
 		return err
 	}, func() (err error) {
 		if len(q.Bands) > 0 {
-			rf, err = s.readReportFacts(ctx, q.Day, factsWanted{})
+			last, err = s.lastSales(ctx, q.Day)
 		}
 		return err
 	}, func() (err error) {
@@ -142,7 +142,7 @@ func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error)
 			continue
 		case q.Birthdays != "" && !birthdayIn(c.Birthday, bFrom, bTo):
 			continue
-		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(rf.lastSaleOf(c.ID, q.Day), q.Day)):
+		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(last[c.ID], q.Day)):
 			continue
 		case q.Top > 0 && spent[c.ID] <= 0:
 			continue
@@ -182,14 +182,6 @@ func byName(cs []Customer) []Customer {
 		out[j] = cs[k.i]
 	}
 	return out
-}
-
-// lastSaleOf is the day of the customer's latest sale on or before d.
-func (rf *reportFacts) lastSaleOf(id ID, d Day) Day {
-	if sl, ok := rf.slots.get(id); ok {
-		return lastSale(rf.facts[sl].Purchases, d)
-	}
-	return 0
 }
 
 // spentBy is what each customer paid up to day, less refunds; voided lines
