@@ -90,10 +90,56 @@ func (s *Store) customerIDs(ctx context.Context) ([]ID, error) {
 	return ids, s.explain(err)
 }
 
+// spending is what each customer paid, less discounts, and how many sales
+// they made: by id in slices for the customers' ids, which are small, and
+// in maps for any other.
+type spending struct {
+	spent  []Cents
+	visits []int32
+	has    []bool
+	other  map[ID]*TopCustomer
+}
+
+func (sp *spending) add(id ID, spent Cents, visits int) {
+	if id > 0 && id < ID(len(sp.has)) {
+		sp.spent[id] += spent
+		sp.visits[id] += int32(visits)
+		sp.has[id] = true
+		return
+	}
+	t := sp.other[id]
+	if t == nil {
+		t = &TopCustomer{Customer: Customer{ID: id}}
+		sp.other[id] = t
+	}
+	t.Spent += spent
+	t.Visits += visits
+}
+
+// each calls fn for every customer with a purchase line, in no order.
+func (sp *spending) each(fn func(id ID, spent Cents, visits int)) {
+	for id, has := range sp.has {
+		if has {
+			fn(ID(id), sp.spent[id], int(sp.visits[id]))
+		}
+	}
+	for id, t := range sp.other {
+		fn(id, t.Spent, t.Visits)
+	}
+}
+
 // spendAsOf is what each customer paid up to day, less discounts, and how
 // many sales they made; voided lines do not count.
-func (s *Store) spendAsOf(ctx context.Context, day Day) (map[ID]Cents, map[ID]int, error) {
-	spent, visits := map[ID]Cents{}, map[ID]int{}
+func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
+	var top sql.NullInt64
+	if err := s.reader().QueryRowContext(ctx, "SELECT max(id) FROM customers").Scan(&top); err != nil {
+		return nil, s.explain(err)
+	}
+	size := max(top.Int64+1, 0)
+	if size > 1<<24 {
+		size = 0 // ids this large are not numbered densely
+	}
+	sp := &spending{spent: make([]Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[ID]*TopCustomer{}}
 	var n [3]int64
 	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
 		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
@@ -105,10 +151,10 @@ func (s *Store) spendAsOf(ctx context.Context, day Day) (map[ID]Cents, map[ID]in
 						return err
 					}
 				}
-				spent[n[0]], visits[n[0]] = Cents(n[1]), int(n[2])
+				sp.add(n[0], Cents(n[1]), int(n[2]))
 				return nil
 			})
-		return spent, visits, err
+		return sp, err
 	}
 	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
 		where: "customer_id IS NOT NULL AND voided = 0 AND day <= ?", args: []any{day.String()}},
@@ -119,15 +165,10 @@ func (s *Store) spendAsOf(ctx context.Context, day Day) (map[ID]Cents, map[ID]in
 					return err
 				}
 			}
-			spent[n[0]] += Cents(n[1] - n[2])
-			if n[1] > 0 {
-				visits[n[0]]++
-			} else if _, ok := visits[n[0]]; !ok {
-				visits[n[0]] = 0
-			}
+			sp.add(n[0], Cents(n[1]-n[2]), boolInt(n[1] > 0))
 			return nil
 		})
-	return spent, visits, err
+	return sp, err
 }
 
 // Sums by customer. SQLite adds a GROUP BY up along an index that gives

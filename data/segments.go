@@ -187,8 +187,13 @@ func byName(cs []Customer) []Customer {
 // spentBy is what each customer paid up to day, less refunds; voided lines
 // do not count (as in TopCustomers).
 func (s *Store) spentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
-	spent, _, err := s.spendAsOf(ctx, day)
-	return spent, err
+	sp, err := s.spendAsOf(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	out := map[ID]Cents{}
+	sp.each(func(id ID, spent Cents, _ int) { out[id] = spent })
+	return out, nil
 }
 
 // fillConsents loads the consents of many customers in one read.
