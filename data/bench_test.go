@@ -818,3 +818,76 @@ func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error {
 	}
 	return err
 }
+
+// BenchmarkReport is what the Reports screen loads: every report as of the
+// shop's last day with the top ten customers.
+func BenchmarkReport(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var r Report
+		cpu := startCPU()
+		for b.Loop() {
+			var err error
+			if r, err = s.Report(ctx, benchDay, 10); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(r.Now.Total), "customers")
+	})
+}
+
+// BenchmarkLoyaltyScreen is what the Loyalty screen loads: the scheme, the
+// hundred best customers, every balance and who has a reward ready.
+func BenchmarkLoyaltyScreen(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var ready int
+		cpu := startCPU()
+		for b.Loop() {
+			l, err := s.Loyalty(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.TopCustomers(ctx, 100); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Balances(ctx); err != nil {
+				b.Fatal(err)
+			}
+			hs, err := s.HoldersFrom(ctx, l.RewardPoints)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ready = len(hs)
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(ready), "ready")
+	})
+}
+
+// BenchmarkSegment is the Segments screen's group: everyone who may be
+// contacted, by name, and the customers lapsing as of the shop's last day.
+func BenchmarkSegment(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		for name, q := range map[string]SegmentQuery{"everyone": {}, "lapsing": {Bands: []Band{BandLapsing}}} {
+			b.Run(name, func(b *testing.B) {
+				var found int
+				cpu := startCPU()
+				for b.Loop() {
+					cs, err := s.Segment(ctx, q)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = len(cs)
+				}
+				cpu.report(b)
+				b.ReportMetric(float64(found), "customers")
+			})
+		}
+	})
+}

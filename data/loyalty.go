@@ -137,22 +137,27 @@ func (s *Store) Balance(ctx context.Context, customerID ID) (int64, error) {
 
 // Balances is every customer's points up to today.
 func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
-	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, COALESCE(SUM(l.points), 0) FROM customers c
-		LEFT JOIN ledger l ON l.customer_id = c.id AND l.day <= ? GROUP BY c.id`, s.Today().String())
+	var kept map[ID]int64
+	var ids []ID
+	err := parallel(func() (err error) {
+		kept, err = s.keptBalances(ctx, s.Today())
+		return err
+	}, func() (err error) {
+		ids, err = s.customerIDs(ctx)
+		return err
+	})
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := map[ID]int64{}
-	for rows.Next() {
-		var id ID
-		var b int64
-		if err := rows.Scan(&id, &b); err != nil {
-			return nil, err
-		}
-		out[id] = b
+	sums, err := s.balancesFor(ctx, ids, kept, s.Today())
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	out := make(map[ID]int64, len(ids))
+	for _, id := range ids {
+		out[id] = sums[id]
+	}
+	return out, nil
 }
 
 // PointsHolder is a customer with a points balance.
@@ -164,25 +169,38 @@ type PointsHolder struct {
 // HoldersFrom lists the customers holding at least min points up to today,
 // most points first: with the reward size, who has a reward ready.
 func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
-	rows, err := s.reader().QueryContext(ctx, `SELECT b.balance, `+prefixed("c", customerCols)+` FROM
-		(SELECT customer_id, SUM(points) AS balance FROM ledger WHERE day <= ? GROUP BY customer_id HAVING SUM(points) >= ?) b
-		JOIN customers c ON c.id = b.customer_id ORDER BY b.balance DESC, c.id`, s.Today().String(), min)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	var out []PointsHolder
-	for rows.Next() {
-		var h PointsHolder
-		var bal int64
-		c, err := scanCustomer(scanWith(rows, &bal))
-		if err != nil {
-			return nil, err
+	var kept map[ID]int64
+	var cs []Customer
+	err := parallel(func() (err error) {
+		// Only customers with ledger rows hold anything, even for a
+		// minimum of zero or less, which kept rows cannot tell.
+		if min > 0 {
+			kept, err = s.keptBalances(ctx, s.Today())
 		}
-		h.Customer, h.Balance = c, bal
-		out = append(out, h)
+		return err
+	}, func() (err error) {
+		cs, err = s.packedCustomers(ctx, "", nil, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	ids := make([]ID, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	sums, err := s.balancesFor(ctx, ids, kept, s.Today())
+	if err != nil {
+		return nil, err
+	}
+	var out []PointsHolder
+	for _, c := range cs {
+		if b, ok := sums[c.ID]; ok && b >= min {
+			out = append(out, PointsHolder{Customer: c, Balance: b})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Balance > out[j].Balance })
+	return out, nil
 }
 
 // Ledger lists a customer's loyalty rows up to today, oldest first.

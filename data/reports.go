@@ -23,35 +23,37 @@ type Activity struct {
 
 // CustomerActivity counts customers by their latest purchase as of day.
 func (s *Store) CustomerActivity(ctx context.Context, day Day) (Activity, error) {
-	var a Activity
-	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, (SELECT max(p.day) FROM purchases p
-		WHERE p.customer_id = c.id AND p.amount_cents > 0 AND p.voided = 0 AND p.day <= ?) FROM customers c`, day.String())
+	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
-		return a, s.explain(err)
+		return Activity{}, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id ID
-		var last sql.NullString
-		if err := rows.Scan(&id, &last); err != nil {
-			return a, err
-		}
-		a.Total++
-		d := scanDay(last)
-		switch age := day.Sub(d); {
-		case d.IsZero():
-			a.Never++
-		case age < 90:
-			a.Active++
-		case age < 180:
-			a.Lapsing++
-		case age < 365:
-			a.Drifting++
-		default:
-			a.Lost++
-		}
+	return rf.activity(day), nil
+}
+
+// activity counts the customers on the books by their latest sale on or
+// before end.
+func (rf *reportFacts) activity(end Day) Activity {
+	a := Activity{Total: rf.known}
+	for sl := range rf.known {
+		a.count(lastSale(rf.facts[sl].Purchases, end), end)
 	}
-	return a, rows.Err()
+	return a
+}
+
+// count adds a customer whose latest sale as of end was on last.
+func (a *Activity) count(last, end Day) {
+	switch age := end.Sub(last); {
+	case last.IsZero():
+		a.Never++
+	case age < 90:
+		a.Active++
+	case age < 180:
+		a.Lapsing++
+	case age < 365:
+		a.Drifting++
+	default:
+		a.Lost++
+	}
 }
 
 // FollowUpRow is how one kind of reminder was handled.
@@ -109,43 +111,23 @@ func (s *Store) FollowUpReport(ctx context.Context, day Day) (FollowUpReport, er
 	if err != nil {
 		return FollowUpReport{}, err
 	}
-	rep := FollowUpReport{Since: since}
-	all, err := s.AllReminders(ctx, day)
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
-		return rep, err
+		return FollowUpReport{Since: since}, err
 	}
-	byKind := map[Kind]*FollowUpRow{}
-	for _, k := range Kinds {
-		byKind[k] = &FollowUpRow{Kind: k}
-	}
-	byStaff := map[string]*StaffFollowUpRow{}
-	for _, r := range all {
-		if r.Due < since || r.Due > day {
-			continue
-		}
-		if row := byKind[r.Kind]; row != nil {
-			tally(r, &row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
-		}
-		st := byStaff[r.Staff]
-		if st == nil {
-			st = &StaffFollowUpRow{Staff: r.Staff}
-			byStaff[r.Staff] = st
-		}
-		tally(r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
-	}
-	for _, k := range Kinds {
-		rep.ByKind = append(rep.ByKind, *byKind[k])
-	}
-	for _, st := range byStaff {
-		rep.ByStaff = append(rep.ByStaff, *st)
-	}
-	slices.SortFunc(rep.ByStaff, func(a, b StaffFollowUpRow) int {
-		if (a.Staff == "") != (b.Staff == "") {
-			return boolInt(a.Staff == "") - boolInt(b.Staff == "")
-		}
-		return strings.Compare(strings.ToLower(a.Staff), strings.ToLower(b.Staff))
+	var rf *reportFacts
+	var states *followStates
+	err = parallel(func() (err error) {
+		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true})
+		return err
+	}, func() (err error) {
+		states, err = s.readFollowStates(ctx, since, day)
+		return err
 	})
-	return rep, nil
+	if err != nil {
+		return FollowUpReport{Since: since}, err
+	}
+	return followUpOf(rf, set.engine, states, since, day), nil
 }
 
 // FollowUp counts how reminders due from the day the database was created
@@ -197,41 +179,27 @@ func MonthEnds(day Day, n int) []Day {
 	return out
 }
 
-// saleDays loads, per customer, the days of their sales up to day in
-// ascending order. Refunds and voided lines are not visits.
-func (s *Store) saleDays(ctx context.Context, day Day) (map[ID][]Day, error) {
-	out := map[ID][]Day{}
-	err := s.eachRow(ctx, `SELECT customer_id, day FROM purchases WHERE customer_id IS NOT NULL
-		AND amount_cents > 0 AND voided = 0 AND day <= ? ORDER BY customer_id, day`, []any{day.String()},
-		func(r *sql.Rows) error {
-			var id ID
-			var d string
-			if err := r.Scan(&id, &d); err != nil {
-				return err
-			}
-			pd, err := ParseDay(d)
-			if err != nil {
-				return err
-			}
-			out[id] = append(out[id], pd)
-			return nil
-		})
-	return out, err
-}
-
-// lastOnOrBefore is the latest of the ascending days on or before d, or zero.
-func lastOnOrBefore(days []Day, d Day) Day {
-	i, _ := slices.BinarySearch(days, d+1)
-	if i == 0 {
-		return 0
+// lastSale is the day of the latest sale among ps (in day order) on or
+// before d, or zero. Refunds are not visits.
+func lastSale(ps []factPurchase, d Day) Day {
+	i, _ := slices.BinarySearchFunc(ps, d+1, func(p factPurchase, d Day) int { return int(p.Day) - int(d) })
+	for i--; i >= 0; i-- {
+		if ps[i].Amount > 0 {
+			return ps[i].Day
+		}
 	}
-	return days[i-1]
+	return 0
 }
 
-// anyBetween reports a day in from..to (inclusive) among the ascending days.
-func anyBetween(days []Day, from, to Day) bool {
-	i, _ := slices.BinarySearch(days, from)
-	return i < len(days) && days[i] <= to
+// saleBetween reports a sale from from to to (inclusive) among ps.
+func saleBetween(ps []factPurchase, from, to Day) bool {
+	i, _ := slices.BinarySearchFunc(ps, from, func(p factPurchase, d Day) int { return int(p.Day) - int(d) })
+	for ; i < len(ps) && ps[i].Day <= to; i++ {
+		if ps[i].Amount > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ActivityByMonth is CustomerActivity at each of the last n month-ends on
@@ -241,36 +209,42 @@ func (s *Store) ActivityByMonth(ctx context.Context, day Day, n int) ([]MonthAct
 	if n <= 0 {
 		return nil, nil
 	}
-	total, err := s.CountCustomers(ctx)
+	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
 		return nil, err
 	}
-	sales, err := s.saleDays(ctx, day)
-	if err != nil {
-		return nil, err
+	return rf.activityByMonth(day, n), nil
+}
+
+// activityByMonth counts, at each month-end, every customer with a sale
+// by then (whoever the sale names) against all the customers there are.
+func (rf *reportFacts) activityByMonth(day Day, n int) []MonthActivity {
+	ends := MonthEnds(day, n)
+	out := make([]MonthActivity, len(ends))
+	for i, end := range ends {
+		out[i] = MonthActivity{MonthEnd: end, Activity: Activity{Total: rf.known}}
 	}
-	var out []MonthActivity
-	for _, end := range MonthEnds(day, n) {
-		a := Activity{Total: total}
-		for _, days := range sales {
-			last := lastOnOrBefore(days, end)
-			switch age := end.Sub(last); {
-			case last.IsZero():
-				continue
-			case age < 90:
-				a.Active++
-			case age < 180:
-				a.Lapsing++
-			case age < 365:
-				a.Drifting++
-			default:
-				a.Lost++
+	for sl := range rf.facts {
+		// One walk through the customer's purchases serves every month-end.
+		ps := rf.facts[sl].Purchases
+		var last Day
+		j := 0
+		for i, end := range ends {
+			for ; j < len(ps) && ps[j].Day <= end; j++ {
+				if ps[j].Amount > 0 {
+					last = ps[j].Day
+				}
+			}
+			if !last.IsZero() {
+				out[i].count(last, end)
 			}
 		}
-		a.Never = total - a.Active - a.Lapsing - a.Drifting - a.Lost
-		out = append(out, MonthActivity{MonthEnd: end, Activity: a})
 	}
-	return out, nil
+	for i := range out {
+		a := &out[i].Activity
+		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
+	}
+	return out
 }
 
 // RetentionBenchmark is the share of its customers an average shop keeps
@@ -295,20 +269,21 @@ func (r Retention) Rate() float64 {
 
 // Retention works out the yearly retention rate as of day.
 func (s *Store) Retention(ctx context.Context, day Day) (Retention, error) {
-	sales, err := s.saleDays(ctx, day)
+	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
 		return Retention{}, err
 	}
-	return retentionOf(sales, day), nil
+	return rf.retention(day), nil
 }
 
-func retentionOf(sales map[ID][]Day, day Day) Retention {
+func (rf *reportFacts) retention(day Day) Retention {
 	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
 	prevFrom := day.AddMonths(-24).AddDays(1)
-	for _, days := range sales {
-		if anyBetween(days, prevFrom, r.From.AddDays(-1)) {
+	for sl := range rf.facts {
+		ps := rf.facts[sl].Purchases
+		if saleBetween(ps, prevFrom, r.From.AddDays(-1)) {
 			r.Base++
-			if anyBetween(days, r.From, r.To) {
+			if saleBetween(ps, r.From, r.To) {
 				r.Kept++
 			}
 		}
@@ -343,6 +318,25 @@ func (c ComplaintReport) ResolvedShare() float64 {
 
 // ComplaintReport reports on the complaints received in the twelve months up to day.
 func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, error) {
+	rep, first, err := s.complaintCounts(ctx, day)
+	if err != nil || len(first) == 0 {
+		return rep, err
+	}
+	ids := make([]ID, 0, len(first))
+	for id := range first {
+		ids = append(ids, id)
+	}
+	sales, err := s.salesOf(ctx, ids, day)
+	if err != nil {
+		return rep, err
+	}
+	rep.countBoughtAgain(first, day, func(id ID) []factPurchase { return sales[id] })
+	return rep, nil
+}
+
+// complaintCounts counts the complaints received in the twelve months up
+// to day; first is each complaining customer's first complaint among them.
+func (s *Store) complaintCounts(ctx context.Context, day Day) (ComplaintReport, map[ID]Day, error) {
 	rep := ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
 	first := map[ID]Day{}
 	var hours []float64
@@ -381,23 +375,49 @@ func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, 
 			return nil
 		})
 	if err != nil {
-		return rep, err
+		return rep, nil, err
 	}
 	rep.MedianHours = median(hours)
 	rep.Customers = len(first)
-	if len(first) == 0 {
-		return rep, nil
-	}
-	sales, err := s.saleDays(ctx, day)
-	if err != nil {
-		return rep, err
-	}
+	return rep, first, nil
+}
+
+// countBoughtAgain counts the customers who bought on a day after their
+// first complaint, up to day; sales gives a customer's purchases in day order.
+func (c *ComplaintReport) countBoughtAgain(first map[ID]Day, day Day, sales func(ID) []factPurchase) {
 	for id, d := range first {
-		if anyBetween(sales[id], d.AddDays(1), day) {
-			rep.BoughtAgain++
+		if saleBetween(sales(id), d.AddDays(1), day) {
+			c.BoughtAgain++
 		}
 	}
-	return rep, nil
+}
+
+// salesOf reads the sales up to day of a few customers along the customer
+// index, in day order.
+func (s *Store) salesOf(ctx context.Context, ids []ID, day Day) (map[ID][]factPurchase, error) {
+	out := map[ID][]factPurchase{}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := []any{day.String()}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		err := s.scanEach(ctx, `SELECT customer_id, day FROM purchases WHERE amount_cents > 0 AND voided = 0 AND day <= ?
+			AND customer_id IN (?`+strings.Repeat(",?", len(part)-1)+`) ORDER BY customer_id, day`, args,
+			func(r *sql.Rows, d *sql.RawBytes) error {
+				var id ID
+				if err := r.Scan(&id, d); err != nil {
+					return err
+				}
+				out[id] = append(out[id], factPurchase{Day: dayFromBytes(*d), Amount: 1})
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // median of v (sorted in place); the mean of the middle two for an even count.
@@ -437,30 +457,42 @@ func (s *Store) PointsReport(ctx context.Context, day Day) (PointsReport, error)
 		return rep, err
 	}
 	rep.Scheme = l
-	err = s.eachRow(ctx, `SELECT sum(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()},
-		func(r *sql.Rows) error {
-			var b int64
-			if err := r.Scan(&b); err != nil {
-				return err
-			}
-			if b > 0 {
-				rep.Outstanding += b
-				rep.Holders++
-				rep.Liability += Cents(b/l.RewardPoints) * l.RewardValue
-			}
-			return nil
-		})
+	var sums map[ID]int64
+	err = parallel(func() (err error) {
+		sums, err = s.balancesAsOf(ctx, day)
+		return err
+	}, func() error {
+		return s.redeemed(ctx, &rep)
+	})
 	if err != nil {
 		return rep, err
 	}
-	err = s.reader().QueryRowContext(ctx, `SELECT coalesce(-sum(l.points), 0) FROM ledger l JOIN purchases p ON p.id = l.purchase_id
-		WHERE l.kind = 'redeem' AND p.voided = 0 AND l.day >= ? AND l.day <= ?`, rep.From.String(), day.String()).Scan(&rep.Redeemed)
+	for _, b := range sums {
+		rep.hold(b)
+	}
+	return rep, nil
+}
+
+// hold counts one customer's balance.
+func (p *PointsReport) hold(b int64) {
+	if b > 0 {
+		p.Outstanding += b
+		p.Holders++
+		p.Liability += Cents(b/p.Scheme.RewardPoints) * p.Scheme.RewardValue
+	}
+}
+
+// redeemed reads the points redeemed from From to To on sales not voided
+// and the money off those sales.
+func (s *Store) redeemed(ctx context.Context, p *PointsReport) error {
+	err := s.reader().QueryRowContext(ctx, `SELECT coalesce(-sum(l.points), 0) FROM ledger l JOIN purchases p ON p.id = l.purchase_id
+		WHERE l.kind = 'redeem' AND p.voided = 0 AND l.day >= ? AND l.day <= ?`, p.From.String(), p.To.String()).Scan(&p.Redeemed)
 	if err != nil {
-		return rep, s.explain(err)
+		return s.explain(err)
 	}
 	err = s.reader().QueryRowContext(ctx, `SELECT coalesce(sum(discount_cents), 0) FROM purchases
-		WHERE voided = 0 AND discount_cents > 0 AND day >= ? AND day <= ?`, rep.From.String(), day.String()).Scan(&rep.RedeemedValue)
-	return rep, s.explain(err)
+		WHERE voided = 0 AND discount_cents > 0 AND day >= ? AND day <= ?`, p.From.String(), p.To.String()).Scan(&p.RedeemedValue)
+	return s.explain(err)
 }
 
 // Report is every figure of the Reports page as of Day.
@@ -479,29 +511,61 @@ type Report struct {
 const ReportMonths = 12
 
 // Report gathers every report as of day (normally today), with the top
-// customers by what they spent.
+// customers by what they spent. The shop is read once for all of them.
 func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	r := Report{Day: day}
-	var err error
-	if r.Now, err = s.CustomerActivity(ctx, day); err != nil {
+	since, err := s.CreatedOn(ctx)
+	if err != nil {
 		return r, err
 	}
-	if r.Months, err = s.ActivityByMonth(ctx, day, ReportMonths); err != nil {
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
 		return r, err
 	}
-	if r.Retention, err = s.Retention(ctx, day); err != nil {
+	r.Points = PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
+	if r.Points.Scheme, err = s.scheme(ctx); err != nil {
 		return r, err
 	}
-	if r.FollowUp, err = s.FollowUpReport(ctx, day); err != nil {
+	// Top customers are as of today, whatever day the report is for.
+	topHere := day == s.Today()
+	var rf *reportFacts
+	var states *followStates
+	var first map[ID]Day
+	err = parallel(func() (err error) {
+		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, ledger: true, redeemFrom: r.Points.From})
+		return err
+	}, func() (err error) {
+		states, err = s.readFollowStates(ctx, since, day)
+		return err
+	}, func() (err error) {
+		r.Complaints, first, err = s.complaintCounts(ctx, day)
+		return err
+	}, func() (err error) {
+		if !topHere {
+			r.Top, err = s.TopCustomers(ctx, top)
+		}
+		return err
+	})
+	if err != nil {
 		return r, err
 	}
-	if r.Complaints, err = s.ComplaintReport(ctx, day); err != nil {
-		return r, err
+	r.Now = rf.activity(day)
+	r.Months = rf.activityByMonth(day, ReportMonths)
+	r.Retention = rf.retention(day)
+	r.FollowUp = followUpOf(rf, set.engine, states, since, day)
+	r.Complaints.countBoughtAgain(first, day, func(id ID) []factPurchase {
+		if sl, ok := rf.slots.get(id); ok {
+			return rf.facts[sl].Purchases
+		}
+		return nil
+	})
+	for _, b := range rf.balance {
+		r.Points.hold(b)
 	}
-	if r.Points, err = s.PointsReport(ctx, day); err != nil {
-		return r, err
+	r.Points.Redeemed, r.Points.RedeemedValue = rf.redeemed, rf.redeemedValue
+	if topHere {
+		r.Top, err = s.topFrom(ctx, rf, top)
 	}
-	r.Top, err = s.TopCustomers(ctx, top)
 	return r, err
 }
 

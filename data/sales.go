@@ -645,38 +645,5 @@ type TopCustomer struct {
 
 // TopCustomers lists the n customers who spent most up to today.
 func (s *Store) TopCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
-	if n <= 0 {
-		return nil, nil
-	}
-	rows, err := s.reader().QueryContext(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents) AS spent,
-		COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
-		FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?
-		GROUP BY customer_id ORDER BY spent DESC, customer_id LIMIT ?`, s.Today().String(), n)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	var out []TopCustomer
-	for rows.Next() {
-		var t TopCustomer
-		if err := rows.Scan(&t.Customer.ID, &t.Spent, &t.Visits); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		c, err := s.Customer(ctx, out[i].Customer.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Customer = c
-		if out[i].Balance, err = s.Balance(ctx, c.ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return s.topCustomers(ctx, n)
 }

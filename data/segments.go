@@ -112,15 +112,25 @@ func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error)
 			return nil, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
 		}
 	}
-	all, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0 ORDER BY id")
+	var all []Customer
+	var last map[ID]Day
+	var spent map[ID]Cents
+	err := parallel(func() (err error) {
+		all, err = s.packedCustomers(ctx, "forgotten = 0", nil, nil)
+		return err
+	}, func() (err error) {
+		if len(q.Bands) > 0 {
+			last, err = s.lastSales(ctx, q.Day)
+		}
+		return err
+	}, func() (err error) {
+		if q.Top > 0 {
+			spent, err = s.spentBy(ctx, q.Day)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	var sales map[ID][]Day
-	if len(q.Bands) > 0 {
-		if sales, err = s.saleDays(ctx, q.Day); err != nil {
-			return nil, err
-		}
 	}
 	tag := strings.ToLower(strings.TrimSpace(q.Tag))
 	var out []Customer
@@ -132,50 +142,61 @@ func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error)
 			continue
 		case q.Birthdays != "" && !birthdayIn(c.Birthday, bFrom, bTo):
 			continue
-		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(lastOnOrBefore(sales[c.ID], q.Day), q.Day)):
+		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(last[c.ID], q.Day)):
+			continue
+		case q.Top > 0 && spent[c.ID] <= 0:
 			continue
 		}
 		out = append(out, c)
 	}
+	if q.Top > 0 {
+		slices.SortStableFunc(out, func(a, b Customer) int {
+			return cmp.Or(cmp.Compare(spent[b.ID], spent[a.ID]), cmpID(a.ID, b.ID))
+		})
+		out = out[:min(q.Top, len(out))]
+	} else {
+		out = byName(out)
+	}
 	if err := s.fillConsents(ctx, out); err != nil {
 		return nil, err
 	}
-	if q.Top == 0 {
-		slices.SortStableFunc(out, func(a, b Customer) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmpID(a.ID, b.ID))
-		})
-		return out, nil
+	return out, nil
+}
+
+// byName sorts customers by name (any case), then id; each name is folded
+// once rather than at every comparison.
+func byName(cs []Customer) []Customer {
+	type keyed struct {
+		name string
+		i    int
 	}
-	spent, err := s.spentBy(ctx, q.Day)
-	if err != nil {
-		return nil, err
+	ks := make([]keyed, len(cs))
+	for i, c := range cs {
+		ks[i] = keyed{strings.ToLower(c.Name), i}
 	}
-	out = slices.DeleteFunc(out, func(c Customer) bool { return spent[c.ID] <= 0 })
-	slices.SortStableFunc(out, func(a, b Customer) int {
-		return cmp.Or(cmp.Compare(spent[b.ID], spent[a.ID]), cmpID(a.ID, b.ID))
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.name, b.name), cmpID(cs[a.i].ID, cs[b.i].ID))
 	})
-	return out[:min(q.Top, len(out))], nil
+	out := make([]Customer, len(cs))
+	for j, k := range ks {
+		out[j] = cs[k.i]
+	}
+	return out
 }
 
 // spentBy is what each customer paid up to day, less refunds; voided lines
 // do not count (as in TopCustomers).
 func (s *Store) spentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
+	sp, err := s.spendAsOf(ctx, day)
+	if err != nil {
+		return nil, err
+	}
 	out := map[ID]Cents{}
-	err := s.eachRow(ctx, `SELECT customer_id, sum(amount_cents - discount_cents) FROM purchases
-		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()},
-		func(r *sql.Rows) error {
-			var id ID
-			var c Cents
-			if err := r.Scan(&id, &c); err != nil {
-				return err
-			}
-			out[id] = c
-			return nil
-		})
-	return out, err
+	sp.each(func(id ID, spent Cents, _ int) { out[id] = spent })
+	return out, nil
 }
 
-// fillConsents loads the consents of many customers in one query.
+// fillConsents loads the consents of many customers in one read.
 func (s *Store) fillConsents(ctx context.Context, cs []Customer) error {
 	if len(cs) == 0 {
 		return nil
@@ -184,20 +205,24 @@ func (s *Store) fillConsents(ctx context.Context, cs []Customer) error {
 	for i, c := range cs {
 		at[c.ID] = i
 	}
-	return s.eachRow(ctx, "SELECT customer_id, channel, given_on, source FROM consents ORDER BY customer_id, channel", nil,
-		func(r *sql.Rows) error {
-			var id ID
-			var k Consent
-			var given sql.NullString
-			if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+	err := s.eachPacked(ctx, packedQuery{table: "consents", fields: []string{"customer_id", "channel", "given_on", "source"}},
+		func(f []string) error {
+			id, err := packedInt(f[0])
+			if err != nil {
 				return err
 			}
 			if i, ok := at[id]; ok {
-				k.GivenOn = scanDay(given)
+				k := Consent{Channel: Channel(strings.Clone(f[1])), GivenOn: scanDay(sql.NullString{String: f[2], Valid: true}), Source: strings.Clone(f[3])}
 				cs[i].Consents = append(cs[i].Consents, k)
 			}
 			return nil
 		})
+	for i := range cs {
+		if len(cs[i].Consents) > 1 {
+			slices.SortFunc(cs[i].Consents, func(a, b Consent) int { return strings.Compare(string(a.Channel), string(b.Channel)) })
+		}
+	}
+	return err
 }
 
 // MailingChannels are the channels a mailing or SMS service sends on.

@@ -1,0 +1,353 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Whole-shop reads for the Loyalty and Segments screens, packed (see
+// report_packed.go): the customers, every balance, every customer's spend.
+
+// packedCustomers reads the customers matching where (all when ""), in id
+// order, as scanCustomer reads them (consents are not read).
+func (s *Store) packedCustomers(ctx context.Context, where string, args []any, keep func(id ID) bool) ([]Customer, error) {
+	var out []Customer
+	var n [5]int64
+	err := s.eachPacked(ctx, packedQuery{table: "customers", where: where, args: args, fields: []string{
+		"id", "name", "phone", "email", "birthday_year", "birthday_month", "birthday_day", "address", "notes",
+		"tags", "preferred_channel", "do_not_contact", "customer_since", "added_on", "forgotten"}},
+		func(f []string) error {
+			for i, k := range [5]int{0, 4, 5, 6, 11} {
+				var err error
+				if n[i], err = packedInt(f[k]); err != nil {
+					return err
+				}
+			}
+			if keep != nil && !keep(n[0]) {
+				return nil
+			}
+			gone, err := packedInt(f[14])
+			if err != nil {
+				return err
+			}
+			// Copies, not slices of the packed text, which would stay in
+			// memory as long as any customer read from it.
+			c := Customer{ID: n[0], Name: strings.Clone(f[1]), Phone: strings.Clone(f[2]), Email: strings.Clone(f[3]),
+				Address: strings.Clone(f[7]), Notes: strings.Clone(f[8]), Tags: splitTags(strings.Clone(f[9])),
+				PreferredChannel: Channel(strings.Clone(f[10])), DoNotContact: n[4] != 0,
+				CustomerSince: scanDay(sql.NullString{String: f[12], Valid: true}),
+				AddedOn:       scanDay(sql.NullString{String: f[13], Valid: true}), Forgotten: gone != 0}
+			if f[5] != "" && f[6] != "" {
+				c.Birthday = YearlyDate{Year: int(n[1]), Month: time.Month(n[2]), Day: int(n[3])}
+			}
+			out = append(out, c)
+			return nil
+		})
+	return out, err
+}
+
+// balancesAsOf sums every customer's ledger rows up to day, for the
+// customers with ledger rows.
+func (s *Store) balancesAsOf(ctx context.Context, day Day) (map[ID]int64, error) {
+	out := map[ID]int64{}
+	var id, p int64
+	sum := func(f []string) (err error) {
+		if id, err = packedInt(f[0]); err != nil {
+			return err
+		}
+		if p, err = packedInt(f[1]); err != nil {
+			return err
+		}
+		out[id] += p
+		return nil
+	}
+	if s.covered(ctx, "ledger", "customer_id", "day", "points") {
+		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, 2, sum)
+		return out, err
+	}
+	err := s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "points"}, where: "day <= ?", args: []any{day.String()}},
+		func(f []string) (err error) {
+			if id, err = packedInt(f[0]); err != nil {
+				return err
+			}
+			if p, err = packedInt(f[1]); err != nil {
+				return err
+			}
+			out[id] += p
+			return nil
+		})
+	return out, err
+}
+
+// customerIDs lists every customer's id.
+func (s *Store) customerIDs(ctx context.Context) ([]ID, error) {
+	ids, err := idList(ctx, s.reader(), "SELECT id FROM customers")
+	return ids, s.explain(err)
+}
+
+// spending is what each customer paid, less discounts, and how many sales
+// they made: by id in slices for the customers' ids, which are small, and
+// in maps for any other.
+type spending struct {
+	spent  []Cents
+	visits []int32
+	has    []bool
+	other  map[ID]*TopCustomer
+}
+
+func (sp *spending) add(id ID, spent Cents, visits int) {
+	if id > 0 && id < ID(len(sp.has)) {
+		sp.spent[id] += spent
+		sp.visits[id] += int32(visits)
+		sp.has[id] = true
+		return
+	}
+	t := sp.other[id]
+	if t == nil {
+		t = &TopCustomer{Customer: Customer{ID: id}}
+		sp.other[id] = t
+	}
+	t.Spent += spent
+	t.Visits += visits
+}
+
+// each calls fn for every customer with a purchase line, in no order.
+func (sp *spending) each(fn func(id ID, spent Cents, visits int)) {
+	for id, has := range sp.has {
+		if has {
+			fn(ID(id), sp.spent[id], int(sp.visits[id]))
+		}
+	}
+	for id, t := range sp.other {
+		fn(id, t.Spent, t.Visits)
+	}
+}
+
+// spendAsOf is what each customer paid up to day, less discounts, and how
+// many sales they made; voided lines do not count.
+func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
+	var top sql.NullInt64
+	if err := s.reader().QueryRowContext(ctx, "SELECT max(id) FROM customers").Scan(&top); err != nil {
+		return nil, s.explain(err)
+	}
+	size := max(top.Int64+1, 0)
+	if size > 1<<24 {
+		size = 0 // ids this large are not numbered densely
+	}
+	sp := &spending{spent: make([]Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[ID]*TopCustomer{}}
+	var n [3]int64
+	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
+		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
+			FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()}, 3,
+			func(f []string) error {
+				for i := range n {
+					var err error
+					if n[i], err = packedInt(f[i]); err != nil {
+						return err
+					}
+				}
+				sp.add(n[0], Cents(n[1]), int(n[2]))
+				return nil
+			})
+		return sp, err
+	}
+	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
+		where: "customer_id IS NOT NULL AND voided = 0 AND day <= ?", args: []any{day.String()}},
+		func(f []string) error {
+			for i := range n {
+				var err error
+				if n[i], err = packedInt(f[i]); err != nil {
+					return err
+				}
+			}
+			sp.add(n[0], Cents(n[1]-n[2]), boolInt(n[1] > 0))
+			return nil
+		})
+	return sp, err
+}
+
+// Sums by customer. SQLite adds a GROUP BY up along an index that gives
+// the groups in order, or else sorts every row first; without an index
+// that also holds the summed columns it follows the customer index and
+// looks every row up, slower than either. So the sums are taken in SQL
+// only where such an index is there; elsewhere the rows come packed and Go
+// adds them up.
+
+// covered reports whether table has a full index led by lead that holds
+// every column of cols.
+func (s *Store) covered(ctx context.Context, table, lead string, cols ...string) bool {
+	idx, err := s.reader().QueryContext(ctx, "SELECT name FROM pragma_index_list(?) WHERE partial = 0", table)
+	if err != nil {
+		return false
+	}
+	var names []string
+	for idx.Next() {
+		var n string
+		if idx.Scan(&n) == nil {
+			names = append(names, n)
+		}
+	}
+	idx.Close()
+	for _, n := range names {
+		var have []string
+		rows, err := s.reader().QueryContext(ctx, "SELECT ifnull(name, '') FROM pragma_index_info(?) ORDER BY seqno", n)
+		if err != nil {
+			return false
+		}
+		for rows.Next() {
+			var c string
+			if rows.Scan(&c) == nil {
+				have = append(have, c)
+			}
+		}
+		rows.Close()
+		if len(have) > 0 && have[0] == lead && !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(have, c) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachPackedSum runs q, which selects n whole-number columns, and hands
+// each row to row; the rows come packed into one value.
+func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, row func(f []string) error) error {
+	names := make([]string, n)
+	cols := make([]string, n)
+	for i := range cols {
+		names[i] = "c" + strconv.Itoa(i)
+		cols[i] = "ifnull(" + names[i] + ", '')"
+	}
+	q = "WITH t(" + strings.Join(names, ", ") + ") AS (" + q + ") SELECT group_concat(" +
+		strings.Join(cols, " || char(31) || ") + ", char(30)) FROM t"
+	fields := make([]string, n)
+	return s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
+		var text sql.NullString
+		if err := r.Scan(&text); err != nil {
+			return err
+		}
+		return splitPacked(text.String, fields, row)
+	})
+}
+
+// keptBalances gives, from the kept reminder rows (reminder_cache.go), the
+// points up to day of the customers whose kept row holds them. A row worked
+// out since the customer's last change holds their balance as the facts
+// stand; with no fact dated after day, that is their balance up to day.
+// Customers left out (changed outside a Store transaction, holding merged
+// states, with facts after day, forgotten) are for the caller to add up;
+// nil means the kept rows cannot be used at all. Reading 50,000 kept rows
+// is a fraction of reading every ledger row.
+func (s *Store) keptBalances(ctx context.Context, day Day) (map[ID]int64, error) {
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer tx.Rollback()
+	set, err := s.readSettings(ctx, tx)
+	if err != nil {
+		return nil, nil // the settings' own trouble is reported where they are read
+	}
+	v, err := s.viewOn(ctx, tx, set, day)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT customer_id, data FROM reminder_customers")
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	out := map[ID]int64{}
+	var data sql.RawBytes
+	for rows.Next() {
+		var id ID
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, s.explain(err)
+		}
+		if v.slow[id] {
+			continue
+		}
+		sum, err := unpackSummary(data)
+		if err != nil {
+			return nil, fmt.Errorf("customer %d: %w", id, err)
+		}
+		out[id] = sum.points
+	}
+	return out, s.explain(rows.Err())
+}
+
+// balancesOf sums the ledger rows up to day of the customers in ids, along
+// the customer index; customers without rows are left out.
+func (s *Store) balancesOf(ctx context.Context, ids []ID, day Day) (map[ID]int64, error) {
+	out := map[ID]int64{}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		err := s.eachRow(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? AND customer_id IN (?`+
+			strings.Repeat(",?", len(part)-1)+`) GROUP BY customer_id`, append([]any{day.String()}, idArgs(part)...),
+			func(r *sql.Rows) error {
+				var id ID
+				var b int64
+				if err := r.Scan(&id, &b); err != nil {
+					return err
+				}
+				out[id] = b
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// balancesFor is the points up to day of the customers in ids that have
+// ledger rows: from the kept rows where they hold them (kept is
+// keptBalances' answer), from the ledger for the rest, or, when the kept
+// rows leave out too many, from the whole ledger. A customer whose kept
+// balance is zero may have no ledger rows; the caller must not tell them
+// apart.
+func (s *Store) balancesFor(ctx context.Context, ids []ID, kept map[ID]int64, day Day) (map[ID]int64, error) {
+	var missing []ID
+	if kept != nil {
+		for _, id := range ids {
+			if _, ok := kept[id]; !ok {
+				missing = append(missing, id)
+			}
+		}
+	}
+	if kept == nil || len(missing) > len(ids)/8+64 {
+		return s.balancesAsOf(ctx, day)
+	}
+	rest, err := s.balancesOf(ctx, missing, day)
+	if err != nil {
+		return nil, err
+	}
+	for id, b := range rest {
+		kept[id] = b
+	}
+	return kept, nil
+}
+
+// lastSales is the day of each customer's latest sale up to day; refunds
+// and voided lines are not sales.
+func (s *Store) lastSales(ctx context.Context, day Day) (map[ID]Day, error) {
+	out := map[ID]Day{}
+	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
+		where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{day.String()}},
+		func(f []string) error {
+			id, err := packedInt(f[0])
+			if err != nil {
+				return err
+			}
+			if d := packedDay(f[1]); d > out[id] {
+				out[id] = d
+			}
+			return nil
+		})
+	return out, err
+}

@@ -1,0 +1,316 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// The follow-up report counts every reminder due over a year or more by how
+// it was handled. Its figures are those of AllReminders, but nothing here
+// makes a Reminder's words or sorts the list: the rules give each
+// customer's candidates, each is looked up among that customer's stored
+// states and counted, and the handled reminders the rules no longer give
+// are counted from their stored states.
+
+// followState is a stored reminder state a follow-up report may count.
+type followState struct {
+	key     string
+	state   State
+	staff   string
+	changed Day
+	given   bool // a candidate of the rules has this key
+	moved   bool // moved here by a merge; key is the survivor's
+	pos     int  // in rowid order
+}
+
+func (f *followState) stored() reminderState {
+	return reminderState{State: f.state, Staff: f.staff, ChangedOn: f.changed}
+}
+
+// followStates are the states of reminders due from since to day, changed
+// on or before day, with the customer they are stored under.
+type followStates struct {
+	owners []ID
+	rows   []followState
+}
+
+// readFollowStates reads the stored states that can count. A merge moves
+// state rows to the surviving customer but keeps their keys, which name
+// the customer merged away: they are taken under the key the survivor's
+// reminder has now (see byCustomer).
+func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followStates, error) {
+	where := "changed_on <= ? AND due <= ?"
+	args := []any{day.String(), day.String()}
+	if !since.IsZero() {
+		where += " AND due >= ?"
+		args = append(args, since.String())
+	}
+	fs := &followStates{}
+	// The few staff names recur thousands of times; each is copied once,
+	// so the report keeps no slice of the packed text.
+	names := map[string]string{}
+	name := func(b string) string {
+		n, ok := names[b]
+		if !ok {
+			n = strings.Clone(b)
+			names[n] = n
+		}
+		return n
+	}
+	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
+		where: where, args: args}, func(f []string) error {
+		cust, err := packedInt(f[1])
+		if err != nil {
+			return err
+		}
+		st := followState{key: f[0], state: State(name(f[2])), staff: name(f[3]), changed: packedDay(f[4]), pos: len(fs.rows)}
+		if !keyNames(st.key, cust) {
+			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
+				k.CustomerID = cust
+				st.key, st.moved = k.String(), true
+			}
+		}
+		fs.owners = append(fs.owners, cust)
+		fs.rows = append(fs.rows, st)
+		return nil
+	})
+	return fs, err
+}
+
+// keyNames reports whether key is kind:id:… for customer id, without
+// allocating: nearly every stored key is, and only the others need parsing.
+func keyNames(key string, id ID) bool {
+	i := strings.IndexByte(key, ':')
+	if i < 0 {
+		return false
+	}
+	var n ID
+	j := i + 1
+	for ; j < len(key) && key[j] >= '0' && key[j] <= '9'; j++ {
+		n = n*10 + ID(key[j]-'0')
+		if n > 1<<53 {
+			return false
+		}
+	}
+	return j > i+1 && j < len(key) && key[j] == ':' && key[i+1] != '0' && n == id
+}
+
+// byCustomer groups the states by the slot of their customer, each group
+// sorted by key with one state per key, as readFacts keeps them: a state
+// stored under the customer's own key wins over one moved there by a
+// merge, and of several moved to one key the one changed last (then the
+// last stored) wins. States of customers not on the books are left out:
+// they never count.
+func (fs *followStates) byCustomer(rf *reportFacts) (rows []followState, start []int32) {
+	n := len(rf.slots.ids)
+	slots := make([]int32, 0, len(fs.rows))
+	kept := make([]followState, 0, len(fs.rows))
+	for i, id := range fs.owners {
+		if sl, ok := rf.slots.get(id); ok && int(sl) < rf.known {
+			slots = append(slots, sl)
+			kept = append(kept, fs.rows[i])
+		}
+	}
+	rows, start = groupBySlot(slots, kept, n)
+	for sl := range n {
+		g := rows[start[sl]:start[sl+1]]
+		slices.SortFunc(g, func(a, b followState) int {
+			return cmp.Or(strings.Compare(a.key, b.key), boolInt(a.moved)-boolInt(b.moved),
+				int(a.changed)-int(b.changed), a.pos-b.pos)
+		})
+		for i := 1; i < len(g); i++ {
+			if g[i].key == g[i-1].key {
+				// The first of a run is the own state, if any; else the
+				// moved ones are by change, and the last wins.
+				if g[i].moved && !g[i-1].moved {
+					g[i].key = "" // dropped below
+					g[i], g[i-1] = g[i-1], g[i]
+				} else {
+					g[i-1].key = ""
+				}
+			}
+		}
+	}
+	// Drop the states that lost, keeping the groups' bounds.
+	out := rows[:0]
+	bounds := make([]int32, n+1)
+	for sl := range n {
+		bounds[sl] = int32(len(out))
+		for _, r := range rows[start[sl]:start[sl+1]] {
+			if r.key != "" {
+				out = append(out, r)
+			}
+		}
+	}
+	bounds[n] = int32(len(out))
+	return out, bounds
+}
+
+// find is the state in g (sorted by key) keyed key, or nil.
+func findState(g []followState, key []byte) *followState {
+	lo, hi := 0, len(g)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g[m].key < string(key) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(g) && g[lo].key == string(key) {
+		return &g[lo]
+	}
+	return nil
+}
+
+// appendCandKey appends c.key(customer) to b, without allocating.
+func appendCandKey(b []byte, c *cand, customer ID) []byte {
+	b = append(b, c.kind...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, customer, 10)
+	b = append(b, ':')
+	switch {
+	case c.subject != "":
+		b = append(b, c.subject...)
+	case c.tag == "expiry":
+		b = append(b, "expiry:"...)
+		b = append(b, c.event.String()...)
+	default:
+		b = append(b, c.tag...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, c.id, 10)
+		if c.suffix != "" {
+			b = append(b, ':')
+			b = append(b, c.suffix...)
+		}
+	}
+	b = append(b, ':')
+	return appendDay(b, c.due)
+}
+
+// followTally counts reminders by kind and by staff member.
+type followTally struct {
+	byKind  []FollowUpRow // in Kinds' order
+	byStaff map[string]*StaffFollowUpRow
+}
+
+func newFollowTally() *followTally {
+	t := &followTally{byStaff: map[string]*StaffFollowUpRow{}}
+	for _, k := range Kinds {
+		t.byKind = append(t.byKind, FollowUpRow{Kind: k})
+	}
+	return t
+}
+
+func (t *followTally) add(r *Reminder) {
+	if i := slices.Index(Kinds, r.Kind); i >= 0 {
+		row := &t.byKind[i]
+		tally(*r, &row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
+	}
+	st := t.byStaff[r.Staff]
+	if st == nil {
+		st = &StaffFollowUpRow{Staff: r.Staff}
+		t.byStaff[r.Staff] = st
+	}
+	tally(*r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
+}
+
+func (t *followTally) merge(o *followTally) {
+	for i := range t.byKind {
+		a, b := &t.byKind[i], o.byKind[i]
+		a.OnTime, a.Late, a.Skipped, a.Missed, a.Open = a.OnTime+b.OnTime, a.Late+b.Late, a.Skipped+b.Skipped, a.Missed+b.Missed, a.Open+b.Open
+	}
+	for name, b := range o.byStaff {
+		a := t.byStaff[name]
+		if a == nil {
+			t.byStaff[name] = b
+			continue
+		}
+		a.OnTime, a.Late, a.Skipped, a.Missed, a.Open = a.OnTime+b.OnTime, a.Late+b.Late, a.Skipped+b.Skipped, a.Missed+b.Missed, a.Open+b.Open
+	}
+}
+
+func (t *followTally) report(since Day) FollowUpReport {
+	rep := FollowUpReport{Since: since, ByKind: t.byKind}
+	for _, st := range t.byStaff {
+		rep.ByStaff = append(rep.ByStaff, *st)
+	}
+	slices.SortFunc(rep.ByStaff, func(a, b StaffFollowUpRow) int {
+		if (a.Staff == "") != (b.Staff == "") {
+			return boolInt(a.Staff == "") - boolInt(b.Staff == "")
+		}
+		// Names that differ only in case come in a fixed order.
+		return cmp.Or(strings.Compare(strings.ToLower(a.Staff), strings.ToLower(b.Staff)), strings.Compare(a.Staff, b.Staff))
+	})
+	return rep
+}
+
+// followUpOf counts the reminders due from since to day as AllReminders(day)
+// gives them: every candidate of the rules as of day with its stored state,
+// and the reminders done or skipped that the rules no longer give.
+func followUpOf(rf *reportFacts, e engine, states *followStates, since, day Day) FollowUpReport {
+	rows, start := states.byCustomer(rf)
+	parts := max(1, min(runtime.GOMAXPROCS(0), 4))
+	tallies := make([]*followTally, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		tallies[p] = newFollowTally()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := tallies[p]
+			key := make([]byte, 0, 96)
+			for sl := p * rf.known / parts; sl < (p+1)*rf.known/parts; sl++ {
+				if rf.forgotten[sl] {
+					continue
+				}
+				f := &rf.facts[sl]
+				id := f.Customer.ID
+				g := rows[start[sl]:start[sl+1]]
+				e.each(f, day, day, func(c *cand) {
+					if c.due > day || c.due < since {
+						return
+					}
+					var st reminderState
+					key = appendCandKey(key[:0], c, id)
+					found := findState(g, key)
+					if found != nil {
+						st = found.stored()
+						found.given = true
+					}
+					r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+					applyState(&r, st, found != nil, day)
+					t.add(&r)
+				})
+				for i := range g {
+					fs := &g[i]
+					if fs.given || (fs.state != StateDone && fs.state != StateSkipped) {
+						continue
+					}
+					k, err := ParseReminderKey(fs.key)
+					if err != nil || k.CustomerID != id || k.Due > day || k.Due < since {
+						continue
+					}
+					c := e.goneCand(f, k)
+					if c.key(id) != fs.key {
+						continue // a key this version of the rules cannot make again
+					}
+					r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+					applyState(&r, fs.stored(), true, day)
+					t.add(&r)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t := tallies[0]
+	for _, o := range tallies[1:] {
+		t.merge(o)
+	}
+	return t.report(since)
+}
