@@ -128,6 +128,9 @@ func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")
 	}
 	loadTranslations()
+	trimCtx, stopTrim := context.WithCancel(ctx)
+	defer stopTrim()
+	go trimMemory(trimCtx)
 	a, err := launch(ctx, newApp(), opt) // read-only until the start-up check passes (startup.go)
 	if err != nil {
 		return err
