@@ -106,7 +106,7 @@ func (t *todayScreen) loadTabs(day data.Day) {
 			return
 		}
 		t.upcoming.setPaged(groupByDay(d.upcoming), d.upcoming, read)
-		t.doneList.setPaged(groupByKindPage(d.done), d.done, readDone)
+		t.doneList.setPaged(kindGroups(d.done), d.done, readDone)
 		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%d)"), d.upcoming.Total)
 		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), d.done.Total)
 		t.tabs.Refresh()
@@ -142,37 +142,6 @@ func groupForToday(p data.ReminderPage) []reminderRow {
 	add(lang.L("Overdue"), overdue)
 	for _, k := range data.Kinds {
 		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
-	}
-	return rows
-}
-
-func groupByKind(rs []data.Reminder) []reminderRow {
-	byKind := map[data.Kind][]data.Reminder{}
-	for _, r := range rs {
-		byKind[r.Kind] = append(byKind[r.Kind], r)
-	}
-	var rows []reminderRow
-	for _, k := range data.Kinds {
-		list := byKind[k]
-		if len(list) == 0 {
-			continue
-		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(k), kindPlural(k), len(list))})
-		for i := range list {
-			rows = append(rows, reminderRow{reminder: &list[i]})
-		}
-	}
-	return rows
-}
-
-// groupByKindPage is groupByKind for a paged list whose groups are kinds.
-func groupByKindPage(p data.ReminderPage) []reminderRow {
-	var rows []reminderRow
-	for _, g := range p.Groups {
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s %s (%d)", kindIcon(g.Kind), kindPlural(g.Kind), g.Count)})
-		for range g.Count {
-			rows = append(rows, reminderRow{pending: true})
-		}
 	}
 	return rows
 }
