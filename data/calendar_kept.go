@@ -254,23 +254,6 @@ func init() {
 		ORDER BY due, grp, name, customer_id, key LIMIT ?5 OFFSET ?6)`
 }
 
-// calendarStatement is calendarSQL[i], prepared once: the calendar reads
-// it at every step, and preparing costs as much as running it.
-func (s *Store) calendarStatement(ctx context.Context, i int) (*sql.Stmt, error) {
-	if st := s.calStmts[i].Load(); st != nil {
-		return st, nil
-	}
-	st, err := s.reader().PrepareContext(ctx, calendarSQL[i])
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	if !s.calStmts[i].CompareAndSwap(nil, st) {
-		st.Close()
-		return s.calStmts[i].Load(), nil
-	}
-	return st, nil
-}
-
 // rawInt reads an integer column read as bytes.
 func rawInt(b []byte) int64 {
 	var n int64
@@ -301,7 +284,7 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 		args = append(args, int64(day), limit, offset, dueWordsVersion)
 		k.rows = make([]Reminder, 0, min(limit, 200))
 	}
-	stmt, err := s.calendarStatement(ctx, i)
+	stmt, err := s.prepared(ctx, calendarSQL[i])
 	if err != nil {
 		return k, err
 	}

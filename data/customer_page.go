@@ -74,18 +74,29 @@ var (
 // running it.
 func (s *Store) preparePage(ctx context.Context) error {
 	for _, q := range pageSQL {
-		if _, ok := s.readStmts.Load(q); ok {
-			continue
-		}
-		st, err := s.reader().PrepareContext(ctx, q)
-		if err != nil {
-			return s.explain(err)
-		}
-		if _, loaded := s.readStmts.LoadOrStore(q, st); loaded {
-			st.Close()
+		if _, err := s.prepared(ctx, q); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// prepared is q prepared on the readers, once for each text: the screens'
+// short statements run often, and preparing one costs about as much as
+// running it.
+func (s *Store) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.readStmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.reader().PrepareContext(ctx, q)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	if had, loaded := s.readStmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return had.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // preparedTx runs the page's statements in tx, as prepared by preparePage

@@ -245,7 +245,7 @@ func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, off
 		FROM reminder_cache
 		UNION ALL SELECT 2, grp, kind, n FROM reminder_list_counts WHERE list = ?1
 		UNION ALL SELECT * FROM (SELECT 3, NULL, NULL, data FROM reminder_lists WHERE list = ?1 ORDER BY list, ` + order + ` LIMIT ?2 OFFSET ?3)`
-	stmt, err := s.pageStatement(ctx, grouped, q)
+	stmt, err := s.prepared(ctx, q)
 	if err != nil {
 		return p, false, err
 	}
@@ -307,27 +307,6 @@ var listSettingsSQL = func() string {
 	return "(SELECT COALESCE(group_concat(key || char(1) || value, char(0) ORDER BY key), '') FROM settings WHERE key IN (" +
 		strings.Join(keys, ", ") + "))"
 }()
-
-// pageStatement is q, the statement of keptPage, prepared once: a page is
-// read often and quickly, and preparing it costs as much as running it.
-func (s *Store) pageStatement(ctx context.Context, grouped bool, q string) (*sql.Stmt, error) {
-	i := 0
-	if grouped {
-		i = 1
-	}
-	if st := s.pageStmts[i].Load(); st != nil {
-		return st, nil
-	}
-	st, err := s.reader().PrepareContext(ctx, q)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	if !s.pageStmts[i].CompareAndSwap(nil, st) {
-		st.Close()
-		return s.pageStmts[i].Load(), nil
-	}
-	return st, nil
-}
 
 // eachRow calls fn for every row and closes rows.
 func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {

@@ -77,11 +77,9 @@ type Store struct {
 	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
 	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
 	skipDerived bool
-	search      customerIndex               // see search.go
-	todaySize   atomic.Int64                // the length of the last Today list, to size the next
-	pageStmts   [2]atomic.Pointer[sql.Stmt] // a page of the kept lists, in each order (lists.go)
-	readStmts   sync.Map                    // the customer page's statements, by text (customer_page.go)
-	calStmts    [2]atomic.Pointer[sql.Stmt] // the calendar's grid and day (calendar_kept.go)
+	search      customerIndex // see search.go
+	todaySize   atomic.Int64  // the length of the last Today list, to size the next
+	readStmts   sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
 // Options change how a database is opened.

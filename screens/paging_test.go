@@ -19,17 +19,7 @@ import (
 // first page, and the rest as it scrolls; the rows end up those of the
 // whole list, grouped as ever.
 func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	day := mustDay("2026-06-15")
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: day})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.GenerateDemo(ctx, data.DemoOptions{Customers: 600, Seed: 2, End: day}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, s, day := pagingShop(t)
 	all, err := s.TodayList(ctx, day)
 	if err != nil {
 		t.Fatal(err)
@@ -37,14 +27,7 @@ func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
 	if len(all) < 2*pageSize {
 		t.Fatalf("only %d reminders on Today: too few to page", len(all))
 	}
-	fa := test.NewTempApp(t)
-	fa.Preferences().SetBool("shift.chosen", true)
-	fa.Preferences().SetBool("firstrun.done", true)
-	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "today",
-		Clock: &fakeClock{now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
-	t.Cleanup(func() { a.win.Close() })
-	a.win.Resize(fyne.NewSize(1280, 800))
-	td := a.screens["today"].(*todayScreen)
+	a, td := pagingToday(ctx, t, s, day)
 	if len(td.loaded) != pageSize {
 		t.Fatalf("the first read brought %d reminders, want %d", len(td.loaded), pageSize)
 	}
@@ -95,6 +78,37 @@ func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
 	}
 }
 
+// pagingShop is a 600-customer demo shop on its last day, 15 June 2026.
+func pagingShop(t *testing.T) (context.Context, *data.Store, data.Day) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	day := mustDay("2026-06-15")
+	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.GenerateDemo(ctx, data.DemoOptions{Customers: 600, Seed: 2, End: day}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, s, day
+}
+
+// pagingToday opens the window on s at 9:00 on day, Today on show.
+func pagingToday(ctx context.Context, t *testing.T, s *data.Store, day data.Day) (*App, *todayScreen) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetBool("shift.chosen", true)
+	fa.Preferences().SetBool("firstrun.done", true)
+	y, m, d := day.Date()
+	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "today",
+		Clock: &fakeClock{now: time.Date(y, m, d, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
+	t.Cleanup(func() { a.win.Close() })
+	a.win.Resize(fyne.NewSize(1280, 800))
+	return a, a.screens["today"].(*todayScreen)
+}
+
 // groupedToday is a whole To do list in the screen's order: open
 // complaints, overdue, then by kind, each in the list's order.
 func groupedToday(rs []data.Reminder) []string {
@@ -133,17 +147,7 @@ func remindersOf(rows []reminderRow) []string {
 // TestDoneTodayReadsPagesAsItScrolls: on a busy day the Done today tab reads
 // its counts and first page, and the rest as it scrolls, grouped by kind.
 func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	day := mustDay("2026-06-15")
-	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: day})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.GenerateDemo(ctx, data.DemoOptions{Customers: 600, Seed: 2, End: day}); err != nil {
-		t.Fatal(err)
-	}
+	ctx, s, day := pagingShop(t)
 	todo, err := s.TodayList(ctx, day)
 	if err != nil {
 		t.Fatal(err)
@@ -165,14 +169,7 @@ func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
 	if len(handled) < 2*pageSize {
 		t.Fatalf("only %d reminders done today: too few to page", len(handled))
 	}
-	fa := test.NewTempApp(t)
-	fa.Preferences().SetBool("shift.chosen", true)
-	fa.Preferences().SetBool("firstrun.done", true)
-	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "today",
-		Clock: &fakeClock{now: time.Date(2026, 6, 15, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
-	t.Cleanup(func() { a.win.Close() })
-	a.win.Resize(fyne.NewSize(1280, 800))
-	td := a.screens["today"].(*todayScreen)
+	a, td := pagingToday(ctx, t, s, day)
 	if !strings.Contains(td.tabs.Items[2].Text, strconv.Itoa(len(handled))) {
 		t.Errorf("tab %q for %d reminders done", td.tabs.Items[2].Text, len(handled))
 	}
