@@ -232,7 +232,9 @@ func (s *Store) cutPage(ctx context.Context, list int, d Day, days int, grouped 
 // keptPage reads a page from the kept lists; ok is false when they are not
 // those of d. One statement checks that they are of d and were worked out
 // under the settings there are now, and reads the counts and the page, so
-// that all come from the same commit.
+// that all come from the same commit. Each row is two columns, the first
+// saying what the row is, and the counts come as one row: the driver's
+// cost grows with the columns and rows read.
 func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, offset, limit int) (p ReminderPage, ok bool, err error) {
 	if !s.keepLists.Load() || s.skipDerived {
 		return p, false, nil
@@ -241,10 +243,10 @@ func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, off
 	if grouped {
 		order = "grp, " + order
 	}
-	q := `SELECT 1, list_day, fingerprint <> '' AND NOT EXISTS (SELECT 1 FROM reminder_dirty) AND list_settings IS ?4 || ` + listSettingsSQL + `, NULL
+	q := `SELECT 1, list_day || ',' || (fingerprint <> '' AND NOT EXISTS (SELECT 1 FROM reminder_dirty) AND list_settings IS ?4 || ` + listSettingsSQL + `)
 		FROM reminder_cache
-		UNION ALL SELECT 2, grp, kind, n FROM reminder_list_counts WHERE list = ?1
-		UNION ALL SELECT * FROM (SELECT 3, NULL, NULL, data FROM reminder_lists WHERE list = ?1 ORDER BY list, ` + order + ` LIMIT ?2 OFFSET ?3)`
+		UNION ALL SELECT 2, group_concat(grp || ',' || kind || ',' || n, ';') FROM reminder_list_counts WHERE list = ?1
+		UNION ALL SELECT * FROM (SELECT 3, data FROM reminder_lists WHERE list = ?1 ORDER BY list, ` + order + ` LIMIT ?2 OFFSET ?3)`
 	stmt, err := s.prepared(ctx, q)
 	if err != nil {
 		return p, false, err
@@ -257,20 +259,19 @@ func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, off
 	var day Day
 	var usable bool
 	counts := listCounts{list, map[listCount]int{}}
-	var a, b, c sql.RawBytes
+	var part int
+	var c sql.RawBytes
 	err = eachRow(rows, func(r *sql.Rows) error {
-		var part int
-		if err := r.Scan(&part, &a, &b, &c); err != nil {
+		if err := r.Scan(&part, &c); err != nil {
 			return err
 		}
 		switch part {
 		case 1:
-			n, _ := strconv.Atoi(string(a))
-			day, usable = Day(n), string(b) == "1"
+			n, same, _ := strings.Cut(string(c), ",")
+			k, _ := strconv.Atoi(n)
+			day, usable = Day(k), same == "1"
 		case 2:
-			class, _ := strconv.Atoi(string(a))
-			n, _ := strconv.Atoi(string(c))
-			counts.n[listCount{class, Kind(b)}] += n
+			return parseListCounts(string(c), &counts)
 		case 3:
 			rem, err := unpackListRow(c)
 			if err != nil {
@@ -291,22 +292,35 @@ func (s *Store) keptPage(ctx context.Context, list int, d Day, grouped bool, off
 	return p, true, nil
 }
 
+// parseListCounts adds to counts the kept counts of a list as keptPage
+// reads them: "class,kind,n" for each row, joined by ";".
+func parseListCounts(text string, counts *listCounts) error {
+	for text != "" {
+		var row string
+		row, text, _ = strings.Cut(text, ";")
+		class, rest, ok1 := strings.Cut(row, ",")
+		kind, num, ok2 := strings.Cut(rest, ",")
+		c, err1 := strconv.Atoi(class)
+		n, err2 := strconv.Atoi(num)
+		if !ok1 || !ok2 || err1 != nil || err2 != nil {
+			return fmt.Errorf("a kept count %q is damaged", row)
+		}
+		counts.n[listCount{c, Kind(kind)}] += n
+	}
+	return nil
+}
+
 // listsVersion changes whenever what the kept lists hold or how it is
 // worked out changes: lists of another version are worked out again.
-const listsVersion = derivedVersion + ", lists 1\n"
+const listsVersion = derivedVersion + ", lists 2\n"
 
-// listSettingsSQL is, in SQL, every setting the kept lists are worked out
-// from: the rules, the scheme, the shop's name and the templates. The lists
-// keep it with listsVersion before it (reminder_cache.list_settings), and
-// are used only while the settings are the same.
-var listSettingsSQL = func() string {
-	keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
-	for _, k := range Kinds {
-		keys = append(keys, "'"+templateKey(k)+"'")
-	}
-	return "(SELECT COALESCE(group_concat(key || char(1) || value, char(0) ORDER BY key), '') FROM settings WHERE key IN (" +
-		strings.Join(keys, ", ") + "))"
-}()
+// listSettingsSQL is, in SQL on reminder_cache, what stands for every
+// setting the kept lists are worked out from (the rules, the scheme, the
+// shop's name and the templates): a count the settings' triggers raise at
+// every change to them (schema 7). The lists keep it with listsVersion
+// before it (reminder_cache.list_settings), and are used only while it is
+// the same.
+const listSettingsSQL = "settings_gen"
 
 // eachRow calls fn for every row and closes rows.
 func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {

@@ -219,6 +219,35 @@ func TestListPagesOfADemoShop(t *testing.T) {
 		t.Fatal(err)
 	}
 	lsSamePages(t, "shop name", s, slow, end)
+	// Saving the settings unchanged (the Settings screen saves them all)
+	// leaves the kept lists as they are, and so does a setting the lists do
+	// not read; a change to one they read does not.
+	gen := func() (n int64) {
+		t.Helper()
+		if err := s.w.QueryRow("SELECT settings_gen FROM reminder_cache").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := gen()
+	if err := s.SetSetting(ctx, "shop_name", "Maggie's"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSetting(ctx, "backup_folder", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if gen() != before || !lsKept(t, s, end) {
+		t.Fatalf("saving settings unchanged counted as a change (%d, then %d)", before, gen())
+	}
+	if _, err := s.w.Exec("DELETE FROM settings WHERE key = 'shop_name'"); err != nil {
+		t.Fatal(err)
+	}
+	if gen() == before || lsKept(t, s, end) {
+		t.Fatal("the kept lists answer after the shop's name was taken out")
+	}
+	if err := s.SetSetting(ctx, "shop_name", "Maggie's"); err != nil {
+		t.Fatal(err)
+	}
 	// A change made behind the store's back (another program's write, say)
 	// is not used: the page is cut from the whole list.
 	if _, err := s.w.Exec("UPDATE settings SET value = 'Hi {{.Name}}' WHERE key = ?", templateKey(KindThankYou)); err != nil {
