@@ -847,3 +847,55 @@ func TestSearchPatchProperty(t *testing.T) {
 		checkFresh(rt, s, texts)
 	})
 }
+
+// TestSearchSeesOtherWriters: a second store on the same file (the command
+// line while the window is open) and a bulk write (the demo) leave no
+// notes; the next search reads everyone again, and then patches again.
+func TestSearchSeesOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-15")
+	texts := []string{"a", "an", "lee", "496", "example", "quinn"}
+	checkFresh(t, s, texts)
+	reloads := s.search.reloads
+	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: 40, Seed: 3, End: s.Today()}); err != nil {
+		t.Fatal(err)
+	}
+	checkFresh(t, s, texts)
+	if s.search.reloads != reloads+1 {
+		t.Errorf("after the demo the index was not read again")
+	}
+	other, err := Open(ctx, s.path, Options{Today: s.Today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	checkFresh(t, other, texts) // the other store watches too
+	c, err := other.Customer(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := addCustomers(t, s, Customer{Name: "Ann Quinn", Email: "ann@quinn.example"})
+	c.Name = "Zoe Quinn"
+	if err := other.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.ForgetCustomer(ctx, ids[0], "test"); err != nil {
+		t.Fatal(err)
+	}
+	reloads = s.search.reloads
+	checkFresh(t, s, texts)
+	checkFresh(t, other, texts)
+	if s.search.reloads != reloads+1 {
+		t.Errorf("after the other store's writes the index was not read again")
+	}
+	c.Name = "Zoe Lee"
+	if err := s.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	reloads = s.search.reloads
+	checkFresh(t, s, texts)
+	checkFresh(t, other, texts)
+	if s.search.reloads != reloads {
+		t.Errorf("after its own write the index was read again")
+	}
+}
