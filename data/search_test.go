@@ -899,3 +899,60 @@ func TestSearchSeesOtherWriters(t *testing.T) {
 		t.Errorf("after its own write the index was read again")
 	}
 }
+
+// TestSearchFindPatchedProperty is TestSearchFindProperty on patched
+// indexes: some entries dead, others added, compared with a reading of
+// every entry of an index made afresh from those alive and added.
+func TestSearchFindPatchedProperty(t *testing.T) {
+	lyRapidChecks(t, 1000, 100)
+	rapid.Check(t, func(rt *rapid.T) {
+		letters := rapid.SampledFrom([]byte("abé01 .@-"))
+		digits := rapid.SampledFrom([]byte("012"))
+		entry := func(id ID) searchEntry {
+			return searchEntry{
+				id:    id,
+				name:  string(rapid.SliceOfN(letters, 0, 6).Draw(rt, "name")),
+				email: string(rapid.SliceOfN(letters, 0, 6).Draw(rt, "email")),
+				phone: string(rapid.SliceOfN(digits, 0, 6).Draw(rt, "phone")),
+			}
+		}
+		sortEntries := func(es []searchEntry) {
+			slices.SortFunc(es, func(a, b searchEntry) int { return byNameID(&a, &b) })
+		}
+		var entries, added []searchEntry
+		for i := range rapid.IntRange(0, 60).Draw(rt, "n") {
+			entries = append(entries, entry(ID(i+1)))
+		}
+		for i := range rapid.IntRange(0, 20).Draw(rt, "added") {
+			added = append(added, entry(ID(1000+i)))
+		}
+		sortEntries(entries)
+		sortEntries(added)
+		ix := &customerIndex{entries: entries, sorted: true, plain: true, added: added}
+		var alive []searchEntry
+		for i, e := range entries {
+			if rapid.IntRange(0, 3).Draw(rt, "dead") == 0 {
+				if ix.dead == nil {
+					ix.dead = make([]uint64, (len(entries)+63)/64)
+				}
+				ix.dead[i/64] |= 1 << (i % 64)
+				continue
+			}
+			alive = append(alive, e)
+		}
+		alive = append(alive, added...)
+		sortEntries(alive)
+		fresh := &customerIndex{entries: alive, sorted: true}
+		for range 10 {
+			text := string(rapid.SliceOfN(letters, 1, 4).Draw(rt, "text"))
+			limit := rapid.IntRange(1, 12).Draw(rt, "limit")
+			d := PhoneDigits(text)
+			if len(d) < 2 {
+				d = ""
+			}
+			if got, want := ix.find(text, limit), fresh.scanAll(text, d, limit); !slices.Equal(got, want) {
+				rt.Fatalf("find %q limit %d: got %v, want %v", text, limit, got, want)
+			}
+		}
+	})
+}
