@@ -583,6 +583,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 // for every row would cost more than the rows. Every derived row is worked
 // out afresh when tx commits instead, and the search reads the names again.
 func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, fn func() error) error {
+	s.search.notes.bulk.Add(1) // reminder_dirty will not list the customers written
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
 		AND (name LIKE '%\_dirty\_%' ESCAPE '\' OR name LIKE 'customers\_search\_%' ESCAPE '\') ORDER BY name`)
 	if err != nil {

@@ -14,14 +14,21 @@ import (
 // customerIndex keeps the searchable columns of every customer in memory,
 // in the order results are listed (name, then id), so that a keystroke reads
 // a few megabytes of strings instead of every row of the customers table,
-// which SQLite cannot search for a fragment through an index. It is read
-// again whenever customer_search's generation has moved: triggers move it on
-// every change to a name, email or phone, whoever makes it.
+// which SQLite cannot search for a fragment through an index. It follows
+// customer_search's generation: triggers move it on every change to a name,
+// email or phone, whoever makes it.
 //
 // A keystroke must not read every entry either, or it grows with the shop:
 // the customers whose name starts with the text are one run of the sorted
 // entries, found by binary search, and the others are found through grams
 // (three bytes in a row) of the text, each listing the entries that hold it.
+//
+// Nor must the first keystroke after a change read every customer again:
+// when this store's own writes say which customers they changed (notes),
+// only those are read, their old entries marked dead and their new ones
+// kept in added, a short sorted list read beside the others (patch, in
+// search_patch.go). When it cannot be sure what changed (another program
+// wrote, or too much changed), everyone is read again.
 type customerIndex struct {
 	mu         sync.Mutex
 	loaded     bool
@@ -34,8 +41,24 @@ type customerIndex struct {
 	sorted bool
 	// grams is made at the first search that needs it after a reload, not
 	// at the reload: texts shorter than a gram, and those whose name
-	// prefixes fill the list, do without it.
+	// prefixes fill the list, do without it. It lists entries only, never
+	// added.
 	grams *gramIndex
+
+	// plain says every name_fold is text without capitals, so the lowered
+	// names sort as SQLite sorts name_fold: only then are changes patched
+	// in. byID lists the entries' positions in order of id (when plain).
+	plain bool
+	byID  []int32
+	// dead marks, one bit each, the entries whose customer has changed or
+	// gone since they were read; nil when none has.
+	dead []uint64
+	// added holds the new entries of the customers changed since the
+	// entries were read, in name and id order.
+	added []searchEntry
+
+	notes   searchNotes // what this store's writes changed, for the next patch
+	reloads int         // how many times everyone was read (tests count them)
 }
 
 // searchEntry is one customer's searchable columns, with ASCII letters in
@@ -45,9 +68,18 @@ type searchEntry struct {
 	name, email, phone string
 }
 
+// byNameID orders entries as results are listed: by name, then id. Both
+// compare bytes, shorter first on a tie, as the BINARY collation.
+func byNameID(a, b *searchEntry) int {
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
 // writeASCIILower writes s with A-Z lowered, and no other letter: LIKE
-// folds no other.
-func writeASCIILower(b *strings.Builder, s string) {
+// folds no other. It says whether it lowered any.
+func writeASCIILower(b *strings.Builder, s string) bool {
 	from := 0
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
@@ -57,6 +89,7 @@ func writeASCIILower(b *strings.Builder, s string) {
 		}
 	}
 	b.WriteString(s[from:])
+	return from > 0
 }
 
 // searchIDs finds the customers whose name, email or phone digits hold t
@@ -75,65 +108,98 @@ func (s *Store) searchIDs(ctx context.Context, t string, limit int) ([]ID, error
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if !ix.loaded || ix.generation != gen {
-		entries, err := s.readSearchEntries(ctx, len(ix.entries))
+		patched, err := s.patchSearch(ctx, gen)
 		if err != nil {
 			return nil, err
 		}
-		ix.entries, ix.generation, ix.loaded, ix.grams = entries, gen, true, nil
-		ix.sorted = true
-		for i := 1; i < len(entries); i++ {
-			if entries[i-1].name > entries[i].name {
-				ix.sorted = false
-				break
+		if !patched {
+			if err := s.reloadSearch(ctx, gen); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return ix.find(t, limit), nil
 }
 
+// reloadSearch reads every customer's entry again; ix.mu is held.
+func (s *Store) reloadSearch(ctx context.Context, gen int64) error {
+	ix := &s.search
+	// Writes from now on say what they change: a write that began before
+	// leaves a gap in the notes, and the next change is read in full.
+	// They learn it from reminder_dirty, so its triggers on customers must
+	// be there.
+	var triggers int
+	err := s.reader().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customers'
+		AND name IN ('customers_dirty_insert', 'customers_dirty_update', 'customers_dirty_delete')`).Scan(&triggers)
+	if err != nil {
+		return s.explain(err)
+	}
+	ix.notes.watching.Store(triggers == 3)
+	entries, byID, err := s.readSearchEntries(ctx, len(ix.entries))
+	if err != nil {
+		return err
+	}
+	ix.entries, ix.generation, ix.loaded, ix.grams = entries, gen, true, nil
+	ix.reloads++
+	ix.plain, ix.byID, ix.dead, ix.added = byID != nil, byID, nil, nil
+	ix.sorted = true
+	for i := 1; i < len(entries); i++ {
+		if entries[i-1].name > entries[i].name {
+			ix.sorted = false
+			break
+		}
+	}
+	ix.notes.dropUpTo(gen)
+	return nil
+}
+
 // readSearchEntries reads every customer's searchable columns in the order
 // of ORDER BY name_fold, id. The table is read in its own order and sorted
 // here: going through the index on name_fold instead reads each row's page
 // on its own, twice as long in a large shop. Read after the generation: the
-// entries are at least that new.
-func (s *Store) readSearchEntries(ctx context.Context, capacity int) ([]searchEntry, error) {
-	rows, err := s.reader().QueryContext(ctx, "SELECT id, name_fold, email_norm, phone_digits FROM customers")
+// entries are at least that new. byID is nil unless every name_fold is text
+// without capitals.
+func (s *Store) readSearchEntries(ctx context.Context, capacity int) (entries []searchEntry, byID []int32, err error) {
+	rows, err := s.reader().QueryContext(ctx, "SELECT id, name_fold, email_norm, phone_digits FROM customers ORDER BY id")
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, nil, s.explain(err)
 	}
 	defer rows.Close()
 	// SQLite puts blobs after every text, whatever their bytes. The column
 	// is text, and the only other value it can hold is a blob.
-	entries, blobs := make([]searchEntry, 0, capacity), []searchEntry(nil)
+	read, blobs := make([]searchEntry, 0, capacity), []searchEntry(nil)
 	for rows.Next() {
 		var e searchEntry
 		var name any
 		if err := rows.Scan(&e.id, &name, &e.email, &e.phone); err != nil {
-			return nil, s.explain(err)
+			return nil, nil, s.explain(err)
 		}
 		switch v := name.(type) {
 		case string:
 			e.name = v
-			entries = append(entries, e)
+			read = append(read, e)
 		case []byte:
 			e.name = string(v)
 			blobs = append(blobs, e)
 		default:
-			return nil, fmt.Errorf("customer %d has a name_fold of %T, which a search cannot sort", e.id, v)
+			return nil, nil, fmt.Errorf("customer %d has a name_fold of %T, which a search cannot sort", e.id, v)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
+		return nil, nil, s.explain(err)
 	}
-	// Both compare bytes, shorter first on a tie, as the BINARY collation.
-	byNameID := func(a, b searchEntry) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
+	// The texts are sorted through their positions, which are also their
+	// places in id order: byID falls out of the sort.
+	order := make([]int32, len(read))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	slices.SortFunc(entries, byNameID)
-	slices.SortFunc(blobs, byNameID)
+	slices.SortFunc(order, func(a, b int32) int { return byNameID(&read[a], &read[b]) })
+	slices.SortFunc(blobs, func(a, b searchEntry) int { return byNameID(&a, &b) })
+	entries, byID = make([]searchEntry, len(read), len(read)+len(blobs)), make([]int32, len(read))
+	for at, i := range order {
+		entries[at], byID[i] = read[i], int32(at)
+	}
 	entries = append(entries, blobs...)
 	// The strings are copied, lowered, into one block in the entries'
 	// order: a search reads them in that order, and they came in the
@@ -144,9 +210,12 @@ func (s *Store) readSearchEntries(ctx context.Context, capacity int) ([]searchEn
 	}
 	var b strings.Builder
 	b.Grow(size)
+	capitals := false
 	for i := range entries {
 		e := &entries[i]
-		writeASCIILower(&b, e.name)
+		if writeASCIILower(&b, e.name) {
+			capitals = true
+		}
 		writeASCIILower(&b, e.email)
 		b.WriteString(e.phone)
 	}
@@ -159,7 +228,10 @@ func (s *Store) readSearchEntries(ctx context.Context, capacity int) ([]searchEn
 		e := &entries[i]
 		e.name, e.email, e.phone = take(len(e.name)), take(len(e.email)), take(len(e.phone))
 	}
-	return entries, nil
+	if capitals || len(blobs) > 0 {
+		byID = nil
+	}
+	return entries, byID, nil
 }
 
 // find is searchIDs on the entries in memory.
@@ -171,6 +243,25 @@ func (ix *customerIndex) find(t string, limit int) []ID {
 	if !ix.sorted {
 		return ix.scanAll(t, digits, limit)
 	}
+	at, first := ix.findEntries(t, digits, limit)
+	if len(ix.added) > 0 {
+		return ix.withAdded(at, first, t, digits, limit)
+	}
+	out := make([]ID, len(at))
+	for k, i := range at {
+		out[k] = ix.entries[i].id
+	}
+	return out
+}
+
+// isDead says whether entry i's customer has changed or gone since it was read.
+func (ix *customerIndex) isDead(i int) bool {
+	return ix.dead != nil && ix.dead[i/64]&(1<<(i%64)) != 0
+}
+
+// findEntries is find on the entries: the positions of the matches, in
+// order, at most limit, of which the first are the names starting with t.
+func (ix *customerIndex) findEntries(t, digits string, limit int) (out []int32, first int) {
 	// The names starting with t: those from the first name not below t up
 	// to the first one above t that does not start with it.
 	entries := ix.entries
@@ -179,31 +270,34 @@ func (ix *customerIndex) find(t string, limit int) []ID {
 		n := entries[lo+i].name
 		return n > t && !strings.HasPrefix(n, t)
 	})
-	out := make([]ID, 0, min(limit, max(hi-lo, 16)))
+	out = make([]int32, 0, min(limit, max(hi-lo, 16)))
 	for i := lo; i < hi && len(out) < limit; i++ {
-		out = append(out, entries[i].id)
+		if !ix.isDead(i) {
+			out = append(out, int32(i))
+		}
 	}
+	first = len(out)
 	if len(out) == limit {
-		return out
+		return out, first
 	}
 	// The other matches, in order, skipping the run already taken.
 	holds := func(i int) bool {
 		e := &entries[i]
-		return strings.Contains(e.name, t) || strings.Contains(e.email, t) ||
-			(digits != "" && strings.Contains(e.phone, digits))
+		return (strings.Contains(e.name, t) || strings.Contains(e.email, t) ||
+			(digits != "" && strings.Contains(e.phone, digits))) && !ix.isDead(i)
 	}
 	if len(t) < gramLen || (digits != "" && len(digits) < gramLen) {
 		// No gram to look up: read the entries until enough are found.
 		for _, run := range [2][2]int{{0, lo}, {hi, len(entries)}} {
 			for i := run[0]; i < run[1]; i++ {
 				if holds(i) {
-					if out = append(out, entries[i].id); len(out) == limit {
-						return out
+					if out = append(out, int32(i)); len(out) == limit {
+						return out, first
 					}
 				}
 			}
 		}
-		return out
+		return out, first
 	}
 	if ix.grams == nil {
 		ix.grams = newGramIndex(entries)
@@ -232,15 +326,49 @@ func (ix *customerIndex) find(t string, limit int) []ID {
 			b, bok = phone.next()
 		}
 		if (i < lo || i >= hi) && holds(i) {
-			if out = append(out, entries[i].id); len(out) == limit {
+			if out = append(out, int32(i)); len(out) == limit {
 				break
 			}
 		}
 	}
+	return out, first
+}
+
+// withAdded merges the matches among the entries (at, the first of them
+// starting with t) with those among added, into the first limit ids.
+func (ix *customerIndex) withAdded(at []int32, first int, t, digits string, limit int) []ID {
+	// The added matches, as the entries': those starting with t, then the
+	// others, each at most limit.
+	var starts, others []int32
+	for i := range ix.added {
+		e := &ix.added[i]
+		switch {
+		case strings.HasPrefix(e.name, t):
+			if len(starts) < limit {
+				starts = append(starts, int32(i))
+			}
+		case len(others) < limit && (strings.Contains(e.name, t) || strings.Contains(e.email, t) ||
+			(digits != "" && strings.Contains(e.phone, digits))):
+			others = append(others, int32(i))
+		}
+	}
+	out := make([]ID, 0, min(limit, len(at)+len(starts)+len(others)))
+	merge := func(a, b []int32) {
+		for len(out) < limit && (len(a) > 0 || len(b) > 0) {
+			if len(b) == 0 || (len(a) > 0 && byNameID(&ix.entries[a[0]], &ix.added[b[0]]) < 0) {
+				out, a = append(out, ix.entries[a[0]].id), a[1:]
+			} else {
+				out, b = append(out, ix.added[b[0]].id), b[1:]
+			}
+		}
+	}
+	merge(at[:first], starts)
+	merge(at[first:], others)
 	return out
 }
 
-// scanAll reads every entry: for entries out of name order.
+// scanAll reads every entry: for entries out of name order, which are never
+// patched (added is empty, none is dead).
 func (ix *customerIndex) scanAll(t, digits string, limit int) []ID {
 	var first, rest []ID
 	for i := range ix.entries {

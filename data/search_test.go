@@ -515,3 +515,444 @@ func TestSearchPropertyWithEdits(t *testing.T) {
 		}
 	})
 }
+
+// failer is what the checks below need of a *testing.T or a *rapid.T.
+type failer interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// indexedEntries is what the index holds once brought up to date by a
+// search: the entries still alive and those added since, in order.
+func indexedEntries(t failer, s *Store) []searchEntry {
+	t.Helper()
+	if _, err := s.searchIDs(context.Background(), "zzzzz", 1); err != nil {
+		t.Fatal(err)
+	}
+	ix := &s.search
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []searchEntry
+	a := ix.added
+	for i := range ix.entries {
+		if ix.isDead(i) {
+			continue
+		}
+		for len(a) > 0 && byNameID(&a[0], &ix.entries[i]) < 0 {
+			out, a = append(out, a[0]), a[1:]
+		}
+		out = append(out, ix.entries[i])
+	}
+	return append(out, a...)
+}
+
+// checkFresh compares the index, patched or read again, with one read
+// afresh from the file, and the searches with the statement.
+func checkFresh(t failer, s *Store, texts []string) {
+	t.Helper()
+	got := indexedEntries(t, s)
+	want, _, err := s.readSearchEntries(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("the index holds\n%v\nread afresh:\n%v", got, want)
+	}
+	for _, text := range texts {
+		for _, limit := range []int{1, 3, 50} {
+			tt := strings.ToLower(strings.TrimSpace(text))
+			ids, err := s.searchIDs(context.Background(), tt, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := searchBySQLIDs(t, s, text, limit); !slices.Equal(ids, want) {
+				t.Fatalf("search %q limit %d: got %v, want %v", text, limit, ids, want)
+			}
+		}
+	}
+}
+
+func searchBySQLIDs(t failer, s *Store, text string, limit int) []ID {
+	t.Helper()
+	tt := strings.ToLower(strings.TrimSpace(text))
+	like := "%" + escapeLike(tt) + "%"
+	digits := PhoneDigits(tt)
+	digitLike := ""
+	if len(digits) >= 2 {
+		digitLike = "%" + digits + "%"
+	}
+	ids, err := idList(context.Background(), s.reader(), `SELECT id FROM customers
+		WHERE name_fold LIKE ? ESCAPE '\' OR email_norm LIKE ? ESCAPE '\' OR (? <> '' AND phone_digits LIKE ?)
+		ORDER BY (name_fold LIKE ? ESCAPE '\') DESC, name_fold, id LIMIT ?`,
+		like, like, digitLike, digitLike, escapeLike(tt)+"%", limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// TestSearchPatchesEveryKindOfWrite makes each kind of write the shop
+// knows and checks that the index, patched with the customers the write
+// changed, holds what an index read afresh holds, and that the store's own
+// writes are patched in, not read again, while writes around it are.
+func TestSearchPatchesEveryKindOfWrite(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-15")
+	ids := addCustomers(t, s,
+		Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
+		Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
+		Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
+		Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
+		Customer{Name: "Eve Ann", Phone: "0113 496 0777"},
+		Customer{Name: "Fay Quinn", Email: "fay@quinn.example"},
+	)
+	texts := []string{"lee", "ann", "marsh", "quinn", "496 0001", "0777", "example", "xq@", "a", "zed", "new", "vcard"}
+	checkFresh(t, s, texts)
+	edit := func(id ID, change func(*Customer)) {
+		t.Helper()
+		c, err := s.Customer(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(&c)
+		if err := s.UpdateCustomer(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	patched := []struct {
+		what  string
+		write func()
+	}{
+		{"a new name", func() { edit(ids[1], func(c *Customer) { c.Name = "Bob Quinn" }) }},
+		{"a new phone", func() { edit(ids[2], func(c *Customer) { c.Phone = "0161 999 9999" }) }},
+		{"a new email", func() { edit(ids[3], func(c *Customer) { c.Email = "xq@example.net" }) }},
+		{"only the notes", func() { edit(ids[0], func(c *Customer) { c.Notes = "likes scarves" }) }},
+		{"the same name twice", func() {
+			edit(ids[4], func(c *Customer) { c.Name = "Zed" })
+			edit(ids[4], func(c *Customer) { c.Name = "Eve Ann" })
+		}},
+		{"an edited customer edited again", func() { edit(ids[1], func(c *Customer) { c.Name = "Bob Marsh-Quinn" }) }},
+		{"a new customer", func() { ids = append(ids, addCustomers(t, s, Customer{Name: "Newt Lee", Phone: "0161 496 0001"})...) }},
+		{"a sale", func() {
+			if _, err := s.RecordSale(ctx, Sale{CustomerID: ids[0], Amount: 4250, Description: "scarf"}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a merge", func() {
+			if err := s.MergeCustomers(ctx, ids[2], ids[3], "test"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a forgotten customer", func() {
+			if err := s.ForgetCustomer(ctx, ids[5], "test"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a CSV import", func() {
+			_, err := s.ImportCustomersCSV(ctx, strings.NewReader("name,phone,email\nZed Annex,07700 900555,zed@new.example\nAnn Zed,,ann.zed@new.example\n"), ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a vCard import", func() {
+			card := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Vera Card\r\nTEL:0113 496 0123\r\nEMAIL:vera@vcard.example\r\nEND:VCARD\r\n"
+			if _, err := s.ImportVCard(ctx, strings.NewReader(card), ImportOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a new customer edited before a search", func() {
+			id := addCustomers(t, s, Customer{Name: "Temp Lee"})[0]
+			edit(id, func(c *Customer) { c.Name = "Temp Ann" })
+			if err := s.MergeCustomers(ctx, ids[0], id, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, w := range patched {
+		reloads := s.search.reloads
+		w.write()
+		checkFresh(t, s, texts)
+		if s.search.reloads != reloads {
+			t.Errorf("after %s everyone was read again", w.what)
+		}
+	}
+	// Around the store: everyone is read again.
+	for _, q := range []string{
+		"UPDATE customers SET name_fold = 'ann around' WHERE id = 1",
+		"DELETE FROM customers WHERE name_fold = 'zed annex'",
+		"UPDATE customers SET email_norm = 'quinn@x.org', phone_digits = '99990001' WHERE id = 2",
+	} {
+		reloads := s.search.reloads
+		if _, err := s.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+		checkFresh(t, s, texts)
+		if s.search.reloads != reloads+1 {
+			t.Errorf("after %s the index was not read again", q)
+		}
+	}
+	// Capitals in a name: read again, and not patched until they go.
+	if _, err := s.w.Exec("UPDATE customers SET name_fold = 'Ann CAPS' WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	checkFresh(t, s, texts)
+	reloads := s.search.reloads
+	edit(ids[1], func(c *Customer) { c.Name = "Bob Again" })
+	checkFresh(t, s, texts)
+	if s.search.reloads != reloads+1 {
+		t.Errorf("a name with capitals was patched around")
+	}
+	edit(ids[0], func(c *Customer) { c.Name = "Ann Plain" })
+	checkFresh(t, s, texts)
+	reloads = s.search.reloads
+	edit(ids[1], func(c *Customer) { c.Name = "Bob Plain" })
+	checkFresh(t, s, texts)
+	if s.search.reloads != reloads {
+		t.Errorf("without capitals the index is still read again")
+	}
+}
+
+// TestSearchPatchProperty makes random writes of every kind, a few between
+// searches, and compares the index after each search with one read afresh.
+func TestSearchPatchProperty(t *testing.T) {
+	lyRapidChecks(t, 40, 8)
+	rapid.Check(t, func(rt *rapid.T) {
+		ctx := context.Background()
+		s, err := Open(ctx, t.TempDir()+"/s.db", Options{Today: NewDay(2026, 6, 15)})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer s.Close()
+		word := rapid.StringOfN(rapid.SampledFrom([]rune("abAé ly1")), 1, 7, -1)
+		phone := rapid.SampledFrom([]string{"", "0161 496 0000", "0161 496 0101", "07700 900 123", "0113 496 0011"})
+		customer := func() Customer {
+			name := strings.TrimSpace(word.Draw(rt, "name"))
+			if name == "" {
+				name = "x"
+			}
+			c := Customer{Name: name, Phone: phone.Draw(rt, "phone")}
+			if rapid.Bool().Draw(rt, "email") {
+				c.Email = "p" + strings.ReplaceAll(word.Draw(rt, "email"), " ", "") + "@x.org"
+			}
+			return c
+		}
+		var ids []ID
+		add := func() {
+			id, err := s.AddCustomer(ctx, customer())
+			if err != nil {
+				rt.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for range rapid.IntRange(0, 6).Draw(rt, "n") {
+			add()
+		}
+		texts := []string{"a", "ab", "aby", "é", "l", "ly", "1", "496", "0000", "x.org", "pa"}
+		checkFresh(rt, s, texts)
+		pick := func(label string) (int, bool) {
+			if len(ids) == 0 {
+				return 0, false
+			}
+			return rapid.IntRange(0, len(ids)-1).Draw(rt, label), true
+		}
+		for range rapid.IntRange(1, 20).Draw(rt, "steps") {
+			switch rapid.IntRange(0, 9).Draw(rt, "action") {
+			case 0:
+				add()
+			case 1:
+				if i, ok := pick("edited"); ok {
+					c, err := s.Customer(ctx, ids[i])
+					if err != nil {
+						rt.Fatal(err)
+					}
+					n := customer()
+					switch rapid.IntRange(0, 3).Draw(rt, "field") {
+					case 0:
+						c.Name = n.Name
+					case 1:
+						c.Phone = n.Phone
+					case 2:
+						c.Email = n.Email
+					default:
+						c.Notes = n.Name
+					}
+					if err := s.UpdateCustomer(ctx, c); err != nil {
+						rt.Fatal(err)
+					}
+				}
+			case 2:
+				if i, ok := pick("forgotten"); ok {
+					if err := s.ForgetCustomer(ctx, ids[i], "test"); err != nil {
+						rt.Fatal(err)
+					}
+				}
+			case 3:
+				i, ok1 := pick("kept")
+				j, ok2 := pick("dropped")
+				if ok1 && ok2 && i != j {
+					if err := s.MergeCustomers(ctx, ids[i], ids[j], "test"); err != nil {
+						rt.Fatal(err)
+					}
+					ids = slices.Delete(ids, j, j+1)
+				}
+			case 4:
+				var b strings.Builder
+				b.WriteString("name,phone,email\n")
+				for range rapid.IntRange(1, 3).Draw(rt, "rows") {
+					c := customer()
+					fmt.Fprintf(&b, "%q,%q,%q\n", c.Name, c.Phone, c.Email)
+				}
+				// Rows clashing with customers already there are skipped.
+				if _, err := s.ImportCustomersCSV(ctx, strings.NewReader(b.String()), ImportOptions{SkipBad: true}); err != nil {
+					rt.Fatal(err)
+				}
+				all, err := idList(ctx, s.reader(), "SELECT id FROM customers ORDER BY id")
+				if err != nil {
+					rt.Fatal(err)
+				}
+				ids = all
+			case 5:
+				if i, ok := pick("sold to"); ok {
+					if _, err := s.RecordSale(ctx, Sale{CustomerID: ids[i], Amount: 1000, Description: "scarf"}); err != nil {
+						rt.Fatal(err)
+					}
+				}
+			case 6:
+				// Around the store.
+				if i, ok := pick("renamed around"); ok {
+					name := strings.ToLower(customer().Name)
+					if rapid.Bool().Draw(rt, "capitals") {
+						name = strings.ToUpper(name)
+					}
+					if _, err := s.w.Exec("UPDATE customers SET name_fold = ? WHERE id = ?", name, ids[i]); err != nil {
+						rt.Fatal(err)
+					}
+				}
+			case 7:
+				if i, ok := pick("deleted around"); ok {
+					// Not those with purchases: the foreign keys refuse.
+					res, err := s.w.Exec("DELETE FROM customers WHERE id = ? AND NOT EXISTS (SELECT 1 FROM purchases WHERE customer_id = ?1)", ids[i])
+					if err != nil {
+						rt.Fatal(err)
+					}
+					if n, _ := res.RowsAffected(); n == 1 {
+						ids = slices.Delete(ids, i, i+1)
+					}
+				}
+			default:
+				checkFresh(rt, s, texts)
+			}
+		}
+		checkFresh(rt, s, texts)
+	})
+}
+
+// TestSearchSeesOtherWriters: a second store on the same file (the command
+// line while the window is open) and a bulk write (the demo) leave no
+// notes; the next search reads everyone again, and then patches again.
+func TestSearchSeesOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-06-15")
+	texts := []string{"a", "an", "lee", "496", "example", "quinn"}
+	checkFresh(t, s, texts)
+	reloads := s.search.reloads
+	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: 40, Seed: 3, End: s.Today()}); err != nil {
+		t.Fatal(err)
+	}
+	checkFresh(t, s, texts)
+	if s.search.reloads != reloads+1 {
+		t.Errorf("after the demo the index was not read again")
+	}
+	other, err := Open(ctx, s.path, Options{Today: s.Today()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	checkFresh(t, other, texts) // the other store watches too
+	c, err := other.Customer(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := addCustomers(t, s, Customer{Name: "Ann Quinn", Email: "ann@quinn.example"})
+	c.Name = "Zoe Quinn"
+	if err := other.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.ForgetCustomer(ctx, ids[0], "test"); err != nil {
+		t.Fatal(err)
+	}
+	reloads = s.search.reloads
+	checkFresh(t, s, texts)
+	checkFresh(t, other, texts)
+	if s.search.reloads != reloads+1 {
+		t.Errorf("after the other store's writes the index was not read again")
+	}
+	c.Name = "Zoe Lee"
+	if err := s.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	reloads = s.search.reloads
+	checkFresh(t, s, texts)
+	checkFresh(t, other, texts)
+	if s.search.reloads != reloads {
+		t.Errorf("after its own write the index was read again")
+	}
+}
+
+// TestSearchFindPatchedProperty is TestSearchFindProperty on patched
+// indexes: some entries dead, others added, compared with a reading of
+// every entry of an index made afresh from those alive and added.
+func TestSearchFindPatchedProperty(t *testing.T) {
+	lyRapidChecks(t, 1000, 100)
+	rapid.Check(t, func(rt *rapid.T) {
+		letters := rapid.SampledFrom([]byte("abé01 .@-"))
+		digits := rapid.SampledFrom([]byte("012"))
+		entry := func(id ID) searchEntry {
+			return searchEntry{
+				id:    id,
+				name:  string(rapid.SliceOfN(letters, 0, 6).Draw(rt, "name")),
+				email: string(rapid.SliceOfN(letters, 0, 6).Draw(rt, "email")),
+				phone: string(rapid.SliceOfN(digits, 0, 6).Draw(rt, "phone")),
+			}
+		}
+		sortEntries := func(es []searchEntry) {
+			slices.SortFunc(es, func(a, b searchEntry) int { return byNameID(&a, &b) })
+		}
+		var entries, added []searchEntry
+		for i := range rapid.IntRange(0, 60).Draw(rt, "n") {
+			entries = append(entries, entry(ID(i+1)))
+		}
+		for i := range rapid.IntRange(0, 20).Draw(rt, "added") {
+			added = append(added, entry(ID(1000+i)))
+		}
+		sortEntries(entries)
+		sortEntries(added)
+		ix := &customerIndex{entries: entries, sorted: true, plain: true, added: added}
+		var alive []searchEntry
+		for i, e := range entries {
+			if rapid.IntRange(0, 3).Draw(rt, "dead") == 0 {
+				if ix.dead == nil {
+					ix.dead = make([]uint64, (len(entries)+63)/64)
+				}
+				ix.dead[i/64] |= 1 << (i % 64)
+				continue
+			}
+			alive = append(alive, e)
+		}
+		alive = append(alive, added...)
+		sortEntries(alive)
+		fresh := &customerIndex{entries: alive, sorted: true}
+		for range 10 {
+			text := string(rapid.SliceOfN(letters, 1, 4).Draw(rt, "text"))
+			limit := rapid.IntRange(1, 12).Draw(rt, "limit")
+			d := PhoneDigits(text)
+			if len(d) < 2 {
+				d = ""
+			}
+			if got, want := ix.find(text, limit), fresh.scanAll(text, d, limit); !slices.Equal(got, want) {
+				rt.Fatalf("find %q limit %d: got %v, want %v", text, limit, got, want)
+			}
+		}
+	})
+}

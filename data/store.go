@@ -519,12 +519,18 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return s.explain(err)
 	}
+	note := s.beginSearchNote(ctx, tx)
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	note = s.endSearchNote(ctx, tx, note) // before syncDerived empties reminder_dirty
 	s.syncDerived(ctx, tx)
-	return s.explain(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.explain(err)
+	}
+	s.search.notes.add(note)
+	return nil
 }
 
 // reader is the pool for queries; before Open finishes, the writer.
