@@ -978,3 +978,30 @@ func BenchmarkSegment(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCustomerEdit saves a customer's form with a new name, phone and
+// email: the Save of the customer's page. The time includes the commit's
+// fsync and the kept rows worded again with the new name.
+func BenchmarkCustomerEdit(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchCopy(b, n)
+		ctx := context.Background()
+		id := benchBusyCustomer(b, s)
+		c, err := s.Customer(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		name := c.Name
+		cpu := startCPU()
+		i := 0
+		for b.Loop() {
+			i++
+			c.Name = fmt.Sprintf("%s %d", name, i%2)
+			c.Phone = fmt.Sprintf("07700 9%05d", i)
+			if err := s.UpdateCustomer(ctx, c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+	})
+}
