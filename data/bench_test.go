@@ -3,7 +3,9 @@ package data
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -51,7 +53,7 @@ func benchSizes() []int {
 func benchShopPath(b *testing.B, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "regulars-bench")
-	path := filepath.Join(dir, fmt.Sprintf("demo-s%d-%d.db", SchemaVersion(), n))
+	path := filepath.Join(dir, fmt.Sprintf("demo-s%d-%s-%d.db", SchemaVersion(), benchSchemaTag(b), n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -80,6 +82,27 @@ func benchShopPath(b *testing.B, n int) string {
 	}
 	b.Logf("made the %d-customer bench shop in %v", n, time.Since(start).Round(time.Millisecond))
 	return path
+}
+
+// benchSchemaTag tells schemas of one number apart: branches that each
+// add a migration share the number until they are merged, and a shop of
+// one must not be opened as the other's.
+func benchSchemaTag(b *testing.B) string {
+	b.Helper()
+	names, err := migrations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := sha256.New()
+	for _, name := range names {
+		text, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(text))
+		h.Write(text)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 var benchShops = struct {
