@@ -628,6 +628,42 @@ func BenchmarkCalendarMonthAhead(b *testing.B) {
 	})
 }
 
+// BenchmarkCalendarWeek is what the calendar's week agenda reads: the
+// counts of the week of benchDay and the first page of its list, each
+// day's page in turn until the page is full.
+func BenchmarkCalendarWeek(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		from := benchDay.AddDays(-(int(benchDay.Weekday()+6) % 7))
+		var marked, rows int
+		cpu := startCPU()
+		for b.Loop() {
+			counts, err := s.DueCounts(ctx, from, from.AddDays(6))
+			if err != nil {
+				b.Fatal(err)
+			}
+			marked, rows = 0, 0
+			for i := range 7 {
+				d := from.AddDays(i)
+				marked += counts[d].Total()
+				if left := benchPage - rows; left > 0 && counts[d].Total() > 0 {
+					p, err := s.DueDayPage(ctx, d, 0, left)
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows += len(p.Rows)
+				}
+			}
+		}
+		cpu.report(b)
+		if rows != min(marked, benchPage) {
+			b.Fatalf("the first page of the week holds %d of %d reminders", rows, marked)
+		}
+		b.ReportMetric(float64(marked), "marked")
+	})
+}
+
 // BenchmarkDueOnMonth is the whole grid with every reminder's words, as
 // DueOn gives it.
 func BenchmarkDueOnMonth(b *testing.B) {
