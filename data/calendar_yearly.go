@@ -198,30 +198,6 @@ func cmpInts(pairs ...int) int {
 	return 0
 }
 
-// dropYearlyCounts takes the rows of reminder_yearly of the customers in
-// part (args) off counts, and their days off, before they are deleted.
-func dropYearlyCounts(ctx context.Context, tx *sql.Tx, in string, args []any, counts map[yearlyCount]int) error {
-	rows, err := tx.QueryContext(ctx, "SELECT md, grp, first_year, last_year, count(*) FROM reminder_yearly WHERE grp IS NOT NULL AND customer_id"+in+
-		" GROUP BY 1, 2, 3, 4", args...)
-	if err != nil {
-		return err
-	}
-	err = eachRow(rows, func(r *sql.Rows) error {
-		var c yearlyCount
-		var n int
-		if err := r.Scan(&c.md, &c.grp, &c.first, &c.last, &n); err != nil {
-			return err
-		}
-		counts[c] -= n
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM reminder_yearly_off WHERE customer_id"+in, args...)
-	return err
-}
-
 // yearlySlot marks the rows of calendarSQL counting yearly reminders far
 // ahead: their slot plus yearlySlot.
 const yearlySlot = int64(1) << 52
@@ -328,9 +304,9 @@ func (s *Store) farKeptRows(ctx context.Context, k *keptDays, set shopSettings, 
 // reminder_due, worded by wording when set (else as kept).
 func (s *Store) farDueRows(ctx context.Context, wording *dueWording, d Day, kind Kind, offset, limit int) ([]Reminder, error) {
 	var out []Reminder
-	err := s.scanEach(ctx, `SELECT customer_id, named, data, worded FROM reminder_due WHERE due = ? AND grp = ?
+	err := s.scanPrepared(ctx, `SELECT customer_id, named, data, worded FROM reminder_due WHERE due = ? AND grp = ?
 		ORDER BY due, grp, name, customer_id, key LIMIT ? OFFSET ?`,
-		[]any{int64(d), kindPlace(kind), limit, offset}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		[]any{int64(d), kindPlace(kind), limit, offset}, func(r *sql.Rows) error {
 			var id ID
 			var named bool
 			var data, worded sql.RawBytes
@@ -371,18 +347,10 @@ func (s *Store) farYearlyRows(ctx context.Context, set shopSettings, d Day, kind
 	if hi != lo {
 		q = farYearlySQL[1]
 	}
-	stmt, err := s.prepared(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := stmt.QueryContext(ctx, lo, hi, kindPlace(kind), d.Year(), int64(d), limit, offset)
-	if err != nil {
-		return nil, s.explain(err)
-	}
 	var rs []Reminder
 	var ws []words
 	var data sql.RawBytes
-	err = eachRow(rows, func(r *sql.Rows) error {
+	err := s.scanPrepared(ctx, q, []any{lo, hi, kindPlace(kind), d.Year(), int64(d), limit, offset}, func(r *sql.Rows) error {
 		var id ID
 		if err := r.Scan(&id, &data); err != nil {
 			return err
@@ -413,7 +381,7 @@ func (s *Store) farYearlyRows(ctx context.Context, set shopSettings, d Day, kind
 		return nil
 	})
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
 	// A message names what was bought when the day's list holds that
 	// purchase's thank-you or check-in: the customer's own, kept in
@@ -424,8 +392,8 @@ func (s *Store) farYearlyRows(ctx context.Context, set shopSettings, d Day, kind
 	}
 	named := map[ID]bool{}
 	if len(ids) > 0 {
-		err = s.scanEach(ctx, "SELECT data FROM reminder_due WHERE due = ? AND grp IN (?, ?) AND customer_id IN (SELECT value FROM json_each(?))",
-			[]any{int64(d), kindPlace(KindThankYou), kindPlace(KindCheckIn), idsJSON(ids)}, func(r *sql.Rows, _ *sql.RawBytes) error {
+		err = s.scanPrepared(ctx, "SELECT data FROM reminder_due WHERE due = ? AND grp IN (?, ?) AND customer_id IN (SELECT value FROM json_each(?))",
+			[]any{int64(d), kindPlace(KindThankYou), kindPlace(KindCheckIn), idsJSON(ids)}, func(r *sql.Rows) error {
 				var b sql.RawBytes
 				if err := r.Scan(&b); err != nil {
 					return err
@@ -451,6 +419,20 @@ func (s *Store) farYearlyRows(ctx context.Context, set shopSettings, d Day, kind
 		return nil, err
 	}
 	return rs, nil
+}
+
+// scanPrepared runs q, prepared once on the readers, and calls fn for
+// every row.
+func (s *Store) scanPrepared(ctx context.Context, q string, args []any, fn func(r *sql.Rows) error) error {
+	stmt, err := s.prepared(ctx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return s.explain(err)
+	}
+	return s.explain(eachRow(rows, fn))
 }
 
 // checkYearlyCounts compares reminder_yearly_counts with the rows of

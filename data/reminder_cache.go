@@ -472,11 +472,11 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	w := rowWriter{
-		custRows:     newDemoInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
-		nowRows:      newDemoInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
-		dueRows:      newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
-		yearlyRows:   newDemoInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data, grp, name, stem, first_year, last_year"),
-		yearlyOff:    newDemoInsert(ctx, tx, "reminder_yearly_off", "due, grp, customer_id, stem"),
+		custRows:     newKeptInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
+		nowRows:      newKeptInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
+		dueRows:      newKeptInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
+		yearlyRows:   newKeptInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data, grp, name, stem, first_year, last_year"),
+		yearlyOff:    newKeptInsert(ctx, tx, "reminder_yearly_off", "due, grp, customer_id, stem"),
 		counts:       counts,
 		yearlyCounts: yearlyCounts,
 	}
@@ -507,6 +507,16 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
 }
 
+// newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
+// statement that may stop half done once it has written a row makes
+// SQLite journal every page it touches, to undo them; the kept rows need
+// no undoing, for any trouble sets them all aside (syncDerived).
+func newKeptInsert(ctx context.Context, tx *sql.Tx, table, cols string) *demoInsert {
+	ins := newDemoInsert(ctx, tx, table, cols)
+	ins.head = strings.Replace(ins.head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+	return ins
+}
+
 // syncLists is refreshLists where the schema keeps the lists.
 func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, facts *factSet, all bool) error {
 	if !s.keepLists.Load() {
@@ -527,26 +537,41 @@ func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int64]i
 			args[i] = id
 		}
 		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		rows, err := tx.QueryContext(ctx, "SELECT due * 16 + grp, count(*) FROM reminder_due WHERE customer_id"+in+" GROUP BY 1", args...)
+		// One statement for both kinds of counts: a sale works out one
+		// customer, and each statement costs about as much as its rows.
+		var num strings.Builder
+		for i := range part {
+			if i > 0 {
+				num.WriteByte(',')
+			}
+			num.WriteString("?" + strconv.Itoa(i+1))
+		}
+		same := " IN (" + num.String() + ")"
+		rows, err := tx.QueryContext(ctx, "SELECT 0, due * 16 + grp, 0, 0, 0, count(*) FROM reminder_due WHERE customer_id"+same+" GROUP BY 2"+
+			" UNION ALL SELECT 1, md, grp, first_year, last_year, count(*) FROM reminder_yearly WHERE grp IS NOT NULL AND customer_id"+same+" GROUP BY 2, 3, 4, 5", args...)
 		if err != nil {
 			return err
 		}
 		err = eachRow(rows, func(r *sql.Rows) error {
+			var part int
 			var slot int64
+			var c yearlyCount
 			var n int
-			if err := r.Scan(&slot, &n); err != nil {
+			if err := r.Scan(&part, &slot, &c.grp, &c.first, &c.last, &n); err != nil {
 				return err
 			}
-			counts[slot] -= n
+			if part == 0 {
+				counts[slot] -= n
+			} else {
+				c.md = int(slot)
+				yearlyCounts[c] -= n
+			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if err := dropYearlyCounts(ctx, tx, in, args, yearlyCounts); err != nil {
-			return err
-		}
-		for _, table := range []string{"reminder_now", "reminder_due", "reminder_yearly", "reminder_customers"} {
+		for _, table := range []string{"reminder_now", "reminder_due", "reminder_yearly", "reminder_yearly_off", "reminder_customers"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE customer_id"+in, args...); err != nil {
 				return err
 			}
