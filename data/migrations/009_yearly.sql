@@ -31,7 +31,7 @@ CREATE TABLE reminder_yearly_counts (
     last_year  INTEGER NOT NULL,
     n          INTEGER NOT NULL,
     PRIMARY KEY (md, grp, first_year, last_year)
-) WITHOUT ROWID;
+);
 
 CREATE TABLE reminder_yearly_off (
     due         INTEGER NOT NULL,
@@ -39,5 +39,5 @@ CREATE TABLE reminder_yearly_off (
     customer_id INTEGER NOT NULL,
     stem        TEXT NOT NULL,
     PRIMARY KEY (due, customer_id, stem)
-) WITHOUT ROWID;
+);
 CREATE INDEX reminder_yearly_off_customer ON reminder_yearly_off(customer_id);
