@@ -154,10 +154,10 @@ func ylShop(t *testing.T) *Store {
 	return s
 }
 
-// ylMonths are months far ahead: the one the far days start in, a leap
-// year's February and March, other years' Februaries, and the ends of
-// years.
-var ylMonths = []Day{NewDay(2027, 4, 1), NewDay(2027, 10, 1), NewDay(2027, 12, 1), NewDay(2028, 2, 1), NewDay(2028, 3, 1),
+// ylMonths are months far ahead: the one the far days start in, the one
+// of a customer-since day to come, a leap year's February and March, other
+// years' Februaries, and the ends of years.
+var ylMonths = []Day{NewDay(2027, 4, 1), NewDay(2027, 8, 1), NewDay(2027, 10, 1), NewDay(2027, 12, 1), NewDay(2028, 2, 1), NewDay(2028, 3, 1),
 	NewDay(2029, 2, 1), NewDay(2029, 5, 1), NewDay(2030, 2, 1)}
 
 // ylSame fails unless s reads each month's grid and its days' pages as
@@ -195,11 +195,16 @@ func ylSame(t *testing.T, step string, s, ref, slow *Store, far bool) {
 			if !reflect.DeepEqual(a, b) {
 				t.Fatalf("%s: DueDayPage %s:\nnew %s\nold %s", step, x, dvBrief(a.Rows), dvBrief(b.Rows))
 			}
-			cdSameDay(t, step, s, slow, x, 1, 3)
-			cal, p, err := s.DueMonth(ctx, from, to, x, 1, 2)
-			if err != nil || !reflect.DeepEqual(cal, got) || !reflect.DeepEqual(p, cdMust(ref.DueDayPage(ctx, x, 1, 2))) {
-				t.Fatalf("%s: DueMonth %s: %v", step, x, err)
+			// Page by page against the facts, on the busiest days and
+			// the ends of months.
+			if _, _, dd := x.Date(); got[x].Total() > 3 || dd == 1 || dd >= 28 {
+				cdSameDay(t, step, s, slow, x, 1, 3)
 			}
+		}
+		x := m.AddDays(27)
+		cal, p, err := s.DueMonth(ctx, from, to, x, 1, 2)
+		if err != nil || !reflect.DeepEqual(cal, got) || !reflect.DeepEqual(p, cdMust(ref.DueDayPage(ctx, x, 1, 2))) {
+			t.Fatalf("%s: DueMonth %s: %v", step, x, err)
 		}
 	}
 	if marked == 0 {
@@ -297,6 +302,7 @@ func TestFarMonthsMatchTheWayBefore(t *testing.T) {
 // ahead with the rows they count, and the rows with the facts.
 func TestCheckFindsDamagedYearlyCounts(t *testing.T) {
 	ctx := context.Background()
+	s := ylShop(t)
 	const first = "(SELECT md FROM reminder_yearly_counts ORDER BY md, grp LIMIT 1)"
 	for _, tc := range []struct {
 		name   string
@@ -315,7 +321,12 @@ func TestCheckFindsDamagedYearlyCounts(t *testing.T) {
 			"the reminders kept for Today and the calendar do not match the facts"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := ylShop(t)
+			// Every kept row worked out afresh: whatever the last case
+			// damaged is mended.
+			lyExec(t, s, "UPDATE reminder_cache SET fingerprint = ''")
+			if err := s.tx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+				t.Fatal(err)
+			}
 			if probs, err := s.Check(ctx); err != nil || len(probs) != 0 {
 				t.Fatalf("the shop is not clean: %q (%v)", probs, err)
 			}
