@@ -3,7 +3,9 @@ package data
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,7 +54,7 @@ func benchSizes() []int {
 func benchShopPath(b *testing.B, n int) string {
 	b.Helper()
 	dir := filepath.Join(os.TempDir(), "regulars-bench")
-	path := filepath.Join(dir, fmt.Sprintf("demo-s%d-%d.db", SchemaVersion(), n))
+	path := filepath.Join(dir, fmt.Sprintf("demo-s%d-%s-%d.db", SchemaVersion(), benchSchemaTag(b), n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
@@ -81,6 +83,27 @@ func benchShopPath(b *testing.B, n int) string {
 	}
 	b.Logf("made the %d-customer bench shop in %v", n, time.Since(start).Round(time.Millisecond))
 	return path
+}
+
+// benchSchemaTag tells schemas of one number apart: branches that each
+// add a migration share the number until they are merged, and a shop of
+// one must not be opened as the other's.
+func benchSchemaTag(b *testing.B) string {
+	b.Helper()
+	names, err := migrations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := sha256.New()
+	for _, name := range names {
+		text, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(text))
+		h.Write(text)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:8]
 }
 
 var benchShops = struct {
@@ -689,6 +712,42 @@ func BenchmarkCalendarMonthAhead(b *testing.B) {
 		cpu.report(b)
 		b.ReportMetric(float64(marked), "marked")
 		b.ReportMetric(float64(listed), "day-reminders")
+	})
+}
+
+// BenchmarkCalendarWeek is what the calendar's week agenda reads: the
+// counts of the week of benchDay and the first page of its list, each
+// day's page in turn until the page is full.
+func BenchmarkCalendarWeek(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		from := benchDay.AddDays(-(int(benchDay.Weekday()+6) % 7))
+		var marked, rows int
+		cpu := startCPU()
+		for b.Loop() {
+			counts, err := s.DueCounts(ctx, from, from.AddDays(6))
+			if err != nil {
+				b.Fatal(err)
+			}
+			marked, rows = 0, 0
+			for i := range 7 {
+				d := from.AddDays(i)
+				marked += counts[d].Total()
+				if left := benchPage - rows; left > 0 && counts[d].Total() > 0 {
+					p, err := s.DueDayPage(ctx, d, 0, left)
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows += len(p.Rows)
+				}
+			}
+		}
+		cpu.report(b)
+		if rows != min(marked, benchPage) {
+			b.Fatalf("the first page of the week holds %d of %d reminders", rows, marked)
+		}
+		b.ReportMetric(float64(marked), "marked")
 	})
 }
 

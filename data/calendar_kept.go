@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -222,6 +223,10 @@ type keptDays struct {
 	// and the page, words and all.
 	worded bool
 	rows   []Reminder
+	// yearly says that the counts of the yearly kinds on days far ahead
+	// (from farFrom on) are those of reminder_yearly_counts, for everyone
+	// but the customers in view.slow (calendar_yearly.go).
+	yearly bool
 }
 
 // slotCount is a row of reminder_due_counts.
@@ -239,7 +244,9 @@ type slotCount struct {
 // from ?6 on, at most ?5 rows, words and all. Each row is two columns, the
 // first saying what the row is (see readKeptDays): the driver's cost grows
 // with the columns read.
-var calendarSQL = [2]string{}
+// With yearly (the second index), the counts of yearly reminders far
+// ahead come too (yearlyCountsSQL).
+var calendarSQL = [2][2]string{}
 
 func init() {
 	usable := `fingerprint = ?3 || char(10) || COALESCE((SELECT value FROM settings WHERE key = 'rules'), '')
@@ -248,10 +255,13 @@ func init() {
 	UNION ALL SELECT -3, customer_id FROM reminder_dirty
 	UNION ALL SELECT -4, customer_id FROM reminder_customers WHERE merged <> 0
 	UNION ALL SELECT slot, n FROM reminder_due_counts WHERE slot BETWEEN ?1 AND ?2`
-	calendarSQL[0] = `SELECT -1, horizon * 4 + (` + usable + `) FROM reminder_cache` + rest
-	calendarSQL[1] = `SELECT -1, horizon * 4 + (` + usable + `) + 2 * (due_words IS ?7 || ` + listSettingsSQL + `) FROM reminder_cache` + rest + `
+	page := `
 	UNION ALL SELECT * FROM (SELECT -16, worded FROM reminder_due WHERE due = ?4
 		ORDER BY due, grp, name, customer_id, key LIMIT ?5 OFFSET ?6)`
+	for y, more := range []string{"", yearlyCountsSQL} {
+		calendarSQL[0][y] = `SELECT -1, horizon * 4 + (` + usable + `) FROM reminder_cache` + rest + more
+		calendarSQL[1][y] = `SELECT -1, horizon * 4 + (` + usable + `) + 2 * (due_words IS ?7 || ` + listSettingsSQL + `) FROM reminder_cache` + rest + page + more
+	}
 }
 
 // rawInt reads an integer column read as bytes.
@@ -277,14 +287,21 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 	if !s.keepDays.Load() || s.skipDerived {
 		return k, nil
 	}
-	i := 0
-	args := []any{dueSlot(from, 0), dueSlot(to, kindSlots-1), derivedVersion}
+	i, y := 0, 0
+	args := []any{dueSlot(from, 0), dueSlot(to, kindSlots-1), derivedVersion, nil, nil, nil, nil}
 	if page {
 		i = 1
-		args = append(args, int64(day), limit, offset, dueWordsVersion)
+		args[3], args[4], args[5], args[6] = int64(day), limit, offset, dueWordsVersion
 		k.rows = make([]Reminder, 0, min(limit, 200))
 	}
-	stmt, err := s.prepared(ctx, calendarSQL[i])
+	if s.keepYearly.Load() && !s.skipYearly {
+		y = 1
+		args = append(args, farDaysJSON(from, to), int64(from), int64(to))
+	} else if !page {
+		args = args[:3]
+	}
+	var yearly []slotCount
+	stmt, err := s.prepared(ctx, calendarSQL[i][y])
 	if err != nil {
 		return k, err
 	}
@@ -322,6 +339,10 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 			}
 			k.rows = append(k.rows, rem)
 		default: // a count: the slot, then how many
+			if what >= yearlySlot {
+				yearly = append(yearly, slotCount{what - yearlySlot, int(rawInt(b))})
+				break
+			}
 			k.counts = append(k.counts, slotCount{what, int(rawInt(b))})
 		}
 		return nil
@@ -332,6 +353,9 @@ func (s *Store) readKeptDays(ctx context.Context, from, to Day, page bool, day D
 	slices.Sort(k.dirty)
 	if usable && from >= horizon {
 		k.view = &derivedView{horizon: horizon, slow: slow}
+		if y == 1 {
+			k.useYearlyCounts(yearly)
+		}
 	}
 	return k, nil
 }
@@ -432,7 +456,7 @@ func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int
 func (s *Store) dueCounts(ctx context.Context, k *keptDays, from, to Day) (map[Day]DayCounts, error) {
 	var err error
 	var set shopSettings
-	if k.view == nil || len(k.view.slow) > 0 || to > k.view.horizon.AddDays(yearlyAhead) {
+	if k.view == nil || len(k.view.slow) > 0 || (to > k.view.horizon.AddDays(yearlyAhead) && !k.yearly) {
 		if set, err = s.readSettings(ctx, s.reader()); err != nil {
 			return nil, err
 		}
@@ -471,9 +495,11 @@ func (s *Store) dueCounts(ctx context.Context, k *keptDays, from, to Day) (map[D
 		for slot, n := range dirty {
 			add(Day(slot/kindSlots), int(slot%kindSlots), n)
 		}
-		err = s.eachYearlyDue(ctx, k.view, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, kindPlace(r.Kind), 1) })
-		if err != nil {
-			return nil, err
+		if !k.yearly {
+			err = s.eachYearlyDue(ctx, k.view, set.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) { add(r.Due, kindPlace(r.Kind), 1) })
+			if err != nil {
+				return nil, err
+			}
 		}
 	}
 	out := make(map[Day]DayCounts, len(days))
@@ -521,6 +547,14 @@ func (s *Store) dueDayPage(ctx context.Context, k *keptDays, d Day, offset, limi
 	if err != nil {
 		return ReminderPage{}, err
 	}
+	if v != nil && d > v.horizon.AddDays(yearlyAhead) && k.yearly {
+		// The yearly kinds from reminder_yearly, the rest from
+		// reminder_due.
+		p, err := s.mergedDayPage(ctx, k, set, d, offset, limit)
+		if !errors.Is(err, errFarMismatch) {
+			return p, err
+		}
+	}
 	if v == nil || d > v.horizon.AddDays(yearlyAhead) {
 		// Not all of the day is in reminder_due.
 		return s.workedOutDayPage(ctx, set, v, d, offset, limit)
@@ -552,9 +586,13 @@ func countsByKind(counts []slotCount, d Day, drop map[int64]int) map[Kind]int {
 // merged in order.
 func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, set shopSettings, d Day, offset, limit int) (ReminderPage, error) {
 	p := ReminderPage{Offset: offset}
-	slowRs, slowWs, err := s.dueCollect(ctx, set, k.view, d, d, false)
-	if err != nil {
-		return p, err
+	var slowRs []Reminder
+	var slowWs []words
+	var err error
+	if len(k.view.slow) > 0 {
+		if slowRs, slowWs, err = s.dueCollect(ctx, set, k.view, d, d, false); err != nil {
+			return p, err
+		}
 	}
 	slowRs, slowWp := sortBoth(slowRs, slowWs, compareDay)
 	// A message names what was bought when the day's list holds that
@@ -572,28 +610,32 @@ func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, set shopSettings
 	// before one of them moves it one place on.
 	lo, hi := max(0, offset-len(slowRs)), offset+limit
 	var kept []Reminder
-	err = s.scanEach(ctx, `SELECT customer_id, named, data, worded FROM reminder_due
+	if far := farFrom(k.view.horizon); k.yearly && d >= far {
+		kept, err = s.farKeptRows(ctx, k, set, wording, d, lo, hi-lo)
+	} else {
+		err = s.scanEach(ctx, `SELECT customer_id, named, data, worded FROM reminder_due
 		WHERE due = ? AND customer_id NOT IN (SELECT value FROM json_each(?))
 		ORDER BY due, grp, name, customer_id, key LIMIT ? OFFSET ?`,
-		[]any{int64(d), idsJSON(k.dirty), hi - lo, lo}, func(r *sql.Rows, _ *sql.RawBytes) error {
-			var id ID
-			var named bool
-			var data, worded sql.RawBytes
-			if err := r.Scan(&id, &named, &data, &worded); err != nil {
-				return err
-			}
-			if wording == nil {
-				rem, err := unpackListRow(worded)
-				kept = append(kept, rem)
-				return err
-			}
-			sc, err := unpackCand(data)
-			if err != nil {
-				return fmt.Errorf("customer %d: %w", id, err)
-			}
-			kept = append(kept, wording.worded(id, &sc, named, d))
-			return nil
-		})
+			[]any{int64(d), idsJSON(k.dirty), hi - lo, lo}, func(r *sql.Rows, _ *sql.RawBytes) error {
+				var id ID
+				var named bool
+				var data, worded sql.RawBytes
+				if err := r.Scan(&id, &named, &data, &worded); err != nil {
+					return err
+				}
+				if wording == nil {
+					rem, err := unpackListRow(worded)
+					kept = append(kept, rem)
+					return err
+				}
+				sc, err := unpackCand(data)
+				if err != nil {
+					return fmt.Errorf("customer %d: %w", id, err)
+				}
+				kept = append(kept, wording.worded(id, &sc, named, d))
+				return nil
+			})
+	}
 	if err != nil {
 		return p, err
 	}

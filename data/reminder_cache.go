@@ -36,7 +36,7 @@ import (
 
 // derivedVersion changes whenever the rows' contents or the way they are
 // worked out change: rows of another version are worked out again.
-const derivedVersion = "derived 5"
+const derivedVersion = "derived 6"
 
 // yearlyAhead is how far past a customer's latest fact (or the horizon,
 // when later) the calendar rows hold birthdays, anniversaries and
@@ -263,7 +263,7 @@ type derivedSink interface {
 	customer(id ID, last Day, merged bool, data []byte)
 	now(id ID, due, shownFrom, until Day, snoozed bool, data []byte)
 	due(id ID, row *dueRow)
-	yearly(id ID, kind Kind, md int, data []byte)
+	yearly(id ID, kind Kind, md int, data []byte, far *yearlyFar)
 }
 
 // dueRow is one row of reminder_due: a reminder listed on its due day,
@@ -300,8 +300,9 @@ func derive(fs *factSet, horizon Day, sink derivedSink, wording *dueWording) {
 		if merged {
 			continue
 		}
-		yearlyRows(f, last, sum, fs.stateKeys[id], fs.states, func(kind Kind, md int, data []byte) {
-			sink.yearly(id, kind, md, data)
+		yearlyRows(f, last, sum, fs.stateKeys[id], fs.states, func(kind Kind, md int, y *yearlyRow, stem string) {
+			far := farProfile(e, horizon, kind, md, y, stem)
+			sink.yearly(id, kind, md, y.pack(), &far)
 		})
 		stored := func(c *cand, st reminderState, has bool, w words) []byte {
 			sc := storedCand{c: *c, name: f.Customer.Name, phone: f.Customer.Phone, email: f.Customer.Email,
@@ -368,12 +369,21 @@ type dayPurchase struct {
 // rowWriter puts derived rows into their tables, and adds the rows of
 // reminder_due it writes to counts (by slot).
 type rowWriter struct {
-	custRows, nowRows, dueRows, yearlyRows *demoInsert
-	counts                                 map[int64]int
+	custRows, nowRows, dueRows, yearlyRows, yearlyOff *demoInsert
+	counts                                            map[int64]int
+	yearlyCounts                                      map[yearlyCount]int
 }
 
-func (w *rowWriter) yearly(id ID, kind Kind, md int, data []byte) {
-	w.yearlyRows.add(id, string(kind), md, data)
+func (w *rowWriter) yearly(id ID, kind Kind, md int, data []byte, far *yearlyFar) {
+	if !far.on {
+		w.yearlyRows.add(id, string(kind), md, data, nil, "", "", 0, 0)
+		return
+	}
+	w.yearlyRows.add(id, string(kind), md, data, far.grp, far.name, far.stem, far.first, far.last)
+	w.yearlyCounts[yearlyCount{md, far.grp, far.first, far.last}]++
+	for _, d := range far.off {
+		w.yearlyOff.add(int64(d), far.grp, id, far.stem)
+	}
 }
 
 func (w *rowWriter) customer(id ID, last Day, merged bool, data []byte) {
@@ -429,6 +439,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	reword := !worded && listDay != s.Today()
 	var ids []ID              // nil: everyone
 	counts := map[int64]int{} // what the write changes in reminder_due_counts
+	yearlyCounts := map[yearlyCount]int{}
 	if fingerprint == set.fingerprint {
 		if ids, err = idList(ctx, tx, "SELECT customer_id FROM reminder_dirty ORDER BY customer_id"); err != nil {
 			return err
@@ -441,13 +452,13 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			}
 			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
-		if err := deleteDerived(ctx, tx, ids, counts); err != nil {
+		if err := deleteDerived(ctx, tx, ids, counts, yearlyCounts); err != nil {
 			return err
 		}
 	} else {
 		horizon = derivedHorizon(s.Today())
 		for _, q := range []string{"DELETE FROM reminder_now", "DELETE FROM reminder_due", "DELETE FROM reminder_due_counts",
-			"DELETE FROM reminder_yearly", "DELETE FROM reminder_customers"} {
+			"DELETE FROM reminder_yearly", "DELETE FROM reminder_yearly_counts", "DELETE FROM reminder_yearly_off", "DELETE FROM reminder_customers"} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -461,19 +472,24 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	w := rowWriter{
-		custRows:   newDemoInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
-		nowRows:    newDemoInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
-		dueRows:    newDemoInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
-		yearlyRows: newDemoInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data"),
-		counts:     counts,
+		custRows:     newKeptInsert(ctx, tx, "reminder_customers", "customer_id, last_fact, merged, data"),
+		nowRows:      newKeptInsert(ctx, tx, "reminder_now", "customer_id, due, shown_from, until, snoozed, data"),
+		dueRows:      newKeptInsert(ctx, tx, "reminder_due", "customer_id, due, kind, grp, name, key, named, data, worded"),
+		yearlyRows:   newKeptInsert(ctx, tx, "reminder_yearly", "customer_id, kind, md, data, grp, name, stem, first_year, last_year"),
+		yearlyOff:    newKeptInsert(ctx, tx, "reminder_yearly_off", "due, grp, customer_id, stem"),
+		counts:       counts,
+		yearlyCounts: yearlyCounts,
 	}
 	derive(fs, horizon, &w, wording)
-	for _, ins := range []*demoInsert{w.custRows, w.nowRows, w.dueRows, w.yearlyRows} {
+	for _, ins := range []*demoInsert{w.custRows, w.nowRows, w.dueRows, w.yearlyRows, w.yearlyOff} {
 		if err := ins.close(); err != nil {
 			return err
 		}
 	}
 	if err := addDueCounts(ctx, tx, counts, ids == nil); err != nil {
+		return err
+	}
+	if err := addYearlyCounts(ctx, tx, yearlyCounts, ids == nil); err != nil {
 		return err
 	}
 	switch {
@@ -491,6 +507,16 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
 }
 
+// newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
+// statement that may stop half done once it has written a row makes
+// SQLite journal every page it touches, to undo them; the kept rows need
+// no undoing, for any trouble sets them all aside (syncDerived).
+func newKeptInsert(ctx context.Context, tx *sql.Tx, table, cols string) *demoInsert {
+	ins := newDemoInsert(ctx, tx, table, cols)
+	ins.head = strings.Replace(ins.head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+	return ins
+}
+
 // syncLists is refreshLists where the schema keeps the lists.
 func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, facts *factSet, all bool) error {
 	if !s.keepLists.Load() {
@@ -500,8 +526,9 @@ func (s *Store) syncLists(ctx context.Context, tx *sql.Tx, set shopSettings, ids
 }
 
 // deleteDerived removes the rows of the customers in ids, taking their
-// rows of reminder_due off counts.
-func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int64]int) error {
+// rows of reminder_due off counts and those of reminder_yearly off
+// yearlyCounts.
+func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int64]int, yearlyCounts map[yearlyCount]int) error {
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
@@ -510,23 +537,41 @@ func deleteDerived(ctx context.Context, tx *sql.Tx, ids []ID, counts map[int64]i
 			args[i] = id
 		}
 		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		rows, err := tx.QueryContext(ctx, "SELECT due * 16 + grp, count(*) FROM reminder_due WHERE customer_id"+in+" GROUP BY 1", args...)
+		// One statement for both kinds of counts: a sale works out one
+		// customer, and each statement costs about as much as its rows.
+		var num strings.Builder
+		for i := range part {
+			if i > 0 {
+				num.WriteByte(',')
+			}
+			num.WriteString("?" + strconv.Itoa(i+1))
+		}
+		same := " IN (" + num.String() + ")"
+		rows, err := tx.QueryContext(ctx, "SELECT 0, due * 16 + grp, 0, 0, 0, count(*) FROM reminder_due WHERE customer_id"+same+" GROUP BY 2"+
+			" UNION ALL SELECT 1, md, grp, first_year, last_year, count(*) FROM reminder_yearly WHERE grp IS NOT NULL AND customer_id"+same+" GROUP BY 2, 3, 4, 5", args...)
 		if err != nil {
 			return err
 		}
 		err = eachRow(rows, func(r *sql.Rows) error {
+			var part int
 			var slot int64
+			var c yearlyCount
 			var n int
-			if err := r.Scan(&slot, &n); err != nil {
+			if err := r.Scan(&part, &slot, &c.grp, &c.first, &c.last, &n); err != nil {
 				return err
 			}
-			counts[slot] -= n
+			if part == 0 {
+				counts[slot] -= n
+			} else {
+				c.md = int(slot)
+				yearlyCounts[c] -= n
+			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, table := range []string{"reminder_now", "reminder_due", "reminder_yearly", "reminder_customers"} {
+		for _, table := range []string{"reminder_now", "reminder_due", "reminder_yearly", "reminder_yearly_off", "reminder_customers"} {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE customer_id"+in, args...); err != nil {
 				return err
 			}
@@ -561,6 +606,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
+	s.keepYearly.Store(true)
 	var fingerprint string
 	var dirty int
 	var listDay Day
@@ -812,7 +858,7 @@ func unpackYearly(id ID, b []byte) (yearlyRow, error) {
 }
 
 // yearlyRows gives the kept yearly rows of customer f: one per date.
-func yearlyRows(f *customerFacts, last Day, sum customerSummary, stateKeys []string, states map[string]reminderState, fn func(kind Kind, md int, data []byte)) {
+func yearlyRows(f *customerFacts, last Day, sum customerSummary, stateKeys []string, states map[string]reminderState, fn func(kind Kind, md int, y *yearlyRow, stem string)) {
 	cu := f.Customer
 	base := Customer{ID: cu.ID, Name: cu.Name, Phone: cu.Phone, Email: cu.Email, DoNotContact: cu.DoNotContact, AddedOn: cu.AddedOn}
 	row := func(kind Kind, md int, c Customer, occasions []Occasion, prefix string) {
@@ -822,7 +868,10 @@ func yearlyRows(f *customerFacts, last Day, sum customerSummary, stateKeys []str
 				y.states = append(y.states, keyedState{k, states[k]})
 			}
 		}
-		fn(kind, md, y.pack())
+		// In the order of their keys: the facts of one customer and of
+		// the whole shop list the states in different orders.
+		slices.SortFunc(y.states, func(a, b keyedState) int { return strings.Compare(a.key, b.key) })
+		fn(kind, md, &y, prefix)
 	}
 	id := strconv.FormatInt(cu.ID, 10)
 	if !cu.Birthday.IsZero() {
@@ -1030,7 +1079,8 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 		{"reminder_customers", "customer_id, 'customer', last_fact, merged, 0, 0, data"},
 		{"reminder_now", "customer_id, 'now', due, shown_from, until, snoozed, data"},
 		{"reminder_due", "customer_id, 'due', due, kind || ' ' || grp || ' ' || named || ' ' || key || ' ' || name || ' ' || lower(hex(" + worded + ")), 0, 0, data"},
-		{"reminder_yearly", "customer_id, 'yearly ' || kind, md, 0, 0, 0, data"},
+		{"reminder_yearly", "customer_id, 'yearly ' || kind || ' ' || ifnull(grp, '-') || ' ' || first_year || ' ' || last_year || ' ' || stem || ' ' || name, md, 0, 0, 0, data"},
+		{"reminder_yearly_off", "customer_id, 'off ' || grp || ' ' || stem, due, 0, 0, 0, x''"},
 	} {
 		rows, err := db.QueryContext(ctx, "SELECT "+t.cols+" FROM "+t.table)
 		if err != nil {
@@ -1072,7 +1122,11 @@ func (s *Store) checkDerived(ctx context.Context) ([]finding, error) {
 		return found, nil
 	}
 	counts, err := s.checkDueCounts(ctx, db)
-	return append(found, counts...), err
+	if err != nil || !s.keepYearly.Load() {
+		return append(found, counts...), err
+	}
+	yearly, err := s.checkYearlyCounts(ctx, db)
+	return append(append(found, counts...), yearly...), err
 }
 
 // derivedRows collects rows per customer as text, for comparing.
@@ -1092,8 +1146,15 @@ func (d derivedRows) due(id ID, r *dueRow) {
 	d.add(id, fmt.Sprintf("due %d %s %d %d %s %s %x 0 0 %x", int64(r.due), r.kind, kindPlace(r.kind), boolInt(r.named), r.key, r.name, r.worded, r.data))
 }
 
-func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte) {
-	d.add(id, fmt.Sprintf("yearly %s %d 0 0 0 %x", kind, md, data))
+func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte, far *yearlyFar) {
+	grp := "-"
+	if far.on {
+		grp = strconv.Itoa(far.grp)
+	}
+	d.add(id, fmt.Sprintf("yearly %s %s %d %d %s %s %d 0 0 0 %x", kind, grp, far.first, far.last, far.stem, far.name, md, data))
+	for _, x := range far.off {
+		d.add(id, fmt.Sprintf("off %d %s %d 0 0 0 ", far.grp, far.stem, int64(x)))
+	}
 }
 
 func union(a, b derivedRows) map[ID]bool {

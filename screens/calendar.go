@@ -25,14 +25,16 @@ type calendarScreen struct {
 	week     bool     // the week agenda rather than the month grid
 	month    data.Day // first day of the month on show
 	chosen   data.Day
-	from, to data.Day                     // the days loaded
-	byDay    map[data.Day][]data.Reminder // the week's
+	from, to data.Day // the days loaded
 	// counts are the month grid's marks, and days holds the first page of
 	// the days chosen: in a large shop a month holds tens of thousands of
 	// reminders and a day hundreds, so the grid reads counts and the
-	// chosen day's list the rows it shows, and more as it scrolls.
-	counts map[data.Day]data.DayCounts
-	days   map[data.Day]data.ReminderPage
+	// chosen day's list the rows it shows, and more as it scrolls. The
+	// week reads its days' counts and the first page of its list (each
+	// day's in turn) the same way: weekFirst.
+	counts    map[data.Day]data.DayCounts
+	days      map[data.Day]data.ReminderPage
+	weekFirst data.ReminderPage
 
 	title    *widget.Label
 	mode     *widget.RadioGroup
@@ -52,7 +54,7 @@ func modeMonth() string { return lang.L("Month") }
 func modeWeek() string  { return lang.L("Week") }
 
 func newCalendar(a *App) screen {
-	c := &calendarScreen{a: a, byDay: map[data.Day][]data.Reminder{}, days: map[data.Day]data.ReminderPage{}}
+	c := &calendarScreen{a: a, days: map[data.Day]data.ReminderPage{}}
 	today := a.Today()
 	c.chosen = today
 	c.month = firstOfMonth(today)
@@ -193,6 +195,34 @@ func (c *calendarScreen) readDay(d data.Day) func(ctx context.Context, offset, l
 	}
 }
 
+// readWeek reads a page of the list of the week from day from: each day's
+// list in the calendar's order, one day after another, counts holding how
+// many each day had when the week was read. A day that holds another
+// number now makes the page's Total differ, and the page is not used (the
+// reload after every change reads the week again).
+func (c *calendarScreen) readWeek(from data.Day, counts map[data.Day]data.DayCounts) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+	return func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+		p := data.ReminderPage{Offset: offset}
+		at := 0
+		for i := range 7 {
+			d := from.AddDays(i)
+			n := counts[d].Total()
+			total := n
+			if start, end := max(offset, at), min(offset+limit, at+n); start < end {
+				dp, err := c.a.store.DueDayPage(ctx, d, start-at, end-start)
+				if err != nil {
+					return p, err
+				}
+				p.Rows = append(p.Rows, dp.Rows...)
+				total = dp.Total
+			}
+			p.Total += total
+			at += n
+		}
+		return p, nil
+	}
+}
+
 // loadDay reads the counts and first page of day d of the month on show.
 func (c *calendarScreen) loadDay(d data.Day) {
 	background(c.a, func(ctx context.Context) (data.ReminderPage, error) {
@@ -212,15 +242,18 @@ func (c *calendarScreen) loadDay(d data.Day) {
 func (c *calendarScreen) reload() {
 	from, to := c.span()
 	type loaded struct {
-		byDay  map[data.Day][]data.Reminder
 		counts map[data.Day]data.DayCounts
 		day    data.ReminderPage
 	}
 	week, chosen := c.week, c.chosen
 	background(c.a, func(ctx context.Context) (loaded, error) {
 		if week {
-			m, err := c.a.store.DueOn(ctx, from, to)
-			return loaded{byDay: m}, err
+			n, err := c.a.store.DueCounts(ctx, from, to)
+			if err != nil {
+				return loaded{}, err
+			}
+			p, err := c.readWeek(from, n)(ctx, 0, pageSize)
+			return loaded{counts: n, day: p}, err
 		}
 		n, p, err := c.a.store.DueMonth(ctx, from, to, chosen, 0, pageSize)
 		return loaded{counts: n, day: p}, err
@@ -230,10 +263,10 @@ func (c *calendarScreen) reload() {
 			return
 		}
 		c.from, c.to = from, to
+		c.counts = l.counts
 		if week {
-			c.byDay = l.byDay
+			c.weekFirst = l.day
 		} else {
-			c.counts = l.counts
 			c.days = map[data.Day]data.ReminderPage{chosen: l.day}
 		}
 		c.render()
@@ -242,9 +275,6 @@ func (c *calendarScreen) reload() {
 
 // Marked returns the reminders marked on a day; tests read it.
 func (c *calendarScreen) Marked(d data.Day) []data.Reminder {
-	if c.week {
-		return c.byDay[d]
-	}
 	m, _ := c.a.store.DueOn(c.a.ctx, d, d)
 	return m[d]
 }
@@ -298,22 +328,22 @@ func (c *calendarScreen) renderWeek() {
 	today := c.a.Today()
 	var rows []reminderRow
 	for d := from; d <= to; d = d.AddDays(1) {
-		rs := c.byDay[d]
+		n := c.counts[d].Total()
 		head := weekdayDate(d)
 		if d == today {
 			head = fmt.Sprintf(lang.L("%s (today)"), head)
 		}
-		if len(rs) == 0 {
+		if n == 0 {
 			head = fmt.Sprintf("%s — %s", head, lang.L("nothing due"))
 		} else {
-			head = fmt.Sprintf("%s — %s", head, fmt.Sprintf(lang.N("%d due", len(rs)), len(rs)))
+			head = fmt.Sprintf("%s — %s", head, fmt.Sprintf(lang.N("%d due", n), n))
 		}
 		rows = append(rows, reminderRow{heading: head})
-		for i := range rs {
-			rows = append(rows, reminderRow{reminder: &rs[i]})
+		for range n {
+			rows = append(rows, reminderRow{pending: true})
 		}
 	}
-	c.weekPane.set(rows)
+	c.weekPane.setPaged(rows, c.weekFirst, c.readWeek(from, c.counts))
 	if c.weekPane.selected == nil {
 		c.weekPane.selectFirst()
 	}

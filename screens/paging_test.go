@@ -192,3 +192,50 @@ func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
 		t.Fatalf("after scrolling the done rows differ from Done today:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
 	}
 }
+
+// TestCalendarWeekReadsPagesAsItScrolls: a busy week reads its days'
+// counts and the first page of its list, and the rest as it scrolls; the
+// rows end up each day's list in the calendar's order, a day after
+// another, under the days' headings.
+func TestCalendarWeekReadsPagesAsItScrolls(t *testing.T) {
+	ctx, s, day := pagingShop(t)
+	a, _ := pagingToday(ctx, t, s, day)
+	a.show("calendar")
+	c := a.screens["calendar"].(*calendarScreen)
+	c.grid.TypedRune('w')
+	if !c.week {
+		t.Fatal("W should switch to the week")
+	}
+	from := weekStart(day)
+	cal, err := s.DueOn(ctx, from, from.AddDays(6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	heads := 0
+	for d := from; d <= from.AddDays(6); d = d.AddDays(1) {
+		rs := slices.Clone(cal[d])
+		slices.SortStableFunc(rs, func(a, b data.Reminder) int {
+			return slices.Index(data.Kinds, a.Kind) - slices.Index(data.Kinds, b.Kind)
+		})
+		for _, r := range rs {
+			want = append(want, r.Key+" "+r.Message)
+		}
+	}
+	for _, r := range c.weekPane.rows {
+		if r.heading != "" {
+			heads++
+		}
+	}
+	if len(want) < pageSize+10 || heads != 7 {
+		t.Fatalf("%d reminders under %d headings: too few to page", len(want), heads)
+	}
+	got := remindersOf(c.weekPane.rows)
+	if len(got) != len(want) || slices.Index(got, "(pending)") != pageSize || !slices.Equal(got[:pageSize], want[:pageSize]) {
+		t.Fatalf("%d reminder rows (first pending at %d), want %d with the first %d read", len(got), slices.Index(got, "(pending)"), len(want), pageSize)
+	}
+	c.weekPane.more(len(c.weekPane.rows) - 1)
+	if got := remindersOf(c.weekPane.rows); !slices.Equal(got, want) {
+		t.Fatalf("after scrolling the rows differ from the week's:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
+	}
+}
