@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Months far ahead at any shop size (schema 7, migrations/009_yearly.sql).
+// Months far ahead at any shop size (schema 8, migrations/008_yearly.sql).
 //
 // Past the 400 days reminder_due keeps for everyone (farFrom), a day's
 // birthdays, customer-since days and occasions were worked out from every

@@ -18,7 +18,7 @@ import (
 // facts.
 
 // ylTwin is another store on s's file that works days far ahead out the
-// way before schema 7.
+// way before schema 8.
 func ylTwin(t *testing.T, s *Store) *Store {
 	t.Helper()
 	ref, err := Open(context.Background(), s.Path(), Options{Today: s.Today(), MustExist: true})

@@ -79,7 +79,7 @@ type Store struct {
 	keepYearly  atomic.Bool // the schema keeps the counts and order of days far ahead (calendar_yearly.go)
 	skipDerived bool
 	// skipYearly: reads work days far ahead out from every row of
-	// reminder_yearly, as before schema 7 (tests compare both ways).
+	// reminder_yearly, as before schema 8 (tests compare both ways).
 	skipYearly bool
 	search     customerIndex // see search.go
 	todaySize  atomic.Int64  // the length of the last Today list, to size the next

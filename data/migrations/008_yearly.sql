@@ -1,4 +1,4 @@
--- Regulars schema 7: months far ahead in the calendar at any shop size.
+-- Regulars schema 8: months far ahead in the calendar at any shop size.
 --
 -- Past the 400 days reminder_due keeps, a month's grid worked out every
 -- birthday, customer-since day and occasion of its days from
