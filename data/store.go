@@ -76,10 +76,14 @@ type Store struct {
 	keepDerived atomic.Bool
 	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
 	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
-	skipDerived bool
-	search      customerIndex // see search.go
-	todaySize   atomic.Int64  // the length of the last Today list, to size the next
-	readStmts   sync.Map      // statements prepared on the readers, by text (prepared)
+	keepReports atomic.Bool // the schema keeps the report totals (reports_kept.go)
+	// Reports, and loyalty figures, read from the kept report figures
+	// (the tests count them).
+	keptReads, keptLoyaltyReads atomic.Int64
+	skipDerived                 bool
+	search                      customerIndex // see search.go
+	todaySize                   atomic.Int64  // the length of the last Today list, to size the next
+	readStmts                   sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
 // Options change how a database is opened.
@@ -223,6 +227,7 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	s.keepDerived.Store(version >= derivedSchema)
 	s.keepLists.Store(version >= listsSchema)
 	s.keepDays.Store(version >= daysSchema)
+	s.keepReports.Store(version >= reportsSchema())
 	return s, nil
 }
 
@@ -286,6 +291,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
+	s.keepReports.Store(true)
 	return nil
 }
 
