@@ -1104,7 +1104,7 @@ func (s *Store) checkReports(ctx context.Context) ([]finding, error) {
 	}
 	slices.SortFunc(found, func(a, b finding) int { return cmp.Compare(a.cust, b.cust) })
 	if got, err := unpackTotals(data); err != nil || !slices.Equal(got.pack(), sh.totals().pack()) {
-		found = append(found, finding{3, 0, 0, "the shop's totals kept for the Reports page do not match the facts; the next write works them out again"})
+		found = append(found, finding{3, 0, 0, "the shop's totals kept for the Reports page do not match the facts; the next day, or a change to the rules, works them out again"})
 	}
 	return found, nil
 }
