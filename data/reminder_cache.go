@@ -442,7 +442,9 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 			if err := s.syncLists(ctx, tx, set, nil, nil, false); err != nil {
 				return err
 			}
-			return s.syncReports(ctx, tx, set, nil, false)
+			// Nothing the shares read changed in tx: a new day's
+			// shares may be read by the readers, several at once.
+			return s.syncReports(ctx, tx, set, nil, false, true)
 		}
 		if err := deleteDerived(ctx, tx, ids, counts); err != nil {
 			return err
@@ -494,7 +496,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if err := s.syncLists(ctx, tx, set, ids, fs, ids == nil); err != nil {
 		return err
 	}
-	return s.syncReports(ctx, tx, set, ids, ids == nil)
+	return s.syncReports(ctx, tx, set, ids, ids == nil, false)
 }
 
 // syncLists is refreshLists where the schema keeps the lists.

@@ -627,8 +627,11 @@ func reportSettingsText(set shopSettings, since Day, l Loyalty) string {
 
 // syncReports works the kept shares out again inside tx, after the other
 // derived rows: everyone's when all is set, the day or the settings
-// changed; otherwise those of the ids in ids.
-func (s *Store) syncReports(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all bool) error {
+// changed; otherwise those of the ids in ids. committed says that tx
+// changed none of the facts the shares read: everyone's are then read by
+// the readers (which see what tx does not change), several at once, rather
+// than one statement at a time through tx.
+func (s *Store) syncReports(ctx context.Context, tx *sql.Tx, set shopSettings, ids []ID, all, committed bool) error {
 	if !s.keepReports.Load() {
 		return nil
 	}
@@ -656,11 +659,28 @@ func (s *Store) syncReports(ctx context.Context, tx *sql.Tx, set shopSettings, i
 		return nil
 	}
 	var t *reportTotals
+	var old map[ID][]byte // everyone's kept share, when all are worked out again
 	if all {
-		if _, err := tx.ExecContext(ctx, "UPDATE report_totals SET day = 0; DELETE FROM report_customers"); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE report_totals SET day = 0"); err != nil {
 			return err
 		}
-		t, ids = newReportTotals(), nil
+		t, ids, old = newReportTotals(), nil, map[ID][]byte{}
+		rows, err := tx.QueryContext(ctx, "SELECT customer_id, data FROM report_customers")
+		if err != nil {
+			return err
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id ID
+			var data []byte
+			if err := r.Scan(&id, &data); err != nil {
+				return err
+			}
+			old[id] = data
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	} else {
 		if t, err = unpackTotals(data); err != nil {
 			return err
@@ -669,21 +689,61 @@ func (s *Store) syncReports(ctx context.Context, tx *sql.Tx, set shopSettings, i
 			return err
 		}
 	}
-	sh, err := s.reportParts(ctx, tx, ids, d, since, set.engine, scheme)
+	var db querier = tx
+	if ids == nil && committed {
+		db = nil
+	}
+	sh, err := s.reportParts(ctx, db, ids, d, since, set.engine, scheme)
 	if err != nil {
 		return err
 	}
-	rows := newDemoInsert(ctx, tx, "report_customers", "customer_id, customer, has_line, spent, visits, balance, data")
+	// Most shares are the same from one day to the next: only the others
+	// are written (a share's columns are all in its data).
+	var changed []ID
+	var write []int
+	packed := make([][]byte, len(sh.parts))
 	for i := range sh.parts {
 		p := &sh.parts[i]
 		t.add(p, 1)
-		rows.add(sh.ids[i], boolInt(p.customer), boolInt(p.hasLine), int64(p.spent), p.visits, p.balance, p.pack())
+		packed[i] = p.pack()
+		if was, ok := old[sh.ids[i]]; ok {
+			delete(old, sh.ids[i])
+			if string(was) == string(packed[i]) {
+				continue
+			}
+			changed = append(changed, sh.ids[i])
+		}
+		write = append(write, i)
+	}
+	for id := range old {
+		changed = append(changed, id) // nothing names it any more
+	}
+	slices.Sort(changed)
+	if err := deleteIDs(ctx, tx, "report_customers", changed); err != nil {
+		return err
+	}
+	rows := newDemoInsert(ctx, tx, "report_customers", "customer_id, customer, has_line, spent, visits, balance, data")
+	for _, i := range write {
+		p := &sh.parts[i]
+		rows.add(sh.ids[i], boolInt(p.customer), boolInt(p.hasLine), int64(p.spent), p.visits, p.balance, packed[i])
 	}
 	if err := rows.close(); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, "UPDATE report_totals SET day = ?, settings = ?, data = ?", int64(d), want, t.pack())
 	return err
+}
+
+// deleteIDs removes the rows of table whose customer_id is in ids.
+func deleteIDs(ctx context.Context, tx *sql.Tx, table string, ids []ID) error {
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := idArgs(ids[start:min(start+batch, len(ids))])
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE customer_id IN (?"+strings.Repeat(",?", len(part)-1)+")", part...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dropReportParts takes the kept shares of the ids in ids off t and
