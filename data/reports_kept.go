@@ -690,8 +690,8 @@ func (s *Store) syncReports(ctx context.Context, tx *sql.Tx, set shopSettings, i
 		}
 	}
 	var db querier = tx
-	if ids == nil && committed {
-		db = nil
+	if ids == nil && committed && s.r != nil {
+		db = nil // not while opening, when the readers are the writer tx holds
 	}
 	sh, err := s.reportParts(ctx, db, ids, d, since, set.engine, scheme)
 	if err != nil {

@@ -149,3 +149,32 @@ func TestKeptReportRowsDamagedReadAsDamaged(t *testing.T) {
 		}
 	}
 }
+
+// Opening a shop on a new day works the kept figures out for it while the
+// readers are not yet open: the writer alone reads the facts.
+func TestOpeningOnANewDayKeepsTheReportFigures(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/shop.db"
+	s, err := Open(ctx, path, Options{Today: demoEnd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: 60, Seed: 3, End: demoEnd}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	next := demoEnd.AddDays(1)
+	s, err = Open(ctx, path, Options{Today: next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if day, usable := keptState(t, s); day != next || !usable {
+		t.Fatalf("opened on %s, the report figures are kept for %s (usable %v)", next, day, usable)
+	}
+	if n := reportSame(t, "opened on a new day", s, next); n != 1 {
+		t.Fatal("the report of the new day was not read from the kept figures")
+	}
+}
