@@ -37,7 +37,7 @@ import (
 
 // reportsVersion changes whenever what a share holds or how it is worked
 // out changes: kept figures of another version are worked out again.
-const reportsVersion = "reports 1"
+const reportsVersion = "reports 2"
 
 // reportsSchema is the first schema with kept report figures: the
 // migration that makes them, whatever its number.
@@ -239,10 +239,25 @@ type reportTotals struct {
 	value       Cents
 	custPoints  int64 // every customer's points added up (the Loyalty screen)
 	custHolders int64 // customers holding any
+	// How many customers hold each balance above zero: who has a reward
+	// ready is counted from these.
+	balances map[int64]int64
+}
+
+// readyCount is how many customers hold at least min points (min > 0).
+func (t *reportTotals) readyCount(min int64) int {
+	n := int64(0)
+	for b, k := range t.balances {
+		if b >= min {
+			n += k
+		}
+	}
+	return int(n)
 }
 
 func newReportTotals() *reportTotals {
-	return &reportTotals{byKind: make([][outcomes]int64, len(Kinds)), byStaff: map[string]*[outcomes]int64{}, took: map[time.Duration]int64{}}
+	return &reportTotals{byKind: make([][outcomes]int64, len(Kinds)), byStaff: map[string]*[outcomes]int64{}, took: map[time.Duration]int64{},
+		balances: map[int64]int64{}}
 }
 
 // add adds p's share (sign 1) or takes it off (sign -1).
@@ -253,6 +268,9 @@ func (t *reportTotals) add(p *reportPart, sign int64) {
 		t.custPoints += sign * p.balance
 		if p.balance > 0 {
 			t.custHolders += sign
+			if t.balances[p.balance] += sign; t.balances[p.balance] == 0 {
+				delete(t.balances, p.balance)
+			}
 		}
 	}
 	for i, b := range p.months {
@@ -348,6 +366,12 @@ func (t *reportTotals) pack() []byte {
 	w.int(int64(t.value))
 	w.int(t.custPoints)
 	w.int(t.custHolders)
+	bs := slices.Sorted(maps.Keys(t.balances))
+	w.int(int64(len(bs)))
+	for _, b := range bs {
+		w.int(b)
+		w.int(t.balances[b])
+	}
 	return w.b
 }
 
@@ -394,6 +418,10 @@ func unpackTotals(b []byte) (*reportTotals, error) {
 	t.value = Cents(u.int())
 	t.custPoints = u.int()
 	t.custHolders = u.int()
+	for n := u.count(); n > 0 && u.err == nil; n-- {
+		b := u.int()
+		t.balances[b] = u.int()
+	}
 	if u.err == nil && len(u.b) != 0 {
 		u.err = errBadDerived
 	}
@@ -982,7 +1010,7 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 		if ok {
 			s.keptLoyaltyReads.Add(1)
 			o.Outstanding, o.Holders = t.custPoints, int(t.custHolders)
-			o.Ready, err = s.readyPage(ctx, tx, o.Scheme.RewardPoints, 0, limit)
+			o.Ready, err = s.readyPage(ctx, tx, t, o.Scheme.RewardPoints, 0, limit)
 			return o, err
 		}
 	}
@@ -1019,12 +1047,12 @@ func (s *Store) ReadyPage(ctx context.Context, min int64, offset, limit int) (Re
 			if err != nil {
 				return ReadyPage{}, s.explain(err)
 			}
-			if _, ok, err := s.keptTotals(ctx, tx, s.Today(), want); err != nil || ok {
+			if t, ok, err := s.keptTotals(ctx, tx, s.Today(), want); err != nil || ok {
 				if err != nil {
 					return ReadyPage{}, err
 				}
 				s.keptLoyaltyReads.Add(1)
-				return s.readyPage(ctx, tx, min, offset, limit)
+				return s.readyPage(ctx, tx, t, min, offset, limit)
 			}
 		}
 	}
@@ -1071,12 +1099,10 @@ func mustSettings(ctx context.Context, s *Store, q querier) shopSettings {
 }
 
 // readyPage reads a page of the customers holding at least min points
-// from the index on the kept balances, with the count of all of them.
-func (s *Store) readyPage(ctx context.Context, q querier, min int64, offset, limit int) (ReadyPage, error) {
-	p := ReadyPage{Offset: offset}
-	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM report_customers WHERE customer <> 0 AND balance >= ?", min).Scan(&p.Total); err != nil {
-		return p, s.explain(err)
-	}
+// (min > 0) from the index on the kept balances, with the count of all of
+// them from t.
+func (s *Store) readyPage(ctx context.Context, q querier, t *reportTotals, min int64, offset, limit int) (ReadyPage, error) {
+	p := ReadyPage{Offset: offset, Total: t.readyCount(min)}
 	if limit == 0 || offset >= p.Total {
 		return p, nil
 	}
