@@ -160,8 +160,8 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 		if len(w) == 0 && min == 100 {
 			t.Fatalf("%s: nobody holds %d points, so the comparison proves little", step, min)
 		}
-		for _, page := range [][2]int{{0, 7}, {5, 3}, {len(w) - 2, 10}, {len(w) + 3, 5}, {0, 0}} {
-			lo, hi := min2(max(page[0], 0), len(w)), min2(max(page[0], 0)+page[1], len(w))
+		for _, page := range [][2]int{{0, 7}, {5, 3}, {len(w) - 2, 10}, {len(w) + 3, 5}, {0, 0}, {-3, 4}, {2, -1}} {
+			lo, hi := min2(max(page[0], 0), len(w)), min2(max(page[0], 0)+max(page[1], 0), len(w))
 			wp := ReadyPage{Total: len(w), Offset: max(page[0], 0), Rows: w[lo:hi:hi]}
 			gp, ge := s.ReadyPage(ctx, min, page[0], page[1])
 			if len(wp.Rows) == 0 && len(gp.Rows) == 0 {
@@ -186,6 +186,12 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 	want.Ready = ReadyPage{Total: len(wr), Rows: wr[:min2(len(wr), 20)]}
 	got, ge := s.LoyaltyOverview(ctx, 20)
 	check("loyalty overview", want, got, we, ge)
+	want.Ready.Rows = nil
+	got, ge = s.LoyaltyOverview(ctx, -1)
+	if len(got.Ready.Rows) == 0 {
+		got.Ready.Rows = nil
+	}
+	check("loyalty overview, no rows", want, got, we, ge)
 	for _, q := range []SegmentQuery{
 		{},
 		{IncludeDoNotContact: true},

@@ -987,6 +987,7 @@ type ReadyPage struct {
 func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview, error) {
 	var o LoyaltyOverview
 	var err error
+	limit = max(limit, 0)
 	if o.Scheme, err = s.Loyalty(ctx); err != nil {
 		return o, err
 	}
@@ -1028,11 +1029,11 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 	if err != nil {
 		return o, err
 	}
-	o.Ready = ReadyPage{Total: len(hs), Rows: hs[:min(max(limit, 0), len(hs))]}
+	o.Ready = ReadyPage{Total: len(hs), Rows: hs[:min(limit, len(hs))]}
 	return o, nil
 }
 
-// ReadyPagePage is the customers holding at least min points (min > 0),
+// ReadyPage is the customers holding at least min points (min > 0),
 // most first, from offset on, at most limit of them.
 func (s *Store) ReadyPage(ctx context.Context, min int64, offset, limit int) (ReadyPage, error) {
 	offset, limit = max(offset, 0), max(limit, 0)
