@@ -34,7 +34,7 @@ import (
 // reminder_due as before.
 
 // yearlySchema is the first schema keeping days far ahead.
-const yearlySchema = 7
+const yearlySchema = 8
 
 // farFrom is the first day far ahead: reminder_due keeps the yearly
 // reminders of every customer up to the day before.

@@ -450,7 +450,12 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 					return err
 				}
 			}
-			return s.syncLists(ctx, tx, set, nil, nil, false)
+			if err := s.syncLists(ctx, tx, set, nil, nil, false); err != nil {
+				return err
+			}
+			// Nothing the shares read changed in tx: a new day's
+			// shares may be read by the readers, several at once.
+			return s.syncReports(ctx, tx, set, nil, false, true)
 		}
 		if err := deleteDerived(ctx, tx, ids, counts, yearlyCounts); err != nil {
 			return err
@@ -504,7 +509,10 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
 	}
-	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
+	if err := s.syncLists(ctx, tx, set, ids, fs, ids == nil); err != nil {
+		return err
+	}
+	return s.syncReports(ctx, tx, set, ids, ids == nil, false)
 }
 
 // newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
@@ -607,6 +615,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
+	s.keepReports.Store(true)
 	var fingerprint string
 	var dirty int
 	var listDay Day
@@ -618,7 +627,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 		return nil
 	}
 	set, err := s.readSettings(ctx, s.w)
-	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today()) {
+	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today() && !s.reportsStale(ctx, s.w, set)) {
 		return nil // damaged settings are reported by whatever reads them
 	}
 	return s.tx(ctx, func(*sql.Tx) error { return nil })

@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"slices"
@@ -17,17 +18,51 @@ import (
 // days before, at and after its history, after every kind of write that
 // moves them, with and without the indexes the sums can use.
 
-func reportSame(t *testing.T, step string, s *Store, days ...Day) {
+// keptState reads the day of the kept report figures and whether a report
+// of that day must read them: they are current and of the settings there
+// are now.
+func keptState(t *testing.T, s *Store) (Day, bool) {
 	t.Helper()
 	ctx := context.Background()
+	var day Day
+	var have string
+	var current bool
+	err := s.w.QueryRow(`SELECT t.day, t.settings, c.fingerprint <> '' AND NOT EXISTS (SELECT 1 FROM reminder_dirty)
+		FROM report_totals t, reminder_cache c`).Scan(&day, &have, &current)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ok, err := s.reportSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return day, current && ok && have == want && day != 0
+}
+
+// reportSame compares the reports of days with the reference; it returns
+// how many were read from the kept figures, and fails when one that should
+// have been was not, or the other way round.
+func reportSame(t *testing.T, step string, s *Store, days ...Day) int {
+	t.Helper()
+	ctx := context.Background()
+	keptDay, usable := keptState(t, s)
+	kept := 0
 	for _, d := range days {
 		want, err := s.refReport(ctx, d, 12)
 		if err != nil {
 			t.Fatalf("%s, %s: reference report: %v", step, d, err)
 		}
+		before := s.keptReads.Load()
 		got, err := s.Report(ctx, d, 12)
 		if err != nil {
 			t.Fatalf("%s, %s: report: %v", step, d, err)
+		}
+		used := s.keptReads.Load() > before
+		if used != (usable && d == keptDay) {
+			t.Fatalf("%s, %s: the report read the kept figures: %v; the kept figures are of %s (usable %v)", step, d, used, keptDay, usable)
+		}
+		if used {
+			kept++
 		}
 		if len(want.Top) == 0 || want.FollowUp.ByKind[0].OnTime+want.FollowUp.ByKind[0].Missed == 0 && d > NewDay(2025, 7, 1) {
 			t.Fatalf("%s, %s: the reference report is nearly empty, so the comparison proves little: %+v", step, d, want.FollowUp.ByKind)
@@ -64,7 +99,12 @@ func reportSame(t *testing.T, step string, s *Store, days ...Day) {
 			}
 		}
 	}
+	before := s.keptLoyaltyReads.Load()
 	loyaltySame(t, step, s)
+	if used := s.keptLoyaltyReads.Load() > before; used != (usable && keptDay == s.Today()) {
+		t.Fatalf("%s: the loyalty figures read the kept figures: %v; the kept figures are of %s (usable %v), today is %s", step, used, keptDay, usable, s.Today())
+	}
+	return kept
 }
 
 // sameStaffOrder puts staff names that differ only in case in the order the
@@ -117,7 +157,41 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 		w, we := s.refHoldersFrom(ctx, min)
 		g, ge := s.HoldersFrom(ctx, min)
 		check(fmt.Sprintf("holders from %d", min), w, g, we, ge)
+		if len(w) == 0 && min == 100 {
+			t.Fatalf("%s: nobody holds %d points, so the comparison proves little", step, min)
+		}
+		for _, page := range [][2]int{{0, 7}, {5, 3}, {len(w) - 2, 10}, {len(w) + 3, 5}, {0, 0}, {-3, 4}, {2, -1}} {
+			lo, hi := min2(max(page[0], 0), len(w)), min2(max(page[0], 0)+max(page[1], 0), len(w))
+			wp := ReadyPage{Total: len(w), Offset: max(page[0], 0), Rows: w[lo:hi:hi]}
+			gp, ge := s.ReadyPage(ctx, min, page[0], page[1])
+			if len(wp.Rows) == 0 && len(gp.Rows) == 0 {
+				wp.Rows, gp.Rows = nil, nil
+			}
+			check(fmt.Sprintf("ready from %d, page %v", min, page), wp, gp, we, ge)
+		}
 	}
+	// The Loyalty screen's summary.
+	l, err := s.Loyalty(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := LoyaltyOverview{Scheme: l}
+	for _, b := range wb {
+		want.Outstanding += b
+		if b > 0 {
+			want.Holders++
+		}
+	}
+	wr, we := s.refHoldersFrom(ctx, l.RewardPoints)
+	want.Ready = ReadyPage{Total: len(wr), Rows: wr[:min2(len(wr), 20)]}
+	got, ge := s.LoyaltyOverview(ctx, 20)
+	check("loyalty overview", want, got, we, ge)
+	want.Ready.Rows = nil
+	got, ge = s.LoyaltyOverview(ctx, -1)
+	if len(got.Ready.Rows) == 0 {
+		got.Ready.Rows = nil
+	}
+	check("loyalty overview, no rows", want, got, we, ge)
 	for _, q := range []SegmentQuery{
 		{},
 		{IncludeDoNotContact: true},
@@ -149,7 +223,9 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 		t.Fatalf("created on %s, %v", since, err)
 	}
 	days := []Day{end, end.AddDays(-1), NewDay(2026, 3, 31), since, since.AddDays(-1), NewDay(2024, 2, 29), end.AddDays(20)}
-	reportSame(t, "demo", s, days...)
+	if n := reportSame(t, "demo", s, days...); n != 1 {
+		t.Fatalf("the demo's report of %s was not read from the kept figures", end)
+	}
 
 	must := func(err error) {
 		t.Helper()
@@ -312,11 +388,38 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			must(err)
 		}},
 	}
+	// What the first write of a day (or the window's opening) does.
+	newDay := func() { must(s.tx(ctx, func(*sql.Tx) error { return nil })) }
+	steps = append(steps[:3], append([]struct {
+		name string
+		do   func()
+	}{{"a new day", func() {
+		at(end.AddDays(1))
+		newDay()
+		if n := reportSame(t, "a new day", s, end.AddDays(1), end); n != 1 {
+			t.Fatalf("a new day: the report of %s was not read from the kept figures", end.AddDays(1))
+		}
+		at(end)
+		newDay()
+	}}}, steps[3:]...)...)
 	for _, st := range steps {
 		st.do()
-		reportSame(t, st.name, s, days[:4]...)
+		raw := st.name == "raw writes not yet worked out"
+		if day, _ := keptState(t, s); day != s.Today() && !raw {
+			newDay() // a step that wrote on other days
+		}
+		// Every write but the raw ones is taken into the kept figures,
+		// which the report of today then reads.
+		if n := reportSame(t, st.name, s, days[:4]...); (n == 1) == raw {
+			t.Fatalf("%s: %d reports read from the kept figures", st.name, n)
+		}
 	}
-	reportSame(t, "all written", s, days...)
+	if n := reportSame(t, "all written", s, days...); n != 1 {
+		t.Fatal("all written: the report of today was not read from the kept figures")
+	}
+	if found, err := s.checkReports(ctx); err != nil || len(found) != 0 {
+		t.Fatalf("all written: the check finds %v, %v", found, err)
+	}
 
 	// Indexes that hold every column read must not change the order rows
 	// are read in.

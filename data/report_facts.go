@@ -136,22 +136,28 @@ type reportFacts struct {
 	hasLine []bool // the customer has a purchase line (a sale or refund) up to day
 
 	// The points redeemed on sales not voided from redeemFrom to day, and
-	// the money off those sales.
+	// the money off those sales; per slot too, walk-ins' money off apart.
 	redeemFrom    Day
 	redeemed      int64
 	redeemedValue Cents
+	redeemedBy    []int64
+	valueBy       []Cents
+	walkInValue   Cents
+	redeemOwners  map[ID]int64 // points redeemed by the ledger rows' owner
 }
 
 // redeemRow is a redeem ledger row and the sale it belongs to.
 type redeemRow struct {
 	purchase ID
 	points   int64
+	owner    ID
 }
 
 // countRedeemed adds up the redeem rows whose sale is not voided: those
 // among ps (the sales up to day not voided, in id order) and, asked of the
 // database, any other.
-func (s *Store) countRedeemed(ctx context.Context, rf *reportFacts, ps []factPurchase, redeems []redeemRow) error {
+func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, ps []factPurchase, redeems []redeemRow) error {
+	rf.redeemOwners = map[ID]int64{}
 	ids := make([]ID, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
@@ -163,6 +169,7 @@ func (s *Store) countRedeemed(ctx context.Context, rf *reportFacts, ps []factPur
 	for _, r := range redeems {
 		if _, ok := slices.BinarySearch(ids, r.purchase); ok {
 			rf.redeemed -= r.points
+			rf.redeemOwners[r.owner] -= r.points
 		} else {
 			others = append(others, r)
 		}
@@ -180,7 +187,7 @@ func (s *Store) countRedeemed(ctx context.Context, rf *reportFacts, ps []factPur
 	const batch = 500
 	for start := 0; start < len(asked); start += batch {
 		part := asked[start:min(start+batch, len(asked))]
-		found, err := idList(ctx, s.reader(), "SELECT id FROM purchases WHERE voided = 0 AND id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)...)
+		found, err := idList(ctx, db, "SELECT id FROM purchases WHERE voided = 0 AND id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)...)
 		if err != nil {
 			return s.explain(err)
 		}
@@ -191,6 +198,7 @@ func (s *Store) countRedeemed(ctx context.Context, rf *reportFacts, ps []factPur
 	for _, r := range others {
 		if live[r.purchase] {
 			rf.redeemed -= r.points
+			rf.redeemOwners[r.owner] -= r.points
 		}
 	}
 	return nil
@@ -207,16 +215,31 @@ func idArgs(ids []ID) []any {
 // factsWanted says what readReportFacts reads: the sales alone, or
 // everything the reminder rules and the points need too.
 type factsWanted struct {
-	rules      bool // everything the reminder rules read
-	ledger     bool // balances
-	redeemFrom Day  // money off from this day on (zero: not needed)
+	rules      bool    // everything the reminder rules read
+	ledger     bool    // balances
+	redeemFrom Day     // money off from this day on (zero: not needed)
+	db         querier // where to read; nil: the readers
+	ids        []ID    // when not nil, only the rows of these ids
 }
 
 // readReportFacts reads the shop as of day.
 func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) (*reportFacts, error) {
 	rf := &reportFacts{redeemFrom: want.redeemFrom}
 	text := day.String()
-	db := s.reader()
+	var db querier = s.reader()
+	if want.db != nil {
+		db = want.db
+	}
+	// in restricts a query to the ids wanted, if any.
+	in := func(col string) (string, []any) {
+		if want.ids == nil {
+			return "", nil
+		}
+		if len(want.ids) == 0 {
+			return " AND 0", nil
+		}
+		return " AND " + col + " IN (?" + strings.Repeat(",?", len(want.ids)-1) + ")", idArgs(want.ids)
+	}
 
 	var custIDs []ID
 	var custs []Customer
@@ -236,7 +259,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		if want.rules {
 			fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
 		}
-		return s.eachPacked(ctx, packedQuery{table: "customers", fields: fields}, func(f []string) error {
+		return s.eachPacked(ctx, packedQuery{table: "customers", fields: fields, db: want.db, ids: want.ids, idCol: "id"}, func(f []string) error {
 			var c Customer
 			var gone int64
 			var err error
@@ -274,7 +297,8 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	readPurchases := func() error {
 		if !want.rules && want.redeemFrom.IsZero() {
 			return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
-				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text}},
+				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text},
+				db: want.db, ids: want.ids, idCol: "customer_id"},
 				func(f []string) error {
 					owner, err := packedInt(f[0])
 					if err != nil {
@@ -288,7 +312,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		}
 		var n [5]int64
 		return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
-			where: "voided = 0 AND day <= ?", args: []any{text}}, func(f []string) error {
+			where: "voided = 0 AND day <= ?", args: []any{text}, db: want.db, ids: want.ids, idCol: "customer_id"}, func(f []string) error {
 			for i, k := range [5]int{0, 1, 3, 4, 5} {
 				var err error
 				if n[i], err = packedInt(f[k]); err != nil {
@@ -299,6 +323,9 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 			discount := Cents(n[3])
 			if discount > 0 && !want.redeemFrom.IsZero() && p.Day >= want.redeemFrom {
 				rf.redeemedValue += discount
+				if len(f[0]) == 0 {
+					rf.walkInValue += discount
+				}
 			}
 			if len(f[0]) == 0 {
 				return nil // a walk-in
@@ -320,7 +347,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		}
 		var n [3]int64
 		return s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
-			where: "day <= ?", args: []any{text}}, func(f []string) error {
+			where: "day <= ?", args: []any{text}, db: want.db, ids: want.ids, idCol: "customer_id"}, func(f []string) error {
 			for i, k := range [3]int{0, 2, 3} {
 				var err error
 				if n[i], err = packedInt(f[k]); err != nil {
@@ -329,7 +356,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 			}
 			l := factLedger{ID: ID(len(ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
 			if l.Redeem && n[2] != 0 && !want.redeemFrom.IsZero() && l.Day >= want.redeemFrom {
-				redeems = append(redeems, redeemRow{purchase: n[2], points: l.Points})
+				redeems = append(redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
 			}
 			lOwner = append(lOwner, n[0])
 			ls = append(ls, l)
@@ -343,7 +370,8 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		if !want.rules {
 			return nil
 		}
-		err := s.scanEach(ctx, `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`, []any{text},
+		cond, args := in("customer_id")
+		err := s.scanEachOn(ctx, db, `SELECT customer_id, max(day) FROM contacts WHERE day <= ?`+cond+` GROUP BY customer_id`, append([]any{text}, args...),
 			func(r *sql.Rows, d *sql.RawBytes) error {
 				var owner ID
 				if err := r.Scan(&owner, d); err != nil {
@@ -355,13 +383,13 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		if err != nil {
 			return err
 		}
-		if occasions, err = queryFactsOn(ctx, s, db, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id"); err != nil {
+		if occasions, err = queryFactsOn(ctx, s, db, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1"+cond+" ORDER BY customer_id, id", args...); err != nil {
 			return err
 		}
-		if promises, err = queryFactsOn(ctx, s, db, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ? ORDER BY customer_id, id", text); err != nil {
+		if promises, err = queryFactsOn(ctx, s, db, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+cond+" ORDER BY customer_id, id", append([]any{text}, args...)...); err != nil {
 			return err
 		}
-		complaints, err = queryFactsOn(ctx, s, db, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ? ORDER BY customer_id, id", text)
+		complaints, err = queryFactsOn(ctx, s, db, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+cond+" ORDER BY customer_id, id", append([]any{text}, args...)...)
 		return err
 	}
 
@@ -370,7 +398,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	}
 
 	if !want.redeemFrom.IsZero() {
-		if err := s.countRedeemed(ctx, rf, ps, redeems); err != nil {
+		if err := s.countRedeemed(ctx, db, rf, ps, redeems); err != nil {
 			return nil, err
 		}
 	}
@@ -396,6 +424,8 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	rf.spent = make([]Cents, n)
 	rf.visits = make([]int32, n)
 	rf.hasLine = make([]bool, n)
+	rf.valueBy = make([]Cents, n)
+	rf.redeemedBy = make([]int64, n)
 	for i, p := range ps {
 		sl := pSlots[i]
 		rf.spent[sl] += p.Amount - disc[i]
@@ -403,6 +433,12 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		if p.Amount > 0 {
 			rf.visits[sl]++
 		}
+		if disc[i] > 0 && !want.redeemFrom.IsZero() && p.Day >= want.redeemFrom {
+			rf.valueBy[sl] += disc[i]
+		}
+	}
+	for id, points := range rf.redeemOwners {
+		rf.redeemedBy[rf.slots.add(id)] += points
 	}
 	grouped, start := groupBySlot(pSlots, ps, n)
 	for sl := range n {

@@ -44,6 +44,12 @@ type followStates struct {
 // the customer merged away: they are taken under the key the survivor's
 // reminder has now (see byCustomer).
 func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followStates, error) {
+	return s.readFollowStatesOf(ctx, nil, nil, since, day)
+}
+
+// readFollowStatesOf is readFollowStates through db (nil: the readers), of
+// the customers in ids only when ids is not nil.
+func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, since, day Day) (*followStates, error) {
 	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
 	if !since.IsZero() {
@@ -63,7 +69,7 @@ func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followSt
 		return n
 	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args}, func(f []string) error {
+		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
@@ -266,44 +272,7 @@ func followUpOf(rf *reportFacts, e engine, states *followStates, since, day Day)
 			t := tallies[p]
 			key := make([]byte, 0, 96)
 			for sl := p * rf.known / parts; sl < (p+1)*rf.known/parts; sl++ {
-				if rf.forgotten[sl] {
-					continue
-				}
-				f := &rf.facts[sl]
-				id := f.Customer.ID
-				g := rows[start[sl]:start[sl+1]]
-				e.each(f, day, day, func(c *cand) {
-					if c.due > day || c.due < since {
-						return
-					}
-					var st reminderState
-					key = appendCandKey(key[:0], c, id)
-					found := findState(g, key)
-					if found != nil {
-						st = found.stored()
-						found.given = true
-					}
-					r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
-					applyState(&r, st, found != nil, day)
-					t.add(&r)
-				})
-				for i := range g {
-					fs := &g[i]
-					if fs.given || (fs.state != StateDone && fs.state != StateSkipped) {
-						continue
-					}
-					k, err := ParseReminderKey(fs.key)
-					if err != nil || k.CustomerID != id || k.Due > day || k.Due < since {
-						continue
-					}
-					c := e.goneCand(f, k)
-					if c.key(id) != fs.key {
-						continue // a key this version of the rules cannot make again
-					}
-					r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
-					applyState(&r, fs.stored(), true, day)
-					t.add(&r)
-				}
+				key = followSlot(rf, e, rows[start[sl]:start[sl+1]], sl, since, day, key, t.add)
 			}
 		}()
 	}
@@ -313,4 +282,48 @@ func followUpOf(rf *reportFacts, e engine, states *followStates, since, day Day)
 		t.merge(o)
 	}
 	return t.report(since)
+}
+
+// followSlot gives add every reminder of the customer in slot sl that
+// followUpOf counts: g are the customer's states (byCustomer); key is a
+// buffer, returned for the next call.
+func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day Day, key []byte, add func(r *Reminder)) []byte {
+	if sl >= rf.known || rf.forgotten[sl] {
+		return key
+	}
+	f := &rf.facts[sl]
+	id := f.Customer.ID
+	e.each(f, day, day, func(c *cand) {
+		if c.due > day || c.due < since {
+			return
+		}
+		var st reminderState
+		key = appendCandKey(key[:0], c, id)
+		found := findState(g, key)
+		if found != nil {
+			st = found.stored()
+			found.given = true
+		}
+		r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+		applyState(&r, st, found != nil, day)
+		add(&r)
+	})
+	for i := range g {
+		fs := &g[i]
+		if fs.given || (fs.state != StateDone && fs.state != StateSkipped) {
+			continue
+		}
+		k, err := ParseReminderKey(fs.key)
+		if err != nil || k.CustomerID != id || k.Due > day || k.Due < since {
+			continue
+		}
+		c := e.goneCand(f, k)
+		if c.key(id) != fs.key {
+			continue // a key this version of the rules cannot make again
+		}
+		r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+		applyState(&r, fs.stored(), true, day)
+		add(&r)
+	}
+	return key
 }

@@ -34,10 +34,21 @@ type packedQuery struct {
 	fields []string
 	where  string // "" or a condition
 	args   []any
+	db     querier // where to read; nil: the readers
+	// ids, when not nil, reads only the rows whose idCol is one of them,
+	// along an index rather than in stretches.
+	ids   []ID
+	idCol string
 }
 
 func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []string) error) error {
-	db := s.reader()
+	if q.ids != nil {
+		return s.eachOfIDs(ctx, q, row)
+	}
+	var db querier = s.reader()
+	if q.db != nil {
+		db = q.db
+	}
 	var lo, hi sql.NullInt64
 	if err := db.QueryRowContext(ctx, "SELECT min(rowid), max(rowid) FROM "+q.table).Scan(&lo, &hi); err != nil {
 		return s.explain(err)
@@ -92,21 +103,54 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 		}
 		err := splitPacked(st.text, fields, row)
 		if errors.Is(err, errNotPacked) {
-			err = s.scanEach(ctx, plain, st.args, func(r *sql.Rows, _ *sql.RawBytes) error {
-				dest := make([]any, len(fields))
-				raw := make([]sql.RawBytes, len(fields))
-				for i := range dest {
-					dest[i] = &raw[i]
-				}
-				if err := r.Scan(dest...); err != nil {
-					return err
-				}
-				for i := range raw {
-					fields[i] = string(raw[i])
-				}
-				return row(fields)
-			})
+			err = s.scanEachOn(ctx, db, plain, st.args, scanFields(fields, row))
 		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanFields hands each row's fields, as text, to row.
+func scanFields(fields []string, row func(f []string) error) func(r *sql.Rows, _ *sql.RawBytes) error {
+	raw := make([]sql.RawBytes, len(fields))
+	dest := make([]any, len(fields))
+	for i := range dest {
+		dest[i] = &raw[i]
+	}
+	return func(r *sql.Rows, _ *sql.RawBytes) error {
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		for i := range raw {
+			fields[i] = string(raw[i])
+		}
+		return row(fields)
+	}
+}
+
+// eachOfIDs is eachPacked for the rows of a few ids: a plain query along
+// the index on q.idCol, in rowid order within each batch of ids.
+func (s *Store) eachOfIDs(ctx context.Context, q packedQuery, row func(f []string) error) error {
+	var db querier = s.reader()
+	if q.db != nil {
+		db = q.db
+	}
+	exprs := make([]string, len(q.fields))
+	for i, f := range q.fields {
+		exprs[i] = "ifnull(" + f + ", '')"
+	}
+	fields := make([]string, len(q.fields))
+	const batch = 500
+	for start := 0; start < len(q.ids); start += batch {
+		part := q.ids[start:min(start+batch, len(q.ids))]
+		where := q.idCol + " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		if q.where != "" {
+			where += " AND " + q.where
+		}
+		args := append(idArgs(part), q.args...)
+		err := s.scanEachOn(ctx, db, "SELECT "+strings.Join(exprs, ", ")+" FROM "+q.table+" WHERE "+where+" ORDER BY rowid", args, scanFields(fields, row))
 		if err != nil {
 			return err
 		}

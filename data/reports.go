@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Activity counts customers by how recently they bought.
@@ -41,18 +42,48 @@ func (rf *reportFacts) activity(end Day) Activity {
 }
 
 // count adds a customer whose latest sale as of end was on last.
-func (a *Activity) count(last, end Day) {
+func (a *Activity) count(last, end Day) { a.add(activityBand(last, end), 1) }
+
+// Activity bands, as activityBand gives them.
+const (
+	bandNever int8 = iota
+	bandActive
+	bandLapsing
+	bandDrifting
+	bandLost
+	bands
+)
+
+// activityBand is the band of a customer whose latest sale as of end was
+// on last.
+func activityBand(last, end Day) int8 {
 	switch age := end.Sub(last); {
 	case last.IsZero():
-		a.Never++
+		return bandNever
 	case age < 90:
-		a.Active++
+		return bandActive
 	case age < 180:
-		a.Lapsing++
+		return bandLapsing
 	case age < 365:
-		a.Drifting++
+		return bandDrifting
 	default:
-		a.Lost++
+		return bandLost
+	}
+}
+
+// add counts n customers of band b.
+func (a *Activity) add(b int8, n int) {
+	switch b {
+	case bandNever:
+		a.Never += n
+	case bandActive:
+		a.Active += n
+	case bandLapsing:
+		a.Lapsing += n
+	case bandDrifting:
+		a.Drifting += n
+	case bandLost:
+		a.Lost += n
 	}
 }
 
@@ -225,26 +256,30 @@ func (rf *reportFacts) activityByMonth(day Day, n int) []MonthActivity {
 		out[i] = MonthActivity{MonthEnd: end, Activity: Activity{Total: rf.known}}
 	}
 	for sl := range rf.facts {
-		// One walk through the customer's purchases serves every month-end.
-		ps := rf.facts[sl].Purchases
-		var last Day
-		j := 0
-		for i, end := range ends {
-			for ; j < len(ps) && ps[j].Day <= end; j++ {
-				if ps[j].Amount > 0 {
-					last = ps[j].Day
-				}
-			}
-			if !last.IsZero() {
-				out[i].count(last, end)
-			}
-		}
+		monthLasts(rf.facts[sl].Purchases, ends, func(i int, last Day) { out[i].count(last, ends[i]) })
 	}
 	for i := range out {
 		a := &out[i].Activity
 		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
 	}
 	return out
+}
+
+// monthLasts calls fn with the latest sale among ps (in day order) on or
+// before each of ends that has one: one walk serves every month-end.
+func monthLasts(ps []factPurchase, ends []Day, fn func(i int, last Day)) {
+	var last Day
+	j := 0
+	for i, end := range ends {
+		for ; j < len(ps) && ps[j].Day <= end; j++ {
+			if ps[j].Amount > 0 {
+				last = ps[j].Day
+			}
+		}
+		if !last.IsZero() {
+			fn(i, last)
+		}
+	}
 }
 
 // RetentionBenchmark is the share of its customers an average shop keeps
@@ -280,15 +315,20 @@ func (rf *reportFacts) retention(day Day) Retention {
 	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
 	prevFrom := day.AddMonths(-24).AddDays(1)
 	for sl := range rf.facts {
-		ps := rf.facts[sl].Purchases
-		if saleBetween(ps, prevFrom, r.From.AddDays(-1)) {
-			r.Base++
-			if saleBetween(ps, r.From, r.To) {
-				r.Kept++
-			}
-		}
+		base, kept := retained(rf.facts[sl].Purchases, prevFrom, r.From, r.To)
+		r.Base += boolInt(base)
+		r.Kept += boolInt(kept)
 	}
 	return r
+}
+
+// retained says whether a customer with purchases ps bought from prevFrom
+// to the day before from (base), and if so whether again from from to to.
+func retained(ps []factPurchase, prevFrom, from, to Day) (base, kept bool) {
+	if saleBetween(ps, prevFrom, from.AddDays(-1)) {
+		return true, saleBetween(ps, from, to)
+	}
+	return false, false
 }
 
 // ComplaintReport is how complaints received in the last twelve months
@@ -337,49 +377,97 @@ func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, 
 // complaintCounts counts the complaints received in the twelve months up
 // to day; first is each complaining customer's first complaint among them.
 func (s *Store) complaintCounts(ctx context.Context, day Day) (ComplaintReport, map[ID]Day, error) {
-	rep := ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
-	first := map[ID]Day{}
-	var hours []float64
-	err := s.eachRow(ctx, `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
-		FROM complaints WHERE received_on >= ? AND received_on <= ? ORDER BY id`, []any{rep.From.String(), day.String()},
-		func(r *sql.Rows) error {
+	t := newComplaintTally(day)
+	if err := s.eachComplaint(ctx, nil, nil, day, t.add); err != nil {
+		return t.rep, nil, err
+	}
+	hours := make([]float64, len(t.took))
+	for i, d := range t.took {
+		hours[i] = d.Hours()
+	}
+	t.rep.MedianHours = median(hours)
+	t.rep.Customers = len(t.first)
+	return t.rep, t.first, nil
+}
+
+// complaintTally counts complaints as the complaints report does: took
+// holds how long each resolved one took to resolve.
+type complaintTally struct {
+	day   Day
+	rep   ComplaintReport
+	first map[ID]Day
+	took  []time.Duration
+}
+
+func newComplaintTally(day Day) *complaintTally {
+	return &complaintTally{day: day, rep: ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}, first: map[ID]Day{}}
+}
+
+// add counts one complaint of customer id received in the twelve months.
+func (t *complaintTally) add(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+	t.rep.Received++
+	received, err := ParseDay(receivedOn)
+	if err != nil {
+		return err
+	}
+	if f, ok := t.first[id]; !ok || received < f {
+		t.first[id] = received
+	}
+	resolved := scanDay(resolvedOn)
+	if resolved.IsZero() || resolved > t.day {
+		return nil
+	}
+	t.rep.Resolved++
+	from := parseInstant(receivedAt)
+	to := parseInstant(resolvedAt)
+	if to.IsZero() {
+		to = from.AddDate(0, 0, resolved.Sub(received))
+	}
+	d := to.Sub(from)
+	t.took = append(t.took, d)
+	if d.Hours() <= 24 {
+		t.rep.Within24h++
+	}
+	return nil
+}
+
+// eachComplaint hands fn every complaint received in the twelve months up
+// to day, in id order, through db (nil: the readers); of the customers in
+// ids only, when ids is not nil.
+func (s *Store) eachComplaint(ctx context.Context, db querier, ids []ID, day Day,
+	fn func(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error) error {
+	if db == nil {
+		db = s.reader()
+	}
+	from := day.AddMonths(-12).AddDays(1)
+	q := `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
+		FROM complaints WHERE received_on >= ? AND received_on <= ?`
+	each := func(cond string, args []any) error {
+		rows, err := db.QueryContext(ctx, q+cond+" ORDER BY id", append([]any{from.String(), day.String()}, args...)...)
+		if err != nil {
+			return s.explain(err)
+		}
+		return s.explain(eachRow(rows, func(r *sql.Rows) error {
 			var id ID
 			var receivedAt, receivedOn, resolvedAt string
 			var resolvedOn sql.NullString
 			if err := r.Scan(&id, &receivedAt, &receivedOn, &resolvedOn, &resolvedAt); err != nil {
 				return err
 			}
-			rep.Received++
-			received, err := ParseDay(receivedOn)
-			if err != nil {
-				return err
-			}
-			if f, ok := first[id]; !ok || received < f {
-				first[id] = received
-			}
-			resolved := scanDay(resolvedOn)
-			if resolved.IsZero() || resolved > day {
-				return nil
-			}
-			rep.Resolved++
-			from := parseInstant(receivedAt)
-			to := parseInstant(resolvedAt)
-			if to.IsZero() {
-				to = from.AddDate(0, 0, resolved.Sub(received))
-			}
-			h := to.Sub(from).Hours()
-			hours = append(hours, h)
-			if h <= 24 {
-				rep.Within24h++
-			}
-			return nil
-		})
-	if err != nil {
-		return rep, nil, err
+			return fn(id, receivedAt, receivedOn, resolvedOn, resolvedAt)
+		}))
 	}
-	rep.MedianHours = median(hours)
-	rep.Customers = len(first)
-	return rep, first, nil
+	if ids == nil {
+		return each("", nil)
+	}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		if err := each(" AND customer_id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countBoughtAgain counts the customers who bought on a day after their
@@ -526,19 +614,15 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	if r.Points.Scheme, err = s.scheme(ctx); err != nil {
 		return r, err
 	}
+	want := reportSettingsText(set, since, r.Points.Scheme)
+	if ok, err := s.keptReport(ctx, &r, since, want, top); err != nil || ok {
+		return r, err
+	}
 	// Top customers are as of today, whatever day the report is for.
 	topHere := day == s.Today()
-	var rf *reportFacts
-	var states *followStates
-	var first map[ID]Day
+	var sh *reportShares
 	err = parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, ledger: true, redeemFrom: r.Points.From})
-		return err
-	}, func() (err error) {
-		states, err = s.readFollowStates(ctx, since, day)
-		return err
-	}, func() (err error) {
-		r.Complaints, first, err = s.complaintCounts(ctx, day)
+		sh, err = s.reportParts(ctx, nil, nil, day, since, set.engine, r.Points.Scheme)
 		return err
 	}, func() (err error) {
 		if !topHere {
@@ -549,22 +633,10 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	if err != nil {
 		return r, err
 	}
-	r.Now = rf.activity(day)
-	r.Months = rf.activityByMonth(day, ReportMonths)
-	r.Retention = rf.retention(day)
-	r.FollowUp = followUpOf(rf, set.engine, states, since, day)
-	r.Complaints.countBoughtAgain(first, day, func(id ID) []factPurchase {
-		if sl, ok := rf.slots.get(id); ok {
-			return rf.facts[sl].Purchases
-		}
-		return nil
-	})
-	for _, b := range rf.balance {
-		r.Points.hold(b)
-	}
-	r.Points.Redeemed, r.Points.RedeemedValue = rf.redeemed, rf.redeemedValue
+	sh.totals().fill(&r, since)
+	r.Points.RedeemedValue += sh.rf.walkInValue
 	if topHere {
-		r.Top, err = s.topFrom(ctx, rf, top)
+		r.Top, err = s.topFrom(ctx, sh.rf, top)
 	}
 	return r, err
 }

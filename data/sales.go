@@ -645,5 +645,11 @@ type TopCustomer struct {
 
 // TopCustomers lists the n customers who spent most up to today.
 func (s *Store) TopCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	if out, ok, err := s.keptTopCustomers(ctx, n); err != nil || ok {
+		return out, err
+	}
 	return s.topCustomers(ctx, n)
 }

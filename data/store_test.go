@@ -200,3 +200,27 @@ func TestMigrationsAreNumberedInOrder(t *testing.T) {
 		}
 	}
 }
+
+// Each kind of kept row is used from the schema that makes it: the
+// numbers in the code are those of their migrations, whatever order
+// the migrations were numbered in.
+func TestKeptRowsSchemasAreTheirMigrations(t *testing.T) {
+	names, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		schema int
+		file   string
+	}{
+		{derivedSchema, "_derived.sql"},
+		{listsSchema, "_lists.sql"},
+		{daysSchema, "_calendar.sql"},
+		{yearlySchema, "_yearly.sql"},
+		{reportsSchema(), "_reports.sql"},
+	} {
+		if c.schema < 1 || c.schema > len(names) || !strings.HasSuffix(names[c.schema-1], c.file) {
+			t.Errorf("schema %d is not the one of the migration ending %s (%v)", c.schema, c.file, names)
+		}
+	}
+}

@@ -19,9 +19,18 @@ type loyaltyScreen struct {
 	summary *widget.Label
 	top     []data.TopCustomer
 	topT    *widget.Table
-	ready   []readyRow
+	ready   readyPages
 	readyL  *widget.List
 	obj     fyne.CanvasObject
+}
+
+// readyPages holds who has a reward ready, read a page at a time as the
+// rows come into view: a large shop has tens of thousands.
+type readyPages struct {
+	total  int
+	rows   []readyRow // the first len(rows) of total
+	points int64      // the reward's size they were read for
+	busy   bool
 }
 
 type readyRow struct {
@@ -76,17 +85,20 @@ func newLoyalty(a *App) screen {
 		}
 	}
 	l.readyL = widget.NewList(
-		func() int { return len(l.ready) },
+		func() int { return l.ready.total },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(l.ready) {
-				r := l.ready[i]
+			if i < len(l.ready.rows) {
+				r := l.ready.rows[i]
 				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s  ☎ %s — %d points"), r.name, r.phone, r.balance))
+				return
 			}
+			o.(*widget.Label).SetText("…")
+			l.moreReady(i)
 		})
 	l.readyL.OnSelected = func(i widget.ListItemID) {
-		if i < len(l.ready) {
-			a.openCustomer(l.ready[i].id)
+		if i < len(l.ready.rows) {
+			a.openCustomer(l.ready.rows[i].id)
 		}
 	}
 	bold := func(s string) *widget.Label {
@@ -107,37 +119,58 @@ func (l *loyaltyScreen) focus() {}
 type loyaltyData struct {
 	scheme      data.Loyalty
 	top         []data.TopCustomer
-	ready       []readyRow
+	ready       data.ReadyPage
 	outstanding int64
 	holders     int
+}
+
+// readyPageSize is how many customers with a reward ready are read at once.
+const readyPageSize = 100
+
+func readyRows(p data.ReadyPage) []readyRow {
+	out := make([]readyRow, 0, len(p.Rows))
+	for _, h := range p.Rows {
+		out = append(out, readyRow{id: h.Customer.ID, name: h.Customer.Name, phone: h.Customer.Phone, balance: h.Balance})
+	}
+	return out
+}
+
+// moreReady reads the customers with a reward ready up to row and a page
+// beyond, unless a read is on its way.
+func (l *loyaltyScreen) moreReady(row int) {
+	pg := &l.ready
+	if pg.busy || len(pg.rows) >= pg.total {
+		return
+	}
+	pg.busy = true
+	offset, limit, points, total := len(pg.rows), row-len(pg.rows)+readyPageSize, pg.points, pg.total
+	background(l.a, func(ctx context.Context) (data.ReadyPage, error) {
+		return l.a.store.ReadyPage(ctx, points, offset, limit)
+	}, func(p data.ReadyPage, err error) {
+		pg.busy = false
+		if err != nil {
+			l.a.showError(err)
+			return
+		}
+		if pg.points != points || pg.total != total || len(pg.rows) != offset || p.Total != total || len(p.Rows) == 0 {
+			return // it changed: the reload that follows every change reads it again
+		}
+		pg.rows = append(pg.rows, readyRows(p)...)
+		l.readyL.Refresh()
+	})
 }
 
 func (l *loyaltyScreen) reload() {
 	background(l.a, func(ctx context.Context) (loyaltyData, error) {
 		var d loyaltyData
 		var err error
-		if d.scheme, err = l.a.store.Loyalty(ctx); err != nil {
+		o, err := l.a.store.LoyaltyOverview(ctx, readyPageSize)
+		if err != nil {
 			return d, err
 		}
+		d.scheme, d.outstanding, d.holders, d.ready = o.Scheme, o.Outstanding, o.Holders, o.Ready
 		if d.top, err = l.a.store.TopCustomers(ctx, 100); err != nil {
 			return d, err
-		}
-		bal, err := l.a.store.Balances(ctx)
-		if err != nil {
-			return d, err
-		}
-		for _, b := range bal {
-			d.outstanding += b
-			if b > 0 {
-				d.holders++
-			}
-		}
-		ready, err := l.a.store.HoldersFrom(ctx, d.scheme.RewardPoints)
-		if err != nil {
-			return d, err
-		}
-		for _, h := range ready {
-			d.ready = append(d.ready, readyRow{id: h.Customer.ID, name: h.Customer.Name, phone: h.Customer.Phone, balance: h.Balance})
 		}
 		return d, nil
 	}, func(d loyaltyData, err error) {
@@ -145,7 +178,8 @@ func (l *loyaltyScreen) reload() {
 			l.a.showError(err)
 			return
 		}
-		l.top, l.ready = d.top, d.ready
+		l.top = d.top
+		l.ready = readyPages{total: d.ready.Total, rows: readyRows(d.ready), points: d.scheme.RewardPoints}
 		l.topT.Refresh()
 		l.readyL.Refresh()
 		sc := d.scheme
@@ -155,6 +189,6 @@ func (l *loyaltyScreen) reload() {
 		}
 		liability := data.Cents(d.outstanding / sc.RewardPoints * int64(sc.RewardValue))
 		l.summary.SetText(fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready."),
-			sc.CentsPerPoint, sc.RewardPoints, sc.RewardValue, expiry, d.outstanding, d.holders, liability, len(d.ready)))
+			sc.CentsPerPoint, sc.RewardPoints, sc.RewardValue, expiry, d.outstanding, d.holders, liability, d.ready.Total))
 	})
 }
