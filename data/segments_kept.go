@@ -1,0 +1,347 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The Segments screen's kept rows (schema 010_segments.sql): one row per
+// customer not forgotten with what the filters look at, and counts of
+// those rows by one filter at a time. Every write transaction works out
+// again, before it commits, the customers its triggers noted
+// (segment_dirty), and moves the counts by the difference.
+
+// segRow is a customer's kept row.
+type segRow struct {
+	id               ID
+	name             string // lower case: the list's order
+	last             Day    // latest sale, 0 when none
+	spent            Cents
+	md               string // birthday "M-D", "" when none
+	dnc              bool
+	email, sms, post bool
+	tags             string // JSON array of lower-case tags, each once
+	tagList          []string
+}
+
+// segKey is one count row of segment_counts.
+type segKey struct {
+	dim string
+	num int64
+	txt string
+	dnc bool
+}
+
+// segTally is what one count row holds.
+type segTally struct{ n, email, sms, post int64 }
+
+func (t *segTally) add(r *segRow, sign int64) {
+	t.n += sign
+	t.email += sign * boolInt64(r.email)
+	t.sms += sign * boolInt64(r.sms)
+	t.post += sign * boolInt64(r.post)
+}
+
+func boolInt64(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// keys are the count rows r counts in.
+func (r *segRow) keys() []segKey {
+	ks := []segKey{{dim: "all", dnc: r.dnc}, {dim: "day", num: int64(r.last), dnc: r.dnc}}
+	if r.md != "" {
+		ks = append(ks, segKey{dim: "md", txt: r.md, dnc: r.dnc})
+	}
+	for _, t := range r.tagList {
+		ks = append(ks, segKey{dim: "tag", txt: t, dnc: r.dnc})
+	}
+	if r.spent > 0 {
+		ks = append(ks, segKey{dim: "spent", dnc: r.dnc})
+	}
+	return ks
+}
+
+// same reports whether two rows hold the same kept values.
+func (r *segRow) same(o *segRow) bool {
+	return r.name == o.name && r.last == o.last && r.spent == o.spent && r.md == o.md && r.dnc == o.dnc &&
+		r.email == o.email && r.sms == o.sms && r.post == o.post && r.tags == o.tags
+}
+
+// mdKey is a birthday's kept month and day.
+func mdKey(month, day int64) string { return fmt.Sprintf("%d-%d", month, day) }
+
+// parseMD reads mdKey's text back.
+func parseMD(s string) (YearlyDate, bool) {
+	var m, d int
+	if _, err := fmt.Sscanf(s, "%d-%d", &m, &d); err != nil {
+		return YearlyDate{}, false
+	}
+	return YearlyDate{Month: time.Month(m), Day: d}, true
+}
+
+// segRowOf is the kept row of a customer read with its consents.
+func segRowOf(c *Customer, last Day, spent Cents) segRow {
+	r := segRow{id: c.ID, name: strings.ToLower(c.Name), last: last, spent: spent, dnc: c.DoNotContact,
+		email: c.Reachable(ChannelEmail), sms: c.Reachable(ChannelSMS), post: c.Reachable(ChannelPost)}
+	if !c.Birthday.IsZero() {
+		r.md = mdKey(int64(c.Birthday.Month), int64(c.Birthday.Day))
+	}
+	seen := map[string]bool{}
+	r.tagList = []string{}
+	for _, t := range c.Tags {
+		if t = strings.ToLower(t); !seen[t] {
+			seen[t] = true
+			r.tagList = append(r.tagList, t)
+		}
+	}
+	b, _ := json.Marshal(r.tagList)
+	r.tags = string(b)
+	return r
+}
+
+// segFacts works out the kept rows from the facts, read through q: of
+// every customer not forgotten, or (dirty) of those in segment_dirty.
+func segFacts(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error) {
+	custWhere, ownWhere := "forgotten = 0", "customer_id IS NOT NULL"
+	if dirty {
+		custWhere += " AND id IN (SELECT customer_id FROM segment_dirty)"
+		ownWhere = "customer_id IN (SELECT customer_id FROM segment_dirty)"
+	}
+	cs := map[ID]*Customer{}
+	var order []ID
+	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE "+custWhere)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanCustomer(r)
+		if err != nil {
+			return err
+		}
+		cs[c.ID] = &c
+		order = append(order, c.ID)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE "+ownWhere+" ORDER BY customer_id, channel")
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var k Consent
+		var given sql.NullString
+		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+			return err
+		}
+		k.GivenOn = scanDay(given)
+		if c := cs[id]; c != nil {
+			c.Consents = append(c.Consents, k)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	last := map[ID]Day{}
+	spent := map[ID]Cents{}
+	rows, err = q.QueryContext(ctx, `SELECT customer_id, ifnull(max(CASE WHEN amount_cents > 0 THEN day END), ''), SUM(amount_cents - discount_cents)
+		FROM purchases WHERE `+ownWhere+` AND voided = 0 GROUP BY customer_id`)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var day string
+		var sp int64
+		if err := r.Scan(&id, &day, &sp); err != nil {
+			return err
+		}
+		if day != "" {
+			last[id] = packedDay(day)
+		}
+		spent[id] = Cents(sp)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[ID]*segRow, len(cs))
+	for _, id := range order {
+		r := segRowOf(cs[id], last[id], spent[id])
+		out[id] = &r
+	}
+	return out, nil
+}
+
+// keptSegRows reads the kept rows: every one, or (dirty) those of the
+// customers in segment_dirty.
+func keptSegRows(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error) {
+	where := ""
+	if dirty {
+		where = " WHERE customer_id IN (SELECT customer_id FROM segment_dirty)"
+	}
+	rows, err := q.QueryContext(ctx, "SELECT customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags FROM segment_customers"+where)
+	if err != nil {
+		return nil, err
+	}
+	out := map[ID]*segRow{}
+	err = eachRow(rows, func(rs *sql.Rows) error {
+		var r segRow
+		if err := rs.Scan(&r.id, &r.name, &r.last, &r.spent, &r.md, &r.dnc, &r.email, &r.sms, &r.post, &r.tags); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(r.tags), &r.tagList); err != nil {
+			return fmt.Errorf("customer %d: kept tags %q: %w", r.id, r.tags, err)
+		}
+		out[r.id] = &r
+		return nil
+	})
+	return out, err
+}
+
+// syncSegments brings the kept rows up to date inside tx. Like
+// syncDerived it never fails the write: on trouble it marks the rows
+// unusable (readers then work from the facts) and the next write works
+// them all out afresh.
+func (s *Store) syncSegments(ctx context.Context, tx *sql.Tx) {
+	if err := s.refreshSegments(ctx, tx); err != nil {
+		tx.ExecContext(ctx, "UPDATE segment_state SET ok = 0")
+	}
+}
+
+func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
+	var ok, rebuild bool
+	var dirty int
+	// A bulk write drops the triggers and clears the reminders'
+	// fingerprint: then every row is worked out again.
+	err := tx.QueryRowContext(ctx, `SELECT ok, (SELECT fingerprint = '' FROM reminder_cache),
+		(SELECT count(*) FROM segment_dirty) FROM segment_state`).Scan(&ok, &rebuild, &dirty)
+	if err != nil {
+		return err
+	}
+	if ok && !rebuild && dirty == 0 {
+		return nil
+	}
+	var customers int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM segment_customers").Scan(&customers); err != nil {
+		return err
+	}
+	if !ok || rebuild || dirty > customers/4+1000 {
+		return s.rebuildSegments(ctx, tx)
+	}
+	want, err := segFacts(ctx, tx, true)
+	if err != nil {
+		return err
+	}
+	have, err := keptSegRows(ctx, tx, true)
+	if err != nil {
+		return err
+	}
+	delta := map[segKey]*segTally{}
+	move := func(r *segRow, sign int64) {
+		for _, k := range r.keys() {
+			t := delta[k]
+			if t == nil {
+				t = &segTally{}
+				delta[k] = t
+			}
+			t.add(r, sign)
+		}
+	}
+	ins := newDemoInsert(ctx, tx, "segment_customers", "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags")
+	for id, h := range have {
+		if w := want[id]; w == nil || !w.same(h) {
+			move(h, -1)
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segment_customers WHERE customer_id = ?", id); err != nil {
+				return err
+			}
+		}
+	}
+	for id, w := range want {
+		if h := have[id]; h == nil || !w.same(h) {
+			move(w, 1)
+			ins.add(w.args()...)
+		}
+	}
+	if err := ins.close(); err != nil {
+		return err
+	}
+	for k, t := range delta {
+		if *t == (segTally{}) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO segment_counts(dim, num, txt, dnc, n, email, sms, post) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (dim, num, txt, dnc) DO UPDATE SET n = n + excluded.n, email = email + excluded.email,
+			sms = sms + excluded.sms, post = post + excluded.post`, k.dim, k.num, k.txt, k.dnc, t.n, t.email, t.sms, t.post); err != nil {
+			return err
+		}
+		if t.n < 0 {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segment_counts WHERE dim = ? AND num = ? AND txt = ? AND dnc = ? AND n = 0",
+				k.dim, k.num, k.txt, k.dnc); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM segment_dirty")
+	return err
+}
+
+func (r *segRow) args() []any {
+	return []any{r.id, r.name, int64(r.last), int64(r.spent), r.md, r.dnc, r.email, r.sms, r.post, r.tags}
+}
+
+// segCounts counts rows by one filter at a time.
+func segCounts(rows map[ID]*segRow) map[segKey]segTally {
+	out := map[segKey]segTally{}
+	for _, r := range rows {
+		for _, k := range r.keys() {
+			t := out[k]
+			t.add(r, 1)
+			out[k] = t
+		}
+	}
+	return out
+}
+
+// rebuildSegments works every kept row and count out afresh.
+func (s *Store) rebuildSegments(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range []string{"DELETE FROM segment_customers", "DELETE FROM segment_counts", "DELETE FROM segment_dirty"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	rows, err := segFacts(ctx, tx, false)
+	if err != nil {
+		return err
+	}
+	ins := newDemoInsert(ctx, tx, "segment_customers", "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags")
+	for _, r := range rows {
+		ins.add(r.args()...)
+	}
+	if err := ins.close(); err != nil {
+		return err
+	}
+	counts := newDemoInsert(ctx, tx, "segment_counts", "dim, num, txt, dnc, n, email, sms, post")
+	for k, t := range segCounts(rows) {
+		counts.add(k.dim, k.num, k.txt, k.dnc, t.n, t.email, t.sms, t.post)
+	}
+	if err := counts.close(); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "UPDATE segment_state SET ok = 1")
+	return err
+}
+
+// segmentsStale counts, in SQL, what makes the kept rows out of date: a
+// store that opens with them so works them out.
+const segmentsStale = "(SELECT count(*) FROM segment_dirty) + (SELECT ok = 0 FROM segment_state)"

@@ -1,0 +1,367 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// SegmentCounts is how many customers a group holds, and how many of them
+// a group message may reach by email, by SMS and by post.
+type SegmentCounts struct {
+	Customers, Email, SMS, Post int
+}
+
+// SegmentPageResult is a group's counts and one page of its customers, in
+// Segment's order.
+type SegmentPageResult struct {
+	SegmentCounts
+	Rows []Customer
+}
+
+// countsOf counts a whole group.
+func countsOf(cs []Customer) SegmentCounts {
+	var n SegmentCounts
+	for _, c := range cs {
+		n.Customers++
+		n.Email += boolInt(c.Reachable(ChannelEmail))
+		n.SMS += boolInt(c.Reachable(ChannelSMS))
+		n.Post += boolInt(c.Reachable(ChannelPost))
+	}
+	return n
+}
+
+// normalize fills in the day and refuses what Segment refuses.
+func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
+	if q.Day.IsZero() {
+		q.Day = s.Today()
+	}
+	if q.Top < 0 {
+		return q, fmt.Errorf("the number of top spenders cannot be negative")
+	}
+	if q.Birthdays != "" {
+		if _, _, err := q.Birthdays.Span(q.Day); err != nil {
+			return q, err
+		}
+	}
+	for _, b := range q.Bands {
+		switch b {
+		case BandActive, BandLapsing, BandDrifting, BandLost, BandNever:
+		default:
+			return q, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
+		}
+	}
+	return q, nil
+}
+
+// SegmentPage is the counts of the group q picks and its customers from
+// offset, at most limit of them, in Segment's order. It reads the kept
+// rows (segments_kept.go): the counts of a query with at most one of tag,
+// bands and birthdays come from a few count rows, and the page is read
+// along the kept rows' order, so neither grows with the shop. Where the
+// kept rows cannot answer (not worked out yet, an older schema, or bands
+// or top spenders as of a day before some purchase) it works the group out
+// from the facts, as Segment does.
+func (s *Store) SegmentPage(ctx context.Context, q SegmentQuery, offset, limit int) (SegmentPageResult, error) {
+	var out SegmentPageResult
+	q, err := s.normalizeSegment(q)
+	if err != nil {
+		return out, err
+	}
+	offset, limit = max(offset, 0), max(limit, 0)
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return out, s.explain(err)
+	}
+	defer tx.Rollback()
+	if ok, err := s.segmentsUsable(ctx, tx, q); err != nil {
+		return out, s.explain(err)
+	} else if !ok {
+		tx.Rollback()
+		return s.segmentPageFromFacts(ctx, q, offset, limit)
+	}
+	f, err := segFilterOf(ctx, tx, q)
+	if err != nil {
+		return out, s.explain(err)
+	}
+	var ids []ID
+	if q.Top > 0 {
+		// The top spenders are read along the spending index, stopping at
+		// Top: their counts come from the same rows.
+		rows, err := tx.QueryContext(ctx, `SELECT customer_id, email, sms, post FROM segment_customers INDEXED BY segment_customers_spent
+			WHERE spent > 0 AND `+f.where+` ORDER BY spent DESC, customer_id LIMIT ?`, append(f.args, q.Top)...)
+		if err != nil {
+			return out, s.explain(err)
+		}
+		i := 0
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id ID
+			var e, sm, p bool
+			if err := r.Scan(&id, &e, &sm, &p); err != nil {
+				return err
+			}
+			out.Customers++
+			out.Email += boolInt(e)
+			out.SMS += boolInt(sm)
+			out.Post += boolInt(p)
+			if i >= offset && len(ids) < limit {
+				ids = append(ids, id)
+			}
+			i++
+			return nil
+		})
+		if err != nil {
+			return out, s.explain(err)
+		}
+	} else {
+		if out.SegmentCounts, err = f.counts(ctx, tx); err != nil {
+			return out, s.explain(err)
+		}
+		if limit > 0 && offset < out.Customers {
+			ids, err = idList(ctx, tx, `SELECT customer_id FROM segment_customers INDEXED BY segment_customers_name
+				WHERE `+f.where+` ORDER BY name_key, customer_id LIMIT ? OFFSET ?`, append(f.args, limit, offset)...)
+			if err != nil {
+				return out, s.explain(err)
+			}
+		}
+	}
+	out.Rows, err = customersByID(ctx, tx, ids)
+	return out, s.explain(err)
+}
+
+// segmentPageFromFacts is SegmentPage worked out from the whole group.
+func (s *Store) segmentPageFromFacts(ctx context.Context, q SegmentQuery, offset, limit int) (SegmentPageResult, error) {
+	var out SegmentPageResult
+	cs, err := s.Segment(ctx, q)
+	if err != nil {
+		return out, err
+	}
+	out.SegmentCounts = countsOf(cs)
+	if offset < len(cs) {
+		out.Rows = cs[offset:min(len(cs), offset+limit):min(len(cs), offset+limit)]
+	}
+	return out, nil
+}
+
+// segmentsUsable reports whether the kept rows answer q: they are worked
+// out and, when q looks at sales or spending, no purchase is dated after
+// q's day (the kept rows count every purchase).
+func (s *Store) segmentsUsable(ctx context.Context, tx *sql.Tx, q SegmentQuery) (bool, error) {
+	if !s.keepDerived.Load() || s.skipDerived {
+		return false, nil
+	}
+	var ok bool
+	if err := tx.QueryRowContext(ctx, "SELECT ok AND NOT EXISTS (SELECT 1 FROM segment_dirty) FROM segment_state").Scan(&ok); err != nil {
+		return false, nil // a schema without the kept rows
+	}
+	if !ok || (len(q.Bands) == 0 && q.Top == 0) {
+		return ok, nil
+	}
+	var late bool
+	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM purchases WHERE day > ?)", q.Day.String()).Scan(&late)
+	return !late, err
+}
+
+// segFilter is a query's filters as SQL on segment_customers, and which
+// count rows answer them when one filter (or none) is set.
+type segFilter struct {
+	where string
+	args  []any
+	// The count rows: dim, and the keys that count (days as ranges).
+	dim        string
+	txts       []string
+	ranges     [][2]int64
+	dncToo     bool
+	fromCounts bool
+}
+
+func segFilterOf(ctx context.Context, tx *sql.Tx, q SegmentQuery) (segFilter, error) {
+	f := segFilter{dim: "all", dncToo: q.IncludeDoNotContact}
+	var conds []string
+	set := 0
+	if !q.IncludeDoNotContact {
+		conds = append(conds, "dnc = 0")
+	}
+	if tag := strings.ToLower(strings.TrimSpace(q.Tag)); tag != "" {
+		set++
+		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)")
+		f.args = append(f.args, tag)
+		f.dim, f.txts = "tag", []string{tag}
+	}
+	if len(q.Bands) > 0 {
+		set++
+		var or []string
+		for _, r := range bandRanges(q.Bands, q.Day) {
+			or = append(or, "last_sale BETWEEN ? AND ?")
+			f.args = append(f.args, r[0], r[1])
+			f.ranges = append(f.ranges, r)
+		}
+		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+		f.dim = "day"
+	}
+	if q.Birthdays != "" {
+		set++
+		from, to, err := q.Birthdays.Span(q.Day)
+		if err != nil {
+			return f, err
+		}
+		// The birthdays kept are few (at most every month and day): each
+		// is tried against the window as Segment tries a customer's.
+		rows, err := tx.QueryContext(ctx, "SELECT DISTINCT txt FROM segment_counts WHERE dim = 'md'")
+		if err != nil {
+			return f, err
+		}
+		var in []string
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var md string
+			if err := r.Scan(&md); err != nil {
+				return err
+			}
+			if b, ok := parseMD(md); ok && birthdayIn(b, from, to) {
+				in = append(in, "?")
+				f.args = append(f.args, md)
+				f.txts = append(f.txts, md)
+			}
+			return nil
+		})
+		if err != nil {
+			return f, err
+		}
+		if len(in) == 0 {
+			conds = append(conds, "0")
+		} else {
+			conds = append(conds, "md IN ("+strings.Join(in, ", ")+")")
+		}
+		f.dim = "md"
+	}
+	f.fromCounts = set <= 1
+	if len(conds) == 0 {
+		conds = append(conds, "1")
+	}
+	f.where = strings.Join(conds, " AND ")
+	return f, nil
+}
+
+// bandRanges are the last-sale days of bands on day, as inclusive ranges
+// (never: 0); no sale is later than day.
+func bandRanges(bands []Band, day Day) [][2]int64 {
+	d := int64(day)
+	var out [][2]int64
+	seen := map[Band]bool{}
+	for _, b := range bands {
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		switch b {
+		case BandNever:
+			out = append(out, [2]int64{0, 0})
+		case BandActive:
+			out = append(out, nonZero(d-89, d)...)
+		case BandLapsing:
+			out = append(out, nonZero(d-179, d-90)...)
+		case BandDrifting:
+			out = append(out, nonZero(d-364, d-180)...)
+		case BandLost:
+			out = append(out, nonZero(-1<<62, d-365)...)
+		}
+	}
+	return out
+}
+
+// nonZero is from..to without day 0 (which the kept rows use for never).
+func nonZero(from, to int64) [][2]int64 {
+	var out [][2]int64
+	if from <= min(to, -1) {
+		out = append(out, [2]int64{from, min(to, -1)})
+	}
+	if max(from, 1) <= to {
+		out = append(out, [2]int64{max(from, 1), to})
+	}
+	return out
+}
+
+// counts sums the count rows when they answer the filter, and else counts
+// the kept rows that pass it.
+func (f *segFilter) counts(ctx context.Context, tx *sql.Tx) (SegmentCounts, error) {
+	var n SegmentCounts
+	var q string
+	var args []any
+	if f.fromCounts {
+		q = "SELECT ifnull(sum(n), 0), ifnull(sum(email), 0), ifnull(sum(sms), 0), ifnull(sum(post), 0) FROM segment_counts WHERE dim = ?"
+		args = []any{f.dim}
+		if !f.dncToo {
+			q += " AND dnc = 0"
+		}
+		switch f.dim {
+		case "tag", "md":
+			if len(f.txts) == 0 {
+				return n, nil
+			}
+			q += " AND num = 0 AND txt IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(f.txts)), ", ") + ")"
+			for _, t := range f.txts {
+				args = append(args, t)
+			}
+		case "day":
+			var or []string
+			for _, r := range f.ranges {
+				or = append(or, "num BETWEEN ? AND ?")
+				args = append(args, r[0], r[1])
+			}
+			q += " AND (" + strings.Join(or, " OR ") + ")"
+		}
+	} else {
+		q = "SELECT count(*), ifnull(sum(email), 0), ifnull(sum(sms), 0), ifnull(sum(post), 0) FROM segment_customers WHERE " + f.where
+		args = f.args
+	}
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&n.Customers, &n.Email, &n.SMS, &n.Post)
+	return n, err
+}
+
+// customersByID loads customers with their consents, in the order of ids.
+func customersByID(ctx context.Context, q querier, ids []ID) ([]Customer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	at := make(map[ID]int, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		at[id] = i
+	}
+	out := make([]Customer, len(ids))
+	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN ("+marks+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanCustomer(r)
+		if err != nil {
+			return err
+		}
+		out[at[c.ID]] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id IN ("+marks+") ORDER BY customer_id, channel", args...)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var k Consent
+		var given sql.NullString
+		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+			return err
+		}
+		k.GivenOn = scanDay(given)
+		c := &out[at[id]]
+		c.Consents = append(c.Consents, k)
+		return nil
+	})
+	return out, err
+}
