@@ -989,5 +989,15 @@ func BenchmarkSegmentPage(b *testing.B) {
 				b.ReportMetric(float64(found), "customers")
 			})
 		}
+		// The tag choices, read when the screen opens.
+		b.Run("tags", func(b *testing.B) {
+			cpu := startCPU()
+			for b.Loop() {
+				if _, err := s.Tags(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
 	})
 }

@@ -233,7 +233,7 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	var customers int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM segment_customers").Scan(&customers); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(n), 0) FROM segment_counts WHERE dim = 'all'").Scan(&customers); err != nil {
 		return err
 	}
 	if !ok || rebuild || dirty > customers/4+1000 {

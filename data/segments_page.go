@@ -319,10 +319,26 @@ func (f *segFilter) counts(ctx context.Context, tx *sql.Tx) (SegmentCounts, erro
 	return n, err
 }
 
-// customersByID loads customers with their consents, in the order of ids.
+// customersBatch is how many customers customersByID reads at once.
+var customersBatch = 500
+
+// customersByID loads customers with their consents, in the order of ids,
+// a batch at a time (SQLite takes only so many arguments).
 func customersByID(ctx context.Context, q querier, ids []ID) ([]Customer, error) {
 	if len(ids) == 0 {
 		return nil, nil
+	}
+	batch := customersBatch
+	if len(ids) > batch {
+		out := make([]Customer, 0, len(ids))
+		for i := 0; i < len(ids); i += batch {
+			cs, err := customersByID(ctx, q, ids[i:min(i+batch, len(ids))])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cs...)
+		}
+		return out, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
 	args := make([]any, len(ids))

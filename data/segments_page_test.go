@@ -70,7 +70,7 @@ func segmentPagesSame(t *testing.T, step string, s *Store, day Day, fast bool, e
 			nonEmpty++
 		}
 		n := len(want)
-		for _, pg := range [][2]int{{0, 50}, {n / 3, 7}, {max(n-3, 0), 10}} {
+		for _, pg := range [][2]int{{0, 50}, {n / 3, 7}, {max(n-3, 0), 10}, {1, 1 << 20}} {
 			got, err := s.SegmentPage(ctx, q, pg[0], pg[1])
 			if err != nil {
 				t.Fatalf("%s, %+v: SegmentPage: %v", step, q, err)
@@ -239,6 +239,9 @@ func TestSegmentPageMatchesSegmentAfterEveryWrite(t *testing.T) {
 		segmentPagesSame(t, st.name, s, end, true, 4, i)
 	}
 	segmentPagesSame(t, "every write", s, end, true, 1, 0)
+	customersBatch = 7
+	t.Cleanup(func() { customersBatch = 500 })
+	segmentPagesSame(t, "read in small batches", s, end, true, 8, 0)
 }
 
 // Check compares the kept segment rows and counts with the facts.
