@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // checkSegments compares the Segments screen's kept rows and counts with
@@ -38,9 +39,41 @@ func (s *Store) checkSegments(ctx context.Context) ([]finding, error) {
 			found = append(found, finding{3, id, 0, fmt.Sprintf("customer %d: the row the Segments screen keeps does not match the facts", id)})
 		}
 	}
+	// The tag rows go with the kept rows: those of customers found above
+	// are reported there already.
+	wantTags, haveTags := map[ID][]string{}, map[ID][]string{}
+	for id, r := range want {
+		for i, t := range r.tagList {
+			wantTags[id] = append(wantTags[id], t+"\x00"+r.spellings[i])
+		}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT customer_id, tag, spelling FROM segment_tags")
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var t, spelt string
+		if err := r.Scan(&id, &t, &spelt); err != nil {
+			return err
+		}
+		haveTags[id] = append(haveTags[id], t+"\x00"+spelt)
+		return nil
+	})
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	for id := range segUnion(wantTags, haveTags) {
+		w, h := wantTags[id], haveTags[id]
+		slices.Sort(w)
+		slices.Sort(h)
+		if !slices.Equal(w, h) {
+			found = append(found, finding{3, id, 1, fmt.Sprintf("customer %d: the tags the Segments screen keeps do not match the facts", id)})
+		}
+	}
 	wantCounts := segCounts(want)
 	haveCounts := map[segKey]segTally{}
-	rows, err := tx.QueryContext(ctx, "SELECT dim, num, txt, dnc, n, email, sms, post FROM segment_counts WHERE n <> 0 OR email <> 0 OR sms <> 0 OR post <> 0")
+	rows, err = tx.QueryContext(ctx, "SELECT dim, num, txt, dnc, n, email, sms, post FROM segment_counts WHERE n <> 0 OR email <> 0 OR sms <> 0 OR post <> 0")
 	if err != nil {
 		return nil, s.explain(err)
 	}

@@ -26,6 +26,8 @@ type segRow struct {
 	email, sms, post bool
 	tags             string // JSON array of lower-case tags, each once
 	tagList          []string
+	spelled          string // JSON array of those tags as the customer first spells them
+	spellings        []string
 }
 
 // segKey is one count row of segment_counts.
@@ -71,7 +73,7 @@ func (r *segRow) keys() []segKey {
 // same reports whether two rows hold the same kept values.
 func (r *segRow) same(o *segRow) bool {
 	return r.name == o.name && r.last == o.last && r.spent == o.spent && r.md == o.md && r.dnc == o.dnc &&
-		r.email == o.email && r.sms == o.sms && r.post == o.post && r.tags == o.tags
+		r.email == o.email && r.sms == o.sms && r.post == o.post && r.tags == o.tags && r.spelled == o.spelled
 }
 
 // mdKey is a birthday's kept month and day.
@@ -94,15 +96,18 @@ func segRowOf(c *Customer, last Day, spent Cents) segRow {
 		r.md = mdKey(int64(c.Birthday.Month), int64(c.Birthday.Day))
 	}
 	seen := map[string]bool{}
-	r.tagList = []string{}
-	for _, t := range c.Tags {
-		if t = strings.ToLower(t); !seen[t] {
+	r.tagList, r.spellings = []string{}, []string{}
+	for _, spelt := range c.Tags {
+		if t := strings.ToLower(spelt); !seen[t] {
 			seen[t] = true
 			r.tagList = append(r.tagList, t)
+			r.spellings = append(r.spellings, spelt)
 		}
 	}
 	b, _ := json.Marshal(r.tagList)
 	r.tags = string(b)
+	b, _ = json.Marshal(r.spellings)
+	r.spelled = string(b)
 	return r
 }
 
@@ -190,18 +195,21 @@ func keptSegRows(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, er
 	if dirty {
 		where = " WHERE customer_id IN (SELECT customer_id FROM segment_dirty)"
 	}
-	rows, err := q.QueryContext(ctx, "SELECT customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags FROM segment_customers"+where)
+	rows, err := q.QueryContext(ctx, "SELECT "+segRowCols+" FROM segment_customers"+where)
 	if err != nil {
 		return nil, err
 	}
 	out := map[ID]*segRow{}
 	err = eachRow(rows, func(rs *sql.Rows) error {
 		var r segRow
-		if err := rs.Scan(&r.id, &r.name, &r.last, &r.spent, &r.md, &r.dnc, &r.email, &r.sms, &r.post, &r.tags); err != nil {
+		if err := rs.Scan(&r.id, &r.name, &r.last, &r.spent, &r.md, &r.dnc, &r.email, &r.sms, &r.post, &r.tags, &r.spelled); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(r.tags), &r.tagList); err != nil {
 			return fmt.Errorf("customer %d: kept tags %q: %w", r.id, r.tags, err)
+		}
+		if err := json.Unmarshal([]byte(r.spelled), &r.spellings); err != nil || len(r.spellings) != len(r.tagList) {
+			return fmt.Errorf("customer %d: kept spellings %q do not go with the tags %q", r.id, r.spelled, r.tags)
 		}
 		out[r.id] = &r
 		return nil
@@ -258,11 +266,15 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 			t.add(r, sign)
 		}
 	}
-	ins := newDemoInsert(ctx, tx, "segment_customers", "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags")
+	ins := newDemoInsert(ctx, tx, "segment_customers", segRowCols)
+	tags := newDemoInsert(ctx, tx, "segment_tags", "tag, customer_id, spelling")
 	for id, h := range have {
 		if w := want[id]; w == nil || !w.same(h) {
 			move(h, -1)
 			if _, err := tx.ExecContext(ctx, "DELETE FROM segment_customers WHERE customer_id = ?", id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM segment_tags WHERE customer_id = ?", id); err != nil {
 				return err
 			}
 		}
@@ -271,9 +283,13 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 		if h := have[id]; h == nil || !w.same(h) {
 			move(w, 1)
 			ins.add(w.args()...)
+			w.addTags(tags)
 		}
 	}
 	if err := ins.close(); err != nil {
+		return err
+	}
+	if err := tags.close(); err != nil {
 		return err
 	}
 	for k, t := range delta {
@@ -296,8 +312,17 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+const segRowCols = "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags, spelled"
+
 func (r *segRow) args() []any {
-	return []any{r.id, r.name, int64(r.last), int64(r.spent), r.md, r.dnc, r.email, r.sms, r.post, r.tags}
+	return []any{r.id, r.name, int64(r.last), int64(r.spent), r.md, r.dnc, r.email, r.sms, r.post, r.tags, r.spelled}
+}
+
+// addTags adds r's rows of segment_tags to ins.
+func (r *segRow) addTags(ins *demoInsert) {
+	for i, t := range r.tagList {
+		ins.add(t, r.id, r.spellings[i])
+	}
 }
 
 // segCounts counts rows by one filter at a time.
@@ -315,7 +340,7 @@ func segCounts(rows map[ID]*segRow) map[segKey]segTally {
 
 // rebuildSegments works every kept row and count out afresh.
 func (s *Store) rebuildSegments(ctx context.Context, tx *sql.Tx) error {
-	for _, q := range []string{"DELETE FROM segment_customers", "DELETE FROM segment_counts", "DELETE FROM segment_dirty"} {
+	for _, q := range []string{"DELETE FROM segment_customers", "DELETE FROM segment_tags", "DELETE FROM segment_counts", "DELETE FROM segment_dirty"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -324,11 +349,16 @@ func (s *Store) rebuildSegments(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	ins := newDemoInsert(ctx, tx, "segment_customers", "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags")
+	ins := newDemoInsert(ctx, tx, "segment_customers", segRowCols)
+	tags := newDemoInsert(ctx, tx, "segment_tags", "tag, customer_id, spelling")
 	for _, r := range rows {
 		ins.add(r.args()...)
+		r.addTags(tags)
 	}
 	if err := ins.close(); err != nil {
+		return err
+	}
+	if err := tags.close(); err != nil {
 		return err
 	}
 	counts := newDemoInsert(ctx, tx, "segment_counts", "dim, num, txt, dnc, n, email, sms, post")

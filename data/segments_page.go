@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -380,4 +381,45 @@ func customersByID(ctx context.Context, q querier, ids []ID) ([]Customer, error)
 		return nil
 	})
 	return out, err
+}
+
+// keptTags is Tags read from the kept rows: each tag the counts hold, as
+// spelt by the lowest customer id that carries it. ok is false when the
+// kept rows cannot answer.
+func (s *Store) keptTags(ctx context.Context) (tags []string, ok bool, err error) {
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, s.explain(err)
+	}
+	defer tx.Rollback()
+	if ok, err := s.segmentsUsable(ctx, tx, SegmentQuery{}); err != nil || !ok {
+		return nil, false, s.explain(err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT txt FROM segment_counts WHERE dim = 'tag' GROUP BY txt HAVING sum(n) > 0")
+	if err != nil {
+		return nil, false, s.explain(err)
+	}
+	var keys []string
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var t string
+		if err := r.Scan(&t); err != nil {
+			return err
+		}
+		keys = append(keys, t)
+		return nil
+	})
+	if err != nil {
+		return nil, false, s.explain(err)
+	}
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		var spelt string
+		err := tx.QueryRowContext(ctx, "SELECT spelling FROM segment_tags WHERE tag = ? ORDER BY customer_id LIMIT 1", k).Scan(&spelt)
+		if err != nil {
+			return nil, false, s.explain(err)
+		}
+		out = append(out, spelt)
+	}
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return out, true, nil
 }

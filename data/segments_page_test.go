@@ -46,6 +46,9 @@ func segmentPagesSame(t *testing.T, step string, s *Store, day Day, fast bool, e
 	if err != nil {
 		t.Fatal(err)
 	}
+	if want, err := s.tagsFromFacts(ctx); err != nil || !reflect.DeepEqual(tags, want) {
+		t.Errorf("%s: tags %q, want %q (%v)", step, tags, want, err)
+	}
 	if fast {
 		tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
@@ -264,10 +267,15 @@ func TestCheckComparesTheKeptSegmentRows(t *testing.T) {
 	if err := s.w.QueryRow("SELECT min(customer_id), max(customer_id) FROM segment_customers").Scan(&flipped, &lost); err != nil {
 		t.Fatal(err)
 	}
+	var respelt ID
+	if err := s.w.QueryRow("SELECT min(customer_id) FROM segment_tags WHERE customer_id > ?", flipped).Scan(&respelt); err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{
 		fmt.Sprintf("UPDATE segment_customers SET email = 1 - email WHERE customer_id = %d", flipped),
 		fmt.Sprintf("DELETE FROM segment_customers WHERE customer_id = %d", lost),
 		"UPDATE segment_counts SET post = post + 1 WHERE dim = 'all' AND dnc = 0",
+		fmt.Sprintf("UPDATE segment_tags SET spelling = 'x' || spelling WHERE customer_id = %d", respelt),
 	} {
 		if _, err := s.w.Exec(q); err != nil {
 			t.Fatal(err)
@@ -284,6 +292,7 @@ func TestCheckComparesTheKeptSegmentRows(t *testing.T) {
 	want := []string{
 		"1 counts the Segments screen keeps do not match its rows",
 		fmt.Sprintf("customer %d: the row the Segments screen keeps does not match the facts", flipped),
+		fmt.Sprintf("customer %d: the tags the Segments screen keeps do not match the facts", respelt),
 		fmt.Sprintf("customer %d: the row the Segments screen keeps does not match the facts", lost),
 	}
 	if !reflect.DeepEqual(text, want) {

@@ -25,8 +25,9 @@ INSERT INTO segment_state(id, ok) VALUES (1, 0);
 -- sale (refunds and voided lines are not sales), 0 when none; spent: paid
 -- less discounts and refunds, voided lines left out, in cents; md: the
 -- birthday's month and day as 'M-D', '' when none; tags: a JSON array of
--- the customer's tags in lower case, each once; email, sms, post: whether
--- a group message may go that way (Customer.Reachable).
+-- the customer's tags in lower case, each once; spelled: each of those as
+-- the customer first spells it; email, sms, post: whether a group message
+-- may go that way (Customer.Reachable).
 CREATE TABLE segment_customers (
     customer_id INTEGER PRIMARY KEY,
     name_key    TEXT NOT NULL,
@@ -37,10 +38,21 @@ CREATE TABLE segment_customers (
     email       INTEGER NOT NULL,
     sms         INTEGER NOT NULL,
     post        INTEGER NOT NULL,
-    tags        TEXT NOT NULL
+    tags        TEXT NOT NULL,
+    spelled     TEXT NOT NULL
 );
 CREATE INDEX segment_customers_name ON segment_customers(name_key, customer_id, dnc, last_sale, md);
 CREATE INDEX segment_customers_spent ON segment_customers(spent DESC, customer_id, dnc, last_sale, md) WHERE spent > 0;
+
+-- Each kept row's tags, one row each: the tag choices are every tag's
+-- spelling at its lowest customer id, found without reading every row.
+CREATE TABLE segment_tags (
+    tag         TEXT NOT NULL,
+    customer_id INTEGER NOT NULL,
+    spelling    TEXT NOT NULL,
+    PRIMARY KEY (tag, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX segment_tags_customer ON segment_tags(customer_id);
 
 -- Counts of the kept rows by one filter at a time, split by do not
 -- contact: dim 'all' (everyone), 'day' (num: last_sale), 'md' (txt: md),
