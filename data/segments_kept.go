@@ -21,6 +21,7 @@ type segRow struct {
 	name             string // lower case: the list's order
 	last             Day    // latest sale, 0 when none
 	spent            Cents
+	late             Day    // latest purchase or refund not voided, 0 when none
 	md               string // birthday "M-D", "" when none
 	dnc              bool
 	email, sms, post bool
@@ -72,7 +73,7 @@ func (r *segRow) keys() []segKey {
 
 // same reports whether two rows hold the same kept values.
 func (r *segRow) same(o *segRow) bool {
-	return r.name == o.name && r.last == o.last && r.spent == o.spent && r.md == o.md && r.dnc == o.dnc &&
+	return r.name == o.name && r.last == o.last && r.spent == o.spent && r.late == o.late && r.md == o.md && r.dnc == o.dnc &&
 		r.email == o.email && r.sms == o.sms && r.post == o.post && r.tags == o.tags && r.spelled == o.spelled
 }
 
@@ -89,8 +90,8 @@ func parseMD(s string) (YearlyDate, bool) {
 }
 
 // segRowOf is the kept row of a customer read with its consents.
-func segRowOf(c *Customer, last Day, spent Cents) segRow {
-	r := segRow{id: c.ID, name: strings.ToLower(c.Name), last: last, spent: spent, dnc: c.DoNotContact,
+func segRowOf(c *Customer, last, late Day, spent Cents) segRow {
+	r := segRow{id: c.ID, name: strings.ToLower(c.Name), last: last, late: late, spent: spent, dnc: c.DoNotContact,
 		email: c.Reachable(ChannelEmail), sms: c.Reachable(ChannelSMS), post: c.Reachable(ChannelPost)}
 	if !c.Birthday.IsZero() {
 		r.md = mdKey(int64(c.Birthday.Month), int64(c.Birthday.Day))
@@ -157,23 +158,24 @@ func segFacts(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error
 	if err != nil {
 		return nil, err
 	}
-	last := map[ID]Day{}
+	last, late := map[ID]Day{}, map[ID]Day{}
 	spent := map[ID]Cents{}
-	rows, err = q.QueryContext(ctx, `SELECT customer_id, ifnull(max(CASE WHEN amount_cents > 0 THEN day END), ''), SUM(amount_cents - discount_cents)
+	rows, err = q.QueryContext(ctx, `SELECT customer_id, ifnull(max(CASE WHEN amount_cents > 0 THEN day END), ''), SUM(amount_cents - discount_cents), max(day)
 		FROM purchases WHERE `+ownWhere+` AND voided = 0 GROUP BY customer_id`)
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var id ID
-		var day string
+		var day, newest string
 		var sp int64
-		if err := r.Scan(&id, &day, &sp); err != nil {
+		if err := r.Scan(&id, &day, &sp, &newest); err != nil {
 			return err
 		}
 		if day != "" {
 			last[id] = packedDay(day)
 		}
+		late[id] = packedDay(newest)
 		spent[id] = Cents(sp)
 		return nil
 	})
@@ -182,7 +184,7 @@ func segFacts(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error
 	}
 	out := make(map[ID]*segRow, len(cs))
 	for _, id := range order {
-		r := segRowOf(cs[id], last[id], spent[id])
+		r := segRowOf(cs[id], last[id], late[id], spent[id])
 		out[id] = &r
 	}
 	return out, nil
@@ -195,14 +197,19 @@ func keptSegRows(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, er
 	if dirty {
 		where = " WHERE customer_id IN (SELECT customer_id FROM segment_dirty)"
 	}
-	rows, err := q.QueryContext(ctx, "SELECT "+segRowCols+" FROM segment_customers"+where)
+	return keptSegRowsWhere(ctx, q, where, nil)
+}
+
+// keptSegRowsWhere reads the kept rows where says.
+func keptSegRowsWhere(ctx context.Context, q querier, where string, args []any) (map[ID]*segRow, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+segRowCols+" FROM segment_customers"+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	out := map[ID]*segRow{}
 	err = eachRow(rows, func(rs *sql.Rows) error {
 		var r segRow
-		if err := rs.Scan(&r.id, &r.name, &r.last, &r.spent, &r.md, &r.dnc, &r.email, &r.sms, &r.post, &r.tags, &r.spelled); err != nil {
+		if err := rs.Scan(&r.id, &r.name, &r.last, &r.spent, &r.late, &r.md, &r.dnc, &r.email, &r.sms, &r.post, &r.tags, &r.spelled); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(r.tags), &r.tagList); err != nil {
@@ -312,10 +319,10 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-const segRowCols = "customer_id, name_key, last_sale, spent, md, dnc, email, sms, post, tags, spelled"
+const segRowCols = "customer_id, name_key, last_sale, spent, late, md, dnc, email, sms, post, tags, spelled"
 
 func (r *segRow) args() []any {
-	return []any{r.id, r.name, int64(r.last), int64(r.spent), r.md, r.dnc, r.email, r.sms, r.post, r.tags, r.spelled}
+	return []any{r.id, r.name, int64(r.last), int64(r.spent), int64(r.late), r.md, r.dnc, r.email, r.sms, r.post, r.tags, r.spelled}
 }
 
 // addTags adds r's rows of segment_tags to ins.

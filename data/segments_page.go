@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -60,10 +61,13 @@ func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
 // offset, at most limit of them, in Segment's order. It reads the kept
 // rows (segments_kept.go): the counts of a query with at most one of tag,
 // bands and birthdays come from a few count rows, and the page is read
-// along the kept rows' order, so neither grows with the shop. Where the
-// kept rows cannot answer (not worked out yet, an older schema, or bands
-// or top spenders as of a day before some purchase) it works the group out
-// from the facts, as Segment does.
+// along the kept rows' order, so neither grows with the shop. The kept
+// rows count every purchase: asked about bands or top spenders as of a
+// day before some purchases, it works out the customers who made them
+// from their facts, and the rest from the kept rows. Where the kept rows
+// cannot answer (not worked out yet, an older schema, or many customers
+// with purchases after the day) it works the group out from the facts, as
+// Segment does.
 func (s *Store) SegmentPage(ctx context.Context, q SegmentQuery, offset, limit int) (SegmentPageResult, error) {
 	var out SegmentPageResult
 	q, err := s.normalizeSegment(q)
@@ -86,34 +90,54 @@ func (s *Store) SegmentPage(ctx context.Context, q SegmentQuery, offset, limit i
 	if err != nil {
 		return out, s.explain(err)
 	}
+	if err := f.except(ctx, tx, q); err != nil {
+		return out, s.explain(err)
+	}
 	var ids []ID
 	if q.Top > 0 {
 		// The top spenders are read along the spending index, stopping at
-		// Top: their counts come from the same rows.
-		rows, err := tx.QueryContext(ctx, `SELECT customer_id, email, sms, post FROM segment_customers INDEXED BY segment_customers_spent
+		// Top: their counts come from the same rows. Customers with
+		// purchases after the day are left out there and put in by what
+		// they had spent by then.
+		type top struct {
+			id    ID
+			spent Cents
+			r     segRow
+		}
+		var tops []top
+		rows, err := tx.QueryContext(ctx, `SELECT customer_id, spent, email, sms, post FROM segment_customers INDEXED BY segment_customers_spent
 			WHERE spent > 0 AND `+f.where+` ORDER BY spent DESC, customer_id LIMIT ?`, append(f.args, q.Top)...)
 		if err != nil {
 			return out, s.explain(err)
 		}
-		i := 0
 		err = eachRow(rows, func(r *sql.Rows) error {
-			var id ID
-			var e, sm, p bool
-			if err := r.Scan(&id, &e, &sm, &p); err != nil {
+			var t top
+			if err := r.Scan(&t.id, &t.spent, &t.r.email, &t.r.sms, &t.r.post); err != nil {
 				return err
 			}
-			out.Customers++
-			out.Email += boolInt(e)
-			out.SMS += boolInt(sm)
-			out.Post += boolInt(p)
-			if i >= offset && len(ids) < limit {
-				ids = append(ids, id)
-			}
-			i++
+			tops = append(tops, t)
 			return nil
 		})
 		if err != nil {
 			return out, s.explain(err)
+		}
+		if len(f.plus) > 0 {
+			for _, r := range f.plus {
+				if sp := f.late.spent[r.id]; sp > 0 {
+					tops = append(tops, top{r.id, sp, *r})
+				}
+			}
+			slices.SortFunc(tops, func(a, b top) int { return cmp.Or(cmp.Compare(b.spent, a.spent), cmpID(a.id, b.id)) })
+			tops = tops[:min(len(tops), q.Top)]
+		}
+		for i, t := range tops {
+			out.Customers++
+			out.Email += boolInt(t.r.email)
+			out.SMS += boolInt(t.r.sms)
+			out.Post += boolInt(t.r.post)
+			if i >= offset && len(ids) < limit {
+				ids = append(ids, t.id)
+			}
 		}
 	} else {
 		if out.SegmentCounts, err = f.counts(ctx, tx); err != nil {
@@ -145,9 +169,14 @@ func (s *Store) segmentPageFromFacts(ctx context.Context, q SegmentQuery, offset
 	return out, nil
 }
 
+// segLateMost is how many customers with purchases after a query's day
+// SegmentPage works out from their facts; with more, it works out the
+// whole group from the facts.
+var segLateMost = 1000
+
 // segmentsUsable reports whether the kept rows answer q: they are worked
-// out and, when q looks at sales or spending, no purchase is dated after
-// q's day (the kept rows count every purchase).
+// out and, when q looks at sales or spending, few customers have
+// purchases dated after q's day (the kept rows count every purchase).
 func (s *Store) segmentsUsable(ctx context.Context, tx *sql.Tx, q SegmentQuery) (bool, error) {
 	if !s.keepDerived.Load() || s.skipDerived {
 		return false, nil
@@ -159,9 +188,98 @@ func (s *Store) segmentsUsable(ctx context.Context, tx *sql.Tx, q SegmentQuery) 
 	if !ok || (len(q.Bands) == 0 && q.Top == 0) {
 		return ok, nil
 	}
-	var late bool
-	err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM purchases WHERE day > ?)", q.Day.String()).Scan(&late)
-	return !late, err
+	var late int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM segment_customers WHERE late > ? LIMIT ?)", int64(q.Day), segLateMost+1).Scan(&late)
+	return late <= segLateMost, err
+}
+
+// segLate are the customers with purchases after a query's day: their
+// kept rows, and their latest sale and spending as of the day.
+type segLate struct {
+	ids   []ID
+	kept  map[ID]*segRow
+	last  map[ID]Day
+	spent map[ID]Cents
+}
+
+// except takes out of the filter the customers with purchases after q's
+// day, and puts back those their facts as of the day let in.
+func (f *segFilter) except(ctx context.Context, tx *sql.Tx, q SegmentQuery) error {
+	if len(q.Bands) == 0 && q.Top == 0 {
+		return nil
+	}
+	ids, err := idList(ctx, tx, "SELECT customer_id FROM segment_customers WHERE late > ? ORDER BY customer_id", int64(q.Day))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	l := &segLate{ids: ids, last: map[ID]Day{}, spent: map[ID]Cents{}}
+	if l.kept, err = keptSegRowsWhere(ctx, tx, " WHERE customer_id IN ("+marks+")", args); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT customer_id, ifnull(max(CASE WHEN amount_cents > 0 THEN day END), ''), SUM(amount_cents - discount_cents)
+		FROM purchases WHERE customer_id IN (`+marks+`) AND voided = 0 AND day <= ? GROUP BY customer_id`, append(args, q.Day.String())...)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var day string
+		var sp int64
+		if err := r.Scan(&id, &day, &sp); err != nil {
+			return err
+		}
+		if day != "" {
+			l.last[id] = packedDay(day)
+		}
+		l.spent[id] = Cents(sp)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	f.late = l
+	var plus []any
+	for _, id := range ids {
+		r := l.kept[id]
+		if r == nil {
+			continue
+		}
+		if f.passes(r, r.last) {
+			f.minus = append(f.minus, r)
+		}
+		if f.passes(r, l.last[id]) && (q.Top == 0 || l.spent[id] > 0) {
+			f.plus = append(f.plus, r)
+			plus = append(plus, id)
+		}
+	}
+	f.where = "((" + f.where + ") AND customer_id NOT IN (" + marks + "))"
+	f.args = append(f.args, args...)
+	if len(plus) > 0 && q.Top == 0 {
+		f.where = "(" + f.where + " OR customer_id IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(plus)), ", ") + "))"
+		f.args = append(f.args, plus...)
+	}
+	return nil
+}
+
+// passes reports whether a kept row, its latest sale taken as last, passes
+// the filter, as the SQL of the filter and the count rows have it.
+func (f *segFilter) passes(r *segRow, last Day) bool {
+	switch {
+	case r.dnc && !f.dncToo:
+		return false
+	case f.tag != "" && !slices.Contains(r.tagList, f.tag):
+		return false
+	case f.birthdays && !f.mds[r.md]:
+		return false
+	case len(f.ranges) > 0 && !slices.ContainsFunc(f.ranges, func(g [2]int64) bool { return int64(last) >= g[0] && int64(last) <= g[1] }):
+		return false
+	}
+	return true
 }
 
 // segFilter is a query's filters as SQL on segment_customers, and which
@@ -175,6 +293,14 @@ type segFilter struct {
 	ranges     [][2]int64
 	dncToo     bool
 	fromCounts bool
+	// For passes: the tag, whether birthdays are asked about, and which.
+	tag       string
+	birthdays bool
+	mds       map[string]bool
+	// Customers with purchases after the day (except): the kept rows the
+	// count rows count that the day's facts leave out, and those they let in.
+	late        *segLate
+	minus, plus []*segRow
 }
 
 func segFilterOf(ctx context.Context, tx *sql.Tx, q SegmentQuery) (segFilter, error) {
@@ -188,7 +314,7 @@ func segFilterOf(ctx context.Context, tx *sql.Tx, q SegmentQuery) (segFilter, er
 		set++
 		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)")
 		f.args = append(f.args, tag)
-		f.dim, f.txts = "tag", []string{tag}
+		f.dim, f.txts, f.tag = "tag", []string{tag}, tag
 	}
 	if len(q.Bands) > 0 {
 		set++
@@ -203,6 +329,7 @@ func segFilterOf(ctx context.Context, tx *sql.Tx, q SegmentQuery) (segFilter, er
 	}
 	if q.Birthdays != "" {
 		set++
+		f.birthdays, f.mds = true, map[string]bool{}
 		from, to, err := q.Birthdays.Span(q.Day)
 		if err != nil {
 			return f, err
@@ -223,6 +350,7 @@ func segFilterOf(ctx context.Context, tx *sql.Tx, q SegmentQuery) (segFilter, er
 				in = append(in, "?")
 				f.args = append(f.args, md)
 				f.txts = append(f.txts, md)
+				f.mds[md] = true
 			}
 			return nil
 		})
@@ -317,6 +445,20 @@ func (f *segFilter) counts(ctx context.Context, tx *sql.Tx) (SegmentCounts, erro
 		args = f.args
 	}
 	err := tx.QueryRowContext(ctx, q, args...).Scan(&n.Customers, &n.Email, &n.SMS, &n.Post)
+	if f.fromCounts {
+		for _, r := range f.minus {
+			n.Customers--
+			n.Email -= boolInt(r.email)
+			n.SMS -= boolInt(r.sms)
+			n.Post -= boolInt(r.post)
+		}
+		for _, r := range f.plus {
+			n.Customers++
+			n.Email += boolInt(r.email)
+			n.SMS += boolInt(r.sms)
+			n.Post += boolInt(r.post)
+		}
+	}
 	return n, err
 }
 

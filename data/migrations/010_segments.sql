@@ -23,7 +23,9 @@ INSERT INTO segment_state(id, ok) VALUES (1, 0);
 
 -- One row per customer not forgotten. last_sale: day number of the latest
 -- sale (refunds and voided lines are not sales), 0 when none; spent: paid
--- less discounts and refunds, voided lines left out, in cents; md: the
+-- less discounts and refunds, voided lines left out, in cents; late: day
+-- number of the latest purchase or refund not voided, 0 when none (a
+-- query as of an earlier day works those customers out from the facts); md: the
 -- birthday's month and day as 'M-D', '' when none; tags: a JSON array of
 -- the customer's tags in lower case, each once; spelled: each of those as
 -- the customer first spells it; email, sms, post: whether a group message
@@ -33,6 +35,7 @@ CREATE TABLE segment_customers (
     name_key    TEXT NOT NULL,
     last_sale   INTEGER NOT NULL,
     spent       INTEGER NOT NULL,
+    late        INTEGER NOT NULL,
     md          TEXT NOT NULL,
     dnc         INTEGER NOT NULL,
     email       INTEGER NOT NULL,
@@ -43,6 +46,7 @@ CREATE TABLE segment_customers (
 );
 CREATE INDEX segment_customers_name ON segment_customers(name_key, customer_id, dnc, last_sale, md);
 CREATE INDEX segment_customers_spent ON segment_customers(spent DESC, customer_id, dnc, last_sale, md) WHERE spent > 0;
+CREATE INDEX segment_customers_late ON segment_customers(late);
 
 -- Each kept row's tags, one row each: the tag choices are every tag's
 -- spelling at its lowest customer id, found without reading every row.
