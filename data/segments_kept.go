@@ -122,15 +122,22 @@ func segFacts(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error
 	}
 	cs := map[ID]*Customer{}
 	var order []ID
-	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE "+custWhere)
+	// Only what the kept row is made of, as scanCustomer reads it.
+	rows, err := q.QueryContext(ctx, "SELECT id, name, phone, email, birthday_month, birthday_day, address, tags, do_not_contact FROM customers WHERE "+custWhere)
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func(r *sql.Rows) error {
-		c, err := scanCustomer(r)
-		if err != nil {
+		var c Customer
+		var bm, bd sql.NullInt64
+		var tags string
+		if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &bm, &bd, &c.Address, &tags, &c.DoNotContact); err != nil {
 			return err
 		}
+		if bm.Valid && bd.Valid {
+			c.Birthday = YearlyDate{Month: time.Month(bm.Int64), Day: int(bd.Int64)}
+		}
+		c.Tags = splitTags(tags)
 		cs[c.ID] = &c
 		order = append(order, c.ID)
 		return nil
@@ -138,18 +145,16 @@ func segFacts(ctx context.Context, q querier, dirty bool) (map[ID]*segRow, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err = q.QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE "+ownWhere+" ORDER BY customer_id, channel")
+	rows, err = q.QueryContext(ctx, "SELECT customer_id, channel FROM consents WHERE "+ownWhere)
 	if err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var id ID
 		var k Consent
-		var given sql.NullString
-		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+		if err := r.Scan(&id, &k.Channel); err != nil {
 			return err
 		}
-		k.GivenOn = scanDay(given)
 		if c := cs[id]; c != nil {
 			c.Consents = append(c.Consents, k)
 		}
@@ -247,11 +252,7 @@ func (s *Store) refreshSegments(ctx context.Context, tx *sql.Tx) error {
 	if ok && !rebuild && dirty == 0 {
 		return nil
 	}
-	var customers int
-	if err := tx.QueryRowContext(ctx, "SELECT ifnull(sum(n), 0) FROM segment_counts WHERE dim = 'all'").Scan(&customers); err != nil {
-		return err
-	}
-	if !ok || rebuild || dirty > customers/4+1000 {
+	if !ok || rebuild {
 		return s.rebuildSegments(ctx, tx)
 	}
 	want, err := segFacts(ctx, tx, true)
