@@ -1,10 +1,12 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -357,11 +359,17 @@ func (s *Store) rebuildSegments(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
+	// In order, so that the same shop makes the same file.
+	ids := make([]ID, 0, len(rows))
+	for id := range rows {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
 	ins := newDemoInsert(ctx, tx, "segment_customers", segRowCols)
 	tags := newDemoInsert(ctx, tx, "segment_tags", "tag, customer_id, spelling")
-	for _, r := range rows {
-		ins.add(r.args()...)
-		r.addTags(tags)
+	for _, id := range ids {
+		ins.add(rows[id].args()...)
+		rows[id].addTags(tags)
 	}
 	if err := ins.close(); err != nil {
 		return err
@@ -370,7 +378,16 @@ func (s *Store) rebuildSegments(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	counts := newDemoInsert(ctx, tx, "segment_counts", "dim, num, txt, dnc, n, email, sms, post")
-	for k, t := range segCounts(rows) {
+	tally := segCounts(rows)
+	keys := make([]segKey, 0, len(tally))
+	for k := range tally {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b segKey) int {
+		return cmp.Or(strings.Compare(a.dim, b.dim), cmp.Compare(a.num, b.num), strings.Compare(a.txt, b.txt), cmp.Compare(boolInt(a.dnc), boolInt(b.dnc)))
+	})
+	for _, k := range keys {
+		t := tally[k]
 		counts.add(k.dim, k.num, k.txt, k.dnc, t.n, t.email, t.sms, t.post)
 	}
 	if err := counts.close(); err != nil {

@@ -34,7 +34,7 @@ func countsOf(cs []Customer) SegmentCounts {
 	return n
 }
 
-// normalize fills in the day and refuses what Segment refuses.
+// normalizeSegment fills in the day and refuses what Segment refuses.
 func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
 	if q.Day.IsZero() {
 		q.Day = s.Today()

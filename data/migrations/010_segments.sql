@@ -55,7 +55,7 @@ CREATE TABLE segment_tags (
     customer_id INTEGER NOT NULL,
     spelling    TEXT NOT NULL,
     PRIMARY KEY (tag, customer_id)
-) WITHOUT ROWID;
+);
 CREATE INDEX segment_tags_customer ON segment_tags(customer_id);
 
 -- Counts of the kept rows by one filter at a time, split by do not
@@ -71,7 +71,7 @@ CREATE TABLE segment_counts (
     sms   INTEGER NOT NULL,
     post  INTEGER NOT NULL,
     PRIMARY KEY (dim, num, txt, dnc)
-) WITHOUT ROWID;
+);
 
 -- What the rows are made of: the customer, their consents, their purchases
 -- (a merge moves purchases by updating them, and forgetting updates the
