@@ -960,6 +960,8 @@ func BenchmarkSegmentPage(b *testing.B) {
 			{"birthdays-month", SegmentQuery{Birthdays: BirthdaysThisMonth}},
 			{"tag", SegmentQuery{Tag: tags[0]}},
 			{"top100", SegmentQuery{Top: 100}},
+			// Two filters: counted over the kept rows, not the count rows.
+			{"tag+lapsing", SegmentQuery{Tag: tags[0], Bands: []Band{BandLapsing}}},
 		}
 		for _, c := range qs {
 			b.Run(c.name, func(b *testing.B) {
