@@ -1089,3 +1089,66 @@ func BenchmarkCustomerEdit(b *testing.B) {
 		cpu.report(b)
 	})
 }
+
+// BenchmarkSegmentPage is what the Segments screen reads first: the counts
+// and the first page of 50.
+func BenchmarkSegmentPage(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		tags, err := s.Tags(ctx)
+		if err != nil || len(tags) == 0 {
+			b.Fatalf("tags %v, %v", tags, err)
+		}
+		qs := []struct {
+			name string
+			q    SegmentQuery
+		}{
+			{"everyone", SegmentQuery{}},
+			{"lapsing", SegmentQuery{Bands: []Band{BandLapsing}}},
+			{"birthdays-month", SegmentQuery{Birthdays: BirthdaysThisMonth}},
+			{"tag", SegmentQuery{Tag: tags[0]}},
+			{"top100", SegmentQuery{Top: 100}},
+			// Two filters: counted over the kept rows, not the count rows.
+			{"tag+lapsing", SegmentQuery{Tag: tags[0], Bands: []Band{BandLapsing}}},
+		}
+		for _, c := range qs {
+			b.Run(c.name, func(b *testing.B) {
+				tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				q, err := s.normalizeSegment(c.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fast, err := s.segmentsUsable(ctx, tx, q)
+				tx.Rollback()
+				if err != nil || !fast {
+					b.Fatalf("the kept segment rows do not answer %+v (%v)", c.q, err)
+				}
+				var found int
+				cpu := startCPU()
+				for b.Loop() {
+					p, err := s.SegmentPage(ctx, c.q, 0, 50)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = p.Customers
+				}
+				cpu.report(b)
+				b.ReportMetric(float64(found), "customers")
+			})
+		}
+		// The tag choices, read when the screen opens.
+		b.Run("tags", func(b *testing.B) {
+			cpu := startCPU()
+			for b.Loop() {
+				if _, err := s.Tags(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
+	})
+}

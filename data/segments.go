@@ -289,6 +289,14 @@ func GroupMessage(text string, c Customer, shop string) (string, error) {
 // Tags lists the tags customers carry, each once whatever its case (the
 // first spelling met wins), in alphabetical order.
 func (s *Store) Tags(ctx context.Context) ([]string, error) {
+	if tags, ok, err := s.keptTags(ctx); ok || err != nil {
+		return tags, err
+	}
+	return s.tagsFromFacts(ctx)
+}
+
+// tagsFromFacts is Tags read from every customer.
+func (s *Store) tagsFromFacts(ctx context.Context) ([]string, error) {
 	seen := map[string]string{}
 	err := s.eachRow(ctx, "SELECT tags FROM customers WHERE tags <> '' AND forgotten = 0 ORDER BY id", nil, func(r *sql.Rows) error {
 		var tags string

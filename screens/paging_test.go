@@ -239,3 +239,84 @@ func TestCalendarWeekReadsPagesAsItScrolls(t *testing.T) {
 		t.Fatalf("after scrolling the rows differ from the week's:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
 	}
 }
+
+// TestGroupListReadsPagesAsItScrolls: the Groups tab reads the group's
+// counts and first page, the rest as the list scrolls, and the whole group
+// when an action needs it.
+func TestGroupListReadsPagesAsItScrolls(t *testing.T) {
+	ctx, s, day := pagingShop(t)
+	all, err := s.Segment(ctx, data.SegmentQuery{Day: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 3*segmentPage {
+		t.Fatalf("only %d customers in the group: too few to page", len(all))
+	}
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetBool("shift.chosen", true)
+	fa.Preferences().SetBool("firstrun.done", true)
+	y, m, d := day.Date()
+	a := New(ctx, fa, s, Options{DBPath: s.Path(), Date: day, Screen: "reports",
+		Clock: &fakeClock{now: time.Date(y, m, d, 9, 0, 0, 0, time.Local)}, Notify: &countingNotifier{}, Synchronous: true})
+	t.Cleanup(func() { a.win.Close() })
+	a.win.Resize(fyne.NewSize(1280, 800))
+	a.show("reports")
+	r := a.screens["reports"].(*reportsScreen)
+	r.tabs.SelectIndex(1)
+	p := r.segments
+	email := 0
+	for _, c := range all {
+		if c.Reachable(data.ChannelEmail) {
+			email++
+		}
+	}
+	if p.counts.Customers != len(all) || p.counts.Email != email || len(p.found) != segmentPage {
+		t.Fatalf("first read: %+v and %d rows, want %d customers (%d by email) and %d rows", p.counts, len(p.found), len(all), email, segmentPage)
+	}
+	if !strings.HasPrefix(p.count.Text, strconv.Itoa(len(all))+" customers: "+strconv.Itoa(email)+" can be emailed") {
+		t.Errorf("count %q", p.count.Text)
+	}
+	names := func(cs []data.Customer) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	if !slices.Equal(names(p.found), names(all[:segmentPage])) {
+		t.Fatalf("first page %v, want %v", names(p.found)[:5], names(all)[:5])
+	}
+	// Past the mailable customers read so far, the next email reads the
+	// whole group first.
+	loaded := len(p.mailable())
+	if loaded >= email {
+		t.Fatalf("%d of %d mailable customers on the first page: the test needs more beyond it", loaded, email)
+	}
+	p.mailIdx = loaded
+	p.updateNext()
+	if p.next.Text != "Email the next one" || p.next.Disabled() {
+		t.Fatalf("next email button %q past the page read", p.next.Text)
+	}
+	var want string
+	for _, c := range all {
+		if c.Reachable(data.ChannelEmail) {
+			if loaded == 0 {
+				want = c.Name
+				break
+			}
+			loaded--
+		}
+	}
+	test.Tap(p.next)
+	if !strings.Contains(a.status.Text, want) {
+		t.Errorf("after emailing the next one: status %q, want %s", a.status.Text, want)
+	}
+	// Scrolling to the end reads what is in between.
+	p.list.ScrollToBottom()
+	p.list.Refresh()
+	a.win.Canvas().Capture()
+	p.more(len(all) - 1)
+	if !slices.Equal(names(p.found), names(all)) {
+		t.Fatalf("after scrolling %d rows, want the whole group's %d", len(p.found), len(all))
+	}
+}

@@ -32,7 +32,12 @@ type segmentsPane struct {
 	top      *widget.Select
 	count    *widget.Label
 	list     *widget.List
-	found    []data.Customer
+	q        data.SegmentQuery  // the query of what the list shows
+	counts   data.SegmentCounts // of the whole group
+	found    []data.Customer    // the group's first customers, read a page at a time
+	busy     bool               // a page is being read
+	all      []data.Customer    // the whole group, once an action needed it
+	allSeq   int                // the look-up all belongs to
 	shop     string
 	subject  *widget.Entry
 	message  *widget.Entry
@@ -102,10 +107,10 @@ func newSegmentsPane(a *App) *segmentsPane {
 	}
 	p.tag = widget.NewSelectEntry(nil)
 	p.tag.SetPlaceHolder(lang.L("Any tag"))
-	p.tag.OnChanged = func(string) { p.run() }
-	p.band = widget.NewSelect(labels(len(bandChoices()), func(i int) string { return bandChoices()[i].label }), func(string) { p.run() })
-	p.birthday = widget.NewSelect(labels(len(birthdayChoices()), func(i int) string { return birthdayChoices()[i].label }), func(string) { p.run() })
-	p.top = widget.NewSelect(labels(len(topChoices()), func(i int) string { return topChoices()[i].label }), func(string) { p.run() })
+	p.tag.OnChanged = func(string) { p.find(false) }
+	p.band = widget.NewSelect(labels(len(bandChoices()), func(i int) string { return bandChoices()[i].label }), func(string) { p.find(false) })
+	p.birthday = widget.NewSelect(labels(len(birthdayChoices()), func(i int) string { return birthdayChoices()[i].label }), func(string) { p.find(false) })
+	p.top = widget.NewSelect(labels(len(topChoices()), func(i int) string { return topChoices()[i].label }), func(string) { p.find(false) })
 	p.band.SetSelectedIndex(0)
 	p.birthday.SetSelectedIndex(0)
 	p.top.SetSelectedIndex(0)
@@ -121,7 +126,7 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.count.Wrapping = fyne.TextWrapWord
 
-	p.list = widget.NewList(func() int { return len(p.found) },
+	p.list = widget.NewList(func() int { return p.counts.Customers },
 		func() fyne.CanvasObject {
 			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
@@ -131,17 +136,23 @@ func newSegmentsPane(a *App) *segmentsPane {
 			return container.NewGridWithColumns(2, name, detail)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
 			if i >= len(p.found) {
+				// Not read yet: its page is on its way.
+				row.Objects[0].(*widget.Label).SetText("…")
+				row.Objects[1].(*widget.Label).SetText("")
+				p.more(i)
 				return
 			}
 			c := p.found[i]
-			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Label).SetText(c.Name)
 			row.Objects[1].(*widget.Label).SetText(reachWords(c))
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(p.found) {
 			p.a.openCustomer(p.found[i].ID)
+		} else {
+			p.more(i)
 		}
 		p.list.UnselectAll()
 	}
@@ -201,8 +212,16 @@ func (p *segmentsPane) query() data.SegmentQuery {
 	return q
 }
 
-// run looks the group up again; an older answer arriving late is dropped.
-func (p *segmentsPane) run() {
+// segmentPage is how many customers the list reads at once.
+const segmentPage = 50
+
+// run looks the group up again, and the tags customers carry.
+func (p *segmentsPane) run() { p.find(true) }
+
+// find reads the counts and the first page of the group the pickers say
+// (and, with tags, the tag choices); an older answer arriving late is
+// dropped.
+func (p *segmentsPane) find(tags bool) {
 	if p.list == nil || p.top == nil {
 		return // still being built
 	}
@@ -210,18 +229,20 @@ func (p *segmentsPane) run() {
 	p.seq++
 	seq := p.seq
 	type found struct {
-		cs   []data.Customer
+		page data.SegmentPageResult
 		tags []string
 		shop string
 	}
 	background(p.a, func(ctx context.Context) (found, error) {
 		var f found
 		var err error
-		if f.cs, err = p.a.store.Segment(ctx, q); err != nil {
+		if f.page, err = p.a.store.SegmentPage(ctx, q, 0, segmentPage); err != nil {
 			return f, err
 		}
-		if f.tags, err = p.a.store.Tags(ctx); err != nil {
-			return f, err
+		if tags {
+			if f.tags, err = p.a.store.Tags(ctx); err != nil {
+				return f, err
+			}
 		}
 		f.shop, err = p.a.store.ShopName(ctx)
 		return f, err
@@ -233,32 +254,89 @@ func (p *segmentsPane) run() {
 			p.a.showError(err)
 			return
 		}
-		p.found, p.shop, p.mailIdx = f.cs, f.shop, 0
-		p.tags = f.tags
-		p.tag.SetOptions(f.tags)
-		p.list.Refresh()
-		email, sms, post := 0, 0, 0
-		for _, c := range f.cs {
-			if c.Reachable(data.ChannelEmail) {
-				email++
-			}
-			if c.Reachable(data.ChannelSMS) {
-				sms++
-			}
-			if c.Reachable(data.ChannelPost) {
-				post++
-			}
+		p.q, p.counts, p.found, p.busy, p.all = q, f.page.SegmentCounts, f.page.Rows, false, nil
+		p.shop, p.mailIdx = f.shop, 0
+		if tags {
+			p.tags = f.tags
+			p.tag.SetOptions(f.tags)
 		}
+		p.list.Refresh()
 		p.count.SetText(fmt.Sprintf(lang.L("%s: %d can be emailed, %d texted, %d with an address for labels."),
-			fmt.Sprintf(lang.N("%d customers", len(f.cs)), len(f.cs)), email, sms, post))
+			fmt.Sprintf(lang.N("%d customers", p.counts.Customers), p.counts.Customers), p.counts.Email, p.counts.SMS, p.counts.Post))
 		p.updateNext()
 	})
 }
 
-// mailable are the picked customers who agreed to email.
+// more reads the group's customers up to row and a page beyond, unless a
+// read is on its way.
+func (p *segmentsPane) more(row int) {
+	if p.busy || len(p.found) >= p.counts.Customers {
+		return
+	}
+	p.busy = true
+	q, seq, offset := p.q, p.seq, len(p.found)
+	limit := row - offset + 1 + segmentPage
+	background(p.a, func(ctx context.Context) (data.SegmentPageResult, error) {
+		return p.a.store.SegmentPage(ctx, q, offset, limit)
+	}, func(page data.SegmentPageResult, err error) {
+		if seq != p.seq {
+			return // looked up again meanwhile
+		}
+		p.busy = false
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		if page.SegmentCounts != p.counts || len(p.found) != offset {
+			p.find(false) // the group changed: read it again
+			return
+		}
+		p.found = append(p.found, page.Rows...)
+		p.list.Refresh()
+		p.updateNext()
+	})
+}
+
+// whole hands the whole group to then, reading it first when no action
+// has needed it yet.
+func (p *segmentsPane) whole(then func([]data.Customer)) {
+	if p.all != nil && p.allSeq == p.seq {
+		then(p.all)
+		return
+	}
+	if len(p.found) >= p.counts.Customers {
+		p.all, p.allSeq = p.found, p.seq
+		then(p.all)
+		return
+	}
+	q, seq := p.q, p.seq
+	background(p.a, func(ctx context.Context) ([]data.Customer, error) {
+		return p.a.store.Segment(ctx, q)
+	}, func(cs []data.Customer, err error) {
+		if seq != p.seq {
+			return
+		}
+		if err != nil {
+			p.a.showError(err)
+			return
+		}
+		if cs == nil {
+			cs = []data.Customer{}
+		}
+		p.all, p.allSeq = cs, seq
+		then(cs)
+	})
+}
+
+// mailable are the picked customers who agreed to email: of the whole
+// group once read, else of those read so far.
 func (p *segmentsPane) mailable() []data.Customer {
+	cs := p.found
+	if p.all != nil && p.allSeq == p.seq {
+		cs = p.all
+	}
 	var out []data.Customer
-	for _, c := range p.found {
+	for _, c := range cs {
 		if c.Reachable(data.ChannelEmail) {
 			out = append(out, c)
 		}
@@ -267,16 +345,20 @@ func (p *segmentsPane) mailable() []data.Customer {
 }
 
 func (p *segmentsPane) updateNext() {
-	m := p.mailable()
+	m, n := p.mailable(), p.counts.Email
 	switch {
-	case len(m) == 0:
+	case n == 0:
 		p.next.SetText(lang.L("No one to email"))
 		p.next.Disable()
-	case p.mailIdx >= len(m):
-		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", len(m)), len(m)))
+	case p.mailIdx >= n:
+		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", n), n))
 		p.next.Disable()
+	case p.mailIdx < len(m):
+		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, n))
+		p.next.Enable()
 	default:
-		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, len(m)))
+		// The next one is further down than the list has read.
+		p.next.SetText(lang.L("Email the next one"))
 		p.next.Enable()
 	}
 }
@@ -286,6 +368,9 @@ func (p *segmentsPane) updateNext() {
 func (p *segmentsPane) emailNext() {
 	m := p.mailable()
 	if p.mailIdx >= len(m) {
+		if p.mailIdx < p.counts.Email && (p.all == nil || p.allSeq != p.seq) {
+			p.whole(func([]data.Customer) { p.emailNext() })
+		}
 		return
 	}
 	c := m[p.mailIdx]
@@ -310,10 +395,14 @@ func (p *segmentsPane) emailNext() {
 
 // saveList writes a CSV for a mailing or SMS service, after the owner PIN.
 func (p *segmentsPane) saveList(ch data.Channel) {
-	cs := p.found
+	q := p.q
 	p.a.requireOwner(lang.L("export a mailing list"), func() {
-		p.a.saveAs(fmt.Sprintf("%s-list-%s.csv", ch, p.a.Today()), func(_ context.Context, w io.Writer) error {
-			_, err := data.WriteMailingList(w, cs, ch)
+		p.a.saveAs(fmt.Sprintf("%s-list-%s.csv", ch, p.a.Today()), func(ctx context.Context, w io.Writer) error {
+			cs, err := p.a.store.Segment(ctx, q)
+			if err != nil {
+				return err
+			}
+			_, err = data.WriteMailingList(w, cs, ch)
 			return err
 		})
 	})
@@ -322,14 +411,19 @@ func (p *segmentsPane) saveList(ch data.Channel) {
 // printLabels writes address labels for those with an address who may be
 // written to, after the owner PIN.
 func (p *segmentsPane) printLabels() {
-	var cs []data.Customer
-	for _, c := range p.found {
-		if c.Reachable(data.ChannelPost) {
-			cs = append(cs, c)
-		}
-	}
+	q := p.q
 	p.a.requireOwner(lang.L("print address labels"), func() {
-		p.a.saveAs(fmt.Sprintf("labels-%s.pdf", p.a.Today()), func(_ context.Context, w io.Writer) error {
+		p.a.saveAs(fmt.Sprintf("labels-%s.pdf", p.a.Today()), func(ctx context.Context, w io.Writer) error {
+			all, err := p.a.store.Segment(ctx, q)
+			if err != nil {
+				return err
+			}
+			var cs []data.Customer
+			for _, c := range all {
+				if c.Reachable(data.ChannelPost) {
+					cs = append(cs, c)
+				}
+			}
 			return printing.AddressLabels(w, cs)
 		})
 	})
