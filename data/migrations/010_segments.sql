@@ -1,4 +1,4 @@
--- Regulars schema: what the Segments screen reads, kept per customer.
+-- Regulars schema 10: what the Segments screen reads, kept per customer.
 --
 -- The screen shows how many customers a group holds and the first page of
 -- them by name. Rather than read every customer and every purchase for
