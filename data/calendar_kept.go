@@ -617,23 +617,9 @@ func (s *Store) mergedDayPage(ctx context.Context, k *keptDays, set shopSettings
 		WHERE due = ? AND customer_id NOT IN (SELECT value FROM json_each(?))
 		ORDER BY due, grp, name, customer_id, key LIMIT ? OFFSET ?`,
 			[]any{int64(d), idsJSON(k.dirty), hi - lo, lo}, func(r *sql.Rows, _ *sql.RawBytes) error {
-				var id ID
-				var named bool
-				var data, worded sql.RawBytes
-				if err := r.Scan(&id, &named, &data, &worded); err != nil {
-					return err
-				}
-				if wording == nil {
-					rem, err := unpackListRow(worded)
-					kept = append(kept, rem)
-					return err
-				}
-				sc, err := unpackCand(data)
-				if err != nil {
-					return fmt.Errorf("customer %d: %w", id, err)
-				}
-				kept = append(kept, wording.worded(id, &sc, named, d))
-				return nil
+				rem, err := scanDueRow(r, wording, d)
+				kept = append(kept, rem)
+				return err
 			})
 	}
 	if err != nil {
@@ -743,7 +729,7 @@ func (s *Store) checkDueCounts(ctx context.Context, db querier) ([]finding, erro
 	}
 	type diff struct{ kinds []string }
 	days := map[Day]*diff{}
-	for slot := range union64(have, want) {
+	for slot := range union(have, want) {
 		if have[slot] == want[slot] {
 			continue
 		}
@@ -764,15 +750,4 @@ func (s *Store) checkDueCounts(ctx context.Context, db querier) ([]finding, erro
 			d, strings.Join(days[d].kinds, "; "))})
 	}
 	return found, nil
-}
-
-func union64(a, b map[int64]int) map[int64]bool {
-	out := map[int64]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
 }

@@ -307,25 +307,31 @@ func (s *Store) farDueRows(ctx context.Context, wording *dueWording, d Day, kind
 	err := s.scanPrepared(ctx, `SELECT customer_id, named, data, worded FROM reminder_due WHERE due = ? AND grp = ?
 		ORDER BY due, grp, name, customer_id, key LIMIT ? OFFSET ?`,
 		[]any{int64(d), kindPlace(kind), limit, offset}, func(r *sql.Rows) error {
-			var id ID
-			var named bool
-			var data, worded sql.RawBytes
-			if err := r.Scan(&id, &named, &data, &worded); err != nil {
-				return err
-			}
-			if wording == nil {
-				rem, err := unpackListRow(worded)
-				out = append(out, rem)
-				return err
-			}
-			sc, err := unpackCand(data)
-			if err != nil {
-				return fmt.Errorf("customer %d: %w", id, err)
-			}
-			out = append(out, wording.worded(id, &sc, named, d))
-			return nil
+			rem, err := scanDueRow(r, wording, d)
+			out = append(out, rem)
+			return err
 		})
 	return out, err
+}
+
+// scanDueRow turns a row of reminder_due read as customer_id, named, data,
+// worded into the reminder its day d lists: worded by wording when set,
+// else as kept.
+func scanDueRow(r *sql.Rows, wording *dueWording, d Day) (Reminder, error) {
+	var id ID
+	var named bool
+	var data, worded sql.RawBytes
+	if err := r.Scan(&id, &named, &data, &worded); err != nil {
+		return Reminder{}, err
+	}
+	if wording == nil {
+		return unpackListRow(worded)
+	}
+	sc, err := unpackCand(data)
+	if err != nil {
+		return Reminder{}, fmt.Errorf("customer %d: %w", id, err)
+	}
+	return wording.worded(id, &sc, named, d), nil
 }
 
 // farYearlySQL reads a stretch of a far day's yearly reminders of one kind

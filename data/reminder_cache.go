@@ -1167,8 +1167,9 @@ func (d derivedRows) yearly(id ID, kind Kind, md int, data []byte, far *yearlyFa
 	}
 }
 
-func union(a, b derivedRows) map[ID]bool {
-	out := map[ID]bool{}
+// union is the set of keys of a and b.
+func union[K comparable, V any, M ~map[K]V](a, b M) map[K]bool {
+	out := map[K]bool{}
 	for id := range a {
 		out[id] = true
 	}

@@ -1184,7 +1184,7 @@ func (s *Store) checkReports(ctx context.Context) ([]finding, error) {
 		return nil, s.explain(err)
 	}
 	var found []finding
-	for id := range mapUnion(wantRows, haveRows) {
+	for id := range union(wantRows, haveRows) {
 		if wantRows[id] != haveRows[id] {
 			found = append(found, finding{3, id, 0, fmt.Sprintf("customer %d: the figures kept for the Reports page do not match the facts; any change to the customer works them out again", id)})
 		}
@@ -1194,15 +1194,4 @@ func (s *Store) checkReports(ctx context.Context) ([]finding, error) {
 		found = append(found, finding{3, 0, 0, "the shop's totals kept for the Reports page do not match the facts; the next day, or a change to the rules, works them out again"})
 	}
 	return found, nil
-}
-
-func mapUnion[V any](a, b map[ID]V) map[ID]bool {
-	out := map[ID]bool{}
-	for id := range a {
-		out[id] = true
-	}
-	for id := range b {
-		out[id] = true
-	}
-	return out
 }
