@@ -276,6 +276,29 @@ func TestCheckFindsTamperedLedger(t *testing.T) {
 	if !strings.Contains(r.stdout, "problem:") {
 		t.Errorf("no problem listed:\n%s", r.stdout)
 	}
+	// The last sentence counts the problems listed, in good English.
+	n := strings.Count(r.stdout, "problem: ")
+	want := fmt.Sprintf("has %d problems", n)
+	if n == 1 {
+		want = "has 1 problem"
+	}
+	if !strings.Contains(r.stderr, want+".") && !strings.Contains(r.stderr, want+"\n") {
+		t.Errorf("%d problems listed, but the error says %q", n, r.stderr)
+	}
+	// One damaged kept count is one problem.
+	db = shop(t)
+	raw, err = sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("UPDATE segment_counts SET n = n + 1 WHERE dim = 'all'"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	r = run(t, "check", "--db", db)
+	if r.code != 1 || strings.Count(r.stdout, "problem: ") != 1 || !strings.Contains(r.stderr, "has 1 problem.") {
+		t.Errorf("one damaged count: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestErrorsAreOneSentence(t *testing.T) {

@@ -392,7 +392,11 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	for _, p := range problems {
 		fmt.Fprintf(e.Stdout, "problem: %s\n", p.What)
 	}
-	if len(problems) > 0 {
+	switch len(problems) {
+	case 0:
+	case 1:
+		return fmt.Errorf("%s has 1 problem", s.Path())
+	default:
 		return fmt.Errorf("%s has %d problems", s.Path(), len(problems))
 	}
 	n, err := s.CountCustomers(ctx)
