@@ -92,30 +92,18 @@ func (w BirthdayWindow) Span(day Day) (Day, Day, error) {
 // Segment lists the customers a query picks: by spending (most first) when
 // Top is set, else by name.
 func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error) {
-	if q.Day.IsZero() {
-		q.Day = s.Today()
-	}
-	if q.Top < 0 {
-		return nil, fmt.Errorf("the number of top spenders cannot be negative")
+	q, err := s.normalizeSegment(q)
+	if err != nil {
+		return nil, err
 	}
 	var bFrom, bTo Day
 	if q.Birthdays != "" {
-		var err error
-		if bFrom, bTo, err = q.Birthdays.Span(q.Day); err != nil {
-			return nil, err
-		}
-	}
-	for _, b := range q.Bands {
-		switch b {
-		case BandActive, BandLapsing, BandDrifting, BandLost, BandNever:
-		default:
-			return nil, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
-		}
+		bFrom, bTo, _ = q.Birthdays.Span(q.Day) // normalizeSegment checked it
 	}
 	var all []Customer
 	var last map[ID]Day
 	var spent map[ID]Cents
-	err := parallel(func() (err error) {
+	err = parallel(func() (err error) {
 		all, err = s.packedCustomers(ctx, "forgotten = 0", nil, nil)
 		return err
 	}, func() (err error) {
