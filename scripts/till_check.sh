@@ -6,6 +6,7 @@
 # purchases` and `export customers` and counts right and wrong customers.
 # Needs: xvfb xdotool (apt-get install xvfb xdotool).
 # Usage: scripts/till_check.sh SHOP.db [RUNS] [BINARY]   (a copy of SHOP.db is used)
+# SHOT=file.png keeps a screenshot of the window after the last sale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=${1:?usage: scripts/till_check.sh SHOP.db [RUNS] [BINARY]}
@@ -61,8 +62,11 @@ app=$!
 win=$(xdotool search --sync --name "Regulars" | head -1)
 sleep 6
 xdotool windowsize "$win" 1280 800 windowmove "$win" 0 0
-# The start-up questions (who is on shift, the day's summary) are answered
-# with Escape; the find field has the focus once they are gone.
+# The first start of the day backs the shop up; a large shop's backup takes
+# a while (about 10 s per 100 MB here), and sales wait for it. The start-up
+# questions (who is on shift, the day's summary) are answered with Escape;
+# the find field has the focus once they are gone.
+sleep $((5 + $(stat -c %s "$db") / 10000000))
 xdotool key Escape; sleep 1; xdotool key Escape; sleep 1
 i=0
 while IFS=$'\t' read -r id phone; do
@@ -76,6 +80,7 @@ while IFS=$'\t' read -r id phone; do
   printf '%s\t%s\t%s\n' "$id" "$phone" "$amount" >>"$work/typed"
 done <"$work/targets"
 sleep 2
+if [ -n "${SHOT:-}" ] && command -v import >/dev/null; then import -window root "$SHOT"; fi
 kill $app; wait $app 2>/dev/null || true
 
 "$bin" export purchases --db "$db" --out "$work/p-after.csv"
