@@ -205,9 +205,9 @@ func TestQueueCountsWhatIsDoneToday(t *testing.T) {
 		qr(KindPointsExpiring, 7, "2026-06-15"),
 	}
 	cases := []struct {
-		name       string
-		done       map[QueueGroup]int
-		share      int
+		name        string
+		done        map[QueueGroup]int
+		share       int
 		open, doneN int
 	}{
 		{"nothing done yet", nil, 10, 5, 0},
