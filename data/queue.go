@@ -19,9 +19,11 @@ const (
 	// promises, then the follow-ups of complaints already resolved.
 	QueueObligations QueueGroup = iota
 	// QueueDueToday: thank-yous, check-ins, birthdays, anniversaries and
-	// occasions due today, then those already shown ahead of their day.
+	// occasions due today.
 	QueueDueToday
-	// QueueInWindow: the same kinds due earlier and not yet missed, oldest first.
+	// QueueInWindow: the same kinds due earlier and not yet missed, oldest
+	// first; then birthdays, anniversaries and occasions already shown
+	// ahead of their day, soonest first.
 	QueueInWindow
 	// QueueDrifting: stay-in-touch, a day's share of them, the customers
 	// who spent most over the last year first.
@@ -146,10 +148,10 @@ func QueueGroupOf(k Kind, due, day Day) QueueGroup {
 	case KindRewardReady, KindPointsExpiring:
 		return QueueMention
 	}
-	if due < day {
-		return QueueInWindow
+	if due == day {
+		return QueueDueToday
 	}
-	return QueueDueToday
+	return QueueInWindow
 }
 
 // BuildQueue shapes the day's open reminders into the queue. It is a pure
@@ -167,13 +169,9 @@ func BuildQueue(f QueueFacts) Queue {
 		switch g {
 		case QueueObligations:
 			slices.SortStableFunc(rs, func(a, b Reminder) int { return compareObligations(&a, &b, f.Received) })
-		case QueueDueToday:
-			// Due today first, kind by kind; then those shown ahead of
-			// their day, soonest first.
-			slices.SortStableFunc(rs, func(a, b Reminder) int {
-				return cmp.Or(cmp.Compare(a.Due, b.Due), compareKind(a.Kind, b.Kind), compareNames(&a, &b))
-			})
-		case QueueInWindow:
+		case QueueDueToday, QueueInWindow:
+			// Oldest first, kind by kind: in the window, those shown ahead
+			// of their day come last.
 			slices.SortStableFunc(rs, func(a, b Reminder) int {
 				return cmp.Or(cmp.Compare(a.Due, b.Due), compareKind(a.Kind, b.Kind), compareNames(&a, &b))
 			})

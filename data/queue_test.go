@@ -75,7 +75,7 @@ func TestQueueOrder(t *testing.T) {
 				"promise:c4", "promise:c5", "complaint_followup:c9"}},
 		},
 		{
-			name: "due today kind by kind, then those shown ahead of their day; earlier ones oldest first",
+			name: "due today kind by kind; earlier ones oldest first, then those shown ahead of their day",
 			open: []Reminder{
 				qr(KindBirthday, 1, "2026-06-15"),
 				qr(KindThankYou, 2, "2026-06-15"),
@@ -88,8 +88,8 @@ func TestQueueOrder(t *testing.T) {
 				qr(KindThankYou, 0, "2026-06-15"),
 			},
 			want: map[QueueGroup][]string{
-				QueueDueToday: {"thank_you:c0", "thank_you:c2", "check_in:c5", "birthday:c1", "anniversary:c4", "occasion:c3"},
-				QueueInWindow: {"check_in:c7", "birthday:c8", "thank_you:c6"},
+				QueueDueToday: {"thank_you:c0", "thank_you:c2", "check_in:c5", "birthday:c1"},
+				QueueInWindow: {"check_in:c7", "birthday:c8", "thank_you:c6", "anniversary:c4", "occasion:c3"},
 			},
 		},
 		{
@@ -266,7 +266,7 @@ func TestQueueGroupOfDoneReminders(t *testing.T) {
 		{KindComplaintFollowup, "2026-06-15", QueueObligations},
 		{KindPromise, "2026-06-20", QueueObligations},
 		{KindThankYou, "2026-06-15", QueueDueToday},
-		{KindBirthday, "2026-06-19", QueueDueToday},
+		{KindBirthday, "2026-06-19", QueueInWindow},
 		{KindCheckIn, "2026-06-01", QueueInWindow},
 		{KindStayInTouch, "2026-03-01", QueueDrifting},
 		{KindRewardReady, "2026-06-15", QueueMention},
