@@ -389,3 +389,41 @@ func TestHelpExplainsTheTodayQueue(t *testing.T) {
 		}
 	}
 }
+
+// TestDriftingShareIsSetWithTheRules: the day's share of drifting
+// customers is a number beside the reminder rules, saved with them.
+func TestDriftingShareIsSetWithTheRules(t *testing.T) {
+	f := queueShop(t)
+	f.dismissPopup()
+	s := unlockSettings(t, f.app)
+	if s.share.Text != "1" {
+		t.Fatalf("share shown %q, stored 1", s.share.Text)
+	}
+	s.sections.Select(3) // Reminder rules
+	s.share.SetText("x")
+	test.Tap(findButtonUnder(t, s.body, "Save rules"))
+	if n := must(f.store.DriftingShare(context.Background())); n != 1 || f.app.win.Canvas().Overlays().Top() == nil {
+		t.Fatalf("a share of x: stored %d, no error shown", n)
+	}
+	dismissTop(f.app.win.Canvas())
+	s.share.SetText("2")
+	test.Tap(findButtonUnder(t, s.body, "Save rules"))
+	if n := must(f.store.DriftingShare(context.Background())); n != 2 {
+		t.Fatalf("stored share %d, want 2", n)
+	}
+	f.app.show("today")
+	td := f.app.screens["today"].(*todayScreen)
+	if got := rowKeysShort(td.due.rows); !strings.Contains(got, "# Drifting away (2)|stay_in_touch Cy Old|stay_in_touch Eve Gone|# ▸ Mention") {
+		t.Errorf("with a share of 2: %s", got)
+	}
+	if f.app.navBtns["today"].Text != "Today (5)" {
+		t.Errorf("navigation %q", f.app.navBtns["today"].Text)
+	}
+	// Back to the defaults puts the share back to 10 as well.
+	f.app.show("settings")
+	enterPIN(t, f.app.win, "1234")
+	test.Tap(findButtonUnder(t, s.body, "Back to the defaults"))
+	if s.share.Text != "10" {
+		t.Errorf("the defaults' share %q", s.share.Text)
+	}
+}
