@@ -256,17 +256,23 @@ func (p *reminderPane) set(rows []reminderRow) {
 		}
 		if at >= 0 {
 			// The next reminder still listed, else the one before it.
-			for _, j := range append(countUp(at+1, len(old)), countDown(at-1)...) {
+			still := func(j int) bool {
 				if r := old[j].reminder; r != nil {
 					if i, ok := where[r.Key]; ok {
 						p.pick(i)
 						p.loadObligations()
-						return
+						return true
 					}
 				}
+				return false
 			}
-			// A paged list whose rows are not all read: the row now where
-			// it was.
+			for j := at + 1; j < len(old); j++ {
+				if still(j) {
+					return
+				}
+			}
+			// None of those: the reminder now where it was (one that came
+			// into the list meanwhile, or a paged list's not read before).
 			for i := min(at, len(rows)-1); i >= 0 && i < len(rows); i++ {
 				if rows[i].reminder != nil {
 					p.pick(i)
@@ -274,27 +280,15 @@ func (p *reminderPane) set(rows []reminderRow) {
 					return
 				}
 			}
+			for j := at - 1; j >= 0; j-- {
+				if still(j) {
+					return
+				}
+			}
 		}
 	}
 	p.showDetail()
 	p.loadObligations()
-}
-
-// countUp is from, from+1, … to-1; countDown is from, from-1, … 0.
-func countUp(from, to int) []int {
-	var out []int
-	for i := from; i < to; i++ {
-		out = append(out, i)
-	}
-	return out
-}
-
-func countDown(from int) []int {
-	var out []int
-	for i := from; i >= 0; i-- {
-		out = append(out, i)
-	}
-	return out
 }
 
 // pick puts the keyboard on row i and selects it: the row highlighted is

@@ -427,3 +427,31 @@ func TestDriftingShareIsSetWithTheRules(t *testing.T) {
 		t.Errorf("the defaults' share %q", s.share.Text)
 	}
 }
+
+// TestSnoozingADriftingCustomerBringsTheNextIntoTheShare: a snooze is not
+// work done, so the day's share takes the next customer, who is picked
+// where the snoozed one stood.
+func TestSnoozingADriftingCustomerBringsTheNextIntoTheShare(t *testing.T) {
+	f := queueShop(t)
+	f.dismissPopup()
+	c := f.app.win.Canvas()
+	td := f.app.screens["today"].(*todayScreen)
+	at := -1
+	for i, r := range td.due.rows {
+		if r.reminder != nil && r.reminder.CustomerName == "Cy Old" {
+			at = i
+		}
+	}
+	td.due.pick(at)
+	pressRune(c, 's')
+	test.Tap(findButtonUnder(t, c.Overlays().Top(), "1 week"))
+	if r := td.due.selected; r == nil || r.CustomerName != "Eve Gone" || td.due.at != at || td.due.list.at() != at || c.Focused() != td.due.list {
+		t.Fatalf("after snoozing Cy: selected %v at row %d (keyboard %d), want Eve at %d", r, td.due.at, td.due.list.at(), at)
+	}
+	if got := rowKeysShort(td.due.rows); !strings.HasSuffix(got, "# Drifting away (1)|stay_in_touch Eve Gone|# ▸ Mention when they come in (1)") {
+		t.Errorf("rows: %s", got)
+	}
+	if !strings.HasSuffix(td.heading.Text, "0 of 4 done") || f.app.navBtns["today"].Text != "Today (4)" {
+		t.Errorf("heading %q, navigation %q", td.heading.Text, f.app.navBtns["today"].Text)
+	}
+}
