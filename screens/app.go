@@ -341,10 +341,39 @@ func (a *App) installShortcuts() {
 	add(fyne.KeyN, fyne.KeyModifierShortcutDefault, a.newCustomer)
 	a.onKey(fyne.KeyF1, a.showHelp)
 	a.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if !a.windowKey(ev) && ev.Name == fyne.KeyEscape && a.popups != nil && a.popups.dlg != nil {
+		if a.windowKey(ev) {
+			return
+		}
+		if ev.Name == fyne.KeyEscape && a.popups != nil && a.popups.dlg != nil {
 			a.popups.dlg.Hide()
+			return
+		}
+		if k := a.keyScreen(); k != nil {
+			k.typedKey(ev)
 		}
 	})
+	a.win.Canvas().SetOnTypedRune(func(r rune) {
+		if k := a.keyScreen(); k != nil {
+			k.typedRune(r)
+		}
+	})
+}
+
+// keyedScreen is a screen worked from the keyboard that takes the keys
+// typed while nothing has the keyboard, such as after a click on a tab.
+type keyedScreen interface {
+	typedRune(rune)
+	typedKey(*fyne.KeyEvent)
+}
+
+// keyScreen is the screen on show when it takes stray keys and no dialog
+// is open (a dialog's keys are its own).
+func (a *App) keyScreen() keyedScreen {
+	if a.win.Canvas().Overlays().Top() != nil {
+		return nil
+	}
+	k, _ := a.screens[a.current].(keyedScreen)
+	return k
 }
 
 // windowShortcut runs one of the window's shortcuts; text fields pass them

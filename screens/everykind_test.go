@@ -201,6 +201,14 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 	}
 	test.Tap(f.app.navBtns["today"])
 	td := f.app.screens["today"].(*todayScreen)
+	if c.kind == data.KindRewardReady || c.kind == data.KindPointsExpiring {
+		// Said at the till, not worked as a call: it waits in the shut
+		// mention group, which Enter on its line opens.
+		if find(td.due.rows, c) >= 0 {
+			t.Fatalf("a %s is in the day's work, not the shut mention group:\n%s", c.kind, rowsText(td.due.rows))
+		}
+		openMention(t, td)
+	}
 	i := find(td.due.rows, c)
 	if i < 0 {
 		t.Fatalf("not on Today on %s:\n%s", day, rowsText(td.due.rows))
@@ -273,6 +281,35 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 			}
 		}
 		t.Errorf("the skipped reminder %s is gone", key)
+	}
+}
+
+// openMention opens the mention group of Today's To do list from the
+// keyboard: the arrows to its line, then Enter.
+func openMention(t *testing.T, td *todayScreen) {
+	t.Helper()
+	if td.mentionOpen {
+		return
+	}
+	at := -1
+	for i, r := range td.due.rows {
+		if r.toggle == toggleMention {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("no mention group on Today:\n%s", rowsText(td.due.rows))
+	}
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
+	for td.due.list.at() < at {
+		td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	}
+	if td.mentionOpen {
+		t.Fatal("passing over the mention group with the arrows opened it")
+	}
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !td.mentionOpen || td.due.selected == nil || td.due.at != at+1 {
+		t.Fatalf("Enter on the mention group: open %v, at row %d:\n%s", td.mentionOpen, td.due.at, rowsText(td.due.rows))
 	}
 }
 

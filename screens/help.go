@@ -20,7 +20,7 @@ type shortcut struct{ keys, what string }
 // cashier needs them.
 func shortcuts() []shortcut {
 	out := []shortcut{
-		{"F1", lang.L("This list of keys")},
+		{"F1", lang.L("This help: the Today screen and these keys")},
 		{fmt.Sprintf(lang.L("Ctrl+%s"), "F"), lang.L("Find a customer")},
 		{fmt.Sprintf(lang.L("Ctrl+%s"), "N"), lang.L("New customer")},
 		{"F2", lang.L("Checkout")},
@@ -31,15 +31,29 @@ func shortcuts() []shortcut {
 	return append(out,
 		shortcut{lang.L("Escape"), lang.L("Close the dialog on top (Cancel); at checkout, start again")},
 		shortcut{lang.L("↓ then Enter"), lang.L("In a search: move into the results and open one")},
-		shortcut{"D  S  K", lang.L("On a reminder: done, snooze, skip")},
-		shortcut{"C  E  O", lang.L("On a reminder: copy the message, email it, open the customer")},
+		shortcut{lang.L("↑ ↓  Page Up/Down  Home  End"), lang.L("Move through a reminder list")},
+		shortcut{lang.L("Enter or D  S  K"), lang.L("On a reminder: done, snooze, skip; Enter on \"show all\" or a shut group opens it")},
+		shortcut{"C  E  P  O  R", lang.L("On a reminder: copy the message, email it, print a card, open the customer, resolve a complaint")},
 		shortcut{"F4", lang.L("Checkout: redeem a reward")},
 		shortcut{"F5", lang.L("Checkout: walk-in sale without a customer")},
 		shortcut{"F6", lang.L("Checkout: new customer")},
 	)
 }
 
-// showHelp lists the keyboard shortcuts, with a way to the About box.
+// todayHelp is how the Today screen orders the day's work, as PRODUCT.md's
+// "The Today screen" says it.
+func todayHelp() string {
+	return lang.L("The command line's today lists every open reminder in its fixed order. The Today screen shapes the same reminders into a day's work, a queue a shift can finish:\n" +
+		"1. Obligations: open complaints (by their 24-hour clock, the one received first at the top), then promises due or late (and the follow-up of a complaint once resolved).\n" +
+		"2. Due today: thank-you, check-in, birthday, anniversary and occasion reminders due today.\n" +
+		"3. Still in their window: the same kinds due earlier and not yet missed, oldest first (then birthdays, anniversaries and occasions already shown ahead of their day).\n" +
+		"4. Drifting away (stay in touch): a day's share, at most the number set in Settings → Reminder rules (10 unless changed), the customers with the highest spend over the last year first; those done today count towards it. \"Show all\" opens the rest.\n" +
+		"5. Mention when they come in (rewards ready, points expiring): one shut group with its count, opened with a click or Enter; the checkout card shows them for the customer at the till. They are not counted as work.\n" +
+		"The header shows how much of the day's queue is done; the navigation, the pop-ups and the tray count the same queue (groups 1–4 as shown), so every number agrees.")
+}
+
+// showHelp says how the Today screen orders the day and lists the keyboard
+// shortcuts, with a way to the About box.
 func (a *App) showHelp() {
 	grid := container.New(&tableLayout{cols: 2, stretch: 1})
 	for _, s := range shortcuts() {
@@ -47,14 +61,20 @@ func (a *App) showHelp() {
 		grid.Add(k)
 		grid.Add(widget.NewLabel(s.what))
 	}
+	today := widget.NewLabel(todayHelp())
+	today.Wrapping = fyne.TextWrapWord
+	help := container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("The Today screen"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), today,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("Keyboard shortcuts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), grid)
 	var d dialog.Dialog
 	about := widget.NewButtonWithIcon(lang.L("About Regulars"), theme.InfoIcon(), func() {
 		d.Hide()
 		a.showAbout()
 	})
-	body := container.NewBorder(nil, container.NewHBox(about), nil, nil, container.NewVScroll(grid))
-	d = dialog.NewCustom(lang.L("Keyboard shortcuts"), lang.L("Close"), body, a.win)
-	d.Resize(fyne.NewSize(640, 700))
+	body := container.NewBorder(nil, container.NewHBox(about), nil, nil, container.NewVScroll(help))
+	d = dialog.NewCustom(lang.L("Help"), lang.L("Close"), body, a.win)
+	d.Resize(fyne.NewSize(720, 700))
 	d.Show()
 }
 

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,67 +16,133 @@ import (
 	"regulars/data"
 )
 
-// TestTodayListReadsPagesAsItScrolls: a long To do list reads its counts and
-// first page, and the rest as it scrolls; the rows end up those of the
-// whole list, grouped as ever.
-func TestTodayListReadsPagesAsItScrolls(t *testing.T) {
+// TestTodayQueueOnADemoShop: on a demo shop the To do list is the day's
+// queue: its groups in order under headings with their counts, the
+// drifting customers beyond the day's share behind "show all", the
+// rewards to mention shut away, and every reminder of the today command
+// somewhere in it. The keys move through it all, and Enter opens what is
+// shut where it stands.
+func TestTodayQueueOnADemoShop(t *testing.T) {
 	ctx, s, day := pagingShop(t)
 	all, err := s.TodayList(ctx, day)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) < 2*pageSize {
-		t.Fatalf("only %d reminders on Today: too few to page", len(all))
+	q, err := s.TodayQueue(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drift, mention := q.Part(data.QueueDrifting), q.Part(data.QueueMention)
+	if len(drift.Rest) < 10 || len(mention.Rows) < 10 || q.Open() < 20 {
+		t.Fatalf("%d to do, %d drifting beyond the share, %d to mention: too few to try the queue on", q.Open(), len(drift.Rest), len(mention.Rows))
 	}
 	a, td := pagingToday(ctx, t, s, day)
-	if len(td.loaded) != pageSize {
-		t.Fatalf("the first read brought %d reminders, want %d", len(td.loaded), pageSize)
+	keys := func(rs []data.Reminder) []string {
+		out := make([]string, len(rs))
+		for i, r := range rs {
+			out[i] = r.Key
+		}
+		slices.Sort(out)
+		return out
 	}
-	want := groupedToday(all)
-	got := remindersOf(td.due.rows)
-	if len(got) != len(want) || slices.Index(got, "(pending)") != pageSize || !slices.Equal(got[:pageSize], want[:pageSize]) {
-		t.Fatalf("%d reminder rows (first pending at %d), want %d with the first %d read", len(got), slices.Index(got, "(pending)"), len(want), pageSize)
+	if !slices.Equal(keys(td.loaded), keys(all)) {
+		t.Fatalf("Today holds %d reminders, the today command lists %d", len(td.loaded), len(all))
 	}
-	if !strings.Contains(td.tabs.Items[0].Text, strconv.Itoa(len(all))) {
-		t.Errorf("tab %q for %d reminders", td.tabs.Items[0].Text, len(all))
+	// The rows: each group under its heading; show all and the mention
+	// group shut.
+	titles := map[data.QueueGroup]string{data.QueueObligations: "Obligations", data.QueueDueToday: "Due today",
+		data.QueueInWindow: "Still in their window", data.QueueDrifting: "Drifting away"}
+	var want []string
+	for _, p := range q.Parts {
+		if p.Group == data.QueueMention || len(p.Rows) == 0 {
+			continue
+		}
+		want = append(want, fmt.Sprintf("# %s (%d)", titles[p.Group], len(p.Rows)))
+		for _, r := range p.Rows {
+			want = append(want, r.Key)
+		}
 	}
-	// Down the keyboard past the first page: the reminder there comes with
-	// its details.
+	want = append(want, fmt.Sprintf("# ▸ Show all (%d more)", len(drift.Rest)), fmt.Sprintf("# ▸ Mention when they come in (%d)", len(mention.Rows)))
+	if got := rowKeys(td.due.rows); !slices.Equal(got, want) {
+		t.Fatalf("To do rows:\n%s\nwant\n%s", strings.Join(got[:min(len(got), 30)], "\n"), strings.Join(want[:min(len(want), 30)], "\n"))
+	}
+	// What the today command puts first, a reward long overdue, is not
+	// what the day's work starts with.
+	first := td.due.rows[1].reminder
+	if first == nil || first.Kind == data.KindRewardReady || first.Kind == data.KindPointsExpiring {
+		t.Errorf("the queue starts with %+v", first)
+	}
+	n := strconv.Itoa(q.Open())
+	done := fmt.Sprintf("— %d of %d done", q.Done(), q.Done()+q.Open())
+	if !strings.HasSuffix(td.heading.Text, done) || td.tabs.Items[0].Text != "To do ("+n+")" || a.navBtns["today"].Text != "Today ("+n+")" {
+		t.Errorf("heading %q, tab %q, navigation %q for %s to do", td.heading.Text, td.tabs.Items[0].Text, a.navBtns["today"].Text, n)
+	}
+
+	// Down the keyboard: the selected row is the keyboard's row.
 	td.due.selectFirst()
 	for range pageSize + 5 {
 		td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	}
-	if r := td.due.selected; r == nil || td.due.rows[td.due.at].reminder != r {
-		t.Fatalf("after moving down past the first page: selected %v at row %d", r, td.due.at)
+	if r := td.due.selected; r == nil || td.due.rows[td.due.at].reminder != r || td.due.list.at() != td.due.at {
+		t.Fatalf("after moving down %d rows: selected %v at row %d, keyboard at %d", pageSize+5, r, td.due.at, td.due.list.at())
 	}
-	// Page Down moves a screenful; End reaches the last reminder, read with
-	// its page; Home goes back to the first.
+	// Page Down moves a screenful; End reaches the shut mention group and
+	// leaves it shut; Home goes back to the first reminder.
 	was := td.due.at
 	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyPageDown})
 	if step := td.due.at - was; step < 5 || step > 20 {
 		t.Errorf("Page Down moved %d rows in an 800-pixel window", step)
 	}
+	last := len(td.due.rows) - 1
 	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
-	if last := len(td.due.rows) - 1; td.due.at != last || td.due.selected == nil || td.due.rows[last].reminder != td.due.selected {
-		t.Fatalf("End: at row %d of %d, selected %v", td.due.at, len(td.due.rows), td.due.selected)
+	if td.due.list.at() != last || td.mentionOpen || td.due.selected != nil {
+		t.Fatalf("End: keyboard at row %d of %d, mention open %v, selected %v", td.due.list.at(), last, td.mentionOpen, td.due.selected)
+	}
+	// Enter opens it where it stands, its first reminder picked.
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !td.mentionOpen || len(td.due.rows) != last+1+len(mention.Rows) || td.due.at != last+1 || td.due.list.at() != last+1 ||
+		td.due.selected == nil || td.due.selected.Key != mention.Rows[0].Key {
+		t.Fatalf("Enter on the mention group: open %v, %d rows, at %d, selected %v", td.mentionOpen, len(td.due.rows), td.due.at, td.due.selected)
+	}
+	if !strings.HasSuffix(td.heading.Text, done) {
+		t.Errorf("opening the mentions changed the count: %q", td.heading.Text)
 	}
 	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyHome})
-	if td.due.at != 1 || td.due.selected == nil || td.due.selected.Key != td.loaded[0].Key {
+	if td.due.at != 1 || td.due.selected == nil || td.due.selected.Key != td.due.rows[1].reminder.Key {
 		t.Fatalf("Home: at row %d, selected %v", td.due.at, td.due.selected)
 	}
 	// The heading was passed over: the next arrow goes on from the first reminder.
+	next := 2
+	for td.due.rows[next].reminder == nil {
+		next++
+	}
 	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
-	if td.due.at != 2 {
-		t.Fatalf("Down after Home: at row %d, want 2", td.due.at)
+	if td.due.at != next {
+		t.Fatalf("Down after Home: at row %d, want %d", td.due.at, next)
 	}
-	// Scrolling to the end reads what is in between.
-	td.due.list.ScrollToBottom()
-	td.due.list.Refresh()
+
+	// Show all opens the drifting customers beyond the share in place.
+	at := slices.Index(rowKeys(td.due.rows), fmt.Sprintf("# ▸ Show all (%d more)", len(drift.Rest)))
+	td.due.list.moveFocus(at)
+	td.due.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !td.driftAll || td.due.rows[at].reminder == nil || td.due.rows[at].reminder.Key != drift.Rest[0].Key || td.due.at != at {
+		t.Fatalf("show all: open %v, row %d %+v, at %d", td.driftAll, at, td.due.rows[at], td.due.at)
+	}
 	a.win.Canvas().Capture()
-	td.due.more(len(td.due.rows) - 1)
-	if got := remindersOf(td.due.rows); !slices.Equal(got, want) {
-		t.Fatalf("after scrolling the rows differ from the whole list's:\n%v\nwant\n%v", got[:min(len(got), 20)], want[:min(len(want), 20)])
+}
+
+// rowKeys lists the rows of a reminder list: "# " and the text of a
+// heading or toggle, a reminder's key.
+func rowKeys(rows []reminderRow) []string {
+	var out []string
+	for _, r := range rows {
+		if r.reminder == nil {
+			out = append(out, "# "+r.heading)
+			continue
+		}
+		out = append(out, r.reminder.Key)
 	}
+	return out
 }
 
 // pagingShop is a 600-customer demo shop on its last day, 15 June 2026.
@@ -107,27 +174,6 @@ func pagingToday(ctx context.Context, t *testing.T, s *data.Store, day data.Day)
 	t.Cleanup(func() { a.win.Close() })
 	a.win.Resize(fyne.NewSize(1280, 800))
 	return a, a.screens["today"].(*todayScreen)
-}
-
-// groupedToday is a whole To do list in the screen's order: open
-// complaints, overdue, then by kind, each in the list's order.
-func groupedToday(rs []data.Reminder) []string {
-	rank := func(r data.Reminder) int {
-		switch {
-		case r.OpenComplaint:
-			return 0
-		case r.OverdueDays > 0:
-			return 1
-		}
-		return 2 + slices.Index(data.Kinds, r.Kind)
-	}
-	rs = slices.Clone(rs)
-	slices.SortStableFunc(rs, func(a, b data.Reminder) int { return rank(a) - rank(b) })
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.Key + " " + r.Message
-	}
-	return out
 }
 
 // remindersOf lists the reminders of rows, "(pending)" for those not read.

@@ -137,16 +137,18 @@ func (p *popups) check() {
 		})
 	}
 	p.day = day
-	background(p.a, func(ctx context.Context) ([]data.Reminder, error) {
-		return p.a.store.TodayList(ctx, day)
-	}, func(rs []data.Reminder, err error) {
+	background(p.a, func(ctx context.Context) (data.Queue, error) {
+		return p.a.store.TodayQueue(ctx, day)
+	}, func(q data.Queue, err error) {
 		if err != nil {
 			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return
 		}
-		p.setCount(len(rs))
+		p.setCount(q.Open())
+		// Only the day's work pops up: the drifting customers beyond the
+		// day's share and the rewards to mention at the till never do.
 		var fresh []data.Reminder
-		for _, r := range rs {
+		for _, r := range q.Work() {
 			if d, ok := p.popped[r.Key]; ok && d == day {
 				continue
 			}
@@ -166,38 +168,36 @@ func (p *popups) check() {
 		}
 		sort.Strings(keys)
 		p.a.fa.Preferences().SetStringList("popped."+day.String(), keys)
-		p.show(fresh)
+		p.show(q, len(fresh))
 	})
 }
 
-// summary is the pop-up text: counts per kind, overdue first.
-func summary(rs []data.Reminder) string {
-	overdue := 0
-	counts := map[data.Kind]int{}
-	for _, r := range rs {
-		if r.OverdueDays > 0 {
-			overdue++
-		}
-		counts[r.Kind]++
-	}
+// summary is the pop-up text: the queue's groups with their counts,
+// obligations first, as the Today screen heads them; then how many of
+// them are new since the last pop-up, and the rewards to mention at the
+// till, which are not counted as work.
+func summary(q data.Queue, fresh int) string {
 	var b strings.Builder
-	if overdue > 0 {
-		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.L("%d overdue"), overdue))
-	}
-	for _, k := range data.Kinds {
-		if n := counts[k]; n > 0 {
-			fmt.Fprintf(&b, "%d %s\n", n, kindLabel(k, n))
+	for _, part := range q.Parts {
+		if n := len(part.Rows); n > 0 && part.Group.Work() {
+			fmt.Fprintf(&b, "%s: %d\n", queueTitle(part.Group), n)
 		}
+	}
+	if open := q.Open(); fresh > 0 && fresh < open {
+		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.N("%d of them new since the last look", fresh), fresh))
+	}
+	if n := len(q.Part(data.QueueMention).Rows); n > 0 {
+		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.L("And to mention when they come in: %d"), n))
 	}
 	return strings.TrimSpace(b.String())
 }
 
-func (p *popups) show(rs []data.Reminder) {
-	text := summary(rs)
+func (p *popups) show(q data.Queue, fresh int) {
+	text := summary(q, fresh)
 	p.mu.Lock()
 	p.last = text
 	p.mu.Unlock()
-	title := fmt.Sprintf(lang.L("%d to do for your customers"), len(rs))
+	title := fmt.Sprintf(lang.L("%d to do for your customers"), q.Open())
 	p.a.opt.Notify.Notify(fmt.Sprintf(lang.L("Regulars: %s"), title), strings.ReplaceAll(text, "\n", ", "))
 	if p.dlg != nil {
 		p.dlg.Hide()
@@ -220,7 +220,8 @@ func (p *popups) show(rs []data.Reminder) {
 	p.shown.Add(1)
 }
 
-// setCount updates the tray menu with the number due.
+// setCount shows the day's queue count (groups 1–4 as shown) on the
+// navigation and in the tray menu.
 func (p *popups) setCount(n int) {
 	p.count = n
 	if b, ok := p.a.navBtns["today"]; ok {
@@ -251,12 +252,16 @@ func trayAvailable() bool {
 	return true
 }
 
-// refreshCount recounts after a change, without popping anything.
+// refreshCount recounts after a change, without popping anything. The
+// Today screen, once built, recounts with every reload of its queue.
 func (p *popups) refreshCount() {
+	if _, ok := p.a.screens["today"]; ok {
+		return
+	}
 	day := p.a.Today()
 	background(p.a, func(ctx context.Context) (int, error) {
-		page, err := p.a.store.TodayPage(ctx, day, 0, 0)
-		return page.Total, err
+		q, err := p.a.store.TodayQueue(ctx, day)
+		return q.Open(), err
 	}, func(n int, err error) {
 		if err == nil {
 			p.setCount(n)

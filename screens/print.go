@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -38,26 +37,18 @@ func (a *App) cardPDF(ctx context.Context, r data.Reminder, message string) ([]b
 	return b.Bytes(), err
 }
 
-// callsPDF is the sheet of the day's calls: everything on Today.
+// callsPDF is the sheet of the day's calls: the Today queue's work (groups
+// 1–4 as shown) in the queue's order.
 func (a *App) callsPDF(ctx context.Context, day data.Day) ([]byte, int, error) {
 	shop, err := a.printShop(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	rs, err := a.store.TodayList(ctx, day)
+	q, err := a.store.TodayQueue(ctx, day)
 	if err != nil {
 		return nil, 0, err
 	}
-	// Open complaints first, as on Today: they are the calls that cannot wait.
-	slices.SortStableFunc(rs, func(x, y data.Reminder) int {
-		switch {
-		case x.OpenComplaint == y.OpenComplaint:
-			return 0
-		case x.OpenComplaint:
-			return -1
-		}
-		return 1
-	})
+	rs := q.Work()
 	var b bytes.Buffer
 	err = printing.CallSheet(&b, shop, day, rs)
 	return b.Bytes(), len(rs), err

@@ -22,11 +22,15 @@ import (
 	"regulars/data"
 )
 
-// reminderRow is one line of a reminder list: a group heading or a reminder.
+// reminderRow is one line of a reminder list: a group heading, a reminder,
+// or a line that opens or closes part of the list.
 type reminderRow struct {
 	heading  string
 	reminder *data.Reminder
 	pending  bool // a reminder of a paged list not read yet
+	// toggle names the part of the list this line opens or closes (its
+	// text is in heading); a click or Enter on it tells the pane's onToggle.
+	toggle string
 }
 
 // pageSize is how many reminders a paged list reads at once.
@@ -66,8 +70,14 @@ type reminderPane struct {
 	readOnly bool
 	pages    *pager // for a paged list
 	at       int    // the row selected
-	split    *container.Split
-	obj      fyne.CanvasObject
+	// onToggle opens or closes the part of the list a toggle row names;
+	// row is where that row is.
+	onToggle func(toggle string, row int)
+	// picking is set while the pane selects a row itself, so that a toggle
+	// row picked that way is not worked.
+	picking bool
+	split   *container.Split
+	obj     fyne.CanvasObject
 }
 
 func newReminderPane(a *App, empty string) *reminderPane {
@@ -98,6 +108,15 @@ func newReminderPane(a *App, empty string) *reminderPane {
 				p.more(i)
 			}
 			if r.reminder == nil {
+				// A toggle row reads like a link; a heading stays plain.
+				imp := widget.MediumImportance
+				if r.toggle != "" {
+					imp = widget.HighImportance
+				}
+				if head.Importance != imp {
+					head.Importance = imp
+					head.Refresh()
+				}
 				head.SetText(r.heading)
 				head.Show()
 				row.Hide()
@@ -126,6 +145,17 @@ func newReminderPane(a *App, empty string) *reminderPane {
 			p.more(i)
 			return
 		}
+		if i < len(p.rows) && p.rows[i].toggle != "" {
+			// A toggle row opens or closes on a click; the arrow keys only
+			// pass over it (Enter opens it then).
+			last = i
+			p.selected = nil
+			p.showDetail()
+			if !p.list.byKey && !p.picking && p.onToggle != nil {
+				p.onToggle(p.rows[i].toggle, i)
+			}
+			return
+		}
 		if i < len(p.rows) && p.rows[i].reminder == nil {
 			// Headings are not selectable: go on in the direction of travel.
 			next := i + 1
@@ -133,8 +163,12 @@ func newReminderPane(a *App, empty string) *reminderPane {
 				next = i - 1
 			}
 			if next < len(p.rows) {
+				// Not a click on what comes next: a toggle row there stays shut.
+				picking := p.picking
+				p.picking = p.picking || !p.list.byKey
 				p.list.moveFocus(next)
 				p.list.Select(next)
+				p.picking = picking
 			}
 			return
 		}
@@ -144,8 +178,9 @@ func newReminderPane(a *App, empty string) *reminderPane {
 		}
 		p.showDetail()
 	}
+	p.list.app = a
 	p.list.onRune = p.keyAction
-	p.list.onEnter = p.doneDialog
+	p.list.onEnter = p.enter
 
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.who = widget.NewLabel("")
@@ -155,15 +190,17 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	p.message = widget.NewMultiLineEntry()
 	p.message.Wrapping = fyne.TextWrapWord
 	p.message.SetMinRowsVisible(5)
-	p.done = widget.NewButtonWithIcon(lang.L("Done (D)"), theme.ConfirmIcon(), p.doneDialog)
+	// A button works like its key: the keyboard stays on the list.
+	key := func(r rune) func() { return func() { p.refocus(); p.keyAction(r) } }
+	p.done = widget.NewButtonWithIcon(lang.L("Done (D)"), theme.ConfirmIcon(), key('d'))
 	p.done.Importance = widget.HighImportance
-	snooze := widget.NewButtonWithIcon(lang.L("Snooze (S)"), theme.HistoryIcon(), p.snoozeDialog)
-	skip := widget.NewButtonWithIcon(lang.L("Skip (K)"), theme.CancelIcon(), p.skipDialog)
-	cp := widget.NewButtonWithIcon(lang.L("Copy (C)"), theme.ContentCopyIcon(), p.copyMessage)
-	mail := widget.NewButtonWithIcon(lang.L("Email (E)"), theme.MailComposeIcon(), p.email)
-	printBtn := widget.NewButtonWithIcon(lang.L("Print card (P)"), theme.DocumentPrintIcon(), p.printCard)
-	openC := widget.NewButtonWithIcon(lang.L("Customer (O)"), theme.AccountIcon(), p.openCustomer)
-	p.resolve = widget.NewButtonWithIcon(lang.L("Resolve… (R)"), theme.WarningIcon(), p.resolveComplaint)
+	snooze := widget.NewButtonWithIcon(lang.L("Snooze (S)"), theme.HistoryIcon(), key('s'))
+	skip := widget.NewButtonWithIcon(lang.L("Skip (K)"), theme.CancelIcon(), key('k'))
+	cp := widget.NewButtonWithIcon(lang.L("Copy (C)"), theme.ContentCopyIcon(), key('c'))
+	mail := widget.NewButtonWithIcon(lang.L("Email (E)"), theme.MailComposeIcon(), key('e'))
+	printBtn := widget.NewButtonWithIcon(lang.L("Print card (P)"), theme.DocumentPrintIcon(), key('p'))
+	openC := widget.NewButtonWithIcon(lang.L("Customer (O)"), theme.AccountIcon(), key('o'))
+	p.resolve = widget.NewButtonWithIcon(lang.L("Resolve… (R)"), theme.WarningIcon(), key('r'))
 	p.resolve.Importance = widget.DangerImportance
 	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, printBtn, openC, p.resolve)
 	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel(lang.L("Message")), p.message, p.actions)
@@ -185,13 +222,17 @@ func (p *reminderPane) stacked() {
 	p.split.Refresh()
 }
 
-// set replaces the rows; the selection follows the same reminder if it is still there.
+// set replaces the rows; the selection follows the same reminder if it is
+// still there. When it has gone (done, snoozed, skipped), the reminder that
+// came after it takes its place, so the work goes on down the list; the
+// keyboard's row and the highlighted row are the same one.
 func (p *reminderPane) set(rows []reminderRow) {
+	old := p.rows
 	var keep string
 	at := -1
 	if p.selected != nil {
 		keep = p.selected.Key
-		for i, r := range p.rows {
+		for i, r := range old {
 			if r.reminder != nil && r.reminder.Key == keep {
 				at = i
 			}
@@ -201,26 +242,93 @@ func (p *reminderPane) set(rows []reminderRow) {
 	p.list.UnselectAll()
 	p.selected = nil
 	p.list.Refresh()
-	for i, r := range rows {
-		if r.reminder != nil && r.reminder.Key == keep {
-			p.list.Select(i)
+	if keep != "" {
+		where := make(map[string]int, len(rows))
+		for i, r := range rows {
+			if r.reminder != nil {
+				where[r.reminder.Key] = i
+			}
+		}
+		if i, ok := where[keep]; ok {
+			p.pick(i)
 			p.loadObligations()
 			return
 		}
-	}
-	// The row just handled has gone: the next one takes its place, so the
-	// work goes on down the list.
-	if at >= 0 && keep != "" {
-		for i := min(at, len(rows)-1); i >= 0 && i < len(rows); i++ {
-			if rows[i].reminder != nil {
-				p.list.Select(i)
-				p.loadObligations()
-				return
+		if at >= 0 {
+			// The next reminder still listed, else the one before it.
+			still := func(j int) bool {
+				if r := old[j].reminder; r != nil {
+					if i, ok := where[r.Key]; ok {
+						p.pick(i)
+						p.loadObligations()
+						return true
+					}
+				}
+				return false
+			}
+			for j := at + 1; j < len(old); j++ {
+				if still(j) {
+					return
+				}
+			}
+			// None of those: the reminder now where it was (one that came
+			// into the list meanwhile, or a paged list's not read before).
+			for i := min(at, len(rows)-1); i >= 0 && i < len(rows); i++ {
+				if rows[i].reminder != nil {
+					p.pick(i)
+					p.loadObligations()
+					return
+				}
+			}
+			for j := at - 1; j >= 0; j-- {
+				if still(j) {
+					return
+				}
 			}
 		}
 	}
 	p.showDetail()
 	p.loadObligations()
+}
+
+// pick puts the keyboard on row i and selects it: the row highlighted is
+// the row the arrow keys and Enter work from.
+func (p *reminderPane) pick(i int) {
+	if i < 0 || i >= len(p.rows) {
+		return
+	}
+	p.picking = true
+	defer func() { p.picking = false }()
+	p.list.moveFocus(i)
+	p.list.Select(i)
+}
+
+// pointAt puts the keyboard on row i with nothing selected: a toggle row
+// just closed, which a click opens again.
+func (p *reminderPane) pointAt(i int) {
+	if i < 0 || i >= len(p.rows) {
+		return
+	}
+	p.list.UnselectAll()
+	p.selected = nil
+	p.at = i
+	p.list.moveFocus(i)
+	p.showDetail()
+}
+
+// refocus gives the keyboard back to the list after an action.
+func (p *reminderPane) refocus() { p.a.win.Canvas().Focus(p.list) }
+
+// enter works the row under the keyboard: a toggle row opens or closes, a
+// reminder is done.
+func (p *reminderPane) enter() {
+	if i := p.list.at(); i >= 0 && i < len(p.rows) && p.rows[i].toggle != "" {
+		if p.onToggle != nil {
+			p.onToggle(p.rows[i].toggle, i)
+		}
+		return
+	}
+	p.doneDialog()
 }
 
 // setPaged replaces the rows with those of a paged list: first holds the
@@ -383,7 +491,7 @@ func spanWords(d time.Duration, up bool) string {
 func (p *reminderPane) selectFirst() {
 	for i, r := range p.rows {
 		if r.reminder != nil {
-			p.list.Select(i)
+			p.pick(i)
 			return
 		}
 	}
@@ -846,6 +954,12 @@ type keyList struct {
 	widget.List
 	onRune  func(rune)
 	onEnter func()
+	// app, when set, gets the window's function keys first (F1 help, F2
+	// checkout), which a focused list would otherwise swallow.
+	app *App
+	// byKey is set while the arrow keys move the selection, so that the
+	// list's owner can tell a row passed over from a row clicked.
+	byKey bool
 }
 
 func newKeyList(length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *keyList {
@@ -858,6 +972,11 @@ func newKeyList(length func() int, create func() fyne.CanvasObject, update func(
 // TypedKey adds Enter, Page Up and Down, Home and End to the list's own
 // arrow keys; moving the keyboard focus also selects, so the detail follows.
 func (l *keyList) TypedKey(ev *fyne.KeyEvent) {
+	if l.app != nil && l.app.windowKey(ev) {
+		return
+	}
+	l.byKey = true
+	defer func() { l.byKey = false }()
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if l.onEnter != nil {

@@ -153,7 +153,7 @@ func TestPopupAtStartAndOnlyForNewReminders(t *testing.T) {
 	if p.Shown() != 1 {
 		t.Fatalf("pop-ups at start = %d, want 1", p.Shown())
 	}
-	if got := p.Last(); got != "1 thank-you" {
+	if got := p.Last(); got != "Due today: 1" {
 		t.Errorf("pop-up text = %q", got)
 	}
 	if f.notify.count() != 1 {
@@ -174,8 +174,8 @@ func TestPopupAtStartAndOnlyForNewReminders(t *testing.T) {
 	f.store.SetToday(mustDay("2026-06-02"))
 	f.clock.Advance(15 * time.Minute)
 	waitFor(t, "a second pop-up", func() bool { return p.Shown() == 2 })
-	if got := p.Last(); got != "1 thank-you" {
-		t.Errorf("second pop-up should list only the new reminder, got %q", got)
+	if got := p.Last(); got != "Due today: 2\n1 of them new since the last look" {
+		t.Errorf("second pop-up should count the queue and say one is new, got %q", got)
 	}
 }
 

@@ -209,7 +209,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 
 	f.app.show("today")
 	td := f.app.screens["today"].(*todayScreen)
-	if td.due.rows[0].heading != "Open complaints (1)" {
+	if td.due.rows[0].heading != "Obligations (1)" || td.due.rows[1].reminder == nil || !td.due.rows[1].reminder.OpenComplaint {
 		t.Errorf("open complaints come first: %q", td.due.rows[0].heading)
 	}
 	i, r := findReminder(td.due.rows, data.KindComplaintFollowup, f.ann)

@@ -39,6 +39,7 @@ type settingsScreen struct {
 	rules    map[data.Kind]*ruleRow
 	safety   *safetySettings // backups and the audit log (backups.go)
 	preview  *widget.Label
+	share    *widget.Entry // drifting customers a day on Today
 	popEvery *widget.Select
 	editor   *templateEditor
 	obj      fyne.CanvasObject
@@ -143,10 +144,17 @@ func newSettings(a *App) screen {
 		s.rules[k] = row
 		rulesBox.Add(line)
 	}
+	s.share = widget.NewEntry()
+	rulesBox.Add(container.NewHBox(widget.NewLabel(lang.L("Drifting away on Today: at most")),
+		container.NewGridWrap(fyne.NewSize(76, 36), s.share), widget.NewLabel(lang.L("a day, the biggest spenders first"))))
 	s.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.preview.Wrapping = fyne.TextWrapWord
 	saveRules := widget.NewButton(lang.L("Save rules"), s.saveRules)
-	defaults := widget.NewButton(lang.L("Back to the defaults"), s.fillRules(data.DefaultRules()))
+	fillDefaults := s.fillRules(data.DefaultRules())
+	defaults := widget.NewButton(lang.L("Back to the defaults"), func() {
+		s.share.SetText(strconv.Itoa(data.DefaultDriftingShare))
+		fillDefaults()
+	})
 	rules := widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
 		container.NewVBox(rulesBox, s.preview, container.NewHBox(saveRules, defaults)))
 
@@ -208,6 +216,7 @@ func newSettings(a *App) screen {
 				o.(*widget.Label).SetText(sections[i].title)
 			}
 		})
+	s.sections.app = a
 	s.sections.OnSelected = func(i widget.ListItemID) {
 		for j, pg := range pages.Objects {
 			if j == i {
@@ -275,6 +284,7 @@ type settingsData struct {
 	loy   data.Loyalty
 	rules data.Rules
 	every time.Duration
+	share int
 }
 
 func (s *settingsScreen) reload() {
@@ -295,6 +305,9 @@ func (s *settingsScreen) reload() {
 			return d, err
 		}
 		if d.every, err = s.a.store.PopupEvery(ctx); err != nil {
+			return d, err
+		}
+		if d.share, err = s.a.store.DriftingShare(ctx); err != nil {
 			return d, err
 		}
 		d.rules, err = s.a.store.Rules(ctx)
@@ -321,6 +334,7 @@ func (s *settingsScreen) reload() {
 		s.loyalty["value"].SetText(amountText(d.loy.RewardValue))
 		s.loyalty["expiry"].SetText(fmt.Sprint(d.loy.ExpiryMonths))
 		s.popEvery.SetSelected(fmt.Sprintf(lang.L("every %d minutes"), int(d.every/time.Minute)))
+		s.share.SetText(strconv.Itoa(d.share))
 		s.filling = false
 		s.fillRules(d.rules)()
 	})
@@ -483,7 +497,17 @@ func (s *settingsScreen) saveRules() {
 		s.a.showError(err)
 		return
 	}
-	s.save(lang.L("Reminder rules saved"), func(ctx context.Context) error { return s.a.store.SetRules(ctx, rules) })
+	share, err := strconv.Atoi(strings.TrimSpace(s.share.Text))
+	if err != nil {
+		s.a.showError(fmt.Errorf(lang.L("drifting away: %q is not a whole number of customers"), s.share.Text))
+		return
+	}
+	s.save(lang.L("Reminder rules saved"), func(ctx context.Context) error {
+		if err := s.a.store.SetDriftingShare(ctx, share); err != nil {
+			return err
+		}
+		return s.a.store.SetRules(ctx, rules)
+	})
 }
 
 func (s *settingsScreen) changePIN() {

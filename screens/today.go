@@ -13,7 +13,8 @@ import (
 	"regulars/data"
 )
 
-// todayScreen is the day's work: what is due, what is coming, what was done.
+// todayScreen is the day's work: a queue a shift can finish (data.Queue),
+// what is coming, and what was done.
 type todayScreen struct {
 	a        *App
 	tabs     *container.AppTabs
@@ -22,13 +23,27 @@ type todayScreen struct {
 	doneList *reminderPane
 	heading  *widget.Label
 	obj      fyne.CanvasObject
-	// Loaded holds the reminders on Today after the last reload; tests read it.
+	// queue is the day's queue after the last reload.
+	queue data.Queue
+	// driftAll is set when "show all" opened the drifting customers beyond
+	// the day's share; mentionOpen when the mention group is open. Both are
+	// the day's: a new day starts with them shut.
+	driftAll, mentionOpen bool
+	// Loaded holds every reminder on Today after the last reload, those
+	// behind "show all" and in the shut mention group included; tests read it.
 	loaded []data.Reminder
 }
 
+// The toggle rows of the To do list.
+const (
+	toggleDrifting = "drifting"
+	toggleMention  = "mention"
+)
+
 func newToday(a *App) screen {
 	t := &todayScreen{a: a}
-	t.due = newReminderPane(a, lang.L("Nothing to do today."))
+	t.due = newReminderPane(a, lang.L("Nothing left to do today."))
+	t.due.onToggle = t.toggle
 	t.upcoming = newReminderPane(a, lang.L("Nothing in the next 7 days."))
 	t.doneList = newReminderPane(a, lang.L("Nothing done yet today."))
 	t.doneList.readOnly = true
@@ -37,15 +52,48 @@ func newToday(a *App) screen {
 		container.NewTabItem(lang.L("Upcoming (7 days)"), t.upcoming.obj),
 		container.NewTabItem(lang.L("Done today"), t.doneList.obj),
 	)
+	// A click on a tab leaves the keyboard nowhere: it goes to the tab's list.
+	t.tabs.OnSelected = func(*container.TabItem) {
+		if a.current == "today" {
+			t.focus()
+		}
+	}
 	t.heading = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	printCalls := widget.NewButtonWithIcon(lang.L("Print today's calls"), theme.DocumentPrintIcon(), a.printCalls)
+	printCalls := widget.NewButtonWithIcon(lang.L("Print today's calls"), theme.DocumentPrintIcon(), func() {
+		a.printCalls()
+		t.focus()
+	})
 	t.obj = container.NewBorder(container.NewBorder(nil, nil, nil, printCalls, t.heading), nil, nil, nil, t.tabs)
 	return t
 }
 
 func (t *todayScreen) content() fyne.CanvasObject { return t.obj }
 
-func (t *todayScreen) focus() { t.a.win.Canvas().Focus(t.due.list) }
+// pane is the list of the tab on show.
+func (t *todayScreen) pane() *reminderPane {
+	switch t.tabs.SelectedIndex() {
+	case 1:
+		return t.upcoming
+	case 2:
+		return t.doneList
+	}
+	return t.due
+}
+
+func (t *todayScreen) focus() { t.a.win.Canvas().Focus(t.pane().list) }
+
+// typedRune and typedKey take the keys typed while nothing has the
+// keyboard (after a click on a tab, a heading or the detail): they go to
+// the list on show, as if it had been focused.
+func (t *todayScreen) typedRune(r rune) {
+	t.focus()
+	t.pane().list.TypedRune(r)
+}
+
+func (t *todayScreen) typedKey(ev *fyne.KeyEvent) {
+	t.focus()
+	t.pane().list.TypedKey(ev)
+}
 
 type todayData struct {
 	upcoming, done data.ReminderPage
@@ -57,31 +105,138 @@ func (t *todayScreen) reload() {
 	t.loadTabs(day)
 }
 
-// loadDue fills the To do tab. It comes first and alone: in a large shop
-// the other two tabs take as long again, and the day's work can start
-// before they are in.
-// In a large shop the lists run to thousands: only their counts and first
-// page are read, and the rest a page at a time as the list scrolls.
+// loadDue fills the To do tab with the day's queue. It comes first and
+// alone: in a large shop the other two tabs take as long again, and the
+// day's work can start before they are in. The queue is read whole (a few
+// thousand reminders in a large shop, mostly in the shut groups) and the
+// list shows it virtualised.
 func (t *todayScreen) loadDue(day data.Day) {
-	read := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
-		return t.a.store.TodayGroupedPage(ctx, day, offset, limit)
-	}
-	background(t.a, func(ctx context.Context) (data.ReminderPage, error) {
-		return read(ctx, 0, pageSize)
-	}, func(due data.ReminderPage, err error) {
+	background(t.a, func(ctx context.Context) (data.Queue, error) {
+		return t.a.store.TodayQueue(ctx, day)
+	}, func(q data.Queue, err error) {
 		if err != nil {
 			t.a.showError(err)
 			return
 		}
-		t.loaded = due.Rows
-		t.heading.SetText(fmt.Sprintf(lang.L("%s — %d to do, %d overdue"), weekdayDate(day), due.Total, due.Overdue))
-		t.due.setPaged(groupForToday(due), due, read)
-		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%d)"), due.Total)
+		if q.Day != t.queue.Day {
+			t.driftAll, t.mentionOpen = false, false
+		}
+		t.queue = q
+		t.loaded = q.All()
+		done, open := q.Done(), q.Open()
+		t.heading.SetText(fmt.Sprintf(lang.L("%s — %d of %d done"), weekdayDate(day), done, done+open))
+		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%d)"), open)
 		t.tabs.Refresh()
+		if t.a.popups != nil {
+			t.a.popups.setCount(open)
+		}
+		t.due.set(t.queueRows())
 		if t.due.selected == nil {
 			t.due.selectFirst()
 		}
 	})
+}
+
+// toggle opens or shuts the drifting customers beyond the day's share, or
+// the mention group; the keyboard goes to the first row opened.
+func (t *todayScreen) toggle(which string, row int) {
+	switch which {
+	case toggleDrifting:
+		t.driftAll = !t.driftAll
+	case toggleMention:
+		t.mentionOpen = !t.mentionOpen
+	}
+	t.due.set(t.queueRows())
+	switch {
+	case which == toggleDrifting && t.driftAll:
+		t.due.pick(row) // the first of the rest now stands where "show all" was
+	case which == toggleMention && t.mentionOpen:
+		t.due.pick(row + 1)
+	default:
+		// Shut again: the keyboard stays on its toggle row.
+		for i, r := range t.due.rows {
+			if r.toggle == which {
+				t.due.pointAt(i)
+			}
+		}
+	}
+	t.due.refocus()
+}
+
+// queueRows lays the queue out as the To do list: each group under its
+// heading with its count; the drifting customers beyond the day's share
+// behind "show all"; the mention group shut unless opened.
+func (t *todayScreen) queueRows() []reminderRow {
+	q := &t.queue
+	var rows []reminderRow
+	add := func(rs []data.Reminder) {
+		for i := range rs {
+			rows = append(rows, reminderRow{reminder: &rs[i]})
+		}
+	}
+	if q.Open() == 0 {
+		rows = append(rows, reminderRow{heading: t.due.empty})
+	}
+	for i := range q.Parts {
+		p := &q.Parts[i]
+		switch p.Group {
+		case data.QueueDrifting:
+			if len(p.Rows)+len(p.Rest) == 0 {
+				continue
+			}
+			head := fmt.Sprintf("%s (%d)", queueTitle(p.Group), len(p.Rows))
+			if len(p.Rows) == 0 {
+				head = lang.L("Drifting away: the day's share is done")
+			}
+			rows = append(rows, reminderRow{heading: head})
+			add(p.Rows)
+			if len(p.Rest) == 0 {
+				continue
+			}
+			if t.driftAll {
+				add(p.Rest)
+				rows = append(rows, reminderRow{heading: "▴ " + lang.L("Show only the day's share"), toggle: toggleDrifting})
+			} else {
+				rows = append(rows, reminderRow{heading: "▸ " + fmt.Sprintf(lang.L("Show all (%d more)"), len(p.Rest)), toggle: toggleDrifting})
+			}
+		case data.QueueMention:
+			if len(p.Rows) == 0 {
+				continue
+			}
+			mark := "▸ "
+			if t.mentionOpen {
+				mark = "▾ "
+			}
+			rows = append(rows, reminderRow{heading: mark + fmt.Sprintf("%s (%d)", queueTitle(p.Group), len(p.Rows)), toggle: toggleMention})
+			if t.mentionOpen {
+				add(p.Rows)
+			}
+		default:
+			if len(p.Rows) == 0 {
+				continue
+			}
+			rows = append(rows, reminderRow{heading: fmt.Sprintf("%s (%d)", queueTitle(p.Group), len(p.Rows))})
+			add(p.Rows)
+		}
+	}
+	return rows
+}
+
+// queueTitle names a group of the queue for its heading.
+func queueTitle(g data.QueueGroup) string {
+	switch g {
+	case data.QueueObligations:
+		return lang.L("Obligations")
+	case data.QueueDueToday:
+		return lang.L("Due today")
+	case data.QueueInWindow:
+		return lang.L("Still in their window")
+	case data.QueueDrifting:
+		return lang.L("Drifting away")
+	case data.QueueMention:
+		return lang.L("Mention when they come in")
+	}
+	return ""
 }
 
 // loadTabs fills the Upcoming and Done today tabs.
@@ -111,39 +266,6 @@ func (t *todayScreen) loadTabs(day data.Day) {
 		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), d.done.Total)
 		t.tabs.Refresh()
 	})
-}
-
-// groupForToday puts open complaints first, then overdue, then the rest by
-// kind: the list's groups with their counts, their reminders still to read.
-func groupForToday(p data.ReminderPage) []reminderRow {
-	var complaints, overdue int
-	byKind := map[data.Kind]int{}
-	for _, g := range p.Groups {
-		switch {
-		case g.OpenComplaints:
-			complaints += g.Count
-		case g.Overdue:
-			overdue += g.Count
-		default:
-			byKind[g.Kind] += g.Count
-		}
-	}
-	var rows []reminderRow
-	add := func(title string, n int) {
-		if n == 0 {
-			return
-		}
-		rows = append(rows, reminderRow{heading: fmt.Sprintf("%s (%d)", title, n)})
-		for range n {
-			rows = append(rows, reminderRow{pending: true})
-		}
-	}
-	add(lang.L("Open complaints"), complaints)
-	add(lang.L("Overdue"), overdue)
-	for _, k := range data.Kinds {
-		add(kindIcon(k)+" "+kindPlural(k), byKind[k])
-	}
-	return rows
 }
 
 func groupByDay(p data.ReminderPage) []reminderRow {
