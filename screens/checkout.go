@@ -47,6 +47,7 @@ type checkoutScreen struct {
 	failed    string          // a text whose search failed: Enter searches again
 	chosen    int             // the match ↑/↓ moved to; -1 for none
 	matchList *widget.List
+	matchBox  *fyne.Container // the list; hidden once someone is picked, to make room for the card
 
 	waitingPick, waitingRecord bool
 
@@ -195,14 +196,14 @@ func newCheckout(a *App) screen {
 		container.NewHBox(walkIn, newC),
 		pickRules,
 	)
-	matches := container.NewGridWrap(fyne.NewSize(520, 190), c.matchList)
+	c.matchBox = container.NewGridWrap(fyne.NewSize(520, 190), c.matchList)
 	sale := container.NewVBox(
 		widget.NewSeparator(),
 		c.card, c.know, c.rewardRow,
 		widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		c.amount, c.amountErr, c.toPay, c.desc, recordBtn, keys, c.result, container.NewHBox(c.promise),
 	)
-	left := container.NewVBox(form, matches, sale)
+	left := container.NewVBox(form, c.matchBox, sale)
 
 	c.recentL = widget.NewList(
 		func() int { return len(c.recent) },
@@ -400,7 +401,9 @@ func (c *checkoutScreen) showFound(r data.TillSearch) {
 	if len(r.Matches) > 0 {
 		c.matchList.ScrollToTop()
 	}
-	c.explainFound(false)
+	if c.customer == nil && !c.walkIn { // a new customer's name, put in the field once they were picked
+		c.explainFound(false)
+	}
 }
 
 // explainFound says under the field what Enter does with the matches;
@@ -511,6 +514,7 @@ func (c *checkoutScreen) choose(cu *data.Customer) {
 	c.rewards = 0
 	c.cardFor = 0
 	c.result.SetText("")
+	c.setHint("", widget.LowImportance)
 	c.updateCard()
 	c.a.win.Canvas().Focus(c.amount)
 	if cu != nil {
@@ -580,6 +584,11 @@ func (c *checkoutScreen) updateCard() {
 	c.toPay.SetText("")
 	if amountOK {
 		c.toPay.SetText(fmt.Sprintf(lang.L("To pay: %s"), money(amount)))
+	}
+	if c.customer != nil || c.walkIn {
+		c.matchBox.Hide()
+	} else {
+		c.matchBox.Show()
 	}
 	if c.customer == nil {
 		if c.walkIn {

@@ -183,7 +183,9 @@ func TestCheckoutEnterTakesTheCustomerWhoseNumberWasTyped(t *testing.T) {
 		}
 		sh.loop.typeKeys(t, w, "19.99", run.gap)
 		press(t, w, fyne.KeyReturn)
-		sh.loop.until(t, fmt.Sprintf("the sale to %s", run.phone), func() bool { return len(sh.sales(t)) > before })
+		sh.loop.until(t, fmt.Sprintf("the sale to %s", run.phone), func() bool {
+			return len(sh.sales(t)) > before && !c.recording && c.find.Text == "" // on disk, and the till ready again
+		})
 
 		sale := sh.sales(t)[0]
 		want := sh.ids[strings.ReplaceAll(run.phone, "07700941", "07700 941")]
