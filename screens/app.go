@@ -36,6 +36,10 @@ type Options struct {
 	// Synchronous runs background work inline; tests use it so that what a
 	// tap causes has happened when the tap returns.
 	Synchronous bool
+	// Do, when set, hands background results to the UI goroutine in place
+	// of fyne.Do: a test that needs real background work runs its own
+	// event loop with it.
+	Do func(func())
 }
 
 // screen is one page of the app.
@@ -307,9 +311,13 @@ func background[T any](a *App, work func(context.Context) (T, error), done func(
 		done(v, err)
 		return
 	}
+	do := fyne.Do
+	if a.opt.Do != nil {
+		do = a.opt.Do
+	}
 	go func() {
 		v, err := work(a.ctx)
-		fyne.Do(func() { done(v, err) })
+		do(func() { done(v, err) })
 	}()
 }
 

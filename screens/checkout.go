@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,39 +17,65 @@ import (
 	"regulars/data"
 )
 
+// customerFinder is what the checkout asks of the store to find the
+// customer at the till; tests put a slower one in its place.
+type customerFinder interface {
+	FindAtTill(ctx context.Context, text string, d data.Day, limit int) (data.TillSearch, error)
+}
+
+// matchLimit is how many matches the pick list shows.
+const matchLimit = 8
+
 // checkoutScreen records sales from the keyboard alone: find the customer,
 // type the amount, Enter.
+//
+// The sale goes to the customer whose number is in the field: every search
+// says which text it was for, and Enter acts only on the search for the text
+// there now. Pressed before that search is back, Enter waits for it
+// (waitingPick); what is typed meanwhile goes to the amount, and a second
+// Enter records the sale once the customer is taken (waitingRecord).
 type checkoutScreen struct {
-	a *App
+	a      *App
+	finder customerFinder
 	// recording is set while a sale is on its way to the disk: a second
 	// Enter does not record it twice.
 	recording bool
 
-	find      *keyEntry
-	matches   []data.Customer
+	find      *findEntry
+	findHint  *widget.Label   // under the field: who Enter takes, or why nobody
+	found     data.TillSearch // the matches in the list, and the text they are for
+	failed    string          // a text whose search failed: Enter searches again
+	chosen    int             // the match ↑/↓ moved to; -1 for none
 	matchList *widget.List
-	matchIdx  int
-	customer  *data.Customer // nil: walk-in or nobody picked yet
-	walkIn    bool
-	balance   int64
-	loyalty   data.Loyalty
-	card      *widget.Label
-	reward    *widget.Check
-	amount    *keyEntry
-	amountErr *widget.Label
-	desc      *widget.Entry
-	result    *widget.Label
-	recent    []data.Purchase
-	names     map[data.ID]string
-	recentL   *widget.List
-	recentSel int
-	cashier   *widget.Button
+	matchBox  *fyne.Container // the list; hidden once someone is picked, to make room for the card
+
+	waitingPick, waitingRecord bool
+
+	customer *data.Customer // nil: walk-in or nobody picked yet
+	walkIn   bool
+	cardFor  data.ID // whose card is in cardData; 0 while it is read
+	cardData data.CheckoutCard
+	rewards  int64 // rewards to redeem on this sale
+
+	card       *widget.Label
+	know       *widget.Label // what the till should know: complaints, promises, birthday, note
+	rewardLine *widget.Label
+	rewardRow  *fyne.Container
+	amount     *keyEntry
+	amountErr  *widget.Label
+	toPay      *widget.Label
+	desc       *widget.Entry
+	result     *widget.Label
+	recent     []data.Purchase
+	names      map[data.ID]string
+	recentL    *widget.List
+	recentSel  int
+	cashier    *widget.Button
 	// promise records something promised at the counter to the customer
 	// of the last sale ("order floor mats — due Friday — Sam").
-	promise   *widget.Button
-	lastSold  data.Customer
-	obj       fyne.CanvasObject
-	searchSeq int
+	promise  *widget.Button
+	lastSold data.Customer
+	obj      fyne.CanvasObject
 	// confirmedLarge is set once a large amount was pointed out; Enter again records it.
 	confirmedLarge bool
 }
@@ -56,11 +84,24 @@ type checkoutScreen struct {
 const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
-	c := &checkoutScreen{a: a, recentSel: -1, names: map[data.ID]string{}}
-	c.find = a.keyEntry(lang.L("Phone or name — type, then Enter"))
-	c.find.OnChanged = func(string) { c.search() }
-	c.find.OnSubmitted = func(string) { c.pickMatch() }
+	c := &checkoutScreen{a: a, finder: a.store, chosen: -1, recentSel: -1, names: map[data.ID]string{}}
+	c.find = newFindEntry(a, c.typedAhead)
+	c.find.SetPlaceHolder(lang.L("Phone, name, email or customer number — then Enter"))
+	c.find.OnChanged = func(string) { c.findChanged() }
+	c.find.OnSubmitted = func(string) { c.enter() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
+		if c.waitingPick {
+			switch ev.Name {
+			case fyne.KeyReturn, fyne.KeyEnter:
+				c.waitingRecord = true // recorded once the customer is taken
+				return true
+			case fyne.KeyBackspace:
+				c.amount.TypedKey(ev)
+				return true
+			case fyne.KeyDown, fyne.KeyUp:
+				return true
+			}
+		}
 		switch ev.Name {
 		case fyne.KeyDown:
 			c.moveMatch(1)
@@ -68,69 +109,63 @@ func newCheckout(a *App) screen {
 		case fyne.KeyUp:
 			c.moveMatch(-1)
 			return true
-		case fyne.KeyF5:
-			c.setWalkIn()
-			return true
-		case fyne.KeyF6:
-			c.newCustomer()
-			return true
-		case fyne.KeyF7:
-			c.promiseToLast()
-			return true
 		}
-		return false
+		return c.saleKey(ev)
 	}
+	c.findHint = widget.NewLabel("")
+	c.findHint.Wrapping = fyne.TextWrapWord
 	c.matchList = widget.NewList(
-		func() int { return len(c.matches) },
+		func() int { return len(c.found.Matches) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(c.matches) {
+			if i >= len(c.found.Matches) {
 				return
 			}
-			m := c.matches[i]
-			text := m.Name
-			if m.Phone != "" {
-				text += "  ☎ " + m.Phone
-			}
-			if m.Email != "" {
-				text += "  ✉ " + m.Email
-			}
 			l := o.(*widget.Label)
-			l.SetText(text)
-			if i == c.matchIdx {
-				l.TextStyle.Bold = true
-			} else {
-				l.TextStyle.Bold = false
-			}
+			l.SetText(c.matchText(i))
+			l.TextStyle.Bold = i == c.chosen
 			l.Refresh()
 		})
 	c.matchList.OnSelected = func(i widget.ListItemID) {
-		c.matchIdx = i
-		c.pickMatch()
 		c.matchList.UnselectAll()
+		if i < len(c.found.Matches) {
+			cu := c.found.Matches[i].Customer
+			c.choose(&cu)
+		}
 	}
-	c.card = widget.NewLabel(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
+	c.card = widget.NewLabel("")
 	c.card.Wrapping = fyne.TextWrapWord
-	c.reward = widget.NewCheck(lang.L("Redeem a reward (F4)"), func(bool) { c.updateCard() })
-	c.reward.Hide()
+	c.know = widget.NewLabel("")
+	c.know.Wrapping = fyne.TextWrapWord
+	c.know.Importance = widget.WarningImportance
+	c.know.TextStyle.Bold = true
+	c.rewardLine = widget.NewLabel("")
+	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.setRewards(c.rewards - 1) })
+	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.setRewards(c.rewards + 1) })
+	c.rewardRow = container.NewHBox(fewer, more, c.rewardLine)
 	c.amount = a.keyEntry(lang.L("Amount, such as 12.50 — Enter records the sale"))
 	c.amount.OnSubmitted = func(string) { c.record() }
-	c.amount.OnChanged = func(string) { c.amountErr.SetText(""); c.confirmedLarge = false }
+	c.amount.OnChanged = func(string) {
+		c.amountErr.SetText("")
+		c.confirmedLarge = false
+		c.updateCard()
+	}
 	c.amount.onKey = func(ev *fyne.KeyEvent) bool {
 		switch ev.Name {
 		case fyne.KeyF4:
-			if c.reward.Visible() {
-				c.reward.SetChecked(!c.reward.Checked)
-			}
+			c.nextReward()
 			return true
 		case fyne.KeyEscape:
 			c.reset()
 			return true
 		}
-		return false
+		return c.saleKey(ev)
 	}
 	c.amountErr = widget.NewLabel("")
+	c.amountErr.Wrapping = fyne.TextWrapWord
 	c.amountErr.Importance = widget.DangerImportance
+	c.toPay = widget.NewLabel("")
+	c.toPay.TextStyle.Bold = true
 	c.desc = widget.NewEntry()
 	c.desc.SetPlaceHolder(lang.L("What was bought (optional)"))
 	c.desc.OnSubmitted = func(string) { c.record() }
@@ -147,20 +182,28 @@ func newCheckout(a *App) screen {
 	c.cashier = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Cashier: %s"), a.staff), theme.AccountIcon(), func() {
 		a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), a.staff)) })
 	})
+	pickRules := widget.NewLabel(lang.L("Enter takes the only match, or the one whose phone, email or customer number was typed in full. " +
+		"Several: ↑/↓ to choose (shown in bold), then Enter. Nobody: F6 adds them."))
+	pickRules.Wrapping = fyne.TextWrapWord
+	pickRules.Importance = widget.LowImportance
+	keys := widget.NewLabel(lang.L("Enter records the sale · F4 one more reward (after the most, none) · Esc starts again · F7 a promise to the customer just served"))
+	keys.Wrapping = fyne.TextWrapWord
+	keys.Importance = widget.LowImportance
 
 	form := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("Customer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.find,
+		c.find, c.findHint,
 		container.NewHBox(walkIn, newC),
+		pickRules,
 	)
-	matches := container.NewGridWrap(fyne.NewSize(520, 190), c.matchList)
+	c.matchBox = container.NewGridWrap(fyne.NewSize(520, 190), c.matchList)
 	sale := container.NewVBox(
 		widget.NewSeparator(),
-		c.card, c.reward,
+		c.card, c.know, c.rewardRow,
 		widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.amount, c.amountErr, c.desc, recordBtn, c.result, container.NewHBox(c.promise),
+		c.amount, c.amountErr, c.toPay, c.desc, recordBtn, keys, c.result, container.NewHBox(c.promise),
 	)
-	left := container.NewVBox(form, matches, sale)
+	left := container.NewVBox(form, c.matchBox, sale)
 
 	c.recentL = widget.NewList(
 		func() int { return len(c.recent) },
@@ -180,6 +223,7 @@ func newCheckout(a *App) screen {
 	split := container.NewHSplit(container.NewPadded(container.NewVScroll(left)), container.NewPadded(right))
 	split.Offset = 0.55
 	c.obj = container.NewBorder(container.NewHBox(c.cashier), nil, nil, nil, split)
+	c.updateCard()
 	return c
 }
 
@@ -194,35 +238,43 @@ func (c *checkoutScreen) focus() {
 }
 
 func (c *checkoutScreen) reload() {
-	background(c.a, func(ctx context.Context) ([]data.Purchase, error) {
+	known := make(map[data.ID]bool, len(c.names))
+	for id := range c.names {
+		known[id] = true
+	}
+	type recentSales struct {
+		sales []data.Purchase
+		names map[data.ID]string
+	}
+	// The names are read off the UI goroutine into a map of their own, and
+	// joined to the screen's on it.
+	background(c.a, func(ctx context.Context) (recentSales, error) {
 		ps, err := c.a.store.RecentPurchases(ctx, 50)
 		if err != nil {
-			return nil, err
+			return recentSales{}, err
 		}
+		r := recentSales{sales: ps, names: map[data.ID]string{}}
 		for _, p := range ps {
-			if _, ok := c.names[p.CustomerID]; !ok && p.CustomerID != 0 {
-				if cu, err := c.a.store.Customer(ctx, p.CustomerID); err == nil {
-					c.names[p.CustomerID] = cu.Name
+			if id := p.CustomerID; id != 0 && !known[id] {
+				if cu, err := c.a.store.Customer(ctx, id); err == nil {
+					r.names[id] = cu.Name
+					known[id] = true
 				}
 			}
 		}
-		return ps, nil
-	}, func(ps []data.Purchase, err error) {
+		return r, nil
+	}, func(r recentSales, err error) {
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
-		c.recent = ps
+		for id, name := range r.names {
+			c.names[id] = name
+		}
+		c.recent = r.sales
 		c.recentSel = -1
 		c.recentL.UnselectAll()
 		c.recentL.Refresh()
-	})
-	background(c.a, func(ctx context.Context) (data.Loyalty, error) {
-		return c.a.store.Loyalty(ctx)
-	}, func(l data.Loyalty, err error) {
-		if err == nil {
-			c.loyalty = l
-		}
 	})
 }
 
@@ -244,115 +296,406 @@ func (c *checkoutScreen) describe(p data.Purchase) string {
 	return s
 }
 
-func (c *checkoutScreen) search() {
-	text := strings.TrimSpace(c.find.Text)
-	c.searchSeq++
-	seq := c.searchSeq
-	if text == "" {
-		c.matches = nil
-		c.matchList.Refresh()
+// saleKey handles the keys that work in both of the checkout's fields.
+func (c *checkoutScreen) saleKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyF5:
+		c.setWalkIn()
+	case fyne.KeyF6:
+		c.newCustomer()
+	case fyne.KeyF7:
+		c.promiseToLast()
+	default:
+		return false
+	}
+	return true
+}
+
+// findEntry is the find field. While an Enter waits for its search, what
+// is typed goes to the amount, as it would have had the search been quick.
+type findEntry struct {
+	keyEntry
+	ahead func(rune) bool // true: the key went elsewhere
+}
+
+func newFindEntry(a *App, ahead func(rune) bool) *findEntry {
+	e := &findEntry{ahead: ahead}
+	e.app = a
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedRune offers the key to the amount first.
+func (e *findEntry) TypedRune(r rune) {
+	if e.ahead != nil && e.ahead(r) {
 		return
 	}
-	background(c.a, func(ctx context.Context) ([]data.Customer, error) {
-		return c.a.store.SearchCustomers(ctx, text, 8)
-	}, func(cs []data.Customer, err error) {
-		if seq != c.searchSeq {
-			return // a later keystroke already asked again
+	e.keyEntry.TypedRune(r)
+}
+
+// typedAhead takes a key typed while Enter waits: it belongs to the amount.
+func (c *checkoutScreen) typedAhead(r rune) bool {
+	if !c.waitingPick {
+		return false
+	}
+	c.amount.TypedRune(r)
+	return true
+}
+
+// findText is the text in the find field, as it is searched for.
+func (c *checkoutScreen) findText() string { return strings.TrimSpace(c.find.Text) }
+
+// findChanged starts over on the text now in the field: whoever was picked,
+// and an Enter waiting, were for the text before.
+func (c *checkoutScreen) findChanged() {
+	c.waitingPick, c.waitingRecord = false, false
+	if c.customer != nil || c.walkIn {
+		c.customer, c.walkIn = nil, false
+		c.rewards = 0
+		c.updateCard()
+	}
+	c.search()
+}
+
+// search looks for the text in the field; its results are shown only if
+// the field still holds that text when they come back.
+func (c *checkoutScreen) search() {
+	text := c.findText()
+	c.chosen = -1
+	if text == "" {
+		c.found = data.TillSearch{}
+		c.matchList.Refresh()
+		c.setHint("", widget.LowImportance)
+		return
+	}
+	if c.found.Text == text {
+		c.showFound(c.found)
+		return
+	}
+	day := c.a.Today()
+	background(c.a, func(ctx context.Context) (data.TillSearch, error) {
+		return c.finder.FindAtTill(ctx, text, day, matchLimit)
+	}, func(r data.TillSearch, err error) {
+		if text != c.findText() {
+			return // for a text no longer in the field
 		}
 		if err != nil {
-			c.a.say(lang.L("Search failed: %v"), err)
+			c.failed = text
+			c.waitingPick, c.waitingRecord = false, false
+			c.setHint(fmt.Sprintf(lang.L("Search failed: %v"), err), widget.DangerImportance)
 			return
 		}
-		c.matches = cs
-		c.matchIdx = 0
-		c.matchList.Refresh()
+		r.Text = text
+		c.showFound(r)
+		if c.waitingPick {
+			c.waitingPick = false
+			c.takeMatch()
+		}
 	})
 }
 
-func (c *checkoutScreen) moveMatch(d int) {
-	if len(c.matches) == 0 {
-		return
-	}
-	c.matchIdx = (c.matchIdx + d + len(c.matches)) % len(c.matches)
+// showFound puts a search's matches in the list, nothing highlighted.
+func (c *checkoutScreen) showFound(r data.TillSearch) {
+	c.found, c.failed, c.chosen = r, "", -1
 	c.matchList.Refresh()
-	c.matchList.ScrollTo(c.matchIdx)
+	if len(r.Matches) > 0 {
+		c.matchList.ScrollToTop()
+	}
+	if c.customer == nil && !c.walkIn { // a new customer's name, put in the field once they were picked
+		c.explainFound(false)
+	}
 }
 
-func (c *checkoutScreen) pickMatch() {
-	if len(c.matches) == 0 {
-		if strings.TrimSpace(c.find.Text) != "" {
-			c.newCustomer()
+// explainFound says under the field what Enter does with the matches;
+// entered says Enter was pressed and took nobody.
+func (c *checkoutScreen) explainFound(entered bool) {
+	r := c.found
+	m, ok := r.Pick()
+	switch {
+	case c.chosen >= 0 && c.chosen < len(r.Matches):
+		c.setHint(fmt.Sprintf(lang.L("Enter takes %s"), r.Matches[c.chosen].Name), widget.MediumImportance)
+	case len(r.Matches) == 0:
+		c.setHint(fmt.Sprintf(lang.L("No customer matches %s — F6 adds one"), r.Text), widget.DangerImportance)
+	case ok:
+		c.setHint(fmt.Sprintf(lang.L("Enter takes %s"), m.Name), widget.MediumImportance)
+	case entered:
+		c.setHint(lang.L("Several customers match and Enter does not guess: ↑/↓ to choose one, then Enter"), widget.WarningImportance)
+	default:
+		c.setHint(lang.L("Several customers match: ↑/↓ to choose one, then Enter"), widget.MediumImportance)
+	}
+}
+
+func (c *checkoutScreen) setHint(text string, imp widget.Importance) {
+	c.findHint.Importance = imp
+	c.findHint.SetText(text)
+}
+
+// matchText is one row of the pick list: name, phone, email, customer
+// number and last visit, so that neighbours and families tell apart.
+func (c *checkoutScreen) matchText(i int) string {
+	m := c.found.Matches[i]
+	text := m.Name
+	if m.Phone != "" {
+		text += "  ☎ " + m.Phone
+	}
+	if m.Email != "" {
+		text += "  ✉ " + m.Email
+	}
+	text += fmt.Sprintf("  #%d  ", m.ID)
+	if m.LastVisit.IsZero() {
+		text += lang.L("no visit yet")
+	} else {
+		text += fmt.Sprintf(lang.L("last visit %s"), shortDate(m.LastVisit))
+	}
+	if i == c.chosen {
+		text = "▶ " + text
+	}
+	return text
+}
+
+func (c *checkoutScreen) moveMatch(d int) {
+	n := len(c.found.Matches)
+	if n == 0 || c.found.Text != c.findText() {
+		return
+	}
+	switch {
+	case c.chosen < 0 && d > 0:
+		c.chosen = 0
+	case c.chosen < 0:
+		c.chosen = n - 1
+	default:
+		c.chosen = (c.chosen + d + n) % n
+	}
+	c.matchList.Refresh()
+	c.matchList.ScrollTo(c.chosen)
+	c.explainFound(false)
+}
+
+// enter takes the customer for the text in the field, once its search is back.
+func (c *checkoutScreen) enter() {
+	text := c.findText()
+	if text == "" {
+		c.setHint(lang.L("Type a phone number, name, email or customer number first — or F5 for a walk-in sale"), widget.WarningImportance)
+		return
+	}
+	if c.found.Text != text {
+		// Its search is still running: act when it is back.
+		c.waitingPick = true
+		if c.failed == text {
+			c.failed = ""
+			c.search()
 		}
 		return
 	}
-	m := c.matches[c.matchIdx]
-	c.choose(&m)
+	c.takeMatch()
+}
+
+// takeMatch takes the match highlighted, or the one Enter may take alone;
+// with nobody to take, the cashier is back in the field with the reason.
+func (c *checkoutScreen) takeMatch() {
+	if m, ok := c.found.Pick(); ok || c.chosen >= 0 && c.chosen < len(c.found.Matches) {
+		if c.chosen >= 0 {
+			m = c.found.Matches[c.chosen]
+		}
+		cu := m.Customer
+		c.choose(&cu)
+		return
+	}
+	c.waitingPick, c.waitingRecord = false, false // an amount typed meanwhile stays in its field
+	c.explainFound(true)
+	c.a.win.Canvas().Focus(c.find)
 }
 
 // choose makes cu the customer of the sale and moves on to the amount.
 func (c *checkoutScreen) choose(cu *data.Customer) {
+	c.waitingPick = false
 	c.customer = cu
 	c.walkIn = cu == nil
-	c.reward.SetChecked(false)
+	c.rewards = 0
+	c.cardFor = 0
 	c.result.SetText("")
-	if cu == nil {
-		c.balance = 0
-		c.updateCard()
-		c.a.win.Canvas().Focus(c.amount)
-		return
-	}
-	id := cu.ID
-	background(c.a, func(ctx context.Context) (int64, error) {
-		return c.a.store.Balance(ctx, id)
-	}, func(b int64, err error) {
-		if err != nil {
-			c.a.showError(err)
-			return
-		}
-		c.balance = b
-		c.updateCard()
-	})
+	c.setHint("", widget.LowImportance)
+	c.updateCard()
 	c.a.win.Canvas().Focus(c.amount)
+	if cu != nil {
+		id, day := cu.ID, c.a.Today()
+		background(c.a, func(ctx context.Context) (data.CheckoutCard, error) {
+			return c.a.store.CheckoutCard(ctx, id, day)
+		}, func(card data.CheckoutCard, err error) {
+			if c.customer == nil || c.customer.ID != id {
+				return // another customer was picked meanwhile
+			}
+			if err != nil {
+				c.a.showError(err)
+				return
+			}
+			c.cardData, c.cardFor = card, id
+			c.updateCard()
+		})
+	}
+	if c.waitingRecord {
+		c.waitingRecord = false
+		c.record()
+	}
 }
 
 func (c *checkoutScreen) setWalkIn() {
 	c.find.SetText("")
+	c.waitingPick, c.waitingRecord = false, false
 	c.choose(nil)
 }
 
-func (c *checkoutScreen) updateCard() {
-	switch {
-	case c.customer == nil && c.walkIn:
-		c.card.SetText(lang.L("Walk-in sale: no customer, no points."))
-		c.reward.Hide()
+// typedAmount is the amount in its field, when it is one.
+func (c *checkoutScreen) typedAmount() (data.Cents, bool) {
+	v, err := parseAmount(c.amount.Text)
+	return v, err == nil && v > 0
+}
+
+// mostRewards is how many rewards this sale can take: what the balance
+// pays for, and, once the amount is typed, no more than it covers.
+func (c *checkoutScreen) mostRewards() int64 {
+	if c.customer == nil || c.cardFor != c.customer.ID {
+		return 0
+	}
+	l := c.cardData.Scheme
+	if amount, ok := c.typedAmount(); ok {
+		return l.RewardsFor(c.cardData.Balance, amount)
+	}
+	return c.cardData.RewardsHeld()
+}
+
+// nextReward is F4: one more reward, and after the most, none.
+func (c *checkoutScreen) nextReward() {
+	if c.rewards >= c.mostRewards() {
+		c.setRewards(0)
 		return
-	case c.customer == nil:
-		c.card.SetText(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
-		c.reward.Hide()
+	}
+	c.setRewards(c.rewards + 1)
+}
+
+func (c *checkoutScreen) setRewards(n int64) {
+	c.rewards = max(0, min(n, c.mostRewards()))
+	c.updateCard()
+}
+
+func (c *checkoutScreen) updateCard() {
+	amount, amountOK := c.typedAmount()
+	c.toPay.Importance = widget.MediumImportance
+	c.toPay.SetText("")
+	if amountOK {
+		c.toPay.SetText(fmt.Sprintf(lang.L("To pay: %s"), money(amount)))
+	}
+	if c.customer != nil || c.walkIn {
+		c.matchBox.Hide()
+	} else {
+		c.matchBox.Show()
+	}
+	if c.customer == nil {
+		if c.walkIn {
+			c.card.SetText(lang.L("Walk-in sale: no customer, no points."))
+		} else {
+			c.card.SetText(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
+			c.toPay.SetText("")
+		}
+		c.know.Hide()
+		c.rewardRow.Hide()
 		return
 	}
 	cu := c.customer
-	text := fmt.Sprintf("%s", cu.Name)
+	head := cu.Name
 	if cu.Phone != "" {
-		text += "  ☎ " + cu.Phone
+		head += "  ☎ " + cu.Phone
 	}
-	text += fmt.Sprintf(lang.L("\nPoints: %d"), c.balance)
-	if c.loyalty.RewardPoints > 0 && c.balance >= c.loyalty.RewardPoints {
-		text += fmt.Sprintf(lang.L(" — a reward is available: %d points for %s off"), c.loyalty.RewardPoints, money(c.loyalty.RewardValue))
-		c.reward.SetText(fmt.Sprintf(lang.L("Redeem %d points for %s off (F4)"), c.loyalty.RewardPoints, money(c.loyalty.RewardValue)))
-		c.reward.Show()
+	head += fmt.Sprintf("  #%d", cu.ID)
+	if c.cardFor != cu.ID {
+		c.card.SetText(head)
+		c.know.Hide()
+		c.rewardRow.Hide()
+		return
+	}
+	card := c.cardData
+	l := card.Scheme
+	text := head + fmt.Sprintf(lang.L("\nPoints: %d"), card.Balance)
+	if held := card.RewardsHeld(); held > 0 {
+		text += fmt.Sprintf(lang.N(" — %d rewards ready, %s off each", int(held)), held, money(l.RewardValue))
+	} else if l.RewardPoints > 0 {
+		text += fmt.Sprintf(lang.L(" — %d more to the next reward"), l.PointsToNextReward(card.Balance))
+	}
+	if card.LastVisit.IsZero() {
+		text += lang.L("\nNo visit yet")
 	} else {
-		c.reward.Hide()
-		if c.loyalty.RewardPoints > 0 {
-			text += fmt.Sprintf(lang.L(" — %d more to the next reward"), c.loyalty.RewardPoints-c.balance%c.loyalty.RewardPoints)
-		}
+		text += fmt.Sprintf(lang.L("\nLast visit: %s"), longDate(card.LastVisit))
 	}
 	c.card.SetText(text)
+	if know := c.tillShouldKnow(card); know != "" {
+		c.know.SetText(know)
+		c.know.Show()
+	} else {
+		c.know.Hide()
+	}
+
+	if card.RewardsHeld() == 0 {
+		c.rewards = 0
+		c.rewardRow.Hide()
+	} else {
+		c.rewardLine.SetText(fmt.Sprintf(lang.L("Redeem %d of %d rewards: %s off (F4 one more)"),
+			c.rewards, c.mostRewards(), money(l.RewardsOff(c.rewards))))
+		c.rewardRow.Show()
+	}
+	if !amountOK || c.rewards == 0 {
+		return
+	}
+	if pay := l.ToPay(amount, c.rewards); pay < 0 {
+		c.toPay.Importance = widget.DangerImportance
+		c.toPay.SetText(fmt.Sprintf(lang.L("%s off is more than the sale of %s: F4 to redeem fewer rewards"),
+			money(l.RewardsOff(c.rewards)), money(amount)))
+	} else {
+		c.toPay.SetText(fmt.Sprintf(lang.L("To pay: %s (%s less %s off)"), money(pay), money(amount), money(l.RewardsOff(c.rewards))))
+	}
+}
+
+// tillShouldKnow is what to say or put right while the customer is at the
+// counter, one line each.
+func (c *checkoutScreen) tillShouldKnow(card data.CheckoutCard) string {
+	today := c.a.Today()
+	var lines []string
+	for _, k := range card.OpenComplaints {
+		lines = append(lines, fmt.Sprintf(lang.L("Open complaint: %s (received %s)"), k.What, longDate(k.Received)))
+	}
+	for _, p := range card.Promises {
+		switch days := p.Due.Sub(today); {
+		case days < 0:
+			lines = append(lines, fmt.Sprintf(lang.L("Promise late, due %s: %s"), longDate(p.Due), p.What))
+		case days == 0:
+			lines = append(lines, fmt.Sprintf(lang.L("Promise due today: %s"), p.What))
+		default:
+			lines = append(lines, fmt.Sprintf(lang.L("Promise due tomorrow: %s"), p.What))
+		}
+	}
+	if b := card.Birthday; !b.IsZero() {
+		_, m, d := b.Date()
+		switch days := b.Sub(today); {
+		case days == 0:
+			lines = append(lines, lang.L("Birthday today"))
+		case days > 0:
+			lines = append(lines, fmt.Sprintf(lang.N("Birthday on %s, in %d days", days), dayMonth(m, d), days))
+		default:
+			lines = append(lines, fmt.Sprintf(lang.N("Birthday was on %s, %d days ago", -days), dayMonth(m, d), -days))
+		}
+	}
+	if n := strings.TrimSpace(card.Customer.Notes); n != "" {
+		lines = append(lines, fmt.Sprintf(lang.L("Note: %s"), n))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // record checks the amount and records the sale.
 func (c *checkoutScreen) record() {
 	if c.recording {
+		return
+	}
+	if c.waitingPick {
+		c.waitingRecord = true // recorded once the customer is found
 		return
 	}
 	if c.customer == nil && !c.walkIn {
@@ -381,8 +724,8 @@ func (c *checkoutScreen) record() {
 	if c.customer != nil {
 		sale.CustomerID = c.customer.ID
 		name = c.customer.Name
-		if c.reward.Visible() && c.reward.Checked {
-			sale.RedeemPoints = c.loyalty.RewardPoints
+		if c.cardFor == c.customer.ID {
+			sale.RedeemPoints = c.rewards * c.cardData.Scheme.RewardPoints
 		}
 	}
 	sold := c.customer
@@ -421,7 +764,7 @@ func (c *checkoutScreen) record() {
 		c.desc.SetText("")
 		c.find.SetText("")
 		c.customer, c.walkIn = nil, false
-		c.reward.SetChecked(false)
+		c.rewards = 0
 		c.updateCard()
 		c.a.changed()
 		c.a.win.Canvas().Focus(c.find)
@@ -432,13 +775,16 @@ func (c *checkoutScreen) reset() {
 	c.find.SetText("")
 	c.amount.SetText("")
 	c.desc.SetText("")
+	c.waitingPick, c.waitingRecord = false, false
 	c.customer, c.walkIn = nil, false
+	c.rewards = 0
 	c.updateCard()
 	c.a.win.Canvas().Focus(c.find)
 }
 
 // newCustomer adds a customer in one step (name and phone) and picks them.
 func (c *checkoutScreen) newCustomer() {
+	c.waitingPick, c.waitingRecord = false, false
 	typed := strings.TrimSpace(c.find.Text)
 	name := newEntry()
 	phone := newEntry()
@@ -600,7 +946,10 @@ func sentenceCase(s string) string {
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	// The first letter, not the first byte: a message may start with a
+	// curly quote or an accented letter.
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // promiseToLast records a promise made to the customer just served.

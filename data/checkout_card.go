@@ -1,0 +1,117 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// CheckoutCard is what the till should know about a customer before a sale
+// is recorded: their points, and what to say or put right while they are at
+// the counter.
+type CheckoutCard struct {
+	Customer  Customer
+	Scheme    Loyalty
+	Balance   int64
+	LastVisit Day // the day of their latest sale; zero when none
+	// OpenComplaints are the complaints still open on the day, oldest first.
+	OpenComplaints []Complaint
+	// Promises are those not yet kept that are late or due by the next day,
+	// soonest first.
+	Promises []Promise
+	// Birthday is their birthday when it falls within a week of the day,
+	// before or after; zero otherwise.
+	Birthday Day
+}
+
+// RewardsHeld is how many whole rewards the customer's balance pays for.
+func (c CheckoutCard) RewardsHeld() int64 { return c.Scheme.RewardsHeld(c.Balance) }
+
+// Within these many days of the day, a birthday is mentioned at the till.
+const cardBirthdayDays = 7
+
+// A promise is mentioned from this many days before it is due.
+const cardPromiseDays = 1
+
+// CheckoutCard reads a customer's card as of day d, from one snapshot.
+func (s *Store) CheckoutCard(ctx context.Context, id ID, d Day) (CheckoutCard, error) {
+	var card CheckoutCard
+	scheme, err := s.scheme(ctx)
+	if err != nil {
+		return card, err
+	}
+	card.Scheme = scheme
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return card, s.explain(err)
+	}
+	defer tx.Rollback()
+	err = readCard(ctx, tx, id, d, &card)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = s.explain(err)
+	}
+	return card, err
+}
+
+func readCard(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCard) error {
+	var err error
+	if card.Customer, err = customerOn(ctx, tx, id); err != nil {
+		return err
+	}
+	card.Birthday = BirthdayNear(card.Customer.Birthday, d, cardBirthdayDays)
+	if card.Balance, err = balanceTx(ctx, tx, id, d); err != nil {
+		return err
+	}
+	var last sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT MAX(day) FROM purchases
+		WHERE customer_id = ? AND day <= ? AND voided = 0 AND refund_of IS NULL`, id, d.String()).Scan(&last)
+	if err != nil {
+		return err
+	}
+	card.LastVisit = scanDay(last)
+	card.OpenComplaints, err = cardRows(ctx, tx, scanComplaint, "SELECT "+complaintCols+` FROM complaints
+		WHERE customer_id = ? AND received_on <= ? AND (resolved_on IS NULL OR resolved_on > ?)
+		ORDER BY received_at, id`, id, d.String(), d.String())
+	if err != nil {
+		return err
+	}
+	card.Promises, err = cardRows(ctx, tx, scanPromise, "SELECT "+promiseCols+` FROM promises
+		WHERE customer_id = ? AND made_on <= ? AND (kept_on IS NULL OR kept_on > ?) AND due <= ?
+		ORDER BY due, id`, id, d.String(), d.String(), d.AddDays(cardPromiseDays).String())
+	return err
+}
+
+// cardRows reads the rows of a query on the card's snapshot.
+func cardRows[T any](ctx context.Context, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// BirthdayNear is the occurrence of a yearly date that falls within days of
+// d, before or after (the nearest, should two), or zero when none does. A 29
+// February falls on the 28th in other years, as the birthday reminder does.
+func BirthdayNear(b YearlyDate, d Day, days int) Day {
+	if b.IsZero() || d.IsZero() {
+		return 0
+	}
+	gap := func(x Day) int { return max(x.Sub(d), d.Sub(x)) }
+	var best Day
+	for yr := d.Year() - 1; yr <= d.Year()+1; yr++ {
+		if occ := b.In(yr); gap(occ) <= days && (best.IsZero() || gap(occ) < gap(best)) {
+			best = occ
+		}
+	}
+	return best
+}

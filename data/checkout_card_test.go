@@ -1,0 +1,82 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestCheckoutCardSaysWhatTheTillShouldKnow(t *testing.T) {
+	s := newTestStore(t, "2026-05-20")
+	ctx := context.Background()
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123", Notes: "pays by card",
+		Birthday: YearlyDate{1985, 6, 5}})
+	must(nil, err)
+	bob, err := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Birthday: YearlyDate{0, 7, 1}})
+	must(nil, err)
+	// Ann: 250 points from two sales, the second on 1 June.
+	must(s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 150_00}))
+	s.SetToday(mustParseDay("2026-06-01"))
+	must(s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 100_00}))
+	// One complaint still open, one put right.
+	must(s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke on the coat", Received: mustParseDay("2026-05-30")}))
+	fixed, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "late delivery", Received: mustParseDay("2026-05-21")})
+	must(nil, err)
+	must(nil, s.ResolveComplaint(ctx, fixed, "refunded the postage", "Sam"))
+	// Promises: one late, one due tomorrow, one next week, one kept.
+	for _, p := range []Promise{
+		{What: "order floor mats", Due: mustParseDay("2026-05-31")},
+		{What: "call when the part arrives", Due: mustParseDay("2026-06-03")},
+		{What: "fit bumper", Due: mustParseDay("2026-06-09")},
+	} {
+		p.CustomerID = ann
+		must(s.AddPromise(ctx, p))
+	}
+	kept, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: "clean seats", Due: mustParseDay("2026-06-02")})
+	must(nil, err)
+	must(nil, s.KeepPromise(ctx, kept, "Sam"))
+	// A complaint made after the card's day does not show yet.
+	s.SetToday(mustParseDay("2026-06-05"))
+	must(s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "wrong size", Received: mustParseDay("2026-06-05")}))
+
+	card, err := s.CheckoutCard(ctx, ann, mustParseDay("2026-06-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var complaints, promises []string
+	for _, k := range card.OpenComplaints {
+		complaints = append(complaints, k.What)
+	}
+	for _, p := range card.Promises {
+		promises = append(promises, p.What+" "+p.Due.String())
+	}
+	got := fmt.Sprintf("%s %d rewards=%d last=%s birthday=%s note=%q complaints=%q promises=%q",
+		card.Customer.Name, card.Balance, card.RewardsHeld(), card.LastVisit, card.Birthday, card.Customer.Notes, complaints, promises)
+	want := `Ann Lee 250 rewards=2 last=2026-06-01 birthday=2026-06-05 note="pays by card" ` +
+		`complaints=["zip broke on the coat"] promises=["order floor mats 2026-05-31" "call when the part arrives 2026-06-03"]`
+	if got != want {
+		t.Errorf("card\n got %s\nwant %s", got, want)
+	}
+	if card.Scheme != DefaultLoyalty() {
+		t.Errorf("scheme %+v", card.Scheme)
+	}
+
+	card, err = s.CheckoutCard(ctx, bob, mustParseDay("2026-06-02"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.Balance != 0 || card.RewardsHeld() != 0 || !card.LastVisit.IsZero() || !card.Birthday.IsZero() ||
+		len(card.OpenComplaints)+len(card.Promises) != 0 {
+		t.Errorf("a customer with nothing to say has a card %+v", card)
+	}
+	if _, err := s.CheckoutCard(ctx, 999, mustParseDay("2026-06-02")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("no such customer: %v", err)
+	}
+}
