@@ -46,6 +46,7 @@ const usage = `usage:
   regulars sale    [--db FILE] --customer PHONE|EMAIL|ID --amount 12.34 [--redeem POINTS] [--staff NAME] [--date YYYY-MM-DD]
   regulars import  customers|purchases FILE.csv [--db FILE] [--dry-run] [--skip-bad] [--earn-points]
   regulars import  vcard FILE.vcf [--db FILE] [--dry-run] [--skip-bad]
+  regulars import  customers FILE.csv --map "Their Column=field,…"   # a file from any other program
   regulars export  customers|purchases|ledger|contacts|reminders|complaints [--db FILE] [--out FILE]
   regulars export  ics [--db FILE] [--out FILE]
   regulars backup  [--db FILE] [--to PATH]
@@ -66,7 +67,7 @@ var commands = map[string]command{
 	"demo":    {flagSpec{"customers": true, "seed": true}, runDemo},
 	"today":   {flagSpec{"format": true}, runToday},
 	"sale":    {flagSpec{"customer": true, "amount": true, "redeem": true, "staff": true}, runSale},
-	"import":  {flagSpec{"dry-run": false, "skip-bad": false, "earn-points": false, "staff": true}, runImport},
+	"import":  {flagSpec{"dry-run": false, "skip-bad": false, "earn-points": false, "staff": true, "map": true}, runImport},
 	"export":  {flagSpec{"out": true}, runExport},
 	"backup":  {flagSpec{"to": true}, runBackup},
 	"restore": {flagSpec{}, runRestore},

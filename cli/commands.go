@@ -1,16 +1,19 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"regulars/data"
 )
@@ -212,12 +215,24 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if what == "vcard" && a.bools["earn-points"] {
 		return usageErr("--earn-points is for purchases")
 	}
+	var columns data.ColumnMap
+	if spec, ok := a.vals["map"]; ok {
+		if what != "customers" {
+			return usageErr("--map is for customers")
+		}
+		m, err := data.ParseColumnMap(spec)
+		if err != nil {
+			return fmt.Errorf("--map: %w", err)
+		}
+		columns = m
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", file, unwrapPathErr(err))
 	}
 	defer f.Close()
-	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName}
+	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName,
+		Columns: columns}
 	if v, ok := a.vals["staff"]; ok {
 		opt.Staff = v
 	}
@@ -227,19 +242,38 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	}
 	defer s.Close()
 	var rep data.ImportReport
-	switch what {
-	case "customers":
+	var first []data.PreviewRow // on a dry run of customers, the rows as they will be stored
+	switch {
+	case what == "customers" && opt.DryRun:
+		var pre data.ImportPreview
+		pre, err = s.PreviewCustomersCSV(ctx, f, columns, math.MaxInt)
+		rep = pre.Report
+		if err == nil && len(rep.Bad) > 0 && !opt.SkipBad {
+			err = data.ErrBadRows
+		}
+		for _, r := range pre.Rows {
+			if r.Problem == "" && len(first) < dryRunRows {
+				first = append(first, r)
+			}
+		}
+	case what == "customers":
 		rep, err = s.ImportCustomersCSV(ctx, f, opt)
-	case "purchases":
+	case what == "purchases":
 		rep, err = s.ImportPurchasesCSV(ctx, f, opt)
-	case "vcard":
+	case what == "vcard":
 		rep, err = s.ImportVCard(ctx, f, opt)
+	}
+	if rep.Format.Foreign() {
+		fmt.Fprintf(e.Stderr, "recognised %s\n", rep.Format.WithArticle())
 	}
 	for _, w := range rep.Warnings {
 		fmt.Fprintf(e.Stderr, "warning: %s\n", w)
 	}
 	for _, b := range rep.Bad {
 		fmt.Fprintf(e.Stderr, "line %d: %s\n", b.Line, b.Reason)
+	}
+	if len(first) > 0 {
+		printStoredRows(e.Stderr, first, rep.Added)
 	}
 	if errors.Is(err, data.ErrBadRows) {
 		fmt.Fprintf(e.Stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
@@ -262,6 +296,32 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	}
 	fmt.Fprintln(e.Stdout)
 	return nil
+}
+
+// dryRunRows is how many customers a dry run shows as they will be stored.
+const dryRunRows = 5
+
+// printStoredRows shows customers read from a file in the columns of the
+// customers export, one line each, so a person can see what the import
+// made of the file's columns before anything is written.
+func printStoredRows(w io.Writer, rows []data.PreviewRow, added int) {
+	fmt.Fprintf(w, "the first %d of %d %s as they will be stored:\n", len(rows), added, [2]string{"customer", "customers"}[plural(added)])
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "line\tname\tphone\temail\tbirthday\tcustomer_since\ttags\tdo_not_contact\tnotes")
+	for _, r := range rows {
+		c := r.Customer
+		notes := oneLine(c.Notes)
+		if n := []rune(notes); len(n) > 40 {
+			notes = string(n[:39]) + "…"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%t\t%s\n", r.Line, oneLine(c.Name), c.Phone, c.Email, c.Birthday, c.CustomerSince,
+			strings.Join(c.Tags, ";"), c.DoNotContact, notes)
+	}
+	tw.Flush()
+	for _, line := range strings.SplitAfter(table.String(), "\n") {
+		fmt.Fprint(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n")))
+	}
 }
 
 func unwrapPathErr(err error) error {

@@ -22,6 +22,10 @@ type ImportOptions struct {
 	SkipBad    bool   // write the good rows even when some are bad
 	EarnPoints bool   // imported purchases earn points (history before the scheme earns none)
 	Staff      string // recorded on the rows written; OwnerName when empty
+
+	// Columns says which column of a customers CSV holds what; nil to
+	// recognise the file by its header (see RecogniseCustomers).
+	Columns ColumnMap
 }
 
 // RowError is one bad row (or card) of an imported file. Line is the
@@ -40,6 +44,10 @@ type ImportReport struct {
 	Bad      []RowError // every bad row, in line order
 	Warnings []string   // such as columns that were ignored
 	Written  bool       // rows were committed to the database
+
+	// Format is the kind of customers file recognised; zero when it was
+	// read through ImportOptions.Columns.
+	Format CustomerFormat
 }
 
 // ErrBadRows means an import was refused because some rows are bad; the
@@ -225,10 +233,17 @@ type customerRow struct {
 	occasions []Occasion // from vCards: anniversaries
 }
 
-// parseCustomersCSV reads and checks a customers CSV without a database.
-// Rows come back in file order; duplicates are not looked for yet (see
+// parseCustomersCSV reads and checks a customers CSV without a database:
+// ours, or an export the recogniser knows (see importformats.go). Rows come
+// back in file order; duplicates are not looked for yet (see
 // screenCustomers).
 func parseCustomersCSV(r io.Reader) ([]customerRow, []RowError, []string, error) {
+	rows, bad, warnings, _, err := parseCustomersFile(r, nil)
+	return rows, bad, warnings, err
+}
+
+// parseOwnCustomersCSV reads a customers CSV with our own column names.
+func parseOwnCustomersCSV(r io.Reader) ([]customerRow, []RowError, []string, error) {
 	recs, bad, warnings, err := readCSVTable(r, customerColumns, []string{"name"})
 	if err != nil {
 		return nil, nil, nil, err
@@ -399,11 +414,13 @@ func screenCustomers(rows []customerRow, known knownCustomers) ([]customerRow, [
 // "Files in and out"). With bad rows and without SkipBad nothing is
 // written and the error wraps ErrBadRows; the report lists every bad row.
 func (s *Store) ImportCustomersCSV(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
-	rows, bad, warnings, err := parseCustomersCSV(r)
+	rows, bad, warnings, format, err := parseCustomersFile(r, opt.Columns)
 	if err != nil {
 		return ImportReport{}, err
 	}
-	return s.importCustomers(ctx, "customers CSV", "row", rows, bad, warnings, opt)
+	rep, err := s.importCustomers(ctx, "customers CSV", "row", rows, bad, warnings, opt)
+	rep.Format = format
+	return rep, err
 }
 
 // importCustomers checks rows read from a file (each a "row" or a "card")

@@ -225,6 +225,8 @@ func parseMappedCustomers(r io.Reader, mapping []string) ([]customerRow, []RowEr
 		if _, ok := rec.fields["name"]; !ok {
 			rec.fields["name"] = strings.TrimSpace(rec.get("first_name") + " " + rec.get("last_name"))
 		}
+		// Spreadsheets and Shopify put an apostrophe before a number to keep it text.
+		rec.fields["phone"] = strings.TrimPrefix(rec.get("phone"), "'")
 		row, reasons := customerFromRecord(rec)
 		if len(reasons) > 0 {
 			bad = append(bad, RowError{Line: rec.line, Reason: strings.Join(reasons, "; ")})

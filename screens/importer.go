@@ -22,11 +22,13 @@ import (
 	"regulars/data"
 )
 
-// Contacts in: a vCard file from a phone or mail program, or a CSV file
-// from a spreadsheet. The file is read and checked before anything is
-// written: the first rows as they would become customers, duplicates and
-// bad rows with their line, and for CSV which column goes to which field.
-// Import is all or nothing unless the person chooses to skip the bad rows.
+// Contacts in: a vCard file from a phone or mail program, or a CSV file:
+// a customers export of Google Contacts, Outlook, Shopify or Square, which
+// the same recogniser as the command line's reads as it is, or one from a
+// spreadsheet. The file is read and checked before anything is written: the
+// first rows as they would become customers, duplicates and bad rows with
+// their line, and for CSV which column goes to which field. Import is all
+// or nothing unless the person chooses to skip the bad rows.
 
 // openDialog asks for a file and hands back its name and bytes; tests
 // replace it.
@@ -87,23 +89,28 @@ type importer struct {
 	content []byte
 	vcard   bool
 
-	sample   data.CSVSample
-	mapping  []string
-	selects  []*widget.Select
-	preview  data.ImportPreview
-	checked  bool // the preview matches the mapping on show
-	table    *widget.Table
-	summary  *widget.Label
-	problems *widget.Label
-	skipBad  *widget.Check
-	run      *widget.Button
-	cancel   *widget.Button
-	progress *widget.ProgressBar
-	status   *widget.Label
-	dlg      dialog.Dialog
-	seq      int
-	result   data.ImportReport
-	finished bool
+	sample  data.CSVSample
+	mapping []string
+	selects []*widget.Select
+	// A recognised export is read by the recogniser, whose column choices
+	// the selects show, until the person chooses the columns by hand.
+	recognition data.Recognition
+	recognised  bool
+	byHand      *widget.Check
+	preview     data.ImportPreview
+	checked     bool // the preview matches the mapping on show
+	table       *widget.Table
+	summary     *widget.Label
+	problems    *widget.Label
+	skipBad     *widget.Check
+	run         *widget.Button
+	cancel      *widget.Button
+	progress    *widget.ProgressBar
+	status      *widget.Label
+	dlg         dialog.Dialog
+	seq         int
+	result      data.ImportReport
+	finished    bool
 }
 
 // isVCard tells a vCard file by its name or its first line.
@@ -136,7 +143,8 @@ func newImporter(a *App, name string, content []byte) *importer {
 	im.run.Disable()
 	im.cancel = widget.NewButton(lang.L("Cancel"), func() { im.dlg.Hide() })
 
-	cols := []string{lang.L("Line"), lang.L("Name"), lang.L("Phone"), lang.L("Email"), lang.L("Birthday"), lang.L("Can it be imported?")}
+	cols := []string{lang.L("Line"), lang.L("Name"), lang.L("Phone"), lang.L("Email"), lang.L("Birthday"), lang.L("Customer since"),
+		lang.L("Tags"), lang.L("Do not contact"), lang.L("Can it be imported?")}
 	im.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(im.preview.Rows), len(cols) },
 		func() fyne.CanvasObject {
@@ -163,6 +171,18 @@ func newImporter(a *App, name string, content []byte) *importer {
 			case 4:
 				l.SetText(yearlyText(row.Customer.Birthday))
 			case 5:
+				l.SetText("")
+				if !row.Customer.CustomerSince.IsZero() {
+					l.SetText(dateText(row.Customer.CustomerSince))
+				}
+			case 6:
+				l.SetText(strings.Join(row.Customer.Tags, ", "))
+			case 7:
+				l.SetText("")
+				if row.Customer.DoNotContact {
+					l.SetText(lang.L("Yes"))
+				}
+			case 8:
 				if row.Problem == "" {
 					l.SetText(lang.L("Yes"))
 				} else {
@@ -181,7 +201,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 			o.(*widget.Label).SetText(cols[id.Col])
 		}
 	}
-	for i, w := range []float32{60, 190, 140, 210, 110, 460} {
+	for i, w := range []float32{48, 140, 135, 175, 105, 118, 110, 115, 155} {
 		im.table.SetColumnWidth(i, w)
 	}
 	if !im.vcard {
@@ -200,17 +220,26 @@ func (im *importer) readSample() {
 	}
 	im.sample = s
 	im.mapping = append([]string(nil), s.Guess...)
+	im.recognition = data.RecogniseCustomers(s.Header)
+	im.recognised = im.recognition.Format.Foreign()
 	labels := fieldLabels()
 	options := []string{leaveOut()}
 	for _, f := range data.CustomerFields {
 		options = append(options, labels[f])
 	}
+	shown := im.mapping
+	if im.recognised {
+		shown = im.recognition.Fields
+	}
 	for i := range s.Header {
 		sel := widget.NewSelect(options, nil)
-		if f := im.mapping[i]; f != "" {
+		if f := shown[i]; f != "" {
 			sel.SetSelected(labels[f])
 		} else {
 			sel.SetSelected(leaveOut())
+		}
+		if im.recognised {
+			sel.Disable()
 		}
 		sel.OnChanged = func(label string) {
 			im.mapping[i] = ""
@@ -223,6 +252,36 @@ func (im *importer) readSample() {
 		}
 		im.selects = append(im.selects, sel)
 	}
+	im.byHand = widget.NewCheck(lang.L("Choose the columns myself"), im.chooseByHand)
+}
+
+// chooseByHand leaves the recogniser's reading of an export for the
+// person's own choice of columns, starting from the guess by column
+// names, or goes back to it.
+func (im *importer) chooseByHand(on bool) {
+	im.recognised = !on && im.recognition.Format.Foreign()
+	labels := fieldLabels()
+	shown := im.sample.Guess
+	if im.recognised {
+		shown = im.recognition.Fields
+	}
+	im.mapping = append([]string(nil), im.sample.Guess...)
+	for i, sel := range im.selects {
+		label := leaveOut()
+		if f := shown[i]; f != "" {
+			label = labels[f]
+		}
+		change := sel.OnChanged
+		sel.OnChanged = nil // one check for the whole mapping, below
+		sel.SetSelected(label)
+		sel.OnChanged = change
+		if im.recognised {
+			sel.Disable()
+		} else {
+			sel.Enable()
+		}
+	}
+	im.check()
 }
 
 // mappingView lists the file's columns with an example and a field each.
@@ -261,9 +320,13 @@ func (im *importer) check() {
 	im.checked = false
 	im.updateButton()
 	mapping := append([]string(nil), im.mapping...)
+	recognised := im.recognised
 	background(im.a, func(ctx context.Context) (data.ImportPreview, error) {
-		if im.vcard {
+		switch {
+		case im.vcard:
 			return im.a.store.PreviewVCard(ctx, bytes.NewReader(im.content), previewRows)
+		case recognised:
+			return im.a.store.PreviewCustomersCSV(ctx, bytes.NewReader(im.content), nil, previewRows)
 		}
 		return im.a.store.PreviewCustomersMapped(ctx, bytes.NewReader(im.content), mapping, previewRows)
 	}, func(p data.ImportPreview, err error) {
@@ -288,6 +351,9 @@ func (im *importer) check() {
 func (im *importer) showReport() {
 	rep := im.preview.Report
 	text := fmt.Sprintf(lang.N("%d new customers will be added.", rep.Added), rep.Added)
+	if rep.Format.Foreign() {
+		text = fmt.Sprintf(lang.L("Recognised %s."), rep.Format.WithArticle()) + " " + text
+	}
 	if n := len(rep.Bad); n > 0 && im.vcard {
 		text += " " + fmt.Sprintf(lang.N("%d contacts cannot be imported: bad values, or the same phone or email as a customer already here or an earlier contact (merge such customers on the Customers page).", n), n)
 	} else if n > 0 {
@@ -369,11 +435,10 @@ func (a *App) onUI(fn func()) {
 func (im *importer) start() {
 	opt := data.ImportOptions{SkipBad: im.skipBad.Checked, Staff: im.a.staff}
 	mapping := append([]string(nil), im.mapping...)
+	recognised := im.recognised
 	im.run.Disable()
 	im.skipBad.Disable()
-	for _, s := range im.selects {
-		s.Disable()
-	}
+	im.enableColumns(false)
 	im.progress.SetValue(0)
 	im.progress.Show()
 	im.status.SetText(fmt.Sprintf(lang.L("Reading %s…"), im.name))
@@ -388,8 +453,11 @@ func (im *importer) start() {
 		})
 	}
 	background(im.a, func(ctx context.Context) (data.ImportReport, error) {
-		if im.vcard {
+		switch {
+		case im.vcard:
 			return im.a.store.ImportVCard(ctx, cr, opt)
+		case recognised:
+			return im.a.store.ImportCustomersCSV(ctx, cr, opt)
 		}
 		return im.a.store.ImportCustomersMapped(ctx, cr, mapping, opt)
 	}, func(rep data.ImportReport, err error) {
@@ -404,9 +472,7 @@ func (im *importer) start() {
 				im.a.showError(err)
 				im.status.SetText(lang.L("Nothing was imported."))
 			}
-			for _, s := range im.selects {
-				s.Enable()
-			}
+			im.enableColumns(true)
 			im.progress.Hide()
 			im.updateButton()
 			return
@@ -424,11 +490,32 @@ func (im *importer) start() {
 	})
 }
 
+// enableColumns lets the person change the columns, or stops them while
+// the import runs; a recognised export's columns change only by hand.
+func (im *importer) enableColumns(on bool) {
+	if im.byHand != nil {
+		if on {
+			im.byHand.Enable()
+		} else {
+			im.byHand.Disable()
+		}
+	}
+	for _, s := range im.selects {
+		if on && !im.recognised {
+			s.Enable()
+		} else {
+			s.Disable()
+		}
+	}
+}
+
 // contentView is the import window's body.
 func (im *importer) contentView() fyne.CanvasObject {
 	kind := lang.L("CSV file: choose which column goes to which field.")
 	if im.vcard {
 		kind = lang.L("vCard file (contacts from a phone or mail program).")
+	} else if im.recognition.Format.Foreign() {
+		kind = lang.L("A customers export from another program: its columns go to the fields shown, as on the command line.")
 	}
 	intro := widget.NewLabel(fmt.Sprintf(lang.L("%s Nothing is written until you press Import."), kind))
 	intro.Wrapping = fyne.TextWrapWord
@@ -436,7 +523,11 @@ func (im *importer) contentView() fyne.CanvasObject {
 	if !im.vcard && len(im.selects) > 0 {
 		mapping := container.NewVScroll(im.mappingView())
 		mapping.SetMinSize(fyne.NewSize(0, 160))
-		top.Add(widget.NewCard("", lang.L("Columns"), mapping))
+		columns := fyne.CanvasObject(mapping)
+		if im.recognition.Format.Foreign() {
+			columns = container.NewBorder(nil, im.byHand, nil, nil, mapping)
+		}
+		top.Add(widget.NewCard("", lang.L("Columns"), columns))
 	}
 	top.Add(im.summary)
 	problems := container.NewVScroll(im.problems)

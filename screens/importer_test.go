@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +69,77 @@ func TestImportCSVShowsMappingDuplicatesAndSkipsOnRequest(t *testing.T) {
 	if err != nil || cat.Birthday.String() != "1990-02-28" || cat.Phone != "07700 900301" {
 		t.Errorf("Cat = %+v, %v", cat, err)
 	}
+}
+
+func TestImportRecognisedExportShowsFormatRowsAndIgnoredColumns(t *testing.T) {
+	f := newFixture(t)
+	f.dismissPopup()
+	shopify, err := os.ReadFile(filepath.Join("..", "data", "testdata", "imports", "shopify.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := newImporter(f.app, "customers_export.csv", shopify)
+	im.show()
+	if !im.recognised || !strings.HasPrefix(im.summary.Text, "Recognised a Shopify customers export. 3 new customers will be added.") {
+		t.Fatalf("summary %q", im.summary.Text)
+	}
+	// The columns show where the recogniser puts them, and only change by hand.
+	var shown []string
+	for _, s := range im.selects {
+		shown = append(shown, s.Selected)
+		if !s.Disabled() {
+			t.Errorf("the column going to %q can be changed", s.Selected)
+		}
+	}
+	if got := strings.Join(shown, ","); got != "Leave out,First name,Last name,Email,Do not contact,Leave out,Leave out,Leave out,Leave out,Leave out,"+
+		"Leave out,Leave out,Phone,Phone,Do not contact,Leave out,Leave out,Notes,Leave out,Tags" {
+		t.Errorf("columns go to %s", got)
+	}
+	if !strings.Contains(im.problems.Text, "Note: ignored: Customer ID, Default Address Address1, Default Address City, ") {
+		t.Errorf("problems %q", im.problems.Text)
+	}
+	// The first rows as they will be stored, as on the command line.
+	rows := im.preview.Rows
+	if len(rows) != 3 || rows[0].Customer.Name != "Gina Rossi" || rows[0].Customer.Phone != "+447700900301" ||
+		strings.Join(rows[0].Customer.Tags, ";") != "VIP;Coffee club" || !rows[1].Customer.DoNotContact || rows[1].Customer.Phone != "+44 7700 900302" {
+		t.Fatalf("preview %+v", rows)
+	}
+	if got := tableCell(im.table, 1, 7); got != "Yes" {
+		t.Errorf("Hal's do not contact shows %q", got)
+	}
+
+	// By hand, the columns start from the guess by their names.
+	test.Tap(im.byHand)
+	if im.recognised || im.selects[4].Disabled() || im.selects[4].Selected != "Leave out" || strings.Contains(im.summary.Text, "Recognised") {
+		t.Errorf("by hand: recognised %v, %q, %q", im.recognised, im.selects[4].Selected, im.summary.Text)
+	}
+	if im.preview.Rows[1].Customer.DoNotContact || im.preview.Rows[1].Customer.Phone != "" {
+		t.Errorf("by hand, Hal is %+v", im.preview.Rows[1].Customer)
+	}
+	// Shopify's apostrophe before a phone goes by hand too.
+	if gina := im.preview.Rows[0]; gina.Problem != "" || gina.Customer.Phone != "+447700900301" {
+		t.Errorf("by hand, Gina is %+v", gina)
+	}
+	test.Tap(im.byHand)
+	if !im.recognised || !im.selects[4].Disabled() || im.selects[4].Selected != "Do not contact" || !im.preview.Rows[1].Customer.DoNotContact {
+		t.Errorf("back to the recogniser: %v %q", im.recognised, im.selects[4].Selected)
+	}
+
+	test.Tap(im.run)
+	if f.customerCount(t) != 5 {
+		t.Fatalf("%d customers after the import", f.customerCount(t))
+	}
+	hal, err := f.store.MatchCustomer(context.Background(), "hal.berg@example.com")
+	if err != nil || hal.Name != "Hal Berg" || !hal.DoNotContact {
+		t.Errorf("Hal = %+v, %v", hal, err)
+	}
+}
+
+// tableCell is the text a table shows in a cell.
+func tableCell(tb *widget.Table, row, col int) string {
+	l := tb.CreateCell().(*widget.Label)
+	tb.UpdateCell(widget.TableCellID{Row: row, Col: col}, l)
+	return l.Text
 }
 
 func TestImportMappingChangeRechecksTheFile(t *testing.T) {
