@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
 )
 
 // CheckoutCard is what the till should know about a customer before a sale
@@ -22,6 +23,14 @@ type CheckoutCard struct {
 	// Birthday is their birthday when it falls within a week of the day,
 	// before or after; zero otherwise.
 	Birthday Day
+	// ExpiringPoints are the points that expire first, on ExpiresOn, when the
+	// scheme's points expire; zero when none are left to expire.
+	ExpiringPoints int64
+	ExpiresOn      Day
+	// ExpiryDue says the day is within the points_expiring rule's days
+	// before ExpiresOn, the rule being on: the till mentions them (to a
+	// "do not contact" customer too, who is at the counter).
+	ExpiryDue bool
 }
 
 // RewardsHeld is how many whole rewards the customer's balance pays for.
@@ -41,16 +50,62 @@ func (s *Store) CheckoutCard(ctx context.Context, id ID, d Day) (CheckoutCard, e
 		return card, err
 	}
 	card.Scheme = scheme
+	var rules Rules
+	if scheme.ExpiryMonths > 0 {
+		if rules, err = s.Rules(ctx); err != nil {
+			return card, err
+		}
+	}
 	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return card, s.explain(err)
 	}
 	defer tx.Rollback()
 	err = readCard(ctx, tx, id, d, &card)
+	if err == nil && scheme.ExpiryMonths > 0 {
+		err = readExpiry(ctx, tx, id, d, &card)
+		r := rules[KindPointsExpiring]
+		card.ExpiryDue = card.ExpiringPoints > 0 && r.On && d >= card.ExpiresOn.AddDays(-r.AfterDays)
+	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		err = s.explain(err)
 	}
 	return card, err
+}
+
+// readExpiry finds the customer's next points to expire after day d. The
+// ledger is written lazily: points whose expiry day has passed are taken
+// off only when the next sale (or adjustment) writes the expiry rows. The
+// card counts those rows as written, so its balance and rewards are what
+// the sale will find.
+func readExpiry(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCard) error {
+	all, err := customerLedger(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	months := card.Scheme.ExpiryMonths
+	pending := expiryDue(all, months, d)
+	var rows []LedgerRow
+	for _, r := range all {
+		if r.Day <= d {
+			rows = append(rows, r)
+		}
+	}
+	for i, r := range pending {
+		card.Balance += r.Points
+		r.ID = math.MaxInt64 - ID(len(pending)-i) // written after the rows of its day
+		rows = append(rows, r)
+	}
+	for _, l := range PointsLots(rows, months) {
+		switch {
+		case l.Left <= 0 || l.Expires <= d:
+		case card.ExpiresOn.IsZero() || l.Expires < card.ExpiresOn:
+			card.ExpiresOn, card.ExpiringPoints = l.Expires, l.Left
+		case l.Expires == card.ExpiresOn:
+			card.ExpiringPoints += l.Left
+		}
+	}
+	return nil
 }
 
 func readCard(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCard) error {

@@ -80,3 +80,73 @@ func TestCheckoutCardSaysWhatTheTillShouldKnow(t *testing.T) {
 		t.Errorf("no such customer: %v", err)
 	}
 }
+
+func TestCheckoutCardSaysWhichPointsExpireFirst(t *testing.T) {
+	s := newTestStore(t, "2025-03-01")
+	ctx := context.Background()
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := DefaultLoyalty()
+	l.ExpiryMonths = 12
+	must(nil, s.SetLoyalty(ctx, l))
+	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123"})
+	must(nil, err)
+	sale := func(day string, amount Cents, redeem int64) SaleResult {
+		t.Helper()
+		s.SetToday(mustParseDay(day))
+		r, err := s.RecordSale(ctx, Sale{CustomerID: ann, Amount: amount, RedeemPoints: redeem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	type want struct {
+		balance, expiring int64
+		on                string
+		due               bool
+	}
+	check := func(name, day string, w want) {
+		t.Helper()
+		card, err := s.CheckoutCard(ctx, ann, mustParseDay(day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := want{card.Balance, card.ExpiringPoints, "", card.ExpiryDue}
+		if !card.ExpiresOn.IsZero() {
+			got.on = card.ExpiresOn.String()
+		}
+		if got != w {
+			t.Errorf("%s (%s): got %+v, want %+v", name, day, got, w)
+		}
+	}
+
+	sale("2025-03-10", 80_00, 0) // 80 points, expire 2026-03-10
+	sale("2025-09-15", 50_00, 0) // 50 and 20 points, expire 2026-09-15
+	sale("2025-09-15", 20_00, 0)
+	check("the oldest points go first", "2026-02-07", want{150, 80, "2026-03-10", false})
+	check("mentioned from the reminder's 30 days before", "2026-02-08", want{150, 80, "2026-03-10", true})
+	check("points past their day count as gone before any sale writes it", "2026-03-10", want{70, 70, "2026-09-15", false})
+
+	// A reward spends the oldest points: 80 from March's, 20 from September's;
+	// the 5.00 paid earns 5 points, expiring 2027-03-01.
+	sale("2026-03-01", 10_00, 100)
+	check("after a reward, what is left of the next lots", "2026-03-01", want{55, 50, "2026-09-15", false})
+	check("lots expiring the same day add up", "2026-08-16", want{55, 50, "2026-09-15", true})
+	check("then the next lot", "2026-09-15", want{5, 5, "2027-03-01", false})
+	if r := sale("2026-09-15", 1_00, 0); r.Balance != 6 {
+		t.Errorf("the sale found a balance of %d, the card said 5 (+1 earned)", r.Balance)
+	}
+
+	rules := DefaultRules()
+	rules[KindPointsExpiring] = Rule{On: false, AfterDays: 30}
+	must(nil, s.SetRules(ctx, rules))
+	check("the rule off: said on the card, not mentioned", "2027-02-20", want{6, 5, "2027-03-01", false})
+
+	l.ExpiryMonths = 0
+	must(nil, s.SetLoyalty(ctx, l))
+	check("points that never expire", "2027-02-20", want{6, 0, "", false})
+}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -26,6 +28,10 @@ type customerFinder interface {
 // matchLimit is how many matches the pick list shows.
 const matchLimit = 8
 
+// matchRows is how many rows of matches show without scrolling: enough to
+// tell neighbours apart, leaving the card and the amount in sight.
+const matchRows = 6
+
 // checkoutScreen records sales from the keyboard alone: find the customer,
 // type the amount, Enter.
 //
@@ -42,12 +48,15 @@ type checkoutScreen struct {
 	recording bool
 
 	find      *findEntry
-	findHint  *widget.Label   // under the field: who Enter takes, or why nobody
+	findHint  *widget.Label   // under the field, one line: who Enter takes, or why nobody
 	found     data.TillSearch // the matches in the list, and the text they are for
 	failed    string          // a text whose search failed: Enter searches again
 	chosen    int             // the match ↑/↓ moved to; -1 for none
 	matchList *widget.List
-	matchBox  *fyne.Container // the list; hidden once someone is picked, to make room for the card
+	matchCols matchColumns      // the list's columns, as wide as the matches need
+	matchHead *fyne.Container   // the columns' heads
+	matchSize *canvas.Rectangle // holds the list as tall as its rows, up to matchRows
+	matchBox  *fyne.Container   // the list; hidden once someone is picked, to make room for the card
 
 	waitingPick, waitingRecord bool
 
@@ -57,8 +66,10 @@ type checkoutScreen struct {
 	cardData data.CheckoutCard
 	rewards  int64 // rewards to redeem on this sale
 
-	card       *widget.Label
-	know       *widget.Label // what the till should know: complaints, promises, birthday, note
+	cardBox *fyne.Container // the customer's card: shown once someone (or a walk-in) is picked
+	// card is the customer's name, phone and number, points, rewards and
+	// last visit, then what the till should know, a line each.
+	card       *widget.RichText
 	rewardLine *widget.Label
 	rewardRow  *fyne.Container
 	amount     *keyEntry
@@ -66,6 +77,8 @@ type checkoutScreen struct {
 	toPay      *widget.Label
 	desc       *widget.Entry
 	result     *widget.Label
+	recordBtn  *widget.Button
+	keys       *widget.Label // the keys, in a line at the foot of the screen
 	recent     []data.Purchase
 	names      map[data.ID]string
 	recentL    *widget.List
@@ -86,7 +99,7 @@ const largeSale = data.Cents(1000_00)
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, finder: a.store, chosen: -1, recentSel: -1, names: map[data.ID]string{}}
 	c.find = newFindEntry(a, c.typedAhead)
-	c.find.SetPlaceHolder(lang.L("Phone, name, email or customer number — then Enter"))
+	c.find.SetPlaceHolder(lang.L("Phone, name, email or customer number"))
 	c.find.OnChanged = func(string) { c.findChanged() }
 	c.find.OnSubmitted = func(string) { c.enter() }
 	c.find.onKey = func(ev *fyne.KeyEvent) bool {
@@ -114,17 +127,29 @@ func newCheckout(a *App) screen {
 	}
 	c.findHint = widget.NewLabel("")
 	c.findHint.Wrapping = fyne.TextWrapWord
+	c.findHint.Hide()
 	c.matchList = widget.NewList(
 		func() int { return len(c.found.Matches) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			row := container.New(&c.matchCols)
+			for range 4 {
+				l := widget.NewLabel("")
+				l.Truncation = fyne.TextTruncateEllipsis
+				row.Add(l)
+			}
+			return row
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(c.found.Matches) {
 				return
 			}
-			l := o.(*widget.Label)
-			l.SetText(c.matchText(i))
-			l.TextStyle.Bold = i == c.chosen
-			l.Refresh()
+			row := o.(*fyne.Container)
+			for k, cell := range c.matchCells(i) {
+				l := row.Objects[k].(*widget.Label)
+				l.TextStyle.Bold = i == c.chosen
+				l.Text = cell
+			}
+			row.Refresh() // lays the cells out again: the columns fit the matches of each search
 		})
 	c.matchList.OnSelected = func(i widget.ListItemID) {
 		c.matchList.UnselectAll()
@@ -133,20 +158,17 @@ func newCheckout(a *App) screen {
 			c.choose(&cu)
 		}
 	}
-	c.card = widget.NewLabel("")
+	c.card = widget.NewRichText()
 	c.card.Wrapping = fyne.TextWrapWord
-	c.know = widget.NewLabel("")
-	c.know.Wrapping = fyne.TextWrapWord
-	c.know.Importance = widget.WarningImportance
-	c.know.TextStyle.Bold = true
 	c.rewardLine = widget.NewLabel("")
+	c.rewardLine.Wrapping = fyne.TextWrapWord
 	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.setRewards(c.rewards - 1) })
 	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.setRewards(c.rewards + 1) })
-	c.rewardRow = container.NewHBox(fewer, more, c.rewardLine)
+	c.rewardRow = container.NewBorder(nil, nil, container.NewHBox(fewer, more), nil, c.rewardLine)
 	c.amount = a.keyEntry(lang.L("Amount, such as 12.50 — Enter records the sale"))
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) {
-		c.amountErr.SetText("")
+		showText(c.amountErr, "")
 		c.confirmedLarge = false
 		c.updateCard()
 	}
@@ -164,65 +186,92 @@ func newCheckout(a *App) screen {
 	c.amountErr = widget.NewLabel("")
 	c.amountErr.Wrapping = fyne.TextWrapWord
 	c.amountErr.Importance = widget.DangerImportance
+	c.amountErr.Hide()
 	c.toPay = widget.NewLabel("")
 	c.toPay.TextStyle.Bold = true
+	c.toPay.SizeName = theme.SizeNameSubHeadingText
+	c.toPay.Wrapping = fyne.TextWrapWord
 	c.desc = widget.NewEntry()
 	c.desc.SetPlaceHolder(lang.L("What was bought (optional)"))
 	c.desc.OnSubmitted = func(string) { c.record() }
 	c.result = widget.NewLabel("")
 	c.result.Wrapping = fyne.TextWrapWord
 	c.result.Importance = widget.SuccessImportance
+	c.result.Hide()
 	c.promise = widget.NewButtonWithIcon(lang.L("Promise…"), theme.ConfirmIcon(), c.promiseToLast)
 	c.promise.Hide()
 
 	walkIn := widget.NewButtonWithIcon(lang.L("Walk-in (F5)"), theme.AccountIcon(), c.setWalkIn)
 	newC := widget.NewButtonWithIcon(lang.L("New customer (F6)"), theme.ContentAddIcon(), c.newCustomer)
-	recordBtn := widget.NewButtonWithIcon(lang.L("Record sale (Enter)"), theme.ConfirmIcon(), c.record)
-	recordBtn.Importance = widget.HighImportance
+	c.recordBtn = widget.NewButtonWithIcon(lang.L("Record sale (Enter)"), theme.ConfirmIcon(), c.record)
+	c.recordBtn.Importance = widget.HighImportance
 	c.cashier = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Cashier: %s"), a.staff), theme.AccountIcon(), func() {
 		a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), a.staff)) })
 	})
-	pickRules := widget.NewLabel(lang.L("Enter takes the only match, or the one whose phone, email or customer number was typed in full. " +
-		"Several: ↑/↓ to choose (shown in bold), then Enter. Nobody: F6 adds them."))
-	pickRules.Wrapping = fyne.TextWrapWord
-	pickRules.Importance = widget.LowImportance
-	keys := widget.NewLabel(lang.L("Enter records the sale · F4 one more reward (after the most, none) · Esc starts again · F7 a promise to the customer just served"))
-	keys.Wrapping = fyne.TextWrapWord
-	keys.Importance = widget.LowImportance
+	// The keys in one line at the foot of the screen; Help (F1) says more.
+	c.keys = widget.NewLabel(lang.L("Enter takes the customer, then records the sale · ↑/↓ choose among several · " +
+		"F4 one more reward · F5 walk-in · F6 new customer · F7 promise · Esc starts again"))
+	c.keys.SizeName = theme.SizeNameCaptionText
+	c.keys.Wrapping = fyne.TextWrapWord // a narrow window takes two lines, rather than cutting it
 
-	form := container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("Customer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.find, c.findHint,
-		container.NewHBox(walkIn, newC),
-		pickRules,
-	)
-	c.matchBox = container.NewGridWrap(fyne.NewSize(520, 190), c.matchList)
-	sale := container.NewVBox(
+	// The two fields' names as wide as each other, so the fields line up.
+	bold := fyne.TextStyle{Bold: true}
+	customerName := widget.NewLabelWithStyle(lang.L("Customer"), fyne.TextAlignLeading, bold)
+	amountName := widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, bold)
+	nameWidth := max(customerName.MinSize().Width, amountName.MinSize().Width)
+	field := func(name *widget.Label, entry fyne.CanvasObject) fyne.CanvasObject {
+		width := canvas.NewRectangle(color.Transparent)
+		width.SetMinSize(fyne.NewSize(nameWidth, 0))
+		return container.NewBorder(nil, nil, container.NewStack(width, name), nil, entry)
+	}
+	c.matchSize = canvas.NewRectangle(color.Transparent)
+	c.matchHead = container.New(&c.matchCols)
+	for _, h := range matchHeads() {
+		l := widget.NewLabel(h)
+		l.SizeName = theme.SizeNameCaptionText
+		l.Importance = widget.LowImportance
+		l.Truncation = fyne.TextTruncateEllipsis
+		c.matchHead.Add(l)
+	}
+	c.matchBox = container.NewBorder(c.matchHead, nil, nil, nil, container.NewStack(c.matchSize, c.matchList))
+	c.cardBox = container.NewVBox(c.card, c.rewardRow)
+	// Top to bottom as the sale goes: who, what they hold, how much, record.
+	left := container.NewVBox(
+		field(customerName, c.find),
+		c.findHint,
+		c.matchBox,
+		c.cardBox,
 		widget.NewSeparator(),
-		c.card, c.know, c.rewardRow,
-		widget.NewLabelWithStyle(lang.L("Amount"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.amount, c.amountErr, c.toPay, c.desc, recordBtn, keys, c.result, container.NewHBox(c.promise),
+		field(amountName, c.amount),
+		c.toPay, c.amountErr, c.desc, c.recordBtn,
+		c.result, container.NewHBox(c.promise),
 	)
-	left := container.NewVBox(form, c.matchBox, sale)
 
 	c.recentL = widget.NewList(
 		func() int { return len(c.recent) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis // a narrow pane cuts the description short
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(c.recent) {
 				o.(*widget.Label).SetText(c.describe(c.recent[i]))
 			}
 		})
 	c.recentL.OnSelected = func(i widget.ListItemID) { c.recentSel = i }
+	// Wrapped, so that the pane of recent sales can be narrow.
+	explain := widget.NewLabel(lang.L("Pick a sale to refund it, void a mistake, or move it to the right customer."))
+	explain.Wrapping = fyne.TextWrapWord
 	refund := widget.NewButton(lang.L("Refund…"), c.refundDialog)
 	void := widget.NewButton(lang.L("Void…"), c.voidDialog)
 	move := widget.NewButton(lang.L("Move to customer…"), c.moveDialog)
 	right := container.NewBorder(
-		container.NewVBox(container.NewHBox(widget.NewLabelWithStyle(lang.L("Recent sales"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), widget.NewLabel(lang.L("Pick a sale to refund it, void a mistake, or move it to the right customer."))),
+		container.NewVBox(container.NewHBox(widget.NewLabelWithStyle(lang.L("Recent sales"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), explain),
 		container.NewHBox(refund, void, move), nil, nil, c.recentL)
 	split := container.NewHSplit(container.NewPadded(container.NewVScroll(left)), container.NewPadded(right))
 	split.Offset = 0.55
-	c.obj = container.NewBorder(container.NewHBox(c.cashier), nil, nil, nil, split)
+	c.obj = container.NewBorder(container.NewHBox(c.cashier, walkIn, newC), c.keys, nil, nil, split)
 	c.updateCard()
 	return c
 }
@@ -365,7 +414,8 @@ func (c *checkoutScreen) search() {
 	if text == "" {
 		c.found = data.TillSearch{}
 		c.matchList.Refresh()
-		c.setHint("", widget.LowImportance)
+		c.showMatches()
+		c.idleHint()
 		return
 	}
 	if c.found.Text == text {
@@ -397,7 +447,10 @@ func (c *checkoutScreen) search() {
 // showFound puts a search's matches in the list, nothing highlighted.
 func (c *checkoutScreen) showFound(r data.TillSearch) {
 	c.found, c.failed, c.chosen = r, "", -1
+	c.matchCols.fit(c)
+	c.matchHead.Refresh()
 	c.matchList.Refresh()
+	c.showMatches()
 	if len(r.Matches) > 0 {
 		c.matchList.ScrollToTop()
 	}
@@ -425,32 +478,127 @@ func (c *checkoutScreen) explainFound(entered bool) {
 	}
 }
 
-func (c *checkoutScreen) setHint(text string, imp widget.Importance) {
-	c.findHint.Importance = imp
-	c.findHint.SetText(text)
+// idleHint is the line under the empty field, before anyone is picked.
+func (c *checkoutScreen) idleHint() {
+	c.setHint(lang.L("No customer yet: find one, or F5 for a walk-in sale."), widget.LowImportance)
 }
 
-// matchText is one row of the pick list: name, phone, email, customer
-// number and last visit, so that neighbours and families tell apart.
-func (c *checkoutScreen) matchText(i int) string {
+func (c *checkoutScreen) setHint(text string, imp widget.Importance) {
+	c.findHint.Importance = imp
+	showText(c.findHint, text)
+}
+
+// showText sets a label's text and shows it only when there is some, so
+// that an empty line leaves no gap.
+func showText(l *widget.Label, text string) {
+	l.Text = text
+	l.Hidden = text == ""
+	l.Refresh()
+}
+
+// showMatches shows the pick list while there are matches and nobody is
+// picked, as tall as its rows (up to matchRows; it scrolls beyond).
+func (c *checkoutScreen) showMatches() {
+	n := min(len(c.found.Matches), matchRows)
+	if n == 0 || c.customer != nil || c.walkIn {
+		c.matchBox.Hide()
+		return
+	}
+	row := widget.NewLabel("").MinSize().Height
+	c.matchSize.SetMinSize(fyne.NewSize(0, float32(n)*(row+theme.Padding())-theme.Padding()))
+	c.matchBox.Show()
+	c.matchBox.Refresh()
+}
+
+// matchCells is one row of the pick list: name, phone and last visit
+// first, then email and customer number, so that neighbours and families
+// tell apart.
+func (c *checkoutScreen) matchCells(i int) [4]string {
 	m := c.found.Matches[i]
-	text := m.Name
-	if m.Phone != "" {
-		text += "  ☎ " + m.Phone
-	}
-	if m.Email != "" {
-		text += "  ✉ " + m.Email
-	}
-	text += fmt.Sprintf("  #%d  ", m.ID)
-	if m.LastVisit.IsZero() {
-		text += lang.L("no visit yet")
-	} else {
-		text += fmt.Sprintf(lang.L("last visit %s"), shortDate(m.LastVisit))
-	}
+	name := m.Name
 	if i == c.chosen {
-		text = "▶ " + text
+		name = "▶ " + name
 	}
-	return text
+	visit := lang.L("no visit yet")
+	if !m.LastVisit.IsZero() {
+		visit = shortDate(m.LastVisit)
+	}
+	rest := fmt.Sprintf("#%d", m.ID)
+	if m.Email != "" {
+		rest = m.Email + "  " + rest
+	}
+	return [4]string{name, m.Phone, visit, rest}
+}
+
+// matchText is a row of the pick list as one line.
+func (c *checkoutScreen) matchText(i int) string {
+	var cells []string
+	for _, cell := range c.matchCells(i) {
+		if cell != "" {
+			cells = append(cells, cell)
+		}
+	}
+	return strings.Join(cells, "  ")
+}
+
+// matchColumns lays out the cells of a pick-list row in columns that line
+// up from row to row: name, phone and last visit as wide as the widest of
+// the matches, the rest in what is left. Cells cut short end in "…".
+type matchColumns struct{ widths [3]float32 }
+
+// matchHeads are the column heads over the pick list.
+func matchHeads() [4]string {
+	return [4]string{lang.L("Name"), lang.L("Phone"), lang.L("Last visit"), lang.L("Email, customer number")}
+}
+
+// fit sizes the columns to the matches now in the list.
+func (m *matchColumns) fit(c *checkoutScreen) {
+	m.widths = [3]float32{}
+	// The label's padding, and a little over for the text's own rounding:
+	// a cell that fits must not end in "…".
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	heads := matchHeads()
+	for k := range m.widths {
+		m.widths[k] = fyne.MeasureText(heads[k], theme.CaptionTextSize(), fyne.TextStyle{}).Width + pad
+	}
+	for i := range c.found.Matches {
+		cells := c.matchCells(i)
+		if i != c.chosen {
+			cells[0] = "▶ " + cells[0] // as wide as when it is chosen
+		}
+		for k := range m.widths {
+			if cells[k] != "" {
+				w := fyne.MeasureText(cells[k], theme.TextSize(), fyne.TextStyle{Bold: true}).Width + pad
+				m.widths[k] = max(m.widths[k], w)
+			}
+		}
+	}
+}
+
+func (m *matchColumns) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objects {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(0, h) // as narrow as the pane: the cells are cut short
+}
+
+func (m *matchColumns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	w := m.widths
+	// A narrow pane takes from the name first, down to a third of the row.
+	if over := w[0] + w[1] + w[2] - size.Width; over > 0 {
+		w[0] = max(w[0]-over, size.Width/3)
+	}
+	var x float32
+	for i, o := range objects {
+		cw := max(0, size.Width-x)
+		if i < len(w) {
+			cw = min(cw, w[i])
+		}
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(cw, size.Height))
+		x += cw
+	}
 }
 
 func (c *checkoutScreen) moveMatch(d int) {
@@ -513,7 +661,7 @@ func (c *checkoutScreen) choose(cu *data.Customer) {
 	c.walkIn = cu == nil
 	c.rewards = 0
 	c.cardFor = 0
-	c.result.SetText("")
+	showText(c.result, "")
 	c.setHint("", widget.LowImportance)
 	c.updateCard()
 	c.a.win.Canvas().Focus(c.amount)
@@ -581,112 +729,142 @@ func (c *checkoutScreen) setRewards(n int64) {
 func (c *checkoutScreen) updateCard() {
 	amount, amountOK := c.typedAmount()
 	c.toPay.Importance = widget.MediumImportance
-	c.toPay.SetText("")
-	if amountOK {
-		c.toPay.SetText(fmt.Sprintf(lang.L("To pay: %s"), money(amount)))
+	pay := ""
+	if amountOK && (c.customer != nil || c.walkIn) {
+		pay = fmt.Sprintf(lang.L("To pay: %s"), money(amount))
 	}
-	if c.customer != nil || c.walkIn {
-		c.matchBox.Hide()
-	} else {
-		c.matchBox.Show()
+	defer func() { showText(c.toPay, pay) }()
+	c.showMatches()
+	if c.customer == nil && c.findText() == "" && !c.walkIn && !c.findHint.Visible() {
+		c.idleHint()
 	}
 	if c.customer == nil {
-		if c.walkIn {
-			c.card.SetText(lang.L("Walk-in sale: no customer, no points."))
-		} else {
-			c.card.SetText(lang.L("No customer yet: find one, or F5 for a walk-in sale."))
-			c.toPay.SetText("")
-		}
-		c.know.Hide()
+		c.cardBox.Hidden = !c.walkIn
+		c.showCard(cardLine(lang.L("Walk-in sale: no customer, no points."), theme.ColorNameForeground, false))
 		c.rewardRow.Hide()
 		return
 	}
+	c.cardBox.Show()
 	cu := c.customer
 	head := cu.Name
 	if cu.Phone != "" {
 		head += "  ☎ " + cu.Phone
 	}
 	head += fmt.Sprintf("  #%d", cu.ID)
+	lines := []widget.RichTextSegment{cardLine(head, theme.ColorNameForeground, true)}
 	if c.cardFor != cu.ID {
-		c.card.SetText(head)
-		c.know.Hide()
+		c.showCard(lines...)
 		c.rewardRow.Hide()
 		return
 	}
 	card := c.cardData
 	l := card.Scheme
-	text := head + fmt.Sprintf(lang.L("\nPoints: %d"), card.Balance)
+	points := fmt.Sprintf(lang.L("Points: %d"), card.Balance)
 	if held := card.RewardsHeld(); held > 0 {
-		text += fmt.Sprintf(lang.N(" — %d rewards ready, %s off each", int(held)), held, money(l.RewardValue))
+		points += fmt.Sprintf(lang.N(" — %d rewards ready, %s off each", int(held)), held, money(l.RewardValue))
 	} else if l.RewardPoints > 0 {
-		text += fmt.Sprintf(lang.L(" — %d more to the next reward"), l.PointsToNextReward(card.Balance))
+		points += fmt.Sprintf(lang.L(" — %d more to the next reward"), l.PointsToNextReward(card.Balance))
 	}
-	if card.LastVisit.IsZero() {
-		text += lang.L("\nNo visit yet")
-	} else {
-		text += fmt.Sprintf(lang.L("\nLast visit: %s"), longDate(card.LastVisit))
+	lines = append(lines, cardLine(points, theme.ColorNameForeground, false))
+	if card.ExpiringPoints > 0 && !card.ExpiryDue {
+		lines = append(lines, cardLine(expiringText(card), theme.ColorNameForeground, false))
 	}
-	c.card.SetText(text)
-	if know := c.tillShouldKnow(card); know != "" {
-		c.know.SetText(know)
-		c.know.Show()
-	} else {
-		c.know.Hide()
+	visit := lang.L("No visit yet")
+	if !card.LastVisit.IsZero() {
+		visit = fmt.Sprintf(lang.L("Last visit: %s"), longDate(card.LastVisit))
 	}
+	lines = append(lines, cardLine(visit, theme.ColorNameForeground, false))
+	for _, n := range c.tillShouldKnow(card) {
+		lines = append(lines, cardLine(n.text, n.color, n.color != theme.ColorNameForeground))
+	}
+	c.showCard(lines...)
 
 	if card.RewardsHeld() == 0 {
 		c.rewards = 0
 		c.rewardRow.Hide()
 	} else {
-		c.rewardLine.SetText(fmt.Sprintf(lang.L("Redeem %d of %d rewards: %s off (F4 one more)"),
-			c.rewards, c.mostRewards(), money(l.RewardsOff(c.rewards))))
+		most := c.mostRewards()
+		line := lang.N("Redeem %d of %d rewards: %s off (F4 one more)", int(most))
+		if c.rewards >= most {
+			line = lang.N("Redeem %d of %d rewards: %s off (F4 none)", int(most))
+		}
+		c.rewardLine.SetText(fmt.Sprintf(line, c.rewards, most, money(l.RewardsOff(c.rewards))))
 		c.rewardRow.Show()
 	}
 	if !amountOK || c.rewards == 0 {
 		return
 	}
-	if pay := l.ToPay(amount, c.rewards); pay < 0 {
+	if p := l.ToPay(amount, c.rewards); p < 0 {
 		c.toPay.Importance = widget.DangerImportance
-		c.toPay.SetText(fmt.Sprintf(lang.L("%s off is more than the sale of %s: F4 to redeem fewer rewards"),
-			money(l.RewardsOff(c.rewards)), money(amount)))
+		pay = fmt.Sprintf(lang.L("%s off is more than the sale of %s: F4 to redeem fewer rewards"),
+			money(l.RewardsOff(c.rewards)), money(amount))
 	} else {
-		c.toPay.SetText(fmt.Sprintf(lang.L("To pay: %s (%s less %s off)"), money(pay), money(amount), money(l.RewardsOff(c.rewards))))
+		pay = fmt.Sprintf(lang.L("To pay: %s (%s less %s off)"), money(p), money(amount), money(l.RewardsOff(c.rewards)))
 	}
 }
 
+// expiringText says which of the customer's points expire first, and when.
+func expiringText(card data.CheckoutCard) string {
+	return fmt.Sprintf(lang.N("%d points expire on %s", int(card.ExpiringPoints)), card.ExpiringPoints, longDate(card.ExpiresOn))
+}
+
+// showCard puts lines on the customer's card.
+func (c *checkoutScreen) showCard(lines ...widget.RichTextSegment) {
+	c.card.Segments = lines
+	c.card.Refresh()
+	c.cardBox.Refresh()
+}
+
+// cardLine is one line of the card, in a colour of the theme.
+func cardLine(text string, color fyne.ThemeColorName, bold bool) widget.RichTextSegment {
+	return &widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		ColorName: color, SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: bold}}}
+}
+
+// tillNote is one thing the till should know, in the colour it calls for.
+type tillNote struct {
+	text  string
+	color fyne.ThemeColorName
+}
+
 // tillShouldKnow is what to say or put right while the customer is at the
-// counter, one line each.
-func (c *checkoutScreen) tillShouldKnow(card data.CheckoutCard) string {
+// counter, one line each: what went wrong or is late in red, what is due
+// in orange, good news in green, a note as it is.
+func (c *checkoutScreen) tillShouldKnow(card data.CheckoutCard) []tillNote {
 	today := c.a.Today()
-	var lines []string
+	var notes []tillNote
+	add := func(color fyne.ThemeColorName, text string) { notes = append(notes, tillNote{text, color}) }
 	for _, k := range card.OpenComplaints {
-		lines = append(lines, fmt.Sprintf(lang.L("Open complaint: %s (received %s)"), k.What, longDate(k.Received)))
+		add(theme.ColorNameError, fmt.Sprintf(lang.L("Open complaint: %s (received %s)"), k.What, longDate(k.Received)))
 	}
 	for _, p := range card.Promises {
 		switch days := p.Due.Sub(today); {
 		case days < 0:
-			lines = append(lines, fmt.Sprintf(lang.L("Promise late, due %s: %s"), longDate(p.Due), p.What))
+			add(theme.ColorNameError, fmt.Sprintf(lang.L("Promise late, due %s: %s"), longDate(p.Due), p.What))
 		case days == 0:
-			lines = append(lines, fmt.Sprintf(lang.L("Promise due today: %s"), p.What))
+			add(theme.ColorNameWarning, fmt.Sprintf(lang.L("Promise due today: %s"), p.What))
 		default:
-			lines = append(lines, fmt.Sprintf(lang.L("Promise due tomorrow: %s"), p.What))
+			add(theme.ColorNameWarning, fmt.Sprintf(lang.L("Promise due tomorrow: %s"), p.What))
 		}
+	}
+	if card.ExpiryDue {
+		add(theme.ColorNameWarning, expiringText(card))
 	}
 	if b := card.Birthday; !b.IsZero() {
 		_, m, d := b.Date()
 		switch days := b.Sub(today); {
 		case days == 0:
-			lines = append(lines, lang.L("Birthday today"))
+			add(theme.ColorNameSuccess, lang.L("Birthday today"))
 		case days > 0:
-			lines = append(lines, fmt.Sprintf(lang.N("Birthday on %s, in %d days", days), dayMonth(m, d), days))
+			add(theme.ColorNameSuccess, fmt.Sprintf(lang.N("Birthday on %s, in %d days", days), dayMonth(m, d), days))
 		default:
-			lines = append(lines, fmt.Sprintf(lang.N("Birthday was on %s, %d days ago", -days), dayMonth(m, d), -days))
+			add(theme.ColorNameSuccess, fmt.Sprintf(lang.N("Birthday was on %s, %d days ago", -days), dayMonth(m, d), -days))
 		}
 	}
 	if n := strings.TrimSpace(card.Customer.Notes); n != "" {
-		lines = append(lines, fmt.Sprintf(lang.L("Note: %s"), n))
+		add(theme.ColorNameForeground, fmt.Sprintf(lang.L("Note: %s"), n))
 	}
-	return strings.Join(lines, "\n")
+	return notes
 }
 
 // record checks the amount and records the sale.
@@ -699,22 +877,22 @@ func (c *checkoutScreen) record() {
 		return
 	}
 	if c.customer == nil && !c.walkIn {
-		c.amountErr.SetText(lang.L("Pick a customer first (or F5 for a walk-in)."))
+		showText(c.amountErr, lang.L("Pick a customer first (or F5 for a walk-in)."))
 		c.a.win.Canvas().Focus(c.find)
 		return
 	}
 	amount, err := parseAmount(c.amount.Text)
 	if err != nil {
-		c.amountErr.SetText(sentenceCase(err.Error()))
+		showText(c.amountErr, sentenceCase(err.Error()))
 		return
 	}
 	if amount <= 0 {
-		c.amountErr.SetText(fmt.Sprintf(lang.L("The amount must be more than %s."), amountText(0)))
+		showText(c.amountErr, fmt.Sprintf(lang.L("The amount must be more than %s."), amountText(0)))
 		return
 	}
 	if amount >= largeSale && !c.confirmedLarge {
 		// A slip of the finger (an extra zero) is easy at a till: ask once.
-		c.amountErr.SetText(fmt.Sprintf(lang.L("%s is a large amount: press Enter again to record it, or correct it."), money(amount)))
+		showText(c.amountErr, fmt.Sprintf(lang.L("%s is a large amount: press Enter again to record it, or correct it."), money(amount)))
 		c.confirmedLarge = true
 		return
 	}
@@ -730,15 +908,15 @@ func (c *checkoutScreen) record() {
 	}
 	sold := c.customer
 	c.recording = true
-	c.amountErr.SetText("")
-	c.result.SetText(lang.L("Recording the sale…"))
+	showText(c.amountErr, "")
+	showText(c.result, lang.L("Recording the sale…"))
 	background(c.a, func(ctx context.Context) (data.SaleResult, error) {
 		return c.a.store.RecordSale(ctx, sale)
 	}, func(r data.SaleResult, err error) {
 		c.recording = false
 		if err != nil {
-			c.result.SetText("")
-			c.amountErr.SetText(sentenceCase(err.Error()))
+			showText(c.result, "")
+			showText(c.amountErr, sentenceCase(err.Error()))
 			return
 		}
 		msg := fmt.Sprintf(lang.L("Sale #%d recorded for %s: %s"), r.Purchase.ID, name, money(r.Purchase.Paid()))
@@ -751,7 +929,7 @@ func (c *checkoutScreen) record() {
 				msg += lang.L(". A reward is ready for next time.")
 			}
 		}
-		c.result.SetText(msg)
+		showText(c.result, msg)
 		c.a.say("%s", msg)
 		if sold != nil {
 			c.lastSold = *sold
@@ -778,6 +956,7 @@ func (c *checkoutScreen) reset() {
 	c.waitingPick, c.waitingRecord = false, false
 	c.customer, c.walkIn = nil, false
 	c.rewards = 0
+	c.idleHint()
 	c.updateCard()
 	c.a.win.Canvas().Focus(c.find)
 }

@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
 )
@@ -49,42 +51,109 @@ func pick(t *testing.T, c *checkoutScreen, typed string, want data.ID) {
 	}
 }
 
+// cardLines is the customer's card as shown, a line each, with the colour
+// of a line not in the plain one.
+func cardLines(c *checkoutScreen) []string {
+	if !c.cardBox.Visible() {
+		return nil
+	}
+	var out []string
+	for _, seg := range c.card.Segments {
+		ts := seg.(*widget.TextSegment)
+		line := ts.Text
+		if col := ts.Style.ColorName; col != theme.ColorNameForeground {
+			line += " [" + string(col) + "]"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s:\n%s\nwant:\n%s", what, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestCheckoutCardShowsWhatTheTillShouldKnow(t *testing.T) {
 	_, c, ids := cardShop(t)
+	if got := cardLines(c); got != nil {
+		t.Errorf("a card before anyone is picked: %q", got)
+	}
 	pick(t, c, "07700 900123", ids["ann"])
-	for _, want := range []string{"Ann Lee", "07700 900123", "Points: 250",
-		fmt.Sprintf("2 rewards ready, %s off each", money(500)), "Last visit: " + longDate(mustDay("2026-06-01"))} {
-		if !strings.Contains(c.card.Text, want) {
-			t.Errorf("the card should say %q:\n%s", want, c.card.Text)
-		}
-	}
-	want := strings.Join([]string{
-		"Open complaint: zip broke on the coat (received " + longDate(mustDay("2026-05-30")) + ")",
-		"Promise late, due " + longDate(mustDay("2026-05-31")) + ": order floor mats",
-		"Promise due tomorrow: call when the part arrives",
-		"Birthday on " + dayMonth(6, 5) + ", in 3 days",
+	sameLines(t, "Ann's card", cardLines(c), []string{
+		fmt.Sprintf("Ann Lee  ☎ 07700 900123  #%d", ids["ann"]),
+		fmt.Sprintf("Points: 250 — 2 rewards ready, %s off each", money(500)),
+		"Last visit: " + longDate(mustDay("2026-06-01")),
+		"Open complaint: zip broke on the coat (received " + longDate(mustDay("2026-05-30")) + ") [error]",
+		"Promise late, due " + longDate(mustDay("2026-05-31")) + ": order floor mats [error]",
+		"Promise due tomorrow: call when the part arrives [warning]",
+		"Birthday on " + dayMonth(6, 5) + ", in 3 days [success]",
 		"Note: pays by card",
-	}, "\n")
-	if c.know.Text != want || !c.know.Visible() {
-		t.Errorf("what the till should know:\n%s\nwant:\n%s", c.know.Text, want)
-	}
+	})
 	if !c.rewardRow.Visible() || c.rewardLine.Text != fmt.Sprintf("Redeem 0 of 2 rewards: %s off (F4 one more)", money(0)) {
 		t.Errorf("reward control %q (shown %v)", c.rewardLine.Text, c.rewardRow.Visible())
 	}
+	if c.matchBox.Visible() {
+		t.Error("the pick list should make way for the card")
+	}
 
 	pick(t, c, "Bob", ids["bob"])
-	if c.know.Visible() || c.rewardRow.Visible() {
-		t.Errorf("Bob has nothing to mention nor redeem: %q", c.know.Text)
-	}
-	if !strings.Contains(c.card.Text, "Points: 0 — 100 more to the next reward") || !strings.Contains(c.card.Text, "No visit yet") {
-		t.Errorf("Bob's card: %q", c.card.Text)
+	sameLines(t, "Bob has nothing to mention nor redeem", cardLines(c), []string{
+		fmt.Sprintf("Bob Roy  ☎ 0161 496 0000  #%d", ids["bob"]),
+		"Points: 0 — 100 more to the next reward",
+		"No visit yet",
+	})
+	if c.rewardRow.Visible() {
+		t.Errorf("Bob has no reward to redeem: %q", c.rewardLine.Text)
 	}
 
 	// Walk-in: no card, the amount to pay all the same.
 	c.find.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF5})
 	test.Type(c.amount, "12")
-	if !strings.Contains(c.card.Text, "Walk-in") || c.toPay.Text != "To pay: "+money(1200) {
-		t.Errorf("walk-in: %q, %q", c.card.Text, c.toPay.Text)
+	sameLines(t, "walk-in", cardLines(c), []string{"Walk-in sale: no customer, no points."})
+	if c.toPay.Text != "To pay: "+money(1200) || !c.toPay.Visible() {
+		t.Errorf("walk-in: to pay %q", c.toPay.Text)
+	}
+}
+
+// With expiry on, the card says which points go first and when; within the
+// points_expiring reminder's 30 days it is something to mention, in orange.
+func TestCheckoutCardSaysWhenPointsExpire(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, mustDay("2025-06-10"))
+	l := data.DefaultLoyalty()
+	l.ExpiryMonths = 12
+	must(0, s.SetLoyalty(ctx, l))
+	soon := must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee", Phone: "07700 900123"}))
+	later := must(s.AddCustomer(ctx, data.Customer{Name: "Bob Roy", Phone: "0161 496 0000"}))
+	one := must(s.AddCustomer(ctx, data.Customer{Name: "Cara Moss", Phone: "0161 496 0999"}))
+	must(s.RecordSale(ctx, data.Sale{CustomerID: soon, Amount: 120_00}))
+	must(s.RecordSale(ctx, data.Sale{CustomerID: one, Amount: 1_00}))
+	s.SetToday(mustDay("2025-09-01"))
+	must(s.RecordSale(ctx, data.Sale{CustomerID: later, Amount: 40_00}))
+	a := openShop(t, s, mustDay("2026-06-02"))
+	a.show("checkout")
+	c := a.screens["checkout"].(*checkoutScreen)
+
+	pick(t, c, "07700 900123", soon)
+	sameLines(t, "points expiring in 8 days", cardLines(c), []string{
+		fmt.Sprintf("Ann Lee  ☎ 07700 900123  #%d", soon),
+		fmt.Sprintf("Points: 120 — 1 reward ready, %s off each", money(500)),
+		"Last visit: " + longDate(mustDay("2025-06-10")),
+		"120 points expire on " + longDate(mustDay("2026-06-10")) + " [warning]",
+	})
+	pick(t, c, "0161 496 0000", later)
+	sameLines(t, "points expiring in three months", cardLines(c), []string{
+		fmt.Sprintf("Bob Roy  ☎ 0161 496 0000  #%d", later),
+		"Points: 40 — 60 more to the next reward",
+		"40 points expire on " + longDate(mustDay("2026-09-01")),
+		"Last visit: " + longDate(mustDay("2025-09-01")),
+	})
+	pick(t, c, "0161 496 0999", one)
+	if got := cardLines(c); len(got) != 4 || got[3] != "1 point expires on "+longDate(mustDay("2026-06-10"))+" [warning]" {
+		t.Errorf("one point: %q", got)
 	}
 }
 
@@ -98,19 +167,21 @@ func TestCheckoutRedeemsSeveralRewardsWhenTheBalanceAllows(t *testing.T) {
 		t.Errorf("before a reward: %q", c.toPay.Text)
 	}
 	steps := []struct {
-		rewards int64
-		toPay   string
+		rewards     int64
+		toPay, line string
 	}{
-		{1, fmt.Sprintf("To pay: %s (%s less %s off)", money(2500), money(3000), money(500))},
-		{2, fmt.Sprintf("To pay: %s (%s less %s off)", money(2000), money(3000), money(1000))},
-		{0, "To pay: " + money(3000)}, // 250 points pay for two: F4 goes round to none
-		{1, ""},
-		{2, ""},
+		{1, fmt.Sprintf("To pay: %s (%s less %s off)", money(2500), money(3000), money(500)),
+			fmt.Sprintf("Redeem 1 of 2 rewards: %s off (F4 one more)", money(500))},
+		{2, fmt.Sprintf("To pay: %s (%s less %s off)", money(2000), money(3000), money(1000)),
+			fmt.Sprintf("Redeem 2 of 2 rewards: %s off (F4 none)", money(1000))},
+		{0, "To pay: " + money(3000), ""}, // 250 points pay for two: F4 goes round to none
+		{1, "", ""},
+		{2, "", ""},
 	}
 	for i, st := range steps {
 		f4()
-		if c.rewards != st.rewards || st.toPay != "" && c.toPay.Text != st.toPay {
-			t.Fatalf("F4 #%d: %d rewards, %q; want %d, %q", i+1, c.rewards, c.toPay.Text, st.rewards, st.toPay)
+		if c.rewards != st.rewards || st.toPay != "" && c.toPay.Text != st.toPay || st.line != "" && c.rewardLine.Text != st.line {
+			t.Fatalf("F4 #%d: %d rewards, %q, %q; want %d, %q, %q", i+1, c.rewards, c.toPay.Text, c.rewardLine.Text, st.rewards, st.toPay, st.line)
 		}
 	}
 	c.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})

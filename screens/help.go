@@ -20,7 +20,7 @@ type shortcut struct{ keys, what string }
 // cashier needs them.
 func shortcuts() []shortcut {
 	out := []shortcut{
-		{"F1", lang.L("This help: the Today screen and these keys")},
+		{"F1", lang.L("This help: the Today screen, the checkout and these keys")},
 		{fmt.Sprintf(lang.L("Ctrl+%s"), "F"), lang.L("Find a customer")},
 		{fmt.Sprintf(lang.L("Ctrl+%s"), "N"), lang.L("New customer")},
 		{"F2", lang.L("Checkout")},
@@ -34,9 +34,12 @@ func shortcuts() []shortcut {
 		shortcut{lang.L("↑ ↓  Page Up/Down  Home  End"), lang.L("Move through a reminder list")},
 		shortcut{lang.L("Enter or D  S  K"), lang.L("On a reminder: done, snooze, skip; Enter on \"show all\" or a shut group opens it")},
 		shortcut{"C  E  P  O  R", lang.L("On a reminder: copy the message, email it, print a card, open the customer, resolve a complaint")},
-		shortcut{"F4", lang.L("Checkout: redeem a reward")},
+		shortcut{lang.L("Enter"), lang.L("Checkout: take the customer typed (an exact phone, email or number first), then record the sale")},
+		shortcut{lang.L("↑ ↓ then Enter"), lang.L("Checkout, when several customers match: choose one and take them")},
+		shortcut{"F4", lang.L("Checkout: one more reward to redeem (after the most, none)")},
 		shortcut{"F5", lang.L("Checkout: walk-in sale without a customer")},
 		shortcut{"F6", lang.L("Checkout: new customer")},
+		shortcut{"F7", lang.L("Checkout: a promise to the customer just served")},
 	)
 }
 
@@ -52,8 +55,19 @@ func todayHelp() string {
 		"The header shows how much of the day's queue is done; the navigation, the pop-ups and the tray count the same queue (groups 1–4 as shown), so every number agrees.")
 }
 
-// showHelp says how the Today screen orders the day and lists the keyboard
-// shortcuts, with a way to the About box.
+// checkoutHelp is how the checkout finds the customer and records a sale.
+func checkoutHelp() string {
+	return lang.L("Type the customer's phone, name, email or customer number, then Enter:\n" +
+		"• Enter takes the customer whose phone, email or customer number was typed in full (exact matches come before names and numbers that only begin with what was typed), or the only match. It acts on what is in the field when it is pressed, waiting for that search if it is still running.\n" +
+		"• Several match (a family sharing a phone, part of a number): the list shows each one's phone and last visit; ↑/↓ to choose one, then Enter. Enter never takes the first of several by itself.\n" +
+		"• Nobody matches: the line under the field says so and the keyboard stays in the field. Nobody is added unless you press F6.\n" +
+		"• The card shows the points, rewards ready, last visit and what to mention: open complaints and late promises in red, promises due and points about to expire in orange, a birthday this week in green, and the note.\n" +
+		"• Type the amount and Enter to record the sale. F4 adds one more reward to redeem, as many as the balance and the amount allow, and after the most goes back to none; \"To pay\" is the amount less the rewards.\n" +
+		"• F5 a walk-in sale without a customer (no points) · F6 a new customer · F7 a promise to the customer just served · Esc starts again.")
+}
+
+// showHelp says how the Today screen orders the day and how the checkout
+// works, and lists the keyboard shortcuts, with a way to the About box.
 func (a *App) showHelp() {
 	grid := container.New(&tableLayout{cols: 2, stretch: 1})
 	for _, s := range shortcuts() {
@@ -63,8 +77,12 @@ func (a *App) showHelp() {
 	}
 	today := widget.NewLabel(todayHelp())
 	today.Wrapping = fyne.TextWrapWord
+	checkout := widget.NewLabel(checkoutHelp())
+	checkout.Wrapping = fyne.TextWrapWord
 	help := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("The Today screen"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), today,
+		widget.NewSeparator(),
+		widget.NewLabelWithStyle(lang.L("Checkout"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), checkout,
 		widget.NewSeparator(),
 		widget.NewLabelWithStyle(lang.L("Keyboard shortcuts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), grid)
 	var d dialog.Dialog

@@ -2,6 +2,9 @@
 # Makes one PNG per screen (plus the start-up pop-up) from a demo shop, under a
 # virtual X display. Needs: xvfb xdotool imagemagick poppler-utils (apt-get install them).
 # Usage: scripts/screenshots.sh [OUTDIR]   (default: shots/)
+# SHOTS_DISPLAY=:N picks the virtual display (default :7).
+# BIG=1 also shows Today on a 50,000-customer demo, made here (a minute or two,
+# and as long again for the window's first start, which makes the day's backup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-shots}
@@ -15,18 +18,19 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 db="$work/demo.db"
 "$out/regulars" demo --db "$db" --date "$date" --customers 2000 >/dev/null
-export DISPLAY=:7 LANG=en_US.UTF-8 XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" HOME="$work/home"
+export DISPLAY=${SHOTS_DISPLAY:-:7} LANG=en_US.UTF-8 XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" HOME="$work/home"
 mkdir -p "$HOME"
-Xvfb :7 -screen 0 1280x800x24 >/dev/null 2>&1 &
+Xvfb "$DISPLAY" -screen 0 1280x800x24 >/dev/null 2>&1 &
 sleep 1
 
+settle=4 # seconds from the window opening to the first key
 shoot() { # screen name, file, keys...
   local screen=$1 file=$2; shift 2
   "$out/regulars" --db "$db" --date "$date" --screen "$screen" &
   local pid=$!
   local win
   win=$(xdotool search --sync --name "Regulars" | head -1)
-  sleep 4
+  sleep "$settle"
   xdotool windowsize "$win" 1280 800 windowmove "$win" 0 0
   sleep 1
   for k in "$@"; do
@@ -45,7 +49,16 @@ shoot() { # screen name, file, keys...
 
 shoot today popup
 shoot today today Escape
-for s in customers calendar checkout loyalty reports; do
+if [ "${BIG:-}" = 1 ]; then
+  big="$work/big.db"
+  "$out/regulars" demo --db "$big" --date "$date" --customers 50000 >/dev/null
+  shop=$db db=$big settle=90
+  shoot today today-50k Escape
+  db=$shop settle=4
+else
+  echo "today-50k.png skipped: BIG=1 makes a 50,000-customer demo for it (a minute or two)"
+fi
+for s in customers calendar loyalty reports; do
   shoot "$s" "$s" Escape
 done
 shoot calendar calendar-week Escape w
@@ -53,19 +66,37 @@ shoot customers customer-page Escape "type:Mar" Down Return
 # Today's first row is an open complaint: O opens that customer, and a
 # promise made to them (the page's Promise button) joins it at the top.
 shoot today customer-complaint-promise Escape o wait:3 "click:935 183" wait:1 "type:Order the 45L rucksack in green" Return wait:3
-shoot checkout checkout-sale Escape Escape "type:07700" Return "type:42.50" Return
+# The checkout card of a customer with an open complaint and a reward ready
+# (100 points in the demo's scheme; points is the customers export's last
+# column), found by their own phone as a cashier would, the amount typed and
+# F4 for the reward; then the pick list when several match, the line for no
+# match, and the sale recorded.
+"$out/regulars" export complaints --db "$db" --out "$work/complaints.csv"
+"$out/regulars" export customers --db "$db" --out "$work/customers.csv"
+phone=$(awk -F, 'FNR == 1 { f++; next }
+  f == 1 && $5 == "open" { open[$2] = 1 }
+  f == 2 && $3 != "" { n[$3]++; if (($1 in open) && $NF >= 100) card[$1] = $3 }
+  END { for (id in card) if (n[card[id]] == 1 && (best == "" || id + 0 < best + 0)) best = id; print card[best] }' \
+  "$work/complaints.csv" "$work/customers.csv")
+[ -n "$phone" ] || { echo "the demo has no customer with an open complaint and a reward ready"; exit 1; }
+shoot checkout checkout Escape Escape "type:$phone" Return "type:42.50" F4
+shoot checkout checkout-pick Escape Escape "type:07700 97" Down Down
+shoot checkout checkout-no-match Escape Escape "type:07700 000000" Return
+shoot checkout checkout-sale Escape Escape "type:$phone" Return "type:42.50" Return wait:2
 # Settings ask for a new owner PIN on the first visit; later runs would ask
-# for that PIN, so each shot sets it afresh in a new copy of the shop.
+# for that PIN, so each shot sets it afresh in a new copy of the shop. They
+# are reached with Ctrl+7 once the window has settled: opened while the
+# start-up check still runs, Settings skip the question.
 cp "$db" "$work/fresh.db"
-shoot settings settings-pin Escape
+shoot today settings-pin Escape ctrl+7 wait:1
 cp "$work/fresh.db" "$db"
-shoot settings settings Escape "type:1234" Tab "type:1234" Return
+shoot today settings Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return
 cp "$work/fresh.db" "$db"
-shoot settings settings-rules Escape "type:1234" Tab "type:1234" Return Down Down Down
+shoot today settings-rules Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down
 cp "$work/fresh.db" "$db"
-shoot settings settings-messages Escape "type:1234" Tab "type:1234" Return Down Down Down Down
+shoot today settings-messages Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down Down
 cp "$work/fresh.db" "$db"
-shoot settings settings-message-broken Escape "type:1234" Tab "type:1234" Return Down Down Down Down "click:1000 220" "type: {{.Frist}}"
+shoot today settings-message-broken Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down Down "click:1000 220" "type: {{.Frist}}"
 # Printouts: the card of the first reminder on Today and today's call sheet,
 # saved where the file dialog starts (a home folder of our own), page 1 as PNG.
 shoot today print-card-dialog Escape p
