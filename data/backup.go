@@ -40,7 +40,8 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
-		target = filepath.Join(path, backupName(s.path, s.Now()))
+		// The real time, even under --date: the name says when the copy was made.
+		target = filepath.Join(path, backupName(s.path, s.clock()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
 	}
@@ -189,18 +190,22 @@ func sortBackups(bs []BackupFile) {
 	})
 }
 
-// How many backups rotation keeps: the newest of each of the latest 7 days,
-// 4 weeks and 12 months that have one.
+// How many backups rotation keeps: up to 8 of the latest day that has
+// any (the morning's, the ones made by hand, the one at close), then the
+// newest of each of the latest 7 days, 4 weeks and 12 months that have one.
 const (
-	keepDaily   = 7
-	keepWeekly  = 4
-	keepMonthly = 12
+	keepLatestDay = 8
+	keepDaily     = 7
+	keepWeekly    = 4
+	keepMonthly   = 12
 )
 
-// KeepBackups decides what rotation keeps. For each of the last 7 days that
-// have a backup, the newest backup of that day stays; likewise for the last
-// 4 ISO weeks and the last 12 months. A backup any rule keeps stays. The
-// result is in the order of taken, whatever that order is.
+// KeepBackups decides what rotation keeps. The newest 8 backups of the
+// latest day that has a backup stay, so the morning's is not replaced by
+// the one made at close. For each of the last 7 days that have a backup,
+// the newest backup of that day stays; likewise for the last 4 ISO weeks
+// and the last 12 months. A backup any rule keeps stays. The result is in
+// the order of taken, whatever that order is.
 func KeepBackups(taken []time.Time) []bool {
 	order := make([]int, len(taken))
 	for i := range order {
@@ -208,6 +213,12 @@ func KeepBackups(taken []time.Time) []bool {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return taken[order[a]].After(taken[order[b]]) })
 	keep := make([]bool, len(taken))
+	for n, i := range order {
+		if n == keepLatestDay || DayOf(taken[i]) != DayOf(taken[order[0]]) {
+			break
+		}
+		keep[i] = true
+	}
 	rules := []struct {
 		n      int
 		bucket func(time.Time) int
