@@ -362,27 +362,39 @@ func (s *Store) SecondBackupDir(ctx context.Context) (string, error) {
 // SetSecondBackupDir sets the second backup folder; "" sets none. The
 // folder must exist now and take files.
 func (s *Store) SetSecondBackupDir(ctx context.Context, dir string) error {
-	dir = strings.TrimSpace(dir)
-	if dir != "" {
-		if !filepath.IsAbs(dir) {
-			return fmt.Errorf("the second backup folder must be a full path, such as /media/stick/regulars")
-		}
-		dir = filepath.Clean(dir)
-		st, err := os.Stat(dir)
-		if err != nil || !st.IsDir() {
-			return fmt.Errorf("there is no folder %s", dir)
-		}
-		if dir == filepath.Clean(DefaultBackupDir(s.path)) || dir == filepath.Dir(s.path) {
-			return fmt.Errorf("the second backup folder must be somewhere else than the database, ideally off this PC")
-		}
-		f, err := os.CreateTemp(dir, ".regulars-write-test-*")
-		if err != nil {
-			return fmt.Errorf("cannot write into %s: %w", dir, unwrapPath(err))
-		}
-		f.Close()
-		os.Remove(f.Name())
+	dir, err := CheckSecondBackupDir(s.path, dir)
+	if err != nil {
+		return err
 	}
 	return s.SetSetting(ctx, secondDirKey, dir)
+}
+
+// CheckSecondBackupDir says what is wrong with dir as the second backup
+// folder of the database at dbPath, and returns it cleaned; "" (none) is
+// fine.
+func CheckSecondBackupDir(dbPath, dir string) (string, error) {
+	dir = strings.TrimSpace(dir)
+	if dir == "" {
+		return "", nil
+	}
+	if !filepath.IsAbs(dir) {
+		return "", fmt.Errorf("the second backup folder must be a full path, such as /media/stick/regulars")
+	}
+	dir = filepath.Clean(dir)
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return "", fmt.Errorf("there is no folder %s", dir)
+	}
+	if dir == filepath.Clean(DefaultBackupDir(dbPath)) || dir == filepath.Dir(dbPath) {
+		return "", fmt.Errorf("the second backup folder must be somewhere else than the database, ideally off this PC")
+	}
+	f, err := os.CreateTemp(dir, ".regulars-write-test-*")
+	if err != nil {
+		return "", fmt.Errorf("cannot write into %s: %w", dir, unwrapPath(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return dir, nil
 }
 
 // secondCopyMaxAge is how old the newest copy off the PC may get before
