@@ -295,11 +295,11 @@ func (s *settingsScreen) open() {
 type settingsData struct {
 	shop    data.ShopDetails
 	country string // its code; "" for none
-	staff []string
-	loy   data.Loyalty
-	rules data.Rules
-	every time.Duration
-	share int
+	staff   []string
+	loy     data.Loyalty
+	rules   data.Rules
+	every   time.Duration
+	share   int
 }
 
 func (s *settingsScreen) reload() {
