@@ -114,7 +114,8 @@ func (s *Store) SetUp(ctx context.Context, su Setup) error {
 	if err := s.SetLoyalty(ctx, su.Loyalty); err != nil {
 		return err
 	}
-	for _, n := range su.Staff {
+	// The owner is on the list picked at the start of a shift too.
+	for _, n := range append([]string{OwnerName}, su.Staff...) {
 		if err := s.AddStaff(ctx, n); err != nil {
 			return err
 		}
