@@ -149,7 +149,7 @@ func newSetupWizard(a *App) *setupWizard {
 	buttons := container.NewHBox(w.back, layout.NewSpacer(), w.next)
 	box := container.NewBorder(container.NewVBox(container.NewHBox(logo, w.heading), w.intro, widget.NewSeparator()),
 		container.NewVBox(w.problem, widget.NewSeparator(), buttons), nil, nil, w.page)
-	w.obj = container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 560), box))
+	w.obj = container.NewCenter(container.NewGridWrap(fyne.NewSize(640, 620), box))
 	return w
 }
 
@@ -203,8 +203,7 @@ func (w *setupWizard) countryStep() setupStep {
 	return setupStep{
 		title: lang.L("Where the shop is"),
 		intro: lang.L("The country sets the money sign and how dates and amounts are written on every screen. Use the arrow keys and Enter, or click."),
-		body: container.NewBorder(nil, container.NewVBox(w.preview, w.countryErr), nil, nil,
-			container.NewGridWrap(fyne.NewSize(600, 290), w.countries)),
+		body:  container.NewVBox(container.NewGridWrap(fyne.NewSize(600, 392), w.countries), w.preview, w.countryErr),
 		first: func() fyne.Focusable { return w.countries },
 		check: func() bool {
 			w.answers.Country = ""
@@ -445,8 +444,7 @@ func (w *setupWizard) goBack() {
 // goNext checks the step on show and moves on; the last step saves.
 func (w *setupWizard) goNext() {
 	if !w.steps[w.at].check() {
-		w.a.win.Canvas().Focus(w.steps[w.at].first())
-		return
+		return // the keyboard stays where it was, the sentence shows what to fix
 	}
 	if w.at+1 < len(w.steps) {
 		w.showStep(w.at + 1)
@@ -546,6 +544,7 @@ func (a *App) backToShop() {
 	}
 	a.switchStore(a.shop)
 	a.say("%s", lang.L("Back on the shop's own file"))
+	a.firstRun() // a shop not set up yet is offered its set-up again
 }
 
 // switchStore puts the window on another database. The shop's own store
