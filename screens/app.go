@@ -121,6 +121,9 @@ type App struct {
 	// closing is set once the window was asked to close; closeDone once
 	// the close dealt with the backup (made it, or was told to skip it: backups.go).
 	closing, closeDone bool
+	// welcomeLater is set when the welcome of an empty shop waits for the
+	// start-up check (firstrun.go).
+	welcomeLater bool
 	// shortcuts and keys are the window's own, by name, so that text
 	// fields can pass them on (keyentry.go).
 	shortcuts map[string]func()

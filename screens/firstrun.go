@@ -27,7 +27,13 @@ const firstRunPref = "firstrun.done"
 // firstRun greets a new, empty shop: set it up, or open a demo shop kept
 // in a separate file so the real one stays clean.
 func (a *App) firstRun() {
-	if a.fa.Preferences().Bool(firstRunPref) || a.store.Writable() != nil {
+	if a.fa.Preferences().Bool(firstRunPref) {
+		return
+	}
+	if a.store.Writable() != nil {
+		// Opened read-only while it is checked: asked once the check
+		// passes (afterCheck), as nothing could be saved before.
+		a.welcomeLater = true
 		return
 	}
 	n, err := a.store.CountCustomers(a.ctx)

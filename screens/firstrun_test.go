@@ -536,3 +536,47 @@ func TestTheDemoIsASeparateFileWithAWayBack(t *testing.T) {
 		t.Errorf("the demo file: %v", err)
 	}
 }
+
+// An empty shop left before its set-up opens read-only while it is
+// checked; the welcome comes once the check passes.
+func TestTheWelcomeWaitsForTheStartupCheck(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "regulars.db")
+	s := must(data.Open(ctx, path, data.Options{Today: mustDay("2026-06-01")}))
+	s.Close()
+	a := startApp(t, path)
+	if a.store.Writable() == nil {
+		t.Fatal("an existing file opened for writing before its check")
+	}
+	if strings.Contains(dialogText(a.win), "Welcome") || strings.Contains(dialogText(a.win), "no customers yet") {
+		t.Fatal("the welcome came before the check")
+	}
+	a.checkAtStart()
+	if !strings.Contains(dialogText(a.win), "This shop has no customers yet") {
+		t.Fatalf("no welcome after the check:\n%s", dialogText(a.win))
+	}
+	test.Tap(findButton(t, a.win, "Start empty"))
+	wizardOf(t, a)
+}
+
+func TestTheCountryCanBeChangedInSettings(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.dismissPopup()
+	resetFormat(t)
+	s := unlockSettings(t, f.app)
+	if s.country.Selected != "" {
+		t.Errorf("a shop without a country shows %q", s.country.Selected)
+	}
+	s.country.SetSelected("Germany")
+	if s.currency.Text != "€" || s.locale.Selected != localeLabel("de-DE") {
+		t.Errorf("Germany suggests %q and %q", s.currency.Text, s.locale.Selected)
+	}
+	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
+	if c, ok := must2(f.store.Country(ctx)); !ok || c.Code != "DE" {
+		t.Errorf("country saved as %+v", c)
+	}
+	if d := must(f.store.Shop(ctx)); d.Currency != "€" || d.Locale != "de-DE" {
+		t.Errorf("shop details %+v", d)
+	}
+}

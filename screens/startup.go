@@ -155,6 +155,10 @@ func (a *App) afterCheck() {
 	if s.Path() != a.opt.DBPath {
 		return
 	}
+	if a.welcomeLater {
+		a.welcomeLater = false
+		a.firstRun()
+	}
 	// Backups are named with the real date and time, --date or not.
 	if !data.BackupDue(s.Path(), data.DayOf(a.clock.Now())) {
 		a.warnSecondCopy()
