@@ -40,7 +40,8 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
-		target = filepath.Join(path, backupName(s.path, s.Now()))
+		// The real time, even under --date: the name says when the copy was made.
+		target = filepath.Join(path, backupName(s.path, s.clock()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
 	}
@@ -189,18 +190,22 @@ func sortBackups(bs []BackupFile) {
 	})
 }
 
-// How many backups rotation keeps: the newest of each of the latest 7 days,
-// 4 weeks and 12 months that have one.
+// How many backups rotation keeps: up to 8 of the latest day that has
+// any (the morning's, the ones made by hand, the one at close), then the
+// newest of each of the latest 7 days, 4 weeks and 12 months that have one.
 const (
-	keepDaily   = 7
-	keepWeekly  = 4
-	keepMonthly = 12
+	keepLatestDay = 8
+	keepDaily     = 7
+	keepWeekly    = 4
+	keepMonthly   = 12
 )
 
-// KeepBackups decides what rotation keeps. For each of the last 7 days that
-// have a backup, the newest backup of that day stays; likewise for the last
-// 4 ISO weeks and the last 12 months. A backup any rule keeps stays. The
-// result is in the order of taken, whatever that order is.
+// KeepBackups decides what rotation keeps. The newest 8 backups of the
+// latest day that has a backup stay, so the morning's is not replaced by
+// the one made at close. For each of the last 7 days that have a backup,
+// the newest backup of that day stays; likewise for the last 4 ISO weeks
+// and the last 12 months. A backup any rule keeps stays. The result is in
+// the order of taken, whatever that order is.
 func KeepBackups(taken []time.Time) []bool {
 	order := make([]int, len(taken))
 	for i := range order {
@@ -208,6 +213,12 @@ func KeepBackups(taken []time.Time) []bool {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return taken[order[a]].After(taken[order[b]]) })
 	keep := make([]bool, len(taken))
+	for n, i := range order {
+		if n == keepLatestDay || DayOf(taken[i]) != DayOf(taken[order[0]]) {
+			break
+		}
+		keep[i] = true
+	}
 	rules := []struct {
 		n      int
 		bucket func(time.Time) int
@@ -351,27 +362,39 @@ func (s *Store) SecondBackupDir(ctx context.Context) (string, error) {
 // SetSecondBackupDir sets the second backup folder; "" sets none. The
 // folder must exist now and take files.
 func (s *Store) SetSecondBackupDir(ctx context.Context, dir string) error {
-	dir = strings.TrimSpace(dir)
-	if dir != "" {
-		if !filepath.IsAbs(dir) {
-			return fmt.Errorf("the second backup folder must be a full path, such as /media/stick/regulars")
-		}
-		dir = filepath.Clean(dir)
-		st, err := os.Stat(dir)
-		if err != nil || !st.IsDir() {
-			return fmt.Errorf("there is no folder %s", dir)
-		}
-		if dir == filepath.Clean(DefaultBackupDir(s.path)) || dir == filepath.Dir(s.path) {
-			return fmt.Errorf("the second backup folder must be somewhere else than the database, ideally off this PC")
-		}
-		f, err := os.CreateTemp(dir, ".regulars-write-test-*")
-		if err != nil {
-			return fmt.Errorf("cannot write into %s: %w", dir, unwrapPath(err))
-		}
-		f.Close()
-		os.Remove(f.Name())
+	dir, err := CheckSecondBackupDir(s.path, dir)
+	if err != nil {
+		return err
 	}
 	return s.SetSetting(ctx, secondDirKey, dir)
+}
+
+// CheckSecondBackupDir says what is wrong with dir as the second backup
+// folder of the database at dbPath, and returns it cleaned; "" (none) is
+// fine.
+func CheckSecondBackupDir(dbPath, dir string) (string, error) {
+	dir = strings.TrimSpace(dir)
+	if dir == "" {
+		return "", nil
+	}
+	if !filepath.IsAbs(dir) {
+		return "", fmt.Errorf("the second backup folder must be a full path, such as /media/stick/regulars")
+	}
+	dir = filepath.Clean(dir)
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return "", fmt.Errorf("there is no folder %s", dir)
+	}
+	if dir == filepath.Clean(DefaultBackupDir(dbPath)) || dir == filepath.Dir(dbPath) {
+		return "", fmt.Errorf("the second backup folder must be somewhere else than the database, ideally off this PC")
+	}
+	f, err := os.CreateTemp(dir, ".regulars-write-test-*")
+	if err != nil {
+		return "", fmt.Errorf("cannot write into %s: %w", dir, unwrapPath(err))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return dir, nil
 }
 
 // secondCopyMaxAge is how old the newest copy off the PC may get before

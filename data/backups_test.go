@@ -37,8 +37,14 @@ func TestKeepBackups(t *testing.T) {
 	}{
 		{"nothing", nil, nil},
 		{"one", []time.Time{at("2026-06-15 09:00")}, []string{"2026-06-15 09:00"}},
-		{"two the same day: the later one", []time.Time{at("2026-06-15 09:00"), at("2026-06-15 18:00")},
-			[]string{"2026-06-15 18:00"}},
+		{"two the same day: both", []time.Time{at("2026-06-15 09:00"), at("2026-06-15 18:00")},
+			[]string{"2026-06-15 18:00", "2026-06-15 09:00"}},
+		{"the latest day keeps 8, earlier days their newest",
+			[]time.Time{at("2026-06-14 09:00"), at("2026-06-14 18:00"),
+				at("2026-06-15 09:00"), at("2026-06-15 10:00"), at("2026-06-15 11:00"), at("2026-06-15 12:00"), at("2026-06-15 13:00"),
+				at("2026-06-15 14:00"), at("2026-06-15 15:00"), at("2026-06-15 16:00"), at("2026-06-15 17:00"), at("2026-06-15 18:00")},
+			[]string{"2026-06-15 18:00", "2026-06-15 17:00", "2026-06-15 16:00", "2026-06-15 15:00", "2026-06-15 14:00",
+				"2026-06-15 13:00", "2026-06-15 12:00", "2026-06-15 11:00", "2026-06-14 18:00"}},
 		{"shut on Sundays: the last 7 days with a backup",
 			[]time.Time{at("2026-06-15 09:00"), at("2026-06-13 09:00"), at("2026-06-12 09:00"), at("2026-06-11 09:00"),
 				at("2026-06-10 09:00"), at("2026-06-09 09:00"), at("2026-06-08 09:00"), at("2026-06-06 09:00")},
@@ -47,7 +53,7 @@ func TestKeepBackups(t *testing.T) {
 				"2026-06-10 09:00", "2026-06-09 09:00", "2026-06-08 09:00", "2026-06-06 09:00"}},
 		{"every day for five months: 7 days, 4 weeks, 12 months", everyDay,
 			[]string{
-				"2026-06-15 18:00", "2026-06-14 18:00", "2026-06-13 18:00", "2026-06-12 18:00", "2026-06-11 18:00",
+				"2026-06-15 18:00", "2026-06-15 09:00", "2026-06-14 18:00", "2026-06-13 18:00", "2026-06-12 18:00", "2026-06-11 18:00",
 				"2026-06-10 18:00", "2026-06-09 18:00", // 7 days
 				"2026-06-07 18:00", "2026-05-31 18:00", // weeks 23 and 22 (week 25 and 24 are kept as days)
 				"2026-04-30 18:00", "2026-03-31 18:00", "2026-02-28 18:00", "2026-01-31 18:00", // months
@@ -333,8 +339,9 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 	}
 	for _, dir := range []string{DefaultBackupDir(s.Path()), second} {
 		bs := Backups(s.Path(), dir)
-		// 14-20 June as days (the later of each day's two), and 7 June as
-		// the newest of ISO week 23; weeks 24 and 25 and June are days already.
+		// Both of 20 June's, 14-19 June as days (the later of each day's
+		// two), and 7 June as the newest of ISO week 23; weeks 24 and 25 and
+		// June are days already.
 		var got []string
 		for _, b := range bs {
 			got = append(got, b.Taken.Format("01-02 15:04"))
@@ -346,7 +353,7 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 				t.Errorf("%s has mode %v", b.Path, st.Mode().Perm())
 			}
 		}
-		want := "06-20 18:00 06-19 18:00 06-18 18:00 06-17 18:00 06-16 18:00 06-15 18:00 06-14 18:00 06-07 18:00"
+		want := "06-20 18:00 06-20 09:00 06-19 18:00 06-18 18:00 06-17 18:00 06-16 18:00 06-15 18:00 06-14 18:00 06-07 18:00"
 		if strings.Join(got, " ") != want {
 			t.Errorf("%s keeps\n %s\nwant\n %s", dir, strings.Join(got, " "), want)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -17,6 +18,33 @@ var ErrWrongPIN = errors.New("that is not the owner PIN")
 // ErrPINLocked means too many wrong PINs were tried.
 var ErrPINLocked = errors.New("too many wrong PINs")
 
+// ErrNoPIN means the shop has no owner PIN yet: a guarded action waits
+// until one is set, it never goes ahead unguarded.
+var ErrNoPIN = errors.New("no owner PIN is set yet: set one first")
+
+// A new owner PIN has MinPINLength to MaxPINLength digits. A shorter PIN
+// set by an earlier version still opens; the next one set must be longer.
+const (
+	MinPINLength = 6
+	MaxPINLength = 12
+)
+
+// PINCost is the bcrypt cost of the owner PIN's hash: about 250 ms a try on
+// the counter PC, so that guessing every 6-digit PIN from a stolen backup
+// takes one core days rather than minutes, while the owner hardly waits.
+const PINCost = 12
+
+// pinCost is the cost new hashes get: PINCost, unless tests lowered it
+// (QuickPINHashesForTests).
+var pinCost atomic.Int32
+
+func init() { pinCost.Store(PINCost) }
+
+// QuickPINHashesForTests makes new PIN hashes at bcrypt's lowest cost, so
+// that tests setting many PINs stay fast; a PIN hashed so checks as usual.
+// Never call it outside tests.
+func QuickPINHashesForTests() { pinCost.Store(int32(bcrypt.MinCost)) }
+
 // pinTries wrong PINs in a row lock the PIN for pinLock.
 const (
 	pinTries = 5
@@ -25,8 +53,8 @@ const (
 
 // CheckPIN says what is wrong with a new PIN.
 func CheckPIN(pin string) error {
-	if len(pin) < 4 || len(pin) > 12 {
-		return fmt.Errorf("the PIN must have 4 to 12 digits")
+	if len(pin) < MinPINLength || len(pin) > MaxPINLength {
+		return fmt.Errorf("the PIN must have %d to %d digits", MinPINLength, MaxPINLength)
 	}
 	for _, r := range pin {
 		if r < '0' || r > '9' {
@@ -47,7 +75,7 @@ func (s *Store) SetOwnerPIN(ctx context.Context, pin string) error {
 	if err := CheckPIN(pin); err != nil {
 		return err
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pin), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pin), int(pinCost.Load()))
 	if err != nil {
 		return err
 	}
@@ -60,14 +88,17 @@ func (s *Store) SetOwnerPIN(ctx context.Context, pin string) error {
 }
 
 // CheckOwnerPIN verifies the PIN. After five wrong tries in a row it refuses
-// every try for a minute, counted from the fifth.
+// every try for a minute, counted from the fifth. A shop without a PIN is
+// ErrNoPIN: nothing is guarded by an empty PIN. A right PIN whose hash is
+// cheaper than PINCost (set by an earlier version) is hashed again at
+// PINCost, so old shops get the stronger hash without a word.
 func (s *Store) CheckOwnerPIN(ctx context.Context, pin string, now time.Time) error {
 	hash, err := s.Setting(ctx, "owner_pin")
 	if err != nil {
 		return err
 	}
 	if hash == "" {
-		return nil
+		return ErrNoPIN
 	}
 	fails, until := s.pinState(ctx)
 	if until > now.Unix() {
@@ -90,8 +121,29 @@ func (s *Store) CheckOwnerPIN(ctx context.Context, pin string, now time.Time) er
 	if fails != 0 {
 		s.savePINState(ctx, 0, 0, now)
 	}
+	if cost, err := bcrypt.Cost([]byte(hash)); err == nil && cost < int(pinCost.Load()) {
+		s.rehashPIN(ctx, pin)
+	}
 	return nil
 }
+
+// rehashPIN stores the right PIN again at the current cost. It is best
+// effort: a store that cannot be written keeps the old hash, which still
+// opens.
+func (s *Store) rehashPIN(ctx context.Context, pin string) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pin), int(pinCost.Load()))
+	if err != nil || s.Writable() != nil {
+		return
+	}
+	s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE settings SET value = ? WHERE key = 'owner_pin'", string(h))
+		return err
+	})
+}
+
+// ShortPIN reports whether pin is shorter than a new PIN may be: an old
+// PIN that still opens, which the owner should replace.
+func ShortPIN(pin string) bool { return len(pin) < MinPINLength }
 
 // pinState is the count of wrong tries and the end of any lock. A store
 // that cannot be written (read-only while checked or waiting for a

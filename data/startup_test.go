@@ -178,20 +178,20 @@ func TestReadOnlyStoreRefusesWritesUntilAllowed(t *testing.T) {
 func TestPINLockHoldsOnAReadOnlyStore(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyDay(2024, 3, 1))
-	if err := s.SetOwnerPIN(ctx, "2468"); err != nil {
+	if err := s.SetOwnerPIN(ctx, "246810"); err != nil {
 		t.Fatal(err)
 	}
 	s.HoldWrites(nil)
 	now := lyClock()
 	for i := 0; i < 4; i++ {
-		if err := s.CheckOwnerPIN(ctx, "0000", now); !errors.Is(err, ErrWrongPIN) {
+		if err := s.CheckOwnerPIN(ctx, "000000", now); !errors.Is(err, ErrWrongPIN) {
 			t.Fatalf("try %d: %v", i+1, err)
 		}
 	}
-	if err := s.CheckOwnerPIN(ctx, "0000", now); !errors.Is(err, ErrPINLocked) {
+	if err := s.CheckOwnerPIN(ctx, "000000", now); !errors.Is(err, ErrPINLocked) {
 		t.Fatalf("fifth wrong try on a read-only store: %v", err)
 	}
-	if err := s.CheckOwnerPIN(ctx, "2468", now.Add(59e9)); !errors.Is(err, ErrPINLocked) {
+	if err := s.CheckOwnerPIN(ctx, "246810", now.Add(59e9)); !errors.Is(err, ErrPINLocked) {
 		t.Errorf("the lock did not hold: %v", err)
 	}
 }

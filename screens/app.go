@@ -112,6 +112,18 @@ type App struct {
 	status  *widget.Label
 	popups  *popups
 	ctx     context.Context
+	// shop is the shop's own store (the file of opt.DBPath); it stays open
+	// while the window shows the demo, which is store then.
+	shop *data.Store
+	// setup, while set, is the set-up of a new shop, which has the whole
+	// window: nothing else can be reached (firstrun.go).
+	setup *setupWizard
+	// closing is set once the window was asked to close; closeDone once
+	// the close dealt with the backup (made it, or was told to skip it: backups.go).
+	closing, closeDone bool
+	// welcomeLater is set when the welcome of an empty shop waits for the
+	// start-up check (firstrun.go).
+	welcomeLater bool
 	// shortcuts and keys are the window's own, by name, so that text
 	// fields can pass them on (keyentry.go).
 	shortcuts map[string]func()
@@ -139,9 +151,25 @@ func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
 	if err != nil {
 		return err
 	}
-	a.saveWindow()
-	a.backupOnExit()
-	return a.store.Close()
+	// Nothing is written to the preferences once the window is gone: the
+	// toolkit then reloads them on its file watcher's goroutine while they
+	// are written, and half-written ones load as "EOF". The window's size
+	// was saved when it was asked to close.
+	if !a.closeDone {
+		a.backupOnExit()
+	}
+	return a.closeStores()
+}
+
+// closeStores closes the store on show and the shop's own behind the demo.
+func (a *App) closeStores() error {
+	err := a.store.Close()
+	if a.shop != nil && a.shop != a.store {
+		if e := a.shop.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
 }
 
 // noDisplay reports a Linux or BSD session without X11 or Wayland.
@@ -162,8 +190,12 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	if opt.Notify == nil {
 		opt.Notify = desktopNotifier{fa}
 	}
+	fa = forShop(fa, s.Path()) // what the window remembers belongs to this file (prefs.go)
 	a := &App{fa: fa, store: s, opt: opt, clock: opt.Clock, ctx: ctx,
 		screens: map[string]screen{}, objects: map[string]fyne.CanvasObject{}, navBtns: map[string]*widget.Button{}}
+	if s.Path() == opt.DBPath {
+		a.shop = s
+	}
 	loadCurrency(ctx, s)
 	fa.SetIcon(assets.Icon)
 	a.win = fa.NewWindow(lang.L("Regulars"))
@@ -175,6 +207,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	h := fa.Preferences().FloatWithFallback("window.height", 760)
 	a.win.Resize(fyne.NewSize(float32(w), float32(h)))
 	a.win.SetMaster()
+	a.win.SetCloseIntercept(a.closeWindow)
 	a.installShortcuts()
 	start := opt.Screen
 	if start == "" {
@@ -229,7 +262,9 @@ func (a *App) shell() fyne.CanvasObject {
 	a.status = widget.NewLabel(filepath.Base(a.store.Path()))
 	a.status.Importance = widget.LowImportance
 	var top fyne.CanvasObject
-	if !a.opt.Date.IsZero() {
+	if a.isDemo() {
+		top = a.demoBanner()
+	} else if !a.opt.Date.IsZero() {
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
 		msg := canvas.NewText(fmt.Sprintf(lang.L("Simulated date: %s — reminders and new rows use this day, not the real date"),
 			weekdayDate(a.opt.Date)), theme.Color(theme.ColorNameForeground))
@@ -242,8 +277,12 @@ func (a *App) shell() fyne.CanvasObject {
 	return container.NewBorder(top, nil, side, nil, main)
 }
 
-// show switches to a page, building it the first time.
+// show switches to a page, building it the first time. Nothing is shown
+// while a new shop is being set up.
 func (a *App) show(id string) {
+	if a.setup != nil {
+		return
+	}
 	var p *page
 	for i := range pages {
 		if pages[i].id == id {
@@ -338,8 +377,13 @@ func (a *App) installShortcuts() {
 	a.shortcuts = map[string]func(){}
 	add := func(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
 		sc := &desktop.CustomShortcut{KeyName: key, Modifier: mod}
-		a.shortcuts[sc.ShortcutName()] = fn
-		a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { fn() })
+		guarded := func() {
+			if a.setup == nil {
+				fn()
+			}
+		}
+		a.shortcuts[sc.ShortcutName()] = guarded
+		a.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { guarded() })
 	}
 	for i, p := range pages {
 		p := p
@@ -377,7 +421,7 @@ type keyedScreen interface {
 // keyScreen is the screen on show when it takes stray keys and no dialog
 // is open (a dialog's keys are its own).
 func (a *App) keyScreen() keyedScreen {
-	if a.win.Canvas().Overlays().Top() != nil {
+	if a.win.Canvas().Overlays().Top() != nil || a.setup != nil {
 		return nil
 	}
 	k, _ := a.screens[a.current].(keyedScreen)
@@ -396,6 +440,9 @@ func (a *App) windowShortcut(s fyne.Shortcut) bool {
 
 // windowKey handles the function keys that work everywhere.
 func (a *App) windowKey(ev *fyne.KeyEvent) bool {
+	if a.setup != nil {
+		return false
+	}
 	switch ev.Name {
 	case fyne.KeyEscape:
 		return dismissTop(a.win.Canvas())

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -86,7 +88,7 @@ func newBackupsCard(a *App) *backupsCard {
 	})
 	b.restore.Disable()
 	other := widget.NewButton(lang.L("Restore from a file…"), b.restoreOther)
-	b.card = widget.NewCard(lang.L("Backups"), lang.L("Made when the app first starts each day and when it closes; the last 7 days, 4 weeks and 12 months are kept"),
+	b.card = widget.NewCard(lang.L("Backups"), lang.L("Made when the app first starts each day and when it closes; all of the latest day's are kept, then one a day for 7 days, a week for 4 weeks and a month for 12 months"),
 		container.NewVBox(b.where, b.warning,
 			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Second backup folder")), container.NewHBox(choose, save), b.second),
 			container.NewGridWrap(fyne.NewSize(720, 180), b.list),
@@ -222,8 +224,10 @@ func (a *App) restoreFrom(path string) {
 				}
 			}, a.win)
 		}
-		// A file too damaged to say whether a PIN is set cannot guard itself.
-		if _, err := a.store.HasOwnerPIN(a.ctx); err != nil {
+		// A file too damaged to say whether a PIN is set cannot guard
+		// itself; nor can a read-only one without a PIN, which cannot take
+		// one: restoring is the way out.
+		if set, err := a.store.HasOwnerPIN(a.ctx); err != nil || (!set && a.store.Writable() != nil) {
 			confirm()
 			return
 		}
@@ -271,4 +275,107 @@ func (a *App) restore(src string) {
 		}
 		a.say(lang.L("Restored %s; the previous file is kept as %s"), filepath.Base(src), filepath.Base(r.aside))
 	})
+}
+
+// closeWindow is what asking the window to close does: the window stays,
+// says it is backing the shop up, with how far it has got, and closes by
+// itself when the backup is made and checked. A large shop takes a while
+// (about 20 s at 50,000 customers); the morning's backup is kept beside
+// this one. "Close without this backup" stops it and closes at once.
+func (a *App) closeWindow() {
+	if a.closing {
+		return // already on its way out
+	}
+	a.closing = true
+	a.saveWindow() // while the window is there: see Run
+	s := a.shop
+	if s == nil || s.Writable() != nil {
+		a.finishClose()
+		return
+	}
+	ctx, cancel := context.WithCancel(a.ctx)
+	text := widget.NewLabel(fmt.Sprintf(lang.L("The window closes by itself once a copy of the shop's data is made in %s and checked."), data.DefaultBackupDir(s.Path())))
+	text.Wrapping = fyne.TextWrapWord
+	stage := widget.NewLabel(lang.L("Copying the shop's data…"))
+	bar := widget.NewProgressBar()
+	skip := widget.NewButton(lang.L("Close without this backup"), cancel)
+	d := dialog.NewCustomWithoutButtons(lang.L("Backing up before closing…"),
+		fixedWidth(540, container.NewVBox(text, stage, bar, container.NewHBox(layout.NewSpacer(), skip))), a.win)
+	d.Show()
+	stop := a.showBackupProgress(s.Path(), stage, bar)
+	background(a, func(context.Context) (data.BackupReport, error) { return s.AutoBackup(ctx) },
+		func(rep data.BackupReport, err error) {
+			stop()
+			d.Hide()
+			switch {
+			case err != nil && ctx.Err() == nil:
+				a.closeAfterFailedBackup(err)
+			default:
+				if err == nil && rep.SecondErr != nil {
+					fyne.LogError("second backup folder at close", rep.SecondErr)
+				}
+				a.finishClose()
+			}
+			cancel()
+		})
+}
+
+// showBackupProgress moves bar as the backup of the file at dbPath grows,
+// until the returned stop is called. The copy is checked once written:
+// the stage says so.
+func (a *App) showBackupProgress(dbPath string, stage *widget.Label, bar *widget.ProgressBar) (stop func()) {
+	if a.opt.Synchronous {
+		return func() {}
+	}
+	do := fyne.Do
+	if a.opt.Do != nil {
+		do = a.opt.Do
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		var last int64
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			written, total := data.BackupWritten(dbPath)
+			checking := written > 0 && written == last
+			last = written
+			do(func() {
+				switch {
+				case checking:
+					bar.SetValue(1)
+					stage.SetText(lang.L("Checking the copy…"))
+				case total > 0:
+					bar.SetValue(min(float64(written)/float64(total), 1))
+					stage.SetText(fmt.Sprintf(lang.L("Copying the shop's data… %s of %s"), fileSize(written), fileSize(total)))
+				}
+			})
+		}
+	}()
+	return func() { close(done) }
+}
+
+// closeAfterFailedBackup says why the backup at close failed and lets the
+// person choose: close anyway (earlier backups are there) or stay open.
+func (a *App) closeAfterFailedBackup(err error) {
+	msg := fmt.Sprintf(lang.L("%s\n\nThe backups made earlier are still there. Close anyway?"), plainSentence(err.Error()))
+	dialog.ShowConfirm(lang.L("The backup at closing time failed"), msg, func(ok bool) {
+		if ok {
+			a.finishClose()
+			return
+		}
+		a.closing = false
+	}, a.win)
+}
+
+// finishClose closes the window for good; the close has dealt with the
+// backup, so Run makes none.
+func (a *App) finishClose() {
+	a.closeDone = true
+	a.win.Close()
 }

@@ -562,9 +562,10 @@ func (a *App) requireOwner(what string, then func()) {
 	}
 	if !set {
 		if a.store.Writable() != nil {
-			// A file that failed its start-up check takes no new PIN; it
-			// never had one, so restoring a backup is all there is to do.
-			then()
+			// A read-only file takes no new PIN, and nothing guarded goes
+			// ahead without one (restoring a damaged file is let through
+			// by restoreFrom, as the only way out).
+			a.showError(fmt.Errorf(lang.L("no owner PIN is set yet, and none can be set while the database is read-only, so the PIN cannot %s: %w"), what, a.store.Writable()))
 			return
 		}
 		a.setOwnerPIN(what, then)
@@ -579,6 +580,9 @@ func (a *App) requireOwner(what string, then func()) {
 			a.showError(err)
 			return
 		}
+		if data.ShortPIN(pin.Text) {
+			a.say(lang.L("The owner PIN has fewer than %d digits: choose a longer one (Settings, Data and backups, Change owner PIN…)"), data.MinPINLength)
+		}
 		then()
 	})
 	d.Show()
@@ -591,7 +595,7 @@ func (a *App) setOwnerPIN(what string, then func()) {
 	pin := newPasswordEntry()
 	again := newPasswordEntry()
 	d := a.newForm(fmt.Sprintf(lang.L("Set the owner PIN to %s"), what), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(lang.L("New PIN (4–12 digits)"), pin), widget.NewFormItem(lang.L("Again"), again),
+		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), data.MinPINLength, data.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return

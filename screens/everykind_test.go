@@ -76,8 +76,9 @@ func TestEveryKindFromTheWindowAlone(t *testing.T) {
 	f := newEmptyShop(t)
 	w := f.app.win
 	var ann data.ID
-	// The welcome dialog of an empty shop.
+	// The welcome dialog of an empty shop, and its set-up.
 	test.Tap(findButton(t, w, "Start empty"))
+	completeSetup(t, f, "Harbour Street Bikes")
 
 	produce := map[string]func(t *testing.T){
 		"2026-06-01": func(t *testing.T) {
@@ -86,7 +87,7 @@ func TestEveryKindFromTheWindowAlone(t *testing.T) {
 			c := checkout(t, f)
 			sell(t, c, "07700", "80.00", "coat")
 			// Points expire after a month: those earned today are 30 days from going.
-			st := openSettingsFirstTime(t, f)
+			st := openSettings(t, f)
 			st.sections.Select(2) // Loyalty scheme
 			retype(t, w, st.loyalty["expiry"], "1")
 			test.Tap(findButtonUnder(t, st.body, "Save scheme"))
@@ -458,21 +459,4 @@ func calendar(t *testing.T, f *fixture) *calendarScreen {
 	t.Helper()
 	test.Tap(f.app.navBtns["calendar"])
 	return f.app.screens["calendar"].(*calendarScreen)
-}
-
-// openSettingsFirstTime sets the owner PIN, as the first visit asks.
-func openSettingsFirstTime(t *testing.T, f *fixture) *settingsScreen {
-	t.Helper()
-	w := f.app.win
-	test.Tap(f.app.navBtns["settings"])
-	test.Type(focusedPIN(t, w), ownerPIN)
-	w.Canvas().FocusNext()
-	again := focusedPIN(t, w)
-	test.Type(again, ownerPIN)
-	again.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	st := f.app.screens["settings"].(*settingsScreen)
-	if !st.body.Visible() {
-		t.Fatal("settings did not open")
-	}
-	return st
 }

@@ -120,7 +120,7 @@ func TestReportsExportNeedsTheOwnerPIN(t *testing.T) {
 	f := newFixture(t)
 	var saved savedFile
 	saved.install(t)
-	if err := f.store.SetOwnerPIN(context.Background(), "4321"); err != nil {
+	if err := f.store.SetOwnerPIN(context.Background(), "432100"); err != nil {
 		t.Fatal(err)
 	}
 	r := f.reports(t)
@@ -128,7 +128,7 @@ func TestReportsExportNeedsTheOwnerPIN(t *testing.T) {
 	if saved.n != 0 {
 		t.Fatal("exported before the PIN")
 	}
-	typePIN(t, f.app.win, "4321")
+	typePIN(t, f.app.win, "432100")
 	if saved.name != "top_customers-2026-06-02.csv" || !strings.Contains(saved.buf.String(), "1,1,Ann Lee,80.00,1,80") {
 		t.Errorf("saved %q:\n%s", saved.name, saved.buf.String())
 	}
@@ -136,12 +136,12 @@ func TestReportsExportNeedsTheOwnerPIN(t *testing.T) {
 		t.Errorf("status %q", f.app.status.Text)
 	}
 	r.exportICS()
-	typePIN(t, f.app.win, "4321")
+	typePIN(t, f.app.win, "432100")
 	if !strings.HasPrefix(saved.buf.String(), "BEGIN:VCALENDAR") {
 		t.Errorf("calendar export:\n%s", saved.buf.String())
 	}
 	r.printPDF()
-	typePIN(t, f.app.win, "4321")
+	typePIN(t, f.app.win, "432100")
 	if saved.name != "reports-2026-06-02.pdf" || !bytes.HasPrefix(saved.buf.Bytes(), []byte("%PDF-")) {
 		t.Errorf("PDF %q starts %q", saved.name, saved.buf.String()[:min(8, saved.buf.Len())])
 	}

@@ -20,7 +20,7 @@ import (
 	"regulars/data"
 )
 
-const ownerPIN = "2468"
+const ownerPIN = "246810"
 
 // findButton finds a button by its text in the window's dialogs, newest
 // first, then in the window itself.
@@ -558,9 +558,9 @@ func TestGuardedActionOnAShopWithoutAPINSetsOneFirst(t *testing.T) {
 
 	// Two different PINs: refused, nothing set.
 	test.Tap(forget)
-	test.Type(focusedPIN(t, f.app.win), "2468")
+	test.Type(focusedPIN(t, f.app.win), "246810")
 	f.app.win.Canvas().FocusNext()
-	test.Type(focusedPIN(t, f.app.win), "8642")
+	test.Type(focusedPIN(t, f.app.win), "864210")
 	saveFormDialog(t, f.app.win)
 	if set, _ := f.store.HasOwnerPIN(ctx); set {
 		t.Fatal("two different PINs set one")

@@ -310,8 +310,8 @@ func unlockSettings(t *testing.T, a *App) *settingsScreen {
 	if len(pins) != 2 {
 		t.Fatalf("the first visit asks for a new PIN twice, got %d entries", len(pins))
 	}
-	test.Type(pins[0], "1234")
-	test.Type(pins[1], "1234")
+	test.Type(pins[0], "123456")
+	test.Type(pins[1], "123456")
 	pins[1].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if !s.unlocked {
 		t.Fatal("settings did not open")

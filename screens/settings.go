@@ -32,6 +32,7 @@ type settingsScreen struct {
 	shopName *widget.Entry
 	address  *widget.Entry
 	currency *widget.Entry
+	country  *widget.Select // suggests the sign and format (data.Countries)
 	locale   *widget.Select // the shop's date and number format, one of data.Locales
 	staff    *widget.List
 	names    []string
@@ -78,9 +79,22 @@ func newSettings(a *App) screen {
 		localeLabels = append(localeLabels, localeLabel(tag))
 	}
 	s.locale = widget.NewSelect(localeLabels, nil)
+	var countryNames []string
+	for _, c := range data.Countries {
+		countryNames = append(countryNames, countryName(c.Code))
+	}
+	s.country = widget.NewSelect(countryNames, func(string) {
+		if i := s.country.SelectedIndex(); !s.filling && i >= 0 {
+			c := data.Countries[i]
+			s.currency.SetText(c.Currency)
+			s.locale.SetSelected(localeLabel(c.Locale))
+		}
+	})
+	s.country.PlaceHolder = lang.L("(none chosen)")
 	shopForm := widget.NewForm(
 		widget.NewFormItem(lang.L("Shop name"), s.shopName),
 		widget.NewFormItem(lang.L("Address"), s.address),
+		widget.NewFormItem(lang.L("Country"), s.country),
 		widget.NewFormItem(lang.L("Currency sign"), container.NewGridWrap(fyne.NewSize(120, 36), s.currency)),
 		widget.NewFormItem(lang.L("Date and number format"), s.locale),
 	)
@@ -279,12 +293,13 @@ func (s *settingsScreen) open() {
 }
 
 type settingsData struct {
-	shop  data.ShopDetails
-	staff []string
-	loy   data.Loyalty
-	rules data.Rules
-	every time.Duration
-	share int
+	shop    data.ShopDetails
+	country string // its code; "" for none
+	staff   []string
+	loy     data.Loyalty
+	rules   data.Rules
+	every   time.Duration
+	share   int
 }
 
 func (s *settingsScreen) reload() {
@@ -297,6 +312,11 @@ func (s *settingsScreen) reload() {
 		var err error
 		if d.shop, err = s.a.store.Shop(ctx); err != nil {
 			return d, err
+		}
+		if c, ok, err := s.a.store.Country(ctx); err != nil {
+			return d, err
+		} else if ok {
+			d.country = c.Code
 		}
 		if d.staff, err = s.a.store.StaffNames(ctx); err != nil {
 			return d, err
@@ -320,6 +340,10 @@ func (s *settingsScreen) reload() {
 		s.shopName.SetText(d.shop.Name)
 		s.address.SetText(d.shop.Address)
 		s.currency.SetText(d.shop.Currency)
+		s.country.ClearSelected()
+		if c, ok := data.CountryByCode(d.country); ok {
+			s.country.SetSelected(countryName(c.Code))
+		}
 		setCurrency(d.shop.Currency)
 		setLocale(d.shop.Locale)
 		shown := d.shop.Locale
@@ -380,8 +404,15 @@ func (s *settingsScreen) saveShop() {
 		s.a.showError(err)
 		return
 	}
+	country := ""
+	if i := s.country.SelectedIndex(); i >= 0 {
+		country = data.Countries[i].Code
+	}
 	s.save(lang.L("Shop details saved"), func(ctx context.Context) error {
 		if err := s.a.store.SetShop(ctx, d); err != nil {
+			return err
+		}
+		if err := s.a.store.SetCountry(ctx, country); err != nil {
 			return err
 		}
 		setCurrency(strings.TrimSpace(d.Currency))
@@ -514,7 +545,7 @@ func (s *settingsScreen) changePIN() {
 	pin := newPasswordEntry()
 	again := newPasswordEntry()
 	s.a.newForm(lang.L("Change the owner PIN"), lang.L("Change"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(lang.L("New PIN"), pin), widget.NewFormItem(lang.L("Again"), again),
+		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), data.MinPINLength, data.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return

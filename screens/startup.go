@@ -45,7 +45,8 @@ func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 	if !errors.Is(err, data.ErrNotDatabase) && !errors.Is(err, data.ErrDamaged) {
 		return nil, err
 	}
-	b, berr := data.NewestGoodBackup(ctx, opt.DBPath, data.DefaultBackupDir(opt.DBPath), fa.Preferences().String(secondDirPref))
+	second := shopPreferences(fa.Preferences(), opt.DBPath).String(secondDirPref)
+	b, berr := data.NewestGoodBackup(ctx, opt.DBPath, data.DefaultBackupDir(opt.DBPath), second)
 	if berr != nil {
 		return nil, err
 	}
@@ -154,7 +155,12 @@ func (a *App) afterCheck() {
 	if s.Path() != a.opt.DBPath {
 		return
 	}
-	if !data.BackupDue(s.Path(), s.Today()) {
+	if a.welcomeLater {
+		a.welcomeLater = false
+		a.firstRun()
+	}
+	// Backups are named with the real date and time, --date or not.
+	if !data.BackupDue(s.Path(), data.DayOf(a.clock.Now())) {
 		a.warnSecondCopy()
 		return
 	}
@@ -187,10 +193,11 @@ func (a *App) warnSecondCopy() {
 	})
 }
 
-// backupOnExit backs the shop up when the window closes normally.
+// backupOnExit backs the shop up when the window went without asking
+// (closeWindow backs up when it is asked to close).
 func (a *App) backupOnExit() {
-	s := a.store
-	if s.Path() != a.opt.DBPath || s.Writable() != nil {
+	s := a.shop
+	if s == nil || s.Writable() != nil {
 		return
 	}
 	if _, err := s.AutoBackup(a.ctx); err != nil {

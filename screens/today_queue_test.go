@@ -421,7 +421,7 @@ func TestDriftingShareIsSetWithTheRules(t *testing.T) {
 	}
 	// Back to the defaults puts the share back to 10 as well.
 	f.app.show("settings")
-	enterPIN(t, f.app.win, "1234")
+	enterPIN(t, f.app.win, "123456")
 	test.Tap(findButtonUnder(t, s.body, "Back to the defaults"))
 	if s.share.Text != "10" {
 		t.Errorf("the defaults' share %q", s.share.Text)

@@ -90,13 +90,13 @@ shoot checkout checkout-sale Escape Escape "type:$phone" Return "type:42.50" Ret
 cp "$db" "$work/fresh.db"
 shoot today settings-pin Escape ctrl+7 wait:1
 cp "$work/fresh.db" "$db"
-shoot today settings Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return
+shoot today settings Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return
 cp "$work/fresh.db" "$db"
-shoot today settings-rules Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down
+shoot today settings-rules Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down
 cp "$work/fresh.db" "$db"
-shoot today settings-messages Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down Down
+shoot today settings-messages Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down Down
 cp "$work/fresh.db" "$db"
-shoot today settings-message-broken Escape ctrl+7 wait:1 "type:1234" Tab "type:1234" Return Down Down Down Down "click:1000 220" "type: {{.Frist}}"
+shoot today settings-message-broken Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down Down "click:1000 220" "type: {{.Frist}}"
 # Printouts: the card of the first reminder on Today and today's call sheet,
 # saved where the file dialog starts (a home folder of our own), page 1 as PNG.
 shoot today print-card-dialog Escape p

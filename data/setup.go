@@ -1,0 +1,133 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Setup is what the owner answers when a new, empty shop starts: who the
+// shop is, where it is, the owner PIN, the loyalty scheme, the staff and a
+// second backup folder. Each part can be changed later in Settings.
+type Setup struct {
+	Name            string
+	Country         string // a code from Countries
+	PIN             string
+	Loyalty         Loyalty
+	Staff           []string // besides the owner
+	SecondBackupDir string   // "" for none
+}
+
+// CheckSetupName says what is wrong with the shop's name.
+func CheckSetupName(name string) error {
+	if err := CheckName(name); err != nil {
+		return fmt.Errorf("the shop's name is needed: it signs every message")
+	}
+	return nil
+}
+
+// CheckSetupCountry says what is wrong with the choice of country.
+func CheckSetupCountry(code string) error {
+	if _, ok := CountryByCode(code); !ok {
+		return fmt.Errorf("choose the shop's country: it sets the money sign and how dates are written")
+	}
+	return nil
+}
+
+// CheckSetupPIN says what is wrong with the owner PIN typed twice.
+func CheckSetupPIN(pin, again string) error {
+	if pin == "" {
+		return fmt.Errorf("the owner PIN is needed: it guards Settings, exports and restores")
+	}
+	if err := CheckPIN(pin); err != nil {
+		return err
+	}
+	if pin != again {
+		return fmt.Errorf("the two PINs differ: type the same PIN twice")
+	}
+	return nil
+}
+
+// CheckSetupStaff says what is wrong with the staff names.
+func CheckSetupStaff(names []string) error {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if err := CheckName(n); err != nil {
+			return fmt.Errorf("staff name %q: %w", n, err)
+		}
+		k := strings.ToLower(strings.TrimSpace(n))
+		if seen[k] {
+			return fmt.Errorf("the name %q is given twice", strings.TrimSpace(n))
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// Check says what is wrong with the answers, the first problem only, as the
+// set-up asks them in this order. The second backup folder is checked on
+// the disk of the shop at dbPath.
+func (su Setup) Check(dbPath string) error {
+	if err := CheckSetupName(su.Name); err != nil {
+		return err
+	}
+	if err := CheckSetupCountry(su.Country); err != nil {
+		return err
+	}
+	if err := CheckPIN(su.PIN); err != nil {
+		return err
+	}
+	if err := su.Loyalty.Validate(); err != nil {
+		return err
+	}
+	if err := CheckSetupStaff(su.Staff); err != nil {
+		return err
+	}
+	_, err := CheckSecondBackupDir(dbPath, su.SecondBackupDir)
+	return err
+}
+
+// setupDoneKey marks a shop whose set-up was answered.
+const setupDoneKey = "setup_done"
+
+// SetUp stores the answers, after checking them all, and marks the shop
+// as set up. The owner PIN goes first: from then on every guarded action
+// asks for it.
+func (s *Store) SetUp(ctx context.Context, su Setup) error {
+	if err := su.Check(s.path); err != nil {
+		return err
+	}
+	c, _ := CountryByCode(su.Country)
+	if err := s.SetOwnerPIN(ctx, su.PIN); err != nil {
+		return err
+	}
+	d := ShopDetails{Name: su.Name, Currency: c.Currency, Locale: c.Locale}
+	if addr, err := s.Setting(ctx, "shop_address"); err == nil {
+		d.Address = addr
+	}
+	if err := s.SetShop(ctx, d); err != nil {
+		return err
+	}
+	if err := s.SetSetting(ctx, countryKey, c.Code); err != nil {
+		return err
+	}
+	if err := s.SetLoyalty(ctx, su.Loyalty); err != nil {
+		return err
+	}
+	// The owner is on the list picked at the start of a shift too.
+	for _, n := range append([]string{OwnerName}, su.Staff...) {
+		if err := s.AddStaff(ctx, n); err != nil {
+			return err
+		}
+	}
+	if err := s.SetSecondBackupDir(ctx, su.SecondBackupDir); err != nil {
+		return err
+	}
+	return s.SetSetting(ctx, setupDoneKey, "1")
+}
+
+// IsSetUp reports whether the shop's set-up was answered.
+func (s *Store) IsSetUp(ctx context.Context) (bool, error) {
+	v, err := s.Setting(ctx, setupDoneKey)
+	return v == "1", err
+}
