@@ -327,11 +327,6 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 			return nil, err
 		}
 		found = append(found, reports...)
-		segs, err := s.checkSegments(ctx)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, segs...)
 	}
 
 	sort.SliceStable(found, func(i, j int) bool {

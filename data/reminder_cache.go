@@ -413,7 +413,6 @@ func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) {
 	if !s.keepDerived.Load() {
 		return
 	}
-	s.syncSegments(ctx, tx) // before refreshDerived sets the fingerprint a bulk write cleared
 	if err := s.refreshDerived(ctx, tx); err != nil {
 		tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''")
 	}
@@ -620,7 +619,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 	var fingerprint string
 	var dirty int
 	var listDay Day
-	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty) + "+segmentsStale+", list_day FROM reminder_cache").Scan(&fingerprint, &dirty, &listDay)
+	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty), list_day FROM reminder_cache").Scan(&fingerprint, &dirty, &listDay)
 	if err != nil {
 		return s.explain(err)
 	}
