@@ -450,12 +450,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 					return err
 				}
 			}
-			if err := s.syncLists(ctx, tx, set, nil, nil, false); err != nil {
-				return err
-			}
-			// Nothing the shares read changed in tx: a new day's
-			// shares may be read by the readers, several at once.
-			return s.syncReports(ctx, tx, set, nil, false, true)
+			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
 		if err := deleteDerived(ctx, tx, ids, counts, yearlyCounts); err != nil {
 			return err
@@ -509,10 +504,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
 	}
-	if err := s.syncLists(ctx, tx, set, ids, fs, ids == nil); err != nil {
-		return err
-	}
-	return s.syncReports(ctx, tx, set, ids, ids == nil, false)
+	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
 }
 
 // newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
@@ -615,7 +607,6 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
-	s.keepReports.Store(true)
 	var fingerprint string
 	var dirty int
 	var listDay Day
@@ -627,7 +618,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 		return nil
 	}
 	set, err := s.readSettings(ctx, s.w)
-	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today() && !s.reportsStale(ctx, s.w, set)) {
+	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today()) {
 		return nil // damaged settings are reported by whatever reads them
 	}
 	return s.tx(ctx, func(*sql.Tx) error { return nil })
