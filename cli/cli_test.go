@@ -285,19 +285,19 @@ func TestCheckFindsTamperedLedger(t *testing.T) {
 	if !strings.Contains(r.stderr, want+".") && !strings.Contains(r.stderr, want+"\n") {
 		t.Errorf("%d problems listed, but the error says %q", n, r.stderr)
 	}
-	// One damaged kept count is one problem.
+	// One purchase with a discount larger than its amount is one problem.
 	db = shop(t)
 	raw, err = sql.Open("sqlite", db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec("UPDATE segment_counts SET n = n + 1 WHERE dim = 'all'"); err != nil {
+	if _, err := raw.Exec("UPDATE purchases SET discount_cents = amount_cents + 1 WHERE id = (SELECT min(id) FROM purchases WHERE amount_cents > 0)"); err != nil {
 		t.Fatal(err)
 	}
 	raw.Close()
 	r = run(t, "check", "--db", db)
 	if r.code != 1 || strings.Count(r.stdout, "problem: ") != 1 || !strings.Contains(r.stderr, "has 1 problem.") {
-		t.Errorf("one damaged count: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		t.Errorf("one damaged purchase: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -322,16 +322,6 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 			return nil, err
 		}
 		found = append(found, lists...)
-		reports, err := s.checkReports(ctx)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, reports...)
-		segs, err := s.checkSegments(ctx)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, segs...)
 	}
 
 	sort.SliceStable(found, func(i, j int) bool {

@@ -80,24 +80,6 @@ func dumpTables(t *testing.T, s *Store) string {
 	return b.String()
 }
 
-func queryInts(t *testing.T, s *Store, q string, args ...any) []int64 {
-	t.Helper()
-	rows, err := s.r.QueryContext(context.Background(), q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
 func count(t *testing.T, s *Store, q string, args ...any) int {
 	t.Helper()
 	var n int

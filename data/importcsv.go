@@ -940,24 +940,6 @@ func (s *Store) storedPurchases(ctx context.Context, ids []ID) (map[ID]dbPurchas
 	return out, nil
 }
 
-func (s *Store) ledgerBalances(ctx context.Context) (map[ID]int64, error) {
-	out := map[ID]int64{}
-	rows, err := s.reader().QueryContext(ctx, "SELECT customer_id, sum(points) FROM ledger GROUP BY customer_id")
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id ID
-		var v int64
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, s.explain(err)
-		}
-		out[id] = v
-	}
-	return out, s.explain(rows.Err())
-}
-
 // writePurchases writes the planned rows in one transaction through the
 // same ImportPurchase the rest of the store uses, so imported refunds take
 // back points exactly like refunds at the till.

@@ -1,11 +1,13 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -471,3 +473,102 @@ func expiryDue(rows []LedgerRow, months int, asOf Day) []LedgerRow {
 }
 
 func expiryReason(earned Day) string { return "expired points earned on " + earned.String() }
+
+// LoyaltyOverview is what the Loyalty screen's summary shows, with the
+// first page of who has a reward ready.
+type LoyaltyOverview struct {
+	Scheme      Loyalty
+	Outstanding int64 // every customer's points added up
+	Holders     int   // customers holding any
+	Ready       ReadyPage
+}
+
+// ReadyPage is a stretch of the customers holding at least a reward's
+// points, most points first (HoldersFrom's order), with how many there are.
+type ReadyPage struct {
+	Total  int
+	Offset int
+	Rows   []PointsHolder
+}
+
+// LoyaltyOverview reads the Loyalty screen's summary and the first limit
+// customers with a reward ready.
+func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview, error) {
+	var o LoyaltyOverview
+	var err error
+	if o.Scheme, err = s.Loyalty(ctx); err != nil {
+		return o, err
+	}
+	if err := o.Scheme.Validate(); err != nil {
+		return o, fmt.Errorf("the loyalty scheme in Settings is not usable: %v", err)
+	}
+	bal, err := s.Balances(ctx)
+	if err != nil {
+		return o, err
+	}
+	for _, b := range bal {
+		o.Outstanding += b
+		if b > 0 {
+			o.Holders++
+		}
+	}
+	o.Ready, err = s.readyPage(ctx, bal, o.Scheme.RewardPoints, 0, limit)
+	return o, err
+}
+
+// ReadyPage is the customers holding at least min points (min > 0), most
+// first, from offset on, at most limit of them.
+func (s *Store) ReadyPage(ctx context.Context, min int64, offset, limit int) (ReadyPage, error) {
+	if min <= 0 {
+		// Only customers with ledger rows hold anything, even for a
+		// minimum of zero or less, which the balances cannot tell.
+		hs, err := s.HoldersFrom(ctx, min)
+		if err != nil {
+			return ReadyPage{}, err
+		}
+		offset, limit = max(offset, 0), max(limit, 0)
+		lo, hi := min2(offset, len(hs)), min2(offset+limit, len(hs))
+		return ReadyPage{Total: len(hs), Offset: offset, Rows: hs[lo:hi:hi]}, nil
+	}
+	bal, err := s.Balances(ctx)
+	if err != nil {
+		return ReadyPage{}, err
+	}
+	return s.readyPage(ctx, bal, min, offset, limit)
+}
+
+// readyPage is ReadyPage of the balances bal (least > 0): only the page's
+// customers are read.
+func (s *Store) readyPage(ctx context.Context, bal map[ID]int64, least int64, offset, limit int) (ReadyPage, error) {
+	offset, limit = max(offset, 0), max(limit, 0)
+	var ready []ID
+	for id, b := range bal {
+		if b >= least {
+			ready = append(ready, id)
+		}
+	}
+	slices.SortFunc(ready, func(a, b ID) int { return cmp.Or(cmp.Compare(bal[b], bal[a]), cmpID(a, b)) })
+	p := ReadyPage{Total: len(ready), Offset: offset}
+	page := ready[min2(offset, len(ready)):min2(offset+limit, len(ready))]
+	for start := 0; start < len(page); start += 500 {
+		part := page[start:min(start+500, len(page))]
+		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)...)
+		if err != nil {
+			return p, err
+		}
+		byID := make(map[ID]Customer, len(cs))
+		for _, c := range cs {
+			byID[c.ID] = c
+		}
+		for _, id := range part {
+			// A customer merged away since the balances were read is
+			// left out; the next read counts without them.
+			if c, ok := byID[id]; ok {
+				p.Rows = append(p.Rows, PointsHolder{Customer: c, Balance: bal[id]})
+			}
+		}
+	}
+	return p, nil
+}
+
+func min2(a, b int) int { return min(a, b) }

@@ -413,7 +413,6 @@ func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) {
 	if !s.keepDerived.Load() {
 		return
 	}
-	s.syncSegments(ctx, tx) // before refreshDerived sets the fingerprint a bulk write cleared
 	if err := s.refreshDerived(ctx, tx); err != nil {
 		tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''")
 	}
@@ -451,12 +450,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 					return err
 				}
 			}
-			if err := s.syncLists(ctx, tx, set, nil, nil, false); err != nil {
-				return err
-			}
-			// Nothing the shares read changed in tx: a new day's
-			// shares may be read by the readers, several at once.
-			return s.syncReports(ctx, tx, set, nil, false, true)
+			return s.syncLists(ctx, tx, set, nil, nil, false)
 		}
 		if err := deleteDerived(ctx, tx, ids, counts, yearlyCounts); err != nil {
 			return err
@@ -510,10 +504,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 	if _, err = tx.ExecContext(ctx, "DELETE FROM reminder_dirty"); err != nil {
 		return err
 	}
-	if err := s.syncLists(ctx, tx, set, ids, fs, ids == nil); err != nil {
-		return err
-	}
-	return s.syncReports(ctx, tx, set, ids, ids == nil, false)
+	return s.syncLists(ctx, tx, set, ids, fs, ids == nil)
 }
 
 // newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
@@ -616,11 +607,10 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
-	s.keepReports.Store(true)
 	var fingerprint string
 	var dirty int
 	var listDay Day
-	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty) + "+segmentsStale+", list_day FROM reminder_cache").Scan(&fingerprint, &dirty, &listDay)
+	err := s.w.QueryRowContext(ctx, "SELECT fingerprint, (SELECT count(*) FROM reminder_dirty), list_day FROM reminder_cache").Scan(&fingerprint, &dirty, &listDay)
 	if err != nil {
 		return s.explain(err)
 	}
@@ -628,7 +618,7 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 		return nil
 	}
 	set, err := s.readSettings(ctx, s.w)
-	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today() && !s.reportsStale(ctx, s.w, set)) {
+	if err != nil || (set.fingerprint == fingerprint && dirty == 0 && listDay == s.Today()) {
 		return nil // damaged settings are reported by whatever reads them
 	}
 	return s.tx(ctx, func(*sql.Tx) error { return nil })

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Whole-shop reads for the Loyalty and Segments screens, packed (see
+// Whole-shop reads for the Loyalty screen and the reports, packed (see
 // report_packed.go): the customers, every balance, every customer's spend.
 
 // packedCustomers reads the customers matching where (all when ""), in id
@@ -331,23 +331,4 @@ func (s *Store) balancesFor(ctx context.Context, ids []ID, kept map[ID]int64, da
 		kept[id] = b
 	}
 	return kept, nil
-}
-
-// lastSales is the day of each customer's latest sale up to day; refunds
-// and voided lines are not sales.
-func (s *Store) lastSales(ctx context.Context, day Day) (map[ID]Day, error) {
-	out := map[ID]Day{}
-	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
-		where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{day.String()}},
-		func(f []string) error {
-			id, err := packedInt(f[0])
-			if err != nil {
-				return err
-			}
-			if d := packedDay(f[1]); d > out[id] {
-				out[id] = d
-			}
-			return nil
-		})
-	return out, err
 }

@@ -404,6 +404,32 @@ func (s *Store) refHoldersFrom(ctx context.Context, min int64) ([]PointsHolder, 
 	return out, rows.Err()
 }
 
+// refFillConsents reads the consents of the customers cs, by channel.
+func (s *Store) refFillConsents(ctx context.Context, cs []Customer) error {
+	at := map[ID]int{}
+	for i, c := range cs {
+		at[c.ID] = i
+	}
+	rows, err := s.reader().QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents ORDER BY customer_id, channel")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id ID
+		var k Consent
+		var given sql.NullString
+		if err := rows.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+			return err
+		}
+		if i, ok := at[id]; ok {
+			k.GivenOn = scanDay(given)
+			cs[i].Consents = append(cs[i].Consents, k)
+		}
+	}
+	return rows.Err()
+}
+
 func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, error) {
 	if q.Day.IsZero() {
 		q.Day = s.Today()
@@ -450,7 +476,7 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, err
 		}
 		out = append(out, c)
 	}
-	if err := s.fillConsents(ctx, out); err != nil {
+	if err := s.refFillConsents(ctx, out); err != nil {
 		return nil, err
 	}
 	if q.Top == 0 {

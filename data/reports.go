@@ -614,15 +614,11 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	if r.Points.Scheme, err = s.scheme(ctx); err != nil {
 		return r, err
 	}
-	want := reportSettingsText(set, since, r.Points.Scheme)
-	if ok, err := s.keptReport(ctx, &r, since, want, top); err != nil || ok {
-		return r, err
-	}
 	// Top customers are as of today, whatever day the report is for.
 	topHere := day == s.Today()
 	var sh *reportShares
 	err = parallel(func() (err error) {
-		sh, err = s.reportParts(ctx, nil, nil, day, since, set.engine, r.Points.Scheme)
+		sh, err = s.reportParts(ctx, day, since, set.engine, r.Points.Scheme)
 		return err
 	}, func() (err error) {
 		if !topHere {

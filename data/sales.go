@@ -648,8 +648,5 @@ func (s *Store) TopCustomers(ctx context.Context, n int) ([]TopCustomer, error) 
 	if n <= 0 {
 		return nil, nil
 	}
-	if out, ok, err := s.keptTopCustomers(ctx, n); err != nil || ok {
-		return out, err
-	}
 	return s.topCustomers(ctx, n)
 }

@@ -1,7 +1,9 @@
 package data
 
 import (
+	"bytes"
 	"cmp"
+	"container/heap"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -9,6 +11,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Band is how recently a customer last bought, as the activity report
@@ -89,128 +92,439 @@ func (w BirthdayWindow) Span(day Day) (Day, Day, error) {
 	return 0, 0, fmt.Errorf("birthdays %q: choose this week or this month", string(w))
 }
 
+// SegmentCounts is how many customers a group holds, and how many of them
+// a group message may reach by email, by SMS and by post.
+type SegmentCounts struct {
+	Customers, Email, SMS, Post int
+}
+
+// SegmentPageResult is a group's counts and one page of its customers, in
+// Segment's order.
+type SegmentPageResult struct {
+	SegmentCounts
+	Rows []Customer
+}
+
 // Segment lists the customers a query picks: by spending (most first) when
 // Top is set, else by name.
 func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error) {
+	p, err := s.segmentPage(ctx, q, 0, -1)
+	return p.Rows, err
+}
+
+// SegmentPage is the counts of the group q picks and its customers from
+// offset, at most limit of them, in Segment's order.
+func (s *Store) SegmentPage(ctx context.Context, q SegmentQuery, offset, limit int) (SegmentPageResult, error) {
+	return s.segmentPage(ctx, q, max(offset, 0), max(limit, 0))
+}
+
+// segmentPage is SegmentPage; a negative limit reads the whole group.
+func (s *Store) segmentPage(ctx context.Context, q SegmentQuery, offset, limit int) (SegmentPageResult, error) {
+	var out SegmentPageResult
 	q, err := s.normalizeSegment(q)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var bFrom, bTo Day
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return out, s.explain(err)
+	}
+	defer tx.Rollback()
+	var ids []ID
+	out.SegmentCounts, ids, err = segmentGroup(ctx, tx, q, offset, limit)
+	if err != nil {
+		return out, s.explain(err)
+	}
+	out.Rows, err = customersByID(ctx, tx, ids)
+	return out, s.explain(err)
+}
+
+// segmentMember is what a group's order and counts need of one customer
+// in it.
+type segmentMember struct {
+	id               ID
+	name             string // name_fold: the group's order
+	spent            Cents  // as of the query's day, read only for Top
+	email, sms, post bool   // Customer.Reachable on each channel
+}
+
+func (n *SegmentCounts) add(m *segmentMember) {
+	n.Customers++
+	n.Email += boolInt(m.email)
+	n.SMS += boolInt(m.sms)
+	n.Post += boolInt(m.post)
+}
+
+// segmentGroup counts the group q (normalized) picks and lists the ids of
+// its members from offset, at most limit of them (all when limit is
+// negative), in Segment's order. It reads the customers once (those born
+// in the window's months, along the birthday index, when birthdays are
+// asked for), with their latest sale or spending as of q's day along the
+// purchases' customer index, which holds every column those read.
+func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit int) (SegmentCounts, []ID, error) {
+	var counts SegmentCounts
+	f := segmentFilter{q: q, tag: strings.ToLower(strings.TrimSpace(q.Tag))}
 	if q.Birthdays != "" {
-		bFrom, bTo, _ = q.Birthdays.Span(q.Day) // normalizeSegment checked it
+		f.bFrom, f.bTo, _ = q.Birthdays.Span(q.Day) // normalizeSegment checked it
 	}
-	var all []Customer
-	var last map[ID]Day
-	var spent map[ID]Cents
-	err = parallel(func() (err error) {
-		all, err = s.packedCustomers(ctx, "forgotten = 0", nil, nil)
-		return err
-	}, func() (err error) {
-		if len(q.Bands) > 0 {
-			last, err = s.lastSales(ctx, q.Day)
-		}
-		return err
-	}, func() (err error) {
-		if q.Top > 0 {
-			spent, err = s.spentBy(ctx, q.Day)
-		}
-		return err
-	})
+	consents, err := messageConsents(ctx, tx)
 	if err != nil {
-		return nil, err
+		return counts, nil, err
 	}
-	tag := strings.ToLower(strings.TrimSpace(q.Tag))
-	var out []Customer
-	for _, c := range all {
-		switch {
-		case c.DoNotContact && !q.IncludeDoNotContact:
-			continue
-		case tag != "" && !slices.ContainsFunc(c.Tags, func(t string) bool { return strings.ToLower(t) == tag }):
-			continue
-		case q.Birthdays != "" && !birthdayIn(c.Birthday, bFrom, bTo):
-			continue
-		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(last[c.ID], q.Day)):
-			continue
-		case q.Top > 0 && spent[c.ID] <= 0:
-			continue
-		}
-		out = append(out, c)
-	}
-	if q.Top > 0 {
-		slices.SortStableFunc(out, func(a, b Customer) int {
-			return cmp.Or(cmp.Compare(spent[b.ID], spent[a.ID]), cmpID(a.ID, b.ID))
-		})
-		out = out[:min(q.Top, len(out))]
-	} else {
-		out = byName(out)
-	}
-	if err := s.fillConsents(ctx, out); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// byName sorts customers by name (any case), then id; each name is folded
-// once rather than at every comparison.
-func byName(cs []Customer) []Customer {
-	type keyed struct {
-		name string
-		i    int
-	}
-	ks := make([]keyed, len(cs))
-	for i, c := range cs {
-		ks[i] = keyed{strings.ToLower(c.Name), i}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		return cmp.Or(strings.Compare(a.name, b.name), cmpID(cs[a.i].ID, cs[b.i].ID))
-	})
-	out := make([]Customer, len(cs))
-	for j, k := range ks {
-		out[j] = cs[k.i]
-	}
-	return out
-}
-
-// spentBy is what each customer paid up to day, less refunds; voided lines
-// do not count (as in TopCustomers).
-func (s *Store) spentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
-	sp, err := s.spendAsOf(ctx, day)
+	var r segmentRow
+	query, args, dest := f.query(&r)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return counts, nil, err
 	}
-	out := map[ID]Cents{}
-	sp.each(func(id ID, spent Cents, _ int) { out[id] = spent })
-	return out, nil
-}
-
-// fillConsents loads the consents of many customers in one read.
-func (s *Store) fillConsents(ctx context.Context, cs []Customer) error {
-	if len(cs) == 0 {
-		return nil
+	var top []segmentMember
+	page := firstByName{k: offset + limit}
+	switch {
+	case limit < 0:
+		page.k = -1
+	case limit == 0:
+		page.k = 0
 	}
-	at := make(map[ID]int, len(cs))
-	for i, c := range cs {
-		at[c.ID] = i
-	}
-	err := s.eachPacked(ctx, packedQuery{table: "consents", fields: []string{"customer_id", "channel", "given_on", "source"}},
-		func(f []string) error {
-			id, err := packedInt(f[0])
-			if err != nil {
-				return err
-			}
-			if i, ok := at[id]; ok {
-				k := Consent{Channel: Channel(strings.Clone(f[1])), GivenOn: scanDay(sql.NullString{String: f[2], Valid: true}), Source: strings.Clone(f[3])}
-				cs[i].Consents = append(cs[i].Consents, k)
-			}
+	err = eachRow(rows, func(rs *sql.Rows) error {
+		if err := rs.Scan(dest...); err != nil {
+			return err
+		}
+		if !f.picks(&r) {
 			return nil
-		})
-	for i := range cs {
-		if len(cs[i].Consents) > 1 {
-			slices.SortFunc(cs[i].Consents, func(a, b Consent) int { return strings.Compare(string(a.Channel), string(b.Channel)) })
+		}
+		// As Customer.Reachable has it: post needs no consent.
+		dnc := r.flags&rowDoNotContact != 0
+		m := segmentMember{id: r.id, spent: Cents(r.spent.Int64)}
+		m.email = !dnc && r.flags&rowEmail != 0 && consents[m.id]&consentEmail != 0
+		m.sms = !dnc && r.flags&rowPhone != 0 && consents[m.id]&consentSMS != 0
+		m.post = !dnc && len(bytes.TrimSpace(r.address)) > 0
+		if q.Top > 0 {
+			top = append(top, m)
+			return nil
+		}
+		counts.add(&m)
+		page.offer(m, r.name)
+		return nil
+	})
+	if err != nil {
+		return counts, nil, err
+	}
+	members := page.sorted()
+	if q.Top > 0 {
+		slices.SortFunc(top, func(a, b segmentMember) int { return cmp.Or(cmp.Compare(b.spent, a.spent), cmpID(a.id, b.id)) })
+		members = top[:min(q.Top, len(top))]
+		for i := range members {
+			counts.add(&members[i])
 		}
 	}
-	return err
+	var ids []ID
+	for i := offset; i < len(members) && (limit < 0 || i < offset+limit); i++ {
+		ids = append(ids, members[i].id)
+	}
+	return counts, ids, nil
+}
+
+// firstByName keeps the first k members of a group by name, then id (all
+// of them when k is negative), so that a page near the top of a large
+// group sorts only what it shows: kept is a heap with the last of them
+// on top until sorted.
+type firstByName struct {
+	k    int
+	kept []segmentMember
+}
+
+func byNameThenID(a, b *segmentMember) int {
+	return cmp.Or(strings.Compare(a.name, b.name), cmpID(a.id, b.id))
+}
+
+func (p *firstByName) Len() int           { return len(p.kept) }
+func (p *firstByName) Less(i, j int) bool { return byNameThenID(&p.kept[i], &p.kept[j]) > 0 }
+func (p *firstByName) Swap(i, j int)      { p.kept[i], p.kept[j] = p.kept[j], p.kept[i] }
+func (p *firstByName) Push(x any)         { p.kept = append(p.kept, x.(segmentMember)) }
+func (p *firstByName) Pop() any {
+	m := p.kept[len(p.kept)-1]
+	p.kept = p.kept[:len(p.kept)-1]
+	return m
+}
+
+// offer keeps m, named name (read as raw bytes), if it is among the first k.
+func (p *firstByName) offer(m segmentMember, name []byte) {
+	switch {
+	case p.k < 0:
+		m.name = string(name)
+		p.kept = append(p.kept, m)
+	case len(p.kept) < p.k:
+		m.name = string(name)
+		heap.Push(p, m)
+	case p.k > 0:
+		last := &p.kept[0]
+		if string(name) < last.name || string(name) == last.name && m.id < last.id {
+			m.name = string(name)
+			p.kept[0] = m
+			heap.Fix(p, 0)
+		}
+	}
+}
+
+// sorted is what p kept, in order.
+func (p *firstByName) sorted() []segmentMember {
+	slices.SortFunc(p.kept, func(a, b segmentMember) int { return byNameThenID(&a, &b) })
+	return p.kept
+}
+
+// segmentFilter is a query's filters, checked on each customer read.
+type segmentFilter struct {
+	q          SegmentQuery
+	tag        string // lower case
+	bFrom, bTo Day    // the birthday window, when asked for
+}
+
+// segmentRow is a customer as a group's query reads them: only what its
+// filters look at is read.
+type segmentRow struct {
+	id                  ID
+	name, tags, address sql.RawBytes
+	flags               int64 // rowDoNotContact, rowEmail, rowPhone
+	month, day          int64 // the birthday
+	spent               sql.NullInt64
+}
+
+const (
+	rowDoNotContact = 1 << iota
+	rowEmail        // an email address
+	rowPhone        // a phone number with digits
+)
+
+// bandSQL is the band (bandNumber) of a customer's latest sale as of a
+// day: its arguments are the first days of active, lapsing and drifting,
+// then the day.
+const bandSQL = `(SELECT CASE WHEN max(p.day) IS NULL THEN 0 WHEN max(p.day) >= ? THEN 1
+	WHEN max(p.day) >= ? THEN 2 WHEN max(p.day) >= ? THEN 3 ELSE 4 END
+	FROM purchases p WHERE p.customer_id = c.id AND p.voided = 0 AND p.amount_cents > 0 AND p.day <= ?)`
+
+// bandNumber is a band as bandSQL gives it.
+var bandNumber = map[Band]int{BandNever: 0, BandActive: 1, BandLapsing: 2, BandDrifting: 3, BandLost: 4}
+
+// query is the statement of the customers f may pick, and where to scan
+// its columns in r. The bands are checked in SQL, the rest by picks.
+// Reachability reads the stored phone digits (those of the phone).
+func (f *segmentFilter) query(r *segmentRow) (string, []any, []any) {
+	cols := "c.id, c.name_fold, c.do_not_contact + 2 * (c.email <> '') + 4 * (c.phone_digits <> ''), c.address"
+	dest := []any{&r.id, &r.name, &r.flags, &r.address}
+	var args, whereArgs []any
+	where := "c.forgotten = 0"
+	if !f.q.IncludeDoNotContact {
+		where += " AND c.do_not_contact = 0"
+	}
+	if f.tag != "" {
+		cols += ", c.tags"
+		dest = append(dest, &r.tags)
+		where += " AND c.tags <> ''"
+	}
+	if f.q.Birthdays != "" {
+		_, from, _ := f.bFrom.Date()
+		_, to, _ := f.bTo.Date()
+		cols += ", c.birthday_month, c.birthday_day"
+		dest = append(dest, &r.month, &r.day)
+		where += " AND c.birthday_month IN (?, ?)"
+		whereArgs = append(whereArgs, int(from), int(to))
+	}
+	if len(f.q.Bands) > 0 {
+		d := f.q.Day
+		whereArgs = append(whereArgs, d.AddDays(-89).String(), d.AddDays(-179).String(), d.AddDays(-364).String(), d.String())
+		var in []string
+		for _, b := range f.q.Bands {
+			in = append(in, "?")
+			whereArgs = append(whereArgs, bandNumber[b])
+		}
+		where += " AND " + bandSQL + " IN (" + strings.Join(in, ", ") + ")"
+	}
+	if f.q.Top > 0 {
+		cols += `, (SELECT sum(p.amount_cents - p.discount_cents) FROM purchases p
+			WHERE p.customer_id = c.id AND p.voided = 0 AND p.day <= ?)`
+		dest = append(dest, &r.spent)
+		args = append(args, f.q.Day.String())
+	}
+	return "SELECT " + cols + " FROM customers c WHERE " + where, append(args, whereArgs...), dest
+}
+
+// picks reports whether f picks the customer read into r (the query
+// checked the bands).
+func (f *segmentFilter) picks(r *segmentRow) bool {
+	switch {
+	case r.flags&rowDoNotContact != 0 && !f.q.IncludeDoNotContact:
+		return false
+	case f.tag != "" && !hasTag(r.tags, f.tag):
+		return false
+	case f.q.Birthdays != "" && !birthdayIn(YearlyDate{Month: time.Month(r.month), Day: int(r.day)}, f.bFrom, f.bTo):
+		return false
+	case f.q.Top > 0 && r.spent.Int64 <= 0:
+		return false
+	}
+	return true
+}
+
+// hasTag reports whether tags, ';'-joined as stored, hold tag (lower
+// case) in any case.
+func hasTag(tags []byte, tag string) bool {
+	for _, t := range bytes.Split(tags, []byte(";")) {
+		if t = bytes.TrimSpace(t); len(t) > 0 && strings.ToLower(string(t)) == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// The consents a group message looks at, as bits.
+const (
+	consentEmail = 1 << iota
+	consentSMS
+)
+
+// messageConsents reads who consented to email and to SMS.
+func messageConsents(ctx context.Context, tx *sql.Tx) (map[ID]uint8, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT customer_id, channel FROM consents WHERE channel IN ('email', 'sms')")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[ID]uint8, 1024)
+	var channel sql.RawBytes
+	err = eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		if err := r.Scan(&id, &channel); err != nil {
+			return err
+		}
+		if string(channel) == string(ChannelEmail) {
+			out[id] |= consentEmail
+		} else {
+			out[id] |= consentSMS
+		}
+		return nil
+	})
+	return out, err
+}
+
+// normalizeSegment fills in the day and refuses what Segment refuses.
+func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
+	if q.Day.IsZero() {
+		q.Day = s.Today()
+	}
+	if q.Top < 0 {
+		return q, fmt.Errorf("the number of top spenders cannot be negative")
+	}
+	if q.Birthdays != "" {
+		if _, _, err := q.Birthdays.Span(q.Day); err != nil {
+			return q, err
+		}
+	}
+	for _, b := range q.Bands {
+		switch b {
+		case BandActive, BandLapsing, BandDrifting, BandLost, BandNever:
+		default:
+			return q, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
+		}
+	}
+	return q, nil
+}
+
+// customersBatch is how many customers customersByID reads at once.
+var customersBatch = 500
+
+// customersByID loads customers with their consents, in the order of ids,
+// a batch at a time (SQLite takes only so many arguments). The statements
+// of a whole batch are prepared once.
+func customersByID(ctx context.Context, tx *sql.Tx, ids []ID) ([]Customer, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]Customer, len(ids))
+	var whole *customerBatch
+	defer func() { whole.close() }()
+	for start := 0; start < len(ids); start += customersBatch {
+		part := ids[start:min(start+customersBatch, len(ids))]
+		b := whole
+		if b == nil || len(part) != customersBatch {
+			var err error
+			if b, err = prepareCustomerBatch(ctx, tx, len(part)); err != nil {
+				return nil, err
+			}
+			if len(part) == customersBatch {
+				whole = b
+			} else {
+				defer b.close()
+			}
+		}
+		if err := b.read(ctx, part, out[start:start+len(part)]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// customerBatch is the statements reading a batch of n customers by id.
+type customerBatch struct{ customers, consents *sql.Stmt }
+
+func prepareCustomerBatch(ctx context.Context, tx *sql.Tx, n int) (*customerBatch, error) {
+	marks := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+	var b customerBatch
+	var err error
+	if b.customers, err = tx.PrepareContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN ("+marks+")"); err != nil {
+		return nil, err
+	}
+	b.consents, err = tx.PrepareContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id IN ("+marks+") ORDER BY customer_id, channel")
+	if err != nil {
+		b.customers.Close()
+		return nil, err
+	}
+	return &b, nil
+}
+
+func (b *customerBatch) close() {
+	if b != nil {
+		b.customers.Close()
+		b.consents.Close()
+	}
+}
+
+// read reads the customers ids into out, in the same order.
+func (b *customerBatch) read(ctx context.Context, ids []ID, out []Customer) error {
+	args := make([]any, len(ids))
+	at := make(map[ID]int, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		at[id] = i
+	}
+	rows, err := b.customers.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	err = eachRow(rows, func(r *sql.Rows) error {
+		c, err := scanCustomer(r)
+		if err != nil {
+			return err
+		}
+		out[at[c.ID]] = c
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rows, err = b.consents.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, func(r *sql.Rows) error {
+		var id ID
+		var k Consent
+		var given sql.NullString
+		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+			return err
+		}
+		k.GivenOn = scanDay(given)
+		c := &out[at[id]]
+		c.Consents = append(c.Consents, k)
+		return nil
+	})
 }
 
 // MailingChannels are the channels a mailing or SMS service sends on.
@@ -275,16 +589,8 @@ func GroupMessage(text string, c Customer, shop string) (string, error) {
 }
 
 // Tags lists the tags customers carry, each once whatever its case (the
-// first spelling met wins), in alphabetical order.
+// spelling of the lowest customer id wins), in alphabetical order.
 func (s *Store) Tags(ctx context.Context) ([]string, error) {
-	if tags, ok, err := s.keptTags(ctx); ok || err != nil {
-		return tags, err
-	}
-	return s.tagsFromFacts(ctx)
-}
-
-// tagsFromFacts is Tags read from every customer.
-func (s *Store) tagsFromFacts(ctx context.Context) ([]string, error) {
 	seen := map[string]string{}
 	err := s.eachRow(ctx, "SELECT tags FROM customers WHERE tags <> '' AND forgotten = 0 ORDER BY id", nil, func(r *sql.Rows) error {
 		var tags string

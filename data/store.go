@@ -77,11 +77,7 @@ type Store struct {
 	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
 	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
 	keepYearly  atomic.Bool // the schema keeps the counts and order of days far ahead (calendar_yearly.go)
-	keepReports atomic.Bool // the schema keeps the report totals (reports_kept.go)
-	// Reports, and loyalty figures, read from the kept report figures
-	// (the tests count them).
-	keptReads, keptLoyaltyReads atomic.Int64
-	skipDerived                 bool
+	skipDerived bool
 	// skipYearly: reads work days far ahead out from every row of
 	// reminder_yearly, as before schema 8 (tests compare both ways).
 	skipYearly bool
@@ -232,7 +228,6 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	s.keepLists.Store(version >= listsSchema)
 	s.keepDays.Store(version >= daysSchema)
 	s.keepYearly.Store(version >= yearlySchema)
-	s.keepReports.Store(version >= reportsSchema())
 	return s, nil
 }
 
@@ -297,7 +292,6 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
-	s.keepReports.Store(true)
 	return nil
 }
 

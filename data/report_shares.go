@@ -1,0 +1,291 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Every figure of the Reports page is a sum over customers: how recently
+// each bought (now and at each month-end), whether they came back within
+// the year, how their reminders were handled, their complaints, their
+// points. What one customer adds to each sum as of a day (their share,
+// reportPart) depends on nothing but their own facts, the rules, the scheme
+// and the day: Report reads the facts once, works the shares out on every
+// processor and adds them up.
+
+// followCount is n reminders of one kind (its place in Kinds, -1 for none)
+// last touched by staff, with one outcome (outcomeOf).
+type followCount struct {
+	kind    int8
+	outcome int8
+	staff   string
+	n       int64
+}
+
+// Outcomes of a reminder, as tally counts them.
+const (
+	outcomeOnTime int8 = iota
+	outcomeLate
+	outcomeSkipped
+	outcomeMissed
+	outcomeOpen
+	outcomes
+)
+
+func outcomeOf(r *Reminder) int8 {
+	switch r.State {
+	case StateDone:
+		if r.DoneOn <= r.Due {
+			return outcomeOnTime
+		}
+		return outcomeLate
+	case StateSkipped:
+		return outcomeSkipped
+	case StateMissed:
+		return outcomeMissed
+	}
+	return outcomeOpen
+}
+
+// reportPart is what one id the facts name adds to the figures of Report
+// as of a day.
+type reportPart struct {
+	customer bool               // a row of customers: counts in every Total
+	now      int8               // its band as of the day (customers only)
+	months   [ReportMonths]int8 // its band at each month-end; bandNever: no sale by then
+	base     bool               // bought in the year before the last twelve months
+	kept     bool               // and again in them
+	follow   []followCount      // its reminders due since the shop began
+	complain complaintPart      // its complaints of the last twelve months
+	balance  int64              // points up to the day
+	liable   Cents              // what its whole rewards would cost
+	redeemed int64              // points redeemed in the last twelve months
+	value    Cents              // money off in the last twelve months
+	took     []time.Duration    // how long each resolved complaint took
+}
+
+type complaintPart struct {
+	received, resolved, within24h int64
+	complained, boughtAgain       bool
+}
+
+func (p *reportPart) addFollow(r *Reminder) {
+	k := int8(slices.Index(Kinds, r.Kind))
+	o := outcomeOf(r)
+	for i := range p.follow {
+		f := &p.follow[i]
+		if f.kind == k && f.outcome == o && f.staff == r.Staff {
+			f.n++
+			return
+		}
+	}
+	p.follow = append(p.follow, followCount{kind: k, outcome: o, staff: r.Staff, n: 1})
+}
+
+// reportTotals are the shares of every id added up.
+type reportTotals struct {
+	known       int64
+	now         [bands]int64
+	months      [ReportMonths][bands]int64
+	base, kept  int64
+	follow      *followTally
+	complaints  complaintPart // received, resolved, within24h; complained and boughtAgain counted below
+	customers   int64         // customers who complained
+	boughtAgain int64
+	tookHours   []float64
+	outstanding int64 // points held, by those holding any
+	holders     int64
+	liability   Cents
+	redeemed    int64
+	value       Cents
+}
+
+// add adds p's share.
+func (t *reportTotals) add(p *reportPart) {
+	if p.customer {
+		t.known++
+		t.now[p.now]++
+	}
+	for i, b := range p.months {
+		if b != bandNever {
+			t.months[i][b]++
+		}
+	}
+	if p.base {
+		t.base++
+		t.kept += int64(boolInt(p.kept))
+	}
+	for _, f := range p.follow {
+		t.follow.addCount(f)
+	}
+	c := &p.complain
+	t.complaints.received += c.received
+	t.complaints.resolved += c.resolved
+	t.complaints.within24h += c.within24h
+	if c.complained {
+		t.customers++
+		t.boughtAgain += int64(boolInt(c.boughtAgain))
+	}
+	for _, d := range p.took {
+		t.tookHours = append(t.tookHours, d.Hours())
+	}
+	if p.balance > 0 {
+		t.outstanding += p.balance
+		t.holders++
+		t.liability += p.liable
+	}
+	t.redeemed += p.redeemed
+	t.value += p.value
+}
+
+// fill puts the figures into r (of r.Day, with r.Points' days and scheme
+// set) for reminders counted from since. Money off walk-ins' sales is not
+// among the shares: the caller adds it.
+func (t *reportTotals) fill(r *Report, since Day) {
+	day := r.Day
+	total := int(t.known)
+	r.Now = Activity{Total: total}
+	for b, n := range t.now {
+		r.Now.add(int8(b), int(n))
+	}
+	r.Months = make([]MonthActivity, ReportMonths)
+	for i, end := range MonthEnds(day, ReportMonths) {
+		a := Activity{Total: total}
+		for b, n := range t.months[i] {
+			if int8(b) != bandNever {
+				a.add(int8(b), int(n))
+			}
+		}
+		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
+		r.Months[i] = MonthActivity{MonthEnd: end, Activity: a}
+	}
+	r.Retention = Retention{From: day.AddMonths(-12).AddDays(1), To: day, Base: int(t.base), Kept: int(t.kept)}
+	r.FollowUp = t.follow.report(since)
+	r.Complaints = ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day,
+		Received: int(t.complaints.received), Resolved: int(t.complaints.resolved), Within24h: int(t.complaints.within24h),
+		MedianHours: median(t.tookHours), Customers: int(t.customers), BoughtAgain: int(t.boughtAgain)}
+	p := &r.Points
+	p.Outstanding, p.Holders, p.Liability = t.outstanding, int(t.holders), t.liability
+	p.Redeemed, p.RedeemedValue = t.redeemed, t.value
+}
+
+// reportShares is every share worked out from the facts as of a day.
+type reportShares struct {
+	rf    *reportFacts
+	ids   []ID // the id of each part
+	parts []reportPart
+}
+
+// reportParts works out, as of day, the share of every id the facts name.
+// Reminders count from since; liability is at scheme.
+func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, scheme Loyalty) (*reportShares, error) {
+	var rf *reportFacts
+	var states *followStates
+	complaints := map[ID]*complaintTally{}
+	var order []ID // complaining ids in the order first met
+	from := day.AddMonths(-12).AddDays(1)
+	err := parallel(func() (err error) {
+		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, ledger: true, redeemFrom: from})
+		return err
+	}, func() (err error) {
+		states, err = s.readFollowStates(ctx, since, day)
+		return err
+	}, func() error {
+		return s.eachComplaint(ctx, nil, nil, day, func(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+			t := complaints[id]
+			if t == nil {
+				t = newComplaintTally(day)
+				complaints[id] = t
+				order = append(order, id)
+			}
+			return t.add(id, receivedAt, receivedOn, resolvedOn, resolvedAt)
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	n := len(rf.slots.ids)
+	sh := &reportShares{rf: rf, ids: slices.Clone(rf.slots.ids), parts: make([]reportPart, n)}
+	for _, id := range order {
+		if _, ok := rf.slots.get(id); !ok {
+			sh.ids = append(sh.ids, id) // complaints of an id nothing else names
+			sh.parts = append(sh.parts, reportPart{})
+		}
+	}
+	w := shareWork{rf: rf, e: e, since: since, day: day, from: from, scheme: scheme, complaints: complaints}
+	w.rows, w.start = states.byCustomer(rf)
+	w.ends = MonthEnds(day, ReportMonths)
+	w.prevFrom = day.AddMonths(-24).AddDays(1)
+	total := len(sh.parts)
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4, total/256+1))
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := make([]byte, 0, 96)
+			for i := k * total / workers; i < (k+1)*total/workers; i++ {
+				key = w.share(&sh.parts[i], sh.ids[i], i, key)
+			}
+		}()
+	}
+	wg.Wait()
+	return sh, nil
+}
+
+// shareWork is what working out one share reads.
+type shareWork struct {
+	rf                         *reportFacts
+	e                          engine
+	rows                       []followState
+	start                      []int32
+	since, day, from, prevFrom Day
+	ends                       []Day
+	scheme                     Loyalty
+	complaints                 map[ID]*complaintTally
+}
+
+// share works out p, the share of id (slot i of the facts, when there is
+// one); key is a buffer for reminder keys, handed back.
+func (w *shareWork) share(p *reportPart, id ID, i int, key []byte) []byte {
+	rf := w.rf
+	var ps []factPurchase
+	if i < len(rf.slots.ids) {
+		ps = rf.facts[i].Purchases
+		p.customer = i < rf.known
+		if p.customer {
+			p.now = activityBand(lastSale(ps, w.day), w.day)
+		}
+		monthLasts(ps, w.ends, func(m int, last Day) { p.months[m] = activityBand(last, w.ends[m]) })
+		p.base, p.kept = retained(ps, w.prevFrom, w.from, w.day)
+		key = followSlot(rf, w.e, w.rows[w.start[i]:w.start[i+1]], i, w.since, w.day, key, p.addFollow)
+		p.balance = rf.balance[i]
+		if w.scheme.RewardPoints > 0 {
+			held := PointsReport{Scheme: w.scheme}
+			held.hold(p.balance)
+			p.liable = held.Liability
+		}
+		p.redeemed = rf.redeemedBy[i]
+		p.value = rf.valueBy[i]
+	}
+	if t := w.complaints[id]; t != nil {
+		t.rep.countBoughtAgain(t.first, w.day, func(ID) []factPurchase { return ps })
+		p.complain = complaintPart{received: int64(t.rep.Received), resolved: int64(t.rep.Resolved), within24h: int64(t.rep.Within24h),
+			complained: len(t.first) > 0, boughtAgain: t.rep.BoughtAgain > 0}
+		p.took = t.took
+	}
+	return key
+}
+
+// totals adds up every share.
+func (sh *reportShares) totals() *reportTotals {
+	t := &reportTotals{follow: newFollowTally()}
+	for i := range sh.parts {
+		t.add(&sh.parts[i])
+	}
+	return t
+}
