@@ -54,12 +54,15 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 // vacuumInto copies the database with VACUUM INTO on a connection of its
 // own: it reads one snapshot, so the shop's writes go on meanwhile.
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: src}).EscapedPath()+"?_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", sqliteURI(src, url.Values{"_pragma": {"busy_timeout(5000)"}}))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	if abs, err := filepath.Abs(dst); err == nil {
+		dst = abs // a plain file name, never read as a "file:" address
+	}
 	_, err = db.ExecContext(ctx, "VACUUM INTO ?", dst)
 	return err
 }
@@ -414,7 +417,7 @@ func VerifyDatabaseFile(ctx context.Context, path string) error {
 	if st.Size() == 0 {
 		return fmt.Errorf("%s is empty", path)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	db, err := sql.Open("sqlite", sqliteURI(path, readOnlyParams(5000)))
 	if err != nil {
 		return err
 	}

@@ -139,7 +139,7 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	return sqliteURI(path, q)
 }
 
 // Open opens (and, unless MustExist, creates) the database at path and
@@ -212,12 +212,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 // openReadOnly opens readers only, with mode=ro so that not even a
 // checkpoint touches the file.
 func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error) {
-	q := url.Values{}
-	q.Add("mode", "ro")
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
+	q := readOnlyParams(opt.BusyTimeout.Milliseconds())
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "query_only(1)")
-	r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	r, err := sql.Open("sqlite", sqliteURI(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
