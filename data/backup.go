@@ -11,11 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DefaultBackupDir is the "backups" folder beside the database.
@@ -74,7 +70,7 @@ func putVerified(ctx context.Context, target string, write func(ctx context.Cont
 	os.Remove(tmp)
 	defer os.Remove(tmp)
 	if err := write(ctx, tmp); err != nil {
-		if diskFull(err) {
+		if diskFull(err) || diskFullAt(target) {
 			return fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
 		}
 		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, (&Store{path: target}).explain(unwrapPath(err)))
@@ -90,14 +86,6 @@ func putVerified(ctx context.Context, target string, write func(ctx context.Cont
 	}
 	syncDir(filepath.Dir(target))
 	return nil
-}
-
-func diskFull(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
-		return true
-	}
-	return errors.Is(err, syscall.ENOSPC)
 }
 
 // Backup files are named after their database and the time they were

@@ -178,10 +178,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.ReadOnly {
 		return openReadOnly(ctx, path, opt)
 	}
-	w, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, false))
-	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
-	}
+	w := openWriter(dsn(path, opt.BusyTimeout, false))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
@@ -267,10 +264,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		return nil
 	}
 	s.mu.Unlock()
-	w, err := sql.Open("sqlite", dsn(s.path, 5*time.Second, false))
-	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", s.path, err)
-	}
+	w := openWriter(dsn(s.path, 5*time.Second, false))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	m := &Store{path: s.path, w: w, clock: s.clock, today: s.today}
@@ -435,11 +429,14 @@ func (s *Store) explain(err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
 		case sqlite3.SQLITE_FULL:
-			return fmt.Errorf("the disk holding %s is full; nothing was written", s.path)
+			return fmt.Errorf("%w: nothing was written to %s; free some space and try again", ErrDiskFull, s.path)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 			return fmt.Errorf("cannot write to %s: check the file's permissions", s.path)
 		case sqlite3.SQLITE_IOERR:
-			return fmt.Errorf("the disk failed while using %s (%v)", s.path, se)
+			if diskFullAt(s.path) {
+				return fmt.Errorf("%w: nothing was written to %s; free some space and try again", ErrDiskFull, s.path)
+			}
+			return fmt.Errorf("the disk failed while reading or writing %s (%s); nothing was written", s.path, ioErrorWords(se.Code()))
 		}
 	}
 	return err
