@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, e *Env, a args) error {
 		}
 		opt.Seed = n
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 	default:
 		return usageErr("--format must be text, json or csv")
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 		}
 		staff = strings.TrimSpace(v)
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mustExist)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if v, ok := a.vals["staff"]; ok {
 		opt.Staff = v
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func runExport(ctx context.Context, e *Env, a args) error {
 	default:
 		return usageErr("export takes customers, purchases, ledger, contacts, reminders, complaints or ics, not %q", what)
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -393,7 +393,7 @@ func runBackup(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "backup"); err != nil {
 		return err
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -440,7 +440,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, e, a, true, false) // the full check lists the damage itself
+	s, err := openStore(ctx, e, a, readOnly, false) // the full check lists the damage itself
 	if err != nil {
 		return err
 	}

@@ -47,10 +47,13 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 	return target, nil
 }
 
-// vacuumInto copies the database with VACUUM INTO on a connection of its
-// own: it reads one snapshot, so the shop's writes go on meanwhile.
+// vacuumInto copies the database with VACUUM INTO on a read-only
+// connection of its own: it reads one snapshot, so the shop's writes go on
+// meanwhile, and it writes nothing to the shop's file.
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", sqliteURI(src, url.Values{"_pragma": {"busy_timeout(5000)"}}))
+	// mode=ro alone: query_only would refuse VACUUM INTO, which only
+	// writes the new file.
+	db, err := sql.Open("sqlite", sqliteURI(src, url.Values{"mode": {"ro"}, "_pragma": {"busy_timeout(5000)"}}))
 	if err != nil {
 		return err
 	}

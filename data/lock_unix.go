@@ -36,3 +36,28 @@ func LockWindow(dbPath string) (release func(), err error) {
 		f.Close()
 	}, nil
 }
+
+// holdFile locks the file at path for as long as this process writes it,
+// so that abandoned can tell it from one a killed process left behind.
+func holdFile(path string) (release func(), err error) {
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// abandoned reports whether the file at path is held by no running
+// process: the one that was writing it is gone.
+func abandoned(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDONLY, 0)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil
+}

@@ -10,10 +10,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,26 +157,28 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		if opt.MustExist || opt.ReadOnly {
 			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
 		}
-		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("cannot create the folder for %s: %w", path, err)
-			}
+		if err := createDatabase(ctx, path, opt); err != nil {
+			return nil, err
 		}
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("cannot create %s: %w", path, err)
-		}
-		f.Close()
 	case err != nil:
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+		return nil, fmt.Errorf("cannot open %s: %w", path, unwrapPath(err))
 	case st.IsDir():
 		return nil, fmt.Errorf("%s is a folder, not a database file", path)
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is %w (it is a device or a pipe, not a file)", path, ErrNotDatabase)
+	case st.Size() == 0:
+		// Regulars never leaves an empty file where a shop should be
+		// (createDatabase), so this is not a new shop but a lost one.
+		return nil, fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
 	}
 	if err := checkHeader(path); err != nil {
 		return nil, err
 	}
 	if opt.ReadOnly {
 		return openReadOnly(ctx, path, opt)
+	}
+	if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+		return nil, err
 	}
 	w := openWriter(dsn(path, opt.BusyTimeout, false))
 	w.SetMaxOpenConns(1)
@@ -221,6 +223,16 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	if err != nil {
 		r.Close()
 		return nil, err
+	}
+	if version == 0 {
+		r.Close()
+		return nil, fmt.Errorf("%s is %w (it is an SQLite file with nothing of Regulars in it)", path, ErrNotDatabase)
+	}
+	if opt.QuickCheck {
+		if err := quickCheck(ctx, r, path); err != nil {
+			r.Close()
+			return nil, err
+		}
 	}
 	s.keepDerived.Store(version >= derivedSchema)
 	s.keepLists.Store(version >= listsSchema)
@@ -371,9 +383,9 @@ func checkHeader(path string) error {
 	}
 	defer f.Close()
 	head := make([]byte, 16)
-	n, _ := f.Read(head)
+	n, _ := io.ReadFull(f, head)
 	if n == 0 {
-		return nil // a new, empty file
+		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
 	}
 	if n < 16 || string(head) != "SQLite format 3\x00" {
 		return fmt.Errorf("%s is %w (it is not an SQLite file)", path, ErrNotDatabase)
