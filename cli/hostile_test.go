@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
@@ -174,5 +175,58 @@ func TestMissingDatabaseIsMadeOnlyByDemoImportAndRestore(t *testing.T) {
 	}
 	if r := run(t, "check", "--db", db); r.code != 0 {
 		t.Fatal(r.stdout, r.stderr)
+	}
+}
+
+// A backup (or shop) with a trigger or table added by hand, or a ledger
+// row written around the app, fails check, is not restored, and is not
+// sold into.
+func TestChangedSchemaAndBrokenLedgerAreFoundAndNotRestored(t *testing.T) {
+	_, shop := bigShop(t)
+	cases := []struct {
+		name, sql, problem string
+	}{
+		{"trigger", "CREATE TRIGGER zero_points AFTER INSERT ON ledger BEGIN UPDATE ledger SET points = 0 WHERE id = new.id; END",
+			`problem: the schema has a trigger "zero_points" that Regulars did not make`},
+		{"table", "CREATE TABLE notes_of_mine(x TEXT)", `problem: the schema has a table "notes_of_mine" that Regulars did not make`},
+		{"negative ledger row", "INSERT INTO ledger(customer_id, at, day, kind, points, staff, reason) VALUES (3, '2026-01-01 10:00:00', '2026-01-01', 'adjustment', -500, 'Owner', 'oops')",
+			"problem: customer 3: the balance falls to"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			bad := filepath.Join(dir, "bad-backup.db")
+			if r := run(t, "backup", "--db", shop, "--to", bad); r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			raw, err := sql.Open("sqlite", bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(c.sql); err != nil {
+				t.Fatal(err)
+			}
+			raw.Close()
+			r := run(t, "check", "--db", bad)
+			if r.code != 1 || !strings.Contains(r.stdout, c.problem) {
+				t.Errorf("check: exit %d\n%s%s\nwant %q", r.code, r.stdout, r.stderr, c.problem)
+			}
+			before, _ := os.ReadFile(shop)
+			r = run(t, "restore", bad, "--db", shop)
+			if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, strings.TrimPrefix(c.problem, "problem: ")) {
+				t.Errorf("restore: exit %d %q", r.code, r.stderr)
+			}
+			if after, _ := os.ReadFile(shop); !bytes.Equal(before, after) {
+				t.Error("the refused restore changed the shop")
+			}
+			if r := run(t, "check", "--db", shop); r.code != 0 {
+				t.Errorf("check of the shop after the refused restore: %s%s", r.stdout, r.stderr)
+			}
+			if c.name != "negative ledger row" {
+				if r := run(t, "sale", "--db", bad, "--customer", "3", "--amount", "5.00"); r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "not as Regulars made it") {
+					t.Errorf("sale into the changed file: exit %d %q %q", r.code, r.stdout, r.stderr)
+				}
+			}
+		})
 	}
 }

@@ -396,17 +396,47 @@ func SecondCopyWarning(dbPath, dir string, now time.Time) string {
 }
 
 // VerifyDatabaseFile opens a file read-only and checks that it is a whole
-// Regulars database of a schema this build understands.
+// Regulars database of a schema this build understands, with the schema
+// exactly as the app makes it. It writes nothing.
 func VerifyDatabaseFile(ctx context.Context, path string) error {
-	if err := checkHeader(path); err != nil {
+	if err := verifyHeader(ctx, path); err != nil {
 		return err
 	}
+	db, err := sql.Open("sqlite", sqliteURI(path, readOnlyParams(5000)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tmp := &Store{path: path}
+	var res string
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&res); err != nil {
+		return tmp.explain(err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("%s is damaged (%s)", path, oneLine(res))
+	}
+	problems, err := tmp.schemaFindings(ctx, db)
+	if err != nil {
+		return tmp.explain(err)
+	}
+	if len(problems) > 0 {
+		return schemaError{path, problems}
+	}
+	return nil
+}
+
+// verifyHeader checks, from its header and schema version alone, that the
+// file at path is a Regulars database this build can read.
+func verifyHeader(ctx context.Context, path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
 	}
-	if st.Size() == 0 {
-		return fmt.Errorf("%s is empty", path)
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is %w (it is not a file)", path, ErrNotDatabase)
+	}
+	if err := checkHeader(path); err != nil {
+		return err
 	}
 	db, err := sql.Open("sqlite", sqliteURI(path, readOnlyParams(5000)))
 	if err != nil {
@@ -424,61 +454,7 @@ func VerifyDatabaseFile(ctx context.Context, path string) error {
 	if version > SchemaVersion() {
 		return fmt.Errorf("%s: %w (schema %d; this version knows up to %d)", path, ErrNewerSchema, version, SchemaVersion())
 	}
-	var res string
-	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&res); err != nil {
-		return tmp.explain(err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("%s is damaged (%s)", path, res)
-	}
 	return nil
-}
-
-// Restore replaces the database at dbPath with the backup at src, after
-// checking the backup. The current file (and its journal) is kept aside;
-// the name it was kept under is returned ("" when there was none).
-func Restore(ctx context.Context, src, dbPath string) (string, error) {
-	if err := VerifyDatabaseFile(ctx, src); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("there is no backup at %s", src)
-		}
-		return "", fmt.Errorf("cannot restore from %s: %w", src, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
-		return "", fmt.Errorf("cannot create the folder for %s: %w", dbPath, unwrapPath(err))
-	}
-	tmp := dbPath + ".restoring"
-	if err := copyFile(src, tmp); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("cannot copy %s: %w; the database is untouched", src, err)
-	}
-	aside := ""
-	if _, err := os.Stat(dbPath); err == nil {
-		aside = dbPath + ".before-restore-" + time.Now().Format("2006-01-02-150405")
-		if err := os.Rename(dbPath, aside); err != nil {
-			os.Remove(tmp)
-			return "", fmt.Errorf("cannot move the current database aside: %w; nothing was changed", unwrapPath(err))
-		}
-		for _, j := range []string{"-wal", "-shm"} {
-			if _, err := os.Stat(dbPath + j); err == nil {
-				os.Rename(dbPath+j, aside+j)
-			}
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return aside, fmt.Errorf("cannot put the restored file in place: %w; the previous database is at %s", unwrapPath(err), aside)
-	}
-	syncDir(filepath.Dir(dbPath))
-	// The restored file says itself that it was restored, and from what.
-	s, err := Open(ctx, dbPath, Options{MustExist: true})
-	if err != nil {
-		return aside, err
-	}
-	defer s.Close()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		return audit(ctx, tx, s.Now(), OwnerName, "restore from backup", src, aside, dbPath)
-	})
-	return aside, err
 }
 
 func copyFile(src, dst string) error {

@@ -108,3 +108,17 @@ func schemaProblems(ctx context.Context, q querier, version int) ([]string, erro
 	sort.Strings(out)
 	return out, nil
 }
+
+// schemaFindings is what check says of the file's schema: every table,
+// index, view or trigger that is not as Regulars makes it at the file's
+// version.
+func (s *Store) schemaFindings(ctx context.Context, q querier) ([]string, error) {
+	var version int
+	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return nil, err
+	}
+	if version < 1 || version > SchemaVersion() {
+		return nil, nil // Open refused those already
+	}
+	return schemaProblems(ctx, q, version)
+}

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,7 @@ type Store struct {
 	// ends: writes wait for it instead of failing.
 	pending chan struct{}
 	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
+	unlock  func()       // lets go of the shop's lock (shoplock.go)
 
 	// keepDerived: the derived reminder rows are kept in step with each
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
@@ -108,6 +110,9 @@ type Options struct {
 	// QuickCheck runs PRAGMA quick_check before anything is written, so
 	// a damaged file is refused with one sentence instead of half-used.
 	QuickCheck bool
+
+	// skipLock: the caller (a restore) holds the shop's lock itself.
+	skipLock bool
 }
 
 // SchemaVersion is the newest schema this build understands.
@@ -143,7 +148,8 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 }
 
 // Open opens (and, unless MustExist, creates) the database at path and
-// brings its schema up to date.
+// brings its schema up to date. The store holds the shop's lock shared
+// until Close (shoplock.go): a restore waits for it.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.BusyTimeout == 0 {
 		opt.BusyTimeout = 5 * time.Second
@@ -151,34 +157,68 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.Clock == nil {
 		opt.Clock = time.Now
 	}
-	st, err := os.Stat(path)
+	_, err := os.Stat(path)
+	identified := false
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, os.ErrNotExist) && (opt.MustExist || opt.ReadOnly):
+		return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	case err == nil:
+		// Known to be a shop before anything, the lock file included,
+		// is written beside it.
+		if err := lookAtFile(path); err != nil {
+			return nil, err
+		}
+		if !opt.ReadOnly {
+			if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+				return nil, err
+			}
+			identified = true
+		}
+	}
+	unlock := func() {}
+	if !opt.skipLock {
+		if !opt.ReadOnly {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, fmt.Errorf("cannot create the folder for %s: %w", path, unwrapPath(err))
+			}
+		}
+		var err error
+		if unlock, err = useShop(path, opt.BusyTimeout, !opt.ReadOnly); err != nil {
+			return nil, err
+		}
+	}
+	s, err := openShop(ctx, path, opt, identified)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	s.unlock = unlock
+	return s, nil
+}
+
+// openShop is Open once the shop's lock is held; identified says the
+// file was found to be a shop before.
+func openShop(ctx context.Context, path string, opt Options, identified bool) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if opt.MustExist || opt.ReadOnly {
 			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
 		}
 		if err := createDatabase(ctx, path, opt); err != nil {
 			return nil, err
 		}
-	case err != nil:
-		return nil, fmt.Errorf("cannot open %s: %w", path, unwrapPath(err))
-	case st.IsDir():
-		return nil, fmt.Errorf("%s is a folder, not a database file", path)
-	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is %w (it is a device or a pipe, not a file)", path, ErrNotDatabase)
-	case st.Size() == 0:
-		// Regulars never leaves an empty file where a shop should be
-		// (createDatabase), so this is not a new shop but a lost one.
-		return nil, fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
+		identified = true // made here and now
 	}
-	if err := checkHeader(path); err != nil {
+	// Looked at again: a restore may have put another file here meanwhile.
+	if err := lookAtFile(path); err != nil {
 		return nil, err
 	}
 	if opt.ReadOnly {
 		return openReadOnly(ctx, path, opt)
 	}
-	if err := identify(ctx, path, opt.BusyTimeout); err != nil {
-		return nil, err
+	if !identified {
+		if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+			return nil, err
+		}
 	}
 	w := openWriter(dsn(path, opt.BusyTimeout, false))
 	w.SetMaxOpenConns(1)
@@ -374,6 +414,28 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 	return fmt.Errorf("%s is %w (%s); restore it from a backup", path, ErrDamaged, strings.Join(msgs, "; "))
 }
 
+// lookAtFile refuses, from the outside of the file at path alone, what
+// cannot be a shop: a folder, a device, an empty file, a file that is not
+// SQLite's.
+func lookAtFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	case err != nil:
+		return fmt.Errorf("cannot open %s: %w", path, unwrapPath(err))
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder, not a database file", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s is %w (it is a device or a pipe, not a file)", path, ErrNotDatabase)
+	case st.Size() == 0:
+		// Regulars never leaves an empty file where a shop should be
+		// (createDatabase), so this is not a new shop but a lost one.
+		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
+	}
+	return checkHeader(path)
+}
+
 // checkHeader refuses files that are not SQLite databases before the driver
 // gets a chance to treat them as one.
 func checkHeader(path string) error {
@@ -474,6 +536,9 @@ func (s *Store) Close() error {
 		if e := s.w.Close(); err == nil {
 			err = e
 		}
+	}
+	if s.unlock != nil {
+		s.unlock()
 	}
 	return err
 }
