@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -62,6 +63,10 @@ func folderState(t *testing.T, dir string) map[string]string {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
+			continue
+		}
+		if !e.Type().IsRegular() {
+			out[e.Name()] = e.Type().String() // a link or a pipe: never read
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -228,5 +233,86 @@ func TestChangedSchemaAndBrokenLedgerAreFoundAndNotRestored(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBackupReplacesOnlyItsOwnBackups(t *testing.T) {
+	dir, shop := bigShop(t)
+	_, other := smallShop(t)
+	csvFile := filepath.Join(dir, "customers.csv")
+	if r := run(t, "export", "customers", "--db", shop, "--out", csvFile); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	link := filepath.Join(dir, "null.db")
+	if err := os.Symlink(os.DevNull, link); err != nil {
+		t.Fatal(err)
+	}
+	// A named pipe stands for a device: never aim a test at a real one.
+	fifo := filepath.Join(dir, "pipe.db")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The other shop, open in a window or not, is in WAL mode.
+	raw, err := sql.Open("sqlite", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Exec("PRAGMA journal_mode=WAL")
+	raw.Close()
+	for _, target := range []string{csvFile, other, shop, link, fifo} {
+		before := folderState(t, filepath.Dir(target))
+		r := run(t, "backup", "--db", shop, "--to", target)
+		if r.code != 1 || !oneSentence(r.stderr) || strings.Contains(r.stdout, "backup written") {
+			t.Errorf("backup --to %s: exit %d %q %q; want it refused", target, r.code, r.stdout, r.stderr)
+		}
+		if !maps.Equal(before, folderState(t, filepath.Dir(target))) {
+			t.Errorf("the refused backup --to %s changed its folder", target)
+		}
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link was replaced")
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Error("the pipe was replaced")
+	}
+	// Its own backups it replaces; what a killed backup left, the next one removes.
+	own := filepath.Join(dir, "own.db")
+	for i := 0; i < 2; i++ {
+		if r := run(t, "backup", "--db", shop, "--to", own); r.code != 0 {
+			t.Fatalf("backup %d --to %s: %s", i+1, own, r.stderr)
+		}
+	}
+	folder := filepath.Join(t.TempDir(), "backups")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	left := []string{
+		own + ".part", own + ".part-journal",
+		filepath.Join(folder, "shop-2026-01-02-030405.db.part"), filepath.Join(folder, "shop-2026-01-02-030405.db.part-journal"),
+	}
+	for _, p := range left {
+		if err := os.WriteFile(p, []byte("half a backup"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := run(t, "backup", "--db", shop, "--to", own); r.code != 0 {
+		t.Fatalf("backup over what a killed one left: %s", r.stderr)
+	}
+	r := run(t, "backup", "--db", shop, "--to", folder+string(os.PathSeparator))
+	if r.code != 0 {
+		t.Fatalf("backup into a folder with what a killed one left: %s", r.stderr)
+	}
+	for _, p := range left {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was left behind", filepath.Base(p))
+		}
+	}
+	for _, p := range []string{own, strings.TrimSpace(strings.TrimPrefix(r.stdout, "backup written to "))} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v %v", p, st.Mode(), err)
+		}
+		if r := run(t, "check", "--db", p); r.code != 0 {
+			t.Errorf("check %s: %s", p, r.stderr)
+		}
 	}
 }

@@ -36,15 +36,58 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
+		removeStaleParts(path, s.path)
 		target = filepath.Join(path, backupName(s.path, s.Now()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
+	}
+	if err := s.mayReplace(ctx, target); err != nil {
+		return "", err
 	}
 	err := putVerified(ctx, target, func(ctx context.Context, tmp string) error { return write(ctx, s.path, tmp) })
 	if err != nil {
 		return "", err
 	}
 	return target, nil
+}
+
+// mayReplace refuses a backup's target that exists and is not one of the
+// backups Regulars makes: a shop's live file, a spreadsheet, a device, a
+// link. A backup is a whole Regulars database in SQLite's rollback-journal
+// mode (VACUUM INTO writes them so); a shop is in WAL mode.
+func (s *Store) mayReplace(ctx context.Context, target string) error {
+	st, err := os.Lstat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot look at %s: %w", target, unwrapPath(err))
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s exists and is not a file; give the backup a new name, or a folder", target)
+	}
+	if cur, err := os.Stat(s.path); err == nil && os.SameFile(st, cur) {
+		return fmt.Errorf("%s is the database itself; give the backup a new name, or a folder", target)
+	}
+	if walMode(target) || VerifyDatabaseFile(ctx, target) != nil {
+		return fmt.Errorf("%s exists and is not a backup made by Regulars; it was left as it is: give the backup a new name, or a folder", target)
+	}
+	return nil
+}
+
+// walMode reports whether the SQLite file at path is in WAL mode, as a
+// shop in use is and a backup never is.
+func walMode(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 20)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false
+	}
+	return head[18] == 2 || head[19] == 2
 }
 
 // vacuumInto copies the database with VACUUM INTO on a read-only
@@ -68,9 +111,20 @@ func vacuumInto(ctx context.Context, src, dst string) error {
 
 // putVerified has write fill target's .part file, checks it and renames it
 // into place. Whatever fails, the .part is removed and target is untouched.
+// The .part is made 0600 before anything is written into it, and held
+// while it is written: one left by a backup that was killed is removed by
+// the next backup, one still being written is not.
 func putVerified(ctx context.Context, target string, write func(ctx context.Context, tmp string) error) error {
 	tmp := target + ".part"
-	os.Remove(tmp)
+	f, err := createHeld(tmp)
+	if err != nil {
+		if errors.Is(err, ErrInUse) {
+			return fmt.Errorf("another backup to %s is under way", target)
+		}
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)
+	}
+	defer f.Close()
+	defer os.Remove(tmp + "-journal")
 	defer os.Remove(tmp)
 	if err := write(ctx, tmp); err != nil {
 		if diskFull(err) || diskFullAt(target) {
@@ -78,8 +132,11 @@ func putVerified(ctx context.Context, target string, write func(ctx context.Cont
 		}
 		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, (&Store{path: target}).explain(unwrapPath(err)))
 	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, unwrapPath(err))
+	if err := f.Sync(); err != nil {
+		if diskFullAt(target) {
+			return fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
+		}
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)
 	}
 	if err := VerifyDatabaseFile(ctx, tmp); err != nil {
 		return fmt.Errorf("the backup written to %s did not verify (%v); the database itself is untouched", target, err)
@@ -302,19 +359,24 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 	return rep, nil
 }
 
-// staleAfter is how old a .part file must be before it counts as left
-// behind by a backup that was cut off (the app killed, the PC switched off).
-const staleAfter = time.Hour
-
 // removeStaleParts removes the half-written backups of the database at
-// dbPath that a cut-off backup left in dir; fresh ones may belong to a
-// backup still running in another process.
+// dbPath that backups cut off (the app killed, the PC switched off) left in
+// dir, with their journals; those a running backup holds stay.
 func removeStaleParts(dir, dbPath string) {
-	parts, _ := filepath.Glob(filepath.Join(dir, "*.db.part"))
+	parts, _ := filepath.Glob(filepath.Join(globEscape(dir), "*.db.part"))
 	for _, p := range parts {
 		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
-		if st, err := os.Stat(p); ok && shop == backupShop(dbPath) && err == nil && time.Since(st.ModTime()) > staleAfter {
+		if ok && shop == backupShop(dbPath) && abandoned(p) {
 			os.Remove(p)
+			os.Remove(p + "-journal")
+		}
+	}
+	journals, _ := filepath.Glob(filepath.Join(globEscape(dir), "*.db.part-journal"))
+	for _, j := range journals {
+		p := strings.TrimSuffix(j, "-journal")
+		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
+		if _, err := os.Lstat(p); ok && shop == backupShop(dbPath) && errors.Is(err, os.ErrNotExist) {
+			os.Remove(j) // its .part went; nothing holds a journal alone
 		}
 	}
 }
