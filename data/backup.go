@@ -118,7 +118,7 @@ func putVerified(ctx context.Context, target string, write func(ctx context.Cont
 	tmp := target + ".part"
 	f, err := createHeld(tmp)
 	if err != nil {
-		if errors.Is(err, ErrInUse) {
+		if errors.Is(err, errHeld) {
 			return fmt.Errorf("another backup to %s is under way", target)
 		}
 		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)

@@ -26,9 +26,8 @@ func createDatabase(ctx context.Context, path string, opt Options) error {
 	prefix := "." + filepath.Base(path) + ".new-"
 	if old, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix)+"*")); len(old) > 0 {
 		for _, p := range old {
-			if !strings.HasSuffix(p, "-journal") && abandoned(p) {
-				os.Remove(p)
-				os.Remove(p + "-journal")
+			if !strings.HasSuffix(p, "-journal") && !strings.HasSuffix(p, "-wal") && !strings.HasSuffix(p, "-shm") && abandoned(p) {
+				removeWithJournals(p)
 			}
 		}
 	}
@@ -38,8 +37,7 @@ func createDatabase(ctx context.Context, path string, opt Options) error {
 	}
 	tmp := f.Name()
 	f.Close()
-	defer os.Remove(tmp + "-journal")
-	defer os.Remove(tmp)
+	defer removeWithJournals(tmp)
 	release, err := holdFile(tmp)
 	if err != nil {
 		return fmt.Errorf("cannot create %s: %w", path, err)
@@ -57,6 +55,11 @@ func createDatabase(ctx context.Context, path string, opt Options) error {
 		return err
 	}
 	if err := w.Close(); err != nil {
+		return m.explain(err)
+	}
+	// In WAL mode before it is linked in (see Restore): the switch would
+	// otherwise happen at the first open, leaving a hot journal if killed.
+	if err := setWAL(ctx, tmp); err != nil {
 		return m.explain(err)
 	}
 	switch err := os.Link(tmp, path); {

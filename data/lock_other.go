@@ -48,6 +48,8 @@ func unlock(*os.File) {}
 func heldExclusively(string) bool { return false }
 
 func createHeld(path string) (*os.File, error) {
-	os.Remove(path)
+	for _, j := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(path + j)
+	}
 	return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
 }

@@ -104,15 +104,19 @@ func heldExclusively(path string) bool {
 }
 
 // createHeld makes the file at path, empty, and holds it exclusively. A
-// file of that name left by a killed process is replaced; one a running
-// process holds means that process is doing the same work.
+// file of that name left by a killed process is replaced, with its
+// journal; one a running process holds means that process is doing the
+// same work.
 func createHeld(path string) (*os.File, error) {
 	if _, err := os.Lstat(path); err == nil {
 		if !abandoned(path) {
-			return nil, fmt.Errorf("%w: %s is held by another restore", ErrInUse, path)
+			return nil, fmt.Errorf("%s is %w", path, errHeld)
 		}
 		os.Remove(path)
-		os.Remove(path + "-journal")
+	}
+	// Journals left beside it would be played back into the new file.
+	for _, j := range []string{"-journal", "-wal", "-shm"} {
+		os.Remove(path + j)
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
 	if err != nil {
@@ -120,7 +124,7 @@ func createHeld(path string) (*os.File, error) {
 	}
 	if !tryLock(f, true) {
 		f.Close()
-		return nil, fmt.Errorf("%w: %s is held by another restore", ErrInUse, path)
+		return nil, fmt.Errorf("%s is %w", path, errHeld)
 	}
 	return f, nil
 }

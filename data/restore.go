@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,8 +50,7 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 	placed := false
 	defer func() {
 		if !placed {
-			os.Remove(work)
-			os.Remove(work + "-journal")
+			removeWithJournals(work)
 		}
 	}()
 
@@ -67,6 +67,12 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 	}
 	if err := checkRestoreCopy(ctx, src, work); err != nil {
 		return "", err
+	}
+	// In WAL mode before it takes the shop's name: switching a file's
+	// journal mode writes a rollback journal, which a kill would leave
+	// hot beside the shop, and then no read-only command could read it.
+	if err := setWAL(ctx, work); err != nil {
+		return "", fmt.Errorf("cannot restore from %s: %w; nothing was changed", src, (&Store{path: work}).explain(err))
 	}
 	if err := syncFile(work); err != nil {
 		return "", fmt.Errorf("cannot restore from %s: %w; nothing was changed", src, err)
@@ -207,4 +213,30 @@ func syncFile(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// setWAL switches the database file at path to WAL mode, the mode a shop
+// is used in.
+func setWAL(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", sqliteURI(path, url.Values{"_pragma": {"busy_timeout(5000)", "synchronous(FULL)"}}))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return err
+	}
+	if mode != "wal" {
+		return fmt.Errorf("the file stayed in %s mode", mode)
+	}
+	return db.Close()
+}
+
+// removeWithJournals removes a database file SQLite was writing, and the
+// journals it may have beside it.
+func removeWithJournals(path string) {
+	for _, j := range []string{"", "-journal", "-wal", "-shm"} {
+		os.Remove(path + j)
+	}
 }

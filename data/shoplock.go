@@ -27,6 +27,10 @@ var ErrRestoring = errors.New("the database is being restored from a backup")
 // the database to finish.
 var ErrInUseByCommand = errors.New("the database is in use by another command")
 
+// errHeld means another running program is writing a work file (a
+// backup's .part, a restore's copy).
+var errHeld = errors.New("being written by another Regulars")
+
 // lockPoll is how often a waiting lock is tried again.
 const lockPoll = 5 * time.Millisecond
 
@@ -68,6 +72,9 @@ func useShop(dbPath string, wait time.Duration, create bool) (release func(), er
 func lockForRestore(dbPath string, wait time.Duration) (work string, release func(), err error) {
 	work = restoringPath(dbPath)
 	gate, err := createHeld(work)
+	if errors.Is(err, errHeld) {
+		return "", nil, fmt.Errorf("another restore of %s is under way; nothing was changed", dbPath)
+	}
 	if err != nil {
 		return "", nil, err
 	}
