@@ -360,11 +360,27 @@ func runExport(ctx context.Context, e *Env, a args) error {
 	return writeFileAtomic(out, write)
 }
 
-// writeFileAtomic writes through a temporary file so a failed export never
-// leaves half a file where a good one was.
+// writeFileAtomic writes a new file beside path and renames it over path
+// once it is whole, so a failed export never leaves half a file where a
+// good one was. What stands at path must be a plain file, or nothing: a
+// link, a device or a folder is refused, not replaced or written through.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
+	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() {
+		kind := "a folder"
+		switch {
+		case st.Mode()&os.ModeSymlink != 0:
+			kind = "a link"
+		case st.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0:
+			kind = "a device"
+		case st.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0:
+			kind = "a pipe"
+		}
+		return fmt.Errorf("%s is %s, not a file; give --out the name of a new or ordinary file", path, kind)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".regulars-export-*")
+	tmp, err := os.CreateTemp(dir, ".regulars-export-*") // 0600, and new
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w", dir, unwrapPathErr(err))
 	}
@@ -380,11 +396,12 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return nil
 }

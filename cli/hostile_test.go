@@ -316,3 +316,51 @@ func TestBackupReplacesOnlyItsOwnBackups(t *testing.T) {
 		}
 	}
 }
+
+func TestExportOutReplacesOnlyAFile(t *testing.T) {
+	_, shop := smallShop(t)
+	dir := t.TempDir()
+	secret := writeFile(t, t.TempDir(), "secret.txt", "not to be overwritten\n")
+	link := filepath.Join(dir, "link.csv")
+	if err := os.Symlink(secret, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.csv") // stands for a device: never aim a test at a real one
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "folder.csv")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	before := folderState(t, dir)
+	for _, out := range []string{link, fifo, folder} {
+		for _, what := range []string{"customers", "ics"} {
+			r := run(t, "export", what, "--db", shop, "--out", out)
+			if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "not a file") {
+				t.Errorf("export %s --out %s: exit %d %q", what, filepath.Base(out), r.code, r.stderr)
+			}
+		}
+	}
+	if !maps.Equal(before, folderState(t, dir)) {
+		t.Errorf("refused exports changed the folder:\n%v\n%v", before, folderState(t, dir))
+	}
+	if b, _ := os.ReadFile(secret); string(b) != "not to be overwritten\n" {
+		t.Error("the export wrote through the link")
+	}
+	// An ordinary file is replaced whole, private, with nothing left beside it.
+	plain := writeFile(t, dir, "plain.csv", "old\n")
+	os.Chmod(plain, 0o644)
+	if r := run(t, "export", "customers", "--db", shop, "--out", plain); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if b, _ := os.ReadFile(plain); !strings.HasPrefix(string(b), "id,name,") {
+		t.Errorf("plain.csv holds %q", b)
+	}
+	if st, _ := os.Stat(plain); st.Mode().Perm() != 0o600 {
+		t.Errorf("plain.csv has mode %v", st.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".regulars-export-*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
