@@ -104,7 +104,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 		w := csv.NewWriter(e.Stdout)
 		w.Write([]string{"customer_id", "customer_name", "kind", "due", "overdue_days", "message"})
 		for _, r := range rows {
-			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), r.CustomerName, r.Kind, r.Due, strconv.Itoa(r.OverdueDays), r.Message})
+			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), data.CSVText(r.CustomerName), r.Kind, r.Due, strconv.Itoa(r.OverdueDays), data.CSVText(r.Message)})
 		}
 		w.Flush()
 		return w.Error()
