@@ -213,13 +213,26 @@ func dateFlag(a args) (data.Day, error) {
 	return d, nil
 }
 
-// open opens the database for a command; readOnly commands refuse a missing file.
-func open(ctx context.Context, e *Env, a args, readOnly bool) (*data.Store, error) {
-	return openStore(ctx, e, a, readOnly, true)
+// openMode says what a command may do to the database file.
+type openMode int
+
+const (
+	// readOnly commands (today, export, check, backup) write nothing at
+	// all, and refuse a missing file.
+	readOnly openMode = iota
+	// mustExist commands write, but never into a new, empty shop (sale).
+	mustExist
+	// mayCreate commands make the shop when there is none (demo, import).
+	mayCreate
+)
+
+// open opens the database for a command.
+func open(ctx context.Context, e *Env, a args, mode openMode) (*data.Store, error) {
+	return openStore(ctx, e, a, mode, true)
 }
 
 // openStore opens the database; quick runs SQLite's quick check first.
-func openStore(ctx context.Context, e *Env, a args, readOnly, quick bool) (*data.Store, error) {
+func openStore(ctx context.Context, e *Env, a args, mode openMode, quick bool) (*data.Store, error) {
 	path, err := dbPath(e, a)
 	if err != nil {
 		return nil, err
@@ -234,7 +247,7 @@ func openStore(ctx context.Context, e *Env, a args, readOnly, quick bool) (*data
 	}
 	// Commands first run SQLite's quick check, so a damaged file is refused
 	// in one sentence before anything reads half of it or writes to it.
-	s, err := data.Open(ctx, path, data.Options{MustExist: readOnly, Today: day, BusyTimeout: busy, QuickCheck: quick})
+	s, err := data.Open(ctx, path, data.Options{ReadOnly: mode == readOnly, MustExist: mode == mustExist, Today: day, BusyTimeout: busy, QuickCheck: quick})
 	if errors.Is(err, data.ErrNoDatabase) {
 		return nil, fmt.Errorf("there is no database at %s; create one with 'regulars demo --db %s' or by importing customers", path, path)
 	}

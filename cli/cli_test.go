@@ -353,13 +353,27 @@ func TestQuietUnderCLocale(t *testing.T) {
 func TestDatabaseFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "env.db")
-	cmd := exec.Command(binary, "sale", "--customer", "1", "--amount", "5")
-	cmd.Env = []string{"REGULARS_DB=" + db, "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
-	out, _ := cmd.CombinedOutput()
-	if _, err := os.Stat(db); err != nil {
-		t.Fatalf("REGULARS_DB not used (%s)", out)
+	env := []string{"REGULARS_DB=" + db, "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	runIn := func(args ...string) string {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		out, _ := cmd.CombinedOutput()
+		return string(out)
 	}
-	if !strings.Contains(strings.ToLower(string(out)), "no customer") {
+	// A sale never lands in a new, empty shop: the file is named and not made.
+	if out := runIn("sale", "--customer", "1", "--amount", "5"); !strings.Contains(out, "no database at "+db) {
+		t.Errorf("sale on a missing REGULARS_DB: %q", out)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("a sale created the database")
+	}
+	if out := runIn("import", "customers", writeFile(t, dir, "c.csv", "name\nAnn\n")); !strings.Contains(out, "imported 1 customer") {
+		t.Fatalf("import into REGULARS_DB: %q", out)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatal("REGULARS_DB not used by import")
+	}
+	if out := runIn("sale", "--customer", "7", "--amount", "5"); !strings.Contains(strings.ToLower(out), "no customer") {
 		t.Errorf("want a missing-customer sentence, got %q", out)
 	}
 }

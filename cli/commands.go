@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, e *Env, a args) error {
 		}
 		opt.Seed = n
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 	default:
 		return usageErr("--format must be text, json or csv")
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 		w := csv.NewWriter(e.Stdout)
 		w.Write([]string{"customer_id", "customer_name", "kind", "due", "overdue_days", "message"})
 		for _, r := range rows {
-			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), r.CustomerName, r.Kind, r.Due, strconv.Itoa(r.OverdueDays), r.Message})
+			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), data.CSVText(r.CustomerName), r.Kind, r.Due, strconv.Itoa(r.OverdueDays), data.CSVText(r.Message)})
 		}
 		w.Flush()
 		return w.Error()
@@ -185,7 +185,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 		}
 		staff = strings.TrimSpace(v)
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mustExist)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if v, ok := a.vals["staff"]; ok {
 		opt.Staff = v
 	}
-	s, err := open(ctx, e, a, false)
+	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func runExport(ctx context.Context, e *Env, a args) error {
 	default:
 		return usageErr("export takes customers, purchases, ledger, contacts, reminders, complaints or ics, not %q", what)
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -360,11 +360,27 @@ func runExport(ctx context.Context, e *Env, a args) error {
 	return writeFileAtomic(out, write)
 }
 
-// writeFileAtomic writes through a temporary file so a failed export never
-// leaves half a file where a good one was.
+// writeFileAtomic writes a new file beside path and renames it over path
+// once it is whole, so a failed export never leaves half a file where a
+// good one was. What stands at path must be a plain file, or nothing: a
+// link, a device or a folder is refused, not replaced or written through.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
+	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() {
+		kind := "a folder"
+		switch {
+		case st.Mode()&os.ModeSymlink != 0:
+			kind = "a link"
+		case st.Mode()&(os.ModeDevice|os.ModeCharDevice) != 0:
+			kind = "a device"
+		case st.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0:
+			kind = "a pipe"
+		}
+		return fmt.Errorf("%s is %s, not a file; give --out the name of a new or ordinary file", path, kind)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".regulars-export-*")
+	tmp, err := os.CreateTemp(dir, ".regulars-export-*") // 0600, and new
 	if err != nil {
 		return fmt.Errorf("cannot write in %s: %w", dir, unwrapPathErr(err))
 	}
@@ -380,11 +396,12 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return nil
 }
@@ -393,7 +410,7 @@ func runBackup(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "backup"); err != nil {
 		return err
 	}
-	s, err := open(ctx, e, a, true)
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}
@@ -440,7 +457,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, e, a, true, false) // the full check lists the damage itself
+	s, err := openStore(ctx, e, a, readOnly, false) // the full check lists the damage itself
 	if err != nil {
 		return err
 	}

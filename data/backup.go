@@ -11,11 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // DefaultBackupDir is the "backups" folder beside the database.
@@ -40,10 +36,14 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 		if err := os.MkdirAll(path, 0o700); err != nil {
 			return "", fmt.Errorf("cannot create the backup folder %s: %w", path, unwrapPath(err))
 		}
+		removeStaleParts(path, s.path)
 		// The real time, even under --date: the name says when the copy was made.
 		target = filepath.Join(path, backupName(s.path, s.clock()))
 	} else if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return "", fmt.Errorf("cannot create the backup folder %s: %w", filepath.Dir(path), unwrapPath(err))
+	}
+	if err := s.mayReplace(ctx, target); err != nil {
+		return "", err
 	}
 	err := putVerified(ctx, target, func(ctx context.Context, tmp string) error { return write(ctx, s.path, tmp) })
 	if err != nil {
@@ -52,33 +52,92 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 	return target, nil
 }
 
-// vacuumInto copies the database with VACUUM INTO on a connection of its
-// own: it reads one snapshot, so the shop's writes go on meanwhile.
+// mayReplace refuses a backup's target that exists and is not one of the
+// backups Regulars makes: a shop's live file, a spreadsheet, a device, a
+// link. A backup is a whole Regulars database in SQLite's rollback-journal
+// mode (VACUUM INTO writes them so); a shop is in WAL mode.
+func (s *Store) mayReplace(ctx context.Context, target string) error {
+	st, err := os.Lstat(target)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot look at %s: %w", target, unwrapPath(err))
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s exists and is not a file; give the backup a new name, or a folder", target)
+	}
+	if cur, err := os.Stat(s.path); err == nil && os.SameFile(st, cur) {
+		return fmt.Errorf("%s is the database itself; give the backup a new name, or a folder", target)
+	}
+	if walMode(target) || VerifyDatabaseFile(ctx, target) != nil {
+		return fmt.Errorf("%s exists and is not a backup made by Regulars; it was left as it is: give the backup a new name, or a folder", target)
+	}
+	return nil
+}
+
+// walMode reports whether the SQLite file at path is in WAL mode, as a
+// shop in use is and a backup never is.
+func walMode(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 20)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false
+	}
+	return head[18] == 2 || head[19] == 2
+}
+
+// vacuumInto copies the database with VACUUM INTO on a read-only
+// connection of its own: it reads one snapshot, so the shop's writes go on
+// meanwhile, and it writes nothing to the shop's file.
 func vacuumInto(ctx context.Context, src, dst string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: src}).EscapedPath()+"?_pragma=busy_timeout(5000)")
+	// mode=ro alone: query_only would refuse VACUUM INTO, which only
+	// writes the new file.
+	db, err := sql.Open("sqlite", sqliteURI(src, url.Values{"mode": {"ro"}, "_pragma": {"busy_timeout(5000)"}}))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	if abs, err := filepath.Abs(dst); err == nil {
+		dst = abs // a plain file name, never read as a "file:" address
+	}
 	_, err = db.ExecContext(ctx, "VACUUM INTO ?", dst)
 	return err
 }
 
 // putVerified has write fill target's .part file, checks it and renames it
 // into place. Whatever fails, the .part is removed and target is untouched.
+// The .part is made 0600 before anything is written into it, and held
+// while it is written: one left by a backup that was killed is removed by
+// the next backup, one still being written is not.
 func putVerified(ctx context.Context, target string, write func(ctx context.Context, tmp string) error) error {
 	tmp := target + ".part"
-	os.Remove(tmp)
+	f, err := createHeld(tmp)
+	if err != nil {
+		if errors.Is(err, errHeld) {
+			return fmt.Errorf("another backup to %s is under way", target)
+		}
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)
+	}
+	defer f.Close()
+	defer os.Remove(tmp + "-journal")
 	defer os.Remove(tmp)
 	if err := write(ctx, tmp); err != nil {
-		if diskFull(err) {
+		if diskFull(err) || diskFullAt(target) {
 			return fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
 		}
 		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, (&Store{path: target}).explain(unwrapPath(err)))
 	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, unwrapPath(err))
+	if err := f.Sync(); err != nil {
+		if diskFullAt(target) {
+			return fmt.Errorf("the disk is full: the backup to %s was not written; the database itself is untouched", target)
+		}
+		return fmt.Errorf("the backup to %s failed: %w; the database itself is untouched", target, err)
 	}
 	if err := VerifyDatabaseFile(ctx, tmp); err != nil {
 		return fmt.Errorf("the backup written to %s did not verify (%v); the database itself is untouched", target, err)
@@ -88,14 +147,6 @@ func putVerified(ctx context.Context, target string, write func(ctx context.Cont
 	}
 	syncDir(filepath.Dir(target))
 	return nil
-}
-
-func diskFull(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
-		return true
-	}
-	return errors.Is(err, syscall.ENOSPC)
 }
 
 // Backup files are named after their database and the time they were
@@ -319,19 +370,24 @@ func (s *Store) AutoBackup(ctx context.Context) (BackupReport, error) {
 	return rep, nil
 }
 
-// staleAfter is how old a .part file must be before it counts as left
-// behind by a backup that was cut off (the app killed, the PC switched off).
-const staleAfter = time.Hour
-
 // removeStaleParts removes the half-written backups of the database at
-// dbPath that a cut-off backup left in dir; fresh ones may belong to a
-// backup still running in another process.
+// dbPath that backups cut off (the app killed, the PC switched off) left in
+// dir, with their journals; those a running backup holds stay.
 func removeStaleParts(dir, dbPath string) {
-	parts, _ := filepath.Glob(filepath.Join(dir, "*.db.part"))
+	parts, _ := filepath.Glob(filepath.Join(globEscape(dir), "*.db.part"))
 	for _, p := range parts {
 		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
-		if st, err := os.Stat(p); ok && shop == backupShop(dbPath) && err == nil && time.Since(st.ModTime()) > staleAfter {
+		if ok && shop == backupShop(dbPath) && abandoned(p) {
 			os.Remove(p)
+			os.Remove(p + "-journal")
+		}
+	}
+	journals, _ := filepath.Glob(filepath.Join(globEscape(dir), "*.db.part-journal"))
+	for _, j := range journals {
+		p := strings.TrimSuffix(j, "-journal")
+		shop, _, ok := parseBackupName(strings.TrimSuffix(filepath.Base(p), ".part"))
+		if _, err := os.Lstat(p); ok && shop == backupShop(dbPath) && errors.Is(err, os.ErrNotExist) {
+			os.Remove(j) // its .part went; nothing holds a journal alone
 		}
 	}
 }
@@ -425,19 +481,49 @@ func SecondCopyWarning(dbPath, dir string, now time.Time) string {
 }
 
 // VerifyDatabaseFile opens a file read-only and checks that it is a whole
-// Regulars database of a schema this build understands.
+// Regulars database of a schema this build understands, with the schema
+// exactly as the app makes it. It writes nothing.
 func VerifyDatabaseFile(ctx context.Context, path string) error {
-	if err := checkHeader(path); err != nil {
+	if err := verifyHeader(ctx, path); err != nil {
 		return err
 	}
+	db, err := sql.Open("sqlite", sqliteURI(path, readOnlyParams(5000)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tmp := &Store{path: path}
+	var res string
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&res); err != nil {
+		return tmp.explain(err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("%s is damaged (%s)", path, oneLine(res))
+	}
+	problems, err := tmp.schemaFindings(ctx, db)
+	if err != nil {
+		return tmp.explain(err)
+	}
+	if len(problems) > 0 {
+		return schemaError{path, problems}
+	}
+	return nil
+}
+
+// verifyHeader checks, from its header and schema version alone, that the
+// file at path is a Regulars database this build can read.
+func verifyHeader(ctx context.Context, path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
 	}
-	if st.Size() == 0 {
-		return fmt.Errorf("%s is empty", path)
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is %w (it is not a file)", path, ErrNotDatabase)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err := checkHeader(path); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", sqliteURI(path, readOnlyParams(5000)))
 	if err != nil {
 		return err
 	}
@@ -453,61 +539,7 @@ func VerifyDatabaseFile(ctx context.Context, path string) error {
 	if version > SchemaVersion() {
 		return fmt.Errorf("%s: %w (schema %d; this version knows up to %d)", path, ErrNewerSchema, version, SchemaVersion())
 	}
-	var res string
-	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check(1)").Scan(&res); err != nil {
-		return tmp.explain(err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("%s is damaged (%s)", path, res)
-	}
 	return nil
-}
-
-// Restore replaces the database at dbPath with the backup at src, after
-// checking the backup. The current file (and its journal) is kept aside;
-// the name it was kept under is returned ("" when there was none).
-func Restore(ctx context.Context, src, dbPath string) (string, error) {
-	if err := VerifyDatabaseFile(ctx, src); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("there is no backup at %s", src)
-		}
-		return "", fmt.Errorf("cannot restore from %s: %w", src, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(dbPath), 0o700); err != nil {
-		return "", fmt.Errorf("cannot create the folder for %s: %w", dbPath, unwrapPath(err))
-	}
-	tmp := dbPath + ".restoring"
-	if err := copyFile(src, tmp); err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("cannot copy %s: %w; the database is untouched", src, err)
-	}
-	aside := ""
-	if _, err := os.Stat(dbPath); err == nil {
-		aside = dbPath + ".before-restore-" + time.Now().Format("2006-01-02-150405")
-		if err := os.Rename(dbPath, aside); err != nil {
-			os.Remove(tmp)
-			return "", fmt.Errorf("cannot move the current database aside: %w; nothing was changed", unwrapPath(err))
-		}
-		for _, j := range []string{"-wal", "-shm"} {
-			if _, err := os.Stat(dbPath + j); err == nil {
-				os.Rename(dbPath+j, aside+j)
-			}
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return aside, fmt.Errorf("cannot put the restored file in place: %w; the previous database is at %s", unwrapPath(err), aside)
-	}
-	syncDir(filepath.Dir(dbPath))
-	// The restored file says itself that it was restored, and from what.
-	s, err := Open(ctx, dbPath, Options{MustExist: true})
-	if err != nil {
-		return aside, err
-	}
-	defer s.Close()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		return audit(ctx, tx, s.Now(), OwnerName, "restore from backup", src, aside, dbPath)
-	})
-	return aside, err
 }
 
 func copyFile(src, dst string) error {

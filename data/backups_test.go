@@ -362,21 +362,25 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 	if st.Mode().Perm() != 0o700 {
 		t.Errorf("backup folder mode %v, want 0700", st.Mode().Perm())
 	}
-	// A backup cut off long ago left a .part behind; one running now has a fresh one.
+	// A backup cut off left a .part and its journal behind, however
+	// recently; one running now holds its .part; another shop's are not ours.
 	dir := DefaultBackupDir(s.Path())
 	stale := filepath.Join(dir, backupName(s.Path(), at("2026-06-03 09:00"))+".part")
+	journal := stale + "-journal"
 	fresh := filepath.Join(dir, backupName(s.Path(), at("2026-06-20 20:00"))+".part")
 	other := filepath.Join(dir, backupName("/shop/other.db", at("2026-06-03 09:00"))+".part")
-	for _, p := range []string{stale, fresh, other} {
+	for _, p := range []string{stale, journal, fresh, other} {
 		os.WriteFile(p, []byte("half"), 0o600)
 	}
-	old := time.Now().Add(-2 * time.Hour)
-	os.Chtimes(stale, old, old)
-	os.Chtimes(other, old, old)
+	running, err := holdFile(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running()
 	if _, err := s.AutoBackup(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for p, want := range map[string]bool{stale: false, fresh: true, other: true} {
+	for p, want := range map[string]bool{stale: false, journal: false, fresh: true, other: true} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("%s kept = %v, want %v", filepath.Base(p), err == nil, want)
 		}

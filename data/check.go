@@ -54,6 +54,13 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 			add(0, 0, 0, "the database file is damaged: %s", oneLine(m))
 		}
 	}
+	schema, err := s.schemaFindings(ctx, db)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	for _, p := range schema {
+		add(0, 0, 0, "%s", p)
+	}
 	if !full && len(found) > 0 {
 		// The rows of a damaged file cannot be trusted; say so alone.
 		return []Problem{{What: found[0].what}}, nil

@@ -69,8 +69,8 @@ func (s *Store) exportCustomers(ctx context.Context, cw *csv.Writer) error {
 		return err
 	}
 	for _, c := range customers {
-		err := cw.Write([]string{itoa(c.ID), c.Name, c.Phone, c.Email, c.Birthday.String(), c.CustomerSince.String(),
-			c.Notes, strings.Join(c.Tags, ";"), strconv.FormatBool(c.DoNotContact), itoa(balances[c.ID])})
+		err := cw.Write([]string{itoa(c.ID), csvText(c.Name), csvPhone(c.Phone), csvText(c.Email), c.Birthday.String(), c.CustomerSince.String(),
+			csvText(c.Notes), csvText(strings.Join(c.Tags, ";")), strconv.FormatBool(c.DoNotContact), itoa(balances[c.ID])})
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (s *Store) exportPurchases(ctx context.Context, cw *csv.Writer) error {
 		if err := r.Scan(&id, &customer, &day, &amount, &desc, &ref, &refundOf); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), nullIDText(customer), day, amount.String(), desc, ref, nullIDText(refundOf)})
+		return cw.Write([]string{itoa(id), nullIDText(customer), day, amount.String(), csvText(desc), csvText(ref), nullIDText(refundOf)})
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *Store) exportLedger(ctx context.Context, cw *csv.Writer) error {
 		if err := r.Scan(&id, &customer, &day, &kind, &points, &purchase, &staff, &reason); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), day, kind, itoa(points), nullIDText(purchase), staff, reason})
+		return cw.Write([]string{itoa(id), itoa(customer), day, kind, itoa(points), nullIDText(purchase), csvText(staff), csvText(reason)})
 	})
 }
 
@@ -122,7 +122,7 @@ func (s *Store) exportContacts(ctx context.Context, cw *csv.Writer) error {
 		if err := r.Scan(&id, &customer, &day, &channel, &staff, &outcome, &note); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), day, channel, staff, outcome, note})
+		return cw.Write([]string{itoa(id), itoa(customer), day, csvText(channel), csvText(staff), csvText(outcome), csvText(note)})
 	})
 }
 
@@ -151,7 +151,7 @@ func (s *Store) exportComplaints(ctx context.Context, cw *csv.Writer) error {
 			// Resolved after the day being looked at: still open then.
 			resolved, resolution, resolvedAt = 0, "", ""
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), received, severity, status, resolved.String(), what, resolution, staff,
+		return cw.Write([]string{itoa(id), itoa(customer), received, csvText(severity), status, resolved.String(), csvText(what), csvText(resolution), csvText(staff),
 			receivedAt, resolvedAt})
 	})
 }

@@ -15,8 +15,8 @@ func (s *Store) exportReminders(ctx context.Context, cw *csv.Writer) error {
 		return err
 	}
 	for _, r := range rs {
-		err := cw.Write([]string{r.Key, string(r.Kind), itoa(r.CustomerID), r.Due.String(), string(r.State),
-			r.DoneOn.String(), r.Staff, r.Reason})
+		err := cw.Write([]string{csvText(r.Key), string(r.Kind), itoa(r.CustomerID), r.Due.String(), string(r.State),
+			r.DoneOn.String(), csvText(r.Staff), csvText(r.Reason)})
 		if err != nil {
 			return err
 		}

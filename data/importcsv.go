@@ -80,6 +80,10 @@ type csvRecord struct {
 
 func (r csvRecord) get(col string) string { return strings.TrimSpace(r.fields[col]) }
 
+// text is a text column of our own CSV files, with the apostrophe our
+// exports put before a formula-like start taken off (csvsafe.go).
+func (r csvRecord) text(col string) string { return fromCSVText(r.get(col)) }
+
 // readCSVTable reads a CSV file with a header row. Columns not in known are
 // named in one warning and ignored; a missing required column, or a file that
 // is not CSV text at all, is an error. Rows that cannot be used come back as
@@ -265,15 +269,15 @@ func customerFromRecord(rec csvRecord) (customerRow, []string) {
 	row := customerRow{line: rec.line}
 	c := &row.c
 	var reasons []string
-	c.Name = rec.get("name")
+	c.Name = rec.text("name")
 	if err := CheckName(c.Name); err != nil {
 		reasons = append(reasons, err.Error())
 	}
-	c.Phone = rec.get("phone")
+	c.Phone = rec.text("phone")
 	if err := CheckPhone(c.Phone); err != nil {
 		reasons = append(reasons, err.Error())
 	}
-	c.Email = rec.get("email")
+	c.Email = rec.text("email")
 	if err := CheckEmail(c.Email); err != nil {
 		reasons = append(reasons, err.Error())
 	}
@@ -291,8 +295,8 @@ func customerFromRecord(rec csvRecord) (customerRow, []string) {
 		}
 		c.CustomerSince = d
 	}
-	c.Notes = keepText(rec.fields["notes"])
-	c.Tags = splitTags(rec.get("tags"))
+	c.Notes = keepText(fromCSVText(rec.fields["notes"]))
+	c.Tags = splitTags(rec.text("tags"))
 	if v := rec.get("do_not_contact"); v != "" {
 		b, ok := parseYesNo(v)
 		if !ok {
@@ -530,8 +534,8 @@ func parsePurchasesCSV(r io.Reader) ([]purchaseRow, []RowError, []string, error)
 			line:        rec.line,
 			fileID:      rec.get("id"),
 			customer:    rec.get("customer"),
-			description: keepText(rec.fields["description"]),
-			reference:   rec.get("reference"),
+			description: keepText(fromCSVText(rec.fields["description"])),
+			reference:   rec.text("reference"),
 			refundOf:    rec.get("refund_of"),
 		}
 		var reasons []string

@@ -246,7 +246,7 @@ func writePurchasesCSV(w io.Writer, ps []exportedSale) error {
 		if p.RefundOf != 0 {
 			ref = strconv.FormatInt(p.RefundOf, 10)
 		}
-		cw.Write([]string{strconv.FormatInt(p.ID, 10), p.At, p.Amount, p.Discount, p.Description, p.Staff, p.Reference, ref, strconv.FormatBool(p.Voided)})
+		cw.Write([]string{strconv.FormatInt(p.ID, 10), p.At, p.Amount, p.Discount, csvText(p.Description), csvText(p.Staff), csvText(p.Reference), ref, strconv.FormatBool(p.Voided)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -680,7 +680,7 @@ func (r Report) WriteCSV(w io.Writer, part string) error {
 	case "followup_staff":
 		rows = append(rows, []string{"staff", "on_time", "late", "skipped", "missed", "open", "since"})
 		for _, f := range r.FollowUp.ByStaff {
-			rows = append(rows, []string{f.Staff, n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
+			rows = append(rows, []string{csvText(f.Staff), n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
 		}
 	case "complaints":
 		c := r.Complaints
@@ -697,7 +697,7 @@ func (r Report) WriteCSV(w io.Writer, part string) error {
 	case "top_customers":
 		rows = append(rows, []string{"rank", "id", "name", "spent", "visits", "points"})
 		for i, t := range r.Top {
-			rows = append(rows, []string{n(i + 1), itoa(t.Customer.ID), t.Customer.Name, t.Spent.String(), n(t.Visits), itoa(t.Balance)})
+			rows = append(rows, []string{n(i + 1), itoa(t.Customer.ID), csvText(t.Customer.Name), t.Spent.String(), n(t.Visits), itoa(t.Balance)})
 		}
 	default:
 		var ids []string

@@ -566,11 +566,11 @@ func WriteMailingList(w io.Writer, cs []Customer, ch Channel) (int, error) {
 		if !c.Reachable(ch) {
 			continue
 		}
-		addr := c.Email
+		addr := csvText(c.Email)
 		if ch == ChannelSMS {
-			addr = c.Phone
+			addr = csvPhone(c.Phone)
 		}
-		if err := cw.Write([]string{c.Name, FirstName(c.Name), addr}); err != nil {
+		if err := cw.Write([]string{csvText(c.Name), csvText(FirstName(c.Name)), addr}); err != nil {
 			return n, err
 		}
 		n++

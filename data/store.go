@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -69,6 +70,7 @@ type Store struct {
 	// ends: writes wait for it instead of failing.
 	pending chan struct{}
 	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
+	unlock  func()       // lets go of the shop's lock (shoplock.go)
 
 	// keepDerived: the derived reminder rows are kept in step with each
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
@@ -104,6 +106,9 @@ type Options struct {
 	// QuickCheck runs PRAGMA quick_check before anything is written, so
 	// a damaged file is refused with one sentence instead of half-used.
 	QuickCheck bool
+
+	// skipLock: the caller (a restore) holds the shop's lock itself.
+	skipLock bool
 }
 
 // SchemaVersion is the newest schema this build understands.
@@ -135,11 +140,12 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
-	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	return sqliteURI(path, q)
 }
 
 // Open opens (and, unless MustExist, creates) the database at path and
-// brings its schema up to date.
+// brings its schema up to date. The store holds the shop's lock shared
+// until Close (shoplock.go): a restore waits for it.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.BusyTimeout == 0 {
 		opt.BusyTimeout = 5 * time.Second
@@ -147,37 +153,70 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.Clock == nil {
 		opt.Clock = time.Now
 	}
-	st, err := os.Stat(path)
+	_, err := os.Stat(path)
+	identified := false
 	switch {
-	case errors.Is(err, os.ErrNotExist):
+	case errors.Is(err, os.ErrNotExist) && (opt.MustExist || opt.ReadOnly):
+		return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	case err == nil:
+		// Known to be a shop before anything, the lock file included,
+		// is written beside it.
+		if err := lookAtFile(path); err != nil {
+			return nil, err
+		}
+		if !opt.ReadOnly {
+			if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+				return nil, err
+			}
+			identified = true
+		}
+	}
+	unlock := func() {}
+	if !opt.skipLock {
+		if !opt.ReadOnly {
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return nil, fmt.Errorf("cannot create the folder for %s: %w", path, unwrapPath(err))
+			}
+		}
+		var err error
+		if unlock, err = useShop(path, opt.BusyTimeout, !opt.ReadOnly); err != nil {
+			return nil, err
+		}
+	}
+	s, err := openShop(ctx, path, opt, identified)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	s.unlock = unlock
+	return s, nil
+}
+
+// openShop is Open once the shop's lock is held; identified says the
+// file was found to be a shop before.
+func openShop(ctx context.Context, path string, opt Options, identified bool) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if opt.MustExist || opt.ReadOnly {
 			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
 		}
-		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o700); err != nil {
-				return nil, fmt.Errorf("cannot create the folder for %s: %w", path, err)
-			}
+		if err := createDatabase(ctx, path, opt); err != nil {
+			return nil, err
 		}
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("cannot create %s: %w", path, err)
-		}
-		f.Close()
-	case err != nil:
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
-	case st.IsDir():
-		return nil, fmt.Errorf("%s is a folder, not a database file", path)
+		identified = true // made here and now
 	}
-	if err := checkHeader(path); err != nil {
+	// Looked at again: a restore may have put another file here meanwhile.
+	if err := lookAtFile(path); err != nil {
 		return nil, err
 	}
 	if opt.ReadOnly {
 		return openReadOnly(ctx, path, opt)
 	}
-	w, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, false))
-	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	if !identified {
+		if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+			return nil, err
+		}
 	}
+	w := openWriter(dsn(path, opt.BusyTimeout, false))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
@@ -208,12 +247,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 // openReadOnly opens readers only, with mode=ro so that not even a
 // checkpoint touches the file.
 func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error) {
-	q := url.Values{}
-	q.Add("mode", "ro")
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", opt.BusyTimeout.Milliseconds()))
+	q := readOnlyParams(opt.BusyTimeout.Milliseconds())
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "query_only(1)")
-	r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	r, err := sql.Open("sqlite", sqliteURI(path, q))
 	if err != nil {
 		return nil, fmt.Errorf("cannot open %s: %w", path, err)
 	}
@@ -223,6 +259,16 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	if err != nil {
 		r.Close()
 		return nil, err
+	}
+	if version == 0 {
+		r.Close()
+		return nil, fmt.Errorf("%s is %w (it is an SQLite file with nothing of Regulars in it)", path, ErrNotDatabase)
+	}
+	if opt.QuickCheck {
+		if err := quickCheck(ctx, r, path); err != nil {
+			r.Close()
+			return nil, err
+		}
 	}
 	s.keepDerived.Store(version >= derivedSchema)
 	s.keepLists.Store(version >= listsSchema)
@@ -265,10 +311,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		return nil
 	}
 	s.mu.Unlock()
-	w, err := sql.Open("sqlite", dsn(s.path, 5*time.Second, false))
-	if err != nil {
-		return fmt.Errorf("cannot open %s: %w", s.path, err)
-	}
+	w := openWriter(dsn(s.path, 5*time.Second, false))
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	m := &Store{path: s.path, w: w, clock: s.clock, today: s.today}
@@ -365,6 +408,28 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 	return fmt.Errorf("%s is %w (%s); restore it from a backup", path, ErrDamaged, strings.Join(msgs, "; "))
 }
 
+// lookAtFile refuses, from the outside of the file at path alone, what
+// cannot be a shop: a folder, a device, an empty file, a file that is not
+// SQLite's.
+func lookAtFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%w at %s", ErrNoDatabase, path)
+	case err != nil:
+		return fmt.Errorf("cannot open %s: %w", path, unwrapPath(err))
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder, not a database file", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s is %w (it is a device or a pipe, not a file)", path, ErrNotDatabase)
+	case st.Size() == 0:
+		// Regulars never leaves an empty file where a shop should be
+		// (createDatabase), so this is not a new shop but a lost one.
+		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
+	}
+	return checkHeader(path)
+}
+
 // checkHeader refuses files that are not SQLite databases before the driver
 // gets a chance to treat them as one.
 func checkHeader(path string) error {
@@ -374,9 +439,9 @@ func checkHeader(path string) error {
 	}
 	defer f.Close()
 	head := make([]byte, 16)
-	n, _ := f.Read(head)
+	n, _ := io.ReadFull(f, head)
 	if n == 0 {
-		return nil // a new, empty file
+		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
 	}
 	if n < 16 || string(head) != "SQLite format 3\x00" {
 		return fmt.Errorf("%s is %w (it is not an SQLite file)", path, ErrNotDatabase)
@@ -432,11 +497,14 @@ func (s *Store) explain(err error) error {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
 		case sqlite3.SQLITE_FULL:
-			return fmt.Errorf("the disk holding %s is full; nothing was written", s.path)
+			return fmt.Errorf("%w: nothing was written to %s; free some space and try again", ErrDiskFull, s.path)
 		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
 			return fmt.Errorf("cannot write to %s: check the file's permissions", s.path)
 		case sqlite3.SQLITE_IOERR:
-			return fmt.Errorf("the disk failed while using %s (%v)", s.path, se)
+			if diskFullAt(s.path) {
+				return fmt.Errorf("%w: nothing was written to %s; free some space and try again", ErrDiskFull, s.path)
+			}
+			return fmt.Errorf("the disk failed while reading or writing %s (%s); nothing was written", s.path, ioErrorWords(se.Code()))
 		}
 	}
 	return err
@@ -462,6 +530,9 @@ func (s *Store) Close() error {
 		if e := s.w.Close(); err == nil {
 			err = e
 		}
+	}
+	if s.unlock != nil {
+		s.unlock()
 	}
 	return err
 }
