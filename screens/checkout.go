@@ -521,7 +521,7 @@ func (c *checkoutScreen) matchCells(i int) [4]string {
 	}
 	visit := lang.L("no visit yet")
 	if !m.LastVisit.IsZero() {
-		visit = shortDate(m.LastVisit)
+		visit = listDate(m.LastVisit)
 	}
 	rest := fmt.Sprintf("#%d", m.ID)
 	if m.Email != "" {

@@ -266,7 +266,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 		}
 		day, _ := parseDate(due.Text)
 		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
-		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, longDate(day), pr.Staff), func(ctx context.Context) error {
 			_, err := a.store.AddPromise(ctx, pr)
 			return err
 		}, then)
@@ -294,7 +294,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	sev.SetSelected(severityName(data.SeverityMedium))
 	now := a.now()
 	received := newEntry()
-	received.SetText(stamp(now))
+	received.SetText(stampText(now))
 	received.Validator = func(s string) error {
 		t, err := parseStamp(s)
 		if err != nil {

@@ -455,36 +455,38 @@ func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
 const complaintAnswerTime = 24 * time.Hour
 
 // complaintClock says how long is left to answer a complaint received at
-// received, or by how much the answer is late.
+// received, or by how much the answer is late: "due in 5 hours", "overdue
+// by 14 days".
 func complaintClock(received, now time.Time) (text string, late bool) {
 	left := received.Add(complaintAnswerTime).Sub(now)
 	if left > 0 {
-		return fmt.Sprintf(lang.L("reply within %s"), spanWords(left, true)), false
+		return fmt.Sprintf(lang.L("due in %s"), spanWords(left, true)), false
 	}
 	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
 }
 
-// spanWords is a span for the reply clock: "2 d 3 h", "5 h", "40 min".
-// Time left rounds up (an hour and a bit left is "2 h"), time late rounds down.
+// spanWords is a span for the reply clock in one unit, as the rest of the
+// window counts: "40 minutes", "5 hours", "14 days". Up to two days it
+// counts hours, then whole days. Time left rounds up (an hour and a bit
+// left is "2 hours"), time late rounds down.
 func spanWords(d time.Duration, up bool) string {
-	if d < time.Hour {
-		m := int(d / time.Minute)
-		if up && d%time.Minute != 0 {
-			m++
+	count := func(unit time.Duration) int {
+		n := int(d / unit)
+		if up && d%unit != 0 {
+			n++
 		}
-		return fmt.Sprintf(lang.L("%d min"), max(m, 1))
+		return max(n, 1)
 	}
-	h := int(d / time.Hour)
-	if up && d%time.Hour != 0 {
-		h++
+	switch {
+	case d < time.Hour:
+		m := count(time.Minute)
+		return fmt.Sprintf(lang.N("%d minutes", m), m)
+	case d < 48*time.Hour:
+		h := count(time.Hour)
+		return fmt.Sprintf(lang.N("%d hours", h), h)
 	}
-	if h <= 24 {
-		return fmt.Sprintf(lang.L("%d h"), h)
-	}
-	if h%24 == 0 {
-		return fmt.Sprintf(lang.L("%d d"), h/24)
-	}
-	return fmt.Sprintf(lang.L("%d d %d h"), h/24, h%24)
+	days := count(24 * time.Hour)
+	return fmt.Sprintf(lang.N("%d days", days), days)
 }
 
 // selectFirst selects the first reminder of the list.
@@ -547,7 +549,7 @@ func (p *reminderPane) obligationNote(r *data.Reminder) string {
 		return fmt.Sprintf(lang.L("\n%s answers for this promise (made %s)"), o.Promise.Staff, longDate(o.Promise.MadeOn))
 	case o.Complaint != nil:
 		k := o.Complaint
-		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), weekdayDate(data.DayOf(k.ReceivedAt))+" "+k.ReceivedAt.Format("15:04"), severityName(k.Severity))
+		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), stamp(k.ReceivedAt), severityName(k.Severity))
 		if k.OpenOn(p.a.Today()) {
 			clock, _ := complaintClock(k.ReceivedAt, p.a.now())
 			return note + " — " + clock
@@ -727,8 +729,8 @@ func (p *reminderPane) snoozeDialog() {
 		snooze(until)
 	})
 	box := container.NewVBox(
-		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), shortDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
-		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), shortDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), listDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), listDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
 		widget.NewSeparator(), date, pick, errLabel,
 	)
 	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindTitle(r.Kind), name), lang.L("Cancel"), box, p.a.win)
@@ -887,11 +889,11 @@ func channelFromLabel(l string) data.Channel {
 func dueTag(r *data.Reminder, today data.Day) string {
 	switch {
 	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
-		return fmt.Sprintf(lang.L("reply by %s"), shortDate(r.Due))
+		return fmt.Sprintf(lang.L("reply by %s"), listDate(r.Due))
 	case r.OverdueDays > 0:
 		return fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays)
 	case r.Due > today:
-		return shortDate(r.Due)
+		return listDate(r.Due)
 	}
 	return ""
 }

@@ -182,7 +182,7 @@ func (r *reportsScreen) show(rep data.Report) {
 			verdict = lang.L("below")
 		}
 		r.retentionNote.SetText(fmt.Sprintf(lang.L("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
-			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
+			ret.Kept, ret.Base, listDate(ret.From.AddMonths(-12)), listDate(ret.From.AddDays(-1)), listDate(ret.To),
 			verdict, data.RetentionBenchmark*100))
 	}
 
