@@ -970,7 +970,10 @@ type LoyaltyOverview struct {
 	Scheme      Loyalty
 	Outstanding int64 // every customer's points added up
 	Holders     int   // customers holding any
-	Ready       ReadyPage
+	// Liability is what the points held would cost if spent, counted as
+	// PointsReport counts it: whole rewards per customer.
+	Liability Cents
+	Ready     ReadyPage
 }
 
 // ReadyPage is a stretch of the customers holding at least a reward's
@@ -1011,6 +1014,9 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 		if ok {
 			s.keptLoyaltyReads.Add(1)
 			o.Outstanding, o.Holders = t.custPoints, int(t.custHolders)
+			for b, n := range t.balances {
+				o.Liability += Cents(n*(b/o.Scheme.RewardPoints)) * o.Scheme.RewardValue
+			}
 			o.Ready, err = s.readyPage(ctx, tx, t, o.Scheme.RewardPoints, 0, limit)
 			return o, err
 		}
@@ -1023,6 +1029,7 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 		o.Outstanding += b
 		if b > 0 {
 			o.Holders++
+			o.Liability += Cents(b/o.Scheme.RewardPoints) * o.Scheme.RewardValue
 		}
 	}
 	hs, err := s.HoldersFrom(ctx, o.Scheme.RewardPoints)

@@ -759,11 +759,11 @@ func (c *checkoutScreen) updateCard() {
 	}
 	card := c.cardData
 	l := card.Scheme
-	points := fmt.Sprintf(lang.L("Points: %d"), card.Balance)
+	points := fmt.Sprintf(lang.L("Points: %s"), wholeNumber(card.Balance))
 	if held := card.RewardsHeld(); held > 0 {
 		points += fmt.Sprintf(lang.N(" — %d rewards ready, %s off each", int(held)), held, money(l.RewardValue))
 	} else if l.RewardPoints > 0 {
-		points += fmt.Sprintf(lang.L(" — %d more to the next reward"), l.PointsToNextReward(card.Balance))
+		points += fmt.Sprintf(lang.L(" — %s more to the next reward"), wholeNumber(l.PointsToNextReward(card.Balance)))
 	}
 	lines = append(lines, cardLine(points, theme.ColorNameForeground, false))
 	if card.ExpiringPoints > 0 && !card.ExpiryDue {
@@ -805,7 +805,7 @@ func (c *checkoutScreen) updateCard() {
 
 // expiringText says which of the customer's points expire first, and when.
 func expiringText(card data.CheckoutCard) string {
-	return fmt.Sprintf(lang.N("%d points expire on %s", int(card.ExpiringPoints)), card.ExpiringPoints, longDate(card.ExpiresOn))
+	return fmt.Sprintf(lang.N("%s points expire on %s", clampInt(card.ExpiringPoints)), wholeNumber(card.ExpiringPoints), longDate(card.ExpiresOn))
 }
 
 // showCard puts lines on the customer's card.
@@ -921,9 +921,9 @@ func (c *checkoutScreen) record() {
 		}
 		msg := fmt.Sprintf(lang.L("Sale #%d recorded for %s: %s"), r.Purchase.ID, name, money(r.Purchase.Paid()))
 		if sale.CustomerID != 0 {
-			msg += fmt.Sprintf(lang.L(", %d points earned, balance %d"), r.Earned, r.Balance)
+			msg += fmt.Sprintf(lang.L(", %s earned, balance %s"), pointsText(r.Earned), wholeNumber(r.Balance))
 			if r.Redeemed > 0 {
-				msg += fmt.Sprintf(lang.L(" (%d points redeemed for %s off)"), r.Redeemed, money(r.Purchase.Discount))
+				msg += fmt.Sprintf(lang.L(" (%s redeemed for %s off)"), pointsText(r.Redeemed), money(r.Purchase.Discount))
 			}
 			if r.RewardReady {
 				msg += lang.L(". A reward is ready for next time.")

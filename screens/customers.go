@@ -135,9 +135,9 @@ func (s *customersScreen) runSearch() {
 		switch {
 		case strings.TrimSpace(text) == "":
 			if f.total <= len(f.cs) {
-				s.count.SetText(fmt.Sprintf(lang.N("%d customers", f.total), f.total))
+				s.count.SetText(fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))))
 			} else {
-				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%d customers", f.total), f.total), len(f.cs)))
+				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))), len(f.cs)))
 			}
 		case len(f.cs) == searchLimit:
 			s.count.SetText(fmt.Sprintf(lang.L("First %d matches — type more to narrow"), searchLimit))
@@ -342,7 +342,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	if c.Email != "" {
 		bits = append(bits, "✉ "+c.Email)
 	}
-	bits = append(bits, fmt.Sprintf(lang.L("%d points"), d.balance))
+	bits = append(bits, pointsText(d.balance))
 	var spent data.Cents
 	visits := 0
 	for _, pu := range d.purchases {
@@ -359,7 +359,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	p.timeline = buildTimeline(d, day)
 	p.tlList.Refresh()
 	p.ledger = d.ledger
-	p.balance.SetText(fmt.Sprintf(lang.L("Balance: %d points"), d.balance))
+	p.balance.SetText(fmt.Sprintf(lang.L("Balance: %s"), pointsText(d.balance)))
 	p.ldList.Refresh()
 	p.empty.Hide()
 	p.body.Show()
@@ -505,7 +505,7 @@ func handledText(k data.ReminderKey, d pageData) string {
 }
 
 func ledgerLine(r data.LedgerRow) string {
-	s := fmt.Sprintf("%s  %-16s %+6d  %s", listDate(r.Day), ledgerKindName(r.Kind), r.Points, r.Staff)
+	s := fmt.Sprintf("%s  %-16s %6s  %s", listDate(r.Day), ledgerKindName(r.Kind), signedNumber(r.Points), r.Staff)
 	if r.PurchaseID != 0 {
 		s += fmt.Sprintf(lang.L("  sale #%d"), r.PurchaseID)
 	}

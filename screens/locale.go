@@ -579,6 +579,28 @@ func shortWeekday(w time.Weekday) string {
 	return w.String()
 }
 
+// pointsText writes a number of points with the locale's grouping:
+// "410,976 points", "1 point".
+func pointsText(n int64) string {
+	return fmt.Sprintf(lang.N("%s points", clampInt(n)), wholeNumber(n))
+}
+
+// clampInt is n as an int for choosing a plural form.
+func clampInt(n int64) int {
+	if n < 0 {
+		n = -n
+	}
+	return int(min(n, 1<<31-1))
+}
+
+// signedNumber writes n with its sign and grouping: "+1,200", "-40".
+func signedNumber(n int64) string {
+	if n > 0 {
+		return "+" + wholeNumber(n)
+	}
+	return wholeNumber(n)
+}
+
 // wholeNumber writes n with the locale's grouping: 411,078 or 411.078.
 func wholeNumber(n int64) string {
 	if n < 0 {

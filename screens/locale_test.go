@@ -295,3 +295,35 @@ func TestOneWayOfWritingADayPerLocale(t *testing.T) {
 		t.Error("a day not set is written")
 	}
 }
+
+func TestMoneyAndPointsPerLocale(t *testing.T) {
+	t.Cleanup(func() { setCurrency("") })
+	for _, tc := range []struct {
+		tag, sign, money, negative, points, one, signed string
+	}{
+		{"en-GB", "£", "£4,109.76", "-£5.00", "410,976 points", "1 point", "+1,200"},
+		{"en-US", "$", "$4,109.76", "-$5.00", "410,976 points", "1 point", "+1,200"},
+		{"de-DE", "€", "€4.109,76", "-€5,00", "410.976 points", "1 point", "+1.200"},
+		{"fr-FR", "€", "€4\u00a0109,76", "-€5,00", "410\u00a0976 points", "1 point", "+1\u00a0200"},
+	} {
+		t.Run(tc.tag, func(t *testing.T) {
+			inLocale(t, tc.tag)
+			setCurrency(tc.sign)
+			for _, c := range []struct{ name, got, want string }{
+				{"money", money(410976), tc.money},
+				{"money(-500)", money(-500), tc.negative},
+				{"pointsText", pointsText(410976), tc.points},
+				{"pointsText(1)", pointsText(1), tc.one},
+				{"signedNumber", signedNumber(1200), tc.signed},
+				{"signedNumber(-40)", signedNumber(-40), "-40"},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+				}
+			}
+			if got, err := parseAmount(tc.money); err != nil || got != 410976 {
+				t.Errorf("parseAmount(%q) = %v, %v", tc.money, got, err)
+			}
+		})
+	}
+}
