@@ -31,11 +31,26 @@ func (p *customerPage) edit(c data.Customer) {
 	birthday := newEntry()
 	birthday.SetText(yearlyText(c.Birthday))
 	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
-	birthday.Validator = optionalYearlyDate
+	birthday.Validator = func(s string) error {
+		b, err := parseYearly(s)
+		if err != nil {
+			return err
+		}
+		return checkBirthday(b, p.a.Today())
+	}
 	since := newEntry()
 	since.SetText(dateText(c.CustomerSince))
 	since.SetPlaceHolder(dateExample())
-	since.Validator = optionalDate
+	since.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, err := parseDate(s)
+		if err != nil {
+			return err
+		}
+		return checkCustomerSince(d, p.a.Today())
+	}
 	address := newMultiLineEntry()
 	address.SetText(c.Address)
 	address.SetMinRowsVisible(2)
@@ -295,15 +310,14 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	now := a.now()
 	received := newEntry()
 	received.SetText(stampText(now))
+	created, _ := a.store.CreatedOn(a.ctx) // one setting; unknown (0) checks nothing
+	first := firstRecordFor(created, c)
 	received.Validator = func(s string) error {
 		t, err := parseStamp(s)
 		if err != nil {
 			return err
 		}
-		if t.After(a.now().Add(time.Minute)) {
-			return errors.New(lang.L("the complaint cannot come in later than now"))
-		}
-		return nil
+		return checkComplaintReceived(t, a.now(), first)
 	}
 	d := a.newForm(title, confirm, lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("What happened"), what), widget.NewFormItem(lang.L("Severity"), sev),

@@ -90,7 +90,7 @@ func newLoyalty(a *App) screen {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.ready.rows) {
 				r := l.ready.rows[i]
-				o.(*widget.Label).SetText(fmt.Sprintf("%s  ☎ %s — %s", r.name, r.phone, pointsText(r.balance)))
+				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s  ☎ %s — %s"), r.name, r.phone, pointsText(r.balance)))
 				return
 			}
 			o.(*widget.Label).SetText("…")

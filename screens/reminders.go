@@ -713,21 +713,20 @@ func (p *reminderPane) snoozeDialog() {
 			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
 		}, nil)
 	}
-	date := widget.NewDateEntry()
+	date := newEntry()
+	date.SetPlaceHolder(fmt.Sprintf(lang.L("A day, like %s or 2026-11-23"), dateExample()))
 	errLabel := widget.NewLabel("")
 	errLabel.Importance = widget.DangerImportance
+	errLabel.Wrapping = fyne.TextWrapWord
 	pick := widget.NewButton(lang.L("Snooze until that date"), func() {
-		if date.Date == nil {
-			errLabel.SetText(lang.L("Pick a date first."))
-			return
-		}
-		until := data.DayOf(*date.Date)
-		if until <= today {
-			errLabel.SetText(lang.L("Pick a day after today."))
+		until, err := snoozeUntil(date.Text, today)
+		if err != nil {
+			errLabel.SetText(err.Error())
 			return
 		}
 		snooze(until)
 	})
+	date.OnSubmitted = func(string) { pick.OnTapped() }
 	box := container.NewVBox(
 		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), listDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
 		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), listDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
@@ -1053,4 +1052,16 @@ func (l *keyList) TypedRune(r rune) {
 	if l.onRune != nil {
 		l.onRune(r)
 	}
+}
+
+// snoozeUntil reads the day typed in the snooze dialog.
+func snoozeUntil(typed string, today data.Day) (data.Day, error) {
+	if strings.TrimSpace(typed) == "" {
+		return 0, errors.New(lang.L("Type the day the reminder comes back."))
+	}
+	until, err := parseDate(typed)
+	if err != nil {
+		return 0, err
+	}
+	return until, checkSnoozeUntil(until, today)
 }

@@ -129,7 +129,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	if r == nil {
 		t.Fatalf("the promise is not on Today: %+v", td.loaded)
 	}
-	if tag, imp := td.due.rowTag(r); tag != "03/06/2026 · "+data.OwnerName || imp == widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "3 Jun 2026 · "+data.OwnerName || imp == widget.DangerImportance {
 		t.Errorf("a promise not yet due: tag %q importance %v", tag, imp)
 	}
 
