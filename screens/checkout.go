@@ -1012,11 +1012,11 @@ func (c *checkoutScreen) newCustomer() {
 	}
 }
 
-var errDuplicate = errors.New(lang.L("a customer with that phone already exists"))
+var errDuplicate = errors.New(lang.L("A customer with that phone already exists"))
 
 func (c *checkoutScreen) selectedSale() (data.Purchase, bool) {
 	if c.recentSel < 0 || c.recentSel >= len(c.recent) {
-		c.a.showError(errors.New(lang.L("pick a sale in the list first")))
+		c.a.showError(errors.New(lang.L("Pick a sale in the list first")))
 		return data.Purchase{}, false
 	}
 	return c.recent[c.recentSel], true
@@ -1035,7 +1035,7 @@ func (c *checkoutScreen) refundDialog() {
 			return err
 		}
 		if v <= 0 {
-			return fmt.Errorf(lang.L("the refund must be more than %s"), amountText(0))
+			return fmt.Errorf(lang.L("The refund must be more than %s"), amountText(0))
 		}
 		return nil
 	}
@@ -1064,7 +1064,7 @@ func (c *checkoutScreen) voidDialog() {
 	reason.SetPlaceHolder(lang.L("What went wrong at the till"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New(lang.L("say why the sale is voided"))
+			return errors.New(lang.L("Say why the sale is voided"))
 		}
 		return nil
 	}

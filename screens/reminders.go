@@ -746,7 +746,7 @@ func (p *reminderPane) skipDialog() {
 	reason.SetPlaceHolder(lang.L("Why skip it?"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New(lang.L("say why it is skipped"))
+			return errors.New(lang.L("Say why it is skipped"))
 		}
 		return nil
 	}
@@ -800,7 +800,7 @@ func (p *reminderPane) email() {
 			return
 		}
 		if err := p.a.fa.OpenURL(mailtoURL(email, subject, body)); err != nil {
-			p.a.showError(fmt.Errorf(lang.L("could not open the mail program (%v); copy the message instead"), unwrapExec(err)))
+			p.a.showError(fmt.Errorf(lang.L("Could not open the mail program (%v); copy the message instead"), unwrapExec(err)))
 		}
 	})
 }

@@ -253,20 +253,20 @@ func (r *reportsScreen) show(rep data.Report) {
 		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
 		r.top.Add(name)
 		r.top.Add(widget.NewLabel(money(t.Spent)))
-		r.top.Add(widget.NewLabel(fmt.Sprint(t.Visits)))
-		r.top.Add(widget.NewLabel(fmt.Sprint(t.Balance)))
+		r.top.Add(widget.NewLabel(wholeNumber(int64(t.Visits))))
+		r.top.Add(widget.NewLabel(wholeNumber(t.Balance)))
 	}
 	r.top.Refresh()
 
 	var missed []string
 	for _, row := range rep.FollowUp.ByKind {
 		if row.Missed > 0 {
-			missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
+			missed = append(missed, fmt.Sprintf("%s %s", strings.ToLower(kindTitle(row.Kind)), wholeNumber(int64(row.Missed))))
 		}
 	}
 	note := fmt.Sprintf(lang.L("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures."), longDate(rep.FollowUp.Since))
 	if len(missed) > 0 {
-		note += " " + fmt.Sprintf(lang.L("Missed: %s."), strings.Join(missed, ", "))
+		note += " " + fmt.Sprintf(lang.L("Reminders missed, by kind: %s."), strings.Join(missed, ", "))
 	}
 	r.note.SetText(note)
 }
@@ -353,7 +353,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 		background(a, func(ctx context.Context) (struct{}, error) {
 			err := write(ctx, w)
 			if cerr := w.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf(lang.L("could not finish writing %s: %w"), where, cerr)
+				err = fmt.Errorf(lang.L("Could not finish writing %s: %w"), where, cerr)
 			}
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {

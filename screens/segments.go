@@ -385,7 +385,7 @@ func (p *segmentsPane) emailNext() {
 		return
 	}
 	if err := p.a.fa.OpenURL(mailtoURL(c.Email, subject, body)); err != nil {
-		p.a.showError(fmt.Errorf(lang.L("could not open the mail program: %v"), err))
+		p.a.showError(fmt.Errorf(lang.L("Could not open the mail program: %v"), err))
 		return
 	}
 	p.mailIdx++
