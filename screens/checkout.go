@@ -165,7 +165,7 @@ func newCheckout(a *App) screen {
 	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.setRewards(c.rewards - 1) })
 	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.setRewards(c.rewards + 1) })
 	c.rewardRow = container.NewBorder(nil, nil, container.NewHBox(fewer, more), nil, c.rewardLine)
-	c.amount = a.keyEntry(lang.L("Amount, such as 12.50 — Enter records the sale"))
+	c.amount = a.keyEntry(fmt.Sprintf(lang.L("Amount, such as %s — Enter records the sale"), amountText(1250)))
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) {
 		showText(c.amountErr, "")

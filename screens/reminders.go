@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"fyne.io/fyne/v2"
@@ -658,7 +660,7 @@ func (p *reminderPane) doneDialog() {
 		widget.NewFormItem(lang.L("Outcome"), outcome),
 		widget.NewFormItem(lang.L("Note"), note),
 	}
-	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindTitle(r.Kind), r.CustomerName), lang.L("Done")
+	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindInSentence(r.Kind), r.CustomerName), lang.L("Done")
 	if r.Kind == data.KindPromise {
 		// Doing a promise's reminder keeps the promise; a check-in follows.
 		title, what = fmt.Sprintf(lang.L("Promise kept for %s: %s"), r.CustomerName, strings.TrimPrefix(r.Why, "promised: ")), lang.L("Kept")
@@ -732,7 +734,7 @@ func (p *reminderPane) snoozeDialog() {
 		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), listDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
 		widget.NewSeparator(), date, pick, errLabel,
 	)
-	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindTitle(r.Kind), name), lang.L("Cancel"), box, p.a.win)
+	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindInSentence(r.Kind), name), lang.L("Cancel"), box, p.a.win)
 	d.Resize(fyne.NewSize(380, 280))
 	d.Show()
 }
@@ -751,13 +753,13 @@ func (p *reminderPane) skipDialog() {
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := p.a.newForm(fmt.Sprintf(lang.L("Skip %s for %s"), kindTitle(r.Kind), name), lang.L("Skip it"), lang.L("Cancel"),
+	d := p.a.newForm(fmt.Sprintf(lang.L("Skip %s for %s"), kindInSentence(r.Kind), name), lang.L("Skip it"), lang.L("Cancel"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("Reason"), reason)}, func(ok bool) {
 			if !ok {
 				return
 			}
 			text := reason.Text
-			p.act(fmt.Sprintf(lang.L("Skipped %s for %s"), kindTitle(r.Kind), name), func(ctx context.Context) error {
+			p.act(fmt.Sprintf(lang.L("Skipped %s for %s"), kindInSentence(r.Kind), name), func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
 			}, nil)
 		})
@@ -921,6 +923,16 @@ func kindIcon(k data.Kind) string {
 		return "⌛"
 	}
 	return "•"
+}
+
+// kindInSentence is a kind's name inside a sentence: "Snooze thank-you
+// for Ann", not "Snooze Thank-you for Ann". Like the Reports' note, it
+// lowers the title's first letter; a language whose nouns keep a capital
+// translates the sentence around it instead.
+func kindInSentence(k data.Kind) string {
+	t := kindTitle(k)
+	r, size := utf8.DecodeRuneInString(t)
+	return string(unicode.ToLower(r)) + t[size:]
 }
 
 func kindTitle(k data.Kind) string {
