@@ -173,7 +173,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 			case 5:
 				l.SetText("")
 				if !row.Customer.CustomerSince.IsZero() {
-					l.SetText(dateText(row.Customer.CustomerSince))
+					l.SetText(listDate(row.Customer.CustomerSince))
 				}
 			case 6:
 				l.SetText(strings.Join(row.Customer.Tags, ", "))
