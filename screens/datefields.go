@@ -39,7 +39,7 @@ func checkComplaintReceived(at, now time.Time, firstRecord data.Day) error {
 		return fmt.Errorf(lang.L("A complaint cannot be received later than now, %s."), stamp(now))
 	}
 	if firstRecord != 0 && data.DayOf(at) < firstRecord {
-		return fmt.Errorf(lang.L("The shop's records start on %s: a complaint cannot be received before then."), longDate(firstRecord))
+		return fmt.Errorf(lang.L("The records start on %s: no complaint can come before."), longDate(firstRecord))
 	}
 	return nil
 }
