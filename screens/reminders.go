@@ -458,11 +458,17 @@ const complaintAnswerTime = 24 * time.Hour
 
 // complaintClock says how long is left to answer a complaint received at
 // received, or by how much the answer is late: "due in 5 hours", "overdue
-// by 14 days".
+// by 14 days". Two days late and more it counts calendar days, as the
+// reminder's "14 days overdue" beside it does.
 func complaintClock(received, now time.Time) (text string, late bool) {
-	left := received.Add(complaintAnswerTime).Sub(now)
+	deadline := received.Add(complaintAnswerTime)
+	left := deadline.Sub(now)
 	if left > 0 {
 		return fmt.Sprintf(lang.L("due in %s"), spanWords(left, true)), false
+	}
+	if -left >= 48*time.Hour {
+		days := data.DayOf(now).Sub(data.DayOf(deadline))
+		return fmt.Sprintf(lang.L("overdue by %s"), fmt.Sprintf(lang.N("%d days", days), days)), true
 	}
 	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
 }

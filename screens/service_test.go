@@ -265,7 +265,8 @@ func TestComplaintClockWords(t *testing.T) {
 		{at.Add(3 * 24 * time.Hour), "overdue by 2 days", true},
 		{at.Add(3*24*time.Hour + 3*time.Hour + 59*time.Minute), "overdue by 2 days", true}, // one unit, rounded down
 		{at.Add(48*time.Hour + 30*time.Minute), "overdue by 24 hours", true},
-		{at.Add(16*24*time.Hour + 23*time.Hour), "overdue by 15 days", true},
+		{at.Add(16*24*time.Hour + 23*time.Hour), "overdue by 16 days", true}, // due 2 June, now 18 June
+		{at.Add(3*24*time.Hour + 9*time.Hour), "overdue by 3 days", true},    // due 2 June 16:00, now 5 June 01:00
 	}
 	for _, c := range cases {
 		got, late := complaintClock(at, c.now)
