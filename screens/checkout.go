@@ -972,8 +972,8 @@ func (c *checkoutScreen) newCustomer() {
 	} else {
 		name.SetText(typed)
 	}
-	name.Validator = data.CheckName
-	phone.Validator = data.CheckPhone
+	name.Validator = asSentence(data.CheckName)
+	phone.Validator = asSentence(data.CheckPhone)
 	d := c.a.newForm(lang.L("New customer"), lang.L("Add and pick"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("Phone"), phone),
 	}, func(ok bool) {

@@ -21,13 +21,13 @@ import (
 func (p *customerPage) edit(c data.Customer) {
 	name := newEntry()
 	name.SetText(c.Name)
-	name.Validator = data.CheckName
+	name.Validator = asSentence(data.CheckName)
 	phone := newEntry()
 	phone.SetText(c.Phone)
-	phone.Validator = data.CheckPhone
+	phone.Validator = asSentence(data.CheckPhone)
 	email := newEntry()
 	email.SetText(c.Email)
-	email.Validator = data.CheckEmail
+	email.Validator = asSentence(data.CheckEmail)
 	birthday := newEntry()
 	birthday.SetText(yearlyText(c.Birthday))
 	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
@@ -555,6 +555,17 @@ func (p *customerPage) run(what string, fn func(context.Context) error) {
 			p.a.changed()
 			p.load(id)
 		})
+}
+
+// asSentence shows a store's check under a field as a sentence: the store
+// words its errors in lower case, to be wrapped.
+func asSentence(check func(string) error) func(string) error {
+	return func(s string) error {
+		if err := check(s); err != nil {
+			return sentenceError{err}
+		}
+		return nil
+	}
 }
 
 func required(msg string) func(string) error {

@@ -68,7 +68,7 @@ func newSettings(a *App) screen {
 
 	// Shop.
 	s.shopName = widget.NewEntry()
-	s.shopName.Validator = data.CheckName
+	s.shopName.Validator = asSentence(data.CheckName)
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
 	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))

@@ -38,3 +38,16 @@ func TestReminderRuleLabelsRead(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldChecksFromTheStoreReadAsSentences(t *testing.T) {
+	err := asSentence(data.CheckPhone)("12")
+	if err == nil {
+		t.Fatal("a phone of two digits is accepted")
+	}
+	if r := []rune(err.Error())[0]; r < 'A' || r > 'Z' {
+		t.Errorf("%q does not start with a capital", err)
+	}
+	if err := asSentence(data.CheckPhone)("07700 900123"); err != nil {
+		t.Errorf("a good phone: %v", err)
+	}
+}
