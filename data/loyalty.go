@@ -480,7 +480,10 @@ type LoyaltyOverview struct {
 	Scheme      Loyalty
 	Outstanding int64 // every customer's points added up
 	Holders     int   // customers holding any
-	Ready       ReadyPage
+	// Liability is what the points held would cost if spent, counted as
+	// PointsReport counts it: whole rewards per customer.
+	Liability Cents
+	Ready     ReadyPage
 }
 
 // ReadyPage is a stretch of the customers holding at least a reward's
@@ -510,6 +513,7 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 		o.Outstanding += b
 		if b > 0 {
 			o.Holders++
+			o.Liability += Cents(b/o.Scheme.RewardPoints) * o.Scheme.RewardValue
 		}
 	}
 	o.Ready, err = s.readyPage(ctx, bal, o.Scheme.RewardPoints, 0, limit)

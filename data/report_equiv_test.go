@@ -143,6 +143,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 		want.Outstanding += b
 		if b > 0 {
 			want.Holders++
+			want.Liability += Cents(b/l.RewardPoints) * l.RewardValue
 		}
 	}
 	wr, we := s.refHoldersFrom(ctx, l.RewardPoints)

@@ -365,8 +365,15 @@ func (a *App) showError(err error) {
 	if err == nil {
 		return
 	}
-	dialog.ShowError(err, a.win)
+	dialog.ShowError(sentenceError{err}, a.win)
 }
+
+// sentenceError shows an error as a sentence: the store's errors start in
+// lower case so they can be wrapped, but a dialog starts with a capital.
+type sentenceError struct{ err error }
+
+func (e sentenceError) Error() string { return sentenceCase(e.err.Error()) }
+func (e sentenceError) Unwrap() error { return e.err }
 
 // say puts a short note in the status line.
 func (a *App) say(format string, v ...any) {

@@ -213,7 +213,7 @@ func (a *App) restoreFrom(path string) {
 		return struct{}{}, data.VerifyDatabaseFile(ctx, path)
 	}, func(_ struct{}, err error) {
 		if err != nil {
-			a.showError(fmt.Errorf(lang.L("cannot restore from %s: %w"), filepath.Base(path), err))
+			a.showError(fmt.Errorf(lang.L("Cannot restore from %s: %w"), filepath.Base(path), err))
 			return
 		}
 		confirm := func() {

@@ -558,7 +558,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 	total := kinds.Total()
 	c.count.Text = ""
 	if total > 0 {
-		c.count.Text = fmt.Sprint(total)
+		c.count.Text = wholeNumber(int64(total))
 	}
 	c.count.Color = theme.Color(theme.ColorNamePrimary)
 	if !inMonth {

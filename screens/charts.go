@@ -137,7 +137,7 @@ func (r *barRenderer) rebuild() {
 			r.objects = append(r.objects, seg)
 		}
 		r.bars = append(r.bars, segs)
-		l, t := chartText(row.label), chartText(fmt.Sprint(row.total()))
+		l, t := chartText(row.label), chartText(wholeNumber(int64(row.total())))
 		if c.lying {
 			l.TextSize = theme.TextSize()
 		}
@@ -173,7 +173,7 @@ func (r *barRenderer) labelW() float32 {
 }
 
 func (r *barRenderer) totalW() float32 {
-	return fyne.MeasureText(fmt.Sprint(r.c.max()), theme.CaptionTextSize(), fyne.TextStyle{}).Width + theme.Padding()
+	return fyne.MeasureText(wholeNumber(int64(r.c.max())), theme.CaptionTextSize(), fyne.TextStyle{}).Width + theme.Padding()
 }
 
 func (r *barRenderer) legendH() float32 { return r.textH() + theme.Padding()*2 }
@@ -238,7 +238,7 @@ func (r *barRenderer) Layout(size fyne.Size) {
 		v := most * (i + 1) / len(r.grid)
 		y := base - plotH*float32(v)/float32(most)
 		g.Position1, g.Position2 = fyne.NewPos(left, y), fyne.NewPos(size.Width, y)
-		r.scale[i].Text = fmt.Sprint(v)
+		r.scale[i].Text = wholeNumber(int64(v))
 		r.scale[i].Move(fyne.NewPos(0, y-r.textH()/2))
 	}
 	n := max(len(r.bars), 1)
@@ -275,7 +275,7 @@ func (r *barRenderer) Refresh() {
 	}
 	for i, row := range c.rows {
 		r.labels[i].Text, r.labels[i].Color = row.label, fg
-		r.totals[i].Text, r.totals[i].Color = fmt.Sprint(row.total()), fg
+		r.totals[i].Text, r.totals[i].Color = wholeNumber(int64(row.total())), fg
 		for j := range r.bars[i] {
 			if j < len(row.values) {
 				r.bars[i][j].FillColor = c.series[j%len(c.series)].color()

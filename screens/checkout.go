@@ -165,7 +165,7 @@ func newCheckout(a *App) screen {
 	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.setRewards(c.rewards - 1) })
 	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.setRewards(c.rewards + 1) })
 	c.rewardRow = container.NewBorder(nil, nil, container.NewHBox(fewer, more), nil, c.rewardLine)
-	c.amount = a.keyEntry(lang.L("Amount, such as 12.50 — Enter records the sale"))
+	c.amount = a.keyEntry(fmt.Sprintf(lang.L("Amount, such as %s — Enter records the sale"), amountText(1250)))
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) {
 		showText(c.amountErr, "")
@@ -521,7 +521,7 @@ func (c *checkoutScreen) matchCells(i int) [4]string {
 	}
 	visit := lang.L("no visit yet")
 	if !m.LastVisit.IsZero() {
-		visit = shortDate(m.LastVisit)
+		visit = listDate(m.LastVisit)
 	}
 	rest := fmt.Sprintf("#%d", m.ID)
 	if m.Email != "" {
@@ -759,11 +759,11 @@ func (c *checkoutScreen) updateCard() {
 	}
 	card := c.cardData
 	l := card.Scheme
-	points := fmt.Sprintf(lang.L("Points: %d"), card.Balance)
+	points := fmt.Sprintf(lang.L("Points: %s"), wholeNumber(card.Balance))
 	if held := card.RewardsHeld(); held > 0 {
 		points += fmt.Sprintf(lang.N(" — %d rewards ready, %s off each", int(held)), held, money(l.RewardValue))
 	} else if l.RewardPoints > 0 {
-		points += fmt.Sprintf(lang.L(" — %d more to the next reward"), l.PointsToNextReward(card.Balance))
+		points += fmt.Sprintf(lang.L(" — %s more to the next reward"), wholeNumber(l.PointsToNextReward(card.Balance)))
 	}
 	lines = append(lines, cardLine(points, theme.ColorNameForeground, false))
 	if card.ExpiringPoints > 0 && !card.ExpiryDue {
@@ -805,7 +805,7 @@ func (c *checkoutScreen) updateCard() {
 
 // expiringText says which of the customer's points expire first, and when.
 func expiringText(card data.CheckoutCard) string {
-	return fmt.Sprintf(lang.N("%d points expire on %s", int(card.ExpiringPoints)), card.ExpiringPoints, longDate(card.ExpiresOn))
+	return fmt.Sprintf(lang.N("%s points expire on %s", clampInt(card.ExpiringPoints)), wholeNumber(card.ExpiringPoints), longDate(card.ExpiresOn))
 }
 
 // showCard puts lines on the customer's card.
@@ -921,9 +921,9 @@ func (c *checkoutScreen) record() {
 		}
 		msg := fmt.Sprintf(lang.L("Sale #%d recorded for %s: %s"), r.Purchase.ID, name, money(r.Purchase.Paid()))
 		if sale.CustomerID != 0 {
-			msg += fmt.Sprintf(lang.L(", %d points earned, balance %d"), r.Earned, r.Balance)
+			msg += fmt.Sprintf(lang.L(", %s earned, balance %s"), pointsText(r.Earned), wholeNumber(r.Balance))
 			if r.Redeemed > 0 {
-				msg += fmt.Sprintf(lang.L(" (%d points redeemed for %s off)"), r.Redeemed, money(r.Purchase.Discount))
+				msg += fmt.Sprintf(lang.L(" (%s redeemed for %s off)"), pointsText(r.Redeemed), money(r.Purchase.Discount))
 			}
 			if r.RewardReady {
 				msg += lang.L(". A reward is ready for next time.")
@@ -972,8 +972,8 @@ func (c *checkoutScreen) newCustomer() {
 	} else {
 		name.SetText(typed)
 	}
-	name.Validator = data.CheckName
-	phone.Validator = data.CheckPhone
+	name.Validator = asSentence(data.CheckName)
+	phone.Validator = asSentence(data.CheckPhone)
 	d := c.a.newForm(lang.L("New customer"), lang.L("Add and pick"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("Phone"), phone),
 	}, func(ok bool) {
@@ -1012,11 +1012,11 @@ func (c *checkoutScreen) newCustomer() {
 	}
 }
 
-var errDuplicate = errors.New(lang.L("a customer with that phone already exists"))
+var errDuplicate = errors.New(lang.L("A customer with that phone already exists"))
 
 func (c *checkoutScreen) selectedSale() (data.Purchase, bool) {
 	if c.recentSel < 0 || c.recentSel >= len(c.recent) {
-		c.a.showError(errors.New(lang.L("pick a sale in the list first")))
+		c.a.showError(errors.New(lang.L("Pick a sale in the list first")))
 		return data.Purchase{}, false
 	}
 	return c.recent[c.recentSel], true
@@ -1035,7 +1035,7 @@ func (c *checkoutScreen) refundDialog() {
 			return err
 		}
 		if v <= 0 {
-			return fmt.Errorf(lang.L("the refund must be more than %s"), amountText(0))
+			return fmt.Errorf(lang.L("The refund must be more than %s"), amountText(0))
 		}
 		return nil
 	}
@@ -1064,7 +1064,7 @@ func (c *checkoutScreen) voidDialog() {
 	reason.SetPlaceHolder(lang.L("What went wrong at the till"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New(lang.L("say why the sale is voided"))
+			return errors.New(lang.L("Say why the sale is voided"))
 		}
 		return nil
 	}

@@ -21,21 +21,36 @@ import (
 func (p *customerPage) edit(c data.Customer) {
 	name := newEntry()
 	name.SetText(c.Name)
-	name.Validator = data.CheckName
+	name.Validator = asSentence(data.CheckName)
 	phone := newEntry()
 	phone.SetText(c.Phone)
-	phone.Validator = data.CheckPhone
+	phone.Validator = asSentence(data.CheckPhone)
 	email := newEntry()
 	email.SetText(c.Email)
-	email.Validator = data.CheckEmail
+	email.Validator = asSentence(data.CheckEmail)
 	birthday := newEntry()
 	birthday.SetText(yearlyText(c.Birthday))
 	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
-	birthday.Validator = optionalYearlyDate
+	birthday.Validator = func(s string) error {
+		b, err := parseYearly(s)
+		if err != nil {
+			return err
+		}
+		return checkBirthday(b, p.a.Today())
+	}
 	since := newEntry()
 	since.SetText(dateText(c.CustomerSince))
 	since.SetPlaceHolder(dateExample())
-	since.Validator = optionalDate
+	since.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		d, err := parseDate(s)
+		if err != nil {
+			return err
+		}
+		return checkCustomerSince(d, p.a.Today())
+	}
 	address := newMultiLineEntry()
 	address.SetText(c.Address)
 	address.SetMinRowsVisible(2)
@@ -242,7 +257,7 @@ func (p *customerPage) timelineAction(i widget.ListItemID) {
 func (a *App) promiseForm(c data.Customer, then func()) {
 	what := newEntry()
 	what.SetPlaceHolder(lang.L("Order floor mats"))
-	what.Validator = required(lang.L("say what was promised"))
+	what.Validator = required(lang.L("Say what was promised"))
 	due := newEntry()
 	due.SetText(dateText(a.Today().AddDays(7)))
 	due.Validator = func(s string) error {
@@ -251,13 +266,13 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 			return err
 		}
 		if d < a.Today() {
-			return errors.New(lang.L("the due day has passed already"))
+			return errors.New(lang.L("The due day has passed already"))
 		}
 		return nil
 	}
 	staff := newSelectEntry(a.staffNames())
 	staff.SetText(a.staff)
-	staff.Validator = required(lang.L("say who answers for it"))
+	staff.Validator = required(lang.L("Say who answers for it"))
 	d := a.newForm(fmt.Sprintf(lang.L("Promise to %s"), c.Name), lang.L("Save"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("What"), what), widget.NewFormItem(lang.L("Due"), due), widget.NewFormItem(lang.L("Who answers for it"), staff),
 	}, func(ok bool) {
@@ -266,7 +281,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 		}
 		day, _ := parseDate(due.Text)
 		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
-		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, shortDate(day), pr.Staff), func(ctx context.Context) error {
+		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, longDate(day), pr.Staff), func(ctx context.Context) error {
 			_, err := a.store.AddPromise(ctx, pr)
 			return err
 		}, then)
@@ -283,7 +298,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	what.SetPlaceHolder(lang.L("What went wrong"))
 	what.SetText(prefill)
 	what.SetMinRowsVisible(3)
-	what.Validator = required(lang.L("say what went wrong"))
+	what.Validator = required(lang.L("Say what went wrong"))
 	severities := []data.Severity{data.SeverityLow, data.SeverityMedium, data.SeverityHigh}
 	var sevLabels []string
 	for _, v := range severities {
@@ -294,16 +309,15 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 	sev.SetSelected(severityName(data.SeverityMedium))
 	now := a.now()
 	received := newEntry()
-	received.SetText(stamp(now))
+	received.SetText(stampText(now))
+	created, _ := a.store.CreatedOn(a.ctx) // one setting; unknown (0) checks nothing
+	first := firstRecordFor(created, c)
 	received.Validator = func(s string) error {
 		t, err := parseStamp(s)
 		if err != nil {
 			return err
 		}
-		if t.After(a.now().Add(time.Minute)) {
-			return errors.New(lang.L("the complaint cannot come in later than now"))
-		}
-		return nil
+		return checkComplaintReceived(t, a.now(), first)
 	}
 	d := a.newForm(title, confirm, lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("What happened"), what), widget.NewFormItem(lang.L("Severity"), sev),
@@ -331,7 +345,7 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 	done := newMultiLineEntry()
 	done.SetPlaceHolder(lang.L("Replaced the zip free of charge"))
 	done.SetMinRowsVisible(3)
-	done.Validator = required(lang.L("say what was done about it"))
+	done.Validator = required(lang.L("Say what was done about it"))
 	what := widget.NewLabel(fmt.Sprintf(lang.L("%s (%s, received %s)"), k.What, severityName(k.Severity), stamp(k.ReceivedAt)))
 	what.Wrapping = fyne.TextWrapWord
 	d := a.newForm(fmt.Sprintf(lang.L("Resolve the complaint from %s"), name), lang.L("Resolve"), lang.L("Cancel"), []*widget.FormItem{
@@ -367,7 +381,7 @@ func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
 func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	label := newEntry()
 	label.SetPlaceHolder(lang.L("Wedding anniversary"))
-	label.Validator = required(lang.L("name the occasion"))
+	label.Validator = required(lang.L("Name the occasion"))
 	date := newEntry()
 	date.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s every year"), dateExample(), yearlyExample()))
 	if on != 0 {
@@ -375,7 +389,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	}
 	date.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New(lang.L("give the date"))
+			return errors.New(lang.L("Give the date"))
 		}
 		return optionalYearlyDate(s)
 	}
@@ -386,7 +400,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 	lead.Validator = func(s string) error {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 || n > 60 {
-			return errors.New(lang.L("days ahead must be 0 to 60"))
+			return errors.New(lang.L("Days ahead must be 0 to 60"))
 		}
 		return nil
 	}
@@ -505,12 +519,12 @@ func (p *customerPage) adjustPoints() {
 	pts.Validator = func(s string) error {
 		n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 64)
 		if err != nil || n == 0 {
-			return errors.New(lang.L("give a whole number of points, not 0"))
+			return errors.New(lang.L("Give a whole number of points, not 0"))
 		}
 		return nil
 	}
 	reason := newEntry()
-	reason.Validator = required(lang.L("a reason is required"))
+	reason.Validator = required(lang.L("A reason is required"))
 	id := p.id
 	p.a.newForm(fmt.Sprintf(lang.L("Adjust points for %s"), p.cust.Name), lang.L("Adjust"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Points"), pts), widget.NewFormItem(lang.L("Reason"), reason),
@@ -543,6 +557,17 @@ func (p *customerPage) run(what string, fn func(context.Context) error) {
 		})
 }
 
+// asSentence shows a store's check under a field as a sentence: the store
+// words its errors in lower case, to be wrapped.
+func asSentence(check func(string) error) func(string) error {
+	return func(s string) error {
+		if err := check(s); err != nil {
+			return sentenceError{err}
+		}
+		return nil
+	}
+}
+
 func required(msg string) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -565,7 +590,7 @@ func (a *App) requireOwner(what string, then func()) {
 			// A read-only file takes no new PIN, and nothing guarded goes
 			// ahead without one (restoring a damaged file is let through
 			// by restoreFrom, as the only way out).
-			a.showError(fmt.Errorf(lang.L("no owner PIN is set yet, and none can be set while the database is read-only, so the PIN cannot %s: %w"), what, a.store.Writable()))
+			a.showError(fmt.Errorf(lang.L("No owner PIN is set yet, and none can be set while the database is read-only, so the PIN cannot %s: %w"), what, a.store.Writable()))
 			return
 		}
 		a.setOwnerPIN(what, then)
@@ -605,7 +630,7 @@ func (a *App) setOwnerPIN(what string, then func()) {
 			return
 		}
 		if pin.Text != again.Text {
-			a.showError(errors.New(lang.L("the two PINs differ; nothing was set")))
+			a.showError(errors.New(lang.L("The two PINs differ; nothing was set")))
 			return
 		}
 		if err := a.store.SetOwnerPIN(a.ctx, pin.Text); err != nil {

@@ -135,9 +135,9 @@ func (s *customersScreen) runSearch() {
 		switch {
 		case strings.TrimSpace(text) == "":
 			if f.total <= len(f.cs) {
-				s.count.SetText(fmt.Sprintf(lang.N("%d customers", f.total), f.total))
+				s.count.SetText(fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))))
 			} else {
-				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%d customers", f.total), f.total), len(f.cs)))
+				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))), len(f.cs)))
 			}
 		case len(f.cs) == searchLimit:
 			s.count.SetText(fmt.Sprintf(lang.L("First %d matches — type more to narrow"), searchLimit))
@@ -254,7 +254,7 @@ func newCustomerPage(a *App) *customerPage {
 			}
 			e := p.timeline[i]
 			l := o.(*widget.Label)
-			l.SetText(fmt.Sprintf("%s  %s  %s", shortDate(e.day), e.icon, e.text))
+			l.SetText(fmt.Sprintf("%s  %s  %s", listDate(e.day), e.icon, e.text))
 			if e.open && (e.promise == nil || e.late) {
 				l.Importance = widget.DangerImportance
 			} else {
@@ -342,7 +342,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	if c.Email != "" {
 		bits = append(bits, "✉ "+c.Email)
 	}
-	bits = append(bits, fmt.Sprintf(lang.L("%d points"), d.balance))
+	bits = append(bits, pointsText(d.balance))
 	var spent data.Cents
 	visits := 0
 	for _, pu := range d.purchases {
@@ -359,7 +359,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	p.timeline = buildTimeline(d, day)
 	p.tlList.Refresh()
 	p.ledger = d.ledger
-	p.balance.SetText(fmt.Sprintf(lang.L("Balance: %d points"), d.balance))
+	p.balance.SetText(fmt.Sprintf(lang.L("Balance: %s"), pointsText(d.balance)))
 	p.ldList.Refresh()
 	p.empty.Hide()
 	p.body.Show()
@@ -389,7 +389,7 @@ func customerDetails(c data.Customer) string {
 	line(lang.L("Tags"), strings.Join(c.Tags, ", "))
 	var consents []string
 	for _, k := range c.Consents {
-		consents = append(consents, fmt.Sprintf(lang.L("%s (since %s, %s)"), channelLabel(k.Channel), shortDate(k.GivenOn), k.Source))
+		consents = append(consents, fmt.Sprintf(lang.L("%s (since %s, %s)"), channelLabel(k.Channel), listDate(k.GivenOn), k.Source))
 	}
 	line(lang.L("Consent"), strings.Join(consents, "; "))
 	if c.DoNotContact {
@@ -437,18 +437,19 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 		if open {
 			t = fmt.Sprintf(lang.L("OPEN %s — pick to resolve"), t)
 		} else {
-			t += fmt.Sprintf(lang.L(" — resolved %s: %s"), shortDate(c.ResolvedOn), c.Resolution)
+			t += fmt.Sprintf(lang.L(" — resolved %s: %s"), listDate(c.ResolvedOn), c.Resolution)
 		}
 		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open, complaint: &c})
 	}
 	for _, pr := range d.promises {
 		open := pr.KeptOn.IsZero() || pr.KeptOn > day
-		t := fmt.Sprintf(lang.L("Promise due %s (%s): %s"), shortDate(pr.Due), pr.Staff, pr.What)
+		t := fmt.Sprintf(lang.L("Promise due %s (%s): %s"), listDate(pr.Due), pr.Staff, pr.What)
 		if !open {
-			t += fmt.Sprintf(lang.L(" — kept %s"), shortDate(pr.KeptOn))
+			t += fmt.Sprintf(lang.L(" — kept %s"), listDate(pr.KeptOn))
 		} else {
 			if pr.Due < day {
-				t = fmt.Sprintf(lang.L("OVERDUE %d d — %s"), day.Sub(pr.Due), t)
+				late := day.Sub(pr.Due)
+				t = fmt.Sprintf(lang.N("%d days overdue", late), late) + " — " + t
 			}
 			t += lang.L(" — pick when kept")
 		}
@@ -504,7 +505,7 @@ func handledText(k data.ReminderKey, d pageData) string {
 }
 
 func ledgerLine(r data.LedgerRow) string {
-	s := fmt.Sprintf("%s  %-16s %+6d  %s", shortDate(r.Day), ledgerKindName(r.Kind), r.Points, r.Staff)
+	s := fmt.Sprintf("%s  %-16s %6s  %s", listDate(r.Day), ledgerKindName(r.Kind), signedNumber(r.Points), r.Staff)
 	if r.PurchaseID != 0 {
 		s += fmt.Sprintf(lang.L("  sale #%d"), r.PurchaseID)
 	}

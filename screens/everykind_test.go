@@ -180,7 +180,7 @@ func TestEveryKindFromTheWindowAlone(t *testing.T) {
 			}
 			var lines []string
 			for _, e := range page.timeline {
-				lines = append(lines, shortDate(e.day)+" "+e.text)
+				lines = append(lines, listDate(e.day)+" "+e.text)
 			}
 			t.Errorf("%s's history has no %q due %s:\n%s", c.who, want, c.due, strings.Join(lines, "\n"))
 		})

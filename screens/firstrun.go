@@ -298,16 +298,16 @@ func (w *setupWizard) readLoyalty() (data.Loyalty, error) {
 	var l data.Loyalty
 	var err error
 	if l.CentsPerPoint, err = parseAmount(w.per.Text); err != nil {
-		return l, fmt.Errorf(lang.L("one point for every: %w"), err)
+		return l, fmt.Errorf(lang.L("One point for every: %w"), err)
 	}
 	if l.RewardPoints, err = strconv.ParseInt(strings.TrimSpace(w.points.Text), 10, 64); err != nil {
-		return l, errors.New(lang.L("points for a reward must be a whole number, such as 100"))
+		return l, errors.New(lang.L("Points for a reward must be a whole number, such as 100"))
 	}
 	if l.RewardValue, err = parseAmount(w.value.Text); err != nil {
-		return l, fmt.Errorf(lang.L("a reward is worth: %w"), err)
+		return l, fmt.Errorf(lang.L("A reward is worth: %w"), err)
 	}
 	if l.ExpiryMonths, err = strconv.Atoi(strings.TrimSpace(w.expiry.Text)); err != nil {
-		return l, errors.New(lang.L("expiry must be a whole number of months, 0 for never"))
+		return l, errors.New(lang.L("Expiry must be a whole number of months, 0 for never"))
 	}
 	return l, l.Validate()
 }

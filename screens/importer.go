@@ -44,7 +44,7 @@ var openDialog = func(a *App, then func(name string, content []byte, err error))
 			return io.ReadAll(rc)
 		}, func(b []byte, err error) {
 			if err != nil {
-				err = fmt.Errorf(lang.L("could not read %s: %w"), name, err)
+				err = fmt.Errorf(lang.L("Could not read %s: %w"), name, err)
 			}
 			then(name, b, err)
 		})
@@ -173,7 +173,7 @@ func newImporter(a *App, name string, content []byte) *importer {
 			case 5:
 				l.SetText("")
 				if !row.Customer.CustomerSince.IsZero() {
-					l.SetText(dateText(row.Customer.CustomerSince))
+					l.SetText(listDate(row.Customer.CustomerSince))
 				}
 			case 6:
 				l.SetText(strings.Join(row.Customer.Tags, ", "))

@@ -301,8 +301,37 @@ func monthYear(d data.Day) string {
 	return monthName(m) + " " + strconv.Itoa(y)
 }
 
-// stamp writes a moment: the numeric date and the time, "23/11/2026 14:05".
+// Three ways of writing a day on screen, all following the shop's locale:
+// longDate for a day in a sentence or a detail ("23 November 2026"),
+// listDate for a day in a list row ("23 Nov 2026") and stamp for a moment
+// ("23 Nov 2026 14:05"). Numbers (shortDate, dateText) are for fields to
+// edit, where the day is typed back.
+
+// listDate writes a day in a list, with a short month: "23 Nov 2026",
+// "Nov 23, 2026", "23. Nov 2026".
+func listDate(d data.Day) string {
+	if d.IsZero() {
+		return ""
+	}
+	y, m, dd := d.Date()
+	l := currentLocale()
+	switch {
+	case l.order == monthDayYear:
+		return fmt.Sprintf("%s %d, %d", shortMonth(m), dd, y)
+	case l.dayDot:
+		return fmt.Sprintf("%d. %s %d", dd, shortMonth(m), y)
+	}
+	return fmt.Sprintf("%d %s %d", dd, shortMonth(m), y)
+}
+
+// stamp writes a moment on screen: the day as in lists and the time,
+// "23 Nov 2026 14:05".
 func stamp(t time.Time) string {
+	return listDate(data.DayOf(t)) + " " + t.Format("15:04")
+}
+
+// stampText writes a moment for a field to edit: "23/11/2026 14:05".
+func stampText(t time.Time) string {
 	return shortDate(data.DayOf(t)) + " " + t.Format("15:04")
 }
 
@@ -310,7 +339,7 @@ func stamp(t time.Time) string {
 // it, a space and the time as 14:05.
 func parseStamp(s string) (time.Time, error) {
 	t := strings.TrimSpace(s)
-	bad := fmt.Errorf(lang.L("give the time like %s"), stamp(time.Date(2026, time.November, 23, 14, 5, 0, 0, time.Local)))
+	bad := fmt.Errorf(lang.L("Give the time like %s."), stampText(time.Date(2026, time.November, 23, 14, 5, 0, 0, time.Local)))
 	i := strings.LastIndex(t, " ")
 	if i < 0 {
 		return time.Time{}, bad
@@ -548,6 +577,28 @@ func shortWeekday(w time.Weekday) string {
 		return lang.X("weekday.short.sunday", "Sun")
 	}
 	return w.String()
+}
+
+// pointsText writes a number of points with the locale's grouping:
+// "410,976 points", "1 point".
+func pointsText(n int64) string {
+	return fmt.Sprintf(lang.N("%s points", clampInt(n)), wholeNumber(n))
+}
+
+// clampInt is n as an int for choosing a plural form.
+func clampInt(n int64) int {
+	if n < 0 {
+		n = -n
+	}
+	return int(min(n, 1<<31-1))
+}
+
+// signedNumber writes n with its sign and grouping: "+1,200", "-40".
+func signedNumber(n int64) string {
+	if n > 0 {
+		return "+" + wholeNumber(n)
+	}
+	return wholeNumber(n)
 }
 
 // wholeNumber writes n with the locale's grouping: 411,078 or 411.078.

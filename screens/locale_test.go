@@ -220,7 +220,7 @@ func TestSwitchingTheLocaleInSettingsChangesDatesAndAmounts(t *testing.T) {
 	}
 	f.app.show("checkout")
 	co := f.app.screens["checkout"].(*checkoutScreen)
-	if len(co.recent) == 0 || !strings.Contains(co.describe(co.recent[0]), "01/06/2026") {
+	if len(co.recent) == 0 || !strings.Contains(co.describe(co.recent[0]), "1 Jun 2026") {
 		t.Fatalf("checkout before: %v", co.recent)
 	}
 
@@ -244,7 +244,7 @@ func TestSwitchingTheLocaleInSettingsChangesDatesAndAmounts(t *testing.T) {
 	if !strings.Contains(page.details.Text, "Customer since: 1. June 2026") {
 		t.Errorf("long date after the switch: %q", page.details.Text)
 	}
-	if got := co.describe(co.recent[0]); !strings.Contains(got, "01.06.2026") || !strings.Contains(got, "80,00") {
+	if got := co.describe(co.recent[0]); !strings.Contains(got, "1. Jun 2026") || !strings.Contains(got, "80,00") {
 		t.Errorf("checkout after the switch: %q", got)
 	}
 }
@@ -260,5 +260,70 @@ func TestWholeNumbersAreGroupedForTheLocale(t *testing.T) {
 		if got := wholeNumber(c.n); got != c.want {
 			t.Errorf("%s %d = %q, want %q", c.tag, c.n, got, c.want)
 		}
+	}
+}
+
+func TestOneWayOfWritingADayPerLocale(t *testing.T) {
+	day := data.NewDay(2026, time.November, 23)
+	at := time.Date(2026, time.November, 23, 14, 5, 0, 0, time.Local)
+	for _, tc := range []struct {
+		tag, long, list, stamp, field string
+	}{
+		{"en-GB", "23 November 2026", "23 Nov 2026", "23 Nov 2026 14:05", "23/11/2026 14:05"},
+		{"en-US", "November 23, 2026", "Nov 23, 2026", "Nov 23, 2026 14:05", "11/23/2026 14:05"},
+		{"de-DE", "23. November 2026", "23. Nov 2026", "23. Nov 2026 14:05", "23.11.2026 14:05"},
+		{"fr-FR", "23 November 2026", "23 Nov 2026", "23 Nov 2026 14:05", "23/11/2026 14:05"},
+	} {
+		t.Run(tc.tag, func(t *testing.T) {
+			inLocale(t, tc.tag)
+			for _, c := range []struct{ name, got, want string }{
+				{"longDate", longDate(day), tc.long},
+				{"listDate", listDate(day), tc.list},
+				{"stamp", stamp(at), tc.stamp},
+				{"stampText", stampText(at), tc.field},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+				}
+			}
+			if got, err := parseStamp(tc.field); err != nil || !got.Equal(at) {
+				t.Errorf("parseStamp(%q) = %v, %v", tc.field, got, err)
+			}
+		})
+	}
+	if listDate(0) != "" {
+		t.Error("a day not set is written")
+	}
+}
+
+func TestMoneyAndPointsPerLocale(t *testing.T) {
+	t.Cleanup(func() { setCurrency("") })
+	for _, tc := range []struct {
+		tag, sign, money, negative, points, one, signed string
+	}{
+		{"en-GB", "£", "£4,109.76", "-£5.00", "410,976 points", "1 point", "+1,200"},
+		{"en-US", "$", "$4,109.76", "-$5.00", "410,976 points", "1 point", "+1,200"},
+		{"de-DE", "€", "€4.109,76", "-€5,00", "410.976 points", "1 point", "+1.200"},
+		{"fr-FR", "€", "€4\u00a0109,76", "-€5,00", "410\u00a0976 points", "1 point", "+1\u00a0200"},
+	} {
+		t.Run(tc.tag, func(t *testing.T) {
+			inLocale(t, tc.tag)
+			setCurrency(tc.sign)
+			for _, c := range []struct{ name, got, want string }{
+				{"money", money(410976), tc.money},
+				{"money(-500)", money(-500), tc.negative},
+				{"pointsText", pointsText(410976), tc.points},
+				{"pointsText(1)", pointsText(1), tc.one},
+				{"signedNumber", signedNumber(1200), tc.signed},
+				{"signedNumber(-40)", signedNumber(-40), "-40"},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+				}
+			}
+			if got, err := parseAmount(tc.money); err != nil || got != 410976 {
+				t.Errorf("parseAmount(%q) = %v, %v", tc.money, got, err)
+			}
+		})
 	}
 }

@@ -62,9 +62,9 @@ func newLoyalty(a *App) screen {
 			case 1:
 				lab.SetText(money(t.Spent))
 			case 2:
-				lab.SetText(fmt.Sprint(t.Visits))
+				lab.SetText(wholeNumber(int64(t.Visits)))
 			case 3:
-				lab.SetText(fmt.Sprint(t.Balance))
+				lab.SetText(wholeNumber(t.Balance))
 			}
 		})
 	l.topT.ShowHeaderColumn = false
@@ -90,7 +90,7 @@ func newLoyalty(a *App) screen {
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(l.ready.rows) {
 				r := l.ready.rows[i]
-				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s  ☎ %s — %d points"), r.name, r.phone, r.balance))
+				o.(*widget.Label).SetText(fmt.Sprintf(lang.L("%s  ☎ %s — %s"), r.name, r.phone, pointsText(r.balance)))
 				return
 			}
 			o.(*widget.Label).SetText("…")
@@ -122,6 +122,7 @@ type loyaltyData struct {
 	ready       data.ReadyPage
 	outstanding int64
 	holders     int
+	liability   data.Cents
 }
 
 // readyPageSize is how many customers with a reward ready are read at once.
@@ -168,7 +169,7 @@ func (l *loyaltyScreen) reload() {
 		if err != nil {
 			return d, err
 		}
-		d.scheme, d.outstanding, d.holders, d.ready = o.Scheme, o.Outstanding, o.Holders, o.Ready
+		d.scheme, d.outstanding, d.holders, d.liability, d.ready = o.Scheme, o.Outstanding, o.Holders, o.Liability, o.Ready
 		if d.top, err = l.a.store.TopCustomers(ctx, 100); err != nil {
 			return d, err
 		}
@@ -187,8 +188,15 @@ func (l *loyaltyScreen) reload() {
 		if sc.ExpiryMonths > 0 {
 			expiry = fmt.Sprintf(lang.L("points expire %d months after they are earned"), sc.ExpiryMonths)
 		}
-		liability := data.Cents(d.outstanding / sc.RewardPoints * int64(sc.RewardValue))
-		l.summary.SetText(fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %d points = %s off; %s.\n%d points held by %d customers (worth up to %s in rewards); %d customers have a reward ready."),
-			sc.CentsPerPoint, sc.RewardPoints, sc.RewardValue, expiry, d.outstanding, d.holders, liability, d.ready.Total))
+		l.summary.SetText(schemeSummary(sc, expiry, d))
 	})
+}
+
+// schemeSummary is the Loyalty screen's head: the scheme, the points held
+// and what they are worth, the same figure as on Reports.
+func schemeSummary(sc data.Loyalty, expiry string, d loyaltyData) string {
+	return fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %s = %s off; %s.\n%s held by %s (worth up to %s in whole rewards); %s have a reward ready."),
+		money(sc.CentsPerPoint), pointsText(sc.RewardPoints), money(sc.RewardValue), expiry, pointsText(d.outstanding),
+		fmt.Sprintf(lang.N("%s customers", d.holders), wholeNumber(int64(d.holders))), money(d.liability),
+		fmt.Sprintf(lang.N("%s customers", d.ready.Total), wholeNumber(int64(d.ready.Total))))
 }

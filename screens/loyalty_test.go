@@ -53,7 +53,14 @@ func TestLoyaltyReadyListReadsPagesAsItScrolls(t *testing.T) {
 		t.Fatalf("the first read: %d of %d rows, want %d of %d", len(ly.ready.rows), ly.ready.total, readyPageSize, len(all))
 	}
 	summary := ly.summary.Text
-	for _, w := range []string{fmt.Sprintf("%d points held by %d customers", outstanding, holders), fmt.Sprintf("%d customers have a reward ready", len(all))} {
+	rep, err := s.PointsReport(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "worth up to " + money(rep.Liability) + " in whole rewards"; rep.Liability == 0 || !strings.Contains(summary, want) {
+		t.Errorf("the summary %q does not give Reports' liability: %q", summary, want)
+	}
+	for _, w := range []string{pointsText(outstanding) + " held by " + wholeNumber(int64(holders)) + " customers", wholeNumber(int64(len(all))) + " customers have a reward ready"} {
 		if !strings.Contains(summary, w) {
 			t.Errorf("the summary %q does not say %q", summary, w)
 		}

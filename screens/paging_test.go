@@ -72,8 +72,8 @@ func TestTodayQueueOnADemoShop(t *testing.T) {
 	if first == nil || first.Kind == data.KindRewardReady || first.Kind == data.KindPointsExpiring {
 		t.Errorf("the queue starts with %+v", first)
 	}
-	n := strconv.Itoa(q.Open())
-	done := fmt.Sprintf("— %d of %d done", q.Done(), q.Done()+q.Open())
+	n := wholeNumber(int64(q.Open()))
+	done := fmt.Sprintf("— %s of %s done", wholeNumber(int64(q.Done())), wholeNumber(int64(q.Done()+q.Open())))
 	if !strings.HasSuffix(td.heading.Text, done) || td.tabs.Items[0].Text != "To do ("+n+")" || a.navBtns["today"].Text != "Today ("+n+")" {
 		t.Errorf("heading %q, tab %q, navigation %q for %s to do", td.heading.Text, td.tabs.Items[0].Text, a.navBtns["today"].Text, n)
 	}
@@ -319,7 +319,7 @@ func TestGroupListReadsPagesAsItScrolls(t *testing.T) {
 	if p.counts.Customers != len(all) || p.counts.Email != email || len(p.found) != segmentPage {
 		t.Fatalf("first read: %+v and %d rows, want %d customers (%d by email) and %d rows", p.counts, len(p.found), len(all), email, segmentPage)
 	}
-	if !strings.HasPrefix(p.count.Text, strconv.Itoa(len(all))+" customers: "+strconv.Itoa(email)+" can be emailed") {
+	if !strings.HasPrefix(p.count.Text, wholeNumber(int64(len(all)))+" customers: "+wholeNumber(int64(email))+" can be emailed") {
 		t.Errorf("count %q", p.count.Text)
 	}
 	names := func(cs []data.Customer) []string {

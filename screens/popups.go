@@ -226,7 +226,7 @@ func (p *popups) setCount(n int) {
 	p.count = n
 	if b, ok := p.a.navBtns["today"]; ok {
 		if n > 0 {
-			b.SetText(fmt.Sprintf(lang.L("Today (%d)"), n))
+			b.SetText(fmt.Sprintf(lang.L("Today (%s)"), wholeNumber(int64(n))))
 		} else {
 			b.SetText(lang.L("Today"))
 		}

@@ -65,7 +65,7 @@ func (p *reminderPane) printCard() {
 		return p.a.cardPDF(ctx, rem, msg)
 	}, func(pdf []byte, err error) {
 		if err != nil {
-			p.a.showError(fmt.Errorf(lang.L("the card could not be made: %w"), err))
+			p.a.showError(fmt.Errorf(lang.L("The card could not be made: %w"), err))
 			return
 		}
 		p.a.savePDF(name, pdf)
@@ -84,7 +84,7 @@ func (a *App) printCalls() {
 		return sheet{pdf, n}, err
 	}, func(s sheet, err error) {
 		if err != nil {
-			a.showError(fmt.Errorf(lang.L("the call sheet could not be made: %w"), err))
+			a.showError(fmt.Errorf(lang.L("The call sheet could not be made: %w"), err))
 			return
 		}
 		a.say(lang.L("Call sheet ready: %d to do"), s.n)
@@ -107,7 +107,7 @@ func (a *App) savePDF(name string, pdf []byte) {
 			werr = cerr
 		}
 		if werr != nil {
-			a.showError(fmt.Errorf(lang.L("the PDF could not be saved: %w"), werr))
+			a.showError(fmt.Errorf(lang.L("The PDF could not be saved: %w"), werr))
 			return
 		}
 		a.openSaved(w.URI())

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"fyne.io/fyne/v2"
@@ -455,36 +457,44 @@ func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
 const complaintAnswerTime = 24 * time.Hour
 
 // complaintClock says how long is left to answer a complaint received at
-// received, or by how much the answer is late.
+// received, or by how much the answer is late: "due in 5 hours", "overdue
+// by 14 days". Two days late and more it counts calendar days, as the
+// reminder's "14 days overdue" beside it does.
 func complaintClock(received, now time.Time) (text string, late bool) {
-	left := received.Add(complaintAnswerTime).Sub(now)
+	deadline := received.Add(complaintAnswerTime)
+	left := deadline.Sub(now)
 	if left > 0 {
-		return fmt.Sprintf(lang.L("reply within %s"), spanWords(left, true)), false
+		return fmt.Sprintf(lang.L("due in %s"), spanWords(left, true)), false
+	}
+	if -left >= 48*time.Hour {
+		days := data.DayOf(now).Sub(data.DayOf(deadline))
+		return fmt.Sprintf(lang.L("overdue by %s"), fmt.Sprintf(lang.N("%d days", days), days)), true
 	}
 	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
 }
 
-// spanWords is a span for the reply clock: "2 d 3 h", "5 h", "40 min".
-// Time left rounds up (an hour and a bit left is "2 h"), time late rounds down.
+// spanWords is a span for the reply clock in one unit, as the rest of the
+// window counts: "40 minutes", "5 hours", "14 days". Up to two days it
+// counts hours, then whole days. Time left rounds up (an hour and a bit
+// left is "2 hours"), time late rounds down.
 func spanWords(d time.Duration, up bool) string {
-	if d < time.Hour {
-		m := int(d / time.Minute)
-		if up && d%time.Minute != 0 {
-			m++
+	count := func(unit time.Duration) int {
+		n := int(d / unit)
+		if up && d%unit != 0 {
+			n++
 		}
-		return fmt.Sprintf(lang.L("%d min"), max(m, 1))
+		return max(n, 1)
 	}
-	h := int(d / time.Hour)
-	if up && d%time.Hour != 0 {
-		h++
+	switch {
+	case d < time.Hour:
+		m := count(time.Minute)
+		return fmt.Sprintf(lang.N("%d minutes", m), m)
+	case d < 48*time.Hour:
+		h := count(time.Hour)
+		return fmt.Sprintf(lang.N("%d hours", h), h)
 	}
-	if h <= 24 {
-		return fmt.Sprintf(lang.L("%d h"), h)
-	}
-	if h%24 == 0 {
-		return fmt.Sprintf(lang.L("%d d"), h/24)
-	}
-	return fmt.Sprintf(lang.L("%d d %d h"), h/24, h%24)
+	days := count(24 * time.Hour)
+	return fmt.Sprintf(lang.N("%d days", days), days)
 }
 
 // selectFirst selects the first reminder of the list.
@@ -547,7 +557,7 @@ func (p *reminderPane) obligationNote(r *data.Reminder) string {
 		return fmt.Sprintf(lang.L("\n%s answers for this promise (made %s)"), o.Promise.Staff, longDate(o.Promise.MadeOn))
 	case o.Complaint != nil:
 		k := o.Complaint
-		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), weekdayDate(data.DayOf(k.ReceivedAt))+" "+k.ReceivedAt.Format("15:04"), severityName(k.Severity))
+		note := fmt.Sprintf(lang.L("\nReceived %s, severity %s"), stamp(k.ReceivedAt), severityName(k.Severity))
 		if k.OpenOn(p.a.Today()) {
 			clock, _ := complaintClock(k.ReceivedAt, p.a.now())
 			return note + " — " + clock
@@ -656,7 +666,7 @@ func (p *reminderPane) doneDialog() {
 		widget.NewFormItem(lang.L("Outcome"), outcome),
 		widget.NewFormItem(lang.L("Note"), note),
 	}
-	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindTitle(r.Kind), r.CustomerName), lang.L("Done")
+	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindInSentence(r.Kind), r.CustomerName), lang.L("Done")
 	if r.Kind == data.KindPromise {
 		// Doing a promise's reminder keeps the promise; a check-in follows.
 		title, what = fmt.Sprintf(lang.L("Promise kept for %s: %s"), r.CustomerName, strings.TrimPrefix(r.Why, "promised: ")), lang.L("Kept")
@@ -711,27 +721,26 @@ func (p *reminderPane) snoozeDialog() {
 			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
 		}, nil)
 	}
-	date := widget.NewDateEntry()
+	date := newEntry()
+	date.SetPlaceHolder(fmt.Sprintf(lang.L("A day, like %s or 2026-11-23"), dateExample()))
 	errLabel := widget.NewLabel("")
 	errLabel.Importance = widget.DangerImportance
+	errLabel.Wrapping = fyne.TextWrapWord
 	pick := widget.NewButton(lang.L("Snooze until that date"), func() {
-		if date.Date == nil {
-			errLabel.SetText(lang.L("Pick a date first."))
-			return
-		}
-		until := data.DayOf(*date.Date)
-		if until <= today {
-			errLabel.SetText(lang.L("Pick a day after today."))
+		until, err := snoozeUntil(date.Text, today)
+		if err != nil {
+			errLabel.SetText(err.Error())
 			return
 		}
 		snooze(until)
 	})
+	date.OnSubmitted = func(string) { pick.OnTapped() }
 	box := container.NewVBox(
-		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), shortDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
-		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), shortDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 day (until %s)"), listDate(today.AddDays(1))), func() { snooze(today.AddDays(1)) }),
+		widget.NewButton(fmt.Sprintf(lang.L("1 week (until %s)"), listDate(today.AddDays(7))), func() { snooze(today.AddDays(7)) }),
 		widget.NewSeparator(), date, pick, errLabel,
 	)
-	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindTitle(r.Kind), name), lang.L("Cancel"), box, p.a.win)
+	d = dialog.NewCustom(fmt.Sprintf(lang.L("Snooze %s for %s"), kindInSentence(r.Kind), name), lang.L("Cancel"), box, p.a.win)
 	d.Resize(fyne.NewSize(380, 280))
 	d.Show()
 }
@@ -745,18 +754,18 @@ func (p *reminderPane) skipDialog() {
 	reason.SetPlaceHolder(lang.L("Why skip it?"))
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New(lang.L("say why it is skipped"))
+			return errors.New(lang.L("Say why it is skipped"))
 		}
 		return nil
 	}
 	key, name := r.Key, r.CustomerName
-	d := p.a.newForm(fmt.Sprintf(lang.L("Skip %s for %s"), kindTitle(r.Kind), name), lang.L("Skip it"), lang.L("Cancel"),
+	d := p.a.newForm(fmt.Sprintf(lang.L("Skip %s for %s"), kindInSentence(r.Kind), name), lang.L("Skip it"), lang.L("Cancel"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("Reason"), reason)}, func(ok bool) {
 			if !ok {
 				return
 			}
 			text := reason.Text
-			p.act(fmt.Sprintf(lang.L("Skipped %s for %s"), kindTitle(r.Kind), name), func(ctx context.Context) error {
+			p.act(fmt.Sprintf(lang.L("Skipped %s for %s"), kindInSentence(r.Kind), name), func(ctx context.Context) error {
 				return p.a.store.SkipReminder(ctx, key, text, p.a.staff)
 			}, nil)
 		})
@@ -799,7 +808,7 @@ func (p *reminderPane) email() {
 			return
 		}
 		if err := p.a.fa.OpenURL(mailtoURL(email, subject, body)); err != nil {
-			p.a.showError(fmt.Errorf(lang.L("could not open the mail program (%v); copy the message instead"), unwrapExec(err)))
+			p.a.showError(fmt.Errorf(lang.L("Could not open the mail program (%v); copy the message instead"), unwrapExec(err)))
 		}
 	})
 }
@@ -887,11 +896,11 @@ func channelFromLabel(l string) data.Channel {
 func dueTag(r *data.Reminder, today data.Day) string {
 	switch {
 	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
-		return fmt.Sprintf(lang.L("reply by %s"), shortDate(r.Due))
+		return fmt.Sprintf(lang.L("reply by %s"), listDate(r.Due))
 	case r.OverdueDays > 0:
 		return fmt.Sprintf(lang.N("%d days overdue", r.OverdueDays), r.OverdueDays)
 	case r.Due > today:
-		return shortDate(r.Due)
+		return listDate(r.Due)
 	}
 	return ""
 }
@@ -920,6 +929,16 @@ func kindIcon(k data.Kind) string {
 		return "⌛"
 	}
 	return "•"
+}
+
+// kindInSentence is a kind's name inside a sentence: "Snooze thank-you
+// for Ann", not "Snooze Thank-you for Ann". Like the Reports' note, it
+// lowers the title's first letter; a language whose nouns keep a capital
+// translates the sentence around it instead.
+func kindInSentence(k data.Kind) string {
+	t := kindTitle(k)
+	r, size := utf8.DecodeRuneInString(t)
+	return string(unicode.ToLower(r)) + t[size:]
 }
 
 func kindTitle(k data.Kind) string {
@@ -1051,4 +1070,16 @@ func (l *keyList) TypedRune(r rune) {
 	if l.onRune != nil {
 		l.onRune(r)
 	}
+}
+
+// snoozeUntil reads the day typed in the snooze dialog.
+func snoozeUntil(typed string, today data.Day) (data.Day, error) {
+	if strings.TrimSpace(typed) == "" {
+		return 0, errors.New(lang.L("Type the day the reminder comes back."))
+	}
+	until, err := parseDate(typed)
+	if err != nil {
+		return 0, err
+	}
+	return until, checkSnoozeUntil(until, today)
 }

@@ -168,9 +168,9 @@ func (r *reportsScreen) show(rep data.Report) {
 	r.rep, r.loaded = rep, true
 	r.asOf.SetText(fmt.Sprintf(lang.L("As of %s"), longDate(rep.Day)))
 	a := rep.Now
-	r.people.SetText(fmt.Sprintf(lang.L("%d of %d"), a.Active, a.Total))
-	r.peopleNote.SetText(fmt.Sprintf(lang.L("%d lapsing (90–180 days), %d drifting (180–365), %d lost (over a year), %d never bought."),
-		a.Lapsing, a.Drifting, a.Lost, a.Never))
+	r.people.SetText(fmt.Sprintf(lang.L("%s of %s"), wholeNumber(int64(a.Active)), wholeNumber(int64(a.Total))))
+	r.peopleNote.SetText(fmt.Sprintf(lang.L("%s lapsing (90–180 days), %s drifting (180–365), %s lost (over a year), %s never bought."),
+		wholeNumber(int64(a.Lapsing)), wholeNumber(int64(a.Drifting)), wholeNumber(int64(a.Lost)), wholeNumber(int64(a.Never))))
 
 	ret := rep.Retention
 	r.retention.set(ret.Rate())
@@ -181,28 +181,28 @@ func (r *reportsScreen) show(rep data.Report) {
 		if ret.Rate() < data.RetentionBenchmark {
 			verdict = lang.L("below")
 		}
-		r.retentionNote.SetText(fmt.Sprintf(lang.L("%d of the %d customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
-			ret.Kept, ret.Base, shortDate(ret.From.AddMonths(-12)), shortDate(ret.From.AddDays(-1)), shortDate(ret.To),
+		r.retentionNote.SetText(fmt.Sprintf(lang.L("%s of the %s customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
+			wholeNumber(int64(ret.Kept)), wholeNumber(int64(ret.Base)), listDate(ret.From.AddMonths(-12)), listDate(ret.From.AddDays(-1)), listDate(ret.To),
 			verdict, data.RetentionBenchmark*100))
 	}
 
 	c := rep.Complaints
-	r.complaints.SetText(fmt.Sprintf(lang.L("%d received"), c.Received))
+	r.complaints.SetText(fmt.Sprintf(lang.L("%s received"), wholeNumber(int64(c.Received))))
 	if c.Received == 0 {
 		r.complaintsNote.SetText(lang.L("None in the last 12 months."))
 	} else {
 		median := lang.L("none resolved yet")
 		if c.Resolved > 0 {
-			median = fmt.Sprintf(lang.L("median %.1f hours to resolve"), c.MedianHours)
+			median = fmt.Sprintf(lang.L("median %s hours to resolve"), decimalText(fmt.Sprintf("%.1f", c.MedianHours)))
 		}
-		r.complaintsNote.SetText(fmt.Sprintf(lang.L("%d resolved, %s; %s resolved within 24 hours. %d of the %d customers bought again afterwards."),
-			c.Resolved, median, share(c.Within24h, c.Received), c.BoughtAgain, c.Customers))
+		r.complaintsNote.SetText(fmt.Sprintf(lang.L("%s resolved, %s; %s resolved within 24 hours. %s of the %s customers bought again afterwards."),
+			wholeNumber(int64(c.Resolved)), median, share(c.Within24h, c.Received), wholeNumber(int64(c.BoughtAgain)), wholeNumber(int64(c.Customers))))
 	}
 
 	p := rep.Points
-	r.points.SetText(fmt.Sprintf(lang.L("%s points"), wholeNumber(p.Outstanding)))
-	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %d points (part of a reward owes nothing). Redeemed in 12 months: %d points, %s off."),
-		fmt.Sprintf(lang.N("%d customers", p.Holders), p.Holders), money(p.Liability), p.Scheme.RewardPoints, p.Redeemed, money(p.RedeemedValue)))
+	r.points.SetText(pointsText(p.Outstanding))
+	r.pointsNote.SetText(fmt.Sprintf(lang.L("Held by %s: %s owed in whole rewards of %s (part of a reward owes nothing). Redeemed in 12 months: %s, %s off."),
+		fmt.Sprintf(lang.N("%s customers", p.Holders), wholeNumber(int64(p.Holders))), money(p.Liability), pointsText(p.Scheme.RewardPoints), pointsText(p.Redeemed), money(p.RedeemedValue)))
 
 	var months []chartRow
 	for _, m := range rep.Months {
@@ -253,20 +253,20 @@ func (r *reportsScreen) show(rep data.Report) {
 		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
 		r.top.Add(name)
 		r.top.Add(widget.NewLabel(money(t.Spent)))
-		r.top.Add(widget.NewLabel(fmt.Sprint(t.Visits)))
-		r.top.Add(widget.NewLabel(fmt.Sprint(t.Balance)))
+		r.top.Add(widget.NewLabel(wholeNumber(int64(t.Visits))))
+		r.top.Add(widget.NewLabel(wholeNumber(t.Balance)))
 	}
 	r.top.Refresh()
 
 	var missed []string
 	for _, row := range rep.FollowUp.ByKind {
 		if row.Missed > 0 {
-			missed = append(missed, fmt.Sprintf("%d %s", row.Missed, strings.ToLower(kindTitle(row.Kind))))
+			missed = append(missed, fmt.Sprintf("%s %s", strings.ToLower(kindTitle(row.Kind)), wholeNumber(int64(row.Missed))))
 		}
 	}
 	note := fmt.Sprintf(lang.L("Follow-up is counted from %s, the day this database was created, so imported history does not drown the figures."), longDate(rep.FollowUp.Since))
 	if len(missed) > 0 {
-		note += " " + fmt.Sprintf(lang.L("Missed: %s."), strings.Join(missed, ", "))
+		note += " " + fmt.Sprintf(lang.L("Reminders missed, by kind: %s."), strings.Join(missed, ", "))
 	}
 	r.note.SetText(note)
 }
@@ -353,7 +353,7 @@ func (a *App) saveAs(name string, write func(context.Context, io.Writer) error) 
 		background(a, func(ctx context.Context) (struct{}, error) {
 			err := write(ctx, w)
 			if cerr := w.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf(lang.L("could not finish writing %s: %w"), where, cerr)
+				err = fmt.Errorf(lang.L("Could not finish writing %s: %w"), where, cerr)
 			}
 			return struct{}{}, err
 		}, func(_ struct{}, err error) {

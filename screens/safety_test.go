@@ -325,7 +325,7 @@ func TestSettingsRestoreListsBackupsAndNeedsPIN(t *testing.T) {
 	if len(b.files) != 2 || b.files[0].Path != newer || b.files[1].Path != older {
 		t.Fatalf("backups listed %+v", b.files)
 	}
-	if line := b.line(b.files[0]); !strings.Contains(line, "Mon 01/06/2026 18:00") || !strings.Contains(line, "KB") || !strings.Contains(line, "this PC") {
+	if line := b.line(b.files[0]); !strings.Contains(line, "Mon 1 Jun 2026 18:00") || !strings.Contains(line, "KB") || !strings.Contains(line, "this PC") {
 		t.Errorf("list line %q", line)
 	}
 	if !b.warning.Visible() || !strings.Contains(b.warning.Text, "this PC only") {

@@ -261,8 +261,8 @@ func (p *segmentsPane) find(tags bool) {
 			p.tag.SetOptions(f.tags)
 		}
 		p.list.Refresh()
-		p.count.SetText(fmt.Sprintf(lang.L("%s: %d can be emailed, %d texted, %d with an address for labels."),
-			fmt.Sprintf(lang.N("%d customers", p.counts.Customers), p.counts.Customers), p.counts.Email, p.counts.SMS, p.counts.Post))
+		p.count.SetText(fmt.Sprintf(lang.L("%s: %s can be emailed, %s texted, %s with an address for labels."),
+			fmt.Sprintf(lang.N("%s customers", p.counts.Customers), wholeNumber(int64(p.counts.Customers))), wholeNumber(int64(p.counts.Email)), wholeNumber(int64(p.counts.SMS)), wholeNumber(int64(p.counts.Post))))
 		p.updateNext()
 	})
 }
@@ -385,7 +385,7 @@ func (p *segmentsPane) emailNext() {
 		return
 	}
 	if err := p.a.fa.OpenURL(mailtoURL(c.Email, subject, body)); err != nil {
-		p.a.showError(fmt.Errorf(lang.L("could not open the mail program: %v"), err))
+		p.a.showError(fmt.Errorf(lang.L("Could not open the mail program: %v"), err))
 		return
 	}
 	p.mailIdx++

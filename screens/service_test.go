@@ -129,7 +129,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	if r == nil {
 		t.Fatalf("the promise is not on Today: %+v", td.loaded)
 	}
-	if tag, imp := td.due.rowTag(r); tag != "03/06/2026 · "+data.OwnerName || imp == widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "3 Jun 2026 · "+data.OwnerName || imp == widget.DangerImportance {
 		t.Errorf("a promise not yet due: tag %q importance %v", tag, imp)
 	}
 
@@ -213,7 +213,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 		t.Errorf("open complaints come first: %q", td.due.rows[0].heading)
 	}
 	i, r := findReminder(td.due.rows, data.KindComplaintFollowup, f.ann)
-	if tag, imp := td.due.rowTag(r); tag != "reply within 7 h" || imp != widget.WarningImportance {
+	if tag, imp := td.due.rowTag(r); tag != "due in 7 hours" || imp != widget.WarningImportance {
 		t.Errorf("at 09:00 the day after 16:00: %q %v", tag, imp)
 	}
 	td.due.list.Select(i)
@@ -222,7 +222,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 	}
 	// Past the 24 hours it is overdue.
 	f.advance(t, 9*time.Hour)
-	if tag, imp := td.due.rowTag(r); tag != "overdue by 2 h" || imp != widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "overdue by 2 hours" || imp != widget.DangerImportance {
 		t.Errorf("at 18:00: %q %v", tag, imp)
 	}
 
@@ -256,14 +256,17 @@ func TestComplaintClockWords(t *testing.T) {
 		want string
 		late bool
 	}{
-		{at, "reply within 24 h", false},
-		{at.Add(19 * time.Hour), "reply within 5 h", false},
-		{at.Add(18*time.Hour + 30*time.Minute), "reply within 6 h", false},
-		{at.Add(23*time.Hour + 20*time.Minute), "reply within 40 min", false},
-		{at.Add(24 * time.Hour), "overdue by 1 min", true}, // never "0": it is due now
-		{at.Add(24*time.Hour + 40*time.Minute), "overdue by 40 min", true},
-		{at.Add(3 * 24 * time.Hour), "overdue by 2 d", true},
-		{at.Add(3*24*time.Hour + 3*time.Hour + 59*time.Minute), "overdue by 2 d 3 h", true},
+		{at, "due in 24 hours", false},
+		{at.Add(19 * time.Hour), "due in 5 hours", false},
+		{at.Add(18*time.Hour + 30*time.Minute), "due in 6 hours", false},
+		{at.Add(23*time.Hour + 20*time.Minute), "due in 40 minutes", false},
+		{at.Add(24 * time.Hour), "overdue by 1 minute", true}, // never "0": it is due now
+		{at.Add(24*time.Hour + 40*time.Minute), "overdue by 40 minutes", true},
+		{at.Add(3 * 24 * time.Hour), "overdue by 2 days", true},
+		{at.Add(3*24*time.Hour + 3*time.Hour + 59*time.Minute), "overdue by 2 days", true}, // one unit, rounded down
+		{at.Add(48*time.Hour + 30*time.Minute), "overdue by 24 hours", true},
+		{at.Add(16*24*time.Hour + 23*time.Hour), "overdue by 16 days", true}, // due 2 June, now 18 June
+		{at.Add(3*24*time.Hour + 9*time.Hour), "overdue by 3 days", true},    // due 2 June 16:00, now 5 June 01:00
 	}
 	for _, c := range cases {
 		got, late := complaintClock(at, c.now)

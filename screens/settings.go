@@ -68,7 +68,7 @@ func newSettings(a *App) screen {
 
 	// Shop.
 	s.shopName = widget.NewEntry()
-	s.shopName.Validator = data.CheckName
+	s.shopName.Validator = asSentence(data.CheckName)
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
 	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))
@@ -202,7 +202,7 @@ func newSettings(a *App) screen {
 	openDir := widget.NewButtonWithIcon(lang.L("Open the data folder"), theme.FolderOpenIcon(), func() {
 		u := &url.URL{Scheme: "file", Path: filepath.Dir(a.store.Path())}
 		if err := a.fa.OpenURL(u); err != nil {
-			a.showError(fmt.Errorf(lang.L("could not open the folder: %v"), err))
+			a.showError(fmt.Errorf(lang.L("Could not open the folder: %v"), err))
 		}
 	})
 	pin := widget.NewButton(lang.L("Change owner PIN…"), s.changePIN)
@@ -253,11 +253,11 @@ type ruleField struct{ key, label string }
 func ruleFields(k data.Kind) []ruleField {
 	switch k {
 	case data.KindThankYou:
-		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"gap", lang.L("at most one per days")}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("days on the list")}, {"gap", lang.L("days between two")}}
 	case data.KindCheckIn:
-		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("stays days")}, {"min", lang.L("from amount")}}
+		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("days on the list")}, {"min", lang.L("from amount")}}
 	case data.KindBirthday, data.KindAnniversary, data.KindOccasion:
-		return []ruleField{{"before", lang.L("shown days before")}, {"stay", lang.L("stays days")}}
+		return []ruleField{{"before", lang.L("shown days before")}, {"stay", lang.L("days on the list")}}
 	case data.KindPromise:
 		return []ruleField{{"before", lang.L("shown days before")}, {"resolved", lang.L("check-in days after kept")}}
 	case data.KindComplaintFollowup:
@@ -425,19 +425,19 @@ func (s *settingsScreen) saveLoyalty() {
 	var l data.Loyalty
 	var err error
 	if l.CentsPerPoint, err = parseAmount(s.loyalty["per"].Text); err != nil {
-		s.a.showError(fmt.Errorf(lang.L("amount per point: %w"), err))
+		s.a.showError(fmt.Errorf(lang.L("Amount per point: %w"), err))
 		return
 	}
 	if l.RewardPoints, err = strconv.ParseInt(strings.TrimSpace(s.loyalty["points"].Text), 10, 64); err != nil {
-		s.a.showError(errors.New(lang.L("points per reward must be a whole number")))
+		s.a.showError(errors.New(lang.L("Points per reward must be a whole number")))
 		return
 	}
 	if l.RewardValue, err = parseAmount(s.loyalty["value"].Text); err != nil {
-		s.a.showError(fmt.Errorf(lang.L("reward value: %w"), err))
+		s.a.showError(fmt.Errorf(lang.L("Reward value: %w"), err))
 		return
 	}
 	if l.ExpiryMonths, err = strconv.Atoi(strings.TrimSpace(s.loyalty["expiry"].Text)); err != nil {
-		s.a.showError(errors.New(lang.L("expiry must be a whole number of months")))
+		s.a.showError(errors.New(lang.L("Expiry must be a whole number of months")))
 		return
 	}
 	s.save(lang.L("Loyalty scheme saved"), func(ctx context.Context) error { return s.a.store.SetLoyalty(ctx, l) })
@@ -530,7 +530,7 @@ func (s *settingsScreen) saveRules() {
 	}
 	share, err := strconv.Atoi(strings.TrimSpace(s.share.Text))
 	if err != nil {
-		s.a.showError(fmt.Errorf(lang.L("drifting away: %q is not a whole number of customers"), s.share.Text))
+		s.a.showError(fmt.Errorf(lang.L("Drifting away: %q is not a whole number of customers"), s.share.Text))
 		return
 	}
 	s.save(lang.L("Reminder rules saved"), func(ctx context.Context) error {
@@ -551,7 +551,7 @@ func (s *settingsScreen) changePIN() {
 			return
 		}
 		if pin.Text != again.Text {
-			s.a.showError(errors.New(lang.L("the two PINs differ; the PIN was not changed")))
+			s.a.showError(errors.New(lang.L("The two PINs differ; the PIN was not changed")))
 			return
 		}
 		s.save(lang.L("Owner PIN changed"), func(ctx context.Context) error { return s.a.store.SetOwnerPIN(ctx, pin.Text) })

@@ -163,7 +163,7 @@ func (e *templateEditor) save() {
 		if err != nil {
 			e.problem.SetText(templateProblem(err))
 			e.problem.Show()
-			e.a.showError(fmt.Errorf(lang.L("the message for %s was not saved, the one in use stays: %s"), kindTitle(k), templateReason(err)))
+			e.a.showError(fmt.Errorf(lang.L("The message for %s was not saved, the one in use stays: %s"), kindTitle(k), templateReason(err)))
 			return
 		}
 		e.a.say(lang.L("Message for %s saved"), kindTitle(k))

@@ -124,8 +124,8 @@ func (t *todayScreen) loadDue(day data.Day) {
 		t.queue = q
 		t.loaded = q.All()
 		done, open := q.Done(), q.Open()
-		t.heading.SetText(fmt.Sprintf(lang.L("%s — %d of %d done"), weekdayDate(day), done, done+open))
-		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%d)"), open)
+		t.heading.SetText(fmt.Sprintf(lang.L("%s — %s of %s done"), weekdayDate(day), wholeNumber(int64(done)), wholeNumber(int64(done+open))))
+		t.tabs.Items[0].Text = fmt.Sprintf(lang.L("To do (%s)"), wholeNumber(int64(open)))
 		t.tabs.Refresh()
 		if t.a.popups != nil {
 			t.a.popups.setCount(open)
@@ -197,7 +197,7 @@ func (t *todayScreen) queueRows() []reminderRow {
 				add(p.Rest)
 				rows = append(rows, reminderRow{heading: "▴ " + lang.L("Show only the day's share"), toggle: toggleDrifting})
 			} else {
-				rows = append(rows, reminderRow{heading: "▸ " + fmt.Sprintf(lang.L("Show all (%d more)"), len(p.Rest)), toggle: toggleDrifting})
+				rows = append(rows, reminderRow{heading: "▸ " + fmt.Sprintf(lang.L("Show all (%s more)"), wholeNumber(int64(len(p.Rest)))), toggle: toggleDrifting})
 			}
 		case data.QueueMention:
 			if len(p.Rows) == 0 {
@@ -262,8 +262,8 @@ func (t *todayScreen) loadTabs(day data.Day) {
 		}
 		t.upcoming.setPaged(groupByDay(d.upcoming), d.upcoming, read)
 		t.doneList.setPaged(kindGroups(d.done), d.done, readDone)
-		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%d)"), d.upcoming.Total)
-		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%d)"), d.done.Total)
+		t.tabs.Items[1].Text = fmt.Sprintf(lang.L("Upcoming (%s)"), wholeNumber(int64(d.upcoming.Total)))
+		t.tabs.Items[2].Text = fmt.Sprintf(lang.L("Done today (%s)"), wholeNumber(int64(d.done.Total)))
 		t.tabs.Refresh()
 	})
 }

@@ -256,7 +256,7 @@ func TestTodayKeyboardStaysOnTheListAfterEachAction(t *testing.T) {
 		t.Errorf("show all picked %s at row %d", td.due.selected.CustomerName, td.due.at)
 	}
 	pressKey(c, fyne.KeyReturn)
-	if !strings.Contains(dialogText(w), "Done: Stay in touch for Eve Gone") {
+	if !strings.Contains(dialogText(w), "Done: stay in touch for Eve Gone") {
 		t.Errorf("Enter opened %q", dialogText(w))
 	}
 	pressKey(c, fyne.KeyEscape)
