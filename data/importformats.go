@@ -638,23 +638,9 @@ func columnName(header []string, i int) string {
 // whole file again from its first byte.
 func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 	br := bufio.NewReader(r)
-	var raw []byte
-	quoted := false
-	for {
-		c, err := br.ReadByte()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("cannot read the file: %w", err)
-		}
-		raw = append(raw, c)
-		if c == '"' {
-			quoted = !quoted
-		}
-		if c == '\n' && !quoted {
-			break
-		}
+	raw, err := readHeaderLine(br)
+	if err != nil {
+		return nil, nil, err
 	}
 	again := io.MultiReader(bytes.NewReader(raw), br)
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
@@ -664,6 +650,29 @@ func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 		return nil, again, err
 	}
 	return header, again, nil
+}
+
+// readHeaderLine reads the header row's bytes: up to the first line break
+// outside quotes, that break included.
+func readHeaderLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	quoted := false
+	for {
+		c, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return line, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the file: %w", err)
+		}
+		line = append(line, c)
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
+			return line, nil
+		}
+	}
 }
 
 // errNoFormat is the sentence for a header that is neither ours nor an
