@@ -135,6 +135,9 @@ func (s *Store) AddCustomer(ctx context.Context, c Customer) (ID, error) {
 		id, err = insertCustomer(ctx, tx, c, s.Today())
 		return err
 	})
+	if err == nil {
+		s.customersChanged(id)
+	}
 	return id, err
 }
 
@@ -178,7 +181,7 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		args := append(customerArgs(c), c.ID)
 		res, err := tx.ExecContext(ctx, `UPDATE customers SET name=?, name_fold=?, phone=?, phone_digits=?, email=?, email_norm=?,
 			birthday_year=?, birthday_month=?, birthday_day=?, address=?, notes=?, tags=?, preferred_channel=?,
@@ -199,6 +202,10 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.customersChanged(c.ID)
+	}
+	return err
 }
 
 // Customer loads one customer with its consents.
@@ -346,7 +353,7 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string)
 		return err
 	}
 	merged := mergeFields(k, d)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, table := range []string{"purchases", "contacts", "occasions", "promises", "complaints", "ledger"} {
 			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET customer_id = ? WHERE customer_id = ?", keep, drop); err != nil {
 				return err
@@ -372,6 +379,10 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string)
 		}
 		return audit(ctx, tx, s.Now(), staff, "merge customers", fmt.Sprintf("%d into %d", drop, keep), d.Name, merged.Name)
 	})
+	if err == nil {
+		s.customersChanged(keep, drop)
+	}
+	return err
 }
 
 func mergeFields(k, d Customer) Customer {

@@ -1443,7 +1443,11 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		return s.explain(err)
 	}
 	s.syncDerived(ctx, tx)
-	return s.explain(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.explain(err)
+	}
+	s.customersRewritten()
+	return nil
 }
 
 // demoBatchRows is how many rows one INSERT carries: far fewer statement

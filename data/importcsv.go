@@ -498,6 +498,7 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 	if err != nil {
 		return rep, err
 	}
+	s.customersRewritten()
 	rep.Added = len(kept)
 	rep.Written = true
 	return rep, nil

@@ -268,7 +268,7 @@ func (s *Store) ForgetCustomer(ctx context.Context, id ID, staff string) error {
 		return err
 	}
 	name := ForgottenName(id)
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		steps := []struct {
 			q    string
 			args []any
@@ -290,6 +290,10 @@ func (s *Store) ForgetCustomer(ctx context.Context, id ID, staff string) error {
 		}
 		return audit(ctx, tx, s.Now(), staff, "forget customer", fmt.Sprintf("customer %d", id), "", name)
 	})
+	if err == nil {
+		s.customersChanged(id)
+	}
+	return err
 }
 
 func dayText(d Day) string {

@@ -627,11 +627,10 @@ func (s *Store) startDerived(ctx context.Context, write bool) error {
 // bulkWrite runs fn, which writes a whole shop's worth of rows in tx,
 // without the triggers that note changed customers and names: firing them
 // for every row would cost more than the rows. Every derived row is worked
-// out afresh when tx commits instead, and the search reads the names again.
+// out afresh when tx commits instead.
 func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, fn func() error) error {
-	s.search.notes.bulk.Add(1) // reminder_dirty will not list the customers written
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger'
-		AND (name LIKE '%\_dirty\_%' ESCAPE '\' OR name LIKE 'customers\_search\_%' ESCAPE '\') ORDER BY name`)
+		AND name LIKE '%\_dirty\_%' ESCAPE '\' ORDER BY name`)
 	if err != nil {
 		return err
 	}
@@ -664,7 +663,7 @@ func (s *Store) bulkWrite(ctx context.Context, tx *sql.Tx, fn func() error) erro
 	if len(names) == 0 {
 		return nil // a schema without derived rows
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''; UPDATE customer_search SET generation = generation + 1")
+	_, err = tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''")
 	return err
 }
 

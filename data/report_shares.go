@@ -14,7 +14,7 @@ import (
 // the year, how their reminders were handled, their complaints, their
 // points. What one customer adds to each sum as of a day (their share,
 // reportPart) depends on nothing but their own facts, the rules, the scheme
-// and the day: Report reads the facts once, works the shares out on every
+// and the day: Report reads the facts once, computes the shares on every
 // processor and adds them up.
 
 // followCount is n reminders of one kind (its place in Kinds, -1 for none)
@@ -173,14 +173,14 @@ func (t *reportTotals) fill(r *Report, since Day) {
 	p.Redeemed, p.RedeemedValue = t.redeemed, t.value
 }
 
-// reportShares is every share worked out from the facts as of a day.
+// reportShares is every share computed from the facts as of a day.
 type reportShares struct {
 	rf    *reportFacts
 	ids   []ID // the id of each part
 	parts []reportPart
 }
 
-// reportParts works out, as of day, the share of every id the facts name.
+// reportParts computes, as of day, the share of every id the facts name.
 // Reminders count from since; liability is at scheme.
 func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, scheme Loyalty) (*reportShares, error) {
 	var rf *reportFacts
@@ -237,7 +237,7 @@ func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, schem
 	return sh, nil
 }
 
-// shareWork is what working out one share reads.
+// shareWork is what computing one share reads.
 type shareWork struct {
 	rf                         *reportFacts
 	e                          engine
@@ -249,7 +249,7 @@ type shareWork struct {
 	complaints                 map[ID]*complaintTally
 }
 
-// share works out p, the share of id (slot i of the facts, when there is
+// share computes p, the share of id (slot i of the facts, when there is
 // one); key is a buffer for reminder keys, handed back.
 func (w *shareWork) share(p *reportPart, id ID, i int, key []byte) []byte {
 	rf := w.rf

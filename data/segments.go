@@ -226,24 +226,24 @@ func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit
 
 // firstByName keeps the first k members of a group by name, then id (all
 // of them when k is negative), so that a page near the top of a large
-// group sorts only what it shows: kept is a heap with the last of them
+// group sorts only what it shows: rows is a heap with the last of them
 // on top until sorted.
 type firstByName struct {
 	k    int
-	kept []segmentMember
+	rows []segmentMember
 }
 
 func byNameThenID(a, b *segmentMember) int {
 	return cmp.Or(strings.Compare(a.name, b.name), cmpID(a.id, b.id))
 }
 
-func (p *firstByName) Len() int           { return len(p.kept) }
-func (p *firstByName) Less(i, j int) bool { return byNameThenID(&p.kept[i], &p.kept[j]) > 0 }
-func (p *firstByName) Swap(i, j int)      { p.kept[i], p.kept[j] = p.kept[j], p.kept[i] }
-func (p *firstByName) Push(x any)         { p.kept = append(p.kept, x.(segmentMember)) }
+func (p *firstByName) Len() int           { return len(p.rows) }
+func (p *firstByName) Less(i, j int) bool { return byNameThenID(&p.rows[i], &p.rows[j]) > 0 }
+func (p *firstByName) Swap(i, j int)      { p.rows[i], p.rows[j] = p.rows[j], p.rows[i] }
+func (p *firstByName) Push(x any)         { p.rows = append(p.rows, x.(segmentMember)) }
 func (p *firstByName) Pop() any {
-	m := p.kept[len(p.kept)-1]
-	p.kept = p.kept[:len(p.kept)-1]
+	m := p.rows[len(p.rows)-1]
+	p.rows = p.rows[:len(p.rows)-1]
 	return m
 }
 
@@ -252,24 +252,24 @@ func (p *firstByName) offer(m segmentMember, name []byte) {
 	switch {
 	case p.k < 0:
 		m.name = string(name)
-		p.kept = append(p.kept, m)
-	case len(p.kept) < p.k:
+		p.rows = append(p.rows, m)
+	case len(p.rows) < p.k:
 		m.name = string(name)
 		heap.Push(p, m)
 	case p.k > 0:
-		last := &p.kept[0]
+		last := &p.rows[0]
 		if string(name) < last.name || string(name) == last.name && m.id < last.id {
 			m.name = string(name)
-			p.kept[0] = m
+			p.rows[0] = m
 			heap.Fix(p, 0)
 		}
 	}
 }
 
-// sorted is what p kept, in order.
+// sorted is the rows p holds, in order.
 func (p *firstByName) sorted() []segmentMember {
-	slices.SortFunc(p.kept, func(a, b segmentMember) int { return byNameThenID(&a, &b) })
-	return p.kept
+	slices.SortFunc(p.rows, func(a, b segmentMember) int { return byNameThenID(&a, &b) })
+	return p.rows
 }
 
 // segmentFilter is a query's filters, checked on each customer read.

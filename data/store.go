@@ -523,6 +523,9 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.release()
 	var err error
+	if c := s.search.conn; c != nil {
+		c.Close()
+	}
 	if s.r != nil {
 		err = s.r.Close()
 	}
@@ -596,18 +599,12 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return s.explain(err)
 	}
-	note := s.beginSearchNote(ctx, tx)
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}
-	note = s.endSearchNote(ctx, tx, note) // before syncDerived empties reminder_dirty
 	s.syncDerived(ctx, tx)
-	if err := tx.Commit(); err != nil {
-		return s.explain(err)
-	}
-	s.search.notes.add(note)
-	return nil
+	return s.explain(tx.Commit())
 }
 
 // reader is the pool for queries; before Open finishes, the writer.
