@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -363,4 +365,76 @@ func TestExportOutReplacesOnlyAFile(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".regulars-export-*")); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
 	}
+}
+
+// runRSS runs the binary and returns its result and its peak memory in MB.
+func runRSS(t *testing.T, args ...string) (result, int64) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	home := t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TZ=UTC"}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024 // KB on Linux
+	return result{out.String(), errb.String(), code}, rss
+}
+
+// Hostile files are read as a stream: /dev/zero is refused at once, a
+// vCard with a picture of 64 MB imports in the memory of a small one, and
+// every refusal is one sentence naming the line.
+func TestImportOfHostileFilesStaysSmall(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("skipped: peak memory is read from Linux's rusage")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	for _, what := range []string{"customers", "purchases", "vcard"} {
+		r, rss := runRSS(t, "import", what, "/dev/zero", "--db", db)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "/dev/zero: the file is not text") {
+			t.Errorf("import %s /dev/zero: exit %d %q", what, r.code, r.stderr)
+		}
+		if rss > 100 {
+			t.Errorf("import %s /dev/zero took %d MB", what, rss)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("a refused import %s left a database behind", what)
+		}
+	}
+	f, err := os.Create(filepath.Join(dir, "photo.vcf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fold := " " + strings.Repeat("QUJD", 18) + "\r\n"
+	f.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Photo\r\nTEL:07700 900001\r\nPHOTO;ENCODING=b;TYPE=JPEG:QUJD\r\n")
+	block := strings.Repeat(fold, 1<<14)
+	for written := 0; written < 64<<20; written += len(block) {
+		f.WriteString(block)
+	}
+	f.WriteString("END:VCARD\r\n")
+	f.Close()
+	r, rss := runRSS(t, "import", "vcard", f.Name(), "--db", db)
+	if r.code != 0 || r.stdout != "imported 1 contact\n" {
+		t.Fatalf("import of a vCard with a 64 MB photo: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if rss > 100 {
+		t.Errorf("importing a vCard with a 64 MB photo took %d MB", rss)
+	}
+	for _, c := range []struct{ file, says string }{
+		{"name,phone\rAnn,07700 900001\rBob,07700 900002\r", "line 1: the line ends in a carriage return alone"},
+		{"name,notes\nAnn,ok\nBob," + strings.Repeat("x", 70000) + "\n", "line 3: a field is longer than 64 KB"},
+		{"name\nAnn\nB\x00b\n", "the file is not text"},
+	} {
+		r := run(t, "import", "customers", writeFile(t, t.TempDir(), "c.csv", c.file), "--db", db)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, c.says) || !strings.Contains(r.stderr, "nothing was imported") {
+			t.Errorf("import: exit %d %q; want one sentence saying %q", r.code, r.stderr, c.says)
+		}
+	}
+	t.Logf("a vCard with a 64 MB photo imported in %d MB", rss)
 }

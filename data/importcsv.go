@@ -108,7 +108,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if errors.As(err, &pe) {
 			return nil, nil, nil, fmt.Errorf("the header row cannot be read as CSV (%s)", csvReason(pe))
 		}
-		return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+		return nil, nil, nil, readError(err)
 	}
 	if len(header) == 1 && strings.Count(header[0], ";") >= len(required) && len(required) > 0 {
 		// Spreadsheets set up for a decimal comma save "CSV" with semicolons.
@@ -163,7 +163,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+				return nil, nil, nil, readError(err)
 			}
 			// The reader has consumed the broken record's lines, so
 			// checking carries on with the next one.
@@ -524,7 +524,7 @@ type purchaseRow struct {
 // parsePurchasesCSV reads and checks a purchases CSV without a database.
 // Every data row comes back, the bad ones marked and listed.
 func parsePurchasesCSV(r io.Reader) ([]purchaseRow, []RowError, []string, error) {
-	recs, bad, warnings, err := readCSVTable(r, purchaseColumns, []string{"customer", "date", "amount"})
+	recs, bad, warnings, err := readCSVTable(newCSVGuard(r, maxPurchaseRows), purchaseColumns, []string{"customer", "date", "amount"})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -207,7 +207,8 @@ func TestImportCustomersFileErrors(t *testing.T) {
 	}{
 		{"empty file", "", "the file is empty"},
 		{"no name column", "phone,email\n0161 496 0000,a@example.com\n", `no "name" column`},
-		{"binary", "\x00\x01\x02PK\x03\x04", `no "name" column`},
+		{"binary", "\x00\x01\x02PK\x03\x04", "not text (it holds NUL bytes)"},
+		{"binary after a header", "name\nAnn\n\x00\x01\x02PK\x03\x04", "not text (it holds NUL bytes)"},
 		{"utf-16", "\xff\xfen\x00a\x00m\x00e\x00", "UTF-16"},
 		{"header twice", "name,Name\nAnn,Ann\n", `"name" appears twice`},
 		{"broken header", "name,\"pho\"ne\nAnn,1\n", "header row cannot be read"},

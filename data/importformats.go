@@ -646,7 +646,7 @@ func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("cannot read the file: %w", err)
+			return nil, nil, readError(err)
 		}
 		raw = append(raw, c)
 		if c == '"' {
@@ -674,7 +674,11 @@ var errNoFormat = errors.New(`the file has no "name" column in its header row an
 // parseCustomersFile reads a customers CSV of any kind the recogniser
 // knows, or through columns when they are given.
 func parseCustomersFile(r io.Reader, columns ColumnMap) ([]customerRow, []RowError, []string, CustomerFormat, error) {
+	r = newCSVGuard(r, maxCustomerRows)
 	header, again, err := peekHeader(r)
+	if stop := stopsReading(err); stop != nil {
+		return nil, nil, nil, CustomerFormat{}, stop
+	}
 	if err != nil || len(header) == 0 {
 		// Our own reader says what is wrong with the file.
 		rows, bad, warnings, err := parseOwnCustomersCSV(again)
