@@ -234,7 +234,10 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName,
 		Columns: columns}
 	if v, ok := a.vals["staff"]; ok {
-		opt.Staff = v
+		if err := data.CheckName(v); err != nil {
+			return fmt.Errorf("--staff: %w", err)
+		}
+		opt.Staff = strings.TrimSpace(v)
 	}
 	path, err := dbPath(e, a)
 	if err != nil {

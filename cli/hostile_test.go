@@ -438,3 +438,26 @@ func TestImportOfHostileFilesStaysSmall(t *testing.T) {
 	}
 	t.Logf("a vCard with a 64 MB photo imported in %d MB", rss)
 }
+
+func TestStaffNamesKeepTheNameRules(t *testing.T) {
+	_, shop := smallShop(t)
+	csvFile := writeFile(t, t.TempDir(), "c.csv", "name\nNew Person\n")
+	before := purchaseList(t, shop)
+	for _, staff := range []string{"Ann\x1b[31m", "Bob\tTab", strings.Repeat("n", 513), " "} {
+		for _, args := range [][]string{
+			{"sale", "--customer", "1", "--amount", "5.00"},
+			{"import", "customers", csvFile},
+		} {
+			r := run(t, append(args, "--db", shop, "--staff", staff)...)
+			if r.code != 1 || !oneSentence(r.stderr) || !strings.HasPrefix(r.stderr, "regulars: --staff: ") {
+				t.Errorf("%s --staff %q: exit %d %q", args[0], staff, r.code, r.stderr)
+			}
+		}
+	}
+	if purchaseList(t, shop) != before {
+		t.Error("a refused sale was written")
+	}
+	if r := run(t, "export", "customers", "--db", shop); strings.Contains(r.stdout, "New Person") {
+		t.Error("a refused import was written")
+	}
+}

@@ -303,7 +303,7 @@ var messyPurchases = strings.Join([]string{
 	"7,0161 496 0009,2024-05-12,5.00,Whose?,R7,",                    // 8
 	"8,nobody@example.com,2024-05-12,5.00,,R8,",                     // 9
 	"9,ann@example.com,2024-05-13,-5.00,No original,R9,",            // 10
-	"10,ann@example.com,2024-05-13,7.00,Same receipt again,R2,",     // 11
+	"10,ann@example.com,2024-05-02,15.50,Same receipt again,R2,",    // 11
 	"11,0161 496 0001,2024-05-14,-5.00,Wrong customer,R11,1",        // 12
 	"12,ANN@example.com,2024-05-14,-100.00,Rest of the coat,R12,1",  // 13
 	"13,ann@example.com,2024-05-15,-1.00,Refund of a bad row,R13,9", // 14

@@ -19,6 +19,9 @@ import (
 // cards follow the customers CSV rules; a bad card's line is the line its
 // BEGIN:VCARD is on.
 func (s *Store) ImportVCard(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	if err := opt.checkStaff(); err != nil {
+		return ImportReport{}, err
+	}
 	rows, bad, warnings, err := parseVCards(r)
 	if err != nil {
 		return ImportReport{}, err

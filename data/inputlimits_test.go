@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -110,5 +111,55 @@ func TestVCardImportPassesOverPicturesAndStopsAtLimits(t *testing.T) {
 	}
 	if _, err := s.ImportVCard(ctx, io.MultiReader(strings.NewReader("BEGIN:VCARD\r\nNOTE:"), endless('a')), ImportOptions{}); err == nil {
 		t.Error("an endless card was taken")
+	}
+}
+
+func TestImportRefusesDatesFarAheadAndReferencesThatDisagree(t *testing.T) {
+	ctx := context.Background()
+	s := newTestStore(t, "2026-03-02")
+	rep, err := s.ImportCustomersCSV(ctx, strings.NewReader("name,phone,customer_since\nAnn,07700 900001,2020-01-01\nBob,07700 900002,9999-01-01\nCy,07700 900003,2027-03-02\n"), ImportOptions{})
+	if !errors.Is(err, ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "customer_since 9999-01-01 is more than a year after today") {
+		t.Fatalf("customers: %v %+v", err, rep.Bad)
+	}
+	if _, err := s.ImportCustomersCSV(ctx, strings.NewReader("name,phone\nAnn,07700 900001\nBob,07700 900002\n"), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	file := "customer,date,amount,reference\n" +
+		"07700 900001,2026-02-01,10.00,T1\n" + // line 2
+		"07700 900001,2026-02-01,10.00,T1\n" + // 3: the same receipt again: skipped
+		"07700 900002,2026-02-02,99.00,T1\n" + // 4: another sale under T1
+		"07700 900002,2026-02-03,5.00,T2\n" + // 5
+		"07700 900002,2026-02-04,5.00,T2\n" + // 6: T2 on another day
+		"07700 900002,9999-12-31,5.00,T3\n" + // 7: far ahead
+		"07700 900002,2027-03-02,5.00,T4\n" // 8: a year ahead at most: fine
+	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader(file), ImportOptions{})
+	if !errors.Is(err, ErrBadRows) {
+		t.Fatalf("purchases: %v", err)
+	}
+	want := []RowError{
+		{4, "reference T1 is already on line 2, with the amount 10.00, not 99.00"},
+		{6, "reference T2 is already on line 5, with the date 2026-02-03, not 2026-02-04"},
+		{7, "date 9999-12-31 is more than a year after today (2026-03-02)"},
+	}
+	if !slices.Equal(rep.Bad, want) {
+		t.Fatalf("bad rows:\n%+v\nwant\n%+v", rep.Bad, want)
+	}
+	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader(file), ImportOptions{SkipBad: true})
+	if err != nil || rep.Added != 3 || rep.Skipped != 1 {
+		t.Fatalf("skip bad: %+v %v", rep, err)
+	}
+	// Against the database: the same receipts skip, another amount is bad.
+	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader("customer,date,amount,reference\n07700 900001,2026-02-01,10.00,T1\n07700 900001,2026-02-01,12.00,T2\n"), ImportOptions{})
+	if !errors.Is(err, ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "reference T2 is already purchase") {
+		t.Fatalf("against the database: %+v %v", rep, err)
+	}
+	// The staff an import is recorded under keeps the name rules.
+	for _, staff := range []string{"Ann\x1b[31m", strings.Repeat("n", 513)} {
+		if _, err := s.ImportCustomersCSV(ctx, strings.NewReader("name\nDi\n"), ImportOptions{Staff: staff}); err == nil {
+			t.Errorf("staff %q taken", staff)
+		}
+		if _, err := s.ImportPurchasesCSV(ctx, strings.NewReader(file), ImportOptions{Staff: staff}); err == nil {
+			t.Errorf("staff %q taken for purchases", staff)
+		}
 	}
 }
