@@ -461,3 +461,37 @@ func TestStaffNamesKeepTheNameRules(t *testing.T) {
 		t.Error("a refused import was written")
 	}
 }
+
+// A backup damaged so that SQLite's integrity check answers in two lines
+// is still refused in one sentence, by every command that reads it.
+func TestDamagedBackupIsOneSentence(t *testing.T) {
+	_, shop := bigShop(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	if r := run(t, "backup", "--db", shop, "--to", good); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[2*4096+3], b[2*4096+4] = 0x7f, 0x7f // page 3 claims more cells than it can hold
+	bad := filepath.Join(dir, "bad.db")
+	if err := os.WriteFile(bad, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"restore", bad, "--db", shop},
+		{"today", "--db", bad},
+		{"export", "customers", "--db", bad},
+		{"backup", "--db", bad, "--to", filepath.Join(dir, "copy.db")},
+	} {
+		r := run(t, args...)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "damaged") || strings.Contains(r.stderr, "(11)") {
+			t.Errorf("%v: exit %d %q; want one sentence saying it is damaged", args, r.code, r.stderr)
+		}
+	}
+	if r := run(t, "check", "--db", bad); r.code != 1 || strings.Count(r.stderr, "\n") > 1 {
+		t.Errorf("check: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
