@@ -173,8 +173,8 @@ func TestMissingDatabaseIsMadeOnlyByDemoImportAndRestore(t *testing.T) {
 		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "no database at "+db) {
 			t.Errorf("%v on a missing file: exit %d %q", args, r.code, r.stderr)
 		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-			t.Fatalf("%v on a missing file made %v", args, entries)
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+			t.Fatalf("%v on a missing file made %v (%v)", args, entries, err)
 		}
 	}
 	if r := run(t, "import", "customers", writeFile(t, t.TempDir(), "c.csv", "name\nAnn\n"), "--db", db); r.code != 0 {
