@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -149,6 +150,9 @@ func isFlagValue(argv []string, i int) bool {
 	return true
 }
 
+// lineRef is the start of a sentence about a line of an imported file.
+var lineRef = regexp.MustCompile(`^line \d+: `)
+
 // sentence makes an error read as one sentence.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
@@ -160,6 +164,9 @@ func sentence(s string) string {
 	}
 	if first, _, _ := strings.Cut(s, " "); strings.ContainsAny(first, "./\\") {
 		return s // a file name keeps its case
+	}
+	if lineRef.MatchString(s) {
+		return s // "line 12: …", as bad rows are reported
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -202,7 +202,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 	return nil
 }
 
-func runImport(ctx context.Context, e *Env, a args) error {
+func runImport(ctx context.Context, e *Env, a args) (err error) {
 	if len(a.pos) != 2 {
 		return usageErr("import needs what and a file: import customers|purchases FILE.csv, or import vcard FILE.vcf")
 	}
@@ -234,13 +234,31 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName,
 		Columns: columns}
 	if v, ok := a.vals["staff"]; ok {
-		opt.Staff = v
+		if err := data.CheckName(v); err != nil {
+			return fmt.Errorf("--staff: %w", err)
+		}
+		opt.Staff = strings.TrimSpace(v)
 	}
+	path, err := dbPath(e, a)
+	if err != nil {
+		return err
+	}
+	_, statErr := os.Stat(path)
 	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() {
+		// A shop this import made, and then wrote nothing into (a dry
+		// run, a refused file), goes again: nothing was imported.
+		n, cerr := s.CountCustomers(ctx)
+		s.Close()
+		if errors.Is(statErr, os.ErrNotExist) && (err != nil || opt.DryRun) && cerr == nil && n == 0 {
+			for _, f := range []string{"", "-wal", "-shm", ".in-use"} {
+				os.Remove(path + f)
+			}
+		}
+	}()
 	var rep data.ImportReport
 	var first []data.PreviewRow // on a dry run of customers, the rows as they will be stored
 	switch {
@@ -278,6 +296,13 @@ func runImport(ctx context.Context, e *Env, a args) error {
 	if errors.Is(err, data.ErrBadRows) {
 		fmt.Fprintf(e.Stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
 		return badRowsError{len(rep.Bad)}
+	}
+	if errors.Is(err, data.ErrNotText) {
+		return fmt.Errorf("%s: %w; nothing was imported", file, err)
+	}
+	var stop *data.LineError
+	if errors.As(err, &stop) {
+		return fmt.Errorf("%w; nothing was imported", err)
 	}
 	if err != nil {
 		return err

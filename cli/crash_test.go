@@ -20,10 +20,7 @@ import (
 // and `regulars check` passes. REGULARS_CRASH_SALES sets how many sales
 // (make test: 50; make crashtest: 300).
 func TestCrashSafety(t *testing.T) {
-	n := 50
-	if v := os.Getenv("REGULARS_CRASH_SALES"); v != "" {
-		n, _ = strconv.Atoi(v)
-	}
+	n := envCount(t, "REGULARS_CRASH_SALES", 50)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	var b strings.Builder
@@ -83,6 +80,11 @@ func TestCrashSafety(t *testing.T) {
 		a.amount = int64(cents)
 		acks = append(acks, a)
 	}
+	// A kill between every sale could leave none acknowledged, and then
+	// nothing below would be checked.
+	if len(acks) < n/10 {
+		t.Fatalf("only %d of %d sales were acknowledged", len(acks), n)
+	}
 	raw, err := sql.Open("sqlite", db)
 	if err != nil {
 		t.Fatal(err)
@@ -100,13 +102,20 @@ func TestCrashSafety(t *testing.T) {
 	}
 	// No partial sale: every sale has exactly its earn row.
 	var partial int
-	raw.QueryRow(`SELECT count(*) FROM purchases p WHERE p.amount_cents >= 100 AND
-		(SELECT count(*) FROM ledger l WHERE l.purchase_id = p.id AND l.kind = 'earn') <> 1`).Scan(&partial)
+	if err := raw.QueryRow(`SELECT count(*) FROM purchases p WHERE p.amount_cents >= 100 AND
+		(SELECT count(*) FROM ledger l WHERE l.purchase_id = p.id AND l.kind = 'earn') <> 1`).Scan(&partial); err != nil {
+		t.Fatal(err)
+	}
 	if partial != 0 {
 		t.Errorf("%d sales without their points", partial)
 	}
 	var total int
-	raw.QueryRow("SELECT count(*) FROM purchases").Scan(&total)
+	if err := raw.QueryRow("SELECT count(*) FROM purchases").Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	if total < len(acks) {
+		t.Errorf("%d purchases in the database, %d acknowledged", total, len(acks))
+	}
 	if r := run(t, "check", "--db", db); r.code != 0 {
 		t.Errorf("check after crashes: %s%s", r.stdout, r.stderr)
 	}

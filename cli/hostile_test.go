@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,8 +173,8 @@ func TestMissingDatabaseIsMadeOnlyByDemoImportAndRestore(t *testing.T) {
 		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "no database at "+db) {
 			t.Errorf("%v on a missing file: exit %d %q", args, r.code, r.stderr)
 		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-			t.Fatalf("%v on a missing file made %v", args, entries)
+		if entries, err := os.ReadDir(dir); err != nil || len(entries) != 0 {
+			t.Fatalf("%v on a missing file made %v (%v)", args, entries, err)
 		}
 	}
 	if r := run(t, "import", "customers", writeFile(t, t.TempDir(), "c.csv", "name\nAnn\n"), "--db", db); r.code != 0 {
@@ -362,5 +364,134 @@ func TestExportOutReplacesOnlyAFile(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".regulars-export-*")); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// runRSS runs the binary and returns its result and its peak memory in MB.
+func runRSS(t *testing.T, args ...string) (result, int64) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	home := t.TempDir()
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TZ=UTC"}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss / 1024 // KB on Linux
+	return result{out.String(), errb.String(), code}, rss
+}
+
+// Hostile files are read as a stream: /dev/zero is refused at once, a
+// vCard with a picture of 64 MB imports in the memory of a small one, and
+// every refusal is one sentence naming the line.
+func TestImportOfHostileFilesStaysSmall(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("skipped: peak memory is read from Linux's rusage")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	for _, what := range []string{"customers", "purchases", "vcard"} {
+		r, rss := runRSS(t, "import", what, "/dev/zero", "--db", db)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "/dev/zero: the file is not text") {
+			t.Errorf("import %s /dev/zero: exit %d %q", what, r.code, r.stderr)
+		}
+		if rss > 100 {
+			t.Errorf("import %s /dev/zero took %d MB", what, rss)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("a refused import %s left a database behind", what)
+		}
+	}
+	f, err := os.Create(filepath.Join(dir, "photo.vcf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fold := " " + strings.Repeat("QUJD", 18) + "\r\n"
+	f.WriteString("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Photo\r\nTEL:07700 900001\r\nPHOTO;ENCODING=b;TYPE=JPEG:QUJD\r\n")
+	block := strings.Repeat(fold, 1<<14)
+	for written := 0; written < 64<<20; written += len(block) {
+		f.WriteString(block)
+	}
+	f.WriteString("END:VCARD\r\n")
+	f.Close()
+	r, rss := runRSS(t, "import", "vcard", f.Name(), "--db", db)
+	if r.code != 0 || r.stdout != "imported 1 contact\n" {
+		t.Fatalf("import of a vCard with a 64 MB photo: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if rss > 100 {
+		t.Errorf("importing a vCard with a 64 MB photo took %d MB", rss)
+	}
+	for _, c := range []struct{ file, says string }{
+		{"name,phone\rAnn,07700 900001\rBob,07700 900002\r", "line 1: the line ends in a carriage return alone"},
+		{"name,notes\nAnn,ok\nBob," + strings.Repeat("x", 70000) + "\n", "line 3: a field is longer than 64 KB"},
+		{"name\nAnn\nB\x00b\n", "the file is not text"},
+	} {
+		r := run(t, "import", "customers", writeFile(t, t.TempDir(), "c.csv", c.file), "--db", db)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, c.says) || !strings.Contains(r.stderr, "nothing was imported") {
+			t.Errorf("import: exit %d %q; want one sentence saying %q", r.code, r.stderr, c.says)
+		}
+	}
+	t.Logf("a vCard with a 64 MB photo imported in %d MB", rss)
+}
+
+func TestStaffNamesKeepTheNameRules(t *testing.T) {
+	_, shop := smallShop(t)
+	csvFile := writeFile(t, t.TempDir(), "c.csv", "name\nNew Person\n")
+	before := purchaseList(t, shop)
+	for _, staff := range []string{"Ann\x1b[31m", "Bob\tTab", strings.Repeat("n", 513), " "} {
+		for _, args := range [][]string{
+			{"sale", "--customer", "1", "--amount", "5.00"},
+			{"import", "customers", csvFile},
+		} {
+			r := run(t, append(args, "--db", shop, "--staff", staff)...)
+			if r.code != 1 || !oneSentence(r.stderr) || !strings.HasPrefix(r.stderr, "regulars: --staff: ") {
+				t.Errorf("%s --staff %q: exit %d %q", args[0], staff, r.code, r.stderr)
+			}
+		}
+	}
+	if purchaseList(t, shop) != before {
+		t.Error("a refused sale was written")
+	}
+	if r := run(t, "export", "customers", "--db", shop); strings.Contains(r.stdout, "New Person") {
+		t.Error("a refused import was written")
+	}
+}
+
+// A backup damaged so that SQLite's integrity check answers in two lines
+// is still refused in one sentence, by every command that reads it.
+func TestDamagedBackupIsOneSentence(t *testing.T) {
+	_, shop := bigShop(t)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	if r := run(t, "backup", "--db", shop, "--to", good); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[2*4096+3], b[2*4096+4] = 0x7f, 0x7f // page 3 claims more cells than it can hold
+	bad := filepath.Join(dir, "bad.db")
+	if err := os.WriteFile(bad, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"restore", bad, "--db", shop},
+		{"today", "--db", bad},
+		{"export", "customers", "--db", bad},
+		{"backup", "--db", bad, "--to", filepath.Join(dir, "copy.db")},
+	} {
+		r := run(t, args...)
+		if r.code != 1 || !oneSentence(r.stderr) || !strings.Contains(r.stderr, "damaged") || strings.Contains(r.stderr, "(11)") {
+			t.Errorf("%v: exit %d %q; want one sentence saying it is damaged", args, r.code, r.stderr)
+		}
+	}
+	if r := run(t, "check", "--db", bad); r.code != 1 || strings.Count(r.stderr, "\n") > 1 {
+		t.Errorf("check: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -101,8 +101,8 @@ func TestSensitiveActionsAreAudited(t *testing.T) {
 	if len(log) < 14 {
 		t.Fatalf("only %d audit rows", len(log))
 	}
-	if one, _ := s.AuditLog(ctx, 1); len(one) != 1 || one[0].ID != log[0].ID {
-		t.Errorf("AuditLog(1) = %+v", one)
+	if one, err := s.AuditLog(ctx, 1); err != nil || len(one) != 1 || one[0].ID != log[0].ID {
+		t.Errorf("AuditLog(1) = %+v, %v", one, err)
 	}
 	if _, err := s.w.Exec("UPDATE audit SET staff = 'Nobody'"); err == nil {
 		t.Error("an audit row was changed")
@@ -112,7 +112,9 @@ func TestSensitiveActionsAreAudited(t *testing.T) {
 	}
 	// The PIN's own counters are bookkeeping, not audited changes.
 	var counters int
-	s.r.QueryRow("SELECT count(*) FROM audit WHERE subject LIKE 'pin_%'").Scan(&counters)
+	if err := s.r.QueryRow("SELECT count(*) FROM audit WHERE subject LIKE 'pin_%'").Scan(&counters); err != nil {
+		t.Fatal(err)
+	}
 	if counters != 0 {
 		t.Errorf("%d audit rows for the PIN counters", counters)
 	}

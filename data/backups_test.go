@@ -262,7 +262,10 @@ func TestBackupOnFullDiskLeavesDatabaseUntouched(t *testing.T) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
-	left, _ := os.ReadDir(dir)
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(left) != 0 {
 		t.Errorf("the failed backup left %d files behind (%s)", len(left), left[0].Name())
 	}
@@ -292,8 +295,8 @@ func TestSecondCopyOnFullDiskSaysSo(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "disk is full") {
 		t.Fatalf("err = %v, want a full disk", err)
 	}
-	if left, _ := os.ReadDir(second); len(left) != 0 {
-		t.Errorf("the failed copy left %s behind", left[0].Name())
+	if left, err := os.ReadDir(second); err != nil || len(left) != 0 {
+		t.Errorf("the failed copy left %v behind (%v)", left, err)
 	}
 	if _, err := copyBackup(ctx, path, filepath.Join(second, "unplugged"), copyFile); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("copy to a missing folder: %v", err)

@@ -63,7 +63,7 @@ func TestAddCustomerValidates(t *testing.T) {
 			t.Errorf("accepted %+v", c)
 		}
 	}
-	if n, _ := s.CountCustomers(ctx); n != 0 {
+	if n, err := s.CountCustomers(ctx); err != nil || n != 0 {
 		t.Errorf("%d customers written by refused adds", n)
 	}
 	id, err := s.AddCustomer(ctx, Customer{Name: "Zoë Ñúñez", Birthday: YearlyDate{Month: 2, Day: 29}, Tags: []string{"vip", "trade"},
@@ -170,7 +170,7 @@ func TestDuplicates(t *testing.T) {
 	if err != nil || len(d) != 2 || d[0].ID != a || d[1].ID != b {
 		t.Errorf("duplicates = %+v, %v", d, err)
 	}
-	if d, _ := s.Duplicates(ctx, Customer{Name: "x"}); len(d) != 0 {
-		t.Errorf("no phone or email should find no duplicates, got %d", len(d))
+	if d, err := s.Duplicates(ctx, Customer{Name: "x"}); err != nil || len(d) != 0 {
+		t.Errorf("no phone or email should find no duplicates, got %d (%v)", len(d), err)
 	}
 }

@@ -3,6 +3,8 @@ package data
 import (
 	"errors"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"modernc.org/sqlite"
@@ -55,4 +57,16 @@ func ioErrorWords(code int) string {
 		return "memory ran out"
 	}
 	return "an input or output error"
+}
+
+// sqliteWords is SQLite's message for an error on one line, without the
+// result code the driver adds ("database disk image is malformed (11)").
+func sqliteWords(se *sqlite.Error) string {
+	m := oneLine(se.Error())
+	if i := strings.LastIndex(m, " ("); i > 0 && strings.HasSuffix(m, ")") {
+		if _, err := strconv.Atoi(m[i+2 : len(m)-1]); err == nil {
+			m = m[:i]
+		}
+	}
+	return m
 }

@@ -65,6 +65,22 @@ func sortRowErrors(bad []RowError) {
 	slices.SortStableFunc(bad, func(a, b RowError) int { return a.Line - b.Line })
 }
 
+// checkStaff applies the name rules to the staff member an import is
+// recorded under.
+func (o ImportOptions) checkStaff() error {
+	if o.Staff == "" {
+		return nil
+	}
+	if err := CheckName(o.Staff); err != nil {
+		return fmt.Errorf("the staff name: %w", err)
+	}
+	return nil
+}
+
+// aheadLimit is how far after today an imported date may be: a till
+// export dated tomorrow passes, 9999-12-31 does not.
+func aheadLimit(today Day) Day { return today.AddYears(1) }
+
 func (o ImportOptions) staff() string {
 	if s := strings.TrimSpace(o.Staff); s != "" {
 		return s
@@ -108,7 +124,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if errors.As(err, &pe) {
 			return nil, nil, nil, fmt.Errorf("the header row cannot be read as CSV (%s)", csvReason(pe))
 		}
-		return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+		return nil, nil, nil, readError(err)
 	}
 	if len(header) == 1 && strings.Count(header[0], ";") >= len(required) && len(required) > 0 {
 		// Spreadsheets set up for a decimal comma save "CSV" with semicolons.
@@ -163,7 +179,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
+				return nil, nil, nil, readError(err)
 			}
 			// The reader has consumed the broken record's lines, so
 			// checking carries on with the next one.
@@ -418,6 +434,9 @@ func screenCustomers(rows []customerRow, known knownCustomers) ([]customerRow, [
 // "Files in and out"). With bad rows and without SkipBad nothing is
 // written and the error wraps ErrBadRows; the report lists every bad row.
 func (s *Store) ImportCustomersCSV(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	if err := opt.checkStaff(); err != nil {
+		return ImportReport{}, err
+	}
 	rows, bad, warnings, format, err := parseCustomersFile(r, opt.Columns)
 	if err != nil {
 		return ImportReport{}, err
@@ -435,6 +454,8 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 	if err != nil {
 		return rep, err
 	}
+	rows, ahead := datedAhead(rows, s.Today())
+	bad = append(bad, ahead...)
 	kept, dups := screenCustomers(rows, known)
 	rep.Bad = append(bad, dups...)
 	sortRowErrors(rep.Bad)
@@ -504,6 +525,23 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 	return rep, nil
 }
 
+// datedAhead turns customers who became customers more than a year after
+// today into bad rows: a date such as 9999-12-31 is a typing mistake, and
+// reminders counted from it would never come.
+func datedAhead(rows []customerRow, today Day) ([]customerRow, []RowError) {
+	var kept []customerRow
+	var bad []RowError
+	limit := aheadLimit(today)
+	for _, row := range rows {
+		if since := row.c.CustomerSince; since > limit {
+			bad = append(bad, RowError{Line: row.line, Reason: fmt.Sprintf("customer_since %s is more than a year after today (%s)", since, today)})
+			continue
+		}
+		kept = append(kept, row)
+	}
+	return kept, bad
+}
+
 // Purchases.
 
 var purchaseColumns = []string{"id", "customer", "date", "amount", "description", "reference", "refund_of"}
@@ -525,7 +563,7 @@ type purchaseRow struct {
 // parsePurchasesCSV reads and checks a purchases CSV without a database.
 // Every data row comes back, the bad ones marked and listed.
 func parsePurchasesCSV(r io.Reader) ([]purchaseRow, []RowError, []string, error) {
-	recs, bad, warnings, err := readCSVTable(r, purchaseColumns, []string{"customer", "date", "amount"})
+	recs, bad, warnings, err := readCSVTable(newCSVGuard(r, maxPurchaseRows), purchaseColumns, []string{"customer", "date", "amount"})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -610,6 +648,9 @@ type fileTarget struct {
 // ImportPurchasesCSV adds the purchase lines of a CSV file (see PRODUCT.md,
 // "Files in and out"). Rows whose reference is already present are skipped.
 func (s *Store) ImportPurchasesCSV(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	if err := opt.checkStaff(); err != nil {
+		return ImportReport{}, err
+	}
 	rows, bad, warnings, err := parsePurchasesCSV(r)
 	if err != nil {
 		return ImportReport{}, err
@@ -685,13 +726,35 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 	}
 	planned := map[string]int{} // references claimed by planned rows
 
+	today := s.Today()
+	refLine := map[string]purchaseRow{} // the first row of the file with each reference
 	for _, p := range rows {
 		if p.bad {
 			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
 			continue
 		}
+		fail := func(format string, args ...any) {
+			bad = append(bad, RowError{Line: p.line, Reason: fmt.Sprintf(format, args...)})
+			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
+		}
+		if p.day > aheadLimit(today) {
+			fail("date %s is more than a year after today (%s)", p.day, today)
+			continue
+		}
 		if p.reference != "" {
+			// The same receipt again is skipped; another sale under its
+			// number is a mistake, not something already present.
+			if first, ok := refLine[p.reference]; ok && (first.amount != p.amount || first.day != p.day || first.customer != p.customer) {
+				fail("reference %s is already on line %d, with %s", p.reference, first.line, purchaseDiff(first.amount, first.day, p))
+				continue
+			} else if !ok {
+				refLine[p.reference] = p
+			}
 			if id, ok := refs[p.reference]; ok {
+				if o, ok := stored[id]; ok && (o.amount != p.amount || o.day != p.day) {
+					fail("reference %s is already purchase %d, with %s", p.reference, id, purchaseDiff(o.amount, o.day, p))
+					continue
+				}
 				skipped++
 				setID(p.fileID, fileTarget{planned: -1, dbID: id})
 				continue
@@ -701,10 +764,6 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 				setID(p.fileID, fileTarget{planned: i})
 				continue
 			}
-		}
-		fail := func(format string, args ...any) {
-			bad = append(bad, RowError{Line: p.line, Reason: fmt.Sprintf(format, args...)})
-			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
 		}
 		pp := plannedPurchase{row: p, refundIdx: -1}
 		switch id, n := matcher.match(p.customer); {
@@ -808,6 +867,18 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 		plan = append(plan, pp)
 	}
 	return plan, bad, skipped, nil
+}
+
+// purchaseDiff says how a row differs from the purchase of the same
+// reference: another amount, or another date.
+func purchaseDiff(amount Cents, day Day, p purchaseRow) string {
+	switch {
+	case amount != p.amount:
+		return fmt.Sprintf("the amount %s, not %s", amount, p.amount)
+	case day != p.day:
+		return fmt.Sprintf("the date %s, not %s", day, p.day)
+	}
+	return "another customer"
 }
 
 // customerMatcher answers MatchCustomer's question from memory, by the same

@@ -207,7 +207,8 @@ func TestImportCustomersFileErrors(t *testing.T) {
 	}{
 		{"empty file", "", "the file is empty"},
 		{"no name column", "phone,email\n0161 496 0000,a@example.com\n", `no "name" column`},
-		{"binary", "\x00\x01\x02PK\x03\x04", `no "name" column`},
+		{"binary", "\x00\x01\x02PK\x03\x04", "not text (it holds NUL bytes)"},
+		{"binary after a header", "name\nAnn\n\x00\x01\x02PK\x03\x04", "not text (it holds NUL bytes)"},
 		{"utf-16", "\xff\xfen\x00a\x00m\x00e\x00", "UTF-16"},
 		{"header twice", "name,Name\nAnn,Ann\n", `"name" appears twice`},
 		{"broken header", "name,\"pho\"ne\nAnn,1\n", "header row cannot be read"},
@@ -302,7 +303,7 @@ var messyPurchases = strings.Join([]string{
 	"7,0161 496 0009,2024-05-12,5.00,Whose?,R7,",                    // 8
 	"8,nobody@example.com,2024-05-12,5.00,,R8,",                     // 9
 	"9,ann@example.com,2024-05-13,-5.00,No original,R9,",            // 10
-	"10,ann@example.com,2024-05-13,7.00,Same receipt again,R2,",     // 11
+	"10,ann@example.com,2024-05-02,15.50,Same receipt again,R2,",    // 11
 	"11,0161 496 0001,2024-05-14,-5.00,Wrong customer,R11,1",        // 12
 	"12,ANN@example.com,2024-05-14,-100.00,Rest of the coat,R12,1",  // 13
 	"13,ann@example.com,2024-05-15,-1.00,Refund of a bad row,R13,9", // 14

@@ -638,9 +638,23 @@ func columnName(header []string, i int) string {
 // whole file again from its first byte.
 func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 	br := bufio.NewReader(r)
-	raw, err := readHeaderLine(br)
-	if err != nil {
-		return nil, nil, err
+	var raw []byte
+	quoted := false
+	for {
+		c, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, readError(err)
+		}
+		raw = append(raw, c)
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
+			break
+		}
 	}
 	again := io.MultiReader(bytes.NewReader(raw), br)
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
@@ -652,29 +666,6 @@ func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 	return header, again, nil
 }
 
-// readHeaderLine reads the header row's bytes: up to the first line break
-// outside quotes, that break included.
-func readHeaderLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
-	quoted := false
-	for {
-		c, err := br.ReadByte()
-		if errors.Is(err, io.EOF) {
-			return line, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("cannot read the file: %w", err)
-		}
-		line = append(line, c)
-		if c == '"' {
-			quoted = !quoted
-		}
-		if c == '\n' && !quoted {
-			return line, nil
-		}
-	}
-}
-
 // errNoFormat is the sentence for a header that is neither ours nor an
 // export the recogniser knows.
 var errNoFormat = errors.New(`the file has no "name" column in its header row and is not a customers export of Google Contacts, Outlook, Shopify or Square; ` +
@@ -683,7 +674,11 @@ var errNoFormat = errors.New(`the file has no "name" column in its header row an
 // parseCustomersFile reads a customers CSV of any kind the recogniser
 // knows, or through columns when they are given.
 func parseCustomersFile(r io.Reader, columns ColumnMap) ([]customerRow, []RowError, []string, CustomerFormat, error) {
+	r = newCSVGuard(r, maxCustomerRows)
 	header, again, err := peekHeader(r)
+	if stop := stopsReading(err); stop != nil {
+		return nil, nil, nil, CustomerFormat{}, stop
+	}
 	if err != nil || len(header) == 0 {
 		// Our own reader says what is wrong with the file.
 		rows, bad, warnings, err := parseOwnCustomersCSV(again)

@@ -88,7 +88,7 @@ func guessFields(header []string) []string {
 
 // SampleCSV reads the header and up to n data rows of a CSV file.
 func SampleCSV(r io.Reader, n int) (CSVSample, error) {
-	br := bufio.NewReader(r)
+	br := bufio.NewReader(newCSVGuard(r, maxCustomerRows))
 	if head, _ := br.Peek(3); bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	} else if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
@@ -99,6 +99,9 @@ func SampleCSV(r io.Reader, n int) (CSVSample, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return CSVSample{}, fmt.Errorf("the file is empty: it needs a header row naming its columns")
+	}
+	if stop := stopsReading(err); stop != nil {
+		return CSVSample{}, stop
 	}
 	if err != nil {
 		return CSVSample{}, fmt.Errorf("the header row cannot be read as CSV (%v)", err)
@@ -117,7 +120,7 @@ func SampleCSV(r io.Reader, n int) (CSVSample, error) {
 			if errors.As(err, &pe) {
 				continue // reported with its line when the file is checked
 			}
-			return s, fmt.Errorf("cannot read the file: %w", err)
+			return s, readError(err)
 		}
 		s.Rows = append(s.Rows, rec)
 	}
@@ -161,9 +164,23 @@ func remapHeader(r io.Reader, mapping []string) (io.Reader, []string, error) {
 		br.Discard(3)
 	}
 	// The header ends at the first line break outside quotes.
-	header, err := readHeaderLine(br)
-	if err != nil {
-		return nil, nil, err
+	var header []byte
+	quoted := false
+	for {
+		c, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, readError(err)
+		}
+		header = append(header, c)
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
+			break
+		}
 	}
 	cols, err := csv.NewReader(bytes.NewReader(header)).Read()
 	if errors.Is(err, io.EOF) {

@@ -1,7 +1,10 @@
 package data
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,6 +19,9 @@ import (
 // cards follow the customers CSV rules; a bad card's line is the line its
 // BEGIN:VCARD is on.
 func (s *Store) ImportVCard(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	if err := opt.checkStaff(); err != nil {
+		return ImportReport{}, err
+	}
 	rows, bad, warnings, err := parseVCards(r)
 	if err != nil {
 		return ImportReport{}, err
@@ -23,45 +29,47 @@ func (s *Store) ImportVCard(ctx context.Context, r io.Reader, opt ImportOptions)
 	return s.importCustomers(ctx, "vCard file", "card", rows, bad, warnings, opt)
 }
 
-// parseVCards reads and checks every card without a database.
+// parseVCards reads and checks every card without a database. The file
+// is read as a stream, a card at a time: pictures and sounds, which are
+// not imported, are passed over however large, and a card or a property
+// over the limits (inputlimits.go) is a bad card.
 func parseVCards(r io.Reader) ([]customerRow, []RowError, []string, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("cannot read the file: %w", err)
-	}
-	data = []byte(strings.TrimPrefix(string(data), "\ufeff"))
-	chunks := splitVCards(string(data))
-	if len(chunks) == 0 {
-		return nil, nil, nil, fmt.Errorf("the file holds no vCards (it has no BEGIN:VCARD line)")
-	}
 	var rows []customerRow
 	var bad []RowError
 	var warnings []string
-	for _, ch := range chunks {
+	cards := 0
+	err := splitVCards(r, func(ch vcardChunk) {
+		cards++
 		if ch.problem != "" {
 			bad = append(bad, RowError{Line: ch.line, Reason: ch.problem})
-			continue
+			return
 		}
 		body := normaliseVCard(ch.lines)
 		if !utf8.ValidString(body) {
 			bad = append(bad, RowError{Line: ch.line, Reason: "the card is not UTF-8 text"})
-			continue
+			return
 		}
 		card, err := vcard.NewDecoder(strings.NewReader(body)).Decode()
 		if err != nil {
 			bad = append(bad, RowError{Line: ch.line, Reason: "the card cannot be read (" + strings.TrimPrefix(err.Error(), "vcard: ") + ")"})
-			continue
+			return
 		}
 		if isGroupCard(card) {
 			warnings = append(warnings, fmt.Sprintf("line %d: a contact group, not a person, was skipped", ch.line))
-			continue
+			return
 		}
 		row, reasons := customerFromCard(card, ch.line)
 		if len(reasons) > 0 {
 			bad = append(bad, RowError{Line: ch.line, Reason: strings.Join(reasons, "; ")})
-			continue
+			return
 		}
 		rows = append(rows, row)
+	})
+	if err != nil {
+		return nil, nil, nil, readError(err)
+	}
+	if cards == 0 {
+		return nil, nil, nil, fmt.Errorf("the file holds no vCards (it has no BEGIN:VCARD line)")
 	}
 	return rows, bad, warnings, nil
 }
@@ -71,38 +79,151 @@ type vcardChunk struct {
 	line    int // of BEGIN:VCARD
 	lines   []string
 	problem string
+	size    int // bytes kept in lines
+	prop    int // bytes of the property being read
+}
+
+// skippedProperties are the vCard properties the import does not read and
+// that can be large: they are passed over, never held in memory.
+var skippedProperties = map[string]bool{"PHOTO": true, "LOGO": true, "SOUND": true, "KEY": true}
+
+// propertyName is the name of the property a content line starts, without
+// its group ("item1.PHOTO;ENCODING=b:…" is PHOTO).
+func propertyName(l string) string {
+	end := strings.IndexAny(l, ";:")
+	if end < 0 {
+		end = len(l)
+	}
+	name := l[:end]
+	if dot := strings.LastIndexByte(name, '.'); dot >= 0 {
+		name = name[dot+1:]
+	}
+	return strings.ToUpper(strings.TrimSpace(name))
 }
 
 // splitVCards cuts the file into cards itself, so each card's line is known
-// and one broken card does not stop the others from being read.
-func splitVCards(text string) []vcardChunk {
-	var out []vcardChunk
+// and one broken card does not stop the others from being read; each card
+// goes to card as soon as it ends.
+func splitVCards(r io.Reader, card func(vcardChunk)) error {
+	lr := newLineReader(r)
 	var cur *vcardChunk
-	for i, l := range strings.Split(text, "\n") {
-		l = strings.TrimSuffix(l, "\r")
+	cards := 0
+	skipping := false // inside a skipped property: its folded lines go too
+	// Only a picture or a sound may run on for ever on one line; any other
+	// line longer than a whole card may hold stops the import.
+	mayRunOn := func(start string) bool {
+		if strings.HasPrefix(start, " ") || strings.HasPrefix(start, "\t") {
+			return skipping
+		}
+		return skippedProperties[propertyName(start)]
+	}
+	for {
+		l, n, tooLong, err := lr.next(mayRunOn)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				return err
+			}
+			break
+		}
+		if n == 1 {
+			l = strings.TrimPrefix(l, "\ufeff")
+		}
+		folded := strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")
 		word := strings.ToUpper(strings.TrimRight(l, " \t"))
 		switch {
 		case word == "BEGIN:VCARD":
 			if cur != nil {
 				cur.problem = "the card has no END:VCARD line"
-				out = append(out, *cur)
+				card(*cur)
 			}
-			cur = &vcardChunk{line: i + 1, lines: []string{l}}
+			if cards++; cards > maxCustomerRows {
+				return tooManyRows(n, maxCustomerRows, "cards")
+			}
+			cur = &vcardChunk{line: n, lines: []string{l}}
+			skipping = false
 		case cur == nil:
 			// Text between cards is not part of any contact.
 		case word == "END:VCARD":
 			cur.lines = append(cur.lines, l)
-			out = append(out, *cur)
+			card(*cur)
 			cur = nil
+		case skipping && folded:
+		case !folded && skippedProperties[propertyName(l)]:
+			skipping = true
+		case cur.problem != "":
+			// A bad card is read to its end, and no more of it kept.
 		default:
-			cur.lines = append(cur.lines, l)
+			skipping = false
+			if !folded {
+				cur.prop = 0
+			}
+			cur.prop += len(l)
+			cur.size += len(l)
+			switch {
+			case tooLong || cur.prop > maxField:
+				cur.problem = fmt.Sprintf("a field is longer than %d KB, the most one field may hold", maxField>>10)
+				cur.lines = nil
+			case cur.size > maxRecord:
+				cur.problem = fmt.Sprintf("the card is larger than %d MB, the most one card may hold", maxRecord>>20)
+				cur.lines = nil
+			default:
+				cur.lines = append(cur.lines, l)
+			}
 		}
 	}
 	if cur != nil {
 		cur.problem = "the card has no END:VCARD line"
-		out = append(out, *cur)
+		card(*cur)
 	}
-	return out
+	return nil
+}
+
+// lineReader reads a file line by line without holding more than
+// maxField+1 bytes of a line: the rest of a longer one is read and
+// dropped. A NUL byte stops it with ErrNotText.
+type lineReader struct {
+	br   *bufio.Reader
+	line int
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// next returns the next line without its line end, its number, and
+// whether it was cut at maxField. A line longer than maxRecord stops the
+// reading with a LineError, unless mayRunOn says, from its start, that it
+// may.
+func (lr *lineReader) next(mayRunOn func(start string) bool) (string, int, bool, error) {
+	var buf []byte
+	tooLong := false
+	length := 0
+	for {
+		chunk, err := lr.br.ReadSlice('\n')
+		if bytes.IndexByte(chunk, 0) >= 0 {
+			return "", 0, false, ErrNotText
+		}
+		if length += len(chunk); length > maxRecord && length-len(chunk) <= maxRecord && !mayRunOn(string(buf)) {
+			return "", 0, false, &LineError{lr.line + 1, fmt.Sprintf("a line is longer than %d MB, more than a whole card may hold", maxRecord>>20)}
+		}
+		if !tooLong {
+			if len(buf)+len(chunk) > maxField+1 {
+				tooLong = true
+				buf = append(buf, chunk[:maxField+1-len(buf)]...)
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil && (!errors.Is(err, io.EOF) || len(buf) == 0) {
+			return "", 0, false, err
+		}
+		lr.line++
+		l := strings.TrimSuffix(strings.TrimSuffix(string(buf), "\n"), "\r")
+		return l, lr.line, tooLong, nil
+	}
 }
 
 // normaliseVCard unfolds a card's lines and rewrites the vCard 2.1 habits

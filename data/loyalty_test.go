@@ -180,8 +180,8 @@ func TestApplyExpiryClampsToTheMonthsEnd(t *testing.T) {
 	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1})
 	ann := lyCustomer(t, s, "Ann Lee")
 	lySale(t, s, ann, 700, 0)
-	if n, _ := s.ApplyExpiry(ctx, lyDay(2023, time.February, 27)); n != 0 {
-		t.Errorf("expired %d on 27 Feb", n)
+	if n, err := s.ApplyExpiry(ctx, lyDay(2023, time.February, 27)); err != nil || n != 0 {
+		t.Errorf("expired %d on 27 Feb (%v)", n, err)
 	}
 	s.SetToday(lyDay(2023, time.March, 10))
 	if n, _ := s.ApplyExpiry(ctx, lyDay(2023, time.March, 10)); n != 7 {

@@ -107,11 +107,16 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 	other := lyCustomer(t, s, "Someone Else")
 	lySale(t, s, other, 5000, 0)
 	balance := lyBalance(t, s, id)
-	before, _ := s.Purchases(ctx, id)
-	ledgerBefore, _ := s.Ledger(ctx, id)
+	before := noErr(s.Purchases(ctx, id))(t)
+	ledgerBefore := noErr(s.Ledger(ctx, id))(t)
+	if len(before) == 0 || len(ledgerBefore) == 0 {
+		t.Fatalf("the customer to forget has %d purchases and %d ledger rows", len(before), len(ledgerBefore))
+	}
 	var sumBefore int64
-	s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumBefore)
-	otherBefore, _ := s.Customer(ctx, other)
+	if err := s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumBefore); err != nil {
+		t.Fatal(err)
+	}
+	otherBefore := noErr(s.Customer(ctx, other))(t)
 
 	if err := s.ForgetCustomer(ctx, id, "Owner"); err != nil {
 		t.Fatal(err)
@@ -127,7 +132,7 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 	if got := lyBalance(t, s, id); got != balance {
 		t.Errorf("balance %d, was %d", got, balance)
 	}
-	after, _ := s.Purchases(ctx, id)
+	after := noErr(s.Purchases(ctx, id))(t)
 	if len(after) != len(before) {
 		t.Fatalf("%d purchases, were %d", len(after), len(before))
 	}
@@ -136,11 +141,13 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 			t.Errorf("purchase %d changed", after[i].ID)
 		}
 	}
-	if ledgerAfter, _ := s.Ledger(ctx, id); len(ledgerAfter) != len(ledgerBefore) {
+	if ledgerAfter := noErr(s.Ledger(ctx, id))(t); len(ledgerAfter) != len(ledgerBefore) {
 		t.Error("the ledger changed")
 	}
 	var sumAfter int64
-	s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumAfter)
+	if err := s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumAfter); err != nil {
+		t.Fatal(err)
+	}
 	if sumAfter != sumBefore {
 		t.Errorf("ledger sum %d, was %d", sumAfter, sumBefore)
 	}
@@ -152,28 +159,45 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 	if err := s.ExportCustomer(ctx, id, "Owner", &buf); err != nil {
 		t.Fatal(err)
 	}
-	z, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	r, _ := z.File[0].Open()
-	js, _ := io.ReadAll(r)
+	z := noErr(zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len())))(t)
+	if len(z.File) == 0 {
+		t.Fatal("the export holds no file")
+	}
+	js := noErr(io.ReadAll(noErr(z.File[0].Open())(t)))(t)
+	if !strings.Contains(string(js), "Forgotten customer 1") {
+		t.Fatalf("the export does not hold the forgotten customer: %s", js)
+	}
 	for _, secret := range []string{"Zoë", "07700", "zoe@", "High St", "scarves", "1985", "Wedding", "mother", "zip broke", "red scarf", "signed form"} {
 		if strings.Contains(string(js), secret) {
 			t.Errorf("%q is still in the forgotten customer's record", secret)
 		}
 	}
-	if found, _ := s.SearchCustomers(ctx, "07700 900001", 10); len(found) != 0 {
+	if found := noErr(s.SearchCustomers(ctx, "07700 900001", 10))(t); len(found) != 0 {
 		t.Error("the old phone still finds the customer")
 	}
-	if rs, _ := s.TodayList(ctx, lyDay(2024, 3, 10)); len(rs) != 0 {
+	if rs := noErr(s.TodayList(ctx, lyDay(2024, 3, 10)))(t); len(rs) != 0 {
 		for _, r := range rs {
 			if r.CustomerID == id {
 				t.Errorf("a forgotten customer is reminded: %+v", r)
 			}
 		}
 	}
-	if o, _ := s.Customer(ctx, other); o.Name != otherBefore.Name {
+	if o := noErr(s.Customer(ctx, other))(t); o.Name != otherBefore.Name {
 		t.Error("another customer was touched")
 	}
 	if err := s.ForgetCustomer(ctx, 99, "Owner"); err == nil {
 		t.Error("forgetting a missing customer succeeded")
+	}
+}
+
+// noErr hands back v once err is checked: noErr(s.Ledger(ctx, id))(t).
+// An error read as "nothing" would pass every check that expects nothing.
+func noErr[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }

@@ -27,8 +27,8 @@ func TestHandledOnListsOnlyThatDaysWork(t *testing.T) {
 	if err != nil || len(got) != 2 {
 		t.Fatalf("handled = %+v, %v", got, err)
 	}
-	if prev, _ := s.HandledOn(ctx, mustParse(t, "2026-06-01")); len(prev) != 0 {
-		t.Errorf("nothing was handled the day before, got %d", len(prev))
+	if prev, err := s.HandledOn(ctx, mustParse(t, "2026-06-01")); err != nil || len(prev) != 0 {
+		t.Errorf("nothing was handled the day before, got %d (%v)", len(prev), err)
 	}
 }
 

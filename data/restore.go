@@ -61,7 +61,7 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 		}
 		var se *sqlite.Error
 		if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB) {
-			return "", fmt.Errorf("cannot restore from %s: it is damaged (%s); nothing was changed", src, oneLine(se.Error()))
+			return "", fmt.Errorf("cannot restore from %s: it is damaged (%s); nothing was changed", src, sqliteWords(se))
 		}
 		return "", fmt.Errorf("cannot restore from %s: %w; nothing was changed", src, (&Store{path: src}).explain(unwrapPath(err)))
 	}

@@ -617,8 +617,8 @@ func TestTopCustomers(t *testing.T) {
 	if top[1].Customer.ID != ann || top[1].Spent != 8000 || top[1].Visits != 2 || top[1].Balance != 80 {
 		t.Errorf("second %+v", top[1])
 	}
-	if none, _ := s.TopCustomers(ctx, 0); len(none) != 0 {
-		t.Errorf("n=0 gave %d lines", len(none))
+	if none, err := s.TopCustomers(ctx, 0); err != nil || len(none) != 0 {
+		t.Errorf("n=0 gave %d lines (%v)", len(none), err)
 	}
 }
 

@@ -493,7 +493,7 @@ func (s *Store) explain(err error) error {
 		case sqlite3.SQLITE_NOTADB:
 			return fmt.Errorf("%s is %w (the file is damaged or of another kind)", s.path, ErrNotDatabase)
 		case sqlite3.SQLITE_CORRUPT:
-			return fmt.Errorf("%s is %w (%s); restore it from a backup", s.path, ErrDamaged, oneLine(se.Error()))
+			return fmt.Errorf("%s is %w (%s); restore it from a backup", s.path, ErrDamaged, sqliteWords(se))
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return fmt.Errorf("%w: another program kept %s locked; try again in a moment", ErrBusy, s.path)
 		case sqlite3.SQLITE_FULL:

@@ -194,6 +194,9 @@ func TestMigrationsAreNumberedInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(names) == 0 || len(names) != SchemaVersion() {
+		t.Fatalf("%d migrations, schema version %d", len(names), SchemaVersion())
+	}
 	for i, n := range names {
 		if want := fmt.Sprintf("%03d_", i+1); !strings.HasPrefix(n, want) {
 			t.Errorf("migration %d is %s, want a name starting %s", i+1, n, want)

@@ -188,6 +188,9 @@ func TestCalendarDotsStayInsideTheirCell(t *testing.T) {
 		t.Fatalf("count %q, kinds %v", cell.count.Text, cell.kinds)
 	}
 	box := cell.dotBox
+	if len(cell.dots) != len(data.Kinds) {
+		t.Fatalf("%d dots for %d kinds", len(cell.dots), len(data.Kinds))
+	}
 	for k, d := range cell.dots {
 		right := d.Position().X + d.Size().Width
 		bottom := box.Position().Y + d.Position().Y + d.Size().Height

@@ -442,7 +442,7 @@ func TestEscapeClosesTheDialogOnTop(t *testing.T) {
 	if overlays() != 0 {
 		t.Fatal("Escape in the Done form's field left it open")
 	}
-	if cs, _ := f.store.Contacts(context.Background(), f.ann); len(cs) != 0 {
+	if cs, err := f.store.Contacts(context.Background(), f.ann); err != nil || len(cs) != 0 {
 		t.Errorf("a cancelled Done logged %+v", cs)
 	}
 	if len(td.loaded) != 1 {
