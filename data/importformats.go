@@ -634,27 +634,36 @@ func columnName(header []string, i int) string {
 	return fmt.Sprintf("column %d", i+1)
 }
 
-// peekHeader reads the header row and hands back a reader that gives the
-// whole file again from its first byte.
-func peekHeader(r io.Reader) ([]string, io.Reader, error) {
-	br := bufio.NewReader(r)
-	var raw []byte
+// readHeaderLine reads the header row's bytes: up to the first line break
+// outside quotes, that break included.
+func readHeaderLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
 	quoted := false
 	for {
 		c, err := br.ReadByte()
 		if errors.Is(err, io.EOF) {
-			break
+			return line, nil
 		}
 		if err != nil {
-			return nil, nil, readError(err)
+			return nil, readError(err)
 		}
-		raw = append(raw, c)
+		line = append(line, c)
 		if c == '"' {
 			quoted = !quoted
 		}
 		if c == '\n' && !quoted {
-			break
+			return line, nil
 		}
+	}
+}
+
+// peekHeader reads the header row and hands back a reader that gives the
+// whole file again from its first byte.
+func peekHeader(r io.Reader) ([]string, io.Reader, error) {
+	br := bufio.NewReader(r)
+	raw, err := readHeaderLine(br)
+	if err != nil {
+		return nil, nil, err
 	}
 	again := io.MultiReader(bytes.NewReader(raw), br)
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))

@@ -164,23 +164,9 @@ func remapHeader(r io.Reader, mapping []string) (io.Reader, []string, error) {
 		br.Discard(3)
 	}
 	// The header ends at the first line break outside quotes.
-	var header []byte
-	quoted := false
-	for {
-		c, err := br.ReadByte()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, readError(err)
-		}
-		header = append(header, c)
-		if c == '"' {
-			quoted = !quoted
-		}
-		if c == '\n' && !quoted {
-			break
-		}
+	header, err := readHeaderLine(br)
+	if err != nil {
+		return nil, nil, err
 	}
 	cols, err := csv.NewReader(bytes.NewReader(header)).Read()
 	if errors.Is(err, io.EOF) {
