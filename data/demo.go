@@ -1442,7 +1442,10 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		tx.Rollback()
 		return s.explain(err)
 	}
-	s.syncDerived(ctx, tx)
+	if err := s.syncDerived(ctx, tx); err != nil {
+		tx.Rollback()
+		return s.explain(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return s.explain(err)
 	}

@@ -538,3 +538,31 @@ func TestDerivedRowsProperty(t *testing.T) {
 		}
 	})
 }
+
+// A write whose reminder rows cannot be brought up to date is not saved,
+// and says why in a sentence.
+func TestWriteFailsWhenItsReminderRowsCannot(t *testing.T) {
+	s := newTestStore(t, "2026-06-10")
+	ctx := context.Background()
+	id, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: 2500}); err != nil {
+		t.Fatal(err)
+	}
+	// The rows of Today can no longer be written.
+	lyExec(t, s, "DROP TABLE reminder_now")
+	_, err = s.RecordSale(ctx, Sale{CustomerID: id, Amount: 4000})
+	if err == nil || !strings.Contains(err.Error(), "could not be brought up to date, so nothing was saved") {
+		t.Fatalf("sale with the reminder rows broken: %v, want a refusal saying nothing was saved", err)
+	}
+	var n int
+	var points int64
+	if err := s.w.QueryRow("SELECT count(*), (SELECT COALESCE(sum(points), 0) FROM ledger) FROM purchases").Scan(&n, &points); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || points != 25 {
+		t.Fatalf("after the refused sale: %d purchases and %d points, want the first sale alone (1, 25)", n, points)
+	}
+}

@@ -403,19 +403,17 @@ func (w *rowWriter) due(id ID, r *dueRow) {
 }
 
 // syncDerived works out again, inside tx, the customers whose facts tx
-// changed (or everyone, when the rules or the scheme changed). It never
-// fails the write: on any trouble it sets the rows aside (readers then work
-// everything out from the facts, and the next write works the rows out
-// afresh). A savepoint would undo the trouble more neatly, but it makes
-// SQLite journal every page the rows touch, which for a whole shop costs
-// far more than working them out.
-func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) {
+// changed (or everyone, when the rules or the scheme changed). When that
+// fails the write fails with it: the caller rolls tx back, so the facts and
+// the rows derived from them never part.
+func (s *Store) syncDerived(ctx context.Context, tx *sql.Tx) error {
 	if !s.keepDerived.Load() {
-		return
+		return nil
 	}
 	if err := s.refreshDerived(ctx, tx); err != nil {
-		tx.ExecContext(ctx, "UPDATE reminder_cache SET fingerprint = ''")
+		return fmt.Errorf("the reminder lists could not be brought up to date, so nothing was saved: %w", err)
 	}
+	return nil
 }
 
 func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
@@ -510,7 +508,7 @@ func (s *Store) refreshDerived(ctx context.Context, tx *sql.Tx) error {
 // newKeptInsert is newDemoInsert for the kept rows, as INSERT OR FAIL: a
 // statement that may stop half done once it has written a row makes
 // SQLite journal every page it touches, to undo them; the kept rows need
-// no undoing, for any trouble sets them all aside (syncDerived).
+// no undoing, for any trouble rolls the whole write back (syncDerived).
 func newKeptInsert(ctx context.Context, tx *sql.Tx, table, cols string) *demoInsert {
 	ins := newDemoInsert(ctx, tx, table, cols)
 	ins.head = strings.Replace(ins.head, "INSERT INTO", "INSERT OR FAIL INTO", 1)

@@ -603,7 +603,10 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return s.explain(err)
 	}
-	s.syncDerived(ctx, tx)
+	if err := s.syncDerived(ctx, tx); err != nil {
+		tx.Rollback()
+		return s.explain(err)
+	}
 	return s.explain(tx.Commit())
 }
 
