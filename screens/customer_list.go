@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,26 +33,45 @@ func sortTitle(s data.CustomerSort) string {
 }
 
 // listColumns lays out a row of the customer list: the name takes what
-// the figures, each of a fixed width at the end, leave.
-type listColumns struct{ widths []float32 }
+// the figures, each of a fixed width at the end, leave. Where the pane is
+// too narrow for all of them, figures are left out from the first, save
+// the one the list is sorted by.
+type listColumns struct {
+	widths []float32
+	sorted *int // the column of the order in use (0: the name)
+}
+
+// nameWidth is the least the name is given before figures are left out.
+const nameWidth = 100
 
 func (l *listColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w, h := float32(0), float32(0)
-	for i, o := range objs {
-		m := o.MinSize()
-		h = max(h, m.Height)
-		if i == 0 {
-			w += 60
-		} else {
-			w += l.widths[i-1] + theme.Padding()
-		}
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(w, h)
+	return fyne.NewSize(nameWidth/2+slices.Max(l.widths), h)
 }
 
 func (l *listColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	shown := make([]bool, len(objs))
+	need := float32(nameWidth)
+	for i := 1; i < len(objs); i++ {
+		shown[i] = true
+		need += l.widths[i-1] + theme.Padding()
+	}
+	for i := 1; i < len(objs) && need > size.Width; i++ {
+		if i != *l.sorted {
+			shown[i] = false
+			need -= l.widths[i-1] + theme.Padding()
+		}
+	}
 	x := size.Width
 	for i := len(objs) - 1; i >= 1; i-- {
+		if !shown[i] {
+			objs[i].Hide()
+			continue
+		}
+		objs[i].Show()
 		w := l.widths[i-1]
 		x -= w
 		objs[i].Move(fyne.NewPos(x, 0))
@@ -95,7 +115,7 @@ func (s *customersScreen) newCustomerList() fyne.CanvasObject {
 	s.list = widget.NewList(
 		func() int { return len(s.results) },
 		func() fyne.CanvasObject {
-			name := widget.NewRichText(&widget.TextSegment{}, &widget.TextSegment{Style: widget.RichTextStyle{Inline: true, ColorName: theme.ColorNamePlaceHolder}})
+			name := widget.NewLabel("")
 			name.Truncation = fyne.TextTruncateEllipsis
 			cells := []fyne.CanvasObject{name}
 			for range widths {
@@ -104,7 +124,7 @@ func (s *customersScreen) newCustomerList() fyne.CanvasObject {
 				l.Truncation = fyne.TextTruncateClip
 				cells = append(cells, l)
 			}
-			return container.New(&listColumns{widths}, cells...)
+			return container.New(&listColumns{widths, &s.sortColumn}, cells...)
 		},
 		s.updateRow)
 	s.list.OnSelected = func(i widget.ListItemID) {
@@ -125,7 +145,7 @@ func (s *customersScreen) newCustomerList() fyne.CanvasObject {
 		heads = append(heads, b)
 	}
 	s.showSort()
-	head := container.New(&listColumns{widths}, heads...)
+	head := container.New(&listColumns{widths, &s.sortColumn}, heads...)
 	return container.NewBorder(head, s.count, nil, nil, s.list)
 }
 
@@ -141,18 +161,22 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	c := s.results[i]
 	cells := o.(*fyne.Container).Objects
-	name := cells[0].(*widget.RichText)
+	name := cells[0].(*widget.Label)
 	figures := []string{"", "", ""}
 	if c.ID == 0 {
-		name.Segments[0].(*widget.TextSegment).Text = "…"
-		name.Segments[1].(*widget.TextSegment).Text = ""
+		name.SetText("…")
 	} else {
 		n := c.Name
 		if c.DoNotContact {
 			n += "  ⛔"
 		}
-		name.Segments[0].(*widget.TextSegment).Text = n
-		name.Segments[1].(*widget.TextSegment).Text = "  " + strings.TrimSpace(c.Phone+"  "+c.Email)
+		// With a search, what it matched may be the phone or the email.
+		if strings.TrimSpace(s.search.Text) != "" {
+			if d := strings.TrimSpace(c.Phone + "  " + c.Email); d != "" {
+				n += "  · " + d
+			}
+		}
+		name.SetText(n)
 		figures[0] = "—"
 		if !c.LastVisit.IsZero() {
 			figures[0] = listDate(c.LastVisit)
@@ -160,7 +184,6 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		figures[1] = money(c.Spent)
 		figures[2] = wholeNumber(c.Points)
 	}
-	name.Refresh()
 	for k, f := range figures {
 		cells[k+1].(*widget.Label).SetText(f)
 	}
@@ -172,6 +195,7 @@ func (s *customersScreen) sortBy(so data.CustomerSort) {
 		return
 	}
 	s.sort = so
+	s.sortColumn = slices.Index(data.CustomerSorts, so)
 	s.showSort()
 	s.runSearch()
 }

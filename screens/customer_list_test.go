@@ -54,10 +54,8 @@ func listShopApp(t *testing.T) (*App, *customersScreen, *data.Store) {
 func shownNames(l *widget.List) []string {
 	var out []string
 	walk(l, func(o fyne.CanvasObject) {
-		if r, ok := o.(*widget.RichText); ok && r.Visible() && len(r.Segments) == 2 {
-			if seg, ok := r.Segments[0].(*widget.TextSegment); ok {
-				out = append(out, seg.Text)
-			}
+		if x, ok := o.(*widget.Label); ok && x.Visible() && strings.HasPrefix(x.Text, "Customer ") {
+			out = append(out, x.Text)
 		}
 	})
 	return out

@@ -23,16 +23,17 @@ type customersScreen struct {
 	search *keyEntry
 	// results has a row for every customer the list holds; those of
 	// pages not read yet have no ID. requested are the pages asked for.
-	results   []data.CustomerRow
-	requested map[int]bool
-	updating  bool // a row is being shown: a page read meanwhile needs no refresh
-	sort      data.CustomerSort
-	heads     []*widget.Button
-	list      *widget.List
-	count     *widget.Label
-	page      *customerPage
-	searchSeq int
-	obj       fyne.CanvasObject
+	results    []data.CustomerRow
+	requested  map[int]bool
+	updating   bool // a row is being shown: a page read meanwhile needs no refresh
+	sort       data.CustomerSort
+	sortColumn int // the list column of sort
+	heads      []*widget.Button
+	list       *widget.List
+	count      *widget.Label
+	page       *customerPage
+	searchSeq  int
+	obj        fyne.CanvasObject
 }
 
 func newCustomers(a *App) screen {
@@ -216,7 +217,12 @@ func newCustomerPage(a *App) *customerPage {
 	complaintBtn := widget.NewButtonWithIcon(lang.L("Complaint"), theme.WarningIcon(), p.addComplaint)
 	occasionBtn := widget.NewButtonWithIcon(lang.L("Occasion"), theme.CalendarIcon(), p.addOccasion)
 	adjustBtn := widget.NewButtonWithIcon(lang.L("Adjust points…"), theme.ContentAddIcon(), p.adjustPoints)
-	actions := container.NewGridWithColumns(5, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
+	// The buttons wrap onto a second row rather than widen the window.
+	cell := fyne.NewSize(0, 0)
+	for _, b := range []*widget.Button{editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn} {
+		cell = cell.Max(b.MinSize())
+	}
+	actions := container.NewGridWrap(cell, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Timeline"), p.tlList),
 		container.NewTabItem(lang.L("Details"), container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
