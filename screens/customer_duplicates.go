@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -96,9 +95,8 @@ func (s *customersScreen) duplicatesDialog() {
 			buttons[1].(*widget.Button).OnTapped = func() { d.notSame(p) }
 		})
 	byNumber := widget.NewButton(lang.L("Merge two by number…"), func() { s.mergeDialog(0, 0, d.load) })
-	closeBtn := widget.NewButton(lang.L("Close"), func() { d.dlg.Hide() })
-	body := container.NewBorder(d.count, container.NewHBox(byNumber, layout.NewSpacer(), closeBtn), nil, nil, d.list)
-	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Likely duplicates"), body, s.a.win)
+	body := container.NewBorder(d.count, container.NewHBox(byNumber), nil, nil, d.list)
+	d.dlg = dialog.NewCustom(lang.L("Likely duplicates"), lang.L("Close"), body, s.a.win)
 	size := s.a.win.Canvas().Size()
 	d.dlg.Resize(fyne.NewSize(min(760, size.Width*0.9), min(560, size.Height*0.85)))
 	d.dlg.Show()
