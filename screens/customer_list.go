@@ -16,8 +16,21 @@ import (
 	"regulars/data"
 )
 
-// listPage is how many customers the list reads at a time, as it scrolls.
-const listPage = 100
+// listPage is how many customers the list reads at a time, as it scrolls;
+// figurePage when sorted by a figure over the whole shop, where each read
+// ranks every customer again and a row costs little next to that.
+const (
+	listPage   = 100
+	figurePage = 500
+)
+
+// pageSize is how many customers a read of the list gives now.
+func (s *customersScreen) pageSize() int {
+	if s.sort != data.SortByName && strings.TrimSpace(s.search.Text) == "" {
+		return figurePage
+	}
+	return listPage
+}
 
 // sortTitle is the column head of an order.
 func sortTitle(s data.CustomerSort) string {
@@ -156,7 +169,7 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	if s.results[i].ID == 0 {
 		s.updating = true
-		s.fetchPage(i / listPage)
+		s.fetchPage(i / s.pageSize())
 		s.updating = false
 	}
 	c := s.results[i]
@@ -223,12 +236,13 @@ func (s *customersScreen) runSearch() {
 	s.searchSeq++
 	seq := s.searchSeq
 	q := data.CustomerListQuery{Search: text, Sort: s.sort}
+	size := s.pageSize()
 	type found struct {
 		rows  []data.CustomerRow
 		total int
 	}
 	background(s.a, func(ctx context.Context) (found, error) {
-		rows, total, err := s.a.store.CustomerList(ctx, q, 0, listPage)
+		rows, total, err := s.a.store.CustomerList(ctx, q, 0, size)
 		return found{rows, total}, err
 	}, func(f found, err error) {
 		if seq != s.searchSeq {
@@ -260,8 +274,9 @@ func (s *customersScreen) fetchPage(p int) {
 	s.requested[p] = true
 	seq := s.searchSeq
 	q := data.CustomerListQuery{Search: s.search.Text, Sort: s.sort}
+	size := s.pageSize()
 	background(s.a, func(ctx context.Context) ([]data.CustomerRow, error) {
-		rows, _, err := s.a.store.CustomerList(ctx, q, p*listPage, listPage)
+		rows, _, err := s.a.store.CustomerList(ctx, q, p*size, size)
 		return rows, err
 	}, func(rows []data.CustomerRow, err error) {
 		if seq != s.searchSeq {
@@ -272,7 +287,7 @@ func (s *customersScreen) fetchPage(p int) {
 			s.a.say(lang.L("Search failed: %v"), err)
 			return
 		}
-		copy(s.results[min(p*listPage, len(s.results)):], rows)
+		copy(s.results[min(p*size, len(s.results)):], rows)
 		if !s.updating {
 			s.list.Refresh()
 		}
