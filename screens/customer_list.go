@@ -62,12 +62,12 @@ func (l *listColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(nameWidth/2+slices.Max(l.widths), h)
+	return fyne.NewSize(nameWidth/2+slices.Max(l.widths)+theme.ScrollBarSize(), h)
 }
 
 func (l *listColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	shown := make([]bool, len(objs))
-	need := float32(nameWidth)
+	need := nameWidth + theme.ScrollBarSize()
 	for i := 1; i < len(objs); i++ {
 		shown[i] = true
 		need += l.widths[i-1] + theme.Padding()
@@ -78,7 +78,7 @@ func (l *listColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			need -= l.widths[i-1] + theme.Padding()
 		}
 	}
-	x := size.Width
+	x := size.Width - theme.ScrollBarSize() // clear of the list's scroll bar
 	for i := len(objs) - 1; i >= 1; i-- {
 		if !shown[i] {
 			objs[i].Hide()
