@@ -230,8 +230,14 @@ func (s *customersScreen) showSort() {
 }
 
 // runSearch reads the first page of the list for the text typed, in the
-// order chosen; the rest is read as it is scrolled to.
-func (s *customersScreen) runSearch() {
+// order chosen, from the top; the rest is read as it is scrolled to.
+func (s *customersScreen) runSearch() { s.readList(true) }
+
+// readAgain reads the list again where it stands, after a change in the
+// shop: the rows in view are read again as they are shown.
+func (s *customersScreen) readAgain() { s.readList(false) }
+
+func (s *customersScreen) readList(fromTop bool) {
 	text := s.search.Text
 	s.searchSeq++
 	seq := s.searchSeq
@@ -255,8 +261,10 @@ func (s *customersScreen) runSearch() {
 		s.results = make([]data.CustomerRow, f.total)
 		copy(s.results, f.rows)
 		s.requested = map[int]bool{0: true}
-		s.list.UnselectAll()
-		s.list.ScrollToTop()
+		if fromTop {
+			s.list.UnselectAll()
+			s.list.ScrollToTop()
+		}
 		s.list.Refresh()
 		if strings.TrimSpace(text) == "" {
 			s.count.SetText(fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))))

@@ -64,7 +64,7 @@ func shownNames(l *widget.List) []string {
 // TestCustomerListScrollsPastTheFirst200: the list holds every customer,
 // read a page at a time as it scrolls: row 300 shows Customer 300, and
 // picking it opens their page; sorted by points, the order holds past the
-// first 200 too.
+// first 200 too, and a change in the shop leaves the list where it was.
 func TestCustomerListScrollsPastTheFirst200(t *testing.T) {
 	_, cs, _ := listShopApp(t)
 	if len(cs.results) != 450 || cs.count.Text != "450 customers" {
@@ -83,6 +83,11 @@ func TestCustomerListScrollsPastTheFirst200(t *testing.T) {
 	cs.list.Select(300)
 	if cs.page.cust.Name != "Customer 300" {
 		t.Errorf("picking row 300 shows %q", cs.page.cust.Name)
+	}
+	// A change in the shop reads the list again where it stands.
+	cs.reload()
+	if shown := shownNames(cs.list); !slices.Contains(shown, "Customer 300") || cs.results[300].Name != "Customer 300" {
+		t.Errorf("after reading the list again it shows %v", shown)
 	}
 
 	// Sorted by points, highest first; the search keeps the order.

@@ -72,7 +72,7 @@ func (s *customersScreen) content() fyne.CanvasObject { return s.obj }
 func (s *customersScreen) focus() { s.a.win.Canvas().Focus(s.search) }
 
 func (s *customersScreen) reload() {
-	s.runSearch()
+	s.readAgain()
 	if s.page.id != 0 {
 		s.page.load(s.page.id)
 	}
