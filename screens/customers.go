@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,21 +16,28 @@ import (
 	"regulars/data"
 )
 
-// customersScreen finds customers as you type and shows one customer's page.
+// customersScreen lists the customers, found as you type and sorted by a
+// column head, and shows one customer's page.
 type customersScreen struct {
-	a         *App
-	search    *keyEntry
-	results   []data.Customer
-	list      *widget.List
-	count     *widget.Label
-	page      *customerPage
-	searchSeq int
-	total     int
-	obj       fyne.CanvasObject
+	a      *App
+	search *keyEntry
+	// results has a row for every customer the list holds; those of
+	// pages not read yet have no ID. requested are the pages asked for.
+	results    []data.CustomerRow
+	requested  map[int]bool
+	updating   bool // a row is being shown: a page read meanwhile needs no refresh
+	sort       data.CustomerSort
+	sortColumn int // the list column of sort
+	heads      []*widget.Button
+	list       *widget.List
+	count      *widget.Label
+	page       *customerPage
+	searchSeq  int
+	obj        fyne.CanvasObject
 }
 
 func newCustomers(a *App) screen {
-	s := &customersScreen{a: a}
+	s := &customersScreen{a: a, sort: data.SortByName, requested: map[int]bool{}}
 	s.search = a.keyEntry(lang.L("Search by name, phone or email"))
 	s.search.OnChanged = func(string) { s.runSearch() }
 	s.search.OnSubmitted = func(string) {
@@ -47,44 +53,16 @@ func newCustomers(a *App) screen {
 		}
 		return false
 	}
-	s.list = widget.NewList(
-		func() int { return len(s.results) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
-			detail := widget.NewLabel("")
-			detail.Importance = widget.LowImportance
-			detail.Truncation = fyne.TextTruncateEllipsis
-			return container.NewGridWithColumns(2, name, detail)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(s.results) {
-				return
-			}
-			c := s.results[i]
-			row := o.(*fyne.Container)
-			name := c.Name
-			if c.DoNotContact {
-				name += "  ⛔"
-			}
-			row.Objects[0].(*widget.Label).SetText(name)
-			row.Objects[1].(*widget.Label).SetText(strings.TrimSpace(c.Phone + "  " + c.Email))
-		})
-	s.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(s.results) {
-			s.page.load(s.results[i].ID)
-		}
-	}
 	s.count = widget.NewLabel("")
 	s.count.Importance = widget.LowImportance
+	left := s.newCustomerList()
 	s.page = newCustomerPage(a)
 	addBtn := widget.NewButtonWithIcon(lang.L("New customer"), theme.ContentAddIcon(), func() { s.page.edit(data.Customer{CustomerSince: a.Today()}) })
-	mergeBtn := widget.NewButtonWithIcon(lang.L("Merge duplicates…"), theme.ContentCopyIcon(), s.mergeDialog)
+	mergeBtn := widget.NewButtonWithIcon(lang.L("Merge duplicates…"), theme.ContentCopyIcon(), s.duplicatesDialog)
 	importBtn := widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), a.importContacts)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(addBtn, mergeBtn, importBtn), s.search)
-	left := container.NewBorder(nil, s.count, nil, nil, s.list)
 	split := container.NewHSplit(left, s.page.obj)
-	split.Offset = 0.38
+	split.Offset = 0.45
 	s.obj = container.NewBorder(container.NewPadded(top), nil, nil, nil, split)
 	return s
 }
@@ -94,57 +72,10 @@ func (s *customersScreen) content() fyne.CanvasObject { return s.obj }
 func (s *customersScreen) focus() { s.a.win.Canvas().Focus(s.search) }
 
 func (s *customersScreen) reload() {
-	s.runSearch()
+	s.readAgain()
 	if s.page.id != 0 {
 		s.page.load(s.page.id)
 	}
-}
-
-const searchLimit = 200
-
-func (s *customersScreen) runSearch() {
-	text := s.search.Text
-	s.searchSeq++
-	seq := s.searchSeq
-	type found struct {
-		cs    []data.Customer
-		total int
-	}
-	background(s.a, func(ctx context.Context) (found, error) {
-		cs, err := s.a.store.SearchCustomers(ctx, text, searchLimit)
-		if err != nil {
-			return found{}, err
-		}
-		n := s.total
-		if n == 0 || strings.TrimSpace(text) == "" {
-			n, err = s.a.store.CountCustomers(ctx)
-		}
-		return found{cs, n}, err
-	}, func(f found, err error) {
-		if seq != s.searchSeq {
-			return
-		}
-		if err != nil {
-			s.a.say(lang.L("Search failed: %v"), err)
-			return
-		}
-		s.total = f.total
-		s.results = f.cs
-		s.list.UnselectAll()
-		s.list.Refresh()
-		switch {
-		case strings.TrimSpace(text) == "":
-			if f.total <= len(f.cs) {
-				s.count.SetText(fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))))
-			} else {
-				s.count.SetText(fmt.Sprintf(lang.L("%s (the first %d by name)"), fmt.Sprintf(lang.N("%s customers", f.total), wholeNumber(int64(f.total))), len(f.cs)))
-			}
-		case len(f.cs) == searchLimit:
-			s.count.SetText(fmt.Sprintf(lang.L("First %d matches — type more to narrow"), searchLimit))
-		default:
-			s.count.SetText(fmt.Sprintf(lang.N("%d matches", len(f.cs)), len(f.cs)))
-		}
-	})
 }
 
 // newCustomer opens the form for a new customer (Ctrl+N anywhere).
@@ -164,13 +95,22 @@ func (a *App) openCustomer(id data.ID) {
 	}
 }
 
-func (s *customersScreen) mergeDialog() {
+// mergeDialog asks which two customers to merge: keepID and dropID when
+// given (a suggested pair), else the customer on the page is kept. done
+// runs after a merge.
+func (s *customersScreen) mergeDialog(keepID, dropID data.ID, done func()) {
 	keep := newEntry()
 	keep.SetPlaceHolder(lang.L("Customer to keep: number, phone or email"))
 	drop := newEntry()
 	drop.SetPlaceHolder(lang.L("Duplicate to merge into it"))
-	if s.page.id != 0 {
-		keep.SetText(strconv.FormatInt(s.page.id, 10))
+	if keepID == 0 {
+		keepID = s.page.id
+	}
+	if keepID != 0 {
+		keep.SetText(strconv.FormatInt(keepID, 10))
+	}
+	if dropID != 0 {
+		drop.SetText(strconv.FormatInt(dropID, 10))
 	}
 	s.a.newForm(lang.L("Merge two customers"), lang.L("Merge"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Keep"), keep), widget.NewFormItem(lang.L("Merge in"), drop),
@@ -197,6 +137,9 @@ func (s *customersScreen) mergeDialog() {
 				s.a.say(lang.L("Merged: all history now belongs to customer %d"), id)
 				s.a.changed()
 				s.page.load(id)
+				if done != nil {
+					done()
+				}
 			})
 		})
 	}).Show()
@@ -221,19 +164,6 @@ type customerPage struct {
 	obj      fyne.CanvasObject
 }
 
-// timelineEvent is one dated line of a customer's history.
-type timelineEvent struct {
-	day  data.Day
-	icon string
-	text string
-	open bool // open complaints and promises sort first
-	// The promise or complaint the line is about: picking an open one keeps
-	// or resolves it.
-	promise   *data.Promise
-	complaint *data.Complaint
-	late      bool // an overdue promise: shown in red
-}
-
 func newCustomerPage(a *App) *customerPage {
 	p := &customerPage{a: a}
 	p.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -241,25 +171,34 @@ func newCustomerPage(a *App) *customerPage {
 	p.sub.Wrapping = fyne.TextWrapWord
 	p.details = widget.NewLabel("")
 	p.details.Wrapping = fyne.TextWrapWord
+	dateWidth := listDateWidth()
 	p.tlList = widget.NewList(
 		func() int { return len(p.timeline) },
 		func() fyne.CanvasObject {
+			day := widget.NewLabel("")
+			day.Importance = widget.LowImportance
+			day.Alignment = fyne.TextAlignTrailing
+			dayCell := container.NewGridWrap(fyne.NewSize(dateWidth, day.MinSize().Height), day)
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return l
+			return container.NewBorder(nil, nil, container.NewHBox(dayCell, widget.NewIcon(theme.InfoIcon())), nil, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(p.timeline) {
 				return
 			}
 			e := p.timeline[i]
-			l := o.(*widget.Label)
-			l.SetText(fmt.Sprintf("%s  %s  %s", listDate(e.day), e.icon, e.text))
+			row := o.(*fyne.Container)
+			l := row.Objects[0].(*widget.Label)
+			lead := row.Objects[1].(*fyne.Container).Objects
+			lead[0].(*fyne.Container).Objects[0].(*widget.Label).SetText(listDate(e.day))
+			lead[1].(*widget.Icon).SetResource(e.icon)
 			if e.open && (e.promise == nil || e.late) {
 				l.Importance = widget.DangerImportance
 			} else {
 				l.Importance = widget.MediumImportance
 			}
+			l.Text = e.text
 			l.Refresh()
 		})
 	p.tlList.OnSelected = p.timelineAction
@@ -278,7 +217,12 @@ func newCustomerPage(a *App) *customerPage {
 	complaintBtn := widget.NewButtonWithIcon(lang.L("Complaint"), theme.WarningIcon(), p.addComplaint)
 	occasionBtn := widget.NewButtonWithIcon(lang.L("Occasion"), theme.CalendarIcon(), p.addOccasion)
 	adjustBtn := widget.NewButtonWithIcon(lang.L("Adjust points…"), theme.ContentAddIcon(), p.adjustPoints)
-	actions := container.NewGridWithColumns(5, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
+	// The buttons wrap onto a second row rather than widen the window.
+	cell := fyne.NewSize(0, 0)
+	for _, b := range []*widget.Button{editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn} {
+		cell = cell.Max(b.MinSize())
+	}
+	actions := container.NewGridWrap(cell, editBtn, contactBtn, promiseBtn, complaintBtn, occasionBtn)
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Timeline"), p.tlList),
 		container.NewTabItem(lang.L("Details"), container.NewBorder(nil, p.privacyBar(), nil, nil, container.NewVScroll(p.details))),
@@ -397,85 +341,6 @@ func customerDetails(c data.Customer) string {
 	}
 	line(lang.L("Notes"), c.Notes)
 	return b.String()
-}
-
-func buildTimeline(d pageData, day data.Day) []timelineEvent {
-	var ev []timelineEvent
-	for _, pu := range d.purchases {
-		t := fmt.Sprintf(lang.L("Bought %s"), money(pu.Amount))
-		if pu.Amount < 0 {
-			t = fmt.Sprintf(lang.L("Refund %s of #%d"), money(-pu.Amount), pu.RefundOf)
-		}
-		if pu.Description != "" {
-			t += " — " + pu.Description
-		}
-		if pu.Voided {
-			t += lang.L(" (voided)")
-		}
-		ev = append(ev, timelineEvent{day: pu.Day, icon: "🛒", text: fmt.Sprintf("#%d %s", pu.ID, t)})
-	}
-	listed := map[string]bool{}
-	for _, r := range d.reminders {
-		listed[r.Key] = true
-	}
-	for _, c := range d.contacts {
-		t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff)
-		if c.Outcome != "" {
-			t += ": " + c.Outcome
-		}
-		if c.Note != "" {
-			t += " — " + c.Note
-		}
-		if k, err := data.ParseReminderKey(c.ReminderKey); err == nil && !listed[c.ReminderKey] {
-			t = handledText(k, d) + " — " + t
-		}
-		ev = append(ev, timelineEvent{day: c.Day, icon: "☎", text: t})
-	}
-	for _, c := range d.complaints {
-		open := c.OpenOn(day)
-		t := fmt.Sprintf(lang.L("Complaint (%s): %s"), severityName(c.Severity), c.What)
-		if open {
-			t = fmt.Sprintf(lang.L("OPEN %s — pick to resolve"), t)
-		} else {
-			t += fmt.Sprintf(lang.L(" — resolved %s: %s"), listDate(c.ResolvedOn), c.Resolution)
-		}
-		ev = append(ev, timelineEvent{day: c.Received, icon: "!", text: t, open: open, complaint: &c})
-	}
-	for _, pr := range d.promises {
-		open := pr.KeptOn.IsZero() || pr.KeptOn > day
-		t := fmt.Sprintf(lang.L("Promise due %s (%s): %s"), listDate(pr.Due), pr.Staff, pr.What)
-		if !open {
-			t += fmt.Sprintf(lang.L(" — kept %s"), listDate(pr.KeptOn))
-		} else {
-			if pr.Due < day {
-				late := day.Sub(pr.Due)
-				t = fmt.Sprintf(lang.N("%d days overdue", late), late) + " — " + t
-			}
-			t += lang.L(" — pick when kept")
-		}
-		ev = append(ev, timelineEvent{day: pr.MadeOn, icon: "✓", text: t, open: open, promise: &pr, late: open && pr.Due < day})
-	}
-	for _, o := range d.occasions {
-		kind := lang.L("one-off")
-		if o.Yearly {
-			kind = lang.L("every year")
-		}
-		ev = append(ev, timelineEvent{day: o.Date.In(day.Year()), icon: "✿", text: fmt.Sprintf("%s (%s)", o.Label, kind)})
-	}
-	for _, r := range d.reminders {
-		t := fmt.Sprintf("%s: %s", kindTitle(r.Kind), stateName(r.State))
-		if r.Why != "" {
-			t += " — " + r.Why
-		}
-		ev = append(ev, timelineEvent{day: r.Due, icon: kindIcon(r.Kind), text: t})
-	}
-	sort.SliceStable(ev, func(i, j int) bool {
-		if ev[i].open != ev[j].open {
-			return ev[i].open
-		}
-		return ev[i].day > ev[j].day
-	})
-	return ev
 }
 
 // handledText names the reminder a contact completed when the rules no

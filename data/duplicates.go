@@ -1,0 +1,328 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	mbits "math/bits"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// DuplicateReason is why two customers may be one person.
+type DuplicateReason string
+
+const (
+	SameEmail   DuplicateReason = "email"   // the same email, in any case
+	SamePhone   DuplicateReason = "phone"   // the same phone digits
+	SameName    DuplicateReason = "name"    // the same name, once normalised
+	SwappedName DuplicateReason = "swapped" // first and last name the other way round
+	SimilarName DuplicateReason = "similar" // one letter apart, with the same first letter
+)
+
+// reasonRank orders reasons from the strongest.
+var reasonRank = map[DuplicateReason]int{SameEmail: 0, SamePhone: 1, SameName: 2, SwappedName: 3, SimilarName: 4}
+
+// DuplicateCustomer is one side of a suggested pair.
+type DuplicateCustomer struct {
+	ID    ID
+	Name  string
+	Phone string
+	Email string
+}
+
+// DuplicatePair is two customers that may be one person, the lower id
+// first, with every reason found, strongest first.
+type DuplicatePair struct {
+	A, B    DuplicateCustomer
+	Reasons []DuplicateReason
+}
+
+// MaybeFamily says the pair shares a phone and nothing else: often two
+// people of one household rather than one person twice.
+func (p DuplicatePair) MaybeFamily() bool {
+	return len(p.Reasons) == 1 && p.Reasons[0] == SamePhone
+}
+
+// DuplicateCandidate is what the rules look at of a customer.
+type DuplicateCandidate struct {
+	DuplicateCustomer
+	PhoneDigits string // as PhoneDigits gives them
+	EmailNorm   string // as NormEmail gives it
+}
+
+// SuggestDuplicates lists the pairs of customers that may be one person:
+// the same phone digits, the same email, or names alike (SuggestPairs),
+// less the pairs marked not the same person.
+func (s *Store) SuggestDuplicates(ctx context.Context) ([]DuplicatePair, error) {
+	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, name, phone, email, phone_digits, email_norm FROM customers
+		WHERE forgotten = 0 ORDER BY id`)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	var cs []DuplicateCandidate
+	for rows.Next() {
+		var c DuplicateCandidate
+		if err := rows.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.PhoneDigits, &c.EmailNorm); err != nil {
+			rows.Close()
+			return nil, s.explain(err)
+		}
+		cs = append(cs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.explain(err)
+	}
+	not := map[[2]ID]bool{}
+	rows, err = tx.QueryContext(ctx, "SELECT first_id, second_id FROM not_duplicates")
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b ID
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, s.explain(err)
+		}
+		not[[2]ID{a, b}] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.explain(err)
+	}
+	pairs := SuggestPairs(cs)
+	return slices.DeleteFunc(pairs, func(p DuplicatePair) bool { return not[[2]ID{p.A.ID, p.B.ID}] }), nil
+}
+
+// MarkNotDuplicates remembers that customers a and b are two people, so
+// that they are not suggested as a pair again.
+func (s *Store) MarkNotDuplicates(ctx context.Context, a, b ID, staff string) error {
+	if a == b {
+		return fmt.Errorf("a customer cannot be told apart from themselves")
+	}
+	a, b = min(a, b), max(a, b)
+	if staff == "" {
+		staff = OwnerName
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO not_duplicates(first_id, second_id, staff, marked_on) VALUES (?, ?, ?, ?)
+			ON CONFLICT(first_id, second_id) DO NOTHING`, a, b, staff, s.Today().String())
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, s.Now(), staff, "not the same person", fmt.Sprintf("%d and %d", a, b), "", "")
+	})
+	return s.explain(err)
+}
+
+// SuggestPairs applies the rules to customers given in any order: the
+// same phone digits, the same email, or names alike (the same normalised
+// name, first and last name swapped, or one letter apart with the same
+// first letter) when no phone or email of theirs differs. Each
+// rule groups the customers by a key in one pass (a map), so the work
+// grows with the number of customers and of pairs found, never with every
+// pair of customers. Similar names are found through their one-letter
+// deletions: two names one edit apart share one (the longer with a letter
+// deleted is the shorter, or both with the changed letter deleted are the
+// same).
+func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
+	byID := make(map[ID]*DuplicateCandidate, len(cs))
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	reasons := map[[2]ID][]DuplicateReason{}
+	add := func(a, b ID, r DuplicateReason) {
+		if a == b {
+			return
+		}
+		if r != SamePhone && r != SameEmail && contradict(byID[a], byID[b]) {
+			return
+		}
+		k := [2]ID{min(a, b), max(a, b)}
+		if !slices.Contains(reasons[k], r) {
+			reasons[k] = append(reasons[k], r)
+		}
+	}
+	// Groups of customers by a key: each pair within a group.
+	group := func(key func(c *DuplicateCandidate) string, r DuplicateReason) {
+		groups := map[string][]ID{}
+		for i := range cs {
+			if k := key(&cs[i]); k != "" {
+				groups[k] = append(groups[k], cs[i].ID)
+			}
+		}
+		for _, ids := range groups {
+			for i := range ids {
+				for j := i + 1; j < len(ids); j++ {
+					add(ids[i], ids[j], r)
+				}
+			}
+		}
+	}
+	group(func(c *DuplicateCandidate) string { return c.PhoneDigits }, SamePhone)
+	group(func(c *DuplicateCandidate) string { return c.EmailNorm }, SameEmail)
+
+	// Names: customers by normalised name, then the names against each
+	// other, each distinct name once.
+	byName := map[string][]ID{}
+	for i := range cs {
+		if n := NormName(cs[i].Name); n != "" {
+			byName[n] = append(byName[n], cs[i].ID)
+		}
+	}
+	names := make([]string, 0, len(byName))
+	for n, ids := range byName {
+		names = append(names, n)
+		for i := range ids {
+			for j := i + 1; j < len(ids); j++ {
+				add(ids[i], ids[j], SameName)
+			}
+		}
+	}
+	pairNames := func(x, y string, r DuplicateReason) {
+		for _, a := range byName[x] {
+			for _, b := range byName[y] {
+				add(a, b, r)
+			}
+		}
+	}
+	for _, n := range names {
+		if sw := swappedName(n); sw != n && byName[sw] != nil && n < sw {
+			pairNames(n, sw, SwappedName)
+		}
+	}
+	// Each name's deletions, as hashes with the name's index in their low
+	// bits, sorted: names sharing a hash are compared (a hash shared by
+	// chance is weeded out by the comparison).
+	bits := uint(mbits.Len(uint(len(names))))
+	size := 0
+	for _, n := range names {
+		size += len(n) + 1
+	}
+	keys := make([]uint64, 0, size)
+	for i, n := range names {
+		keys = oneDeleted(keys, n, uint64(i), bits)
+	}
+	slices.Sort(keys)
+	seen := map[[2]int]bool{}
+	for lo := 0; lo < len(keys); {
+		hi := lo + 1
+		for hi < len(keys) && keys[hi]>>bits == keys[lo]>>bits {
+			hi++
+		}
+		for i := lo; i < hi; i++ {
+			for j := i + 1; j < hi; j++ {
+				a, b := int(keys[i]&(1<<bits-1)), int(keys[j]&(1<<bits-1))
+				x, y := names[a], names[b]
+				if a == b || seen[[2]int{a, b}] || !sameFirstLetter(x, y) || !oneEditApart(x, y) {
+					continue
+				}
+				seen[[2]int{a, b}] = true
+				pairNames(x, y, SimilarName)
+			}
+		}
+		lo = hi
+	}
+
+	out := make([]DuplicatePair, 0, len(reasons))
+	for k, rs := range reasons {
+		slices.SortFunc(rs, func(a, b DuplicateReason) int { return cmp.Compare(reasonRank[a], reasonRank[b]) })
+		a, b := byID[k[0]], byID[k[1]]
+		out = append(out, DuplicatePair{A: a.DuplicateCustomer, B: b.DuplicateCustomer, Reasons: rs})
+	}
+	slices.SortFunc(out, compareDuplicatePairs)
+	return out
+}
+
+// compareDuplicatePairs puts the pairs with more reasons first, then those
+// with the stronger first reason, then by id.
+func compareDuplicatePairs(x, y DuplicatePair) int {
+	return cmp.Or(
+		cmp.Compare(len(y.Reasons), len(x.Reasons)),
+		cmp.Compare(reasonRank[x.Reasons[0]], reasonRank[y.Reasons[0]]),
+		cmp.Compare(x.A.ID, y.A.ID),
+		cmp.Compare(x.B.ID, y.B.ID))
+}
+
+// contradict says whether two customers have different phones, or
+// different emails: then names alike are two people who share a name, as
+// many do in a large shop, not one person entered twice.
+func contradict(a, b *DuplicateCandidate) bool {
+	differ := func(x, y string) bool { return x != "" && y != "" && x != y }
+	return differ(a.PhoneDigits, b.PhoneDigits) || differ(a.EmailNorm, b.EmailNorm)
+}
+
+// NormName is a name as the duplicate rules compare it: in lower case,
+// its words split at spaces and punctuation ("Mary-Kate  O'Brien" is
+// "mary kate o brien").
+func NormName(name string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// swappedName is a normalised name with its first and last words the
+// other way round ("lee ann" for "ann lee").
+func swappedName(n string) string {
+	w := strings.Split(n, " ")
+	if len(w) < 2 {
+		return n
+	}
+	w[0], w[len(w)-1] = w[len(w)-1], w[0]
+	return strings.Join(w, " ")
+}
+
+// oneDeleted appends to keys the hash (FNV-1a) of n and of each way of
+// deleting one letter but the first from it, each with index in its low
+// bits: names alike keep their first letter, and two names one edit apart
+// with the same first letter are also one edit apart past it.
+func oneDeleted(keys []uint64, n string, index uint64, bits uint) []uint64 {
+	rs := []rune(n)
+	for skip := 1; skip <= len(rs); skip++ { // skipping none at the end: n itself
+		h := uint64(14695981039346656037)
+		for i, r := range rs {
+			if i != skip {
+				h = (h ^ uint64(r)) * 1099511628211
+			}
+		}
+		keys = append(keys, h<<bits|index)
+	}
+	return keys
+}
+
+func sameFirstLetter(x, y string) bool {
+	a, b := []rune(x), []rune(y)
+	return len(a) > 0 && len(b) > 0 && a[0] == b[0]
+}
+
+// oneEditApart says whether x and y differ by exactly one letter changed,
+// added or taken away.
+func oneEditApart(x, y string) bool {
+	a, b := []rune(x), []rune(y)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		diff := 0
+		for i := range a {
+			if a[i] != b[i] {
+				diff++
+			}
+		}
+		return diff == 1
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return slices.Equal(a[i:], b[i+1:])
+	}
+	return false
+}
