@@ -434,7 +434,12 @@ func TestClosingBacksUpAndKeepsTheMorningsBackup(t *testing.T) {
 	a, s, clock := closingShop(t, nil)
 	// The morning's backup, made when the app first started.
 	morning := must(s.AutoBackup(ctx))
+	// The pop-ups' timer fires when the clock moves on; its look at the
+	// day runs on the timer's goroutine (the test driver's fyne.Do does
+	// not hand it to this one), so wait for it to be over before closing.
+	waitFor(t, "the pop-ups' timer", func() bool { return clock.pending() == 1 })
 	clock.Advance(9 * time.Hour)
+	waitFor(t, "the pop-ups' next timer", func() bool { return clock.pending() == 1 })
 	must(s.AddCustomer(ctx, data.Customer{Name: "Bob Roy"}))
 	a.closeWindow()
 	if !a.closeDone {
