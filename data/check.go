@@ -32,73 +32,30 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 	return s.check(ctx, true)
 }
 
-// check runs the file check (the full integrity_check and the foreign keys,
-// or at start-up the cheaper quick_check alone) and the ledger invariants.
+// check runs the file check (integrity_check over every page, the schema
+// and the foreign keys: fileFindings) and the ledger invariants, streaming
+// (checkLedger). full adds the kept caches (regulars check); without it a
+// damaged file is reported alone, as the window does.
 func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	var found []finding
-	add := func(part int, cust, row ID, format string, args ...any) {
-		found = append(found, finding{part, cust, row, fmt.Sprintf(format, args...)})
-	}
 	db := s.reader()
 
-	pragma := "PRAGMA quick_check"
-	if full {
-		pragma = "PRAGMA integrity_check"
-	}
-	msgs, err := pragmaLines(ctx, db, pragma)
+	file, damaged, err := s.fileFindings(ctx, db)
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
-	for _, m := range msgs {
-		if m != "ok" {
-			add(0, 0, 0, "the database file is damaged: %s", oneLine(m))
-		}
-	}
-	schema, err := s.schemaFindings(ctx, db)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	for _, p := range schema {
-		add(0, 0, 0, "%s", p)
-	}
+	found = append(found, file...)
 	if !full && len(found) > 0 {
 		// The rows of a damaged file cannot be trusted; say so alone.
 		return []Problem{{What: found[0].what}}, nil
 	}
-	if full {
-		fk, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
-		if err != nil {
-			return nil, s.explain(err)
-		}
-		for fk.Next() {
-			var table, parent string
-			var rowid, fkid any
-			if err := fk.Scan(&table, &rowid, &parent, &fkid); err != nil {
-				fk.Close()
-				return nil, err
-			}
-			add(0, 0, 0, "%s row %v refers to a %s row that does not exist", table, rowid, parent)
-		}
-		fk.Close()
-		if err := fk.Err(); err != nil {
-			return nil, s.explain(err)
-		}
+	if damaged {
+		// Nor are they worth reading to the end, which the damage may stop:
+		// the file's problems are the ones to act on (restore a backup).
+		return problemsOf(found), nil
 	}
 
-	l, err := s.Loyalty(ctx)
-	if err == nil {
-		err = l.Validate()
-	}
-	if err != nil {
-		add(0, 0, 0, "the loyalty scheme is not usable (%v); points were checked against the default scheme", err)
-		l = DefaultLoyalty()
-	}
-	history, err := s.loyaltyHistory(ctx)
-	if err != nil {
-		add(0, 0, 0, "%v", err)
-	}
-
-	ledger, err := s.checkLedger(ctx, db, l, history)
+	ledger, err := s.ledgerFindings(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -118,6 +75,12 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 		found = append(found, lists...)
 	}
 
+	return problemsOf(found), nil
+}
+
+// problemsOf puts findings in order: the file first, then purchases, then
+// the ledger, each by customer and row.
+func problemsOf(found []finding) []Problem {
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := found[i], found[j]
 		if a.part != b.part {
@@ -135,7 +98,7 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	for _, f := range found {
 		out = append(out, Problem{What: f.what})
 	}
-	return out, nil
+	return out
 }
 
 func customerPhrase(customerID ID) string {
