@@ -113,12 +113,15 @@ func startApp(t *testing.T, path string) *App {
 func TestStartupCheckOpensForWritingThenBacksUp(t *testing.T) {
 	path := closedShopFile(t, 20)
 	a := startApp(t, path)
-	if err := a.store.Writable(); !errors.Is(err, data.ErrReadOnly) {
-		t.Fatalf("an existing shop should open read-only until checked: %v", err)
+	if err := a.store.Writable(); err != nil {
+		t.Fatalf("a shop whose first page is sound should open for writing at once: %v", err)
 	}
 	a.checkAtStart()
 	if err := a.store.Writable(); err != nil {
 		t.Fatalf("after the check passed: %v", err)
+	}
+	if due, err := a.store.DailyCheckDue(context.Background(), data.DayOf(a.clock.Now())); due || err != nil {
+		t.Errorf("the day's check passed but is still due (%v)", err)
 	}
 	bs := data.Backups(path, data.DefaultBackupDir(path))
 	if len(bs) != 1 {
@@ -153,10 +156,10 @@ func TestFailedStartupCheckStaysReadOnlyAndOffersRestore(t *testing.T) {
 	}
 	s.Close()
 	tamperLedger(t, path)
-	before, _ := os.ReadFile(path)
 
 	a := startApp(t, path)
 	a.checkAtStart()
+	before, _ := os.ReadFile(path)
 	if _, err := a.store.AddCustomer(ctx, data.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
 		t.Fatalf("a write after a failed check: %v", err)
 	}
