@@ -128,7 +128,8 @@ func TestDamageFoundByTheDaysCheckHoldsWritesAndOffersABackup(t *testing.T) {
 		return &data.CheckError{Path: path, Problems: []data.Problem{{What: "the database file is damaged: page 7 is never used"}}}
 	}
 	a.checkAtStart()
-	loop.until(t, "the offer of a backup", func() bool { return strings.Contains(dialogText(a.win), "Restore this backup") })
+	loop.until(t, "the offer of a backup", func() bool { return strings.Contains(dialogText(a.win), "The newest good backup") })
+	findButton(t, a.win, "Restore this backup…")
 	if _, err := a.store.AddCustomer(ctx, data.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
 		t.Errorf("a write after the check found damage: %v", err)
 	}
