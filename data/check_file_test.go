@@ -202,8 +202,9 @@ func TestCorruptionMetDuringAReadBecomesOneSentence(t *testing.T) {
 func TestTheLedgerCheckStreamsByIndex(t *testing.T) {
 	s := lyCheckShop(t)
 	for q, index := range map[string]string{
-		"SELECT " + purchaseCols + " FROM purchases ORDER BY customer_id, id": "purchases_customer",
-		"SELECT " + ledgerCols + " FROM ledger ORDER BY customer_id, day, id": "ledger_customer",
+		"SELECT " + checkPurchaseCols + " FROM purchases ORDER BY customer_id, id": "COVERING INDEX purchases_customer",
+		"SELECT id, refund_of FROM purchases WHERE refund_of IS NOT NULL":          "COVERING INDEX purchases_refund_of",
+		"SELECT " + ledgerCols + " FROM ledger ORDER BY customer_id, day, id":      "ledger_customer",
 	} {
 		rows, err := s.reader().Query("EXPLAIN QUERY PLAN " + q)
 		if err != nil {
