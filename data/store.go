@@ -99,9 +99,10 @@ type Options struct {
 	Clock func() time.Time
 	// ReadOnly opens an existing file without writing to it at all (no
 	// schema upgrade, no journal change); writes fail with ErrReadOnly
-	// until AllowWrites. The window opens this way while the start-up
-	// check runs.
+	// until AllowWrites. The read-only commands and the window's full
+	// check (StartupCheck) open this way.
 	ReadOnly bool
+
 	// skipLock: the caller (a restore) holds the shop's lock itself.
 	skipLock bool
 }
