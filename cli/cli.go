@@ -117,6 +117,11 @@ func Run(ctx context.Context, argv []string, e *Env) (status int) {
 		if err == nil {
 			err = cmd.run(ctx, e, a)
 		}
+		if path, perr := dbPath(e, a); err != nil && perr == nil && name != "restore" {
+			// Damage met by any read of the shop, however it came back, is
+			// said in one sentence (a restore names its backup itself).
+			err = data.ExplainDamage(path, err)
+		}
 	}
 	if err == nil {
 		return 0
@@ -233,13 +238,11 @@ const (
 	mayCreate
 )
 
-// open opens the database for a command.
+// open opens the database for a command. Only the file's first page is
+// read on the way (its header, schema version and tables): a damaged page
+// deeper in is met, and said in one sentence, only by what reads it, and
+// `regulars check` reads them all.
 func open(ctx context.Context, e *Env, a args, mode openMode) (*data.Store, error) {
-	return openStore(ctx, e, a, mode, true)
-}
-
-// openStore opens the database; quick runs SQLite's quick check first.
-func openStore(ctx context.Context, e *Env, a args, mode openMode, quick bool) (*data.Store, error) {
 	path, err := dbPath(e, a)
 	if err != nil {
 		return nil, err
@@ -252,9 +255,7 @@ func openStore(ctx context.Context, e *Env, a args, mode openMode, quick bool) (
 	if err != nil {
 		return nil, err
 	}
-	// Commands first run SQLite's quick check, so a damaged file is refused
-	// in one sentence before anything reads half of it or writes to it.
-	s, err := data.Open(ctx, path, data.Options{ReadOnly: mode == readOnly, MustExist: mode == mustExist, Today: day, BusyTimeout: busy, QuickCheck: quick})
+	s, err := data.Open(ctx, path, data.Options{ReadOnly: mode == readOnly, MustExist: mode == mustExist, Today: day, BusyTimeout: busy})
 	if errors.Is(err, data.ErrNoDatabase) {
 		return nil, fmt.Errorf("there is no database at %s; create one with 'regulars demo --db %s' or by importing customers", path, path)
 	}

@@ -482,7 +482,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err := noPositional(a, "check"); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, e, a, readOnly, false) // the full check lists the damage itself
+	s, err := open(ctx, e, a, readOnly)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,10 @@ func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string
 	if err := s.mayReplace(ctx, target); err != nil {
 		return "", err
 	}
-	err := putVerified(ctx, target, func(ctx context.Context, tmp string) error { return write(ctx, s.path, tmp) })
+	err := putVerified(ctx, target, func(ctx context.Context, tmp string) error {
+		// Damage met while the shop is read is the shop's, not the copy's.
+		return ExplainDamage(s.path, write(ctx, s.path, tmp))
+	})
 	if err != nil {
 		return "", err
 	}
@@ -480,9 +483,16 @@ func SecondCopyWarning(dbPath, dir string, now time.Time) string {
 	return ""
 }
 
-// VerifyDatabaseFile opens a file read-only and checks that it is a whole
-// Regulars database of a schema this build understands, with the schema
-// exactly as the app makes it. It writes nothing.
+// VerifyDatabaseFile opens a file read-only and runs the full check on it:
+// a whole Regulars database of a schema this build understands, with the
+// schema exactly as the app makes it, every page sound, every row's keys
+// naming rows that exist, and every ledger invariant kept. It writes
+// nothing. Every backup's copy passes it before it takes its name: the
+// copy is checked, not the shop. VACUUM INTO reads every row of every table
+// of the shop to write it (a damaged table page stops it) and builds the
+// copy's indexes afresh, so what is checked is what a restore brings back,
+// on the one snapshot the backup took; the shop's own pages are checked by
+// `regulars check` and the window's first start of a day.
 func VerifyDatabaseFile(ctx context.Context, path string) error {
 	if err := verifyHeader(ctx, path); err != nil {
 		return err
@@ -507,7 +517,7 @@ func VerifyDatabaseFile(ctx context.Context, path string) error {
 	if len(problems) > 0 {
 		return schemaError{path, problems}
 	}
-	return nil
+	return keysAndLedger(ctx, path, db)
 }
 
 // verifyHeader checks, from its header and schema version alone, that the

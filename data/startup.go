@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 )
 
@@ -30,21 +29,20 @@ func (e *CheckError) Error() string {
 
 func (e *CheckError) Unwrap() error { return ErrDamaged }
 
-// StartupCheck is what the window runs before anything is written: the file
-// must be a Regulars database of a schema this build knows, pass SQLite's
-// quick_check, and keep every ledger invariant. It only reads, through a
-// read-only connection. A failed check is a *CheckError; a file that
-// cannot be read at all gives the sentence Open gives.
+// StartupCheck is the full check the window runs in the background on
+// its first start of a day (DailyCheckDue): the file must be a Regulars
+// database of a schema this build knows, pass SQLite's integrity_check over
+// every page and the foreign key check, and keep every ledger invariant. It
+// opens a read-only connection of its own and reads the ledger one customer
+// at a time in one read transaction, so it holds no lock that stops a sale
+// and little memory. A failed check is a *CheckError; a file that cannot be
+// read at all gives the sentence Open gives.
 func StartupCheck(ctx context.Context, path string) error {
 	s, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	// The check holds every purchase and ledger row at once: hundreds of
-	// megabytes in a large shop, all garbage when it returns. Give them
-	// back now rather than keep them for the whole day.
-	defer debug.FreeOSMemory()
 	problems, err := s.check(ctx, false)
 	if err != nil {
 		return err

@@ -122,19 +122,6 @@ func TestStartupCheckRefusesBadFilesWithoutWriting(t *testing.T) {
 	}
 }
 
-func TestOpenWithQuickCheckRefusesDamagedFile(t *testing.T) {
-	path := closedShop(t)
-	damagePage(t, path)
-	before, _ := os.ReadFile(path)
-	_, err := Open(context.Background(), path, Options{QuickCheck: true})
-	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "restore it from a backup") || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("err = %q, want one line saying to restore", err)
-	}
-	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
-		t.Error("the damaged file was changed")
-	}
-}
-
 func TestReadOnlyStoreRefusesWritesUntilAllowed(t *testing.T) {
 	ctx := context.Background()
 	path := closedShop(t)

@@ -10,7 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -100,12 +99,9 @@ type Options struct {
 	Clock func() time.Time
 	// ReadOnly opens an existing file without writing to it at all (no
 	// schema upgrade, no journal change); writes fail with ErrReadOnly
-	// until AllowWrites. The window opens this way while the start-up
-	// check runs.
+	// until AllowWrites. The read-only commands and the window's full
+	// check (StartupCheck) open this way.
 	ReadOnly bool
-	// QuickCheck runs PRAGMA quick_check before anything is written, so
-	// a damaged file is refused with one sentence instead of half-used.
-	QuickCheck bool
 
 	// skipLock: the caller (a restore) holds the shop's lock itself.
 	skipLock bool
@@ -220,12 +216,6 @@ func openShop(ctx context.Context, path string, opt Options, identified bool) (*
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	s := &Store{path: path, w: w, clock: opt.Clock, today: opt.Today}
-	if opt.QuickCheck {
-		if err := quickCheck(ctx, w, path); err != nil {
-			w.Close()
-			return nil, err
-		}
-	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -264,11 +254,9 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 		r.Close()
 		return nil, fmt.Errorf("%s is %w (it is an SQLite file with nothing of Regulars in it)", path, ErrNotDatabase)
 	}
-	if opt.QuickCheck {
-		if err := quickCheck(ctx, r, path); err != nil {
-			r.Close()
-			return nil, err
-		}
+	if err := s.ownTables(ctx, r, version); err != nil {
+		r.Close()
+		return nil, err
 	}
 	s.keepDerived.Store(version >= derivedSchema)
 	s.keepLists.Store(version >= listsSchema)
@@ -284,8 +272,8 @@ func (s *Store) schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return 0, s.explain(err)
 	}
-	if n := SchemaVersion(); version > n {
-		return 0, fmt.Errorf("%s: %w (schema %d; this version knows up to %d): update Regulars to open it", s.path, ErrNewerSchema, version, n)
+	if version > SchemaVersion() {
+		return 0, newerSchema(s.path, version)
 	}
 	if version == 0 {
 		// A fresh file must be empty; an SQLite file from another program is refused.
@@ -392,22 +380,6 @@ func (s *Store) writer() (*sql.DB, error) {
 	return s.w, nil
 }
 
-// quickCheck runs SQLite's cheaper integrity check.
-func quickCheck(ctx context.Context, db *sql.DB, path string) error {
-	tmp := &Store{path: path}
-	msgs, err := pragmaLines(ctx, db, "PRAGMA quick_check(5)")
-	if err != nil {
-		return tmp.explain(err)
-	}
-	if len(msgs) == 1 && msgs[0] == "ok" {
-		return nil
-	}
-	for i, m := range msgs {
-		msgs[i] = oneLine(m)
-	}
-	return fmt.Errorf("%s is %w (%s); restore it from a backup", path, ErrDamaged, strings.Join(msgs, "; "))
-}
-
 // lookAtFile refuses, from the outside of the file at path alone, what
 // cannot be a shop: a folder, a device, an empty file, a file that is not
 // SQLite's.
@@ -428,25 +400,6 @@ func lookAtFile(path string) error {
 		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
 	}
 	return checkHeader(path)
-}
-
-// checkHeader refuses files that are not SQLite databases before the driver
-// gets a chance to treat them as one.
-func checkHeader(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := io.ReadFull(f, head)
-	if n == 0 {
-		return fmt.Errorf("%s is %w (the file is empty: 0 bytes)", path, ErrNotDatabase)
-	}
-	if n < 16 || string(head) != "SQLite format 3\x00" {
-		return fmt.Errorf("%s is %w (it is not an SQLite file)", path, ErrNotDatabase)
-	}
-	return nil
 }
 
 func (s *Store) migrate(ctx context.Context) error {

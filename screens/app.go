@@ -124,6 +124,9 @@ type App struct {
 	// welcomeLater is set when the welcome of an empty shop waits for the
 	// start-up check (firstrun.go).
 	welcomeLater bool
+	// fullCheck is the check the first start of a day runs in the
+	// background (checkAtStart); nil: data.StartupCheck. Tests slow it.
+	fullCheck func(ctx context.Context, path string) error
 	// shortcuts and keys are the window's own, by name, so that text
 	// fields can pass them on (keyentry.go).
 	shortcuts map[string]func()

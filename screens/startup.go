@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -18,22 +17,17 @@ import (
 	"regulars/data"
 )
 
-// errChecking is why a write waits while the start-up check runs.
-func errChecking() error {
-	return fmt.Errorf(lang.L("%w while it is checked at start; try again in a moment"), data.ErrReadOnly)
-}
-
 // errFailedCheck is why writes are refused after a failed start-up check.
 func errFailedCheck() error {
 	return fmt.Errorf(lang.L("%w: it did not pass its start-up check; restore a backup (Settings, Backups)"), data.ErrReadOnly)
 }
 
-// launch opens the database and runs the window until it closes. A file
-// that exists opens read-only while the start-up check runs off the UI
-// goroutine, so the window appears at once and a damaged file is never
-// written to. A file that cannot be opened at all gets a small window
-// offering the newest good backup instead. It returns the app that ran, or
-// why none did.
+// launch opens the database and runs the window until it closes. A shop
+// whose first page is sound (SQLite's header, Regulars' application id,
+// schema and tables) opens for writing at once; the first start of a day
+// checks the whole file in the background while sales go on. A file that
+// cannot be opened at all gets a small window offering the newest good
+// backup instead. It returns the app that ran, or why none did.
 func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 	s, err := openForWindow(ctx, opt)
 	if err == nil {
@@ -63,45 +57,56 @@ func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 	return a, nil
 }
 
-// openForWindow opens an existing shop read-only (the start-up check opens
-// it for writing) and a new one as usual: an empty file has nothing to check.
+// openForWindow opens the shop for writing at once. Open reads no more
+// than the file's first page, and refuses in one sentence a file that is
+// not a shop of this build or whose header is damaged; the whole file is
+// checked after, in the background (checkAtStart).
 func openForWindow(ctx context.Context, opt Options) (*data.Store, error) {
-	if st, err := os.Stat(opt.DBPath); err == nil && st.Size() > 0 {
-		return data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date, ReadOnly: true})
-	}
 	return data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
 }
 
-// checkAtStart runs the start-up check on a store opened read-only: when it
-// passes the store opens for writing and the day's backup is made; when it
-// fails the window says so and offers the newest good backup.
+// checkAtStart runs the full check (every page, the keys, the ledger) on
+// the first start of a day, in the background on a read-only connection of
+// its own: it holds no lock, so a sale made meanwhile is recorded at once.
+// When it passes, the day is noted in the shop (later starts that day skip
+// it) and the day's backup is made; when it finds damage, writes are held
+// and the newest good backup is offered.
 func (a *App) checkAtStart() {
 	s := a.store
-	if s.Writable() == nil {
+	day := data.DayOf(a.clock.Now()) // the real date, --date or not, as backups
+	if due, err := s.DailyCheckDue(a.ctx, day); err == nil && !due && s.Writable() == nil {
 		a.afterCheck()
 		return
 	}
-	s.HoldWritesAwhile(errChecking())
-	a.say("%s", lang.L("Checking the database…"))
+	check := a.fullCheck
+	if check == nil {
+		check = data.StartupCheck
+	}
+	a.say("%s", lang.L("Checking the database in the background…"))
 	background(a, func(ctx context.Context) (struct{}, error) {
-		if err := data.StartupCheck(ctx, s.Path()); err != nil {
+		if err := check(ctx, s.Path()); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, s.AllowWrites(ctx)
+		if s.Writable() != nil {
+			if err := s.AllowWrites(ctx); err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, s.CheckPassed(ctx, day)
 	}, func(_ struct{}, err error) {
-		if s != a.store {
-			return // the window moved to another file meanwhile
+		if s != a.store || a.ctx.Err() != nil {
+			return // the window moved to another file, or closed, meanwhile
 		}
 		if err != nil {
 			a.startupFailed(err)
 			return
 		}
-		a.say("%s", lang.L("The database passed its start-up check"))
+		a.say("%s", lang.L("The database passed its check"))
 		a.afterCheck()
 	})
 }
 
-// startupFailed keeps the store read-only, says why plainly and offers the
+// startupFailed holds the store's writes, says why plainly and offers the
 // newest backup that verifies.
 func (a *App) startupFailed(cause error) {
 	s := a.store

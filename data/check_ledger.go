@@ -1,0 +1,522 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// The ledger invariants are checked one customer at a time: the purchases
+// (ORDER BY customer_id, id, covered by the purchases_customer index) and the
+// ledger (ORDER BY customer_id, day, id, on ledger_customer) are read side
+// by side in one read transaction, so a check holds one customer's rows at
+// once, never the whole shop's. It takes no write lock: sales go on
+// meanwhile (WAL), and the check sees the shop as it was when it began.
+//
+// A purchase, its refunds and the ledger rows naming any of them form a
+// family, named by the purchase (its root). In a sound shop a family lies
+// within one customer. A family that reaches across customers (a refund or
+// a ledger row of another customer, or a walk-in's refund) is marked
+// tainted: what was found about it customer by customer is dropped and the
+// family is checked again at the end from its rows, read by their indexes.
+
+// ledgerChecker walks the shop customer by customer.
+type ledgerChecker struct {
+	q       querier
+	l       Loyalty
+	history loyaltyHistory
+	found   []finding
+	tags    []ID // for each of found, the family it is about; 0 when none
+	final   bool // the tainted families are being checked again: tags are no longer kept
+	tainted map[ID]bool
+	strays  []LedgerRow // rows naming a purchase that is not their customer's
+}
+
+// family is a purchase, its refunds and the ledger rows that name them.
+type family struct {
+	root    ID
+	orig    Purchase // the purchase root names, when ok
+	ok      bool
+	refunds []Purchase  // in id order
+	rows    []LedgerRow // rows of the family's purchases that need one, by customer, day and id
+}
+
+// needsPurchase says whether a ledger row of kind k must name a purchase.
+func needsPurchase(k LedgerKind) bool {
+	return k == LedgerEarn || k == LedgerRedeem || k == LedgerRefundReversal || k == LedgerVoidReversal
+}
+
+// rootOf names the family a purchase belongs to.
+func rootOf(p Purchase) ID {
+	if p.RefundOf != 0 {
+		return p.RefundOf
+	}
+	return p.ID
+}
+
+// checkLedger checks every ledger invariant, streaming, in one read
+// transaction on q's pool.
+func (s *Store) checkLedger(ctx context.Context, db *sql.DB, l Loyalty, history loyaltyHistory) ([]finding, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer tx.Rollback()
+	c := &ledgerChecker{q: tx, l: l, history: history, tainted: map[ID]bool{}}
+	if err := c.walk(ctx); err != nil {
+		return nil, s.explain(err)
+	}
+	if err := c.finish(ctx); err != nil {
+		return nil, s.explain(err)
+	}
+	return c.found, nil
+}
+
+// walk reads the purchases and the ledger side by side, customer by
+// customer; walk-ins (no customer) come first, one purchase at a time.
+func (c *ledgerChecker) walk(ctx context.Context) error {
+	// The purchases are read from their customer index alone (it holds
+	// every column the invariants need but refund_of), and which are
+	// refunds from the refunds' own index: a few per hundred sales.
+	refundOf := map[ID]ID{}
+	refunds, err := c.q.QueryContext(ctx, "SELECT id, refund_of FROM purchases WHERE refund_of IS NOT NULL")
+	if err != nil {
+		return err
+	}
+	for refunds.Next() {
+		var id, of ID
+		if err := refunds.Scan(&id, &of); err != nil {
+			refunds.Close()
+			return err
+		}
+		refundOf[id] = of
+	}
+	refunds.Close()
+	if err := refunds.Err(); err != nil {
+		return err
+	}
+	prows, err := c.q.QueryContext(ctx, "SELECT "+checkPurchaseCols+" FROM purchases ORDER BY customer_id, id")
+	if err != nil {
+		return err
+	}
+	defer prows.Close()
+	lrows, err := c.q.QueryContext(ctx, "SELECT "+ledgerCols+" FROM ledger ORDER BY customer_id, day, id")
+	if err != nil {
+		return err
+	}
+	defer lrows.Close()
+
+	var p Purchase
+	var r LedgerRow
+	pok, lok := false, false
+	nextP := func() error {
+		if pok = prows.Next(); pok {
+			var err error
+			p, err = scanCheckPurchase(prows)
+			p.RefundOf = refundOf[p.ID]
+			return err
+		}
+		return prows.Err()
+	}
+	nextL := func() error {
+		if lok = lrows.Next(); lok {
+			var err error
+			r, err = scanLedger(lrows)
+			return err
+		}
+		return lrows.Err()
+	}
+	if err := nextP(); err != nil {
+		return err
+	}
+	if err := nextL(); err != nil {
+		return err
+	}
+	var group []Purchase
+	var rows []LedgerRow
+	for pok || lok {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cust := r.CustomerID
+		if pok && (!lok || p.CustomerID < cust) {
+			cust = p.CustomerID
+		}
+		group, rows = group[:0], rows[:0]
+		for pok && p.CustomerID == cust {
+			if cust == 0 {
+				c.walkIn(p) // walk-ins can be many; none has ledger rows
+			} else {
+				group = append(group, p)
+			}
+			if err := nextP(); err != nil {
+				return err
+			}
+		}
+		for lok && r.CustomerID == cust {
+			rows = append(rows, r)
+			if err := nextL(); err != nil {
+				return err
+			}
+		}
+		c.customer(group, rows)
+	}
+	return nil
+}
+
+// checkPurchaseCols are the columns of a purchase the invariants read, all
+// in the purchases_customer index.
+const checkPurchaseCols = "id, customer_id, day, voided, amount_cents, discount_cents"
+
+func scanCheckPurchase(r rowScanner) (Purchase, error) {
+	var p Purchase
+	var cust sql.NullInt64
+	var day sql.NullString
+	var voided int
+	err := r.Scan(&p.ID, &cust, &day, &voided, &p.Amount, &p.Discount)
+	p.CustomerID = cust.Int64
+	p.Day = scanDay(day)
+	p.Voided = voided != 0
+	return p, err
+}
+
+func (c *ledgerChecker) add(tag ID, part int, cust, row ID, format string, args ...any) {
+	c.found = append(c.found, finding{part: part, cust: cust, row: row, what: fmt.Sprintf(format, args...)})
+	if !c.final {
+		c.tags = append(c.tags, tag)
+	}
+}
+
+// walkIn checks a purchase without a customer: on its own, unless refunds
+// make it a family, which is then checked at the end.
+func (c *ledgerChecker) walkIn(p Purchase) {
+	if p.RefundOf != 0 {
+		c.tainted[p.RefundOf] = true
+		return
+	}
+	c.family(&family{root: p.ID, orig: p, ok: true}, p.ID)
+}
+
+// customer checks one customer's purchases (in id order) and ledger rows
+// (in day and id order).
+func (c *ledgerChecker) customer(group []Purchase, rows []LedgerRow) {
+	byID := make(map[ID]Purchase, len(group))
+	for _, p := range group {
+		byID[p.ID] = p
+	}
+	fams := map[ID]*family{}
+	var order []ID
+	for _, p := range group {
+		root := rootOf(p)
+		o, ok := byID[root]
+		if !ok {
+			c.tainted[root] = true // another customer's purchase, or none
+			continue
+		}
+		f := fams[root]
+		if f == nil {
+			f = &family{root: root, orig: o, ok: true}
+			fams[root] = f
+			order = append(order, root)
+		}
+		if p.RefundOf != 0 {
+			f.refunds = append(f.refunds, p)
+		}
+	}
+	for _, r := range rows {
+		c.rowAlone(r)
+		if !needsPurchase(r.Kind) || r.PurchaseID == 0 {
+			continue
+		}
+		p, ok := byID[r.PurchaseID]
+		if !ok {
+			c.strays = append(c.strays, r)
+			continue
+		}
+		if f := fams[rootOf(p)]; f != nil {
+			f.rows = append(f.rows, r)
+		}
+	}
+	for _, root := range order {
+		c.family(fams[root], root)
+	}
+	c.balance(rows)
+}
+
+// ledgerAt reports a problem with one ledger row.
+func (c *ledgerChecker) ledgerAt(tag ID, r LedgerRow, format string, args ...any) {
+	c.add(tag, 2, r.CustomerID, r.ID, "ledger row %d (customer %d, %s %d on %s): %s", r.ID, r.CustomerID, r.Kind, r.Points, r.Day,
+		fmt.Sprintf(format, args...))
+}
+
+// rowAlone checks what a ledger row says of itself.
+func (c *ledgerChecker) rowAlone(r LedgerRow) {
+	if r.Staff == "" {
+		c.ledgerAt(0, r, "no staff member is named")
+	}
+	if r.Shortfall < 0 || (r.Shortfall != 0 && r.Kind != LedgerRefundReversal && r.Kind != LedgerVoidReversal) {
+		c.ledgerAt(0, r, "a shortfall of %d does not belong on it", r.Shortfall)
+	}
+	switch {
+	case needsPurchase(r.Kind) && r.PurchaseID == 0:
+		c.ledgerAt(0, r, "it names no purchase")
+	case r.Kind == LedgerAdjustment && r.Reason == "":
+		c.ledgerAt(0, r, "an adjustment needs a reason")
+	case r.Kind == LedgerExpiry && r.Points >= 0:
+		c.ledgerAt(0, r, "an expiry must take points away")
+	}
+}
+
+// family checks a purchase with its refunds and the ledger rows naming
+// them; what it finds is tagged tag (0: kept whatever happens).
+func (c *ledgerChecker) family(f *family, tag ID) {
+	add := func(part int, cust, row ID, format string, args ...any) {
+		c.add(tag, part, cust, row, format, args...)
+	}
+	o := f.orig
+	for _, p := range f.refunds {
+		switch {
+		case !f.ok:
+			// reported by the foreign key check
+		case o.RefundOf != 0:
+			add(1, p.CustomerID, p.ID, "refund %d is of purchase %d, which is itself a refund", p.ID, o.ID)
+		case o.CustomerID != p.CustomerID:
+			add(1, p.CustomerID, p.ID, "refund %d is for %s but purchase %d was for %s", p.ID, customerPhrase(p.CustomerID), o.ID, customerPhrase(o.CustomerID))
+		case o.Voided && !p.Voided:
+			add(1, p.CustomerID, p.ID, "refund %d of voided purchase %d is not voided", p.ID, o.ID)
+		}
+	}
+	sale := f.ok && o.RefundOf == 0
+	members := make(map[ID]Purchase, len(f.refunds)+1)
+	if sale {
+		members[o.ID] = o
+		if o.Discount < 0 || o.Discount > o.Amount {
+			add(1, o.CustomerID, o.ID, "purchase %d has a discount of %s on an amount of %s", o.ID, o.Discount, o.Amount)
+		}
+		var refunded Cents
+		for _, r := range f.refunds {
+			refunded -= r.Amount
+		}
+		if refunded > o.Amount {
+			add(1, o.CustomerID, o.ID, "purchase %d of %s has %s refunded, more than it was", o.ID, o.Amount, refunded)
+		}
+	}
+	for _, p := range f.refunds {
+		members[p.ID] = p
+	}
+	if len(f.rows) == 0 && (!sale || o.CustomerID == 0 || (!o.Voided && len(f.refunds) == 0)) {
+		return // no row to compare, none missing
+	}
+
+	byPurchase := map[ID]map[LedgerKind][]LedgerRow{}
+	for _, r := range f.rows {
+		if byPurchase[r.PurchaseID] == nil {
+			byPurchase[r.PurchaseID] = map[LedgerKind][]LedgerRow{}
+		}
+		byPurchase[r.PurchaseID][r.Kind] = append(byPurchase[r.PurchaseID][r.Kind], r)
+	}
+	sum := func(pid ID, kind LedgerKind, f func(LedgerRow) int64) int64 {
+		var n int64
+		for _, r := range byPurchase[pid][kind] {
+			n += f(r)
+		}
+		return n
+	}
+	points := func(r LedgerRow) int64 { return r.Points }
+	takenBack := func(r LedgerRow) int64 { return r.Shortfall - r.Points }
+
+	for _, r := range f.rows {
+		p, ok := members[r.PurchaseID]
+		if !ok {
+			continue
+		}
+		at := func(format string, args ...any) { c.ledgerAt(tag, r, format, args...) }
+		switch r.Kind {
+		case LedgerEarn:
+			if p.RefundOf != 0 {
+				at("purchase %d is a refund, which earns nothing", p.ID)
+				break
+			}
+			if want := c.history.on(p.Day, c.l).EarnedFor(p.Paid()); r.Points != want {
+				at("purchase %d paid %s, which earns %d points", p.ID, p.Paid(), want)
+			}
+			if first := byPurchase[p.ID][LedgerEarn][0]; first.ID != r.ID {
+				at("purchase %d already earned points in row %d", p.ID, first.ID)
+			}
+		case LedgerRedeem:
+			if p.RefundOf != 0 {
+				at("purchase %d is a refund, not a sale", p.ID)
+				break
+			}
+			n := -r.Points
+			if pl := c.history.on(p.Day, c.l); n <= 0 || n%pl.RewardPoints != 0 || rewardValue(n/pl.RewardPoints, pl) != p.Discount {
+				at("purchase %d took %s off, which is not what %d points are worth", p.ID, p.Discount, n)
+			}
+			if first := byPurchase[p.ID][LedgerRedeem][0]; first.ID != r.ID {
+				at("purchase %d already redeemed points in row %d", p.ID, first.ID)
+			}
+		case LedgerRefundReversal:
+			if p.RefundOf == 0 {
+				at("purchase %d is a sale, not a refund", p.ID)
+			}
+			if r.Points > 0 {
+				at("a refund cannot add points")
+			}
+			if first := byPurchase[p.ID][LedgerRefundReversal][0]; first.ID != r.ID {
+				at("refund %d already took back points in row %d", p.ID, first.ID)
+			}
+		case LedgerVoidReversal:
+			if !p.Voided {
+				at("purchase %d is not voided", p.ID)
+			}
+		}
+	}
+	if !sale || o.CustomerID == 0 {
+		return
+	}
+
+	// Refund reversals, in the order the refunds were made.
+	if len(f.refunds) > 0 {
+		earned := sum(o.ID, LedgerEarn, points)
+		var refunded Cents
+		var before int64
+		for _, rf := range f.refunds {
+			refunded -= rf.Amount
+			due := reversalDue(earned, o.Paid(), refunded, before)
+			got := byPurchase[rf.ID][LedgerRefundReversal]
+			switch {
+			case len(got) == 0 && due > 0:
+				add(1, rf.CustomerID, rf.ID, "refund %d of purchase %d should take back %d points but no reversal was written", rf.ID, o.ID, due)
+			case len(got) > 0 && takenBack(got[0]) != due:
+				r := got[0]
+				add(2, r.CustomerID, r.ID, "ledger row %d (customer %d, refund_reversal %d on %s): refund %d should take back %d points, not %d with a shortfall of %d",
+					r.ID, r.CustomerID, r.Points, r.Day, rf.ID, due, -r.Points, r.Shortfall)
+			}
+			if len(got) > 0 {
+				before += takenBack(got[0])
+			}
+		}
+	}
+
+	// A void gives back what was redeemed and takes back what was earned
+	// and not already taken back by refunds.
+	if o.Voided {
+		var gave, took int64
+		for _, r := range byPurchase[o.ID][LedgerVoidReversal] {
+			if r.Points > 0 {
+				gave += r.Points
+			} else {
+				took += takenBack(r)
+			}
+		}
+		var reversed int64
+		for _, rf := range f.refunds {
+			reversed += sum(rf.ID, LedgerRefundReversal, takenBack)
+		}
+		redeemed := -sum(o.ID, LedgerRedeem, points)
+		earned := sum(o.ID, LedgerEarn, points)
+		if gave != redeemed || took != max(earned-reversed, 0) {
+			add(1, o.CustomerID, o.ID, "voided purchase %d gave back %d and took back %d points, but should give back %d and take back %d",
+				o.ID, gave, took, redeemed, max(earned-reversed, 0))
+		}
+	}
+}
+
+// balance checks one customer's rows in order: the running balance, and
+// expiry against what was earned and still unspent (oldest points are
+// spent first).
+func (c *ledgerChecker) balance(rows []LedgerRow) {
+	var run int64
+	low := false
+	q := lotQueue{}
+	for _, r := range rows {
+		if r.Kind == LedgerExpiry && r.Points < 0 {
+			day := r.Day
+			if left := q.leftWhere(func(l pointsLot) bool { return l.Earned < day }); -r.Points > left {
+				c.add(0, 2, r.CustomerID, r.ID, "ledger row %d (customer %d, expiry %d on %s): only %d points earned before then were left to expire",
+					r.ID, r.CustomerID, r.Points, r.Day, left)
+			}
+		}
+		q.apply(r)
+		run += r.Points
+		if run < 0 && !low {
+			low = true
+			c.add(0, 2, r.CustomerID, r.ID, "customer %d: the balance falls to %d at ledger row %d on %s", r.CustomerID, run, r.ID, r.Day)
+		}
+	}
+}
+
+// finish looks up the purchases stray rows name, then checks the tainted
+// families again from their own rows.
+func (c *ledgerChecker) finish(ctx context.Context) error {
+	for _, r := range c.strays {
+		p, err := loadPurchase(ctx, c.q, r.PurchaseID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			c.ledgerAt(0, r, "purchase %d does not exist", r.PurchaseID)
+			continue
+		case err != nil:
+			return err
+		}
+		if p.CustomerID != r.CustomerID {
+			c.ledgerAt(0, r, "purchase %d is %s", p.ID, customerPhrase(p.CustomerID))
+		}
+		c.tainted[rootOf(p)] = true
+	}
+	if len(c.tainted) == 0 {
+		return nil
+	}
+	kept := c.found[:0]
+	for i, f := range c.found {
+		if c.tags[i] == 0 || !c.tainted[c.tags[i]] {
+			kept = append(kept, f)
+		}
+	}
+	c.found, c.tags, c.final = kept, nil, true // what is found from here on stays
+	roots := make([]ID, 0, len(c.tainted))
+	for root := range c.tainted {
+		roots = append(roots, root)
+	}
+	sort.Slice(roots, func(i, j int) bool { return roots[i] < roots[j] })
+	for _, root := range roots {
+		f, err := c.loadFamily(ctx, root)
+		if err != nil {
+			return err
+		}
+		c.family(f, 0)
+	}
+	return nil
+}
+
+// loadFamily reads a family by its indexes: the purchase, its refunds and
+// the rows naming any of them.
+func (c *ledgerChecker) loadFamily(ctx context.Context, root ID) (*family, error) {
+	f := &family{root: root}
+	o, err := loadPurchase(ctx, c.q, root)
+	switch {
+	case err == nil:
+		f.orig, f.ok = o, true
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	if f.refunds, err = queryPurchases(ctx, c.q, "SELECT "+purchaseCols+" FROM purchases WHERE refund_of = ? ORDER BY id", root); err != nil {
+		return nil, err
+	}
+	var ids []any
+	if f.ok && o.RefundOf == 0 {
+		ids = append(ids, root)
+	}
+	for _, p := range f.refunds {
+		ids = append(ids, p.ID)
+	}
+	if len(ids) == 0 {
+		return f, nil
+	}
+	q := "SELECT " + ledgerCols + " FROM ledger WHERE purchase_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")" +
+		" AND kind IN ('earn', 'redeem', 'refund_reversal', 'void_reversal') ORDER BY customer_id, day, id"
+	f.rows, err = queryLedger(ctx, c.q, q, ids...)
+	return f, err
+}
