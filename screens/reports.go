@@ -28,6 +28,11 @@ type reportsScreen struct {
 	a      *App
 	rep    data.Report
 	loaded bool
+	// asked counts the reports asked for; only the latest is shown, and
+	// working (a moving bar and a line) shows until it comes.
+	asked   int
+	working *fyne.Container
+	spinner *widget.ProgressBarInfinite
 
 	asOf                       *widget.Label
 	people, peopleNote         *widget.Label
@@ -107,7 +112,12 @@ func newReports(a *App) screen {
 	r.exportBtn = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), r.exportMenu)
 	printBtn := widget.NewButtonWithIcon(lang.L("Print to PDF…"), theme.DocumentPrintIcon(), r.printPDF)
 	icsBtn := widget.NewButtonWithIcon(lang.L("Export calendar (.ics)…"), theme.CalendarIcon(), r.exportICS)
-	bar := container.NewBorder(nil, nil, r.asOf, container.NewHBox(r.exportBtn, printBtn, icsBtn))
+	r.spinner = widget.NewProgressBarInfinite()
+	r.spinner.Stop()
+	r.working = container.NewHBox(container.NewGridWrap(fyne.NewSize(120, r.spinner.MinSize().Height), r.spinner),
+		widget.NewLabel(lang.L("Adding up the figures…")))
+	r.working.Hide()
+	bar := container.NewBorder(nil, nil, container.NewHBox(r.asOf, r.working), container.NewHBox(r.exportBtn, printBtn, icsBtn))
 
 	r.segments = newSegmentsPane(a)
 	r.tabs = container.NewAppTabs(
@@ -142,9 +152,18 @@ const topCustomers = 10
 
 func (r *reportsScreen) reload() {
 	day := r.a.Today()
+	r.asked++
+	asked := r.asked
+	r.working.Show()
+	r.spinner.Start()
 	background(r.a, func(ctx context.Context) (data.Report, error) {
 		return r.a.store.Report(ctx, day, topCustomers)
 	}, func(rep data.Report, err error) {
+		if asked != r.asked {
+			return // a later report was asked for meanwhile
+		}
+		r.spinner.Stop()
+		r.working.Hide()
 		if err != nil {
 			r.a.showError(err)
 			return

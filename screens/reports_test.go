@@ -311,3 +311,23 @@ func TestHelpListsTheShortcutsAndAboutTheVersion(t *testing.T) {
 		t.Errorf("Ctrl+N went to %s", f.app.Current())
 	}
 }
+
+// Reports says it is adding up the figures until they come, and only the
+// latest report asked for is shown.
+func TestReportsShowItIsAddingUpUntilTheFiguresCome(t *testing.T) {
+	loop := newUILoop()
+	a, _, _ := closingShop(t, loop.post)
+	a.show("reports")
+	r := a.screens["reports"].(*reportsScreen)
+	if !r.working.Visible() || r.loaded {
+		t.Fatalf("while the report is added up: sign shown %v, figures shown %v", r.working.Visible(), r.loaded)
+	}
+	r.reload() // asked again before the first came
+	loop.until(t, "the report", func() bool { return r.loaded })
+	if r.working.Visible() {
+		t.Error("the sign of work stayed after the figures came")
+	}
+	if r.asked != 2 {
+		t.Errorf("%d reports asked for, want 2", r.asked)
+	}
+}
