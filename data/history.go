@@ -109,8 +109,8 @@ func sortInPlace(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) []*wor
 // merge moves state rows to the surviving customer but keeps their keys,
 // which name the customer merged away; they are filed under the key the
 // survivor's reminder has now, and a row keyed for the survivor itself
-// wins. moved holds the keys filed that way so far; rows must come in
-// (customer, rowid) order.
+// wins. moved holds the keys filed that way so far: a moved row filed
+// later replaces one filed earlier, never a row of the survivor's own.
 func (fs *factSet) addState(key string, cust ID, st reminderState, moved map[string]bool) {
 	if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
 		fs.stateLast[cust] = st.ChangedOn

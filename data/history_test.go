@@ -154,3 +154,57 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 		}
 	}
 }
+
+// States moved onto a survivor by merges: a row of the survivor's own wins,
+// and of rows moved onto the same key the latest change does, whether the
+// whole shop is read or the survivor alone, and whatever order the rows
+// were written in.
+func TestMovedStatesLatestChangeWins(t *testing.T) {
+	s := newTestStore(t, "2026-06-15")
+	ctx := context.Background()
+	var ids [5]ID
+	for i, name := range []string{"Ann Lee", "Bob Roy", "Cy Fox", "Di Moss", "Ed Lum"} {
+		id, err := s.AddCustomer(ctx, Customer{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = id
+	}
+	ann, bob, cy, di, ed := ids[0], ids[1], ids[2], ids[3], ids[4]
+	key := func(of ID, due string) string { return "birthday:" + itoa(of) + ":birthday:" + due }
+	row := func(k string, owner ID, state, changed string) string {
+		return "INSERT INTO reminder_states(key, kind, customer_id, due, state, changed_at, changed_on) VALUES ('" +
+			k + "', 'birthday', " + itoa(owner) + ", '" + k[len(k)-10:] + "', '" + state + "', '" + changed + " 10:00:00', '" + changed + "')"
+	}
+	lyExec(t, s,
+		// Moved onto Ann: Cy's written first but changed later.
+		row(key(cy, "2026-06-20"), ann, "done", "2026-06-12"),
+		row(key(bob, "2026-06-20"), ann, "skipped", "2026-06-10"),
+		// Moved onto Ann, but Ann has her own row for that day.
+		row(key(di, "2026-07-01"), ann, "done", "2026-06-14"),
+		row(key(ann, "2026-07-01"), ann, "skipped", "2026-06-01"),
+		// Ed keeps his own.
+		row(key(ed, "2026-06-20"), ed, "skipped", "2026-06-11"),
+	)
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, only := range [][]ID{nil, {ann}, {ann, ed}} {
+		fs, err := s.readFacts(ctx, s.reader(), set, NewDay(2026, 6, 15), only, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := fs.states[key(ann, "2026-06-20")]; st.State != StateDone {
+			t.Errorf("reading %v: two rows moved onto one key give %q, want the later change (done)", only, st.State)
+		}
+		if st := fs.states[key(ann, "2026-07-01")]; st.State != StateSkipped {
+			t.Errorf("reading %v: a moved row beside the survivor's own gives %q, want her own (skipped)", only, st.State)
+		}
+		if only == nil || len(only) == 2 {
+			if st := fs.states[key(ed, "2026-06-20")]; st.State != StateSkipped {
+				t.Errorf("reading %v: Ed's own row gives %q", only, st.State)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -309,13 +310,21 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 	// A merge moves state rows to the surviving customer but keeps their
 	// keys, which name the customer merged away; they are found under the
 	// key the survivor's reminder has now. A row keyed for the survivor
-	// itself wins.
-	stateOrder := ""
+	// itself wins; of rows moved onto the same key, the latest change
+	// does (the order of reminder_states_changed). The rows are read in
+	// storage order, not along an index: that visits each row once.
+	stateOrder := " ORDER BY rowid"
 	if in != "" {
 		stateOrder = " ORDER BY customer_id, rowid"
 	}
-	moved := map[string]bool{}
-	return s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
+	type movedRow struct {
+		key  string
+		k    ReminderKey
+		cust ID
+		st   reminderState
+	}
+	var movedRows []movedRow
+	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ?`+where("customer_id")+stateOrder, dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var key, state string
@@ -329,9 +338,25 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 				return nil
 			}
 			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
-			fs.addState(key, cust, st, moved)
+			if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
+				movedRows = append(movedRows, movedRow{key, k, cust, st})
+				return nil
+			}
+			fs.addState(key, cust, st, nil)
 			return nil
 		})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(movedRows, func(a, b movedRow) int {
+		return cmp.Or(cmp.Compare(a.st.ChangedOn, b.st.ChangedOn), cmp.Compare(a.st.State, b.st.State),
+			cmp.Compare(a.k.Kind, b.k.Kind), cmp.Compare(a.cust, b.cust), cmp.Compare(a.k.Due, b.k.Due), cmp.Compare(a.key, b.key))
+	})
+	moved := map[string]bool{}
+	for _, m := range movedRows {
+		fs.addState(m.key, m.cust, m.st, moved)
+	}
+	return nil
 }
 
 // scanEach runs q and calls fn for every row, with a reusable buffer for a
