@@ -193,14 +193,15 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	}
 	ledger := exactly(sc.ledger)
 	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
-	moved := map[string]bool{}
+	filer := stateFiler{fs: fs}
 	err = s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
 		key, cust, st, err := sc.ss.scan(r)
 		if err == nil {
-			fs.addState(key, cust, st, moved)
+			filer.add(key, cust, st)
 		}
 		return err
 	})
+	filer.done()
 	if err != nil {
 		return p, err
 	}

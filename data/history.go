@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -134,6 +135,43 @@ func (fs *factSet) addState(key string, cust ID, st reminderState, moved map[str
 		}
 	}
 	fs.states[key] = st
+}
+
+// stateFiler files reminder states into fs as they are read, in any order:
+// a customer's own rows at once, rows moved by merges at the end, in the
+// order of their changes (reminder_states_changed's), so that of two moved
+// onto one key the later change wins and a row of the survivor's own
+// always does.
+type stateFiler struct {
+	fs    *factSet
+	moved []movedState
+}
+
+type movedState struct {
+	key  string
+	k    ReminderKey
+	cust ID
+	st   reminderState
+}
+
+func (f *stateFiler) add(key string, cust ID, st reminderState) {
+	if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
+		f.moved = append(f.moved, movedState{key, k, cust, st})
+		return
+	}
+	f.fs.addState(key, cust, st, nil)
+}
+
+func (f *stateFiler) done() {
+	slices.SortFunc(f.moved, func(a, b movedState) int {
+		return cmp.Or(cmp.Compare(a.st.ChangedOn, b.st.ChangedOn), cmp.Compare(a.st.State, b.st.State),
+			cmp.Compare(a.k.Kind, b.k.Kind), cmp.Compare(a.cust, b.cust), cmp.Compare(a.k.Due, b.k.Due), cmp.Compare(a.key, b.key))
+	})
+	moved := map[string]bool{}
+	for _, m := range f.moved {
+		f.fs.addState(m.key, m.cust, m.st, moved)
+	}
+	f.moved = nil
 }
 
 // goneHandled appends to rs and ws, for the customers of fs, every reminder

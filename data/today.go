@@ -1,7 +1,6 @@
 package data
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -317,13 +316,7 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 	if in != "" {
 		stateOrder = " ORDER BY customer_id, rowid"
 	}
-	type movedRow struct {
-		key  string
-		k    ReminderKey
-		cust ID
-		st   reminderState
-	}
-	var movedRows []movedRow
+	filer := stateFiler{fs: fs}
 	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ?`+where("customer_id")+stateOrder, dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
@@ -338,24 +331,13 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 				return nil
 			}
 			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
-			if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
-				movedRows = append(movedRows, movedRow{key, k, cust, st})
-				return nil
-			}
-			fs.addState(key, cust, st, nil)
+			filer.add(key, cust, st)
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(movedRows, func(a, b movedRow) int {
-		return cmp.Or(cmp.Compare(a.st.ChangedOn, b.st.ChangedOn), cmp.Compare(a.st.State, b.st.State),
-			cmp.Compare(a.k.Kind, b.k.Kind), cmp.Compare(a.cust, b.cust), cmp.Compare(a.k.Due, b.k.Due), cmp.Compare(a.key, b.key))
-	})
-	moved := map[string]bool{}
-	for _, m := range movedRows {
-		fs.addState(m.key, m.cust, m.st, moved)
-	}
+	filer.done()
 	return nil
 }
 
