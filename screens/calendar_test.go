@@ -167,8 +167,8 @@ func checkGrid(t *testing.T, c *calendarScreen, from, to data.Day, want map[stri
 			t.Errorf("%s: marked %v, want %v", d, got, w)
 		}
 		for _, k := range data.Kinds {
-			if cell.dots[k].Visible() != slices.Contains(w, k) {
-				t.Errorf("%s: %s dot visible = %v", d, k, cell.dots[k].Visible())
+			if cell.dots[k].box.Visible() != slices.Contains(w, k) {
+				t.Errorf("%s: %s dot visible = %v", d, k, cell.dots[k].box.Visible())
 			}
 		}
 	}
@@ -191,7 +191,8 @@ func TestCalendarDotsStayInsideTheirCell(t *testing.T) {
 	if len(cell.dots) != len(data.Kinds) {
 		t.Fatalf("%d dots for %d kinds", len(cell.dots), len(data.Kinds))
 	}
-	for k, d := range cell.dots {
+	for k, m := range cell.dots {
+		d := m.box
 		right := d.Position().X + d.Size().Width
 		bottom := box.Position().Y + d.Position().Y + d.Size().Height
 		if right > box.Size().Width+0.5 || bottom > cell.Size().Height {

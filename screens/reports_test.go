@@ -97,7 +97,7 @@ func TestReportsShowEveryFigure(t *testing.T) {
 	var texts []string
 	walk(r.top, func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Button:
+		case *widget.Hyperlink:
 			texts = append(texts, x.Text)
 		case *widget.Label:
 			texts = append(texts, x.Text)

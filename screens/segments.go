@@ -175,7 +175,9 @@ func newSegmentsPane(a *App) *segmentsPane {
 	left := container.NewVBox(section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc)), p.count)
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(380, 0))
-	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
+	// The choices scroll on a short screen rather than push the message
+	// below the window's edge.
+	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, container.NewVScroll(left)), nil, p.list)
 	return p
 }
 
