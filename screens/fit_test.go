@@ -96,3 +96,25 @@ func widest(o fyne.CanvasObject, depth int, out *strings.Builder) {
 		widest(k, depth+1, out)
 	}
 }
+
+// Loyalty's top-customers table shows every column at 1024×700 and at
+// 1366×768: the name column takes what the figures leave.
+func TestLoyaltyTableShowsEveryColumnOnASmallScreen(t *testing.T) {
+	ctx := context.Background()
+	day := mustDay("2026-06-15")
+	s := openStore(t, day)
+	must(s.GenerateDemo(ctx, data.DemoOptions{Customers: 100, End: day}))
+	a := openShop(t, s, day)
+	for _, size := range []fyne.Size{smallScreen, fyne.NewSize(1366, 768)} {
+		a.win.Resize(size)
+		a.show("loyalty")
+		l := a.screens["loyalty"].(*loyaltyScreen)
+		need := l.names.last
+		for _, w := range l.names.fixed {
+			need += w
+		}
+		if need > l.topT.Size().Width || l.names.last < l.names.min {
+			t.Errorf("at %v the columns need %.0f of a table %.0f wide (names %.0f)", size, need, l.topT.Size().Width, l.names.last)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package screens
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 )
@@ -158,4 +160,14 @@ func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	cols := max(1, l.cols)
 	rows := (len(objs) + cols - 1) / cols
 	return fyne.NewSize(l.colWidth(objs), float32(rows)*l.rowHeight(objs))
+}
+
+// shortName is name cut to at most n letters with "…", for a button whose
+// text cannot be cut by the toolkit.
+func shortName(name string, n int) string {
+	r := []rune(name)
+	if len(r) <= n {
+		return name
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }

@@ -168,9 +168,10 @@ func newSegmentsPane(a *App) *segmentsPane {
 	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
 	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
 	labelsBtn := widget.NewButtonWithIcon(lang.L("Address labels (PDF)…"), theme.DocumentPrintIcon(), p.printLabels)
+	buttons := &columnsLayout{max: 4} // in two rows on a small screen
 	msgCard := section(lang.L("Message"), fmt.Sprintf(lang.L("One email each through the mail program, or a list for a mailing or SMS service; %s, %s and %s are filled in for each customer"), "{{.FirstName}}", "{{.Name}}", "{{.ShopName}}"), container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Subject")), nil, p.subject),
-		container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
+		container.New(buttons, p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
 
 	left := container.NewVBox(section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc)), p.count)
 	width := canvas.NewRectangle(color.Transparent)
@@ -178,6 +179,7 @@ func newSegmentsPane(a *App) *segmentsPane {
 	// The choices scroll on a short screen rather than push the message
 	// below the window's edge.
 	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, container.NewVScroll(left)), nil, p.list)
+	buttons.onChange = p.obj.Refresh
 	return p
 }
 
@@ -356,7 +358,7 @@ func (p *segmentsPane) updateNext() {
 		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", n), n))
 		p.next.Disable()
 	case p.mailIdx < len(m):
-		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, n))
+		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), shortName(m[p.mailIdx].Name, 28), p.mailIdx+1, n))
 		p.next.Enable()
 	default:
 		// The next one is further down than the list has read.
