@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -42,6 +43,14 @@ func TestLongTextsKeepTheWindowInsideASmallScreen(t *testing.T) {
 	a := openShop(t, s, day)
 	a.say("%s", strings.Repeat("Saved /home/shop/Documents/printouts/thank-you-cards-for-everyone.pdf ", 40))
 	checkFits(t, a, "status message")
+	a.showError(errors.New(strings.Repeat("the backup folder /media/usb/a-very-long-folder-name/backups cannot be written ", 20)))
+	if a.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no error dialog")
+	}
+	if m := a.win.Canvas().Overlays().Top().MinSize(); m.Width > smallScreen.Width || m.Height > smallScreen.Height {
+		t.Errorf("an error dialog with a long sentence needs %.0f×%.0f", m.Width, m.Height)
+	}
+	dismissTop(a.win.Canvas())
 	for _, p := range pages {
 		a.show(p.id)
 		checkFits(t, a, p.id)
