@@ -673,7 +673,9 @@ func (c *dayCell) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(inner)))
 }
 
-func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(64, 60) }
+// MinSize leaves the month's six rows, the legend and the day's list room
+// in a 700-pixel-high window; the marks shrink to fit (dotsLayout).
+func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(60, 50) }
 
 // Tapped picks the day.
 func (c *dayCell) Tapped(*fyne.PointEvent) {

@@ -105,8 +105,10 @@ func newReports(a *App) screen {
 	staffCard := section(lang.L("Follow-up by staff member"), lang.L("Who last handled each reminder; “Nobody” are those left unhandled"), r.staff)
 	topCard := section(lang.L("Top customers"), lang.L("By what they paid, less refunds"), r.top)
 	fitCards(headline)
-	figures := container.NewVBox(headline, monthsCard, kindsCard, sideBySide(staffCard, topCard), r.note)
+	pair := &columnsLayout{even: true} // side by side, or one above the other
+	figures := container.NewVBox(headline, monthsCard, kindsCard, container.New(pair, staffCard, topCard), r.note)
 	cols.onChange = figures.Refresh
+	pair.onChange = figures.Refresh
 
 	r.exportBtn = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), r.exportMenu)
 	printBtn := widget.NewButtonWithIcon(lang.L("Print to PDF…"), theme.DocumentPrintIcon(), r.printPDF)

@@ -170,16 +170,17 @@ func newSettings(a *App) screen {
 		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), func(bool) { s.updatePreview() }), fields: map[string]*widget.Entry{}}
 		// The kind, and its numbers on the line below: side by side they
 		// are wider than Settings is on a 1024-pixel screen.
-		fields := container.NewHBox(widget.NewLabel("   "))
+		// Each number with its words, as many to a line as fit.
+		fl := &columnsLayout{onChange: func() { rulesBox.Refresh() }}
+		fields := container.New(fl)
 		for _, f := range ruleFields(k) {
 			e := widget.NewEntry()
 			e.OnChanged = func(string) { s.updatePreview() }
 			row.fields[f.key] = e
-			fields.Add(widget.NewLabel(f.label))
-			fields.Add(container.NewGridWrap(fyne.NewSize(76, 36), e))
+			fields.Add(container.NewHBox(widget.NewLabel(f.label), container.NewGridWrap(fyne.NewSize(76, 36), e)))
 		}
 		s.rules[k] = row
-		rulesBox.Add(container.NewVBox(row.on, fields))
+		rulesBox.Add(container.NewVBox(row.on, container.NewBorder(nil, nil, widget.NewLabel("   "), nil, fields)))
 	}
 	s.share = widget.NewEntry()
 	rulesBox.Add(container.NewHBox(widget.NewLabel(lang.L("Drifting away on Today: at most")),
