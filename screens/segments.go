@@ -168,17 +168,18 @@ func newSegmentsPane(a *App) *segmentsPane {
 	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
 	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
 	labelsBtn := widget.NewButtonWithIcon(lang.L("Address labels (PDF)…"), theme.DocumentPrintIcon(), p.printLabels)
-	buttons := &columnsLayout{max: 4} // in two rows on a small screen
+	buttons := &columnsLayout{max: 4, even: true} // in two rows on a small screen
 	msgCard := section(lang.L("Message"), fmt.Sprintf(lang.L("One email each through the mail program, or a list for a mailing or SMS service; %s, %s and %s are filled in for each customer"), "{{.FirstName}}", "{{.Name}}", "{{.ShopName}}"), container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Subject")), nil, p.subject),
 		container.New(buttons, p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
 
-	left := container.NewVBox(section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc)), p.count)
+	pick := section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc))
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(380, 0))
 	// The choices scroll on a short screen rather than push the message
-	// below the window's edge.
-	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, container.NewVScroll(left)), nil, p.list)
+	// below the window's edge; the count stays in sight under them.
+	left := container.NewBorder(nil, p.count, nil, nil, container.NewVScroll(pick))
+	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
 	buttons.onChange = p.obj.Refresh
 	return p
 }

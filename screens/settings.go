@@ -63,7 +63,6 @@ func fitCards(o fyne.CanvasObject) {
 		if c.Subtitle != "" {
 			sub := widget.NewLabel(c.Subtitle)
 			sub.Wrapping = fyne.TextWrapWord
-			sub.Importance = widget.LowImportance
 			c.SetSubTitle("")
 			c.SetContent(container.NewBorder(sub, nil, nil, nil, c.Content))
 		}
