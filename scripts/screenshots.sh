@@ -90,13 +90,13 @@ every_screen() {
   # They are reached with Ctrl+7 once the window has settled: opened while
   # the start-up check still runs, Settings skip the question.
   cp "$db" "$work/fresh.db"
-  shoot today settings-pin Escape ctrl+7 wait:1
+  shoot today settings-pin Escape ctrl+7 wait:2
   cp "$work/fresh.db" "$db"
-  shoot today settings Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return
+  shoot today settings Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1
   cp "$work/fresh.db" "$db"
-  shoot today settings-rules Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down
+  shoot today settings-rules Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down
   cp "$work/fresh.db" "$db"
-  shoot today settings-messages Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down Down
+  shoot today settings-messages Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down Down
   cp "$work/fresh.db" "$db"
 }
 
@@ -151,7 +151,7 @@ shoot checkout checkout-no-match Escape Escape "type:07700 000000" Return
 shoot checkout checkout-sale Escape Escape "type:$phone" Return "type:42.50" Return wait:2
 # A message template with a misspelt field, in Settings (a new owner PIN
 # first, as in every_screen).
-shoot today settings-message-broken Escape ctrl+7 wait:1 "type:123456" Tab "type:123456" Return Down Down Down Down "click:1000 220" "type: {{.Frist}}"
+shoot today settings-message-broken Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down Down "click:1000 220" "type: {{.Frist}}"
 # Printouts: the card of the first reminder on Today and today's call sheet,
 # saved where the file dialog starts (a home folder of our own), page 1 as PNG.
 shoot today print-card-dialog Escape p
