@@ -161,7 +161,7 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.subject.SetPlaceHolder(lang.L("Subject of the email"))
 	p.message = widget.NewMultiLineEntry()
 	p.message.SetText(defaultGroupMessage())
-	p.message.SetMinRowsVisible(4)
+	p.message.SetMinRowsVisible(3) // the group's list keeps room on a small screen
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon(lang.L("Email the next one"), theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance

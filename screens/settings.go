@@ -170,7 +170,7 @@ func newSettings(a *App) screen {
 		// The kind, and its numbers on the line below: side by side they
 		// are wider than Settings is on a 1024-pixel screen.
 		// Each number with its words, as many to a line as fit.
-		fl := &columnsLayout{onChange: func() { rulesBox.Refresh() }}
+		fl := &columnsLayout{min: 270, onChange: func() { rulesBox.Refresh() }}
 		fields := container.New(fl)
 		for _, f := range ruleFields(k) {
 			e := widget.NewEntry()

@@ -98,6 +98,10 @@ every_screen() {
   cp "$work/fresh.db" "$db"
   shoot today settings-messages Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down Down
   cp "$work/fresh.db" "$db"
+  shoot today settings-backups Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down Down Down Down
+  cp "$work/fresh.db" "$db"
+  shoot today settings-audit Escape ctrl+7 wait:2 "type:123456" Tab "type:123456" Return wait:1 Down Down Down Down Down Down Down
+  cp "$work/fresh.db" "$db"
 }
 
 for size in $sizes; do
