@@ -83,7 +83,7 @@ every_screen() {
   done
   shoot calendar calendar-week Escape w
   shoot customers customer-page Escape "type:Mar" Down Return
-  shoot reports reports-lower Escape scroll:15
+  shoot reports reports-lower Escape scroll:40
   shoot reports segments Escape "click:370 58"
   # Settings ask for a new owner PIN on the first visit; later runs would
   # ask for that PIN, so each shot sets it afresh in a new copy of the shop.
