@@ -123,12 +123,14 @@ func (l *columnsLayout) colWidth(objs []fyne.CanvasObject) float32 {
 	return max(w, 1)
 }
 
-func (l *columnsLayout) rowHeight(objs []fyne.CanvasObject) float32 {
-	var h float32
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+// rowHeights are the heights of the rows of objs in cols columns: each
+// as tall as its tallest item asks.
+func rowHeights(objs []fyne.CanvasObject, cols int) []float32 {
+	hs := make([]float32, (len(objs)+cols-1)/cols)
+	for i, o := range objs {
+		hs[i/cols] = max(hs[i/cols], o.MinSize().Height)
 	}
-	return h
+	return hs
 }
 
 func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -145,11 +147,21 @@ func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	changed := cols != l.cols
 	l.cols = cols
 	w := size.Width / float32(cols)
-	rows := (len(objs) + cols - 1) / cols
-	h := max(l.rowHeight(objs), size.Height/float32(rows))
-	for i, o := range objs {
-		o.Resize(fyne.NewSize(w, h))
-		o.Move(fyne.NewPos(float32(i%cols)*w, float32(i/cols)*h))
+	hs := rowHeights(objs, cols)
+	var total float32
+	for _, h := range hs {
+		total += h
+	}
+	extra := max(0, size.Height-total) / float32(len(hs)) // shared out when given more
+	var y float32
+	for r, h := range hs {
+		for c := range cols {
+			if i := r*cols + c; i < len(objs) {
+				objs[i].Resize(fyne.NewSize(w, h+extra))
+				objs[i].Move(fyne.NewPos(float32(c)*w, y))
+			}
+		}
+		y += h + extra
 	}
 	if changed && l.onChange != nil {
 		l.onChange()
@@ -157,9 +169,14 @@ func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	cols := max(1, l.cols)
-	rows := (len(objs) + cols - 1) / cols
-	return fyne.NewSize(l.colWidth(objs), float32(rows)*l.rowHeight(objs))
+	if len(objs) == 0 {
+		return fyne.Size{}
+	}
+	var h float32
+	for _, rh := range rowHeights(objs, max(1, l.cols)) {
+		h += rh
+	}
+	return fyne.NewSize(l.colWidth(objs), h)
 }
 
 // shortName is name cut to at most n letters with "…", for a button whose
