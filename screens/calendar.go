@@ -704,8 +704,8 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 		c.number.Color = theme.Color(theme.ColorNamePrimary)
 	case inMonth:
 		c.number.Color = theme.Color(theme.ColorNameForeground)
-	default:
-		c.number.Color = theme.Color(theme.ColorNameDisabled)
+	default: // faint, as its marks are
+		c.number.Color = faded(theme.Color(theme.ColorNameForeground))
 	}
 	c.kinds = c.kinds[:0]
 	for _, k := range data.Kinds {
@@ -728,7 +728,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 	}
 	c.count.Color = theme.Color(theme.ColorNamePrimary)
 	if !inMonth {
-		c.count.Color = theme.Color(theme.ColorNameDisabled)
+		c.count.Color = faded(theme.Color(theme.ColorNamePrimary))
 	}
 	c.setChosen(chosen)
 	c.dotBox.Refresh()
