@@ -137,7 +137,12 @@ func (l *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) == 0 {
 		return
 	}
-	cols := min(max(1, int(size.Width/l.colWidth(objs))), len(objs))
+	cols := max(1, int(size.Width/l.colWidth(objs)))
+	if l.min == 0 {
+		// Columns of a fixed width line up from one row of fields to the
+		// next however many each has; the others share the width out.
+		cols = min(cols, len(objs))
+	}
 	if l.max > 0 {
 		cols = min(cols, l.max)
 	}
