@@ -15,9 +15,10 @@ import (
 	"golang.org/x/image/font/sfnt"
 )
 
-// Shop is who the printout comes from.
+// Shop is who the printout comes from, and how it writes dates and money.
 type Shop struct {
 	Name, Address string
+	Format        Format
 }
 
 //go:embed fonts/DejaVuSans.ttf

@@ -37,10 +37,10 @@ func Report(w io.Writer, shop Shop, r data.Report) error {
 		}
 		d.SetMargins(sheetMargin, sheetTop, sheetMargin)
 		d.SetCellMargin(1)
-		p := &reportPage{doc: d, title: title}
+		p := &reportPage{doc: d, title: title, f: shop.Format}
 		p.newPage()
 		p.heading(title, 16)
-		p.line(false, 10, "As of "+r.Day.Time().Format("Monday 2 January 2006"))
+		p.line(false, 10, "As of "+shop.Format.weekday(r.Day))
 		p.gap(3)
 		p.summary(r)
 		p.months(r.Months)
@@ -56,6 +56,7 @@ func Report(w io.Writer, shop Shop, r data.Report) error {
 type reportPage struct {
 	*doc
 	title string
+	f     Format
 	y     float64
 	page  int
 }
@@ -69,7 +70,7 @@ func (p *reportPage) newPage() {
 	p.style(false, 8)
 	p.SetTextColor(110, 110, 110)
 	p.SetXY(sheetMargin, a4H-12)
-	p.CellFormat(reportWidth, 5, p.text(fmt.Sprintf("%s — page %d", p.title, p.page)), "", 0, "C", false, 0, "")
+	p.CellFormat(reportWidth, 5, p.text(p.title+" — page "+p.f.count(p.page)), "", 0, "C", false, 0, "")
 	p.SetTextColor(0, 0, 0)
 }
 
@@ -119,8 +120,9 @@ func pct(part, whole int) string {
 
 func (p *reportPage) summary(r data.Report) {
 	a := r.Now
-	p.line(false, 10, fmt.Sprintf("%d customers: %d active (bought in the last 90 days), %d lapsing (90–180 days), %d drifting (180–365 days), %d lost (over a year), %d never bought.",
-		a.Total, a.Active, a.Lapsing, a.Drifting, a.Lost, a.Never))
+	n := p.f.count
+	p.line(false, 10, fmt.Sprintf("%s customers: %s active (bought in the last 90 days), %s lapsing (90–180 days), %s drifting (180–365 days), %s lost (over a year), %s never bought.",
+		n(a.Total), n(a.Active), n(a.Lapsing), n(a.Drifting), n(a.Lost), n(a.Never)))
 }
 
 func (p *reportPage) legend(items []string, colors []rgb) {
@@ -162,7 +164,7 @@ func (p *reportPage) months(ms []data.MonthActivity) {
 		y := base - plotH*float64(v)/float64(most)
 		p.Line(left, y, sheetMargin+reportWidth, y)
 		p.SetXY(sheetMargin, y-2)
-		p.CellFormat(9, 4, fmt.Sprint(v), "", 0, "R", false, 0, "")
+		p.CellFormat(9, 4, p.f.count(v), "", 0, "R", false, 0, "")
 	}
 	for i, m := range ms {
 		x := left + slot*float64(i) + slot*0.2
@@ -175,7 +177,7 @@ func (p *reportPage) months(ms []data.MonthActivity) {
 			p.Rect(x, y, slot*0.6, h, "F")
 		}
 		p.SetXY(left+slot*float64(i), base+0.5)
-		p.CellFormat(slot, 4, m.MonthEnd.Time().Format("Jan 06"), "", 0, "C", false, 0, "")
+		p.CellFormat(slot, 4, p.text(p.f.month(m.MonthEnd)), "", 0, "C", false, 0, "")
 	}
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.3)
@@ -185,9 +187,9 @@ func (p *reportPage) months(ms []data.MonthActivity) {
 
 func (p *reportPage) retention(r data.Retention) {
 	p.section("Yearly retention")
-	p.line(false, 10, fmt.Sprintf("%s of last year's customers bought again (%d of %d who bought between %s and %s came back by %s). An average shop keeps %.0f%%.",
-		pct(r.Kept, r.Base), r.Kept, r.Base, r.From.AddMonths(-12).Time().Format("2 Jan 2006"),
-		r.From.AddDays(-1).Time().Format("2 Jan 2006"), r.To.Time().Format("2 Jan 2006"), data.RetentionBenchmark*100))
+	p.line(false, 10, fmt.Sprintf("%s of last year's customers bought again (%s of %s who bought between %s and %s came back by %s). An average shop keeps %.0f%%.",
+		pct(r.Kept, r.Base), p.f.count(r.Kept), p.f.count(r.Base), p.f.date(r.From.AddMonths(-12)),
+		p.f.date(r.From.AddDays(-1)), p.f.date(r.To), data.RetentionBenchmark*100))
 	p.room(12)
 	p.gap(2)
 	p.SetFillColor(230, 230, 230)
@@ -239,7 +241,7 @@ func (p *reportPage) table(head []string, widths []float64, rows [][]string) {
 func (p *reportPage) followUp(f data.FollowUpReport) {
 	p.section("Follow-up")
 	if !f.Since.IsZero() {
-		p.line(false, 9, "Reminders due from "+f.Since.Time().Format("2 January 2006")+", the day this database was created, so imported history does not drown the figures.")
+		p.line(false, 9, "Reminders due from "+p.f.date(f.Since)+", the day this database was created, so imported history does not drown the figures.")
 	}
 	p.gap(1)
 	head := []string{"Reminder", "On time", "Late", "Skipped", "Missed", "Still open", "On time %"}
@@ -247,8 +249,9 @@ func (p *reportPage) followUp(f data.FollowUpReport) {
 	var rows [][]string
 	for _, k := range f.ByKind {
 		done := k.OnTime + k.Late + k.Skipped + k.Missed
-		rows = append(rows, []string{kindLabel(k.Kind), fmt.Sprint(k.OnTime), fmt.Sprint(k.Late), fmt.Sprint(k.Skipped),
-			fmt.Sprint(k.Missed), fmt.Sprint(k.Open), pct(k.OnTime, done)})
+		n := p.f.count
+		rows = append(rows, []string{kindLabel(k.Kind), n(k.OnTime), n(k.Late), n(k.Skipped),
+			n(k.Missed), n(k.Open), pct(k.OnTime, done)})
 	}
 	p.table(head, widths, rows)
 	p.gap(3)
@@ -260,8 +263,9 @@ func (p *reportPage) followUp(f data.FollowUpReport) {
 			name = "Nobody (left unhandled)"
 		}
 		done := s.OnTime + s.Late + s.Skipped + s.Missed
-		rows = append(rows, []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
-			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), pct(s.OnTime, done)})
+		n := p.f.count
+		rows = append(rows, []string{name, n(s.OnTime), n(s.Late), n(s.Skipped),
+			n(s.Missed), n(s.Open), pct(s.OnTime, done)})
 	}
 	p.table(head, widths, rows)
 }
@@ -271,20 +275,22 @@ func (p *reportPage) complaintsAndPoints(c data.ComplaintReport, pts data.Points
 	if c.Received == 0 {
 		p.line(false, 10, "No complaints received.")
 	} else {
-		p.line(false, 10, fmt.Sprintf("%d received, %d resolved. Median time to resolve: %.1f hours. Resolved within 24 hours: %s (%d). %d of the %d customers who complained bought again afterwards.",
-			c.Received, c.Resolved, c.MedianHours, pct(c.Within24h, c.Received), c.Within24h, c.BoughtAgain, c.Customers))
+		n := p.f.count
+		p.line(false, 10, fmt.Sprintf("%s received, %s resolved. Median time to resolve: %.1f hours. Resolved within 24 hours: %s (%s). %s of the %s customers who complained bought again afterwards.",
+			n(c.Received), n(c.Resolved), c.MedianHours, pct(c.Within24h, c.Received), n(c.Within24h), n(c.BoughtAgain), n(c.Customers)))
 	}
 	p.section("Loyalty points")
-	p.line(false, 10, fmt.Sprintf("%d points held by %d customers, worth %s in rewards (whole rewards of %d points = %s each; part of a reward counts nothing).",
-		pts.Outstanding, pts.Holders, pts.Liability, pts.Scheme.RewardPoints, pts.Scheme.RewardValue))
-	p.line(false, 10, fmt.Sprintf("Redeemed in the last twelve months: %d points, %s off.", pts.Redeemed, pts.RedeemedValue))
+	f := p.f
+	p.line(false, 10, fmt.Sprintf("%s points held by %s customers, worth %s in rewards (whole rewards of %s points = %s each; part of a reward counts nothing).",
+		f.number(pts.Outstanding), f.count(pts.Holders), f.money(pts.Liability), f.number(pts.Scheme.RewardPoints), f.money(pts.Scheme.RewardValue)))
+	p.line(false, 10, fmt.Sprintf("Redeemed in the last twelve months: %s points, %s off.", f.number(pts.Redeemed), f.money(pts.RedeemedValue)))
 }
 
 func (p *reportPage) top(ts []data.TopCustomer) {
 	p.section("Top customers")
 	var rows [][]string
 	for i, t := range ts {
-		rows = append(rows, []string{fmt.Sprint(i + 1), oneLine(t.Customer.Name), t.Spent.String(), fmt.Sprint(t.Visits), fmt.Sprint(t.Balance)})
+		rows = append(rows, []string{p.f.count(i + 1), oneLine(t.Customer.Name), p.f.money(t.Spent), p.f.count(t.Visits), p.f.number(t.Balance)})
 	}
 	if len(rows) == 0 {
 		p.line(false, 10, "No sales yet.")

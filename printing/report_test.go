@@ -2,6 +2,7 @@ package printing
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -47,5 +48,43 @@ func TestReportPrintsEveryFigure(t *testing.T) {
 	all := strings.Join(texts, "\n")
 	wantText(t, "report", all, "Reports — Alder & Co", "Monday 15 June 2026", "20 active", "70% of last year's customers",
 		"80% average shop", "Thank you", "Maya", "Nobody (left unhandled)", "Median time to resolve: 30.5 hours",
-		"1234 points held by 12 customers, worth 55.00", "Zoë Ñúñez", "1234.56", "Jun 25", "May 26")
+		"1,234 points held by 12 customers, worth 55.00", "Zoë Ñúñez", "1,234.56", "Jun 2025", "May 2026")
+}
+
+// The report and the call sheet write every date, amount and count with
+// the shop's Format, as the window does.
+func TestPrintoutsUseTheShopsFormat(t *testing.T) {
+	f := Format{
+		Date:    func(d data.Day) string { return "D<" + d.String() + ">" },
+		Weekday: func(d data.Day) string { return "W<" + d.String() + ">" },
+		Month:   func(d data.Day) string { return "M<" + d.String()[:7] + ">" },
+		Money:   func(c data.Cents) string { return "$" + c.String() },
+		Number:  func(n int64) string { return fmt.Sprintf("#%d", n) },
+	}
+	s := Shop{Name: "Alder & Co", Format: f}
+	day := data.NewDay(2026, 6, 15)
+	r := data.Report{Day: day,
+		Retention: data.Retention{From: data.NewDay(2025, 6, 16), To: day, Base: 30, Kept: 21},
+		FollowUp:  data.FollowUpReport{Since: data.NewDay(2025, 6, 15)},
+		Points:    data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Scheme: data.DefaultLoyalty()},
+		Months:    []data.MonthActivity{{MonthEnd: data.NewDay(2026, 5, 31), Activity: data.Activity{Active: 3}}},
+		Top:       []data.TopCustomer{{Customer: data.Customer{Name: "Zoë"}, Spent: 123456, Visits: 9, Balance: 120}},
+	}
+	var rep, calls bytes.Buffer
+	if err := Report(&rep, s, r); err != nil {
+		t.Fatal(err)
+	}
+	items := []data.Reminder{{Kind: data.KindCheckIn, CustomerName: "Ann Lee", Phone: "07700 900123", OverdueDays: 3}}
+	if err := CallSheet(&calls, s, day, items); err != nil {
+		t.Fatal(err)
+	}
+	texts := poppler(t, rep.Bytes(), pageCount(rep.Bytes()))
+	if texts == nil {
+		return
+	}
+	texts = append(texts, poppler(t, calls.Bytes(), 1)...)
+	all := strings.Join(texts, "\n")
+	wantText(t, "printouts", all, "As of W<2026-06-15>", "between D<2024-06-16> and D<2025-06-15> came back by D<2026-06-15>",
+		"Reminders due from D<2025-06-15>", "M<2026-05>", "#1234 points held by #12 customers, worth $55.00",
+		"= $5.00 each", "$1234.56", "Calls for W<2026-06-15>", "1 call to make", "#3 days overdue")
 }

@@ -57,7 +57,7 @@ func kindLabel(k data.Kind) string {
 func CallSheet(w io.Writer, shop Shop, day data.Day, items []data.Reminder) error {
 	title := "Calls"
 	if !day.IsZero() {
-		title += " for " + day.Time().Format("Monday 2 January 2006")
+		title += " for " + shop.Format.weekday(day)
 	}
 	if strings.TrimSpace(shop.Name) != "" {
 		title += " — " + shop.Name
@@ -66,11 +66,11 @@ func CallSheet(w io.Writer, shop Shop, day data.Day, items []data.Reminder) erro
 		// "of M" needs the page count, which only laying the sheet out
 		// gives; the layout does not depend on it, so the second pass
 		// breaks the pages exactly as the first.
-		first, err := callSheet(title, items, 0)
+		first, err := callSheet(shop.Format, title, items, 0)
 		if err != nil {
 			return nil, err
 		}
-		return callSheet(title, items, first.PageNo())
+		return callSheet(shop.Format, title, items, first.PageNo())
 	})
 }
 
@@ -94,7 +94,7 @@ func (c cell) height() float64 {
 	return h
 }
 
-func callSheet(title string, items []data.Reminder, total int) (*doc, error) {
+func callSheet(f Format, title string, items []data.Reminder, total int) (*doc, error) {
 	d, err := newDoc("P", "A4", title)
 	if err != nil {
 		return nil, err
@@ -105,9 +105,9 @@ func callSheet(title string, items []data.Reminder, total int) (*doc, error) {
 	d.SetFooterFunc(func() {
 		d.style(false, 7.5)
 		d.SetTextColor(110, 110, 110)
-		page := fmt.Sprintf("page %d of %d", d.PageNo(), total)
+		page := fmt.Sprintf("page %s of %s", f.count(d.PageNo()), f.count(total))
 		if total == 0 {
-			page = fmt.Sprintf("page %d", d.PageNo())
+			page = "page " + f.count(d.PageNo())
 		}
 		pw := d.GetStringWidth(page) + 4
 		d.SetXY(sheetMargin, a4H-11)
@@ -129,7 +129,7 @@ func callSheet(title string, items []data.Reminder, total int) (*doc, error) {
 	}
 	d.style(false, 9)
 	d.SetTextColor(90, 90, 90)
-	count := fmt.Sprintf("%d calls to make", len(items))
+	count := f.count(len(items)) + " calls to make"
 	if len(items) == 1 {
 		count = "1 call to make"
 	}
@@ -139,7 +139,7 @@ func callSheet(title string, items []data.Reminder, total int) (*doc, error) {
 
 	y = sheetHeader(d, y)
 	for i, r := range items {
-		cells := sheetRow(d, r, sheetBottom-sheetTop-headerH-2*cellPad)
+		cells := sheetRow(d, f, r, sheetBottom-sheetTop-headerH-2*cellPad)
 		h := tickSide
 		for _, c := range cells {
 			h = max(h, c.height())
@@ -199,7 +199,7 @@ func sheetHeader(d *doc, y float64) float64 {
 
 // sheetRow lays out the four text cells of a reminder, each cut to fit room
 // so that a row never needs more than a page.
-func sheetRow(d *doc, r data.Reminder, room float64) [4]cell {
+func sheetRow(d *doc, f Format, r data.Reminder, room float64) [4]cell {
 	seg := func(col int, text string, bold bool, pt float64, rgb ...int) segment {
 		d.style(bold, pt)
 		s := segment{lines: d.wrap(oneLine(text), sheetCols[col]), bold: bold, pt: pt}
@@ -231,7 +231,7 @@ func sheetRow(d *doc, r data.Reminder, room float64) [4]cell {
 		cells[2] = append(cells[2], seg(3, r.Why, false, 8))
 	}
 	if r.OverdueDays > 0 {
-		late := fmt.Sprintf("%d days overdue", r.OverdueDays)
+		late := f.count(r.OverdueDays) + " days overdue"
 		if r.OverdueDays == 1 {
 			late = "1 day overdue"
 		}

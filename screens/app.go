@@ -209,6 +209,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	w := fa.Preferences().FloatWithFallback("window.width", 1200)
 	h := fa.Preferences().FloatWithFallback("window.height", 760)
 	a.win.Resize(fyne.NewSize(float32(w), float32(h)))
+	a.afterShown(a.fitScreen)
 	a.win.SetMaster()
 	a.win.SetCloseIntercept(a.closeWindow)
 	a.installShortcuts()
@@ -264,6 +265,9 @@ func (a *App) shell() fyne.CanvasObject {
 	a.body = container.NewStack()
 	a.status = widget.NewLabel(filepath.Base(a.store.Path()))
 	a.status.Importance = widget.LowImportance
+	// A long message (a path, an error) is cut with "…" rather than
+	// widening the window past the screen.
+	a.status.Truncation = fyne.TextTruncateEllipsis
 	var top fyne.CanvasObject
 	if a.isDemo() {
 		top = a.demoBanner()

@@ -30,7 +30,11 @@ type safetySettings struct {
 }
 
 func newSafetySettings(a *App) *safetySettings {
-	return &safetySettings{backups: newBackupsCard(a), audit: newAuditCard(a)}
+	s := &safetySettings{backups: newBackupsCard(a), audit: newAuditCard(a)}
+	// The log's lines are cut with "…" at the window's width; its box
+	// keeps only their height, so a long line never widens the window.
+	s.audit.card.SetContent(tall(240, s.audit.list))
+	return s
 }
 
 func (s *safetySettings) cards() []fyne.CanvasObject {
@@ -91,7 +95,7 @@ func newBackupsCard(a *App) *backupsCard {
 	b.card = widget.NewCard(lang.L("Backups"), lang.L("Made when the app first starts each day and when it closes; all of the latest day's are kept, then one a day for 7 days, a week for 4 weeks and a month for 12 months"),
 		container.NewVBox(b.where, b.warning,
 			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Second backup folder")), container.NewHBox(choose, save), b.second),
-			container.NewGridWrap(fyne.NewSize(720, 180), b.list),
+			tall(180, b.list),
 			container.NewHBox(now, b.restore, other)))
 	return b
 }

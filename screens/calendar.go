@@ -92,11 +92,16 @@ func newCalendar(a *App) screen {
 	c.grid = newMonthGrid(cells, c.gridKey, c.gridRune)
 	c.pane = newReminderPane(a, lang.L("Nothing due that day."))
 	c.pane.stacked()
+	// The day's list over its detail, the list the larger: it is what the
+	// calendar is looked at for.
+	c.pane.split.Offset = 0.55
 	c.dayHead = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	keys := widget.NewLabel(lang.L("Keys: arrows move the day, Page Up/Down the month, T today, W week, Enter the day's list, N add an occasion."))
 	keys.Wrapping = fyne.TextWrapWord
 	keys.Importance = widget.LowImportance
-	left := container.NewBorder(names, container.NewVBox(calendarLegend(), keys), nil, nil, c.grid)
+	legend, cols := calendarLegend()
+	left := container.NewBorder(names, container.NewVBox(legend, keys), nil, nil, c.grid)
+	cols.onChange = left.Refresh
 	split := container.NewHSplit(left, container.NewBorder(c.dayHead, nil, nil, nil, c.pane.obj))
 	split.Offset = 0.55
 	c.monthV = split
@@ -350,6 +355,11 @@ func (c *calendarScreen) renderWeek() {
 }
 
 func (c *calendarScreen) gridKey(ev *fyne.KeyEvent) {
+	// The window's keys (F1 help, F2 checkout, Escape) first: the focused
+	// grid would otherwise swallow them.
+	if c.a.windowKey(ev) {
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyLeft:
 		c.goTo(c.chosen.AddDays(-1))
@@ -425,43 +435,196 @@ func faded(c color.Color) color.Color {
 	return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0x60}
 }
 
-const dotSize = 9
+// shape is how a kind's mark is drawn, so that the kinds are told apart
+// without telling colours apart: the days kinds (birthday, anniversary,
+// occasion) are triangles, the follow-ups (promise, complaint) diamonds,
+// the loyalty kinds bars.
+type shape int
 
-func newDot(k data.Kind) *canvas.Circle {
-	d := canvas.NewCircle(kindColor(k))
-	d.Resize(fyne.NewSize(dotSize, dotSize))
-	return d
+const (
+	shapeDisc shape = iota
+	shapeSquare
+	shapeTriangle
+	shapeTriangleDown
+	shapeHollowTriangle
+	shapeDiamond
+	shapeHollowDiamond
+	shapeRing
+	shapeBar
+	shapeHollowSquare
+)
+
+func kindShape(k data.Kind) shape {
+	switch k {
+	case data.KindThankYou:
+		return shapeDisc
+	case data.KindCheckIn:
+		return shapeSquare
+	case data.KindBirthday:
+		return shapeTriangle
+	case data.KindAnniversary:
+		return shapeTriangleDown
+	case data.KindOccasion:
+		return shapeHollowTriangle
+	case data.KindPromise:
+		return shapeDiamond
+	case data.KindComplaintFollowup:
+		return shapeHollowDiamond
+	case data.KindStayInTouch:
+		return shapeRing
+	case data.KindRewardReady:
+		return shapeBar
+	case data.KindPointsExpiring:
+		return shapeHollowSquare
+	}
+	return shapeDisc
 }
 
-func calendarLegend() fyne.CanvasObject {
+const dotSize = 11
+
+// mark is one kind's sign on the grid and in the legend: its shape in its
+// colour.
+type mark struct {
+	// box is what is drawn: the toolkit draws the objects of a
+	// *fyne.Container only, never of a type that embeds one.
+	box   *fyne.Container
+	kind  data.Kind
+	shape shape
+	prim  fyne.CanvasObject
+}
+
+func newMark(k data.Kind) *mark {
+	m := &mark{kind: k, shape: kindShape(k)}
+	const stroke = 2
+	switch m.shape {
+	case shapeDisc:
+		m.prim = canvas.NewCircle(nil)
+	case shapeRing:
+		c := canvas.NewCircle(color.Transparent)
+		c.StrokeWidth = stroke
+		m.prim = c
+	case shapeSquare, shapeBar:
+		m.prim = canvas.NewRectangle(nil)
+	case shapeHollowSquare:
+		r := canvas.NewRectangle(color.Transparent)
+		r.StrokeWidth = stroke
+		m.prim = r
+	case shapeTriangle, shapeTriangleDown, shapeHollowTriangle:
+		p := canvas.NewPolygon(3, nil)
+		if m.shape == shapeTriangleDown {
+			p.Angle = 180
+		}
+		if m.shape == shapeHollowTriangle {
+			p.FillColor = color.Transparent
+			p.StrokeWidth = stroke
+		}
+		m.prim = p
+	case shapeDiamond, shapeHollowDiamond:
+		p := canvas.NewPolygon(4, nil)
+		if m.shape == shapeHollowDiamond {
+			p.FillColor = color.Transparent
+			p.StrokeWidth = stroke
+		}
+		m.prim = p
+	}
+	m.box = container.New(markLayout{m.shape}, m.prim)
+	m.setColor(kindColor(k))
+	return m
+}
+
+// setColor paints the mark: its fill, or its outline when it is hollow.
+func (m *mark) setColor(c color.Color) {
+	switch p := m.prim.(type) {
+	case *canvas.Circle:
+		if p.StrokeWidth > 0 {
+			p.StrokeColor = c
+		} else {
+			p.FillColor = c
+		}
+	case *canvas.Rectangle:
+		if p.StrokeWidth > 0 {
+			p.StrokeColor = c
+		} else {
+			p.FillColor = c
+		}
+	case *canvas.Polygon:
+		if p.StrokeWidth > 0 {
+			p.StrokeColor = c
+		} else {
+			p.FillColor = c
+		}
+	}
+	m.prim.Refresh()
+}
+
+// markLayout fits a shape in its square: a bar is a third of its height,
+// the others fill it.
+type markLayout struct{ shape shape }
+
+func (l markLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		if l.shape == shapeBar {
+			h := max(3, size.Height/3)
+			o.Resize(fyne.NewSize(size.Width, h))
+			o.Move(fyne.NewPos(0, (size.Height-h)/2))
+			continue
+		}
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (markLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(dotSize, dotSize) }
+
+// calendarLegend names each kind beside its mark, in as many columns as
+// the width holds.
+func calendarLegend() (*fyne.Container, *columnsLayout) {
 	var items []fyne.CanvasObject
 	for _, k := range data.Kinds {
-		dot := container.New(&dotsLayout{}, newDot(k))
+		m := newMark(k)
 		label := canvas.NewText(kindTitle(k), theme.Color(theme.ColorNameForeground))
 		label.TextSize = theme.TextSize() - 1
-		items = append(items, container.NewBorder(nil, nil, container.NewCenter(dot), nil, label))
+		box := container.NewGridWrap(fyne.NewSize(dotSize, dotSize), m.box)
+		items = append(items, container.NewBorder(nil, nil, container.NewCenter(box), nil, label))
 	}
-	return container.NewGridWrap(fyne.NewSize(168, 20), items...)
+	cols := &columnsLayout{min: 150}
+	return container.New(cols, items...), cols
 }
 
-// dotsLayout sets dots in rows that wrap at the cell's width, so a busy day
+// dotsLayout sets marks in rows that wrap at the cell's width, so a busy day
 // never spills out of its square.
 type dotsLayout struct{}
 
 const dotGap = 3
 
 func (dotsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	n := 0
+	for _, o := range objs {
+		if o.Visible() {
+			n++
+		}
+	}
+	// As large as the marks can be with all of them in the box: a busy
+	// day in a small cell gets smaller marks.
+	side := float32(dotSize)
+	for ; side > 6; side-- {
+		per := max(1, int((size.Width+dotGap)/(side+dotGap)))
+		rows := (n + per - 1) / per
+		if float32(rows)*(side+dotGap)-dotGap <= size.Height {
+			break
+		}
+	}
 	var x, y float32
 	for _, o := range objs {
 		if !o.Visible() {
 			continue
 		}
-		if x > 0 && x+dotSize > size.Width {
-			x, y = 0, y+dotSize+dotGap
+		if x > 0 && x+side > size.Width {
+			x, y = 0, y+side+dotGap
 		}
-		o.Resize(fyne.NewSize(dotSize, dotSize))
+		o.Resize(fyne.NewSize(side, side))
 		o.Move(fyne.NewPos(x, y))
-		x += dotSize + dotGap
+		x += side + dotGap
 	}
 }
 
@@ -476,7 +639,7 @@ type dayCell struct {
 	bg      *canvas.Rectangle
 	number  *canvas.Text
 	count   *canvas.Text
-	dots    map[data.Kind]*canvas.Circle
+	dots    map[data.Kind]*mark
 	dotBox  *fyne.Container
 	inMonth bool
 	today   bool
@@ -485,7 +648,7 @@ type dayCell struct {
 }
 
 func newDayCell(onTap func(data.Day)) *dayCell {
-	c := &dayCell{onTap: onTap, dots: map[data.Kind]*canvas.Circle{}}
+	c := &dayCell{onTap: onTap, dots: map[data.Kind]*mark{}}
 	c.bg = canvas.NewRectangle(color.Transparent)
 	c.bg.CornerRadius = 4
 	c.number = canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -495,10 +658,10 @@ func newDayCell(onTap func(data.Day)) *dayCell {
 	c.count.TextSize = theme.TextSize() - 1
 	c.dotBox = container.New(dotsLayout{})
 	for _, k := range data.Kinds {
-		d := newDot(k)
-		d.Hide()
+		d := newMark(k)
+		d.box.Hide()
 		c.dots[k] = d
-		c.dotBox.Add(d)
+		c.dotBox.Add(d.box)
 	}
 	c.ExtendBaseWidget(c)
 	return c
@@ -510,7 +673,9 @@ func (c *dayCell) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(inner)))
 }
 
-func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(64, 60) }
+// MinSize leaves the month's six rows, the legend and the day's list room
+// in a 700-pixel-high window; the marks shrink to fit (dotsLayout).
+func (c *dayCell) MinSize() fyne.Size { return fyne.NewSize(60, 50) }
 
 // Tapped picks the day.
 func (c *dayCell) Tapped(*fyne.PointEvent) {
@@ -539,20 +704,21 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 		c.number.Color = theme.Color(theme.ColorNamePrimary)
 	case inMonth:
 		c.number.Color = theme.Color(theme.ColorNameForeground)
-	default:
-		c.number.Color = theme.Color(theme.ColorNameDisabled)
+	default: // faint, as its marks are
+		c.number.Color = faded(theme.Color(theme.ColorNameForeground))
 	}
 	c.kinds = c.kinds[:0]
 	for _, k := range data.Kinds {
 		if kinds.Of(k) > 0 {
 			c.kinds = append(c.kinds, k)
-			c.dots[k].FillColor = kindColor(k)
-			if !inMonth {
-				c.dots[k].FillColor = faded(kindColor(k))
+			if inMonth {
+				c.dots[k].setColor(kindColor(k))
+			} else {
+				c.dots[k].setColor(faded(kindColor(k)))
 			}
-			c.dots[k].Show()
+			c.dots[k].box.Show()
 		} else {
-			c.dots[k].Hide()
+			c.dots[k].box.Hide()
 		}
 	}
 	total := kinds.Total()
@@ -562,7 +728,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 	}
 	c.count.Color = theme.Color(theme.ColorNamePrimary)
 	if !inMonth {
-		c.count.Color = theme.Color(theme.ColorNameDisabled)
+		c.count.Color = faded(theme.Color(theme.ColorNamePrimary))
 	}
 	c.setChosen(chosen)
 	c.dotBox.Refresh()

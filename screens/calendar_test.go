@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -167,8 +169,8 @@ func checkGrid(t *testing.T, c *calendarScreen, from, to data.Day, want map[stri
 			t.Errorf("%s: marked %v, want %v", d, got, w)
 		}
 		for _, k := range data.Kinds {
-			if cell.dots[k].Visible() != slices.Contains(w, k) {
-				t.Errorf("%s: %s dot visible = %v", d, k, cell.dots[k].Visible())
+			if cell.dots[k].box.Visible() != slices.Contains(w, k) {
+				t.Errorf("%s: %s dot visible = %v", d, k, cell.dots[k].box.Visible())
 			}
 		}
 	}
@@ -191,7 +193,8 @@ func TestCalendarDotsStayInsideTheirCell(t *testing.T) {
 	if len(cell.dots) != len(data.Kinds) {
 		t.Fatalf("%d dots for %d kinds", len(cell.dots), len(data.Kinds))
 	}
-	for k, d := range cell.dots {
+	for k, m := range cell.dots {
+		d := m.box
 		right := d.Position().X + d.Size().Width
 		bottom := box.Position().Y + d.Position().Y + d.Size().Height
 		if right > box.Size().Width+0.5 || bottom > cell.Size().Height {
@@ -384,5 +387,100 @@ func TestCalendarDayReadsPagesAsItScrolls(t *testing.T) {
 	c.grid.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	if got := remindersOf(c.pane.rows); len(got) != len(want) || !slices.Equal(got[:pageSize], want[:pageSize]) {
 		t.Fatalf("back on %s: %d rows", busy, len(got))
+	}
+}
+
+// Each kind has a shape of its own as well as a colour, so the marks are
+// told apart without telling colours apart, and the legend shows each
+// kind's mark beside its name.
+func TestCalendarKindsDifferInShapeAndTheLegendNamesThem(t *testing.T) {
+	shapes := map[shape]data.Kind{}
+	colors := map[color.Color]data.Kind{}
+	for _, k := range data.Kinds {
+		if other, ok := shapes[kindShape(k)]; ok {
+			t.Errorf("%s and %s have the same shape", k, other)
+		}
+		shapes[kindShape(k)] = k
+		if other, ok := colors[kindColor(k)]; ok {
+			t.Errorf("%s and %s have the same colour", k, other)
+		}
+		colors[kindColor(k)] = k
+		if m := newMark(k); m.shape != kindShape(k) || len(m.box.Objects) != 1 {
+			t.Errorf("%s: mark %+v", k, m)
+		}
+	}
+	legend, _ := calendarLegend()
+	if len(legend.Objects) != len(data.Kinds) {
+		t.Fatalf("the legend has %d entries for %d kinds", len(legend.Objects), len(data.Kinds))
+	}
+	for i, k := range data.Kinds {
+		var names []string
+		var marks int
+		walk(legend.Objects[i], func(o fyne.CanvasObject) {
+			switch x := o.(type) {
+			case *canvas.Text:
+				names = append(names, x.Text)
+			case *canvas.Circle, *canvas.Rectangle, *canvas.Polygon:
+				marks++
+			}
+		})
+		if !slices.Contains(names, kindTitle(k)) || marks != 1 {
+			t.Errorf("legend entry %d: %v with %d marks, want %q and its mark", i, names, marks, kindTitle(k))
+		}
+	}
+}
+
+// The month grid takes the keyboard, but the window's keys still work
+// from it: F1 opens the help, F2 goes to Checkout.
+func TestCalendarGridLetsTheWindowKeysThrough(t *testing.T) {
+	day := mustDay("2026-06-15")
+	a := openShop(t, openStore(t, day), day)
+	a.show("calendar")
+	c := a.screens["calendar"].(*calendarScreen)
+	press := func(k fyne.KeyName) {
+		f, ok := a.win.Canvas().Focused().(*monthGrid)
+		if !ok || f != c.grid {
+			t.Fatalf("the month grid does not have the keyboard (%T)", a.win.Canvas().Focused())
+		}
+		f.TypedKey(&fyne.KeyEvent{Name: k})
+	}
+	press(fyne.KeyF1)
+	if a.win.Canvas().Overlays().Top() == nil {
+		t.Error("F1 on the month grid does not open the help")
+	}
+	dismissTop(a.win.Canvas())
+	a.show("calendar")
+	press(fyne.KeyRight)
+	if c.chosen != day.AddDays(1) {
+		t.Errorf("→ chose %s", c.chosen)
+	}
+	press(fyne.KeyF2)
+	if a.Current() != "checkout" {
+		t.Errorf("F2 on the month grid leaves the window on %s", a.Current())
+	}
+}
+
+// On a small screen the chosen day's list has room for rows, and a row's
+// detail (its buttons, a long name) does not widen the window past it.
+func TestCalendarDayListHasRoomOnASmallScreen(t *testing.T) {
+	ctx := context.Background()
+	day := mustDay("2026-06-15")
+	s := openStore(t, day)
+	must(s.GenerateDemo(ctx, data.DemoOptions{Customers: 300, End: day}))
+	must(s.AddCustomer(ctx, data.Customer{Name: strings.Repeat("Featherstonehaugh-", 10) + "Smith", Birthday: data.YearlyDate{Year: 1990, Month: 6, Day: 15}}))
+	a := openShop(t, s, day)
+	for _, size := range []fyne.Size{smallScreen, fyne.NewSize(1366, 768)} {
+		a.win.Resize(size)
+		a.show("calendar")
+		c := a.screens["calendar"].(*calendarScreen)
+		c.pane.selectFirst()
+		if c.pane.selected == nil {
+			t.Fatal("no reminder on the demo's day")
+		}
+		checkFits(t, a, fmt.Sprintf("calendar at %v with a row chosen", size))
+		list, column := c.pane.list.Size().Height, c.pane.obj.Size().Height
+		if rows := list / c.pane.list.MinSize().Height; list < column/2 || rows < 6 {
+			t.Errorf("at %v the day's list is %.0f high of %.0f (%.0f rows)", size, list, column, rows)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
@@ -19,6 +20,7 @@ type loyaltyScreen struct {
 	summary *widget.Label
 	top     []data.TopCustomer
 	topT    *widget.Table
+	names   *nameColumn // sizes topT's first column
 	ready   readyPages
 	readyL  *widget.List
 	obj     fyne.CanvasObject
@@ -104,15 +106,51 @@ func newLoyalty(a *App) screen {
 	bold := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
-	left := container.NewBorder(bold(lang.L("Top customers (all time)")), nil, nil, nil, l.topT)
+	// The name column takes the width the figures leave, so that they are
+	// never cut off on a small screen.
+	l.names = &nameColumn{t: l.topT, fixed: widths[1:], min: 120}
+	table := container.New(l.names, l.topT)
+	left := container.NewBorder(bold(lang.L("Top customers (all time)")), nil, nil, nil, table)
 	right := container.NewBorder(bold(lang.L("Rewards ready to use")), widget.NewLabel(lang.L("Pick a customer to see their ledger or adjust points (owner PIN).")), nil, nil, l.readyL)
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.55
+	split.Offset = 0.6
 	l.obj = container.NewBorder(container.NewPadded(l.summary), nil, nil, nil, split)
 	return l
 }
 
 func (l *loyaltyScreen) content() fyne.CanvasObject { return l.obj }
+
+// nameColumn lays a table out over its whole box with its first column as
+// wide as the other columns (fixed) leave, and no narrower than min.
+type nameColumn struct {
+	t     *widget.Table
+	fixed []float32
+	min   float32
+	last  float32
+}
+
+func (n *nameColumn) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := size.Width - theme.ScrollBarSize() - 2*theme.Padding()
+	for _, f := range n.fixed {
+		w -= f + theme.Padding()
+	}
+	if w = max(w, n.min); w != n.last {
+		n.last = w
+		n.t.SetColumnWidth(0, w)
+	}
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (n *nameColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
 
 func (l *loyaltyScreen) focus() {}
 

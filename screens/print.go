@@ -23,7 +23,7 @@ import (
 // printShop is the shop as printouts name it.
 func (a *App) printShop(ctx context.Context) (printing.Shop, error) {
 	d, err := a.store.Shop(ctx)
-	return printing.Shop{Name: d.Name, Address: d.Address}, err
+	return printing.Shop{Name: d.Name, Address: d.Address, Format: printFormat()}, err
 }
 
 // cardPDF is one card carrying message to r's customer.

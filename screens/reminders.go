@@ -185,6 +185,7 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	p.list.onEnter = p.enter
 
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.title.Wrapping = fyne.TextWrapWord // a long name never widens the pane
 	p.who = widget.NewLabel("")
 	p.who.Wrapping = fyne.TextWrapWord
 	p.why = widget.NewLabel("")
@@ -204,13 +205,17 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	openC := widget.NewButtonWithIcon(lang.L("Customer (O)"), theme.AccountIcon(), key('o'))
 	p.resolve = widget.NewButtonWithIcon(lang.L("Resolve… (R)"), theme.WarningIcon(), key('r'))
 	p.resolve.Importance = widget.DangerImportance
-	p.actions = container.NewGridWithColumns(3, p.done, snooze, skip, cp, mail, printBtn, openC, p.resolve)
+	// Three buttons a row where they fit, fewer in a narrow pane (the
+	// calendar's on a small screen), never a pane wider than the window.
+	actions := &columnsLayout{max: 3}
+	p.actions = container.New(actions, p.done, snooze, skip, cp, mail, printBtn, openC, p.resolve)
 	p.detail = container.NewVBox(p.title, p.who, p.why, widget.NewLabel(lang.L("Message")), p.message, p.actions)
 	p.detail.Hide()
 	hint := widget.NewLabel(lang.L("Pick a row to see what to do. Keys: ↑ ↓ move, Enter or D done, S snooze, K skip, C copy, E email, P print, O customer, R resolve a complaint."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
+	actions.onChange = right.Refresh
 	p.split = container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
 	p.split.Offset = 0.55
 	p.obj = p.split

@@ -97,7 +97,9 @@ func newReports(a *App) screen {
 	r.note = widget.NewLabel("")
 	r.note.Wrapping = fyne.TextWrapWord
 
-	headline := container.NewGridWithColumns(4,
+	// Four across when the width holds them, else two rows of two.
+	cols := &columnsLayout{even: true}
+	headline := container.New(cols,
 		widget.NewCard("", lang.L("Customers active now"), container.NewVBox(r.people, r.peopleNote)),
 		widget.NewCard("", lang.L("Yearly retention"), container.NewVBox(r.retention, r.retentionNote)),
 		widget.NewCard("", lang.L("Complaints, last 12 months"), container.NewVBox(r.complaints, r.complaintsNote)),
@@ -107,7 +109,11 @@ func newReports(a *App) screen {
 	kindsCard := section(lang.L("Follow-up by kind"), lang.L("Reminders due since the database was created, and how they were handled"), r.kinds)
 	staffCard := section(lang.L("Follow-up by staff member"), lang.L("Who last handled each reminder; “Nobody” are those left unhandled"), r.staff)
 	topCard := section(lang.L("Top customers"), lang.L("By what they paid, less refunds"), r.top)
-	figures := container.NewVBox(headline, monthsCard, kindsCard, container.NewGridWithColumns(2, staffCard, topCard), r.note)
+	fitCards(headline)
+	pair := &columnsLayout{even: true} // side by side, or one above the other
+	figures := container.NewVBox(headline, monthsCard, kindsCard, container.New(pair, staffCard, topCard), r.note)
+	cols.onChange = figures.Refresh
+	pair.onChange = figures.Refresh
 
 	r.exportBtn = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), r.exportMenu)
 	printBtn := widget.NewButtonWithIcon(lang.L("Print to PDF…"), theme.DocumentPrintIcon(), r.printPDF)
@@ -253,8 +259,11 @@ func (r *reportsScreen) show(rep data.Report) {
 		if name == "" {
 			name, onTime = lang.L("Nobody"), "—"
 		}
-		for _, v := range []string{name, fmt.Sprint(s.OnTime), fmt.Sprint(s.Late), fmt.Sprint(s.Skipped),
-			fmt.Sprint(s.Missed), fmt.Sprint(s.Open), onTime} {
+		who := widget.NewLabel(name)
+		who.Truncation = fyne.TextTruncateEllipsis
+		r.staff.Add(who)
+		for _, v := range []string{wholeNumber(int64(s.OnTime)), wholeNumber(int64(s.Late)), wholeNumber(int64(s.Skipped)),
+			wholeNumber(int64(s.Missed)), wholeNumber(int64(s.Open)), onTime} {
 			r.staff.Add(widget.NewLabel(v))
 		}
 	}
@@ -266,9 +275,10 @@ func (r *reportsScreen) show(rep data.Report) {
 	}
 	for i, t := range rep.Top {
 		id := t.Customer.ID
-		name := widget.NewButton(t.Customer.Name, func() { r.a.openCustomer(id) })
-		name.Alignment = widget.ButtonAlignLeading
-		name.Importance = widget.LowImportance
+		// A link, cut with "…": a long name never widens the page.
+		name := widget.NewHyperlink(t.Customer.Name, nil)
+		name.OnTapped = func() { r.a.openCustomer(id) }
+		name.Truncation = fyne.TextTruncateEllipsis
 		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
 		r.top.Add(name)
 		r.top.Add(widget.NewLabel(money(t.Spent)))
@@ -325,9 +335,24 @@ func (r *reportsScreen) printPDF() {
 			if err != nil {
 				return err
 			}
-			return printing.Report(w, printing.Shop{Name: shop}, rep)
+			return printing.Report(w, printing.Shop{Name: shop, Format: printFormat()}, rep)
 		})
 	})
+}
+
+// printFormat is how printouts write dates, amounts and counts: as the
+// window does, in the shop's locale and currency.
+func printFormat() printing.Format {
+	return printing.Format{
+		Date:    longDate,
+		Weekday: weekdayDate,
+		Month: func(d data.Day) string {
+			y, m, _ := d.Date()
+			return fmt.Sprintf("%s %d", shortMonth(m), y)
+		},
+		Money:  money,
+		Number: wholeNumber,
+	}
 }
 
 // exportICS saves birthdays, occasions and promises for a phone's

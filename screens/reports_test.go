@@ -97,7 +97,7 @@ func TestReportsShowEveryFigure(t *testing.T) {
 	var texts []string
 	walk(r.top, func(o fyne.CanvasObject) {
 		switch x := o.(type) {
-		case *widget.Button:
+		case *widget.Hyperlink:
 			texts = append(texts, x.Text)
 		case *widget.Label:
 			texts = append(texts, x.Text)
@@ -264,7 +264,7 @@ func TestAppearanceChoiceIsSavedAndForcesTheVariant(t *testing.T) {
 		if got := fa.Preferences().String(themePref); got != tc.saved {
 			t.Errorf("%s saved as %q", tc.label, got)
 		}
-		fv, ok := fa.Settings().Theme().(forcedVariant)
+		fv, ok := forcedOf(fa.Settings().Theme())
 		if !ok || fv.variant != tc.variant {
 			t.Fatalf("%s: theme %T %+v", tc.label, fa.Settings().Theme(), fv)
 		}
@@ -274,7 +274,7 @@ func TestAppearanceChoiceIsSavedAndForcesTheVariant(t *testing.T) {
 		}
 	}
 	radio.SetSelected("Follow the system")
-	if _, forced := fa.Settings().Theme().(forcedVariant); forced || fa.Preferences().String(themePref) != "system" {
+	if _, forced := forcedOf(fa.Settings().Theme()); forced || fa.Preferences().String(themePref) != "system" {
 		t.Errorf("following the system: %T", fa.Settings().Theme())
 	}
 	t.Setenv("REGULARS_THEME", "Dark")

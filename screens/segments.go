@@ -161,21 +161,26 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.subject.SetPlaceHolder(lang.L("Subject of the email"))
 	p.message = widget.NewMultiLineEntry()
 	p.message.SetText(defaultGroupMessage())
-	p.message.SetMinRowsVisible(4)
+	p.message.SetMinRowsVisible(3) // the group's list keeps room on a small screen
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon(lang.L("Email the next one"), theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance
 	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
 	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
 	labelsBtn := widget.NewButtonWithIcon(lang.L("Address labels (PDF)…"), theme.DocumentPrintIcon(), p.printLabels)
+	buttons := &columnsLayout{max: 4, even: true} // in two rows on a small screen
 	msgCard := section(lang.L("Message"), fmt.Sprintf(lang.L("One email each through the mail program, or a list for a mailing or SMS service; %s, %s and %s are filled in for each customer"), "{{.FirstName}}", "{{.Name}}", "{{.ShopName}}"), container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Subject")), nil, p.subject),
-		container.NewHBox(p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
+		container.New(buttons, p.next, emailCSV, smsCSV, labelsBtn), nil, nil, p.message))
 
-	left := container.NewVBox(section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc)), p.count)
+	pick := section(lang.L("Pick customers"), lang.L("Each choice narrows the group"), container.NewVBox(form, dnc))
 	width := canvas.NewRectangle(color.Transparent)
 	width.SetMinSize(fyne.NewSize(380, 0))
+	// The choices scroll on a short screen rather than push the message
+	// below the window's edge; the count stays in sight under them.
+	left := container.NewBorder(nil, p.count, nil, nil, container.NewVScroll(pick))
 	p.obj = container.NewBorder(nil, msgCard, container.NewStack(width, left), nil, p.list)
+	buttons.onChange = p.obj.Refresh
 	return p
 }
 
@@ -354,7 +359,7 @@ func (p *segmentsPane) updateNext() {
 		p.next.SetText(fmt.Sprintf(lang.N("All %d emails opened", n), n))
 		p.next.Disable()
 	case p.mailIdx < len(m):
-		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), m[p.mailIdx].Name, p.mailIdx+1, n))
+		p.next.SetText(fmt.Sprintf(lang.L("Email %s (%d of %d)"), shortName(m[p.mailIdx].Name, 28), p.mailIdx+1, n))
 		p.next.Enable()
 	default:
 		// The next one is further down than the list has read.

@@ -54,6 +54,26 @@ type settingsScreen struct {
 	previewed int
 }
 
+// fitCards puts the subtitle of every card in o on wrapping lines of the
+// card's own: a card draws its subtitle on one line, as wide as it is
+// long, which would make Settings wider than a small screen.
+func fitCards(o fyne.CanvasObject) {
+	switch c := o.(type) {
+	case *widget.Card:
+		if c.Subtitle != "" {
+			sub := widget.NewLabel(c.Subtitle)
+			sub.Wrapping = fyne.TextWrapWord
+			c.SetSubTitle("")
+			c.SetContent(container.NewBorder(sub, nil, nil, nil, c.Content))
+		}
+		fitCards(c.Content)
+	case *fyne.Container:
+		for _, k := range c.Objects {
+			fitCards(k)
+		}
+	}
+}
+
 type ruleRow struct {
 	on     *widget.Check
 	fields map[string]*widget.Entry
@@ -147,16 +167,19 @@ func newSettings(a *App) screen {
 	rulesBox := container.NewVBox()
 	for _, k := range data.Kinds {
 		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), func(bool) { s.updatePreview() }), fields: map[string]*widget.Entry{}}
-		line := container.NewHBox(container.NewGridWrap(fyne.NewSize(230, 36), row.on))
+		// The kind, and its numbers on the line below: side by side they
+		// are wider than Settings is on a 1024-pixel screen.
+		// Each number with its words, as many to a line as fit.
+		fl := &columnsLayout{min: 270, onChange: func() { rulesBox.Refresh() }}
+		fields := container.New(fl)
 		for _, f := range ruleFields(k) {
 			e := widget.NewEntry()
 			e.OnChanged = func(string) { s.updatePreview() }
 			row.fields[f.key] = e
-			line.Add(widget.NewLabel(f.label))
-			line.Add(container.NewGridWrap(fyne.NewSize(76, 36), e))
+			fields.Add(container.NewHBox(widget.NewLabel(f.label), container.NewGridWrap(fyne.NewSize(76, 36), e)))
 		}
 		s.rules[k] = row
-		rulesBox.Add(line)
+		rulesBox.Add(container.NewVBox(row.on, container.NewBorder(nil, nil, widget.NewLabel("   "), nil, fields)))
 	}
 	s.share = widget.NewEntry()
 	rulesBox.Add(container.NewHBox(widget.NewLabel(lang.L("Drifting away on Today: at most")),
@@ -221,6 +244,7 @@ func newSettings(a *App) screen {
 	}
 	pages := container.NewStack()
 	for _, sec := range sections {
+		fitCards(sec.obj)
 		pages.Add(container.NewVScroll(sec.obj))
 	}
 	s.sections = newKeyList(func() int { return len(sections) },

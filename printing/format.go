@@ -1,0 +1,73 @@
+package printing
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"regulars/data"
+)
+
+// Format writes the dates, amounts and counts of a printout the way the
+// shop's window does (its locale and currency sign), so that a printout
+// never says "06/16/2026" beside "16 June 2026". Each field left nil writes
+// the British way with no currency sign.
+type Format struct {
+	Date    func(data.Day) string   // a day in a sentence: "16 June 2026"
+	Weekday func(data.Day) string   // a day with its weekday: "Tuesday 16 June 2026"
+	Month   func(data.Day) string   // a month under a chart: "Jun 2026"
+	Money   func(data.Cents) string // an amount: "£1,234.50"
+	Number  func(int64) string      // a count: "410,976"
+}
+
+func (f Format) date(d data.Day) string {
+	if f.Date != nil {
+		return f.Date(d)
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+func (f Format) weekday(d data.Day) string {
+	if f.Weekday != nil {
+		return f.Weekday(d)
+	}
+	return d.Time().Format("Monday 2 January 2006")
+}
+
+func (f Format) month(d data.Day) string {
+	if f.Month != nil {
+		return f.Month(d)
+	}
+	return d.Time().Format("Jan 2006")
+}
+
+func (f Format) money(c data.Cents) string {
+	if f.Money != nil {
+		return f.Money(c)
+	}
+	if c < 0 {
+		return "-" + f.money(-c)
+	}
+	return f.number(int64(c)/100) + fmt.Sprintf(".%02d", int64(c)%100)
+}
+
+func (f Format) number(n int64) string {
+	if f.Number != nil {
+		return f.Number(n)
+	}
+	if n < 0 {
+		return "-" + f.number(-n)
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// count is a whole number of things.
+func (f Format) count(n int) string { return f.number(int64(n)) }
