@@ -102,7 +102,7 @@ func addDueCounts(ctx context.Context, tx *sql.Tx, counts map[int64]int, fresh b
 // dueWordsVersion changes whenever the words kept in reminder_due.worded
 // or the way they are worded change. The version and the settings they
 // were worded under are kept in reminder_cache.due_words.
-const dueWordsVersion = derivedVersion + ", calendar words 2\n"
+const dueWordsVersion = derivedVersion + ", calendar words 3\n"
 
 // dueWording is what reminder_due.worded is worded with: the settings and
 // the templates.

@@ -59,7 +59,7 @@ var (
 	// The settings reminders are worked out and worded with: the rules,
 	// the scheme, the shop's name and the templates.
 	pageSettingsSQL = func() string {
-		keys := []string{"'rules'", "'loyalty'", "'shop_name'"}
+		keys := []string{"'rules'", "'loyalty'", "'shop_name'", "'currency'", "'locale'"}
 		for _, k := range Kinds {
 			keys = append(keys, "'"+templateKey(k)+"'")
 		}

@@ -1525,6 +1525,12 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, g.createdOn.String(), DemoShopName); err != nil {
 		return err
 	}
+	// The demo shop is a British one, unless its file already says
+	// otherwise: pounds, and dates and amounts written the British way.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('currency', '£'), ('locale', 'en-GB')
+		ON CONFLICT(key) DO NOTHING`); err != nil {
+		return err
+	}
 	for _, name := range DemoStaff {
 		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO staff(name) VALUES (?)", name); err != nil {
 			return err

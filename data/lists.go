@@ -312,7 +312,7 @@ func parseListCounts(text string, counts *listCounts) error {
 
 // listsVersion changes whenever what the kept lists hold or how it is
 // worked out changes: lists of another version are worked out again.
-const listsVersion = derivedVersion + ", lists 2\n"
+const listsVersion = derivedVersion + ", lists 3\n"
 
 // listSettingsSQL is, in SQL on reminder_cache, what stands for every
 // setting the kept lists are worked out from (the rules, the scheme, the
@@ -337,7 +337,7 @@ func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {
 // bought, when it is named.
 func (set shopSettings) word(tpl messageTemplates, r *Reminder, w *words, desc string) {
 	fields := set.fields(w, desc)
-	r.Why = why(&w.c, w.shown, fields)
+	r.Why = set.why(&w.c, w.shown, fields)
 	r.Message = tpl.render(r.Kind, fields)
 }
 

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,11 +46,12 @@ type shopSettings struct {
 	// under another are out of date.
 	fingerprint string
 	rewardValue string // the scheme's, for messages
+	words       wording
 }
 
 // readSettings reads the rules, the loyalty scheme and the shop's name.
 func (s *Store) readSettings(ctx context.Context, q querier) (shopSettings, error) {
-	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key IN ('rules', 'loyalty', 'shop_name')")
+	rows, err := q.QueryContext(ctx, "SELECT key, value FROM settings WHERE key IN ('rules', 'loyalty', 'shop_name', 'currency', 'locale')")
 	if err != nil {
 		return shopSettings{}, s.explain(err)
 	}
@@ -85,7 +85,8 @@ func settingsFrom(v map[string]string) (shopSettings, error) {
 	if shop == "" {
 		shop = "our shop"
 	}
-	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: loyalty.RewardValue.String(),
+	words := wordingFrom(v["currency"], v["locale"])
+	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: words.money(loyalty.RewardValue), words: words,
 		fingerprint: derivedVersion + "\n" + v["rules"] + "\n" + v["loyalty"]}, nil
 }
 
@@ -564,7 +565,7 @@ func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Re
 				}
 			}
 			fields := set.fields(w, d)
-			rs[i].Why = why(&w.c, w.shown, fields)
+			rs[i].Why = set.why(&w.c, w.shown, fields)
 			rs[i].Message = render(rs[i].Kind, fields)
 		}
 	}
@@ -632,7 +633,7 @@ func (set shopSettings) fields(w *words, desc string) MessageFields {
 		FirstName: FirstName(w.name), Name: w.name, ShopName: set.shop,
 		Points:      w.points,
 		RewardValue: set.rewardValue,
-		Due:         dayWords(c.due),
+		Due:         set.words.dayMonth(c.due),
 		Years:       c.years,
 	}
 	if f.FirstName == "" {
@@ -640,7 +641,7 @@ func (set shopSettings) fields(w *words, desc string) MessageFields {
 	}
 	f.LastPurchase = "purchase"
 	if w.last.ID != 0 {
-		f.Amount = w.last.Amount.String()
+		f.Amount = set.words.money(w.last.Amount)
 		if d := strings.TrimSpace(desc); d != "" {
 			f.LastPurchase = d
 		}
@@ -658,21 +659,12 @@ func (set shopSettings) fields(w *words, desc string) MessageFields {
 		f.Complaint = c.text
 	case KindPointsExpiring:
 		f.ExpiringPoints = c.points
-		f.ExpiresOn = dayWords(c.event)
+		f.ExpiresOn = set.words.dayMonth(c.event)
 	}
 	if c.event != 0 && c.event <= w.shown {
 		f.Days = w.shown.Sub(c.event)
 	}
 	return f
-}
-
-// dayWords is a day for people: "12 June".
-func dayWords(d Day) string {
-	if d.IsZero() {
-		return ""
-	}
-	_, m, dd := d.Date()
-	return strconv.Itoa(dd) + " " + m.String()
 }
 
 func agoWords(n int) string {
@@ -686,19 +678,20 @@ func agoWords(n int) string {
 }
 
 // why says in a few words why the reminder is there.
-func why(c *cand, d Day, f MessageFields) string {
+func (set shopSettings) why(c *cand, d Day, f MessageFields) string {
+	w := set.words
 	switch c.kind {
 	case KindThankYou, KindCheckIn:
 		if c.tag == "promise" {
 			return fmt.Sprintf("promise kept %s: %s", agoWords(d.Sub(c.event)), c.text)
 		}
-		s := "bought " + c.amount.String()
+		s := "bought " + w.money(c.amount)
 		if f.LastPurchase != "purchase" && f.LastPurchase != "" {
 			s += " (" + f.LastPurchase + ")"
 		}
 		return s + " " + agoWords(d.Sub(c.event))
 	case KindBirthday:
-		s := "birthday on " + dayWords(c.due)
+		s := "birthday on " + w.dayMonth(c.due)
 		if c.years > 0 {
 			s += fmt.Sprintf(" (%d)", c.years)
 		}
@@ -708,25 +701,25 @@ func why(c *cand, d Day, f MessageFields) string {
 		if c.years != 1 {
 			years = fmt.Sprintf("%d years", c.years)
 		}
-		return fmt.Sprintf("customer for %s on %s", years, dayWords(c.due))
+		return fmt.Sprintf("customer for %s on %s", years, w.dayMonth(c.due))
 	case KindOccasion:
-		return c.text + " on " + dayWords(c.due)
+		return c.text + " on " + w.dayMonth(c.due)
 	case KindPromise:
 		return "promised: " + c.text
 	case KindComplaintFollowup:
 		if c.suffix == "open" {
-			return fmt.Sprintf("complaint open since %s: %s", dayWords(c.event), c.text)
+			return fmt.Sprintf("complaint open since %s: %s", w.dayMonth(c.event), c.text)
 		}
-		return fmt.Sprintf("complaint resolved on %s: %s", dayWords(c.event), c.text)
+		return fmt.Sprintf("complaint resolved on %s: %s", w.dayMonth(c.event), c.text)
 	case KindStayInTouch:
 		if c.never {
-			return fmt.Sprintf("no purchase or contact since %s %d", dayWords(c.event), c.event.Year())
+			return "no purchase or contact since " + w.date(c.event)
 		}
 		return "last seen " + agoWords(d.Sub(c.event))
 	case KindRewardReady:
-		return fmt.Sprintf("%d points: a reward of %s is ready", c.points, f.RewardValue)
+		return fmt.Sprintf("%s points: a reward of %s is ready", w.count(c.points), f.RewardValue)
 	case KindPointsExpiring:
-		return fmt.Sprintf("%d points expire on %s", c.points, dayWords(c.event))
+		return fmt.Sprintf("%s points expire on %s", w.count(c.points), w.dayMonth(c.event))
 	}
 	return ""
 }

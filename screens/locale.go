@@ -19,31 +19,21 @@ import (
 // translation in use (translations/). Files and the command line keep
 // YYYY-MM-DD and 1234.50 whatever is chosen.
 
-// dateOrder is the order of a numeric date's parts.
-type dateOrder int
-
-const (
-	dayMonthYear dateOrder = iota
-	monthDayYear
-)
-
-// shopLocale is one way of writing dates and amounts.
+// shopLocale is one way of writing dates and amounts: data.LocaleStyles'
+// entry for its tag.
 type shopLocale struct {
-	tag     string
-	order   dateOrder
-	dateSep string // between a numeric date's parts
-	dayDot  bool   // "23. November" rather than "23 November"
-	decimal byte   // '.' or ','
-	group   string // thousands: ",", "." or a no-break space
+	tag string
+	data.LocaleStyle
 }
 
 // shopLocales has one entry for each of data.Locales.
-var shopLocales = map[string]shopLocale{
-	"en-GB": {tag: "en-GB", order: dayMonthYear, dateSep: "/", decimal: '.', group: ","},
-	"en-US": {tag: "en-US", order: monthDayYear, dateSep: "/", decimal: '.', group: ","},
-	"de-DE": {tag: "de-DE", order: dayMonthYear, dateSep: ".", dayDot: true, decimal: ',', group: "."},
-	"fr-FR": {tag: "fr-FR", order: dayMonthYear, dateSep: "/", decimal: ',', group: "\u00a0"},
-}
+var shopLocales = func() map[string]shopLocale {
+	out := map[string]shopLocale{}
+	for tag, st := range data.LocaleStyles {
+		out[tag] = shopLocale{tag, st}
+	}
+	return out
+}()
 
 // fallbackLocale is used when the computer's language says nothing we know.
 const fallbackLocale = "en-GB"
@@ -144,26 +134,14 @@ func money(c data.Cents) string {
 // the locale's decimal separator ("1234,50").
 func amountText(c data.Cents) string {
 	s := c.String()
-	if l := currentLocale(); l.decimal != '.' {
-		s = strings.Replace(s, ".", string(l.decimal), 1)
+	if l := currentLocale(); l.Decimal != '.' {
+		s = strings.Replace(s, ".", string(l.Decimal), 1)
 	}
 	return s
 }
 
 // number writes a non-negative amount with grouping: 1,234.50.
-func (l shopLocale) number(c data.Cents) string {
-	whole, frac, _ := strings.Cut(c.String(), ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(l.group)
-		}
-		b.WriteRune(r)
-	}
-	b.WriteByte(l.decimal)
-	b.WriteString(frac)
-	return b.String()
-}
+func (l shopLocale) number(c data.Cents) string { return l.Grouped(c) }
 
 // parseAmount reads an amount typed at the till or in a form: the locale's
 // way (1.234,50 in Germany) or the plain one (1234.50). A separator followed
@@ -176,7 +154,7 @@ func parseAmount(s string) (data.Cents, error) {
 		t = strings.TrimSpace(strings.Replace(t, sign, "", 1))
 	}
 	t = strings.NewReplacer("\u00a0", "", "\u202f", "").Replace(t)
-	if l.group == "\u00a0" {
+	if l.Group == "\u00a0" {
 		t = strings.ReplaceAll(t, " ", "")
 	}
 	bad := fmt.Errorf(lang.L("“%s” is not an amount like %s"), strings.TrimSpace(s), l.number(1234))
@@ -193,10 +171,10 @@ func parseAmount(s string) (data.Cents, error) {
 	if i := strings.LastIndexAny(t, ".,"); i >= 0 {
 		after := t[i+1:]
 		sep := t[i]
-		grouping := len(after) == 3 && string(sep) == l.group && !strings.ContainsRune(t[:i], rune(l.decimal))
+		grouping := len(after) == 3 && string(sep) == l.Group && !strings.ContainsRune(t[:i], rune(l.Decimal))
 		if !grouping {
 			whole, frac = t[:i], after
-			if sep != l.decimal && sep != '.' {
+			if sep != l.Decimal && sep != '.' {
 				return 0, bad
 			}
 			if len(frac) > 2 {
@@ -204,8 +182,8 @@ func parseAmount(s string) (data.Cents, error) {
 			}
 		}
 	}
-	if l.group == "." || l.group == "," {
-		parts := strings.Split(whole, l.group)
+	if l.Group == "." || l.Group == "," {
+		parts := strings.Split(whole, l.Group)
 		for i, p := range parts {
 			if i > 0 && len(p) != 3 || i == 0 && len(parts) > 1 && (p == "" || len(p) > 3) {
 				return 0, bad
@@ -238,8 +216,8 @@ func (f *formatState) signNow() string {
 // decimalText puts the locale's decimal separator into a number written
 // with a point: "1.5 MB" becomes "1,5 MB" in Germany.
 func decimalText(s string) string {
-	if l := currentLocale(); l.decimal != '.' {
-		return strings.Replace(s, ".", string(l.decimal), 1)
+	if l := currentLocale(); l.Decimal != '.' {
+		return strings.Replace(s, ".", string(l.Decimal), 1)
 	}
 	return s
 }
@@ -255,10 +233,10 @@ func shortDate(d data.Day) string {
 
 func (l shopLocale) numeric(d data.Day) string {
 	y, m, dd := d.Date()
-	if l.order == monthDayYear {
-		return fmt.Sprintf("%02d%s%02d%s%04d", int(m), l.dateSep, dd, l.dateSep, y)
+	if l.MonthFirst {
+		return fmt.Sprintf("%02d%s%02d%s%04d", int(m), l.DateSep, dd, l.DateSep, y)
 	}
-	return fmt.Sprintf("%02d%s%02d%s%04d", dd, l.dateSep, int(m), l.dateSep, y)
+	return fmt.Sprintf("%02d%s%02d%s%04d", dd, l.DateSep, int(m), l.DateSep, y)
 }
 
 // longDate writes a date with the month in words: "23 November 2026",
@@ -272,7 +250,7 @@ func longDate(d data.Day) string {
 }
 
 func (l shopLocale) yearAfter(y int) string {
-	if l.order == monthDayYear {
+	if l.MonthFirst {
 		return ", " + strconv.Itoa(y)
 	}
 	return " " + strconv.Itoa(y)
@@ -282,9 +260,9 @@ func (l shopLocale) yearAfter(y int) string {
 func dayMonth(m time.Month, d int) string {
 	l := currentLocale()
 	switch {
-	case l.order == monthDayYear:
+	case l.MonthFirst:
 		return fmt.Sprintf("%s %d", monthName(m), d)
-	case l.dayDot:
+	case l.DayDot:
 		return fmt.Sprintf("%d. %s", d, monthName(m))
 	}
 	return fmt.Sprintf("%d %s", d, monthName(m))
@@ -316,9 +294,9 @@ func listDate(d data.Day) string {
 	y, m, dd := d.Date()
 	l := currentLocale()
 	switch {
-	case l.order == monthDayYear:
+	case l.MonthFirst:
 		return fmt.Sprintf("%s %d, %d", shortMonth(m), dd, y)
-	case l.dayDot:
+	case l.DayDot:
 		return fmt.Sprintf("%d. %s %d", dd, shortMonth(m), y)
 	}
 	return fmt.Sprintf("%d %s %d", dd, shortMonth(m), y)
@@ -372,14 +350,14 @@ func parseDate(s string) (data.Day, error) {
 		return d, nil
 	}
 	l := currentLocale()
-	parts := strings.Split(t, l.dateSep)
+	parts := strings.Split(t, l.DateSep)
 	if len(parts) == 3 && len(parts[2]) == 4 {
 		a, e1 := strconv.Atoi(parts[0])
 		b, e2 := strconv.Atoi(parts[1])
 		y, e3 := strconv.Atoi(parts[2])
 		if e1 == nil && e2 == nil && e3 == nil && len(parts[0]) <= 2 && len(parts[1]) <= 2 {
 			dd, m := a, b
-			if l.order == monthDayYear {
+			if l.MonthFirst {
 				dd, m = b, a
 			}
 			if data.ValidDate(y, time.Month(m), dd) {
@@ -410,10 +388,10 @@ func yearlyText(y data.YearlyDate) string {
 		return shortDate(data.NewDay(y.Year, y.Month, y.Day))
 	}
 	l := currentLocale()
-	if l.order == monthDayYear {
-		return fmt.Sprintf("%02d%s%02d", int(y.Month), l.dateSep, y.Day)
+	if l.MonthFirst {
+		return fmt.Sprintf("%02d%s%02d", int(y.Month), l.DateSep, y.Day)
 	}
-	return fmt.Sprintf("%02d%s%02d", y.Day, l.dateSep, int(y.Month))
+	return fmt.Sprintf("%02d%s%02d", y.Day, l.DateSep, int(y.Month))
 }
 
 // yearlyExample shows how to type a birthday without the year: 23/11.
@@ -433,13 +411,13 @@ func parseYearly(s string) (data.YearlyDate, error) {
 		return data.YearlyDate{Year: y, Month: m, Day: dd}, nil
 	}
 	l := currentLocale()
-	parts := strings.Split(strings.TrimSuffix(t, l.dateSep), l.dateSep)
+	parts := strings.Split(strings.TrimSuffix(t, l.DateSep), l.DateSep)
 	if len(parts) == 2 && len(parts[0]) <= 2 && len(parts[1]) <= 2 {
 		a, e1 := strconv.Atoi(parts[0])
 		b, e2 := strconv.Atoi(parts[1])
 		if e1 == nil && e2 == nil {
 			dd, m := a, b
-			if l.order == monthDayYear {
+			if l.MonthFirst {
 				dd, m = b, a
 			}
 			if data.ValidDate(2000, time.Month(m), dd) {
@@ -607,7 +585,7 @@ func wholeNumber(n int64) string {
 		return "-" + wholeNumber(-n)
 	}
 	s := strconv.FormatInt(n, 10)
-	group := currentLocale().group
+	group := currentLocale().Group
 	var b strings.Builder
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {

@@ -64,7 +64,7 @@ func TestDatesAndAmountsFollowTheLocale(t *testing.T) {
 			if got := money(123450); got != tc.money {
 				t.Errorf("money = %q, want %q", got, tc.money)
 			}
-			if got := money(-5); got != "-0"+string(shopLocales[tc.tag].decimal)+"05" {
+			if got := money(-5); got != "-0"+string(shopLocales[tc.tag].Decimal)+"05" {
 				t.Errorf("money(-5) = %q", got)
 			}
 			if got := amountText(123450); got != tc.entry {
