@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // closedShop writes a real shop of a few hundred customers to a file and
@@ -244,61 +243,5 @@ func TestAllowWritesWhileWritesAreTried(t *testing.T) {
 	added := <-done
 	if n, _ := s.CountCustomers(ctx); n != 300+added {
 		t.Errorf("%d customers, want %d", n, 300+added)
-	}
-}
-
-// While the file is checked at start, a write waits for the check instead
-// of failing: a sale made in those seconds is recorded once it passes.
-func TestWritesWaitForAHoldThatEnds(t *testing.T) {
-	ctx := context.Background()
-	s := lyOpen(t, lyDay(2024, 3, 1))
-	checking := fmt.Errorf("%w while it is checked", ErrReadOnly)
-
-	s.HoldWritesAwhile(checking)
-	if err := s.Writable(); err != checking {
-		t.Fatalf("Writable while held = %v", err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.AddCustomer(ctx, Customer{Name: "Waited"})
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("the write did not wait for the hold: %v", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	if err := s.AllowWrites(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatalf("the waiting write, once allowed: %v", err)
-	}
-	if n, _ := s.CountCustomers(ctx); n != 1 {
-		t.Errorf("%d customers after the waited write", n)
-	}
-
-	// A check that fails ends the wait with its reason.
-	s.HoldWritesAwhile(checking)
-	go func() {
-		_, err := s.AddCustomer(ctx, Customer{Name: "Refused"})
-		done <- err
-	}()
-	failed := fmt.Errorf("%w: it did not pass its check", ErrReadOnly)
-	time.Sleep(20 * time.Millisecond)
-	s.HoldWrites(failed)
-	if err := <-done; err != failed {
-		t.Errorf("the waiting write after a failed check: %v", err)
-	}
-
-	// A write given up by its caller stops waiting.
-	s.HoldWritesAwhile(checking)
-	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
-	defer cancel()
-	if _, err := s.AddCustomer(short, Customer{Name: "Gave up"}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("a cancelled wait: %v", err)
-	}
-	if n, _ := s.CountCustomers(ctx); n != 1 {
-		t.Errorf("%d customers, want the 1 waited for", n)
 	}
 }

@@ -65,9 +65,6 @@ type Store struct {
 	closed bool
 	mu     sync.Mutex // guards w and hold, which change after Open on a read-only store
 	hold   error      // when set, writes are refused with it
-	// pending, while set, is closed when a hold set by HoldWritesAwhile
-	// ends: writes wait for it instead of failing.
-	pending chan struct{}
 	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
 	unlock  func()       // lets go of the shop's lock (shoplock.go)
 
@@ -294,7 +291,6 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.mu.Lock()
 	if s.w != nil {
 		s.hold = nil
-		s.release()
 		s.mu.Unlock()
 		return nil
 	}
@@ -318,36 +314,11 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		return fmt.Errorf("%s was closed", s.path)
 	}
 	s.w, s.hold = w, nil
-	s.release()
 	s.keepDerived.Store(true)
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
 	return nil
-}
-
-// release wakes the writes waiting for a hold to end; s.mu is held.
-func (s *Store) release() {
-	if s.pending != nil {
-		close(s.pending)
-		s.pending = nil
-	}
-}
-
-// HoldWritesAwhile holds writes back until AllowWrites (or HoldWrites, or
-// Close): they wait for it, up to their context, instead of failing with
-// reason at once. A sale made while the file is checked at start is
-// recorded as soon as the check passes. Writable still reports reason.
-func (s *Store) HoldWritesAwhile(reason error) {
-	if reason == nil {
-		reason = ErrReadOnly
-	}
-	s.mu.Lock()
-	s.hold = reason
-	if s.pending == nil {
-		s.pending = make(chan struct{})
-	}
-	s.mu.Unlock()
 }
 
 // HoldWrites refuses every write with reason (ErrReadOnly when nil) until
@@ -358,7 +329,6 @@ func (s *Store) HoldWrites(reason error) {
 	}
 	s.mu.Lock()
 	s.hold = reason
-	s.release()
 	s.mu.Unlock()
 }
 
@@ -474,7 +444,6 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.release()
 	var err error
 	if c := s.search.conn; c != nil {
 		c.Close()
@@ -518,23 +487,6 @@ func (s *Store) SimulatedDate() Day { return s.today }
 // SetToday sets the simulated date (zero returns to the real one).
 func (s *Store) SetToday(d Day) { s.today = d }
 
-// waitWriter is writer, once a hold set by HoldWritesAwhile has ended.
-func (s *Store) waitWriter(ctx context.Context) (*sql.DB, error) {
-	for {
-		s.mu.Lock()
-		wait := s.pending
-		s.mu.Unlock()
-		if wait == nil {
-			return s.writer()
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-}
-
 // CatchUp brings the kept reminder rows and the day's lists up to today,
 // as the first write of a day does: a window left open past midnight calls
 // it so the new day reads as fast as the old one.
@@ -544,7 +496,7 @@ func (s *Store) CatchUp(ctx context.Context) error {
 
 // tx runs fn in one write transaction on the writer connection.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	w, err := s.waitWriter(ctx)
+	w, err := s.writer()
 	if err != nil {
 		return err
 	}
