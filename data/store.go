@@ -63,10 +63,10 @@ type Store struct {
 	clock  func() time.Time
 	today  Day // when set, "today" is this day (the --date flag)
 	closed bool
-	mu     sync.Mutex // guards w and hold, which change after Open on a read-only store
-	hold   error      // when set, writes are refused with it
-	pinMem  *pinCounters // wrong PIN tries, when they cannot be written
-	unlock  func()       // lets go of the shop's lock (shoplock.go)
+	mu     sync.Mutex   // guards w and hold, which change after Open on a read-only store
+	hold   error        // when set, writes are refused with it
+	pinMem *pinCounters // wrong PIN tries, when they cannot be written
+	unlock func()       // lets go of the shop's lock (shoplock.go)
 
 	// keepDerived: the derived reminder rows are kept in step with each
 	// write (reminder_cache.go); skipDerived: reads ignore them (tests
