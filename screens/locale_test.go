@@ -22,11 +22,14 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// inLocale switches the shown format for one test.
+// inLocale switches the shown format for one test, with no currency sign:
+// a window opened by an earlier test (a demo shop is in pounds) may have
+// left one.
 func inLocale(t *testing.T, tag string) {
 	t.Helper()
 	setLocale(tag)
-	t.Cleanup(func() { setLocale("") })
+	setCurrency("")
+	t.Cleanup(func() { setLocale(""); setCurrency("") })
 }
 
 func TestEveryOfferedLocaleHasAFormat(t *testing.T) {
