@@ -1,10 +1,6 @@
 package printing
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
-
 	"regulars/data"
 )
 
@@ -48,26 +44,18 @@ func (f Format) money(c data.Cents) string {
 	if c < 0 {
 		return "-" + f.money(-c)
 	}
-	return f.number(int64(c)/100) + fmt.Sprintf(".%02d", int64(c)%100)
+	return britishStyle.Grouped(c)
 }
 
 func (f Format) number(n int64) string {
 	if f.Number != nil {
 		return f.Number(n)
 	}
-	if n < 0 {
-		return "-" + f.number(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return britishStyle.Count(n)
 }
+
+// britishStyle writes what a Format leaves unset.
+var britishStyle = data.LocaleStyles["en-GB"]
 
 // count is a whole number of things.
 func (f Format) count(n int) string { return f.number(int64(n)) }

@@ -229,7 +229,7 @@ func (w *setupWizard) showPreview() {
 	}
 	c := data.Countries[w.country]
 	l := localeFor(c.Locale)
-	w.preview.SetText(fmt.Sprintf(lang.L("Dates like %s, amounts like %s"), l.numeric(w.a.Today()), c.Currency+l.number(123450)))
+	w.preview.SetText(fmt.Sprintf(lang.L("Dates like %s, amounts like %s"), l.numeric(w.a.Today()), c.Currency+l.Grouped(123450)))
 }
 
 func (w *setupWizard) pinStep() setupStep {
@@ -336,7 +336,7 @@ func (w *setupWizard) money(c data.Cents) string {
 		return money(c)
 	}
 	ct := data.Countries[w.country]
-	return ct.Currency + localeFor(ct.Locale).number(c)
+	return ct.Currency + localeFor(ct.Locale).Grouped(c)
 }
 
 func (w *setupWizard) staffStep() setupStep {

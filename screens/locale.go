@@ -125,9 +125,9 @@ func money(c data.Cents) string {
 	sign := shownFormat.sign
 	shownFormat.RUnlock()
 	if c < 0 {
-		return "-" + sign + currentLocale().number(-c)
+		return "-" + sign + currentLocale().Grouped(-c)
 	}
-	return sign + currentLocale().number(c)
+	return sign + currentLocale().Grouped(c)
 }
 
 // amountText writes an amount for a field to edit: no sign, no grouping,
@@ -139,9 +139,6 @@ func amountText(c data.Cents) string {
 	}
 	return s
 }
-
-// number writes a non-negative amount with grouping: 1,234.50.
-func (l shopLocale) number(c data.Cents) string { return l.Grouped(c) }
 
 // parseAmount reads an amount typed at the till or in a form: the locale's
 // way (1.234,50 in Germany) or the plain one (1234.50). A separator followed
@@ -157,7 +154,7 @@ func parseAmount(s string) (data.Cents, error) {
 	if l.Group == "\u00a0" {
 		t = strings.ReplaceAll(t, " ", "")
 	}
-	bad := fmt.Errorf(lang.L("“%s” is not an amount like %s"), strings.TrimSpace(s), l.number(1234))
+	bad := fmt.Errorf(lang.L("“%s” is not an amount like %s"), strings.TrimSpace(s), l.Grouped(1234))
 	if t == "" {
 		return 0, errors.New(lang.L("The amount is empty."))
 	}
@@ -438,7 +435,7 @@ func optionalYearlyDate(s string) error {
 // localeLabel names a locale in the Settings choice, with how it writes.
 func localeLabel(tag string) string {
 	l := localeFor(tag)
-	return fmt.Sprintf("%s (%s, %s)", localeName(tag), l.numeric(data.NewDay(2026, time.November, 23)), l.number(123450))
+	return fmt.Sprintf("%s (%s, %s)", localeName(tag), l.numeric(data.NewDay(2026, time.November, 23)), l.Grouped(123450))
 }
 
 func localeName(tag string) string {
@@ -580,18 +577,4 @@ func signedNumber(n int64) string {
 }
 
 // wholeNumber writes n with the locale's grouping: 411,078 or 411.078.
-func wholeNumber(n int64) string {
-	if n < 0 {
-		return "-" + wholeNumber(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	group := currentLocale().Group
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func wholeNumber(n int64) string { return currentLocale().Count(n) }
