@@ -106,28 +106,10 @@ func sortInPlace(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) []*wor
 	return wp
 }
 
-// addState files a stored reminder state of customer cust under key. A
-// merge moves state rows to the surviving customer but keeps their keys,
-// which name the customer merged away; they are filed under the key the
-// survivor's reminder has now, and a row keyed for the survivor itself
-// wins. moved holds the keys filed that way so far: a moved row filed
-// later replaces one filed earlier, never a row of the survivor's own.
-func (fs *factSet) addState(key string, cust ID, st reminderState, moved map[string]bool) {
+// fileState files a stored reminder state of customer cust under key.
+func (fs *factSet) fileState(key string, cust ID, st reminderState) {
 	if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
 		fs.stateLast[cust] = st.ChangedOn
-	}
-	if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
-		if fs.merged != nil {
-			fs.merged[cust] = true
-		}
-		k.CustomerID = cust
-		key = k.String()
-		if _, taken := fs.states[key]; taken && !moved[key] {
-			return
-		}
-		moved[key] = true
-	} else {
-		delete(moved, key)
 	}
 	if fs.stateKeys != nil {
 		if _, seen := fs.states[key]; !seen {
@@ -137,11 +119,13 @@ func (fs *factSet) addState(key string, cust ID, st reminderState, moved map[str
 	fs.states[key] = st
 }
 
-// stateFiler files reminder states into fs as they are read, in any order:
-// a customer's own rows at once, rows moved by merges at the end, in the
-// order of their changes (reminder_states_changed's), so that of two moved
-// onto one key the later change wins and a row of the survivor's own
-// always does.
+// stateFiler files reminder states into fs as they are read, in any order.
+// A merge moves state rows to the surviving customer but keeps their keys,
+// which name the customer merged away; they are filed under the key the
+// survivor's reminder has now. A customer's own rows are filed at once,
+// moved rows at the end in the order of their changes (that of
+// reminder_states_changed), so that of two moved onto one key the later
+// change wins and a row of the survivor's own always does.
 type stateFiler struct {
 	fs    *factSet
 	moved []movedState
@@ -159,7 +143,7 @@ func (f *stateFiler) add(key string, cust ID, st reminderState) {
 		f.moved = append(f.moved, movedState{key, k, cust, st})
 		return
 	}
-	f.fs.addState(key, cust, st, nil)
+	f.fs.fileState(key, cust, st)
 }
 
 func (f *stateFiler) done() {
@@ -167,9 +151,22 @@ func (f *stateFiler) done() {
 		return cmp.Or(cmp.Compare(a.st.ChangedOn, b.st.ChangedOn), cmp.Compare(a.st.State, b.st.State),
 			cmp.Compare(a.k.Kind, b.k.Kind), cmp.Compare(a.cust, b.cust), cmp.Compare(a.k.Due, b.k.Due), cmp.Compare(a.key, b.key))
 	})
+	fs := f.fs
 	moved := map[string]bool{}
 	for _, m := range f.moved {
-		f.fs.addState(m.key, m.cust, m.st, moved)
+		if fs.stateLast != nil && m.st.ChangedOn > fs.stateLast[m.cust] {
+			fs.stateLast[m.cust] = m.st.ChangedOn
+		}
+		if fs.merged != nil {
+			fs.merged[m.cust] = true
+		}
+		m.k.CustomerID = m.cust
+		key := m.k.String()
+		if _, taken := fs.states[key]; taken && !moved[key] {
+			continue // the survivor's own row
+		}
+		moved[key] = true
+		fs.fileState(key, m.cust, m.st)
 	}
 	f.moved = nil
 }
