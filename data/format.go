@@ -3,7 +3,6 @@ package data
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // LocaleStyle is how one of Locales writes dates and amounts. The window,
@@ -99,7 +98,7 @@ func (w wording) dayMonth(d Day) string {
 		return ""
 	}
 	_, m, dd := d.Date()
-	return w.style.DayMonth(time.Month(m).String(), dd)
+	return w.style.DayMonth(m.String(), dd)
 }
 
 // date is a day with its year: "17 May 2024", "May 17, 2024".
