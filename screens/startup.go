@@ -62,7 +62,13 @@ func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 // not a shop of this build or whose header is damaged; the whole file is
 // checked after, in the background (checkAtStart).
 func openForWindow(ctx context.Context, opt Options) (*data.Store, error) {
-	return data.Open(ctx, opt.DBPath, data.Options{Today: opt.Date})
+	o := data.Options{Today: opt.Date}
+	if opt.Clock != nil {
+		// The store names backups by its clock and the window asks
+		// whether the day's is made by its own: one clock for both.
+		o.Clock = opt.Clock.Now
+	}
+	return data.Open(ctx, opt.DBPath, o)
 }
 
 // checkAtStart runs the full check (every page, the keys, the ledger) on
