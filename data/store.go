@@ -158,10 +158,16 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, err
 		}
 		if !opt.ReadOnly {
-			if err := identify(ctx, path, opt.BusyTimeout); err != nil {
+			// A file that reads as damaged may be one a restore is
+			// writing this moment: the lock says so, and the file is
+			// identified again under it.
+			switch err := identify(ctx, path, opt.BusyTimeout); {
+			case errors.Is(err, ErrDamaged) && !errors.Is(err, ErrChanged):
+			case err != nil:
 				return nil, err
+			default:
+				identified = true
 			}
-			identified = true
 		}
 	}
 	unlock := func() {}
