@@ -61,6 +61,12 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	}
 	found = append(found, ledger...)
 
+	summary, err := summaryFindings(ctx, db)
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	found = append(found, summary...)
+
 	if full {
 		// The kept reminder rows are derived: not worth holding the start up.
 		derived, err := s.checkDerived(ctx)

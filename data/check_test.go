@@ -33,12 +33,26 @@ func lyCheckShop(t *testing.T) *Store {
 	return s
 }
 
+// lyExec tampers with the shop in raw SQL, then works the summary rows out
+// again from what it wrote, so that check finds the tampering itself.
 func lyExec(t *testing.T, s *Store, stmts ...string) {
 	t.Helper()
 	for _, q := range stmts {
 		if _, err := s.w.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
+	}
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.rebuildSummariesOf(ctx, tx); err != nil {
+		tx.Rollback()
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
 	}
 }
 

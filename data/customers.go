@@ -157,6 +157,7 @@ func insertCustomer(ctx context.Context, tx *sql.Tx, c Customer, today Day) (ID,
 	if err != nil {
 		return 0, err
 	}
+	touch(tx, id)
 	for _, k := range c.Consents {
 		if err := upsertConsent(ctx, tx, id, k, today); err != nil {
 			return 0, err
@@ -377,6 +378,7 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM customers WHERE id = ?", drop); err != nil {
 			return err
 		}
+		touch(tx, keep)
 		return audit(ctx, tx, s.Now(), staff, "merge customers", fmt.Sprintf("%d into %d", drop, keep), d.Name, merged.Name)
 	})
 	if err == nil {

@@ -1446,6 +1446,10 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	if err := s.rebuildSummariesOf(ctx, tx); err != nil {
+		tx.Rollback()
+		return s.explain(err)
+	}
 	if err := tx.Commit(); err != nil {
 		return s.explain(err)
 	}

@@ -180,6 +180,7 @@ func (s *Store) AddPromise(ctx context.Context, p Promise) (ID, error) {
 		if err != nil {
 			return err
 		}
+		touch(tx, p.CustomerID)
 		id, err = res.LastInsertId()
 		return err
 	})
@@ -198,7 +199,8 @@ func (s *Store) KeepPromise(ctx context.Context, id ID, staff string) error {
 func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Time, staff string) (bool, error) {
 	var what string
 	var kept sql.NullString
-	err := tx.QueryRowContext(ctx, "SELECT what, kept_on FROM promises WHERE id = ?", id).Scan(&what, &kept)
+	var customer ID
+	err := tx.QueryRowContext(ctx, "SELECT what, kept_on, customer_id FROM promises WHERE id = ?", id).Scan(&what, &kept, &customer)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, notFound("there is no promise %d", id)
 	}
@@ -208,6 +210,7 @@ func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Tim
 	if _, err := tx.ExecContext(ctx, "UPDATE promises SET kept_on = ? WHERE id = ?", today.String(), id); err != nil {
 		return false, err
 	}
+	touch(tx, customer)
 	return true, audit(ctx, tx, now, staff, "keep promise", fmt.Sprintf("promise %d", id), what, today.String())
 }
 
@@ -266,6 +269,7 @@ func (s *Store) AddComplaint(ctx context.Context, c Complaint) (ID, error) {
 		if err != nil {
 			return err
 		}
+		touch(tx, c.CustomerID)
 		id, err = res.LastInsertId()
 		return err
 	})
@@ -283,7 +287,8 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 		var what string
 		var received string
 		var resolved sql.NullString
-		err := tx.QueryRowContext(ctx, "SELECT what, received_on, resolved_on FROM complaints WHERE id = ?", id).Scan(&what, &received, &resolved)
+		var customer ID
+		err := tx.QueryRowContext(ctx, "SELECT what, received_on, resolved_on, customer_id FROM complaints WHERE id = ?", id).Scan(&what, &received, &resolved, &customer)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("there is no complaint %d", id)
 		}
@@ -300,6 +305,7 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 			today.String(), fmtInstant(s.Now()), resolution, id); err != nil {
 			return err
 		}
+		touch(tx, customer)
 		return audit(ctx, tx, s.Now(), staff, "resolve complaint", fmt.Sprintf("complaint %d", id), what, resolution)
 	})
 }
@@ -365,6 +371,7 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c Contact) (ID, e
 	if err != nil {
 		return 0, err
 	}
+	touch(tx, c.CustomerID)
 	return res.LastInsertId()
 }
 

@@ -497,6 +497,7 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 			if err != nil {
 				return err
 			}
+			touch(tx, id)
 			if row.points > 0 {
 				if _, err := insLedger.ExecContext(ctx, id, fmtInstant(now), today.String(), string(LedgerAdjustment),
 					row.points, staff, "opening balance from import"); err != nil {

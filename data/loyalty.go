@@ -78,6 +78,7 @@ func insertLedger(ctx context.Context, tx *sql.Tx, r LedgerRow) (ID, error) {
 	if err != nil {
 		return 0, err
 	}
+	touch(tx, r.CustomerID)
 	return res.LastInsertId()
 }
 

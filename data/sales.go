@@ -100,6 +100,7 @@ func insertPurchase(ctx context.Context, tx *sql.Tx, p Purchase) (ID, error) {
 	if err != nil {
 		return 0, err
 	}
+	touch(tx, p.CustomerID)
 	return res.LastInsertId()
 }
 
@@ -490,6 +491,7 @@ func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l Loyalty, p Purchase, s
 	if _, err := tx.ExecContext(ctx, "UPDATE purchases SET voided = 1 WHERE id = ? OR refund_of = ?", p.ID, p.ID); err != nil {
 		return err
 	}
+	touch(tx, p.CustomerID)
 	if p.CustomerID == 0 {
 		return nil
 	}

@@ -76,6 +76,9 @@ type Store struct {
 	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
 	keepYearly  atomic.Bool // the schema keeps the counts and order of days far ahead (calendar_yearly.go)
 	skipDerived bool
+	// keepSummary: the schema has customer_summary (summary.go) and every
+	// write transaction brings it up to date.
+	keepSummary atomic.Bool
 	// skipYearly: reads work days far ahead out from every row of
 	// reminder_yearly, as before schema 8 (tests compare both ways).
 	skipYearly bool
@@ -227,6 +230,10 @@ func openShop(ctx context.Context, path string, opt Options, identified bool) (*
 		w.Close()
 		return nil, err
 	}
+	if err := s.startSummary(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", dsn(path, opt.BusyTimeout, true))
 	if err != nil {
 		w.Close()
@@ -265,6 +272,7 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 	s.keepLists.Store(version >= listsSchema)
 	s.keepDays.Store(version >= daysSchema)
 	s.keepYearly.Store(version >= yearlySchema)
+	s.keepSummary.Store(version >= summarySchema)
 	return s, nil
 }
 
@@ -313,6 +321,10 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		w.Close()
 		return err
 	}
+	if err := m.startSummary(ctx); err != nil {
+		w.Close()
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -324,6 +336,7 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 	s.keepLists.Store(true)
 	s.keepDays.Store(true)
 	s.keepYearly.Store(true)
+	s.keepSummary.Store(true)
 	return nil
 }
 
@@ -510,7 +523,13 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return s.explain(err)
 	}
+	startTouching(tx)
 	if err := fn(tx); err != nil {
+		stopTouching(tx)
+		tx.Rollback()
+		return s.explain(err)
+	}
+	if err := s.updateSummaries(ctx, tx, stopTouching(tx)); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}

@@ -1281,6 +1281,7 @@ func (s *Store) ReopenReminder(ctx context.Context, key, staff string) error {
 				if _, err := tx.ExecContext(ctx, "UPDATE promises SET kept_on = NULL WHERE id = ?", id); err != nil {
 					return err
 				}
+				touch(tx, k.CustomerID)
 			}
 		}
 		return s.putState(ctx, tx, k, reminderState{State: StateOpen, Staff: staff})

@@ -1,0 +1,27 @@
+-- Regulars schema 16: one summary row per customer.
+--
+-- What a customer's facts add up to as they stand today: the points
+-- balance, the day a reward became ready (when one is ready now), the
+-- latest sale and contact, and the day of the latest dated fact. The
+-- store's write methods bring a customer's row up to date in the
+-- transaction of the fact that changes it (summary.go); `regulars check`
+-- compares every row with the facts. No trigger writes it.
+CREATE TABLE customer_summary (
+    customer_id      INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    balance          INTEGER NOT NULL,
+    reward_ready_on  TEXT,      -- the latest day the balance reached a reward, no redeem since
+    last_sale_id     INTEGER,   -- the latest sale (not refund, not voided)
+    last_sale_day    TEXT,
+    last_sale_cents  INTEGER,
+    last_contact_day TEXT,
+    last_fact_day    TEXT       -- the latest purchase, contact, ledger row, promise or complaint day
+);
+CREATE INDEX customer_summary_last_fact ON customer_summary(last_fact_day);
+
+-- The points a reward needed when the rows were last worked out: a new
+-- scheme works every row out again. One row.
+CREATE TABLE customer_summary_scheme (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    reward_points INTEGER NOT NULL
+);
+INSERT INTO customer_summary_scheme(id, reward_points) VALUES (1, -1);
