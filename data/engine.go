@@ -526,6 +526,12 @@ func (e engine) stayInTouch(f *customerFacts, asOf Day, c *cand, put func()) {
 			last = d
 		}
 	}
+	e.touch(f, last, c, put)
+}
+
+// touch gives stay_in_touch from the day f's customer was last seen
+// buying or contacted (zero: never), as of a day on or after it.
+func (e engine) touch(f *customerFacts, last Day, c *cand, put func()) {
 	never := last.IsZero()
 	if never {
 		last = f.Customer.CustomerSince
@@ -585,8 +591,7 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 		// An earlier crossing was followed by a drop below the reward, so
 		// only the latest can still stand; a redeem after it ends it too.
 		if bal >= need && !crossed.IsZero() && lastRedeem <= crossed {
-			*c = cand{kind: KindRewardReady, subject: "reward", due: crossed, shownFrom: crossed, points: bal, event: crossed}
-			put()
+			rewardReady(crossed, bal, c, put)
 		}
 	}
 	if expiring {
@@ -607,6 +612,34 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 			*c = cand{kind: KindPointsExpiring, tag: "expiry", due: due, shownFrom: due, until: until, event: exp, points: n}
 			put()
 		}
+	}
+}
+
+// rewardReady gives reward_ready: the balance reached a reward on day
+// ready and no redeem came after.
+func rewardReady(ready Day, balance int64, c *cand, put func()) {
+	*c = cand{kind: KindRewardReady, subject: "reward", due: ready, shownFrom: ready, points: balance, event: ready}
+	put()
+}
+
+// partial calls emit with every reminder of f's customer as of asOf when
+// nothing of theirs is dated after asOf and f holds only part of their
+// facts: the sales and refunds from the start of a thank-you chain on (see
+// chainStart), the occasions, promises and complaints, and no ledger or
+// contacts. Stay in touch and reward ready come from sum, the customer's
+// summary row. Points expiring is the caller's to rule out.
+func (e engine) partial(f *customerFacts, sum *CustomerSummary, asOf, through Day, emit func(c *cand)) {
+	var c cand
+	put := func() { emit(&c) }
+	e.purchases(f, asOf, &c, put)
+	e.yearly(f, asOf, through, &c, put)
+	e.promises(f, asOf, &c, put)
+	e.complaints(f, asOf, &c, put)
+	if e.on(KindStayInTouch, &f.Customer) {
+		e.touch(f, max(sum.LastSaleDay, sum.LastContactDay), &c, put)
+	}
+	if e.on(KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0 && !sum.RewardReadyOn.IsZero() {
+		rewardReady(sum.RewardReadyOn, sum.Balance, &c, put)
 	}
 }
 

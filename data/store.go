@@ -79,6 +79,9 @@ type Store struct {
 	// keepSummary: the schema has customer_summary (summary.go) and every
 	// write transaction brings it up to date.
 	keepSummary atomic.Bool
+	// fromSummary: Today reads the facts and the summary rows instead of
+	// the reminder caches (today_summary.go).
+	fromSummary bool
 	// skipYearly: reads work days far ahead out from every row of
 	// reminder_yearly, as before schema 8 (tests compare both ways).
 	skipYearly bool

@@ -251,15 +251,15 @@ func summaries(ctx context.Context, q querier) (map[ID]CustomerSummary, error) {
 	}
 	defer rows.Close()
 	out := map[ID]CustomerSummary{}
+	var reward, saleDay, contact, last sql.RawBytes
 	for rows.Next() {
 		var c CustomerSummary
-		var reward, saleDay, contact, last sql.NullString
 		var sale, cents sql.NullInt64
 		if err := rows.Scan(&c.CustomerID, &c.Balance, &reward, &sale, &saleDay, &cents, &contact, &last); err != nil {
 			return nil, err
 		}
-		c.RewardReadyOn, c.LastSaleID, c.LastSaleDay, c.LastSaleCents = scanDay(reward), sale.Int64, scanDay(saleDay), Cents(cents.Int64)
-		c.LastContactDay, c.LastFactDay = scanDay(contact), scanDay(last)
+		c.RewardReadyOn, c.LastSaleID, c.LastSaleDay, c.LastSaleCents = dayFromBytes(reward), sale.Int64, dayFromBytes(saleDay), Cents(cents.Int64)
+		c.LastContactDay, c.LastFactDay = dayFromBytes(contact), dayFromBytes(last)
 		out[c.CustomerID] = c
 	}
 	return out, rows.Err()

@@ -764,11 +764,21 @@ func (s *Store) dayFacts(ctx context.Context, d Day) (shopSettings, *derivedView
 // nothing; facts dated after d and actions taken after d are ignored. (It
 // is not called Today because Store.Today is the current day.)
 func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
-	set, v, fs, err := s.dayFacts(ctx, d)
-	if err != nil {
-		return nil, err
+	var set shopSettings
+	var rs []Reminder
+	var ws []words
+	var err error
+	if s.fromSummary && s.keepSummary.Load() {
+		if set, err = s.readSettings(ctx, s.reader()); err == nil {
+			rs, ws, err = s.todayFromSummary(ctx, set, d)
+		}
+	} else {
+		var v *derivedView
+		var fs *factSet
+		if set, v, fs, err = s.dayFacts(ctx, d); err == nil {
+			rs, ws, err = s.collectToday(ctx, s.reader(), v, fs, d)
+		}
 	}
-	rs, ws, err := s.collectToday(ctx, s.reader(), v, fs, d)
 	if err != nil {
 		return nil, err
 	}

@@ -25,3 +25,11 @@ CREATE TABLE customer_summary_scheme (
     reward_points INTEGER NOT NULL
 );
 INSERT INTO customer_summary_scheme(id, reward_points) VALUES (1, -1);
+
+-- Today reads the facts of the customers with something dated near the day
+-- and the summary rows of the rest (today_summary.go); these find the
+-- customers whose points may expire in the days asked, and those holding
+-- reminder states a merge moved to them (their keys name another customer).
+CREATE INDEX ledger_earned ON ledger(day, customer_id) WHERE points > 0;
+CREATE INDEX reminder_states_moved ON reminder_states(customer_id)
+    WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':';

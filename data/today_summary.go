@@ -1,0 +1,353 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+)
+
+// Today from the facts and the summary rows, without the reminder caches.
+//
+// A customer's reminders on a day come from a few facts near it, from the
+// small tables of promises, complaints and occasions, and from what their
+// summary row holds. So Today reads, for the whole shop:
+//   - the customer rows, occasions, promises, complaints and summary rows;
+//   - the sales and refunds of the last weeks, enough to give each
+//     thank-you and check-in that can be shown (a thank-you depends on the
+//     one before it, so each customer's sales are read back to a sale that
+//     came a whole gap after the one before: from there the rule gives what
+//     it gives on their whole history);
+//   - stay in touch from the latest sale and contact, reward ready from the
+//     balance and the day it reached a reward (the summary row).
+//
+// The busy customers have their facts read in full instead: those with a
+// fact dated after the day asked (the summary is as the facts stand), with
+// points that may expire in the days asked, with reminder states moved to
+// them by a merge, and those who bought so often that no gap is found in
+// the weeks read.
+
+// partialFacts is what Today and Upcoming read of the customers that are
+// not busy.
+type partialFacts struct {
+	customers []customerFacts // Purchases hold only what the rules need
+	sums      []CustomerSummary
+	busy      []ID // in increasing order
+}
+
+// purchaseWindow is how far back a sale can still give a thank-you or
+// check-in on a day: the longest after plus stay of the two rules.
+func purchaseWindow(e engine) int {
+	n := 0
+	for _, k := range []Kind{KindThankYou, KindCheckIn} {
+		n = max(n, e.rules[k].AfterDays+e.rules[k].StayDays)
+	}
+	return n
+}
+
+// readPartial reads, as of d, what Today and Upcoming up to end need of
+// every customer (forgotten ones aside), and which are busy.
+func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day) (*partialFacts, error) {
+	busy, err := s.busyIDs(ctx, q, e, d, end)
+	if err != nil {
+		return nil, err
+	}
+	pf := &partialFacts{busy: []ID{}} // empty, not nil: readFacts reads everyone for nil
+	index := map[ID]int{}
+	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0 ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if busy[c.ID] {
+			continue
+		}
+		index[c.ID] = len(pf.customers)
+		pf.customers = append(pf.customers, customerFacts{Customer: c})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	of := func(id ID) *customerFacts {
+		if i, ok := index[id]; ok {
+			return &pf.customers[i]
+		}
+		return nil
+	}
+	if err := s.readPartialTables(ctx, q, d, of); err != nil {
+		return nil, err
+	}
+	dense, err := s.readPurchaseSlices(ctx, q, e, d, of)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := summaries(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.readWholePurchases(ctx, q, d, dense, of); err != nil {
+		return nil, err
+	}
+	pf.sums = make([]CustomerSummary, len(pf.customers))
+	for i := range pf.customers {
+		pf.sums[i] = sums[pf.customers[i].Customer.ID]
+	}
+	for id := range busy {
+		pf.busy = append(pf.busy, id)
+	}
+	slices.Sort(pf.busy)
+	return pf, nil
+}
+
+// busyIDs finds the customers whose facts are read in full for d to end:
+// a fact dated after d, points that may expire, or states moved by a merge.
+func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (map[ID]bool, error) {
+	query := `SELECT customer_id FROM customer_summary WHERE last_fact_day > ?1
+		UNION SELECT customer_id FROM reminder_states
+			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'`
+	args := []any{d.String()}
+	if months := e.loyalty.ExpiryMonths; months > 0 && e.rules[KindPointsExpiring].On {
+		// A lot earned on x expires on x plus months (clamped to the
+		// month's end) and is shown from after days before that up to the
+		// day before: lots expiring from d+1 to end+after, with a margin.
+		query += ` UNION SELECT customer_id FROM ledger WHERE points > 0 AND day >= ?2 AND day <= ?3`
+		args = append(args, d.AddDays(1).AddMonths(-months).AddDays(-4).String(),
+			end.AddDays(e.rules[KindPointsExpiring].AfterDays).AddMonths(-months).AddDays(4).String())
+	}
+	ids, err := idList(ctx, q, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	busy := make(map[ID]bool, len(ids))
+	for _, id := range ids {
+		busy[id] = true
+	}
+	return busy, nil
+}
+
+// readPartialTables adds the occasions, and the promises and complaints
+// made by d, of the customers of.
+func (s *Store) readPartialTables(ctx context.Context, q querier, d Day, of func(ID) *customerFacts) error {
+	occasions, err := queryFactsOn(ctx, s, q, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id")
+	if err != nil {
+		return err
+	}
+	for _, o := range occasions {
+		if f := of(o.CustomerID); f != nil {
+			f.Occasions = append(f.Occasions, o)
+		}
+	}
+	promises, err := queryFactsOn(ctx, s, q, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ? ORDER BY customer_id, id", d.String())
+	if err != nil {
+		return err
+	}
+	for _, p := range promises {
+		if f := of(p.CustomerID); f != nil {
+			f.Promises = append(f.Promises, p)
+		}
+	}
+	complaints, err := queryFactsOn(ctx, s, q, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ? ORDER BY customer_id, id", d.String())
+	if err != nil {
+		return err
+	}
+	for _, c := range complaints {
+		if f := of(c.CustomerID); f != nil {
+			f.Complaints = append(f.Complaints, c)
+		}
+	}
+	return nil
+}
+
+// readPurchaseSlices gives each customer of the sales and refunds the
+// purchase rules need as of d: read back over the window and two gaps, and
+// cut at the latest sale that starts a fresh thank-you chain at or before
+// the first one that can still be shown. It returns the customers for whom
+// no such sale lies in what was read.
+func (s *Store) readPurchaseSlices(ctx context.Context, q querier, e engine, d Day, of func(ID) *customerFacts) (map[ID]bool, error) {
+	window := purchaseWindow(e)
+	gap := max(0, e.rules[KindThankYou].GapDays)
+	from := d.AddDays(-window - 1)
+	lo := from.AddDays(-2 * gap)
+	var owners []ID
+	var rows []factPurchase
+	err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
+		WHERE day >= ? AND day <= ? AND voided = 0 AND customer_id IS NOT NULL`, []any{lo.String(), d.String()},
+		func(r *sql.Rows, day *sql.RawBytes) error {
+			var cust ID
+			var p factPurchase
+			if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
+				return err
+			}
+			if of(cust) == nil {
+				return nil
+			}
+			p.Day = dayFromBytes(*day)
+			owners, rows = append(owners, cust), append(rows, p)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	sortByOwner(owners, rows, comparePurchaseFacts)
+	dense := map[ID]bool{}
+	for i := 0; i < len(rows); {
+		j := i + 1
+		for j < len(rows) && owners[j] == owners[i] {
+			j++
+		}
+		cut, ok := chainStart(rows[i:j], lo, from, gap)
+		if !ok {
+			dense[owners[i]] = true
+		} else if cut >= 0 {
+			of(owners[i]).Purchases = rows[i+cut : j : j]
+		}
+		i = j
+	}
+	return dense, nil
+}
+
+// chainStart finds in ps, one customer's sales and refunds dated from lo
+// on in (day, id) order, where the rules can start reading: the latest sale
+// at or before the first one dated from on that is a fresh start for the
+// thank-you chain (no sale that counts in the gap before it). It returns -1
+// when no sale dated from on counts, and false when no fresh start is in
+// ps.
+func chainStart(ps []factPurchase, lo, from Day, gap int) (int, bool) {
+	refunded := map[ID]Cents{}
+	for _, p := range ps {
+		if p.RefundOf != 0 {
+			refunded[p.RefundOf] -= p.Amount
+		}
+	}
+	start, prev := -1, -1
+	for i, p := range ps {
+		if p.Amount <= 0 || p.RefundOf != 0 || refunded[p.ID] >= p.Amount {
+			continue // refunds and sales refunded in full do not count
+		}
+		fresh := (prev < 0 && p.Day.Sub(lo) >= gap) || (prev >= 0 && p.Day.Sub(ps[prev].Day) >= gap)
+		if fresh {
+			start = i
+		}
+		if p.Day >= from {
+			return start, start >= 0
+		}
+		prev = i
+	}
+	return -1, true
+}
+
+// readWholePurchases gives the customers ids every sale and refund dated up
+// to d: they bought so often that the thank-you chain needs all of them.
+func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids map[ID]bool, of func(ID) *customerFacts) error {
+	list := make([]ID, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	slices.Sort(list)
+	const batch = 500
+	for start := 0; start < len(list); start += batch {
+		part := list[start:min(start+batch, len(list))]
+		err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
+			WHERE customer_id IN (`+idListSQL(part)+`) AND day <= ? AND voided = 0 ORDER BY customer_id, day, id`, []any{d.String()},
+			func(r *sql.Rows, day *sql.RawBytes) error {
+				var cust ID
+				var p factPurchase
+				if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
+					return err
+				}
+				p.Day = dayFromBytes(*day)
+				f := of(cust)
+				f.Purchases = append(f.Purchases, p)
+				return nil
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// todayFromSummary is collectToday without the reminder caches: the busy
+// customers from their facts, everyone else from partial facts and their
+// summary rows.
+func (s *Store) todayFromSummary(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
+	q := s.reader()
+	pf, err := s.readPartial(ctx, q, set.engine, d, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := s.readFacts(ctx, q, set, d, pf.busy, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, ws, err := s.collectToday(ctx, q, nil, fs, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	var prs []Reminder
+	var pws []words
+	for i := range pf.customers {
+		f, sum := &pf.customers[i], &pf.sums[i]
+		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
+		set.engine.partial(f, sum, d, d, func(c *cand) {
+			if c.shownFrom > d || (c.until != 0 && d > c.until) {
+				return
+			}
+			prs = append(prs, c.reminder(&f.Customer))
+			pws = append(pws, factWordsWith(f, c, d, d, sum.Balance, last))
+		})
+	}
+	states, err := s.statesOf(ctx, q, prs, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range prs {
+		st, has := states[prs[i].Key]
+		applyState(&prs[i], st, has, d)
+		if onToday(&prs[i], d) {
+			rs = append(rs, prs[i])
+			ws = append(ws, pws[i])
+		}
+	}
+	return rs, ws, nil
+}
+
+// statesOf reads, through q, the stored states of the reminders rs as of d,
+// by key. Their customers hold no state moved by a merge (those are busy),
+// so each state is under its reminder's own key.
+func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (map[string]reminderState, error) {
+	out := map[string]reminderState{}
+	const batch = 500
+	for start := 0; start < len(rs); start += batch {
+		part := rs[start:min(start+batch, len(rs))]
+		args := make([]any, 0, len(part)+1)
+		args = append(args, d.String())
+		for i := range part {
+			args = append(args, part[i].Key)
+		}
+		err := s.scanEachOn(ctx, q, `SELECT key, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
+			FROM reminder_states WHERE changed_on <= ? AND key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args,
+			func(r *sql.Rows, _ *sql.RawBytes) error {
+				var key, state string
+				var until, changed sql.NullString
+				var st reminderState
+				if err := r.Scan(&key, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
+					return err
+				}
+				st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
+				out[key] = st
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
