@@ -936,7 +936,7 @@ func (c *checkoutScreen) record() {
 		sale.CustomerID = c.customer.ID
 		name = c.customer.Name
 		if c.cardFor == c.customer.ID {
-			sale.RedeemPoints = c.rewards * c.cardData.Scheme.RewardPoints
+			sale.RedeemPoints = c.cardData.Scheme.PointsForRewards(c.rewards)
 		}
 	}
 	sold := c.customer
