@@ -203,28 +203,9 @@ func runSale(ctx context.Context, e *Env, a args) error {
 }
 
 func runImport(ctx context.Context, e *Env, a args) (err error) {
-	if len(a.pos) != 2 {
-		return usageErr("import needs what and a file: import customers|purchases FILE.csv, or import vcard FILE.vcf")
-	}
-	what, file := a.pos[0], a.pos[1]
-	switch what {
-	case "customers", "purchases", "vcard":
-	default:
-		return usageErr("import takes customers, purchases or vcard, not %q", what)
-	}
-	if what == "vcard" && a.bools["earn-points"] {
-		return usageErr("--earn-points is for purchases")
-	}
-	var columns data.ColumnMap
-	if spec, ok := a.vals["map"]; ok {
-		if what != "customers" {
-			return usageErr("--map is for customers")
-		}
-		m, err := data.ParseColumnMap(spec)
-		if err != nil {
-			return fmt.Errorf("--map: %w", err)
-		}
-		columns = m
+	what, file, columns, err := importArgs(a)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -249,22 +230,67 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 		return err
 	}
 	defer func() {
-		// A shop this import made, and then wrote nothing into (a dry
-		// run, a refused file), goes again: nothing was imported.
-		n, cerr := s.CountCustomers(ctx)
-		s.Close()
-		if errors.Is(statErr, os.ErrNotExist) && (err != nil || opt.DryRun) && cerr == nil && n == 0 {
-			for _, f := range []string{"", "-wal", "-shm", ".in-use"} {
-				os.Remove(path + f)
-			}
-		}
+		closeImported(ctx, s, path, errors.Is(statErr, os.ErrNotExist) && (err != nil || opt.DryRun))
 	}()
-	var rep data.ImportReport
-	var first []data.PreviewRow // on a dry run of customers, the rows as they will be stored
-	switch {
-	case what == "customers" && opt.DryRun:
-		var pre data.ImportPreview
-		pre, err = s.PreviewCustomersCSV(ctx, f, columns, math.MaxInt)
+	rep, first, err := importFile(ctx, s, f, what, opt)
+	printImportReport(e.Stderr, rep, first)
+	if err = importError(e.Stderr, file, rep, err); err != nil {
+		return err
+	}
+	printImportSummary(e.Stdout, what, opt.DryRun, rep)
+	return nil
+}
+
+// importArgs reads what is imported, from which file, and --map.
+func importArgs(a args) (what, file string, columns data.ColumnMap, err error) {
+	if len(a.pos) != 2 {
+		return "", "", nil, usageErr("import needs what and a file: import customers|purchases FILE.csv, or import vcard FILE.vcf")
+	}
+	what, file = a.pos[0], a.pos[1]
+	switch what {
+	case "customers", "purchases", "vcard":
+	default:
+		return "", "", nil, usageErr("import takes customers, purchases or vcard, not %q", what)
+	}
+	if what == "vcard" && a.bools["earn-points"] {
+		return "", "", nil, usageErr("--earn-points is for purchases")
+	}
+	if spec, ok := a.vals["map"]; ok {
+		if what != "customers" {
+			return "", "", nil, usageErr("--map is for customers")
+		}
+		m, err := data.ParseColumnMap(spec)
+		if err != nil {
+			return "", "", nil, fmt.Errorf("--map: %w", err)
+		}
+		columns = m
+	}
+	return what, file, columns, nil
+}
+
+// closeImported closes the shop; one this import made, and then wrote
+// nothing into (a dry run, a refused file), goes again: nothing was
+// imported.
+func closeImported(ctx context.Context, s *data.Store, path string, madeForNothing bool) {
+	n, cerr := s.CountCustomers(ctx)
+	s.Close()
+	if madeForNothing && cerr == nil && n == 0 {
+		for _, f := range []string{"", "-wal", "-shm", ".in-use"} {
+			os.Remove(path + f)
+		}
+	}
+}
+
+// importFile imports f as what says. On a dry run of customers, first is the
+// first rows as they will be stored.
+func importFile(ctx context.Context, s *data.Store, f io.Reader, what string, opt data.ImportOptions) (rep data.ImportReport, first []data.PreviewRow, err error) {
+	switch what {
+	case "customers":
+		if !opt.DryRun {
+			rep, err = s.ImportCustomersCSV(ctx, f, opt)
+			return rep, nil, err
+		}
+		pre, err := s.PreviewCustomersCSV(ctx, f, opt.Columns, math.MaxInt)
 		rep = pre.Report
 		if err == nil && len(rep.Bad) > 0 && !opt.SkipBad {
 			err = data.ErrBadRows
@@ -274,27 +300,37 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 				first = append(first, r)
 			}
 		}
-	case what == "customers":
-		rep, err = s.ImportCustomersCSV(ctx, f, opt)
-	case what == "purchases":
+		return rep, first, err
+	case "purchases":
 		rep, err = s.ImportPurchasesCSV(ctx, f, opt)
-	case what == "vcard":
+	case "vcard":
 		rep, err = s.ImportVCard(ctx, f, opt)
 	}
+	return rep, nil, err
+}
+
+// printImportReport tells what the import found in the file: its format,
+// warnings, bad rows, and the first rows of a dry run.
+func printImportReport(w io.Writer, rep data.ImportReport, first []data.PreviewRow) {
 	if rep.Format.Foreign() {
-		fmt.Fprintf(e.Stderr, "recognised %s\n", rep.Format.WithArticle())
+		fmt.Fprintf(w, "recognised %s\n", rep.Format.WithArticle())
 	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(e.Stderr, "warning: %s\n", w)
+	for _, warning := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
 	}
 	for _, b := range rep.Bad {
-		fmt.Fprintf(e.Stderr, "line %d: %s\n", b.Line, b.Reason)
+		fmt.Fprintf(w, "line %d: %s\n", b.Line, b.Reason)
 	}
 	if len(first) > 0 {
-		printStoredRows(e.Stderr, first, rep.Added)
+		printStoredRows(w, first, rep.Added)
 	}
+}
+
+// importError is the error the command ends with when the import failed,
+// saying that nothing was imported.
+func importError(stderr io.Writer, file string, rep data.ImportReport, err error) error {
 	if errors.Is(err, data.ErrBadRows) {
-		fmt.Fprintf(e.Stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
+		fmt.Fprintf(stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
 		return badRowsError{len(rep.Bad)}
 	}
 	if errors.Is(err, data.ErrNotText) {
@@ -304,23 +340,25 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 	if errors.As(err, &stop) {
 		return fmt.Errorf("%w; nothing was imported", err)
 	}
-	if err != nil {
-		return err
-	}
+	return err
+}
+
+// printImportSummary says how many rows were (or would be) imported,
+// skipped and left out.
+func printImportSummary(w io.Writer, what string, dryRun bool, rep data.ImportReport) {
 	noun := map[string][2]string{"customers": {"customer", "customers"}, "purchases": {"purchase", "purchases"}, "vcard": {"contact", "contacts"}}[what]
 	verb := "imported"
-	if opt.DryRun {
+	if dryRun {
 		verb = "would import"
 	}
-	fmt.Fprintf(e.Stdout, "%s %d %s", verb, rep.Added, noun[plural(rep.Added)])
+	fmt.Fprintf(w, "%s %d %s", verb, rep.Added, noun[plural(rep.Added)])
 	if rep.Skipped > 0 {
-		fmt.Fprintf(e.Stdout, ", %d already present skipped", rep.Skipped)
+		fmt.Fprintf(w, ", %d already present skipped", rep.Skipped)
 	}
 	if len(rep.Bad) > 0 {
-		fmt.Fprintf(e.Stdout, ", %d bad %s left out", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))])
+		fmt.Fprintf(w, ", %d bad %s left out", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))])
 	}
-	fmt.Fprintln(e.Stdout)
-	return nil
+	fmt.Fprintln(w)
 }
 
 // dryRunRows is how many customers a dry run shows as they will be stored.

@@ -273,155 +273,199 @@ func (c *ledgerChecker) rowAlone(r LedgerRow) {
 // family checks a purchase with its refunds and the ledger rows naming
 // them; what it finds is tagged tag (0: kept whatever happens).
 func (c *ledgerChecker) family(f *family, tag ID) {
-	add := func(part int, cust, row ID, format string, args ...any) {
-		c.add(tag, part, cust, row, format, args...)
+	c.familyRefunds(f, tag)
+	o := f.orig
+	sale := f.ok && o.RefundOf == 0
+	if sale {
+		c.saleAmounts(f, tag)
 	}
+	if len(f.rows) == 0 && (!sale || o.CustomerID == 0 || (!o.Voided && len(f.refunds) == 0)) {
+		return // no row to compare, none missing
+	}
+	ledger := familyLedgerOf(f.rows)
+	members := familyMembers(f, sale)
+	for _, r := range f.rows {
+		if p, ok := members[r.PurchaseID]; ok {
+			c.familyRow(tag, r, p, ledger)
+		}
+	}
+	if !sale || o.CustomerID == 0 {
+		return
+	}
+	if len(f.refunds) > 0 {
+		c.refundReversals(f, tag, ledger)
+	}
+	if o.Voided {
+		c.voidReversal(f, tag, ledger)
+	}
+}
+
+// familyRefunds checks each refund against the purchase it refunds.
+func (c *ledgerChecker) familyRefunds(f *family, tag ID) {
 	o := f.orig
 	for _, p := range f.refunds {
 		switch {
 		case !f.ok:
 			// reported by the foreign key check
 		case o.RefundOf != 0:
-			add(1, p.CustomerID, p.ID, "refund %d is of purchase %d, which is itself a refund", p.ID, o.ID)
+			c.add(tag, 1, p.CustomerID, p.ID, "refund %d is of purchase %d, which is itself a refund", p.ID, o.ID)
 		case o.CustomerID != p.CustomerID:
-			add(1, p.CustomerID, p.ID, "refund %d is for %s but purchase %d was for %s", p.ID, customerPhrase(p.CustomerID), o.ID, customerPhrase(o.CustomerID))
+			c.add(tag, 1, p.CustomerID, p.ID, "refund %d is for %s but purchase %d was for %s", p.ID, customerPhrase(p.CustomerID), o.ID, customerPhrase(o.CustomerID))
 		case o.Voided && !p.Voided:
-			add(1, p.CustomerID, p.ID, "refund %d of voided purchase %d is not voided", p.ID, o.ID)
+			c.add(tag, 1, p.CustomerID, p.ID, "refund %d of voided purchase %d is not voided", p.ID, o.ID)
 		}
 	}
-	sale := f.ok && o.RefundOf == 0
+}
+
+// saleAmounts checks a sale's discount and that its refunds do not add up
+// to more than it was.
+func (c *ledgerChecker) saleAmounts(f *family, tag ID) {
+	o := f.orig
+	if o.Discount < 0 || o.Discount > o.Amount {
+		c.add(tag, 1, o.CustomerID, o.ID, "purchase %d has a discount of %s on an amount of %s", o.ID, o.Discount, o.Amount)
+	}
+	var refunded Cents
+	for _, r := range f.refunds {
+		refunded -= r.Amount
+	}
+	if refunded > o.Amount {
+		c.add(tag, 1, o.CustomerID, o.ID, "purchase %d of %s has %s refunded, more than it was", o.ID, o.Amount, refunded)
+	}
+}
+
+// familyMembers is the family's purchases by id: its refunds, and the
+// original when it is a sale.
+func familyMembers(f *family, sale bool) map[ID]Purchase {
 	members := make(map[ID]Purchase, len(f.refunds)+1)
 	if sale {
-		members[o.ID] = o
-		if o.Discount < 0 || o.Discount > o.Amount {
-			add(1, o.CustomerID, o.ID, "purchase %d has a discount of %s on an amount of %s", o.ID, o.Discount, o.Amount)
-		}
-		var refunded Cents
-		for _, r := range f.refunds {
-			refunded -= r.Amount
-		}
-		if refunded > o.Amount {
-			add(1, o.CustomerID, o.ID, "purchase %d of %s has %s refunded, more than it was", o.ID, o.Amount, refunded)
-		}
+		members[f.orig.ID] = f.orig
 	}
 	for _, p := range f.refunds {
 		members[p.ID] = p
 	}
-	if len(f.rows) == 0 && (!sale || o.CustomerID == 0 || (!o.Voided && len(f.refunds) == 0)) {
-		return // no row to compare, none missing
-	}
+	return members
+}
 
-	byPurchase := map[ID]map[LedgerKind][]LedgerRow{}
-	for _, r := range f.rows {
-		if byPurchase[r.PurchaseID] == nil {
-			byPurchase[r.PurchaseID] = map[LedgerKind][]LedgerRow{}
-		}
-		byPurchase[r.PurchaseID][r.Kind] = append(byPurchase[r.PurchaseID][r.Kind], r)
-	}
-	sum := func(pid ID, kind LedgerKind, f func(LedgerRow) int64) int64 {
-		var n int64
-		for _, r := range byPurchase[pid][kind] {
-			n += f(r)
-		}
-		return n
-	}
-	points := func(r LedgerRow) int64 { return r.Points }
-	takenBack := func(r LedgerRow) int64 { return r.Shortfall - r.Points }
+// familyLedger is a family's ledger rows by purchase and kind, each list in
+// the family's row order.
+type familyLedger map[ID]map[LedgerKind][]LedgerRow
 
-	for _, r := range f.rows {
-		p, ok := members[r.PurchaseID]
-		if !ok {
-			continue
+func familyLedgerOf(rows []LedgerRow) familyLedger {
+	l := familyLedger{}
+	for _, r := range rows {
+		if l[r.PurchaseID] == nil {
+			l[r.PurchaseID] = map[LedgerKind][]LedgerRow{}
 		}
-		at := func(format string, args ...any) { c.ledgerAt(tag, r, format, args...) }
-		switch r.Kind {
-		case LedgerEarn:
-			if p.RefundOf != 0 {
-				at("purchase %d is a refund, which earns nothing", p.ID)
-				break
-			}
-			if want := c.history.on(p.Day, c.l).EarnedFor(p.Paid()); r.Points != want {
-				at("purchase %d paid %s, which earns %d points", p.ID, p.Paid(), want)
-			}
-			if first := byPurchase[p.ID][LedgerEarn][0]; first.ID != r.ID {
-				at("purchase %d already earned points in row %d", p.ID, first.ID)
-			}
-		case LedgerRedeem:
-			if p.RefundOf != 0 {
-				at("purchase %d is a refund, not a sale", p.ID)
-				break
-			}
-			n := -r.Points
-			if pl := c.history.on(p.Day, c.l); n <= 0 || n%pl.RewardPoints != 0 || rewardValue(n/pl.RewardPoints, pl) != p.Discount {
-				at("purchase %d took %s off, which is not what %d points are worth", p.ID, p.Discount, n)
-			}
-			if first := byPurchase[p.ID][LedgerRedeem][0]; first.ID != r.ID {
-				at("purchase %d already redeemed points in row %d", p.ID, first.ID)
-			}
-		case LedgerRefundReversal:
-			if p.RefundOf == 0 {
-				at("purchase %d is a sale, not a refund", p.ID)
-			}
-			if r.Points > 0 {
-				at("a refund cannot add points")
-			}
-			if first := byPurchase[p.ID][LedgerRefundReversal][0]; first.ID != r.ID {
-				at("refund %d already took back points in row %d", p.ID, first.ID)
-			}
-		case LedgerVoidReversal:
-			if !p.Voided {
-				at("purchase %d is not voided", p.ID)
-			}
-		}
+		l[r.PurchaseID][r.Kind] = append(l[r.PurchaseID][r.Kind], r)
 	}
-	if !sale || o.CustomerID == 0 {
-		return
-	}
+	return l
+}
 
-	// Refund reversals, in the order the refunds were made.
-	if len(f.refunds) > 0 {
-		earned := sum(o.ID, LedgerEarn, points)
-		var refunded Cents
-		var before int64
-		for _, rf := range f.refunds {
-			refunded -= rf.Amount
-			due := reversalDue(earned, o.Paid(), refunded, before)
-			got := byPurchase[rf.ID][LedgerRefundReversal]
-			switch {
-			case len(got) == 0 && due > 0:
-				add(1, rf.CustomerID, rf.ID, "refund %d of purchase %d should take back %d points but no reversal was written", rf.ID, o.ID, due)
-			case len(got) > 0 && takenBack(got[0]) != due:
-				r := got[0]
-				add(2, r.CustomerID, r.ID, "ledger row %d (customer %d, refund_reversal %d on %s): refund %d should take back %d points, not %d with a shortfall of %d",
-					r.ID, r.CustomerID, r.Points, r.Day, rf.ID, due, -r.Points, r.Shortfall)
-			}
-			if len(got) > 0 {
-				before += takenBack(got[0])
-			}
+// sum adds up f of the rows of one kind naming purchase pid.
+func (l familyLedger) sum(pid ID, kind LedgerKind, f func(LedgerRow) int64) int64 {
+	var n int64
+	for _, r := range l[pid][kind] {
+		n += f(r)
+	}
+	return n
+}
+
+func rowPoints(r LedgerRow) int64 { return r.Points }
+
+// takenBack is how many points a reversal took back, counting those it could
+// not take because they were already spent.
+func takenBack(r LedgerRow) int64 { return r.Shortfall - r.Points }
+
+// familyRow checks one ledger row against the purchase p it names.
+func (c *ledgerChecker) familyRow(tag ID, r LedgerRow, p Purchase, ledger familyLedger) {
+	at := func(format string, args ...any) { c.ledgerAt(tag, r, format, args...) }
+	switch r.Kind {
+	case LedgerEarn:
+		if p.RefundOf != 0 {
+			at("purchase %d is a refund, which earns nothing", p.ID)
+			break
+		}
+		if want := c.history.on(p.Day, c.l).EarnedFor(p.Paid()); r.Points != want {
+			at("purchase %d paid %s, which earns %d points", p.ID, p.Paid(), want)
+		}
+		if first := ledger[p.ID][LedgerEarn][0]; first.ID != r.ID {
+			at("purchase %d already earned points in row %d", p.ID, first.ID)
+		}
+	case LedgerRedeem:
+		if p.RefundOf != 0 {
+			at("purchase %d is a refund, not a sale", p.ID)
+			break
+		}
+		n := -r.Points
+		if pl := c.history.on(p.Day, c.l); n <= 0 || n%pl.RewardPoints != 0 || rewardValue(n/pl.RewardPoints, pl) != p.Discount {
+			at("purchase %d took %s off, which is not what %d points are worth", p.ID, p.Discount, n)
+		}
+		if first := ledger[p.ID][LedgerRedeem][0]; first.ID != r.ID {
+			at("purchase %d already redeemed points in row %d", p.ID, first.ID)
+		}
+	case LedgerRefundReversal:
+		if p.RefundOf == 0 {
+			at("purchase %d is a sale, not a refund", p.ID)
+		}
+		if r.Points > 0 {
+			at("a refund cannot add points")
+		}
+		if first := ledger[p.ID][LedgerRefundReversal][0]; first.ID != r.ID {
+			at("refund %d already took back points in row %d", p.ID, first.ID)
+		}
+	case LedgerVoidReversal:
+		if !p.Voided {
+			at("purchase %d is not voided", p.ID)
 		}
 	}
+}
 
-	// A void gives back what was redeemed and takes back what was earned
-	// and not already taken back by refunds.
-	if o.Voided {
-		var gave, took int64
-		for _, r := range byPurchase[o.ID][LedgerVoidReversal] {
-			if r.Points > 0 {
-				gave += r.Points
-			} else {
-				took += takenBack(r)
-			}
+// refundReversals checks the points each refund took back, in the order the
+// refunds were made.
+func (c *ledgerChecker) refundReversals(f *family, tag ID, ledger familyLedger) {
+	o := f.orig
+	earned := ledger.sum(o.ID, LedgerEarn, rowPoints)
+	var refunded Cents
+	var before int64
+	for _, rf := range f.refunds {
+		refunded -= rf.Amount
+		due := reversalDue(earned, o.Paid(), refunded, before)
+		got := ledger[rf.ID][LedgerRefundReversal]
+		switch {
+		case len(got) == 0 && due > 0:
+			c.add(tag, 1, rf.CustomerID, rf.ID, "refund %d of purchase %d should take back %d points but no reversal was written", rf.ID, o.ID, due)
+		case len(got) > 0 && takenBack(got[0]) != due:
+			r := got[0]
+			c.add(tag, 2, r.CustomerID, r.ID, "ledger row %d (customer %d, refund_reversal %d on %s): refund %d should take back %d points, not %d with a shortfall of %d",
+				r.ID, r.CustomerID, r.Points, r.Day, rf.ID, due, -r.Points, r.Shortfall)
 		}
-		var reversed int64
-		for _, rf := range f.refunds {
-			reversed += sum(rf.ID, LedgerRefundReversal, takenBack)
+		if len(got) > 0 {
+			before += takenBack(got[0])
 		}
-		redeemed := -sum(o.ID, LedgerRedeem, points)
-		earned := sum(o.ID, LedgerEarn, points)
-		if gave != redeemed || took != max(earned-reversed, 0) {
-			add(1, o.CustomerID, o.ID, "voided purchase %d gave back %d and took back %d points, but should give back %d and take back %d",
-				o.ID, gave, took, redeemed, max(earned-reversed, 0))
+	}
+}
+
+// voidReversal checks a voided sale: a void gives back what was redeemed and
+// takes back what was earned and not already taken back by refunds.
+func (c *ledgerChecker) voidReversal(f *family, tag ID, ledger familyLedger) {
+	o := f.orig
+	var gave, took int64
+	for _, r := range ledger[o.ID][LedgerVoidReversal] {
+		if r.Points > 0 {
+			gave += r.Points
+		} else {
+			took += takenBack(r)
 		}
+	}
+	var reversed int64
+	for _, rf := range f.refunds {
+		reversed += ledger.sum(rf.ID, LedgerRefundReversal, takenBack)
+	}
+	redeemed := -ledger.sum(o.ID, LedgerRedeem, rowPoints)
+	earned := ledger.sum(o.ID, LedgerEarn, rowPoints)
+	if gave != redeemed || took != max(earned-reversed, 0) {
+		c.add(tag, 1, o.CustomerID, o.ID, "voided purchase %d gave back %d and took back %d points, but should give back %d and take back %d",
+			o.ID, gave, took, redeemed, max(earned-reversed, 0))
 	}
 }
 

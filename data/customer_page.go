@@ -127,19 +127,7 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	if p.Customer, err = customerOn(ctx, q, id); err != nil {
 		return p, s.explain(err)
 	}
-	values := map[string]string{}
-	err = s.scanEachOn(ctx, q, pageSettingsSQL, nil, func(r *sql.Rows, _ *sql.RawBytes) error {
-		var k, v string
-		if err := r.Scan(&k, &v); err != nil {
-			return err
-		}
-		values[k] = v
-		return nil
-	})
-	if err != nil {
-		return p, err
-	}
-	set, err := settingsFrom(values)
+	values, set, err := s.pageSettings(ctx, q)
 	if err != nil {
 		return p, err
 	}
@@ -150,16 +138,64 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	upTo := max(today, d).String()
 	sc := pageScratches.Get().(*pageScratch)
 	defer sc.release()
+	purchases, ledger, err := s.readPageFacts(ctx, q, sc, &p, id, upTo)
+	if err != nil {
+		return p, err
+	}
+	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
+	if err := s.readPageStates(ctx, q, sc, fs, id, d); err != nil {
+		return p, err
+	}
+	p.upToToday(purchases, ledger, today)
+
+	// Forgotten customers have been erased and are never reminded.
+	if !p.Customer.Forgotten {
+		fs.index[id] = 0
+		fs.customers = []customerFacts{pageFacts(&p, purchases, ledger, d)}
+	}
+	if p.Reminders, err = s.pageReminders(ctx, q, fs, set, values, purchases, d); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// pageSettings reads the settings the page's reminders are worked out and
+// worded with, as stored and as settings.
+func (s *Store) pageSettings(ctx context.Context, q preparedTx) (map[string]string, shopSettings, error) {
+	values := map[string]string{}
+	err := s.scanEachOn(ctx, q, pageSettingsSQL, nil, func(r *sql.Rows, _ *sql.RawBytes) error {
+		var k, v string
+		if err := r.Scan(&k, &v); err != nil {
+			return err
+		}
+		values[k] = v
+		return nil
+	})
+	if err != nil {
+		return nil, shopSettings{}, err
+	}
+	set, err := settingsFrom(values)
+	if err != nil {
+		return nil, shopSettings{}, err
+	}
+	return values, set, nil
+}
+
+// readPageFacts reads the customer's facts into p: contacts, complaints,
+// promises and occasions as the page lists them. The purchases (newest
+// first) and the ledger (oldest first) come back up to upTo, for the
+// reminders; upToToday cuts them for the page.
+func (s *Store) readPageFacts(ctx context.Context, q preparedTx, sc *pageScratch, p *CustomerPage, id ID, upTo string) ([]Purchase, []LedgerRow, error) {
 	// The two longest lists are put in order here rather than by SQLite's
 	// sorter, which costs more than the rows: they come along the customer
 	// indexes oldest first, so reversed they are almost always in order.
-	err = s.scanEachOn(ctx, q, purchasesSQL, []any{id, upTo}, func(r *sql.Rows, _ *sql.RawBytes) error {
+	err := s.scanEachOn(ctx, q, purchasesSQL, []any{id, upTo}, func(r *sql.Rows, _ *sql.RawBytes) error {
 		x, k, err := sc.ps.scan(r)
 		sc.purchases, sc.keys = append(sc.purchases, x), append(sc.keys, k)
 		return err
 	})
 	if err != nil {
-		return p, err
+		return nil, nil, err
 	}
 	newestFirst(sc.purchases, sc.keys) // ORDER BY day DESC, at DESC, id DESC
 	purchases := exactly(sc.purchases)
@@ -170,18 +206,18 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 		return err
 	})
 	if err != nil {
-		return p, err
+		return nil, nil, err
 	}
 	newestFirst(sc.contacts, sc.keys) // ORDER BY at DESC, id DESC
 	p.Contacts = exactly(sc.contacts)
 	if p.Complaints, err = queryFactsOn(ctx, s, q, scanComplaint, complaintSQL, id); err != nil {
-		return p, err
+		return nil, nil, err
 	}
 	if p.Promises, err = queryFactsOn(ctx, s, q, scanPromise, promisesSQL, id); err != nil {
-		return p, err
+		return nil, nil, err
 	}
 	if p.Occasions, err = queryFactsOn(ctx, s, q, scanOccasion, occasionsSQL, id); err != nil {
-		return p, err
+		return nil, nil, err
 	}
 	err = s.scanEachOn(ctx, q, ledgerSQL, []any{id, upTo}, func(r *sql.Rows, _ *sql.RawBytes) error {
 		x, err := sc.ls.scan(r)
@@ -189,12 +225,15 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 		return err
 	})
 	if err != nil {
-		return p, err
+		return nil, nil, err
 	}
-	ledger := exactly(sc.ledger)
-	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
+	return purchases, exactly(sc.ledger), nil
+}
+
+// readPageStates files the customer's reminder states as of d into fs.
+func (s *Store) readPageStates(ctx context.Context, q preparedTx, sc *pageScratch, fs *factSet, id ID, d Day) error {
 	filer := stateFiler{fs: fs}
-	err = s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
+	err := s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
 		key, cust, st, err := sc.ss.scan(r)
 		if err == nil {
 			filer.add(key, cust, st)
@@ -202,12 +241,13 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 		return err
 	})
 	filer.done()
-	if err != nil {
-		return p, err
-	}
+	return err
+}
 
-	// Rows dated after today, read for the reminders, lead the purchases
-	// (newest first) and end the ledger (oldest first).
+// upToToday sets the page's purchases, ledger and balance from the rows read
+// for the reminders: rows dated after today lead the purchases (newest
+// first) and end the ledger (oldest first), and the page leaves them out.
+func (p *CustomerPage) upToToday(purchases []Purchase, ledger []LedgerRow, today Day) {
 	first := 0
 	for first < len(purchases) && purchases[first].Day > today {
 		first++
@@ -225,20 +265,18 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	for _, l := range p.Ledger {
 		p.Balance += l.Points
 	}
+}
 
-	// Forgotten customers have been erased and are never reminded.
-	if !p.Customer.Forgotten {
-		fs.index[id] = 0
-		fs.customers = []customerFacts{pageFacts(&p, purchases, ledger, d)}
-	}
+// pageReminders works out and words the reminders of the customer in fs as
+// of d.
+func (s *Store) pageReminders(ctx context.Context, q preparedTx, fs *factSet, set shopSettings, values map[string]string, purchases []Purchase, d Day) ([]Reminder, error) {
 	rs, ws, named := fs.history(d, d.AddDays(historyAhead), newestDueFirst, nil)
 	desc, err := s.pageDescriptions(ctx, q.tx, purchases, unknownNamed(ws, named))
 	if err != nil {
-		return p, err
+		return nil, err
 	}
 	set.wordAll(templatesFrom(templateTexts(values)).render, rs, ws, named, desc)
-	p.Reminders = rs
-	return p, nil
+	return rs, nil
 }
 
 // pageDescriptions are the descriptions of the purchases in ids: of those

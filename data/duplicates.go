@@ -132,44 +132,63 @@ func (s *Store) MarkNotDuplicates(ctx context.Context, a, b ID, staff string) er
 // deleted is the shorter, or both with the changed letter deleted are the
 // same).
 func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
-	byID := make(map[ID]*DuplicateCandidate, len(cs))
+	f := pairFinder{byID: make(map[ID]*DuplicateCandidate, len(cs)), reasons: map[[2]ID][]DuplicateReason{}}
 	for i := range cs {
-		byID[cs[i].ID] = &cs[i]
+		f.byID[cs[i].ID] = &cs[i]
 	}
-	reasons := map[[2]ID][]DuplicateReason{}
-	add := func(a, b ID, r DuplicateReason) {
-		if a == b {
-			return
-		}
-		if r != SamePhone && r != SameEmail && contradict(byID[a], byID[b]) {
-			return
-		}
-		k := [2]ID{min(a, b), max(a, b)}
-		if !slices.Contains(reasons[k], r) {
-			reasons[k] = append(reasons[k], r)
-		}
-	}
-	// Groups of customers by a key: each pair within a group.
-	group := func(key func(c *DuplicateCandidate) string, r DuplicateReason) {
-		groups := map[string][]ID{}
-		for i := range cs {
-			if k := key(&cs[i]); k != "" {
-				groups[k] = append(groups[k], cs[i].ID)
-			}
-		}
-		for _, ids := range groups {
-			for i := range ids {
-				for j := i + 1; j < len(ids); j++ {
-					add(ids[i], ids[j], r)
-				}
-			}
-		}
-	}
-	group(func(c *DuplicateCandidate) string { return c.PhoneDigits }, SamePhone)
-	group(func(c *DuplicateCandidate) string { return c.EmailNorm }, SameEmail)
+	f.sameKey(cs, func(c *DuplicateCandidate) string { return c.PhoneDigits }, SamePhone)
+	f.sameKey(cs, func(c *DuplicateCandidate) string { return c.EmailNorm }, SameEmail)
+	f.names(cs)
+	return f.pairs()
+}
 
-	// Names: customers by normalised name, then the names against each
-	// other, each distinct name once.
+// pairFinder gathers the reasons each pair of customers may be one person.
+type pairFinder struct {
+	byID    map[ID]*DuplicateCandidate
+	reasons map[[2]ID][]DuplicateReason // by the pair's ids, lower first
+}
+
+// add notes reason r for customers a and b, unless only their names are
+// alike and a phone or email of theirs differs.
+func (f *pairFinder) add(a, b ID, r DuplicateReason) {
+	if a == b {
+		return
+	}
+	if r != SamePhone && r != SameEmail && contradict(f.byID[a], f.byID[b]) {
+		return
+	}
+	k := [2]ID{min(a, b), max(a, b)}
+	if !slices.Contains(f.reasons[k], r) {
+		f.reasons[k] = append(f.reasons[k], r)
+	}
+}
+
+// addEachPair adds r for every pair of ids.
+func (f *pairFinder) addEachPair(ids []ID, r DuplicateReason) {
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			f.add(ids[i], ids[j], r)
+		}
+	}
+}
+
+// sameKey groups the customers by a key and adds r for each pair within a
+// group; an empty key groups no one.
+func (f *pairFinder) sameKey(cs []DuplicateCandidate, key func(c *DuplicateCandidate) string, r DuplicateReason) {
+	groups := map[string][]ID{}
+	for i := range cs {
+		if k := key(&cs[i]); k != "" {
+			groups[k] = append(groups[k], cs[i].ID)
+		}
+	}
+	for _, ids := range groups {
+		f.addEachPair(ids, r)
+	}
+}
+
+// names groups the customers by normalised name, then compares the names
+// with each other, each distinct name once: swapped, or one letter apart.
+func (f *pairFinder) names(cs []DuplicateCandidate) {
 	byName := map[string][]ID{}
 	for i := range cs {
 		if n := NormName(cs[i].Name); n != "" {
@@ -179,16 +198,12 @@ func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
 	names := make([]string, 0, len(byName))
 	for n, ids := range byName {
 		names = append(names, n)
-		for i := range ids {
-			for j := i + 1; j < len(ids); j++ {
-				add(ids[i], ids[j], SameName)
-			}
-		}
+		f.addEachPair(ids, SameName)
 	}
 	pairNames := func(x, y string, r DuplicateReason) {
 		for _, a := range byName[x] {
 			for _, b := range byName[y] {
-				add(a, b, r)
+				f.add(a, b, r)
 			}
 		}
 	}
@@ -197,9 +212,16 @@ func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
 			pairNames(n, sw, SwappedName)
 		}
 	}
-	// Each name's deletions, as hashes with the name's index in their low
-	// bits, sorted: names sharing a hash are compared (a hash shared by
-	// chance is weeded out by the comparison).
+	for _, p := range similarNames(names) {
+		pairNames(p[0], p[1], SimilarName)
+	}
+}
+
+// similarNames lists the pairs of distinct names one edit apart with the
+// same first letter. Each name's deletions are made into hashes with the
+// name's index in their low bits, sorted: names sharing a hash are compared
+// (a hash shared by chance is weeded out by the comparison).
+func similarNames(names []string) [][2]string {
 	bits := uint(mbits.Len(uint(len(names))))
 	size := 0
 	for _, n := range names {
@@ -210,6 +232,7 @@ func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
 		keys = oneDeleted(keys, n, uint64(i), bits)
 	}
 	slices.Sort(keys)
+	var out [][2]string
 	seen := map[[2]int]bool{}
 	for lo := 0; lo < len(keys); {
 		hi := lo + 1
@@ -224,16 +247,21 @@ func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
 					continue
 				}
 				seen[[2]int{a, b}] = true
-				pairNames(x, y, SimilarName)
+				out = append(out, [2]string{x, y})
 			}
 		}
 		lo = hi
 	}
+	return out
+}
 
-	out := make([]DuplicatePair, 0, len(reasons))
-	for k, rs := range reasons {
+// pairs is the pairs found, each with its reasons strongest first, in the
+// order compareDuplicatePairs gives.
+func (f *pairFinder) pairs() []DuplicatePair {
+	out := make([]DuplicatePair, 0, len(f.reasons))
+	for k, rs := range f.reasons {
 		slices.SortFunc(rs, func(a, b DuplicateReason) int { return cmp.Compare(reasonRank[a], reasonRank[b]) })
-		a, b := byID[k[0]], byID[k[1]]
+		a, b := f.byID[k[0]], f.byID[k[1]]
 		out = append(out, DuplicatePair{A: a.DuplicateCustomer, B: b.DuplicateCustomer, Reasons: rs})
 	}
 	slices.SortFunc(out, compareDuplicatePairs)

@@ -28,14 +28,35 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 		limit = -1
 	}
 	p := ReminderPage{Offset: offset, Counts: map[Kind]int{}}
-	type handled struct {
-		text     string
-		key      ReminderKey
-		customer ID
-		state    reminderState
-		name     string
+	page, err := s.readHandled(ctx, &p, d, offset, limit)
+	if err != nil {
+		return p, err
 	}
-	var page []handled
+	sortHandled(page)
+	for _, k := range Kinds {
+		if n := p.Counts[k]; n > 0 {
+			p.Groups = append(p.Groups, ReminderGroup{Kind: k, Count: n})
+		}
+	}
+	if len(page) == 0 {
+		return p, nil
+	}
+	p.Rows, err = s.handledReminders(ctx, d, page)
+	return p, err
+}
+
+// handledRow is a reminder state of the page, as stored.
+type handledRow struct {
+	text     string
+	key      ReminderKey
+	customer ID
+	state    reminderState
+	name     string
+}
+
+// readHandled counts the day's handled reminders by kind into p and reads
+// the states of the page's rows.
+func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d Day, offset, limit int) ([]handledRow, error) {
 	// The page is cut from the day's keys alone; only its rows are looked
 	// up for their state's details and their customer's name.
 	rows, err := s.reader().QueryContext(ctx, `WITH h AS (
@@ -49,8 +70,9 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 			LEFT JOIN customers c ON c.id = p.customer_id`,
 		d.String(), handledKindOrder, limit, max(offset, 0))
 	if err != nil {
-		return p, s.explain(err)
+		return nil, s.explain(err)
 	}
+	var page []handledRow
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var part, n int
 		var customer ID
@@ -67,14 +89,19 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 		if err != nil {
 			return err
 		}
-		page = append(page, handled{key, k, customer, reminderState{State: State(state), Reason: reason, Staff: staff, ChangedOn: d}, name})
+		page = append(page, handledRow{key, k, customer, reminderState{State: State(state), Reason: reason, Staff: staff, ChangedOn: d}, name})
 		return nil
 	})
 	if err != nil {
-		return p, s.explain(err)
+		return nil, s.explain(err)
 	}
-	// In the order the page was cut in, which the joins need not keep.
-	slices.SortFunc(page, func(a, b handled) int {
+	return page, nil
+}
+
+// sortHandled puts the page in the order it was cut in, which the joins
+// need not keep.
+func sortHandled(page []handledRow) {
+	slices.SortFunc(page, func(a, b handledRow) int {
 		switch {
 		case a.key.Kind != b.key.Kind:
 			return slices.Index(Kinds, a.key.Kind) - slices.Index(Kinds, b.key.Kind)
@@ -85,14 +112,11 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 		}
 		return strings.Compare(b.text, a.text)
 	})
-	for _, k := range Kinds {
-		if n := p.Counts[k]; n > 0 {
-			p.Groups = append(p.Groups, ReminderGroup{Kind: k, Count: n})
-		}
-	}
-	if len(page) == 0 {
-		return p, nil
-	}
+}
+
+// handledReminders works out the reminders of the page's states, handled on
+// d, in the page's order.
+func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) ([]Reminder, error) {
 	// Reminders may be handled ahead of their day: work the customers out
 	// as far as the latest of the page's.
 	dueBy := d.AddDays(30)
@@ -114,27 +138,35 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
 	})
 	if err != nil {
-		return p, err
+		return nil, err
 	}
+	return handledRowsAsReminders(page, worked, d), nil
+}
+
+// handledRowsAsReminders gives each of the page's states its worked-out
+// reminder, or the reminder its state tells of when the rules no longer
+// make it.
+func handledRowsAsReminders(page []handledRow, worked []Reminder, d Day) []Reminder {
 	byKey := make(map[string]*Reminder, len(worked))
 	for i := range worked {
 		byKey[worked[i].Key] = &worked[i]
 	}
+	var out []Reminder
 	for _, h := range page {
 		// States moved by a merge keep the key of the customer merged away;
 		// the reminder they apply to carries the key of the one kept.
 		own := h.key
 		own.CustomerID = h.customer
 		if r := byKey[own.String()]; r != nil {
-			p.Rows = append(p.Rows, *r)
+			out = append(out, *r)
 			delete(byKey, own.String())
 			continue
 		}
 		// A key the rules cannot make again: it was still done that day,
 		// so it is listed as its state tells it.
-		p.Rows = append(p.Rows, Reminder{Key: h.text, Kind: h.key.Kind, CustomerID: h.customer,
+		out = append(out, Reminder{Key: h.text, Kind: h.key.Kind, CustomerID: h.customer,
 			CustomerName: h.name, Subject: h.key.Subject, Due: h.key.Due, ShownFrom: h.key.Due,
 			State: h.state.State, DoneOn: d, Staff: h.state.Staff, Reason: h.state.Reason})
 	}
-	return p, nil
+	return out
 }

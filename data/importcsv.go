@@ -105,36 +105,69 @@ func (r csvRecord) text(col string) string { return fromCSVText(r.get(col)) }
 // is not CSV text at all, is an error. Rows that cannot be used come back as
 // bad rows so the rest of the file can still be checked.
 func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowError, []string, error) {
+	cr, err := newCSVReader(r)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	header, err := readCSVHeaderRow(cr, required)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	index, warnings, err := csvColumns(header, known, required)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	recs, bad, err := readCSVRecords(cr, index, len(header))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return recs, bad, warnings, nil
+}
+
+// newCSVReader skips a UTF-8 byte order mark and refuses UTF-16 text, which
+// spreadsheets offer as "Unicode text" and which reads as nonsense.
+func newCSVReader(r io.Reader) (*csv.Reader, error) {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
 		br.Discard(3)
 	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
-		return nil, nil, nil, fmt.Errorf("the file is UTF-16 text; save it as CSV in UTF-8")
+		return nil, fmt.Errorf("the file is UTF-16 text; save it as CSV in UTF-8")
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
+	return cr, nil
+}
+
+// readCSVHeaderRow reads the first row, which names the columns.
+func readCSVHeaderRow(cr *csv.Reader, required []string) ([]string, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, nil, fmt.Errorf("the file is empty: it needs a header row naming its columns")
+		return nil, fmt.Errorf("the file is empty: it needs a header row naming its columns")
 	}
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, nil, fmt.Errorf("the header row cannot be read as CSV (%s)", csvReason(pe))
+			return nil, fmt.Errorf("the header row cannot be read as CSV (%s)", csvReason(pe))
 		}
-		return nil, nil, nil, readError(err)
+		return nil, readError(err)
 	}
 	if len(header) == 1 && strings.Count(header[0], ";") >= len(required) && len(required) > 0 {
 		// Spreadsheets set up for a decimal comma save "CSV" with semicolons.
-		return nil, nil, nil, fmt.Errorf("the file separates its columns with semicolons; save it as CSV with commas")
+		return nil, fmt.Errorf("the file separates its columns with semicolons; save it as CSV with commas")
 	}
+	return header, nil
+}
+
+// csvColumns maps each known column of the header to its position. Unknown
+// columns come back as one warning; a missing required column is an error.
+func csvColumns(header, known, required []string) (map[string]int, []string, error) {
 	index := map[string]int{}
 	var unknown []string
 	for i, h := range header {
 		if !utf8.ValidString(h) {
-			return nil, nil, nil, fmt.Errorf("the header row is not UTF-8 text; save the file as CSV in UTF-8")
+			return nil, nil, fmt.Errorf("the header row is not UTF-8 text; save the file as CSV in UTF-8")
 		}
 		name := strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(known, name) {
@@ -146,7 +179,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 			continue
 		}
 		if _, dup := index[name]; dup {
-			return nil, nil, nil, fmt.Errorf("the column %q appears twice in the header row", name)
+			return nil, nil, fmt.Errorf("the column %q appears twice in the header row", name)
 		}
 		index[name] = i
 	}
@@ -157,10 +190,10 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		}
 	}
 	if len(missing) == 1 {
-		return nil, nil, nil, fmt.Errorf("the file has no %q column in its header row", missing[0])
+		return nil, nil, fmt.Errorf("the file has no %q column in its header row", missing[0])
 	}
 	if len(missing) > 1 {
-		return nil, nil, nil, fmt.Errorf("the file lacks the columns %s in its header row", strings.Join(missing, ", "))
+		return nil, nil, fmt.Errorf("the file lacks the columns %s in its header row", strings.Join(missing, ", "))
 	}
 	var warnings []string
 	if len(unknown) == 1 {
@@ -168,7 +201,13 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 	} else if len(unknown) > 1 {
 		warnings = append(warnings, fmt.Sprintf("the columns %s are unknown and were ignored", strings.Join(unknown, ", ")))
 	}
+	return index, warnings, nil
+}
 
+// readCSVRecords reads the data rows after the header. A row that cannot be
+// used is a bad row and reading carries on; only a failure to read the file
+// itself is an error.
+func readCSVRecords(cr *csv.Reader, index map[string]int, width int) ([]csvRecord, []RowError, error) {
 	var recs []csvRecord
 	var bad []RowError
 	for {
@@ -179,7 +218,7 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, nil, nil, readError(err)
+				return nil, nil, readError(err)
 			}
 			// The reader has consumed the broken record's lines, so
 			// checking carries on with the next one.
@@ -190,18 +229,8 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		if blankRecord(rec) {
 			continue
 		}
-		valid := true
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				valid = false
-			}
-		}
-		if !valid {
-			bad = append(bad, RowError{Line: line, Reason: "the row is not UTF-8 text (save the file as CSV in UTF-8)"})
-			continue
-		}
-		if len(rec) != len(header) {
-			bad = append(bad, RowError{Line: line, Reason: fmt.Sprintf("the row has %d fields but the header has %d", len(rec), len(header))})
+		if reason := csvRecordFault(rec, width); reason != "" {
+			bad = append(bad, RowError{Line: line, Reason: reason})
 			continue
 		}
 		fields := make(map[string]string, len(index))
@@ -210,7 +239,20 @@ func readCSVTable(r io.Reader, known, required []string) ([]csvRecord, []RowErro
 		}
 		recs = append(recs, csvRecord{line: line, fields: fields})
 	}
-	return recs, bad, warnings, nil
+	return recs, bad, nil
+}
+
+// csvRecordFault says why a data row cannot be used, or "" when it can.
+func csvRecordFault(rec []string, width int) string {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return "the row is not UTF-8 text (save the file as CSV in UTF-8)"
+		}
+	}
+	if len(rec) != width {
+		return fmt.Sprintf("the row has %d fields but the header has %d", len(rec), width)
+	}
+	return ""
 }
 
 // blankRecord reports a row with nothing in it, such as ",,,": spreadsheets
@@ -682,9 +724,45 @@ func (s *Store) ImportPurchasesCSV(ctx context.Context, r io.Reader, opt ImportO
 // planPurchases resolves customers, references and refunds against the
 // database, loading what it needs up front rather than querying per row.
 func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]plannedPurchase, []RowError, int, error) {
-	refs, err := s.storedReferences(ctx)
+	pl, err := s.newPurchasePlanner(ctx, rows)
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	for _, p := range rows {
+		if err := pl.add(ctx, p); err != nil {
+			return nil, nil, 0, err
+		}
+	}
+	return pl.plan, pl.bad, pl.skipped, nil
+}
+
+// purchasePlanner is planPurchases part way through a file: what it loaded
+// from the database and what the rows so far have planned or claimed.
+type purchasePlanner struct {
+	s       *Store
+	today   Day
+	refs    map[string]ID     // stored purchases by reference
+	stored  map[ID]dbPurchase // stored purchases a row may name
+	matcher customerMatcher
+	matches map[string]customerMatch // MatchCustomer's answers, for values several customers share
+	ids     map[string]*fileTarget   // what each value of the file's id column stands for
+	planned map[string]int           // references claimed by planned rows
+	refLine map[string]purchaseRow   // the first row of the file with each reference
+
+	plan    []plannedPurchase
+	bad     []RowError
+	skipped int
+}
+
+type customerMatch struct {
+	c   Customer
+	err error
+}
+
+func (s *Store) newPurchasePlanner(ctx context.Context, rows []purchaseRow) (*purchasePlanner, error) {
+	refs, err := s.storedReferences(ctx)
+	if err != nil {
+		return nil, err
 	}
 	// Every stored purchase a refund might name: numeric refund_of values
 	// and rows already present under their reference.
@@ -699,175 +777,208 @@ func (s *Store) planPurchases(ctx context.Context, rows []purchaseRow) ([]planne
 	}
 	stored, err := s.storedPurchases(ctx, wanted)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
-
 	matcher, err := s.customerMatcher(ctx)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, err
 	}
-	type match struct {
-		c   Customer
-		err error
-	}
-	matches := map[string]match{}
-	var plan []plannedPurchase
-	var bad []RowError
-	skipped := 0
-	ids := map[string]*fileTarget{}
-	setID := func(fileID string, t fileTarget) {
-		if fileID == "" {
-			return
-		}
-		if old, ok := ids[fileID]; ok {
-			old.twice = true
-			return
-		}
-		ids[fileID] = &t
-	}
-	planned := map[string]int{} // references claimed by planned rows
+	return &purchasePlanner{
+		s:       s,
+		today:   s.Today(),
+		refs:    refs,
+		stored:  stored,
+		matcher: matcher,
+		matches: map[string]customerMatch{},
+		ids:     map[string]*fileTarget{},
+		planned: map[string]int{},
+		refLine: map[string]purchaseRow{},
+	}, nil
+}
 
-	today := s.Today()
-	refLine := map[string]purchaseRow{} // the first row of the file with each reference
-	for _, p := range rows {
-		if p.bad {
-			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
-			continue
-		}
-		fail := func(format string, args ...any) {
-			bad = append(bad, RowError{Line: p.line, Reason: fmt.Sprintf(format, args...)})
-			setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
-		}
-		if p.day > aheadLimit(today) {
-			fail("date %s is more than a year after today (%s)", p.day, today)
-			continue
-		}
-		if p.reference != "" {
-			// The same receipt again is skipped; another sale under its
-			// number is a mistake, not something already present.
-			if first, ok := refLine[p.reference]; ok && (first.amount != p.amount || first.day != p.day || first.customer != p.customer) {
-				fail("reference %s is already on line %d, with %s", p.reference, first.line, purchaseDiff(first.amount, first.day, p))
-				continue
-			} else if !ok {
-				refLine[p.reference] = p
-			}
-			if id, ok := refs[p.reference]; ok {
-				if o, ok := stored[id]; ok && (o.amount != p.amount || o.day != p.day) {
-					fail("reference %s is already purchase %d, with %s", p.reference, id, purchaseDiff(o.amount, o.day, p))
-					continue
-				}
-				skipped++
-				setID(p.fileID, fileTarget{planned: -1, dbID: id})
-				continue
-			}
-			if i, ok := planned[p.reference]; ok {
-				skipped++
-				setID(p.fileID, fileTarget{planned: i})
-				continue
-			}
-		}
-		pp := plannedPurchase{row: p, refundIdx: -1}
-		switch id, n := matcher.match(p.customer); {
-		case p.customer == "":
-		case n == 1:
-			pp.customerID = id
-		case n == 0:
-			fail("no customer has the phone, email or id %q", p.customer)
-			continue
-		default:
-			// Several customers: MatchCustomer lists them.
-			m, ok := matches[p.customer]
-			if !ok {
-				m.c, m.err = s.MatchCustomer(ctx, p.customer)
-				matches[p.customer] = m
-			}
-			var amb *AmbiguousError
-			switch {
-			case errors.As(m.err, &amb):
-				fail("%s", amb.Error())
-				continue
-			case errors.Is(m.err, ErrNotFound):
-				fail("no customer has the phone, email or id %q", p.customer)
-				continue
-			case m.err != nil:
-				return nil, nil, 0, m.err
-			}
-			pp.customerID = m.c.ID
-		}
-		if p.amount < 0 {
-			// The original: an earlier row of the file, else a stored purchase.
-			var orig dbPurchase
-			name := "purchase " + p.refundOf
-			if t, ok := ids[p.refundOf]; ok {
-				switch {
-				case t.twice:
-					fail("refund_of %s names more than one earlier row of the file", p.refundOf)
-					continue
-				case t.badLine != 0:
-					fail("refund_of %s names the row on line %d, which is bad", p.refundOf, t.badLine)
-					continue
-				case t.planned >= 0:
-					o := plan[t.planned]
-					orig = dbPurchase{customerID: o.customerID, day: o.row.day, amount: o.row.amount,
-						refunded: o.refunded, earned: o.earned}
-					name = fmt.Sprintf("the purchase on line %d", o.row.line)
-					pp.refundIdx = t.planned
-				default:
-					orig = stored[t.dbID]
-					pp.refundDB = t.dbID
-					name = fmt.Sprintf("purchase %d", t.dbID)
-				}
-			} else {
-				id, err := strconv.ParseInt(p.refundOf, 10, 64)
-				o, ok := stored[id]
-				if err != nil || !ok {
-					fail("refund_of %q names no earlier row of the file and no stored purchase", p.refundOf)
-					continue
-				}
-				orig = o
-				pp.refundDB = id
-			}
-			switch {
-			case orig.voided:
-				fail("%s was voided and cannot be refunded", name)
-				continue
-			case orig.amount < 0:
-				fail("%s is itself a refund", name)
-				continue
-			case p.customer == "":
-				pp.customerID = orig.customerID
-			case pp.customerID != orig.customerID:
-				if orig.customerID == 0 {
-					fail("%s was a walk-in sale, not a sale to customer %d", name, pp.customerID)
-				} else {
-					fail("%s belongs to customer %d, not to customer %d", name, orig.customerID, pp.customerID)
-				}
-				continue
-			}
-			if p.day < orig.day {
-				fail("the refund is dated before %s (%s)", name, orig.day)
-				continue
-			}
-			if left := orig.amount - orig.refunded; -p.amount > left {
-				fail("the refund of %s is more than the %s left to refund of %s", -p.amount, left, name)
-				continue
-			}
-			pp.origAmount, pp.origRefunded, pp.origEarned = orig.amount, orig.refunded, orig.earned
-			if pp.refundIdx >= 0 {
-				plan[pp.refundIdx].refunded += -p.amount
-			} else {
-				o := stored[pp.refundDB]
-				o.refunded += -p.amount
-				stored[pp.refundDB] = o
-			}
-		}
-		if p.reference != "" {
-			planned[p.reference] = len(plan)
-		}
-		setID(p.fileID, fileTarget{planned: len(plan)})
-		plan = append(plan, pp)
+// setID records what a value of the file's id column stands for; a value
+// used twice stands for nothing a refund may name.
+func (pl *purchasePlanner) setID(fileID string, t fileTarget) {
+	if fileID == "" {
+		return
 	}
-	return plan, bad, skipped, nil
+	if old, ok := pl.ids[fileID]; ok {
+		old.twice = true
+		return
+	}
+	pl.ids[fileID] = &t
+}
+
+// fail marks a row bad.
+func (pl *purchasePlanner) fail(p purchaseRow, reason string) {
+	pl.bad = append(pl.bad, RowError{Line: p.line, Reason: reason})
+	pl.setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
+}
+
+// add plans one row, skips it as already present, or marks it bad. Only a
+// failure to read the database is an error.
+func (pl *purchasePlanner) add(ctx context.Context, p purchaseRow) error {
+	if p.bad {
+		pl.setID(p.fileID, fileTarget{planned: -1, badLine: p.line})
+		return nil
+	}
+	if p.day > aheadLimit(pl.today) {
+		pl.fail(p, fmt.Sprintf("date %s is more than a year after today (%s)", p.day, pl.today))
+		return nil
+	}
+	present, reason := pl.checkReference(p)
+	if reason != "" {
+		pl.fail(p, reason)
+		return nil
+	}
+	if present {
+		return nil
+	}
+	pp := plannedPurchase{row: p, refundIdx: -1}
+	id, reason, err := pl.customerOf(ctx, p.customer)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		pl.fail(p, reason)
+		return nil
+	}
+	pp.customerID = id
+	if p.amount < 0 {
+		if reason := pl.planRefund(p, &pp); reason != "" {
+			pl.fail(p, reason)
+			return nil
+		}
+	}
+	if p.reference != "" {
+		pl.planned[p.reference] = len(pl.plan)
+	}
+	pl.setID(p.fileID, fileTarget{planned: len(pl.plan)})
+	pl.plan = append(pl.plan, pp)
+	return nil
+}
+
+// checkReference looks for a row's reference among earlier rows and stored
+// purchases. The same receipt again is skipped (present); another sale under
+// its number is a mistake, not something already present (the reason).
+func (pl *purchasePlanner) checkReference(p purchaseRow) (present bool, reason string) {
+	if p.reference == "" {
+		return false, ""
+	}
+	if first, ok := pl.refLine[p.reference]; ok && (first.amount != p.amount || first.day != p.day || first.customer != p.customer) {
+		return false, fmt.Sprintf("reference %s is already on line %d, with %s", p.reference, first.line, purchaseDiff(first.amount, first.day, p))
+	} else if !ok {
+		pl.refLine[p.reference] = p
+	}
+	if id, ok := pl.refs[p.reference]; ok {
+		if o, ok := pl.stored[id]; ok && (o.amount != p.amount || o.day != p.day) {
+			return false, fmt.Sprintf("reference %s is already purchase %d, with %s", p.reference, id, purchaseDiff(o.amount, o.day, p))
+		}
+		pl.skipped++
+		pl.setID(p.fileID, fileTarget{planned: -1, dbID: id})
+		return true, ""
+	}
+	if i, ok := pl.planned[p.reference]; ok {
+		pl.skipped++
+		pl.setID(p.fileID, fileTarget{planned: i})
+		return true, ""
+	}
+	return false, ""
+}
+
+// customerOf finds the customer a row's phone, email or id names; 0 for a
+// walk-in. A value that names no one, or several, comes back as the reason.
+func (pl *purchasePlanner) customerOf(ctx context.Context, value string) (ID, string, error) {
+	if value == "" {
+		return 0, "", nil
+	}
+	switch id, n := pl.matcher.match(value); n {
+	case 1:
+		return id, "", nil
+	case 0:
+		return 0, fmt.Sprintf("no customer has the phone, email or id %q", value), nil
+	}
+	// Several customers: MatchCustomer lists them.
+	m, ok := pl.matches[value]
+	if !ok {
+		m.c, m.err = pl.s.MatchCustomer(ctx, value)
+		pl.matches[value] = m
+	}
+	var amb *AmbiguousError
+	switch {
+	case errors.As(m.err, &amb):
+		return 0, amb.Error(), nil
+	case errors.Is(m.err, ErrNotFound):
+		return 0, fmt.Sprintf("no customer has the phone, email or id %q", value), nil
+	case m.err != nil:
+		return 0, "", m.err
+	}
+	return m.c.ID, "", nil
+}
+
+// planRefund checks a refund against the purchase it refunds and counts it
+// against what is left of that purchase; it says why when it cannot.
+func (pl *purchasePlanner) planRefund(p purchaseRow, pp *plannedPurchase) string {
+	orig, name, reason := pl.refundOriginal(p, pp)
+	if reason != "" {
+		return reason
+	}
+	switch {
+	case orig.voided:
+		return fmt.Sprintf("%s was voided and cannot be refunded", name)
+	case orig.amount < 0:
+		return fmt.Sprintf("%s is itself a refund", name)
+	case p.customer == "":
+		pp.customerID = orig.customerID
+	case pp.customerID != orig.customerID:
+		if orig.customerID == 0 {
+			return fmt.Sprintf("%s was a walk-in sale, not a sale to customer %d", name, pp.customerID)
+		}
+		return fmt.Sprintf("%s belongs to customer %d, not to customer %d", name, orig.customerID, pp.customerID)
+	}
+	if p.day < orig.day {
+		return fmt.Sprintf("the refund is dated before %s (%s)", name, orig.day)
+	}
+	if left := orig.amount - orig.refunded; -p.amount > left {
+		return fmt.Sprintf("the refund of %s is more than the %s left to refund of %s", -p.amount, left, name)
+	}
+	pp.origAmount, pp.origRefunded, pp.origEarned = orig.amount, orig.refunded, orig.earned
+	if pp.refundIdx >= 0 {
+		pl.plan[pp.refundIdx].refunded += -p.amount
+	} else {
+		o := pl.stored[pp.refundDB]
+		o.refunded += -p.amount
+		pl.stored[pp.refundDB] = o
+	}
+	return ""
+}
+
+// refundOriginal finds the purchase a refund names, an earlier row of the
+// file, else a stored purchase, and how to name it in a reason.
+func (pl *purchasePlanner) refundOriginal(p purchaseRow, pp *plannedPurchase) (orig dbPurchase, name, reason string) {
+	if t, ok := pl.ids[p.refundOf]; ok {
+		switch {
+		case t.twice:
+			return dbPurchase{}, "", fmt.Sprintf("refund_of %s names more than one earlier row of the file", p.refundOf)
+		case t.badLine != 0:
+			return dbPurchase{}, "", fmt.Sprintf("refund_of %s names the row on line %d, which is bad", p.refundOf, t.badLine)
+		case t.planned >= 0:
+			o := pl.plan[t.planned]
+			pp.refundIdx = t.planned
+			return dbPurchase{customerID: o.customerID, day: o.row.day, amount: o.row.amount,
+				refunded: o.refunded, earned: o.earned}, fmt.Sprintf("the purchase on line %d", o.row.line), ""
+		default:
+			pp.refundDB = t.dbID
+			return pl.stored[t.dbID], fmt.Sprintf("purchase %d", t.dbID), ""
+		}
+	}
+	id, err := strconv.ParseInt(p.refundOf, 10, 64)
+	o, ok := pl.stored[id]
+	if err != nil || !ok {
+		return dbPurchase{}, "", fmt.Sprintf("refund_of %q names no earlier row of the file and no stored purchase", p.refundOf)
+	}
+	pp.refundDB = id
+	return o, "purchase " + p.refundOf, ""
 }
 
 // purchaseDiff says how a row differs from the purchase of the same

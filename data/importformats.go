@@ -340,21 +340,7 @@ func (c rowConverter) convert(get func(i int) string) (map[string]string, []stri
 	p := c.plan
 	f := map[string]string{}
 	var reasons []string
-	for _, i := range p.fullName {
-		if v := strings.TrimSpace(get(i)); v != "" {
-			f["name"] = v
-			break
-		}
-	}
-	if f["name"] == "" {
-		var parts []string
-		for _, i := range p.nameParts {
-			if v := strings.TrimSpace(get(i)); v != "" {
-				parts = append(parts, v)
-			}
-		}
-		f["name"] = strings.Join(parts, " ")
-	}
+	f["name"] = c.name(get)
 	for _, i := range p.phones {
 		if v := firstValue(get(i)); v != "" {
 			f["phone"] = v
@@ -369,34 +355,15 @@ func (c rowConverter) convert(get func(i int) string) (map[string]string, []stri
 			break
 		}
 	}
-	for _, i := range p.birthday {
-		v := strings.TrimSpace(get(i))
-		if v == "" {
-			continue
-		}
-		y, ok := parseExportDate(v, c.dayFirst)
-		if !ok {
-			reasons = append(reasons, fmt.Sprintf("%s %q is not a date", strings.TrimSpace(p.header[i]), v))
-		} else if !y.IsZero() {
-			f["birthday"] = y.String()
-		}
-		break
+	if v, reason := c.birthday(get); reason != "" {
+		reasons = append(reasons, reason)
+	} else if v != "" {
+		f["birthday"] = v
 	}
-	for _, i := range p.since {
-		v := strings.TrimSpace(get(i))
-		if v == "" {
-			continue
-		}
-		y, ok := parseExportDate(v, c.dayFirst)
-		switch {
-		case !ok:
-			reasons = append(reasons, fmt.Sprintf("%s %q is not a date", strings.TrimSpace(p.header[i]), v))
-		case !y.IsZero() && y.Year == 0:
-			reasons = append(reasons, fmt.Sprintf("%s %q has no year", strings.TrimSpace(p.header[i]), v))
-		case !y.IsZero():
-			f["customer_since"] = y.String()
-		}
-		break
+	if v, reason := c.since(get); reason != "" {
+		reasons = append(reasons, reason)
+	} else if v != "" {
+		f["customer_since"] = v
 	}
 	var notes []string
 	for _, i := range p.notes {
@@ -405,15 +372,83 @@ func (c rowConverter) convert(get func(i int) string) (map[string]string, []stri
 		}
 	}
 	f["notes"] = strings.Join(notes, "\n")
+	f["tags"] = strings.Join(c.tags(get), ";")
+	if c.doNotContact(get) {
+		f["do_not_contact"] = "true"
+	}
+	return f, reasons
+}
+
+// name is the first full name given, else the name's parts joined.
+func (c rowConverter) name(get func(i int) string) string {
+	for _, i := range c.plan.fullName {
+		if v := strings.TrimSpace(get(i)); v != "" {
+			return v
+		}
+	}
+	var parts []string
+	for _, i := range c.plan.nameParts {
+		if v := strings.TrimSpace(get(i)); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// firstDate is the first date column with something in it: its column,
+// what it says, and the date; ok is false when it says something that is
+// not a date, and i is -1 when every date column is empty.
+func (c rowConverter) firstDate(get func(i int) string, cols []int) (i int, v string, y YearlyDate, ok bool) {
+	for _, i := range cols {
+		v := strings.TrimSpace(get(i))
+		if v == "" {
+			continue
+		}
+		y, ok := parseExportDate(v, c.dayFirst)
+		return i, v, y, ok
+	}
+	return -1, "", YearlyDate{}, true
+}
+
+// birthday is the row's birthday ("" when none), or why it cannot be read.
+func (c rowConverter) birthday(get func(i int) string) (value, reason string) {
+	i, v, y, ok := c.firstDate(get, c.plan.birthday)
+	switch {
+	case !ok:
+		return "", fmt.Sprintf("%s %q is not a date", strings.TrimSpace(c.plan.header[i]), v)
+	case !y.IsZero():
+		return y.String(), ""
+	}
+	return "", ""
+}
+
+// since is the day the row's customer became one ("" when none), or why it
+// cannot be read: it needs a year.
+func (c rowConverter) since(get func(i int) string) (value, reason string) {
+	i, v, y, ok := c.firstDate(get, c.plan.since)
+	switch {
+	case !ok:
+		return "", fmt.Sprintf("%s %q is not a date", strings.TrimSpace(c.plan.header[i]), v)
+	case !y.IsZero() && y.Year == 0:
+		return "", fmt.Sprintf("%s %q has no year", strings.TrimSpace(c.plan.header[i]), v)
+	case !y.IsZero():
+		return y.String(), ""
+	}
+	return "", ""
+}
+
+// tags are the row's tags, each once whatever its case, without the
+// export's own groups.
+func (c rowConverter) tags(get func(i int) string) []string {
 	var tags []string
-	for _, i := range p.tags {
+	for _, i := range c.plan.tags {
 		cell := get(i)
-		for _, sep := range p.layout.tagSeps {
+		for _, sep := range c.plan.layout.tagSeps {
 			cell = strings.ReplaceAll(cell, sep, "\x00")
 		}
 		for _, t := range strings.Split(cell, "\x00") {
 			t = strings.TrimSpace(t)
-			if t == "" || slices.Contains(p.layout.dropTags, strings.ToLower(t)) {
+			if t == "" || slices.Contains(c.plan.layout.dropTags, strings.ToLower(t)) {
 				continue
 			}
 			// Google's own groups start with "* ": "* friends" is Friends.
@@ -423,19 +458,19 @@ func (c rowConverter) convert(get func(i int) string) (map[string]string, []stri
 			}
 		}
 	}
-	f["tags"] = strings.Join(tags, ";")
-	// Marketing consent refused, and given on no other channel, means the
-	// customer is not to be contacted.
+	return tags
+}
+
+// doNotContact says marketing consent was refused, and given on no other
+// channel: the customer is not to be contacted.
+func (c rowConverter) doNotContact(get func(i int) string) bool {
 	no, yes := false, false
-	for _, i := range p.consent {
+	for _, i := range c.plan.consent {
 		v := strings.ToLower(strings.TrimSpace(get(i)))
-		no = no || slices.Contains(p.consentOf[i].no, v)
-		yes = yes || slices.Contains(p.consentOf[i].yes, v)
+		no = no || slices.Contains(c.plan.consentOf[i].no, v)
+		yes = yes || slices.Contains(c.plan.consentOf[i].yes, v)
 	}
-	if no && !yes {
-		f["do_not_contact"] = "true"
-	}
-	return f, reasons
+	return no && !yes
 }
 
 // dateParts splits a date written with slashes, dashes or dots with the

@@ -32,6 +32,15 @@ func (l Loyalty) PointsToNextReward(balance int64) int64 {
 	return l.RewardPoints - balance%l.RewardPoints
 }
 
+// PointsForRewards is what n rewards take from the balance: the points a
+// sale redeeming them asks for.
+func (l Loyalty) PointsForRewards(n int64) int64 {
+	if n <= 0 || l.RewardPoints <= 0 {
+		return 0
+	}
+	return n * l.RewardPoints
+}
+
 // RewardsOff is the money off for n rewards.
 func (l Loyalty) RewardsOff(n int64) Cents {
 	if n <= 0 || l.RewardValue <= 0 {

@@ -59,6 +59,29 @@ func TestToPayAfterRewards(t *testing.T) {
 	}
 }
 
+func TestPointsForRewards(t *testing.T) {
+	cases := []struct {
+		name    string
+		scheme  Loyalty
+		rewards int64
+		want    int64
+	}{
+		{"no reward", DefaultLoyalty(), 0, 0},
+		{"one reward", DefaultLoyalty(), 1, 100},
+		{"three rewards", DefaultLoyalty(), 3, 300},
+		{"a scheme of 250 points a reward", Loyalty{CentsPerPoint: 100, RewardPoints: 250, RewardValue: 1000}, 2, 500},
+		{"a scheme without rewards", Loyalty{CentsPerPoint: 100}, 2, 0},
+		{"fewer than none", DefaultLoyalty(), -1, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.scheme.PointsForRewards(c.rewards); got != c.want {
+				t.Errorf("PointsForRewards(%d) = %d, want %d", c.rewards, got, c.want)
+			}
+		})
+	}
+}
+
 // What the card offers, the store accepts; one more is refused.
 func TestRewardsForIsWhatASaleAccepts(t *testing.T) {
 	l := DefaultLoyalty()
@@ -67,12 +90,12 @@ func TestRewardsForIsWhatASaleAccepts(t *testing.T) {
 		amount  Cents
 	}{{250, 1999}, {420, 1200}, {300, 499}, {100, 500}, {1000, 100000}} {
 		n := l.RewardsFor(c.balance, c.amount)
-		sale := Sale{CustomerID: 1, Amount: c.amount, RedeemPoints: n * l.RewardPoints}
+		sale := Sale{CustomerID: 1, Amount: c.amount, RedeemPoints: l.PointsForRewards(n)}
 		if err := checkSale(sale, l); err != nil {
 			t.Errorf("%d rewards on %s: %v", n, c.amount, err)
 		}
 		if n < l.RewardsHeld(c.balance) {
-			sale.RedeemPoints += l.RewardPoints
+			sale.RedeemPoints = l.PointsForRewards(n + 1)
 			if err := checkSale(sale, l); err == nil {
 				t.Errorf("%d rewards on %s were accepted", n+1, c.amount)
 			}

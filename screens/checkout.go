@@ -98,36 +98,72 @@ const largeSale = data.Cents(1000_00)
 
 func newCheckout(a *App) screen {
 	c := &checkoutScreen{a: a, finder: a.store, chosen: -1, recentSel: -1, names: map[data.ID]string{}}
-	c.find = newFindEntry(a, c.typedAhead)
+	c.newFind()
+	c.newMatches()
+	c.newCard()
+	c.newAmount()
+	walkIn := widget.NewButtonWithIcon(lang.L("Walk-in (F5)"), theme.AccountIcon(), c.setWalkIn)
+	newC := widget.NewButtonWithIcon(lang.L("New customer (F6)"), theme.ContentAddIcon(), c.newCustomer)
+	c.recordBtn = widget.NewButtonWithIcon(lang.L("Record sale (Enter)"), theme.ConfirmIcon(), c.record)
+	c.recordBtn.Importance = widget.HighImportance
+	c.cashier = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Cashier: %s"), a.staff), theme.AccountIcon(), func() {
+		a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), a.staff)) })
+	})
+	// The keys in one line at the foot of the screen; Help (F1) says more.
+	c.keys = widget.NewLabel(lang.L("Enter takes the customer, then records the sale · ↑/↓ choose among several · " +
+		"F4 one more reward · F5 walk-in · F6 new customer · F7 promise · Esc starts again"))
+	c.keys.SizeName = theme.SizeNameCaptionText
+	c.keys.Wrapping = fyne.TextWrapWord // a narrow window takes two lines, rather than cutting it
+
+	split := container.NewHSplit(container.NewPadded(container.NewVScroll(c.saleColumn())), container.NewPadded(c.recentColumn()))
+	split.Offset = 0.55
+	c.obj = container.NewBorder(container.NewHBox(c.cashier, walkIn, newC), c.keys, nil, nil, split)
+	c.updateCard()
+	return c
+}
+
+// newFind makes the field the customer is found by, and the hint under it.
+func (c *checkoutScreen) newFind() {
+	c.find = newFindEntry(c.a, c.typedAhead)
 	c.find.SetPlaceHolder(lang.L("Phone, name, email or customer number"))
 	c.find.OnChanged = func(string) { c.findChanged() }
 	c.find.OnSubmitted = func(string) { c.enter() }
-	c.find.onKey = func(ev *fyne.KeyEvent) bool {
-		if c.waitingPick {
-			switch ev.Name {
-			case fyne.KeyReturn, fyne.KeyEnter:
-				c.waitingRecord = true // recorded once the customer is taken
-				return true
-			case fyne.KeyBackspace:
-				c.amount.TypedKey(ev)
-				return true
-			case fyne.KeyDown, fyne.KeyUp:
-				return true
-			}
-		}
-		switch ev.Name {
-		case fyne.KeyDown:
-			c.moveMatch(1)
-			return true
-		case fyne.KeyUp:
-			c.moveMatch(-1)
-			return true
-		}
-		return c.saleKey(ev)
-	}
+	c.find.onKey = c.findKey
 	c.findHint = widget.NewLabel("")
 	c.findHint.Wrapping = fyne.TextWrapWord
 	c.findHint.Hide()
+}
+
+// findKey works the keys of the find field: the arrows move among the
+// matches; while a pick is awaited, Enter records once the customer is
+// taken and Backspace goes to the amount.
+func (c *checkoutScreen) findKey(ev *fyne.KeyEvent) bool {
+	if c.waitingPick {
+		switch ev.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			c.waitingRecord = true // recorded once the customer is taken
+			return true
+		case fyne.KeyBackspace:
+			c.amount.TypedKey(ev)
+			return true
+		case fyne.KeyDown, fyne.KeyUp:
+			return true
+		}
+	}
+	switch ev.Name {
+	case fyne.KeyDown:
+		c.moveMatch(1)
+		return true
+	case fyne.KeyUp:
+		c.moveMatch(-1)
+		return true
+	}
+	return c.saleKey(ev)
+}
+
+// newMatches makes the list of customers a search matches, under its
+// column heads.
+func (c *checkoutScreen) newMatches() {
 	c.matchList = widget.NewList(
 		func() int { return len(c.found.Matches) },
 		func() fyne.CanvasObject {
@@ -158,6 +194,20 @@ func newCheckout(a *App) screen {
 			c.choose(&cu)
 		}
 	}
+	c.matchSize = canvas.NewRectangle(color.Transparent)
+	c.matchHead = container.New(&c.matchCols)
+	for _, h := range matchHeads() {
+		l := widget.NewLabel(h)
+		l.SizeName = theme.SizeNameCaptionText
+		l.Importance = widget.LowImportance
+		l.Truncation = fyne.TextTruncateEllipsis
+		c.matchHead.Add(l)
+	}
+	c.matchBox = container.NewBorder(c.matchHead, nil, nil, nil, container.NewStack(c.matchSize, c.matchList))
+}
+
+// newCard makes the customer's card and the line of rewards to redeem.
+func (c *checkoutScreen) newCard() {
 	c.card = widget.NewRichText()
 	c.card.Wrapping = fyne.TextWrapWord
 	c.rewardLine = widget.NewLabel("")
@@ -165,7 +215,13 @@ func newCheckout(a *App) screen {
 	fewer := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { c.setRewards(c.rewards - 1) })
 	more := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.setRewards(c.rewards + 1) })
 	c.rewardRow = container.NewBorder(nil, nil, container.NewHBox(fewer, more), nil, c.rewardLine)
-	c.amount = a.keyEntry(fmt.Sprintf(lang.L("Amount, such as %s — Enter records the sale"), amountText(1250)))
+	c.cardBox = container.NewVBox(c.card, c.rewardRow)
+}
+
+// newAmount makes the sale's fields: the amount, what is left to pay, the
+// description, and what recording said.
+func (c *checkoutScreen) newAmount() {
+	c.amount = c.a.keyEntry(fmt.Sprintf(lang.L("Amount, such as %s — Enter records the sale"), amountText(1250)))
 	c.amount.OnSubmitted = func(string) { c.record() }
 	c.amount.OnChanged = func(string) {
 		showText(c.amountErr, "")
@@ -200,20 +256,11 @@ func newCheckout(a *App) screen {
 	c.result.Hide()
 	c.promise = widget.NewButtonWithIcon(lang.L("Promise…"), theme.ConfirmIcon(), c.promiseToLast)
 	c.promise.Hide()
+}
 
-	walkIn := widget.NewButtonWithIcon(lang.L("Walk-in (F5)"), theme.AccountIcon(), c.setWalkIn)
-	newC := widget.NewButtonWithIcon(lang.L("New customer (F6)"), theme.ContentAddIcon(), c.newCustomer)
-	c.recordBtn = widget.NewButtonWithIcon(lang.L("Record sale (Enter)"), theme.ConfirmIcon(), c.record)
-	c.recordBtn.Importance = widget.HighImportance
-	c.cashier = widget.NewButtonWithIcon(fmt.Sprintf(lang.L("Cashier: %s"), a.staff), theme.AccountIcon(), func() {
-		a.pickStaff(func() { c.cashier.SetText(fmt.Sprintf(lang.L("Cashier: %s"), a.staff)) })
-	})
-	// The keys in one line at the foot of the screen; Help (F1) says more.
-	c.keys = widget.NewLabel(lang.L("Enter takes the customer, then records the sale · ↑/↓ choose among several · " +
-		"F4 one more reward · F5 walk-in · F6 new customer · F7 promise · Esc starts again"))
-	c.keys.SizeName = theme.SizeNameCaptionText
-	c.keys.Wrapping = fyne.TextWrapWord // a narrow window takes two lines, rather than cutting it
-
+// saleColumn lays the sale out top to bottom as it goes: who, what they
+// hold, how much, record.
+func (c *checkoutScreen) saleColumn() fyne.CanvasObject {
 	// The two fields' names as wide as each other, so the fields line up.
 	bold := fyne.TextStyle{Bold: true}
 	customerName := widget.NewLabelWithStyle(lang.L("Customer"), fyne.TextAlignLeading, bold)
@@ -224,19 +271,7 @@ func newCheckout(a *App) screen {
 		width.SetMinSize(fyne.NewSize(nameWidth, 0))
 		return container.NewBorder(nil, nil, container.NewStack(width, name), nil, entry)
 	}
-	c.matchSize = canvas.NewRectangle(color.Transparent)
-	c.matchHead = container.New(&c.matchCols)
-	for _, h := range matchHeads() {
-		l := widget.NewLabel(h)
-		l.SizeName = theme.SizeNameCaptionText
-		l.Importance = widget.LowImportance
-		l.Truncation = fyne.TextTruncateEllipsis
-		c.matchHead.Add(l)
-	}
-	c.matchBox = container.NewBorder(c.matchHead, nil, nil, nil, container.NewStack(c.matchSize, c.matchList))
-	c.cardBox = container.NewVBox(c.card, c.rewardRow)
-	// Top to bottom as the sale goes: who, what they hold, how much, record.
-	left := container.NewVBox(
+	return container.NewVBox(
 		field(customerName, c.find),
 		c.findHint,
 		c.matchBox,
@@ -246,7 +281,10 @@ func newCheckout(a *App) screen {
 		c.toPay, c.amountErr, c.desc, c.recordBtn,
 		c.result, container.NewHBox(c.promise),
 	)
+}
 
+// recentColumn is the recent sales, to refund, void or move.
+func (c *checkoutScreen) recentColumn() fyne.CanvasObject {
 	c.recentL = widget.NewList(
 		func() int { return len(c.recent) },
 		func() fyne.CanvasObject {
@@ -266,14 +304,9 @@ func newCheckout(a *App) screen {
 	refund := widget.NewButton(lang.L("Refund…"), c.refundDialog)
 	void := widget.NewButton(lang.L("Void…"), c.voidDialog)
 	move := widget.NewButton(lang.L("Move to customer…"), c.moveDialog)
-	right := container.NewBorder(
+	return container.NewBorder(
 		container.NewVBox(container.NewHBox(widget.NewLabelWithStyle(lang.L("Recent sales"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})), explain),
 		container.NewHBox(refund, void, move), nil, nil, c.recentL)
-	split := container.NewHSplit(container.NewPadded(container.NewVScroll(left)), container.NewPadded(right))
-	split.Offset = 0.55
-	c.obj = container.NewBorder(container.NewHBox(c.cashier, walkIn, newC), c.keys, nil, nil, split)
-	c.updateCard()
-	return c
 }
 
 func (c *checkoutScreen) content() fyne.CanvasObject { return c.obj }
@@ -903,7 +936,7 @@ func (c *checkoutScreen) record() {
 		sale.CustomerID = c.customer.ID
 		name = c.customer.Name
 		if c.cardFor == c.customer.ID {
-			sale.RedeemPoints = c.rewards * c.cardData.Scheme.RewardPoints
+			sale.RedeemPoints = c.cardData.Scheme.PointsForRewards(c.rewards)
 		}
 	}
 	sold := c.customer

@@ -19,29 +19,85 @@ import (
 
 // edit opens the customer form; a zero ID adds a new customer.
 func (p *customerPage) edit(c data.Customer) {
-	name := newEntry()
-	name.SetText(c.Name)
-	name.Validator = asSentence(data.CheckName)
-	phone := newEntry()
-	phone.SetText(c.Phone)
-	phone.Validator = asSentence(data.CheckPhone)
-	email := newEntry()
-	email.SetText(c.Email)
-	email.Validator = asSentence(data.CheckEmail)
-	birthday := newEntry()
-	birthday.SetText(yearlyText(c.Birthday))
-	birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
-	birthday.Validator = func(s string) error {
+	f := newCustomerForm(c, p.a.Today)
+	title := fmt.Sprintf(lang.L("Edit %s"), c.Name)
+	if c.ID == 0 {
+		title = lang.L("New customer")
+	}
+	d := p.a.newForm(title, lang.L("Save"), lang.L("Cancel"), f.items(), func(ok bool) {
+		if !ok {
+			return
+		}
+		p.save(f.customer(p.a.Today()))
+	})
+	d.Resize(fyne.NewSize(620, 720))
+	d.Show()
+	p.a.win.Canvas().Focus(f.name)
+}
+
+// customerForm is the fields of the customer form, filled from the
+// customer being edited.
+type customerForm struct {
+	c                     data.Customer
+	name, phone, email    *escEntry
+	birthday, since, tags *escEntry
+	address, notes        *escEntry
+	prefer                *widget.Select
+	dnc                   *widget.Check
+	consent               map[data.Channel]*widget.Check
+	consentChecks         []fyne.CanvasObject
+	has                   map[data.Channel]data.Consent // the consents the customer has given
+	source                *escSelectEntry
+}
+
+func newCustomerForm(c data.Customer, today func() data.Day) *customerForm {
+	f := &customerForm{c: c}
+	f.name = newEntry()
+	f.name.SetText(c.Name)
+	f.name.Validator = asSentence(data.CheckName)
+	f.phone = newEntry()
+	f.phone.SetText(c.Phone)
+	f.phone.Validator = asSentence(data.CheckPhone)
+	f.email = newEntry()
+	f.email.SetText(c.Email)
+	f.email.Validator = asSentence(data.CheckEmail)
+	f.newDateFields(today)
+	f.address = newMultiLineEntry()
+	f.address.SetText(c.Address)
+	f.address.SetMinRowsVisible(2)
+	f.notes = newMultiLineEntry()
+	f.notes.SetText(c.Notes)
+	f.notes.SetMinRowsVisible(2)
+	f.tags = newEntry()
+	f.tags.SetText(strings.Join(c.Tags, "; "))
+	f.tags.SetPlaceHolder(lang.L("vip; trade"))
+	f.prefer = widget.NewSelect([]string{lang.L("Phone call"), lang.L("Email"), lang.L("Text message"), lang.L("In person"), lang.L("Post")}, nil)
+	if c.PreferredChannel != "" {
+		f.prefer.SetSelected(channelLabel(c.PreferredChannel))
+	}
+	f.dnc = widget.NewCheck(lang.L("Do not contact (overrides all consent)"), nil)
+	f.dnc.SetChecked(c.DoNotContact)
+	f.newConsentFields()
+	return f
+}
+
+// newDateFields makes the birthday and customer-since fields, checked
+// against today.
+func (f *customerForm) newDateFields(today func() data.Day) {
+	f.birthday = newEntry()
+	f.birthday.SetText(yearlyText(f.c.Birthday))
+	f.birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
+	f.birthday.Validator = func(s string) error {
 		b, err := parseYearly(s)
 		if err != nil {
 			return err
 		}
-		return checkBirthday(b, p.a.Today())
+		return checkBirthday(b, today())
 	}
-	since := newEntry()
-	since.SetText(dateText(c.CustomerSince))
-	since.SetPlaceHolder(dateExample())
-	since.Validator = func(s string) error {
+	f.since = newEntry()
+	f.since.SetText(dateText(f.c.CustomerSince))
+	f.since.SetPlaceHolder(dateExample())
+	f.since.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil
 		}
@@ -49,98 +105,83 @@ func (p *customerPage) edit(c data.Customer) {
 		if err != nil {
 			return err
 		}
-		return checkCustomerSince(d, p.a.Today())
+		return checkCustomerSince(d, today())
 	}
-	address := newMultiLineEntry()
-	address.SetText(c.Address)
-	address.SetMinRowsVisible(2)
-	notes := newMultiLineEntry()
-	notes.SetText(c.Notes)
-	notes.SetMinRowsVisible(2)
-	tags := newEntry()
-	tags.SetText(strings.Join(c.Tags, "; "))
-	tags.SetPlaceHolder(lang.L("vip; trade"))
-	prefer := widget.NewSelect([]string{lang.L("Phone call"), lang.L("Email"), lang.L("Text message"), lang.L("In person"), lang.L("Post")}, nil)
-	if c.PreferredChannel != "" {
-		prefer.SetSelected(channelLabel(c.PreferredChannel))
-	}
-	dnc := widget.NewCheck(lang.L("Do not contact (overrides all consent)"), nil)
-	dnc.SetChecked(c.DoNotContact)
-	consent := map[data.Channel]*widget.Check{}
-	var consentChecks []fyne.CanvasObject
-	has := map[data.Channel]data.Consent{}
-	for _, k := range c.Consents {
-		has[k.Channel] = k
+}
+
+// newConsentFields makes a check for each channel, ticked where the
+// customer has consented, and the field saying how new consent was given.
+func (f *customerForm) newConsentFields() {
+	f.consent = map[data.Channel]*widget.Check{}
+	f.has = map[data.Channel]data.Consent{}
+	for _, k := range f.c.Consents {
+		f.has[k.Channel] = k
 	}
 	for _, ch := range data.ConsentChannels {
 		chk := widget.NewCheck(channelLabel(ch), nil)
-		_, ok := has[ch]
+		_, ok := f.has[ch]
 		chk.SetChecked(ok)
-		consent[ch] = chk
-		consentChecks = append(consentChecks, chk)
+		f.consent[ch] = chk
+		f.consentChecks = append(f.consentChecks, chk)
 	}
-	source := newSelectEntry([]string{lang.L("in person"), lang.L("signed form"), lang.L("by email"), lang.L("by phone")})
-	source.SetText(lang.L("in person"))
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("Name"), name),
-		widget.NewFormItem(lang.L("Phone"), phone),
-		widget.NewFormItem(lang.L("Email"), email),
-		widget.NewFormItem(lang.L("Birthday"), birthday),
-		widget.NewFormItem(lang.L("Customer since"), since),
-		widget.NewFormItem(lang.L("Address"), address),
-		widget.NewFormItem(lang.L("Tags"), tags),
-		widget.NewFormItem(lang.L("Prefers"), prefer),
-		widget.NewFormItem(lang.L("Consent"), wrapChecks(consentChecks)),
-		widget.NewFormItem(lang.L("Consent given"), source),
-		widget.NewFormItem("", dnc),
-		widget.NewFormItem(lang.L("Notes"), notes),
+	f.source = newSelectEntry([]string{lang.L("in person"), lang.L("signed form"), lang.L("by email"), lang.L("by phone")})
+	f.source.SetText(lang.L("in person"))
+}
+
+func (f *customerForm) items() []*widget.FormItem {
+	return []*widget.FormItem{
+		widget.NewFormItem(lang.L("Name"), f.name),
+		widget.NewFormItem(lang.L("Phone"), f.phone),
+		widget.NewFormItem(lang.L("Email"), f.email),
+		widget.NewFormItem(lang.L("Birthday"), f.birthday),
+		widget.NewFormItem(lang.L("Customer since"), f.since),
+		widget.NewFormItem(lang.L("Address"), f.address),
+		widget.NewFormItem(lang.L("Tags"), f.tags),
+		widget.NewFormItem(lang.L("Prefers"), f.prefer),
+		widget.NewFormItem(lang.L("Consent"), wrapChecks(f.consentChecks)),
+		widget.NewFormItem(lang.L("Consent given"), f.source),
+		widget.NewFormItem("", f.dnc),
+		widget.NewFormItem(lang.L("Notes"), f.notes),
 	}
-	title := fmt.Sprintf(lang.L("Edit %s"), c.Name)
-	if c.ID == 0 {
-		title = lang.L("New customer")
+}
+
+// customer is the customer as the form now says; consent ticked today is
+// given on today.
+func (f *customerForm) customer(today data.Day) data.Customer {
+	out := f.c
+	out.Name = strings.TrimSpace(f.name.Text)
+	out.Phone = strings.TrimSpace(f.phone.Text)
+	out.Email = strings.TrimSpace(f.email.Text)
+	out.Birthday, _ = parseYearly(f.birthday.Text)
+	out.CustomerSince = 0
+	if strings.TrimSpace(f.since.Text) != "" {
+		out.CustomerSince, _ = parseDate(f.since.Text)
 	}
-	d := p.a.newForm(title, lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
+	out.Address = f.address.Text
+	out.Notes = f.notes.Text
+	out.Tags = nil
+	for _, t := range strings.FieldsFunc(f.tags.Text, func(r rune) bool { return r == ';' || r == ',' }) {
+		if t = strings.TrimSpace(t); t != "" {
+			out.Tags = append(out.Tags, t)
 		}
-		out := c
-		out.Name = strings.TrimSpace(name.Text)
-		out.Phone = strings.TrimSpace(phone.Text)
-		out.Email = strings.TrimSpace(email.Text)
-		out.Birthday, _ = parseYearly(birthday.Text)
-		out.CustomerSince = 0
-		if strings.TrimSpace(since.Text) != "" {
-			out.CustomerSince, _ = parseDate(since.Text)
+	}
+	out.PreferredChannel = ""
+	if f.prefer.Selected != "" {
+		out.PreferredChannel = channelFromLabel(f.prefer.Selected)
+	}
+	out.DoNotContact = f.dnc.Checked
+	out.Consents = nil
+	for _, ch := range data.ConsentChannels {
+		if !f.consent[ch].Checked {
+			continue
 		}
-		out.Address = address.Text
-		out.Notes = notes.Text
-		out.Tags = nil
-		for _, t := range strings.FieldsFunc(tags.Text, func(r rune) bool { return r == ';' || r == ',' }) {
-			if t = strings.TrimSpace(t); t != "" {
-				out.Tags = append(out.Tags, t)
-			}
+		if k, ok := f.has[ch]; ok {
+			out.Consents = append(out.Consents, k)
+		} else {
+			out.Consents = append(out.Consents, data.Consent{Channel: ch, GivenOn: today, Source: f.source.Text})
 		}
-		out.PreferredChannel = ""
-		if prefer.Selected != "" {
-			out.PreferredChannel = channelFromLabel(prefer.Selected)
-		}
-		out.DoNotContact = dnc.Checked
-		out.Consents = nil
-		for _, ch := range data.ConsentChannels {
-			if !consent[ch].Checked {
-				continue
-			}
-			if k, ok := has[ch]; ok {
-				out.Consents = append(out.Consents, k)
-			} else {
-				out.Consents = append(out.Consents, data.Consent{Channel: ch, GivenOn: p.a.Today(), Source: source.Text})
-			}
-		}
-		p.save(out)
-	})
-	d.Resize(fyne.NewSize(620, 720))
-	d.Show()
-	p.a.win.Canvas().Focus(name)
+	}
+	return out
 }
 
 func wrapChecks(objs []fyne.CanvasObject) fyne.CanvasObject {

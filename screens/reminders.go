@@ -72,6 +72,9 @@ type reminderPane struct {
 	readOnly bool
 	pages    *pager // for a paged list
 	at       int    // the row selected
+	// last is the row selected before, but for headings: passing over a
+	// heading goes on in the direction of travel from it.
+	last int
 	// onToggle opens or closes the part of the list a toggle row names;
 	// row is where that row is.
 	onToggle func(toggle string, row int)
@@ -83,107 +86,125 @@ type reminderPane struct {
 }
 
 func newReminderPane(a *App, empty string) *reminderPane {
-	p := &reminderPane{a: a, empty: empty}
-	p.list = newKeyList(
-		func() int { return len(p.rows) },
-		func() fyne.CanvasObject {
-			head := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
-			tag := widget.NewLabel("")
-			kind := widget.NewLabel("")
-			kind.Importance = widget.LowImportance
-			kind.Alignment = fyne.TextAlignCenter
-			// A fixed width keeps the names lined up whatever the icon's width.
-			row := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, kind.MinSize().Height), kind), tag, name)
-			return container.NewStack(head, row)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			st := o.(*fyne.Container)
-			head := st.Objects[0].(*widget.Label)
-			row := st.Objects[1].(*fyne.Container)
-			if i >= len(p.rows) {
-				return
-			}
-			r := p.rows[i]
-			if r.pending {
-				p.more(i)
-			}
-			if r.reminder == nil {
-				// A toggle row reads like a link; a heading stays plain.
-				imp := widget.MediumImportance
-				if r.toggle != "" {
-					imp = widget.HighImportance
-				}
-				if head.Importance != imp {
-					head.Importance = imp
-					head.Refresh()
-				}
-				head.SetText(r.heading)
-				head.Show()
-				row.Hide()
-				return
-			}
-			head.Hide()
-			row.Show()
-			name := row.Objects[0].(*widget.Label)
-			kind := row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
-			tag := row.Objects[2].(*widget.Label)
-			name.SetText(r.reminder.CustomerName + " — " + r.reminder.Why)
-			kind.SetText(kindIcon(r.reminder.Kind))
-			text, imp := p.rowTag(r.reminder)
-			tag.Importance = imp
-			tag.SetText(text)
-		},
-	)
-	last := -1
-	p.list.OnSelected = func(i widget.ListItemID) {
-		p.at = i
-		if i < len(p.rows) && p.rows[i].pending {
-			// Not read yet: its details come with its page.
-			last = i
-			p.selected = nil
-			p.showDetail()
-			p.more(i)
-			return
-		}
-		if i < len(p.rows) && p.rows[i].toggle != "" {
-			// A toggle row opens or closes on a click; the arrow keys only
-			// pass over it (Enter opens it then).
-			last = i
-			p.selected = nil
-			p.showDetail()
-			if !p.list.byKey && !p.picking && p.onToggle != nil {
-				p.onToggle(p.rows[i].toggle, i)
-			}
-			return
-		}
-		if i < len(p.rows) && p.rows[i].reminder == nil {
-			// Headings are not selectable: go on in the direction of travel.
-			next := i + 1
-			if i < last && i > 0 {
-				next = i - 1
-			}
-			if next < len(p.rows) {
-				// Not a click on what comes next: a toggle row there stays shut.
-				picking := p.picking
-				p.picking = p.picking || !p.list.byKey
-				p.list.moveFocus(next)
-				p.list.Select(next)
-				p.picking = picking
-			}
-			return
-		}
-		last = i
-		if i < len(p.rows) {
-			p.selected = p.rows[i].reminder
-		}
-		p.showDetail()
-	}
+	p := &reminderPane{a: a, empty: empty, last: -1}
+	p.list = newKeyList(func() int { return len(p.rows) }, newReminderRow, p.updateRow)
+	p.list.OnSelected = p.selectRow
 	p.list.app = a
 	p.list.onRune = p.keyAction
 	p.list.onEnter = p.enter
 
+	right := p.newDetail()
+	p.split = container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
+	p.split.Offset = 0.55
+	p.obj = p.split
+	return p
+}
+
+// newReminderRow is a line of the list: a heading, or a reminder's kind,
+// customer and tag.
+func newReminderRow() fyne.CanvasObject {
+	head := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabel("")
+	name.Truncation = fyne.TextTruncateEllipsis
+	tag := widget.NewLabel("")
+	kind := widget.NewLabel("")
+	kind.Importance = widget.LowImportance
+	kind.Alignment = fyne.TextAlignCenter
+	// A fixed width keeps the names lined up whatever the icon's width.
+	row := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(34, kind.MinSize().Height), kind), tag, name)
+	return container.NewStack(head, row)
+}
+
+// updateRow shows row i in a line made by newReminderRow, and asks for the
+// row's page when it is not read yet.
+func (p *reminderPane) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	st := o.(*fyne.Container)
+	head := st.Objects[0].(*widget.Label)
+	row := st.Objects[1].(*fyne.Container)
+	if i >= len(p.rows) {
+		return
+	}
+	r := p.rows[i]
+	if r.pending {
+		p.more(i)
+	}
+	if r.reminder == nil {
+		// A toggle row reads like a link; a heading stays plain.
+		imp := widget.MediumImportance
+		if r.toggle != "" {
+			imp = widget.HighImportance
+		}
+		if head.Importance != imp {
+			head.Importance = imp
+			head.Refresh()
+		}
+		head.SetText(r.heading)
+		head.Show()
+		row.Hide()
+		return
+	}
+	head.Hide()
+	row.Show()
+	name := row.Objects[0].(*widget.Label)
+	kind := row.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
+	tag := row.Objects[2].(*widget.Label)
+	name.SetText(r.reminder.CustomerName + " — " + r.reminder.Why)
+	kind.SetText(kindIcon(r.reminder.Kind))
+	text, imp := p.rowTag(r.reminder)
+	tag.Importance = imp
+	tag.SetText(text)
+}
+
+// selectRow shows the reminder of row i, or works a row that is not a
+// reminder: a pending row reads its page, a toggle row opens or closes, a
+// heading passes the selection on in the direction of travel.
+func (p *reminderPane) selectRow(i widget.ListItemID) {
+	p.at = i
+	if i < len(p.rows) && p.rows[i].pending {
+		// Not read yet: its details come with its page.
+		p.last = i
+		p.selected = nil
+		p.showDetail()
+		p.more(i)
+		return
+	}
+	if i < len(p.rows) && p.rows[i].toggle != "" {
+		// A toggle row opens or closes on a click; the arrow keys only
+		// pass over it (Enter opens it then).
+		p.last = i
+		p.selected = nil
+		p.showDetail()
+		if !p.list.byKey && !p.picking && p.onToggle != nil {
+			p.onToggle(p.rows[i].toggle, i)
+		}
+		return
+	}
+	if i < len(p.rows) && p.rows[i].reminder == nil {
+		// Headings are not selectable: go on in the direction of travel.
+		next := i + 1
+		if i < p.last && i > 0 {
+			next = i - 1
+		}
+		if next < len(p.rows) {
+			// Not a click on what comes next: a toggle row there stays shut.
+			picking := p.picking
+			p.picking = p.picking || !p.list.byKey
+			p.list.moveFocus(next)
+			p.list.Select(next)
+			p.picking = picking
+		}
+		return
+	}
+	p.last = i
+	if i < len(p.rows) {
+		p.selected = p.rows[i].reminder
+	}
+	p.showDetail()
+}
+
+// newDetail makes the panel beside the list: the selected reminder, its
+// message and the actions, over a hint of the keys.
+func (p *reminderPane) newDetail() fyne.CanvasObject {
 	p.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.title.Wrapping = fyne.TextWrapWord // a long name never widens the pane
 	p.who = widget.NewLabel("")
@@ -216,10 +237,7 @@ func newReminderPane(a *App, empty string) *reminderPane {
 	hint.Importance = widget.LowImportance
 	right := container.NewVBox(p.detail, layout.NewSpacer(), hint)
 	actions.onChange = right.Refresh
-	p.split = container.NewHSplit(p.list, container.NewPadded(container.NewVScroll(right)))
-	p.split.Offset = 0.55
-	p.obj = p.split
-	return p
+	return right
 }
 
 // stacked puts the detail under the list, for a narrow pane.

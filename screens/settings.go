@@ -86,7 +86,27 @@ func newSettings(a *App) screen {
 	s.lock = container.NewCenter(container.NewVBox(
 		widget.NewLabel(lang.L("Settings belong to the owner: the PIN is asked for first.")), unlock))
 
-	// Shop.
+	shop := s.shopCard()
+	staff := s.staffCard()
+	loyalty := s.loyaltyCard()
+	rules := s.rulesCard()
+	s.editor = newTemplateEditor(a)
+	messages := widget.NewCard(lang.L("Messages"), lang.L("What each kind of reminder says; tried on a made-up customer as you type"), s.editor.obj)
+	popups := s.popupsCard()
+	dataCard := s.dataCard()
+	s.safety = newSafetySettings(a)
+	// One section at a time, picked from a list that the keyboard reaches.
+	s.showSections([]settingsSection{
+		{lang.L("Shop"), shop}, {lang.L("Staff"), staff}, {lang.L("Loyalty scheme"), loyalty}, {lang.L("Reminder rules"), rules},
+		{lang.L("Messages"), messages}, {lang.L("Pop-ups and look"), container.NewVBox(popups, a.appearanceCard())},
+		{lang.L("Data and backups"), container.NewVBox(dataCard, s.safety.backups.card)}, {lang.L("Audit log"), s.safety.audit.card},
+	})
+	return s
+}
+
+// shopCard is the shop's name, address, country, currency sign and
+// formats.
+func (s *settingsScreen) shopCard() fyne.CanvasObject {
 	s.shopName = widget.NewEntry()
 	s.shopName.Validator = asSentence(data.CheckName)
 	s.address = widget.NewMultiLineEntry()
@@ -119,10 +139,14 @@ func newSettings(a *App) screen {
 		widget.NewFormItem(lang.L("Date and number format"), s.locale),
 	)
 	saveShop := widget.NewButton(lang.L("Save shop details"), s.saveShop)
-	shop := widget.NewCard(lang.L("Shop"), lang.L("Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen"),
+	return widget.NewCard(lang.L("Shop"), lang.L("Signs messages, heads printed cards and call sheets; the sign is shown before amounts on screen"),
 		container.NewVBox(shopForm, container.NewHBox(saveShop)))
+}
 
-	// Staff.
+// staffCard lists the staff, with a name to add and the selected one to
+// remove.
+func (s *settingsScreen) staffCard() fyne.CanvasObject {
+	a := s.a
 	s.staff = widget.NewList(func() int { return len(s.names) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -149,9 +173,11 @@ func newSettings(a *App) screen {
 	})
 	staffBox := container.NewBorder(nil, container.NewBorder(nil, nil, nil, container.NewHBox(add, remove), newName), nil, nil,
 		container.NewGridWrap(fyne.NewSize(380, 150), s.staff))
-	staff := widget.NewCard(lang.L("Staff"), lang.L("Names picked at the start of a shift and named on promises"), staffBox)
+	return widget.NewCard(lang.L("Staff"), lang.L("Names picked at the start of a shift and named on promises"), staffBox)
+}
 
-	// Loyalty.
+// loyaltyCard is the scheme's numbers.
+func (s *settingsScreen) loyaltyCard() fyne.CanvasObject {
 	loyaltyForm := widget.NewForm()
 	for _, f := range []struct{ key, label string }{
 		{"per", lang.L("Amount per point")}, {"points", lang.L("Points per reward")}, {"value", lang.L("Reward value")}, {"expiry", lang.L("Points expire after (months, 0 = never)")},
@@ -161,9 +187,11 @@ func newSettings(a *App) screen {
 		loyaltyForm.Append(f.label, container.NewGridWrap(fyne.NewSize(120, 36), e))
 	}
 	saveLoyalty := widget.NewButton(lang.L("Save scheme"), s.saveLoyalty)
-	loyalty := widget.NewCard(lang.L("Loyalty scheme"), "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
+	return widget.NewCard(lang.L("Loyalty scheme"), "", container.NewVBox(loyaltyForm, container.NewHBox(saveLoyalty)))
+}
 
-	// Rules, with what they would do to Today.
+// rulesCard is the reminder rules, with what they would do to Today.
+func (s *settingsScreen) rulesCard() fyne.CanvasObject {
 	rulesBox := container.NewVBox()
 	for _, k := range data.Kinds {
 		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), func(bool) { s.updatePreview() }), fields: map[string]*widget.Entry{}}
@@ -192,14 +220,12 @@ func newSettings(a *App) screen {
 		s.share.SetText(strconv.Itoa(data.DefaultDriftingShare))
 		fillDefaults()
 	})
-	rules := widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
+	return widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
 		container.NewVBox(rulesBox, s.preview, container.NewHBox(saveRules, defaults)))
+}
 
-	// Messages.
-	s.editor = newTemplateEditor(a)
-	messages := widget.NewCard(lang.L("Messages"), lang.L("What each kind of reminder says; tried on a made-up customer as you type"), s.editor.obj)
-
-	// Pop-ups.
+// popupsCard says how often the window looks for newly due reminders.
+func (s *settingsScreen) popupsCard() fyne.CanvasObject {
 	popMinutes := []int{5, 10, 15}
 	var popLabels []string
 	for _, n := range popMinutes {
@@ -213,13 +239,16 @@ func newSettings(a *App) screen {
 		}
 		n := popMinutes[i]
 		s.save(fmt.Sprintf(lang.L("Pop-ups now look %s"), v), func(ctx context.Context) error {
-			return a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
+			return s.a.store.SetPopupEvery(ctx, time.Duration(n)*time.Minute)
 		})
 	}
-	popups := widget.NewCard(lang.L("Pop-ups"), lang.L("How often the window looks for newly due reminders (and always at midnight)"),
+	return widget.NewCard(lang.L("Pop-ups"), lang.L("How often the window looks for newly due reminders (and always at midnight)"),
 		container.NewHBox(widget.NewLabel(lang.L("Look")), s.popEvery))
+}
 
-	// Data.
+// dataCard names the database file, opens its folder and changes the PIN.
+func (s *settingsScreen) dataCard() fyne.CanvasObject {
+	a := s.a
 	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak
 	openDir := widget.NewButtonWithIcon(lang.L("Open the data folder"), theme.FolderOpenIcon(), func() {
@@ -229,19 +258,19 @@ func newSettings(a *App) screen {
 		}
 	})
 	pin := widget.NewButton(lang.L("Change owner PIN…"), s.changePIN)
-	dataCard := widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
+	return widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
 		container.NewVBox(path, container.NewHBox(openDir, pin)))
+}
 
-	s.safety = newSafetySettings(a)
-	// One section at a time, picked from a list that the keyboard reaches.
-	sections := []struct {
-		title string
-		obj   fyne.CanvasObject
-	}{
-		{lang.L("Shop"), shop}, {lang.L("Staff"), staff}, {lang.L("Loyalty scheme"), loyalty}, {lang.L("Reminder rules"), rules},
-		{lang.L("Messages"), messages}, {lang.L("Pop-ups and look"), container.NewVBox(popups, a.appearanceCard())},
-		{lang.L("Data and backups"), container.NewVBox(dataCard, s.safety.backups.card)}, {lang.L("Audit log"), s.safety.audit.card},
-	}
+// settingsSection is a page of Settings and its name in the list.
+type settingsSection struct {
+	title string
+	obj   fyne.CanvasObject
+}
+
+// showSections lays the sections out one at a time beside the list that
+// picks them, and puts the settings behind the lock.
+func (s *settingsScreen) showSections(sections []settingsSection) {
 	pages := container.NewStack()
 	for _, sec := range sections {
 		fitCards(sec.obj)
@@ -254,7 +283,7 @@ func newSettings(a *App) screen {
 				o.(*widget.Label).SetText(sections[i].title)
 			}
 		})
-	s.sections.app = a
+	s.sections.app = s.a
 	s.sections.OnSelected = func(i widget.ListItemID) {
 		for j, pg := range pages.Objects {
 			if j == i {
@@ -269,7 +298,6 @@ func newSettings(a *App) screen {
 	s.body = container.NewBorder(nil, nil, side, nil, pages)
 	s.obj = container.NewStack(s.lock, s.body)
 	s.body.Hide()
-	return s
 }
 
 type ruleField struct{ key, label string }
