@@ -350,4 +350,3 @@ func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (
 	}
 	return out, nil
 }
-
