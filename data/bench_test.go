@@ -485,7 +485,7 @@ func BenchmarkToday(b *testing.B) {
 		cpu.report(b)
 		b.ReportMetric(float64(listed), "reminders")
 		compareRaw(b, func() error { _, err := s.TodayList(ctx, benchDay); return err },
-			func() error { return rawToday(ctx, s, benchDay) })
+			func() error { return rawToday(ctx, s, benchDay, benchDay) })
 	})
 }
 
@@ -529,7 +529,7 @@ func BenchmarkTodayPage(b *testing.B) {
 		b.ReportMetric(float64(p.Total), "reminders")
 		b.ReportMetric(float64(len(p.Rows)), "rows")
 		compareRaw(b, func() error { _, err := s.TodayGroupedPage(ctx, benchDay, 0, benchPage); return err },
-			func() error { return rawListPage(ctx, s, listToday, true) })
+			func() error { return rawToday(ctx, s, benchDay, benchDay) })
 	})
 }
 
@@ -606,51 +606,8 @@ func BenchmarkUpcomingPage(b *testing.B) {
 		b.ReportMetric(float64(p.Total), "reminders")
 		b.ReportMetric(float64(len(p.Rows)), "rows")
 		compareRaw(b, func() error { _, err := s.UpcomingPage(ctx, benchDay, 7, 0, benchPage); return err },
-			func() error { return rawListPage(ctx, s, listUpcoming, false) })
+			func() error { return rawToday(ctx, s, benchDay, benchDay.AddDays(7)) })
 	})
-}
-
-// BenchmarkListsNewDay works out the kept Today and Upcoming lists of a
-// new day: what the first write (or the window's opening for writes) of a
-// day costs.
-func BenchmarkListsNewDay(b *testing.B) {
-	perSize(b, func(b *testing.B, n int) {
-		s := benchCopy(b, n)
-		ctx := context.Background()
-		i := 0
-		cpu := startCPU()
-		for b.Loop() {
-			i++
-			s.SetToday(benchDay.AddDays(i % 2))
-			if err := s.tx(ctx, func(*sql.Tx) error { return nil }); err != nil {
-				b.Fatal(err)
-			}
-		}
-		cpu.report(b)
-		if _, ok, err := s.keptPage(ctx, listToday, s.Today(), false, 0, 1); err != nil || !ok {
-			b.Fatalf("the lists of %s are not kept (%v)", s.Today(), err)
-		}
-		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(max(b.N, 1)), "ms/op")
-	})
-}
-
-// rawListPage reads, with hand-written statements, what a first page is
-// made of: the kept list's counts and its first rows in order. Unpacking
-// the rows and rendering their messages is Go's work on top.
-func rawListPage(ctx context.Context, s *Store, list int, grouped bool) error {
-	db := s.reader()
-	if _, err := rawRows(ctx, db, "SELECT grp, kind, n FROM reminder_list_counts WHERE list = ?", list); err != nil {
-		return err
-	}
-	order := "due, name, kind, customer_id, key"
-	if grouped {
-		order = "grp, " + order
-	}
-	n, err := rawRows(ctx, db, "SELECT data FROM reminder_lists WHERE list = ? ORDER BY list, "+order+" LIMIT ?", list, benchPage)
-	if err == nil && n == 0 {
-		err = fmt.Errorf("the kept list %d is empty", list)
-	}
-	return err
 }
 
 // BenchmarkCalendarMonth is what the calendar screen loads for a month:
@@ -681,13 +638,12 @@ func BenchmarkCalendarMonth(b *testing.B) {
 		b.ReportMetric(float64(marked), "marked")
 		b.ReportMetric(float64(listed), "day-reminders")
 		compareRaw(b, func() error { _, _, err := s.DueMonth(ctx, from, to, benchDay, 0, benchPage); return err },
-			func() error { return rawCalendar(ctx, s, from, to, benchDay) })
+			func() error { return rawToday(ctx, s, from, to) })
 	})
 }
 
 // BenchmarkCalendarMonthAhead is BenchmarkCalendarMonth fourteen months
-// ahead, past the yearly reminders reminder_due keeps: those come from
-// reminder_yearly.
+// ahead, where no customer has a fact dated in the month.
 func BenchmarkCalendarMonthAhead(b *testing.B) {
 	perSize(b, func(b *testing.B, n int) {
 		s := benchShop(b, n)
@@ -918,49 +874,32 @@ func BenchmarkDemo(b *testing.B) {
 	})
 }
 
-// rawToday reads, with hand-written statements, the rows Today is made of:
-// the kept dated reminders shown on d and the birthdays, customer-since
-// days and occasions near it (the default rules: a week either side, the
-// longest lead for occasions). The rules, states and words are Go's work
-// on top: SQL cannot say them.
-func rawToday(ctx context.Context, s *Store, d Day) error {
+// rawToday reads, with hand-written statements on the facts and the
+// summary rows, what Today (and Upcoming, and a calendar's days) from d to
+// end is worked out from: every customer with their summary row, the
+// occasions, promises and complaints, and the sales of the weeks before.
+// Working the rules and the words out is Go's work on top.
+func rawToday(ctx context.Context, s *Store, d, end Day) error {
 	db := s.reader()
-	if _, err := rawRows(ctx, db, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
-		UNION ALL SELECT customer_id, data FROM reminder_now WHERE until >= ?1 AND shown_from <= ?1`, int64(d)); err != nil {
-		return err
-	}
-	var lead int
-	if err := db.QueryRowContext(ctx, "SELECT COALESCE(max(lead_days), 0) FROM occasions").Scan(&lead); err != nil {
-		return err
-	}
-	for _, k := range []struct {
-		kind   string
-		lo, hi Day
-	}{{"birthday", d.AddDays(-7), d.AddDays(7)}, {"anniversary", d.AddDays(-7), d.AddDays(7)}, {"occasion", d.AddDays(-7), d.AddDays(lead)}} {
-		for _, r := range monthDays(k.lo, k.hi) {
-			if _, err := rawRows(ctx, db, "SELECT customer_id, data FROM reminder_yearly WHERE kind = ? AND md BETWEEN ? AND ?", k.kind, r.lo, r.hi); err != nil {
-				return err
-			}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`SELECT c.id, c.name, c.phone, c.email, c.birthday_year, c.birthday_month, c.birthday_day, c.do_not_contact,
+			c.customer_since, c.added_on, m.balance, m.reward_ready_on, m.last_sale_id, m.last_sale_day, m.last_sale_cents,
+			m.last_contact_day, m.last_fact_day
+			FROM customers c LEFT JOIN customer_summary m ON m.customer_id = c.id WHERE c.forgotten = 0`, nil},
+		{"SELECT customer_id, label, year, month, day, yearly, lead_days FROM occasions", nil},
+		{"SELECT customer_id, what, due, made_on, kept_on FROM promises WHERE made_on <= ?", []any{d.String()}},
+		{"SELECT customer_id, what, received_on, resolved_on FROM complaints WHERE received_on <= ?", []any{d.String()}},
+		{`SELECT customer_id, id, day, amount_cents, refund_of FROM purchases
+			WHERE day >= ? AND day <= ? AND voided = 0 AND customer_id IS NOT NULL`, []any{d.AddDays(-90).String(), end.String()}},
+	} {
+		if _, err := rawRows(ctx, db, q.sql, q.args...); err != nil {
+			return err
 		}
 	}
 	return nil
-}
-
-// rawCalendar reads, with hand-written statements, what the calendar's
-// month is made of: the kept counts of the grid's days by kind (which hold
-// the chosen day's) and the chosen day's first reminders, words and all,
-// in the calendar's order. Unpacking the rows is Go's work on top, and
-// checking that the kept rows answer for the days.
-func rawCalendar(ctx context.Context, s *Store, from, to, day Day) error {
-	db := s.reader()
-	if _, err := rawRows(ctx, db, "SELECT slot, n FROM reminder_due_counts WHERE slot BETWEEN ? AND ?", dueSlot(from, 0), dueSlot(to, kindSlots-1)); err != nil {
-		return err
-	}
-	n, err := rawRows(ctx, db, "SELECT worded FROM reminder_due WHERE due = ? ORDER BY due, grp, name, customer_id, key LIMIT ?", int64(day), benchPage)
-	if err == nil && n == 0 {
-		err = fmt.Errorf("no reminders kept for %s", day)
-	}
-	return err
 }
 
 // BenchmarkReport is what the Reports screen loads: every report as of the

@@ -67,20 +67,6 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	}
 	found = append(found, summary...)
 
-	if full {
-		// The kept reminder rows are derived: not worth holding the start up.
-		derived, err := s.checkDerived(ctx)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, derived...)
-		lists, err := s.checkLists(ctx)
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, lists...)
-	}
-
 	return problemsOf(found), nil
 }
 

@@ -1438,11 +1438,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 	if err != nil {
 		return s.explain(err)
 	}
-	if err := s.bulkWrite(ctx, tx, func() error { return g.write(ctx, tx) }); err != nil {
-		tx.Rollback()
-		return s.explain(err)
-	}
-	if err := s.syncDerived(ctx, tx); err != nil {
+	if err := g.write(ctx, tx); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +12,19 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The derived reminder rows must change nothing: every list read through
-// them equals the list worked out from the facts alone, after every kind of
-// write. These tests read the same file through two stores, one of which
-// ignores the derived rows.
+// Reading reminders through the summary rows must change nothing: every
+// list read that way equals the list worked out from every customer's
+// whole facts, after every kind of write. These tests read the same file
+// through two stores, one of which reads the facts alone.
 
-// dvSlowTwin opens s's file again, ignoring the derived rows.
+// dvSlowTwin opens s's file again, reading every customer's whole facts.
 func dvSlowTwin(t *testing.T, s *Store) *Store {
 	t.Helper()
 	slow, err := Open(context.Background(), s.Path(), Options{Today: s.Today(), MustExist: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow.skipDerived = true
+	slow.factsOnly = true
 	t.Cleanup(func() { slow.Close() })
 	return slow
 }
@@ -47,7 +46,7 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 			t.Fatalf("%s: %s: %v / %v", step, what, errA, errB)
 		}
 		if !reflect.DeepEqual(a, b) {
-			t.Fatalf("%s: %s differs:\nderived %s\nfacts   %s", step, what, dvBrief(a), dvBrief(b))
+			t.Fatalf("%s: %s differs:\nsummary %s\nfacts   %s", step, what, dvBrief(a), dvBrief(b))
 		}
 	}
 	for _, d := range days {
@@ -64,58 +63,23 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 		ma, errA := fast.DueMarks(ctx, from, from.AddDays(41))
 		check("DueMarks "+from.String(), ma, dvUnworded(cb), errA, nil)
 		na, errA := fast.DueCounts(ctx, from, from.AddDays(41))
-		nb, errB := slow.DueCounts(ctx, from, from.AddDays(41))
-		check("DueCounts "+from.String(), na, nb, errA, errB)
-		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), nil, nil)
+		check("DueCounts and DueOn "+from.String(), na, dvCount(cb), errA, nil)
 		mc, mp, errA := fast.DueMonth(ctx, from, from.AddDays(41), d, 2, 7)
-		check("DueMonth's counts "+from.String(), mc, nb, errA, nil)
+		check("DueMonth's counts "+from.String(), mc, na, errA, nil)
 		pb, errB := slow.DueDayPage(ctx, d, 2, 7)
 		check("DueMonth's page "+d.String(), mp, pb, errA, errB)
-		lsSamePagesBy(t, step, fast, slow, d, 7)
-		for _, x := range dvPageDays(t, fast, d, cb) {
-			cdSameDay(t, step, fast, slow, x, 3, 50)
+		for _, grouped := range []bool{false, true} {
+			pa, errA := fast.listPage(ctx, listToday, d, 0, grouped, 3, 20)
+			pb, errB := slow.listPage(ctx, listToday, d, 0, grouped, 3, 20)
+			check(fmt.Sprintf("Today's page (grouped %v) %s", grouped, d), pa, pb, errA, errB)
 		}
+		pa, errA := fast.UpcomingPage(ctx, d, 7, 1, 20)
+		pb, errB = slow.UpcomingPage(ctx, d, 7, 1, 20)
+		check("Upcoming's page "+d.String(), pa, pb, errA, errB)
 	}
-	cdCountsKept(t, step, fast)
-	// Unless a raw write left customers to work out, the lists of the last
-	// day written on are kept; and no write failed to keep the rows (that
-	// sets them all aside, and the lists would still agree).
-	var dirty int
-	var listDay Day
-	var fingerprint string
-	if err := fast.reader().QueryRow("SELECT (SELECT count(*) FROM reminder_dirty), list_day, fingerprint FROM reminder_cache").Scan(&dirty, &listDay, &fingerprint); err != nil {
-		t.Fatal(err)
+	if found, err := summaryFindings(ctx, fast.reader()); err != nil || len(found) > 0 {
+		t.Fatalf("%s: the summary rows do not match the facts: %v %v", step, found, err)
 	}
-	if fingerprint == "" {
-		t.Fatalf("%s: the kept rows were set aside: a write failed to work them out", step)
-	}
-	if dirty == 0 && (listDay == 0 || !lsKept(t, fast, listDay)) {
-		t.Fatalf("%s: the lists of %s are not kept", step, listDay)
-	}
-}
-
-// dvPageDays are the days of d's grid whose pages are checked: d, the
-// grid's ends, and the days holding reminders of customers worked out
-// from their facts (cal is the grid's DueOn).
-func dvPageDays(t *testing.T, s *Store, d Day, cal map[Day][]Reminder) []Day {
-	t.Helper()
-	from := dvGrid(d)
-	days := []Day{d, from, from.AddDays(41)}
-	k, err := s.readKeptDays(context.Background(), from, from, false, 0, 0, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if k.view == nil {
-		return days
-	}
-	for x, rs := range cal {
-		for _, r := range rs {
-			if k.view.slow[r.CustomerID] && !slices.Contains(days, x) && len(days) < 8 {
-				days = append(days, x)
-			}
-		}
-	}
-	return days
 }
 
 // dvUnworded is a calendar without Why and Message.
@@ -165,23 +129,6 @@ func dvBrief(v any) string {
 	return fmt.Sprintf("%d rows\n%s", len(lines), strings.Join(lines, "\n"))
 }
 
-// dvFastCustomers counts the customers a read on d takes from the derived
-// rows, so the tests know they test them.
-func dvFastCustomers(t *testing.T, s *Store, d Day) int {
-	t.Helper()
-	ctx := context.Background()
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := s.view(ctx, set, d)
-	if err != nil || v == nil {
-		t.Fatalf("derived rows not in use: %v", err)
-	}
-	n, _ := s.CountCustomers(ctx)
-	return n - len(v.slow)
-}
-
 func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	end := NewDay(2026, time.June, 15)
@@ -197,8 +144,8 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	slow := dvSlowTwin(t, s)
 	days := []Day{NewDay(2026, 3, 20), NewDay(2026, 6, 1), NewDay(2026, 6, 10), end, end.AddDays(1),
 		end.AddDays(7), NewDay(2026, 6, 30), NewDay(2026, 12, 28), NewDay(2027, 1, 3), NewDay(2028, 5, 20)}
-	if n := dvFastCustomers(t, s, end); n != 80 {
-		t.Fatalf("after the demo %d of 80 customers are read from derived rows", n)
+	if n := dvPartialCustomers(t, s, end); n != 80 {
+		t.Fatalf("after the demo %d of 80 customers are read through their summary rows", n)
 	}
 	dvSame(t, "demo", s, slow, days...)
 
@@ -322,12 +269,6 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 				"+44 7000 111222,2026-06-02,80.00,old till coat\n+44 7000 111333,2026-05-30,20.00,socks\n"), ImportOptions{})
 			must(err)
 		}},
-		{"raw write, not yet worked out", func() {
-			_, err := s.w.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (30, '2026-06-14 10:00:00', '2026-06-14', 7000, 'raw')`)
-			must(err)
-			_, err = s.w.Exec(`INSERT INTO contacts(customer_id, at, day, channel) VALUES (31, '2026-06-15 09:00:00', '2026-06-15', 'phone')`)
-			must(err)
-		}},
 		{"templates and the shop's name", func() {
 			must(s.SetTemplate(ctx, KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
 			must(s.SetTemplate(ctx, KindAnniversary, ""))
@@ -404,8 +345,8 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	if len(want) == 0 || !reflect.DeepEqual(handled, want) {
 		t.Errorf("HandledOn:\n%s\nwant\n%s", dvBrief(handled), dvBrief(want))
 	}
-	if n := dvFastCustomers(t, s, end.AddDays(5)); n < 60 {
-		t.Errorf("only %d customers are read from derived rows at the end", n)
+	if n := dvPartialCustomers(t, s, end.AddDays(5)); n < 60 {
+		t.Errorf("only %d customers are read through their summary rows at the end", n)
 	}
 	problems, err := s.Check(ctx)
 	must(err)
@@ -493,9 +434,9 @@ func TestDerivedRowsProperty(t *testing.T) {
 				rt.Fatal(err)
 			}
 		}
-		// Work everything out (the raw writes were not), then mark a few
-		// reminders done or snoozed.
-		if err := s.tx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+		// Work the summary rows out (the raw writes did not), then mark a
+		// few reminders done or snoozed.
+		if err := s.tx(ctx, func(tx *sql.Tx) error { return s.rebuildSummariesOf(ctx, tx) }); err != nil {
 			rt.Fatal(err)
 		}
 		if rs, err := s.TodayList(ctx, today); err == nil && len(rs) > 0 {
@@ -517,13 +458,7 @@ func TestDerivedRowsProperty(t *testing.T) {
 			rt.Fatal(err)
 		}
 		defer slow.Close()
-		slow.skipDerived = true
-		if !lsKept(t, s, today) {
-			rt.Fatalf("the lists of %s are not kept", today)
-		}
-		lsSamePages(rt, "property", s, slow, today)
-		cdSameDay(rt, "property", s, slow, today, 1, 3, 50)
-		cdCountsKept(rt, "property", s)
+		slow.factsOnly = true
 		for range 3 {
 			d := day("asked")
 			switch rapid.IntRange(0, 3).Draw(rt, "when") {
@@ -536,6 +471,9 @@ func TestDerivedRowsProperty(t *testing.T) {
 				{func() (any, error) { return s.TodayList(ctx, d) }, func() (any, error) { return slow.TodayList(ctx, d) }},
 				{func() (any, error) { return s.Upcoming(ctx, d, 7) }, func() (any, error) { return slow.Upcoming(ctx, d, 7) }},
 				{func() (any, error) { return s.DueOn(ctx, dvGrid(d), dvGrid(d).AddDays(41)) }, func() (any, error) { return slow.DueOn(ctx, dvGrid(d), dvGrid(d).AddDays(41)) }},
+				{func() (any, error) { return s.TodayGroupedPage(ctx, d, 1, 5) }, func() (any, error) { return slow.TodayGroupedPage(ctx, d, 1, 5) }},
+				{func() (any, error) { return s.UpcomingPage(ctx, d, 7, 1, 5) }, func() (any, error) { return slow.UpcomingPage(ctx, d, 7, 1, 5) }},
+				{func() (any, error) { return s.DueDayPage(ctx, d, 0, 5) }, func() (any, error) { return slow.DueDayPage(ctx, d, 0, 5) }},
 			} {
 				a, errA := pair[0]()
 				b, errB := pair[1]()
@@ -543,42 +481,25 @@ func TestDerivedRowsProperty(t *testing.T) {
 					rt.Fatal(errA, errB)
 				}
 				if !reflect.DeepEqual(a, b) {
-					rt.Fatalf("on %s (today %s):\nderived %s\nfacts   %s", d, today, dvBrief(a), dvBrief(b))
+					rt.Fatalf("on %s (today %s):\nsummary %s\nfacts   %s", d, today, dvBrief(a), dvBrief(b))
 				}
-			}
-			lsSamePages(rt, "property", s, slow, d)
-			cdSameDay(rt, "property", s, slow, d, 1, 3, 50)
-			if a, b := cdMust(s.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))), cdMust(slow.DueCounts(ctx, dvGrid(d), dvGrid(d).AddDays(41))); !reflect.DeepEqual(a, b) {
-				rt.Fatalf("DueCounts on %s (today %s):\nderived %v\nfacts   %v", d, today, a, b)
 			}
 		}
 	})
 }
 
-// A write whose reminder rows cannot be brought up to date is not saved,
-// and says why in a sentence.
-func TestWriteFailsWhenItsReminderRowsCannot(t *testing.T) {
-	s := newTestStore(t, "2026-06-10")
+// dvPartialCustomers counts the customers a read on d takes through their
+// summary rows, so the tests know they test them.
+func dvPartialCustomers(t *testing.T, s *Store, d Day) int {
+	t.Helper()
 	ctx := context.Background()
-	id, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: 2500}); err != nil {
+	pf, err := s.readPartial(ctx, s.reader(), set.engine, d, d)
+	if err != nil {
 		t.Fatal(err)
 	}
-	// The rows of Today can no longer be written.
-	lyExec(t, s, "DROP TABLE reminder_now")
-	_, err = s.RecordSale(ctx, Sale{CustomerID: id, Amount: 4000})
-	if err == nil || !strings.Contains(err.Error(), "could not be brought up to date, so nothing was saved") {
-		t.Fatalf("sale with the reminder rows broken: %v, want a refusal saying nothing was saved", err)
-	}
-	var n int
-	var points int64
-	if err := s.w.QueryRow("SELECT count(*), (SELECT COALESCE(sum(points), 0) FROM ledger) FROM purchases").Scan(&n, &points); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 || points != 25 {
-		t.Fatalf("after the refused sale: %d purchases and %d points, want the first sale alone (1, 25)", n, points)
-	}
+	return len(pf.customers)
 }

@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -234,48 +233,28 @@ func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, 
 	})
 }
 
-// keptBalances gives, from the kept reminder rows (reminder_cache.go), the
-// points up to day of the customers whose kept row holds them. A row worked
-// out since the customer's last change holds their balance as the facts
-// stand; with no fact dated after day, that is their balance up to day.
-// Customers left out (changed outside a Store transaction, holding merged
-// states, with facts after day, forgotten) are for the caller to add up;
-// nil means the kept rows cannot be used at all. Reading 50,000 kept rows
-// is a fraction of reading every ledger row.
+// keptBalances gives, from the summary rows, the points up to day of the
+// customers with no fact dated after it: their balance as the facts stand
+// is their balance up to day. The others are for the caller to add up; nil
+// means the file has no summary rows.
 func (s *Store) keptBalances(ctx context.Context, day Day) (map[ID]int64, error) {
-	tx, err := s.reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, s.explain(err)
+	if !s.keepSummary.Load() {
+		return nil, nil
 	}
-	defer tx.Rollback()
-	set, err := s.readSettings(ctx, tx)
-	if err != nil {
-		return nil, nil // the settings' own trouble is reported where they are read
-	}
-	v, err := s.viewOn(ctx, tx, set, day)
-	if err != nil || v == nil {
-		return nil, err
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT customer_id, data FROM reminder_customers")
+	rows, err := s.reader().QueryContext(ctx, `SELECT customer_id, balance FROM customer_summary
+		WHERE last_fact_day IS NULL OR last_fact_day <= ?`, day.String())
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
 	out := map[ID]int64{}
-	var data sql.RawBytes
 	for rows.Next() {
 		var id ID
-		if err := rows.Scan(&id, &data); err != nil {
+		var b int64
+		if err := rows.Scan(&id, &b); err != nil {
 			return nil, s.explain(err)
 		}
-		if v.slow[id] {
-			continue
-		}
-		sum, err := unpackSummary(data)
-		if err != nil {
-			return nil, fmt.Errorf("customer %d: %w", id, err)
-		}
-		out[id] = sum.points
+		out[id] = b
 	}
 	return out, s.explain(rows.Err())
 }

@@ -68,26 +68,14 @@ type Store struct {
 	pinMem *pinCounters // wrong PIN tries, when they cannot be written
 	unlock func()       // lets go of the shop's lock (shoplock.go)
 
-	// keepDerived: the derived reminder rows are kept in step with each
-	// write (reminder_cache.go); skipDerived: reads ignore them (tests
-	// compare both ways).
-	keepDerived atomic.Bool
-	keepLists   atomic.Bool // the schema keeps Today and Upcoming (lists.go)
-	keepDays    atomic.Bool // the schema keeps the calendar's counts and order (calendar_kept.go)
-	keepYearly  atomic.Bool // the schema keeps the counts and order of days far ahead (calendar_yearly.go)
-	skipDerived bool
 	// keepSummary: the schema has customer_summary (summary.go) and every
 	// write transaction brings it up to date.
 	keepSummary atomic.Bool
-	// fromSummary: Today reads the facts and the summary rows instead of
-	// the reminder caches (today_summary.go).
-	fromSummary bool
-	// skipYearly: reads work days far ahead out from every row of
-	// reminder_yearly, as before schema 8 (tests compare both ways).
-	skipYearly bool
-	search     customerIndex // see search.go
-	todaySize  atomic.Int64  // the length of the last Today list, to size the next
-	readStmts  sync.Map      // statements prepared on the readers, by text (prepared)
+	// factsOnly: reminders are read from every customer's whole facts,
+	// not from the summary rows (tests compare both ways).
+	factsOnly bool
+	search    customerIndex // see search.go
+	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
 // Options change how a database is opened.
@@ -229,10 +217,6 @@ func openShop(ctx context.Context, path string, opt Options, identified bool) (*
 		w.Close()
 		return nil, err
 	}
-	if err := s.startDerived(ctx, !opt.MustExist); err != nil {
-		w.Close()
-		return nil, err
-	}
 	if err := s.startSummary(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -271,10 +255,6 @@ func openReadOnly(ctx context.Context, path string, opt Options) (*Store, error)
 		r.Close()
 		return nil, err
 	}
-	s.keepDerived.Store(version >= derivedSchema)
-	s.keepLists.Store(version >= listsSchema)
-	s.keepDays.Store(version >= daysSchema)
-	s.keepYearly.Store(version >= yearlySchema)
 	s.keepSummary.Store(version >= summarySchema)
 	return s, nil
 }
@@ -320,10 +300,6 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		w.Close()
 		return err
 	}
-	if err := m.startDerived(ctx, true); err != nil {
-		w.Close()
-		return err
-	}
 	if err := m.startSummary(ctx); err != nil {
 		w.Close()
 		return err
@@ -335,10 +311,6 @@ func (s *Store) AllowWrites(ctx context.Context) error {
 		return fmt.Errorf("%s was closed", s.path)
 	}
 	s.w, s.hold = w, nil
-	s.keepDerived.Store(true)
-	s.keepLists.Store(true)
-	s.keepDays.Store(true)
-	s.keepYearly.Store(true)
 	s.keepSummary.Store(true)
 	return nil
 }
@@ -421,6 +393,13 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		})
 		if err != nil {
+			return s.explain(err)
+		}
+	}
+	if version < summarySchema && len(names) >= summarySchema {
+		// The caches schema 16 dropped leave their pages free: give them
+		// back, so that backups and copies carry the facts alone.
+		if _, err := s.w.ExecContext(ctx, "VACUUM"); err != nil {
 			return s.explain(err)
 		}
 	}
@@ -533,10 +512,6 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return s.explain(err)
 	}
 	if err := s.updateSummaries(ctx, tx, stopTouching(tx)); err != nil {
-		tx.Rollback()
-		return s.explain(err)
-	}
-	if err := s.syncDerived(ctx, tx); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}

@@ -40,11 +40,8 @@ type factSet struct {
 
 // shopSettings are what reminders are worked out and worded with.
 type shopSettings struct {
-	engine engine
-	shop   string
-	// fingerprint names the rules and scheme; derived rows worked out
-	// under another are out of date.
-	fingerprint string
+	engine      engine
+	shop        string
 	rewardValue string // the scheme's, for messages
 	words       wording
 }
@@ -86,8 +83,7 @@ func settingsFrom(v map[string]string) (shopSettings, error) {
 		shop = "our shop"
 	}
 	words := wordingFrom(v["currency"], v["locale"])
-	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: words.money(loyalty.RewardValue), words: words,
-		fingerprint: derivedVersion + "\n" + v["rules"] + "\n" + v["loyalty"]}, nil
+	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: words.money(loyalty.RewardValue), words: words}, nil
 }
 
 // loadFacts reads every fact dated up to asOf in a few bulk queries (one per
@@ -744,41 +740,16 @@ func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Remind
 	return r2, w2
 }
 
-// dayFacts reads what a list for day d needs: the settings, the kept rows'
-// view as of d, and the facts of the customers that view cannot answer for.
-func (s *Store) dayFacts(ctx context.Context, d Day) (shopSettings, *derivedView, *factSet, error) {
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return set, nil, nil, err
-	}
-	v, err := s.view(ctx, set, d)
-	if err != nil {
-		return set, nil, nil, err
-	}
-	fs, err := s.readFacts(ctx, s.reader(), set, d, v.slowIDs(), false)
-	return set, v, fs, err
-}
-
 // TodayList lists what is on Today on d, in the order of the today command:
 // most overdue first, then by due day, customer name and kind. It writes
 // nothing; facts dated after d and actions taken after d are ignored. (It
 // is not called Today because Store.Today is the current day.)
 func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
-	var set shopSettings
-	var rs []Reminder
-	var ws []words
-	var err error
-	if s.fromSummary && s.keepSummary.Load() {
-		if set, err = s.readSettings(ctx, s.reader()); err == nil {
-			rs, ws, err = s.todayFromSummary(ctx, set, d)
-		}
-	} else {
-		var v *derivedView
-		var fs *factSet
-		if set, v, fs, err = s.dayFacts(ctx, d); err == nil {
-			rs, ws, err = s.collectToday(ctx, s.reader(), v, fs, d)
-		}
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
 	}
+	rs, ws, err := s.todayFromFacts(ctx, set, d)
 	if err != nil {
 		return nil, err
 	}
@@ -790,17 +761,10 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 }
 
 // collectToday gathers, unsorted and without words, what is on Today on
-// d: the customers of fs from their facts and, with v, everyone else from
-// the kept rows, read through q.
-func (s *Store) collectToday(ctx context.Context, q querier, v *derivedView, fs *factSet, d Day) ([]Reminder, []words, error) {
-	// Thousands of reminders in a large shop: growing the lists step by
-	// step would copy them over and over.
-	size := 64
-	if v != nil {
-		size += int(s.todaySize.Load())
-	}
-	rs := make([]Reminder, 0, size)
-	ws := make([]words, 0, size)
+// d of the customers of fs.
+func collectToday(fs *factSet, d Day) ([]Reminder, []words) {
+	var rs []Reminder
+	var ws []words
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, d, func(c *cand) {
@@ -814,37 +778,7 @@ func (s *Store) collectToday(ctx context.Context, q querier, v *derivedView, fs 
 			}
 		})
 	}
-	if v != nil {
-		// The derived rows of everyone else: their facts all lie on or
-		// before d, so the rows hold their facts as of d.
-		err := s.eachStoredOn(ctx, q, v, `SELECT customer_id, data FROM reminder_now WHERE until = 0 AND shown_from <= ?1
-			UNION ALL SELECT customer_id, data FROM reminder_now WHERE until >= ?1 AND shown_from <= ?1`,
-			[]any{int64(d)}, func(id ID, sc *storedCand) {
-				r := sc.reminder(id, d)
-				if onToday(&r, d) {
-					rs = append(rs, r)
-					ws = append(ws, sc.words(d, d))
-				}
-			})
-		if err != nil {
-			return nil, nil, err
-		}
-		err = s.eachYearlyOn(ctx, q, v, fs.engine, d, d, false, func(y *yearlyRow, c *cand) {
-			if c.shownFrom > d || (c.until != 0 && d > c.until) {
-				return
-			}
-			r := y.reminder(c, d)
-			if onToday(&r, d) {
-				rs = append(rs, r)
-				ws = append(ws, y.words(c, d, d))
-			}
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		s.todaySize.Store(int64(len(rs)))
-	}
-	return rs, ws, nil
+	return rs, ws
 }
 
 // Upcoming lists reminders not on Today on d that are shown or due in the
@@ -853,11 +787,11 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 	if days < 0 {
 		return nil, fmt.Errorf("the number of days ahead must not be negative")
 	}
-	set, v, fs, err := s.dayFacts(ctx, d)
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.collectUpcoming(ctx, s.reader(), v, fs, d, d.AddDays(days))
+	rs, ws, err := s.upcomingFromFacts(ctx, set, d, d.AddDays(days))
 	if err != nil {
 		return nil, err
 	}
@@ -868,65 +802,38 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 	return rs, nil
 }
 
+// upcomingKeeps applies Upcoming's test on d up to end to r, c's reminder
+// with its state as seen on d.
+func upcomingKeeps(c *cand, r *Reminder, d, end Day) bool {
+	inRange := func(x Day) bool { return x > d && x <= end }
+	snoozedInto := c.shownFrom <= d && r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end &&
+		(r.Until == 0 || r.SnoozedUntil <= r.Until)
+	if !inRange(c.shownFrom) && !inRange(c.due) && !snoozedInto {
+		return false
+	}
+	if onToday(r, d) || r.State == StateDone || r.State == StateSkipped || r.State == StateMissed {
+		return false
+	}
+	r.OverdueDays = 0
+	return true
+}
+
 // collectUpcoming gathers, unsorted and without words, what Upcoming on d
-// lists up to end, as collectToday does for Today.
-func (s *Store) collectUpcoming(ctx context.Context, q querier, v *derivedView, fs *factSet, d, end Day) ([]Reminder, []words, error) {
+// lists up to end of the customers of fs.
+func collectUpcoming(fs *factSet, d, end Day) ([]Reminder, []words) {
 	var rs []Reminder
 	var ws []words
-	inRange := func(x Day) bool { return x > d && x <= end }
-	// keep applies Upcoming's test to r, c's reminder with its state as
-	// seen on d.
-	keep := func(c *cand, r *Reminder) bool {
-		snoozedInto := c.shownFrom <= d && r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end &&
-			(r.Until == 0 || r.SnoozedUntil <= r.Until)
-		if !inRange(c.shownFrom) && !inRange(c.due) && !snoozedInto {
-			return false
-		}
-		if onToday(r, d) || r.State == StateDone || r.State == StateSkipped || r.State == StateMissed {
-			return false
-		}
-		r.OverdueDays = 0
-		return true
-	}
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, end, func(c *cand) {
 			r := fs.reminder(f, c, d)
-			if keep(c, &r) {
+			if upcomingKeeps(c, &r, d, end) {
 				rs = append(rs, r)
 				ws = append(ws, factWords(f, c, d, max(c.shownFrom, d)))
 			}
 		})
 	}
-	if v != nil {
-		// Three sweeps that do not overlap, each along an index that
-		// carries the rows.
-		err := s.eachStoredOn(ctx, q, v, `SELECT customer_id, data FROM reminder_now WHERE shown_from > ?1 AND shown_from <= ?2
-			UNION ALL SELECT customer_id, data FROM reminder_now WHERE due > ?1 AND due <= ?2 AND NOT (shown_from > ?1 AND shown_from <= ?2)
-			UNION ALL SELECT customer_id, data FROM reminder_now WHERE snoozed <> 0
-				AND NOT (shown_from > ?1 AND shown_from <= ?2) AND NOT (due > ?1 AND due <= ?2)`,
-			[]any{int64(d), int64(end)}, func(id ID, sc *storedCand) {
-				r := sc.reminder(id, d)
-				if keep(&sc.c, &r) {
-					rs = append(rs, r)
-					ws = append(ws, sc.words(d, max(sc.c.shownFrom, d)))
-				}
-			})
-		if err != nil {
-			return nil, nil, err
-		}
-		err = s.eachYearlyOn(ctx, q, v, fs.engine, d, end, false, func(y *yearlyRow, c *cand) {
-			r := y.reminder(c, d)
-			if keep(c, &r) {
-				rs = append(rs, r)
-				ws = append(ws, y.words(c, d, max(c.shownFrom, d)))
-			}
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
-	return rs, ws, nil
+	return rs, ws
 }
 
 // compareByDue orders by due day, customer name, kind, then id and key.
@@ -944,83 +851,6 @@ func compareByDue(a, b *Reminder) int {
 	return strings.Compare(a.Key, b.Key)
 }
 
-// calendarView checks a calendar's days and reads what it is worked out
-// with; the view is nil when the kept rows do not cover the days.
-func (s *Store) calendarView(ctx context.Context, from, to Day) (shopSettings, *derivedView, error) {
-	if err := calendarDays(from, to); err != nil {
-		return shopSettings{}, nil, err
-	}
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return set, nil, err
-	}
-	v, err := s.view(ctx, set, 0)
-	if err != nil {
-		return set, nil, err
-	}
-	if v != nil && from < v.horizon {
-		v = nil // the kept rows start later
-	}
-	return set, v, nil
-}
-
-// dueCollect gathers what DueOn lists, unsorted: the customers v cannot
-// take from the kept rows (everyone without v) from their facts, and, with
-// kept set, the others from the kept rows.
-func (s *Store) dueCollect(ctx context.Context, set shopSettings, v *derivedView, from, to Day, kept bool) ([]Reminder, []words, error) {
-	fs, err := s.readFacts(ctx, s.reader(), set, to, v.slowIDs(), false)
-	if err != nil {
-		return nil, nil, err
-	}
-	var rs []Reminder
-	var ws []words
-	for i := range fs.customers {
-		f := &fs.customers[i]
-		fs.engine.dueOn(f, from, to, func(x Day, c *cand) {
-			r := fs.reminder(f, c, x)
-			if onToday(&r, x) {
-				rs = append(rs, r)
-				ws = append(ws, factWords(f, c, x, x))
-			}
-		})
-	}
-	if v == nil || !kept {
-		return rs, ws, nil
-	}
-	err = s.eachStored(ctx, v, "SELECT customer_id, data FROM reminder_due WHERE due BETWEEN ? AND ?",
-		[]any{int64(from), int64(to)}, func(id ID, sc *storedCand) {
-			x := sc.c.due
-			r := sc.reminder(id, x)
-			if onToday(&r, x) {
-				rs = append(rs, r)
-				ws = append(ws, sc.words(x, x))
-			}
-		})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.eachYearlyDue(ctx, v, fs.engine, from, to, func(y *yearlyRow, c *cand, r *Reminder) {
-		rs = append(rs, *r)
-		ws = append(ws, y.words(c, c.due, c.due))
-	})
-	return rs, ws, err
-}
-
-// eachYearlyDue calls fn with the yearly reminders due in from..to that
-// the kept rows leave out (those far ahead), as DueOn lists them.
-func (s *Store) eachYearlyDue(ctx context.Context, v *derivedView, e engine, from, to Day, fn func(y *yearlyRow, c *cand, r *Reminder)) error {
-	return s.eachYearlyAfter(ctx, v, e, from, to, func(y *yearlyRow, c *cand) {
-		x := c.due
-		if x < from || x > to || c.shownFrom > x || (c.until != 0 && x > c.until) {
-			return
-		}
-		r := y.reminder(c, x)
-		if onToday(&r, x) {
-			fn(y, c, &r)
-		}
-	})
-}
-
 // DueOn gives, for each day X in [from, to], the reminders Today(X) lists
 // that are due on X: what a calendar shows. It reads the database once and
 // works out each day from the facts as they stood on it.
@@ -1036,11 +866,14 @@ func (s *Store) DueMarks(ctx context.Context, from, to Day) (map[Day][]Reminder,
 }
 
 func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][]Reminder, error) {
-	set, v, err := s.calendarView(ctx, from, to)
+	if err := calendarDays(from, to); err != nil {
+		return nil, err
+	}
+	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.dueCollect(ctx, set, v, from, to, true)
+	rs, ws, err := s.dueFromFacts(ctx, set, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Today from the facts and the summary rows, without the reminder caches.
@@ -54,24 +55,28 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 	}
 	pf := &partialFacts{busy: []ID{}} // empty, not nil: readFacts reads everyone for nil
 	index := map[ID]int{}
-	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0 ORDER BY id")
+	// Only what the rules and a reminder read of a customer.
+	err = s.scanEachOn(ctx, q, `SELECT id, name, phone, email, birthday_year, birthday_month, birthday_day,
+		do_not_contact, customer_since, added_on FROM customers WHERE forgotten = 0 ORDER BY id`, nil,
+		func(r *sql.Rows, since *sql.RawBytes) error {
+			var c Customer
+			var by, bm, bd sql.NullInt64
+			var added sql.RawBytes
+			if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &by, &bm, &bd, &c.DoNotContact, since, &added); err != nil {
+				return err
+			}
+			if busy[c.ID] {
+				return nil
+			}
+			if bm.Valid && bd.Valid {
+				c.Birthday = YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
+			}
+			c.CustomerSince, c.AddedOn = dayFromBytes(*since), dayFromBytes(added)
+			index[c.ID] = len(pf.customers)
+			pf.customers = append(pf.customers, customerFacts{Customer: c})
+			return nil
+		})
 	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		c, err := scanCustomer(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if busy[c.ID] {
-			continue
-		}
-		index[c.ID] = len(pf.customers)
-		pf.customers = append(pf.customers, customerFacts{Customer: c})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	of := func(id ID) *customerFacts {
@@ -173,7 +178,7 @@ func (s *Store) readPurchaseSlices(ctx context.Context, q querier, e engine, d D
 	window := purchaseWindow(e)
 	gap := max(0, e.rules[KindThankYou].GapDays)
 	from := d.AddDays(-window - 1)
-	lo := from.AddDays(-2 * gap)
+	lo := from.AddDays(-chainGaps * gap)
 	var owners []ID
 	var rows []factPurchase
 	err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
@@ -273,12 +278,58 @@ func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids ma
 	return nil
 }
 
-// todayFromSummary is collectToday without the reminder caches: the busy
-// customers from their facts, everyone else from partial facts and their
-// summary rows.
-func (s *Store) todayFromSummary(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
+// remindersRead is how one list reads the reminders of the customers
+// that are not busy: which candidates it looks at, the day its state is
+// seen on and its words are for, and whether it keeps the reminder then.
+type remindersRead struct {
+	look  func(c *cand) bool
+	day   func(c *cand) (on, shown, asOf Day) // the state's day, the words' day and their facts' day
+	keep  func(c *cand, r *Reminder) bool
+	asOf  Day // the facts as of this day
+	until Day // yearly reminders up to this day
+}
+
+// collectPartial gathers, unsorted and without words, what rd keeps of the
+// customers of pf, their states read by key.
+func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo Day) ([]Reminder, []words, error) {
+	var rs []Reminder
+	var ws []words
+	for i := range pf.customers {
+		f, sum := &pf.customers[i], &pf.sums[i]
+		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
+		e.partial(f, sum, rd.asOf, rd.until, func(c *cand) {
+			if !rd.look(c) {
+				return
+			}
+			_, shown, asOf := rd.day(c)
+			rs = append(rs, c.reminder(&f.Customer))
+			ws = append(ws, factWordsWith(f, c, asOf, shown, sum.Balance, last))
+		})
+	}
+	states, err := s.statesOf(ctx, q, rs, stateTo)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept := 0
+	for i := range rs {
+		st, has := states[rs[i].Key]
+		on, _, _ := rd.day(&ws[i].c)
+		applyState(&rs[i], st, has, on)
+		if rd.keep(&ws[i].c, &rs[i]) {
+			rs[kept], ws[kept] = rs[i], ws[i]
+			kept++
+		}
+	}
+	return rs[:kept], ws[:kept], nil
+}
+
+// todayFromFacts gathers, unsorted and without words, what is on Today on
+// d: the busy customers from their facts, everyone else from partial facts
+// and their summary rows. A file made before the summary rows has
+// everyone read from their facts.
+func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
 	q := s.reader()
-	pf, err := s.readPartial(ctx, q, set.engine, d, d)
+	pf, err := s.partialOrAll(ctx, q, set.engine, d, d)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -286,36 +337,82 @@ func (s *Store) todayFromSummary(ctx context.Context, set shopSettings, d Day) (
 	if err != nil {
 		return nil, nil, err
 	}
-	rs, ws, err := s.collectToday(ctx, q, nil, fs, d)
+	rs, ws := collectToday(fs, d)
+	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
+		look: func(c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
+		day:  func(*cand) (Day, Day, Day) { return d, d, d },
+		keep: func(_ *cand, r *Reminder) bool { return onToday(r, d) },
+		asOf: d, until: d,
+	}, d)
+	return append(rs, prs...), append(ws, pws...), err
+}
+
+// upcomingFromFacts is todayFromFacts for Upcoming on d up to end.
+func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end Day) ([]Reminder, []words, error) {
+	q := s.reader()
+	pf, err := s.partialOrAll(ctx, q, set.engine, d, end)
 	if err != nil {
 		return nil, nil, err
 	}
-	var prs []Reminder
-	var pws []words
-	for i := range pf.customers {
-		f, sum := &pf.customers[i], &pf.sums[i]
-		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
-		set.engine.partial(f, sum, d, d, func(c *cand) {
-			if c.shownFrom > d || (c.until != 0 && d > c.until) {
-				return
+	fs, err := s.readFacts(ctx, q, set, d, pf.busy, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, ws := collectUpcoming(fs, d, end)
+	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
+		look: func(*cand) bool { return true },
+		day:  func(c *cand) (Day, Day, Day) { return d, max(c.shownFrom, d), d },
+		keep: func(c *cand, r *Reminder) bool { return upcomingKeeps(c, r, d, end) },
+		asOf: d, until: end,
+	}, d)
+	return append(rs, prs...), append(ws, pws...), err
+}
+
+// dueFromFacts gathers, unsorted and without words, what DueOn lists for
+// from..to: each reminder due on a day of it that Today lists that day. The
+// customers with facts dated after from have their days worked out one by
+// one from their facts; for the others the facts as of from stand all
+// through.
+func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []words, error) {
+	q := s.reader()
+	pf, err := s.partialOrAll(ctx, q, set.engine, from, to)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := s.readFacts(ctx, q, set, to, pf.busy, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	var rs []Reminder
+	var ws []words
+	for i := range fs.customers {
+		f := &fs.customers[i]
+		fs.engine.dueOn(f, from, to, func(x Day, c *cand) {
+			r := fs.reminder(f, c, x)
+			if onToday(&r, x) {
+				rs = append(rs, r)
+				ws = append(ws, factWords(f, c, x, x))
 			}
-			prs = append(prs, c.reminder(&f.Customer))
-			pws = append(pws, factWordsWith(f, c, d, d, sum.Balance, last))
 		})
 	}
-	states, err := s.statesOf(ctx, q, prs, d)
-	if err != nil {
-		return nil, nil, err
+	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
+		look: func(c *cand) bool {
+			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
+		},
+		day:  func(c *cand) (Day, Day, Day) { return c.due, c.due, c.due },
+		keep: func(c *cand, r *Reminder) bool { return onToday(r, c.due) },
+		asOf: from, until: to,
+	}, to)
+	return append(rs, prs...), append(ws, pws...), err
+}
+
+// partialOrAll is readPartial, or everyone busy in a file made before the
+// summary rows.
+func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end Day) (*partialFacts, error) {
+	if s.keepSummary.Load() && !s.factsOnly {
+		return s.readPartial(ctx, q, e, d, end)
 	}
-	for i := range prs {
-		st, has := states[prs[i].Key]
-		applyState(&prs[i], st, has, d)
-		if onToday(&prs[i], d) {
-			rs = append(rs, prs[i])
-			ws = append(ws, pws[i])
-		}
-	}
-	return rs, ws, nil
+	return &partialFacts{}, nil // busy nil: readFacts reads everyone
 }
 
 // statesOf reads, through q, the stored states of the reminders rs as of d,
@@ -350,3 +447,8 @@ func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (
 	}
 	return out, nil
 }
+
+// chainGaps is how many thank-you gaps before the purchase window the
+// sales are read back for a fresh start of the chain: further back finds
+// more, but reads more for everyone.
+const chainGaps = 2

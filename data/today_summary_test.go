@@ -41,7 +41,7 @@ func TestTodayFromTheSummaryEqualsTodayFromTheFacts(t *testing.T) {
 			t.Fatal(err)
 		}
 		facts := dvSlowTwin(t, s)
-		s.fromSummary = true
+
 		for _, d := range []Day{NewDay(2025, 12, 24), NewDay(2026, 3, 1), NewDay(2026, 5, 20), end.AddDays(-3), end,
 			end.AddDays(1), end.AddDays(30), NewDay(2026, 12, 31), NewDay(2027, 6, 15)} {
 			got, err := s.TodayList(ctx, d)

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -12,21 +13,37 @@ import (
 // Sales and the ledger are written by their own code; these tests put rows
 // straight into the tables so they depend only on the schema.
 
+// rmPurchase and rmLedger write a fact as it is, in a store transaction
+// that brings the customer's summary row up to date as the store's own
+// writes do.
 func rmPurchase(t *testing.T, s *Store, cust ID, day string, cents Cents, desc string, refundOf ID) ID {
 	t.Helper()
-	res, err := s.w.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description, refund_of) VALUES (?,?,?,?,?,?)`,
-		cust, day+" 10:00:00", day, int64(cents), desc, nullID(refundOf))
+	var id ID
+	err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		res, err := tx.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description, refund_of) VALUES (?,?,?,?,?,?)`,
+			cust, day+" 10:00:00", day, int64(cents), desc, nullID(refundOf))
+		if err != nil {
+			return err
+		}
+		touch(tx, cust)
+		id, err = res.LastInsertId()
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := res.LastInsertId()
 	return id
 }
 
 func rmLedger(t *testing.T, s *Store, cust ID, day string, kind LedgerKind, points int64) {
 	t.Helper()
-	if _, err := s.w.Exec(`INSERT INTO ledger(customer_id, at, day, kind, points, staff) VALUES (?,?,?,?,?,?)`,
-		cust, day+" 10:00:00", day, string(kind), points, "Bea"); err != nil {
+	err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		touch(tx, cust)
+		_, err := tx.Exec(`INSERT INTO ledger(customer_id, at, day, kind, points, staff) VALUES (?,?,?,?,?,?)`,
+			cust, day+" 10:00:00", day, string(kind), points, "Bea")
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,4 +1,49 @@
--- Regulars schema 16: one summary row per customer.
+-- Regulars schema 16: the facts and one summary row per customer.
+--
+-- The reminder caches of schemas 3 to 8 go: Today, Upcoming and the
+-- calendar read the facts, with the summary rows for the customers who
+-- have nothing dated near the days asked (today_summary.go). Their
+-- triggers go with them. The file is vacuumed after this migration.
+DROP TRIGGER customers_dirty_insert;
+DROP TRIGGER customers_dirty_update;
+DROP TRIGGER customers_dirty_delete;
+DROP TRIGGER purchases_dirty_insert;
+DROP TRIGGER purchases_dirty_update;
+DROP TRIGGER purchases_dirty_delete;
+DROP TRIGGER contacts_dirty_insert;
+DROP TRIGGER contacts_dirty_update;
+DROP TRIGGER contacts_dirty_delete;
+DROP TRIGGER ledger_dirty_insert;
+DROP TRIGGER ledger_dirty_update;
+DROP TRIGGER promises_dirty_insert;
+DROP TRIGGER promises_dirty_update;
+DROP TRIGGER promises_dirty_delete;
+DROP TRIGGER complaints_dirty_insert;
+DROP TRIGGER complaints_dirty_update;
+DROP TRIGGER complaints_dirty_delete;
+DROP TRIGGER occasions_dirty_insert;
+DROP TRIGGER occasions_dirty_update;
+DROP TRIGGER occasions_dirty_delete;
+DROP TRIGGER reminder_states_dirty_insert;
+DROP TRIGGER reminder_states_dirty_update;
+DROP TRIGGER reminder_states_dirty_delete;
+DROP TRIGGER settings_gen_insert;
+DROP TRIGGER settings_gen_update;
+DROP TRIGGER settings_gen_delete;
+DROP TABLE reminder_cache;
+DROP TABLE reminder_customers;
+DROP TABLE reminder_dirty;
+DROP TABLE reminder_now;
+DROP TABLE reminder_due;
+DROP TABLE reminder_due_counts;
+DROP TABLE reminder_yearly;
+DROP TABLE reminder_yearly_counts;
+DROP TABLE reminder_yearly_off;
+DROP TABLE reminder_lists;
+DROP TABLE reminder_list_counts;
+DROP INDEX occasions_lead;
+
+-- One summary row per customer.
 --
 -- What a customer's facts add up to as they stand today: the points
 -- balance, the day a reward became ready (when one is ready now), the

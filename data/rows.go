@@ -1,0 +1,35 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+)
+
+// idList runs query, whose rows are one id each, and returns the ids.
+func idList(ctx context.Context, q querier, query string, args ...any) ([]ID, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []ID{}
+	for rows.Next() {
+		var id ID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
