@@ -378,7 +378,7 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string)
 		if _, err := tx.ExecContext(ctx, "DELETE FROM customers WHERE id = ?", drop); err != nil {
 			return err
 		}
-		touch(tx, keep)
+		touch(tx, keep, drop)
 		return audit(ctx, tx, s.Now(), staff, "merge customers", fmt.Sprintf("%d into %d", drop, keep), d.Name, merged.Name)
 	})
 	if err == nil {

@@ -75,6 +75,7 @@ type Store struct {
 	// not from the summary rows (tests compare both ways).
 	factsOnly bool
 	search    customerIndex // see search.go
+	today1    todayMemo     // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
@@ -511,11 +512,16 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return s.explain(err)
 	}
-	if err := s.updateSummaries(ctx, tx, stopTouching(tx)); err != nil {
+	ids := stopTouching(tx)
+	if err := s.updateSummaries(ctx, tx, ids); err != nil {
 		tx.Rollback()
 		return s.explain(err)
 	}
-	return s.explain(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return s.explain(err)
+	}
+	s.today1.wrote(ids)
+	return nil
 }
 
 // reader is the pool for queries; before Open finishes, the writer.

@@ -749,7 +749,7 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.todayFromFacts(ctx, set, d)
+	rs, ws, err := s.todayRemembered(ctx, set, d)
 	if err != nil {
 		return nil, err
 	}
@@ -1016,7 +1016,16 @@ func (s *Store) putState(ctx context.Context, tx *sql.Tx, k ReminderKey, st remi
 			staff = excluded.staff, changed_at = excluded.changed_at, changed_on = excluded.changed_on, contact_id = excluded.contact_id`,
 		k.String(), string(k.Kind), k.CustomerID, k.Due.String(), string(st.State), nullDay(st.SnoozedUntil), st.Reason,
 		staffOrOwnerName(st.Staff), fmtInstant(s.Now()), s.Today().String(), nullID(st.ContactID))
-	return err
+	if err != nil {
+		return err
+	}
+	// The state's customer: the key's, or the customer a merge moved it to.
+	var owner ID
+	if err := tx.QueryRowContext(ctx, "SELECT customer_id FROM reminder_states WHERE key = ?", k.String()).Scan(&owner); err != nil {
+		return err
+	}
+	touch(tx, owner)
+	return nil
 }
 
 func staffOrOwnerName(name string) string {

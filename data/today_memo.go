@@ -1,0 +1,104 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Today of the current day, remembered between reads.
+//
+// The window reads Today after every sale, contact and reminder done, and
+// reading it for a whole shop takes most of a second at 50,000 customers.
+// So a store remembers the last Today it read for the current day, before
+// its words, and reads again only what changed: the customers its own
+// writes noted (touch), from their facts. Anything else reads it all again:
+// a write that noted no customer (settings, templates, a customer's
+// details), another day, other rules or scheme, another program's commit
+// (PRAGMA data_version).
+type todayMemo struct {
+	mu       sync.Mutex
+	valid    bool
+	day      Day
+	version  int64  // the writer's data_version when read
+	settings string // the rules and the scheme it was read under
+	rs       []Reminder
+	ws       []words
+	changed  map[ID]bool // customers this store wrote since
+}
+
+// maxTodayPatch is the most customers a read patches; past it, it reads
+// everyone again.
+const maxTodayPatch = 200
+
+// wrote notes, after a commit, the customers a write changed; a write that
+// noted none forgets the list.
+func (m *todayMemo) wrote(ids []ID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid {
+		return
+	}
+	if len(ids) == 0 || len(m.changed)+len(ids) > maxTodayPatch {
+		m.valid, m.rs, m.ws, m.changed = false, nil, nil, nil
+		return
+	}
+	for _, id := range ids {
+		m.changed[id] = true
+	}
+}
+
+// todayRemembered is todayFromFacts for d, from what this store remembers
+// when d is the current day and nothing but its own noted writes changed
+// since. It returns copies the caller may change.
+func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
+	if d != s.Today() || s.factsOnly {
+		return s.todayFromFacts(ctx, set, d)
+	}
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
+	m := &s.today1
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || m.day != d || m.version != version || m.settings != key {
+		rs, ws, err := s.todayFromFacts(ctx, set, d)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.valid, m.day, m.version, m.settings, m.rs, m.ws, m.changed = true, d, version, key, rs, ws, map[ID]bool{}
+	} else if len(m.changed) > 0 {
+		if err := s.patchToday(ctx, set, m); err != nil {
+			return nil, nil, err
+		}
+	}
+	return slices.Clone(m.rs), slices.Clone(m.ws), nil
+}
+
+// patchToday reads again, from their facts, the reminders of the
+// customers m.changed.
+func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) error {
+	ids := make([]ID, 0, len(m.changed))
+	for id := range m.changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	fs, err := s.readFacts(ctx, s.reader(), set, m.day, ids, false)
+	if err != nil {
+		return err
+	}
+	rs, ws := collectToday(fs, m.day)
+	kept := 0
+	for i := range m.rs {
+		if !m.changed[m.rs[i].CustomerID] {
+			m.rs[kept], m.ws[kept] = m.rs[i], m.ws[i]
+			kept++
+		}
+	}
+	m.rs, m.ws = append(m.rs[:kept], rs...), append(m.ws[:kept], ws...)
+	m.changed = map[ID]bool{}
+	return nil
+}
