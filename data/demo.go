@@ -1450,6 +1450,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 		return s.explain(err)
 	}
 	s.today1.wrote(nil)
+	s.calendar.forget()
 	s.customersRewritten()
 	return nil
 }

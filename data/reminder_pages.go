@@ -253,7 +253,7 @@ func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]DayCounts,
 	if err != nil {
 		return nil, err
 	}
-	rs, _, err := s.dueFromFacts(ctx, set, from, to)
+	rs, _, err := s.dueRemembered(ctx, set, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int
 	if err != nil {
 		return nil, ReminderPage{}, err
 	}
-	rs, ws, err := s.dueFromFacts(ctx, set, from, to)
+	rs, ws, err := s.dueRemembered(ctx, set, from, to)
 	if err != nil {
 		return nil, ReminderPage{}, err
 	}

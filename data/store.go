@@ -76,6 +76,7 @@ type Store struct {
 	factsOnly bool
 	search    customerIndex // see search.go
 	today1    todayMemo     // see today_memo.go
+	calendar  calendarMemo  // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
@@ -521,6 +522,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return s.explain(err)
 	}
 	s.today1.wrote(ids)
+	s.calendar.forget()
 	return nil
 }
 

@@ -873,7 +873,7 @@ func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.dueFromFacts(ctx, set, from, to)
+	rs, ws, err := s.dueRemembered(ctx, set, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -102,3 +102,54 @@ func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) 
 	m.changed = map[ID]bool{}
 	return nil
 }
+
+// calendarMemo remembers the last calendar span read (DueMonth, DueCounts,
+// DueDayPage), unworded: choosing a day of the month shown, or paging
+// through it, reads nothing again. Any write of this store, another
+// program's commit, or other rules or scheme read it again.
+type calendarMemo struct {
+	mu       sync.Mutex
+	valid    bool
+	from, to Day
+	version  int64
+	settings string
+	rs       []Reminder
+	ws       []words
+}
+
+func (m *calendarMemo) forget() {
+	m.mu.Lock()
+	m.valid, m.rs, m.ws = false, nil, nil
+	m.mu.Unlock()
+}
+
+// dueRemembered is dueFromFacts for from..to, or for a span around them
+// already read.
+func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []words, error) {
+	if s.factsOnly {
+		return s.dueFromFacts(ctx, set, from, to)
+	}
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
+	m := &s.calendar
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || from < m.from || to > m.to || m.version != version || m.settings != key {
+		rs, ws, err := s.dueFromFacts(ctx, set, from, to)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.valid, m.from, m.to, m.version, m.settings, m.rs, m.ws = true, from, to, version, key, rs, ws
+	}
+	var rs []Reminder
+	var ws []words
+	for i := range m.rs {
+		if d := m.rs[i].Due; d >= from && d <= to {
+			rs, ws = append(rs, m.rs[i]), append(ws, m.ws[i])
+		}
+	}
+	return rs, ws, nil
+}

@@ -282,7 +282,7 @@ func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids ma
 // that are not busy: which candidates it looks at, the day its state is
 // seen on and its words are for, and whether it keeps the reminder then.
 type remindersRead struct {
-	look  func(c *cand) bool
+	look  func(id ID, c *cand) bool
 	day   func(c *cand) (on, shown, asOf Day) // the state's day, the words' day and their facts' day
 	keep  func(c *cand, r *Reminder) bool
 	asOf  Day // the facts as of this day
@@ -298,7 +298,7 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 		f, sum := &pf.customers[i], &pf.sums[i]
 		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
 		e.partial(f, sum, rd.asOf, rd.until, func(c *cand) {
-			if !rd.look(c) {
+			if !rd.look(f.Customer.ID, c) {
 				return
 			}
 			_, shown, asOf := rd.day(c)
@@ -339,7 +339,7 @@ func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]
 	}
 	rs, ws := collectToday(fs, d)
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
+		look: func(_ ID, c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
 		day:  func(*cand) (Day, Day, Day) { return d, d, d },
 		keep: func(_ *cand, r *Reminder) bool { return onToday(r, d) },
 		asOf: d, until: d,
@@ -359,8 +359,18 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 		return nil, nil, err
 	}
 	rs, ws := collectUpcoming(fs, d, end)
+	// Besides those shown or due in the days ahead, Upcoming lists those
+	// snoozed into them: few, found by their states.
+	snoozed, err := idKeys(ctx, q, `SELECT key FROM reminder_states WHERE state = 'snoozed'
+		AND snoozed_until > ? AND snoozed_until <= ? AND changed_on <= ?`, d.String(), end.String(), d.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	inRange := func(x Day) bool { return x > d && x <= end }
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(*cand) bool { return true },
+		look: func(id ID, c *cand) bool {
+			return inRange(c.shownFrom) || inRange(c.due) || (c.shownFrom <= d && len(snoozed) > 0 && snoozed[c.key(id)])
+		},
 		day:  func(c *cand) (Day, Day, Day) { return d, max(c.shownFrom, d), d },
 		keep: func(c *cand, r *Reminder) bool { return upcomingKeeps(c, r, d, end) },
 		asOf: d, until: end,
@@ -396,7 +406,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 		})
 	}
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(c *cand) bool {
+		look: func(_ ID, c *cand) bool {
 			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
 		},
 		day:  func(c *cand) (Day, Day, Day) { return c.due, c.due, c.due },
@@ -452,3 +462,22 @@ func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (
 // sales are read back for a fresh start of the chain: further back finds
 // more, but reads more for everyone.
 const chainGaps = 2
+
+// idKeys runs query, whose rows are one reminder key each, and returns the
+// keys as a set.
+func idKeys(ctx context.Context, q querier, query string, args ...any) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}

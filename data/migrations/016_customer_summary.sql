@@ -78,3 +78,5 @@ INSERT INTO customer_summary_scheme(id, reward_points) VALUES (1, -1);
 CREATE INDEX ledger_earned ON ledger(day, customer_id) WHERE points > 0;
 CREATE INDEX reminder_states_moved ON reminder_states(customer_id)
     WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':';
+-- Upcoming lists the reminders snoozed into its days.
+CREATE INDEX reminder_states_snoozed ON reminder_states(snoozed_until) WHERE state = 'snoozed';
