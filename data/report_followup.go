@@ -69,7 +69,9 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, si
 		return n
 	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(f []string) error {
+		where: where, args: args, db: db, ids: ids, idCol: "customer_id", size: func(n int) {
+			fs.owners, fs.rows = make([]ID, 0, presize(n)), make([]followState, 0, presize(n))
+		}}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
