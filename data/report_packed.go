@@ -53,7 +53,10 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 		db = q.db
 	}
 	var lo, hi sql.NullInt64
-	if err := db.QueryRowContext(ctx, "SELECT min(rowid), max(rowid) FROM "+q.table).Scan(&lo, &hi); err != nil {
+	// Asked together, min and max make SQLite scan a whole index; asked
+	// apart, each is one step to an end of the table.
+	ends := "SELECT (SELECT min(rowid) FROM " + q.table + "), (SELECT max(rowid) FROM " + q.table + ")"
+	if err := db.QueryRowContext(ctx, ends).Scan(&lo, &hi); err != nil {
 		return s.explain(err)
 	}
 	if !lo.Valid {
