@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -495,5 +496,36 @@ func TestSplitPackedChecksEveryRow(t *testing.T) {
 	}
 	if v, err := packedInt("-42"); v != -42 || err != nil {
 		t.Errorf("-42 reads as %d, %v", v, err)
+	}
+}
+
+// The latest contacts come packed into one value; a day holding a
+// separator cannot be, and they are read row by row instead.
+func TestLastContactsAreReadWhateverTheDaysHold(t *testing.T) {
+	r := newReportShop(t)
+	ann, bob := r.customer("Ann"), r.customer("Bob")
+	contact := func(id ID, day string) {
+		t.Helper()
+		if _, err := r.s.w.Exec("INSERT INTO contacts(customer_id, at, day, channel) VALUES (?, '2024-01-01 10:00:00', ?, 'phone')", id, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() map[ID]Day {
+		t.Helper()
+		rows := &factRows{day: "2024-01-04", contactLast: map[ID]Day{}}
+		if err := r.s.readLastContacts(r.ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows.contactLast
+	}
+	contact(ann, "2024-01-03")
+	contact(ann, "2024-01-05") // after the day
+	contact(bob, "2024-01-02")
+	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: rmDay("2024-01-02")}; !maps.Equal(got, want) {
+		t.Fatalf("latest contacts %v, want %v", got, want)
+	}
+	contact(bob, "2024-01-02\x1f") // the latest by text, and no day
+	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: 0}; !maps.Equal(got, want) {
+		t.Fatalf("with a separator in a day: latest contacts %v, want %v", got, want)
 	}
 }

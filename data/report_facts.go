@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -432,18 +433,10 @@ func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
 		return nil
 	}
 	db := s.reader()
-	err := s.scanEachOn(ctx, db, `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`, []any{r.day},
-		func(rows *sql.Rows, d *sql.RawBytes) error {
-			var owner ID
-			if err := rows.Scan(&owner, d); err != nil {
-				return err
-			}
-			r.contactLast[owner] = dayFromBytes(*d)
-			return nil
-		})
-	if err != nil {
+	if err := s.readLastContacts(ctx, r); err != nil {
 		return err
 	}
+	var err error
 	if r.occasions, err = queryFactsOn(ctx, s, db, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id"); err != nil {
 		return err
 	}
@@ -452,6 +445,32 @@ func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
 	}
 	r.complaints, err = queryFactsOn(ctx, s, db, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ? ORDER BY customer_id, id", r.day)
 	return err
+}
+
+// readLastContacts reads the day of each customer's latest contact up to
+// the day, packed into one value; should a day hold a separator, row by
+// row.
+func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
+	const q = `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`
+	err := s.eachPackedSum(ctx, q, []any{r.day}, 2, func(f []string) error {
+		owner, err := packedInt(f[0])
+		if err != nil {
+			return err
+		}
+		r.contactLast[owner] = packedDay(f[1])
+		return nil
+	})
+	if !errors.Is(err, errNotPacked) {
+		return err
+	}
+	return s.scanEach(ctx, q, []any{r.day}, func(rows *sql.Rows, d *sql.RawBytes) error {
+		var owner ID
+		if err := rows.Scan(&owner, d); err != nil {
+			return err
+		}
+		r.contactLast[owner] = dayFromBytes(*d)
+		return nil
+	})
 }
 
 // addPurchases groups the purchases by slot, in (day, id) order, and adds
