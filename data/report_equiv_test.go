@@ -29,10 +29,18 @@ func reportSame(t *testing.T, step string, s *Store, days ...Day) {
 		if err != nil {
 			t.Fatalf("%s, %s: reference report: %v", step, d, err)
 		}
-		got, err := s.Report(ctx, d, 12)
+		var early []Report
+		got, err := s.ReportAsReady(ctx, d, 12, func(r Report) { early = append(early, r) })
 		if err != nil {
 			t.Fatalf("%s, %s: report: %v", step, d, err)
 		}
+		// Every figure but the follow-up comes first, the same.
+		if len(early) != 1 {
+			t.Fatalf("%s, %s: the early figures came %d times", step, d, len(early))
+		}
+		wantEarly := want
+		wantEarly.FollowUp = FollowUpReport{Since: want.FollowUp.Since}
+		diffReport(t, step+", "+d.String()+", early", wantEarly, early[0])
 		if len(want.Top) == 0 || want.FollowUp.ByKind[0].OnTime+want.FollowUp.ByKind[0].Missed == 0 && d > NewDay(2025, 7, 1) {
 			t.Fatalf("%s, %s: the reference report is nearly empty, so the comparison proves little: %+v", step, d, want.FollowUp.ByKind)
 		}

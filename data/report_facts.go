@@ -217,6 +217,7 @@ func idArgs(ids []ID) []any {
 // everything the reminder rules and the points need too.
 type factsWanted struct {
 	rules      bool // everything the reminder rules read
+	smallLater bool // but the smaller tables, which addSmallFacts adds
 	ledger     bool // balances
 	redeemFrom Day  // money off from this day on (zero: not needed)
 }
@@ -258,7 +259,12 @@ func presize(n int) int { return min(n, 1<<20) }
 func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) (*reportFacts, error) {
 	r := &factRows{want: want, day: day.String(), contactLast: map[ID]Day{}}
 	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
-		func() error { return s.readCustomerRows(ctx, r) }, func() error { return s.readRuleFacts(ctx, r) })
+		func() error { return s.readCustomerRows(ctx, r) }, func() error {
+			if want.smallLater {
+				return nil
+			}
+			return s.readRuleFacts(ctx, r)
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +287,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 	if want.rules || want.ledger {
 		rf.addLedger(r, lSlots)
 	}
-	if want.rules {
+	if want.rules && !want.smallLater {
 		rf.addRuleFacts(r)
 	}
 	return rf, nil
@@ -471,6 +477,17 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 		r.contactLast[owner] = dayFromBytes(*d)
 		return nil
 	})
+}
+
+// addSmallFacts reads the smaller tables the rules read, as of day, into
+// facts read without them (factsWanted.smallLater).
+func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day Day) error {
+	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[ID]Day{}}
+	if err := s.readRuleFacts(ctx, r); err != nil {
+		return err
+	}
+	rf.addRuleFacts(r)
+	return nil
 }
 
 // addPurchases groups the purchases by slot, in (day, id) order, and adds

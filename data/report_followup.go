@@ -228,23 +228,6 @@ func (t *followTally) add(r *Reminder) {
 	tally(*r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
 }
 
-// addCount counts f.n reminders of one kind, outcome and staff member.
-func (t *followTally) addCount(f followCount) {
-	bump := func(onTime, late, skipped, missed, open *int) {
-		*[]*int{onTime, late, skipped, missed, open}[f.outcome] += int(f.n)
-	}
-	if f.kind >= 0 {
-		row := &t.byKind[f.kind]
-		bump(&row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
-	}
-	st := t.byStaff[f.staff]
-	if st == nil {
-		st = &StaffFollowUpRow{Staff: f.staff}
-		t.byStaff[f.staff] = st
-	}
-	bump(&st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
-}
-
 func (t *followTally) merge(o *followTally) {
 	for i := range t.byKind {
 		a, b := &t.byKind[i], o.byKind[i]
