@@ -923,6 +923,31 @@ func BenchmarkReport(b *testing.B) {
 	})
 }
 
+// BenchmarkReportAsReady is what the Reports screen waits for: every
+// figure but the follow-up, which it shows first (first-ms/op), then the
+// whole report (ms/op).
+func BenchmarkReportAsReady(b *testing.B) {
+	perSize(b, func(b *testing.B, n int) {
+		s := benchShop(b, n)
+		ctx := context.Background()
+		var first time.Duration
+		var r Report
+		cpu := startCPU()
+		for b.Loop() {
+			start := time.Now()
+			var err error
+			r, err = s.ReportAsReady(ctx, benchDay, 10, func(Report) { first += time.Since(start) })
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu.report(b)
+		b.ReportMetric(float64(first.Microseconds())/1000/float64(max(b.N, 1)), "first-ms/op")
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(max(b.N, 1)), "ms/op")
+		b.ReportMetric(float64(r.Now.Total), "customers")
+	})
+}
+
 // rawReportRows reads, row by row with hand-written statements, the facts
 // a report is worked out from (what it adds up is not done).
 func rawReportRows(ctx context.Context, db *sql.DB, day Day) error {

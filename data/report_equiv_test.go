@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -28,10 +29,18 @@ func reportSame(t *testing.T, step string, s *Store, days ...Day) {
 		if err != nil {
 			t.Fatalf("%s, %s: reference report: %v", step, d, err)
 		}
-		got, err := s.Report(ctx, d, 12)
+		var early []Report
+		got, err := s.ReportAsReady(ctx, d, 12, func(r Report) { early = append(early, r) })
 		if err != nil {
 			t.Fatalf("%s, %s: report: %v", step, d, err)
 		}
+		// Every figure but the follow-up comes first, the same.
+		if len(early) != 1 {
+			t.Fatalf("%s, %s: the early figures came %d times", step, d, len(early))
+		}
+		wantEarly := want
+		wantEarly.FollowUp = FollowUpReport{Since: want.FollowUp.Since}
+		diffReport(t, step+", "+d.String()+", early", wantEarly, early[0])
 		if len(want.Top) == 0 || want.FollowUp.ByKind[0].OnTime+want.FollowUp.ByKind[0].Missed == 0 && d > NewDay(2025, 7, 1) {
 			t.Fatalf("%s, %s: the reference report is nearly empty, so the comparison proves little: %+v", step, d, want.FollowUp.ByKind)
 		}
@@ -495,5 +504,36 @@ func TestSplitPackedChecksEveryRow(t *testing.T) {
 	}
 	if v, err := packedInt("-42"); v != -42 || err != nil {
 		t.Errorf("-42 reads as %d, %v", v, err)
+	}
+}
+
+// The latest contacts come packed into one value; a day holding a
+// separator cannot be, and they are read row by row instead.
+func TestLastContactsAreReadWhateverTheDaysHold(t *testing.T) {
+	r := newReportShop(t)
+	ann, bob := r.customer("Ann"), r.customer("Bob")
+	contact := func(id ID, day string) {
+		t.Helper()
+		if _, err := r.s.w.Exec("INSERT INTO contacts(customer_id, at, day, channel) VALUES (?, '2024-01-01 10:00:00', ?, 'phone')", id, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() map[ID]Day {
+		t.Helper()
+		rows := &factRows{day: "2024-01-04", contactLast: map[ID]Day{}}
+		if err := r.s.readLastContacts(r.ctx, rows); err != nil {
+			t.Fatal(err)
+		}
+		return rows.contactLast
+	}
+	contact(ann, "2024-01-03")
+	contact(ann, "2024-01-05") // after the day
+	contact(bob, "2024-01-02")
+	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: rmDay("2024-01-02")}; !maps.Equal(got, want) {
+		t.Fatalf("latest contacts %v, want %v", got, want)
+	}
+	contact(bob, "2024-01-02\x1f") // the latest by text, and no day
+	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: 0}; !maps.Equal(got, want) {
+		t.Fatalf("with a separator in a day: latest contacts %v, want %v", got, want)
 	}
 }

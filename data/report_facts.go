@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -215,232 +216,305 @@ func idArgs(ids []ID) []any {
 // factsWanted says what readReportFacts reads: the sales alone, or
 // everything the reminder rules and the points need too.
 type factsWanted struct {
-	rules      bool    // everything the reminder rules read
-	ledger     bool    // balances
-	redeemFrom Day     // money off from this day on (zero: not needed)
-	db         querier // where to read; nil: the readers
-	ids        []ID    // when not nil, only the rows of these ids
+	rules      bool // everything the reminder rules read
+	smallLater bool // but the smaller tables, which addSmallFacts adds
+	ledger     bool // balances
+	redeemFrom Day  // money off from this day on (zero: not needed)
 }
+
+// factRows are the rows readReportFacts reads, in the order the tables
+// hold them, before they are grouped by customer. Each table's reader
+// fills its own fields, so the readers run at once.
+type factRows struct {
+	want factsWanted
+	day  string // the report's day, as the tables write days
+
+	custIDs   []ID   // the customers table, in id order
+	forgotten []bool // per row of custIDs
+	custs     []Customer
+
+	pOwner []ID // per purchase
+	ps     []factPurchase
+	disc   []Cents
+	// The money off on sales not voided from want.redeemFrom on; walk-ins'
+	// apart too.
+	redeemedValue, walkInValue Cents
+
+	lOwner  []ID // per ledger row
+	ls      []factLedger
+	redeems []redeemRow
+
+	contactLast map[ID]Day // the latest contact of each customer
+	occasions   []Occasion
+	promises    []Promise
+	complaints  []Complaint
+}
+
+// presize is how many rows to make room for when a table's rowids span n:
+// no more than there can be, and no fortune for a table whose ids are far
+// apart.
+func presize(n int) int { return min(n, 1<<20) }
 
 // readReportFacts reads the shop as of day.
 func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) (*reportFacts, error) {
-	rf := &reportFacts{redeemFrom: want.redeemFrom}
-	text := day.String()
-	var db querier = s.reader()
-	if want.db != nil {
-		db = want.db
-	}
-	// in restricts a query to the ids wanted, if any.
-	in := func(col string) (string, []any) {
-		if want.ids == nil {
-			return "", nil
-		}
-		if len(want.ids) == 0 {
-			return " AND 0", nil
-		}
-		return " AND " + col + " IN (?" + strings.Repeat(",?", len(want.ids)-1) + ")", idArgs(want.ids)
-	}
-
-	var custIDs []ID
-	var custs []Customer
-	var forgotten []bool
-	var pOwner, lOwner []ID
-	var ps []factPurchase
-	var disc []Cents
-	var ls []factLedger
-	var redeems []redeemRow
-	contactLast := map[ID]Day{}
-	var occasions []Occasion
-	var promises []Promise
-	var complaints []Complaint
-
-	readCustomers := func() error {
-		fields := []string{"id", "forgotten"}
-		if want.rules {
-			fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
-		}
-		return s.eachPacked(ctx, packedQuery{table: "customers", fields: fields, db: want.db, ids: want.ids, idCol: "id"}, func(f []string) error {
-			var c Customer
-			var gone int64
-			var err error
-			if c.ID, err = packedInt(f[0]); err != nil {
-				return err
-			}
-			if gone, err = packedInt(f[1]); err != nil {
-				return err
-			}
-			c.Forgotten = gone != 0
-			custIDs = append(custIDs, c.ID)
-			forgotten = append(forgotten, c.Forgotten)
-			if !want.rules {
+	r := &factRows{want: want, day: day.String(), contactLast: map[ID]Day{}}
+	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
+		func() error { return s.readCustomerRows(ctx, r) }, func() error {
+			if want.smallLater {
 				return nil
 			}
-			var n [4]int64
-			for i := range n {
-				if n[i], err = packedInt(f[2+i]); err != nil {
-					return err
-				}
-			}
-			if len(f[3]) > 0 && len(f[4]) > 0 {
-				c.Birthday = YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
-			}
-			c.DoNotContact = n[3] != 0
-			c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
-			c.AddedOn = scanDay(sql.NullString{String: f[7], Valid: true})
-			custs = append(custs, c)
-			return nil
+			return s.readRuleFacts(ctx, r)
 		})
-	}
-
-	// Purchases and ledger rows in storage order: following the customer
-	// index would look every row up.
-	readPurchases := func() error {
-		if !want.rules && want.redeemFrom.IsZero() {
-			return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
-				where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{text},
-				db: want.db, ids: want.ids, idCol: "customer_id"},
-				func(f []string) error {
-					owner, err := packedInt(f[0])
-					if err != nil {
-						return err
-					}
-					pOwner = append(pOwner, owner)
-					ps = append(ps, factPurchase{Day: packedDay(f[1]), Amount: 1})
-					disc = append(disc, 0)
-					return nil
-				})
-		}
-		var n [5]int64
-		return s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "discount_cents", "refund_of"},
-			where: "voided = 0 AND day <= ?", args: []any{text}, db: want.db, ids: want.ids, idCol: "customer_id"}, func(f []string) error {
-			for i, k := range [5]int{0, 1, 3, 4, 5} {
-				var err error
-				if n[i], err = packedInt(f[k]); err != nil {
-					return err
-				}
-			}
-			p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: Cents(n[2]), RefundOf: n[4]}
-			discount := Cents(n[3])
-			if discount > 0 && !want.redeemFrom.IsZero() && p.Day >= want.redeemFrom {
-				rf.redeemedValue += discount
-				if len(f[0]) == 0 {
-					rf.walkInValue += discount
-				}
-			}
-			if len(f[0]) == 0 {
-				return nil // a walk-in
-			}
-			pOwner = append(pOwner, n[0])
-			ps = append(ps, p)
-			disc = append(disc, discount)
-			return nil
-		})
-	}
-
-	// Ledger rows come in id order, which the running balance keeps for
-	// rows of one day; their position stands in for the id. The last field
-	// is the sale a redeem row belongs to (0 for none), empty for other
-	// rows.
-	readLedger := func() error {
-		if !want.rules && !want.ledger {
-			return nil
-		}
-		var n [3]int64
-		return s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
-			where: "day <= ?", args: []any{text}, db: want.db, ids: want.ids, idCol: "customer_id"}, func(f []string) error {
-			for i, k := range [3]int{0, 2, 3} {
-				var err error
-				if n[i], err = packedInt(f[k]); err != nil {
-					return err
-				}
-			}
-			l := factLedger{ID: ID(len(ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
-			if l.Redeem && n[2] != 0 && !want.redeemFrom.IsZero() && l.Day >= want.redeemFrom {
-				redeems = append(redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
-			}
-			lOwner = append(lOwner, n[0])
-			ls = append(ls, l)
-			return nil
-		})
-	}
-
-	// The rules read only the latest contact of a customer; the index on
-	// (customer, day) gives it without touching the table.
-	readSmall := func() error {
-		if !want.rules {
-			return nil
-		}
-		cond, args := in("customer_id")
-		err := s.scanEachOn(ctx, db, `SELECT customer_id, max(day) FROM contacts WHERE day <= ?`+cond+` GROUP BY customer_id`, append([]any{text}, args...),
-			func(r *sql.Rows, d *sql.RawBytes) error {
-				var owner ID
-				if err := r.Scan(&owner, d); err != nil {
-					return err
-				}
-				contactLast[owner] = dayFromBytes(*d)
-				return nil
-			})
-		if err != nil {
-			return err
-		}
-		if occasions, err = queryFactsOn(ctx, s, db, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1"+cond+" ORDER BY customer_id, id", args...); err != nil {
-			return err
-		}
-		if promises, err = queryFactsOn(ctx, s, db, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+cond+" ORDER BY customer_id, id", append([]any{text}, args...)...); err != nil {
-			return err
-		}
-		complaints, err = queryFactsOn(ctx, s, db, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+cond+" ORDER BY customer_id, id", append([]any{text}, args...)...)
-		return err
-	}
-
-	if err := parallel(readPurchases, readLedger, readCustomers, readSmall); err != nil {
+	if err != nil {
 		return nil, err
 	}
-
+	rf := &reportFacts{redeemFrom: want.redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
 	if !want.redeemFrom.IsZero() {
-		if err := s.countRedeemed(ctx, db, rf, ps, redeems); err != nil {
+		if err := s.countRedeemed(ctx, s.reader(), rf, r.ps, r.redeems); err != nil {
 			return nil, err
 		}
 	}
-
-	rf.slots = newSlotIndex(custIDs)
-	rf.known = len(custIDs)
-	rf.forgotten = forgotten
-	slotsOf := func(owners []ID) []int32 {
-		out := make([]int32, len(owners))
-		for i, id := range owners {
-			out[i] = rf.slots.add(id)
-		}
-		return out
-	}
-	pSlots := slotsOf(pOwner)
-	lSlots := slotsOf(lOwner)
-	n := len(rf.slots.ids)
-	rf.facts = make([]customerFacts, n)
-	for i, c := range custs {
+	rf.slots = newSlotIndex(r.custIDs)
+	rf.known = len(r.custIDs)
+	rf.forgotten = r.forgotten
+	pSlots := rf.slotsOf(r.pOwner)
+	lSlots := rf.slotsOf(r.lOwner)
+	rf.facts = make([]customerFacts, len(rf.slots.ids))
+	for i, c := range r.custs {
 		rf.facts[i].Customer = c
 	}
+	rf.addPurchases(r, pSlots)
+	if want.rules || want.ledger {
+		rf.addLedger(r, lSlots)
+	}
+	if want.rules && !want.smallLater {
+		rf.addRuleFacts(r)
+	}
+	return rf, nil
+}
 
+// slotsOf gives the slot of each of owners, numbering ids met for the
+// first time.
+func (rf *reportFacts) slotsOf(owners []ID) []int32 {
+	out := make([]int32, len(owners))
+	for i, id := range owners {
+		out[i] = rf.slots.add(id)
+	}
+	return out
+}
+
+// readCustomerRows reads the customers table: every id and whether it was
+// forgotten, and what the rules read when they are wanted.
+func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
+	fields := []string{"id", "forgotten"}
+	if r.want.rules {
+		fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
+	}
+	q := packedQuery{table: "customers", fields: fields, size: func(n int) {
+		r.custIDs, r.forgotten = make([]ID, 0, presize(n)), make([]bool, 0, presize(n))
+		if r.want.rules {
+			r.custs = make([]Customer, 0, presize(n))
+		}
+	}}
+	return s.eachPacked(ctx, q, func(f []string) error {
+		id, err := packedInt(f[0])
+		if err != nil {
+			return err
+		}
+		gone, err := packedInt(f[1])
+		if err != nil {
+			return err
+		}
+		r.custIDs = append(r.custIDs, id)
+		r.forgotten = append(r.forgotten, gone != 0)
+		if !r.want.rules {
+			return nil
+		}
+		c := Customer{ID: id, Forgotten: gone != 0}
+		var n [4]int64
+		for i := range n {
+			if n[i], err = packedInt(f[2+i]); err != nil {
+				return err
+			}
+		}
+		if len(f[3]) > 0 && len(f[4]) > 0 {
+			c.Birthday = YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
+		}
+		c.DoNotContact = n[3] != 0
+		c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
+		c.AddedOn = scanDay(sql.NullString{String: f[7], Valid: true})
+		r.custs = append(r.custs, c)
+		return nil
+	})
+}
+
+// readPurchaseRows reads the purchases up to the day in storage order:
+// following the customer index would look every row up. Only the sales'
+// days are read when neither the rules nor the money off are wanted.
+func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
+	size := func(n int) {
+		r.pOwner, r.ps, r.disc = make([]ID, 0, presize(n)), make([]factPurchase, 0, presize(n)), make([]Cents, 0, presize(n))
+	}
+	if !r.want.rules && r.want.redeemFrom.IsZero() {
+		q := packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
+			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}, size: size}
+		return s.eachPacked(ctx, q, func(f []string) error {
+			owner, err := packedInt(f[0])
+			if err != nil {
+				return err
+			}
+			r.pOwner = append(r.pOwner, owner)
+			r.ps = append(r.ps, factPurchase{Day: packedDay(f[1]), Amount: 1})
+			r.disc = append(r.disc, 0)
+			return nil
+		})
+	}
+	// Most sales have no money off: an empty field costs SQLite less to
+	// write than a 0, and reads as 0.
+	q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "nullif(discount_cents, 0)", "refund_of"},
+		where: "voided = 0 AND day <= ?", args: []any{r.day}, size: size}
+	from := r.want.redeemFrom
+	var n [5]int64
+	return s.eachPacked(ctx, q, func(f []string) error {
+		for i, k := range [5]int{0, 1, 3, 4, 5} {
+			var err error
+			if n[i], err = packedInt(f[k]); err != nil {
+				return err
+			}
+		}
+		p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: Cents(n[2]), RefundOf: n[4]}
+		discount := Cents(n[3])
+		if discount > 0 && !from.IsZero() && p.Day >= from {
+			r.redeemedValue += discount
+			if len(f[0]) == 0 {
+				r.walkInValue += discount
+			}
+		}
+		if len(f[0]) == 0 {
+			return nil // a walk-in
+		}
+		r.pOwner = append(r.pOwner, n[0])
+		r.ps = append(r.ps, p)
+		r.disc = append(r.disc, discount)
+		return nil
+	})
+}
+
+// readLedgerRows reads the ledger up to the day in id order, which the
+// running balance keeps for rows of one day; a row's position stands in
+// for its id. The last field is the sale a redeem row belongs to (0 for
+// none), empty for other rows.
+func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
+	if !r.want.rules && !r.want.ledger {
+		return nil
+	}
+	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
+		where: "day <= ?", args: []any{r.day}, size: func(n int) {
+			r.lOwner, r.ls = make([]ID, 0, presize(n)), make([]factLedger, 0, presize(n))
+		}}
+	from := r.want.redeemFrom
+	var n [3]int64
+	return s.eachPacked(ctx, q, func(f []string) error {
+		for i, k := range [3]int{0, 2, 3} {
+			var err error
+			if n[i], err = packedInt(f[k]); err != nil {
+				return err
+			}
+		}
+		l := factLedger{ID: ID(len(r.ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
+		if l.Redeem && n[2] != 0 && !from.IsZero() && l.Day >= from {
+			r.redeems = append(r.redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
+		}
+		r.lOwner = append(r.lOwner, n[0])
+		r.ls = append(r.ls, l)
+		return nil
+	})
+}
+
+// readRuleFacts reads the smaller tables the rules read, when they are
+// wanted. The rules read only the latest contact of a customer; the index
+// on (customer, day) gives it without touching the table.
+func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
+	if !r.want.rules {
+		return nil
+	}
+	db := s.reader()
+	if err := s.readLastContacts(ctx, r); err != nil {
+		return err
+	}
+	var err error
+	if r.occasions, err = queryFactsOn(ctx, s, db, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id"); err != nil {
+		return err
+	}
+	if r.promises, err = queryFactsOn(ctx, s, db, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ? ORDER BY customer_id, id", r.day); err != nil {
+		return err
+	}
+	r.complaints, err = queryFactsOn(ctx, s, db, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ? ORDER BY customer_id, id", r.day)
+	return err
+}
+
+// readLastContacts reads the day of each customer's latest contact up to
+// the day, packed into one value; should a day hold a separator, row by
+// row.
+func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
+	const q = `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`
+	err := s.eachPackedSum(ctx, q, []any{r.day}, 2, func(f []string) error {
+		owner, err := packedInt(f[0])
+		if err != nil {
+			return err
+		}
+		r.contactLast[owner] = packedDay(f[1])
+		return nil
+	})
+	if !errors.Is(err, errNotPacked) {
+		return err
+	}
+	return s.scanEach(ctx, q, []any{r.day}, func(rows *sql.Rows, d *sql.RawBytes) error {
+		var owner ID
+		if err := rows.Scan(&owner, d); err != nil {
+			return err
+		}
+		r.contactLast[owner] = dayFromBytes(*d)
+		return nil
+	})
+}
+
+// addSmallFacts reads the smaller tables the rules read, as of day, into
+// facts read without them (factsWanted.smallLater).
+func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day Day) error {
+	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[ID]Day{}}
+	if err := s.readRuleFacts(ctx, r); err != nil {
+		return err
+	}
+	rf.addRuleFacts(r)
+	return nil
+}
+
+// addPurchases groups the purchases by slot, in (day, id) order, and adds
+// up what each slot spent, its visits and its money off.
+func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
+	n := len(rf.slots.ids)
 	rf.spent = make([]Cents, n)
 	rf.visits = make([]int32, n)
 	rf.hasLine = make([]bool, n)
 	rf.valueBy = make([]Cents, n)
 	rf.redeemedBy = make([]int64, n)
-	for i, p := range ps {
+	from := r.want.redeemFrom
+	for i, p := range r.ps {
 		sl := pSlots[i]
-		rf.spent[sl] += p.Amount - disc[i]
+		rf.spent[sl] += p.Amount - r.disc[i]
 		rf.hasLine[sl] = true
 		if p.Amount > 0 {
 			rf.visits[sl]++
 		}
-		if disc[i] > 0 && !want.redeemFrom.IsZero() && p.Day >= want.redeemFrom {
-			rf.valueBy[sl] += disc[i]
+		if r.disc[i] > 0 && !from.IsZero() && p.Day >= from {
+			rf.valueBy[sl] += r.disc[i]
 		}
 	}
 	for id, points := range rf.redeemOwners {
 		rf.redeemedBy[rf.slots.add(id)] += points
 	}
-	grouped, start := groupBySlot(pSlots, ps, n)
+	grouped, start := groupBySlot(pSlots, r.ps, n)
 	for sl := range n {
 		g := grouped[start[sl]:start[sl+1]:start[sl+1]]
 		if !slices.IsSortedFunc(g, comparePurchaseFacts) {
@@ -448,44 +522,52 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 		}
 		rf.facts[sl].Purchases = g
 	}
+}
 
-	if want.rules || want.ledger {
-		rf.balance = make([]int64, n)
-		for i, l := range ls {
-			rf.balance[lSlots[i]] += l.Points
+// addLedger adds up each slot's balance and, for the rules, groups the
+// ledger rows by slot in (day, id) order.
+func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
+	n := len(rf.slots.ids)
+	rf.balance = make([]int64, n)
+	for i, l := range r.ls {
+		rf.balance[lSlots[i]] += l.Points
+	}
+	if !r.want.rules {
+		return
+	}
+	grouped, start := groupBySlot(lSlots, r.ls, n)
+	for sl := range n {
+		g := grouped[start[sl]:start[sl+1]:start[sl+1]]
+		if !slices.IsSortedFunc(g, compareLedgerFacts) {
+			slices.SortFunc(g, compareLedgerFacts)
+		}
+		rf.facts[sl].Ledger = g
+	}
+}
+
+// addRuleFacts gives the customers on the books their latest contact,
+// occasions, promises and complaints.
+func (rf *reportFacts) addRuleFacts(r *factRows) {
+	for id, d := range r.contactLast {
+		if f := rf.customer(id); f != nil {
+			f.ContactDays = []Day{d}
 		}
 	}
-	if want.rules {
-		groupedL, startL := groupBySlot(lSlots, ls, n)
-		for sl := range n {
-			g := groupedL[startL[sl]:startL[sl+1]:startL[sl+1]]
-			if !slices.IsSortedFunc(g, compareLedgerFacts) {
-				slices.SortFunc(g, compareLedgerFacts)
-			}
-			rf.facts[sl].Ledger = g
-		}
-		for id, d := range contactLast {
-			if sl, ok := rf.slots.get(id); ok && sl < int32(rf.known) {
-				rf.facts[sl].ContactDays = []Day{d}
-			}
-		}
-		for _, o := range occasions {
-			if f := rf.customer(o.CustomerID); f != nil {
-				f.Occasions = append(f.Occasions, o)
-			}
-		}
-		for _, p := range promises {
-			if f := rf.customer(p.CustomerID); f != nil {
-				f.Promises = append(f.Promises, p)
-			}
-		}
-		for _, c := range complaints {
-			if f := rf.customer(c.CustomerID); f != nil {
-				f.Complaints = append(f.Complaints, c)
-			}
+	for _, o := range r.occasions {
+		if f := rf.customer(o.CustomerID); f != nil {
+			f.Occasions = append(f.Occasions, o)
 		}
 	}
-	return rf, nil
+	for _, p := range r.promises {
+		if f := rf.customer(p.CustomerID); f != nil {
+			f.Promises = append(f.Promises, p)
+		}
+	}
+	for _, c := range r.complaints {
+		if f := rf.customer(c.CustomerID); f != nil {
+			f.Complaints = append(f.Complaints, c)
+		}
+	}
 }
 
 // customer is the facts of a customer on the books, nil for any other id.

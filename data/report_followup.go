@@ -69,7 +69,9 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, si
 		return n
 	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(f []string) error {
+		where: where, args: args, db: db, ids: ids, idCol: "customer_id", size: func(n int) {
+			fs.owners, fs.rows = make([]ID, 0, presize(n)), make([]followState, 0, presize(n))
+		}}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
@@ -224,23 +226,6 @@ func (t *followTally) add(r *Reminder) {
 		t.byStaff[r.Staff] = st
 	}
 	tally(*r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
-}
-
-// addCount counts f.n reminders of one kind, outcome and staff member.
-func (t *followTally) addCount(f followCount) {
-	bump := func(onTime, late, skipped, missed, open *int) {
-		*[]*int{onTime, late, skipped, missed, open}[f.outcome] += int(f.n)
-	}
-	if f.kind >= 0 {
-		row := &t.byKind[f.kind]
-		bump(&row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
-	}
-	st := t.byStaff[f.staff]
-	if st == nil {
-		st = &StaffFollowUpRow{Staff: f.staff}
-		t.byStaff[f.staff] = st
-	}
-	bump(&st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
 }
 
 func (t *followTally) merge(o *followTally) {

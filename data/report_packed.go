@@ -39,6 +39,9 @@ type packedQuery struct {
 	// along an index rather than in stretches.
 	ids   []ID
 	idCol string
+	// size, when set, is told before the first row how far the table's
+	// rowids span: as many rows as there can be, for making room.
+	size func(n int)
 }
 
 func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []string) error) error {
@@ -50,11 +53,18 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 		db = q.db
 	}
 	var lo, hi sql.NullInt64
-	if err := db.QueryRowContext(ctx, "SELECT min(rowid), max(rowid) FROM "+q.table).Scan(&lo, &hi); err != nil {
+	// Asked together, min and max make SQLite scan a whole index; asked
+	// apart, each is one step to an end of the table.
+	ends := "SELECT (SELECT min(rowid) FROM " + q.table + "), (SELECT max(rowid) FROM " + q.table + ")"
+	if err := db.QueryRowContext(ctx, ends).Scan(&lo, &hi); err != nil {
 		return s.explain(err)
 	}
 	if !lo.Valid {
 		return nil
+	}
+	if q.size != nil {
+		span := uint64(hi.Int64) - uint64(lo.Int64) + 1 // hi >= lo: no overflow
+		q.size(int(min(span, 1<<30)))
 	}
 	exprs := make([]string, len(q.fields))
 	for i, f := range q.fields {

@@ -9,47 +9,13 @@ import (
 	"time"
 )
 
-// Every figure of the Reports page is a sum over customers: how recently
-// each bought (now and at each month-end), whether they came back within
-// the year, how their reminders were handled, their complaints, their
-// points. What one customer adds to each sum as of a day (their share,
-// reportPart) depends on nothing but their own facts, the rules, the scheme
-// and the day: Report reads the facts once, computes the shares on every
-// processor and adds them up.
-
-// followCount is n reminders of one kind (its place in Kinds, -1 for none)
-// last touched by staff, with one outcome (outcomeOf).
-type followCount struct {
-	kind    int8
-	outcome int8
-	staff   string
-	n       int64
-}
-
-// Outcomes of a reminder, as tally counts them.
-const (
-	outcomeOnTime int8 = iota
-	outcomeLate
-	outcomeSkipped
-	outcomeMissed
-	outcomeOpen
-	outcomes
-)
-
-func outcomeOf(r *Reminder) int8 {
-	switch r.State {
-	case StateDone:
-		if r.DoneOn <= r.Due {
-			return outcomeOnTime
-		}
-		return outcomeLate
-	case StateSkipped:
-		return outcomeSkipped
-	case StateMissed:
-		return outcomeMissed
-	}
-	return outcomeOpen
-}
+// Every figure of the Reports page but the follow-up is a sum over
+// customers: how recently each bought (now and at each month-end), whether
+// they came back within the year, their complaints, their points. What one
+// customer adds to each sum as of a day (their share, reportPart) depends
+// on nothing but their own facts, the scheme and the day: Report reads the
+// facts once, computes the shares on every processor and adds them up. The
+// follow-up (followUpOf) works out every reminder from the same facts.
 
 // reportPart is what one id the facts name adds to the figures of Report
 // as of a day.
@@ -59,7 +25,6 @@ type reportPart struct {
 	months   [ReportMonths]int8 // its band at each month-end; bandNever: no sale by then
 	base     bool               // bought in the year before the last twelve months
 	kept     bool               // and again in them
-	follow   []followCount      // its reminders due since the shop began
 	complain complaintPart      // its complaints of the last twelve months
 	balance  int64              // points up to the day
 	liable   Cents              // what its whole rewards would cost
@@ -73,26 +38,12 @@ type complaintPart struct {
 	complained, boughtAgain       bool
 }
 
-func (p *reportPart) addFollow(r *Reminder) {
-	k := int8(slices.Index(Kinds, r.Kind))
-	o := outcomeOf(r)
-	for i := range p.follow {
-		f := &p.follow[i]
-		if f.kind == k && f.outcome == o && f.staff == r.Staff {
-			f.n++
-			return
-		}
-	}
-	p.follow = append(p.follow, followCount{kind: k, outcome: o, staff: r.Staff, n: 1})
-}
-
 // reportTotals are the shares of every id added up.
 type reportTotals struct {
 	known       int64
 	now         [bands]int64
 	months      [ReportMonths][bands]int64
 	base, kept  int64
-	follow      *followTally
 	complaints  complaintPart // received, resolved, within24h; complained and boughtAgain counted below
 	customers   int64         // customers who complained
 	boughtAgain int64
@@ -119,9 +70,6 @@ func (t *reportTotals) add(p *reportPart) {
 		t.base++
 		t.kept += int64(boolInt(p.kept))
 	}
-	for _, f := range p.follow {
-		t.follow.addCount(f)
-	}
 	c := &p.complain
 	t.complaints.received += c.received
 	t.complaints.resolved += c.resolved
@@ -142,10 +90,10 @@ func (t *reportTotals) add(p *reportPart) {
 	t.value += p.value
 }
 
-// fill puts the figures into r (of r.Day, with r.Points' days and scheme
-// set) for reminders counted from since. Money off walk-ins' sales is not
-// among the shares: the caller adds it.
-func (t *reportTotals) fill(r *Report, since Day) {
+// fill puts the figures but the follow-up into r (of r.Day, with
+// r.Points' days and scheme set). Money off walk-ins' sales is not among
+// the shares: the caller adds it.
+func (t *reportTotals) fill(r *Report) {
 	day := r.Day
 	total := int(t.known)
 	r.Now = Activity{Total: total}
@@ -164,7 +112,6 @@ func (t *reportTotals) fill(r *Report, since Day) {
 		r.Months[i] = MonthActivity{MonthEnd: end, Activity: a}
 	}
 	r.Retention = Retention{From: day.AddMonths(-12).AddDays(1), To: day, Base: int(t.base), Kept: int(t.kept)}
-	r.FollowUp = t.follow.report(since)
 	r.Complaints = ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day,
 		Received: int(t.complaints.received), Resolved: int(t.complaints.resolved), Within24h: int(t.complaints.within24h),
 		MedianHours: median(t.tookHours), Customers: int(t.customers), BoughtAgain: int(t.boughtAgain)}
@@ -180,19 +127,16 @@ type reportShares struct {
 	parts []reportPart
 }
 
-// reportParts computes, as of day, the share of every id the facts name.
-// Reminders count from since; liability is at scheme.
-func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, scheme Loyalty) (*reportShares, error) {
+// reportParts computes, as of day, the share of every id the facts name;
+// liability is at scheme. The facts it reads are all the rules need but
+// the smaller tables (addSmallFacts).
+func (s *Store) reportParts(ctx context.Context, day Day, scheme Loyalty) (*reportShares, error) {
 	var rf *reportFacts
-	var states *followStates
 	complaints := map[ID]*complaintTally{}
 	var order []ID // complaining ids in the order first met
 	from := day.AddMonths(-12).AddDays(1)
 	err := parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, ledger: true, redeemFrom: from})
-		return err
-	}, func() (err error) {
-		states, err = s.readFollowStates(ctx, since, day)
+		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, smallLater: true, ledger: true, redeemFrom: from})
 		return err
 	}, func() error {
 		return s.eachComplaint(ctx, nil, nil, day, func(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
@@ -216,8 +160,7 @@ func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, schem
 			sh.parts = append(sh.parts, reportPart{})
 		}
 	}
-	w := shareWork{rf: rf, e: e, since: since, day: day, from: from, scheme: scheme, complaints: complaints}
-	w.rows, w.start = states.byCustomer(rf)
+	w := shareWork{rf: rf, day: day, from: from, scheme: scheme, complaints: complaints}
 	w.ends = MonthEnds(day, ReportMonths)
 	w.prevFrom = day.AddMonths(-24).AddDays(1)
 	total := len(sh.parts)
@@ -227,9 +170,8 @@ func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, schem
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			key := make([]byte, 0, 96)
 			for i := k * total / workers; i < (k+1)*total/workers; i++ {
-				key = w.share(&sh.parts[i], sh.ids[i], i, key)
+				w.share(&sh.parts[i], sh.ids[i], i)
 			}
 		}()
 	}
@@ -239,19 +181,16 @@ func (s *Store) reportParts(ctx context.Context, day, since Day, e engine, schem
 
 // shareWork is what computing one share reads.
 type shareWork struct {
-	rf                         *reportFacts
-	e                          engine
-	rows                       []followState
-	start                      []int32
-	since, day, from, prevFrom Day
-	ends                       []Day
-	scheme                     Loyalty
-	complaints                 map[ID]*complaintTally
+	rf                  *reportFacts
+	day, from, prevFrom Day
+	ends                []Day
+	scheme              Loyalty
+	complaints          map[ID]*complaintTally
 }
 
 // share computes p, the share of id (slot i of the facts, when there is
-// one); key is a buffer for reminder keys, handed back.
-func (w *shareWork) share(p *reportPart, id ID, i int, key []byte) []byte {
+// one).
+func (w *shareWork) share(p *reportPart, id ID, i int) {
 	rf := w.rf
 	var ps []factPurchase
 	if i < len(rf.slots.ids) {
@@ -262,7 +201,6 @@ func (w *shareWork) share(p *reportPart, id ID, i int, key []byte) []byte {
 		}
 		monthLasts(ps, w.ends, func(m int, last Day) { p.months[m] = activityBand(last, w.ends[m]) })
 		p.base, p.kept = retained(ps, w.prevFrom, w.from, w.day)
-		key = followSlot(rf, w.e, w.rows[w.start[i]:w.start[i+1]], i, w.since, w.day, key, p.addFollow)
 		p.balance = rf.balance[i]
 		if w.scheme.RewardPoints > 0 {
 			held := PointsReport{Scheme: w.scheme}
@@ -278,12 +216,11 @@ func (w *shareWork) share(p *reportPart, id ID, i int, key []byte) []byte {
 			complained: len(t.first) > 0, boughtAgain: t.rep.BoughtAgain > 0}
 		p.took = t.took
 	}
-	return key
 }
 
 // totals adds up every share.
 func (sh *reportShares) totals() *reportTotals {
-	t := &reportTotals{follow: newFollowTally()}
+	t := &reportTotals{}
 	for i := range sh.parts {
 		t.add(&sh.parts[i])
 	}

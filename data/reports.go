@@ -601,6 +601,14 @@ const ReportMonths = 12
 // Report gathers every report as of day (normally today), with the top
 // customers by what they spent. The shop is read once for all of them.
 func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
+	return s.ReportAsReady(ctx, day, top, nil)
+}
+
+// ReportAsReady is Report, handing first (when not nil) every figure but
+// the follow-up as soon as those are added up: they need the sales and the
+// points alone, while the follow-up works out every reminder since the
+// shop began. first's FollowUp holds only its Since.
+func (s *Store) ReportAsReady(ctx context.Context, day Day, top int, first func(Report)) (Report, error) {
 	r := Report{Day: day}
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
@@ -618,7 +626,7 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	topHere := day == s.Today()
 	var sh *reportShares
 	err = parallel(func() (err error) {
-		sh, err = s.reportParts(ctx, day, since, set.engine, r.Points.Scheme)
+		sh, err = s.reportParts(ctx, day, r.Points.Scheme)
 		return err
 	}, func() (err error) {
 		if !topHere {
@@ -629,12 +637,35 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 	if err != nil {
 		return r, err
 	}
-	sh.totals().fill(&r, since)
+	// The follow-up's own facts are read while the rest is added up.
+	var states *followStates
+	follow := make(chan error, 1)
+	go func() {
+		follow <- parallel(func() error {
+			return s.addSmallFacts(ctx, sh.rf, day)
+		}, func() (err error) {
+			states, err = s.readFollowStates(ctx, since, day)
+			return err
+		})
+	}()
+	sh.totals().fill(&r)
 	r.Points.RedeemedValue += sh.rf.walkInValue
+	r.FollowUp = FollowUpReport{Since: since}
 	if topHere {
 		r.Top, err = s.topFrom(ctx, sh.rf, top)
 	}
-	return r, err
+	if err != nil {
+		<-follow
+		return r, err
+	}
+	if first != nil {
+		first(r)
+	}
+	if err := <-follow; err != nil {
+		return r, err
+	}
+	r.FollowUp = followUpOf(sh.rf, set.engine, states, since, day)
+	return r, nil
 }
 
 // ReportPart names one report that exports on its own as CSV.

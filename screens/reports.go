@@ -162,8 +162,17 @@ func (r *reportsScreen) reload() {
 	asked := r.asked
 	r.working.Show()
 	r.spinner.Start()
+	// The figures that need only the sales and the points show as soon as
+	// they are added up; the sign of work stays until the follow-up comes.
+	first := func(rep data.Report) {
+		r.onUI(func() {
+			if asked == r.asked && r.working.Visible() {
+				r.showFigures(rep)
+			}
+		})
+	}
 	background(r.a, func(ctx context.Context) (data.Report, error) {
-		return r.a.store.Report(ctx, day, topCustomers)
+		return r.a.store.ReportAsReady(ctx, day, topCustomers, first)
 	}, func(rep data.Report, err error) {
 		if asked != r.asked {
 			return // a later report was asked for meanwhile
@@ -181,6 +190,18 @@ func (r *reportsScreen) reload() {
 	}
 }
 
+// onUI runs fn on the UI goroutine, as background hands back its results.
+func (r *reportsScreen) onUI(fn func()) {
+	switch {
+	case r.a.opt.Synchronous:
+		fn()
+	case r.a.opt.Do != nil:
+		r.a.opt.Do(fn)
+	default:
+		fyne.Do(fn)
+	}
+}
+
 func share(part, whole int) string {
 	if whole == 0 {
 		return "—"
@@ -188,9 +209,15 @@ func share(part, whole int) string {
 	return fmt.Sprintf("%d%%", part*100/whole)
 }
 
-// show fills the page with a report.
+// show fills the page with a whole report.
 func (r *reportsScreen) show(rep data.Report) {
 	r.rep, r.loaded = rep, true
+	r.showFigures(rep)
+	r.showFollowUp(rep)
+}
+
+// showFigures fills the page with every figure but the follow-up.
+func (r *reportsScreen) showFigures(rep data.Report) {
 	r.asOf.SetText(fmt.Sprintf(lang.L("As of %s"), longDate(rep.Day)))
 	a := rep.Now
 	r.people.SetText(fmt.Sprintf(lang.L("%s of %s"), wholeNumber(int64(a.Active)), wholeNumber(int64(a.Total))))
@@ -235,6 +262,27 @@ func (r *reportsScreen) show(rep data.Report) {
 	}
 	r.months.set(months)
 
+	r.top.Objects = nil
+	for _, h := range []string{"#", lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")} {
+		r.top.Add(tableHead(h))
+	}
+	for i, t := range rep.Top {
+		id := t.Customer.ID
+		// A link, cut with "…": a long name never widens the page.
+		name := widget.NewHyperlink(t.Customer.Name, nil)
+		name.OnTapped = func() { r.a.openCustomer(id) }
+		name.Truncation = fyne.TextTruncateEllipsis
+		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
+		r.top.Add(name)
+		r.top.Add(widget.NewLabel(money(t.Spent)))
+		r.top.Add(widget.NewLabel(wholeNumber(int64(t.Visits))))
+		r.top.Add(widget.NewLabel(wholeNumber(t.Balance)))
+	}
+	r.top.Refresh()
+}
+
+// showFollowUp fills the page with how the reminders were handled.
+func (r *reportsScreen) showFollowUp(rep data.Report) {
 	var kinds []chartRow
 	for _, k := range rep.FollowUp.ByKind {
 		done := k.OnTime + k.Late + k.Skipped + k.Missed
@@ -247,11 +295,8 @@ func (r *reportsScreen) show(rep data.Report) {
 	r.kinds.set(kinds)
 
 	r.staff.Objects = nil
-	head := func(s string) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
 	for _, h := range []string{lang.L("Staff"), lang.L("On time"), lang.L("Late"), lang.L("Skipped"), lang.L("Missed"), lang.L("Open"), lang.L("On time %")} {
-		r.staff.Add(head(h))
+		r.staff.Add(tableHead(h))
 	}
 	for _, s := range rep.FollowUp.ByStaff {
 		name := s.Staff
@@ -269,24 +314,6 @@ func (r *reportsScreen) show(rep data.Report) {
 	}
 	r.staff.Refresh()
 
-	r.top.Objects = nil
-	for _, h := range []string{"#", lang.L("Customer"), lang.L("Spent"), lang.L("Visits"), lang.L("Points")} {
-		r.top.Add(head(h))
-	}
-	for i, t := range rep.Top {
-		id := t.Customer.ID
-		// A link, cut with "…": a long name never widens the page.
-		name := widget.NewHyperlink(t.Customer.Name, nil)
-		name.OnTapped = func() { r.a.openCustomer(id) }
-		name.Truncation = fyne.TextTruncateEllipsis
-		r.top.Add(widget.NewLabel(fmt.Sprint(i + 1)))
-		r.top.Add(name)
-		r.top.Add(widget.NewLabel(money(t.Spent)))
-		r.top.Add(widget.NewLabel(wholeNumber(int64(t.Visits))))
-		r.top.Add(widget.NewLabel(wholeNumber(t.Balance)))
-	}
-	r.top.Refresh()
-
 	var missed []string
 	for _, row := range rep.FollowUp.ByKind {
 		if row.Missed > 0 {
@@ -298,6 +325,11 @@ func (r *reportsScreen) show(rep data.Report) {
 		note += " " + fmt.Sprintf(lang.L("Reminders missed, by kind: %s."), strings.Join(missed, ", "))
 	}
 	r.note.SetText(note)
+}
+
+// tableHead is a table's column heading.
+func tableHead(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
 // exportMenu offers each report as its own CSV file.

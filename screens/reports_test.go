@@ -331,3 +331,23 @@ func TestReportsShowItIsAddingUpUntilTheFiguresCome(t *testing.T) {
 		t.Errorf("%d reports asked for, want 2", r.asked)
 	}
 }
+
+// The figures that need only the sales and the points show first; the
+// sign of work stays until the follow-up has come too.
+func TestReportsShowTheFirstFiguresBeforeTheFollowUp(t *testing.T) {
+	loop := newUILoop()
+	a, _, _ := closingShop(t, loop.post)
+	a.show("reports")
+	r := a.screens["reports"].(*reportsScreen)
+	loop.until(t, "the first figures", func() bool { return r.people.Text != "—" })
+	if r.people.Text != "0 of 1" || len(r.months.rows) != 12 {
+		t.Errorf("first figures: active %q, %d months", r.people.Text, len(r.months.rows))
+	}
+	if !r.working.Visible() || r.loaded || len(r.kinds.rows) != 0 {
+		t.Fatalf("before the follow-up: sign shown %v, report loaded %v, follow-up rows %d", r.working.Visible(), r.loaded, len(r.kinds.rows))
+	}
+	loop.until(t, "the follow-up", func() bool { return r.loaded })
+	if r.working.Visible() || len(r.kinds.rows) != len(data.Kinds) {
+		t.Errorf("with the follow-up: sign shown %v, follow-up rows %d", r.working.Visible(), len(r.kinds.rows))
+	}
+}
