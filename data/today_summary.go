@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -25,8 +26,8 @@ import (
 // The busy customers have their facts read in full instead: those with a
 // fact dated after the day asked (the summary is as the facts stand), with
 // points that may expire in the days asked, with reminder states moved to
-// them by a merge, and those who bought so often that no gap is found in
-// the weeks read.
+// them by a merge, with a refund dated before its sale (written by hand),
+// and those who bought so often that no gap is found in the months read.
 
 // partialFacts is what Today and Upcoming read of the customers that are
 // not busy.
@@ -113,9 +114,13 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 // busyIDs finds the customers whose facts are read in full for d to end:
 // a fact dated after d, points that may expire, or states moved by a merge.
 func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (map[ID]bool, error) {
+	// A refund dated before its sale cannot be recorded, only written in
+	// by hand; the weeks of sales read would miss it.
 	query := `SELECT customer_id FROM customer_summary WHERE last_fact_day > ?1
 		UNION SELECT customer_id FROM reminder_states
-			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'`
+			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'
+		UNION SELECT r.customer_id FROM purchases r JOIN purchases p ON p.id = r.refund_of
+			WHERE r.refund_of IS NOT NULL AND r.day < p.day AND r.customer_id IS NOT NULL`
 	args := []any{d.String()}
 	if months := e.loyalty.ExpiryMonths; months > 0 && e.rules[KindPointsExpiring].On {
 		// A lot earned on x expires on x plus months (clamped to the
@@ -200,7 +205,7 @@ func (s *Store) readPurchaseSlices(ctx context.Context, q querier, e engine, d D
 		return nil, err
 	}
 	sortByOwner(owners, rows, comparePurchaseFacts)
-	dense := map[ID]bool{}
+	dense := map[ID][]factPurchase{} // the rows read of customers with no fresh start in them
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && owners[j] == owners[i] {
@@ -208,13 +213,64 @@ func (s *Store) readPurchaseSlices(ctx context.Context, q querier, e engine, d D
 		}
 		cut, ok := chainStart(rows[i:j], lo, from, gap)
 		if !ok {
-			dense[owners[i]] = true
+			dense[owners[i]] = rows[i:j:j]
 		} else if cut >= 0 {
 			of(owners[i]).Purchases = rows[i+cut : j : j]
 		}
 		i = j
 	}
-	return dense, nil
+	// Those who buy often: further back, a few times, for them alone.
+	for round := 0; round < 3 && len(dense) > 0; round++ {
+		hi := lo
+		lo = hi.AddDays(-4 * gap)
+		older, err := s.purchasesOfSpan(ctx, q, slices.Sorted(maps.Keys(dense)), lo, hi)
+		if err != nil {
+			return nil, err
+		}
+		for id, read := range dense {
+			all := append(older[id], read...)
+			cut, ok := chainStart(all, lo, from, gap)
+			switch {
+			case !ok:
+				dense[id] = all
+				continue
+			case cut >= 0:
+				of(id).Purchases = all[cut:]
+			}
+			delete(dense, id)
+		}
+	}
+	left := make(map[ID]bool, len(dense))
+	for id := range dense {
+		left[id] = true
+	}
+	return left, nil
+}
+
+// purchasesOfSpan reads the sales and refunds of the customers ids dated
+// from lo up to the day before hi, in (day, id) order for each.
+func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []ID, lo, hi Day) (map[ID][]factPurchase, error) {
+	out := map[ID][]factPurchase{}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
+			WHERE customer_id IN (`+idListSQL(part)+`) AND day >= ? AND day < ? AND voided = 0 ORDER BY customer_id, day, id`,
+			[]any{lo.String(), hi.String()}, func(r *sql.Rows, day *sql.RawBytes) error {
+				var cust ID
+				var p factPurchase
+				if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
+					return err
+				}
+				p.Day = dayFromBytes(*day)
+				out[cust] = append(out[cust], p)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // chainStart finds in ps, one customer's sales and refunds dated from lo
