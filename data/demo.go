@@ -670,8 +670,50 @@ func (g *demoShop) product() (string, Cents) {
 	return p.name, Cents(max(pounds*100+cents, 100))
 }
 
+// demoSale is a sale planned for a customer, before it is rung up.
+type demoSale struct {
+	day           Day
+	sec           int32
+	desc          string
+	amount        Cents
+	refundPlanned bool
+}
+
+// makeSales gives customer ci its purchases, refunds and points, rung up
+// in the order they happen so that each sees the balance of its day.
 func (g *demoShop) makeSales(ci int32) {
 	c := &g.customers[ci]
+	sales, ev := g.planSales(g.saleDays(c))
+	if e, ok := g.planAdjustment(c); ok {
+		ev = append(ev, e)
+	}
+	sort.SliceStable(ev, func(a, b int) bool {
+		if ev[a].day != ev[b].day {
+			return ev[a].day < ev[b].day
+		}
+		return ev[a].sec < ev[b].sec
+	})
+
+	saleIdx := make([]int32, len(sales))
+	for _, e := range ev {
+		switch e.kind {
+		case eventSale:
+			saleIdx[e.sale] = g.ringUpSale(ci, sales[e.sale])
+		case eventRefund:
+			g.ringUpRefund(ci, e, saleIdx[e.sale])
+		case eventAdjustment:
+			if e.pts < 0 && c.balance < -e.pts {
+				continue
+			}
+			g.addLedger(ci, e.day, e.sec, LedgerAdjustment, e.pts, -1, OwnerName, e.why, 0)
+		}
+	}
+}
+
+// saleDays is the days customer c buys on, in order: the day it signed up
+// if that is within the history, then days spread over its active years,
+// and any extra sales it was given.
+func (g *demoShop) saleDays(c *demoCustomer) []Day {
 	start := max(c.CustomerSince, g.histStart)
 	var days []Day
 	if start <= c.stop && !(c.seg != segRegular && g.intn(50) == 0) { // a few signed up and never bought
@@ -686,16 +728,15 @@ func (g *demoShop) makeSales(ci int32) {
 	}
 	days = append(days, c.extraSales...)
 	sort.Slice(days, func(a, b int) bool { return days[a] < days[b] })
+	return days
+}
 
+// planSales picks what is bought on each day, sometimes with an add-on,
+// and plans a refund of a few sales. The events are one per sale and
+// refund, not yet in order.
+func (g *demoShop) planSales(days []Day) ([]demoSale, []demoEvent) {
 	var ev []demoEvent
-	type sale struct {
-		day           Day
-		sec           int32
-		desc          string
-		amount        Cents
-		refundPlanned bool
-	}
-	sales := make([]sale, len(days))
+	sales := make([]demoSale, len(days))
 	for i, d := range days {
 		desc, amt := g.product()
 		if g.pct(22) {
@@ -706,7 +747,7 @@ func (g *demoShop) makeSales(ci int32) {
 				amt += a
 			}
 		}
-		sales[i] = sale{day: d, sec: g.openSec(d), desc: desc, amount: amt}
+		sales[i] = demoSale{day: d, sec: g.openSec(d), desc: desc, amount: amt}
 		ev = append(ev, demoEvent{day: d, sec: sales[i].sec, kind: eventSale, sale: i})
 		if g.pct(3) {
 			rd := g.open(d.AddDays(1 + g.intn(30)))
@@ -722,83 +763,84 @@ func (g *demoShop) makeSales(ci int32) {
 			}
 		}
 	}
-	if from := max(g.schemeStart, c.CustomerSince); g.intn(50) == 0 && from < g.end {
-		d := g.open(from.AddDays(g.intn(g.end.Sub(from))))
-		adj := []struct {
-			pts int64
-			why string
-		}{
-			{50, "Goodwill: special order arrived late"},
-			{120, "Points from the old paper stamp card"},
-			{25, "Birthday bonus"},
-			{-15, "Correction: sale rung up twice"},
-			{-40, "Correction: points given on a gift card"},
-		}[g.intn(5)]
-		ev = append(ev, demoEvent{day: d, sec: g.openSec(d), kind: eventAdjustment, pts: adj.pts, why: adj.why})
-	}
-	sort.SliceStable(ev, func(a, b int) bool {
-		if ev[a].day != ev[b].day {
-			return ev[a].day < ev[b].day
-		}
-		return ev[a].sec < ev[b].sec
-	})
+	return sales, ev
+}
 
-	saleIdx := make([]int32, len(sales))
-	for _, e := range ev {
-		switch e.kind {
-		case eventSale:
-			s := sales[e.sale]
-			p := demoPurchase{cust: ci, day: s.day, sec: s.sec, amount: s.amount, desc: s.desc,
-				staff: g.staffName(), hasRef: g.pct(50), refundOf: -1, imported: s.day < g.schemeStart}
-			idx := int32(len(g.purchases))
-			if !p.imported && !s.refundPlanned && c.balance >= g.loy.RewardPoints && g.pct(c.redeemPct) {
-				k := c.balance / g.loy.RewardPoints
-				if g.pct(70) {
-					k = 1
-				}
-				for k > 0 && Cents(k)*g.loy.RewardValue >= p.amount {
-					k--
-				}
-				if k > 0 {
-					p.discount = Cents(k) * g.loy.RewardValue
-					g.addLedger(ci, s.day, s.sec, LedgerRedeem, -k*g.loy.RewardPoints, idx, p.staff, "", 0)
-				}
-			}
-			if !p.imported {
-				p.earned = g.loy.EarnedFor(p.Paid())
-				if p.earned > 0 {
-					g.addLedger(ci, s.day, s.sec, LedgerEarn, p.earned, idx, p.staff, "", 0)
-				}
-			}
-			saleIdx[e.sale] = idx
-			c.sales = append(c.sales, idx)
-			g.purchases = append(g.purchases, p)
-		case eventRefund:
-			orig := &g.purchases[saleIdx[e.sale]]
-			orig.refunded += e.cost
-			what := "Refund: "
-			if e.cost < orig.amount {
-				what = "Part refund: "
-			}
-			r := demoPurchase{cust: ci, day: e.day, sec: e.sec, amount: -e.cost, desc: what + orig.desc,
-				staff: g.staffName(), hasRef: g.pct(50), refundOf: saleIdx[e.sale], imported: e.day < g.schemeStart}
-			idx := int32(len(g.purchases))
-			if orig.earned > 0 {
-				// The refund takes back the share of points the refunded money earned.
-				back := orig.earned * int64(e.cost) / int64(orig.Paid())
-				if back > 0 {
-					take := min(back, c.balance)
-					g.addLedger(ci, e.day, e.sec, LedgerRefundReversal, -take, idx, r.staff, "", back-take)
-				}
-			}
-			g.purchases = append(g.purchases, r)
-		case eventAdjustment:
-			if e.pts < 0 && c.balance < -e.pts {
-				continue
-			}
-			g.addLedger(ci, e.day, e.sec, LedgerAdjustment, e.pts, -1, OwnerName, e.why, 0)
+// planAdjustment gives about one customer in fifty a points adjustment by
+// the owner, on a day after the scheme started.
+func (g *demoShop) planAdjustment(c *demoCustomer) (demoEvent, bool) {
+	from := max(g.schemeStart, c.CustomerSince)
+	if !(g.intn(50) == 0 && from < g.end) {
+		return demoEvent{}, false
+	}
+	d := g.open(from.AddDays(g.intn(g.end.Sub(from))))
+	adj := []struct {
+		pts int64
+		why string
+	}{
+		{50, "Goodwill: special order arrived late"},
+		{120, "Points from the old paper stamp card"},
+		{25, "Birthday bonus"},
+		{-15, "Correction: sale rung up twice"},
+		{-40, "Correction: points given on a gift card"},
+	}[g.intn(5)]
+	return demoEvent{day: d, sec: g.openSec(d), kind: eventAdjustment, pts: adj.pts, why: adj.why}, true
+}
+
+// ringUpSale adds sale s of customer ci as a purchase, with a reward taken
+// off now and then and the points it earns (sales before the scheme earn
+// none), and says which purchase it is.
+func (g *demoShop) ringUpSale(ci int32, s demoSale) int32 {
+	c := &g.customers[ci]
+	p := demoPurchase{cust: ci, day: s.day, sec: s.sec, amount: s.amount, desc: s.desc,
+		staff: g.staffName(), hasRef: g.pct(50), refundOf: -1, imported: s.day < g.schemeStart}
+	idx := int32(len(g.purchases))
+	if !p.imported && !s.refundPlanned && c.balance >= g.loy.RewardPoints && g.pct(c.redeemPct) {
+		k := c.balance / g.loy.RewardPoints
+		if g.pct(70) {
+			k = 1
+		}
+		for k > 0 && Cents(k)*g.loy.RewardValue >= p.amount {
+			k--
+		}
+		if k > 0 {
+			p.discount = Cents(k) * g.loy.RewardValue
+			g.addLedger(ci, s.day, s.sec, LedgerRedeem, -k*g.loy.RewardPoints, idx, p.staff, "", 0)
 		}
 	}
+	if !p.imported {
+		p.earned = g.loy.EarnedFor(p.Paid())
+		if p.earned > 0 {
+			g.addLedger(ci, s.day, s.sec, LedgerEarn, p.earned, idx, p.staff, "", 0)
+		}
+	}
+	c.sales = append(c.sales, idx)
+	g.purchases = append(g.purchases, p)
+	return idx
+}
+
+// ringUpRefund adds refund e of customer ci's purchase sale, taking back
+// the points the refunded money earned as far as the balance allows.
+func (g *demoShop) ringUpRefund(ci int32, e demoEvent, sale int32) {
+	c := &g.customers[ci]
+	orig := &g.purchases[sale]
+	orig.refunded += e.cost
+	what := "Refund: "
+	if e.cost < orig.amount {
+		what = "Part refund: "
+	}
+	r := demoPurchase{cust: ci, day: e.day, sec: e.sec, amount: -e.cost, desc: what + orig.desc,
+		staff: g.staffName(), hasRef: g.pct(50), refundOf: sale, imported: e.day < g.schemeStart}
+	idx := int32(len(g.purchases))
+	if orig.earned > 0 {
+		// The refund takes back the share of points the refunded money earned.
+		back := orig.earned * int64(e.cost) / int64(orig.Paid())
+		if back > 0 {
+			take := min(back, c.balance)
+			g.addLedger(ci, e.day, e.sec, LedgerRefundReversal, -take, idx, r.staff, "", back-take)
+		}
+	}
+	g.purchases = append(g.purchases, r)
 }
 
 func (p demoPurchase) Paid() Cents { return p.amount - p.discount }
@@ -1513,9 +1555,30 @@ func (d *demoInsert) close() error {
 	return d.err
 }
 
+// write puts the demo shop into the new file through tx.
 func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
-	// Checked again inside the transaction: another program may have
-	// added someone since the first look.
+	if err := g.checkNoCustomers(ctx, tx); err != nil {
+		return err
+	}
+	if err := g.writeSettings(ctx, tx); err != nil {
+		return err
+	}
+	// Each table is closed before the next, so every row a foreign key
+	// names is already written.
+	for _, write := range []func(context.Context, *sql.Tx) error{
+		g.writeCustomers, g.writeConsents, g.writePurchases, g.writeLedger, g.writeContacts, g.writeStates,
+	} {
+		if err := write(ctx, tx); err != nil {
+			return err
+		}
+	}
+	occ, prom, comp := g.addOccasions(ctx, tx), g.addPromises(ctx, tx), g.addComplaints(ctx, tx)
+	return errors.Join(occ.close(), prom.close(), comp.close())
+}
+
+// checkNoCustomers checks again, inside the transaction, that the file has
+// no customers: another program may have added someone since the first look.
+func (g *demoShop) checkNoCustomers(ctx context.Context, tx *sql.Tx) error {
 	var used bool
 	if err := tx.QueryRowContext(ctx, "SELECT EXISTS(SELECT 1 FROM customers)").Scan(&used); err != nil {
 		return err
@@ -1523,6 +1586,12 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 	if used {
 		return fmt.Errorf("%s %w; give demo a new file", g.path, ErrHasCustomers)
 	}
+	return nil
+}
+
+// writeSettings writes the shop's name, the day it was made, its money and
+// date ways and its staff.
+func (g *demoShop) writeSettings(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES ('created_on', ?), ('shop_name', ?)
 		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, g.createdOn.String(), DemoShopName); err != nil {
 		return err
@@ -1538,7 +1607,10 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
+	return nil
+}
 
+func (g *demoShop) writeCustomers(ctx context.Context, tx *sql.Tx) error {
 	cust := newDemoInsert(ctx, tx, "customers", `id, name, name_fold, phone, phone_digits, email, email_norm,
 		birthday_year, birthday_month, birthday_day, address, notes, tags, preferred_channel,
 		do_not_contact, customer_since, added_on`)
@@ -1547,11 +1619,10 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		args := append([]any{c.ID}, customerArgs(c.Customer)...)
 		cust.add(append(args, c.AddedOn.String())...)
 	}
-	if err := cust.close(); err != nil {
-		return err
-	}
-	// Each table is closed before the next, so every row a foreign key
-	// names is already written.
+	return cust.close()
+}
+
+func (g *demoShop) writeConsents(ctx context.Context, tx *sql.Tx) error {
 	cons := newDemoInsert(ctx, tx, "consents", "customer_id, channel, given_on, source")
 	for i := range g.customers {
 		c := &g.customers[i]
@@ -1559,10 +1630,11 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 			cons.add(c.ID, string(k.Channel), k.GivenOn.String(), k.Source)
 		}
 	}
-	if err := cons.close(); err != nil {
-		return err
-	}
+	return cons.close()
+}
 
+// writePurchases writes the purchases in id order.
+func (g *demoShop) writePurchases(ctx context.Context, tx *sql.Tx) error {
 	purch := newDemoInsert(ctx, tx, "purchases", `id, customer_id, at, day, amount_cents, discount_cents, description,
 		staff, reference, refund_of, imported`)
 	byID := make([]int32, len(g.purchases))
@@ -1581,11 +1653,33 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		purch.add(p.id, nullID(custID), demoInstant(p.day, p.sec), p.day.String(), int64(p.amount),
 			int64(p.discount), p.desc, p.staff, nullString(p.ref), nullID(refundOf), boolInt(p.imported))
 	}
-	if err := purch.close(); err != nil {
-		return err
-	}
+	return purch.close()
+}
 
+// writeLedger writes the ledger in the order it happened, numbering the
+// rows in that order.
+func (g *demoShop) writeLedger(ctx context.Context, tx *sql.Tx) error {
 	ledger := newDemoInsert(ctx, tx, "ledger", "id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall")
+	for k, i := range g.ledgerOrder() {
+		l := &g.ledger[i]
+		var pid ID
+		reason := l.reason
+		if l.purchase >= 0 {
+			p := &g.purchases[l.purchase]
+			pid = p.id
+			if l.kind == LedgerRefundReversal {
+				reason = fmt.Sprintf("refund of purchase %d", g.purchases[p.refundOf].id)
+			}
+		}
+		ledger.add(k+1, g.customers[l.cust].ID, demoInstant(l.day, l.sec), l.day.String(), string(l.kind),
+			l.points, nullID(pid), l.staff, reason, l.shortfall)
+	}
+	return ledger.close()
+}
+
+// ledgerOrder is the ledger rows by (day, time), in the order they were
+// made when those are the same.
+func (g *demoShop) ledgerOrder() []int32 {
 	order := make([]int32, len(g.ledger))
 	for i := range order {
 		order[i] = int32(i)
@@ -1600,26 +1694,13 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		}
 		return order[a] < order[b]
 	})
-	for k, i := range order {
-		l := &g.ledger[i]
-		var pid ID
-		reason := l.reason
-		if l.purchase >= 0 {
-			p := &g.purchases[l.purchase]
-			pid = p.id
-			if l.kind == LedgerRefundReversal {
-				reason = fmt.Sprintf("refund of purchase %d", g.purchases[p.refundOf].id)
-			}
-		}
-		ledger.add(k+1, g.customers[l.cust].ID, demoInstant(l.day, l.sec), l.day.String(), string(l.kind),
-			l.points, nullID(pid), l.staff, reason, l.shortfall)
-	}
-	if err := ledger.close(); err != nil {
-		return err
-	}
+	return order
+}
 
+// writeContacts writes the contacts in id order.
+func (g *demoShop) writeContacts(ctx context.Context, tx *sql.Tx) error {
 	contact := newDemoInsert(ctx, tx, "contacts", "id, customer_id, at, day, channel, staff, outcome, note, reminder_key")
-	byID = make([]int32, len(g.contacts))
+	byID := make([]int32, len(g.contacts))
 	for i := range g.contacts {
 		byID[g.contacts[i].id-1] = int32(i)
 	}
@@ -1628,10 +1709,11 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		contact.add(c.id, g.customers[c.cust].ID, demoInstant(c.day, c.sec), c.day.String(), string(c.channel),
 			c.staff, c.outcome, c.note, c.key)
 	}
-	if err := contact.close(); err != nil {
-		return err
-	}
+	return contact.close()
+}
 
+// writeStates writes what was done with the reminders.
+func (g *demoShop) writeStates(ctx context.Context, tx *sql.Tx) error {
 	state := newDemoInsert(ctx, tx, "reminder_states", `key, kind, customer_id, due, state, reason, staff,
 		changed_at, changed_on, contact_id`)
 	for i := range g.states {
@@ -1643,10 +1725,11 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		state.add(st.key, string(st.kind), g.customers[st.cust].ID, st.due.String(), string(st.state), st.reason,
 			st.staff, demoInstant(st.day, st.sec), st.day.String(), nullID(cid))
 	}
-	if err := state.close(); err != nil {
-		return err
-	}
+	return state.close()
+}
 
+// addOccasions starts writing the occasions; the caller closes it.
+func (g *demoShop) addOccasions(ctx context.Context, tx *sql.Tx) *demoInsert {
 	occ := newDemoInsert(ctx, tx, "occasions", "id, customer_id, label, year, month, day, yearly, lead_days")
 	for _, o := range g.occasions {
 		var year any
@@ -1655,10 +1738,20 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		}
 		occ.add(o.ID, o.CustomerID, o.Label, year, int(o.Date.Month), o.Date.Day, boolInt(o.Yearly), o.LeadDays)
 	}
+	return occ
+}
+
+// addPromises starts writing the promises; the caller closes it.
+func (g *demoShop) addPromises(ctx context.Context, tx *sql.Tx) *demoInsert {
 	prom := newDemoInsert(ctx, tx, "promises", "id, customer_id, what, due, staff, made_on, kept_on")
 	for _, p := range g.promises {
 		prom.add(p.ID, p.CustomerID, p.What, p.Due.String(), p.Staff, p.MadeOn.String(), nullDay(p.KeptOn))
 	}
+	return prom
+}
+
+// addComplaints starts writing the complaints; the caller closes it.
+func (g *demoShop) addComplaints(ctx context.Context, tx *sql.Tx) *demoInsert {
 	comp := newDemoInsert(ctx, tx, "complaints", `id, customer_id, what, received_at, received_on, severity, staff,
 		resolved_on, resolved_at, resolution`)
 	for _, c := range g.complaints {
@@ -1669,5 +1762,5 @@ func (g *demoShop) write(ctx context.Context, tx *sql.Tx) error {
 		comp.add(c.ID, c.CustomerID, c.What, demoInstant(c.Received, c.sec), c.Received.String(), string(c.Severity),
 			c.Staff, nullDay(c.ResolvedOn), resolvedAt, c.Resolution)
 	}
-	return errors.Join(occ.close(), prom.close(), comp.close())
+	return comp
 }

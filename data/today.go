@@ -156,26 +156,72 @@ func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf
 // than following the customer index and looking each row up; Go sorts
 // after. The customers come in increasing id order after those in fs.
 func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf Day, in string, args []any, keep map[ID]bool, order string) error {
-	where := func(col string) string {
-		if in == "" {
-			return ""
-		}
-		return " AND " + col + in
+	p := &factPart{s: s, q: q, fs: fs, in: in, args: args, keep: keep, order: order, first: len(fs.customers)}
+	if err := p.readCustomers(ctx); err != nil {
+		return err
 	}
-	first := len(fs.customers)
+	if len(fs.customers) == p.first {
+		return nil
+	}
+	p.dated = append([]any{asOf.String()}, args...)
+	for _, read := range []func(context.Context) error{
+		p.readPurchases, p.readContacts, p.readLedger,
+		p.readOccasions, p.readPromises, p.readComplaints, p.readStates,
+	} {
+		if err := read(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
-	// Customers. Forgotten customers have been erased and are never reminded.
-	rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0"+where("id")+" ORDER BY id", args...)
+// factPart is one read of readFactsPart: the customers asked for and where
+// their facts go. Each dated table is read into one shared slice, sorted
+// by (customer, day, id), and each customer gets a window of it: few
+// allocations for hundreds of thousands of rows.
+type factPart struct {
+	s     *Store
+	q     querier
+	fs    *factSet
+	in    string // " IN (?,...)" on the customer column, or "" for every customer
+	args  []any  // the ids in in
+	dated []any  // the as-of day, then args
+	keep  map[ID]bool
+	order string // how whole dated tables are read
+	first int    // the first customer of fs read by this part
+}
+
+// where limits a query to the customers asked for, by column col.
+func (p *factPart) where(col string) string {
+	if p.in == "" {
+		return ""
+	}
+	return " AND " + col + p.in
+}
+
+// group is the facts of customer owner if this part read them, else nil.
+func (p *factPart) group(owner ID) *customerFacts {
+	if k, ok := p.fs.index[owner]; ok && k >= p.first {
+		return &p.fs.customers[k]
+	}
+	return nil
+}
+
+// readCustomers adds the customers asked for. Forgotten customers have been
+// erased and are never reminded.
+func (p *factPart) readCustomers(ctx context.Context) error {
+	fs := p.fs
+	rows, err := p.q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE forgotten = 0"+p.where("id")+" ORDER BY id", p.args...)
 	if err != nil {
-		return s.explain(err)
+		return p.s.explain(err)
 	}
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
 			rows.Close()
-			return s.explain(err)
+			return p.s.explain(err)
 		}
-		if keep != nil && !keep[c.ID] {
+		if p.keep != nil && !p.keep[c.ID] {
 			continue
 		}
 		fs.index[c.ID] = len(fs.customers)
@@ -183,139 +229,156 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return s.explain(err)
+		return p.s.explain(err)
 	}
-	if len(fs.customers) == first {
-		return nil
-	}
-	group := func(owner ID) *customerFacts {
-		if k, ok := fs.index[owner]; ok && k >= first {
-			return &fs.customers[k]
-		}
-		return nil
-	}
+	return nil
+}
 
-	asOfText := asOf.String()
-	dated := append([]any{asOfText}, args...)
-	// Each dated table is read into one shared slice, sorted by (customer,
-	// day, id), and each customer gets a window of it: few allocations for
-	// hundreds of thousands of rows.
+// readPurchases gives each customer its purchases up to the day, and fills
+// fs.desc when it is asked for.
+func (p *factPart) readPurchases(ctx context.Context) error {
+	fs := p.fs
 	var purchases []factPurchase
-	var purchaseOwner []ID
+	var owners []ID
 	descCol := ""
 	if fs.desc != nil {
 		descCol = ", description"
 	}
-	err = s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0)`+descCol+` FROM purchases
-		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?`+where("customer_id")+order,
-		dated, func(r *sql.Rows, day *sql.RawBytes) error {
+	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0)`+descCol+` FROM purchases
+		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?`+p.where("customer_id")+p.order,
+		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
-			var p factPurchase
+			var fp factPurchase
 			var desc string
-			dest := []any{&cust, &p.ID, day, &p.Amount, &p.RefundOf}
+			dest := []any{&cust, &fp.ID, day, &fp.Amount, &fp.RefundOf}
 			if fs.desc != nil {
 				dest = append(dest, &desc)
 			}
 			if err := r.Scan(dest...); err != nil {
 				return err
 			}
-			if group(cust) == nil {
+			if p.group(cust) == nil {
 				return nil
 			}
-			p.Day = dayFromBytes(*day)
-			purchases = append(purchases, p)
-			purchaseOwner = append(purchaseOwner, cust)
+			fp.Day = dayFromBytes(*day)
+			purchases = append(purchases, fp)
+			owners = append(owners, cust)
 			if desc != "" {
-				fs.desc[p.ID] = desc
+				fs.desc[fp.ID] = desc
 			}
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	sortByOwner(purchaseOwner, purchases, comparePurchaseFacts)
-	groupRows(group, purchaseOwner, purchases, func(f *customerFacts, v []factPurchase) { f.Purchases = v })
+	sortByOwner(owners, purchases, comparePurchaseFacts)
+	groupRows(p.group, owners, purchases, func(f *customerFacts, v []factPurchase) { f.Purchases = v })
+	return nil
+}
 
-	var contactDays []Day
-	var contactOwner []ID
-	err = s.scanEachOn(ctx, q, `SELECT customer_id, day FROM contacts WHERE day <= ?`+where("customer_id")+order,
-		dated, func(r *sql.Rows, day *sql.RawBytes) error {
+// readContacts gives each customer the days it was contacted up to the day.
+func (p *factPart) readContacts(ctx context.Context) error {
+	var days []Day
+	var owners []ID
+	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, day FROM contacts WHERE day <= ?`+p.where("customer_id")+p.order,
+		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			if err := r.Scan(&cust, day); err != nil {
 				return err
 			}
-			if group(cust) == nil {
+			if p.group(cust) == nil {
 				return nil
 			}
-			contactDays = append(contactDays, dayFromBytes(*day))
-			contactOwner = append(contactOwner, cust)
+			days = append(days, dayFromBytes(*day))
+			owners = append(owners, cust)
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	sortByOwner(contactOwner, contactDays, func(a, b Day) int { return int(a) - int(b) })
-	groupRows(group, contactOwner, contactDays, func(f *customerFacts, v []Day) { f.ContactDays = v })
+	sortByOwner(owners, days, func(a, b Day) int { return int(a) - int(b) })
+	groupRows(p.group, owners, days, func(f *customerFacts, v []Day) { f.ContactDays = v })
+	return nil
+}
 
+// readLedger gives each customer its points ledger up to the day.
+func (p *factPart) readLedger(ctx context.Context) error {
 	var ledger []factLedger
-	var ledgerOwner []ID
-	err = s.scanEachOn(ctx, q, `SELECT customer_id, id, day, points, kind = 'redeem' FROM ledger WHERE day <= ?`+where("customer_id")+order,
-		dated, func(r *sql.Rows, day *sql.RawBytes) error {
+	var owners []ID
+	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, id, day, points, kind = 'redeem' FROM ledger WHERE day <= ?`+p.where("customer_id")+p.order,
+		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			var l factLedger
 			if err := r.Scan(&cust, &l.ID, day, &l.Points, &l.Redeem); err != nil {
 				return err
 			}
-			if group(cust) == nil {
+			if p.group(cust) == nil {
 				return nil
 			}
 			l.Day = dayFromBytes(*day)
 			ledger = append(ledger, l)
-			ledgerOwner = append(ledgerOwner, cust)
+			owners = append(owners, cust)
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	sortByOwner(ledgerOwner, ledger, compareLedgerFacts)
-	groupRows(group, ledgerOwner, ledger, func(f *customerFacts, v []factLedger) { f.Ledger = v })
+	sortByOwner(owners, ledger, compareLedgerFacts)
+	groupRows(p.group, owners, ledger, func(f *customerFacts, v []factLedger) { f.Ledger = v })
+	return nil
+}
 
-	occasions, err := queryFactsOn(ctx, s, q, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1=1"+where("customer_id")+" ORDER BY customer_id, id", args...)
+// readOccasions gives each customer its occasions, whatever their day.
+func (p *factPart) readOccasions(ctx context.Context) error {
+	occasions, err := queryFactsOn(ctx, p.s, p.q, scanOccasion, "SELECT "+occasionCols+" FROM occasions WHERE 1=1"+p.where("customer_id")+" ORDER BY customer_id, id", p.args...)
 	if err != nil {
 		return err
 	}
-	groupRows(group, ownersOf(occasions, func(o Occasion) ID { return o.CustomerID }), occasions,
+	groupRows(p.group, ownersOf(occasions, func(o Occasion) ID { return o.CustomerID }), occasions,
 		func(f *customerFacts, v []Occasion) { f.Occasions = v })
+	return nil
+}
 
-	promises, err := queryFactsOn(ctx, s, q, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+where("customer_id")+" ORDER BY customer_id, id",
-		dated...)
+// readPromises gives each customer the promises made to it up to the day.
+func (p *factPart) readPromises(ctx context.Context) error {
+	promises, err := queryFactsOn(ctx, p.s, p.q, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ?"+p.where("customer_id")+" ORDER BY customer_id, id",
+		p.dated...)
 	if err != nil {
 		return err
 	}
-	groupRows(group, ownersOf(promises, func(p Promise) ID { return p.CustomerID }), promises,
+	groupRows(p.group, ownersOf(promises, func(pr Promise) ID { return pr.CustomerID }), promises,
 		func(f *customerFacts, v []Promise) { f.Promises = v })
+	return nil
+}
 
-	complaints, err := queryFactsOn(ctx, s, q, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+where("customer_id")+" ORDER BY customer_id, id",
-		dated...)
+// readComplaints gives each customer the complaints received up to the day.
+func (p *factPart) readComplaints(ctx context.Context) error {
+	complaints, err := queryFactsOn(ctx, p.s, p.q, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ?"+p.where("customer_id")+" ORDER BY customer_id, id",
+		p.dated...)
 	if err != nil {
 		return err
 	}
-	groupRows(group, ownersOf(complaints, func(c Complaint) ID { return c.CustomerID }), complaints,
+	groupRows(p.group, ownersOf(complaints, func(c Complaint) ID { return c.CustomerID }), complaints,
 		func(f *customerFacts, v []Complaint) { f.Complaints = v })
+	return nil
+}
 
-	// A merge moves state rows to the surviving customer but keeps their
-	// keys, which name the customer merged away; they are found under the
-	// key the survivor's reminder has now. A row keyed for the survivor
-	// itself wins; of rows moved onto the same key, the latest change
-	// does (the order of reminder_states_changed). The rows are read in
-	// storage order, not along an index: that visits each row once.
+// readStates files the reminder states changed up to the day.
+//
+// A merge moves state rows to the surviving customer but keeps their
+// keys, which name the customer merged away; they are found under the
+// key the survivor's reminder has now. A row keyed for the survivor
+// itself wins; of rows moved onto the same key, the latest change
+// does (the order of reminder_states_changed). The rows are read in
+// storage order, not along an index: that visits each row once.
+func (p *factPart) readStates(ctx context.Context) error {
 	stateOrder := " ORDER BY rowid"
-	if in != "" {
+	if p.in != "" {
 		stateOrder = " ORDER BY customer_id, rowid"
 	}
-	filer := stateFiler{fs: fs}
-	err = s.scanEachOn(ctx, q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-		FROM reminder_states WHERE changed_on <= ?`+where("customer_id")+stateOrder, dated,
+	filer := stateFiler{fs: p.fs}
+	err := p.s.scanEachOn(ctx, p.q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
+		FROM reminder_states WHERE changed_on <= ?`+p.where("customer_id")+stateOrder, p.dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var key, state string
 			var cust ID
@@ -324,7 +387,7 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
 				return err
 			}
-			if keep != nil && group(cust) == nil {
+			if p.keep != nil && p.group(cust) == nil {
 				return nil
 			}
 			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
