@@ -38,6 +38,13 @@ type calendarScreen struct {
 
 	title    *widget.Label
 	mode     *widget.RadioGroup
+	// working shows, with its moving bar, while the days' reminders are
+	// read: in a large shop the month of today takes a moment. asked
+	// counts the reads, so that only the latest one's answer is shown.
+	working *fyne.Container
+	spinner *widget.ProgressBarInfinite
+	asked   int
+	loaded  bool
 	grid     *monthGrid
 	cells    []*dayCell
 	pane     *reminderPane
@@ -72,7 +79,12 @@ func newCalendar(a *App) screen {
 	c.mode.Required = true
 	c.mode.SetSelected(modeMonth())
 	addOcc := widget.NewButtonWithIcon(lang.L("Add occasion…"), theme.ContentAddIcon(), c.addOccasion)
-	head := container.NewBorder(nil, nil, container.NewHBox(prev, todayBtn, next), container.NewHBox(c.mode, addOcc), c.title)
+	c.spinner = widget.NewProgressBarInfinite()
+	c.spinner.Stop()
+	c.working = container.NewHBox(container.NewGridWrap(fyne.NewSize(80, c.spinner.MinSize().Height), c.spinner),
+		widget.NewLabel(lang.L("Reading the reminders…")))
+	c.working.Hide()
+	head := container.NewBorder(nil, nil, container.NewHBox(prev, todayBtn, next, c.working), container.NewHBox(c.mode, addOcc), c.title)
 
 	// Month: the grid on the left, the chosen day on the right.
 	names := container.NewGridWithColumns(7)
@@ -251,6 +263,10 @@ func (c *calendarScreen) reload() {
 		day    data.ReminderPage
 	}
 	week, chosen := c.week, c.chosen
+	c.asked++
+	asked := c.asked
+	c.working.Show()
+	c.spinner.Start()
 	background(c.a, func(ctx context.Context) (loaded, error) {
 		if week {
 			n, err := c.a.store.DueCounts(ctx, from, to)
@@ -263,10 +279,16 @@ func (c *calendarScreen) reload() {
 		n, p, err := c.a.store.DueMonth(ctx, from, to, chosen, 0, pageSize)
 		return loaded{counts: n, day: p}, err
 	}, func(l loaded, err error) {
+		if asked != c.asked {
+			return // a later read is on its way
+		}
+		c.spinner.Stop()
+		c.working.Hide()
 		if err != nil {
 			c.a.showError(err)
 			return
 		}
+		c.loaded = true
 		c.from, c.to = from, to
 		c.counts = l.counts
 		if week {

@@ -484,3 +484,23 @@ func TestCalendarDayListHasRoomOnASmallScreen(t *testing.T) {
 		}
 	}
 }
+
+// The calendar says it is reading while the month's reminders come, and
+// only the latest read's answer is shown.
+func TestCalendarShowsItIsReadingUntilTheMonthComes(t *testing.T) {
+	loop := newUILoop()
+	a, _, _ := closingShop(t, loop.post)
+	a.show("calendar")
+	c := a.screens["calendar"].(*calendarScreen)
+	if !c.working.Visible() || c.loaded {
+		t.Fatalf("while the month is read: sign shown %v, month shown %v", c.working.Visible(), c.loaded)
+	}
+	c.reload() // asked again before the first came
+	loop.until(t, "the month", func() bool { return c.loaded })
+	if c.working.Visible() {
+		t.Error("the sign of reading stayed after the month came")
+	}
+	if c.asked < 2 {
+		t.Errorf("%d reads asked for, want at least 2", c.asked)
+	}
+}
