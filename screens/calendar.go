@@ -36,15 +36,15 @@ type calendarScreen struct {
 	days      map[data.Day]data.ReminderPage
 	weekFirst data.ReminderPage
 
-	title    *widget.Label
-	mode     *widget.RadioGroup
+	title *widget.Label
+	mode  *widget.RadioGroup
 	// working shows, with its moving bar, while the days' reminders are
 	// read: in a large shop the month of today takes a moment. asked
 	// counts the reads, so that only the latest one's answer is shown.
-	working *fyne.Container
-	spinner *widget.ProgressBarInfinite
-	asked   int
-	loaded  bool
+	working  *fyne.Container
+	spinner  *widget.ProgressBarInfinite
+	asked    int
+	loaded   bool
 	grid     *monthGrid
 	cells    []*dayCell
 	pane     *reminderPane
