@@ -114,29 +114,40 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 // busyIDs finds the customers whose facts are read in full for d to end:
 // a fact dated after d, points that may expire, or states moved by a merge.
 func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (map[ID]bool, error) {
-	// A refund dated before its sale cannot be recorded, only written in
-	// by hand; the weeks of sales read would miss it.
-	query := `SELECT customer_id FROM customer_summary WHERE last_fact_day > ?1
-		UNION SELECT customer_id FROM reminder_states
-			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'
-		UNION SELECT r.customer_id FROM purchases r JOIN purchases p ON p.id = r.refund_of
-			WHERE r.refund_of IS NOT NULL AND r.day < p.day AND r.customer_id IS NOT NULL`
-	args := []any{d.String()}
+	// One query each, along its own index: joined by UNION, SQLite reads
+	// the reminder states whole.
+	queries := []struct {
+		sql  string
+		args []any
+	}{
+		{"SELECT customer_id FROM customer_summary WHERE last_fact_day > ?", []any{d.String()}},
+		{`SELECT customer_id FROM reminder_states
+			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'`, nil},
+		// A refund dated before its sale cannot be recorded, only written
+		// in by hand; the weeks of sales read would miss it.
+		{`SELECT r.customer_id FROM purchases r JOIN purchases p ON p.id = r.refund_of
+			WHERE r.refund_of IS NOT NULL AND r.day < p.day AND r.customer_id IS NOT NULL`, nil},
+	}
 	if months := e.loyalty.ExpiryMonths; months > 0 && e.rules[KindPointsExpiring].On {
 		// A lot earned on x expires on x plus months (clamped to the
 		// month's end) and is shown from after days before that up to the
 		// day before: lots expiring from d+1 to end+after, with a margin.
-		query += ` UNION SELECT customer_id FROM ledger WHERE points > 0 AND day >= ?2 AND day <= ?3`
-		args = append(args, d.AddDays(1).AddMonths(-months).AddDays(-4).String(),
-			end.AddDays(e.rules[KindPointsExpiring].AfterDays).AddMonths(-months).AddDays(4).String())
+		queries = append(queries, struct {
+			sql  string
+			args []any
+		}{"SELECT customer_id FROM ledger WHERE points > 0 AND day >= ? AND day <= ?", []any{
+			d.AddDays(1).AddMonths(-months).AddDays(-4).String(),
+			end.AddDays(e.rules[KindPointsExpiring].AfterDays).AddMonths(-months).AddDays(4).String()}})
 	}
-	ids, err := idList(ctx, q, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	busy := make(map[ID]bool, len(ids))
-	for _, id := range ids {
-		busy[id] = true
+	busy := map[ID]bool{}
+	for _, x := range queries {
+		ids, err := idList(ctx, q, x.sql, x.args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			busy[id] = true
+		}
 	}
 	return busy, nil
 }
