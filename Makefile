@@ -8,9 +8,10 @@ APT_PKGS = gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev li
            libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
            $(TEST_PKGS)
 # Programs the tests run: strace kills restore and backup at each step,
-# pdftotext reads what the printing tests print. Under CI=true a test whose
-# program is missing fails instead of skipping.
-TEST_PKGS = strace poppler-utils
+# pdftotext reads what the printing tests print, postgresql gives the
+# throwaway server of data/pgtest. Under CI=true a test whose program is
+# missing fails instead of skipping.
+TEST_PKGS = strace poppler-utils postgresql
 
 .PHONY: deps build run test fmt-check vet unit bench crashtest screenshots package clean
 

@@ -1,0 +1,93 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The schema on PostgreSQL: data/migrations_pg/NNN_*.sql, applied in order.
+// The first holds the facts and the summary rows as SQLite's schema 16
+// leaves them. The version applied is kept in schema_version (one row),
+// PostgreSQL having no user_version.
+
+//go:embed migrations_pg/*.sql
+var pgMigrationFiles embed.FS
+
+// pgMigrations lists the PostgreSQL migrations in order.
+func pgMigrations() ([]string, error) {
+	entries, err := fs.ReadDir(pgMigrationFiles, "migrations_pg")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// applyPGSchema brings a PostgreSQL database up to the newest schema in one
+// transaction and returns the version it is at. Two programs doing it at
+// once take turns (an advisory lock); a database of a newer Regulars is
+// refused.
+func applyPGSchema(ctx context.Context, db *sql.DB) (int, error) {
+	names, err := pgMigrations()
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	// The number is Regulars' own: "regs" in ASCII.
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(1919248243)"); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"); err != nil {
+		return 0, err
+	}
+	var v int
+	switch err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v); err {
+	case nil:
+	case sql.ErrNoRows:
+		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_version(id, version) VALUES (1, 0)"); err != nil {
+			return 0, err
+		}
+	default:
+		return 0, err
+	}
+	if v > len(names) {
+		return v, fmt.Errorf("%w (schema %d on PostgreSQL; this build knows up to %d)", ErrNewerSchema, v, len(names))
+	}
+	for i, name := range names {
+		n, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil || n != i+1 {
+			return v, fmt.Errorf("the PostgreSQL migration %s is out of sequence", name)
+		}
+		if n <= v {
+			continue
+		}
+		body, err := pgMigrationFiles.ReadFile("migrations_pg/" + name)
+		if err != nil {
+			return v, err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return v, fmt.Errorf("the PostgreSQL migration %s failed: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE schema_version SET version = $1", n); err != nil {
+			return v, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return v, err
+	}
+	return len(names), nil
+}
