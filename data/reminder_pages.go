@@ -157,7 +157,7 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 	var ws []words
 	cmp := compareToday
 	if list == listToday {
-		rs, ws, err = s.todayFromFacts(ctx, set, d)
+		rs, ws, err = s.todayRemembered(ctx, set, d)
 	} else {
 		rs, ws, err = s.upcomingFromFacts(ctx, set, d, d.AddDays(days))
 		cmp = compareByDue
