@@ -3,9 +3,11 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -55,6 +57,16 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 		return nil, err
 	}
 	pf := &partialFacts{busy: []ID{}} // empty, not nil: readFacts reads everyone for nil
+	// The summary rows and the recent sales are read on other connections
+	// meanwhile: on two cores that is most of their time saved.
+	var sums map[ID]CustomerSummary
+	var recent recentSales
+	var sumsErr, recentErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); sums, sumsErr = summaries(ctx, q) }()
+	go func() { defer wg.Done(); recent, recentErr = s.readRecentSales(ctx, q, e, d) }()
+	defer wg.Wait()
 	index := map[ID]int{}
 	// Only what the rules and a reminder read of a customer.
 	err = s.scanEachOn(ctx, q, `SELECT id, name, phone, email, birthday_year, birthday_month, birthday_day,
@@ -89,11 +101,11 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 	if err := s.readPartialTables(ctx, q, d, of); err != nil {
 		return nil, err
 	}
-	dense, err := s.readPurchaseSlices(ctx, q, e, d, of)
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(sumsErr, recentErr); err != nil {
 		return nil, err
 	}
-	sums, err := summaries(ctx, q)
+	dense, err := s.slicePurchases(ctx, q, recent, of)
 	if err != nil {
 		return nil, err
 	}
@@ -185,62 +197,74 @@ func (s *Store) readPartialTables(ctx context.Context, q querier, d Day, of func
 	return nil
 }
 
-// readPurchaseSlices gives each customer of the sales and refunds the
-// purchase rules need as of d: read back over the window and two gaps, and
-// cut at the latest sale that starts a fresh thank-you chain at or before
-// the first one that can still be shown. It returns the customers for whom
-// no such sale lies in what was read.
-func (s *Store) readPurchaseSlices(ctx context.Context, q querier, e engine, d Day, of func(ID) *customerFacts) (map[ID]bool, error) {
-	window := purchaseWindow(e)
-	gap := max(0, e.rules[KindThankYou].GapDays)
-	from := d.AddDays(-window - 1)
-	lo := from.AddDays(-chainGaps * gap)
-	var owners []ID
-	var rows []factPurchase
+// recentSales are the sales and refunds of the weeks before a day, with
+// their owners, in (owner, day, id) order: what slicePurchases cuts.
+type recentSales struct {
+	owners   []ID
+	rows     []factPurchase
+	lo, from Day // read from lo; the first that can be shown are from from on
+	gap      int // the thank-you rule's gap
+}
+
+// readRecentSales reads the sales and refunds the purchase rules need as of
+// d: over the window a sale can be shown in and two thank-you gaps before.
+func (s *Store) readRecentSales(ctx context.Context, q querier, e engine, d Day) (recentSales, error) {
+	r := recentSales{gap: max(0, e.rules[KindThankYou].GapDays)}
+	r.from = d.AddDays(-purchaseWindow(e) - 1)
+	r.lo = r.from.AddDays(-chainGaps * r.gap)
 	err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
-		WHERE day >= ? AND day <= ? AND voided = 0 AND customer_id IS NOT NULL`, []any{lo.String(), d.String()},
-		func(r *sql.Rows, day *sql.RawBytes) error {
+		WHERE day >= ? AND day <= ? AND voided = 0 AND customer_id IS NOT NULL`, []any{r.lo.String(), d.String()},
+		func(row *sql.Rows, day *sql.RawBytes) error {
 			var cust ID
 			var p factPurchase
-			if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
+			if err := row.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
 				return err
 			}
-			if of(cust) == nil {
-				return nil
-			}
 			p.Day = dayFromBytes(*day)
-			owners, rows = append(owners, cust), append(rows, p)
+			r.owners, r.rows = append(r.owners, cust), append(r.rows, p)
 			return nil
 		})
 	if err != nil {
-		return nil, err
+		return r, err
 	}
-	sortByOwner(owners, rows, comparePurchaseFacts)
+	sortByOwner(r.owners, r.rows, comparePurchaseFacts)
+	return r, nil
+}
+
+// slicePurchases gives each customer of the sales and refunds the purchase
+// rules need: cut at the latest sale that starts a fresh thank-you chain at
+// or before the first one that can still be shown. Customers with no such
+// sale in what was read are read back further, a few times; it returns
+// those still without one, whose whole history the rules need.
+func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of func(ID) *customerFacts) (map[ID]bool, error) {
+	rows, owners, lo := r.rows, r.owners, r.lo
 	dense := map[ID][]factPurchase{} // the rows read of customers with no fresh start in them
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && owners[j] == owners[i] {
 			j++
 		}
-		cut, ok := chainStart(rows[i:j], lo, from, gap)
-		if !ok {
-			dense[owners[i]] = rows[i:j:j]
-		} else if cut >= 0 {
-			of(owners[i]).Purchases = rows[i+cut : j : j]
+		if of(owners[i]) != nil {
+			cut, ok := chainStart(rows[i:j], lo, r.from, r.gap)
+			if !ok {
+				dense[owners[i]] = rows[i:j:j]
+			} else if cut >= 0 {
+				of(owners[i]).Purchases = rows[i+cut : j : j]
+			}
 		}
 		i = j
 	}
 	// Those who buy often: further back, a few times, for them alone.
 	for round := 0; round < 3 && len(dense) > 0; round++ {
 		hi := lo
-		lo = hi.AddDays(-4 * gap)
+		lo = hi.AddDays(-4 * r.gap)
 		older, err := s.purchasesOfSpan(ctx, q, slices.Sorted(maps.Keys(dense)), lo, hi)
 		if err != nil {
 			return nil, err
 		}
 		for id, read := range dense {
 			all := append(older[id], read...)
-			cut, ok := chainStart(all, lo, from, gap)
+			cut, ok := chainStart(all, lo, r.from, r.gap)
 			switch {
 			case !ok:
 				dense[id] = all
