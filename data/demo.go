@@ -1493,6 +1493,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 	}
 	s.today1.wrote(nil)
 	s.calendar.forget()
+	s.base.forget()
 	s.customersRewritten()
 	return nil
 }

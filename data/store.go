@@ -77,6 +77,7 @@ type Store struct {
 	search    customerIndex // see search.go
 	today1    todayMemo     // see today_memo.go
 	calendar  calendarMemo  // see today_memo.go
+	base      baseMemo      // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 }
 
@@ -523,6 +524,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	s.today1.wrote(ids)
 	s.calendar.forget()
+	s.base.forget()
 	return nil
 }
 

@@ -153,3 +153,43 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Da
 	}
 	return rs, ws, nil
 }
+
+// baseMemo remembers the last partial read of the whole shop
+// (readPartialBase) until this store's next write: opening the window
+// reads Today, Upcoming and the pop-up's count for the same day, and they
+// share it.
+type baseMemo struct {
+	mu       sync.Mutex
+	valid    bool
+	day      Day
+	version  int64
+	settings string
+	pf       *partialFacts
+}
+
+func (m *baseMemo) forget() {
+	m.mu.Lock()
+	m.valid, m.pf = false, nil
+	m.mu.Unlock()
+}
+
+// partialBase is readPartialBase for d, or the read remembered for d.
+func (s *Store) partialBase(ctx context.Context, q querier, e engine, d Day) (*partialFacts, error) {
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprint(e.rules, e.loyalty)
+	m := &s.base
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.valid && m.day == d && m.version == version && m.settings == key {
+		return m.pf, nil
+	}
+	pf, err := s.readPartialBase(ctx, q, e, d)
+	if err != nil {
+		return nil, err
+	}
+	m.valid, m.day, m.version, m.settings, m.pf = true, d, version, key, pf
+	return pf, nil
+}

@@ -56,13 +56,37 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 	if err != nil {
 		return nil, err
 	}
+	base, err := s.partialBase(ctx, q, e, d)
+	if err != nil {
+		return nil, err
+	}
 	pf := &partialFacts{busy: []ID{}} // empty, not nil: readFacts reads everyone for nil
+	for i := range base.customers {
+		if !busy[base.customers[i].Customer.ID] {
+			pf.customers = append(pf.customers, base.customers[i])
+			pf.sums = append(pf.sums, base.sums[i])
+		}
+	}
+	for id := range busy {
+		pf.busy = append(pf.busy, id)
+	}
+	slices.Sort(pf.busy)
+	return pf, nil
+}
+
+// readPartialBase reads, as of d, the partial facts of every customer
+// (forgotten ones aside) and their summary rows; readPartial leaves out
+// the busy ones. Nothing in it may be changed: a store shares it between
+// reads until its next write (partialBase).
+func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d Day) (*partialFacts, error) {
+	pf := &partialFacts{}
 	// The summary rows and the recent sales are read on other connections
 	// meanwhile: on two cores that is most of their time saved.
 	var sums map[ID]CustomerSummary
 	var recent recentSales
 	var sumsErr, recentErr error
 	var wg sync.WaitGroup
+	var err error
 	wg.Add(2)
 	go func() { defer wg.Done(); sums, sumsErr = summaries(ctx, q) }()
 	go func() { defer wg.Done(); recent, recentErr = s.readRecentSales(ctx, q, e, d) }()
@@ -77,9 +101,6 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 			var added sql.RawBytes
 			if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &by, &bm, &bd, &c.DoNotContact, since, &added); err != nil {
 				return err
-			}
-			if busy[c.ID] {
-				return nil
 			}
 			if bm.Valid && bd.Valid {
 				c.Birthday = YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
@@ -116,10 +137,6 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 	for i := range pf.customers {
 		pf.sums[i] = sums[pf.customers[i].Customer.ID]
 	}
-	for id := range busy {
-		pf.busy = append(pf.busy, id)
-	}
-	slices.Sort(pf.busy)
 	return pf, nil
 }
 
