@@ -267,6 +267,9 @@ func (c *calendarScreen) reload() {
 	asked := c.asked
 	c.working.Show()
 	c.spinner.Start()
+	if !week && (from != c.from || to != c.to) {
+		c.renderGrid(nil) // the days at once, their marks when read
+	}
 	background(c.a, func(ctx context.Context) (loaded, error) {
 		if week {
 			n, err := c.a.store.DueCounts(ctx, from, to)
@@ -320,13 +323,7 @@ func (c *calendarScreen) render() {
 		c.renderWeek()
 		return
 	}
-	c.title.SetText(monthYear(c.month))
-	from := c.gridStart()
-	today := c.a.Today()
-	for i, cell := range c.cells {
-		d := from.AddDays(i)
-		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, c.counts[d])
-	}
+	c.renderGrid(c.counts)
 	p := c.days[c.chosen]
 	due := lang.L("nothing due")
 	if p.Total > 0 {
@@ -334,6 +331,18 @@ func (c *calendarScreen) render() {
 	}
 	c.dayHead.SetText(fmt.Sprintf("%s — %s", weekdayDate(c.chosen), due))
 	c.pane.setPaged(kindGroups(p), p, c.readDay(c.chosen))
+}
+
+// renderGrid shows the month's title and days, each with its marks from
+// counts (none while they are read).
+func (c *calendarScreen) renderGrid(counts map[data.Day]data.DayCounts) {
+	c.title.SetText(monthYear(c.month))
+	from := c.gridStart()
+	today := c.a.Today()
+	for i, cell := range c.cells {
+		d := from.AddDays(i)
+		cell.setMarks(d, firstOfMonth(d) == c.month, d == today, d == c.chosen, counts[d])
+	}
 }
 
 // kindGroups are the rows of a day's list: each kind's heading and its
