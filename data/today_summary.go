@@ -474,10 +474,16 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 	if err != nil {
 		return nil, nil, err
 	}
+	snoozedFor := map[ID]bool{}
+	for key := range snoozed {
+		if k, err := ParseReminderKey(key); err == nil {
+			snoozedFor[k.CustomerID] = true
+		}
+	}
 	inRange := func(x Day) bool { return x > d && x <= end }
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
 		look: func(id ID, c *cand) bool {
-			return inRange(c.shownFrom) || inRange(c.due) || (c.shownFrom <= d && len(snoozed) > 0 && snoozed[c.key(id)])
+			return inRange(c.shownFrom) || inRange(c.due) || (c.shownFrom <= d && snoozedFor[id] && snoozed[c.key(id)])
 		},
 		day:  func(c *cand) (Day, Day, Day) { return d, max(c.shownFrom, d), d },
 		keep: func(c *cand, r *Reminder) bool { return upcomingKeeps(c, r, d, end) },
