@@ -143,7 +143,7 @@ func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
 	var kept map[ID]int64
 	var ids []ID
 	err := parallel(func() (err error) {
-		kept, err = s.keptBalances(ctx, s.Today())
+		kept, err = s.summaryBalances(ctx, s.Today())
 		return err
 	}, func() (err error) {
 		ids, err = s.customerIDs(ctx)
@@ -176,9 +176,9 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 	var cs []Customer
 	err := parallel(func() (err error) {
 		// Only customers with ledger rows hold anything, even for a
-		// minimum of zero or less, which kept rows cannot tell.
+		// minimum of zero or less, which summary rows cannot tell.
 		if min > 0 {
-			kept, err = s.keptBalances(ctx, s.Today())
+			kept, err = s.summaryBalances(ctx, s.Today())
 		}
 		return err
 	}, func() (err error) {

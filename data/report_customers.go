@@ -233,11 +233,11 @@ func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, 
 	})
 }
 
-// keptBalances gives, from the summary rows, the points up to day of the
+// summaryBalances gives, from the summary rows, the points up to day of the
 // customers with no fact dated after it: their balance as the facts stand
 // is their balance up to day. The others are for the caller to add up; nil
 // means the file has no summary rows.
-func (s *Store) keptBalances(ctx context.Context, day Day) (map[ID]int64, error) {
+func (s *Store) summaryBalances(ctx context.Context, day Day) (map[ID]int64, error) {
 	if !s.keepSummary.Load() {
 		return nil, nil
 	}
@@ -285,11 +285,11 @@ func (s *Store) balancesOf(ctx context.Context, ids []ID, day Day) (map[ID]int64
 }
 
 // balancesFor is the points up to day of the customers in ids that have
-// ledger rows: from the kept rows where they hold them (kept is
-// keptBalances' answer), from the ledger for the rest, or, when the kept
-// rows leave out too many, from the whole ledger. A customer whose kept
-// balance is zero may have no ledger rows; the caller must not tell them
-// apart.
+// ledger rows: from the summary rows where they hold them (kept is
+// summaryBalances' answer), from the ledger for the rest, or, when the
+// summary rows leave out too many, from the whole ledger. A customer whose
+// summary balance is zero may have no ledger rows; the caller must not
+// tell them apart.
 func (s *Store) balancesFor(ctx context.Context, ids []ID, kept map[ID]int64, day Day) (map[ID]int64, error) {
 	var missing []ID
 	if kept != nil {

@@ -491,11 +491,14 @@ func (s *Store) SimulatedDate() Day { return s.today }
 // SetToday sets the simulated date (zero returns to the real one).
 func (s *Store) SetToday(d Day) { s.today = d }
 
-// CatchUp brings the kept reminder rows and the day's lists up to today,
-// as the first write of a day does: a window left open past midnight calls
-// it so the new day reads as fast as the old one.
+// CatchUp starts a new day for a window left open past midnight: what the
+// store remembers of the old day's lists is forgotten, so the new day's
+// are read from the facts.
 func (s *Store) CatchUp(ctx context.Context) error {
-	return s.tx(ctx, func(*sql.Tx) error { return nil })
+	s.today1.wrote(nil)
+	s.calendar.forget()
+	s.base.forget()
+	return nil
 }
 
 // tx runs fn in one write transaction on the writer connection.
