@@ -31,6 +31,9 @@ func (s *Store) Backup(ctx context.Context, path string) (string, error) {
 type copyFunc func(ctx context.Context, src, dst string) error
 
 func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string, error) {
+	if err := s.notOnPostgres("a backup"); err != nil {
+		return "", err
+	}
 	target := path
 	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
 		if err := os.MkdirAll(path, 0o700); err != nil {

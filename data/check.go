@@ -37,6 +37,9 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 // (checkLedger). full adds the kept caches (regulars check); without it a
 // damaged file is reported alone, as the window does.
 func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
+	if err := s.notOnPostgres("the check of a shop"); err != nil {
+		return nil, err
+	}
 	var found []finding
 	db := s.reader()
 

@@ -45,6 +45,9 @@ func (s *Store) GenerateDemo(ctx context.Context, opt DemoOptions) (DemoReport, 
 	if opt.Customers == 0 {
 		opt.Customers = 2000
 	}
+	if err := s.notOnPostgres("the demo shop"); err != nil {
+		return DemoReport{}, err
+	}
 	if opt.Customers < 0 || opt.Customers > DemoMaxCustomers {
 		return DemoReport{}, fmt.Errorf("the demo needs between 1 and %d customers, not %d", DemoMaxCustomers, opt.Customers)
 	}

@@ -1,6 +1,11 @@
 package data
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -68,4 +73,114 @@ func pgPlaceholders(q string) string {
 		}
 	}
 	return b.String()
+}
+
+// dialect is the engine under a Store: the SQLite file (the zero value) or
+// a PostgreSQL database. The store's SQL is SQLite's; on PostgreSQL every
+// statement passes through pgSQL (pgConn) on its way to the server.
+type dialect int
+
+const (
+	onSQLite dialect = iota
+	onPostgres
+)
+
+func (d dialect) String() string {
+	if d == onPostgres {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+// ErrNotOnPostgres means a shop on PostgreSQL was asked for something only
+// a shop in a file does so far.
+var ErrNotOnPostgres = errors.New("not on PostgreSQL yet")
+
+// notOnPostgres refuses what for in one sentence on a shop on PostgreSQL.
+func (s *Store) notOnPostgres(what string) error {
+	if s.dialect != onPostgres {
+		return nil
+	}
+	return fmt.Errorf("%s is %w: it works on a shop in a file only", what, ErrNotOnPostgres)
+}
+
+// isPostgresURL says whether where names a PostgreSQL database rather than
+// a file.
+func isPostgresURL(where string) bool {
+	return strings.HasPrefix(where, "postgres://") || strings.HasPrefix(where, "postgresql://")
+}
+
+var (
+	orIgnoreRe = regexp.MustCompile(`(?is)^\s*INSERT\s+OR\s+IGNORE\s+INTO\s`)
+	jsonEachRe = regexp.MustCompile(`(?i)SELECT\s+value\s+FROM\s+json_each\((\$\d+)\)`)
+	insertRe   = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+([a-z_]+)\b`)
+	returnRe   = regexp.MustCompile(`(?i)\bRETURNING\b`)
+	rowidRe    = regexp.MustCompile(`\browid\b`)
+)
+
+// pgSQL rewrites one of the store's statements, written for SQLite, into
+// PostgreSQL's SQL: the parameters ($N), INSERT OR IGNORE (ON CONFLICT DO
+// NOTHING), and the list of ids a query reads from a JSON array
+// (json_each; the ids are numbers, as SQLite compares them).
+func pgSQL(q string) string {
+	q = pgPlaceholders(q)
+	if loc := orIgnoreRe.FindStringIndex(q); loc != nil {
+		q = "INSERT INTO " + strings.TrimRight(q[loc[1]:], " \t\r\n;") + " ON CONFLICT DO NOTHING"
+	}
+	if strings.Contains(q, "json_each") {
+		q = jsonEachRe.ReplaceAllString(q, "SELECT value::bigint FROM json_array_elements_text(CAST($1 AS json))")
+	}
+	if strings.Contains(q, "rowid") {
+		// Storage order: SQLite's rowid is the id where a table has one;
+		// the reminder states have none and are read in any order.
+		by := "id"
+		if strings.Contains(q, "FROM reminder_states") {
+			by = "ctid"
+		}
+		q = rowidRe.ReplaceAllString(q, by)
+	}
+	return q
+}
+
+// pgIDTables are the tables whose rows get their id from the database: an
+// INSERT into one of them reads the id back (RETURNING id), PostgreSQL
+// having no last_insert_rowid.
+var pgIDTables = map[string]bool{
+	"staff": true, "customers": true, "purchases": true, "occasions": true, "promises": true,
+	"complaints": true, "contacts": true, "ledger": true, "audit": true,
+}
+
+// pgReturningID gives the INSERT q (already in PostgreSQL's SQL) a
+// RETURNING id when its table makes ids and it reads nothing back yet, or
+// "" when it needs none.
+func pgReturningID(q string) string {
+	m := insertRe.FindStringSubmatch(q)
+	if m == nil || !pgIDTables[strings.ToLower(m[1])] || returnRe.MatchString(q) {
+		return ""
+	}
+	return strings.TrimRight(q, " \t\r\n;") + " RETURNING id"
+}
+
+// lockCustomer holds, inside a write transaction, the customer's summary
+// row until the transaction ends, so that two tills writing for the same
+// customer take turns. SQLite needs nothing: its one writer holds the
+// whole file from the transaction's start (_txlock=immediate).
+func (s *Store) lockCustomer(ctx context.Context, tx *sql.Tx, id ID) error {
+	if s.dialect != onPostgres || id == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT customer_id FROM customer_summary WHERE customer_id = ? FOR UPDATE", id)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// numberLength is SQL for the length of the number col written out, as
+// SQLite's length() gives it for a number.
+func (d dialect) numberLength(col string) string {
+	if d == onPostgres {
+		return "length(" + col + "::text)"
+	}
+	return "length(" + col + ")"
 }

@@ -36,6 +36,9 @@ import (
 //  4. The copy is renamed over the shop, in one step.
 //  5. The restored file gets an audit row saying where it came from.
 func Restore(ctx context.Context, src, dbPath string) (string, error) {
+	if isPostgresURL(dbPath) {
+		return "", fmt.Errorf("a restore into a shop on PostgreSQL is %w: it works on a shop in a file only", ErrNotOnPostgres)
+	}
 	if err := restorable(ctx, src, dbPath); err != nil {
 		return "", err
 	}

@@ -197,6 +197,10 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 	}
 	res := SaleResult{Redeemed: sale.RedeemPoints}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// Two tills selling to one customer take turns from here.
+		if err := s.lockCustomer(ctx, tx, p.CustomerID); err != nil {
+			return err
+		}
 		if err := referenceFree(ctx, tx, p.Reference); err != nil {
 			return err
 		}

@@ -81,8 +81,8 @@ func (s *Store) searchVersion(ctx context.Context) (v int64, fromWriter bool, er
 	w := s.w
 	s.mu.Unlock()
 	if w != nil {
-		err = w.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
-		return v, true, s.explain(err)
+		v, err = s.dataVersion(ctx, w)
+		return v, true, err
 	}
 	ix := &s.search
 	ix.mu.Lock()

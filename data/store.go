@@ -79,6 +79,9 @@ type Store struct {
 	calendar  calendarMemo  // see today_memo.go
 	base      baseMemo      // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
+	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
+	// where w is the one pool for writes and reads and path the address.
+	dialect dialect
 }
 
 // Options change how a database is opened.
@@ -135,13 +138,18 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 
 // Open opens (and, unless MustExist, creates) the database at path and
 // brings its schema up to date. The store holds the shop's lock shared
-// until Close (shoplock.go): a restore waits for it.
+// until Close (shoplock.go): a restore waits for it. A path that is a
+// postgres:// or postgresql:// URL opens a shop on PostgreSQL instead
+// (store_pg.go).
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if opt.BusyTimeout == 0 {
 		opt.BusyTimeout = 5 * time.Second
 	}
 	if opt.Clock == nil {
 		opt.Clock = time.Now
+	}
+	if isPostgresURL(path) {
+		return openPG(ctx, path, opt)
 	}
 	_, err := os.Stat(path)
 	identified := false

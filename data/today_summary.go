@@ -151,7 +151,7 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (m
 	}{
 		{"SELECT customer_id FROM customer_summary WHERE last_fact_day > ?", []any{d.String()}},
 		{`SELECT customer_id FROM reminder_states
-			WHERE substr(key, 1, length(kind) + length(customer_id) + 2) <> kind || ':' || customer_id || ':'`, nil},
+			WHERE substr(key, 1, length(kind) + ` + s.dialect.numberLength("customer_id") + ` + 2) <> kind || ':' || customer_id || ':'`, nil},
 		// A refund dated before its sale cannot be recorded, only written
 		// in by hand; the weeks of sales read would miss it.
 		{`SELECT r.customer_id FROM purchases r JOIN purchases p ON p.id = r.refund_of

@@ -1,0 +1,231 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// A shop on PostgreSQL: data.Open("postgres://…") opens it here. The
+// connection settings are PostgreSQL's own (the URL, then PGHOST, PGUSER,
+// PGSSLMODE, ~/.pgpass, as pgx reads them); Regulars stores no password.
+// The store's SQL is SQLite's: every statement passes through pgConn,
+// which rewrites it (pgSQL) on its way to the server.
+
+// pgHostRule refuses a URL that would talk to a remote server without
+// TLS: a host other than a socket folder or this machine must say
+// sslmode=require, verify-ca or verify-full, or sslmode=disable on
+// purpose. It returns the settings pgx will connect with.
+func pgHostRule(where string) (*pgx.ConnConfig, error) {
+	u, err := url.Parse(where)
+	if err != nil {
+		return nil, fmt.Errorf("%s cannot be read as a PostgreSQL address: %v", redactURL(where), errors.Unwrap(err))
+	}
+	cfg, err := pgx.ParseConfig(where)
+	if err != nil {
+		return nil, fmt.Errorf("%s cannot be read as a PostgreSQL address: %v", redactURL(where), err)
+	}
+	mode := u.Query().Get("sslmode")
+	if mode == "" {
+		mode = os.Getenv("PGSSLMODE")
+	}
+	switch mode {
+	case "require", "verify-ca", "verify-full", "disable":
+		return cfg, nil
+	}
+	hosts := []string{cfg.Host}
+	for _, f := range cfg.Fallbacks {
+		hosts = append(hosts, f.Host)
+	}
+	for _, h := range hosts {
+		if !strings.HasPrefix(h, "/") && !isLocalHost(h) {
+			return nil, fmt.Errorf("Regulars will not send a shop to the PostgreSQL server at %s unencrypted: add sslmode=require (or verify-full) to the address, or sslmode=disable if the network is trusted", h)
+		}
+	}
+	return cfg, nil
+}
+
+func isLocalHost(h string) bool {
+	switch strings.ToLower(strings.Trim(h, "[]")) {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
+}
+
+// redactURL is where without its password, for messages and Path.
+func redactURL(where string) string {
+	u, err := url.Parse(where)
+	if err != nil {
+		return "the address given"
+	}
+	return u.Redacted()
+}
+
+// openPG opens the shop on PostgreSQL at where and brings its schema up to
+// date. The writer and the readers are one pool: the server keeps
+// transactions apart.
+func openPG(ctx context.Context, where string, opt Options) (*Store, error) {
+	cfg, err := pgHostRule(where)
+	if err != nil {
+		return nil, err
+	}
+	name := redactURL(where)
+	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+	db.SetMaxOpenConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach the shop's PostgreSQL at %s: %w", name, err)
+	}
+	if opt.ReadOnly {
+		// A shop on PostgreSQL is checked by the server itself; the store
+		// opens for writing once its schema is there.
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'").Scan(&n); err != nil || n == 0 {
+			db.Close()
+			if err == nil {
+				err = fmt.Errorf("%w at %s", ErrNoDatabase, name)
+			}
+			return nil, err
+		}
+	}
+	s := &Store{path: name, w: db, clock: opt.Clock, today: opt.Today, dialect: onPostgres}
+	if opt.ReadOnly {
+		s.hold = ErrReadOnly
+		s.keepSummary.Store(true)
+		return s, nil
+	}
+	if _, err := applyPGSchema(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := s.startSummary(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// pgVersions stands in for PRAGMA data_version on PostgreSQL, which has
+// none: every read takes a new number, so what a store remembers of the
+// shop (Today, the search entries) is read again each time. Another till's
+// commits are not announced yet.
+var pgVersions atomic.Int64
+
+// dataVersion is PRAGMA data_version on the connection db, or on
+// PostgreSQL a number that has never been read before.
+func (s *Store) dataVersion(ctx context.Context, q querier) (int64, error) {
+	if s.dialect == onPostgres {
+		return pgVersions.Add(1), nil
+	}
+	var v int64
+	err := q.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+	return v, s.explain(err)
+}
+
+// pgConnector makes connections through pgx whose statements are
+// rewritten by pgSQL.
+type pgConnector struct{ c driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.c.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgConn{conn}, nil
+}
+
+func (c pgConnector) Driver() driver.Driver { return c.c.Driver() }
+
+// pgConn is one connection to PostgreSQL. Statements are rewritten; an
+// INSERT into a table that makes ids reads the id back (RETURNING id), so
+// that Result.LastInsertId answers as on SQLite; a read-only transaction
+// reads one snapshot (REPEATABLE READ), as SQLite's do.
+type pgConn struct{ c driver.Conn }
+
+func (p *pgConn) Prepare(query string) (driver.Stmt, error) {
+	return p.PrepareContext(context.Background(), query)
+}
+
+func (p *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return p.c.(driver.ConnPrepareContext).PrepareContext(ctx, pgSQL(query))
+}
+
+func (p *pgConn) Close() error { return p.c.Close() }
+
+func (p *pgConn) Begin() (driver.Tx, error) {
+	return p.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+func (p *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts.ReadOnly && opts.Isolation == driver.IsolationLevel(sql.LevelDefault) {
+		opts.Isolation = driver.IsolationLevel(sql.LevelRepeatableRead)
+	}
+	return p.c.(driver.ConnBeginTx).BeginTx(ctx, opts)
+}
+
+func (p *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	q := pgSQL(query)
+	if r := pgReturningID(q); r != "" {
+		rows, err := p.c.(driver.QueryerContext).QueryContext(ctx, r, args)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var res pgResult
+		dest := make([]driver.Value, 1)
+		for {
+			err := rows.Next(dest)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			res.rows++
+			if id, ok := dest[0].(int64); ok {
+				res.id = id
+			}
+		}
+		return res, rows.Close()
+	}
+	return p.c.(driver.ExecerContext).ExecContext(ctx, q, args)
+}
+
+func (p *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return p.c.(driver.QueryerContext).QueryContext(ctx, pgSQL(query), args)
+}
+
+func (p *pgConn) Ping(ctx context.Context) error { return p.c.(driver.Pinger).Ping(ctx) }
+
+func (p *pgConn) CheckNamedValue(v *driver.NamedValue) error {
+	return p.c.(driver.NamedValueChecker).CheckNamedValue(v)
+}
+
+func (p *pgConn) ResetSession(ctx context.Context) error {
+	return p.c.(driver.SessionResetter).ResetSession(ctx)
+}
+
+func (p *pgConn) IsValid() bool {
+	if v, ok := p.c.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+// pgResult is an INSERT's result read back through RETURNING id: the last
+// id made, as SQLite's last_insert_rowid.
+type pgResult struct{ id, rows int64 }
+
+func (r pgResult) LastInsertId() (int64, error) { return r.id, nil }
+func (r pgResult) RowsAffected() (int64, error) { return r.rows, nil }
