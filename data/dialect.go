@@ -161,15 +161,20 @@ func pgReturningID(q string) string {
 	return strings.TrimRight(q, " \t\r\n;") + " RETURNING id"
 }
 
-// lockCustomer holds, inside a write transaction, the customer's summary
-// row until the transaction ends, so that two tills writing for the same
-// customer take turns. SQLite needs nothing: its one writer holds the
+// lockCustomer holds, inside a write transaction, the customer until the
+// transaction ends, so that two tills writing for the same customer take
+// turns: the second reads the balance after the first has committed. On
+// PostgreSQL it locks the customer's row, not the summary row: a write
+// works the summary row out again by deleting it and inserting it anew
+// (updateSummaries), and a lock waiting on a deleted row ends holding
+// nothing. FOR NO KEY UPDATE still lets other writes refer to the
+// customer meanwhile. SQLite needs nothing: its one writer holds the
 // whole file from the transaction's start (_txlock=immediate).
 func (s *Store) lockCustomer(ctx context.Context, tx *sql.Tx, id ID) error {
 	if s.dialect != onPostgres || id == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT customer_id FROM customer_summary WHERE customer_id = ? FOR UPDATE", id)
+	rows, err := tx.QueryContext(ctx, "SELECT id FROM customers WHERE id = ? FOR NO KEY UPDATE", id)
 	if err != nil {
 		return err
 	}

@@ -174,6 +174,8 @@ func TestStoreOnPostgres(t *testing.T) {
 		same(tbl+" after the writes", tableRows(t, lite.w, q), tableRows(t, pg.w, q), nil, nil)
 	}
 
+	t.Run("two tills take turns", func(t *testing.T) { pgSalesTakeTurns(t, pg, rich, need) })
+
 	// What this slice does not do on PostgreSQL says so.
 	if _, err := pg.Backup(ctx, t.TempDir()+"/"); !errors.Is(err, ErrNotOnPostgres) {
 		t.Errorf("a backup on PostgreSQL: %v", err)
@@ -297,5 +299,76 @@ func TestDialectPgSQL(t *testing.T) {
 		if got := pgReturningID(c.in); got != c.want {
 			t.Errorf("pgReturningID(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// pgSalesTakeTurns: two stores on one PostgreSQL (two tills) sell with
+// redemptions to one customer at once; every sale either is recorded
+// whole or refused for the balance, and the balance never falls below
+// zero.
+func pgSalesTakeTurns(t *testing.T, till1 *Store, who ID, need int64) {
+	ctx := context.Background()
+	till2, err := Open(ctx, till1.Path(), Options{Today: till1.Today(), Clock: till1.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer till2.Close()
+	balance := func() (ledger, summary int64) {
+		t.Helper()
+		if err := till1.w.QueryRow("SELECT (SELECT COALESCE(SUM(points), 0) FROM ledger WHERE customer_id = ?), (SELECT balance FROM customer_summary WHERE customer_id = ?)", who, who).Scan(&ledger, &summary); err != nil {
+			t.Fatal(err)
+		}
+		return ledger, summary
+	}
+	// Points for about half the sales tried.
+	if _, err := till1.AdjustPoints(ctx, who, 5*need, "two tills at once", OwnerName); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := balance()
+	l, err := till1.scheme(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A cent more than the reward takes off earns nothing: only the
+	// redemptions move the balance.
+	amount := rewardValue(1, l) + 1
+	const each = 6
+	type outcome struct {
+		ok, refused int
+		err         error
+	}
+	done := make(chan outcome, 2)
+	for _, till := range []*Store{till1, till2} {
+		go func() {
+			var o outcome
+			for range each {
+				_, err := till.RecordSale(ctx, Sale{CustomerID: who, Amount: amount, RedeemPoints: need})
+				switch {
+				case err == nil:
+					o.ok++
+				case errors.Is(err, ErrRedeemTooMuch):
+					o.refused++
+				default:
+					o.err = err
+				}
+			}
+			done <- o
+		}()
+	}
+	var ok, refused int
+	for range 2 {
+		o := <-done
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		ok, refused = ok+o.ok, refused+o.refused
+	}
+	after, summary := balance()
+	t.Logf("balance %d before, %d after: %d sales with a redemption, %d refused for the balance", before, after, ok, refused)
+	if after < 0 || after != summary || after != before-int64(ok)*need || ok+refused != 2*each || ok == 0 {
+		t.Errorf("balance %d (summary row %d); %d sales, %d refused", after, summary, ok, refused)
+	}
+	if refused > 0 && after >= need {
+		t.Errorf("a redemption was refused with %d points left", after)
 	}
 }
