@@ -87,9 +87,9 @@ func openPG(ctx context.Context, where string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach the shop's PostgreSQL at %s: %w", name, err)
 	}
-	if opt.ReadOnly {
-		// A shop on PostgreSQL is checked by the server itself; the store
-		// opens for writing once its schema is there.
+	if opt.ReadOnly || opt.MustExist {
+		// A read-only command needs a shop there already: an empty
+		// database is not one.
 		var n int
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_version'").Scan(&n); err != nil || n == 0 {
 			db.Close()

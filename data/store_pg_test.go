@@ -65,8 +65,9 @@ func pgSocketURL(t *testing.T, dsn string) string {
 
 // The same shop on SQLite and on PostgreSQL: Today, Upcoming, the
 // calendar's days and Today's grouped pages are the same on both, before
-// and after the same sales, contact and new customer; so are the rows
-// those writes leave.
+// and after the same sales, contact and new customer; so are the customer
+// page, the checkout card, the till's search and the rows those writes
+// leave.
 func TestStoreOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Now()
@@ -165,6 +166,14 @@ func TestStoreOnPostgres(t *testing.T) {
 		c1, e1 := lite.CustomerPage(ctx, id, end)
 		c2, e2 := pg.CustomerPage(ctx, id, end)
 		same(fmt.Sprintf("CustomerPage(%d) after", id), c1, c2, e1, e2)
+		k1, e1 := lite.CheckoutCard(ctx, id, end)
+		k2, e2 := pg.CheckoutCard(ctx, id, end)
+		same(fmt.Sprintf("CheckoutCard(%d) after", id), k1, k2, e1, e2)
+	}
+	for _, text := range []string{"ada", "Newc", "0612", "an"} {
+		f1, e1 := lite.FindAtTill(ctx, text, end, 10)
+		f2, e2 := pg.FindAtTill(ctx, text, end, 10)
+		same(fmt.Sprintf("FindAtTill(%q) after", text), f1, f2, e1, e2)
 	}
 
 	q := "SELECT " + summaryCols + " FROM customer_summary ORDER BY customer_id"
@@ -175,6 +184,14 @@ func TestStoreOnPostgres(t *testing.T) {
 	}
 
 	t.Run("two tills take turns", func(t *testing.T) { pgSalesTakeTurns(t, pg, rich, need) })
+
+	// A read-only command pointed at an empty database finds no shop there.
+	if _, err := pg.w.ExecContext(ctx, "CREATE DATABASE empty"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, strings.Replace(pg.Path(), "/regulars?", "/empty?", 1), Options{MustExist: true}); !errors.Is(err, ErrNoDatabase) {
+		t.Errorf("an empty database opened for a read-only command: %v", err)
+	}
 
 	// What this slice does not do on PostgreSQL says so.
 	if _, err := pg.Backup(ctx, t.TempDir()+"/"); !errors.Is(err, ErrNotOnPostgres) {
