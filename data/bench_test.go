@@ -557,7 +557,7 @@ func BenchmarkDoneTodayPage(b *testing.B) {
 
 // rawDonePage reads the counts and the first page's keys of Done today (in
 // the screen's order: by kind in the rules' order, then customer), and
-// the facts of the page's customers that their reminders are worked out
+// the facts of the page's customers that their reminders are computed
 // from, one hand-written statement per table.
 func rawDonePage(ctx context.Context, s *Store, d Day) error {
 	db := s.reader()
@@ -768,8 +768,8 @@ func BenchmarkCustomerPage(b *testing.B) {
 }
 
 // rawCustomerPage reads the same rows as the customer page with one
-// hand-written statement per table. Reminders are worked out by rules, so
-// the raw side also reads what they are worked out and worded from: the
+// hand-written statement per table. Reminders are computed by rules, so
+// the raw side also reads what they are computed and worded from: the
 // reminder states and the settings (rules, scheme, shop name, templates).
 // The balance is the sum of the ledger rows read.
 func rawCustomerPage(ctx context.Context, s *Store, id ID) error {
@@ -876,7 +876,7 @@ func BenchmarkDemo(b *testing.B) {
 
 // rawToday reads, with hand-written statements on the facts and the
 // summary rows, what Today (and Upcoming, and a calendar's days) from d to
-// end is worked out from: every customer with their summary row, the
+// end is computed from: every customer with their summary row, the
 // occasions, promises and complaints, and the sales of the weeks before.
 // Working the rules and the words out is Go's work on top.
 func rawToday(ctx context.Context, s *Store, d, end Day) error {
@@ -949,7 +949,7 @@ func BenchmarkReportAsReady(b *testing.B) {
 }
 
 // rawReportRows reads, row by row with hand-written statements, the facts
-// a report is worked out from (what it adds up is not done).
+// a report is computed from (what it adds up is not done).
 func rawReportRows(ctx context.Context, db *sql.DB, day Day) error {
 	d := day.String()
 	return parallel(func() error {

@@ -68,7 +68,7 @@ func listShop(t *testing.T) (*Store, map[ID]CustomerRow) {
 	return s, want
 }
 
-// expectedOrder is the list's order, worked out here from the rows: by
+// expectedOrder is the list's order, computed here from the rows: by
 // name; or those with the figure (in this shop, those who bought) highest
 // first and by id on a tie, then the others by name.
 func expectedOrder(rows []CustomerRow, sort CustomerSort) []CustomerRow {

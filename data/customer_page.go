@@ -28,7 +28,7 @@ type CustomerPage struct {
 
 // CustomerPage reads what the customer page shows of customer id, with the
 // reminders as of d, from one snapshot of the database. Each table is read
-// once: the reminders are worked out from the rows the page lists, where
+// once: the reminders are computed from the rows the page lists, where
 // CustomerReminders would read them all again.
 func (s *Store) CustomerPage(ctx context.Context, id ID, d Day) (CustomerPage, error) {
 	// Prepared before the transaction holds a connection: preparing takes
@@ -56,7 +56,7 @@ var (
 	ledgerSQL    = "SELECT " + ledgerCols + " FROM ledger WHERE customer_id = ? AND day <= ? ORDER BY day, id"
 	statesSQL    = `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`
-	// The settings reminders are worked out and worded with: the rules,
+	// The settings reminders are computed and worded with: the rules,
 	// the scheme, the shop's name and the templates.
 	pageSettingsSQL = func() string {
 		keys := []string{"'rules'", "'loyalty'", "'shop_name'", "'currency'", "'locale'"}
@@ -159,7 +159,7 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	return p, nil
 }
 
-// pageSettings reads the settings the page's reminders are worked out and
+// pageSettings reads the settings the page's reminders are computed and
 // worded with, as stored and as settings.
 func (s *Store) pageSettings(ctx context.Context, q preparedTx) (map[string]string, shopSettings, error) {
 	values := map[string]string{}
@@ -267,7 +267,7 @@ func (p *CustomerPage) upToToday(purchases []Purchase, ledger []LedgerRow, today
 	}
 }
 
-// pageReminders works out and words the reminders of the customer in fs as
+// pageReminders computes and words the reminders of the customer in fs as
 // of d.
 func (s *Store) pageReminders(ctx context.Context, q preparedTx, fs *factSet, set shopSettings, values map[string]string, purchases []Purchase, d Day) ([]Reminder, error) {
 	rs, ws, named := fs.history(d, d.AddDays(historyAhead), newestDueFirst, nil)

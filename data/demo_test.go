@@ -537,7 +537,7 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 	created := demoEnd.AddYears(-1)
 	facts := loadDemoFacts(t, s)
 
-	// The reminders the rules make from sales, worked out again from the stored facts.
+	// The reminders the rules make from sales, computed again from the stored facts.
 	valid := map[string]bool{}
 	for id, f := range facts {
 		if f.dnc {

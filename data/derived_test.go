@@ -13,7 +13,7 @@ import (
 )
 
 // Reading reminders through the summary rows must change nothing: every
-// list read that way equals the list worked out from every customer's
+// list read that way equals the list computed from every customer's
 // whole facts, after every kind of write. These tests read the same file
 // through two stores, one of which reads the facts alone.
 

@@ -303,8 +303,8 @@ func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
 
 // dated is each without the yearly kinds: the reminders that come from
 // f's dated facts as of asOf. They change only when a fact does, so they can
-// be worked out once and kept; the yearly ones need only the customer and
-// the occasions, and are worked out for the days asked.
+// be computed once and kept; the yearly ones need only the customer and
+// the occasions, and are computed for the days asked.
 func (e engine) dated(f *customerFacts, asOf Day, emit func(c *cand)) {
 	var c cand
 	put := func() { emit(&c) }

@@ -705,7 +705,7 @@ func TestEngineProperties(t *testing.T) {
 				t.Fatalf("%s overdue %d on %s", r.Key, r.OverdueDays, d)
 			}
 		}
-		// The calendar's one pass agrees with Today worked out day by day.
+		// The calendar's one pass agrees with Today computed day by day.
 		to := d.AddDays(rapid.IntRange(0, 45).Draw(t, "span"))
 		fs := f.sorted()
 		e := engine{rules, l}

@@ -10,7 +10,7 @@ import (
 )
 
 // The facts the reminder rules read: occasions, promises, complaints and
-// contacts. Each is stored as told; the rules work out what follows.
+// contacts. Each is stored as told; the rules compute what follows.
 
 const maxLeadDays = 60
 

@@ -34,7 +34,7 @@ func TestLocaleStylesWriteAmountsCountsAndDays(t *testing.T) {
 }
 
 // The reminders' words follow the shop's currency sign and locale, the
-// kept lists as much as the lists worked out for another day; a shop that
+// kept lists as much as the lists computed for another day; a shop that
 // chose neither keeps the plain forms.
 func TestRemindersWordAmountsAndDaysTheShopsWay(t *testing.T) {
 	ctx := context.Background()

@@ -21,7 +21,7 @@ var handledKindOrder = "," + strings.Join(func() []string {
 // and latest due first; from offset on, at most limit reminders (all of
 // them when limit < 0), with the counts of the whole list. The counts and
 // the page's keys come from the reminder states in one statement; only the
-// page's customers are worked out, so a busy day's thousand reminders cost
+// page's customers are computed, so a busy day's thousand reminders cost
 // no more than a page of them.
 func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
 	if limit < 0 {
@@ -114,7 +114,7 @@ func sortHandled(page []handledRow) {
 	})
 }
 
-// handledReminders works out the reminders of the page's states, handled on
+// handledReminders computes the reminders of the page's states, handled on
 // d, in the page's order.
 func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) ([]Reminder, error) {
 	// Reminders may be handled ahead of their day: work the customers out
@@ -132,7 +132,7 @@ func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) 
 	}
 	slices.SortFunc(ids, cmpID)
 	ids = slices.Compact(ids)
-	// Only the page's reminders are worked out: those of its customers due
+	// Only the page's reminders are computed: those of its customers due
 	// on the days of its keys.
 	worked, err := s.historyOnly(ctx, d, dueBy, ids, only, compareByDue, func(r *Reminder) bool {
 		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d

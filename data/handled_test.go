@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// hdWant is Done today worked out customer by customer, as the customer
+// hdWant is Done today computed customer by customer, as the customer
 // page lists it, in the Done tab's order: by kind as Kinds lists them, then
 // by customer, the latest due first.
 func hdWant(t *testing.T, s *Store, d Day) []Reminder {

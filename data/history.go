@@ -26,9 +26,9 @@ func newestDueFirst(a, b *Reminder) int { return -compareByDue(a, b) }
 // longer give, sorted by cmp; with keep set, only those it keeps. Their
 // words come beside them, and named are the purchases their messages name
 // (those of the whole list, kept or not).
-func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, []*words, map[ID]bool) {
+func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, []*messageParts, map[ID]bool) {
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		// Counting first is cheaper than growing the slices: a reminder
@@ -61,7 +61,7 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 	named := namedPurchases(wp)
 	if keep != nil {
 		var kr []Reminder
-		var kw []*words
+		var kw []*messageParts
 		for i := range rs {
 			if keep(&rs[i]) {
 				kr, kw = append(kr, rs[i]), append(kw, wp[i])
@@ -74,13 +74,13 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 
 // sortInPlace is sortBoth moving the reminders within rs rather than into
 // a copy: they are large, and the order they were made in is not needed.
-func sortInPlace(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) []*words {
+func sortInPlace(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int) []*messageParts {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
-	wp := make([]*words, len(ws))
+	wp := make([]*messageParts, len(ws))
 	for to, from := range idx {
 		wp[to] = &ws[from]
 	}
@@ -173,7 +173,7 @@ func (f *stateFiler) done() {
 
 // goneHandled appends to rs and ws, for the customers of fs, every reminder
 // done or skipped by d, due by dueBy, that the rules no longer give.
-func (fs *factSet) goneHandled(d, dueBy Day, rs []Reminder, ws []words) ([]Reminder, []words) {
+func (fs *factSet) goneHandled(d, dueBy Day, rs []Reminder, ws []messageParts) ([]Reminder, []messageParts) {
 	given := make(map[string]bool, len(rs))
 	for i := range rs {
 		given[rs[i].Key] = true

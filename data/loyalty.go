@@ -414,7 +414,7 @@ func fifoLots(rows []LedgerRow, months int) []pointsLot {
 	return out
 }
 
-// expiryDue works out the expiry rows one customer's ledger (sorted by
+// expiryDue computes the expiry rows one customer's ledger (sorted by
 // day, id) still lacks on asOf. Each expiry day is taken in turn: the rows
 // dated up to it are replayed, the lots due by then that still have points
 // left expire, as far as the balance from that day on allows (a row dated

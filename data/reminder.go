@@ -3,7 +3,7 @@ package data
 // State is what has been done with a reminder.
 type State string
 
-// Reminder states. Missed is never stored: it is worked out from the date.
+// Reminder states. Missed is never stored: it is computed from the date.
 const (
 	StateOpen    State = "open"
 	StateDone    State = "done"

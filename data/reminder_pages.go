@@ -154,7 +154,7 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 		return ReminderPage{}, err
 	}
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	cmp := compareToday
 	if list == listToday {
 		rs, ws, err = s.todayRemembered(ctx, set, d)
@@ -302,7 +302,7 @@ func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int
 	}
 	counts := dayCounts(rs)
 	var dayRs []Reminder
-	var dayWs []words
+	var dayWs []messageParts
 	for i := range rs {
 		if rs[i].Due == d {
 			dayRs, dayWs = append(dayRs, rs[i]), append(dayWs, ws[i])

@@ -340,7 +340,7 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 		{"a customer forgotten", func() {
 			must(s.ForgetCustomer(ctx, 50, "Owner"))
 		}},
-		{"raw writes not yet worked out", func() {
+		{"raw writes not yet computed", func() {
 			_, err := s.w.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description) VALUES (30, '2026-06-14 10:00:00', '2026-06-14', 7000, 'raw')`)
 			must(err)
 			_, err = s.w.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, discount_cents, description) VALUES (NULL, '2026-06-10 10:00:00', '2026-06-10', 2000, 300, 'walk-in')`)

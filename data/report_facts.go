@@ -16,7 +16,7 @@ import (
 // customers), and working out every reminder with its words costs more
 // still. So each table is read once, in storage order, on several reader
 // connections at once; the rows are grouped by customer in Go and every
-// report is worked out from the same groups.
+// report is computed from the same groups.
 
 // slotIndex numbers customers densely, so that per-customer figures live in
 // slices rather than maps.

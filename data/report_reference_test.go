@@ -10,7 +10,7 @@ import (
 )
 
 // The reports and loyalty figures as they were computed before they were
-// made quick: every customer's reminders worked out with their words, sale
+// made quick: every customer's reminders computed with their words, sale
 // days read along the customer index, sums grouped by SQL customer by
 // customer. Kept as the reference the quick versions must match.
 

@@ -15,7 +15,7 @@ import (
 // customer adds to each sum as of a day (their share, reportPart) depends
 // on nothing but their own facts, the scheme and the day: Report reads the
 // facts once, computes the shares on every processor and adds them up. The
-// follow-up (followUpOf) works out every reminder from the same facts.
+// follow-up (followUpOf) computes every reminder from the same facts.
 
 // reportPart is what one id the facts name adds to the figures of Report
 // as of a day.

@@ -302,7 +302,7 @@ func (r Retention) Rate() float64 {
 	return float64(r.Kept) / float64(r.Base)
 }
 
-// Retention works out the yearly retention rate as of day.
+// Retention computes the yearly retention rate as of day.
 func (s *Store) Retention(ctx context.Context, day Day) (Retention, error) {
 	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
@@ -606,7 +606,7 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 
 // ReportAsReady is Report, handing first (when not nil) every figure but
 // the follow-up as soon as those are added up: they need the sales and the
-// points alone, while the follow-up works out every reminder since the
+// points alone, while the follow-up computes every reminder since the
 // shop began. first's FollowUp holds only its Since.
 func (s *Store) ReportAsReady(ctx context.Context, day Day, top int, first func(Report)) (Report, error) {
 	r := Report{Day: day}

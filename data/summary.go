@@ -88,7 +88,7 @@ type touchSet struct {
 }
 
 // touch notes that tx changed the dated facts of the customers ids (zero
-// ids, walk-ins, are left out): their summary rows are worked out again
+// ids, walk-ins, are left out): their summary rows are computed again
 // before tx commits.
 func touch(tx *sql.Tx, ids ...ID) {
 	v, ok := touched.Load(tx)
@@ -138,7 +138,7 @@ func rewardPointsOn(ctx context.Context, q querier) (int64, error) {
 
 // updateSummaries brings the summary rows up to date inside tx before it
 // commits: the rows of the customers ids, or every row when the scheme's
-// reward points changed since the rows were worked out.
+// reward points changed since the rows were computed.
 func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []ID) error {
 	if !s.keepSummary.Load() {
 		return nil
@@ -162,7 +162,7 @@ func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []ID) error
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO customer_summary("+summaryCols+") "+summaryFromFacts(in), need); err != nil {
-			return fmt.Errorf("the customers' summary could not be worked out: %w", err)
+			return fmt.Errorf("the customers' summary could not be computed: %w", err)
 		}
 	}
 	return nil
@@ -174,7 +174,7 @@ func rebuildSummaries(ctx context.Context, tx *sql.Tx, need int64) error {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO customer_summary("+summaryCols+") "+summaryFromFacts(""), need); err != nil {
-		return fmt.Errorf("the customers' summary could not be worked out: %w", err)
+		return fmt.Errorf("the customers' summary could not be computed: %w", err)
 	}
 	_, err := tx.ExecContext(ctx, "UPDATE customer_summary_scheme SET reward_points = ?", need)
 	return err
@@ -209,7 +209,7 @@ func summaryFindings(ctx context.Context, q querier) ([]finding, error) {
 		return nil, err
 	}
 	if had != need {
-		return []finding{{3, 0, 0, fmt.Sprintf("the customers' summary rows were worked out for rewards of %d points, not %d; the next change in the shop works them out again", had, need)}}, nil
+		return []finding{{3, 0, 0, fmt.Sprintf("the customers' summary rows were computed for rewards of %d points, not %d; the next change in the shop works them out again", had, need)}}, nil
 	}
 	rows, err := q.QueryContext(ctx, `WITH want AS (`+summaryFromFacts("")+`)
 		SELECT COALESCE(w.customer_id, h.customer_id), w.customer_id IS NULL, h.customer_id IS NULL

@@ -38,7 +38,7 @@ type factSet struct {
 	only map[ID]map[Day]bool
 }
 
-// shopSettings are what reminders are worked out and worded with.
+// shopSettings are what reminders are computed and worded with.
 type shopSettings struct {
 	engine      engine
 	shop        string
@@ -521,9 +521,9 @@ func (fs *factSet) reminder(f *customerFacts, c *cand, d Day) Reminder {
 	return r
 }
 
-// words is what a reminder's Why and Message are made from, kept beside it
+// messageParts is what a reminder's Why and Message are made from, kept beside it
 // until the list is sorted, so only the reminders returned get words.
-type words struct {
+type messageParts struct {
 	c      cand
 	name   string // the customer's
 	asOf   Day
@@ -539,14 +539,14 @@ type words struct {
 }
 
 // factWords is what words need from the facts of f.
-func factWords(f *customerFacts, c *cand, asOf, shown Day) words {
+func factWords(f *customerFacts, c *cand, asOf, shown Day) messageParts {
 	return factWordsWith(f, c, asOf, shown, balanceAsOf(f.Ledger, asOf), lastPurchase(f.Purchases, asOf))
 }
 
 // factWordsWith is factWords with f's balance and latest sale as of asOf
-// already worked out, for the many words of one customer and day.
-func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, last factPurchase) words {
-	w := words{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: points, last: last}
+// already computed, for the many words of one customer and day.
+func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, last factPurchase) messageParts {
+	w := messageParts{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: points, last: last}
 	if c.tag == "purchase" {
 		w.last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
 	}
@@ -565,7 +565,7 @@ func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
 }
 
 // finish fills Why and Message of every reminder.
-func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*words) error {
+func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*messageParts) error {
 	return s.finishNamed(ctx, set, rs, ws, namedPurchases(ws))
 }
 
@@ -573,7 +573,7 @@ func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws 
 // was bought is named for the purchases the list's thank-yous and
 // check-ins are about; a message about anything else names the latest
 // purchase only when it is one of those.
-func namedPurchases(ws []*words) map[ID]bool {
+func namedPurchases(ws []*messageParts) map[ID]bool {
 	named := map[ID]bool{}
 	for _, w := range ws {
 		if w.c.tag == "purchase" {
@@ -584,7 +584,7 @@ func namedPurchases(ws []*words) map[ID]bool {
 }
 
 // finishNamed is finish with the purchases to name given.
-func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*words, named map[ID]bool) error {
+func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*messageParts, named map[ID]bool) error {
 	tpl, err := s.messageTemplates(ctx)
 	if err != nil {
 		return err
@@ -599,7 +599,7 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 
 // unknownNamed are the named purchases whose descriptions did not come
 // with the words.
-func unknownNamed(ws []*words, named map[ID]bool) []ID {
+func unknownNamed(ws []*messageParts, named map[ID]bool) []ID {
 	var ids []ID
 	for _, w := range ws {
 		if !w.known && named[w.last.ID] {
@@ -611,7 +611,7 @@ func unknownNamed(ws []*words, named map[ID]bool) []ID {
 
 // wordAll fills Why and Message (by render) of every reminder from its
 // words, with the descriptions (desc) of the named purchases.
-func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Reminder, ws []*words, named map[ID]bool, desc map[ID]string) {
+func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Reminder, ws []*messageParts, named map[ID]bool, desc map[ID]string) {
 	word := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			w := ws[i]
@@ -686,7 +686,7 @@ func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ID
 
 // fields are the template fields of one reminder; desc is what was
 // bought, when it is to be named.
-func (set shopSettings) fields(w *words, desc string) MessageFields {
+func (set shopSettings) fields(w *messageParts, desc string) MessageFields {
 	c := &w.c
 	f := MessageFields{
 		FirstName: FirstName(w.name), Name: w.name, ShopName: set.shop,
@@ -784,19 +784,19 @@ func (set shopSettings) why(c *cand, d Day, f MessageFields) string {
 }
 
 // sortToday orders reminders as the today command's contract says.
-func sortToday(rs []Reminder, ws []words) ([]Reminder, []*words) {
+func sortToday(rs []Reminder, ws []messageParts) ([]Reminder, []*messageParts) {
 	return sortBoth(rs, ws, compareToday)
 }
 
 // sortBoth sorts reminders and returns their words in the same order.
-func sortBoth(rs []Reminder, ws []words, cmp func(a, b *Reminder) int) ([]Reminder, []*words) {
+func sortBoth(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int) ([]Reminder, []*messageParts) {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
 	r2 := make([]Reminder, len(rs))
-	w2 := make([]*words, len(ws))
+	w2 := make([]*messageParts, len(ws))
 	for to, from := range idx {
 		r2[to], w2[to] = rs[from], &ws[from]
 	}
@@ -825,9 +825,9 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 
 // collectToday gathers, unsorted and without words, what is on Today on
 // d of the customers of fs.
-func collectToday(fs *factSet, d Day) ([]Reminder, []words) {
+func collectToday(fs *factSet, d Day) ([]Reminder, []messageParts) {
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, d, func(c *cand) {
@@ -883,9 +883,9 @@ func upcomingKeeps(c *cand, r *Reminder, d, end Day) bool {
 
 // collectUpcoming gathers, unsorted and without words, what Upcoming on d
 // lists up to end of the customers of fs.
-func collectUpcoming(fs *factSet, d, end Day) ([]Reminder, []words) {
+func collectUpcoming(fs *factSet, d, end Day) ([]Reminder, []messageParts) {
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.each(f, d, end, func(c *cand) {
@@ -916,7 +916,7 @@ func compareByDue(a, b *Reminder) int {
 
 // DueOn gives, for each day X in [from, to], the reminders Today(X) lists
 // that are due on X: what a calendar shows. It reads the database once and
-// works out each day from the facts as they stood on it.
+// computes each day from the facts as they stood on it.
 func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
 	return s.dueOn(ctx, from, to, true)
 }

@@ -24,7 +24,7 @@ type todayMemo struct {
 	version  int64  // the writer's data_version when read
 	settings string // the rules and the scheme it was read under
 	rs       []Reminder
-	ws       []words
+	ws       []messageParts
 	changed  map[ID]bool // customers this store wrote since
 }
 
@@ -52,7 +52,7 @@ func (m *todayMemo) wrote(ids []ID) {
 // todayRemembered is todayFromFacts for d, from what this store remembers
 // when d is the current day and nothing but its own noted writes changed
 // since. It returns copies the caller may change.
-func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
+func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([]Reminder, []messageParts, error) {
 	if d != s.Today() || s.factsOnly {
 		return s.todayFromFacts(ctx, set, d)
 	}
@@ -114,7 +114,7 @@ type calendarMemo struct {
 	version  int64
 	settings string
 	rs       []Reminder
-	ws       []words
+	ws       []messageParts
 }
 
 func (m *calendarMemo) forget() {
@@ -125,7 +125,7 @@ func (m *calendarMemo) forget() {
 
 // dueRemembered is dueFromFacts for from..to, or for a span around them
 // already read.
-func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []words, error) {
+func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []messageParts, error) {
 	if s.factsOnly {
 		return s.dueFromFacts(ctx, set, from, to)
 	}
@@ -145,7 +145,7 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Da
 		m.valid, m.from, m.to, m.version, m.settings, m.rs, m.ws = true, from, to, version, key, rs, ws
 	}
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range m.rs {
 		if d := m.rs[i].Due; d >= from && d <= to {
 			rs, ws = append(rs, m.rs[i]), append(ws, m.ws[i])

@@ -10,7 +10,7 @@ import (
 // TestTodayIsPatchedAfterEachWriteAndReadAgainAfterAnotherProgramsWrite
 // reads Today after writes of this store (patched customer by customer),
 // of another store on the same file (read again whole) and of settings,
-// and compares each with Today worked out from every customer's facts.
+// and compares each with Today computed from every customer's facts.
 func TestTodayIsPatchedAfterEachWriteAndReadAgainAfterAnotherProgramsWrite(t *testing.T) {
 	ctx := context.Background()
 	end := NewDay(2026, time.June, 15)

@@ -399,9 +399,9 @@ type remindersRead struct {
 
 // collectPartial gathers, unsorted and without words, what rd keeps of the
 // customers of pf, their states read by key.
-func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo Day) ([]Reminder, []words, error) {
+func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo Day) ([]Reminder, []messageParts, error) {
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range pf.customers {
 		f, sum := &pf.customers[i], &pf.sums[i]
 		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
@@ -435,7 +435,7 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 // d: the busy customers from their facts, everyone else from partial facts
 // and their summary rows. A file made before the summary rows has
 // everyone read from their facts.
-func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]Reminder, []words, error) {
+func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, d, d)
 	if err != nil {
@@ -456,7 +456,7 @@ func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]
 }
 
 // upcomingFromFacts is todayFromFacts for Upcoming on d up to end.
-func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end Day) ([]Reminder, []words, error) {
+func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end Day) ([]Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, d, end)
 	if err != nil {
@@ -494,10 +494,10 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 
 // dueFromFacts gathers, unsorted and without words, what DueOn lists for
 // from..to: each reminder due on a day of it that Today lists that day. The
-// customers with facts dated after from have their days worked out one by
+// customers with facts dated after from have their days computed one by
 // one from their facts; for the others the facts as of from stand all
 // through.
-func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []words, error) {
+func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, from, to)
 	if err != nil {
@@ -508,7 +508,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 		return nil, nil, err
 	}
 	var rs []Reminder
-	var ws []words
+	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
 		fs.engine.dueOn(f, from, to, func(x Day, c *cand) {
