@@ -101,10 +101,11 @@ func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, err
 	return s.readFacts(ctx, s.reader(), set, asOf, ids, false)
 }
 
-// inListShare: up to this share of the shop's customers are read through
-// the customer indexes; for more, reading whole tables in storage order is
-// quicker.
-const inListShare = 2
+// inListShare: up to one in inListShare of the shop's customers are read
+// through the customer indexes; for more, reading whole tables in storage
+// order is quicker (at 50,000 customers, 24,000 read for a Today a month
+// back: 3.2–3.4 s along the indexes, 2.5–2.6 s whole).
+const inListShare = 3
 
 // readFacts reads, through q, the facts dated up to asOf of the customers
 // in ids (in increasing order; nil means every customer, and an empty list
