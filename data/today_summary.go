@@ -17,19 +17,20 @@ import (
 // small tables of promises, complaints and occasions, and from what their
 // summary row holds. So Today reads, for the whole shop:
 //   - the customer rows, occasions, promises, complaints and summary rows;
-//   - the sales and refunds of the last weeks, enough to give each
+//   - the sales and refunds of the last three months, enough to give each
 //     thank-you and check-in that can be shown (a thank-you depends on the
 //     one before it, so each customer's sales are read back to a sale that
 //     came a whole gap after the one before: from there the rule gives what
-//     it gives on their whole history);
+//     it gives on their whole history; those who buy more often are read
+//     back further, a few times, then whole);
 //   - stay in touch from the latest sale and contact, reward ready from the
 //     balance and the day it reached a reward (the summary row).
 //
 // The busy customers have their facts read in full instead: those with a
 // fact dated after the day asked (the summary is as the facts stand), with
 // points that may expire in the days asked, with reminder states moved to
-// them by a merge, with a refund dated before its sale (written by hand),
-// and those who bought so often that no gap is found in the months read.
+// them by a merge, or with a refund dated before its sale (written by
+// hand).
 
 // partialFacts is what Today and Upcoming read of the customers that are
 // not busy.
