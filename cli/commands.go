@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -112,11 +113,14 @@ func runToday(ctx context.Context, e *Env, a args) error {
 	return printTodayText(e.Stdout, day, rs)
 }
 
-func printTodayText(out io.Writer, day data.Day, rs []data.Reminder) error {
+func printTodayText(w io.Writer, day data.Day, rs []data.Reminder) error {
+	// Thousands of lines in a large shop: one write each would cost more
+	// than working the list out.
+	out := bufio.NewWriter(w)
 	date := day.Time().Format("Monday 2 January 2006")
 	if len(rs) == 0 {
-		_, err := fmt.Fprintf(out, "Nothing to do on %s.\n", date)
-		return err
+		fmt.Fprintf(out, "Nothing to do on %s.\n", date)
+		return out.Flush()
 	}
 	overdue := 0
 	for _, r := range rs {
@@ -147,7 +151,7 @@ func printTodayText(out io.Writer, day data.Day, rs []data.Reminder) error {
 		}
 		fmt.Fprintf(out, "%34s%s\n", "", oneLine(r.Message))
 	}
-	return nil
+	return out.Flush()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
