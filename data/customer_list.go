@@ -196,13 +196,25 @@ func jsonIDs(ids []ID) string {
 	return b.String()
 }
 
-// customerRowsSQL reads the rows of a page, each figure through its
+// customerRowsFactsSQL reads the rows of a page, each figure through its
 // customer's index entries.
-const customerRowsSQL = `SELECT c.id, c.name, c.phone, c.email, c.do_not_contact,
+const customerRowsFactsSQL = `SELECT c.id, c.name, c.phone, c.email, c.do_not_contact,
 	(SELECT max(p.day) FROM purchases p WHERE p.customer_id = c.id AND p.day <= ?1 AND p.voided = 0 AND p.amount_cents > 0),
 	(SELECT coalesce(sum(p.amount_cents - p.discount_cents), 0) FROM purchases p WHERE p.customer_id = c.id AND p.day <= ?1 AND p.voided = 0),
 	(SELECT coalesce(sum(l.points), 0) FROM ledger l WHERE l.customer_id = c.id AND l.day <= ?1)
 	FROM customers c WHERE c.id IN (SELECT value FROM json_each(?2))`
+
+// customerRowsSQL reads the rows of a page, each figure through its
+// customer's index entries; the last visit and the points come from the
+// summary row when no fact of the customer is dated after the day asked.
+const customerRowsSQL = `SELECT c.id, c.name, c.phone, c.email, c.do_not_contact,
+	CASE WHEN m.customer_id IS NOT NULL AND (m.last_fact_day IS NULL OR m.last_fact_day <= ?1) THEN m.last_sale_day
+		ELSE (SELECT max(p.day) FROM purchases p WHERE p.customer_id = c.id AND p.day <= ?1 AND p.voided = 0 AND p.amount_cents > 0) END,
+	(SELECT coalesce(sum(p.amount_cents - p.discount_cents), 0) FROM purchases p WHERE p.customer_id = c.id AND p.day <= ?1 AND p.voided = 0),
+	CASE WHEN m.customer_id IS NOT NULL AND (m.last_fact_day IS NULL OR m.last_fact_day <= ?1) THEN m.balance
+		ELSE (SELECT coalesce(sum(l.points), 0) FROM ledger l WHERE l.customer_id = c.id AND l.day <= ?1) END
+	FROM customers c LEFT JOIN customer_summary m ON m.customer_id = c.id
+	WHERE c.id IN (SELECT value FROM json_each(?2))`
 
 // customerRows reads the rows of ids, in the order of ids; a customer gone
 // since the ids were read is left out.
@@ -210,7 +222,11 @@ func (s *Store) customerRows(ctx context.Context, ids []ID, today string) ([]Cus
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.reader().QueryContext(ctx, customerRowsSQL, today, jsonIDs(ids))
+	query := customerRowsSQL
+	if !s.keepSummary.Load() {
+		query = customerRowsFactsSQL // a file from before the summary rows, read as it is
+	}
+	rows, err := s.reader().QueryContext(ctx, query, today, jsonIDs(ids))
 	if err != nil {
 		return nil, s.explain(err)
 	}
