@@ -543,6 +543,10 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
+	if s.OnPostgres() {
+		fmt.Fprintf(e.Stdout, "ok: %s passes every ledger invariant and the summary check (%d customers); the integrity check of the file is for a shop in a file only\n", s.Path(), n)
+		return nil
+	}
 	fmt.Fprintf(e.Stdout, "ok: %s passes the integrity check and every ledger invariant (%d customers)\n", s.Path(), n)
 	return nil
 }

@@ -213,7 +213,7 @@ func TestMigrateThroughPostgres(t *testing.T) {
 	}
 	c := run(t, "check", "--db", pg)
 	t.Logf("check on PostgreSQL: %d %q %q", c.code, c.stdout, c.stderr)
-	if strings.Count(strings.TrimSpace(c.stdout+c.stderr), "\n") > 0 {
-		t.Errorf("check on PostgreSQL: %q %q", c.stdout, c.stderr)
+	if c.code != 0 || !strings.HasPrefix(c.stdout, "ok: ") || strings.Count(c.stdout, "\n") != 1 {
+		t.Errorf("check on PostgreSQL: %d %q %q", c.code, c.stdout, c.stderr)
 	}
 }
