@@ -225,6 +225,9 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 		return err
 	}
 	_, statErr := os.Stat(path)
+	if data.IsPostgresURL(path) {
+		statErr = nil // a database on a server is never removed here
+	}
 	s, err := open(ctx, e, a, mayCreate)
 	if err != nil {
 		return err
@@ -496,6 +499,11 @@ func runRestore(ctx context.Context, e *Env, a args) error {
 	}
 	path, err := dbPath(e, a)
 	if err != nil {
+		return err
+	}
+	if data.IsPostgresURL(path) {
+		// No lock file beside an address: the restore refuses it itself.
+		_, err := data.Restore(ctx, a.pos[0], path)
 		return err
 	}
 	// A window open on the file would go on writing to the copy moved aside.
