@@ -53,9 +53,12 @@ const usage = `usage:
   regulars backup  [--db FILE] [--to PATH]
   regulars restore PATH [--db FILE]
   regulars check   [--db FILE]
+  regulars migrate --to postgres://…|FILE.db [--db FILE|URL]   # copy a whole shop to an empty database, then compare every export
+
+--db FILE may also be a PostgreSQL address (postgres://…) for a shop with several tills.
 
 environment:
-  REGULARS_DB                the database when --db is not given
+  REGULARS_DB                the database when --db is not given (a file or postgres://…)
   REGULARS_BUSY_TIMEOUT_MS   how long a write waits for another program holding the database (default 5000)
 `
 
@@ -73,6 +76,7 @@ var commands = map[string]command{
 	"backup":  {flagSpec{"to": true}, runBackup},
 	"restore": {flagSpec{}, runRestore},
 	"check":   {flagSpec{}, runCheck},
+	"migrate": {flagSpec{"to": true}, runMigrate},
 }
 
 // Run runs one command line and returns the exit status: 0 on success, 1 on

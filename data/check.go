@@ -37,11 +37,22 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 // (checkLedger). full adds the kept caches (regulars check); without it a
 // damaged file is reported alone, as the window does.
 func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
-	if err := s.notOnPostgres("the check of a shop"); err != nil {
-		return nil, err
-	}
 	var found []finding
 	db := s.reader()
+	if s.dialect == onPostgres {
+		// The file's own check (its pages, schema and foreign keys) is
+		// SQLite's; PostgreSQL keeps its pages and references itself. The
+		// ledger invariants and the summary rows are checked alike.
+		ledger, err := s.ledgerFindings(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		summary, err := summaryFindingsOn(ctx, db, onPostgres)
+		if err != nil {
+			return nil, err
+		}
+		return problemsOf(append(ledger, summary...)), nil
+	}
 
 	file, damaged, err := s.fileFindings(ctx, db)
 	if err != nil {

@@ -189,3 +189,14 @@ func (d dialect) numberLength(col string) string {
 	}
 	return "length(" + col + ")"
 }
+
+// tableCount is SQL that counts the tables named name (0 or 1).
+func (d dialect) tableCount(name string) string {
+	if d == onPostgres {
+		return "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '" + name + "'"
+	}
+	return "SELECT count(*) FROM sqlite_master WHERE name = '" + name + "'"
+}
+
+// OnPostgres says whether the shop is on PostgreSQL rather than in a file.
+func (s *Store) OnPostgres() bool { return s.dialect == onPostgres }

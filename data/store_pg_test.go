@@ -197,8 +197,15 @@ func TestStoreOnPostgres(t *testing.T) {
 	if _, err := pg.Backup(ctx, t.TempDir()+"/"); !errors.Is(err, ErrNotOnPostgres) {
 		t.Errorf("a backup on PostgreSQL: %v", err)
 	}
-	if _, err := pg.Check(ctx); !errors.Is(err, ErrNotOnPostgres) {
-		t.Errorf("a check on PostgreSQL: %v", err)
+	// The check runs the ledger invariants and the summary rows' check.
+	if found, err := pg.Check(ctx); err != nil || len(found) != 0 {
+		t.Errorf("a check on PostgreSQL: %v %v", found, err)
+	}
+	if _, err := pg.w.ExecContext(ctx, "UPDATE customer_summary SET balance = balance + 1 WHERE customer_id = ?", rich); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := pg.Check(ctx); err != nil || len(found) != 1 {
+		t.Errorf("a check on PostgreSQL of a spoilt summary row: %v %v", found, err)
 	}
 	if _, err := Restore(ctx, lite.Path(), "postgres://localhost/shop"); !errors.Is(err, ErrNotOnPostgres) {
 		t.Errorf("a restore into PostgreSQL: %v", err)

@@ -196,8 +196,13 @@ func idListSQL(ids []ID) string {
 // summaryFindings compares every summary row with what the facts make of
 // it, in one query: a row missing, left over, or different is a finding.
 func summaryFindings(ctx context.Context, q querier) ([]finding, error) {
+	return summaryFindingsOn(ctx, q, onSQLite)
+}
+
+// summaryFindingsOn is summaryFindings on the engine d.
+func summaryFindingsOn(ctx context.Context, q querier, d dialect) ([]finding, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = 'customer_summary'").Scan(&n); err != nil || n == 0 {
+	if err := q.QueryRowContext(ctx, d.tableCount("customer_summary")).Scan(&n); err != nil || n == 0 {
 		return nil, err
 	}
 	need, err := rewardPointsOn(ctx, q)
