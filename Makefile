@@ -6,17 +6,25 @@ TAGS    ?=
 # System libraries Fyne needs to build (cgo, OpenGL, X11, Wayland).
 APT_PKGS = gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
            libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev \
-           $(TEST_PKGS)
+           strace poppler-utils
 # Programs the tests run: strace kills restore and backup at each step,
 # pdftotext reads what the printing tests print, postgresql gives the
-# throwaway server of data/pgtest. Under CI=true a test whose program is
-# missing fails instead of skipping.
-TEST_PKGS = strace poppler-utils postgresql
+# throwaway server of data/pgtest (installed for the tests only: `make run`
+# does not put a database server on the shop's PC). Under CI=true a test
+# whose program is missing fails instead of skipping.
+TEST_PKGS = $(APT_PKGS) postgresql
 
-.PHONY: deps build run test fmt-check vet unit bench crashtest screenshots package clean
+.PHONY: deps test-deps build run test fmt-check vet unit bench crashtest screenshots package clean
 
 deps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(APT_PKGS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-pkgs PKGS="$(TEST_PKGS)"
+
+.PHONY: install-pkgs
+install-pkgs:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
@@ -49,7 +57,7 @@ RACE = -race -gcflags='modernc.org/...=-race=false -d=checkptr=0'
 unit:
 	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m ./...
 
-test: deps fmt-check vet unit
+test: test-deps fmt-check vet unit
 	$(GO) build -o $(BIN) .
 	./$(BIN) help >/dev/null
 
