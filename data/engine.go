@@ -301,26 +301,6 @@ func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
 	e.points(f, asOf, &c, put)
 }
 
-// dated is each without the yearly kinds: the reminders that come from
-// f's dated facts as of asOf. They change only when a fact does, so they can
-// be computed once and kept; the yearly ones need only the customer and
-// the occasions, and are computed for the days asked.
-func (e engine) dated(f *customerFacts, asOf Day, emit func(c *cand)) {
-	var c cand
-	put := func() { emit(&c) }
-	e.purchases(f, asOf, &c, put)
-	e.promises(f, asOf, &c, put)
-	e.complaints(f, asOf, &c, put)
-	e.stayInTouch(f, asOf, &c, put)
-	e.points(f, asOf, &c, put)
-}
-
-// yearlyOnly is each for the yearly kinds alone.
-func (e engine) yearlyOnly(f *customerFacts, asOf, through Day, emit func(c *cand)) {
-	var c cand
-	e.yearly(f, asOf, through, &c, func() { emit(&c) })
-}
-
 // purchases gives thank-yous and check-ins.
 func (e engine) purchases(f *customerFacts, asOf Day, c *cand, put func()) {
 	ty, ci := e.on(KindThankYou, &f.Customer), e.on(KindCheckIn, &f.Customer)
@@ -733,30 +713,6 @@ func (e engine) dueOn(f *customerFacts, from, to Day, fn func(x Day, c *cand)) {
 // lastDay is the latest day a Day can hold: "as of lastDay" is as the facts
 // stand, whatever their dates.
 var lastDay = NewDay(9999, time.December, 31)
-
-// dueHistory calls fn(x, c) for each reminder that Today(x) would list with
-// due day x, states aside, for every x from from on: dueOn up to last, the
-// day of f's latest fact, and past it the dated reminders as the facts
-// stand and the yearly ones due up to yearlyTo (they go on for ever).
-func (e engine) dueHistory(f *customerFacts, from, last, yearlyTo Day, fn func(x Day, c *cand)) {
-	if last >= from {
-		e.dueOn(f, from, last, fn)
-	}
-	after := max(from, last+1)
-	keep := func(c *cand) bool { return c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until) }
-	e.dated(f, lastDay, func(c *cand) {
-		if c.due >= after && keep(c) {
-			fn(c.due, c)
-		}
-	})
-	if yearlyTo >= after {
-		e.yearlyOnly(f, after, yearlyTo, func(c *cand) {
-			if c.due >= after && c.due <= yearlyTo && keep(c) {
-				fn(c.due, c)
-			}
-		})
-	}
-}
 
 // lastFactDay is the day of f's latest dated fact, zero when it has none:
 // as of that day or any later one the dated reminders are those of lastDay.

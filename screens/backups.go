@@ -37,10 +37,6 @@ func newSafetySettings(a *App) *safetySettings {
 	return s
 }
 
-func (s *safetySettings) cards() []fyne.CanvasObject {
-	return []fyne.CanvasObject{s.backups.card, s.audit.card}
-}
-
 func (s *safetySettings) reload() {
 	s.backups.reload()
 	s.audit.reload()

@@ -366,15 +366,6 @@ func parseDate(s string) (data.Day, error) {
 	return 0, fmt.Errorf(lang.L("“%s” is not a date: write it like %s or 2026-11-23."), t, dateExample())
 }
 
-// optionalDate accepts an empty field or a date.
-func optionalDate(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	_, err := parseDate(s)
-	return err
-}
-
 // yearlyText writes a birthday for a field to edit: 23/11/1980, or 23/11
 // without the year.
 func yearlyText(y data.YearlyDate) string {

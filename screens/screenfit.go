@@ -64,40 +64,6 @@ func (l tallLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(m.Width, max(m.Height, l.h))
 }
 
-// sideBySide sets objects in a row, each as wide as it asks for and the
-// width left over shared out evenly: a grid of equal columns would make
-// each as wide as the widest and the row wider than a small screen.
-func sideBySide(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(sideLayout{}, objs...)
-}
-
-type sideLayout struct{}
-
-func (sideLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var used float32
-	for _, o := range objs {
-		used += o.MinSize().Width
-	}
-	extra := max(0, size.Width-used) / float32(max(1, len(objs)))
-	var x float32
-	for _, o := range objs {
-		w := o.MinSize().Width + extra
-		o.Resize(fyne.NewSize(w, size.Height))
-		o.Move(fyne.NewPos(x, 0))
-		x += w
-	}
-}
-
-func (sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var m fyne.Size
-	for _, o := range objs {
-		s := o.MinSize()
-		m.Width += s.Width
-		m.Height = max(m.Height, s.Height)
-	}
-	return m
-}
-
 // columnsLayout sets items in as many equal columns as the width holds,
 // each at least min wide (0: as wide as the widest item asks), row after
 // row. Its minimum is one column wide and as tall as the rows the last
