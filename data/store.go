@@ -82,6 +82,9 @@ type Store struct {
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
 	// where w is the one pool for writes and reads and path the address.
 	dialect dialect
+	// ownChanges counts this store's write transactions on PostgreSQL,
+	// which dataVersion leaves out as SQLite's data_version does.
+	ownChanges atomic.Int64
 }
 
 // Options change how a database is opened.
@@ -530,8 +533,20 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		tx.Rollback()
 		return s.explain(err)
 	}
+	counted := false
+	if s.dialect == onPostgres {
+		// Other tills see the count move; this store counts its own.
+		if _, err := tx.ExecContext(ctx, "UPDATE shop_changes SET n = n + 1"); err != nil {
+			tx.Rollback()
+			return s.explain(err)
+		}
+		counted = true
+	}
 	if err := tx.Commit(); err != nil {
 		return s.explain(err)
+	}
+	if counted {
+		s.ownChanges.Add(1)
 	}
 	s.today1.wrote(ids)
 	s.calendar.forget()

@@ -116,17 +116,23 @@ func openPG(ctx context.Context, where string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// pgVersions stands in for PRAGMA data_version on PostgreSQL, which has
-// none: every read takes a new number, so what a store remembers of the
-// shop (Today, the search entries) is read again each time. Another till's
-// commits are not announced yet.
+// pgVersions stands in for the count of a database without shop_changes
+// (opened read-only before its schema came up to date): every read takes a
+// new number, so what a store remembers of the shop is read again each
+// time.
 var pgVersions atomic.Int64
 
 // dataVersion is PRAGMA data_version on the connection db, or on
-// PostgreSQL a number that has never been read before.
+// PostgreSQL the count of the shop's write transactions less those of this
+// store (shop_changes; a number never read before where the database has
+// no count yet).
 func (s *Store) dataVersion(ctx context.Context, q querier) (int64, error) {
 	if s.dialect == onPostgres {
-		return pgVersions.Add(1), nil
+		var n int64
+		if err := q.QueryRowContext(ctx, "SELECT n FROM shop_changes").Scan(&n); err != nil {
+			return pgVersions.Add(1) + 1<<62, nil
+		}
+		return n - s.ownChanges.Load(), nil
 	}
 	var v int64
 	err := q.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)

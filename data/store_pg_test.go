@@ -396,3 +396,68 @@ func pgSalesTakeTurns(t *testing.T, till1 *Store, who ID, need int64) {
 		t.Errorf("a redemption was refused with %d points left", after)
 	}
 }
+
+// TestTillsSeeEachOthersWritesOnPostgres: a store remembers Today between
+// reads on PostgreSQL too, patches it after its own writes, and reads it
+// again when another till wrote (shop_changes).
+func TestTillsSeeEachOthersWritesOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	_, a := pgShopPair(t, 60)
+	end := a.Today()
+	list := func(s *Store) []Reminder {
+		t.Helper()
+		rs, err := s.TodayList(ctx, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	fresh := func() []Reminder {
+		t.Helper()
+		c, err := Open(ctx, a.path, Options{Today: end, MustExist: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return list(c)
+	}
+	first := list(a)
+	if len(first) < 3 {
+		t.Fatalf("Today holds %d reminders; the test needs 3", len(first))
+	}
+	v := a.today1.version
+	list(a)
+	if !a.today1.valid || a.today1.version != v {
+		t.Fatal("a second read of Today did not use what was remembered")
+	}
+	if _, err := a.RecordSale(ctx, Sale{CustomerID: first[0].CustomerID, Amount: 30000, Staff: "Maggie"}); err != nil {
+		t.Fatal(err)
+	}
+	if !a.today1.valid || !a.today1.changed[first[0].CustomerID] {
+		t.Fatal("the till's own sale did not note its customer for Today")
+	}
+	if got, want := list(a), fresh(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the till's own sale:\n%s\nwant\n%s", dvBrief(got), dvBrief(want))
+	}
+	if a.today1.version != v {
+		t.Fatal("the till's own sale made it read Today whole again")
+	}
+	// Another till skips a reminder: this one reads Today again.
+	b, err := Open(ctx, a.path, Options{Today: end, MustExist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SkipReminder(ctx, first[2].Key, "moved away", "Priya"); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	got := list(a)
+	if want := fresh(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after another till's write:\n%s\nwant\n%s", dvBrief(got), dvBrief(want))
+	}
+	for _, r := range got {
+		if r.Key == first[2].Key {
+			t.Fatal("the reminder another till skipped is still on Today")
+		}
+	}
+}
