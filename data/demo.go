@@ -1494,9 +1494,7 @@ func (s *Store) writeDemo(ctx context.Context, g *demoShop) (err error) {
 	if err := tx.Commit(); err != nil {
 		return s.explain(err)
 	}
-	s.today1.wrote(nil)
-	s.calendar.forget()
-	s.base.forget()
+	s.wrote(nil)
 	s.customersRewritten()
 	return nil
 }

@@ -506,9 +506,7 @@ func (s *Store) SetToday(d Day) { s.today = d }
 // store remembers of the old day's lists is forgotten, so the new day's
 // are read from the facts.
 func (s *Store) CatchUp(ctx context.Context) error {
-	s.today1.wrote(nil)
-	s.calendar.forget()
-	s.base.forget()
+	s.wrote(nil)
 	return nil
 }
 
@@ -548,9 +546,7 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if counted {
 		s.ownChanges.Add(1)
 	}
-	s.today1.wrote(ids)
-	s.calendar.forget()
-	s.base.forget()
+	s.wrote(ids)
 	return nil
 }
 

@@ -28,6 +28,15 @@ type todayMemo struct {
 	changed  map[ID]bool // customers this store wrote since
 }
 
+// wrote tells what the store remembers that a write of its own committed,
+// changing the customers ids (none: anything may have changed): Today
+// patches them, the calendar and the whole-shop read are read again.
+func (s *Store) wrote(ids []ID) {
+	s.today1.wrote(ids)
+	s.calendar.forget()
+	s.base.forget()
+}
+
 // maxTodayPatch is the most customers a read patches; past it, it reads
 // everyone again.
 const maxTodayPatch = 200

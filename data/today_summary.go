@@ -301,7 +301,8 @@ func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of
 }
 
 // purchasesOfSpan reads the sales and refunds of the customers ids dated
-// from lo up to the day before hi, in (day, id) order for each.
+// from lo (zero: the first) up to the day before hi, in (day, id) order for
+// each.
 func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []ID, lo, hi Day) (map[ID][]factPurchase, error) {
 	out := map[ID][]factPurchase{}
 	const batch = 500
@@ -359,32 +360,11 @@ func chainStart(ps []factPurchase, lo, from Day, gap int) (int, bool) {
 // readWholePurchases gives the customers ids every sale and refund dated up
 // to d: they bought so often that the thank-you chain needs all of them.
 func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids map[ID]bool, of func(ID) *customerFacts) error {
-	list := make([]ID, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
+	all, err := s.purchasesOfSpan(ctx, q, slices.Sorted(maps.Keys(ids)), 0, d.AddDays(1))
+	for id, ps := range all {
+		of(id).Purchases = ps
 	}
-	slices.Sort(list)
-	const batch = 500
-	for start := 0; start < len(list); start += batch {
-		part := list[start:min(start+batch, len(list))]
-		err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
-			WHERE customer_id IN (`+idListSQL(part)+`) AND day <= ? AND voided = 0 ORDER BY customer_id, day, id`, []any{d.String()},
-			func(r *sql.Rows, day *sql.RawBytes) error {
-				var cust ID
-				var p factPurchase
-				if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
-					return err
-				}
-				p.Day = dayFromBytes(*day)
-				f := of(cust)
-				f.Purchases = append(f.Purchases, p)
-				return nil
-			})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }
 
 // remindersRead is how one list reads the reminders of the customers
