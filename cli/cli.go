@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // Screens the app can open on.
@@ -26,8 +27,8 @@ var Screens = []string{"today", "customers", "calendar", "checkout", "loyalty", 
 // WindowOptions is what the bare command hands to the window.
 type WindowOptions struct {
 	DBPath string
-	Date   data.Day // zero: the real date
-	Screen string   // "" : the last one used
+	Date   rules.Day // zero: the real date
+	Screen string    // "" : the last one used
 }
 
 // Window starts the app's window and returns when it closes.
@@ -217,12 +218,12 @@ func DefaultDBPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "regulars", "regulars.db"), nil
 }
 
-func dateFlag(a args) (data.Day, error) {
+func dateFlag(a args) (rules.Day, error) {
 	v, ok := a.vals["date"]
 	if !ok {
 		return 0, nil
 	}
-	d, err := data.ParseDay(v)
+	d, err := rules.ParseDay(v)
 	if err != nil {
 		return 0, usageErr("--date: %v", err)
 	}

@@ -17,6 +17,8 @@ import (
 	"text/tabwriter"
 
 	"regulars/data"
+	"regulars/importers"
+	"regulars/rules"
 )
 
 // badRowsError means the rows were already reported line by line.
@@ -63,12 +65,12 @@ func runDemo(ctx context.Context, e *Env, a args) error {
 
 // todayRow is one reminder in the contract's JSON and CSV shape.
 type todayRow struct {
-	CustomerID   data.ID `json:"customer_id"`
-	CustomerName string  `json:"customer_name"`
-	Kind         string  `json:"kind"`
-	Due          string  `json:"due"`
-	OverdueDays  int     `json:"overdue_days"`
-	Message      string  `json:"message"`
+	CustomerID   rules.ID `json:"customer_id"`
+	CustomerName string   `json:"customer_name"`
+	Kind         string   `json:"kind"`
+	Due          string   `json:"due"`
+	OverdueDays  int      `json:"overdue_days"`
+	Message      string   `json:"message"`
 }
 
 func runToday(ctx context.Context, e *Env, a args) error {
@@ -105,7 +107,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 		w := csv.NewWriter(e.Stdout)
 		w.Write([]string{"customer_id", "customer_name", "kind", "due", "overdue_days", "message"})
 		for _, r := range rows {
-			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), data.CSVText(r.CustomerName), r.Kind, r.Due, strconv.Itoa(r.OverdueDays), data.CSVText(r.Message)})
+			w.Write([]string{strconv.FormatInt(r.CustomerID, 10), rules.CSVText(r.CustomerName), r.Kind, r.Due, strconv.Itoa(r.OverdueDays), rules.CSVText(r.Message)})
 		}
 		w.Flush()
 		return w.Error()
@@ -113,7 +115,7 @@ func runToday(ctx context.Context, e *Env, a args) error {
 	return printTodayText(e.Stdout, day, rs)
 }
 
-func printTodayText(w io.Writer, day data.Day, rs []data.Reminder) error {
+func printTodayText(w io.Writer, day rules.Day, rs []rules.Reminder) error {
 	// Thousands of lines in a large shop: one write each would cost more
 	// than working the list out.
 	out := bufio.NewWriter(w)
@@ -168,7 +170,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 	if !ok {
 		return usageErr("sale needs --amount, such as --amount 12.34")
 	}
-	amount, err := data.ParseCents(av)
+	amount, err := rules.ParseCents(av)
 	if err != nil {
 		return fmt.Errorf("--amount: %w", err)
 	}
@@ -184,7 +186,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 	}
 	staff := data.OwnerName
 	if v, ok := a.vals["staff"]; ok {
-		if err := data.CheckName(v); err != nil {
+		if err := rules.CheckName(v); err != nil {
 			return fmt.Errorf("--staff: %w", err)
 		}
 		staff = strings.TrimSpace(v)
@@ -219,7 +221,7 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName,
 		Columns: columns}
 	if v, ok := a.vals["staff"]; ok {
-		if err := data.CheckName(v); err != nil {
+		if err := rules.CheckName(v); err != nil {
 			return fmt.Errorf("--staff: %w", err)
 		}
 		opt.Staff = strings.TrimSpace(v)
@@ -249,7 +251,7 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 }
 
 // importArgs reads what is imported, from which file, and --map.
-func importArgs(a args) (what, file string, columns data.ColumnMap, err error) {
+func importArgs(a args) (what, file string, columns importers.ColumnMap, err error) {
 	if len(a.pos) != 2 {
 		return "", "", nil, usageErr("import needs what and a file: import customers|purchases FILE.csv, or import vcard FILE.vcf")
 	}
@@ -266,7 +268,7 @@ func importArgs(a args) (what, file string, columns data.ColumnMap, err error) {
 		if what != "customers" {
 			return "", "", nil, usageErr("--map is for customers")
 		}
-		m, err := data.ParseColumnMap(spec)
+		m, err := importers.ParseColumnMap(spec)
 		if err != nil {
 			return "", "", nil, fmt.Errorf("--map: %w", err)
 		}
@@ -300,7 +302,7 @@ func importFile(ctx context.Context, s *data.Store, f io.Reader, what string, op
 		pre, err := s.PreviewCustomersCSV(ctx, f, opt.Columns, math.MaxInt)
 		rep = pre.Report
 		if err == nil && len(rep.Bad) > 0 && !opt.SkipBad {
-			err = data.ErrBadRows
+			err = importers.ErrBadRows
 		}
 		for _, r := range pre.Rows {
 			if r.Problem == "" && len(first) < dryRunRows {
@@ -336,14 +338,14 @@ func printImportReport(w io.Writer, rep data.ImportReport, first []data.PreviewR
 // importError is the error the command ends with when the import failed,
 // saying that nothing was imported.
 func importError(stderr io.Writer, file string, rep data.ImportReport, err error) error {
-	if errors.Is(err, data.ErrBadRows) {
+	if errors.Is(err, importers.ErrBadRows) {
 		fmt.Fprintf(stderr, "regulars: %d bad %s in %s; nothing was imported (fix them, or use --skip-bad to import the good rows).\n", len(rep.Bad), [2]string{"row", "rows"}[plural(len(rep.Bad))], file)
 		return badRowsError{len(rep.Bad)}
 	}
-	if errors.Is(err, data.ErrNotText) {
+	if errors.Is(err, importers.ErrNotText) {
 		return fmt.Errorf("%s: %w; nothing was imported", file, err)
 	}
-	var stop *data.LineError
+	var stop *importers.LineError
 	if errors.As(err, &stop) {
 		return fmt.Errorf("%w; nothing was imported", err)
 	}

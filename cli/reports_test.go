@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // exported runs `regulars export what` and returns its rows keyed by header.
@@ -85,7 +86,7 @@ func TestReportsMatchTheExports(t *testing.T) {
 	complaints := exported(t, db, "complaints")
 
 	ctx := context.Background()
-	day, _ := data.ParseDay(reportDay)
+	day, _ := rules.ParseDay(reportDay)
 	s, err := data.Open(ctx, db, data.Options{MustExist: true, Today: day})
 	if err != nil {
 		t.Fatal(err)

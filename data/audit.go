@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"strings"
 	"time"
 )
@@ -10,7 +11,7 @@ import (
 // before and after. Nobody can change or remove it; the table's triggers
 // refuse both.
 type AuditEntry struct {
-	ID      ID
+	ID      rules.ID
 	At      time.Time
 	Staff   string
 	Action  string

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"io"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -35,15 +36,15 @@ func TestSensitiveActionsAreAudited(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		s.CheckOwnerPIN(ctx, "000000", lyClock())
 	}
-	rules := DefaultRules()
-	r := rules[KindThankYou]
+	ruleSet := rules.DefaultRules()
+	r := ruleSet[rules.KindThankYou]
 	r.StayDays = 10
-	rules[KindThankYou] = r
-	must("rules", s.SetRules(ctx, rules))
-	l := DefaultLoyalty()
+	ruleSet[rules.KindThankYou] = r
+	must("rules", s.SetRules(ctx, ruleSet))
+	l := rules.DefaultLoyalty()
 	l.RewardPoints = 200
 	must("loyalty", s.SetLoyalty(ctx, l))
-	must("template", s.SetTemplate(ctx, KindBirthday, "Happy birthday, {{.FirstName}}!"))
+	must("template", s.SetTemplate(ctx, rules.KindBirthday, "Happy birthday, {{.FirstName}}!"))
 	must("shop name", s.SetSetting(ctx, "shop_name", "Corner Books"))
 	must("export", s.ExportCustomer(ctx, bob, "Sam", io.Discard))
 	must("forget", s.ForgetCustomer(ctx, bob, "Owner"))

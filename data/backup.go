@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"sort"
 	"strings"
 	"time"
@@ -271,7 +272,7 @@ func KeepBackups(taken []time.Time) []bool {
 	sort.SliceStable(order, func(a, b int) bool { return taken[order[a]].After(taken[order[b]]) })
 	keep := make([]bool, len(taken))
 	for n, i := range order {
-		if n == keepLatestDay || DayOf(taken[i]) != DayOf(taken[order[0]]) {
+		if n == keepLatestDay || rules.DayOf(taken[i]) != rules.DayOf(taken[order[0]]) {
 			break
 		}
 		keep[i] = true
@@ -326,9 +327,9 @@ func PruneBackups(dir, dbPath string) (int, error) {
 
 // BackupDue reports whether the backups folder of the database at dbPath
 // holds no backup of it taken on day: the first start of each day makes one.
-func BackupDue(dbPath string, day Day) bool {
+func BackupDue(dbPath string, day rules.Day) bool {
 	for _, b := range Backups(dbPath, DefaultBackupDir(dbPath)) {
-		if DayOf(b.Taken) == day {
+		if rules.DayOf(b.Taken) == day {
 			return false
 		}
 	}

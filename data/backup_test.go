@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,7 @@ import (
 func TestBackupAndRestore(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
 	dir := filepath.Join(t.TempDir(), "backups")
 	path, err := s.Backup(ctx, dir+string(os.PathSeparator))
 	if err != nil {
@@ -29,7 +30,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Change the live database, then restore the backup over it.
-	s.AddCustomer(ctx, Customer{Name: "Bob Roy"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy"})
 	live := s.Path()
 	s.Close()
 	aside, err := Restore(ctx, path, live)
@@ -54,7 +55,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live.db")
 	s, _ := Open(ctx, live, Options{})
-	s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
 	s.Close()
 	jpeg := filepath.Join(dir, "photo.db")
 	os.WriteFile(jpeg, []byte("\xff\xd8\xff\xe0 not a database at all, just bytes"), 0o600)
@@ -75,7 +76,7 @@ func TestRestoreRefusesBadBackups(t *testing.T) {
 func TestBackupToUnwritablePlaceLeavesDatabaseAlone(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, []byte("x"), 0o600)
 	_, err := s.Backup(ctx, filepath.Join(blocker, "sub", "b.db"))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"sort"
 	"strings"
 	"syscall"
@@ -160,7 +161,7 @@ func TestParseBackupName(t *testing.T) {
 
 func TestBackupDue(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "regulars.db")
-	today := NewDay(2026, 6, 15)
+	today := rules.NewDay(2026, 6, 15)
 	if !BackupDue(db, today) {
 		t.Error("a missing folder should want a backup")
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"runtime"
 	"slices"
 	"strconv"
@@ -33,7 +34,7 @@ import (
 
 // benchDay is the last day of the demo shops' history and the day the
 // benchmarks look at.
-var benchDay = NewDay(2026, time.June, 15)
+var benchDay = rules.NewDay(2026, time.June, 15)
 
 func benchSizes() []int {
 	sizes := []int{5000, 50000}
@@ -457,7 +458,7 @@ func heapInUse() int64 {
 func rawSearch(ctx context.Context, db *sql.DB, text string, limit int) (int, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	like := "%" + escapeLike(t) + "%"
-	digits := PhoneDigits(t)
+	digits := rules.PhoneDigits(t)
 	digitLike := ""
 	if len(digits) >= 2 {
 		digitLike = "%" + digits + "%"
@@ -559,7 +560,7 @@ func BenchmarkDoneTodayPage(b *testing.B) {
 // the screen's order: by kind in the rules' order, then customer), and
 // the facts of the page's customers that their reminders are computed
 // from, one hand-written statement per table.
-func rawDonePage(ctx context.Context, s *Store, d Day) error {
+func rawDonePage(ctx context.Context, s *Store, d rules.Day) error {
 	db := s.reader()
 	if _, err := rawRows(ctx, db, `SELECT kind, count(*) FROM reminder_states
 		WHERE changed_on = ? AND state IN ('done', 'skipped') GROUP BY kind`, d.String()); err != nil {
@@ -730,9 +731,9 @@ func BenchmarkDueOnMonth(b *testing.B) {
 }
 
 // benchBusyCustomer is the customer with the most dated events.
-func benchBusyCustomer(b *testing.B, s *Store) ID {
+func benchBusyCustomer(b *testing.B, s *Store) rules.ID {
 	b.Helper()
-	var id ID
+	var id rules.ID
 	err := s.reader().QueryRow(`SELECT customer_id FROM (
 		SELECT customer_id FROM purchases WHERE customer_id IS NOT NULL UNION ALL
 		SELECT customer_id FROM contacts UNION ALL SELECT customer_id FROM ledger)
@@ -772,7 +773,7 @@ func BenchmarkCustomerPage(b *testing.B) {
 // the raw side also reads what they are computed and worded from: the
 // reminder states and the settings (rules, scheme, shop name, templates).
 // The balance is the sum of the ledger rows read.
-func rawCustomerPage(ctx context.Context, s *Store, id ID) error {
+func rawCustomerPage(ctx context.Context, s *Store, id rules.ID) error {
 	db := s.reader()
 	today := benchDay.String()
 	for _, q := range []string{
@@ -879,7 +880,7 @@ func BenchmarkDemo(b *testing.B) {
 // end is computed from: every customer with their summary row, the
 // occasions, promises and complaints, and the sales of the weeks before.
 // Working the rules and the words out is Go's work on top.
-func rawToday(ctx context.Context, s *Store, d, end Day) error {
+func rawToday(ctx context.Context, s *Store, d, end rules.Day) error {
 	db := s.reader()
 	for _, q := range []struct {
 		sql  string
@@ -950,7 +951,7 @@ func BenchmarkReportAsReady(b *testing.B) {
 
 // rawReportRows reads, row by row with hand-written statements, the facts
 // a report is computed from (what it adds up is not done).
-func rawReportRows(ctx context.Context, db *sql.DB, day Day) error {
+func rawReportRows(ctx context.Context, db *sql.DB, day rules.Day) error {
 	d := day.String()
 	return parallel(func() error {
 		_, err := rawRows(ctx, db, "SELECT customer_id, id, day, amount_cents, discount_cents, refund_of FROM purchases WHERE voided = 0 AND day || '' <= ?", d)
@@ -1004,7 +1005,7 @@ func BenchmarkLoyaltyScreen(b *testing.B) {
 // rawLoyalty is the Loyalty screen's figures as hand-written SQL on the
 // facts: the points held, the first 100 with a reward ready and how many,
 // the 100 best customers.
-func rawLoyalty(ctx context.Context, db *sql.DB, day Day) error {
+func rawLoyalty(ctx context.Context, db *sql.DB, day rules.Day) error {
 	d := day.String()
 	balances := "SELECT customer_id, sum(points) AS b FROM ledger WHERE day <= ? GROUP BY customer_id"
 	if _, err := rawRows(ctx, db, "SELECT sum(b), count(*) FROM ("+balances+") t WHERE b > 0", d); err != nil {
@@ -1133,7 +1134,7 @@ func BenchmarkSegmentPage(b *testing.B) {
 // rawSegmentPage is a Segments screen's counts and first page of 50 as
 // hand-written SQL on the facts (the tag matched by LIKE, ASCII case only;
 // bands as lapsing, birthdays as this month: what the benchmark asks).
-func rawSegmentPage(ctx context.Context, db *sql.DB, q SegmentQuery, day Day) error {
+func rawSegmentPage(ctx context.Context, db *sql.DB, q SegmentQuery, day rules.Day) error {
 	where := "c.forgotten = 0 AND c.do_not_contact = 0"
 	var args []any
 	if q.Tag != "" {

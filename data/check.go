@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"sort"
 )
 
@@ -16,8 +17,8 @@ type Problem struct {
 // ledger by customer and row.
 type finding struct {
 	part int
-	cust ID
-	row  ID
+	cust rules.ID
+	row  rules.ID
 	what string
 }
 
@@ -107,7 +108,7 @@ func problemsOf(found []finding) []Problem {
 	return out
 }
 
-func customerPhrase(customerID ID) string {
+func customerPhrase(customerID rules.ID) string {
 	if customerID == 0 {
 		return "a walk-in"
 	}

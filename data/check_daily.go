@@ -1,6 +1,9 @@
 package data
 
-import "context"
+import (
+	"context"
+	"regulars/rules"
+)
 
 // checkPassedKey is the setting holding the day the shop last passed the
 // window's full check: the first start of a day runs it, later starts that
@@ -10,16 +13,16 @@ const checkPassedKey = "check.passed_on"
 
 // DailyCheckDue says whether the shop has not passed the full check on day
 // (the real date: the day the window starts, whatever --date says).
-func (s *Store) DailyCheckDue(ctx context.Context, day Day) (bool, error) {
+func (s *Store) DailyCheckDue(ctx context.Context, day rules.Day) (bool, error) {
 	v, err := s.Setting(ctx, checkPassedKey)
 	if err != nil {
 		return true, err
 	}
-	passed, err := ParseDay(v)
+	passed, err := rules.ParseDay(v)
 	return err != nil || passed != day, nil
 }
 
 // CheckPassed notes that the shop passed the full check on day.
-func (s *Store) CheckPassed(ctx context.Context, day Day) error {
+func (s *Store) CheckPassed(ctx context.Context, day rules.Day) error {
 	return s.SetSetting(ctx, checkPassedKey, day.String())
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regulars/rules"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -207,7 +208,7 @@ func (s *Store) ledgerFindings(ctx context.Context, db *sql.DB) ([]finding, erro
 	}
 	if err != nil {
 		found = append(found, finding{what: fmt.Sprintf("the loyalty scheme is not usable (%v); points were checked against the default scheme", err)})
-		l = DefaultLoyalty()
+		l = rules.DefaultLoyalty()
 	}
 	history, err := s.loyaltyHistory(ctx)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"sort"
 	"strings"
 )
@@ -26,31 +27,31 @@ import (
 // ledgerChecker walks the shop customer by customer.
 type ledgerChecker struct {
 	q       querier
-	l       Loyalty
-	history loyaltyHistory
+	l       rules.Loyalty
+	history rules.LoyaltyHistory
 	found   []finding
-	tags    []ID // for each of found, the family it is about; 0 when none
-	final   bool // the tainted families are being checked again: tags are no longer kept
-	tainted map[ID]bool
-	strays  []LedgerRow // rows naming a purchase that is not their customer's
+	tags    []rules.ID // for each of found, the family it is about; 0 when none
+	final   bool       // the tainted families are being checked again: tags are no longer kept
+	tainted map[rules.ID]bool
+	strays  []rules.LedgerRow // rows naming a purchase that is not their customer's
 }
 
 // family is a purchase, its refunds and the ledger rows that name them.
 type family struct {
-	root    ID
-	orig    Purchase // the purchase root names, when ok
+	root    rules.ID
+	orig    rules.Purchase // the purchase root names, when ok
 	ok      bool
-	refunds []Purchase  // in id order
-	rows    []LedgerRow // rows of the family's purchases that need one, by customer, day and id
+	refunds []rules.Purchase  // in id order
+	rows    []rules.LedgerRow // rows of the family's purchases that need one, by customer, day and id
 }
 
 // needsPurchase says whether a ledger row of kind k must name a purchase.
-func needsPurchase(k LedgerKind) bool {
-	return k == LedgerEarn || k == LedgerRedeem || k == LedgerRefundReversal || k == LedgerVoidReversal
+func needsPurchase(k rules.LedgerKind) bool {
+	return k == rules.LedgerEarn || k == rules.LedgerRedeem || k == rules.LedgerRefundReversal || k == rules.LedgerVoidReversal
 }
 
 // rootOf names the family a purchase belongs to.
-func rootOf(p Purchase) ID {
+func rootOf(p rules.Purchase) rules.ID {
 	if p.RefundOf != 0 {
 		return p.RefundOf
 	}
@@ -59,13 +60,13 @@ func rootOf(p Purchase) ID {
 
 // checkLedger checks every ledger invariant, streaming, in one read
 // transaction on q's pool.
-func (s *Store) checkLedger(ctx context.Context, db *sql.DB, l Loyalty, history loyaltyHistory) ([]finding, error) {
+func (s *Store) checkLedger(ctx context.Context, db *sql.DB, l rules.Loyalty, history rules.LoyaltyHistory) ([]finding, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer tx.Rollback()
-	c := &ledgerChecker{q: tx, l: l, history: history, tainted: map[ID]bool{}}
+	c := &ledgerChecker{q: tx, l: l, history: history, tainted: map[rules.ID]bool{}}
 	if s.dialect == onPostgres {
 		// The walk reads the purchases and the ledger side by side, which
 		// one PostgreSQL connection cannot: each read takes a connection
@@ -88,13 +89,13 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 	// The purchases are read from their customer index alone (it holds
 	// every column the invariants need but refund_of), and which are
 	// refunds from the refunds' own index: a few per hundred sales.
-	refundOf := map[ID]ID{}
+	refundOf := map[rules.ID]rules.ID{}
 	refunds, err := c.q.QueryContext(ctx, "SELECT id, refund_of FROM purchases WHERE refund_of IS NOT NULL")
 	if err != nil {
 		return err
 	}
 	for refunds.Next() {
-		var id, of ID
+		var id, of rules.ID
 		if err := refunds.Scan(&id, &of); err != nil {
 			refunds.Close()
 			return err
@@ -116,8 +117,8 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 	}
 	defer lrows.Close()
 
-	var p Purchase
-	var r LedgerRow
+	var p rules.Purchase
+	var r rules.LedgerRow
 	pok, lok := false, false
 	nextP := func() error {
 		if pok = prows.Next(); pok {
@@ -142,8 +143,8 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 	if err := nextL(); err != nil {
 		return err
 	}
-	var group []Purchase
-	var rows []LedgerRow
+	var group []rules.Purchase
+	var rows []rules.LedgerRow
 	for pok || lok {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -178,8 +179,8 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 // in the purchases_customer index.
 const checkPurchaseCols = "id, customer_id, day, voided, amount_cents, discount_cents"
 
-func scanCheckPurchase(r rowScanner) (Purchase, error) {
-	var p Purchase
+func scanCheckPurchase(r rowScanner) (rules.Purchase, error) {
+	var p rules.Purchase
 	var cust sql.NullInt64
 	var day sql.NullString
 	var voided int
@@ -190,7 +191,7 @@ func scanCheckPurchase(r rowScanner) (Purchase, error) {
 	return p, err
 }
 
-func (c *ledgerChecker) add(tag ID, part int, cust, row ID, format string, args ...any) {
+func (c *ledgerChecker) add(tag rules.ID, part int, cust, row rules.ID, format string, args ...any) {
 	c.found = append(c.found, finding{part: part, cust: cust, row: row, what: fmt.Sprintf(format, args...)})
 	if !c.final {
 		c.tags = append(c.tags, tag)
@@ -199,7 +200,7 @@ func (c *ledgerChecker) add(tag ID, part int, cust, row ID, format string, args 
 
 // walkIn checks a purchase without a customer: on its own, unless refunds
 // make it a family, which is then checked at the end.
-func (c *ledgerChecker) walkIn(p Purchase) {
+func (c *ledgerChecker) walkIn(p rules.Purchase) {
 	if p.RefundOf != 0 {
 		c.tainted[p.RefundOf] = true
 		return
@@ -209,13 +210,13 @@ func (c *ledgerChecker) walkIn(p Purchase) {
 
 // customer checks one customer's purchases (in id order) and ledger rows
 // (in day and id order).
-func (c *ledgerChecker) customer(group []Purchase, rows []LedgerRow) {
-	byID := make(map[ID]Purchase, len(group))
+func (c *ledgerChecker) customer(group []rules.Purchase, rows []rules.LedgerRow) {
+	byID := make(map[rules.ID]rules.Purchase, len(group))
 	for _, p := range group {
 		byID[p.ID] = p
 	}
-	fams := map[ID]*family{}
-	var order []ID
+	fams := map[rules.ID]*family{}
+	var order []rules.ID
 	for _, p := range group {
 		root := rootOf(p)
 		o, ok := byID[root]
@@ -254,32 +255,32 @@ func (c *ledgerChecker) customer(group []Purchase, rows []LedgerRow) {
 }
 
 // ledgerAt reports a problem with one ledger row.
-func (c *ledgerChecker) ledgerAt(tag ID, r LedgerRow, format string, args ...any) {
+func (c *ledgerChecker) ledgerAt(tag rules.ID, r rules.LedgerRow, format string, args ...any) {
 	c.add(tag, 2, r.CustomerID, r.ID, "ledger row %d (customer %d, %s %d on %s): %s", r.ID, r.CustomerID, r.Kind, r.Points, r.Day,
 		fmt.Sprintf(format, args...))
 }
 
 // rowAlone checks what a ledger row says of itself.
-func (c *ledgerChecker) rowAlone(r LedgerRow) {
+func (c *ledgerChecker) rowAlone(r rules.LedgerRow) {
 	if r.Staff == "" {
 		c.ledgerAt(0, r, "no staff member is named")
 	}
-	if r.Shortfall < 0 || (r.Shortfall != 0 && r.Kind != LedgerRefundReversal && r.Kind != LedgerVoidReversal) {
+	if r.Shortfall < 0 || (r.Shortfall != 0 && r.Kind != rules.LedgerRefundReversal && r.Kind != rules.LedgerVoidReversal) {
 		c.ledgerAt(0, r, "a shortfall of %d does not belong on it", r.Shortfall)
 	}
 	switch {
 	case needsPurchase(r.Kind) && r.PurchaseID == 0:
 		c.ledgerAt(0, r, "it names no purchase")
-	case r.Kind == LedgerAdjustment && r.Reason == "":
+	case r.Kind == rules.LedgerAdjustment && r.Reason == "":
 		c.ledgerAt(0, r, "an adjustment needs a reason")
-	case r.Kind == LedgerExpiry && r.Points >= 0:
+	case r.Kind == rules.LedgerExpiry && r.Points >= 0:
 		c.ledgerAt(0, r, "an expiry must take points away")
 	}
 }
 
 // family checks a purchase with its refunds and the ledger rows naming
 // them; what it finds is tagged tag (0: kept whatever happens).
-func (c *ledgerChecker) family(f *family, tag ID) {
+func (c *ledgerChecker) family(f *family, tag rules.ID) {
 	c.familyRefunds(f, tag)
 	o := f.orig
 	sale := f.ok && o.RefundOf == 0
@@ -308,7 +309,7 @@ func (c *ledgerChecker) family(f *family, tag ID) {
 }
 
 // familyRefunds checks each refund against the purchase it refunds.
-func (c *ledgerChecker) familyRefunds(f *family, tag ID) {
+func (c *ledgerChecker) familyRefunds(f *family, tag rules.ID) {
 	o := f.orig
 	for _, p := range f.refunds {
 		switch {
@@ -326,12 +327,12 @@ func (c *ledgerChecker) familyRefunds(f *family, tag ID) {
 
 // saleAmounts checks a sale's discount and that its refunds do not add up
 // to more than it was.
-func (c *ledgerChecker) saleAmounts(f *family, tag ID) {
+func (c *ledgerChecker) saleAmounts(f *family, tag rules.ID) {
 	o := f.orig
 	if o.Discount < 0 || o.Discount > o.Amount {
 		c.add(tag, 1, o.CustomerID, o.ID, "purchase %d has a discount of %s on an amount of %s", o.ID, o.Discount, o.Amount)
 	}
-	var refunded Cents
+	var refunded rules.Cents
 	for _, r := range f.refunds {
 		refunded -= r.Amount
 	}
@@ -342,8 +343,8 @@ func (c *ledgerChecker) saleAmounts(f *family, tag ID) {
 
 // familyMembers is the family's purchases by id: its refunds, and the
 // original when it is a sale.
-func familyMembers(f *family, sale bool) map[ID]Purchase {
-	members := make(map[ID]Purchase, len(f.refunds)+1)
+func familyMembers(f *family, sale bool) map[rules.ID]rules.Purchase {
+	members := make(map[rules.ID]rules.Purchase, len(f.refunds)+1)
 	if sale {
 		members[f.orig.ID] = f.orig
 	}
@@ -355,13 +356,13 @@ func familyMembers(f *family, sale bool) map[ID]Purchase {
 
 // familyLedger is a family's ledger rows by purchase and kind, each list in
 // the family's row order.
-type familyLedger map[ID]map[LedgerKind][]LedgerRow
+type familyLedger map[rules.ID]map[rules.LedgerKind][]rules.LedgerRow
 
-func familyLedgerOf(rows []LedgerRow) familyLedger {
+func familyLedgerOf(rows []rules.LedgerRow) familyLedger {
 	l := familyLedger{}
 	for _, r := range rows {
 		if l[r.PurchaseID] == nil {
-			l[r.PurchaseID] = map[LedgerKind][]LedgerRow{}
+			l[r.PurchaseID] = map[rules.LedgerKind][]rules.LedgerRow{}
 		}
 		l[r.PurchaseID][r.Kind] = append(l[r.PurchaseID][r.Kind], r)
 	}
@@ -369,7 +370,7 @@ func familyLedgerOf(rows []LedgerRow) familyLedger {
 }
 
 // sum adds up f of the rows of one kind naming purchase pid.
-func (l familyLedger) sum(pid ID, kind LedgerKind, f func(LedgerRow) int64) int64 {
+func (l familyLedger) sum(pid rules.ID, kind rules.LedgerKind, f func(rules.LedgerRow) int64) int64 {
 	var n int64
 	for _, r := range l[pid][kind] {
 		n += f(r)
@@ -377,50 +378,50 @@ func (l familyLedger) sum(pid ID, kind LedgerKind, f func(LedgerRow) int64) int6
 	return n
 }
 
-func rowPoints(r LedgerRow) int64 { return r.Points }
+func rowPoints(r rules.LedgerRow) int64 { return r.Points }
 
 // takenBack is how many points a reversal took back, counting those it could
 // not take because they were already spent.
-func takenBack(r LedgerRow) int64 { return r.Shortfall - r.Points }
+func takenBack(r rules.LedgerRow) int64 { return r.Shortfall - r.Points }
 
 // familyRow checks one ledger row against the purchase p it names.
-func (c *ledgerChecker) familyRow(tag ID, r LedgerRow, p Purchase, ledger familyLedger) {
+func (c *ledgerChecker) familyRow(tag rules.ID, r rules.LedgerRow, p rules.Purchase, ledger familyLedger) {
 	at := func(format string, args ...any) { c.ledgerAt(tag, r, format, args...) }
 	switch r.Kind {
-	case LedgerEarn:
+	case rules.LedgerEarn:
 		if p.RefundOf != 0 {
 			at("purchase %d is a refund, which earns nothing", p.ID)
 			break
 		}
-		if want := c.history.on(p.Day, c.l).EarnedFor(p.Paid()); r.Points != want {
+		if want := c.history.On(p.Day, c.l).EarnedFor(p.Paid()); r.Points != want {
 			at("purchase %d paid %s, which earns %d points", p.ID, p.Paid(), want)
 		}
-		if first := ledger[p.ID][LedgerEarn][0]; first.ID != r.ID {
+		if first := ledger[p.ID][rules.LedgerEarn][0]; first.ID != r.ID {
 			at("purchase %d already earned points in row %d", p.ID, first.ID)
 		}
-	case LedgerRedeem:
+	case rules.LedgerRedeem:
 		if p.RefundOf != 0 {
 			at("purchase %d is a refund, not a sale", p.ID)
 			break
 		}
 		n := -r.Points
-		if pl := c.history.on(p.Day, c.l); n <= 0 || n%pl.RewardPoints != 0 || rewardValue(n/pl.RewardPoints, pl) != p.Discount {
+		if pl := c.history.On(p.Day, c.l); n <= 0 || n%pl.RewardPoints != 0 || rules.RewardValue(n/pl.RewardPoints, pl) != p.Discount {
 			at("purchase %d took %s off, which is not what %d points are worth", p.ID, p.Discount, n)
 		}
-		if first := ledger[p.ID][LedgerRedeem][0]; first.ID != r.ID {
+		if first := ledger[p.ID][rules.LedgerRedeem][0]; first.ID != r.ID {
 			at("purchase %d already redeemed points in row %d", p.ID, first.ID)
 		}
-	case LedgerRefundReversal:
+	case rules.LedgerRefundReversal:
 		if p.RefundOf == 0 {
 			at("purchase %d is a sale, not a refund", p.ID)
 		}
 		if r.Points > 0 {
 			at("a refund cannot add points")
 		}
-		if first := ledger[p.ID][LedgerRefundReversal][0]; first.ID != r.ID {
+		if first := ledger[p.ID][rules.LedgerRefundReversal][0]; first.ID != r.ID {
 			at("refund %d already took back points in row %d", p.ID, first.ID)
 		}
-	case LedgerVoidReversal:
+	case rules.LedgerVoidReversal:
 		if !p.Voided {
 			at("purchase %d is not voided", p.ID)
 		}
@@ -429,15 +430,15 @@ func (c *ledgerChecker) familyRow(tag ID, r LedgerRow, p Purchase, ledger family
 
 // refundReversals checks the points each refund took back, in the order the
 // refunds were made.
-func (c *ledgerChecker) refundReversals(f *family, tag ID, ledger familyLedger) {
+func (c *ledgerChecker) refundReversals(f *family, tag rules.ID, ledger familyLedger) {
 	o := f.orig
-	earned := ledger.sum(o.ID, LedgerEarn, rowPoints)
-	var refunded Cents
+	earned := ledger.sum(o.ID, rules.LedgerEarn, rowPoints)
+	var refunded rules.Cents
 	var before int64
 	for _, rf := range f.refunds {
 		refunded -= rf.Amount
-		due := reversalDue(earned, o.Paid(), refunded, before)
-		got := ledger[rf.ID][LedgerRefundReversal]
+		due := rules.ReversalDue(earned, o.Paid(), refunded, before)
+		got := ledger[rf.ID][rules.LedgerRefundReversal]
 		switch {
 		case len(got) == 0 && due > 0:
 			c.add(tag, 1, rf.CustomerID, rf.ID, "refund %d of purchase %d should take back %d points but no reversal was written", rf.ID, o.ID, due)
@@ -454,10 +455,10 @@ func (c *ledgerChecker) refundReversals(f *family, tag ID, ledger familyLedger) 
 
 // voidReversal checks a voided sale: a void gives back what was redeemed and
 // takes back what was earned and not already taken back by refunds.
-func (c *ledgerChecker) voidReversal(f *family, tag ID, ledger familyLedger) {
+func (c *ledgerChecker) voidReversal(f *family, tag rules.ID, ledger familyLedger) {
 	o := f.orig
 	var gave, took int64
-	for _, r := range ledger[o.ID][LedgerVoidReversal] {
+	for _, r := range ledger[o.ID][rules.LedgerVoidReversal] {
 		if r.Points > 0 {
 			gave += r.Points
 		} else {
@@ -466,10 +467,10 @@ func (c *ledgerChecker) voidReversal(f *family, tag ID, ledger familyLedger) {
 	}
 	var reversed int64
 	for _, rf := range f.refunds {
-		reversed += ledger.sum(rf.ID, LedgerRefundReversal, takenBack)
+		reversed += ledger.sum(rf.ID, rules.LedgerRefundReversal, takenBack)
 	}
-	redeemed := -ledger.sum(o.ID, LedgerRedeem, rowPoints)
-	earned := ledger.sum(o.ID, LedgerEarn, rowPoints)
+	redeemed := -ledger.sum(o.ID, rules.LedgerRedeem, rowPoints)
+	earned := ledger.sum(o.ID, rules.LedgerEarn, rowPoints)
 	if gave != redeemed || took != max(earned-reversed, 0) {
 		c.add(tag, 1, o.CustomerID, o.ID, "voided purchase %d gave back %d and took back %d points, but should give back %d and take back %d",
 			o.ID, gave, took, redeemed, max(earned-reversed, 0))
@@ -479,19 +480,19 @@ func (c *ledgerChecker) voidReversal(f *family, tag ID, ledger familyLedger) {
 // balance checks one customer's rows in order: the running balance, and
 // expiry against what was earned and still unspent (oldest points are
 // spent first).
-func (c *ledgerChecker) balance(rows []LedgerRow) {
+func (c *ledgerChecker) balance(rows []rules.LedgerRow) {
 	var run int64
 	low := false
-	q := lotQueue{}
+	q := rules.LotQueue{}
 	for _, r := range rows {
-		if r.Kind == LedgerExpiry && r.Points < 0 {
+		if r.Kind == rules.LedgerExpiry && r.Points < 0 {
 			day := r.Day
-			if left := q.leftWhere(func(l pointsLot) bool { return l.Earned < day }); -r.Points > left {
+			if left := q.LeftWhere(func(l rules.PointsLot) bool { return l.Earned < day }); -r.Points > left {
 				c.add(0, 2, r.CustomerID, r.ID, "ledger row %d (customer %d, expiry %d on %s): only %d points earned before then were left to expire",
 					r.ID, r.CustomerID, r.Points, r.Day, left)
 			}
 		}
-		q.apply(r)
+		q.Apply(r)
 		run += r.Points
 		if run < 0 && !low {
 			low = true
@@ -527,7 +528,7 @@ func (c *ledgerChecker) finish(ctx context.Context) error {
 		}
 	}
 	c.found, c.tags, c.final = kept, nil, true // what is found from here on stays
-	roots := make([]ID, 0, len(c.tainted))
+	roots := make([]rules.ID, 0, len(c.tainted))
 	for root := range c.tainted {
 		roots = append(roots, root)
 	}
@@ -544,7 +545,7 @@ func (c *ledgerChecker) finish(ctx context.Context) error {
 
 // loadFamily reads a family by its indexes: the purchase, its refunds and
 // the rows naming any of them.
-func (c *ledgerChecker) loadFamily(ctx context.Context, root ID) (*family, error) {
+func (c *ledgerChecker) loadFamily(ctx context.Context, root rules.ID) (*family, error) {
 	f := &family{root: root}
 	o, err := loadPurchase(ctx, c.q, root)
 	switch {

@@ -5,28 +5,29 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"regulars/rules"
 )
 
 // CheckoutCard is what the till should know about a customer before a sale
 // is recorded: their points, and what to say or put right while they are at
 // the counter.
 type CheckoutCard struct {
-	Customer  Customer
-	Scheme    Loyalty
+	Customer  rules.Customer
+	Scheme    rules.Loyalty
 	Balance   int64
-	LastVisit Day // the day of their latest sale; zero when none
+	LastVisit rules.Day // the day of their latest sale; zero when none
 	// OpenComplaints are the complaints still open on the day, oldest first.
-	OpenComplaints []Complaint
+	OpenComplaints []rules.Complaint
 	// Promises are those not yet kept that are late or due by the next day,
 	// soonest first.
-	Promises []Promise
+	Promises []rules.Promise
 	// Birthday is their birthday when it falls within a week of the day,
 	// before or after; zero otherwise.
-	Birthday Day
+	Birthday rules.Day
 	// ExpiringPoints are the points that expire first, on ExpiresOn, when the
 	// scheme's points expire; zero when none are left to expire.
 	ExpiringPoints int64
-	ExpiresOn      Day
+	ExpiresOn      rules.Day
 	// ExpiryDue says the day is within the points_expiring rule's days
 	// before ExpiresOn, the rule being on: the till mentions them (to a
 	// "do not contact" customer too, who is at the counter).
@@ -43,16 +44,16 @@ const cardBirthdayDays = 7
 const cardPromiseDays = 1
 
 // CheckoutCard reads a customer's card as of day d, from one snapshot.
-func (s *Store) CheckoutCard(ctx context.Context, id ID, d Day) (CheckoutCard, error) {
+func (s *Store) CheckoutCard(ctx context.Context, id rules.ID, d rules.Day) (CheckoutCard, error) {
 	var card CheckoutCard
 	scheme, err := s.scheme(ctx)
 	if err != nil {
 		return card, err
 	}
 	card.Scheme = scheme
-	var rules Rules
+	var ruleSet rules.Rules
 	if scheme.ExpiryMonths > 0 {
-		if rules, err = s.Rules(ctx); err != nil {
+		if ruleSet, err = s.Rules(ctx); err != nil {
 			return card, err
 		}
 	}
@@ -64,7 +65,7 @@ func (s *Store) CheckoutCard(ctx context.Context, id ID, d Day) (CheckoutCard, e
 	err = readCard(ctx, tx, id, d, &card)
 	if err == nil && scheme.ExpiryMonths > 0 {
 		err = readExpiry(ctx, tx, id, d, &card)
-		r := rules[KindPointsExpiring]
+		r := ruleSet[rules.KindPointsExpiring]
 		card.ExpiryDue = card.ExpiringPoints > 0 && r.On && d >= card.ExpiresOn.AddDays(-r.AfterDays)
 	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -78,14 +79,14 @@ func (s *Store) CheckoutCard(ctx context.Context, id ID, d Day) (CheckoutCard, e
 // off only when the next sale (or adjustment) writes the expiry rows. The
 // card counts those rows as written, so its balance and rewards are what
 // the sale will find.
-func readExpiry(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCard) error {
+func readExpiry(ctx context.Context, tx *sql.Tx, id rules.ID, d rules.Day, card *CheckoutCard) error {
 	all, err := customerLedger(ctx, tx, id)
 	if err != nil {
 		return err
 	}
 	months := card.Scheme.ExpiryMonths
-	pending := expiryDue(all, months, d)
-	var rows []LedgerRow
+	pending := rules.ExpiryDue(all, months, d)
+	var rows []rules.LedgerRow
 	for _, r := range all {
 		if r.Day <= d {
 			rows = append(rows, r)
@@ -93,7 +94,7 @@ func readExpiry(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCar
 	}
 	for i, r := range pending {
 		card.Balance += r.Points
-		r.ID = math.MaxInt64 - ID(len(pending)-i) // written after the rows of its day
+		r.ID = math.MaxInt64 - rules.ID(len(pending)-i) // written after the rows of its day
 		rows = append(rows, r)
 	}
 	for _, l := range PointsLots(rows, months) {
@@ -108,12 +109,12 @@ func readExpiry(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCar
 	return nil
 }
 
-func readCard(ctx context.Context, tx *sql.Tx, id ID, d Day, card *CheckoutCard) error {
+func readCard(ctx context.Context, tx *sql.Tx, id rules.ID, d rules.Day, card *CheckoutCard) error {
 	var err error
 	if card.Customer, err = customerOn(ctx, tx, id); err != nil {
 		return err
 	}
-	card.Birthday = BirthdayNear(card.Customer.Birthday, d, cardBirthdayDays)
+	card.Birthday = rules.BirthdayNear(card.Customer.Birthday, d, cardBirthdayDays)
 	if card.Balance, err = balanceTx(ctx, tx, id, d); err != nil {
 		return err
 	}
@@ -152,21 +153,4 @@ func cardRows[T any](ctx context.Context, q querier, scan func(rowScanner) (T, e
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-// BirthdayNear is the occurrence of a yearly date that falls within days of
-// d, before or after (the nearest, should two), or zero when none does. A 29
-// February falls on the 28th in other years, as the birthday reminder does.
-func BirthdayNear(b YearlyDate, d Day, days int) Day {
-	if b.IsZero() || d.IsZero() {
-		return 0
-	}
-	gap := func(x Day) int { return max(x.Sub(d), d.Sub(x)) }
-	var best Day
-	for yr := d.Year() - 1; yr <= d.Year()+1; yr++ {
-		if occ := b.In(yr); gap(occ) <= days && (best.IsZero() || gap(occ) < gap(best)) {
-			best = occ
-		}
-	}
-	return best
 }

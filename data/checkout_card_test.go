@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"testing"
 )
 
@@ -16,22 +17,22 @@ func TestCheckoutCardSaysWhatTheTillShouldKnow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123", Notes: "pays by card",
-		Birthday: YearlyDate{1985, 6, 5}})
+	ann, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Notes: "pays by card",
+		Birthday: rules.YearlyDate{Year: 1985, Month: 6, Day: 5}})
 	must(nil, err)
-	bob, err := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Birthday: YearlyDate{0, 7, 1}})
+	bob, err := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Birthday: rules.YearlyDate{Year: 0, Month: 7, Day: 1}})
 	must(nil, err)
 	// Ann: 250 points from two sales, the second on 1 June.
 	must(s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 150_00}))
 	s.SetToday(mustParseDay("2026-06-01"))
 	must(s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 100_00}))
 	// One complaint still open, one put right.
-	must(s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke on the coat", Received: mustParseDay("2026-05-30")}))
-	fixed, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "late delivery", Received: mustParseDay("2026-05-21")})
+	must(s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "zip broke on the coat", Received: mustParseDay("2026-05-30")}))
+	fixed, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "late delivery", Received: mustParseDay("2026-05-21")})
 	must(nil, err)
 	must(nil, s.ResolveComplaint(ctx, fixed, "refunded the postage", "Sam"))
 	// Promises: one late, one due tomorrow, one next week, one kept.
-	for _, p := range []Promise{
+	for _, p := range []rules.Promise{
 		{What: "order floor mats", Due: mustParseDay("2026-05-31")},
 		{What: "call when the part arrives", Due: mustParseDay("2026-06-03")},
 		{What: "fit bumper", Due: mustParseDay("2026-06-09")},
@@ -39,12 +40,12 @@ func TestCheckoutCardSaysWhatTheTillShouldKnow(t *testing.T) {
 		p.CustomerID = ann
 		must(s.AddPromise(ctx, p))
 	}
-	kept, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: "clean seats", Due: mustParseDay("2026-06-02")})
+	kept, err := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "clean seats", Due: mustParseDay("2026-06-02")})
 	must(nil, err)
 	must(nil, s.KeepPromise(ctx, kept, "Sam"))
 	// A complaint made after the card's day does not show yet.
 	s.SetToday(mustParseDay("2026-06-05"))
-	must(s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "wrong size", Received: mustParseDay("2026-06-05")}))
+	must(s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "wrong size", Received: mustParseDay("2026-06-05")}))
 
 	card, err := s.CheckoutCard(ctx, ann, mustParseDay("2026-06-02"))
 	if err != nil {
@@ -64,7 +65,7 @@ func TestCheckoutCardSaysWhatTheTillShouldKnow(t *testing.T) {
 	if got != want {
 		t.Errorf("card\n got %s\nwant %s", got, want)
 	}
-	if card.Scheme != DefaultLoyalty() {
+	if card.Scheme != rules.DefaultLoyalty() {
 		t.Errorf("scheme %+v", card.Scheme)
 	}
 
@@ -90,12 +91,12 @@ func TestCheckoutCardSaysWhichPointsExpireFirst(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	l := DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	l.ExpiryMonths = 12
 	must(nil, s.SetLoyalty(ctx, l))
-	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123"})
+	ann, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123"})
 	must(nil, err)
-	sale := func(day string, amount Cents, redeem int64) SaleResult {
+	sale := func(day string, amount rules.Cents, redeem int64) SaleResult {
 		t.Helper()
 		s.SetToday(mustParseDay(day))
 		r, err := s.RecordSale(ctx, Sale{CustomerID: ann, Amount: amount, RedeemPoints: redeem})
@@ -141,9 +142,9 @@ func TestCheckoutCardSaysWhichPointsExpireFirst(t *testing.T) {
 		t.Errorf("the sale found a balance of %d, the card said 5 (+1 earned)", r.Balance)
 	}
 
-	rules := DefaultRules()
-	rules[KindPointsExpiring] = Rule{On: false, AfterDays: 30}
-	must(nil, s.SetRules(ctx, rules))
+	ruleSet := rules.DefaultRules()
+	ruleSet[rules.KindPointsExpiring] = rules.Rule{On: false, AfterDays: 30}
+	must(nil, s.SetRules(ctx, ruleSet))
 	check("the rule off: said on the card, not mentioned", "2027-02-20", want{6, 5, "2027-03-01", false})
 
 	l.ExpiryMonths = 0

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"strconv"
 	"strings"
 )
@@ -10,9 +11,9 @@ import (
 // TillMatch is a customer found at the till, with what tells them apart in a
 // pick list.
 type TillMatch struct {
-	Customer
-	LastVisit Day  // the day of their latest sale; zero when none
-	Exact     bool // the text typed is their phone, email or customer number
+	rules.Customer
+	LastVisit rules.Day // the day of their latest sale; zero when none
+	Exact     bool      // the text typed is their phone, email or customer number
 }
 
 // TillSearch is what the till found for one text typed into its find field.
@@ -49,7 +50,7 @@ func (r TillSearch) Pick() (TillMatch, bool) {
 // it names exactly (ExactCustomers) first, then those whose name, email or
 // phone holds it (SearchCustomers), at most limit in all unless more match
 // exactly. Each comes with their last visit up to d.
-func (s *Store) FindAtTill(ctx context.Context, text string, d Day, limit int) (TillSearch, error) {
+func (s *Store) FindAtTill(ctx context.Context, text string, d rules.Day, limit int) (TillSearch, error) {
 	r := TillSearch{Text: text}
 	t := strings.TrimSpace(text)
 	if t == "" {
@@ -63,7 +64,7 @@ func (s *Store) FindAtTill(ctx context.Context, text string, d Day, limit int) (
 	if err != nil {
 		return r, err
 	}
-	seen := make(map[ID]bool, len(exact)+len(found))
+	seen := make(map[rules.ID]bool, len(exact)+len(found))
 	for _, c := range exact {
 		seen[c.ID] = true
 		r.Matches = append(r.Matches, TillMatch{Customer: c, Exact: true})
@@ -90,20 +91,20 @@ func (s *Store) FindAtTill(ctx context.Context, text string, d Day, limit int) (
 // anyone decides, so a phone a family shares gives each of them. A customer
 // number counts only as the number itself ("12", not "012"): a phone being
 // typed ("07700") never names customer 7700.
-func (s *Store) ExactCustomers(ctx context.Context, value string) ([]Customer, error) {
+func (s *Store) ExactCustomers(ctx context.Context, value string) ([]rules.Customer, error) {
 	v := strings.TrimSpace(value)
 	if v == "" {
 		return nil, nil
 	}
 	where := "SELECT " + customerCols + " FROM customers WHERE "
-	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
+	if d := rules.PhoneDigits(v); d != "" && rules.CheckPhone(v) == nil {
 		cs, err := s.queryCustomers(ctx, where+"phone_digits = ? AND phone_digits <> '' ORDER BY id", d)
 		if err != nil || len(cs) > 0 {
 			return cs, err
 		}
 	}
 	if strings.Contains(v, "@") {
-		cs, err := s.queryCustomers(ctx, where+"email_norm = ? AND email_norm <> '' ORDER BY id", NormEmail(v))
+		cs, err := s.queryCustomers(ctx, where+"email_norm = ? AND email_norm <> '' ORDER BY id", rules.NormEmail(v))
 		if err != nil || len(cs) > 0 {
 			return cs, err
 		}
@@ -116,7 +117,7 @@ func (s *Store) ExactCustomers(ctx context.Context, value string) ([]Customer, e
 
 // lastVisits is the day of each customer's latest sale up to d: voided
 // sales and refunds are not visits.
-func (s *Store) lastVisits(ctx context.Context, ms []TillMatch, d Day) (map[ID]Day, error) {
+func (s *Store) lastVisits(ctx context.Context, ms []TillMatch, d rules.Day) (map[rules.ID]rules.Day, error) {
 	args := make([]any, 0, len(ms)+1)
 	args = append(args, d.String())
 	for _, m := range ms {
@@ -129,9 +130,9 @@ func (s *Store) lastVisits(ctx context.Context, ms []TillMatch, d Day) (map[ID]D
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	out := make(map[ID]Day, len(ms))
+	out := make(map[rules.ID]rules.Day, len(ms))
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		var day sql.NullString
 		if err := rows.Scan(&id, &day); err != nil {
 			return nil, err

@@ -3,30 +3,31 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"testing"
 )
 
 // tillShop has ten neighbours whose phones differ in the last digit, a
 // family sharing a phone, and customers found by email and number.
-func tillShop(t *testing.T) (*Store, map[string]ID) {
+func tillShop(t *testing.T) (*Store, map[string]rules.ID) {
 	t.Helper()
 	s := newTestStore(t, "2026-06-02")
 	ctx := context.Background()
-	ids := map[string]ID{}
-	add := func(key string, c Customer) {
+	ids := map[string]rules.ID{}
+	add := func(key string, c rules.Customer) {
 		id, err := s.AddCustomer(ctx, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[key] = id
 	}
-	add("ann", Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "Ann@Example.com"})
-	add("annie", Customer{Name: "Annie Hall", Email: "ann@example.com.au"})
+	add("ann", rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "Ann@Example.com"})
+	add("annie", rules.Customer{Name: "Annie Hall", Email: "ann@example.com.au"})
 	for d := 0; d <= 9; d++ {
-		add(fmt.Sprint(d), Customer{Name: fmt.Sprintf("Neighbour %d", d), Phone: fmt.Sprintf("07700 94199%d", d)})
+		add(fmt.Sprint(d), rules.Customer{Name: fmt.Sprintf("Neighbour %d", d), Phone: fmt.Sprintf("07700 94199%d", d)})
 	}
-	add("cara", Customer{Name: "Cara Twin", Phone: "0161 496 0000"})
-	add("cass", Customer{Name: "Cass Twin", Phone: "0161-496-0000"})
+	add("cara", rules.Customer{Name: "Cara Twin", Phone: "0161 496 0000"})
+	add("cass", rules.Customer{Name: "Cass Twin", Phone: "0161-496-0000"})
 	return s, ids
 }
 
@@ -52,7 +53,7 @@ func TestExactMatchesComeFirstAndDecideEnter(t *testing.T) {
 		{"several by name", "Ann", nil, "", true},
 		{"nobody", "07700 941899", nil, "", false},
 	}
-	name := map[ID]string{}
+	name := map[rules.ID]string{}
 	for k, id := range ids {
 		name[id] = k
 	}
@@ -103,7 +104,7 @@ func TestTillMatchesShowTheLastVisit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	visits := map[ID]string{}
+	visits := map[rules.ID]string{}
 	for _, m := range r.Matches {
 		visits[m.ID] = m.LastVisit.String()
 	}

@@ -3,54 +3,19 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 )
-
-// Country is where the shop is: it gives the money sign and the way dates
-// and amounts are written (one of Locales), which the owner can still
-// change one by one in Settings.
-type Country struct {
-	Code     string // ISO 3166 alpha-2, as stored
-	Name     string
-	Currency string // the sign shown before amounts
-	Locale   string // one of Locales
-}
-
-// Countries are those the set-up offers, in the order it lists them. Each
-// writes dates and amounts in a way this app knows (Locales); a shop
-// elsewhere picks the nearest and sets its sign in Settings.
-var Countries = []Country{
-	{"GB", "United Kingdom", "£", "en-GB"},
-	{"IE", "Ireland", "€", "en-GB"},
-	{"US", "United States", "$", "en-US"},
-	{"AU", "Australia", "$", "en-GB"},
-	{"NZ", "New Zealand", "$", "en-GB"},
-	{"DE", "Germany", "€", "de-DE"},
-	{"AT", "Austria", "€", "de-DE"},
-	{"FR", "France", "€", "fr-FR"},
-	{"BE", "Belgium", "€", "fr-FR"},
-	{"LU", "Luxembourg", "€", "fr-FR"},
-}
-
-// CountryByCode finds a country the set-up offers.
-func CountryByCode(code string) (Country, bool) {
-	for _, c := range Countries {
-		if c.Code == code {
-			return c, true
-		}
-	}
-	return Country{}, false
-}
 
 // countryKey is the setting naming the shop's country.
 const countryKey = "country"
 
 // Country is the shop's country; false when none was chosen.
-func (s *Store) Country(ctx context.Context) (Country, bool, error) {
+func (s *Store) Country(ctx context.Context) (rules.Country, bool, error) {
 	v, err := s.Setting(ctx, countryKey)
 	if err != nil || v == "" {
-		return Country{}, false, err
+		return rules.Country{}, false, err
 	}
-	c, ok := CountryByCode(v)
+	c, ok := rules.CountryByCode(v)
 	return c, ok, nil
 }
 
@@ -58,7 +23,7 @@ func (s *Store) Country(ctx context.Context) (Country, bool, error) {
 // It changes neither the money sign nor the date format: Settings shows
 // what the country suggests, and the owner saves those as shop details.
 func (s *Store) SetCountry(ctx context.Context, code string) error {
-	if _, ok := CountryByCode(code); !ok && code != "" {
+	if _, ok := rules.CountryByCode(code); !ok && code != "" {
 		return fmt.Errorf("%q is not a country this app offers", code)
 	}
 	return s.SetSetting(ctx, countryKey, code)

@@ -3,49 +3,11 @@ package data
 import (
 	"context"
 	"encoding/csv"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
 )
-
-func TestCSVTextNeutralisesFormulasAndComesBack(t *testing.T) {
-	for _, c := range []struct{ in, out string }{
-		{"Ann Lee", "Ann Lee"},
-		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
-		{"+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"},
-		{"-2+3", "'-2+3"},
-		{"@SUM(1)", "'@SUM(1)"},
-		{"\t=1", "'\t=1"},
-		{"\r=1", "'\r=1"},
-		{"'=1", "''=1"},
-		{"'Tis", "'Tis"},
-		{"''", "''"},
-		{"", ""},
-		{"a=b", "a=b"},
-	} {
-		if got := csvText(c.in); got != c.out {
-			t.Errorf("csvText(%q) = %q, want %q", c.in, got, c.out)
-		}
-		if back := fromCSVText(csvText(c.in)); back != c.in {
-			t.Errorf("fromCSVText(csvText(%q)) = %q", c.in, back)
-		}
-	}
-}
-
-func FuzzCSVText(f *testing.F) {
-	for _, s := range []string{"", "=1", "'=1", "''-x", "@", "\t", "plain", "'"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		out := csvText(s)
-		if formulaStart(out) {
-			t.Fatalf("csvText(%q) = %q starts a formula", s, out)
-		}
-		if back := fromCSVText(out); back != s {
-			t.Fatalf("fromCSVText(csvText(%q)) = %q", s, back)
-		}
-	})
-}
 
 // hostile are texts a spreadsheet would run, and a few it would not.
 var hostile = []string{`=HYPERLINK("http://evil","click")`, "+cmd|' /C calc'!A0", "-1+2", "@SUM(A1)", "\t=1", "'=already", "plain"}
@@ -58,15 +20,15 @@ var hostile = []string{`=HYPERLINK("http://evil","click")`, "+cmd|' /C calc'!A0"
 func TestEveryCSVExportNeutralisesTextButNotNumbers(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-03-02")
-	var ids []ID
+	var ids []rules.ID
 	for i, h := range hostile {
-		id, err := s.AddCustomer(ctx, Customer{Name: "Customer " + strings.TrimSpace(h), Notes: h, Tags: []string{strings.TrimSpace(h) + "x"}})
+		id, err := s.AddCustomer(ctx, rules.Customer{Name: "Customer " + strings.TrimSpace(h), Notes: h, Tags: []string{strings.TrimSpace(h) + "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {
 			// A name that is nothing but a formula.
-			if err := s.UpdateCustomer(ctx, Customer{ID: id, Name: h, Notes: h, Tags: []string{"=tag"}}); err != nil {
+			if err := s.UpdateCustomer(ctx, rules.Customer{ID: id, Name: h, Notes: h, Tags: []string{"=tag"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -86,10 +48,10 @@ func TestEveryCSVExportNeutralisesTextButNotNumbers(t *testing.T) {
 		if _, err := s.AdjustPoints(ctx, ids[i], -10, h, "=Staff(1)"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.LogContact(ctx, Contact{CustomerID: ids[i], Channel: ChannelPhone, Staff: "=Staff(1)", Outcome: h, Note: h}); err != nil {
+		if _, err := s.LogContact(ctx, rules.Contact{CustomerID: ids[i], Channel: rules.ChannelPhone, Staff: "=Staff(1)", Outcome: h, Note: h}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddComplaint(ctx, Complaint{CustomerID: ids[i], What: h, Staff: "=Staff(1)"}); err != nil {
+		if _, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ids[i], What: h, Staff: "=Staff(1)"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -118,7 +80,7 @@ func TestEveryCSVExportNeutralisesTextButNotNumbers(t *testing.T) {
 					}
 					continue
 				}
-				if formulaStart(cell) {
+				if rules.FormulaStart(cell) {
 					t.Errorf("%s: %s cell %q starts a formula", what, col, cell)
 				}
 			}

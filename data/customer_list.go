@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regulars/rules"
 	"strconv"
 	"strings"
 )
@@ -24,14 +25,14 @@ var CustomerSorts = []CustomerSort{SortByName, SortByLastVisit, SortBySpend, Sor
 // CustomerRow is one line of the customer list: who, and their figures as
 // of today.
 type CustomerRow struct {
-	ID           ID
+	ID           rules.ID
 	Name         string
 	Phone        string
 	Email        string
 	DoNotContact bool
-	LastVisit    Day   // the latest sale not voided; zero when none
-	Spent        Cents // paid, less refunds, voided sales left out
-	Points       int64 // the balance
+	LastVisit    rules.Day   // the latest sale not voided; zero when none
+	Spent        rules.Cents // paid, less refunds, voided sales left out
+	Points       int64       // the balance
 }
 
 // CustomerListQuery is which customers the list shows and in what order:
@@ -61,7 +62,7 @@ func (s *Store) CustomerList(ctx context.Context, q CustomerListQuery, offset, l
 	offset = max(offset, 0)
 	today := s.Today().String()
 	text := strings.ToLower(strings.TrimSpace(q.Search))
-	var ids []ID
+	var ids []rules.ID
 	var total int
 	switch {
 	case text != "":
@@ -138,7 +139,7 @@ func (f listFigure) amongSQL() string {
 
 // sortedIDs is one page of ids in sort's order: of every customer, or of
 // those in among (when not nil).
-func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, among []ID, offset, limit int) ([]ID, error) {
+func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, among []rules.ID, offset, limit int) ([]rules.ID, error) {
 	if sort == "" || sort == SortByName {
 		return s.listIDs(ctx, nameOrderSQL, today, limit, offset)
 	}
@@ -165,15 +166,15 @@ func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, 
 }
 
 // listIDs runs one of the list's statements.
-func (s *Store) listIDs(ctx context.Context, q string, args ...any) ([]ID, error) {
+func (s *Store) listIDs(ctx context.Context, q string, args ...any) ([]rules.ID, error) {
 	rows, err := s.reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	var out []ID
+	var out []rules.ID
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		if err := rows.Scan(&id); err != nil {
 			return nil, s.explain(err)
 		}
@@ -183,7 +184,7 @@ func (s *Store) listIDs(ctx context.Context, q string, args ...any) ([]ID, error
 }
 
 // jsonIDs is ids as a JSON list, for json_each.
-func jsonIDs(ids []ID) string {
+func jsonIDs(ids []rules.ID) string {
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, id := range ids {
@@ -218,7 +219,7 @@ const customerRowsSQL = `SELECT c.id, c.name, c.phone, c.email, c.do_not_contact
 
 // customerRows reads the rows of ids, in the order of ids; a customer gone
 // since the ids were read is left out.
-func (s *Store) customerRows(ctx context.Context, ids []ID, today string) ([]CustomerRow, error) {
+func (s *Store) customerRows(ctx context.Context, ids []rules.ID, today string) ([]CustomerRow, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -231,7 +232,7 @@ func (s *Store) customerRows(ctx context.Context, ids []ID, today string) ([]Cus
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	byID := make(map[ID]CustomerRow, len(ids))
+	byID := make(map[rules.ID]CustomerRow, len(ids))
 	for rows.Next() {
 		var r CustomerRow
 		var dnc int

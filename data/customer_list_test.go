@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -12,36 +13,36 @@ import (
 // listShop makes a shop of 450 customers, added in an order that is not
 // their names' order, each with a spend, a last visit and a balance of
 // their own; every tenth has never bought anything.
-func listShop(t *testing.T) (*Store, map[ID]CustomerRow) {
+func listShop(t *testing.T) (*Store, map[rules.ID]CustomerRow) {
 	t.Helper()
 	s := newTestStore(t, "2026-06-15")
 	ctx := context.Background()
-	want := map[ID]CustomerRow{}
+	want := map[rules.ID]CustomerRow{}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := NewDay(2025, 6, 1)
+	first := rules.NewDay(2025, 6, 1)
 	for i := range 450 {
 		n := (i * 7) % 450 // names out of id order
 		r := CustomerRow{Name: fmt.Sprintf("Customer %03d", n), Phone: fmt.Sprintf("07700 9%05d", i)}
 		res, err := tx.Exec(`INSERT INTO customers(name, name_fold, phone, phone_digits, added_on) VALUES (?, ?, ?, ?, '2025-01-01')`,
-			r.Name, strings.ToLower(r.Name), r.Phone, PhoneDigits(r.Phone))
+			r.Name, strings.ToLower(r.Name), r.Phone, rules.PhoneDigits(r.Phone))
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.ID, _ = res.LastInsertId()
 		if i%10 != 0 {
 			r.LastVisit = first.AddDays((i * 91) % 300)
-			r.Spent = Cents(((i*37)%450 + 1) * 100)
+			r.Spent = rules.Cents(((i*37)%450 + 1) * 100)
 			r.Points = int64((i * 53) % 450)
 			// Two sales: an older one and the last visit, plus a voided
 			// one and one after today that must not count.
 			for _, p := range []struct {
-				day    Day
-				amount Cents
+				day    rules.Day
+				amount rules.Cents
 				voided int
-			}{{first, 100, 0}, {r.LastVisit, r.Spent - 100, 0}, {r.LastVisit.AddDays(1), 99900, 1}, {NewDay(2026, 7, 1), 50000, 0}} {
+			}{{first, 100, 0}, {r.LastVisit, r.Spent - 100, 0}, {r.LastVisit.AddDays(1), 99900, 1}, {rules.NewDay(2026, 7, 1), 50000, 0}} {
 				if p.amount == 0 {
 					continue
 				}

@@ -4,33 +4,31 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regulars/rules"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"text/template"
-	"text/template/parse"
 	"time"
 )
 
 // CustomerPage is everything the customer page shows of one customer.
 type CustomerPage struct {
-	Customer   Customer    // with its consents, as Customer gives it
-	Purchases  []Purchase  // as Purchases: up to today, newest first
-	Contacts   []Contact   // as Contacts
-	Complaints []Complaint // as Complaints
-	Promises   []Promise   // as Promises
-	Occasions  []Occasion  // as Occasions
-	Reminders  []Reminder  // as CustomerReminders gives them for the day asked
-	Ledger     []LedgerRow // as Ledger: up to today, oldest first
-	Balance    int64       // as Balance
+	Customer   rules.Customer    // with its consents, as Customer gives it
+	Purchases  []rules.Purchase  // as Purchases: up to today, newest first
+	Contacts   []rules.Contact   // as Contacts
+	Complaints []rules.Complaint // as Complaints
+	Promises   []rules.Promise   // as Promises
+	Occasions  []rules.Occasion  // as Occasions
+	Reminders  []rules.Reminder  // as CustomerReminders gives them for the day asked
+	Ledger     []rules.LedgerRow // as Ledger: up to today, oldest first
+	Balance    int64             // as Balance
 }
 
 // CustomerPage reads what the customer page shows of customer id, with the
 // reminders as of d, from one snapshot of the database. Each table is read
 // once: the reminders are computed from the rows the page lists, where
 // CustomerReminders would read them all again.
-func (s *Store) CustomerPage(ctx context.Context, id ID, d Day) (CustomerPage, error) {
+func (s *Store) CustomerPage(ctx context.Context, id rules.ID, d rules.Day) (CustomerPage, error) {
 	// Prepared before the transaction holds a connection: preparing takes
 	// one of its own.
 	if err := s.preparePage(ctx); err != nil {
@@ -60,8 +58,8 @@ var (
 	// the scheme, the shop's name and the templates.
 	pageSettingsSQL = func() string {
 		keys := []string{"'rules'", "'loyalty'", "'shop_name'", "'currency'", "'locale'"}
-		for _, k := range Kinds {
-			keys = append(keys, "'"+templateKey(k)+"'")
+		for _, k := range rules.Kinds {
+			keys = append(keys, "'"+rules.TemplateKey(k)+"'")
 		}
 		return "SELECT key, value FROM settings WHERE key IN (" + strings.Join(keys, ", ") + ")"
 	}()
@@ -121,7 +119,7 @@ func (p preparedTx) QueryRowContext(ctx context.Context, q string, args ...any) 
 	return p.tx.QueryRowContext(ctx, q, args...)
 }
 
-func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (CustomerPage, error) {
+func (s *Store) customerPage(ctx context.Context, q preparedTx, id rules.ID, d rules.Day) (CustomerPage, error) {
 	var p CustomerPage
 	var err error
 	if p.Customer, err = customerOn(ctx, q, id); err != nil {
@@ -142,7 +140,7 @@ func (s *Store) customerPage(ctx context.Context, q preparedTx, id ID, d Day) (C
 	if err != nil {
 		return p, err
 	}
-	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
+	fs := &factSet{engine: set.engine, shop: set.shop, index: map[rules.ID]int{}, states: map[string]reminderState{}}
 	if err := s.readPageStates(ctx, q, sc, fs, id, d); err != nil {
 		return p, err
 	}
@@ -185,7 +183,7 @@ func (s *Store) pageSettings(ctx context.Context, q preparedTx) (map[string]stri
 // promises and occasions as the page lists them. The purchases (newest
 // first) and the ledger (oldest first) come back up to upTo, for the
 // reminders; upToToday cuts them for the page.
-func (s *Store) readPageFacts(ctx context.Context, q preparedTx, sc *pageScratch, p *CustomerPage, id ID, upTo string) ([]Purchase, []LedgerRow, error) {
+func (s *Store) readPageFacts(ctx context.Context, q preparedTx, sc *pageScratch, p *CustomerPage, id rules.ID, upTo string) ([]rules.Purchase, []rules.LedgerRow, error) {
 	// The two longest lists are put in order here rather than by SQLite's
 	// sorter, which costs more than the rows: they come along the customer
 	// indexes oldest first, so reversed they are almost always in order.
@@ -231,7 +229,7 @@ func (s *Store) readPageFacts(ctx context.Context, q preparedTx, sc *pageScratch
 }
 
 // readPageStates files the customer's reminder states as of d into fs.
-func (s *Store) readPageStates(ctx context.Context, q preparedTx, sc *pageScratch, fs *factSet, id ID, d Day) error {
+func (s *Store) readPageStates(ctx context.Context, q preparedTx, sc *pageScratch, fs *factSet, id rules.ID, d rules.Day) error {
 	filer := stateFiler{fs: fs}
 	err := s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
 		key, cust, st, err := sc.ss.scan(r)
@@ -247,7 +245,7 @@ func (s *Store) readPageStates(ctx context.Context, q preparedTx, sc *pageScratc
 // upToToday sets the page's purchases, ledger and balance from the rows read
 // for the reminders: rows dated after today lead the purchases (newest
 // first) and end the ledger (oldest first), and the page leaves them out.
-func (p *CustomerPage) upToToday(purchases []Purchase, ledger []LedgerRow, today Day) {
+func (p *CustomerPage) upToToday(purchases []rules.Purchase, ledger []rules.LedgerRow, today rules.Day) {
 	first := 0
 	for first < len(purchases) && purchases[first].Day > today {
 		first++
@@ -269,25 +267,25 @@ func (p *CustomerPage) upToToday(purchases []Purchase, ledger []LedgerRow, today
 
 // pageReminders computes and words the reminders of the customer in fs as
 // of d.
-func (s *Store) pageReminders(ctx context.Context, q preparedTx, fs *factSet, set shopSettings, values map[string]string, purchases []Purchase, d Day) ([]Reminder, error) {
+func (s *Store) pageReminders(ctx context.Context, q preparedTx, fs *factSet, set shopSettings, values map[string]string, purchases []rules.Purchase, d rules.Day) ([]rules.Reminder, error) {
 	rs, ws, named := fs.history(d, d.AddDays(historyAhead), newestDueFirst, nil)
 	desc, err := s.pageDescriptions(ctx, q.tx, purchases, unknownNamed(ws, named))
 	if err != nil {
 		return nil, err
 	}
-	set.wordAll(templatesFrom(templateTexts(values)).render, rs, ws, named, desc)
+	set.wordAll(rules.TemplatesFrom(rules.TemplateTexts(values)).Render, rs, ws, named, desc)
 	return rs, nil
 }
 
 // pageDescriptions are the descriptions of the purchases in ids: of those
 // the page read, and read through q for the others (moved to another
 // customer since they were named by a reminder, or dated after the day).
-func (s *Store) pageDescriptions(ctx context.Context, q querier, purchases []Purchase, ids []ID) (map[ID]string, error) {
-	desc := make(map[ID]string, len(purchases))
+func (s *Store) pageDescriptions(ctx context.Context, q querier, purchases []rules.Purchase, ids []rules.ID) (map[rules.ID]string, error) {
+	desc := make(map[rules.ID]string, len(purchases))
 	for i := range purchases {
 		desc[purchases[i].ID] = purchases[i].Description
 	}
-	var others []ID
+	var others []rules.ID
 	for _, id := range ids {
 		if _, ok := desc[id]; !ok {
 			others = append(others, id)
@@ -304,7 +302,7 @@ func (s *Store) pageDescriptions(ctx context.Context, q querier, purchases []Pur
 }
 
 // customerOn is Customer read through q: the customer with its consents.
-func customerOn(ctx context.Context, q querier, id ID) (Customer, error) {
+func customerOn(ctx context.Context, q querier, id rules.ID) (rules.Customer, error) {
 	c, err := scanCustomer(q.QueryRowContext(ctx, customerSQL, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound("there is no customer %d", id)
@@ -318,7 +316,7 @@ func customerOn(ctx context.Context, q querier, id ID) (Customer, error) {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k Consent
+		var k rules.Consent
 		var given sql.NullString
 		if err := rows.Scan(&k.Channel, &given, &k.Source); err != nil {
 			return c, err
@@ -332,9 +330,9 @@ func customerOn(ctx context.Context, q querier, id ID) (Customer, error) {
 // pageFacts are the facts of the page's customer as of d, as readFacts
 // gives them, taken from the rows the page read (purchases and ledger up
 // to the later of today and d).
-func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day) customerFacts {
+func pageFacts(p *CustomerPage, purchases []rules.Purchase, ledger []rules.LedgerRow, d rules.Day) customerFacts {
 	f := customerFacts{Customer: p.Customer, Purchases: make([]factPurchase, 0, len(purchases)),
-		ContactDays: make([]Day, 0, len(p.Contacts)), Ledger: make([]factLedger, 0, len(ledger))}
+		ContactDays: make([]rules.Day, 0, len(p.Contacts)), Ledger: make([]factLedger, 0, len(ledger))}
 	f.Customer.Consents = nil
 	for i := len(purchases) - 1; i >= 0; i-- {
 		x := &purchases[i]
@@ -351,23 +349,23 @@ func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day)
 	slices.Sort(f.ContactDays)
 	for i := range ledger {
 		if l := &ledger[i]; l.Day <= d {
-			f.Ledger = append(f.Ledger, factLedger{ID: l.ID, Day: l.Day, Points: l.Points, Redeem: l.Kind == LedgerRedeem})
+			f.Ledger = append(f.Ledger, factLedger{ID: l.ID, Day: l.Day, Points: l.Points, Redeem: l.Kind == rules.LedgerRedeem})
 		}
 	}
 	f.Occasions = slices.Clone(p.Occasions)
-	slices.SortFunc(f.Occasions, func(a, b Occasion) int { return cmpID(a.ID, b.ID) })
+	slices.SortFunc(f.Occasions, func(a, b rules.Occasion) int { return cmpID(a.ID, b.ID) })
 	for _, x := range p.Promises {
 		if x.MadeOn <= d {
 			f.Promises = append(f.Promises, x)
 		}
 	}
-	slices.SortFunc(f.Promises, func(a, b Promise) int { return cmpID(a.ID, b.ID) })
+	slices.SortFunc(f.Promises, func(a, b rules.Promise) int { return cmpID(a.ID, b.ID) })
 	for _, x := range p.Complaints {
 		if x.Received <= d {
 			f.Complaints = append(f.Complaints, x)
 		}
 	}
-	slices.SortFunc(f.Complaints, func(a, b Complaint) int { return cmpID(a.ID, b.ID) })
+	slices.SortFunc(f.Complaints, func(a, b rules.Complaint) int { return cmpID(a.ID, b.ID) })
 	return f
 }
 
@@ -375,9 +373,9 @@ func pageFacts(p *CustomerPage, purchases []Purchase, ledger []LedgerRow, d Day)
 // out at their length: growing them row by row cost more than the copy.
 // It is kept from page to page.
 type pageScratch struct {
-	purchases []Purchase
-	contacts  []Contact
-	ledger    []LedgerRow
+	purchases []rules.Purchase
+	contacts  []rules.Contact
+	ledger    []rules.LedgerRow
 	keys      []rowKey
 	ps        purchaseScan
 	cs        contactScan
@@ -422,15 +420,15 @@ type purchaseScan struct {
 	dest                                   []any
 }
 
-func (x *purchaseScan) scan(r *sql.Rows) (Purchase, rowKey, error) {
+func (x *purchaseScan) scan(r *sql.Rows) (rules.Purchase, rowKey, error) {
 	if x.dest == nil {
 		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.amount, &x.discount, &x.desc, &x.staff, &x.ref, &x.refundOf, &x.voided, &x.imported}
 	}
 	if err := r.Scan(x.dest...); err != nil {
-		return Purchase{}, rowKey{}, err
+		return rules.Purchase{}, rowKey{}, err
 	}
-	p := Purchase{ID: x.id, CustomerID: x.cust.Int64, At: instantOf(x.at), Day: scanDayText(x.day),
-		Amount: Cents(x.amount), Discount: Cents(x.discount), Description: x.desc, Staff: x.staff,
+	p := rules.Purchase{ID: x.id, CustomerID: x.cust.Int64, At: instantOf(x.at), Day: scanDayText(x.day),
+		Amount: rules.Cents(x.amount), Discount: rules.Cents(x.discount), Description: x.desc, Staff: x.staff,
 		Reference: x.ref.String, RefundOf: x.refundOf.Int64, Voided: x.voided != 0, Imported: x.imported != 0}
 	return p, rowKey{x.day.String, x.at, x.id}, nil
 }
@@ -442,14 +440,14 @@ type contactScan struct {
 	dest                              []any
 }
 
-func (x *contactScan) scan(r *sql.Rows) (Contact, rowKey, error) {
+func (x *contactScan) scan(r *sql.Rows) (rules.Contact, rowKey, error) {
 	if x.dest == nil {
 		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.ch, &x.staff, &x.outcome, &x.note, &x.key}
 	}
 	if err := r.Scan(x.dest...); err != nil {
-		return Contact{}, rowKey{}, err
+		return rules.Contact{}, rowKey{}, err
 	}
-	c := Contact{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Channel: Channel(x.ch),
+	c := rules.Contact{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Channel: rules.Channel(x.ch),
 		Staff: x.staff, Outcome: x.outcome, Note: x.note, ReminderKey: x.key}
 	return c, rowKey{x.at, "", x.id}, nil
 }
@@ -462,14 +460,14 @@ type ledgerScan struct {
 	dest                        []any
 }
 
-func (x *ledgerScan) scan(r *sql.Rows) (LedgerRow, error) {
+func (x *ledgerScan) scan(r *sql.Rows) (rules.LedgerRow, error) {
 	if x.dest == nil {
 		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.kind, &x.points, &x.purchase, &x.staff, &x.reason, &x.shortfall}
 	}
 	if err := r.Scan(x.dest...); err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
-	return LedgerRow{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Kind: LedgerKind(x.kind),
+	return rules.LedgerRow{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Kind: rules.LedgerKind(x.kind),
 		Points: x.points, PurchaseID: x.purchase.Int64, Staff: x.staff, Reason: x.reason, Shortfall: x.shortfall}, nil
 }
 
@@ -480,14 +478,14 @@ type stateScan struct {
 	dest                      []any
 }
 
-func (x *stateScan) scan(r *sql.Rows) (string, ID, reminderState, error) {
+func (x *stateScan) scan(r *sql.Rows) (string, rules.ID, reminderState, error) {
 	if x.dest == nil {
 		x.dest = []any{&x.key, &x.cust, &x.state, &x.until, &x.reason, &x.staff, &x.changed, &x.contact}
 	}
 	if err := r.Scan(x.dest...); err != nil {
 		return "", 0, reminderState{}, err
 	}
-	return x.key, x.cust, reminderState{State: State(x.state), SnoozedUntil: scanDayText(x.until), Reason: x.reason,
+	return x.key, x.cust, reminderState{State: rules.State(x.state), SnoozedUntil: scanDayText(x.until), Reason: x.reason,
 		Staff: x.staff, ChangedOn: scanDayText(x.changed), ContactID: x.contact}, nil
 }
 
@@ -495,7 +493,7 @@ func (x *stateScan) scan(r *sql.Rows) (string, ID, reminderState, error) {
 // compares them, and the row's id.
 type rowKey struct {
 	a, b string
-	id   ID
+	id   rules.ID
 }
 
 func compareNewestFirst(x, y rowKey) int {
@@ -529,7 +527,7 @@ func newestFirst[T any](rows []T, keys []rowKey) {
 }
 
 // scanDayText is scanDay, through dayOf.
-func scanDayText(ns sql.NullString) Day {
+func scanDayText(ns sql.NullString) rules.Day {
 	if !ns.Valid {
 		return 0
 	}
@@ -538,7 +536,7 @@ func scanDayText(ns sql.NullString) Day {
 
 // dayOf is scanDay of a day read as text, without ParseDay's allocations
 // for a well-formed day.
-func dayOf(s string) Day {
+func dayOf(s string) rules.Day {
 	if d := dayFromBytes([]byte(s)); d != 0 || s == "" {
 		return d
 	}
@@ -561,253 +559,9 @@ func instantOf(s string) time.Time {
 		}
 		y, mo, d := num(s[:4]), num(s[5:7]), num(s[8:10])
 		h, mi, sec := num(s[11:13]), num(s[14:16]), num(s[17:])
-		if ValidDate(y, time.Month(mo), d) && h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60 {
+		if rules.ValidDate(y, time.Month(mo), d) && h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60 {
 			return time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.Local)
 		}
 	}
 	return parseInstant(s)
-}
-
-// Messages are most of a list's work after its rows. Most templates are
-// text, plain fields ({{.FirstName}}) and comparisons of a number with a
-// whole number ({{if gt .Years 1}}…{{else}}…{{end}}); messageTemplates.render
-// fills those without text/template's reflection, with exactly what it
-// would write. Any other template, and any message that would be too long,
-// is rendered by text/template.
-
-// plainMessage is a template of such parts.
-type plainMessage []plainPart
-
-// plainPart is text; a field (text names it); or, when op is set, the
-// comparison {{if op .text n}}then{{else}}otherwise{{end}}.
-type plainPart struct {
-	text            string
-	field           bool
-	op              string
-	n               int64
-	then, otherwise plainMessage
-}
-
-// plainMessages keeps what plainMessageOf found for each parsed template
-// (nil: not plain); parsed templates are kept by text, so the same one
-// comes back while its text is the same.
-var plainMessages = struct {
-	sync.Mutex
-	m map[*template.Template]plainMessage
-}{m: map[*template.Template]plainMessage{}}
-
-// plainMessageOf is t as a plain message, or nil when it is anything more.
-func plainMessageOf(t *template.Template) plainMessage {
-	plainMessages.Lock()
-	defer plainMessages.Unlock()
-	if pm, ok := plainMessages.m[t]; ok {
-		return pm
-	}
-	var pm plainMessage
-	if t.Tree != nil {
-		pm, _ = plainList(t.Tree.Root)
-	}
-	if len(plainMessages.m) >= 256 {
-		clear(plainMessages.m) // templates edited over and over
-	}
-	plainMessages.m[t] = pm
-	return pm
-}
-
-// plainList is the nodes of l as a plain message (not nil), or not ok.
-func plainList(l *parse.ListNode) (plainMessage, bool) {
-	pm := plainMessage{}
-	if l == nil {
-		return pm, true
-	}
-	var blank MessageFields
-	for _, n := range l.Nodes {
-		switch n := n.(type) {
-		case *parse.TextNode:
-			pm = append(pm, plainPart{text: string(n.Text)})
-		case *parse.ActionNode:
-			name, ok := plainField(n.Pipe)
-			if _, known := blank.text(name); !ok || !known {
-				return nil, false
-			}
-			pm = append(pm, plainPart{text: name, field: true})
-		case *parse.IfNode:
-			part, ok := plainIf(n)
-			if !ok {
-				return nil, false
-			}
-			pm = append(pm, part)
-		default:
-			return nil, false
-		}
-	}
-	return pm, true
-}
-
-// plainField is the field a pipeline prints when it is nothing but that
-// field.
-func plainField(p *parse.PipeNode) (string, bool) {
-	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return "", false
-	}
-	fn, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
-	if !ok || len(fn.Ident) != 1 {
-		return "", false
-	}
-	return fn.Ident[0], true
-}
-
-// plainIf is {{if op .Field n}}…{{else}}…{{end}} with a number field and a
-// whole number written in decimal digits: text/template compares the two
-// as integers.
-func plainIf(n *parse.IfNode) (plainPart, bool) {
-	var part plainPart
-	p := n.Pipe
-	if p == nil || len(p.Decl) > 0 || p.IsAssign || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 3 {
-		return part, false
-	}
-	args := p.Cmds[0].Args
-	op, ok := args[0].(*parse.IdentifierNode)
-	if !ok {
-		return part, false
-	}
-	switch op.Ident {
-	case "eq", "ne", "lt", "le", "gt", "ge":
-	default:
-		return part, false
-	}
-	field, ok := args[1].(*parse.FieldNode)
-	if !ok || len(field.Ident) != 1 {
-		return part, false
-	}
-	var blank MessageFields
-	if _, isNumber := blank.number(field.Ident[0]); !isNumber {
-		return part, false
-	}
-	num, ok := args[2].(*parse.NumberNode)
-	if !ok || !num.IsInt || !wholeNumber(num.Text) {
-		return part, false
-	}
-	then, ok := plainList(n.List)
-	if !ok {
-		return part, false
-	}
-	otherwise, ok := plainList(n.ElseList)
-	if !ok {
-		return part, false
-	}
-	return plainPart{text: field.Ident[0], op: op.Ident, n: num.Int64, then: then, otherwise: otherwise}, true
-}
-
-// wholeNumber says whether s is an optionally signed run of decimal
-// digits: other spellings text/template may read as floats or runes.
-func wholeNumber(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	if s == "" {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// fill writes the message into b as text/template writes it: text as it
-// is and each field as fmt.Fprint prints it. It is not ok when the message
-// would be longer than a message may be.
-func (pm plainMessage) fill(b *strings.Builder, f *MessageFields) bool {
-	for i := range pm {
-		part := &pm[i]
-		if part.op != "" {
-			branch := part.otherwise
-			if v, _ := f.number(part.text); part.holds(v) {
-				branch = part.then
-			}
-			if !branch.fill(b, f) {
-				return false
-			}
-			continue
-		}
-		s := part.text
-		if part.field {
-			s, _ = f.text(s)
-		}
-		if b.Len()+len(s) > maxMessageLen {
-			return false
-		}
-		b.WriteString(s)
-	}
-	return true
-}
-
-// holds says whether v op n.
-func (part *plainPart) holds(v int64) bool {
-	switch part.op {
-	case "eq":
-		return v == part.n
-	case "ne":
-		return v != part.n
-	case "lt":
-		return v < part.n
-	case "le":
-		return v <= part.n
-	case "gt":
-		return v > part.n
-	}
-	return v >= part.n
-}
-
-// number is the number field name of f.
-func (f *MessageFields) number(name string) (int64, bool) {
-	switch name {
-	case "Points":
-		return f.Points, true
-	case "ExpiringPoints":
-		return f.ExpiringPoints, true
-	case "Days":
-		return int64(f.Days), true
-	case "Years":
-		return int64(f.Years), true
-	}
-	return 0, false
-}
-
-// text is field name of f as fmt.Fprint prints it; not known for a field
-// that is not there.
-func (f *MessageFields) text(name string) (string, bool) {
-	switch name {
-	case "FirstName":
-		return f.FirstName, true
-	case "Name":
-		return f.Name, true
-	case "ShopName":
-		return f.ShopName, true
-	case "LastPurchase":
-		return f.LastPurchase, true
-	case "Amount":
-		return f.Amount, true
-	case "Points":
-		return strconv.FormatInt(f.Points, 10), true
-	case "RewardValue":
-		return f.RewardValue, true
-	case "Due":
-		return f.Due, true
-	case "Occasion":
-		return f.Occasion, true
-	case "Promise":
-		return f.Promise, true
-	case "Complaint":
-		return f.Complaint, true
-	case "ExpiringPoints":
-		return strconv.FormatInt(f.ExpiringPoints, 10), true
-	case "ExpiresOn":
-		return f.ExpiresOn, true
-	case "Days":
-		return strconv.Itoa(f.Days), true
-	case "Years":
-		return strconv.Itoa(f.Years), true
-	}
-	return "", false
 }

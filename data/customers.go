@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ var ErrAmbiguous = errors.New("matches more than one customer")
 // AmbiguousError lists the customers a value matched.
 type AmbiguousError struct {
 	Value      string
-	Candidates []Customer
+	Candidates []rules.Customer
 }
 
 func (e *AmbiguousError) Error() string {
@@ -29,34 +30,6 @@ func (e *AmbiguousError) Error() string {
 }
 
 func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
-
-// Validate checks a customer's fields and says what is wrong in one sentence.
-func (c Customer) Validate() error {
-	if err := CheckName(c.Name); err != nil {
-		return err
-	}
-	if err := CheckPhone(c.Phone); err != nil {
-		return err
-	}
-	if err := CheckEmail(c.Email); err != nil {
-		return err
-	}
-	if !c.Birthday.IsZero() {
-		y := c.Birthday.Year
-		if y == 0 {
-			y = 2000
-		}
-		if !ValidDate(y, c.Birthday.Month, c.Birthday.Day) {
-			return fmt.Errorf("the birthday %s is not a real date", c.Birthday)
-		}
-	}
-	switch c.PreferredChannel {
-	case "", ChannelPhone, ChannelEmail, ChannelSMS, ChannelInPerson, ChannelPost:
-	default:
-		return fmt.Errorf("preferred channel %q is not phone, email, sms or in_person", c.PreferredChannel)
-	}
-	return nil
-}
 
 const customerCols = `id, name, phone, email, birthday_year, birthday_month, birthday_day, address, notes,
 	tags, preferred_channel, do_not_contact, customer_since, added_on, forgotten`
@@ -83,8 +56,8 @@ func prefixed(alias, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-func scanCustomer(r rowScanner) (Customer, error) {
-	var c Customer
+func scanCustomer(r rowScanner) (rules.Customer, error) {
+	var c rules.Customer
 	var by, bm, bd sql.NullInt64
 	var tags, pref string
 	var dnc, forgotten int
@@ -95,10 +68,10 @@ func scanCustomer(r rowScanner) (Customer, error) {
 		return c, err
 	}
 	if bm.Valid && bd.Valid {
-		c.Birthday = YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
+		c.Birthday = rules.YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
 	}
-	c.Tags = splitTags(tags)
-	c.PreferredChannel = Channel(pref)
+	c.Tags = rules.SplitTags(tags)
+	c.PreferredChannel = rules.Channel(pref)
 	c.DoNotContact = dnc != 0
 	c.CustomerSince = scanDay(since)
 	c.AddedOn = scanDay(added)
@@ -106,7 +79,7 @@ func scanCustomer(r rowScanner) (Customer, error) {
 	return c, nil
 }
 
-func customerArgs(c Customer) []any {
+func customerArgs(c rules.Customer) []any {
 	var by, bm, bd any
 	if !c.Birthday.IsZero() {
 		bm, bd = int(c.Birthday.Month), c.Birthday.Day
@@ -116,8 +89,8 @@ func customerArgs(c Customer) []any {
 	}
 	return []any{
 		strings.TrimSpace(c.Name), strings.ToLower(strings.TrimSpace(c.Name)),
-		strings.TrimSpace(c.Phone), PhoneDigits(c.Phone),
-		strings.TrimSpace(c.Email), NormEmail(c.Email),
+		strings.TrimSpace(c.Phone), rules.PhoneDigits(c.Phone),
+		strings.TrimSpace(c.Email), rules.NormEmail(c.Email),
 		by, bm, bd, c.Address, c.Notes, strings.Join(c.Tags, ";"), string(c.PreferredChannel),
 		boolInt(c.DoNotContact), nullDay(c.CustomerSince),
 	}
@@ -125,11 +98,11 @@ func customerArgs(c Customer) []any {
 
 // AddCustomer stores a new customer and returns its id. The day it was added
 // is today; duplicates are the caller's to look for (see Duplicates).
-func (s *Store) AddCustomer(ctx context.Context, c Customer) (ID, error) {
+func (s *Store) AddCustomer(ctx context.Context, c rules.Customer) (rules.ID, error) {
 	if err := c.Validate(); err != nil {
 		return 0, err
 	}
-	var id ID
+	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		id, err = insertCustomer(ctx, tx, c, s.Today())
@@ -141,7 +114,7 @@ func (s *Store) AddCustomer(ctx context.Context, c Customer) (ID, error) {
 	return id, err
 }
 
-func insertCustomer(ctx context.Context, tx *sql.Tx, c Customer, today Day) (ID, error) {
+func insertCustomer(ctx context.Context, tx *sql.Tx, c rules.Customer, today rules.Day) (rules.ID, error) {
 	added := c.AddedOn
 	if added.IsZero() {
 		added = today
@@ -166,7 +139,7 @@ func insertCustomer(ctx context.Context, tx *sql.Tx, c Customer, today Day) (ID,
 	return id, nil
 }
 
-func upsertConsent(ctx context.Context, tx *sql.Tx, id ID, k Consent, today Day) error {
+func upsertConsent(ctx context.Context, tx *sql.Tx, id rules.ID, k rules.Consent, today rules.Day) error {
 	given := k.GivenOn
 	if given.IsZero() {
 		given = today
@@ -178,7 +151,7 @@ func upsertConsent(ctx context.Context, tx *sql.Tx, id ID, k Consent, today Day)
 }
 
 // UpdateCustomer saves a customer's details and consents.
-func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
+func (s *Store) UpdateCustomer(ctx context.Context, c rules.Customer) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -210,18 +183,18 @@ func (s *Store) UpdateCustomer(ctx context.Context, c Customer) error {
 }
 
 // Customer loads one customer with its consents.
-func (s *Store) Customer(ctx context.Context, id ID) (Customer, error) {
+func (s *Store) Customer(ctx context.Context, id rules.ID) (rules.Customer, error) {
 	c, err := customerOn(ctx, s.reader(), id)
 	return c, s.explain(err)
 }
 
-func (s *Store) queryCustomers(ctx context.Context, q string, args ...any) ([]Customer, error) {
+func (s *Store) queryCustomers(ctx context.Context, q string, args ...any) ([]rules.Customer, error) {
 	rows, err := s.reader().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	var out []Customer
+	var out []rules.Customer
 	for rows.Next() {
 		c, err := scanCustomer(rows)
 		if err != nil {
@@ -233,7 +206,7 @@ func (s *Store) queryCustomers(ctx context.Context, q string, args ...any) ([]Cu
 }
 
 // Customers lists every customer in id order.
-func (s *Store) Customers(ctx context.Context) ([]Customer, error) {
+func (s *Store) Customers(ctx context.Context) ([]rules.Customer, error) {
 	return s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers ORDER BY id")
 }
 
@@ -247,31 +220,31 @@ func (s *Store) CountCustomers(ctx context.Context) (int, error) {
 // MatchCustomer finds the one customer a phone, email or id names: phone
 // digits first, then email (case-insensitive), then id. A value matching
 // more than one customer gives an *AmbiguousError listing them.
-func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, error) {
+func (s *Store) MatchCustomer(ctx context.Context, value string) (rules.Customer, error) {
 	v := strings.TrimSpace(value)
 	if v == "" {
-		return Customer{}, fmt.Errorf("no customer given")
+		return rules.Customer{}, fmt.Errorf("no customer given")
 	}
 	// one finds the customers a column names: none, one, or too many.
-	one := func(where, arg string) (Customer, bool, error) {
+	one := func(where, arg string) (rules.Customer, bool, error) {
 		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE "+where+" ORDER BY id", arg)
 		switch {
 		case err != nil:
-			return Customer{}, false, err
+			return rules.Customer{}, false, err
 		case len(cs) > 1:
-			return Customer{}, false, &AmbiguousError{Value: v, Candidates: cs}
+			return rules.Customer{}, false, &AmbiguousError{Value: v, Candidates: cs}
 		case len(cs) == 1:
 			return cs[0], true, nil
 		}
-		return Customer{}, false, nil
+		return rules.Customer{}, false, nil
 	}
-	if d := PhoneDigits(v); d != "" && CheckPhone(v) == nil {
+	if d := rules.PhoneDigits(v); d != "" && rules.CheckPhone(v) == nil {
 		if c, ok, err := one("phone_digits = ? AND phone_digits <> ''", d); ok || err != nil {
 			return c, err
 		}
 	}
 	if strings.Contains(v, "@") {
-		if c, ok, err := one("email_norm = ? AND email_norm <> ''", NormEmail(v)); ok || err != nil {
+		if c, ok, err := one("email_norm = ? AND email_norm <> ''", rules.NormEmail(v)); ok || err != nil {
 			return c, err
 		}
 	}
@@ -281,15 +254,15 @@ func (s *Store) MatchCustomer(ctx context.Context, value string) (Customer, erro
 			return c, nil
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return Customer{}, err
+			return rules.Customer{}, err
 		}
 	}
-	return Customer{}, notFound("no customer has the phone, email or id %q", v)
+	return rules.Customer{}, notFound("no customer has the phone, email or id %q", v)
 }
 
 // Duplicates returns the other customers that share c's phone digits or email.
-func (s *Store) Duplicates(ctx context.Context, c Customer) ([]Customer, error) {
-	d, e := PhoneDigits(c.Phone), NormEmail(c.Email)
+func (s *Store) Duplicates(ctx context.Context, c rules.Customer) ([]rules.Customer, error) {
+	d, e := rules.PhoneDigits(c.Phone), rules.NormEmail(c.Email)
 	if d == "" && e == "" {
 		return nil, nil
 	}
@@ -300,7 +273,7 @@ func (s *Store) Duplicates(ctx context.Context, c Customer) ([]Customer, error) 
 
 // SearchCustomers finds customers whose name, phone or email contains the
 // text typed, best matches (prefixes) first, at most limit of them.
-func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]Customer, error) {
+func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]rules.Customer, error) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	if limit <= 0 {
 		limit = 50
@@ -320,11 +293,11 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[ID]Customer, len(found))
+	byID := make(map[rules.ID]rules.Customer, len(found))
 	for _, c := range found {
 		byID[c.ID] = c
 	}
-	out := make([]Customer, 0, len(ids))
+	out := make([]rules.Customer, 0, len(ids))
 	for _, id := range ids {
 		if c, ok := byID[id]; ok { // gone since the index was read: left out
 			out = append(out, c)
@@ -341,7 +314,7 @@ func escapeLike(s string) string {
 // MergeCustomers moves everything of drop onto keep (purchases, contacts,
 // occasions, promises, complaints, ledger rows, reminder states), fills
 // keep's empty fields from drop, and removes drop.
-func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string) error {
+func (s *Store) MergeCustomers(ctx context.Context, keep, drop rules.ID, staff string) error {
 	if keep == drop {
 		return fmt.Errorf("cannot merge a customer with itself")
 	}
@@ -387,7 +360,7 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop ID, staff string)
 	return err
 }
 
-func mergeFields(k, d Customer) Customer {
+func mergeFields(k, d rules.Customer) rules.Customer {
 	m := k
 	fill := func(dst *string, src string) {
 		if strings.TrimSpace(*dst) == "" {

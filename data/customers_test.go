@@ -3,19 +3,20 @@ package data
 import (
 	"context"
 	"errors"
+	"regulars/rules"
 	"testing"
 )
 
 func TestMatchCustomerOrder(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "+44 (0)7700 900-123", Email: "Ann@Example.com"})
-	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Phone: "07700 900456", Email: "bob@example.com"})
-	twin1, _ := s.AddCustomer(ctx, Customer{Name: "Cara One", Phone: "0161 496 0000"})
-	twin2, _ := s.AddCustomer(ctx, Customer{Name: "Cara Two", Phone: "0161-496-0000"})
+	ann, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "+44 (0)7700 900-123", Email: "Ann@Example.com"})
+	bob, _ := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "07700 900456", Email: "bob@example.com"})
+	twin1, _ := s.AddCustomer(ctx, rules.Customer{Name: "Cara One", Phone: "0161 496 0000"})
+	twin2, _ := s.AddCustomer(ctx, rules.Customer{Name: "Cara Two", Phone: "0161-496-0000"})
 	cases := []struct {
 		value string
-		want  ID
+		want  rules.ID
 		err   error
 	}{
 		{"44 0 7700 900 123", ann, nil},
@@ -50,12 +51,12 @@ func TestMatchCustomerOrder(t *testing.T) {
 func TestAddCustomerValidates(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	bad := []Customer{
+	bad := []rules.Customer{
 		{Name: "  "},
 		{Name: "Ann", Phone: "call me"},
 		{Name: "Ann", Phone: "12"},
 		{Name: "Ann", Email: "ann@"},
-		{Name: "Ann", Birthday: YearlyDate{Year: 2023, Month: 2, Day: 29}},
+		{Name: "Ann", Birthday: rules.YearlyDate{Year: 2023, Month: 2, Day: 29}},
 		{Name: "Ann", PreferredChannel: "pigeon"},
 	}
 	for _, c := range bad {
@@ -66,8 +67,8 @@ func TestAddCustomerValidates(t *testing.T) {
 	if n, err := s.CountCustomers(ctx); err != nil || n != 0 {
 		t.Errorf("%d customers written by refused adds", n)
 	}
-	id, err := s.AddCustomer(ctx, Customer{Name: "Zoë Ñúñez", Birthday: YearlyDate{Month: 2, Day: 29}, Tags: []string{"vip", "trade"},
-		Consents: []Consent{{Channel: ChannelEmail, Source: "signed form"}}})
+	id, err := s.AddCustomer(ctx, rules.Customer{Name: "Zoë Ñúñez", Birthday: rules.YearlyDate{Month: 2, Day: 29}, Tags: []string{"vip", "trade"},
+		Consents: []rules.Consent{{Channel: rules.ChannelEmail, Source: "signed form"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,11 +79,11 @@ func TestAddCustomerValidates(t *testing.T) {
 	if c.Name != "Zoë Ñúñez" || c.Birthday.String() != "--02-29" || len(c.Tags) != 2 || c.AddedOn.String() != "2026-06-01" {
 		t.Errorf("stored customer differs: %+v", c)
 	}
-	if len(c.Consents) != 1 || c.Consents[0].GivenOn.String() != "2026-06-01" || !c.HasConsent(ChannelEmail) || c.HasConsent(ChannelSMS) {
+	if len(c.Consents) != 1 || c.Consents[0].GivenOn.String() != "2026-06-01" || !c.HasConsent(rules.ChannelEmail) || c.HasConsent(rules.ChannelSMS) {
 		t.Errorf("consent wrong: %+v", c.Consents)
 	}
 	c.DoNotContact = true
-	if c.HasConsent(ChannelEmail) || c.HasConsent(ChannelPhone) {
+	if c.HasConsent(rules.ChannelEmail) || c.HasConsent(rules.ChannelPhone) {
 		t.Error("do not contact must override consent")
 	}
 }
@@ -90,9 +91,9 @@ func TestAddCustomerValidates(t *testing.T) {
 func TestSearchCustomers(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	s.AddCustomer(ctx, Customer{Name: "Martha Jones", Phone: "07700 900111", Email: "mj@example.com"})
-	s.AddCustomer(ctx, Customer{Name: "Tom Martin", Phone: "07700 900222"})
-	s.AddCustomer(ctx, Customer{Name: "Ann 50% off", Email: "deals@example.com"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Martha Jones", Phone: "07700 900111", Email: "mj@example.com"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Tom Martin", Phone: "07700 900222"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Ann 50% off", Email: "deals@example.com"})
 	cases := []struct {
 		q    string
 		want []string
@@ -129,8 +130,8 @@ func TestSearchCustomers(t *testing.T) {
 func TestMergeMovesHistory(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	keep, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123", Tags: []string{"vip"}})
-	drop, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Email: "ann@example.com", Birthday: YearlyDate{Month: 3, Day: 4}, Tags: []string{"trade"}})
+	keep, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Tags: []string{"vip"}})
+	drop, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Email: "ann@example.com", Birthday: rules.YearlyDate{Month: 3, Day: 4}, Tags: []string{"trade"}})
 	s.w.Exec("INSERT INTO purchases(customer_id, at, day, amount_cents) VALUES (?, '2026-05-01 10:00:00', '2026-05-01', 1000)", drop)
 	s.w.Exec("INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff) VALUES (?, '2026-05-01 10:00:00', '2026-05-01', 'earn', 10, 1, 'Owner')", drop)
 	s.w.Exec("INSERT INTO contacts(customer_id, at, day, channel) VALUES (?, '2026-05-02 10:00:00', '2026-05-02', 'phone')", drop)
@@ -164,13 +165,13 @@ func TestMergeMovesHistory(t *testing.T) {
 func TestDuplicates(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	a, _ := s.AddCustomer(ctx, Customer{Name: "Ann", Phone: "07700 900123"})
-	b, _ := s.AddCustomer(ctx, Customer{Name: "Bea", Email: "Bea@Example.com"})
-	d, err := s.Duplicates(ctx, Customer{Name: "x", Phone: "07700-900-123", Email: "bea@example.COM"})
+	a, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann", Phone: "07700 900123"})
+	b, _ := s.AddCustomer(ctx, rules.Customer{Name: "Bea", Email: "Bea@Example.com"})
+	d, err := s.Duplicates(ctx, rules.Customer{Name: "x", Phone: "07700-900-123", Email: "bea@example.COM"})
 	if err != nil || len(d) != 2 || d[0].ID != a || d[1].ID != b {
 		t.Errorf("duplicates = %+v, %v", d, err)
 	}
-	if d, err := s.Duplicates(ctx, Customer{Name: "x"}); err != nil || len(d) != 0 {
+	if d, err := s.Duplicates(ctx, rules.Customer{Name: "x"}); err != nil || len(d) != 0 {
 		t.Errorf("no phone or email should find no duplicates, got %d (%v)", len(d), err)
 	}
 }

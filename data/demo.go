@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"regulars/rules"
 	"slices"
 	"sort"
 	"strconv"
@@ -15,9 +16,9 @@ import (
 
 // DemoOptions say what demo shop to make.
 type DemoOptions struct {
-	Customers int   // how many customers; 0 means 2000
-	Seed      int64 // 0 means 1
-	End       Day   // the history ends on this day; zero means s.Today()
+	Customers int       // how many customers; 0 means 2000
+	Seed      int64     // 0 means 1
+	End       rules.Day // the history ends on this day; zero means s.Today()
 }
 
 // DemoReport counts what GenerateDemo wrote. Purchases are sales (walk-ins
@@ -101,23 +102,23 @@ const (
 )
 
 type demoCustomer struct {
-	Customer
+	rules.Customer
 	seg        demoSegment
-	stop       Day // the last day this customer buys
-	redeemPct  int // chance of taking a reward when one is ready
-	extraSales []Day
+	stop       rules.Day // the last day this customer buys
+	redeemPct  int       // chance of taking a reward when one is ready
+	extraSales []rules.Day
 	sales      []int32 // indexes into purchases, in time order
 	balance    int64
 }
 
 type demoPurchase struct {
-	id       ID
+	id       rules.ID
 	cust     int32 // index into customers; -1 for a walk-in
-	day      Day
+	day      rules.Day
 	sec      int32
-	amount   Cents
-	discount Cents
-	refunded Cents // sum of its refunds, positive
+	amount   rules.Cents
+	discount rules.Cents
+	refunded rules.Cents // sum of its refunds, positive
 	desc     string
 	staff    string
 	hasRef   bool
@@ -129,9 +130,9 @@ type demoPurchase struct {
 
 type demoLedgerRow struct {
 	cust      int32
-	day       Day
+	day       rules.Day
 	sec       int32
-	kind      LedgerKind
+	kind      rules.LedgerKind
 	points    int64
 	purchase  int32 // -1 for none
 	staff     string
@@ -140,11 +141,11 @@ type demoLedgerRow struct {
 }
 
 type demoContact struct {
-	id      ID
+	id      rules.ID
 	cust    int32
-	day     Day
+	day     rules.Day
 	sec     int32
-	channel Channel
+	channel rules.Channel
 	staff   string
 	outcome string
 	note    string
@@ -153,19 +154,19 @@ type demoContact struct {
 
 type demoState struct {
 	key     string
-	kind    Kind
+	kind    rules.Kind
 	cust    int32
-	due     Day
-	state   State
+	due     rules.Day
+	state   rules.State
 	reason  string
 	staff   string
-	day     Day
+	day     rules.Day
 	sec     int32
 	contact int32 // index into contacts; -1 for none
 }
 
 type demoComplaint struct {
-	Complaint
+	rules.Complaint
 	sec         int32
 	resolvedSec int32 // second of ResolvedOn the fix was reported, as its contact
 }
@@ -174,12 +175,12 @@ type demoShop struct {
 	path        string
 	rng         *rand.Rand
 	n           int
-	end         Day
-	histStart   Day // purchases start here
-	schemeStart Day // the loyalty scheme started here; earlier sales are imported
-	createdOn   Day
-	loy         Loyalty
-	rules       Rules
+	end         rules.Day
+	histStart   rules.Day // purchases start here
+	schemeStart rules.Day // the loyalty scheme started here; earlier sales are imported
+	createdOn   rules.Day
+	loy         rules.Loyalty
+	rules       rules.Rules
 	dayWeight   []int // by day from histStart
 	maxWeight   int
 	productCum  []int
@@ -190,14 +191,14 @@ type demoShop struct {
 	ledger     []demoLedgerRow
 	contacts   []demoContact
 	states     []demoState
-	occasions  []Occasion
-	promises   []Promise
+	occasions  []rules.Occasion
+	promises   []rules.Promise
 	complaints []demoComplaint
 	phones     map[int]bool // used only for membership, never iterated
 	emails     map[string]bool
 }
 
-func newDemoShop(opt DemoOptions, loy Loyalty, rules Rules) *demoShop {
+func newDemoShop(opt DemoOptions, loy rules.Loyalty, rules rules.Rules) *demoShop {
 	g := &demoShop{
 		rng:         rand.New(rand.NewPCG(uint64(opt.Seed), 0x5eed_0f_7e9a1a75)),
 		n:           opt.Customers,
@@ -262,14 +263,14 @@ func (g *demoShop) staffName() string {
 
 // shopDay picks a day in [lo, hi] following the seasons; days the shop is
 // closed are never picked while another day is possible.
-func (g *demoShop) shopDay(lo, hi Day) Day {
+func (g *demoShop) shopDay(lo, hi rules.Day) rules.Day {
 	lo, hi = max(lo, g.histStart), min(hi, g.end)
 	if hi <= lo {
 		return hi
 	}
 	d := lo
 	for range 200 {
-		d = lo + Day(g.rng.IntN(int(hi-lo)+1))
+		d = lo + rules.Day(g.rng.IntN(int(hi-lo)+1))
 		if w := g.dayWeight[d-g.histStart]; w > 0 && g.rng.IntN(g.maxWeight) < w {
 			return d
 		}
@@ -278,14 +279,14 @@ func (g *demoShop) shopDay(lo, hi Day) Day {
 }
 
 // shut reports whether the shop is closed on d: Christmas, Boxing Day, New Year's Day.
-func shut(d Day) bool {
+func shut(d rules.Day) bool {
 	_, m, dd := d.Date()
 	return (m == time.December && (dd == 25 || dd == 26)) || (m == time.January && dd == 1)
 }
 
 // open moves a day the shop is closed to the next day it opens, or to the
 // one before when that would pass the end of the history.
-func (g *demoShop) open(d Day) Day {
+func (g *demoShop) open(d rules.Day) rules.Day {
 	for n := d; n <= g.end; n++ {
 		if !shut(n) {
 			return n
@@ -298,7 +299,7 @@ func (g *demoShop) open(d Day) Day {
 }
 
 // openSec is a second of the day during opening hours: 9:00–17:30, Sundays 10:00–16:00.
-func (g *demoShop) openSec(d Day) int32 {
+func (g *demoShop) openSec(d rules.Day) int32 {
 	open, shut := 9*3600, 17*3600+1800
 	if d.Weekday() == time.Sunday {
 		open, shut = 10*3600, 16*3600
@@ -306,7 +307,7 @@ func (g *demoShop) openSec(d Day) int32 {
 	return int32(open + g.rng.IntN(shut-open))
 }
 
-func demoInstant(d Day, sec int32) string {
+func demoInstant(d rules.Day, sec int32) string {
 	return fmtInstant(d.Time().Add(time.Duration(sec) * time.Second))
 }
 
@@ -388,7 +389,7 @@ func (g *demoShop) makeCustomers() {
 		return g.customers[a].CustomerSince < g.customers[b].CustomerSince
 	})
 	for i := range g.customers {
-		g.customers[i].ID = ID(i + 1)
+		g.customers[i].ID = rules.ID(i + 1)
 	}
 }
 
@@ -402,14 +403,14 @@ func (g *demoShop) customerDetails(c *demoCustomer, first, last string) {
 	if g.pct(70) {
 		y := g.end.Year() - 18 - g.intn(62)
 		m := time.Month(1 + g.intn(12))
-		d := 1 + g.intn(DaysIn(2001, m))
+		d := 1 + g.intn(rules.DaysIn(2001, m))
 		if g.intn(400) == 0 {
-			for !IsLeap(y) {
+			for !rules.IsLeap(y) {
 				y--
 			}
 			m, d = time.February, 29
 		}
-		c.Birthday = YearlyDate{Year: y, Month: m, Day: d}
+		c.Birthday = rules.YearlyDate{Year: y, Month: m, Day: d}
 		if g.pct(15) {
 			c.Birthday.Year = 0
 		}
@@ -433,42 +434,42 @@ func (g *demoShop) customerDetails(c *demoCustomer, first, last string) {
 		}
 		given = min(given.AddDays(g.intn(30)), g.end)
 		source := pick(g, demoConsentSources)
-		for k, ch := range ConsentChannels {
-			if (ch == ChannelEmail && c.Email == "") || ((ch == ChannelSMS || ch == ChannelPhone) && c.Phone == "") {
+		for k, ch := range rules.ConsentChannels {
+			if (ch == rules.ChannelEmail && c.Email == "") || ((ch == rules.ChannelSMS || ch == rules.ChannelPhone) && c.Phone == "") {
 				continue
 			}
 			if g.pct([]int{75, 60, 55, 25}[k]) {
-				c.Consents = append(c.Consents, Consent{Channel: ch, GivenOn: given, Source: source})
+				c.Consents = append(c.Consents, rules.Consent{Channel: ch, GivenOn: given, Source: source})
 			}
 		}
 	}
 	switch r := g.intn(100); {
 	case r < 30:
-		c.PreferredChannel = ChannelPhone
+		c.PreferredChannel = rules.ChannelPhone
 	case r < 50 && c.Email != "":
-		c.PreferredChannel = ChannelEmail
+		c.PreferredChannel = rules.ChannelEmail
 	case r < 68:
-		c.PreferredChannel = ChannelSMS
+		c.PreferredChannel = rules.ChannelSMS
 	case r < 80:
-		c.PreferredChannel = ChannelInPerson
+		c.PreferredChannel = rules.ChannelInPerson
 	case r < 83:
-		c.PreferredChannel = ChannelPost
+		c.PreferredChannel = rules.ChannelPost
 	}
-	if c.Phone == "" && (c.PreferredChannel == ChannelPhone || c.PreferredChannel == ChannelSMS) {
-		c.PreferredChannel = ChannelInPerson
+	if c.Phone == "" && (c.PreferredChannel == rules.ChannelPhone || c.PreferredChannel == rules.ChannelSMS) {
+		c.PreferredChannel = rules.ChannelInPerson
 	}
 }
 
 // callChannel is how the counter rings someone back: by phone when there
 // is a number, else by email, else in person on the next visit.
-func callChannel(c *demoCustomer) Channel {
+func callChannel(c *demoCustomer) rules.Channel {
 	switch {
 	case c.Phone != "":
-		return ChannelPhone
-	case c.Email != "" && c.HasConsent(ChannelEmail):
-		return ChannelEmail
+		return rules.ChannelPhone
+	case c.Email != "" && c.HasConsent(rules.ChannelEmail):
+		return rules.ChannelEmail
 	}
-	return ChannelInPerson
+	return rules.ChannelInPerson
 }
 
 // phone is a unique UK mobile in the 07700 9xxxxx range Ofcom keeps for
@@ -572,11 +573,11 @@ func (g *demoShop) showcase() {
 		_, m, dd := d.Date()
 		y := g.end.Year() - 20 - g.intn(50)
 		if m == time.February && dd == 29 {
-			for !IsLeap(y) {
+			for !rules.IsLeap(y) {
 				y--
 			}
 		}
-		c.Birthday = YearlyDate{Year: y, Month: m, Day: dd}
+		c.Birthday = rules.YearlyDate{Year: y, Month: m, Day: dd}
 		c.DoNotContact = false
 	}
 	for range k {
@@ -625,16 +626,16 @@ const (
 )
 
 type demoEvent struct {
-	day  Day
+	day  rules.Day
 	sec  int32
 	kind demoEventKind
-	sale int   // index into the customer's sales
-	cost Cents // refund amount
-	pts  int64 // adjustment points
+	sale int         // index into the customer's sales
+	cost rules.Cents // refund amount
+	pts  int64       // adjustment points
 	why  string
 }
 
-func (g *demoShop) salesCount(c *demoCustomer, start Day) int {
+func (g *demoShop) salesCount(c *demoCustomer, start rules.Day) int {
 	years := float64(c.stop.Sub(start)+1) / 365
 	var perYear float64
 	switch c.seg {
@@ -658,27 +659,27 @@ func (g *demoShop) salesCount(c *demoCustomer, start Day) int {
 	return max(n, 1)
 }
 
-func (g *demoShop) product() (string, Cents) {
+func (g *demoShop) product() (string, rules.Cents) {
 	r := g.intn(g.productCum[len(g.productCum)-1])
 	i := sort.SearchInts(g.productCum, r+1)
 	p := demoProducts[i]
 	if p.name == "Gift card" {
-		return p.name, []Cents{2500, 5000, 5000, 10000}[g.intn(4)]
+		return p.name, []rules.Cents{2500, 5000, 5000, 10000}[g.intn(4)]
 	}
 	pounds := int64(p.min/100) + int64(g.intn(int(p.max-p.min)/100+1))
 	cents := []int64{0, 99, 50, 95, 99, 0}[g.intn(6)]
 	if cents > 0 {
 		pounds--
 	}
-	return p.name, Cents(max(pounds*100+cents, 100))
+	return p.name, rules.Cents(max(pounds*100+cents, 100))
 }
 
 // demoSale is a sale planned for a customer, before it is rung up.
 type demoSale struct {
-	day           Day
+	day           rules.Day
 	sec           int32
 	desc          string
-	amount        Cents
+	amount        rules.Cents
 	refundPlanned bool
 }
 
@@ -708,7 +709,7 @@ func (g *demoShop) makeSales(ci int32) {
 			if e.pts < 0 && c.balance < -e.pts {
 				continue
 			}
-			g.addLedger(ci, e.day, e.sec, LedgerAdjustment, e.pts, -1, OwnerName, e.why, 0)
+			g.addLedger(ci, e.day, e.sec, rules.LedgerAdjustment, e.pts, -1, OwnerName, e.why, 0)
 		}
 	}
 }
@@ -716,9 +717,9 @@ func (g *demoShop) makeSales(ci int32) {
 // saleDays is the days customer c buys on, in order: the day it signed up
 // if that is within the history, then days spread over its active years,
 // and any extra sales it was given.
-func (g *demoShop) saleDays(c *demoCustomer) []Day {
+func (g *demoShop) saleDays(c *demoCustomer) []rules.Day {
 	start := max(c.CustomerSince, g.histStart)
-	var days []Day
+	var days []rules.Day
 	if start <= c.stop && !(c.seg != segRegular && g.intn(50) == 0) { // a few signed up and never bought
 		n := g.salesCount(c, start)
 		if c.CustomerSince >= g.histStart {
@@ -737,7 +738,7 @@ func (g *demoShop) saleDays(c *demoCustomer) []Day {
 // planSales picks what is bought on each day, sometimes with an add-on,
 // and plans a refund of a few sales. The events are one per sale and
 // refund, not yet in order.
-func (g *demoShop) planSales(days []Day) ([]demoSale, []demoEvent) {
+func (g *demoShop) planSales(days []rules.Day) ([]demoSale, []demoEvent) {
 	var ev []demoEvent
 	sales := make([]demoSale, len(days))
 	for i, d := range days {
@@ -757,7 +758,7 @@ func (g *demoShop) planSales(days []Day) ([]demoSale, []demoEvent) {
 			if rd <= g.end && rd > d {
 				cost := amt
 				if g.pct(40) {
-					cost = amt * Cents(20+g.intn(50)) / 100 / 100 * 100
+					cost = amt * rules.Cents(20+g.intn(50)) / 100 / 100 * 100
 				}
 				if cost > 0 {
 					sales[i].refundPlanned = true
@@ -803,18 +804,18 @@ func (g *demoShop) ringUpSale(ci int32, s demoSale) int32 {
 		if g.pct(70) {
 			k = 1
 		}
-		for k > 0 && Cents(k)*g.loy.RewardValue >= p.amount {
+		for k > 0 && rules.Cents(k)*g.loy.RewardValue >= p.amount {
 			k--
 		}
 		if k > 0 {
-			p.discount = Cents(k) * g.loy.RewardValue
-			g.addLedger(ci, s.day, s.sec, LedgerRedeem, -k*g.loy.RewardPoints, idx, p.staff, "", 0)
+			p.discount = rules.Cents(k) * g.loy.RewardValue
+			g.addLedger(ci, s.day, s.sec, rules.LedgerRedeem, -k*g.loy.RewardPoints, idx, p.staff, "", 0)
 		}
 	}
 	if !p.imported {
 		p.earned = g.loy.EarnedFor(p.Paid())
 		if p.earned > 0 {
-			g.addLedger(ci, s.day, s.sec, LedgerEarn, p.earned, idx, p.staff, "", 0)
+			g.addLedger(ci, s.day, s.sec, rules.LedgerEarn, p.earned, idx, p.staff, "", 0)
 		}
 	}
 	c.sales = append(c.sales, idx)
@@ -840,20 +841,20 @@ func (g *demoShop) ringUpRefund(ci int32, e demoEvent, sale int32) {
 		back := orig.earned * int64(e.cost) / int64(orig.Paid())
 		if back > 0 {
 			take := min(back, c.balance)
-			g.addLedger(ci, e.day, e.sec, LedgerRefundReversal, -take, idx, r.staff, "", back-take)
+			g.addLedger(ci, e.day, e.sec, rules.LedgerRefundReversal, -take, idx, r.staff, "", back-take)
 		}
 	}
 	g.purchases = append(g.purchases, r)
 }
 
-func (p demoPurchase) Paid() Cents { return p.amount - p.discount }
+func (p demoPurchase) Paid() rules.Cents { return p.amount - p.discount }
 
-func (g *demoShop) productNamed(p demoProduct) (string, Cents) {
+func (g *demoShop) productNamed(p demoProduct) (string, rules.Cents) {
 	pounds := int64(p.min/100) + int64(g.intn(int(p.max-p.min)/100+1))
-	return p.name, Cents(pounds*100 - []int64{0, 1, 5}[g.intn(3)])
+	return p.name, rules.Cents(pounds*100 - []int64{0, 1, 5}[g.intn(3)])
 }
 
-func (g *demoShop) addLedger(ci int32, d Day, sec int32, kind LedgerKind, pts int64, purchase int32, staff, reason string, shortfall int64) {
+func (g *demoShop) addLedger(ci int32, d rules.Day, sec int32, kind rules.LedgerKind, pts int64, purchase int32, staff, reason string, shortfall int64) {
 	g.ledger = append(g.ledger, demoLedgerRow{cust: ci, day: d, sec: sec, kind: kind, points: pts,
 		purchase: purchase, staff: staff, reason: reason, shortfall: shortfall})
 	if ci >= 0 {
@@ -886,7 +887,7 @@ func (g *demoShop) ensureRewardBalance() {
 		}
 	}
 	if best >= 0 {
-		g.addLedger(best, g.end, 17*3600+1799, LedgerAdjustment, g.loy.RewardPoints-g.customers[best].balance,
+		g.addLedger(best, g.end, 17*3600+1799, rules.LedgerAdjustment, g.loy.RewardPoints-g.customers[best].balance,
 			-1, OwnerName, "Points from the old paper stamp card", 0)
 	}
 }
@@ -911,7 +912,7 @@ func (g *demoShop) assignPurchaseIDs() {
 	receipt := 10400
 	for k, i := range order {
 		p := &g.purchases[i]
-		p.id = ID(k + 1)
+		p.id = rules.ID(k + 1)
 		receipt += 1 + g.intn(3)
 		if p.hasRef {
 			p.ref = "R" + strconv.Itoa(receipt)
@@ -923,9 +924,9 @@ func (g *demoShop) assignPurchaseIDs() {
 
 // demoSaleFacts are what the thank-you rule needs to know of one sale.
 type demoSaleFacts struct {
-	day      Day
-	amount   Cents // the ticket total
-	refunded Cents // what its refunds gave back
+	day      rules.Day
+	amount   rules.Cents // the ticket total
+	refunded rules.Cents // what its refunds gave back
 }
 
 // demoThankYous tells which of one customer's sales (in time order) produce
@@ -933,7 +934,7 @@ type demoSaleFacts struct {
 // less than gap days after one that produced one.
 func demoThankYous(sales []demoSaleFacts, gap int) []bool {
 	out := make([]bool, len(sales))
-	last := Day(0)
+	last := rules.Day(0)
 	for i, s := range sales {
 		if s.refunded >= s.amount {
 			continue
@@ -948,7 +949,7 @@ func demoThankYous(sales []demoSaleFacts, gap int) []bool {
 }
 
 func (g *demoShop) makeReminderHistory() {
-	ty, ci := g.rules[KindThankYou], g.rules[KindCheckIn]
+	ty, ci := g.rules[rules.KindThankYou], g.rules[rules.KindCheckIn]
 	for i := range g.customers {
 		c := &g.customers[i]
 		if c.DoNotContact || len(c.sales) == 0 {
@@ -963,10 +964,10 @@ func (g *demoShop) makeReminderHistory() {
 		for k, pi := range c.sales {
 			p := &g.purchases[pi]
 			if ty.On && thanks[k] {
-				g.purchaseFollowUp(int32(i), KindThankYou, p, p.day.AddDays(ty.AfterDays))
+				g.purchaseFollowUp(int32(i), rules.KindThankYou, p, p.day.AddDays(ty.AfterDays))
 			}
 			if ci.On && p.refunded < p.amount && p.amount-p.refunded >= ci.MinCents {
-				g.purchaseFollowUp(int32(i), KindCheckIn, p, p.day.AddDays(ci.AfterDays))
+				g.purchaseFollowUp(int32(i), rules.KindCheckIn, p, p.day.AddDays(ci.AfterDays))
 			}
 		}
 	}
@@ -974,35 +975,35 @@ func (g *demoShop) makeReminderHistory() {
 
 // demoFollowUp is one past reminder and what the counter may have done with it.
 type demoFollowUp struct {
-	kind          Kind
+	kind          rules.Kind
 	key           string
-	due           Day
+	due           rules.Day
 	early, late   int // done from this many days before due to this many after
 	done, skipped int // percent of reminders done, and skipped
-	channel       Channel
+	channel       rules.Channel
 	outcome, note string
 }
 
 // followUp records what the counter did with one past reminder: done (with
 // a contact), skipped with a reason, or left alone so reports count it as
 // missed. It returns the day it was done, or zero.
-func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
+func (g *demoShop) followUp(ci int32, f demoFollowUp) rules.Day {
 	r := g.intn(100)
 	if r >= f.done+f.skipped {
 		return 0
 	}
 	st := demoState{key: f.key, kind: f.kind, cust: ci, due: f.due, staff: g.staffName(), contact: -1}
 	if r < f.done {
-		st.state = StateDone
+		st.state = rules.StateDone
 		st.day = f.due
 		if g.pct(45) {
 			st.day = f.due.AddDays(g.intn(f.early+f.late+1) - f.early)
 		}
 	} else {
-		st.state = StateSkipped
+		st.state = rules.StateSkipped
 		st.day = f.due.AddDays(g.intn(f.late + 1))
 		st.reason = pick(g, demoSkipReasons)
-		if f.kind == KindStayInTouch {
+		if f.kind == rules.KindStayInTouch {
 			st.reason = pick(g, demoLapsedReasons)
 		}
 	}
@@ -1012,7 +1013,7 @@ func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 		return 0
 	}
 	st.sec = g.openSec(st.day)
-	if st.state == StateDone {
+	if st.state == rules.StateDone {
 		ch := f.channel
 		if ch == "" {
 			ch = g.messageChannel(c)
@@ -1020,9 +1021,9 @@ func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 		outcome := f.outcome
 		if outcome == "" {
 			switch ch {
-			case ChannelPhone:
+			case rules.ChannelPhone:
 				outcome = pick(g, []string{"spoke", "left voicemail"})
-			case ChannelInPerson:
+			case rules.ChannelInPerson:
 				outcome = "spoke in shop"
 			default:
 				outcome = "sent"
@@ -1033,7 +1034,7 @@ func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 			staff: st.staff, outcome: outcome, note: f.note, key: f.key})
 	}
 	g.states = append(g.states, st)
-	if st.state == StateDone {
+	if st.state == rules.StateDone {
 		return st.day
 	}
 	return 0
@@ -1041,16 +1042,16 @@ func (g *demoShop) followUp(ci int32, f demoFollowUp) Day {
 
 // messageChannel is how the counter sends a short message: the customer's
 // preferred way where consent allows, else a call, else in person.
-func (g *demoShop) messageChannel(c *demoCustomer) Channel {
+func (g *demoShop) messageChannel(c *demoCustomer) rules.Channel {
 	switch {
-	case c.PreferredChannel == ChannelEmail && c.HasConsent(ChannelEmail):
-		return ChannelEmail
-	case c.PreferredChannel == ChannelSMS && c.HasConsent(ChannelSMS):
-		return ChannelSMS
-	case c.HasConsent(ChannelSMS) && g.pct(40):
-		return ChannelSMS
-	case c.HasConsent(ChannelEmail) && (c.Phone == "" || g.pct(40)):
-		return ChannelEmail
+	case c.PreferredChannel == rules.ChannelEmail && c.HasConsent(rules.ChannelEmail):
+		return rules.ChannelEmail
+	case c.PreferredChannel == rules.ChannelSMS && c.HasConsent(rules.ChannelSMS):
+		return rules.ChannelSMS
+	case c.HasConsent(rules.ChannelSMS) && g.pct(40):
+		return rules.ChannelSMS
+	case c.HasConsent(rules.ChannelEmail) && (c.Phone == "" || g.pct(40)):
+		return rules.ChannelEmail
 	}
 	return callChannel(c)
 }
@@ -1061,13 +1062,13 @@ func firstItem(desc string) string {
 
 // purchaseFollowUp handles one thank_you or check_in of a sale, for
 // reminders due since the database was created.
-func (g *demoShop) purchaseFollowUp(ci int32, kind Kind, p *demoPurchase, due Day) {
+func (g *demoShop) purchaseFollowUp(ci int32, kind rules.Kind, p *demoPurchase, due rules.Day) {
 	if due < g.createdOn || due > g.end {
 		return
 	}
 	f := demoFollowUp{kind: kind, key: fmt.Sprintf("%s:%d:purchase:%d:%s", kind, g.customers[ci].ID, p.id, due),
 		due: due, late: 4, done: 70, skipped: 10, outcome: "thanked", note: "Thanked them for the " + firstItem(p.desc)}
-	if kind == KindCheckIn {
+	if kind == rules.KindCheckIn {
 		f.outcome = pick(g, []string{"happy", "happy", "happy", "minor issue"})
 		f.note = "Asked how the " + firstItem(p.desc) + " is doing"
 	}
@@ -1101,11 +1102,11 @@ func (g *demoShop) makeContacts() {
 		}
 		for range n {
 			line := pick(g, demoContactLines)
-			if c.DoNotContact && line.channel != ChannelInPerson {
+			if c.DoNotContact && line.channel != rules.ChannelInPerson {
 				continue
 			}
-			if (line.channel == ChannelEmail || line.channel == ChannelSMS) && !c.HasConsent(line.channel) ||
-				line.channel == ChannelPhone && c.Phone == "" {
+			if (line.channel == rules.ChannelEmail || line.channel == rules.ChannelSMS) && !c.HasConsent(line.channel) ||
+				line.channel == rules.ChannelPhone && c.Phone == "" {
 				continue
 			}
 			d := g.open(lo.AddDays(g.intn(hi.Sub(lo) + 1)))
@@ -1124,7 +1125,7 @@ func (g *demoShop) makeOccasions() {
 	for k, ci := range g.rng.Perm(g.n)[:n] {
 		c := &g.customers[ci]
 		o := pick(g, demoOccasions)
-		var d Day
+		var d rules.Day
 		if k < near {
 			d = g.end.AddDays(g.intn(11) - 3)
 		} else if o.yearly {
@@ -1133,11 +1134,11 @@ func (g *demoShop) makeOccasions() {
 			d = g.end.AddDays(g.intn(300) - 150)
 		}
 		y, m, dd := d.Date()
-		oc := Occasion{CustomerID: c.ID, Label: o.label, Yearly: o.yearly, LeadDays: []int{7, 7, 7, 14, 3}[g.intn(5)]}
+		oc := rules.Occasion{CustomerID: c.ID, Label: o.label, Yearly: o.yearly, LeadDays: []int{7, 7, 7, 14, 3}[g.intn(5)]}
 		if o.yearly {
 			y -= 1 + g.intn(30)
 			if m == time.February && dd == 29 {
-				for !IsLeap(y) {
+				for !rules.IsLeap(y) {
 					y--
 				}
 			}
@@ -1145,12 +1146,12 @@ func (g *demoShop) makeOccasions() {
 				y = 0
 			}
 		}
-		oc.Date = YearlyDate{Year: y, Month: m, Day: dd}
+		oc.Date = rules.YearlyDate{Year: y, Month: m, Day: dd}
 		g.occasions = append(g.occasions, oc)
 	}
 	sort.SliceStable(g.occasions, func(a, b int) bool { return g.occasions[a].CustomerID < g.occasions[b].CustomerID })
 	for k := range g.occasions {
-		g.occasions[k].ID = ID(k + 1)
+		g.occasions[k].ID = rules.ID(k + 1)
 	}
 }
 
@@ -1187,7 +1188,7 @@ func (g *demoShop) makePromises() {
 		made := g.shopDay(lo, g.end.AddDays(-25))
 		due := made.AddDays(3 + g.intn(19))
 		keptOn := g.open(min(max(due.AddDays(g.intn(7)-4), made), g.end))
-		p := Promise{CustomerID: c.ID, What: g.promiseText(), Due: due, Staff: g.staffName(), MadeOn: made, KeptOn: keptOn}
+		p := rules.Promise{CustomerID: c.ID, What: g.promiseText(), Due: due, Staff: g.staffName(), MadeOn: made, KeptOn: keptOn}
 		g.promises = append(g.promises, p)
 		g.contacts = append(g.contacts, demoContact{cust: ci, day: keptOn, sec: g.openSec(keptOn),
 			channel: callChannel(c), staff: p.Staff, outcome: "promise kept", note: p.What + ": done"})
@@ -1196,18 +1197,18 @@ func (g *demoShop) makePromises() {
 		ci := g.activeCustomer()
 		c := &g.customers[ci]
 		made := max(g.end.AddDays(-1-g.intn(20)), c.CustomerSince)
-		var due Day
+		var due rules.Day
 		if k%5 < 2 {
 			due = max(g.end.AddDays(-1-g.intn(6)), made.AddDays(1)) // overdue
 		} else {
 			due = g.end.AddDays(g.intn(15))
 		}
-		g.promises = append(g.promises, Promise{CustomerID: c.ID, What: g.promiseText(), Due: due,
+		g.promises = append(g.promises, rules.Promise{CustomerID: c.ID, What: g.promiseText(), Due: due,
 			Staff: g.staffName(), MadeOn: made})
 	}
 	sort.SliceStable(g.promises, func(a, b int) bool { return g.promises[a].MadeOn < g.promises[b].MadeOn })
 	for k := range g.promises {
-		g.promises[k].ID = ID(k + 1)
+		g.promises[k].ID = rules.ID(k + 1)
 	}
 }
 
@@ -1217,10 +1218,10 @@ func (g *demoShop) makeComplaints() {
 	if total >= 15 {
 		open = 5 + g.intn(6)
 	}
-	sev := []Severity{SeverityLow, SeverityLow, SeverityMedium, SeverityMedium, SeverityMedium, SeverityHigh}
+	sev := []rules.Severity{rules.SeverityLow, rules.SeverityLow, rules.SeverityMedium, rules.SeverityMedium, rules.SeverityMedium, rules.SeverityHigh}
 	for k := range total {
 		var ci int32
-		var received Day
+		var received rules.Day
 		if k < open {
 			ci = g.activeCustomer()
 			received = max(g.end.AddDays(-g.intn(21)), g.customers[ci].CustomerSince)
@@ -1241,7 +1242,7 @@ func (g *demoShop) makeComplaints() {
 		c := &g.customers[ci]
 		received = g.open(received)
 		what := pick(g, demoComplaints)
-		cp := demoComplaint{Complaint: Complaint{CustomerID: c.ID, What: what.what, Received: received,
+		cp := demoComplaint{Complaint: rules.Complaint{CustomerID: c.ID, What: what.what, Received: received,
 			Severity: pick(g, sev), Staff: g.staffName()}, sec: g.openSec(received)}
 		if k >= open {
 			resolved := received.AddDays(1 + g.intn(5))
@@ -1266,37 +1267,37 @@ func (g *demoShop) makeComplaints() {
 		return g.complaints[a].sec < g.complaints[b].sec
 	})
 	for k := range g.complaints {
-		g.complaints[k].ID = ID(k + 1)
+		g.complaints[k].ID = rules.ID(k + 1)
 	}
 }
 
 // makeFollowUps handles the reminders that promises, complaints and
 // yearly dates made since the database was created.
 func (g *demoShop) makeFollowUps() {
-	checkIn := g.rules[KindCheckIn]
+	checkIn := g.rules[rules.KindCheckIn]
 	for _, p := range g.promises {
 		ci := int32(p.CustomerID - 1)
 		if p.KeptOn.IsZero() || !checkIn.On || g.customers[ci].DoNotContact {
 			continue
 		}
-		due := p.KeptOn.AddDays(g.rules[KindPromise].ResolvedDays)
+		due := p.KeptOn.AddDays(g.rules[rules.KindPromise].ResolvedDays)
 		if due < g.createdOn || due > g.end {
 			continue
 		}
-		g.followUp(ci, demoFollowUp{kind: KindCheckIn, key: fmt.Sprintf("check_in:%d:promise:%d:%s", p.CustomerID, p.ID, due),
+		g.followUp(ci, demoFollowUp{kind: rules.KindCheckIn, key: fmt.Sprintf("check_in:%d:promise:%d:%s", p.CustomerID, p.ID, due),
 			due: due, late: 4, done: 70, skipped: 10, outcome: "happy", note: "Checked all is well after: " + p.What})
 	}
 	// A resolved complaint's follow-up stays until done, so nearly all get done.
 	for _, k := range g.complaints {
 		ci := int32(k.CustomerID - 1)
-		if k.ResolvedOn.IsZero() || !g.rules[KindComplaintFollowup].On {
+		if k.ResolvedOn.IsZero() || !g.rules[rules.KindComplaintFollowup].On {
 			continue
 		}
-		due := k.ResolvedOn.AddDays(g.rules[KindComplaintFollowup].ResolvedDays)
+		due := k.ResolvedOn.AddDays(g.rules[rules.KindComplaintFollowup].ResolvedDays)
 		if due > g.end.AddDays(-2) {
 			continue
 		}
-		g.followUp(ci, demoFollowUp{kind: KindComplaintFollowup,
+		g.followUp(ci, demoFollowUp{kind: rules.KindComplaintFollowup,
 			key: fmt.Sprintf("complaint_followup:%d:complaint:%d:resolved:%s", k.CustomerID, k.ID, due),
 			due: due, late: 3, done: 95, skipped: 5, channel: callChannel(&g.customers[ci]),
 			outcome: "happy", note: "Called to check the fix held: " + k.Resolution})
@@ -1308,11 +1309,11 @@ func (g *demoShop) makeFollowUps() {
 			continue
 		}
 		for yr := g.createdOn.Year(); yr <= g.end.Year(); yr++ {
-			if b := c.Birthday; g.rules[KindBirthday].On && !b.IsZero() && (b.Year == 0 || yr >= b.Year) {
-				g.yearlyFollowUp(int32(i), KindBirthday, "birthday", b.In(yr), "sent wishes", "Happy birthday")
+			if b := c.Birthday; g.rules[rules.KindBirthday].On && !b.IsZero() && (b.Year == 0 || yr >= b.Year) {
+				g.yearlyFollowUp(int32(i), rules.KindBirthday, "birthday", b.In(yr), "sent wishes", "Happy birthday")
 			}
-			if n := yr - c.CustomerSince.Year(); g.rules[KindAnniversary].On && n >= 1 {
-				g.yearlyFollowUp(int32(i), KindAnniversary, "anniversary", c.CustomerSince.AddYears(n), "sent wishes",
+			if n := yr - c.CustomerSince.Year(); g.rules[rules.KindAnniversary].On && n >= 1 {
+				g.yearlyFollowUp(int32(i), rules.KindAnniversary, "anniversary", c.CustomerSince.AddYears(n), "sent wishes",
 					fmt.Sprintf("%d years with us: thank you", n))
 			}
 			for len(occasions) > 0 && occasions[0].CustomerID < c.ID {
@@ -1322,8 +1323,8 @@ func (g *demoShop) makeFollowUps() {
 				if o.CustomerID != c.ID {
 					break
 				}
-				if g.rules[KindOccasion].On && (o.Date.Year == 0 || yr >= o.Date.Year) && (o.Yearly || yr == o.Date.Year) {
-					g.yearlyFollowUp(int32(i), KindOccasion, fmt.Sprintf("occasion:%d", o.ID), o.Date.In(yr), "sent wishes",
+				if g.rules[rules.KindOccasion].On && (o.Date.Year == 0 || yr >= o.Date.Year) && (o.Yearly || yr == o.Date.Year) {
+					g.yearlyFollowUp(int32(i), rules.KindOccasion, fmt.Sprintf("occasion:%d", o.ID), o.Date.In(yr), "sent wishes",
 						"Card for: "+o.Label)
 				}
 			}
@@ -1334,7 +1335,7 @@ func (g *demoShop) makeFollowUps() {
 // yearlyFollowUp handles a birthday, anniversary or occasion due since the
 // database was created (and since the customer was added): cards go out a
 // few days early as often as late.
-func (g *demoShop) yearlyFollowUp(ci int32, kind Kind, subject string, due Day, outcome, note string) {
+func (g *demoShop) yearlyFollowUp(ci int32, kind rules.Kind, subject string, due rules.Day, outcome, note string) {
 	c := &g.customers[ci]
 	if due < g.createdOn || due < c.AddedOn || due > g.end {
 		return
@@ -1347,11 +1348,11 @@ func (g *demoShop) yearlyFollowUp(ci int32, kind Kind, subject string, due Day, 
 // became ready more than a few days ago was mostly mentioned at the till
 // already; fresh ones are left for Today.
 func (g *demoShop) makeRewardHistory() {
-	if !g.rules[KindRewardReady].On {
+	if !g.rules[rules.KindRewardReady].On {
 		return
 	}
-	crossed := make([]Day, len(g.customers))
-	lastRedeem := make([]Day, len(g.customers))
+	crossed := make([]rules.Day, len(g.customers))
+	lastRedeem := make([]rules.Day, len(g.customers))
 	bal := make([]int64, len(g.customers))
 	need := g.loy.RewardPoints
 	for _, l := range g.ledger {
@@ -1360,7 +1361,7 @@ func (g *demoShop) makeRewardHistory() {
 		if before < need && bal[l.cust] >= need {
 			crossed[l.cust] = l.day
 		}
-		if l.kind == LedgerRedeem {
+		if l.kind == rules.LedgerRedeem {
 			lastRedeem[l.cust] = l.day
 		}
 	}
@@ -1370,8 +1371,8 @@ func (g *demoShop) makeRewardHistory() {
 		if c.DoNotContact || bal[i] < need || d.IsZero() || lastRedeem[i] > d || d > g.end.AddDays(-5) {
 			continue
 		}
-		g.followUp(int32(i), demoFollowUp{kind: KindRewardReady, key: fmt.Sprintf("reward_ready:%d:reward:%s", c.ID, d),
-			due: d, late: 10, done: 75, skipped: 20, channel: ChannelInPerson, outcome: "told about reward",
+		g.followUp(int32(i), demoFollowUp{kind: rules.KindRewardReady, key: fmt.Sprintf("reward_ready:%d:reward:%s", c.ID, d),
+			due: d, late: 10, done: 75, skipped: 20, channel: rules.ChannelInPerson, outcome: "told about reward",
 			note: pick(g, []string{"Told them at the till; saving up", "Mentioned the reward; will use it next time",
 				"Saving points for a tent"})})
 	}
@@ -1381,11 +1382,11 @@ func (g *demoShop) makeRewardHistory() {
 // through the history: a call resets the clock, a skip closes it until the
 // customer comes back. Lapses of the last few days are left for Today.
 func (g *demoShop) makeStayInTouchHistory() {
-	r := g.rules[KindStayInTouch]
+	r := g.rules[rules.KindStayInTouch]
 	if !r.On {
 		return
 	}
-	last := make([]Day, len(g.customers))
+	last := make([]rules.Day, len(g.customers))
 	for i := range g.purchases {
 		if p := &g.purchases[i]; p.cust >= 0 && p.refundOf < 0 {
 			last[p.cust] = max(last[p.cust], p.day)
@@ -1410,7 +1411,7 @@ func (g *demoShop) makeStayInTouchHistory() {
 				break
 			}
 			done := []int{60, 35, 15}[min(round, 2)]
-			f := demoFollowUp{kind: KindStayInTouch, key: fmt.Sprintf("stay_in_touch:%d:touch:%s", c.ID, due), due: due,
+			f := demoFollowUp{kind: rules.KindStayInTouch, key: fmt.Sprintf("stay_in_touch:%d:touch:%s", c.ID, due), due: due,
 				late: 10, done: done, skipped: 96 - done, note: "Haven't seen you for a while: new season stock is in"}
 			day := g.followUp(int32(i), f)
 			if day.IsZero() {
@@ -1437,7 +1438,7 @@ func (g *demoShop) assignContactIDs() {
 		return order[a] < order[b]
 	})
 	for k, i := range order {
-		g.contacts[i].id = ID(k + 1)
+		g.contacts[i].id = rules.ID(k + 1)
 	}
 }
 
@@ -1645,7 +1646,7 @@ func (g *demoShop) writePurchases(ctx context.Context, tx *sql.Tx) error {
 	}
 	for _, i := range byID {
 		p := &g.purchases[i]
-		var custID, refundOf ID
+		var custID, refundOf rules.ID
 		if p.cust >= 0 {
 			custID = g.customers[p.cust].ID
 		}
@@ -1664,12 +1665,12 @@ func (g *demoShop) writeLedger(ctx context.Context, tx *sql.Tx) error {
 	ledger := newDemoInsert(ctx, tx, "ledger", "id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall")
 	for k, i := range g.ledgerOrder() {
 		l := &g.ledger[i]
-		var pid ID
+		var pid rules.ID
 		reason := l.reason
 		if l.purchase >= 0 {
 			p := &g.purchases[l.purchase]
 			pid = p.id
-			if l.kind == LedgerRefundReversal {
+			if l.kind == rules.LedgerRefundReversal {
 				reason = fmt.Sprintf("refund of purchase %d", g.purchases[p.refundOf].id)
 			}
 		}
@@ -1720,7 +1721,7 @@ func (g *demoShop) writeStates(ctx context.Context, tx *sql.Tx) error {
 		changed_at, changed_on, contact_id`)
 	for i := range g.states {
 		st := &g.states[i]
-		var cid ID
+		var cid rules.ID
 		if st.contact >= 0 {
 			cid = g.contacts[st.contact].id
 		}

@@ -1,5 +1,7 @@
 package data
 
+import "regulars/rules"
+
 // Lists the demo shop draws from. They are plain slices (never maps) so that
 // the same seed always picks the same entries.
 
@@ -131,7 +133,7 @@ var demoConsentSources = []string{"in person", "signed form", "web form", "till 
 // demoProduct is one line of the shop's range; prices in cents.
 type demoProduct struct {
 	name     string
-	min, max Cents
+	min, max rules.Cents
 	weight   int
 	addOn    bool // small enough to be added to another sale
 }
@@ -230,20 +232,20 @@ var demoLapsedReasons = []string{
 }
 
 var demoContactLines = []struct {
-	channel  Channel
+	channel  rules.Channel
 	outcomes []string
 	notes    []string
 }{
-	{ChannelPhone, []string{"spoke", "left voicemail", "no answer"}, []string{
+	{rules.ChannelPhone, []string{"spoke", "left voicemail", "no answer"}, []string{
 		"Rang to say the boots are in", "Asked about sizes in the new fleece", "Called back about the jacket repair",
 		"Told them about the winter sale", "Checked they got home safely with the tent"}},
-	{ChannelSMS, []string{"sent", "replied"}, []string{
+	{rules.ChannelSMS, []string{"sent", "replied"}, []string{
 		"Texted: order ready to collect", "Texted about late opening on Thursday", "Texted a photo of the new colours"}},
-	{ChannelEmail, []string{"sent", "replied"}, []string{
+	{rules.ChannelEmail, []string{"sent", "replied"}, []string{
 		"Emailed care instructions for the down jacket", "Sent the returns form", "Emailed the repair quote"}},
-	{ChannelInPerson, []string{"chatted in shop", "tried things on"}, []string{
+	{rules.ChannelInPerson, []string{"chatted in shop", "tried things on"}, []string{
 		"Popped in to show photos from the Pennine Way", "Came in to try on boots, will think about it",
 		"Dropped off a jacket for reproofing", "Asked us to look out for kids' wellies in size 12"}},
-	{ChannelCard, []string{"sent card"}, []string{"Christmas card", "Thank-you card after the big tent order",
+	{rules.ChannelCard, []string{"sent card"}, []string{"Christmas card", "Thank-you card after the big tent order",
 		"Get well soon card"}},
 }

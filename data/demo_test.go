@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
 )
 
-var demoEnd = NewDay(2025, time.June, 15)
+var demoEnd = rules.NewDay(2025, time.June, 15)
 
 func newDemoStore(t *testing.T, name string) *Store {
 	t.Helper()
@@ -172,7 +173,7 @@ func TestDemoSettingsAndStaff(t *testing.T) {
 	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil || sync != 2 {
 		t.Fatalf("synchronous = %d, %v; want 2 (FULL)", sync, err)
 	}
-	if _, err := s.AddCustomer(ctx, Customer{Name: "After Demo"}); err != nil {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "After Demo"}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -180,7 +181,7 @@ func TestDemoSettingsAndStaff(t *testing.T) {
 func TestDemoRefusesDatabaseWithCustomers(t *testing.T) {
 	s := newDemoStore(t, "used.db")
 	ctx := context.Background()
-	if _, err := s.AddCustomer(ctx, Customer{Name: "Ann Example"}); err != nil {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann Example"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.GenerateDemo(ctx, DemoOptions{Customers: 10, End: demoEnd})
@@ -253,13 +254,13 @@ func TestDemoCustomersAreValidAndUnique(t *testing.T) {
 		if err := c.Validate(); err != nil {
 			t.Errorf("customer %d: %v", c.ID, err)
 		}
-		if d := PhoneDigits(c.Phone); d != "" {
+		if d := rules.PhoneDigits(c.Phone); d != "" {
 			if phones[d] {
 				t.Errorf("phone %s used twice", c.Phone)
 			}
 			phones[d] = true
 		}
-		if e := NormEmail(c.Email); e != "" {
+		if e := rules.NormEmail(c.Email); e != "" {
 			if emails[e] {
 				t.Errorf("email %s used twice", c.Email)
 			}
@@ -342,17 +343,17 @@ func TestDemoLedgerHoldsItsInvariants(t *testing.T) {
 		if r.staff == "" {
 			t.Errorf("row %d names no staff", r.id)
 		}
-		switch LedgerKind(r.kind) {
-		case LedgerEarn:
-			if want := loy.EarnedFor(Cents(r.amount - r.disc)); !r.purchase.Valid || r.points != want || r.refundOf.Valid || r.purchaseImport {
+		switch rules.LedgerKind(r.kind) {
+		case rules.LedgerEarn:
+			if want := loy.EarnedFor(rules.Cents(r.amount - r.disc)); !r.purchase.Valid || r.points != want || r.refundOf.Valid || r.purchaseImport {
 				t.Errorf("earn row %d: %d points for purchase %v paying %d, want %d", r.id, r.points, r.purchase, r.amount-r.disc, want)
 			}
-		case LedgerRedeem:
+		case rules.LedgerRedeem:
 			if !r.purchase.Valid || r.points >= 0 || r.points%loy.RewardPoints != 0 ||
-				Cents(-r.points/loy.RewardPoints)*loy.RewardValue != Cents(r.disc) || r.disc >= r.amount {
+				rules.Cents(-r.points/loy.RewardPoints)*loy.RewardValue != rules.Cents(r.disc) || r.disc >= r.amount {
 				t.Errorf("redeem row %d: %d points for a discount of %d on %d", r.id, r.points, r.disc, r.amount)
 			}
-		case LedgerRefundReversal:
+		case rules.LedgerRefundReversal:
 			if !r.purchase.Valid || !r.refundOf.Valid || r.points > 0 || r.shortfall < 0 {
 				t.Errorf("refund reversal %d: %d points, shortfall %d, purchase %v", r.id, r.points, r.shortfall, r.purchase)
 			}
@@ -368,7 +369,7 @@ func TestDemoLedgerHoldsItsInvariants(t *testing.T) {
 			if r.shortfall > 0 {
 				shortfalls++
 			}
-		case LedgerAdjustment:
+		case rules.LedgerAdjustment:
 			if r.reason == "" || r.purchase.Valid {
 				t.Errorf("adjustment %d without reason or with a purchase", r.id)
 			}
@@ -420,7 +421,7 @@ func TestDemoIDsFollowTime(t *testing.T) {
 }
 
 func TestDemoThankYous(t *testing.T) {
-	d := NewDay(2025, time.March, 1)
+	d := rules.NewDay(2025, time.March, 1)
 	tests := []struct {
 		name  string
 		sales []demoSaleFacts
@@ -449,12 +450,12 @@ func TestDemoThankYous(t *testing.T) {
 // demoFacts is what the reminder checks need to know of one customer.
 type demoFacts struct {
 	dnc      bool
-	since    Day
-	birthday YearlyDate
+	since    rules.Day
+	birthday rules.YearlyDate
 	sales    []demoSaleFacts
 	saleIDs  []int64
-	activity map[Day]bool // days with a sale or a contact
-	crossing Day          // the standing reward crossing, if any
+	activity map[rules.Day]bool // days with a sale or a contact
+	crossing rules.Day          // the standing reward crossing, if any
 }
 
 func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
@@ -466,7 +467,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 	}
 	facts := map[int64]*demoFacts{}
 	for _, c := range cs {
-		facts[c.ID] = &demoFacts{dnc: c.DoNotContact, since: c.CustomerSince, birthday: c.Birthday, activity: map[Day]bool{}}
+		facts[c.ID] = &demoFacts{dnc: c.DoNotContact, since: c.CustomerSince, birthday: c.Birthday, activity: map[rules.Day]bool{}}
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.day, p.amount_cents,
 		COALESCE((SELECT -SUM(r.amount_cents) FROM purchases r WHERE r.refund_of = p.id), 0)
@@ -481,7 +482,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 		if err := rows.Scan(&id, &cust, &day, &f.amount, &f.refunded); err != nil {
 			t.Fatal(err)
 		}
-		f.day, _ = ParseDay(day)
+		f.day, _ = rules.ParseDay(day)
 		facts[cust].sales = append(facts[cust].sales, f)
 		facts[cust].saleIDs = append(facts[cust].saleIDs, id)
 		facts[cust].activity[f.day] = true
@@ -497,7 +498,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 		if err := rows.Scan(&cust, &day); err != nil {
 			t.Fatal(err)
 		}
-		d, _ := ParseDay(day)
+		d, _ := rules.ParseDay(day)
 		facts[cust].activity[d] = true
 	}
 	rows.Close()
@@ -505,14 +506,14 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bal, redeemed := map[int64]int64{}, map[int64]Day{}
+	bal, redeemed := map[int64]int64{}, map[int64]rules.Day{}
 	for rows.Next() {
 		var cust, pts int64
 		var day, kind string
 		if err := rows.Scan(&cust, &day, &kind, &pts); err != nil {
 			t.Fatal(err)
 		}
-		d, _ := ParseDay(day)
+		d, _ := rules.ParseDay(day)
 		before := bal[cust]
 		bal[cust] += pts
 		if before < 100 && bal[cust] >= 100 {
@@ -572,14 +573,14 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 		}
 		states[kind+" "+state]++
 		f := facts[customer]
-		dueDay, _ := ParseDay(due)
-		changedDay, _ := ParseDay(changed)
+		dueDay, _ := rules.ParseDay(due)
+		changedDay, _ := rules.ParseDay(changed)
 		parts := strings.Split(key, ":")
 		if parts[0] != kind || parts[1] != fmt.Sprint(customer) || parts[len(parts)-1] != due {
 			t.Errorf("state %s does not match its kind %s, customer %d, due %s", key, kind, customer, due)
 			continue
 		}
-		if f.dnc && Kind(kind).Marketing() {
+		if f.dnc && rules.Kind(kind).Marketing() {
 			t.Errorf("state %s for a do-not-contact customer", key)
 		}
 		subject := strings.Join(parts[2:len(parts)-1], ":")
@@ -667,7 +668,7 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 	all := 0
 	for key := range valid {
 		if strings.HasPrefix(key, "thank_you:") {
-			d, _ := ParseDay(key[strings.LastIndex(key, ":")+1:])
+			d, _ := rules.ParseDay(key[strings.LastIndex(key, ":")+1:])
 			if d >= created && d <= demoEnd {
 				all++
 			}

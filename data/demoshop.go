@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regulars/rules"
 )
 
 // demoEndKey records the day a demo shop's history ends on.
@@ -16,7 +17,7 @@ const demoEndKey = "demo_end"
 // made again: a Today weeks past the end of its history would be a list
 // of missed reminders, not a sensible day. A file at path that is not a
 // demo shop is refused, never replaced.
-func OpenDemo(ctx context.Context, path string, opt DemoOptions, today Day) (*Store, error) {
+func OpenDemo(ctx context.Context, path string, opt DemoOptions, today rules.Day) (*Store, error) {
 	day := opt.End
 	if _, err := os.Stat(path); err == nil {
 		s, err := Open(ctx, path, Options{Today: today, MustExist: true})

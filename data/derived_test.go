@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -30,14 +31,14 @@ func dvSlowTwin(t *testing.T, s *Store) *Store {
 }
 
 // dvGrid is the first day of the calendar grid of d's month.
-func dvGrid(d Day) Day {
+func dvGrid(d rules.Day) rules.Day {
 	y, m, _ := d.Date()
-	first := NewDay(y, m, 1)
+	first := rules.NewDay(y, m, 1)
 	return first.AddDays(-(int(first.Weekday()+6) % 7))
 }
 
 // dvSame fails when fast and slow disagree about any list on the days.
-func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
+func dvSame(t *testing.T, step string, fast, slow *Store, days ...rules.Day) {
 	t.Helper()
 	ctx := context.Background()
 	check := func(what string, a, b any, errA, errB error) {
@@ -83,8 +84,8 @@ func dvSame(t *testing.T, step string, fast, slow *Store, days ...Day) {
 }
 
 // dvUnworded is a calendar without Why and Message.
-func dvUnworded(cal map[Day][]Reminder) map[Day][]Reminder {
-	out := map[Day][]Reminder{}
+func dvUnworded(cal map[rules.Day][]rules.Reminder) map[rules.Day][]rules.Reminder {
+	out := map[rules.Day][]rules.Reminder{}
 	for d, rs := range cal {
 		for _, r := range rs {
 			r.Why, r.Message = "", ""
@@ -95,8 +96,8 @@ func dvUnworded(cal map[Day][]Reminder) map[Day][]Reminder {
 }
 
 // dvCount counts a calendar's reminders by day and kind.
-func dvCount(cal map[Day][]Reminder) map[Day]DayCounts {
-	out := map[Day]DayCounts{}
+func dvCount(cal map[rules.Day][]rules.Reminder) map[rules.Day]DayCounts {
+	out := map[rules.Day]DayCounts{}
 	for d, rs := range cal {
 		var c DayCounts
 		for _, r := range rs {
@@ -110,15 +111,15 @@ func dvCount(cal map[Day][]Reminder) map[Day]DayCounts {
 // dvBrief shows the first difference-worthy part of a list.
 func dvBrief(v any) string {
 	var lines []string
-	add := func(rs []Reminder) {
+	add := func(rs []rules.Reminder) {
 		for _, r := range rs {
 			lines = append(lines, fmt.Sprintf("%s %s %s|%s|%d|%s", r.Key, r.State, r.Why, r.Message, r.OverdueDays, r.Staff))
 		}
 	}
 	switch x := v.(type) {
-	case []Reminder:
+	case []rules.Reminder:
 		add(x)
-	case map[Day][]Reminder:
+	case map[rules.Day][]rules.Reminder:
 		for _, rs := range x {
 			add(rs)
 		}
@@ -131,7 +132,7 @@ func dvBrief(v any) string {
 
 func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
 		Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
 	if err != nil {
@@ -142,8 +143,8 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	slow := dvSlowTwin(t, s)
-	days := []Day{NewDay(2026, 3, 20), NewDay(2026, 6, 1), NewDay(2026, 6, 10), end, end.AddDays(1),
-		end.AddDays(7), NewDay(2026, 6, 30), NewDay(2026, 12, 28), NewDay(2027, 1, 3), NewDay(2028, 5, 20)}
+	days := []rules.Day{rules.NewDay(2026, 3, 20), rules.NewDay(2026, 6, 1), rules.NewDay(2026, 6, 10), end, end.AddDays(1),
+		end.AddDays(7), rules.NewDay(2026, 6, 30), rules.NewDay(2026, 12, 28), rules.NewDay(2027, 1, 3), rules.NewDay(2028, 5, 20)}
 	if n := dvPartialCustomers(t, s, end); n != 80 {
 		t.Fatalf("after the demo %d of 80 customers are read through their summary rows", n)
 	}
@@ -155,7 +156,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	purchasesOf := func(id ID) []Purchase {
+	purchasesOf := func(id rules.ID) []rules.Purchase {
 		ps, err := s.Purchases(ctx, id)
 		must(err)
 		return ps
@@ -199,20 +200,20 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"contact", func() {
-			_, err := s.LogContact(ctx, Contact{CustomerID: 13, Channel: ChannelPhone, Staff: "Priya"})
+			_, err := s.LogContact(ctx, rules.Contact{CustomerID: 13, Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 		}},
 		{"complaint", func() {
-			id, err := s.AddComplaint(ctx, Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
+			id, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
 			must(err)
 			must(s.ResolveComplaint(ctx, id, "sewn back", "Priya"))
-			_, err = s.AddComplaint(ctx, Complaint{CustomerID: 15, What: "late order"})
+			_, err = s.AddComplaint(ctx, rules.Complaint{CustomerID: 15, What: "late order"})
 			must(err)
 		}},
 		{"promise", func() {
-			id, err := s.AddPromise(ctx, Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
+			id, err := s.AddPromise(ctx, rules.Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
 			must(err)
-			_, err = s.AddPromise(ctx, Promise{CustomerID: 17, What: "call back", Due: end.AddDays(1)})
+			_, err = s.AddPromise(ctx, rules.Promise{CustomerID: 17, What: "call back", Due: end.AddDays(1)})
 			must(err)
 			must(s.KeepPromise(ctx, id, "Priya"))
 		}},
@@ -222,7 +223,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			if len(rs) < 4 {
 				t.Fatal("too few reminders to work")
 			}
-			_, err = s.CompleteReminder(ctx, rs[0].Key, Contact{Channel: ChannelPhone, Staff: "Priya"})
+			_, err = s.CompleteReminder(ctx, rs[0].Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 			must(s.SnoozeReminder(ctx, rs[1].Key, end.AddDays(3), "Priya"))
 			must(s.SkipReminder(ctx, rs[2].Key, "moved away", "Priya"))
@@ -233,18 +234,18 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			c, err := s.Customer(ctx, 20)
 			must(err)
 			c.DoNotContact = !c.DoNotContact
-			c.Birthday = YearlyDate{Month: 6, Day: 17}
-			c.CustomerSince = NewDay(2021, 6, 14)
+			c.Birthday = rules.YearlyDate{Month: 6, Day: 17}
+			c.CustomerSince = rules.NewDay(2021, 6, 14)
 			must(s.UpdateCustomer(ctx, c))
-			_, err = s.AddCustomer(ctx, Customer{Name: "Newcomer Nina", Birthday: YearlyDate{Year: 1990, Month: 6, Day: 16}})
+			_, err = s.AddCustomer(ctx, rules.Customer{Name: "Newcomer Nina", Birthday: rules.YearlyDate{Year: 1990, Month: 6, Day: 16}})
 			must(err)
 		}},
 		{"occasions", func() {
-			id, err := s.AddOccasion(ctx, Occasion{CustomerID: 21, Label: "Wedding anniversary", Date: YearlyDate{Year: 2019, Month: 6, Day: 19}, Yearly: true, LeadDays: 10})
+			id, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: 21, Label: "Wedding anniversary", Date: rules.YearlyDate{Year: 2019, Month: 6, Day: 19}, Yearly: true, LeadDays: 10})
 			must(err)
-			_, err = s.AddOccasion(ctx, Occasion{CustomerID: 22, Label: "Moved house", Date: YearlyDate{Year: 2026, Month: 6, Day: 12}, LeadDays: 7})
+			_, err = s.AddOccasion(ctx, rules.Occasion{CustomerID: 22, Label: "Moved house", Date: rules.YearlyDate{Year: 2026, Month: 6, Day: 12}, LeadDays: 7})
 			must(err)
-			must(s.UpdateOccasion(ctx, Occasion{ID: id, CustomerID: 21, Label: "Wedding", Date: YearlyDate{Month: 6, Day: 20}, Yearly: true, LeadDays: 60}))
+			must(s.UpdateOccasion(ctx, rules.Occasion{ID: id, CustomerID: 21, Label: "Wedding", Date: rules.YearlyDate{Month: 6, Day: 20}, Yearly: true, LeadDays: 60}))
 		}},
 		{"points", func() {
 			_, err := s.AdjustPoints(ctx, 23, 150, "goodwill", "Owner")
@@ -254,7 +255,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			rs, err := s.TodayList(ctx, end)
 			must(err)
 			drop := rs[len(rs)-1].CustomerID
-			keep := ID(2)
+			keep := rules.ID(2)
 			if drop == keep {
 				keep = 3
 			}
@@ -270,8 +271,8 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"templates and the shop's name", func() {
-			must(s.SetTemplate(ctx, KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
-			must(s.SetTemplate(ctx, KindAnniversary, ""))
+			must(s.SetTemplate(ctx, rules.KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
+			must(s.SetTemplate(ctx, rules.KindAnniversary, ""))
 			must(s.SetShop(ctx, ShopDetails{Name: "Thread & Needle"}))
 		}},
 		{"a later day", func() {
@@ -279,19 +280,19 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			s.SetToday(end.AddDays(5))
 			_, err := s.RecordSale(ctx, Sale{CustomerID: 32, Amount: 15000, Staff: "Maggie"})
 			must(err)
-			_, err = s.LogContact(ctx, Contact{CustomerID: 33, Channel: ChannelEmail, Staff: "Priya"})
+			_, err = s.LogContact(ctx, rules.Contact{CustomerID: 33, Channel: rules.ChannelEmail, Staff: "Priya"})
 			must(err)
 			s.SetToday(end)
 		}},
 		{"rules", func() {
-			r := DefaultRules()
-			r[KindThankYou] = Rule{On: true, AfterDays: 2, StayDays: 10, GapDays: 20}
-			r[KindBirthday] = Rule{On: true, BeforeDays: 10, StayDays: 3}
-			r[KindStayInTouch] = Rule{On: true, AfterDays: 60}
+			r := rules.DefaultRules()
+			r[rules.KindThankYou] = rules.Rule{On: true, AfterDays: 2, StayDays: 10, GapDays: 20}
+			r[rules.KindBirthday] = rules.Rule{On: true, BeforeDays: 10, StayDays: 3}
+			r[rules.KindStayInTouch] = rules.Rule{On: true, AfterDays: 60}
 			must(s.SetRules(ctx, r))
 		}},
 		{"scheme", func() {
-			l := DefaultLoyalty()
+			l := rules.DefaultLoyalty()
 			l.ExpiryMonths = 12
 			must(s.SetLoyalty(ctx, l))
 		}},
@@ -300,9 +301,9 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"rules off", func() {
-			r := DefaultRules()
-			r[KindOccasion] = Rule{On: false}
-			r[KindCheckIn] = Rule{On: false}
+			r := rules.DefaultRules()
+			r[rules.KindOccasion] = rules.Rule{On: false}
+			r[rules.KindCheckIn] = rules.Rule{On: false}
 			must(s.SetRules(ctx, r))
 		}},
 	}
@@ -312,7 +313,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	// (the rules, the scheme, the templates), and after the last, every
 	// day is compared.
 	everyDay := map[string]bool{"templates and the shop's name": true, "rules": true, "scheme": true, "rules off": true}
-	var others []Day
+	var others []rules.Day
 	for _, d := range days {
 		if d != end && d != end.AddDays(1) {
 			others = append(others, d)
@@ -322,7 +323,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 		st.do()
 		check := days
 		if !everyDay[st.name] && i != len(steps)-1 {
-			check = []Day{end, end.AddDays(1), others[(2*i)%len(others)], others[(2*i+1)%len(others)]}
+			check = []rules.Day{end, end.AddDays(1), others[(2*i)%len(others)], others[(2*i+1)%len(others)]}
 		}
 		dvSame(t, st.name, s, slow, check...)
 	}
@@ -332,12 +333,12 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 	must(err)
 	ids, err := idList(ctx, s.reader(), "SELECT DISTINCT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped') ORDER BY customer_id", end.String())
 	must(err)
-	var want []Reminder
+	var want []rules.Reminder
 	for _, id := range ids {
 		rs, err := s.CustomerReminders(ctx, id, end)
 		must(err)
 		for _, r := range rs {
-			if (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == end {
+			if (r.State == rules.StateDone || r.State == rules.StateSkipped) && r.DoneOn == end {
 				want = append(want, r)
 			}
 		}
@@ -363,20 +364,20 @@ func TestDerivedRowsProperty(t *testing.T) {
 	lyRapidChecks(t, 50, 8)
 	rapid.Check(t, func(rt *rapid.T) {
 		ctx := context.Background()
-		base := NewDay(2026, time.March, 1)
+		base := rules.NewDay(2026, time.March, 1)
 		today := base.AddDays(rapid.IntRange(0, 200).Draw(rt, "today"))
 		s, err := Open(ctx, t.TempDir()+"/p.db", Options{Today: today})
 		if err != nil {
 			rt.Fatal(err)
 		}
 		defer s.Close()
-		day := func(label string) Day { return base.AddDays(rapid.IntRange(-400, 220).Draw(rt, label)) }
+		day := func(label string) rules.Day { return base.AddDays(rapid.IntRange(-400, 220).Draw(rt, label)) }
 		n := rapid.IntRange(1, 6).Draw(rt, "customers")
 		for i := 1; i <= n; i++ {
-			c := Customer{Name: fmt.Sprintf("Cust %d", i), DoNotContact: rapid.IntRange(0, 5).Draw(rt, "dnc") == 0}
+			c := rules.Customer{Name: fmt.Sprintf("Cust %d", i), DoNotContact: rapid.IntRange(0, 5).Draw(rt, "dnc") == 0}
 			if rapid.Bool().Draw(rt, "birthday") {
 				m := rapid.IntRange(1, 12).Draw(rt, "bm")
-				c.Birthday = YearlyDate{Month: time.Month(m), Day: rapid.IntRange(1, DaysIn(2000, time.Month(m))).Draw(rt, "bd")}
+				c.Birthday = rules.YearlyDate{Month: time.Month(m), Day: rapid.IntRange(1, rules.DaysIn(2000, time.Month(m))).Draw(rt, "bd")}
 			}
 			if rapid.Bool().Draw(rt, "since") {
 				c.CustomerSince = day("since")
@@ -385,8 +386,8 @@ func TestDerivedRowsProperty(t *testing.T) {
 				rt.Fatal(err)
 			}
 		}
-		cust := func() ID { return ID(rapid.IntRange(1, n).Draw(rt, "who")) }
-		var purchases []ID
+		cust := func() rules.ID { return rules.ID(rapid.IntRange(1, n).Draw(rt, "who")) }
+		var purchases []rules.ID
 		for range rapid.IntRange(0, 25).Draw(rt, "facts") {
 			var err error
 			switch rapid.IntRange(0, 7).Draw(rt, "fact") {
@@ -416,19 +417,19 @@ func TestDerivedRowsProperty(t *testing.T) {
 				m := day("made")
 				_, err = s.w.Exec(`INSERT INTO promises(customer_id, what, due, made_on, kept_on) VALUES (?, 'thing', ?, ?, ?)`,
 					cust(), m.AddDays(rapid.IntRange(0, 20).Draw(rt, "wait")).String(), m.String(),
-					nullDay(rapid.SampledFrom([]Day{0, m.AddDays(rapid.IntRange(0, 30).Draw(rt, "kept"))}).Draw(rt, "keptOn")))
+					nullDay(rapid.SampledFrom([]rules.Day{0, m.AddDays(rapid.IntRange(0, 30).Draw(rt, "kept"))}).Draw(rt, "keptOn")))
 			case 7:
 				r := day("received")
 				_, err = s.w.Exec(`INSERT INTO complaints(customer_id, what, received_at, received_on, resolved_on) VALUES (?, 'bad', ?, ?, ?)`,
 					cust(), r.String()+" 10:00:00", r.String(),
-					nullDay(rapid.SampledFrom([]Day{0, r.AddDays(rapid.IntRange(0, 30).Draw(rt, "resolved"))}).Draw(rt, "resolvedOn")))
+					nullDay(rapid.SampledFrom([]rules.Day{0, r.AddDays(rapid.IntRange(0, 30).Draw(rt, "resolved"))}).Draw(rt, "resolvedOn")))
 			}
 			if err != nil {
 				rt.Fatal(err)
 			}
 		}
 		if rapid.Bool().Draw(rt, "expiry") {
-			l := DefaultLoyalty()
+			l := rules.DefaultLoyalty()
 			l.ExpiryMonths = rapid.IntRange(1, 6).Draw(rt, "months")
 			if err := s.SetLoyalty(ctx, l); err != nil {
 				rt.Fatal(err)
@@ -443,7 +444,7 @@ func TestDerivedRowsProperty(t *testing.T) {
 			k := rs[rapid.IntRange(0, len(rs)-1).Draw(rt, "acted")].Key
 			switch rapid.IntRange(0, 2).Draw(rt, "action") {
 			case 0:
-				_, err = s.CompleteReminder(ctx, k, Contact{Channel: ChannelPhone})
+				_, err = s.CompleteReminder(ctx, k, rules.Contact{Channel: rules.ChannelPhone})
 			case 1:
 				err = s.SnoozeReminder(ctx, k, today.AddDays(rapid.IntRange(1, 9).Draw(rt, "snooze")), "")
 			case 2:
@@ -490,7 +491,7 @@ func TestDerivedRowsProperty(t *testing.T) {
 
 // dvPartialCustomers counts the customers a read on d takes through their
 // summary rows, so the tests know they test them.
-func dvPartialCustomers(t *testing.T, s *Store, d Day) int {
+func dvPartialCustomers(t *testing.T, s *Store, d rules.Day) int {
 	t.Helper()
 	ctx := context.Background()
 	set, err := s.readSettings(ctx, s.reader())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regulars/rules"
 	"strconv"
 	"strings"
 )
@@ -170,7 +171,7 @@ func pgReturningID(q string) string {
 // nothing. FOR NO KEY UPDATE still lets other writes refer to the
 // customer meanwhile. SQLite needs nothing: its one writer holds the
 // whole file from the transaction's start (_txlock=immediate).
-func (s *Store) lockCustomer(ctx context.Context, tx *sql.Tx, id ID) error {
+func (s *Store) lockCustomer(ctx context.Context, tx *sql.Tx, id rules.ID) error {
 	if s.dialect != onPostgres || id == 0 {
 		return nil
 	}

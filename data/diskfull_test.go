@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,7 @@ func fullDiskShop(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 20; i++ {
-		if _, err := s.RecordSale(ctx, Sale{CustomerID: ID(i), Amount: Cents(1000 * i), Staff: OwnerName}); err != nil {
+		if _, err := s.RecordSale(ctx, Sale{CustomerID: rules.ID(i), Amount: rules.Cents(1000 * i), Staff: OwnerName}); err != nil {
 			t.Fatal(err)
 		}
 	}

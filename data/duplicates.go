@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	mbits "math/bits"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"unicode"
@@ -27,7 +28,7 @@ var reasonRank = map[DuplicateReason]int{SameEmail: 0, SamePhone: 1, SameName: 2
 
 // DuplicateCustomer is one side of a suggested pair.
 type DuplicateCustomer struct {
-	ID    ID
+	ID    rules.ID
 	Name  string
 	Phone string
 	Email string
@@ -80,29 +81,29 @@ func (s *Store) SuggestDuplicates(ctx context.Context) ([]DuplicatePair, error) 
 	if err := rows.Err(); err != nil {
 		return nil, s.explain(err)
 	}
-	not := map[[2]ID]bool{}
+	not := map[[2]rules.ID]bool{}
 	rows, err = tx.QueryContext(ctx, "SELECT first_id, second_id FROM not_duplicates")
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var a, b ID
+		var a, b rules.ID
 		if err := rows.Scan(&a, &b); err != nil {
 			return nil, s.explain(err)
 		}
-		not[[2]ID{a, b}] = true
+		not[[2]rules.ID{a, b}] = true
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.explain(err)
 	}
 	pairs := SuggestPairs(cs)
-	return slices.DeleteFunc(pairs, func(p DuplicatePair) bool { return not[[2]ID{p.A.ID, p.B.ID}] }), nil
+	return slices.DeleteFunc(pairs, func(p DuplicatePair) bool { return not[[2]rules.ID{p.A.ID, p.B.ID}] }), nil
 }
 
 // MarkNotDuplicates remembers that customers a and b are two people, so
 // that they are not suggested as a pair again.
-func (s *Store) MarkNotDuplicates(ctx context.Context, a, b ID, staff string) error {
+func (s *Store) MarkNotDuplicates(ctx context.Context, a, b rules.ID, staff string) error {
 	if a == b {
 		return fmt.Errorf("a customer cannot be told apart from themselves")
 	}
@@ -132,7 +133,7 @@ func (s *Store) MarkNotDuplicates(ctx context.Context, a, b ID, staff string) er
 // deleted is the shorter, or both with the changed letter deleted are the
 // same).
 func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
-	f := pairFinder{byID: make(map[ID]*DuplicateCandidate, len(cs)), reasons: map[[2]ID][]DuplicateReason{}}
+	f := pairFinder{byID: make(map[rules.ID]*DuplicateCandidate, len(cs)), reasons: map[[2]rules.ID][]DuplicateReason{}}
 	for i := range cs {
 		f.byID[cs[i].ID] = &cs[i]
 	}
@@ -144,27 +145,27 @@ func SuggestPairs(cs []DuplicateCandidate) []DuplicatePair {
 
 // pairFinder gathers the reasons each pair of customers may be one person.
 type pairFinder struct {
-	byID    map[ID]*DuplicateCandidate
-	reasons map[[2]ID][]DuplicateReason // by the pair's ids, lower first
+	byID    map[rules.ID]*DuplicateCandidate
+	reasons map[[2]rules.ID][]DuplicateReason // by the pair's ids, lower first
 }
 
 // add notes reason r for customers a and b, unless only their names are
 // alike and a phone or email of theirs differs.
-func (f *pairFinder) add(a, b ID, r DuplicateReason) {
+func (f *pairFinder) add(a, b rules.ID, r DuplicateReason) {
 	if a == b {
 		return
 	}
 	if r != SamePhone && r != SameEmail && contradict(f.byID[a], f.byID[b]) {
 		return
 	}
-	k := [2]ID{min(a, b), max(a, b)}
+	k := [2]rules.ID{min(a, b), max(a, b)}
 	if !slices.Contains(f.reasons[k], r) {
 		f.reasons[k] = append(f.reasons[k], r)
 	}
 }
 
 // addEachPair adds r for every pair of ids.
-func (f *pairFinder) addEachPair(ids []ID, r DuplicateReason) {
+func (f *pairFinder) addEachPair(ids []rules.ID, r DuplicateReason) {
 	for i := range ids {
 		for j := i + 1; j < len(ids); j++ {
 			f.add(ids[i], ids[j], r)
@@ -175,7 +176,7 @@ func (f *pairFinder) addEachPair(ids []ID, r DuplicateReason) {
 // sameKey groups the customers by a key and adds r for each pair within a
 // group; an empty key groups no one.
 func (f *pairFinder) sameKey(cs []DuplicateCandidate, key func(c *DuplicateCandidate) string, r DuplicateReason) {
-	groups := map[string][]ID{}
+	groups := map[string][]rules.ID{}
 	for i := range cs {
 		if k := key(&cs[i]); k != "" {
 			groups[k] = append(groups[k], cs[i].ID)
@@ -189,7 +190,7 @@ func (f *pairFinder) sameKey(cs []DuplicateCandidate, key func(c *DuplicateCandi
 // names groups the customers by normalised name, then compares the names
 // with each other, each distinct name once: swapped, or one letter apart.
 func (f *pairFinder) names(cs []DuplicateCandidate) {
-	byName := map[string][]ID{}
+	byName := map[string][]rules.ID{}
 	for i := range cs {
 		if n := NormName(cs[i].Name); n != "" {
 			byName[n] = append(byName[n], cs[i].ID)

@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regulars/rules"
 	"slices"
 	"testing"
 	"time"
 )
 
-func candidate(id ID, name, phone, email string) DuplicateCandidate {
+func candidate(id rules.ID, name, phone, email string) DuplicateCandidate {
 	return DuplicateCandidate{DuplicateCustomer: DuplicateCustomer{ID: id, Name: name, Phone: phone, Email: email},
-		PhoneDigits: PhoneDigits(phone), EmailNorm: NormEmail(email)}
+		PhoneDigits: rules.PhoneDigits(phone), EmailNorm: rules.NormEmail(email)}
 }
 
 func TestSuggestPairsRules(t *testing.T) {
@@ -68,10 +69,10 @@ func TestSuggestPairsGroupsWithoutComparingEveryPair(t *testing.T) {
 	}
 	var cs []DuplicateCandidate
 	for i := range 50000 {
-		cs = append(cs, candidate(ID(i+1), fmt.Sprintf("Person%05d Surname%03d", i, i%997), fmt.Sprintf("07700 %06d", i), fmt.Sprintf("p%d@example.com", i)))
+		cs = append(cs, candidate(rules.ID(i+1), fmt.Sprintf("Person%05d Surname%03d", i, i%997), fmt.Sprintf("07700 %06d", i), fmt.Sprintf("p%d@example.com", i)))
 	}
 	for i := range 300 {
-		cs = append(cs, candidate(ID(50001+i), fmt.Sprintf("Person%05d Surname%03d", i*100, (i*100)%997), "", ""))
+		cs = append(cs, candidate(rules.ID(50001+i), fmt.Sprintf("Person%05d Surname%03d", i*100, (i*100)%997), "", ""))
 	}
 	start := time.Now()
 	got := SuggestPairs(cs)
@@ -88,12 +89,12 @@ func TestSuggestPairsGroupsWithoutComparingEveryPair(t *testing.T) {
 func TestNotTheSamePersonIsRemembered(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "shop.db")
-	s, err := Open(ctx, path, Options{Today: NewDay(2026, 6, 1)})
+	s, err := Open(ctx, path, Options{Today: rules.NewDay(2026, 6, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []ID
-	for _, c := range []Customer{{Name: "Ann Lee", Phone: "0161 496 0000"}, {Name: "Bob Lee", Phone: "0161-496-0000"}, {Name: "Cat Lee", Phone: "01614960000"}} {
+	var ids []rules.ID
+	for _, c := range []rules.Customer{{Name: "Ann Lee", Phone: "0161 496 0000"}, {Name: "Bob Lee", Phone: "0161-496-0000"}, {Name: "Cat Lee", Phone: "01614960000"}} {
 		id, err := s.AddCustomer(ctx, c)
 		if err != nil {
 			t.Fatal(err)
@@ -101,15 +102,15 @@ func TestNotTheSamePersonIsRemembered(t *testing.T) {
 		ids = append(ids, id)
 	}
 	ann, bob, cat := ids[0], ids[1], ids[2]
-	pairs := func(s *Store) [][2]ID {
+	pairs := func(s *Store) [][2]rules.ID {
 		t.Helper()
 		ps, err := s.SuggestDuplicates(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out [][2]ID
+		var out [][2]rules.ID
 		for _, p := range ps {
-			out = append(out, [2]ID{p.A.ID, p.B.ID})
+			out = append(out, [2]rules.ID{p.A.ID, p.B.ID})
 		}
 		return out
 	}
@@ -127,12 +128,12 @@ func TestNotTheSamePersonIsRemembered(t *testing.T) {
 	}
 	s.Close()
 	// Opened again, the pair stays told apart; the others are still suggested.
-	s, err = Open(ctx, path, Options{Today: NewDay(2026, 6, 2)})
+	s, err = Open(ctx, path, Options{Today: rules.NewDay(2026, 6, 2)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got, want := pairs(s), [][2]ID{{ann, cat}, {bob, cat}}; !slices.Equal(got, want) {
+	if got, want := pairs(s), [][2]rules.ID{{ann, cat}, {bob, cat}}; !slices.Equal(got, want) {
 		t.Fatalf("pairs after: %v, want %v", got, want)
 	}
 	// A customer merged away takes their marks along.

@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,16 +19,16 @@ import (
 // factPurchase is the part of a purchase the rules read. Keeping it small
 // matters: the whole shop's purchases are held at once.
 type factPurchase struct {
-	ID       ID
-	Day      Day
-	Amount   Cents // negative for a refund
-	RefundOf ID
+	ID       rules.ID
+	Day      rules.Day
+	Amount   rules.Cents // negative for a refund
+	RefundOf rules.ID
 }
 
 // factLedger is the part of a loyalty ledger row the rules read.
 type factLedger struct {
-	ID     ID
-	Day    Day
+	ID     rules.ID
+	Day    rules.Day
 	Points int64
 	Redeem bool
 }
@@ -35,35 +36,35 @@ type factLedger struct {
 // customerFacts is everything the rules know about one customer. Slices of
 // dated facts are in (day, id) order; voided purchases are left out.
 type customerFacts struct {
-	Customer    Customer
+	Customer    rules.Customer
 	Purchases   []factPurchase // sales and refunds
-	ContactDays []Day
-	Occasions   []Occasion
-	Promises    []Promise
-	Complaints  []Complaint
+	ContactDays []rules.Day
+	Occasions   []rules.Occasion
+	Promises    []rules.Promise
+	Complaints  []rules.Complaint
 	Ledger      []factLedger
 }
 
 // cand is a reminder before it has a key, a state or words: the engine makes
 // many of them and only the few that are looked at become Reminders.
 type cand struct {
-	kind          Kind
+	kind          rules.Kind
 	subject       string // a constant, or built with tag/id/suffix
 	tag           string // "purchase", "promise", "complaint", "occasion", "expiry"
-	id            ID
+	id            rules.ID
 	suffix        string // "open" or "resolved" for complaints
-	due           Day
-	shownFrom     Day
-	until         Day
+	due           rules.Day
+	shownFrom     rules.Day
+	until         rules.Day
 	openComplaint bool
 
 	// What the words are made from.
-	event  Day    // the purchase, keeping, resolution or last touch; expiry day
-	amount Cents  // the purchase
-	points int64  // points expiring, or the balance
-	text   string // occasion label, promise, complaint
-	years  int    // anniversary years, age on a birthday (0 when unknown)
-	never  bool   // stay_in_touch of a customer never seen buying or contacted
+	event  rules.Day   // the purchase, keeping, resolution or last touch; expiry day
+	amount rules.Cents // the purchase
+	points int64       // points expiring, or the balance
+	text   string      // occasion label, promise, complaint
+	years  int         // anniversary years, age on a birthday (0 when unknown)
+	never  bool        // stay_in_touch of a customer never seen buying or contacted
 }
 
 func (c *cand) subjectString() string {
@@ -79,7 +80,7 @@ func (c *cand) subjectString() string {
 }
 
 // key is kind:customer:subject:due, stable across recomputation.
-func (c *cand) key(customer ID) string {
+func (c *cand) key(customer rules.ID) string {
 	// Built by hand: Today makes thousands of keys.
 	b := make([]byte, 0, 64)
 	b = append(b, c.kind...)
@@ -93,7 +94,7 @@ func (c *cand) key(customer ID) string {
 }
 
 // appendDay appends d as YYYY-MM-DD, as Day.String does.
-func appendDay(b []byte, d Day) []byte {
+func appendDay(b []byte, d rules.Day) []byte {
 	if d.IsZero() {
 		return b
 	}
@@ -108,10 +109,10 @@ func appendDay(b []byte, d Day) []byte {
 
 // ReminderKey is the parts a reminder key is made of.
 type ReminderKey struct {
-	Kind       Kind
-	CustomerID ID
+	Kind       rules.Kind
+	CustomerID rules.ID
 	Subject    string
-	Due        Day
+	Due        rules.Day
 }
 
 // String formats the key as kind:customer:subject:due.
@@ -133,8 +134,8 @@ func ParseReminderKey(s string) (ReminderKey, error) {
 	if first < 0 || last <= first {
 		return bad()
 	}
-	kind := Kind(s[:first])
-	if !slices.Contains(Kinds, kind) {
+	kind := rules.Kind(s[:first])
+	if !slices.Contains(rules.Kinds, kind) {
 		return bad()
 	}
 	idText, subject, ok := strings.Cut(s[first+1:last], ":")
@@ -145,7 +146,7 @@ func ParseReminderKey(s string) (ReminderKey, error) {
 	if err != nil || id <= 0 {
 		return bad()
 	}
-	due, err := ParseDay(s[last+1:])
+	due, err := rules.ParseDay(s[last+1:])
 	if err != nil {
 		return bad()
 	}
@@ -155,8 +156,8 @@ func ParseReminderKey(s string) (ReminderKey, error) {
 // PointsLot is points given in one ledger row and what is left of them after
 // the negative rows spent points oldest first.
 type PointsLot struct {
-	Earned  Day
-	Expires Day // zero when points never expire (months 0)
+	Earned  rules.Day
+	Expires rules.Day // zero when points never expire (months 0)
 	Points  int64
 	Left    int64
 }
@@ -165,10 +166,10 @@ type PointsLot struct {
 // positive ones, oldest first, and returns every positive row as a lot. Rows
 // may come in any order; they are taken by (day, id). A lot expires months
 // after it was earned (clamped to the month's end); months 0 means never.
-func PointsLots(rows []LedgerRow, months int) []PointsLot {
+func PointsLots(rows []rules.LedgerRow, months int) []PointsLot {
 	fl := make([]factLedger, len(rows))
 	for i, r := range rows {
-		fl[i] = factLedger{ID: r.ID, Day: r.Day, Points: r.Points, Redeem: r.Kind == LedgerRedeem}
+		fl[i] = factLedger{ID: r.ID, Day: r.Day, Points: r.Points, Redeem: r.Kind == rules.LedgerRedeem}
 	}
 	sortLedgerFacts(fl)
 	lots, _ := spendLots(fl, months)
@@ -224,7 +225,7 @@ func comparePurchaseFacts(a, b factPurchase) int {
 	return cmpID(a.ID, b.ID)
 }
 
-func cmpID(a, b ID) int {
+func cmpID(a, b rules.ID) int {
 	switch {
 	case a < b:
 		return -1
@@ -256,31 +257,31 @@ func (f customerFacts) sorted() customerFacts {
 
 // engine holds the numbers the rules use.
 type engine struct {
-	rules   Rules
-	loyalty Loyalty
+	rules   rules.Rules
+	loyalty rules.Loyalty
 }
 
 // on says whether kind k applies to customer cu at all.
-func (e engine) on(k Kind, cu *Customer) bool {
+func (e engine) on(k rules.Kind, cu *rules.Customer) bool {
 	return e.rules[k].On && !(cu.DoNotContact && k.Marketing())
 }
 
 // reminder turns a candidate into a Reminder of customer cu, still open.
-func (c *cand) reminder(cu *Customer) Reminder {
-	return Reminder{
+func (c *cand) reminder(cu *rules.Customer) rules.Reminder {
+	return rules.Reminder{
 		Key: c.key(cu.ID), Kind: c.kind, CustomerID: cu.ID, CustomerName: cu.Name,
 		Phone: cu.Phone, Email: cu.Email, Subject: c.subjectString(),
-		Due: c.due, ShownFrom: c.shownFrom, Until: c.until, State: StateOpen, OpenComplaint: c.openComplaint,
+		Due: c.due, ShownFrom: c.shownFrom, Until: c.until, State: rules.StateOpen, OpenComplaint: c.openComplaint,
 	}
 }
 
 // candidates returns every reminder that exists as of asOf, ignoring facts
 // dated after it. Yearly kinds give every occurrence from the customer's
 // first day on the books up to the first one shown after asOf.
-func candidates(f customerFacts, rules Rules, loyalty Loyalty, asOf Day) []Reminder {
+func candidates(f customerFacts, ruleSet rules.Rules, loyalty rules.Loyalty, asOf rules.Day) []rules.Reminder {
 	f = f.sorted()
-	var out []Reminder
-	engine{rules, loyalty}.each(&f, asOf, asOf, func(c *cand) {
+	var out []rules.Reminder
+	engine{ruleSet, loyalty}.each(&f, asOf, asOf, func(c *cand) {
 		out = append(out, c.reminder(&f.Customer))
 	})
 	return out
@@ -290,7 +291,7 @@ func candidates(f customerFacts, rules Rules, loyalty Loyalty, asOf Day) []Remin
 // be in (day, id) order. Yearly occurrences come at least up to the first
 // one shown after asOf, and all those due up to through. emit must not keep
 // c: it is reused.
-func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
+func (e engine) each(f *customerFacts, asOf, through rules.Day, emit func(c *cand)) {
 	var c cand
 	put := func() { emit(&c) }
 	e.purchases(f, asOf, &c, put)
@@ -302,24 +303,24 @@ func (e engine) each(f *customerFacts, asOf, through Day, emit func(c *cand)) {
 }
 
 // purchases gives thank-yous and check-ins.
-func (e engine) purchases(f *customerFacts, asOf Day, c *cand, put func()) {
-	ty, ci := e.on(KindThankYou, &f.Customer), e.on(KindCheckIn, &f.Customer)
+func (e engine) purchases(f *customerFacts, asOf rules.Day, c *cand, put func()) {
+	ty, ci := e.on(rules.KindThankYou, &f.Customer), e.on(rules.KindCheckIn, &f.Customer)
 	if !ty && !ci {
 		return
 	}
 	ps := f.Purchases
 	// Refunds are rare: only customers who had one pay for the map.
-	var refunded map[ID]Cents
+	var refunded map[rules.ID]rules.Cents
 	for _, p := range ps {
 		if p.RefundOf != 0 && p.Day <= asOf {
 			if refunded == nil {
-				refunded = map[ID]Cents{}
+				refunded = map[rules.ID]rules.Cents{}
 			}
 			refunded[p.RefundOf] -= p.Amount
 		}
 	}
-	tr, cr := e.rules[KindThankYou], e.rules[KindCheckIn]
-	var lastThanked Day
+	tr, cr := e.rules[rules.KindThankYou], e.rules[rules.KindCheckIn]
+	var lastThanked rules.Day
 	thanked := false
 	for _, p := range ps {
 		if p.Amount <= 0 || p.RefundOf != 0 || p.Day > asOf {
@@ -332,13 +333,13 @@ func (e engine) purchases(f *customerFacts, asOf Day, c *cand, put func()) {
 		if ty && (!thanked || p.Day.Sub(lastThanked) >= tr.GapDays) {
 			thanked, lastThanked = true, p.Day
 			due := p.Day.AddDays(tr.AfterDays)
-			*c = cand{kind: KindThankYou, tag: "purchase", id: p.ID, due: due, shownFrom: due,
+			*c = cand{kind: rules.KindThankYou, tag: "purchase", id: p.ID, due: due, shownFrom: due,
 				until: due.AddDays(tr.StayDays), event: p.Day, amount: p.Amount}
 			put()
 		}
 		if ci && p.Amount-back >= cr.MinCents {
 			due := p.Day.AddDays(cr.AfterDays)
-			*c = cand{kind: KindCheckIn, tag: "purchase", id: p.ID, due: due, shownFrom: due,
+			*c = cand{kind: rules.KindCheckIn, tag: "purchase", id: p.ID, due: due, shownFrom: due,
 				until: due.AddDays(cr.StayDays), event: p.Day, amount: p.Amount}
 			put()
 		}
@@ -346,7 +347,7 @@ func (e engine) purchases(f *customerFacts, asOf Day, c *cand, put func()) {
 }
 
 // yearly gives birthdays, anniversaries and occasions.
-func (e engine) yearly(f *customerFacts, asOf, through Day, c *cand, put func()) {
+func (e engine) yearly(f *customerFacts, asOf, through rules.Day, c *cand, put func()) {
 	cu := &f.Customer
 	// History starts the day the customer was put on the books, or earlier
 	// when looking at an earlier day: customers always count.
@@ -354,49 +355,49 @@ func (e engine) yearly(f *customerFacts, asOf, through Day, c *cand, put func())
 	if lower.IsZero() || asOf < lower {
 		lower = asOf
 	}
-	if e.on(KindBirthday, cu) && !cu.Birthday.IsZero() {
-		r := e.rules[KindBirthday]
+	if e.on(rules.KindBirthday, cu) && !cu.Birthday.IsZero() {
+		r := e.rules[rules.KindBirthday]
 		b := cu.Birthday
-		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (Day, bool) {
+		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (rules.Day, bool) {
 			return b.In(yr), b.Year == 0 || yr >= b.Year
-		}, func(due Day, yr int) {
+		}, func(due rules.Day, yr int) {
 			age := 0
 			if b.Year != 0 {
 				age = yr - b.Year
 			}
-			*c = cand{kind: KindBirthday, subject: "birthday", due: due, shownFrom: due.AddDays(-r.BeforeDays),
+			*c = cand{kind: rules.KindBirthday, subject: "birthday", due: due, shownFrom: due.AddDays(-r.BeforeDays),
 				until: due.AddDays(r.StayDays), event: due, years: age}
 			put()
 		})
 	}
-	if e.on(KindAnniversary, cu) && !cu.CustomerSince.IsZero() {
-		r := e.rules[KindAnniversary]
+	if e.on(rules.KindAnniversary, cu) && !cu.CustomerSince.IsZero() {
+		r := e.rules[rules.KindAnniversary]
 		since := cu.CustomerSince
-		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (Day, bool) {
+		occurrences(lower, asOf, through, r.BeforeDays, r.StayDays, func(yr int) (rules.Day, bool) {
 			n := yr - since.Year()
 			return since.AddYears(n), n >= 1
-		}, func(due Day, yr int) {
-			*c = cand{kind: KindAnniversary, subject: "anniversary", due: due, shownFrom: due.AddDays(-r.BeforeDays),
+		}, func(due rules.Day, yr int) {
+			*c = cand{kind: rules.KindAnniversary, subject: "anniversary", due: due, shownFrom: due.AddDays(-r.BeforeDays),
 				until: due.AddDays(r.StayDays), event: since, years: yr - since.Year()}
 			put()
 		})
 	}
-	if e.on(KindOccasion, cu) {
-		r := e.rules[KindOccasion]
+	if e.on(rules.KindOccasion, cu) {
+		r := e.rules[rules.KindOccasion]
 		for i := range f.Occasions {
 			o := &f.Occasions[i]
 			if o.Date.IsZero() || (!o.Yearly && o.Date.Year == 0) {
 				continue
 			}
-			occurrences(lower, asOf, through, o.LeadDays, r.StayDays, func(yr int) (Day, bool) {
+			occurrences(lower, asOf, through, o.LeadDays, r.StayDays, func(yr int) (rules.Day, bool) {
 				ok := (o.Date.Year == 0 || yr >= o.Date.Year) && (o.Yearly || yr == o.Date.Year)
 				return o.Date.In(yr), ok
-			}, func(due Day, yr int) {
+			}, func(due rules.Day, yr int) {
 				years := 0
 				if o.Date.Year != 0 {
 					years = yr - o.Date.Year
 				}
-				*c = cand{kind: KindOccasion, tag: "occasion", id: o.ID, due: due, shownFrom: due.AddDays(-o.LeadDays),
+				*c = cand{kind: rules.KindOccasion, tag: "occasion", id: o.ID, due: due, shownFrom: due.AddDays(-o.LeadDays),
 					until: due.AddDays(r.StayDays), event: due, text: o.Label, years: years}
 				put()
 			})
@@ -407,7 +408,7 @@ func (e engine) yearly(f *customerFacts, asOf, through Day, c *cand, put func())
 // occurrences calls fn for each yearly occurrence whose window
 // [due-before, due+stay] ends on or after lower and that is shown by asOf,
 // due by through, or the first one shown after asOf.
-func occurrences(lower, asOf, through Day, before, stay int, due func(yr int) (Day, bool), fn func(due Day, yr int)) {
+func occurrences(lower, asOf, through rules.Day, before, stay int, due func(yr int) (rules.Day, bool), fn func(due rules.Day, yr int)) {
 	if through < asOf {
 		through = asOf
 	}
@@ -436,27 +437,27 @@ func occurrences(lower, asOf, through Day, before, stay int, due func(yr int) (D
 }
 
 // promises gives promise reminders and the check-in after one is kept.
-func (e engine) promises(f *customerFacts, asOf Day, c *cand, put func()) {
-	pr := e.rules[KindPromise]
+func (e engine) promises(f *customerFacts, asOf rules.Day, c *cand, put func()) {
+	pr := e.rules[rules.KindPromise]
 	if !pr.On {
 		return
 	}
-	checkIn := e.on(KindCheckIn, &f.Customer)
-	cr := e.rules[KindCheckIn]
+	checkIn := e.on(rules.KindCheckIn, &f.Customer)
+	cr := e.rules[rules.KindCheckIn]
 	for i := range f.Promises {
 		p := &f.Promises[i]
 		if p.MadeOn > asOf || p.Due.IsZero() {
 			continue
 		}
 		if p.KeptOn.IsZero() || p.KeptOn > asOf {
-			*c = cand{kind: KindPromise, tag: "promise", id: p.ID, due: p.Due, shownFrom: p.Due.AddDays(-pr.BeforeDays),
+			*c = cand{kind: rules.KindPromise, tag: "promise", id: p.ID, due: p.Due, shownFrom: p.Due.AddDays(-pr.BeforeDays),
 				text: p.What, event: p.MadeOn}
 			put()
 			continue
 		}
 		if checkIn {
 			due := p.KeptOn.AddDays(pr.ResolvedDays)
-			*c = cand{kind: KindCheckIn, tag: "promise", id: p.ID, due: due, shownFrom: due,
+			*c = cand{kind: rules.KindCheckIn, tag: "promise", id: p.ID, due: due, shownFrom: due,
 				until: due.AddDays(cr.StayDays), text: p.What, event: p.KeptOn}
 			put()
 		}
@@ -465,8 +466,8 @@ func (e engine) promises(f *customerFacts, asOf Day, c *cand, put func()) {
 
 // complaints gives the follow-up of an open complaint, then the one after
 // it is resolved.
-func (e engine) complaints(f *customerFacts, asOf Day, c *cand, put func()) {
-	r := e.rules[KindComplaintFollowup]
+func (e engine) complaints(f *customerFacts, asOf rules.Day, c *cand, put func()) {
+	r := e.rules[rules.KindComplaintFollowup]
 	if !r.On {
 		return
 	}
@@ -477,13 +478,13 @@ func (e engine) complaints(f *customerFacts, asOf Day, c *cand, put func()) {
 		}
 		if k.OpenOn(asOf) {
 			due := k.Received.AddDays(r.AfterDays)
-			*c = cand{kind: KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "open", due: due, shownFrom: due,
+			*c = cand{kind: rules.KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "open", due: due, shownFrom: due,
 				openComplaint: true, text: k.What, event: k.Received}
 			put()
 			continue
 		}
 		due := k.ResolvedOn.AddDays(r.ResolvedDays)
-		*c = cand{kind: KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "resolved", due: due, shownFrom: due,
+		*c = cand{kind: rules.KindComplaintFollowup, tag: "complaint", id: k.ID, suffix: "resolved", due: due, shownFrom: due,
 			text: k.What, event: k.ResolvedOn}
 		put()
 	}
@@ -491,11 +492,11 @@ func (e engine) complaints(f *customerFacts, asOf Day, c *cand, put func()) {
 
 // stayInTouch falls due a while after the latest purchase or contact; a new
 // one moves the due day, which makes a new key and lets the old one go.
-func (e engine) stayInTouch(f *customerFacts, asOf Day, c *cand, put func()) {
-	if !e.on(KindStayInTouch, &f.Customer) {
+func (e engine) stayInTouch(f *customerFacts, asOf rules.Day, c *cand, put func()) {
+	if !e.on(rules.KindStayInTouch, &f.Customer) {
 		return
 	}
-	var last Day
+	var last rules.Day
 	for _, p := range f.Purchases {
 		if p.Amount > 0 && p.RefundOf == 0 && p.Day <= asOf && p.Day > last {
 			last = p.Day
@@ -511,7 +512,7 @@ func (e engine) stayInTouch(f *customerFacts, asOf Day, c *cand, put func()) {
 
 // touch gives stay_in_touch from the day f's customer was last seen
 // buying or contacted (zero: never), as of a day on or after it.
-func (e engine) touch(f *customerFacts, last Day, c *cand, put func()) {
+func (e engine) touch(f *customerFacts, last rules.Day, c *cand, put func()) {
 	never := last.IsZero()
 	if never {
 		last = f.Customer.CustomerSince
@@ -522,19 +523,19 @@ func (e engine) touch(f *customerFacts, last Day, c *cand, put func()) {
 			return
 		}
 	}
-	due := last.AddDays(e.rules[KindStayInTouch].AfterDays)
-	*c = cand{kind: KindStayInTouch, subject: "touch", due: due, shownFrom: due, event: last, never: never}
+	due := last.AddDays(e.rules[rules.KindStayInTouch].AfterDays)
+	*c = cand{kind: rules.KindStayInTouch, subject: "touch", due: due, shownFrom: due, event: last, never: never}
 	put()
 }
 
 // ledgerAsOf returns the prefix of rows dated on or before asOf.
-func ledgerAsOf(rows []factLedger, asOf Day) []factLedger {
+func ledgerAsOf(rows []factLedger, asOf rules.Day) []factLedger {
 	n := sort.Search(len(rows), func(i int) bool { return rows[i].Day > asOf })
 	return rows[:n]
 }
 
 // balanceAsOf is the sum of the ledger up to asOf.
-func balanceAsOf(rows []factLedger, asOf Day) int64 {
+func balanceAsOf(rows []factLedger, asOf rules.Day) int64 {
 	var b int64
 	for _, r := range ledgerAsOf(rows, asOf) {
 		b += r.Points
@@ -543,10 +544,10 @@ func balanceAsOf(rows []factLedger, asOf Day) int64 {
 }
 
 // points gives reward_ready and points_expiring.
-func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
-	reward := e.on(KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0
+func (e engine) points(f *customerFacts, asOf rules.Day, c *cand, put func()) {
+	reward := e.on(rules.KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0
 	months := e.loyalty.ExpiryMonths
-	expiring := months > 0 && e.on(KindPointsExpiring, &f.Customer)
+	expiring := months > 0 && e.on(rules.KindPointsExpiring, &f.Customer)
 	if !reward && !expiring {
 		return
 	}
@@ -557,7 +558,7 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 	if reward {
 		need := e.loyalty.RewardPoints
 		var bal int64
-		var crossed, lastRedeem Day
+		var crossed, lastRedeem rules.Day
 		for _, r := range rows {
 			before := bal
 			bal += r.Points
@@ -575,7 +576,7 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 		}
 	}
 	if expiring {
-		r := e.rules[KindPointsExpiring]
+		r := e.rules[rules.KindPointsExpiring]
 		lots, left := spendLots(rows, months)
 		for i := 0; i < len(lots); {
 			exp := lots[i].Expires
@@ -589,7 +590,7 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 			due := exp.AddDays(-r.AfterDays)
 			// The last day to act is the day before the points go.
 			until := max(exp.AddDays(-1), due)
-			*c = cand{kind: KindPointsExpiring, tag: "expiry", due: due, shownFrom: due, until: until, event: exp, points: n}
+			*c = cand{kind: rules.KindPointsExpiring, tag: "expiry", due: due, shownFrom: due, until: until, event: exp, points: n}
 			put()
 		}
 	}
@@ -597,8 +598,8 @@ func (e engine) points(f *customerFacts, asOf Day, c *cand, put func()) {
 
 // rewardReady gives reward_ready: the balance reached a reward on day
 // ready and no redeem came after.
-func rewardReady(ready Day, balance int64, c *cand, put func()) {
-	*c = cand{kind: KindRewardReady, subject: "reward", due: ready, shownFrom: ready, points: balance, event: ready}
+func rewardReady(ready rules.Day, balance int64, c *cand, put func()) {
+	*c = cand{kind: rules.KindRewardReady, subject: "reward", due: ready, shownFrom: ready, points: balance, event: ready}
 	put()
 }
 
@@ -608,65 +609,65 @@ func rewardReady(ready Day, balance int64, c *cand, put func()) {
 // chainStart), the occasions, promises and complaints, and no ledger or
 // contacts. Stay in touch and reward ready come from sum, the customer's
 // summary row. Points expiring is the caller's to rule out.
-func (e engine) partial(f *customerFacts, sum *CustomerSummary, asOf, through Day, emit func(c *cand)) {
+func (e engine) partial(f *customerFacts, sum *CustomerSummary, asOf, through rules.Day, emit func(c *cand)) {
 	var c cand
 	put := func() { emit(&c) }
 	e.purchases(f, asOf, &c, put)
 	e.yearly(f, asOf, through, &c, put)
 	e.promises(f, asOf, &c, put)
 	e.complaints(f, asOf, &c, put)
-	if e.on(KindStayInTouch, &f.Customer) {
+	if e.on(rules.KindStayInTouch, &f.Customer) {
 		e.touch(f, max(sum.LastSaleDay, sum.LastContactDay), &c, put)
 	}
-	if e.on(KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0 && !sum.RewardReadyOn.IsZero() {
+	if e.on(rules.KindRewardReady, &f.Customer) && e.loyalty.RewardPoints > 0 && !sum.RewardReadyOn.IsZero() {
 		rewardReady(sum.RewardReadyOn, sum.Balance, &c, put)
 	}
 }
 
 // reminderState is what people did with a reminder, as stored.
 type reminderState struct {
-	State        State
-	SnoozedUntil Day
+	State        rules.State
+	SnoozedUntil rules.Day
 	Reason       string
 	Staff        string
-	ChangedOn    Day
-	ContactID    ID
+	ChangedOn    rules.Day
+	ContactID    rules.ID
 }
 
 // applyState fills r's state as seen on day d: stored changes made after d
 // are ignored, a snooze that has ended leaves it open, and one left
 // unhandled past its last day is missed.
-func applyState(r *Reminder, st reminderState, has bool, d Day) {
-	r.State = StateOpen
+func applyState(r *rules.Reminder, st reminderState, has bool, d rules.Day) {
+	r.State = rules.StateOpen
 	r.OverdueDays = max(0, d.Sub(r.Due))
 	if has && st.ChangedOn <= d {
 		r.Staff, r.Reason = st.Staff, st.Reason
 		switch st.State {
-		case StateDone, StateSkipped:
+		case rules.StateDone, rules.StateSkipped:
 			r.State, r.DoneOn = st.State, st.ChangedOn
 			return
-		case StateSnoozed:
+		case rules.StateSnoozed:
 			r.SnoozedUntil = st.SnoozedUntil
 			if st.SnoozedUntil > d {
-				r.State = StateSnoozed
+				r.State = rules.StateSnoozed
 			}
 		}
 	}
 	if r.Until != 0 && d > r.Until {
-		r.State = StateMissed
+		r.State = rules.StateMissed
 	}
 }
 
 // onToday says whether r, with its state applied for d, is on Today on d.
-func onToday(r *Reminder, d Day) bool {
-	return r.State == StateOpen && r.ShownFrom <= d && (r.Until == 0 || d <= r.Until)
+func onToday(r *rules.Reminder, d rules.Day) bool {
+	return r.State == rules.StateOpen && r.ShownFrom <= d && (r.Until == 0 || d <= r.Until)
 }
 
 // changeDays returns the days in (from, to] on which any of f's facts is
 // dated, in order: between two of them what the rules see does not change.
-func (f *customerFacts) changeDays(from, to Day) []Day {
-	var days []Day
-	add := func(d Day) {
+func (f *customerFacts) changeDays(from, to rules.Day) []rules.Day {
+	var days []rules.Day
+	add := func(d rules.Day) {
 		if d > from && d <= to {
 			days = append(days, d)
 		}
@@ -695,8 +696,8 @@ func (f *customerFacts) changeDays(from, to Day) []Day {
 // dueOn calls fn(x, c) for each reminder of f that Today(x) would list with
 // due day x, for every x in [from, to]. Rather than computing each day, it
 // computes once per stretch of days in which f's facts do not change.
-func (e engine) dueOn(f *customerFacts, from, to Day, fn func(x Day, c *cand)) {
-	starts := append([]Day{from}, f.changeDays(from, to)...)
+func (e engine) dueOn(f *customerFacts, from, to rules.Day, fn func(x rules.Day, c *cand)) {
+	starts := append([]rules.Day{from}, f.changeDays(from, to)...)
 	for i, s := range starts {
 		end := to
 		if i+1 < len(starts) {
@@ -712,13 +713,13 @@ func (e engine) dueOn(f *customerFacts, from, to Day, fn func(x Day, c *cand)) {
 
 // lastDay is the latest day a Day can hold: "as of lastDay" is as the facts
 // stand, whatever their dates.
-var lastDay = NewDay(9999, time.December, 31)
+var lastDay = rules.NewDay(9999, time.December, 31)
 
 // lastFactDay is the day of f's latest dated fact, zero when it has none:
 // as of that day or any later one the dated reminders are those of lastDay.
-func (f *customerFacts) lastFactDay() Day {
-	var last Day
-	see := func(d Day) {
+func (f *customerFacts) lastFactDay() rules.Day {
+	var last rules.Day
+	see := func(d rules.Day) {
 		if d > last {
 			last = d
 		}

@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"sort"
 	"strings"
@@ -11,8 +12,8 @@ import (
 	"pgregory.net/rapid"
 )
 
-func rmDay(s string) Day {
-	d, err := ParseDay(s)
+func rmDay(s string) rules.Day {
+	d, err := rules.ParseDay(s)
 	if err != nil {
 		panic(err)
 	}
@@ -20,8 +21,8 @@ func rmDay(s string) Day {
 }
 
 // rmRules are the default rules with only the kinds named switched on.
-func rmRules(kinds ...Kind) Rules {
-	r := DefaultRules()
+func rmRules(kinds ...rules.Kind) rules.Rules {
+	r := rules.DefaultRules()
 	for k, x := range r {
 		x.On = slices.Contains(kinds, k)
 		r[k] = x
@@ -29,14 +30,14 @@ func rmRules(kinds ...Kind) Rules {
 	return r
 }
 
-func rmCustomer() Customer {
-	return Customer{ID: 7, Name: "Ann Lee", AddedOn: rmDay("2020-01-01")}
+func rmCustomer() rules.Customer {
+	return rules.Customer{ID: 7, Name: "Ann Lee", AddedOn: rmDay("2020-01-01")}
 }
 
 // rmOnToday is Today for one customer, computed the way the store does.
-func rmOnToday(f customerFacts, rules Rules, l Loyalty, states map[string]reminderState, d Day) []Reminder {
-	var out []Reminder
-	for _, r := range candidates(f, rules, l, d) {
+func rmOnToday(f customerFacts, ruleSet rules.Rules, l rules.Loyalty, states map[string]reminderState, d rules.Day) []rules.Reminder {
+	var out []rules.Reminder
+	for _, r := range candidates(f, ruleSet, l, d) {
 		st, has := states[r.Key]
 		applyState(&r, st, has, d)
 		if onToday(&r, d) {
@@ -47,7 +48,7 @@ func rmOnToday(f customerFacts, rules Rules, l Loyalty, states map[string]remind
 }
 
 // rmAsOf is every candidate with its state applied for d.
-func rmAsOf(f customerFacts, rules Rules, l Loyalty, states map[string]reminderState, d Day) []Reminder {
+func rmAsOf(f customerFacts, rules rules.Rules, l rules.Loyalty, states map[string]reminderState, d rules.Day) []rules.Reminder {
 	rs := candidates(f, rules, l, d)
 	for i := range rs {
 		st, has := states[rs[i].Key]
@@ -56,7 +57,7 @@ func rmAsOf(f customerFacts, rules Rules, l Loyalty, states map[string]reminderS
 	return rs
 }
 
-func rmKeys(rs []Reminder) []string {
+func rmKeys(rs []rules.Reminder) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, r.Key)
@@ -65,11 +66,11 @@ func rmKeys(rs []Reminder) []string {
 	return out
 }
 
-func rmSale(id ID, day string, cents Cents) factPurchase {
+func rmSale(id rules.ID, day string, cents rules.Cents) factPurchase {
 	return factPurchase{ID: id, Day: rmDay(day), Amount: cents}
 }
 
-func rmRefund(id, of ID, day string, cents Cents) factPurchase {
+func rmRefund(id, of rules.ID, day string, cents rules.Cents) factPurchase {
 	return factPurchase{ID: id, Day: rmDay(day), Amount: -cents, RefundOf: of}
 }
 
@@ -79,16 +80,16 @@ func TestRules(t *testing.T) {
 	base := rmCustomer()
 	dnc := base
 	dnc.DoNotContact = true
-	dnc.Birthday = YearlyDate{Month: 6, Day: 12}
+	dnc.Birthday = rules.YearlyDate{Month: 6, Day: 12}
 	dnc.CustomerSince = rmDay("2020-06-12")
 	leap := base
-	leap.Birthday = YearlyDate{Year: 1992, Month: 2, Day: 29}
+	leap.Birthday = rules.YearlyDate{Year: 1992, Month: 2, Day: 29}
 	noYear := base
-	noYear.Birthday = YearlyDate{Month: 6, Day: 12}
+	noYear.Birthday = rules.YearlyDate{Month: 6, Day: 12}
 	jan2 := base
-	jan2.Birthday = YearlyDate{Month: 1, Day: 2}
+	jan2.Birthday = rules.YearlyDate{Month: 1, Day: 2}
 	dec30 := base
-	dec30.Birthday = YearlyDate{Year: 1970, Month: 12, Day: 30}
+	dec30.Birthday = rules.YearlyDate{Year: 1970, Month: 12, Day: 30}
 	since := base
 	since.CustomerSince = rmDay("2025-01-10")
 	added := base
@@ -97,8 +98,8 @@ func TestRules(t *testing.T) {
 	annivLeap.CustomerSince = rmDay("2024-02-29")
 	annivLeap.AddedOn = rmDay("2024-02-29")
 
-	custom := func(f func(r Rules)) Rules {
-		r := rmRules(KindThankYou, KindCheckIn)
+	custom := func(f func(r rules.Rules)) rules.Rules {
+		r := rmRules(rules.KindThankYou, rules.KindCheckIn)
 		f(r)
 		return r
 	}
@@ -107,14 +108,14 @@ func TestRules(t *testing.T) {
 	cases := []struct {
 		name  string
 		facts customerFacts
-		rules Rules
-		loyal Loyalty
+		rules rules.Rules
+		loyal rules.Loyalty
 		want  want
 	}{
 		{
 			name:  "thank_you is due the day after, still shown 14 days after due, gone the day after",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-05-31", 2000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want: want{
 				"2026-05-31": nil,
 				"2026-06-01": {"thank_you:7:purchase:1:2026-06-01"},
@@ -125,35 +126,35 @@ func TestRules(t *testing.T) {
 		{
 			name:  "a purchase on 31 Dec is thanked on 1 Jan of the next year",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2025-12-31", 2000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want:  want{"2026-01-01": {"thank_you:7:purchase:1:2026-01-01"}},
 		},
 		{
 			name: "a purchase 29 days after a thanked one gets no thank_you",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 2000), rmSale(2, "2026-01-30", 2000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want:  want{"2026-01-31": nil, "2026-01-02": {"thank_you:7:purchase:1:2026-01-02"}},
 		},
 		{
 			name: "a purchase 30 days after a thanked one gets one",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 2000), rmSale(2, "2026-01-31", 2000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want:  want{"2026-02-01": {"thank_you:7:purchase:2:2026-02-01"}},
 		},
 		{
 			name: "the gap counts from the purchase that produced a thank_you",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 2000), rmSale(2, "2026-01-20", 2000), rmSale(3, "2026-01-31", 2000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want:  want{"2026-01-21": nil, "2026-02-01": {"thank_you:7:purchase:3:2026-02-01"}},
 		},
 		{
 			name: "a fully refunded purchase gets no thank_you or check_in and does not block the gap",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 10000), rmRefund(2, 1, "2026-01-01", 10000), rmSale(3, "2026-01-10", 6000)}},
-			rules: rmRules(KindThankYou, KindCheckIn),
+			rules: rmRules(rules.KindThankYou, rules.KindCheckIn),
 			want: want{
 				"2026-01-02": nil,
 				"2026-01-08": nil,
@@ -165,20 +166,20 @@ func TestRules(t *testing.T) {
 			name: "a refund dated after the day looked at does not count yet",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 10000), rmRefund(2, 1, "2026-01-05", 10000)}},
-			rules: rmRules(KindThankYou),
+			rules: rmRules(rules.KindThankYou),
 			want:  want{"2026-01-02": {"thank_you:7:purchase:1:2026-01-02"}, "2026-01-05": nil},
 		},
 		{
 			name: "a partial refund that takes the purchase below 50.00 cancels the check_in",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{
 				rmSale(1, "2026-01-01", 6000), rmRefund(2, 1, "2026-01-03", 1001)}},
-			rules: rmRules(KindThankYou, KindCheckIn),
+			rules: rmRules(rules.KindThankYou, rules.KindCheckIn),
 			want:  want{"2026-01-08": {"thank_you:7:purchase:1:2026-01-02"}},
 		},
 		{
 			name:  "a check_in is due 7 days after a purchase of exactly 50.00 and stays 21 days",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 5000)}},
-			rules: rmRules(KindCheckIn),
+			rules: rmRules(rules.KindCheckIn),
 			want: want{
 				"2026-01-07": nil,
 				"2026-01-08": {"check_in:7:purchase:1:2026-01-08"},
@@ -189,13 +190,13 @@ func TestRules(t *testing.T) {
 		{
 			name:  "a purchase of 49.99 gets no check_in",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 4999)}},
-			rules: rmRules(KindCheckIn),
+			rules: rmRules(rules.KindCheckIn),
 			want:  want{"2026-01-08": nil},
 		},
 		{
 			name:  "a 29 Feb birthday is due on 28 Feb in 2026 and on 29 Feb in 2028",
 			facts: customerFacts{Customer: leap},
-			rules: rmRules(KindBirthday),
+			rules: rmRules(rules.KindBirthday),
 			want: want{
 				"2026-02-21": {"birthday:7:birthday:2026-02-28"},
 				"2026-03-07": {"birthday:7:birthday:2026-02-28"},
@@ -206,7 +207,7 @@ func TestRules(t *testing.T) {
 		{
 			name:  "a birthday without a year works the same",
 			facts: customerFacts{Customer: noYear},
-			rules: rmRules(KindBirthday),
+			rules: rmRules(rules.KindBirthday),
 			want: want{
 				"2026-06-04": nil,
 				"2026-06-05": {"birthday:7:birthday:2026-06-12"},
@@ -217,19 +218,19 @@ func TestRules(t *testing.T) {
 		{
 			name:  "a 2 Jan birthday shows on 28 Dec of the year before",
 			facts: customerFacts{Customer: jan2},
-			rules: rmRules(KindBirthday),
+			rules: rmRules(rules.KindBirthday),
 			want:  want{"2025-12-26": {"birthday:7:birthday:2026-01-02"}, "2025-12-25": nil},
 		},
 		{
 			name:  "a 30 Dec birthday still shows on 3 Jan",
 			facts: customerFacts{Customer: dec30},
-			rules: rmRules(KindBirthday),
+			rules: rmRules(rules.KindBirthday),
 			want:  want{"2026-01-03": {"birthday:7:birthday:2025-12-30"}, "2026-01-06": {"birthday:7:birthday:2025-12-30"}, "2026-01-07": nil},
 		},
 		{
 			name:  "an anniversary on 29 Feb falls on 28 Feb, from the first full year",
 			facts: customerFacts{Customer: annivLeap},
-			rules: rmRules(KindAnniversary),
+			rules: rmRules(rules.KindAnniversary),
 			want: want{
 				"2024-02-29": nil,
 				"2025-02-28": {"anniversary:7:anniversary:2025-02-28"},
@@ -239,20 +240,20 @@ func TestRules(t *testing.T) {
 		{
 			name:  "a customer who never bought is due a stay_in_touch 90 days after customer_since",
 			facts: customerFacts{Customer: since},
-			rules: rmRules(KindStayInTouch),
+			rules: rmRules(rules.KindStayInTouch),
 			want:  want{"2025-04-09": nil, "2025-04-10": {"stay_in_touch:7:touch:2025-04-10"}, "2026-01-01": {"stay_in_touch:7:touch:2025-04-10"}},
 		},
 		{
 			name:  "without customer_since, stay_in_touch counts from the day the customer was added",
 			facts: customerFacts{Customer: added},
-			rules: rmRules(KindStayInTouch),
+			rules: rmRules(rules.KindStayInTouch),
 			want:  want{"2025-05-02": {"stay_in_touch:7:touch:2025-05-02"}},
 		},
 		{
 			name: "a contact resets stay_in_touch",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 2000)},
-				ContactDays: []Day{rmDay("2026-03-01")}},
-			rules: rmRules(KindStayInTouch),
+				ContactDays: []rules.Day{rmDay("2026-03-01")}},
+			rules: rmRules(rules.KindStayInTouch),
 			want: want{
 				"2026-02-28": nil,
 				"2026-04-01": nil,
@@ -262,21 +263,21 @@ func TestRules(t *testing.T) {
 		{
 			name: "a contact after the day looked at does not count yet",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 2000)},
-				ContactDays: []Day{rmDay("2026-04-02")}},
-			rules: rmRules(KindStayInTouch),
+				ContactDays: []rules.Day{rmDay("2026-04-02")}},
+			rules: rmRules(rules.KindStayInTouch),
 			want:  want{"2026-04-01": {"stay_in_touch:7:touch:2026-04-01"}, "2026-04-02": nil},
 		},
 		{
 			name: "do not contact keeps only promises and complaint follow-ups",
 			facts: customerFacts{Customer: dnc,
 				Purchases:  []factPurchase{rmSale(1, "2026-06-05", 9000)},
-				Occasions:  []Occasion{{ID: 3, CustomerID: 7, Label: "Wedding", Date: YearlyDate{Month: 6, Day: 14}, Yearly: true, LeadDays: 7}},
-				Promises:   []Promise{{ID: 4, CustomerID: 7, What: "order mats", Due: rmDay("2026-06-12"), MadeOn: rmDay("2026-06-01")}},
-				Complaints: []Complaint{{ID: 5, CustomerID: 7, What: "zip", Received: rmDay("2026-06-10")}},
+				Occasions:  []rules.Occasion{{ID: 3, CustomerID: 7, Label: "Wedding", Date: rules.YearlyDate{Month: 6, Day: 14}, Yearly: true, LeadDays: 7}},
+				Promises:   []rules.Promise{{ID: 4, CustomerID: 7, What: "order mats", Due: rmDay("2026-06-12"), MadeOn: rmDay("2026-06-01")}},
+				Complaints: []rules.Complaint{{ID: 5, CustomerID: 7, What: "zip", Received: rmDay("2026-06-10")}},
 				Ledger:     []factLedger{{ID: 1, Day: rmDay("2026-06-05"), Points: 150}},
 			},
-			rules: DefaultRules(),
-			loyal: Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1},
+			rules: rules.DefaultRules(),
+			loyal: rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1},
 			want: want{"2026-06-12": {
 				"complaint_followup:7:complaint:5:open:2026-06-11",
 				"promise:7:promise:4:2026-06-12",
@@ -284,9 +285,9 @@ func TestRules(t *testing.T) {
 		},
 		{
 			name: "a promise shows one day before; once kept, a check_in follows 3 days later",
-			facts: customerFacts{Customer: base, Promises: []Promise{
+			facts: customerFacts{Customer: base, Promises: []rules.Promise{
 				{ID: 4, CustomerID: 7, What: "order mats", Due: rmDay("2026-06-10"), MadeOn: rmDay("2026-06-01"), KeptOn: rmDay("2026-06-12")}}},
-			rules: rmRules(KindPromise, KindCheckIn),
+			rules: rmRules(rules.KindPromise, rules.KindCheckIn),
 			want: want{
 				"2026-06-08": nil,
 				"2026-06-09": {"promise:7:promise:4:2026-06-10"},
@@ -297,16 +298,16 @@ func TestRules(t *testing.T) {
 		},
 		{
 			name: "a promise made after the day looked at is not there yet",
-			facts: customerFacts{Customer: base, Promises: []Promise{
+			facts: customerFacts{Customer: base, Promises: []rules.Promise{
 				{ID: 4, CustomerID: 7, What: "order mats", Due: rmDay("2026-06-10"), MadeOn: rmDay("2026-06-10")}}},
-			rules: rmRules(KindPromise),
+			rules: rmRules(rules.KindPromise),
 			want:  want{"2026-06-09": nil, "2026-06-10": {"promise:7:promise:4:2026-06-10"}},
 		},
 		{
 			name: "a complaint is followed up the day after while open, 3 days after it is resolved",
-			facts: customerFacts{Customer: base, Complaints: []Complaint{
+			facts: customerFacts{Customer: base, Complaints: []rules.Complaint{
 				{ID: 5, CustomerID: 7, What: "zip", Received: rmDay("2026-06-01"), ResolvedOn: rmDay("2026-06-05")}}},
-			rules: rmRules(KindComplaintFollowup),
+			rules: rmRules(rules.KindComplaintFollowup),
 			want: want{
 				"2026-06-01": nil,
 				"2026-06-02": {"complaint_followup:7:complaint:5:open:2026-06-02"},
@@ -324,8 +325,8 @@ func TestRules(t *testing.T) {
 				{ID: 3, Day: rmDay("2026-06-05"), Points: -100, Redeem: true},
 				{ID: 4, Day: rmDay("2026-06-07"), Points: 95},
 			}},
-			rules: rmRules(KindRewardReady),
-			loyal: DefaultLoyalty(),
+			rules: rmRules(rules.KindRewardReady),
+			loyal: rules.DefaultLoyalty(),
 			want: want{
 				"2026-06-02": nil,
 				"2026-06-03": {"reward_ready:7:reward:2026-06-03"},
@@ -340,8 +341,8 @@ func TestRules(t *testing.T) {
 				{ID: 1, Day: rmDay("2026-06-01"), Points: 120},
 				{ID: 2, Day: rmDay("2026-06-03"), Points: -30},
 			}},
-			rules: rmRules(KindRewardReady),
-			loyal: DefaultLoyalty(),
+			rules: rmRules(rules.KindRewardReady),
+			loyal: rules.DefaultLoyalty(),
 			want:  want{"2026-06-02": {"reward_ready:7:reward:2026-06-01"}, "2026-06-03": nil},
 		},
 		{
@@ -351,8 +352,8 @@ func TestRules(t *testing.T) {
 				{ID: 2, Day: rmDay("2025-03-05"), Points: 50},
 				{ID: 3, Day: rmDay("2025-06-01"), Points: -120, Redeem: true},
 			}},
-			rules: rmRules(KindPointsExpiring),
-			loyal: Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12},
+			rules: rmRules(rules.KindPointsExpiring),
+			loyal: rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12},
 			want: want{
 				"2025-12-11": nil, // the January lot was spent
 				"2026-02-02": nil,
@@ -367,29 +368,29 @@ func TestRules(t *testing.T) {
 				{ID: 1, Day: rmDay("2025-01-30"), Points: 10},
 				{ID: 2, Day: rmDay("2025-01-31"), Points: 20},
 			}},
-			rules: rmRules(KindPointsExpiring),
-			loyal: Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1},
+			rules: rmRules(rules.KindPointsExpiring),
+			loyal: rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1},
 			want:  want{"2025-02-27": {"points_expiring:7:expiry:2025-02-28:2025-01-29"}},
 		},
 		{
 			name:  "without expiry there is no points_expiring",
 			facts: customerFacts{Customer: base, Ledger: []factLedger{{ID: 1, Day: rmDay("2025-01-10"), Points: 100}}},
-			rules: rmRules(KindPointsExpiring),
-			loyal: DefaultLoyalty(),
+			rules: rmRules(rules.KindPointsExpiring),
+			loyal: rules.DefaultLoyalty(),
 			want:  want{"2025-12-20": nil, "2026-01-09": nil},
 		},
 		{
 			name:  "a rule switched off yields nothing",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 9000)}},
-			rules: rmRules(KindCheckIn),
+			rules: rmRules(rules.KindCheckIn),
 			want:  want{"2026-01-02": nil, "2026-01-08": {"check_in:7:purchase:1:2026-01-08"}},
 		},
 		{
 			name:  "changed numbers take effect",
 			facts: customerFacts{Customer: base, Purchases: []factPurchase{rmSale(1, "2026-01-01", 9000)}},
-			rules: custom(func(r Rules) {
-				r[KindThankYou] = Rule{On: true, AfterDays: 2, StayDays: 3, GapDays: 30}
-				r[KindCheckIn] = Rule{On: true, AfterDays: 7, StayDays: 21, MinCents: 10000}
+			rules: custom(func(r rules.Rules) {
+				r[rules.KindThankYou] = rules.Rule{On: true, AfterDays: 2, StayDays: 3, GapDays: 30}
+				r[rules.KindCheckIn] = rules.Rule{On: true, AfterDays: 7, StayDays: 21, MinCents: 10000}
 			}),
 			want: want{
 				"2026-01-02": nil,
@@ -401,11 +402,11 @@ func TestRules(t *testing.T) {
 		},
 		{
 			name: "occasions show their lead days before; one-off ones only in their year",
-			facts: customerFacts{Customer: base, Occasions: []Occasion{
-				{ID: 3, CustomerID: 7, Label: "Wedding", Date: YearlyDate{Year: 2010, Month: 9, Day: 4}, Yearly: true, LeadDays: 14},
-				{ID: 4, CustomerID: 7, Label: "Moved house", Date: YearlyDate{Year: 2026, Month: 9, Day: 10}, LeadDays: 0},
+			facts: customerFacts{Customer: base, Occasions: []rules.Occasion{
+				{ID: 3, CustomerID: 7, Label: "Wedding", Date: rules.YearlyDate{Year: 2010, Month: 9, Day: 4}, Yearly: true, LeadDays: 14},
+				{ID: 4, CustomerID: 7, Label: "Moved house", Date: rules.YearlyDate{Year: 2026, Month: 9, Day: 10}, LeadDays: 0},
 			}},
-			rules: rmRules(KindOccasion),
+			rules: rmRules(rules.KindOccasion),
 			want: want{
 				"2026-08-20": nil,
 				"2026-08-21": {"occasion:7:occasion:3:2026-09-04"},
@@ -418,11 +419,11 @@ func TestRules(t *testing.T) {
 			name: "facts dated after the day looked at are ignored",
 			facts: customerFacts{Customer: base,
 				Purchases:  []factPurchase{rmSale(1, "2026-01-01", 9000), rmSale(2, "2026-01-05", 9000)},
-				Complaints: []Complaint{{ID: 5, CustomerID: 7, What: "zip", Received: rmDay("2026-01-03"), ResolvedOn: rmDay("2026-01-06")}},
+				Complaints: []rules.Complaint{{ID: 5, CustomerID: 7, What: "zip", Received: rmDay("2026-01-03"), ResolvedOn: rmDay("2026-01-06")}},
 				Ledger:     []factLedger{{ID: 1, Day: rmDay("2026-01-01"), Points: 90}, {ID: 2, Day: rmDay("2026-01-05"), Points: 90}},
 			},
-			rules: DefaultRules(),
-			loyal: DefaultLoyalty(),
+			rules: rules.DefaultRules(),
+			loyal: rules.DefaultLoyalty(),
 			want: want{"2026-01-04": {
 				"complaint_followup:7:complaint:5:open:2026-01-04",
 				"thank_you:7:purchase:1:2026-01-02",
@@ -433,7 +434,7 @@ func TestRules(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			l := c.loyal
 			if l.RewardPoints == 0 {
-				l = DefaultLoyalty()
+				l = rules.DefaultLoyalty()
 			}
 			dates := make([]string, 0, len(c.want))
 			for d := range c.want {
@@ -454,46 +455,46 @@ func TestRules(t *testing.T) {
 
 func TestMissedAfterUntilAndOverdueDays(t *testing.T) {
 	f := customerFacts{Customer: rmCustomer(), Purchases: []factPurchase{rmSale(1, "2026-05-31", 2000)}}
-	rules := rmRules(KindThankYou)
-	on15 := rmOnToday(f, rules, DefaultLoyalty(), nil, rmDay("2026-06-15"))
+	ruleSet := rmRules(rules.KindThankYou)
+	on15 := rmOnToday(f, ruleSet, rules.DefaultLoyalty(), nil, rmDay("2026-06-15"))
 	if len(on15) != 1 || on15[0].OverdueDays != 14 || on15[0].Until != rmDay("2026-06-15") {
 		t.Fatalf("on 15 June: %+v", on15)
 	}
-	all := rmAsOf(f, rules, DefaultLoyalty(), nil, rmDay("2026-06-16"))
-	if len(all) != 1 || all[0].State != StateMissed {
+	all := rmAsOf(f, ruleSet, rules.DefaultLoyalty(), nil, rmDay("2026-06-16"))
+	if len(all) != 1 || all[0].State != rules.StateMissed {
 		t.Fatalf("on 16 June the thank_you should be missed: %+v", all)
 	}
-	done := map[string]reminderState{all[0].Key: {State: StateDone, ChangedOn: rmDay("2026-06-03")}}
-	all = rmAsOf(f, rules, DefaultLoyalty(), done, rmDay("2026-06-16"))
-	if all[0].State != StateDone || all[0].DoneOn != rmDay("2026-06-03") {
+	done := map[string]reminderState{all[0].Key: {State: rules.StateDone, ChangedOn: rmDay("2026-06-03")}}
+	all = rmAsOf(f, ruleSet, rules.DefaultLoyalty(), done, rmDay("2026-06-16"))
+	if all[0].State != rules.StateDone || all[0].DoneOn != rmDay("2026-06-03") {
 		t.Fatalf("done stays done after its last day: %+v", all[0])
 	}
 	// Done on 3 June: a look at 2 June does not know it yet.
-	if got := rmOnToday(f, rules, DefaultLoyalty(), done, rmDay("2026-06-02")); len(got) != 1 {
+	if got := rmOnToday(f, ruleSet, rules.DefaultLoyalty(), done, rmDay("2026-06-02")); len(got) != 1 {
 		t.Fatalf("a state changed after the day looked at must be ignored: %+v", got)
 	}
 }
 
 func TestSnoozeReappearsAndDoesNotExtend(t *testing.T) {
 	f := customerFacts{Customer: rmCustomer(), Purchases: []factPurchase{rmSale(1, "2026-05-31", 2000)}}
-	rules := rmRules(KindThankYou)
+	ruleSet := rmRules(rules.KindThankYou)
 	key := "thank_you:7:purchase:1:2026-06-01"
-	states := map[string]reminderState{key: {State: StateSnoozed, SnoozedUntil: rmDay("2026-06-10"), ChangedOn: rmDay("2026-06-02")}}
-	if got := rmOnToday(f, rules, DefaultLoyalty(), states, rmDay("2026-06-09")); len(got) != 0 {
+	states := map[string]reminderState{key: {State: rules.StateSnoozed, SnoozedUntil: rmDay("2026-06-10"), ChangedOn: rmDay("2026-06-02")}}
+	if got := rmOnToday(f, ruleSet, rules.DefaultLoyalty(), states, rmDay("2026-06-09")); len(got) != 0 {
 		t.Errorf("snoozed reminder shown on 9 June: %+v", got)
 	}
-	got := rmOnToday(f, rules, DefaultLoyalty(), states, rmDay("2026-06-10"))
+	got := rmOnToday(f, ruleSet, rules.DefaultLoyalty(), states, rmDay("2026-06-10"))
 	if len(got) != 1 || got[0].Key != key || got[0].OverdueDays != 9 {
 		t.Errorf("snoozed until 10 June must reappear on 10 June: %+v", got)
 	}
-	states[key] = reminderState{State: StateSnoozed, SnoozedUntil: rmDay("2026-06-20"), ChangedOn: rmDay("2026-06-02")}
-	if got := rmOnToday(f, rules, DefaultLoyalty(), states, rmDay("2026-06-16")); len(got) != 0 {
+	states[key] = reminderState{State: rules.StateSnoozed, SnoozedUntil: rmDay("2026-06-20"), ChangedOn: rmDay("2026-06-02")}
+	if got := rmOnToday(f, ruleSet, rules.DefaultLoyalty(), states, rmDay("2026-06-16")); len(got) != 0 {
 		t.Errorf("a snooze must not extend the last day: %+v", got)
 	}
-	if all := rmAsOf(f, rules, DefaultLoyalty(), states, rmDay("2026-06-16")); all[0].State != StateMissed {
+	if all := rmAsOf(f, ruleSet, rules.DefaultLoyalty(), states, rmDay("2026-06-16")); all[0].State != rules.StateMissed {
 		t.Errorf("snoozed past its last day is missed, got %s", all[0].State)
 	}
-	if all := rmAsOf(f, rules, DefaultLoyalty(), states, rmDay("2026-06-12")); all[0].State != StateSnoozed || all[0].SnoozedUntil != rmDay("2026-06-20") {
+	if all := rmAsOf(f, ruleSet, rules.DefaultLoyalty(), states, rmDay("2026-06-12")); all[0].State != rules.StateSnoozed || all[0].SnoozedUntil != rmDay("2026-06-20") {
 		t.Errorf("while snoozed the state says so: %+v", all[0])
 	}
 }
@@ -501,15 +502,15 @@ func TestSnoozeReappearsAndDoesNotExtend(t *testing.T) {
 func TestYearlyHistoryStartsWhenTheCustomerWasAdded(t *testing.T) {
 	c := rmCustomer()
 	c.AddedOn = rmDay("2024-03-01")
-	c.Birthday = YearlyDate{Month: 2, Day: 20}
+	c.Birthday = rules.YearlyDate{Month: 2, Day: 20}
 	f := customerFacts{Customer: c}
-	got := rmKeys(candidates(f, rmRules(KindBirthday), DefaultLoyalty(), rmDay("2026-06-01")))
+	got := rmKeys(candidates(f, rmRules(rules.KindBirthday), rules.DefaultLoyalty(), rmDay("2026-06-01")))
 	want := []string{"birthday:7:birthday:2025-02-20", "birthday:7:birthday:2026-02-20", "birthday:7:birthday:2027-02-20"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	// Looking at a day before the customer was added still shows that day's birthday.
-	got = rmKeys(rmOnToday(f, rmRules(KindBirthday), DefaultLoyalty(), nil, rmDay("2023-02-18")))
+	got = rmKeys(rmOnToday(f, rmRules(rules.KindBirthday), rules.DefaultLoyalty(), nil, rmDay("2023-02-18")))
 	if !slices.Equal(got, []string{"birthday:7:birthday:2023-02-20"}) {
 		t.Errorf("before the customer was added: %q", got)
 	}
@@ -518,20 +519,20 @@ func TestYearlyHistoryStartsWhenTheCustomerWasAdded(t *testing.T) {
 func TestBirthdaysBeforeTheBirthYearAreSkipped(t *testing.T) {
 	c := rmCustomer()
 	c.AddedOn = rmDay("2024-01-01")
-	c.Birthday = YearlyDate{Year: 2025, Month: 5, Day: 1}
-	got := rmKeys(candidates(customerFacts{Customer: c}, rmRules(KindBirthday), DefaultLoyalty(), rmDay("2024-12-01")))
+	c.Birthday = rules.YearlyDate{Year: 2025, Month: 5, Day: 1}
+	got := rmKeys(candidates(customerFacts{Customer: c}, rmRules(rules.KindBirthday), rules.DefaultLoyalty(), rmDay("2024-12-01")))
 	if !slices.Equal(got, []string{"birthday:7:birthday:2025-05-01"}) {
 		t.Errorf("got %q", got)
 	}
 }
 
 func TestPointsLots(t *testing.T) {
-	rows := []LedgerRow{
-		{ID: 3, Day: rmDay("2025-06-01"), Kind: LedgerRedeem, Points: -120},
-		{ID: 1, Day: rmDay("2025-01-31"), Kind: LedgerEarn, Points: 100},
-		{ID: 2, Day: rmDay("2025-03-05"), Kind: LedgerAdjustment, Points: 50},
-		{ID: 4, Day: rmDay("2025-07-01"), Kind: LedgerEarn, Points: 40},
-		{ID: 5, Day: rmDay("2025-07-02"), Kind: LedgerRefundReversal, Points: -10},
+	rows := []rules.LedgerRow{
+		{ID: 3, Day: rmDay("2025-06-01"), Kind: rules.LedgerRedeem, Points: -120},
+		{ID: 1, Day: rmDay("2025-01-31"), Kind: rules.LedgerEarn, Points: 100},
+		{ID: 2, Day: rmDay("2025-03-05"), Kind: rules.LedgerAdjustment, Points: 50},
+		{ID: 4, Day: rmDay("2025-07-01"), Kind: rules.LedgerEarn, Points: 40},
+		{ID: 5, Day: rmDay("2025-07-02"), Kind: rules.LedgerRefundReversal, Points: -10},
 	}
 	got := PointsLots(rows, 1)
 	want := []PointsLot{
@@ -544,7 +545,7 @@ func TestPointsLots(t *testing.T) {
 	}
 	// The reversal on 2 July spends the oldest lot with points left.
 	want[1].Left = 10
-	got = PointsLots(append(rows, LedgerRow{ID: 6, Day: rmDay("2025-07-02"), Kind: LedgerRedeem, Points: -10}), 1)
+	got = PointsLots(append(rows, rules.LedgerRow{ID: 6, Day: rmDay("2025-07-02"), Kind: rules.LedgerRedeem, Points: -10}), 1)
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -555,9 +556,9 @@ func TestPointsLots(t *testing.T) {
 
 func TestParseReminderKey(t *testing.T) {
 	good := map[string]ReminderKey{
-		"thank_you:12:purchase:3:2026-06-01":               {KindThankYou, 12, "purchase:3", rmDay("2026-06-01")},
-		"complaint_followup:1:complaint:5:open:2026-01-02": {KindComplaintFollowup, 1, "complaint:5:open", rmDay("2026-01-02")},
-		"birthday:9:birthday:2026-02-28":                   {KindBirthday, 9, "birthday", rmDay("2026-02-28")},
+		"thank_you:12:purchase:3:2026-06-01":               {rules.KindThankYou, 12, "purchase:3", rmDay("2026-06-01")},
+		"complaint_followup:1:complaint:5:open:2026-01-02": {rules.KindComplaintFollowup, 1, "complaint:5:open", rmDay("2026-01-02")},
+		"birthday:9:birthday:2026-02-28":                   {rules.KindBirthday, 9, "birthday", rmDay("2026-02-28")},
 	}
 	for s, want := range good {
 		got, err := ParseReminderKey(s)
@@ -574,12 +575,12 @@ func TestParseReminderKey(t *testing.T) {
 }
 
 // rmGenFacts makes a random customer with a history around 2025-2026.
-func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
+func rmGenFacts(t *rapid.T) (customerFacts, rules.Rules, rules.Loyalty) {
 	start := rmDay("2025-01-01")
-	day := func(label string) Day { return start.AddDays(rapid.IntRange(0, 700).Draw(t, label)) }
-	c := Customer{ID: 3, Name: "Bo", AddedOn: day("added"), DoNotContact: rapid.IntRange(0, 5).Draw(t, "dnc") == 0}
+	day := func(label string) rules.Day { return start.AddDays(rapid.IntRange(0, 700).Draw(t, label)) }
+	c := rules.Customer{ID: 3, Name: "Bo", AddedOn: day("added"), DoNotContact: rapid.IntRange(0, 5).Draw(t, "dnc") == 0}
 	if rapid.Bool().Draw(t, "hasBirthday") {
-		c.Birthday = YearlyDate{Year: rapid.SampledFrom([]int{0, 1960, 2000}).Draw(t, "by"),
+		c.Birthday = rules.YearlyDate{Year: rapid.SampledFrom([]int{0, 1960, 2000}).Draw(t, "by"),
 			Month: time.Month(rapid.IntRange(1, 12).Draw(t, "bm")), Day: rapid.IntRange(1, 28).Draw(t, "bd")}
 		if rapid.IntRange(0, 4).Draw(t, "leap") == 0 {
 			c.Birthday.Month, c.Birthday.Day, c.Birthday.Year = 2, 29, 0
@@ -589,14 +590,14 @@ func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
 		c.CustomerSince = start.AddDays(rapid.IntRange(-900, 700).Draw(t, "since"))
 	}
 	f := customerFacts{Customer: c}
-	var id ID
+	var id rules.ID
 	for i, n := 0, rapid.IntRange(0, 8).Draw(t, "purchases"); i < n; i++ {
 		id++
-		p := factPurchase{ID: id, Day: day("pday"), Amount: Cents(rapid.IntRange(1, 20000).Draw(t, "amount"))}
+		p := factPurchase{ID: id, Day: day("pday"), Amount: rules.Cents(rapid.IntRange(1, 20000).Draw(t, "amount"))}
 		f.Purchases = append(f.Purchases, p)
 		if rapid.IntRange(0, 3).Draw(t, "refund") == 0 {
 			id++
-			back := Cents(rapid.IntRange(1, int(p.Amount)).Draw(t, "back"))
+			back := rules.Cents(rapid.IntRange(1, int(p.Amount)).Draw(t, "back"))
 			f.Purchases = append(f.Purchases, factPurchase{ID: id, Day: p.Day.AddDays(rapid.IntRange(0, 40).Draw(t, "rlag")), Amount: -back, RefundOf: p.ID})
 		}
 	}
@@ -604,14 +605,14 @@ func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
 		f.ContactDays = append(f.ContactDays, day("contact"))
 	}
 	for i, n := 0, rapid.IntRange(0, 2).Draw(t, "occasions"); i < n; i++ {
-		o := Occasion{ID: ID(i + 1), Label: "x", Date: YearlyDate{Year: rapid.SampledFrom([]int{0, 2025, 2026}).Draw(t, "oy"),
+		o := rules.Occasion{ID: rules.ID(i + 1), Label: "x", Date: rules.YearlyDate{Year: rapid.SampledFrom([]int{0, 2025, 2026}).Draw(t, "oy"),
 			Month: time.Month(rapid.IntRange(1, 12).Draw(t, "om")), Day: rapid.IntRange(1, 28).Draw(t, "od")},
 			LeadDays: rapid.IntRange(0, 60).Draw(t, "lead")}
 		o.Yearly = o.Date.Year == 0 || rapid.Bool().Draw(t, "yearly")
 		f.Occasions = append(f.Occasions, o)
 	}
 	for i, n := 0, rapid.IntRange(0, 2).Draw(t, "promises"); i < n; i++ {
-		p := Promise{ID: ID(i + 1), What: "x", MadeOn: day("made")}
+		p := rules.Promise{ID: rules.ID(i + 1), What: "x", MadeOn: day("made")}
 		p.Due = p.MadeOn.AddDays(rapid.IntRange(0, 30).Draw(t, "pdue"))
 		if rapid.Bool().Draw(t, "kept") {
 			p.KeptOn = p.MadeOn.AddDays(rapid.IntRange(0, 40).Draw(t, "kept"))
@@ -619,14 +620,14 @@ func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
 		f.Promises = append(f.Promises, p)
 	}
 	for i, n := 0, rapid.IntRange(0, 2).Draw(t, "complaints"); i < n; i++ {
-		k := Complaint{ID: ID(i + 1), What: "x", Received: day("received")}
+		k := rules.Complaint{ID: rules.ID(i + 1), What: "x", Received: day("received")}
 		if rapid.Bool().Draw(t, "resolved") {
 			k.ResolvedOn = k.Received.AddDays(rapid.IntRange(0, 20).Draw(t, "rlag"))
 		}
 		f.Complaints = append(f.Complaints, k)
 	}
 	var bal int64
-	ldays := make([]Day, rapid.IntRange(0, 10).Draw(t, "ledger"))
+	ldays := make([]rules.Day, rapid.IntRange(0, 10).Draw(t, "ledger"))
 	for i := range ldays {
 		ldays[i] = day("lday")
 	}
@@ -640,11 +641,11 @@ func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
 			continue
 		}
 		bal += pts
-		f.Ledger = append(f.Ledger, factLedger{ID: ID(i + 1), Day: d, Points: pts, Redeem: pts < 0 && rapid.Bool().Draw(t, "redeem")})
+		f.Ledger = append(f.Ledger, factLedger{ID: rules.ID(i + 1), Day: d, Points: pts, Redeem: pts < 0 && rapid.Bool().Draw(t, "redeem")})
 	}
-	rules := DefaultRules()
-	for _, k := range Kinds {
-		r := rules[k]
+	ruleSet := rules.DefaultRules()
+	for _, k := range rules.Kinds {
+		r := ruleSet[k]
 		r.On = rapid.IntRange(0, 5).Draw(t, "on") > 0
 		r.AfterDays = rapid.IntRange(0, 100).Draw(t, "after")
 		r.BeforeDays = rapid.IntRange(0, 30).Draw(t, "before")
@@ -653,19 +654,19 @@ func rmGenFacts(t *rapid.T) (customerFacts, Rules, Loyalty) {
 		}
 		r.GapDays = rapid.IntRange(0, 60).Draw(t, "gap")
 		r.ResolvedDays = rapid.IntRange(0, 10).Draw(t, "resolvedDays")
-		rules[k] = r
+		ruleSet[k] = r
 	}
-	l := DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	l.ExpiryMonths = rapid.SampledFrom([]int{0, 1, 6, 12}).Draw(t, "expiry")
-	return f, rules, l
+	return f, ruleSet, l
 }
 
 func TestEngineProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		f, rules, l := rmGenFacts(t)
+		f, ruleSet, l := rmGenFacts(t)
 		d := rmDay("2025-01-01").AddDays(rapid.IntRange(-30, 760).Draw(t, "d"))
-		first := rmKeys(candidates(f, rules, l, d))
-		if again := rmKeys(candidates(f, rules, l, d)); !slices.Equal(first, again) {
+		first := rmKeys(candidates(f, ruleSet, l, d))
+		if again := rmKeys(candidates(f, ruleSet, l, d)); !slices.Equal(first, again) {
 			t.Fatalf("computing twice differs:\n%q\n%q", first, again)
 		}
 		for i := 1; i < len(first); i++ {
@@ -678,16 +679,16 @@ func TestEngineProperties(t *testing.T) {
 		for _, k := range first {
 			switch rapid.IntRange(0, 5).Draw(t, "state") {
 			case 1:
-				states[k] = reminderState{State: StateDone, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch"))}
+				states[k] = reminderState{State: rules.StateDone, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch"))}
 			case 2:
-				states[k] = reminderState{State: StateSnoozed, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch")),
+				states[k] = reminderState{State: rules.StateSnoozed, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch")),
 					SnoozedUntil: d.AddDays(rapid.IntRange(-10, 30).Draw(t, "until"))}
 			case 3:
-				states[k] = reminderState{State: StateSkipped, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch"))}
+				states[k] = reminderState{State: rules.StateSkipped, ChangedOn: d.AddDays(rapid.IntRange(-20, 20).Draw(t, "ch"))}
 			}
 		}
 		seen := map[string]bool{}
-		for _, r := range rmOnToday(f, rules, l, states, d) {
+		for _, r := range rmOnToday(f, ruleSet, l, states, d) {
 			if seen[r.Key] {
 				t.Fatalf("Today lists %s twice", r.Key)
 			}
@@ -698,7 +699,7 @@ func TestEngineProperties(t *testing.T) {
 			if r.Kind.Marketing() && f.Customer.DoNotContact {
 				t.Fatalf("%s listed for a do-not-contact customer", r.Key)
 			}
-			if !rules[r.Kind].On {
+			if !ruleSet[r.Kind].On {
 				t.Fatalf("%s listed with its rule off", r.Key)
 			}
 			if r.OverdueDays != max(0, d.Sub(r.Due)) {
@@ -708,9 +709,9 @@ func TestEngineProperties(t *testing.T) {
 		// The calendar's one pass agrees with Today computed day by day.
 		to := d.AddDays(rapid.IntRange(0, 45).Draw(t, "span"))
 		fs := f.sorted()
-		e := engine{rules, l}
-		byDay := map[Day][]string{}
-		e.dueOn(&fs, d, to, func(x Day, c *cand) {
+		e := engine{ruleSet, l}
+		byDay := map[rules.Day][]string{}
+		e.dueOn(&fs, d, to, func(x rules.Day, c *cand) {
 			r := c.reminder(&fs.Customer)
 			st, has := states[r.Key]
 			applyState(&r, st, has, x)
@@ -720,7 +721,7 @@ func TestEngineProperties(t *testing.T) {
 		})
 		for x := d; x <= to; x++ {
 			var want []string
-			for _, r := range rmOnToday(f, rules, l, states, x) {
+			for _, r := range rmOnToday(f, ruleSet, l, states, x) {
 				if r.Due == x {
 					want = append(want, r.Key)
 				}
@@ -737,7 +738,7 @@ func TestEngineProperties(t *testing.T) {
 
 func TestPointsLotsProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		var rows []LedgerRow
+		var rows []rules.LedgerRow
 		var bal int64
 		d := rmDay("2025-01-01")
 		for i, n := 0, rapid.IntRange(0, 30).Draw(t, "n"); i < n; i++ {
@@ -750,7 +751,7 @@ func TestPointsLotsProperties(t *testing.T) {
 				continue
 			}
 			bal += pts
-			rows = append(rows, LedgerRow{ID: ID(i + 1), Day: d, Points: pts})
+			rows = append(rows, rules.LedgerRow{ID: rules.ID(i + 1), Day: d, Points: pts})
 		}
 		lots := PointsLots(rows, rapid.IntRange(0, 24).Draw(t, "months"))
 		var left int64
@@ -778,7 +779,7 @@ func TestCandidatesDoNotChangeTheirInput(t *testing.T) {
 	f := customerFacts{Customer: rmCustomer(), Ledger: []factLedger{
 		{ID: 2, Day: rmDay("2026-01-02"), Points: 150}, {ID: 1, Day: rmDay("2026-01-01"), Points: 10}}}
 	before := fmt.Sprint(f.Ledger)
-	rs := candidates(f, rmRules(KindRewardReady), DefaultLoyalty(), rmDay("2026-01-05"))
+	rs := candidates(f, rmRules(rules.KindRewardReady), rules.DefaultLoyalty(), rmDay("2026-01-05"))
 	if fmt.Sprint(f.Ledger) != before {
 		t.Errorf("candidates reordered the caller's ledger")
 	}
@@ -794,9 +795,9 @@ func TestPointsExpiringStaysInHistoryAfterTheExpiry(t *testing.T) {
 		// warning before it vanish.
 		{ID: 2, Day: rmDay("2026-01-10"), Points: -100},
 	}}
-	l := Loyalty{CentsPerPoint: 100, RewardPoints: 1000, RewardValue: 500, ExpiryMonths: 12}
-	rs := rmAsOf(f, rmRules(KindPointsExpiring), l, nil, rmDay("2026-03-01"))
-	if len(rs) != 1 || rs[0].Key != "points_expiring:7:expiry:2026-01-10:2025-12-11" || rs[0].State != StateMissed || rs[0].Until != rmDay("2026-01-09") {
+	l := rules.Loyalty{CentsPerPoint: 100, RewardPoints: 1000, RewardValue: 500, ExpiryMonths: 12}
+	rs := rmAsOf(f, rmRules(rules.KindPointsExpiring), l, nil, rmDay("2026-03-01"))
+	if len(rs) != 1 || rs[0].Key != "points_expiring:7:expiry:2026-01-10:2025-12-11" || rs[0].State != rules.StateMissed || rs[0].Until != rmDay("2026-01-09") {
 		t.Fatalf("got %+v", rs)
 	}
 }
@@ -808,16 +809,16 @@ func TestYearlyWindowProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c := rmCustomer()
 		c.AddedOn = rmDay("2024-01-01").AddDays(rapid.IntRange(0, 1000).Draw(t, "added"))
-		c.Birthday = YearlyDate{Year: rapid.SampledFrom([]int{0, 1990, 2025}).Draw(t, "year"),
+		c.Birthday = rules.YearlyDate{Year: rapid.SampledFrom([]int{0, 1990, 2025}).Draw(t, "year"),
 			Month: time.Month(rapid.IntRange(1, 12).Draw(t, "month")), Day: rapid.IntRange(1, 31).Draw(t, "day")}
-		if !ValidDate(max(c.Birthday.Year, 2000), c.Birthday.Month, c.Birthday.Day) {
+		if !rules.ValidDate(max(c.Birthday.Year, 2000), c.Birthday.Month, c.Birthday.Day) {
 			c.Birthday.Day = 28
 		}
-		rules := rmRules(KindBirthday)
-		r := rules[KindBirthday]
+		ruleSet := rmRules(rules.KindBirthday)
+		r := ruleSet[rules.KindBirthday]
 		r.BeforeDays = rapid.IntRange(0, 40).Draw(t, "before")
 		r.StayDays = rapid.IntRange(0, 40).Draw(t, "stay")
-		rules[KindBirthday] = r
+		ruleSet[rules.KindBirthday] = r
 		d := rmDay("2024-01-01").AddDays(rapid.IntRange(0, 1500).Draw(t, "d"))
 		var want []string
 		for yr := d.Year() - 1; yr <= d.Year()+1; yr++ {
@@ -829,7 +830,7 @@ func TestYearlyWindowProperty(t *testing.T) {
 				want = append(want, fmt.Sprintf("birthday:7:birthday:%s", due))
 			}
 		}
-		got := rmKeys(rmOnToday(customerFacts{Customer: c}, rules, DefaultLoyalty(), nil, d))
+		got := rmKeys(rmOnToday(customerFacts{Customer: c}, ruleSet, rules.DefaultLoyalty(), nil, d))
 		if !slices.Equal(got, want) {
 			t.Fatalf("on %s with %s: got %q, want %q", d, c.Birthday, got, want)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"strconv"
 	"strings"
 )
@@ -51,10 +52,10 @@ func (s *Store) exportCustomers(ctx context.Context, cw *csv.Writer) error {
 	if err != nil {
 		return err
 	}
-	balances := map[ID]int64{}
+	balances := map[rules.ID]int64{}
 	err = s.eachRow(ctx, "SELECT customer_id, sum(points) FROM ledger WHERE day <= ? GROUP BY customer_id",
 		[]any{s.Today().String()}, func(r *sql.Rows) error {
-			var id ID
+			var id rules.ID
 			var v int64
 			if err := r.Scan(&id, &v); err != nil {
 				return err
@@ -69,8 +70,8 @@ func (s *Store) exportCustomers(ctx context.Context, cw *csv.Writer) error {
 		return err
 	}
 	for _, c := range customers {
-		err := cw.Write([]string{itoa(c.ID), csvText(c.Name), csvPhone(c.Phone), csvText(c.Email), c.Birthday.String(), c.CustomerSince.String(),
-			csvText(c.Notes), csvText(strings.Join(c.Tags, ";")), strconv.FormatBool(c.DoNotContact), itoa(balances[c.ID])})
+		err := cw.Write([]string{itoa(c.ID), rules.CSVText(c.Name), rules.CSVPhone(c.Phone), rules.CSVText(c.Email), c.Birthday.String(), c.CustomerSince.String(),
+			rules.CSVText(c.Notes), rules.CSVText(strings.Join(c.Tags, ";")), strconv.FormatBool(c.DoNotContact), itoa(balances[c.ID])})
 		if err != nil {
 			return err
 		}
@@ -84,14 +85,14 @@ func (s *Store) exportPurchases(ctx context.Context, cw *csv.Writer) error {
 	}
 	return s.eachRow(ctx, `SELECT id, customer_id, day, amount_cents, description, coalesce(reference, ''), refund_of
 		FROM purchases WHERE voided = 0 AND day <= ? ORDER BY id`, []any{s.Today().String()}, func(r *sql.Rows) error {
-		var id ID
+		var id rules.ID
 		var customer, refundOf sql.NullInt64
 		var day, desc, ref string
-		var amount Cents
+		var amount rules.Cents
 		if err := r.Scan(&id, &customer, &day, &amount, &desc, &ref, &refundOf); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), nullIDText(customer), day, amount.String(), csvText(desc), csvText(ref), nullIDText(refundOf)})
+		return cw.Write([]string{itoa(id), nullIDText(customer), day, amount.String(), rules.CSVText(desc), rules.CSVText(ref), nullIDText(refundOf)})
 	})
 }
 
@@ -107,7 +108,7 @@ func (s *Store) exportLedger(ctx context.Context, cw *csv.Writer) error {
 		if err := r.Scan(&id, &customer, &day, &kind, &points, &purchase, &staff, &reason); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), day, kind, itoa(points), nullIDText(purchase), csvText(staff), csvText(reason)})
+		return cw.Write([]string{itoa(id), itoa(customer), day, kind, itoa(points), nullIDText(purchase), rules.CSVText(staff), rules.CSVText(reason)})
 	})
 }
 
@@ -122,7 +123,7 @@ func (s *Store) exportContacts(ctx context.Context, cw *csv.Writer) error {
 		if err := r.Scan(&id, &customer, &day, &channel, &staff, &outcome, &note); err != nil {
 			return err
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), day, csvText(channel), csvText(staff), csvText(outcome), csvText(note)})
+		return cw.Write([]string{itoa(id), itoa(customer), day, rules.CSVText(channel), rules.CSVText(staff), rules.CSVText(outcome), rules.CSVText(note)})
 	})
 }
 
@@ -151,7 +152,7 @@ func (s *Store) exportComplaints(ctx context.Context, cw *csv.Writer) error {
 			// Resolved after the day being looked at: still open then.
 			resolved, resolution, resolvedAt = 0, "", ""
 		}
-		return cw.Write([]string{itoa(id), itoa(customer), received, csvText(severity), status, resolved.String(), csvText(what), csvText(resolution), csvText(staff),
+		return cw.Write([]string{itoa(id), itoa(customer), received, rules.CSVText(severity), status, resolved.String(), rules.CSVText(what), rules.CSVText(resolution), rules.CSVText(staff),
 			receivedAt, resolvedAt})
 	})
 }

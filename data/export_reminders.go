@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/csv"
+	"regulars/rules"
 )
 
 // exportReminders writes every reminder as of today, with its state.
@@ -15,8 +16,8 @@ func (s *Store) exportReminders(ctx context.Context, cw *csv.Writer) error {
 		return err
 	}
 	for _, r := range rs {
-		err := cw.Write([]string{csvText(r.Key), string(r.Kind), itoa(r.CustomerID), r.Due.String(), string(r.State),
-			r.DoneOn.String(), csvText(r.Staff), csvText(r.Reason)})
+		err := cw.Write([]string{rules.CSVText(r.Key), string(r.Kind), itoa(r.CustomerID), r.Due.String(), string(r.State),
+			r.DoneOn.String(), rules.CSVText(r.Staff), rules.CSVText(r.Reason)})
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -32,8 +33,8 @@ func TestExportCustomersImportsAgainUnchanged(t *testing.T) {
 	// A gap in the ids, a customer with awkward text, and a balance that
 	// has moved since the opening one.
 	ioExec(t, a, "DELETE FROM customers WHERE id = 3")
-	if _, err := a.AddCustomer(ctx, Customer{Name: `Dee "Dot" O'Neil, Jr.`, Phone: "+353 1 555 0199",
-		Notes: "  leading spaces kept\n\"quoted\" and, commas", Tags: []string{"a b", "c"}, CustomerSince: NewDay(2019, 2, 28)}); err != nil {
+	if _, err := a.AddCustomer(ctx, rules.Customer{Name: `Dee "Dot" O'Neil, Jr.`, Phone: "+353 1 555 0199",
+		Notes: "  leading spaces kept\n\"quoted\" and, commas", Tags: []string{"a b", "c"}, CustomerSince: rules.NewDay(2019, 2, 28)}); err != nil {
 		t.Fatal(err)
 	}
 	ioExec(t, a, `INSERT INTO ledger(customer_id, at, day, kind, points, staff, reason) VALUES (1, '2024-05-30 10:00:00', '2024-05-30', 'adjustment', 7, 'Owner', 'goodwill')`)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -23,7 +24,7 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 	stamp := s.Now().UTC()
 	today := s.Today()
 
-	addEvent := func(uid, summary string, first Day, yearly bool) {
+	addEvent := func(uid, summary string, first rules.Day, yearly bool) {
 		e := cal.AddEvent(uid)
 		e.SetDtStampTime(stamp)
 		e.SetAllDayStartAt(first.Time())
@@ -43,7 +44,7 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 
 	err := s.eachRow(ctx, `SELECT id, name, birthday_year, birthday_month, birthday_day FROM customers
 		WHERE birthday_month IS NOT NULL AND forgotten = 0 ORDER BY id`, nil, func(r *sql.Rows) error {
-		var id ID
+		var id rules.ID
 		var name string
 		var y sql.NullInt64
 		var m, d int
@@ -60,7 +61,7 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 	}
 	err = s.eachRow(ctx, `SELECT o.id, o.label, o.year, o.month, o.day, o.yearly, c.name FROM occasions o
 		JOIN customers c ON c.id = o.customer_id WHERE c.forgotten = 0 ORDER BY o.id`, nil, func(r *sql.Rows) error {
-		var id ID
+		var id rules.ID
 		var label, name string
 		var y sql.NullInt64
 		var m, d, yearly int
@@ -78,12 +79,12 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 	err = s.eachRow(ctx, `SELECT p.id, p.what, p.due, c.name FROM promises p JOIN customers c ON c.id = p.customer_id
 		WHERE p.made_on <= ? AND (p.kept_on IS NULL OR p.kept_on > ?) ORDER BY p.id`,
 		[]any{today.String(), today.String()}, func(r *sql.Rows) error {
-			var id ID
+			var id rules.ID
 			var what, due, name string
 			if err := r.Scan(&id, &what, &due, &name); err != nil {
 				return err
 			}
-			d, err := ParseDay(due)
+			d, err := rules.ParseDay(due)
 			if err != nil {
 				return nil // a damaged date cannot be put on a calendar
 			}
@@ -101,12 +102,12 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 
 // firstOccurrence is the day a yearly date starts on: its own year, or 2000
 // (a leap year, so 29 Feb exists) when the year is unknown.
-func firstOccurrence(y, m, d int) (Day, bool) {
+func firstOccurrence(y, m, d int) (rules.Day, bool) {
 	if y == 0 {
 		y = 2000
 	}
-	if !ValidDate(y, time.Month(m), d) {
+	if !rules.ValidDate(y, time.Month(m), d) {
 		return 0, false
 	}
-	return NewDay(y, time.Month(m), d), true
+	return rules.NewDay(y, time.Month(m), d), true
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"strings"
 	"time"
 )
@@ -12,34 +13,8 @@ import (
 // The facts the reminder rules read: occasions, promises, complaints and
 // contacts. Each is stored as told; the rules compute what follows.
 
-const maxLeadDays = 60
-
-// Validate says what is wrong with an occasion.
-func (o Occasion) Validate() error {
-	if strings.TrimSpace(o.Label) == "" {
-		return fmt.Errorf("the occasion needs a label, such as \"Wedding anniversary\"")
-	}
-	if o.Date.IsZero() {
-		return fmt.Errorf("the occasion %q needs a date", o.Label)
-	}
-	y := o.Date.Year
-	if y == 0 {
-		if !o.Yearly {
-			return fmt.Errorf("the one-off occasion %q needs a year", o.Label)
-		}
-		y = 2000 // a leap year, so 29 Feb is allowed without a year
-	}
-	if !ValidDate(y, o.Date.Month, o.Date.Day) {
-		return fmt.Errorf("the date %s of occasion %q is not a real date", o.Date, o.Label)
-	}
-	if o.LeadDays < 0 || o.LeadDays > maxLeadDays {
-		return fmt.Errorf("the lead days of occasion %q must be between 0 and %d", o.Label, maxLeadDays)
-	}
-	return nil
-}
-
 // customerMustExist gives a clear error instead of a foreign key failure.
-func customerMustExist(ctx context.Context, tx *sql.Tx, id ID) error {
+func customerMustExist(ctx context.Context, tx *sql.Tx, id rules.ID) error {
 	if id <= 0 {
 		return fmt.Errorf("no customer given")
 	}
@@ -53,7 +28,7 @@ func customerMustExist(ctx context.Context, tx *sql.Tx, id ID) error {
 	return nil
 }
 
-func occasionArgs(o Occasion) []any {
+func occasionArgs(o rules.Occasion) []any {
 	var year any
 	if o.Date.Year != 0 {
 		year = o.Date.Year
@@ -63,11 +38,11 @@ func occasionArgs(o Occasion) []any {
 
 // AddOccasion stores a customer's occasion. Callers pass LeadDays 7 unless
 // the owner chose otherwise; 0 means "on the day".
-func (s *Store) AddOccasion(ctx context.Context, o Occasion) (ID, error) {
+func (s *Store) AddOccasion(ctx context.Context, o rules.Occasion) (rules.ID, error) {
 	if err := o.Validate(); err != nil {
 		return 0, err
 	}
-	var id ID
+	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := customerMustExist(ctx, tx, o.CustomerID); err != nil {
 			return err
@@ -84,7 +59,7 @@ func (s *Store) AddOccasion(ctx context.Context, o Occasion) (ID, error) {
 }
 
 // UpdateOccasion saves an occasion's label, date, repetition and lead days.
-func (s *Store) UpdateOccasion(ctx context.Context, o Occasion) error {
+func (s *Store) UpdateOccasion(ctx context.Context, o rules.Occasion) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -99,7 +74,7 @@ func (s *Store) UpdateOccasion(ctx context.Context, o Occasion) error {
 }
 
 // DeleteOccasion removes an occasion.
-func (s *Store) DeleteOccasion(ctx context.Context, id ID) error {
+func (s *Store) DeleteOccasion(ctx context.Context, id rules.ID) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM occasions WHERE id = ?", id)
 		if err != nil {
@@ -109,7 +84,7 @@ func (s *Store) DeleteOccasion(ctx context.Context, id ID) error {
 	})
 }
 
-func mustAffect(res sql.Result, what string, id ID) error {
+func mustAffect(res sql.Result, what string, id rules.ID) error {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return err
@@ -122,20 +97,20 @@ func mustAffect(res sql.Result, what string, id ID) error {
 
 const occasionCols = "id, customer_id, label, year, month, day, yearly, lead_days"
 
-func scanOccasion(r rowScanner) (Occasion, error) {
-	var o Occasion
+func scanOccasion(r rowScanner) (rules.Occasion, error) {
+	var o rules.Occasion
 	var year sql.NullInt64
 	var month, day, yearly int
 	if err := r.Scan(&o.ID, &o.CustomerID, &o.Label, &year, &month, &day, &yearly, &o.LeadDays); err != nil {
 		return o, err
 	}
-	o.Date = YearlyDate{Year: int(year.Int64), Month: time.Month(month), Day: day}
+	o.Date = rules.YearlyDate{Year: int(year.Int64), Month: time.Month(month), Day: day}
 	o.Yearly = yearly != 0
 	return o, nil
 }
 
 // Occasions lists a customer's occasions in calendar order.
-func (s *Store) Occasions(ctx context.Context, customerID ID) ([]Occasion, error) {
+func (s *Store) Occasions(ctx context.Context, customerID rules.ID) ([]rules.Occasion, error) {
 	return queryFacts(ctx, s, scanOccasion,
 		"SELECT "+occasionCols+" FROM occasions WHERE customer_id = ? ORDER BY month, day, id", customerID)
 }
@@ -159,7 +134,7 @@ func queryFacts[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, 
 }
 
 // AddPromise records something owed to a customer. MadeOn defaults to today.
-func (s *Store) AddPromise(ctx context.Context, p Promise) (ID, error) {
+func (s *Store) AddPromise(ctx context.Context, p rules.Promise) (rules.ID, error) {
 	p.What = strings.TrimSpace(p.What)
 	switch {
 	case p.What == "":
@@ -170,7 +145,7 @@ func (s *Store) AddPromise(ctx context.Context, p Promise) (ID, error) {
 	if p.MadeOn.IsZero() {
 		p.MadeOn = s.Today()
 	}
-	var id ID
+	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := customerMustExist(ctx, tx, p.CustomerID); err != nil {
 			return err
@@ -188,7 +163,7 @@ func (s *Store) AddPromise(ctx context.Context, p Promise) (ID, error) {
 }
 
 // KeepPromise marks a promise kept today. Keeping it again changes nothing.
-func (s *Store) KeepPromise(ctx context.Context, id ID, staff string) error {
+func (s *Store) KeepPromise(ctx context.Context, id rules.ID, staff string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := keepPromise(ctx, tx, id, s.Today(), s.Now(), staff)
 		return err
@@ -196,10 +171,10 @@ func (s *Store) KeepPromise(ctx context.Context, id ID, staff string) error {
 }
 
 // keepPromise sets kept_on unless already set and reports whether it did.
-func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Time, staff string) (bool, error) {
+func keepPromise(ctx context.Context, tx *sql.Tx, id rules.ID, today rules.Day, now time.Time, staff string) (bool, error) {
 	var what string
 	var kept sql.NullString
-	var customer ID
+	var customer rules.ID
 	err := tx.QueryRowContext(ctx, "SELECT what, kept_on, customer_id FROM promises WHERE id = ?", id).Scan(&what, &kept, &customer)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, notFound("there is no promise %d", id)
@@ -216,8 +191,8 @@ func keepPromise(ctx context.Context, tx *sql.Tx, id ID, today Day, now time.Tim
 
 const promiseCols = "id, customer_id, what, due, staff, made_on, kept_on"
 
-func scanPromise(r rowScanner) (Promise, error) {
-	var p Promise
+func scanPromise(r rowScanner) (rules.Promise, error) {
+	var p rules.Promise
 	var due, made, kept sql.NullString
 	if err := r.Scan(&p.ID, &p.CustomerID, &p.What, &due, &p.Staff, &made, &kept); err != nil {
 		return p, err
@@ -227,22 +202,22 @@ func scanPromise(r rowScanner) (Promise, error) {
 }
 
 // Promises lists a customer's promises by due date.
-func (s *Store) Promises(ctx context.Context, customerID ID) ([]Promise, error) {
+func (s *Store) Promises(ctx context.Context, customerID rules.ID) ([]rules.Promise, error) {
 	return queryFacts(ctx, s, scanPromise,
 		"SELECT "+promiseCols+" FROM promises WHERE customer_id = ? ORDER BY due, id", customerID)
 }
 
 // AddComplaint records what went wrong. ReceivedAt defaults to now (or to
 // Received at the current time of day when only the day is given).
-func (s *Store) AddComplaint(ctx context.Context, c Complaint) (ID, error) {
+func (s *Store) AddComplaint(ctx context.Context, c rules.Complaint) (rules.ID, error) {
 	c.What = strings.TrimSpace(c.What)
 	if c.What == "" {
 		return 0, fmt.Errorf("say what the complaint is about")
 	}
 	switch c.Severity {
 	case "":
-		c.Severity = SeverityMedium
-	case SeverityLow, SeverityMedium, SeverityHigh:
+		c.Severity = rules.SeverityMedium
+	case rules.SeverityLow, rules.SeverityMedium, rules.SeverityHigh:
 	default:
 		return 0, fmt.Errorf("severity %q is not low, medium or high", c.Severity)
 	}
@@ -254,11 +229,11 @@ func (s *Store) AddComplaint(ctx context.Context, c Complaint) (ID, error) {
 			c.ReceivedAt = time.Date(y, m, d, now.Hour(), now.Minute(), now.Second(), 0, now.Location())
 		}
 	}
-	c.Received = DayOf(c.ReceivedAt)
+	c.Received = rules.DayOf(c.ReceivedAt)
 	if !c.ResolvedOn.IsZero() && c.ResolvedOn < c.Received {
 		return 0, fmt.Errorf("a complaint cannot be resolved before it was received")
 	}
-	var id ID
+	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
 			return err
@@ -277,7 +252,7 @@ func (s *Store) AddComplaint(ctx context.Context, c Complaint) (ID, error) {
 }
 
 // ResolveComplaint closes a complaint today with what was done about it.
-func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff string) error {
+func (s *Store) ResolveComplaint(ctx context.Context, id rules.ID, resolution, staff string) error {
 	resolution = strings.TrimSpace(resolution)
 	if resolution == "" {
 		return fmt.Errorf("say how the complaint was resolved")
@@ -287,7 +262,7 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 		var what string
 		var received string
 		var resolved sql.NullString
-		var customer ID
+		var customer rules.ID
 		err := tx.QueryRowContext(ctx, "SELECT what, received_on, resolved_on, customer_id FROM complaints WHERE id = ?", id).Scan(&what, &received, &resolved, &customer)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("there is no complaint %d", id)
@@ -298,7 +273,7 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 		if resolved.Valid {
 			return fmt.Errorf("complaint %d was already resolved on %s", id, resolved.String)
 		}
-		if r, err := ParseDay(received); err == nil && today < r {
+		if r, err := rules.ParseDay(received); err == nil && today < r {
 			return fmt.Errorf("complaint %d was received on %s, after %s", id, r, today)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE complaints SET resolved_on = ?, resolved_at = ?, resolution = ? WHERE id = ?",
@@ -312,8 +287,8 @@ func (s *Store) ResolveComplaint(ctx context.Context, id ID, resolution, staff s
 
 const complaintCols = "id, customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution"
 
-func scanComplaint(r rowScanner) (Complaint, error) {
-	var c Complaint
+func scanComplaint(r rowScanner) (rules.Complaint, error) {
+	var c rules.Complaint
 	var at, sev string
 	var received, resolved sql.NullString
 	if err := r.Scan(&c.ID, &c.CustomerID, &c.What, &at, &received, &sev, &c.Staff, &resolved, &c.Resolution); err != nil {
@@ -321,28 +296,28 @@ func scanComplaint(r rowScanner) (Complaint, error) {
 	}
 	c.ReceivedAt = parseInstant(at)
 	c.Received, c.ResolvedOn = scanDay(received), scanDay(resolved)
-	c.Severity = Severity(sev)
+	c.Severity = rules.Severity(sev)
 	return c, nil
 }
 
 // Complaints lists a customer's complaints, newest first.
-func (s *Store) Complaints(ctx context.Context, customerID ID) ([]Complaint, error) {
+func (s *Store) Complaints(ctx context.Context, customerID rules.ID) ([]rules.Complaint, error) {
 	return queryFacts(ctx, s, scanComplaint,
 		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", customerID)
 }
 
 // ValidContactChannel says whether ch is a way a contact can be made.
-func ValidContactChannel(ch Channel) bool {
+func ValidContactChannel(ch rules.Channel) bool {
 	switch ch {
-	case ChannelPhone, ChannelEmail, ChannelSMS, ChannelPost, ChannelInPerson, ChannelCard:
+	case rules.ChannelPhone, rules.ChannelEmail, rules.ChannelSMS, rules.ChannelPost, rules.ChannelInPerson, rules.ChannelCard:
 		return true
 	}
 	return false
 }
 
 // LogContact records a touch with a customer; At defaults to now.
-func (s *Store) LogContact(ctx context.Context, c Contact) (ID, error) {
-	var id ID
+func (s *Store) LogContact(ctx context.Context, c rules.Contact) (rules.ID, error) {
+	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		id, err = s.insertContact(ctx, tx, c)
@@ -351,7 +326,7 @@ func (s *Store) LogContact(ctx context.Context, c Contact) (ID, error) {
 	return id, err
 }
 
-func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c Contact) (ID, error) {
+func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) (rules.ID, error) {
 	if !ValidContactChannel(c.Channel) {
 		if c.Channel == "" {
 			return 0, fmt.Errorf("say how the customer was contacted: phone, email, sms, post, in_person or card")
@@ -361,7 +336,7 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c Contact) (ID, e
 	if c.At.IsZero() {
 		c.At = s.Now()
 	}
-	c.Day = DayOf(c.At)
+	c.Day = rules.DayOf(c.At)
 	if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
 		return 0, err
 	}
@@ -377,8 +352,8 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c Contact) (ID, e
 
 const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key"
 
-func scanContact(r rowScanner) (Contact, error) {
-	var c Contact
+func scanContact(r rowScanner) (rules.Contact, error) {
+	var c rules.Contact
 	var at, ch string
 	var day sql.NullString
 	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
@@ -386,12 +361,12 @@ func scanContact(r rowScanner) (Contact, error) {
 	}
 	c.At = parseInstant(at)
 	c.Day = scanDay(day)
-	c.Channel = Channel(ch)
+	c.Channel = rules.Channel(ch)
 	return c, nil
 }
 
 // Contacts lists a customer's contacts, newest first.
-func (s *Store) Contacts(ctx context.Context, customerID ID) ([]Contact, error) {
+func (s *Store) Contacts(ctx context.Context, customerID rules.ID) ([]rules.Contact, error) {
 	return queryFacts(ctx, s, scanContact,
 		"SELECT "+contactCols+" FROM contacts WHERE customer_id = ? ORDER BY at DESC, id DESC", customerID)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func rmStore(t *testing.T, today string) *Store {
 	return s
 }
 
-func rmAddCustomer(t *testing.T, s *Store, c Customer) ID {
+func rmAddCustomer(t *testing.T, s *Store, c rules.Customer) rules.ID {
 	t.Helper()
 	id, err := s.AddCustomer(context.Background(), c)
 	if err != nil {
@@ -36,16 +37,16 @@ func rmAddCustomer(t *testing.T, s *Store, c Customer) ID {
 func TestOccasions(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee"})
-	wed, err := s.AddOccasion(ctx, Occasion{CustomerID: ann, Label: "Wedding anniversary", Date: YearlyDate{Year: 2010, Month: 9, Day: 4}, Yearly: true, LeadDays: 7})
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee"})
+	wed, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: ann, Label: "Wedding anniversary", Date: rules.YearlyDate{Year: 2010, Month: 9, Day: 4}, Yearly: true, LeadDays: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
-	moved, err := s.AddOccasion(ctx, Occasion{CustomerID: ann, Label: "Moved house", Date: YearlyDate{Year: 2026, Month: 7, Day: 1}, LeadDays: 0})
+	moved, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: ann, Label: "Moved house", Date: rules.YearlyDate{Year: 2026, Month: 7, Day: 1}, LeadDays: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	leap, err := s.AddOccasion(ctx, Occasion{CustomerID: ann, Label: "Dog's birthday", Date: YearlyDate{Month: 2, Day: 29}, Yearly: true, LeadDays: 3})
+	leap, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: ann, Label: "Dog's birthday", Date: rules.YearlyDate{Month: 2, Day: 29}, Yearly: true, LeadDays: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestOccasions(t *testing.T) {
 	if got[0].ID != leap || got[1].ID != moved || got[2].ID != wed {
 		t.Errorf("occasions should come in calendar order: %+v", got)
 	}
-	if got[1].Yearly || got[1].LeadDays != 0 || got[1].Date != (YearlyDate{Year: 2026, Month: 7, Day: 1}) || got[1].Label != "Moved house" {
+	if got[1].Yearly || got[1].LeadDays != 0 || got[1].Date != (rules.YearlyDate{Year: 2026, Month: 7, Day: 1}) || got[1].Label != "Moved house" {
 		t.Errorf("one-off occasion read back wrong: %+v", got[1])
 	}
 	if got[0].Date.Year != 0 || !got[0].Yearly {
@@ -78,25 +79,25 @@ func TestOccasions(t *testing.T) {
 	if err := s.DeleteOccasion(ctx, moved); !errors.Is(err, ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
-	if err := s.UpdateOccasion(ctx, Occasion{ID: 999, Label: "x", Date: YearlyDate{Month: 1, Day: 1}, Yearly: true}); !errors.Is(err, ErrNotFound) {
+	if err := s.UpdateOccasion(ctx, rules.Occasion{ID: 999, Label: "x", Date: rules.YearlyDate{Month: 1, Day: 1}, Yearly: true}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("updating a missing occasion: %v", err)
 	}
 
-	bad := []Occasion{
-		{CustomerID: ann, Label: " ", Date: YearlyDate{Month: 1, Day: 1}, Yearly: true},
+	bad := []rules.Occasion{
+		{CustomerID: ann, Label: " ", Date: rules.YearlyDate{Month: 1, Day: 1}, Yearly: true},
 		{CustomerID: ann, Label: "x", Yearly: true},
-		{CustomerID: ann, Label: "x", Date: YearlyDate{Month: 1, Day: 1}},                // one-off needs a year
-		{CustomerID: ann, Label: "x", Date: YearlyDate{Year: 2026, Month: 2, Day: 29}},   // not a leap year
-		{CustomerID: ann, Label: "x", Date: YearlyDate{Month: 4, Day: 31}, Yearly: true}, // no 31 April
-		{CustomerID: ann, Label: "x", Date: YearlyDate{Month: 1, Day: 1}, Yearly: true, LeadDays: 61},
-		{CustomerID: ann, Label: "x", Date: YearlyDate{Month: 1, Day: 1}, Yearly: true, LeadDays: -1},
+		{CustomerID: ann, Label: "x", Date: rules.YearlyDate{Month: 1, Day: 1}},                // one-off needs a year
+		{CustomerID: ann, Label: "x", Date: rules.YearlyDate{Year: 2026, Month: 2, Day: 29}},   // not a leap year
+		{CustomerID: ann, Label: "x", Date: rules.YearlyDate{Month: 4, Day: 31}, Yearly: true}, // no 31 April
+		{CustomerID: ann, Label: "x", Date: rules.YearlyDate{Month: 1, Day: 1}, Yearly: true, LeadDays: 61},
+		{CustomerID: ann, Label: "x", Date: rules.YearlyDate{Month: 1, Day: 1}, Yearly: true, LeadDays: -1},
 	}
 	for _, o := range bad {
 		if _, err := s.AddOccasion(ctx, o); err == nil {
 			t.Errorf("%+v should be refused", o)
 		}
 	}
-	if _, err := s.AddOccasion(ctx, Occasion{CustomerID: 999, Label: "x", Date: YearlyDate{Month: 1, Day: 1}, Yearly: true}); !errors.Is(err, ErrNotFound) {
+	if _, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: 999, Label: "x", Date: rules.YearlyDate{Month: 1, Day: 1}, Yearly: true}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("occasion of a missing customer: %v", err)
 	}
 }
@@ -104,8 +105,8 @@ func TestOccasions(t *testing.T) {
 func TestPromises(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee"})
-	id, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: " order floor mats ", Due: rmDay("2026-06-10"), Staff: "Bea"})
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee"})
+	id, err := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: " order floor mats ", Due: rmDay("2026-06-10"), Staff: "Bea"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,10 +132,10 @@ func TestPromises(t *testing.T) {
 	if err := s.KeepPromise(ctx, 999, "Cy"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("keeping a missing promise: %v", err)
 	}
-	if _, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: "", Due: rmDay("2026-06-10")}); err == nil {
+	if _, err := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "", Due: rmDay("2026-06-10")}); err == nil {
 		t.Error("a promise without what was promised should be refused")
 	}
-	if _, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: "x"}); err == nil {
+	if _, err := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "x"}); err == nil {
 		t.Error("a promise without a due day should be refused")
 	}
 }
@@ -142,12 +143,12 @@ func TestPromises(t *testing.T) {
 func TestComplaints(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee"})
-	first, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke", Staff: "Bea"})
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee"})
+	first, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "zip broke", Staff: "Bea"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "late delivery", Received: rmDay("2026-05-20"), Severity: SeverityHigh})
+	second, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "late delivery", Received: rmDay("2026-05-20"), Severity: rules.SeverityHigh})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,10 +156,10 @@ func TestComplaints(t *testing.T) {
 	if err != nil || len(got) != 2 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if got[0].ID != first || got[0].Received != rmDay("2026-06-01") || got[0].Severity != SeverityMedium || got[0].ReceivedAt.Hour() != 10 {
+	if got[0].ID != first || got[0].Received != rmDay("2026-06-01") || got[0].Severity != rules.SeverityMedium || got[0].ReceivedAt.Hour() != 10 {
 		t.Errorf("newest complaint read back wrong: %+v", got[0])
 	}
-	if got[1].ID != second || got[1].Received != rmDay("2026-05-20") || got[1].Severity != SeverityHigh {
+	if got[1].ID != second || got[1].Received != rmDay("2026-05-20") || got[1].Severity != rules.SeverityHigh {
 		t.Errorf("dated complaint read back wrong: %+v", got[1])
 	}
 	if err := s.ResolveComplaint(ctx, first, "  ", "Bea"); err == nil {
@@ -175,10 +176,10 @@ func TestComplaints(t *testing.T) {
 	if got[0].ResolvedOn != rmDay("2026-06-03") || got[0].Resolution != "new zip fitted" || got[0].OpenOn(rmDay("2026-06-03")) || !got[0].OpenOn(rmDay("2026-06-02")) {
 		t.Errorf("resolved complaint read back wrong: %+v", got[0])
 	}
-	if _, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "x", Severity: "dire"}); err == nil {
+	if _, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "x", Severity: "dire"}); err == nil {
 		t.Error("an unknown severity should be refused")
 	}
-	if _, err := s.AddComplaint(ctx, Complaint{CustomerID: ann}); err == nil {
+	if _, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann}); err == nil {
 		t.Error("a complaint needs to say what it is about")
 	}
 }
@@ -186,30 +187,30 @@ func TestComplaints(t *testing.T) {
 func TestContacts(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee"})
-	if _, err := s.LogContact(ctx, Contact{CustomerID: ann, Channel: ChannelPhone, Staff: "Bea", Outcome: "left a message"}); err != nil {
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee"})
+	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: ann, Channel: rules.ChannelPhone, Staff: "Bea", Outcome: "left a message"}); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 5, 2, 9, 0, 0, 0, time.Local)
-	if _, err := s.LogContact(ctx, Contact{CustomerID: ann, Channel: ChannelCard, At: at, Note: "birthday card"}); err != nil {
+	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: ann, Channel: rules.ChannelCard, At: at, Note: "birthday card"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Contacts(ctx, ann)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if got[0].Day != rmDay("2026-06-01") || got[0].Channel != ChannelPhone || got[0].Outcome != "left a message" || got[0].Staff != "Bea" {
+	if got[0].Day != rmDay("2026-06-01") || got[0].Channel != rules.ChannelPhone || got[0].Outcome != "left a message" || got[0].Staff != "Bea" {
 		t.Errorf("newest contact read back wrong: %+v", got[0])
 	}
 	if got[1].Day != rmDay("2026-05-02") || !got[1].At.Equal(at) || got[1].Note != "birthday card" {
 		t.Errorf("dated contact read back wrong: %+v", got[1])
 	}
-	for _, ch := range []Channel{"", "pigeon"} {
-		if _, err := s.LogContact(ctx, Contact{CustomerID: ann, Channel: ch}); err == nil {
+	for _, ch := range []rules.Channel{"", "pigeon"} {
+		if _, err := s.LogContact(ctx, rules.Contact{CustomerID: ann, Channel: ch}); err == nil {
 			t.Errorf("channel %q should be refused", ch)
 		}
 	}
-	if _, err := s.LogContact(ctx, Contact{CustomerID: 999, Channel: ChannelSMS}); !errors.Is(err, ErrNotFound) {
+	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: 999, Channel: rules.ChannelSMS}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("contact of a missing customer: %v", err)
 	}
 }

@@ -3,14 +3,15 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"slices"
 	"strings"
 )
 
 // handledKindOrder ranks kinds as Kinds lists them, for SQL's instr().
 var handledKindOrder = "," + strings.Join(func() []string {
-	out := make([]string, len(Kinds))
-	for i, k := range Kinds {
+	out := make([]string, len(rules.Kinds))
+	for i, k := range rules.Kinds {
 		out[i] = string(k)
 	}
 	return out
@@ -23,17 +24,17 @@ var handledKindOrder = "," + strings.Join(func() []string {
 // the page's keys come from the reminder states in one statement; only the
 // page's customers are computed, so a busy day's thousand reminders cost
 // no more than a page of them.
-func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+func (s *Store) HandledPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
 	if limit < 0 {
 		limit = -1
 	}
-	p := ReminderPage{Offset: offset, Counts: map[Kind]int{}}
+	p := ReminderPage{Offset: offset, Counts: map[rules.Kind]int{}}
 	page, err := s.readHandled(ctx, &p, d, offset, limit)
 	if err != nil {
 		return p, err
 	}
 	sortHandled(page)
-	for _, k := range Kinds {
+	for _, k := range rules.Kinds {
 		if n := p.Counts[k]; n > 0 {
 			p.Groups = append(p.Groups, ReminderGroup{Kind: k, Count: n})
 		}
@@ -49,14 +50,14 @@ func (s *Store) HandledPage(ctx context.Context, d Day, offset, limit int) (Remi
 type handledRow struct {
 	text     string
 	key      ReminderKey
-	customer ID
+	customer rules.ID
 	state    reminderState
 	name     string
 }
 
 // readHandled counts the day's handled reminders by kind into p and reads
 // the states of the page's rows.
-func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d Day, offset, limit int) ([]handledRow, error) {
+func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d rules.Day, offset, limit int) ([]handledRow, error) {
 	// The page is cut from the day's keys alone; only its rows are looked
 	// up for their state's details and their customer's name.
 	rows, err := s.reader().QueryContext(ctx, `WITH h AS (
@@ -75,13 +76,13 @@ func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d Day, offset,
 	var page []handledRow
 	err = eachRow(rows, func(r *sql.Rows) error {
 		var part, n int
-		var customer ID
+		var customer rules.ID
 		var kind, key, state, reason, staff, name string
 		if err := r.Scan(&part, &kind, &n, &key, &customer, &state, &reason, &staff, &name); err != nil {
 			return err
 		}
 		if part == 0 {
-			p.Counts[Kind(kind)] = n
+			p.Counts[rules.Kind(kind)] = n
 			p.Total += n
 			return nil
 		}
@@ -89,7 +90,7 @@ func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d Day, offset,
 		if err != nil {
 			return err
 		}
-		page = append(page, handledRow{key, k, customer, reminderState{State: State(state), Reason: reason, Staff: staff, ChangedOn: d}, name})
+		page = append(page, handledRow{key, k, customer, reminderState{State: rules.State(state), Reason: reason, Staff: staff, ChangedOn: d}, name})
 		return nil
 	})
 	if err != nil {
@@ -104,7 +105,7 @@ func sortHandled(page []handledRow) {
 	slices.SortFunc(page, func(a, b handledRow) int {
 		switch {
 		case a.key.Kind != b.key.Kind:
-			return slices.Index(Kinds, a.key.Kind) - slices.Index(Kinds, b.key.Kind)
+			return slices.Index(rules.Kinds, a.key.Kind) - slices.Index(rules.Kinds, b.key.Kind)
 		case a.customer != b.customer:
 			return cmpID(a.customer, b.customer)
 		case a.key.Due != b.key.Due:
@@ -116,17 +117,17 @@ func sortHandled(page []handledRow) {
 
 // handledReminders computes the reminders of the page's states, handled on
 // d, in the page's order.
-func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) ([]Reminder, error) {
+func (s *Store) handledReminders(ctx context.Context, d rules.Day, page []handledRow) ([]rules.Reminder, error) {
 	// Reminders may be handled ahead of their day: work the customers out
 	// as far as the latest of the page's.
 	dueBy := d.AddDays(30)
-	var ids []ID
-	only := map[ID]map[Day]bool{}
+	var ids []rules.ID
+	only := map[rules.ID]map[rules.Day]bool{}
 	for _, h := range page {
 		dueBy = max(dueBy, h.key.Due)
 		ids = append(ids, h.customer)
 		if only[h.customer] == nil {
-			only[h.customer] = map[Day]bool{}
+			only[h.customer] = map[rules.Day]bool{}
 		}
 		only[h.customer][h.key.Due] = true
 	}
@@ -134,8 +135,8 @@ func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) 
 	ids = slices.Compact(ids)
 	// Only the page's reminders are computed: those of its customers due
 	// on the days of its keys.
-	worked, err := s.historyOnly(ctx, d, dueBy, ids, only, compareByDue, func(r *Reminder) bool {
-		return (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d
+	worked, err := s.historyOnly(ctx, d, dueBy, ids, only, compareByDue, func(r *rules.Reminder) bool {
+		return (r.State == rules.StateDone || r.State == rules.StateSkipped) && r.DoneOn == d
 	})
 	if err != nil {
 		return nil, err
@@ -146,12 +147,12 @@ func (s *Store) handledReminders(ctx context.Context, d Day, page []handledRow) 
 // handledRowsAsReminders gives each of the page's states its worked-out
 // reminder, or the reminder its state tells of when the rules no longer
 // make it.
-func handledRowsAsReminders(page []handledRow, worked []Reminder, d Day) []Reminder {
-	byKey := make(map[string]*Reminder, len(worked))
+func handledRowsAsReminders(page []handledRow, worked []rules.Reminder, d rules.Day) []rules.Reminder {
+	byKey := make(map[string]*rules.Reminder, len(worked))
 	for i := range worked {
 		byKey[worked[i].Key] = &worked[i]
 	}
-	var out []Reminder
+	var out []rules.Reminder
 	for _, h := range page {
 		// States moved by a merge keep the key of the customer merged away;
 		// the reminder they apply to carries the key of the one kept.
@@ -164,7 +165,7 @@ func handledRowsAsReminders(page []handledRow, worked []Reminder, d Day) []Remin
 		}
 		// A key the rules cannot make again: it was still done that day,
 		// so it is listed as its state tells it.
-		out = append(out, Reminder{Key: h.text, Kind: h.key.Kind, CustomerID: h.customer,
+		out = append(out, rules.Reminder{Key: h.text, Kind: h.key.Kind, CustomerID: h.customer,
 			CustomerName: h.name, Subject: h.key.Subject, Due: h.key.Due, ShownFrom: h.key.Due,
 			State: h.state.State, DoneOn: d, Staff: h.state.Staff, Reason: h.state.Reason})
 	}

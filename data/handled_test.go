@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regulars/rules"
 	"slices"
 	"testing"
 )
@@ -11,27 +12,27 @@ import (
 // hdWant is Done today computed customer by customer, as the customer
 // page lists it, in the Done tab's order: by kind as Kinds lists them, then
 // by customer, the latest due first.
-func hdWant(t *testing.T, s *Store, d Day) []Reminder {
+func hdWant(t *testing.T, s *Store, d rules.Day) []rules.Reminder {
 	t.Helper()
 	ctx := context.Background()
 	ids, err := idList(ctx, s.reader(), "SELECT DISTINCT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped') ORDER BY customer_id", d.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []Reminder
+	var want []rules.Reminder
 	for _, id := range ids {
 		rs, err := s.CustomerReminders(ctx, id, d)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, r := range rs {
-			if (r.State == StateDone || r.State == StateSkipped) && r.DoneOn == d {
+			if (r.State == rules.StateDone || r.State == rules.StateSkipped) && r.DoneOn == d {
 				want = append(want, r)
 			}
 		}
 	}
-	rank := func(k Kind) int { return slices.Index(Kinds, k) }
-	slices.SortStableFunc(want, func(a, b Reminder) int {
+	rank := func(k rules.Kind) int { return slices.Index(rules.Kinds, k) }
+	slices.SortStableFunc(want, func(a, b rules.Reminder) int {
 		if a.Kind != b.Kind {
 			return rank(a.Kind) - rank(b.Kind)
 		}
@@ -46,7 +47,7 @@ func hdWant(t *testing.T, s *Store, d Day) []Reminder {
 func TestHandledPagesPutEndToEndAreDoneToday(t *testing.T) {
 	s, _ := demoStore(t, DemoOptions{Customers: 500, Seed: 3, End: demoEnd})
 	ctx := context.Background()
-	for _, d := range []Day{demoEnd, demoEnd.AddDays(-1), demoEnd.AddDays(-6)} {
+	for _, d := range []rules.Day{demoEnd, demoEnd.AddDays(-1), demoEnd.AddDays(-6)} {
 		want := hdWant(t, s, d)
 		if len(want) < 3 {
 			t.Fatalf("%s: only %d reminders handled in the demo; the test needs more", d, len(want))
@@ -61,12 +62,12 @@ func TestHandledPagesPutEndToEndAreDoneToday(t *testing.T) {
 			if !reflect.DeepEqual(all, want) {
 				t.Fatalf("%s, %d a page:\n%s\nwant\n%s", d, per, dvBrief(all), dvBrief(want))
 			}
-			counts := map[Kind]int{}
+			counts := map[rules.Kind]int{}
 			for _, r := range want {
 				counts[r.Kind]++
 			}
 			var groups []ReminderGroup
-			for _, k := range Kinds {
+			for _, k := range rules.Kinds {
 				if counts[k] > 0 {
 					groups = append(groups, ReminderGroup{Kind: k, Count: counts[k]})
 				}
@@ -90,8 +91,8 @@ func TestHandledPagesPutEndToEndAreDoneToday(t *testing.T) {
 func TestDoneTodayKeepsRemindersHandledEarlyOrMergedAway(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Birthday: YearlyDate{Month: 8, Day: 20}})
-	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy"})
+	ann, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Birthday: rules.YearlyDate{Month: 8, Day: 20}})
+	bob, _ := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy"})
 	if _, err := s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 4000}); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestDoneTodayKeepsRemindersHandledEarlyOrMergedAway(t *testing.T) {
 		t.Fatalf("birthday on the calendar: %v, %v", marks, err)
 	}
 	early := marks[mustParse(t, "2026-08-20")][0]
-	if _, err := s.CompleteReminder(ctx, early.Key, Contact{Channel: ChannelEmail, Staff: "Sam"}); err != nil {
+	if _, err := s.CompleteReminder(ctx, early.Key, rules.Contact{Channel: rules.ChannelEmail, Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
 	today, err := s.TodayList(ctx, s.Today())
@@ -128,15 +129,15 @@ func TestDoneTodayKeepsRemindersHandledEarlyOrMergedAway(t *testing.T) {
 			t.Errorf("handled row %+v: want Ann's, done today, with its words", r)
 		}
 	}
-	if p.Rows[0].Kind != KindThankYou || p.Rows[0].State != StateSkipped || p.Rows[1].Kind != KindBirthday || p.Rows[1].State != StateDone {
+	if p.Rows[0].Kind != rules.KindThankYou || p.Rows[0].State != rules.StateSkipped || p.Rows[1].Kind != rules.KindBirthday || p.Rows[1].State != rules.StateDone {
 		t.Errorf("Done today in the wrong order or states: %s", dvBrief(p.Rows))
 	}
 }
 
 // lsPages reads a whole list a page of per at a time through read, and
 // checks that every page carries the same counts and its own offset.
-func lsPages(read func(offset, limit int) (ReminderPage, error), per int) (ReminderPage, []Reminder, error) {
-	var all []Reminder
+func lsPages(read func(offset, limit int) (ReminderPage, error), per int) (ReminderPage, []rules.Reminder, error) {
+	var all []rules.Reminder
 	var first ReminderPage
 	for offset := 0; ; offset += per {
 		p, err := read(offset, per)

@@ -2,6 +2,7 @@ package data
 
 import (
 	"cmp"
+	"regulars/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,15 +20,15 @@ import (
 const historyAhead = 30
 
 // newestDueFirst is the order of a customer's history.
-func newestDueFirst(a, b *Reminder) int { return -compareByDue(a, b) }
+func newestDueFirst(a, b *rules.Reminder) int { return -compareByDue(a, b) }
 
 // history is every reminder of the customers of fs as of d due up to
 // dueBy, in every state, with the ones done or skipped that the facts no
 // longer give, sorted by cmp; with keep set, only those it keeps. Their
 // words come beside them, and named are the purchases their messages name
 // (those of the whole list, kept or not).
-func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, []*messageParts, map[ID]bool) {
-	var rs []Reminder
+func (fs *factSet) history(d, dueBy rules.Day, cmp func(a, b *rules.Reminder) int, keep func(r *rules.Reminder) bool) ([]rules.Reminder, []*messageParts, map[rules.ID]bool) {
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
@@ -56,11 +57,11 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 	rs, ws = fs.goneHandled(d, dueBy, rs, ws)
 	wp := sortInPlace(rs, ws, cmp)
 	if rs == nil {
-		rs = []Reminder{} // a history with nothing in it is an empty list, as it always was
+		rs = []rules.Reminder{} // a history with nothing in it is an empty list, as it always was
 	}
 	named := namedPurchases(wp)
 	if keep != nil {
-		var kr []Reminder
+		var kr []rules.Reminder
 		var kw []*messageParts
 		for i := range rs {
 			if keep(&rs[i]) {
@@ -74,7 +75,7 @@ func (fs *factSet) history(d, dueBy Day, cmp func(a, b *Reminder) int, keep func
 
 // sortInPlace is sortBoth moving the reminders within rs rather than into
 // a copy: they are large, and the order they were made in is not needed.
-func sortInPlace(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int) []*messageParts {
+func sortInPlace(rs []rules.Reminder, ws []messageParts, cmp func(a, b *rules.Reminder) int) []*messageParts {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
@@ -107,7 +108,7 @@ func sortInPlace(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int)
 }
 
 // fileState files a stored reminder state of customer cust under key.
-func (fs *factSet) fileState(key string, cust ID, st reminderState) {
+func (fs *factSet) fileState(key string, cust rules.ID, st reminderState) {
 	if fs.stateLast != nil && st.ChangedOn > fs.stateLast[cust] {
 		fs.stateLast[cust] = st.ChangedOn
 	}
@@ -134,11 +135,11 @@ type stateFiler struct {
 type movedState struct {
 	key  string
 	k    ReminderKey
-	cust ID
+	cust rules.ID
 	st   reminderState
 }
 
-func (f *stateFiler) add(key string, cust ID, st reminderState) {
+func (f *stateFiler) add(key string, cust rules.ID, st reminderState) {
 	if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
 		f.moved = append(f.moved, movedState{key, k, cust, st})
 		return
@@ -173,14 +174,14 @@ func (f *stateFiler) done() {
 
 // goneHandled appends to rs and ws, for the customers of fs, every reminder
 // done or skipped by d, due by dueBy, that the rules no longer give.
-func (fs *factSet) goneHandled(d, dueBy Day, rs []Reminder, ws []messageParts) ([]Reminder, []messageParts) {
+func (fs *factSet) goneHandled(d, dueBy rules.Day, rs []rules.Reminder, ws []messageParts) ([]rules.Reminder, []messageParts) {
 	given := make(map[string]bool, len(rs))
 	for i := range rs {
 		given[rs[i].Key] = true
 	}
 	var keys []string
 	for key, st := range fs.states {
-		if (st.State == StateDone || st.State == StateSkipped) && st.ChangedOn <= d && !given[key] {
+		if (st.State == rules.StateDone || st.State == rules.StateSkipped) && st.ChangedOn <= d && !given[key] {
 			keys = append(keys, key)
 		}
 	}
@@ -228,7 +229,7 @@ func (e engine) goneCand(f *customerFacts, k ReminderKey) cand {
 		for _, p := range f.Promises {
 			if p.ID == id {
 				c.text, c.event = p.What, p.MadeOn
-				if k.Kind == KindCheckIn && !p.KeptOn.IsZero() {
+				if k.Kind == rules.KindCheckIn && !p.KeptOn.IsZero() {
 					c.event = p.KeptOn
 				}
 			}
@@ -252,11 +253,11 @@ func (e engine) goneCand(f *customerFacts, k ReminderKey) cand {
 		}
 	case "expiry":
 		c.tag = tag
-		if day, err := ParseDay(rest); err == nil {
+		if day, err := rules.ParseDay(rest); err == nil {
 			c.event = day
 		}
 	case "touch":
-		c.event = k.Due.AddDays(-e.rules[KindStayInTouch].AfterDays)
+		c.event = k.Due.AddDays(-e.rules[rules.KindStayInTouch].AfterDays)
 	case "reward":
 		c.event = k.Due
 		c.points = balanceAsOf(f.Ledger, k.Due)

@@ -2,12 +2,13 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
 
 // findKind is the reminder of kind k in rs, or nil.
-func findKind(rs []Reminder, k Kind, subject string) *Reminder {
+func findKind(rs []rules.Reminder, k rules.Kind, subject string) *rules.Reminder {
 	for i := range rs {
 		if rs[i].Kind == k && strings.HasPrefix(rs[i].Subject, subject) {
 			return &rs[i]
@@ -22,19 +23,19 @@ func findKind(rs []Reminder, k Kind, subject string) *Reminder {
 func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-03-01")
-	ann, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123", CustomerSince: rmDay("2025-11-01")})
+	ann, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", CustomerSince: rmDay("2025-11-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bob, err := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Phone: "07700 900456", CustomerSince: rmDay("2025-11-01")})
+	bob, err := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "07700 900456", CustomerSince: rmDay("2025-11-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.AddPromise(ctx, Promise{CustomerID: ann, What: "order floor mats", Due: rmDay("2026-03-02"), Staff: "Sam"})
+	_, err = s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "order floor mats", Due: rmDay("2026-03-02"), Staff: "Sam"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	comp, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke", Severity: "low", Staff: "Sam"})
+	comp, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "zip broke", Severity: "low", Staff: "Sam"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,30 +46,30 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	touch := findKind(today, KindStayInTouch, "touch")
-	open := findKind(today, KindComplaintFollowup, "complaint:")
-	promise := findKind(today, KindPromise, "promise:")
+	touch := findKind(today, rules.KindStayInTouch, "touch")
+	open := findKind(today, rules.KindComplaintFollowup, "complaint:")
+	promise := findKind(today, rules.KindPromise, "promise:")
 	bobTouch := -1
 	for i := range today {
-		if today[i].CustomerID == bob && today[i].Kind == KindStayInTouch {
+		if today[i].CustomerID == bob && today[i].Kind == rules.KindStayInTouch {
 			bobTouch = i
 		}
 	}
 	if touch == nil || open == nil || promise == nil || bobTouch < 0 {
 		t.Fatalf("the day's list lacks a kind: %+v", today)
 	}
-	done := map[string]State{}
-	for _, r := range []*Reminder{touch, open} {
-		if _, err := s.CompleteReminder(ctx, r.Key, Contact{Channel: ChannelPhone, Staff: "Sam", Outcome: "happy"}); err != nil {
+	done := map[string]rules.State{}
+	for _, r := range []*rules.Reminder{touch, open} {
+		if _, err := s.CompleteReminder(ctx, r.Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Sam", Outcome: "happy"}); err != nil {
 			t.Fatal(err)
 		}
-		done[r.Key] = StateDone
+		done[r.Key] = rules.StateDone
 	}
 	// Done on a promise keeps it.
-	if _, err := s.CompleteReminder(ctx, promise.Key, Contact{Channel: ChannelInPerson, Staff: "Sam", Outcome: "collected"}); err != nil {
+	if _, err := s.CompleteReminder(ctx, promise.Key, rules.Contact{Channel: rules.ChannelInPerson, Staff: "Sam", Outcome: "collected"}); err != nil {
 		t.Fatal(err)
 	}
-	done[promise.Key] = StateDone
+	done[promise.Key] = rules.StateDone
 	if err := s.ResolveComplaint(ctx, comp, "replaced the zip", "Sam"); err != nil {
 		t.Fatal(err)
 	}
@@ -77,12 +78,12 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 	if err := s.SkipReminder(ctx, bobKey, "already spoke to them", "Sam"); err != nil {
 		t.Fatal(err)
 	}
-	done[bobKey] = StateSkipped
+	done[bobKey] = rules.StateSkipped
 	if _, err := s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 2500, Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
 
-	check := func(where string, rs []Reminder) {
+	check := func(where string, rs []rules.Reminder) {
 		t.Helper()
 		for key, want := range done {
 			found := false
@@ -119,7 +120,7 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 	}
 	check("every reminder", all)
 	for _, r := range annHist {
-		if r.Kind == KindPromise && !strings.Contains(r.Why, "order floor mats") {
+		if r.Kind == rules.KindPromise && !strings.Contains(r.Why, "order floor mats") {
 			t.Errorf("the kept promise reads %q", r.Why)
 		}
 		if r.Key == open.Key && !strings.Contains(r.Why, "zip broke") {
@@ -149,7 +150,7 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range before {
-		if r.State == StateDone || r.State == StateSkipped {
+		if r.State == rules.StateDone || r.State == rules.StateSkipped {
 			t.Errorf("done before it was done: %+v", r)
 		}
 	}
@@ -162,17 +163,17 @@ func TestHandledRemindersStayInHistoryWhenTheFactsMoveOn(t *testing.T) {
 func TestMovedStatesLatestChangeWins(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	ctx := context.Background()
-	var ids [5]ID
+	var ids [5]rules.ID
 	for i, name := range []string{"Ann Lee", "Bob Roy", "Cy Fox", "Di Moss", "Ed Lum"} {
-		id, err := s.AddCustomer(ctx, Customer{Name: name})
+		id, err := s.AddCustomer(ctx, rules.Customer{Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = id
 	}
 	ann, bob, cy, di, ed := ids[0], ids[1], ids[2], ids[3], ids[4]
-	key := func(of ID, due string) string { return "birthday:" + itoa(of) + ":birthday:" + due }
-	row := func(k string, owner ID, state, changed string) string {
+	key := func(of rules.ID, due string) string { return "birthday:" + itoa(of) + ":birthday:" + due }
+	row := func(k string, owner rules.ID, state, changed string) string {
 		return "INSERT INTO reminder_states(key, kind, customer_id, due, state, changed_at, changed_on) VALUES ('" +
 			k + "', 'birthday', " + itoa(owner) + ", '" + k[len(k)-10:] + "', '" + state + "', '" + changed + " 10:00:00', '" + changed + "')"
 	}
@@ -190,19 +191,19 @@ func TestMovedStatesLatestChangeWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, only := range [][]ID{nil, {ann}, {ann, ed}} {
-		fs, err := s.readFacts(ctx, s.reader(), set, NewDay(2026, 6, 15), only, false)
+	for _, only := range [][]rules.ID{nil, {ann}, {ann, ed}} {
+		fs, err := s.readFacts(ctx, s.reader(), set, rules.NewDay(2026, 6, 15), only, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st := fs.states[key(ann, "2026-06-20")]; st.State != StateDone {
+		if st := fs.states[key(ann, "2026-06-20")]; st.State != rules.StateDone {
 			t.Errorf("reading %v: two rows moved onto one key give %q, want the later change (done)", only, st.State)
 		}
-		if st := fs.states[key(ann, "2026-07-01")]; st.State != StateSkipped {
+		if st := fs.states[key(ann, "2026-07-01")]; st.State != rules.StateSkipped {
 			t.Errorf("reading %v: a moved row beside the survivor's own gives %q, want her own (skipped)", only, st.State)
 		}
 		if only == nil || len(only) == 2 {
-			if st := fs.states[key(ed, "2026-06-20")]; st.State != StateSkipped {
+			if st := fs.states[key(ed, "2026-06-20")]; st.State != rules.StateSkipped {
 				t.Errorf("reading %v: Ed's own row gives %q", only, st.State)
 			}
 		}

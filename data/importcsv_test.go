@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"regulars/importers"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
 )
 
 // ioToday is the day the import tests run on.
-var ioToday = NewDay(2024, time.June, 1)
+var ioToday = rules.NewDay(2024, time.June, 1)
 
 func ioStore(t *testing.T) *Store {
 	t.Helper()
@@ -35,7 +37,7 @@ func ioCount(t *testing.T, s *Store, table string) int {
 	return n
 }
 
-func ioLines(bad []RowError) []int {
+func ioLines(bad []importers.RowError) []int {
 	var out []int
 	for _, b := range bad {
 		out = append(out, b.Line)
@@ -43,7 +45,7 @@ func ioLines(bad []RowError) []int {
 	return out
 }
 
-func ioReasons(bad []RowError) string {
+func ioReasons(bad []importers.RowError) string {
 	var out []string
 	for _, b := range bad {
 		out = append(out, b.Error())
@@ -86,7 +88,7 @@ var messyBadLines = []int{7, 8, 9, 12, 14}
 func TestImportCustomersRefusesWholeFileWithBadRows(t *testing.T) {
 	s := ioStore(t)
 	rep, err := s.ImportCustomersCSV(context.Background(), strings.NewReader(messyCustomers), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) {
+	if !errors.Is(err, importers.ErrBadRows) {
 		t.Fatalf("err = %v, want ErrBadRows", err)
 	}
 	if got := ioLines(rep.Bad); !reflect.DeepEqual(got, messyBadLines) {
@@ -129,12 +131,12 @@ func TestImportCustomersSkipBadWritesExactlyTheGoodRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Customer{
-		{ID: 1, Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.com", Birthday: YearlyDate{1980, time.March, 14},
-			CustomerSince: NewDay(2020, time.January, 2), Notes: "Likes tea, not coffee", Tags: []string{"vip", "tea"}, AddedOn: ioToday},
-		{ID: 2, Name: "Zoë Ñúñez", Phone: "+44 7700 900123", Email: "zoe@example.com", Birthday: YearlyDate{0, time.July, 4},
+	want := []rules.Customer{
+		{ID: 1, Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.com", Birthday: rules.YearlyDate{Year: 1980, Month: time.March, Day: 14},
+			CustomerSince: rules.NewDay(2020, time.January, 2), Notes: "Likes tea, not coffee", Tags: []string{"vip", "tea"}, AddedOn: ioToday},
+		{ID: 2, Name: "Zoë Ñúñez", Phone: "+44 7700 900123", Email: "zoe@example.com", Birthday: rules.YearlyDate{Year: 0, Month: time.July, Day: 4},
 			Notes: "first line\nsecond line, with a comma\nthird line", DoNotContact: true, AddedOn: ioToday},
-		{ID: 3, Name: "李小龍", Email: "bruce@example.com", Birthday: YearlyDate{0, time.November, 27}, AddedOn: ioToday},
+		{ID: 3, Name: "李小龍", Email: "bruce@example.com", Birthday: rules.YearlyDate{Year: 0, Month: time.November, Day: 27}, AddedOn: ioToday},
 		{ID: 4, Name: "Eve Adams", Phone: "07700 900999", Email: "EVE@Example.com", DoNotContact: true, AddedOn: ioToday},
 	}
 	if !reflect.DeepEqual(cs, want) {
@@ -186,7 +188,7 @@ func TestImportCustomersDryRunWritesNothing(t *testing.T) {
 		t.Fatalf("report = %+v", rep)
 	}
 	_, err = s.ImportCustomersCSV(ctx, strings.NewReader(messyCustomers), ImportOptions{DryRun: true})
-	if !errors.Is(err, ErrBadRows) {
+	if !errors.Is(err, importers.ErrBadRows) {
 		t.Fatalf("dry run with bad rows: err = %v, want ErrBadRows", err)
 	}
 	good := "name,phone\nAnn,0161 496 0000\nBob,0161 496 0001\n"
@@ -220,7 +222,7 @@ func TestImportCustomersFileErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
 			}
-			if errors.Is(err, ErrBadRows) {
+			if errors.Is(err, importers.ErrBadRows) {
 				t.Errorf("a file-level error should not be ErrBadRows")
 			}
 			if n := ioCount(t, s, "customers"); n != 0 {
@@ -245,7 +247,7 @@ func TestImportCustomersBadRowsKeepLaterLineNumbers(t *testing.T) {
 		{"points not whole", "name,points\nAnn,1.5\nBob,99999999999999999999\n", []int{2, 3}, `points "1.5" is not a whole number`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, bad, _, err := parseCustomersCSV(strings.NewReader(tc.file))
+			_, bad, _, err := importers.ParseCustomersCSV(strings.NewReader(tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +287,7 @@ func ioShop(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Cy Twin", "Cyd Twin"} {
-		if _, err := s.AddCustomer(ctx, Customer{Name: name, Phone: "0161 496 0009"}); err != nil {
+		if _, err := s.AddCustomer(ctx, rules.Customer{Name: name, Phone: "0161 496 0009"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -317,7 +319,7 @@ func TestImportPurchasesChecksEveryRow(t *testing.T) {
 	s := ioShop(t)
 	ctx := context.Background()
 	rep, err := s.ImportPurchasesCSV(ctx, strings.NewReader(messyPurchases), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) {
+	if !errors.Is(err, importers.ErrBadRows) {
 		t.Fatalf("err = %v, want ErrBadRows", err)
 	}
 	want := []string{
@@ -484,7 +486,7 @@ func TestImportPurchasesFileErrors(t *testing.T) {
 	s := ioStore(t)
 	for _, file := range []string{"customer,amount\n1,2.00\n", "date,description\n2024-01-01,x\n"} {
 		_, err := s.ImportPurchasesCSV(context.Background(), strings.NewReader(file), ImportOptions{})
-		if err == nil || errors.Is(err, ErrBadRows) || !strings.Contains(err.Error(), "column") {
+		if err == nil || errors.Is(err, importers.ErrBadRows) || !strings.Contains(err.Error(), "column") {
 			t.Errorf("file %q: err = %v, want a missing-column error", file, err)
 		}
 	}
@@ -528,7 +530,7 @@ func TestImportMatcherAgreesWithMatchCustomer(t *testing.T) {
 	ctx := context.Background()
 	// A customer whose email looks like another's id, and one whose phone
 	// digits are another's id.
-	for _, c := range []Customer{{Name: "Numbers", Phone: "00002"}, {Name: "Mail", Email: "3@example.com"}} {
+	for _, c := range []rules.Customer{{Name: "Numbers", Phone: "00002"}, {Name: "Mail", Email: "3@example.com"}} {
 		if _, err := s.AddCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}

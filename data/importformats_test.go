@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regulars/importers"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -19,11 +21,11 @@ type imported struct {
 	dnc                                        bool
 }
 
-func importedRows(rows []customerRow) []imported {
+func importedRows(rows []importers.CustomerRow) []imported {
 	var out []imported
 	for _, r := range rows {
-		c := r.c
-		out = append(out, imported{r.line, c.Name, c.Phone, c.Email, c.Birthday.String(), c.CustomerSince.String(), c.Notes,
+		c := r.Customer
+		out = append(out, imported{r.Line, c.Name, c.Phone, c.Email, c.Birthday.String(), c.CustomerSince.String(), c.Notes,
 			strings.Join(c.Tags, ";"), c.DoNotContact})
 	}
 	return out
@@ -37,6 +39,108 @@ func openImport(t *testing.T, name string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// A Shopify export with a note running over two lines and rows that
+// cannot be imported.
+const shopifyWithBadRows = "First Name,Last Name,Email,Accepts Email Marketing,Phone,Accepts SMS Marketing,Note,Tags\n" +
+	"Gina,Rossi,gina@example.com,yes,'+447700900301,yes,\"Two\nlines\",VIP\n" + // lines 2–3
+	",,nobody@example.com,no,,no,,\n" + // 4: no name
+	"Hal,Berg,hal@,no,'+44 7700 900302,no,,\n" + // 5: bad email
+	"Iris,Wong,iris@example.com,yes,'+44 7700 900 301,no,,\n" + // 6: Gina's phone written otherwise
+	"Jon,Snow,jon@example.com,yes,'(07700) 900-309,no,,\n" + // 7: a customer already in the shop
+	"Kay,Lu,kay@example.com,yes,'+44 7700 900310,yes,,\n" // 8
+
+func TestForeignExportBadRowsAndDuplicatesAsForOurs(t *testing.T) {
+	s := ioStore(t)
+	ctx := context.Background()
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "Jon Snow", Phone: "07700 900309"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.ImportCustomersCSV(ctx, strings.NewReader(shopifyWithBadRows), ImportOptions{})
+	if !errors.Is(err, importers.ErrBadRows) || rep.Written || ioCount(t, s, "customers") != 1 {
+		t.Fatalf("all or nothing: %+v, %v", rep, err)
+	}
+	if rep.Format.ID != "shopify" {
+		t.Errorf("format %+v", rep.Format)
+	}
+	want := []string{
+		"line 4: a name is required",
+		`line 5: email "hal@" is not an address like name@example.com`,
+		"line 6: phone +44 7700 900 301 is already on line 2",
+		"line 7: phone (07700) 900-309 already belongs to customer 1 Jon Snow",
+	}
+	var got []string
+	for _, b := range rep.Bad {
+		got = append(got, b.Error())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("bad rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	rep, err = s.ImportCustomersCSV(ctx, strings.NewReader(shopifyWithBadRows), ImportOptions{SkipBad: true})
+	if err != nil || rep.Added != 2 || !rep.Written || ioCount(t, s, "customers") != 3 {
+		t.Fatalf("--skip-bad: %+v, %v", rep, err)
+	}
+	gina, err := s.MatchCustomer(ctx, "gina@example.com")
+	if err != nil || gina.Name != "Gina Rossi" || gina.Notes != "Two\nlines" || gina.Phone != "+447700900301" {
+		t.Errorf("Gina = %+v, %v", gina, err)
+	}
+}
+
+func TestColumnMap(t *testing.T) {
+	for _, tc := range []struct{ spec, want string }{
+		{"", "maps no column"},
+		{"Client", `"Client" is not a pair like "Phone Number=phone"`},
+		{"=name", `names no column`},
+		{"Client=nom", `"nom" is not a customer field; the fields are name, first_name`},
+		{"Client=name,client=notes", `the column "client" is mapped twice`},
+		{"Client=name,Mobile No=phone,Home=phone", `the columns "Mobile No" and "Home" both go to phone`},
+		{"Mobile No=phone", "does not say which column holds the name"},
+		{"Client=name,First=first_name", "both a full name and first or last names"},
+	} {
+		if _, err := importers.ParseColumnMap(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseColumnMap(%q) = %v, want it to say %q", tc.spec, err, tc.want)
+		}
+	}
+
+	s := ioStore(t)
+	ctx := context.Background()
+	m, err := importers.ParseColumnMap("client=name, Mobile No=phone,E-mail=email,Joined=customer_since")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.ImportCustomersCSV(ctx, openImport(t, "spreadsheet.csv"), ImportOptions{Columns: m})
+	if err != nil || rep.Added != 2 || rep.Format.ID != "" {
+		t.Fatalf("mapped import: %+v, %v", rep, err)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0] != "ignored: Visits" {
+		t.Errorf("the column left out is not named: %q", rep.Warnings)
+	}
+	ola, err := s.MatchCustomer(ctx, "07700 900601")
+	if err != nil || ola.Name != "Ola Berg" || ola.Email != "ola@example.com" || ola.CustomerSince.String() != "2022-04-01" {
+		t.Errorf("Ola = %+v, %v", ola, err)
+	}
+
+	m, _ = importers.ParseColumnMap("Name=name,Phone Number=phone")
+	_, err = s.ImportCustomersCSV(ctx, openImport(t, "spreadsheet.csv"), ImportOptions{Columns: m})
+	if err == nil || err.Error() != `the file has no column "Name" or "Phone Number"; its columns are Client, Mobile No, E-mail, Joined, Visits` {
+		t.Errorf("missing columns: %v", err)
+	}
+}
+
+func TestPreviewCustomersCSVRecognisesTheExport(t *testing.T) {
+	s := ioStore(t)
+	pre, err := s.PreviewCustomersCSV(context.Background(), openImport(t, "square.csv"), nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pre.Report.Format.ID != "square" || pre.Report.Added != 3 || len(pre.Rows) != 2 || pre.Rows[0].Customer.Name != "Jo Park" ||
+		!strings.HasPrefix(pre.Report.Warnings[0], "ignored: City, ") {
+		t.Errorf("preview %+v", pre)
+	}
+	if n := ioCount(t, s, "customers"); n != 0 {
+		t.Errorf("the preview wrote %d customers", n)
+	}
 }
 
 func TestEachProgramsExportImportsAsItIs(t *testing.T) {
@@ -80,7 +184,7 @@ func TestEachProgramsExportImportsAsItIs(t *testing.T) {
 		}, "ignored: City, Square Customer ID, Creation Source, Last Visit, Transaction Count, Lifetime Spend, Instant Profile, Blocked from online booking, Favourite Blend (and 7 empty columns)"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			rows, bad, warnings, format, err := parseCustomersFile(openImport(t, tc.file), nil)
+			rows, bad, warnings, format, err := importers.ParseCustomersFile(openImport(t, tc.file), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,13 +225,13 @@ func TestRecogniseCustomersByHeader(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			header := strings.Split(tc.header, ",")
-			r := RecogniseCustomers(header)
+			r := importers.RecogniseCustomers(header)
 			if r.Format.ID != tc.want || len(r.Fields) != len(header) {
 				t.Errorf("RecogniseCustomers(%q) = %+v, want %q", tc.header, r, tc.want)
 			}
 		})
 	}
-	r := RecogniseCustomers(strings.Split("Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Phone,Phone,Accepts SMS Marketing,Tags,Note,Total Spent", ","))
+	r := importers.RecogniseCustomers(strings.Split("Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Phone,Phone,Accepts SMS Marketing,Tags,Note,Total Spent", ","))
 	want := []string{"", "first_name", "last_name", "email", "do_not_contact", "phone", "phone", "do_not_contact", "tags", "notes", ""}
 	if !reflect.DeepEqual(r.Fields, want) {
 		t.Errorf("Shopify's columns go to %q, want %q", r.Fields, want)
@@ -135,7 +239,7 @@ func TestRecogniseCustomersByHeader(t *testing.T) {
 	if got := r.Format.WithArticle(); got != "a Shopify customers export" {
 		t.Errorf("WithArticle = %q", got)
 	}
-	if got := (CustomerFormat{Name: "Outlook contacts export"}).WithArticle(); got != "an Outlook contacts export" {
+	if got := (importers.CustomerFormat{Name: "Outlook contacts export"}).WithArticle(); got != "an Outlook contacts export" {
 		t.Errorf("WithArticle = %q", got)
 	}
 }
@@ -170,7 +274,7 @@ func TestExportDates(t *testing.T) {
 		{"March 14", false, "!"},
 		{"1/2/3/4", false, "!"},
 	} {
-		y, ok := parseExportDate(tc.in, tc.dayFirst)
+		y, ok := importers.ParseExportDate(tc.in, tc.dayFirst)
 		got := y.String()
 		if !ok {
 			got = "!"
@@ -185,7 +289,7 @@ func TestOutlookDatesFollowTheFilesOrder(t *testing.T) {
 	header := "First Name,Last Name,Mobile Phone,E-mail Address,Birthday\n"
 	// A British Outlook writes day/month/year: 14/3 can only be that, so
 	// 5/6 is the 5th of June too.
-	rows, bad, warnings, _, err := parseCustomersFile(strings.NewReader(header+
+	rows, bad, warnings, _, err := importers.ParseCustomersFile(strings.NewReader(header+
 		"Ann,Lee,07700 900001,,14/3/1985\nBob,Roy,07700 900002,,5/6/1990\n"), nil)
 	if err != nil || len(bad) > 0 {
 		t.Fatal(err, bad)
@@ -198,61 +302,15 @@ func TestOutlookDatesFollowTheFilesOrder(t *testing.T) {
 	}
 	// Dates that fit neither order alone: month first, and the one that
 	// cannot be is a bad row naming its column.
-	_, bad, _, _, err = parseCustomersFile(strings.NewReader(header+
+	_, bad, _, _, err = importers.ParseCustomersFile(strings.NewReader(header+
 		"Ann,Lee,07700 900001,,14/3/1985\nBob,Roy,07700 900002,,6/30/1990\n"), nil)
 	if err != nil || len(bad) != 1 || bad[0].Error() != `line 2: Birthday "14/3/1985" is not a date` {
 		t.Errorf("bad %v, %v", bad, err)
 	}
 }
 
-// A Shopify export with a note running over two lines and rows that
-// cannot be imported.
-const shopifyWithBadRows = "First Name,Last Name,Email,Accepts Email Marketing,Phone,Accepts SMS Marketing,Note,Tags\n" +
-	"Gina,Rossi,gina@example.com,yes,'+447700900301,yes,\"Two\nlines\",VIP\n" + // lines 2–3
-	",,nobody@example.com,no,,no,,\n" + // 4: no name
-	"Hal,Berg,hal@,no,'+44 7700 900302,no,,\n" + // 5: bad email
-	"Iris,Wong,iris@example.com,yes,'+44 7700 900 301,no,,\n" + // 6: Gina's phone written otherwise
-	"Jon,Snow,jon@example.com,yes,'(07700) 900-309,no,,\n" + // 7: a customer already in the shop
-	"Kay,Lu,kay@example.com,yes,'+44 7700 900310,yes,,\n" // 8
-
-func TestForeignExportBadRowsAndDuplicatesAsForOurs(t *testing.T) {
-	s := ioStore(t)
-	ctx := context.Background()
-	if _, err := s.AddCustomer(ctx, Customer{Name: "Jon Snow", Phone: "07700 900309"}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := s.ImportCustomersCSV(ctx, strings.NewReader(shopifyWithBadRows), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) || rep.Written || ioCount(t, s, "customers") != 1 {
-		t.Fatalf("all or nothing: %+v, %v", rep, err)
-	}
-	if rep.Format.ID != "shopify" {
-		t.Errorf("format %+v", rep.Format)
-	}
-	want := []string{
-		"line 4: a name is required",
-		`line 5: email "hal@" is not an address like name@example.com`,
-		"line 6: phone +44 7700 900 301 is already on line 2",
-		"line 7: phone (07700) 900-309 already belongs to customer 1 Jon Snow",
-	}
-	var got []string
-	for _, b := range rep.Bad {
-		got = append(got, b.Error())
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("bad rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	rep, err = s.ImportCustomersCSV(ctx, strings.NewReader(shopifyWithBadRows), ImportOptions{SkipBad: true})
-	if err != nil || rep.Added != 2 || !rep.Written || ioCount(t, s, "customers") != 3 {
-		t.Fatalf("--skip-bad: %+v, %v", rep, err)
-	}
-	gina, err := s.MatchCustomer(ctx, "gina@example.com")
-	if err != nil || gina.Name != "Gina Rossi" || gina.Notes != "Two\nlines" || gina.Phone != "+447700900301" {
-		t.Errorf("Gina = %+v, %v", gina, err)
-	}
-}
-
 func TestHeaderMatchingNoneNamesTheColumnsItNeeds(t *testing.T) {
-	_, _, _, _, err := parseCustomersFile(openImport(t, "unknown.csv"), nil)
+	_, _, _, _, err := importers.ParseCustomersFile(openImport(t, "unknown.csv"), nil)
 	if err == nil {
 		t.Fatal("a file of unknown columns was read")
 	}
@@ -263,61 +321,5 @@ func TestHeaderMatchingNoneNamesTheColumnsItNeeds(t *testing.T) {
 	}
 	if strings.Count(err.Error(), ".") > 0 {
 		t.Errorf("more than one sentence: %q", err)
-	}
-}
-
-func TestColumnMap(t *testing.T) {
-	for _, tc := range []struct{ spec, want string }{
-		{"", "maps no column"},
-		{"Client", `"Client" is not a pair like "Phone Number=phone"`},
-		{"=name", `names no column`},
-		{"Client=nom", `"nom" is not a customer field; the fields are name, first_name`},
-		{"Client=name,client=notes", `the column "client" is mapped twice`},
-		{"Client=name,Mobile No=phone,Home=phone", `the columns "Mobile No" and "Home" both go to phone`},
-		{"Mobile No=phone", "does not say which column holds the name"},
-		{"Client=name,First=first_name", "both a full name and first or last names"},
-	} {
-		if _, err := ParseColumnMap(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ParseColumnMap(%q) = %v, want it to say %q", tc.spec, err, tc.want)
-		}
-	}
-
-	s := ioStore(t)
-	ctx := context.Background()
-	m, err := ParseColumnMap("client=name, Mobile No=phone,E-mail=email,Joined=customer_since")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := s.ImportCustomersCSV(ctx, openImport(t, "spreadsheet.csv"), ImportOptions{Columns: m})
-	if err != nil || rep.Added != 2 || rep.Format.ID != "" {
-		t.Fatalf("mapped import: %+v, %v", rep, err)
-	}
-	if len(rep.Warnings) != 1 || rep.Warnings[0] != "ignored: Visits" {
-		t.Errorf("the column left out is not named: %q", rep.Warnings)
-	}
-	ola, err := s.MatchCustomer(ctx, "07700 900601")
-	if err != nil || ola.Name != "Ola Berg" || ola.Email != "ola@example.com" || ola.CustomerSince.String() != "2022-04-01" {
-		t.Errorf("Ola = %+v, %v", ola, err)
-	}
-
-	m, _ = ParseColumnMap("Name=name,Phone Number=phone")
-	_, err = s.ImportCustomersCSV(ctx, openImport(t, "spreadsheet.csv"), ImportOptions{Columns: m})
-	if err == nil || err.Error() != `the file has no column "Name" or "Phone Number"; its columns are Client, Mobile No, E-mail, Joined, Visits` {
-		t.Errorf("missing columns: %v", err)
-	}
-}
-
-func TestPreviewCustomersCSVRecognisesTheExport(t *testing.T) {
-	s := ioStore(t)
-	pre, err := s.PreviewCustomersCSV(context.Background(), openImport(t, "square.csv"), nil, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pre.Report.Format.ID != "square" || pre.Report.Added != 3 || len(pre.Rows) != 2 || pre.Rows[0].Customer.Name != "Jo Park" ||
-		!strings.HasPrefix(pre.Report.Warnings[0], "ignored: City, ") {
-		t.Errorf("preview %+v", pre)
-	}
-	if n := ioCount(t, s, "customers"); n != 0 {
-		t.Errorf("the preview wrote %d customers", n)
 	}
 }

@@ -6,15 +6,17 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regulars/importers"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
 )
 
 type ioOccasion struct {
-	customer ID
+	customer rules.ID
 	label    string
-	date     YearlyDate
+	date     rules.YearlyDate
 	yearly   bool
 	lead     int
 }
@@ -49,40 +51,50 @@ func ioImportVCard(t *testing.T, s *Store, file string, opt ImportOptions) (Impo
 	return s.ImportVCard(context.Background(), f, opt)
 }
 
+func TestImportVCardFileErrors(t *testing.T) {
+	s := ioStore(t)
+	for _, file := range []string{"", "name,phone\nAnn,0161 496 0000\n"} {
+		_, err := s.ImportVCard(context.Background(), strings.NewReader(file), ImportOptions{})
+		if err == nil || errors.Is(err, importers.ErrBadRows) || !strings.Contains(err.Error(), "no vCards") {
+			t.Errorf("file %q: err = %v", file, err)
+		}
+	}
+}
+
 func TestImportVCardSamples(t *testing.T) {
 	for _, tc := range []struct {
 		file      string
-		customers []Customer
+		customers []rules.Customer
 		occasions []ioOccasion
 	}{
 		{
 			file: "apple.vcf",
-			customers: []Customer{
+			customers: []rules.Customer{
 				{ID: 1, Name: "Johnny Appleseed", Phone: "+1 (408) 555-0100", Email: "johnny@example.com",
-					Birthday: YearlyDate{1985, time.April, 12}, Address: "1 Infinite Loop, Cupertino, CA 95014, United States",
+					Birthday: rules.YearlyDate{Year: 1985, Month: time.April, Day: 12}, Address: "1 Infinite Loop, Cupertino, CA 95014, United States",
 					Notes: "Prefers afternoon calls, not mornings.\nAllergic to wool.", Tags: []string{"VIP", "Regulars"}, AddedOn: ioToday},
-				{ID: 2, Name: "Zoë Ñúñez", Phone: "07700 900123", Birthday: YearlyDate{0, time.February, 29}, AddedOn: ioToday},
+				{ID: 2, Name: "Zoë Ñúñez", Phone: "07700 900123", Birthday: rules.YearlyDate{Year: 0, Month: time.February, Day: 29}, AddedOn: ioToday},
 			},
-			occasions: []ioOccasion{{1, "Anniversary", YearlyDate{2010, time.June, 19}, true, 7}},
+			occasions: []ioOccasion{{1, "Anniversary", rules.YearlyDate{Year: 2010, Month: time.June, Day: 19}, true, 7}},
 		},
 		{
 			file: "google.vcf",
-			customers: []Customer{
+			customers: []rules.Customer{
 				{ID: 1, Name: "Priya Shah", Phone: "+44 7700 900456", Email: "priya.shah@example.com",
-					Birthday: YearlyDate{1990, time.November, 3}, Address: "22 Baker Street, Flat 3, London, NW1 6XE, United Kingdom",
+					Birthday: rules.YearlyDate{Year: 1990, Month: time.November, Day: 3}, Address: "22 Baker Street, Flat 3, London, NW1 6XE, United Kingdom",
 					Notes: "Met at the spring fair", Tags: []string{"myContacts", "Starred"}, AddedOn: ioToday},
-				{ID: 2, Name: "Chidi Okafor", Phone: "0161 496 0444", Birthday: YearlyDate{0, time.March, 15}, AddedOn: ioToday},
+				{ID: 2, Name: "Chidi Okafor", Phone: "0161 496 0444", Birthday: rules.YearlyDate{Year: 0, Month: time.March, Day: 15}, AddedOn: ioToday},
 			},
 		},
 		{
 			file: "outlook.vcf",
-			customers: []Customer{
+			customers: []rules.Customer{
 				{ID: 1, Name: "Maggie Brown", Phone: "07700 900789", Email: "maggie@example.co.uk",
-					Birthday: YearlyDate{1972, time.September, 8}, Address: "10 Park Row, Leeds, West Yorkshire LS1 5HD, United Kingdom",
+					Birthday: rules.YearlyDate{Year: 1972, Month: time.September, Day: 8}, Address: "10 Park Row, Leeds, West Yorkshire LS1 5HD, United Kingdom",
 					Notes: "Likes the blue range\nCall before delivery", AddedOn: ioToday},
 				{ID: 2, Name: "Jürgen Müller", Phone: "+49 30 901820", Email: "juergen@example.de", AddedOn: ioToday},
 			},
-			occasions: []ioOccasion{{1, "Anniversary", YearlyDate{1999, time.June, 12}, true, 7}},
+			occasions: []ioOccasion{{1, "Anniversary", rules.YearlyDate{Year: 1999, Month: time.June, Day: 12}, true, 7}},
 		},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -111,7 +123,7 @@ func TestImportVCardSamples(t *testing.T) {
 func TestImportVCardFourWithBadCards(t *testing.T) {
 	s := ioStore(t)
 	rep, err := ioImportVCard(t, s, "v4.vcf", ImportOptions{})
-	if !errors.Is(err, ErrBadRows) || !strings.Contains(err.Error(), "4 cards are bad") {
+	if !errors.Is(err, importers.ErrBadRows) || !strings.Contains(err.Error(), "4 cards are bad") {
 		t.Fatalf("err = %v, want ErrBadRows for 4 cards", err)
 	}
 	want := []string{
@@ -135,13 +147,13 @@ func TestImportVCardFourWithBadCards(t *testing.T) {
 		t.Fatalf("skip bad: %+v, %v", rep, err)
 	}
 	cs, _ := s.Customers(context.Background())
-	want1 := []Customer{{ID: 1, Name: "Dr. Ana María López", Phone: "+34-600-555-0101", Email: "ana@example.es",
-		Birthday: YearlyDate{0, time.April, 12}, Address: "Calle Mayor 1, Madrid, 28013, Spain",
+	want1 := []rules.Customer{{ID: 1, Name: "Dr. Ana María López", Phone: "+34-600-555-0101", Email: "ana@example.es",
+		Birthday: rules.YearlyDate{Year: 0, Month: time.April, Day: 12}, Address: "Calle Mayor 1, Madrid, 28013, Spain",
 		Notes: "Orders for the restaurant; invoices monthly", Tags: []string{"vip", "wine"}, AddedOn: ioToday}}
 	if !reflect.DeepEqual(cs, want1) {
 		t.Errorf("customers:\n%+v\nwant:\n%+v", cs, want1)
 	}
-	if got := ioOccasions(t, s); !reflect.DeepEqual(got, []ioOccasion{{1, "Anniversary", YearlyDate{2009, time.August, 8}, true, 7}}) {
+	if got := ioOccasions(t, s); !reflect.DeepEqual(got, []ioOccasion{{1, "Anniversary", rules.YearlyDate{Year: 2009, Month: time.August, Day: 8}, true, 7}}) {
 		t.Errorf("occasions: %+v", got)
 	}
 
@@ -155,23 +167,23 @@ func TestImportVCardFourWithBadCards(t *testing.T) {
 func TestImportVCardDatesAndOddities(t *testing.T) {
 	for _, tc := range []struct {
 		name, card string
-		want       Customer
+		want       rules.Customer
 		bad        string
 	}{
-		{"date-time birthday", "BDAY:1985-04-12T08:30:00Z", Customer{Birthday: YearlyDate{1985, time.April, 12}}, ""},
-		{"basic birthday", "BDAY:19850412", Customer{Birthday: YearlyDate{1985, time.April, 12}}, ""},
-		{"year-less basic", "BDAY:--1231", Customer{Birthday: YearlyDate{0, time.December, 31}}, ""},
-		{"year zero", "BDAY:0000-05-06", Customer{Birthday: YearlyDate{0, time.May, 6}}, ""},
-		{"29 Feb in a common year", "BDAY:1990-02-29", Customer{}, `birthday "1990-02-29" is not a real calendar date`},
-		{"month only", "BDAY:--04", Customer{}, `birthday "--04" is not a date`},
-		{"mailto", "EMAIL:mailto:x@example.com", Customer{Email: "x@example.com"}, ""},
-		{"bad email", "EMAIL:not an address", Customer{}, `email "not an address" is not an address`},
-		{"folded note", "NOTE:one long\r\n  line", Customer{Notes: "one long line"}, ""},
-		{"tags deduplicated", "CATEGORIES:a,B\r\nCATEGORIES:b,c", Customer{Tags: []string{"a", "B", "c"}}, ""},
+		{"date-time birthday", "BDAY:1985-04-12T08:30:00Z", rules.Customer{Birthday: rules.YearlyDate{Year: 1985, Month: time.April, Day: 12}}, ""},
+		{"basic birthday", "BDAY:19850412", rules.Customer{Birthday: rules.YearlyDate{Year: 1985, Month: time.April, Day: 12}}, ""},
+		{"year-less basic", "BDAY:--1231", rules.Customer{Birthday: rules.YearlyDate{Year: 0, Month: time.December, Day: 31}}, ""},
+		{"year zero", "BDAY:0000-05-06", rules.Customer{Birthday: rules.YearlyDate{Year: 0, Month: time.May, Day: 6}}, ""},
+		{"29 Feb in a common year", "BDAY:1990-02-29", rules.Customer{}, `birthday "1990-02-29" is not a real calendar date`},
+		{"month only", "BDAY:--04", rules.Customer{}, `birthday "--04" is not a date`},
+		{"mailto", "EMAIL:mailto:x@example.com", rules.Customer{Email: "x@example.com"}, ""},
+		{"bad email", "EMAIL:not an address", rules.Customer{}, `email "not an address" is not an address`},
+		{"folded note", "NOTE:one long\r\n  line", rules.Customer{Notes: "one long line"}, ""},
+		{"tags deduplicated", "CATEGORIES:a,B\r\nCATEGORIES:b,c", rules.Customer{Tags: []string{"a", "B", "c"}}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kim\r\n" + tc.card + "\r\nEND:VCARD\r\n"
-			rows, bad, _, err := parseVCards(strings.NewReader(file))
+			rows, bad, _, err := importers.ParseVCards(strings.NewReader(file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,19 +197,9 @@ func TestImportVCardDatesAndOddities(t *testing.T) {
 				t.Fatalf("rows %d, bad %v", len(rows), bad)
 			}
 			tc.want.Name = "Kim"
-			if !reflect.DeepEqual(rows[0].c, tc.want) {
-				t.Errorf("customer %+v, want %+v", rows[0].c, tc.want)
+			if !reflect.DeepEqual(rows[0].Customer, tc.want) {
+				t.Errorf("customer %+v, want %+v", rows[0].Customer, tc.want)
 			}
 		})
-	}
-}
-
-func TestImportVCardFileErrors(t *testing.T) {
-	s := ioStore(t)
-	for _, file := range []string{"", "name,phone\nAnn,0161 496 0000\n"} {
-		_, err := s.ImportVCard(context.Background(), strings.NewReader(file), ImportOptions{})
-		if err == nil || errors.Is(err, ErrBadRows) || !strings.Contains(err.Error(), "no vCards") {
-			t.Errorf("file %q: err = %v", file, err)
-		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regulars/importers"
 	"slices"
 	"strings"
 	"testing"
@@ -23,15 +24,15 @@ func (e endless) Read(p []byte) (int, error) {
 func TestImportsStopAtTheLimitsOfAFile(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-03-02")
-	big := strings.Repeat("x", maxField+1)
+	big := strings.Repeat("x", importers.MaxField+1)
 	var manyRows strings.Builder
 	manyRows.WriteString("name\n")
-	for i := 0; i <= maxCustomerRows; i++ {
+	for i := 0; i <= importers.MaxCustomerRows; i++ {
 		fmt.Fprintf(&manyRows, "C%d\n", i)
 	}
 	var wideRow strings.Builder
 	wideRow.WriteString("name,notes\nAnn,\"")
-	for wideRow.Len() < maxRecord+100 {
+	for wideRow.Len() < importers.MaxRecord+100 {
 		wideRow.WriteString(strings.Repeat("y", 1000) + "\n") // short lines, one endless quoted field
 	}
 	wideRow.WriteString("\"\n")
@@ -46,17 +47,17 @@ func TestImportsStopAtTheLimitsOfAFile(t *testing.T) {
 		{"NUL after good rows", strings.NewReader("name\nAnn\nBob\x00\n"), 0, ""},
 		{"a long field", strings.NewReader("name,notes\nAnn,ok\nBob," + big + "\nCy,ok\n"), 3, "field is longer than 64 KB"},
 		{"a long quoted field over many lines", strings.NewReader(wideRow.String()), 2, "field is longer than 64 KB"},
-		{"a long row", strings.NewReader("name" + strings.Repeat(",c", 20) + "\nAnn" + strings.Repeat(","+strings.Repeat("z", maxField-10), 20) + "\n"), 2, "row is longer than 1 MB"},
+		{"a long row", strings.NewReader("name" + strings.Repeat(",c", 20) + "\nAnn" + strings.Repeat(","+strings.Repeat("z", importers.MaxField-10), 20) + "\n"), 2, "row is longer than 1 MB"},
 		{"CR alone ends the lines", strings.NewReader("name,phone\rAnn,07700 900001\rBob,07700 900002\r"), 1, "carriage return alone"},
 		{"CR alone after good lines", strings.NewReader("name\r\nAnn\r\nBob\rCy\r\n"), 3, "carriage return alone"},
-		{"too many rows", strings.NewReader(manyRows.String()), maxCustomerRows + 2, "more than 100,000 rows"},
+		{"too many rows", strings.NewReader(manyRows.String()), importers.MaxCustomerRows + 2, "more than 100,000 rows"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := s.ImportCustomersCSV(ctx, c.file, ImportOptions{SkipBad: true})
-			var le *LineError
+			var le *importers.LineError
 			switch {
-			case c.line == 0 && !errors.Is(err, ErrNotText):
+			case c.line == 0 && !errors.Is(err, importers.ErrNotText):
 				t.Fatalf("err = %v, want ErrNotText", err)
 			case c.line != 0 && (!errors.As(err, &le) || le.Line != c.line || !strings.Contains(le.Reason, c.says)):
 				t.Fatalf("err = %v, want line %d: …%s…", err, c.line, c.says)
@@ -67,14 +68,14 @@ func TestImportsStopAtTheLimitsOfAFile(t *testing.T) {
 		})
 	}
 	// The same for purchases, and for the sample the import window shows.
-	if _, err := s.ImportPurchasesCSV(ctx, endless(0), ImportOptions{}); !errors.Is(err, ErrNotText) {
+	if _, err := s.ImportPurchasesCSV(ctx, endless(0), ImportOptions{}); !errors.Is(err, importers.ErrNotText) {
 		t.Errorf("purchases from /dev/zero: %v", err)
 	}
-	var le *LineError
+	var le *importers.LineError
 	if _, err := s.ImportPurchasesCSV(ctx, endless('1'), ImportOptions{}); !errors.As(err, &le) || le.Line != 1 {
 		t.Errorf("purchases from an endless line: %v", err)
 	}
-	if _, err := SampleCSV(endless(0), 5); !errors.Is(err, ErrNotText) {
+	if _, err := importers.SampleCSV(endless(0), 5); !errors.Is(err, importers.ErrNotText) {
 		t.Errorf("sample of /dev/zero: %v", err)
 	}
 	// CRLF, LF, and a file ending without a line end are ordinary.
@@ -91,7 +92,7 @@ func TestVCardImportPassesOverPicturesAndStopsAtLimits(t *testing.T) {
 	s := newTestStore(t, "2026-03-02")
 	photo := "PHOTO;ENCODING=b;TYPE=JPEG:" + strings.Repeat("QUJD", 18) + "\r\n" + strings.Repeat(" "+strings.Repeat("QUJD", 18)+"\r\n", 40000) // 3 MB
 	file := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Photo\r\nTEL:07700 900001\r\n" + photo + "END:VCARD\r\n" +
-		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Note\r\nNOTE:" + strings.Repeat("n", maxField+1) + "\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Note\r\nNOTE:" + strings.Repeat("n", importers.MaxField+1) + "\r\nEND:VCARD\r\n" +
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cy Folded\r\nNOTE:a\r\n" + strings.Repeat(" "+strings.Repeat("f", 70)+"\r\n", 1000) + "END:VCARD\r\n" +
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Di Fine\r\nTEL:07700 900004\r\nEND:VCARD\r\n"
 	rep, err := s.ImportVCard(ctx, strings.NewReader(file), ImportOptions{SkipBad: true})
@@ -106,7 +107,7 @@ func TestVCardImportPassesOverPicturesAndStopsAtLimits(t *testing.T) {
 			t.Errorf("bad card %d: %+v; want line %d, a field longer than 64 KB", i, rep.Bad[i], line)
 		}
 	}
-	if _, err := s.ImportVCard(ctx, endless(0), ImportOptions{}); !errors.Is(err, ErrNotText) {
+	if _, err := s.ImportVCard(ctx, endless(0), ImportOptions{}); !errors.Is(err, importers.ErrNotText) {
 		t.Errorf("vCards from /dev/zero: %v", err)
 	}
 	if _, err := s.ImportVCard(ctx, io.MultiReader(strings.NewReader("BEGIN:VCARD\r\nNOTE:"), endless('a')), ImportOptions{}); err == nil {
@@ -118,7 +119,7 @@ func TestImportRefusesDatesFarAheadAndReferencesThatDisagree(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-03-02")
 	rep, err := s.ImportCustomersCSV(ctx, strings.NewReader("name,phone,customer_since\nAnn,07700 900001,2020-01-01\nBob,07700 900002,9999-01-01\nCy,07700 900003,2027-03-02\n"), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "customer_since 9999-01-01 is more than a year after today") {
+	if !errors.Is(err, importers.ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "customer_since 9999-01-01 is more than a year after today") {
 		t.Fatalf("customers: %v %+v", err, rep.Bad)
 	}
 	if _, err := s.ImportCustomersCSV(ctx, strings.NewReader("name,phone\nAnn,07700 900001\nBob,07700 900002\n"), ImportOptions{}); err != nil {
@@ -133,13 +134,13 @@ func TestImportRefusesDatesFarAheadAndReferencesThatDisagree(t *testing.T) {
 		"07700 900002,9999-12-31,5.00,T3\n" + // 7: far ahead
 		"07700 900002,2027-03-02,5.00,T4\n" // 8: a year ahead at most: fine
 	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader(file), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) {
+	if !errors.Is(err, importers.ErrBadRows) {
 		t.Fatalf("purchases: %v", err)
 	}
-	want := []RowError{
-		{4, "reference T1 is already on line 2, with the amount 10.00, not 99.00"},
-		{6, "reference T2 is already on line 5, with the date 2026-02-03, not 2026-02-04"},
-		{7, "date 9999-12-31 is more than a year after today (2026-03-02)"},
+	want := []importers.RowError{
+		{Line: 4, Reason: "reference T1 is already on line 2, with the amount 10.00, not 99.00"},
+		{Line: 6, Reason: "reference T2 is already on line 5, with the date 2026-02-03, not 2026-02-04"},
+		{Line: 7, Reason: "date 9999-12-31 is more than a year after today (2026-03-02)"},
 	}
 	if !slices.Equal(rep.Bad, want) {
 		t.Fatalf("bad rows:\n%+v\nwant\n%+v", rep.Bad, want)
@@ -150,7 +151,7 @@ func TestImportRefusesDatesFarAheadAndReferencesThatDisagree(t *testing.T) {
 	}
 	// Against the database: the same receipts skip, another amount is bad.
 	rep, err = s.ImportPurchasesCSV(ctx, strings.NewReader("customer,date,amount,reference\n07700 900001,2026-02-01,10.00,T1\n07700 900001,2026-02-01,12.00,T2\n"), ImportOptions{})
-	if !errors.Is(err, ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "reference T2 is already purchase") {
+	if !errors.Is(err, importers.ErrBadRows) || len(rep.Bad) != 1 || rep.Bad[0].Line != 3 || !strings.Contains(rep.Bad[0].Reason, "reference T2 is already purchase") {
 		t.Fatalf("against the database: %+v %v", rep, err)
 	}
 	// The staff an import is recorded under keeps the name rules.

@@ -5,12 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
-	"math/bits"
+	"regulars/rules"
 	"slices"
 	"sort"
 	"strings"
-	"time"
 )
 
 // maxAdjustment keeps hand-typed adjustments far from overflowing a sum.
@@ -18,7 +16,7 @@ const maxAdjustment = 1_000_000_000
 
 // scheme is the loyalty scheme, refused when a stored one is unusable so
 // that no rule below divides by zero.
-func (s *Store) scheme(ctx context.Context) (Loyalty, error) {
+func (s *Store) scheme(ctx context.Context) (rules.Loyalty, error) {
 	l, err := s.Loyalty(ctx)
 	if err != nil {
 		return l, err
@@ -27,7 +25,7 @@ func (s *Store) scheme(ctx context.Context) (Loyalty, error) {
 	if err != nil {
 		return l, err
 	}
-	l = h.on(s.Today(), l) // a sale dated before a change uses the scheme of its day
+	l = h.On(s.Today(), l) // a sale dated before a change uses the scheme of its day
 	if err := l.Validate(); err != nil {
 		return l, fmt.Errorf("the loyalty scheme in Settings is not usable: %v", err)
 	}
@@ -36,8 +34,8 @@ func (s *Store) scheme(ctx context.Context) (Loyalty, error) {
 
 const ledgerCols = `id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall`
 
-func scanLedger(r rowScanner) (LedgerRow, error) {
-	var l LedgerRow
+func scanLedger(r rowScanner) (rules.LedgerRow, error) {
+	var l rules.LedgerRow
 	var at string
 	var day sql.NullString
 	var purchase sql.NullInt64
@@ -48,13 +46,13 @@ func scanLedger(r rowScanner) (LedgerRow, error) {
 	return l, err
 }
 
-func queryLedger(ctx context.Context, q querier, query string, args ...any) ([]LedgerRow, error) {
+func queryLedger(ctx context.Context, q querier, query string, args ...any) ([]rules.LedgerRow, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []LedgerRow
+	var out []rules.LedgerRow
 	for rows.Next() {
 		l, err := scanLedger(rows)
 		if err != nil {
@@ -67,11 +65,11 @@ func queryLedger(ctx context.Context, q querier, query string, args ...any) ([]L
 
 // customerLedger is every row of a customer, whatever its day, in the order
 // the running balance is taken: by day, then as written.
-func customerLedger(ctx context.Context, q querier, customerID ID) ([]LedgerRow, error) {
+func customerLedger(ctx context.Context, q querier, customerID rules.ID) ([]rules.LedgerRow, error) {
 	return queryLedger(ctx, q, "SELECT "+ledgerCols+" FROM ledger WHERE customer_id = ? ORDER BY day, id", customerID)
 }
 
-func insertLedger(ctx context.Context, tx *sql.Tx, r LedgerRow) (ID, error) {
+func insertLedger(ctx context.Context, tx *sql.Tx, r rules.LedgerRow) (rules.ID, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall)
 		VALUES (?,?,?,?,?,?,?,?,?)`, r.CustomerID, fmtInstant(r.At), r.Day.String(), string(r.Kind), r.Points,
 		nullID(r.PurchaseID), r.Staff, r.Reason, r.Shortfall)
@@ -82,66 +80,23 @@ func insertLedger(ctx context.Context, tx *sql.Tx, r LedgerRow) (ID, error) {
 	return res.LastInsertId()
 }
 
-func balanceTx(ctx context.Context, q querier, customerID ID, day Day) (int64, error) {
+func balanceTx(ctx context.Context, q querier, customerID rules.ID, day rules.Day) (int64, error) {
 	var b int64
 	err := q.QueryRowContext(ctx, "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE customer_id = ? AND day <= ?",
 		customerID, day.String()).Scan(&b)
 	return b, err
 }
 
-// spendable is how many points a row written on day may take away. The new
-// row sorts after every row of that day, so it lowers the balance from there
-// on: through day, and after each row already dated later (the --date flag
-// can write into the past). None of those may go below zero.
-func spendable(rows []LedgerRow, day Day) int64 {
-	var run int64
-	free := int64(math.MaxInt64)
-	seen := false
-	for _, r := range rows {
-		if r.Day > day && !seen {
-			free, seen = run, true
-		}
-		run += r.Points
-		if seen {
-			free = min(free, run)
-		}
-	}
-	if !seen {
-		free = run
-	}
-	return free
-}
-
-// reversalDue is what a refund takes back of the points its sale earned:
-// the earned points in proportion to the money refunded so far (of what was
-// paid), rounded down, less what earlier refunds already took or noted as
-// a shortfall. A full refund therefore takes back exactly what was earned.
-func reversalDue(earned int64, paid, refunded Cents, reversedBefore int64) int64 {
-	if earned <= 0 || paid <= 0 || refunded <= 0 {
-		return 0
-	}
-	if refunded > paid {
-		refunded = paid
-	}
-	hi, lo := bits.Mul64(uint64(earned), uint64(refunded))
-	if hi >= uint64(paid) {
-		// Only reachable with more points than paid cents; take all.
-		return max(earned-reversedBefore, 0)
-	}
-	share, _ := bits.Div64(hi, lo, uint64(paid))
-	return max(int64(share)-reversedBefore, 0)
-}
-
 // Balance is a customer's points: the sum of their ledger rows up to today.
-func (s *Store) Balance(ctx context.Context, customerID ID) (int64, error) {
+func (s *Store) Balance(ctx context.Context, customerID rules.ID) (int64, error) {
 	b, err := balanceTx(ctx, s.reader(), customerID, s.Today())
 	return b, s.explain(err)
 }
 
 // Balances is every customer's points up to today.
-func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
-	var kept map[ID]int64
-	var ids []ID
+func (s *Store) Balances(ctx context.Context) (map[rules.ID]int64, error) {
+	var kept map[rules.ID]int64
+	var ids []rules.ID
 	err := parallel(func() (err error) {
 		kept, err = s.summaryBalances(ctx, s.Today())
 		return err
@@ -156,7 +111,7 @@ func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[ID]int64, len(ids))
+	out := make(map[rules.ID]int64, len(ids))
 	for _, id := range ids {
 		out[id] = sums[id]
 	}
@@ -165,15 +120,15 @@ func (s *Store) Balances(ctx context.Context) (map[ID]int64, error) {
 
 // PointsHolder is a customer with a points balance.
 type PointsHolder struct {
-	Customer Customer
+	Customer rules.Customer
 	Balance  int64
 }
 
 // HoldersFrom lists the customers holding at least min points up to today,
 // most points first: with the reward size, who has a reward ready.
 func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, error) {
-	var kept map[ID]int64
-	var cs []Customer
+	var kept map[rules.ID]int64
+	var cs []rules.Customer
 	err := parallel(func() (err error) {
 		// Only customers with ledger rows hold anything, even for a
 		// minimum of zero or less, which summary rows cannot tell.
@@ -188,7 +143,7 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]ID, len(cs))
+	ids := make([]rules.ID, len(cs))
 	for i, c := range cs {
 		ids[i] = c.ID
 	}
@@ -207,14 +162,14 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 }
 
 // Ledger lists a customer's loyalty rows up to today, oldest first.
-func (s *Store) Ledger(ctx context.Context, customerID ID) ([]LedgerRow, error) {
+func (s *Store) Ledger(ctx context.Context, customerID rules.ID) ([]rules.LedgerRow, error) {
 	rows, err := queryLedger(ctx, s.reader(), "SELECT "+ledgerCols+` FROM ledger
 		WHERE customer_id = ? AND day <= ? ORDER BY day, id`, customerID, s.Today().String())
 	return rows, s.explain(err)
 }
 
 // AllLedger lists every loyalty row up to today, by customer, oldest first.
-func (s *Store) AllLedger(ctx context.Context) ([]LedgerRow, error) {
+func (s *Store) AllLedger(ctx context.Context) ([]rules.LedgerRow, error) {
 	rows, err := queryLedger(ctx, s.reader(), "SELECT "+ledgerCols+` FROM ledger
 		WHERE day <= ? ORDER BY customer_id, day, id`, s.Today().String())
 	return rows, s.explain(err)
@@ -223,24 +178,24 @@ func (s *Store) AllLedger(ctx context.Context) ([]LedgerRow, error) {
 // AdjustPoints adds (or, when negative, removes) points by hand. It needs a
 // reason and the staff member's name, never takes the balance below zero,
 // and is written to the audit log.
-func (s *Store) AdjustPoints(ctx context.Context, customerID ID, points int64, reason, staff string) (LedgerRow, error) {
+func (s *Store) AdjustPoints(ctx context.Context, customerID rules.ID, points int64, reason, staff string) (rules.LedgerRow, error) {
 	reason, staff = strings.TrimSpace(reason), strings.TrimSpace(staff)
 	switch {
 	case points == 0:
-		return LedgerRow{}, fmt.Errorf("an adjustment must add or remove some points")
+		return rules.LedgerRow{}, fmt.Errorf("an adjustment must add or remove some points")
 	case points > maxAdjustment || points < -maxAdjustment:
-		return LedgerRow{}, fmt.Errorf("an adjustment of %d points is too large", points)
+		return rules.LedgerRow{}, fmt.Errorf("an adjustment of %d points is too large", points)
 	case reason == "":
-		return LedgerRow{}, fmt.Errorf("a points adjustment needs a reason")
+		return rules.LedgerRow{}, fmt.Errorf("a points adjustment needs a reason")
 	case staff == "":
-		return LedgerRow{}, fmt.Errorf("a points adjustment needs the name of the staff member making it")
+		return rules.LedgerRow{}, fmt.Errorf("a points adjustment needs the name of the staff member making it")
 	}
 	l, err := s.scheme(ctx)
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
 	now, today := s.Now(), s.Today()
-	row := LedgerRow{CustomerID: customerID, At: now, Day: today, Kind: LedgerAdjustment, Points: points, Staff: staff, Reason: reason}
+	row := rules.LedgerRow{CustomerID: customerID, At: now, Day: today, Kind: rules.LedgerAdjustment, Points: points, Staff: staff, Reason: reason}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if err := customerExists(ctx, tx, customerID); err != nil {
 			return err
@@ -252,7 +207,7 @@ func (s *Store) AdjustPoints(ctx context.Context, customerID ID, points int64, r
 		if err != nil {
 			return err
 		}
-		if free := spendable(rows, today); points < 0 && -points > free {
+		if free := rules.Spendable(rows, today); points < 0 && -points > free {
 			return fmt.Errorf("removing %d points would take the balance below zero (it is %d)", -points, max(free, 0))
 		}
 		before, err := balanceTx(ctx, tx, customerID, today)
@@ -269,7 +224,7 @@ func (s *Store) AdjustPoints(ctx context.Context, customerID ID, points int64, r
 			itoa(before), itoa(before+points))
 	})
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
 	return row, nil
 }
@@ -277,7 +232,7 @@ func (s *Store) AdjustPoints(ctx context.Context, customerID ID, points int64, r
 // ApplyExpiry writes expiry rows for points whose expiry day is on or
 // before asOf and that are still unspent, oldest first. Running it again
 // writes nothing more. It returns the points expired.
-func (s *Store) ApplyExpiry(ctx context.Context, asOf Day) (int64, error) {
+func (s *Store) ApplyExpiry(ctx context.Context, asOf rules.Day) (int64, error) {
 	l, err := s.scheme(ctx)
 	if err != nil {
 		return 0, err
@@ -293,11 +248,11 @@ func (s *Store) ApplyExpiry(ctx context.Context, asOf Day) (int64, error) {
 
 // applyExpiryTx expires the points of one customer, or of all when
 // customerID is 0.
-func applyExpiryTx(ctx context.Context, tx *sql.Tx, l Loyalty, asOf Day, customerID ID) (int64, error) {
+func applyExpiryTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, asOf rules.Day, customerID rules.ID) (int64, error) {
 	if l.ExpiryMonths <= 0 {
 		return 0, nil
 	}
-	var all []LedgerRow
+	var all []rules.LedgerRow
 	var err error
 	if customerID != 0 {
 		all, err = customerLedger(ctx, tx, customerID)
@@ -313,7 +268,7 @@ func applyExpiryTx(ctx context.Context, tx *sql.Tx, l Loyalty, asOf Day, custome
 		for end < len(all) && all[end].CustomerID == all[start].CustomerID {
 			end++
 		}
-		for _, r := range expiryDue(all[start:end], l.ExpiryMonths, asOf) {
+		for _, r := range rules.ExpiryDue(all[start:end], l.ExpiryMonths, asOf) {
 			if _, err := insertLedger(ctx, tx, r); err != nil {
 				return 0, err
 			}
@@ -324,166 +279,15 @@ func applyExpiryTx(ctx context.Context, tx *sql.Tx, l Loyalty, asOf Day, custome
 	return total, nil
 }
 
-// pointsLot is a batch of points added by one ledger row; what is left of
-// it after spending (oldest lots first) expires together.
-type pointsLot struct {
-	Row     ID
-	Earned  Day
-	Expires Day // zero when points never expire
-	Points  int64
-	Left    int64
-}
-
-// lotQueue spends points first in, first out.
-type lotQueue struct {
-	lots   []pointsLot
-	head   int
-	months int
-}
-
-func (q *lotQueue) add(r LedgerRow) {
-	l := pointsLot{Row: r.ID, Earned: r.Day, Points: r.Points, Left: r.Points}
-	if q.months > 0 {
-		l.Expires = r.Day.AddMonths(q.months)
-	}
-	q.lots = append(q.lots, l)
-}
-
-// take spends n points from the oldest lots, calling each (if not nil) with
-// the lot and the points taken from it; it returns what it could not cover.
-func (q *lotQueue) take(n int64, each func(l pointsLot, k int64)) int64 {
-	for n > 0 && q.head < len(q.lots) {
-		l := &q.lots[q.head]
-		k := min(n, l.Left)
-		l.Left -= k
-		n -= k
-		if each != nil {
-			each(*l, k)
-		}
-		if l.Left == 0 {
-			q.head++
-		}
-	}
-	return n
-}
-
-// leftWhere sums the unspent points of lots that match.
-func (q *lotQueue) leftWhere(match func(pointsLot) bool) int64 {
-	var n int64
-	for _, l := range q.lots[q.head:] {
-		if match(l) {
-			n += l.Left
-		}
-	}
-	return n
-}
-
-func (q *lotQueue) apply(r LedgerRow) {
-	if r.Points > 0 {
-		q.add(r)
-	} else {
-		q.take(-r.Points, nil)
-	}
-}
-
-func sortLedger(rows []LedgerRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Day != rows[j].Day {
-			return rows[i].Day < rows[j].Day
-		}
-		return rows[i].ID < rows[j].ID
-	})
-}
-
-// fifoLots replays one customer's rows (any order; they are taken by day,
-// then id): every positive row is a lot, every negative row spends the
-// oldest lots first. It returns the lots with points left.
-func fifoLots(rows []LedgerRow, months int) []pointsLot {
-	sorted := append([]LedgerRow(nil), rows...)
-	sortLedger(sorted)
-	q := lotQueue{months: months}
-	for _, r := range sorted {
-		q.apply(r)
-	}
-	var out []pointsLot
-	for _, l := range q.lots[q.head:] {
-		if l.Left > 0 {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// expiryDue computes the expiry rows one customer's ledger (sorted by
-// day, id) still lacks on asOf. Each expiry day is taken in turn: the rows
-// dated up to it are replayed, the lots due by then that still have points
-// left expire, as far as the balance from that day on allows (a row dated
-// in the past must not make a later balance negative).
-func expiryDue(rows []LedgerRow, months int, asOf Day) []LedgerRow {
-	if months <= 0 || len(rows) == 0 {
-		return nil
-	}
-	n := len(rows)
-	prefix := make([]int64, n+1) // prefix[k]: balance after the first k rows
-	for i, r := range rows {
-		prefix[i+1] = prefix[i] + r.Points
-	}
-	lowFrom := make([]int64, n+2) // lowFrom[k]: lowest of prefix[k..n]
-	lowFrom[n+1] = math.MaxInt64
-	for k := n; k >= 0; k-- {
-		lowFrom[k] = min(prefix[k], lowFrom[k+1])
-	}
-	var days []Day
-	for _, r := range rows {
-		if e := r.Day.AddMonths(months); r.Points > 0 && e <= asOf {
-			days = append(days, e)
-		}
-	}
-	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
-	q := lotQueue{months: months}
-	var out []LedgerRow
-	var expired int64
-	next := 0
-	for i, e := range days {
-		if i > 0 && days[i-1] == e {
-			continue
-		}
-		for next < n && rows[next].Day <= e {
-			q.apply(rows[next])
-			next++
-		}
-		due := q.leftWhere(func(l pointsLot) bool { return l.Expires <= e })
-		room := lowFrom[next] - expired
-		x := min(due, room)
-		if x <= 0 {
-			continue
-		}
-		expired += x
-		y, m, d := e.Date()
-		at := time.Date(y, m, d, 0, 0, 0, 0, time.Local)
-		q.take(x, func(l pointsLot, k int64) {
-			if last := len(out) - 1; last >= 0 && out[last].Day == e && out[last].Reason == expiryReason(l.Earned) {
-				out[last].Points -= k
-				return
-			}
-			out = append(out, LedgerRow{CustomerID: rows[0].CustomerID, At: at, Day: e, Kind: LedgerExpiry,
-				Points: -k, Staff: "system", Reason: expiryReason(l.Earned)})
-		})
-	}
-	return out
-}
-
-func expiryReason(earned Day) string { return "expired points earned on " + earned.String() }
-
 // LoyaltyOverview is what the Loyalty screen's summary shows, with the
 // first page of who has a reward ready.
 type LoyaltyOverview struct {
-	Scheme      Loyalty
+	Scheme      rules.Loyalty
 	Outstanding int64 // every customer's points added up
 	Holders     int   // customers holding any
 	// Liability is what the points held would cost if spent, counted as
 	// PointsReport counts it: whole rewards per customer.
-	Liability Cents
+	Liability rules.Cents
 	Ready     ReadyPage
 }
 
@@ -514,7 +318,7 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 		o.Outstanding += b
 		if b > 0 {
 			o.Holders++
-			o.Liability += Cents(b/o.Scheme.RewardPoints) * o.Scheme.RewardValue
+			o.Liability += rules.Cents(b/o.Scheme.RewardPoints) * o.Scheme.RewardValue
 		}
 	}
 	o.Ready, err = s.readyPage(ctx, bal, o.Scheme.RewardPoints, 0, limit)
@@ -544,15 +348,15 @@ func (s *Store) ReadyPage(ctx context.Context, min int64, offset, limit int) (Re
 
 // readyPage is ReadyPage of the balances bal (least > 0): only the page's
 // customers are read.
-func (s *Store) readyPage(ctx context.Context, bal map[ID]int64, least int64, offset, limit int) (ReadyPage, error) {
+func (s *Store) readyPage(ctx context.Context, bal map[rules.ID]int64, least int64, offset, limit int) (ReadyPage, error) {
 	offset, limit = max(offset, 0), max(limit, 0)
-	var ready []ID
+	var ready []rules.ID
 	for id, b := range bal {
 		if b >= least {
 			ready = append(ready, id)
 		}
 	}
-	slices.SortFunc(ready, func(a, b ID) int { return cmp.Or(cmp.Compare(bal[b], bal[a]), cmpID(a, b)) })
+	slices.SortFunc(ready, func(a, b rules.ID) int { return cmp.Or(cmp.Compare(bal[b], bal[a]), cmpID(a, b)) })
 	p := ReadyPage{Total: len(ready), Offset: offset}
 	page := ready[min2(offset, len(ready)):min2(offset+limit, len(ready))]
 	for start := 0; start < len(page); start += 500 {
@@ -561,7 +365,7 @@ func (s *Store) readyPage(ctx context.Context, bal map[ID]int64, least int64, of
 		if err != nil {
 			return p, err
 		}
-		byID := make(map[ID]Customer, len(cs))
+		byID := make(map[rules.ID]rules.Customer, len(cs))
 		for _, c := range cs {
 			byID[c.ID] = c
 		}

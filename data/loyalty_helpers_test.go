@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"path/filepath"
+	"regulars/rules"
 	"testing"
 	"time"
 )
@@ -16,10 +17,10 @@ type lyTB interface {
 // lyClock is a fixed time of day, so nothing depends on when tests run.
 func lyClock() time.Time { return time.Date(2024, time.March, 1, 10, 30, 0, 0, time.Local) }
 
-func lyDay(y int, m time.Month, d int) Day { return NewDay(y, m, d) }
+func lyDay(y int, m time.Month, d int) rules.Day { return rules.NewDay(y, m, d) }
 
 // lyOpenIn opens a fresh shop in dir whose today is the given day.
-func lyOpenIn(t lyTB, dir string, today Day) *Store {
+func lyOpenIn(t lyTB, dir string, today rules.Day) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(dir, "shop.db"), Options{Today: today, Clock: lyClock})
 	if err != nil {
@@ -28,23 +29,23 @@ func lyOpenIn(t lyTB, dir string, today Day) *Store {
 	return s
 }
 
-func lyOpen(t *testing.T, today Day) *Store {
+func lyOpen(t *testing.T, today rules.Day) *Store {
 	t.Helper()
 	s := lyOpenIn(t, t.TempDir(), today)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
-func lyCustomer(t lyTB, s *Store, name string) ID {
+func lyCustomer(t lyTB, s *Store, name string) rules.ID {
 	t.Helper()
-	id, err := s.AddCustomer(context.Background(), Customer{Name: name})
+	id, err := s.AddCustomer(context.Background(), rules.Customer{Name: name})
 	if err != nil {
 		t.Fatalf("add customer %s: %v", name, err)
 	}
 	return id
 }
 
-func lySale(t lyTB, s *Store, customer ID, amount Cents, redeem int64) SaleResult {
+func lySale(t lyTB, s *Store, customer rules.ID, amount rules.Cents, redeem int64) SaleResult {
 	t.Helper()
 	r, err := s.RecordSale(context.Background(), Sale{CustomerID: customer, Amount: amount, RedeemPoints: redeem})
 	if err != nil {
@@ -53,14 +54,14 @@ func lySale(t lyTB, s *Store, customer ID, amount Cents, redeem int64) SaleResul
 	return r
 }
 
-func lyAdjust(t lyTB, s *Store, customer ID, points int64) {
+func lyAdjust(t lyTB, s *Store, customer rules.ID, points int64) {
 	t.Helper()
 	if _, err := s.AdjustPoints(context.Background(), customer, points, "opening balance", OwnerName); err != nil {
 		t.Fatalf("adjust %d: %v", points, err)
 	}
 }
 
-func lyBalance(t lyTB, s *Store, customer ID) int64 {
+func lyBalance(t lyTB, s *Store, customer rules.ID) int64 {
 	t.Helper()
 	b, err := s.Balance(context.Background(), customer)
 	if err != nil {
@@ -90,7 +91,7 @@ func lyCounts(t lyTB, s *Store) map[string]int {
 	return out
 }
 
-func lySetLoyalty(t lyTB, s *Store, l Loyalty) {
+func lySetLoyalty(t lyTB, s *Store, l rules.Loyalty) {
 	t.Helper()
 	if err := s.SetLoyalty(context.Background(), l); err != nil {
 		t.Fatalf("set loyalty: %v", err)

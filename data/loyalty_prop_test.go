@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"runtime/debug"
 	"strconv"
 	"testing"
@@ -18,17 +19,17 @@ import (
 // redemptions, adjustments, expiry and days passing.
 type lyMachine struct {
 	s     *Store
-	l     Loyalty
-	custs []ID
+	l     rules.Loyalty
+	custs []rules.ID
 }
 
 var lyCtx = context.Background()
 
-func (m *lyMachine) customer(t *rapid.T, label string) ID {
+func (m *lyMachine) customer(t *rapid.T, label string) rules.ID {
 	return rapid.SampledFrom(m.custs).Draw(t, label)
 }
 
-func (m *lyMachine) purchases(t *rapid.T) []Purchase {
+func (m *lyMachine) purchases(t *rapid.T) []rules.Purchase {
 	ps, err := m.s.RecentPurchases(lyCtx, 100000)
 	if err != nil {
 		t.Fatalf("purchases: %v", err)
@@ -38,10 +39,10 @@ func (m *lyMachine) purchases(t *rapid.T) []Purchase {
 
 // sales are the lines that are not refunds and not voided, with how much of
 // each is left to refund.
-func (m *lyMachine) sales(t *rapid.T) ([]Purchase, map[ID]Cents) {
+func (m *lyMachine) sales(t *rapid.T) ([]rules.Purchase, map[rules.ID]rules.Cents) {
 	ps := m.purchases(t)
-	left := map[ID]Cents{}
-	var out []Purchase
+	left := map[rules.ID]rules.Cents{}
+	var out []rules.Purchase
 	for _, p := range ps {
 		if p.RefundOf == 0 && !p.Voided {
 			out = append(out, p)
@@ -57,7 +58,7 @@ func (m *lyMachine) sales(t *rapid.T) ([]Purchase, map[ID]Cents) {
 }
 
 // balanceAfterExpiry is the balance once everything due to expire today has.
-func (m *lyMachine) balanceAfterExpiry(t *rapid.T, c ID) int64 {
+func (m *lyMachine) balanceAfterExpiry(t *rapid.T, c rules.ID) int64 {
 	if _, err := m.s.ApplyExpiry(lyCtx, m.s.Today()); err != nil {
 		t.Fatalf("expiry: %v", err)
 	}
@@ -65,8 +66,8 @@ func (m *lyMachine) balanceAfterExpiry(t *rapid.T, c ID) int64 {
 }
 
 func (m *lyMachine) Sale(t *rapid.T) {
-	c := rapid.SampledFrom(append([]ID{0}, m.custs...)).Draw(t, "customer (0 walk-in)")
-	amount := Cents(rapid.Int64Range(1, 20000).Draw(t, "amount"))
+	c := rapid.SampledFrom(append([]rules.ID{0}, m.custs...)).Draw(t, "customer (0 walk-in)")
+	amount := rules.Cents(rapid.Int64Range(1, 20000).Draw(t, "amount"))
 	if rapid.Bool().Draw(t, "a big sale") {
 		amount += 5000
 	}
@@ -90,7 +91,7 @@ func (m *lyMachine) Sale(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("sale: %v", err)
 	}
-	discount := Cents(redeem/m.l.RewardPoints) * m.l.RewardValue
+	discount := rules.Cents(redeem/m.l.RewardPoints) * m.l.RewardValue
 	earned := m.l.EarnedFor(amount - discount)
 	if c == 0 {
 		earned = 0
@@ -120,7 +121,7 @@ func (m *lyMachine) RedeemTooMuch(t *rapid.T) {
 	c := m.customer(t, "customer")
 	b := m.balanceAfterExpiry(t, c)
 	rewards := b/m.l.RewardPoints + rapid.Int64Range(1, 3).Draw(t, "rewards over")
-	amount := Cents(rewards)*m.l.RewardValue + Cents(rapid.Int64Range(0, 5000).Draw(t, "extra"))
+	amount := rules.Cents(rewards)*m.l.RewardValue + rules.Cents(rapid.Int64Range(0, 5000).Draw(t, "extra"))
 	before := lyCounts(t, m.s)
 	_, err := m.s.RecordSale(lyCtx, Sale{CustomerID: c, Amount: amount, RedeemPoints: rewards * m.l.RewardPoints})
 	if !errors.Is(err, ErrRedeemTooMuch) {
@@ -133,7 +134,7 @@ func (m *lyMachine) RedeemTooMuch(t *rapid.T) {
 
 func (m *lyMachine) Refund(t *rapid.T) {
 	sales, left := m.sales(t)
-	var open []Purchase
+	var open []rules.Purchase
 	for _, p := range sales {
 		if left[p.ID] > 0 {
 			open = append(open, p)
@@ -143,7 +144,7 @@ func (m *lyMachine) Refund(t *rapid.T) {
 		t.Skip("nothing to refund")
 	}
 	p := rapid.SampledFrom(open).Draw(t, "sale")
-	amount := Cents(rapid.Int64Range(1, int64(left[p.ID])).Draw(t, "refund"))
+	amount := rules.Cents(rapid.Int64Range(1, int64(left[p.ID])).Draw(t, "refund"))
 	if _, err := m.s.Refund(lyCtx, p.ID, amount, "Sam", ""); err != nil {
 		t.Fatalf("refund %s of purchase %d: %v", amount, p.ID, err)
 	}
@@ -168,7 +169,7 @@ func (m *lyMachine) Void(t *rapid.T) {
 
 func (m *lyMachine) Move(t *rapid.T) {
 	sales, left := m.sales(t)
-	var movable []Purchase
+	var movable []rules.Purchase
 	for _, p := range sales {
 		if left[p.ID] == p.Amount {
 			movable = append(movable, p)
@@ -225,7 +226,7 @@ func (m *lyMachine) Check(t *rapid.T) {
 	if err != nil {
 		t.Fatalf("ledger: %v", err)
 	}
-	sum := map[ID]int64{}
+	sum := map[rules.ID]int64{}
 	for _, r := range rows {
 		sum[r.CustomerID] += r.Points
 		if sum[r.CustomerID] < 0 {
@@ -282,8 +283,8 @@ func TestLedgerProperties(t *testing.T) {
 		if _, err := s.w.Exec("PRAGMA synchronous = OFF"); err != nil {
 			t.Fatalf("%v", err)
 		}
-		l := Loyalty{
-			CentsPerPoint: Cents(rapid.SampledFrom([]int64{100, 250}).Draw(t, "cents per point")),
+		l := rules.Loyalty{
+			CentsPerPoint: rules.Cents(rapid.SampledFrom([]int64{100, 250}).Draw(t, "cents per point")),
 			RewardPoints:  rapid.SampledFrom([]int64{100, 30}).Draw(t, "reward points"),
 			RewardValue:   500,
 			ExpiryMonths:  rapid.SampledFrom([]int{0, 1, 6}).Draw(t, "expiry months"),

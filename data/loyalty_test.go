@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"reflect"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ func TestAdjustPoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if row.ID == 0 || row.Kind != LedgerAdjustment || row.Points != 120 || row.Reason != "goodwill for a late order" ||
+	if row.ID == 0 || row.Kind != rules.LedgerAdjustment || row.Points != 120 || row.Reason != "goodwill for a late order" ||
 		row.Staff != "Sam" || row.Day != lyToday || row.CustomerID != ann {
 		t.Errorf("row = %+v", row)
 	}
@@ -34,7 +35,7 @@ func TestAdjustPoints(t *testing.T) {
 
 	cases := []struct {
 		name    string
-		cust    ID
+		cust    rules.ID
 		points  int64
 		reason  string
 		staff   string
@@ -99,7 +100,7 @@ func TestBalanceLedgerAndBalancesUpToToday(t *testing.T) {
 		t.Errorf("balance %d, want 30", b)
 	}
 	all, _ := s.Balances(ctx)
-	if !reflect.DeepEqual(all, map[ID]int64{1: 30, 2: 5, 3: 0}) {
+	if !reflect.DeepEqual(all, map[rules.ID]int64{1: 30, 2: 5, 3: 0}) {
 		t.Errorf("balances %v", all)
 	}
 	s.SetToday(lyToday)
@@ -111,7 +112,7 @@ func TestBalanceLedgerAndBalancesUpToToday(t *testing.T) {
 		t.Errorf("ledger on the first day %+v", rows)
 	}
 	all, _ = s.Balances(ctx)
-	if !reflect.DeepEqual(all, map[ID]int64{1: 10, 2: 0, 3: 0}) {
+	if !reflect.DeepEqual(all, map[rules.ID]int64{1: 10, 2: 0, 3: 0}) {
 		t.Errorf("balances on the first day %v", all)
 	}
 	every, _ := s.AllLedger(ctx)
@@ -128,7 +129,7 @@ func TestBalanceLedgerAndBalancesUpToToday(t *testing.T) {
 func TestApplyExpiry(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyDay(2023, time.January, 31))
-	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
+	lySetLoyalty(t, s, rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
 	ann := lyCustomer(t, s, "Ann Lee")
 	lySale(t, s, ann, 10000, 0) // lot of 100, expires 2024-01-31
 	s.SetToday(lyDay(2023, time.June, 1))
@@ -137,7 +138,7 @@ func TestApplyExpiry(t *testing.T) {
 	lySale(t, s, ann, 1000, 100) // spends the oldest lot; earns 5
 
 	steps := []struct {
-		asOf        Day
+		asOf        rules.Day
 		wantExpired int64
 		wantBalance int64
 	}{
@@ -160,7 +161,7 @@ func TestApplyExpiry(t *testing.T) {
 	rows, _ := s.Ledger(ctx, ann)
 	var got []string
 	for _, r := range rows {
-		if r.Kind == LedgerExpiry {
+		if r.Kind == rules.LedgerExpiry {
 			got = append(got, r.Day.String()+" "+itoa(r.Points)+" "+r.Reason+" by "+r.Staff)
 		}
 	}
@@ -177,7 +178,7 @@ func TestApplyExpiry(t *testing.T) {
 func TestApplyExpiryClampsToTheMonthsEnd(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyDay(2023, time.January, 31))
-	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1})
+	lySetLoyalty(t, s, rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 1})
 	ann := lyCustomer(t, s, "Ann Lee")
 	lySale(t, s, ann, 700, 0)
 	if n, err := s.ApplyExpiry(ctx, lyDay(2023, time.February, 27)); err != nil || n != 0 {
@@ -211,7 +212,7 @@ func TestApplyExpiryNeverMakesALaterBalanceNegative(t *testing.T) {
 	lySale(t, s, ann, 10000, 0)
 	s.SetToday(lyDay(2024, time.March, 1))
 	lySale(t, s, ann, 1000, 100) // balance 5
-	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
+	lySetLoyalty(t, s, rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
 	if n, err := s.ApplyExpiry(ctx, lyDay(2024, time.March, 1)); n != 0 || err != nil {
 		t.Errorf("expired %d, %v", n, err)
 	}
@@ -221,7 +222,7 @@ func TestApplyExpiryNeverMakesALaterBalanceNegative(t *testing.T) {
 func TestApplyExpiryAllCustomers(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyDay(2023, time.January, 10))
-	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 6})
+	lySetLoyalty(t, s, rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 6})
 	ann := lyCustomer(t, s, "Ann Lee")
 	bob := lyCustomer(t, s, "Bob Ray")
 	lySale(t, s, ann, 1000, 0)
@@ -234,83 +235,6 @@ func TestApplyExpiryAllCustomers(t *testing.T) {
 		t.Error("points left")
 	}
 	lyCheckClean(t, s)
-}
-
-func TestFifoLots(t *testing.T) {
-	d := lyDay(2024, time.January, 31)
-	row := func(id ID, day Day, pts int64) LedgerRow { return LedgerRow{ID: id, Day: day, Points: pts} }
-	cases := []struct {
-		name   string
-		rows   []LedgerRow
-		months int
-		want   []pointsLot
-	}{
-		{"nothing", nil, 12, nil},
-		{"spending takes the oldest first",
-			[]LedgerRow{row(1, d, 100), row(2, d.AddDays(1), 50), row(3, d.AddDays(2), -120)}, 12,
-			[]pointsLot{{Row: 2, Earned: d.AddDays(1), Expires: lyDay(2025, time.February, 1), Points: 50, Left: 30}}},
-		{"rows are taken by day then id, whatever order they come in",
-			[]LedgerRow{row(3, d.AddDays(2), -120), row(2, d.AddDays(1), 50), row(1, d, 100)}, 1,
-			[]pointsLot{{Row: 2, Earned: d.AddDays(1), Expires: lyDay(2024, time.March, 1), Points: 50, Left: 30}}},
-		{"expiry clamps to the month's end", []LedgerRow{row(1, d, 7)}, 1,
-			[]pointsLot{{Row: 1, Earned: d, Expires: lyDay(2024, time.February, 29), Points: 7, Left: 7}}},
-		{"no expiry", []LedgerRow{row(1, d, 7), row(2, d, -7), row(3, d, 4)}, 0,
-			[]pointsLot{{Row: 3, Earned: d, Points: 4, Left: 4}}},
-		{"overspending leaves nothing", []LedgerRow{row(1, d, 7), row(2, d, -9)}, 0, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := fifoLots(tc.rows, tc.months); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("got %+v\nwant %+v", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestReversalDue(t *testing.T) {
-	cases := []struct {
-		name     string
-		earned   int64
-		paid     Cents
-		refunded Cents
-		before   int64
-		want     int64
-	}{
-		{"full refund", 100, 10000, 10000, 0, 100},
-		{"a third rounds down", 10, 1000, 333, 0, 3},
-		{"two thirds less the first third", 10, 1000, 666, 3, 3},
-		{"the rest", 10, 1000, 1000, 6, 4},
-		{"refunded more than paid takes all", 15, 1500, 2000, 0, 15},
-		{"nothing earned", 0, 1000, 1000, 0, 0},
-		{"nothing paid", 10, 0, 500, 0, 0},
-		{"already taken", 10, 1000, 500, 7, 0},
-		{"large numbers do not overflow", 999_999_999, 99_999_999_999, 99_999_999_998, 0, 999_999_998},
-	}
-	for _, tc := range cases {
-		if got := reversalDue(tc.earned, tc.paid, tc.refunded, tc.before); got != tc.want {
-			t.Errorf("%s: got %d, want %d", tc.name, got, tc.want)
-		}
-	}
-}
-
-func TestSpendable(t *testing.T) {
-	d := lyDay(2024, time.May, 1)
-	rows := []LedgerRow{{ID: 1, Day: d, Points: 100}, {ID: 2, Day: d.AddDays(2), Points: -70}, {ID: 3, Day: d.AddDays(3), Points: 20}}
-	cases := []struct {
-		day  Day
-		want int64
-	}{
-		{d.AddDays(-1), 0},
-		{d, 30},
-		{d.AddDays(1), 30},
-		{d.AddDays(2), 30},
-		{d.AddDays(3), 50},
-	}
-	for _, tc := range cases {
-		if got := spendable(rows, tc.day); got != tc.want {
-			t.Errorf("on %s: %d, want %d", tc.day, got, tc.want)
-		}
-	}
 }
 
 func TestUnusableSchemeIsRefused(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ type CustomerExport struct {
 }
 
 type exportedCustomer struct {
-	ID               ID                `json:"id"`
+	ID               rules.ID          `json:"id"`
 	Name             string            `json:"name"`
 	Phone            string            `json:"phone"`
 	Email            string            `json:"email"`
@@ -55,24 +56,24 @@ type exportedConsent struct {
 }
 
 type exportedSale struct {
-	ID          ID     `json:"id"`
-	At          string `json:"at"`
-	Amount      string `json:"amount"`
-	Discount    string `json:"discount"`
-	Description string `json:"description"`
-	Staff       string `json:"staff"`
-	Reference   string `json:"reference"`
-	RefundOf    ID     `json:"refund_of,omitempty"`
-	Voided      bool   `json:"voided"`
+	ID          rules.ID `json:"id"`
+	At          string   `json:"at"`
+	Amount      string   `json:"amount"`
+	Discount    string   `json:"discount"`
+	Description string   `json:"description"`
+	Staff       string   `json:"staff"`
+	Reference   string   `json:"reference"`
+	RefundOf    rules.ID `json:"refund_of,omitempty"`
+	Voided      bool     `json:"voided"`
 }
 
 type exportedPoints struct {
-	Day      string `json:"day"`
-	Kind     string `json:"kind"`
-	Points   int64  `json:"points"`
-	Purchase ID     `json:"purchase,omitempty"`
-	Staff    string `json:"staff"`
-	Reason   string `json:"reason"`
+	Day      string   `json:"day"`
+	Kind     string   `json:"kind"`
+	Points   int64    `json:"points"`
+	Purchase rules.ID `json:"purchase,omitempty"`
+	Staff    string   `json:"staff"`
+	Reason   string   `json:"reason"`
 }
 
 type exportedContact struct {
@@ -113,7 +114,7 @@ type exportedRem struct {
 }
 
 // CustomerRecord gathers everything kept about one customer.
-func (s *Store) CustomerRecord(ctx context.Context, id ID) (CustomerExport, error) {
+func (s *Store) CustomerRecord(ctx context.Context, id rules.ID) (CustomerExport, error) {
 	var x CustomerExport
 	c, err := s.Customer(ctx, id)
 	if err != nil {
@@ -202,7 +203,7 @@ func (s *Store) CustomerRecord(ctx context.Context, id ID) (CustomerExport, erro
 // customer-N.json with every record and customer-N-purchases.csv with the
 // purchases, for a customer who asks what the shop knows about them. The
 // export is audited.
-func (s *Store) ExportCustomer(ctx context.Context, id ID, staff string, w io.Writer) error {
+func (s *Store) ExportCustomer(ctx context.Context, id rules.ID, staff string, w io.Writer) error {
 	x, err := s.CustomerRecord(ctx, id)
 	if err != nil {
 		return err
@@ -246,14 +247,14 @@ func writePurchasesCSV(w io.Writer, ps []exportedSale) error {
 		if p.RefundOf != 0 {
 			ref = strconv.FormatInt(p.RefundOf, 10)
 		}
-		cw.Write([]string{strconv.FormatInt(p.ID, 10), p.At, p.Amount, p.Discount, csvText(p.Description), csvText(p.Staff), csvText(p.Reference), ref, strconv.FormatBool(p.Voided)})
+		cw.Write([]string{strconv.FormatInt(p.ID, 10), p.At, p.Amount, p.Discount, rules.CSVText(p.Description), rules.CSVText(p.Staff), rules.CSVText(p.Reference), ref, strconv.FormatBool(p.Voided)})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // ForgottenName is what a forgotten customer is called.
-func ForgottenName(id ID) string { return fmt.Sprintf("Forgotten customer %d", id) }
+func ForgottenName(id rules.ID) string { return fmt.Sprintf("Forgotten customer %d", id) }
 
 // ForgetCustomer erases a customer's personal details: name (it becomes
 // "Forgotten customer N"), phone, email, address, notes, birthday, tags,
@@ -263,7 +264,7 @@ func ForgottenName(id ID) string { return fmt.Sprintf("Forgotten customer %d", i
 // stay as they are, so sales totals and every balance are unchanged. A
 // forgotten customer is never reminded again. The act is audited without
 // the erased details.
-func (s *Store) ForgetCustomer(ctx context.Context, id ID, staff string) error {
+func (s *Store) ForgetCustomer(ctx context.Context, id rules.ID, staff string) error {
 	if _, err := s.Customer(ctx, id); err != nil {
 		return err
 	}
@@ -296,7 +297,7 @@ func (s *Store) ForgetCustomer(ctx context.Context, id ID, staff string) error {
 	return err
 }
 
-func dayText(d Day) string {
+func dayText(d rules.Day) string {
 	if d.IsZero() {
 		return ""
 	}

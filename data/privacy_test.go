@@ -7,18 +7,19 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
 
 // richCustomer is a customer with something in every table.
-func richCustomer(t *testing.T, s *Store) ID {
+func richCustomer(t *testing.T, s *Store) rules.ID {
 	t.Helper()
 	ctx := context.Background()
-	id, err := s.AddCustomer(ctx, Customer{Name: "Zoë Ñúñez", Phone: "07700 900001", Email: "zoe@example.com",
-		Birthday: YearlyDate{Year: 1985, Month: 2, Day: 28}, Address: "1 High St", Notes: "likes scarves",
-		Tags: []string{"vip"}, PreferredChannel: ChannelEmail,
-		Consents: []Consent{{Channel: ChannelEmail, Source: "signed form"}}, CustomerSince: lyDay(2020, 5, 1)})
+	id, err := s.AddCustomer(ctx, rules.Customer{Name: "Zoë Ñúñez", Phone: "07700 900001", Email: "zoe@example.com",
+		Birthday: rules.YearlyDate{Year: 1985, Month: 2, Day: 28}, Address: "1 High St", Notes: "likes scarves",
+		Tags: []string{"vip"}, PreferredChannel: rules.ChannelEmail,
+		Consents: []rules.Consent{{Channel: rules.ChannelEmail, Source: "signed form"}}, CustomerSince: lyDay(2020, 5, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +35,13 @@ func richCustomer(t *testing.T, s *Store) ID {
 	must(err)
 	_, err = s.AdjustPoints(ctx, id, 15, "goodwill", "Sam")
 	must(err)
-	_, err = s.AddOccasion(ctx, Occasion{CustomerID: id, Label: "Wedding anniversary", Date: YearlyDate{Month: 9, Day: 12}, Yearly: true, LeadDays: 7})
+	_, err = s.AddOccasion(ctx, rules.Occasion{CustomerID: id, Label: "Wedding anniversary", Date: rules.YearlyDate{Month: 9, Day: 12}, Yearly: true, LeadDays: 7})
 	must(err)
-	_, err = s.AddPromise(ctx, Promise{CustomerID: id, What: "order the red scarf", Due: lyDay(2024, 3, 5), Staff: "Sam"})
+	_, err = s.AddPromise(ctx, rules.Promise{CustomerID: id, What: "order the red scarf", Due: lyDay(2024, 3, 5), Staff: "Sam"})
 	must(err)
-	_, err = s.AddComplaint(ctx, Complaint{CustomerID: id, What: "zip broke on the coat", Severity: SeverityHigh, Staff: "Sam"})
+	_, err = s.AddComplaint(ctx, rules.Complaint{CustomerID: id, What: "zip broke on the coat", Severity: rules.SeverityHigh, Staff: "Sam"})
 	must(err)
-	_, err = s.LogContact(ctx, Contact{CustomerID: id, Channel: ChannelPhone, Staff: "Sam", Outcome: "spoke", Note: "her mother is ill"})
+	_, err = s.LogContact(ctx, rules.Contact{CustomerID: id, Channel: rules.ChannelPhone, Staff: "Sam", Outcome: "spoke", Note: "her mother is ill"})
 	must(err)
 	return id
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"strconv"
 	"time"
 )
@@ -12,32 +13,32 @@ import (
 // complaint came in, the drifting customers' spend over the last year, what
 // was done today, the day's share of drifting customers). It writes
 // nothing.
-func (s *Store) TodayQueue(ctx context.Context, d Day) (Queue, error) {
+func (s *Store) TodayQueue(ctx context.Context, d rules.Day) (rules.Queue, error) {
 	open, err := s.TodayList(ctx, d)
 	if err != nil {
-		return Queue{}, err
+		return rules.Queue{}, err
 	}
-	f := QueueFacts{Day: d, Open: open, Received: map[string]time.Time{}}
+	f := rules.QueueFacts{Day: d, Open: open, Received: map[string]time.Time{}}
 	if f.Share, err = s.DriftingShare(ctx); err != nil {
-		return Queue{}, err
+		return rules.Queue{}, err
 	}
 	if f.Done, err = s.doneTodayByGroup(ctx, d); err != nil {
-		return Queue{}, err
+		return rules.Queue{}, err
 	}
-	var complaints []Reminder
-	var drifting []ID
+	var complaints []rules.Reminder
+	var drifting []rules.ID
 	for _, r := range open {
 		switch {
-		case r.Kind == KindComplaintFollowup && r.OpenComplaint:
+		case r.Kind == rules.KindComplaintFollowup && r.OpenComplaint:
 			complaints = append(complaints, r)
-		case r.Kind == KindStayInTouch:
+		case r.Kind == rules.KindStayInTouch:
 			drifting = append(drifting, r.CustomerID)
 		}
 	}
 	if len(complaints) > 0 {
 		obl, err := s.Obligations(ctx, complaints)
 		if err != nil {
-			return Queue{}, err
+			return rules.Queue{}, err
 		}
 		for key, o := range obl {
 			if o.Complaint != nil {
@@ -46,15 +47,15 @@ func (s *Store) TodayQueue(ctx context.Context, d Day) (Queue, error) {
 		}
 	}
 	if f.Spend, err = s.YearSpend(ctx, d, drifting); err != nil {
-		return Queue{}, err
+		return rules.Queue{}, err
 	}
-	return BuildQueue(f), nil
+	return rules.BuildQueue(f), nil
 }
 
 // doneTodayByGroup counts the reminders done or skipped on d by the queue
 // group they were in.
-func (s *Store) doneTodayByGroup(ctx context.Context, d Day) (map[QueueGroup]int, error) {
-	out := map[QueueGroup]int{}
+func (s *Store) doneTodayByGroup(ctx context.Context, d rules.Day) (map[rules.QueueGroup]int, error) {
+	out := map[rules.QueueGroup]int{}
 	rows, err := s.reader().QueryContext(ctx, `SELECT kind, due, count(*) FROM reminder_states
 		WHERE changed_on = ? AND state IN ('done', 'skipped') GROUP BY kind, due`, d.String())
 	if err != nil {
@@ -67,11 +68,11 @@ func (s *Store) doneTodayByGroup(ctx context.Context, d Day) (map[QueueGroup]int
 		if err := rows.Scan(&kind, &due, &n); err != nil {
 			return nil, s.explain(err)
 		}
-		day, err := ParseDay(due)
+		day, err := rules.ParseDay(due)
 		if err != nil {
 			return nil, fmt.Errorf("a reminder done on %s has a damaged due day %q", d, due)
 		}
-		out[QueueGroupOf(Kind(kind), day, d)] += n
+		out[rules.QueueGroupOf(rules.Kind(kind), day, d)] += n
 	}
 	return out, s.explain(rows.Err())
 }
@@ -84,11 +85,11 @@ const maxDriftingShare = 500
 func (s *Store) DriftingShare(ctx context.Context) (int, error) {
 	v, err := s.Setting(ctx, "drifting_per_day")
 	if err != nil || v == "" {
-		return DefaultDriftingShare, err
+		return rules.DefaultDriftingShare, err
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > maxDriftingShare {
-		return DefaultDriftingShare, nil
+		return rules.DefaultDriftingShare, nil
 	}
 	return n, nil
 }

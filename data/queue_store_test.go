@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"slices"
 	"testing"
 )
@@ -14,14 +15,14 @@ func TestQueueFromTheStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t, "2025-03-01")
-	add := func(name string) ID {
-		id, err := s.AddCustomer(ctx, Customer{Name: name, CustomerSince: mustParseDay("2025-01-01")})
+	add := func(name string) rules.ID {
+		id, err := s.AddCustomer(ctx, rules.Customer{Name: name, CustomerSince: mustParseDay("2025-01-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	sell := func(id ID, cents Cents) Purchase {
+	sell := func(id rules.ID, cents rules.Cents) rules.Purchase {
 		r, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: cents, Staff: "Sam"})
 		if err != nil {
 			t.Fatal(err)
@@ -46,11 +47,11 @@ func TestQueueFromTheStore(t *testing.T) {
 
 	day := mustParseDay("2026-03-15")
 	s.SetToday(day)
-	spend, err := s.YearSpend(ctx, day, []ID{old, refunded, voided, plain})
+	spend, err := s.YearSpend(ctx, day, []rules.ID{old, refunded, voided, plain})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[ID]Cents{old: 10_00, refunded: 50_00, voided: 20_00, plain: 60_00}
+	want := map[rules.ID]rules.Cents{old: 10_00, refunded: 50_00, voided: 20_00, plain: 60_00}
 	for id, c := range want {
 		if spend[id] != c {
 			t.Errorf("customer %d spent %d over the year, want %d", id, spend[id], c)
@@ -64,7 +65,7 @@ func TestQueueFromTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drift := q.Part(QueueDrifting)
+	drift := q.Part(rules.QueueDrifting)
 	if got := queueNames(drift.Rows); !slices.Equal(got, []string{"stay_in_touch:Plain", "stay_in_touch:Refunded", "stay_in_touch:Voided"}) {
 		t.Fatalf("drifting %v, rest %v", got, queueNames(drift.Rest))
 	}
@@ -76,7 +77,7 @@ func TestQueueFromTheStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := func(rs []Reminder) []string {
+	keys := func(rs []rules.Reminder) []string {
 		var out []string
 		for _, r := range rs {
 			out = append(out, r.Key)
@@ -89,14 +90,14 @@ func TestQueueFromTheStore(t *testing.T) {
 	}
 
 	// Calling the first one: done today, and the share has two left.
-	if _, err := s.CompleteReminder(ctx, drift.Rows[0].Key, Contact{Channel: ChannelPhone, Staff: "Sam", Outcome: "happy"}); err != nil {
+	if _, err := s.CompleteReminder(ctx, drift.Rows[0].Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Sam", Outcome: "happy"}); err != nil {
 		t.Fatal(err)
 	}
 	q, err = s.TodayQueue(ctx, day)
 	if err != nil {
 		t.Fatal(err)
 	}
-	drift = q.Part(QueueDrifting)
+	drift = q.Part(rules.QueueDrifting)
 	if got := queueNames(drift.Rows); !slices.Equal(got, []string{"stay_in_touch:Refunded", "stay_in_touch:Voided"}) || drift.Done != 1 {
 		t.Errorf("after one call: drifting %v, done %d", got, drift.Done)
 	}
@@ -109,7 +110,7 @@ func TestQueueDriftingShareSetting(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	if n, err := s.DriftingShare(ctx); err != nil || n != DefaultDriftingShare {
+	if n, err := s.DriftingShare(ctx); err != nil || n != rules.DefaultDriftingShare {
 		t.Fatalf("default share %d, %v", n, err)
 	}
 	for _, bad := range []int{-1, maxDriftingShare + 1} {
@@ -123,4 +124,21 @@ func TestQueueDriftingShareSetting(t *testing.T) {
 	if n, _ := s.DriftingShare(ctx); n != 25 {
 		t.Errorf("share %d, want 25", n)
 	}
+}
+
+func mustParseDay(s string) rules.Day {
+	d, err := rules.ParseDay(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// queueNames lists "kind:c<id>" for each reminder, short enough to read in a failure.
+func queueNames(rs []rules.Reminder) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r.Kind) + ":" + r.CustomerName
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"strings"
 )
@@ -22,10 +23,10 @@ const (
 // Today, the open complaints, the overdue, then each kind; for Upcoming,
 // each day.
 type ReminderGroup struct {
-	OpenComplaints bool // Today: follow-ups of complaints still open
-	Overdue        bool // Today: overdue, but not an open complaint
-	Kind           Kind // Today: the kind of every other group
-	Day            Day  // Upcoming: the day they are due
+	OpenComplaints bool       // Today: follow-ups of complaints still open
+	Overdue        bool       // Today: overdue, but not an open complaint
+	Kind           rules.Kind // Today: the kind of every other group
+	Day            rules.Day  // Upcoming: the day they are due
 	Count          int
 }
 
@@ -33,30 +34,30 @@ type ReminderGroup struct {
 // whole list.
 type ReminderPage struct {
 	Total          int
-	Counts         map[Kind]int
+	Counts         map[rules.Kind]int
 	Overdue        int // Today: reminders overdue, open complaints among them
 	OpenComplaints int // Today: follow-ups of complaints still open
 	// Groups are the list's groups in the screen's order, with their sizes.
 	Groups []ReminderGroup
 	Offset int
-	Rows   []Reminder
+	Rows   []rules.Reminder
 }
 
 // TodayPage is TodayList(d) from offset on, at most limit reminders, with
 // the counts of the whole list.
-func (s *Store) TodayPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+func (s *Store) TodayPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
 	return s.listPage(ctx, listToday, d, 0, false, offset, limit)
 }
 
 // TodayGroupedPage is TodayPage in the Today screen's order: its groups
 // one after the other (Groups), each in TodayList's order.
-func (s *Store) TodayGroupedPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+func (s *Store) TodayGroupedPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
 	return s.listPage(ctx, listToday, d, 0, true, offset, limit)
 }
 
 // UpcomingPage is Upcoming(d, days) from offset on, at most limit
 // reminders, with the counts of the whole list; Groups are its days.
-func (s *Store) UpcomingPage(ctx context.Context, d Day, days, offset, limit int) (ReminderPage, error) {
+func (s *Store) UpcomingPage(ctx context.Context, d rules.Day, days, offset, limit int) (ReminderPage, error) {
 	if days < 0 {
 		return ReminderPage{}, fmt.Errorf("the number of days ahead must not be negative")
 	}
@@ -67,7 +68,7 @@ func (s *Store) UpcomingPage(ctx context.Context, d Day, days, offset, limit int
 // complaints, 1 for the other open complaints, 2 for the other overdue and
 // 3 on for the kinds in their order; for Upcoming its due day. Ordering
 // by class and then by the list's order gives the screen's order.
-func listClass(list int, r *Reminder) int {
+func listClass(list int, r *rules.Reminder) int {
 	if list == listUpcoming {
 		return int(r.Due)
 	}
@@ -90,7 +91,7 @@ type listCounts struct {
 
 type listCount struct {
 	class int
-	kind  Kind
+	kind  rules.Kind
 }
 
 func compareListCounts(a, b listCount) int {
@@ -100,11 +101,11 @@ func compareListCounts(a, b listCount) int {
 	return strings.Compare(string(a.kind), string(b.kind))
 }
 
-func (c listCounts) add(r *Reminder) { c.n[listCount{listClass(c.list, r), r.Kind}]++ }
+func (c listCounts) add(r *rules.Reminder) { c.n[listCount{listClass(c.list, r), r.Kind}]++ }
 
 // fill puts the counts into p.
 func (c listCounts) fill(p *ReminderPage) {
-	p.Counts = map[Kind]int{}
+	p.Counts = map[rules.Kind]int{}
 	keys := make([]listCount, 0, len(c.n))
 	for k := range c.n {
 		keys = append(keys, k)
@@ -116,7 +117,7 @@ func (c listCounts) fill(p *ReminderPage) {
 		p.Counts[k.kind] += n
 		g := ReminderGroup{Count: n}
 		if c.list == listUpcoming {
-			g.Day = Day(k.class)
+			g.Day = rules.Day(k.class)
 		} else {
 			switch k.class {
 			case 0:
@@ -147,13 +148,13 @@ func sameGroup(a, b ReminderGroup) bool {
 }
 
 // listPage cuts a page of list on d from the whole list.
-func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped bool, offset, limit int) (ReminderPage, error) {
+func (s *Store) listPage(ctx context.Context, list int, d rules.Day, days int, grouped bool, offset, limit int) (ReminderPage, error) {
 	offset, limit = max(offset, 0), max(limit, 0)
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return ReminderPage{}, err
 	}
-	var rs []Reminder
+	var rs []rules.Reminder
 	var ws []messageParts
 	cmp := compareToday
 	if list == listToday {
@@ -167,7 +168,7 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 	}
 	if grouped {
 		order := cmp
-		cmp = func(a, b *Reminder) int {
+		cmp = func(a, b *rules.Reminder) int {
 			if x, y := listClass(list, a), listClass(list, b); x != y {
 				return x - y
 			}
@@ -192,16 +193,16 @@ func (s *Store) listPage(ctx context.Context, list int, d Day, days int, grouped
 }
 
 // kindPlace is k's place in Kinds (len(Kinds) for no kind).
-func kindPlace(k Kind) int {
-	if i := slices.Index(Kinds, k); i >= 0 {
+func kindPlace(k rules.Kind) int {
+	if i := slices.Index(rules.Kinds, k); i >= 0 {
 		return i
 	}
-	return len(Kinds)
+	return len(rules.Kinds)
 }
 
 // compareDay is a calendar day's order: by kind in the order of Kinds,
 // each as DueOn lists the day.
-func compareDay(a, b *Reminder) int {
+func compareDay(a, b *rules.Reminder) int {
 	if x, y := kindPlace(a.Kind), kindPlace(b.Kind); x != y {
 		return x - y
 	}
@@ -209,7 +210,7 @@ func compareDay(a, b *Reminder) int {
 }
 
 // calendarDays checks the days a calendar asks for.
-func calendarDays(from, to Day) error {
+func calendarDays(from, to rules.Day) error {
 	if to < from {
 		return fmt.Errorf("the calendar ends (%s) before it starts (%s)", to, from)
 	}
@@ -226,7 +227,7 @@ const kindSlots = 16
 type DayCounts [kindSlots]int
 
 // Of is how many reminders of kind k the day holds.
-func (c DayCounts) Of(k Kind) int {
+func (c DayCounts) Of(k rules.Kind) int {
 	if i := kindPlace(k); i < kindSlots {
 		return c[i]
 	}
@@ -245,7 +246,7 @@ func (c DayCounts) Total() int {
 // DueCounts counts, for each day in [from, to], the reminders DueOn lists
 // that day, by kind: what a month's grid shows, without their words. Days
 // with none are left out.
-func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]DayCounts, error) {
+func (s *Store) DueCounts(ctx context.Context, from, to rules.Day) (map[rules.Day]DayCounts, error) {
 	if err := calendarDays(from, to); err != nil {
 		return nil, err
 	}
@@ -260,8 +261,8 @@ func (s *Store) DueCounts(ctx context.Context, from, to Day) (map[Day]DayCounts,
 	return dayCounts(rs), nil
 }
 
-func dayCounts(rs []Reminder) map[Day]DayCounts {
-	out := map[Day]DayCounts{}
+func dayCounts(rs []rules.Reminder) map[rules.Day]DayCounts {
+	out := map[rules.Day]DayCounts{}
 	for i := range rs {
 		if k := kindPlace(rs[i].Kind); k < kindSlots {
 			c := out[rs[i].Due]
@@ -276,7 +277,7 @@ func dayCounts(rs []Reminder) map[Day]DayCounts {
 // (by kind in the order of Kinds, each in DueOn's order) from offset on, at
 // most limit reminders, with the counts of the whole day: Total, Counts,
 // and Groups, one for each kind.
-func (s *Store) DueDayPage(ctx context.Context, d Day, offset, limit int) (ReminderPage, error) {
+func (s *Store) DueDayPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
 	_, p, err := s.DueMonth(ctx, d, d, d, offset, limit)
 	return p, err
 }
@@ -284,7 +285,7 @@ func (s *Store) DueDayPage(ctx context.Context, d Day, offset, limit int) (Remin
 // DueMonth is DueCounts(from, to) and DueDayPage(d, offset, limit) of a
 // day d among them, read together: what the calendar shows of a month,
 // the day's list agreeing with its count on the grid.
-func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int) (map[Day]DayCounts, ReminderPage, error) {
+func (s *Store) DueMonth(ctx context.Context, from, to, d rules.Day, offset, limit int) (map[rules.Day]DayCounts, ReminderPage, error) {
 	offset, limit = max(offset, 0), max(limit, 0)
 	if err := calendarDays(from, to); err != nil {
 		return nil, ReminderPage{}, err
@@ -301,7 +302,7 @@ func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int
 		return nil, ReminderPage{}, err
 	}
 	counts := dayCounts(rs)
-	var dayRs []Reminder
+	var dayRs []rules.Reminder
 	var dayWs []messageParts
 	for i := range rs {
 		if rs[i].Due == d {
@@ -309,8 +310,8 @@ func (s *Store) DueMonth(ctx context.Context, from, to, d Day, offset, limit int
 		}
 	}
 	dayRs, wp := sortBoth(dayRs, dayWs, compareDay)
-	p := ReminderPage{Offset: offset, Counts: map[Kind]int{}}
-	for _, k := range Kinds {
+	p := ReminderPage{Offset: offset, Counts: map[rules.Kind]int{}}
+	for _, k := range rules.Kinds {
 		if n := counts[d].Of(k); n > 0 {
 			p.Total += n
 			p.Counts[k] = n

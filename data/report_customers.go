@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,8 +15,8 @@ import (
 
 // packedCustomers reads the customers matching where (all when ""), in id
 // order, as scanCustomer reads them (consents are not read).
-func (s *Store) packedCustomers(ctx context.Context, where string, args []any, keep func(id ID) bool) ([]Customer, error) {
-	var out []Customer
+func (s *Store) packedCustomers(ctx context.Context, where string, args []any, keep func(id rules.ID) bool) ([]rules.Customer, error) {
+	var out []rules.Customer
 	var n [5]int64
 	err := s.eachPacked(ctx, packedQuery{table: "customers", where: where, args: args, fields: []string{
 		"id", "name", "phone", "email", "birthday_year", "birthday_month", "birthday_day", "address", "notes",
@@ -36,13 +37,13 @@ func (s *Store) packedCustomers(ctx context.Context, where string, args []any, k
 			}
 			// Copies, not slices of the packed text, which would stay in
 			// memory as long as any customer read from it.
-			c := Customer{ID: n[0], Name: strings.Clone(f[1]), Phone: strings.Clone(f[2]), Email: strings.Clone(f[3]),
-				Address: strings.Clone(f[7]), Notes: strings.Clone(f[8]), Tags: splitTags(strings.Clone(f[9])),
-				PreferredChannel: Channel(strings.Clone(f[10])), DoNotContact: n[4] != 0,
+			c := rules.Customer{ID: n[0], Name: strings.Clone(f[1]), Phone: strings.Clone(f[2]), Email: strings.Clone(f[3]),
+				Address: strings.Clone(f[7]), Notes: strings.Clone(f[8]), Tags: rules.SplitTags(strings.Clone(f[9])),
+				PreferredChannel: rules.Channel(strings.Clone(f[10])), DoNotContact: n[4] != 0,
 				CustomerSince: scanDay(sql.NullString{String: f[12], Valid: true}),
 				AddedOn:       scanDay(sql.NullString{String: f[13], Valid: true}), Forgotten: gone != 0}
 			if f[5] != "" && f[6] != "" {
-				c.Birthday = YearlyDate{Year: int(n[1]), Month: time.Month(n[2]), Day: int(n[3])}
+				c.Birthday = rules.YearlyDate{Year: int(n[1]), Month: time.Month(n[2]), Day: int(n[3])}
 			}
 			out = append(out, c)
 			return nil
@@ -52,8 +53,8 @@ func (s *Store) packedCustomers(ctx context.Context, where string, args []any, k
 
 // balancesAsOf sums every customer's ledger rows up to day, for the
 // customers with ledger rows.
-func (s *Store) balancesAsOf(ctx context.Context, day Day) (map[ID]int64, error) {
-	out := map[ID]int64{}
+func (s *Store) balancesAsOf(ctx context.Context, day rules.Day) (map[rules.ID]int64, error) {
+	out := map[rules.ID]int64{}
 	var id, p int64
 	sum := func(f []string) (err error) {
 		if id, err = packedInt(f[0]); err != nil {
@@ -84,7 +85,7 @@ func (s *Store) balancesAsOf(ctx context.Context, day Day) (map[ID]int64, error)
 }
 
 // customerIDs lists every customer's id.
-func (s *Store) customerIDs(ctx context.Context) ([]ID, error) {
+func (s *Store) customerIDs(ctx context.Context) ([]rules.ID, error) {
 	ids, err := idList(ctx, s.reader(), "SELECT id FROM customers")
 	return ids, s.explain(err)
 }
@@ -93,14 +94,14 @@ func (s *Store) customerIDs(ctx context.Context) ([]ID, error) {
 // they made: by id in slices for the customers' ids, which are small, and
 // in maps for any other.
 type spending struct {
-	spent  []Cents
+	spent  []rules.Cents
 	visits []int32
 	has    []bool
-	other  map[ID]*TopCustomer
+	other  map[rules.ID]*TopCustomer
 }
 
-func (sp *spending) add(id ID, spent Cents, visits int) {
-	if id > 0 && id < ID(len(sp.has)) {
+func (sp *spending) add(id rules.ID, spent rules.Cents, visits int) {
+	if id > 0 && id < rules.ID(len(sp.has)) {
 		sp.spent[id] += spent
 		sp.visits[id] += int32(visits)
 		sp.has[id] = true
@@ -108,7 +109,7 @@ func (sp *spending) add(id ID, spent Cents, visits int) {
 	}
 	t := sp.other[id]
 	if t == nil {
-		t = &TopCustomer{Customer: Customer{ID: id}}
+		t = &TopCustomer{Customer: rules.Customer{ID: id}}
 		sp.other[id] = t
 	}
 	t.Spent += spent
@@ -116,10 +117,10 @@ func (sp *spending) add(id ID, spent Cents, visits int) {
 }
 
 // each calls fn for every customer with a purchase line, in no order.
-func (sp *spending) each(fn func(id ID, spent Cents, visits int)) {
+func (sp *spending) each(fn func(id rules.ID, spent rules.Cents, visits int)) {
 	for id, has := range sp.has {
 		if has {
-			fn(ID(id), sp.spent[id], int(sp.visits[id]))
+			fn(rules.ID(id), sp.spent[id], int(sp.visits[id]))
 		}
 	}
 	for id, t := range sp.other {
@@ -129,7 +130,7 @@ func (sp *spending) each(fn func(id ID, spent Cents, visits int)) {
 
 // spendAsOf is what each customer paid up to day, less discounts, and how
 // many sales they made; voided lines do not count.
-func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
+func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error) {
 	var top sql.NullInt64
 	if err := s.reader().QueryRowContext(ctx, "SELECT max(id) FROM customers").Scan(&top); err != nil {
 		return nil, s.explain(err)
@@ -138,7 +139,7 @@ func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
 	if size > 1<<24 {
 		size = 0 // ids this large are not numbered densely
 	}
-	sp := &spending{spent: make([]Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[ID]*TopCustomer{}}
+	sp := &spending{spent: make([]rules.Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[rules.ID]*TopCustomer{}}
 	var n [3]int64
 	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
 		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
@@ -150,7 +151,7 @@ func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
 						return err
 					}
 				}
-				sp.add(n[0], Cents(n[1]), int(n[2]))
+				sp.add(n[0], rules.Cents(n[1]), int(n[2]))
 				return nil
 			})
 		return sp, err
@@ -164,7 +165,7 @@ func (s *Store) spendAsOf(ctx context.Context, day Day) (*spending, error) {
 					return err
 				}
 			}
-			sp.add(n[0], Cents(n[1]-n[2]), boolInt(n[1] > 0))
+			sp.add(n[0], rules.Cents(n[1]-n[2]), boolInt(n[1] > 0))
 			return nil
 		})
 	return sp, err
@@ -237,7 +238,7 @@ func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, 
 // customers with no fact dated after it: their balance as the facts stand
 // is their balance up to day. The others are for the caller to add up; nil
 // means the file has no summary rows.
-func (s *Store) summaryBalances(ctx context.Context, day Day) (map[ID]int64, error) {
+func (s *Store) summaryBalances(ctx context.Context, day rules.Day) (map[rules.ID]int64, error) {
 	if !s.keepSummary.Load() {
 		return nil, nil
 	}
@@ -247,9 +248,9 @@ func (s *Store) summaryBalances(ctx context.Context, day Day) (map[ID]int64, err
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	out := map[ID]int64{}
+	out := map[rules.ID]int64{}
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		var b int64
 		if err := rows.Scan(&id, &b); err != nil {
 			return nil, s.explain(err)
@@ -261,15 +262,15 @@ func (s *Store) summaryBalances(ctx context.Context, day Day) (map[ID]int64, err
 
 // balancesOf sums the ledger rows up to day of the customers in ids, along
 // the customer index; customers without rows are left out.
-func (s *Store) balancesOf(ctx context.Context, ids []ID, day Day) (map[ID]int64, error) {
-	out := map[ID]int64{}
+func (s *Store) balancesOf(ctx context.Context, ids []rules.ID, day rules.Day) (map[rules.ID]int64, error) {
+	out := map[rules.ID]int64{}
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
 		err := s.eachRow(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? AND customer_id IN (?`+
 			strings.Repeat(",?", len(part)-1)+`) GROUP BY customer_id`, append([]any{day.String()}, idArgs(part)...),
 			func(r *sql.Rows) error {
-				var id ID
+				var id rules.ID
 				var b int64
 				if err := r.Scan(&id, &b); err != nil {
 					return err
@@ -290,8 +291,8 @@ func (s *Store) balancesOf(ctx context.Context, ids []ID, day Day) (map[ID]int64
 // summary rows leave out too many, from the whole ledger. A customer whose
 // summary balance is zero may have no ledger rows; the caller must not
 // tell them apart.
-func (s *Store) balancesFor(ctx context.Context, ids []ID, kept map[ID]int64, day Day) (map[ID]int64, error) {
-	var missing []ID
+func (s *Store) balancesFor(ctx context.Context, ids []rules.ID, kept map[rules.ID]int64, day rules.Day) (map[rules.ID]int64, error) {
+	var missing []rules.ID
 	if kept != nil {
 		for _, id := range ids {
 			if _, ok := kept[id]; !ok {

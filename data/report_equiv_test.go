@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ import (
 
 // reportSame compares the reports of days, and what the Loyalty and
 // Segments screens read, with the reference.
-func reportSame(t *testing.T, step string, s *Store, days ...Day) {
+func reportSame(t *testing.T, step string, s *Store, days ...rules.Day) {
 	t.Helper()
 	ctx := context.Background()
 	for _, d := range days {
@@ -41,7 +42,7 @@ func reportSame(t *testing.T, step string, s *Store, days ...Day) {
 		wantEarly := want
 		wantEarly.FollowUp = FollowUpReport{Since: want.FollowUp.Since}
 		diffReport(t, step+", "+d.String()+", early", wantEarly, early[0])
-		if len(want.Top) == 0 || want.FollowUp.ByKind[0].OnTime+want.FollowUp.ByKind[0].Missed == 0 && d > NewDay(2025, 7, 1) {
+		if len(want.Top) == 0 || want.FollowUp.ByKind[0].OnTime+want.FollowUp.ByKind[0].Missed == 0 && d > rules.NewDay(2025, 7, 1) {
 			t.Fatalf("%s, %s: the reference report is nearly empty, so the comparison proves little: %+v", step, d, want.FollowUp.ByKind)
 		}
 		diffReport(t, step+", "+d.String(), want, got)
@@ -152,7 +153,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 		want.Outstanding += b
 		if b > 0 {
 			want.Holders++
-			want.Liability += Cents(b/l.RewardPoints) * l.RewardValue
+			want.Liability += rules.Cents(b/l.RewardPoints) * l.RewardValue
 		}
 	}
 	wr, we := s.refHoldersFrom(ctx, l.RewardPoints)
@@ -169,7 +170,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 		{},
 		{IncludeDoNotContact: true},
 		{Bands: []Band{BandActive, BandLost, BandNever}},
-		{Bands: []Band{BandLapsing, BandDrifting}, Day: NewDay(2025, 11, 30), IncludeDoNotContact: true},
+		{Bands: []Band{BandLapsing, BandDrifting}, Day: rules.NewDay(2025, 11, 30), IncludeDoNotContact: true},
 		{Top: 25},
 		{Top: 10, Bands: []Band{BandLapsing}, Birthdays: BirthdaysThisMonth},
 	} {
@@ -181,7 +182,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 
 func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	now := time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end, Clock: func() time.Time { return now }})
 	if err != nil {
@@ -195,7 +196,7 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 	if err != nil || since.IsZero() {
 		t.Fatalf("created on %s, %v", since, err)
 	}
-	days := []Day{end, end.AddDays(-1), NewDay(2026, 3, 31), since, since.AddDays(-1), NewDay(2024, 2, 29), end.AddDays(20)}
+	days := []rules.Day{end, end.AddDays(-1), rules.NewDay(2026, 3, 31), since, since.AddDays(-1), rules.NewDay(2024, 2, 29), end.AddDays(20)}
 	reportSame(t, "demo", s, days...)
 
 	must := func(err error) {
@@ -204,14 +205,14 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	at := func(d Day) {
+	at := func(d rules.Day) {
 		y, m, dd := d.Date()
 		now = time.Date(y, m, dd, 11, 0, 0, 0, time.Local)
 		s.SetToday(d)
 	}
 	// Customers with the same birthday whose reminders are handled before
 	// they are merged: the moved states take the survivor's keys.
-	twins := func(birthday YearlyDate, ids ...ID) {
+	twins := func(birthday rules.YearlyDate, ids ...rules.ID) {
 		for _, id := range ids {
 			c, err := s.Customer(ctx, id)
 			must(err)
@@ -219,11 +220,11 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			must(s.UpdateCustomer(ctx, c))
 		}
 	}
-	birthdayKey := func(id ID) string {
+	birthdayKey := func(id rules.ID) string {
 		rs, err := s.CustomerReminders(ctx, id, s.Today())
 		must(err)
 		for _, r := range rs {
-			if r.Kind == KindBirthday && r.State == StateOpen {
+			if r.Kind == rules.KindBirthday && r.State == rules.StateOpen {
 				return r.Key
 			}
 		}
@@ -269,7 +270,7 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 		{"reminders handled, snoozed and reopened", func() {
 			rs, err := s.TodayList(ctx, end)
 			must(err)
-			_, err = s.CompleteReminder(ctx, rs[0].Key, Contact{Channel: ChannelPhone, Staff: "Priya"})
+			_, err = s.CompleteReminder(ctx, rs[0].Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 			must(s.SnoozeReminder(ctx, rs[1].Key, end.AddDays(3), "Priya"))
 			must(s.SkipReminder(ctx, rs[2].Key, "moved away", "priya"))
@@ -284,15 +285,15 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			must(s.UpdateCustomer(ctx, c))
 		}},
 		{"complaints, promises and contacts", func() {
-			id, err := s.AddComplaint(ctx, Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
+			id, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
 			must(err)
 			must(s.ResolveComplaint(ctx, id, "sewn back", "Priya"))
-			_, err = s.AddComplaint(ctx, Complaint{CustomerID: 15, What: "late order"})
+			_, err = s.AddComplaint(ctx, rules.Complaint{CustomerID: 15, What: "late order"})
 			must(err)
-			pid, err := s.AddPromise(ctx, Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
+			pid, err := s.AddPromise(ctx, rules.Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
 			must(err)
 			must(s.KeepPromise(ctx, pid, "Priya"))
-			_, err = s.LogContact(ctx, Contact{CustomerID: 13, Channel: ChannelPhone, Staff: "Priya"})
+			_, err = s.LogContact(ctx, rules.Contact{CustomerID: 13, Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 		}},
 		{"written on earlier days", func() {
@@ -302,7 +303,7 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			rs, err := s.TodayList(ctx, s.Today())
 			must(err)
 			must(s.SkipReminder(ctx, rs[0].Key, "closed that day", "Owner"))
-			_, err = s.CompleteReminder(ctx, rs[1].Key, Contact{Channel: ChannelEmail, Staff: "Priya"})
+			_, err = s.CompleteReminder(ctx, rs[1].Key, rules.Contact{Channel: rules.ChannelEmail, Staff: "Priya"})
 			must(err)
 			at(end)
 		}},
@@ -316,15 +317,15 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			at(end)
 		}},
 		{"merges with handled reminders", func() {
-			at(NewDay(2026, 6, 1))
-			bd := YearlyDate{Month: 6, Day: 3}
+			at(rules.NewDay(2026, 6, 1))
+			bd := rules.YearlyDate{Month: 6, Day: 3}
 			twins(bd, 40, 41, 42, 43)
 			must(s.SkipReminder(ctx, birthdayKey(40), "away", "Owner"))
-			_, err := s.CompleteReminder(ctx, birthdayKey(41), Contact{Channel: ChannelPhone, Staff: "Priya"})
+			_, err := s.CompleteReminder(ctx, birthdayKey(41), rules.Contact{Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 			must(s.SkipReminder(ctx, birthdayKey(42), "twice", "Sam"))
-			at(NewDay(2026, 6, 2))
-			_, err = s.CompleteReminder(ctx, birthdayKey(43), Contact{Channel: ChannelSMS, Staff: "Maggie"})
+			at(rules.NewDay(2026, 6, 2))
+			_, err = s.CompleteReminder(ctx, birthdayKey(43), rules.Contact{Channel: rules.ChannelSMS, Staff: "Maggie"})
 			must(err)
 			at(end)
 			must(s.MergeCustomers(ctx, 40, 41, "Owner")) // the survivor's own state wins
@@ -347,12 +348,12 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"other rules and points that expire", func() {
-			r := DefaultRules()
-			r[KindThankYou] = Rule{On: true, AfterDays: 2, StayDays: 10, GapDays: 20}
-			r[KindStayInTouch] = Rule{On: true, AfterDays: 60}
-			r[KindCheckIn] = Rule{On: true, AfterDays: 5, StayDays: 3, MinCents: 2000}
+			r := rules.DefaultRules()
+			r[rules.KindThankYou] = rules.Rule{On: true, AfterDays: 2, StayDays: 10, GapDays: 20}
+			r[rules.KindStayInTouch] = rules.Rule{On: true, AfterDays: 60}
+			r[rules.KindCheckIn] = rules.Rule{On: true, AfterDays: 5, StayDays: 3, MinCents: 2000}
 			must(s.SetRules(ctx, r))
-			l := DefaultLoyalty()
+			l := rules.DefaultLoyalty()
 			l.ExpiryMonths = 12
 			must(s.SetLoyalty(ctx, l))
 			_, err := s.ApplyExpiry(ctx, end)
@@ -396,7 +397,7 @@ func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 // the follow-up report finds stored states by them.
 func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end})
 	if err != nil {
 		t.Fatal(err)
@@ -405,7 +406,7 @@ func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 	if _, err := s.GenerateDemo(ctx, DemoOptions{Customers: 120, Seed: 4, End: end}); err != nil {
 		t.Fatal(err)
 	}
-	l := DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	l.ExpiryMonths = 6
 	if err := s.SetLoyalty(ctx, l); err != nil {
 		t.Fatal(err)
@@ -414,7 +415,7 @@ func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[Kind]int{}
+	kinds := map[rules.Kind]int{}
 	var b []byte
 	for i := range fs.customers {
 		f := &fs.customers[i]
@@ -425,7 +426,7 @@ func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 			}
 		})
 	}
-	for _, k := range Kinds {
+	for _, k := range rules.Kinds {
 		if kinds[k] == 0 {
 			t.Errorf("no candidate of kind %s was tried", k)
 		}
@@ -434,13 +435,13 @@ func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 
 // packedDay must read every date as dayFromBytes does.
 func TestPackedDayIsDayFromBytes(t *testing.T) {
-	for d := NewDay(1, 1, 1); d <= NewDay(9999, 12, 31); d += 7 {
+	for d := rules.NewDay(1, 1, 1); d <= rules.NewDay(9999, 12, 31); d += 7 {
 		b := d.String()
 		if got := packedDay(b); got != d {
 			t.Fatalf("%s reads as %s", b, got)
 		}
 	}
-	for d := NewDay(1899, 12, 1); d <= NewDay(2101, 1, 31); d++ {
+	for d := rules.NewDay(1899, 12, 1); d <= rules.NewDay(2101, 1, 31); d++ {
 		if got := packedDay(d.String()); got != d {
 			t.Fatalf("%s reads as %s", d, got)
 		}
@@ -453,7 +454,7 @@ func TestPackedDayIsDayFromBytes(t *testing.T) {
 }
 
 func TestSlotIndexNumbersIDsDensely(t *testing.T) {
-	for _, ids := range [][]ID{{1, 2, 3, 7}, {5, 1 << 40, 9}, {}} {
+	for _, ids := range [][]rules.ID{{1, 2, 3, 7}, {5, 1 << 40, 9}, {}} {
 		x := newSlotIndex(ids)
 		for i, id := range ids {
 			if sl, ok := x.get(id); !ok || sl != int32(i) {
@@ -461,7 +462,7 @@ func TestSlotIndexNumbersIDsDensely(t *testing.T) {
 			}
 		}
 		// Ids met later get the next slots, far ones too.
-		for j, id := range []ID{4, 1 << 50, -3, 4} {
+		for j, id := range []rules.ID{4, 1 << 50, -3, 4} {
 			want := int32(len(ids) + min(j, 2))
 			if j == 3 {
 				want = int32(len(ids))
@@ -512,15 +513,15 @@ func TestSplitPackedChecksEveryRow(t *testing.T) {
 func TestLastContactsAreReadWhateverTheDaysHold(t *testing.T) {
 	r := newReportShop(t)
 	ann, bob := r.customer("Ann"), r.customer("Bob")
-	contact := func(id ID, day string) {
+	contact := func(id rules.ID, day string) {
 		t.Helper()
 		if _, err := r.s.w.Exec("INSERT INTO contacts(customer_id, at, day, channel) VALUES (?, '2024-01-01 10:00:00', ?, 'phone')", id, day); err != nil {
 			t.Fatal(err)
 		}
 	}
-	read := func() map[ID]Day {
+	read := func() map[rules.ID]rules.Day {
 		t.Helper()
-		rows := &factRows{day: "2024-01-04", contactLast: map[ID]Day{}}
+		rows := &factRows{day: "2024-01-04", contactLast: map[rules.ID]rules.Day{}}
 		if err := r.s.readLastContacts(r.ctx, rows); err != nil {
 			t.Fatal(err)
 		}
@@ -529,11 +530,11 @@ func TestLastContactsAreReadWhateverTheDaysHold(t *testing.T) {
 	contact(ann, "2024-01-03")
 	contact(ann, "2024-01-05") // after the day
 	contact(bob, "2024-01-02")
-	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: rmDay("2024-01-02")}; !maps.Equal(got, want) {
+	if got, want := read(), map[rules.ID]rules.Day{ann: rmDay("2024-01-03"), bob: rmDay("2024-01-02")}; !maps.Equal(got, want) {
 		t.Fatalf("latest contacts %v, want %v", got, want)
 	}
 	contact(bob, "2024-01-02\x1f") // the latest by text, and no day
-	if got, want := read(), map[ID]Day{ann: rmDay("2024-01-03"), bob: 0}; !maps.Equal(got, want) {
+	if got, want := read(), map[rules.ID]rules.Day{ann: rmDay("2024-01-03"), bob: 0}; !maps.Equal(got, want) {
 		t.Fatalf("with a separator in a day: latest contacts %v, want %v", got, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"sync"
@@ -22,20 +23,20 @@ import (
 // slices rather than maps.
 type slotIndex struct {
 	dense []int32 // id → slot+1, when ids are small enough
-	m     map[ID]int32
-	ids   []ID // slot → id
+	m     map[rules.ID]int32
+	ids   []rules.ID // slot → id
 }
 
-func newSlotIndex(ids []ID) slotIndex {
-	x := slotIndex{ids: make([]ID, 0, len(ids))}
-	var top ID
+func newSlotIndex(ids []rules.ID) slotIndex {
+	x := slotIndex{ids: make([]rules.ID, 0, len(ids))}
+	var top rules.ID
 	for _, id := range ids {
 		top = max(top, id)
 	}
-	if top >= 0 && top < ID(4*len(ids)+1024) {
+	if top >= 0 && top < rules.ID(4*len(ids)+1024) {
 		x.dense = make([]int32, top+1)
 	} else {
-		x.m = make(map[ID]int32, len(ids))
+		x.m = make(map[rules.ID]int32, len(ids))
 	}
 	for _, id := range ids {
 		x.add(id)
@@ -43,9 +44,9 @@ func newSlotIndex(ids []ID) slotIndex {
 	return x
 }
 
-func (x *slotIndex) get(id ID) (int32, bool) {
+func (x *slotIndex) get(id rules.ID) (int32, bool) {
 	if x.m == nil {
-		if id >= 0 && id < ID(len(x.dense)) && x.dense[id] != 0 {
+		if id >= 0 && id < rules.ID(len(x.dense)) && x.dense[id] != 0 {
 			return x.dense[id] - 1, true
 		}
 		return 0, false
@@ -55,18 +56,18 @@ func (x *slotIndex) get(id ID) (int32, bool) {
 }
 
 // add returns the slot of id, giving it the next one when it has none.
-func (x *slotIndex) add(id ID) int32 {
+func (x *slotIndex) add(id rules.ID) int32 {
 	if i, ok := x.get(id); ok {
 		return i
 	}
 	i := int32(len(x.ids))
 	x.ids = append(x.ids, id)
-	if x.m == nil && id >= 0 && id < ID(len(x.dense)) {
+	if x.m == nil && id >= 0 && id < rules.ID(len(x.dense)) {
 		x.dense[id] = i + 1
 		return i
 	}
 	if x.m == nil {
-		x.m = make(map[ID]int32, len(x.ids))
+		x.m = make(map[rules.ID]int32, len(x.ids))
 		for j, id := range x.ids[:i] {
 			x.m[id] = int32(j)
 		}
@@ -131,35 +132,35 @@ type reportFacts struct {
 
 	// What the Top customers and points reports add up, per slot, as of
 	// day: paid less discounts, sales, points.
-	spent   []Cents
+	spent   []rules.Cents
 	visits  []int32
 	balance []int64
 	hasLine []bool // the customer has a purchase line (a sale or refund) up to day
 
 	// The points redeemed on sales not voided from redeemFrom to day, and
 	// the money off those sales; per slot too, walk-ins' money off apart.
-	redeemFrom    Day
+	redeemFrom    rules.Day
 	redeemed      int64
-	redeemedValue Cents
+	redeemedValue rules.Cents
 	redeemedBy    []int64
-	valueBy       []Cents
-	walkInValue   Cents
-	redeemOwners  map[ID]int64 // points redeemed by the ledger rows' owner
+	valueBy       []rules.Cents
+	walkInValue   rules.Cents
+	redeemOwners  map[rules.ID]int64 // points redeemed by the ledger rows' owner
 }
 
 // redeemRow is a redeem ledger row and the sale it belongs to.
 type redeemRow struct {
-	purchase ID
+	purchase rules.ID
 	points   int64
-	owner    ID
+	owner    rules.ID
 }
 
 // countRedeemed adds up the redeem rows whose sale is not voided: those
 // among ps (the sales up to day not voided, in id order) and, asked of the
 // database, any other.
 func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, ps []factPurchase, redeems []redeemRow) error {
-	rf.redeemOwners = map[ID]int64{}
-	ids := make([]ID, len(ps))
+	rf.redeemOwners = map[rules.ID]int64{}
+	ids := make([]rules.ID, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
@@ -178,13 +179,13 @@ func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, 
 	if len(others) == 0 {
 		return nil
 	}
-	var asked []ID
+	var asked []rules.ID
 	for _, r := range others {
 		asked = append(asked, r.purchase)
 	}
 	slices.Sort(asked)
 	asked = slices.Compact(asked)
-	live := map[ID]bool{}
+	live := map[rules.ID]bool{}
 	const batch = 500
 	for start := 0; start < len(asked); start += batch {
 		part := asked[start:min(start+batch, len(asked))]
@@ -205,7 +206,7 @@ func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, 
 	return nil
 }
 
-func idArgs(ids []ID) []any {
+func idArgs(ids []rules.ID) []any {
 	out := make([]any, len(ids))
 	for i, id := range ids {
 		out[i] = id
@@ -216,10 +217,10 @@ func idArgs(ids []ID) []any {
 // factsWanted says what readReportFacts reads: the sales alone, or
 // everything the reminder rules and the points need too.
 type factsWanted struct {
-	rules      bool // everything the reminder rules read
-	smallLater bool // but the smaller tables, which addSmallFacts adds
-	ledger     bool // balances
-	redeemFrom Day  // money off from this day on (zero: not needed)
+	rules      bool      // everything the reminder rules read
+	smallLater bool      // but the smaller tables, which addSmallFacts adds
+	ledger     bool      // balances
+	redeemFrom rules.Day // money off from this day on (zero: not needed)
 }
 
 // factRows are the rows readReportFacts reads, in the order the tables
@@ -229,25 +230,25 @@ type factRows struct {
 	want factsWanted
 	day  string // the report's day, as the tables write days
 
-	custIDs   []ID   // the customers table, in id order
-	forgotten []bool // per row of custIDs
-	custs     []Customer
+	custIDs   []rules.ID // the customers table, in id order
+	forgotten []bool     // per row of custIDs
+	custs     []rules.Customer
 
-	pOwner []ID // per purchase
+	pOwner []rules.ID // per purchase
 	ps     []factPurchase
-	disc   []Cents
+	disc   []rules.Cents
 	// The money off on sales not voided from want.redeemFrom on; walk-ins'
 	// apart too.
-	redeemedValue, walkInValue Cents
+	redeemedValue, walkInValue rules.Cents
 
-	lOwner  []ID // per ledger row
+	lOwner  []rules.ID // per ledger row
 	ls      []factLedger
 	redeems []redeemRow
 
-	contactLast map[ID]Day // the latest contact of each customer
-	occasions   []Occasion
-	promises    []Promise
-	complaints  []Complaint
+	contactLast map[rules.ID]rules.Day // the latest contact of each customer
+	occasions   []rules.Occasion
+	promises    []rules.Promise
+	complaints  []rules.Complaint
 }
 
 // presize is how many rows to make room for when a table's rowids span n:
@@ -256,8 +257,8 @@ type factRows struct {
 func presize(n int) int { return min(n, 1<<20) }
 
 // readReportFacts reads the shop as of day.
-func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) (*reportFacts, error) {
-	r := &factRows{want: want, day: day.String(), contactLast: map[ID]Day{}}
+func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWanted) (*reportFacts, error) {
+	r := &factRows{want: want, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
 		func() error { return s.readCustomerRows(ctx, r) }, func() error {
 			if want.smallLater {
@@ -295,7 +296,7 @@ func (s *Store) readReportFacts(ctx context.Context, day Day, want factsWanted) 
 
 // slotsOf gives the slot of each of owners, numbering ids met for the
 // first time.
-func (rf *reportFacts) slotsOf(owners []ID) []int32 {
+func (rf *reportFacts) slotsOf(owners []rules.ID) []int32 {
 	out := make([]int32, len(owners))
 	for i, id := range owners {
 		out[i] = rf.slots.add(id)
@@ -311,9 +312,9 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 		fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
 	}
 	q := packedQuery{table: "customers", fields: fields, size: func(n int) {
-		r.custIDs, r.forgotten = make([]ID, 0, presize(n)), make([]bool, 0, presize(n))
+		r.custIDs, r.forgotten = make([]rules.ID, 0, presize(n)), make([]bool, 0, presize(n))
 		if r.want.rules {
-			r.custs = make([]Customer, 0, presize(n))
+			r.custs = make([]rules.Customer, 0, presize(n))
 		}
 	}}
 	return s.eachPacked(ctx, q, func(f []string) error {
@@ -330,7 +331,7 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 		if !r.want.rules {
 			return nil
 		}
-		c := Customer{ID: id, Forgotten: gone != 0}
+		c := rules.Customer{ID: id, Forgotten: gone != 0}
 		var n [4]int64
 		for i := range n {
 			if n[i], err = packedInt(f[2+i]); err != nil {
@@ -338,7 +339,7 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 			}
 		}
 		if len(f[3]) > 0 && len(f[4]) > 0 {
-			c.Birthday = YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
+			c.Birthday = rules.YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
 		}
 		c.DoNotContact = n[3] != 0
 		c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
@@ -353,7 +354,7 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 // days are read when neither the rules nor the money off are wanted.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 	size := func(n int) {
-		r.pOwner, r.ps, r.disc = make([]ID, 0, presize(n)), make([]factPurchase, 0, presize(n)), make([]Cents, 0, presize(n))
+		r.pOwner, r.ps, r.disc = make([]rules.ID, 0, presize(n)), make([]factPurchase, 0, presize(n)), make([]rules.Cents, 0, presize(n))
 	}
 	if !r.want.rules && r.want.redeemFrom.IsZero() {
 		q := packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
@@ -382,8 +383,8 @@ func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 				return err
 			}
 		}
-		p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: Cents(n[2]), RefundOf: n[4]}
-		discount := Cents(n[3])
+		p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: rules.Cents(n[2]), RefundOf: n[4]}
+		discount := rules.Cents(n[3])
 		if discount > 0 && !from.IsZero() && p.Day >= from {
 			r.redeemedValue += discount
 			if len(f[0]) == 0 {
@@ -410,7 +411,7 @@ func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 	}
 	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
 		where: "day <= ?", args: []any{r.day}, size: func(n int) {
-			r.lOwner, r.ls = make([]ID, 0, presize(n)), make([]factLedger, 0, presize(n))
+			r.lOwner, r.ls = make([]rules.ID, 0, presize(n)), make([]factLedger, 0, presize(n))
 		}}
 	from := r.want.redeemFrom
 	var n [3]int64
@@ -421,7 +422,7 @@ func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 				return err
 			}
 		}
-		l := factLedger{ID: ID(len(r.ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
+		l := factLedger{ID: rules.ID(len(r.ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
 		if l.Redeem && n[2] != 0 && !from.IsZero() && l.Day >= from {
 			r.redeems = append(r.redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
 		}
@@ -470,7 +471,7 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 		return err
 	}
 	return s.scanEach(ctx, q, []any{r.day}, func(rows *sql.Rows, d *sql.RawBytes) error {
-		var owner ID
+		var owner rules.ID
 		if err := rows.Scan(&owner, d); err != nil {
 			return err
 		}
@@ -481,8 +482,8 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 
 // addSmallFacts reads the smaller tables the rules read, as of day, into
 // facts read without them (factsWanted.smallLater).
-func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day Day) error {
-	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[ID]Day{}}
+func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day rules.Day) error {
+	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	if err := s.readRuleFacts(ctx, r); err != nil {
 		return err
 	}
@@ -494,10 +495,10 @@ func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day Day) err
 // up what each slot spent, its visits and its money off.
 func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 	n := len(rf.slots.ids)
-	rf.spent = make([]Cents, n)
+	rf.spent = make([]rules.Cents, n)
 	rf.visits = make([]int32, n)
 	rf.hasLine = make([]bool, n)
-	rf.valueBy = make([]Cents, n)
+	rf.valueBy = make([]rules.Cents, n)
 	rf.redeemedBy = make([]int64, n)
 	from := r.want.redeemFrom
 	for i, p := range r.ps {
@@ -550,7 +551,7 @@ func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
 func (rf *reportFacts) addRuleFacts(r *factRows) {
 	for id, d := range r.contactLast {
 		if f := rf.customer(id); f != nil {
-			f.ContactDays = []Day{d}
+			f.ContactDays = []rules.Day{d}
 		}
 	}
 	for _, o := range r.occasions {
@@ -571,7 +572,7 @@ func (rf *reportFacts) addRuleFacts(r *factRows) {
 }
 
 // customer is the facts of a customer on the books, nil for any other id.
-func (rf *reportFacts) customer(id ID) *customerFacts {
+func (rf *reportFacts) customer(id rules.ID) *customerFacts {
 	if sl, ok := rf.slots.get(id); ok && int(sl) < rf.known {
 		return &rf.facts[sl]
 	}

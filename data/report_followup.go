@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"context"
+	"regulars/rules"
 	"runtime"
 	"slices"
 	"strconv"
@@ -20,9 +21,9 @@ import (
 // followState is a stored reminder state a follow-up report may count.
 type followState struct {
 	key     string
-	state   State
+	state   rules.State
 	staff   string
-	changed Day
+	changed rules.Day
 	given   bool // a candidate of the rules has this key
 	moved   bool // moved here by a merge; key is the survivor's
 	pos     int  // in rowid order
@@ -35,7 +36,7 @@ func (f *followState) stored() reminderState {
 // followStates are the states of reminders due from since to day, changed
 // on or before day, with the customer they are stored under.
 type followStates struct {
-	owners []ID
+	owners []rules.ID
 	rows   []followState
 }
 
@@ -43,13 +44,13 @@ type followStates struct {
 // state rows to the surviving customer but keeps their keys, which name
 // the customer merged away: they are taken under the key the survivor's
 // reminder has now (see byCustomer).
-func (s *Store) readFollowStates(ctx context.Context, since, day Day) (*followStates, error) {
+func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*followStates, error) {
 	return s.readFollowStatesOf(ctx, nil, nil, since, day)
 }
 
 // readFollowStatesOf is readFollowStates through db (nil: the readers), of
 // the customers in ids only when ids is not nil.
-func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, since, day Day) (*followStates, error) {
+func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.ID, since, day rules.Day) (*followStates, error) {
 	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
 	if !since.IsZero() {
@@ -70,13 +71,13 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, si
 	}
 	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
 		where: where, args: args, db: db, ids: ids, idCol: "customer_id", size: func(n int) {
-			fs.owners, fs.rows = make([]ID, 0, presize(n)), make([]followState, 0, presize(n))
+			fs.owners, fs.rows = make([]rules.ID, 0, presize(n)), make([]followState, 0, presize(n))
 		}}, func(f []string) error {
 		cust, err := packedInt(f[1])
 		if err != nil {
 			return err
 		}
-		st := followState{key: f[0], state: State(name(f[2])), staff: name(f[3]), changed: packedDay(f[4]), pos: len(fs.rows)}
+		st := followState{key: f[0], state: rules.State(name(f[2])), staff: name(f[3]), changed: packedDay(f[4]), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
 			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust
@@ -92,15 +93,15 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []ID, si
 
 // keyNames reports whether key is kind:id:… for customer id, without
 // allocating: nearly every stored key is, and only the others need parsing.
-func keyNames(key string, id ID) bool {
+func keyNames(key string, id rules.ID) bool {
 	i := strings.IndexByte(key, ':')
 	if i < 0 {
 		return false
 	}
-	var n ID
+	var n rules.ID
 	j := i + 1
 	for ; j < len(key) && key[j] >= '0' && key[j] <= '9'; j++ {
-		n = n*10 + ID(key[j]-'0')
+		n = n*10 + rules.ID(key[j]-'0')
 		if n > 1<<53 {
 			return false
 		}
@@ -177,7 +178,7 @@ func findState(g []followState, key []byte) *followState {
 }
 
 // appendCandKey appends c.key(customer) to b, without allocating.
-func appendCandKey(b []byte, c *cand, customer ID) []byte {
+func appendCandKey(b []byte, c *cand, customer rules.ID) []byte {
 	b = append(b, c.kind...)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, customer, 10)
@@ -209,14 +210,14 @@ type followTally struct {
 
 func newFollowTally() *followTally {
 	t := &followTally{byStaff: map[string]*StaffFollowUpRow{}}
-	for _, k := range Kinds {
+	for _, k := range rules.Kinds {
 		t.byKind = append(t.byKind, FollowUpRow{Kind: k})
 	}
 	return t
 }
 
-func (t *followTally) add(r *Reminder) {
-	if i := slices.Index(Kinds, r.Kind); i >= 0 {
+func (t *followTally) add(r *rules.Reminder) {
+	if i := slices.Index(rules.Kinds, r.Kind); i >= 0 {
 		row := &t.byKind[i]
 		tally(*r, &row.OnTime, &row.Late, &row.Skipped, &row.Missed, &row.Open)
 	}
@@ -243,7 +244,7 @@ func (t *followTally) merge(o *followTally) {
 	}
 }
 
-func (t *followTally) report(since Day) FollowUpReport {
+func (t *followTally) report(since rules.Day) FollowUpReport {
 	rep := FollowUpReport{Since: since, ByKind: t.byKind}
 	for _, st := range t.byStaff {
 		rep.ByStaff = append(rep.ByStaff, *st)
@@ -261,7 +262,7 @@ func (t *followTally) report(since Day) FollowUpReport {
 // followUpOf counts the reminders due from since to day as AllReminders(day)
 // gives them: every candidate of the rules as of day with its stored state,
 // and the reminders done or skipped that the rules no longer give.
-func followUpOf(rf *reportFacts, e engine, states *followStates, since, day Day) FollowUpReport {
+func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rules.Day) FollowUpReport {
 	rows, start := states.byCustomer(rf)
 	parts := max(1, min(runtime.GOMAXPROCS(0), 4))
 	tallies := make([]*followTally, parts)
@@ -289,7 +290,7 @@ func followUpOf(rf *reportFacts, e engine, states *followStates, since, day Day)
 // followSlot gives add every reminder of the customer in slot sl that
 // followUpOf counts: g are the customer's states (byCustomer); key is a
 // buffer, returned for the next call.
-func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day Day, key []byte, add func(r *Reminder)) []byte {
+func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day rules.Day, key []byte, add func(r *rules.Reminder)) []byte {
 	if sl >= rf.known || rf.forgotten[sl] {
 		return key
 	}
@@ -306,13 +307,13 @@ func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day D
 			st = found.stored()
 			found.given = true
 		}
-		r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+		r := rules.Reminder{Kind: c.kind, Due: c.due, Until: c.until}
 		applyState(&r, st, found != nil, day)
 		add(&r)
 	})
 	for i := range g {
 		fs := &g[i]
-		if fs.given || (fs.state != StateDone && fs.state != StateSkipped) {
+		if fs.given || (fs.state != rules.StateDone && fs.state != rules.StateSkipped) {
 			continue
 		}
 		k, err := ParseReminderKey(fs.key)
@@ -323,7 +324,7 @@ func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day D
 		if c.key(id) != fs.key {
 			continue // a key this version of the rules cannot make again
 		}
-		r := Reminder{Kind: c.kind, Due: c.due, Until: c.until}
+		r := rules.Reminder{Kind: c.kind, Due: c.due, Until: c.until}
 		applyState(&r, fs.stored(), true, day)
 		add(&r)
 	}

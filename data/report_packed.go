@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regulars/rules"
 	"strings"
 )
 
@@ -37,7 +38,7 @@ type packedQuery struct {
 	db     querier // where to read; nil: the readers
 	// ids, when not nil, reads only the rows whose idCol is one of them,
 	// along an index rather than in stretches.
-	ids   []ID
+	ids   []rules.ID
 	idCol string
 	// size, when set, is told before the first row how far the table's
 	// rowids span: as many rows as there can be, for making room.
@@ -236,7 +237,7 @@ func packedInt(b string) (int64, error) {
 
 // packedDay reads YYYY-MM-DD as dayFromBytes does (anything else is no
 // day) with integer arithmetic alone: a report reads a million of them.
-func packedDay(b string) Day {
+func packedDay(b string) rules.Day {
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
 		return 0
 	}
@@ -265,13 +266,13 @@ func packedDay(b string) Day {
 	mp := (m + 9) % 12
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return Day(era*146097+doe-719468) + epochOffset
+	return rules.Day(era*146097+doe-719468) + rules.EpochOffset
 }
 
 func daysInMonth(y, m int) int {
 	switch m {
 	case 2:
-		if IsLeap(y) {
+		if rules.IsLeap(y) {
 			return 29
 		}
 		return 28

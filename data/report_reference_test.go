@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"strings"
 )
@@ -14,7 +15,7 @@ import (
 // days read along the customer index, sums grouped by SQL customer by
 // customer. Kept as the reference the quick versions must match.
 
-func (s *Store) refCustomerActivity(ctx context.Context, day Day) (Activity, error) {
+func (s *Store) refCustomerActivity(ctx context.Context, day rules.Day) (Activity, error) {
 	var a Activity
 	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, (SELECT max(p.day) FROM purchases p
 		WHERE p.customer_id = c.id AND p.amount_cents > 0 AND p.voided = 0 AND p.day <= ?) FROM customers c`, day.String())
@@ -23,7 +24,7 @@ func (s *Store) refCustomerActivity(ctx context.Context, day Day) (Activity, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		var last sql.NullString
 		if err := rows.Scan(&id, &last); err != nil {
 			return a, err
@@ -46,17 +47,17 @@ func (s *Store) refCustomerActivity(ctx context.Context, day Day) (Activity, err
 	return a, rows.Err()
 }
 
-func (s *Store) refSaleDays(ctx context.Context, day Day) (map[ID][]Day, error) {
-	out := map[ID][]Day{}
+func (s *Store) refSaleDays(ctx context.Context, day rules.Day) (map[rules.ID][]rules.Day, error) {
+	out := map[rules.ID][]rules.Day{}
 	err := s.eachRow(ctx, `SELECT customer_id, day FROM purchases WHERE customer_id IS NOT NULL
 		AND amount_cents > 0 AND voided = 0 AND day <= ? ORDER BY customer_id, day`, []any{day.String()},
 		func(r *sql.Rows) error {
-			var id ID
+			var id rules.ID
 			var d string
 			if err := r.Scan(&id, &d); err != nil {
 				return err
 			}
-			pd, err := ParseDay(d)
+			pd, err := rules.ParseDay(d)
 			if err != nil {
 				return err
 			}
@@ -66,7 +67,7 @@ func (s *Store) refSaleDays(ctx context.Context, day Day) (map[ID][]Day, error) 
 	return out, err
 }
 
-func (s *Store) refActivityByMonth(ctx context.Context, day Day, n int) ([]MonthActivity, error) {
+func (s *Store) refActivityByMonth(ctx context.Context, day rules.Day, n int) ([]MonthActivity, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -102,7 +103,7 @@ func (s *Store) refActivityByMonth(ctx context.Context, day Day, n int) ([]Month
 	return out, nil
 }
 
-func (s *Store) refRetention(ctx context.Context, day Day) (Retention, error) {
+func (s *Store) refRetention(ctx context.Context, day rules.Day) (Retention, error) {
 	sales, err := s.refSaleDays(ctx, day)
 	if err != nil {
 		return Retention{}, err
@@ -110,7 +111,7 @@ func (s *Store) refRetention(ctx context.Context, day Day) (Retention, error) {
 	return refRetentionOf(sales, day), nil
 }
 
-func refRetentionOf(sales map[ID][]Day, day Day) Retention {
+func refRetentionOf(sales map[rules.ID][]rules.Day, day rules.Day) Retention {
 	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
 	prevFrom := day.AddMonths(-24).AddDays(1)
 	for _, days := range sales {
@@ -124,7 +125,7 @@ func refRetentionOf(sales map[ID][]Day, day Day) Retention {
 	return r
 }
 
-func (s *Store) refFollowUpReport(ctx context.Context, day Day) (FollowUpReport, error) {
+func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (FollowUpReport, error) {
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
 		return FollowUpReport{}, err
@@ -134,8 +135,8 @@ func (s *Store) refFollowUpReport(ctx context.Context, day Day) (FollowUpReport,
 	if err != nil {
 		return rep, err
 	}
-	byKind := map[Kind]*FollowUpRow{}
-	for _, k := range Kinds {
+	byKind := map[rules.Kind]*FollowUpRow{}
+	for _, k := range rules.Kinds {
 		byKind[k] = &FollowUpRow{Kind: k}
 	}
 	byStaff := map[string]*StaffFollowUpRow{}
@@ -153,7 +154,7 @@ func (s *Store) refFollowUpReport(ctx context.Context, day Day) (FollowUpReport,
 		}
 		refTally(r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
 	}
-	for _, k := range Kinds {
+	for _, k := range rules.Kinds {
 		rep.ByKind = append(rep.ByKind, *byKind[k])
 	}
 	for _, st := range byStaff {
@@ -168,21 +169,21 @@ func (s *Store) refFollowUpReport(ctx context.Context, day Day) (FollowUpReport,
 	return rep, nil
 }
 
-func (s *Store) refComplaintReport(ctx context.Context, day Day) (ComplaintReport, error) {
+func (s *Store) refComplaintReport(ctx context.Context, day rules.Day) (ComplaintReport, error) {
 	rep := ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
-	first := map[ID]Day{}
+	first := map[rules.ID]rules.Day{}
 	var hours []float64
 	err := s.eachRow(ctx, `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
 		FROM complaints WHERE received_on >= ? AND received_on <= ? ORDER BY id`, []any{rep.From.String(), day.String()},
 		func(r *sql.Rows) error {
-			var id ID
+			var id rules.ID
 			var receivedAt, receivedOn, resolvedAt string
 			var resolvedOn sql.NullString
 			if err := r.Scan(&id, &receivedAt, &receivedOn, &resolvedOn, &resolvedAt); err != nil {
 				return err
 			}
 			rep.Received++
-			received, err := ParseDay(receivedOn)
+			received, err := rules.ParseDay(receivedOn)
 			if err != nil {
 				return err
 			}
@@ -226,7 +227,7 @@ func (s *Store) refComplaintReport(ctx context.Context, day Day) (ComplaintRepor
 	return rep, nil
 }
 
-func (s *Store) refPointsReport(ctx context.Context, day Day) (PointsReport, error) {
+func (s *Store) refPointsReport(ctx context.Context, day rules.Day) (PointsReport, error) {
 	rep := PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
 	l, err := s.scheme(ctx)
 	if err != nil {
@@ -242,7 +243,7 @@ func (s *Store) refPointsReport(ctx context.Context, day Day) (PointsReport, err
 			if b > 0 {
 				rep.Outstanding += b
 				rep.Holders++
-				rep.Liability += Cents(b/l.RewardPoints) * l.RewardValue
+				rep.Liability += rules.Cents(b/l.RewardPoints) * l.RewardValue
 			}
 			return nil
 		})
@@ -259,7 +260,7 @@ func (s *Store) refPointsReport(ctx context.Context, day Day) (PointsReport, err
 	return rep, s.explain(err)
 }
 
-func (s *Store) refReport(ctx context.Context, day Day, top int) (Report, error) {
+func (s *Store) refReport(ctx context.Context, day rules.Day, top int) (Report, error) {
 	r := Report{Day: day}
 	var err error
 	if r.Now, err = s.refCustomerActivity(ctx, day); err != nil {
@@ -284,24 +285,24 @@ func (s *Store) refReport(ctx context.Context, day Day, top int) (Report, error)
 	return r, err
 }
 
-func refTally(r Reminder, onTime, late, skipped, missed, open *int) {
+func refTally(r rules.Reminder, onTime, late, skipped, missed, open *int) {
 	switch r.State {
-	case StateDone:
+	case rules.StateDone:
 		if r.DoneOn <= r.Due {
 			*onTime++
 		} else {
 			*late++
 		}
-	case StateSkipped:
+	case rules.StateSkipped:
 		*skipped++
-	case StateMissed:
+	case rules.StateMissed:
 		*missed++
 	default:
 		*open++
 	}
 }
 
-func refLastOnOrBefore(days []Day, d Day) Day {
+func refLastOnOrBefore(days []rules.Day, d rules.Day) rules.Day {
 	i, _ := slices.BinarySearch(days, d+1)
 	if i == 0 {
 		return 0
@@ -309,7 +310,7 @@ func refLastOnOrBefore(days []Day, d Day) Day {
 	return days[i-1]
 }
 
-func refAnyBetween(days []Day, from, to Day) bool {
+func refAnyBetween(days []rules.Day, from, to rules.Day) bool {
 	i, _ := slices.BinarySearch(days, from)
 	return i < len(days) && days[i] <= to
 }
@@ -363,16 +364,16 @@ func (s *Store) refTopCustomers(ctx context.Context, n int) ([]TopCustomer, erro
 	return out, nil
 }
 
-func (s *Store) refBalances(ctx context.Context) (map[ID]int64, error) {
+func (s *Store) refBalances(ctx context.Context) (map[rules.ID]int64, error) {
 	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, COALESCE(SUM(l.points), 0) FROM customers c
 		LEFT JOIN ledger l ON l.customer_id = c.id AND l.day <= ? GROUP BY c.id`, s.Today().String())
 	if err != nil {
 		return nil, s.explain(err)
 	}
 	defer rows.Close()
-	out := map[ID]int64{}
+	out := map[rules.ID]int64{}
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		var b int64
 		if err := rows.Scan(&id, &b); err != nil {
 			return nil, err
@@ -405,8 +406,8 @@ func (s *Store) refHoldersFrom(ctx context.Context, min int64) ([]PointsHolder, 
 }
 
 // refFillConsents reads the consents of the customers cs, by channel.
-func (s *Store) refFillConsents(ctx context.Context, cs []Customer) error {
-	at := map[ID]int{}
+func (s *Store) refFillConsents(ctx context.Context, cs []rules.Customer) error {
+	at := map[rules.ID]int{}
 	for i, c := range cs {
 		at[c.ID] = i
 	}
@@ -416,8 +417,8 @@ func (s *Store) refFillConsents(ctx context.Context, cs []Customer) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id ID
-		var k Consent
+		var id rules.ID
+		var k rules.Consent
 		var given sql.NullString
 		if err := rows.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
 			return err
@@ -430,14 +431,14 @@ func (s *Store) refFillConsents(ctx context.Context, cs []Customer) error {
 	return rows.Err()
 }
 
-func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, error) {
+func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]rules.Customer, error) {
 	if q.Day.IsZero() {
 		q.Day = s.Today()
 	}
 	if q.Top < 0 {
 		return nil, fmt.Errorf("the number of top spenders cannot be negative")
 	}
-	var bFrom, bTo Day
+	var bFrom, bTo rules.Day
 	if q.Birthdays != "" {
 		var err error
 		if bFrom, bTo, err = q.Birthdays.Span(q.Day); err != nil {
@@ -455,14 +456,14 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, err
 	if err != nil {
 		return nil, err
 	}
-	var sales map[ID][]Day
+	var sales map[rules.ID][]rules.Day
 	if len(q.Bands) > 0 {
 		if sales, err = s.refSaleDays(ctx, q.Day); err != nil {
 			return nil, err
 		}
 	}
 	tag := strings.ToLower(strings.TrimSpace(q.Tag))
-	var out []Customer
+	var out []rules.Customer
 	for _, c := range all {
 		switch {
 		case c.DoNotContact && !q.IncludeDoNotContact:
@@ -480,7 +481,7 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, err
 		return nil, err
 	}
 	if q.Top == 0 {
-		slices.SortStableFunc(out, func(a, b Customer) int {
+		slices.SortStableFunc(out, func(a, b rules.Customer) int {
 			return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmpID(a.ID, b.ID))
 		})
 		return out, nil
@@ -489,20 +490,20 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]Customer, err
 	if err != nil {
 		return nil, err
 	}
-	out = slices.DeleteFunc(out, func(c Customer) bool { return spent[c.ID] <= 0 })
-	slices.SortStableFunc(out, func(a, b Customer) int {
+	out = slices.DeleteFunc(out, func(c rules.Customer) bool { return spent[c.ID] <= 0 })
+	slices.SortStableFunc(out, func(a, b rules.Customer) int {
 		return cmp.Or(cmp.Compare(spent[b.ID], spent[a.ID]), cmpID(a.ID, b.ID))
 	})
 	return out[:min(q.Top, len(out))], nil
 }
 
-func (s *Store) refSpentBy(ctx context.Context, day Day) (map[ID]Cents, error) {
-	out := map[ID]Cents{}
+func (s *Store) refSpentBy(ctx context.Context, day rules.Day) (map[rules.ID]rules.Cents, error) {
+	out := map[rules.ID]rules.Cents{}
 	err := s.eachRow(ctx, `SELECT customer_id, sum(amount_cents - discount_cents) FROM purchases
 		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()},
 		func(r *sql.Rows) error {
-			var id ID
-			var c Cents
+			var id rules.ID
+			var c rules.Cents
 			if err := r.Scan(&id, &c); err != nil {
 				return err
 			}

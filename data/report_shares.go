@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"runtime"
 	"slices"
 	"sync"
@@ -27,9 +28,9 @@ type reportPart struct {
 	kept     bool               // and again in them
 	complain complaintPart      // its complaints of the last twelve months
 	balance  int64              // points up to the day
-	liable   Cents              // what its whole rewards would cost
+	liable   rules.Cents        // what its whole rewards would cost
 	redeemed int64              // points redeemed in the last twelve months
-	value    Cents              // money off in the last twelve months
+	value    rules.Cents        // money off in the last twelve months
 	took     []time.Duration    // how long each resolved complaint took
 }
 
@@ -50,9 +51,9 @@ type reportTotals struct {
 	tookHours   []float64
 	outstanding int64 // points held, by those holding any
 	holders     int64
-	liability   Cents
+	liability   rules.Cents
 	redeemed    int64
-	value       Cents
+	value       rules.Cents
 }
 
 // add adds p's share.
@@ -123,23 +124,23 @@ func (t *reportTotals) fill(r *Report) {
 // reportShares is every share computed from the facts as of a day.
 type reportShares struct {
 	rf    *reportFacts
-	ids   []ID // the id of each part
+	ids   []rules.ID // the id of each part
 	parts []reportPart
 }
 
 // reportParts computes, as of day, the share of every id the facts name;
 // liability is at scheme. The facts it reads are all the rules need but
 // the smaller tables (addSmallFacts).
-func (s *Store) reportParts(ctx context.Context, day Day, scheme Loyalty) (*reportShares, error) {
+func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loyalty) (*reportShares, error) {
 	var rf *reportFacts
-	complaints := map[ID]*complaintTally{}
-	var order []ID // complaining ids in the order first met
+	complaints := map[rules.ID]*complaintTally{}
+	var order []rules.ID // complaining ids in the order first met
 	from := day.AddMonths(-12).AddDays(1)
 	err := parallel(func() (err error) {
 		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, smallLater: true, ledger: true, redeemFrom: from})
 		return err
 	}, func() error {
-		return s.eachComplaint(ctx, nil, nil, day, func(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+		return s.eachComplaint(ctx, nil, nil, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
 			t := complaints[id]
 			if t == nil {
 				t = newComplaintTally(day)
@@ -182,15 +183,15 @@ func (s *Store) reportParts(ctx context.Context, day Day, scheme Loyalty) (*repo
 // shareWork is what computing one share reads.
 type shareWork struct {
 	rf                  *reportFacts
-	day, from, prevFrom Day
-	ends                []Day
-	scheme              Loyalty
-	complaints          map[ID]*complaintTally
+	day, from, prevFrom rules.Day
+	ends                []rules.Day
+	scheme              rules.Loyalty
+	complaints          map[rules.ID]*complaintTally
 }
 
 // share computes p, the share of id (slot i of the facts, when there is
 // one).
-func (w *shareWork) share(p *reportPart, id ID, i int) {
+func (w *shareWork) share(p *reportPart, id rules.ID, i int) {
 	rf := w.rf
 	var ps []factPurchase
 	if i < len(rf.slots.ids) {
@@ -199,7 +200,7 @@ func (w *shareWork) share(p *reportPart, id ID, i int) {
 		if p.customer {
 			p.now = activityBand(lastSale(ps, w.day), w.day)
 		}
-		monthLasts(ps, w.ends, func(m int, last Day) { p.months[m] = activityBand(last, w.ends[m]) })
+		monthLasts(ps, w.ends, func(m int, last rules.Day) { p.months[m] = activityBand(last, w.ends[m]) })
 		p.base, p.kept = retained(ps, w.prevFrom, w.from, w.day)
 		p.balance = rf.balance[i]
 		if w.scheme.RewardPoints > 0 {
@@ -211,7 +212,7 @@ func (w *shareWork) share(p *reportPart, id ID, i int) {
 		p.value = rf.valueBy[i]
 	}
 	if t := w.complaints[id]; t != nil {
-		t.rep.countBoughtAgain(t.first, w.day, func(ID) []factPurchase { return ps })
+		t.rep.countBoughtAgain(t.first, w.day, func(rules.ID) []factPurchase { return ps })
 		p.complain = complaintPart{received: int64(t.rep.Received), resolved: int64(t.rep.Resolved), within24h: int64(t.rep.Within24h),
 			complained: len(t.first) > 0, boughtAgain: t.rep.BoughtAgain > 0}
 		p.took = t.took

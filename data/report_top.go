@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"slices"
 	"strings"
 )
@@ -18,28 +19,28 @@ func (s *Store) topCustomers(ctx context.Context, n int) ([]TopCustomer, error) 
 		return nil, err
 	}
 	type spender struct {
-		id     ID
-		spent  Cents
+		id     rules.ID
+		spent  rules.Cents
 		visits int
 	}
 	var all []spender
-	sp.each(func(id ID, spent Cents, visits int) { all = append(all, spender{id, spent, visits}) })
+	sp.each(func(id rules.ID, spent rules.Cents, visits int) { all = append(all, spender{id, spent, visits}) })
 	slices.SortFunc(all, func(a, b spender) int { return cmp.Or(cmp.Compare(b.spent, a.spent), cmpID(a.id, b.id)) })
 	var out []TopCustomer
 	for _, t := range all[:min(n, len(all))] {
-		out = append(out, TopCustomer{Customer: Customer{ID: t.id}, Spent: t.spent, Visits: t.visits})
+		out = append(out, TopCustomer{Customer: rules.Customer{ID: t.id}, Spent: t.spent, Visits: t.visits})
 	}
 	return out, s.fillTop(ctx, out, nil)
 }
 
 // fillTop reads each top customer's details as Customer does and, unless
 // balance gives them, their points up to today, a few statements for all.
-func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(ID) int64) error {
-	ids := make([]ID, len(out))
+func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(rules.ID) int64) error {
+	ids := make([]rules.ID, len(out))
 	for i := range out {
 		ids[i] = out[i].Customer.ID
 	}
-	byID := map[ID]Customer{}
+	byID := map[rules.ID]rules.Customer{}
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := idArgs(ids[start:min(start+batch, len(ids))])
@@ -53,8 +54,8 @@ func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(ID)
 		}
 		err = s.eachRow(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id"+in+" ORDER BY customer_id, channel", part,
 			func(r *sql.Rows) error {
-				var id ID
-				var k Consent
+				var id rules.ID
+				var k rules.Consent
 				var given sql.NullString
 				if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
 					return err
@@ -74,7 +75,7 @@ func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(ID)
 		if err != nil {
 			return err
 		}
-		balance = func(id ID) int64 { return sums[id] }
+		balance = func(id rules.ID) int64 { return sums[id] }
 	}
 	for i := range out {
 		c, ok := byID[out[i].Customer.ID]
@@ -106,9 +107,9 @@ func (s *Store) topFrom(ctx context.Context, rf *reportFacts, n int) ([]TopCusto
 	})
 	var out []TopCustomer
 	for _, sl := range slots[:min(n, len(slots))] {
-		out = append(out, TopCustomer{Customer: Customer{ID: rf.slots.ids[sl]}, Spent: rf.spent[sl], Visits: int(rf.visits[sl])})
+		out = append(out, TopCustomer{Customer: rules.Customer{ID: rf.slots.ids[sl]}, Spent: rf.spent[sl], Visits: int(rf.visits[sl])})
 	}
-	return out, s.fillTop(ctx, out, func(id ID) int64 {
+	return out, s.fillTop(ctx, out, func(id rules.ID) int64 {
 		sl, _ := rf.slots.get(id)
 		return rf.balance[sl]
 	})

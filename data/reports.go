@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ type Activity struct {
 }
 
 // CustomerActivity counts customers by their latest purchase as of day.
-func (s *Store) CustomerActivity(ctx context.Context, day Day) (Activity, error) {
+func (s *Store) CustomerActivity(ctx context.Context, day rules.Day) (Activity, error) {
 	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
 		return Activity{}, err
@@ -33,7 +34,7 @@ func (s *Store) CustomerActivity(ctx context.Context, day Day) (Activity, error)
 
 // activity counts the customers on the books by their latest sale on or
 // before end.
-func (rf *reportFacts) activity(end Day) Activity {
+func (rf *reportFacts) activity(end rules.Day) Activity {
 	a := Activity{Total: rf.known}
 	for sl := range rf.known {
 		a.count(lastSale(rf.facts[sl].Purchases, end), end)
@@ -42,7 +43,7 @@ func (rf *reportFacts) activity(end Day) Activity {
 }
 
 // count adds a customer whose latest sale as of end was on last.
-func (a *Activity) count(last, end Day) { a.add(activityBand(last, end), 1) }
+func (a *Activity) count(last, end rules.Day) { a.add(activityBand(last, end), 1) }
 
 // Activity bands, as activityBand gives them.
 const (
@@ -56,7 +57,7 @@ const (
 
 // activityBand is the band of a customer whose latest sale as of end was
 // on last.
-func activityBand(last, end Day) int8 {
+func activityBand(last, end rules.Day) int8 {
 	switch age := end.Sub(last); {
 	case last.IsZero():
 		return bandNever
@@ -89,7 +90,7 @@ func (a *Activity) add(b int8, n int) {
 
 // FollowUpRow is how one kind of reminder was handled.
 type FollowUpRow struct {
-	Kind    Kind
+	Kind    rules.Kind
 	OnTime  int // done on or before the due day
 	Late    int // done after the due day
 	Skipped int
@@ -112,23 +113,23 @@ type StaffFollowUpRow struct {
 // created) up to the report's day, by kind and by the staff member on the
 // reminder's stored state.
 type FollowUpReport struct {
-	Since   Day
+	Since   rules.Day
 	ByKind  []FollowUpRow      // every kind, in the rules table's order
 	ByStaff []StaffFollowUpRow // by name; "" (nobody) last
 }
 
 // tally adds one reminder's outcome to the counters.
-func tally(r Reminder, onTime, late, skipped, missed, open *int) {
+func tally(r rules.Reminder, onTime, late, skipped, missed, open *int) {
 	switch r.State {
-	case StateDone:
+	case rules.StateDone:
 		if r.DoneOn <= r.Due {
 			*onTime++
 		} else {
 			*late++
 		}
-	case StateSkipped:
+	case rules.StateSkipped:
 		*skipped++
-	case StateMissed:
+	case rules.StateMissed:
 		*missed++
 	default:
 		*open++
@@ -137,7 +138,7 @@ func tally(r Reminder, onTime, late, skipped, missed, open *int) {
 
 // FollowUpReport counts how reminders due from the day the database was
 // created up to day were handled, per kind and per staff member.
-func (s *Store) FollowUpReport(ctx context.Context, day Day) (FollowUpReport, error) {
+func (s *Store) FollowUpReport(ctx context.Context, day rules.Day) (FollowUpReport, error) {
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
 		return FollowUpReport{}, err
@@ -163,7 +164,7 @@ func (s *Store) FollowUpReport(ctx context.Context, day Day) (FollowUpReport, er
 
 // FollowUp counts how reminders due from the day the database was created
 // up to day were handled, per kind. It returns the day counting starts.
-func (s *Store) FollowUp(ctx context.Context, day Day) ([]FollowUpRow, Day, error) {
+func (s *Store) FollowUp(ctx context.Context, day rules.Day) ([]FollowUpRow, rules.Day, error) {
 	rep, err := s.FollowUpReport(ctx, day)
 	if err != nil {
 		return nil, rep.Since, err
@@ -173,12 +174,12 @@ func (s *Store) FollowUp(ctx context.Context, day Day) ([]FollowUpRow, Day, erro
 
 // HandledOn lists the reminders done or skipped on day d, customer by
 // customer, the latest due first: HandledPage's rows in another order.
-func (s *Store) HandledOn(ctx context.Context, d Day) ([]Reminder, error) {
+func (s *Store) HandledOn(ctx context.Context, d rules.Day) ([]rules.Reminder, error) {
 	p, err := s.HandledPage(ctx, d, 0, -1)
 	if err != nil || len(p.Rows) == 0 {
 		return nil, err
 	}
-	slices.SortStableFunc(p.Rows, func(a, b Reminder) int {
+	slices.SortStableFunc(p.Rows, func(a, b rules.Reminder) int {
 		if a.CustomerID != b.CustomerID {
 			return cmpID(a.CustomerID, b.CustomerID)
 		}
@@ -189,31 +190,31 @@ func (s *Store) HandledOn(ctx context.Context, d Day) ([]Reminder, error) {
 
 // MonthActivity is the customer activity as it stood at the end of a month.
 type MonthActivity struct {
-	MonthEnd Day
+	MonthEnd rules.Day
 	Activity
 }
 
 // MonthEnds lists the last n month-ends on or before day, oldest first;
 // day itself counts when it is the last day of its month.
-func MonthEnds(day Day, n int) []Day {
+func MonthEnds(day rules.Day, n int) []rules.Day {
 	y, m, _ := day.Date()
-	end := NewDay(y, m, 1).AddDays(-1)
+	end := rules.NewDay(y, m, 1).AddDays(-1)
 	if _, _, next := day.AddDays(1).Date(); next == 1 {
 		end = day
 	}
-	out := make([]Day, n)
+	out := make([]rules.Day, n)
 	for i := n - 1; i >= 0; i-- {
 		out[i] = end
 		ey, em, _ := end.Date()
-		end = NewDay(ey, em, 1).AddDays(-1)
+		end = rules.NewDay(ey, em, 1).AddDays(-1)
 	}
 	return out
 }
 
 // lastSale is the day of the latest sale among ps (in day order) on or
 // before d, or zero. Refunds are not visits.
-func lastSale(ps []factPurchase, d Day) Day {
-	i, _ := slices.BinarySearchFunc(ps, d+1, func(p factPurchase, d Day) int { return int(p.Day) - int(d) })
+func lastSale(ps []factPurchase, d rules.Day) rules.Day {
+	i, _ := slices.BinarySearchFunc(ps, d+1, func(p factPurchase, d rules.Day) int { return int(p.Day) - int(d) })
 	for i--; i >= 0; i-- {
 		if ps[i].Amount > 0 {
 			return ps[i].Day
@@ -223,8 +224,8 @@ func lastSale(ps []factPurchase, d Day) Day {
 }
 
 // saleBetween reports a sale from from to to (inclusive) among ps.
-func saleBetween(ps []factPurchase, from, to Day) bool {
-	i, _ := slices.BinarySearchFunc(ps, from, func(p factPurchase, d Day) int { return int(p.Day) - int(d) })
+func saleBetween(ps []factPurchase, from, to rules.Day) bool {
+	i, _ := slices.BinarySearchFunc(ps, from, func(p factPurchase, d rules.Day) int { return int(p.Day) - int(d) })
 	for ; i < len(ps) && ps[i].Day <= to; i++ {
 		if ps[i].Amount > 0 {
 			return true
@@ -236,7 +237,7 @@ func saleBetween(ps []factPurchase, from, to Day) bool {
 // ActivityByMonth is CustomerActivity at each of the last n month-ends on
 // or before day, oldest first: the trend of active, lapsing, drifting and
 // lost customers.
-func (s *Store) ActivityByMonth(ctx context.Context, day Day, n int) ([]MonthActivity, error) {
+func (s *Store) ActivityByMonth(ctx context.Context, day rules.Day, n int) ([]MonthActivity, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -249,14 +250,14 @@ func (s *Store) ActivityByMonth(ctx context.Context, day Day, n int) ([]MonthAct
 
 // activityByMonth counts, at each month-end, every customer with a sale
 // by then (whoever the sale names) against all the customers there are.
-func (rf *reportFacts) activityByMonth(day Day, n int) []MonthActivity {
+func (rf *reportFacts) activityByMonth(day rules.Day, n int) []MonthActivity {
 	ends := MonthEnds(day, n)
 	out := make([]MonthActivity, len(ends))
 	for i, end := range ends {
 		out[i] = MonthActivity{MonthEnd: end, Activity: Activity{Total: rf.known}}
 	}
 	for sl := range rf.facts {
-		monthLasts(rf.facts[sl].Purchases, ends, func(i int, last Day) { out[i].count(last, ends[i]) })
+		monthLasts(rf.facts[sl].Purchases, ends, func(i int, last rules.Day) { out[i].count(last, ends[i]) })
 	}
 	for i := range out {
 		a := &out[i].Activity
@@ -267,8 +268,8 @@ func (rf *reportFacts) activityByMonth(day Day, n int) []MonthActivity {
 
 // monthLasts calls fn with the latest sale among ps (in day order) on or
 // before each of ends that has one: one walk serves every month-end.
-func monthLasts(ps []factPurchase, ends []Day, fn func(i int, last Day)) {
-	var last Day
+func monthLasts(ps []factPurchase, ends []rules.Day, fn func(i int, last rules.Day)) {
+	var last rules.Day
 	j := 0
 	for i, end := range ends {
 		for ; j < len(ps) && ps[j].Day <= end; j++ {
@@ -289,9 +290,9 @@ const RetentionBenchmark = 0.80
 // Retention is the yearly retention rate: of the customers who bought in
 // the year before From, how many bought again from From to To.
 type Retention struct {
-	From, To Day // the last twelve months, both days included
-	Base     int // customers who bought in the twelve months before From
-	Kept     int // of those, customers who bought again from From to To
+	From, To rules.Day // the last twelve months, both days included
+	Base     int       // customers who bought in the twelve months before From
+	Kept     int       // of those, customers who bought again from From to To
 }
 
 // Rate is Kept as a share of Base, 0 when there is no base.
@@ -303,7 +304,7 @@ func (r Retention) Rate() float64 {
 }
 
 // Retention computes the yearly retention rate as of day.
-func (s *Store) Retention(ctx context.Context, day Day) (Retention, error) {
+func (s *Store) Retention(ctx context.Context, day rules.Day) (Retention, error) {
 	rf, err := s.readReportFacts(ctx, day, factsWanted{})
 	if err != nil {
 		return Retention{}, err
@@ -311,7 +312,7 @@ func (s *Store) Retention(ctx context.Context, day Day) (Retention, error) {
 	return rf.retention(day), nil
 }
 
-func (rf *reportFacts) retention(day Day) Retention {
+func (rf *reportFacts) retention(day rules.Day) Retention {
 	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
 	prevFrom := day.AddMonths(-24).AddDays(1)
 	for sl := range rf.facts {
@@ -324,7 +325,7 @@ func (rf *reportFacts) retention(day Day) Retention {
 
 // retained says whether a customer with purchases ps bought from prevFrom
 // to the day before from (base), and if so whether again from from to to.
-func retained(ps []factPurchase, prevFrom, from, to Day) (base, kept bool) {
+func retained(ps []factPurchase, prevFrom, from, to rules.Day) (base, kept bool) {
 	if saleBetween(ps, prevFrom, from.AddDays(-1)) {
 		return true, saleBetween(ps, from, to)
 	}
@@ -334,7 +335,7 @@ func retained(ps []factPurchase, prevFrom, from, to Day) (base, kept bool) {
 // ComplaintReport is how complaints received in the last twelve months
 // were handled.
 type ComplaintReport struct {
-	From, To  Day // complaints received on these days and between count
+	From, To  rules.Day // complaints received on these days and between count
 	Received  int
 	Resolved  int // of those, resolved by To
 	Within24h int // resolved no more than 24 hours after being received
@@ -357,12 +358,12 @@ func (c ComplaintReport) ResolvedShare() float64 {
 }
 
 // ComplaintReport reports on the complaints received in the twelve months up to day.
-func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, error) {
+func (s *Store) ComplaintReport(ctx context.Context, day rules.Day) (ComplaintReport, error) {
 	rep, first, err := s.complaintCounts(ctx, day)
 	if err != nil || len(first) == 0 {
 		return rep, err
 	}
-	ids := make([]ID, 0, len(first))
+	ids := make([]rules.ID, 0, len(first))
 	for id := range first {
 		ids = append(ids, id)
 	}
@@ -370,13 +371,13 @@ func (s *Store) ComplaintReport(ctx context.Context, day Day) (ComplaintReport, 
 	if err != nil {
 		return rep, err
 	}
-	rep.countBoughtAgain(first, day, func(id ID) []factPurchase { return sales[id] })
+	rep.countBoughtAgain(first, day, func(id rules.ID) []factPurchase { return sales[id] })
 	return rep, nil
 }
 
 // complaintCounts counts the complaints received in the twelve months up
 // to day; first is each complaining customer's first complaint among them.
-func (s *Store) complaintCounts(ctx context.Context, day Day) (ComplaintReport, map[ID]Day, error) {
+func (s *Store) complaintCounts(ctx context.Context, day rules.Day) (ComplaintReport, map[rules.ID]rules.Day, error) {
 	t := newComplaintTally(day)
 	if err := s.eachComplaint(ctx, nil, nil, day, t.add); err != nil {
 		return t.rep, nil, err
@@ -393,20 +394,20 @@ func (s *Store) complaintCounts(ctx context.Context, day Day) (ComplaintReport, 
 // complaintTally counts complaints as the complaints report does: took
 // holds how long each resolved one took to resolve.
 type complaintTally struct {
-	day   Day
+	day   rules.Day
 	rep   ComplaintReport
-	first map[ID]Day
+	first map[rules.ID]rules.Day
 	took  []time.Duration
 }
 
-func newComplaintTally(day Day) *complaintTally {
-	return &complaintTally{day: day, rep: ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}, first: map[ID]Day{}}
+func newComplaintTally(day rules.Day) *complaintTally {
+	return &complaintTally{day: day, rep: ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}, first: map[rules.ID]rules.Day{}}
 }
 
 // add counts one complaint of customer id received in the twelve months.
-func (t *complaintTally) add(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+func (t *complaintTally) add(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
 	t.rep.Received++
-	received, err := ParseDay(receivedOn)
+	received, err := rules.ParseDay(receivedOn)
 	if err != nil {
 		return err
 	}
@@ -434,8 +435,8 @@ func (t *complaintTally) add(id ID, receivedAt, receivedOn string, resolvedOn sq
 // eachComplaint hands fn every complaint received in the twelve months up
 // to day, in id order, through db (nil: the readers); of the customers in
 // ids only, when ids is not nil.
-func (s *Store) eachComplaint(ctx context.Context, db querier, ids []ID, day Day,
-	fn func(id ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error) error {
+func (s *Store) eachComplaint(ctx context.Context, db querier, ids []rules.ID, day rules.Day,
+	fn func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error) error {
 	if db == nil {
 		db = s.reader()
 	}
@@ -448,7 +449,7 @@ func (s *Store) eachComplaint(ctx context.Context, db querier, ids []ID, day Day
 			return s.explain(err)
 		}
 		return s.explain(eachRow(rows, func(r *sql.Rows) error {
-			var id ID
+			var id rules.ID
 			var receivedAt, receivedOn, resolvedAt string
 			var resolvedOn sql.NullString
 			if err := r.Scan(&id, &receivedAt, &receivedOn, &resolvedOn, &resolvedAt); err != nil {
@@ -472,7 +473,7 @@ func (s *Store) eachComplaint(ctx context.Context, db querier, ids []ID, day Day
 
 // countBoughtAgain counts the customers who bought on a day after their
 // first complaint, up to day; sales gives a customer's purchases in day order.
-func (c *ComplaintReport) countBoughtAgain(first map[ID]Day, day Day, sales func(ID) []factPurchase) {
+func (c *ComplaintReport) countBoughtAgain(first map[rules.ID]rules.Day, day rules.Day, sales func(rules.ID) []factPurchase) {
 	for id, d := range first {
 		if saleBetween(sales(id), d.AddDays(1), day) {
 			c.BoughtAgain++
@@ -482,8 +483,8 @@ func (c *ComplaintReport) countBoughtAgain(first map[ID]Day, day Day, sales func
 
 // salesOf reads the sales up to day of a few customers along the customer
 // index, in day order.
-func (s *Store) salesOf(ctx context.Context, ids []ID, day Day) (map[ID][]factPurchase, error) {
-	out := map[ID][]factPurchase{}
+func (s *Store) salesOf(ctx context.Context, ids []rules.ID, day rules.Day) (map[rules.ID][]factPurchase, error) {
+	out := map[rules.ID][]factPurchase{}
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
@@ -494,7 +495,7 @@ func (s *Store) salesOf(ctx context.Context, ids []ID, day Day) (map[ID][]factPu
 		err := s.scanEach(ctx, `SELECT customer_id, day FROM purchases WHERE amount_cents > 0 AND voided = 0 AND day <= ?
 			AND customer_id IN (?`+strings.Repeat(",?", len(part)-1)+`) ORDER BY customer_id, day`, args,
 			func(r *sql.Rows, d *sql.RawBytes) error {
-				var id ID
+				var id rules.ID
 				if err := r.Scan(&id, d); err != nil {
 					return err
 				}
@@ -523,29 +524,29 @@ func median(v []float64) float64 {
 
 // PointsReport is the loyalty scheme's standing as of To.
 type PointsReport struct {
-	From, To    Day
+	From, To    rules.Day
 	Outstanding int64 // points customers hold
 	Holders     int   // customers holding any
 	// Liability is what the points held would cost if spent: whole rewards
 	// per customer at the current scheme. A part of a reward (150 points at
 	// 100 per reward is one reward) counts nothing, since it cannot be
 	// redeemed.
-	Liability     Cents
-	Redeemed      int64 // points redeemed on sales from From to To, voided sales not counted
-	RedeemedValue Cents // the money off those sales
-	Scheme        Loyalty
+	Liability     rules.Cents
+	Redeemed      int64       // points redeemed on sales from From to To, voided sales not counted
+	RedeemedValue rules.Cents // the money off those sales
+	Scheme        rules.Loyalty
 }
 
 // PointsReport reports the points held on day and redeemed in the twelve
 // months up to it.
-func (s *Store) PointsReport(ctx context.Context, day Day) (PointsReport, error) {
+func (s *Store) PointsReport(ctx context.Context, day rules.Day) (PointsReport, error) {
 	rep := PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
 	l, err := s.scheme(ctx)
 	if err != nil {
 		return rep, err
 	}
 	rep.Scheme = l
-	var sums map[ID]int64
+	var sums map[rules.ID]int64
 	err = parallel(func() (err error) {
 		sums, err = s.balancesAsOf(ctx, day)
 		return err
@@ -566,7 +567,7 @@ func (p *PointsReport) hold(b int64) {
 	if b > 0 {
 		p.Outstanding += b
 		p.Holders++
-		p.Liability += Cents(b/p.Scheme.RewardPoints) * p.Scheme.RewardValue
+		p.Liability += rules.Cents(b/p.Scheme.RewardPoints) * p.Scheme.RewardValue
 	}
 }
 
@@ -585,7 +586,7 @@ func (s *Store) redeemed(ctx context.Context, p *PointsReport) error {
 
 // Report is every figure of the Reports page as of Day.
 type Report struct {
-	Day        Day
+	Day        rules.Day
 	Now        Activity
 	Months     []MonthActivity // the last twelve month-ends
 	Retention  Retention
@@ -600,7 +601,7 @@ const ReportMonths = 12
 
 // Report gathers every report as of day (normally today), with the top
 // customers by what they spent. The shop is read once for all of them.
-func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
+func (s *Store) Report(ctx context.Context, day rules.Day, top int) (Report, error) {
 	return s.ReportAsReady(ctx, day, top, nil)
 }
 
@@ -608,7 +609,7 @@ func (s *Store) Report(ctx context.Context, day Day, top int) (Report, error) {
 // the follow-up as soon as those are added up: they need the sales and the
 // points alone, while the follow-up computes every reminder since the
 // shop began. first's FollowUp holds only its Since.
-func (s *Store) ReportAsReady(ctx context.Context, day Day, top int, first func(Report)) (Report, error) {
+func (s *Store) ReportAsReady(ctx context.Context, day rules.Day, top int, first func(Report)) (Report, error) {
 	r := Report{Day: day}
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
@@ -711,7 +712,7 @@ func (r Report) WriteCSV(w io.Writer, part string) error {
 	case "followup_staff":
 		rows = append(rows, []string{"staff", "on_time", "late", "skipped", "missed", "open", "since"})
 		for _, f := range r.FollowUp.ByStaff {
-			rows = append(rows, []string{csvText(f.Staff), n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
+			rows = append(rows, []string{rules.CSVText(f.Staff), n(f.OnTime), n(f.Late), n(f.Skipped), n(f.Missed), n(f.Open), r.FollowUp.Since.String()})
 		}
 	case "complaints":
 		c := r.Complaints
@@ -728,7 +729,7 @@ func (r Report) WriteCSV(w io.Writer, part string) error {
 	case "top_customers":
 		rows = append(rows, []string{"rank", "id", "name", "spent", "visits", "points"})
 		for i, t := range r.Top {
-			rows = append(rows, []string{n(i + 1), itoa(t.Customer.ID), csvText(t.Customer.Name), t.Spent.String(), n(t.Visits), itoa(t.Balance)})
+			rows = append(rows, []string{n(i + 1), itoa(t.Customer.ID), rules.CSVText(t.Customer.Name), t.Spent.String(), n(t.Visits), itoa(t.Balance)})
 		}
 	default:
 		var ids []string

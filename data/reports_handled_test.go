@@ -2,14 +2,15 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"testing"
 )
 
 func TestHandledOnListsOnlyThatDaysWork(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee", Phone: "07700 900123"})
-	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy", Phone: "07700 900456"})
+	ann, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123"})
+	bob, _ := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "07700 900456"})
 	s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 8000})
 	s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 1000})
 	s.SetToday(mustParse(t, "2026-06-02"))
@@ -17,7 +18,7 @@ func TestHandledOnListsOnlyThatDaysWork(t *testing.T) {
 	if err != nil || len(today) != 2 {
 		t.Fatalf("today = %d reminders, %v", len(today), err)
 	}
-	if _, err := s.CompleteReminder(ctx, today[0].Key, Contact{Channel: ChannelPhone, Staff: "Sam"}); err != nil {
+	if _, err := s.CompleteReminder(ctx, today[0].Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SkipReminder(ctx, today[1].Key, "spoke yesterday", "Sam"); err != nil {
@@ -35,9 +36,9 @@ func TestHandledOnListsOnlyThatDaysWork(t *testing.T) {
 func TestHoldersFrom(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
-	ann, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
-	bob, _ := s.AddCustomer(ctx, Customer{Name: "Bob Roy"})
-	s.AddCustomer(ctx, Customer{Name: "Cy Nil"})
+	ann, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
+	bob, _ := s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy"})
+	s.AddCustomer(ctx, rules.Customer{Name: "Cy Nil"})
 	s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 15000})
 	s.RecordSale(ctx, Sale{CustomerID: bob, Amount: 9900})
 	got, err := s.HoldersFrom(ctx, 100)

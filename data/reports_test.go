@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -39,20 +40,20 @@ func (r *reportShop) at(when string) *reportShop {
 		r.t.Fatal(err)
 	}
 	r.now = tm
-	r.s.SetToday(DayOf(tm))
+	r.s.SetToday(rules.DayOf(tm))
 	return r
 }
 
-func (r *reportShop) customer(name string) ID {
+func (r *reportShop) customer(name string) rules.ID {
 	r.t.Helper()
-	id, err := r.s.AddCustomer(r.ctx, Customer{Name: name})
+	id, err := r.s.AddCustomer(r.ctx, rules.Customer{Name: name})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	return id
 }
 
-func (r *reportShop) sale(day string, id ID, amount Cents, redeem int64) ID {
+func (r *reportShop) sale(day string, id rules.ID, amount rules.Cents, redeem int64) rules.ID {
 	r.t.Helper()
 	r.at(day + " 11:00")
 	res, err := r.s.RecordSale(r.ctx, Sale{CustomerID: id, Amount: amount, RedeemPoints: redeem, Staff: "Sam"})
@@ -63,7 +64,7 @@ func (r *reportShop) sale(day string, id ID, amount Cents, redeem int64) ID {
 }
 
 // reminderOf finds the open reminder of a customer on the Today list of day.
-func (r *reportShop) reminderOf(day string, id ID) string {
+func (r *reportShop) reminderOf(day string, id rules.ID) string {
 	r.t.Helper()
 	r.at(day + " 10:00")
 	list, err := r.s.TodayList(r.ctx, rmDay(day))
@@ -100,9 +101,9 @@ func TestMonthEnds(t *testing.T) {
 // retentionShop: Ann bought in both years, Bob only the year before, Cat on
 // the last day of the year before and the first day of the last year, Dan
 // only this year, Eve never, Fay a day too early and a voided sale since.
-func retentionShop(t *testing.T) (*reportShop, map[string]ID) {
+func retentionShop(t *testing.T) (*reportShop, map[string]rules.ID) {
 	r := newReportShop(t)
-	ids := map[string]ID{}
+	ids := map[string]rules.ID{}
 	for _, n := range []string{"Ann", "Bob", "Cat", "Dan", "Eve", "Fay"} {
 		ids[n] = r.customer(n)
 	}
@@ -187,18 +188,18 @@ func TestActivityByMonthEnd(t *testing.T) {
 
 func TestFollowUpByKindAndStaff(t *testing.T) {
 	r := newReportShop(t)
-	rules := DefaultRules()
-	for k, x := range rules {
-		x.On = k == KindThankYou
-		rules[k] = x
+	ruleSet := rules.DefaultRules()
+	for k, x := range ruleSet {
+		x.On = k == rules.KindThankYou
+		ruleSet[k] = x
 	}
-	if err := r.s.SetRules(r.ctx, rules); err != nil {
+	if err := r.s.SetRules(r.ctx, ruleSet); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.s.SetSetting(r.ctx, "created_on", "2026-03-01"); err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]ID{}
+	ids := map[string]rules.ID{}
 	for _, n := range []string{"Ann", "Bob", "Cat", "Dan", "Eve", "Fay", "Gus", "Hal"} {
 		ids[n] = r.customer(n)
 	}
@@ -209,10 +210,10 @@ func TestFollowUpByKindAndStaff(t *testing.T) {
 	r.sale("2026-05-01", ids["Eve"], 1000, 0) // never handled: missed from 17 May
 	r.sale("2026-05-20", ids["Gus"], 1000, 0)
 	r.sale("2026-06-10", ids["Fay"], 1000, 0) // still open on the report's day
-	done := func(day string, who ID, staff string) {
+	done := func(day string, who rules.ID, staff string) {
 		t.Helper()
 		key := r.reminderOf(day, who)
-		if _, err := r.s.CompleteReminder(r.ctx, key, Contact{Channel: ChannelPhone, Staff: staff}); err != nil {
+		if _, err := r.s.CompleteReminder(r.ctx, key, rules.Contact{Channel: rules.ChannelPhone, Staff: staff}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -232,13 +233,13 @@ func TestFollowUpByKindAndStaff(t *testing.T) {
 	if rep.Since != rmDay("2026-03-01") {
 		t.Errorf("Since = %s", rep.Since)
 	}
-	if len(rep.ByKind) != len(Kinds) {
-		t.Fatalf("%d kinds, want %d", len(rep.ByKind), len(Kinds))
+	if len(rep.ByKind) != len(rules.Kinds) {
+		t.Fatalf("%d kinds, want %d", len(rep.ByKind), len(rules.Kinds))
 	}
 	for _, row := range rep.ByKind {
 		want := FollowUpRow{Kind: row.Kind}
-		if row.Kind == KindThankYou {
-			want = FollowUpRow{Kind: KindThankYou, OnTime: 2, Late: 1, Skipped: 1, Missed: 1, Open: 1}
+		if row.Kind == rules.KindThankYou {
+			want = FollowUpRow{Kind: rules.KindThankYou, OnTime: 2, Late: 1, Skipped: 1, Missed: 1, Open: 1}
 		}
 		if row != want {
 			t.Errorf("by kind %+v, want %+v", row, want)
@@ -271,20 +272,20 @@ func TestFollowUpByKindAndStaff(t *testing.T) {
 
 func TestComplaintReport(t *testing.T) {
 	r := newReportShop(t)
-	ids := map[string]ID{}
+	ids := map[string]rules.ID{}
 	for _, n := range []string{"Ann", "Bob", "Cat", "Dan"} {
 		ids[n] = r.customer(n)
 	}
-	complain := func(when string, who ID) ID {
+	complain := func(when string, who rules.ID) rules.ID {
 		t.Helper()
 		r.at(when)
-		id, err := r.s.AddComplaint(r.ctx, Complaint{CustomerID: who, What: "zip broke", ReceivedAt: r.now})
+		id, err := r.s.AddComplaint(r.ctx, rules.Complaint{CustomerID: who, What: "zip broke", ReceivedAt: r.now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	resolve := func(when string, id ID) {
+	resolve := func(when string, id rules.ID) {
 		t.Helper()
 		r.at(when)
 		if err := r.s.ResolveComplaint(r.ctx, id, "fixed", "Sam"); err != nil {
@@ -298,7 +299,7 @@ func TestComplaintReport(t *testing.T) {
 	complain("2026-06-10 12:00", ids["Dan"])                              // open
 	// Entered afterwards with only the day it was resolved: three whole days.
 	r.at("2026-02-10 10:00")
-	if _, err := r.s.AddComplaint(r.ctx, Complaint{CustomerID: ids["Bob"], What: "late order",
+	if _, err := r.s.AddComplaint(r.ctx, rules.Complaint{CustomerID: ids["Bob"], What: "late order",
 		ReceivedAt: time.Date(2026, 2, 1, 10, 0, 0, 0, time.Local), ResolvedOn: rmDay("2026-02-04"), Resolution: "sent"}); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func TestResolveComplaintKeepsTheTime(t *testing.T) {
 	r := newReportShop(t)
 	ann := r.customer("Ann")
 	r.at("2026-03-01 09:00")
-	id, err := r.s.AddComplaint(r.ctx, Complaint{CustomerID: ann, What: "zip"})
+	id, err := r.s.AddComplaint(r.ctx, rules.Complaint{CustomerID: ann, What: "zip"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestResolveComplaintKeepsTheTime(t *testing.T) {
 
 func TestPointsReport(t *testing.T) {
 	r := newReportShop(t)
-	ids := map[string]ID{}
+	ids := map[string]rules.ID{}
 	for _, n := range []string{"Ann", "Bob", "Cat", "Dan", "Eve"} {
 		ids[n] = r.customer(n)
 	}
@@ -385,7 +386,7 @@ func TestPointsReport(t *testing.T) {
 	want := PointsReport{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"),
 		Outstanding: 70 + 150 + 320 + 30, Holders: 4,
 		Liability: 0 + 500 + 1500 + 0, // whole rewards only: 70 and 30 points buy nothing yet
-		Redeemed:  200, RedeemedValue: 1000, Scheme: DefaultLoyalty()}
+		Redeemed:  200, RedeemedValue: 1000, Scheme: rules.DefaultLoyalty()}
 	if got != want {
 		t.Fatalf("PointsReport =\n %+v, want\n %+v", got, want)
 	}
@@ -397,7 +398,7 @@ func TestReportGathersEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Months) != ReportMonths || rep.Retention.Kept != 2 || rep.Now.Lost != 2 || len(rep.FollowUp.ByKind) != len(Kinds) {
+	if len(rep.Months) != ReportMonths || rep.Retention.Kept != 2 || rep.Now.Lost != 2 || len(rep.FollowUp.ByKind) != len(rules.Kinds) {
 		t.Errorf("report %+v", rep)
 	}
 	if len(rep.Top) != 2 || rep.Top[0].Customer.ID != ids["Ann"] || rep.Top[0].Spent != 7000 {

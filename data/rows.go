@@ -3,18 +3,19 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 )
 
 // idList runs query, whose rows are one id each, and returns the ids.
-func idList(ctx context.Context, q querier, query string, args ...any) ([]ID, error) {
+func idList(ctx context.Context, q querier, query string, args ...any) ([]rules.ID, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := []ID{}
+	ids := []rules.ID{}
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}

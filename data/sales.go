@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"strings"
 	"time"
 )
@@ -20,8 +21,8 @@ var (
 
 // Sale is what the checkout records.
 type Sale struct {
-	CustomerID   ID // 0 for a walk-in: no points
-	Amount       Cents
+	CustomerID   rules.ID // 0 for a walk-in: no points
+	Amount       rules.Cents
 	RedeemPoints int64
 	Description  string
 	Staff        string
@@ -30,7 +31,7 @@ type Sale struct {
 
 // SaleResult is what the checkout shows after a sale.
 type SaleResult struct {
-	Purchase    Purchase
+	Purchase    rules.Purchase
 	Earned      int64 // points earned on the amount paid; redeemed points are not counted
 	Redeemed    int64
 	Balance     int64
@@ -40,8 +41,8 @@ type SaleResult struct {
 const purchaseCols = `id, customer_id, at, day, amount_cents, discount_cents, description, staff,
 	reference, refund_of, voided, imported`
 
-func scanPurchase(r rowScanner) (Purchase, error) {
-	var p Purchase
+func scanPurchase(r rowScanner) (rules.Purchase, error) {
+	var p rules.Purchase
 	var cust, refundOf sql.NullInt64
 	var at string
 	var day, ref sql.NullString
@@ -67,7 +68,7 @@ type querier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
 }
 
-func loadPurchase(ctx context.Context, q querier, id ID) (Purchase, error) {
+func loadPurchase(ctx context.Context, q querier, id rules.ID) (rules.Purchase, error) {
 	p, err := scanPurchase(q.QueryRowContext(ctx, "SELECT "+purchaseCols+" FROM purchases WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("there is no purchase %d", id)
@@ -75,13 +76,13 @@ func loadPurchase(ctx context.Context, q querier, id ID) (Purchase, error) {
 	return p, err
 }
 
-func queryPurchases(ctx context.Context, q querier, query string, args ...any) ([]Purchase, error) {
+func queryPurchases(ctx context.Context, q querier, query string, args ...any) ([]rules.Purchase, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Purchase
+	var out []rules.Purchase
 	for rows.Next() {
 		p, err := scanPurchase(rows)
 		if err != nil {
@@ -92,7 +93,7 @@ func queryPurchases(ctx context.Context, q querier, query string, args ...any) (
 	return out, rows.Err()
 }
 
-func insertPurchase(ctx context.Context, tx *sql.Tx, p Purchase) (ID, error) {
+func insertPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase) (rules.ID, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO purchases(customer_id, at, day, amount_cents, discount_cents,
 		description, staff, reference, refund_of, voided, imported) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		nullID(p.CustomerID), fmtInstant(p.At), p.Day.String(), int64(p.Amount), int64(p.Discount),
@@ -105,7 +106,7 @@ func insertPurchase(ctx context.Context, tx *sql.Tx, p Purchase) (ID, error) {
 }
 
 // customerExists refuses ids that name no customer, in one sentence.
-func customerExists(ctx context.Context, q querier, id ID) error {
+func customerExists(ctx context.Context, q querier, id rules.ID) error {
 	var one int
 	err := q.QueryRowContext(ctx, "SELECT 1 FROM customers WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -119,7 +120,7 @@ func referenceFree(ctx context.Context, q querier, ref string) error {
 	if ref == "" {
 		return nil
 	}
-	var other ID
+	var other rules.ID
 	err := q.QueryRowContext(ctx, "SELECT id FROM purchases WHERE reference = ? AND reference <> ''", ref).Scan(&other)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
@@ -148,11 +149,11 @@ func staffOrOwner(name string) string {
 }
 
 // checkSale refuses what can be refused without looking at the database.
-func checkSale(sale Sale, l Loyalty) error {
+func checkSale(sale Sale, l rules.Loyalty) error {
 	switch {
 	case sale.Amount <= 0:
 		return fmt.Errorf("the amount must be more than 0.00")
-	case sale.Amount > maxCents:
+	case sale.Amount > rules.MaxCents:
 		return fmt.Errorf("the amount %s is too large", sale.Amount)
 	case sale.RedeemPoints != 0 && sale.CustomerID == 0:
 		return ErrWalkInRedeem
@@ -160,17 +161,9 @@ func checkSale(sale Sale, l Loyalty) error {
 		return fmt.Errorf("%w (a reward is %d points, %d asked)", ErrRedeemNotWhole, l.RewardPoints, sale.RedeemPoints)
 	case sale.RedeemPoints/l.RewardPoints > int64(sale.Amount/l.RewardValue):
 		return fmt.Errorf("%w (%d points are worth %s off a sale of %s)", ErrRewardTooBig,
-			sale.RedeemPoints, rewardValue(sale.RedeemPoints/l.RewardPoints, l), sale.Amount)
+			sale.RedeemPoints, rules.RewardValue(sale.RedeemPoints/l.RewardPoints, l), sale.Amount)
 	}
 	return nil
-}
-
-// rewardValue is the money off for n rewards; callers keep n within the sale.
-func rewardValue(n int64, l Loyalty) Cents {
-	if n > int64(maxCents/l.RewardValue) {
-		return maxCents
-	}
-	return Cents(n) * l.RewardValue
 }
 
 // RecordSale records a sale at the till, redeeming rewards and earning
@@ -184,8 +177,8 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 		return SaleResult{}, err
 	}
 	now, today := s.Now(), s.Today()
-	discount := rewardValue(sale.RedeemPoints/l.RewardPoints, l)
-	p := Purchase{
+	discount := rules.RewardValue(sale.RedeemPoints/l.RewardPoints, l)
+	p := rules.Purchase{
 		CustomerID:  sale.CustomerID,
 		At:          now,
 		Day:         today,
@@ -216,7 +209,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 			if err != nil {
 				return err
 			}
-			if free := spendable(rows, today); sale.RedeemPoints > free {
+			if free := rules.Spendable(rows, today); sale.RedeemPoints > free {
 				return fmt.Errorf("%w (balance %d, %d asked)", ErrRedeemTooMuch, max(free, 0), sale.RedeemPoints)
 			}
 		}
@@ -232,7 +225,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 			return nil
 		}
 		if sale.RedeemPoints > 0 {
-			_, err := insertLedger(ctx, tx, LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: LedgerRedeem,
+			_, err := insertLedger(ctx, tx, rules.LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: rules.LedgerRedeem,
 				Points: -sale.RedeemPoints, PurchaseID: id, Staff: p.Staff,
 				Reason: fmt.Sprintf("%s off purchase %d", discount, id)})
 			if err != nil {
@@ -241,7 +234,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 		}
 		res.Earned = l.EarnedFor(p.Paid())
 		if res.Earned > 0 {
-			_, err := insertLedger(ctx, tx, LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: LedgerEarn,
+			_, err := insertLedger(ctx, tx, rules.LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: rules.LedgerEarn,
 				Points: res.Earned, PurchaseID: id, Staff: p.Staff})
 			if err != nil {
 				return err
@@ -262,7 +255,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 // importer's transaction. It is marked imported; earn adds the points a sale
 // would have earned, dated the purchase's day. A refund line (RefundOf set,
 // negative amount) takes back its share of the points the original earned.
-func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p Purchase, earn bool) (ID, error) {
+func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase, earn bool) (rules.ID, error) {
 	l, err := s.scheme(ctx)
 	if err != nil {
 		return 0, err
@@ -272,7 +265,7 @@ func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p Purchase, earn
 
 // importPurchaseTx is ImportPurchase with the scheme and today already known,
 // so a file of many rows reads them once.
-func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p Purchase, earn bool) (ID, error) {
+func importPurchaseTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, today rules.Day, p rules.Purchase, earn bool) (rules.ID, error) {
 	var err error
 	switch {
 	case p.Day.IsZero() && p.At.IsZero():
@@ -281,9 +274,9 @@ func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p P
 		y, m, d := p.Day.Date()
 		p.At = time.Date(y, m, d, 0, 0, 0, 0, time.Local)
 	case p.Day.IsZero():
-		p.Day = DayOf(p.At)
+		p.Day = rules.DayOf(p.At)
 	}
-	if p.Amount == 0 || p.Amount > maxCents || p.Amount < -maxCents {
+	if p.Amount == 0 || p.Amount > rules.MaxCents || p.Amount < -rules.MaxCents {
 		return 0, fmt.Errorf("the amount %s is not a usable purchase amount", p.Amount)
 	}
 	if p.RefundOf == 0 && p.Amount < 0 {
@@ -305,7 +298,7 @@ func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p P
 	if err := referenceFree(ctx, tx, p.Reference); err != nil {
 		return 0, err
 	}
-	var orig Purchase
+	var orig rules.Purchase
 	if p.RefundOf != 0 {
 		if p.Amount > 0 {
 			return 0, fmt.Errorf("a refund must have a negative amount")
@@ -332,7 +325,7 @@ func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p P
 			return 0, err
 		}
 	} else if pts := l.EarnedFor(p.Paid()); earn && pts > 0 {
-		if _, err := insertLedger(ctx, tx, LedgerRow{CustomerID: p.CustomerID, At: p.At, Day: p.Day, Kind: LedgerEarn,
+		if _, err := insertLedger(ctx, tx, rules.LedgerRow{CustomerID: p.CustomerID, At: p.At, Day: p.Day, Kind: rules.LedgerEarn,
 			Points: pts, PurchaseID: id, Staff: p.Staff}); err != nil {
 			return 0, err
 		}
@@ -344,7 +337,7 @@ func importPurchaseTx(ctx context.Context, tx *sql.Tx, l Loyalty, today Day, p P
 }
 
 // refundable loads a sale that may take a refund of amount more.
-func refundable(ctx context.Context, q querier, id ID, amount Cents) (Purchase, error) {
+func refundable(ctx context.Context, q querier, id rules.ID, amount rules.Cents) (rules.Purchase, error) {
 	orig, err := loadPurchase(ctx, q, id)
 	if err != nil {
 		return orig, err
@@ -365,26 +358,26 @@ func refundable(ctx context.Context, q querier, id ID, amount Cents) (Purchase, 
 	return orig, nil
 }
 
-func refundedSoFar(ctx context.Context, q querier, id ID) (Cents, error) {
-	var c Cents
+func refundedSoFar(ctx context.Context, q querier, id rules.ID) (rules.Cents, error) {
+	var c rules.Cents
 	err := q.QueryRowContext(ctx, "SELECT COALESCE(-SUM(amount_cents), 0) FROM purchases WHERE refund_of = ?", id).Scan(&c)
 	return c, err
 }
 
 // Refund records money given back on a sale: a new purchase line with a
 // negative amount, and the share of the sale's points it takes back.
-func (s *Store) Refund(ctx context.Context, purchaseID ID, amount Cents, staff, reason string) (Purchase, error) {
+func (s *Store) Refund(ctx context.Context, purchaseID rules.ID, amount rules.Cents, staff, reason string) (rules.Purchase, error) {
 	if amount <= 0 {
-		return Purchase{}, fmt.Errorf("the refund must be more than 0.00")
+		return rules.Purchase{}, fmt.Errorf("the refund must be more than 0.00")
 	}
 	l, err := s.scheme(ctx)
 	if err != nil {
-		return Purchase{}, err
+		return rules.Purchase{}, err
 	}
 	now, today := s.Now(), s.Today()
 	staff = staffOrOwner(staff)
 	reason = strings.TrimSpace(reason)
-	var p Purchase
+	var p rules.Purchase
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		orig, err := refundable(ctx, tx, purchaseID, amount)
 		if err != nil {
@@ -397,7 +390,7 @@ func (s *Store) Refund(ctx context.Context, purchaseID ID, amount Cents, staff, 
 		if desc == "" {
 			desc = fmt.Sprintf("refund of purchase %d", orig.ID)
 		}
-		p = Purchase{CustomerID: orig.CustomerID, At: now, Day: today, Amount: -amount,
+		p = rules.Purchase{CustomerID: orig.CustomerID, At: now, Day: today, Amount: -amount,
 			Description: desc, Staff: staff, RefundOf: orig.ID}
 		if err := recordStaffName(ctx, tx, staff); err != nil {
 			return err
@@ -415,7 +408,7 @@ func (s *Store) Refund(ctx context.Context, purchaseID ID, amount Cents, staff, 
 		return err
 	})
 	if err != nil {
-		return Purchase{}, err
+		return rules.Purchase{}, err
 	}
 	return p, nil
 }
@@ -424,35 +417,35 @@ func (s *Store) Refund(ctx context.Context, purchaseID ID, amount Cents, staff, 
 // orig: the points earned on orig in proportion to the money refunded so far
 // (rounded down), less what earlier refunds took back. Points already spent
 // are not taken: the balance goes to zero and the rest is the shortfall.
-func reverseRefund(ctx context.Context, tx *sql.Tx, orig Purchase, refundID ID, amount Cents, at time.Time, day Day, staff, reason string) (LedgerRow, error) {
+func reverseRefund(ctx context.Context, tx *sql.Tx, orig rules.Purchase, refundID rules.ID, amount rules.Cents, at time.Time, day rules.Day, staff, reason string) (rules.LedgerRow, error) {
 	var earned, reversed int64
 	err := tx.QueryRowContext(ctx, "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE kind = 'earn' AND purchase_id = ?", orig.ID).Scan(&earned)
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
 	err = tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(shortfall - points), 0) FROM ledger
 		WHERE kind = 'refund_reversal' AND purchase_id IN (SELECT id FROM purchases WHERE refund_of = ? AND id <> ?)`,
 		orig.ID, refundID).Scan(&reversed)
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
 	refunded, err := refundedSoFar(ctx, tx, orig.ID)
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
-	due := reversalDue(earned, orig.Paid(), refunded, reversed)
+	due := rules.ReversalDue(earned, orig.Paid(), refunded, reversed)
 	if due <= 0 {
-		return LedgerRow{}, nil
+		return rules.LedgerRow{}, nil
 	}
 	rows, err := customerLedger(ctx, tx, orig.CustomerID)
 	if err != nil {
-		return LedgerRow{}, err
+		return rules.LedgerRow{}, err
 	}
-	take := min(due, max(spendable(rows, day), 0))
+	take := min(due, max(rules.Spendable(rows, day), 0))
 	if reason == "" {
 		reason = fmt.Sprintf("refund of purchase %d", orig.ID)
 	}
-	r := LedgerRow{CustomerID: orig.CustomerID, At: at, Day: day, Kind: LedgerRefundReversal, Points: -take,
+	r := rules.LedgerRow{CustomerID: orig.CustomerID, At: at, Day: day, Kind: rules.LedgerRefundReversal, Points: -take,
 		PurchaseID: refundID, Staff: staff, Reason: reason, Shortfall: due - take}
 	r.ID, err = insertLedger(ctx, tx, r)
 	return r, err
@@ -461,7 +454,7 @@ func reverseRefund(ctx context.Context, tx *sql.Tx, orig Purchase, refundID ID, 
 // VoidPurchase cancels a mistake at the till: the sale and its refunds are
 // marked voided and its points are reversed (redeemed points come back,
 // earned points go, as far as the balance allows). A void is not a refund.
-func (s *Store) VoidPurchase(ctx context.Context, id ID, staff, reason string) error {
+func (s *Store) VoidPurchase(ctx context.Context, id rules.ID, staff, reason string) error {
 	l, err := s.scheme(ctx)
 	if err != nil {
 		return err
@@ -479,7 +472,7 @@ func (s *Store) VoidPurchase(ctx context.Context, id ID, staff, reason string) e
 	})
 }
 
-func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l Loyalty, p Purchase, staff, reason string) error {
+func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, p rules.Purchase, staff, reason string) error {
 	now, today := s.Now(), s.Today()
 	switch {
 	case p.Voided:
@@ -509,7 +502,7 @@ func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l Loyalty, p Purchase, s
 	if reason == "" {
 		reason = fmt.Sprintf("purchase %d voided", p.ID)
 	}
-	row := LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: LedgerVoidReversal, PurchaseID: p.ID, Staff: staff, Reason: reason}
+	row := rules.LedgerRow{CustomerID: p.CustomerID, At: now, Day: today, Kind: rules.LedgerVoidReversal, PurchaseID: p.ID, Staff: staff, Reason: reason}
 	// Redeemed points come back first, so they can cover the earned ones.
 	if redeemed > 0 {
 		back := row
@@ -523,7 +516,7 @@ func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l Loyalty, p Purchase, s
 		if err != nil {
 			return err
 		}
-		take := min(due, max(spendable(rows, today), 0))
+		take := min(due, max(rules.Spendable(rows, today), 0))
 		row.Points, row.Shortfall = -take, due-take
 		if _, err := insertLedger(ctx, tx, row); err != nil {
 			return err
@@ -535,7 +528,7 @@ func (s *Store) voidTx(ctx context.Context, tx *sql.Tx, l Loyalty, p Purchase, s
 // purchasePoints sums what a sale did to the ledger: points earned on it,
 // points redeemed on it, and points its refunds have taken back (or noted
 // as a shortfall).
-func purchasePoints(ctx context.Context, q querier, id ID) (earned, redeemed, reversed int64, err error) {
+func purchasePoints(ctx context.Context, q querier, id rules.ID) (earned, redeemed, reversed int64, err error) {
 	err = q.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN kind = 'earn' AND purchase_id = ?1 THEN points END), 0),
 		COALESCE(SUM(CASE WHEN kind = 'redeem' AND purchase_id = ?1 THEN -points END), 0),
@@ -548,13 +541,13 @@ func purchasePoints(ctx context.Context, q querier, id ID) (earned, redeemed, re
 // MovePurchase puts a sale rung up on the wrong customer (or as a walk-in)
 // onto the right one: the old line is voided with its points, and a new
 // line on the same day earns the points for the right customer.
-func (s *Store) MovePurchase(ctx context.Context, id ID, to ID, staff string) (Purchase, error) {
+func (s *Store) MovePurchase(ctx context.Context, id rules.ID, to rules.ID, staff string) (rules.Purchase, error) {
 	l, err := s.scheme(ctx)
 	if err != nil {
-		return Purchase{}, err
+		return rules.Purchase{}, err
 	}
 	staff = staffOrOwner(staff)
-	var np Purchase
+	var np rules.Purchase
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := loadPurchase(ctx, tx, id)
 		if err != nil {
@@ -598,7 +591,7 @@ func (s *Store) MovePurchase(ctx context.Context, id ID, to ID, staff string) (P
 			from = fmt.Sprintf("customer %d", p.CustomerID)
 		}
 		if pts := l.EarnedFor(np.Paid()); pts > 0 {
-			_, err := insertLedger(ctx, tx, LedgerRow{CustomerID: to, At: p.At, Day: p.Day, Kind: LedgerEarn, Points: pts,
+			_, err := insertLedger(ctx, tx, rules.LedgerRow{CustomerID: to, At: p.At, Day: p.Day, Kind: rules.LedgerEarn, Points: pts,
 				PurchaseID: np.ID, Staff: staff, Reason: fmt.Sprintf("purchase %d moved from %s", id, from)})
 			if err != nil {
 				return err
@@ -611,20 +604,20 @@ func (s *Store) MovePurchase(ctx context.Context, id ID, to ID, staff string) (P
 			fmt.Sprintf("customer %d as purchase %d", to, np.ID))
 	})
 	if err != nil {
-		return Purchase{}, err
+		return rules.Purchase{}, err
 	}
 	return np, nil
 }
 
 // Purchase loads one purchase line.
-func (s *Store) Purchase(ctx context.Context, id ID) (Purchase, error) {
+func (s *Store) Purchase(ctx context.Context, id rules.ID) (rules.Purchase, error) {
 	p, err := loadPurchase(ctx, s.reader(), id)
 	return p, s.explain(err)
 }
 
 // Purchases lists a customer's purchase lines up to today, newest first,
 // refunds and voided lines included.
-func (s *Store) Purchases(ctx context.Context, customerID ID) ([]Purchase, error) {
+func (s *Store) Purchases(ctx context.Context, customerID rules.ID) ([]rules.Purchase, error) {
 	ps, err := queryPurchases(ctx, s.reader(), "SELECT "+purchaseCols+` FROM purchases
 		WHERE customer_id = ? AND day <= ? ORDER BY day DESC, at DESC, id DESC`, customerID, s.Today().String())
 	return ps, s.explain(err)
@@ -632,7 +625,7 @@ func (s *Store) Purchases(ctx context.Context, customerID ID) ([]Purchase, error
 
 // RecentPurchases lists the latest purchase lines of anyone, newest first,
 // for the checkout screen.
-func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]Purchase, error) {
+func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]rules.Purchase, error) {
 	if limit <= 0 {
 		limit = 20
 	}
@@ -643,9 +636,9 @@ func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]Purchase, err
 
 // TopCustomer is one line of the best-customers report.
 type TopCustomer struct {
-	Customer Customer
-	Spent    Cents // paid, less refunds; voided lines do not count
-	Visits   int   // sales, not counting refunds
+	Customer rules.Customer
+	Spent    rules.Cents // paid, less refunds; voided lines do not count
+	Visits   int         // sales, not counting refunds
 	Balance  int64
 }
 

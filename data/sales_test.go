@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 
 var lyToday = lyDay(2024, time.March, 1)
 
-func lyLedgerSummary(t *testing.T, s *Store, customer ID) []string {
+func lyLedgerSummary(t *testing.T, s *Store, customer rules.ID) []string {
 	t.Helper()
 	rows, err := s.Ledger(context.Background(), customer)
 	if err != nil {
@@ -30,12 +31,12 @@ func TestRecordSale(t *testing.T) {
 		name        string
 		opening     int64
 		walkIn      bool
-		amount      Cents
+		amount      rules.Cents
 		redeem      int64
 		staff       string
 		wantEarned  int64
 		wantBalance int64
-		wantDisc    Cents
+		wantDisc    rules.Cents
 		wantReady   bool
 		wantLedger  []string
 	}{
@@ -57,7 +58,7 @@ func TestRecordSale(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			s := lyOpen(t, lyToday)
-			var cust ID
+			var cust rules.ID
 			if !tc.walkIn {
 				cust = lyCustomer(t, s, "Ann Lee")
 			}
@@ -112,20 +113,20 @@ func TestRecordSale(t *testing.T) {
 func TestRecordSaleRefusalsWriteNothing(t *testing.T) {
 	cases := []struct {
 		name    string
-		sale    func(cust ID) Sale
+		sale    func(cust rules.ID) Sale
 		wantErr error
 		wantMsg string
 	}{
-		{name: "zero amount", sale: func(c ID) Sale { return Sale{CustomerID: c} }, wantMsg: "the amount must be more than 0.00"},
-		{name: "negative amount", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: -100} }, wantMsg: "more than 0.00"},
-		{name: "too large an amount", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: maxCents + 1} }, wantMsg: "too large"},
-		{name: "part of a reward", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: 5000, RedeemPoints: 150} }, wantErr: ErrRedeemNotWhole},
-		{name: "negative redeem", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: 5000, RedeemPoints: -100} }, wantErr: ErrRedeemNotWhole},
-		{name: "more than the balance", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: 50000, RedeemPoints: 300} }, wantErr: ErrRedeemTooMuch},
-		{name: "reward worth more than the sale", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: 999, RedeemPoints: 200} }, wantErr: ErrRewardTooBig},
-		{name: "walk-in redeeming", sale: func(ID) Sale { return Sale{Amount: 5000, RedeemPoints: 100} }, wantErr: ErrWalkInRedeem},
-		{name: "unknown customer", sale: func(c ID) Sale { return Sale{CustomerID: c + 99, Amount: 5000} }, wantErr: ErrNotFound},
-		{name: "till reference already used", sale: func(c ID) Sale { return Sale{CustomerID: c, Amount: 5000, Reference: "T-1"} }, wantMsg: `"T-1" is already on purchase`},
+		{name: "zero amount", sale: func(c rules.ID) Sale { return Sale{CustomerID: c} }, wantMsg: "the amount must be more than 0.00"},
+		{name: "negative amount", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: -100} }, wantMsg: "more than 0.00"},
+		{name: "too large an amount", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: rules.MaxCents + 1} }, wantMsg: "too large"},
+		{name: "part of a reward", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: 5000, RedeemPoints: 150} }, wantErr: ErrRedeemNotWhole},
+		{name: "negative redeem", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: 5000, RedeemPoints: -100} }, wantErr: ErrRedeemNotWhole},
+		{name: "more than the balance", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: 50000, RedeemPoints: 300} }, wantErr: ErrRedeemTooMuch},
+		{name: "reward worth more than the sale", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: 999, RedeemPoints: 200} }, wantErr: ErrRewardTooBig},
+		{name: "walk-in redeeming", sale: func(rules.ID) Sale { return Sale{Amount: 5000, RedeemPoints: 100} }, wantErr: ErrWalkInRedeem},
+		{name: "unknown customer", sale: func(c rules.ID) Sale { return Sale{CustomerID: c + 99, Amount: 5000} }, wantErr: ErrNotFound},
+		{name: "till reference already used", sale: func(c rules.ID) Sale { return Sale{CustomerID: c, Amount: 5000, Reference: "T-1"} }, wantMsg: `"T-1" is already on purchase`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,7 +162,7 @@ func TestRecordSaleRefusalsWriteNothing(t *testing.T) {
 func TestRecordSaleExpiresPointsFirst(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyDay(2023, time.March, 1))
-	lySetLoyalty(t, s, Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
+	lySetLoyalty(t, s, rules.Loyalty{CentsPerPoint: 100, RewardPoints: 100, RewardValue: 500, ExpiryMonths: 12})
 	cust := lyCustomer(t, s, "Ann Lee")
 	lySale(t, s, cust, 10000, 0)
 	s.SetToday(lyDay(2024, time.March, 1))
@@ -178,7 +179,7 @@ func TestRecordSaleExpiresPointsFirst(t *testing.T) {
 		t.Errorf("earned %d balance %d, want 20 and 20 after the old points expired", r.Earned, r.Balance)
 	}
 	rows, _ := s.Ledger(ctx, cust)
-	if len(rows) != 3 || rows[1].Kind != LedgerExpiry || rows[1].Points != -100 || rows[1].Day != lyDay(2024, time.March, 1) ||
+	if len(rows) != 3 || rows[1].Kind != rules.LedgerExpiry || rows[1].Points != -100 || rows[1].Day != lyDay(2024, time.March, 1) ||
 		rows[1].Reason != "expired points earned on 2023-03-01" || rows[1].Staff != "system" {
 		t.Errorf("ledger = %+v", rows)
 	}
@@ -187,14 +188,14 @@ func TestRecordSaleExpiresPointsFirst(t *testing.T) {
 
 func TestRefund(t *testing.T) {
 	type step struct {
-		refund      Cents
+		refund      rules.Cents
 		wantPoints  int64 // ledger points of the reversal (0 = no row)
 		wantShort   int64
 		wantBalance int64
 	}
 	cases := []struct {
 		name    string
-		amount  Cents
+		amount  rules.Cents
 		opening int64
 		redeem  int64
 		spend   int64 // points redeemed elsewhere after the sale
@@ -240,7 +241,7 @@ func TestRefund(t *testing.T) {
 					if n := lyCount(t, s, "ledger"); n != before {
 						t.Errorf("refund %d wrote a ledger row %+v", i, last)
 					}
-				} else if last.Kind != LedgerRefundReversal || last.Points != st.wantPoints || last.Shortfall != st.wantShort ||
+				} else if last.Kind != rules.LedgerRefundReversal || last.Points != st.wantPoints || last.Shortfall != st.wantShort ||
 					last.PurchaseID != p.ID || last.Reason != "did not fit" {
 					t.Errorf("refund %d reversal = %+v, want %d shortfall %d", i, last, st.wantPoints, st.wantShort)
 				}
@@ -268,9 +269,9 @@ func TestRefundRefusalsWriteNothing(t *testing.T) {
 	}
 	cases := []struct {
 		name    string
-		id      ID
-		amount  Cents
-		today   Day
+		id      rules.ID
+		amount  rules.Cents
+		today   rules.Day
 		wantMsg string
 	}{
 		{"nothing to refund", sale.Purchase.ID, 0, lyToday, "more than 0.00"},
@@ -316,10 +317,10 @@ func TestVoidPurchase(t *testing.T) {
 	cases := []struct {
 		name        string
 		opening     int64
-		amount      Cents
+		amount      rules.Cents
 		redeem      int64
-		refund      Cents // refunded before the void
-		spend       int64 // redeemed elsewhere before the void
+		refund      rules.Cents // refunded before the void
+		spend       int64       // redeemed elsewhere before the void
 		wantVoid    []string
 		wantBalance int64
 	}{
@@ -340,7 +341,7 @@ func TestVoidPurchase(t *testing.T) {
 				lyAdjust(t, s, cust, tc.opening)
 			}
 			sale := lySale(t, s, cust, tc.amount, tc.redeem)
-			var refund Purchase
+			var refund rules.Purchase
 			if tc.refund > 0 {
 				var err error
 				if refund, err = s.Refund(ctx, sale.Purchase.ID, tc.refund, "", ""); err != nil {
@@ -398,8 +399,8 @@ func TestVoidRefusalsWriteNothing(t *testing.T) {
 	later := lySale(t, s, cust, 1000, 0)
 	cases := []struct {
 		name    string
-		id      ID
-		today   Day
+		id      rules.ID
+		today   rules.Day
 		wantMsg string
 	}{
 		{"voided twice", done.Purchase.ID, lyToday, "already voided"},
@@ -470,7 +471,7 @@ func TestMovePurchase(t *testing.T) {
 		t.Errorf("Ann's balance %d, want her 100 points back", b)
 	}
 	rows, _ := s.Ledger(ctx, bob)
-	if len(rows) != 1 || rows[0].Kind != LedgerEarn || rows[0].Points != 30 || rows[0].Day != lyToday ||
+	if len(rows) != 1 || rows[0].Kind != rules.LedgerEarn || rows[0].Points != 30 || rows[0].Day != lyToday ||
 		rows[0].PurchaseID != np.ID || rows[0].Staff != "Kim" {
 		t.Errorf("Bob's ledger = %+v", rows)
 	}
@@ -520,7 +521,7 @@ func TestMoveRefusalsWriteNothing(t *testing.T) {
 	}
 	cases := []struct {
 		name    string
-		id, to  ID
+		id, to  rules.ID
 		wantMsg string
 	}{
 		{"to the same customer", sale.Purchase.ID, ann, "already belongs"},
@@ -557,8 +558,8 @@ func TestPurchaseListsNewestFirstUpToToday(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(ps []Purchase) []ID {
-		var out []ID
+	ids := func(ps []rules.Purchase) []rules.ID {
+		var out []rules.ID
 		for _, p := range ps {
 			out = append(out, p.ID)
 		}
@@ -568,16 +569,16 @@ func TestPurchaseListsNewestFirstUpToToday(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ids(ps), []ID{refund.ID, second.Purchase.ID, first.Purchase.ID}; !reflect.DeepEqual(got, want) {
+	if got, want := ids(ps), []rules.ID{refund.ID, second.Purchase.ID, first.Purchase.ID}; !reflect.DeepEqual(got, want) {
 		t.Errorf("purchases %v, want %v", got, want)
 	}
 	recent, _ := s.RecentPurchases(ctx, 3)
-	if got, want := ids(recent), []ID{refund.ID, second.Purchase.ID, walkIn.Purchase.ID}; !reflect.DeepEqual(got, want) {
+	if got, want := ids(recent), []rules.ID{refund.ID, second.Purchase.ID, walkIn.Purchase.ID}; !reflect.DeepEqual(got, want) {
 		t.Errorf("recent %v, want %v", got, want)
 	}
 	s.SetToday(lyToday)
 	ps, _ = s.Purchases(ctx, ann)
-	if got, want := ids(ps), []ID{first.Purchase.ID}; !reflect.DeepEqual(got, want) {
+	if got, want := ids(ps), []rules.ID{first.Purchase.ID}; !reflect.DeepEqual(got, want) {
 		t.Errorf("purchases on the first day %v, want %v", got, want)
 	}
 	if _, err := s.Purchase(ctx, 999); !errors.Is(err, ErrNotFound) {
@@ -626,19 +627,19 @@ func TestImportPurchase(t *testing.T) {
 	ctx := context.Background()
 	s := lyOpen(t, lyToday)
 	ann := lyCustomer(t, s, "Ann Lee")
-	var saleID, noEarnID ID
+	var saleID, noEarnID rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if saleID, err = s.ImportPurchase(ctx, tx, Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 2), Amount: 4000, Reference: "A1"}, true); err != nil {
+		if saleID, err = s.ImportPurchase(ctx, tx, rules.Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 2), Amount: 4000, Reference: "A1"}, true); err != nil {
 			return err
 		}
-		if noEarnID, err = s.ImportPurchase(ctx, tx, Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 3), Amount: 2000}, false); err != nil {
+		if noEarnID, err = s.ImportPurchase(ctx, tx, rules.Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 3), Amount: 2000}, false); err != nil {
 			return err
 		}
-		if _, err = s.ImportPurchase(ctx, tx, Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 9), Amount: -1000, RefundOf: saleID}, false); err != nil {
+		if _, err = s.ImportPurchase(ctx, tx, rules.Purchase{CustomerID: ann, Day: lyDay(2023, time.May, 9), Amount: -1000, RefundOf: saleID}, false); err != nil {
 			return err
 		}
-		_, err = s.ImportPurchase(ctx, tx, Purchase{Day: lyDay(2023, time.May, 9), Amount: 1500}, true)
+		_, err = s.ImportPurchase(ctx, tx, rules.Purchase{Day: lyDay(2023, time.May, 9), Amount: 1500}, true)
 		return err
 	})
 	if err != nil {
@@ -658,16 +659,16 @@ func TestImportPurchase(t *testing.T) {
 
 	bad := []struct {
 		name    string
-		p       Purchase
+		p       rules.Purchase
 		wantMsg string
 	}{
-		{"no date", Purchase{CustomerID: ann, Amount: 100}, "no date"},
-		{"zero amount", Purchase{CustomerID: ann, Day: lyToday}, "not a usable purchase amount"},
-		{"negative without a sale", Purchase{CustomerID: ann, Day: lyToday, Amount: -100}, "refund of an earlier purchase"},
-		{"unknown customer", Purchase{CustomerID: 77, Day: lyToday, Amount: 100}, "there is no customer 77"},
-		{"reference again", Purchase{CustomerID: ann, Day: lyToday, Amount: 100, Reference: "A1"}, "already on purchase"},
-		{"refund too large", Purchase{CustomerID: ann, Day: lyToday, Amount: -3001, RefundOf: saleID}, "only 30.00"},
-		{"refund for someone else", Purchase{Day: lyToday, Amount: -100, RefundOf: saleID}, "different customer"},
+		{"no date", rules.Purchase{CustomerID: ann, Amount: 100}, "no date"},
+		{"zero amount", rules.Purchase{CustomerID: ann, Day: lyToday}, "not a usable purchase amount"},
+		{"negative without a sale", rules.Purchase{CustomerID: ann, Day: lyToday, Amount: -100}, "refund of an earlier purchase"},
+		{"unknown customer", rules.Purchase{CustomerID: 77, Day: lyToday, Amount: 100}, "there is no customer 77"},
+		{"reference again", rules.Purchase{CustomerID: ann, Day: lyToday, Amount: 100, Reference: "A1"}, "already on purchase"},
+		{"refund too large", rules.Purchase{CustomerID: ann, Day: lyToday, Amount: -3001, RefundOf: saleID}, "only 30.00"},
+		{"refund for someone else", rules.Purchase{Day: lyToday, Amount: -100, RefundOf: saleID}, "different customer"},
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {

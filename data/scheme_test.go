@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"testing"
 )
 
@@ -10,13 +11,13 @@ import (
 func TestSchemeChangeKeepsHistoryValid(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-03-01")
-	id, _ := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	id, _ := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
 	r1, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: 5000})
 	if err != nil || r1.Earned != 50 {
 		t.Fatalf("first sale: %+v %v", r1, err)
 	}
 	s.SetToday(mustParse(t, "2026-04-01"))
-	if err := s.SetLoyalty(ctx, Loyalty{CentsPerPoint: 50, RewardPoints: 200, RewardValue: 1000}); err != nil {
+	if err := s.SetLoyalty(ctx, rules.Loyalty{CentsPerPoint: 50, RewardPoints: 200, RewardValue: 1000}); err != nil {
 		t.Fatal(err)
 	}
 	r2, err := s.RecordSale(ctx, Sale{CustomerID: id, Amount: 5000})
@@ -39,9 +40,9 @@ func TestSchemeChangeKeepsHistoryValid(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, s string) Day {
+func mustParse(t *testing.T, s string) rules.Day {
 	t.Helper()
-	d, err := ParseDay(s)
+	d, err := rules.ParseDay(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"sort"
 	"strings"
@@ -39,10 +40,10 @@ type customerIndex struct {
 	// the lowered names sort as SQLite sorts name_fold, and changed
 	// customers can be put in their places.
 	plain   bool
-	changed []ID      // customers this store changed since: read again at the next search
-	all     bool      // this store wrote customers in bulk: read everyone again
-	conn    *sql.Conn // where a store without a writer reads data_version
-	reloads int       // how many times everyone was read (tests count them)
+	changed []rules.ID // customers this store changed since: read again at the next search
+	all     bool       // this store wrote customers in bulk: read everyone again
+	conn    *sql.Conn  // where a store without a writer reads data_version
+	reloads int        // how many times everyone was read (tests count them)
 }
 
 // maxPatch is the most customers a search reads again one by one; past it,
@@ -51,7 +52,7 @@ const maxPatch = 64
 
 // customersChanged notes, after its commit, that this store's write
 // changed the customers ids: the next search reads them again.
-func (s *Store) customersChanged(ids ...ID) {
+func (s *Store) customersChanged(ids ...rules.ID) {
 	ix := &s.search
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -99,7 +100,7 @@ func (s *Store) searchVersion(ctx context.Context) (v int64, fromWriter bool, er
 // searchEntry is one customer's searchable columns, with ASCII letters in
 // lower case as SQLite's LIKE compares them.
 type searchEntry struct {
-	id                 ID
+	id                 rules.ID
 	name, email, phone string
 	blob               bool // name_fold was a blob, which SQLite sorts after every text
 	capitals           bool // name_fold held capitals, lowered here
@@ -136,7 +137,7 @@ func writeASCIILower(b *strings.Builder, s string) bool {
 //	SELECT id FROM customers WHERE name_fold LIKE '%t%' OR email_norm LIKE '%t%'
 //	    OR phone_digits LIKE '%digits%'   -- with two digits or more typed
 //	ORDER BY name_fold LIKE 't%' DESC, name_fold, id LIMIT limit
-func (s *Store) searchIDs(ctx context.Context, t string, limit int) ([]ID, error) {
+func (s *Store) searchIDs(ctx context.Context, t string, limit int) ([]rules.ID, error) {
 	version, fromWriter, err := s.searchVersion(ctx)
 	if err != nil {
 		return nil, err
@@ -274,8 +275,8 @@ func (s *Store) readSearchEntries(ctx context.Context, where string, args []any,
 }
 
 // find is searchIDs on the entries in memory.
-func (ix *customerIndex) find(t string, limit int) []ID {
-	digits := PhoneDigits(t)
+func (ix *customerIndex) find(t string, limit int) []rules.ID {
+	digits := rules.PhoneDigits(t)
 	if len(digits) < 2 {
 		digits = "" // too few digits typed: phones are not searched
 	}
@@ -290,7 +291,7 @@ func (ix *customerIndex) find(t string, limit int) []ID {
 		n := entries[lo+i].name
 		return n > t && !strings.HasPrefix(n, t)
 	})
-	out := make([]ID, 0, min(limit, max(hi-lo, 16)))
+	out := make([]rules.ID, 0, min(limit, max(hi-lo, 16)))
 	for i := lo; i < hi && len(out) < limit; i++ {
 		out = append(out, entries[i].id)
 	}
@@ -311,8 +312,8 @@ func (e *searchEntry) holds(t, digits string) bool {
 }
 
 // scanAll reads every entry: for entries out of name order.
-func (ix *customerIndex) scanAll(t, digits string, limit int) []ID {
-	var first, rest []ID
+func (ix *customerIndex) scanAll(t, digits string, limit int) []rules.ID {
+	var first, rest []rules.ID
 	for i := range ix.entries {
 		e := &ix.entries[i]
 		if strings.HasPrefix(e.name, t) {

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -15,11 +16,11 @@ import (
 
 // searchBySQL is the search as one statement, as it was written before the
 // names were kept in memory: the definition the search must keep to.
-func searchBySQL(t *testing.T, s *Store, text string, limit int) []Customer {
+func searchBySQL(t *testing.T, s *Store, text string, limit int) []rules.Customer {
 	t.Helper()
 	tt := strings.ToLower(strings.TrimSpace(text))
 	like := "%" + escapeLike(tt) + "%"
-	digits := PhoneDigits(tt)
+	digits := rules.PhoneDigits(tt)
 	digitLike := ""
 	if len(digits) >= 2 {
 		digitLike = "%" + digits + "%"
@@ -39,7 +40,7 @@ func TestSearchMatchesTheStatement(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	names := []string{"Ann Lee", "Anna Leeds", "Dan Ode", "Élodie Brun", "ann-marie o'neil", "Bob 50% Off", "Zoë_Under", "Lee Ann", "ANNE BOLEYN"}
 	for i, n := range names {
-		c := Customer{Name: n, Phone: fmt.Sprintf("+44 7700 9%05d", i*37), Email: strings.ToLower(strings.Fields(n)[0]) + fmt.Sprintf("%d@Example.org", i)}
+		c := rules.Customer{Name: n, Phone: fmt.Sprintf("+44 7700 9%05d", i*37), Email: strings.ToLower(strings.Fields(n)[0]) + fmt.Sprintf("%d@Example.org", i)}
 		if _, err := s.AddCustomer(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func writeAround(t failer, s *Store, q string, args ...any) sql.Result {
 	return res
 }
 
-func searchNames(cs []Customer) []string {
+func searchNames(cs []rules.Customer) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.Name)
@@ -104,7 +105,7 @@ func TestSearchProperty(t *testing.T) {
 			if name == "" {
 				name = "x"
 			}
-			c := Customer{Name: name, Phone: rapid.SampledFrom([]string{"", "0161 496 0000", "+44 20 7946 0123", "07700 900 123"}).Draw(rt, "phone")}
+			c := rules.Customer{Name: name, Phone: rapid.SampledFrom([]string{"", "0161 496 0000", "+44 20 7946 0123", "07700 900 123"}).Draw(rt, "phone")}
 			if rapid.Bool().Draw(rt, "email") {
 				c.Email = fmt.Sprintf("p%d@x.org", i)
 			}
@@ -144,9 +145,9 @@ func checkSearches(t *testing.T, s *Store, texts []string, limits ...int) {
 	}
 }
 
-func addCustomers(t *testing.T, s *Store, cs ...Customer) []ID {
+func addCustomers(t *testing.T, s *Store, cs ...rules.Customer) []rules.ID {
 	t.Helper()
-	var ids []ID
+	var ids []rules.ID
 	for _, c := range cs {
 		id, err := s.AddCustomer(context.Background(), c)
 		if err != nil {
@@ -162,9 +163,9 @@ func TestSearchNamePrefixRun(t *testing.T) {
 	// Names around the run of "ann": just below it ("anm", "an"), in it
 	// (equal, longer, twice the same name), just above ("ano"), and others
 	// holding it elsewhere.
-	var cs []Customer
+	var cs []rules.Customer
 	for _, n := range []string{"an", "anm zed", "ann", "Ann", "ann lee", "anna", "anna", "annz", "ano", "b ann", "joanne", "zz ann", "aaa", "zzz"} {
-		cs = append(cs, Customer{Name: n})
+		cs = append(cs, rules.Customer{Name: n})
 	}
 	addCustomers(t, s, cs...)
 	texts := []string{"ann", "an", "a", "anna", "annz", "annzz", "ano", "aaa", "aa", "zzz", "zz", "z", "ann lee", "b", "anm zed", "0"}
@@ -182,8 +183,8 @@ func TestSearchNamePrefixRun(t *testing.T) {
 func TestSearchFragmentsDoNotSpanFields(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	addCustomers(t, s,
-		Customer{Name: "Abc", Email: "def@ghi.org", Phone: "0161 496 0000"},
-		Customer{Name: "Xyz", Email: "uvw@rst.org", Phone: "0113 496 0999"},
+		rules.Customer{Name: "Abc", Email: "def@ghi.org", Phone: "0161 496 0000"},
+		rules.Customer{Name: "Xyz", Email: "uvw@rst.org", Phone: "0113 496 0999"},
 	)
 	// The end of one column and the start of the next (with fewer than two
 	// digits: those would be looked for in the phones).
@@ -202,14 +203,14 @@ func TestSearchFragmentsDoNotSpanFields(t *testing.T) {
 func TestSearchShortTextsAndDigits(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	addCustomers(t, s,
-		Customer{Name: "Al", Phone: "0161 496 0012", Email: "al12@example.org"},
-		Customer{Name: "Bo 12", Phone: "0113 496 0345"},
-		Customer{Name: "Cy", Phone: "+44 20 7946 0123", Email: "cy@b12.example"},
-		Customer{Name: "Di a12", Phone: "07700 900 456"},
-		Customer{Name: "Ed", Email: "ed@example.org"},
-		Customer{Name: "12 Fay"},
+		rules.Customer{Name: "Al", Phone: "0161 496 0012", Email: "al12@example.org"},
+		rules.Customer{Name: "Bo 12", Phone: "0113 496 0345"},
+		rules.Customer{Name: "Cy", Phone: "+44 20 7946 0123", Email: "cy@b12.example"},
+		rules.Customer{Name: "Di a12", Phone: "07700 900 456"},
+		rules.Customer{Name: "Ed", Email: "ed@example.org"},
+		rules.Customer{Name: "12 Fay"},
 		// In both lists of "0161496": found once.
-		Customer{Name: "Gus", Phone: "0161 496 0000", Email: "g0161496@example.org"},
+		rules.Customer{Name: "Gus", Phone: "0161 496 0000", Email: "g0161496@example.org"},
 	)
 	texts := []string{
 		"a", "l", "1", "12", "a1", "a12", "l12", "0", "01", "012", "0123",
@@ -221,13 +222,13 @@ func TestSearchShortTextsAndDigits(t *testing.T) {
 func TestSearchNonASCIINames(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	addCustomers(t, s,
-		Customer{Name: "Élodie Brun", Email: "élodie@exämple.fr"},
-		Customer{Name: "Zoë Ødegård"},
-		Customer{Name: "ÉLISE"},
-		Customer{Name: "王小明", Email: "wang@example.cn"},
-		Customer{Name: "İlker"},
-		Customer{Name: "Łukasz Żółć"},
-		Customer{Name: "eloise"},
+		rules.Customer{Name: "Élodie Brun", Email: "élodie@exämple.fr"},
+		rules.Customer{Name: "Zoë Ødegård"},
+		rules.Customer{Name: "ÉLISE"},
+		rules.Customer{Name: "王小明", Email: "wang@example.cn"},
+		rules.Customer{Name: "İlker"},
+		rules.Customer{Name: "Łukasz Żółć"},
+		rules.Customer{Name: "eloise"},
 	)
 	texts := []string{"é", "élo", "ÉLO", "éli", "elo", "lod", "ë", "zoë", "ø", "ødeg", "gård", "ä", "exä", "xämp",
 		"王", "小明", "王小", "明", "i̇l", "İl", "ilk", "łuk", "żół", "ółć", "ć"}
@@ -238,14 +239,14 @@ func TestSearchFollowsEdits(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-15")
 	ids := addCustomers(t, s,
-		Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
-		Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
-		Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
-		Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
+		rules.Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
+		rules.Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
+		rules.Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
+		rules.Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
 	)
 	texts := []string{"lee", "ann", "marsh", "quinn", "496 0001", "9999", "example", "xq@"}
 	checkSearches(t, s, texts, 2, 50) // the lists are made here...
-	edit := func(id ID, change func(*Customer)) {
+	edit := func(id rules.ID, change func(*rules.Customer)) {
 		t.Helper()
 		c, err := s.Customer(ctx, id)
 		if err != nil {
@@ -257,11 +258,11 @@ func TestSearchFollowsEdits(t *testing.T) {
 		}
 	}
 	// ...and must follow each change after.
-	edit(ids[1], func(c *Customer) { c.Name = "Bob Quinn" })
+	edit(ids[1], func(c *rules.Customer) { c.Name = "Bob Quinn" })
 	checkSearches(t, s, texts, 2, 50)
-	edit(ids[2], func(c *Customer) { c.Phone = "0161 999 9999" })
+	edit(ids[2], func(c *rules.Customer) { c.Phone = "0161 999 9999" })
 	checkSearches(t, s, texts, 2, 50)
-	edit(ids[3], func(c *Customer) { c.Email = "xq@example.net" })
+	edit(ids[3], func(c *rules.Customer) { c.Email = "xq@example.net" })
 	checkSearches(t, s, texts, 2, 50)
 	if err := s.MergeCustomers(ctx, ids[0], ids[2], "test"); err != nil {
 		t.Fatal(err)
@@ -271,7 +272,7 @@ func TestSearchFollowsEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSearches(t, s, texts, 2, 50)
-	addCustomers(t, s, Customer{Name: "Leela Quinn", Phone: "0161 496 0001"})
+	addCustomers(t, s, rules.Customer{Name: "Leela Quinn", Phone: "0161 496 0001"})
 	checkSearches(t, s, texts, 2, 50)
 	// Behind the store's back, by another program.
 	writeAround(t, s, "DELETE FROM customers WHERE name_fold = 'leela quinn'")
@@ -283,14 +284,14 @@ func TestSearchFollowsEdits(t *testing.T) {
 func TestSearchNamesWrittenOutOfOrder(t *testing.T) {
 	s := newTestStore(t, "2026-06-15")
 	ids := addCustomers(t, s,
-		Customer{Name: "ann"}, Customer{Name: "anne"}, Customer{Name: "bob ann"}, Customer{Name: "carl"}, Customer{Name: "dora"},
+		rules.Customer{Name: "ann"}, rules.Customer{Name: "anne"}, rules.Customer{Name: "bob ann"}, rules.Customer{Name: "carl"}, rules.Customer{Name: "dora"},
 	)
 	texts := []string{"ann", "anne", "an", "carl", "car", "blob", "b", "la a", "dora"}
 	// Capitals in name_fold, written around the store: SQLite sorts them
 	// by their bytes while LIKE folds them, so the names starting with
 	// "ann" are no longer one run.
 	for _, q := range []struct {
-		id   ID
+		id   rules.ID
 		fold string
 	}{{ids[1], "ANNE"}, {ids[3], "Carla Ann"}} {
 		writeAround(t, s, "UPDATE customers SET name_fold = ? WHERE id = ?", q.fold, q.id)
@@ -304,7 +305,7 @@ func TestSearchNamesWrittenOutOfOrder(t *testing.T) {
 func TestSearchNameInABlob(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-15")
-	ids := addCustomers(t, s, Customer{Name: "ann"}, Customer{Name: "anne"}, Customer{Name: "bob ann"}, Customer{Name: "carl"})
+	ids := addCustomers(t, s, rules.Customer{Name: "ann"}, rules.Customer{Name: "anne"}, rules.Customer{Name: "bob ann"}, rules.Customer{Name: "carl"})
 	// A blob, written around the store: SQLite sorts it after every text.
 	// Its bytes are searched as they always were, where LIKE would not
 	// look into a blob.
@@ -320,25 +321,25 @@ func TestSearchNameInABlob(t *testing.T) {
 			}
 		}
 	}
-	if got, _ := s.searchIDs(ctx, "ann", 10); !slices.Equal(got, []ID{ids[0], ids[1], ids[3], ids[2]}) {
+	if got, _ := s.searchIDs(ctx, "ann", 10); !slices.Equal(got, []rules.ID{ids[0], ids[1], ids[3], ids[2]}) {
 		t.Errorf("search ann: %v, want the blob after the other names", got)
 	}
 }
 
 // searchAsBefore is the search as it was when every keystroke read every
 // name in memory, in the order SQLite sorts them.
-func searchAsBefore(t *testing.T, s *Store, text string, limit int) []ID {
+func searchAsBefore(t *testing.T, s *Store, text string, limit int) []rules.ID {
 	t.Helper()
 	rows, err := s.reader().Query("SELECT id, name_fold, email_norm, phone_digits FROM customers ORDER BY name_fold, id")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	digits := PhoneDigits(text)
+	digits := rules.PhoneDigits(text)
 	if len(digits) < 2 {
 		digits = ""
 	}
-	var first, rest []ID
+	var first, rest []rules.ID
 	for rows.Next() {
 		var e searchEntry
 		if err := rows.Scan(&e.id, &e.name, &e.email, &e.phone); err != nil {
@@ -380,7 +381,7 @@ func TestSearchFindProperty(t *testing.T) {
 		var entries []searchEntry
 		for i := range rapid.IntRange(0, 80).Draw(rt, "n") {
 			entries = append(entries, searchEntry{
-				id:    ID(i + 1),
+				id:    rules.ID(i + 1),
 				name:  field("name", 7),
 				email: field("email", 7),
 				phone: string(rapid.SliceOfN(digits, 0, 7).Draw(rt, "phone")),
@@ -405,7 +406,7 @@ func TestSearchFindProperty(t *testing.T) {
 				continue
 			}
 			limit := rapid.IntRange(1, 12).Draw(rt, "limit")
-			d := PhoneDigits(text)
+			d := rules.PhoneDigits(text)
 			if len(d) < 2 {
 				d = ""
 			}
@@ -429,18 +430,18 @@ func TestSearchPropertyWithEdits(t *testing.T) {
 		defer s.Close()
 		word := rapid.StringOfN(rapid.SampledFrom([]rune("abAé ly1")), 1, 7, -1)
 		phone := rapid.SampledFrom([]string{"", "0161 496 0000", "0161 496 0101", "07700 900 123", "0113 496 0011"})
-		customer := func() Customer {
+		customer := func() rules.Customer {
 			name := strings.TrimSpace(word.Draw(rt, "name"))
 			if name == "" {
 				name = "x"
 			}
-			c := Customer{Name: name, Phone: phone.Draw(rt, "phone")}
+			c := rules.Customer{Name: name, Phone: phone.Draw(rt, "phone")}
 			if rapid.Bool().Draw(rt, "email") {
 				c.Email = "p" + strings.ReplaceAll(word.Draw(rt, "email"), " ", "") + "@x.org"
 			}
 			return c
 		}
-		var ids []ID
+		var ids []rules.ID
 		for range rapid.IntRange(0, 8).Draw(rt, "n") {
 			id, err := s.AddCustomer(ctx, customer())
 			if err != nil {
@@ -533,11 +534,11 @@ func checkFresh(t failer, s *Store, texts []string) {
 	}
 }
 
-func searchBySQLIDs(t failer, s *Store, text string, limit int) []ID {
+func searchBySQLIDs(t failer, s *Store, text string, limit int) []rules.ID {
 	t.Helper()
 	tt := strings.ToLower(strings.TrimSpace(text))
 	like := "%" + escapeLike(tt) + "%"
-	digits := PhoneDigits(tt)
+	digits := rules.PhoneDigits(tt)
 	digitLike := ""
 	if len(digits) >= 2 {
 		digitLike = "%" + digits + "%"
@@ -560,16 +561,16 @@ func TestSearchPatchesEveryKindOfWrite(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-15")
 	ids := addCustomers(t, s,
-		Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
-		Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
-		Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
-		Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
-		Customer{Name: "Eve Ann", Phone: "0113 496 0777"},
-		Customer{Name: "Fay Quinn", Email: "fay@quinn.example"},
+		rules.Customer{Name: "Ann Lee", Phone: "0161 496 0000", Email: "ann@example.org"},
+		rules.Customer{Name: "Bob Marsh", Phone: "0161 496 0001", Email: "bob@example.org"},
+		rules.Customer{Name: "Cat Lee", Phone: "0161 496 0002"},
+		rules.Customer{Name: "Dan Lee", Email: "dan.lee@example.org"},
+		rules.Customer{Name: "Eve Ann", Phone: "0113 496 0777"},
+		rules.Customer{Name: "Fay Quinn", Email: "fay@quinn.example"},
 	)
 	texts := []string{"lee", "ann", "marsh", "quinn", "496 0001", "0777", "example", "xq@", "a", "zed", "new", "vcard"}
 	checkFresh(t, s, texts)
-	edit := func(id ID, change func(*Customer)) {
+	edit := func(id rules.ID, change func(*rules.Customer)) {
 		t.Helper()
 		c, err := s.Customer(ctx, id)
 		if err != nil {
@@ -584,16 +585,18 @@ func TestSearchPatchesEveryKindOfWrite(t *testing.T) {
 		what  string
 		write func()
 	}{
-		{"a new name", func() { edit(ids[1], func(c *Customer) { c.Name = "Bob Quinn" }) }},
-		{"a new phone", func() { edit(ids[2], func(c *Customer) { c.Phone = "0161 999 9999" }) }},
-		{"a new email", func() { edit(ids[3], func(c *Customer) { c.Email = "xq@example.net" }) }},
-		{"only the notes", func() { edit(ids[0], func(c *Customer) { c.Notes = "likes scarves" }) }},
+		{"a new name", func() { edit(ids[1], func(c *rules.Customer) { c.Name = "Bob Quinn" }) }},
+		{"a new phone", func() { edit(ids[2], func(c *rules.Customer) { c.Phone = "0161 999 9999" }) }},
+		{"a new email", func() { edit(ids[3], func(c *rules.Customer) { c.Email = "xq@example.net" }) }},
+		{"only the notes", func() { edit(ids[0], func(c *rules.Customer) { c.Notes = "likes scarves" }) }},
 		{"the same name twice", func() {
-			edit(ids[4], func(c *Customer) { c.Name = "Zed" })
-			edit(ids[4], func(c *Customer) { c.Name = "Eve Ann" })
+			edit(ids[4], func(c *rules.Customer) { c.Name = "Zed" })
+			edit(ids[4], func(c *rules.Customer) { c.Name = "Eve Ann" })
 		}},
-		{"an edited customer edited again", func() { edit(ids[1], func(c *Customer) { c.Name = "Bob Marsh-Quinn" }) }},
-		{"a new customer", func() { ids = append(ids, addCustomers(t, s, Customer{Name: "Newt Lee", Phone: "0161 496 0001"})...) }},
+		{"an edited customer edited again", func() { edit(ids[1], func(c *rules.Customer) { c.Name = "Bob Marsh-Quinn" }) }},
+		{"a new customer", func() {
+			ids = append(ids, addCustomers(t, s, rules.Customer{Name: "Newt Lee", Phone: "0161 496 0001"})...)
+		}},
 		{"a sale", func() {
 			if _, err := s.RecordSale(ctx, Sale{CustomerID: ids[0], Amount: 4250, Description: "scarf"}); err != nil {
 				t.Fatal(err)
@@ -610,8 +613,8 @@ func TestSearchPatchesEveryKindOfWrite(t *testing.T) {
 			}
 		}},
 		{"a new customer edited before a search", func() {
-			id := addCustomers(t, s, Customer{Name: "Temp Lee"})[0]
-			edit(id, func(c *Customer) { c.Name = "Temp Ann" })
+			id := addCustomers(t, s, rules.Customer{Name: "Temp Lee"})[0]
+			edit(id, func(c *rules.Customer) { c.Name = "Temp Ann" })
 			if err := s.MergeCustomers(ctx, ids[0], id, "test"); err != nil {
 				t.Fatal(err)
 			}
@@ -660,15 +663,15 @@ func TestSearchPatchesEveryKindOfWrite(t *testing.T) {
 	writeAround(t, s, "UPDATE customers SET name_fold = 'Ann CAPS' WHERE id = 1")
 	checkFresh(t, s, texts)
 	reloads := s.search.reloads
-	edit(ids[1], func(c *Customer) { c.Name = "Bob Again" })
+	edit(ids[1], func(c *rules.Customer) { c.Name = "Bob Again" })
 	checkFresh(t, s, texts)
 	if s.search.reloads != reloads+1 {
 		t.Errorf("a name with capitals was patched around")
 	}
-	edit(ids[0], func(c *Customer) { c.Name = "Ann Plain" })
+	edit(ids[0], func(c *rules.Customer) { c.Name = "Ann Plain" })
 	checkFresh(t, s, texts)
 	reloads = s.search.reloads
-	edit(ids[1], func(c *Customer) { c.Name = "Bob Plain" })
+	edit(ids[1], func(c *rules.Customer) { c.Name = "Bob Plain" })
 	checkFresh(t, s, texts)
 	if s.search.reloads != reloads {
 		t.Errorf("without capitals the index is still read again")
@@ -681,25 +684,25 @@ func TestSearchPatchProperty(t *testing.T) {
 	lyRapidChecks(t, 40, 8)
 	rapid.Check(t, func(rt *rapid.T) {
 		ctx := context.Background()
-		s, err := Open(ctx, t.TempDir()+"/s.db", Options{Today: NewDay(2026, 6, 15)})
+		s, err := Open(ctx, t.TempDir()+"/s.db", Options{Today: rules.NewDay(2026, 6, 15)})
 		if err != nil {
 			rt.Fatal(err)
 		}
 		defer s.Close()
 		word := rapid.StringOfN(rapid.SampledFrom([]rune("abAé ly1")), 1, 7, -1)
 		phone := rapid.SampledFrom([]string{"", "0161 496 0000", "0161 496 0101", "07700 900 123", "0113 496 0011"})
-		customer := func() Customer {
+		customer := func() rules.Customer {
 			name := strings.TrimSpace(word.Draw(rt, "name"))
 			if name == "" {
 				name = "x"
 			}
-			c := Customer{Name: name, Phone: phone.Draw(rt, "phone")}
+			c := rules.Customer{Name: name, Phone: phone.Draw(rt, "phone")}
 			if rapid.Bool().Draw(rt, "email") {
 				c.Email = "p" + strings.ReplaceAll(word.Draw(rt, "email"), " ", "") + "@x.org"
 			}
 			return c
 		}
-		var ids []ID
+		var ids []rules.ID
 		add := func() {
 			id, err := s.AddCustomer(ctx, customer())
 			if err != nil {
@@ -831,7 +834,7 @@ func TestSearchSeesOtherWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := addCustomers(t, s, Customer{Name: "Ann Quinn", Email: "ann@quinn.example"})
+	ids := addCustomers(t, s, rules.Customer{Name: "Ann Quinn", Email: "ann@quinn.example"})
 	c.Name = "Zoe Quinn"
 	if err := other.UpdateCustomer(ctx, c); err != nil {
 		t.Fatal(err)
@@ -862,14 +865,14 @@ func TestSearchSeesOtherWriters(t *testing.T) {
 func TestSearchOfAReadOnlyStore(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-15")
-	addCustomers(t, s, Customer{Name: "Ann Lee"}, Customer{Name: "Bob Marsh"})
+	addCustomers(t, s, rules.Customer{Name: "Ann Lee"}, rules.Customer{Name: "Bob Marsh"})
 	ro, err := Open(ctx, s.path, Options{ReadOnly: true, Today: s.Today()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
 	checkFresh(t, ro, []string{"lee", "marsh", "quinn"})
-	addCustomers(t, s, Customer{Name: "Cat Quinn"})
+	addCustomers(t, s, rules.Customer{Name: "Cat Quinn"})
 	checkFresh(t, ro, []string{"lee", "marsh", "quinn"})
 	if got, err := ro.SearchCustomers(ctx, "quinn", 5); err != nil || len(got) != 1 {
 		t.Errorf("the read-only store finds %v, %v", searchNames(got), err)

@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ const (
 )
 
 // bandOf is the band of a customer whose latest sale was on last, on day.
-func bandOf(last, day Day) Band {
+func bandOf(last, day rules.Day) Band {
 	switch age := day.Sub(last); {
 	case last.IsZero():
 		return BandNever
@@ -55,7 +56,7 @@ const (
 // SegmentQuery says which customers a group message goes to. Zero fields
 // pick everyone; each field set narrows the group.
 type SegmentQuery struct {
-	Day       Day            // as of this day; today when zero
+	Day       rules.Day      // as of this day; today when zero
 	Tag       string         // carries this tag (any case)
 	Bands     []Band         // last bought within one of these bands
 	Birthdays BirthdayWindow // birthday in this week or month of Day
@@ -67,7 +68,7 @@ type SegmentQuery struct {
 
 // birthdayIn reports whether the customer's birthday falls in from..to,
 // 29 Feb counting as 28 Feb in other years.
-func birthdayIn(b YearlyDate, from, to Day) bool {
+func birthdayIn(b rules.YearlyDate, from, to rules.Day) bool {
 	if b.IsZero() {
 		return false
 	}
@@ -80,14 +81,14 @@ func birthdayIn(b YearlyDate, from, to Day) bool {
 }
 
 // Span is the first and last day the window covers around day.
-func (w BirthdayWindow) Span(day Day) (Day, Day, error) {
+func (w BirthdayWindow) Span(day rules.Day) (rules.Day, rules.Day, error) {
 	switch w {
 	case BirthdaysThisWeek:
 		monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 		return monday, monday.AddDays(6), nil
 	case BirthdaysThisMonth:
 		y, m, _ := day.Date()
-		return NewDay(y, m, 1), NewDay(y, m, DaysIn(y, m)), nil
+		return rules.NewDay(y, m, 1), rules.NewDay(y, m, rules.DaysIn(y, m)), nil
 	}
 	return 0, 0, fmt.Errorf("birthdays %q: choose this week or this month", string(w))
 }
@@ -102,12 +103,12 @@ type SegmentCounts struct {
 // Segment's order.
 type SegmentPageResult struct {
 	SegmentCounts
-	Rows []Customer
+	Rows []rules.Customer
 }
 
 // Segment lists the customers a query picks: by spending (most first) when
 // Top is set, else by name.
-func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]Customer, error) {
+func (s *Store) Segment(ctx context.Context, q SegmentQuery) ([]rules.Customer, error) {
 	p, err := s.segmentPage(ctx, q, 0, -1)
 	return p.Rows, err
 }
@@ -130,7 +131,7 @@ func (s *Store) segmentPage(ctx context.Context, q SegmentQuery, offset, limit i
 		return out, s.explain(err)
 	}
 	defer tx.Rollback()
-	var ids []ID
+	var ids []rules.ID
 	out.SegmentCounts, ids, err = segmentGroup(ctx, tx, q, offset, limit)
 	if err != nil {
 		return out, s.explain(err)
@@ -142,10 +143,10 @@ func (s *Store) segmentPage(ctx context.Context, q SegmentQuery, offset, limit i
 // segmentMember is what a group's order and counts need of one customer
 // in it.
 type segmentMember struct {
-	id               ID
-	name             string // name_fold: the group's order
-	spent            Cents  // as of the query's day, read only for Top
-	email, sms, post bool   // Customer.Reachable on each channel
+	id               rules.ID
+	name             string      // name_fold: the group's order
+	spent            rules.Cents // as of the query's day, read only for Top
+	email, sms, post bool        // Customer.Reachable on each channel
 }
 
 func (n *SegmentCounts) add(m *segmentMember) {
@@ -161,7 +162,7 @@ func (n *SegmentCounts) add(m *segmentMember) {
 // in the window's months, along the birthday index, when birthdays are
 // asked for), with their latest sale or spending as of q's day along the
 // purchases' customer index, which holds every column those read.
-func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit int) (SegmentCounts, []ID, error) {
+func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit int) (SegmentCounts, []rules.ID, error) {
 	var counts SegmentCounts
 	f := segmentFilter{q: q, tag: strings.ToLower(strings.TrimSpace(q.Tag))}
 	if q.Birthdays != "" {
@@ -194,7 +195,7 @@ func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit
 		}
 		// As Customer.Reachable has it: post needs no consent.
 		dnc := r.flags&rowDoNotContact != 0
-		m := segmentMember{id: r.id, spent: Cents(r.spent.Int64)}
+		m := segmentMember{id: r.id, spent: rules.Cents(r.spent.Int64)}
 		m.email = !dnc && r.flags&rowEmail != 0 && consents[m.id]&consentEmail != 0
 		m.sms = !dnc && r.flags&rowPhone != 0 && consents[m.id]&consentSMS != 0
 		m.post = !dnc && len(bytes.TrimSpace(r.address)) > 0
@@ -217,7 +218,7 @@ func segmentGroup(ctx context.Context, tx *sql.Tx, q SegmentQuery, offset, limit
 			counts.add(&members[i])
 		}
 	}
-	var ids []ID
+	var ids []rules.ID
 	for i := offset; i < len(members) && (limit < 0 || i < offset+limit); i++ {
 		ids = append(ids, members[i].id)
 	}
@@ -275,14 +276,14 @@ func (p *firstByName) sorted() []segmentMember {
 // segmentFilter is a query's filters, checked on each customer read.
 type segmentFilter struct {
 	q          SegmentQuery
-	tag        string // lower case
-	bFrom, bTo Day    // the birthday window, when asked for
+	tag        string    // lower case
+	bFrom, bTo rules.Day // the birthday window, when asked for
 }
 
 // segmentRow is a customer as a group's query reads them: only what its
 // filters look at is read.
 type segmentRow struct {
-	id                  ID
+	id                  rules.ID
 	name, tags, address sql.RawBytes
 	flags               int64 // rowDoNotContact, rowEmail, rowPhone
 	month, day          int64 // the birthday
@@ -356,7 +357,7 @@ func (f *segmentFilter) picks(r *segmentRow) bool {
 		return false
 	case f.tag != "" && !hasTag(r.tags, f.tag):
 		return false
-	case f.q.Birthdays != "" && !birthdayIn(YearlyDate{Month: time.Month(r.month), Day: int(r.day)}, f.bFrom, f.bTo):
+	case f.q.Birthdays != "" && !birthdayIn(rules.YearlyDate{Month: time.Month(r.month), Day: int(r.day)}, f.bFrom, f.bTo):
 		return false
 	case f.q.Top > 0 && r.spent.Int64 <= 0:
 		return false
@@ -382,19 +383,19 @@ const (
 )
 
 // messageConsents reads who consented to email and to SMS.
-func messageConsents(ctx context.Context, tx *sql.Tx) (map[ID]uint8, error) {
+func messageConsents(ctx context.Context, tx *sql.Tx) (map[rules.ID]uint8, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT customer_id, channel FROM consents WHERE channel IN ('email', 'sms')")
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[ID]uint8, 1024)
+	out := make(map[rules.ID]uint8, 1024)
 	var channel sql.RawBytes
 	err = eachRow(rows, func(r *sql.Rows) error {
-		var id ID
+		var id rules.ID
 		if err := r.Scan(&id, &channel); err != nil {
 			return err
 		}
-		if string(channel) == string(ChannelEmail) {
+		if string(channel) == string(rules.ChannelEmail) {
 			out[id] |= consentEmail
 		} else {
 			out[id] |= consentSMS
@@ -433,11 +434,11 @@ var customersBatch = 500
 // customersByID loads customers with their consents, in the order of ids,
 // a batch at a time (SQLite takes only so many arguments). The statements
 // of a whole batch are prepared once.
-func customersByID(ctx context.Context, tx *sql.Tx, ids []ID) ([]Customer, error) {
+func customersByID(ctx context.Context, tx *sql.Tx, ids []rules.ID) ([]rules.Customer, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	out := make([]Customer, len(ids))
+	out := make([]rules.Customer, len(ids))
 	var whole *customerBatch
 	defer func() { whole.close() }()
 	for start := 0; start < len(ids); start += customersBatch {
@@ -487,9 +488,9 @@ func (b *customerBatch) close() {
 }
 
 // read reads the customers ids into out, in the same order.
-func (b *customerBatch) read(ctx context.Context, ids []ID, out []Customer) error {
+func (b *customerBatch) read(ctx context.Context, ids []rules.ID, out []rules.Customer) error {
 	args := make([]any, len(ids))
-	at := make(map[ID]int, len(ids))
+	at := make(map[rules.ID]int, len(ids))
 	for i, id := range ids {
 		args[i] = id
 		at[id] = i
@@ -514,8 +515,8 @@ func (b *customerBatch) read(ctx context.Context, ids []ID, out []Customer) erro
 		return err
 	}
 	return eachRow(rows, func(r *sql.Rows) error {
-		var id ID
-		var k Consent
+		var id rules.ID
+		var k rules.Consent
 		var given sql.NullString
 		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
 			return err
@@ -528,31 +529,17 @@ func (b *customerBatch) read(ctx context.Context, ids []ID, out []Customer) erro
 }
 
 // MailingChannels are the channels a mailing or SMS service sends on.
-var MailingChannels = []Channel{ChannelEmail, ChannelSMS}
-
-// Reachable reports whether a group message on ch may go to c: consent
-// for the channel, and an address or number to send it to.
-func (c Customer) Reachable(ch Channel) bool {
-	switch ch {
-	case ChannelEmail:
-		return c.Email != "" && c.HasConsent(ch)
-	case ChannelSMS, ChannelPhone:
-		return PhoneDigits(c.Phone) != "" && c.HasConsent(ch)
-	case ChannelPost:
-		return strings.TrimSpace(c.Address) != "" && c.HasConsent(ch)
-	}
-	return false
-}
+var MailingChannels = []rules.Channel{rules.ChannelEmail, rules.ChannelSMS}
 
 // WriteMailingList writes, for a mailing (email) or SMS service, one CSV
 // row per customer who consented to that channel and can be reached on it;
 // the others are left out. It returns how many rows were written.
-func WriteMailingList(w io.Writer, cs []Customer, ch Channel) (int, error) {
+func WriteMailingList(w io.Writer, cs []rules.Customer, ch rules.Channel) (int, error) {
 	head := []string{"name", "first_name"}
 	switch ch {
-	case ChannelEmail:
+	case rules.ChannelEmail:
 		head = append(head, "email")
-	case ChannelSMS:
+	case rules.ChannelSMS:
 		head = append(head, "phone")
 	default:
 		return 0, fmt.Errorf("a mailing list is for email or sms, not %q", string(ch))
@@ -566,11 +553,11 @@ func WriteMailingList(w io.Writer, cs []Customer, ch Channel) (int, error) {
 		if !c.Reachable(ch) {
 			continue
 		}
-		addr := csvText(c.Email)
-		if ch == ChannelSMS {
-			addr = csvPhone(c.Phone)
+		addr := rules.CSVText(c.Email)
+		if ch == rules.ChannelSMS {
+			addr = rules.CSVPhone(c.Phone)
 		}
-		if err := cw.Write([]string{csvText(c.Name), csvText(FirstName(c.Name)), addr}); err != nil {
+		if err := cw.Write([]string{rules.CSVText(c.Name), rules.CSVText(rules.FirstName(c.Name)), addr}); err != nil {
 			return n, err
 		}
 		n++
@@ -584,8 +571,8 @@ func WriteMailingList(w io.Writer, cs []Customer, ch Channel) (int, error) {
 
 // GroupMessage renders a group message for one customer: the text may use
 // {{.FirstName}}, {{.Name}} and {{.ShopName}} like the reminder templates.
-func GroupMessage(text string, c Customer, shop string) (string, error) {
-	return RenderMessage(text, MessageFields{FirstName: FirstName(c.Name), Name: c.Name, ShopName: shop})
+func GroupMessage(text string, c rules.Customer, shop string) (string, error) {
+	return rules.RenderMessage(text, rules.MessageFields{FirstName: rules.FirstName(c.Name), Name: c.Name, ShopName: shop})
 }
 
 // Tags lists the tags customers carry, each once whatever its case (the
@@ -597,7 +584,7 @@ func (s *Store) Tags(ctx context.Context) ([]string, error) {
 		if err := r.Scan(&tags); err != nil {
 			return err
 		}
-		for _, t := range splitTags(tags) {
+		for _, t := range rules.SplitTags(tags) {
 			if _, ok := seen[strings.ToLower(t)]; !ok {
 				seen[strings.ToLower(t)] = t
 			}

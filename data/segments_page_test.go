@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // segmentQueries are the filter combinations the equivalence tests try:
 // every tag choice, band choice, birthday window, top and do-not-contact
 // setting the screen offers, and a few more.
-func segmentQueries(day Day, tags []string) []SegmentQuery {
+func segmentQueries(day rules.Day, tags []string) []SegmentQuery {
 	tagChoices := []string{""}
 	if len(tags) > 0 {
 		tagChoices = append(tagChoices, " "+strings.ToUpper(tags[0])+" ")
@@ -59,7 +60,7 @@ func (s *Store) refTags(ctx context.Context) ([]string, error) {
 // segmentPagesSame compares Segment and SegmentPage's counts and pages
 // with the reference for every query (or, with every > 1, every every-th
 // from phase: the steps after the first take turns, to stay quick).
-func segmentPagesSame(t *testing.T, step string, s *Store, day Day, every, phase int) {
+func segmentPagesSame(t *testing.T, step string, s *Store, day rules.Day, every, phase int) {
 	t.Helper()
 	ctx := context.Background()
 	tags, err := s.Tags(ctx)
@@ -96,7 +97,7 @@ func segmentPagesSame(t *testing.T, step string, s *Store, day Day, every, phase
 			if got.SegmentCounts != countsOf(want) {
 				t.Errorf("%s, %+v: counts %+v, want %+v", step, q, got.SegmentCounts, countsOf(want))
 			}
-			var page []Customer
+			var page []rules.Customer
 			if pg[0] < n {
 				page = want[pg[0]:min(n, pg[0]+pg[1])]
 			}
@@ -114,18 +115,18 @@ func segmentPagesSame(t *testing.T, step string, s *Store, day Day, every, phase
 }
 
 // countsOf counts a whole group as the reference has it.
-func countsOf(cs []Customer) SegmentCounts {
+func countsOf(cs []rules.Customer) SegmentCounts {
 	var n SegmentCounts
 	for _, c := range cs {
 		n.Customers++
-		n.Email += boolInt(c.Reachable(ChannelEmail))
-		n.SMS += boolInt(c.Reachable(ChannelSMS))
-		n.Post += boolInt(c.Reachable(ChannelPost))
+		n.Email += boolInt(c.Reachable(rules.ChannelEmail))
+		n.SMS += boolInt(c.Reachable(rules.ChannelSMS))
+		n.Post += boolInt(c.Reachable(rules.ChannelPost))
 	}
 	return n
 }
 
-func segNames(cs []Customer) string {
+func segNames(cs []rules.Customer) string {
 	var b strings.Builder
 	for _, c := range cs {
 		fmt.Fprintf(&b, "%d:%s ", c.ID, c.Name)
@@ -138,7 +139,7 @@ func segNames(cs []Customer) string {
 // moves a customer in or out of a group.
 func TestSegmentsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	now := time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end, Clock: func() time.Time { return now }})
 	if err != nil {
@@ -162,7 +163,7 @@ func TestSegmentsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 	segmentPagesSame(t, "an earlier day", s, end.AddDays(-40), 4, 1)
 	segmentPagesSame(t, "a year before", s, end.AddDays(-365), 6, 2)
 
-	customer := func(id ID) Customer {
+	customer := func(id rules.ID) rules.Customer {
 		c, err := s.Customer(ctx, id)
 		must(err)
 		return c
@@ -172,19 +173,19 @@ func TestSegmentsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 		do   func()
 	}{
 		{"customers added", func() {
-			_, err := s.AddCustomer(ctx, Customer{Name: "Aaron New", Email: "a@example.com", Tags: []string{"Vip"},
-				Birthday: YearlyDate{Month: 6, Day: 16}, Consents: []Consent{{Channel: ChannelEmail}}})
+			_, err := s.AddCustomer(ctx, rules.Customer{Name: "Aaron New", Email: "a@example.com", Tags: []string{"Vip"},
+				Birthday: rules.YearlyDate{Month: 6, Day: 16}, Consents: []rules.Consent{{Channel: rules.ChannelEmail}}})
 			must(err)
-			_, err = s.AddCustomer(ctx, Customer{Name: "leap Day", Phone: "07700 900123", Birthday: YearlyDate{Month: 2, Day: 29},
-				Consents: []Consent{{Channel: ChannelSMS}}, DoNotContact: true})
+			_, err = s.AddCustomer(ctx, rules.Customer{Name: "leap Day", Phone: "07700 900123", Birthday: rules.YearlyDate{Month: 2, Day: 29},
+				Consents: []rules.Consent{{Channel: rules.ChannelSMS}}, DoNotContact: true})
 			must(err)
 		}},
 		{"customers edited: name, tags, birthday, do not contact, address", func() {
 			c := customer(3)
-			c.Name, c.Tags, c.Birthday, c.DoNotContact, c.Address = "Abe Renamed", []string{"walker", "VIP"}, YearlyDate{Month: 6, Day: 20}, !c.DoNotContact, "2 Low Rd"
+			c.Name, c.Tags, c.Birthday, c.DoNotContact, c.Address = "Abe Renamed", []string{"walker", "VIP"}, rules.YearlyDate{Month: 6, Day: 20}, !c.DoNotContact, "2 Low Rd"
 			must(s.UpdateCustomer(ctx, c))
 			c = customer(4)
-			c.Tags, c.Birthday, c.Address = nil, YearlyDate{}, ""
+			c.Tags, c.Birthday, c.Address = nil, rules.YearlyDate{}, ""
 			must(s.UpdateCustomer(ctx, c))
 		}},
 		{"consents given and withdrawn", func() {
@@ -193,7 +194,7 @@ func TestSegmentsMatchTheReferenceAfterEveryWrite(t *testing.T) {
 			must(s.UpdateCustomer(ctx, c))
 			c = customer(6)
 			c.Email, c.Phone, c.Address = "six@example.com", "07700 900006", "6 Mill Lane"
-			c.Consents = []Consent{{Channel: ChannelEmail}, {Channel: ChannelSMS}, {Channel: ChannelPost}}
+			c.Consents = []rules.Consent{{Channel: rules.ChannelEmail}, {Channel: rules.ChannelSMS}, {Channel: rules.ChannelPost}}
 			must(s.UpdateCustomer(ctx, c))
 		}},
 		{"a sale", func() {

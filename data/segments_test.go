@@ -1,6 +1,7 @@
 package data
 
 import (
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -12,11 +13,11 @@ import (
 // email without consent), Dan (vip, do not contact, birthday this week,
 // biggest spender), Eve (never bought, birthday 2 January), Gus (drifting,
 // refunded in full), Hal (forgotten).
-func segmentShop(t *testing.T) (*reportShop, map[string]ID) {
+func segmentShop(t *testing.T) (*reportShop, map[string]rules.ID) {
 	r := newReportShop(t)
 	r.at("2024-01-01 09:00")
-	ids := map[string]ID{}
-	add := func(c Customer) {
+	ids := map[string]rules.ID{}
+	add := func(c rules.Customer) {
 		t.Helper()
 		id, err := r.s.AddCustomer(r.ctx, c)
 		if err != nil {
@@ -24,23 +25,23 @@ func segmentShop(t *testing.T) (*reportShop, map[string]ID) {
 		}
 		ids[c.Name] = id
 	}
-	bd := func(s string) YearlyDate {
-		y, err := ParseYearlyDate(s)
+	bd := func(s string) rules.YearlyDate {
+		y, err := rules.ParseYearlyDate(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return y
 	}
-	add(Customer{Name: "Ann", Email: "ann@example.com", Tags: []string{"vip"}, Birthday: bd("1980-06-16"),
-		Consents: []Consent{{Channel: ChannelEmail}}, Address: "1 High St"})
-	add(Customer{Name: "Bob", Phone: "07700 900002", Tags: []string{"VIP", "walker"}, Birthday: bd("--06-30"),
-		Consents: []Consent{{Channel: ChannelSMS}}})
-	add(Customer{Name: "Cat", Email: "cat@example.com", Tags: []string{"walker"}, Birthday: bd("2000-02-29")})
-	add(Customer{Name: "Dan", Email: "dan@example.com", Tags: []string{"vip"}, Birthday: bd("--06-18"), DoNotContact: true,
-		Consents: []Consent{{Channel: ChannelEmail}}})
-	add(Customer{Name: "Eve", Birthday: bd("--01-02")})
-	add(Customer{Name: "Gus"})
-	add(Customer{Name: "Hal", Tags: []string{"vip"}})
+	add(rules.Customer{Name: "Ann", Email: "ann@example.com", Tags: []string{"vip"}, Birthday: bd("1980-06-16"),
+		Consents: []rules.Consent{{Channel: rules.ChannelEmail}}, Address: "1 High St"})
+	add(rules.Customer{Name: "Bob", Phone: "07700 900002", Tags: []string{"VIP", "walker"}, Birthday: bd("--06-30"),
+		Consents: []rules.Consent{{Channel: rules.ChannelSMS}}})
+	add(rules.Customer{Name: "Cat", Email: "cat@example.com", Tags: []string{"walker"}, Birthday: bd("2000-02-29")})
+	add(rules.Customer{Name: "Dan", Email: "dan@example.com", Tags: []string{"vip"}, Birthday: bd("--06-18"), DoNotContact: true,
+		Consents: []rules.Consent{{Channel: rules.ChannelEmail}}})
+	add(rules.Customer{Name: "Eve", Birthday: bd("--01-02")})
+	add(rules.Customer{Name: "Gus"})
+	add(rules.Customer{Name: "Hal", Tags: []string{"vip"}})
 	if _, err := r.s.w.Exec("UPDATE customers SET forgotten = 1 WHERE id = ?", ids["Hal"]); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestSegment(t *testing.T) {
 	}
 	// A zero day is today; consents come with the customers.
 	got, err := r.s.Segment(r.ctx, SegmentQuery{Tag: "vip", Birthdays: BirthdaysThisWeek})
-	if err != nil || len(got) != 1 || len(got[0].Consents) != 1 || !got[0].HasConsent(ChannelEmail) {
+	if err != nil || len(got) != 1 || len(got[0].Consents) != 1 || !got[0].HasConsent(rules.ChannelEmail) {
 		t.Errorf("Segment today = %+v, %v", got, err)
 	}
 }
@@ -127,13 +128,13 @@ func TestMailingListOnlyThoseWithConsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		ch   Channel
+		ch   rules.Channel
 		want string
 		n    int
 	}{
 		// Dan consented but is not to be contacted; Cat gave no consent.
-		{ChannelEmail, "name,first_name,email\nAnn,Ann,ann@example.com\n", 1},
-		{ChannelSMS, "name,first_name,phone\nBob,Bob,07700 900002\n", 1},
+		{rules.ChannelEmail, "name,first_name,email\nAnn,Ann,ann@example.com\n", 1},
+		{rules.ChannelSMS, "name,first_name,phone\nBob,Bob,07700 900002\n", 1},
 	} {
 		var b strings.Builder
 		n, err := WriteMailingList(&b, all, tc.ch)
@@ -141,33 +142,33 @@ func TestMailingListOnlyThoseWithConsent(t *testing.T) {
 			t.Errorf("%s: %d rows, %v:\n%s\nwant:\n%s", tc.ch, n, err, b.String(), tc.want)
 		}
 	}
-	if _, err := WriteMailingList(&strings.Builder{}, all, ChannelPost); err == nil {
+	if _, err := WriteMailingList(&strings.Builder{}, all, rules.ChannelPost); err == nil {
 		t.Error("a mailing list for post was written")
 	}
 }
 
 func TestReachable(t *testing.T) {
-	consent := func(ch ...Channel) []Consent {
-		var out []Consent
+	consent := func(ch ...rules.Channel) []rules.Consent {
+		var out []rules.Consent
 		for _, c := range ch {
-			out = append(out, Consent{Channel: c})
+			out = append(out, rules.Consent{Channel: c})
 		}
 		return out
 	}
 	for _, tc := range []struct {
-		c    Customer
-		ch   Channel
+		c    rules.Customer
+		ch   rules.Channel
 		want bool
 	}{
-		{Customer{Email: "a@b.c", Consents: consent(ChannelEmail)}, ChannelEmail, true},
-		{Customer{Email: "a@b.c"}, ChannelEmail, false},
-		{Customer{Consents: consent(ChannelEmail)}, ChannelEmail, false},
-		{Customer{Phone: "0161 496 0000", Consents: consent(ChannelSMS)}, ChannelSMS, true},
-		{Customer{Phone: "0161 496 0000", Consents: consent(ChannelSMS), DoNotContact: true}, ChannelSMS, false},
-		{Customer{Address: "1 High St"}, ChannelPost, true},
-		{Customer{Address: "1 High St", DoNotContact: true}, ChannelPost, false},
-		{Customer{}, ChannelPost, false},
-		{Customer{Email: "a@b.c", Consents: consent(ChannelEmail)}, ChannelInPerson, false},
+		{rules.Customer{Email: "a@b.c", Consents: consent(rules.ChannelEmail)}, rules.ChannelEmail, true},
+		{rules.Customer{Email: "a@b.c"}, rules.ChannelEmail, false},
+		{rules.Customer{Consents: consent(rules.ChannelEmail)}, rules.ChannelEmail, false},
+		{rules.Customer{Phone: "0161 496 0000", Consents: consent(rules.ChannelSMS)}, rules.ChannelSMS, true},
+		{rules.Customer{Phone: "0161 496 0000", Consents: consent(rules.ChannelSMS), DoNotContact: true}, rules.ChannelSMS, false},
+		{rules.Customer{Address: "1 High St"}, rules.ChannelPost, true},
+		{rules.Customer{Address: "1 High St", DoNotContact: true}, rules.ChannelPost, false},
+		{rules.Customer{}, rules.ChannelPost, false},
+		{rules.Customer{Email: "a@b.c", Consents: consent(rules.ChannelEmail)}, rules.ChannelInPerson, false},
 	} {
 		if got := tc.c.Reachable(tc.ch); got != tc.want {
 			t.Errorf("%+v on %s = %v, want %v", tc.c, tc.ch, got, tc.want)
@@ -176,11 +177,11 @@ func TestReachable(t *testing.T) {
 }
 
 func TestGroupMessage(t *testing.T) {
-	got, err := GroupMessage("Dear {{.FirstName}}, {{.ShopName}} has new boots.", Customer{Name: "Ann Lee"}, "Alder & Co")
+	got, err := GroupMessage("Dear {{.FirstName}}, {{.ShopName}} has new boots.", rules.Customer{Name: "Ann Lee"}, "Alder & Co")
 	if err != nil || got != "Dear Ann, Alder & Co has new boots." {
 		t.Errorf("GroupMessage = %q, %v", got, err)
 	}
-	if _, err := GroupMessage("Dear {{.Nope}}", Customer{Name: "Ann"}, "x"); err == nil {
+	if _, err := GroupMessage("Dear {{.Nope}}", rules.Customer{Name: "Ann"}, "x"); err == nil {
 		t.Error("a broken message rendered")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regulars/rules"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ const (
 
 // Validate says what is wrong with the shop's details.
 func (d ShopDetails) Validate() error {
-	if err := CheckName(d.Name); err != nil {
+	if err := rules.CheckName(d.Name); err != nil {
 		return fmt.Errorf("shop name: %w", err)
 	}
 	if len([]rune(d.Address)) > maxAddressLen {
@@ -47,7 +48,7 @@ func (d ShopDetails) Validate() error {
 			return fmt.Errorf("the currency sign %q may not hold digits, dots or minus signs: amounts would misread", c)
 		}
 	}
-	return CheckLocale(strings.TrimSpace(d.Locale))
+	return rules.CheckLocale(strings.TrimSpace(d.Locale))
 }
 
 // Shop returns the shop's details.
@@ -115,8 +116,8 @@ func (s *Store) SetPopupEvery(ctx context.Context, every time.Duration) error {
 
 // TodayCountWith is how many reminders Today would list on d if the rules
 // were r: the preview beside the rule switches. It writes nothing.
-func (s *Store) TodayCountWith(ctx context.Context, d Day, r Rules) (int, error) {
-	full := DefaultRules()
+func (s *Store) TodayCountWith(ctx context.Context, d rules.Day, r rules.Rules) (int, error) {
+	full := rules.DefaultRules()
 	for k, x := range r {
 		if _, ok := full[k]; ok {
 			full[k] = x
@@ -149,16 +150,16 @@ func (s *Store) TodayCountWith(ctx context.Context, d Day, r Rules) (int, error)
 // Obligation is the promise or the complaint a reminder is about (the
 // check-in after a kept promise names its promise too); both nil otherwise.
 type Obligation struct {
-	Promise   *Promise
-	Complaint *Complaint
+	Promise   *rules.Promise
+	Complaint *rules.Complaint
 }
 
 // Obligations looks up, by reminder key, the promise or complaint behind
 // each reminder of rs that has one: who answers for a promise, when a
 // complaint came in.
-func (s *Store) Obligations(ctx context.Context, rs []Reminder) (map[string]Obligation, error) {
-	promiseOf := map[ID][]string{}
-	complaintOf := map[ID][]string{}
+func (s *Store) Obligations(ctx context.Context, rs []rules.Reminder) (map[string]Obligation, error) {
+	promiseOf := map[rules.ID][]string{}
+	complaintOf := map[rules.ID][]string{}
 	for _, r := range rs {
 		if id, ok := subjectID(r.Subject, "promise"); ok {
 			promiseOf[id] = append(promiseOf[id], r.Key)
@@ -189,8 +190,8 @@ func (s *Store) Obligations(ctx context.Context, rs []Reminder) (map[string]Obli
 	return out, nil
 }
 
-func keysOf(m map[ID][]string) []ID {
-	out := make([]ID, 0, len(m))
+func keysOf(m map[rules.ID][]string) []rules.ID {
+	out := make([]rules.ID, 0, len(m))
 	for id := range m {
 		out = append(out, id)
 	}
@@ -198,7 +199,7 @@ func keysOf(m map[ID][]string) []ID {
 }
 
 // byIDs reads the rows of q whose id is in ids, a few hundred at a time.
-func byIDs[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, ids []ID) ([]T, error) {
+func byIDs[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, ids []rules.ID) ([]T, error) {
 	var out []T
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"testing"
 	"time"
 )
@@ -62,12 +63,12 @@ func TestPopupEveryStaysWithinFifteenMinutes(t *testing.T) {
 func TestTodayCountWithFollowsTheRulesGiven(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee", Birthday: YearlyDate{Month: 6, Day: 3}})
-	bob := rmAddCustomer(t, s, Customer{Name: "Bob Roy"})
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee", Birthday: rules.YearlyDate{Month: 6, Day: 3}})
+	bob := rmAddCustomer(t, s, rules.Customer{Name: "Bob Roy"})
 	if _, err := s.RecordSale(ctx, Sale{CustomerID: ann, Amount: 8000}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddPromise(ctx, Promise{CustomerID: bob, What: "order mats", Due: rmDay("2026-06-02"), Staff: "Sam"}); err != nil {
+	if _, err := s.AddPromise(ctx, rules.Promise{CustomerID: bob, What: "order mats", Due: rmDay("2026-06-02"), Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
 	s.SetToday(rmDay("2026-06-02"))
@@ -81,14 +82,14 @@ func TestTodayCountWithFollowsTheRulesGiven(t *testing.T) {
 	stored, _ := s.Rules(ctx)
 	cases := []struct {
 		name string
-		edit func(Rules)
+		edit func(rules.Rules)
 		want int
 	}{
-		{"stored rules agree with Today", func(Rules) {}, len(today)},
-		{"birthdays off", func(r Rules) { x := r[KindBirthday]; x.On = false; r[KindBirthday] = x }, 2},
-		{"thank-you two days after", func(r Rules) { x := r[KindThankYou]; x.AfterDays = 2; r[KindThankYou] = x }, 2},
-		{"birthdays shown only on the day", func(r Rules) { x := r[KindBirthday]; x.BeforeDays = 0; r[KindBirthday] = x }, 2},
-		{"everything off", func(r Rules) {
+		{"stored rules agree with Today", func(rules.Rules) {}, len(today)},
+		{"birthdays off", func(r rules.Rules) { x := r[rules.KindBirthday]; x.On = false; r[rules.KindBirthday] = x }, 2},
+		{"thank-you two days after", func(r rules.Rules) { x := r[rules.KindThankYou]; x.AfterDays = 2; r[rules.KindThankYou] = x }, 2},
+		{"birthdays shown only on the day", func(r rules.Rules) { x := r[rules.KindBirthday]; x.BeforeDays = 0; r[rules.KindBirthday] = x }, 2},
+		{"everything off", func(r rules.Rules) {
 			for k, x := range r {
 				x.On = false
 				r[k] = x
@@ -96,7 +97,7 @@ func TestTodayCountWithFollowsTheRulesGiven(t *testing.T) {
 		}, 0},
 	}
 	for _, c := range cases {
-		r := Rules{}
+		r := rules.Rules{}
 		for k, x := range stored {
 			r[k] = x
 		}
@@ -106,11 +107,11 @@ func TestTodayCountWithFollowsTheRulesGiven(t *testing.T) {
 			t.Errorf("%s: count = %d, %v; want %d", c.name, got, err, c.want)
 		}
 	}
-	bad := Rules{KindThankYou: {On: true, AfterDays: -1}}
+	bad := rules.Rules{rules.KindThankYou: {On: true, AfterDays: -1}}
 	if _, err := s.TodayCountWith(ctx, s.Today(), bad); err == nil {
 		t.Error("negative numbers were accepted")
 	}
-	if now, _ := s.Rules(ctx); now[KindBirthday] != stored[KindBirthday] {
+	if now, _ := s.Rules(ctx); now[rules.KindBirthday] != stored[rules.KindBirthday] {
 		t.Error("the preview changed the stored rules")
 	}
 }
@@ -118,13 +119,13 @@ func TestTodayCountWithFollowsTheRulesGiven(t *testing.T) {
 func TestObligationsNameThePromiseAndComplaint(t *testing.T) {
 	s := rmStore(t, "2026-06-01")
 	ctx := context.Background()
-	ann := rmAddCustomer(t, s, Customer{Name: "Ann Lee"})
-	pr, err := s.AddPromise(ctx, Promise{CustomerID: ann, What: "order mats", Due: rmDay("2026-06-01"), Staff: "Sam"})
+	ann := rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee"})
+	pr, err := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "order mats", Due: rmDay("2026-06-01"), Staff: "Sam"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, _ := s.AddPromise(ctx, Promise{CustomerID: ann, What: "fit bumper", Due: rmDay("2026-05-30"), Staff: "Priya", MadeOn: rmDay("2026-05-20"), KeptOn: rmDay("2026-05-29")})
-	co, err := s.AddComplaint(ctx, Complaint{CustomerID: ann, What: "zip broke", ReceivedAt: time.Date(2026, 5, 31, 16, 0, 0, 0, time.Local)})
+	kept, _ := s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "fit bumper", Due: rmDay("2026-05-30"), Staff: "Priya", MadeOn: rmDay("2026-05-20"), KeptOn: rmDay("2026-05-29")})
+	co, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: ann, What: "zip broke", ReceivedAt: time.Date(2026, 5, 31, 16, 0, 0, 0, time.Local)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,20 +137,20 @@ func TestObligationsNameThePromiseAndComplaint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[Kind]bool{}
+	seen := map[rules.Kind]bool{}
 	for _, r := range rs {
 		o := ob[r.Key]
 		seen[r.Kind] = true
 		switch r.Kind {
-		case KindPromise:
+		case rules.KindPromise:
 			if o.Promise == nil || o.Promise.ID != pr || o.Promise.Staff != "Sam" {
 				t.Errorf("promise reminder: %+v", o)
 			}
-		case KindCheckIn:
+		case rules.KindCheckIn:
 			if o.Promise == nil || o.Promise.ID != kept {
 				t.Errorf("check-in after a kept promise: %+v", o)
 			}
-		case KindComplaintFollowup:
+		case rules.KindComplaintFollowup:
 			if o.Complaint == nil || o.Complaint.ID != co || o.Complaint.ReceivedAt.Hour() != 16 {
 				t.Errorf("complaint follow-up: %+v", o)
 			}
@@ -159,7 +160,7 @@ func TestObligationsNameThePromiseAndComplaint(t *testing.T) {
 			}
 		}
 	}
-	if !seen[KindPromise] || !seen[KindCheckIn] || !seen[KindComplaintFollowup] {
+	if !seen[rules.KindPromise] || !seen[rules.KindCheckIn] || !seen[rules.KindComplaintFollowup] {
 		t.Errorf("Today should hold a promise, a check-in and a complaint follow-up: %+v", rs)
 	}
 }

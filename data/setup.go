@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"strings"
 )
 
@@ -13,14 +14,14 @@ type Setup struct {
 	Name            string
 	Country         string // a code from Countries
 	PIN             string
-	Loyalty         Loyalty
+	Loyalty         rules.Loyalty
 	Staff           []string // besides the owner
 	SecondBackupDir string   // "" for none
 }
 
 // CheckSetupName says what is wrong with the shop's name.
 func CheckSetupName(name string) error {
-	if err := CheckName(name); err != nil {
+	if err := rules.CheckName(name); err != nil {
 		return fmt.Errorf("the shop's name is needed: it signs every message")
 	}
 	return nil
@@ -28,7 +29,7 @@ func CheckSetupName(name string) error {
 
 // CheckSetupCountry says what is wrong with the choice of country.
 func CheckSetupCountry(code string) error {
-	if _, ok := CountryByCode(code); !ok {
+	if _, ok := rules.CountryByCode(code); !ok {
 		return fmt.Errorf("choose the shop's country: it sets the money sign and how dates are written")
 	}
 	return nil
@@ -52,7 +53,7 @@ func CheckSetupPIN(pin, again string) error {
 func CheckSetupStaff(names []string) error {
 	seen := map[string]bool{}
 	for _, n := range names {
-		if err := CheckName(n); err != nil {
+		if err := rules.CheckName(n); err != nil {
 			return fmt.Errorf("staff name %q: %w", n, err)
 		}
 		k := strings.ToLower(strings.TrimSpace(n))
@@ -97,7 +98,7 @@ func (s *Store) SetUp(ctx context.Context, su Setup) error {
 	if err := su.Check(s.path); err != nil {
 		return err
 	}
-	c, _ := CountryByCode(su.Country)
+	c, _ := rules.CountryByCode(su.Country)
 	if err := s.SetOwnerPIN(ctx, su.PIN); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func TestSetupChecksEachAnswer(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	good := Setup{Name: "Harbour Street Bikes", Country: "GB", PIN: "246810", Loyalty: DefaultLoyalty(), Staff: []string{"Sam"}}
+	good := Setup{Name: "Harbour Street Bikes", Country: "GB", PIN: "246810", Loyalty: rules.DefaultLoyalty(), Staff: []string{"Sam"}}
 	cases := []struct {
 		name string
 		edit func(*Setup)
@@ -59,7 +60,7 @@ func TestSetUpStoresEveryAnswer(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	stick := t.TempDir()
 	su := Setup{Name: "Harbour Street Bikes", Country: "DE", PIN: "246810",
-		Loyalty: Loyalty{CentsPerPoint: 200, RewardPoints: 50, RewardValue: 300, ExpiryMonths: 12},
+		Loyalty: rules.Loyalty{CentsPerPoint: 200, RewardPoints: 50, RewardValue: 300, ExpiryMonths: 12},
 		Staff:   []string{"Sam", "Priya"}, SecondBackupDir: stick}
 	if done, _ := s.IsSetUp(ctx); done {
 		t.Fatal("a new shop is set up already")
@@ -105,8 +106,8 @@ func TestSetUpStoresEveryAnswer(t *testing.T) {
 
 func TestEveryCountryHasAKnownFormat(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range Countries {
-		if err := CheckLocale(c.Locale); err != nil || c.Locale == "" {
+	for _, c := range rules.Countries {
+		if err := rules.CheckLocale(c.Locale); err != nil || c.Locale == "" {
 			t.Errorf("%s: %v", c.Name, err)
 		}
 		if err := (ShopDetails{Name: "x", Currency: c.Currency, Locale: c.Locale}).Validate(); err != nil {
@@ -122,7 +123,7 @@ func TestEveryCountryHasAKnownFormat(t *testing.T) {
 func TestTheDemoIsMadeAgainOnAnotherDay(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "regulars-demo.db")
-	open := func(day Day) *Store {
+	open := func(day rules.Day) *Store {
 		t.Helper()
 		s, err := OpenDemo(ctx, path, DemoOptions{Customers: 30, Seed: 1, End: day}, 0)
 		if err != nil {
@@ -130,9 +131,9 @@ func TestTheDemoIsMadeAgainOnAnotherDay(t *testing.T) {
 		}
 		return s
 	}
-	day := NewDay(2026, 6, 1)
+	day := rules.NewDay(2026, 6, 1)
 	s := open(day)
-	id, err := s.AddCustomer(ctx, Customer{Name: "Zed Visitor"})
+	id, err := s.AddCustomer(ctx, rules.Customer{Name: "Zed Visitor"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,11 +162,11 @@ func TestOpenDemoNeverReplacesAShop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddCustomer(ctx, Customer{Name: "A Real Customer"}); err != nil {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "A Real Customer"}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, err := OpenDemo(ctx, path, DemoOptions{Customers: 30, End: NewDay(2026, 6, 1)}, 0); err == nil || !strings.Contains(err.Error(), "not a demo shop") {
+	if _, err := OpenDemo(ctx, path, DemoOptions{Customers: 30, End: rules.NewDay(2026, 6, 1)}, 0); err == nil || !strings.Contains(err.Error(), "not a demo shop") {
 		t.Fatalf("a shop at the demo's path: %v", err)
 	}
 	s, err = Open(ctx, path, Options{MustExist: true})

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"regulars/rules"
 	"strings"
 )
 
@@ -10,8 +11,8 @@ import (
 // as everywhere else, the amount less any reward taken off, refunds
 // subtracting and voided lines left out. Customers who paid nothing in
 // that year are missing from the map.
-func (s *Store) YearSpend(ctx context.Context, d Day, ids []ID) (map[ID]Cents, error) {
-	out := make(map[ID]Cents, len(ids))
+func (s *Store) YearSpend(ctx context.Context, d rules.Day, ids []rules.ID) (map[rules.ID]rules.Cents, error) {
+	out := make(map[rules.ID]rules.Cents, len(ids))
 	from, to := d.AddYears(-1).String(), d.String()
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
@@ -28,8 +29,8 @@ func (s *Store) YearSpend(ctx context.Context, d Day, ids []ID) (map[ID]Cents, e
 			return nil, s.explain(err)
 		}
 		for rows.Next() {
-			var id ID
-			var c Cents
+			var id rules.ID
+			var c rules.Cents
 			if err := rows.Scan(&id, &c); err != nil {
 				rows.Close()
 				return nil, s.explain(err)

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"regulars/rules"
 	"strings"
 )
 
@@ -27,7 +28,7 @@ func (s *Store) StaffNames(ctx context.Context) ([]string, error) {
 // AddStaff adds a staff member (or makes a former one active again).
 func (s *Store) AddStaff(ctx context.Context, name string) error {
 	name = strings.TrimSpace(name)
-	if err := CheckName(name); err != nil {
+	if err := rules.CheckName(name); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error { return ensureStaff(ctx, tx, name) })

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 )
@@ -133,7 +134,7 @@ func TestReadOnlyStoreRefusesWritesUntilAllowed(t *testing.T) {
 	if n, err := s.CountCustomers(ctx); err != nil || n != 300 {
 		t.Fatalf("read-only store reads %d customers, %v", n, err)
 	}
-	if _, err := s.AddCustomer(ctx, Customer{Name: "Zed"}); !errors.Is(err, ErrReadOnly) {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "Zed"}); !errors.Is(err, ErrReadOnly) {
 		t.Fatalf("write on a read-only store: %v", err)
 	}
 	if err := s.Writable(); !errors.Is(err, ErrReadOnly) {
@@ -145,7 +146,7 @@ func TestReadOnlyStoreRefusesWritesUntilAllowed(t *testing.T) {
 	if err := s.AllowWrites(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddCustomer(ctx, Customer{Name: "Zed"}); err != nil {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "Zed"}); err != nil {
 		t.Fatalf("write after AllowWrites: %v", err)
 	}
 	if n, _ := s.CountCustomers(ctx); n != 301 {
@@ -153,7 +154,7 @@ func TestReadOnlyStoreRefusesWritesUntilAllowed(t *testing.T) {
 	}
 	reason := fmt.Errorf("%w until it is restored", ErrReadOnly)
 	s.HoldWrites(reason)
-	if _, err := s.AddCustomer(ctx, Customer{Name: "Yan"}); err != reason {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "Yan"}); err != reason {
 		t.Errorf("held write: %v", err)
 	}
 	if _, err := Open(ctx, filepath.Join(t.TempDir(), "none.db"), Options{ReadOnly: true}); !errors.Is(err, ErrNoDatabase) {
@@ -227,7 +228,7 @@ func TestAllowWritesWhileWritesAreTried(t *testing.T) {
 	go func() {
 		added := 0
 		for i := 0; i < 40; i++ {
-			_, err := s.AddCustomer(ctx, Customer{Name: fmt.Sprintf("Late %d", i)})
+			_, err := s.AddCustomer(ctx, rules.Customer{Name: fmt.Sprintf("Late %d", i)})
 			switch {
 			case err == nil:
 				added++

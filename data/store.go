@@ -14,9 +14,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,7 +61,7 @@ type Store struct {
 	w      *sql.DB // the one writer connection; nil while read-only
 	r      *sql.DB // readers
 	clock  func() time.Time
-	today  Day // when set, "today" is this day (the --date flag)
+	today  rules.Day // when set, "today" is this day (the --date flag)
 	closed bool
 	mu     sync.Mutex   // guards w and hold, which change after Open on a read-only store
 	hold   error        // when set, writes are refused with it
@@ -94,7 +94,7 @@ type Options struct {
 	// BusyTimeout is how long a write waits for another program; default 5 s.
 	BusyTimeout time.Duration
 	// Today, when set, is the day the store treats as today (the --date flag).
-	Today Day
+	Today rules.Day
 	// Clock returns the current time; default time.Now.
 	Clock func() time.Time
 	// ReadOnly opens an existing file without writing to it at all (no
@@ -489,18 +489,18 @@ func (s *Store) Now() time.Time {
 }
 
 // Today is the current day (or the simulated one).
-func (s *Store) Today() Day {
+func (s *Store) Today() rules.Day {
 	if !s.today.IsZero() {
 		return s.today
 	}
-	return DayOf(s.clock())
+	return rules.DayOf(s.clock())
 }
 
 // SimulatedDate returns the --date day, or zero when the real date is used.
-func (s *Store) SimulatedDate() Day { return s.today }
+func (s *Store) SimulatedDate() rules.Day { return s.today }
 
 // SetToday sets the simulated date (zero returns to the real one).
-func (s *Store) SetToday(d Day) { s.today = d }
+func (s *Store) SetToday(d rules.Day) { s.today = d }
 
 // CatchUp starts a new day for a window left open past midnight: what the
 // store remembers of the old day's lists is forgotten, so the new day's
@@ -573,25 +573,25 @@ func parseInstant(s string) time.Time {
 }
 
 // nullDay stores the zero Day as NULL.
-func nullDay(d Day) any {
+func nullDay(d rules.Day) any {
 	if d.IsZero() {
 		return nil
 	}
 	return d.String()
 }
 
-func scanDay(ns sql.NullString) Day {
+func scanDay(ns sql.NullString) rules.Day {
 	if !ns.Valid || ns.String == "" {
 		return 0
 	}
-	d, err := ParseDay(ns.String)
+	d, err := rules.ParseDay(ns.String)
 	if err != nil {
 		return 0
 	}
 	return d
 }
 
-func nullID(id ID) any {
+func nullID(id rules.ID) any {
 	if id == 0 {
 		return nil
 	}
@@ -644,22 +644,12 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 
 // CreatedOn is the day the database was created; reports count reminders
 // due from then on so imported history does not drown them.
-func (s *Store) CreatedOn(ctx context.Context) (Day, error) {
+func (s *Store) CreatedOn(ctx context.Context) (rules.Day, error) {
 	v, err := s.Setting(ctx, "created_on")
 	if err != nil || v == "" {
 		return 0, err
 	}
-	return ParseDay(v)
+	return rules.ParseDay(v)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func splitTags(s string) []string {
-	var out []string
-	for _, t := range strings.Split(s, ";") {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
-	}
-	return out
-}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"regulars/data/pgtest"
+	"regulars/rules"
 )
 
 // pgShopPair is one demo shop twice: in an SQLite file, and copied row for
@@ -21,7 +22,7 @@ import (
 func pgShopPair(t *testing.T, customers int) (lite, pg *Store) {
 	t.Helper()
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	clock := func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }
 	lite, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end, Clock: clock})
 	if err != nil {
@@ -74,7 +75,7 @@ func TestStoreOnPostgres(t *testing.T) {
 	lite, pg := pgShopPair(t, 150)
 	t.Logf("the two shops ready in %v", time.Since(t0).Round(time.Millisecond))
 	end := lite.Today()
-	days := []Day{end.AddDays(-30), end.AddDays(-1), end, end.AddDays(1), end.AddDays(9)}
+	days := []rules.Day{end.AddDays(-30), end.AddDays(-1), end, end.AddDays(1), end.AddDays(9)}
 
 	same := func(what string, want, got any, errL, errP error) {
 		t.Helper()
@@ -125,7 +126,7 @@ func TestStoreOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rich ID
+	var rich rules.ID
 	if err := lite.w.QueryRow("SELECT customer_id FROM customer_summary WHERE balance >= ? ORDER BY customer_id LIMIT 1", need).Scan(&rich); err != nil {
 		t.Fatalf("no customer with %d points: %v", need, err)
 	}
@@ -152,17 +153,17 @@ func TestStoreOnPostgres(t *testing.T) {
 	if !errors.Is(e1, ErrRedeemTooMuch) || !errors.Is(e2, ErrRedeemTooMuch) || e1.Error() != e2.Error() {
 		t.Errorf("too much redeemed: SQLite %v, PostgreSQL %v", e1, e2)
 	}
-	contact := Contact{CustomerID: ids[20], At: lite.Now(), Day: end, Channel: ChannelPhone, Staff: "Ana", Outcome: "booked", Note: "Friday 10:00"}
+	contact := rules.Contact{CustomerID: ids[20], At: lite.Now(), Day: end, Channel: rules.ChannelPhone, Staff: "Ana", Outcome: "booked", Note: "Friday 10:00"}
 	k1, e1 := lite.LogContact(ctx, contact)
 	k2, e2 := pg.LogContact(ctx, contact)
 	same("LogContact", k1, k2, e1, e2)
-	newcomer := Customer{Name: "Ada Newcombe", Phone: "0612345678", Email: "ada@example.org",
-		Consents: []Consent{{Channel: ChannelEmail, GivenOn: end, Source: "in person"}, {Channel: ChannelEmail, GivenOn: end, Source: "twice"}}}
+	newcomer := rules.Customer{Name: "Ada Newcombe", Phone: "0612345678", Email: "ada@example.org",
+		Consents: []rules.Consent{{Channel: rules.ChannelEmail, GivenOn: end, Source: "in person"}, {Channel: rules.ChannelEmail, GivenOn: end, Source: "twice"}}}
 	n1, e1 := lite.AddCustomer(ctx, newcomer)
 	n2, e2 := pg.AddCustomer(ctx, newcomer)
 	same("AddCustomer", n1, n2, e1, e2)
 	compareReads("after the writes")
-	for _, id := range []ID{rich, ids[20], n1} {
+	for _, id := range []rules.ID{rich, ids[20], n1} {
 		c1, e1 := lite.CustomerPage(ctx, id, end)
 		c2, e2 := pg.CustomerPage(ctx, id, end)
 		same(fmt.Sprintf("CustomerPage(%d) after", id), c1, c2, e1, e2)
@@ -330,7 +331,7 @@ func TestDialectPgSQL(t *testing.T) {
 // redemptions to one customer at once; every sale either is recorded
 // whole or refused for the balance, and the balance never falls below
 // zero.
-func pgSalesTakeTurns(t *testing.T, till1 *Store, who ID, need int64) {
+func pgSalesTakeTurns(t *testing.T, till1 *Store, who rules.ID, need int64) {
 	ctx := context.Background()
 	till2, err := Open(ctx, till1.Path(), Options{Today: till1.Today(), Clock: till1.clock})
 	if err != nil {
@@ -355,7 +356,7 @@ func pgSalesTakeTurns(t *testing.T, till1 *Store, who ID, need int64) {
 	}
 	// A cent more than the reward takes off earns nothing: only the
 	// redemptions move the balance.
-	amount := rewardValue(1, l) + 1
+	amount := rules.RewardValue(1, l) + 1
 	const each = 6
 	type outcome struct {
 		ok, refused int
@@ -404,7 +405,7 @@ func TestTillsSeeEachOthersWritesOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	_, a := pgShopPair(t, 60)
 	end := a.Today()
-	list := func(s *Store) []Reminder {
+	list := func(s *Store) []rules.Reminder {
 		t.Helper()
 		rs, err := s.TodayList(ctx, end)
 		if err != nil {
@@ -412,7 +413,7 @@ func TestTillsSeeEachOthersWritesOnPostgres(t *testing.T) {
 		}
 		return rs
 	}
-	fresh := func() []Reminder {
+	fresh := func() []rules.Reminder {
 		t.Helper()
 		c, err := Open(ctx, a.path, Options{Today: end, MustExist: true})
 		if err != nil {

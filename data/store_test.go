@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 // newTestStore opens a fresh database in a temporary folder, "today" fixed.
 func newTestStore(t *testing.T, today string) *Store {
 	t.Helper()
-	d, err := ParseDay(today)
+	d, err := rules.ParseDay(today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
 func TestLedgerIsAppendOnly(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
-	id, err := s.AddCustomer(ctx, Customer{Name: "Ann Lee"})
+	id, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,23 +163,23 @@ func TestSettingsRoundTripAndDefaults(t *testing.T) {
 	s := newTestStore(t, "2026-06-01")
 	ctx := context.Background()
 	r, err := s.Rules(ctx)
-	if err != nil || r[KindThankYou].AfterDays != 1 || r[KindCheckIn].MinCents != 5000 {
-		t.Fatalf("default rules wrong: %+v %v", r[KindThankYou], err)
+	if err != nil || r[rules.KindThankYou].AfterDays != 1 || r[rules.KindCheckIn].MinCents != 5000 {
+		t.Fatalf("default rules wrong: %+v %v", r[rules.KindThankYou], err)
 	}
-	r[KindThankYou] = Rule{On: false, AfterDays: 2, StayDays: 10, GapDays: 20}
+	r[rules.KindThankYou] = rules.Rule{On: false, AfterDays: 2, StayDays: 10, GapDays: 20}
 	if err := s.SetRules(ctx, r); err != nil {
 		t.Fatal(err)
 	}
 	r2, _ := s.Rules(ctx)
-	if r2[KindThankYou] != r[KindThankYou] {
-		t.Errorf("rules not stored: %+v", r2[KindThankYou])
+	if r2[rules.KindThankYou] != r[rules.KindThankYou] {
+		t.Errorf("rules not stored: %+v", r2[rules.KindThankYou])
 	}
-	bad := DefaultRules()
-	bad[KindCheckIn] = Rule{On: true, AfterDays: -1}
+	bad := rules.DefaultRules()
+	bad[rules.KindCheckIn] = rules.Rule{On: true, AfterDays: -1}
 	if err := s.SetRules(ctx, bad); err == nil {
 		t.Error("negative days accepted")
 	}
-	if err := s.SetLoyalty(ctx, Loyalty{CentsPerPoint: 0, RewardPoints: 100, RewardValue: 500}); err == nil {
+	if err := s.SetLoyalty(ctx, rules.Loyalty{CentsPerPoint: 0, RewardPoints: 100, RewardValue: 500}); err == nil {
 		t.Error("zero cents per point accepted")
 	}
 	created, err := s.CreatedOn(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regulars/rules"
 	"sort"
 	"strings"
 	"sync"
@@ -21,14 +22,14 @@ const summarySchema = 16
 
 // CustomerSummary is a customer's summary row.
 type CustomerSummary struct {
-	CustomerID     ID
+	CustomerID     rules.ID
 	Balance        int64
-	RewardReadyOn  Day // the day a reward became ready, when one is ready now
-	LastSaleID     ID
-	LastSaleDay    Day
-	LastSaleCents  Cents
-	LastContactDay Day
-	LastFactDay    Day
+	RewardReadyOn  rules.Day // the day a reward became ready, when one is ready now
+	LastSaleID     rules.ID
+	LastSaleDay    rules.Day
+	LastSaleCents  rules.Cents
+	LastContactDay rules.Day
+	LastFactDay    rules.Day
 }
 
 // summaryCols are customer_summary's columns, in CustomerSummary's order.
@@ -84,13 +85,13 @@ var touched sync.Map // *sql.Tx -> *touchSet
 
 type touchSet struct {
 	mu  sync.Mutex
-	ids map[ID]bool
+	ids map[rules.ID]bool
 }
 
 // touch notes that tx changed the dated facts of the customers ids (zero
 // ids, walk-ins, are left out): their summary rows are computed again
 // before tx commits.
-func touch(tx *sql.Tx, ids ...ID) {
+func touch(tx *sql.Tx, ids ...rules.ID) {
 	v, ok := touched.Load(tx)
 	if !ok {
 		return // a bulk write works every row out afterwards
@@ -106,9 +107,9 @@ func touch(tx *sql.Tx, ids ...ID) {
 }
 
 // startTouching and stopTouching bracket a write transaction of Store.tx.
-func startTouching(tx *sql.Tx) { touched.Store(tx, &touchSet{ids: map[ID]bool{}}) }
+func startTouching(tx *sql.Tx) { touched.Store(tx, &touchSet{ids: map[rules.ID]bool{}}) }
 
-func stopTouching(tx *sql.Tx) []ID {
+func stopTouching(tx *sql.Tx) []rules.ID {
 	v, ok := touched.LoadAndDelete(tx)
 	if !ok {
 		return nil
@@ -116,7 +117,7 @@ func stopTouching(tx *sql.Tx) []ID {
 	t := v.(*touchSet)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	ids := make([]ID, 0, len(t.ids))
+	ids := make([]rules.ID, 0, len(t.ids))
 	for id := range t.ids {
 		ids = append(ids, id)
 	}
@@ -132,14 +133,14 @@ func rewardPointsOn(ctx context.Context, q querier) (int64, error) {
 	if err != nil && err != sql.ErrNoRows {
 		return 0, err
 	}
-	l, err := loyaltyFrom(v.String)
+	l, err := rules.LoyaltyFrom(v.String)
 	return l.RewardPoints, err
 }
 
 // updateSummaries brings the summary rows up to date inside tx before it
 // commits: the rows of the customers ids, or every row when the scheme's
 // reward points changed since the rows were computed.
-func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []ID) error {
+func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []rules.ID) error {
 	if !s.keepSummary.Load() {
 		return nil
 	}
@@ -182,7 +183,7 @@ func rebuildSummaries(ctx context.Context, tx *sql.Tx, need int64) error {
 
 // idListSQL writes ids as a list of SQL integers: they are numbers the store
 // made, so no text reaches the SQL.
-func idListSQL(ids []ID) string {
+func idListSQL(ids []rules.ID) string {
 	var b strings.Builder
 	for i, id := range ids {
 		if i > 0 {
@@ -231,7 +232,7 @@ func summaryFindingsOn(ctx context.Context, q querier, d dialect) ([]finding, er
 	defer rows.Close()
 	var out []finding
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		var gone, missing bool
 		if err := rows.Scan(&id, &gone, &missing); err != nil {
 			return nil, err
@@ -249,13 +250,13 @@ func summaryFindingsOn(ctx context.Context, q querier, d dialect) ([]finding, er
 }
 
 // summaries reads the summary rows of every customer, through q, by id.
-func summaries(ctx context.Context, q querier) (map[ID]CustomerSummary, error) {
+func summaries(ctx context.Context, q querier) (map[rules.ID]CustomerSummary, error) {
 	rows, err := q.QueryContext(ctx, "SELECT "+summaryCols+" FROM customer_summary")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[ID]CustomerSummary{}
+	out := map[rules.ID]CustomerSummary{}
 	var reward, saleDay, contact, last sql.RawBytes
 	for rows.Next() {
 		var c CustomerSummary
@@ -263,7 +264,7 @@ func summaries(ctx context.Context, q querier) (map[ID]CustomerSummary, error) {
 		if err := rows.Scan(&c.CustomerID, &c.Balance, &reward, &sale, &saleDay, &cents, &contact, &last); err != nil {
 			return nil, err
 		}
-		c.RewardReadyOn, c.LastSaleID, c.LastSaleDay, c.LastSaleCents = dayFromBytes(reward), sale.Int64, dayFromBytes(saleDay), Cents(cents.Int64)
+		c.RewardReadyOn, c.LastSaleID, c.LastSaleDay, c.LastSaleCents = dayFromBytes(reward), sale.Int64, dayFromBytes(saleDay), rules.Cents(cents.Int64)
 		c.LastContactDay, c.LastFactDay = dayFromBytes(contact), dayFromBytes(last)
 		out[c.CustomerID] = c
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"regulars/data/pgtest"
+	"regulars/rules"
 )
 
 // The facts' tables in an order their references allow: a copied shop is
@@ -183,7 +184,7 @@ func openPGShop(t *testing.T) *sql.DB {
 func summaryDemoShop(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
 		Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
 	if err != nil {
@@ -199,9 +200,9 @@ func summaryDemoShop(t *testing.T) *Store {
 			t.Fatal(err)
 		}
 	}
-	_, err = s.AddCustomer(ctx, Customer{Name: "Nobody Yet"})
+	_, err = s.AddCustomer(ctx, rules.Customer{Name: "Nobody Yet"})
 	must(err)
-	var sale, buyer ID
+	var sale, buyer rules.ID
 	must(s.w.QueryRow(`SELECT p.id, p.customer_id FROM purchases p JOIN ledger l ON l.purchase_id = p.id AND l.kind = 'earn'
 		WHERE p.voided = 0 AND p.refund_of IS NULL AND p.customer_id IS NOT NULL ORDER BY p.day DESC, p.id DESC LIMIT 1`).Scan(&sale, &buyer))
 	must(s.VoidPurchase(ctx, sale, "", "rung up twice"))
@@ -219,16 +220,16 @@ func summaryDemoShop(t *testing.T) *Store {
 	return s
 }
 
-func customerIDs(t *testing.T, db *sql.DB) []ID {
+func customerIDs(t *testing.T, db *sql.DB) []rules.ID {
 	t.Helper()
 	rows, err := db.Query("SELECT id FROM customers ORDER BY id")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var ids []ID
+	var ids []rules.ID
 	for rows.Next() {
-		var id ID
+		var id rules.ID
 		if err := rows.Scan(&id); err != nil {
 			t.Fatal(err)
 		}
@@ -431,7 +432,7 @@ func copyShopToPG(t *testing.T, lite, pg *sql.DB) map[string]int {
 func comparePGFactRules(t *testing.T, lite, pg *sql.DB) {
 	t.Helper()
 	ctx := context.Background()
-	var row, other ID
+	var row, other rules.ID
 	if err := lite.QueryRow("SELECT id, (SELECT MAX(id) FROM customers) FROM ledger ORDER BY id LIMIT 1").Scan(&row, &other); err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +490,7 @@ func comparePGFactRules(t *testing.T, lite, pg *sql.DB) {
 	if a, b := staff(lite), staff(pg); a != "1 Kim Case 0" || a != b {
 		t.Errorf("staff by any case: SQLite %q, PostgreSQL %q", a, b)
 	}
-	var liteMax, pgNew ID
+	var liteMax, pgNew rules.ID
 	lite.QueryRow("SELECT MAX(id) FROM customers").Scan(&liteMax)
 	if err := pg.QueryRow("INSERT INTO customers(name, added_on) VALUES ('New Here', '2026-06-15') RETURNING id").Scan(&pgNew); err != nil || pgNew != liteMax+1 {
 		t.Errorf("a new customer on PostgreSQL is %d (%v), want %d", pgNew, err, liteMax+1)

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"reflect"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 // summaryReference works every customer's summary row out in Go from the
 // facts as the rules read them: the plain reference the stored rows (and
 // the SQL that makes them) are held to.
-func summaryReference(t *testing.T, s *Store) map[ID]CustomerSummary {
+func summaryReference(t *testing.T, s *Store) map[rules.ID]CustomerSummary {
 	t.Helper()
 	ctx := context.Background()
 	set, err := s.readSettings(ctx, s.reader())
@@ -23,11 +24,11 @@ func summaryReference(t *testing.T, s *Store) map[ID]CustomerSummary {
 		t.Fatal(err)
 	}
 	need := set.engine.loyalty.RewardPoints
-	out := map[ID]CustomerSummary{}
+	out := map[rules.ID]CustomerSummary{}
 	for i := range fs.customers {
 		f := fs.customers[i].sorted()
 		sum := CustomerSummary{CustomerID: f.Customer.ID, LastFactDay: f.lastFactDay()}
-		var crossed, redeemed Day
+		var crossed, redeemed rules.Day
 		for _, r := range f.Ledger {
 			before := sum.Balance
 			sum.Balance += r.Points
@@ -85,7 +86,7 @@ func sameSummaries(t *testing.T, step string, s *Store) {
 
 func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
 		Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
 	if err != nil {
@@ -141,18 +142,18 @@ func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"a contact", func() {
-			_, err := s.LogContact(ctx, Contact{CustomerID: 13, Channel: ChannelPhone, Staff: "Priya"})
+			_, err := s.LogContact(ctx, rules.Contact{CustomerID: 13, Channel: rules.ChannelPhone, Staff: "Priya"})
 			must(err)
 		}},
 		{"complaints", func() {
-			id, err := s.AddComplaint(ctx, Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
+			id, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: 14, What: "button came off", Received: end.AddDays(-3)})
 			must(err)
 			s.SetToday(end.AddDays(2))
 			must(s.ResolveComplaint(ctx, id, "sewn back", "Priya"))
 			s.SetToday(end)
 		}},
 		{"promises", func() {
-			id, err := s.AddPromise(ctx, Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
+			id, err := s.AddPromise(ctx, rules.Promise{CustomerID: 16, What: "order the blue one", Due: end.AddDays(4)})
 			must(err)
 			s.SetToday(end.AddDays(3))
 			must(s.KeepPromise(ctx, id, "Priya"))
@@ -160,7 +161,7 @@ func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 			rs, err := s.CustomerReminders(ctx, 16, end.AddDays(3))
 			must(err)
 			for _, r := range rs {
-				if r.Kind == KindPromise && r.State == StateDone {
+				if r.Kind == rules.KindPromise && r.State == rules.StateDone {
 					must(s.ReopenReminder(ctx, r.Key, "Priya"))
 				}
 			}
@@ -170,7 +171,7 @@ func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"a new customer", func() {
-			_, err := s.AddCustomer(ctx, Customer{Name: "Newcomer Nina"})
+			_, err := s.AddCustomer(ctx, rules.Customer{Name: "Newcomer Nina"})
 			must(err)
 		}},
 		{"a merge", func() {
@@ -184,7 +185,7 @@ func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 			must(err)
 		}},
 		{"a scheme with a smaller reward", func() {
-			l := DefaultLoyalty()
+			l := rules.DefaultLoyalty()
 			l.RewardPoints = 40
 			l.ExpiryMonths = 12
 			must(s.SetLoyalty(ctx, l))
@@ -206,11 +207,11 @@ func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
 func TestCheckFindsASummaryRowThatDiffersFromTheFacts(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-01-01")
-	a, err := s.AddCustomer(ctx, Customer{Name: "Ann"})
+	a, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := s.AddCustomer(ctx, Customer{Name: "Bob"})
+	b, err := s.AddCustomer(ctx, rules.Customer{Name: "Bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func TestCheckFindsASummaryRowThatDiffersFromTheFacts(t *testing.T) {
 	if _, err := s.RecordSale(ctx, Sale{CustomerID: a, Amount: 100}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LogContact(ctx, Contact{CustomerID: b, Channel: ChannelPhone}); err != nil {
+	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: b, Channel: rules.ChannelPhone}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := s.Check(ctx); err != nil || len(p) != 0 {
@@ -252,7 +253,7 @@ func TestCheckFindsASummaryRowThatDiffersFromTheFacts(t *testing.T) {
 func TestASaleFailsWhenItsSummaryRowCannotBeWorkedOut(t *testing.T) {
 	ctx := context.Background()
 	s := newTestStore(t, "2026-01-01")
-	a, err := s.AddCustomer(ctx, Customer{Name: "Ann"})
+	a, err := s.AddCustomer(ctx, rules.Customer{Name: "Ann"})
 	if err != nil {
 		t.Fatal(err)
 	}

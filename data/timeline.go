@@ -2,6 +2,7 @@ package data
 
 import (
 	"cmp"
+	"regulars/rules"
 	"slices"
 	"time"
 )
@@ -24,28 +25,28 @@ const (
 // completed a reminder).
 type TimelineEntry struct {
 	Kind TimelineKind
-	Day  Day
+	Day  rules.Day
 	At   time.Time // when it happened, where that is known: orders lines of one day
 	// Open marks a promise not yet kept or a complaint not yet resolved:
 	// they head the timeline, oldest first. Late marks an open promise past
 	// its due day.
 	Open, Late bool
 
-	Purchase *Purchase
+	Purchase *rules.Purchase
 	// Earned and Redeemed are the points of a sale's day: what it earned
 	// (less what a refund or void took back) and what was redeemed on it.
 	Earned, Redeemed int64
-	Ledger           *LedgerRow // an adjustment or expiry
+	Ledger           *rules.LedgerRow // an adjustment or expiry
 	// Contact is the contact of a TimelineContact line, or the one that
 	// completed a reminder. Handled is the reminder a contact completed
 	// when the rules no longer give it (a promise once kept), so the line
 	// can still name it.
-	Contact   *Contact
+	Contact   *rules.Contact
 	Handled   *ReminderKey
-	Promise   *Promise
-	Complaint *Complaint
-	Occasion  *Occasion
-	Reminder  *Reminder
+	Promise   *rules.Promise
+	Complaint *rules.Complaint
+	Occasion  *rules.Occasion
+	Reminder  *rules.Reminder
 }
 
 // Timeline puts what a customer's page read into one list: open promises
@@ -53,18 +54,18 @@ type TimelineEntry struct {
 // Each fact is one line: a promise or complaint is never listed again as
 // its open reminder, a sale carries its points, and a contact that
 // completed a reminder listed is on that reminder's line.
-func Timeline(p CustomerPage, today Day) []TimelineEntry {
+func Timeline(p CustomerPage, today rules.Day) []TimelineEntry {
 	var out []TimelineEntry
-	earned := map[ID]int64{}
-	redeemed := map[ID]int64{}
+	earned := map[rules.ID]int64{}
+	redeemed := map[rules.ID]int64{}
 	for i := range p.Ledger {
 		l := &p.Ledger[i]
 		switch {
-		case l.PurchaseID != 0 && l.Kind == LedgerRedeem:
+		case l.PurchaseID != 0 && l.Kind == rules.LedgerRedeem:
 			redeemed[l.PurchaseID] -= l.Points
 		case l.PurchaseID != 0:
 			earned[l.PurchaseID] += l.Points
-		case l.Kind == LedgerAdjustment || l.Kind == LedgerExpiry:
+		case l.Kind == rules.LedgerAdjustment || l.Kind == rules.LedgerExpiry:
 			out = append(out, TimelineEntry{Kind: TimelinePoints, Day: l.Day, At: l.At, Ledger: l})
 		}
 	}
@@ -79,7 +80,7 @@ func Timeline(p CustomerPage, today Day) []TimelineEntry {
 	byKey := map[string]int{}
 	for i := range p.Reminders {
 		r := &p.Reminders[i]
-		if (r.Kind == KindPromise || r.Kind == KindComplaintFollowup) && !handled(r.State) {
+		if (r.Kind == rules.KindPromise || r.Kind == rules.KindComplaintFollowup) && !handled(r.State) {
 			continue
 		}
 		byKey[r.Key] = len(out)
@@ -120,7 +121,9 @@ func Timeline(p CustomerPage, today Day) []TimelineEntry {
 }
 
 // handled says whether a reminder in state s was done, skipped or missed.
-func handled(s State) bool { return s == StateDone || s == StateSkipped || s == StateMissed }
+func handled(s rules.State) bool {
+	return s == rules.StateDone || s == rules.StateSkipped || s == rules.StateMissed
+}
 
 // compareTimeline orders open obligations first, by the day they are about
 // (a promise's due day, a complaint's day received), then the rest newest
@@ -141,7 +144,7 @@ func compareTimeline(a, b TimelineEntry) int {
 	return b.At.Compare(a.At)
 }
 
-func (e TimelineEntry) openDay() Day {
+func (e TimelineEntry) openDay() rules.Day {
 	if e.Promise != nil {
 		return e.Promise.Due
 	}

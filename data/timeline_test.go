@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"regulars/rules"
 	"testing"
 	"time"
 )
@@ -11,50 +12,50 @@ import (
 // promise or complaint is one line, never again as its open reminder; a
 // contact that completed a reminder is on that reminder's line.
 func TestTimelineOrderAndEachFactOnce(t *testing.T) {
-	today := NewDay(2026, 6, 10)
-	at := func(d Day, hour int) time.Time {
+	today := rules.NewDay(2026, 6, 10)
+	at := func(d rules.Day, hour int) time.Time {
 		y, m, dd := d.Date()
 		return time.Date(y, m, dd, hour, 0, 0, 0, time.Local)
 	}
-	d := func(day int) Day { return NewDay(2026, 6, day) }
-	thankKey := ReminderKey{Kind: KindThankYou, CustomerID: 1, Subject: "purchase:11", Due: d(3)}.String()
-	promiseKey := ReminderKey{Kind: KindPromise, CustomerID: 1, Subject: "promise:5", Due: d(12)}.String()
-	openFollowKey := ReminderKey{Kind: KindComplaintFollowup, CustomerID: 1, Subject: "complaint:8:open", Due: d(9)}.String()
-	doneFollowKey := ReminderKey{Kind: KindComplaintFollowup, CustomerID: 1, Subject: "complaint:7:open", Due: d(2)}.String()
-	keptKey := ReminderKey{Kind: KindPromise, CustomerID: 1, Subject: "promise:4", Due: d(4)}.String()
+	d := func(day int) rules.Day { return rules.NewDay(2026, 6, day) }
+	thankKey := ReminderKey{Kind: rules.KindThankYou, CustomerID: 1, Subject: "purchase:11", Due: d(3)}.String()
+	promiseKey := ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:5", Due: d(12)}.String()
+	openFollowKey := ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:8:open", Due: d(9)}.String()
+	doneFollowKey := ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:7:open", Due: d(2)}.String()
+	keptKey := ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:4", Due: d(4)}.String()
 	p := CustomerPage{
-		Customer: Customer{ID: 1, Name: "Ann Lee"},
-		Purchases: []Purchase{ // newest first, as the page reads them
+		Customer: rules.Customer{ID: 1, Name: "Ann Lee"},
+		Purchases: []rules.Purchase{ // newest first, as the page reads them
 			{ID: 12, CustomerID: 1, Day: d(6), At: at(d(6), 15), Amount: 4500},
 			{ID: 11, CustomerID: 1, Day: d(2), At: at(d(2), 11), Amount: 12000, Discount: 500},
 		},
-		Ledger: []LedgerRow{ // oldest first
-			{ID: 1, Day: d(2), At: at(d(2), 11), Kind: LedgerRedeem, Points: -100, PurchaseID: 11},
-			{ID: 2, Day: d(2), At: at(d(2), 11), Kind: LedgerEarn, Points: 115, PurchaseID: 11},
-			{ID: 3, Day: d(5), At: at(d(5), 9), Kind: LedgerAdjustment, Points: 20, Reason: "goodwill"},
-			{ID: 4, Day: d(6), At: at(d(6), 15), Kind: LedgerEarn, Points: 45, PurchaseID: 12},
+		Ledger: []rules.LedgerRow{ // oldest first
+			{ID: 1, Day: d(2), At: at(d(2), 11), Kind: rules.LedgerRedeem, Points: -100, PurchaseID: 11},
+			{ID: 2, Day: d(2), At: at(d(2), 11), Kind: rules.LedgerEarn, Points: 115, PurchaseID: 11},
+			{ID: 3, Day: d(5), At: at(d(5), 9), Kind: rules.LedgerAdjustment, Points: 20, Reason: "goodwill"},
+			{ID: 4, Day: d(6), At: at(d(6), 15), Kind: rules.LedgerEarn, Points: 45, PurchaseID: 12},
 		},
-		Contacts: []Contact{ // newest first
-			{ID: 31, Day: d(8), At: at(d(8), 10), Channel: ChannelEmail, Staff: "Sam", Note: "asked about sizes"},
-			{ID: 30, Day: d(4), At: at(d(4), 10), Channel: ChannelPhone, Staff: "Sam", Outcome: "happy", ReminderKey: keptKey},
-			{ID: 29, Day: d(3), At: at(d(3), 12), Channel: ChannelPost, Staff: "Sam", Outcome: "sent", ReminderKey: thankKey},
-			{ID: 28, Day: d(2), At: at(d(2), 17), Channel: ChannelSMS, Staff: "Sam", ReminderKey: doneFollowKey},
+		Contacts: []rules.Contact{ // newest first
+			{ID: 31, Day: d(8), At: at(d(8), 10), Channel: rules.ChannelEmail, Staff: "Sam", Note: "asked about sizes"},
+			{ID: 30, Day: d(4), At: at(d(4), 10), Channel: rules.ChannelPhone, Staff: "Sam", Outcome: "happy", ReminderKey: keptKey},
+			{ID: 29, Day: d(3), At: at(d(3), 12), Channel: rules.ChannelPost, Staff: "Sam", Outcome: "sent", ReminderKey: thankKey},
+			{ID: 28, Day: d(2), At: at(d(2), 17), Channel: rules.ChannelSMS, Staff: "Sam", ReminderKey: doneFollowKey},
 		},
-		Complaints: []Complaint{
+		Complaints: []rules.Complaint{
 			{ID: 8, What: "zip broke", Received: d(8), ReceivedAt: at(d(8), 16)},
 			{ID: 7, What: "late delivery", Received: d(1), ReceivedAt: at(d(1), 9), ResolvedOn: d(3), Resolution: "refunded postage"},
 		},
-		Promises: []Promise{
+		Promises: []rules.Promise{
 			{ID: 4, What: "order mats", MadeOn: d(2), Due: d(4), KeptOn: d(4)},
 			{ID: 5, What: "call when the part arrives", MadeOn: d(6), Due: d(12)},
 			{ID: 6, What: "fit the bumper", MadeOn: d(1), Due: d(7)},
 		},
-		Reminders: []Reminder{
-			{Key: promiseKey, Kind: KindPromise, Due: d(12), State: StateOpen},
-			{Key: openFollowKey, Kind: KindComplaintFollowup, Due: d(9), State: StateOpen},
-			{Key: doneFollowKey, Kind: KindComplaintFollowup, Due: d(2), State: StateDone},
-			{Key: thankKey, Kind: KindThankYou, Due: d(3), State: StateDone},
-			{Key: "birthday:1:birthday:2026-06-20", Kind: KindBirthday, Due: d(20), State: StateOpen},
+		Reminders: []rules.Reminder{
+			{Key: promiseKey, Kind: rules.KindPromise, Due: d(12), State: rules.StateOpen},
+			{Key: openFollowKey, Kind: rules.KindComplaintFollowup, Due: d(9), State: rules.StateOpen},
+			{Key: doneFollowKey, Kind: rules.KindComplaintFollowup, Due: d(2), State: rules.StateDone},
+			{Key: thankKey, Kind: rules.KindThankYou, Due: d(3), State: rules.StateDone},
+			{Key: "birthday:1:birthday:2026-06-20", Kind: rules.KindBirthday, Due: d(20), State: rules.StateOpen},
 		},
 	}
 	got := Timeline(p, today)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"runtime"
 	"slices"
 	"sort"
@@ -20,7 +21,7 @@ import (
 // customer.
 type factSet struct {
 	customers []customerFacts // in id order
-	index     map[ID]int
+	index     map[rules.ID]int
 	states    map[string]reminderState
 	engine    engine
 	shop      string
@@ -28,14 +29,14 @@ type factSet struct {
 	// Only filled when asked for: every purchase's description, the latest
 	// day a customer's reminder state changed, and the customers holding
 	// states moved to them by a merge.
-	desc      map[ID]string
-	stateLast map[ID]Day
-	stateKeys map[ID][]string
-	merged    map[ID]bool
+	desc      map[rules.ID]string
+	stateLast map[rules.ID]rules.Day
+	stateKeys map[rules.ID][]string
+	merged    map[rules.ID]bool
 
 	// only, when set, limits a history to the reminders of these customers
 	// due on these days: a page of Done today needs no more.
-	only map[ID]map[Day]bool
+	only map[rules.ID]map[rules.Day]bool
 }
 
 // shopSettings are what reminders are computed and worded with.
@@ -43,7 +44,7 @@ type shopSettings struct {
 	engine      engine
 	shop        string
 	rewardValue string // the scheme's, for messages
-	words       wording
+	words       rules.Wording
 }
 
 // readSettings reads the rules, the loyalty scheme and the shop's name.
@@ -70,11 +71,11 @@ func (s *Store) readSettings(ctx context.Context, q querier) (shopSettings, erro
 
 // settingsFrom works the settings out from their stored values.
 func settingsFrom(v map[string]string) (shopSettings, error) {
-	rules, err := rulesFrom(v["rules"])
+	ruleSet, err := rules.RulesFrom(v["rules"])
 	if err != nil {
 		return shopSettings{}, err
 	}
-	loyalty, err := loyaltyFrom(v["loyalty"])
+	loyalty, err := rules.LoyaltyFrom(v["loyalty"])
 	if err != nil {
 		return shopSettings{}, err
 	}
@@ -82,21 +83,21 @@ func settingsFrom(v map[string]string) (shopSettings, error) {
 	if shop == "" {
 		shop = "our shop"
 	}
-	words := wordingFrom(v["currency"], v["locale"])
-	return shopSettings{engine: engine{rules, loyalty}, shop: shop, rewardValue: words.money(loyalty.RewardValue), words: words}, nil
+	words := rules.WordingFrom(v["currency"], v["locale"])
+	return shopSettings{engine: engine{ruleSet, loyalty}, shop: shop, rewardValue: words.Money(loyalty.RewardValue), words: words}, nil
 }
 
 // loadFacts reads every fact dated up to asOf in a few bulk queries (one per
 // table, grouped in Go) so that the cost does not grow with one query per
 // customer. With only set, just that customer is read.
-func (s *Store) loadFacts(ctx context.Context, asOf Day, only ID) (*factSet, error) {
+func (s *Store) loadFacts(ctx context.Context, asOf rules.Day, only rules.ID) (*factSet, error) {
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
 	}
-	var ids []ID
+	var ids []rules.ID
 	if only != 0 {
-		ids = []ID{only}
+		ids = []rules.ID{only}
 	}
 	return s.readFacts(ctx, s.reader(), set, asOf, ids, false)
 }
@@ -110,10 +111,10 @@ const inListShare = 3
 // readFacts reads, through q, the facts dated up to asOf of the customers
 // in ids (in increasing order; nil means every customer, and an empty list
 // none). With all set it also fills desc, stateLast and merged.
-func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf Day, ids []ID, all bool) (*factSet, error) {
-	fs := &factSet{engine: set.engine, shop: set.shop, index: map[ID]int{}, states: map[string]reminderState{}}
+func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf rules.Day, ids []rules.ID, all bool) (*factSet, error) {
+	fs := &factSet{engine: set.engine, shop: set.shop, index: map[rules.ID]int{}, states: map[string]reminderState{}}
 	if all {
-		fs.desc, fs.stateLast, fs.stateKeys, fs.merged = map[ID]string{}, map[ID]Day{}, map[ID][]string{}, map[ID]bool{}
+		fs.desc, fs.stateLast, fs.stateKeys, fs.merged = map[rules.ID]string{}, map[rules.ID]rules.Day{}, map[rules.ID][]string{}, map[rules.ID]bool{}
 	}
 	if ids != nil && len(ids) == 0 {
 		return fs, nil
@@ -127,9 +128,9 @@ func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf
 		whole = len(ids) > n/inListShare
 	}
 	if whole {
-		var keep map[ID]bool
+		var keep map[rules.ID]bool
 		if ids != nil {
-			keep = make(map[ID]bool, len(ids))
+			keep = make(map[rules.ID]bool, len(ids))
 			for _, id := range ids {
 				keep[id] = true
 			}
@@ -156,7 +157,7 @@ func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf
 // read in order, which for a whole table is storage order: far quicker
 // than following the customer index and looking each row up; Go sorts
 // after. The customers come in increasing id order after those in fs.
-func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf Day, in string, args []any, keep map[ID]bool, order string) error {
+func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf rules.Day, in string, args []any, keep map[rules.ID]bool, order string) error {
 	p := &factPart{s: s, q: q, fs: fs, in: in, args: args, keep: keep, order: order, first: len(fs.customers)}
 	if err := p.readCustomers(ctx); err != nil {
 		return err
@@ -187,7 +188,7 @@ type factPart struct {
 	in    string // " IN (?,...)" on the customer column, or "" for every customer
 	args  []any  // the ids in in
 	dated []any  // the as-of day, then args
-	keep  map[ID]bool
+	keep  map[rules.ID]bool
 	order string // how whole dated tables are read
 	first int    // the first customer of fs read by this part
 }
@@ -201,7 +202,7 @@ func (p *factPart) where(col string) string {
 }
 
 // group is the facts of customer owner if this part read them, else nil.
-func (p *factPart) group(owner ID) *customerFacts {
+func (p *factPart) group(owner rules.ID) *customerFacts {
 	if k, ok := p.fs.index[owner]; ok && k >= p.first {
 		return &p.fs.customers[k]
 	}
@@ -240,7 +241,7 @@ func (p *factPart) readCustomers(ctx context.Context) error {
 func (p *factPart) readPurchases(ctx context.Context) error {
 	fs := p.fs
 	var purchases []factPurchase
-	var owners []ID
+	var owners []rules.ID
 	descCol := ""
 	if fs.desc != nil {
 		descCol = ", description"
@@ -248,7 +249,7 @@ func (p *factPart) readPurchases(ctx context.Context) error {
 	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0)`+descCol+` FROM purchases
 		WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ?`+p.where("customer_id")+p.order,
 		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
-			var cust ID
+			var cust rules.ID
 			var fp factPurchase
 			var desc string
 			dest := []any{&cust, &fp.ID, day, &fp.Amount, &fp.RefundOf}
@@ -279,11 +280,11 @@ func (p *factPart) readPurchases(ctx context.Context) error {
 
 // readContacts gives each customer the days it was contacted up to the day.
 func (p *factPart) readContacts(ctx context.Context) error {
-	var days []Day
-	var owners []ID
+	var days []rules.Day
+	var owners []rules.ID
 	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, day FROM contacts WHERE day <= ?`+p.where("customer_id")+p.order,
 		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
-			var cust ID
+			var cust rules.ID
 			if err := r.Scan(&cust, day); err != nil {
 				return err
 			}
@@ -297,18 +298,18 @@ func (p *factPart) readContacts(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sortByOwner(owners, days, func(a, b Day) int { return int(a) - int(b) })
-	groupRows(p.group, owners, days, func(f *customerFacts, v []Day) { f.ContactDays = v })
+	sortByOwner(owners, days, func(a, b rules.Day) int { return int(a) - int(b) })
+	groupRows(p.group, owners, days, func(f *customerFacts, v []rules.Day) { f.ContactDays = v })
 	return nil
 }
 
 // readLedger gives each customer its points ledger up to the day.
 func (p *factPart) readLedger(ctx context.Context) error {
 	var ledger []factLedger
-	var owners []ID
+	var owners []rules.ID
 	err := p.s.scanEachOn(ctx, p.q, `SELECT customer_id, id, day, points, kind = 'redeem' FROM ledger WHERE day <= ?`+p.where("customer_id")+p.order,
 		p.dated, func(r *sql.Rows, day *sql.RawBytes) error {
-			var cust ID
+			var cust rules.ID
 			var l factLedger
 			if err := r.Scan(&cust, &l.ID, day, &l.Points, &l.Redeem); err != nil {
 				return err
@@ -335,8 +336,8 @@ func (p *factPart) readOccasions(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	groupRows(p.group, ownersOf(occasions, func(o Occasion) ID { return o.CustomerID }), occasions,
-		func(f *customerFacts, v []Occasion) { f.Occasions = v })
+	groupRows(p.group, ownersOf(occasions, func(o rules.Occasion) rules.ID { return o.CustomerID }), occasions,
+		func(f *customerFacts, v []rules.Occasion) { f.Occasions = v })
 	return nil
 }
 
@@ -347,8 +348,8 @@ func (p *factPart) readPromises(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	groupRows(p.group, ownersOf(promises, func(pr Promise) ID { return pr.CustomerID }), promises,
-		func(f *customerFacts, v []Promise) { f.Promises = v })
+	groupRows(p.group, ownersOf(promises, func(pr rules.Promise) rules.ID { return pr.CustomerID }), promises,
+		func(f *customerFacts, v []rules.Promise) { f.Promises = v })
 	return nil
 }
 
@@ -359,8 +360,8 @@ func (p *factPart) readComplaints(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	groupRows(p.group, ownersOf(complaints, func(c Complaint) ID { return c.CustomerID }), complaints,
-		func(f *customerFacts, v []Complaint) { f.Complaints = v })
+	groupRows(p.group, ownersOf(complaints, func(c rules.Complaint) rules.ID { return c.CustomerID }), complaints,
+		func(f *customerFacts, v []rules.Complaint) { f.Complaints = v })
 	return nil
 }
 
@@ -382,7 +383,7 @@ func (p *factPart) readStates(ctx context.Context) error {
 		FROM reminder_states WHERE changed_on <= ?`+p.where("customer_id")+stateOrder, p.dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			var key, state string
-			var cust ID
+			var cust rules.ID
 			var until, changed sql.NullString
 			var st reminderState
 			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
@@ -391,7 +392,7 @@ func (p *factPart) readStates(ctx context.Context) error {
 			if p.keep != nil && p.group(cust) == nil {
 				return nil
 			}
-			st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
+			st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
 			filer.add(key, cust, st)
 			return nil
 		})
@@ -443,7 +444,7 @@ func queryFactsOn[T any](ctx context.Context, s *Store, q querier, scan func(row
 }
 
 // dayFromBytes reads YYYY-MM-DD without allocating; anything else is no day.
-func dayFromBytes(b []byte) Day {
+func dayFromBytes(b []byte) rules.Day {
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
 		return 0
 	}
@@ -458,15 +459,15 @@ func dayFromBytes(b []byte) Day {
 		return n
 	}
 	y, m, d := num(b[:4]), num(b[5:7]), num(b[8:])
-	if !ValidDate(y, time.Month(m), d) {
+	if !rules.ValidDate(y, time.Month(m), d) {
 		return 0
 	}
-	return NewDay(y, time.Month(m), d)
+	return rules.NewDay(y, time.Month(m), d)
 }
 
 // byOwner sorts rows and their owners together.
 type byOwner[T any] struct {
-	owners []ID
+	owners []rules.ID
 	rows   []T
 	cmp    func(a, b T) int
 }
@@ -484,15 +485,15 @@ func (b byOwner[T]) Swap(i, j int) {
 }
 
 // sortByOwner puts rows in (owner, cmp) order.
-func sortByOwner[T any](owners []ID, rows []T, cmp func(a, b T) int) {
+func sortByOwner[T any](owners []rules.ID, rows []T, cmp func(a, b T) int) {
 	b := byOwner[T]{owners, rows, cmp}
 	if !sort.IsSorted(b) {
 		sort.Sort(b)
 	}
 }
 
-func ownersOf[T any](v []T, owner func(T) ID) []ID {
-	out := make([]ID, len(v))
+func ownersOf[T any](v []T, owner func(T) rules.ID) []rules.ID {
+	out := make([]rules.ID, len(v))
 	for i, x := range v {
 		out[i] = owner(x)
 	}
@@ -501,7 +502,7 @@ func ownersOf[T any](v []T, owner func(T) ID) []ID {
 
 // groupRows hands each customer its run of rows; rows come grouped by
 // owner, and owners group does not know are left out.
-func groupRows[T any](group func(ID) *customerFacts, owners []ID, rows []T, set func(*customerFacts, []T)) {
+func groupRows[T any](group func(rules.ID) *customerFacts, owners []rules.ID, rows []T, set func(*customerFacts, []T)) {
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && owners[j] == owners[i] {
@@ -515,7 +516,7 @@ func groupRows[T any](group func(ID) *customerFacts, owners []ID, rows []T, set 
 }
 
 // reminder builds the Reminder of candidate c with its state as seen on d.
-func (fs *factSet) reminder(f *customerFacts, c *cand, d Day) Reminder {
+func (fs *factSet) reminder(f *customerFacts, c *cand, d rules.Day) rules.Reminder {
 	r := c.reminder(&f.Customer)
 	st, has := fs.states[r.Key]
 	applyState(&r, st, has, d)
@@ -527,9 +528,9 @@ func (fs *factSet) reminder(f *customerFacts, c *cand, d Day) Reminder {
 type messageParts struct {
 	c      cand
 	name   string // the customer's
-	asOf   Day
-	shown  Day   // the day the words are for
-	points int64 // the balance as of asOf
+	asOf   rules.Day
+	shown  rules.Day // the day the words are for
+	points int64     // the balance as of asOf
 	// last is what was bought last as of asOf; for a purchase's own
 	// reminder, that purchase.
 	last factPurchase
@@ -540,13 +541,13 @@ type messageParts struct {
 }
 
 // factWords is what words need from the facts of f.
-func factWords(f *customerFacts, c *cand, asOf, shown Day) messageParts {
+func factWords(f *customerFacts, c *cand, asOf, shown rules.Day) messageParts {
 	return factWordsWith(f, c, asOf, shown, balanceAsOf(f.Ledger, asOf), lastPurchase(f.Purchases, asOf))
 }
 
 // factWordsWith is factWords with f's balance and latest sale as of asOf
 // already computed, for the many words of one customer and day.
-func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, last factPurchase) messageParts {
+func factWordsWith(f *customerFacts, c *cand, asOf, shown rules.Day, points int64, last factPurchase) messageParts {
 	w := messageParts{c: *c, name: f.Customer.Name, asOf: asOf, shown: shown, points: points, last: last}
 	if c.tag == "purchase" {
 		w.last = factPurchase{ID: c.id, Day: c.event, Amount: c.amount}
@@ -555,7 +556,7 @@ func factWordsWith(f *customerFacts, c *cand, asOf, shown Day, points int64, las
 }
 
 // lastPurchase is the latest sale (not refund) dated up to asOf.
-func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
+func lastPurchase(ps []factPurchase, asOf rules.Day) factPurchase {
 	var last factPurchase
 	for _, p := range ps {
 		if p.Amount > 0 && p.RefundOf == 0 && p.Day <= asOf {
@@ -566,7 +567,7 @@ func lastPurchase(ps []factPurchase, asOf Day) factPurchase {
 }
 
 // finish fills Why and Message of every reminder.
-func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws []*messageParts) error {
+func (s *Store) finish(ctx context.Context, set shopSettings, rs []rules.Reminder, ws []*messageParts) error {
 	return s.finishNamed(ctx, set, rs, ws, namedPurchases(ws))
 }
 
@@ -574,8 +575,8 @@ func (s *Store) finish(ctx context.Context, set shopSettings, rs []Reminder, ws 
 // was bought is named for the purchases the list's thank-yous and
 // check-ins are about; a message about anything else names the latest
 // purchase only when it is one of those.
-func namedPurchases(ws []*messageParts) map[ID]bool {
-	named := map[ID]bool{}
+func namedPurchases(ws []*messageParts) map[rules.ID]bool {
+	named := map[rules.ID]bool{}
 	for _, w := range ws {
 		if w.c.tag == "purchase" {
 			named[w.c.id] = true
@@ -585,7 +586,7 @@ func namedPurchases(ws []*messageParts) map[ID]bool {
 }
 
 // finishNamed is finish with the purchases to name given.
-func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder, ws []*messageParts, named map[ID]bool) error {
+func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []rules.Reminder, ws []*messageParts, named map[rules.ID]bool) error {
 	tpl, err := s.messageTemplates(ctx)
 	if err != nil {
 		return err
@@ -594,14 +595,14 @@ func (s *Store) finishNamed(ctx context.Context, set shopSettings, rs []Reminder
 	if err != nil {
 		return err
 	}
-	set.wordAll(tpl.render, rs, ws, named, desc)
+	set.wordAll(tpl.Render, rs, ws, named, desc)
 	return nil
 }
 
 // unknownNamed are the named purchases whose descriptions did not come
 // with the words.
-func unknownNamed(ws []*messageParts, named map[ID]bool) []ID {
-	var ids []ID
+func unknownNamed(ws []*messageParts, named map[rules.ID]bool) []rules.ID {
+	var ids []rules.ID
 	for _, w := range ws {
 		if !w.known && named[w.last.ID] {
 			ids = append(ids, w.last.ID)
@@ -612,7 +613,7 @@ func unknownNamed(ws []*messageParts, named map[ID]bool) []ID {
 
 // wordAll fills Why and Message (by render) of every reminder from its
 // words, with the descriptions (desc) of the named purchases.
-func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Reminder, ws []*messageParts, named map[ID]bool, desc map[ID]string) {
+func (set shopSettings) wordAll(render func(rules.Kind, rules.MessageFields) string, rs []rules.Reminder, ws []*messageParts, named map[rules.ID]bool, desc map[rules.ID]string) {
 	word := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			w := ws[i]
@@ -649,13 +650,13 @@ func (set shopSettings) wordAll(render func(Kind, MessageFields) string, rs []Re
 
 // purchaseDescriptions reads what was bought, only for the purchases named:
 // descriptions are the bulk of the purchases table and rarely needed.
-func (s *Store) purchaseDescriptions(ctx context.Context, ids []ID) (map[ID]string, error) {
+func (s *Store) purchaseDescriptions(ctx context.Context, ids []rules.ID) (map[rules.ID]string, error) {
 	return s.purchaseDescriptionsOn(ctx, s.reader(), ids)
 }
 
 // purchaseDescriptionsOn is purchaseDescriptions through db.
-func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ID) (map[ID]string, error) {
-	out := map[ID]string{}
+func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []rules.ID) (map[rules.ID]string, error) {
+	out := map[rules.ID]string{}
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -670,7 +671,7 @@ func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ID
 		}
 		q := "SELECT id, description FROM purchases WHERE id IN (?" + strings.Repeat(",?", len(part)-1) + ")"
 		err := s.scanEachOn(ctx, db, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
-			var id ID
+			var id rules.ID
 			var d string
 			if err := r.Scan(&id, &d); err != nil {
 				return err
@@ -687,13 +688,13 @@ func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ID
 
 // fields are the template fields of one reminder; desc is what was
 // bought, when it is to be named.
-func (set shopSettings) fields(w *messageParts, desc string) MessageFields {
+func (set shopSettings) fields(w *messageParts, desc string) rules.MessageFields {
 	c := &w.c
-	f := MessageFields{
-		FirstName: FirstName(w.name), Name: w.name, ShopName: set.shop,
+	f := rules.MessageFields{
+		FirstName: rules.FirstName(w.name), Name: w.name, ShopName: set.shop,
 		Points:      w.points,
 		RewardValue: set.rewardValue,
-		Due:         set.words.dayMonth(c.due),
+		Due:         set.words.DayMonth(c.due),
 		Years:       c.years,
 	}
 	if f.FirstName == "" {
@@ -701,25 +702,25 @@ func (set shopSettings) fields(w *messageParts, desc string) MessageFields {
 	}
 	f.LastPurchase = "purchase"
 	if w.last.ID != 0 {
-		f.Amount = set.words.money(w.last.Amount)
+		f.Amount = set.words.Money(w.last.Amount)
 		if d := strings.TrimSpace(desc); d != "" {
 			f.LastPurchase = d
 		}
 	}
 	switch c.kind {
-	case KindOccasion:
+	case rules.KindOccasion:
 		f.Occasion = c.text
-	case KindPromise:
+	case rules.KindPromise:
 		f.Promise = c.text
-	case KindCheckIn:
+	case rules.KindCheckIn:
 		if c.tag == "promise" {
 			f.Promise = c.text
 		}
-	case KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		f.Complaint = c.text
-	case KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		f.ExpiringPoints = c.points
-		f.ExpiresOn = set.words.dayMonth(c.event)
+		f.ExpiresOn = set.words.DayMonth(c.event)
 	}
 	if c.event != 0 && c.event <= w.shown {
 		f.Days = w.shown.Sub(c.event)
@@ -738,65 +739,65 @@ func agoWords(n int) string {
 }
 
 // why says in a few words why the reminder is there.
-func (set shopSettings) why(c *cand, d Day, f MessageFields) string {
+func (set shopSettings) why(c *cand, d rules.Day, f rules.MessageFields) string {
 	w := set.words
 	switch c.kind {
-	case KindThankYou, KindCheckIn:
+	case rules.KindThankYou, rules.KindCheckIn:
 		if c.tag == "promise" {
 			return fmt.Sprintf("promise kept %s: %s", agoWords(d.Sub(c.event)), c.text)
 		}
-		s := "bought " + w.money(c.amount)
+		s := "bought " + w.Money(c.amount)
 		if f.LastPurchase != "purchase" && f.LastPurchase != "" {
 			s += " (" + f.LastPurchase + ")"
 		}
 		return s + " " + agoWords(d.Sub(c.event))
-	case KindBirthday:
-		s := "birthday on " + w.dayMonth(c.due)
+	case rules.KindBirthday:
+		s := "birthday on " + w.DayMonth(c.due)
 		if c.years > 0 {
 			s += fmt.Sprintf(" (%d)", c.years)
 		}
 		return s
-	case KindAnniversary:
+	case rules.KindAnniversary:
 		years := "1 year"
 		if c.years != 1 {
 			years = fmt.Sprintf("%d years", c.years)
 		}
-		return fmt.Sprintf("customer for %s on %s", years, w.dayMonth(c.due))
-	case KindOccasion:
-		return c.text + " on " + w.dayMonth(c.due)
-	case KindPromise:
+		return fmt.Sprintf("customer for %s on %s", years, w.DayMonth(c.due))
+	case rules.KindOccasion:
+		return c.text + " on " + w.DayMonth(c.due)
+	case rules.KindPromise:
 		return "promised: " + c.text
-	case KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		if c.suffix == "open" {
-			return fmt.Sprintf("complaint open since %s: %s", w.dayMonth(c.event), c.text)
+			return fmt.Sprintf("complaint open since %s: %s", w.DayMonth(c.event), c.text)
 		}
-		return fmt.Sprintf("complaint resolved on %s: %s", w.dayMonth(c.event), c.text)
-	case KindStayInTouch:
+		return fmt.Sprintf("complaint resolved on %s: %s", w.DayMonth(c.event), c.text)
+	case rules.KindStayInTouch:
 		if c.never {
-			return "no purchase or contact since " + w.date(c.event)
+			return "no purchase or contact since " + w.Date(c.event)
 		}
 		return "last seen " + agoWords(d.Sub(c.event))
-	case KindRewardReady:
-		return fmt.Sprintf("%s points: a reward of %s is ready", w.count(c.points), f.RewardValue)
-	case KindPointsExpiring:
-		return fmt.Sprintf("%s points expire on %s", w.count(c.points), w.dayMonth(c.event))
+	case rules.KindRewardReady:
+		return fmt.Sprintf("%s points: a reward of %s is ready", w.Count(c.points), f.RewardValue)
+	case rules.KindPointsExpiring:
+		return fmt.Sprintf("%s points expire on %s", w.Count(c.points), w.DayMonth(c.event))
 	}
 	return ""
 }
 
 // sortToday orders reminders as the today command's contract says.
-func sortToday(rs []Reminder, ws []messageParts) ([]Reminder, []*messageParts) {
+func sortToday(rs []rules.Reminder, ws []messageParts) ([]rules.Reminder, []*messageParts) {
 	return sortBoth(rs, ws, compareToday)
 }
 
 // sortBoth sorts reminders and returns their words in the same order.
-func sortBoth(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int) ([]Reminder, []*messageParts) {
+func sortBoth(rs []rules.Reminder, ws []messageParts, cmp func(a, b *rules.Reminder) int) ([]rules.Reminder, []*messageParts) {
 	idx := make([]int, len(rs))
 	for i := range idx {
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(i, j int) int { return cmp(&rs[i], &rs[j]) })
-	r2 := make([]Reminder, len(rs))
+	r2 := make([]rules.Reminder, len(rs))
 	w2 := make([]*messageParts, len(ws))
 	for to, from := range idx {
 		r2[to], w2[to] = rs[from], &ws[from]
@@ -808,7 +809,7 @@ func sortBoth(rs []Reminder, ws []messageParts, cmp func(a, b *Reminder) int) ([
 // most overdue first, then by due day, customer name and kind. It writes
 // nothing; facts dated after d and actions taken after d are ignored. (It
 // is not called Today because Store.Today is the current day.)
-func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
+func (s *Store) TodayList(ctx context.Context, d rules.Day) ([]rules.Reminder, error) {
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
@@ -826,8 +827,8 @@ func (s *Store) TodayList(ctx context.Context, d Day) ([]Reminder, error) {
 
 // collectToday gathers, unsorted and without words, what is on Today on
 // d of the customers of fs.
-func collectToday(fs *factSet, d Day) ([]Reminder, []messageParts) {
-	var rs []Reminder
+func collectToday(fs *factSet, d rules.Day) ([]rules.Reminder, []messageParts) {
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
@@ -847,7 +848,7 @@ func collectToday(fs *factSet, d Day) ([]Reminder, []messageParts) {
 
 // Upcoming lists reminders not on Today on d that are shown or due in the
 // next days days, as the facts stand on d, soonest first.
-func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, error) {
+func (s *Store) Upcoming(ctx context.Context, d rules.Day, days int) ([]rules.Reminder, error) {
 	if days < 0 {
 		return nil, fmt.Errorf("the number of days ahead must not be negative")
 	}
@@ -868,14 +869,14 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 
 // upcomingKeeps applies Upcoming's test on d up to end to r, c's reminder
 // with its state as seen on d.
-func upcomingKeeps(c *cand, r *Reminder, d, end Day) bool {
-	inRange := func(x Day) bool { return x > d && x <= end }
-	snoozedInto := c.shownFrom <= d && r.State == StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end &&
+func upcomingKeeps(c *cand, r *rules.Reminder, d, end rules.Day) bool {
+	inRange := func(x rules.Day) bool { return x > d && x <= end }
+	snoozedInto := c.shownFrom <= d && r.State == rules.StateSnoozed && r.SnoozedUntil > d && r.SnoozedUntil <= end &&
 		(r.Until == 0 || r.SnoozedUntil <= r.Until)
 	if !inRange(c.shownFrom) && !inRange(c.due) && !snoozedInto {
 		return false
 	}
-	if onToday(r, d) || r.State == StateDone || r.State == StateSkipped || r.State == StateMissed {
+	if onToday(r, d) || r.State == rules.StateDone || r.State == rules.StateSkipped || r.State == rules.StateMissed {
 		return false
 	}
 	r.OverdueDays = 0
@@ -884,8 +885,8 @@ func upcomingKeeps(c *cand, r *Reminder, d, end Day) bool {
 
 // collectUpcoming gathers, unsorted and without words, what Upcoming on d
 // lists up to end of the customers of fs.
-func collectUpcoming(fs *factSet, d, end Day) ([]Reminder, []messageParts) {
-	var rs []Reminder
+func collectUpcoming(fs *factSet, d, end rules.Day) ([]rules.Reminder, []messageParts) {
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
@@ -901,7 +902,7 @@ func collectUpcoming(fs *factSet, d, end Day) ([]Reminder, []messageParts) {
 }
 
 // compareByDue orders by due day, customer name, kind, then id and key.
-func compareByDue(a, b *Reminder) int {
+func compareByDue(a, b *rules.Reminder) int {
 	switch {
 	case a.Due != b.Due:
 		return int(a.Due) - int(b.Due)
@@ -918,18 +919,18 @@ func compareByDue(a, b *Reminder) int {
 // DueOn gives, for each day X in [from, to], the reminders Today(X) lists
 // that are due on X: what a calendar shows. It reads the database once and
 // computes each day from the facts as they stood on it.
-func (s *Store) DueOn(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+func (s *Store) DueOn(ctx context.Context, from, to rules.Day) (map[rules.Day][]rules.Reminder, error) {
 	return s.dueOn(ctx, from, to, true)
 }
 
 // DueMarks is DueOn without the words (Why and Message are empty): what a
 // month's grid marks, at a fraction of the cost. DueOn of the day chosen
 // gives its words.
-func (s *Store) DueMarks(ctx context.Context, from, to Day) (map[Day][]Reminder, error) {
+func (s *Store) DueMarks(ctx context.Context, from, to rules.Day) (map[rules.Day][]rules.Reminder, error) {
 	return s.dueOn(ctx, from, to, false)
 }
 
-func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][]Reminder, error) {
+func (s *Store) dueOn(ctx context.Context, from, to rules.Day, worded bool) (map[rules.Day][]rules.Reminder, error) {
 	if err := calendarDays(from, to); err != nil {
 		return nil, err
 	}
@@ -948,7 +949,7 @@ func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][
 		}
 	}
 	// rs is by due day, so each day's list is a run of it.
-	out := map[Day][]Reminder{}
+	out := map[rules.Day][]rules.Reminder{}
 	for i := 0; i < len(rs); {
 		j := i + 1
 		for j < len(rs) && rs[j].Due == rs[i].Due {
@@ -965,7 +966,7 @@ func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][
 			sorted = compareToday(&list[i-1], &list[i]) <= 0
 		}
 		if !sorted {
-			slices.SortStableFunc(list, func(a, b Reminder) int { return compareToday(&a, &b) })
+			slices.SortStableFunc(list, func(a, b rules.Reminder) int { return compareToday(&a, &b) })
 		}
 	}
 	return out, nil
@@ -973,7 +974,7 @@ func (s *Store) dueOn(ctx context.Context, from, to Day, worded bool) (map[Day][
 
 // compareToday is the today command's order: most overdue first, then by
 // due day, customer name and kind; id and key make it total.
-func compareToday(a, b *Reminder) int {
+func compareToday(a, b *rules.Reminder) int {
 	if a.OverdueDays != b.OverdueDays {
 		return b.OverdueDays - a.OverdueDays
 	}
@@ -983,7 +984,7 @@ func compareToday(a, b *Reminder) int {
 // CustomerReminders is one customer's reminders as of d, due up to 30 days
 // ahead, in every state (open, done, snoozed, skipped, missed), newest due
 // first: the history on the customer page.
-func (s *Store) CustomerReminders(ctx context.Context, id ID, d Day) ([]Reminder, error) {
+func (s *Store) CustomerReminders(ctx context.Context, id rules.ID, d rules.Day) ([]rules.Reminder, error) {
 	if _, err := s.Customer(ctx, id); err != nil {
 		return nil, err
 	}
@@ -992,8 +993,8 @@ func (s *Store) CustomerReminders(ctx context.Context, id ID, d Day) ([]Reminder
 
 // AllReminders is every reminder of every customer due on or before d, in
 // every state as seen on d, by due day, customer and kind.
-func (s *Store) AllReminders(ctx context.Context, d Day) ([]Reminder, error) {
-	return s.history(ctx, d, d, 0, func(a, b *Reminder) int {
+func (s *Store) AllReminders(ctx context.Context, d rules.Day) ([]rules.Reminder, error) {
+	return s.history(ctx, d, d, 0, func(a, b *rules.Reminder) int {
 		switch {
 		case a.Due != b.Due:
 			return int(a.Due) - int(b.Due)
@@ -1006,10 +1007,10 @@ func (s *Store) AllReminders(ctx context.Context, d Day) ([]Reminder, error) {
 	})
 }
 
-func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, b *Reminder) int) ([]Reminder, error) {
-	var ids []ID
+func (s *Store) history(ctx context.Context, d, dueBy rules.Day, only rules.ID, cmp func(a, b *rules.Reminder) int) ([]rules.Reminder, error) {
+	var ids []rules.ID
 	if only != 0 {
-		ids = []ID{only}
+		ids = []rules.ID{only}
 	}
 	return s.historyOf(ctx, d, dueBy, ids, cmp, nil)
 }
@@ -1017,12 +1018,12 @@ func (s *Store) history(ctx context.Context, d, dueBy Day, only ID, cmp func(a, 
 // historyOf is history for the customers in ids (nil: everyone). With keep
 // set, only the reminders it keeps get words and are returned; the words
 // are those the whole list would give them.
-func (s *Store) historyOf(ctx context.Context, d, dueBy Day, ids []ID, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+func (s *Store) historyOf(ctx context.Context, d, dueBy rules.Day, ids []rules.ID, cmp func(a, b *rules.Reminder) int, keep func(r *rules.Reminder) bool) ([]rules.Reminder, error) {
 	return s.historyOnly(ctx, d, dueBy, ids, nil, cmp, keep)
 }
 
 // historyOnly is historyOf limited to the reminders of only (see factSet).
-func (s *Store) historyOnly(ctx context.Context, d, dueBy Day, ids []ID, only map[ID]map[Day]bool, cmp func(a, b *Reminder) int, keep func(r *Reminder) bool) ([]Reminder, error) {
+func (s *Store) historyOnly(ctx context.Context, d, dueBy rules.Day, ids []rules.ID, only map[rules.ID]map[rules.Day]bool, cmp func(a, b *rules.Reminder) int, keep func(r *rules.Reminder) bool) ([]rules.Reminder, error) {
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
 		return nil, err
@@ -1084,7 +1085,7 @@ func (s *Store) putState(ctx context.Context, tx *sql.Tx, k ReminderKey, st remi
 		return err
 	}
 	// The state's customer: the key's, or the customer a merge moved it to.
-	var owner ID
+	var owner rules.ID
 	if err := tx.QueryRowContext(ctx, "SELECT customer_id FROM reminder_states WHERE key = ?", k.String()).Scan(&owner); err != nil {
 		return err
 	}
@@ -1100,13 +1101,13 @@ func staffOrOwnerName(name string) string {
 }
 
 // subjectID reads the id out of a subject such as "promise:12".
-func subjectID(subject, tag string) (ID, bool) {
+func subjectID(subject, tag string) (rules.ID, bool) {
 	rest, ok := strings.CutPrefix(subject, tag+":")
 	if !ok {
 		return 0, false
 	}
 	rest, _, _ = strings.Cut(rest, ":")
-	var id ID
+	var id rules.ID
 	if _, err := fmt.Sscanf(rest, "%d", &id); err != nil || id <= 0 {
 		return 0, false
 	}
@@ -1115,7 +1116,7 @@ func subjectID(subject, tag string) (ID, bool) {
 
 // CompleteReminder marks a reminder done and logs the contact that did it,
 // in one transaction. Completing a promise's reminder keeps the promise.
-func (s *Store) CompleteReminder(ctx context.Context, key string, c Contact) (ID, error) {
+func (s *Store) CompleteReminder(ctx context.Context, key string, c rules.Contact) (rules.ID, error) {
 	k, err := s.findReminder(ctx, key)
 	if err != nil {
 		return 0, err
@@ -1125,20 +1126,20 @@ func (s *Store) CompleteReminder(ctx context.Context, key string, c Contact) (ID
 	}
 	c.CustomerID = k.CustomerID
 	c.ReminderKey = k.String()
-	var contactID ID
+	var contactID rules.ID
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if contactID, err = s.insertContact(ctx, tx, c); err != nil {
 			return err
 		}
-		if k.Kind == KindPromise {
+		if k.Kind == rules.KindPromise {
 			if id, ok := subjectID(k.Subject, "promise"); ok {
 				if _, err := keepPromise(ctx, tx, id, s.Today(), s.Now(), c.Staff); err != nil {
 					return err
 				}
 			}
 		}
-		return s.putState(ctx, tx, k, reminderState{State: StateDone, Staff: c.Staff, ContactID: contactID})
+		return s.putState(ctx, tx, k, reminderState{State: rules.StateDone, Staff: c.Staff, ContactID: contactID})
 	})
 	if err != nil {
 		return 0, err
@@ -1148,7 +1149,7 @@ func (s *Store) CompleteReminder(ctx context.Context, key string, c Contact) (ID
 
 // SnoozeReminder hides a reminder until a later day. It comes back on that
 // day, but snoozing never moves the last day it stays on Today.
-func (s *Store) SnoozeReminder(ctx context.Context, key string, until Day, staff string) error {
+func (s *Store) SnoozeReminder(ctx context.Context, key string, until rules.Day, staff string) error {
 	if until <= s.Today() {
 		return fmt.Errorf("snooze until a day after today (%s)", s.Today())
 	}
@@ -1157,7 +1158,7 @@ func (s *Store) SnoozeReminder(ctx context.Context, key string, until Day, staff
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return s.putState(ctx, tx, k, reminderState{State: StateSnoozed, SnoozedUntil: until, Staff: staff})
+		return s.putState(ctx, tx, k, reminderState{State: rules.StateSnoozed, SnoozedUntil: until, Staff: staff})
 	})
 }
 
@@ -1172,7 +1173,7 @@ func (s *Store) SkipReminder(ctx context.Context, key, reason, staff string) err
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return s.putState(ctx, tx, k, reminderState{State: StateSkipped, Reason: reason, Staff: staff})
+		return s.putState(ctx, tx, k, reminderState{State: rules.StateSkipped, Reason: reason, Staff: staff})
 	})
 }
 
@@ -1192,7 +1193,7 @@ func (s *Store) ReopenReminder(ctx context.Context, key, staff string) error {
 		if err != nil {
 			return err
 		}
-		if k.Kind == KindPromise && State(state) == StateDone {
+		if k.Kind == rules.KindPromise && rules.State(state) == rules.StateDone {
 			if id, ok := subjectID(k.Subject, "promise"); ok {
 				if _, err := tx.ExecContext(ctx, "UPDATE promises SET kept_on = NULL WHERE id = ?", id); err != nil {
 					return err
@@ -1200,6 +1201,6 @@ func (s *Store) ReopenReminder(ctx context.Context, key, staff string) error {
 				touch(tx, k.CustomerID)
 			}
 		}
-		return s.putState(ctx, tx, k, reminderState{State: StateOpen, Staff: staff})
+		return s.putState(ctx, tx, k, reminderState{State: rules.StateOpen, Staff: staff})
 	})
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"sync"
 )
@@ -20,18 +21,18 @@ import (
 type todayMemo struct {
 	mu       sync.Mutex
 	valid    bool
-	day      Day
+	day      rules.Day
 	version  int64  // the writer's data_version when read
 	settings string // the rules and the scheme it was read under
-	rs       []Reminder
+	rs       []rules.Reminder
 	ws       []messageParts
-	changed  map[ID]bool // customers this store wrote since
+	changed  map[rules.ID]bool // customers this store wrote since
 }
 
 // wrote tells what the store remembers that a write of its own committed,
 // changing the customers ids (none: anything may have changed): Today
 // patches them, the calendar and the whole-shop read are read again.
-func (s *Store) wrote(ids []ID) {
+func (s *Store) wrote(ids []rules.ID) {
 	s.today1.wrote(ids)
 	s.calendar.forget()
 	s.base.forget()
@@ -43,7 +44,7 @@ const maxTodayPatch = 200
 
 // wrote notes, after a commit, the customers a write changed; a write that
 // noted none forgets the list.
-func (m *todayMemo) wrote(ids []ID) {
+func (m *todayMemo) wrote(ids []rules.ID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.valid {
@@ -61,7 +62,7 @@ func (m *todayMemo) wrote(ids []ID) {
 // todayRemembered is todayFromFacts for d, from what this store remembers
 // when d is the current day and nothing but its own noted writes changed
 // since. It returns copies the caller may change.
-func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([]Reminder, []messageParts, error) {
+func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d rules.Day) ([]rules.Reminder, []messageParts, error) {
 	if d != s.Today() || s.factsOnly {
 		return s.todayFromFacts(ctx, set, d)
 	}
@@ -78,7 +79,7 @@ func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([
 		if err != nil {
 			return nil, nil, err
 		}
-		m.valid, m.day, m.version, m.settings, m.rs, m.ws, m.changed = true, d, version, key, rs, ws, map[ID]bool{}
+		m.valid, m.day, m.version, m.settings, m.rs, m.ws, m.changed = true, d, version, key, rs, ws, map[rules.ID]bool{}
 	} else if len(m.changed) > 0 {
 		if err := s.patchToday(ctx, set, m); err != nil {
 			return nil, nil, err
@@ -90,7 +91,7 @@ func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d Day) ([
 // patchToday reads again, from their facts, the reminders of the
 // customers m.changed.
 func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) error {
-	ids := make([]ID, 0, len(m.changed))
+	ids := make([]rules.ID, 0, len(m.changed))
 	for id := range m.changed {
 		ids = append(ids, id)
 	}
@@ -108,7 +109,7 @@ func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) 
 		}
 	}
 	m.rs, m.ws = append(m.rs[:kept], rs...), append(m.ws[:kept], ws...)
-	m.changed = map[ID]bool{}
+	m.changed = map[rules.ID]bool{}
 	return nil
 }
 
@@ -119,10 +120,10 @@ func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) 
 type calendarMemo struct {
 	mu       sync.Mutex
 	valid    bool
-	from, to Day
+	from, to rules.Day
 	version  int64
 	settings string
-	rs       []Reminder
+	rs       []rules.Reminder
 	ws       []messageParts
 }
 
@@ -134,7 +135,7 @@ func (m *calendarMemo) forget() {
 
 // dueRemembered is dueFromFacts for from..to, or for a span around them
 // already read.
-func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []messageParts, error) {
+func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to rules.Day) ([]rules.Reminder, []messageParts, error) {
 	if s.factsOnly {
 		return s.dueFromFacts(ctx, set, from, to)
 	}
@@ -153,7 +154,7 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Da
 		}
 		m.valid, m.from, m.to, m.version, m.settings, m.rs, m.ws = true, from, to, version, key, rs, ws
 	}
-	var rs []Reminder
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range m.rs {
 		if d := m.rs[i].Due; d >= from && d <= to {
@@ -170,7 +171,7 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Da
 type baseMemo struct {
 	mu       sync.Mutex
 	valid    bool
-	day      Day
+	day      rules.Day
 	version  int64
 	settings string
 	pf       *partialFacts
@@ -183,7 +184,7 @@ func (m *baseMemo) forget() {
 }
 
 // partialBase is readPartialBase for d, or the read remembered for d.
-func (s *Store) partialBase(ctx context.Context, q querier, e engine, d Day) (*partialFacts, error) {
+func (s *Store) partialBase(ctx context.Context, q querier, e engine, d rules.Day) (*partialFacts, error) {
 	version, _, err := s.searchVersion(ctx)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"reflect"
+	"regulars/rules"
 	"testing"
 	"time"
 )
@@ -13,7 +14,7 @@ import (
 // and compares each with Today computed from every customer's facts.
 func TestTodayIsPatchedAfterEachWriteAndReadAgainAfterAnotherProgramsWrite(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
+	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
 		Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
 	if err != nil {
@@ -53,7 +54,7 @@ func TestTodayIsPatchedAfterEachWriteAndReadAgainAfterAnotherProgramsWrite(t *te
 		t.Fatal("a sale did not note its customer for Today")
 	}
 	same("a sale")
-	if _, err := s.CompleteReminder(ctx, rs[1].Key, Contact{Channel: ChannelPhone, Staff: "Priya"}); err != nil {
+	if _, err := s.CompleteReminder(ctx, rs[1].Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Priya"}); err != nil {
 		t.Fatal(err)
 	}
 	same("a reminder done")
@@ -71,8 +72,8 @@ func TestTodayIsPatchedAfterEachWriteAndReadAgainAfterAnotherProgramsWrite(t *te
 	other.Close()
 	same("another program's write")
 	// A change of the rules reads it again whole.
-	r := DefaultRules()
-	r[KindStayInTouch] = Rule{On: true, AfterDays: 30}
+	r := rules.DefaultRules()
+	r[rules.KindStayInTouch] = rules.Rule{On: true, AfterDays: 30}
 	if err := s.SetRules(ctx, r); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"maps"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"sync"
@@ -37,14 +38,14 @@ import (
 type partialFacts struct {
 	customers []customerFacts // Purchases hold only what the rules need
 	sums      []CustomerSummary
-	busy      []ID // in increasing order
+	busy      []rules.ID // in increasing order
 }
 
 // purchaseWindow is how far back a sale can still give a thank-you or
 // check-in on a day: the longest after plus stay of the two rules.
 func purchaseWindow(e engine) int {
 	n := 0
-	for _, k := range []Kind{KindThankYou, KindCheckIn} {
+	for _, k := range []rules.Kind{rules.KindThankYou, rules.KindCheckIn} {
 		n = max(n, e.rules[k].AfterDays+e.rules[k].StayDays)
 	}
 	return n
@@ -52,7 +53,7 @@ func purchaseWindow(e engine) int {
 
 // readPartial reads, as of d, what Today and Upcoming up to end need of
 // every customer (forgotten ones aside), and which are busy.
-func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day) (*partialFacts, error) {
+func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rules.Day) (*partialFacts, error) {
 	busy, err := s.busyIDs(ctx, q, e, d, end)
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 	if err != nil {
 		return nil, err
 	}
-	pf := &partialFacts{busy: []ID{}} // empty, not nil: readFacts reads everyone for nil
+	pf := &partialFacts{busy: []rules.ID{}} // empty, not nil: readFacts reads everyone for nil
 	for i := range base.customers {
 		if !busy[base.customers[i].Customer.ID] {
 			pf.customers = append(pf.customers, base.customers[i])
@@ -79,11 +80,11 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end Day
 // (forgotten ones aside) and their summary rows; readPartial leaves out
 // the busy ones. Nothing in it may be changed: a store shares it between
 // reads until its next write (partialBase).
-func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d Day) (*partialFacts, error) {
+func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rules.Day) (*partialFacts, error) {
 	pf := &partialFacts{}
 	// The summary rows and the recent sales are read on other connections
 	// meanwhile: on two cores that is most of their time saved.
-	var sums map[ID]CustomerSummary
+	var sums map[rules.ID]CustomerSummary
 	var recent recentSales
 	var sumsErr, recentErr error
 	var wg sync.WaitGroup
@@ -92,19 +93,19 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d Day)
 	go func() { defer wg.Done(); sums, sumsErr = summaries(ctx, q) }()
 	go func() { defer wg.Done(); recent, recentErr = s.readRecentSales(ctx, q, e, d) }()
 	defer wg.Wait()
-	index := map[ID]int{}
+	index := map[rules.ID]int{}
 	// Only what the rules and a reminder read of a customer.
 	err = s.scanEachOn(ctx, q, `SELECT id, name, phone, email, birthday_year, birthday_month, birthday_day,
 		do_not_contact, customer_since, added_on FROM customers WHERE forgotten = 0 ORDER BY id`, nil,
 		func(r *sql.Rows, since *sql.RawBytes) error {
-			var c Customer
+			var c rules.Customer
 			var by, bm, bd sql.NullInt64
 			var added sql.RawBytes
 			if err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &by, &bm, &bd, &c.DoNotContact, since, &added); err != nil {
 				return err
 			}
 			if bm.Valid && bd.Valid {
-				c.Birthday = YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
+				c.Birthday = rules.YearlyDate{Year: int(by.Int64), Month: time.Month(bm.Int64), Day: int(bd.Int64)}
 			}
 			c.CustomerSince, c.AddedOn = dayFromBytes(*since), dayFromBytes(added)
 			index[c.ID] = len(pf.customers)
@@ -114,7 +115,7 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d Day)
 	if err != nil {
 		return nil, err
 	}
-	of := func(id ID) *customerFacts {
+	of := func(id rules.ID) *customerFacts {
 		if i, ok := index[id]; ok {
 			return &pf.customers[i]
 		}
@@ -143,7 +144,7 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d Day)
 
 // busyIDs finds the customers whose facts are read in full for d to end:
 // a fact dated after d, points that may expire, or states moved by a merge.
-func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (map[ID]bool, error) {
+func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end rules.Day) (map[rules.ID]bool, error) {
 	// One query each, along its own index: joined by UNION, SQLite reads
 	// the reminder states whole.
 	queries := []struct {
@@ -158,7 +159,7 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (m
 		{`SELECT r.customer_id FROM purchases r JOIN purchases p ON p.id = r.refund_of
 			WHERE r.refund_of IS NOT NULL AND r.day < p.day AND r.customer_id IS NOT NULL`, nil},
 	}
-	if months := e.loyalty.ExpiryMonths; months > 0 && e.rules[KindPointsExpiring].On {
+	if months := e.loyalty.ExpiryMonths; months > 0 && e.rules[rules.KindPointsExpiring].On {
 		// A lot earned on x expires on x plus months (clamped to the
 		// month's end) and is shown from after days before that up to the
 		// day before: lots expiring from d+1 to end+after, with a margin.
@@ -167,9 +168,9 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (m
 			args []any
 		}{"SELECT customer_id FROM ledger WHERE points > 0 AND day >= ? AND day <= ?", []any{
 			d.AddDays(1).AddMonths(-months).AddDays(-4).String(),
-			end.AddDays(e.rules[KindPointsExpiring].AfterDays).AddMonths(-months).AddDays(4).String()}})
+			end.AddDays(e.rules[rules.KindPointsExpiring].AfterDays).AddMonths(-months).AddDays(4).String()}})
 	}
-	busy := map[ID]bool{}
+	busy := map[rules.ID]bool{}
 	for _, x := range queries {
 		ids, err := idList(ctx, q, x.sql, x.args...)
 		if err != nil {
@@ -184,7 +185,7 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end Day) (m
 
 // readPartialTables adds the occasions, and the promises and complaints
 // made by d, of the customers of.
-func (s *Store) readPartialTables(ctx context.Context, q querier, d Day, of func(ID) *customerFacts) error {
+func (s *Store) readPartialTables(ctx context.Context, q querier, d rules.Day, of func(rules.ID) *customerFacts) error {
 	occasions, err := queryFactsOn(ctx, s, q, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id")
 	if err != nil {
 		return err
@@ -218,22 +219,22 @@ func (s *Store) readPartialTables(ctx context.Context, q querier, d Day, of func
 // recentSales are the sales and refunds of the weeks before a day, with
 // their owners, in (owner, day, id) order: what slicePurchases cuts.
 type recentSales struct {
-	owners   []ID
+	owners   []rules.ID
 	rows     []factPurchase
-	lo, from Day // read from lo; the first that can be shown are from from on
-	gap      int // the thank-you rule's gap
+	lo, from rules.Day // read from lo; the first that can be shown are from from on
+	gap      int       // the thank-you rule's gap
 }
 
 // readRecentSales reads the sales and refunds the purchase rules need as of
 // d: over the window a sale can be shown in and two thank-you gaps before.
-func (s *Store) readRecentSales(ctx context.Context, q querier, e engine, d Day) (recentSales, error) {
-	r := recentSales{gap: max(0, e.rules[KindThankYou].GapDays)}
+func (s *Store) readRecentSales(ctx context.Context, q querier, e engine, d rules.Day) (recentSales, error) {
+	r := recentSales{gap: max(0, e.rules[rules.KindThankYou].GapDays)}
 	r.from = d.AddDays(-purchaseWindow(e) - 1)
 	r.lo = r.from.AddDays(-chainGaps * r.gap)
 	err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
 		WHERE day >= ? AND day <= ? AND voided = 0 AND customer_id IS NOT NULL`, []any{r.lo.String(), d.String()},
 		func(row *sql.Rows, day *sql.RawBytes) error {
-			var cust ID
+			var cust rules.ID
 			var p factPurchase
 			if err := row.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
 				return err
@@ -254,9 +255,9 @@ func (s *Store) readRecentSales(ctx context.Context, q querier, e engine, d Day)
 // or before the first one that can still be shown. Customers with no such
 // sale in what was read are read back further, a few times; it returns
 // those still without one, whose whole history the rules need.
-func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of func(ID) *customerFacts) (map[ID]bool, error) {
+func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of func(rules.ID) *customerFacts) (map[rules.ID]bool, error) {
 	rows, owners, lo := r.rows, r.owners, r.lo
-	dense := map[ID][]factPurchase{} // the rows read of customers with no fresh start in them
+	dense := map[rules.ID][]factPurchase{} // the rows read of customers with no fresh start in them
 	for i := 0; i < len(rows); {
 		j := i + 1
 		for j < len(rows) && owners[j] == owners[i] {
@@ -293,7 +294,7 @@ func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of
 			delete(dense, id)
 		}
 	}
-	left := make(map[ID]bool, len(dense))
+	left := make(map[rules.ID]bool, len(dense))
 	for id := range dense {
 		left[id] = true
 	}
@@ -303,15 +304,15 @@ func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of
 // purchasesOfSpan reads the sales and refunds of the customers ids dated
 // from lo (zero: the first) up to the day before hi, in (day, id) order for
 // each.
-func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []ID, lo, hi Day) (map[ID][]factPurchase, error) {
-	out := map[ID][]factPurchase{}
+func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []rules.ID, lo, hi rules.Day) (map[rules.ID][]factPurchase, error) {
+	out := map[rules.ID][]factPurchase{}
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
 		err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
 			WHERE customer_id IN (`+idListSQL(part)+`) AND day >= ? AND day < ? AND voided = 0 ORDER BY customer_id, day, id`,
 			[]any{lo.String(), hi.String()}, func(r *sql.Rows, day *sql.RawBytes) error {
-				var cust ID
+				var cust rules.ID
 				var p factPurchase
 				if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
 					return err
@@ -333,8 +334,8 @@ func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []ID, lo, hi
 // thank-you chain (no sale that counts in the gap before it). It returns -1
 // when no sale dated from on counts, and false when no fresh start is in
 // ps.
-func chainStart(ps []factPurchase, lo, from Day, gap int) (int, bool) {
-	refunded := map[ID]Cents{}
+func chainStart(ps []factPurchase, lo, from rules.Day, gap int) (int, bool) {
+	refunded := map[rules.ID]rules.Cents{}
 	for _, p := range ps {
 		if p.RefundOf != 0 {
 			refunded[p.RefundOf] -= p.Amount
@@ -359,7 +360,7 @@ func chainStart(ps []factPurchase, lo, from Day, gap int) (int, bool) {
 
 // readWholePurchases gives the customers ids every sale and refund dated up
 // to d: they bought so often that the thank-you chain needs all of them.
-func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids map[ID]bool, of func(ID) *customerFacts) error {
+func (s *Store) readWholePurchases(ctx context.Context, q querier, d rules.Day, ids map[rules.ID]bool, of func(rules.ID) *customerFacts) error {
 	all, err := s.purchasesOfSpan(ctx, q, slices.Sorted(maps.Keys(ids)), 0, d.AddDays(1))
 	for id, ps := range all {
 		of(id).Purchases = ps
@@ -371,17 +372,17 @@ func (s *Store) readWholePurchases(ctx context.Context, q querier, d Day, ids ma
 // that are not busy: which candidates it looks at, the day its state is
 // seen on and its words are for, and whether it keeps the reminder then.
 type remindersRead struct {
-	look  func(id ID, c *cand) bool
-	day   func(c *cand) (on, shown, asOf Day) // the state's day, the words' day and their facts' day
-	keep  func(c *cand, r *Reminder) bool
-	asOf  Day // the facts as of this day
-	until Day // yearly reminders up to this day
+	look  func(id rules.ID, c *cand) bool
+	day   func(c *cand) (on, shown, asOf rules.Day) // the state's day, the words' day and their facts' day
+	keep  func(c *cand, r *rules.Reminder) bool
+	asOf  rules.Day // the facts as of this day
+	until rules.Day // yearly reminders up to this day
 }
 
 // collectPartial gathers, unsorted and without words, what rd keeps of the
 // customers of pf, their states read by key.
-func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo Day) ([]Reminder, []messageParts, error) {
-	var rs []Reminder
+func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range pf.customers {
 		f, sum := &pf.customers[i], &pf.sums[i]
@@ -416,7 +417,7 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 // d: the busy customers from their facts, everyone else from partial facts
 // and their summary rows. A file made before the summary rows has
 // everyone read from their facts.
-func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]Reminder, []messageParts, error) {
+func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d rules.Day) ([]rules.Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, d, d)
 	if err != nil {
@@ -428,16 +429,16 @@ func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d Day) ([]
 	}
 	rs, ws := collectToday(fs, d)
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(_ ID, c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
-		day:  func(*cand) (Day, Day, Day) { return d, d, d },
-		keep: func(_ *cand, r *Reminder) bool { return onToday(r, d) },
+		look: func(_ rules.ID, c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
+		day:  func(*cand) (rules.Day, rules.Day, rules.Day) { return d, d, d },
+		keep: func(_ *cand, r *rules.Reminder) bool { return onToday(r, d) },
 		asOf: d, until: d,
 	}, d)
 	return append(rs, prs...), append(ws, pws...), err
 }
 
 // upcomingFromFacts is todayFromFacts for Upcoming on d up to end.
-func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end Day) ([]Reminder, []messageParts, error) {
+func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end rules.Day) ([]rules.Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, d, end)
 	if err != nil {
@@ -455,19 +456,19 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 	if err != nil {
 		return nil, nil, err
 	}
-	snoozedFor := map[ID]bool{}
+	snoozedFor := map[rules.ID]bool{}
 	for key := range snoozed {
 		if k, err := ParseReminderKey(key); err == nil {
 			snoozedFor[k.CustomerID] = true
 		}
 	}
-	inRange := func(x Day) bool { return x > d && x <= end }
+	inRange := func(x rules.Day) bool { return x > d && x <= end }
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(id ID, c *cand) bool {
+		look: func(id rules.ID, c *cand) bool {
 			return inRange(c.shownFrom) || inRange(c.due) || (c.shownFrom <= d && snoozedFor[id] && snoozed[c.key(id)])
 		},
-		day:  func(c *cand) (Day, Day, Day) { return d, max(c.shownFrom, d), d },
-		keep: func(c *cand, r *Reminder) bool { return upcomingKeeps(c, r, d, end) },
+		day:  func(c *cand) (rules.Day, rules.Day, rules.Day) { return d, max(c.shownFrom, d), d },
+		keep: func(c *cand, r *rules.Reminder) bool { return upcomingKeeps(c, r, d, end) },
 		asOf: d, until: end,
 	}, d)
 	return append(rs, prs...), append(ws, pws...), err
@@ -478,7 +479,7 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 // customers with facts dated after from have their days computed one by
 // one from their facts; for the others the facts as of from stand all
 // through.
-func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day) ([]Reminder, []messageParts, error) {
+func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to rules.Day) ([]rules.Reminder, []messageParts, error) {
 	q := s.reader()
 	pf, err := s.partialOrAll(ctx, q, set.engine, from, to)
 	if err != nil {
@@ -488,11 +489,11 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 	if err != nil {
 		return nil, nil, err
 	}
-	var rs []Reminder
+	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range fs.customers {
 		f := &fs.customers[i]
-		fs.engine.dueOn(f, from, to, func(x Day, c *cand) {
+		fs.engine.dueOn(f, from, to, func(x rules.Day, c *cand) {
 			r := fs.reminder(f, c, x)
 			if onToday(&r, x) {
 				rs = append(rs, r)
@@ -501,11 +502,11 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 		})
 	}
 	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(_ ID, c *cand) bool {
+		look: func(_ rules.ID, c *cand) bool {
 			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
 		},
-		day:  func(c *cand) (Day, Day, Day) { return c.due, c.due, c.due },
-		keep: func(c *cand, r *Reminder) bool { return onToday(r, c.due) },
+		day:  func(c *cand) (rules.Day, rules.Day, rules.Day) { return c.due, c.due, c.due },
+		keep: func(c *cand, r *rules.Reminder) bool { return onToday(r, c.due) },
 		asOf: from, until: to,
 	}, to)
 	return append(rs, prs...), append(ws, pws...), err
@@ -513,7 +514,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 
 // partialOrAll is readPartial, or everyone busy in a file made before the
 // summary rows.
-func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end Day) (*partialFacts, error) {
+func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end rules.Day) (*partialFacts, error) {
 	if s.keepSummary.Load() && !s.factsOnly {
 		return s.readPartial(ctx, q, e, d, end)
 	}
@@ -523,7 +524,7 @@ func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end Da
 // statesOf reads, through q, the stored states of the reminders rs as of d,
 // by key. Their customers hold no state moved by a merge (those are busy),
 // so each state is under its reminder's own key.
-func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (map[string]reminderState, error) {
+func (s *Store) statesOf(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
 	out := map[string]reminderState{}
 	const batch = 500
 	for start := 0; start < len(rs); start += batch {
@@ -542,7 +543,7 @@ func (s *Store) statesOf(ctx context.Context, q querier, rs []Reminder, d Day) (
 				if err := r.Scan(&key, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
 					return err
 				}
-				st.State, st.SnoozedUntil, st.ChangedOn = State(state), scanDay(until), scanDay(changed)
+				st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
 				out[key] = st
 				return nil
 			})

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"reflect"
+	"regulars/rules"
 	"testing"
 	"time"
 )
@@ -12,8 +13,8 @@ import (
 // others from their summary rows, and everyone from the facts alone.
 func TestTodayFromTheSummaryEqualsTodayFromTheFacts(t *testing.T) {
 	ctx := context.Background()
-	end := NewDay(2026, time.June, 15)
-	for _, loyalty := range []Loyalty{DefaultLoyalty(), {CentsPerPoint: 100, RewardPoints: 60, RewardValue: 500, ExpiryMonths: 6}} {
+	end := rules.NewDay(2026, time.June, 15)
+	for _, loyalty := range []rules.Loyalty{rules.DefaultLoyalty(), {CentsPerPoint: 100, RewardPoints: 60, RewardValue: 500, ExpiryMonths: 6}} {
 		s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
 			Clock: func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }})
 		if err != nil {
@@ -42,8 +43,8 @@ func TestTodayFromTheSummaryEqualsTodayFromTheFacts(t *testing.T) {
 		}
 		facts := dvSlowTwin(t, s)
 
-		for _, d := range []Day{NewDay(2025, 12, 24), NewDay(2026, 3, 1), NewDay(2026, 5, 20), end.AddDays(-3), end,
-			end.AddDays(1), end.AddDays(30), NewDay(2026, 12, 31), NewDay(2027, 6, 15)} {
+		for _, d := range []rules.Day{rules.NewDay(2025, 12, 24), rules.NewDay(2026, 3, 1), rules.NewDay(2026, 5, 20), end.AddDays(-3), end,
+			end.AddDays(1), end.AddDays(30), rules.NewDay(2026, 12, 31), rules.NewDay(2027, 6, 15)} {
 			got, err := s.TodayList(ctx, d)
 			if err != nil {
 				t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +17,9 @@ import (
 // rmPurchase and rmLedger write a fact as it is, in a store transaction
 // that brings the customer's summary row up to date as the store's own
 // writes do.
-func rmPurchase(t *testing.T, s *Store, cust ID, day string, cents Cents, desc string, refundOf ID) ID {
+func rmPurchase(t *testing.T, s *Store, cust rules.ID, day string, cents rules.Cents, desc string, refundOf rules.ID) rules.ID {
 	t.Helper()
-	var id ID
+	var id rules.ID
 	err := s.tx(context.Background(), func(tx *sql.Tx) error {
 		res, err := tx.Exec(`INSERT INTO purchases(customer_id, at, day, amount_cents, description, refund_of) VALUES (?,?,?,?,?,?)`,
 			cust, day+" 10:00:00", day, int64(cents), desc, nullID(refundOf))
@@ -35,7 +36,7 @@ func rmPurchase(t *testing.T, s *Store, cust ID, day string, cents Cents, desc s
 	return id
 }
 
-func rmLedger(t *testing.T, s *Store, cust ID, day string, kind LedgerKind, points int64) {
+func rmLedger(t *testing.T, s *Store, cust rules.ID, day string, kind rules.LedgerKind, points int64) {
 	t.Helper()
 	err := s.tx(context.Background(), func(tx *sql.Tx) error {
 		touch(tx, cust)
@@ -50,9 +51,9 @@ func rmLedger(t *testing.T, s *Store, cust ID, day string, kind LedgerKind, poin
 
 type rmShop struct {
 	s                       *Store
-	ann, bob, cara, dan, ed ID
-	coat                    ID
-	promise, complaint      ID
+	ann, bob, cara, dan, ed rules.ID
+	coat                    rules.ID
+	promise, complaint      rules.ID
 }
 
 // rmMakeShop builds a small shop whose customers were all added on 1 May 2026.
@@ -65,28 +66,28 @@ func rmMakeShop(t *testing.T) rmShop {
 	}
 	var h rmShop
 	h.s = s
-	h.ann = rmAddCustomer(t, s, Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com"})
-	h.bob = rmAddCustomer(t, s, Customer{Name: "Bob Roy", Birthday: YearlyDate{Year: 1980, Month: 6, Day: 12}})
-	h.cara = rmAddCustomer(t, s, Customer{Name: "Cara Diaz"})
-	h.dan = rmAddCustomer(t, s, Customer{Name: "Dan Ode"})
-	h.ed = rmAddCustomer(t, s, Customer{Name: "Ed Fox", DoNotContact: true})
+	h.ann = rmAddCustomer(t, s, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com"})
+	h.bob = rmAddCustomer(t, s, rules.Customer{Name: "Bob Roy", Birthday: rules.YearlyDate{Year: 1980, Month: 6, Day: 12}})
+	h.cara = rmAddCustomer(t, s, rules.Customer{Name: "Cara Diaz"})
+	h.dan = rmAddCustomer(t, s, rules.Customer{Name: "Dan Ode"})
+	h.ed = rmAddCustomer(t, s, rules.Customer{Name: "Ed Fox", DoNotContact: true})
 	h.coat = rmPurchase(t, s, h.ann, "2026-05-31", 12000, "winter coat", 0)
 	rmPurchase(t, s, h.ed, "2026-05-31", 9000, "boots", 0)
 	var err error
-	if h.promise, err = s.AddPromise(ctx, Promise{CustomerID: h.cara, What: "order floor mats", Due: rmDay("2026-06-03"), MadeOn: rmDay("2026-05-30")}); err != nil {
+	if h.promise, err = s.AddPromise(ctx, rules.Promise{CustomerID: h.cara, What: "order floor mats", Due: rmDay("2026-06-03"), MadeOn: rmDay("2026-05-30")}); err != nil {
 		t.Fatal(err)
 	}
-	if h.complaint, err = s.AddComplaint(ctx, Complaint{CustomerID: h.dan, What: "zip broke", Received: rmDay("2026-05-25")}); err != nil {
+	if h.complaint, err = s.AddComplaint(ctx, rules.Complaint{CustomerID: h.dan, What: "zip broke", Received: rmDay("2026-05-25")}); err != nil {
 		t.Fatal(err)
 	}
 	return h
 }
 
-func rmLine(r Reminder) string {
+func rmLine(r rules.Reminder) string {
 	return fmt.Sprintf("%s %s due %s overdue %d", r.CustomerName, r.Kind, r.Due, r.OverdueDays)
 }
 
-func rmLines(rs []Reminder) []string {
+func rmLines(rs []rules.Reminder) []string {
 	var out []string
 	for _, r := range rs {
 		out = append(out, rmLine(r))
@@ -134,7 +135,7 @@ func TestTodayListIsSortedAndWorded(t *testing.T) {
 	}
 
 	// Equal overdue days and due days: by name, then kind.
-	mia := rmAddCustomer(t, h.s, Customer{Name: "Al Mo"})
+	mia := rmAddCustomer(t, h.s, rules.Customer{Name: "Al Mo"})
 	rmPurchase(t, h.s, mia, "2026-05-31", 12000, "", 0)
 	got, _ = h.s.TodayList(ctx, rmDay("2026-06-08"))
 	if rmLine(got[1]) != "Al Mo thank_you due 2026-06-01 overdue 7" || rmLine(got[2]) != "Ann Lee thank_you due 2026-06-01 overdue 7" {
@@ -189,7 +190,7 @@ func TestCompleteReminder(t *testing.T) {
 	ctx := context.Background()
 	h.s.SetToday(rmDay("2026-06-02"))
 	key := fmt.Sprintf("thank_you:%d:purchase:%d:2026-06-01", h.ann, h.coat)
-	cid, err := h.s.CompleteReminder(ctx, key, Contact{Channel: ChannelPhone, Staff: "Bea", Outcome: "happy"})
+	cid, err := h.s.CompleteReminder(ctx, key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Bea", Outcome: "happy"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,21 +206,21 @@ func TestCompleteReminder(t *testing.T) {
 	}
 	// A run for the day before the completion does not know of it.
 	got, _ = h.s.TodayList(ctx, rmDay("2026-06-01"))
-	if !slices.ContainsFunc(got, func(r Reminder) bool { return r.Key == key }) {
+	if !slices.ContainsFunc(got, func(r rules.Reminder) bool { return r.Key == key }) {
 		t.Errorf("a run for 1 June must still list it: %q", rmLines(got))
 	}
 	hist, err := h.s.CustomerReminders(ctx, h.ann, rmDay("2026-06-02"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(hist, func(r Reminder) bool { return r.Key == key })
-	if i < 0 || hist[i].State != StateDone || hist[i].DoneOn != rmDay("2026-06-02") || hist[i].Staff != "Bea" {
+	i := slices.IndexFunc(hist, func(r rules.Reminder) bool { return r.Key == key })
+	if i < 0 || hist[i].State != rules.StateDone || hist[i].DoneOn != rmDay("2026-06-02") || hist[i].Staff != "Bea" {
 		t.Errorf("history: %+v", hist)
 	}
 
 	// Completing a promise keeps it, and a check-in follows 3 days later.
 	pkey := fmt.Sprintf("promise:%d:promise:%d:2026-06-03", h.cara, h.promise)
-	if _, err := h.s.CompleteReminder(ctx, pkey, Contact{Channel: ChannelInPerson, Staff: "Bea"}); err != nil {
+	if _, err := h.s.CompleteReminder(ctx, pkey, rules.Contact{Channel: rules.ChannelInPerson, Staff: "Bea"}); err != nil {
 		t.Fatal(err)
 	}
 	ps, _ := h.s.Promises(ctx, h.cara)
@@ -231,18 +232,18 @@ func TestCompleteReminder(t *testing.T) {
 		t.Errorf("after keeping the promise: %q", rmLines(got))
 	}
 
-	if _, err := h.s.CompleteReminder(ctx, "thank_you:x", Contact{Channel: ChannelPhone}); !errors.Is(err, ErrBadReminderKey) {
+	if _, err := h.s.CompleteReminder(ctx, "thank_you:x", rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, ErrBadReminderKey) {
 		t.Errorf("malformed key: %v", err)
 	}
-	if _, err := h.s.CompleteReminder(ctx, fmt.Sprintf("thank_you:%d:purchase:999:2026-06-01", h.ann), Contact{Channel: ChannelPhone}); !errors.Is(err, ErrUnknownReminder) {
+	if _, err := h.s.CompleteReminder(ctx, fmt.Sprintf("thank_you:%d:purchase:999:2026-06-01", h.ann), rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, ErrUnknownReminder) {
 		t.Errorf("unknown key: %v", err)
 	}
-	if _, err := h.s.CompleteReminder(ctx, "thank_you:999:purchase:1:2026-06-01", Contact{Channel: ChannelPhone}); !errors.Is(err, ErrNotFound) {
+	if _, err := h.s.CompleteReminder(ctx, "thank_you:999:purchase:1:2026-06-01", rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing customer: %v", err)
 	}
 	before := rmCount(t, h.s)
 	bkey := fmt.Sprintf("birthday:%d:birthday:2026-06-12", h.bob)
-	if _, err := h.s.CompleteReminder(ctx, bkey, Contact{Channel: "pigeon"}); err == nil {
+	if _, err := h.s.CompleteReminder(ctx, bkey, rules.Contact{Channel: "pigeon"}); err == nil {
 		t.Error("a bad channel must be refused")
 	}
 	if after := rmCount(t, h.s); after != before {
@@ -260,7 +261,7 @@ func TestSnoozeSkipReopen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return slices.ContainsFunc(got, func(r Reminder) bool { return r.Key == key })
+		return slices.ContainsFunc(got, func(r rules.Reminder) bool { return r.Key == key })
 	}
 	if err := h.s.SnoozeReminder(ctx, key, rmDay("2026-06-02"), "Bea"); err == nil {
 		t.Error("snoozing until today must be refused")
@@ -278,7 +279,7 @@ func TestSnoozeSkipReopen(t *testing.T) {
 		t.Error("a snooze never extends the last day")
 	}
 	all, _ := h.s.AllReminders(ctx, rmDay("2026-06-20"))
-	if i := slices.IndexFunc(all, func(r Reminder) bool { return r.Key == key }); i < 0 || all[i].State != StateMissed {
+	if i := slices.IndexFunc(all, func(r rules.Reminder) bool { return r.Key == key }); i < 0 || all[i].State != rules.StateMissed {
 		t.Errorf("snoozed past its last day is missed: %+v", all)
 	}
 
@@ -292,8 +293,8 @@ func TestSnoozeSkipReopen(t *testing.T) {
 		t.Error("skipped reminder still listed")
 	}
 	hist, _ := h.s.CustomerReminders(ctx, h.ann, rmDay("2026-06-05"))
-	i := slices.IndexFunc(hist, func(r Reminder) bool { return r.Key == key })
-	if i < 0 || hist[i].State != StateSkipped || hist[i].Reason != "moved abroad" {
+	i := slices.IndexFunc(hist, func(r rules.Reminder) bool { return r.Key == key })
+	if i < 0 || hist[i].State != rules.StateSkipped || hist[i].Reason != "moved abroad" {
 		t.Errorf("history: %+v", hist)
 	}
 	if err := h.s.ReopenReminder(ctx, key, "Bea"); err != nil {
@@ -311,7 +312,7 @@ func TestSnoozeSkipReopen(t *testing.T) {
 
 	// Undoing a completed promise makes it owed again.
 	pkey := fmt.Sprintf("promise:%d:promise:%d:2026-06-03", h.cara, h.promise)
-	if _, err := h.s.CompleteReminder(ctx, pkey, Contact{Channel: ChannelPhone}); err != nil {
+	if _, err := h.s.CompleteReminder(ctx, pkey, rules.Contact{Channel: rules.ChannelPhone}); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.s.ReopenReminder(ctx, pkey, "Bea"); err != nil {
@@ -343,7 +344,7 @@ func TestCustomerRemindersAndAllReminders(t *testing.T) {
 	if !slices.Equal(rmLines(hist), want[1:]) {
 		t.Errorf("Ann on 1 July: %q", rmLines(hist))
 	}
-	if hist[0].State != StateMissed || hist[1].State != StateMissed {
+	if hist[0].State != rules.StateMissed || hist[1].State != rules.StateMissed {
 		t.Errorf("unhandled past their last day: %s %s", hist[0].State, hist[1].State)
 	}
 	hist, _ = h.s.CustomerReminders(ctx, h.ann, rmDay("2026-08-01"))
@@ -355,11 +356,11 @@ func TestCustomerRemindersAndAllReminders(t *testing.T) {
 		t.Errorf("Ann on 1 August: %q", rmLines(hist))
 	}
 	bob, _ := h.s.CustomerReminders(ctx, h.bob, rmDay("2026-07-30"))
-	if len(bob) == 0 || bob[0].Kind != KindStayInTouch || bob[0].Why != "no purchase or contact since 1 May 2026" {
+	if len(bob) == 0 || bob[0].Kind != rules.KindStayInTouch || bob[0].Why != "no purchase or contact since 1 May 2026" {
 		t.Errorf("Bob's stay_in_touch: %+v", bob)
 	}
 	ann, _ := h.s.TodayList(ctx, rmDay("2026-08-29"))
-	if i := slices.IndexFunc(ann, func(r Reminder) bool { return r.CustomerID == h.ann && r.Kind == KindStayInTouch }); i < 0 || ann[i].Why != "last seen 90 days ago" {
+	if i := slices.IndexFunc(ann, func(r rules.Reminder) bool { return r.CustomerID == h.ann && r.Kind == rules.KindStayInTouch }); i < 0 || ann[i].Why != "last seen 90 days ago" {
 		t.Errorf("Ann's stay_in_touch: %q", rmLines(ann))
 	}
 	if _, err := h.s.CustomerReminders(ctx, 999, rmDay("2026-06-01")); !errors.Is(err, ErrNotFound) {
@@ -419,8 +420,8 @@ func TestStateSurvivesAMerge(t *testing.T) {
 	}
 	hist, _ := h.s.CustomerReminders(ctx, h.cara, rmDay("2026-06-02"))
 	moved := fmt.Sprintf("thank_you:%d:purchase:%d:2026-06-01", h.cara, h.coat)
-	i := slices.IndexFunc(hist, func(r Reminder) bool { return r.Key == moved })
-	if i < 0 || hist[i].State != StateSkipped || hist[i].Reason != "called already" {
+	i := slices.IndexFunc(hist, func(r rules.Reminder) bool { return r.Key == moved })
+	if i < 0 || hist[i].State != rules.StateSkipped || hist[i].Reason != "called already" {
 		t.Errorf("after the merge: %+v", hist)
 	}
 }
@@ -432,24 +433,24 @@ func TestDueOnMatchesTodayEveryDay(t *testing.T) {
 	h := rmMakeShop(t)
 	ctx := context.Background()
 	s := h.s
-	l := DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	l.ExpiryMonths = 2
 	if err := s.SetLoyalty(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	fay := rmAddCustomer(t, s, Customer{Name: "Fay Gill", Birthday: YearlyDate{Month: 6, Day: 29}, CustomerSince: rmDay("2023-06-20")})
+	fay := rmAddCustomer(t, s, rules.Customer{Name: "Fay Gill", Birthday: rules.YearlyDate{Month: 6, Day: 29}, CustomerSince: rmDay("2023-06-20")})
 	p1 := rmPurchase(t, s, fay, "2026-06-04", 8000, "saddle pad", 0)
 	rmPurchase(t, s, fay, "2026-06-10", -1000, "", p1) // refund: 70.00 left, check-in stays
 	rmPurchase(t, s, h.bob, "2026-06-15", 6000, "bridle", 0)
 	big := rmPurchase(t, s, h.dan, "2026-06-06", 5500, "", 0)
 	rmPurchase(t, s, h.dan, "2026-06-11", -1000, "", big) // refund before the check-in: cancels it
-	rmLedger(t, s, fay, "2026-04-20", LedgerEarn, 80)
-	rmLedger(t, s, fay, "2026-06-04", LedgerEarn, 80) // crosses 100 on 4 June
-	rmLedger(t, s, fay, "2026-06-18", LedgerRedeem, -100)
-	if _, err := s.AddOccasion(ctx, Occasion{CustomerID: h.cara, Label: "Show day", Date: YearlyDate{Year: 2026, Month: 6, Day: 21}, LeadDays: 3}); err != nil {
+	rmLedger(t, s, fay, "2026-04-20", rules.LedgerEarn, 80)
+	rmLedger(t, s, fay, "2026-06-04", rules.LedgerEarn, 80) // crosses 100 on 4 June
+	rmLedger(t, s, fay, "2026-06-18", rules.LedgerRedeem, -100)
+	if _, err := s.AddOccasion(ctx, rules.Occasion{CustomerID: h.cara, Label: "Show day", Date: rules.YearlyDate{Year: 2026, Month: 6, Day: 21}, LeadDays: 3}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LogContact(ctx, Contact{CustomerID: h.cara, Channel: ChannelEmail, At: rmDay("2026-06-09").Time().Add(9 * 3600e9)}); err != nil {
+	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: h.cara, Channel: rules.ChannelEmail, At: rmDay("2026-06-09").Time().Add(9 * 3600e9)}); err != nil {
 		t.Fatal(err)
 	}
 	s.SetToday(rmDay("2026-06-12"))
@@ -475,7 +476,7 @@ func TestDueOnMatchesTodayEveryDay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want []Reminder
+		var want []rules.Reminder
 		for _, r := range today {
 			if r.Due == x {
 				want = append(want, r)

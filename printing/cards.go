@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // Card is one printed message: who it is for and what it says.
@@ -16,7 +16,7 @@ type Card struct {
 }
 
 // CardsFor makes one card per reminder from its customer and rendered message.
-func CardsFor(items []data.Reminder) []Card {
+func CardsFor(items []rules.Reminder) []Card {
 	cards := make([]Card, 0, len(items))
 	for _, r := range items {
 		cards = append(cards, Card{To: r.CustomerName, Message: r.Message})
@@ -94,7 +94,7 @@ func cardHeader(d *doc, shop Shop) float64 {
 // the space below the header.
 func cardBody(d *doc, shop Shop, c Card, top float64) {
 	width := cardW - 2*cardMargin
-	first := data.FirstName(d.text(c.To))
+	first := rules.FirstName(d.text(c.To))
 	greeting := "Dear " + first + ","
 	if first == "" {
 		greeting = "Hello,"
@@ -113,7 +113,7 @@ func cardBody(d *doc, shop Shop, c Card, top float64) {
 
 	// The largest size at which the whole message fits; below the smallest
 	// size the message is cut instead.
-	msg := withoutGreeting(c.Message, data.FirstName(oneLine(c.To)))
+	msg := withoutGreeting(c.Message, rules.FirstName(oneLine(c.To)))
 	pt := bodyPt
 	var lines []string
 	for {

@@ -1,7 +1,7 @@
 package printing
 
 import (
-	"regulars/data"
+	"regulars/rules"
 )
 
 // Format writes the dates, amounts and counts of a printout the way the
@@ -9,35 +9,35 @@ import (
 // never says "06/16/2026" beside "16 June 2026". Each field left nil writes
 // the British way with no currency sign.
 type Format struct {
-	Date    func(data.Day) string   // a day in a sentence: "16 June 2026"
-	Weekday func(data.Day) string   // a day with its weekday: "Tuesday 16 June 2026"
-	Month   func(data.Day) string   // a month under a chart: "Jun 2026"
-	Money   func(data.Cents) string // an amount: "£1,234.50"
-	Number  func(int64) string      // a count: "410,976"
+	Date    func(rules.Day) string   // a day in a sentence: "16 June 2026"
+	Weekday func(rules.Day) string   // a day with its weekday: "Tuesday 16 June 2026"
+	Month   func(rules.Day) string   // a month under a chart: "Jun 2026"
+	Money   func(rules.Cents) string // an amount: "£1,234.50"
+	Number  func(int64) string       // a count: "410,976"
 }
 
-func (f Format) date(d data.Day) string {
+func (f Format) date(d rules.Day) string {
 	if f.Date != nil {
 		return f.Date(d)
 	}
 	return d.Time().Format("2 January 2006")
 }
 
-func (f Format) weekday(d data.Day) string {
+func (f Format) weekday(d rules.Day) string {
 	if f.Weekday != nil {
 		return f.Weekday(d)
 	}
 	return d.Time().Format("Monday 2 January 2006")
 }
 
-func (f Format) month(d data.Day) string {
+func (f Format) month(d rules.Day) string {
 	if f.Month != nil {
 		return f.Month(d)
 	}
 	return d.Time().Format("Jan 2006")
 }
 
-func (f Format) money(c data.Cents) string {
+func (f Format) money(c rules.Cents) string {
 	if f.Money != nil {
 		return f.Money(c)
 	}
@@ -55,7 +55,7 @@ func (f Format) number(n int64) string {
 }
 
 // britishStyle writes what a Format leaves unset.
-var britishStyle = data.LocaleStyles["en-GB"]
+var britishStyle = rules.LocaleStyles["en-GB"]
 
 // count is a whole number of things.
 func (f Format) count(n int) string { return f.number(int64(n)) }

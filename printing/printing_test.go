@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 var shop = Shop{Name: "Alder & Co", Address: "12 High Street\nAshford TN23 1AA"}
@@ -121,7 +121,7 @@ func TestThankYouCardsOnePagePerCard(t *testing.T) {
 }
 
 func TestThankYouCardsFromReminders(t *testing.T) {
-	cards := CardsFor([]data.Reminder{{CustomerName: "Ñúñez García", Message: "Hi Ñúñez, thanks!"}})
+	cards := CardsFor([]rules.Reminder{{CustomerName: "Ñúñez García", Message: "Hi Ñúñez, thanks!"}})
 	if len(cards) != 1 || cards[0] != (Card{To: "Ñúñez García", Message: "Hi Ñúñez, thanks!"}) {
 		t.Fatalf("CardsFor = %+v", cards)
 	}
@@ -140,12 +140,12 @@ func TestThankYouCardsCutAnOverlongMessage(t *testing.T) {
 }
 
 func TestCallSheetBreaksPagesAndRepeatsHeadings(t *testing.T) {
-	day := data.NewDay(2026, time.March, 2)
+	day := rules.NewDay(2026, time.March, 2)
 	first := []string{"Zoë", "Siobhán", "Łukasz", "Ñúñez", "Ann", "Bob"}
-	var items []data.Reminder
+	var items []rules.Reminder
 	for i := range 60 {
-		items = append(items, data.Reminder{
-			Kind:         data.Kinds[i%len(data.Kinds)],
+		items = append(items, rules.Reminder{
+			Kind:         rules.Kinds[i%len(rules.Kinds)],
 			CustomerName: fmt.Sprintf("%s Customer%02d", first[i%len(first)], i),
 			Phone:        fmt.Sprintf("07700 900%03d", i),
 			Why:          "bought a 120.00 coat 7 days ago",
@@ -185,12 +185,12 @@ func TestCallSheetBreaksPagesAndRepeatsHeadings(t *testing.T) {
 }
 
 func TestCallSheetRowTallerThanAPageIsCut(t *testing.T) {
-	items := []data.Reminder{
-		{Kind: data.KindPromise, CustomerName: "Ann Short", Phone: "1", Message: "Short."},
-		{Kind: data.KindPromise, CustomerName: "Bea Long", Phone: "2", Message: strings.Repeat("words upon words ", 2000)},
+	items := []rules.Reminder{
+		{Kind: rules.KindPromise, CustomerName: "Ann Short", Phone: "1", Message: "Short."},
+		{Kind: rules.KindPromise, CustomerName: "Bea Long", Phone: "2", Message: strings.Repeat("words upon words ", 2000)},
 	}
 	var buf bytes.Buffer
-	if err := CallSheet(&buf, shop, data.NewDay(2026, time.March, 2), items); err != nil {
+	if err := CallSheet(&buf, shop, rules.NewDay(2026, time.March, 2), items); err != nil {
 		t.Fatal(err)
 	}
 	checkPDF(t, buf.Bytes(), 2)
@@ -201,9 +201,9 @@ func TestCallSheetRowTallerThanAPageIsCut(t *testing.T) {
 }
 
 func TestAddressLabelsSheetOfTwentyOne(t *testing.T) {
-	var customers []data.Customer
+	var customers []rules.Customer
 	for i := range 25 {
-		customers = append(customers, data.Customer{
+		customers = append(customers, rules.Customer{
 			Name:    fmt.Sprintf("Zoë Label%02d", i),
 			Address: fmt.Sprintf("%d Rue Siobhán, Łódź, 90-001", i+1),
 		})
@@ -237,8 +237,8 @@ func TestScriptsTheFontLacksPrintAsQuestionMarks(t *testing.T) {
 	}
 
 	buf.Reset()
-	items := []data.Reminder{{Kind: data.KindBirthday, CustomerName: "李小龍 🐉", Phone: "+852 1234", Why: "生日 🎂", Message: "🎂🎂🎂"}}
-	if err := CallSheet(&buf, Shop{Name: "商店 Shop"}, data.NewDay(2026, time.March, 2), items); err != nil {
+	items := []rules.Reminder{{Kind: rules.KindBirthday, CustomerName: "李小龍 🐉", Phone: "+852 1234", Why: "生日 🎂", Message: "🎂🎂🎂"}}
+	if err := CallSheet(&buf, Shop{Name: "商店 Shop"}, rules.NewDay(2026, time.March, 2), items); err != nil {
 		t.Fatal(err)
 	}
 	checkPDF(t, buf.Bytes(), 1)
@@ -247,7 +247,7 @@ func TestScriptsTheFontLacksPrintAsQuestionMarks(t *testing.T) {
 	}
 
 	buf.Reset()
-	if err := AddressLabels(&buf, []data.Customer{{Name: "李小龍 😀", Address: "九龍\n\xff bad byte"}}); err != nil {
+	if err := AddressLabels(&buf, []rules.Customer{{Name: "李小龍 😀", Address: "九龍\n\xff bad byte"}}); err != nil {
 		t.Fatal(err)
 	}
 	checkPDF(t, buf.Bytes(), 1)
@@ -264,7 +264,7 @@ func TestEmptyListsPrintOnePageSayingSo(t *testing.T) {
 	}{
 		{"cards", func(b *bytes.Buffer) error { return ThankYouCards(b, shop, nil) }, "no cards"},
 		{"call sheet", func(b *bytes.Buffer) error {
-			return CallSheet(b, shop, data.NewDay(2026, time.March, 2), nil)
+			return CallSheet(b, shop, rules.NewDay(2026, time.March, 2), nil)
 		}, "no calls for this day"},
 		{"labels", func(b *bytes.Buffer) error { return AddressLabels(b, nil) }, "No customers"},
 	}
@@ -375,7 +375,7 @@ func TestAddressLines(t *testing.T) {
 }
 
 func TestKindLabel(t *testing.T) {
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		if l := kindLabel(k); l == "" || strings.Contains(l, "_") {
 			t.Errorf("kindLabel(%q) = %q", k, l)
 		}

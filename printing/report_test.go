@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 func TestReportPrintsEveryFigure(t *testing.T) {
-	day := func(s string) data.Day {
-		d, err := data.ParseDay(s)
+	day := func(s string) rules.Day {
+		d, err := rules.ParseDay(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -21,12 +22,12 @@ func TestReportPrintsEveryFigure(t *testing.T) {
 		Now:       data.Activity{Total: 40, Active: 20, Lapsing: 8, Drifting: 6, Lost: 4, Never: 2},
 		Retention: data.Retention{From: day("2025-06-16"), To: day("2026-06-15"), Base: 30, Kept: 21},
 		FollowUp: data.FollowUpReport{Since: day("2025-06-15"),
-			ByKind:  []data.FollowUpRow{{Kind: data.KindThankYou, OnTime: 30, Late: 5, Skipped: 3, Missed: 2}},
+			ByKind:  []data.FollowUpRow{{Kind: rules.KindThankYou, OnTime: 30, Late: 5, Skipped: 3, Missed: 2}},
 			ByStaff: []data.StaffFollowUpRow{{Staff: "Maya", OnTime: 30, Late: 5}, {Missed: 2}}},
 		Complaints: data.ComplaintReport{Received: 4, Resolved: 3, Within24h: 1, MedianHours: 30.5, Customers: 4, BoughtAgain: 2},
 		Points: data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Redeemed: 800, RedeemedValue: 4000,
-			Scheme: data.DefaultLoyalty()},
-		Top: []data.TopCustomer{{Customer: data.Customer{ID: 7, Name: "Zoë Ñúñez"}, Spent: 123456, Visits: 9, Balance: 120}},
+			Scheme: rules.DefaultLoyalty()},
+		Top: []data.TopCustomer{{Customer: rules.Customer{ID: 7, Name: "Zoë Ñúñez"}, Spent: 123456, Visits: 9, Balance: 120}},
 	}
 	for m := range 12 {
 		r.Months = append(r.Months, data.MonthActivity{MonthEnd: day("2025-06-30").AddMonths(m),
@@ -55,26 +56,26 @@ func TestReportPrintsEveryFigure(t *testing.T) {
 // the shop's Format, as the window does.
 func TestPrintoutsUseTheShopsFormat(t *testing.T) {
 	f := Format{
-		Date:    func(d data.Day) string { return "D<" + d.String() + ">" },
-		Weekday: func(d data.Day) string { return "W<" + d.String() + ">" },
-		Month:   func(d data.Day) string { return "M<" + d.String()[:7] + ">" },
-		Money:   func(c data.Cents) string { return "$" + c.String() },
+		Date:    func(d rules.Day) string { return "D<" + d.String() + ">" },
+		Weekday: func(d rules.Day) string { return "W<" + d.String() + ">" },
+		Month:   func(d rules.Day) string { return "M<" + d.String()[:7] + ">" },
+		Money:   func(c rules.Cents) string { return "$" + c.String() },
 		Number:  func(n int64) string { return fmt.Sprintf("#%d", n) },
 	}
 	s := Shop{Name: "Alder & Co", Format: f}
-	day := data.NewDay(2026, 6, 15)
+	day := rules.NewDay(2026, 6, 15)
 	r := data.Report{Day: day,
-		Retention: data.Retention{From: data.NewDay(2025, 6, 16), To: day, Base: 30, Kept: 21},
-		FollowUp:  data.FollowUpReport{Since: data.NewDay(2025, 6, 15)},
-		Points:    data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Scheme: data.DefaultLoyalty()},
-		Months:    []data.MonthActivity{{MonthEnd: data.NewDay(2026, 5, 31), Activity: data.Activity{Active: 3}}},
-		Top:       []data.TopCustomer{{Customer: data.Customer{Name: "Zoë"}, Spent: 123456, Visits: 9, Balance: 120}},
+		Retention: data.Retention{From: rules.NewDay(2025, 6, 16), To: day, Base: 30, Kept: 21},
+		FollowUp:  data.FollowUpReport{Since: rules.NewDay(2025, 6, 15)},
+		Points:    data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Scheme: rules.DefaultLoyalty()},
+		Months:    []data.MonthActivity{{MonthEnd: rules.NewDay(2026, 5, 31), Activity: data.Activity{Active: 3}}},
+		Top:       []data.TopCustomer{{Customer: rules.Customer{Name: "Zoë"}, Spent: 123456, Visits: 9, Balance: 120}},
 	}
 	var rep, calls bytes.Buffer
 	if err := Report(&rep, s, r); err != nil {
 		t.Fatal(err)
 	}
-	items := []data.Reminder{{Kind: data.KindCheckIn, CustomerName: "Ann Lee", Phone: "07700 900123", OverdueDays: 3}}
+	items := []rules.Reminder{{Kind: rules.KindCheckIn, CustomerName: "Ann Lee", Phone: "07700 900123", OverdueDays: 3}}
 	if err := CallSheet(&calls, s, day, items); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // A4 portrait, in millimetres.
@@ -23,21 +23,21 @@ const (
 // Call sheet columns, left to right; they add up to the printable width.
 var sheetCols = [5]float64{9, 38, 28, 50, 61}
 
-var kindLabels = map[data.Kind]string{
-	data.KindThankYou:          "Thank you",
-	data.KindCheckIn:           "Check-in",
-	data.KindBirthday:          "Birthday",
-	data.KindAnniversary:       "Anniversary",
-	data.KindOccasion:          "Occasion",
-	data.KindPromise:           "Promise",
-	data.KindComplaintFollowup: "Complaint follow-up",
-	data.KindStayInTouch:       "Stay in touch",
-	data.KindRewardReady:       "Reward ready",
-	data.KindPointsExpiring:    "Points expiring",
+var kindLabels = map[rules.Kind]string{
+	rules.KindThankYou:          "Thank you",
+	rules.KindCheckIn:           "Check-in",
+	rules.KindBirthday:          "Birthday",
+	rules.KindAnniversary:       "Anniversary",
+	rules.KindOccasion:          "Occasion",
+	rules.KindPromise:           "Promise",
+	rules.KindComplaintFollowup: "Complaint follow-up",
+	rules.KindStayInTouch:       "Stay in touch",
+	rules.KindRewardReady:       "Reward ready",
+	rules.KindPointsExpiring:    "Points expiring",
 }
 
 // kindLabel names a reminder kind in words; kinds added later still print.
-func kindLabel(k data.Kind) string {
+func kindLabel(k rules.Kind) string {
 	if l, ok := kindLabels[k]; ok {
 		return l
 	}
@@ -54,7 +54,7 @@ func kindLabel(k data.Kind) string {
 // message in smaller type. Rows grow with their message; every page repeats
 // the column headings and ends with "page N of M". No reminders gives one
 // page saying there is nothing to print.
-func CallSheet(w io.Writer, shop Shop, day data.Day, items []data.Reminder) error {
+func CallSheet(w io.Writer, shop Shop, day rules.Day, items []rules.Reminder) error {
 	title := "Calls"
 	if !day.IsZero() {
 		title += " for " + shop.Format.weekday(day)
@@ -94,7 +94,7 @@ func (c cell) height() float64 {
 	return h
 }
 
-func callSheet(f Format, title string, items []data.Reminder, total int) (*doc, error) {
+func callSheet(f Format, title string, items []rules.Reminder, total int) (*doc, error) {
 	d, err := newDoc("P", "A4", title)
 	if err != nil {
 		return nil, err
@@ -199,7 +199,7 @@ func sheetHeader(d *doc, y float64) float64 {
 
 // sheetRow lays out the four text cells of a reminder, each cut to fit room
 // so that a row never needs more than a page.
-func sheetRow(d *doc, f Format, r data.Reminder, room float64) [4]cell {
+func sheetRow(d *doc, f Format, r rules.Reminder, room float64) [4]cell {
 	seg := func(col int, text string, bold bool, pt float64, rgb ...int) segment {
 		d.style(bold, pt)
 		s := segment{lines: d.wrap(oneLine(text), sheetCols[col]), bold: bold, pt: pt}
@@ -273,7 +273,7 @@ const (
 // 3 across and 7 down: the name in bold, then the address lines. An address
 // typed on one line with commas is set one part per line. No customers
 // gives one page saying there is nothing to print.
-func AddressLabels(w io.Writer, customers []data.Customer) error {
+func AddressLabels(w io.Writer, customers []rules.Customer) error {
 	return write(w, func() (*doc, error) {
 		d, err := newDoc("P", "A4", "Address labels")
 		if err != nil {
@@ -321,7 +321,7 @@ func addressLines(addr string) []string {
 // label prints one customer in the label whose top left corner is (x, y).
 // A long address is set smaller until it fits, and cut below the smallest
 // size; the name keeps its size so the label still reads at a glance.
-func label(d *doc, x, y float64, c data.Customer) {
+func label(d *doc, x, y float64, c rules.Customer) {
 	width := labelW - 2*labelPadX
 	room := labelH - 2*labelPadY
 	addr := addressLines(c.Address)

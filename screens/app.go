@@ -24,15 +24,16 @@ import (
 
 	"regulars/assets"
 	"regulars/data"
+	"regulars/rules"
 )
 
 // Options are what the command line hands to the window.
 type Options struct {
 	DBPath string
-	Date   data.Day // simulated "today"; zero for the real date
-	Screen string   // screen to open on; "" for the last one used
-	Clock  Clock    // nil: the wall clock
-	Notify Notifier // nil: the desktop's notifications
+	Date   rules.Day // simulated "today"; zero for the real date
+	Screen string    // screen to open on; "" for the last one used
+	Clock  Clock     // nil: the wall clock
+	Notify Notifier  // nil: the desktop's notifications
 	// Synchronous runs background work inline; tests use it so that what a
 	// tap causes has happened when the tap returns.
 	Synchronous bool
@@ -228,11 +229,11 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 func (a *App) Window() fyne.Window { return a.win }
 
 // Today is the day the app works on: the simulated date or the real one.
-func (a *App) Today() data.Day {
+func (a *App) Today() rules.Day {
 	if !a.opt.Date.IsZero() {
 		return a.opt.Date
 	}
-	return data.DayOf(a.clock.Now())
+	return rules.DayOf(a.clock.Now())
 }
 
 // Staff is who is on shift at this till.
@@ -500,7 +501,7 @@ func (a *App) pickStaff(then func()) {
 		if !ok {
 			return
 		}
-		if err := data.CheckName(sel.Text); err != nil {
+		if err := rules.CheckName(sel.Text); err != nil {
 			a.showError(err)
 			return
 		}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // Window benchmarks at shop size, on the same demo shops as the data
@@ -21,7 +22,7 @@ import (
 // They use Fyne's test driver: what they time is the app's own work, from
 // opening the file to the first frame drawn, not the graphics card's.
 
-var benchDay = data.NewDay(2026, time.June, 15)
+var benchDay = rules.NewDay(2026, time.June, 15)
 
 func benchSizes() []int {
 	sizes := []int{5000, 50000}

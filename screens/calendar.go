@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // calendarScreen is the time ahead: a month grid with a coloured dot per
@@ -22,18 +23,18 @@ import (
 // reminders come with the same actions as Today.
 type calendarScreen struct {
 	a        *App
-	week     bool     // the week agenda rather than the month grid
-	month    data.Day // first day of the month on show
-	chosen   data.Day
-	from, to data.Day // the days loaded
+	week     bool      // the week agenda rather than the month grid
+	month    rules.Day // first day of the month on show
+	chosen   rules.Day
+	from, to rules.Day // the days loaded
 	// counts are the month grid's marks, and days holds the first page of
 	// the days chosen: in a large shop a month holds tens of thousands of
 	// reminders and a day hundreds, so the grid reads counts and the
 	// chosen day's list the rows it shows, and more as it scrolls. The
 	// week reads its days' counts and the first page of its list (each
 	// day's in turn) the same way: weekFirst.
-	counts    map[data.Day]data.DayCounts
-	days      map[data.Day]data.ReminderPage
+	counts    map[rules.Day]data.DayCounts
+	days      map[rules.Day]data.ReminderPage
 	weekFirst data.ReminderPage
 
 	title *widget.Label
@@ -61,7 +62,7 @@ func modeMonth() string { return lang.L("Month") }
 func modeWeek() string  { return lang.L("Week") }
 
 func newCalendar(a *App) screen {
-	c := &calendarScreen{a: a, days: map[data.Day]data.ReminderPage{}}
+	c := &calendarScreen{a: a, days: map[rules.Day]data.ReminderPage{}}
 	today := a.Today()
 	c.chosen = today
 	c.month = firstOfMonth(today)
@@ -94,7 +95,7 @@ func newCalendar(a *App) screen {
 	}
 	cells := container.NewGridWithColumns(7)
 	for range 42 {
-		cell := newDayCell(func(d data.Day) {
+		cell := newDayCell(func(d rules.Day) {
 			c.goTo(d)
 			c.a.win.Canvas().Focus(c.grid)
 		})
@@ -137,21 +138,21 @@ func (c *calendarScreen) focus() {
 	c.a.win.Canvas().Focus(c.grid)
 }
 
-func firstOfMonth(d data.Day) data.Day {
+func firstOfMonth(d rules.Day) rules.Day {
 	y, m, _ := d.Date()
-	return data.NewDay(y, m, 1)
+	return rules.NewDay(y, m, 1)
 }
 
 // weekStart is the Monday on or before d.
-func weekStart(d data.Day) data.Day {
+func weekStart(d rules.Day) rules.Day {
 	return d.AddDays(-(int(d.Weekday()+6) % 7))
 }
 
 // gridStart is the Monday on or before the first of the month.
-func (c *calendarScreen) gridStart() data.Day { return weekStart(c.month) }
+func (c *calendarScreen) gridStart() rules.Day { return weekStart(c.month) }
 
 // span is the days the current view shows.
-func (c *calendarScreen) span() (from, to data.Day) {
+func (c *calendarScreen) span() (from, to rules.Day) {
 	if c.week {
 		from = weekStart(c.chosen)
 		return from, from.AddDays(6)
@@ -189,7 +190,7 @@ func (c *calendarScreen) step(n int) {
 }
 
 // goTo chooses a day, loading its month (or week) when it is not on show.
-func (c *calendarScreen) goTo(d data.Day) {
+func (c *calendarScreen) goTo(d rules.Day) {
 	c.chosen = d
 	if !c.week && firstOfMonth(d) != c.month {
 		c.month = firstOfMonth(d)
@@ -206,7 +207,7 @@ func (c *calendarScreen) goTo(d data.Day) {
 }
 
 // readDay reads a page of day d's list.
-func (c *calendarScreen) readDay(d data.Day) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+func (c *calendarScreen) readDay(d rules.Day) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 	return func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 		return c.a.store.DueDayPage(ctx, d, offset, limit)
 	}
@@ -217,7 +218,7 @@ func (c *calendarScreen) readDay(d data.Day) func(ctx context.Context, offset, l
 // many each day had when the week was read. A day that holds another
 // number now makes the page's Total differ, and the page is not used (the
 // reload after every change reads the week again).
-func (c *calendarScreen) readWeek(from data.Day, counts map[data.Day]data.DayCounts) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
+func (c *calendarScreen) readWeek(from rules.Day, counts map[rules.Day]data.DayCounts) func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 	return func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 		p := data.ReminderPage{Offset: offset}
 		at := 0
@@ -241,7 +242,7 @@ func (c *calendarScreen) readWeek(from data.Day, counts map[data.Day]data.DayCou
 }
 
 // loadDay reads the counts and first page of day d of the month on show.
-func (c *calendarScreen) loadDay(d data.Day) {
+func (c *calendarScreen) loadDay(d rules.Day) {
 	background(c.a, func(ctx context.Context) (data.ReminderPage, error) {
 		return c.readDay(d)(ctx, 0, pageSize)
 	}, func(p data.ReminderPage, err error) {
@@ -259,7 +260,7 @@ func (c *calendarScreen) loadDay(d data.Day) {
 func (c *calendarScreen) reload() {
 	from, to := c.span()
 	type loaded struct {
-		counts map[data.Day]data.DayCounts
+		counts map[rules.Day]data.DayCounts
 		day    data.ReminderPage
 	}
 	week, chosen := c.week, c.chosen
@@ -297,20 +298,20 @@ func (c *calendarScreen) reload() {
 		if week {
 			c.weekFirst = l.day
 		} else {
-			c.days = map[data.Day]data.ReminderPage{chosen: l.day}
+			c.days = map[rules.Day]data.ReminderPage{chosen: l.day}
 		}
 		c.render()
 	})
 }
 
 // Marked returns the reminders marked on a day; tests read it.
-func (c *calendarScreen) Marked(d data.Day) []data.Reminder {
+func (c *calendarScreen) Marked(d rules.Day) []rules.Reminder {
 	m, _ := c.a.store.DueOn(c.a.ctx, d, d)
 	return m[d]
 }
 
 // cellOf is the grid cell of day d, or nil when d is not on the grid.
-func (c *calendarScreen) cellOf(d data.Day) *dayCell {
+func (c *calendarScreen) cellOf(d rules.Day) *dayCell {
 	i := d.Sub(c.gridStart())
 	if c.week || i < 0 || i >= len(c.cells) {
 		return nil
@@ -335,7 +336,7 @@ func (c *calendarScreen) render() {
 
 // renderGrid shows the month's title and days, each with its marks from
 // counts (none while they are read).
-func (c *calendarScreen) renderGrid(counts map[data.Day]data.DayCounts) {
+func (c *calendarScreen) renderGrid(counts map[rules.Day]data.DayCounts) {
 	c.title.SetText(monthYear(c.month))
 	from := c.gridStart()
 	today := c.a.Today()
@@ -428,33 +429,33 @@ func (c *calendarScreen) gridRune(r rune) {
 // addOccasion finds the customer, then adds an occasion on the chosen day.
 func (c *calendarScreen) addOccasion() {
 	on := c.chosen
-	c.a.pickCustomer(fmt.Sprintf(lang.L("Add an occasion on %s for…"), longDate(on)), func(cu data.Customer) {
+	c.a.pickCustomer(fmt.Sprintf(lang.L("Add an occasion on %s for…"), longDate(on)), func(cu rules.Customer) {
 		c.a.occasionForm(cu, on, nil)
 	})
 }
 
 // kindColor tells the kinds apart on the grid; the legend names them.
-func kindColor(k data.Kind) color.Color {
+func kindColor(k rules.Kind) color.Color {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return color.NRGBA{0xF4, 0x8F, 0xB1, 0xFF} // light pink
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return color.NRGBA{0x1E, 0x88, 0xE5, 0xFF} // blue
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return color.NRGBA{0xFB, 0x8C, 0x00, 0xFF} // orange
-	case data.KindAnniversary:
+	case rules.KindAnniversary:
 		return color.NRGBA{0x9C, 0x27, 0xB0, 0xFF} // purple
-	case data.KindOccasion:
+	case rules.KindOccasion:
 		return color.NRGBA{0x00, 0xAC, 0xC1, 0xFF} // cyan
-	case data.KindPromise:
+	case rules.KindPromise:
 		return color.NRGBA{0x43, 0xA0, 0x47, 0xFF} // green
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return color.NRGBA{0xE5, 0x39, 0x35, 0xFF} // red
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return color.NRGBA{0x8D, 0x6E, 0x63, 0xFF} // brown
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return color.NRGBA{0xFD, 0xD8, 0x35, 0xFF} // yellow
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return color.NRGBA{0x90, 0xA4, 0xAE, 0xFF} // grey
 	}
 	return theme.Color(theme.ColorNameForeground)
@@ -485,27 +486,27 @@ const (
 	shapeHollowSquare
 )
 
-func kindShape(k data.Kind) shape {
+func kindShape(k rules.Kind) shape {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return shapeDisc
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return shapeSquare
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return shapeTriangle
-	case data.KindAnniversary:
+	case rules.KindAnniversary:
 		return shapeTriangleDown
-	case data.KindOccasion:
+	case rules.KindOccasion:
 		return shapeHollowTriangle
-	case data.KindPromise:
+	case rules.KindPromise:
 		return shapeDiamond
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return shapeHollowDiamond
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return shapeRing
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return shapeBar
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return shapeHollowSquare
 	}
 	return shapeDisc
@@ -519,12 +520,12 @@ type mark struct {
 	// box is what is drawn: the toolkit draws the objects of a
 	// *fyne.Container only, never of a type that embeds one.
 	box   *fyne.Container
-	kind  data.Kind
+	kind  rules.Kind
 	shape shape
 	prim  fyne.CanvasObject
 }
 
-func newMark(k data.Kind) *mark {
+func newMark(k rules.Kind) *mark {
 	m := &mark{kind: k, shape: kindShape(k)}
 	const stroke = 2
 	switch m.shape {
@@ -611,7 +612,7 @@ func (markLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(d
 // the width holds.
 func calendarLegend() (*fyne.Container, *columnsLayout) {
 	var items []fyne.CanvasObject
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		m := newMark(k)
 		label := canvas.NewText(kindTitle(k), theme.Color(theme.ColorNameForeground))
 		label.TextSize = theme.TextSize() - 1
@@ -665,21 +666,21 @@ func (dotsLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(d
 // a dot per kind due.
 type dayCell struct {
 	widget.BaseWidget
-	day     data.Day
-	onTap   func(data.Day)
+	day     rules.Day
+	onTap   func(rules.Day)
 	bg      *canvas.Rectangle
 	number  *canvas.Text
 	count   *canvas.Text
-	dots    map[data.Kind]*mark
+	dots    map[rules.Kind]*mark
 	dotBox  *fyne.Container
 	inMonth bool
 	today   bool
 	// kinds are the kinds marked, in the legend's order; tests read them.
-	kinds []data.Kind
+	kinds []rules.Kind
 }
 
-func newDayCell(onTap func(data.Day)) *dayCell {
-	c := &dayCell{onTap: onTap, dots: map[data.Kind]*mark{}}
+func newDayCell(onTap func(rules.Day)) *dayCell {
+	c := &dayCell{onTap: onTap, dots: map[rules.Kind]*mark{}}
 	c.bg = canvas.NewRectangle(color.Transparent)
 	c.bg.CornerRadius = 4
 	c.number = canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -688,7 +689,7 @@ func newDayCell(onTap func(data.Day)) *dayCell {
 	c.count.TextStyle.Bold = true
 	c.count.TextSize = theme.TextSize() - 1
 	c.dotBox = container.New(dotsLayout{})
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		d := newMark(k)
 		d.box.Hide()
 		c.dots[k] = d
@@ -715,10 +716,10 @@ func (c *dayCell) Tapped(*fyne.PointEvent) {
 	}
 }
 
-func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminder) {
+func (c *dayCell) set(d rules.Day, inMonth, today, chosen bool, rs []rules.Reminder) {
 	var kinds data.DayCounts
 	for _, r := range rs {
-		if i := slices.Index(data.Kinds, r.Kind); i >= 0 {
+		if i := slices.Index(rules.Kinds, r.Kind); i >= 0 {
 			kinds[i]++
 		}
 	}
@@ -726,7 +727,7 @@ func (c *dayCell) set(d data.Day, inMonth, today, chosen bool, rs []data.Reminde
 }
 
 // setMarks shows day d with the number of reminders of each kind due.
-func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.DayCounts) {
+func (c *dayCell) setMarks(d rules.Day, inMonth, today, chosen bool, kinds data.DayCounts) {
 	c.day, c.inMonth, c.today = d, inMonth, today
 	_, _, dd := d.Date()
 	c.number.Text = fmt.Sprint(dd)
@@ -739,7 +740,7 @@ func (c *dayCell) setMarks(d data.Day, inMonth, today, chosen bool, kinds data.D
 		c.number.Color = faded(theme.Color(theme.ColorNameForeground))
 	}
 	c.kinds = c.kinds[:0]
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		if kinds.Of(k) > 0 {
 			c.kinds = append(c.kinds, k)
 			if inMonth {

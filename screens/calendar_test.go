@@ -16,11 +16,12 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // openShop opens the window over s on the morning of today, with the
 // start-up pop-up already dismissed.
-func openShop(t *testing.T, s *data.Store, today data.Day) *App {
+func openShop(t *testing.T, s *data.Store, today rules.Day) *App {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -38,7 +39,7 @@ func openShop(t *testing.T, s *data.Store, today data.Day) *App {
 	return a
 }
 
-func openStore(t *testing.T, today data.Day) *data.Store {
+func openStore(t *testing.T, today rules.Day) *data.Store {
 	t.Helper()
 	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "shop.db"), data.Options{Today: today})
 	if err != nil {
@@ -56,28 +57,28 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func kindsOf(rs []data.Reminder) []data.Kind {
-	var ks []data.Kind
+func kindsOf(rs []rules.Reminder) []rules.Kind {
+	var ks []rules.Kind
 	for _, r := range rs {
 		if !slices.Contains(ks, r.Kind) {
 			ks = append(ks, r.Kind)
 		}
 	}
-	slices.SortFunc(ks, func(a, b data.Kind) int { return kindOrder(a) - kindOrder(b) })
+	slices.SortFunc(ks, func(a, b rules.Kind) int { return kindOrder(a) - kindOrder(b) })
 	return ks
 }
 
-func kindOrder(k data.Kind) int { return slices.Index(data.Kinds, k) }
+func kindOrder(k rules.Kind) int { return slices.Index(rules.Kinds, k) }
 
 func TestCalendarMarksTheRightDays(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, mustDay("2027-01-20"))
-	leap := must(s.AddCustomer(ctx, data.Customer{Name: "Lea Leap", Birthday: data.YearlyDate{Year: 1992, Month: 2, Day: 29}}))
-	ann := must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee", Phone: "07700 900123"}))
-	must(s.AddPromise(ctx, data.Promise{CustomerID: ann, What: "order mats", Due: mustDay("2027-01-31"), Staff: "Sam"}))
-	must(s.AddPromise(ctx, data.Promise{CustomerID: ann, What: "fit bumper", Due: mustDay("2027-03-01"), Staff: "Sam"}))
+	leap := must(s.AddCustomer(ctx, rules.Customer{Name: "Lea Leap", Birthday: rules.YearlyDate{Year: 1992, Month: 2, Day: 29}}))
+	ann := must(s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123"}))
+	must(s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "order mats", Due: mustDay("2027-01-31"), Staff: "Sam"}))
+	must(s.AddPromise(ctx, rules.Promise{CustomerID: ann, What: "fit bumper", Due: mustDay("2027-03-01"), Staff: "Sam"}))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: ann, Amount: 8000, Description: "coat"})) // thank-you 21 Jan, check-in 27 Jan
-	must(s.AddOccasion(ctx, data.Occasion{CustomerID: ann, Label: "Wedding anniversary", Date: data.YearlyDate{Year: 2010, Month: 2, Day: 14}, Yearly: true, LeadDays: 7}))
+	must(s.AddOccasion(ctx, rules.Occasion{CustomerID: ann, Label: "Wedding anniversary", Date: rules.YearlyDate{Year: 2010, Month: 2, Day: 14}, Yearly: true, LeadDays: 7}))
 
 	a := openShop(t, s, mustDay("2027-01-20"))
 	a.show("calendar")
@@ -87,10 +88,10 @@ func TestCalendarMarksTheRightDays(t *testing.T) {
 	if c.title.Text != "January 2027" || c.gridStart() != mustDay("2026-12-28") {
 		t.Fatalf("title %q, grid from %s", c.title.Text, c.gridStart())
 	}
-	janWant := map[string][]data.Kind{
-		"2027-01-21": {data.KindThankYou},
-		"2027-01-27": {data.KindCheckIn},
-		"2027-01-31": {data.KindPromise},
+	janWant := map[string][]rules.Kind{
+		"2027-01-21": {rules.KindThankYou},
+		"2027-01-27": {rules.KindCheckIn},
+		"2027-01-31": {rules.KindPromise},
 	}
 	checkGrid(t, c, mustDay("2026-12-28"), mustDay("2027-02-07"), janWant)
 	if cell := c.cellOf(mustDay("2027-01-31")); cell.count.Text != "1" || !cell.inMonth {
@@ -105,10 +106,10 @@ func TestCalendarMarksTheRightDays(t *testing.T) {
 	if c.title.Text != "February 2027" || c.gridStart() != mustDay("2027-02-01") {
 		t.Fatalf("title %q, grid from %s", c.title.Text, c.gridStart())
 	}
-	febWant := map[string][]data.Kind{
-		"2027-02-14": {data.KindOccasion},
-		"2027-02-28": {data.KindBirthday},
-		"2027-03-01": {data.KindPromise}, // shown on the grid's tail, dimmed
+	febWant := map[string][]rules.Kind{
+		"2027-02-14": {rules.KindOccasion},
+		"2027-02-28": {rules.KindBirthday},
+		"2027-03-01": {rules.KindPromise}, // shown on the grid's tail, dimmed
 	}
 	checkGrid(t, c, mustDay("2027-02-01"), mustDay("2027-03-14"), febWant)
 	if c.cellOf(mustDay("2027-01-31")) != nil {
@@ -123,7 +124,7 @@ func TestCalendarMarksTheRightDays(t *testing.T) {
 
 	// Tapping a day lists its reminders with the Today actions.
 	test.Tap(c.cellOf(mustDay("2027-02-28")))
-	if c.chosen != mustDay("2027-02-28") || len(c.pane.rows) != 2 || c.pane.rows[1].reminder.Kind != data.KindBirthday {
+	if c.chosen != mustDay("2027-02-28") || len(c.pane.rows) != 2 || c.pane.rows[1].reminder.Kind != rules.KindBirthday {
 		t.Fatalf("chosen %s, rows %+v", c.chosen, c.pane.rows)
 	}
 	if c.dayHead.Text != "Sunday 28 February 2027 — 1 due" {
@@ -154,7 +155,7 @@ func TestCalendarMarksTheRightDays(t *testing.T) {
 }
 
 // checkGrid compares every cell from..to with want (days not in want have no dots).
-func checkGrid(t *testing.T, c *calendarScreen, from, to data.Day, want map[string][]data.Kind) {
+func checkGrid(t *testing.T, c *calendarScreen, from, to rules.Day, want map[string][]rules.Kind) {
 	t.Helper()
 	for d := from; d <= to; d = d.AddDays(1) {
 		cell := c.cellOf(d)
@@ -168,7 +169,7 @@ func checkGrid(t *testing.T, c *calendarScreen, from, to data.Day, want map[stri
 		if got := kindsOf(c.Marked(d)); !slices.Equal(got, w) {
 			t.Errorf("%s: marked %v, want %v", d, got, w)
 		}
-		for _, k := range data.Kinds {
+		for _, k := range rules.Kinds {
 			if cell.dots[k].box.Visible() != slices.Contains(w, k) {
 				t.Errorf("%s: %s dot visible = %v", d, k, cell.dots[k].box.Visible())
 			}
@@ -178,20 +179,20 @@ func checkGrid(t *testing.T, c *calendarScreen, from, to data.Day, want map[stri
 
 func TestCalendarDotsStayInsideTheirCell(t *testing.T) {
 	cell := newDayCell(nil)
-	var rs []data.Reminder
-	for _, k := range data.Kinds {
-		rs = append(rs, data.Reminder{Kind: k}, data.Reminder{Kind: k})
+	var rs []rules.Reminder
+	for _, k := range rules.Kinds {
+		rs = append(rs, rules.Reminder{Kind: k}, rules.Reminder{Kind: k})
 	}
 	cell.set(mustDay("2026-06-15"), true, false, false, rs)
 	w := test.NewWindow(cell)
 	defer w.Close()
 	w.Resize(cell.MinSize().Add(fyne.NewSize(8, 8)))
-	if cell.count.Text != "20" || len(cell.kinds) != len(data.Kinds) {
+	if cell.count.Text != "20" || len(cell.kinds) != len(rules.Kinds) {
 		t.Fatalf("count %q, kinds %v", cell.count.Text, cell.kinds)
 	}
 	box := cell.dotBox
-	if len(cell.dots) != len(data.Kinds) {
-		t.Fatalf("%d dots for %d kinds", len(cell.dots), len(data.Kinds))
+	if len(cell.dots) != len(rules.Kinds) {
+		t.Fatalf("%d dots for %d kinds", len(cell.dots), len(rules.Kinds))
 	}
 	for k, m := range cell.dots {
 		d := m.box
@@ -207,7 +208,7 @@ func TestCalendarWeekAgenda(t *testing.T) {
 	f := newFixture(t)
 	f.dismissPopup()
 	ctx := context.Background()
-	must(f.store.AddPromise(ctx, data.Promise{CustomerID: f.bob, What: "call when the part arrives", Due: mustDay("2026-06-04"), Staff: "Sam"}))
+	must(f.store.AddPromise(ctx, rules.Promise{CustomerID: f.bob, What: "call when the part arrives", Due: mustDay("2026-06-04"), Staff: "Sam"}))
 	f.app.show("calendar")
 	c := f.app.screens["calendar"].(*calendarScreen)
 	c.grid.TypedRune('w')
@@ -242,7 +243,7 @@ func TestCalendarWeekAgenda(t *testing.T) {
 		t.Errorf("Thursday: %v", got)
 	}
 	test.Tap(findButtonWithIcon(t, c.obj, theme.NavigateNextIcon()))
-	if c.chosen != mustDay("2026-06-09") || c.weekPane.rows[0].heading != "Monday 8 June 2026 — 1 due" || c.weekPane.rows[1].reminder.Kind != data.KindCheckIn {
+	if c.chosen != mustDay("2026-06-09") || c.weekPane.rows[0].heading != "Monday 8 June 2026 — 1 due" || c.weekPane.rows[1].reminder.Kind != rules.KindCheckIn {
 		t.Errorf("next week: chosen %s, first row %q", c.chosen, c.weekPane.rows[0].heading)
 	}
 	c.mode.SetSelected(modeMonth())
@@ -271,7 +272,7 @@ func TestCalendarAddsAnOccasionForACustomerFoundBySearch(t *testing.T) {
 	if len(os) != 1 || os[0].Label != "Shop's tenth birthday party" || !os[0].Yearly || os[0].LeadDays != 7 {
 		t.Fatalf("occasions = %+v", os)
 	}
-	if got := kindsOf(c.Marked(mustDay("2026-06-20"))); !slices.Equal(got, []data.Kind{data.KindOccasion}) {
+	if got := kindsOf(c.Marked(mustDay("2026-06-20"))); !slices.Equal(got, []rules.Kind{rules.KindOccasion}) {
 		t.Errorf("20 June marks %v", got)
 	}
 }
@@ -326,9 +327,9 @@ func TestCalendarDayReadsPagesAsItScrolls(t *testing.T) {
 	busy := mustDay("2026-06-20")
 	s := openStore(t, today)
 	for i := range 2*pageSize + 7 {
-		id := must(s.AddCustomer(ctx, data.Customer{Name: fmt.Sprintf("Guest %03d", 200-i), Birthday: data.YearlyDate{Year: 1990, Month: 6, Day: 20}}))
+		id := must(s.AddCustomer(ctx, rules.Customer{Name: fmt.Sprintf("Guest %03d", 200-i), Birthday: rules.YearlyDate{Year: 1990, Month: 6, Day: 20}}))
 		if i%9 == 0 {
-			must(s.AddPromise(ctx, data.Promise{CustomerID: id, What: fmt.Sprintf("ring about order %d", i), Due: busy, Staff: "Sam"}))
+			must(s.AddPromise(ctx, rules.Promise{CustomerID: id, What: fmt.Sprintf("ring about order %d", i), Due: busy, Staff: "Sam"}))
 		}
 	}
 	a := openShop(t, s, today)
@@ -336,8 +337,8 @@ func TestCalendarDayReadsPagesAsItScrolls(t *testing.T) {
 	c := a.screens["calendar"].(*calendarScreen)
 	test.Tap(c.cellOf(busy))
 	var want []string
-	var whole []data.Reminder
-	for _, k := range data.Kinds {
+	var whole []rules.Reminder
+	for _, k := range rules.Kinds {
 		for _, r := range must(s.DueOn(ctx, busy, busy))[busy] {
 			if r.Kind == k {
 				want = append(want, r.Key+" "+r.Message)
@@ -394,9 +395,9 @@ func TestCalendarDayReadsPagesAsItScrolls(t *testing.T) {
 // told apart without telling colours apart, and the legend shows each
 // kind's mark beside its name.
 func TestCalendarKindsDifferInShapeAndTheLegendNamesThem(t *testing.T) {
-	shapes := map[shape]data.Kind{}
-	colors := map[color.Color]data.Kind{}
-	for _, k := range data.Kinds {
+	shapes := map[shape]rules.Kind{}
+	colors := map[color.Color]rules.Kind{}
+	for _, k := range rules.Kinds {
 		if other, ok := shapes[kindShape(k)]; ok {
 			t.Errorf("%s and %s have the same shape", k, other)
 		}
@@ -410,10 +411,10 @@ func TestCalendarKindsDifferInShapeAndTheLegendNamesThem(t *testing.T) {
 		}
 	}
 	legend, _ := calendarLegend()
-	if len(legend.Objects) != len(data.Kinds) {
-		t.Fatalf("the legend has %d entries for %d kinds", len(legend.Objects), len(data.Kinds))
+	if len(legend.Objects) != len(rules.Kinds) {
+		t.Fatalf("the legend has %d entries for %d kinds", len(legend.Objects), len(rules.Kinds))
 	}
-	for i, k := range data.Kinds {
+	for i, k := range rules.Kinds {
 		var names []string
 		var marks int
 		walk(legend.Objects[i], func(o fyne.CanvasObject) {
@@ -467,7 +468,7 @@ func TestCalendarDayListHasRoomOnASmallScreen(t *testing.T) {
 	day := mustDay("2026-06-15")
 	s := openStore(t, day)
 	must(s.GenerateDemo(ctx, data.DemoOptions{Customers: 300, End: day}))
-	must(s.AddCustomer(ctx, data.Customer{Name: strings.Repeat("Featherstonehaugh-", 10) + "Smith", Birthday: data.YearlyDate{Year: 1990, Month: 6, Day: 15}}))
+	must(s.AddCustomer(ctx, rules.Customer{Name: strings.Repeat("Featherstonehaugh-", 10) + "Smith", Birthday: rules.YearlyDate{Year: 1990, Month: 6, Day: 15}}))
 	a := openShop(t, s, day)
 	for _, size := range []fyne.Size{smallScreen, fyne.NewSize(1366, 768)} {
 		a.win.Resize(size)

@@ -17,12 +17,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // customerFinder is what the checkout asks of the store to find the
 // customer at the till; tests put a slower one in its place.
 type customerFinder interface {
-	FindAtTill(ctx context.Context, text string, d data.Day, limit int) (data.TillSearch, error)
+	FindAtTill(ctx context.Context, text string, d rules.Day, limit int) (data.TillSearch, error)
 }
 
 // matchLimit is how many matches the pick list shows.
@@ -60,9 +61,9 @@ type checkoutScreen struct {
 
 	waitingPick, waitingRecord bool
 
-	customer *data.Customer // nil: walk-in or nobody picked yet
+	customer *rules.Customer // nil: walk-in or nobody picked yet
 	walkIn   bool
-	cardFor  data.ID // whose card is in cardData; 0 while it is read
+	cardFor  rules.ID // whose card is in cardData; 0 while it is read
 	cardData data.CheckoutCard
 	rewards  int64 // rewards to redeem on this sale
 
@@ -79,25 +80,25 @@ type checkoutScreen struct {
 	result     *widget.Label
 	recordBtn  *widget.Button
 	keys       *widget.Label // the keys, in a line at the foot of the screen
-	recent     []data.Purchase
-	names      map[data.ID]string
+	recent     []rules.Purchase
+	names      map[rules.ID]string
 	recentL    *widget.List
 	recentSel  int
 	cashier    *widget.Button
 	// promise records something promised at the counter to the customer
 	// of the last sale ("order floor mats — due Friday — Sam").
 	promise  *widget.Button
-	lastSold data.Customer
+	lastSold rules.Customer
 	obj      fyne.CanvasObject
 	// confirmedLarge is set once a large amount was pointed out; Enter again records it.
 	confirmedLarge bool
 }
 
 // largeSale is the amount from which the till asks before recording.
-const largeSale = data.Cents(1000_00)
+const largeSale = rules.Cents(1000_00)
 
 func newCheckout(a *App) screen {
-	c := &checkoutScreen{a: a, finder: a.store, chosen: -1, recentSel: -1, names: map[data.ID]string{}}
+	c := &checkoutScreen{a: a, finder: a.store, chosen: -1, recentSel: -1, names: map[rules.ID]string{}}
 	c.newFind()
 	c.newMatches()
 	c.newCard()
@@ -320,13 +321,13 @@ func (c *checkoutScreen) focus() {
 }
 
 func (c *checkoutScreen) reload() {
-	known := make(map[data.ID]bool, len(c.names))
+	known := make(map[rules.ID]bool, len(c.names))
 	for id := range c.names {
 		known[id] = true
 	}
 	type recentSales struct {
-		sales []data.Purchase
-		names map[data.ID]string
+		sales []rules.Purchase
+		names map[rules.ID]string
 	}
 	// The names are read off the UI goroutine into a map of their own, and
 	// joined to the screen's on it.
@@ -335,7 +336,7 @@ func (c *checkoutScreen) reload() {
 		if err != nil {
 			return recentSales{}, err
 		}
-		r := recentSales{sales: ps, names: map[data.ID]string{}}
+		r := recentSales{sales: ps, names: map[rules.ID]string{}}
 		for _, p := range ps {
 			if id := p.CustomerID; id != 0 && !known[id] {
 				if cu, err := c.a.store.Customer(ctx, id); err == nil {
@@ -360,7 +361,7 @@ func (c *checkoutScreen) reload() {
 	})
 }
 
-func (c *checkoutScreen) describe(p data.Purchase) string {
+func (c *checkoutScreen) describe(p rules.Purchase) string {
 	who := lang.L("walk-in")
 	if p.CustomerID != 0 {
 		who = c.names[p.CustomerID]
@@ -688,7 +689,7 @@ func (c *checkoutScreen) takeMatch() {
 }
 
 // choose makes cu the customer of the sale and moves on to the amount.
-func (c *checkoutScreen) choose(cu *data.Customer) {
+func (c *checkoutScreen) choose(cu *rules.Customer) {
 	c.waitingPick = false
 	c.customer = cu
 	c.walkIn = cu == nil
@@ -727,7 +728,7 @@ func (c *checkoutScreen) setWalkIn() {
 }
 
 // typedAmount is the amount in its field, when it is one.
-func (c *checkoutScreen) typedAmount() (data.Cents, bool) {
+func (c *checkoutScreen) typedAmount() (rules.Cents, bool) {
 	v, err := parseAmount(c.amount.Text)
 	return v, err == nil && v > 0
 }
@@ -1000,28 +1001,28 @@ func (c *checkoutScreen) newCustomer() {
 	typed := strings.TrimSpace(c.find.Text)
 	name := newEntry()
 	phone := newEntry()
-	if data.PhoneDigits(typed) != "" && data.CheckPhone(typed) == nil {
+	if rules.PhoneDigits(typed) != "" && rules.CheckPhone(typed) == nil {
 		phone.SetText(typed)
 	} else {
 		name.SetText(typed)
 	}
-	name.Validator = asSentence(data.CheckName)
-	phone.Validator = asSentence(data.CheckPhone)
+	name.Validator = asSentence(rules.CheckName)
+	phone.Validator = asSentence(rules.CheckPhone)
 	d := c.a.newForm(lang.L("New customer"), lang.L("Add and pick"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("Phone"), phone),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		cu := data.Customer{Name: strings.TrimSpace(name.Text), Phone: strings.TrimSpace(phone.Text), CustomerSince: c.a.Today()}
-		background(c.a, func(ctx context.Context) (data.Customer, error) {
+		cu := rules.Customer{Name: strings.TrimSpace(name.Text), Phone: strings.TrimSpace(phone.Text), CustomerSince: c.a.Today()}
+		background(c.a, func(ctx context.Context) (rules.Customer, error) {
 			if dups, err := c.a.store.Duplicates(ctx, cu); err == nil && len(dups) > 0 {
 				return dups[0], errDuplicate
 			}
 			id, err := c.a.store.AddCustomer(ctx, cu)
 			cu.ID = id
 			return cu, err
-		}, func(got data.Customer, err error) {
+		}, func(got rules.Customer, err error) {
 			if errors.Is(err, errDuplicate) {
 				c.a.say(lang.L("%s already has that phone: picked them instead"), got.Name)
 				c.choose(&got)
@@ -1047,10 +1048,10 @@ func (c *checkoutScreen) newCustomer() {
 
 var errDuplicate = errors.New(lang.L("A customer with that phone already exists"))
 
-func (c *checkoutScreen) selectedSale() (data.Purchase, bool) {
+func (c *checkoutScreen) selectedSale() (rules.Purchase, bool) {
 	if c.recentSel < 0 || c.recentSel >= len(c.recent) {
 		c.a.showError(errors.New(lang.L("Pick a sale in the list first")))
-		return data.Purchase{}, false
+		return rules.Purchase{}, false
 	}
 	return c.recent[c.recentSel], true
 }

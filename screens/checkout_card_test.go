@@ -12,36 +12,37 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // cardShop: on 2 June, Ann (250 points) has an open complaint, a late
 // promise and one due tomorrow, a note and a birthday on 5 June; Cara has
 // 300 points; Bob has nothing to mention.
-func cardShop(t *testing.T) (*data.Store, *checkoutScreen, map[string]data.ID) {
+func cardShop(t *testing.T) (*data.Store, *checkoutScreen, map[string]rules.ID) {
 	t.Helper()
 	ctx := context.Background()
 	s := openStore(t, mustDay("2026-05-20"))
-	ids := map[string]data.ID{
-		"ann": must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee", Phone: "07700 900123", Notes: "pays by card",
-			Birthday: data.YearlyDate{Year: 1985, Month: 6, Day: 5}})),
-		"bob":  must(s.AddCustomer(ctx, data.Customer{Name: "Bob Roy", Phone: "0161 496 0000"})),
-		"cara": must(s.AddCustomer(ctx, data.Customer{Name: "Cara Moss", Phone: "0161 496 0999"})),
+	ids := map[string]rules.ID{
+		"ann": must(s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Notes: "pays by card",
+			Birthday: rules.YearlyDate{Year: 1985, Month: 6, Day: 5}})),
+		"bob":  must(s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "0161 496 0000"})),
+		"cara": must(s.AddCustomer(ctx, rules.Customer{Name: "Cara Moss", Phone: "0161 496 0999"})),
 	}
 	must(s.RecordSale(ctx, data.Sale{CustomerID: ids["ann"], Amount: 150_00}))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: ids["cara"], Amount: 300_00}))
 	s.SetToday(mustDay("2026-06-01"))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: ids["ann"], Amount: 100_00}))
-	must(s.AddComplaint(ctx, data.Complaint{CustomerID: ids["ann"], What: "zip broke on the coat", Received: mustDay("2026-05-30")}))
-	must(s.AddPromise(ctx, data.Promise{CustomerID: ids["ann"], What: "order floor mats", Due: mustDay("2026-05-31")}))
-	must(s.AddPromise(ctx, data.Promise{CustomerID: ids["ann"], What: "call when the part arrives", Due: mustDay("2026-06-03")}))
-	must(s.AddPromise(ctx, data.Promise{CustomerID: ids["ann"], What: "fit bumper", Due: mustDay("2026-06-20")}))
+	must(s.AddComplaint(ctx, rules.Complaint{CustomerID: ids["ann"], What: "zip broke on the coat", Received: mustDay("2026-05-30")}))
+	must(s.AddPromise(ctx, rules.Promise{CustomerID: ids["ann"], What: "order floor mats", Due: mustDay("2026-05-31")}))
+	must(s.AddPromise(ctx, rules.Promise{CustomerID: ids["ann"], What: "call when the part arrives", Due: mustDay("2026-06-03")}))
+	must(s.AddPromise(ctx, rules.Promise{CustomerID: ids["ann"], What: "fit bumper", Due: mustDay("2026-06-20")}))
 	a := openShop(t, s, mustDay("2026-06-02"))
 	a.show("checkout")
 	return s, a.screens["checkout"].(*checkoutScreen), ids
 }
 
 // pick finds a customer from the keyboard.
-func pick(t *testing.T, c *checkoutScreen, typed string, want data.ID) {
+func pick(t *testing.T, c *checkoutScreen, typed string, want rules.ID) {
 	t.Helper()
 	c.reset()
 	test.Type(c.find, typed)
@@ -123,12 +124,12 @@ func TestCheckoutCardShowsWhatTheTillShouldKnow(t *testing.T) {
 func TestCheckoutCardSaysWhenPointsExpire(t *testing.T) {
 	ctx := context.Background()
 	s := openStore(t, mustDay("2025-06-10"))
-	l := data.DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	l.ExpiryMonths = 12
 	must(0, s.SetLoyalty(ctx, l))
-	soon := must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee", Phone: "07700 900123"}))
-	later := must(s.AddCustomer(ctx, data.Customer{Name: "Bob Roy", Phone: "0161 496 0000"}))
-	one := must(s.AddCustomer(ctx, data.Customer{Name: "Cara Moss", Phone: "0161 496 0999"}))
+	soon := must(s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123"}))
+	later := must(s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "0161 496 0000"}))
+	one := must(s.AddCustomer(ctx, rules.Customer{Name: "Cara Moss", Phone: "0161 496 0999"}))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: soon, Amount: 120_00}))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: one, Amount: 1_00}))
 	s.SetToday(mustDay("2025-09-01"))

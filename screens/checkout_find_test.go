@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // uiLoop stands in for the window's event loop: what background work hands
@@ -87,9 +88,9 @@ type slowFinder struct {
 	searches atomic.Int32
 }
 
-func (f *slowFinder) FindAtTill(ctx context.Context, text string, d data.Day, limit int) (data.TillSearch, error) {
+func (f *slowFinder) FindAtTill(ctx context.Context, text string, d rules.Day, limit int) (data.TillSearch, error) {
 	f.searches.Add(1)
-	time.Sleep(time.Duration(30+5*max(0, 11-len(data.PhoneDigits(text)))) * time.Millisecond)
+	time.Sleep(time.Duration(30+5*max(0, 11-len(rules.PhoneDigits(text)))) * time.Millisecond)
 	return f.store.FindAtTill(ctx, text, d, limit)
 }
 
@@ -102,7 +103,7 @@ type tillShop struct {
 	c      *checkoutScreen
 	loop   *uiLoop
 	finder *slowFinder
-	ids    map[string]data.ID // by phone, or by first name
+	ids    map[string]rules.ID // by phone, or by first name
 }
 
 func newTillShop(t *testing.T) *tillShop {
@@ -111,20 +112,20 @@ func newTillShop(t *testing.T) *tillShop {
 	t.Cleanup(cancel)
 	day := mustDay("2026-06-02")
 	s := openStore(t, day)
-	sh := &tillShop{store: s, loop: newUILoop(), ids: map[string]data.ID{}}
-	add := func(key string, cu data.Customer) {
+	sh := &tillShop{store: s, loop: newUILoop(), ids: map[string]rules.ID{}}
+	add := func(key string, cu rules.Customer) {
 		sh.ids[key] = must(s.AddCustomer(ctx, cu))
 	}
-	add("ann", data.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com"})
-	add("annie", data.Customer{Name: "Annie Hall", Email: "ann@example.com.au"})
+	add("ann", rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com"})
+	add("annie", rules.Customer{Name: "Annie Hall", Email: "ann@example.com.au"})
 	for _, block := range []string{"941", "942"} {
 		for d := 0; d <= 9; d++ {
 			phone := fmt.Sprintf("07700 %s99%d", block, d)
-			add(phone, data.Customer{Name: fmt.Sprintf("Neighbour %s-%d", block, d), Phone: phone})
+			add(phone, rules.Customer{Name: fmt.Sprintf("Neighbour %s-%d", block, d), Phone: phone})
 		}
 	}
-	add("cara", data.Customer{Name: "Cara Twin", Phone: "0161 496 0000"})
-	add("cass", data.Customer{Name: "Cass Twin", Phone: "0161-496-0000"})
+	add("cara", rules.Customer{Name: "Cara Twin", Phone: "0161 496 0000"})
+	add("cass", rules.Customer{Name: "Cass Twin", Phone: "0161-496-0000"})
 
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetBool("shift.chosen", true)
@@ -145,7 +146,7 @@ func newTillShop(t *testing.T) *tillShop {
 	return sh
 }
 
-func (sh *tillShop) sales(t *testing.T) []data.Purchase {
+func (sh *tillShop) sales(t *testing.T) []rules.Purchase {
 	t.Helper()
 	return must(sh.store.RecentPurchases(context.Background(), 1000))
 }

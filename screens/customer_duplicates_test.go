@@ -8,7 +8,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // TestMergeDuplicatesSuggestsPairs: "Merge duplicates…" lists the pair
@@ -19,7 +19,7 @@ func TestMergeDuplicatesSuggestsPairs(t *testing.T) {
 	f := newFixture(t)
 	f.dismissPopup()
 	ctx := context.Background()
-	cat, err := f.store.AddCustomer(ctx, data.Customer{Name: "Cat Roy", Phone: "0161-496-0000"})
+	cat, err := f.store.AddCustomer(ctx, rules.Customer{Name: "Cat Roy", Phone: "0161-496-0000"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,10 +15,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // edit opens the customer form; a zero ID adds a new customer.
-func (p *customerPage) edit(c data.Customer) {
+func (p *customerPage) edit(c rules.Customer) {
 	f := newCustomerForm(c, p.a.Today)
 	title := fmt.Sprintf(lang.L("Edit %s"), c.Name)
 	if c.ID == 0 {
@@ -38,29 +39,29 @@ func (p *customerPage) edit(c data.Customer) {
 // customerForm is the fields of the customer form, filled from the
 // customer being edited.
 type customerForm struct {
-	c                     data.Customer
+	c                     rules.Customer
 	name, phone, email    *escEntry
 	birthday, since, tags *escEntry
 	address, notes        *escEntry
 	prefer                *widget.Select
 	dnc                   *widget.Check
-	consent               map[data.Channel]*widget.Check
+	consent               map[rules.Channel]*widget.Check
 	consentChecks         []fyne.CanvasObject
-	has                   map[data.Channel]data.Consent // the consents the customer has given
+	has                   map[rules.Channel]rules.Consent // the consents the customer has given
 	source                *escSelectEntry
 }
 
-func newCustomerForm(c data.Customer, today func() data.Day) *customerForm {
+func newCustomerForm(c rules.Customer, today func() rules.Day) *customerForm {
 	f := &customerForm{c: c}
 	f.name = newEntry()
 	f.name.SetText(c.Name)
-	f.name.Validator = asSentence(data.CheckName)
+	f.name.Validator = asSentence(rules.CheckName)
 	f.phone = newEntry()
 	f.phone.SetText(c.Phone)
-	f.phone.Validator = asSentence(data.CheckPhone)
+	f.phone.Validator = asSentence(rules.CheckPhone)
 	f.email = newEntry()
 	f.email.SetText(c.Email)
-	f.email.Validator = asSentence(data.CheckEmail)
+	f.email.Validator = asSentence(rules.CheckEmail)
 	f.newDateFields(today)
 	f.address = newMultiLineEntry()
 	f.address.SetText(c.Address)
@@ -83,7 +84,7 @@ func newCustomerForm(c data.Customer, today func() data.Day) *customerForm {
 
 // newDateFields makes the birthday and customer-since fields, checked
 // against today.
-func (f *customerForm) newDateFields(today func() data.Day) {
+func (f *customerForm) newDateFields(today func() rules.Day) {
 	f.birthday = newEntry()
 	f.birthday.SetText(yearlyText(f.c.Birthday))
 	f.birthday.SetPlaceHolder(fmt.Sprintf(lang.L("%s, or %s without the year"), dateExample(), yearlyExample()))
@@ -112,12 +113,12 @@ func (f *customerForm) newDateFields(today func() data.Day) {
 // newConsentFields makes a check for each channel, ticked where the
 // customer has consented, and the field saying how new consent was given.
 func (f *customerForm) newConsentFields() {
-	f.consent = map[data.Channel]*widget.Check{}
-	f.has = map[data.Channel]data.Consent{}
+	f.consent = map[rules.Channel]*widget.Check{}
+	f.has = map[rules.Channel]rules.Consent{}
 	for _, k := range f.c.Consents {
 		f.has[k.Channel] = k
 	}
-	for _, ch := range data.ConsentChannels {
+	for _, ch := range rules.ConsentChannels {
 		chk := widget.NewCheck(channelLabel(ch), nil)
 		_, ok := f.has[ch]
 		chk.SetChecked(ok)
@@ -147,7 +148,7 @@ func (f *customerForm) items() []*widget.FormItem {
 
 // customer is the customer as the form now says; consent ticked today is
 // given on today.
-func (f *customerForm) customer(today data.Day) data.Customer {
+func (f *customerForm) customer(today rules.Day) rules.Customer {
 	out := f.c
 	out.Name = strings.TrimSpace(f.name.Text)
 	out.Phone = strings.TrimSpace(f.phone.Text)
@@ -171,14 +172,14 @@ func (f *customerForm) customer(today data.Day) data.Customer {
 	}
 	out.DoNotContact = f.dnc.Checked
 	out.Consents = nil
-	for _, ch := range data.ConsentChannels {
+	for _, ch := range rules.ConsentChannels {
 		if !f.consent[ch].Checked {
 			continue
 		}
 		if k, ok := f.has[ch]; ok {
 			out.Consents = append(out.Consents, k)
 		} else {
-			out.Consents = append(out.Consents, data.Consent{Channel: ch, GivenOn: today, Source: f.source.Text})
+			out.Consents = append(out.Consents, rules.Consent{Channel: ch, GivenOn: today, Source: f.source.Text})
 		}
 	}
 	return out
@@ -188,8 +189,8 @@ func wrapChecks(objs []fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewHBox(objs...)
 }
 
-func (p *customerPage) save(c data.Customer) {
-	background(p.a, func(ctx context.Context) (data.ID, error) {
+func (p *customerPage) save(c rules.Customer) {
+	background(p.a, func(ctx context.Context) (rules.ID, error) {
 		if c.ID == 0 {
 			dups, err := p.a.store.Duplicates(ctx, c)
 			if err != nil {
@@ -201,7 +202,7 @@ func (p *customerPage) save(c data.Customer) {
 			return p.a.store.AddCustomer(ctx, c)
 		}
 		return c.ID, p.a.store.UpdateCustomer(ctx, c)
-	}, func(id data.ID, err error) {
+	}, func(id rules.ID, err error) {
 		var dup *duplicateError
 		if errors.As(err, &dup) {
 			// Nothing typed is lost: open the one on file, or go back to the form.
@@ -227,7 +228,7 @@ func (p *customerPage) save(c data.Customer) {
 }
 
 // duplicateError names the customer already on file with a phone or email.
-type duplicateError struct{ c data.Customer }
+type duplicateError struct{ c rules.Customer }
 
 func (e *duplicateError) Error() string {
 	return fmt.Sprintf(lang.L("%s (customer %d) already has this phone or email"), e.c.Name, e.c.ID)
@@ -248,7 +249,7 @@ func (p *customerPage) logContact() {
 		if !ok {
 			return
 		}
-		c := data.Contact{CustomerID: id, Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
+		c := rules.Contact{CustomerID: id, Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
 		p.run(lang.L("Contact logged"), func(ctx context.Context) error {
 			_, err := p.a.store.LogContact(ctx, c)
 			return err
@@ -295,7 +296,7 @@ func (p *customerPage) timelineAction(i widget.ListItemID) {
 }
 
 // promiseForm records something promised to a customer.
-func (a *App) promiseForm(c data.Customer, then func()) {
+func (a *App) promiseForm(c rules.Customer, then func()) {
 	what := newEntry()
 	what.SetPlaceHolder(lang.L("Order floor mats"))
 	what.Validator = required(lang.L("Say what was promised"))
@@ -321,7 +322,7 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 			return
 		}
 		day, _ := parseDate(due.Text)
-		pr := data.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
+		pr := rules.Promise{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Due: day, Staff: strings.TrimSpace(staff.Text)}
 		a.run(fmt.Sprintf(lang.L("Promise to %s recorded: due %s, %s answers for it"), c.Name, longDate(day), pr.Staff), func(ctx context.Context) error {
 			_, err := a.store.AddPromise(ctx, pr)
 			return err
@@ -334,20 +335,20 @@ func (a *App) promiseForm(c data.Customer, then func()) {
 
 // complaintForm records a complaint; prefill is what went wrong when known
 // (a check-in that ended unhappy).
-func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, then func()) {
+func (a *App) complaintForm(c rules.Customer, title, confirm, prefill string, then func()) {
 	what := newMultiLineEntry()
 	what.SetPlaceHolder(lang.L("What went wrong"))
 	what.SetText(prefill)
 	what.SetMinRowsVisible(3)
 	what.Validator = required(lang.L("Say what went wrong"))
-	severities := []data.Severity{data.SeverityLow, data.SeverityMedium, data.SeverityHigh}
+	severities := []rules.Severity{rules.SeverityLow, rules.SeverityMedium, rules.SeverityHigh}
 	var sevLabels []string
 	for _, v := range severities {
 		sevLabels = append(sevLabels, severityName(v))
 	}
 	sev := widget.NewRadioGroup(sevLabels, nil)
 	sev.Horizontal = true
-	sev.SetSelected(severityName(data.SeverityMedium))
+	sev.SetSelected(severityName(rules.SeverityMedium))
 	now := a.now()
 	received := newEntry()
 	received.SetText(stampText(now))
@@ -368,7 +369,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 			return
 		}
 		at, _ := parseStamp(received.Text)
-		k := data.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: severityFrom(sev.Selected),
+		k := rules.Complaint{CustomerID: c.ID, What: strings.TrimSpace(what.Text), Severity: severityFrom(sev.Selected),
 			ReceivedAt: at, Staff: a.staff}
 		a.run(fmt.Sprintf(lang.L("Complaint from %s recorded: reply within 24 hours"), c.Name), func(ctx context.Context) error {
 			_, err := a.store.AddComplaint(ctx, k)
@@ -382,7 +383,7 @@ func (a *App) complaintForm(c data.Customer, title, confirm, prefill string, the
 
 // resolveDialog closes a complaint with what was done about it; the
 // follow-up call comes a few days later.
-func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
+func (a *App) resolveDialog(k rules.Complaint, name string, then func()) {
 	done := newMultiLineEntry()
 	done.SetPlaceHolder(lang.L("Replaced the zip free of charge"))
 	done.SetMinRowsVisible(3)
@@ -406,7 +407,7 @@ func (a *App) resolveDialog(k data.Complaint, name string, then func()) {
 }
 
 // keepPromiseDialog marks a promise kept; a check-in call follows.
-func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
+func (a *App) keepPromiseDialog(pr rules.Promise, name string, then func()) {
 	msg := fmt.Sprintf(lang.L("Mark \"%s\" for %s kept today?\nA check-in call follows a few days later."), pr.What, name)
 	dialog.ShowConfirm(lang.L("Promise kept"), msg, func(ok bool) {
 		if !ok {
@@ -419,7 +420,7 @@ func (a *App) keepPromiseDialog(pr data.Promise, name string, then func()) {
 }
 
 // occasionForm adds a customer's occasion; on, when set, fills in the date.
-func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
+func (a *App) occasionForm(c rules.Customer, on rules.Day, then func()) {
 	label := newEntry()
 	label.SetPlaceHolder(lang.L("Wedding anniversary"))
 	label.Validator = required(lang.L("Name the occasion"))
@@ -454,7 +455,7 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 		}
 		yd, _ := parseYearly(date.Text)
 		n, _ := strconv.Atoi(strings.TrimSpace(lead.Text))
-		o := data.Occasion{CustomerID: c.ID, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
+		o := rules.Occasion{CustomerID: c.ID, Label: strings.TrimSpace(label.Text), Date: yd, Yearly: yearly.Checked, LeadDays: n}
 		a.run(fmt.Sprintf(lang.L("Occasion saved for %s"), c.Name), func(ctx context.Context) error {
 			_, err := a.store.AddOccasion(ctx, o)
 			return err
@@ -466,8 +467,8 @@ func (a *App) occasionForm(c data.Customer, on data.Day, then func()) {
 }
 
 // pickCustomer finds a customer by name, phone or email and hands them on.
-func (a *App) pickCustomer(title string, then func(data.Customer)) {
-	var found []data.Customer
+func (a *App) pickCustomer(title string, then func(rules.Customer)) {
+	var found []rules.Customer
 	var d dialog.Dialog
 	seq := 0
 	list := widget.NewList(func() int { return len(found) },
@@ -494,12 +495,12 @@ func (a *App) pickCustomer(title string, then func(data.Customer)) {
 	search.OnChanged = func(text string) {
 		seq++
 		mine := seq
-		background(a, func(ctx context.Context) ([]data.Customer, error) {
+		background(a, func(ctx context.Context) ([]rules.Customer, error) {
 			if strings.TrimSpace(text) == "" {
 				return nil, nil
 			}
 			return a.store.SearchCustomers(ctx, text, 20)
-		}, func(cs []data.Customer, err error) {
+		}, func(cs []rules.Customer, err error) {
 			if mine != seq {
 				return
 			}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // listPage is how many customers the list reads at a time, as it scrolls;
@@ -117,7 +118,7 @@ func figureWidths() []float32 {
 func listDateWidth() float32 {
 	w := float32(0)
 	for m := time.January; m <= time.December; m++ {
-		w = max(w, widget.NewLabel(listDate(data.NewDay(2026, m, 28))).MinSize().Width)
+		w = max(w, widget.NewLabel(listDate(rules.NewDay(2026, m, 28))).MinSize().Width)
 	}
 	return w
 }

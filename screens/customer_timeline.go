@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // Small icons the theme lacks, from the Material icon set (Apache 2.0),
@@ -32,44 +33,44 @@ var (
 )
 
 // channelIcon is the icon of a way of reaching a customer.
-func channelIcon(c data.Channel) fyne.Resource {
+func channelIcon(c rules.Channel) fyne.Resource {
 	switch c {
-	case data.ChannelPhone:
+	case rules.ChannelPhone:
 		return phoneIcon
-	case data.ChannelEmail:
+	case rules.ChannelEmail:
 		return emailIcon
-	case data.ChannelSMS:
+	case rules.ChannelSMS:
 		return smsIcon
-	case data.ChannelInPerson:
+	case rules.ChannelInPerson:
 		return theme.AccountIcon()
-	case data.ChannelPost:
+	case rules.ChannelPost:
 		return postIcon
-	case data.ChannelCard:
+	case rules.ChannelCard:
 		return cardIcon
 	}
 	return theme.MailSendIcon()
 }
 
 // kindIconResource is the icon of a kind of reminder.
-func kindIconResource(k data.Kind) fyne.Resource {
+func kindIconResource(k rules.Kind) fyne.Resource {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return heartIcon
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return phoneIcon
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return cakeIcon
-	case data.KindAnniversary, data.KindOccasion:
+	case rules.KindAnniversary, rules.KindOccasion:
 		return theme.CalendarIcon()
-	case data.KindPromise:
+	case rules.KindPromise:
 		return theme.ConfirmIcon()
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return theme.WarningIcon()
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return theme.ViewRefreshIcon()
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return cardIcon
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return glassIcon
 	}
 	return theme.InfoIcon()
@@ -77,19 +78,19 @@ func kindIconResource(k data.Kind) fyne.Resource {
 
 // timelineEvent is one line of a customer's timeline as the page shows it.
 type timelineEvent struct {
-	day  data.Day
+	day  rules.Day
 	icon fyne.Resource
 	text string
 	open bool // an open promise or complaint: listed first
 	// The promise or complaint the line is about: picking an open one keeps
 	// or resolves it.
-	promise   *data.Promise
-	complaint *data.Complaint
+	promise   *rules.Promise
+	complaint *rules.Complaint
 	late      bool // an overdue promise: shown in red
 }
 
 // buildTimeline words the customer's timeline (data.Timeline) line by line.
-func buildTimeline(d pageData, day data.Day) []timelineEvent {
+func buildTimeline(d pageData, day rules.Day) []timelineEvent {
 	page := data.CustomerPage{Customer: d.c, Purchases: d.purchases, Contacts: d.contacts, Complaints: d.complaints,
 		Promises: d.promises, Occasions: d.occasions, Reminders: d.reminders, Ledger: d.ledger}
 	entries := data.Timeline(page, day)
@@ -101,7 +102,7 @@ func buildTimeline(d pageData, day data.Day) []timelineEvent {
 			ev.icon, ev.text = saleLine(e)
 		case data.TimelinePoints:
 			ev.icon = theme.ContentAddIcon()
-			if e.Ledger.Kind == data.LedgerExpiry {
+			if e.Ledger.Kind == rules.LedgerExpiry {
 				ev.icon = glassIcon
 			}
 			ev.text = fmt.Sprintf("%s %s", ledgerKindName(e.Ledger.Kind), signedNumber(e.Ledger.Points))
@@ -191,7 +192,7 @@ func saleLine(e data.TimelineEntry) (fyne.Resource, string) {
 }
 
 // contactText is who made a contact, how it went and the note.
-func contactText(c data.Contact) string {
+func contactText(c rules.Contact) string {
 	t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff)
 	if c.Outcome != "" {
 		t += ": " + c.Outcome

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // TestTimelineShowsEachObligationOnceAndSalesWithTheirPoints: Ann's open
@@ -17,11 +17,11 @@ func TestTimelineShowsEachObligationOnceAndSalesWithTheirPoints(t *testing.T) {
 	f := newFixture(t)
 	f.dismissPopup()
 	ctx := context.Background()
-	if _, err := f.store.AddComplaint(ctx, data.Complaint{CustomerID: f.ann, What: "zip broke",
-		ReceivedAt: time.Date(2026, 6, 1, 16, 0, 0, 0, time.Local), Severity: data.SeverityMedium, Staff: "Sam"}); err != nil {
+	if _, err := f.store.AddComplaint(ctx, rules.Complaint{CustomerID: f.ann, What: "zip broke",
+		ReceivedAt: time.Date(2026, 6, 1, 16, 0, 0, 0, time.Local), Severity: rules.SeverityMedium, Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.AddPromise(ctx, data.Promise{CustomerID: f.ann, What: "order floor mats", Due: mustDay("2026-06-03"), Staff: "Sam"}); err != nil {
+	if _, err := f.store.AddPromise(ctx, rules.Promise{CustomerID: f.ann, What: "order floor mats", Due: mustDay("2026-06-03"), Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
 	f.app.openCustomer(f.ann)

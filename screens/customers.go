@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // customersScreen lists the customers, found as you type and sorted by a
@@ -57,7 +58,7 @@ func newCustomers(a *App) screen {
 	s.count.Importance = widget.LowImportance
 	left := s.newCustomerList()
 	s.page = newCustomerPage(a)
-	addBtn := widget.NewButtonWithIcon(lang.L("New customer"), theme.ContentAddIcon(), func() { s.page.edit(data.Customer{CustomerSince: a.Today()}) })
+	addBtn := widget.NewButtonWithIcon(lang.L("New customer"), theme.ContentAddIcon(), func() { s.page.edit(rules.Customer{CustomerSince: a.Today()}) })
 	mergeBtn := widget.NewButtonWithIcon(lang.L("Merge duplicates…"), theme.ContentCopyIcon(), s.duplicatesDialog)
 	importBtn := widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), a.importContacts)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(addBtn, mergeBtn, importBtn), s.search)
@@ -82,12 +83,12 @@ func (s *customersScreen) reload() {
 func (a *App) newCustomer() {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
-		s.page.edit(data.Customer{CustomerSince: a.Today()})
+		s.page.edit(rules.Customer{CustomerSince: a.Today()})
 	}
 }
 
 // openCustomer shows one customer's page.
-func (a *App) openCustomer(id data.ID) {
+func (a *App) openCustomer(id rules.ID) {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
 		s.search.SetText("") // an old search would hide who was asked for
@@ -98,7 +99,7 @@ func (a *App) openCustomer(id data.ID) {
 // mergeDialog asks which two customers to merge: keepID and dropID when
 // given (a suggested pair), else the customer on the page is kept. done
 // runs after a merge.
-func (s *customersScreen) mergeDialog(keepID, dropID data.ID, done func()) {
+func (s *customersScreen) mergeDialog(keepID, dropID rules.ID, done func()) {
 	keep := newEntry()
 	keep.SetPlaceHolder(lang.L("Customer to keep: number, phone or email"))
 	drop := newEntry()
@@ -119,7 +120,7 @@ func (s *customersScreen) mergeDialog(keepID, dropID data.ID, done func()) {
 			return
 		}
 		s.a.requireOwner(lang.L("merge customers"), func() {
-			background(s.a, func(ctx context.Context) (data.ID, error) {
+			background(s.a, func(ctx context.Context) (rules.ID, error) {
 				k, err := s.a.store.MatchCustomer(ctx, keep.Text)
 				if err != nil {
 					return 0, err
@@ -129,7 +130,7 @@ func (s *customersScreen) mergeDialog(keepID, dropID data.ID, done func()) {
 					return 0, err
 				}
 				return k.ID, s.a.store.MergeCustomers(ctx, k.ID, d.ID, s.a.staff)
-			}, func(id data.ID, err error) {
+			}, func(id rules.ID, err error) {
 				if err != nil {
 					s.a.showError(err)
 					return
@@ -148,13 +149,13 @@ func (s *customersScreen) mergeDialog(keepID, dropID data.ID, done func()) {
 // customerPage is one customer: details, timeline, points.
 type customerPage struct {
 	a        *App
-	id       data.ID
-	cust     data.Customer
+	id       rules.ID
+	cust     rules.Customer
 	header   *widget.Label
 	sub      *widget.Label
 	timeline []timelineEvent
 	tlList   *widget.List
-	ledger   []data.LedgerRow
+	ledger   []rules.LedgerRow
 	ldList   *widget.List
 	balance  *widget.Label
 	details  *widget.Label
@@ -237,19 +238,19 @@ func newCustomerPage(a *App) *customerPage {
 }
 
 type pageData struct {
-	c          data.Customer
-	purchases  []data.Purchase
-	contacts   []data.Contact
-	complaints []data.Complaint
-	promises   []data.Promise
-	occasions  []data.Occasion
-	reminders  []data.Reminder
-	ledger     []data.LedgerRow
+	c          rules.Customer
+	purchases  []rules.Purchase
+	contacts   []rules.Contact
+	complaints []rules.Complaint
+	promises   []rules.Promise
+	occasions  []rules.Occasion
+	reminders  []rules.Reminder
+	ledger     []rules.LedgerRow
 	balance    int64
 }
 
 // load fetches one customer and everything about them, from one snapshot.
-func (p *customerPage) load(id data.ID) {
+func (p *customerPage) load(id rules.ID) {
 	p.id = id
 	day := p.a.Today()
 	background(p.a, func(ctx context.Context) (pageData, error) {
@@ -271,7 +272,7 @@ func (p *customerPage) load(id data.ID) {
 	})
 }
 
-func (p *customerPage) show(d pageData, day data.Day) {
+func (p *customerPage) show(d pageData, day rules.Day) {
 	c := d.c
 	p.cust = c
 	title := c.Name
@@ -287,7 +288,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 		bits = append(bits, "✉ "+c.Email)
 	}
 	bits = append(bits, pointsText(d.balance))
-	var spent data.Cents
+	var spent rules.Cents
 	visits := 0
 	for _, pu := range d.purchases {
 		if !pu.Voided {
@@ -309,7 +310,7 @@ func (p *customerPage) show(d pageData, day data.Day) {
 	p.body.Show()
 }
 
-func customerDetails(c data.Customer) string {
+func customerDetails(c rules.Customer) string {
 	var b strings.Builder
 	line := func(k, v string) {
 		if strings.TrimSpace(v) != "" {
@@ -322,7 +323,7 @@ func customerDetails(c data.Customer) string {
 	if !c.Birthday.IsZero() {
 		bd := dayMonth(c.Birthday.Month, c.Birthday.Day)
 		if c.Birthday.Year != 0 {
-			bd = longDate(data.NewDay(c.Birthday.Year, c.Birthday.Month, c.Birthday.Day))
+			bd = longDate(rules.NewDay(c.Birthday.Year, c.Birthday.Month, c.Birthday.Day))
 		}
 		line(lang.L("Birthday"), bd)
 	}
@@ -348,7 +349,7 @@ func customerDetails(c data.Customer) string {
 // resolved, a stay-in-touch call that started its own clock again), so the
 // customer's history still shows what was done.
 func handledText(k data.ReminderKey, d pageData) string {
-	t := fmt.Sprintf("%s: %s", kindTitle(k.Kind), stateName(data.StateDone))
+	t := fmt.Sprintf("%s: %s", kindTitle(k.Kind), stateName(rules.StateDone))
 	tag, rest, _ := strings.Cut(k.Subject, ":")
 	idText, _, _ := strings.Cut(rest, ":")
 	id, _ := strconv.ParseInt(idText, 10, 64)
@@ -369,7 +370,7 @@ func handledText(k data.ReminderKey, d pageData) string {
 	return t
 }
 
-func ledgerLine(r data.LedgerRow) string {
+func ledgerLine(r rules.LedgerRow) string {
 	s := fmt.Sprintf("%s  %-16s %6s  %s", listDate(r.Day), ledgerKindName(r.Kind), signedNumber(r.Points), r.Staff)
 	if r.PurchaseID != 0 {
 		s += fmt.Sprintf(lang.L("  sale #%d"), r.PurchaseID)

@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // Dates typed in a form are read by parseDate, parseYearly and parseStamp;
@@ -22,7 +22,7 @@ const oldestBirthday = 120
 
 // checkSnoozeUntil refuses a snooze that does not end after today or ends
 // more than a year from it.
-func checkSnoozeUntil(until, today data.Day) error {
+func checkSnoozeUntil(until, today rules.Day) error {
 	if until <= today {
 		return fmt.Errorf(lang.L("Pick a day after today, %s."), longDate(today))
 	}
@@ -34,11 +34,11 @@ func checkSnoozeUntil(until, today data.Day) error {
 
 // checkComplaintReceived refuses a complaint received later than now or
 // before the shop's first record (firstRecord; zero when unknown).
-func checkComplaintReceived(at, now time.Time, firstRecord data.Day) error {
+func checkComplaintReceived(at, now time.Time, firstRecord rules.Day) error {
 	if at.After(now.Add(time.Minute)) {
 		return fmt.Errorf(lang.L("A complaint cannot be received later than now, %s."), stamp(now))
 	}
-	if firstRecord != 0 && data.DayOf(at) < firstRecord {
+	if firstRecord != 0 && rules.DayOf(at) < firstRecord {
 		return fmt.Errorf(lang.L("The records start on %s: no complaint can come before."), longDate(firstRecord))
 	}
 	return nil
@@ -46,11 +46,11 @@ func checkComplaintReceived(at, now time.Time, firstRecord data.Day) error {
 
 // checkBirthday refuses a birthday with its year in the future or more
 // than oldestBirthday years back; one without the year is always fine.
-func checkBirthday(b data.YearlyDate, today data.Day) error {
+func checkBirthday(b rules.YearlyDate, today rules.Day) error {
 	if b.IsZero() || b.Year == 0 {
 		return nil
 	}
-	day := data.NewDay(b.Year, b.Month, b.Day)
+	day := rules.NewDay(b.Year, b.Month, b.Day)
 	if day > today {
 		return fmt.Errorf(lang.L("A birthday cannot be in the future: %s is after today."), longDate(day))
 	}
@@ -61,7 +61,7 @@ func checkBirthday(b data.YearlyDate, today data.Day) error {
 }
 
 // checkCustomerSince refuses a first purchase in the future.
-func checkCustomerSince(d, today data.Day) error {
+func checkCustomerSince(d, today rules.Day) error {
 	if d > today {
 		return fmt.Errorf(lang.L("A customer cannot be one since a day after today (%s)."), longDate(d))
 	}
@@ -71,7 +71,7 @@ func checkCustomerSince(d, today data.Day) error {
 // firstRecordFor is the earliest day the shop has a record of for a
 // customer: the day the database was created or, for imported history, the
 // customer's first purchase if earlier.
-func firstRecordFor(created data.Day, c data.Customer) data.Day {
+func firstRecordFor(created rules.Day, c rules.Customer) rules.Day {
 	first := created
 	if s := c.CustomerSince; s != 0 && (first == 0 || s < first) {
 		first = s

@@ -5,20 +5,20 @@ import (
 	"testing"
 	"time"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 func TestSnoozeDaysAfterTodayAndWithinAYear(t *testing.T) {
 	inLocale(t, "en-GB")
-	today := data.NewDay(2026, time.December, 7)
+	today := rules.NewDay(2026, time.December, 7)
 	for _, tc := range []struct {
 		typed string
-		want  data.Day
+		want  rules.Day
 		err   string // a part of the sentence; "" when accepted
 	}{
-		{"08/12/2026", data.NewDay(2026, time.December, 8), ""},
-		{"2026-12-08", data.NewDay(2026, time.December, 8), ""},
-		{"07/12/2027", data.NewDay(2027, time.December, 7), ""},
+		{"08/12/2026", rules.NewDay(2026, time.December, 8), ""},
+		{"2026-12-08", rules.NewDay(2026, time.December, 8), ""},
+		{"07/12/2027", rules.NewDay(2027, time.December, 7), ""},
 		{"08/12/2027", 0, "a year at most: pick a day up to 7 December 2027"},
 		{"2036-12-08", 0, "a year at most"},
 		{"07/12/2026", 0, "Pick a day after today, 7 December 2026."},
@@ -38,10 +38,10 @@ func TestSnoozeDaysAfterTodayAndWithinAYear(t *testing.T) {
 }
 
 func TestSnoozeReadsTheShopsFormat(t *testing.T) {
-	today := data.NewDay(2026, time.December, 7)
+	today := rules.NewDay(2026, time.December, 7)
 	for tag, typed := range map[string]string{"en-US": "01/02/2027", "de-DE": "02.01.2027", "fr-FR": "02/01/2027"} {
 		inLocale(t, tag)
-		if got, err := snoozeUntil(typed, today); err != nil || got != data.NewDay(2027, time.January, 2) {
+		if got, err := snoozeUntil(typed, today); err != nil || got != rules.NewDay(2027, time.January, 2) {
 			t.Errorf("%s %q: %v, %v", tag, typed, got, err)
 		}
 	}
@@ -50,7 +50,7 @@ func TestSnoozeReadsTheShopsFormat(t *testing.T) {
 func TestComplaintsAreReceivedBetweenTheFirstRecordAndNow(t *testing.T) {
 	inLocale(t, "en-GB")
 	now := time.Date(2026, time.December, 7, 14, 5, 0, 0, time.Local)
-	first := data.NewDay(2025, time.December, 7)
+	first := rules.NewDay(2025, time.December, 7)
 	for _, tc := range []struct {
 		name string
 		at   time.Time
@@ -79,20 +79,20 @@ func TestComplaintsAreReceivedBetweenTheFirstRecordAndNow(t *testing.T) {
 }
 
 func TestTheFirstRecordIsTheEarlierOfTheShopAndTheCustomer(t *testing.T) {
-	created := data.NewDay(2025, time.December, 7)
-	imported := data.NewDay(2023, time.March, 1)
+	created := rules.NewDay(2025, time.December, 7)
+	imported := rules.NewDay(2023, time.March, 1)
 	for _, tc := range []struct {
 		name    string
-		created data.Day
-		since   data.Day
-		want    data.Day
+		created rules.Day
+		since   rules.Day
+		want    rules.Day
 	}{
 		{"new customer", created, created.AddDays(30), created},
 		{"imported history", created, imported, imported},
 		{"no creation day", 0, imported, imported},
 		{"nothing known", 0, 0, 0},
 	} {
-		if got := firstRecordFor(tc.created, data.Customer{CustomerSince: tc.since}); got != tc.want {
+		if got := firstRecordFor(tc.created, rules.Customer{CustomerSince: tc.since}); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -100,7 +100,7 @@ func TestTheFirstRecordIsTheEarlierOfTheShopAndTheCustomer(t *testing.T) {
 
 func TestBirthdaysAreNotInTheFuture(t *testing.T) {
 	inLocale(t, "en-GB")
-	today := data.NewDay(2026, time.December, 7)
+	today := rules.NewDay(2026, time.December, 7)
 	for _, tc := range []struct {
 		typed, err string
 	}{

@@ -12,13 +12,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // kindCase is one reminder the shop works through from the window: what
 // kind, for whom, the day it falls due, and what is done with it.
 type kindCase struct {
 	name     string // the kind, and which one when a kind comes twice
-	kind     data.Kind
+	kind     rules.Kind
 	who      string // customer name
 	why      string // a word of the reminder's reason, to tell two of a kind apart
 	due      string // the reminder's due day
@@ -29,7 +30,7 @@ type kindCase struct {
 	outcome  string // outcome for done, reason for skip
 }
 
-func (c kindCase) day() data.Day {
+func (c kindCase) day() rules.Day {
 	if c.on != "" {
 		return mustDay(c.on)
 	}
@@ -40,19 +41,19 @@ func (c kindCase) day() data.Day {
 // kind of PRODUCT.md's reminder rules is in it at least once, done or
 // skipped.
 var everyKind = []kindCase{
-	{name: "points_expiring", kind: data.KindPointsExpiring, who: "Ann Lee", due: "2026-06-01", act: "skip", outcome: "not appropriate now"},
-	{name: "thank_you", kind: data.KindThankYou, who: "Ann Lee", due: "2026-06-02", act: "done", how: "Card", outcome: "sent"},
-	{name: "stay_in_touch", kind: data.KindStayInTouch, who: "Bob Roy", due: "2026-06-02", act: "done", how: "Phone call", outcome: "happy"},
-	{name: "complaint_followup (open)", kind: data.KindComplaintFollowup, who: "Ann Lee", why: "zip", due: "2026-06-03", act: "done", how: "Phone call", outcome: "will come back"},
-	{name: "reward_ready", kind: data.KindRewardReady, who: "Ann Lee", due: "2026-06-03", act: "done", calendar: true, how: "In person", outcome: "happy"},
-	{name: "promise", kind: data.KindPromise, who: "Ann Lee", due: "2026-06-04", act: "done", how: "Phone call", outcome: "happy"},
-	{name: "birthday (snoozed)", kind: data.KindBirthday, who: "Ann Lee", due: "2026-06-05", act: "snooze"},
-	{name: "birthday", kind: data.KindBirthday, who: "Ann Lee", due: "2026-06-05", on: "2026-06-06", act: "done", how: "Card", outcome: "sent"},
-	{name: "complaint_followup (resolved)", kind: data.KindComplaintFollowup, who: "Ann Lee", why: "resolved", due: "2026-06-07", act: "done", how: "Phone call", outcome: "happy"},
-	{name: "check_in (promise kept)", kind: data.KindCheckIn, who: "Ann Lee", why: "part", due: "2026-06-07", act: "done", calendar: true, how: "Phone call", outcome: "happy"},
-	{name: "check_in", kind: data.KindCheckIn, who: "Ann Lee", why: "coat", due: "2026-06-08", act: "done", how: "Phone call", outcome: "happy"},
-	{name: "anniversary", kind: data.KindAnniversary, who: "Ann Lee", due: "2026-06-08", act: "skip", outcome: "already spoke to them"},
-	{name: "occasion", kind: data.KindOccasion, who: "Ann Lee", due: "2026-06-12", act: "done", how: "Phone call", outcome: "happy"},
+	{name: "points_expiring", kind: rules.KindPointsExpiring, who: "Ann Lee", due: "2026-06-01", act: "skip", outcome: "not appropriate now"},
+	{name: "thank_you", kind: rules.KindThankYou, who: "Ann Lee", due: "2026-06-02", act: "done", how: "Card", outcome: "sent"},
+	{name: "stay_in_touch", kind: rules.KindStayInTouch, who: "Bob Roy", due: "2026-06-02", act: "done", how: "Phone call", outcome: "happy"},
+	{name: "complaint_followup (open)", kind: rules.KindComplaintFollowup, who: "Ann Lee", why: "zip", due: "2026-06-03", act: "done", how: "Phone call", outcome: "will come back"},
+	{name: "reward_ready", kind: rules.KindRewardReady, who: "Ann Lee", due: "2026-06-03", act: "done", calendar: true, how: "In person", outcome: "happy"},
+	{name: "promise", kind: rules.KindPromise, who: "Ann Lee", due: "2026-06-04", act: "done", how: "Phone call", outcome: "happy"},
+	{name: "birthday (snoozed)", kind: rules.KindBirthday, who: "Ann Lee", due: "2026-06-05", act: "snooze"},
+	{name: "birthday", kind: rules.KindBirthday, who: "Ann Lee", due: "2026-06-05", on: "2026-06-06", act: "done", how: "Card", outcome: "sent"},
+	{name: "complaint_followup (resolved)", kind: rules.KindComplaintFollowup, who: "Ann Lee", why: "resolved", due: "2026-06-07", act: "done", how: "Phone call", outcome: "happy"},
+	{name: "check_in (promise kept)", kind: rules.KindCheckIn, who: "Ann Lee", why: "part", due: "2026-06-07", act: "done", calendar: true, how: "Phone call", outcome: "happy"},
+	{name: "check_in", kind: rules.KindCheckIn, who: "Ann Lee", why: "coat", due: "2026-06-08", act: "done", how: "Phone call", outcome: "happy"},
+	{name: "anniversary", kind: rules.KindAnniversary, who: "Ann Lee", due: "2026-06-08", act: "skip", outcome: "already spoke to them"},
+	{name: "occasion", kind: rules.KindOccasion, who: "Ann Lee", due: "2026-06-12", act: "done", how: "Phone call", outcome: "happy"},
 }
 
 // TestEveryKindFromTheWindowAlone starts from an empty shop and, with the
@@ -60,13 +61,13 @@ var everyKind = []kindCase{
 // due, sees it on its day, works it, and finds it in the customer's history.
 // The store is read only to check.
 func TestEveryKindFromTheWindowAlone(t *testing.T) {
-	covered := map[data.Kind]bool{}
+	covered := map[rules.Kind]bool{}
 	for _, c := range everyKind {
 		if c.act == "done" || c.act == "skip" {
 			covered[c.kind] = true
 		}
 	}
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		if !covered[k] {
 			t.Errorf("%s: no case works it", k)
 		}
@@ -75,7 +76,7 @@ func TestEveryKindFromTheWindowAlone(t *testing.T) {
 	ctx := context.Background()
 	f := newEmptyShop(t)
 	w := f.app.win
-	var ann data.ID
+	var ann rules.ID
 	// The welcome dialog of an empty shop, and its set-up.
 	test.Tap(findButton(t, w, "Start empty"))
 	completeSetup(t, f, "Harbour Street Bikes")
@@ -202,7 +203,7 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 	}
 	test.Tap(f.app.navBtns["today"])
 	td := f.app.screens["today"].(*todayScreen)
-	if c.kind == data.KindRewardReady || c.kind == data.KindPointsExpiring {
+	if c.kind == rules.KindRewardReady || c.kind == rules.KindPointsExpiring {
 		// Said at the till, not worked as a call: it waits in the shut
 		// mention group, which Enter on its line opens.
 		if find(td.due.rows, c) >= 0 {
@@ -229,7 +230,7 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 
 	switch c.act {
 	case "done":
-		if want := map[bool]string{true: "Kept (D)", false: "Done (D)"}[c.kind == data.KindPromise]; pane.done.Text != want {
+		if want := map[bool]string{true: "Kept (D)", false: "Done (D)"}[c.kind == rules.KindPromise]; pane.done.Text != want {
 			t.Errorf("the button says %q, want %q", pane.done.Text, want)
 		}
 		test.Tap(pane.done)
@@ -275,7 +276,7 @@ func seeAndWork(t *testing.T, f *fixture, c kindCase) {
 	case "skip":
 		for _, r := range must(f.store.CustomerReminders(context.Background(), customer, day)) {
 			if r.Key == key {
-				if r.State != data.StateSkipped || r.Reason != c.outcome {
+				if r.State != rules.StateSkipped || r.Reason != c.outcome {
 					t.Errorf("after skipping: %s %q", r.State, r.Reason)
 				}
 				return
@@ -396,7 +397,7 @@ func retype(t *testing.T, w fyne.Window, o fyne.CanvasObject, text string) {
 }
 
 // addCustomer fills in the New customer form of the Customers screen.
-func addCustomer(t *testing.T, f *fixture, name, phone, email, birthday, since string) data.ID {
+func addCustomer(t *testing.T, f *fixture, name, phone, email, birthday, since string) rules.ID {
 	t.Helper()
 	w := f.app.win
 	test.Tap(f.app.navBtns["customers"])

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // firstRunPref marks, per file, a shop whose welcome was answered.
@@ -186,11 +187,11 @@ func (w *setupWizard) countryStep() setupStep {
 	w.countryErr = errorLabel()
 	w.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.preview.Wrapping = fyne.TextWrapWord
-	w.countries = newKeyList(func() int { return len(data.Countries) },
+	w.countries = newKeyList(func() int { return len(rules.Countries) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(data.Countries) {
-				o.(*widget.Label).SetText(countryName(data.Countries[i].Code))
+			if i < len(rules.Countries) {
+				o.(*widget.Label).SetText(countryName(rules.Countries[i].Code))
 			}
 		})
 	w.countries.onEnter = w.goNext
@@ -200,7 +201,7 @@ func (w *setupWizard) countryStep() setupStep {
 		w.showPreview()
 	}
 	// The computer's language suggests where the shop is.
-	for i, c := range data.Countries {
+	for i, c := range rules.Countries {
 		if c.Locale == systemLocale() {
 			w.countries.Select(i)
 			break
@@ -214,7 +215,7 @@ func (w *setupWizard) countryStep() setupStep {
 		check: func() bool {
 			w.answers.Country = ""
 			if w.country >= 0 {
-				w.answers.Country = data.Countries[w.country].Code
+				w.answers.Country = rules.Countries[w.country].Code
 			}
 			return sayUnder(w.countryErr, setupError(data.CheckSetupCountry(w.answers.Country)))
 		},
@@ -227,7 +228,7 @@ func (w *setupWizard) showPreview() {
 		w.preview.SetText("")
 		return
 	}
-	c := data.Countries[w.country]
+	c := rules.Countries[w.country]
 	l := localeFor(c.Locale)
 	w.preview.SetText(fmt.Sprintf(lang.L("Dates like %s, amounts like %s"), l.numeric(w.a.Today()), c.Currency+l.Grouped(123450)))
 }
@@ -255,7 +256,7 @@ func (w *setupWizard) pinStep() setupStep {
 }
 
 func (w *setupWizard) loyaltyStep() setupStep {
-	l := data.DefaultLoyalty()
+	l := rules.DefaultLoyalty()
 	w.per, w.points, w.value, w.expiry = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	w.per.SetText(amountText(l.CentsPerPoint))
 	w.points.SetText(strconv.FormatInt(l.RewardPoints, 10))
@@ -294,8 +295,8 @@ func (w *setupWizard) loyaltyStep() setupStep {
 }
 
 // readLoyalty reads the scheme typed; the error names the field to fix.
-func (w *setupWizard) readLoyalty() (data.Loyalty, error) {
-	var l data.Loyalty
+func (w *setupWizard) readLoyalty() (rules.Loyalty, error) {
+	var l rules.Loyalty
 	var err error
 	if l.CentsPerPoint, err = parseAmount(w.per.Text); err != nil {
 		return l, fmt.Errorf(lang.L("One point for every: %w"), err)
@@ -320,7 +321,7 @@ func (w *setupWizard) describeLoyalty() {
 		w.loyaltySay.SetText("")
 		return
 	}
-	spend := data.Cents(l.RewardPoints) * l.CentsPerPoint
+	spend := rules.Cents(l.RewardPoints) * l.CentsPerPoint
 	text := fmt.Sprintf(lang.L("A customer who spends %s earns %s points: one reward of %s off."), w.money(spend), wholeNumber(l.RewardPoints), w.money(l.RewardValue))
 	if l.ExpiryMonths > 0 {
 		text += " " + fmt.Sprintf(lang.N("Points expire %d months after they are earned.", l.ExpiryMonths), l.ExpiryMonths)
@@ -331,11 +332,11 @@ func (w *setupWizard) describeLoyalty() {
 }
 
 // money writes an amount the way the chosen country does.
-func (w *setupWizard) money(c data.Cents) string {
+func (w *setupWizard) money(c rules.Cents) string {
 	if w.country < 0 {
 		return money(c)
 	}
-	ct := data.Countries[w.country]
+	ct := rules.Countries[w.country]
 	return ct.Currency + localeFor(ct.Locale).Grouped(c)
 }
 

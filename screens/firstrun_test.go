@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // The screens' tests set and type many PINs: they are hashed at bcrypt's
@@ -53,7 +54,7 @@ func completeSetup(t *testing.T, f *fixture, name string) {
 	test.Type(w.name, name)
 	enter(w.name)
 	gb := 0
-	for i, c := range data.Countries {
+	for i, c := range rules.Countries {
 		if c.Code == "GB" {
 			gb = i
 		}
@@ -116,7 +117,7 @@ func TestSetupAsksEachStepAndChecksEveryField(t *testing.T) {
 	if a.win.Canvas().Focused() != w.countries {
 		t.Error("the country list does not have the keyboard")
 	}
-	for i, c := range data.Countries {
+	for i, c := range rules.Countries {
 		if c.Code == "DE" {
 			w.countries.Select(i)
 		}
@@ -124,7 +125,7 @@ func TestSetupAsksEachStepAndChecksEveryField(t *testing.T) {
 	if !strings.Contains(w.preview.Text, "€1.234,50") || !strings.Contains(w.preview.Text, "01.06.2026") {
 		t.Errorf("German preview %q", w.preview.Text)
 	}
-	for i, c := range data.Countries {
+	for i, c := range rules.Countries {
 		if c.Code == "GB" {
 			w.countries.Select(i)
 		}
@@ -340,7 +341,7 @@ func TestTheWindowRemembersPerFile(t *testing.T) {
 		s := must(data.Open(ctx, filepath.Join(dir, name), data.Options{Today: mustDay("2026-06-01")}))
 		t.Cleanup(func() { s.Close() })
 		if n := must(s.CountCustomers(ctx)); n == 0 {
-			must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee"}))
+			must(s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"}))
 		}
 		return New(ctx, fa, s, Options{DBPath: s.Path(), Clock: &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.Local)},
 			Notify: &countingNotifier{}, Synchronous: true})
@@ -418,7 +419,7 @@ func closingShop(t *testing.T, do func(func())) (*App, *data.Store, *fakeClock) 
 	clock := &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.Local)}
 	s := must(data.Open(ctx, filepath.Join(t.TempDir(), "regulars.db"), data.Options{Clock: clock.Now}))
 	t.Cleanup(func() { s.Close() })
-	must(s.AddCustomer(ctx, data.Customer{Name: "Ann Lee"}))
+	must(s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee"}))
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetBool("shift.chosen", true)
 	a := New(ctx, fa, s, Options{DBPath: s.Path(), Clock: clock, Notify: &countingNotifier{}, Synchronous: do == nil, Do: do})
@@ -440,7 +441,7 @@ func TestClosingBacksUpAndKeepsTheMorningsBackup(t *testing.T) {
 	waitFor(t, "the pop-ups' timer", func() bool { return clock.pending() == 1 })
 	clock.Advance(9 * time.Hour)
 	waitFor(t, "the pop-ups' next timer", func() bool { return clock.pending() == 1 })
-	must(s.AddCustomer(ctx, data.Customer{Name: "Bob Roy"}))
+	must(s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy"}))
 	a.closeWindow()
 	if !a.closeDone {
 		t.Fatal("the window did not close after its backup")

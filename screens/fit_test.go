@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // smallScreen is the smallest screen the window is made for.
@@ -38,7 +39,7 @@ func TestLongTextsKeepTheWindowInsideASmallScreen(t *testing.T) {
 	s := openStore(t, day)
 	must(s.GenerateDemo(ctx, data.DemoOptions{Customers: 100, End: day}))
 	long := strings.TrimSpace(strings.Repeat("Wolfeschlegelsteinhausenbergerdorff ", 5))
-	id := must(s.AddCustomer(ctx, data.Customer{Name: long, Phone: "07700 900999"}))
+	id := must(s.AddCustomer(ctx, rules.Customer{Name: long, Phone: "07700 900999"}))
 	must(s.RecordSale(ctx, data.Sale{CustomerID: id, Amount: 1200000, Description: strings.Repeat("waterproof trousers ", 9)}))
 	must(s.AdjustPoints(ctx, id, 250, strings.Repeat("goodwill after the long wait for the order ", 10), long))
 	a := openShop(t, s, day)

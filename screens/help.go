@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // shortcut is one line of the Help dialog.
@@ -139,6 +140,6 @@ func (a *App) helpButton() fyne.CanvasObject {
 func (a *App) newCustomerKey(fyne.Shortcut) {
 	a.show("customers")
 	if s, ok := a.screens["customers"].(*customersScreen); ok {
-		s.page.edit(data.Customer{CustomerSince: a.Today()})
+		s.page.edit(rules.Customer{CustomerSince: a.Today()})
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/importers"
 )
 
 // Contacts in: a vCard file from a phone or mail program, or a CSV file:
@@ -89,12 +90,12 @@ type importer struct {
 	content []byte
 	vcard   bool
 
-	sample  data.CSVSample
+	sample  importers.CSVSample
 	mapping []string
 	selects []*widget.Select
 	// A recognised export is read by the recogniser, whose column choices
 	// the selects show, until the person chooses the columns by hand.
-	recognition data.Recognition
+	recognition importers.Recognition
 	recognised  bool
 	byHand      *widget.Check
 	preview     data.ImportPreview
@@ -213,18 +214,18 @@ func newImporter(a *App, name string, content []byte) *importer {
 
 // readSample guesses the column mapping from the CSV's header.
 func (im *importer) readSample() {
-	s, err := data.SampleCSV(bytes.NewReader(im.content), 3)
+	s, err := importers.SampleCSV(bytes.NewReader(im.content), 3)
 	if err != nil {
 		im.summary.SetText(err.Error())
 		return
 	}
 	im.sample = s
 	im.mapping = append([]string(nil), s.Guess...)
-	im.recognition = data.RecogniseCustomers(s.Header)
+	im.recognition = importers.RecogniseCustomers(s.Header)
 	im.recognised = im.recognition.Format.Foreign()
 	labels := fieldLabels()
 	options := []string{leaveOut()}
-	for _, f := range data.CustomerFields {
+	for _, f := range importers.CustomerFields {
 		options = append(options, labels[f])
 	}
 	shown := im.mapping
@@ -464,7 +465,7 @@ func (im *importer) start() {
 		im.progress.SetValue(1)
 		im.result = rep
 		if err != nil {
-			if errors.Is(err, data.ErrBadRows) {
+			if errors.Is(err, importers.ErrBadRows) {
 				// The file or the database changed since the preview.
 				im.status.SetText(err.Error())
 				im.check()

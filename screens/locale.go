@@ -11,7 +11,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // How the window writes dates and amounts follows the shop's "date and number
@@ -23,13 +23,13 @@ import (
 // entry for its tag.
 type shopLocale struct {
 	tag string
-	data.LocaleStyle
+	rules.LocaleStyle
 }
 
 // shopLocales has one entry for each of data.Locales.
 var shopLocales = func() map[string]shopLocale {
 	out := map[string]shopLocale{}
-	for tag, st := range data.LocaleStyles {
+	for tag, st := range rules.LocaleStyles {
 		out[tag] = shopLocale{tag, st}
 	}
 	return out
@@ -74,7 +74,7 @@ func nearestLocale(name string) string {
 	if _, ok := shopLocales[language+"-"+region]; ok {
 		return language + "-" + region
 	}
-	for _, tag := range data.Locales {
+	for _, tag := range rules.Locales {
 		if strings.HasPrefix(tag, language+"-") && language != "en" {
 			return tag
 		}
@@ -120,7 +120,7 @@ func currentLocale() shopLocale {
 // money shows an amount with the shop's currency sign and the locale's
 // separators: "£1,234.50", "-£3.00", "€1.234,50". Files and the command line
 // keep plain numbers (Cents.String).
-func money(c data.Cents) string {
+func money(c rules.Cents) string {
 	shownFormat.RLock()
 	sign := shownFormat.sign
 	shownFormat.RUnlock()
@@ -132,7 +132,7 @@ func money(c data.Cents) string {
 
 // amountText writes an amount for a field to edit: no sign, no grouping,
 // the locale's decimal separator ("1234,50").
-func amountText(c data.Cents) string {
+func amountText(c rules.Cents) string {
 	s := c.String()
 	if l := currentLocale(); l.Decimal != '.' {
 		s = strings.Replace(s, ".", string(l.Decimal), 1)
@@ -144,7 +144,7 @@ func amountText(c data.Cents) string {
 // way (1.234,50 in Germany) or the plain one (1234.50). A separator followed
 // by three digits groups thousands; one followed by one or two digits is the
 // decimal point, so "12.50" is read as twelve fifty everywhere.
-func parseAmount(s string) (data.Cents, error) {
+func parseAmount(s string) (rules.Cents, error) {
 	l := currentLocale()
 	t := strings.TrimSpace(s)
 	if sign := shownFormat.signNow(); sign != "" {
@@ -197,7 +197,7 @@ func parseAmount(s string) (data.Cents, error) {
 			return 0, bad
 		}
 	}
-	c, err := data.ParseCents(plain)
+	c, err := rules.ParseCents(plain)
 	if err != nil {
 		return 0, bad
 	}
@@ -221,14 +221,14 @@ func decimalText(s string) string {
 
 // shortDate writes a date in numbers, the locale's way: 23/11/2026,
 // 11/23/2026, 23.11.2026.
-func shortDate(d data.Day) string {
+func shortDate(d rules.Day) string {
 	if d.IsZero() {
 		return ""
 	}
 	return currentLocale().numeric(d)
 }
 
-func (l shopLocale) numeric(d data.Day) string {
+func (l shopLocale) numeric(d rules.Day) string {
 	y, m, dd := d.Date()
 	if l.MonthFirst {
 		return fmt.Sprintf("%02d%s%02d%s%04d", int(m), l.DateSep, dd, l.DateSep, y)
@@ -238,7 +238,7 @@ func (l shopLocale) numeric(d data.Day) string {
 
 // longDate writes a date with the month in words: "23 November 2026",
 // "November 23, 2026", "23. November 2026".
-func longDate(d data.Day) string {
+func longDate(d rules.Day) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -266,12 +266,12 @@ func dayMonth(m time.Month, d int) string {
 }
 
 // weekdayDate is a date with its weekday: "Monday 23 November 2026".
-func weekdayDate(d data.Day) string {
+func weekdayDate(d rules.Day) string {
 	return weekdayName(d.Weekday()) + " " + longDate(d)
 }
 
 // monthYear heads a month: "November 2026".
-func monthYear(d data.Day) string {
+func monthYear(d rules.Day) string {
 	y, m, _ := d.Date()
 	return monthName(m) + " " + strconv.Itoa(y)
 }
@@ -284,7 +284,7 @@ func monthYear(d data.Day) string {
 
 // listDate writes a day in a list, with a short month: "23 Nov 2026",
 // "Nov 23, 2026", "23. Nov 2026".
-func listDate(d data.Day) string {
+func listDate(d rules.Day) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -302,12 +302,12 @@ func listDate(d data.Day) string {
 // stamp writes a moment on screen: the day as in lists and the time,
 // "23 Nov 2026 14:05".
 func stamp(t time.Time) string {
-	return listDate(data.DayOf(t)) + " " + t.Format("15:04")
+	return listDate(rules.DayOf(t)) + " " + t.Format("15:04")
 }
 
 // stampText writes a moment for a field to edit: "23/11/2026 14:05".
 func stampText(t time.Time) string {
-	return shortDate(data.DayOf(t)) + " " + t.Format("15:04")
+	return shortDate(rules.DayOf(t)) + " " + t.Format("15:04")
 }
 
 // parseStamp reads a moment typed in a field: a date as parseDate reads
@@ -333,17 +333,17 @@ func parseStamp(s string) (time.Time, error) {
 
 // dateExample shows how to type a date in the locale: 23/11/2026.
 func dateExample() string {
-	return currentLocale().numeric(data.NewDay(2026, time.November, 23))
+	return currentLocale().numeric(rules.NewDay(2026, time.November, 23))
 }
 
 // dateText writes a date for a field to edit.
-func dateText(d data.Day) string { return shortDate(d) }
+func dateText(d rules.Day) string { return shortDate(d) }
 
 // parseDate reads a date typed in a field: the locale's numeric way
 // (23/11/2026, 11/23/2026, 23.11.2026) or YYYY-MM-DD.
-func parseDate(s string) (data.Day, error) {
+func parseDate(s string) (rules.Day, error) {
 	t := strings.TrimSpace(s)
-	if d, err := data.ParseDay(t); err == nil {
+	if d, err := rules.ParseDay(t); err == nil {
 		return d, nil
 	}
 	l := currentLocale()
@@ -357,8 +357,8 @@ func parseDate(s string) (data.Day, error) {
 			if l.MonthFirst {
 				dd, m = b, a
 			}
-			if data.ValidDate(y, time.Month(m), dd) {
-				return data.NewDay(y, time.Month(m), dd), nil
+			if rules.ValidDate(y, time.Month(m), dd) {
+				return rules.NewDay(y, time.Month(m), dd), nil
 			}
 			return 0, fmt.Errorf(lang.L("“%s” is not a day on the calendar."), t)
 		}
@@ -368,12 +368,12 @@ func parseDate(s string) (data.Day, error) {
 
 // yearlyText writes a birthday for a field to edit: 23/11/1980, or 23/11
 // without the year.
-func yearlyText(y data.YearlyDate) string {
+func yearlyText(y rules.YearlyDate) string {
 	if y.IsZero() {
 		return ""
 	}
 	if y.Year != 0 {
-		return shortDate(data.NewDay(y.Year, y.Month, y.Day))
+		return shortDate(rules.NewDay(y.Year, y.Month, y.Day))
 	}
 	l := currentLocale()
 	if l.MonthFirst {
@@ -384,19 +384,19 @@ func yearlyText(y data.YearlyDate) string {
 
 // yearlyExample shows how to type a birthday without the year: 23/11.
 func yearlyExample() string {
-	return yearlyText(data.YearlyDate{Month: time.November, Day: 23})
+	return yearlyText(rules.YearlyDate{Month: time.November, Day: 23})
 }
 
 // parseYearly reads a birthday: a date, the locale's day and month without
 // the year (23/11, 11/23, 23.11.), or YYYY-MM-DD, MM-DD or --MM-DD.
-func parseYearly(s string) (data.YearlyDate, error) {
+func parseYearly(s string) (rules.YearlyDate, error) {
 	t := strings.TrimSpace(s)
-	if y, err := data.ParseYearlyDate(t); err == nil {
+	if y, err := rules.ParseYearlyDate(t); err == nil {
 		return y, nil
 	}
 	if d, err := parseDate(t); err == nil {
 		y, m, dd := d.Date()
-		return data.YearlyDate{Year: y, Month: m, Day: dd}, nil
+		return rules.YearlyDate{Year: y, Month: m, Day: dd}, nil
 	}
 	l := currentLocale()
 	parts := strings.Split(strings.TrimSuffix(t, l.DateSep), l.DateSep)
@@ -408,13 +408,13 @@ func parseYearly(s string) (data.YearlyDate, error) {
 			if l.MonthFirst {
 				dd, m = b, a
 			}
-			if data.ValidDate(2000, time.Month(m), dd) {
-				return data.YearlyDate{Month: time.Month(m), Day: dd}, nil
+			if rules.ValidDate(2000, time.Month(m), dd) {
+				return rules.YearlyDate{Month: time.Month(m), Day: dd}, nil
 			}
-			return data.YearlyDate{}, fmt.Errorf(lang.L("“%s” is not a day of the year."), t)
+			return rules.YearlyDate{}, fmt.Errorf(lang.L("“%s” is not a day of the year."), t)
 		}
 	}
-	return data.YearlyDate{}, fmt.Errorf(lang.L("“%s” is not a date: write it like %s, or %s without the year."), t, dateExample(), yearlyExample())
+	return rules.YearlyDate{}, fmt.Errorf(lang.L("“%s” is not a date: write it like %s, or %s without the year."), t, dateExample(), yearlyExample())
 }
 
 // optionalYearlyDate accepts an empty field or a birthday.
@@ -426,7 +426,7 @@ func optionalYearlyDate(s string) error {
 // localeLabel names a locale in the Settings choice, with how it writes.
 func localeLabel(tag string) string {
 	l := localeFor(tag)
-	return fmt.Sprintf("%s (%s, %s)", localeName(tag), l.numeric(data.NewDay(2026, time.November, 23)), l.Grouped(123450))
+	return fmt.Sprintf("%s (%s, %s)", localeName(tag), l.numeric(rules.NewDay(2026, time.November, 23)), l.Grouped(123450))
 }
 
 func localeName(tag string) string {

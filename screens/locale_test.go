@@ -9,7 +9,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // TestMain pins the computer's language: the screens' tests read dates and
@@ -33,7 +33,7 @@ func inLocale(t *testing.T, tag string) {
 }
 
 func TestEveryOfferedLocaleHasAFormat(t *testing.T) {
-	for _, tag := range data.Locales {
+	for _, tag := range rules.Locales {
 		if l, ok := shopLocales[tag]; !ok || l.tag != tag {
 			t.Errorf("%s has no format", tag)
 		}
@@ -41,13 +41,13 @@ func TestEveryOfferedLocaleHasAFormat(t *testing.T) {
 			t.Errorf("%s has no name", tag)
 		}
 	}
-	if len(shopLocales) != len(data.Locales) {
-		t.Errorf("%d formats for %d locales", len(shopLocales), len(data.Locales))
+	if len(shopLocales) != len(rules.Locales) {
+		t.Errorf("%d formats for %d locales", len(shopLocales), len(rules.Locales))
 	}
 }
 
 func TestDatesAndAmountsFollowTheLocale(t *testing.T) {
-	day := data.NewDay(2026, time.November, 23)
+	day := rules.NewDay(2026, time.November, 23)
 	for _, tc := range []struct {
 		tag, short, long, money, entry string
 	}{
@@ -89,7 +89,7 @@ func TestDatesAndAmountsFollowTheLocale(t *testing.T) {
 
 func TestSmallAmountsAndGrouping(t *testing.T) {
 	inLocale(t, "en-GB")
-	for c, want := range map[data.Cents]string{0: "0.00", 5: "0.05", 99999: "999.99", 100000: "1,000.00", 123456789: "1,234,567.89"} {
+	for c, want := range map[rules.Cents]string{0: "0.00", 5: "0.05", 99999: "999.99", 100000: "1,000.00", 123456789: "1,234,567.89"} {
 		if got := money(c); got != want {
 			t.Errorf("money(%d) = %q, want %q", c, got, want)
 		}
@@ -99,7 +99,7 @@ func TestSmallAmountsAndGrouping(t *testing.T) {
 func TestParseAmountPerLocale(t *testing.T) {
 	for _, tc := range []struct {
 		tag, in string
-		want    data.Cents
+		want    rules.Cents
 		ok      bool
 	}{
 		{"en-GB", "12", 1200, true},
@@ -267,7 +267,7 @@ func TestWholeNumbersAreGroupedForTheLocale(t *testing.T) {
 }
 
 func TestOneWayOfWritingADayPerLocale(t *testing.T) {
-	day := data.NewDay(2026, time.November, 23)
+	day := rules.NewDay(2026, time.November, 23)
 	at := time.Date(2026, time.November, 23, 14, 5, 0, 0, time.Local)
 	for _, tc := range []struct {
 		tag, long, list, stamp, field string

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // loyaltyScreen shows the scheme at a glance: who has a reward waiting, the
@@ -36,7 +37,7 @@ type readyPages struct {
 }
 
 type readyRow struct {
-	id      data.ID
+	id      rules.ID
 	name    string
 	phone   string
 	balance int64
@@ -155,12 +156,12 @@ func (n *nameColumn) MinSize(objs []fyne.CanvasObject) fyne.Size {
 func (l *loyaltyScreen) focus() {}
 
 type loyaltyData struct {
-	scheme      data.Loyalty
+	scheme      rules.Loyalty
 	top         []data.TopCustomer
 	ready       data.ReadyPage
 	outstanding int64
 	holders     int
-	liability   data.Cents
+	liability   rules.Cents
 }
 
 // readyPageSize is how many customers with a reward ready are read at once.
@@ -232,7 +233,7 @@ func (l *loyaltyScreen) reload() {
 
 // schemeSummary is the Loyalty screen's head: the scheme, the points held
 // and what they are worth, the same figure as on Reports.
-func schemeSummary(sc data.Loyalty, expiry string, d loyaltyData) string {
+func schemeSummary(sc rules.Loyalty, expiry string, d loyaltyData) string {
 	return fmt.Sprintf(lang.L("Scheme: 1 point per %s spent; %s = %s off; %s.\n%s held by %s (worth up to %s in whole rewards); %s have a reward ready."),
 		money(sc.CentsPerPoint), pointsText(sc.RewardPoints), money(sc.RewardValue), expiry, pointsText(d.outstanding),
 		fmt.Sprintf(lang.N("%s customers", d.holders), wholeNumber(int64(d.holders))), money(d.liability),

@@ -3,63 +3,63 @@ package screens
 import (
 	"fyne.io/fyne/v2/lang"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // Names of the store's values for people, in the translation in use. The
 // store and its files keep the values themselves ("medium", "refund_reversal").
 
-func severityName(s data.Severity) string {
+func severityName(s rules.Severity) string {
 	switch s {
-	case data.SeverityLow:
+	case rules.SeverityLow:
 		return lang.X("severity.low", "low")
-	case data.SeverityMedium:
+	case rules.SeverityMedium:
 		return lang.X("severity.medium", "medium")
-	case data.SeverityHigh:
+	case rules.SeverityHigh:
 		return lang.X("severity.high", "high")
 	}
 	return string(s)
 }
 
 // severityFrom reads a severity back from its name; medium when unknown.
-func severityFrom(name string) data.Severity {
-	for _, s := range []data.Severity{data.SeverityLow, data.SeverityMedium, data.SeverityHigh} {
+func severityFrom(name string) rules.Severity {
+	for _, s := range []rules.Severity{rules.SeverityLow, rules.SeverityMedium, rules.SeverityHigh} {
 		if severityName(s) == name || string(s) == name {
 			return s
 		}
 	}
-	return data.SeverityMedium
+	return rules.SeverityMedium
 }
 
-func stateName(s data.State) string {
+func stateName(s rules.State) string {
 	switch s {
-	case data.StateOpen:
+	case rules.StateOpen:
 		return lang.X("state.open", "open")
-	case data.StateDone:
+	case rules.StateDone:
 		return lang.X("state.done", "done")
-	case data.StateSnoozed:
+	case rules.StateSnoozed:
 		return lang.X("state.snoozed", "snoozed")
-	case data.StateSkipped:
+	case rules.StateSkipped:
 		return lang.X("state.skipped", "skipped")
-	case data.StateMissed:
+	case rules.StateMissed:
 		return lang.X("state.missed", "missed")
 	}
 	return string(s)
 }
 
-func ledgerKindName(k data.LedgerKind) string {
+func ledgerKindName(k rules.LedgerKind) string {
 	switch k {
-	case data.LedgerEarn:
+	case rules.LedgerEarn:
 		return lang.X("ledger.earn", "earn")
-	case data.LedgerRedeem:
+	case rules.LedgerRedeem:
 		return lang.X("ledger.redeem", "redeem")
-	case data.LedgerRefundReversal:
+	case rules.LedgerRefundReversal:
 		return lang.X("ledger.refund_reversal", "refund reversal")
-	case data.LedgerVoidReversal:
+	case rules.LedgerVoidReversal:
 		return lang.X("ledger.void_reversal", "void reversal")
-	case data.LedgerAdjustment:
+	case rules.LedgerAdjustment:
 		return lang.X("ledger.adjustment", "adjustment")
-	case data.LedgerExpiry:
+	case rules.LedgerExpiry:
 		return lang.X("ledger.expiry", "expiry")
 	}
 	return string(k)

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // TestTodayQueueOnADemoShop: on a demo shop the To do list is the day's
@@ -32,12 +33,12 @@ func TestTodayQueueOnADemoShop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drift, mention := q.Part(data.QueueDrifting), q.Part(data.QueueMention)
+	drift, mention := q.Part(rules.QueueDrifting), q.Part(rules.QueueMention)
 	if len(drift.Rest) < 10 || len(mention.Rows) < 10 || q.Open() < 20 {
 		t.Fatalf("%d to do, %d drifting beyond the share, %d to mention: too few to try the queue on", q.Open(), len(drift.Rest), len(mention.Rows))
 	}
 	a, td := pagingToday(ctx, t, s, day)
-	keys := func(rs []data.Reminder) []string {
+	keys := func(rs []rules.Reminder) []string {
 		out := make([]string, len(rs))
 		for i, r := range rs {
 			out[i] = r.Key
@@ -50,11 +51,11 @@ func TestTodayQueueOnADemoShop(t *testing.T) {
 	}
 	// The rows: each group under its heading; show all and the mention
 	// group shut.
-	titles := map[data.QueueGroup]string{data.QueueObligations: "Obligations", data.QueueDueToday: "Due today",
-		data.QueueInWindow: "Still in their window", data.QueueDrifting: "Drifting away"}
+	titles := map[rules.QueueGroup]string{rules.QueueObligations: "Obligations", rules.QueueDueToday: "Due today",
+		rules.QueueInWindow: "Still in their window", rules.QueueDrifting: "Drifting away"}
 	var want []string
 	for _, p := range q.Parts {
-		if p.Group == data.QueueMention || len(p.Rows) == 0 {
+		if p.Group == rules.QueueMention || len(p.Rows) == 0 {
 			continue
 		}
 		want = append(want, fmt.Sprintf("# %s (%d)", titles[p.Group], len(p.Rows)))
@@ -69,7 +70,7 @@ func TestTodayQueueOnADemoShop(t *testing.T) {
 	// What the today command puts first, a reward long overdue, is not
 	// what the day's work starts with.
 	first := td.due.rows[1].reminder
-	if first == nil || first.Kind == data.KindRewardReady || first.Kind == data.KindPointsExpiring {
+	if first == nil || first.Kind == rules.KindRewardReady || first.Kind == rules.KindPointsExpiring {
 		t.Errorf("the queue starts with %+v", first)
 	}
 	n := wholeNumber(int64(q.Open()))
@@ -146,7 +147,7 @@ func rowKeys(rows []reminderRow) []string {
 }
 
 // pagingShop is a 600-customer demo shop on its last day, 15 June 2026.
-func pagingShop(t *testing.T) (context.Context, *data.Store, data.Day) {
+func pagingShop(t *testing.T) (context.Context, *data.Store, rules.Day) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -163,7 +164,7 @@ func pagingShop(t *testing.T) (context.Context, *data.Store, data.Day) {
 }
 
 // pagingToday opens the window on s at 9:00 on day, Today on show.
-func pagingToday(ctx context.Context, t *testing.T, s *data.Store, day data.Day) (*App, *todayScreen) {
+func pagingToday(ctx context.Context, t *testing.T, s *data.Store, day rules.Day) (*App, *todayScreen) {
 	t.Helper()
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetBool("shift.chosen", true)
@@ -202,7 +203,7 @@ func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
 		if i%3 == 0 {
 			err = s.SkipReminder(ctx, r.Key, "spoke at the till", "Sam")
 		} else {
-			_, err = s.CompleteReminder(ctx, r.Key, data.Contact{Channel: data.ChannelPhone, Staff: "Sam"})
+			_, err = s.CompleteReminder(ctx, r.Key, rules.Contact{Channel: rules.ChannelPhone, Staff: "Sam"})
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -219,9 +220,9 @@ func TestDoneTodayReadsPagesAsItScrolls(t *testing.T) {
 	if !strings.Contains(td.tabs.Items[2].Text, strconv.Itoa(len(handled))) {
 		t.Errorf("tab %q for %d reminders done", td.tabs.Items[2].Text, len(handled))
 	}
-	rank := func(r data.Reminder) int { return slices.Index(data.Kinds, r.Kind) }
+	rank := func(r rules.Reminder) int { return slices.Index(rules.Kinds, r.Kind) }
 	byKind := slices.Clone(handled)
-	slices.SortStableFunc(byKind, func(a, b data.Reminder) int { return rank(a) - rank(b) })
+	slices.SortStableFunc(byKind, func(a, b rules.Reminder) int { return rank(a) - rank(b) })
 	var want []string
 	for _, r := range byKind {
 		want = append(want, r.Key+" "+r.Message)
@@ -261,8 +262,8 @@ func TestCalendarWeekReadsPagesAsItScrolls(t *testing.T) {
 	heads := 0
 	for d := from; d <= from.AddDays(6); d = d.AddDays(1) {
 		rs := slices.Clone(cal[d])
-		slices.SortStableFunc(rs, func(a, b data.Reminder) int {
-			return slices.Index(data.Kinds, a.Kind) - slices.Index(data.Kinds, b.Kind)
+		slices.SortStableFunc(rs, func(a, b rules.Reminder) int {
+			return slices.Index(rules.Kinds, a.Kind) - slices.Index(rules.Kinds, b.Kind)
 		})
 		for _, r := range rs {
 			want = append(want, r.Key+" "+r.Message)
@@ -312,7 +313,7 @@ func TestGroupListReadsPagesAsItScrolls(t *testing.T) {
 	p := r.segments
 	email := 0
 	for _, c := range all {
-		if c.Reachable(data.ChannelEmail) {
+		if c.Reachable(rules.ChannelEmail) {
 			email++
 		}
 	}
@@ -322,7 +323,7 @@ func TestGroupListReadsPagesAsItScrolls(t *testing.T) {
 	if !strings.HasPrefix(p.count.Text, wholeNumber(int64(len(all)))+" customers: "+wholeNumber(int64(email))+" can be emailed") {
 		t.Errorf("count %q", p.count.Text)
 	}
-	names := func(cs []data.Customer) []string {
+	names := func(cs []rules.Customer) []string {
 		var out []string
 		for _, c := range cs {
 			out = append(out, c.Name)
@@ -345,7 +346,7 @@ func TestGroupListReadsPagesAsItScrolls(t *testing.T) {
 	}
 	var want string
 	for _, c := range all {
-		if c.Reachable(data.ChannelEmail) {
+		if c.Reachable(rules.ChannelEmail) {
 			if loaded == 0 {
 				want = c.Name
 				break

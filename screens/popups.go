@@ -19,7 +19,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // Clock tells the time and wakes the pop-up checks; tests drive a fake one.
@@ -46,8 +46,8 @@ const checkEvery = 15 * time.Minute
 // midnight. A reminder is popped at most once a day.
 type popups struct {
 	a      *App
-	popped map[string]data.Day // reminder key -> day it was popped
-	day    data.Day            // the day of the latest check
+	popped map[string]rules.Day // reminder key -> day it was popped
+	day    rules.Day            // the day of the latest check
 	count  int
 	dlg    dialog.Dialog
 	tray   bool
@@ -69,7 +69,7 @@ func (p *popups) Last() string {
 }
 
 func newPopups(a *App) *popups {
-	p := &popups{a: a, popped: map[string]data.Day{}}
+	p := &popups{a: a, popped: map[string]rules.Day{}}
 	day := a.Today()
 	for _, k := range a.fa.Preferences().StringList("popped." + day.String()) {
 		p.popped[k] = day
@@ -137,9 +137,9 @@ func (p *popups) check() {
 		})
 	}
 	p.day = day
-	background(p.a, func(ctx context.Context) (data.Queue, error) {
+	background(p.a, func(ctx context.Context) (rules.Queue, error) {
 		return p.a.store.TodayQueue(ctx, day)
-	}, func(q data.Queue, err error) {
+	}, func(q rules.Queue, err error) {
 		if err != nil {
 			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return
@@ -147,7 +147,7 @@ func (p *popups) check() {
 		p.setCount(q.Open())
 		// Only the day's work pops up: the drifting customers beyond the
 		// day's share and the rewards to mention at the till never do.
-		var fresh []data.Reminder
+		var fresh []rules.Reminder
 		for _, r := range q.Work() {
 			if d, ok := p.popped[r.Key]; ok && d == day {
 				continue
@@ -176,7 +176,7 @@ func (p *popups) check() {
 // obligations first, as the Today screen heads them; then how many of
 // them are new since the last pop-up, and the rewards to mention at the
 // till, which are not counted as work.
-func summary(q data.Queue, fresh int) string {
+func summary(q rules.Queue, fresh int) string {
 	var b strings.Builder
 	for _, part := range q.Parts {
 		if n := len(part.Rows); n > 0 && part.Group.Work() {
@@ -186,13 +186,13 @@ func summary(q data.Queue, fresh int) string {
 	if open := q.Open(); fresh > 0 && fresh < open {
 		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.N("%d of them new since the last look", fresh), fresh))
 	}
-	if n := len(q.Part(data.QueueMention).Rows); n > 0 {
+	if n := len(q.Part(rules.QueueMention).Rows); n > 0 {
 		fmt.Fprintf(&b, "%s\n", fmt.Sprintf(lang.L("And to mention when they come in: %d"), n))
 	}
 	return strings.TrimSpace(b.String())
 }
 
-func (p *popups) show(q data.Queue, fresh int) {
+func (p *popups) show(q rules.Queue, fresh int) {
 	text := summary(q, fresh)
 	p.mu.Lock()
 	p.last = text
@@ -270,7 +270,7 @@ func (p *popups) refreshCount() {
 }
 
 // kindPlural names a kind for a group heading: "Thank-yous", "Customer anniversaries".
-func kindPlural(k data.Kind) string {
+func kindPlural(k rules.Kind) string {
 	p := []rune(kindLabel(k, 2))
 	if len(p) == 0 {
 		return ""
@@ -279,27 +279,27 @@ func kindPlural(k data.Kind) string {
 }
 
 // kindLabel names a kind for people.
-func kindLabel(k data.Kind, n int) string {
+func kindLabel(k rules.Kind, n int) string {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return lang.XN("kind.thank_you", "thank-yous", n)
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return lang.XN("kind.check_in", "check-in calls", n)
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return lang.XN("kind.birthday", "birthdays", n)
-	case data.KindAnniversary:
+	case rules.KindAnniversary:
 		return lang.XN("kind.anniversary", "customer anniversaries", n)
-	case data.KindOccasion:
+	case rules.KindOccasion:
 		return lang.XN("kind.occasion", "occasions", n)
-	case data.KindPromise:
+	case rules.KindPromise:
 		return lang.XN("kind.promise", "promises", n)
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return lang.XN("kind.complaint_followup", "complaint follow-ups", n)
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return lang.XN("kind.stay_in_touch", "stay-in-touch", n)
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return lang.XN("kind.reward_ready", "rewards ready", n)
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return lang.XN("kind.points_expiring", "points expiring", n)
 	}
 	return string(k)

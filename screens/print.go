@@ -13,8 +13,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 
-	"regulars/data"
 	"regulars/printing"
+	"regulars/rules"
 )
 
 // Printing: the PDF is made off the UI goroutine, saved where the person
@@ -27,7 +27,7 @@ func (a *App) printShop(ctx context.Context) (printing.Shop, error) {
 }
 
 // cardPDF is one card carrying message to r's customer.
-func (a *App) cardPDF(ctx context.Context, r data.Reminder, message string) ([]byte, error) {
+func (a *App) cardPDF(ctx context.Context, r rules.Reminder, message string) ([]byte, error) {
 	shop, err := a.printShop(ctx)
 	if err != nil {
 		return nil, err
@@ -39,7 +39,7 @@ func (a *App) cardPDF(ctx context.Context, r data.Reminder, message string) ([]b
 
 // callsPDF is the sheet of the day's calls: the Today queue's work (groups
 // 1–4 as shown) in the queue's order.
-func (a *App) callsPDF(ctx context.Context, day data.Day) ([]byte, int, error) {
+func (a *App) callsPDF(ctx context.Context, day rules.Day) ([]byte, int, error) {
 	shop, err := a.printShop(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -134,7 +134,7 @@ func (a *App) openSaved(uri fyne.URI) {
 }
 
 // fileName is a printout's suggested name: "thank-you-ann-lee-2026-06-15.pdf".
-func fileName(what, who string, day data.Day) string {
+func fileName(what, who string, day rules.Day) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(what + " " + who) {

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // privacyBar holds the owner's buttons on a customer's Details: hand them
@@ -55,7 +56,7 @@ func (p *customerPage) exportData() {
 
 // writeExport writes the export to w and closes it; a file on disk is made
 // readable by its owner only.
-func (p *customerPage) writeExport(id data.ID, w io.WriteCloser, path string) {
+func (p *customerPage) writeExport(id rules.ID, w io.WriteCloser, path string) {
 	background(p.a, func(ctx context.Context) (struct{}, error) {
 		err := p.a.store.ExportCustomer(ctx, id, p.a.staff, w)
 		if cerr := w.Close(); err == nil {

@@ -22,13 +22,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // reminderRow is one line of a reminder list: a group heading, a reminder,
 // or a line that opens or closes part of the list.
 type reminderRow struct {
 	heading  string
-	reminder *data.Reminder
+	reminder *rules.Reminder
 	pending  bool // a reminder of a paged list not read yet
 	// toggle names the part of the list this line opens or closes (its
 	// text is in heading); a click or Enter on it tells the pane's onToggle.
@@ -54,7 +55,7 @@ type reminderPane struct {
 	a        *App
 	rows     []reminderRow
 	list     *keyList
-	selected *data.Reminder
+	selected *rules.Reminder
 	empty    string
 
 	title   *widget.Label
@@ -417,10 +418,10 @@ func (p *reminderPane) more(row int) {
 
 // loadObligations fetches the promises and complaints behind the rows.
 func (p *reminderPane) loadObligations() {
-	var rs []data.Reminder
+	var rs []rules.Reminder
 	for _, r := range p.rows {
-		if r.reminder != nil && (r.reminder.Kind == data.KindPromise || r.reminder.Kind == data.KindComplaintFollowup ||
-			r.reminder.Kind == data.KindCheckIn) {
+		if r.reminder != nil && (r.reminder.Kind == rules.KindPromise || r.reminder.Kind == rules.KindComplaintFollowup ||
+			r.reminder.Kind == rules.KindCheckIn) {
 			rs = append(rs, *r.reminder)
 		}
 	}
@@ -443,23 +444,23 @@ func (p *reminderPane) loadObligations() {
 
 // rowTag is the note at the end of a row and how loud it is: the reply
 // clock of an open complaint, who answers for a promise, or how overdue.
-func (p *reminderPane) rowTag(r *data.Reminder) (string, widget.Importance) {
+func (p *reminderPane) rowTag(r *rules.Reminder) (string, widget.Importance) {
 	today := p.a.Today()
 	o := p.obligations[r.Key]
 	switch r.State {
-	case data.StateDone:
+	case rules.StateDone:
 		return lang.L("done"), widget.SuccessImportance
-	case data.StateSkipped:
+	case rules.StateSkipped:
 		return lang.L("skipped"), widget.LowImportance
 	}
 	switch {
-	case r.OpenComplaint && o.Complaint != nil && r.State != data.StateDone && r.State != data.StateSkipped:
+	case r.OpenComplaint && o.Complaint != nil && r.State != rules.StateDone && r.State != rules.StateSkipped:
 		text, late := complaintClock(o.Complaint.ReceivedAt, p.a.now())
 		if late {
 			return text, widget.DangerImportance
 		}
 		return text, widget.WarningImportance
-	case r.Kind == data.KindPromise && o.Promise != nil:
+	case r.Kind == rules.KindPromise && o.Promise != nil:
 		text := o.Promise.Staff
 		if tag := dueTag(r, today); tag != "" {
 			text = tag + " · " + o.Promise.Staff
@@ -490,7 +491,7 @@ func complaintClock(received, now time.Time) (text string, late bool) {
 		return fmt.Sprintf(lang.L("due in %s"), spanWords(left, true)), false
 	}
 	if -left >= 48*time.Hour {
-		days := data.DayOf(now).Sub(data.DayOf(deadline))
+		days := rules.DayOf(now).Sub(rules.DayOf(deadline))
 		return fmt.Sprintf(lang.L("overdue by %s"), fmt.Sprintf(lang.N("%d days", days), days)), true
 	}
 	return fmt.Sprintf(lang.L("overdue by %s"), spanWords(-left, false)), true
@@ -554,12 +555,12 @@ func (p *reminderPane) showDetail() {
 	}
 	p.why.SetText(r.Why + "\n" + due + p.obligationNote(r) + stateNote(r))
 	p.message.SetText(r.Message)
-	if p.readOnly || r.State == data.StateDone || r.State == data.StateSkipped {
+	if p.readOnly || r.State == rules.StateDone || r.State == rules.StateSkipped {
 		p.actions.Hide()
 	} else {
 		p.actions.Show()
 	}
-	if r.Kind == data.KindPromise {
+	if r.Kind == rules.KindPromise {
 		p.done.SetText(lang.L("Kept (D)"))
 	} else {
 		p.done.SetText(lang.L("Done (D)"))
@@ -573,10 +574,10 @@ func (p *reminderPane) showDetail() {
 }
 
 // obligationNote says who answers for a promise and when a complaint came in.
-func (p *reminderPane) obligationNote(r *data.Reminder) string {
+func (p *reminderPane) obligationNote(r *rules.Reminder) string {
 	o := p.obligations[r.Key]
 	switch {
-	case o.Promise != nil && r.Kind == data.KindPromise:
+	case o.Promise != nil && r.Kind == rules.KindPromise:
 		return fmt.Sprintf(lang.L("\n%s answers for this promise (made %s)"), o.Promise.Staff, longDate(o.Promise.MadeOn))
 	case o.Complaint != nil:
 		k := o.Complaint
@@ -591,7 +592,7 @@ func (p *reminderPane) obligationNote(r *data.Reminder) string {
 }
 
 // openComplaint is the open complaint behind r, or nil.
-func (p *reminderPane) openComplaint(r *data.Reminder) *data.Complaint {
+func (p *reminderPane) openComplaint(r *rules.Reminder) *rules.Complaint {
 	if r == nil {
 		return nil
 	}
@@ -611,15 +612,15 @@ func (p *reminderPane) resolveComplaint() {
 	p.a.resolveDialog(*k, r.CustomerName, func() { p.a.win.Canvas().Focus(p.list) })
 }
 
-func stateNote(r *data.Reminder) string {
+func stateNote(r *rules.Reminder) string {
 	switch r.State {
-	case data.StateDone:
+	case rules.StateDone:
 		return fmt.Sprintf(lang.L("\nDone on %s by %s"), longDate(r.DoneOn), r.Staff)
-	case data.StateSkipped:
+	case rules.StateSkipped:
 		return fmt.Sprintf(lang.L("\nSkipped on %s by %s: %s"), longDate(r.DoneOn), r.Staff, r.Reason)
-	case data.StateSnoozed:
+	case rules.StateSnoozed:
 		return fmt.Sprintf(lang.L("\nSnoozed until %s"), longDate(r.SnoozedUntil))
-	case data.StateMissed:
+	case rules.StateMissed:
 		return lang.L("\nMissed: it left the list unhandled")
 	}
 	return ""
@@ -672,14 +673,14 @@ func outcomes() []string {
 
 func (p *reminderPane) doneDialog() {
 	r := p.selected
-	if r == nil || p.readOnly || r.State == data.StateDone {
+	if r == nil || p.readOnly || r.State == rules.StateDone {
 		return
 	}
 	channel := widget.NewSelect(channelLabels(), nil)
 	channel.SetSelected(channelLabel(defaultChannel(r)))
 	outcome := newSelectEntry(outcomes())
 	outcome.SetText(lang.L("happy"))
-	if r.Kind == data.KindThankYou || r.Kind == data.KindBirthday || r.Kind == data.KindAnniversary || r.Kind == data.KindOccasion {
+	if r.Kind == rules.KindThankYou || r.Kind == rules.KindBirthday || r.Kind == rules.KindAnniversary || r.Kind == rules.KindOccasion {
 		outcome.SetText(lang.L("sent"))
 	}
 	note := newEntry()
@@ -690,7 +691,7 @@ func (p *reminderPane) doneDialog() {
 		widget.NewFormItem(lang.L("Note"), note),
 	}
 	title, what := fmt.Sprintf(lang.L("Done: %s for %s"), kindInSentence(r.Kind), r.CustomerName), lang.L("Done")
-	if r.Kind == data.KindPromise {
+	if r.Kind == rules.KindPromise {
 		// Doing a promise's reminder keeps the promise; a check-in follows.
 		title, what = fmt.Sprintf(lang.L("Promise kept for %s: %s"), r.CustomerName, strings.TrimPrefix(r.Why, "promised: ")), lang.L("Kept")
 	}
@@ -699,9 +700,9 @@ func (p *reminderPane) doneDialog() {
 		if !ok {
 			return
 		}
-		c := data.Contact{Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
+		c := rules.Contact{Channel: channelFromLabel(channel.Selected), Outcome: outcome.Text, Note: note.Text, Staff: p.a.staff}
 		var then func()
-		if unhappy(outcome.Text) && rem.Kind != data.KindComplaintFollowup {
+		if unhappy(outcome.Text) && rem.Kind != rules.KindComplaintFollowup {
 			then = func() { p.offerComplaint(rem, note.Text) }
 		}
 		p.act(fmt.Sprintf(lang.L("%s: %s for %s"), what, kindTitle(rem.Kind), rem.CustomerName), func(ctx context.Context) error {
@@ -721,12 +722,12 @@ func unhappy(outcome string) bool {
 
 // offerComplaint follows a contact that ended unhappy: one click opens a
 // complaint, filled in from what was said.
-func (p *reminderPane) offerComplaint(r data.Reminder, note string) {
+func (p *reminderPane) offerComplaint(r rules.Reminder, note string) {
 	what := strings.TrimSpace(note)
 	if what == "" {
 		what = fmt.Sprintf(lang.L("Unhappy at the %s (%s)"), strings.ToLower(kindTitle(r.Kind)), r.Why)
 	}
-	c := data.Customer{ID: r.CustomerID, Name: r.CustomerName}
+	c := rules.Customer{ID: r.CustomerID, Name: r.CustomerName}
 	p.a.complaintForm(c, fmt.Sprintf(lang.L("%s was unhappy: open a complaint?"), r.CustomerName), lang.L("Open a complaint"), what, nil)
 }
 
@@ -738,7 +739,7 @@ func (p *reminderPane) snoozeDialog() {
 	today := p.a.Today()
 	key, name := r.Key, r.CustomerName
 	var d dialog.Dialog
-	snooze := func(until data.Day) {
+	snooze := func(until rules.Day) {
 		d.Hide()
 		p.act(fmt.Sprintf(lang.L("Snoozed %s until %s"), name, longDate(until)), func(ctx context.Context) error {
 			return p.a.store.SnoozeReminder(ctx, key, until, p.a.staff)
@@ -814,15 +815,15 @@ func (p *reminderPane) email() {
 		return
 	}
 	id, name, email, subject, body := r.CustomerID, r.CustomerName, r.Email, kindTitle(r.Kind), p.message.Text
-	background(p.a, func(ctx context.Context) (data.Customer, error) {
+	background(p.a, func(ctx context.Context) (rules.Customer, error) {
 		return p.a.store.Customer(ctx, id)
-	}, func(c data.Customer, err error) {
+	}, func(c rules.Customer, err error) {
 		if err != nil {
 			p.a.showError(err)
 			return
 		}
 		// Email is offered only where the customer agreed to it.
-		if !c.HasConsent(data.ChannelEmail) {
+		if !c.HasConsent(rules.ChannelEmail) {
 			why := lang.L("has not agreed to emails")
 			if c.DoNotContact {
 				why = lang.L("asked not to be contacted")
@@ -866,26 +867,26 @@ func (p *reminderPane) openCustomer() {
 	}
 }
 
-func defaultChannel(r *data.Reminder) data.Channel {
+func defaultChannel(r *rules.Reminder) rules.Channel {
 	if r.Phone != "" {
-		return data.ChannelPhone
+		return rules.ChannelPhone
 	}
 	if r.Email != "" {
-		return data.ChannelEmail
+		return rules.ChannelEmail
 	}
-	return data.ChannelInPerson
+	return rules.ChannelInPerson
 }
 
 type channelName struct {
-	c     data.Channel
+	c     rules.Channel
 	label string
 }
 
 // channelNames name the channels in the translation in use.
 func channelNames() []channelName {
 	return []channelName{
-		{data.ChannelPhone, lang.L("Phone call")}, {data.ChannelEmail, lang.L("Email")}, {data.ChannelSMS, lang.L("Text message")},
-		{data.ChannelInPerson, lang.L("In person")}, {data.ChannelCard, lang.L("Card")}, {data.ChannelPost, lang.L("Post")},
+		{rules.ChannelPhone, lang.L("Phone call")}, {rules.ChannelEmail, lang.L("Email")}, {rules.ChannelSMS, lang.L("Text message")},
+		{rules.ChannelInPerson, lang.L("In person")}, {rules.ChannelCard, lang.L("Card")}, {rules.ChannelPost, lang.L("Post")},
 	}
 }
 
@@ -897,7 +898,7 @@ func channelLabels() []string {
 	return out
 }
 
-func channelLabel(c data.Channel) string {
+func channelLabel(c rules.Channel) string {
 	for _, x := range channelNames() {
 		if x.c == c {
 			return x.label
@@ -906,17 +907,17 @@ func channelLabel(c data.Channel) string {
 	return string(c)
 }
 
-func channelFromLabel(l string) data.Channel {
+func channelFromLabel(l string) rules.Channel {
 	for _, x := range channelNames() {
 		if x.label == l {
 			return x.c
 		}
 	}
-	return data.ChannelPhone
+	return rules.ChannelPhone
 }
 
 // dueTag is the short note at the end of a row: overdue, due today, or the day.
-func dueTag(r *data.Reminder, today data.Day) string {
+func dueTag(r *rules.Reminder, today rules.Day) string {
 	switch {
 	case r.OpenComplaint && r.OverdueDays == 0 && r.Due >= today:
 		return fmt.Sprintf(lang.L("reply by %s"), listDate(r.Due))
@@ -928,27 +929,27 @@ func dueTag(r *data.Reminder, today data.Day) string {
 	return ""
 }
 
-func kindIcon(k data.Kind) string {
+func kindIcon(k rules.Kind) string {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return "♥"
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return "☎"
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return "🎂"
-	case data.KindAnniversary:
+	case rules.KindAnniversary:
 		return "★"
-	case data.KindOccasion:
+	case rules.KindOccasion:
 		return "✿"
-	case data.KindPromise:
+	case rules.KindPromise:
 		return "✓"
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return "!"
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return "↻"
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return "🎁"
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return "⌛"
 	}
 	return "•"
@@ -958,33 +959,33 @@ func kindIcon(k data.Kind) string {
 // for Ann", not "Snooze Thank-you for Ann". Like the Reports' note, it
 // lowers the title's first letter; a language whose nouns keep a capital
 // translates the sentence around it instead.
-func kindInSentence(k data.Kind) string {
+func kindInSentence(k rules.Kind) string {
 	t := kindTitle(k)
 	r, size := utf8.DecodeRuneInString(t)
 	return string(unicode.ToLower(r)) + t[size:]
 }
 
-func kindTitle(k data.Kind) string {
+func kindTitle(k rules.Kind) string {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return lang.L("Thank-you")
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return lang.L("Check-in call")
-	case data.KindBirthday:
+	case rules.KindBirthday:
 		return lang.L("Birthday")
-	case data.KindAnniversary:
+	case rules.KindAnniversary:
 		return lang.L("Customer anniversary")
-	case data.KindOccasion:
+	case rules.KindOccasion:
 		return lang.L("Occasion")
-	case data.KindPromise:
+	case rules.KindPromise:
 		return lang.L("Promise")
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return lang.L("Complaint follow-up")
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return lang.L("Stay in touch")
-	case data.KindRewardReady:
+	case rules.KindRewardReady:
 		return lang.L("Reward ready")
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return lang.L("Points expiring")
 	}
 	return string(k)
@@ -1096,7 +1097,7 @@ func (l *keyList) TypedRune(r rune) {
 }
 
 // snoozeUntil reads the day typed in the snooze dialog.
-func snoozeUntil(typed string, today data.Day) (data.Day, error) {
+func snoozeUntil(typed string, today rules.Day) (rules.Day, error) {
 	if strings.TrimSpace(typed) == "" {
 		return 0, errors.New(lang.L("Type the day the reminder comes back."))
 	}

@@ -17,6 +17,7 @@ import (
 
 	"regulars/data"
 	"regulars/printing"
+	"regulars/rules"
 )
 
 // reportsScreen shows whether the follow-up is working: customers by how
@@ -378,7 +379,7 @@ func printFormat() printing.Format {
 	return printing.Format{
 		Date:    longDate,
 		Weekday: weekdayDate,
-		Month: func(d data.Day) string {
+		Month: func(d rules.Day) string {
 			y, m, _ := d.Date()
 			return fmt.Sprintf("%s %d", shortMonth(m), y)
 		},

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // savedFile stands in for the save dialog: it records the name asked for
@@ -69,7 +70,7 @@ func typePIN(t *testing.T, w fyne.Window, pin string) {
 func TestReportsShowEveryFigure(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := f.store.AddComplaint(ctx, data.Complaint{CustomerID: f.bob, What: "wrong size", Received: mustDay("2026-06-02")}); err != nil {
+	if _, err := f.store.AddComplaint(ctx, rules.Complaint{CustomerID: f.bob, What: "wrong size", Received: mustDay("2026-06-02")}); err != nil {
 		t.Fatal(err)
 	}
 	r := f.reports(t)
@@ -82,7 +83,7 @@ func TestReportsShowEveryFigure(t *testing.T) {
 	if len(r.months.rows) != 12 || r.months.rows[11].label != "May '26" || r.months.rows[11].total() != 0 {
 		t.Errorf("month chart %+v", r.months.rows)
 	}
-	if len(r.kinds.rows) != len(data.Kinds) || !strings.HasPrefix(r.kinds.rows[0].label, "Thank-you") {
+	if len(r.kinds.rows) != len(rules.Kinds) || !strings.HasPrefix(r.kinds.rows[0].label, "Thank-you") {
 		t.Errorf("follow-up chart %+v", r.kinds.rows)
 	}
 	if r.complaints.Text != "1 received" || !strings.Contains(r.complaintsNote.Text, "none resolved yet") {
@@ -180,7 +181,7 @@ func TestGroupsPickCustomersAndReachThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	ann.Tags, ann.Address = []string{"VIP"}, "1 High Street, Ashford"
-	ann.Consents = []data.Consent{{Channel: data.ChannelEmail, Source: "in person"}}
+	ann.Consents = []rules.Consent{{Channel: rules.ChannelEmail, Source: "in person"}}
 	if err := f.store.UpdateCustomer(ctx, ann); err != nil {
 		t.Fatal(err)
 	}
@@ -214,12 +215,12 @@ func TestGroupsPickCustomersAndReachThem(t *testing.T) {
 	var saved savedFile
 	saved.install(t)
 	f.store.SetOwnerPIN(ctx, ownerPIN)
-	p.saveList(data.ChannelEmail)
+	p.saveList(rules.ChannelEmail)
 	enterPIN(t, f.app.win, ownerPIN)
 	if saved.buf.String() != "name,first_name,email\nAnn Lee,Ann,ann@example.com\n" {
 		t.Errorf("email list:\n%s", saved.buf.String())
 	}
-	p.saveList(data.ChannelSMS)
+	p.saveList(rules.ChannelSMS)
 	enterPIN(t, f.app.win, ownerPIN)
 	if saved.buf.String() != "name,first_name,phone\n" {
 		t.Errorf("SMS list without consent:\n%s", saved.buf.String())
@@ -347,7 +348,7 @@ func TestReportsShowTheFirstFiguresBeforeTheFollowUp(t *testing.T) {
 		t.Fatalf("before the follow-up: sign shown %v, report loaded %v, follow-up rows %d", r.working.Visible(), r.loaded, len(r.kinds.rows))
 	}
 	loop.until(t, "the follow-up", func() bool { return r.loaded })
-	if r.working.Visible() || len(r.kinds.rows) != len(data.Kinds) {
+	if r.working.Visible() || len(r.kinds.rows) != len(rules.Kinds) {
 		t.Errorf("with the follow-up: sign shown %v, follow-up rows %d", r.working.Visible(), len(r.kinds.rows))
 	}
 }

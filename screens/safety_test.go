@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 const ownerPIN = "246810"
@@ -120,7 +121,7 @@ func TestStartupCheckOpensForWritingThenBacksUp(t *testing.T) {
 	if err := a.store.Writable(); err != nil {
 		t.Fatalf("after the check passed: %v", err)
 	}
-	if due, err := a.store.DailyCheckDue(context.Background(), data.DayOf(a.clock.Now())); due || err != nil {
+	if due, err := a.store.DailyCheckDue(context.Background(), rules.DayOf(a.clock.Now())); due || err != nil {
 		t.Errorf("the day's check passed but is still due (%v)", err)
 	}
 	bs := data.Backups(path, data.DefaultBackupDir(path))
@@ -151,7 +152,7 @@ func TestFailedStartupCheckStaysReadOnlyAndOffersRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AddCustomer(ctx, data.Customer{Name: "After The Backup"}); err != nil {
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: "After The Backup"}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -160,7 +161,7 @@ func TestFailedStartupCheckStaysReadOnlyAndOffersRestore(t *testing.T) {
 	a := startApp(t, path)
 	a.checkAtStart()
 	before, _ := os.ReadFile(path)
-	if _, err := a.store.AddCustomer(ctx, data.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
+	if _, err := a.store.AddCustomer(ctx, rules.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
 		t.Fatalf("a write after a failed check: %v", err)
 	}
 	if !strings.Contains(a.status.Text, "Read-only") {
@@ -234,7 +235,7 @@ func TestDamagedFileIsNotWrittenOnceTheDaysCheckFindsIt(t *testing.T) {
 		return append(f, w...)
 	}
 	before := files()
-	if _, err := a.store.AddCustomer(context.Background(), data.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
+	if _, err := a.store.AddCustomer(context.Background(), rules.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
 		t.Errorf("a write after the check found damage: %v", err)
 	}
 	if after := files(); !bytes.Equal(after, before) {
@@ -330,12 +331,12 @@ func TestSettingsRestoreListsBackupsAndNeedsPIN(t *testing.T) {
 	if _, err := f.store.Backup(ctx, older); err != nil {
 		t.Fatal(err)
 	}
-	f.store.AddCustomer(ctx, data.Customer{Name: "Cara Diaz"})
+	f.store.AddCustomer(ctx, rules.Customer{Name: "Cara Diaz"})
 	newer := filepath.Join(dir, "shop-2026-06-01-180000.db")
 	if _, err := f.store.Backup(ctx, newer); err != nil {
 		t.Fatal(err)
 	}
-	f.store.AddCustomer(ctx, data.Customer{Name: "Dan Eve"})
+	f.store.AddCustomer(ctx, rules.Customer{Name: "Dan Eve"})
 	st := openSettings(t, f)
 	b := st.safety.backups
 	if len(b.files) != 2 || b.files[0].Path != newer || b.files[1].Path != older {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // fakeClock is a clock the test moves by hand.
@@ -99,8 +100,8 @@ type fixture struct {
 	app    *App
 	clock  *fakeClock
 	notify *countingNotifier
-	ann    data.ID
-	bob    data.ID
+	ann    rules.ID
+	bob    rules.ID
 }
 
 // newFixture builds a small shop: Ann bought 80.00 on 1 June (thank-you due
@@ -115,11 +116,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	f := &fixture{store: s, notify: &countingNotifier{}}
-	f.ann, err = s.AddCustomer(ctx, data.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com", CustomerSince: mustDay("2026-06-01")})
+	f.ann, err = s.AddCustomer(ctx, rules.Customer{Name: "Ann Lee", Phone: "07700 900123", Email: "ann@example.com", CustomerSince: mustDay("2026-06-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.bob, _ = s.AddCustomer(ctx, data.Customer{Name: "Bob Roy", Phone: "0161 496 0000", CustomerSince: mustDay("2026-06-01")})
+	f.bob, _ = s.AddCustomer(ctx, rules.Customer{Name: "Bob Roy", Phone: "0161 496 0000", CustomerSince: mustDay("2026-06-01")})
 	if _, err := s.RecordSale(ctx, data.Sale{CustomerID: f.ann, Amount: 8000, Description: "coat", Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +140,8 @@ func (f *fixture) dismissPopup() {
 	}
 }
 
-func mustDay(s string) data.Day {
-	d, err := data.ParseDay(s)
+func mustDay(s string) rules.Day {
+	d, err := rules.ParseDay(s)
 	if err != nil {
 		panic(err)
 	}
@@ -263,7 +264,7 @@ func TestDoneOnTodayRowLogsContactAndRemovesRow(t *testing.T) {
 	f := newFixture(t)
 	f.app.show("today")
 	td := f.app.screens["today"].(*todayScreen)
-	if len(td.loaded) != 1 || td.loaded[0].Kind != data.KindThankYou {
+	if len(td.loaded) != 1 || td.loaded[0].Kind != rules.KindThankYou {
 		t.Fatalf("Today = %+v", td.loaded)
 	}
 	td.due.selectFirst()

@@ -16,6 +16,7 @@ import (
 
 	"regulars/data"
 	"regulars/printing"
+	"regulars/rules"
 )
 
 // segmentsPane picks a group of customers (by tag, how recently they
@@ -34,9 +35,9 @@ type segmentsPane struct {
 	list     *widget.List
 	q        data.SegmentQuery  // the query of what the list shows
 	counts   data.SegmentCounts // of the whole group
-	found    []data.Customer    // the group's first customers, read a page at a time
+	found    []rules.Customer   // the group's first customers, read a page at a time
 	busy     bool               // a page is being read
-	all      []data.Customer    // the whole group, once an action needed it
+	all      []rules.Customer   // the whole group, once an action needed it
 	allSeq   int                // the look-up all belongs to
 	shop     string
 	subject  *widget.Entry
@@ -165,8 +166,8 @@ func newSegmentsPane(a *App) *segmentsPane {
 	p.message.Wrapping = fyne.TextWrapWord
 	p.next = widget.NewButtonWithIcon(lang.L("Email the next one"), theme.MailSendIcon(), p.emailNext)
 	p.next.Importance = widget.HighImportance
-	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelEmail) })
-	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(data.ChannelSMS) })
+	emailCSV := widget.NewButtonWithIcon(lang.L("Email list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(rules.ChannelEmail) })
+	smsCSV := widget.NewButtonWithIcon(lang.L("SMS list (CSV)…"), theme.DocumentSaveIcon(), func() { p.saveList(rules.ChannelSMS) })
 	labelsBtn := widget.NewButtonWithIcon(lang.L("Address labels (PDF)…"), theme.DocumentPrintIcon(), p.printLabels)
 	buttons := &columnsLayout{max: 4, even: true} // in two rows on a small screen
 	msgCard := section(lang.L("Message"), fmt.Sprintf(lang.L("One email each through the mail program, or a list for a mailing or SMS service; %s, %s and %s are filled in for each customer"), "{{.FirstName}}", "{{.Name}}", "{{.ShopName}}"), container.NewBorder(
@@ -185,15 +186,15 @@ func newSegmentsPane(a *App) *segmentsPane {
 }
 
 // reachWords says how a customer can be reached by a group message.
-func reachWords(c data.Customer) string {
+func reachWords(c rules.Customer) string {
 	var ways []string
-	if c.Reachable(data.ChannelEmail) {
+	if c.Reachable(rules.ChannelEmail) {
 		ways = append(ways, "✉ "+c.Email)
 	}
-	if c.Reachable(data.ChannelSMS) {
+	if c.Reachable(rules.ChannelSMS) {
 		ways = append(ways, fmt.Sprintf(lang.L("SMS %s"), c.Phone))
 	}
-	if c.Reachable(data.ChannelPost) {
+	if c.Reachable(rules.ChannelPost) {
 		ways = append(ways, lang.L("post"))
 	}
 	if len(ways) == 0 {
@@ -304,7 +305,7 @@ func (p *segmentsPane) more(row int) {
 
 // whole hands the whole group to then, reading it first when no action
 // has needed it yet.
-func (p *segmentsPane) whole(then func([]data.Customer)) {
+func (p *segmentsPane) whole(then func([]rules.Customer)) {
 	if p.all != nil && p.allSeq == p.seq {
 		then(p.all)
 		return
@@ -315,9 +316,9 @@ func (p *segmentsPane) whole(then func([]data.Customer)) {
 		return
 	}
 	q, seq := p.q, p.seq
-	background(p.a, func(ctx context.Context) ([]data.Customer, error) {
+	background(p.a, func(ctx context.Context) ([]rules.Customer, error) {
 		return p.a.store.Segment(ctx, q)
-	}, func(cs []data.Customer, err error) {
+	}, func(cs []rules.Customer, err error) {
 		if seq != p.seq {
 			return
 		}
@@ -326,7 +327,7 @@ func (p *segmentsPane) whole(then func([]data.Customer)) {
 			return
 		}
 		if cs == nil {
-			cs = []data.Customer{}
+			cs = []rules.Customer{}
 		}
 		p.all, p.allSeq = cs, seq
 		then(cs)
@@ -335,14 +336,14 @@ func (p *segmentsPane) whole(then func([]data.Customer)) {
 
 // mailable are the picked customers who agreed to email: of the whole
 // group once read, else of those read so far.
-func (p *segmentsPane) mailable() []data.Customer {
+func (p *segmentsPane) mailable() []rules.Customer {
 	cs := p.found
 	if p.all != nil && p.allSeq == p.seq {
 		cs = p.all
 	}
-	var out []data.Customer
+	var out []rules.Customer
 	for _, c := range cs {
-		if c.Reachable(data.ChannelEmail) {
+		if c.Reachable(rules.ChannelEmail) {
 			out = append(out, c)
 		}
 	}
@@ -374,7 +375,7 @@ func (p *segmentsPane) emailNext() {
 	m := p.mailable()
 	if p.mailIdx >= len(m) {
 		if p.mailIdx < p.counts.Email && (p.all == nil || p.allSeq != p.seq) {
-			p.whole(func([]data.Customer) { p.emailNext() })
+			p.whole(func([]rules.Customer) { p.emailNext() })
 		}
 		return
 	}
@@ -399,7 +400,7 @@ func (p *segmentsPane) emailNext() {
 }
 
 // saveList writes a CSV for a mailing or SMS service, after the owner PIN.
-func (p *segmentsPane) saveList(ch data.Channel) {
+func (p *segmentsPane) saveList(ch rules.Channel) {
 	q := p.q
 	p.a.requireOwner(lang.L("export a mailing list"), func() {
 		p.a.saveAs(fmt.Sprintf("%s-list-%s.csv", ch, p.a.Today()), func(ctx context.Context, w io.Writer) error {
@@ -423,9 +424,9 @@ func (p *segmentsPane) printLabels() {
 			if err != nil {
 				return err
 			}
-			var cs []data.Customer
+			var cs []rules.Customer
 			for _, c := range all {
-				if c.Reachable(data.ChannelPost) {
+				if c.Reachable(rules.ChannelPost) {
 					cs = append(cs, c)
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -93,7 +94,7 @@ func (f *fixture) advance(t *testing.T, d time.Duration) {
 	f.dismissPopup()
 }
 
-func findReminder(rows []reminderRow, kind data.Kind, customer data.ID) (int, *data.Reminder) {
+func findReminder(rows []reminderRow, kind rules.Kind, customer rules.ID) (int, *rules.Reminder) {
 	for i, r := range rows {
 		if r.reminder != nil && r.reminder.Kind == kind && r.reminder.CustomerID == customer {
 			return i, r.reminder
@@ -119,13 +120,13 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 
 	f.app.show("calendar")
 	c := f.app.screens["calendar"].(*calendarScreen)
-	if got := kindsOf(c.Marked(mustDay("2026-06-03"))); !slices.Equal(got, []data.Kind{data.KindPromise}) {
+	if got := kindsOf(c.Marked(mustDay("2026-06-03"))); !slices.Equal(got, []rules.Kind{rules.KindPromise}) {
 		t.Errorf("3 June marks %v", got)
 	}
 	// Shown from the day before it is due: on Today already.
 	f.app.show("today")
 	td := f.app.screens["today"].(*todayScreen)
-	i, r := findReminder(td.due.rows, data.KindPromise, f.bob)
+	i, r := findReminder(td.due.rows, rules.KindPromise, f.bob)
 	if r == nil {
 		t.Fatalf("the promise is not on Today: %+v", td.loaded)
 	}
@@ -137,14 +138,14 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	f.advance(t, 72*time.Hour)
 	f.store.SetToday(mustDay("2026-06-05"))
 	f.app.changed()
-	_, r = findReminder(td.due.rows, data.KindPromise, f.bob)
+	_, r = findReminder(td.due.rows, rules.KindPromise, f.bob)
 	if r == nil {
 		t.Fatal("the overdue promise left Today")
 	}
 	if tag, imp := td.due.rowTag(r); tag != "2 days overdue · "+data.OwnerName || imp != widget.DangerImportance {
 		t.Errorf("overdue promise: tag %q importance %v", tag, imp)
 	}
-	i, _ = findReminder(td.due.rows, data.KindPromise, f.bob)
+	i, _ = findReminder(td.due.rows, rules.KindPromise, f.bob)
 	td.due.list.Select(i)
 	if td.due.done.Text != "Kept (D)" || !strings.Contains(td.due.why.Text, data.OwnerName+" answers for this promise") {
 		t.Errorf("detail: button %q, why %q", td.due.done.Text, td.due.why.Text)
@@ -158,7 +159,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 		t.Fatalf("promise kept on %s", prs[0].KeptOn)
 	}
 	f.app.show("calendar")
-	if got := kindsOf(c.Marked(mustDay("2026-06-08"))); !slices.Contains(got, data.KindCheckIn) {
+	if got := kindsOf(c.Marked(mustDay("2026-06-08"))); !slices.Contains(got, rules.KindCheckIn) {
 		t.Errorf("8 June should hold the check-in after the kept promise: %v", got)
 	}
 }
@@ -200,7 +201,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 	e[1].SetText("2026-06-01 16:00")
 	saveFormDialog(t, f.app.win)
 	ks := must(f.store.Complaints(context.Background(), f.ann))
-	if len(ks) != 1 || ks[0].Severity != data.SeverityMedium || !ks[0].ReceivedAt.Equal(time.Date(2026, 6, 1, 16, 0, 0, 0, time.Local)) {
+	if len(ks) != 1 || ks[0].Severity != rules.SeverityMedium || !ks[0].ReceivedAt.Equal(time.Date(2026, 6, 1, 16, 0, 0, 0, time.Local)) {
 		t.Fatalf("complaints = %+v", ks)
 	}
 	if page.timeline[0].complaint == nil || !strings.HasPrefix(page.timeline[0].text, "OPEN") {
@@ -212,7 +213,7 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 	if td.due.rows[0].heading != "Obligations (1)" || td.due.rows[1].reminder == nil || !td.due.rows[1].reminder.OpenComplaint {
 		t.Errorf("open complaints come first: %q", td.due.rows[0].heading)
 	}
-	i, r := findReminder(td.due.rows, data.KindComplaintFollowup, f.ann)
+	i, r := findReminder(td.due.rows, rules.KindComplaintFollowup, f.ann)
 	if tag, imp := td.due.rowTag(r); tag != "due in 7 hours" || imp != widget.WarningImportance {
 		t.Errorf("at 09:00 the day after 16:00: %q %v", tag, imp)
 	}
@@ -236,13 +237,13 @@ func TestComplaintClockAndResolveScheduleTheFollowUp(t *testing.T) {
 	if ks[0].ResolvedOn != mustDay("2026-06-02") || ks[0].Resolution != "new zip fitted free" {
 		t.Fatalf("complaint after resolving: %+v", ks[0])
 	}
-	if _, r := findReminder(td.due.rows, data.KindComplaintFollowup, f.ann); r != nil {
+	if _, r := findReminder(td.due.rows, rules.KindComplaintFollowup, f.ann); r != nil {
 		t.Error("the open follow-up should leave Today once resolved")
 	}
 	f.app.show("calendar")
 	c := f.app.screens["calendar"].(*calendarScreen)
 	for d := mustDay("2026-06-03"); d <= mustDay("2026-06-06"); d = d.AddDays(1) {
-		has := slices.Contains(kindsOf(c.Marked(d)), data.KindComplaintFollowup)
+		has := slices.Contains(kindsOf(c.Marked(d)), rules.KindComplaintFollowup)
 		if has != (d == mustDay("2026-06-05")) {
 			t.Errorf("%s: complaint follow-up marked = %v; it belongs 3 days after resolving", d, has)
 		}
@@ -327,8 +328,8 @@ func TestBrokenTemplateShowsErrorAndKeepsThePreviousOne(t *testing.T) {
 	f.dismissPopup()
 	s := unlockSettings(t, f.app)
 	ed := s.editor
-	ed.pick.SetSelected(kindTitle(data.KindThankYou))
-	before := must(f.store.Templates(context.Background()))[data.KindThankYou]
+	ed.pick.SetSelected(kindTitle(rules.KindThankYou))
+	before := must(f.store.Templates(context.Background()))[rules.KindThankYou]
 	if ed.text.Text != before || ed.preview.Text == "" || !strings.Contains(ed.preview.Text, "Ann") {
 		t.Fatalf("editor shows %q, preview %q", ed.text.Text, ed.preview.Text)
 	}
@@ -342,7 +343,7 @@ func TestBrokenTemplateShowsErrorAndKeepsThePreviousOne(t *testing.T) {
 	if !strings.Contains(overlayText(f.app.win), "not saved, the one in use stays") {
 		t.Errorf("saving should say it was refused: %q", overlayText(f.app.win))
 	}
-	if got := must(f.store.Templates(context.Background()))[data.KindThankYou]; got != before {
+	if got := must(f.store.Templates(context.Background()))[rules.KindThankYou]; got != before {
 		t.Errorf("the broken template replaced the old one: %q", got)
 	}
 	f.app.win.Canvas().Overlays().Top().Hide()
@@ -353,7 +354,7 @@ func TestBrokenTemplateShowsErrorAndKeepsThePreviousOne(t *testing.T) {
 		t.Errorf("a good template: problem %q, preview %q", ed.problem.Text, ed.preview.Text)
 	}
 	test.Tap(findButtonUnder(t, ed.obj, "Save message"))
-	if got := must(f.store.Templates(context.Background()))[data.KindThankYou]; got != "Thanks {{.FirstName}}, from {{.ShopName}}" {
+	if got := must(f.store.Templates(context.Background()))[rules.KindThankYou]; got != "Thanks {{.FirstName}}, from {{.ShopName}}" {
 		t.Errorf("saved template = %q", got)
 	}
 	td := must(f.store.TodayList(context.Background(), mustDay("2026-06-02")))
@@ -366,20 +367,20 @@ func TestRulePreviewCountsWhatTodayWouldList(t *testing.T) {
 	f := newFixture(t)
 	f.dismissPopup()
 	ctx := context.Background()
-	must(f.store.AddPromise(ctx, data.Promise{CustomerID: f.bob, What: "order mats", Due: mustDay("2026-06-02"), Staff: "Sam"}))
+	must(f.store.AddPromise(ctx, rules.Promise{CustomerID: f.bob, What: "order mats", Due: mustDay("2026-06-02"), Staff: "Sam"}))
 	s := unlockSettings(t, f.app)
 	if s.previewed != 2 || !strings.Contains(s.preview.Text, "would list 2 reminders") {
 		t.Fatalf("preview %d: %q", s.previewed, s.preview.Text)
 	}
-	test.Tap(s.rules[data.KindThankYou].on)
+	test.Tap(s.rules[rules.KindThankYou].on)
 	if s.previewed != 1 || !strings.Contains(s.preview.Text, "would list 1 reminder on") {
 		t.Errorf("thank-yous off: %d, %q", s.previewed, s.preview.Text)
 	}
-	s.rules[data.KindPromise].fields["before"].SetText("x")
+	s.rules[rules.KindPromise].fields["before"].SetText("x")
 	if s.previewed != -1 || !strings.Contains(s.preview.Text, "Promise") {
 		t.Errorf("a bad number: %d, %q", s.previewed, s.preview.Text)
 	}
-	s.rules[data.KindPromise].fields["before"].SetText("1")
+	s.rules[rules.KindPromise].fields["before"].SetText("1")
 	if s.previewed != 1 {
 		t.Errorf("fixed: %d", s.previewed)
 	}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // settingsScreen is the owner's: shop, staff, loyalty scheme, reminder
@@ -37,7 +38,7 @@ type settingsScreen struct {
 	staff    *widget.List
 	names    []string
 	loyalty  map[string]*widget.Entry
-	rules    map[data.Kind]*ruleRow
+	rules    map[rules.Kind]*ruleRow
 	safety   *safetySettings // backups and the audit log (backups.go)
 	preview  *widget.Label
 	share    *widget.Entry // drifting customers a day on Today
@@ -80,7 +81,7 @@ type ruleRow struct {
 }
 
 func newSettings(a *App) screen {
-	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[data.Kind]*ruleRow{}, previewed: -1}
+	s := &settingsScreen{a: a, loyalty: map[string]*widget.Entry{}, rules: map[rules.Kind]*ruleRow{}, previewed: -1}
 	unlock := widget.NewButton(lang.L("Unlock settings"), s.unlockDialog)
 	unlock.Importance = widget.HighImportance
 	s.lock = container.NewCenter(container.NewVBox(
@@ -108,24 +109,24 @@ func newSettings(a *App) screen {
 // formats.
 func (s *settingsScreen) shopCard() fyne.CanvasObject {
 	s.shopName = widget.NewEntry()
-	s.shopName.Validator = asSentence(data.CheckName)
+	s.shopName.Validator = asSentence(rules.CheckName)
 	s.address = widget.NewMultiLineEntry()
 	s.address.SetMinRowsVisible(3)
 	s.address.SetPlaceHolder(lang.L("Street, town and postcode, one per line: printed on cards"))
 	s.currency = widget.NewEntry()
 	s.currency.SetPlaceHolder(lang.L("£, €, $ or empty"))
 	var localeLabels []string
-	for _, tag := range data.Locales {
+	for _, tag := range rules.Locales {
 		localeLabels = append(localeLabels, localeLabel(tag))
 	}
 	s.locale = widget.NewSelect(localeLabels, nil)
 	var countryNames []string
-	for _, c := range data.Countries {
+	for _, c := range rules.Countries {
 		countryNames = append(countryNames, countryName(c.Code))
 	}
 	s.country = widget.NewSelect(countryNames, func(string) {
 		if i := s.country.SelectedIndex(); !s.filling && i >= 0 {
-			c := data.Countries[i]
+			c := rules.Countries[i]
 			s.currency.SetText(c.Currency)
 			s.locale.SetSelected(localeLabel(c.Locale))
 		}
@@ -193,7 +194,7 @@ func (s *settingsScreen) loyaltyCard() fyne.CanvasObject {
 // rulesCard is the reminder rules, with what they would do to Today.
 func (s *settingsScreen) rulesCard() fyne.CanvasObject {
 	rulesBox := container.NewVBox()
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		row := &ruleRow{on: widget.NewCheck(kindIcon(k)+" "+kindTitle(k), func(bool) { s.updatePreview() }), fields: map[string]*widget.Entry{}}
 		// The kind, and its numbers on the line below: side by side they
 		// are wider than Settings is on a 1024-pixel screen.
@@ -215,9 +216,9 @@ func (s *settingsScreen) rulesCard() fyne.CanvasObject {
 	s.preview = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.preview.Wrapping = fyne.TextWrapWord
 	saveRules := widget.NewButton(lang.L("Save rules"), s.saveRules)
-	fillDefaults := s.fillRules(data.DefaultRules())
+	fillDefaults := s.fillRules(rules.DefaultRules())
 	defaults := widget.NewButton(lang.L("Back to the defaults"), func() {
-		s.share.SetText(strconv.Itoa(data.DefaultDriftingShare))
+		s.share.SetText(strconv.Itoa(rules.DefaultDriftingShare))
 		fillDefaults()
 	})
 	return widget.NewCard(lang.L("Reminder rules"), lang.L("Switch kinds off or change their numbers (days, amounts); the line below counts what Today would list"),
@@ -302,21 +303,21 @@ func (s *settingsScreen) showSections(sections []settingsSection) {
 
 type ruleField struct{ key, label string }
 
-func ruleFields(k data.Kind) []ruleField {
+func ruleFields(k rules.Kind) []ruleField {
 	switch k {
-	case data.KindThankYou:
+	case rules.KindThankYou:
 		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("days on the list")}, {"gap", lang.L("days between two")}}
-	case data.KindCheckIn:
+	case rules.KindCheckIn:
 		return []ruleField{{"after", lang.L("days after sale")}, {"stay", lang.L("days on the list")}, {"min", lang.L("from amount")}}
-	case data.KindBirthday, data.KindAnniversary, data.KindOccasion:
+	case rules.KindBirthday, rules.KindAnniversary, rules.KindOccasion:
 		return []ruleField{{"before", lang.L("shown days before")}, {"stay", lang.L("days on the list")}}
-	case data.KindPromise:
+	case rules.KindPromise:
 		return []ruleField{{"before", lang.L("shown days before")}, {"resolved", lang.L("check-in days after kept")}}
-	case data.KindComplaintFollowup:
+	case rules.KindComplaintFollowup:
 		return []ruleField{{"after", lang.L("days after received")}, {"resolved", lang.L("days after resolved")}}
-	case data.KindStayInTouch:
+	case rules.KindStayInTouch:
 		return []ruleField{{"after", lang.L("days without a visit")}}
-	case data.KindPointsExpiring:
+	case rules.KindPointsExpiring:
 		return []ruleField{{"after", lang.L("days before expiry")}}
 	}
 	return nil
@@ -348,8 +349,8 @@ type settingsData struct {
 	shop    data.ShopDetails
 	country string // its code; "" for none
 	staff   []string
-	loy     data.Loyalty
-	rules   data.Rules
+	loy     rules.Loyalty
+	rules   rules.Rules
 	every   time.Duration
 	share   int
 }
@@ -393,7 +394,7 @@ func (s *settingsScreen) reload() {
 		s.address.SetText(d.shop.Address)
 		s.currency.SetText(d.shop.Currency)
 		s.country.ClearSelected()
-		if c, ok := data.CountryByCode(d.country); ok {
+		if c, ok := rules.CountryByCode(d.country); ok {
 			s.country.SetSelected(countryName(c.Code))
 		}
 		setCurrency(d.shop.Currency)
@@ -419,7 +420,7 @@ func (s *settingsScreen) reload() {
 
 // fillRules returns a function that puts r into the rule fields and
 // previews it.
-func (s *settingsScreen) fillRules(r data.Rules) func() {
+func (s *settingsScreen) fillRules(r rules.Rules) func() {
 	return func() {
 		s.filling = true
 		for k, row := range s.rules {
@@ -449,8 +450,8 @@ func (s *settingsScreen) fillRules(r data.Rules) func() {
 
 func (s *settingsScreen) saveShop() {
 	d := data.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
-	if i := s.locale.SelectedIndex(); i >= 0 && i < len(data.Locales) {
-		d.Locale = data.Locales[i]
+	if i := s.locale.SelectedIndex(); i >= 0 && i < len(rules.Locales) {
+		d.Locale = rules.Locales[i]
 	}
 	if err := d.Validate(); err != nil {
 		s.a.showError(err)
@@ -458,7 +459,7 @@ func (s *settingsScreen) saveShop() {
 	}
 	country := ""
 	if i := s.country.SelectedIndex(); i >= 0 {
-		country = data.Countries[i].Code
+		country = rules.Countries[i].Code
 	}
 	s.save(lang.L("Shop details saved"), func(ctx context.Context) error {
 		if err := s.a.store.SetShop(ctx, d); err != nil {
@@ -474,7 +475,7 @@ func (s *settingsScreen) saveShop() {
 }
 
 func (s *settingsScreen) saveLoyalty() {
-	var l data.Loyalty
+	var l rules.Loyalty
 	var err error
 	if l.CentsPerPoint, err = parseAmount(s.loyalty["per"].Text); err != nil {
 		s.a.showError(fmt.Errorf(lang.L("Amount per point: %w"), err))
@@ -496,11 +497,11 @@ func (s *settingsScreen) saveLoyalty() {
 }
 
 // rulesFromForm reads the rule fields; the error names the field to fix.
-func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
-	rules := data.DefaultRules()
-	for _, k := range data.Kinds {
+func (s *settingsScreen) rulesFromForm() (rules.Rules, error) {
+	ruleSet := rules.DefaultRules()
+	for _, k := range rules.Kinds {
 		row := s.rules[k]
-		r := rules[k]
+		r := ruleSet[k]
 		r.On = row.on.Checked
 		for _, f := range ruleFields(k) {
 			e := row.fields[f.key]
@@ -529,9 +530,9 @@ func (s *settingsScreen) rulesFromForm() (data.Rules, error) {
 				r.ResolvedDays = n
 			}
 		}
-		rules[k] = r
+		ruleSet[k] = r
 	}
-	return rules, rules.Validate()
+	return ruleSet, ruleSet.Validate()
 }
 
 // updatePreview counts what Today would list with the rules as typed. One

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // errFailedCheck is why writes are refused after a failed start-up check.
@@ -79,7 +80,7 @@ func openForWindow(ctx context.Context, opt Options) (*data.Store, error) {
 // and the newest good backup is offered.
 func (a *App) checkAtStart() {
 	s := a.store
-	day := data.DayOf(a.clock.Now()) // the real date, --date or not, as backups
+	day := rules.DayOf(a.clock.Now()) // the real date, --date or not, as backups
 	if due, err := s.DailyCheckDue(a.ctx, day); err == nil && !due && s.Writable() == nil {
 		a.afterCheck()
 		return
@@ -156,7 +157,7 @@ func (a *App) startupFailed(cause error) {
 func backupOffer(b data.BackupFile) string {
 	return fmt.Sprintf(lang.L("The newest good backup was taken on %s at %s (%s):\n%s\n\n"+
 		"Restoring it keeps the current file beside it, so nothing is thrown away; what was entered after the backup is not in it."),
-		weekdayDate(data.DayOf(b.Taken)), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
+		weekdayDate(rules.DayOf(b.Taken)), b.Taken.Format("15:04"), fileSize(b.Size), b.Path)
 }
 
 // afterCheck makes the day's first backup of the shop (never of the demo)
@@ -171,7 +172,7 @@ func (a *App) afterCheck() {
 		a.firstRun()
 	}
 	// Backups are named with the real date and time, --date or not.
-	if !data.BackupDue(s.Path(), data.DayOf(a.clock.Now())) {
+	if !data.BackupDue(s.Path(), rules.DayOf(a.clock.Now())) {
 		a.warnSecondCopy()
 		return
 	}

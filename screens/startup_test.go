@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // startAppAt opens the window on path as Run does, at the time now; with a
@@ -74,7 +75,7 @@ func TestASaleIsNotHeldByTheDaysCheck(t *testing.T) {
 	}
 	close(release)
 	loop.until(t, "the day's check to pass and the backup to be made", func() bool {
-		due, _ := a.store.DailyCheckDue(context.Background(), data.DayOf(now))
+		due, _ := a.store.DailyCheckDue(context.Background(), rules.DayOf(now))
 		return !due && len(data.Backups(path, data.DefaultBackupDir(path))) == 1
 	})
 	if err := a.store.Writable(); err != nil {
@@ -130,7 +131,7 @@ func TestDamageFoundByTheDaysCheckHoldsWritesAndOffersABackup(t *testing.T) {
 	a.checkAtStart()
 	loop.until(t, "the offer of a backup", func() bool { return strings.Contains(dialogText(a.win), "The newest good backup") })
 	findButton(t, a.win, "Restore this backup…")
-	if _, err := a.store.AddCustomer(ctx, data.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
+	if _, err := a.store.AddCustomer(ctx, rules.Customer{Name: "Zed"}); !errors.Is(err, data.ErrReadOnly) {
 		t.Errorf("a write after the check found damage: %v", err)
 	}
 	text := dialogText(a.win)
@@ -139,7 +140,7 @@ func TestDamageFoundByTheDaysCheckHoldsWritesAndOffersABackup(t *testing.T) {
 			t.Errorf("the dialog does not say %q:\n%s", want, text)
 		}
 	}
-	if due, _ := a.store.DailyCheckDue(ctx, data.DayOf(now)); !due {
+	if due, _ := a.store.DailyCheckDue(ctx, rules.DayOf(now)); !due {
 		t.Error("a failed check was noted as passed")
 	}
 }

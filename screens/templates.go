@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // templateEditor edits the message of each reminder kind, showing it filled
@@ -19,8 +19,8 @@ import (
 // an error and never saved: the one in use stays.
 type templateEditor struct {
 	a       *App
-	kind    data.Kind
-	saved   map[data.Kind]string
+	kind    rules.Kind
+	saved   map[rules.Kind]string
 	shop    string
 	pick    *widget.Select
 	text    *widget.Entry
@@ -32,13 +32,13 @@ type templateEditor struct {
 }
 
 func newTemplateEditor(a *App) *templateEditor {
-	e := &templateEditor{a: a, kind: data.Kinds[0], saved: map[data.Kind]string{}, shop: "our shop"}
+	e := &templateEditor{a: a, kind: rules.Kinds[0], saved: map[rules.Kind]string{}, shop: "our shop"}
 	var titles []string
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		titles = append(titles, kindTitle(k))
 	}
 	e.pick = widget.NewSelect(titles, func(title string) {
-		for _, k := range data.Kinds {
+		for _, k := range rules.Kinds {
 			if kindTitle(k) == title {
 				e.kind = k
 			}
@@ -75,7 +75,7 @@ func newTemplateEditor(a *App) *templateEditor {
 
 // fieldNames lists what a template may use: .FirstName, .Name, ...
 func fieldNames() string {
-	t := reflect.TypeFor[data.MessageFields]()
+	t := reflect.TypeFor[rules.MessageFields]()
 	names := make([]string, t.NumField())
 	for i := range names {
 		names[i] = "{{." + t.Field(i).Name + "}}"
@@ -85,7 +85,7 @@ func fieldNames() string {
 
 func (e *templateEditor) reload() {
 	type loaded struct {
-		texts map[data.Kind]string
+		texts map[rules.Kind]string
 		shop  string
 	}
 	background(e.a, func(ctx context.Context) (loaded, error) {
@@ -111,8 +111,8 @@ func (e *templateEditor) reload() {
 }
 
 // sample is the made-up customer, signed with the shop's own name.
-func (e *templateEditor) sample() data.MessageFields {
-	f := data.SampleFields()
+func (e *templateEditor) sample() rules.MessageFields {
+	f := rules.SampleFields()
 	f.ShopName = e.shop
 	return f
 }
@@ -120,14 +120,14 @@ func (e *templateEditor) sample() data.MessageFields {
 // tryIt renders the text as typed: the preview, or what is wrong with it.
 func (e *templateEditor) tryIt() {
 	switch {
-	case e.text.Text == e.saved[e.kind] && e.text.Text == data.DefaultTemplate(e.kind):
+	case e.text.Text == e.saved[e.kind] && e.text.Text == rules.DefaultTemplate(e.kind):
 		e.state.SetText(lang.L("(the suggested message)"))
 	case e.text.Text == e.saved[e.kind]:
 		e.state.SetText(lang.L("(your message, saved)"))
 	default:
 		e.state.SetText(lang.L("(changed, not saved yet)"))
 	}
-	msg, err := data.RenderMessage(e.text.Text, e.sample())
+	msg, err := rules.RenderMessage(e.text.Text, e.sample())
 	if err != nil {
 		e.problem.SetText(templateProblem(err))
 		e.problem.Show()
@@ -149,8 +149,8 @@ func templateProblem(err error) string {
 // templateReason is what is wrong with a template, without the wrapping.
 func templateReason(err error) string {
 	msg := err.Error()
-	if i := strings.Index(msg, data.ErrBadTemplate.Error()+": "); i >= 0 {
-		return msg[i+len(data.ErrBadTemplate.Error())+2:]
+	if i := strings.Index(msg, rules.ErrBadTemplate.Error()+": "); i >= 0 {
+		return msg[i+len(rules.ErrBadTemplate.Error())+2:]
 	}
 	return msg
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 func TestErrorDialogsStartWithACapital(t *testing.T) {
@@ -28,7 +29,7 @@ func TestErrorDialogsStartWithACapital(t *testing.T) {
 }
 
 func TestReminderRuleLabelsRead(t *testing.T) {
-	for _, k := range data.Kinds {
+	for _, k := range rules.Kinds {
 		for _, f := range ruleFields(k) {
 			for _, bad := range []string{"stays days", "per days"} {
 				if strings.Contains(f.label, bad) {
@@ -40,14 +41,14 @@ func TestReminderRuleLabelsRead(t *testing.T) {
 }
 
 func TestFieldChecksFromTheStoreReadAsSentences(t *testing.T) {
-	err := asSentence(data.CheckPhone)("12")
+	err := asSentence(rules.CheckPhone)("12")
 	if err == nil {
 		t.Fatal("a phone of two digits is accepted")
 	}
 	if r := []rune(err.Error())[0]; r < 'A' || r > 'Z' {
 		t.Errorf("%q does not start with a capital", err)
 	}
-	if err := asSentence(data.CheckPhone)("07700 900123"); err != nil {
+	if err := asSentence(rules.CheckPhone)("07700 900123"); err != nil {
 		t.Errorf("a good phone: %v", err)
 	}
 }

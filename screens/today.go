@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // todayScreen is the day's work: a queue a shift can finish (data.Queue),
@@ -24,14 +25,14 @@ type todayScreen struct {
 	heading  *widget.Label
 	obj      fyne.CanvasObject
 	// queue is the day's queue after the last reload.
-	queue data.Queue
+	queue rules.Queue
 	// driftAll is set when "show all" opened the drifting customers beyond
 	// the day's share; mentionOpen when the mention group is open. Both are
 	// the day's: a new day starts with them shut.
 	driftAll, mentionOpen bool
 	// Loaded holds every reminder on Today after the last reload, those
 	// behind "show all" and in the shut mention group included; tests read it.
-	loaded []data.Reminder
+	loaded []rules.Reminder
 }
 
 // The toggle rows of the To do list.
@@ -110,10 +111,10 @@ func (t *todayScreen) reload() {
 // day's work can start before they are in. The queue is read whole (a few
 // thousand reminders in a large shop, mostly in the shut groups) and the
 // list shows it virtualised.
-func (t *todayScreen) loadDue(day data.Day) {
-	background(t.a, func(ctx context.Context) (data.Queue, error) {
+func (t *todayScreen) loadDue(day rules.Day) {
+	background(t.a, func(ctx context.Context) (rules.Queue, error) {
 		return t.a.store.TodayQueue(ctx, day)
-	}, func(q data.Queue, err error) {
+	}, func(q rules.Queue, err error) {
 		if err != nil {
 			t.a.showError(err)
 			return
@@ -169,7 +170,7 @@ func (t *todayScreen) toggle(which string, row int) {
 func (t *todayScreen) queueRows() []reminderRow {
 	q := &t.queue
 	var rows []reminderRow
-	add := func(rs []data.Reminder) {
+	add := func(rs []rules.Reminder) {
 		for i := range rs {
 			rows = append(rows, reminderRow{reminder: &rs[i]})
 		}
@@ -180,7 +181,7 @@ func (t *todayScreen) queueRows() []reminderRow {
 	for i := range q.Parts {
 		p := &q.Parts[i]
 		switch p.Group {
-		case data.QueueDrifting:
+		case rules.QueueDrifting:
 			if len(p.Rows)+len(p.Rest) == 0 {
 				continue
 			}
@@ -199,7 +200,7 @@ func (t *todayScreen) queueRows() []reminderRow {
 			} else {
 				rows = append(rows, reminderRow{heading: "▸ " + fmt.Sprintf(lang.L("Show all (%s more)"), wholeNumber(int64(len(p.Rest)))), toggle: toggleDrifting})
 			}
-		case data.QueueMention:
+		case rules.QueueMention:
 			if len(p.Rows) == 0 {
 				continue
 			}
@@ -223,24 +224,24 @@ func (t *todayScreen) queueRows() []reminderRow {
 }
 
 // queueTitle names a group of the queue for its heading.
-func queueTitle(g data.QueueGroup) string {
+func queueTitle(g rules.QueueGroup) string {
 	switch g {
-	case data.QueueObligations:
+	case rules.QueueObligations:
 		return lang.L("Obligations")
-	case data.QueueDueToday:
+	case rules.QueueDueToday:
 		return lang.L("Due today")
-	case data.QueueInWindow:
+	case rules.QueueInWindow:
 		return lang.L("Still in their window")
-	case data.QueueDrifting:
+	case rules.QueueDrifting:
 		return lang.L("Drifting away")
-	case data.QueueMention:
+	case rules.QueueMention:
 		return lang.L("Mention when they come in")
 	}
 	return ""
 }
 
 // loadTabs fills the Upcoming and Done today tabs.
-func (t *todayScreen) loadTabs(day data.Day) {
+func (t *todayScreen) loadTabs(day rules.Day) {
 	read := func(ctx context.Context, offset, limit int) (data.ReminderPage, error) {
 		return t.a.store.UpcomingPage(ctx, day, 7, offset, limit)
 	}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // queueShop is a shop whose Today on 2 June 2026 holds something of every
@@ -29,8 +30,8 @@ func queueShop(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	f := &fixture{store: s, notify: &countingNotifier{}}
-	add := func(name, phone, since string) data.ID {
-		id, err := s.AddCustomer(ctx, data.Customer{Name: name, Phone: phone, CustomerSince: mustDay(since)})
+	add := func(name, phone, since string) rules.ID {
+		id, err := s.AddCustomer(ctx, rules.Customer{Name: name, Phone: phone, CustomerSince: mustDay(since)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func queueShop(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.AddComplaint(ctx, data.Complaint{CustomerID: f.bob, What: "zip broke",
+	if _, err := s.AddComplaint(ctx, rules.Complaint{CustomerID: f.bob, What: "zip broke",
 		ReceivedAt: time.Date(2026, 6, 1, 16, 0, 0, 0, time.Local), Staff: "Sam"}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func TestTodayKeyboardStaysOnTheListAfterEachAction(t *testing.T) {
 		return ""
 	}
 	onList("arriving")
-	if td.due.selected.Kind != data.KindComplaintFollowup {
+	if td.due.selected.Kind != rules.KindComplaintFollowup {
 		t.Fatalf("the first row is %s", td.due.selected.Kind)
 	}
 
@@ -286,7 +287,7 @@ func TestTodayKeysWorkAfterClickingATab(t *testing.T) {
 		t.Fatalf("after clicking Done today: tab %d, keyboard on %T", td.tabs.SelectedIndex(), c.Focused())
 	}
 	pressKey(c, fyne.KeyDown)
-	if td.doneList.selected == nil || td.doneList.selected.State != data.StateSkipped {
+	if td.doneList.selected == nil || td.doneList.selected.State != rules.StateSkipped {
 		t.Errorf("Down in Done today selected %v", td.doneList.selected)
 	}
 
@@ -370,7 +371,7 @@ func TestPrintedCallsFollowTheQueue(t *testing.T) {
 	if err != nil || n != q.Open() || n != 4 {
 		t.Errorf("call sheet of %d rows (%v), queue %d", n, err, q.Open())
 	}
-	if w := q.Work(); w[0].Kind != data.KindComplaintFollowup || w[len(w)-1].Kind != data.KindStayInTouch {
+	if w := q.Work(); w[0].Kind != rules.KindComplaintFollowup || w[len(w)-1].Kind != rules.KindStayInTouch {
 		t.Errorf("the queue's work runs %s … %s", w[0].Kind, w[len(w)-1].Kind)
 	}
 }

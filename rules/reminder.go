@@ -1,4 +1,4 @@
-package data
+package rules
 
 // State is what has been done with a reminder.
 type State string

@@ -1,12 +1,12 @@
-package data
+package importers
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,27 +14,12 @@ import (
 	"github.com/emersion/go-vcard"
 )
 
-// ImportVCard adds the contacts of a vCard file (one or many cards, as
-// phones and mail programs export them) as customers. Duplicates and bad
-// cards follow the customers CSV rules; a bad card's line is the line its
-// BEGIN:VCARD is on.
-func (s *Store) ImportVCard(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
-	if err := opt.checkStaff(); err != nil {
-		return ImportReport{}, err
-	}
-	rows, bad, warnings, err := parseVCards(r)
-	if err != nil {
-		return ImportReport{}, err
-	}
-	return s.importCustomers(ctx, "vCard file", "card", rows, bad, warnings, opt)
-}
-
-// parseVCards reads and checks every card without a database. The file
+// ParseVCards reads and checks every card without a database. The file
 // is read as a stream, a card at a time: pictures and sounds, which are
 // not imported, are passed over however large, and a card or a property
 // over the limits (inputlimits.go) is a bad card.
-func parseVCards(r io.Reader) ([]customerRow, []RowError, []string, error) {
-	var rows []customerRow
+func ParseVCards(r io.Reader) ([]CustomerRow, []RowError, []string, error) {
+	var rows []CustomerRow
 	var bad []RowError
 	var warnings []string
 	cards := 0
@@ -136,8 +121,8 @@ func splitVCards(r io.Reader, card func(vcardChunk)) error {
 				cur.problem = "the card has no END:VCARD line"
 				card(*cur)
 			}
-			if cards++; cards > maxCustomerRows {
-				return tooManyRows(n, maxCustomerRows, "cards")
+			if cards++; cards > MaxCustomerRows {
+				return tooManyRows(n, MaxCustomerRows, "cards")
 			}
 			cur = &vcardChunk{line: n, lines: []string{l}}
 			skipping = false
@@ -160,11 +145,11 @@ func splitVCards(r io.Reader, card func(vcardChunk)) error {
 			cur.prop += len(l)
 			cur.size += len(l)
 			switch {
-			case tooLong || cur.prop > maxField:
-				cur.problem = fmt.Sprintf("a field is longer than %d KB, the most one field may hold", maxField>>10)
+			case tooLong || cur.prop > MaxField:
+				cur.problem = fmt.Sprintf("a field is longer than %d KB, the most one field may hold", MaxField>>10)
 				cur.lines = nil
-			case cur.size > maxRecord:
-				cur.problem = fmt.Sprintf("the card is larger than %d MB, the most one card may hold", maxRecord>>20)
+			case cur.size > MaxRecord:
+				cur.problem = fmt.Sprintf("the card is larger than %d MB, the most one card may hold", MaxRecord>>20)
 				cur.lines = nil
 			default:
 				cur.lines = append(cur.lines, l)
@@ -179,7 +164,7 @@ func splitVCards(r io.Reader, card func(vcardChunk)) error {
 }
 
 // lineReader reads a file line by line without holding more than
-// maxField+1 bytes of a line: the rest of a longer one is read and
+// MaxField+1 bytes of a line: the rest of a longer one is read and
 // dropped. A NUL byte stops it with ErrNotText.
 type lineReader struct {
 	br   *bufio.Reader
@@ -191,7 +176,7 @@ func newLineReader(r io.Reader) *lineReader {
 }
 
 // next returns the next line without its line end, its number, and
-// whether it was cut at maxField. A line longer than maxRecord stops the
+// whether it was cut at MaxField. A line longer than MaxRecord stops the
 // reading with a LineError, unless mayRunOn says, from its start, that it
 // may.
 func (lr *lineReader) next(mayRunOn func(start string) bool) (string, int, bool, error) {
@@ -203,13 +188,13 @@ func (lr *lineReader) next(mayRunOn func(start string) bool) (string, int, bool,
 		if bytes.IndexByte(chunk, 0) >= 0 {
 			return "", 0, false, ErrNotText
 		}
-		if length += len(chunk); length > maxRecord && length-len(chunk) <= maxRecord && !mayRunOn(string(buf)) {
-			return "", 0, false, &LineError{lr.line + 1, fmt.Sprintf("a line is longer than %d MB, more than a whole card may hold", maxRecord>>20)}
+		if length += len(chunk); length > MaxRecord && length-len(chunk) <= MaxRecord && !mayRunOn(string(buf)) {
+			return "", 0, false, &LineError{lr.line + 1, fmt.Sprintf("a line is longer than %d MB, more than a whole card may hold", MaxRecord>>20)}
 		}
 		if !tooLong {
-			if len(buf)+len(chunk) > maxField+1 {
+			if len(buf)+len(chunk) > MaxField+1 {
 				tooLong = true
-				buf = append(buf, chunk[:maxField+1-len(buf)]...)
+				buf = append(buf, chunk[:MaxField+1-len(buf)]...)
 			} else {
 				buf = append(buf, chunk...)
 			}
@@ -390,9 +375,9 @@ var cardUnescaper = strings.NewReplacer(`\;`, ";", `\N`, "\n", `\:`, ":")
 // cardText undoes the escapes the decoder leaves in place.
 func cardText(s string) string { return strings.TrimSpace(cardUnescaper.Replace(s)) }
 
-func customerFromCard(card vcard.Card, line int) (customerRow, []string) {
-	row := customerRow{line: line}
-	c := &row.c
+func customerFromCard(card vcard.Card, line int) (CustomerRow, []string) {
+	row := CustomerRow{Line: line}
+	c := &row.Customer
 	var reasons []string
 
 	for _, f := range card[vcard.FieldFormattedName] {
@@ -417,13 +402,13 @@ func customerFromCard(card vcard.Card, line int) (customerRow, []string) {
 	}
 	if c.Name == "" {
 		reasons = append(reasons, "the card has no name (FN or N)")
-	} else if err := CheckName(c.Name); err != nil {
+	} else if err := rules.CheckName(c.Name); err != nil {
 		reasons = append(reasons, err.Error())
 	}
 
 	if tel := cardPhone(card); tel != "" {
 		c.Phone = tel
-		if err := CheckPhone(tel); err != nil {
+		if err := rules.CheckPhone(tel); err != nil {
 			reasons = append(reasons, err.Error())
 		}
 	}
@@ -434,7 +419,7 @@ func customerFromCard(card vcard.Card, line int) (customerRow, []string) {
 		}
 		if v != "" {
 			c.Email = v
-			if err := CheckEmail(v); err != nil {
+			if err := rules.CheckEmail(v); err != nil {
 				reasons = append(reasons, err.Error())
 			}
 			break
@@ -452,7 +437,7 @@ func customerFromCard(card vcard.Card, line int) (customerRow, []string) {
 		if err != nil {
 			reasons = append(reasons, "anniversary "+err.Error())
 		} else {
-			row.occasions = append(row.occasions, Occasion{Label: "Anniversary", Date: d, Yearly: true, LeadDays: 7})
+			row.Occasions = append(row.Occasions, rules.Occasion{Label: "Anniversary", Date: d, Yearly: true, LeadDays: 7})
 		}
 	}
 	if a := card.Address(); a != nil {
@@ -526,7 +511,7 @@ func cardAnniversary(card vcard.Card) *vcard.Field {
 
 // parseCardDate reads YYYY-MM-DD, YYYYMMDD, --MMDD, --MM-DD or a date-time.
 // Apple writes year-less dates in the year 1604 with X-APPLE-OMIT-YEAR.
-func parseCardDate(f *vcard.Field) (YearlyDate, error) {
+func parseCardDate(f *vcard.Field) (rules.YearlyDate, error) {
 	v := strings.TrimSpace(f.Value)
 	day := v
 	if i := strings.IndexByte(day, 'T'); i >= 0 {
@@ -543,29 +528,29 @@ func parseCardDate(f *vcard.Field) (YearlyDate, error) {
 	case len(day) == 7 && strings.HasPrefix(day, "--") && day[4] == '-':
 		ms, ds = day[2:4], day[5:]
 	default:
-		return YearlyDate{}, fmt.Errorf("%q is not a date like 1985-04-12, 19850412 or --04-12", v)
+		return rules.YearlyDate{}, fmt.Errorf("%q is not a date like 1985-04-12, 19850412 or --04-12", v)
 	}
-	m, e1 := atoiDigits(ms)
-	d, e2 := atoiDigits(ds)
+	m, e1 := rules.AtoiDigits(ms)
+	d, e2 := rules.AtoiDigits(ds)
 	y := 0
 	var e3 error
 	if ys != "" {
-		y, e3 = atoiDigits(ys)
+		y, e3 = rules.AtoiDigits(ys)
 		if omit := f.Params.Get("X-APPLE-OMIT-YEAR"); omit == ys || y == 0 {
 			y = 0
 		}
 	}
 	if e1 != nil || e2 != nil || e3 != nil {
-		return YearlyDate{}, fmt.Errorf("%q is not a date like 1985-04-12, 19850412 or --04-12", v)
+		return rules.YearlyDate{}, fmt.Errorf("%q is not a date like 1985-04-12, 19850412 or --04-12", v)
 	}
 	check := y
 	if check == 0 {
 		check = 2000
 	}
-	if !ValidDate(check, time.Month(m), d) {
-		return YearlyDate{}, fmt.Errorf("%q is not a real calendar date", v)
+	if !rules.ValidDate(check, time.Month(m), d) {
+		return rules.YearlyDate{}, fmt.Errorf("%q is not a real calendar date", v)
 	}
-	return YearlyDate{Year: y, Month: time.Month(m), Day: d}, nil
+	return rules.YearlyDate{Year: y, Month: time.Month(m), Day: d}, nil
 }
 
 // joinAddress writes an address on one line: street, flat, PO box,

@@ -1,4 +1,4 @@
-package data
+package rules
 
 import (
 	"strings"
@@ -16,7 +16,7 @@ func FuzzParseCents(f *testing.F) {
 			}
 			return
 		}
-		if c > maxCents || c < -maxCents {
+		if c > MaxCents || c < -MaxCents {
 			t.Fatalf("ParseCents(%q) = %d, beyond the limit", s, c)
 		}
 		for _, r := range strings.TrimSpace(s) {

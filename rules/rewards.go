@@ -1,4 +1,4 @@
-package data
+package rules
 
 // The reward rules the till shows before a sale; RecordSale holds to the same
 // ones (checkSale), so what the card offers is what the store accepts.
@@ -46,11 +46,19 @@ func (l Loyalty) RewardsOff(n int64) Cents {
 	if n <= 0 || l.RewardValue <= 0 {
 		return 0
 	}
-	return rewardValue(n, l)
+	return RewardValue(n, l)
 }
 
 // ToPay is what is left to pay on amount after n rewards. Below zero, the
 // rewards are worth more than the sale, which the store refuses.
 func (l Loyalty) ToPay(amount Cents, n int64) Cents {
 	return amount - l.RewardsOff(n)
+}
+
+// RewardValue is the money off for n rewards; callers keep n within the sale.
+func RewardValue(n int64, l Loyalty) Cents {
+	if n > int64(MaxCents/l.RewardValue) {
+		return MaxCents
+	}
+	return Cents(n) * l.RewardValue
 }

@@ -1,4 +1,4 @@
-package data
+package rules
 
 import (
 	"fmt"
@@ -62,23 +62,23 @@ func (l LocaleStyle) DayMonth(month string, d int) string {
 	return fmt.Sprintf("%d %s", d, month)
 }
 
-// wording is how the reminders' words write amounts, counts and days: the
+// Wording is how the reminders' words write amounts, counts and days: the
 // shop's currency sign and style (settings "currency" and "locale"). A shop
 // that set neither keeps the plain forms: "12.50", "1500", "12 June".
-type wording struct {
+type Wording struct {
 	sign  string
 	style LocaleStyle
 	plain bool // no locale chosen
 }
 
-func wordingFrom(sign, locale string) wording {
+func WordingFrom(sign, locale string) Wording {
 	style, ok := LocaleStyles[strings.TrimSpace(locale)]
-	return wording{sign: strings.TrimSpace(sign), style: style, plain: !ok}
+	return Wording{sign: strings.TrimSpace(sign), style: style, plain: !ok}
 }
 
-func (w wording) money(c Cents) string {
+func (w Wording) Money(c Cents) string {
 	if c < 0 {
-		return "-" + w.money(-c)
+		return "-" + w.Money(-c)
 	}
 	if w.plain {
 		return w.sign + c.String()
@@ -86,14 +86,14 @@ func (w wording) money(c Cents) string {
 	return w.sign + w.style.Grouped(c)
 }
 
-func (w wording) count(n int64) string {
+func (w Wording) Count(n int64) string {
 	if w.plain {
 		return fmt.Sprint(n)
 	}
 	return w.style.Count(n)
 }
 
-func (w wording) dayMonth(d Day) string {
+func (w Wording) DayMonth(d Day) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -102,12 +102,12 @@ func (w wording) dayMonth(d Day) string {
 }
 
 // date is a day with its year: "17 May 2024", "May 17, 2024".
-func (w wording) date(d Day) string {
+func (w Wording) Date(d Day) string {
 	if d.IsZero() {
 		return ""
 	}
 	if w.style.MonthFirst {
-		return fmt.Sprintf("%s, %d", w.dayMonth(d), d.Year())
+		return fmt.Sprintf("%s, %d", w.DayMonth(d), d.Year())
 	}
-	return fmt.Sprintf("%s %d", w.dayMonth(d), d.Year())
+	return fmt.Sprintf("%s %d", w.DayMonth(d), d.Year())
 }

@@ -1,4 +1,4 @@
-package data
+package rules
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ import (
 // "no date"; any other value counts days so that Day(1) is 0001-01-01.
 type Day int32
 
-// epochOffset is the Day of 1970-01-01.
-const epochOffset = 719163
+// EpochOffset is the Day of 1970-01-01.
+const EpochOffset = 719163
 
 // DayOf returns the calendar day of t in t's location.
 func DayOf(t time.Time) Day {
@@ -24,7 +24,7 @@ func DayOf(t time.Time) Day {
 // time.Date does, so callers that need validation use ValidDate first.
 func NewDay(y int, m time.Month, d int) Day {
 	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix()
-	return Day(u/86400 + epochOffset)
+	return Day(u/86400 + EpochOffset)
 }
 
 // ValidDate reports whether y-m-d is a real calendar date.
@@ -48,7 +48,7 @@ func (d Day) IsZero() bool { return d == 0 }
 
 // Time returns midnight UTC of d.
 func (d Day) Time() time.Time {
-	return time.Unix(int64(d-epochOffset)*86400, 0).UTC()
+	return time.Unix(int64(d-EpochOffset)*86400, 0).UTC()
 }
 
 // Date returns the year, month and day of d.
@@ -98,9 +98,9 @@ func ParseDay(s string) (Day, error) {
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) != 2 || len(parts[2]) != 2 {
 		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
-	y, e1 := atoiDigits(parts[0])
-	m, e2 := atoiDigits(parts[1])
-	dd, e3 := atoiDigits(parts[2])
+	y, e1 := AtoiDigits(parts[0])
+	m, e2 := AtoiDigits(parts[1])
+	dd, e3 := AtoiDigits(parts[2])
 	if e1 != nil || e2 != nil || e3 != nil {
 		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
 	}
@@ -110,7 +110,7 @@ func ParseDay(s string) (Day, error) {
 	return NewDay(y, time.Month(m), dd), nil
 }
 
-func atoiDigits(s string) (int, error) {
+func AtoiDigits(s string) (int, error) {
 	for _, r := range s {
 		if r < '0' || r > '9' {
 			return 0, fmt.Errorf("not digits")
@@ -168,8 +168,8 @@ func ParseYearlyDate(s string) (YearlyDate, error) {
 	if md != s || len(s) == 5 {
 		parts := strings.Split(md, "-")
 		if len(parts) == 2 && len(parts[0]) == 2 && len(parts[1]) == 2 {
-			m, e1 := atoiDigits(parts[0])
-			d, e2 := atoiDigits(parts[1])
+			m, e1 := AtoiDigits(parts[0])
+			d, e2 := AtoiDigits(parts[1])
 			if e1 == nil && e2 == nil && ValidDate(2000, time.Month(m), d) {
 				return YearlyDate{Month: time.Month(m), Day: d}, nil
 			}
@@ -186,4 +186,21 @@ func ParseYearlyDate(s string) (YearlyDate, error) {
 	}
 	yy, m, dd := d.Date()
 	return YearlyDate{Year: yy, Month: m, Day: dd}, nil
+}
+
+// BirthdayNear is the occurrence of a yearly date that falls within days of
+// d, before or after (the nearest, should two), or zero when none does. A 29
+// February falls on the 28th in other years, as the birthday reminder does.
+func BirthdayNear(b YearlyDate, d Day, days int) Day {
+	if b.IsZero() || d.IsZero() {
+		return 0
+	}
+	gap := func(x Day) int { return max(x.Sub(d), d.Sub(x)) }
+	var best Day
+	for yr := d.Year() - 1; yr <= d.Year()+1; yr++ {
+		if occ := b.In(yr); gap(occ) <= days && (best.IsZero() || gap(occ) < gap(best)) {
+			best = occ
+		}
+	}
+	return best
 }

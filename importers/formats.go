@@ -1,13 +1,13 @@
-package data
+package importers
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"regulars/rules"
 	"slices"
 	"strconv"
 	"strings"
@@ -398,16 +398,16 @@ func (c rowConverter) name(get func(i int) string) string {
 // firstDate is the first date column with something in it: its column,
 // what it says, and the date; ok is false when it says something that is
 // not a date, and i is -1 when every date column is empty.
-func (c rowConverter) firstDate(get func(i int) string, cols []int) (i int, v string, y YearlyDate, ok bool) {
+func (c rowConverter) firstDate(get func(i int) string, cols []int) (i int, v string, y rules.YearlyDate, ok bool) {
 	for _, i := range cols {
 		v := strings.TrimSpace(get(i))
 		if v == "" {
 			continue
 		}
-		y, ok := parseExportDate(v, c.dayFirst)
+		y, ok := ParseExportDate(v, c.dayFirst)
 		return i, v, y, ok
 	}
-	return -1, "", YearlyDate{}, true
+	return -1, "", rules.YearlyDate{}, true
 }
 
 // birthday is the row's birthday ("" when none), or why it cannot be read.
@@ -500,7 +500,7 @@ func dateParts(s string) ([]int, byte, bool) {
 		if p == "" || len(p) > limit || (i == 2 && len(p) != 2 && len(p) != 4) {
 			return nil, 0, false
 		}
-		n, err := atoiDigits(p)
+		n, err := rules.AtoiDigits(p)
 		if err != nil {
 			return nil, 0, false
 		}
@@ -509,43 +509,43 @@ func dateParts(s string) ([]int, byte, bool) {
 	return out, sep, true
 }
 
-// parseExportDate reads a date as these programs write it: 1985-03-14 or
+// ParseExportDate reads a date as these programs write it: 1985-03-14 or
 // 0000-03-14 (Square's birthday without a year), --03-14 and 03-14,
 // 3/14/1985 or 14/3/1985 (Outlook, in the order of the computer's
 // settings), 14.3.1985, and 0/0/00 for none (Outlook again). A time after
 // the date is left out. The zero YearlyDate means none.
-func parseExportDate(s string, dayFirst bool) (YearlyDate, bool) {
+func ParseExportDate(s string, dayFirst bool) (rules.YearlyDate, bool) {
 	s = strings.TrimSpace(s)
 	if strings.Trim(s, "0/-. ") == "" {
-		return YearlyDate{}, true
+		return rules.YearlyDate{}, true
 	}
 	if len(s) >= 10 && s[4] == '-' && s[7] == '-' && (len(s) == 10 || s[10] == 'T' || s[10] == ' ') {
-		y, e1 := atoiDigits(s[:4])
-		m, e2 := atoiDigits(s[5:7])
-		d, e3 := atoiDigits(s[8:10])
+		y, e1 := rules.AtoiDigits(s[:4])
+		m, e2 := rules.AtoiDigits(s[5:7])
+		d, e3 := rules.AtoiDigits(s[8:10])
 		if e1 != nil || e2 != nil || e3 != nil {
-			return YearlyDate{}, false
+			return rules.YearlyDate{}, false
 		}
 		if y == 0 {
-			y2 := YearlyDate{Month: time.Month(m), Day: d}
-			return y2, ValidDate(2000, y2.Month, d)
+			y2 := rules.YearlyDate{Month: time.Month(m), Day: d}
+			return y2, rules.ValidDate(2000, y2.Month, d)
 		}
-		return YearlyDate{Year: y, Month: time.Month(m), Day: d}, ValidDate(y, time.Month(m), d)
+		return rules.YearlyDate{Year: y, Month: time.Month(m), Day: d}, rules.ValidDate(y, time.Month(m), d)
 	}
 	if strings.HasPrefix(s, "--") || (len(s) == 5 && s[2] == '-') {
-		y, err := ParseYearlyDate(s)
+		y, err := rules.ParseYearlyDate(s)
 		return y, err == nil
 	}
 	n, sep, ok := dateParts(s)
 	if !ok {
-		return YearlyDate{}, false
+		return rules.YearlyDate{}, false
 	}
 	m, d := n[0], n[1]
 	if sep == '.' || dayFirst {
 		m, d = d, m
 	}
 	if len(n) == 2 {
-		return YearlyDate{Month: time.Month(m), Day: d}, ValidDate(2000, time.Month(m), d)
+		return rules.YearlyDate{Month: time.Month(m), Day: d}, rules.ValidDate(2000, time.Month(m), d)
 	}
 	y := n[2]
 	if parts := strings.Split(s, string(sep)); len(parts[2]) == 2 {
@@ -557,9 +557,9 @@ func parseExportDate(s string, dayFirst bool) (YearlyDate, bool) {
 		}
 	}
 	if y == 0 {
-		return YearlyDate{Month: time.Month(m), Day: d}, ValidDate(2000, time.Month(m), d)
+		return rules.YearlyDate{Month: time.Month(m), Day: d}, rules.ValidDate(2000, time.Month(m), d)
 	}
-	return YearlyDate{Year: y, Month: time.Month(m), Day: d}, ValidDate(y, time.Month(m), d)
+	return rules.YearlyDate{Year: y, Month: time.Month(m), Day: d}, rules.ValidDate(y, time.Month(m), d)
 }
 
 // slashedOrder tells from a file's dates whether its slashed dates put the
@@ -599,7 +599,7 @@ func readByPosition(r io.Reader, columns int) ([]csvRecord, []RowError, error) {
 
 // parseExport reads a recognised export: each row becomes our fields and
 // then goes through the same checks as a row of our own file.
-func parseExport(r io.Reader, p *exportPlan) ([]customerRow, []RowError, []string, error) {
+func parseExport(r io.Reader, p *exportPlan) ([]CustomerRow, []RowError, []string, error) {
 	recs, bad, err := readByPosition(r, len(p.header))
 	if err != nil {
 		return nil, nil, nil, err
@@ -620,7 +620,7 @@ func parseExport(r io.Reader, p *exportPlan) ([]customerRow, []RowError, []strin
 		conv.dayFirst = true
 		warnings = append(warnings, fmt.Sprintf("dates such as %s were read as day/month/year", example))
 	}
-	var rows []customerRow
+	var rows []CustomerRow
 	for _, rec := range recs {
 		fields, reasons := conv.convert(cell(rec))
 		row, more := customerFromRecord(csvRecord{line: rec.line, fields: fields})
@@ -630,7 +630,7 @@ func parseExport(r io.Reader, p *exportPlan) ([]customerRow, []RowError, []strin
 		}
 		rows = append(rows, row)
 	}
-	sortRowErrors(bad)
+	SortRowErrors(bad)
 	// Columns Regulars does not keep are named once; empty ones lose
 	// nothing and are only counted.
 	var named []string
@@ -715,10 +715,10 @@ func peekHeader(r io.Reader) ([]string, io.Reader, error) {
 var errNoFormat = errors.New(`the file has no "name" column in its header row and is not a customers export of Google Contacts, Outlook, Shopify or Square; ` +
 	`it needs a "name" column (or "First Name" and "Last Name" in one of those exports), or --map "Their Column=field,…" to say which column holds what`)
 
-// parseCustomersFile reads a customers CSV of any kind the recogniser
+// ParseCustomersFile reads a customers CSV of any kind the recogniser
 // knows, or through columns when they are given.
-func parseCustomersFile(r io.Reader, columns ColumnMap) ([]customerRow, []RowError, []string, CustomerFormat, error) {
-	r = newCSVGuard(r, maxCustomerRows)
+func ParseCustomersFile(r io.Reader, columns ColumnMap) ([]CustomerRow, []RowError, []string, CustomerFormat, error) {
+	r = newCSVGuard(r, MaxCustomerRows)
 	header, again, err := peekHeader(r)
 	if stop := stopsReading(err); stop != nil {
 		return nil, nil, nil, CustomerFormat{}, stop
@@ -733,7 +733,7 @@ func parseCustomersFile(r io.Reader, columns ColumnMap) ([]customerRow, []RowErr
 		if err != nil {
 			return nil, nil, nil, CustomerFormat{}, err
 		}
-		rows, bad, warnings, err := parseMappedCustomers(again, mapping)
+		rows, bad, warnings, err := ParseMappedCustomers(again, mapping)
 		if err != nil {
 			return nil, nil, nil, CustomerFormat{}, err
 		}
@@ -840,16 +840,4 @@ func (m ColumnMap) mapping(header []string) ([]string, error) {
 		return nil, fmt.Errorf("the file has no column %s; its columns are %s", strings.Join(missing, " or "), strings.Join(names, ", "))
 	}
 	return out, nil
-}
-
-// PreviewCustomersCSV shows what ImportCustomersCSV would do with the same
-// columns, with the file's first n rows.
-func (s *Store) PreviewCustomersCSV(ctx context.Context, r io.Reader, columns ColumnMap, n int) (ImportPreview, error) {
-	rows, bad, warnings, format, err := parseCustomersFile(r, columns)
-	if err != nil {
-		return ImportPreview{}, err
-	}
-	p, err := s.preview(ctx, "row", rows, bad, warnings, n)
-	p.Report.Format = format
-	return p, err
 }

@@ -1,9 +1,8 @@
-package data
+package importers
 
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -88,7 +87,7 @@ func guessFields(header []string) []string {
 
 // SampleCSV reads the header and up to n data rows of a CSV file.
 func SampleCSV(r io.Reader, n int) (CSVSample, error) {
-	br := bufio.NewReader(newCSVGuard(r, maxCustomerRows))
+	br := bufio.NewReader(newCSVGuard(r, MaxCustomerRows))
 	if head, _ := br.Peek(3); bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	} else if bytes.HasPrefix(head, []byte("\xff\xfe")) || bytes.HasPrefix(head, []byte("\xfe\xff")) {
@@ -196,8 +195,8 @@ func remapHeader(r io.Reader, mapping []string) (io.Reader, []string, error) {
 	return io.MultiReader(&nh, br), known, nil
 }
 
-// parseMappedCustomers reads a customers CSV through a column mapping.
-func parseMappedCustomers(r io.Reader, mapping []string) ([]customerRow, []RowError, []string, error) {
+// ParseMappedCustomers reads a customers CSV through a column mapping.
+func ParseMappedCustomers(r io.Reader, mapping []string) ([]CustomerRow, []RowError, []string, error) {
 	if err := checkMapping(mapping); err != nil {
 		return nil, nil, nil, err
 	}
@@ -209,7 +208,7 @@ func parseMappedCustomers(r io.Reader, mapping []string) ([]customerRow, []RowEr
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var rows []customerRow
+	var rows []CustomerRow
 	for _, rec := range recs {
 		if _, ok := rec.fields["name"]; !ok {
 			rec.fields["name"] = strings.TrimSpace(rec.get("first_name") + " " + rec.get("last_name"))
@@ -223,71 +222,6 @@ func parseMappedCustomers(r io.Reader, mapping []string) ([]customerRow, []RowEr
 		}
 		rows = append(rows, row)
 	}
-	sortRowErrors(bad)
+	SortRowErrors(bad)
 	return rows, bad, warnings, nil
-}
-
-// ImportCustomersMapped adds the customers of a CSV file whose columns go
-// to fields as mapping says: one entry per column of the file, a field of
-// CustomerFields or "" to leave the column out. Otherwise it works as
-// ImportCustomersCSV: all or nothing unless SkipBad, and duplicates of
-// each other or of customers already known are bad rows.
-func (s *Store) ImportCustomersMapped(ctx context.Context, r io.Reader, mapping []string, opt ImportOptions) (ImportReport, error) {
-	rows, bad, warnings, err := parseMappedCustomers(r, mapping)
-	if err != nil {
-		return ImportReport{}, err
-	}
-	return s.importCustomers(ctx, "customers CSV", "row", rows, bad, warnings, opt)
-}
-
-// PreviewRow is one row (or card) of a file as it would be imported.
-type PreviewRow struct {
-	Line     int // where the row or card starts
-	Customer Customer
-	Problem  string // why it would not be imported; "" when it would
-}
-
-// ImportPreview is what importing a file would do, written before anything is.
-type ImportPreview struct {
-	Rows   []PreviewRow // the first rows of the file
-	Report ImportReport // as a dry run that skips bad rows: Added is how many would be added
-}
-
-// PreviewCustomersMapped shows what ImportCustomersMapped would do, with
-// the file's first n rows.
-func (s *Store) PreviewCustomersMapped(ctx context.Context, r io.Reader, mapping []string, n int) (ImportPreview, error) {
-	rows, bad, warnings, err := parseMappedCustomers(r, mapping)
-	if err != nil {
-		return ImportPreview{}, err
-	}
-	return s.preview(ctx, "row", rows, bad, warnings, n)
-}
-
-// PreviewVCard shows what ImportVCard would do, with the first n cards.
-func (s *Store) PreviewVCard(ctx context.Context, r io.Reader, n int) (ImportPreview, error) {
-	rows, bad, warnings, err := parseVCards(r)
-	if err != nil {
-		return ImportPreview{}, err
-	}
-	return s.preview(ctx, "card", rows, bad, warnings, n)
-}
-
-func (s *Store) preview(ctx context.Context, noun string, rows []customerRow, bad []RowError, warnings []string, n int) (ImportPreview, error) {
-	rep, err := s.importCustomers(ctx, "", noun, rows, slices.Clone(bad), warnings, ImportOptions{DryRun: true, SkipBad: true})
-	if err != nil {
-		return ImportPreview{}, err
-	}
-	problem := map[int]string{}
-	for _, b := range rep.Bad {
-		problem[b.Line] = b.Reason
-	}
-	var out []PreviewRow
-	for _, row := range rows {
-		out = append(out, PreviewRow{Line: row.line, Customer: row.c, Problem: problem[row.line]})
-	}
-	for _, b := range bad {
-		out = append(out, PreviewRow{Line: b.Line, Problem: b.Reason})
-	}
-	slices.SortStableFunc(out, func(a, b PreviewRow) int { return a.Line - b.Line })
-	return ImportPreview{Rows: out[:min(n, len(out))], Report: rep}, nil
 }

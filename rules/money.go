@@ -1,4 +1,4 @@
-package data
+package rules
 
 import (
 	"fmt"
@@ -9,8 +9,8 @@ import (
 // never a float.
 type Cents int64
 
-// maxCents keeps amounts far from int64 overflow when summed.
-const maxCents = Cents(1_000_000_000_00) // one billion
+// MaxCents keeps amounts far from int64 overflow when summed.
+const MaxCents = Cents(1_000_000_000_00) // one billion
 
 // String formats as 12.34 or -0.50.
 func (c Cents) String() string {
@@ -58,7 +58,7 @@ func ParseCents(s string) (Cents, error) {
 			return 0, fmt.Errorf("%q is not an amount like 12.34", s)
 		}
 		v = v*10 + int64(r-'0')
-		if Cents(v) > maxCents {
+		if Cents(v) > MaxCents {
 			return 0, fmt.Errorf("%q is too large an amount", s)
 		}
 	}

@@ -1,17 +1,18 @@
-package data
+package importers
 
 import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // What one imported record may hold. Files are read as a stream, a record
 // at a time; these keep one record from taking the memory a whole file of
 // them would (a 300 MB vCard photo, /dev/zero as "customers.csv").
 const (
-	maxField  = 64 << 10 // a CSV field, or one property of a vCard
-	maxRecord = 1 << 20  // a CSV row, or one vCard
+	MaxField  = 64 << 10 // a CSV field, or one property of a vCard
+	MaxRecord = 1 << 20  // a CSV row, or one vCard
 )
 
 // How many records one import takes. An import is all or nothing, so
@@ -20,7 +21,7 @@ const (
 // larger file goes in parts; a purchases file can be imported again
 // safely (references already present are skipped).
 const (
-	maxCustomerRows = 100_000
+	MaxCustomerRows = 100_000
 	maxPurchaseRows = 250_000
 )
 
@@ -31,7 +32,7 @@ func tooManyRows(line, maxRows int, noun string) *LineError {
 }
 
 func thousands(n int) string {
-	s := itoa(int64(n))
+	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
@@ -78,7 +79,7 @@ func readError(err error) error {
 }
 
 // csvGuard reads a CSV file for an importer and stops it, with a
-// LineError, at the first field over maxField or record over maxRecord,
+// LineError, at the first field over MaxField or record over MaxRecord,
 // at a line that ends in a carriage return alone (an old Mac file, which
 // would read as one endless row), and, with ErrNotText, at a NUL byte. It
 // follows quoting as encoding/csv does, so a record's line is the line
@@ -189,10 +190,10 @@ func (g *csvGuard) outside(b byte) error {
 
 func (g *csvGuard) limits() error {
 	switch {
-	case g.field > maxField:
-		return &LineError{g.start, fmt.Sprintf("a field is longer than %d KB, the most one field may hold", maxField>>10)}
-	case g.record > maxRecord:
-		return &LineError{g.start, fmt.Sprintf("the row is longer than %d MB, the most one row may hold", maxRecord>>20)}
+	case g.field > MaxField:
+		return &LineError{g.start, fmt.Sprintf("a field is longer than %d KB, the most one field may hold", MaxField>>10)}
+	case g.record > MaxRecord:
+		return &LineError{g.start, fmt.Sprintf("the row is longer than %d MB, the most one row may hold", MaxRecord>>20)}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package data
+package rules
 
 import (
 	"math"
@@ -20,7 +20,7 @@ func TestParseCents(t *testing.T) {
 		{" 3.10 ", 310},
 		{"0", 0},
 		{"007.00", 700},
-		{"1000000000", maxCents},
+		{"1000000000", MaxCents},
 	}
 	for _, tc := range good {
 		got, err := ParseCents(tc.in)

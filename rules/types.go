@@ -1,6 +1,9 @@
-package data
+package rules
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ID identifies a row; ids are positive integers.
 type ID = int64
@@ -175,4 +178,16 @@ type Staff struct {
 	ID     ID
 	Name   string
 	Active bool
+}
+
+// SplitTags is the tags of a customer as stored and exported: separated by
+// semicolons, blanks dropped.
+func SplitTags(s string) []string {
+	var out []string
+	for _, t := range strings.Split(s, ";") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
-package data
+package importers
 
 import (
+	"regulars/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 
 func FuzzImportCustomersCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, file string) {
-		rows, bad, warnings, err := parseCustomersCSV(strings.NewReader(file))
+		rows, bad, warnings, err := ParseCustomersCSV(strings.NewReader(file))
 		if err != nil {
 			if rows != nil || bad != nil || warnings != nil {
 				t.Fatalf("an error came with rows: %v", err)
@@ -20,26 +21,26 @@ func FuzzImportCustomersCSV(f *testing.F) {
 		}
 		lines := ioCheckLines(t, bad)
 		for _, r := range rows {
-			if r.line < 1 || lines[r.line] {
-				t.Fatalf("row at line %d is also reported bad, or before the file starts", r.line)
+			if r.Line < 1 || lines[r.Line] {
+				t.Fatalf("row at line %d is also reported bad, or before the file starts", r.Line)
 			}
-			lines[r.line] = true
-			if err := r.c.Validate(); err != nil {
-				t.Fatalf("line %d passed but does not validate: %v", r.line, err)
+			lines[r.Line] = true
+			if err := r.Customer.Validate(); err != nil {
+				t.Fatalf("line %d passed but does not validate: %v", r.Line, err)
 			}
-			if r.points < 0 || r.points > maxOpeningPoints {
-				t.Fatalf("line %d: opening balance %d", r.line, r.points)
+			if r.Points < 0 || r.Points > MaxOpeningPoints {
+				t.Fatalf("line %d: opening balance %d", r.Line, r.Points)
 			}
 		}
-		kept, dups := screenCustomers(rows, knownCustomers{})
+		kept, dups := ScreenCustomers(rows, KnownCustomers{})
 		if len(kept)+len(dups) != len(rows) {
 			t.Fatalf("%d kept and %d duplicates of %d rows", len(kept), len(dups), len(rows))
 		}
 		phones, emails := map[string]bool{}, map[string]bool{}
 		for _, r := range kept {
-			d, e := PhoneDigits(r.c.Phone), NormEmail(r.c.Email)
+			d, e := rules.PhoneDigits(r.Customer.Phone), rules.NormEmail(r.Customer.Email)
 			if (d != "" && phones[d]) || (e != "" && emails[e]) {
-				t.Fatalf("line %d duplicates a kept row", r.line)
+				t.Fatalf("line %d duplicates a kept row", r.Line)
 			}
 			phones[d], emails[e] = true, true
 		}
@@ -48,7 +49,7 @@ func FuzzImportCustomersCSV(f *testing.F) {
 
 func FuzzImportPurchasesCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, file string) {
-		rows, bad, _, err := parsePurchasesCSV(strings.NewReader(file))
+		rows, bad, _, err := ParsePurchasesCSV(strings.NewReader(file))
 		if err != nil {
 			if rows != nil || bad != nil {
 				t.Fatalf("an error came with rows: %v", err)
@@ -58,18 +59,18 @@ func FuzzImportPurchasesCSV(f *testing.F) {
 		lines := ioCheckLines(t, bad)
 		nbad := 0
 		for _, r := range rows {
-			if r.bad {
+			if r.Bad {
 				nbad++
-				if !lines[r.line] {
-					t.Fatalf("row at line %d is marked bad but not reported", r.line)
+				if !lines[r.Line] {
+					t.Fatalf("row at line %d is marked bad but not reported", r.Line)
 				}
 				continue
 			}
-			if lines[r.line] {
-				t.Fatalf("good row at line %d is also reported bad", r.line)
+			if lines[r.Line] {
+				t.Fatalf("good row at line %d is also reported bad", r.Line)
 			}
-			if r.day.IsZero() || r.amount == 0 || (r.amount < 0) != (r.refundOf != "") {
-				t.Fatalf("line %d passed with day %v, amount %v, refund_of %q", r.line, r.day, r.amount, r.refundOf)
+			if r.Day.IsZero() || r.Amount == 0 || (r.Amount < 0) != (r.RefundOf != "") {
+				t.Fatalf("line %d passed with day %v, amount %v, refund_of %q", r.Line, r.Day, r.Amount, r.RefundOf)
 			}
 		}
 		if nbad > len(bad) {
@@ -80,25 +81,25 @@ func FuzzImportPurchasesCSV(f *testing.F) {
 
 func FuzzImportVCard(f *testing.F) {
 	f.Fuzz(func(t *testing.T, file string) {
-		rows, bad, _, err := parseVCards(strings.NewReader(file))
+		rows, bad, _, err := ParseVCards(strings.NewReader(file))
 		if err != nil {
 			return
 		}
 		lines := ioCheckLines(t, bad)
 		for _, r := range rows {
-			if lines[r.line] {
-				t.Fatalf("card at line %d is also reported bad", r.line)
+			if lines[r.Line] {
+				t.Fatalf("card at line %d is also reported bad", r.Line)
 			}
-			if err := r.c.Validate(); err != nil {
-				t.Fatalf("card at line %d passed but does not validate: %v", r.line, err)
+			if err := r.Customer.Validate(); err != nil {
+				t.Fatalf("card at line %d passed but does not validate: %v", r.Line, err)
 			}
-			for _, o := range r.occasions {
+			for _, o := range r.Occasions {
 				y := o.Date.Year
 				if y == 0 {
 					y = 2000
 				}
-				if !ValidDate(y, o.Date.Month, o.Date.Day) {
-					t.Fatalf("card at line %d has occasion %v", r.line, o.Date)
+				if !rules.ValidDate(y, o.Date.Month, o.Date.Day) {
+					t.Fatalf("card at line %d has occasion %v", r.Line, o.Date)
 				}
 			}
 		}
