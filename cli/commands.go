@@ -184,7 +184,7 @@ func runSale(ctx context.Context, e *Env, a args) error {
 			return fmt.Errorf("--redeem must be a whole number of points, such as 100")
 		}
 	}
-	staff := data.OwnerName
+	staff := rules.OwnerName
 	if v, ok := a.vals["staff"]; ok {
 		if err := rules.CheckName(v); err != nil {
 			return fmt.Errorf("--staff: %w", err)
@@ -218,7 +218,7 @@ func runImport(ctx context.Context, e *Env, a args) (err error) {
 		return fmt.Errorf("cannot read %s: %w", file, unwrapPathErr(err))
 	}
 	defer f.Close()
-	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: data.OwnerName,
+	opt := data.ImportOptions{DryRun: a.bools["dry-run"], SkipBad: a.bools["skip-bad"], EarnPoints: a.bools["earn-points"], Staff: rules.OwnerName,
 		Columns: columns}
 	if v, ok := a.vals["staff"]; ok {
 		if err := rules.CheckName(v); err != nil {

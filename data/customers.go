@@ -406,12 +406,9 @@ func mergeFields(k, d rules.Customer) rules.Customer {
 // audit writes one row of the audit log.
 func audit(ctx context.Context, tx *sql.Tx, at time.Time, staff, action, subject, before, after string) error {
 	if staff == "" {
-		staff = OwnerName
+		staff = rules.OwnerName
 	}
 	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after) VALUES (?,?,?,?,?,?)",
 		fmtInstant(at), staff, action, subject, before, after)
 	return err
 }
-
-// OwnerName is the staff name the command line records: it acts as the owner.
-const OwnerName = "Owner"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regulars/demo"
 	"regulars/rules"
 	"strings"
 	"testing"
@@ -159,7 +160,7 @@ func TestDemoSettingsAndStaff(t *testing.T) {
 	if err != nil || created != demoEnd.AddYears(-1) {
 		t.Fatalf("created_on = %s, %v; want a year before %s", created, err, demoEnd)
 	}
-	if name, _ := s.ShopName(ctx); name != DemoShopName {
+	if name, _ := s.ShopName(ctx); name != demo.ShopName {
 		t.Fatalf("shop name %q", name)
 	}
 	if n := count(t, s, "SELECT count(*) FROM staff"); n != 4 {
@@ -420,39 +421,12 @@ func TestDemoIDsFollowTime(t *testing.T) {
 	}
 }
 
-func TestDemoThankYous(t *testing.T) {
-	d := rules.NewDay(2025, time.March, 1)
-	tests := []struct {
-		name  string
-		sales []demoSaleFacts
-		want  []bool
-	}{
-		{"first sale thanks", []demoSaleFacts{{d, 1000, 0}}, []bool{true}},
-		{"second within 30 days does not", []demoSaleFacts{{d, 1000, 0}, {d.AddDays(29), 1000, 0}}, []bool{true, false}},
-		{"30 days later thanks again", []demoSaleFacts{{d, 1000, 0}, {d.AddDays(30), 1000, 0}}, []bool{true, true}},
-		{"gap counts from the thanked sale", []demoSaleFacts{{d, 1000, 0}, {d.AddDays(20), 1000, 0}, {d.AddDays(35), 1000, 0}},
-			[]bool{true, false, true}},
-		{"fully refunded gets none and starts no gap", []demoSaleFacts{{d, 1000, 1000}, {d.AddDays(3), 1000, 0}},
-			[]bool{false, true}},
-		{"part refund still thanks", []demoSaleFacts{{d, 1000, 400}}, []bool{true}},
-		{"same day: only the first", []demoSaleFacts{{d, 1000, 0}, {d, 500, 0}}, []bool{true, false}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := demoThankYous(tc.sales, 30)
-			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 // demoFacts is what the reminder checks need to know of one customer.
 type demoFacts struct {
 	dnc      bool
 	since    rules.Day
 	birthday rules.YearlyDate
-	sales    []demoSaleFacts
+	sales    []demo.SaleFacts
 	saleIDs  []int64
 	activity map[rules.Day]bool // days with a sale or a contact
 	crossing rules.Day          // the standing reward crossing, if any
@@ -478,14 +452,14 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 	for rows.Next() {
 		var id, cust int64
 		var day string
-		var f demoSaleFacts
-		if err := rows.Scan(&id, &cust, &day, &f.amount, &f.refunded); err != nil {
+		var f demo.SaleFacts
+		if err := rows.Scan(&id, &cust, &day, &f.Amount, &f.Refunded); err != nil {
 			t.Fatal(err)
 		}
-		f.day, _ = rules.ParseDay(day)
+		f.Day, _ = rules.ParseDay(day)
 		facts[cust].sales = append(facts[cust].sales, f)
 		facts[cust].saleIDs = append(facts[cust].saleIDs, id)
-		facts[cust].activity[f.day] = true
+		facts[cust].activity[f.Day] = true
 	}
 	rows.Close()
 	rows, err = s.r.QueryContext(ctx, "SELECT customer_id, day FROM contacts")
@@ -544,13 +518,13 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 		if f.dnc {
 			continue
 		}
-		thanks := demoThankYous(f.sales, 30)
+		thanks := demo.ThankYous(f.sales, 30)
 		for k, x := range f.sales {
 			if thanks[k] {
-				valid[fmt.Sprintf("thank_you:%d:purchase:%d:%s", id, f.saleIDs[k], x.day.AddDays(1))] = true
+				valid[fmt.Sprintf("thank_you:%d:purchase:%d:%s", id, f.saleIDs[k], x.Day.AddDays(1))] = true
 			}
-			if x.amount-x.refunded >= 5000 && x.refunded < x.amount {
-				valid[fmt.Sprintf("check_in:%d:purchase:%d:%s", id, f.saleIDs[k], x.day.AddDays(7))] = true
+			if x.Amount-x.Refunded >= 5000 && x.Refunded < x.Amount {
+				valid[fmt.Sprintf("check_in:%d:purchase:%d:%s", id, f.saleIDs[k], x.Day.AddDays(7))] = true
 			}
 		}
 	}

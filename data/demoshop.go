@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regulars/demo"
 	"regulars/rules"
 )
 
@@ -31,7 +32,7 @@ func OpenDemo(ctx context.Context, path string, opt DemoOptions, today rules.Day
 		switch {
 		case err != nil:
 			return nil, err
-		case name != DemoShopName && end == "" && n > 0:
+		case name != demo.ShopName && end == "" && n > 0:
 			return nil, fmt.Errorf("%s is not a demo shop; it was left as it is", path)
 		case end == day.String() && n > 0:
 			return Open(ctx, path, Options{Today: today, MustExist: true})

@@ -29,7 +29,7 @@ func fullDiskShop(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 20; i++ {
-		if _, err := s.RecordSale(ctx, Sale{CustomerID: rules.ID(i), Amount: rules.Cents(1000 * i), Staff: OwnerName}); err != nil {
+		if _, err := s.RecordSale(ctx, Sale{CustomerID: rules.ID(i), Amount: rules.Cents(1000 * i), Staff: rules.OwnerName}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,7 +77,7 @@ func TestFullDiskAtEveryPageLeavesTheFileAsItWas(t *testing.T) {
 		{"sale", "SELECT count(*) FROM purchases", 1, func(s *Store) error {
 			// A long description needs pages of its own: the sale cannot
 			// fit in the room the file's pages have left.
-			_, err := s.RecordSale(ctx, Sale{CustomerID: 3, Amount: 12345, Staff: OwnerName, Description: strings.Repeat("a long description ", 400)})
+			_, err := s.RecordSale(ctx, Sale{CustomerID: 3, Amount: 12345, Staff: rules.OwnerName, Description: strings.Repeat("a long description ", 400)})
 			return err
 		}},
 	}

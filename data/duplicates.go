@@ -109,7 +109,7 @@ func (s *Store) MarkNotDuplicates(ctx context.Context, a, b rules.ID, staff stri
 	}
 	a, b = min(a, b), max(a, b)
 	if staff == "" {
-		staff = OwnerName
+		staff = rules.OwnerName
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO not_duplicates(first_id, second_id, staff, marked_on) VALUES (?, ?, ?, ?)

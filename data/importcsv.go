@@ -54,7 +54,7 @@ func (o ImportOptions) staff() string {
 	if s := strings.TrimSpace(o.Staff); s != "" {
 		return s
 	}
-	return OwnerName
+	return rules.OwnerName
 }
 
 // Customers.

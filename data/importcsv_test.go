@@ -367,7 +367,7 @@ func TestImportPurchasesChecksEveryRow(t *testing.T) {
 	if err := s.reader().QueryRow("SELECT at, staff, imported FROM purchases WHERE id = 1").Scan(&at, &staff, &imported); err != nil {
 		t.Fatal(err)
 	}
-	if at != "2024-05-01 12:00:00" || staff != OwnerName || imported != 1 {
+	if at != "2024-05-01 12:00:00" || staff != rules.OwnerName || imported != 1 {
 		t.Errorf("purchase 1: at %q staff %q imported %d", at, staff, imported)
 	}
 	if n := ioCount(t, s, "ledger"); n != 0 {

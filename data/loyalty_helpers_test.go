@@ -56,7 +56,7 @@ func lySale(t lyTB, s *Store, customer rules.ID, amount rules.Cents, redeem int6
 
 func lyAdjust(t lyTB, s *Store, customer rules.ID, points int64) {
 	t.Helper()
-	if _, err := s.AdjustPoints(context.Background(), customer, points, "opening balance", OwnerName); err != nil {
+	if _, err := s.AdjustPoints(context.Background(), customer, points, "opening balance", rules.OwnerName); err != nil {
 		t.Fatalf("adjust %d: %v", points, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regulars/rules"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -83,7 +84,7 @@ func (s *Store) SetOwnerPIN(ctx context.Context, pin string) error {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES ('owner_pin', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", string(h)); err != nil {
 			return err
 		}
-		return audit(ctx, tx, s.Now(), OwnerName, "set owner PIN", "", "", "")
+		return audit(ctx, tx, s.Now(), rules.OwnerName, "set owner PIN", "", "", "")
 	})
 }
 
@@ -168,7 +169,7 @@ func (s *Store) savePINState(ctx context.Context, fails int, until int64, now ti
 			}
 		}
 		if until > 0 {
-			return audit(ctx, tx, now, OwnerName, "lock owner PIN", fmt.Sprintf("%d wrong PINs", pinTries), "", time.Unix(until, 0).Format(instantLayout))
+			return audit(ctx, tx, now, rules.OwnerName, "lock owner PIN", fmt.Sprintf("%d wrong PINs", pinTries), "", time.Unix(until, 0).Format(instantLayout))
 		}
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regulars/rules"
 	"strconv"
 	"time"
 
@@ -109,7 +110,7 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 	}
 	defer s.Close()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		return audit(ctx, tx, s.Now(), OwnerName, "restore from backup", src, aside, dbPath)
+		return audit(ctx, tx, s.Now(), rules.OwnerName, "restore from backup", src, aside, dbPath)
 	})
 	return aside, err
 }

@@ -145,7 +145,7 @@ func staffOrOwner(name string) string {
 	if n := strings.TrimSpace(name); n != "" {
 		return n
 	}
-	return OwnerName
+	return rules.OwnerName
 }
 
 // checkSale refuses what can be refused without looking at the database.

@@ -76,7 +76,7 @@ func TestRecordSale(t *testing.T) {
 			}
 			wantStaff := tc.staff
 			if wantStaff == "" {
-				wantStaff = OwnerName
+				wantStaff = rules.OwnerName
 			}
 			p := r.Purchase
 			if p.ID == 0 || p.CustomerID != cust || p.Amount != tc.amount || p.Discount != tc.wantDisc ||
@@ -232,7 +232,7 @@ func TestRefund(t *testing.T) {
 					t.Fatalf("refund %d: %v", i, err)
 				}
 				if p.Amount != -st.refund || p.RefundOf != sale.Purchase.ID || p.CustomerID != cust || p.Day != lyToday.AddDays(3) ||
-					p.Staff != OwnerName || p.Description != "did not fit" {
+					p.Staff != rules.OwnerName || p.Description != "did not fit" {
 					t.Errorf("refund %d purchase = %+v", i, p)
 				}
 				rows, _ := s.Ledger(ctx, cust)
@@ -646,7 +646,7 @@ func TestImportPurchase(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := s.Purchase(ctx, saleID)
-	if !p.Imported || p.Day != lyDay(2023, time.May, 2) || p.At.Hour() != 0 || p.Staff != OwnerName || p.Reference != "A1" {
+	if !p.Imported || p.Day != lyDay(2023, time.May, 2) || p.At.Hour() != 0 || p.Staff != rules.OwnerName || p.Reference != "A1" {
 		t.Errorf("imported purchase = %+v", p)
 	}
 	if got := lyLedgerSummary(t, s, ann); !reflect.DeepEqual(got, []string{"earn 40", "refund_reversal -10"}) {

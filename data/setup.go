@@ -116,7 +116,7 @@ func (s *Store) SetUp(ctx context.Context, su Setup) error {
 		return err
 	}
 	// The owner is on the list picked at the start of a shift too.
-	for _, n := range append([]string{OwnerName}, su.Staff...) {
+	for _, n := range append([]string{rules.OwnerName}, su.Staff...) {
 		if err := s.AddStaff(ctx, n); err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 
 // StaffNames lists the active staff, owner first, then by name.
 func (s *Store) StaffNames(ctx context.Context) ([]string, error) {
-	rows, err := s.reader().QueryContext(ctx, "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", OwnerName)
+	rows, err := s.reader().QueryContext(ctx, "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", rules.OwnerName)
 	if err != nil {
 		return nil, s.explain(err)
 	}

@@ -638,7 +638,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 		if err != nil || action == "" || before == value {
 			return err
 		}
-		return audit(ctx, tx, s.Now(), OwnerName, action, key, before, value)
+		return audit(ctx, tx, s.Now(), rules.OwnerName, action, key, before, value)
 	})
 }
 

@@ -346,7 +346,7 @@ func pgSalesTakeTurns(t *testing.T, till1 *Store, who rules.ID, need int64) {
 		return ledger, summary
 	}
 	// Points for about half the sales tried.
-	if _, err := till1.AdjustPoints(ctx, who, 5*need, "two tills at once", OwnerName); err != nil {
+	if _, err := till1.AdjustPoints(ctx, who, 5*need, "two tills at once", rules.OwnerName); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := balance()

@@ -208,7 +208,7 @@ func summaryDemoShop(t *testing.T) *Store {
 	must(s.VoidPurchase(ctx, sale, "", "rung up twice"))
 	ids := customerIDs(t, s.w)
 	must(s.MergeCustomers(ctx, ids[4], ids[5], ""))
-	_, err = s.AdjustPoints(ctx, ids[6], 500, "goodwill", OwnerName)
+	_, err = s.AdjustPoints(ctx, ids[6], 500, "goodwill", rules.OwnerName)
 	must(err)
 	must(s.MarkNotDuplicates(ctx, ids[7], ids[8], ""))
 	var voided, redeems, refunds int

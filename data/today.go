@@ -1097,7 +1097,7 @@ func staffOrOwnerName(name string) string {
 	if n := strings.TrimSpace(name); n != "" {
 		return n
 	}
-	return OwnerName
+	return rules.OwnerName
 }
 
 // subjectID reads the id out of a subject such as "promise:12".

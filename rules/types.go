@@ -191,3 +191,6 @@ func SplitTags(s string) []string {
 	}
 	return out
 }
+
+// OwnerName is the staff name the command line records: it acts as the owner.
+const OwnerName = "Owner"

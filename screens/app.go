@@ -204,7 +204,7 @@ func New(ctx context.Context, fa fyne.App, s *data.Store, opt Options) *App {
 	fa.SetIcon(assets.Icon)
 	a.win = fa.NewWindow(lang.L("Regulars"))
 	a.win.SetIcon(assets.Icon)
-	a.staff = fa.Preferences().StringWithFallback("staff", data.OwnerName)
+	a.staff = fa.Preferences().StringWithFallback("staff", rules.OwnerName)
 	a.applyAppearance()
 	a.win.SetContent(a.shell())
 	w := fa.Preferences().FloatWithFallback("window.width", 1200)
@@ -489,7 +489,7 @@ func (a *App) keyEntry(placeholder string) *keyEntry {
 
 // pickStaff asks who is on shift; the name is recorded on every sale and note.
 func (a *App) pickStaff(then func()) {
-	names := []string{data.OwnerName}
+	names := []string{rules.OwnerName}
 	if list, err := a.store.StaffNames(a.ctx); err == nil && len(list) > 0 {
 		names = list
 	}

@@ -563,7 +563,7 @@ func (a *App) switchStore(s *data.Store) {
 		a.shop = s
 	}
 	a.fa = forShop(a.fa, s.Path())
-	a.staff = a.fa.Preferences().StringWithFallback("staff", data.OwnerName)
+	a.staff = a.fa.Preferences().StringWithFallback("staff", rules.OwnerName)
 	loadCurrency(a.ctx, s)
 	a.screens = map[string]screen{}
 	a.objects = map[string]fyne.CanvasObject{}

@@ -114,7 +114,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	e[1].SetText("2026-06-03")
 	saveFormDialog(t, f.app.win)
 	prs := must(f.store.Promises(context.Background(), f.bob))
-	if len(prs) != 1 || prs[0].Staff != data.OwnerName || prs[0].Due != mustDay("2026-06-03") {
+	if len(prs) != 1 || prs[0].Staff != rules.OwnerName || prs[0].Due != mustDay("2026-06-03") {
 		t.Fatalf("promises = %+v", prs)
 	}
 
@@ -130,7 +130,7 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	if r == nil {
 		t.Fatalf("the promise is not on Today: %+v", td.loaded)
 	}
-	if tag, imp := td.due.rowTag(r); tag != "3 Jun 2026 · "+data.OwnerName || imp == widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "3 Jun 2026 · "+rules.OwnerName || imp == widget.DangerImportance {
 		t.Errorf("a promise not yet due: tag %q importance %v", tag, imp)
 	}
 
@@ -142,12 +142,12 @@ func TestPromiseFromTheCustomerPageIsDueOnCalendarAndToday(t *testing.T) {
 	if r == nil {
 		t.Fatal("the overdue promise left Today")
 	}
-	if tag, imp := td.due.rowTag(r); tag != "2 days overdue · "+data.OwnerName || imp != widget.DangerImportance {
+	if tag, imp := td.due.rowTag(r); tag != "2 days overdue · "+rules.OwnerName || imp != widget.DangerImportance {
 		t.Errorf("overdue promise: tag %q importance %v", tag, imp)
 	}
 	i, _ = findReminder(td.due.rows, rules.KindPromise, f.bob)
 	td.due.list.Select(i)
-	if td.due.done.Text != "Kept (D)" || !strings.Contains(td.due.why.Text, data.OwnerName+" answers for this promise") {
+	if td.due.done.Text != "Kept (D)" || !strings.Contains(td.due.why.Text, rules.OwnerName+" answers for this promise") {
 		t.Errorf("detail: button %q, why %q", td.due.done.Text, td.due.why.Text)
 	}
 

@@ -1,4 +1,4 @@
-package data
+package demo
 
 import "regulars/rules"
 
