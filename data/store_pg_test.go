@@ -54,7 +54,7 @@ func pgShopPair(t *testing.T, customers int) (lite, pg *Store) {
 
 // pgSocketURL is the postgres:// URL of the test database dsn names: its
 // socket folder as the host, no sslmode.
-func pgSocketURL(t *testing.T, dsn string) string {
+func pgSocketURL(t testing.TB, dsn string) string {
 	t.Helper()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
