@@ -503,6 +503,21 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 	if err != nil {
 		return nil, nil, err
 	}
+	rs, ws := dueOfFacts(fs, from, to)
+	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
+		look: func(_ ID, c *cand) bool {
+			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
+		},
+		day:  func(c *cand) (Day, Day, Day) { return c.due, c.due, c.due },
+		keep: func(c *cand, r *Reminder) bool { return onToday(r, c.due) },
+		asOf: from, until: to,
+	}, to)
+	return append(rs, prs...), append(ws, pws...), err
+}
+
+// dueOfFacts is what is due on each day from..to of the customers whose
+// whole facts fs holds.
+func dueOfFacts(fs *factSet, from, to Day) ([]Reminder, []messageParts) {
 	var rs []Reminder
 	var ws []messageParts
 	for i := range fs.customers {
@@ -515,15 +530,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to Day
 			}
 		})
 	}
-	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(_ ID, c *cand) bool {
-			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
-		},
-		day:  func(c *cand) (Day, Day, Day) { return c.due, c.due, c.due },
-		keep: func(c *cand, r *Reminder) bool { return onToday(r, c.due) },
-		asOf: from, until: to,
-	}, to)
-	return append(rs, prs...), append(ws, pws...), err
+	return rs, ws
 }
 
 // partialOrAll is readPartial, or everyone busy in a file made before the
