@@ -77,6 +77,7 @@ type Store struct {
 	search    customerIndex // see search.go
 	today1    todayMemo     // see today_memo.go
 	calendar  calendarMemo  // see today_memo.go
+	upcoming  upcomingMemo  // see today_memo.go
 	base      baseMemo      // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),

@@ -897,7 +897,7 @@ func (s *Store) Upcoming(ctx context.Context, d Day, days int) ([]Reminder, erro
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.upcomingFromFacts(ctx, set, d, d.AddDays(days))
+	rs, ws, err := s.upcomingRemembered(ctx, set, d, d.AddDays(days))
 	if err != nil {
 		return nil, err
 	}

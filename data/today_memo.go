@@ -44,6 +44,9 @@ func (s *Store) wrote(ids []ID) {
 	s.calendar.mu.Lock()
 	s.calendar.wrote(ids)
 	s.calendar.mu.Unlock()
+	s.upcoming.mu.Lock()
+	s.upcoming.wrote(ids)
+	s.upcoming.mu.Unlock()
 	s.base.forget()
 }
 
@@ -180,6 +183,48 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to Da
 		}
 	}
 	return rs, ws, nil
+}
+
+// upcomingMemo remembers the last Upcoming read, unworded, and is patched
+// like Today after this store's own writes.
+type upcomingMemo struct {
+	mu       sync.Mutex
+	day, end Day
+	version  int64
+	settings string
+	patched
+}
+
+// upcomingRemembered is upcomingFromFacts for d to end, from what this
+// store remembers when nothing but its own noted writes changed since. It
+// returns copies the caller may change.
+func (s *Store) upcomingRemembered(ctx context.Context, set shopSettings, d, end Day) ([]Reminder, []messageParts, error) {
+	if s.factsOnly {
+		return s.upcomingFromFacts(ctx, set, d, end)
+	}
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
+	m := &s.upcoming
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || m.day != d || m.end != end || m.version != version || m.settings != key {
+		rs, ws, err := s.upcomingFromFacts(ctx, set, d, end)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.day, m.end, m.version, m.settings = d, end, version, key
+		m.remember(rs, ws)
+	} else if len(m.changed) > 0 {
+		fs, err := s.readFacts(ctx, s.reader(), set, d, m.changedIDs(), false)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.patch(collectUpcoming(fs, d, end))
+	}
+	return slices.Clone(m.rs), slices.Clone(m.ws), nil
 }
 
 // baseMemo remembers the last partial read of the whole shop
