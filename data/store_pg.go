@@ -258,7 +258,7 @@ func explainPG(err error) error {
 type unreachableError struct{ cause error }
 
 func (e unreachableError) Error() string {
-	return ErrUnreachable.Error() + ": nothing was written; try again when it is back"
+	return ErrUnreachable.Error() + ", so nothing was saved: try again once it is back"
 }
 
 func (e unreachableError) Unwrap() []error { return []error{ErrUnreachable, e.cause} }

@@ -33,6 +33,7 @@ func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 	if err == nil {
 		a := New(ctx, fa, s, opt)
 		a.checkAtStart()
+		a.watchOtherTills()
 		a.win.ShowAndRun()
 		return a, nil
 	}
@@ -49,6 +50,7 @@ func launch(ctx context.Context, fa fyne.App, opt Options) (*App, error) {
 		a = New(ctx, fa, s, opt)
 		a.win.Show()
 		a.checkAtStart()
+		a.watchOtherTills()
 	})
 	w.ShowAndRun()
 	if a == nil {

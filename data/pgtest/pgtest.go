@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -31,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver for database/sql
 )
 
@@ -280,6 +282,17 @@ func (s *Server) logTail() string {
 		b = b[len(b)-2000:]
 	}
 	return string(b)
+}
+
+// URL is the postgres:// address of the test database dsn names, as a
+// till is pointed at it: its socket folder as the host, no sslmode.
+func URL(t testing.TB, dsn string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", cfg.User, cfg.Database, url.QueryEscape(cfg.Host), cfg.Port)
 }
 
 // Dir is the server's folder; its socket is Dir()/.s.PGSQL.<Port>.
