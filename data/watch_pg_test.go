@@ -106,12 +106,18 @@ func tillsSeeEachOther(t *testing.T, till1, till2 *Store) {
 // of (LISTEN/NOTIFY) and shows within 2 s.
 func TestWatchChangesOnPostgres(t *testing.T) {
 	_, till1 := pgShopPair(t, 60)
-	till2, err := Open(context.Background(), till1.Path(), Options{Today: till1.Today(), Clock: till1.clock})
+	tillsSeeEachOther(t, till1, secondTill(t, till1))
+}
+
+// secondTill opens another store on the shop s is on, as a second till.
+func secondTill(t *testing.T, s *Store) *Store {
+	t.Helper()
+	till2, err := Open(context.Background(), s.Path(), Options{Today: s.Today(), Clock: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer till2.Close()
-	tillsSeeEachOther(t, till1, till2)
+	t.Cleanup(func() { till2.Close() })
+	return till2
 }
 
 // Two stores on one SQLite file (a `regulars sale` beside the window): the
@@ -129,12 +135,7 @@ func TestWatchChangesOnSQLite(t *testing.T) {
 	if _, err := till1.GenerateDemo(ctx, DemoOptions{Customers: 60, Seed: 7, End: end}); err != nil {
 		t.Fatal(err)
 	}
-	till2, err := Open(ctx, path, Options{Today: end, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer till2.Close()
-	tillsSeeEachOther(t, till1, till2)
+	tillsSeeEachOther(t, till1, secondTill(t, till1))
 }
 
 // A store whose PostgreSQL server stops says so (reach), refuses a sale

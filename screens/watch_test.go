@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +141,17 @@ func anotherTillsSaleShows(t *testing.T, onPG bool) {
 	if c.amount.Text != "12.50" || c.customer == nil || c.customer.ID != who {
 		t.Errorf("the sale being rung up was lost: %q, %v", c.amount.Text, c.customer)
 	}
+
+	// The calendar: a sale brings its thank-you and check-in days.
+	a.show("calendar")
+	cal := a.screens["calendar"].(*calendarScreen)
+	loop.until(t, "the calendar", func() bool { return cal.loaded && cal.counts != nil })
+	marks := fmt.Sprint(cal.counts)
+	t3 := time.Now()
+	if _, err := other.RecordSale(ctx, data.Sale{CustomerID: who, Amount: 9900, Description: "A coat"}); err != nil {
+		t.Fatal(err)
+	}
+	shown("the other till's sale on the calendar", t3, func() bool { return fmt.Sprint(cal.counts) != marks })
 }
 
 // A till whose PostgreSQL server stops says so in the status line, refuses
@@ -187,12 +199,19 @@ func TestATillLosesTheServer(t *testing.T) {
 		loop.until(t, "the sale's outcome", func() bool { return !c.recording })
 	}
 
-	if err := srv.Halt(); err != nil {
-		t.Fatal(err)
+	// then does what is done to the server, and waits for the status line
+	// to say words.
+	then := func(do func() error, words string) {
+		t.Helper()
+		if err := do(); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		loop.until(t, "the status line to say "+words, func() bool { return strings.Contains(a.status.Text, words) })
+		t.Logf("the status line said %q after %v", a.status.Text, time.Since(t0).Round(time.Millisecond))
 	}
-	t0 := time.Now()
-	loop.until(t, "the status line to say the server is lost", func() bool { return strings.Contains(a.status.Text, "trying again") })
-	t.Logf("the status line said %q after %v", a.status.Text, time.Since(t0).Round(time.Millisecond))
+
+	then(srv.Halt, "trying again")
 	sell("20.00", false)
 	refused := c.amountErr.Text
 	if !strings.Contains(refused, "cannot be reached") || strings.Count(strings.TrimSuffix(refused, "."), ". ") > 0 {
@@ -200,12 +219,7 @@ func TestATillLosesTheServer(t *testing.T) {
 	}
 	t.Logf("the sale was refused: %q", refused)
 
-	if err := srv.Resume(); err != nil {
-		t.Fatal(err)
-	}
-	t1 := time.Now()
-	loop.until(t, "the status line to clear", func() bool { return strings.Contains(a.status.Text, "can be reached again") })
-	t.Logf("the status line said %q after %v", a.status.Text, time.Since(t1).Round(time.Millisecond))
+	then(srv.Resume, "can be reached again")
 	sell("30.00", true)
 	if c.amountErr.Text != "" || !strings.Contains(c.result.Text, "recorded") {
 		t.Errorf("the sale once the server is back: %q %q", c.amountErr.Text, c.result.Text)
