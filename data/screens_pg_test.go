@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"testing"
@@ -50,6 +51,17 @@ func TestScreenReadsOnPostgres(t *testing.T) {
 	}
 	rules, _ := lite.Rules(ctx)
 	reads := screenReads(ctx, end, ids, first, rules)
+	// The promises and complaints of Today's rows, and what of them the
+	// demo's customers have.
+	reads = append(reads, pgRead{"Obligations", func(s *Store) (any, error) { return s.Obligations(ctx, list) }})
+	for _, id := range ids[:40] {
+		reads = append(reads, pgRead{fmt.Sprintf("the obligations of %d", id), func(s *Store) (any, error) {
+			p, e1 := s.Promises(ctx, id)
+			k, e2 := s.Complaints(ctx, id)
+			o, e3 := s.Occasions(ctx, id)
+			return []any{p, k, o, id}, errors.Join(e1, e2, e3)
+		}})
+	}
 	t0 := time.Now()
 	for _, r := range reads {
 		want, e1 := r.call(lite)
@@ -102,6 +114,13 @@ func screenReads(ctx context.Context, end Day, ids []ID, first Customer, rules R
 		{"Tags", func(s *Store) (any, error) { return orNone(s.Tags(ctx)) }},
 		{"AuditLog", func(s *Store) (any, error) { return s.AuditLog(ctx, 50) }},
 		{"Settings", func(s *Store) (any, error) { return settingsRead(ctx, s) }},
+		{"Ledger", func(s *Store) (any, error) { return s.Ledger(ctx, id) }},
+		{"Purchase", func(s *Store) (any, error) { return s.Purchase(ctx, 5) }},
+		{"ExportICS", func(s *Store) (any, error) {
+			var b bytes.Buffer
+			err := s.ExportICS(ctx, &b)
+			return b.String(), err
+		}},
 		{"ExportCustomer", func(s *Store) (any, error) {
 			var b bytes.Buffer
 			err := s.ExportCustomer(ctx, id, "Ana", &b)
