@@ -566,7 +566,7 @@ func rawDonePage(ctx context.Context, s *Store, d Day) error {
 		return err
 	}
 	ids, err := idList(ctx, db, `SELECT customer_id FROM reminder_states WHERE changed_on = ? AND state IN ('done', 'skipped')
-		ORDER BY instr(?, ',' || kind || ','), customer_id, due DESC, key DESC LIMIT ?`, d.String(), handledKindOrder, benchPage)
+		ORDER BY `+handledKindOrder+`, customer_id, due DESC, key DESC LIMIT ?`, d.String(), benchPage)
 	if err != nil {
 		return err
 	}

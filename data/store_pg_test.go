@@ -5,13 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"regulars/data/pgtest"
 )
@@ -56,11 +53,7 @@ func pgShopPair(t *testing.T, customers int) (lite, pg *Store) {
 // socket folder as the host, no sslmode.
 func pgSocketURL(t testing.TB, dsn string) string {
 	t.Helper()
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", cfg.User, cfg.Database, url.QueryEscape(cfg.Host), cfg.Port)
+	return pgtest.URL(t, dsn)
 }
 
 // The same shop on SQLite and on PostgreSQL: Today, Upcoming, the

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -140,6 +141,9 @@ func (p *popups) check() {
 	background(p.a, func(ctx context.Context) (data.Queue, error) {
 		return p.a.store.TodayQueue(ctx, day)
 	}, func(q data.Queue, err error) {
+		if errors.Is(err, data.ErrUnreachable) {
+			return // the status line says so already (watch.go)
+		}
 		if err != nil {
 			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return
