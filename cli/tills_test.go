@@ -259,6 +259,27 @@ func TestSeveralTillsAtOnce(t *testing.T) {
 			results <- ended{till, n, err}
 		}()
 	}
+	// regulars check runs again and again while the tills sell: it reads
+	// one snapshot, so it finds nothing wrong halfway through a sale.
+	stop := make(chan struct{})
+	checked := make(chan []string, 1)
+	go func() {
+		var failed []string
+		n := 0
+		for {
+			select {
+			case <-stop:
+				checked <- append(failed, strconv.Itoa(n))
+				return
+			default:
+			}
+			out, err := exec.Command(binary, "check", "--db", db).CombinedOutput()
+			if err != nil {
+				failed = append(failed, string(out))
+			}
+			n++
+		}
+	}()
 	killed := 0
 	for range tillCount {
 		r := <-results
@@ -268,6 +289,15 @@ func TestSeveralTillsAtOnce(t *testing.T) {
 		killed += r.killed
 	}
 	took := time.Since(t0)
+	close(stop)
+	during := <-checked
+	checks, _ := strconv.Atoi(during[len(during)-1])
+	for _, f := range during[:len(during)-1] {
+		t.Errorf("check while the tills sold: %s", f)
+	}
+	if checks == 0 {
+		t.Error("check never ran while the tills sold")
+	}
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -285,8 +315,8 @@ func TestSeveralTillsAtOnce(t *testing.T) {
 	if c.code != 0 || !strings.HasPrefix(c.stdout, "ok: ") {
 		t.Errorf("check after the tills: %d %q %q", c.code, c.stdout, c.stderr)
 	}
-	t.Logf("%d tills × %d sales in %v: %d sales tried, %d kills, %d acknowledged, %d found, %d lost, %d duplicates, %d committed without acknowledgment (whole), %d redemptions refused for lack of points, %d redeemed; check: %s",
-		tillCount, tillShare, took.Round(time.Millisecond), f.tried+killed, killed, f.acked, f.found, f.lost, f.duplicates, f.unacked, f.refused, f.redeemed, strings.TrimSpace(c.stdout))
+	t.Logf("%d tills × %d sales in %v: %d sales tried, %d kills, %d acknowledged, %d found, %d lost, %d duplicates, %d committed without acknowledgment (whole), %d redemptions refused for lack of points, %d redeemed; %d checks passed while they sold; check after: %s",
+		tillCount, tillShare, took.Round(time.Millisecond), f.tried+killed, killed, f.acked, f.found, f.lost, f.duplicates, f.unacked, f.refused, f.redeemed, checks, strings.TrimSpace(c.stdout))
 	if f.lost != 0 || f.duplicates != 0 || f.found != f.acked || f.acked+f.refused != tillCount*tillShare {
 		t.Errorf("acknowledged %d, found %d, lost %d, duplicates %d, refused %d of %d slots", f.acked, f.found, f.lost, f.duplicates, f.refused, tillCount*tillShare)
 	}

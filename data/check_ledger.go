@@ -26,6 +26,7 @@ import (
 // ledgerChecker walks the shop customer by customer.
 type ledgerChecker struct {
 	q       querier
+	lq      querier // the ledger's rows, read beside the purchases
 	l       Loyalty
 	history loyaltyHistory
 	found   []finding
@@ -57,22 +58,13 @@ func rootOf(p Purchase) ID {
 	return p.ID
 }
 
-// checkLedger checks every ledger invariant, streaming, in one read
-// transaction on q's pool.
-func (s *Store) checkLedger(ctx context.Context, db *sql.DB, l Loyalty, history loyaltyHistory) ([]finding, error) {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer tx.Rollback()
-	c := &ledgerChecker{q: tx, l: l, history: history, tainted: map[ID]bool{}}
-	if s.dialect == onPostgres {
-		// The walk reads the purchases and the ledger side by side, which
-		// one PostgreSQL connection cannot: each read takes a connection
-		// of the pool. A till's sale between the two reads may leave a
-		// family's rows out of step; those are checked again at the end.
-		c.q = db
-	}
+// checkLedger checks every ledger invariant, streaming, through q, which
+// reads one snapshot of the shop. The ledger's rows, read beside the
+// purchases, come through lq: q itself on SQLite, a second transaction
+// reading the same snapshot on PostgreSQL, where one connection cannot
+// read two queries side by side.
+func (s *Store) checkLedger(ctx context.Context, q, lq querier, l Loyalty, history loyaltyHistory) ([]finding, error) {
+	c := &ledgerChecker{q: q, lq: lq, l: l, history: history, tainted: map[ID]bool{}}
 	if err := c.walk(ctx); err != nil {
 		return nil, s.explain(err)
 	}
@@ -110,7 +102,7 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 		return err
 	}
 	defer prows.Close()
-	lrows, err := c.q.QueryContext(ctx, "SELECT "+ledgerCols+" FROM ledger ORDER BY customer_id, day, id")
+	lrows, err := c.lq.QueryContext(ctx, "SELECT "+ledgerCols+" FROM ledger ORDER BY customer_id, day, id")
 	if err != nil {
 		return err
 	}
