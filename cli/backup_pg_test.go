@@ -26,6 +26,23 @@ func pgDatabase(t *testing.T, dsn, name string) string {
 	return strings.Replace(dsn, "dbname='regulars'", "dbname='"+name+"'", 1)
 }
 
+// demoOnPostgres makes a demo shop of the given size ending on day, in a
+// file in dir, and migrates it into a throwaway PostgreSQL; it returns the
+// database's DSN and its postgres:// address.
+func demoOnPostgres(t *testing.T, dir, customers, day string) (dsn, pg string) {
+	t.Helper()
+	shop := filepath.Join(dir, "shop.db")
+	if r := run(t, "demo", "--db", shop, "--customers", customers, "--seed", "6", "--date", day); r.code != 0 {
+		t.Fatalf("demo: %d %s", r.code, r.stderr)
+	}
+	dsn = pgtest.Start(t)
+	pg = pgURL(t, dsn)
+	if r := run(t, "migrate", "--to", pg, "--db", shop, "--date", day); r.code != 0 {
+		t.Fatalf("migrate: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	return dsn, pg
+}
+
 var backupLine = regexp.MustCompile(`^backup written to (.+)\n$`)
 
 // A shop on PostgreSQL backed up into a file: the file restores into a new
@@ -37,15 +54,7 @@ var backupLine = regexp.MustCompile(`^backup written to (.+)\n$`)
 func TestBackupAndRestoreOnPostgres(t *testing.T) {
 	dir := t.TempDir()
 	const day = "2026-06-15"
-	shop := filepath.Join(dir, "shop.db")
-	if r := run(t, "demo", "--db", shop, "--customers", "50", "--seed", "6", "--date", day); r.code != 0 {
-		t.Fatalf("demo: %d %s", r.code, r.stderr)
-	}
-	dsn := pgtest.Start(t)
-	pg := pgURL(t, dsn)
-	if r := run(t, "migrate", "--to", pg, "--db", shop, "--date", day); r.code != 0 {
-		t.Fatalf("migrate: %d %q %q", r.code, r.stdout, r.stderr)
-	}
+	dsn, pg := demoOnPostgres(t, dir, "50", day)
 	// The shop's own backup folder, and a file named by --to.
 	r := run(t, "backup", "--db", pg)
 	if m := backupLine.FindStringSubmatch(r.stdout); r.code != 0 || m == nil ||
@@ -136,17 +145,7 @@ func TestBackupAndRestoreOnPostgres(t *testing.T) {
 // that is not there, slipped in past PostgreSQL's own guard, is a
 // problem, named as the file's check names it.
 func TestCheckOnPostgresFindsOrphans(t *testing.T) {
-	dir := t.TempDir()
-	const day = "2026-06-15"
-	shop := filepath.Join(dir, "shop.db")
-	if r := run(t, "demo", "--db", shop, "--customers", "30", "--seed", "2", "--date", day); r.code != 0 {
-		t.Fatalf("demo: %d %s", r.code, r.stderr)
-	}
-	dsn := pgtest.Start(t)
-	pg := pgURL(t, dsn)
-	if r := run(t, "migrate", "--to", pg, "--db", shop, "--date", day); r.code != 0 {
-		t.Fatalf("migrate: %d %q %q", r.code, r.stdout, r.stderr)
-	}
+	dsn, pg := demoOnPostgres(t, t.TempDir(), "30", "2026-06-15")
 	if c := run(t, "check", "--db", pg); c.code != 0 {
 		t.Fatalf("check before: %d %q %q", c.code, c.stdout, c.stderr)
 	}
