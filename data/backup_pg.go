@@ -75,7 +75,9 @@ func restoreIntoPostgres(ctx context.Context, src, where string) (string, error)
 	if err := checkedCopy(ctx, src, work); err != nil {
 		return "", err
 	}
-	from, err := Open(ctx, work, Options{ReadOnly: true, skipLock: true})
+	// Opened for writing, the copy of a backup made by an older Regulars
+	// is brought up to this one's schema first, as a restored file is.
+	from, err := Open(ctx, work, Options{MustExist: true, skipLock: true})
 	if err != nil {
 		return "", fmt.Errorf("cannot restore from %s: %w", src, err)
 	}
