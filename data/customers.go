@@ -435,8 +435,8 @@ func audit(ctx context.Context, tx *sql.Tx, at time.Time, staff, action, subject
 	if staff == "" {
 		staff = OwnerName
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after) VALUES (?,?,?,?,?,?)",
-		fmtInstant(at), staff, action, subject, before, after)
+	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after, till) VALUES (?,?,?,?,?,?,?)",
+		fmtInstant(at), staff, action, subject, before, after, TillName())
 	return err
 }
 
