@@ -21,6 +21,10 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(tillEnv) != "" {
+		// Started by TestSeveralTillsAtOnce as one till.
+		os.Exit(tillDriver())
+	}
 	dir, err := os.MkdirTemp("", "regulars-cli")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -507,25 +507,24 @@ func runRestore(ctx context.Context, e *Env, a args) error {
 	if err != nil {
 		return err
 	}
-	if data.IsPostgresURL(path) {
-		// No lock file beside an address: the restore refuses it itself.
-		_, err := data.Restore(ctx, a.pos[0], path)
-		return err
+	if !data.IsPostgresURL(path) {
+		// A window open on the file would go on writing to the copy moved
+		// aside. A shop on PostgreSQL has no lock file: its restore is one
+		// transaction the tills wait for.
+		release, err := data.LockWindow(path)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
-	// A window open on the file would go on writing to the copy moved aside.
-	release, err := data.LockWindow(path)
-	if err != nil {
-		return err
-	}
-	defer release()
 	aside, err := data.Restore(ctx, a.pos[0], path)
 	if err != nil {
 		return err
 	}
 	if aside != "" {
-		fmt.Fprintf(e.Stdout, "restored %s from %s; the previous file was kept as %s\n", path, a.pos[0], aside)
+		fmt.Fprintf(e.Stdout, "restored %s from %s; the previous file was kept as %s\n", data.PlaceName(path), a.pos[0], aside)
 	} else {
-		fmt.Fprintf(e.Stdout, "restored %s from %s\n", path, a.pos[0])
+		fmt.Fprintf(e.Stdout, "restored %s from %s\n", data.PlaceName(path), a.pos[0])
 	}
 	return nil
 }
@@ -558,7 +557,7 @@ func runCheck(ctx context.Context, e *Env, a args) error {
 		return err
 	}
 	if s.OnPostgres() {
-		fmt.Fprintf(e.Stdout, "ok: %s passes every ledger invariant and the summary check (%d customers); the integrity check of the file is for a shop in a file only\n", s.Path(), n)
+		fmt.Fprintf(e.Stdout, "ok: %s passes the reference check, every ledger invariant and the summary check (%d customers); the integrity check of the file is for a shop in a file only\n", s.Path(), n)
 		return nil
 	}
 	fmt.Fprintf(e.Stdout, "ok: %s passes the integrity check and every ledger invariant (%d customers)\n", s.Path(), n)

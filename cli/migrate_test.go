@@ -211,17 +211,6 @@ func TestMigrateThroughPostgres(t *testing.T) {
 	if s.code != 0 || s.stdout != f.stdout {
 		t.Errorf("a sale on PostgreSQL: %d %q %q; in the file %q", s.code, s.stdout, s.stderr, f.stdout)
 	}
-	// What is for a file only says so in one sentence, and leaves nothing
-	// named after the address behind.
-	for _, args := range [][]string{{"restore", back, "--db", pg}, {"backup", "--db", pg, "--to", dir + "/"}} {
-		r := run(t, args...)
-		if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || r.stdout != "" {
-			t.Errorf("%s on PostgreSQL: %d %q %q", args[0], r.code, r.stdout, r.stderr)
-		}
-	}
-	if _, err := os.Stat("postgres:"); !os.IsNotExist(err) {
-		t.Errorf("a folder named after the address was made: %v", err)
-	}
 	c := run(t, "check", "--db", pg)
 	t.Logf("check on PostgreSQL: %d %q %q", c.code, c.stdout, c.stderr)
 	if c.code != 0 || !strings.HasPrefix(c.stdout, "ok: ") || strings.Count(c.stdout, "\n") != 1 {

@@ -18,6 +18,7 @@ type AuditEntry struct {
 	Subject string
 	Before  string
 	After   string
+	Till    string // the till it was done at; "" before tills had names
 }
 
 // AuditLog returns the newest limit rows of the audit log, newest first
@@ -26,7 +27,7 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.reader().QueryContext(ctx, "SELECT id, at, staff, action, subject, before, after FROM audit ORDER BY id DESC LIMIT ?", limit)
+	rows, err := s.reader().QueryContext(ctx, "SELECT id, at, staff, action, subject, before, after, till FROM audit ORDER BY id DESC LIMIT ?", limit)
 	if err != nil {
 		return nil, s.explain(err)
 	}
@@ -35,7 +36,7 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Staff, &e.Action, &e.Subject, &e.Before, &e.After); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Staff, &e.Action, &e.Subject, &e.Before, &e.After, &e.Till); err != nil {
 			return nil, s.explain(err)
 		}
 		e.At = parseInstant(at)

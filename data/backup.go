@@ -10,14 +10,36 @@ import (
 	"os"
 	"path/filepath"
 	"regulars/rules"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
 )
 
-// DefaultBackupDir is the "backups" folder beside the database.
+// DefaultBackupDir is the "backups" folder beside the database; for a
+// shop on PostgreSQL, the "backups" folder in this PC's Regulars data
+// folder (where a shop in a file is kept by default).
 func DefaultBackupDir(dbPath string) string {
+	if isPostgresURL(dbPath) {
+		return filepath.Join(userDataDir(), "backups")
+	}
 	return filepath.Join(filepath.Dir(dbPath), "backups")
+}
+
+// userDataDir is this user's Regulars data folder:
+// $XDG_DATA_HOME/regulars, or the platform's equivalent.
+func userDataDir() string {
+	if runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+			return filepath.Join(x, "regulars")
+		}
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, ".local", "share", "regulars")
+		}
+	} else if d, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(d, "regulars")
+	}
+	return filepath.Join(os.TempDir(), "regulars")
 }
 
 // Backup writes a consistent copy of the database to path. When path is a
@@ -32,8 +54,8 @@ func (s *Store) Backup(ctx context.Context, path string) (string, error) {
 type copyFunc func(ctx context.Context, src, dst string) error
 
 func (s *Store) backup(ctx context.Context, path string, write copyFunc) (string, error) {
-	if err := s.notOnPostgres("a backup"); err != nil {
-		return "", err
+	if s.dialect == onPostgres {
+		write = func(ctx context.Context, _, dst string) error { return s.pgBackupInto(ctx, dst) }
 	}
 	target := path
 	if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, string(os.PathSeparator)) {
@@ -167,8 +189,12 @@ func backupName(dbPath string, t time.Time) string {
 }
 
 // backupShop is the name a database's backups start with: its file name
-// without the extension.
+// without the extension; for a shop on PostgreSQL, "postgres-" and the
+// database's name.
 func backupShop(dbPath string) string {
+	if isPostgresURL(dbPath) {
+		return "postgres-" + pgDatabaseName(dbPath)
+	}
 	base := filepath.Base(dbPath)
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }

@@ -41,18 +41,7 @@ func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	var found []finding
 	db := s.reader()
 	if s.dialect == onPostgres {
-		// The file's own check (its pages, schema and foreign keys) is
-		// SQLite's; PostgreSQL keeps its pages and references itself. The
-		// ledger invariants and the summary rows are checked alike.
-		ledger, err := s.ledgerFindings(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		summary, err := summaryFindingsOn(ctx, db, onPostgres)
-		if err != nil {
-			return nil, err
-		}
-		return problemsOf(append(ledger, summary...)), nil
+		return s.checkOnPostgres(ctx)
 	}
 
 	file, damaged, err := s.fileFindings(ctx, db)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -199,10 +200,27 @@ func (s *Store) keyFindings(ctx context.Context, db querier) ([]finding, error) 
 }
 
 // ledgerFindings checks every ledger invariant against the shop's loyalty
-// scheme as it was on each day (checkLedger).
+// scheme as it was on each day (checkLedger), in one read transaction on
+// db.
 func (s *Store) ledgerFindings(ctx context.Context, db *sql.DB) ([]finding, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	defer tx.Rollback()
+	return s.ledgerFindingsIn(ctx, tx, tx)
+}
+
+// ledgerFindingsIn is ledgerFindings read through q, and through lq for
+// the ledger's rows read beside the purchases (the same transaction on
+// SQLite; on PostgreSQL a second one reading the same snapshot).
+func (s *Store) ledgerFindingsIn(ctx context.Context, q, lq querier) ([]finding, error) {
 	var found []finding
-	l, err := s.Loyalty(ctx)
+	v, err := settingIn(ctx, q, "loyalty")
+	if err != nil {
+		return nil, s.explain(err)
+	}
+	l, err := rules.LoyaltyFrom(v)
 	if err == nil {
 		err = l.Validate()
 	}
@@ -210,15 +228,32 @@ func (s *Store) ledgerFindings(ctx context.Context, db *sql.DB) ([]finding, erro
 		found = append(found, finding{what: fmt.Sprintf("the loyalty scheme is not usable (%v); points were checked against the default scheme", err)})
 		l = rules.DefaultLoyalty()
 	}
-	history, err := s.loyaltyHistory(ctx)
+	var history rules.LoyaltyHistory
+	v, err = settingIn(ctx, q, "loyalty_history")
 	if err != nil {
-		found = append(found, finding{what: err.Error()})
+		return nil, s.explain(err)
 	}
-	ledger, err := s.checkLedger(ctx, db, l, history)
+	if v != "" {
+		if err := json.Unmarshal([]byte(v), &history); err != nil {
+			found = append(found, finding{what: fmt.Sprintf("the stored history of loyalty schemes is damaged (%v)", err)})
+			history = nil
+		}
+	}
+	ledger, err := s.checkLedger(ctx, q, lq, l, history)
 	if err != nil {
 		return nil, err
 	}
 	return append(found, ledger...), nil
+}
+
+// settingIn reads one raw setting through q; "" when it is not set.
+func settingIn(ctx context.Context, q querier, key string) (string, error) {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
 }
 
 // keysAndLedger is what the full check adds to the integrity and schema

@@ -24,9 +24,29 @@ import (
 // tainted: what was found about it customer by customer is dropped and the
 // family is checked again at the end from its rows, read by their indexes.
 
+// The check reads a shop of any schema, a backup made by an older Regulars
+// among them: the columns it reads are those of every schema (a row's till,
+// schema 17, is not read).
+const (
+	anySchemaLedgerCols   = `id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall, '' AS till`
+	anySchemaPurchaseCols = `id, customer_id, at, day, amount_cents, discount_cents, description, staff,
+	reference, refund_of, voided, imported, '' AS till`
+)
+
+// purchase loads one purchase as loadPurchase does, in the columns of
+// every schema.
+func (c *ledgerChecker) purchase(ctx context.Context, id rules.ID) (rules.Purchase, error) {
+	p, err := scanPurchase(c.q.QueryRowContext(ctx, "SELECT "+anySchemaPurchaseCols+" FROM purchases WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("there is no purchase %d", id)
+	}
+	return p, err
+}
+
 // ledgerChecker walks the shop customer by customer.
 type ledgerChecker struct {
 	q       querier
+	lq      querier // the ledger's rows, read beside the purchases
 	l       rules.Loyalty
 	history rules.LoyaltyHistory
 	found   []finding
@@ -58,22 +78,13 @@ func rootOf(p rules.Purchase) rules.ID {
 	return p.ID
 }
 
-// checkLedger checks every ledger invariant, streaming, in one read
-// transaction on q's pool.
-func (s *Store) checkLedger(ctx context.Context, db *sql.DB, l rules.Loyalty, history rules.LoyaltyHistory) ([]finding, error) {
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer tx.Rollback()
-	c := &ledgerChecker{q: tx, l: l, history: history, tainted: map[rules.ID]bool{}}
-	if s.dialect == onPostgres {
-		// The walk reads the purchases and the ledger side by side, which
-		// one PostgreSQL connection cannot: each read takes a connection
-		// of the pool. A till's sale between the two reads may leave a
-		// family's rows out of step; those are checked again at the end.
-		c.q = db
-	}
+// checkLedger checks every ledger invariant, streaming, through q, which
+// reads one snapshot of the shop. The ledger's rows, read beside the
+// purchases, come through lq: q itself on SQLite, a second transaction
+// reading the same snapshot on PostgreSQL, where one connection cannot
+// read two queries side by side.
+func (s *Store) checkLedger(ctx context.Context, q, lq querier, l rules.Loyalty, history rules.LoyaltyHistory) ([]finding, error) {
+	c := &ledgerChecker{q: q, lq: lq, l: l, history: history, tainted: map[rules.ID]bool{}}
 	if err := c.walk(ctx); err != nil {
 		return nil, s.explain(err)
 	}
@@ -111,7 +122,7 @@ func (c *ledgerChecker) walk(ctx context.Context) error {
 		return err
 	}
 	defer prows.Close()
-	lrows, err := c.q.QueryContext(ctx, "SELECT "+ledgerCols+" FROM ledger ORDER BY customer_id, day, id")
+	lrows, err := c.lq.QueryContext(ctx, "SELECT "+anySchemaLedgerCols+" FROM ledger ORDER BY customer_id, day, id")
 	if err != nil {
 		return err
 	}
@@ -505,7 +516,7 @@ func (c *ledgerChecker) balance(rows []rules.LedgerRow) {
 // families again from their own rows.
 func (c *ledgerChecker) finish(ctx context.Context) error {
 	for _, r := range c.strays {
-		p, err := loadPurchase(ctx, c.q, r.PurchaseID)
+		p, err := c.purchase(ctx, r.PurchaseID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			c.ledgerAt(0, r, "purchase %d does not exist", r.PurchaseID)
@@ -547,14 +558,14 @@ func (c *ledgerChecker) finish(ctx context.Context) error {
 // the rows naming any of them.
 func (c *ledgerChecker) loadFamily(ctx context.Context, root rules.ID) (*family, error) {
 	f := &family{root: root}
-	o, err := loadPurchase(ctx, c.q, root)
+	o, err := c.purchase(ctx, root)
 	switch {
 	case err == nil:
 		f.orig, f.ok = o, true
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
-	if f.refunds, err = queryPurchases(ctx, c.q, "SELECT "+purchaseCols+" FROM purchases WHERE refund_of = ? ORDER BY id", root); err != nil {
+	if f.refunds, err = queryPurchases(ctx, c.q, "SELECT "+anySchemaPurchaseCols+" FROM purchases WHERE refund_of = ? ORDER BY id", root); err != nil {
 		return nil, err
 	}
 	var ids []any
@@ -567,7 +578,7 @@ func (c *ledgerChecker) loadFamily(ctx context.Context, root rules.ID) (*family,
 	if len(ids) == 0 {
 		return f, nil
 	}
-	q := "SELECT " + ledgerCols + " FROM ledger WHERE purchase_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")" +
+	q := "SELECT " + anySchemaLedgerCols + " FROM ledger WHERE purchase_id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")" +
 		" AND kind IN ('earn', 'redeem', 'refund_reversal', 'void_reversal') ORDER BY customer_id, day, id"
 	f.rows, err = queryLedger(ctx, c.q, q, ids...)
 	return f, err

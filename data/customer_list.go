@@ -98,8 +98,8 @@ func (s *Store) CustomerList(ctx context.Context, q CustomerListQuery, offset, l
 	return rows, total, err
 }
 
-// nameOrderSQL is a page of ids by name: ?2 is the limit, ?3 the offset.
-const nameOrderSQL = `SELECT id FROM customers ORDER BY name_fold, id LIMIT ?2 OFFSET ?3`
+// nameOrderSQL is a page of ids by name: ?1 is the limit, ?2 the offset.
+const nameOrderSQL = `SELECT id FROM customers ORDER BY name_fold, id LIMIT ?1 OFFSET ?2`
 
 // listFigure is how the figure of a sort is read: an aggregate of the rows
 // of a table that picks (with ?1, today).
@@ -141,7 +141,7 @@ func (f listFigure) amongSQL() string {
 // those in among (when not nil).
 func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, among []rules.ID, offset, limit int) ([]rules.ID, error) {
 	if sort == "" || sort == SortByName {
-		return s.listIDs(ctx, nameOrderSQL, today, limit, offset)
+		return s.listIDs(ctx, nameOrderSQL, limit, offset)
 	}
 	f, ok := listFigures[sort]
 	if !ok {

@@ -194,7 +194,7 @@ func TestCustomerListReadsTheNameOrderThroughTheIndex(t *testing.T) {
 		return out
 	}
 	for _, p := range [][]string{
-		plan(nameOrderSQL, "2026-06-15", 100, 200),
+		plan(nameOrderSQL, 100, 200),
 		plan(customerRowsSQL, "2026-06-15", "[1,2,3]"),
 	} {
 		for _, line := range p {

@@ -415,46 +415,48 @@ func exactly[T any](rows []T) []T {
 type purchaseScan struct {
 	id, amount, discount, voided, imported int64
 	cust, refundOf                         sql.NullInt64
-	at, desc, staff                        string
+	at, desc, staff, till                  string
 	day, ref                               sql.NullString
 	dest                                   []any
 }
 
 func (x *purchaseScan) scan(r *sql.Rows) (rules.Purchase, rowKey, error) {
 	if x.dest == nil {
-		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.amount, &x.discount, &x.desc, &x.staff, &x.ref, &x.refundOf, &x.voided, &x.imported}
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.amount, &x.discount, &x.desc, &x.staff, &x.ref, &x.refundOf, &x.voided, &x.imported, &x.till}
 	}
 	if err := r.Scan(x.dest...); err != nil {
 		return rules.Purchase{}, rowKey{}, err
 	}
 	p := rules.Purchase{ID: x.id, CustomerID: x.cust.Int64, At: instantOf(x.at), Day: scanDayText(x.day),
 		Amount: rules.Cents(x.amount), Discount: rules.Cents(x.discount), Description: x.desc, Staff: x.staff,
-		Reference: x.ref.String, RefundOf: x.refundOf.Int64, Voided: x.voided != 0, Imported: x.imported != 0}
+		Reference: x.ref.String, RefundOf: x.refundOf.Int64, Voided: x.voided != 0, Imported: x.imported != 0, Till: x.till}
 	return p, rowKey{x.day.String, x.at, x.id}, nil
 }
 
 type contactScan struct {
 	id, cust                          int64
 	at, ch, staff, outcome, note, key string
+	till                              string
 	day                               sql.NullString
 	dest                              []any
 }
 
 func (x *contactScan) scan(r *sql.Rows) (rules.Contact, rowKey, error) {
 	if x.dest == nil {
-		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.ch, &x.staff, &x.outcome, &x.note, &x.key}
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.ch, &x.staff, &x.outcome, &x.note, &x.key, &x.till}
 	}
 	if err := r.Scan(x.dest...); err != nil {
 		return rules.Contact{}, rowKey{}, err
 	}
 	c := rules.Contact{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Channel: rules.Channel(x.ch),
-		Staff: x.staff, Outcome: x.outcome, Note: x.note, ReminderKey: x.key}
+		Staff: x.staff, Outcome: x.outcome, Note: x.note, ReminderKey: x.key, Till: x.till}
 	return c, rowKey{x.at, "", x.id}, nil
 }
 
 type ledgerScan struct {
 	id, cust, points, shortfall int64
 	at, kind, staff, reason     string
+	till                        string
 	day                         sql.NullString
 	purchase                    sql.NullInt64
 	dest                        []any
@@ -462,13 +464,13 @@ type ledgerScan struct {
 
 func (x *ledgerScan) scan(r *sql.Rows) (rules.LedgerRow, error) {
 	if x.dest == nil {
-		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.kind, &x.points, &x.purchase, &x.staff, &x.reason, &x.shortfall}
+		x.dest = []any{&x.id, &x.cust, &x.at, &x.day, &x.kind, &x.points, &x.purchase, &x.staff, &x.reason, &x.shortfall, &x.till}
 	}
 	if err := r.Scan(x.dest...); err != nil {
 		return rules.LedgerRow{}, err
 	}
 	return rules.LedgerRow{ID: x.id, CustomerID: x.cust, At: instantOf(x.at), Day: scanDayText(x.day), Kind: rules.LedgerKind(x.kind),
-		Points: x.points, PurchaseID: x.purchase.Int64, Staff: x.staff, Reason: x.reason, Shortfall: x.shortfall}, nil
+		Points: x.points, PurchaseID: x.purchase.Int64, Staff: x.staff, Reason: x.reason, Shortfall: x.shortfall, Till: x.till}, nil
 }
 
 type stateScan struct {

@@ -408,7 +408,7 @@ func audit(ctx context.Context, tx *sql.Tx, at time.Time, staff, action, subject
 	if staff == "" {
 		staff = rules.OwnerName
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after) VALUES (?,?,?,?,?,?)",
-		fmtInstant(at), staff, action, subject, before, after)
+	_, err := tx.ExecContext(ctx, "INSERT INTO audit(at, staff, action, subject, before, after, till) VALUES (?,?,?,?,?,?,?)",
+		fmtInstant(at), staff, action, subject, before, after, TillName())
 	return err
 }

@@ -117,6 +117,7 @@ var (
 	insertRe   = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+([a-z_]+)\b`)
 	returnRe   = regexp.MustCompile(`(?i)\bRETURNING\b`)
 	rowidRe    = regexp.MustCompile(`\browid\b`)
+	nocaseRe   = regexp.MustCompile(`(?i)([a-z_][a-z_0-9.]*)\s+COLLATE\s+NOCASE\b`)
 )
 
 // pgSQL rewrites one of the store's statements, written for SQLite, into
@@ -130,6 +131,11 @@ func pgSQL(q string) string {
 	}
 	if strings.Contains(q, "json_each") {
 		q = jsonEachRe.ReplaceAllString(q, "SELECT value::bigint FROM json_array_elements_text(CAST($1 AS json))")
+	}
+	if strings.Contains(q, "NOCASE") {
+		// SQLite's NOCASE folds the ASCII letters alone; PostgreSQL has
+		// no such collation, and lower() comes nearest.
+		q = nocaseRe.ReplaceAllString(q, `lower($1) COLLATE "C"`)
 	}
 	if strings.Contains(q, "rowid") {
 		// Storage order: SQLite's rowid is the id where a table has one;
@@ -201,3 +207,26 @@ func (d dialect) tableCount(name string) string {
 
 // OnPostgres says whether the shop is on PostgreSQL rather than in a file.
 func (s *Store) OnPostgres() bool { return s.dialect == onPostgres }
+
+// textOrEmpty is SQL for the value of expr as text, NULL as "".
+func (d dialect) textOrEmpty(expr string) string {
+	if d == onPostgres {
+		return "COALESCE(CAST(" + expr + " AS text), '')"
+	}
+	return "ifnull(" + expr + ", '')"
+}
+
+// packRows is SQL that packs the columns cols of every row into one text:
+// the columns (NULL as nothing) joined by the unit separator (31), the
+// rows by the record separator (30), in the order they are read.
+func (d dialect) packRows(cols []string) string {
+	join, sep := "group_concat", "char"
+	if d == onPostgres {
+		join, sep = "string_agg", "chr"
+	}
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = d.textOrEmpty(c)
+	}
+	return join + "(" + strings.Join(parts, " || "+sep+"(31) || ") + ", " + sep + "(30))"
+}

@@ -340,9 +340,9 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) 
 	if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key)
-		VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, fmtInstant(c.At), c.Day.String(), string(c.Channel),
-		strings.TrimSpace(c.Staff), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note), c.ReminderKey)
+	res, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key, till)
+		VALUES (?,?,?,?,?,?,?,?,?)`, c.CustomerID, fmtInstant(c.At), c.Day.String(), string(c.Channel),
+		strings.TrimSpace(c.Staff), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note), c.ReminderKey, tillOr(c.Till))
 	if err != nil {
 		return 0, err
 	}
@@ -350,13 +350,13 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) 
 	return res.LastInsertId()
 }
 
-const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key"
+const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key, till"
 
 func scanContact(r rowScanner) (rules.Contact, error) {
 	var c rules.Contact
 	var at, ch string
 	var day sql.NullString
-	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey); err != nil {
+	if err := r.Scan(&c.ID, &c.CustomerID, &at, &day, &ch, &c.Staff, &c.Outcome, &c.Note, &c.ReminderKey, &c.Till); err != nil {
 		return c, err
 	}
 	c.At = parseInstant(at)

@@ -3,19 +3,23 @@ package data
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"regulars/rules"
 	"slices"
 	"strings"
 )
 
-// handledKindOrder ranks kinds as Kinds lists them, for SQL's instr().
-var handledKindOrder = "," + strings.Join(func() []string {
-	out := make([]string, len(rules.Kinds))
+// handledKindOrder ranks kinds as Kinds lists them, in SQL: CASE kind
+// WHEN 'first kind' THEN 0 … END.
+var handledKindOrder = func() string {
+	var b strings.Builder
+	b.WriteString("CASE kind")
 	for i, k := range rules.Kinds {
-		out[i] = string(k)
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", k, i)
 	}
-	return out
-}(), ",") + ","
+	b.WriteString(" END")
+	return b.String()
+}()
 
 // HandledPage is HandledOn(d) as the Today screen's Done tab shows it:
 // grouped by kind in the order of Kinds (Groups), each group by customer
@@ -66,10 +70,10 @@ func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d rules.Day, o
 		SELECT 0, kind, count(*), '', 0, '', '', '', '' FROM h GROUP BY kind
 		UNION ALL
 		SELECT 1, p.kind, 0, p.key, p.customer_id, st.state, st.reason, st.staff, COALESCE(c.name, '') FROM (
-			SELECT * FROM h ORDER BY instr(?2, ',' || kind || ','), customer_id, due DESC, key DESC LIMIT ?3 OFFSET ?4) p
+			SELECT * FROM h ORDER BY `+handledKindOrder+`, customer_id, due DESC, key DESC LIMIT ?2 OFFSET ?3) p
 			JOIN reminder_states st ON st.key = p.key
 			LEFT JOIN customers c ON c.id = p.customer_id`,
-		d.String(), handledKindOrder, limit, max(offset, 0))
+		d.String(), limit, max(offset, 0))
 	if err != nil {
 		return nil, s.explain(err)
 	}

@@ -128,8 +128,8 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 			return err
 		}
 		defer insCustomer.Close()
-		insLedger, err := tx.PrepareContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, staff, reason)
-			VALUES (?,?,?,?,?,?,?)`)
+		insLedger, err := tx.PrepareContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, staff, reason, till)
+			VALUES (?,?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *Store) importCustomers(ctx context.Context, source, noun string, rows [
 			touch(tx, id)
 			if row.Points > 0 {
 				if _, err := insLedger.ExecContext(ctx, id, fmtInstant(now), today.String(), string(rules.LedgerAdjustment),
-					row.Points, staff, "opening balance from import"); err != nil {
+					row.Points, staff, "opening balance from import", TillName()); err != nil {
 					return fmt.Errorf("line %d: %w", row.Line, err)
 				}
 			}

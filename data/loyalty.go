@@ -32,14 +32,14 @@ func (s *Store) scheme(ctx context.Context) (rules.Loyalty, error) {
 	return l, nil
 }
 
-const ledgerCols = `id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall`
+const ledgerCols = `id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall, till`
 
 func scanLedger(r rowScanner) (rules.LedgerRow, error) {
 	var l rules.LedgerRow
 	var at string
 	var day sql.NullString
 	var purchase sql.NullInt64
-	err := r.Scan(&l.ID, &l.CustomerID, &at, &day, &l.Kind, &l.Points, &purchase, &l.Staff, &l.Reason, &l.Shortfall)
+	err := r.Scan(&l.ID, &l.CustomerID, &at, &day, &l.Kind, &l.Points, &purchase, &l.Staff, &l.Reason, &l.Shortfall, &l.Till)
 	l.At = parseInstant(at)
 	l.Day = scanDay(day)
 	l.PurchaseID = purchase.Int64
@@ -70,9 +70,9 @@ func customerLedger(ctx context.Context, q querier, customerID rules.ID) ([]rule
 }
 
 func insertLedger(ctx context.Context, tx *sql.Tx, r rules.LedgerRow) (rules.ID, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall)
-		VALUES (?,?,?,?,?,?,?,?,?)`, r.CustomerID, fmtInstant(r.At), r.Day.String(), string(r.Kind), r.Points,
-		nullID(r.PurchaseID), r.Staff, r.Reason, r.Shortfall)
+	res, err := tx.ExecContext(ctx, `INSERT INTO ledger(customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall, till)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, r.CustomerID, fmtInstant(r.At), r.Day.String(), string(r.Kind), r.Points,
+		nullID(r.PurchaseID), r.Staff, r.Reason, r.Shortfall, tillOr(r.Till))
 	if err != nil {
 		return 0, err
 	}

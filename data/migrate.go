@@ -39,6 +39,15 @@ type Migrated map[string]int
 // (postgres://…) rather than a file.
 func IsPostgresURL(where string) bool { return isPostgresURL(where) }
 
+// PlaceName is how messages name the shop at where: a file as it is
+// written, a PostgreSQL address without its password.
+func PlaceName(where string) string {
+	if isPostgresURL(where) {
+		return redactURL(where)
+	}
+	return where
+}
+
 // SamePlace says whether a and b name the same database: the same file
 // (however it is written), or the same PostgreSQL address.
 func SamePlace(a, b string) bool {
@@ -116,19 +125,26 @@ func (s *Store) CopyTo(ctx context.Context, target *Store) (Migrated, error) {
 				return err
 			}
 		}
-		for _, tbl := range copyOrder {
-			n, err := copyTable(ctx, src, tx, tbl, s.dialect, target.dialect)
-			if err != nil {
-				return fmt.Errorf("copying the %s: %w", strings.ReplaceAll(tbl, "_", " "), err)
-			}
-			counts[tbl] = n
-		}
-		return target.dialect.moveSequences(ctx, tx)
+		return copyRows(ctx, src, tx, s.dialect, target.dialect, counts)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return counts, nil
+}
+
+// copyRows copies every table of copyOrder from src into dst, which holds
+// none of their rows, counting them in counts, and moves the target's id
+// sequences past the copied ids.
+func copyRows(ctx context.Context, src, dst *sql.Tx, from, to dialect, counts Migrated) error {
+	for _, tbl := range copyOrder {
+		n, err := copyTable(ctx, src, dst, tbl, from, to)
+		if err != nil {
+			return fmt.Errorf("copying the %s: %w", strings.ReplaceAll(tbl, "_", " "), err)
+		}
+		counts[tbl] = n
+	}
+	return to.moveSequences(ctx, dst)
 }
 
 // copyTable copies every row of tbl from src into dst, ids kept, and

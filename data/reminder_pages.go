@@ -160,7 +160,7 @@ func (s *Store) listPage(ctx context.Context, list int, d rules.Day, days int, g
 	if list == listToday {
 		rs, ws, err = s.todayRemembered(ctx, set, d)
 	} else {
-		rs, ws, err = s.upcomingFromFacts(ctx, set, d, d.AddDays(days))
+		rs, ws, err = s.upcomingRemembered(ctx, set, d, d.AddDays(days))
 		cmp = compareByDue
 	}
 	if err != nil {

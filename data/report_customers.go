@@ -217,13 +217,10 @@ func (s *Store) covered(ctx context.Context, table, lead string, cols ...string)
 // each row to row; the rows come packed into one value.
 func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, row func(f []string) error) error {
 	names := make([]string, n)
-	cols := make([]string, n)
-	for i := range cols {
+	for i := range names {
 		names[i] = "c" + strconv.Itoa(i)
-		cols[i] = "ifnull(" + names[i] + ", '')"
 	}
-	q = "WITH t(" + strings.Join(names, ", ") + ") AS (" + q + ") SELECT group_concat(" +
-		strings.Join(cols, " || char(31) || ") + ", char(30)) FROM t"
+	q = "WITH t(" + strings.Join(names, ", ") + ") AS (" + q + ") SELECT " + s.dialect.packRows(names) + " FROM t"
 	fields := make([]string, n)
 	return s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
 		var text sql.NullString

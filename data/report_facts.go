@@ -409,7 +409,7 @@ func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 	if !r.want.rules && !r.want.ledger {
 		return nil
 	}
-	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN ifnull(purchase_id, 0) END"},
+	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END"},
 		where: "day <= ?", args: []any{r.day}, size: func(n int) {
 			r.lOwner, r.ls = make([]rules.ID, 0, presize(n)), make([]factLedger, 0, presize(n))
 		}}

@@ -53,6 +53,9 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 	if q.db != nil {
 		db = q.db
 	}
+	if s.dialect == onPostgres {
+		return s.eachPlain(ctx, db, q, row)
+	}
 	var lo, hi sql.NullInt64
 	// Asked together, min and max make SQLite scan a whole index; asked
 	// apart, each is one step to an end of the table.
@@ -69,7 +72,7 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 	}
 	exprs := make([]string, len(q.fields))
 	for i, f := range q.fields {
-		exprs[i] = "ifnull(" + f + ", '')"
+		exprs[i] = s.dialect.textOrEmpty(f)
 	}
 	where := "rowid >= ? AND rowid < ?"
 	if q.where != "" {
@@ -79,7 +82,7 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 	// stretch is read in rowid order whatever indexes there are; the rows
 	// are joined in the order they are read.
 	from := " FROM " + q.table + " NOT INDEXED WHERE " + where
-	packed := "SELECT group_concat(" + strings.Join(exprs, " || char(31) || ") + ", char(30))" + from
+	packed := "SELECT " + s.dialect.packRows(q.fields) + from
 	plain := "SELECT " + strings.Join(exprs, ", ") + from + " ORDER BY rowid"
 	// SQLite packs the next stretch while Go splits this one.
 	type stretch struct {
@@ -123,6 +126,24 @@ func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []stri
 	return nil
 }
 
+// eachPlain is eachPacked on PostgreSQL: its driver hands rows across
+// cheaply, so the table is read in one plain query, in storage order.
+func (s *Store) eachPlain(ctx context.Context, db querier, q packedQuery, row func(f []string) error) error {
+	exprs := make([]string, len(q.fields))
+	for i, f := range q.fields {
+		exprs[i] = s.dialect.textOrEmpty(f)
+	}
+	where := ""
+	if q.where != "" {
+		where = " WHERE " + q.where
+	}
+	if q.size != nil {
+		q.size(0)
+	}
+	fields := make([]string, len(q.fields))
+	return s.scanEachOn(ctx, db, "SELECT "+strings.Join(exprs, ", ")+" FROM "+q.table+where+" ORDER BY rowid", q.args, scanFields(fields, row))
+}
+
 // scanFields hands each row's fields, as text, to row.
 func scanFields(fields []string, row func(f []string) error) func(r *sql.Rows, _ *sql.RawBytes) error {
 	raw := make([]sql.RawBytes, len(fields))
@@ -150,7 +171,7 @@ func (s *Store) eachOfIDs(ctx context.Context, q packedQuery, row func(f []strin
 	}
 	exprs := make([]string, len(q.fields))
 	for i, f := range q.fields {
-		exprs[i] = "ifnull(" + f + ", '')"
+		exprs[i] = s.dialect.textOrEmpty(f)
 	}
 	fields := make([]string, len(q.fields))
 	const batch = 500

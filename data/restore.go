@@ -38,7 +38,7 @@ import (
 //  5. The restored file gets an audit row saying where it came from.
 func Restore(ctx context.Context, src, dbPath string) (string, error) {
 	if isPostgresURL(dbPath) {
-		return "", fmt.Errorf("a restore into a shop on PostgreSQL is %w: it works on a shop in a file only", ErrNotOnPostgres)
+		return restoreIntoPostgres(ctx, src, dbPath)
 	}
 	if err := restorable(ctx, src, dbPath); err != nil {
 		return "", err
@@ -59,17 +59,7 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 	}()
 
 	// 1. The copy, checked as `regulars check` checks.
-	if err := vacuumInto(ctx, src, work); err != nil {
-		if diskFull(err) || diskFullAt(work) {
-			return "", fmt.Errorf("%w: %s was not restored; nothing was changed", ErrDiskFull, src)
-		}
-		var se *sqlite.Error
-		if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB) {
-			return "", fmt.Errorf("cannot restore from %s: it is damaged (%s); nothing was changed", src, sqliteWords(se))
-		}
-		return "", fmt.Errorf("cannot restore from %s: %w; nothing was changed", src, (&Store{path: src}).explain(unwrapPath(err)))
-	}
-	if err := checkRestoreCopy(ctx, src, work); err != nil {
+	if err := checkedCopy(ctx, src, work); err != nil {
 		return "", err
 	}
 	// In WAL mode before it takes the shop's name: switching a file's
@@ -113,6 +103,22 @@ func Restore(ctx context.Context, src, dbPath string) (string, error) {
 		return audit(ctx, tx, s.Now(), rules.OwnerName, "restore from backup", src, aside, dbPath)
 	})
 	return aside, err
+}
+
+// checkedCopy copies the backup src into the new file work and runs every
+// check of `regulars check` on the copy.
+func checkedCopy(ctx context.Context, src, work string) error {
+	if err := vacuumInto(ctx, src, work); err != nil {
+		if diskFull(err) || diskFullAt(work) {
+			return fmt.Errorf("%w: %s was not restored; nothing was changed", ErrDiskFull, src)
+		}
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_CORRUPT || se.Code()&0xff == sqlite3.SQLITE_NOTADB) {
+			return fmt.Errorf("cannot restore from %s: it is damaged (%s); nothing was changed", src, sqliteWords(se))
+		}
+		return fmt.Errorf("cannot restore from %s: %w; nothing was changed", src, (&Store{path: src}).explain(unwrapPath(err)))
+	}
+	return checkRestoreCopy(ctx, src, work)
 }
 
 // restorable looks at the backup before anything is locked: it must be a

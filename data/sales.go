@@ -39,7 +39,7 @@ type SaleResult struct {
 }
 
 const purchaseCols = `id, customer_id, at, day, amount_cents, discount_cents, description, staff,
-	reference, refund_of, voided, imported`
+	reference, refund_of, voided, imported, till`
 
 func scanPurchase(r rowScanner) (rules.Purchase, error) {
 	var p rules.Purchase
@@ -48,7 +48,7 @@ func scanPurchase(r rowScanner) (rules.Purchase, error) {
 	var day, ref sql.NullString
 	var voided, imported int
 	err := r.Scan(&p.ID, &cust, &at, &day, &p.Amount, &p.Discount, &p.Description, &p.Staff,
-		&ref, &refundOf, &voided, &imported)
+		&ref, &refundOf, &voided, &imported, &p.Till)
 	if err != nil {
 		return p, err
 	}
@@ -95,9 +95,9 @@ func queryPurchases(ctx context.Context, q querier, query string, args ...any) (
 
 func insertPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase) (rules.ID, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO purchases(customer_id, at, day, amount_cents, discount_cents,
-		description, staff, reference, refund_of, voided, imported) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+		description, staff, reference, refund_of, voided, imported, till) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		nullID(p.CustomerID), fmtInstant(p.At), p.Day.String(), int64(p.Amount), int64(p.Discount),
-		p.Description, p.Staff, nullString(p.Reference), nullID(p.RefundOf), boolInt(p.Voided), boolInt(p.Imported))
+		p.Description, p.Staff, nullString(p.Reference), nullID(p.RefundOf), boolInt(p.Voided), boolInt(p.Imported), tillOr(p.Till))
 	if err != nil {
 		return 0, err
 	}
@@ -187,6 +187,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 		Description: strings.TrimSpace(sale.Description),
 		Staff:       staffOrOwner(sale.Staff),
 		Reference:   strings.TrimSpace(sale.Reference),
+		Till:        TillName(),
 	}
 	res := SaleResult{Redeemed: sale.RedeemPoints}
 	err = s.tx(ctx, func(tx *sql.Tx) error {

@@ -310,7 +310,7 @@ var bandNumber = map[Band]int{BandNever: 0, BandActive: 1, BandLapsing: 2, BandD
 // its columns in r. The bands are checked in SQL, the rest by picks.
 // Reachability reads the stored phone digits (those of the phone).
 func (f *segmentFilter) query(r *segmentRow) (string, []any, []any) {
-	cols := "c.id, c.name_fold, c.do_not_contact + 2 * (c.email <> '') + 4 * (c.phone_digits <> ''), c.address"
+	cols := "c.id, c.name_fold, c.do_not_contact + CASE WHEN c.email <> '' THEN 2 ELSE 0 END + CASE WHEN c.phone_digits <> '' THEN 4 ELSE 0 END, c.address"
 	dest := []any{&r.id, &r.name, &r.flags, &r.address}
 	var args, whereArgs []any
 	where := "c.forgotten = 0"

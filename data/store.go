@@ -77,6 +77,7 @@ type Store struct {
 	search    customerIndex // see search.go
 	today1    todayMemo     // see today_memo.go
 	calendar  calendarMemo  // see today_memo.go
+	upcoming  upcomingMemo  // see today_memo.go
 	base      baseMemo      // see today_memo.go
 	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
@@ -425,6 +426,9 @@ func (s *Store) explain(err error) error {
 	if err == nil {
 		return nil
 	}
+	if s.dialect == onPostgres {
+		return explainPG(err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() & 0xff {
@@ -533,8 +537,9 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	counted := false
 	if s.dialect == onPostgres {
-		// Other tills see the count move; this store counts its own.
-		if _, err := tx.ExecContext(ctx, "UPDATE shop_changes SET n = n + 1"); err != nil {
+		// Other tills see the count move (and hear of it: watch.go);
+		// this store counts its own.
+		if _, err := tx.ExecContext(ctx, pgCountChange); err != nil {
 			tx.Rollback()
 			return s.explain(err)
 		}

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -129,8 +131,13 @@ var pgVersions atomic.Int64
 func (s *Store) dataVersion(ctx context.Context, q querier) (int64, error) {
 	if s.dialect == onPostgres {
 		var n int64
-		if err := q.QueryRowContext(ctx, "SELECT n FROM shop_changes").Scan(&n); err != nil {
+		err := q.QueryRowContext(ctx, "SELECT n FROM shop_changes").Scan(&n)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table
 			return pgVersions.Add(1) + 1<<62, nil
+		}
+		if err != nil {
+			return 0, explainPG(err)
 		}
 		return n - s.ownChanges.Load(), nil
 	}
@@ -235,3 +242,42 @@ type pgResult struct{ id, rows int64 }
 
 func (r pgResult) LastInsertId() (int64, error) { return r.id, nil }
 func (r pgResult) RowsAffected() (int64, error) { return r.rows, nil }
+
+// explainPG says in one sentence that the server cannot be reached, where
+// that is why err happened; other errors are left as they are.
+func explainPG(err error) error {
+	var u unreachableError
+	if errors.As(err, &u) || !isUnreachable(err) {
+		return err
+	}
+	return unreachableError{err}
+}
+
+// unreachableError is a statement that failed because the server could
+// not be reached: a write transaction that fails so wrote nothing.
+type unreachableError struct{ cause error }
+
+func (e unreachableError) Error() string {
+	return ErrUnreachable.Error() + ", so nothing was saved: try again once it is back"
+}
+
+func (e unreachableError) Unwrap() []error { return []error{ErrUnreachable, e.cause} }
+
+// isUnreachable says whether err comes from a server that cannot be
+// reached: no connection could be made, the connection broke, or the
+// server is shutting down or starting up.
+func isUnreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case errors.As(err, &pe):
+		// Class 08: connection exceptions; 57P01-03: the server is
+		// shutting down, crashed, or not yet accepting connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	case errors.As(err, &ce), errors.As(err, &ne), errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return true
+	}
+	return strings.Contains(err.Error(), "conn closed")
+}

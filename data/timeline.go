@@ -150,3 +150,18 @@ func (e TimelineEntry) openDay() rules.Day {
 	}
 	return e.Day
 }
+
+// Till is the till the line's fact was made at: a sale's, a points row's,
+// a contact's; "" when the line has none or it was made before tills had
+// names.
+func (e TimelineEntry) Till() string {
+	switch {
+	case e.Purchase != nil:
+		return e.Purchase.Till
+	case e.Ledger != nil:
+		return e.Ledger.Till
+	case e.Contact != nil:
+		return e.Contact.Till
+	}
+	return ""
+}

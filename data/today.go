@@ -166,15 +166,57 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 		return nil
 	}
 	p.dated = append([]any{asOf.String()}, args...)
-	for _, read := range []func(context.Context) error{
-		p.readPurchases, p.readContacts, p.readLedger,
-		p.readOccasions, p.readPromises, p.readComplaints, p.readStates,
-	} {
-		if err := read(ctx); err != nil {
-			return err
+	reads := []func(context.Context) error{
+		p.readPurchases, p.readStates, p.readLedger, p.readContacts,
+		p.readOccasions, p.readPromises, p.readComplaints,
+	}
+	// Each read fills its own part of every customer's facts, so on a pool
+	// of connections two run at once: on two cores that halves the wait.
+	workers := 1
+	if _, pool := q.(*sql.DB); pool {
+		workers = 2
+	}
+	return eachAtOnce(ctx, workers, reads)
+}
+
+// eachAtOnce runs every fn, at most workers of them at a time, in the
+// order given, and returns the first error. After an error the rest do
+// not start.
+func eachAtOnce(ctx context.Context, workers int, fns []func(context.Context) error) error {
+	next := make(chan func(context.Context) error)
+	errs := make(chan error, len(fns))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for fn := range next {
+				errs <- fn(ctx)
+			}
+		}()
+	}
+	var first error
+	for _, fn := range fns {
+		if first == nil {
+			select {
+			case first = <-errs:
+			default:
+			}
+		}
+		if first != nil {
+			break
+		}
+		next <- fn
+	}
+	close(next)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if first == nil {
+			first = err
 		}
 	}
-	return nil
+	return first
 }
 
 // factPart is one read of readFactsPart: the customers asked for and where
@@ -856,7 +898,7 @@ func (s *Store) Upcoming(ctx context.Context, d rules.Day, days int) ([]rules.Re
 	if err != nil {
 		return nil, err
 	}
-	rs, ws, err := s.upcomingFromFacts(ctx, set, d, d.AddDays(days))
+	rs, ws, err := s.upcomingRemembered(ctx, set, d, d.AddDays(days))
 	if err != nil {
 		return nil, err
 	}

@@ -20,21 +20,34 @@ import (
 // (PRAGMA data_version).
 type todayMemo struct {
 	mu       sync.Mutex
-	valid    bool
 	day      rules.Day
 	version  int64  // the writer's data_version when read
 	settings string // the rules and the scheme it was read under
-	rs       []rules.Reminder
-	ws       []messageParts
-	changed  map[rules.ID]bool // customers this store wrote since
+	patched
+}
+
+// patched is a list of reminders read once and then patched: the
+// customers this store wrote since are read again from their facts.
+type patched struct {
+	valid   bool
+	rs      []rules.Reminder
+	ws      []messageParts
+	changed map[rules.ID]bool // customers this store wrote since
 }
 
 // wrote tells what the store remembers that a write of its own committed,
-// changing the customers ids (none: anything may have changed): Today
-// patches them, the calendar and the whole-shop read are read again.
+// changing the customers ids (none: anything may have changed): Today and
+// the calendar patch them, the whole-shop read is read again.
 func (s *Store) wrote(ids []rules.ID) {
+	s.today1.mu.Lock()
 	s.today1.wrote(ids)
-	s.calendar.forget()
+	s.today1.mu.Unlock()
+	s.calendar.mu.Lock()
+	s.calendar.wrote(ids)
+	s.calendar.mu.Unlock()
+	s.upcoming.mu.Lock()
+	s.upcoming.wrote(ids)
+	s.upcoming.mu.Unlock()
 	s.base.forget()
 }
 
@@ -44,19 +57,50 @@ const maxTodayPatch = 200
 
 // wrote notes, after a commit, the customers a write changed; a write that
 // noted none forgets the list.
-func (m *todayMemo) wrote(ids []rules.ID) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *patched) wrote(ids []rules.ID) {
 	if !m.valid {
 		return
 	}
 	if len(ids) == 0 || len(m.changed)+len(ids) > maxTodayPatch {
-		m.valid, m.rs, m.ws, m.changed = false, nil, nil, nil
+		m.forget()
 		return
 	}
 	for _, id := range ids {
 		m.changed[id] = true
 	}
+}
+
+func (m *patched) forget() {
+	m.valid, m.rs, m.ws, m.changed = false, nil, nil, nil
+}
+
+// remember starts the list over with rs and ws.
+func (m *patched) remember(rs []rules.Reminder, ws []messageParts) {
+	m.valid, m.rs, m.ws, m.changed = true, rs, ws, map[rules.ID]bool{}
+}
+
+// changedIDs is the customers written since, in order.
+func (m *patched) changedIDs() []rules.ID {
+	ids := make([]rules.ID, 0, len(m.changed))
+	for id := range m.changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// patch puts rs and ws, read again, in the place of the changed
+// customers' reminders.
+func (m *patched) patch(rs []rules.Reminder, ws []messageParts) {
+	kept := 0
+	for i := range m.rs {
+		if !m.changed[m.rs[i].CustomerID] {
+			m.rs[kept], m.ws[kept] = m.rs[i], m.ws[i]
+			kept++
+		}
+	}
+	m.rs, m.ws = append(m.rs[:kept], rs...), append(m.ws[:kept], ws...)
+	m.changed = map[rules.ID]bool{}
 }
 
 // todayRemembered is todayFromFacts for d, from what this store remembers
@@ -79,58 +123,29 @@ func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d rules.D
 		if err != nil {
 			return nil, nil, err
 		}
-		m.valid, m.day, m.version, m.settings, m.rs, m.ws, m.changed = true, d, version, key, rs, ws, map[rules.ID]bool{}
+		m.day, m.version, m.settings = d, version, key
+		m.remember(rs, ws)
 	} else if len(m.changed) > 0 {
-		if err := s.patchToday(ctx, set, m); err != nil {
+		fs, err := s.readFacts(ctx, s.reader(), set, m.day, m.changedIDs(), false)
+		if err != nil {
 			return nil, nil, err
 		}
+		m.patch(collectToday(fs, m.day))
 	}
 	return slices.Clone(m.rs), slices.Clone(m.ws), nil
 }
 
-// patchToday reads again, from their facts, the reminders of the
-// customers m.changed.
-func (s *Store) patchToday(ctx context.Context, set shopSettings, m *todayMemo) error {
-	ids := make([]rules.ID, 0, len(m.changed))
-	for id := range m.changed {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	fs, err := s.readFacts(ctx, s.reader(), set, m.day, ids, false)
-	if err != nil {
-		return err
-	}
-	rs, ws := collectToday(fs, m.day)
-	kept := 0
-	for i := range m.rs {
-		if !m.changed[m.rs[i].CustomerID] {
-			m.rs[kept], m.ws[kept] = m.rs[i], m.ws[i]
-			kept++
-		}
-	}
-	m.rs, m.ws = append(m.rs[:kept], rs...), append(m.ws[:kept], ws...)
-	m.changed = map[rules.ID]bool{}
-	return nil
-}
-
 // calendarMemo remembers the last calendar span read (DueMonth, DueCounts,
 // DueDayPage), unworded: choosing a day of the month shown, or paging
-// through it, reads nothing again. Any write of this store, another
-// program's commit, or other rules or scheme read it again.
+// through it, reads nothing again, and after this store's own writes only
+// the customers written are read again. Another program's commit, or
+// other rules or scheme read it all again.
 type calendarMemo struct {
 	mu       sync.Mutex
-	valid    bool
 	from, to rules.Day
 	version  int64
 	settings string
-	rs       []rules.Reminder
-	ws       []messageParts
-}
-
-func (m *calendarMemo) forget() {
-	m.mu.Lock()
-	m.valid, m.rs, m.ws = false, nil, nil
-	m.mu.Unlock()
+	patched
 }
 
 // dueRemembered is dueFromFacts for from..to, or for a span around them
@@ -152,7 +167,14 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to ru
 		if err != nil {
 			return nil, nil, err
 		}
-		m.valid, m.from, m.to, m.version, m.settings, m.rs, m.ws = true, from, to, version, key, rs, ws
+		m.from, m.to, m.version, m.settings = from, to, version, key
+		m.remember(rs, ws)
+	} else if len(m.changed) > 0 {
+		fs, err := s.readFacts(ctx, s.reader(), set, m.to, m.changedIDs(), false)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.patch(dueOfFacts(fs, m.from, m.to))
 	}
 	var rs []rules.Reminder
 	var ws []messageParts
@@ -162,6 +184,48 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to ru
 		}
 	}
 	return rs, ws, nil
+}
+
+// upcomingMemo remembers the last Upcoming read, unworded, and is patched
+// like Today after this store's own writes.
+type upcomingMemo struct {
+	mu       sync.Mutex
+	day, end rules.Day
+	version  int64
+	settings string
+	patched
+}
+
+// upcomingRemembered is upcomingFromFacts for d to end, from what this
+// store remembers when nothing but its own noted writes changed since. It
+// returns copies the caller may change.
+func (s *Store) upcomingRemembered(ctx context.Context, set shopSettings, d, end rules.Day) ([]rules.Reminder, []messageParts, error) {
+	if s.factsOnly {
+		return s.upcomingFromFacts(ctx, set, d, end)
+	}
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
+	m := &s.upcoming
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.valid || m.day != d || m.end != end || m.version != version || m.settings != key {
+		rs, ws, err := s.upcomingFromFacts(ctx, set, d, end)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.day, m.end, m.version, m.settings = d, end, version, key
+		m.remember(rs, ws)
+	} else if len(m.changed) > 0 {
+		fs, err := s.readFacts(ctx, s.reader(), set, d, m.changedIDs(), false)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.patch(collectUpcoming(fs, d, end))
+	}
+	return slices.Clone(m.rs), slices.Clone(m.ws), nil
 }
 
 // baseMemo remembers the last partial read of the whole shop

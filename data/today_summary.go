@@ -62,7 +62,11 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rul
 	if err != nil {
 		return nil, err
 	}
-	pf := &partialFacts{busy: []rules.ID{}} // empty, not nil: readFacts reads everyone for nil
+	pf := &partialFacts{
+		busy:      []rules.ID{}, // empty, not nil: readFacts reads everyone for nil
+		customers: make([]customerFacts, 0, len(base.customers)),
+		sums:      make([]CustomerSummary, 0, len(base.customers)),
+	}
 	for i := range base.customers {
 		if !busy[base.customers[i].Customer.ID] {
 			pf.customers = append(pf.customers, base.customers[i])
@@ -93,7 +97,16 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 	go func() { defer wg.Done(); sums, sumsErr = summaries(ctx, q) }()
 	go func() { defer wg.Done(); recent, recentErr = s.readRecentSales(ctx, q, e, d) }()
 	defer wg.Wait()
-	index := map[rules.ID]int{}
+	// The customers' numbers are given in turn: the highest one sizes the
+	// list and its index, so reading 50,000 rows does not grow them step
+	// by step.
+	var top rules.ID
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM customers`).Scan(&top); err != nil {
+		return nil, s.explain(err)
+	}
+	size := int(min(max(top, 0), 1<<20))
+	pf.customers = make([]customerFacts, 0, size)
+	index := make(map[rules.ID]int, size)
 	// Only what the rules and a reminder read of a customer.
 	err = s.scanEachOn(ctx, q, `SELECT id, name, phone, email, birthday_year, birthday_month, birthday_day,
 		do_not_contact, customer_since, added_on FROM customers WHERE forgotten = 0 ORDER BY id`, nil,
@@ -382,8 +395,10 @@ type remindersRead struct {
 // collectPartial gathers, unsorted and without words, what rd keeps of the
 // customers of pf, their states read by key.
 func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
-	var rs []rules.Reminder
-	var ws []messageParts
+	// Most customers have a reminder, handled or not, before the states
+	// are looked up: room for one each, so the lists never grow.
+	rs := make([]rules.Reminder, 0, len(pf.customers)+len(pf.customers)/8+16)
+	ws := make([]messageParts, 0, cap(rs))
 	for i := range pf.customers {
 		f, sum := &pf.customers[i], &pf.sums[i]
 		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
@@ -489,6 +504,21 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to rul
 	if err != nil {
 		return nil, nil, err
 	}
+	rs, ws := dueOfFacts(fs, from, to)
+	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
+		look: func(_ rules.ID, c *cand) bool {
+			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
+		},
+		day:  func(c *cand) (rules.Day, rules.Day, rules.Day) { return c.due, c.due, c.due },
+		keep: func(c *cand, r *rules.Reminder) bool { return onToday(r, c.due) },
+		asOf: from, until: to,
+	}, to)
+	return append(rs, prs...), append(ws, pws...), err
+}
+
+// dueOfFacts is what is due on each day from..to of the customers whose
+// whole facts fs holds.
+func dueOfFacts(fs *factSet, from, to rules.Day) ([]rules.Reminder, []messageParts) {
 	var rs []rules.Reminder
 	var ws []messageParts
 	for i := range fs.customers {
@@ -501,15 +531,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to rul
 			}
 		})
 	}
-	prs, pws, err := s.collectPartial(ctx, q, set.engine, pf, remindersRead{
-		look: func(_ rules.ID, c *cand) bool {
-			return c.due >= from && c.due <= to && c.shownFrom <= c.due && (c.until == 0 || c.due <= c.until)
-		},
-		day:  func(c *cand) (rules.Day, rules.Day, rules.Day) { return c.due, c.due, c.due },
-		keep: func(c *cand, r *rules.Reminder) bool { return onToday(r, c.due) },
-		asOf: from, until: to,
-	}, to)
-	return append(rs, prs...), append(ws, pws...), err
+	return rs, ws
 }
 
 // partialOrAll is readPartial, or everyone busy in a file made before the
@@ -525,7 +547,33 @@ func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end ru
 // by key. Their customers hold no state moved by a merge (those are busy),
 // so each state is under its reminder's own key.
 func (s *Store) statesOf(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
-	out := map[string]reminderState{}
+	// A whole shop's keys are looked up on two connections at once, each
+	// half into its own map.
+	if db, ok := q.(*sql.DB); ok && len(rs) > 4000 {
+		half := len(rs) / 2
+		var other map[string]reminderState
+		var otherErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			other, otherErr = s.statesOfKeys(ctx, db, rs[half:], d)
+		}()
+		out, err := s.statesOfKeys(ctx, db, rs[:half], d)
+		<-done
+		if err := errors.Join(err, otherErr); err != nil {
+			return nil, err
+		}
+		for k, st := range other {
+			out[k] = st
+		}
+		return out, nil
+	}
+	return s.statesOfKeys(ctx, q, rs, d)
+}
+
+// statesOfKeys looks up the states of rs's keys, 500 at a time.
+func (s *Store) statesOfKeys(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
+	out := make(map[string]reminderState, len(rs))
 	const batch = 500
 	for start := 0; start < len(rs); start += batch {
 		part := rs[start:min(start+batch, len(rs))]

@@ -77,6 +77,7 @@ type Purchase struct {
 	Discount    Cents // the reward taken off the ticket; paid = Amount - Discount
 	Description string
 	Staff       string
+	Till        string // the till it was made at; "" before tills had names
 	Reference   string // the till's receipt number, or ""
 	RefundOf    ID
 	Voided      bool
@@ -141,6 +142,7 @@ type Contact struct {
 	Day         Day
 	Channel     Channel
 	Staff       string
+	Till        string // the till it was made at; "" before tills had names
 	Outcome     string
 	Note        string
 	ReminderKey string // the reminder this contact completed, if any
@@ -169,6 +171,7 @@ type LedgerRow struct {
 	Points     int64
 	PurchaseID ID // the purchase an earn, redeem or reversal belongs to
 	Staff      string
+	Till       string // the till it was made at; "" before tills had names
 	Reason     string
 	Shortfall  int64 // points a reversal could not take back because they were spent
 }

@@ -132,6 +132,9 @@ type App struct {
 	// fields can pass them on (keyentry.go).
 	shortcuts map[string]func()
 	keys      map[fyne.KeyName]func()
+	// unreachable: the status line says the shop's server cannot be
+	// reached (watch.go).
+	unreachable bool
 }
 
 // Run opens the database, shows the window and returns when it is closed.

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -308,7 +309,7 @@ func (a *App) closeWindow() {
 			stop()
 			d.Hide()
 			switch {
-			case err != nil && ctx.Err() == nil:
+			case err != nil && ctx.Err() == nil && !errors.Is(err, data.ErrNotOnPostgres):
 				a.closeAfterFailedBackup(err)
 			default:
 				if err == nil && rep.SecondErr != nil {

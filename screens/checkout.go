@@ -320,7 +320,11 @@ func (c *checkoutScreen) focus() {
 	}
 }
 
-func (c *checkoutScreen) reload() {
+func (c *checkoutScreen) reload() { c.reloadRecent(false) }
+
+// reloadRecent reads the recent sales again; keepPick keeps the sale
+// picked in the list picked, when it is still there.
+func (c *checkoutScreen) reloadRecent(keepPick bool) {
 	known := make(map[rules.ID]bool, len(c.names))
 	for id := range c.names {
 		known[id] = true
@@ -354,10 +358,43 @@ func (c *checkoutScreen) reload() {
 		for id, name := range r.names {
 			c.names[id] = name
 		}
+		var picked rules.ID
+		if c.recentSel >= 0 && c.recentSel < len(c.recent) {
+			picked = c.recent[c.recentSel].ID
+		}
 		c.recent = r.sales
 		c.recentSel = -1
 		c.recentL.UnselectAll()
 		c.recentL.Refresh()
+		if keepPick && picked != 0 {
+			for i, p := range c.recent {
+				if p.ID == picked {
+					c.recentL.Select(i)
+				}
+			}
+		}
+	})
+}
+
+// otherTillWrote reads again, for another till's write, the picked
+// customer's card (their points, a sale just made elsewhere) and the
+// recent sales, keeping what is typed, the rewards chosen as far as the
+// balance still pays for them, and the sale picked in the list.
+func (c *checkoutScreen) otherTillWrote() {
+	c.reloadRecent(true)
+	if c.customer == nil || c.cardFor != c.customer.ID {
+		return
+	}
+	id, day := c.customer.ID, c.a.Today()
+	background(c.a, func(ctx context.Context) (data.CheckoutCard, error) {
+		return c.a.store.CheckoutCard(ctx, id, day)
+	}, func(card data.CheckoutCard, err error) {
+		if err != nil || c.customer == nil || c.customer.ID != id || c.cardFor != id {
+			return // the next write tells again; another customer was picked
+		}
+		c.cardData = card
+		c.rewards = min(c.rewards, c.mostRewards())
+		c.updateCard()
 	})
 }
 

@@ -100,6 +100,7 @@ func buildTimeline(d pageData, day rules.Day) []timelineEvent {
 		switch e.Kind {
 		case data.TimelineSale:
 			ev.icon, ev.text = saleLine(e)
+			ev.text += tillText(e.Till())
 		case data.TimelinePoints:
 			ev.icon = theme.ContentAddIcon()
 			if e.Ledger.Kind == rules.LedgerExpiry {
@@ -109,6 +110,7 @@ func buildTimeline(d pageData, day rules.Day) []timelineEvent {
 			if e.Ledger.Reason != "" {
 				ev.text += " — " + e.Ledger.Reason
 			}
+			ev.text += tillText(e.Till())
 		case data.TimelineContact:
 			ev.icon, ev.text = channelIcon(e.Contact.Channel), contactText(*e.Contact)
 			if e.Handled != nil {
@@ -191,9 +193,18 @@ func saleLine(e data.TimelineEntry) (fyne.Resource, string) {
 	return icon, "#" + strconv.FormatInt(pu.ID, 10) + " " + t
 }
 
-// contactText is who made a contact, how it went and the note.
+// tillText names the till a line's fact was made at, when it is known.
+func tillText(till string) string {
+	if till == "" {
+		return ""
+	}
+	return fmt.Sprintf(lang.L(" · till %s"), till)
+}
+
+// contactText is who made a contact, at which till, how it went and the
+// note.
 func contactText(c rules.Contact) string {
-	t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff)
+	t := fmt.Sprintf(lang.L("%s by %s"), channelLabel(c.Channel), c.Staff) + tillText(c.Till)
 	if c.Outcome != "" {
 		t += ": " + c.Outcome
 	}

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -19,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"regulars/data"
 	"regulars/rules"
 )
 
@@ -140,6 +142,9 @@ func (p *popups) check() {
 	background(p.a, func(ctx context.Context) (rules.Queue, error) {
 		return p.a.store.TodayQueue(ctx, day)
 	}, func(q rules.Queue, err error) {
+		if errors.Is(err, data.ErrUnreachable) {
+			return // the status line says so already (watch.go)
+		}
 		if err != nil {
 			p.a.say(lang.L("Could not check reminders: %v"), err)
 			return

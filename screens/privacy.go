@@ -145,7 +145,11 @@ func (c *auditCard) reload() {
 }
 
 func auditLine(e data.AuditEntry) string {
-	s := fmt.Sprintf("%s   %s   %s", stamp(e.At), e.Staff, e.Action)
+	who := e.Staff
+	if e.Till != "" {
+		who += " · " + e.Till
+	}
+	s := fmt.Sprintf("%s   %s   %s", stamp(e.At), who, e.Action)
 	if e.Subject != "" {
 		s += " — " + e.Subject
 	}

@@ -62,10 +62,14 @@ type reminderPane struct {
 	who     *widget.Label
 	why     *widget.Label
 	message *widget.Entry
-	actions *fyne.Container
-	detail  *fyne.Container
-	done    *widget.Button
-	resolve *widget.Button
+	// shownKey and shownMessage are the reminder whose message was last
+	// put in message, and that message: text that differs from it was
+	// typed, and stays while the same reminder is shown.
+	shownKey, shownMessage string
+	actions                *fyne.Container
+	detail                 *fyne.Container
+	done                   *widget.Button
+	resolve                *widget.Button
 	// obligations holds the promise or complaint behind the rows that have
 	// one, by reminder key: who answers for a promise, when a complaint came in.
 	obligations map[string]data.Obligation
@@ -256,6 +260,10 @@ func (p *reminderPane) set(rows []reminderRow) {
 	old := p.rows
 	var keep string
 	at := -1
+	// The keyboard stays where it was when the reminder kept is picked
+	// again (another till's write reads the list again while someone
+	// types its message: showDetail keeps what is typed).
+	focused := p.a.win.Canvas().Focused()
 	if p.selected != nil {
 		keep = p.selected.Key
 		for i, r := range old {
@@ -278,6 +286,9 @@ func (p *reminderPane) set(rows []reminderRow) {
 		if i, ok := where[keep]; ok {
 			p.pick(i)
 			p.loadObligations()
+			if focused != nil {
+				p.a.win.Canvas().Focus(focused)
+			}
 			return
 		}
 		if at >= 0 {
@@ -554,7 +565,10 @@ func (p *reminderPane) showDetail() {
 		due += fmt.Sprintf(lang.L(", on the list until %s"), longDate(r.Until))
 	}
 	p.why.SetText(r.Why + "\n" + due + p.obligationNote(r) + stateNote(r))
-	p.message.SetText(r.Message)
+	if r.Key != p.shownKey || p.message.Text == p.shownMessage {
+		p.message.SetText(r.Message)
+		p.shownKey, p.shownMessage = r.Key, r.Message
+	}
 	if p.readOnly || r.State == rules.StateDone || r.State == rules.StateSkipped {
 		p.actions.Hide()
 	} else {

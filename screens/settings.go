@@ -43,6 +43,7 @@ type settingsScreen struct {
 	preview  *widget.Label
 	share    *widget.Entry // drifting customers a day on Today
 	popEvery *widget.Select
+	till     *widget.Entry // this PC's till (data.TillName), kept on the PC
 	editor   *templateEditor
 	obj      fyne.CanvasObject
 
@@ -259,8 +260,20 @@ func (s *settingsScreen) dataCard() fyne.CanvasObject {
 		}
 	})
 	pin := widget.NewButton(lang.L("Change owner PIN…"), s.changePIN)
+	s.till = widget.NewEntry()
+	s.till.SetText(data.TillName())
+	s.till.SetPlaceHolder(lang.L("Front, Back office…: named on the sales and notes made at this PC"))
+	saveTill := widget.NewButton(lang.L("Save till name"), s.saveTill)
+	tillForm := widget.NewForm(widget.NewFormItem(lang.L("Till name"), container.NewBorder(nil, nil, nil, saveTill, s.till)))
 	return widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
-		container.NewVBox(path, container.NewHBox(openDir, pin)))
+		container.NewVBox(path, container.NewHBox(openDir, pin), tillForm))
+}
+
+// saveTill keeps the till's name on this PC (not in the shop): every till
+// of a shop on PostgreSQL has its own.
+func (s *settingsScreen) saveTill() {
+	name := s.till.Text
+	s.save(lang.L("Till name saved"), func(context.Context) error { return data.SetTillName(name) })
 }
 
 // settingsSection is a page of Settings and its name in the list.

@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -31,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver for database/sql
 )
 
@@ -54,6 +56,18 @@ type Server struct {
 // server is stopped and its folder removed when t ends.
 func Start(t testing.TB) string {
 	t.Helper()
+	s := StartServer(t)
+	dsn, err := s.CreateDatabase(context.Background(), "regulars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+// StartServer starts a server for t alone, stopped and removed when t
+// ends; a test that stops and starts it again (Halt, Resume) uses it.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
 	t0 := time.Now()
 	s, err := NewServer()
 	if err != nil {
@@ -65,11 +79,7 @@ func Start(t testing.TB) string {
 			t.Error(err)
 		}
 	})
-	dsn, err := s.CreateDatabase(context.Background(), "regulars")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dsn
+	return s
 }
 
 var shared struct {
@@ -181,7 +191,44 @@ func (s *Server) start() error {
 	if err := s.run("initdb", "-D", s.data(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
 		return fmt.Errorf("the test PostgreSQL's cluster could not be made: %w", err)
 	}
-	log, err := os.Create(filepath.Join(s.dir, "server.log"))
+	return s.launch()
+}
+
+// Halt stops the server as an administrator would (pg_ctl stop -m fast:
+// every connection is ended, what was committed is kept), leaving its
+// folder for Resume. Connections fail until then.
+func (s *Server) Halt() error {
+	select {
+	case <-s.exit:
+		return errors.New("the test PostgreSQL is not running")
+	default:
+	}
+	if err := s.run("pg_ctl", "stop", "-D", s.data(), "-m", "fast", "-w", "-t", "30"); err != nil {
+		return err
+	}
+	<-s.exit
+	return nil
+}
+
+// Resume starts a server stopped by Halt again on the same cluster and
+// waits until it accepts connections.
+func (s *Server) Resume() error {
+	select {
+	case <-s.exit:
+	default:
+		return errors.New("the test PostgreSQL is still running")
+	}
+	if s.admin != nil {
+		s.admin.Close()
+	}
+	s.exit = make(chan struct{})
+	return s.launch()
+}
+
+// launch starts the server on the cluster in the folder and waits until it
+// accepts connections.
+func (s *Server) launch() error {
+	log, err := os.OpenFile(filepath.Join(s.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
@@ -201,7 +248,8 @@ func (s *Server) start() error {
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("the test PostgreSQL could not start: %w", err)
 	}
-	go func() { s.cmd.Wait(); close(s.exit) }()
+	exit := s.exit
+	go func() { s.cmd.Wait(); close(exit) }()
 
 	s.admin, err = sql.Open("pgx", s.DSN("postgres"))
 	if err != nil {
@@ -234,6 +282,17 @@ func (s *Server) logTail() string {
 		b = b[len(b)-2000:]
 	}
 	return string(b)
+}
+
+// URL is the postgres:// address of the test database dsn names, as a
+// till is pointed at it: its socket folder as the host, no sslmode.
+func URL(t testing.TB, dsn string) string {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("postgres://%s@/%s?host=%s&port=%d", cfg.User, cfg.Database, url.QueryEscape(cfg.Host), cfg.Port)
 }
 
 // Dir is the server's folder; its socket is Dir()/.s.PGSQL.<Port>.
