@@ -113,7 +113,7 @@ func TestSensitiveActionsAreAudited(t *testing.T) {
 	}
 	// The PIN's own counters are bookkeeping, not audited changes.
 	var counters int
-	if err := s.r.QueryRow("SELECT count(*) FROM audit WHERE subject LIKE 'pin_%'").Scan(&counters); err != nil {
+	if err := s.reader().QueryRow("SELECT count(*) FROM audit WHERE subject LIKE 'pin_%'").Scan(&counters); err != nil {
 		t.Fatal(err)
 	}
 	if counters != 0 {

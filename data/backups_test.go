@@ -399,7 +399,7 @@ func TestAutoBackupRotatesAndCopiesToSecondFolder(t *testing.T) {
 		t.Errorf("second copy error = %v", rep.SecondErr)
 	}
 	var audited int
-	s.r.QueryRow("SELECT count(*) FROM audit WHERE action = 'change second backup folder' AND after = ?", second).Scan(&audited)
+	s.reader().QueryRow("SELECT count(*) FROM audit WHERE action = 'change second backup folder' AND after = ?", second).Scan(&audited)
 	if audited != 1 {
 		t.Errorf("setting the second folder was audited %d times", audited)
 	}

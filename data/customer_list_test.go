@@ -174,7 +174,7 @@ func TestCustomerListKeepsTheOrderWithASearch(t *testing.T) {
 func TestCustomerListReadsTheNameOrderThroughTheIndex(t *testing.T) {
 	s, _ := listShop(t)
 	plan := func(q string, args ...any) []string {
-		rows, err := s.r.Query("EXPLAIN QUERY PLAN "+q, args...)
+		rows, err := s.reader().Query("EXPLAIN QUERY PLAN "+q, args...)
 		if err != nil {
 			t.Fatal(err)
 		}

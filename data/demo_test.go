@@ -39,7 +39,7 @@ func demoStore(t *testing.T, opt DemoOptions) (*Store, DemoReport) {
 func dumpTables(t *testing.T, s *Store) string {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := s.r.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+	rows, err := s.reader().QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func dumpTables(t *testing.T, s *Store) string {
 	rows.Close()
 	var b strings.Builder
 	for _, table := range tables {
-		rows, err := s.r.QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
+		rows, err := s.reader().QueryContext(ctx, "SELECT * FROM "+table+" ORDER BY rowid")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func dumpTables(t *testing.T, s *Store) string {
 func count(t *testing.T, s *Store, q string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := s.r.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+	if err := s.reader().QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
@@ -320,7 +320,7 @@ func TestDemoLedgerHoldsItsInvariants(t *testing.T) {
 	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 11, End: demoEnd})
 	ctx := context.Background()
 	loy, _ := s.Loyalty(ctx)
-	rows, err := s.r.QueryContext(ctx, `SELECT l.id, l.customer_id, l.day, l.kind, l.points, l.purchase_id, l.staff, l.reason,
+	rows, err := s.reader().QueryContext(ctx, `SELECT l.id, l.customer_id, l.day, l.kind, l.points, l.purchase_id, l.staff, l.reason,
 		l.shortfall, COALESCE(p.amount_cents, 0), COALESCE(p.discount_cents, 0), p.refund_of, COALESCE(p.imported, 0)
 		FROM ledger l LEFT JOIN purchases p ON p.id = l.purchase_id ORDER BY l.customer_id, l.day, l.id`)
 	if err != nil {
@@ -359,7 +359,7 @@ func TestDemoLedgerHoldsItsInvariants(t *testing.T) {
 				t.Errorf("refund reversal %d: %d points, shortfall %d, purchase %v", r.id, r.points, r.shortfall, r.purchase)
 			}
 			var earned, paid int64
-			err := s.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(l.points), 0), p.amount_cents - p.discount_cents
+			err := s.reader().QueryRowContext(ctx, `SELECT COALESCE(SUM(l.points), 0), p.amount_cents - p.discount_cents
 				FROM purchases p LEFT JOIN ledger l ON l.purchase_id = p.id AND l.kind = 'earn' WHERE p.id = ?`, r.refundOf.Int64).Scan(&earned, &paid)
 			if err != nil {
 				t.Fatal(err)
@@ -443,7 +443,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 	for _, c := range cs {
 		facts[c.ID] = &demoFacts{dnc: c.DoNotContact, since: c.CustomerSince, birthday: c.Birthday, activity: map[rules.Day]bool{}}
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.customer_id, p.day, p.amount_cents,
+	rows, err := s.reader().QueryContext(ctx, `SELECT p.id, p.customer_id, p.day, p.amount_cents,
 		COALESCE((SELECT -SUM(r.amount_cents) FROM purchases r WHERE r.refund_of = p.id), 0)
 		FROM purchases p WHERE p.amount_cents > 0 AND p.customer_id IS NOT NULL ORDER BY p.customer_id, p.day, p.id`)
 	if err != nil {
@@ -462,7 +462,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 		facts[cust].activity[f.Day] = true
 	}
 	rows.Close()
-	rows, err = s.r.QueryContext(ctx, "SELECT customer_id, day FROM contacts")
+	rows, err = s.reader().QueryContext(ctx, "SELECT customer_id, day FROM contacts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,7 +476,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 		facts[cust].activity[d] = true
 	}
 	rows.Close()
-	rows, err = s.r.QueryContext(ctx, "SELECT customer_id, day, kind, points FROM ledger ORDER BY customer_id, day, id")
+	rows, err = s.reader().QueryContext(ctx, "SELECT customer_id, day, kind, points FROM ledger ORDER BY customer_id, day, id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,7 +529,7 @@ func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
 		}
 	}
 
-	rows, err := s.r.QueryContext(ctx, `SELECT s.key, s.kind, s.customer_id, s.due, s.state, s.reason, s.staff, s.changed_on,
+	rows, err := s.reader().QueryContext(ctx, `SELECT s.key, s.kind, s.customer_id, s.due, s.state, s.reason, s.staff, s.changed_on,
 		c.id, c.day, c.customer_id, c.reminder_key, c.outcome
 		FROM reminder_states s LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.key`)
 	if err != nil {

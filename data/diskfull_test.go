@@ -106,7 +106,7 @@ func TestFullDiskAtEveryPageLeavesTheFileAsItWas(t *testing.T) {
 				}
 				werr := w.write(s)
 				var after int
-				if err := s.r.QueryRowContext(ctx, w.count).Scan(&after); err != nil {
+				if err := s.reader().QueryRowContext(ctx, w.count).Scan(&after); err != nil {
 					t.Fatal(err)
 				}
 				switch {

@@ -141,7 +141,7 @@ func TestNotTheSamePersonIsRemembered(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := s.r.QueryRow("SELECT count(*) FROM not_duplicates").Scan(&n); err != nil || n != 0 {
+	if err := s.reader().QueryRow("SELECT count(*) FROM not_duplicates").Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d marks left after the merge (%v)", n, err)
 	}
 }

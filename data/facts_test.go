@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"regulars/rules"
 	"strings"
 	"testing"
@@ -17,12 +16,7 @@ func rmStore(t *testing.T, today string) *Store {
 	d := rmDay(today)
 	y, m, dd := d.Date()
 	clock := func() time.Time { return time.Date(y, m, dd, 10, 30, 0, 0, time.Local) }
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shop.db"), Options{Today: d, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openTestShop(t, Options{Today: d, Clock: clock})
 }
 
 func rmAddCustomer(t *testing.T, s *Store, c rules.Customer) rules.ID {

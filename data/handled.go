@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"regulars/rules"
 	"slices"
 	"strings"
@@ -64,6 +65,9 @@ type handledRow struct {
 func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d rules.Day, offset, limit int) ([]handledRow, error) {
 	// The page is cut from the day's keys alone; only its rows are looked
 	// up for their state's details and their customer's name.
+	if limit < 0 { // every row
+		limit = math.MaxInt32
+	}
 	rows, err := s.reader().QueryContext(ctx, `WITH h AS (
 			SELECT key, kind, customer_id, due FROM reminder_states
 			WHERE changed_on = ?1 AND state IN ('done', 'skipped'))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"regulars/importers"
 	"regulars/rules"
@@ -20,12 +19,7 @@ var ioToday = rules.NewDay(2024, time.June, 1)
 func ioStore(t *testing.T) *Store {
 	t.Helper()
 	clock := func() time.Time { return time.Date(2024, time.June, 1, 9, 30, 0, 0, time.Local) }
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shop.db"), Options{Today: ioToday, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openTestShop(t, Options{Today: ioToday, Clock: clock})
 }
 
 func ioCount(t *testing.T, s *Store, table string) int {

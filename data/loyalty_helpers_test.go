@@ -31,9 +31,7 @@ func lyOpenIn(t lyTB, dir string, today rules.Day) *Store {
 
 func lyOpen(t *testing.T, today rules.Day) *Store {
 	t.Helper()
-	s := lyOpenIn(t, t.TempDir(), today)
-	t.Cleanup(func() { s.Close() })
-	return s
+	return openTestShop(t, Options{Today: today, Clock: lyClock})
 }
 
 func lyCustomer(t lyTB, s *Store, name string) rules.ID {

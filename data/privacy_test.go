@@ -114,7 +114,7 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 		t.Fatalf("the customer to forget has %d purchases and %d ledger rows", len(before), len(ledgerBefore))
 	}
 	var sumBefore int64
-	if err := s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumBefore); err != nil {
+	if err := s.reader().QueryRow("SELECT sum(points) FROM ledger").Scan(&sumBefore); err != nil {
 		t.Fatal(err)
 	}
 	otherBefore := noErr(s.Customer(ctx, other))(t)
@@ -146,7 +146,7 @@ func TestForgetCustomerKeepsTotalsAndLedger(t *testing.T) {
 		t.Error("the ledger changed")
 	}
 	var sumAfter int64
-	if err := s.r.QueryRow("SELECT sum(points) FROM ledger").Scan(&sumAfter); err != nil {
+	if err := s.reader().QueryRow("SELECT sum(points) FROM ledger").Scan(&sumAfter); err != nil {
 		t.Fatal(err)
 	}
 	if sumAfter != sumBefore {

@@ -36,8 +36,9 @@ func pgMigrations() ([]string, error) {
 // applyPGSchema brings a PostgreSQL database up to the newest schema in one
 // transaction and returns the version it is at. Two programs doing it at
 // once take turns (an advisory lock); a database of a newer Regulars is
-// refused.
-func applyPGSchema(ctx context.Context, db *sql.DB) (int, error) {
+// refused. A database made here notes createdOn as the shop's first day,
+// as a new file does.
+func applyPGSchema(ctx context.Context, db *sql.DB, createdOn string) (int, error) {
 	names, err := pgMigrations()
 	if err != nil {
 		return 0, err
@@ -83,6 +84,11 @@ func applyPGSchema(ctx context.Context, db *sql.DB) (int, error) {
 			return v, fmt.Errorf("the PostgreSQL migration %s failed: %w", name, err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE schema_version SET version = $1", n); err != nil {
+			return v, err
+		}
+	}
+	if v == 0 && createdOn != "" {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO settings(key, value) VALUES ('created_on', $1)", createdOn); err != nil {
 			return v, err
 		}
 	}

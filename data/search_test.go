@@ -69,6 +69,9 @@ func TestSearchMatchesTheStatement(t *testing.T) {
 // data_version.
 func writeAround(t failer, s *Store, q string, args ...any) sql.Result {
 	t.Helper()
+	if s.dialect == onPostgres {
+		return writeAroundOnPostgres(t, s, q, args...)
+	}
 	db, err := sql.Open("sqlite", s.path)
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +79,33 @@ func writeAround(t failer, s *Store, q string, args ...any) sql.Result {
 	defer db.Close()
 	res, err := db.Exec(q, args...)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// writeAroundOnPostgres is writeAround on PostgreSQL: another till's
+// connection runs q and counts its change, as every till's write does.
+func writeAroundOnPostgres(t failer, s *Store, q string, args ...any) sql.Result {
+	t.Helper()
+	other, err := Open(context.Background(), s.path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.Exec(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(pgCountChange); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	return res

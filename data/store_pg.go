@@ -107,7 +107,7 @@ func openPG(ctx context.Context, where string, opt Options) (*Store, error) {
 		s.keepSummary.Store(true)
 		return s, nil
 	}
-	if _, err := applyPGSchema(ctx, db); err != nil {
+	if _, err := applyPGSchema(ctx, db, s.Today().String()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -171,7 +171,32 @@ func (p *pgConn) Prepare(query string) (driver.Stmt, error) {
 }
 
 func (p *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return p.c.(driver.ConnPrepareContext).PrepareContext(ctx, pgSQL(query))
+	q := pgSQL(query)
+	r := pgReturningID(q)
+	if r == "" {
+		return p.c.(driver.ConnPrepareContext).PrepareContext(ctx, q)
+	}
+	st, err := p.c.(driver.ConnPrepareContext).PrepareContext(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return pgReturningStmt{st}, nil
+}
+
+// pgReturningStmt is a prepared INSERT that reads its id back (RETURNING
+// id): Exec runs it as a query, so that Result.LastInsertId answers.
+type pgReturningStmt struct{ driver.Stmt }
+
+func (s pgReturningStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	rows, err := s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	return returned(rows)
+}
+
+func (s pgReturningStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	return s.Stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
 }
 
 func (p *pgConn) Close() error { return p.c.Close() }
@@ -194,23 +219,7 @@ func (p *pgConn) ExecContext(ctx context.Context, query string, args []driver.Na
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		var res pgResult
-		dest := make([]driver.Value, 1)
-		for {
-			err := rows.Next(dest)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			res.rows++
-			if id, ok := dest[0].(int64); ok {
-				res.id = id
-			}
-		}
-		return res, rows.Close()
+		return returned(rows)
 	}
 	return p.c.(driver.ExecerContext).ExecContext(ctx, q, args)
 }
@@ -234,6 +243,27 @@ func (p *pgConn) IsValid() bool {
 		return v.IsValid()
 	}
 	return true
+}
+
+// returned reads and closes the ids an INSERT … RETURNING id gave back.
+func returned(rows driver.Rows) (driver.Result, error) {
+	defer rows.Close()
+	var res pgResult
+	dest := make([]driver.Value, 1)
+	for {
+		err := rows.Next(dest)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.rows++
+		if id, ok := dest[0].(int64); ok {
+			res.id = id
+		}
+	}
+	return res, rows.Close()
 }
 
 // pgResult is an INSERT's result read back through RETURNING id: the last

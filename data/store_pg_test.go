@@ -35,7 +35,7 @@ func pgShopPair(t *testing.T, customers int) (lite, pg *Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	if _, err := applyPGSchema(ctx, raw); err != nil {
+	if _, err := applyPGSchema(ctx, raw, ""); err != nil {
 		t.Fatal(err)
 	}
 	copyShopToPG(t, lite.w, raw)

@@ -19,15 +19,10 @@ func newTestStore(t *testing.T, today string) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "shop.db"), Options{
+	return openTestShop(t, Options{
 		Today: d,
 		Clock: func() time.Time { return time.Date(2026, 1, 1, 10, 30, 0, 0, time.Local) },
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
 }
 
 func TestOpenCreatesSchemaAndFileIsPrivate(t *testing.T) {

@@ -167,7 +167,7 @@ func openPGShop(t *testing.T) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	names, _ := pgMigrations()
 	for range 2 {
-		v, err := applyPGSchema(context.Background(), db)
+		v, err := applyPGSchema(context.Background(), db, "")
 		if err != nil {
 			t.Fatal(err)
 		}
