@@ -54,8 +54,11 @@ vet:
 # without it: watching each memory access of the SQL engine made the tests
 # of data/ seven times slower and watched nothing of ours.
 RACE = -race -gcflags='modernc.org/...=-race=false -d=checkptr=0'
+# The store's tests run again on PostgreSQL in a plain pass (see
+# data/engines_norace_test.go).
 unit:
 	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m ./...
+	$(GO) test -tags ci -count=1 -run '^TestTheStoreOnPostgreSQL$$' ./data/
 
 test: test-deps fmt-check vet unit
 	$(GO) build -o $(BIN) .

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	_ "modernc.org/sqlite"
+
+	"regulars/data/pgtest"
 )
 
 // binary is the real regulars program, built once for these tests.
@@ -37,7 +39,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building regulars:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m) // stops the shared PostgreSQL of the tests that use one
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

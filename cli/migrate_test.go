@@ -163,7 +163,7 @@ func TestMigrateThroughPostgres(t *testing.T) {
 	if r := run(t, "demo", "--db", shop, "--customers", "120", "--seed", "4", "--date", day); r.code != 0 {
 		t.Fatalf("demo: %d %s", r.code, r.stderr)
 	}
-	pg := pgURL(t, pgtest.Start(t))
+	pg := pgURL(t, pgtest.Shared(t))
 
 	t0 := time.Now()
 	r := run(t, "migrate", "--to", pg, "--db", shop, "--date", day)

@@ -68,7 +68,7 @@ func TestOldBackupRestoresIntoPostgres(t *testing.T) {
 	}
 	defer lite.Close()
 	var pg *Store
-	for _, where := range []string{pgSocketURL(t, pgtest.Start(t)), filepath.Join(dir, "restored.db")} {
+	for _, where := range []string{pgSocketURL(t, pgtest.Shared(t)), filepath.Join(dir, "restored.db")} {
 		if _, err := Restore(ctx, old, where); err != nil {
 			t.Fatal(err)
 		}

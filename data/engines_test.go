@@ -42,16 +42,6 @@ func openTestShop(t testing.TB, opt Options) *Store {
 	return s
 }
 
-// TestTheStoreOnPostgreSQL runs the store's tests that make their shop
-// with openTestShop again on PostgreSQL. The few left out test what only
-// a file has (its pragmas, its pages, its lock, its folder), each named
-// with why.
-func TestTheStoreOnPostgreSQL(t *testing.T) {
-	for _, tc := range storeSuite {
-		t.Run(tc.name, tc.fn)
-	}
-}
-
 // fileOnly is the tests that make their shop with openTestShop but test
 // what only a file has; TestTheStoreOnPostgreSQL leaves them out.
 var fileOnly = map[string]string{

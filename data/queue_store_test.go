@@ -12,7 +12,6 @@ import (
 // taken off, voids and older sales left out), and the share shrinks by
 // those done today.
 func TestQueueFromTheStore(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t, "2025-03-01")
 	add := func(name string) rules.ID {
@@ -107,7 +106,6 @@ func TestQueueFromTheStore(t *testing.T) {
 }
 
 func TestQueueDriftingShareSetting(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
 	if n, err := s.DriftingShare(ctx); err != nil || n != rules.DefaultDriftingShare {

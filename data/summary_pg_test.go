@@ -160,7 +160,7 @@ func TestSummaryOnPostgreSQL(t *testing.T) {
 // database (twice: the second time changes nothing).
 func openPGShop(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("pgx", pgtest.Start(t))
+	db, err := sql.Open("pgx", pgtest.Shared(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func namedTillShop(t *testing.T, onPG bool) (*Store, rules.ID) {
 	ctx := context.Background()
 	where := filepath.Join(t.TempDir(), "shop.db")
 	if onPG {
-		where = pgSocketURL(t, pgtest.Start(t))
+		where = pgSocketURL(t, pgtest.Shared(t))
 	}
 	clock := func() time.Time { return time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local) }
 	s, err := Open(ctx, where, Options{Today: rules.NewDay(2026, time.June, 15), Clock: clock})

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"regulars/data/pgtest"
 	"regulars/rules"
 )
 
@@ -19,7 +20,7 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("LC_TIME")
 	os.Unsetenv("LANGUAGE")
 	os.Setenv("LANG", "en_GB.UTF-8")
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // stops the shared PostgreSQL of the tests that use one
 }
 
 // inLocale switches the shown format for one test, with no currency sign:

@@ -39,7 +39,7 @@ func twoTillShop(t *testing.T, now time.Time, onPG bool) string {
 	if !onPG {
 		return path
 	}
-	where := pgtest.URL(t, pgtest.Start(t))
+	where := pgtest.URL(t, pgtest.Shared(t))
 	target, err := data.Open(ctx, where, data.Options{})
 	if err != nil {
 		t.Fatal(err)
