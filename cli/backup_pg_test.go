@@ -35,7 +35,7 @@ func demoOnPostgres(t *testing.T, dir, customers, day string) (dsn, pg string) {
 	if r := run(t, "demo", "--db", shop, "--customers", customers, "--seed", "6", "--date", day); r.code != 0 {
 		t.Fatalf("demo: %d %s", r.code, r.stderr)
 	}
-	dsn = pgtest.Shared(t)
+	dsn = pgtest.Start(t)
 	pg = pgURL(t, dsn)
 	if r := run(t, "migrate", "--to", pg, "--db", shop, "--date", day); r.code != 0 {
 		t.Fatalf("migrate: %d %q %q", r.code, r.stdout, r.stderr)

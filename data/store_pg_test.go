@@ -29,7 +29,7 @@ func pgShopPair(t *testing.T, customers int) (lite, pg *Store) {
 	if _, err := lite.GenerateDemo(ctx, DemoOptions{Customers: customers, Seed: 7, End: end}); err != nil {
 		t.Fatal(err)
 	}
-	dsn := pgtest.Shared(t)
+	dsn := pgtest.Start(t)
 	raw, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
