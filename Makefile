@@ -54,14 +54,18 @@ vet:
 # without it: watching each memory access of the SQL engine made the tests
 # of data/ seven times slower and watched nothing of ours.
 RACE = -race -gcflags='modernc.org/...=-race=false -d=checkptr=0'
-# The store's tests run again on PostgreSQL in a plain pass (see
-# data/engines_norace_test.go).
 # The longest packages are named first, so that they start first on two
-# cores (go test runs the packages in the order named, each once).
+# cores (go test runs the packages in the order named, each once). The
+# store's tests run again on PostgreSQL in a plain pass (see
+# data/engines_norace_test.go), beside the race detector's: it mostly
+# waits on its server.
 PKGS = ./screens/ ./data/ ./cli/ ./...
 unit:
-	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m $(PKGS)
-	$(GO) test -tags ci -count=1 -run '^TestTheStoreOnPostgreSQL$$' ./data/
+	log=$$(mktemp); \
+	$(GO) test -tags ci -count=1 -run '^TestTheStoreOnPostgreSQL$$' ./data/ >$$log 2>&1 & pg=$$!; \
+	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m $(PKGS); race=$$?; \
+	wait $$pg; plain=$$?; echo "The store's tests on PostgreSQL:"; cat $$log; rm -f $$log; \
+	test $$race -eq 0 -a $$plain -eq 0
 
 test: test-deps fmt-check vet unit
 	$(GO) build -o $(BIN) .
