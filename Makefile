@@ -59,11 +59,11 @@ RACE = -race -gcflags='modernc.org/...=-race=false -d=checkptr=0'
 # store's tests run again on PostgreSQL in a plain pass (see
 # data/engines_norace_test.go), beside the race detector's: it mostly
 # waits on its server.
-PKGS = ./screens/ ./data/ ./cli/ ./...
+TEST_DIRS = ./screens/ ./data/ ./cli/ ./...
 unit:
 	log=$$(mktemp); \
 	$(GO) test -tags ci -count=1 -run '^TestTheStoreOnPostgreSQL$$' ./data/ >$$log 2>&1 & pg=$$!; \
-	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m $(PKGS); race=$$?; \
+	$(GO) test $(RACE) -tags ci -count=1 -timeout 45m $(TEST_DIRS); race=$$?; \
 	wait $$pg; plain=$$?; echo "The store's tests on PostgreSQL:"; cat $$log; rm -f $$log; \
 	test $$race -eq 0 -a $$plain -eq 0
 
