@@ -19,20 +19,20 @@ import (
 // details), another day, other rules or scheme, another program's commit
 // (PRAGMA data_version).
 type todayMemo struct {
-	mu       sync.Mutex
-	day      rules.Day
-	version  int64  // the writer's data_version when read
-	settings string // the rules and the scheme it was read under
+	mu  sync.Mutex
+	day rules.Day
 	patched
 }
 
 // patched is a list of reminders read once and then patched: the
 // customers this store wrote since are read again from their facts.
 type patched struct {
-	valid   bool
-	rs      []rules.Reminder
-	ws      []messageParts
-	changed map[rules.ID]bool // customers this store wrote since
+	valid    bool
+	version  int64  // the writer's data_version when read
+	settings string // the rules and the scheme it was read under
+	rs       []rules.Reminder
+	ws       []messageParts
+	changed  map[rules.ID]bool // customers this store wrote since
 }
 
 // wrote tells what the store remembers that a write of its own committed,
@@ -79,6 +79,37 @@ func (m *patched) remember(rs []rules.Reminder, ws []messageParts) {
 	m.valid, m.rs, m.ws, m.changed = true, rs, ws, map[rules.ID]bool{}
 }
 
+// readOrPatch brings m up to date: read reads everything again when m
+// holds nothing, not what is asked (fits false), or was read before
+// another program's commit or under other rules or scheme; else the
+// customers this store wrote since are read again from their facts as of
+// asOf and collect gives their reminders. It says whether it read all.
+func (s *Store) readOrPatch(ctx context.Context, set shopSettings, m *patched, fits bool, asOf rules.Day,
+	read func() ([]rules.Reminder, []messageParts, error), collect func(*factSet) ([]rules.Reminder, []messageParts)) (bool, error) {
+	version, _, err := s.searchVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
+	if !m.valid || !fits || m.version != version || m.settings != key {
+		rs, ws, err := read()
+		if err != nil {
+			return false, err
+		}
+		m.remember(rs, ws)
+		m.version, m.settings = version, key
+		return true, nil
+	}
+	if len(m.changed) > 0 {
+		fs, err := s.readFacts(ctx, s.reader(), set, asOf, m.changedIDs(), false)
+		if err != nil {
+			return false, err
+		}
+		m.patch(collect(fs))
+	}
+	return false, nil
+}
+
 // changedIDs is the customers written since, in order.
 func (m *patched) changedIDs() []rules.ID {
 	ids := make([]rules.ID, 0, len(m.changed))
@@ -110,27 +141,17 @@ func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d rules.D
 	if d != s.Today() || s.factsOnly {
 		return s.todayFromFacts(ctx, set, d)
 	}
-	version, _, err := s.searchVersion(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
 	m := &s.today1
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.valid || m.day != d || m.version != version || m.settings != key {
-		rs, ws, err := s.todayFromFacts(ctx, set, d)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.day, m.version, m.settings = d, version, key
-		m.remember(rs, ws)
-	} else if len(m.changed) > 0 {
-		fs, err := s.readFacts(ctx, s.reader(), set, m.day, m.changedIDs(), false)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.patch(collectToday(fs, m.day))
+	read, err := s.readOrPatch(ctx, set, &m.patched, m.day == d, d,
+		func() ([]rules.Reminder, []messageParts, error) { return s.todayFromFacts(ctx, set, d) },
+		func(fs *factSet) ([]rules.Reminder, []messageParts) { return collectToday(fs, d) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if read {
+		m.day = d
 	}
 	return slices.Clone(m.rs), slices.Clone(m.ws), nil
 }
@@ -143,8 +164,6 @@ func (s *Store) todayRemembered(ctx context.Context, set shopSettings, d rules.D
 type calendarMemo struct {
 	mu       sync.Mutex
 	from, to rules.Day
-	version  int64
-	settings string
 	patched
 }
 
@@ -154,27 +173,17 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to ru
 	if s.factsOnly {
 		return s.dueFromFacts(ctx, set, from, to)
 	}
-	version, _, err := s.searchVersion(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
 	m := &s.calendar
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.valid || from < m.from || to > m.to || m.version != version || m.settings != key {
-		rs, ws, err := s.dueFromFacts(ctx, set, from, to)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.from, m.to, m.version, m.settings = from, to, version, key
-		m.remember(rs, ws)
-	} else if len(m.changed) > 0 {
-		fs, err := s.readFacts(ctx, s.reader(), set, m.to, m.changedIDs(), false)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.patch(dueOfFacts(fs, m.from, m.to))
+	read, err := s.readOrPatch(ctx, set, &m.patched, from >= m.from && to <= m.to, m.to,
+		func() ([]rules.Reminder, []messageParts, error) { return s.dueFromFacts(ctx, set, from, to) },
+		func(fs *factSet) ([]rules.Reminder, []messageParts) { return dueOfFacts(fs, m.from, m.to) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if read {
+		m.from, m.to = from, to
 	}
 	var rs []rules.Reminder
 	var ws []messageParts
@@ -191,8 +200,6 @@ func (s *Store) dueRemembered(ctx context.Context, set shopSettings, from, to ru
 type upcomingMemo struct {
 	mu       sync.Mutex
 	day, end rules.Day
-	version  int64
-	settings string
 	patched
 }
 
@@ -203,27 +210,17 @@ func (s *Store) upcomingRemembered(ctx context.Context, set shopSettings, d, end
 	if s.factsOnly {
 		return s.upcomingFromFacts(ctx, set, d, end)
 	}
-	version, _, err := s.searchVersion(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	key := fmt.Sprint(set.engine.rules, set.engine.loyalty)
 	m := &s.upcoming
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.valid || m.day != d || m.end != end || m.version != version || m.settings != key {
-		rs, ws, err := s.upcomingFromFacts(ctx, set, d, end)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.day, m.end, m.version, m.settings = d, end, version, key
-		m.remember(rs, ws)
-	} else if len(m.changed) > 0 {
-		fs, err := s.readFacts(ctx, s.reader(), set, d, m.changedIDs(), false)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.patch(collectUpcoming(fs, d, end))
+	read, err := s.readOrPatch(ctx, set, &m.patched, m.day == d && m.end == end, d,
+		func() ([]rules.Reminder, []messageParts, error) { return s.upcomingFromFacts(ctx, set, d, end) },
+		func(fs *factSet) ([]rules.Reminder, []messageParts) { return collectUpcoming(fs, d, end) })
+	if err != nil {
+		return nil, nil, err
+	}
+	if read {
+		m.day, m.end = d, end
 	}
 	return slices.Clone(m.rs), slices.Clone(m.ws), nil
 }
