@@ -83,6 +83,9 @@ type Store struct {
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
 	// where w is the one pool for writes and reads and path the address.
 	dialect dialect
+	// beforeCommit, when set (by tests), runs just before a write
+	// transaction's COMMIT.
+	beforeCommit func()
 	// ownChanges counts this store's write transactions on PostgreSQL,
 	// which dataVersion leaves out as SQLite's data_version does.
 	ownChanges atomic.Int64
@@ -545,7 +548,13 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		}
 		counted = true
 	}
+	if s.beforeCommit != nil {
+		s.beforeCommit()
+	}
 	if err := tx.Commit(); err != nil {
+		if s.dialect == onPostgres && isUnreachable(err) {
+			return commitUnknownError{err}
+		}
 		return s.explain(err)
 	}
 	if counted {

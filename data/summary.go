@@ -249,14 +249,15 @@ func summaryFindingsOn(ctx context.Context, q querier, d dialect) ([]finding, er
 	return out, rows.Err()
 }
 
-// summaries reads the summary rows of every customer, through q, by id.
-func summaries(ctx context.Context, q querier) (map[rules.ID]CustomerSummary, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+summaryCols+" FROM customer_summary")
+// summaries reads the summary rows of every customer, through q, in
+// increasing customer order; size is how many there may be.
+func summaries(ctx context.Context, q querier, size int) ([]CustomerSummary, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+summaryCols+" FROM customer_summary ORDER BY customer_id")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[rules.ID]CustomerSummary{}
+	out := make([]CustomerSummary, 0, size)
 	var reward, saleDay, contact, last sql.RawBytes
 	for rows.Next() {
 		var c CustomerSummary
@@ -266,7 +267,7 @@ func summaries(ctx context.Context, q querier) (map[rules.ID]CustomerSummary, er
 		}
 		c.RewardReadyOn, c.LastSaleID, c.LastSaleDay, c.LastSaleCents = dayFromBytes(reward), sale.Int64, dayFromBytes(saleDay), rules.Cents(cents.Int64)
 		c.LastContactDay, c.LastFactDay = dayFromBytes(contact), dayFromBytes(last)
-		out[c.CustomerID] = c
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -215,4 +215,28 @@ func TestLosingThePostgresServer(t *testing.T) {
 	if found, err := s.Check(ctx); err != nil || len(found) != 0 {
 		t.Errorf("the check after the outage: %v %v", found, err)
 	}
+
+	// The server goes away just as a sale is committed: no one can say
+	// whether it was kept, and the sentence says so instead of "nothing
+	// was saved".
+	s.beforeCommit = func() {
+		if err := srv.Halt(); err != nil {
+			t.Error(err)
+		}
+	}
+	_, err = s.RecordSale(ctx, Sale{CustomerID: id, Amount: 4000})
+	s.beforeCommit = nil
+	if !errors.Is(err, ErrMaybeSaved) || !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("a sale whose COMMIT got no answer: %v", err)
+	}
+	if msg := err.Error(); strings.Count(msg, ". ") > 0 || strings.Contains(msg, "nothing was saved") || !strings.Contains(msg, "may or may not") {
+		t.Errorf("not one plain sentence saying it may have been kept: %q", msg)
+	}
+	t.Logf("a COMMIT without an answer: %q", err)
+	if err := srv.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	if found, err := s.Check(ctx); err != nil || len(found) != 0 {
+		t.Errorf("the check after a COMMIT without an answer: %v %v", found, err)
+	}
 }

@@ -37,7 +37,18 @@ func ValidDate(y int, m time.Month, d int) bool {
 
 // DaysIn returns the number of days in month m of year y.
 func DaysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case time.February:
+		if IsLeap(y) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	case time.January, time.March, time.May, time.July, time.August, time.October, time.December:
+		return 31
+	}
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() // a month out of range, as time.Date reads it
 }
 
 // IsLeap reports whether y is a leap year.

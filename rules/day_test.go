@@ -130,3 +130,16 @@ func TestYearlyDateInFallsOnThe28thInOtherYears(t *testing.T) {
 		t.Errorf("a year of birth does not move the day: %s", got)
 	}
 }
+
+// TestDaysInMatchesTheCalendar compares DaysIn with the standard
+// library's calendar over four centuries and months out of range.
+func TestDaysInMatchesTheCalendar(t *testing.T) {
+	for y := 1800; y <= 2400; y++ {
+		for m := time.Month(0); m <= 13; m++ {
+			want := time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			if got := DaysIn(y, m); got != want {
+				t.Fatalf("DaysIn(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}

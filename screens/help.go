@@ -108,8 +108,13 @@ func version() string {
 	return lang.L("development build")
 }
 
-// aboutText is what the About box says.
-func aboutText() string {
+// aboutText is what the About box says, for a shop in a file or on a
+// PostgreSQL server.
+func aboutText(onPostgres bool) string {
+	if onPostgres {
+		return fmt.Sprintf(lang.L("Regulars %s\n\nRemembers every customer of one shop, tells the counter what to do for them today, "+
+			"and runs the loyalty scheme at checkout.\n\nThe shop is kept on a PostgreSQL server that every till shares."), version())
+	}
 	return fmt.Sprintf(lang.L("Regulars %s\n\nRemembers every customer of one shop, tells the counter what to do for them today, "+
 		"and runs the loyalty scheme at checkout.\n\nEverything stays in one file on this computer (schema %d)."),
 		version(), data.SchemaVersion())
@@ -117,7 +122,7 @@ func aboutText() string {
 
 // showAbout says which Regulars this is.
 func (a *App) showAbout() {
-	text := widget.NewLabel(aboutText())
+	text := widget.NewLabel(aboutText(a.store.OnPostgres()))
 	text.Wrapping = fyne.TextWrapWord
 	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak

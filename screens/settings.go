@@ -248,11 +248,16 @@ func (s *settingsScreen) popupsCard() fyne.CanvasObject {
 		container.NewHBox(widget.NewLabel(lang.L("Look")), s.popEvery))
 }
 
-// dataCard names the database file, opens its folder and changes the PIN.
+// dataCard names the database file (or server), opens its folder and
+// changes the PIN.
 func (s *settingsScreen) dataCard() fyne.CanvasObject {
 	a := s.a
 	path := widget.NewLabel(fmt.Sprintf(lang.L("Database: %s"), a.store.Path()))
 	path.Wrapping = fyne.TextWrapBreak
+	where := lang.L("Everything lives in this one file on this computer")
+	if a.store.OnPostgres() {
+		where = lang.L("The shop is kept on a PostgreSQL server that every till shares")
+	}
 	openDir := widget.NewButtonWithIcon(lang.L("Open the data folder"), theme.FolderOpenIcon(), func() {
 		u := &url.URL{Scheme: "file", Path: filepath.Dir(a.store.Path())}
 		if err := a.fa.OpenURL(u); err != nil {
@@ -265,8 +270,11 @@ func (s *settingsScreen) dataCard() fyne.CanvasObject {
 	s.till.SetPlaceHolder(lang.L("Front, Back office…: named on the sales and notes made at this PC"))
 	saveTill := widget.NewButton(lang.L("Save till name"), s.saveTill)
 	tillForm := widget.NewForm(widget.NewFormItem(lang.L("Till name"), container.NewBorder(nil, nil, nil, saveTill, s.till)))
-	return widget.NewCard(lang.L("Data"), lang.L("Everything lives in this one file on this computer"),
-		container.NewVBox(path, container.NewHBox(openDir, pin), tillForm))
+	buttons := container.NewHBox(openDir, pin)
+	if a.store.OnPostgres() {
+		buttons = container.NewHBox(pin) // no folder on this computer holds the shop
+	}
+	return widget.NewCard(lang.L("Data"), where, container.NewVBox(path, buttons, tillForm))
 }
 
 // saveTill keeps the till's name on this PC (not in the shop): every till
