@@ -28,6 +28,8 @@ WHEN NEW.id <> OLD.id OR NEW.at <> OLD.at OR NEW.day <> OLD.day OR NEW.kind <> O
   OR NEW.points <> OLD.points OR NEW.purchase_id IS NOT OLD.purchase_id OR NEW.staff <> OLD.staff
   OR NEW.reason <> OLD.reason OR NEW.shortfall <> OLD.shortfall
 BEGIN SELECT RAISE(ABORT, 'the loyalty ledger is append-only'); END`,
+		"DROP INDEX reminder_states_changed",
+		"CREATE INDEX reminder_states_changed ON reminder_states(changed_on, state, kind, customer_id, due, key)",
 		"ALTER TABLE purchases DROP COLUMN till",
 		"ALTER TABLE ledger DROP COLUMN till",
 		"ALTER TABLE contacts DROP COLUMN till",

@@ -124,8 +124,8 @@ func (fs *factSet) fileState(key string, cust rules.ID, st reminderState) {
 // A merge moves state rows to the surviving customer but keeps their keys,
 // which name the customer merged away; they are filed under the key the
 // survivor's reminder has now. A customer's own rows are filed at once,
-// moved rows at the end in the order of their changes (that of
-// reminder_states_changed), so that of two moved onto one key the later
+// moved rows at the end in the order of their changes (day, state,
+// kind, customer, due, key), so that of two moved onto one key the later
 // change wins and a row of the survivor's own always does.
 type stateFiler struct {
 	fs    *factSet

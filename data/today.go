@@ -413,7 +413,7 @@ func (p *factPart) readComplaints(ctx context.Context) error {
 // keys, which name the customer merged away; they are found under the
 // key the survivor's reminder has now. A row keyed for the survivor
 // itself wins; of rows moved onto the same key, the latest change
-// does (the order of reminder_states_changed). The rows are read in
+// does (by day of change, then state, kind, customer, due, key). The rows are read in
 // storage order, not along an index: that visits each row once.
 func (p *factPart) readStates(ctx context.Context) error {
 	stateOrder := " ORDER BY rowid"
