@@ -141,11 +141,15 @@ type App struct {
 // The app is made by newApp only once the database is known to be free and
 // a display is there.
 func Run(ctx context.Context, newApp func() fyne.App, opt Options) error {
-	release, err := data.LockWindow(opt.DBPath)
-	if err != nil {
-		return err
+	if !data.IsPostgresURL(opt.DBPath) {
+		// One window on a file; a shop on PostgreSQL has a window at every
+		// till and no file here to lock.
+		release, err := data.LockWindow(opt.DBPath)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
-	defer release()
 	if noDisplay() {
 		// This goes to the command line, which stays in English (PRODUCT.md).
 		return errors.New("there is no display to open the window on (DISPLAY is not set); the commands work without one: see regulars help")

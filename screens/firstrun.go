@@ -511,9 +511,12 @@ func countryName(code string) string {
 	return code
 }
 
-// DemoPath is where the demo shop is kept: beside the real database.
+// DemoPath is where the demo shop is kept: beside the real database, or
+// in this PC's data folder for a shop on PostgreSQL.
 func DemoPath(dbPath string) string {
-	return filepath.Join(filepath.Dir(dbPath), "regulars-demo.db")
+	// The backups folder is beside the shop's file, or in this PC's
+	// Regulars data folder for a shop on PostgreSQL: the demo goes beside it.
+	return filepath.Join(filepath.Dir(data.DefaultBackupDir(dbPath)), "regulars-demo.db")
 }
 
 // openDemo makes a demo shop whose history ends today (as the command

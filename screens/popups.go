@@ -58,7 +58,16 @@ type popups struct {
 	shown atomic.Int32
 	mu    sync.Mutex
 	last  string
+	// held is the summary waiting for another question (the owner's PIN,
+	// the first run's set-up…) to be answered; waiting, that a goroutine
+	// looks for that.
+	held    func()
+	waiting bool
 }
+
+// questionWait is how often a held summary looks whether the question
+// in front of it has been answered.
+const questionWait = 250 * time.Millisecond
 
 // Shown is how many pop-ups have been shown.
 func (p *popups) Shown() int { return int(p.shown.Load()) }
@@ -206,7 +215,55 @@ func (p *popups) show(q rules.Queue, fresh int) {
 	p.a.opt.Notify.Notify(fmt.Sprintf(lang.L("Regulars: %s"), title), strings.ReplaceAll(text, "\n", ", "))
 	if p.dlg != nil {
 		p.dlg.Hide()
+		p.dlg = nil
 	}
+	p.held = func() { p.showDialog(title, text) }
+	p.showWhenFree()
+}
+
+// showWhenFree shows the held summary now, or, while another question is
+// open in the window, once it has been answered: the summary never
+// covers a question.
+func (p *popups) showWhenFree() {
+	if p.held == nil {
+		return
+	}
+	if p.a.win.Canvas().Overlays().Top() == nil {
+		show := p.held
+		p.held = nil
+		show()
+		return
+	}
+	if p.waiting {
+		return
+	}
+	p.waiting = true
+	go func() {
+		tick := time.NewTicker(questionWait)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.a.ctx.Done():
+				return
+			case <-tick.C:
+			}
+			done := false
+			fyne.DoAndWait(func() {
+				p.showWhenFree()
+				done = p.held == nil
+				if done {
+					p.waiting = false
+				}
+			})
+			if done {
+				return
+			}
+		}
+	}()
+}
+
+// showDialog puts the summary up with its way to Today.
+func (p *popups) showDialog(title, text string) {
 	body := widget.NewLabel(text)
 	open := widget.NewButton(lang.L("Open Today"), nil)
 	open.Importance = widget.HighImportance

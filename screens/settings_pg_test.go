@@ -39,3 +39,17 @@ func TestTheDataCardSaysWhereTheShopIs(t *testing.T) {
 		}
 	}
 }
+
+// TestTheDemoOfAShopOnPostgresIsAFileOnThisPC: the demo goes beside a
+// shop's file, or into this PC's data folder when the shop is on a server,
+// never into a folder named after the server's address.
+func TestTheDemoOfAShopOnPostgresIsAFileOnThisPC(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("XDG_DATA_HOME", home)
+	if got := DemoPath("/srv/shop/regulars.db"); got != "/srv/shop/regulars-demo.db" {
+		t.Errorf("the demo of a file: %s", got)
+	}
+	if got := DemoPath("postgres://till@shop-server/regulars?sslmode=require"); got != home+"/regulars/regulars-demo.db" {
+		t.Errorf("the demo of a shop on PostgreSQL: %s", got)
+	}
+}
