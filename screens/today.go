@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,8 @@ type todayScreen struct {
 	// Loaded holds every reminder on Today after the last reload, those
 	// behind "show all" and in the shut mention group included; tests read it.
 	loaded []rules.Reminder
+	// loadedAt is when the To do tab last showed a queue read again.
+	loadedAt time.Time
 }
 
 // The toggle rows of the To do list.
@@ -102,19 +105,22 @@ type todayData struct {
 
 func (t *todayScreen) reload() {
 	day := t.a.Today()
-	t.loadDue(day)
-	t.loadTabs(day)
+	t.loadDue(day, func() { t.loadTabs(day) })
 }
 
-// loadDue fills the To do tab with the day's queue. It comes first and
-// alone: in a large shop the other two tabs take as long again, and the
-// day's work can start before they are in. The queue is read whole (a few
-// thousand reminders in a large shop, mostly in the shut groups) and the
-// list shows it virtualised.
-func (t *todayScreen) loadDue(day rules.Day) {
+// loadDue fills the To do tab with the day's queue, then runs next (when
+// not nil). It comes first and alone: in a large shop the other two tabs
+// take as long again, and the day's work can start before they are in, so
+// they are read once it is shown (next), not beside it. The queue is read
+// whole (a few thousand reminders in a large shop, mostly in the shut
+// groups) and the list shows it virtualised.
+func (t *todayScreen) loadDue(day rules.Day, next func()) {
 	background(t.a, func(ctx context.Context) (rules.Queue, error) {
 		return t.a.store.TodayQueue(ctx, day)
 	}, func(q rules.Queue, err error) {
+		if next != nil {
+			defer next()
+		}
 		if err != nil {
 			t.a.showError(err)
 			return
@@ -135,6 +141,7 @@ func (t *todayScreen) loadDue(day rules.Day) {
 		if t.due.selected == nil {
 			t.due.selectFirst()
 		}
+		t.loadedAt = time.Now()
 	})
 }
 
