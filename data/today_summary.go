@@ -54,12 +54,17 @@ func purchaseWindow(e engine) int {
 // readPartial reads, as of d, what Today and Upcoming up to end need of
 // every customer (forgotten ones aside), and which are busy.
 func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rules.Day) (*partialFacts, error) {
-	busy, err := s.busyIDs(ctx, q, e, d, end)
-	if err != nil {
-		return nil, err
-	}
+	// The busy customers are found on another connection meanwhile.
+	var busy map[rules.ID]bool
+	var busyErr error
+	found := make(chan struct{})
+	go func() {
+		defer close(found)
+		busy, busyErr = s.busyIDs(ctx, q, e, d, end)
+	}()
 	base, err := s.partialBase(ctx, q, e, d)
-	if err != nil {
+	<-found
+	if err := errors.Join(err, busyErr); err != nil {
 		return nil, err
 	}
 	pf := &partialFacts{
@@ -400,13 +405,37 @@ type remindersRead struct {
 }
 
 // collectPartial gathers, unsorted and without words, what rd keeps of the
-// customers of pf, their states read by key.
+// customers of pf, their states read by key. A whole shop is gathered in
+// two halves at once, each reading its states on a connection of its own:
+// on two cores that is nearly half the time.
 func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
+	n := len(pf.customers)
+	if _, pool := q.(*sql.DB); !pool || n < 4000 {
+		return s.collectPart(ctx, q, e, pf, 0, n, rd, stateTo)
+	}
+	var rs2 []rules.Reminder
+	var ws2 []messageParts
+	var err2 error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rs2, ws2, err2 = s.collectPart(ctx, q, e, pf, n/2, n, rd, stateTo)
+	}()
+	rs, ws, err := s.collectPart(ctx, q, e, pf, 0, n/2, rd, stateTo)
+	<-done
+	if err := errors.Join(err, err2); err != nil {
+		return nil, nil, err
+	}
+	return append(rs, rs2...), append(ws, ws2...), nil
+}
+
+// collectPart is collectPartial for the customers of pf from lo up to hi.
+func (s *Store) collectPart(ctx context.Context, q querier, e engine, pf *partialFacts, lo, hi int, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
 	// Most customers have a reminder, handled or not, before the states
 	// are looked up: room for one each, so the lists never grow.
-	rs := make([]rules.Reminder, 0, len(pf.customers)+len(pf.customers)/8+16)
+	rs := make([]rules.Reminder, 0, (hi-lo)+(hi-lo)/8+16)
 	ws := make([]messageParts, 0, cap(rs))
-	for i := range pf.customers {
+	for i := lo; i < hi; i++ {
 		f, sum := &pf.customers[i], &pf.sums[i]
 		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
 		e.partial(f, sum, rd.asOf, rd.until, func(c *cand) {
@@ -418,7 +447,7 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 			ws = append(ws, factWordsWith(f, c, asOf, shown, sum.Balance, last))
 		})
 	}
-	states, err := s.statesOf(ctx, q, rs, stateTo)
+	states, err := s.statesOfKeys(ctx, q, rs, stateTo)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -550,35 +579,10 @@ func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end ru
 	return &partialFacts{}, nil // busy nil: readFacts reads everyone
 }
 
-// statesOf reads, through q, the stored states of the reminders rs as of d,
-// by key. Their customers hold no state moved by a merge (those are busy),
-// so each state is under its reminder's own key.
-func (s *Store) statesOf(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
-	// A whole shop's keys are looked up on two connections at once, each
-	// half into its own map.
-	if db, ok := q.(*sql.DB); ok && len(rs) > 4000 {
-		half := len(rs) / 2
-		var other map[string]reminderState
-		var otherErr error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			other, otherErr = s.statesOfKeys(ctx, db, rs[half:], d)
-		}()
-		out, err := s.statesOfKeys(ctx, db, rs[:half], d)
-		<-done
-		if err := errors.Join(err, otherErr); err != nil {
-			return nil, err
-		}
-		for k, st := range other {
-			out[k] = st
-		}
-		return out, nil
-	}
-	return s.statesOfKeys(ctx, q, rs, d)
-}
-
-// statesOfKeys looks up the states of rs's keys, 500 at a time.
+// statesOfKeys looks up, through q, the stored states of the reminders
+// rs as of d, by key, 500 at a time. Their customers hold no state moved
+// by a merge (those are busy), so each state is under its reminder's own
+// key.
 func (s *Store) statesOfKeys(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
 	out := make(map[string]reminderState, len(rs))
 	const batch = 500
