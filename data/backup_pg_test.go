@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +100,67 @@ func TestOldBackupRestoresIntoPostgres(t *testing.T) {
 	var b bytes.Buffer
 	if err := pg.ExportCSV(ctx, "purchases", &b); err != nil || bytes.Count(b.Bytes(), []byte("\n")) < 40 {
 		t.Errorf("purchases export: %d lines, %v", bytes.Count(b.Bytes(), []byte("\n")), err)
+	}
+}
+
+// A till whose PostgreSQL role may read and write the shop but does not
+// own its tables opens it and sells, but cannot restore a backup over it:
+// it says so in one sentence, and the shop is as it was.
+func TestRestoreByARoleThatDoesNotOwnTheShop(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.Shared(t)
+	owner, err := Open(ctx, pgSocketURL(t, dsn), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	ada, err := owner.AddCustomer(ctx, rules.Customer{Name: "Ada Lovelace", Phone: "0612345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := fmt.Sprintf("till_%d", time.Now().UnixNano())
+	for _, q := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+		"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + role,
+	} {
+		if _, err := owner.w.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	backup := filepath.Join(t.TempDir(), "other.db")
+	other, err := Open(ctx, backup, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.AddCustomer(ctx, rules.Customer{Name: "Grace Hopper", Phone: "0698765432"}); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+
+	asTill := strings.Replace(pgSocketURL(t, dsn), "postgres://postgres@", "postgres://"+role+"@", 1)
+	if asTill == pgSocketURL(t, dsn) {
+		t.Fatalf("no user to replace in %s", asTill)
+	}
+	// The till's daily work needs no more than the rights it has.
+	till, err := Open(ctx, asTill, Options{})
+	if err != nil {
+		t.Fatalf("a till whose role does not own the shop: %v", err)
+	}
+	if _, err := till.RecordSale(ctx, Sale{CustomerID: ada, Amount: 2500}); err != nil {
+		t.Errorf("a sale at that till: %v", err)
+	}
+	till.Close()
+	_, err = Restore(ctx, backup, asTill)
+	if !errors.Is(err, ErrNoRight) {
+		t.Fatalf("a restore by a role that does not own the shop: %v", err)
+	}
+	if msg := err.Error(); strings.Count(msg, ". ") > 0 || strings.Contains(msg, "SQLSTATE") || !strings.Contains(msg, "nothing was changed") {
+		t.Errorf("not one plain sentence: %q", msg)
+	}
+	t.Logf("refused: %q", err)
+	cs, err := owner.Customers(ctx)
+	if err != nil || len(cs) != 1 || cs[0].Name != "Ada Lovelace" {
+		t.Errorf("the shop after the refused restore: %+v %v", cs, err)
 	}
 }

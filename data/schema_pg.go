@@ -52,8 +52,16 @@ func applyPGSchema(ctx context.Context, db *sql.DB, createdOn string) (int, erro
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(1919248243)"); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"); err != nil {
+	// Made only where missing: a till whose role may use the shop's
+	// tables but not create any opens a shop that is up to date.
+	var made bool
+	if err := tx.QueryRowContext(ctx, "SELECT to_regclass('schema_version') IS NOT NULL").Scan(&made); err != nil {
 		return 0, err
+	}
+	if !made {
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"); err != nil {
+			return 0, err
+		}
 	}
 	var v int
 	switch err := tx.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v); err {

@@ -115,7 +115,7 @@ func openPG(ctx context.Context, where string, opt Options) (*Store, error) {
 	}
 	if _, err := applyPGSchema(ctx, db, s.Today().String()); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, explainPG(err))
 	}
 	if err := s.startSummary(ctx); err != nil {
 		db.Close()
@@ -279,15 +279,26 @@ type pgResult struct{ id, rows int64 }
 func (r pgResult) LastInsertId() (int64, error) { return r.id, nil }
 func (r pgResult) RowsAffected() (int64, error) { return r.rows, nil }
 
-// explainPG says in one sentence that the server cannot be reached, where
-// that is why err happened; other errors are left as they are.
+// explainPG says in one sentence that the server cannot be reached, or
+// that the role connected as lacks a right, where that is why err
+// happened; other errors are left as they are.
 func explainPG(err error) error {
 	var u unreachableError
-	if errors.As(err, &u) || !isUnreachable(err) {
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &u):
 		return err
+	case errors.As(err, &pe) && pe.Code == "42501": // insufficient_privilege
+		return fmt.Errorf("%w (%s): connect as the role that owns the shop's tables, the one that ran regulars migrate", ErrNoRight, pe.Message)
+	case isUnreachable(err):
+		return unreachableError{err}
 	}
-	return unreachableError{err}
+	return err
 }
+
+// ErrNoRight means the PostgreSQL role a till connects as may not do what
+// was asked (replace the shop's tables in a restore, say).
+var ErrNoRight = errors.New("the PostgreSQL role Regulars connects as may not do this")
 
 // unreachableError is a statement that failed because the server could
 // not be reached: a write transaction that fails so wrote nothing.
