@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"reflect"
 	"regexp"
 	"regulars/data/pgtest"
 	"regulars/rules"
@@ -87,15 +86,5 @@ func TestByteOrderOnAnyDatabaseCollation(t *testing.T) {
 			return b.String(), err
 		}})
 	}
-	for _, r := range reads {
-		want, e1 := r.call(lite)
-		got, e2 := r.call(pg)
-		if e1 != nil || e2 != nil {
-			t.Errorf("%s: SQLite %v, PostgreSQL %v", r.name, e1, e2)
-			continue
-		}
-		if !reflect.DeepEqual(want, got) {
-			t.Errorf("%s differs:\nSQLite     %s\nPostgreSQL %s", r.name, clip(fmt.Sprintf("%+v", want)), clip(fmt.Sprintf("%+v", got)))
-		}
-	}
+	sameOnBoth(t, reads, lite, pg)
 }

@@ -64,6 +64,14 @@ func TestScreenReadsOnPostgres(t *testing.T) {
 		}})
 	}
 	t0 := time.Now()
+	sameOnBoth(t, reads, lite, pg)
+	t.Logf("%d reads alike on both engines, in %v", len(reads), time.Since(t0).Round(time.Millisecond))
+}
+
+// sameOnBoth makes each read on both stores and fails where they differ,
+// where either fails, or where there is nothing to compare.
+func sameOnBoth(t *testing.T, reads []pgRead, lite, pg *Store) {
+	t.Helper()
 	for _, r := range reads {
 		want, e1 := r.call(lite)
 		got, e2 := r.call(pg)
@@ -78,7 +86,6 @@ func TestScreenReadsOnPostgres(t *testing.T) {
 			t.Errorf("%s: nothing to compare (%+v)", r.name, want)
 		}
 	}
-	t.Logf("%d reads alike on both engines, in %v", len(reads), time.Since(t0).Round(time.Millisecond))
 }
 
 // screenReads are the reads the window's screens make, with arguments
