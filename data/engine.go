@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // The reminder engine: pure functions from a customer's facts to the
@@ -241,20 +240,6 @@ func sortLedgerFacts(rows []factLedger) {
 	}
 }
 
-// sorted returns f with its dated facts in (day, id) order, copying only
-// what needs sorting so the caller's slices are left alone.
-func (f customerFacts) sorted() customerFacts {
-	if !slices.IsSortedFunc(f.Purchases, comparePurchaseFacts) {
-		f.Purchases = slices.Clone(f.Purchases)
-		slices.SortStableFunc(f.Purchases, comparePurchaseFacts)
-	}
-	if !slices.IsSortedFunc(f.Ledger, compareLedgerFacts) {
-		f.Ledger = slices.Clone(f.Ledger)
-		slices.SortStableFunc(f.Ledger, compareLedgerFacts)
-	}
-	return f
-}
-
 // engine holds the numbers the rules use.
 type engine struct {
 	rules   rules.Rules
@@ -273,18 +258,6 @@ func (c *cand) reminder(cu *rules.Customer) rules.Reminder {
 		Phone: cu.Phone, Email: cu.Email, Subject: c.subjectString(),
 		Due: c.due, ShownFrom: c.shownFrom, Until: c.until, State: rules.StateOpen, OpenComplaint: c.openComplaint,
 	}
-}
-
-// candidates returns every reminder that exists as of asOf, ignoring facts
-// dated after it. Yearly kinds give every occurrence from the customer's
-// first day on the books up to the first one shown after asOf.
-func candidates(f customerFacts, ruleSet rules.Rules, loyalty rules.Loyalty, asOf rules.Day) []rules.Reminder {
-	f = f.sorted()
-	var out []rules.Reminder
-	engine{ruleSet, loyalty}.each(&f, asOf, asOf, func(c *cand) {
-		out = append(out, c.reminder(&f.Customer))
-	})
-	return out
 }
 
 // each calls emit with every reminder of f as of asOf; f's dated facts must
@@ -709,37 +682,4 @@ func (e engine) dueOn(f *customerFacts, from, to rules.Day, fn func(x rules.Day,
 			}
 		})
 	}
-}
-
-// lastDay is the latest day a Day can hold: "as of lastDay" is as the facts
-// stand, whatever their dates.
-var lastDay = rules.NewDay(9999, time.December, 31)
-
-// lastFactDay is the day of f's latest dated fact, zero when it has none:
-// as of that day or any later one the dated reminders are those of lastDay.
-func (f *customerFacts) lastFactDay() rules.Day {
-	var last rules.Day
-	see := func(d rules.Day) {
-		if d > last {
-			last = d
-		}
-	}
-	for _, p := range f.Purchases {
-		see(p.Day)
-	}
-	for _, d := range f.ContactDays {
-		see(d)
-	}
-	for _, r := range f.Ledger {
-		see(r.Day)
-	}
-	for i := range f.Promises {
-		see(f.Promises[i].MadeOn)
-		see(f.Promises[i].KeptOn)
-	}
-	for i := range f.Complaints {
-		see(f.Complaints[i].Received)
-		see(f.Complaints[i].ResolvedOn)
-	}
-	return last
 }
