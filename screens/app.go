@@ -365,14 +365,24 @@ func background[T any](a *App, work func(context.Context) (T, error), done func(
 		done(v, err)
 		return
 	}
-	do := fyne.Do
-	if a.opt.Do != nil {
-		do = a.opt.Do
-	}
 	go func() {
 		v, err := work(a.ctx)
-		do(func() { done(v, err) })
+		a.onUI(func() { done(v, err) })
 	}()
+}
+
+// onUI runs fn on the UI goroutine: fyne.Do, the tests' loop, or at once
+// when the app runs synchronously.
+func (a *App) onUI(fn func()) {
+	if a.opt.Synchronous {
+		fn()
+		return
+	}
+	if a.opt.Do != nil {
+		a.opt.Do(fn)
+		return
+	}
+	fyne.Do(fn)
 }
 
 // showError tells the person what went wrong, in one sentence.

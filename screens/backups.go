@@ -328,10 +328,7 @@ func (a *App) showBackupProgress(dbPath string, stage *widget.Label, bar *widget
 	if a.opt.Synchronous {
 		return func() {}
 	}
-	do := fyne.Do
-	if a.opt.Do != nil {
-		do = a.opt.Do
-	}
+	do := a.onUI
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(250 * time.Millisecond)

@@ -423,15 +423,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// onUI runs fn on the UI goroutine (at once when the app runs synchronously).
-func (a *App) onUI(fn func()) {
-	if a.opt.Synchronous {
-		fn()
-		return
-	}
-	fyne.Do(fn)
-}
-
 // start imports the file off the UI goroutine with a progress bar.
 func (im *importer) start() {
 	opt := data.ImportOptions{SkipBad: im.skipBad.Checked, Staff: im.a.staff}

@@ -247,16 +247,21 @@ func (p *popups) showWhenFree() {
 				return
 			case <-tick.C:
 			}
-			done := false
-			fyne.DoAndWait(func() {
+			shown := make(chan bool, 1)
+			p.a.onUI(func() {
 				p.showWhenFree()
-				done = p.held == nil
-				if done {
+				if p.held == nil {
 					p.waiting = false
 				}
+				shown <- !p.waiting
 			})
-			if done {
+			select {
+			case <-p.a.ctx.Done():
 				return
+			case done := <-shown:
+				if done {
+					return
+				}
 			}
 		}
 	}()

@@ -6,39 +6,38 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
-
-	"regulars/data"
 )
 
 // TestPopupWaitsForAnOpenQuestion: a pop-up that falls due while another
 // question is open in the window (here a confirmation) does not cover
 // it: its notification goes at once, the summary once the question is
-// answered.
+// answered. The test's goroutine is the window's (uiLoop).
 func TestPopupWaitsForAnOpenQuestion(t *testing.T) {
-	f := newFixture(t)
-	p := f.app.popups
-	if p.Shown() != 1 {
-		t.Fatalf("pop-ups at start = %d, want 1", p.Shown())
-	}
-	f.dismissPopup()
-	question := dialog.NewConfirm("Delete?", "Delete this note?", func(bool) {}, f.app.win)
+	now := time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local)
+	loop := newUILoop()
+	a := startAppAt(t, twoTillShop(t, now, false), now, loop)
+	p := a.popups
+	loop.until(t, "the pop-up at start", func() bool { return p.Shown() == 1 })
+	p.dlg.Hide()
+	notify := a.opt.Notify.(*countingNotifier)
+	question := dialog.NewConfirm("Delete?", "Delete this note?", func(bool) {}, a.win)
 	question.Show()
 
-	waitFor(t, "the timer", func() bool { return f.clock.pending() == 1 })
-	f.store.SetToday(mustDay("2026-06-01"))
-	if _, err := f.store.RecordSale(context.Background(), data.Sale{CustomerID: f.bob, Amount: 1200}); err != nil {
+	q, err := a.store.TodayQueue(context.Background(), a.Today())
+	if err != nil {
 		t.Fatal(err)
 	}
-	f.store.SetToday(mustDay("2026-06-02"))
-	f.clock.Advance(15 * time.Minute)
-	waitFor(t, "the second notification", func() bool { return f.notify.count() == 2 })
-	time.Sleep(3 * questionWait)
+	p.show(q, 1)
+	if notify.count() != 2 {
+		t.Errorf("notifications = %d, want 2: the second goes at once", notify.count())
+	}
+	loop.runFor(3 * questionWait)
 	if p.Shown() != 1 || p.dlg != nil {
 		t.Fatalf("the pop-up covered an open question: %d pop-ups", p.Shown())
 	}
 	question.Hide()
-	waitFor(t, "the pop-up once the question is answered", func() bool { return p.Shown() == 2 })
-	if got := p.Last(); got != "Due today: 2\n1 of them new since the last look" {
-		t.Errorf("after the question the pop-up says %q", got)
+	loop.until(t, "the pop-up once the question is answered", func() bool { return p.Shown() == 2 })
+	if p.dlg == nil || a.win.Canvas().Overlays().Top() == nil {
+		t.Error("the pop-up is not on the window after the question")
 	}
 }

@@ -166,7 +166,7 @@ func (r *reportsScreen) reload() {
 	// The figures that need only the sales and the points show as soon as
 	// they are added up; the sign of work stays until the follow-up comes.
 	first := func(rep data.Report) {
-		r.onUI(func() {
+		r.a.onUI(func() {
 			if asked == r.asked && r.working.Visible() {
 				r.showFigures(rep)
 			}
@@ -188,18 +188,6 @@ func (r *reportsScreen) reload() {
 	})
 	if r.tabs.Selected() == r.tabs.Items[1] {
 		r.segments.run()
-	}
-}
-
-// onUI runs fn on the UI goroutine, as background hands back its results.
-func (r *reportsScreen) onUI(fn func()) {
-	switch {
-	case r.a.opt.Synchronous:
-		fn()
-	case r.a.opt.Do != nil:
-		r.a.opt.Do(fn)
-	default:
-		fyne.Do(fn)
 	}
 }
 

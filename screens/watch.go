@@ -3,7 +3,6 @@ package screens
 import (
 	"sync/atomic"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 )
 
@@ -24,10 +23,7 @@ type liveScreen interface {
 // context ends or the store is closed.
 func (a *App) watchOtherTills() {
 	s := a.store
-	do := fyne.Do
-	if a.opt.Do != nil {
-		do = a.opt.Do
-	}
+	do := a.onUI
 	// One refresh waits at a time: writes that come while it waits are in
 	// what it reads.
 	var waiting atomic.Bool
