@@ -43,7 +43,7 @@ func oneSentence(stderr string) bool {
 }
 
 // bigShop is a real database of a few hundred customers, large enough that
-// the middle of the file is table and index pages.
+// their table fills many pages.
 func bigShop(t *testing.T) (dir, db string) {
 	t.Helper()
 	dir = t.TempDir()
@@ -78,13 +78,20 @@ func TestBadDatabaseFilesGiveOneSentenceFromEveryCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	customers := writeFile(t, dir, "more.csv", "name,phone\nNew Person,07700 800001\n")
-	const page = 4096
-	mid := (len(content) / page / 2) * page
 	spoilt := map[string][]byte{
 		"truncated": content[:len(content)/2],
+		// A page of a table: a backup copies every table's rows and so
+		// meets it (a damaged index page is rebuilt in the copy instead).
 		"damaged page": func() []byte {
-			b := append([]byte{}, content...)
-			copy(b[mid:mid+page], bytes.Repeat([]byte("\xde\xad\xbe\xef"), page/4))
+			spoilt := filepath.Join(t.TempDir(), "spoilt.db")
+			if err := os.WriteFile(spoilt, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			damageTablePage(t, spoilt, "customers")
+			b, err := os.ReadFile(spoilt)
+			if err != nil {
+				t.Fatal(err)
+			}
 			return b
 		}(),
 		"jpeg renamed": []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00 and then pixels"),
