@@ -215,18 +215,3 @@ func (d dialect) textOrEmpty(expr string) string {
 	}
 	return "ifnull(" + expr + ", '')"
 }
-
-// packRows is SQL that packs the columns cols of every row into one text:
-// the columns (NULL as nothing) joined by the unit separator (31), the
-// rows by the record separator (30), in the order they are read.
-func (d dialect) packRows(cols []string) string {
-	join, sep := "group_concat", "char"
-	if d == onPostgres {
-		join, sep = "string_agg", "chr"
-	}
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = d.textOrEmpty(c)
-	}
-	return join + "(" + strings.Join(parts, " || "+sep+"(31) || ") + ", " + sep + "(30))"
-}

@@ -5,41 +5,37 @@ import (
 	"database/sql"
 	"regulars/rules"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Whole-shop reads for the Loyalty screen and the reports, packed (see
-// report_packed.go): the customers, every balance, every customer's spend.
+// Whole-shop reads for the Loyalty screen and the reports (see
+// table_rows.go): the customers, every balance, every customer's spend.
 
-// packedCustomers reads the customers matching where (all when ""), in id
+// customersWhere reads the customers matching where (all when ""), in id
 // order, as scanCustomer reads them (consents are not read).
-func (s *Store) packedCustomers(ctx context.Context, where string, args []any, keep func(id rules.ID) bool) ([]rules.Customer, error) {
+func (s *Store) customersWhere(ctx context.Context, where string, args []any, keep func(id rules.ID) bool) ([]rules.Customer, error) {
 	var out []rules.Customer
 	var n [5]int64
-	err := s.eachPacked(ctx, packedQuery{table: "customers", where: where, args: args, fields: []string{
+	err := s.eachTableRow(ctx, tableQuery{table: "customers", where: where, args: args, fields: []string{
 		"id", "name", "phone", "email", "birthday_year", "birthday_month", "birthday_day", "address", "notes",
 		"tags", "preferred_channel", "do_not_contact", "customer_since", "added_on", "forgotten"}},
 		func(f []string) error {
 			for i, k := range [5]int{0, 4, 5, 6, 11} {
 				var err error
-				if n[i], err = packedInt(f[k]); err != nil {
+				if n[i], err = fieldInt(f[k]); err != nil {
 					return err
 				}
 			}
 			if keep != nil && !keep(n[0]) {
 				return nil
 			}
-			gone, err := packedInt(f[14])
+			gone, err := fieldInt(f[14])
 			if err != nil {
 				return err
 			}
-			// Copies, not slices of the packed text, which would stay in
-			// memory as long as any customer read from it.
-			c := rules.Customer{ID: n[0], Name: strings.Clone(f[1]), Phone: strings.Clone(f[2]), Email: strings.Clone(f[3]),
-				Address: strings.Clone(f[7]), Notes: strings.Clone(f[8]), Tags: rules.SplitTags(strings.Clone(f[9])),
-				PreferredChannel: rules.Channel(strings.Clone(f[10])), DoNotContact: n[4] != 0,
+			c := rules.Customer{ID: n[0], Name: f[1], Phone: f[2], Email: f[3], Address: f[7], Notes: f[8],
+				Tags: rules.SplitTags(f[9]), PreferredChannel: rules.Channel(f[10]), DoNotContact: n[4] != 0,
 				CustomerSince: scanDay(sql.NullString{String: f[12], Valid: true}),
 				AddedOn:       scanDay(sql.NullString{String: f[13], Valid: true}), Forgotten: gone != 0}
 			if f[5] != "" && f[6] != "" {
@@ -57,30 +53,20 @@ func (s *Store) balancesAsOf(ctx context.Context, day rules.Day) (map[rules.ID]i
 	out := map[rules.ID]int64{}
 	var id, p int64
 	sum := func(f []string) (err error) {
-		if id, err = packedInt(f[0]); err != nil {
+		if id, err = fieldInt(f[0]); err != nil {
 			return err
 		}
-		if p, err = packedInt(f[1]); err != nil {
+		if p, err = fieldInt(f[1]); err != nil {
 			return err
 		}
 		out[id] += p
 		return nil
 	}
 	if s.covered(ctx, "ledger", "customer_id", "day", "points") {
-		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, 2, sum)
+		err := s.eachRowText(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, 2, sum)
 		return out, err
 	}
-	err := s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "points"}, where: "day <= ?", args: []any{day.String()}},
-		func(f []string) (err error) {
-			if id, err = packedInt(f[0]); err != nil {
-				return err
-			}
-			if p, err = packedInt(f[1]); err != nil {
-				return err
-			}
-			out[id] += p
-			return nil
-		})
+	err := s.eachTableRow(ctx, tableQuery{table: "ledger", fields: []string{"customer_id", "points"}, where: "day <= ?", args: []any{day.String()}}, sum)
 	return out, err
 }
 
@@ -97,7 +83,7 @@ type spending struct {
 	spent  []rules.Cents
 	visits []int32
 	has    []bool
-	other  map[rules.ID]*TopCustomer
+	other  map[rules.ID]*rules.TopCustomer
 }
 
 func (sp *spending) add(id rules.ID, spent rules.Cents, visits int) {
@@ -109,7 +95,7 @@ func (sp *spending) add(id rules.ID, spent rules.Cents, visits int) {
 	}
 	t := sp.other[id]
 	if t == nil {
-		t = &TopCustomer{Customer: rules.Customer{ID: id}}
+		t = &rules.TopCustomer{Customer: rules.Customer{ID: id}}
 		sp.other[id] = t
 	}
 	t.Spent += spent
@@ -139,15 +125,15 @@ func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error)
 	if size > 1<<24 {
 		size = 0 // ids this large are not numbered densely
 	}
-	sp := &spending{spent: make([]rules.Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[rules.ID]*TopCustomer{}}
+	sp := &spending{spent: make([]rules.Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[rules.ID]*rules.TopCustomer{}}
 	var n [3]int64
 	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
-		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
+		err := s.eachRowText(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
 			FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()}, 3,
 			func(f []string) error {
 				for i := range n {
 					var err error
-					if n[i], err = packedInt(f[i]); err != nil {
+					if n[i], err = fieldInt(f[i]); err != nil {
 						return err
 					}
 				}
@@ -156,12 +142,12 @@ func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error)
 			})
 		return sp, err
 	}
-	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
+	err := s.eachTableRow(ctx, tableQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
 		where: "customer_id IS NOT NULL AND voided = 0 AND day <= ?", args: []any{day.String()}},
 		func(f []string) error {
 			for i := range n {
 				var err error
-				if n[i], err = packedInt(f[i]); err != nil {
+				if n[i], err = fieldInt(f[i]); err != nil {
 					return err
 				}
 			}
@@ -175,8 +161,7 @@ func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error)
 // the groups in order, or else sorts every row first; without an index
 // that also holds the summed columns it follows the customer index and
 // looks every row up, slower than either. So the sums are taken in SQL
-// only where such an index is there; elsewhere the rows come packed and Go
-// adds them up.
+// only where such an index is there; elsewhere Go adds the rows up.
 
 // covered reports whether table has a full index led by lead that holds
 // every column of cols.
@@ -211,24 +196,6 @@ func (s *Store) covered(ctx context.Context, table, lead string, cols ...string)
 		}
 	}
 	return false
-}
-
-// eachPackedSum runs q, which selects n whole-number columns, and hands
-// each row to row; the rows come packed into one value.
-func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, row func(f []string) error) error {
-	names := make([]string, n)
-	for i := range names {
-		names[i] = "c" + strconv.Itoa(i)
-	}
-	q = "WITH t(" + strings.Join(names, ", ") + ") AS (" + q + ") SELECT " + s.dialect.packRows(names) + " FROM t"
-	fields := make([]string, n)
-	return s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
-		var text sql.NullString
-		if err := r.Scan(&text); err != nil {
-			return err
-		}
-		return splitPacked(text.String, fields, row)
-	})
 }
 
 // summaryBalances gives, from the summary rows, the points up to day of the

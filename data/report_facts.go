@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"regulars/rules"
 	"slices"
 	"strings"
@@ -251,11 +250,6 @@ type factRows struct {
 	complaints  []rules.Complaint
 }
 
-// presize is how many rows to make room for when a table's rowids span n:
-// no more than there can be, and no fortune for a table whose ids are far
-// apart.
-func presize(n int) int { return min(n, 1<<20) }
-
 // readReportFacts reads the shop as of day.
 func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWanted) (*reportFacts, error) {
 	r := &factRows{want: want, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
@@ -311,18 +305,13 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 	if r.want.rules {
 		fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
 	}
-	q := packedQuery{table: "customers", fields: fields, size: func(n int) {
-		r.custIDs, r.forgotten = make([]rules.ID, 0, presize(n)), make([]bool, 0, presize(n))
-		if r.want.rules {
-			r.custs = make([]rules.Customer, 0, presize(n))
-		}
-	}}
-	return s.eachPacked(ctx, q, func(f []string) error {
-		id, err := packedInt(f[0])
+	q := tableQuery{table: "customers", fields: fields}
+	return s.eachTableRow(ctx, q, func(f []string) error {
+		id, err := fieldInt(f[0])
 		if err != nil {
 			return err
 		}
-		gone, err := packedInt(f[1])
+		gone, err := fieldInt(f[1])
 		if err != nil {
 			return err
 		}
@@ -334,7 +323,7 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 		c := rules.Customer{ID: id, Forgotten: gone != 0}
 		var n [4]int64
 		for i := range n {
-			if n[i], err = packedInt(f[2+i]); err != nil {
+			if n[i], err = fieldInt(f[2+i]); err != nil {
 				return err
 			}
 		}
@@ -353,37 +342,34 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 // following the customer index would look every row up. Only the sales'
 // days are read when neither the rules nor the money off are wanted.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
-	size := func(n int) {
-		r.pOwner, r.ps, r.disc = make([]rules.ID, 0, presize(n)), make([]factPurchase, 0, presize(n)), make([]rules.Cents, 0, presize(n))
-	}
 	if !r.want.rules && r.want.redeemFrom.IsZero() {
-		q := packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
-			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}, size: size}
-		return s.eachPacked(ctx, q, func(f []string) error {
-			owner, err := packedInt(f[0])
+		q := tableQuery{table: "purchases", fields: []string{"customer_id", "day"},
+			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}}
+		return s.eachTableRow(ctx, q, func(f []string) error {
+			owner, err := fieldInt(f[0])
 			if err != nil {
 				return err
 			}
 			r.pOwner = append(r.pOwner, owner)
-			r.ps = append(r.ps, factPurchase{Day: packedDay(f[1]), Amount: 1})
+			r.ps = append(r.ps, factPurchase{Day: fieldDay(f[1]), Amount: 1})
 			r.disc = append(r.disc, 0)
 			return nil
 		})
 	}
 	// Most sales have no money off: an empty field costs SQLite less to
 	// write than a 0, and reads as 0.
-	q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "nullif(discount_cents, 0)", "refund_of"},
-		where: "voided = 0 AND day <= ?", args: []any{r.day}, size: size}
+	q := tableQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "nullif(discount_cents, 0)", "refund_of"},
+		where: "voided = 0 AND day <= ?", args: []any{r.day}}
 	from := r.want.redeemFrom
 	var n [5]int64
-	return s.eachPacked(ctx, q, func(f []string) error {
+	return s.eachTableRow(ctx, q, func(f []string) error {
 		for i, k := range [5]int{0, 1, 3, 4, 5} {
 			var err error
-			if n[i], err = packedInt(f[k]); err != nil {
+			if n[i], err = fieldInt(f[k]); err != nil {
 				return err
 			}
 		}
-		p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: rules.Cents(n[2]), RefundOf: n[4]}
+		p := factPurchase{ID: n[1], Day: fieldDay(f[2]), Amount: rules.Cents(n[2]), RefundOf: n[4]}
 		discount := rules.Cents(n[3])
 		if discount > 0 && !from.IsZero() && p.Day >= from {
 			r.redeemedValue += discount
@@ -409,20 +395,18 @@ func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 	if !r.want.rules && !r.want.ledger {
 		return nil
 	}
-	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END"},
-		where: "day <= ?", args: []any{r.day}, size: func(n int) {
-			r.lOwner, r.ls = make([]rules.ID, 0, presize(n)), make([]factLedger, 0, presize(n))
-		}}
+	q := tableQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END"},
+		where: "day <= ?", args: []any{r.day}}
 	from := r.want.redeemFrom
 	var n [3]int64
-	return s.eachPacked(ctx, q, func(f []string) error {
+	return s.eachTableRow(ctx, q, func(f []string) error {
 		for i, k := range [3]int{0, 2, 3} {
 			var err error
-			if n[i], err = packedInt(f[k]); err != nil {
+			if n[i], err = fieldInt(f[k]); err != nil {
 				return err
 			}
 		}
-		l := factLedger{ID: rules.ID(len(r.ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
+		l := factLedger{ID: rules.ID(len(r.ls)), Day: fieldDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
 		if l.Redeem && n[2] != 0 && !from.IsZero() && l.Day >= from {
 			r.redeems = append(r.redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
 		}
@@ -455,21 +439,9 @@ func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
 }
 
 // readLastContacts reads the day of each customer's latest contact up to
-// the day, packed into one value; should a day hold a separator, row by
-// row.
+// the day.
 func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 	const q = `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`
-	err := s.eachPackedSum(ctx, q, []any{r.day}, 2, func(f []string) error {
-		owner, err := packedInt(f[0])
-		if err != nil {
-			return err
-		}
-		r.contactLast[owner] = packedDay(f[1])
-		return nil
-	})
-	if !errors.Is(err, errNotPacked) {
-		return err
-	}
 	return s.scanEach(ctx, q, []any{r.day}, func(rows *sql.Rows, d *sql.RawBytes) error {
 		var owner rules.ID
 		if err := rows.Scan(&owner, d); err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 // topCustomers lists the n customers who spent most up to today.
-func (s *Store) topCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
+func (s *Store) topCustomers(ctx context.Context, n int) ([]rules.TopCustomer, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -26,16 +26,16 @@ func (s *Store) topCustomers(ctx context.Context, n int) ([]TopCustomer, error) 
 	var all []spender
 	sp.each(func(id rules.ID, spent rules.Cents, visits int) { all = append(all, spender{id, spent, visits}) })
 	slices.SortFunc(all, func(a, b spender) int { return cmp.Or(cmp.Compare(b.spent, a.spent), cmpID(a.id, b.id)) })
-	var out []TopCustomer
+	var out []rules.TopCustomer
 	for _, t := range all[:min(n, len(all))] {
-		out = append(out, TopCustomer{Customer: rules.Customer{ID: t.id}, Spent: t.spent, Visits: t.visits})
+		out = append(out, rules.TopCustomer{Customer: rules.Customer{ID: t.id}, Spent: t.spent, Visits: t.visits})
 	}
 	return out, s.fillTop(ctx, out, nil)
 }
 
 // fillTop reads each top customer's details as Customer does and, unless
 // balance gives them, their points up to today, a few statements for all.
-func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(rules.ID) int64) error {
+func (s *Store) fillTop(ctx context.Context, out []rules.TopCustomer, balance func(rules.ID) int64) error {
 	ids := make([]rules.ID, len(out))
 	for i := range out {
 		ids[i] = out[i].Customer.ID
@@ -92,7 +92,7 @@ func (s *Store) fillTop(ctx context.Context, out []TopCustomer, balance func(rul
 }
 
 // topFrom is topCustomers from facts read as of today.
-func (s *Store) topFrom(ctx context.Context, rf *reportFacts, n int) ([]TopCustomer, error) {
+func (s *Store) topFrom(ctx context.Context, rf *reportFacts, n int) ([]rules.TopCustomer, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -105,9 +105,9 @@ func (s *Store) topFrom(ctx context.Context, rf *reportFacts, n int) ([]TopCusto
 	slices.SortFunc(slots, func(a, b int32) int {
 		return cmp.Or(cmp.Compare(rf.spent[b], rf.spent[a]), cmpID(rf.slots.ids[a], rf.slots.ids[b]))
 	})
-	var out []TopCustomer
+	var out []rules.TopCustomer
 	for _, sl := range slots[:min(n, len(slots))] {
-		out = append(out, TopCustomer{Customer: rules.Customer{ID: rf.slots.ids[sl]}, Spent: rf.spent[sl], Visits: int(rf.visits[sl])})
+		out = append(out, rules.TopCustomer{Customer: rules.Customer{ID: rf.slots.ids[sl]}, Spent: rf.spent[sl], Visits: int(rf.visits[sl])})
 	}
 	return out, s.fillTop(ctx, out, func(id rules.ID) int64 {
 		sl, _ := rf.slots.get(id)

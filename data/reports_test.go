@@ -80,24 +80,6 @@ func (r *reportShop) reminderOf(day string, id rules.ID) string {
 	return ""
 }
 
-func TestMonthEnds(t *testing.T) {
-	for _, tc := range []struct {
-		day         string
-		n           int
-		first, last string
-	}{
-		{"2026-06-15", 12, "2025-06-30", "2026-05-31"},
-		{"2026-05-31", 12, "2025-06-30", "2026-05-31"}, // a month-end counts itself
-		{"2024-03-01", 2, "2024-01-31", "2024-02-29"},
-		{"2026-01-01", 1, "2025-12-31", "2025-12-31"},
-	} {
-		got := MonthEnds(rmDay(tc.day), tc.n)
-		if len(got) != tc.n || got[0] != rmDay(tc.first) || got[len(got)-1] != rmDay(tc.last) {
-			t.Errorf("MonthEnds(%s, %d) = %v, want %s … %s", tc.day, tc.n, got, tc.first, tc.last)
-		}
-	}
-}
-
 // retentionShop: Ann bought in both years, Bob only the year before, Cat on
 // the last day of the year before and the first day of the last year, Dan
 // only this year, Eve never, Fay a day too early and a voided sale since.
@@ -129,14 +111,14 @@ func TestRetentionCountsLastYearsBuyersWhoCameBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Retention{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"), Base: 3, Kept: 2}
+	want := rules.Retention{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"), Base: 3, Kept: 2}
 	if got != want {
 		t.Fatalf("Retention = %+v, want %+v", got, want)
 	}
 	if math.Abs(got.Rate()-2.0/3) > 1e-9 {
 		t.Errorf("Rate = %v, want 2/3", got.Rate())
 	}
-	if (Retention{}).Rate() != 0 {
+	if (rules.Retention{}).Rate() != 0 {
 		t.Error("a shop without last year's customers has rate 0")
 	}
 }
@@ -144,7 +126,7 @@ func TestRetentionCountsLastYearsBuyersWhoCameBack(t *testing.T) {
 func TestActivityByMonthEnd(t *testing.T) {
 	r, _ := retentionShop(t)
 	day := rmDay("2026-06-15")
-	months, err := r.s.ActivityByMonth(r.ctx, day, ReportMonths)
+	months, err := r.s.ActivityByMonth(r.ctx, day, rules.ReportMonths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,13 +136,13 @@ func TestActivityByMonthEnd(t *testing.T) {
 	for _, tc := range []struct {
 		i    int
 		end  string
-		want Activity
+		want rules.Activity
 	}{
 		// Ann 2024-09-01 drifting, Bob lapsing, Cat active, Fay lost, Dan and Eve never.
-		{0, "2025-06-30", Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 1, Never: 2}},
+		{0, "2025-06-30", rules.Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 1, Never: 2}},
 		// Ann active again, Dan lapsing (119 days), Cat drifting (349), Bob and Fay lost;
 		// Fay's voided sale is no visit.
-		{11, "2026-05-31", Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 2, Never: 1}},
+		{11, "2026-05-31", rules.Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 2, Never: 1}},
 	} {
 		m := months[tc.i]
 		if m.MonthEnd != rmDay(tc.end) || m.Activity != tc.want {
@@ -181,7 +163,7 @@ func TestActivityByMonthEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 2, Never: 1}); now != want {
+	if want := (rules.Activity{Total: 6, Active: 1, Lapsing: 1, Drifting: 1, Lost: 2, Never: 1}); now != want {
 		t.Errorf("activity on %s = %+v, want %+v", day, now, want)
 	}
 }
@@ -237,15 +219,15 @@ func TestFollowUpByKindAndStaff(t *testing.T) {
 		t.Fatalf("%d kinds, want %d", len(rep.ByKind), len(rules.Kinds))
 	}
 	for _, row := range rep.ByKind {
-		want := FollowUpRow{Kind: row.Kind}
+		want := rules.FollowUpRow{Kind: row.Kind}
 		if row.Kind == rules.KindThankYou {
-			want = FollowUpRow{Kind: rules.KindThankYou, OnTime: 2, Late: 1, Skipped: 1, Missed: 1, Open: 1}
+			want = rules.FollowUpRow{Kind: rules.KindThankYou, OnTime: 2, Late: 1, Skipped: 1, Missed: 1, Open: 1}
 		}
 		if row != want {
 			t.Errorf("by kind %+v, want %+v", row, want)
 		}
 	}
-	wantStaff := []StaffFollowUpRow{
+	wantStaff := []rules.StaffFollowUpRow{
 		{Staff: "Lee", OnTime: 1, Skipped: 1},
 		{Staff: "Sam", OnTime: 1, Late: 1},
 		{Staff: "", Missed: 1, Open: 1},
@@ -313,7 +295,7 @@ func TestComplaintReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ComplaintReport{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"), Received: 5, Resolved: 4,
+	want := rules.ComplaintReport{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"), Received: 5, Resolved: 4,
 		Within24h: 2, MedianHours: 35.5, Customers: 4, BoughtAgain: 2}
 	if got != want {
 		t.Fatalf("ComplaintReport =\n %+v, want\n %+v", got, want)
@@ -328,7 +310,7 @@ func TestComplaintReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantEarly := ComplaintReport{From: rmDay("2024-07-02"), To: rmDay("2025-07-01"), Received: 2, Resolved: 1,
+	wantEarly := rules.ComplaintReport{From: rmDay("2024-07-02"), To: rmDay("2025-07-01"), Received: 2, Resolved: 1,
 		Within24h: 1, MedianHours: 24, Customers: 1}
 	if early != wantEarly {
 		t.Errorf("on 2025-07-01: %+v, want %+v", early, wantEarly)
@@ -383,7 +365,7 @@ func TestPointsReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := PointsReport{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"),
+	want := rules.PointsReport{From: rmDay("2025-06-16"), To: rmDay("2026-06-15"),
 		Outstanding: 70 + 150 + 320 + 30, Holders: 4,
 		Liability: 0 + 500 + 1500 + 0, // whole rewards only: 70 and 30 points buy nothing yet
 		Redeemed:  200, RedeemedValue: 1000, Scheme: rules.DefaultLoyalty()}
@@ -398,7 +380,7 @@ func TestReportGathersEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Months) != ReportMonths || rep.Retention.Kept != 2 || rep.Now.Lost != 2 || len(rep.FollowUp.ByKind) != len(rules.Kinds) {
+	if len(rep.Months) != rules.ReportMonths || rep.Retention.Kept != 2 || rep.Now.Lost != 2 || len(rep.FollowUp.ByKind) != len(rules.Kinds) {
 		t.Errorf("report %+v", rep)
 	}
 	if len(rep.Top) != 2 || rep.Top[0].Customer.ID != ids["Ann"] || rep.Top[0].Spent != 7000 {
@@ -427,7 +409,7 @@ func TestReportCSV(t *testing.T) {
 			t.Errorf("%s CSV:\n%s\nwant it to start:\n%s", tc.part, b.String(), tc.want)
 		}
 	}
-	for _, part := range ReportParts {
+	for _, part := range rules.ReportParts {
 		var b strings.Builder
 		if err := rep.WriteCSV(&b, part.ID); err != nil || strings.Count(b.String(), "\n") < 2 {
 			t.Errorf("%s: %v\n%s", part.ID, err, b.String())

@@ -635,16 +635,8 @@ func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]rules.Purchas
 	return ps, s.explain(err)
 }
 
-// TopCustomer is one line of the best-customers report.
-type TopCustomer struct {
-	Customer rules.Customer
-	Spent    rules.Cents // paid, less refunds; voided lines do not count
-	Visits   int         // sales, not counting refunds
-	Balance  int64
-}
-
 // TopCustomers lists the n customers who spent most up to today.
-func (s *Store) TopCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
+func (s *Store) TopCustomers(ctx context.Context, n int) ([]rules.TopCustomer, error) {
 	if n <= 0 {
 		return nil, nil
 	}

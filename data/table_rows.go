@@ -8,140 +8,61 @@ import (
 	"strings"
 )
 
-// Packed rows. Reading a whole table through database/sql costs far more
-// per column than SQLite's own work: the driver takes the connection's
-// mutex several times for every value and boxes each one. Joining a row's
-// fields into text in SQL and the rows of a stretch of the table into one
-// value (group_concat) brings the table across in a few dozen values, about
-// twice as fast; Go splits them again. Fields are joined by the unit
-// separator and rows by the record separator. A stretch holding a row that
-// does not split into the fields asked for (a separator inside a name) is
-// read again row by row, so the rows' content never changes what is read.
+// Whole tables read as text. The reports and the Loyalty screen read
+// every row of a few tables; each row's fields come across as text and are
+// read with fieldInt and fieldDay.
 
-const (
-	unitSep   = "\x1f"
-	recordSep = "\x1e"
-	// packedStretch is how many rowids one packed value covers.
-	packedStretch = 32768
-)
-
-var errNotPacked = errors.New("a packed row does not split into its fields")
-
-// packedQuery reads the rows of table matching where, in rowid order, and
+// tableQuery reads the rows of table matching where, in rowid order, and
 // calls row with each row's fields (fields are SQL expressions; a NULL
 // reads as empty).
-type packedQuery struct {
+type tableQuery struct {
 	table  string
 	fields []string
 	where  string // "" or a condition
 	args   []any
 	db     querier // where to read; nil: the readers
 	// ids, when not nil, reads only the rows whose idCol is one of them,
-	// along an index rather than in stretches.
+	// along an index, in batches.
 	ids   []rules.ID
 	idCol string
-	// size, when set, is told before the first row how far the table's
-	// rowids span: as many rows as there can be, for making room.
-	size func(n int)
 }
 
-func (s *Store) eachPacked(ctx context.Context, q packedQuery, row func(f []string) error) error {
-	if q.ids != nil {
-		return s.eachOfIDs(ctx, q, row)
-	}
+func (s *Store) eachTableRow(ctx context.Context, q tableQuery, row func(f []string) error) error {
 	var db querier = s.reader()
 	if q.db != nil {
 		db = q.db
-	}
-	if s.dialect == onPostgres {
-		return s.eachPlain(ctx, db, q, row)
-	}
-	var lo, hi sql.NullInt64
-	// Asked together, min and max make SQLite scan a whole index; asked
-	// apart, each is one step to an end of the table.
-	ends := "SELECT (SELECT min(rowid) FROM " + q.table + "), (SELECT max(rowid) FROM " + q.table + ")"
-	if err := db.QueryRowContext(ctx, ends).Scan(&lo, &hi); err != nil {
-		return s.explain(err)
-	}
-	if !lo.Valid {
-		return nil
-	}
-	if q.size != nil {
-		span := uint64(hi.Int64) - uint64(lo.Int64) + 1 // hi >= lo: no overflow
-		q.size(int(min(span, 1<<30)))
 	}
 	exprs := make([]string, len(q.fields))
 	for i, f := range q.fields {
 		exprs[i] = s.dialect.textOrEmpty(f)
 	}
-	where := "rowid >= ? AND rowid < ?"
-	if q.where != "" {
-		where += " AND " + q.where
-	}
-	// NOT INDEXED leaves SQLite the rowid alone to find rows by, so a
-	// stretch is read in rowid order whatever indexes there are; the rows
-	// are joined in the order they are read.
-	from := " FROM " + q.table + " NOT INDEXED WHERE " + where
-	packed := "SELECT " + s.dialect.packRows(q.fields) + from
-	plain := "SELECT " + strings.Join(exprs, ", ") + from + " ORDER BY rowid"
-	// SQLite packs the next stretch while Go splits this one.
-	type stretch struct {
-		args []any
-		text string
-		err  error
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	next := make(chan stretch, 1)
-	go func() {
-		defer close(next)
-		for from := lo.Int64; from <= hi.Int64; from += packedStretch {
-			st := stretch{args: append([]any{from, from + packedStretch}, q.args...)}
-			var text sql.NullString
-			st.err = db.QueryRowContext(ctx, packed, st.args...).Scan(&text)
-			st.text = text.String
-			select {
-			case next <- st:
-			case <-ctx.Done():
-				return
-			}
-			if st.err != nil {
-				return
-			}
-		}
-	}()
+	selectFrom := "SELECT " + strings.Join(exprs, ", ") + " FROM " + q.table
 	fields := make([]string, len(q.fields))
-	for st := range next {
-		if st.err != nil {
-			return s.explain(st.err)
+	if q.ids == nil {
+		where := ""
+		if q.where != "" {
+			where = " WHERE " + q.where
 		}
-		err := splitPacked(st.text, fields, row)
-		if errors.Is(err, errNotPacked) {
-			err = s.scanEachOn(ctx, db, plain, st.args, scanFields(fields, row))
+		return s.scanEachOn(ctx, db, selectFrom+where+" ORDER BY rowid", q.args, scanFields(fields, row))
+	}
+	const batch = 500
+	for start := 0; start < len(q.ids); start += batch {
+		part := q.ids[start:min(start+batch, len(q.ids))]
+		where := q.idCol + " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		if q.where != "" {
+			where += " AND " + q.where
 		}
-		if err != nil {
+		args := append(idArgs(part), q.args...)
+		if err := s.scanEachOn(ctx, db, selectFrom+" WHERE "+where+" ORDER BY rowid", args, scanFields(fields, row)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// eachPlain is eachPacked on PostgreSQL: its driver hands rows across
-// cheaply, so the table is read in one plain query, in storage order.
-func (s *Store) eachPlain(ctx context.Context, db querier, q packedQuery, row func(f []string) error) error {
-	exprs := make([]string, len(q.fields))
-	for i, f := range q.fields {
-		exprs[i] = s.dialect.textOrEmpty(f)
-	}
-	where := ""
-	if q.where != "" {
-		where = " WHERE " + q.where
-	}
-	if q.size != nil {
-		q.size(0)
-	}
-	fields := make([]string, len(q.fields))
-	return s.scanEachOn(ctx, db, "SELECT "+strings.Join(exprs, ", ")+" FROM "+q.table+where+" ORDER BY rowid", q.args, scanFields(fields, row))
+// eachRowText runs q and hands each row's fields, as text, to row.
+func (s *Store) eachRowText(ctx context.Context, q string, args []any, n int, row func(f []string) error) error {
+	return s.scanEach(ctx, q, args, scanFields(make([]string, n), row))
 }
 
 // scanFields hands each row's fields, as text, to row.
@@ -162,91 +83,24 @@ func scanFields(fields []string, row func(f []string) error) func(r *sql.Rows, _
 	}
 }
 
-// eachOfIDs is eachPacked for the rows of a few ids: a plain query along
-// the index on q.idCol, in rowid order within each batch of ids.
-func (s *Store) eachOfIDs(ctx context.Context, q packedQuery, row func(f []string) error) error {
-	var db querier = s.reader()
-	if q.db != nil {
-		db = q.db
-	}
-	exprs := make([]string, len(q.fields))
-	for i, f := range q.fields {
-		exprs[i] = s.dialect.textOrEmpty(f)
-	}
-	fields := make([]string, len(q.fields))
-	const batch = 500
-	for start := 0; start < len(q.ids); start += batch {
-		part := q.ids[start:min(start+batch, len(q.ids))]
-		where := q.idCol + " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		if q.where != "" {
-			where += " AND " + q.where
-		}
-		args := append(idArgs(part), q.args...)
-		err := s.scanEachOn(ctx, db, "SELECT "+strings.Join(exprs, ", ")+" FROM "+q.table+" WHERE "+where+" ORDER BY rowid", args, scanFields(fields, row))
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// splitPacked checks that every row of text splits into len(fields)
-// fields, then hands each to row: nothing is handed on from a value that
-// is read again.
-func splitPacked(text string, fields []string, row func(f []string) error) error {
-	if len(text) == 0 {
-		return nil
-	}
-	units, rows := 0, 1
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case recordSep[0]:
-			if units != len(fields)-1 {
-				return errNotPacked
-			}
-			units = 0
-			rows++
-		case unitSep[0]:
-			units++
-		}
-	}
-	if units != len(fields)-1 {
-		return errNotPacked
-	}
-	for range rows {
-		for i := range fields {
-			j := 0
-			for j < len(text) && text[j] != unitSep[0] && text[j] != recordSep[0] {
-				j++
-			}
-			fields[i] = text[:j]
-			text = text[min(j+1, len(text)):]
-		}
-		if err := row(fields); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// errPackedNumber means a column meant to hold whole numbers holds
+// errFieldNumber means a column meant to hold whole numbers holds
 // something else.
-var errPackedNumber = errors.New("a number in the database is not a whole number")
+var errFieldNumber = errors.New("a number in the database is not a whole number")
 
-// packedInt reads a decimal integer field; empty (NULL) reads as 0.
-func packedInt(b string) (int64, error) {
+// fieldInt reads a decimal integer field; empty (NULL) reads as 0.
+func fieldInt(b string) (int64, error) {
 	neg := len(b) > 0 && b[0] == '-'
 	if neg {
 		b = b[1:]
 	}
 	if len(b) > 18 {
-		return 0, errPackedNumber
+		return 0, errFieldNumber
 	}
 	var n int64
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c < '0' || c > '9' {
-			return 0, errPackedNumber
+			return 0, errFieldNumber
 		}
 		n = n*10 + int64(c-'0')
 	}
@@ -256,9 +110,9 @@ func packedInt(b string) (int64, error) {
 	return n, nil
 }
 
-// packedDay reads YYYY-MM-DD as dayFromBytes does (anything else is no
+// fieldDay reads YYYY-MM-DD as dayFromBytes does (anything else is no
 // day) with integer arithmetic alone: a report reads a million of them.
-func packedDay(b string) rules.Day {
+func fieldDay(b string) rules.Day {
 	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
 		return 0
 	}
