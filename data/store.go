@@ -79,7 +79,6 @@ type Store struct {
 	calendar  calendarMemo  // see today_memo.go
 	upcoming  upcomingMemo  // see today_memo.go
 	base      baseMemo      // see today_memo.go
-	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
 	// where w is the one pool for writes and reads and path the address.
 	dialect dialect
