@@ -207,11 +207,3 @@ func (d dialect) tableCount(name string) string {
 
 // OnPostgres says whether the shop is on PostgreSQL rather than in a file.
 func (s *Store) OnPostgres() bool { return s.dialect == onPostgres }
-
-// textOrEmpty is SQL for the value of expr as text, NULL as "".
-func (d dialect) textOrEmpty(expr string) string {
-	if d == onPostgres {
-		return "COALESCE(CAST(" + expr + " AS text), '')"
-	}
-	return "ifnull(" + expr + ", '')"
-}

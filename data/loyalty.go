@@ -137,7 +137,7 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 		}
 		return err
 	}, func() (err error) {
-		cs, err = s.customersWhere(ctx, "", nil, nil)
+		cs, err = s.Customers(ctx)
 		return err
 	})
 	if err != nil {

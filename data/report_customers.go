@@ -6,67 +6,28 @@ import (
 	"regulars/rules"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Whole-shop reads for the Loyalty screen and the reports (see
 // table_rows.go): the customers, every balance, every customer's spend.
 
-// customersWhere reads the customers matching where (all when ""), in id
-// order, as scanCustomer reads them (consents are not read).
-func (s *Store) customersWhere(ctx context.Context, where string, args []any, keep func(id rules.ID) bool) ([]rules.Customer, error) {
-	var out []rules.Customer
-	var n [5]int64
-	err := s.eachTableRow(ctx, tableQuery{table: "customers", where: where, args: args, fields: []string{
-		"id", "name", "phone", "email", "birthday_year", "birthday_month", "birthday_day", "address", "notes",
-		"tags", "preferred_channel", "do_not_contact", "customer_since", "added_on", "forgotten"}},
-		func(f []string) error {
-			for i, k := range [5]int{0, 4, 5, 6, 11} {
-				var err error
-				if n[i], err = fieldInt(f[k]); err != nil {
-					return err
-				}
-			}
-			if keep != nil && !keep(n[0]) {
-				return nil
-			}
-			gone, err := fieldInt(f[14])
-			if err != nil {
-				return err
-			}
-			c := rules.Customer{ID: n[0], Name: f[1], Phone: f[2], Email: f[3], Address: f[7], Notes: f[8],
-				Tags: rules.SplitTags(f[9]), PreferredChannel: rules.Channel(f[10]), DoNotContact: n[4] != 0,
-				CustomerSince: scanDay(sql.NullString{String: f[12], Valid: true}),
-				AddedOn:       scanDay(sql.NullString{String: f[13], Valid: true}), Forgotten: gone != 0}
-			if f[5] != "" && f[6] != "" {
-				c.Birthday = rules.YearlyDate{Year: int(n[1]), Month: time.Month(n[2]), Day: int(n[3])}
-			}
-			out = append(out, c)
-			return nil
-		})
-	return out, err
-}
-
 // balancesAsOf sums every customer's ledger rows up to day, for the
 // customers with ledger rows.
 func (s *Store) balancesAsOf(ctx context.Context, day rules.Day) (map[rules.ID]int64, error) {
 	out := map[rules.ID]int64{}
-	var id, p int64
-	sum := func(f []string) (err error) {
-		if id, err = fieldInt(f[0]); err != nil {
-			return err
-		}
-		if p, err = fieldInt(f[1]); err != nil {
+	sum := func(r *sql.Rows, _ *sql.RawBytes) error {
+		var id, p int64
+		if err := r.Scan(&id, &p); err != nil {
 			return err
 		}
 		out[id] += p
 		return nil
 	}
 	if s.covered(ctx, "ledger", "customer_id", "day", "points") {
-		err := s.eachRowText(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, 2, sum)
+		err := s.scanEach(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, sum)
 		return out, err
 	}
-	err := s.eachTableRow(ctx, tableQuery{table: "ledger", fields: []string{"customer_id", "points"}, where: "day <= ?", args: []any{day.String()}}, sum)
+	err := s.eachTableRow(ctx, tableQuery{table: "ledger", cols: "customer_id, points", where: "day <= ?", args: []any{day.String()}}, sum)
 	return out, err
 }
 
@@ -126,32 +87,27 @@ func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error)
 		size = 0 // ids this large are not numbered densely
 	}
 	sp := &spending{spent: make([]rules.Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[rules.ID]*rules.TopCustomer{}}
-	var n [3]int64
 	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
-		err := s.eachRowText(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
-			FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()}, 3,
-			func(f []string) error {
-				for i := range n {
-					var err error
-					if n[i], err = fieldInt(f[i]); err != nil {
-						return err
-					}
+		err := s.scanEach(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
+			FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()},
+			func(r *sql.Rows, _ *sql.RawBytes) error {
+				var id, spent, visits int64
+				if err := r.Scan(&id, &spent, &visits); err != nil {
+					return err
 				}
-				sp.add(n[0], rules.Cents(n[1]), int(n[2]))
+				sp.add(id, rules.Cents(spent), int(visits))
 				return nil
 			})
 		return sp, err
 	}
-	err := s.eachTableRow(ctx, tableQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
+	err := s.eachTableRow(ctx, tableQuery{table: "purchases", cols: "customer_id, amount_cents, discount_cents",
 		where: "customer_id IS NOT NULL AND voided = 0 AND day <= ?", args: []any{day.String()}},
-		func(f []string) error {
-			for i := range n {
-				var err error
-				if n[i], err = fieldInt(f[i]); err != nil {
-					return err
-				}
+		func(r *sql.Rows, _ *sql.RawBytes) error {
+			var id, amount, discount int64
+			if err := r.Scan(&id, &amount, &discount); err != nil {
+				return err
 			}
-			sp.add(n[0], rules.Cents(n[1]-n[2]), boolInt(n[1] > 0))
+			sp.add(id, rules.Cents(amount-discount), boolInt(amount > 0))
 			return nil
 		})
 	return sp, err

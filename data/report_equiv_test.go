@@ -433,26 +433,6 @@ func TestAppendCandKeyIsTheEngineKey(t *testing.T) {
 	}
 }
 
-// fieldDay must read every date as dayFromBytes does.
-func TestFieldDayIsDayFromBytes(t *testing.T) {
-	for d := rules.NewDay(1, 1, 1); d <= rules.NewDay(9999, 12, 31); d += 7 {
-		b := d.String()
-		if got := fieldDay(b); got != d {
-			t.Fatalf("%s reads as %s", b, got)
-		}
-	}
-	for d := rules.NewDay(1899, 12, 1); d <= rules.NewDay(2101, 1, 31); d++ {
-		if got := fieldDay(d.String()); got != d {
-			t.Fatalf("%s reads as %s", d, got)
-		}
-	}
-	for _, s := range []string{"", "2026-02-29", "2024-02-30", "2026-13-01", "2026-00-10", "0000-01-01", "2026-1-01", "2026/01/01", "2026-01-0x", " 2026-01-01", "2026-01-01 "} {
-		if got, want := fieldDay(s), dayFromBytes([]byte(s)); got != want {
-			t.Errorf("%q reads as %s, want %s", s, got, want)
-		}
-	}
-}
-
 func TestSlotIndexNumbersIDsDensely(t *testing.T) {
 	for _, ids := range [][]rules.ID{{1, 2, 3, 7}, {5, 1 << 40, 9}, {}} {
 		x := newSlotIndex(ids)
@@ -479,18 +459,6 @@ func TestSlotIndexNumbersIDsDensely(t *testing.T) {
 		if _, ok := x.get(99); ok {
 			t.Fatalf("%v: id 99 has a slot", ids)
 		}
-	}
-}
-
-// fieldInt reads whole numbers and nothing else.
-func TestFieldIntReadsWholeNumbersOnly(t *testing.T) {
-	for _, n := range []string{"12a", "1.5", "12345678901234567890"} {
-		if _, err := fieldInt(n); err == nil {
-			t.Errorf("%q reads as a number", n)
-		}
-	}
-	if v, err := fieldInt("-42"); v != -42 || err != nil {
-		t.Errorf("-42 reads as %d, %v", v, err)
 	}
 }
 

@@ -301,38 +301,30 @@ func (rf *reportFacts) slotsOf(owners []rules.ID) []int32 {
 // readCustomerRows reads the customers table: every id and whether it was
 // forgotten, and what the rules read when they are wanted.
 func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
-	fields := []string{"id", "forgotten"}
+	cols := "id, forgotten"
 	if r.want.rules {
-		fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
+		cols += ", birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
 	}
-	q := tableQuery{table: "customers", fields: fields}
-	return s.eachTableRow(ctx, q, func(f []string) error {
-		id, err := fieldInt(f[0])
-		if err != nil {
-			return err
-		}
-		gone, err := fieldInt(f[1])
-		if err != nil {
-			return err
-		}
-		r.custIDs = append(r.custIDs, id)
-		r.forgotten = append(r.forgotten, gone != 0)
+	return s.eachTableRow(ctx, tableQuery{table: "customers", cols: cols}, func(rows *sql.Rows, _ *sql.RawBytes) error {
+		var id, gone int64
 		if !r.want.rules {
-			return nil
-		}
-		c := rules.Customer{ID: id, Forgotten: gone != 0}
-		var n [4]int64
-		for i := range n {
-			if n[i], err = fieldInt(f[2+i]); err != nil {
+			if err := rows.Scan(&id, &gone); err != nil {
 				return err
 			}
+			r.custIDs, r.forgotten = append(r.custIDs, id), append(r.forgotten, gone != 0)
+			return nil
 		}
-		if len(f[3]) > 0 && len(f[4]) > 0 {
-			c.Birthday = rules.YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
+		var y, m, d sql.NullInt64
+		var dnc int64
+		var since, added sql.NullString
+		if err := rows.Scan(&id, &gone, &y, &m, &d, &dnc, &since, &added); err != nil {
+			return err
 		}
-		c.DoNotContact = n[3] != 0
-		c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
-		c.AddedOn = scanDay(sql.NullString{String: f[7], Valid: true})
+		r.custIDs, r.forgotten = append(r.custIDs, id), append(r.forgotten, gone != 0)
+		c := rules.Customer{ID: id, Forgotten: gone != 0, DoNotContact: dnc != 0, CustomerSince: scanDay(since), AddedOn: scanDay(added)}
+		if m.Valid && d.Valid {
+			c.Birthday = rules.YearlyDate{Year: int(y.Int64), Month: time.Month(m.Int64), Day: int(d.Int64)}
+		}
 		r.custs = append(r.custs, c)
 		return nil
 	})
@@ -343,74 +335,67 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 // days are read when neither the rules nor the money off are wanted.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 	if !r.want.rules && r.want.redeemFrom.IsZero() {
-		q := tableQuery{table: "purchases", fields: []string{"customer_id", "day"},
+		q := tableQuery{table: "purchases", cols: "customer_id, day",
 			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}}
-		return s.eachTableRow(ctx, q, func(f []string) error {
-			owner, err := fieldInt(f[0])
-			if err != nil {
+		return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
+			var owner int64
+			if err := rows.Scan(&owner, day); err != nil {
 				return err
 			}
 			r.pOwner = append(r.pOwner, owner)
-			r.ps = append(r.ps, factPurchase{Day: fieldDay(f[1]), Amount: 1})
+			r.ps = append(r.ps, factPurchase{Day: dayFromBytes(*day), Amount: 1})
 			r.disc = append(r.disc, 0)
 			return nil
 		})
 	}
-	// Most sales have no money off: an empty field costs SQLite less to
-	// write than a 0, and reads as 0.
-	q := tableQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "nullif(discount_cents, 0)", "refund_of"},
+	q := tableQuery{table: "purchases", cols: "customer_id, id, day, amount_cents, discount_cents, refund_of",
 		where: "voided = 0 AND day <= ?", args: []any{r.day}}
 	from := r.want.redeemFrom
-	var n [5]int64
-	return s.eachTableRow(ctx, q, func(f []string) error {
-		for i, k := range [5]int{0, 1, 3, 4, 5} {
-			var err error
-			if n[i], err = fieldInt(f[k]); err != nil {
-				return err
-			}
+	return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
+		var owner, refundOf sql.NullInt64
+		var id, amount, discount int64
+		if err := rows.Scan(&owner, &id, day, &amount, &discount, &refundOf); err != nil {
+			return err
 		}
-		p := factPurchase{ID: n[1], Day: fieldDay(f[2]), Amount: rules.Cents(n[2]), RefundOf: n[4]}
-		discount := rules.Cents(n[3])
+		p := factPurchase{ID: id, Day: dayFromBytes(*day), Amount: rules.Cents(amount), RefundOf: refundOf.Int64}
 		if discount > 0 && !from.IsZero() && p.Day >= from {
-			r.redeemedValue += discount
-			if len(f[0]) == 0 {
-				r.walkInValue += discount
+			r.redeemedValue += rules.Cents(discount)
+			if !owner.Valid {
+				r.walkInValue += rules.Cents(discount)
 			}
 		}
-		if len(f[0]) == 0 {
+		if !owner.Valid {
 			return nil // a walk-in
 		}
-		r.pOwner = append(r.pOwner, n[0])
+		r.pOwner = append(r.pOwner, owner.Int64)
 		r.ps = append(r.ps, p)
-		r.disc = append(r.disc, discount)
+		r.disc = append(r.disc, rules.Cents(discount))
 		return nil
 	})
 }
 
 // readLedgerRows reads the ledger up to the day in id order, which the
 // running balance keeps for rows of one day; a row's position stands in
-// for its id. The last field is the sale a redeem row belongs to (0 for
-// none), empty for other rows.
+// for its id. The last column is the sale a redeem row belongs to (0 for
+// none), NULL for other rows.
 func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 	if !r.want.rules && !r.want.ledger {
 		return nil
 	}
-	q := tableQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END"},
+	q := tableQuery{table: "ledger", cols: "customer_id, day, points, CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END",
 		where: "day <= ?", args: []any{r.day}}
 	from := r.want.redeemFrom
-	var n [3]int64
-	return s.eachTableRow(ctx, q, func(f []string) error {
-		for i, k := range [3]int{0, 2, 3} {
-			var err error
-			if n[i], err = fieldInt(f[k]); err != nil {
-				return err
-			}
+	return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
+		var owner, points int64
+		var redeem sql.NullInt64
+		if err := rows.Scan(&owner, day, &points, &redeem); err != nil {
+			return err
 		}
-		l := factLedger{ID: rules.ID(len(r.ls)), Day: fieldDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
-		if l.Redeem && n[2] != 0 && !from.IsZero() && l.Day >= from {
-			r.redeems = append(r.redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
+		l := factLedger{ID: rules.ID(len(r.ls)), Day: dayFromBytes(*day), Points: points, Redeem: redeem.Valid}
+		if l.Redeem && redeem.Int64 != 0 && !from.IsZero() && l.Day >= from {
+			r.redeems = append(r.redeems, redeemRow{purchase: redeem.Int64, points: l.Points, owner: owner})
 		}
-		r.lOwner = append(r.lOwner, n[0])
+		r.lOwner = append(r.lOwner, owner)
 		r.ls = append(r.ls, l)
 		return nil
 	})

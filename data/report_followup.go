@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"regulars/rules"
 	"runtime"
 	"slices"
@@ -69,13 +70,14 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.
 		}
 		return n
 	}
-	err := s.eachTableRow(ctx, tableQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(f []string) error {
-		cust, err := fieldInt(f[1])
-		if err != nil {
+	err := s.eachTableRow(ctx, tableQuery{table: "reminder_states", cols: "key, customer_id, state, staff, changed_on",
+		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(r *sql.Rows, day *sql.RawBytes) error {
+		var key, state, staff string
+		var cust int64
+		if err := r.Scan(&key, &cust, &state, &staff, day); err != nil {
 			return err
 		}
-		st := followState{key: f[0], state: rules.State(name(f[2])), staff: name(f[3]), changed: fieldDay(f[4]), pos: len(fs.rows)}
+		st := followState{key: key, state: rules.State(name(state)), staff: name(staff), changed: dayFromBytes(*day), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
 			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust
