@@ -4,6 +4,7 @@ import (
 	"cmp"
 	mbits "math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -284,4 +285,53 @@ func oneEditApart(x, y string) bool {
 		return slices.Equal(a[i:], b[i+1:])
 	}
 	return false
+}
+
+// MergeCustomers is customer k with what d adds when d is merged into k:
+// k's phone, email, address, birthday, channel and first day win where
+// they are set (the same birthday with a year wins over it without, an
+// earlier first day over a later one), notes are joined, do-not-contact
+// holds if either says so, and the tags are both's, once each whatever
+// their case, sorted. Consents are left out: they are the store's to merge.
+func MergeCustomers(k, d Customer) Customer {
+	m := k
+	fill := func(dst *string, src string) {
+		if strings.TrimSpace(*dst) == "" {
+			*dst = src
+		}
+	}
+	fill(&m.Phone, d.Phone)
+	fill(&m.Email, d.Email)
+	fill(&m.Address, d.Address)
+	if m.Notes == "" {
+		m.Notes = d.Notes
+	} else if d.Notes != "" && d.Notes != m.Notes {
+		m.Notes += "\n" + d.Notes
+	}
+	if m.Birthday.IsZero() || (m.Birthday.Year == 0 && d.Birthday.Year != 0 && d.Birthday.Month == m.Birthday.Month && d.Birthday.Day == m.Birthday.Day) {
+		if !d.Birthday.IsZero() {
+			m.Birthday = d.Birthday
+		}
+	}
+	if m.PreferredChannel == "" {
+		m.PreferredChannel = d.PreferredChannel
+	}
+	m.DoNotContact = k.DoNotContact || d.DoNotContact
+	if m.CustomerSince.IsZero() || (!d.CustomerSince.IsZero() && d.CustomerSince < m.CustomerSince) {
+		if !d.CustomerSince.IsZero() {
+			m.CustomerSince = d.CustomerSince
+		}
+	}
+	seen := map[string]bool{}
+	var tags []string
+	for _, t := range append(append([]string{}, k.Tags...), d.Tags...) {
+		if !seen[strings.ToLower(t)] {
+			seen[strings.ToLower(t)] = true
+			tags = append(tags, t)
+		}
+	}
+	sort.Strings(tags)
+	m.Tags = tags
+	m.Consents = nil
+	return m
 }
