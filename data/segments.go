@@ -69,8 +69,14 @@ func (s *Store) segmentPage(ctx context.Context, q SegmentQuery, offset, limit i
 	if err != nil {
 		return out, s.explain(err)
 	}
-	out.Rows, err = customersByID(ctx, tx, ids)
-	return out, s.explain(err)
+	byID, err := customersByID(ctx, tx, ids)
+	if err != nil {
+		return out, s.explain(err)
+	}
+	for _, id := range ids {
+		out.Rows = append(out.Rows, byID[id])
+	}
+	return out, nil
 }
 
 // segmentMember is what a group's order and counts need of one customer
@@ -364,101 +370,49 @@ func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
 // customersBatch is how many customers customersByID reads at once.
 var customersBatch = 500
 
-// customersByID loads customers with their consents, in the order of ids,
-// a batch at a time (SQLite takes only so many arguments). The statements
-// of a whole batch are prepared once.
-func customersByID(ctx context.Context, tx *sql.Tx, ids []rules.ID) ([]rules.Customer, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	out := make([]rules.Customer, len(ids))
-	var whole *customerBatch
-	defer func() { whole.close() }()
+// customersByID reads the customers ids with their consents through q, a
+// batch at a time (SQLite takes only so many arguments).
+func customersByID(ctx context.Context, q querier, ids []rules.ID) (map[rules.ID]rules.Customer, error) {
+	out := make(map[rules.ID]rules.Customer, len(ids))
 	for start := 0; start < len(ids); start += customersBatch {
-		part := ids[start:min(start+customersBatch, len(ids))]
-		b := whole
-		if b == nil || len(part) != customersBatch {
-			var err error
-			if b, err = prepareCustomerBatch(ctx, tx, len(part)); err != nil {
-				return nil, err
-			}
-			if len(part) == customersBatch {
-				whole = b
-			} else {
-				defer b.close()
-			}
+		part := idArgs(ids[start:min(start+customersBatch, len(ids))])
+		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id"+in, part...)
+		if err != nil {
+			return nil, err
 		}
-		if err := b.read(ctx, part, out[start:start+len(part)]); err != nil {
+		err = eachRow(rows, func(r *sql.Rows) error {
+			c, err := scanCustomer(r)
+			if err == nil {
+				out[c.ID] = c
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		rows, err = q.QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id"+in+" ORDER BY customer_id, channel", part...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id rules.ID
+			var k rules.Consent
+			var given sql.NullString
+			if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+				return err
+			}
+			k.GivenOn = scanDay(given)
+			c := out[id]
+			c.Consents = append(c.Consents, k)
+			out[id] = c
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// customerBatch is the statements reading a batch of n customers by id.
-type customerBatch struct{ customers, consents *sql.Stmt }
-
-func prepareCustomerBatch(ctx context.Context, tx *sql.Tx, n int) (*customerBatch, error) {
-	marks := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-	var b customerBatch
-	var err error
-	if b.customers, err = tx.PrepareContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN ("+marks+")"); err != nil {
-		return nil, err
-	}
-	b.consents, err = tx.PrepareContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id IN ("+marks+") ORDER BY customer_id, channel")
-	if err != nil {
-		b.customers.Close()
-		return nil, err
-	}
-	return &b, nil
-}
-
-func (b *customerBatch) close() {
-	if b != nil {
-		b.customers.Close()
-		b.consents.Close()
-	}
-}
-
-// read reads the customers ids into out, in the same order.
-func (b *customerBatch) read(ctx context.Context, ids []rules.ID, out []rules.Customer) error {
-	args := make([]any, len(ids))
-	at := make(map[rules.ID]int, len(ids))
-	for i, id := range ids {
-		args[i] = id
-		at[id] = i
-	}
-	rows, err := b.customers.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	err = eachRow(rows, func(r *sql.Rows) error {
-		c, err := scanCustomer(r)
-		if err != nil {
-			return err
-		}
-		out[at[c.ID]] = c
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	rows, err = b.consents.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	return eachRow(rows, func(r *sql.Rows) error {
-		var id rules.ID
-		var k rules.Consent
-		var given sql.NullString
-		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
-			return err
-		}
-		k.GivenOn = scanDay(given)
-		c := &out[at[id]]
-		c.Consents = append(c.Consents, k)
-		return nil
-	})
 }
 
 // Tags lists the tags customers carry, each once whatever its case (the
