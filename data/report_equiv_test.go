@@ -52,11 +52,6 @@ func reportSame(t *testing.T, step string, s *Store, days ...rules.Day) {
 			want, got func() (any, error)
 		}
 		parts := []part{
-			{"activity", func() (any, error) { return s.refCustomerActivity(ctx, d) }, func() (any, error) { return s.CustomerActivity(ctx, d) }},
-			{"months", func() (any, error) { return s.refActivityByMonth(ctx, d, 5) }, func() (any, error) { return s.ActivityByMonth(ctx, d, 5) }},
-			{"retention", func() (any, error) { return s.refRetention(ctx, d) }, func() (any, error) { return s.Retention(ctx, d) }},
-			{"follow-up", func() (any, error) { return s.refFollowUpReport(ctx, d) }, func() (any, error) { return s.FollowUpReport(ctx, d) }},
-			{"complaints", func() (any, error) { return s.refComplaintReport(ctx, d) }, func() (any, error) { return s.ComplaintReport(ctx, d) }},
 			{"points", func() (any, error) { return s.refPointsReport(ctx, d) }, func() (any, error) { return s.PointsReport(ctx, d) }},
 		}
 		for _, p := range parts {

@@ -140,7 +140,7 @@ func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loy
 		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, smallLater: true, ledger: true, redeemFrom: from})
 		return err
 	}, func() error {
-		return s.eachComplaint(ctx, nil, nil, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+		return s.eachComplaint(ctx, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
 			t := complaints[id]
 			if t == nil {
 				t = newComplaintTally(day)

@@ -5,28 +5,8 @@ import (
 	"database/sql"
 	"regulars/rules"
 	"slices"
-	"strings"
 	"time"
 )
-
-// CustomerActivity counts customers by their latest purchase as of day.
-func (s *Store) CustomerActivity(ctx context.Context, day rules.Day) (rules.Activity, error) {
-	rf, err := s.readReportFacts(ctx, day, factsWanted{})
-	if err != nil {
-		return rules.Activity{}, err
-	}
-	return rf.activity(day), nil
-}
-
-// activity counts the customers on the books by their latest sale on or
-// before end.
-func (rf *reportFacts) activity(end rules.Day) rules.Activity {
-	a := rules.Activity{Total: rf.known}
-	for sl := range rf.known {
-		addBand(&a, activityBand(lastSale(rf.facts[sl].Purchases, end), end), 1)
-	}
-	return a
-}
 
 // Activity bands, as activityBand gives them.
 const (
@@ -89,42 +69,6 @@ func tally(r rules.Reminder, onTime, late, skipped, missed, open *int) {
 	}
 }
 
-// FollowUpReport counts how reminders due from the day the database was
-// created up to day were handled, per kind and per staff member.
-func (s *Store) FollowUpReport(ctx context.Context, day rules.Day) (rules.FollowUpReport, error) {
-	since, err := s.CreatedOn(ctx)
-	if err != nil {
-		return rules.FollowUpReport{}, err
-	}
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return rules.FollowUpReport{Since: since}, err
-	}
-	var rf *reportFacts
-	var states *followStates
-	err = parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true})
-		return err
-	}, func() (err error) {
-		states, err = s.readFollowStates(ctx, since, day)
-		return err
-	})
-	if err != nil {
-		return rules.FollowUpReport{Since: since}, err
-	}
-	return followUpOf(rf, set.engine, states, since, day), nil
-}
-
-// FollowUp counts how reminders due from the day the database was created
-// up to day were handled, per kind. It returns the day counting starts.
-func (s *Store) FollowUp(ctx context.Context, day rules.Day) ([]rules.FollowUpRow, rules.Day, error) {
-	rep, err := s.FollowUpReport(ctx, day)
-	if err != nil {
-		return nil, rep.Since, err
-	}
-	return rep.ByKind, rep.Since, nil
-}
-
 // HandledOn lists the reminders done or skipped on day d, customer by
 // customer, the latest due first: HandledPage's rows in another order.
 func (s *Store) HandledOn(ctx context.Context, d rules.Day) ([]rules.Reminder, error) {
@@ -164,38 +108,6 @@ func saleBetween(ps []factPurchase, from, to rules.Day) bool {
 	return false
 }
 
-// ActivityByMonth is CustomerActivity at each of the last n month-ends on
-// or before day, oldest first: the trend of active, lapsing, drifting and
-// lost customers.
-func (s *Store) ActivityByMonth(ctx context.Context, day rules.Day, n int) ([]rules.MonthActivity, error) {
-	if n <= 0 {
-		return nil, nil
-	}
-	rf, err := s.readReportFacts(ctx, day, factsWanted{})
-	if err != nil {
-		return nil, err
-	}
-	return rf.activityByMonth(day, n), nil
-}
-
-// activityByMonth counts, at each month-end, every customer with a sale
-// by then (whoever the sale names) against all the customers there are.
-func (rf *reportFacts) activityByMonth(day rules.Day, n int) []rules.MonthActivity {
-	ends := rules.MonthEnds(day, n)
-	out := make([]rules.MonthActivity, len(ends))
-	for i, end := range ends {
-		out[i] = rules.MonthActivity{MonthEnd: end, Activity: rules.Activity{Total: rf.known}}
-	}
-	for sl := range rf.facts {
-		monthLasts(rf.facts[sl].Purchases, ends, func(i int, last rules.Day) { addBand(&out[i].Activity, activityBand(last, ends[i]), 1) })
-	}
-	for i := range out {
-		a := &out[i].Activity
-		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
-	}
-	return out
-}
-
 // monthLasts calls fn with the latest sale among ps (in day order) on or
 // before each of ends that has one: one walk serves every month-end.
 func monthLasts(ps []factPurchase, ends []rules.Day, fn func(i int, last rules.Day)) {
@@ -213,26 +125,6 @@ func monthLasts(ps []factPurchase, ends []rules.Day, fn func(i int, last rules.D
 	}
 }
 
-// Retention computes the yearly retention rate as of day.
-func (s *Store) Retention(ctx context.Context, day rules.Day) (rules.Retention, error) {
-	rf, err := s.readReportFacts(ctx, day, factsWanted{})
-	if err != nil {
-		return rules.Retention{}, err
-	}
-	return rf.retention(day), nil
-}
-
-func (rf *reportFacts) retention(day rules.Day) rules.Retention {
-	r := rules.Retention{From: day.AddMonths(-12).AddDays(1), To: day}
-	prevFrom := day.AddMonths(-24).AddDays(1)
-	for sl := range rf.facts {
-		base, kept := retained(rf.facts[sl].Purchases, prevFrom, r.From, r.To)
-		r.Base += boolInt(base)
-		r.Kept += boolInt(kept)
-	}
-	return r
-}
-
 // retained says whether a customer with purchases ps bought from prevFrom
 // to the day before from (base), and if so whether again from from to to.
 func retained(ps []factPurchase, prevFrom, from, to rules.Day) (base, kept bool) {
@@ -240,40 +132,6 @@ func retained(ps []factPurchase, prevFrom, from, to rules.Day) (base, kept bool)
 		return true, saleBetween(ps, from, to)
 	}
 	return false, false
-}
-
-// ComplaintReport reports on the complaints received in the twelve months up to day.
-func (s *Store) ComplaintReport(ctx context.Context, day rules.Day) (rules.ComplaintReport, error) {
-	rep, first, err := s.complaintCounts(ctx, day)
-	if err != nil || len(first) == 0 {
-		return rep, err
-	}
-	ids := make([]rules.ID, 0, len(first))
-	for id := range first {
-		ids = append(ids, id)
-	}
-	sales, err := s.salesOf(ctx, ids, day)
-	if err != nil {
-		return rep, err
-	}
-	countBoughtAgain(&rep, first, day, func(id rules.ID) []factPurchase { return sales[id] })
-	return rep, nil
-}
-
-// complaintCounts counts the complaints received in the twelve months up
-// to day; first is each complaining customer's first complaint among them.
-func (s *Store) complaintCounts(ctx context.Context, day rules.Day) (rules.ComplaintReport, map[rules.ID]rules.Day, error) {
-	t := newComplaintTally(day)
-	if err := s.eachComplaint(ctx, nil, nil, day, t.add); err != nil {
-		return t.rep, nil, err
-	}
-	hours := make([]float64, len(t.took))
-	for i, d := range t.took {
-		hours[i] = d.Hours()
-	}
-	t.rep.MedianHours = rules.Median(hours)
-	t.rep.Customers = len(t.first)
-	return t.rep, t.first, nil
 }
 
 // complaintTally counts complaints as the complaints report does: took
@@ -318,22 +176,12 @@ func (t *complaintTally) add(id rules.ID, receivedAt, receivedOn string, resolve
 }
 
 // eachComplaint hands fn every complaint received in the twelve months up
-// to day, in id order, through db (nil: the readers); of the customers in
-// ids only, when ids is not nil.
-func (s *Store) eachComplaint(ctx context.Context, db querier, ids []rules.ID, day rules.Day,
+// to day, in id order.
+func (s *Store) eachComplaint(ctx context.Context, day rules.Day,
 	fn func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error) error {
-	if db == nil {
-		db = s.reader()
-	}
-	from := day.AddMonths(-12).AddDays(1)
-	q := `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
-		FROM complaints WHERE received_on >= ? AND received_on <= ?`
-	each := func(cond string, args []any) error {
-		rows, err := db.QueryContext(ctx, q+cond+" ORDER BY id", append([]any{from.String(), day.String()}, args...)...)
-		if err != nil {
-			return s.explain(err)
-		}
-		return s.explain(eachRow(rows, func(r *sql.Rows) error {
+	return s.eachRow(ctx, `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
+		FROM complaints WHERE received_on >= ? AND received_on <= ? ORDER BY id`, []any{day.AddMonths(-12).AddDays(1).String(), day.String()},
+		func(r *sql.Rows) error {
 			var id rules.ID
 			var receivedAt, receivedOn, resolvedAt string
 			var resolvedOn sql.NullString
@@ -341,19 +189,7 @@ func (s *Store) eachComplaint(ctx context.Context, db querier, ids []rules.ID, d
 				return err
 			}
 			return fn(id, receivedAt, receivedOn, resolvedOn, resolvedAt)
-		}))
-	}
-	if ids == nil {
-		return each("", nil)
-	}
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		if err := each(" AND customer_id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)); err != nil {
-			return err
-		}
-	}
-	return nil
+		})
 }
 
 // countBoughtAgain counts the customers who bought on a day after their
@@ -364,34 +200,6 @@ func countBoughtAgain(c *rules.ComplaintReport, first map[rules.ID]rules.Day, da
 			c.BoughtAgain++
 		}
 	}
-}
-
-// salesOf reads the sales up to day of a few customers along the customer
-// index, in day order.
-func (s *Store) salesOf(ctx context.Context, ids []rules.ID, day rules.Day) (map[rules.ID][]factPurchase, error) {
-	out := map[rules.ID][]factPurchase{}
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := []any{day.String()}
-		for _, id := range part {
-			args = append(args, id)
-		}
-		err := s.scanEach(ctx, `SELECT customer_id, day FROM purchases WHERE amount_cents > 0 AND voided = 0 AND day <= ?
-			AND customer_id IN (?`+strings.Repeat(",?", len(part)-1)+`) ORDER BY customer_id, day`, args,
-			func(r *sql.Rows, d *sql.RawBytes) error {
-				var id rules.ID
-				if err := r.Scan(&id, d); err != nil {
-					return err
-				}
-				out[id] = append(out[id], factPurchase{Day: dayFromBytes(*d), Amount: 1})
-				return nil
-			})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // PointsReport reports the points held on day and redeemed in the twelve
