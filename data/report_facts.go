@@ -213,21 +213,12 @@ func idArgs(ids []rules.ID) []any {
 	return out
 }
 
-// factsWanted says what readReportFacts reads: the sales alone, or
-// everything the reminder rules and the points need too.
-type factsWanted struct {
-	rules      bool      // everything the reminder rules read
-	smallLater bool      // but the smaller tables, which addSmallFacts adds
-	ledger     bool      // balances
-	redeemFrom rules.Day // money off from this day on (zero: not needed)
-}
-
 // factRows are the rows readReportFacts reads, in the order the tables
 // hold them, before they are grouped by customer. Each table's reader
 // fills its own fields, so the readers run at once.
 type factRows struct {
-	want factsWanted
-	day  string // the report's day, as the tables write days
+	redeemFrom rules.Day // money off from this day on (zero: not needed)
+	day        string    // the report's day, as the tables write days
 
 	custIDs   []rules.ID // the customers table, in id order
 	forgotten []bool     // per row of custIDs
@@ -236,7 +227,7 @@ type factRows struct {
 	pOwner []rules.ID // per purchase
 	ps     []factPurchase
 	disc   []rules.Cents
-	// The money off on sales not voided from want.redeemFrom on; walk-ins'
+	// The money off on sales not voided from redeemFrom on; walk-ins'
 	// apart too.
 	redeemedValue, walkInValue rules.Cents
 
@@ -250,21 +241,18 @@ type factRows struct {
 	complaints  []rules.Complaint
 }
 
-// readReportFacts reads the shop as of day.
-func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWanted) (*reportFacts, error) {
-	r := &factRows{want: want, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+// readReportFacts reads the shop as of day: all the rules read but the
+// smaller tables (addSmallFacts), the points, and the money off from
+// redeemFrom on.
+func (s *Store) readReportFacts(ctx context.Context, day, redeemFrom rules.Day) (*reportFacts, error) {
+	r := &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
-		func() error { return s.readCustomerRows(ctx, r) }, func() error {
-			if want.smallLater {
-				return nil
-			}
-			return s.readRuleFacts(ctx, r)
-		})
+		func() error { return s.readCustomerRows(ctx, r) })
 	if err != nil {
 		return nil, err
 	}
-	rf := &reportFacts{redeemFrom: want.redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
-	if !want.redeemFrom.IsZero() {
+	rf := &reportFacts{redeemFrom: redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
+	if !redeemFrom.IsZero() {
 		if err := s.countRedeemed(ctx, s.reader(), rf, r.ps, r.redeems); err != nil {
 			return nil, err
 		}
@@ -279,12 +267,7 @@ func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWa
 		rf.facts[i].Customer = c
 	}
 	rf.addPurchases(r, pSlots)
-	if want.rules || want.ledger {
-		rf.addLedger(r, lSlots)
-	}
-	if want.rules && !want.smallLater {
-		rf.addRuleFacts(r)
-	}
+	rf.addLedger(r, lSlots)
 	return rf, nil
 }
 
@@ -298,24 +281,13 @@ func (rf *reportFacts) slotsOf(owners []rules.ID) []int32 {
 	return out
 }
 
-// readCustomerRows reads the customers table: every id and whether it was
-// forgotten, and what the rules read when they are wanted.
+// readCustomerRows reads the customers table: every id, whether it was
+// forgotten, and what the rules read.
 func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
-	cols := "id, forgotten"
-	if r.want.rules {
-		cols += ", birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
-	}
-	return s.eachTableRow(ctx, tableQuery{table: "customers", cols: cols}, func(rows *sql.Rows, _ *sql.RawBytes) error {
-		var id, gone int64
-		if !r.want.rules {
-			if err := rows.Scan(&id, &gone); err != nil {
-				return err
-			}
-			r.custIDs, r.forgotten = append(r.custIDs, id), append(r.forgotten, gone != 0)
-			return nil
-		}
+	cols := "id, forgotten, birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
+	return s.eachTableRow(ctx, "customers", cols, "", nil, func(rows *sql.Rows, _ *sql.RawBytes) error {
+		var id, gone, dnc int64
 		var y, m, d sql.NullInt64
-		var dnc int64
 		var since, added sql.NullString
 		if err := rows.Scan(&id, &gone, &y, &m, &d, &dnc, &since, &added); err != nil {
 			return err
@@ -331,47 +303,31 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 }
 
 // readPurchaseRows reads the purchases up to the day in storage order:
-// following the customer index would look every row up. Only the sales'
-// days are read when neither the rules nor the money off are wanted.
+// following the customer index would look every row up.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
-	if !r.want.rules && r.want.redeemFrom.IsZero() {
-		q := tableQuery{table: "purchases", cols: "customer_id, day",
-			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}}
-		return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
-			var owner int64
-			if err := rows.Scan(&owner, day); err != nil {
+	from := r.redeemFrom
+	return s.eachTableRow(ctx, "purchases", "customer_id, id, day, amount_cents, discount_cents, refund_of",
+		"voided = 0 AND day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
+			var owner, refundOf sql.NullInt64
+			var id, amount, discount int64
+			if err := rows.Scan(&owner, &id, day, &amount, &discount, &refundOf); err != nil {
 				return err
 			}
-			r.pOwner = append(r.pOwner, owner)
-			r.ps = append(r.ps, factPurchase{Day: dayFromBytes(*day), Amount: 1})
-			r.disc = append(r.disc, 0)
+			p := factPurchase{ID: id, Day: dayFromBytes(*day), Amount: rules.Cents(amount), RefundOf: refundOf.Int64}
+			if discount > 0 && !from.IsZero() && p.Day >= from {
+				r.redeemedValue += rules.Cents(discount)
+				if !owner.Valid {
+					r.walkInValue += rules.Cents(discount)
+				}
+			}
+			if !owner.Valid {
+				return nil // a walk-in
+			}
+			r.pOwner = append(r.pOwner, owner.Int64)
+			r.ps = append(r.ps, p)
+			r.disc = append(r.disc, rules.Cents(discount))
 			return nil
 		})
-	}
-	q := tableQuery{table: "purchases", cols: "customer_id, id, day, amount_cents, discount_cents, refund_of",
-		where: "voided = 0 AND day <= ?", args: []any{r.day}}
-	from := r.want.redeemFrom
-	return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
-		var owner, refundOf sql.NullInt64
-		var id, amount, discount int64
-		if err := rows.Scan(&owner, &id, day, &amount, &discount, &refundOf); err != nil {
-			return err
-		}
-		p := factPurchase{ID: id, Day: dayFromBytes(*day), Amount: rules.Cents(amount), RefundOf: refundOf.Int64}
-		if discount > 0 && !from.IsZero() && p.Day >= from {
-			r.redeemedValue += rules.Cents(discount)
-			if !owner.Valid {
-				r.walkInValue += rules.Cents(discount)
-			}
-		}
-		if !owner.Valid {
-			return nil // a walk-in
-		}
-		r.pOwner = append(r.pOwner, owner.Int64)
-		r.ps = append(r.ps, p)
-		r.disc = append(r.disc, rules.Cents(discount))
-		return nil
-	})
 }
 
 // readLedgerRows reads the ledger up to the day in id order, which the
@@ -379,35 +335,28 @@ func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 // for its id. The last column is the sale a redeem row belongs to (0 for
 // none), NULL for other rows.
 func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
-	if !r.want.rules && !r.want.ledger {
-		return nil
-	}
-	q := tableQuery{table: "ledger", cols: "customer_id, day, points, CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END",
-		where: "day <= ?", args: []any{r.day}}
-	from := r.want.redeemFrom
-	return s.eachTableRow(ctx, q, func(rows *sql.Rows, day *sql.RawBytes) error {
-		var owner, points int64
-		var redeem sql.NullInt64
-		if err := rows.Scan(&owner, day, &points, &redeem); err != nil {
-			return err
-		}
-		l := factLedger{ID: rules.ID(len(r.ls)), Day: dayFromBytes(*day), Points: points, Redeem: redeem.Valid}
-		if l.Redeem && redeem.Int64 != 0 && !from.IsZero() && l.Day >= from {
-			r.redeems = append(r.redeems, redeemRow{purchase: redeem.Int64, points: l.Points, owner: owner})
-		}
-		r.lOwner = append(r.lOwner, owner)
-		r.ls = append(r.ls, l)
-		return nil
-	})
+	from := r.redeemFrom
+	return s.eachTableRow(ctx, "ledger", "customer_id, day, points, CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END",
+		"day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
+			var owner, points int64
+			var redeem sql.NullInt64
+			if err := rows.Scan(&owner, day, &points, &redeem); err != nil {
+				return err
+			}
+			l := factLedger{ID: rules.ID(len(r.ls)), Day: dayFromBytes(*day), Points: points, Redeem: redeem.Valid}
+			if l.Redeem && redeem.Int64 != 0 && !from.IsZero() && l.Day >= from {
+				r.redeems = append(r.redeems, redeemRow{purchase: redeem.Int64, points: l.Points, owner: owner})
+			}
+			r.lOwner = append(r.lOwner, owner)
+			r.ls = append(r.ls, l)
+			return nil
+		})
 }
 
-// readRuleFacts reads the smaller tables the rules read, when they are
-// wanted. The rules read only the latest contact of a customer; the index
-// on (customer, day) gives it without touching the table.
+// readRuleFacts reads the smaller tables the rules read. The rules read
+// only the latest contact of a customer; the index on (customer, day)
+// gives it without touching the table.
 func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
-	if !r.want.rules {
-		return nil
-	}
 	db := s.reader()
 	if err := s.readLastContacts(ctx, r); err != nil {
 		return err
@@ -438,9 +387,9 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 }
 
 // addSmallFacts reads the smaller tables the rules read, as of day, into
-// facts read without them (factsWanted.smallLater).
+// facts read without them (readReportFacts).
 func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day rules.Day) error {
-	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+	r := &factRows{day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	if err := s.readRuleFacts(ctx, r); err != nil {
 		return err
 	}
@@ -457,7 +406,7 @@ func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 	rf.hasLine = make([]bool, n)
 	rf.valueBy = make([]rules.Cents, n)
 	rf.redeemedBy = make([]int64, n)
-	from := r.want.redeemFrom
+	from := r.redeemFrom
 	for i, p := range r.ps {
 		sl := pSlots[i]
 		rf.spent[sl] += p.Amount - r.disc[i]
@@ -489,9 +438,6 @@ func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
 	rf.balance = make([]int64, n)
 	for i, l := range r.ls {
 		rf.balance[lSlots[i]] += l.Points
-	}
-	if !r.want.rules {
-		return
 	}
 	grouped, start := groupBySlot(lSlots, r.ls, n)
 	for sl := range n {

@@ -46,12 +46,6 @@ type followStates struct {
 // the customer merged away: they are taken under the key the survivor's
 // reminder has now (see byCustomer).
 func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*followStates, error) {
-	return s.readFollowStatesOf(ctx, nil, nil, since, day)
-}
-
-// readFollowStatesOf is readFollowStates through db (nil: the readers), of
-// the customers in ids only when ids is not nil.
-func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.ID, since, day rules.Day) (*followStates, error) {
 	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
 	if !since.IsZero() {
@@ -70,8 +64,7 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.
 		}
 		return n
 	}
-	err := s.eachTableRow(ctx, tableQuery{table: "reminder_states", cols: "key, customer_id, state, staff, changed_on",
-		where: where, args: args, db: db, ids: ids, idCol: "customer_id"}, func(r *sql.Rows, day *sql.RawBytes) error {
+	err := s.eachTableRow(ctx, "reminder_states", "key, customer_id, state, staff, changed_on", where, args, func(r *sql.Rows, day *sql.RawBytes) error {
 		var key, state, staff string
 		var cust int64
 		if err := r.Scan(&key, &cust, &state, &staff, day); err != nil {

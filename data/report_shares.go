@@ -137,7 +137,7 @@ func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loy
 	var order []rules.ID // complaining ids in the order first met
 	from := day.AddMonths(-12).AddDays(1)
 	err := parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, smallLater: true, ledger: true, redeemFrom: from})
+		rf, err = s.readReportFacts(ctx, day, from)
 		return err
 	}, func() error {
 		return s.eachComplaint(ctx, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
