@@ -499,9 +499,6 @@ func (s *Store) Today() rules.Day {
 	return rules.DayOf(s.clock())
 }
 
-// SimulatedDate returns the --date day, or zero when the real date is used.
-func (s *Store) SimulatedDate() rules.Day { return s.today }
-
 // SetToday sets the simulated date (zero returns to the real one).
 func (s *Store) SetToday(d rules.Day) { s.today = d }
 
