@@ -47,20 +47,7 @@ func scanLedger(r rowScanner) (rules.LedgerRow, error) {
 }
 
 func queryLedger(ctx context.Context, q querier, query string, args ...any) ([]rules.LedgerRow, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rules.LedgerRow
-	for rows.Next() {
-		l, err := scanLedger(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, q, scanLedger, query, args...)
 }
 
 // customerLedger is every row of a customer, whatever its day, in the order

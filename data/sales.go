@@ -77,20 +77,7 @@ func loadPurchase(ctx context.Context, q querier, id rules.ID) (rules.Purchase, 
 }
 
 func queryPurchases(ctx context.Context, q querier, query string, args ...any) ([]rules.Purchase, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rules.Purchase
-	for rows.Next() {
-		p, err := scanPurchase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, q, scanPurchase, query, args...)
 }
 
 func insertPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase) (rules.ID, error) {
