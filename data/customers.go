@@ -305,11 +305,6 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	return out, nil
 }
 
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
 // MergeCustomers moves everything of drop onto keep (purchases, contacts,
 // occasions, promises, complaints, ledger rows, reminder states), fills
 // keep's empty fields from drop, and removes drop.

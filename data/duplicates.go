@@ -17,39 +17,26 @@ func (s *Store) SuggestDuplicates(ctx context.Context) ([]rules.DuplicatePair, e
 		return nil, s.explain(err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id, name, phone, email, phone_digits, email_norm FROM customers
-		WHERE forgotten = 0 ORDER BY id`)
-	if err != nil {
-		return nil, s.explain(err)
-	}
 	var cs []rules.DuplicateCandidate
-	for rows.Next() {
+	err = s.scanEachOn(ctx, tx, `SELECT id, name, phone, email, phone_digits, email_norm FROM customers
+		WHERE forgotten = 0 ORDER BY id`, nil, func(r *sql.Rows, _ *sql.RawBytes) error {
 		var c rules.DuplicateCandidate
-		if err := rows.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.PhoneDigits, &c.EmailNorm); err != nil {
-			rows.Close()
-			return nil, s.explain(err)
-		}
+		err := r.Scan(&c.ID, &c.Name, &c.Phone, &c.Email, &c.PhoneDigits, &c.EmailNorm)
 		cs = append(cs, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	not := map[[2]rules.ID]bool{}
-	rows, err = tx.QueryContext(ctx, "SELECT first_id, second_id FROM not_duplicates")
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = s.scanEachOn(ctx, tx, "SELECT first_id, second_id FROM not_duplicates", nil, func(r *sql.Rows, _ *sql.RawBytes) error {
 		var a, b rules.ID
-		if err := rows.Scan(&a, &b); err != nil {
-			return nil, s.explain(err)
-		}
+		err := r.Scan(&a, &b)
 		not[[2]rules.ID{a, b}] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	pairs := rules.SuggestPairs(cs)
 	return slices.DeleteFunc(pairs, func(p rules.DuplicatePair) bool { return not[[2]rules.ID{p.A.ID, p.B.ID}] }), nil

@@ -60,16 +60,11 @@ func (o ImportOptions) staff() string {
 
 func (s *Store) knownCustomers(ctx context.Context) (importers.KnownCustomers, error) {
 	k := importers.KnownCustomers{ByPhone: map[string]importers.KnownCustomer{}, ByEmail: map[string]importers.KnownCustomer{}}
-	rows, err := s.reader().QueryContext(ctx, "SELECT id, name, phone_digits, email_norm FROM customers ORDER BY id")
-	if err != nil {
-		return k, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := s.eachRow(ctx, "SELECT id, name, phone_digits, email_norm FROM customers ORDER BY id", nil, func(r *sql.Rows) error {
 		var kc importers.KnownCustomer
 		var phone, email string
-		if err := rows.Scan(&kc.ID, &kc.Name, &phone, &email); err != nil {
-			return k, s.explain(err)
+		if err := r.Scan(&kc.ID, &kc.Name, &phone, &email); err != nil {
+			return err
 		}
 		if _, ok := k.ByPhone[phone]; phone != "" && !ok {
 			k.ByPhone[phone] = kc
@@ -77,8 +72,9 @@ func (s *Store) knownCustomers(ctx context.Context) (importers.KnownCustomers, e
 		if _, ok := k.ByEmail[email]; email != "" && !ok {
 			k.ByEmail[email] = kc
 		}
-	}
-	return k, s.explain(rows.Err())
+		return nil
+	})
+	return k, err
 }
 
 // ImportCustomersCSV adds the customers of a CSV file (see PRODUCT.md,
@@ -277,20 +273,19 @@ func (s *Store) customerMatcher(ctx context.Context) (importers.CustomerMatcher,
 
 func (s *Store) storedReferences(ctx context.Context) (map[string]rules.ID, error) {
 	refs := map[string]rules.ID{}
-	rows, err := s.reader().QueryContext(ctx, "SELECT reference, id FROM purchases WHERE reference IS NOT NULL AND reference <> ''")
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := s.eachRow(ctx, "SELECT reference, id FROM purchases WHERE reference IS NOT NULL AND reference <> ''", nil, func(r *sql.Rows) error {
 		var ref string
 		var id rules.ID
-		if err := rows.Scan(&ref, &id); err != nil {
-			return nil, s.explain(err)
+		if err := r.Scan(&ref, &id); err != nil {
+			return err
 		}
 		refs[ref] = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return refs, s.explain(rows.Err())
+	return refs, nil
 }
 
 // storedPurchases loads the given purchases with what was refunded of them
@@ -300,50 +295,38 @@ func (s *Store) storedPurchases(ctx context.Context, ids []rules.ID) (map[rules.
 	if len(ids) == 0 {
 		return out, nil
 	}
-	list := make([]string, len(ids))
-	for i, id := range ids {
-		list[i] = itoa(id)
-	}
-	arg := "[" + strings.Join(list, ",") + "]"
-	rows, err := s.reader().QueryContext(ctx, `SELECT id, coalesce(customer_id, 0), day, amount_cents, voided
-		FROM purchases WHERE id IN (SELECT value FROM json_each(?))`, arg)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	arg := jsonIDs(ids)
+	err := s.eachRow(ctx, `SELECT id, coalesce(customer_id, 0), day, amount_cents, voided
+		FROM purchases WHERE id IN (SELECT value FROM json_each(?))`, []any{arg}, func(r *sql.Rows) error {
 		var p importers.StoredPurchase
 		var day sql.NullString
 		var voided int
-		if err := rows.Scan(&p.ID, &p.CustomerID, &day, &p.Amount, &voided); err != nil {
-			return nil, s.explain(err)
+		if err := r.Scan(&p.ID, &p.CustomerID, &day, &p.Amount, &voided); err != nil {
+			return err
 		}
 		p.Day = scanDay(day)
 		p.Voided = voided != 0
 		out[p.ID] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
-	}
-	rows, err = s.reader().QueryContext(ctx, `SELECT refund_of, -sum(amount_cents) FROM purchases
-		WHERE voided = 0 AND refund_of IN (SELECT value FROM json_each(?)) GROUP BY refund_of`, arg)
+		return nil
+	})
 	if err != nil {
-		return nil, s.explain(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = s.eachRow(ctx, `SELECT refund_of, -sum(amount_cents) FROM purchases
+		WHERE voided = 0 AND refund_of IN (SELECT value FROM json_each(?)) GROUP BY refund_of`, []any{arg}, func(r *sql.Rows) error {
 		var id rules.ID
 		var v rules.Cents
-		if err := rows.Scan(&id, &v); err != nil {
-			return nil, s.explain(err)
+		if err := r.Scan(&id, &v); err != nil {
+			return err
 		}
 		if p, ok := out[id]; ok {
 			p.Refunded = v
 			out[id] = p
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.explain(err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
