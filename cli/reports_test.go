@@ -114,7 +114,7 @@ func TestReportsMatchTheExports(t *testing.T) {
 		for i := range 12 {
 			// Day 0 of a month is the last day of the one before.
 			end := time.Date(2026, time.June-time.Month(11-i), 0, 0, 0, 0, 0, time.UTC)
-			want := data.Activity{Total: len(customers)}
+			want := rules.Activity{Total: len(customers)}
 			for _, days := range sales {
 				last := ""
 				for _, d := range days {

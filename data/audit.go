@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"regulars/rules"
 	"strings"
 	"time"
@@ -27,22 +28,22 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.reader().QueryContext(ctx, "SELECT id, at, staff, action, subject, before, after, till FROM audit ORDER BY id DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
 	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.Staff, &e.Action, &e.Subject, &e.Before, &e.After, &e.Till); err != nil {
-			return nil, s.explain(err)
-		}
-		e.At = parseInstant(at)
-		out = append(out, e)
+	err := s.eachRow(ctx, "SELECT id, at, staff, action, subject, before, after, till FROM audit ORDER BY id DESC LIMIT ?", []any{limit},
+		func(r *sql.Rows) error {
+			var e AuditEntry
+			var at string
+			if err := r.Scan(&e.ID, &at, &e.Staff, &e.Action, &e.Subject, &e.Before, &e.After, &e.Till); err != nil {
+				return err
+			}
+			e.At = parseInstant(at)
+			out = append(out, e)
+			return nil
+		})
+	if err != nil {
+		return nil, err
 	}
-	return out, s.explain(rows.Err())
+	return out, nil
 }
 
 // settingAction names the audit action for a setting the owner changes,

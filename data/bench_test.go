@@ -934,7 +934,7 @@ func BenchmarkReport(b *testing.B) {
 	perSize(b, func(b *testing.B, n int) {
 		s := benchShop(b, n)
 		ctx := context.Background()
-		var r Report
+		var r rules.Report
 		cpu := startCPU()
 		for b.Loop() {
 			var err error
@@ -957,12 +957,12 @@ func BenchmarkReportAsReady(b *testing.B) {
 		s := benchShop(b, n)
 		ctx := context.Background()
 		var first time.Duration
-		var r Report
+		var r rules.Report
 		cpu := startCPU()
 		for b.Loop() {
 			start := time.Now()
 			var err error
-			r, err = s.ReportAsReady(ctx, benchDay, 10, func(Report) { first += time.Since(start) })
+			r, err = s.ReportAsReady(ctx, benchDay, 10, func(rules.Report) { first += time.Since(start) })
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -1054,7 +1054,7 @@ func BenchmarkSegment(b *testing.B) {
 	perSize(b, func(b *testing.B, n int) {
 		s := benchShop(b, n)
 		ctx := context.Background()
-		for name, q := range map[string]SegmentQuery{"everyone": {}, "lapsing": {Bands: []Band{BandLapsing}}} {
+		for name, q := range map[string]SegmentQuery{"everyone": {}, "lapsing": {Bands: []rules.Band{rules.BandLapsing}}} {
 			b.Run(name, func(b *testing.B) {
 				var found int
 				cpu := startCPU()
@@ -1115,11 +1115,11 @@ func BenchmarkSegmentPage(b *testing.B) {
 			q    SegmentQuery
 		}{
 			{"everyone", SegmentQuery{}},
-			{"lapsing", SegmentQuery{Bands: []Band{BandLapsing}}},
-			{"birthdays-month", SegmentQuery{Birthdays: BirthdaysThisMonth}},
+			{"lapsing", SegmentQuery{Bands: []rules.Band{rules.BandLapsing}}},
+			{"birthdays-month", SegmentQuery{Birthdays: rules.BirthdaysThisMonth}},
 			{"tag", SegmentQuery{Tag: tags[0]}},
 			{"top100", SegmentQuery{Top: 100}},
-			{"tag+lapsing", SegmentQuery{Tag: tags[0], Bands: []Band{BandLapsing}}},
+			{"tag+lapsing", SegmentQuery{Tag: tags[0], Bands: []rules.Band{rules.BandLapsing}}},
 		}
 		for _, c := range qs {
 			b.Run(c.name, func(b *testing.B) {

@@ -125,32 +125,14 @@ func readCard(ctx context.Context, tx *sql.Tx, id rules.ID, d rules.Day, card *C
 		return err
 	}
 	card.LastVisit = scanDay(last)
-	card.OpenComplaints, err = cardRows(ctx, tx, scanComplaint, "SELECT "+complaintCols+` FROM complaints
+	card.OpenComplaints, err = queryRows(ctx, tx, scanComplaint, "SELECT "+complaintCols+` FROM complaints
 		WHERE customer_id = ? AND received_on <= ? AND (resolved_on IS NULL OR resolved_on > ?)
 		ORDER BY received_at, id`, id, d.String(), d.String())
 	if err != nil {
 		return err
 	}
-	card.Promises, err = cardRows(ctx, tx, scanPromise, "SELECT "+promiseCols+` FROM promises
+	card.Promises, err = queryRows(ctx, tx, scanPromise, "SELECT "+promiseCols+` FROM promises
 		WHERE customer_id = ? AND made_on <= ? AND (kept_on IS NULL OR kept_on > ?) AND due <= ?
 		ORDER BY due, id`, id, d.String(), d.String(), d.AddDays(cardPromiseDays).String())
 	return err
-}
-
-// cardRows reads the rows of a query on the card's snapshot.
-func cardRows[T any](ctx context.Context, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

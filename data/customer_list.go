@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"regulars/rules"
@@ -167,20 +168,17 @@ func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, 
 
 // listIDs runs one of the list's statements.
 func (s *Store) listIDs(ctx context.Context, q string, args ...any) ([]rules.ID, error) {
-	rows, err := s.reader().QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
 	var out []rules.ID
-	for rows.Next() {
+	err := s.eachRow(ctx, q, args, func(r *sql.Rows) error {
 		var id rules.ID
-		if err := rows.Scan(&id); err != nil {
-			return nil, s.explain(err)
-		}
+		err := r.Scan(&id)
 		out = append(out, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, s.explain(rows.Err())
+	return out, nil
 }
 
 // jsonIDs is ids as a JSON list, for json_each.

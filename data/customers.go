@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regulars/rules"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -306,11 +305,6 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	return out, nil
 }
 
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
 // MergeCustomers moves everything of drop onto keep (purchases, contacts,
 // occasions, promises, complaints, ledger rows, reminder states), fills
 // keep's empty fields from drop, and removes drop.
@@ -326,7 +320,7 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop rules.ID, staff s
 	if err != nil {
 		return err
 	}
-	merged := mergeFields(k, d)
+	merged := rules.MergeCustomers(k, d)
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, table := range []string{"purchases", "contacts", "occasions", "promises", "complaints", "ledger"} {
 			if _, err := tx.ExecContext(ctx, "UPDATE "+table+" SET customer_id = ? WHERE customer_id = ?", keep, drop); err != nil {
@@ -358,49 +352,6 @@ func (s *Store) MergeCustomers(ctx context.Context, keep, drop rules.ID, staff s
 		s.customersChanged(keep, drop)
 	}
 	return err
-}
-
-func mergeFields(k, d rules.Customer) rules.Customer {
-	m := k
-	fill := func(dst *string, src string) {
-		if strings.TrimSpace(*dst) == "" {
-			*dst = src
-		}
-	}
-	fill(&m.Phone, d.Phone)
-	fill(&m.Email, d.Email)
-	fill(&m.Address, d.Address)
-	if m.Notes == "" {
-		m.Notes = d.Notes
-	} else if d.Notes != "" && d.Notes != m.Notes {
-		m.Notes += "\n" + d.Notes
-	}
-	if m.Birthday.IsZero() || (m.Birthday.Year == 0 && d.Birthday.Year != 0 && d.Birthday.Month == m.Birthday.Month && d.Birthday.Day == m.Birthday.Day) {
-		if !d.Birthday.IsZero() {
-			m.Birthday = d.Birthday
-		}
-	}
-	if m.PreferredChannel == "" {
-		m.PreferredChannel = d.PreferredChannel
-	}
-	m.DoNotContact = k.DoNotContact || d.DoNotContact
-	if m.CustomerSince.IsZero() || (!d.CustomerSince.IsZero() && d.CustomerSince < m.CustomerSince) {
-		if !d.CustomerSince.IsZero() {
-			m.CustomerSince = d.CustomerSince
-		}
-	}
-	seen := map[string]bool{}
-	var tags []string
-	for _, t := range append(append([]string{}, k.Tags...), d.Tags...) {
-		if !seen[strings.ToLower(t)] {
-			seen[strings.ToLower(t)] = true
-			tags = append(tags, t)
-		}
-	}
-	sort.Strings(tags)
-	m.Tags = tags
-	m.Consents = nil
-	return m
 }
 
 // audit writes one row of the audit log.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"regulars/demo"
 	"regulars/rules"
-	"sort"
 	"strings"
 	"time"
 )
@@ -329,7 +328,7 @@ func (g demoWriter) writePurchases(ctx context.Context, tx *sql.Tx) error {
 // rows in that order.
 func (g demoWriter) writeLedger(ctx context.Context, tx *sql.Tx) error {
 	ledger := newDemoInsert(ctx, tx, "ledger", "id, customer_id, at, day, kind, points, purchase_id, staff, reason, shortfall")
-	for k, i := range g.ledgerOrder() {
+	for k, i := range g.LedgerOrder() {
 		l := &g.Ledger[i]
 		var pid rules.ID
 		reason := l.Reason
@@ -344,26 +343,6 @@ func (g demoWriter) writeLedger(ctx context.Context, tx *sql.Tx) error {
 			l.Points, nullID(pid), l.Staff, reason, l.Shortfall)
 	}
 	return ledger.close()
-}
-
-// ledgerOrder is the ledger rows by (day, time), in the order they were
-// made when those are the same.
-func (g demoWriter) ledgerOrder() []int32 {
-	order := make([]int32, len(g.Ledger))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(a, b int) bool {
-		la, lb := &g.Ledger[order[a]], &g.Ledger[order[b]]
-		if la.Day != lb.Day {
-			return la.Day < lb.Day
-		}
-		if la.Sec != lb.Sec {
-			return la.Sec < lb.Sec
-		}
-		return order[a] < order[b]
-	})
-	return order
 }
 
 // writeContacts writes the contacts in id order.

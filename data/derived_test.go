@@ -289,7 +289,7 @@ func TestDerivedRowsMatchTheFactsAfterEveryWrite(t *testing.T) {
 		{"templates and the shop's name", func() {
 			must(s.SetTemplate(ctx, rules.KindCheckIn, "Hello {{.Name}}, how is the {{.LastPurchase}} from {{.ShopName}}?"))
 			must(s.SetTemplate(ctx, rules.KindAnniversary, ""))
-			must(s.SetShop(ctx, ShopDetails{Name: "Thread & Needle"}))
+			must(s.SetShop(ctx, rules.ShopDetails{Name: "Thread & Needle"}))
 		}},
 		{"a later day", func() {
 			// Its first write also words the calendar's rows again.

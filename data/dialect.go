@@ -207,26 +207,3 @@ func (d dialect) tableCount(name string) string {
 
 // OnPostgres says whether the shop is on PostgreSQL rather than in a file.
 func (s *Store) OnPostgres() bool { return s.dialect == onPostgres }
-
-// textOrEmpty is SQL for the value of expr as text, NULL as "".
-func (d dialect) textOrEmpty(expr string) string {
-	if d == onPostgres {
-		return "COALESCE(CAST(" + expr + " AS text), '')"
-	}
-	return "ifnull(" + expr + ", '')"
-}
-
-// packRows is SQL that packs the columns cols of every row into one text:
-// the columns (NULL as nothing) joined by the unit separator (31), the
-// rows by the record separator (30), in the order they are read.
-func (d dialect) packRows(cols []string) string {
-	join, sep := "group_concat", "char"
-	if d == onPostgres {
-		join, sep = "string_agg", "chr"
-	}
-	parts := make([]string, len(cols))
-	for i, c := range cols {
-		parts[i] = d.textOrEmpty(c)
-	}
-	return join + "(" + strings.Join(parts, " || "+sep+"(31) || ") + ", " + sep + "(30))"
-}

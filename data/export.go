@@ -159,17 +159,7 @@ func (s *Store) exportComplaints(ctx context.Context, cw *csv.Writer) error {
 
 // eachRow runs a query on the readers and hands each row to fn.
 func (s *Store) eachRow(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := s.reader().QueryContext(ctx, q, args...)
-	if err != nil {
-		return s.explain(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return s.explain(err)
-		}
-	}
-	return s.explain(rows.Err())
+	return s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error { return fn(r) })
 }
 
 func nullIDText(n sql.NullInt64) string {

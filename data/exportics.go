@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"io"
 	"regulars/rules"
-	"time"
-
-	ics "github.com/arran4/golang-ical"
 )
 
 // ExportICS writes the owner's calendar: every customer's birthday and
@@ -17,31 +14,11 @@ import (
 // updates events instead of duplicating them. Do-not-contact customers are
 // included: the calendar is the shop's own.
 func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
-	cal := ics.NewCalendar()
-	cal.SetProductId("-//Regulars//Regulars//EN")
-	cal.SetCalscale("GREGORIAN")
-	cal.SetXWRCalName("Regulars")
-	stamp := s.Now().UTC()
-	today := s.Today()
-
+	stamp, today := s.Now().UTC(), s.Today()
+	var events []rules.CalendarEvent
 	addEvent := func(uid, summary string, first rules.Day, yearly bool) {
-		e := cal.AddEvent(uid)
-		e.SetDtStampTime(stamp)
-		e.SetAllDayStartAt(first.Time())
-		e.SetAllDayEndAt(first.AddDays(1).Time())
-		e.SetSummary(summary)
-		e.SetTimeTransparency(ics.TransparencyTransparent)
-		if yearly {
-			_, m, d := first.Date()
-			if m == time.February && d == 29 {
-				// A 29 Feb date falls on 28 Feb in other years, as on Today.
-				e.AddRrule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1")
-			} else {
-				e.AddRrule("FREQ=YEARLY")
-			}
-		}
+		events = append(events, rules.CalendarEvent{UID: uid, Summary: summary, First: first, Yearly: yearly})
 	}
-
 	err := s.eachRow(ctx, `SELECT id, name, birthday_year, birthday_month, birthday_day FROM customers
 		WHERE birthday_month IS NOT NULL AND forgotten = 0 ORDER BY id`, nil, func(r *sql.Rows) error {
 		var id rules.ID
@@ -51,7 +28,7 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 		if err := r.Scan(&id, &name, &y, &m, &d); err != nil {
 			return err
 		}
-		if first, ok := firstOccurrence(int(y.Int64), m, d); ok {
+		if first, ok := rules.FirstOccurrence(int(y.Int64), m, d); ok {
 			addEvent(fmt.Sprintf("birthday-%d@regulars", id), "Birthday: "+name, first, true)
 		}
 		return nil
@@ -68,7 +45,7 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 		if err := r.Scan(&id, &label, &y, &m, &d, &yearly, &name); err != nil {
 			return err
 		}
-		if first, ok := firstOccurrence(int(y.Int64), m, d); ok && (yearly != 0 || y.Valid) {
+		if first, ok := rules.FirstOccurrence(int(y.Int64), m, d); ok && (yearly != 0 || y.Valid) {
 			addEvent(fmt.Sprintf("occasion-%d@regulars", id), label+": "+name, first, yearly != 0)
 		}
 		return nil
@@ -94,20 +71,5 @@ func (s *Store) ExportICS(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
-		return fmt.Errorf("cannot write the calendar: %w", err)
-	}
-	return nil
-}
-
-// firstOccurrence is the day a yearly date starts on: its own year, or 2000
-// (a leap year, so 29 Feb exists) when the year is unknown.
-func firstOccurrence(y, m, d int) (rules.Day, bool) {
-	if y == 0 {
-		y = 2000
-	}
-	if !rules.ValidDate(y, time.Month(m), d) {
-		return 0, false
-	}
-	return rules.NewDay(y, time.Month(m), d), true
+	return rules.WriteCalendar(w, stamp, events)
 }

@@ -115,22 +115,9 @@ func (s *Store) Occasions(ctx context.Context, customerID rules.ID) ([]rules.Occ
 		"SELECT "+occasionCols+" FROM occasions WHERE customer_id = ? ORDER BY month, day, id", customerID)
 }
 
-// queryFacts runs a query and scans every row with scan.
+// queryFacts runs a query on the readers and scans every row with scan.
 func queryFacts[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := s.reader().QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, s.explain(err)
-		}
-		out = append(out, v)
-	}
-	return out, s.explain(rows.Err())
+	return queryFactsOn(ctx, s, s.reader(), scan, q, args...)
 }
 
 // AddPromise records something owed to a customer. MadeOn defaults to today.

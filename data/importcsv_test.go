@@ -535,7 +535,7 @@ func TestImportMatcherAgreesWithMatchCustomer(t *testing.T) {
 	}
 	for _, v := range []string{"0161 496 0000", "+0161-496-0000", "(0161) 4960001", " ANN@Example.com ", "ann@example.com.uk",
 		"1", "2", "4", "5", "6", "7", "99", "0", "-1", "00002", "2.0", "0161 496 0009", "3@example.com", "3", "x", "0161 496 0000 ext 2", "@"} {
-		id, n := m.match(v)
+		id, n := m.Match(v)
 		c, err := s.MatchCustomer(ctx, v)
 		var amb *AmbiguousError
 		switch {

@@ -47,20 +47,7 @@ func scanLedger(r rowScanner) (rules.LedgerRow, error) {
 }
 
 func queryLedger(ctx context.Context, q querier, query string, args ...any) ([]rules.LedgerRow, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rules.LedgerRow
-	for rows.Next() {
-		l, err := scanLedger(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, q, scanLedger, query, args...)
 }
 
 // customerLedger is every row of a customer, whatever its day, in the order
@@ -137,7 +124,7 @@ func (s *Store) HoldersFrom(ctx context.Context, min int64) ([]PointsHolder, err
 		}
 		return err
 	}, func() (err error) {
-		cs, err = s.packedCustomers(ctx, "", nil, nil)
+		cs, err = s.Customers(ctx)
 		return err
 	})
 	if err != nil {

@@ -23,13 +23,6 @@ var ErrPINLocked = errors.New("too many wrong PINs")
 // until one is set, it never goes ahead unguarded.
 var ErrNoPIN = errors.New("no owner PIN is set yet: set one first")
 
-// A new owner PIN has MinPINLength to MaxPINLength digits. A shorter PIN
-// set by an earlier version still opens; the next one set must be longer.
-const (
-	MinPINLength = 6
-	MaxPINLength = 12
-)
-
 // PINCost is the bcrypt cost of the owner PIN's hash: about 250 ms a try on
 // the counter PC, so that guessing every 6-digit PIN from a stolen backup
 // takes one core days rather than minutes, while the owner hardly waits.
@@ -52,19 +45,6 @@ const (
 	pinLock  = time.Minute
 )
 
-// CheckPIN says what is wrong with a new PIN.
-func CheckPIN(pin string) error {
-	if len(pin) < MinPINLength || len(pin) > MaxPINLength {
-		return fmt.Errorf("the PIN must have %d to %d digits", MinPINLength, MaxPINLength)
-	}
-	for _, r := range pin {
-		if r < '0' || r > '9' {
-			return fmt.Errorf("the PIN may hold digits only")
-		}
-	}
-	return nil
-}
-
 // HasOwnerPIN reports whether the owner has set a PIN.
 func (s *Store) HasOwnerPIN(ctx context.Context) (bool, error) {
 	v, err := s.Setting(ctx, "owner_pin")
@@ -73,7 +53,7 @@ func (s *Store) HasOwnerPIN(ctx context.Context) (bool, error) {
 
 // SetOwnerPIN stores the owner PIN as a bcrypt hash, never the PIN itself.
 func (s *Store) SetOwnerPIN(ctx context.Context, pin string) error {
-	if err := CheckPIN(pin); err != nil {
+	if err := rules.CheckPIN(pin); err != nil {
 		return err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pin), int(pinCost.Load()))
@@ -141,10 +121,6 @@ func (s *Store) rehashPIN(ctx context.Context, pin string) {
 		return err
 	})
 }
-
-// ShortPIN reports whether pin is shorter than a new PIN may be: an old
-// PIN that still opens, which the owner should replace.
-func ShortPIN(pin string) bool { return len(pin) < MinPINLength }
 
 // pinState is the count of wrong tries and the end of any lock. A store
 // that cannot be written (read-only while checked or waiting for a

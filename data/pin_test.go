@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"regulars/rules"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func TestNewPINsNeedSixToTwelveDigits(t *testing.T) {
 		{"１２３４５６", false}, // full-width digits are not digits a keypad types
 	}
 	for _, c := range cases {
-		if err := CheckPIN(c.pin); (err == nil) != c.ok {
+		if err := rules.CheckPIN(c.pin); (err == nil) != c.ok {
 			t.Errorf("CheckPIN(%q) = %v, want ok %v", c.pin, err, c.ok)
 		}
 	}
@@ -100,7 +101,7 @@ func TestAnOldShortPINStillOpensAndGetsTheStrongerHash(t *testing.T) {
 	if err := s.SetSetting(ctx, "owner_pin", string(old)); err != nil {
 		t.Fatal(err)
 	}
-	if !ShortPIN("2468") || ShortPIN("246810") {
+	if !rules.ShortPIN("2468") || rules.ShortPIN("246810") {
 		t.Error("ShortPIN does not tell an old PIN from a new one")
 	}
 	pinCost.Store(int32(bcrypt.MinCost + 1))

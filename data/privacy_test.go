@@ -68,7 +68,7 @@ func TestExportCustomerHoldsEverything(t *testing.T) {
 	if len(files) != 2 || files["customer-1.json"] == "" || files["customer-1-purchases.csv"] == "" {
 		t.Fatalf("zip holds %v", z.File)
 	}
-	var x CustomerExport
+	var x rules.CustomerExport
 	if err := json.Unmarshal([]byte(files["customer-1.json"]), &x); err != nil {
 		t.Fatal(err)
 	}

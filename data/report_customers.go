@@ -4,81 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
 )
 
-// Whole-shop reads for the Loyalty screen and the reports, packed (see
-// report_packed.go): the customers, every balance, every customer's spend.
-
-// packedCustomers reads the customers matching where (all when ""), in id
-// order, as scanCustomer reads them (consents are not read).
-func (s *Store) packedCustomers(ctx context.Context, where string, args []any, keep func(id rules.ID) bool) ([]rules.Customer, error) {
-	var out []rules.Customer
-	var n [5]int64
-	err := s.eachPacked(ctx, packedQuery{table: "customers", where: where, args: args, fields: []string{
-		"id", "name", "phone", "email", "birthday_year", "birthday_month", "birthday_day", "address", "notes",
-		"tags", "preferred_channel", "do_not_contact", "customer_since", "added_on", "forgotten"}},
-		func(f []string) error {
-			for i, k := range [5]int{0, 4, 5, 6, 11} {
-				var err error
-				if n[i], err = packedInt(f[k]); err != nil {
-					return err
-				}
-			}
-			if keep != nil && !keep(n[0]) {
-				return nil
-			}
-			gone, err := packedInt(f[14])
-			if err != nil {
-				return err
-			}
-			// Copies, not slices of the packed text, which would stay in
-			// memory as long as any customer read from it.
-			c := rules.Customer{ID: n[0], Name: strings.Clone(f[1]), Phone: strings.Clone(f[2]), Email: strings.Clone(f[3]),
-				Address: strings.Clone(f[7]), Notes: strings.Clone(f[8]), Tags: rules.SplitTags(strings.Clone(f[9])),
-				PreferredChannel: rules.Channel(strings.Clone(f[10])), DoNotContact: n[4] != 0,
-				CustomerSince: scanDay(sql.NullString{String: f[12], Valid: true}),
-				AddedOn:       scanDay(sql.NullString{String: f[13], Valid: true}), Forgotten: gone != 0}
-			if f[5] != "" && f[6] != "" {
-				c.Birthday = rules.YearlyDate{Year: int(n[1]), Month: time.Month(n[2]), Day: int(n[3])}
-			}
-			out = append(out, c)
-			return nil
-		})
-	return out, err
-}
+// Balances for the Loyalty screen and the reports: every customer's from
+// the ledger or the summary rows, or a few customers' from the ledger.
 
 // balancesAsOf sums every customer's ledger rows up to day, for the
 // customers with ledger rows.
 func (s *Store) balancesAsOf(ctx context.Context, day rules.Day) (map[rules.ID]int64, error) {
 	out := map[rules.ID]int64{}
-	var id, p int64
-	sum := func(f []string) (err error) {
-		if id, err = packedInt(f[0]); err != nil {
-			return err
-		}
-		if p, err = packedInt(f[1]); err != nil {
-			return err
-		}
-		out[id] += p
-		return nil
-	}
-	if s.covered(ctx, "ledger", "customer_id", "day", "points") {
-		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()}, 2, sum)
-		return out, err
-	}
-	err := s.eachPacked(ctx, packedQuery{table: "ledger", fields: []string{"customer_id", "points"}, where: "day <= ?", args: []any{day.String()}},
-		func(f []string) (err error) {
-			if id, err = packedInt(f[0]); err != nil {
+	err := s.eachRow(ctx, `SELECT customer_id, SUM(points) FROM ledger WHERE day <= ? GROUP BY customer_id`, []any{day.String()},
+		func(r *sql.Rows) error {
+			var id, p int64
+			if err := r.Scan(&id, &p); err != nil {
 				return err
 			}
-			if p, err = packedInt(f[1]); err != nil {
-				return err
-			}
-			out[id] += p
+			out[id] = p
 			return nil
 		})
 	return out, err
@@ -88,147 +30,6 @@ func (s *Store) balancesAsOf(ctx context.Context, day rules.Day) (map[rules.ID]i
 func (s *Store) customerIDs(ctx context.Context) ([]rules.ID, error) {
 	ids, err := idList(ctx, s.reader(), "SELECT id FROM customers")
 	return ids, s.explain(err)
-}
-
-// spending is what each customer paid, less discounts, and how many sales
-// they made: by id in slices for the customers' ids, which are small, and
-// in maps for any other.
-type spending struct {
-	spent  []rules.Cents
-	visits []int32
-	has    []bool
-	other  map[rules.ID]*TopCustomer
-}
-
-func (sp *spending) add(id rules.ID, spent rules.Cents, visits int) {
-	if id > 0 && id < rules.ID(len(sp.has)) {
-		sp.spent[id] += spent
-		sp.visits[id] += int32(visits)
-		sp.has[id] = true
-		return
-	}
-	t := sp.other[id]
-	if t == nil {
-		t = &TopCustomer{Customer: rules.Customer{ID: id}}
-		sp.other[id] = t
-	}
-	t.Spent += spent
-	t.Visits += visits
-}
-
-// each calls fn for every customer with a purchase line, in no order.
-func (sp *spending) each(fn func(id rules.ID, spent rules.Cents, visits int)) {
-	for id, has := range sp.has {
-		if has {
-			fn(rules.ID(id), sp.spent[id], int(sp.visits[id]))
-		}
-	}
-	for id, t := range sp.other {
-		fn(id, t.Spent, t.Visits)
-	}
-}
-
-// spendAsOf is what each customer paid up to day, less discounts, and how
-// many sales they made; voided lines do not count.
-func (s *Store) spendAsOf(ctx context.Context, day rules.Day) (*spending, error) {
-	var top sql.NullInt64
-	if err := s.reader().QueryRowContext(ctx, "SELECT max(id) FROM customers").Scan(&top); err != nil {
-		return nil, s.explain(err)
-	}
-	size := max(top.Int64+1, 0)
-	if size > 1<<24 {
-		size = 0 // ids this large are not numbered densely
-	}
-	sp := &spending{spent: make([]rules.Cents, size), visits: make([]int32, size), has: make([]bool, size), other: map[rules.ID]*TopCustomer{}}
-	var n [3]int64
-	if s.covered(ctx, "purchases", "customer_id", "day", "voided", "amount_cents", "discount_cents") {
-		err := s.eachPackedSum(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents), COUNT(CASE WHEN amount_cents > 0 THEN 1 END)
-			FROM purchases WHERE customer_id IS NOT NULL AND voided = 0 AND day <= ? GROUP BY customer_id`, []any{day.String()}, 3,
-			func(f []string) error {
-				for i := range n {
-					var err error
-					if n[i], err = packedInt(f[i]); err != nil {
-						return err
-					}
-				}
-				sp.add(n[0], rules.Cents(n[1]), int(n[2]))
-				return nil
-			})
-		return sp, err
-	}
-	err := s.eachPacked(ctx, packedQuery{table: "purchases", fields: []string{"customer_id", "amount_cents", "discount_cents"},
-		where: "customer_id IS NOT NULL AND voided = 0 AND day <= ?", args: []any{day.String()}},
-		func(f []string) error {
-			for i := range n {
-				var err error
-				if n[i], err = packedInt(f[i]); err != nil {
-					return err
-				}
-			}
-			sp.add(n[0], rules.Cents(n[1]-n[2]), boolInt(n[1] > 0))
-			return nil
-		})
-	return sp, err
-}
-
-// Sums by customer. SQLite adds a GROUP BY up along an index that gives
-// the groups in order, or else sorts every row first; without an index
-// that also holds the summed columns it follows the customer index and
-// looks every row up, slower than either. So the sums are taken in SQL
-// only where such an index is there; elsewhere the rows come packed and Go
-// adds them up.
-
-// covered reports whether table has a full index led by lead that holds
-// every column of cols.
-func (s *Store) covered(ctx context.Context, table, lead string, cols ...string) bool {
-	idx, err := s.reader().QueryContext(ctx, "SELECT name FROM pragma_index_list(?) WHERE partial = 0", table)
-	if err != nil {
-		return false
-	}
-	var names []string
-	for idx.Next() {
-		var n string
-		if idx.Scan(&n) == nil {
-			names = append(names, n)
-		}
-	}
-	idx.Close()
-	for _, n := range names {
-		var have []string
-		rows, err := s.reader().QueryContext(ctx, "SELECT ifnull(name, '') FROM pragma_index_info(?) ORDER BY seqno", n)
-		if err != nil {
-			return false
-		}
-		for rows.Next() {
-			var c string
-			if rows.Scan(&c) == nil {
-				have = append(have, c)
-			}
-		}
-		rows.Close()
-		if len(have) > 0 && have[0] == lead && !slices.ContainsFunc(cols, func(c string) bool { return !slices.Contains(have, c) }) {
-			return true
-		}
-	}
-	return false
-}
-
-// eachPackedSum runs q, which selects n whole-number columns, and hands
-// each row to row; the rows come packed into one value.
-func (s *Store) eachPackedSum(ctx context.Context, q string, args []any, n int, row func(f []string) error) error {
-	names := make([]string, n)
-	for i := range names {
-		names[i] = "c" + strconv.Itoa(i)
-	}
-	q = "WITH t(" + strings.Join(names, ", ") + ") AS (" + q + ") SELECT " + s.dialect.packRows(names) + " FROM t"
-	fields := make([]string, n)
-	return s.scanEach(ctx, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
-		var text sql.NullString
-		if err := r.Scan(&text); err != nil {
-			return err
-		}
-		return splitPacked(text.String, fields, row)
-	})
 }
 
 // summaryBalances gives, from the summary rows, the points up to day of the

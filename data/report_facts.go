@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"regulars/rules"
 	"slices"
 	"strings"
@@ -214,21 +213,12 @@ func idArgs(ids []rules.ID) []any {
 	return out
 }
 
-// factsWanted says what readReportFacts reads: the sales alone, or
-// everything the reminder rules and the points need too.
-type factsWanted struct {
-	rules      bool      // everything the reminder rules read
-	smallLater bool      // but the smaller tables, which addSmallFacts adds
-	ledger     bool      // balances
-	redeemFrom rules.Day // money off from this day on (zero: not needed)
-}
-
 // factRows are the rows readReportFacts reads, in the order the tables
 // hold them, before they are grouped by customer. Each table's reader
 // fills its own fields, so the readers run at once.
 type factRows struct {
-	want factsWanted
-	day  string // the report's day, as the tables write days
+	redeemFrom rules.Day // money off from this day on (zero: not needed)
+	day        string    // the report's day, as the tables write days
 
 	custIDs   []rules.ID // the customers table, in id order
 	forgotten []bool     // per row of custIDs
@@ -237,7 +227,7 @@ type factRows struct {
 	pOwner []rules.ID // per purchase
 	ps     []factPurchase
 	disc   []rules.Cents
-	// The money off on sales not voided from want.redeemFrom on; walk-ins'
+	// The money off on sales not voided from redeemFrom on; walk-ins'
 	// apart too.
 	redeemedValue, walkInValue rules.Cents
 
@@ -251,26 +241,18 @@ type factRows struct {
 	complaints  []rules.Complaint
 }
 
-// presize is how many rows to make room for when a table's rowids span n:
-// no more than there can be, and no fortune for a table whose ids are far
-// apart.
-func presize(n int) int { return min(n, 1<<20) }
-
-// readReportFacts reads the shop as of day.
-func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWanted) (*reportFacts, error) {
-	r := &factRows{want: want, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+// readReportFacts reads the shop as of day: all the rules read but the
+// smaller tables (addSmallFacts), the points, and the money off from
+// redeemFrom on.
+func (s *Store) readReportFacts(ctx context.Context, day, redeemFrom rules.Day) (*reportFacts, error) {
+	r := &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
-		func() error { return s.readCustomerRows(ctx, r) }, func() error {
-			if want.smallLater {
-				return nil
-			}
-			return s.readRuleFacts(ctx, r)
-		})
+		func() error { return s.readCustomerRows(ctx, r) })
 	if err != nil {
 		return nil, err
 	}
-	rf := &reportFacts{redeemFrom: want.redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
-	if !want.redeemFrom.IsZero() {
+	rf := &reportFacts{redeemFrom: redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
+	if !redeemFrom.IsZero() {
 		if err := s.countRedeemed(ctx, s.reader(), rf, r.ps, r.redeems); err != nil {
 			return nil, err
 		}
@@ -285,12 +267,7 @@ func (s *Store) readReportFacts(ctx context.Context, day rules.Day, want factsWa
 		rf.facts[i].Customer = c
 	}
 	rf.addPurchases(r, pSlots)
-	if want.rules || want.ledger {
-		rf.addLedger(r, lSlots)
-	}
-	if want.rules && !want.smallLater {
-		rf.addRuleFacts(r)
-	}
+	rf.addLedger(r, lSlots)
 	return rf, nil
 }
 
@@ -304,141 +281,82 @@ func (rf *reportFacts) slotsOf(owners []rules.ID) []int32 {
 	return out
 }
 
-// readCustomerRows reads the customers table: every id and whether it was
-// forgotten, and what the rules read when they are wanted.
+// readCustomerRows reads the customers table: every id, whether it was
+// forgotten, and what the rules read.
 func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
-	fields := []string{"id", "forgotten"}
-	if r.want.rules {
-		fields = append(fields, "birthday_year", "birthday_month", "birthday_day", "do_not_contact", "customer_since", "added_on")
-	}
-	q := packedQuery{table: "customers", fields: fields, size: func(n int) {
-		r.custIDs, r.forgotten = make([]rules.ID, 0, presize(n)), make([]bool, 0, presize(n))
-		if r.want.rules {
-			r.custs = make([]rules.Customer, 0, presize(n))
-		}
-	}}
-	return s.eachPacked(ctx, q, func(f []string) error {
-		id, err := packedInt(f[0])
-		if err != nil {
+	cols := "id, forgotten, birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
+	return s.eachTableRow(ctx, "customers", cols, "", nil, func(rows *sql.Rows, _ *sql.RawBytes) error {
+		var id, gone, dnc int64
+		var y, m, d sql.NullInt64
+		var since, added sql.NullString
+		if err := rows.Scan(&id, &gone, &y, &m, &d, &dnc, &since, &added); err != nil {
 			return err
 		}
-		gone, err := packedInt(f[1])
-		if err != nil {
-			return err
+		r.custIDs, r.forgotten = append(r.custIDs, id), append(r.forgotten, gone != 0)
+		c := rules.Customer{ID: id, Forgotten: gone != 0, DoNotContact: dnc != 0, CustomerSince: scanDay(since), AddedOn: scanDay(added)}
+		if m.Valid && d.Valid {
+			c.Birthday = rules.YearlyDate{Year: int(y.Int64), Month: time.Month(m.Int64), Day: int(d.Int64)}
 		}
-		r.custIDs = append(r.custIDs, id)
-		r.forgotten = append(r.forgotten, gone != 0)
-		if !r.want.rules {
-			return nil
-		}
-		c := rules.Customer{ID: id, Forgotten: gone != 0}
-		var n [4]int64
-		for i := range n {
-			if n[i], err = packedInt(f[2+i]); err != nil {
-				return err
-			}
-		}
-		if len(f[3]) > 0 && len(f[4]) > 0 {
-			c.Birthday = rules.YearlyDate{Year: int(n[0]), Month: time.Month(n[1]), Day: int(n[2])}
-		}
-		c.DoNotContact = n[3] != 0
-		c.CustomerSince = scanDay(sql.NullString{String: f[6], Valid: true})
-		c.AddedOn = scanDay(sql.NullString{String: f[7], Valid: true})
 		r.custs = append(r.custs, c)
 		return nil
 	})
 }
 
 // readPurchaseRows reads the purchases up to the day in storage order:
-// following the customer index would look every row up. Only the sales'
-// days are read when neither the rules nor the money off are wanted.
+// following the customer index would look every row up.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
-	size := func(n int) {
-		r.pOwner, r.ps, r.disc = make([]rules.ID, 0, presize(n)), make([]factPurchase, 0, presize(n)), make([]rules.Cents, 0, presize(n))
-	}
-	if !r.want.rules && r.want.redeemFrom.IsZero() {
-		q := packedQuery{table: "purchases", fields: []string{"customer_id", "day"},
-			where: "customer_id IS NOT NULL AND amount_cents > 0 AND voided = 0 AND day <= ?", args: []any{r.day}, size: size}
-		return s.eachPacked(ctx, q, func(f []string) error {
-			owner, err := packedInt(f[0])
-			if err != nil {
+	from := r.redeemFrom
+	return s.eachTableRow(ctx, "purchases", "customer_id, id, day, amount_cents, discount_cents, refund_of",
+		"voided = 0 AND day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
+			var owner, refundOf sql.NullInt64
+			var id, amount, discount int64
+			if err := rows.Scan(&owner, &id, day, &amount, &discount, &refundOf); err != nil {
 				return err
 			}
-			r.pOwner = append(r.pOwner, owner)
-			r.ps = append(r.ps, factPurchase{Day: packedDay(f[1]), Amount: 1})
-			r.disc = append(r.disc, 0)
+			p := factPurchase{ID: id, Day: dayFromBytes(*day), Amount: rules.Cents(amount), RefundOf: refundOf.Int64}
+			if discount > 0 && !from.IsZero() && p.Day >= from {
+				r.redeemedValue += rules.Cents(discount)
+				if !owner.Valid {
+					r.walkInValue += rules.Cents(discount)
+				}
+			}
+			if !owner.Valid {
+				return nil // a walk-in
+			}
+			r.pOwner = append(r.pOwner, owner.Int64)
+			r.ps = append(r.ps, p)
+			r.disc = append(r.disc, rules.Cents(discount))
 			return nil
 		})
-	}
-	// Most sales have no money off: an empty field costs SQLite less to
-	// write than a 0, and reads as 0.
-	q := packedQuery{table: "purchases", fields: []string{"customer_id", "id", "day", "amount_cents", "nullif(discount_cents, 0)", "refund_of"},
-		where: "voided = 0 AND day <= ?", args: []any{r.day}, size: size}
-	from := r.want.redeemFrom
-	var n [5]int64
-	return s.eachPacked(ctx, q, func(f []string) error {
-		for i, k := range [5]int{0, 1, 3, 4, 5} {
-			var err error
-			if n[i], err = packedInt(f[k]); err != nil {
-				return err
-			}
-		}
-		p := factPurchase{ID: n[1], Day: packedDay(f[2]), Amount: rules.Cents(n[2]), RefundOf: n[4]}
-		discount := rules.Cents(n[3])
-		if discount > 0 && !from.IsZero() && p.Day >= from {
-			r.redeemedValue += discount
-			if len(f[0]) == 0 {
-				r.walkInValue += discount
-			}
-		}
-		if len(f[0]) == 0 {
-			return nil // a walk-in
-		}
-		r.pOwner = append(r.pOwner, n[0])
-		r.ps = append(r.ps, p)
-		r.disc = append(r.disc, discount)
-		return nil
-	})
 }
 
 // readLedgerRows reads the ledger up to the day in id order, which the
 // running balance keeps for rows of one day; a row's position stands in
-// for its id. The last field is the sale a redeem row belongs to (0 for
-// none), empty for other rows.
+// for its id. The last column is the sale a redeem row belongs to (0 for
+// none), NULL for other rows.
 func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
-	if !r.want.rules && !r.want.ledger {
-		return nil
-	}
-	q := packedQuery{table: "ledger", fields: []string{"customer_id", "day", "points", "CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END"},
-		where: "day <= ?", args: []any{r.day}, size: func(n int) {
-			r.lOwner, r.ls = make([]rules.ID, 0, presize(n)), make([]factLedger, 0, presize(n))
-		}}
-	from := r.want.redeemFrom
-	var n [3]int64
-	return s.eachPacked(ctx, q, func(f []string) error {
-		for i, k := range [3]int{0, 2, 3} {
-			var err error
-			if n[i], err = packedInt(f[k]); err != nil {
+	from := r.redeemFrom
+	return s.eachTableRow(ctx, "ledger", "customer_id, day, points, CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END",
+		"day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
+			var owner, points int64
+			var redeem sql.NullInt64
+			if err := rows.Scan(&owner, day, &points, &redeem); err != nil {
 				return err
 			}
-		}
-		l := factLedger{ID: rules.ID(len(r.ls)), Day: packedDay(f[1]), Points: n[1], Redeem: len(f[3]) > 0}
-		if l.Redeem && n[2] != 0 && !from.IsZero() && l.Day >= from {
-			r.redeems = append(r.redeems, redeemRow{purchase: n[2], points: l.Points, owner: n[0]})
-		}
-		r.lOwner = append(r.lOwner, n[0])
-		r.ls = append(r.ls, l)
-		return nil
-	})
+			l := factLedger{ID: rules.ID(len(r.ls)), Day: dayFromBytes(*day), Points: points, Redeem: redeem.Valid}
+			if l.Redeem && redeem.Int64 != 0 && !from.IsZero() && l.Day >= from {
+				r.redeems = append(r.redeems, redeemRow{purchase: redeem.Int64, points: l.Points, owner: owner})
+			}
+			r.lOwner = append(r.lOwner, owner)
+			r.ls = append(r.ls, l)
+			return nil
+		})
 }
 
-// readRuleFacts reads the smaller tables the rules read, when they are
-// wanted. The rules read only the latest contact of a customer; the index
-// on (customer, day) gives it without touching the table.
+// readRuleFacts reads the smaller tables the rules read. The rules read
+// only the latest contact of a customer; the index on (customer, day)
+// gives it without touching the table.
 func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
-	if !r.want.rules {
-		return nil
-	}
 	db := s.reader()
 	if err := s.readLastContacts(ctx, r); err != nil {
 		return err
@@ -455,21 +373,9 @@ func (s *Store) readRuleFacts(ctx context.Context, r *factRows) error {
 }
 
 // readLastContacts reads the day of each customer's latest contact up to
-// the day, packed into one value; should a day hold a separator, row by
-// row.
+// the day.
 func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 	const q = `SELECT customer_id, max(day) FROM contacts WHERE day <= ? GROUP BY customer_id`
-	err := s.eachPackedSum(ctx, q, []any{r.day}, 2, func(f []string) error {
-		owner, err := packedInt(f[0])
-		if err != nil {
-			return err
-		}
-		r.contactLast[owner] = packedDay(f[1])
-		return nil
-	})
-	if !errors.Is(err, errNotPacked) {
-		return err
-	}
 	return s.scanEach(ctx, q, []any{r.day}, func(rows *sql.Rows, d *sql.RawBytes) error {
 		var owner rules.ID
 		if err := rows.Scan(&owner, d); err != nil {
@@ -481,9 +387,9 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 }
 
 // addSmallFacts reads the smaller tables the rules read, as of day, into
-// facts read without them (factsWanted.smallLater).
+// facts read without them (readReportFacts).
 func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day rules.Day) error {
-	r := &factRows{want: factsWanted{rules: true}, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+	r := &factRows{day: day.String(), contactLast: map[rules.ID]rules.Day{}}
 	if err := s.readRuleFacts(ctx, r); err != nil {
 		return err
 	}
@@ -500,7 +406,7 @@ func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 	rf.hasLine = make([]bool, n)
 	rf.valueBy = make([]rules.Cents, n)
 	rf.redeemedBy = make([]int64, n)
-	from := r.want.redeemFrom
+	from := r.redeemFrom
 	for i, p := range r.ps {
 		sl := pSlots[i]
 		rf.spent[sl] += p.Amount - r.disc[i]
@@ -532,9 +438,6 @@ func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
 	rf.balance = make([]int64, n)
 	for i, l := range r.ls {
 		rf.balance[lSlots[i]] += l.Points
-	}
-	if !r.want.rules {
-		return
 	}
 	grouped, start := groupBySlot(lSlots, r.ls, n)
 	for sl := range n {

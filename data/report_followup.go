@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"regulars/rules"
 	"runtime"
 	"slices"
@@ -45,12 +46,6 @@ type followStates struct {
 // the customer merged away: they are taken under the key the survivor's
 // reminder has now (see byCustomer).
 func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*followStates, error) {
-	return s.readFollowStatesOf(ctx, nil, nil, since, day)
-}
-
-// readFollowStatesOf is readFollowStates through db (nil: the readers), of
-// the customers in ids only when ids is not nil.
-func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.ID, since, day rules.Day) (*followStates, error) {
 	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
 	if !since.IsZero() {
@@ -58,26 +53,24 @@ func (s *Store) readFollowStatesOf(ctx context.Context, db querier, ids []rules.
 		args = append(args, since.String())
 	}
 	fs := &followStates{}
-	// The few staff names recur thousands of times; each is copied once,
-	// so the report keeps no slice of the packed text.
+	// The few staff names and states recur thousands of times; each is
+	// kept once.
 	names := map[string]string{}
 	name := func(b string) string {
 		n, ok := names[b]
 		if !ok {
-			n = strings.Clone(b)
+			n = b
 			names[n] = n
 		}
 		return n
 	}
-	err := s.eachPacked(ctx, packedQuery{table: "reminder_states", fields: []string{"key", "customer_id", "state", "staff", "changed_on"},
-		where: where, args: args, db: db, ids: ids, idCol: "customer_id", size: func(n int) {
-			fs.owners, fs.rows = make([]rules.ID, 0, presize(n)), make([]followState, 0, presize(n))
-		}}, func(f []string) error {
-		cust, err := packedInt(f[1])
-		if err != nil {
+	err := s.eachTableRow(ctx, "reminder_states", "key, customer_id, state, staff, changed_on", where, args, func(r *sql.Rows, day *sql.RawBytes) error {
+		var key, state, staff string
+		var cust int64
+		if err := r.Scan(&key, &cust, &state, &staff, day); err != nil {
 			return err
 		}
-		st := followState{key: f[0], state: rules.State(name(f[2])), staff: name(f[3]), changed: packedDay(f[4]), pos: len(fs.rows)}
+		st := followState{key: key, state: rules.State(name(state)), staff: name(staff), changed: dayFromBytes(*day), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
 			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust
@@ -204,14 +197,14 @@ func appendCandKey(b []byte, c *cand, customer rules.ID) []byte {
 
 // followTally counts reminders by kind and by staff member.
 type followTally struct {
-	byKind  []FollowUpRow // in Kinds' order
-	byStaff map[string]*StaffFollowUpRow
+	byKind  []rules.FollowUpRow // in Kinds' order
+	byStaff map[string]*rules.StaffFollowUpRow
 }
 
 func newFollowTally() *followTally {
-	t := &followTally{byStaff: map[string]*StaffFollowUpRow{}}
+	t := &followTally{byStaff: map[string]*rules.StaffFollowUpRow{}}
 	for _, k := range rules.Kinds {
-		t.byKind = append(t.byKind, FollowUpRow{Kind: k})
+		t.byKind = append(t.byKind, rules.FollowUpRow{Kind: k})
 	}
 	return t
 }
@@ -223,7 +216,7 @@ func (t *followTally) add(r *rules.Reminder) {
 	}
 	st := t.byStaff[r.Staff]
 	if st == nil {
-		st = &StaffFollowUpRow{Staff: r.Staff}
+		st = &rules.StaffFollowUpRow{Staff: r.Staff}
 		t.byStaff[r.Staff] = st
 	}
 	tally(*r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
@@ -244,12 +237,12 @@ func (t *followTally) merge(o *followTally) {
 	}
 }
 
-func (t *followTally) report(since rules.Day) FollowUpReport {
-	rep := FollowUpReport{Since: since, ByKind: t.byKind}
+func (t *followTally) report(since rules.Day) rules.FollowUpReport {
+	rep := rules.FollowUpReport{Since: since, ByKind: t.byKind}
 	for _, st := range t.byStaff {
 		rep.ByStaff = append(rep.ByStaff, *st)
 	}
-	slices.SortFunc(rep.ByStaff, func(a, b StaffFollowUpRow) int {
+	slices.SortFunc(rep.ByStaff, func(a, b rules.StaffFollowUpRow) int {
 		if (a.Staff == "") != (b.Staff == "") {
 			return boolInt(a.Staff == "") - boolInt(b.Staff == "")
 		}
@@ -262,7 +255,7 @@ func (t *followTally) report(since rules.Day) FollowUpReport {
 // followUpOf counts the reminders due from since to day as AllReminders(day)
 // gives them: every candidate of the rules as of day with its stored state,
 // and the reminders done or skipped that the rules no longer give.
-func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rules.Day) FollowUpReport {
+func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rules.Day) rules.FollowUpReport {
 	rows, start := states.byCustomer(rf)
 	parts := max(1, min(runtime.GOMAXPROCS(0), 4))
 	tallies := make([]*followTally, parts)

@@ -15,8 +15,8 @@ import (
 // days read along the customer index, sums grouped by SQL customer by
 // customer. Kept as the reference the quick versions must match.
 
-func (s *Store) refCustomerActivity(ctx context.Context, day rules.Day) (Activity, error) {
-	var a Activity
+func (s *Store) refCustomerActivity(ctx context.Context, day rules.Day) (rules.Activity, error) {
+	var a rules.Activity
 	rows, err := s.reader().QueryContext(ctx, `SELECT c.id, (SELECT max(p.day) FROM purchases p
 		WHERE p.customer_id = c.id AND p.amount_cents > 0 AND p.voided = 0 AND p.day <= ?) FROM customers c`, day.String())
 	if err != nil {
@@ -67,7 +67,7 @@ func (s *Store) refSaleDays(ctx context.Context, day rules.Day) (map[rules.ID][]
 	return out, err
 }
 
-func (s *Store) refActivityByMonth(ctx context.Context, day rules.Day, n int) ([]MonthActivity, error) {
+func (s *Store) refActivityByMonth(ctx context.Context, day rules.Day, n int) ([]rules.MonthActivity, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -79,9 +79,9 @@ func (s *Store) refActivityByMonth(ctx context.Context, day rules.Day, n int) ([
 	if err != nil {
 		return nil, err
 	}
-	var out []MonthActivity
-	for _, end := range MonthEnds(day, n) {
-		a := Activity{Total: total}
+	var out []rules.MonthActivity
+	for _, end := range rules.MonthEnds(day, n) {
+		a := rules.Activity{Total: total}
 		for _, days := range sales {
 			last := refLastOnOrBefore(days, end)
 			switch age := end.Sub(last); {
@@ -98,21 +98,21 @@ func (s *Store) refActivityByMonth(ctx context.Context, day rules.Day, n int) ([
 			}
 		}
 		a.Never = total - a.Active - a.Lapsing - a.Drifting - a.Lost
-		out = append(out, MonthActivity{MonthEnd: end, Activity: a})
+		out = append(out, rules.MonthActivity{MonthEnd: end, Activity: a})
 	}
 	return out, nil
 }
 
-func (s *Store) refRetention(ctx context.Context, day rules.Day) (Retention, error) {
+func (s *Store) refRetention(ctx context.Context, day rules.Day) (rules.Retention, error) {
 	sales, err := s.refSaleDays(ctx, day)
 	if err != nil {
-		return Retention{}, err
+		return rules.Retention{}, err
 	}
 	return refRetentionOf(sales, day), nil
 }
 
-func refRetentionOf(sales map[rules.ID][]rules.Day, day rules.Day) Retention {
-	r := Retention{From: day.AddMonths(-12).AddDays(1), To: day}
+func refRetentionOf(sales map[rules.ID][]rules.Day, day rules.Day) rules.Retention {
+	r := rules.Retention{From: day.AddMonths(-12).AddDays(1), To: day}
 	prevFrom := day.AddMonths(-24).AddDays(1)
 	for _, days := range sales {
 		if refAnyBetween(days, prevFrom, r.From.AddDays(-1)) {
@@ -125,21 +125,21 @@ func refRetentionOf(sales map[rules.ID][]rules.Day, day rules.Day) Retention {
 	return r
 }
 
-func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (FollowUpReport, error) {
+func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (rules.FollowUpReport, error) {
 	since, err := s.CreatedOn(ctx)
 	if err != nil {
-		return FollowUpReport{}, err
+		return rules.FollowUpReport{}, err
 	}
-	rep := FollowUpReport{Since: since}
+	rep := rules.FollowUpReport{Since: since}
 	all, err := s.AllReminders(ctx, day)
 	if err != nil {
 		return rep, err
 	}
-	byKind := map[rules.Kind]*FollowUpRow{}
+	byKind := map[rules.Kind]*rules.FollowUpRow{}
 	for _, k := range rules.Kinds {
-		byKind[k] = &FollowUpRow{Kind: k}
+		byKind[k] = &rules.FollowUpRow{Kind: k}
 	}
-	byStaff := map[string]*StaffFollowUpRow{}
+	byStaff := map[string]*rules.StaffFollowUpRow{}
 	for _, r := range all {
 		if r.Due < since || r.Due > day {
 			continue
@@ -149,7 +149,7 @@ func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (FollowUpR
 		}
 		st := byStaff[r.Staff]
 		if st == nil {
-			st = &StaffFollowUpRow{Staff: r.Staff}
+			st = &rules.StaffFollowUpRow{Staff: r.Staff}
 			byStaff[r.Staff] = st
 		}
 		refTally(r, &st.OnTime, &st.Late, &st.Skipped, &st.Missed, &st.Open)
@@ -160,7 +160,7 @@ func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (FollowUpR
 	for _, st := range byStaff {
 		rep.ByStaff = append(rep.ByStaff, *st)
 	}
-	slices.SortFunc(rep.ByStaff, func(a, b StaffFollowUpRow) int {
+	slices.SortFunc(rep.ByStaff, func(a, b rules.StaffFollowUpRow) int {
 		if (a.Staff == "") != (b.Staff == "") {
 			return boolInt(a.Staff == "") - boolInt(b.Staff == "")
 		}
@@ -169,8 +169,8 @@ func (s *Store) refFollowUpReport(ctx context.Context, day rules.Day) (FollowUpR
 	return rep, nil
 }
 
-func (s *Store) refComplaintReport(ctx context.Context, day rules.Day) (ComplaintReport, error) {
-	rep := ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
+func (s *Store) refComplaintReport(ctx context.Context, day rules.Day) (rules.ComplaintReport, error) {
+	rep := rules.ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day}
 	first := map[rules.ID]rules.Day{}
 	var hours []float64
 	err := s.eachRow(ctx, `SELECT customer_id, received_at, received_on, resolved_on, coalesce(resolved_at, '')
@@ -227,8 +227,8 @@ func (s *Store) refComplaintReport(ctx context.Context, day rules.Day) (Complain
 	return rep, nil
 }
 
-func (s *Store) refPointsReport(ctx context.Context, day rules.Day) (PointsReport, error) {
-	rep := PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
+func (s *Store) refPointsReport(ctx context.Context, day rules.Day) (rules.PointsReport, error) {
+	rep := rules.PointsReport{From: day.AddMonths(-12).AddDays(1), To: day}
 	l, err := s.scheme(ctx)
 	if err != nil {
 		return rep, err
@@ -260,13 +260,13 @@ func (s *Store) refPointsReport(ctx context.Context, day rules.Day) (PointsRepor
 	return rep, s.explain(err)
 }
 
-func (s *Store) refReport(ctx context.Context, day rules.Day, top int) (Report, error) {
-	r := Report{Day: day}
+func (s *Store) refReport(ctx context.Context, day rules.Day, top int) (rules.Report, error) {
+	r := rules.Report{Day: day}
 	var err error
 	if r.Now, err = s.refCustomerActivity(ctx, day); err != nil {
 		return r, err
 	}
-	if r.Months, err = s.refActivityByMonth(ctx, day, ReportMonths); err != nil {
+	if r.Months, err = s.refActivityByMonth(ctx, day, rules.ReportMonths); err != nil {
 		return r, err
 	}
 	if r.Retention, err = s.refRetention(ctx, day); err != nil {
@@ -327,7 +327,7 @@ func refMedian(v []float64) float64 {
 	return (v[n/2-1] + v[n/2]) / 2
 }
 
-func (s *Store) refTopCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
+func (s *Store) refTopCustomers(ctx context.Context, n int) ([]rules.TopCustomer, error) {
 	if n <= 0 {
 		return nil, nil
 	}
@@ -338,9 +338,9 @@ func (s *Store) refTopCustomers(ctx context.Context, n int) ([]TopCustomer, erro
 	if err != nil {
 		return nil, s.explain(err)
 	}
-	var out []TopCustomer
+	var out []rules.TopCustomer
 	for rows.Next() {
-		var t TopCustomer
+		var t rules.TopCustomer
 		if err := rows.Scan(&t.Customer.ID, &t.Spent, &t.Visits); err != nil {
 			rows.Close()
 			return nil, err
@@ -447,7 +447,7 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]rules.Custome
 	}
 	for _, b := range q.Bands {
 		switch b {
-		case BandActive, BandLapsing, BandDrifting, BandLost, BandNever:
+		case rules.BandActive, rules.BandLapsing, rules.BandDrifting, rules.BandLost, rules.BandNever:
 		default:
 			return nil, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
 		}
@@ -470,9 +470,9 @@ func (s *Store) refSegment(ctx context.Context, q SegmentQuery) ([]rules.Custome
 			continue
 		case tag != "" && !slices.ContainsFunc(c.Tags, func(t string) bool { return strings.ToLower(t) == tag }):
 			continue
-		case q.Birthdays != "" && !birthdayIn(c.Birthday, bFrom, bTo):
+		case q.Birthdays != "" && !rules.BirthdayIn(c.Birthday, bFrom, bTo):
 			continue
-		case len(q.Bands) > 0 && !slices.Contains(q.Bands, bandOf(refLastOnOrBefore(sales[c.ID], q.Day), q.Day)):
+		case len(q.Bands) > 0 && !slices.Contains(q.Bands, rules.BandOf(refLastOnOrBefore(sales[c.ID], q.Day), q.Day)):
 			continue
 		}
 		out = append(out, c)

@@ -21,17 +21,17 @@ import (
 // reportPart is what one id the facts name adds to the figures of Report
 // as of a day.
 type reportPart struct {
-	customer bool               // a row of customers: counts in every Total
-	now      int8               // its band as of the day (customers only)
-	months   [ReportMonths]int8 // its band at each month-end; bandNever: no sale by then
-	base     bool               // bought in the year before the last twelve months
-	kept     bool               // and again in them
-	complain complaintPart      // its complaints of the last twelve months
-	balance  int64              // points up to the day
-	liable   rules.Cents        // what its whole rewards would cost
-	redeemed int64              // points redeemed in the last twelve months
-	value    rules.Cents        // money off in the last twelve months
-	took     []time.Duration    // how long each resolved complaint took
+	customer bool                     // a row of customers: counts in every Total
+	now      int8                     // its band as of the day (customers only)
+	months   [rules.ReportMonths]int8 // its band at each month-end; bandNever: no sale by then
+	base     bool                     // bought in the year before the last twelve months
+	kept     bool                     // and again in them
+	complain complaintPart            // its complaints of the last twelve months
+	balance  int64                    // points up to the day
+	liable   rules.Cents              // what its whole rewards would cost
+	redeemed int64                    // points redeemed in the last twelve months
+	value    rules.Cents              // money off in the last twelve months
+	took     []time.Duration          // how long each resolved complaint took
 }
 
 type complaintPart struct {
@@ -43,7 +43,7 @@ type complaintPart struct {
 type reportTotals struct {
 	known       int64
 	now         [bands]int64
-	months      [ReportMonths][bands]int64
+	months      [rules.ReportMonths][bands]int64
 	base, kept  int64
 	complaints  complaintPart // received, resolved, within24h; complained and boughtAgain counted below
 	customers   int64         // customers who complained
@@ -94,28 +94,28 @@ func (t *reportTotals) add(p *reportPart) {
 // fill puts the figures but the follow-up into r (of r.Day, with
 // r.Points' days and scheme set). Money off walk-ins' sales is not among
 // the shares: the caller adds it.
-func (t *reportTotals) fill(r *Report) {
+func (t *reportTotals) fill(r *rules.Report) {
 	day := r.Day
 	total := int(t.known)
-	r.Now = Activity{Total: total}
+	r.Now = rules.Activity{Total: total}
 	for b, n := range t.now {
-		r.Now.add(int8(b), int(n))
+		addBand(&r.Now, int8(b), int(n))
 	}
-	r.Months = make([]MonthActivity, ReportMonths)
-	for i, end := range MonthEnds(day, ReportMonths) {
-		a := Activity{Total: total}
+	r.Months = make([]rules.MonthActivity, rules.ReportMonths)
+	for i, end := range rules.MonthEnds(day, rules.ReportMonths) {
+		a := rules.Activity{Total: total}
 		for b, n := range t.months[i] {
 			if int8(b) != bandNever {
-				a.add(int8(b), int(n))
+				addBand(&a, int8(b), int(n))
 			}
 		}
 		a.Never = a.Total - a.Active - a.Lapsing - a.Drifting - a.Lost
-		r.Months[i] = MonthActivity{MonthEnd: end, Activity: a}
+		r.Months[i] = rules.MonthActivity{MonthEnd: end, Activity: a}
 	}
-	r.Retention = Retention{From: day.AddMonths(-12).AddDays(1), To: day, Base: int(t.base), Kept: int(t.kept)}
-	r.Complaints = ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day,
+	r.Retention = rules.Retention{From: day.AddMonths(-12).AddDays(1), To: day, Base: int(t.base), Kept: int(t.kept)}
+	r.Complaints = rules.ComplaintReport{From: day.AddMonths(-12).AddDays(1), To: day,
 		Received: int(t.complaints.received), Resolved: int(t.complaints.resolved), Within24h: int(t.complaints.within24h),
-		MedianHours: median(t.tookHours), Customers: int(t.customers), BoughtAgain: int(t.boughtAgain)}
+		MedianHours: rules.Median(t.tookHours), Customers: int(t.customers), BoughtAgain: int(t.boughtAgain)}
 	p := &r.Points
 	p.Outstanding, p.Holders, p.Liability = t.outstanding, int(t.holders), t.liability
 	p.Redeemed, p.RedeemedValue = t.redeemed, t.value
@@ -137,10 +137,10 @@ func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loy
 	var order []rules.ID // complaining ids in the order first met
 	from := day.AddMonths(-12).AddDays(1)
 	err := parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, factsWanted{rules: true, smallLater: true, ledger: true, redeemFrom: from})
+		rf, err = s.readReportFacts(ctx, day, from)
 		return err
 	}, func() error {
-		return s.eachComplaint(ctx, nil, nil, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+		return s.eachComplaint(ctx, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
 			t := complaints[id]
 			if t == nil {
 				t = newComplaintTally(day)
@@ -162,7 +162,7 @@ func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loy
 		}
 	}
 	w := shareWork{rf: rf, day: day, from: from, scheme: scheme, complaints: complaints}
-	w.ends = MonthEnds(day, ReportMonths)
+	w.ends = rules.MonthEnds(day, rules.ReportMonths)
 	w.prevFrom = day.AddMonths(-24).AddDays(1)
 	total := len(sh.parts)
 	workers := max(1, min(runtime.GOMAXPROCS(0), 4, total/256+1))
@@ -204,15 +204,15 @@ func (w *shareWork) share(p *reportPart, id rules.ID, i int) {
 		p.base, p.kept = retained(ps, w.prevFrom, w.from, w.day)
 		p.balance = rf.balance[i]
 		if w.scheme.RewardPoints > 0 {
-			held := PointsReport{Scheme: w.scheme}
-			held.hold(p.balance)
+			held := rules.PointsReport{Scheme: w.scheme}
+			held.Hold(p.balance)
 			p.liable = held.Liability
 		}
 		p.redeemed = rf.redeemedBy[i]
 		p.value = rf.valueBy[i]
 	}
 	if t := w.complaints[id]; t != nil {
-		t.rep.countBoughtAgain(t.first, w.day, func(rules.ID) []factPurchase { return ps })
+		countBoughtAgain(&t.rep, t.first, w.day, func(rules.ID) []factPurchase { return ps })
 		p.complain = complaintPart{received: int64(t.rep.Received), resolved: int64(t.rep.Resolved), within24h: int64(t.rep.Within24h),
 			complained: len(t.first) > 0, boughtAgain: t.rep.BoughtAgain > 0}
 		p.took = t.took

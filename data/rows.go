@@ -34,3 +34,21 @@ func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {
 	}
 	return rows.Err()
 }
+
+// queryRows runs query through q and scans every row with scan.
+func queryRows[T any](ctx context.Context, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	err = eachRow(rows, func(r *sql.Rows) error {
+		v, err := scan(r)
+		out = append(out, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

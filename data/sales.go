@@ -77,20 +77,7 @@ func loadPurchase(ctx context.Context, q querier, id rules.ID) (rules.Purchase, 
 }
 
 func queryPurchases(ctx context.Context, q querier, query string, args ...any) ([]rules.Purchase, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rules.Purchase
-	for rows.Next() {
-		p, err := scanPurchase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, q, scanPurchase, query, args...)
 }
 
 func insertPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase) (rules.ID, error) {
@@ -635,16 +622,8 @@ func (s *Store) RecentPurchases(ctx context.Context, limit int) ([]rules.Purchas
 	return ps, s.explain(err)
 }
 
-// TopCustomer is one line of the best-customers report.
-type TopCustomer struct {
-	Customer rules.Customer
-	Spent    rules.Cents // paid, less refunds; voided lines do not count
-	Visits   int         // sales, not counting refunds
-	Balance  int64
-}
-
 // TopCustomers lists the n customers who spent most up to today.
-func (s *Store) TopCustomers(ctx context.Context, n int) ([]TopCustomer, error) {
+func (s *Store) TopCustomers(ctx context.Context, n int) ([]rules.TopCustomer, error) {
 	if n <= 0 {
 		return nil, nil
 	}

@@ -90,7 +90,7 @@ func sameOnBoth(t *testing.T, reads []pgRead, lite, pg *Store) {
 
 // screenReads are the reads the window's screens make, with arguments
 // from the demo shop.
-func screenReads(ctx context.Context, end rules.Day, ids []rules.ID, first rules.Customer, rules rules.Rules) []pgRead {
+func screenReads(ctx context.Context, end rules.Day, ids []rules.ID, first rules.Customer, rs rules.Rules) []pgRead {
 	id := ids[3]
 	reads := []pgRead{
 		{"CountCustomers", func(s *Store) (any, error) { return s.CountCustomers(ctx) }},
@@ -105,7 +105,7 @@ func screenReads(ctx context.Context, end rules.Day, ids []rules.ID, first rules
 		{"Duplicates", func(s *Store) (any, error) { return orNone(s.Duplicates(ctx, first)) }},
 		{"SuggestDuplicates", func(s *Store) (any, error) { return orNone(s.SuggestDuplicates(ctx)) }},
 		{"TodayQueue", func(s *Store) (any, error) { return s.TodayQueue(ctx, end) }},
-		{"TodayCountWith", func(s *Store) (any, error) { return s.TodayCountWith(ctx, end, rules) }},
+		{"TodayCountWith", func(s *Store) (any, error) { return s.TodayCountWith(ctx, end, rs) }},
 		{"UpcomingPage", func(s *Store) (any, error) { return s.UpcomingPage(ctx, end, 14, 0, 25) }},
 		{"HandledPage", func(s *Store) (any, error) { return s.HandledPage(ctx, end, 0, 25) }},
 		{"ReadyPage", func(s *Store) (any, error) { return s.ReadyPage(ctx, 1, 0, 25) }},
@@ -152,9 +152,9 @@ func screenReads(ctx context.Context, end rules.Day, ids []rules.ID, first rules
 	}
 	for _, q := range []SegmentQuery{
 		{Day: end},
-		{Day: end, Bands: []Band{BandActive, BandLapsing}, Top: 10},
-		{Day: end, Birthdays: BirthdaysThisMonth, IncludeDoNotContact: true},
-		{Day: end, Bands: []Band{BandNever, BandLost, BandDrifting}},
+		{Day: end, Bands: []rules.Band{rules.BandActive, rules.BandLapsing}, Top: 10},
+		{Day: end, Birthdays: rules.BirthdaysThisMonth, IncludeDoNotContact: true},
+		{Day: end, Bands: []rules.Band{rules.BandNever, rules.BandLost, rules.BandDrifting}},
 	} {
 		reads = append(reads, pgRead{fmt.Sprintf("SegmentPage(%+v)", q), func(s *Store) (any, error) {
 			return s.SegmentPage(ctx, q, 0, 25)

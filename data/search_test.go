@@ -908,3 +908,9 @@ func TestSearchOfAReadOnlyStore(t *testing.T) {
 		t.Errorf("the read-only store finds %v, %v", searchNames(got), err)
 	}
 }
+
+// escapeLike escapes LIKE's wildcards in s, for the reference statements.
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

@@ -6,91 +6,24 @@ import (
 	"container/heap"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"regulars/rules"
 	"slices"
 	"strings"
 	"time"
 )
 
-// Band is how recently a customer last bought, as the activity report
-// counts it.
-type Band string
-
-// Bands, most recent first.
-const (
-	BandActive   Band = "active"   // bought in the last 90 days
-	BandLapsing  Band = "lapsing"  // last bought 90–179 days ago
-	BandDrifting Band = "drifting" // last bought 180–364 days ago
-	BandLost     Band = "lost"     // last bought a year or more ago
-	BandNever    Band = "never"    // never bought
-)
-
-// bandOf is the band of a customer whose latest sale was on last, on day.
-func bandOf(last, day rules.Day) Band {
-	switch age := day.Sub(last); {
-	case last.IsZero():
-		return BandNever
-	case age < 90:
-		return BandActive
-	case age < 180:
-		return BandLapsing
-	case age < 365:
-		return BandDrifting
-	}
-	return BandLost
-}
-
-// BirthdayWindow picks customers whose birthday falls in the week (Monday
-// to Sunday) or the calendar month of the query's day.
-type BirthdayWindow string
-
-// Birthday windows; "" does not look at birthdays.
-const (
-	BirthdaysThisWeek  BirthdayWindow = "week"
-	BirthdaysThisMonth BirthdayWindow = "month"
-)
-
 // SegmentQuery says which customers a group message goes to. Zero fields
 // pick everyone; each field set narrows the group.
 type SegmentQuery struct {
-	Day       rules.Day      // as of this day; today when zero
-	Tag       string         // carries this tag (any case)
-	Bands     []Band         // last bought within one of these bands
-	Birthdays BirthdayWindow // birthday in this week or month of Day
-	Top       int            // of those left, the n who spent most (paid, less refunds)
+	Day       rules.Day            // as of this day; today when zero
+	Tag       string               // carries this tag (any case)
+	Bands     []rules.Band         // last bought within one of these bands
+	Birthdays rules.BirthdayWindow // birthday in this week or month of Day
+	Top       int                  // of those left, the n who spent most (paid, less refunds)
 	// IncludeDoNotContact keeps "do not contact" customers in; they are
 	// left out unless it is set. Forgotten customers are always left out.
 	IncludeDoNotContact bool
-}
-
-// birthdayIn reports whether the customer's birthday falls in from..to,
-// 29 Feb counting as 28 Feb in other years.
-func birthdayIn(b rules.YearlyDate, from, to rules.Day) bool {
-	if b.IsZero() {
-		return false
-	}
-	for yr := from.Year(); yr <= to.Year(); yr++ {
-		if d := b.In(yr); d >= from && d <= to {
-			return true
-		}
-	}
-	return false
-}
-
-// Span is the first and last day the window covers around day.
-func (w BirthdayWindow) Span(day rules.Day) (rules.Day, rules.Day, error) {
-	switch w {
-	case BirthdaysThisWeek:
-		monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
-		return monday, monday.AddDays(6), nil
-	case BirthdaysThisMonth:
-		y, m, _ := day.Date()
-		return rules.NewDay(y, m, 1), rules.NewDay(y, m, rules.DaysIn(y, m)), nil
-	}
-	return 0, 0, fmt.Errorf("birthdays %q: choose this week or this month", string(w))
 }
 
 // SegmentCounts is how many customers a group holds, and how many of them
@@ -136,8 +69,14 @@ func (s *Store) segmentPage(ctx context.Context, q SegmentQuery, offset, limit i
 	if err != nil {
 		return out, s.explain(err)
 	}
-	out.Rows, err = customersByID(ctx, tx, ids)
-	return out, s.explain(err)
+	byID, err := customersByID(ctx, tx, ids)
+	if err != nil {
+		return out, s.explain(err)
+	}
+	for _, id := range ids {
+		out.Rows = append(out.Rows, byID[id])
+	}
+	return out, nil
 }
 
 // segmentMember is what a group's order and counts need of one customer
@@ -304,7 +243,7 @@ const bandSQL = `(SELECT CASE WHEN max(p.day) IS NULL THEN 0 WHEN max(p.day) >= 
 	FROM purchases p WHERE p.customer_id = c.id AND p.voided = 0 AND p.amount_cents > 0 AND p.day <= ?)`
 
 // bandNumber is a band as bandSQL gives it.
-var bandNumber = map[Band]int{BandNever: 0, BandActive: 1, BandLapsing: 2, BandDrifting: 3, BandLost: 4}
+var bandNumber = map[rules.Band]int{rules.BandNever: 0, rules.BandActive: 1, rules.BandLapsing: 2, rules.BandDrifting: 3, rules.BandLost: 4}
 
 // query is the statement of the customers f may pick, and where to scan
 // its columns in r. The bands are checked in SQL, the rest by picks.
@@ -357,7 +296,7 @@ func (f *segmentFilter) picks(r *segmentRow) bool {
 		return false
 	case f.tag != "" && !hasTag(r.tags, f.tag):
 		return false
-	case f.q.Birthdays != "" && !birthdayIn(rules.YearlyDate{Month: time.Month(r.month), Day: int(r.day)}, f.bFrom, f.bTo):
+	case f.q.Birthdays != "" && !rules.BirthdayIn(rules.YearlyDate{Month: time.Month(r.month), Day: int(r.day)}, f.bFrom, f.bTo):
 		return false
 	case f.q.Top > 0 && r.spent.Int64 <= 0:
 		return false
@@ -420,7 +359,7 @@ func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
 	}
 	for _, b := range q.Bands {
 		switch b {
-		case BandActive, BandLapsing, BandDrifting, BandLost, BandNever:
+		case rules.BandActive, rules.BandLapsing, rules.BandDrifting, rules.BandLost, rules.BandNever:
 		default:
 			return q, fmt.Errorf("%q is not active, lapsing, drifting, lost or never", string(b))
 		}
@@ -431,148 +370,49 @@ func (s *Store) normalizeSegment(q SegmentQuery) (SegmentQuery, error) {
 // customersBatch is how many customers customersByID reads at once.
 var customersBatch = 500
 
-// customersByID loads customers with their consents, in the order of ids,
-// a batch at a time (SQLite takes only so many arguments). The statements
-// of a whole batch are prepared once.
-func customersByID(ctx context.Context, tx *sql.Tx, ids []rules.ID) ([]rules.Customer, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	out := make([]rules.Customer, len(ids))
-	var whole *customerBatch
-	defer func() { whole.close() }()
+// customersByID reads the customers ids with their consents through q, a
+// batch at a time (SQLite takes only so many arguments).
+func customersByID(ctx context.Context, q querier, ids []rules.ID) (map[rules.ID]rules.Customer, error) {
+	out := make(map[rules.ID]rules.Customer, len(ids))
 	for start := 0; start < len(ids); start += customersBatch {
-		part := ids[start:min(start+customersBatch, len(ids))]
-		b := whole
-		if b == nil || len(part) != customersBatch {
-			var err error
-			if b, err = prepareCustomerBatch(ctx, tx, len(part)); err != nil {
-				return nil, err
-			}
-			if len(part) == customersBatch {
-				whole = b
-			} else {
-				defer b.close()
-			}
+		part := idArgs(ids[start:min(start+customersBatch, len(ids))])
+		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
+		rows, err := q.QueryContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id"+in, part...)
+		if err != nil {
+			return nil, err
 		}
-		if err := b.read(ctx, part, out[start:start+len(part)]); err != nil {
+		err = eachRow(rows, func(r *sql.Rows) error {
+			c, err := scanCustomer(r)
+			if err == nil {
+				out[c.ID] = c
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		rows, err = q.QueryContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id"+in+" ORDER BY customer_id, channel", part...)
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func(r *sql.Rows) error {
+			var id rules.ID
+			var k rules.Consent
+			var given sql.NullString
+			if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
+				return err
+			}
+			k.GivenOn = scanDay(given)
+			c := out[id]
+			c.Consents = append(c.Consents, k)
+			out[id] = c
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// customerBatch is the statements reading a batch of n customers by id.
-type customerBatch struct{ customers, consents *sql.Stmt }
-
-func prepareCustomerBatch(ctx context.Context, tx *sql.Tx, n int) (*customerBatch, error) {
-	marks := strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-	var b customerBatch
-	var err error
-	if b.customers, err = tx.PrepareContext(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN ("+marks+")"); err != nil {
-		return nil, err
-	}
-	b.consents, err = tx.PrepareContext(ctx, "SELECT customer_id, channel, given_on, source FROM consents WHERE customer_id IN ("+marks+") ORDER BY customer_id, channel")
-	if err != nil {
-		b.customers.Close()
-		return nil, err
-	}
-	return &b, nil
-}
-
-func (b *customerBatch) close() {
-	if b != nil {
-		b.customers.Close()
-		b.consents.Close()
-	}
-}
-
-// read reads the customers ids into out, in the same order.
-func (b *customerBatch) read(ctx context.Context, ids []rules.ID, out []rules.Customer) error {
-	args := make([]any, len(ids))
-	at := make(map[rules.ID]int, len(ids))
-	for i, id := range ids {
-		args[i] = id
-		at[id] = i
-	}
-	rows, err := b.customers.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	err = eachRow(rows, func(r *sql.Rows) error {
-		c, err := scanCustomer(r)
-		if err != nil {
-			return err
-		}
-		out[at[c.ID]] = c
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	rows, err = b.consents.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	return eachRow(rows, func(r *sql.Rows) error {
-		var id rules.ID
-		var k rules.Consent
-		var given sql.NullString
-		if err := r.Scan(&id, &k.Channel, &given, &k.Source); err != nil {
-			return err
-		}
-		k.GivenOn = scanDay(given)
-		c := &out[at[id]]
-		c.Consents = append(c.Consents, k)
-		return nil
-	})
-}
-
-// MailingChannels are the channels a mailing or SMS service sends on.
-var MailingChannels = []rules.Channel{rules.ChannelEmail, rules.ChannelSMS}
-
-// WriteMailingList writes, for a mailing (email) or SMS service, one CSV
-// row per customer who consented to that channel and can be reached on it;
-// the others are left out. It returns how many rows were written.
-func WriteMailingList(w io.Writer, cs []rules.Customer, ch rules.Channel) (int, error) {
-	head := []string{"name", "first_name"}
-	switch ch {
-	case rules.ChannelEmail:
-		head = append(head, "email")
-	case rules.ChannelSMS:
-		head = append(head, "phone")
-	default:
-		return 0, fmt.Errorf("a mailing list is for email or sms, not %q", string(ch))
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(head); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, c := range cs {
-		if !c.Reachable(ch) {
-			continue
-		}
-		addr := rules.CSVText(c.Email)
-		if ch == rules.ChannelSMS {
-			addr = rules.CSVPhone(c.Phone)
-		}
-		if err := cw.Write([]string{rules.CSVText(c.Name), rules.CSVText(rules.FirstName(c.Name)), addr}); err != nil {
-			return n, err
-		}
-		n++
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return n, fmt.Errorf("cannot write the mailing list: %w", err)
-	}
-	return n, nil
-}
-
-// GroupMessage renders a group message for one customer: the text may use
-// {{.FirstName}}, {{.Name}} and {{.ShopName}} like the reminder templates.
-func GroupMessage(text string, c rules.Customer, shop string) (string, error) {
-	return rules.RenderMessage(text, rules.MessageFields{FirstName: rules.FirstName(c.Name), Name: c.Name, ShopName: shop})
 }
 
 // Tags lists the tags customers carry, each once whatever its case (the

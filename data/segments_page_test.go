@@ -20,11 +20,11 @@ func segmentQueries(day rules.Day, tags []string) []SegmentQuery {
 		tagChoices = append(tagChoices, " "+strings.ToUpper(tags[0])+" ")
 	}
 	tagChoices = append(tagChoices, "no such tag")
-	bandChoices := [][]Band{nil, {BandActive}, {BandLapsing, BandDrifting, BandLost}, {BandLost}, {BandNever, BandActive}}
+	bandChoices := [][]rules.Band{nil, {rules.BandActive}, {rules.BandLapsing, rules.BandDrifting, rules.BandLost}, {rules.BandLost}, {rules.BandNever, rules.BandActive}}
 	var out []SegmentQuery
 	for _, tag := range tagChoices {
 		for _, bands := range bandChoices {
-			for _, bd := range []BirthdayWindow{"", BirthdaysThisWeek, BirthdaysThisMonth} {
+			for _, bd := range []rules.BirthdayWindow{"", rules.BirthdaysThisWeek, rules.BirthdaysThisMonth} {
 				for _, top := range []int{0, 10} {
 					for _, dnc := range []bool{false, true} {
 						out = append(out, SegmentQuery{Day: day, Tag: tag, Bands: bands, Birthdays: bd, Top: top, IncludeDoNotContact: dnc})

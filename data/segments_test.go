@@ -69,19 +69,19 @@ func TestSegment(t *testing.T) {
 		{"everyone but do-not-contact and forgotten, by name", SegmentQuery{}, []string{"Ann", "Bob", "Cat", "Eve", "Gus"}},
 		{"do-not-contact included on request", SegmentQuery{IncludeDoNotContact: true}, []string{"Ann", "Bob", "Cat", "Dan", "Eve", "Gus"}},
 		{"tag in any case", SegmentQuery{Tag: " Vip "}, []string{"Ann", "Bob"}},
-		{"lapsing or lost", SegmentQuery{Bands: []Band{BandLapsing, BandLost}}, []string{"Bob", "Cat"}},
-		{"drifting counts the refunded visit", SegmentQuery{Bands: []Band{BandDrifting}}, []string{"Gus"}},
-		{"never bought, a later sale unseen", SegmentQuery{Bands: []Band{BandNever}}, []string{"Eve"}},
-		{"active", SegmentQuery{Bands: []Band{BandActive}, IncludeDoNotContact: true}, []string{"Ann", "Dan"}},
-		{"birthdays this week (Mon 15 – Sun 21 June)", SegmentQuery{Birthdays: BirthdaysThisWeek}, []string{"Ann"}},
-		{"birthdays this month", SegmentQuery{Birthdays: BirthdaysThisMonth}, []string{"Ann", "Bob"}},
+		{"lapsing or lost", SegmentQuery{Bands: []rules.Band{rules.BandLapsing, rules.BandLost}}, []string{"Bob", "Cat"}},
+		{"drifting counts the refunded visit", SegmentQuery{Bands: []rules.Band{rules.BandDrifting}}, []string{"Gus"}},
+		{"never bought, a later sale unseen", SegmentQuery{Bands: []rules.Band{rules.BandNever}}, []string{"Eve"}},
+		{"active", SegmentQuery{Bands: []rules.Band{rules.BandActive}, IncludeDoNotContact: true}, []string{"Ann", "Dan"}},
+		{"birthdays this week (Mon 15 – Sun 21 June)", SegmentQuery{Birthdays: rules.BirthdaysThisWeek}, []string{"Ann"}},
+		{"birthdays this month", SegmentQuery{Birthdays: rules.BirthdaysThisMonth}, []string{"Ann", "Bob"}},
 		{"top spenders, most first, none who spent nothing", SegmentQuery{Top: 10}, []string{"Cat", "Ann", "Bob"}},
 		{"top two", SegmentQuery{Top: 2}, []string{"Cat", "Ann"}},
 		{"top two with do-not-contact", SegmentQuery{Top: 2, IncludeDoNotContact: true}, []string{"Dan", "Cat"}},
 		{"tag and top", SegmentQuery{Tag: "walker", Top: 1}, []string{"Cat"}},
-		{"29 Feb falls on 28 Feb in 2027", SegmentQuery{Day: rmDay("2027-02-24"), Birthdays: BirthdaysThisWeek}, []string{"Cat"}},
-		{"a week across the new year", SegmentQuery{Day: rmDay("2026-12-31"), Birthdays: BirthdaysThisWeek}, []string{"Eve"}},
-		{"nothing matches", SegmentQuery{Tag: "walker", Birthdays: BirthdaysThisWeek}, nil},
+		{"29 Feb falls on 28 Feb in 2027", SegmentQuery{Day: rmDay("2027-02-24"), Birthdays: rules.BirthdaysThisWeek}, []string{"Cat"}},
+		{"a week across the new year", SegmentQuery{Day: rmDay("2026-12-31"), Birthdays: rules.BirthdaysThisWeek}, []string{"Eve"}},
+		{"nothing matches", SegmentQuery{Tag: "walker", Birthdays: rules.BirthdaysThisWeek}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := tc.q
@@ -101,13 +101,13 @@ func TestSegment(t *testing.T) {
 			}
 		})
 	}
-	for _, q := range []SegmentQuery{{Birthdays: "year"}, {Bands: []Band{"gone"}}, {Top: -1}} {
+	for _, q := range []SegmentQuery{{Birthdays: "year"}, {Bands: []rules.Band{"gone"}}, {Top: -1}} {
 		if _, err := r.s.Segment(r.ctx, q); err == nil {
 			t.Errorf("%+v accepted", q)
 		}
 	}
 	// A zero day is today; consents come with the customers.
-	got, err := r.s.Segment(r.ctx, SegmentQuery{Tag: "vip", Birthdays: BirthdaysThisWeek})
+	got, err := r.s.Segment(r.ctx, SegmentQuery{Tag: "vip", Birthdays: rules.BirthdaysThisWeek})
 	if err != nil || len(got) != 1 || len(got[0].Consents) != 1 || !got[0].HasConsent(rules.ChannelEmail) {
 		t.Errorf("Segment today = %+v, %v", got, err)
 	}
@@ -137,12 +137,12 @@ func TestMailingListOnlyThoseWithConsent(t *testing.T) {
 		{rules.ChannelSMS, "name,first_name,phone\nBob,Bob,07700 900002\n", 1},
 	} {
 		var b strings.Builder
-		n, err := WriteMailingList(&b, all, tc.ch)
+		n, err := rules.WriteMailingList(&b, all, tc.ch)
 		if err != nil || n != tc.n || b.String() != tc.want {
 			t.Errorf("%s: %d rows, %v:\n%s\nwant:\n%s", tc.ch, n, err, b.String(), tc.want)
 		}
 	}
-	if _, err := WriteMailingList(&strings.Builder{}, all, rules.ChannelPost); err == nil {
+	if _, err := rules.WriteMailingList(&strings.Builder{}, all, rules.ChannelPost); err == nil {
 		t.Error("a mailing list for post was written")
 	}
 }
@@ -173,15 +173,5 @@ func TestReachable(t *testing.T) {
 		if got := tc.c.Reachable(tc.ch); got != tc.want {
 			t.Errorf("%+v on %s = %v, want %v", tc.c, tc.ch, got, tc.want)
 		}
-	}
-}
-
-func TestGroupMessage(t *testing.T) {
-	got, err := GroupMessage("Dear {{.FirstName}}, {{.ShopName}} has new boots.", rules.Customer{Name: "Ann Lee"}, "Alder & Co")
-	if err != nil || got != "Dear Ann, Alder & Co has new boots." {
-		t.Errorf("GroupMessage = %q, %v", got, err)
-	}
-	if _, err := GroupMessage("Dear {{.Nope}}", rules.Customer{Name: "Ann"}, "x"); err == nil {
-		t.Error("a broken message rendered")
 	}
 }

@@ -8,52 +8,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Service after the sale, as the window needs it: the shop's details, how
 // often the pop-up looks, what a rule change would do to Today, and the
 // promise or complaint behind a reminder.
 
-// ShopDetails is how the shop presents itself on messages, printouts and
-// money shown on screen.
-type ShopDetails struct {
-	Name     string
-	Address  string // may hold several lines
-	Currency string // shown before amounts on screen, such as "£"; "" for none
-	// Locale is how the window writes dates and amounts, one of Locales;
-	// "" follows the computer's language setting.
-	Locale string
-}
-
-const (
-	maxAddressLen  = 500
-	maxCurrencyLen = 4
-)
-
-// Validate says what is wrong with the shop's details.
-func (d ShopDetails) Validate() error {
-	if err := rules.CheckName(d.Name); err != nil {
-		return fmt.Errorf("shop name: %w", err)
-	}
-	if len([]rune(d.Address)) > maxAddressLen {
-		return fmt.Errorf("the shop's address is longer than %d characters", maxAddressLen)
-	}
-	c := strings.TrimSpace(d.Currency)
-	if len([]rune(c)) > maxCurrencyLen {
-		return fmt.Errorf("the currency sign %q is longer than %d characters", c, maxCurrencyLen)
-	}
-	for _, r := range c {
-		if unicode.IsDigit(r) || unicode.IsControl(r) || r == '.' || r == '-' {
-			return fmt.Errorf("the currency sign %q may not hold digits, dots or minus signs: amounts would misread", c)
-		}
-	}
-	return rules.CheckLocale(strings.TrimSpace(d.Locale))
-}
-
 // Shop returns the shop's details.
-func (s *Store) Shop(ctx context.Context) (ShopDetails, error) {
-	var d ShopDetails
+func (s *Store) Shop(ctx context.Context) (rules.ShopDetails, error) {
+	var d rules.ShopDetails
 	var err error
 	if d.Name, err = s.ShopName(ctx); err != nil {
 		return d, err
@@ -69,7 +32,7 @@ func (s *Store) Shop(ctx context.Context) (ShopDetails, error) {
 }
 
 // SetShop stores the shop's details in one transaction.
-func (s *Store) SetShop(ctx context.Context, d ShopDetails) error {
+func (s *Store) SetShop(ctx context.Context, d rules.ShopDetails) error {
 	d.Name, d.Address, d.Currency = strings.TrimSpace(d.Name), strings.TrimSpace(d.Address), strings.TrimSpace(d.Currency)
 	d.Locale = strings.TrimSpace(d.Locale)
 	if err := d.Validate(); err != nil {

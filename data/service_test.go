@@ -14,14 +14,14 @@ func TestShopDetailsRoundTripAndRefusals(t *testing.T) {
 	if err != nil || got.Name != "our shop" || got.Address != "" || got.Currency != "" {
 		t.Fatalf("fresh shop = %+v, %v", got, err)
 	}
-	want := ShopDetails{Name: "Café Noë", Address: "1 Harbour Lane\nPortree", Currency: "£"}
-	if err := s.SetShop(ctx, ShopDetails{Name: "  Café Noë ", Address: want.Address + "\n", Currency: " £ "}); err != nil {
+	want := rules.ShopDetails{Name: "Café Noë", Address: "1 Harbour Lane\nPortree", Currency: "£"}
+	if err := s.SetShop(ctx, rules.ShopDetails{Name: "  Café Noë ", Address: want.Address + "\n", Currency: " £ "}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Shop(ctx); got != want {
 		t.Errorf("shop = %+v, want %+v", got, want)
 	}
-	for _, bad := range []ShopDetails{
+	for _, bad := range []rules.ShopDetails{
 		{Name: "", Currency: "£"},
 		{Name: "Shop", Currency: "12"},
 		{Name: "Shop", Currency: "EUR €"},

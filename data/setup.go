@@ -2,9 +2,7 @@ package data
 
 import (
 	"context"
-	"fmt"
 	"regulars/rules"
-	"strings"
 )
 
 // Setup is what the owner answers when a new, empty shop starts: who the
@@ -19,69 +17,23 @@ type Setup struct {
 	SecondBackupDir string   // "" for none
 }
 
-// CheckSetupName says what is wrong with the shop's name.
-func CheckSetupName(name string) error {
-	if err := rules.CheckName(name); err != nil {
-		return fmt.Errorf("the shop's name is needed: it signs every message")
-	}
-	return nil
-}
-
-// CheckSetupCountry says what is wrong with the choice of country.
-func CheckSetupCountry(code string) error {
-	if _, ok := rules.CountryByCode(code); !ok {
-		return fmt.Errorf("choose the shop's country: it sets the money sign and how dates are written")
-	}
-	return nil
-}
-
-// CheckSetupPIN says what is wrong with the owner PIN typed twice.
-func CheckSetupPIN(pin, again string) error {
-	if pin == "" {
-		return fmt.Errorf("the owner PIN is needed: it guards Settings, exports and restores")
-	}
-	if err := CheckPIN(pin); err != nil {
-		return err
-	}
-	if pin != again {
-		return fmt.Errorf("the two PINs differ: type the same PIN twice")
-	}
-	return nil
-}
-
-// CheckSetupStaff says what is wrong with the staff names.
-func CheckSetupStaff(names []string) error {
-	seen := map[string]bool{}
-	for _, n := range names {
-		if err := rules.CheckName(n); err != nil {
-			return fmt.Errorf("staff name %q: %w", n, err)
-		}
-		k := strings.ToLower(strings.TrimSpace(n))
-		if seen[k] {
-			return fmt.Errorf("the name %q is given twice", strings.TrimSpace(n))
-		}
-		seen[k] = true
-	}
-	return nil
-}
-
 // Check says what is wrong with the answers, the first problem only, as the
 // set-up asks them in this order. The second backup folder is checked on
 // the disk of the shop at dbPath.
 func (su Setup) Check(dbPath string) error {
-	if err := CheckSetupName(su.Name); err != nil {
+	if err := rules.CheckSetupName(su.Name); err != nil {
 		return err
 	}
-	if err := CheckSetupCountry(su.Country); err != nil {
+	if err := rules.CheckSetupCountry(su.Country); err != nil {
 		return err
 	}
-	if err := CheckPIN(su.PIN); err != nil {
+	if err := rules.CheckPIN(su.PIN); err != nil {
 		return err
 	}
 	if err := su.Loyalty.Validate(); err != nil {
 		return err
 	}
-	if err := CheckSetupStaff(su.Staff); err != nil {
+	if err := rules.CheckSetupStaff(su.Staff); err != nil {
 		return err
 	}
 	_, err := CheckSecondBackupDir(dbPath, su.SecondBackupDir)
@@ -102,7 +54,7 @@ func (s *Store) SetUp(ctx context.Context, su Setup) error {
 	if err := s.SetOwnerPIN(ctx, su.PIN); err != nil {
 		return err
 	}
-	d := ShopDetails{Name: su.Name, Currency: c.Currency, Locale: c.Locale}
+	d := rules.ShopDetails{Name: su.Name, Currency: c.Currency, Locale: c.Locale}
 	if addr, err := s.Setting(ctx, "shop_address"); err == nil {
 		d.Address = addr
 	}

@@ -47,10 +47,10 @@ func TestSetupChecksEachAnswer(t *testing.T) {
 			}
 		})
 	}
-	if err := CheckSetupPIN("246810", "246811"); err == nil || !strings.Contains(err.Error(), "differ") {
+	if err := rules.CheckSetupPIN("246810", "246811"); err == nil || !strings.Contains(err.Error(), "differ") {
 		t.Errorf("two different PINs: %v", err)
 	}
-	if err := CheckSetupPIN("", ""); err == nil || !strings.Contains(err.Error(), "needed") {
+	if err := rules.CheckSetupPIN("", ""); err == nil || !strings.Contains(err.Error(), "needed") {
 		t.Errorf("no PIN: %v", err)
 	}
 }
@@ -110,7 +110,7 @@ func TestEveryCountryHasAKnownFormat(t *testing.T) {
 		if err := rules.CheckLocale(c.Locale); err != nil || c.Locale == "" {
 			t.Errorf("%s: %v", c.Name, err)
 		}
-		if err := (ShopDetails{Name: "x", Currency: c.Currency, Locale: c.Locale}).Validate(); err != nil {
+		if err := (rules.ShopDetails{Name: "x", Currency: c.Currency, Locale: c.Locale}).Validate(); err != nil {
 			t.Errorf("%s: %v", c.Name, err)
 		}
 		if seen[c.Code] {

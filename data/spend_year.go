@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"regulars/rules"
 	"strings"
 )
@@ -17,30 +18,19 @@ func (s *Store) YearSpend(ctx context.Context, d rules.Day, ids []rules.ID) (map
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, 0, len(part)+2)
-		for _, id := range part {
-			args = append(args, id)
-		}
-		args = append(args, from, to)
-		rows, err := s.reader().QueryContext(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents) FROM purchases
+		err := s.eachRow(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents) FROM purchases
 			WHERE customer_id IN (?`+strings.Repeat(",?", len(part)-1)+`) AND voided = 0 AND day > ? AND day <= ?
-			GROUP BY customer_id`, args...)
-		if err != nil {
-			return nil, s.explain(err)
-		}
-		for rows.Next() {
+			GROUP BY customer_id`, append(idArgs(part), from, to), func(r *sql.Rows) error {
 			var id rules.ID
 			var c rules.Cents
-			if err := rows.Scan(&id, &c); err != nil {
-				rows.Close()
-				return nil, s.explain(err)
+			if err := r.Scan(&id, &c); err != nil {
+				return err
 			}
 			out[id] = c
-		}
-		err = rows.Err()
-		rows.Close()
+			return nil
+		})
 		if err != nil {
-			return nil, s.explain(err)
+			return nil, err
 		}
 	}
 	return out, nil

@@ -13,20 +13,18 @@ import (
 
 // StaffNames lists the active staff, owner first, then by name.
 func (s *Store) StaffNames(ctx context.Context) ([]string, error) {
-	rows, err := s.reader().QueryContext(ctx, "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", rules.OwnerName)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
+	err := s.eachRow(ctx, "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", []any{rules.OwnerName},
+		func(r *sql.Rows) error {
+			var n string
+			err := r.Scan(&n)
+			out = append(out, n)
+			return err
+		})
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // AddStaff adds a staff member (or makes a former one active again).

@@ -79,7 +79,6 @@ type Store struct {
 	calendar  calendarMemo  // see today_memo.go
 	upcoming  upcomingMemo  // see today_memo.go
 	base      baseMemo      // see today_memo.go
-	readStmts sync.Map      // statements prepared on the readers, by text (prepared)
 	// dialect is the engine: the SQLite file, or PostgreSQL (store_pg.go),
 	// where w is the one pool for writes and reads and path the address.
 	dialect dialect
@@ -502,9 +501,6 @@ func (s *Store) Today() rules.Day {
 	}
 	return rules.DayOf(s.clock())
 }
-
-// SimulatedDate returns the --date day, or zero when the real date is used.
-func (s *Store) SimulatedDate() rules.Day { return s.today }
 
 // SetToday sets the simulated date (zero returns to the real one).
 func (s *Store) SetToday(d rules.Day) { s.today = d }

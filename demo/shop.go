@@ -814,20 +814,7 @@ func (g *Shop) ensureRewardBalance() {
 // assignPurchaseIDs numbers sales and refunds in time order, then gives
 // half the tickets the till's receipt numbers.
 func (g *Shop) assignPurchaseIDs() {
-	order := make([]int32, len(g.Purchases))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(a, b int) bool {
-		pa, pb := &g.Purchases[order[a]], &g.Purchases[order[b]]
-		if pa.Day != pb.Day {
-			return pa.Day < pb.Day
-		}
-		if pa.Sec != pb.Sec {
-			return pa.Sec < pb.Sec
-		}
-		return order[a] < order[b]
-	})
+	order := timeOrder(len(g.Purchases), func(i int32) (rules.Day, int32) { return g.Purchases[i].Day, g.Purchases[i].Sec })
 	receipt := 10400
 	for k, i := range order {
 		p := &g.Purchases[i]
@@ -1340,21 +1327,32 @@ func (g *Shop) makeStayInTouchHistory() {
 }
 
 func (g *Shop) assignContactIDs() {
-	order := make([]int32, len(g.Contacts))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.Slice(order, func(a, b int) bool {
-		ca, cb := &g.Contacts[order[a]], &g.Contacts[order[b]]
-		if ca.Day != cb.Day {
-			return ca.Day < cb.Day
-		}
-		if ca.Sec != cb.Sec {
-			return ca.Sec < cb.Sec
-		}
-		return order[a] < order[b]
-	})
+	order := timeOrder(len(g.Contacts), func(i int32) (rules.Day, int32) { return g.Contacts[i].Day, g.Contacts[i].Sec })
 	for k, i := range order {
 		g.Contacts[i].ID = rules.ID(k + 1)
 	}
+}
+
+// LedgerOrder is the ledger rows by (day, time), in the order they were
+// made when those are the same.
+func (g *Shop) LedgerOrder() []int32 {
+	return timeOrder(len(g.Ledger), func(i int32) (rules.Day, int32) { return g.Ledger[i].Day, g.Ledger[i].Sec })
+}
+
+// timeOrder is the indexes 0..n-1 by the day and second at gives them,
+// in index order when those are the same.
+func timeOrder(n int, at func(i int32) (rules.Day, int32)) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		da, sa := at(order[a])
+		db, sb := at(order[b])
+		if da != db {
+			return da < db
+		}
+		return sa < sb
+	})
+	return order
 }

@@ -5,7 +5,7 @@
 // purchase rows and says, line by line, what is wrong with the rest; it
 // guards against files that are not text, too long or too wide.
 //
-// It knows nothing of the database: no SQL. Whether a row matches a
-// customer already in the shop, and writing the rows, are the store's
-// (package data).
+// It knows nothing of the database: no SQL. It plans a purchases file
+// against what the store loaded (customers, references, refunded sales);
+// loading them, and writing the rows, are the store's (package data).
 package importers

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // rgb is a colour of the printed report's charts, the same meanings as
@@ -25,7 +25,7 @@ var (
 // active/lapsing/drifting/lost bars by month-end, retention against the
 // benchmark, follow-up by kind and by staff member, complaints, points and
 // the top customers. Pages break between sections and end with "page N".
-func Report(w io.Writer, shop Shop, r data.Report) error {
+func Report(w io.Writer, shop Shop, r rules.Report) error {
 	title := "Reports"
 	if strings.TrimSpace(shop.Name) != "" {
 		title += " — " + shop.Name
@@ -118,7 +118,7 @@ func pct(part, whole int) string {
 	return fmt.Sprintf("%d%%", part*100/whole)
 }
 
-func (p *reportPage) summary(r data.Report) {
+func (p *reportPage) summary(r rules.Report) {
 	a := r.Now
 	n := p.f.count
 	p.line(false, 10, fmt.Sprintf("%s customers: %s active (bought in the last 90 days), %s lapsing (90–180 days), %s drifting (180–365 days), %s lost (over a year), %s never bought.",
@@ -140,7 +140,7 @@ func (p *reportPage) legend(items []string, colors []rgb) {
 	p.y += 6
 }
 
-func (p *reportPage) months(ms []data.MonthActivity) {
+func (p *reportPage) months(ms []rules.MonthActivity) {
 	p.section("Customers by month-end")
 	p.legend([]string{"Active", "Lapsing", "Drifting", "Lost"}, []rgb{green, amber, orange, red})
 	plotH := 55.0
@@ -185,28 +185,28 @@ func (p *reportPage) months(ms []data.MonthActivity) {
 	p.y = base + 6
 }
 
-func (p *reportPage) retention(r data.Retention) {
+func (p *reportPage) retention(r rules.Retention) {
 	p.section("Yearly retention")
 	p.line(false, 10, fmt.Sprintf("%s of last year's customers bought again (%s of %s who bought between %s and %s came back by %s). An average shop keeps %.0f%%.",
 		pct(r.Kept, r.Base), p.f.count(r.Kept), p.f.count(r.Base), p.f.date(r.From.AddMonths(-12)),
-		p.f.date(r.From.AddDays(-1)), p.f.date(r.To), data.RetentionBenchmark*100))
+		p.f.date(r.From.AddDays(-1)), p.f.date(r.To), rules.RetentionBenchmark*100))
 	p.room(12)
 	p.gap(2)
 	p.SetFillColor(230, 230, 230)
 	p.Rect(sheetMargin, p.y, reportWidth, 6, "F")
 	c := amber
-	if r.Rate() >= data.RetentionBenchmark {
+	if r.Rate() >= rules.RetentionBenchmark {
 		c = green
 	}
 	p.SetFillColor(c.r, c.g, c.b)
 	p.Rect(sheetMargin, p.y, reportWidth*r.Rate(), 6, "F")
-	mx := sheetMargin + reportWidth*data.RetentionBenchmark
+	mx := sheetMargin + reportWidth*rules.RetentionBenchmark
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.5)
 	p.Line(mx, p.y-1, mx, p.y+7)
 	p.style(false, 7)
 	p.SetXY(mx-20, p.y+7)
-	p.CellFormat(40, 4, p.text(fmt.Sprintf("%.0f%% average shop", data.RetentionBenchmark*100)), "", 0, "C", false, 0, "")
+	p.CellFormat(40, 4, p.text(fmt.Sprintf("%.0f%% average shop", rules.RetentionBenchmark*100)), "", 0, "C", false, 0, "")
 	p.y += 12
 }
 
@@ -238,7 +238,7 @@ func (p *reportPage) table(head []string, widths []float64, rows [][]string) {
 	}
 }
 
-func (p *reportPage) followUp(f data.FollowUpReport) {
+func (p *reportPage) followUp(f rules.FollowUpReport) {
 	p.section("Follow-up")
 	if !f.Since.IsZero() {
 		p.line(false, 9, "Reminders due from "+p.f.date(f.Since)+", the day this database was created, so imported history does not drown the figures.")
@@ -270,7 +270,7 @@ func (p *reportPage) followUp(f data.FollowUpReport) {
 	p.table(head, widths, rows)
 }
 
-func (p *reportPage) complaintsAndPoints(c data.ComplaintReport, pts data.PointsReport) {
+func (p *reportPage) complaintsAndPoints(c rules.ComplaintReport, pts rules.PointsReport) {
 	p.section("Complaints in the last twelve months")
 	if c.Received == 0 {
 		p.line(false, 10, "No complaints received.")
@@ -286,7 +286,7 @@ func (p *reportPage) complaintsAndPoints(c data.ComplaintReport, pts data.Points
 	p.line(false, 10, fmt.Sprintf("Redeemed in the last twelve months: %s points, %s off.", f.number(pts.Redeemed), f.money(pts.RedeemedValue)))
 }
 
-func (p *reportPage) top(ts []data.TopCustomer) {
+func (p *reportPage) top(ts []rules.TopCustomer) {
 	p.section("Top customers")
 	var rows [][]string
 	for i, t := range ts {

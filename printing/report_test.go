@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"regulars/data"
 	"regulars/rules"
 )
 
@@ -18,20 +17,20 @@ func TestReportPrintsEveryFigure(t *testing.T) {
 		}
 		return d
 	}
-	r := data.Report{Day: day("2026-06-15"),
-		Now:       data.Activity{Total: 40, Active: 20, Lapsing: 8, Drifting: 6, Lost: 4, Never: 2},
-		Retention: data.Retention{From: day("2025-06-16"), To: day("2026-06-15"), Base: 30, Kept: 21},
-		FollowUp: data.FollowUpReport{Since: day("2025-06-15"),
-			ByKind:  []data.FollowUpRow{{Kind: rules.KindThankYou, OnTime: 30, Late: 5, Skipped: 3, Missed: 2}},
-			ByStaff: []data.StaffFollowUpRow{{Staff: "Maya", OnTime: 30, Late: 5}, {Missed: 2}}},
-		Complaints: data.ComplaintReport{Received: 4, Resolved: 3, Within24h: 1, MedianHours: 30.5, Customers: 4, BoughtAgain: 2},
-		Points: data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Redeemed: 800, RedeemedValue: 4000,
+	r := rules.Report{Day: day("2026-06-15"),
+		Now:       rules.Activity{Total: 40, Active: 20, Lapsing: 8, Drifting: 6, Lost: 4, Never: 2},
+		Retention: rules.Retention{From: day("2025-06-16"), To: day("2026-06-15"), Base: 30, Kept: 21},
+		FollowUp: rules.FollowUpReport{Since: day("2025-06-15"),
+			ByKind:  []rules.FollowUpRow{{Kind: rules.KindThankYou, OnTime: 30, Late: 5, Skipped: 3, Missed: 2}},
+			ByStaff: []rules.StaffFollowUpRow{{Staff: "Maya", OnTime: 30, Late: 5}, {Missed: 2}}},
+		Complaints: rules.ComplaintReport{Received: 4, Resolved: 3, Within24h: 1, MedianHours: 30.5, Customers: 4, BoughtAgain: 2},
+		Points: rules.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Redeemed: 800, RedeemedValue: 4000,
 			Scheme: rules.DefaultLoyalty()},
-		Top: []data.TopCustomer{{Customer: rules.Customer{ID: 7, Name: "Zoë Ñúñez"}, Spent: 123456, Visits: 9, Balance: 120}},
+		Top: []rules.TopCustomer{{Customer: rules.Customer{ID: 7, Name: "Zoë Ñúñez"}, Spent: 123456, Visits: 9, Balance: 120}},
 	}
 	for m := range 12 {
-		r.Months = append(r.Months, data.MonthActivity{MonthEnd: day("2025-06-30").AddMonths(m),
-			Activity: data.Activity{Total: 40, Active: 10 + m, Lapsing: 8, Drifting: 6, Lost: 4}})
+		r.Months = append(r.Months, rules.MonthActivity{MonthEnd: day("2025-06-30").AddMonths(m),
+			Activity: rules.Activity{Total: 40, Active: 10 + m, Lapsing: 8, Drifting: 6, Lost: 4}})
 	}
 	var b bytes.Buffer
 	if err := Report(&b, shop, r); err != nil {
@@ -64,12 +63,12 @@ func TestPrintoutsUseTheShopsFormat(t *testing.T) {
 	}
 	s := Shop{Name: "Alder & Co", Format: f}
 	day := rules.NewDay(2026, 6, 15)
-	r := data.Report{Day: day,
-		Retention: data.Retention{From: rules.NewDay(2025, 6, 16), To: day, Base: 30, Kept: 21},
-		FollowUp:  data.FollowUpReport{Since: rules.NewDay(2025, 6, 15)},
-		Points:    data.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Scheme: rules.DefaultLoyalty()},
-		Months:    []data.MonthActivity{{MonthEnd: rules.NewDay(2026, 5, 31), Activity: data.Activity{Active: 3}}},
-		Top:       []data.TopCustomer{{Customer: rules.Customer{Name: "Zoë"}, Spent: 123456, Visits: 9, Balance: 120}},
+	r := rules.Report{Day: day,
+		Retention: rules.Retention{From: rules.NewDay(2025, 6, 16), To: day, Base: 30, Kept: 21},
+		FollowUp:  rules.FollowUpReport{Since: rules.NewDay(2025, 6, 15)},
+		Points:    rules.PointsReport{Outstanding: 1234, Holders: 12, Liability: 5500, Scheme: rules.DefaultLoyalty()},
+		Months:    []rules.MonthActivity{{MonthEnd: rules.NewDay(2026, 5, 31), Activity: rules.Activity{Active: 3}}},
+		Top:       []rules.TopCustomer{{Customer: rules.Customer{Name: "Zoë"}, Spent: 123456, Visits: 9, Balance: 120}},
 	}
 	var rep, calls bytes.Buffer
 	if err := Report(&rep, s, r); err != nil {

@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
+	"regulars/rules"
 )
 
 // duplicatesPane lists the pairs of customers that may be one person, each
@@ -21,7 +21,7 @@ import (
 // says they are two people.
 type duplicatesPane struct {
 	s     *customersScreen
-	pairs []data.DuplicatePair
+	pairs []rules.DuplicatePair
 	list  *widget.List
 	count *widget.Label
 	dlg   dialog.Dialog
@@ -29,22 +29,22 @@ type duplicatesPane struct {
 
 // reasonsText says why two customers may be one person: "same phone — a
 // family?" when they share a phone and nothing else.
-func reasonsText(p data.DuplicatePair) string {
+func reasonsText(p rules.DuplicatePair) string {
 	if p.MaybeFamily() {
 		return lang.L("same phone — a family?")
 	}
 	var out []string
 	for _, r := range p.Reasons {
 		switch r {
-		case data.SamePhone:
+		case rules.SamePhone:
 			out = append(out, lang.L("same phone"))
-		case data.SameEmail:
+		case rules.SameEmail:
 			out = append(out, lang.L("same email"))
-		case data.SameName:
+		case rules.SameName:
 			out = append(out, lang.L("same name"))
-		case data.SwappedName:
+		case rules.SwappedName:
 			out = append(out, lang.L("first and last name swapped"))
-		case data.SimilarName:
+		case rules.SimilarName:
 			out = append(out, lang.L("names one letter apart"))
 		}
 	}
@@ -52,7 +52,7 @@ func reasonsText(p data.DuplicatePair) string {
 }
 
 // sideText is one customer of a pair: name, number and how to reach them.
-func sideText(c data.DuplicateCustomer) string {
+func sideText(c rules.DuplicateCustomer) string {
 	t := fmt.Sprintf(lang.L("%s (no. %d)"), c.Name, c.ID)
 	if d := strings.TrimSpace(c.Phone + "  " + c.Email); d != "" {
 		t += "  " + d
@@ -105,9 +105,9 @@ func (s *customersScreen) duplicatesDialog() {
 
 // load finds the pairs again.
 func (d *duplicatesPane) load() {
-	background(d.s.a, func(ctx context.Context) ([]data.DuplicatePair, error) {
+	background(d.s.a, func(ctx context.Context) ([]rules.DuplicatePair, error) {
 		return d.s.a.store.SuggestDuplicates(ctx)
-	}, func(pairs []data.DuplicatePair, err error) {
+	}, func(pairs []rules.DuplicatePair, err error) {
 		if err != nil {
 			d.s.a.showError(err)
 			return
@@ -128,12 +128,12 @@ func (d *duplicatesPane) showCount() {
 }
 
 // merge opens the merge with both chosen, the older customer kept.
-func (d *duplicatesPane) merge(p data.DuplicatePair) {
+func (d *duplicatesPane) merge(p rules.DuplicatePair) {
 	d.s.mergeDialog(p.A.ID, p.B.ID, d.load)
 }
 
 // notSame remembers that the pair are two people and takes it off the list.
-func (d *duplicatesPane) notSame(p data.DuplicatePair) {
+func (d *duplicatesPane) notSame(p rules.DuplicatePair) {
 	background(d.s.a, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, d.s.a.store.MarkNotDuplicates(ctx, p.A.ID, p.B.ID, d.s.a.staff)
 	}, func(_ struct{}, err error) {
@@ -141,7 +141,7 @@ func (d *duplicatesPane) notSame(p data.DuplicatePair) {
 			d.s.a.showError(err)
 			return
 		}
-		d.pairs = slices.DeleteFunc(d.pairs, func(x data.DuplicatePair) bool { return x.A.ID == p.A.ID && x.B.ID == p.B.ID })
+		d.pairs = slices.DeleteFunc(d.pairs, func(x rules.DuplicatePair) bool { return x.A.ID == p.A.ID && x.B.ID == p.B.ID })
 		d.showCount()
 		d.list.Refresh()
 		d.s.a.say(lang.L("%s and %s will not be suggested as one person again"), p.A.Name, p.B.Name)

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
 	"regulars/rules"
 )
 
@@ -647,8 +646,8 @@ func (a *App) requireOwner(what string, then func()) {
 			a.showError(err)
 			return
 		}
-		if data.ShortPIN(pin.Text) {
-			a.say(lang.L("The owner PIN has fewer than %d digits: choose a longer one (Settings, Data and backups, Change owner PIN…)"), data.MinPINLength)
+		if rules.ShortPIN(pin.Text) {
+			a.say(lang.L("The owner PIN has fewer than %d digits: choose a longer one (Settings, Data and backups, Change owner PIN…)"), rules.MinPINLength)
 		}
 		then()
 	})
@@ -662,12 +661,12 @@ func (a *App) setOwnerPIN(what string, then func()) {
 	pin := newPasswordEntry()
 	again := newPasswordEntry()
 	d := a.newForm(fmt.Sprintf(lang.L("Set the owner PIN to %s"), what), lang.L("Set PIN"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), data.MinPINLength, data.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
+		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), rules.MinPINLength, rules.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return
 		}
-		if err := data.CheckPIN(pin.Text); err != nil {
+		if err := rules.CheckPIN(pin.Text); err != nil {
 			a.showError(err)
 			return
 		}

@@ -178,7 +178,7 @@ func (w *setupWizard) nameStep() setupStep {
 		first: func() fyne.Focusable { return w.name },
 		check: func() bool {
 			w.answers.Name = strings.TrimSpace(w.name.Text)
-			return sayUnder(w.nameErr, setupError(data.CheckSetupName(w.answers.Name)))
+			return sayUnder(w.nameErr, setupError(rules.CheckSetupName(w.answers.Name)))
 		},
 	}
 }
@@ -217,7 +217,7 @@ func (w *setupWizard) countryStep() setupStep {
 			if w.country >= 0 {
 				w.answers.Country = rules.Countries[w.country].Code
 			}
-			return sayUnder(w.countryErr, setupError(data.CheckSetupCountry(w.answers.Country)))
+			return sayUnder(w.countryErr, setupError(rules.CheckSetupCountry(w.answers.Country)))
 		},
 	}
 }
@@ -243,14 +243,14 @@ func (w *setupWizard) pinStep() setupStep {
 	w.entryOnEnter(w.again, w.goNext)
 	return setupStep{
 		title: lang.L("The owner PIN"),
-		intro: fmt.Sprintf(lang.L("Settings, exports, printed lists, point adjustments, forgetting a customer and restoring a backup ask for it. Choose %d to %d digits that staff do not know, and type them twice."), data.MinPINLength, data.MaxPINLength),
+		intro: fmt.Sprintf(lang.L("Settings, exports, printed lists, point adjustments, forgetting a customer and restoring a backup ask for it. Choose %d to %d digits that staff do not know, and type them twice."), rules.MinPINLength, rules.MaxPINLength),
 		body: container.NewVBox(widget.NewForm(
 			widget.NewFormItem(lang.L("Owner PIN"), w.pin),
 			widget.NewFormItem(lang.L("Again"), w.again)), w.pinErr),
 		first: func() fyne.Focusable { return w.pin },
 		check: func() bool {
 			w.answers.PIN = w.pin.Text
-			return sayUnder(w.pinErr, setupError(data.CheckSetupPIN(w.pin.Text, w.again.Text)))
+			return sayUnder(w.pinErr, setupError(rules.CheckSetupPIN(w.pin.Text, w.again.Text)))
 		},
 	}
 }
@@ -353,7 +353,7 @@ func (w *setupWizard) staffStep() setupStep {
 		first: func() fyne.Focusable { return w.staff },
 		check: func() bool {
 			w.answers.Staff = splitNames(w.staff.Text)
-			return sayUnder(w.staffErr, setupError(data.CheckSetupStaff(w.answers.Staff)))
+			return sayUnder(w.staffErr, setupError(rules.CheckSetupStaff(w.answers.Staff)))
 		},
 	}
 }

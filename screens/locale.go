@@ -15,7 +15,7 @@ import (
 )
 
 // How the window writes dates and amounts follows the shop's "date and number
-// format" (data.ShopDetails.Locale); the words around them follow the
+// format" (rules.ShopDetails.Locale); the words around them follow the
 // translation in use (translations/). Files and the command line keep
 // YYYY-MM-DD and 1234.50 whatever is chosen.
 

@@ -19,7 +19,7 @@ import (
 type loyaltyScreen struct {
 	a       *App
 	summary *widget.Label
-	top     []data.TopCustomer
+	top     []rules.TopCustomer
 	topT    *widget.Table
 	names   *nameColumn // sizes topT's first column
 	ready   readyPages
@@ -157,7 +157,7 @@ func (l *loyaltyScreen) focus() {}
 
 type loyaltyData struct {
 	scheme      rules.Loyalty
-	top         []data.TopCustomer
+	top         []rules.TopCustomer
 	ready       data.ReadyPage
 	outstanding int64
 	holders     int

@@ -12,6 +12,7 @@ import (
 
 	"regulars/data"
 	"regulars/printing"
+	"regulars/rules"
 )
 
 // pdfText is pdftotext's reading of pdf, its words one space apart. make
@@ -59,7 +60,7 @@ func TestPrintoutsWriteDatesAndMoneyTheShopsWay(t *testing.T) {
 		t.Run(tc.locale, func(t *testing.T) {
 			s := openStore(t, day)
 			must(s.GenerateDemo(ctx, data.DemoOptions{Customers: 300, End: day}))
-			if err := s.SetShop(ctx, data.ShopDetails{Name: "Fern & Field", Currency: tc.sign, Locale: tc.locale}); err != nil {
+			if err := s.SetShop(ctx, rules.ShopDetails{Name: "Fern & Field", Currency: tc.sign, Locale: tc.locale}); err != nil {
 				t.Fatal(err)
 			}
 			a := openShop(t, s, day)

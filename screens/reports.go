@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
 	"regulars/printing"
 	"regulars/rules"
 )
@@ -27,7 +26,7 @@ import (
 // tab picks groups of customers for a message (segments.go).
 type reportsScreen struct {
 	a      *App
-	rep    data.Report
+	rep    rules.Report
 	loaded bool
 	// asked counts the reports asked for; only the latest is shown, and
 	// working (a moving bar and a line) shows until it comes.
@@ -87,7 +86,7 @@ func newReports(a *App) screen {
 		return l
 	}
 	r.people, r.peopleNote = big(), small()
-	r.retention = newGauge(data.RetentionBenchmark, fmt.Sprintf(lang.L("%.0f%% average shop"), data.RetentionBenchmark*100))
+	r.retention = newGauge(rules.RetentionBenchmark, fmt.Sprintf(lang.L("%.0f%% average shop"), rules.RetentionBenchmark*100))
 	r.retentionNote = small()
 	r.complaints, r.complaintsNote = big(), small()
 	r.points, r.pointsNote = big(), small()
@@ -165,16 +164,16 @@ func (r *reportsScreen) reload() {
 	r.spinner.Start()
 	// The figures that need only the sales and the points show as soon as
 	// they are added up; the sign of work stays until the follow-up comes.
-	first := func(rep data.Report) {
+	first := func(rep rules.Report) {
 		r.a.onUI(func() {
 			if asked == r.asked && r.working.Visible() {
 				r.showFigures(rep)
 			}
 		})
 	}
-	background(r.a, func(ctx context.Context) (data.Report, error) {
+	background(r.a, func(ctx context.Context) (rules.Report, error) {
 		return r.a.store.ReportAsReady(ctx, day, topCustomers, first)
-	}, func(rep data.Report, err error) {
+	}, func(rep rules.Report, err error) {
 		if asked != r.asked {
 			return // a later report was asked for meanwhile
 		}
@@ -199,14 +198,14 @@ func share(part, whole int) string {
 }
 
 // show fills the page with a whole report.
-func (r *reportsScreen) show(rep data.Report) {
+func (r *reportsScreen) show(rep rules.Report) {
 	r.rep, r.loaded = rep, true
 	r.showFigures(rep)
 	r.showFollowUp(rep)
 }
 
 // showFigures fills the page with every figure but the follow-up.
-func (r *reportsScreen) showFigures(rep data.Report) {
+func (r *reportsScreen) showFigures(rep rules.Report) {
 	r.asOf.SetText(fmt.Sprintf(lang.L("As of %s"), longDate(rep.Day)))
 	a := rep.Now
 	r.people.SetText(fmt.Sprintf(lang.L("%s of %s"), wholeNumber(int64(a.Active)), wholeNumber(int64(a.Total))))
@@ -219,12 +218,12 @@ func (r *reportsScreen) showFigures(rep data.Report) {
 		r.retentionNote.SetText(lang.L("No customers bought in the year before last year began: nothing to compare yet."))
 	} else {
 		verdict := lang.L("above")
-		if ret.Rate() < data.RetentionBenchmark {
+		if ret.Rate() < rules.RetentionBenchmark {
 			verdict = lang.L("below")
 		}
 		r.retentionNote.SetText(fmt.Sprintf(lang.L("%s of the %s customers who bought between %s and %s came back by %s: %s the %.0f%% an average shop keeps."),
 			wholeNumber(int64(ret.Kept)), wholeNumber(int64(ret.Base)), listDate(ret.From.AddMonths(-12)), listDate(ret.From.AddDays(-1)), listDate(ret.To),
-			verdict, data.RetentionBenchmark*100))
+			verdict, rules.RetentionBenchmark*100))
 	}
 
 	c := rep.Complaints
@@ -271,7 +270,7 @@ func (r *reportsScreen) showFigures(rep data.Report) {
 }
 
 // showFollowUp fills the page with how the reminders were handled.
-func (r *reportsScreen) showFollowUp(rep data.Report) {
+func (r *reportsScreen) showFollowUp(rep rules.Report) {
 	var kinds []chartRow
 	for _, k := range rep.FollowUp.ByKind {
 		done := k.OnTime + k.Late + k.Skipped + k.Missed
@@ -324,7 +323,7 @@ func tableHead(s string) *widget.Label {
 // exportMenu offers each report as its own CSV file.
 func (r *reportsScreen) exportMenu() {
 	var items []*fyne.MenuItem
-	for _, part := range data.ReportParts {
+	for _, part := range rules.ReportParts {
 		items = append(items, fyne.NewMenuItem(part.Title, func() { r.exportCSV(part.ID) }))
 	}
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.exportBtn).Add(fyne.NewPos(0, r.exportBtn.Size().Height))

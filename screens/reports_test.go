@@ -162,7 +162,7 @@ func TestExportMenuOffersEveryReport(t *testing.T) {
 			}
 		})
 	}
-	if menu == nil || len(menu.Items) != len(data.ReportParts) {
+	if menu == nil || len(menu.Items) != len(rules.ReportParts) {
 		t.Fatalf("export menu %v", menu)
 	}
 	f.store.SetOwnerPIN(context.Background(), ownerPIN)

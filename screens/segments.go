@@ -50,33 +50,33 @@ type segmentsPane struct {
 
 func bandChoices() []struct {
 	label string
-	bands []data.Band
+	bands []rules.Band
 } {
 	return []struct {
 		label string
-		bands []data.Band
+		bands []rules.Band
 	}{
 		{lang.L("Anyone"), nil},
-		{lang.L("Active (bought in 90 days)"), []data.Band{data.BandActive}},
-		{lang.L("Lapsing (90–180 days)"), []data.Band{data.BandLapsing}},
-		{lang.L("Drifting (180–365 days)"), []data.Band{data.BandDrifting}},
-		{lang.L("Lost (over a year)"), []data.Band{data.BandLost}},
-		{lang.L("Lapsing, drifting or lost"), []data.Band{data.BandLapsing, data.BandDrifting, data.BandLost}},
-		{lang.L("Never bought"), []data.Band{data.BandNever}},
+		{lang.L("Active (bought in 90 days)"), []rules.Band{rules.BandActive}},
+		{lang.L("Lapsing (90–180 days)"), []rules.Band{rules.BandLapsing}},
+		{lang.L("Drifting (180–365 days)"), []rules.Band{rules.BandDrifting}},
+		{lang.L("Lost (over a year)"), []rules.Band{rules.BandLost}},
+		{lang.L("Lapsing, drifting or lost"), []rules.Band{rules.BandLapsing, rules.BandDrifting, rules.BandLost}},
+		{lang.L("Never bought"), []rules.Band{rules.BandNever}},
 	}
 }
 
 func birthdayChoices() []struct {
 	label string
-	w     data.BirthdayWindow
+	w     rules.BirthdayWindow
 } {
 	return []struct {
 		label string
-		w     data.BirthdayWindow
+		w     rules.BirthdayWindow
 	}{
 		{lang.L("Any day"), ""},
-		{lang.L("This week"), data.BirthdaysThisWeek},
-		{lang.L("This month"), data.BirthdaysThisMonth},
+		{lang.L("This week"), rules.BirthdaysThisWeek},
+		{lang.L("This month"), rules.BirthdaysThisMonth},
 	}
 }
 
@@ -380,12 +380,12 @@ func (p *segmentsPane) emailNext() {
 		return
 	}
 	c := m[p.mailIdx]
-	body, err := data.GroupMessage(p.message.Text, c, p.shop)
+	body, err := rules.GroupMessage(p.message.Text, c, p.shop)
 	if err != nil {
 		p.a.showError(err)
 		return
 	}
-	subject, err := data.GroupMessage(p.subject.Text, c, p.shop)
+	subject, err := rules.GroupMessage(p.subject.Text, c, p.shop)
 	if err != nil {
 		p.a.showError(err)
 		return
@@ -408,7 +408,7 @@ func (p *segmentsPane) saveList(ch rules.Channel) {
 			if err != nil {
 				return err
 			}
-			_, err = data.WriteMailingList(w, cs, ch)
+			_, err = rules.WriteMailingList(w, cs, ch)
 			return err
 		})
 	})

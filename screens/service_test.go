@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"regulars/data"
 	"regulars/rules"
 )
 
@@ -404,7 +403,7 @@ func TestShopDetailsAndCurrencySign(t *testing.T) {
 	test.Type(s.currency, "£")
 	test.Tap(findButtonUnder(t, s.body, "Save shop details"))
 	got := must(f.store.Shop(context.Background()))
-	if got != (data.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£", Locale: "en-GB"}) {
+	if got != (rules.ShopDetails{Name: "Harbour Lane Outfitters", Address: "1 Harbour Lane", Currency: "£", Locale: "en-GB"}) {
 		t.Fatalf("shop = %+v", got)
 	}
 	if money(1250) != "£12.50" || money(-300) != "-£3.00" {

@@ -367,7 +367,7 @@ func (s *settingsScreen) open() {
 }
 
 type settingsData struct {
-	shop    data.ShopDetails
+	shop    rules.ShopDetails
 	country string // its code; "" for none
 	staff   []string
 	loy     rules.Loyalty
@@ -470,7 +470,7 @@ func (s *settingsScreen) fillRules(r rules.Rules) func() {
 }
 
 func (s *settingsScreen) saveShop() {
-	d := data.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
+	d := rules.ShopDetails{Name: s.shopName.Text, Address: s.address.Text, Currency: s.currency.Text}
 	if i := s.locale.SelectedIndex(); i >= 0 && i < len(rules.Locales) {
 		d.Locale = rules.Locales[i]
 	}
@@ -619,7 +619,7 @@ func (s *settingsScreen) changePIN() {
 	pin := newPasswordEntry()
 	again := newPasswordEntry()
 	s.a.newForm(lang.L("Change the owner PIN"), lang.L("Change"), lang.L("Cancel"), []*widget.FormItem{
-		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), data.MinPINLength, data.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
+		widget.NewFormItem(fmt.Sprintf(lang.L("New PIN (%d–%d digits)"), rules.MinPINLength, rules.MaxPINLength), pin), widget.NewFormItem(lang.L("Again"), again),
 	}, func(ok bool) {
 		if !ok {
 			return
