@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // What the reminder rules make of the database: Today, the calendar, a
@@ -172,51 +174,15 @@ func (s *Store) readFactsPart(ctx context.Context, q querier, fs *factSet, asOf 
 	}
 	// Each read fills its own part of every customer's facts, so on a pool
 	// of connections two run at once: on two cores that halves the wait.
-	workers := 1
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(1)
 	if _, pool := q.(*sql.DB); pool {
-		workers = 2
+		g.SetLimit(2)
 	}
-	return eachAtOnce(ctx, workers, reads)
-}
-
-// eachAtOnce runs every fn, at most workers of them at a time, in the
-// order given, and returns the first error. After an error the rest do
-// not start.
-func eachAtOnce(ctx context.Context, workers int, fns []func(context.Context) error) error {
-	next := make(chan func(context.Context) error)
-	errs := make(chan error, len(fns))
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for fn := range next {
-				errs <- fn(ctx)
-			}
-		}()
+	for _, read := range reads {
+		g.Go(func() error { return read(ctx) })
 	}
-	var first error
-	for _, fn := range fns {
-		if first == nil {
-			select {
-			case first = <-errs:
-			default:
-			}
-		}
-		if first != nil {
-			break
-		}
-		next <- fn
-	}
-	close(next)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if first == nil {
-			first = err
-		}
-	}
-	return first
+	return g.Wait()
 }
 
 // factPart is one read of readFactsPart: the customers asked for and where

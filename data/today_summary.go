@@ -3,13 +3,13 @@ package data
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"maps"
 	"regulars/rules"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Today from the facts and the summary rows, without the reminder caches.
@@ -56,15 +56,11 @@ func purchaseWindow(e engine) int {
 func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rules.Day) (*partialFacts, error) {
 	// The busy customers are found on another connection meanwhile.
 	var busy map[rules.ID]bool
-	var busyErr error
-	found := make(chan struct{})
-	go func() {
-		defer close(found)
-		busy, busyErr = s.busyIDs(ctx, q, e, d, end)
-	}()
-	base, err := s.partialBase(ctx, q, e, d)
-	<-found
-	if err := errors.Join(err, busyErr); err != nil {
+	var base *partialFacts
+	var g errgroup.Group
+	g.Go(func() (err error) { busy, err = s.busyIDs(ctx, q, e, d, end); return err })
+	g.Go(func() (err error) { base, err = s.partialBase(ctx, q, e, d); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	pf := &partialFacts{
@@ -101,12 +97,10 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 	// meanwhile: on two cores that is most of their time saved.
 	var sums []CustomerSummary
 	var recent recentSales
-	var sumsErr, recentErr error
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); sums, sumsErr = summaries(ctx, q, size) }()
-	go func() { defer wg.Done(); recent, recentErr = s.readRecentSales(ctx, q, e, d) }()
-	defer wg.Wait()
+	var g errgroup.Group
+	g.Go(func() (err error) { sums, err = summaries(ctx, q, size); return err })
+	g.Go(func() (err error) { recent, err = s.readRecentSales(ctx, q, e, d); return err })
+	defer g.Wait()
 	pf := &partialFacts{customers: make([]customerFacts, 0, size)}
 	// Only what the rules and a reminder read of a customer.
 	err := s.scanEachOn(ctx, q, `SELECT id, name, phone, email, birthday_year, birthday_month, birthday_day,
@@ -138,8 +132,7 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 	if err := s.readPartialTables(ctx, q, d, of); err != nil {
 		return nil, err
 	}
-	wg.Wait()
-	if err := errors.Join(sumsErr, recentErr); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	dense, err := s.slicePurchases(ctx, q, recent, of)
@@ -413,17 +406,12 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 	if _, pool := q.(*sql.DB); !pool || n < 4000 {
 		return s.collectPart(ctx, q, e, pf, 0, n, rd, stateTo)
 	}
-	var rs2 []rules.Reminder
-	var ws2 []messageParts
-	var err2 error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		rs2, ws2, err2 = s.collectPart(ctx, q, e, pf, n/2, n, rd, stateTo)
-	}()
-	rs, ws, err := s.collectPart(ctx, q, e, pf, 0, n/2, rd, stateTo)
-	<-done
-	if err := errors.Join(err, err2); err != nil {
+	var rs, rs2 []rules.Reminder
+	var ws, ws2 []messageParts
+	var g errgroup.Group
+	g.Go(func() (err error) { rs, ws, err = s.collectPart(ctx, q, e, pf, 0, n/2, rd, stateTo); return err })
+	g.Go(func() (err error) { rs2, ws2, err = s.collectPart(ctx, q, e, pf, n/2, n, rd, stateTo); return err })
+	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
 	return append(rs, rs2...), append(ws, ws2...), nil
