@@ -35,26 +35,6 @@ const customerCols = `id, name, phone, email, birthday_year, birthday_month, bir
 
 type rowScanner interface{ Scan(...any) error }
 
-// scanWith scans leading columns into first, then hands the rest on: for
-// queries that put a value before a customer's columns.
-func scanWith(r rowScanner, first ...any) rowScanner { return leadScanner{r, first} }
-
-type leadScanner struct {
-	r     rowScanner
-	first []any
-}
-
-func (l leadScanner) Scan(dest ...any) error { return l.r.Scan(append(l.first, dest...)...) }
-
-// prefixed qualifies a column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		parts[i] = alias + "." + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
-}
-
 func scanCustomer(r rowScanner) (rules.Customer, error) {
 	var c rules.Customer
 	var by, bm, bd sql.NullInt64

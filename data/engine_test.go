@@ -554,26 +554,6 @@ func TestPointsLots(t *testing.T) {
 	}
 }
 
-func TestParseReminderKey(t *testing.T) {
-	good := map[string]ReminderKey{
-		"thank_you:12:purchase:3:2026-06-01":               {rules.KindThankYou, 12, "purchase:3", rmDay("2026-06-01")},
-		"complaint_followup:1:complaint:5:open:2026-01-02": {rules.KindComplaintFollowup, 1, "complaint:5:open", rmDay("2026-01-02")},
-		"birthday:9:birthday:2026-02-28":                   {rules.KindBirthday, 9, "birthday", rmDay("2026-02-28")},
-	}
-	for s, want := range good {
-		got, err := ParseReminderKey(s)
-		if err != nil || got != want || got.String() != s {
-			t.Errorf("%q: got %+v, %v", s, got, err)
-		}
-	}
-	for _, s := range []string{"", "thank_you", "thank_you:12:2026-06-01", "nope:1:x:2026-06-01",
-		"thank_you:-1:x:2026-06-01", "thank_you:a:x:2026-06-01", "thank_you:1:x:2026-02-30", "thank_you:1::2026-06-01"} {
-		if _, err := ParseReminderKey(s); err == nil {
-			t.Errorf("%q should be refused", s)
-		}
-	}
-}
-
 // rmGenFacts makes a random customer with a history around 2025-2026.
 func rmGenFacts(t *rapid.T) (customerFacts, rules.Rules, rules.Loyalty) {
 	start := rmDay("2025-01-01")

@@ -54,7 +54,7 @@ func (s *Store) HandledPage(ctx context.Context, d rules.Day, offset, limit int)
 // handledRow is a reminder state of the page, as stored.
 type handledRow struct {
 	text     string
-	key      ReminderKey
+	key      rules.ReminderKey
 	customer rules.ID
 	state    reminderState
 	name     string
@@ -94,7 +94,7 @@ func (s *Store) readHandled(ctx context.Context, p *ReminderPage, d rules.Day, o
 			p.Total += n
 			return nil
 		}
-		k, err := ParseReminderKey(key)
+		k, err := rules.ParseReminderKey(key)
 		if err != nil {
 			return err
 		}

@@ -134,13 +134,13 @@ type stateFiler struct {
 
 type movedState struct {
 	key  string
-	k    ReminderKey
+	k    rules.ReminderKey
 	cust rules.ID
 	st   reminderState
 }
 
 func (f *stateFiler) add(key string, cust rules.ID, st reminderState) {
-	if k, err := ParseReminderKey(key); err == nil && k.CustomerID != cust {
+	if k, err := rules.ParseReminderKey(key); err == nil && k.CustomerID != cust {
 		f.moved = append(f.moved, movedState{key, k, cust, st})
 		return
 	}
@@ -187,7 +187,7 @@ func (fs *factSet) goneHandled(d, dueBy rules.Day, rs []rules.Reminder, ws []mes
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		k, err := ParseReminderKey(key)
+		k, err := rules.ParseReminderKey(key)
 		if err != nil || k.Due > dueBy || (fs.only != nil && !fs.only[k.CustomerID][k.Due]) {
 			continue
 		}
@@ -210,7 +210,7 @@ func (fs *factSet) goneHandled(d, dueBy rules.Day, rs []rules.Reminder, ws []mes
 // goneCand rebuilds the candidate of key k from what the facts still hold,
 // so its words read as they did: what was bought, promised or complained
 // about, and when.
-func (e engine) goneCand(f *customerFacts, k ReminderKey) cand {
+func (e engine) goneCand(f *customerFacts, k rules.ReminderKey) cand {
 	c := cand{kind: k.Kind, subject: k.Subject, due: k.Due, shownFrom: k.Due}
 	tag, rest, _ := strings.Cut(k.Subject, ":")
 	idText, suffix, _ := strings.Cut(rest, ":")

@@ -6,8 +6,9 @@ import (
 	"regulars/rules"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The Reports page needs, for every customer, their sales, their points and
@@ -96,24 +97,13 @@ func groupBySlot[T any](slots []int32, rows []T, n int) (out []T, start []int32)
 	return out, start
 }
 
-// parallel runs fns at once and returns the first error in their order.
+// parallel runs fns at once and returns the first error.
 func parallel(fns ...func() error) error {
-	errs := make([]error, len(fns))
-	var wg sync.WaitGroup
-	for i, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = fn()
-		}()
+	var g errgroup.Group
+	for _, fn := range fns {
+		g.Go(fn)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 // reportFacts is the shop as of a day, grouped by customer.

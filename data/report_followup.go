@@ -72,7 +72,7 @@ func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*fo
 		}
 		st := followState{key: key, state: rules.State(name(state)), staff: name(staff), changed: dayFromBytes(*day), pos: len(fs.rows)}
 		if !keyNames(st.key, cust) {
-			if k, err := ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
+			if k, err := rules.ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust
 				st.key, st.moved = k.String(), true
 			}
@@ -309,7 +309,7 @@ func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day r
 		if fs.given || (fs.state != rules.StateDone && fs.state != rules.StateSkipped) {
 			continue
 		}
-		k, err := ParseReminderKey(fs.key)
+		k, err := rules.ParseReminderKey(fs.key)
 		if err != nil || k.CustomerID != id || k.Due > day || k.Due < since {
 			continue
 		}

@@ -42,7 +42,7 @@ type TimelineEntry struct {
 	// when the rules no longer give it (a promise once kept), so the line
 	// can still name it.
 	Contact   *rules.Contact
-	Handled   *ReminderKey
+	Handled   *rules.ReminderKey
 	Promise   *rules.Promise
 	Complaint *rules.Complaint
 	Occasion  *rules.Occasion
@@ -97,7 +97,7 @@ func Timeline(p CustomerPage, today rules.Day) []TimelineEntry {
 			continue
 		}
 		e := TimelineEntry{Kind: TimelineContact, Day: c.Day, At: c.At, Contact: c}
-		if k, err := ParseReminderKey(c.ReminderKey); err == nil && !listed[c.ReminderKey] {
+		if k, err := rules.ParseReminderKey(c.ReminderKey); err == nil && !listed[c.ReminderKey] {
 			e.Handled = &k
 		}
 		out = append(out, e)

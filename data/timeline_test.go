@@ -18,11 +18,11 @@ func TestTimelineOrderAndEachFactOnce(t *testing.T) {
 		return time.Date(y, m, dd, hour, 0, 0, 0, time.Local)
 	}
 	d := func(day int) rules.Day { return rules.NewDay(2026, 6, day) }
-	thankKey := ReminderKey{Kind: rules.KindThankYou, CustomerID: 1, Subject: "purchase:11", Due: d(3)}.String()
-	promiseKey := ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:5", Due: d(12)}.String()
-	openFollowKey := ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:8:open", Due: d(9)}.String()
-	doneFollowKey := ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:7:open", Due: d(2)}.String()
-	keptKey := ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:4", Due: d(4)}.String()
+	thankKey := rules.ReminderKey{Kind: rules.KindThankYou, CustomerID: 1, Subject: "purchase:11", Due: d(3)}.String()
+	promiseKey := rules.ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:5", Due: d(12)}.String()
+	openFollowKey := rules.ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:8:open", Due: d(9)}.String()
+	doneFollowKey := rules.ReminderKey{Kind: rules.KindComplaintFollowup, CustomerID: 1, Subject: "complaint:7:open", Due: d(2)}.String()
+	keptKey := rules.ReminderKey{Kind: rules.KindPromise, CustomerID: 1, Subject: "promise:4", Due: d(4)}.String()
 	p := CustomerPage{
 		Customer: rules.Customer{ID: 1, Name: "Ann Lee"},
 		Purchases: []rules.Purchase{ // newest first, as the page reads them

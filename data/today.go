@@ -1053,8 +1053,8 @@ var ErrUnknownReminder = errors.New("no such reminder")
 
 // findReminder checks that key names a reminder of its customer as of
 // today (due up to a year ahead, so one can be handled early).
-func (s *Store) findReminder(ctx context.Context, key string) (ReminderKey, error) {
-	k, err := ParseReminderKey(key)
+func (s *Store) findReminder(ctx context.Context, key string) (rules.ReminderKey, error) {
+	k, err := rules.ParseReminderKey(key)
 	if err != nil {
 		return k, err
 	}
@@ -1082,7 +1082,7 @@ func (s *Store) findReminder(ctx context.Context, key string) (ReminderKey, erro
 }
 
 // putState stores what was done with a reminder.
-func (s *Store) putState(ctx context.Context, tx *sql.Tx, k ReminderKey, st reminderState) error {
+func (s *Store) putState(ctx context.Context, tx *sql.Tx, k rules.ReminderKey, st reminderState) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO reminder_states(key, kind, customer_id, due, state, snoozed_until, reason, staff, changed_at, changed_on, contact_id)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(key) DO UPDATE SET state = excluded.state, snoozed_until = excluded.snoozed_until, reason = excluded.reason,
@@ -1188,7 +1188,7 @@ func (s *Store) SkipReminder(ctx context.Context, key, reason, staff string) err
 // ReopenReminder undoes done, snoozed or skipped. The contact logged stays
 // (it happened); a promise kept by completing its reminder is owed again.
 func (s *Store) ReopenReminder(ctx context.Context, key, staff string) error {
-	k, err := ParseReminderKey(key)
+	k, err := rules.ParseReminderKey(key)
 	if err != nil {
 		return err
 	}

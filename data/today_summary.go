@@ -497,7 +497,7 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 	}
 	snoozedFor := map[rules.ID]bool{}
 	for key := range snoozed {
-		if k, err := ParseReminderKey(key); err == nil {
+		if k, err := rules.ParseReminderKey(key); err == nil {
 			snoozedFor[k.CustomerID] = true
 		}
 	}

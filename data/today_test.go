@@ -232,7 +232,7 @@ func TestCompleteReminder(t *testing.T) {
 		t.Errorf("after keeping the promise: %q", rmLines(got))
 	}
 
-	if _, err := h.s.CompleteReminder(ctx, "thank_you:x", rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, ErrBadReminderKey) {
+	if _, err := h.s.CompleteReminder(ctx, "thank_you:x", rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, rules.ErrBadReminderKey) {
 		t.Errorf("malformed key: %v", err)
 	}
 	if _, err := h.s.CompleteReminder(ctx, fmt.Sprintf("thank_you:%d:purchase:999:2026-06-01", h.ann), rules.Contact{Channel: rules.ChannelPhone}); !errors.Is(err, ErrUnknownReminder) {
@@ -306,7 +306,7 @@ func TestSnoozeSkipReopen(t *testing.T) {
 	if err := h.s.ReopenReminder(ctx, fmt.Sprintf("birthday:%d:birthday:2026-06-12", h.bob), "Bea"); !errors.Is(err, ErrUnknownReminder) {
 		t.Errorf("reopening what was never handled: %v", err)
 	}
-	if err := h.s.SkipReminder(ctx, "nope", "x", "Bea"); !errors.Is(err, ErrBadReminderKey) {
+	if err := h.s.SkipReminder(ctx, "nope", "x", "Bea"); !errors.Is(err, rules.ErrBadReminderKey) {
 		t.Errorf("malformed key: %v", err)
 	}
 

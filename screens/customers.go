@@ -348,7 +348,7 @@ func customerDetails(c rules.Customer) string {
 // longer give it (a promise once kept, the first call on a complaint once
 // resolved, a stay-in-touch call that started its own clock again), so the
 // customer's history still shows what was done.
-func handledText(k data.ReminderKey, d pageData) string {
+func handledText(k rules.ReminderKey, d pageData) string {
 	t := fmt.Sprintf("%s: %s", kindTitle(k.Kind), stateName(rules.StateDone))
 	tag, rest, _ := strings.Cut(k.Subject, ":")
 	idText, _, _ := strings.Cut(rest, ":")
