@@ -52,12 +52,12 @@ func TestRemindersWordAmountsAndDaysTheShopsWay(t *testing.T) {
 		if r.Why != c.why || r.Message != c.message {
 			t.Errorf("%s %s: %q / %q, want %q / %q", c.sign, c.locale, r.Why, r.Message, c.why, c.message)
 		}
-		// The page the Today screen shows says the same.
-		p, err := s.TodayPage(ctx, day, 0, 50)
+		// The queue the Today screen shows says the same.
+		q, err := s.TodayQueue(ctx, day)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := findKind(p.Rows, rules.KindThankYou, "purchase:"); r == nil || r.Why != c.why || r.Message != c.message {
+		if r := findKind(q.All(), rules.KindThankYou, "purchase:"); r == nil || r.Why != c.why || r.Message != c.message {
 			t.Errorf("%s %s: Today's page reads %+v", c.sign, c.locale, r)
 		}
 	}

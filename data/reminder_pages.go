@@ -43,14 +43,10 @@ type ReminderPage struct {
 	Rows   []rules.Reminder
 }
 
-// TodayPage is TodayList(d) from offset on, at most limit reminders, with
-// the counts of the whole list.
-func (s *Store) TodayPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
-	return s.listPage(ctx, listToday, d, 0, false, offset, limit)
-}
-
-// TodayGroupedPage is TodayPage in the Today screen's order: its groups
-// one after the other (Groups), each in TodayList's order.
+// TodayGroupedPage is TodayList(d) from offset on, at most limit
+// reminders, with the counts of the whole list, in the Today screen's
+// order: its groups one after the other (Groups), each in TodayList's
+// order.
 func (s *Store) TodayGroupedPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
 	return s.listPage(ctx, listToday, d, 0, true, offset, limit)
 }

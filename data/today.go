@@ -931,13 +931,6 @@ func (s *Store) DueOn(ctx context.Context, from, to rules.Day) (map[rules.Day][]
 	return s.dueOn(ctx, from, to, true)
 }
 
-// DueMarks is DueOn without the words (Why and Message are empty): what a
-// month's grid marks, at a fraction of the cost. DueOn of the day chosen
-// gives its words.
-func (s *Store) DueMarks(ctx context.Context, from, to rules.Day) (map[rules.Day][]rules.Reminder, error) {
-	return s.dueOn(ctx, from, to, false)
-}
-
 func (s *Store) dueOn(ctx context.Context, from, to rules.Day, worded bool) (map[rules.Day][]rules.Reminder, error) {
 	if err := calendarDays(from, to); err != nil {
 		return nil, err
