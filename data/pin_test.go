@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regulars/rules"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,11 @@ import (
 // Tests hash PINs at bcrypt's lowest cost; TestNewPINsAreHashedAtTheOwnerCost
 // checks the real one.
 func init() { QuickPINHashesForTests() }
+
+// pinCostTaken is held by each test that changes pinCost, for its whole
+// run: run side by side (as on PostgreSQL), one would reset the cost
+// while another still counts on it.
+var pinCostTaken sync.Mutex
 
 func TestOwnerPINLockout(t *testing.T) {
 	ctx := context.Background()
@@ -104,6 +110,8 @@ func TestAnOldShortPINStillOpensAndGetsTheStrongerHash(t *testing.T) {
 	if !rules.ShortPIN("2468") || rules.ShortPIN("246810") {
 		t.Error("ShortPIN does not tell an old PIN from a new one")
 	}
+	pinCostTaken.Lock()
+	defer pinCostTaken.Unlock()
 	pinCost.Store(int32(bcrypt.MinCost + 1))
 	defer QuickPINHashesForTests()
 	if err := s.CheckOwnerPIN(ctx, "2468", time.Now()); err != nil {
@@ -127,6 +135,8 @@ func TestNewPINsAreHashedAtTheOwnerCost(t *testing.T) {
 	}
 	ctx := context.Background()
 	s := newTestStore(t, "2026-06-01")
+	pinCostTaken.Lock()
+	defer pinCostTaken.Unlock()
 	pinCost.Store(PINCost)
 	defer QuickPINHashesForTests()
 	if err := s.SetOwnerPIN(ctx, "246810"); err != nil {
