@@ -65,6 +65,7 @@ func TestSuggestPairsRules(t *testing.T) {
 // would take minutes and time the test out. Its time is a benchmark's
 // (BenchmarkSuggestPairs), not a test's.
 func TestSuggestPairsGroupsWithoutComparingEveryPair(t *testing.T) {
+	runBeside(t)
 	if testing.Short() {
 		t.Skip("a large shop")
 	}

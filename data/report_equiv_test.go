@@ -52,12 +52,15 @@ func reportSame(t *testing.T, step string, s *Store, days ...rules.Day) {
 			want, got func() (any, error)
 		}
 		parts := []part{
-			{"activity", func() (any, error) { return s.refCustomerActivity(ctx, d) }, func() (any, error) { return s.CustomerActivity(ctx, d) }},
+			// The reference report was worked out from these same parts of
+			// the reference on the same data just above: its figures are
+			// taken again rather than computed a second time.
+			{"activity", func() (any, error) { return want.Now, nil }, func() (any, error) { return s.CustomerActivity(ctx, d) }},
 			{"months", func() (any, error) { return s.refActivityByMonth(ctx, d, 5) }, func() (any, error) { return s.ActivityByMonth(ctx, d, 5) }},
-			{"retention", func() (any, error) { return s.refRetention(ctx, d) }, func() (any, error) { return s.Retention(ctx, d) }},
-			{"follow-up", func() (any, error) { return s.refFollowUpReport(ctx, d) }, func() (any, error) { return s.FollowUpReport(ctx, d) }},
-			{"complaints", func() (any, error) { return s.refComplaintReport(ctx, d) }, func() (any, error) { return s.ComplaintReport(ctx, d) }},
-			{"points", func() (any, error) { return s.refPointsReport(ctx, d) }, func() (any, error) { return s.PointsReport(ctx, d) }},
+			{"retention", func() (any, error) { return want.Retention, nil }, func() (any, error) { return s.Retention(ctx, d) }},
+			{"follow-up", func() (any, error) { return want.FollowUp, nil }, func() (any, error) { return s.FollowUpReport(ctx, d) }},
+			{"complaints", func() (any, error) { return want.Complaints, nil }, func() (any, error) { return s.ComplaintReport(ctx, d) }},
+			{"points", func() (any, error) { return want.Points, nil }, func() (any, error) { return s.PointsReport(ctx, d) }},
 		}
 		for _, p := range parts {
 			w, err := p.want()
@@ -181,6 +184,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 }
 
 func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	end := rules.NewDay(2026, time.June, 15)
 	now := time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local)
