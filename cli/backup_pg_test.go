@@ -52,6 +52,7 @@ var backupLine = regexp.MustCompile(`^backup written to (.+)\n$`)
 // file that is not one, is refused in one sentence and leaves the shop on
 // PostgreSQL as it was.
 func TestBackupAndRestoreOnPostgres(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const day = "2026-06-15"
 	dsn, pg := demoOnPostgres(t, dir, "50", day)
@@ -145,6 +146,7 @@ func TestBackupAndRestoreOnPostgres(t *testing.T) {
 // that is not there, slipped in past PostgreSQL's own guard, is a
 // problem, named as the file's check names it.
 func TestCheckOnPostgresFindsOrphans(t *testing.T) {
+	t.Parallel()
 	dsn, pg := demoOnPostgres(t, t.TempDir(), "30", "2026-06-15")
 	if c := run(t, "check", "--db", pg); c.code != 0 {
 		t.Fatalf("check before: %d %q %q", c.code, c.stdout, c.stderr)

@@ -50,6 +50,7 @@ func damageTablePage(t *testing.T, path, table string) {
 // leaves `today` as it was, and `check` and `backup` find it. A read that
 // meets it says so in one sentence.
 func TestADamagedPageDeepInsideIsFoundByWhatReadsIt(t *testing.T) {
+	t.Parallel()
 	_, shop := bigShop(t)
 	// The audit log is read by no command but check and backup.
 	db, err := sql.Open("sqlite", shop)
@@ -100,6 +101,7 @@ func TestADamagedPageDeepInsideIsFoundByWhatReadsIt(t *testing.T) {
 // Files that are not a shop of this build are refused from their header
 // by every command, in one sentence, and left as they are.
 func TestForeignFilesAreRefusedInOneSentence(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	sqliteFile := func(name string, stmts ...string) string {
 		path := filepath.Join(dir, name)

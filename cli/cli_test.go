@@ -90,6 +90,7 @@ const messyCustomers = "\ufeffName,Phone,EMAIL,birthday,notes,do_not_contact,poi
 	"\"O'Brien, Siobhán\",07700 900004,SIO@example.com,,,yes,5,\r\n"
 
 func TestImportMessyCSVAllOrNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	csvPath := writeFile(t, dir, "customers.csv", messyCustomers)
@@ -136,6 +137,7 @@ func TestImportMessyCSVAllOrNothing(t *testing.T) {
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	csvPath := writeFile(t, dir, "c.csv", "name,phone\nAnn Lee,07700 900123\n")
@@ -180,6 +182,7 @@ type todayItem struct {
 }
 
 func TestTodayJSONOnHandMadeShop(t *testing.T) {
+	t.Parallel()
 	db := shop(t)
 	r := run(t, "today", "--db", db, "--date", "2026-06-15", "--format", "json")
 	if r.code != 0 {
@@ -229,6 +232,7 @@ func TestTodayJSONOnHandMadeShop(t *testing.T) {
 }
 
 func TestSalePrintsContractLine(t *testing.T) {
+	t.Parallel()
 	db := shop(t)
 	r := run(t, "sale", "--db", db, "--customer", "ANN@example.com", "--amount", "150.75", "--staff", "Sam", "--date", "2026-06-15")
 	if r.code != 0 {
@@ -262,6 +266,7 @@ func TestSalePrintsContractLine(t *testing.T) {
 }
 
 func TestCheckFindsTamperedLedger(t *testing.T) {
+	t.Parallel()
 	db := shop(t)
 	run(t, "sale", "--db", db, "--customer", "1", "--amount", "20.00", "--date", "2026-06-15")
 	if r := run(t, "check", "--db", db); r.code != 0 {
@@ -308,6 +313,7 @@ func TestCheckFindsTamperedLedger(t *testing.T) {
 }
 
 func TestErrorsAreOneSentence(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "none.db")
 	jpeg := writeFile(t, dir, "photo.db", "\xff\xd8\xff\xe0JFIF not a database")
@@ -345,6 +351,7 @@ func TestErrorsAreOneSentence(t *testing.T) {
 
 // Under the common C.UTF-8 locale the toolkit must not print anything.
 func TestQuietUnderCLocale(t *testing.T) {
+	t.Parallel()
 	for _, loc := range []string{"C.UTF-8", "C", "POSIX", "en_GB.UTF-8"} {
 		cmd := exec.Command(binary, "help")
 		cmd.Env = []string{"HOME=" + t.TempDir(), "LANG=" + loc, "PATH=" + os.Getenv("PATH")}
@@ -357,6 +364,7 @@ func TestQuietUnderCLocale(t *testing.T) {
 }
 
 func TestDatabaseFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "env.db")
 	env := []string{"REGULARS_DB=" + db, "HOME=" + dir, "PATH=" + os.Getenv("PATH")}
@@ -385,6 +393,7 @@ func TestDatabaseFromEnvironment(t *testing.T) {
 }
 
 func TestParseArgs(t *testing.T) {
+	t.Parallel()
 	spec := flagSpec{"format": true, "dry-run": false}
 	a, err := parseArgs([]string{"--db=x.db", "a", "--format", "json", "b", "--dry-run"}, spec)
 	if err != nil {
@@ -406,6 +415,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestImportCountsSpeakPlainEnglish(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	empty := filepath.Join(dir, "empty.csv")

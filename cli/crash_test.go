@@ -20,6 +20,7 @@ import (
 // and `regulars check` passes. REGULARS_CRASH_SALES sets how many sales
 // (make test: 50; make crashtest: 300).
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	n := envCount(t, "REGULARS_CRASH_SALES", 50)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")

@@ -197,6 +197,7 @@ func resetFolder(t *testing.T, dir string, files map[string][]byte) {
 // one left. make crashtest also kills half way and at the end of calls made
 // many times (the page writes).
 func TestCrashInsideRestoreAndBackup(t *testing.T) {
+	t.Parallel()
 	strace := needTool(t, "strace", "the kills inside restore and backup", "-qq", "-o", os.DevNull, "true")
 	all := os.Getenv("REGULARS_CRASH_STEPS") == "all"
 	dir, shop := smallShop(t)

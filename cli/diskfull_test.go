@@ -69,6 +69,7 @@ func fillDisk(t *testing.T, dir string, leave int64) string {
 // nothing; once room is made, check passes and every sale acknowledged is
 // there.
 func TestFullDiskDuringSaleImportAndBackup(t *testing.T) {
+	t.Parallel()
 	disk := smallDisk(t, 3<<20)
 	elsewhere := t.TempDir()
 	shop := filepath.Join(disk, "shop.db")

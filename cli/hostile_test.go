@@ -18,6 +18,7 @@ import (
 // Files named with the characters a SQLite address gives a meaning to:
 // '?' starts its query and '#' its fragment.
 func TestPathsWithQuestionMarksAndHashes(t *testing.T) {
+	t.Parallel()
 	_, db := bigShop(t)
 	root := t.TempDir()
 	folder := filepath.Join(root, "Shop #2?x=1") + string(os.PathSeparator)
@@ -95,6 +96,7 @@ func foreignSQLite(t *testing.T, path string) {
 }
 
 func TestReadOnlyCommandsWriteNothing(t *testing.T) {
+	t.Parallel()
 	_, shop := bigShop(t)
 	dir := t.TempDir()
 	backup := filepath.Join(dir, "backup.db")
@@ -158,6 +160,7 @@ func TestReadOnlyCommandsWriteNothing(t *testing.T) {
 // Only demo, import and restore make a database; every other command
 // refuses a missing file in one sentence and makes nothing.
 func TestMissingDatabaseIsMadeOnlyByDemoImportAndRestore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	for _, args := range [][]string{
@@ -189,6 +192,7 @@ func TestMissingDatabaseIsMadeOnlyByDemoImportAndRestore(t *testing.T) {
 // row written around the app, fails check, is not restored, and is not
 // sold into.
 func TestChangedSchemaAndBrokenLedgerAreFoundAndNotRestored(t *testing.T) {
+	t.Parallel()
 	_, shop := bigShop(t)
 	cases := []struct {
 		name, sql, problem string
@@ -239,6 +243,7 @@ func TestChangedSchemaAndBrokenLedgerAreFoundAndNotRestored(t *testing.T) {
 }
 
 func TestBackupReplacesOnlyItsOwnBackups(t *testing.T) {
+	t.Parallel()
 	dir, shop := bigShop(t)
 	_, other := smallShop(t)
 	csvFile := filepath.Join(dir, "customers.csv")
@@ -320,6 +325,7 @@ func TestBackupReplacesOnlyItsOwnBackups(t *testing.T) {
 }
 
 func TestExportOutReplacesOnlyAFile(t *testing.T) {
+	t.Parallel()
 	_, shop := smallShop(t)
 	dir := t.TempDir()
 	secret := writeFile(t, t.TempDir(), "secret.txt", "not to be overwritten\n")
@@ -388,7 +394,9 @@ func runRSS(t *testing.T, args ...string) (result, int64) {
 
 // Hostile files are read as a stream: /dev/zero is refused at once, a
 // vCard with a picture of 64 MB imports in the memory of a small one, and
-// every refusal is one sentence naming the line.
+// every refusal is one sentence naming the line. Not run beside the
+// other tests: a child's peak memory counts the test process's own at the
+// moment it starts the child, and tests beside it make that larger.
 func TestImportOfHostileFilesStaysSmall(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("skipped: peak memory is read from Linux's rusage")
@@ -440,6 +448,7 @@ func TestImportOfHostileFilesStaysSmall(t *testing.T) {
 }
 
 func TestStaffNamesKeepTheNameRules(t *testing.T) {
+	t.Parallel()
 	_, shop := smallShop(t)
 	csvFile := writeFile(t, t.TempDir(), "c.csv", "name\nNew Person\n")
 	before := purchaseList(t, shop)
@@ -465,6 +474,7 @@ func TestStaffNamesKeepTheNameRules(t *testing.T) {
 // A backup damaged so that SQLite's integrity check answers in two lines
 // is still refused in one sentence, by every command that reads it.
 func TestDamagedBackupIsOneSentence(t *testing.T) {
+	t.Parallel()
 	_, shop := bigShop(t)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.db")

@@ -34,6 +34,7 @@ func exportedCustomers(t *testing.T, db string) []string {
 }
 
 func TestImportEachProgramsCustomersExport(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file, recognised, ignored string
 		want                      []string
@@ -89,6 +90,7 @@ func TestImportEachProgramsCustomersExport(t *testing.T) {
 }
 
 func TestImportExportDryRunShowsTheRowsAsStored(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "shop.db")
 	r := run(t, "import", "customers", exportFile("shopify.csv"), "--db", db, "--dry-run")
 	if r.code != 0 || r.stdout != "would import 3 customers\n" {
@@ -112,6 +114,7 @@ func TestImportExportDryRunShowsTheRowsAsStored(t *testing.T) {
 }
 
 func TestImportExportAllOrNothingWithLineNumbers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	if r := run(t, "import", "customers", writeFile(t, dir, "ours.csv", "name,phone\nJon Snow,07700 900309\n"), "--db", db); r.code != 0 {
@@ -155,6 +158,7 @@ func TestImportExportAllOrNothingWithLineNumbers(t *testing.T) {
 }
 
 func TestImportMapTakesAFileFromAnyOtherProgram(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "shop.db")
 	file := exportFile("spreadsheet.csv")
 	r := run(t, "import", "customers", file, "--db", db, "--map", "Client=name, Mobile No=phone,E-mail=email,Joined=customer_since")
@@ -193,6 +197,7 @@ func TestImportMapTakesAFileFromAnyOtherProgram(t *testing.T) {
 }
 
 func TestImportOwnCSVSaysNothingMore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "shop.db")
 	file := writeFile(t, dir, "c.csv", "name,phone,birthday\nAnn Lee,07700 900123,11-02\nBob Roy,,\n")

@@ -74,6 +74,7 @@ var migratedLine = regexp.MustCompile(`^migrated (\d+) customers, (\d+) purchase
 // check; a second copy into it, a missing source and the source itself as
 // the target are refused in one sentence with nothing written.
 func TestMigrateFileToFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const day = "2026-06-15"
 	shop := filepath.Join(dir, "shop.db")
@@ -157,6 +158,7 @@ func pgURL(t *testing.T, dsn string) string {
 // A shop file copied to PostgreSQL reads the same there (today in every
 // format, every export), and copied back into a file is the same shop.
 func TestMigrateThroughPostgres(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const day = "2026-06-15"
 	shop := filepath.Join(dir, "shop.db")

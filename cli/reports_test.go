@@ -74,6 +74,7 @@ func cents(t *testing.T, s string) int64 {
 // the demo shop from what `regulars export` writes, with arithmetic of its
 // own, and compares it with what the store reports.
 func TestReportsMatchTheExports(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "demo.db")
 	if r := run(t, "demo", "--db", db, "--customers", "400", "--date", reportDay); r.code != 0 {

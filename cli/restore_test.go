@@ -74,6 +74,7 @@ func purchasesIn(t *testing.T, path string) (byAmount map[int64][2]int64, count 
 // is refused in one sentence. REGULARS_CRASH_RESTORES sets how many
 // restores (default 6; make crashtest: 20).
 func TestRestoreUnderConcurrentSales(t *testing.T) {
+	t.Parallel()
 	restores := envCount(t, "REGULARS_CRASH_RESTORES", 6)
 	dir, db := smallShop(t)
 	backup := filepath.Join(dir, "backup.db")

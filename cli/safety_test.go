@@ -65,6 +65,7 @@ func bigShop(t *testing.T) (dir, db string) {
 }
 
 func TestBadDatabaseFilesGiveOneSentenceFromEveryCommand(t *testing.T) {
+	t.Parallel()
 	dir, good := bigShop(t)
 	backup := filepath.Join(dir, "good-backup.db")
 	if r := run(t, "backup", "--db", good, "--to", backup); r.code != 0 {
@@ -158,6 +159,7 @@ func TestBadDatabaseFilesGiveOneSentenceFromEveryCommand(t *testing.T) {
 }
 
 func TestSecondWindowIsRefusedBeforeAnyWindowOpens(t *testing.T) {
+	t.Parallel()
 	_, db := bigShop(t)
 	release, err := data.LockWindow(db)
 	if err != nil {
@@ -195,6 +197,7 @@ func TestSecondWindowIsRefusedBeforeAnyWindowOpens(t *testing.T) {
 }
 
 func TestWriteWaitsForBusyDatabaseThenFailsClearly(t *testing.T) {
+	t.Parallel()
 	_, db := bigShop(t)
 	raw, err := sql.Open("sqlite", db+"?_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -250,6 +253,7 @@ func TestWriteWaitsForBusyDatabaseThenFailsClearly(t *testing.T) {
 }
 
 func TestFilesAndFoldersArePrivate(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	db := filepath.Join(root, "new", "shop.db")
 	if r := run(t, "import", "customers", writeFile(t, root, "c.csv", "name\nAnn Lee\n"), "--db", db); r.code != 0 {
@@ -286,6 +290,7 @@ func TestFilesAndFoldersArePrivate(t *testing.T) {
 }
 
 func TestBackupAndRestoreCommands(t *testing.T) {
+	t.Parallel()
 	dir, db := bigShop(t)
 	r := run(t, "backup", "--db", db)
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "backup written to "+data.DefaultBackupDir(db)) {

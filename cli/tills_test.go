@@ -262,6 +262,7 @@ var refusalSentence = regexp.MustCompile(`^the customer does not have that many 
 // it; refused redemptions wrote nothing and said why in one sentence; and
 // regulars check passes.
 func TestSeveralTillsAtOnce(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.Shared(t)
 	db := pgURL(t, dsn)
 	ctx := context.Background()

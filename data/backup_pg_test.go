@@ -53,6 +53,7 @@ BEGIN SELECT RAISE(ABORT, 'the loyalty ledger is append-only'); END`,
 // and restores into a file and into a shop on PostgreSQL: brought up to
 // date on the way, its rows at no till, every export the backup's own.
 func TestOldBackupRestoresIntoPostgres(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	end := rules.NewDay(2026, time.June, 15)
 	dir := t.TempDir()

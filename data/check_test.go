@@ -64,6 +64,7 @@ func TestCheckCleanShop(t *testing.T) {
 }
 
 func TestCheckFindsTampering(t *testing.T) {
+	runBeside(t)
 	cases := []struct {
 		name   string
 		tamper []string

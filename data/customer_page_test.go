@@ -91,6 +91,7 @@ func cpFind(t *testing.T, s *Store, id rules.ID, d rules.Day, k rules.Kind) rule
 }
 
 func TestCustomerPageMatchesTheSeparateCalls(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
@@ -294,6 +295,7 @@ func TestCustomerPageTextReaders(t *testing.T) {
 // purchase and its points are both on the page or neither is. Many pages
 // at once, more than there are reader connections, all finish.
 func TestCustomerPageOneSnapshot(t *testing.T) {
+	runBeside(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	day := rules.NewDay(2026, time.June, 15)

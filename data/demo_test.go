@@ -92,6 +92,7 @@ func count(t *testing.T, s *Store, q string, args ...any) int {
 }
 
 func TestDemoSameOptionsSameBytes(t *testing.T) {
+	runBeside(t)
 	opt := DemoOptions{Customers: 300, Seed: 7, End: demoEnd}
 	a, _ := demoStore(t, opt)
 	b, _ := demoStore(t, opt)
@@ -507,6 +508,7 @@ func loadDemoFacts(t *testing.T, s *Store) map[int64]*demoFacts {
 }
 
 func TestDemoReminderHistoryFollowsTheRules(t *testing.T) {
+	runBeside(t)
 	s, _ := demoStore(t, DemoOptions{Customers: 300, Seed: 4, End: demoEnd})
 	ctx := context.Background()
 	created := demoEnd.AddYears(-1)
@@ -692,6 +694,7 @@ func TestDemoTodayHasSomethingOfEveryKind(t *testing.T) {
 }
 
 func TestDemoTinyShops(t *testing.T) {
+	runBeside(t)
 	for _, n := range []int{1, 2, 7} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			s, r := demoStore(t, DemoOptions{Customers: n, Seed: int64(n), End: demoEnd})

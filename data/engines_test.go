@@ -25,6 +25,15 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // starts with.
 const onPostgresSuite = "TestTheStoreOnPostgreSQL/"
 
+// runBeside lets a long test run beside the package's other parallel
+// tests once the others are done. Inside TestTheStoreOnPostgreSQL, whose
+// tests already run side by side, it does nothing.
+func runBeside(t *testing.T) {
+	if !strings.HasPrefix(t.Name(), onPostgresSuite) {
+		t.Parallel()
+	}
+}
+
 // openTestShop opens a fresh, empty shop for t with opt: a file in t's
 // temporary folder, or a new database on the shared PostgreSQL when t
 // runs inside TestTheStoreOnPostgreSQL. It is closed when t ends.

@@ -256,6 +256,7 @@ func TestImportCustomersBadRowsKeepLaterLineNumbers(t *testing.T) {
 }
 
 func TestImportCustomersManyRowsInOneTransaction(t *testing.T) {
+	runBeside(t)
 	s := ioStore(t)
 	var b strings.Builder
 	b.WriteString("name,phone,email,birthday,points\n")
@@ -487,6 +488,7 @@ func TestImportPurchasesFileErrors(t *testing.T) {
 }
 
 func TestImportPurchasesManyRows(t *testing.T) {
+	runBeside(t)
 	s := ioStore(t)
 	ctx := context.Background()
 	var cb strings.Builder

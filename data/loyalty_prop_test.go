@@ -268,6 +268,7 @@ func lyRapidChecks(t *testing.T, plain, race int) {
 }
 
 func TestLedgerProperties(t *testing.T) {
+	runBeside(t)
 	lyRapidChecks(t, 60, 8)
 	dir := t.TempDir()
 	run := 0

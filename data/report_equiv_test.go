@@ -52,7 +52,10 @@ func reportSame(t *testing.T, step string, s *Store, days ...rules.Day) {
 			want, got func() (any, error)
 		}
 		parts := []part{
-			{"points", func() (any, error) { return s.refPointsReport(ctx, d) }, func() (any, error) { return s.PointsReport(ctx, d) }},
+			// The reference report was worked out from the same part of the
+			// reference on the same data just above: its figures are taken
+			// again rather than computed a second time.
+			{"points", func() (any, error) { return want.Points, nil }, func() (any, error) { return s.PointsReport(ctx, d) }},
 		}
 		for _, p := range parts {
 			w, err := p.want()
@@ -176,6 +179,7 @@ func loyaltySame(t *testing.T, step string, s *Store) {
 }
 
 func TestReportsMatchTheReferenceAfterEveryWrite(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	end := rules.NewDay(2026, time.June, 15)
 	now := time.Date(2026, 6, 15, 11, 0, 0, 0, time.Local)

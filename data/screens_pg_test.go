@@ -24,6 +24,7 @@ type pgRead struct {
 // Upcoming and Done, the calendar's month and day, the reports, the
 // segments, the duplicates, the history and the settings.
 func TestScreenReadsOnPostgres(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	lite, pg := pgShopPair(t, 120)
 	end := lite.Today()

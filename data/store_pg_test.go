@@ -63,6 +63,7 @@ func pgSocketURL(t testing.TB, dsn string) string {
 // page, the checkout card, the till's search and the rows those writes
 // leave.
 func TestStoreOnPostgres(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	t0 := time.Now()
 	lite, pg := pgShopPair(t, 150)

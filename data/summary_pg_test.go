@@ -26,6 +26,7 @@ var pgCopyOrder = []string{
 // the same rows on both, the rows it writes are the same, and the check of
 // `regulars check` finds the same.
 func TestSummaryOnPostgreSQL(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	t0 := time.Now()
 	pg := openPGShop(t)

@@ -89,6 +89,7 @@ func sameSummaries(t *testing.T, step string, s *Store) {
 }
 
 func TestTheSummaryRowFollowsEveryWrite(t *testing.T) {
+	runBeside(t)
 	ctx := context.Background()
 	end := rules.NewDay(2026, time.June, 15)
 	s, err := Open(ctx, t.TempDir()+"/shop.db", Options{Today: end,
