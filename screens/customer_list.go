@@ -90,10 +90,57 @@ func (l *listColumns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		x -= w
 		objs[i].Move(fyne.NewPos(x, 0))
 		objs[i].Resize(fyne.NewSize(w, size.Height))
+		refitCell(objs[i], i)
 		x -= theme.Padding()
 	}
 	objs[0].Move(fyne.NewPos(0, 0))
 	objs[0].Resize(fyne.NewSize(max(x, 0), size.Height))
+	refitCell(objs[0], 0)
+}
+
+// cellCut is how a row's cell k cuts a text too wide for it: the name
+// with an ellipsis, a figure clipped.
+func cellCut(k int) fyne.TextTruncation {
+	if k == 0 {
+		return fyne.TextTruncateEllipsis
+	}
+	return fyne.TextTruncateClip
+}
+
+// showCell shows text in cell k of a row. Fyne works the cut out afresh
+// each time a cut label's text is set, and for the ellipsis that means
+// shaping the whole text again: most of the cost of a keystroke's list.
+// So a text that fits is shown uncut, which looks the same, and a cell
+// that already shows the text is left as it is.
+func showCell(l *widget.Label, text string, k int) {
+	cut := cellCut(k)
+	if fitsCell(l, text) {
+		cut = fyne.TextTruncateOff
+	}
+	if l.Text == text && l.Truncation == cut {
+		return
+	}
+	l.Text, l.Truncation = text, cut
+	l.Refresh()
+}
+
+// refitCell decides again whether cell k of a row, a label, is cut, after
+// its width changed.
+func refitCell(o fyne.CanvasObject, k int) {
+	if l, ok := o.(*widget.Label); ok {
+		showCell(l, l.Text, k)
+	}
+}
+
+// fitsCell is whether text fits the label's width uncut, with a pixel or
+// two to spare: where it is that close, Fyne's own measure decides.
+func fitsCell(l *widget.Label, text string) bool {
+	th := l.Theme()
+	room := l.Size().Width - 2*th.Size(theme.SizeNameInnerPadding)
+	if room <= 0 {
+		return false
+	}
+	return fyne.MeasureText(text, th.Size(theme.SizeNameText), l.TextStyle).Width+2 <= float32(int(room))
 }
 
 // figureWidths are the widths of the last visit, spent and points columns:
@@ -129,13 +176,15 @@ func (s *customersScreen) newCustomerList() fyne.CanvasObject {
 	s.list = widget.NewList(
 		func() int { return len(s.results) },
 		func() fyne.CanvasObject {
+			// Each cell cuts a text too wide for it (cellCut), or shows
+			// it uncut where it fits (showCell).
 			name := widget.NewLabel("")
-			name.Truncation = fyne.TextTruncateEllipsis
+			name.Truncation = cellCut(0)
 			cells := []fyne.CanvasObject{name}
-			for range widths {
+			for k := range widths {
 				l := widget.NewLabel("")
 				l.Alignment = fyne.TextAlignTrailing
-				l.Truncation = fyne.TextTruncateClip
+				l.Truncation = cellCut(k + 1)
 				cells = append(cells, l)
 			}
 			return container.New(&listColumns{widths, &s.sortColumn}, cells...)
@@ -178,7 +227,7 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	name := cells[0].(*widget.Label)
 	figures := []string{"", "", ""}
 	if c.ID == 0 {
-		name.SetText("…")
+		showCell(name, "…", 0)
 	} else {
 		n := c.Name
 		if c.DoNotContact {
@@ -190,7 +239,7 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 				n += "  · " + d
 			}
 		}
-		name.SetText(n)
+		showCell(name, n, 0)
 		figures[0] = "—"
 		if !c.LastVisit.IsZero() {
 			figures[0] = listDate(c.LastVisit)
@@ -199,7 +248,7 @@ func (s *customersScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		figures[2] = wholeNumber(c.Points)
 	}
 	for k, f := range figures {
-		cells[k+1].(*widget.Label).SetText(f)
+		showCell(cells[k+1].(*widget.Label), f, k+1)
 	}
 }
 

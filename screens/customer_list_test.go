@@ -11,9 +11,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"regulars/data"
+	"regulars/rules"
 )
 
 // listShopApp opens the window on a shop of 450 customers, Customer 000
@@ -112,4 +114,109 @@ func TestCustomerListScrollsPastTheFirst200(t *testing.T) {
 	if len(cs.results) != 100 || cs.count.Text != "100 matches" || cs.results[0].Points < cs.results[99].Points {
 		t.Errorf("a search sorted by points: %d rows, %q, first %+v", len(cs.results), cs.count.Text, cs.results[0])
 	}
+}
+
+// shownRows are the rows of the list in view: each one's cells, the name
+// first, as labels.
+func shownRows(l *widget.List) [][]*widget.Label {
+	var out [][]*widget.Label
+	walk(l, func(o fyne.CanvasObject) {
+		c, ok := o.(*fyne.Container)
+		if !ok || !c.Visible() {
+			return
+		}
+		if _, ok := c.Layout.(*listColumns); !ok {
+			return
+		}
+		var row []*widget.Label
+		for _, x := range c.Objects {
+			if lb, ok := x.(*widget.Label); ok {
+				row = append(row, lb)
+			}
+		}
+		if len(row) == len(c.Objects) && row[0].Text != "" {
+			out = append(out, row)
+		}
+	})
+	return out
+}
+
+// TestCustomerListRowsShowTheirCustomer: the list reuses its rows from one
+// search to the next and leaves a cell alone that already shows its text;
+// after each search, and after a change in the shop that alters only a
+// figure, every row in view shows its own customer's name and points, not
+// those of the customer it showed before. A text too wide for its cell is
+// cut, never drawn past it into the next column.
+func TestCustomerListRowsShowTheirCustomer(t *testing.T) {
+	a, cs, s := listShopApp(t)
+	ctx := context.Background()
+	long := "Customer 123 Bartholomew Fitzwilliam-Montgomery-Worthington of the Very Long Name Society"
+	if _, err := s.AddCustomer(ctx, rules.Customer{Name: long, Phone: "07700 955555"}); err != nil {
+		t.Fatal(err)
+	}
+	cs.reload()
+	check := func(when string) {
+		t.Helper()
+		rows := shownRows(cs.list)
+		if len(rows) < 5 {
+			t.Fatalf("%s: only %d rows in view", when, len(rows))
+		}
+		byName := map[string]data.CustomerRow{}
+		for _, r := range cs.results {
+			if r.ID != 0 {
+				byName[r.Name] = r
+			}
+		}
+		for _, row := range rows {
+			name := strings.SplitN(row[0].Text, "  · ", 2)[0]
+			c, ok := byName[name]
+			if !ok {
+				t.Errorf("%s: a row shows %q, not a customer of this list", when, row[0].Text)
+				continue
+			}
+			if got, want := row[3].Text, wholeNumber(c.Points); got != want {
+				t.Errorf("%s: the row of %q shows %s points, not %s", when, name, got, want)
+			}
+			for k, l := range row {
+				th := l.Theme()
+				room := l.Size().Width - 2*th.Size(theme.SizeNameInnerPadding)
+				if w := fyne.MeasureText(l.Text, th.Size(theme.SizeNameText), l.TextStyle).Width; l.Truncation == fyne.TextTruncateOff && w > room {
+					t.Errorf("%s: cell %d of %q draws %q, %.0f wide, uncut in %.0f", when, k, name, l.Text, w, room)
+				}
+			}
+		}
+	}
+	check("at first")
+	test.Type(cs.search, "Customer 1")
+	check("searching Customer 1")
+	cs.search.SetText("Customer 3")
+	check("searching Customer 3")
+	cs.search.SetText("Customer 12")
+	check("searching Customer 12")
+	var longRow []*widget.Label
+	for _, row := range shownRows(cs.list) {
+		if strings.HasPrefix(row[0].Text, long) {
+			longRow = row
+		}
+	}
+	if longRow == nil || longRow[0].Truncation != fyne.TextTruncateEllipsis {
+		t.Errorf("the long name is not shown cut with an ellipsis: %v", longRow)
+	}
+
+	// The same rows, one figure changed.
+	first := cs.results[0]
+	if _, err := s.AdjustPoints(ctx, first.ID, 1000, "test", "Sam"); err != nil {
+		t.Fatal(err)
+	}
+	cs.reload()
+	if cs.results[0].ID != first.ID || cs.results[0].Points != first.Points+1000 {
+		t.Fatalf("after the change the first row is %+v", cs.results[0])
+	}
+	check("after a change in points")
+
+	// A narrower window: names that fitted uncut may not now.
+	cs.search.SetText("")
+	check("with no search")
+	a.win.Resize(fyne.NewSize(500, 800))
+	check("in a narrow window")
 }
