@@ -35,8 +35,9 @@ func (s *Store) Check(ctx context.Context) ([]Problem, error) {
 
 // check runs the file check (integrity_check over every page, the schema
 // and the foreign keys: fileFindings) and the ledger invariants, streaming
-// (checkLedger). full adds the kept caches (regulars check); without it a
-// damaged file is reported alone, as the window does.
+// (checkLedger), and the summary rows. full reports every finding
+// (regulars check); without it a damaged file's first problem is reported
+// alone, as the window's start-up check does.
 func (s *Store) check(ctx context.Context, full bool) ([]Problem, error) {
 	var found []finding
 	db := s.reader()
