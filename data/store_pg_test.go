@@ -453,3 +453,27 @@ func TestTillsSeeEachOthersWritesOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// The store's connections to PostgreSQL plan each statement for its own
+// values and compile none (store_pg.go says why); settings given in the
+// address win.
+func TestPostgresSessionSettings(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ extra, jit, plans string }{
+		{"", "off", "force_custom_plan"},
+		{"&jit=on", "on", "force_custom_plan"},
+	} {
+		s, err := Open(ctx, pgSocketURL(t, pgtest.Shared(t))+c.extra, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var jit, plans string
+		if err := s.reader().QueryRowContext(ctx, "SELECT current_setting('jit'), current_setting('plan_cache_mode')").Scan(&jit, &plans); err != nil {
+			t.Fatal(err)
+		}
+		if jit != c.jit || plans != c.plans {
+			t.Errorf("with %q: jit %s, plan_cache_mode %s; want %s, %s", c.extra, jit, plans, c.jit, c.plans)
+		}
+		s.Close()
+	}
+}
