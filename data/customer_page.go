@@ -145,16 +145,11 @@ func (s *Store) readPageFacts(ctx context.Context, q *sql.Tx, p *CustomerPage, i
 func (s *Store) readPageStates(ctx context.Context, q *sql.Tx, fs *factSet, id rules.ID, d rules.Day) error {
 	filer := stateFiler{fs: fs}
 	err := s.scanEachOn(ctx, q, statesSQL, []any{d.String(), id}, func(r *sql.Rows, _ *sql.RawBytes) error {
-		var key, state string
-		var cust rules.ID
-		var until, changed sql.NullString
-		var st reminderState
-		if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
-			return err
+		key, cust, st, err := scanStateRow(r)
+		if err == nil {
+			filer.add(key, cust, st)
 		}
-		st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
-		filer.add(key, cust, st)
-		return nil
+		return err
 	})
 	filer.done()
 	return err

@@ -390,25 +390,29 @@ func (p *factPart) readStates(ctx context.Context) error {
 	err := p.s.scanEachOn(ctx, p.q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 		FROM reminder_states WHERE changed_on <= ?`+p.where("customer_id")+stateOrder, p.dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
-			var key, state string
-			var cust rules.ID
-			var until, changed sql.NullString
-			var st reminderState
-			if err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
-				return err
+			key, cust, st, err := scanStateRow(r)
+			if err == nil && (p.keep == nil || p.group(cust) != nil) {
+				filer.add(key, cust, st)
 			}
-			if p.keep != nil && p.group(cust) == nil {
-				return nil
-			}
-			st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
-			filer.add(key, cust, st)
-			return nil
+			return err
 		})
 	if err != nil {
 		return err
 	}
 	filer.done()
 	return nil
+}
+
+// scanStateRow reads a reminder state row: key, customer_id, state,
+// snoozed_until, reason, staff, changed_on and the contact (0 for none).
+func scanStateRow(r *sql.Rows) (string, rules.ID, reminderState, error) {
+	var key, state string
+	var cust rules.ID
+	var until, changed sql.NullString
+	var st reminderState
+	err := r.Scan(&key, &cust, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID)
+	st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
+	return key, cust, st, err
 }
 
 // scanEach runs q and calls fn for every row, with a reusable buffer for a
