@@ -591,30 +591,35 @@ func onToday(r *rules.Reminder, d rules.Day) bool {
 // dated, in order: between two of them what the rules see does not change.
 func (f *customerFacts) changeDays(from, to rules.Day) []rules.Day {
 	var days []rules.Day
-	add := func(d rules.Day) {
+	f.eachFactDay(func(d rules.Day) {
 		if d > from && d <= to {
 			days = append(days, d)
 		}
-	}
-	for _, p := range f.Purchases {
-		add(p.Day)
-	}
-	for _, d := range f.ContactDays {
-		add(d)
-	}
-	for _, r := range f.Ledger {
-		add(r.Day)
-	}
-	for i := range f.Promises {
-		add(f.Promises[i].MadeOn)
-		add(f.Promises[i].KeptOn)
-	}
-	for i := range f.Complaints {
-		add(f.Complaints[i].Received)
-		add(f.Complaints[i].ResolvedOn)
-	}
+	})
 	slices.Sort(days)
 	return slices.Compact(days)
+}
+
+// eachFactDay calls fn with the day of each of f's dated facts (zero for a
+// promise not kept or a complaint not resolved).
+func (f *customerFacts) eachFactDay(fn func(rules.Day)) {
+	for _, p := range f.Purchases {
+		fn(p.Day)
+	}
+	for _, d := range f.ContactDays {
+		fn(d)
+	}
+	for _, r := range f.Ledger {
+		fn(r.Day)
+	}
+	for i := range f.Promises {
+		fn(f.Promises[i].MadeOn)
+		fn(f.Promises[i].KeptOn)
+	}
+	for i := range f.Complaints {
+		fn(f.Complaints[i].Received)
+		fn(f.Complaints[i].ResolvedOn)
+	}
 }
 
 // dueOn calls fn(x, c) for each reminder of f that Today(x) would list with

@@ -849,28 +849,7 @@ func candidates(f customerFacts, ruleSet rules.Rules, loyalty rules.Loyalty, asO
 // as of that day or any later one the dated reminders are those of lastDay.
 func (f *customerFacts) lastFactDay() rules.Day {
 	var last rules.Day
-	see := func(d rules.Day) {
-		if d > last {
-			last = d
-		}
-	}
-	for _, p := range f.Purchases {
-		see(p.Day)
-	}
-	for _, d := range f.ContactDays {
-		see(d)
-	}
-	for _, r := range f.Ledger {
-		see(r.Day)
-	}
-	for i := range f.Promises {
-		see(f.Promises[i].MadeOn)
-		see(f.Promises[i].KeptOn)
-	}
-	for i := range f.Complaints {
-		see(f.Complaints[i].Received)
-		see(f.Complaints[i].ResolvedOn)
-	}
+	f.eachFactDay(func(d rules.Day) { last = max(last, d) })
 	return last
 }
 
