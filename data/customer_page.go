@@ -45,8 +45,7 @@ var (
 	promisesSQL  = "SELECT " + promiseCols + " FROM promises WHERE customer_id = ? ORDER BY due, id"
 	occasionsSQL = "SELECT " + occasionCols + " FROM occasions WHERE customer_id = ? ORDER BY month, day, id"
 	ledgerSQL    = "SELECT " + ledgerCols + " FROM ledger WHERE customer_id = ? AND day <= ? ORDER BY day, id"
-	statesSQL    = `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-		FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid`
+	statesSQL    = "SELECT " + stateCols + " FROM reminder_states WHERE changed_on <= ? AND customer_id = ? ORDER BY customer_id, rowid"
 	// The settings reminders are computed and worded with: the rules,
 	// the scheme, the shop's name and the templates.
 	pageSettingsSQL = func() string {

@@ -204,8 +204,13 @@ func (e engine) on(k rules.Kind, cu *rules.Customer) bool {
 
 // reminder turns a candidate into a Reminder of customer cu, still open.
 func (c *cand) reminder(cu *rules.Customer) rules.Reminder {
+	return c.reminderKeyed(cu, c.key(cu.ID))
+}
+
+// reminderKeyed is reminder with its key already made.
+func (c *cand) reminderKeyed(cu *rules.Customer, key string) rules.Reminder {
 	return rules.Reminder{
-		Key: c.key(cu.ID), Kind: c.kind, CustomerID: cu.ID, CustomerName: cu.Name,
+		Key: key, Kind: c.kind, CustomerID: cu.ID, CustomerName: cu.Name,
 		Phone: cu.Phone, Email: cu.Email, Subject: c.subjectString(),
 		Due: c.due, ShownFrom: c.shownFrom, Until: c.until, State: rules.StateOpen, OpenComplaint: c.openComplaint,
 	}

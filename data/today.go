@@ -387,8 +387,7 @@ func (p *factPart) readStates(ctx context.Context) error {
 		stateOrder = " ORDER BY customer_id, rowid"
 	}
 	filer := stateFiler{fs: p.fs}
-	err := p.s.scanEachOn(ctx, p.q, `SELECT key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-		FROM reminder_states WHERE changed_on <= ?`+p.where("customer_id")+stateOrder, p.dated,
+	err := p.s.scanEachOn(ctx, p.q, `SELECT `+stateCols+` FROM reminder_states WHERE changed_on <= ?`+p.where("customer_id")+stateOrder, p.dated,
 		func(r *sql.Rows, _ *sql.RawBytes) error {
 			key, cust, st, err := scanStateRow(r)
 			if err == nil && (p.keep == nil || p.group(cust) != nil) {
@@ -403,8 +402,12 @@ func (p *factPart) readStates(ctx context.Context) error {
 	return nil
 }
 
-// scanStateRow reads a reminder state row: key, customer_id, state,
-// snoozed_until, reason, staff, changed_on and the contact (0 for none).
+// stateCols are the columns of a reminder state row scanStateRow reads.
+const stateCols = "key, customer_id, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)"
+
+// scanStateRow reads a reminder state row (stateCols): key, customer_id,
+// state, snoozed_until, reason, staff, changed_on and the contact (0 for
+// none).
 func scanStateRow(r *sql.Rows) (string, rules.ID, reminderState, error) {
 	var key, state string
 	var cust rules.ID

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"maps"
 	"regulars/rules"
 	"slices"
@@ -38,7 +39,18 @@ import (
 type partialFacts struct {
 	customers []customerFacts // Purchases hold only what the rules need
 	sums      []CustomerSummary
-	busy      []rules.ID // in increasing order
+	busy      map[rules.ID]bool // to be read in full, not from these
+}
+
+// busyList is the busy customers in increasing order; nil, for everyone,
+// when pf holds no one (a file made before the summary rows).
+func (pf *partialFacts) busyList() []rules.ID {
+	if pf.customers == nil {
+		return nil
+	}
+	ids := slices.AppendSeq(make([]rules.ID, 0, len(pf.busy)), maps.Keys(pf.busy)) // empty, not nil
+	slices.Sort(ids)
+	return ids
 }
 
 // purchaseWindow is how far back a sale can still give a thank-you or
@@ -63,22 +75,7 @@ func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rul
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	pf := &partialFacts{
-		busy:      []rules.ID{}, // empty, not nil: readFacts reads everyone for nil
-		customers: make([]customerFacts, 0, len(base.customers)),
-		sums:      make([]CustomerSummary, 0, len(base.customers)),
-	}
-	for i := range base.customers {
-		if !busy[base.customers[i].Customer.ID] {
-			pf.customers = append(pf.customers, base.customers[i])
-			pf.sums = append(pf.sums, base.sums[i])
-		}
-	}
-	for id := range busy {
-		pf.busy = append(pf.busy, id)
-	}
-	slices.Sort(pf.busy)
-	return pf, nil
+	return &partialFacts{customers: base.customers, sums: base.sums, busy: busy}, nil
 }
 
 // readPartialBase reads, as of d, the partial facts of every customer
@@ -398,58 +395,99 @@ type remindersRead struct {
 }
 
 // collectPartial gathers, unsorted and without words, what rd keeps of the
-// customers of pf, their states read by key. A whole shop is gathered in
-// two halves at once, each reading its states on a connection of its own:
-// on two cores that is nearly half the time.
+// customers of pf. On a pool, it is gathered in two halves at once, each
+// looking up its candidates' states on a connection of its own, while a
+// third reads the states of the standing kinds: on two cores that is
+// nearly half the time.
 func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
 	n := len(pf.customers)
-	if _, pool := q.(*sql.DB); !pool || n < 4000 {
-		return s.collectPart(ctx, q, e, pf, 0, n, rd, stateTo)
-	}
-	var rs, rs2 []rules.Reminder
-	var ws, ws2 []messageParts
+	halves := [][2]int{{0, n}}
 	var g errgroup.Group
-	g.Go(func() (err error) { rs, ws, err = s.collectPart(ctx, q, e, pf, 0, n/2, rd, stateTo); return err })
-	g.Go(func() (err error) { rs2, ws2, err = s.collectPart(ctx, q, e, pf, n/2, n, rd, stateTo); return err })
-	if err := g.Wait(); err != nil {
+	run := func(f func() error) { _ = f() } // a transaction runs one query at a time
+	if _, pool := q.(*sql.DB); pool {
+		run, halves = g.Go, [][2]int{{0, n / 2}, {n / 2, n}}
+	}
+	var standing map[string]reminderState
+	var errStanding error
+	run(func() error { standing, errStanding = s.standingStates(ctx, q, stateTo); return errStanding })
+	parts := make([]gathered, len(halves))
+	errs := make([]error, len(halves))
+	for i, h := range halves {
+		run(func() error { parts[i], errs[i] = s.gather(ctx, q, e, pf, h[0], h[1], rd, stateTo); return errs[i] })
+	}
+	if err := errors.Join(append(errs, g.Wait(), errStanding)...); err != nil {
 		return nil, nil, err
 	}
-	return append(rs, rs2...), append(ws, ws2...), nil
+	var rs []rules.Reminder
+	var ws []messageParts
+	for i := range parts {
+		rs, ws = parts[i].keep(pf, rd, standing, rs, ws)
+	}
+	return rs, ws, nil
 }
 
-// collectPart is collectPartial for the customers of pf from lo up to hi.
-func (s *Store) collectPart(ctx context.Context, q querier, e engine, pf *partialFacts, lo, hi int, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
-	// Most customers have a reminder, handled or not, before the states
-	// are looked up: room for one each, so the lists never grow.
-	rs := make([]rules.Reminder, 0, (hi-lo)+(hi-lo)/8+16)
-	ws := make([]messageParts, 0, cap(rs))
+// gathered are the candidate reminders of some customers before their states
+// are applied, with the states found by key.
+type gathered struct {
+	cs     []candidate
+	keys   []string
+	states map[string]reminderState
+}
+
+// candidate is a reminder before its state, and its customer's place in
+// the partial facts.
+type candidate struct {
+	c cand
+	i int
+}
+
+// gather finds the candidates of the customers of pf from lo up to hi that
+// rd looks at, and the states of those not of a standing kind.
+func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFacts, lo, hi int, rd remindersRead, stateTo rules.Day) (gathered, error) {
+	// About one candidate a customer: room enough that the lists rarely
+	// grow.
+	cs := gathered{cs: make([]candidate, 0, (hi-lo)+(hi-lo)/8+16)}
+	cs.keys = make([]string, 0, cap(cs.cs))
+	var look []string
 	for i := lo; i < hi; i++ {
-		f, sum := &pf.customers[i], &pf.sums[i]
-		last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
-		e.partial(f, sum, rd.asOf, rd.until, func(c *cand) {
-			if !rd.look(f.Customer.ID, c) {
-				return
+		f := &pf.customers[i]
+		if pf.busy[f.Customer.ID] {
+			continue
+		}
+		e.partial(f, &pf.sums[i], rd.asOf, rd.until, func(c *cand) {
+			if rd.look(f.Customer.ID, c) {
+				key := c.key(f.Customer.ID)
+				cs.cs, cs.keys = append(cs.cs, candidate{*c, i}), append(cs.keys, key)
+				if !slices.Contains(standingKinds, c.kind) {
+					look = append(look, key)
+				}
 			}
-			_, shown, asOf := rd.day(c)
-			rs = append(rs, c.reminder(&f.Customer))
-			ws = append(ws, factWordsWith(f, c, asOf, shown, sum.Balance, last))
 		})
 	}
-	states, err := s.statesOfKeys(ctx, q, rs, stateTo)
-	if err != nil {
-		return nil, nil, err
-	}
-	kept := 0
-	for i := range rs {
-		st, has := states[rs[i].Key]
-		on, _, _ := rd.day(&ws[i].c)
-		applyState(&rs[i], st, has, on)
-		if rd.keep(&ws[i].c, &rs[i]) {
-			rs[kept], ws[kept] = rs[i], ws[i]
-			kept++
+	var err error
+	cs.states, err = s.statesOfKeys(ctx, q, look, stateTo)
+	return cs, err
+}
+
+// keep appends to rs and ws the candidates their state leaves in, as rd
+// keeps them: most candidates are handled already, and only those left
+// become reminders.
+func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string]reminderState, rs []rules.Reminder, ws []messageParts) ([]rules.Reminder, []messageParts) {
+	for k := range cs.cs {
+		c, f, sum := &cs.cs[k].c, &pf.customers[cs.cs[k].i], &pf.sums[cs.cs[k].i]
+		r := c.reminderKeyed(&f.Customer, cs.keys[k])
+		st, has := cs.states[r.Key]
+		if slices.Contains(standingKinds, c.kind) {
+			st, has = standing[r.Key]
+		}
+		on, shown, asOf := rd.day(c)
+		applyState(&r, st, has, on)
+		if rd.keep(c, &r) {
+			last := factPurchase{ID: sum.LastSaleID, Day: sum.LastSaleDay, Amount: sum.LastSaleCents}
+			rs, ws = append(rs, r), append(ws, factWordsWith(f, c, asOf, shown, sum.Balance, last))
 		}
 	}
-	return rs[:kept], ws[:kept], nil
+	return rs, ws
 }
 
 // todayFromFacts gathers, unsorted and without words, what is on Today on
@@ -462,7 +500,7 @@ func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d rules.Da
 	if err != nil {
 		return nil, nil, err
 	}
-	fs, err := s.readFacts(ctx, q, set, d, pf.busy, false)
+	fs, err := s.readFacts(ctx, q, set, d, pf.busyList(), false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -483,7 +521,7 @@ func (s *Store) upcomingFromFacts(ctx context.Context, set shopSettings, d, end 
 	if err != nil {
 		return nil, nil, err
 	}
-	fs, err := s.readFacts(ctx, q, set, d, pf.busy, false)
+	fs, err := s.readFacts(ctx, q, set, d, pf.busyList(), false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -524,7 +562,7 @@ func (s *Store) dueFromFacts(ctx context.Context, set shopSettings, from, to rul
 	if err != nil {
 		return nil, nil, err
 	}
-	fs, err := s.readFacts(ctx, q, set, to, pf.busy, false)
+	fs, err := s.readFacts(ctx, q, set, to, pf.busyList(), false)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -564,22 +602,22 @@ func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end ru
 	if s.keepSummary.Load() && !s.factsOnly {
 		return s.readPartial(ctx, q, e, d, end)
 	}
-	return &partialFacts{}, nil // busy nil: readFacts reads everyone
+	return &partialFacts{}, nil // no customers: readFacts reads everyone
 }
 
 // statesOfKeys looks up, through q, the stored states of the reminders
 // rs as of d, by key, 500 at a time. Their customers hold no state moved
 // by a merge (those are busy), so each state is under its reminder's own
 // key.
-func (s *Store) statesOfKeys(ctx context.Context, q querier, rs []rules.Reminder, d rules.Day) (map[string]reminderState, error) {
-	out := make(map[string]reminderState, len(rs))
+func (s *Store) statesOfKeys(ctx context.Context, q querier, keys []string, d rules.Day) (map[string]reminderState, error) {
+	out := make(map[string]reminderState, len(keys)/2) // about half have one
 	const batch = 500
-	for start := 0; start < len(rs); start += batch {
-		part := rs[start:min(start+batch, len(rs))]
+	for start := 0; start < len(keys); start += batch {
+		part := keys[start:min(start+batch, len(keys))]
 		args := make([]any, 0, len(part)+1)
 		args = append(args, d.String())
-		for i := range part {
-			args = append(args, part[i].Key)
+		for _, k := range part {
+			args = append(args, k)
 		}
 		err := s.scanEachOn(ctx, q, `SELECT key, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
 			FROM reminder_states WHERE changed_on <= ? AND key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args,
@@ -593,6 +631,32 @@ func (s *Store) statesOfKeys(ctx context.Context, q querier, rs []rules.Reminder
 				st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
 				out[key] = st
 				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// standingKinds are the reminders a customer has one of at a time, each
+// standing until it is handled: a reward ready, stay in touch. Most
+// customers of a large shop are a candidate for one, most of them handled
+// already, and these states are few beside the other kinds': read whole in
+// key order, not looked up one by one (at 50,000 customers, 30 ms against
+// 85 ms for 23,000 rewards).
+var standingKinds = []rules.Kind{rules.KindRewardReady, rules.KindStayInTouch}
+
+// standingStates reads, through q, the stored states of the standing kinds
+// as of d, by key: a key starts with its kind.
+func (s *Store) standingStates(ctx context.Context, q querier, d rules.Day) (map[string]reminderState, error) {
+	out := map[string]reminderState{}
+	for _, k := range standingKinds {
+		err := s.scanEachOn(ctx, q, `SELECT `+stateCols+` FROM reminder_states WHERE changed_on <= ? AND key >= ? AND key < ?`,
+			[]any{d.String(), string(k) + ":", string(k) + ";"}, func(r *sql.Rows, _ *sql.RawBytes) error {
+				key, _, st, err := scanStateRow(r)
+				out[key] = st
+				return err
 			})
 		if err != nil {
 			return nil, err
