@@ -485,23 +485,8 @@ func (e engine) points(f *customerFacts, asOf rules.Day, c *cand, put func()) {
 		return
 	}
 	if reward {
-		need := e.loyalty.RewardPoints
-		var bal int64
-		var crossed, lastRedeem rules.Day
-		for _, r := range rows {
-			before := bal
-			bal += r.Points
-			if before < need && bal >= need {
-				crossed = r.Day
-			}
-			if r.Redeem && r.Points < 0 {
-				lastRedeem = r.Day
-			}
-		}
-		// An earlier crossing was followed by a drop below the reward, so
-		// only the latest can still stand; a redeem after it ends it too.
-		if bal >= need && !crossed.IsZero() && lastRedeem <= crossed {
-			rewardReady(crossed, bal, c, put)
+		if ready, bal := readySince(rows, e.loyalty.RewardPoints); !ready.IsZero() {
+			rewardReady(ready, bal, c, put)
 		}
 	}
 	if expiring {
@@ -523,6 +508,30 @@ func (e engine) points(f *customerFacts, asOf rules.Day, c *cand, put func()) {
 			put()
 		}
 	}
+}
+
+// readySince is the day the ledger rows (in (day, id) order) last reached
+// a reward of need points, zero when none is ready after them, and the
+// balance they leave.
+func readySince(rows []factLedger, need int64) (rules.Day, int64) {
+	var bal int64
+	var crossed, lastRedeem rules.Day
+	for _, r := range rows {
+		before := bal
+		bal += r.Points
+		if before < need && bal >= need {
+			crossed = r.Day
+		}
+		if r.Redeem && r.Points < 0 {
+			lastRedeem = r.Day
+		}
+	}
+	// An earlier crossing was followed by a drop below the reward, so
+	// only the latest can still stand; a redeem after it ends it too.
+	if bal >= need && !crossed.IsZero() && lastRedeem <= crossed {
+		return crossed, bal
+	}
+	return 0, bal
 }
 
 // rewardReady gives reward_ready: the balance reached a reward on day

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"maps"
 	"regulars/rules"
 	"slices"
@@ -40,6 +41,7 @@ type partialFacts struct {
 	customers []customerFacts // Purchases hold only what the rules need
 	sums      []CustomerSummary
 	busy      map[rules.ID]bool // to be read in full, not from these
+	recent    recentSales       // the sales the purchases were cut from
 }
 
 // busyList is the busy customers in increasing order; nil, for everyone,
@@ -64,18 +66,202 @@ func purchaseWindow(e engine) int {
 }
 
 // readPartial reads, as of d, what Today and Upcoming up to end need of
-// every customer (forgotten ones aside), and which are busy.
+// every customer (forgotten ones aside), and which are busy. For Today (end
+// is d), the customers with facts dated after d have their summary rows
+// taken back to d (summariesAsOf); for a span, they are busy.
 func (s *Store) readPartial(ctx context.Context, q querier, e engine, d, end rules.Day) (*partialFacts, error) {
-	// The busy customers are found on another connection meanwhile.
+	// The busy customers are found on other connections meanwhile.
 	var busy map[rules.ID]bool
+	var later []rules.ID
 	var base *partialFacts
 	var g errgroup.Group
 	g.Go(func() (err error) { busy, err = s.busyIDs(ctx, q, e, d, end); return err })
+	g.Go(func() (err error) {
+		later, err = idList(ctx, q, "SELECT customer_id FROM customer_summary WHERE last_fact_day > ? ORDER BY customer_id", d.String())
+		return err
+	})
 	g.Go(func() (err error) { base, err = s.partialBase(ctx, q, e, d); return err })
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return &partialFacts{customers: base.customers, sums: base.sums, busy: busy}, nil
+	pf := &partialFacts{customers: base.customers, sums: base.sums, busy: busy}
+	if d != end {
+		for _, id := range later {
+			busy[id] = true
+		}
+		return pf, nil
+	}
+	return pf, s.summariesAsOf(ctx, q, e, pf, base.recent, later, d)
+}
+
+// summariesAsOf takes the summary rows of the customers later (in
+// increasing order), who have facts dated after d, back to d: the balance
+// less the points dated after d, the latest sale up to d from the recent
+// sales, the latest contact up to d. A reward ready now and already on d
+// was ready since the same day (the balance has stayed at a reward since,
+// or it would have reached it again later); any other balance at a reward
+// on d is worked out from the customer's ledger up to d, and a latest sale
+// before the recent ones is read.
+func (s *Store) summariesAsOf(ctx context.Context, q querier, e engine, pf *partialFacts, recent recentSales, later []rules.ID, d rules.Day) error {
+	if len(later) == 0 {
+		return nil
+	}
+	pf.sums = slices.Clone(pf.sums) // the base's rows are shared
+	after := map[rules.ID]int64{}   // points dated after d
+	contact := map[rules.ID]rules.Day{}
+	var g errgroup.Group
+	g.Go(func() error {
+		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, points FROM ledger WHERE customer_id IN (%s) AND day > ?", d,
+			func(r *sql.Rows) error {
+				var id rules.ID
+				var n int64
+				err := r.Scan(&id, &n)
+				after[id] += n
+				return err
+			})
+	})
+	g.Go(func() error {
+		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, MAX(day) FROM contacts WHERE customer_id IN (%s) AND day <= ? GROUP BY customer_id", d,
+			func(r *sql.Rows) error {
+				var id rules.ID
+				var day sql.NullString
+				err := r.Scan(&id, &day)
+				contact[id] = scanDay(day)
+				return err
+			})
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	need := e.loyalty.RewardPoints
+	var walk, older []rules.ID // whose ledger up to d, or sales before the recent ones, are read
+	for _, id := range later {
+		sum := pf.sumOf(id)
+		if sum == nil || pf.busy[id] {
+			continue
+		}
+		sum.Balance -= after[id]
+		if sum.RewardReadyOn > d {
+			sum.RewardReadyOn = 0
+		}
+		if sum.RewardReadyOn.IsZero() && need > 0 && sum.Balance >= need {
+			walk = append(walk, id)
+		}
+		if sum.LastContactDay > d {
+			sum.LastContactDay = contact[id]
+		}
+		if sum.LastSaleDay > d {
+			sale, ok := recent.lastSale(id)
+			if !ok {
+				older = append(older, id)
+			}
+			sum.LastSaleID, sum.LastSaleDay, sum.LastSaleCents = sale.ID, sale.Day, sale.Amount
+		}
+	}
+	g.Go(func() error { return s.readyOn(ctx, q, pf, walk, need, d) })
+	g.Go(func() error {
+		// The latest sale up to d came before the recent ones.
+		sales, err := s.purchasesOfSpan(ctx, q, older, 0, recent.lo)
+		for id, ps := range sales {
+			sale := lastPurchase(ps, d)
+			sum := pf.sumOf(id)
+			sum.LastSaleID, sum.LastSaleDay, sum.LastSaleCents = sale.ID, sale.Day, sale.Amount
+		}
+		return err
+	})
+	return g.Wait()
+}
+
+// readyOn sets the day a reward became ready as of d for the customers
+// ids of pf, whose balance on d is at a reward of need points, from their
+// ledger up to d. Their points alone are read (an index holds them); a
+// drop after the day the balance reached the reward may be a redeem, which
+// ends it: for those few, the redeems are read too.
+func (s *Store) readyOn(ctx context.Context, q querier, pf *partialFacts, ids []rules.ID, need int64, d rules.Day) error {
+	var rows []factLedger
+	var owner rules.ID
+	unsure := map[rules.ID]rules.Day{} // the day reached, unless a redeem came after it
+	reached := func() {
+		if len(rows) == 0 {
+			return
+		}
+		slices.SortFunc(rows, compareLedgerFacts)
+		day, _ := readySince(rows, need) // no row marked a redeem
+		for i := range rows {
+			rows[i].Redeem = rows[i].Points < 0
+		}
+		pf.sumOf(owner).RewardReadyOn = day
+		if sure, _ := readySince(rows, need); sure != day {
+			unsure[owner] = day
+		}
+	}
+	err := s.eachOfIDs(ctx, q, ids, "SELECT customer_id, id, day, points FROM ledger WHERE customer_id IN (%s) AND day <= ? ORDER BY customer_id", d,
+		func(r *sql.Rows) error {
+			var id rules.ID
+			var l factLedger
+			var day sql.NullString
+			if err := r.Scan(&id, &l.ID, &day, &l.Points); err != nil {
+				return err
+			}
+			if id != owner {
+				reached()
+				owner, rows = id, rows[:0]
+			}
+			l.Day = scanDay(day)
+			rows = append(rows, l)
+			return nil
+		})
+	reached()
+	if err != nil || len(unsure) == 0 {
+		return err
+	}
+	return s.eachOfIDs(ctx, q, slices.Sorted(maps.Keys(unsure)), "SELECT customer_id, MAX(day) FROM ledger WHERE customer_id IN (%s) AND day <= ? AND kind = 'redeem' AND points < 0 GROUP BY customer_id", d,
+		func(r *sql.Rows) error {
+			var id rules.ID
+			var day sql.NullString
+			err := r.Scan(&id, &day)
+			if scanDay(day) > unsure[id] {
+				pf.sumOf(id).RewardReadyOn = 0
+			}
+			return err
+		})
+}
+
+// sumOf is the summary row of customer id in pf, nil for one it does not
+// hold.
+func (pf *partialFacts) sumOf(id rules.ID) *CustomerSummary {
+	i, ok := slices.BinarySearchFunc(pf.customers, id, func(f customerFacts, id rules.ID) int { return cmpID(f.Customer.ID, id) })
+	if !ok {
+		return nil
+	}
+	return &pf.sums[i]
+}
+
+// lastSale is the latest sale (not a refund) of customer id among the
+// recent sales, if any.
+func (r recentSales) lastSale(id rules.ID) (factPurchase, bool) {
+	end, _ := slices.BinarySearch(r.owners, id+1)
+	for j := end - 1; j >= 0 && r.owners[j] == id; j-- {
+		if p := r.rows[j]; p.Amount > 0 && p.RefundOf == 0 {
+			return p, true
+		}
+	}
+	return factPurchase{}, false
+}
+
+// eachOfIDs runs query, with %s the ids in turn, 500 at a time, and day as
+// its one parameter, and calls fn for every row.
+func (s *Store) eachOfIDs(ctx context.Context, q querier, ids []rules.ID, query string, day rules.Day, fn func(r *sql.Rows) error) error {
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		err := s.scanEachOn(ctx, q, fmt.Sprintf(query, idListSQL(part)), []any{day.String()},
+			func(r *sql.Rows, _ *sql.RawBytes) error { return fn(r) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readPartialBase reads, as of d, the partial facts of every customer
@@ -132,6 +318,7 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	pf.recent = recent
 	dense, err := s.slicePurchases(ctx, q, recent, of)
 	if err != nil {
 		return nil, err
@@ -155,7 +342,8 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 }
 
 // busyIDs finds the customers whose facts are read in full for d to end:
-// a fact dated after d, points that may expire, or states moved by a merge.
+// points that may expire, states moved by a merge, or a refund dated before
+// its sale.
 func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end rules.Day) (map[rules.ID]bool, error) {
 	// One query each, along its own index: joined by UNION, SQLite reads
 	// the reminder states whole.
@@ -163,7 +351,6 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end rules.D
 		sql  string
 		args []any
 	}{
-		{"SELECT customer_id FROM customer_summary WHERE last_fact_day > ?", []any{d.String()}},
 		{`SELECT customer_id FROM reminder_states
 			WHERE substr(key, 1, length(kind) + ` + s.dialect.numberLength("customer_id") + ` + 2) <> kind || ':' || customer_id || ':'`, nil},
 		// A refund dated before its sale cannot be recorded, only written
