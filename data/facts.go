@@ -58,43 +58,6 @@ func (s *Store) AddOccasion(ctx context.Context, o rules.Occasion) (rules.ID, er
 	return id, err
 }
 
-// UpdateOccasion saves an occasion's label, date, repetition and lead days.
-func (s *Store) UpdateOccasion(ctx context.Context, o rules.Occasion) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE occasions SET label=?, year=?, month=?, day=?, yearly=?, lead_days=? WHERE id=?`,
-			append(occasionArgs(o), o.ID)...)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "occasion", o.ID)
-	})
-}
-
-// DeleteOccasion removes an occasion.
-func (s *Store) DeleteOccasion(ctx context.Context, id rules.ID) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM occasions WHERE id = ?", id)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "occasion", id)
-	})
-}
-
-func mustAffect(res sql.Result, what string, id rules.ID) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return notFound("there is no %s %d", what, id)
-	}
-	return nil
-}
-
 const occasionCols = "id, customer_id, label, year, month, day, yearly, lead_days"
 
 func scanOccasion(r rowScanner) (rules.Occasion, error) {

@@ -239,20 +239,12 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 	return res, nil
 }
 
-// ImportPurchase writes one purchase brought in from a file, inside the
-// importer's transaction. It is marked imported; earn adds the points a sale
-// would have earned, dated the purchase's day. A refund line (RefundOf set,
-// negative amount) takes back its share of the points the original earned.
-func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase, earn bool) (rules.ID, error) {
-	l, err := s.scheme(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return importPurchaseTx(ctx, tx, l, s.Today(), p, earn)
-}
-
-// importPurchaseTx is ImportPurchase with the scheme and today already known,
-// so a file of many rows reads them once.
+// importPurchaseTx writes one purchase brought in from a file, inside the
+// importer's transaction, with the scheme and today already known, so a
+// file of many rows reads them once. It is marked imported; earn adds the
+// points a sale would have earned, dated the purchase's day. A refund line
+// (RefundOf set, negative amount) takes back its share of the points the
+// original earned.
 func importPurchaseTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, today rules.Day, p rules.Purchase, earn bool) (rules.ID, error) {
 	var err error
 	switch {
