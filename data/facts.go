@@ -42,20 +42,37 @@ func (s *Store) AddOccasion(ctx context.Context, o rules.Occasion) (rules.ID, er
 	if err := o.Validate(); err != nil {
 		return 0, err
 	}
+	return s.addFact(ctx, o.CustomerID, false, `INSERT INTO occasions(customer_id, label, year, month, day, yearly, lead_days)
+		VALUES (?,?,?,?,?,?,?)`, append([]any{o.CustomerID}, occasionArgs(o)...)...)
+}
+
+// addFact writes one fact of a customer in a transaction of its own and
+// returns its id (see insertFact).
+func (s *Store) addFact(ctx context.Context, customer rules.ID, touched bool, query string, args ...any) (rules.ID, error) {
 	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, o.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO occasions(customer_id, label, year, month, day, yearly, lead_days)
-			VALUES (?,?,?,?,?,?,?)`, append([]any{o.CustomerID}, occasionArgs(o)...)...)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
+		var err error
+		id, err = insertFact(ctx, tx, customer, touched, query, args...)
 		return err
 	})
 	return id, err
+}
+
+// insertFact runs query, the insert of one fact of customer, once the
+// customer is known to exist, and returns the new row's id. touched says
+// the fact changes what the customer's summary row holds.
+func insertFact(ctx context.Context, tx *sql.Tx, customer rules.ID, touched bool, query string, args ...any) (rules.ID, error) {
+	if err := customerMustExist(ctx, tx, customer); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	if touched {
+		touch(tx, customer)
+	}
+	return res.LastInsertId()
 }
 
 const occasionCols = "id, customer_id, label, year, month, day, yearly, lead_days"
@@ -95,21 +112,8 @@ func (s *Store) AddPromise(ctx context.Context, p rules.Promise) (rules.ID, erro
 	if p.MadeOn.IsZero() {
 		p.MadeOn = s.Today()
 	}
-	var id rules.ID
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, p.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO promises(customer_id, what, due, staff, made_on, kept_on) VALUES (?,?,?,?,?,?)`,
-			p.CustomerID, p.What, p.Due.String(), strings.TrimSpace(p.Staff), p.MadeOn.String(), nullDay(p.KeptOn))
-		if err != nil {
-			return err
-		}
-		touch(tx, p.CustomerID)
-		id, err = res.LastInsertId()
-		return err
-	})
-	return id, err
+	return s.addFact(ctx, p.CustomerID, true, `INSERT INTO promises(customer_id, what, due, staff, made_on, kept_on) VALUES (?,?,?,?,?,?)`,
+		p.CustomerID, p.What, p.Due.String(), strings.TrimSpace(p.Staff), p.MadeOn.String(), nullDay(p.KeptOn))
 }
 
 // KeepPromise marks a promise kept today. Keeping it again changes nothing.
@@ -183,22 +187,9 @@ func (s *Store) AddComplaint(ctx context.Context, c rules.Complaint) (rules.ID, 
 	if !c.ResolvedOn.IsZero() && c.ResolvedOn < c.Received {
 		return 0, fmt.Errorf("a complaint cannot be resolved before it was received")
 	}
-	var id rules.ID
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution)
-			VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, c.What, fmtInstant(c.ReceivedAt), c.Received.String(), string(c.Severity),
-			strings.TrimSpace(c.Staff), nullDay(c.ResolvedOn), strings.TrimSpace(c.Resolution))
-		if err != nil {
-			return err
-		}
-		touch(tx, c.CustomerID)
-		id, err = res.LastInsertId()
-		return err
-	})
-	return id, err
+	return s.addFact(ctx, c.CustomerID, true, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution)
+		VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, c.What, fmtInstant(c.ReceivedAt), c.Received.String(), string(c.Severity),
+		strings.TrimSpace(c.Staff), nullDay(c.ResolvedOn), strings.TrimSpace(c.Resolution))
 }
 
 // ResolveComplaint closes a complaint today with what was done about it.
@@ -287,17 +278,9 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) 
 		c.At = s.Now()
 	}
 	c.Day = rules.DayOf(c.At)
-	if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
-		return 0, err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key, till)
+	return insertFact(ctx, tx, c.CustomerID, true, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key, till)
 		VALUES (?,?,?,?,?,?,?,?,?)`, c.CustomerID, fmtInstant(c.At), c.Day.String(), string(c.Channel),
 		strings.TrimSpace(c.Staff), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note), c.ReminderKey, tillOr(c.Till))
-	if err != nil {
-		return 0, err
-	}
-	touch(tx, c.CustomerID)
-	return res.LastInsertId()
 }
 
 const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key, till"
