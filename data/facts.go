@@ -18,14 +18,7 @@ func customerMustExist(ctx context.Context, tx *sql.Tx, id rules.ID) error {
 	if id <= 0 {
 		return fmt.Errorf("no customer given")
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM customers WHERE id = ?", id).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return notFound("there is no customer %d", id)
-	}
-	return nil
+	return customerExists(ctx, tx, id)
 }
 
 func occasionArgs(o rules.Occasion) []any {
@@ -247,15 +240,6 @@ func (s *Store) Complaints(ctx context.Context, customerID rules.ID) ([]rules.Co
 		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", customerID)
 }
 
-// ValidContactChannel says whether ch is a way a contact can be made.
-func ValidContactChannel(ch rules.Channel) bool {
-	switch ch {
-	case rules.ChannelPhone, rules.ChannelEmail, rules.ChannelSMS, rules.ChannelPost, rules.ChannelInPerson, rules.ChannelCard:
-		return true
-	}
-	return false
-}
-
 // LogContact records a touch with a customer; At defaults to now.
 func (s *Store) LogContact(ctx context.Context, c rules.Contact) (rules.ID, error) {
 	var id rules.ID
@@ -268,7 +252,7 @@ func (s *Store) LogContact(ctx context.Context, c rules.Contact) (rules.ID, erro
 }
 
 func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) (rules.ID, error) {
-	if !ValidContactChannel(c.Channel) {
+	if !c.Channel.ValidContact() {
 		if c.Channel == "" {
 			return 0, fmt.Errorf("say how the customer was contacted: phone, email, sms, post, in_person or card")
 		}
