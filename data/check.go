@@ -104,20 +104,3 @@ func customerPhrase(customerID rules.ID) string {
 	}
 	return fmt.Sprintf("customer %d", customerID)
 }
-
-func pragmaLines(ctx context.Context, q querier, pragma string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, pragma)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var m string
-		if err := rows.Scan(&m); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}

@@ -150,7 +150,7 @@ func (s *Store) fileFindings(ctx context.Context, db querier) (found []finding, 
 	add := func(format string, args ...any) {
 		found = append(found, finding{what: fmt.Sprintf(format, args...)})
 	}
-	msgs, err := pragmaLines(ctx, db, "PRAGMA integrity_check")
+	msgs, err := column[string](ctx, db, "PRAGMA integrity_check")
 	for _, m := range msgs {
 		if m != "ok" {
 			add("the database file is damaged: %s", oneLine(m))

@@ -99,22 +99,13 @@ var references = []reference{
 func referenceFindings(ctx context.Context, q querier) ([]finding, error) {
 	var found []finding
 	for _, r := range references {
-		rows, err := q.QueryContext(ctx, "SELECT ("+r.row+")::text FROM "+r.table+" t WHERE t."+r.column+
+		bad, err := column[string](ctx, q, "SELECT ("+r.row+")::text FROM "+r.table+" t WHERE t."+r.column+
 			" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "+r.parent+" p WHERE p.id = t."+r.column+") ORDER BY 1")
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var row string
-			if err := rows.Scan(&row); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		for _, row := range bad {
 			found = append(found, finding{what: fmt.Sprintf("%s row %s refers to a %s row that does not exist", r.table, row, r.parent)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return found, nil

@@ -97,7 +97,7 @@ func readExpiry(ctx context.Context, tx *sql.Tx, id rules.ID, d rules.Day, card 
 		r.ID = math.MaxInt64 - rules.ID(len(pending)-i) // written after the rows of its day
 		rows = append(rows, r)
 	}
-	for _, l := range PointsLots(rows, months) {
+	for _, l := range rules.PointsLots(rows, months) {
 		switch {
 		case l.Left <= 0 || l.Expires <= d:
 		case card.ExpiresOn.IsZero() || l.Expires < card.ExpiresOn:

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"regulars/rules"
@@ -168,17 +167,11 @@ func (s *Store) sortedIDs(ctx context.Context, sort CustomerSort, today string, 
 
 // listIDs runs one of the list's statements.
 func (s *Store) listIDs(ctx context.Context, q string, args ...any) ([]rules.ID, error) {
-	var out []rules.ID
-	err := s.eachRow(ctx, q, args, func(r *sql.Rows) error {
-		var id rules.ID
-		err := r.Scan(&id)
-		out = append(out, id)
-		return err
-	})
+	ids, err := idList(ctx, s.reader(), q, args...)
 	if err != nil {
-		return nil, err
+		return nil, s.explain(err)
 	}
-	return out, nil
+	return ids, nil
 }
 
 // jsonIDs is ids as a JSON list, for json_each.

@@ -32,29 +32,11 @@ func pgPlaceholders(q string) string {
 			// A literal or a quoted name runs to the next same quote; a
 			// doubled quote inside it closes and reopens it, which this
 			// copies as it is.
-			end := strings.IndexByte(q[i+1:], c)
-			if end < 0 {
-				b.WriteString(q[i:])
-				return b.String()
-			}
-			b.WriteString(q[i : i+end+2])
-			i += end + 2
+			i = copyPast(&b, q, i, 1, q[i:i+1])
 		case c == '-' && strings.HasPrefix(q[i:], "--"):
-			end := strings.IndexByte(q[i:], '\n')
-			if end < 0 {
-				b.WriteString(q[i:])
-				return b.String()
-			}
-			b.WriteString(q[i : i+end+1])
-			i += end + 1
+			i = copyPast(&b, q, i, 0, "\n")
 		case c == '/' && strings.HasPrefix(q[i:], "/*"):
-			end := strings.Index(q[i+2:], "*/")
-			if end < 0 {
-				b.WriteString(q[i:])
-				return b.String()
-			}
-			b.WriteString(q[i : i+end+4])
-			i += end + 4
+			i = copyPast(&b, q, i, 2, "*/")
 		case c == '?':
 			j := i + 1
 			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
@@ -74,6 +56,17 @@ func pgPlaceholders(q string) string {
 		}
 	}
 	return b.String()
+}
+
+// copyPast copies q from i through the first end after its first skip
+// bytes (to the end of q when there is none) and returns where it stopped.
+func copyPast(b *strings.Builder, q string, i, skip int, end string) int {
+	n := len(q)
+	if k := strings.Index(q[i+skip:], end); k >= 0 {
+		n = i + skip + k + len(end)
+	}
+	b.WriteString(q[i:n])
+	return n
 }
 
 // dialect is the engine under a Store: the SQLite file (the zero value) or

@@ -29,6 +29,8 @@ type factLedger struct {
 	Redeem bool
 }
 
+func (r factLedger) lot() (rules.ID, rules.Day, int64) { return r.ID, r.Day, r.Points }
+
 // customerFacts is everything the rules know about one customer. Slices of
 // dated facts are in (day, id) order; voided purchases are left out.
 type customerFacts struct {
@@ -103,64 +105,6 @@ func appendDay(b []byte, d rules.Day) []byte {
 	return b
 }
 
-// PointsLot is points given in one ledger row and what is left of them after
-// the negative rows spent points oldest first.
-type PointsLot struct {
-	Earned  rules.Day
-	Expires rules.Day // zero when points never expire (months 0)
-	Points  int64
-	Left    int64
-}
-
-// PointsLots spends the negative rows (redeems, reversals, expiry) from the
-// positive ones, oldest first, and returns every positive row as a lot. Rows
-// may come in any order; they are taken by (day, id). A lot expires months
-// after it was earned (clamped to the month's end); months 0 means never.
-func PointsLots(rows []rules.LedgerRow, months int) []PointsLot {
-	fl := make([]factLedger, len(rows))
-	for i, r := range rows {
-		fl[i] = factLedger{ID: r.ID, Day: r.Day, Points: r.Points, Redeem: r.Kind == rules.LedgerRedeem}
-	}
-	sortLedgerFacts(fl)
-	lots, _ := spendLots(fl, months)
-	return lots
-}
-
-// spendLots is PointsLots on ledger facts already in (day, id) order. It also
-// returns, for each lot, what was left of it when it expired: rows dated on
-// or after the expiry day do not count against it.
-func spendLots(rows []factLedger, months int) (lots []PointsLot, leftAtExpiry []int64) {
-	head, frozen := 0, 0
-	for _, r := range rows {
-		// Lots expire in the order they were earned, since adding months
-		// never moves a later day before an earlier one.
-		for months > 0 && frozen < len(lots) && lots[frozen].Expires <= r.Day {
-			leftAtExpiry = append(leftAtExpiry, lots[frozen].Left)
-			frozen++
-		}
-		if r.Points > 0 {
-			l := PointsLot{Earned: r.Day, Points: r.Points, Left: r.Points}
-			if months > 0 {
-				l.Expires = r.Day.AddMonths(months)
-			}
-			lots = append(lots, l)
-			continue
-		}
-		for n := -r.Points; n > 0 && head < len(lots); {
-			k := min(n, lots[head].Left)
-			lots[head].Left -= k
-			n -= k
-			if lots[head].Left == 0 {
-				head++
-			}
-		}
-	}
-	for ; frozen < len(lots); frozen++ {
-		leftAtExpiry = append(leftAtExpiry, lots[frozen].Left)
-	}
-	return lots, leftAtExpiry
-}
-
 func compareLedgerFacts(a, b factLedger) int {
 	if a.Day != b.Day {
 		return int(a.Day) - int(b.Day)
@@ -183,12 +127,6 @@ func cmpID(a, b rules.ID) int {
 		return 1
 	}
 	return 0
-}
-
-func sortLedgerFacts(rows []factLedger) {
-	if !slices.IsSortedFunc(rows, compareLedgerFacts) {
-		slices.SortStableFunc(rows, compareLedgerFacts)
-	}
 }
 
 // engine holds the numbers the rules use.
@@ -491,7 +429,7 @@ func (e engine) points(f *customerFacts, asOf rules.Day, c *cand, put func()) {
 	}
 	if expiring {
 		r := e.rules[rules.KindPointsExpiring]
-		lots, left := spendLots(rows, months)
+		lots, left := rules.SpendLots(rows, months, factLedger.lot)
 		for i := 0; i < len(lots); {
 			exp := lots[i].Expires
 			var n int64

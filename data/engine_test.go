@@ -534,22 +534,22 @@ func TestPointsLots(t *testing.T) {
 		{ID: 4, Day: rmDay("2025-07-01"), Kind: rules.LedgerEarn, Points: 40},
 		{ID: 5, Day: rmDay("2025-07-02"), Kind: rules.LedgerRefundReversal, Points: -10},
 	}
-	got := PointsLots(rows, 1)
-	want := []PointsLot{
-		{Earned: rmDay("2025-01-31"), Expires: rmDay("2025-02-28"), Points: 100, Left: 0},
-		{Earned: rmDay("2025-03-05"), Expires: rmDay("2025-04-05"), Points: 50, Left: 20},
-		{Earned: rmDay("2025-07-01"), Expires: rmDay("2025-08-01"), Points: 40, Left: 40},
+	got := rules.PointsLots(rows, 1)
+	want := []rules.PointsLot{
+		{Row: 1, Earned: rmDay("2025-01-31"), Expires: rmDay("2025-02-28"), Points: 100, Left: 0},
+		{Row: 2, Earned: rmDay("2025-03-05"), Expires: rmDay("2025-04-05"), Points: 50, Left: 20},
+		{Row: 4, Earned: rmDay("2025-07-01"), Expires: rmDay("2025-08-01"), Points: 40, Left: 40},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 	// The reversal on 2 July spends the oldest lot with points left.
 	want[1].Left = 10
-	got = PointsLots(append(rows, rules.LedgerRow{ID: 6, Day: rmDay("2025-07-02"), Kind: rules.LedgerRedeem, Points: -10}), 1)
+	got = rules.PointsLots(append(rows, rules.LedgerRow{ID: 6, Day: rmDay("2025-07-02"), Kind: rules.LedgerRedeem, Points: -10}), 1)
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
-	if got := PointsLots(rows, 0); got[0].Expires != 0 || got[1].Left != 20 {
+	if got := rules.PointsLots(rows, 0); got[0].Expires != 0 || got[1].Left != 20 {
 		t.Errorf("without expiry lots never expire: %+v", got)
 	}
 }
@@ -733,7 +733,7 @@ func TestPointsLotsProperties(t *testing.T) {
 			bal += pts
 			rows = append(rows, rules.LedgerRow{ID: rules.ID(i + 1), Day: d, Points: pts})
 		}
-		lots := PointsLots(rows, rapid.IntRange(0, 24).Draw(t, "months"))
+		lots := rules.PointsLots(rows, rapid.IntRange(0, 24).Draw(t, "months"))
 		var left int64
 		spentAll := true
 		for i, l := range lots {

@@ -18,14 +18,7 @@ func customerMustExist(ctx context.Context, tx *sql.Tx, id rules.ID) error {
 	if id <= 0 {
 		return fmt.Errorf("no customer given")
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM customers WHERE id = ?", id).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return notFound("there is no customer %d", id)
-	}
-	return nil
+	return customerExists(ctx, tx, id)
 }
 
 func occasionArgs(o rules.Occasion) []any {
@@ -42,57 +35,37 @@ func (s *Store) AddOccasion(ctx context.Context, o rules.Occasion) (rules.ID, er
 	if err := o.Validate(); err != nil {
 		return 0, err
 	}
+	return s.addFact(ctx, o.CustomerID, false, `INSERT INTO occasions(customer_id, label, year, month, day, yearly, lead_days)
+		VALUES (?,?,?,?,?,?,?)`, append([]any{o.CustomerID}, occasionArgs(o)...)...)
+}
+
+// addFact writes one fact of a customer in a transaction of its own and
+// returns its id (see insertFact).
+func (s *Store) addFact(ctx context.Context, customer rules.ID, touched bool, query string, args ...any) (rules.ID, error) {
 	var id rules.ID
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, o.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO occasions(customer_id, label, year, month, day, yearly, lead_days)
-			VALUES (?,?,?,?,?,?,?)`, append([]any{o.CustomerID}, occasionArgs(o)...)...)
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
+		var err error
+		id, err = insertFact(ctx, tx, customer, touched, query, args...)
 		return err
 	})
 	return id, err
 }
 
-// UpdateOccasion saves an occasion's label, date, repetition and lead days.
-func (s *Store) UpdateOccasion(ctx context.Context, o rules.Occasion) error {
-	if err := o.Validate(); err != nil {
-		return err
+// insertFact runs query, the insert of one fact of customer, once the
+// customer is known to exist, and returns the new row's id. touched says
+// the fact changes what the customer's summary row holds.
+func insertFact(ctx context.Context, tx *sql.Tx, customer rules.ID, touched bool, query string, args ...any) (rules.ID, error) {
+	if err := customerMustExist(ctx, tx, customer); err != nil {
+		return 0, err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE occasions SET label=?, year=?, month=?, day=?, yearly=?, lead_days=? WHERE id=?`,
-			append(occasionArgs(o), o.ID)...)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "occasion", o.ID)
-	})
-}
-
-// DeleteOccasion removes an occasion.
-func (s *Store) DeleteOccasion(ctx context.Context, id rules.ID) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM occasions WHERE id = ?", id)
-		if err != nil {
-			return err
-		}
-		return mustAffect(res, "occasion", id)
-	})
-}
-
-func mustAffect(res sql.Result, what string, id rules.ID) error {
-	n, err := res.RowsAffected()
+	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if n == 0 {
-		return notFound("there is no %s %d", what, id)
+	if touched {
+		touch(tx, customer)
 	}
-	return nil
+	return res.LastInsertId()
 }
 
 const occasionCols = "id, customer_id, label, year, month, day, yearly, lead_days"
@@ -132,21 +105,8 @@ func (s *Store) AddPromise(ctx context.Context, p rules.Promise) (rules.ID, erro
 	if p.MadeOn.IsZero() {
 		p.MadeOn = s.Today()
 	}
-	var id rules.ID
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, p.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO promises(customer_id, what, due, staff, made_on, kept_on) VALUES (?,?,?,?,?,?)`,
-			p.CustomerID, p.What, p.Due.String(), strings.TrimSpace(p.Staff), p.MadeOn.String(), nullDay(p.KeptOn))
-		if err != nil {
-			return err
-		}
-		touch(tx, p.CustomerID)
-		id, err = res.LastInsertId()
-		return err
-	})
-	return id, err
+	return s.addFact(ctx, p.CustomerID, true, `INSERT INTO promises(customer_id, what, due, staff, made_on, kept_on) VALUES (?,?,?,?,?,?)`,
+		p.CustomerID, p.What, p.Due.String(), strings.TrimSpace(p.Staff), p.MadeOn.String(), nullDay(p.KeptOn))
 }
 
 // KeepPromise marks a promise kept today. Keeping it again changes nothing.
@@ -220,22 +180,9 @@ func (s *Store) AddComplaint(ctx context.Context, c rules.Complaint) (rules.ID, 
 	if !c.ResolvedOn.IsZero() && c.ResolvedOn < c.Received {
 		return 0, fmt.Errorf("a complaint cannot be resolved before it was received")
 	}
-	var id rules.ID
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution)
-			VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, c.What, fmtInstant(c.ReceivedAt), c.Received.String(), string(c.Severity),
-			strings.TrimSpace(c.Staff), nullDay(c.ResolvedOn), strings.TrimSpace(c.Resolution))
-		if err != nil {
-			return err
-		}
-		touch(tx, c.CustomerID)
-		id, err = res.LastInsertId()
-		return err
-	})
-	return id, err
+	return s.addFact(ctx, c.CustomerID, true, `INSERT INTO complaints(customer_id, what, received_at, received_on, severity, staff, resolved_on, resolution)
+		VALUES (?,?,?,?,?,?,?,?)`, c.CustomerID, c.What, fmtInstant(c.ReceivedAt), c.Received.String(), string(c.Severity),
+		strings.TrimSpace(c.Staff), nullDay(c.ResolvedOn), strings.TrimSpace(c.Resolution))
 }
 
 // ResolveComplaint closes a complaint today with what was done about it.
@@ -293,15 +240,6 @@ func (s *Store) Complaints(ctx context.Context, customerID rules.ID) ([]rules.Co
 		"SELECT "+complaintCols+" FROM complaints WHERE customer_id = ? ORDER BY received_at DESC, id DESC", customerID)
 }
 
-// ValidContactChannel says whether ch is a way a contact can be made.
-func ValidContactChannel(ch rules.Channel) bool {
-	switch ch {
-	case rules.ChannelPhone, rules.ChannelEmail, rules.ChannelSMS, rules.ChannelPost, rules.ChannelInPerson, rules.ChannelCard:
-		return true
-	}
-	return false
-}
-
 // LogContact records a touch with a customer; At defaults to now.
 func (s *Store) LogContact(ctx context.Context, c rules.Contact) (rules.ID, error) {
 	var id rules.ID
@@ -314,7 +252,7 @@ func (s *Store) LogContact(ctx context.Context, c rules.Contact) (rules.ID, erro
 }
 
 func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) (rules.ID, error) {
-	if !ValidContactChannel(c.Channel) {
+	if !c.Channel.ValidContact() {
 		if c.Channel == "" {
 			return 0, fmt.Errorf("say how the customer was contacted: phone, email, sms, post, in_person or card")
 		}
@@ -324,17 +262,9 @@ func (s *Store) insertContact(ctx context.Context, tx *sql.Tx, c rules.Contact) 
 		c.At = s.Now()
 	}
 	c.Day = rules.DayOf(c.At)
-	if err := customerMustExist(ctx, tx, c.CustomerID); err != nil {
-		return 0, err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key, till)
+	return insertFact(ctx, tx, c.CustomerID, true, `INSERT INTO contacts(customer_id, at, day, channel, staff, outcome, note, reminder_key, till)
 		VALUES (?,?,?,?,?,?,?,?,?)`, c.CustomerID, fmtInstant(c.At), c.Day.String(), string(c.Channel),
 		strings.TrimSpace(c.Staff), strings.TrimSpace(c.Outcome), strings.TrimSpace(c.Note), c.ReminderKey, tillOr(c.Till))
-	if err != nil {
-		return 0, err
-	}
-	touch(tx, c.CustomerID)
-	return res.LastInsertId()
 }
 
 const contactCols = "id, customer_id, at, day, channel, staff, outcome, note, reminder_key, till"

@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"regulars/rules"
 	"strings"
@@ -207,4 +208,44 @@ func TestContacts(t *testing.T) {
 	if _, err := s.LogContact(ctx, rules.Contact{CustomerID: 999, Channel: rules.ChannelSMS}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("contact of a missing customer: %v", err)
 	}
+}
+
+// The store methods below serve only the tests: the app adds occasions but
+// neither changes nor removes them.
+
+// UpdateOccasion saves an occasion's label, date, repetition and lead days.
+func (s *Store) UpdateOccasion(ctx context.Context, o rules.Occasion) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE occasions SET label=?, year=?, month=?, day=?, yearly=?, lead_days=? WHERE id=?`,
+			append(occasionArgs(o), o.ID)...)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "occasion", o.ID)
+	})
+}
+
+// DeleteOccasion removes an occasion.
+func (s *Store) DeleteOccasion(ctx context.Context, id rules.ID) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM occasions WHERE id = ?", id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "occasion", id)
+	})
+}
+
+func mustAffect(res sql.Result, what string, id rules.ID) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound("there is no %s %d", what, id)
+	}
+	return nil
 }

@@ -331,9 +331,9 @@ func (s *Store) storedPurchases(ctx context.Context, ids []rules.ID) (map[rules.
 	return out, nil
 }
 
-// writePurchases writes the planned rows in one transaction through the
-// same ImportPurchase the rest of the store uses, so imported refunds take
-// back points exactly like refunds at the till.
+// writePurchases writes the planned rows in one transaction through
+// importPurchaseTx, so imported refunds take back points exactly like
+// refunds at the till.
 func (s *Store) writePurchases(ctx context.Context, plan []importers.PlannedPurchase, opt ImportOptions) error {
 	staff := opt.staff()
 	now := s.Now()

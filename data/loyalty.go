@@ -155,13 +155,6 @@ func (s *Store) Ledger(ctx context.Context, customerID rules.ID) ([]rules.Ledger
 	return rows, s.explain(err)
 }
 
-// AllLedger lists every loyalty row up to today, by customer, oldest first.
-func (s *Store) AllLedger(ctx context.Context) ([]rules.LedgerRow, error) {
-	rows, err := queryLedger(ctx, s.reader(), "SELECT "+ledgerCols+` FROM ledger
-		WHERE day <= ? ORDER BY customer_id, day, id`, s.Today().String())
-	return rows, s.explain(err)
-}
-
 // AdjustPoints adds (or, when negative, removes) points by hand. It needs a
 // reason and the staff member's name, never takes the balance below zero,
 // and is written to the audit log.
@@ -214,23 +207,6 @@ func (s *Store) AdjustPoints(ctx context.Context, customerID rules.ID, points in
 		return rules.LedgerRow{}, err
 	}
 	return row, nil
-}
-
-// ApplyExpiry writes expiry rows for points whose expiry day is on or
-// before asOf and that are still unspent, oldest first. Running it again
-// writes nothing more. It returns the points expired.
-func (s *Store) ApplyExpiry(ctx context.Context, asOf rules.Day) (int64, error) {
-	l, err := s.scheme(ctx)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		var err error
-		n, err = applyExpiryTx(ctx, tx, l, asOf, 0)
-		return err
-	})
-	return n, err
 }
 
 // applyExpiryTx expires the points of one customer, or of all when

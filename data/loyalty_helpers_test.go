@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"regulars/rules"
 	"testing"
@@ -105,4 +106,30 @@ func lyCheckClean(t lyTB, s *Store) {
 	if len(probs) > 0 {
 		t.Fatalf("check found problems: %v", probs)
 	}
+}
+
+// ApplyExpiry writes expiry rows for points whose expiry day is on or
+// before asOf and that are still unspent, oldest first. Running it again
+// writes nothing more. It returns the points expired. Only tests call it:
+// the app expires one customer's points at a time, when it writes their
+// sales and points.
+func (s *Store) ApplyExpiry(ctx context.Context, asOf rules.Day) (int64, error) {
+	l, err := s.scheme(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = applyExpiryTx(ctx, tx, l, asOf, 0)
+		return err
+	})
+	return n, err
+}
+
+// AllLedger lists every loyalty row up to today, by customer, oldest first.
+func (s *Store) AllLedger(ctx context.Context) ([]rules.LedgerRow, error) {
+	rows, err := queryLedger(ctx, s.reader(), "SELECT "+ledgerCols+` FROM ledger
+		WHERE day <= ? ORDER BY customer_id, day, id`, s.Today().String())
+	return rows, s.explain(err)
 }

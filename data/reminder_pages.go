@@ -43,14 +43,6 @@ type ReminderPage struct {
 	Rows   []rules.Reminder
 }
 
-// TodayGroupedPage is TodayList(d) from offset on, at most limit
-// reminders, with the counts of the whole list, in the Today screen's
-// order: its groups one after the other (Groups), each in TodayList's
-// order.
-func (s *Store) TodayGroupedPage(ctx context.Context, d rules.Day, offset, limit int) (ReminderPage, error) {
-	return s.listPage(ctx, listToday, d, 0, true, offset, limit)
-}
-
 // UpcomingPage is Upcoming(d, days) from offset on, at most limit
 // reminders, with the counts of the whole list; Groups are its days.
 func (s *Store) UpcomingPage(ctx context.Context, d rules.Day, days, offset, limit int) (ReminderPage, error) {

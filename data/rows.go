@@ -8,20 +8,27 @@ import (
 
 // idList runs query, whose rows are one id each, and returns the ids.
 func idList(ctx context.Context, q querier, query string, args ...any) ([]rules.ID, error) {
+	return column[rules.ID](ctx, q, query, args...)
+}
+
+// column runs query, whose rows are one value each, and returns the values:
+// an empty list when there are none, and those read before an error that
+// stops the rows.
+func column[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ids := []rules.ID{}
+	out := []T{}
 	for rows.Next() {
-		var id rules.ID
-		if err := rows.Scan(&id); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, v)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 // eachRow calls fn for every row and closes rows.

@@ -128,13 +128,6 @@ func recordStaffName(ctx context.Context, tx *sql.Tx, name string) error {
 	return err
 }
 
-func staffOrOwner(name string) string {
-	if n := strings.TrimSpace(name); n != "" {
-		return n
-	}
-	return rules.OwnerName
-}
-
 // checkSale refuses what can be refused without looking at the database.
 func checkSale(sale Sale, l rules.Loyalty) error {
 	switch {
@@ -172,7 +165,7 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 		Amount:      sale.Amount,
 		Discount:    discount,
 		Description: strings.TrimSpace(sale.Description),
-		Staff:       staffOrOwner(sale.Staff),
+		Staff:       staffOrOwnerName(sale.Staff),
 		Reference:   strings.TrimSpace(sale.Reference),
 		Till:        TillName(),
 	}
@@ -239,20 +232,12 @@ func (s *Store) RecordSale(ctx context.Context, sale Sale) (SaleResult, error) {
 	return res, nil
 }
 
-// ImportPurchase writes one purchase brought in from a file, inside the
-// importer's transaction. It is marked imported; earn adds the points a sale
-// would have earned, dated the purchase's day. A refund line (RefundOf set,
-// negative amount) takes back its share of the points the original earned.
-func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase, earn bool) (rules.ID, error) {
-	l, err := s.scheme(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return importPurchaseTx(ctx, tx, l, s.Today(), p, earn)
-}
-
-// importPurchaseTx is ImportPurchase with the scheme and today already known,
-// so a file of many rows reads them once.
+// importPurchaseTx writes one purchase brought in from a file, inside the
+// importer's transaction, with the scheme and today already known, so a
+// file of many rows reads them once. It is marked imported; earn adds the
+// points a sale would have earned, dated the purchase's day. A refund line
+// (RefundOf set, negative amount) takes back its share of the points the
+// original earned.
 func importPurchaseTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, today rules.Day, p rules.Purchase, earn bool) (rules.ID, error) {
 	var err error
 	switch {
@@ -275,7 +260,7 @@ func importPurchaseTx(ctx context.Context, tx *sql.Tx, l rules.Loyalty, today ru
 	}
 	p.Description = strings.TrimSpace(p.Description)
 	p.Reference = strings.TrimSpace(p.Reference)
-	p.Staff = staffOrOwner(p.Staff)
+	p.Staff = staffOrOwnerName(p.Staff)
 	p.Imported = true
 	p.Voided = false
 	if p.CustomerID != 0 {
@@ -363,7 +348,7 @@ func (s *Store) Refund(ctx context.Context, purchaseID rules.ID, amount rules.Ce
 		return rules.Purchase{}, err
 	}
 	now, today := s.Now(), s.Today()
-	staff = staffOrOwner(staff)
+	staff = staffOrOwnerName(staff)
 	reason = strings.TrimSpace(reason)
 	var p rules.Purchase
 	err = s.tx(ctx, func(tx *sql.Tx) error {
@@ -447,7 +432,7 @@ func (s *Store) VoidPurchase(ctx context.Context, id rules.ID, staff, reason str
 	if err != nil {
 		return err
 	}
-	staff = staffOrOwner(staff)
+	staff = staffOrOwnerName(staff)
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := loadPurchase(ctx, tx, id)
 		if err != nil {
@@ -534,7 +519,7 @@ func (s *Store) MovePurchase(ctx context.Context, id rules.ID, to rules.ID, staf
 	if err != nil {
 		return rules.Purchase{}, err
 	}
-	staff = staffOrOwner(staff)
+	staff = staffOrOwnerName(staff)
 	var np rules.Purchase
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := loadPurchase(ctx, tx, id)

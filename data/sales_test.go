@@ -686,3 +686,12 @@ func TestImportPurchase(t *testing.T) {
 		})
 	}
 }
+
+// ImportPurchase is importPurchaseTx with the store's scheme and today.
+func (s *Store) ImportPurchase(ctx context.Context, tx *sql.Tx, p rules.Purchase, earn bool) (rules.ID, error) {
+	l, err := s.scheme(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return importPurchaseTx(ctx, tx, l, s.Today(), p, earn)
+}

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -20,18 +18,7 @@ import (
 var pgMigrationFiles embed.FS
 
 // pgMigrations lists the PostgreSQL migrations in order.
-func pgMigrations() ([]string, error) {
-	entries, err := fs.ReadDir(pgMigrationFiles, "migrations_pg")
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	return names, nil
-}
+func pgMigrations() ([]string, error) { return migrationNames(pgMigrationFiles, "migrations_pg") }
 
 // applyPGSchema brings a PostgreSQL database up to the newest schema in one
 // transaction and returns the version it is at. Two programs doing it at

@@ -13,18 +13,11 @@ import (
 
 // StaffNames lists the active staff, owner first, then by name.
 func (s *Store) StaffNames(ctx context.Context) ([]string, error) {
-	var out []string
-	err := s.eachRow(ctx, "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", []any{rules.OwnerName},
-		func(r *sql.Rows) error {
-			var n string
-			err := r.Scan(&n)
-			out = append(out, n)
-			return err
-		})
+	names, err := column[string](ctx, s.reader(), "SELECT name FROM staff WHERE active = 1 ORDER BY name = ? DESC, name COLLATE NOCASE", rules.OwnerName)
 	if err != nil {
-		return nil, err
+		return nil, s.explain(err)
 	}
-	return out, nil
+	return names, nil
 }
 
 // AddStaff adds a staff member (or makes a former one active again).

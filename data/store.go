@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"regulars/rules"
-	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -116,16 +115,19 @@ func SchemaVersion() int {
 	return len(n)
 }
 
-func migrations() ([]string, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+func migrations() ([]string, error) { return migrationNames(migrationFiles, "migrations") }
+
+// migrationNames lists the files in dir of fsys, in order: ReadDir sorts
+// them by name.
+func migrationNames(fsys fs.FS, dir string) ([]string, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
 	}
-	sort.Strings(names)
 	return names, nil
 }
 

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"time"
 )
@@ -50,12 +52,13 @@ func ReversalDue(earned int64, paid, refunded Cents, reversedBefore int64) int64
 	return max(int64(share)-reversedBefore, 0)
 }
 
-// PointsLot is a batch of points added by one ledger row; what is left of
-// it after spending (oldest lots first) expires together.
+// PointsLot is the points given in one ledger row and what is left of them
+// after the negative rows spent points, oldest lots first; what is left
+// expires together.
 type PointsLot struct {
 	Row     ID
 	Earned  Day
-	Expires Day // zero when points never expire
+	Expires Day // zero when points never expire (months 0)
 	Points  int64
 	Left    int64
 }
@@ -67,15 +70,7 @@ type LotQueue struct {
 	months int
 }
 
-func (q *LotQueue) Add(r LedgerRow) {
-	l := PointsLot{Row: r.ID, Earned: r.Day, Points: r.Points, Left: r.Points}
-	if q.months > 0 {
-		l.Expires = r.Day.AddMonths(q.months)
-	}
-	q.lots = append(q.lots, l)
-}
-
-// take spends n points from the oldest lots, calling each (if not nil) with
+// Take spends n points from the oldest lots, calling each (if not nil) with
 // the lot and the points taken from it; it returns what it could not cover.
 func (q *LotQueue) Take(n int64, each func(l PointsLot, k int64)) int64 {
 	for n > 0 && q.head < len(q.lots) {
@@ -93,7 +88,7 @@ func (q *LotQueue) Take(n int64, each func(l PointsLot, k int64)) int64 {
 	return n
 }
 
-// leftWhere sums the unspent points of lots that match.
+// LeftWhere sums the unspent points of lots that match.
 func (q *LotQueue) LeftWhere(match func(PointsLot) bool) int64 {
 	var n int64
 	for _, l := range q.lots[q.head:] {
@@ -104,40 +99,51 @@ func (q *LotQueue) LeftWhere(match func(PointsLot) bool) int64 {
 	return n
 }
 
-func (q *LotQueue) Apply(r LedgerRow) {
-	if r.Points > 0 {
-		q.Add(r)
-	} else {
-		q.Take(-r.Points, nil)
+// Apply adds a positive row as a lot and spends a negative one from the
+// oldest lots.
+func (q *LotQueue) Apply(r LedgerRow) { q.put(r.ID, r.Day, r.Points) }
+
+func (q *LotQueue) put(id ID, day Day, points int64) {
+	if points <= 0 {
+		q.Take(-points, nil)
+		return
 	}
+	l := PointsLot{Row: id, Earned: day, Points: points, Left: points}
+	if q.months > 0 {
+		l.Expires = day.AddMonths(q.months)
+	}
+	q.lots = append(q.lots, l)
 }
 
-func sortLedger(rows []LedgerRow) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Day != rows[j].Day {
-			return rows[i].Day < rows[j].Day
-		}
-		return rows[i].ID < rows[j].ID
-	})
+// PointsLots spends the negative rows (redeems, reversals, expiry) from the
+// positive ones, oldest first, and returns every positive row as a lot. Rows
+// may come in any order; they are taken by (day, id). A lot expires months
+// after it was earned (clamped to the month's end); months 0 means never.
+func PointsLots(rows []LedgerRow, months int) []PointsLot {
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b LedgerRow) int { return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.ID, b.ID)) })
+	lots, _ := SpendLots(sorted, months, func(r LedgerRow) (ID, Day, int64) { return r.ID, r.Day, r.Points })
+	return lots
 }
 
-// fifoLots replays one customer's rows (any order; they are taken by day,
-// then id): every positive row is a lot, every negative row spends the
-// oldest lots first. It returns the lots with points left.
-func fifoLots(rows []LedgerRow, months int) []PointsLot {
-	sorted := append([]LedgerRow(nil), rows...)
-	sortLedger(sorted)
+// SpendLots is PointsLots on rows already in (day, id) order, each read by
+// fact. It also returns, for each lot, what was left of it when it expired:
+// rows dated on or after the expiry day do not count against it.
+func SpendLots[R any](rows []R, months int, fact func(R) (ID, Day, int64)) (lots []PointsLot, leftAtExpiry []int64) {
 	q := LotQueue{months: months}
-	for _, r := range sorted {
-		q.Apply(r)
-	}
-	var out []PointsLot
-	for _, l := range q.lots[q.head:] {
-		if l.Left > 0 {
-			out = append(out, l)
+	for _, r := range rows {
+		id, day, points := fact(r)
+		// Lots expire in the order they were earned, since adding months
+		// never moves a later day before an earlier one.
+		for months > 0 && len(leftAtExpiry) < len(q.lots) && q.lots[len(leftAtExpiry)].Expires <= day {
+			leftAtExpiry = append(leftAtExpiry, q.lots[len(leftAtExpiry)].Left)
 		}
+		q.put(id, day, points)
 	}
-	return out
+	for _, l := range q.lots[len(leftAtExpiry):] {
+		leftAtExpiry = append(leftAtExpiry, l.Left)
+	}
+	return q.lots, leftAtExpiry
 }
 
 // ExpiryDue computes the expiry rows one customer's ledger (sorted by

@@ -39,6 +39,17 @@ func TestFifoLots(t *testing.T) {
 	}
 }
 
+// fifoLots is the lots of rows with points left.
+func fifoLots(rows []LedgerRow, months int) []PointsLot {
+	var out []PointsLot
+	for _, l := range PointsLots(rows, months) {
+		if l.Left > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func TestReversalDue(t *testing.T) {
 	cases := []struct {
 		name     string

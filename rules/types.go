@@ -21,6 +21,15 @@ const (
 	ChannelCard     Channel = "card"
 )
 
+// ValidContact says whether c is a way a contact can be made.
+func (c Channel) ValidContact() bool {
+	switch c {
+	case ChannelPhone, ChannelEmail, ChannelSMS, ChannelPost, ChannelInPerson, ChannelCard:
+		return true
+	}
+	return false
+}
+
 // ConsentChannels are the channels for which consent is recorded.
 var ConsentChannels = []Channel{ChannelEmail, ChannelSMS, ChannelPhone, ChannelPost}
 
