@@ -264,25 +264,27 @@ func (s *Store) SearchCustomers(ctx context.Context, text string, limit int) ([]
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	found, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN (?"+strings.Repeat(",?", len(ids)-1)+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[rules.ID]rules.Customer, len(found))
-	for _, c := range found {
-		byID[c.ID] = c
-	}
+	return s.customersInOrder(ctx, ids)
+}
+
+// customersInOrder reads the customers ids, in that order, leaving out
+// any gone (merged or erased) since the ids were read.
+func (s *Store) customersInOrder(ctx context.Context, ids []rules.ID) ([]rules.Customer, error) {
 	out := make([]rules.Customer, 0, len(ids))
-	for _, id := range ids {
-		if c, ok := byID[id]; ok { // gone since the index was read: left out
-			out = append(out, c)
+	err := inBatches(ids, func(part []rules.ID) error {
+		found, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN ("+marks(len(part))+")", idArgs(part)...)
+		byID := make(map[rules.ID]rules.Customer, len(found))
+		for _, c := range found {
+			byID[c.ID] = c
 		}
-	}
-	return out, nil
+		for _, id := range part {
+			if c, ok := byID[id]; ok {
+				out = append(out, c)
+			}
+		}
+		return err
+	})
+	return out, err
 }
 
 // MergeCustomers moves everything of drop onto keep (purchases, contacts,

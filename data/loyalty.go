@@ -321,26 +321,13 @@ func (s *Store) readyPage(ctx context.Context, bal map[rules.ID]int64, least int
 	}
 	slices.SortFunc(ready, func(a, b rules.ID) int { return cmp.Or(cmp.Compare(bal[b], bal[a]), cmpID(a, b)) })
 	p := ReadyPage{Total: len(ready), Offset: offset}
-	page := ready[min2(offset, len(ready)):min2(offset+limit, len(ready))]
-	for start := 0; start < len(page); start += 500 {
-		part := page[start:min(start+500, len(page))]
-		cs, err := s.queryCustomers(ctx, "SELECT "+customerCols+" FROM customers WHERE id IN (?"+strings.Repeat(",?", len(part)-1)+")", idArgs(part)...)
-		if err != nil {
-			return p, err
-		}
-		byID := make(map[rules.ID]rules.Customer, len(cs))
-		for _, c := range cs {
-			byID[c.ID] = c
-		}
-		for _, id := range part {
-			// A customer merged away since the balances were read is
-			// left out; the next read counts without them.
-			if c, ok := byID[id]; ok {
-				p.Rows = append(p.Rows, PointsHolder{Customer: c, Balance: bal[id]})
-			}
-		}
+	// A customer merged away since the balances were read is left out;
+	// the next read counts without them.
+	cs, err := s.customersInOrder(ctx, ready[min(offset, len(ready)):min(offset+limit, len(ready))])
+	for _, c := range cs {
+		p.Rows = append(p.Rows, PointsHolder{Customer: c, Balance: bal[c.ID]})
 	}
-	return p, nil
+	return p, err
 }
 
 func min2(a, b int) int { return min(a, b) }

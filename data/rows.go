@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
+	"strings"
 )
 
 // idList runs query, whose rows are one id each, and returns the ids.
@@ -30,6 +31,20 @@ func column[T any](ctx context.Context, q querier, query string, args ...any) ([
 	}
 	return out, rows.Err()
 }
+
+// inBatches calls fn with v a few hundred at a time: as many as one
+// statement's list takes on either engine.
+func inBatches[T any](v []T, fn func(part []T) error) error {
+	for start := 0; start < len(v); start += 500 {
+		if err := fn(v[start:min(start+500, len(v))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// marks is n parameter marks for a list: "?,?,?".
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
 // eachRow calls fn for every row and closes rows.
 func eachRow(rows *sql.Rows, fn func(r *sql.Rows) error) error {

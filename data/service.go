@@ -164,18 +164,10 @@ func keysOf(m map[rules.ID][]string) []rules.ID {
 // byIDs reads the rows of q whose id is in ids, a few hundred at a time.
 func byIDs[T any](ctx context.Context, s *Store, scan func(rowScanner) (T, error), q string, ids []rules.ID) ([]T, error) {
 	var out []T
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := queryFacts(ctx, s, scan, q+" WHERE id IN (?"+strings.Repeat(",?", len(part)-1)+") ORDER BY id", args...)
-		if err != nil {
-			return nil, err
-		}
+	err := inBatches(ids, func(part []rules.ID) error {
+		rows, err := queryFacts(ctx, s, scan, q+" WHERE id IN ("+marks(len(part))+") ORDER BY id", idArgs(part)...)
 		out = append(out, rows...)
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"strings"
 )
 
 // YearSpend is what each of the customers ids paid over the year up to d
@@ -15,23 +14,15 @@ import (
 func (s *Store) YearSpend(ctx context.Context, d rules.Day, ids []rules.ID) (map[rules.ID]rules.Cents, error) {
 	out := make(map[rules.ID]rules.Cents, len(ids))
 	from, to := d.AddYears(-1).String(), d.String()
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		err := s.eachRow(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents) FROM purchases
-			WHERE customer_id IN (?`+strings.Repeat(",?", len(part)-1)+`) AND voided = 0 AND day > ? AND day <= ?
+	return out, inBatches(ids, func(part []rules.ID) error {
+		return s.eachRow(ctx, `SELECT customer_id, SUM(amount_cents - discount_cents) FROM purchases
+			WHERE customer_id IN (`+marks(len(part))+`) AND voided = 0 AND day > ? AND day <= ?
 			GROUP BY customer_id`, append(idArgs(part), from, to), func(r *sql.Rows) error {
 			var id rules.ID
 			var c rules.Cents
-			if err := r.Scan(&id, &c); err != nil {
-				return err
-			}
+			err := r.Scan(&id, &c)
 			out[id] = c
-			return nil
+			return err
 		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	})
 }

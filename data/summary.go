@@ -155,9 +155,7 @@ func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []rules.ID)
 	if had != need || len(ids) > 5000 {
 		return rebuildSummaries(ctx, tx, need)
 	}
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
+	return inBatches(ids, func(part []rules.ID) error {
 		in := " AND customer_id IN (" + idListSQL(part) + ")"
 		if _, err := tx.ExecContext(ctx, "DELETE FROM customer_summary WHERE 1 = 1"+in); err != nil {
 			return err
@@ -165,8 +163,8 @@ func (s *Store) updateSummaries(ctx context.Context, tx *sql.Tx, ids []rules.ID)
 		if _, err := tx.ExecContext(ctx, "INSERT INTO customer_summary("+summaryCols+") "+summaryFromFacts(in), need); err != nil {
 			return fmt.Errorf("the customers' summary could not be computed: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // rebuildSummaries works every summary row out again from the facts.

@@ -139,19 +139,9 @@ func (s *Store) readFacts(ctx context.Context, q querier, set shopSettings, asOf
 		}
 		return fs, s.readFactsPart(ctx, q, fs, asOf, "", nil, keep, " ORDER BY rowid")
 	}
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		in := " IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		if err := s.readFactsPart(ctx, q, fs, asOf, in, args, nil, ""); err != nil {
-			return nil, err
-		}
-	}
-	return fs, nil
+	return fs, inBatches(ids, func(part []rules.ID) error {
+		return s.readFactsPart(ctx, q, fs, asOf, " IN ("+marks(len(part))+")", idArgs(part), nil, "")
+	})
 }
 
 // readFactsPart adds to fs the customers whose id is in (in, args), or
@@ -677,28 +667,16 @@ func (s *Store) purchaseDescriptionsOn(ctx context.Context, db querier, ids []ru
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		q := "SELECT id, description FROM purchases WHERE id IN (?" + strings.Repeat(",?", len(part)-1) + ")"
-		err := s.scanEachOn(ctx, db, q, args, func(r *sql.Rows, _ *sql.RawBytes) error {
+	return out, inBatches(ids, func(part []rules.ID) error {
+		q := "SELECT id, description FROM purchases WHERE id IN (" + marks(len(part)) + ")"
+		return s.scanEachOn(ctx, db, q, idArgs(part), func(r *sql.Rows, _ *sql.RawBytes) error {
 			var id rules.ID
 			var d string
-			if err := r.Scan(&id, &d); err != nil {
-				return err
-			}
+			err := r.Scan(&id, &d)
 			out[id] = d
-			return nil
+			return err
 		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	})
 }
 
 // fields are the template fields of one reminder; desc is what was
@@ -859,27 +837,6 @@ func collectToday(fs *factSet, d rules.Day) ([]rules.Reminder, []messageParts) {
 		})
 	}
 	return rs, ws
-}
-
-// Upcoming lists reminders not on Today on d that are shown or due in the
-// next days days, as the facts stand on d, soonest first.
-func (s *Store) Upcoming(ctx context.Context, d rules.Day, days int) ([]rules.Reminder, error) {
-	if days < 0 {
-		return nil, fmt.Errorf("the number of days ahead must not be negative")
-	}
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		return nil, err
-	}
-	rs, ws, err := s.upcomingRemembered(ctx, set, d, d.AddDays(days))
-	if err != nil {
-		return nil, err
-	}
-	rs, wp := sortBoth(rs, ws, compareByDue)
-	if err := s.finish(ctx, set, rs, wp); err != nil {
-		return nil, err
-	}
-	return rs, nil
 }
 
 // upcomingKeeps applies Upcoming's test on d up to end to r, c's reminder

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"regulars/rules"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -111,24 +110,23 @@ func (s *Store) summariesAsOf(ctx context.Context, q querier, e engine, pf *part
 	contact := map[rules.ID]rules.Day{}
 	var g errgroup.Group
 	g.Go(func() error {
-		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, points FROM ledger WHERE customer_id IN (%s) AND day > ?", d,
-			func(r *sql.Rows) error {
+		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, points FROM ledger WHERE customer_id IN (%s) AND day > ?",
+			func(r *sql.Rows, _ *sql.RawBytes) error {
 				var id rules.ID
 				var n int64
 				err := r.Scan(&id, &n)
 				after[id] += n
 				return err
-			})
+			}, d.String())
 	})
 	g.Go(func() error {
-		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, MAX(day) FROM contacts WHERE customer_id IN (%s) AND day <= ? GROUP BY customer_id", d,
-			func(r *sql.Rows) error {
+		return s.eachOfIDs(ctx, q, later, "SELECT customer_id, MAX(day) FROM contacts WHERE customer_id IN (%s) AND day <= ? GROUP BY customer_id",
+			func(r *sql.Rows, day *sql.RawBytes) error {
 				var id rules.ID
-				var day sql.NullString
-				err := r.Scan(&id, &day)
-				contact[id] = scanDay(day)
+				err := r.Scan(&id, day)
+				contact[id] = dayFromBytes(*day)
 				return err
-			})
+			}, d.String())
 	})
 	if err := g.Wait(); err != nil {
 		return err
@@ -195,36 +193,34 @@ func (s *Store) readyOn(ctx context.Context, q querier, pf *partialFacts, ids []
 			unsure[owner] = day
 		}
 	}
-	err := s.eachOfIDs(ctx, q, ids, "SELECT customer_id, id, day, points FROM ledger WHERE customer_id IN (%s) AND day <= ? ORDER BY customer_id", d,
-		func(r *sql.Rows) error {
+	err := s.eachOfIDs(ctx, q, ids, "SELECT customer_id, id, day, points FROM ledger WHERE customer_id IN (%s) AND day <= ? ORDER BY customer_id",
+		func(r *sql.Rows, day *sql.RawBytes) error {
 			var id rules.ID
 			var l factLedger
-			var day sql.NullString
-			if err := r.Scan(&id, &l.ID, &day, &l.Points); err != nil {
+			if err := r.Scan(&id, &l.ID, day, &l.Points); err != nil {
 				return err
 			}
 			if id != owner {
 				reached()
 				owner, rows = id, rows[:0]
 			}
-			l.Day = scanDay(day)
+			l.Day = dayFromBytes(*day)
 			rows = append(rows, l)
 			return nil
-		})
+		}, d.String())
 	reached()
 	if err != nil || len(unsure) == 0 {
 		return err
 	}
-	return s.eachOfIDs(ctx, q, slices.Sorted(maps.Keys(unsure)), "SELECT customer_id, MAX(day) FROM ledger WHERE customer_id IN (%s) AND day <= ? AND kind = 'redeem' AND points < 0 GROUP BY customer_id", d,
-		func(r *sql.Rows) error {
+	return s.eachOfIDs(ctx, q, slices.Sorted(maps.Keys(unsure)), "SELECT customer_id, MAX(day) FROM ledger WHERE customer_id IN (%s) AND day <= ? AND kind = 'redeem' AND points < 0 GROUP BY customer_id",
+		func(r *sql.Rows, day *sql.RawBytes) error {
 			var id rules.ID
-			var day sql.NullString
-			err := r.Scan(&id, &day)
-			if scanDay(day) > unsure[id] {
+			err := r.Scan(&id, day)
+			if dayFromBytes(*day) > unsure[id] {
 				pf.sumOf(id).RewardReadyOn = 0
 			}
 			return err
-		})
+		}, d.String())
 }
 
 // sumOf is the summary row of customer id in pf, nil for one it does not
@@ -249,19 +245,13 @@ func (r recentSales) lastSale(id rules.ID) (factPurchase, bool) {
 	return factPurchase{}, false
 }
 
-// eachOfIDs runs query, with %s the ids in turn, 500 at a time, and day as
-// its one parameter, and calls fn for every row.
-func (s *Store) eachOfIDs(ctx context.Context, q querier, ids []rules.ID, query string, day rules.Day, fn func(r *sql.Rows) error) error {
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		err := s.scanEachOn(ctx, q, fmt.Sprintf(query, idListSQL(part)), []any{day.String()},
-			func(r *sql.Rows, _ *sql.RawBytes) error { return fn(r) })
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// eachOfIDs runs query through q with its %s the ids, a few hundred at a
+// time, and its parameters args, and calls fn for every row (with a buffer
+// for a day, as scanEach).
+func (s *Store) eachOfIDs(ctx context.Context, q querier, ids []rules.ID, query string, fn func(r *sql.Rows, day *sql.RawBytes) error, args ...any) error {
+	return inBatches(ids, func(part []rules.ID) error {
+		return s.scanEachOn(ctx, q, fmt.Sprintf(query, idListSQL(part)), args, fn)
+	})
 }
 
 // readPartialBase reads, as of d, the partial facts of every customer
@@ -508,26 +498,16 @@ func (s *Store) slicePurchases(ctx context.Context, q querier, r recentSales, of
 // each.
 func (s *Store) purchasesOfSpan(ctx context.Context, q querier, ids []rules.ID, lo, hi rules.Day) (map[rules.ID][]factPurchase, error) {
 	out := map[rules.ID][]factPurchase{}
-	const batch = 500
-	for start := 0; start < len(ids); start += batch {
-		part := ids[start:min(start+batch, len(ids))]
-		err := s.scanEachOn(ctx, q, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
-			WHERE customer_id IN (`+idListSQL(part)+`) AND day >= ? AND day < ? AND voided = 0 ORDER BY customer_id, day, id`,
-			[]any{lo.String(), hi.String()}, func(r *sql.Rows, day *sql.RawBytes) error {
-				var cust rules.ID
-				var p factPurchase
-				if err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf); err != nil {
-					return err
-				}
-				p.Day = dayFromBytes(*day)
-				out[cust] = append(out[cust], p)
-				return nil
-			})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, s.eachOfIDs(ctx, q, ids, `SELECT customer_id, id, day, amount_cents, COALESCE(refund_of, 0) FROM purchases
+		WHERE customer_id IN (%s) AND day >= ? AND day < ? AND voided = 0 ORDER BY customer_id, day, id`,
+		func(r *sql.Rows, day *sql.RawBytes) error {
+			var cust rules.ID
+			var p factPurchase
+			err := r.Scan(&cust, &p.ID, day, &p.Amount, &p.RefundOf)
+			p.Day = dayFromBytes(*day)
+			out[cust] = append(out[cust], p)
+			return err
+		}, lo.String(), hi.String())
 }
 
 // chainStart finds in ps, one customer's sales and refunds dated from lo
@@ -798,32 +778,19 @@ func (s *Store) partialOrAll(ctx context.Context, q querier, e engine, d, end ru
 // key.
 func (s *Store) statesOfKeys(ctx context.Context, q querier, keys []string, d rules.Day) (map[string]reminderState, error) {
 	out := make(map[string]reminderState, len(keys)/2) // about half have one
-	const batch = 500
-	for start := 0; start < len(keys); start += batch {
-		part := keys[start:min(start+batch, len(keys))]
+	return out, inBatches(keys, func(part []string) error {
 		args := make([]any, 0, len(part)+1)
 		args = append(args, d.String())
 		for _, k := range part {
 			args = append(args, k)
 		}
-		err := s.scanEachOn(ctx, q, `SELECT key, state, snoozed_until, reason, staff, changed_on, COALESCE(contact_id, 0)
-			FROM reminder_states WHERE changed_on <= ? AND key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args,
+		return s.scanEachOn(ctx, q, `SELECT `+stateCols+` FROM reminder_states WHERE changed_on <= ? AND key IN (`+marks(len(part))+`)`, args,
 			func(r *sql.Rows, _ *sql.RawBytes) error {
-				var key, state string
-				var until, changed sql.NullString
-				var st reminderState
-				if err := r.Scan(&key, &state, &until, &st.Reason, &st.Staff, &changed, &st.ContactID); err != nil {
-					return err
-				}
-				st.State, st.SnoozedUntil, st.ChangedOn = rules.State(state), scanDay(until), scanDay(changed)
+				key, _, st, err := scanStateRow(r)
 				out[key] = st
-				return nil
+				return err
 			})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	})
 }
 
 // standingKinds are the reminders a customer has one of at a time, each

@@ -506,3 +506,24 @@ func TestDueOnMatchesTodayEveryDay(t *testing.T) {
 		t.Error("a calendar that ends before it starts must be refused")
 	}
 }
+
+// Upcoming lists reminders not on Today on d that are shown or due in the
+// next days days, as the facts stand on d, soonest first.
+func (s *Store) Upcoming(ctx context.Context, d rules.Day, days int) ([]rules.Reminder, error) {
+	if days < 0 {
+		return nil, fmt.Errorf("the number of days ahead must not be negative")
+	}
+	set, err := s.readSettings(ctx, s.reader())
+	if err != nil {
+		return nil, err
+	}
+	rs, ws, err := s.upcomingRemembered(ctx, set, d, d.AddDays(days))
+	if err != nil {
+		return nil, err
+	}
+	rs, wp := sortBoth(rs, ws, compareByDue)
+	if err := s.finish(ctx, set, rs, wp); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
