@@ -576,21 +576,29 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 	}
 	var standing map[string]reminderState
 	var errStanding error
-	run(func() error { standing, errStanding = s.standingStates(ctx, q, stateTo); return errStanding })
-	parts := make([]gathered, len(halves))
+	read := make(chan struct{}) // closed once standing is read
+	run(func() error {
+		defer close(read)
+		standing, errStanding = s.standingStates(ctx, q, stateTo)
+		return errStanding
+	})
+	rs, ws := make([][]rules.Reminder, len(halves)), make([][]messageParts, len(halves))
 	errs := make([]error, len(halves))
 	for i, h := range halves {
-		run(func() error { parts[i], errs[i] = s.gather(ctx, q, e, pf, h[0], h[1], rd, stateTo); return errs[i] })
+		run(func() error {
+			part, err := s.gather(ctx, q, e, pf, h[0], h[1], rd, stateTo)
+			<-read
+			if err == nil && errStanding == nil {
+				rs[i], ws[i] = part.keep(pf, rd, standing)
+			}
+			errs[i] = err
+			return err
+		})
 	}
 	if err := errors.Join(append(errs, g.Wait(), errStanding)...); err != nil {
 		return nil, nil, err
 	}
-	var rs []rules.Reminder
-	var ws []messageParts
-	for i := range parts {
-		rs, ws = parts[i].keep(pf, rd, standing, rs, ws)
-	}
-	return rs, ws, nil
+	return slices.Concat(rs...), slices.Concat(ws...), nil
 }
 
 // gathered are the candidate reminders of some customers before their states
@@ -636,10 +644,11 @@ func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFact
 	return cs, err
 }
 
-// keep appends to rs and ws the candidates their state leaves in, as rd
-// keeps them: most candidates are handled already, and only those left
-// become reminders.
-func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string]reminderState, rs []rules.Reminder, ws []messageParts) ([]rules.Reminder, []messageParts) {
+// keep is the candidates their state leaves in, as rd keeps them: most
+// candidates are handled already, and only those left become reminders.
+func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string]reminderState) ([]rules.Reminder, []messageParts) {
+	rs := make([]rules.Reminder, 0, len(cs.cs)/4+16) // about a fifth are kept
+	ws := make([]messageParts, 0, cap(rs))
 	for k := range cs.cs {
 		c, f, sum := &cs.cs[k].c, &pf.customers[cs.cs[k].i], &pf.sums[cs.cs[k].i]
 		r := c.reminderKeyed(&f.Customer, cs.keys[k])
