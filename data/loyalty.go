@@ -288,25 +288,25 @@ func (s *Store) LoyaltyOverview(ctx context.Context, limit int) (LoyaltyOverview
 	return o, err
 }
 
-// ReadyPage is the customers holding at least min points (min > 0), most
+// ReadyPage is the customers holding least points or more (least > 0), most
 // first, from offset on, at most limit of them.
-func (s *Store) ReadyPage(ctx context.Context, min int64, offset, limit int) (ReadyPage, error) {
-	if min <= 0 {
+func (s *Store) ReadyPage(ctx context.Context, least int64, offset, limit int) (ReadyPage, error) {
+	if least <= 0 {
 		// Only customers with ledger rows hold anything, even for a
 		// minimum of zero or less, which the balances cannot tell.
-		hs, err := s.HoldersFrom(ctx, min)
+		hs, err := s.HoldersFrom(ctx, least)
 		if err != nil {
 			return ReadyPage{}, err
 		}
 		offset, limit = max(offset, 0), max(limit, 0)
-		lo, hi := min2(offset, len(hs)), min2(offset+limit, len(hs))
+		lo, hi := min(offset, len(hs)), min(offset+limit, len(hs))
 		return ReadyPage{Total: len(hs), Offset: offset, Rows: hs[lo:hi:hi]}, nil
 	}
 	bal, err := s.Balances(ctx)
 	if err != nil {
 		return ReadyPage{}, err
 	}
-	return s.readyPage(ctx, bal, min, offset, limit)
+	return s.readyPage(ctx, bal, least, offset, limit)
 }
 
 // readyPage is ReadyPage of the balances bal (least > 0): only the page's
@@ -329,5 +329,3 @@ func (s *Store) readyPage(ctx context.Context, bal map[rules.ID]int64, least int
 	}
 	return p, err
 }
-
-func min2(a, b int) int { return min(a, b) }

@@ -133,3 +133,5 @@ func (s *Store) AllLedger(ctx context.Context) ([]rules.LedgerRow, error) {
 		WHERE day <= ? ORDER BY customer_id, day, id`, s.Today().String())
 	return rows, s.explain(err)
 }
+
+func min2(a, b int) int { return min(a, b) }

@@ -605,24 +605,21 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 // are applied, with the states found by key.
 type gathered struct {
 	cs     []candidate
-	keys   []string
 	states map[string]reminderState
 }
 
-// candidate is a reminder before its state, and its customer's place in
-// the partial facts.
+// candidate is a reminder before its state: its key, and its customer's
+// place in the partial facts.
 type candidate struct {
-	c cand
-	i int
+	c   cand
+	key string
+	i   int
 }
 
 // gather finds the candidates of the customers of pf from lo up to hi that
 // rd looks at, and the states of those not of a standing kind.
 func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFacts, lo, hi int, rd remindersRead, stateTo rules.Day) (gathered, error) {
-	// About one candidate a customer: room enough that the lists rarely
-	// grow.
-	cs := gathered{cs: make([]candidate, 0, (hi-lo)+(hi-lo)/8+16)}
-	cs.keys = make([]string, 0, cap(cs.cs))
+	cs := gathered{cs: make([]candidate, 0, (hi-lo)+(hi-lo)/8+16)} // about one a customer
 	var look []string
 	for i := lo; i < hi; i++ {
 		f := &pf.customers[i]
@@ -632,7 +629,7 @@ func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFact
 		e.partial(f, &pf.sums[i], rd.asOf, rd.until, func(c *cand) {
 			if rd.look(f.Customer.ID, c) {
 				key := c.key(f.Customer.ID)
-				cs.cs, cs.keys = append(cs.cs, candidate{*c, i}), append(cs.keys, key)
+				cs.cs = append(cs.cs, candidate{*c, key, i})
 				if !slices.Contains(standingKinds, c.kind) {
 					look = append(look, key)
 				}
@@ -651,7 +648,7 @@ func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string
 	ws := make([]messageParts, 0, cap(rs))
 	for k := range cs.cs {
 		c, f, sum := &cs.cs[k].c, &pf.customers[cs.cs[k].i], &pf.sums[cs.cs[k].i]
-		r := c.reminderKeyed(&f.Customer, cs.keys[k])
+		r := c.reminderKeyed(&f.Customer, cs.cs[k].key)
 		st, has := cs.states[r.Key]
 		if slices.Contains(standingKinds, c.kind) {
 			st, has = standing[r.Key]
