@@ -260,18 +260,18 @@ type ledgerRow struct {
 	l     factLedger
 }
 
-// readReportFacts reads the shop as of day: all the rules read but the
-// smaller tables (addSmallFacts), the points, and the money off from
-// redeemFrom on.
-func (s *Store) readReportFacts(ctx context.Context, day, redeemFrom rules.Day) (*reportFacts, error) {
-	r := &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
-	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
-		func() error { return s.readCustomerRows(ctx, r) })
-	if err != nil {
-		return nil, err
-	}
-	rf := &reportFacts{redeemFrom: redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
-	if !redeemFrom.IsZero() {
+// newFactRows is where the readers of the shop as of day put their rows;
+// the money off is counted from redeemFrom on.
+func newFactRows(day, redeemFrom rules.Day) *factRows {
+	return &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+}
+
+// reportFactsOf groups by customer what readPurchaseRows, readLedgerRows
+// and readCustomerRows read: all the rules read but the smaller tables
+// (addRuleFacts), the points, and the money off.
+func (s *Store) reportFactsOf(ctx context.Context, r *factRows) (*reportFacts, error) {
+	rf := &reportFacts{redeemFrom: r.redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
+	if !r.redeemFrom.IsZero() {
 		if err := s.countRedeemed(ctx, s.reader(), rf, &r.purchases, r.redeems); err != nil {
 			return nil, err
 		}
@@ -285,11 +285,21 @@ func (s *Store) readReportFacts(ctx context.Context, day, redeemFrom rules.Day) 
 	r.purchases.each(func(i int, p *purchaseRow) { pSlots[i] = rf.slots.add(p.owner) })
 	lSlots := make([]int32, r.ledger.len())
 	r.ledger.each(func(i int, l *ledgerRow) { lSlots[i] = rf.slots.add(l.owner) })
-	rf.facts = make([]customerFacts, len(rf.slots.ids))
+	for id := range rf.redeemOwners {
+		rf.slots.add(id)
+	}
+	n := len(rf.slots.ids)
+	rf.facts = make([]customerFacts, n)
 	r.custs.each(func(i int, c *rules.Customer) { rf.facts[i].Customer = *c })
-	rf.addPurchases(r, pSlots)
-	rf.addLedger(r, lSlots)
-	return rf, nil
+	// Each fills its own fields of rf; no slot is added from here on.
+	err := parallel(func() error {
+		rf.addPurchases(r, pSlots, n)
+		return nil
+	}, func() error {
+		rf.addLedger(r, lSlots, n)
+		return nil
+	})
+	return rf, err
 }
 
 // readCustomerRows reads the customers table: every id, whether it was
@@ -397,21 +407,9 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 	})
 }
 
-// addSmallFacts reads the smaller tables the rules read, as of day, into
-// facts read without them (readReportFacts).
-func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day rules.Day) error {
-	r := &factRows{day: day.String(), contactLast: map[rules.ID]rules.Day{}}
-	if err := s.readRuleFacts(ctx, r); err != nil {
-		return err
-	}
-	rf.addRuleFacts(r)
-	return nil
-}
-
 // addPurchases groups the purchases by slot, in (day, id) order, and adds
 // up what each slot spent, its visits and its money off.
-func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
-	n := len(rf.slots.ids)
+func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32, n int) {
 	rf.spent = make([]rules.Cents, n)
 	rf.visits = make([]int32, n)
 	rf.hasLine = make([]bool, n)
@@ -430,7 +428,8 @@ func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 		}
 	})
 	for id, points := range rf.redeemOwners {
-		rf.redeemedBy[rf.slots.add(id)] += points
+		sl, _ := rf.slots.get(id)
+		rf.redeemedBy[sl] += points
 	}
 	grouped, start := groupPile(pSlots, &r.purchases, n, func(row *purchaseRow) factPurchase { return row.p })
 	for sl := range n {
@@ -444,8 +443,7 @@ func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 
 // addLedger adds up each slot's balance and, for the rules, groups the
 // ledger rows by slot in (day, id) order.
-func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
-	n := len(rf.slots.ids)
+func (rf *reportFacts) addLedger(r *factRows, lSlots []int32, n int) {
 	rf.balance = make([]int64, n)
 	r.ledger.each(func(i int, row *ledgerRow) { rf.balance[lSlots[i]] += row.l.Points })
 	grouped, start := groupPile(lSlots, &r.ledger, n, func(row *ledgerRow) factLedger { return row.l })
