@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -118,6 +121,34 @@ func groupPile[T, R any](slots []int32, p *pile[T], n int, pick func(*T) R) (out
 		}
 	})
 	return out, start
+}
+
+// maxWorkers is the most processors atOnce keeps busy.
+const maxWorkers = 4
+
+// atOnce calls fn(w, from, to) for stretches [from, to) that cover [0, n),
+// on up to maxWorkers processors at once; w (below maxWorkers) tells the
+// workers apart. A stretch goes to whichever worker is free: customers
+// differ in how much history they hold, so equal parts are not equal work.
+func atOnce(n int, fn func(w, from, to int)) {
+	const stretch = 512
+	workers := max(1, min(runtime.GOMAXPROCS(0), maxWorkers, n/stretch+1))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				from := int(next.Add(stretch)) - stretch
+				if from >= n {
+					return
+				}
+				fn(w, from, min(from+stretch, n))
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // parallel runs fns at once and returns the first error.

@@ -5,11 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // The follow-up report counts every reminder due over a year or more by how
@@ -261,22 +259,20 @@ func (t *followTally) report(since rules.Day) rules.FollowUpReport {
 // and the reminders done or skipped that the rules no longer give.
 func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rules.Day) rules.FollowUpReport {
 	rows, start := states.byCustomer(rf)
-	parts := max(1, min(runtime.GOMAXPROCS(0), 4))
-	tallies := make([]*followTally, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		tallies[p] = newFollowTally()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := tallies[p]
-			key := make([]byte, 0, 96)
-			for sl := p * rf.known / parts; sl < (p+1)*rf.known/parts; sl++ {
-				key = followSlot(rf, e, settleStates(rows[start[sl]:start[sl+1]]), sl, since, day, key, t.add)
-			}
-		}()
+	tallies := make([]*followTally, maxWorkers)
+	keys := make([][]byte, maxWorkers)
+	atOnce(rf.known, func(w, from, to int) {
+		if tallies[w] == nil {
+			tallies[w], keys[w] = newFollowTally(), make([]byte, 0, 96)
+		}
+		for sl := from; sl < to; sl++ {
+			keys[w] = followSlot(rf, e, settleStates(rows[start[sl]:start[sl+1]]), sl, since, day, keys[w], tallies[w].add)
+		}
+	})
+	tallies = slices.DeleteFunc(tallies, func(t *followTally) bool { return t == nil })
+	if len(tallies) == 0 {
+		return newFollowTally().report(since)
 	}
-	wg.Wait()
 	t := tallies[0]
 	for _, o := range tallies[1:] {
 		t.merge(o)

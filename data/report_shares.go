@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"runtime"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -166,19 +164,11 @@ func reportParts(rf *reportFacts, cs *reportComplaints, day rules.Day, scheme ru
 	w := shareWork{rf: rf, day: day, from: from, scheme: scheme, complaints: complaints}
 	w.ends = rules.MonthEnds(day, rules.ReportMonths)
 	w.prevFrom = day.AddMonths(-24).AddDays(1)
-	total := len(sh.parts)
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4, total/256+1))
-	var wg sync.WaitGroup
-	for k := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k * total / workers; i < (k+1)*total/workers; i++ {
-				w.share(&sh.parts[i], sh.ids[i], i)
-			}
-		}()
-	}
-	wg.Wait()
+	atOnce(len(sh.parts), func(_, from, to int) {
+		for i := from; i < to; i++ {
+			w.share(&sh.parts[i], sh.ids[i], i)
+		}
+	})
 	return sh
 }
 
