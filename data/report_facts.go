@@ -339,15 +339,21 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 	cols := "id, forgotten, birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
 	var v [8]any
 	var c cells
+	// A day that is no day, NULL included, reads as none.
+	day := func(v any) rules.Day {
+		if v == nil {
+			return 0
+		}
+		return scanDay(sql.NullString{String: c.text(v), Valid: true})
+	}
 	return s.eachTableRow(ctx, "customers", cols, "", nil, func(rows *sql.Rows, _ *sql.RawBytes) error {
 		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
 			return err
 		}
 		cu := rules.Customer{ID: c.int(v[0]), Forgotten: c.int(v[1]) != 0, DoNotContact: c.int(v[5]) != 0,
-			CustomerSince: scanDay(sql.NullString{String: c.text(v[6]), Valid: v[6] != nil}),
-			AddedOn:       scanDay(sql.NullString{String: c.text(v[7]), Valid: v[7] != nil})}
+			CustomerSince: day(v[6]), AddedOn: day(v[7])}
 		if v[3] != nil && v[4] != nil {
-			cu.Birthday = rules.YearlyDate{Year: int(c.int(v[2])), Month: time.Month(c.int(v[3])), Day: int(c.int(v[4]))}
+			cu.Birthday = rules.YearlyDate{Year: int(c.nullInt(v[2])), Month: time.Month(c.int(v[3])), Day: int(c.int(v[4]))}
 		}
 		r.custs.add(cu)
 		return c.err
@@ -365,7 +371,7 @@ func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 			if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
 				return err
 			}
-			p := factPurchase{ID: c.int(v[1]), Day: c.dayOf(v[2]), Amount: rules.Cents(c.int(v[3])), RefundOf: c.int(v[5])}
+			p := factPurchase{ID: c.int(v[1]), Day: c.dayOf(v[2]), Amount: rules.Cents(c.int(v[3])), RefundOf: c.nullInt(v[5])}
 			discount := rules.Cents(c.int(v[4]))
 			if discount > 0 && !from.IsZero() && p.Day >= from {
 				r.redeemedValue += discount

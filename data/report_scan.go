@@ -21,21 +21,17 @@ type cells struct {
 	day     rules.Day
 }
 
-// int is the integer v holds, 0 for NULL.
+// int is the integer v holds; NULL is an error, as it is for Scan.
 func (c *cells) int(v any) int64 {
 	switch x := v.(type) {
 	case int64:
 		return x
-	case nil:
-		return 0
 	case int32:
 		return int64(x)
 	case float64:
 		if x == float64(int64(x)) {
 			return int64(x)
 		}
-	case bool:
-		return int64(boolInt(x))
 	case string:
 		if n, err := strconv.ParseInt(x, 10, 64); err == nil {
 			return n
@@ -49,6 +45,14 @@ func (c *cells) int(v any) int64 {
 		c.err = fmt.Errorf("%v (%T) is not a whole number", v, v)
 	}
 	return 0
+}
+
+// nullInt is the integer v holds, 0 for NULL.
+func (c *cells) nullInt(v any) int64 {
+	if v == nil {
+		return 0
+	}
+	return c.int(v)
 }
 
 // dayOf is the day v holds, YYYY-MM-DD as the tables write days; anything
@@ -67,15 +71,20 @@ func (c *cells) dayOf(v any) rules.Day {
 	return 0
 }
 
-// text is the text v holds, "" for NULL.
+// text is the text v holds, a number written out; NULL is an error, as
+// it is for Scan.
 func (c *cells) text(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
-	case nil:
-		return ""
 	case []byte:
 		return string(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
 	}
 	if c.err == nil {
 		c.err = fmt.Errorf("%v (%T) is not text", v, v)
