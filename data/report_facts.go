@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -97,6 +100,57 @@ func groupBySlot[T any](slots []int32, rows []T, n int) (out []T, start []int32)
 	return out, start
 }
 
+// groupPile is groupBySlot for the rows of a pile, keeping of each the
+// part pick gives; rows of a negative slot are left out.
+func groupPile[T, R any](slots []int32, p *pile[T], n int, pick func(*T) R) (out []R, start []int32) {
+	start = make([]int32, n+1)
+	for _, s := range slots {
+		if s >= 0 {
+			start[s+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	next := slices.Clone(start[:n])
+	out = make([]R, start[n])
+	p.each(func(i int, v *T) {
+		if s := slots[i]; s >= 0 {
+			out[next[s]] = pick(v)
+			next[s]++
+		}
+	})
+	return out, start
+}
+
+// maxWorkers is the most processors atOnce keeps busy.
+const maxWorkers = 4
+
+// atOnce calls fn(w, from, to) for stretches [from, to) that cover [0, n),
+// on up to maxWorkers processors at once; w (below maxWorkers) tells the
+// workers apart. A stretch goes to whichever worker is free: customers
+// differ in how much history they hold, so equal parts are not equal work.
+func atOnce(n int, fn func(w, from, to int)) {
+	const stretch = 512
+	workers := max(1, min(runtime.GOMAXPROCS(0), maxWorkers, n/stretch+1))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				from := int(next.Add(stretch)) - stretch
+				if from >= n {
+					return
+				}
+				fn(w, from, min(from+stretch, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // parallel runs fns at once and returns the first error.
 func parallel(fns ...func() error) error {
 	var g errgroup.Group
@@ -145,14 +199,12 @@ type redeemRow struct {
 }
 
 // countRedeemed adds up the redeem rows whose sale is not voided: those
-// among ps (the sales up to day not voided, in id order) and, asked of the
-// database, any other.
-func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, ps []factPurchase, redeems []redeemRow) error {
+// among the sales up to day not voided (ps) and, asked of the database,
+// any other.
+func (s *Store) countRedeemed(ctx context.Context, db querier, rf *reportFacts, ps *pile[purchaseRow], redeems []redeemRow) error {
 	rf.redeemOwners = map[rules.ID]int64{}
-	ids := make([]rules.ID, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
+	ids := make([]rules.ID, ps.len())
+	ps.each(func(i int, p *purchaseRow) { ids[i] = p.p.ID })
 	if !slices.IsSorted(ids) {
 		slices.Sort(ids)
 	}
@@ -210,19 +262,14 @@ type factRows struct {
 	redeemFrom rules.Day // money off from this day on (zero: not needed)
 	day        string    // the report's day, as the tables write days
 
-	custIDs   []rules.ID // the customers table, in id order
-	forgotten []bool     // per row of custIDs
-	custs     []rules.Customer
+	custs pile[rules.Customer] // the customers table, in id order
 
-	pOwner []rules.ID // per purchase
-	ps     []factPurchase
-	disc   []rules.Cents
+	purchases pile[purchaseRow]
 	// The money off on sales not voided from redeemFrom on; walk-ins'
 	// apart too.
 	redeemedValue, walkInValue rules.Cents
 
-	lOwner  []rules.ID // per ledger row
-	ls      []factLedger
+	ledger  pile[ledgerRow]
 	redeems []redeemRow
 
 	contactLast map[rules.ID]rules.Day // the latest contact of each customer
@@ -231,64 +278,85 @@ type factRows struct {
 	complaints  []rules.Complaint
 }
 
-// readReportFacts reads the shop as of day: all the rules read but the
-// smaller tables (addSmallFacts), the points, and the money off from
-// redeemFrom on.
-func (s *Store) readReportFacts(ctx context.Context, day, redeemFrom rules.Day) (*reportFacts, error) {
-	r := &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
-	err := parallel(func() error { return s.readPurchaseRows(ctx, r) }, func() error { return s.readLedgerRows(ctx, r) },
-		func() error { return s.readCustomerRows(ctx, r) })
-	if err != nil {
-		return nil, err
-	}
-	rf := &reportFacts{redeemFrom: redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
-	if !redeemFrom.IsZero() {
-		if err := s.countRedeemed(ctx, s.reader(), rf, r.ps, r.redeems); err != nil {
+// purchaseRow is a purchase of a customer, not voided, with its money off.
+type purchaseRow struct {
+	owner rules.ID
+	p     factPurchase
+	disc  rules.Cents
+}
+
+// ledgerRow is a ledger row and its customer.
+type ledgerRow struct {
+	owner rules.ID
+	l     factLedger
+}
+
+// newFactRows is where the readers of the shop as of day put their rows;
+// the money off is counted from redeemFrom on.
+func newFactRows(day, redeemFrom rules.Day) *factRows {
+	return &factRows{redeemFrom: redeemFrom, day: day.String(), contactLast: map[rules.ID]rules.Day{}}
+}
+
+// reportFactsOf groups by customer what readPurchaseRows, readLedgerRows
+// and readCustomerRows read: all the rules read but the smaller tables
+// (addRuleFacts), the points, and the money off.
+func (s *Store) reportFactsOf(ctx context.Context, r *factRows) (*reportFacts, error) {
+	rf := &reportFacts{redeemFrom: r.redeemFrom, redeemedValue: r.redeemedValue, walkInValue: r.walkInValue}
+	if !r.redeemFrom.IsZero() {
+		if err := s.countRedeemed(ctx, s.reader(), rf, &r.purchases, r.redeems); err != nil {
 			return nil, err
 		}
 	}
-	rf.slots = newSlotIndex(r.custIDs)
-	rf.known = len(r.custIDs)
-	rf.forgotten = r.forgotten
-	pSlots := rf.slotsOf(r.pOwner)
-	lSlots := rf.slotsOf(r.lOwner)
-	rf.facts = make([]customerFacts, len(rf.slots.ids))
-	for i, c := range r.custs {
-		rf.facts[i].Customer = c
+	ids := make([]rules.ID, r.custs.len())
+	rf.forgotten = make([]bool, len(ids))
+	r.custs.each(func(i int, c *rules.Customer) { ids[i], rf.forgotten[i] = c.ID, c.Forgotten })
+	rf.slots = newSlotIndex(ids)
+	rf.known = len(ids)
+	pSlots := make([]int32, r.purchases.len())
+	r.purchases.each(func(i int, p *purchaseRow) { pSlots[i] = rf.slots.add(p.owner) })
+	lSlots := make([]int32, r.ledger.len())
+	r.ledger.each(func(i int, l *ledgerRow) { lSlots[i] = rf.slots.add(l.owner) })
+	for id := range rf.redeemOwners {
+		rf.slots.add(id)
 	}
-	rf.addPurchases(r, pSlots)
-	rf.addLedger(r, lSlots)
-	return rf, nil
-}
-
-// slotsOf gives the slot of each of owners, numbering ids met for the
-// first time.
-func (rf *reportFacts) slotsOf(owners []rules.ID) []int32 {
-	out := make([]int32, len(owners))
-	for i, id := range owners {
-		out[i] = rf.slots.add(id)
-	}
-	return out
+	n := len(rf.slots.ids)
+	rf.facts = make([]customerFacts, n)
+	r.custs.each(func(i int, c *rules.Customer) { rf.facts[i].Customer = *c })
+	// Each fills its own fields of rf; no slot is added from here on.
+	err := parallel(func() error {
+		rf.addPurchases(r, pSlots, n)
+		return nil
+	}, func() error {
+		rf.addLedger(r, lSlots, n)
+		return nil
+	})
+	return rf, err
 }
 
 // readCustomerRows reads the customers table: every id, whether it was
 // forgotten, and what the rules read.
 func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 	cols := "id, forgotten, birthday_year, birthday_month, birthday_day, do_not_contact, customer_since, added_on"
+	var v [8]any
+	var c cells
+	// A day that is no day, NULL included, reads as none.
+	day := func(v any) rules.Day {
+		if v == nil {
+			return 0
+		}
+		return scanDay(sql.NullString{String: c.text(v), Valid: true})
+	}
 	return s.eachTableRow(ctx, "customers", cols, "", nil, func(rows *sql.Rows, _ *sql.RawBytes) error {
-		var id, gone, dnc int64
-		var y, m, d sql.NullInt64
-		var since, added sql.NullString
-		if err := rows.Scan(&id, &gone, &y, &m, &d, &dnc, &since, &added); err != nil {
+		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]); err != nil {
 			return err
 		}
-		r.custIDs, r.forgotten = append(r.custIDs, id), append(r.forgotten, gone != 0)
-		c := rules.Customer{ID: id, Forgotten: gone != 0, DoNotContact: dnc != 0, CustomerSince: scanDay(since), AddedOn: scanDay(added)}
-		if m.Valid && d.Valid {
-			c.Birthday = rules.YearlyDate{Year: int(y.Int64), Month: time.Month(m.Int64), Day: int(d.Int64)}
+		cu := rules.Customer{ID: c.int(v[0]), Forgotten: c.int(v[1]) != 0, DoNotContact: c.int(v[5]) != 0,
+			CustomerSince: day(v[6]), AddedOn: day(v[7])}
+		if v[3] != nil && v[4] != nil {
+			cu.Birthday = rules.YearlyDate{Year: int(c.nullInt(v[2])), Month: time.Month(c.int(v[3])), Day: int(c.int(v[4]))}
 		}
-		r.custs = append(r.custs, c)
-		return nil
+		r.custs.add(cu)
+		return c.err
 	})
 }
 
@@ -296,27 +364,25 @@ func (s *Store) readCustomerRows(ctx context.Context, r *factRows) error {
 // following the customer index would look every row up.
 func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 	from := r.redeemFrom
+	var v [6]any
+	var c cells
 	return s.eachTableRow(ctx, "purchases", "customer_id, id, day, amount_cents, discount_cents, refund_of",
-		"voided = 0 AND day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
-			var owner, refundOf sql.NullInt64
-			var id, amount, discount int64
-			if err := rows.Scan(&owner, &id, day, &amount, &discount, &refundOf); err != nil {
+		"voided = 0 AND day <= ?", []any{r.day}, func(rows *sql.Rows, _ *sql.RawBytes) error {
+			if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]); err != nil {
 				return err
 			}
-			p := factPurchase{ID: id, Day: dayFromBytes(*day), Amount: rules.Cents(amount), RefundOf: refundOf.Int64}
+			p := factPurchase{ID: c.int(v[1]), Day: c.dayOf(v[2]), Amount: rules.Cents(c.int(v[3])), RefundOf: c.nullInt(v[5])}
+			discount := rules.Cents(c.int(v[4]))
 			if discount > 0 && !from.IsZero() && p.Day >= from {
-				r.redeemedValue += rules.Cents(discount)
-				if !owner.Valid {
-					r.walkInValue += rules.Cents(discount)
+				r.redeemedValue += discount
+				if v[0] == nil {
+					r.walkInValue += discount
 				}
 			}
-			if !owner.Valid {
-				return nil // a walk-in
+			if v[0] != nil { // else a walk-in
+				r.purchases.add(purchaseRow{owner: c.int(v[0]), p: p, disc: discount})
 			}
-			r.pOwner = append(r.pOwner, owner.Int64)
-			r.ps = append(r.ps, p)
-			r.disc = append(r.disc, rules.Cents(discount))
-			return nil
+			return c.err
 		})
 }
 
@@ -326,20 +392,22 @@ func (s *Store) readPurchaseRows(ctx context.Context, r *factRows) error {
 // none), NULL for other rows.
 func (s *Store) readLedgerRows(ctx context.Context, r *factRows) error {
 	from := r.redeemFrom
+	var v [4]any
+	var c cells
 	return s.eachTableRow(ctx, "ledger", "customer_id, day, points, CASE WHEN kind = 'redeem' THEN COALESCE(purchase_id, 0) END",
-		"day <= ?", []any{r.day}, func(rows *sql.Rows, day *sql.RawBytes) error {
-			var owner, points int64
-			var redeem sql.NullInt64
-			if err := rows.Scan(&owner, day, &points, &redeem); err != nil {
+		"day <= ?", []any{r.day}, func(rows *sql.Rows, _ *sql.RawBytes) error {
+			if err := rows.Scan(&v[0], &v[1], &v[2], &v[3]); err != nil {
 				return err
 			}
-			l := factLedger{ID: rules.ID(len(r.ls)), Day: dayFromBytes(*day), Points: points, Redeem: redeem.Valid}
-			if l.Redeem && redeem.Int64 != 0 && !from.IsZero() && l.Day >= from {
-				r.redeems = append(r.redeems, redeemRow{purchase: redeem.Int64, points: l.Points, owner: owner})
+			owner := c.int(v[0])
+			l := factLedger{ID: rules.ID(r.ledger.len()), Day: c.dayOf(v[1]), Points: c.int(v[2]), Redeem: v[3] != nil}
+			if l.Redeem && !from.IsZero() && l.Day >= from {
+				if sale := c.int(v[3]); sale != 0 {
+					r.redeems = append(r.redeems, redeemRow{purchase: sale, points: l.Points, owner: owner})
+				}
 			}
-			r.lOwner = append(r.lOwner, owner)
-			r.ls = append(r.ls, l)
-			return nil
+			r.ledger.add(ledgerRow{owner: owner, l: l})
+			return c.err
 		})
 }
 
@@ -376,42 +444,31 @@ func (s *Store) readLastContacts(ctx context.Context, r *factRows) error {
 	})
 }
 
-// addSmallFacts reads the smaller tables the rules read, as of day, into
-// facts read without them (readReportFacts).
-func (s *Store) addSmallFacts(ctx context.Context, rf *reportFacts, day rules.Day) error {
-	r := &factRows{day: day.String(), contactLast: map[rules.ID]rules.Day{}}
-	if err := s.readRuleFacts(ctx, r); err != nil {
-		return err
-	}
-	rf.addRuleFacts(r)
-	return nil
-}
-
 // addPurchases groups the purchases by slot, in (day, id) order, and adds
 // up what each slot spent, its visits and its money off.
-func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
-	n := len(rf.slots.ids)
+func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32, n int) {
 	rf.spent = make([]rules.Cents, n)
 	rf.visits = make([]int32, n)
 	rf.hasLine = make([]bool, n)
 	rf.valueBy = make([]rules.Cents, n)
 	rf.redeemedBy = make([]int64, n)
 	from := r.redeemFrom
-	for i, p := range r.ps {
-		sl := pSlots[i]
-		rf.spent[sl] += p.Amount - r.disc[i]
+	r.purchases.each(func(i int, row *purchaseRow) {
+		sl, p := pSlots[i], &row.p
+		rf.spent[sl] += p.Amount - row.disc
 		rf.hasLine[sl] = true
 		if p.Amount > 0 {
 			rf.visits[sl]++
 		}
-		if r.disc[i] > 0 && !from.IsZero() && p.Day >= from {
-			rf.valueBy[sl] += r.disc[i]
+		if row.disc > 0 && !from.IsZero() && p.Day >= from {
+			rf.valueBy[sl] += row.disc
 		}
-	}
+	})
 	for id, points := range rf.redeemOwners {
-		rf.redeemedBy[rf.slots.add(id)] += points
+		sl, _ := rf.slots.get(id)
+		rf.redeemedBy[sl] += points
 	}
-	grouped, start := groupBySlot(pSlots, r.ps, n)
+	grouped, start := groupPile(pSlots, &r.purchases, n, func(row *purchaseRow) factPurchase { return row.p })
 	for sl := range n {
 		g := grouped[start[sl]:start[sl+1]:start[sl+1]]
 		if !slices.IsSortedFunc(g, comparePurchaseFacts) {
@@ -423,13 +480,10 @@ func (rf *reportFacts) addPurchases(r *factRows, pSlots []int32) {
 
 // addLedger adds up each slot's balance and, for the rules, groups the
 // ledger rows by slot in (day, id) order.
-func (rf *reportFacts) addLedger(r *factRows, lSlots []int32) {
-	n := len(rf.slots.ids)
+func (rf *reportFacts) addLedger(r *factRows, lSlots []int32, n int) {
 	rf.balance = make([]int64, n)
-	for i, l := range r.ls {
-		rf.balance[lSlots[i]] += l.Points
-	}
-	grouped, start := groupBySlot(lSlots, r.ls, n)
+	r.ledger.each(func(i int, row *ledgerRow) { rf.balance[lSlots[i]] += row.l.Points })
+	grouped, start := groupPile(lSlots, &r.ledger, n, func(row *ledgerRow) factLedger { return row.l })
 	for sl := range n {
 		g := grouped[start[sl]:start[sl+1]:start[sl+1]]
 		if !slices.IsSortedFunc(g, compareLedgerFacts) {

@@ -5,11 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // The follow-up report counts every reminder due over a year or more by how
@@ -25,9 +23,9 @@ type followState struct {
 	state   rules.State
 	staff   string
 	changed rules.Day
-	given   bool // a candidate of the rules has this key
-	moved   bool // moved here by a merge; key is the survivor's
-	pos     int  // in rowid order
+	pos     int32 // in rowid order
+	given   bool  // a candidate of the rules has this key
+	moved   bool  // moved here by a merge; key is the survivor's
 }
 
 func (f *followState) stored() reminderState {
@@ -37,14 +35,18 @@ func (f *followState) stored() reminderState {
 // followStates are the states of reminders due from since to day, changed
 // on or before day, with the customer they are stored under.
 type followStates struct {
-	owners []rules.ID
-	rows   []followState
+	rows pile[ownedState]
+}
+
+type ownedState struct {
+	owner rules.ID
+	st    followState
 }
 
 // readFollowStates reads the stored states that can count. A merge moves
 // state rows to the surviving customer but keeps their keys, which name
 // the customer merged away: they are taken under the key the survivor's
-// reminder has now (see byCustomer).
+// reminder has now (see settleStates).
 func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*followStates, error) {
 	where := "changed_on <= ? AND due <= ?"
 	args := []any{day.String(), day.String()}
@@ -53,35 +55,41 @@ func (s *Store) readFollowStates(ctx context.Context, since, day rules.Day) (*fo
 		args = append(args, since.String())
 	}
 	fs := &followStates{}
-	// The few staff names and states recur thousands of times; each is
-	// kept once.
+	// The few staff names recur thousands of times; each is kept once.
 	names := map[string]string{}
-	name := func(b string) string {
-		n, ok := names[b]
-		if !ok {
-			n = b
-			names[n] = n
-		}
-		return n
-	}
-	err := s.eachTableRow(ctx, "reminder_states", "key, customer_id, state, staff, changed_on", where, args, func(r *sql.Rows, day *sql.RawBytes) error {
-		var key, state, staff string
-		var cust int64
-		if err := r.Scan(&key, &cust, &state, &staff, day); err != nil {
+	var v [5]any
+	var c cells
+	err := s.eachTableRow(ctx, "reminder_states", "key, customer_id, state, staff, changed_on", where, args, func(r *sql.Rows, _ *sql.RawBytes) error {
+		if err := r.Scan(&v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
 			return err
 		}
-		st := followState{key: key, state: rules.State(name(state)), staff: name(staff), changed: dayFromBytes(*day), pos: len(fs.rows)}
+		cust, staff := c.int(v[1]), c.text(v[3])
+		name, ok := names[staff]
+		if !ok {
+			name = staff
+			names[name] = name
+		}
+		st := followState{key: c.text(v[0]), state: stateOf(c.text(v[2])), staff: name, changed: c.dayOf(v[4]), pos: int32(fs.rows.len())}
 		if !keyNames(st.key, cust) {
 			if k, err := rules.ParseReminderKey(st.key); err == nil && k.CustomerID != cust {
 				k.CustomerID = cust
 				st.key, st.moved = k.String(), true
 			}
 		}
-		fs.owners = append(fs.owners, cust)
-		fs.rows = append(fs.rows, st)
-		return nil
+		fs.rows.add(ownedState{owner: cust, st: st})
+		return c.err
 	})
 	return fs, err
+}
+
+// stateOf is s as a State, the known ones shared rather than copied.
+func stateOf(s string) rules.State {
+	for _, st := range []rules.State{rules.StateDone, rules.StateSkipped, rules.StateOpen, rules.StateSnoozed} {
+		if s == string(st) {
+			return st
+		}
+	}
+	return rules.State(s)
 }
 
 // keyNames reports whether key is kind:id:… for customer id, without
@@ -102,55 +110,49 @@ func keyNames(key string, id rules.ID) bool {
 	return j > i+1 && j < len(key) && key[j] == ':' && key[i+1] != '0' && n == id
 }
 
-// byCustomer groups the states by the slot of their customer, each group
-// sorted by key with one state per key, as readFacts keeps them: a state
-// stored under the customer's own key wins over one moved there by a
-// merge, and of several moved to one key the one changed last (then the
-// last stored) wins. States of customers not on the books are left out:
-// they never count.
+// byCustomer groups the states by the slot of their customer, in the
+// order they were read (settleStates sorts each group). States of
+// customers not on the books are left out: they never count.
 func (fs *followStates) byCustomer(rf *reportFacts) (rows []followState, start []int32) {
-	n := len(rf.slots.ids)
-	slots := make([]int32, 0, len(fs.rows))
-	kept := make([]followState, 0, len(fs.rows))
-	for i, id := range fs.owners {
-		if sl, ok := rf.slots.get(id); ok && int(sl) < rf.known {
-			slots = append(slots, sl)
-			kept = append(kept, fs.rows[i])
+	slots := make([]int32, fs.rows.len())
+	fs.rows.each(func(i int, o *ownedState) {
+		slots[i] = -1
+		if sl, ok := rf.slots.get(o.owner); ok && int(sl) < rf.known {
+			slots[i] = sl
 		}
-	}
-	rows, start = groupBySlot(slots, kept, n)
-	for sl := range n {
-		g := rows[start[sl]:start[sl+1]]
-		slices.SortFunc(g, func(a, b followState) int {
-			return cmp.Or(strings.Compare(a.key, b.key), boolInt(a.moved)-boolInt(b.moved),
-				int(a.changed)-int(b.changed), a.pos-b.pos)
-		})
-		for i := 1; i < len(g); i++ {
-			if g[i].key == g[i-1].key {
-				// The first of a run is the own state, if any; else the
-				// moved ones are by change, and the last wins.
-				if g[i].moved && !g[i-1].moved {
-					g[i].key = "" // dropped below
-					g[i], g[i-1] = g[i-1], g[i]
-				} else {
-					g[i-1].key = ""
-				}
+	})
+	return groupPile(slots, &fs.rows, len(rf.slots.ids), func(o *ownedState) followState { return o.st })
+}
+
+// settleStates sorts g, a customer's states, by key and keeps one state
+// per key, as readFacts keeps them: a state stored under the customer's
+// own key wins over one moved there by a merge, and of several moved to
+// one key the one changed last (then the last stored) wins. It returns
+// the states kept, at the start of g.
+func settleStates(g []followState) []followState {
+	slices.SortFunc(g, func(a, b followState) int {
+		return cmp.Or(strings.Compare(a.key, b.key), boolInt(a.moved)-boolInt(b.moved),
+			int(a.changed)-int(b.changed), int(a.pos-b.pos))
+	})
+	for i := 1; i < len(g); i++ {
+		if g[i].key == g[i-1].key {
+			// The first of a run is the own state, if any; else the
+			// moved ones are by change, and the last wins.
+			if g[i].moved && !g[i-1].moved {
+				g[i].key = "" // dropped below
+				g[i], g[i-1] = g[i-1], g[i]
+			} else {
+				g[i-1].key = ""
 			}
 		}
 	}
-	// Drop the states that lost, keeping the groups' bounds.
-	out := rows[:0]
-	bounds := make([]int32, n+1)
-	for sl := range n {
-		bounds[sl] = int32(len(out))
-		for _, r := range rows[start[sl]:start[sl+1]] {
-			if r.key != "" {
-				out = append(out, r)
-			}
+	kept := g[:0]
+	for _, r := range g {
+		if r.key != "" {
+			kept = append(kept, r)
 		}
 	}
-	bounds[n] = int32(len(out))
-	return out, bounds
+	return kept
 }
 
 // find is the state in g (sorted by key) keyed key, or nil.
@@ -257,22 +259,20 @@ func (t *followTally) report(since rules.Day) rules.FollowUpReport {
 // and the reminders done or skipped that the rules no longer give.
 func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rules.Day) rules.FollowUpReport {
 	rows, start := states.byCustomer(rf)
-	parts := max(1, min(runtime.GOMAXPROCS(0), 4))
-	tallies := make([]*followTally, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		tallies[p] = newFollowTally()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := tallies[p]
-			key := make([]byte, 0, 96)
-			for sl := p * rf.known / parts; sl < (p+1)*rf.known/parts; sl++ {
-				key = followSlot(rf, e, rows[start[sl]:start[sl+1]], sl, since, day, key, t.add)
-			}
-		}()
+	tallies := make([]*followTally, maxWorkers)
+	keys := make([][]byte, maxWorkers)
+	atOnce(rf.known, func(w, from, to int) {
+		if tallies[w] == nil {
+			tallies[w], keys[w] = newFollowTally(), make([]byte, 0, 96)
+		}
+		for sl := from; sl < to; sl++ {
+			keys[w] = followSlot(rf, e, settleStates(rows[start[sl]:start[sl+1]]), sl, since, day, keys[w], tallies[w].add)
+		}
+	})
+	tallies = slices.DeleteFunc(tallies, func(t *followTally) bool { return t == nil })
+	if len(tallies) == 0 {
+		return newFollowTally().report(since)
 	}
-	wg.Wait()
 	t := tallies[0]
 	for _, o := range tallies[1:] {
 		t.merge(o)
@@ -281,7 +281,7 @@ func followUpOf(rf *reportFacts, e engine, states *followStates, since, day rule
 }
 
 // followSlot gives add every reminder of the customer in slot sl that
-// followUpOf counts: g are the customer's states (byCustomer); key is a
+// followUpOf counts: g are the customer's states (settleStates); key is a
 // buffer, returned for the next call.
 func followSlot(rf *reportFacts, e engine, g []followState, sl int, since, day rules.Day, key []byte, add func(r *rules.Reminder)) []byte {
 	if sl >= rf.known || rf.forgotten[sl] {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"regulars/rules"
-	"runtime"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -128,31 +126,33 @@ type reportShares struct {
 	parts []reportPart
 }
 
-// reportParts computes, as of day, the share of every id the facts name;
-// liability is at scheme. The facts it reads are all the rules need but
-// the smaller tables (addSmallFacts).
-func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loyalty) (*reportShares, error) {
-	var rf *reportFacts
-	complaints := map[rules.ID]*complaintTally{}
-	var order []rules.ID // complaining ids in the order first met
-	from := day.AddMonths(-12).AddDays(1)
-	err := parallel(func() (err error) {
-		rf, err = s.readReportFacts(ctx, day, from)
-		return err
-	}, func() error {
-		return s.eachComplaint(ctx, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
-			t := complaints[id]
-			if t == nil {
-				t = newComplaintTally(day)
-				complaints[id] = t
-				order = append(order, id)
-			}
-			return t.add(id, receivedAt, receivedOn, resolvedOn, resolvedAt)
-		})
+// reportComplaints are the complaints of the twelve months up to a day,
+// counted by customer.
+type reportComplaints struct {
+	by    map[rules.ID]*complaintTally
+	order []rules.ID // complaining ids in the order first met
+}
+
+// readReportComplaints reads the complaints of the twelve months up to day.
+func (s *Store) readReportComplaints(ctx context.Context, day rules.Day) (*reportComplaints, error) {
+	c := &reportComplaints{by: map[rules.ID]*complaintTally{}}
+	err := s.eachComplaint(ctx, day, func(id rules.ID, receivedAt, receivedOn string, resolvedOn sql.NullString, resolvedAt string) error {
+		t := c.by[id]
+		if t == nil {
+			t = newComplaintTally(day)
+			c.by[id] = t
+			c.order = append(c.order, id)
+		}
+		return t.add(id, receivedAt, receivedOn, resolvedOn, resolvedAt)
 	})
-	if err != nil {
-		return nil, err
-	}
+	return c, err
+}
+
+// reportParts computes, as of day, the share of every id the facts or the
+// complaints name; liability is at scheme.
+func reportParts(rf *reportFacts, cs *reportComplaints, day rules.Day, scheme rules.Loyalty) *reportShares {
+	complaints, order := cs.by, cs.order
+	from := day.AddMonths(-12).AddDays(1)
 	n := len(rf.slots.ids)
 	sh := &reportShares{rf: rf, ids: slices.Clone(rf.slots.ids), parts: make([]reportPart, n)}
 	for _, id := range order {
@@ -164,20 +164,12 @@ func (s *Store) reportParts(ctx context.Context, day rules.Day, scheme rules.Loy
 	w := shareWork{rf: rf, day: day, from: from, scheme: scheme, complaints: complaints}
 	w.ends = rules.MonthEnds(day, rules.ReportMonths)
 	w.prevFrom = day.AddMonths(-24).AddDays(1)
-	total := len(sh.parts)
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4, total/256+1))
-	var wg sync.WaitGroup
-	for k := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := k * total / workers; i < (k+1)*total/workers; i++ {
-				w.share(&sh.parts[i], sh.ids[i], i)
-			}
-		}()
-	}
-	wg.Wait()
-	return sh, nil
+	atOnce(len(sh.parts), func(_, from, to int) {
+		for i := from; i < to; i++ {
+			w.share(&sh.parts[i], sh.ids[i], i)
+		}
+	})
+	return sh
 }
 
 // shareWork is what computing one share reads.

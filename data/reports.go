@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"regulars/rules"
@@ -247,9 +248,10 @@ func (s *Store) Report(ctx context.Context, day rules.Day, top int) (rules.Repor
 }
 
 // ReportAsReady is Report, handing first (when not nil) every figure but
-// the follow-up as soon as those are added up: they need the sales and the
-// points alone, while the follow-up computes every reminder since the
-// shop began. first's FollowUp holds only its Since.
+// the follow-up as soon as those are added up: they need the sales, the
+// points, the customers and the complaints, while the follow-up computes
+// every reminder since the shop began from those and the stored reminder
+// states and smaller tables besides. first's FollowUp holds only its Since.
 func (s *Store) ReportAsReady(ctx context.Context, day rules.Day, top int, first func(rules.Report)) (rules.Report, error) {
 	r := rules.Report{Day: day}
 	since, err := s.CreatedOn(ctx)
@@ -264,11 +266,55 @@ func (s *Store) ReportAsReady(ctx context.Context, day rules.Day, top int, first
 	if r.Points.Scheme, err = s.scheme(ctx); err != nil {
 		return r, err
 	}
+	// The tables are read in two lanes, each on a reader connection of its
+	// own, so that two processors stay busy: the sales in one; the
+	// customers, the ledger and the complaints in the other. Each lane
+	// then goes on to what the follow-up alone reads, the smaller tables
+	// and the reminder states, while the first figures are added up.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rows := newFactRows(day, r.Points.From)
+	small := newFactRows(day, 0)
+	var complaints *reportComplaints
+	var states *followStates
+	read, follow := make(chan error, 2), make(chan error, 2)
+	lane := func(forFigures, forFollowUp func() error) {
+		err := forFigures()
+		read <- err
+		if err == nil {
+			err = forFollowUp()
+		}
+		follow <- err
+	}
+	go lane(func() error { return s.readPurchaseRows(ctx, rows) },
+		func() error { return s.readRuleFacts(ctx, small) })
+	go lane(func() (err error) {
+		if err = s.readCustomerRows(ctx, rows); err == nil {
+			if err = s.readLedgerRows(ctx, rows); err == nil {
+				complaints, err = s.readReportComplaints(ctx, day)
+			}
+		}
+		return err
+	}, func() (err error) {
+		states, err = s.readFollowStates(ctx, since, day)
+		return err
+	})
+	waitFollow := func() error { return cmp.Or(<-follow, <-follow) }
+	// On an error the lanes are stopped and waited for: nothing outlives
+	// the call.
+	fail := func(err error) (rules.Report, error) {
+		cancel()
+		waitFollow()
+		return r, err
+	}
+	if err := cmp.Or(<-read, <-read); err != nil {
+		return fail(err)
+	}
 	// Top customers are as of today, whatever day the report is for.
 	topHere := day == s.Today()
-	var sh *reportShares
+	var rf *reportFacts
 	err = parallel(func() (err error) {
-		sh, err = s.reportParts(ctx, day, r.Points.Scheme)
+		rf, err = s.reportFactsOf(ctx, rows)
 		return err
 	}, func() (err error) {
 		if !topHere {
@@ -277,35 +323,24 @@ func (s *Store) ReportAsReady(ctx context.Context, day rules.Day, top int, first
 		return err
 	})
 	if err != nil {
-		return r, err
+		return fail(err)
 	}
-	// The follow-up's own facts are read while the rest is added up.
-	var states *followStates
-	follow := make(chan error, 1)
-	go func() {
-		follow <- parallel(func() error {
-			return s.addSmallFacts(ctx, sh.rf, day)
-		}, func() (err error) {
-			states, err = s.readFollowStates(ctx, since, day)
-			return err
-		})
-	}()
+	sh := reportParts(rf, complaints, day, r.Points.Scheme)
 	sh.totals().fill(&r)
-	r.Points.RedeemedValue += sh.rf.walkInValue
+	r.Points.RedeemedValue += rf.walkInValue
 	r.FollowUp = rules.FollowUpReport{Since: since}
 	if topHere {
-		r.Top, err = s.topFrom(ctx, sh.rf, top)
-	}
-	if err != nil {
-		<-follow
-		return r, err
+		if r.Top, err = s.topFrom(ctx, rf, top); err != nil {
+			return fail(err)
+		}
 	}
 	if first != nil {
 		first(r)
 	}
-	if err := <-follow; err != nil {
+	if err := waitFollow(); err != nil {
 		return r, err
 	}
-	r.FollowUp = followUpOf(sh.rf, set.engine, states, since, day)
+	rf.addRuleFacts(small)
+	r.FollowUp = followUpOf(rf, set.engine, states, since, day)
 	return r, nil
 }
