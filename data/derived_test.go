@@ -509,6 +509,19 @@ func TestDerivedRowsProperty(t *testing.T) {
 // summary rows, so the tests know they test them.
 func dvPartialCustomers(t *testing.T, s *Store, d rules.Day) int {
 	t.Helper()
+	pf, _ := dvPartial(t, s, d)
+	n := 0
+	for i := range pf.customers {
+		if !pf.busy[pf.customers[i].Customer.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+// dvPartial is what Today on d reads of the whole shop, and the settings.
+func dvPartial(t *testing.T, s *Store, d rules.Day) (*partialFacts, shopSettings) {
+	t.Helper()
 	ctx := context.Background()
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
@@ -518,5 +531,5 @@ func dvPartialCustomers(t *testing.T, s *Store, d rules.Day) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return len(pf.customers)
+	return pf, set
 }

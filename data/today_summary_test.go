@@ -161,16 +161,8 @@ func TestTodayOnAnEarlierDayTakesTheSummaryBack(t *testing.T) {
 // up to d give, for every customer not busy.
 func sumsAsTheFacts(t *testing.T, s *Store, d rules.Day) {
 	t.Helper()
-	ctx := context.Background()
-	set, err := s.readSettings(ctx, s.reader())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pf, err := s.readPartial(ctx, s.reader(), set.engine, d, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := s.readFacts(ctx, s.reader(), set, d, nil, false)
+	pf, set := dvPartial(t, s, d)
+	fs, err := s.readFacts(context.Background(), s.reader(), set, d, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
