@@ -223,14 +223,19 @@ func (s *Store) readyOn(ctx context.Context, q querier, pf *partialFacts, ids []
 		}, d.String())
 }
 
+// at is where customer id is in pf (its customers are in id order), and
+// whether it is there.
+func (pf *partialFacts) at(id rules.ID) (int, bool) {
+	return slices.BinarySearchFunc(pf.customers, id, func(f customerFacts, id rules.ID) int { return cmpID(f.Customer.ID, id) })
+}
+
 // sumOf is the summary row of customer id in pf, nil for one it does not
 // hold.
 func (pf *partialFacts) sumOf(id rules.ID) *CustomerSummary {
-	i, ok := slices.BinarySearchFunc(pf.customers, id, func(f customerFacts, id rules.ID) int { return cmpID(f.Customer.ID, id) })
-	if !ok {
-		return nil
+	if i, ok := pf.at(id); ok {
+		return &pf.sums[i]
 	}
-	return &pf.sums[i]
+	return nil
 }
 
 // lastSale is the latest sale (not a refund) of customer id among the
@@ -295,9 +300,8 @@ func (s *Store) readPartialBase(ctx context.Context, q querier, e engine, d rule
 	if err != nil {
 		return nil, err
 	}
-	of := func(id rules.ID) *customerFacts { // the customers are in id order
-		i, ok := slices.BinarySearchFunc(pf.customers, id, func(f customerFacts, id rules.ID) int { return cmpID(f.Customer.ID, id) })
-		if ok {
+	of := func(id rules.ID) *customerFacts {
+		if i, ok := pf.at(id); ok {
 			return &pf.customers[i]
 		}
 		return nil
