@@ -563,13 +563,16 @@ type remindersRead struct {
 	keep  func(c *cand, r *rules.Reminder) bool
 	asOf  rules.Day // the facts as of this day
 	until rules.Day // yearly reminders up to this day
+	// standing: every reminder of the standing kinds is looked at (Today),
+	// so their states are read whole rather than by key.
+	standing bool
 }
 
 // collectPartial gathers, unsorted and without words, what rd keeps of the
 // customers of pf. On a pool, it is gathered in two halves at once, each
 // looking up its candidates' states on a connection of its own, while a
-// third reads the states of the standing kinds: on two cores that is
-// nearly half the time.
+// third reads the states of the standing kinds (rd.standing): on two cores
+// that is nearly half the time.
 func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *partialFacts, rd remindersRead, stateTo rules.Day) ([]rules.Reminder, []messageParts, error) {
 	n := len(pf.customers)
 	halves := [][2]int{{0, n}}
@@ -583,7 +586,9 @@ func (s *Store) collectPartial(ctx context.Context, q querier, e engine, pf *par
 	read := make(chan struct{}) // closed once standing is read
 	run(func() error {
 		defer close(read)
-		standing, errStanding = s.standingStates(ctx, q, stateTo)
+		if rd.standing {
+			standing, errStanding = s.standingStates(ctx, q, stateTo)
+		}
 		return errStanding
 	})
 	rs, ws := make([][]rules.Reminder, len(halves)), make([][]messageParts, len(halves))
@@ -634,7 +639,7 @@ func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFact
 			if rd.look(f.Customer.ID, c) {
 				key := c.key(f.Customer.ID)
 				cs.cs = append(cs.cs, candidate{*c, key, i})
-				if !slices.Contains(standingKinds, c.kind) {
+				if !rd.standing || !slices.Contains(standingKinds, c.kind) {
 					look = append(look, key)
 				}
 			}
@@ -654,7 +659,7 @@ func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string
 		c, f, sum := &cs.cs[k].c, &pf.customers[cs.cs[k].i], &pf.sums[cs.cs[k].i]
 		r := c.reminderKeyed(&f.Customer, cs.cs[k].key)
 		st, has := cs.states[r.Key]
-		if slices.Contains(standingKinds, c.kind) {
+		if rd.standing && slices.Contains(standingKinds, c.kind) {
 			st, has = standing[r.Key]
 		}
 		on, shown, asOf := rd.day(c)
@@ -686,7 +691,7 @@ func (s *Store) todayFromFacts(ctx context.Context, set shopSettings, d rules.Da
 		look: func(_ rules.ID, c *cand) bool { return c.shownFrom <= d && (c.until == 0 || d <= c.until) },
 		day:  func(*cand) (rules.Day, rules.Day, rules.Day) { return d, d, d },
 		keep: func(_ *cand, r *rules.Reminder) bool { return onToday(r, d) },
-		asOf: d, until: d,
+		asOf: d, until: d, standing: true,
 	}, d)
 	return append(rs, prs...), append(ws, pws...), err
 }
