@@ -19,7 +19,17 @@ import (
 // gives it a fresh database on one shared throwaway PostgreSQL instead:
 // the same store methods, the same expectations.
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	// The tests keep the till's name in a settings folder of their own,
+	// never in the machine's.
+	dir, err := os.MkdirTemp("", "regulars-config")
+	if err == nil {
+		os.Setenv("XDG_CONFIG_HOME", dir)
+	}
+	code := pgtest.Main(m)
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // onPostgresSuite is the name every test run by TestTheStoreOnPostgreSQL
 // starts with.

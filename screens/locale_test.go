@@ -20,7 +20,15 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("LC_TIME")
 	os.Unsetenv("LANGUAGE")
 	os.Setenv("LANG", "en_GB.UTF-8")
-	os.Exit(pgtest.Main(m)) // stops the shared PostgreSQL of the tests that use one
+	// The till's name is kept in a settings folder of the tests' own,
+	// never in the machine's.
+	dir, err := os.MkdirTemp("", "regulars-config")
+	if err == nil {
+		os.Setenv("XDG_CONFIG_HOME", dir)
+	}
+	code := pgtest.Main(m) // stops the shared PostgreSQL of the tests that use one
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // inLocale switches the shown format for one test, with no currency sign:
