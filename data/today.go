@@ -420,32 +420,14 @@ func (s *Store) scanEachOn(ctx context.Context, db querier, q string, args []any
 	if err != nil {
 		return s.explain(err)
 	}
-	defer rows.Close()
 	var day sql.RawBytes
-	for rows.Next() {
-		if err := fn(rows, &day); err != nil {
-			return s.explain(err)
-		}
-	}
-	return s.explain(rows.Err())
+	return s.explain(eachRow(rows, func(r *sql.Rows) error { return fn(r, &day) }))
 }
 
-// queryFactsOn runs a query through q and scans every row with scan.
+// queryFactsOn is queryRows with the store's sentence for an error.
 func queryFactsOn[T any](ctx context.Context, s *Store, q querier, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, s.explain(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, s.explain(err)
-		}
-		out = append(out, v)
-	}
-	return out, s.explain(rows.Err())
+	rows, err := queryRows(ctx, q, scan, query, args...)
+	return rows, s.explain(err)
 }
 
 // dayFromBytes reads YYYY-MM-DD without allocating; anything else is no day.
