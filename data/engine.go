@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"regulars/rules"
 	"slices"
 	"sort"
@@ -105,29 +106,16 @@ func appendDay(b []byte, d rules.Day) []byte {
 	return b
 }
 
+// Dated facts are in (day, id) order.
 func compareLedgerFacts(a, b factLedger) int {
-	if a.Day != b.Day {
-		return int(a.Day) - int(b.Day)
-	}
-	return cmpID(a.ID, b.ID)
+	return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.ID, b.ID))
 }
 
 func comparePurchaseFacts(a, b factPurchase) int {
-	if a.Day != b.Day {
-		return int(a.Day) - int(b.Day)
-	}
-	return cmpID(a.ID, b.ID)
+	return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.ID, b.ID))
 }
 
-func cmpID(a, b rules.ID) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func cmpID(a, b rules.ID) int { return cmp.Compare(a, b) }
 
 // engine holds the numbers the rules use.
 type engine struct {
