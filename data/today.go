@@ -959,17 +959,13 @@ func (s *Store) history(ctx context.Context, d, dueBy rules.Day, only rules.ID, 
 	if only != 0 {
 		ids = []rules.ID{only}
 	}
-	return s.historyOf(ctx, d, dueBy, ids, cmp, nil)
+	return s.historyOnly(ctx, d, dueBy, ids, nil, cmp, nil)
 }
 
-// historyOf is history for the customers in ids (nil: everyone). With keep
-// set, only the reminders it keeps get words and are returned; the words
-// are those the whole list would give them.
-func (s *Store) historyOf(ctx context.Context, d, dueBy rules.Day, ids []rules.ID, cmp func(a, b *rules.Reminder) int, keep func(r *rules.Reminder) bool) ([]rules.Reminder, error) {
-	return s.historyOnly(ctx, d, dueBy, ids, nil, cmp, keep)
-}
-
-// historyOnly is historyOf limited to the reminders of only (see factSet).
+// historyOnly is history for the customers in ids (nil: everyone), limited
+// to the reminders of only (see factSet) when it is set. With keep set,
+// only the reminders it keeps get words and are returned; the words are
+// those the whole list would give them.
 func (s *Store) historyOnly(ctx context.Context, d, dueBy rules.Day, ids []rules.ID, only map[rules.ID]map[rules.Day]bool, cmp func(a, b *rules.Reminder) int, keep func(r *rules.Reminder) bool) ([]rules.Reminder, error) {
 	set, err := s.readSettings(ctx, s.reader())
 	if err != nil {
