@@ -189,6 +189,8 @@ type factPart struct {
 	keep  map[rules.ID]bool
 	order string // how whole dated tables are read
 	first int    // the first customer of fs read by this part
+	// of, when set, is where the rows go instead of fs (partial facts).
+	of func(rules.ID) *customerFacts
 }
 
 // where limits a query to the customers asked for, by column col.
@@ -201,6 +203,9 @@ func (p *factPart) where(col string) string {
 
 // group is the facts of customer owner if this part read them, else nil.
 func (p *factPart) group(owner rules.ID) *customerFacts {
+	if p.of != nil {
+		return p.of(owner)
+	}
 	if k, ok := p.fs.index[owner]; ok && k >= p.first {
 		return &p.fs.customers[k]
 	}

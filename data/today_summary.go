@@ -382,34 +382,8 @@ func (s *Store) busyIDs(ctx context.Context, q querier, e engine, d, end rules.D
 // readPartialTables adds the occasions, and the promises and complaints
 // made by d, of the customers of.
 func (s *Store) readPartialTables(ctx context.Context, q querier, d rules.Day, of func(rules.ID) *customerFacts) error {
-	occasions, err := queryFactsOn(ctx, s, q, scanOccasion, "SELECT "+occasionCols+" FROM occasions ORDER BY customer_id, id")
-	if err != nil {
-		return err
-	}
-	for _, o := range occasions {
-		if f := of(o.CustomerID); f != nil {
-			f.Occasions = append(f.Occasions, o)
-		}
-	}
-	promises, err := queryFactsOn(ctx, s, q, scanPromise, "SELECT "+promiseCols+" FROM promises WHERE made_on <= ? ORDER BY customer_id, id", d.String())
-	if err != nil {
-		return err
-	}
-	for _, p := range promises {
-		if f := of(p.CustomerID); f != nil {
-			f.Promises = append(f.Promises, p)
-		}
-	}
-	complaints, err := queryFactsOn(ctx, s, q, scanComplaint, "SELECT "+complaintCols+" FROM complaints WHERE received_on <= ? ORDER BY customer_id, id", d.String())
-	if err != nil {
-		return err
-	}
-	for _, c := range complaints {
-		if f := of(c.CustomerID); f != nil {
-			f.Complaints = append(f.Complaints, c)
-		}
-	}
-	return nil
+	p := &factPart{s: s, q: q, dated: []any{d.String()}, of: of}
+	return errors.Join(p.readOccasions(ctx), p.readPromises(ctx), p.readComplaints(ctx))
 }
 
 // recentSales are the sales and refunds of the weeks before a day, with
