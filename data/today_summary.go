@@ -28,14 +28,14 @@ import (
 //   - stay in touch from the latest sale and contact, reward ready from the
 //     balance and the day it reached a reward (the summary row).
 //
-// The busy customers have their facts read in full instead: those with a
-// fact dated after the day asked (the summary is as the facts stand), with
+// The busy customers have their facts read in full instead: those with
 // points that may expire in the days asked, with reminder states moved to
-// them by a merge, or with a refund dated before its sale (written by
-// hand).
+// them by a merge, with a refund dated before its sale (written by hand),
+// or, for a span of days, with a fact dated after its first (the summary
+// is as the facts stand; for one day, it is taken back to it).
 
-// partialFacts is what Today and Upcoming read of the customers that are
-// not busy.
+// partialFacts is what Today, Upcoming and the calendar read of the whole
+// shop; the busy customers among them are read from their facts instead.
 type partialFacts struct {
 	customers []customerFacts // Purchases hold only what the rules need
 	sums      []CustomerSummary
@@ -600,7 +600,8 @@ type candidate struct {
 }
 
 // gather finds the candidates of the customers of pf from lo up to hi that
-// rd looks at, and the states of those not of a standing kind.
+// rd looks at, and the states, by key, of those whose states are not read
+// whole (rd.standing).
 func (s *Store) gather(ctx context.Context, q querier, e engine, pf *partialFacts, lo, hi int, rd remindersRead, stateTo rules.Day) (gathered, error) {
 	cs := gathered{cs: make([]candidate, 0, (hi-lo)+(hi-lo)/8+16)} // about one a customer
 	var look []string
