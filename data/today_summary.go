@@ -149,7 +149,7 @@ func (s *Store) summariesAsOf(ctx context.Context, q querier, e engine, pf *part
 			sum.LastContactDay = contact[id]
 		}
 		if sum.LastSaleDay > d {
-			sale, ok := recent.lastSale(id)
+			sale, ok := recent.lastSale(id, d)
 			if !ok {
 				older = append(older, id)
 			}
@@ -238,16 +238,13 @@ func (pf *partialFacts) sumOf(id rules.ID) *CustomerSummary {
 	return nil
 }
 
-// lastSale is the latest sale (not a refund) of customer id among the
+// lastSale is the latest sale (lastPurchase) of customer id among the
 // recent sales, if any.
-func (r recentSales) lastSale(id rules.ID) (factPurchase, bool) {
-	end, _ := slices.BinarySearch(r.owners, id+1)
-	for j := end - 1; j >= 0 && r.owners[j] == id; j-- {
-		if p := r.rows[j]; p.Amount > 0 && p.RefundOf == 0 {
-			return p, true
-		}
-	}
-	return factPurchase{}, false
+func (r recentSales) lastSale(id rules.ID, d rules.Day) (factPurchase, bool) {
+	lo, _ := slices.BinarySearch(r.owners, id)
+	hi, _ := slices.BinarySearch(r.owners, id+1)
+	p := lastPurchase(r.rows[lo:hi], d)
+	return p, p.ID != 0
 }
 
 // eachOfIDs runs query through q with its %s the ids, a few hundred at a
