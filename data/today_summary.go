@@ -631,7 +631,7 @@ func (cs *gathered) keep(pf *partialFacts, rd remindersRead, standing map[string
 		c, f, sum := &cs.cs[k].c, &pf.customers[cs.cs[k].i], &pf.sums[cs.cs[k].i]
 		r := c.reminderKeyed(&f.Customer, cs.cs[k].key)
 		st, has := cs.states[r.Key]
-		if rd.standing && slices.Contains(standingKinds, c.kind) {
+		if !has { // read whole with the standing kinds', if at all
 			st, has = standing[r.Key]
 		}
 		on, shown, asOf := rd.day(c)
